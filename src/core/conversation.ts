@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { LangSchema } from './lang';
+
+/**
+ * The engine's vocabulary: what comes in from a person (Input), what goes out to them
+ * (Output) and what the host must do on their behalf (Effect). Channels translate platform
+ * events into Input and render Output; the runtime performs Effects. None of these types
+ * knows about Telegram.
+ */
+
+/** Commands that work anywhere in a conversation. */
+export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu'] as const;
+export const CommandSchema = z.enum(COMMANDS);
+export type Command = z.infer<typeof CommandSchema>;
+
+/** Kinds of message the engine cannot read; each gets a polite, specific answer. */
+export const UNSUPPORTED_KINDS = ['sticker', 'photo', 'voice', 'video', 'document', 'location', 'edited', 'other'] as const;
+
+export const InputSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  /** A tap on a choice button; `node` is the question the button belonged to. */
+  z.object({ type: z.literal('choice'), node: z.string(), value: z.string() }),
+  /** A phone number shared with Telegram's contact button (the person's own). */
+  z.object({ type: z.literal('contact'), phone: z.string() }),
+  z.object({ type: z.literal('command'), name: CommandSchema, langHint: LangSchema.optional() }),
+  z.object({ type: z.literal('unknown_command'), name: z.string() }),
+  z.object({ type: z.literal('unsupported'), kind: z.enum(UNSUPPORTED_KINDS) }),
+]);
+export type Input = z.infer<typeof InputSchema>;
+
+/** A translatable piece of text: an i18next key with interpolation values, or a list of
+ * keys (rendered as bullet lines), or a reference to configured content (referral list). */
+export const TextRefSchema = z.union([
+  z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }),
+  z.object({ list: z.array(z.string()) }),
+  z.object({ content: z.literal('referrals'), reasons: z.array(z.string()) }),
+]);
+export type TextRef = z.infer<typeof TextRefSchema>;
+
+export const ButtonSchema = z.object({
+  label: TextRefSchema,
+  /** What the tap sends back: `{type:'choice', node, value}` or a command. */
+  action: z.union([
+    z.object({ type: z.literal('choice'), node: z.string(), value: z.string() }),
+    z.object({ type: z.literal('command'), name: CommandSchema }),
+  ]),
+  /** For multiple choice: whether this option is currently ticked. */
+  selected: z.boolean().optional(),
+});
+export type Button = z.infer<typeof ButtonSchema>;
+
+export const OutputSchema = z.object({
+  type: z.literal('message'),
+  /** Paragraphs, joined with a blank line. */
+  text: z.array(TextRefSchema),
+  /** Inline buttons, one array per row. */
+  buttons: z.array(z.array(ButtonSchema)).optional(),
+  /** Offer the platform's "share my phone number" button with this label. */
+  requestContact: TextRefSchema.optional(),
+  /** Replace the message whose button was tapped instead of sending a new one. */
+  edit: z.boolean().optional(),
+});
+export type Output = z.infer<typeof OutputSchema>;
+
+const base = { caseCode: z.string() };
+/** Effects: what the host performs after the new state is saved. */
+export const EffectSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('case_opened'), ...base, lang: LangSchema }),
+  z.object({
+    type: z.literal('diagnosis_recorded'),
+    ...base,
+    answers: z.object({ adult: z.string().optional(), q1: z.string(), q2: z.string(), q3: z.array(z.string()), q4: z.string() }),
+    outcome: z.string(),
+    reasons: z.array(z.string()),
+    provisional: z.boolean(),
+    ruleVersion: z.string(),
+    lang: LangSchema,
+  }),
+  z.object({
+    type: z.literal('consent_recorded'),
+    ...base,
+    agreed: z.boolean(),
+    option: z.enum(['A', 'B', 'C']).optional(),
+    textVersion: z.string(),
+    lang: LangSchema,
+  }),
+  z.object({ type: z.literal('answer_recorded'), ...base, field: z.string(), value: z.string(), personal: z.boolean() }),
+  z.object({ type: z.literal('question_asked'), ...base, text: z.string() }),
+  z.object({ type: z.literal('intake_completed'), ...base, lang: LangSchema }),
+  z.object({ type: z.literal('handoff_requested'), ...base, reason: z.string(), lang: LangSchema }),
+]);
+export type Effect = z.infer<typeof EffectSchema>;
+export type EffectType = Effect['type'];

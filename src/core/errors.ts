@@ -1,0 +1,30 @@
+/**
+ * Base of Körpü's typed errors. `context` carries what a reader of the log needs to act on
+ * (never personal data: case codes yes, names and phone numbers no).
+ */
+export class KorpuError extends Error {
+  override name = 'KorpuError';
+  constructor(message: string, readonly context: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A flow file (or a set of them) is invalid; `message` names the file, node and field. */
+export class FlowDefinitionError extends KorpuError {
+  override name = 'FlowDefinitionError';
+}
+
+/** A setting is missing or malformed; the message is one line naming it. */
+export class ConfigError extends KorpuError {
+  override name = 'ConfigError';
+}
+
+/** Two updates of one conversation raced and this one lost every retry. */
+export class ConcurrentUpdateError extends KorpuError {
+  override name = 'ConcurrentUpdateError';
+}
+
+/** Encrypted data could not be decrypted (wrong DATA_KEY or tampered value). */
+export class DecryptionError extends KorpuError {
+  override name = 'DecryptionError';
+}

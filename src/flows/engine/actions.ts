@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { CompiledFlow, NodeOf } from '../schema/flow-schema';
+import { FlowRuntimeError, type StepContext } from './context';
+import { varName } from './vars';
+
+/**
+ * Named actions that flows run with `type: action`. Each one turns the conversation's
+ * variables into an Effect for the host (or changes the state), so that records are written
+ * only by reviewed code and never described in YAML. The loader checks every action named in
+ * a flow exists here and that its required params are given.
+ */
+export interface ActionDefinition {
+  readonly params: readonly string[];
+  run(ctx: StepContext, flow: CompiledFlow, node: NodeOf<'action'>): void;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
+  /**
+   * Keeps the diagnosis (Annex 2) with the answers and the rule's verdict. `rule` names the
+   * flow's rule node; `adult` the age question. Q4 is `pending` in self-service: the counsellor
+   * answers it, so the outcome is provisional and the record says so.
+   */
+  record_diagnosis: {
+    params: ['rule', 'adult'],
+    run(ctx, flow, node) {
+      const ruleNode = flow.nodes.get(node.params.rule ?? '');
+      if (!ruleNode || ruleNode.type !== 'rule') throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.rule must name a rule node`);
+      const v = ctx.s.vars;
+      const input = (name: string) => v[varName(flow, ruleNode.inputs[name] ?? '')];
+      const result = varName(flow, ruleNode.id);
+      const caseCode = ctx.ensureCase();
+      ctx.effects.push({
+        type: 'diagnosis_recorded',
+        caseCode,
+        answers: {
+          adult: str(v[varName(flow, node.params.adult ?? '')]) || undefined,
+          q1: str(input('q1')),
+          q2: str(input('q2')),
+          q3: list(input('q3')),
+          q4: str(input('q4')) || 'pending',
+        },
+        outcome: str(v[result]),
+        reasons: list(v[`${result}.reasons`]),
+        provisional: str(v[`${result}.provisional`]) !== 'false',
+        ruleVersion: str(v[`${result}.rule_version`]),
+        lang: ctx.lang,
+      });
+    },
+  },
+  /** Records the consent decision (Annex 4) with the text's version and the language shown. */
+  record_consent: {
+    params: ['agreed', 'text_version'],
+    run(ctx, flow, node) {
+      const agreed = node.params.agreed === 'true';
+      const option = z.enum(['A', 'B', 'C']).safeParse(ctx.s.vars[varName(flow, node.params.option ?? '')]);
+      if (agreed && !option.success) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: consent agreed without a data-use option`);
+      ctx.s.consent = agreed && option.success ? option.data : 'declined';
+      ctx.effects.push({
+        type: 'consent_recorded',
+        caseCode: ctx.ensureCase(),
+        agreed,
+        ...(agreed && option.success ? { option: option.data } : {}),
+        textVersion: node.params.text_version ?? '',
+        lang: ctx.lang,
+      });
+    },
+  },
+  /** The intake is complete: case workers are told (alert) and the record is closed for edits. */
+  complete_intake: {
+    params: [],
+    run(ctx) {
+      ctx.effects.push({ type: 'intake_completed', caseCode: ctx.ensureCase(), lang: ctx.lang });
+    },
+  },
+  /** The person wants a human: case workers get the request with the reason. */
+  request_handoff: {
+    params: ['reason'],
+    run(ctx, _flow, node) {
+      ctx.effects.push({ type: 'handoff_requested', caseCode: ctx.ensureCase(), reason: node.params.reason ?? 'asked', lang: ctx.lang });
+    },
+  },
+  /** Sets a variable to a fixed value (e.g. remembers which menu entry led here). */
+  set_var: {
+    params: ['name', 'value'],
+    run(ctx, flow, node) {
+      ctx.s.vars[varName(flow, node.params.name ?? '')] = node.params.value ?? '';
+    },
+  },
+};
+

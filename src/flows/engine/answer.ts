@@ -1,0 +1,126 @@
+import type { Input, TextRef } from '../../core/conversation';
+import { LangSchema } from '../../core/lang';
+import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
+import { FlowRuntimeError, type StepContext } from './context';
+import { ageOn, parseDate, parsePhone, parseText, type ReplyProblem } from './parse-reply';
+import { DONE, SKIP } from './prompt';
+import { varName } from './vars';
+
+/** What an input did at a waiting node. */
+export type Answered =
+  | { kind: 'next'; next: string }
+  /** Not accepted: say `notice` and ask again. */
+  | { kind: 'reprompt'; notice: TextRef[]; edit?: boolean }
+  /** Handled, nothing more to ask (the output is already emitted). */
+  | { kind: 'stay' };
+
+const reprompt = (problem: ReplyProblem | 'choose' | 'multi_min', node: FlowNode, params: Record<string, string | number> = {}): Answered => {
+  const notice: TextRef[] = [{ key: `common:reprompt.${problem}`, params }];
+  if ('example' in node && node.example) notice.push({ key: node.example });
+  return { kind: 'reprompt', notice };
+};
+
+/** Number typed instead of a tap ("2" for the second option) — handy on a phone keypad. */
+function byNumber(input: Input, count: number): number | undefined {
+  if (input.type !== 'text') return undefined;
+  const n = Number(input.text.trim());
+  return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
+}
+
+/**
+ * Applies a person's input to the question they are at. Checks the answer's type, stores it
+ * (non-personal answers as variables for branching; fields on the intake record as effects)
+ * and says where the flow goes next.
+ */
+export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, input: Input): Answered {
+  const s = ctx.s;
+  const save = varName(flow, node.id);
+  switch (node.type) {
+    case 'language': {
+      const i = byNumber(input, 3);
+      const value = input.type === 'choice' ? input.value : input.type === 'text' ? (i === undefined ? input.text.trim().toLowerCase() : ['az', 'ru', 'en'][i]) : undefined;
+      const lang = LangSchema.safeParse(value);
+      if (!lang.success) return reprompt('choose', node);
+      s.lang = lang.data;
+      return { kind: 'next', next: node.next };
+    }
+    case 'choice': {
+      const i = byNumber(input, node.options.length);
+      const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : i === undefined ? undefined : node.options[i];
+      if (!option) return reprompt('choose', node);
+      if (option.info) {
+        ctx.say({ key: option.info });
+        return { kind: 'reprompt', notice: [] };
+      }
+      s.vars[save] = option.value;
+      const next = option.next ?? node.next;
+      if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${option.value}" leads nowhere`);
+      return { kind: 'next', next };
+    }
+    case 'yes_no': {
+      const i = byNumber(input, 2);
+      const value = input.type === 'choice' ? input.value : i === undefined ? undefined : (['yes', 'no'] as const)[i];
+      if (value !== 'yes' && value !== 'no') return reprompt('choose', node);
+      s.vars[save] = value;
+      const next = (value === 'yes' ? node.yes : node.no) ?? node.next;
+      if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: answer "${value}" leads nowhere`);
+      return { kind: 'next', next };
+    }
+    case 'multi_choice': {
+      if (input.type !== 'choice') return reprompt('choose', node);
+      const sel = s.sel ?? [];
+      if (input.value === DONE) {
+        if (sel.length < node.min) return { ...reprompt('multi_min', node, { min: node.min }) };
+        // Keep the form's order, not the order of taps.
+        s.vars[save] = node.options.map((o) => o.value).filter((v) => sel.includes(v));
+        delete s.sel;
+        return { kind: 'next', next: node.next };
+      }
+      if (!node.options.some((o) => o.value === input.value)) return reprompt('choose', node);
+      s.sel = sel.includes(input.value) ? sel.filter((v) => v !== input.value) : [...sel, input.value];
+      return { kind: 'reprompt', notice: [], edit: true };
+    }
+    case 'text': {
+      if (input.type === 'choice' && input.value === SKIP && node.optional) return { kind: 'next', next: node.next };
+      if (input.type !== 'text') return reprompt('empty', node);
+      const text = parseText(input.text, node.maxLength);
+      if (!text.ok) return reprompt(text.error, node, { max: node.maxLength, length: [...input.text.trim()].length });
+      if (node.asQuestion) ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
+      else keep(ctx, flow, node, text.value);
+      return { kind: 'next', next: node.next };
+    }
+    case 'phone': {
+      const raw = input.type === 'contact' ? input.phone : input.type === 'text' ? input.text : '';
+      const phone = parsePhone(raw, node.region);
+      if (!phone.ok) return reprompt(phone.error, node);
+      keep(ctx, flow, node, phone.value);
+      return { kind: 'next', next: node.next };
+    }
+    case 'date': {
+      if (input.type !== 'text') return reprompt('date', node);
+      const date = parseDate(input.text, node.when, ctx.env.now);
+      if (!date.ok) return reprompt(date.error, node);
+      if (node.ageVar) s.vars[varName(flow, node.ageVar)] = ageOn(date.value, ctx.env.now) >= 18 ? 'adult' : 'minor';
+      keep(ctx, flow, node, date.value);
+      return { kind: 'next', next: node.next };
+    }
+    default:
+      throw new FlowRuntimeError(`${flow.def.id}/${node.id}: a ${node.type} node does not take answers`);
+  }
+}
+
+/**
+ * Keeps a typed answer: on the intake record when the node names a `field` (personal fields
+ * only after consent, and then never in the conversation state), else as a variable.
+ */
+function keep(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'text' | 'phone' | 'date' }>, value: string): void {
+  if (node.personal) {
+    const consent = ctx.s.consent;
+    if (consent !== 'A' && consent !== 'B' && consent !== 'C') {
+      throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
+    }
+  } else {
+    ctx.s.vars[varName(flow, node.id)] = value;
+  }
+  if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal: node.personal });
+}

@@ -1,0 +1,84 @@
+import type { Button, TextRef } from '../../core/conversation';
+import { SUPPORTED_LANGS } from '../../core/lang';
+import type { FlowNode } from '../schema/flow-schema';
+import type { StepContext } from './context';
+
+/** Button values the engine reserves; flows cannot use them (ids must start with a letter). */
+export const DONE = '__done';
+export const SKIP = '__skip';
+/** Node id of the "change language" question that can interrupt any flow. */
+export const LANGUAGE_PICKER = '__language';
+
+const choice = (node: string, value: string, label: TextRef, selected?: boolean): Button => ({
+  label,
+  action: { type: 'choice', node, value },
+  ...(selected === undefined ? {} : { selected }),
+});
+
+function rows(buttons: Button[], columns: number): Button[][] {
+  const out: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += columns) out.push(buttons.slice(i, i + columns));
+  return out;
+}
+
+/** The language question: every language named in itself, the suggested one first. */
+export function askLanguage(ctx: StepContext, node: string, prompt: TextRef): void {
+  const first = ctx.s.lang ?? ctx.s.hint;
+  const langs = [...SUPPORTED_LANGS].sort((a, b) => Number(b === first) - Number(a === first));
+  ctx.emit({
+    type: 'message',
+    text: [prompt],
+    buttons: rows(langs.map((l) => choice(node, l, { key: `common:language_name.${l}` })), 1),
+  });
+}
+
+/**
+ * Renders a waiting node's question with its buttons. `edit` replaces the message whose
+ * button was tapped (used when ticking options of a multiple-choice question).
+ */
+export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean } = {}): void {
+  const back: Button[][] = ctx.s.hist.length > 0 ? [[{ label: { key: 'common:button.back' }, action: { type: 'command', name: 'back' } }]] : [];
+  const edit = opts.edit ? { edit: true } : {};
+  switch (node.type) {
+    case 'language':
+      return askLanguage(ctx, node.id, { key: node.prompt });
+    case 'choice':
+      return ctx.emit({
+        type: 'message',
+        text: [{ key: node.prompt }],
+        buttons: [...rows(node.options.map((o) => choice(node.id, o.value, { key: o.label })), node.columns), ...back],
+        ...edit,
+      });
+    case 'yes_no':
+      return ctx.emit({
+        type: 'message',
+        text: [{ key: node.prompt }],
+        buttons: [[choice(node.id, 'yes', { key: 'common:button.yes' }), choice(node.id, 'no', { key: 'common:button.no' })], ...back],
+      });
+    case 'multi_choice': {
+      const sel = new Set(ctx.s.sel ?? []);
+      return ctx.emit({
+        type: 'message',
+        text: [{ key: node.prompt }, { key: 'common:hint.multi_choice' }],
+        buttons: [
+          ...node.options.map((o) => [choice(node.id, o.value, { key: o.label }, sel.has(o.value))]),
+          [choice(node.id, DONE, { key: 'common:button.done' })],
+          ...back,
+        ],
+        ...edit,
+      });
+    }
+    case 'text':
+      return ctx.emit({
+        type: 'message',
+        text: [{ key: node.prompt }],
+        buttons: [...(node.optional ? [[choice(node.id, SKIP, { key: 'common:button.skip' })]] : []), ...back],
+      });
+    case 'phone':
+      return ctx.emit({ type: 'message', text: [{ key: node.prompt }], requestContact: { key: 'common:button.share_phone' }, buttons: back });
+    case 'date':
+      return ctx.emit({ type: 'message', text: [{ key: node.prompt }, { key: 'common:hint.date' }], buttons: back });
+    default:
+      throw new Error(`node "${node.id}" of type ${node.type} does not wait for an answer`);
+  }
+}

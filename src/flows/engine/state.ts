@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { LangSchema } from '../../core/lang';
+
+/**
+ * A conversation's state: small JSON, saved after every step. It holds a position (a stack of
+ * frames, one per flow entered), the non-personal answers needed for branching and rules,
+ * and a bounded back-stack. Personal answers never live here: they go straight to the
+ * encrypted intake record as effects. Keeping it small keeps every step's cost flat.
+ */
+export const STATE_VERSION = 1;
+/** How many answered questions "back" can return to. */
+export const HISTORY_LIMIT = 12;
+
+export const FrameSchema = z.object({
+  /** flow id */ f: z.string(),
+  /** flow revision the conversation started on (content hash) */ r: z.string(),
+  /** current node id */ n: z.string(),
+});
+export type Frame = z.infer<typeof FrameSchema>;
+
+export const VarValueSchema = z.union([z.string(), z.array(z.string())]);
+export type VarValue = z.infer<typeof VarValueSchema>;
+
+export const StateSchema = z.object({
+  v: z.literal(STATE_VERSION),
+  lang: LangSchema.optional(),
+  /** Language suggested by the platform, used until the person chooses. */
+  hint: LangSchema.optional(),
+  frames: z.array(FrameSchema),
+  vars: z.record(z.string(), VarValueSchema),
+  /** Options ticked so far in the multiple-choice question being answered. */
+  sel: z.array(z.string()).optional(),
+  /** Earlier waiting positions, newest last, for "back". */
+  hist: z.array(z.array(FrameSchema)),
+  caseCode: z.string().optional(),
+  consent: z.enum(['A', 'B', 'C', 'declined']).optional(),
+  /** The person asked to change language; the next tap picks it. */
+  picking: z.literal('language').optional(),
+});
+export type ConversationState = z.infer<typeof StateSchema>;
+
+export function initialState(): ConversationState {
+  return { v: STATE_VERSION, frames: [], vars: {}, hist: [] };
+}

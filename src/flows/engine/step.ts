@@ -1,0 +1,213 @@
+import type { Input } from '../../core/conversation';
+import { LangSchema } from '../../core/lang';
+import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
+import { ACTIONS } from './actions';
+import { answer } from './answer';
+import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
+import { ask, askLanguage, LANGUAGE_PICKER } from './prompt';
+import { HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
+import { varName } from './vars';
+
+/** Non-waiting nodes one step may pass through before the flow is declared looping. */
+const MAX_HOPS = 200;
+
+/**
+ * Runs one step of a conversation: takes the saved state and one input, returns the new
+ * state, the messages to send and the effects to perform. Pure: no I/O, no clock, no
+ * randomness (time and ids come from `env`). The cost does not depend on how many answers were
+ * given before: only the current node and a bounded back-stack are looked at.
+ *
+ * @example
+ *   const { state, outputs, effects } = step(env, saved, { type: 'text', text: 'Aysel' });
+ */
+export function step(env: StepEnv, prev: ConversationState | undefined, input: Input): StepResult {
+  const ctx = new StepContext(env, structuredClone(prev ?? initialState()));
+  handle(ctx, input);
+  ctx.flush();
+  return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
+}
+
+function handle(ctx: StepContext, input: Input): void {
+  const s = ctx.s;
+  if (input.type === 'command') return command(ctx, input.name, input.langHint);
+  if (input.type === 'unknown_command') return reask(ctx, { key: 'common:notice.unknown_command', params: { command: input.name } });
+  if (input.type === 'unsupported') return reask(ctx, { key: `common:notice.unsupported_${input.kind}` });
+
+  // A language button is honoured whenever it is tapped: choosing a language is never stale.
+  if (input.type === 'choice' && input.node === LANGUAGE_PICKER) {
+    const lang = LangSchema.safeParse(input.value);
+    if (lang.success) {
+      s.lang = lang.data;
+      delete s.picking;
+      return reask(ctx, { key: 'common:notice.language_set' });
+    }
+  }
+  if (s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+
+  const here = current(ctx);
+  if (!here) return restart(ctx);
+  const [flow, node] = here;
+  if (input.type === 'choice' && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
+
+  const before = s.frames.map((f) => ({ ...f }));
+  const outcome = answer(ctx, flow, node, input);
+  if (outcome.kind === 'reprompt') {
+    ctx.say(...outcome.notice);
+    return ask(ctx, node, outcome.edit ? { edit: true } : {});
+  }
+  if (outcome.kind === 'stay') return;
+  remember(s, before);
+  goTo(ctx, outcome.next);
+  run(ctx);
+}
+
+function command(ctx: StepContext, name: string, langHint: string | undefined): void {
+  const s = ctx.s;
+  const hint = LangSchema.safeParse(langHint);
+  if (hint.success && !s.hint) s.hint = hint.data;
+  switch (name) {
+    case 'start':
+      if (s.frames.length === 0) return restart(ctx);
+      return reask(ctx, { key: 'common:notice.welcome_back' });
+    case 'restart':
+      return restart(ctx);
+    case 'menu':
+      return restart(ctx, 'menu');
+    case 'language':
+      s.picking = 'language';
+      return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+    case 'help':
+      return reask(ctx, { key: 'common:notice.help' });
+    case 'back': {
+      const previous = s.hist.pop();
+      if (!previous) return reask(ctx, { key: 'common:notice.cannot_go_back' });
+      s.frames = previous;
+      delete s.sel;
+      return reask(ctx);
+    }
+  }
+}
+
+/** Says `notice` (if any) and asks the current question again. */
+function reask(ctx: StepContext, notice?: { key: string; params?: Record<string, string> }): void {
+  if (notice) ctx.say(notice);
+  const here = current(ctx);
+  if (!here) return restart(ctx);
+  if (!ctx.s.lang && here[1].type !== 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  ask(ctx, here[1]);
+}
+
+/**
+ * Starts the entry flow again, keeping the language, the case code and the consent already
+ * given (they belong to the person, not to this pass through the flows).
+ */
+function restart(ctx: StepContext, at?: string): void {
+  const s = ctx.s;
+  const entry = ctx.env.flows.current(ctx.env.entryFlow);
+  if (!entry) throw new FlowRuntimeError(`entry flow "${ctx.env.entryFlow}" is not loaded`);
+  s.frames = [{ f: entry.def.id, r: entry.revision, n: at && entry.nodes.has(at) ? at : entry.def.start }];
+  s.vars = {};
+  s.hist = [];
+  delete s.sel;
+  delete s.picking;
+  run(ctx);
+}
+
+/** The flow and node the conversation is at, following a pinned revision where it still exists. */
+function current(ctx: StepContext): [CompiledFlow, FlowNode] | undefined {
+  const frame = ctx.s.frames.at(-1);
+  if (!frame) return undefined;
+  const flow = resolve(ctx, frame);
+  const node = flow.nodes.get(frame.n);
+  if (!node) {
+    // The revision this conversation started on is gone and the node no longer exists:
+    // begin that flow again rather than fail.
+    frame.n = flow.def.start;
+    frame.r = flow.revision;
+    return [flow, flow.nodes.get(flow.def.start)!];
+  }
+  return [flow, node];
+}
+
+function resolve(ctx: StepContext, frame: Frame): CompiledFlow {
+  const flow = ctx.env.flows.get(frame.f, frame.r) ?? ctx.env.flows.current(frame.f);
+  if (!flow) throw new FlowRuntimeError(`flow "${frame.f}" is not loaded`);
+  if (flow.revision !== frame.r && !flow.nodes.has(frame.n)) frame.r = flow.revision;
+  return flow;
+}
+
+function goTo(ctx: StepContext, node: string): void {
+  const frame = ctx.s.frames.at(-1);
+  if (frame) frame.n = node;
+}
+
+function remember(s: ConversationState, frames: Frame[]): void {
+  s.hist.push(frames);
+  if (s.hist.length > HISTORY_LIMIT) s.hist.splice(0, s.hist.length - HISTORY_LIMIT);
+}
+
+/** Walks through nodes that need no answer until one does (or every flow has ended). */
+function run(ctx: StepContext): void {
+  const s = ctx.s;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const here = current(ctx);
+    if (!here) return;
+    const [flow, node] = here;
+    const frame = s.frames.at(-1)!;
+    if (WAITING_TYPES.has(node.type)) {
+      if (node.type === 'language' && s.lang) {
+        frame.n = node.next;
+        continue;
+      }
+      return ask(ctx, node);
+    }
+    switch (node.type) {
+      case 'message':
+        ctx.say(...node.text.map((key) => ({ key })));
+        if (node.list) ctx.say({ list: listOf(s.vars[varName(flow, node.list.var)]).map((item) => `${node.list!.prefix}${item}`) });
+        if (node.referrals) ctx.say({ content: 'referrals', reasons: listOf(s.vars[varName(flow, node.referrals.var)]) });
+        frame.n = node.next;
+        break;
+      case 'rule': {
+        const rule = ctx.env.rules[node.rule];
+        if (!rule) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: unknown rule "${node.rule}"`);
+        const inputs = Object.fromEntries(Object.entries(node.inputs).map(([k, v]) => [k, s.vars[varName(flow, v)]]));
+        const result = rule.evaluate(inputs);
+        const name = varName(flow, node.id);
+        s.vars[name] = result.outcome;
+        for (const [k, v] of Object.entries(result.vars)) s.vars[`${name}.${k}`] = v;
+        const next = node.routes[result.outcome];
+        if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: no route for outcome "${result.outcome}"`);
+        frame.n = next;
+        break;
+      }
+      case 'branch': {
+        const value = s.vars[varName(flow, node.var)];
+        frame.n = (typeof value === 'string' && node.cases[value]) || node.default;
+        break;
+      }
+      case 'action': {
+        const action = ACTIONS[node.action];
+        if (!action) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: unknown action "${node.action}"`);
+        action.run(ctx, flow, node);
+        frame.n = node.next;
+        break;
+      }
+      case 'flow': {
+        const sub = ctx.env.flows.current(node.flow);
+        if (!sub) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: flow "${node.flow}" is not loaded`);
+        frame.n = node.next;
+        s.frames.push({ f: sub.def.id, r: sub.revision, n: sub.def.start });
+        break;
+      }
+      case 'end':
+        s.frames.pop();
+        break;
+    }
+  }
+  throw new FlowRuntimeError(`more than ${MAX_HOPS} steps without a question: a loop in flow "${s.frames.at(-1)?.f}"`);
+}
+
+function listOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : [];
+}

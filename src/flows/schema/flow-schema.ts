@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/**
+ * The schema of `flows/*.yaml`. Flows are data that programme staff edit; this schema is the
+ * contract between them and the engine. Every user-visible string is an i18next key
+ * (`namespace:path`), never inline text.
+ */
+
+/** The flow spec version this engine runs. Older files are migrated at load; newer are refused. */
+export const CURRENT_SPEC_VERSION = '1.0.0';
+
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (letters, digits, _)');
+const key = z.string().regex(/^[a-z][a-z0-9_]*:[a-z0-9_.]+$/, 'must be an i18n key such as "diagnosis:q1.prompt"');
+const target = id;
+
+const option = z.strictObject({
+  value: id,
+  label: key,
+  /** Where this option leads; defaults to the node's `next`. */
+  next: target.optional(),
+  /** A "tell me more" option: shows this text and asks the same question again. */
+  info: key.optional(),
+});
+
+const common = { id, comment: z.string().optional() };
+/** Where the answer is stored on the intake record (after consent, encrypted when personal). */
+const recordField = {
+  field: id.optional(),
+  personal: z.boolean().default(false),
+};
+
+export const NodeSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...common,
+    type: z.literal('message'),
+    text: z.array(key).min(1),
+    /** Bullet list of the translated items of a list variable, e.g. the reasons of a rule. */
+    list: z.strictObject({ var: z.string(), prefix: z.string() }).optional(),
+    /** Append the configured referral list, filtered by the reasons in this variable. */
+    referrals: z.strictObject({ var: z.string() }).optional(),
+    next: target,
+  }),
+  z.strictObject({ ...common, type: z.literal('language'), prompt: key, next: target }),
+  z.strictObject({ ...common, type: z.literal('choice'), prompt: key, options: z.array(option).min(1), next: target.optional(), columns: z.number().int().min(1).max(3).default(1) }),
+  z.strictObject({ ...common, type: z.literal('yes_no'), prompt: key, yes: target.optional(), no: target.optional(), next: target.optional() }),
+  z.strictObject({
+    ...common,
+    type: z.literal('multi_choice'),
+    prompt: key,
+    options: z.array(option.omit({ next: true, info: true })).min(2),
+    min: z.number().int().min(0).default(1),
+    next: target,
+  }),
+  z.strictObject({
+    ...common,
+    ...recordField,
+    type: z.literal('text'),
+    prompt: key,
+    example: key,
+    maxLength: z.number().int().min(1).max(4000).default(300),
+    optional: z.boolean().default(false),
+    /** Store each answer as a question for case workers (and stay on this node). */
+    asQuestion: z.boolean().default(false),
+    next: target,
+  }),
+  z.strictObject({ ...common, ...recordField, type: z.literal('phone'), prompt: key, region: z.string().length(2).default('AZ'), next: target }),
+  z.strictObject({
+    ...common,
+    ...recordField,
+    type: z.literal('date'),
+    prompt: key,
+    /** Only dates in the past (a birth date) or only in the future. */
+    when: z.enum(['past', 'future', 'any']).default('any'),
+    /** Also set this variable to `adult` or `minor` (age at "now") without keeping the date. */
+    ageVar: id.optional(),
+    next: target,
+  }),
+  z.strictObject({
+    ...common,
+    type: z.literal('rule'),
+    rule: id,
+    /** rule input name → variable name (`node` of this flow or `flow.node`). */
+    inputs: z.record(z.string(), z.string()),
+    routes: z.record(z.string(), target),
+  }),
+  z.strictObject({ ...common, type: z.literal('branch'), var: z.string(), cases: z.record(z.string(), target), default: target }),
+  z.strictObject({ ...common, type: z.literal('action'), action: id, params: z.record(z.string(), z.string()).default({}), next: target }),
+  z.strictObject({ ...common, type: z.literal('flow'), flow: id, next: target }),
+  z.strictObject({ ...common, type: z.literal('end') }),
+]);
+export type FlowNode = z.infer<typeof NodeSchema>;
+export type NodeType = FlowNode['type'];
+export type NodeOf<T extends NodeType> = Extract<FlowNode, { type: T }>;
+
+export const FlowSchema = z.strictObject({
+  specVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  id,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  start: target,
+  nodes: z.array(NodeSchema).min(1),
+});
+export type FlowDefinition = z.infer<typeof FlowSchema>;
+
+/** Node types at which the engine stops and waits for the person. */
+export const WAITING_TYPES = new Set<NodeType>(['language', 'choice', 'yes_no', 'multi_choice', 'text', 'phone', 'date']);
+
+/** A flow ready to run: its definition, a node index and its content revision (hash). */
+export interface CompiledFlow {
+  readonly def: FlowDefinition;
+  readonly revision: string;
+  readonly nodes: ReadonlyMap<string, FlowNode>;
+}
