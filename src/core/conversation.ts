@@ -29,11 +29,13 @@ export const InputSchema = z.discriminatedUnion('type', [
 export type Input = z.infer<typeof InputSchema>;
 
 /** A translatable piece of text: an i18next key with interpolation values, or a list of
- * keys (rendered as bullet lines), or a reference to configured content (referral list). */
+ * keys (rendered as bullet lines), or a reference to configured content (referral list,
+ * the programme office's address). */
 export const TextRefSchema = z.union([
   z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }),
   z.object({ list: z.array(z.string()) }),
   z.object({ content: z.literal('referrals'), reasons: z.array(z.string()) }),
+  z.object({ content: z.literal('office') }),
 ]);
 export type TextRef = z.infer<typeof TextRefSchema>;
 

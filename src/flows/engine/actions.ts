@@ -75,11 +75,15 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       ctx.effects.push({ type: 'intake_completed', caseCode: ctx.ensureCase(), lang: ctx.lang });
     },
   },
-  /** The person wants a human: case workers get the request with the reason. */
+  /**
+   * The person wants a human: case workers get the request with the reason, read from the
+   * variable `reason_var` (set by the flow that led here) or else `reason`.
+   */
   request_handoff: {
     params: ['reason'],
-    run(ctx, _flow, node) {
-      ctx.effects.push({ type: 'handoff_requested', caseCode: ctx.ensureCase(), reason: node.params.reason ?? 'asked', lang: ctx.lang });
+    run(ctx, flow, node) {
+      const fromVar = node.params.reason_var ? str(ctx.s.vars[varName(flow, node.params.reason_var)]) : '';
+      ctx.effects.push({ type: 'handoff_requested', caseCode: ctx.ensureCase(), reason: fromVar || node.params.reason || 'asked', lang: ctx.lang });
     },
   },
   /** Sets a variable to a fixed value (e.g. remembers which menu entry led here). */

@@ -53,6 +53,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         return { kind: 'reprompt', notice: [] };
       }
       s.vars[save] = option.value;
+      if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: option.value, personal: false });
       const next = option.next ?? node.next;
       if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${option.value}" leads nowhere`);
       return { kind: 'next', next };

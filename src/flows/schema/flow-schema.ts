@@ -38,10 +38,21 @@ export const NodeSchema = z.discriminatedUnion('type', [
     list: z.strictObject({ var: z.string(), prefix: z.string() }).optional(),
     /** Append the configured referral list, filtered by the reasons in this variable. */
     referrals: z.strictObject({ var: z.string() }).optional(),
+    /** Append the configured office: name, address, opening hours. */
+    office: z.boolean().default(false),
     next: target,
   }),
   z.strictObject({ ...common, type: z.literal('language'), prompt: key, next: target }),
-  z.strictObject({ ...common, type: z.literal('choice'), prompt: key, options: z.array(option).min(1), next: target.optional(), columns: z.number().int().min(1).max(3).default(1) }),
+  z.strictObject({
+    ...common,
+    type: z.literal('choice'),
+    prompt: key,
+    options: z.array(option).min(1),
+    next: target.optional(),
+    columns: z.number().int().min(1).max(3).default(1),
+    /** Also keep the chosen value on the intake record (not personal: a value from a list). */
+    field: id.optional(),
+  }),
   z.strictObject({ ...common, type: z.literal('yes_no'), prompt: key, yes: target.optional(), no: target.optional(), next: target.optional() }),
   z.strictObject({
     ...common,

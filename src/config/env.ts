@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ConfigError } from '../core/errors';
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+/**
+ * Körpü's settings, read from the environment once, in `main.ts`. Every problem is reported,
+ * each on one line naming the variable, and start-up stops.
+ */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Telegram bot token; without it Körpü runs only the local web simulator. */
+    BOT_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional()),
+    /** Base URL of the Bot API; any Bot API–compatible server works. */
+    TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+    MODE: z.enum(['polling', 'webhook']).default('polling'),
+    WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+    WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 letters, digits, _ or -').optional()),
+    /** Unset: use 127.0.0.1:6379 if it answers, else start a local redis-server under ./data. */
+    REDIS_URL: optionalString,
+    /** Redis key prefix, so several deployments (or tests) can share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/).default('korpu:'),
+    CASEWORKER_CHAT_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional()),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    TZ: z.string().default('Asia/Baku').refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Baku'),
+    /** 32-byte key for field encryption, as 64 hex digits or base64. */
+    DATA_KEY: optionalString,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    FLOWS_DIR: z.string().default('flows'),
+    PROGRAMME_FILE: z.string().default('config/programme.yaml'),
+    DATA_DIR: z.string().default('data'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BOT_TOKEN && env.MODE === 'webhook') {
+      if (!env.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when MODE=webhook' });
+      if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when MODE=webhook' });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });
+    if (env.DATA_KEY && !decodeKey(env.DATA_KEY)) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
+  });
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Decodes a 32-byte key from hex or base64; `undefined` if it is not exactly 32 bytes. */
+export function decodeKey(text: string): Buffer | undefined {
+  const buf = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  return buf.length === 32 ? buf : undefined;
+}
+
+/** Parses the environment; throws one ConfigError whose message has one line per problem. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`);
+  throw new ConfigError(lines.join('\n'));
+}
