@@ -1,0 +1,121 @@
+import type { Clock, IdGen } from '../core/clock';
+import type { Effect, Input, Output } from '../core/conversation';
+import { ConcurrentUpdateError } from '../core/errors';
+import type { Lang } from '../core/lang';
+import type { ConversationStore } from '../core/ports';
+import { step } from '../flows/engine/step';
+import { StateSchema, type ConversationState } from '../flows/engine/state';
+import type { FlowRegistry } from '../flows/registry';
+import type { RuleDefinition } from '../flows/rules/registry';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+import { planRecordWrites } from './record-writes';
+
+/** One incoming message, already turned into engine Input by a channel adapter. */
+export interface IncomingMessage {
+  /** `telegram`, `simulator`, … — part of the conversation's identity. */
+  channel: string;
+  /** The chat (Telegram chat id, simulator session id). Never logged, never stored in clear. */
+  chatId: string;
+  /** Unique id of this update (e.g. `tg:123456`), to ignore redeliveries. */
+  updateId?: string;
+  input: Input;
+  /** Language suggested by the platform (Telegram's language_code). */
+  langHint?: Lang;
+}
+
+export interface HandledMessage {
+  outputs: Output[];
+  /** The language to render the outputs in. */
+  lang: Lang;
+  /** The update had been processed before: nothing was done, nothing should be sent. */
+  duplicate: boolean;
+  /** Effects performed, each with its deterministic id (for follow-up work such as alerts). */
+  effects: (Effect & { id: string })[];
+  state: ConversationState;
+}
+
+/** Called after an update's state and records are saved, once per effect. */
+export type EffectListener = (effect: Effect & { id: string }, message: IncomingMessage) => Promise<void> | void;
+
+export interface ConversationRunnerDeps {
+  store: ConversationStore;
+  flows: FlowRegistry;
+  rules: Readonly<Record<string, RuleDefinition>>;
+  entryFlow: string;
+  clock: Clock;
+  ids: IdGen;
+  cipher: FieldCipher;
+  keys: RedisKeys;
+  timeZone: string;
+  /** The form's "Place" for each channel (`telegram` → `Telegram`). */
+  placeOf?: (channel: string) => string;
+  listeners?: EffectListener[];
+  /** How often to re-run a step that lost a compare-and-set race. */
+  maxAttempts?: number;
+}
+
+const PLACES: Record<string, string> = { telegram: 'Telegram', simulator: 'Simulator' };
+
+/**
+ * The thin I/O shell around the pure engine: load state → step → save state and records
+ * atomically (compare-and-set, retried on a race) → tell listeners about effects.
+ * Stateless itself: any number of bot processes can run it against one Redis.
+ */
+export class ConversationRunner {
+  private readonly maxAttempts: number;
+
+  constructor(private readonly deps: ConversationRunnerDeps) {
+    this.maxAttempts = deps.maxAttempts ?? 8;
+  }
+
+  /** Stable pseudonymous id of a chat; the Redis key of its conversation. */
+  conversationId(channel: string, chatId: string): string {
+    return this.deps.cipher.pseudonym(`${channel}:${chatId}`);
+  }
+
+  async handle(msg: IncomingMessage): Promise<HandledMessage> {
+    const d = this.deps;
+    const convId = this.conversationId(msg.channel, msg.chatId);
+    const input = msg.input.type === 'command' && msg.langHint ? { ...msg.input, langHint: msg.langHint } : msg.input;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const stored = await d.store.load(convId, msg.updateId);
+      const prev = stored.json === undefined ? undefined : parseState(stored.json);
+      if (stored.duplicate) return { outputs: [], lang: prev?.lang ?? msg.langHint ?? 'az', duplicate: true, effects: [], state: prev ?? (undefined as never) };
+      if (prev) await d.flows.prepare(prev.frames);
+      const now = d.clock.now();
+      const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlow, now, ids: d.ids }, prev, input);
+      if (!prev && !result.state.hint && msg.langHint) result.state.hint = msg.langHint;
+      const writes = planRecordWrites(result.effects, {
+        now,
+        timeZone: d.timeZone,
+        place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(msg.channel),
+        channel: msg.channel,
+        chatId: msg.chatId,
+        cipher: d.cipher,
+        keys: d.keys,
+      });
+      const outcome = await d.store.commit(convId, stored.version, JSON.stringify(result.state), msg.updateId, writes);
+      if (outcome === 'duplicate') return { outputs: [], lang: result.state.lang ?? 'az', duplicate: true, effects: [], state: result.state };
+      if (outcome === 'conflict') continue;
+      const base = msg.updateId ?? `${convId}:${stored.version + 1}`;
+      const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
+      for (const listener of d.listeners ?? []) for (const e of effects) await listener(e, msg);
+      return { outputs: result.outputs, lang: result.state.lang ?? result.state.hint ?? 'az', duplicate: false, effects, state: result.state };
+    }
+    throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
+  }
+}
+
+/**
+ * Reads saved state. A state that no longer parses (a format change without a migration)
+ * starts the conversation afresh rather than failing every message of that person.
+ */
+function parseState(json: string): ConversationState | undefined {
+  try {
+    const parsed = StateSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import type { Effect } from '../core/conversation';
+import type { RecordWrite } from '../core/ports';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+
+/** Where and when a step happened, as the forms want it recorded. */
+export interface RecordContext {
+  now: Date;
+  /** IANA zone for the form's local date and time (Asia/Baku). */
+  timeZone: string;
+  /** "Telegram", "Simulator", later "Phone" — the form's "Place". */
+  place: string;
+  channel: string;
+  chatId: string;
+  cipher: FieldCipher;
+  keys: RedisKeys;
+}
+
+/** The form's date (YYYY-MM-DD) and time (HH:mm) in the programme's time zone. */
+export function formDateTime(now: Date, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+/** The counsellor named on records the bot completes (the forms have a "counsellor" field). */
+export const BOT_COUNSELLOR = 'Körpü';
+
+/**
+ * Turns the engine's effects into Redis writes, encrypting every personal value with the case
+ * code and field name as associated data. The writes are applied atomically with the state.
+ */
+export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext): RecordWrite[] {
+  const { keys, cipher } = ctx;
+  const at = ctx.now.toISOString();
+  const writes: RecordWrite[] = [];
+  const contact = (code: string) => cipher.encrypt(`${ctx.channel}:${ctx.chatId}`, `${code}:contact`);
+  for (const e of effects) {
+    const caseKey = keys.case(e.caseCode);
+    switch (e.type) {
+      case 'case_opened':
+        writes.push(
+          { op: 'hsetnx', key: caseKey, field: 'created_at', value: at },
+          { op: 'hset', key: caseKey, fields: { code: e.caseCode, channel: ctx.channel, lang: e.lang, status: 'open', updated_at: at } },
+          { op: 'zadd', key: keys.cases(), score: ctx.now.getTime(), member: e.caseCode },
+        );
+        break;
+      case 'diagnosis_recorded': {
+        const form = formDateTime(ctx.now, ctx.timeZone);
+        const record = {
+          at, ...form, place: ctx.place, counsellor: BOT_COUNSELLOR, by: 'self_service',
+          answers: e.answers, outcome: e.outcome, reasons: e.reasons, provisional: e.provisional,
+          rule_version: e.ruleVersion, lang: e.lang,
+        };
+        writes.push(
+          { op: 'rpush', key: keys.diagnoses(e.caseCode), values: [JSON.stringify(record)] },
+          { op: 'hset', key: caseKey, fields: { diagnosis: e.outcome, diagnosis_provisional: String(e.provisional), updated_at: at } },
+        );
+        break;
+      }
+      case 'consent_recorded': {
+        const record = { at, agreed: e.agreed, option: e.option ?? null, text_version: e.textVersion, lang: e.lang, place: ctx.place };
+        writes.push({ op: 'rpush', key: keys.consents(e.caseCode), values: [JSON.stringify(record)] });
+        writes.push({
+          op: 'hset',
+          key: caseKey,
+          fields: e.agreed
+            ? { consent: e.option ?? '', consent_at: at, status: 'consented', contact: contact(e.caseCode), updated_at: at }
+            : { consent: 'declined', consent_at: at, updated_at: at },
+        });
+        break;
+      }
+      case 'answer_recorded':
+        writes.push({
+          op: 'hset',
+          key: caseKey,
+          fields: { [`f:${e.field}`]: e.personal ? cipher.encrypt(e.value, `${e.caseCode}:${e.field}`) : e.value, updated_at: at },
+        });
+        break;
+      case 'question_asked':
+        writes.push({ op: 'rpush', key: keys.questions(e.caseCode), values: [JSON.stringify({ at, text: cipher.encrypt(e.text, `${e.caseCode}:question`) })] });
+        // A person who writes to a human must be reachable by one, consent or not.
+        writes.push({ op: 'hset', key: caseKey, fields: { contact: contact(e.caseCode), updated_at: at } });
+        break;
+      case 'intake_completed':
+        writes.push({ op: 'hset', key: caseKey, fields: { status: 'intake_completed', intake_completed_at: at, lang: e.lang, updated_at: at } });
+        break;
+      case 'handoff_requested':
+        writes.push({ op: 'hset', key: caseKey, fields: { handoff: e.reason, handoff_at: at, contact: contact(e.caseCode), updated_at: at } });
+        break;
+    }
+  }
+  return writes;
+}

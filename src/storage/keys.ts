@@ -1,0 +1,29 @@
+/**
+ * Every Redis key Körpü uses, in one place. `prefix` (REDIS_PREFIX) lets deployments and tests
+ * share a server. Records are keyed by the pseudonymous case code, conversations by a keyed
+ * hash of the chat, so no key reveals who a person is.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    prefix,
+    /** HASH {v: version, s: state JSON} */
+    conversation: (id: string) => `${prefix}conv:${id}`,
+    /** STRING, set when an update was processed (redelivery guard) */
+    seen: (updateId: string) => `${prefix}seen:${updateId}`,
+    /** HASH of the case: status, language, timestamps, fields (personal ones encrypted) */
+    case: (code: string) => `${prefix}case:${code}`,
+    /** LIST of JSON diagnosis records (Annex 2), oldest first */
+    diagnoses: (code: string) => `${prefix}case:${code}:diagnoses`,
+    /** LIST of JSON consent records (Annex 4), oldest first */
+    consents: (code: string) => `${prefix}case:${code}:consents`,
+    /** LIST of JSON {at, text (encrypted)}: what the person asked or wrote for case workers */
+    questions: (code: string) => `${prefix}case:${code}:questions`,
+    /** ZSET case code → creation time (ms): the case index */
+    cases: () => `${prefix}cases`,
+    /** STRING JSON of a flow definition at a revision (flow archive) */
+    flow: (id: string, revision: string) => `${prefix}flow:${id}:${revision}`,
+    /** STRING, set once an effect's side effect (an alert) was performed */
+    effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

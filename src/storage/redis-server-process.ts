@@ -1,0 +1,93 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A redis-server child process this program started (embedded default and test suite). */
+export interface RedisServerProcess {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+/** Whether `redis-server` is on PATH. */
+export function hasRedisServer(bin = 'redis-server'): boolean {
+  return spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Whether a Redis answers PING at `url` within `timeoutMs`. */
+export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+export interface StartRedisOptions {
+  /** Folder for the append-only file and dump (created if missing). */
+  dir: string;
+  port?: number;
+  /** Keep data on disk (append-only file). Tests pass false. */
+  persist?: boolean;
+  bin?: string;
+}
+
+/**
+ * Starts `redis-server` bound to 127.0.0.1 with its data in `dir`, and waits until it answers.
+ * Configured as production wants it: appendonly (when persisting), noeviction.
+ */
+export async function startRedisServer(opts: StartRedisOptions): Promise<RedisServerProcess> {
+  const dir = resolve(opts.dir);
+  mkdirSync(dir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const persist = opts.persist ?? true;
+  const args = [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
+    '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes',
+    '--appendonly', persist ? 'yes' : 'no',
+  ];
+  const child: ChildProcess = spawn(opts.bin ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited at start (code ${child.exitCode}): ${stderr.trim()}`);
+    if (await redisAnswers(url, 200)) {
+      return {
+        url,
+        port,
+        stop: async () => {
+          if (child.exitCode === null) {
+            child.kill('SIGTERM');
+            await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+            if (child.exitCode === null) child.kill('SIGKILL');
+          }
+        },
+      };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not answer on port ${port} within 5 s`);
+}
