@@ -28,3 +28,20 @@ export async function dropPrefix(client: Redis, prefix: string): Promise<void> {
     cursor = next;
   } while (cursor !== '0');
 }
+
+/** Every key under `prefix` with its value(s) as text, for "is this readable?" assertions. */
+export async function readablePrefix(client: Redis, prefix: string): Promise<string> {
+  const parts: string[] = [];
+  for (const key of await client.keys(`${prefix}*`)) {
+    const type = await client.type(key);
+    const value =
+      type === 'hash' ? await client.hgetall(key)
+      : type === 'list' ? await client.lrange(key, '0', '-1')
+      : type === 'zset' ? await client.zrange(key, '0', '-1')
+      : type === 'set' ? await client.smembers(key)
+      : type === 'string' ? await client.get(key)
+      : `<${type}>`;
+    parts.push(`${key} ${JSON.stringify(value)}`);
+  }
+  return parts.join('\n');
+}

@@ -13,8 +13,10 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case (lett
 const key = z.string().regex(/^[a-z][a-z0-9_]*:[a-z0-9_.]+$/, 'must be an i18n key such as "diagnosis:q1.prompt"');
 const target = id;
 
+/** Option values may be upper case (consent options A, B, C); `__` is reserved for the engine. */
+const value = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]*$/, 'must be letters, digits or _, not starting with _');
 const option = z.strictObject({
-  value: id,
+  value,
   label: key,
   /** Where this option leads; defaults to the node's `next`. */
   next: target.optional(),

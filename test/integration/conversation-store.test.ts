@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { seededIds, type Clock } from '../../src/core/clock';
+import type { Input } from '../../src/core/conversation';
+import { compileFlow, loadFlowDir } from '../../src/flows/loader';
+import { FlowRegistry } from '../../src/flows/registry';
+import { RULES } from '../../src/flows/rules/registry';
+import { ConversationRunner } from '../../src/intake/conversation-runner';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
+import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
+import { RedisFlowArchive } from '../../src/storage/redis-flow-archive';
+import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+
+const clock: Clock = { now: () => new Date('2026-11-24T10:00:00Z') };
+
+function buildRunner(redis: Redis, prefix: string, cipher: FieldCipher, flows = new FlowRegistry(loadFlowDir('flows'), new RedisFlowArchive(redis, redisKeys(prefix)))) {
+  const keys = redisKeys(prefix);
+  return {
+    keys,
+    flows,
+    runner: new ConversationRunner({
+      store: new RedisConversationStore(redis, keys),
+      flows,
+      rules: RULES,
+      entryFlow: 'welcome',
+      clock,
+      ids: seededIds(7),
+      cipher,
+      keys,
+      timeZone: 'Asia/Baku',
+    }),
+  };
+}
+
+/** Taps the button whose value is `value` on the last message (as a person would). */
+function tap(outputs: { buttons?: { action: { type: string; node?: string; value?: string } }[][] }[], value: string): Input {
+  for (const out of [...outputs].reverse())
+    for (const row of out.buttons ?? [])
+      for (const b of row) if (b.action.type === 'choice' && b.action.value === value) return { type: 'choice', node: b.action.node!, value };
+  throw new Error(`no button "${value}" in ${JSON.stringify(outputs)}`);
+}
+
+describe('conversation runner on a real Redis', () => {
+  let redis: Redis;
+  let prefix: string;
+  const cipher = new FieldCipher(randomBytes(32));
+
+  beforeEach(() => {
+    redis = testRedis();
+    prefix = testPrefix();
+  });
+  afterEach(async () => {
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('completes the whole path and keeps personal fields encrypted, keyed by case code', async () => {
+    const { runner, keys } = buildRunner(redis, prefix, cipher);
+    let n = 0;
+    const send = async (input: Input) => (await runner.handle({ channel: 'telegram', chatId: '424242', updateId: `tg:${++n}`, input })).outputs;
+    let out = await send({ type: 'command', name: 'start' });
+    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes', 'language', '__done', 'yes', 'yes', 'continue', 'B', 'yes']) out = await send(tap(out, v));
+    out = await send({ type: 'text', text: 'Aysel' });
+    out = await send({ type: 'text', text: 'Məmmədova' });
+    out = await send({ type: 'text', text: '14.02.1995' });
+    out = await send({ type: 'text', text: 'Afghanistan' });
+    out = await send(tap(out, 'study'));
+    out = await send({ type: 'contact', phone: '+994 50 123 45 67' });
+    out = await send({ type: 'text', text: 'Baku, Nizami street 5' });
+    out = await send({ type: 'text', text: 'Can I bring my sister?' });
+    expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'interview:closing.look_forward' });
+
+    const codes = await redis.zrange(keys.cases(), '0', '-1');
+    expect(codes).toHaveLength(1);
+    const code = codes[0]!;
+    expect(code).toMatch(/^KP-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const record = await redis.hgetall(keys.case(code));
+    expect(record.status).toBe('intake_completed');
+    expect(record.consent).toBe('B');
+    expect(record['f:reason']).toBe('study');
+    for (const [field, typed] of [['first_name', 'Aysel'], ['last_name', 'Məmmədova'], ['phone', '+994501234567'], ['address', 'Baku, Nizami street 5'], ['birth_date', '1995-02-14'], ['country', 'Afghanistan']]) {
+      const stored = record[`f:${field}`]!;
+      expect(stored.startsWith('v1.')).toBe(true);
+      expect(cipher.decrypt(stored, `${code}:${field}`)).toBe(typed);
+    }
+    // Nothing typed by the person is readable anywhere in Redis without the key.
+    const dump = await readablePrefix(redis, prefix);
+    expect(dump).toContain(code);
+    expect(dump).toContain('study'); // non-personal answers stay readable for case workers
+    for (const secret of ['Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', '424242']) expect(dump).not.toContain(secret);
+
+    const diagnosis = JSON.parse((await redis.lindex(keys.diagnoses(code), 0))!);
+    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
+    expect(diagnosis.answers).toEqual({ adult: 'adult', q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' });
+    const consent = JSON.parse((await redis.lindex(keys.consents(code), 0))!);
+    expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: 'annex4-2024-v1', lang: 'en' });
+    const question = JSON.parse((await redis.lindex(keys.questions(code), 0))!);
+    expect(cipher.decrypt(question.text, `${code}:question`)).toBe('Can I bring my sister?');
+  });
+
+  it('stores no case and no personal data before consent', async () => {
+    const { runner } = buildRunner(redis, prefix, cipher);
+    let out = (await runner.handle({ channel: 'simulator', chatId: 's1', input: { type: 'command', name: 'start' } })).outputs;
+    out = (await runner.handle({ channel: 'simulator', chatId: 's1', input: tap(out, 'ru') })).outputs;
+    await runner.handle({ channel: 'simulator', chatId: 's1', input: tap(out, 'about') });
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.filter((k) => k.includes(':case'))).toEqual([]);
+  });
+
+  it('ignores a redelivered update', async () => {
+    const { runner } = buildRunner(redis, prefix, cipher);
+    const first = await runner.handle({ channel: 'telegram', chatId: '1', updateId: 'tg:900', input: { type: 'command', name: 'start' } });
+    const again = await runner.handle({ channel: 'telegram', chatId: '1', updateId: 'tg:900', input: { type: 'command', name: 'start' } });
+    expect(first.outputs.length).toBeGreaterThan(0);
+    expect(again).toMatchObject({ duplicate: true, outputs: [] });
+  });
+
+  it('serialises racing updates of one chat with compare-and-set: no answer is lost', async () => {
+    const { runner } = buildRunner(redis, prefix, cipher);
+    let out = (await runner.handle({ channel: 'telegram', chatId: '7', updateId: 'a0', input: { type: 'command', name: 'start' } })).outputs;
+    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes']) out = (await runner.handle({ channel: 'telegram', chatId: '7', input: tap(out, v) })).outputs;
+    // Five taps on the multiple-choice question at the same moment, from five processes.
+    const first = tap(out, 'planning');
+    const node = first.type === 'choice' ? first.node : '';
+    const values = ['planning', 'health_social', 'employment_education', 'culture_social', 'language'];
+    const storeSpy = jest.spyOn(RedisConversationStore.prototype, 'commit');
+    await Promise.all(values.map((value, i) => runner.handle({ channel: 'telegram', chatId: '7', updateId: `race${i}`, input: { type: 'choice', node, value } })));
+    const done = await runner.handle({ channel: 'telegram', chatId: '7', input: { type: 'choice', node, value: '__done' } });
+    expect(done.state.vars['diagnosis.q3']).toEqual(values);
+    const outcomes = await Promise.all(storeSpy.mock.results.map((r) => r.value));
+    expect(outcomes).toContain('conflict'); // the race really happened and was retried
+    storeSpy.mockRestore();
+  });
+
+  it('keeps a conversation on the flow revision it started with after the flow file changes', async () => {
+    const v1 = `
+specVersion: 1.0.0
+id: welcome
+name: test
+start: language
+nodes:
+  - { id: language, type: language, prompt: "welcome:choose_language", next: q }
+  - { id: q, type: yes_no, prompt: "diagnosis:q1.prompt", yes: a, no: a }
+  - { id: a, type: message, text: ["welcome:intro"], next: end }
+  - { id: end, type: end }
+`;
+    const v2 = v1.replace('text: ["welcome:intro"]', 'text: ["welcome:about.free"]');
+    const archive = new RedisFlowArchive(redis, redisKeys(prefix));
+    const first = new FlowRegistry([compileFlow(v1, '<v1>')], archive);
+    await first.publish();
+    const a = buildRunner(redis, prefix, cipher, first);
+    let out = (await a.runner.handle({ channel: 'simulator', chatId: 'x', input: { type: 'command', name: 'start' } })).outputs;
+    out = (await a.runner.handle({ channel: 'simulator', chatId: 'x', input: tap(out, 'en') })).outputs;
+
+    // Körpü restarts with the changed file: a new registry that only knows v2 in memory.
+    const second = new FlowRegistry([compileFlow(v2, '<v2>')], archive);
+    await second.publish();
+    const b = buildRunner(redis, prefix, cipher, second);
+    const after = await b.runner.handle({ channel: 'simulator', chatId: 'x', input: tap(out, 'yes') });
+    expect(after.outputs.flatMap((o) => o.text)).toContainEqual({ key: 'welcome:intro' });
+
+    // A conversation that starts now gets the new version.
+    let fresh = (await b.runner.handle({ channel: 'simulator', chatId: 'y', input: { type: 'command', name: 'start' } })).outputs;
+    fresh = (await b.runner.handle({ channel: 'simulator', chatId: 'y', input: tap(fresh, 'en') })).outputs;
+    const later = await b.runner.handle({ channel: 'simulator', chatId: 'y', input: tap(fresh, 'yes') });
+    expect(later.outputs.flatMap((o) => o.text)).toContainEqual({ key: 'welcome:about.free' });
+  });
+});
