@@ -2,6 +2,7 @@ import type { Button, TextRef } from '../../core/conversation';
 import { SUPPORTED_LANGS } from '../../core/lang';
 import type { FlowNode } from '../schema/flow-schema';
 import type { StepContext } from './context';
+import type { ConversationState } from './state';
 
 /** Button values the engine reserves; flows cannot use them (ids must start with a letter). */
 export const DONE = '__done';
@@ -21,6 +22,11 @@ function rows(buttons: Button[], columns: number): Button[][] {
   return out;
 }
 
+/** Whether "back" has somewhere to go: an answered question in any open flow. */
+export function canGoBack(s: ConversationState): boolean {
+  return s.frames.some((f) => (f.b?.length ?? 0) > 0);
+}
+
 /** The language question: every language named in itself, the suggested one first. */
 export function askLanguage(ctx: StepContext, node: string, prompt: TextRef): void {
   const first = ctx.s.lang ?? ctx.s.hint;
@@ -37,7 +43,7 @@ export function askLanguage(ctx: StepContext, node: string, prompt: TextRef): vo
  * button was tapped (used when ticking options of a multiple-choice question).
  */
 export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean } = {}): void {
-  const back: Button[][] = ctx.s.hist.length > 0 ? [[{ label: { key: 'common:button.back' }, action: { type: 'command', name: 'back' } }]] : [];
+  const back: Button[][] = canGoBack(ctx.s) ? [[{ label: { key: 'common:button.back' }, action: { type: 'command', name: 'back' } }]] : [];
   const edit = opts.edit ? { edit: true } : {};
   switch (node.type) {
     case 'language':

@@ -3,18 +3,21 @@ import { LangSchema } from '../../core/lang';
 
 /**
  * A conversation's state: small JSON, saved after every step. It holds a position (a stack of
- * frames, one per flow entered), the non-personal answers needed for branching and rules,
- * and a bounded back-stack. Personal answers never live here: they go straight to the
- * encrypted intake record as effects. Keeping it small keeps every step's cost flat.
+ * frames, one per flow entered, each with a short trail of the questions answered in it, for
+ * "back") and the non-personal answers needed for branching and rules. Personal answers never
+ * live here: they go straight to the encrypted intake record as effects. Keeping it small
+ * keeps every step's cost flat and the bytes written per answer low.
  */
 export const STATE_VERSION = 1;
-/** How many answered questions "back" can return to. */
-export const HISTORY_LIMIT = 12;
+/** How many answered questions of one flow "back" can return to. */
+export const HISTORY_LIMIT = 10;
 
 export const FrameSchema = z.object({
   /** flow id */ f: z.string(),
   /** flow revision the conversation started on (content hash) */ r: z.string(),
   /** current node id */ n: z.string(),
+  /** the questions answered in this flow, newest last (node ids), for "back" */
+  b: z.array(z.string()).optional(),
 });
 export type Frame = z.infer<typeof FrameSchema>;
 
@@ -30,8 +33,6 @@ export const StateSchema = z.object({
   vars: z.record(z.string(), VarValueSchema),
   /** Options ticked so far in the multiple-choice question being answered. */
   sel: z.array(z.string()).optional(),
-  /** Earlier waiting positions, newest last, for "back". */
-  hist: z.array(z.array(FrameSchema)),
   caseCode: z.string().optional(),
   consent: z.enum(['A', 'B', 'C', 'declined']).optional(),
   /** The person asked to change language; the next tap picks it. */
@@ -40,5 +41,5 @@ export const StateSchema = z.object({
 export type ConversationState = z.infer<typeof StateSchema>;
 
 export function initialState(): ConversationState {
-  return { v: STATE_VERSION, frames: [], vars: {}, hist: [] };
+  return { v: STATE_VERSION, frames: [], vars: {} };
 }

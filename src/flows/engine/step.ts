@@ -4,7 +4,7 @@ import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-
 import { ACTIONS } from './actions';
 import { answer } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
-import { ask, askLanguage, LANGUAGE_PICKER } from './prompt';
+import { ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
 import { HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
 import { varName } from './vars';
 
@@ -49,14 +49,13 @@ function handle(ctx: StepContext, input: Input): void {
   const [flow, node] = here;
   if (input.type === 'choice' && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
 
-  const before = s.frames.map((f) => ({ ...f }));
   const outcome = answer(ctx, flow, node, input);
   if (outcome.kind === 'reprompt') {
     ctx.say(...outcome.notice);
     return ask(ctx, node, outcome.edit ? { edit: true } : {});
   }
   if (outcome.kind === 'stay') return;
-  remember(s, before);
+  remember(s.frames.at(-1)!, node.id);
   goTo(ctx, outcome.next);
   run(ctx);
 }
@@ -78,13 +77,10 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
       return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
     case 'help':
       return reask(ctx, { key: 'common:notice.help' });
-    case 'back': {
-      const previous = s.hist.pop();
-      if (!previous) return reask(ctx, { key: 'common:notice.cannot_go_back' });
-      s.frames = previous;
+    case 'back':
+      if (!goBack(s)) return reask(ctx, { key: 'common:notice.cannot_go_back' });
       delete s.sel;
       return reask(ctx);
-    }
   }
 }
 
@@ -107,7 +103,6 @@ function restart(ctx: StepContext, at?: string): void {
   if (!entry) throw new FlowRuntimeError(`entry flow "${ctx.env.entryFlow}" is not loaded`);
   s.frames = [{ f: entry.def.id, r: entry.revision, n: at && entry.nodes.has(at) ? at : entry.def.start }];
   s.vars = {};
-  s.hist = [];
   delete s.sel;
   delete s.picking;
   run(ctx);
@@ -141,9 +136,30 @@ function goTo(ctx: StepContext, node: string): void {
   if (frame) frame.n = node;
 }
 
-function remember(s: ConversationState, frames: Frame[]): void {
-  s.hist.push(frames);
-  if (s.hist.length > HISTORY_LIMIT) s.hist.splice(0, s.hist.length - HISTORY_LIMIT);
+/** Adds an answered question to its flow's trail (bounded: old entries fall off). */
+function remember(frame: Frame, node: string): void {
+  const trail = frame.b ?? [];
+  trail.push(node);
+  if (trail.length > HISTORY_LIMIT) trail.splice(0, trail.length - HISTORY_LIMIT);
+  frame.b = trail;
+}
+
+/**
+ * Returns to the last question answered: in the current flow, or, at a flow's first question,
+ * in the flow that led to it. False when there is nothing to go back to.
+ */
+function goBack(s: ConversationState): boolean {
+  if (!canGoBack(s)) return false;
+  for (;;) {
+    const top = s.frames.at(-1)!;
+    const previous = top.b?.pop();
+    if (top.b?.length === 0) delete top.b;
+    if (previous) {
+      top.n = previous;
+      return true;
+    }
+    s.frames.pop();
+  }
 }
 
 /** Walks through nodes that need no answer until one does (or every flow has ended). */
@@ -201,9 +217,14 @@ function run(ctx: StepContext): void {
         s.frames.push({ f: sub.def.id, r: sub.revision, n: sub.def.start });
         break;
       }
-      case 'end':
+      case 'end': {
         s.frames.pop();
+        // The question that led into the finished flow cannot be gone back to from outside it.
+        const parent = s.frames.at(-1);
+        parent?.b?.pop();
+        if (parent?.b?.length === 0) delete parent.b;
         break;
+      }
     }
   }
   throw new FlowRuntimeError(`more than ${MAX_HOPS} steps without a question: a loop in flow "${s.frames.at(-1)?.f}"`);
