@@ -1,0 +1,56 @@
+/**
+ * Dependency direction of DESIGN.md, enforced by test/unit/architecture.test.ts:
+ * a layer imports only layers below it; the engine does no I/O; channels never import each other.
+ */
+const layers = [
+  ['config', 'core'],
+  ['flows', 'i18n', 'storage'],
+  ['intake', 'scheduling'],
+  ['caseworkers'],
+  ['channels'],
+  ['http'],
+];
+const dir = (name) => `^src/${name}/`;
+const forbidden = [];
+layers.forEach((group, rank) => {
+  const higher = layers.slice(rank + 1).flat().concat(['main\\.ts$', 'app\\.ts$']);
+  for (const name of group) {
+    forbidden.push({
+      name: `${name}-imports-upward`,
+      comment: `src/${name} is in layer ${rank}; it may not import from higher layers`,
+      severity: 'error',
+      from: { path: dir(name) },
+      to: { path: higher.map((h) => (h.endsWith('$') ? `^src/${h}` : dir(h))) },
+    });
+  }
+});
+// Layers of the same rank do not import each other either, except flows ← i18n? (none needed)
+forbidden.push(
+  { name: 'flows-not-storage', severity: 'error', from: { path: '^src/flows/' }, to: { path: ['^src/storage/', '^src/i18n/'] } },
+  { name: 'storage-not-flows-engine', severity: 'error', from: { path: '^src/storage/' }, to: { path: '^src/flows/engine/' } },
+  {
+    name: 'engine-is-pure',
+    comment: 'the engine does no I/O: no network, files, Redis, queues or bot framework',
+    severity: 'error',
+    from: { path: '^src/flows/(engine|rules|schema)/' },
+    to: { path: ['^(node:)?(fs|net|http|https|child_process|dgram|tls)$', 'node_modules/(ioredis|bullmq|grammy|@grammyjs|express|pino)/'] },
+  },
+  {
+    name: 'channels-independent',
+    comment: 'channels never import each other',
+    severity: 'error',
+    from: { path: '^src/channels/([^/]+)/' },
+    to: { path: '^src/channels/', pathNot: ['^src/channels/$1/', '^src/channels/[^/]+\\.ts$'] },
+  },
+  { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+);
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    parser: 'swc',
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(test|bench|dist)/' },
+  },
+};

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The dependency direction of DESIGN.md (config, core → flows, i18n, storage → intake,
+ * scheduling → caseworkers → channels → http → main), the engine's purity and the channels'
+ * independence, checked by dependency-cruiser with .dependency-cruiser.cjs.
+ */
+function cruise(...paths: string[]) {
+  const bin = join('node_modules', '.bin', 'depcruise');
+  return spawnSync(bin, [...paths, '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], { encoding: 'utf8' });
+}
+
+describe('architecture', () => {
+  it('src/ respects the layers, the pure engine and independent channels', () => {
+    const result = cruise('src');
+    expect(result.stdout + result.stderr).toContain('no dependency violations found');
+    expect(result.status).toBe(0);
+  });
+
+  it('would catch an engine file that does I/O or imports storage', () => {
+    const dir = mkdtempSync(join('src', 'flows', 'engine', 'tmp-arch-'));
+    try {
+      writeFileSync(join(dir, 'bad.ts'), "import { readFileSync } from 'node:fs';\nimport { redisKeys } from '../../../storage/keys';\nexport const bad = [readFileSync, redisKeys];\n");
+      const result = cruise(dir);
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toContain('engine-is-pure');
+      expect(result.stdout).toContain('flows-not-storage');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
