@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { SUPPORTED_LANGS } from '../core/lang';
+
+const localized = z.object(Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, z.string().min(1)])) as Record<(typeof SUPPORTED_LANGS)[number], z.ZodString>);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+const range = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM')
+  .refine((r) => r.slice(0, 5) < r.slice(6), 'must end after it starts');
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/**
+ * A programme office where first meetings take place: where it is, when it is open, how long
+ * a meeting lasts and how many people one time slot takes.
+ */
+export const OfficeSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_]+$/),
+  name: localized,
+  address: localized,
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
+  timeZone: z.string().default('Asia/Baku').refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Asia/Baku'),
+  /** Opening hours per weekday, e.g. mon: ["09:00-13:00", "14:00-18:00"]; missing day = closed. */
+  hours: z.partialRecord(z.enum(WEEKDAYS), z.array(range)),
+  slotMinutes: z.number().int().min(10).max(240),
+  /** How many people one slot takes (case workers on duty). */
+  capacity: z.number().int().min(1).max(50),
+  /** Holidays and other closed dates, YYYY-MM-DD. */
+  closed: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+  /** Earliest booking from now, so nobody books a meeting that starts in ten minutes. */
+  minLeadMinutes: z.number().int().min(0).default(120),
+  /** How far ahead people may book. */
+  horizonDays: z.number().int().min(1).max(180).default(30),
+});
+export type Office = z.infer<typeof OfficeSchema>;
+
+/** When reminders go out, and the hours in which the bot stays silent. */
+export const RemindersSchema = z.object({
+  /** Minutes before the meeting: 1440 = 24 h, 120 = 2 h. */
+  beforeMinutes: z.array(z.number().int().min(5)).default([1440, 120]),
+  quietHours: z.object({ from: hhmm, to: hhmm }).default({ from: '21:00', to: '09:00' }),
+  /** A person who stopped half-way through the intake gets one nudge after this long. */
+  nudgeAfterMinutes: z.number().int().min(5).default(1440),
+});
+export type RemindersConfig = z.infer<typeof RemindersSchema>;

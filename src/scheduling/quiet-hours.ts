@@ -1,0 +1,33 @@
+import { DateTime } from 'luxon';
+
+export interface QuietHours {
+  from: string;
+  to: string;
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Whether a local time falls in quiet hours (which may span midnight, e.g. 21:00–09:00). */
+export function inQuietHours(at: Date, quiet: QuietHours, timeZone: string): boolean {
+  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  const m = local.hour * 60 + local.minute;
+  const [from, to] = [toMinutes(quiet.from), toMinutes(quiet.to)];
+  return from <= to ? m >= from && m < to : m >= from || m < to;
+}
+
+/**
+ * When a reminder `beforeMinutes` ahead of `start` should go out. One that would fall in quiet
+ * hours goes earlier, just before they begin (nobody is woken up, nobody misses it). Returns
+ * undefined when that moment has already passed.
+ */
+export function reminderTime(start: Date, beforeMinutes: number, quiet: QuietHours, timeZone: string, now: Date): Date | undefined {
+  let at = DateTime.fromJSDate(new Date(start.getTime() - beforeMinutes * 60_000), { zone: timeZone });
+  if (inQuietHours(at.toJSDate(), quiet, timeZone)) {
+    const from = toMinutes(quiet.from);
+    let quietStart = at.set({ hour: Math.floor(from / 60), minute: from % 60, second: 0, millisecond: 0 });
+    if (quietStart > at) quietStart = quietStart.minus({ days: 1 });
+    at = quietStart.minus({ minutes: 15 });
+  }
+  const when = at.toJSDate();
+  return when.getTime() > now.getTime() ? when : undefined;
+}

@@ -1,0 +1,63 @@
+import { DateTime } from 'luxon';
+import { WEEKDAYS, type Office } from '../config/offices';
+
+/** A bookable meeting time at an office. */
+export interface Slot {
+  /** `<office>@<local start>` e.g. `baku@2026-11-25T09:00`: stable, readable, fits callback data. */
+  id: string;
+  office: string;
+  start: Date;
+  end: Date;
+}
+
+/** Builds a slot id from an office and a start time (local to the office). */
+export function slotId(office: Office, start: Date): string {
+  return `${office.id}@${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm")}`;
+}
+
+/**
+ * Parses a slot id back into its office and start, or undefined if it is not a slot this
+ * office could ever offer (wrong office, closed day, outside hours, off the slot grid).
+ */
+export function parseSlotId(office: Office, id: string): Slot | undefined {
+  const m = /^([a-z0-9_]+)@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/.exec(id);
+  if (!m || m[1] !== office.id) return undefined;
+  const start = DateTime.fromFormat(m[2]!, "yyyy-MM-dd'T'HH:mm", { zone: office.timeZone });
+  if (!start.isValid) return undefined;
+  const ofDay = slotsOfDay(office, start.startOf('day'));
+  return ofDay.find((s) => s.id === id);
+}
+
+function minutes(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** Every slot of one local day, ignoring lead time (closed days give none). */
+function slotsOfDay(office: Office, day: DateTime): Slot[] {
+  if (office.closed.includes(day.toISODate()!)) return [];
+  const ranges = office.hours[WEEKDAYS[day.weekday - 1]!] ?? [];
+  const out: Slot[] = [];
+  for (const range of ranges) {
+    const [from, to] = [minutes(range.slice(0, 5)), minutes(range.slice(6))];
+    for (let m = from; m + office.slotMinutes <= to; m += office.slotMinutes) {
+      const start = day.set({ hour: Math.floor(m / 60), minute: m % 60, second: 0, millisecond: 0 });
+      const s = start.toJSDate();
+      out.push({ id: slotId(office, s), office: office.id, start: s, end: start.plus({ minutes: office.slotMinutes }).toJSDate() });
+    }
+  }
+  return out;
+}
+
+/**
+ * The office's slots from `now` (plus the minimum lead time) to the booking horizon, in time
+ * order. Pure: availability (how many places are taken) is applied by the booking store.
+ */
+export function upcomingSlots(office: Office, now: Date): Slot[] {
+  const earliest = now.getTime() + office.minLeadMinutes * 60_000;
+  const first = DateTime.fromJSDate(now, { zone: office.timeZone }).startOf('day');
+  const out: Slot[] = [];
+  for (let d = 0; d <= office.horizonDays; d++) {
+    for (const s of slotsOfDay(office, first.plus({ days: d }))) if (s.start.getTime() >= earliest) out.push(s);
+  }
+  return out;
+}

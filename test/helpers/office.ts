@@ -1,0 +1,18 @@
+import { OfficeSchema, type Office } from '../../src/config/offices';
+
+/** A test office in Baku: weekdays 09:00–13:00 and 14:00–18:00, 60-minute slots, 2 places. */
+export function testOffice(overrides: Partial<Office> = {}): Office {
+  return OfficeSchema.parse({
+    id: 'baku',
+    name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
+    address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
+    location: { latitude: 40.4093, longitude: 49.8671 },
+    hours: { mon: ['09:00-13:00', '14:00-18:00'], tue: ['09:00-13:00', '14:00-18:00'], wed: ['09:00-13:00', '14:00-18:00'], thu: ['09:00-13:00', '14:00-18:00'], fri: ['09:00-13:00', '14:00-18:00'] },
+    slotMinutes: 60,
+    capacity: 2,
+    closed: ['2026-11-26'],
+    minLeadMinutes: 120,
+    horizonDays: 14,
+    ...overrides,
+  });
+}
