@@ -138,13 +138,29 @@ export function flowKeys(flow: CompiledFlow): string[] {
   return flow.def.nodes.flatMap((n) => keysOf(n).map(([, k]) => k));
 }
 
+/** Variables a node reads, by field. A dotted name (`diagnosis.decide`) is `<flow>.<variable>`. */
+function varRefs(n: FlowNode): [string, string][] {
+  if (n.type === 'branch') return [['var', n.var]];
+  if (n.type === 'rule') return Object.entries(n.inputs).map(([k, v]) => [`inputs.${k}`, v]);
+  if (n.type === 'message') return [...(n.list ? [['list.var', n.list.var] as [string, string]] : []), ...(n.referrals ? [['referrals.var', n.referrals.var] as [string, string]] : [])];
+  return [];
+}
+
 /** Loads and checks every `*.yaml` in a folder, then checks references between flows. */
 export function loadFlowDir(dir: string, keys?: KeyCheck): CompiledFlow[] {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const flows = files.map((f) => compileFlow(readFileSync(join(dir, f), 'utf8'), join(dir, f), keys));
   const ids = new Set(flows.map((f) => f.def.id));
   for (const flow of flows) for (const n of flow.def.nodes) {
-    if (n.type === 'flow' && !ids.has(n.flow)) fail(`${dir}/${flow.def.id}.yaml`, `node "${n.id}", field "flow"`, `no flow "${n.flow}" in ${dir}`);
+    const file = `${dir}/${flow.def.id}.yaml`;
+    if (n.type === 'flow' && !ids.has(n.flow)) fail(file, `node "${n.id}", field "flow"`, `no flow "${n.flow}" in ${dir}`);
+    // A dotted variable whose first part is no flow would silently read nothing at run time.
+    for (const [field, name] of varRefs(n)) {
+      const head = name.split('.')[0]!;
+      if (!name.includes('.') || ids.has(head)) continue;
+      const hint = flow.nodes.has(head) ? `; this flow's own variable is "${flow.def.id}.${name}"` : '';
+      fail(file, `node "${n.id}", field "${field}"`, `"${name}" names no flow "${head}"${hint}`);
+    }
   }
   return flows;
 }

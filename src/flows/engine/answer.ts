@@ -1,9 +1,10 @@
 import type { Input, TextRef } from '../../core/conversation';
-import { LangSchema } from '../../core/lang';
+import { LangSchema, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { ageOn, parseDate, parsePhone, parseText, type ReplyProblem } from './parse-reply';
-import { DONE, SKIP } from './prompt';
+import { ageOn, parseDate, parsePhone, parseText, tidyText, type ReplyProblem } from './parse-reply';
+import { DONE, languageOrder, SKIP } from './prompt';
+import type { ConversationState } from './state';
 import { varName } from './vars';
 
 /** What an input did at a waiting node. */
@@ -28,6 +29,21 @@ function byNumber(input: Input, count: number): number | undefined {
 }
 
 /**
+ * Reads a language from a tap, a typed code ("ru") or a typed number, counted in the order the
+ * buttons are shown (the suggested language first), so "1" is the first button on screen.
+ */
+export function readLanguage(s: ConversationState, input: Input): Lang | undefined {
+  const order = languageOrder(s);
+  const i = byNumber(input, order.length);
+  const value = input.type === 'choice' ? input.value : input.type === 'text' ? (i === undefined ? input.text.trim().toLowerCase() : order[i]) : undefined;
+  const lang = LangSchema.safeParse(value);
+  return lang.success ? lang.data : undefined;
+}
+
+/** Telegram's contact button may give the number without its "+"; it is always international. */
+const international = (phone: string): string => (/^\d+$/.test(phone.trim()) ? `+${phone.trim()}` : phone);
+
+/**
  * Applies a person's input to the question they are at. Checks the answer's type, stores it
  * (non-personal answers as variables for branching; fields on the intake record as effects)
  * and says where the flow goes next.
@@ -37,11 +53,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
   const save = varName(flow, node.id);
   switch (node.type) {
     case 'language': {
-      const i = byNumber(input, 3);
-      const value = input.type === 'choice' ? input.value : input.type === 'text' ? (i === undefined ? input.text.trim().toLowerCase() : ['az', 'ru', 'en'][i]) : undefined;
-      const lang = LangSchema.safeParse(value);
-      if (!lang.success) return reprompt('choose', node);
-      s.lang = lang.data;
+      const lang = readLanguage(s, input);
+      if (!lang) return reprompt('choose', node);
+      s.lang = lang;
       return { kind: 'next', next: node.next };
     }
     case 'choice': {
@@ -68,30 +82,34 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       return { kind: 'next', next };
     }
     case 'multi_choice': {
-      if (input.type !== 'choice') return reprompt('choose', node);
+      // A typed number ticks or unticks that option, as the "choose" reprompt promises.
+      const i = byNumber(input, node.options.length);
+      const value = input.type === 'choice' ? input.value : i === undefined ? undefined : node.options[i]!.value;
+      if (value === undefined) return reprompt('choose', node);
       const sel = s.sel ?? [];
-      if (input.value === DONE) {
+      if (value === DONE) {
         if (sel.length < node.min) return { ...reprompt('multi_min', node, { min: node.min }) };
         // Keep the form's order, not the order of taps.
         s.vars[save] = node.options.map((o) => o.value).filter((v) => sel.includes(v));
         delete s.sel;
         return { kind: 'next', next: node.next };
       }
-      if (!node.options.some((o) => o.value === input.value)) return reprompt('choose', node);
-      s.sel = sel.includes(input.value) ? sel.filter((v) => v !== input.value) : [...sel, input.value];
-      return { kind: 'reprompt', notice: [], edit: true };
+      if (!node.options.some((o) => o.value === value)) return reprompt('choose', node);
+      s.sel = sel.includes(value) ? sel.filter((v) => v !== value) : [...sel, value];
+      // Replace the tapped message; a typed number has no message to replace.
+      return { kind: 'reprompt', notice: [], edit: input.type === 'choice' };
     }
     case 'text': {
       if (input.type === 'choice' && input.value === SKIP && node.optional) return { kind: 'next', next: node.next };
       if (input.type !== 'text') return reprompt('empty', node);
       const text = parseText(input.text, node.maxLength);
-      if (!text.ok) return reprompt(text.error, node, { max: node.maxLength, length: [...input.text.trim()].length });
+      if (!text.ok) return reprompt(text.error, node, { max: node.maxLength, length: [...tidyText(input.text)].length });
       if (node.asQuestion) ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
       else keep(ctx, flow, node, text.value);
       return { kind: 'next', next: node.next };
     }
     case 'phone': {
-      const raw = input.type === 'contact' ? input.phone : input.type === 'text' ? input.text : '';
+      const raw = input.type === 'contact' ? international(input.phone) : input.type === 'text' ? input.text : '';
       const phone = parsePhone(raw, node.region);
       if (!phone.ok) return reprompt(phone.error, node);
       keep(ctx, flow, node, phone.value);

@@ -9,9 +9,14 @@ import { err, ok, type Result } from '../../core/result';
 /** Why a reply was not accepted; becomes `common:reprompt.<reason>`. */
 export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_past' | 'date_future';
 
-/** Trims and length-checks free text. */
+/** Free text as it is kept: runs of spaces and line breaks become one space, ends trimmed. */
+export function tidyText(raw: string): string {
+  return raw.replace(/\s+/g, ' ').trim();
+}
+
+/** Trims and length-checks free text (the length in characters of the tidied text). */
 export function parseText(raw: string, maxLength: number): Result<string, ReplyProblem> {
-  const text = raw.replace(/\s+/g, ' ').trim();
+  const text = tidyText(raw);
   if (text.length === 0) return err('empty');
   if ([...text].length > maxLength) return err('too_long');
   return ok(text);

@@ -1,5 +1,5 @@
 import type { Button, TextRef } from '../../core/conversation';
-import { SUPPORTED_LANGS } from '../../core/lang';
+import { SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { FlowNode } from '../schema/flow-schema';
 import type { StepContext } from './context';
 import type { ConversationState } from './state';
@@ -27,10 +27,18 @@ export function canGoBack(s: ConversationState): boolean {
   return s.frames.some((f) => (f.b?.length ?? 0) > 0);
 }
 
+/**
+ * The order the language buttons are shown in: the chosen or suggested language first. A typed
+ * number ("1") is read against this same order.
+ */
+export function languageOrder(s: ConversationState): Lang[] {
+  const first = s.lang ?? s.hint;
+  return [...SUPPORTED_LANGS].sort((a, b) => Number(b === first) - Number(a === first));
+}
+
 /** The language question: every language named in itself, the suggested one first. */
 export function askLanguage(ctx: StepContext, node: string, prompt: TextRef): void {
-  const first = ctx.s.lang ?? ctx.s.hint;
-  const langs = [...SUPPORTED_LANGS].sort((a, b) => Number(b === first) - Number(a === first));
+  const langs = languageOrder(ctx.s);
   ctx.emit({
     type: 'message',
     text: [prompt],

@@ -2,7 +2,7 @@ import type { Input } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
 import { ACTIONS } from './actions';
-import { answer } from './answer';
+import { answer, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
 import { ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
 import { HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
@@ -34,13 +34,13 @@ function handle(ctx: StepContext, input: Input): void {
   if (input.type === 'unsupported') return reask(ctx, { key: `common:notice.unsupported_${input.kind}` });
 
   // A language button is honoured whenever it is tapped: choosing a language is never stale.
-  if (input.type === 'choice' && input.node === LANGUAGE_PICKER) {
-    const lang = LangSchema.safeParse(input.value);
-    if (lang.success) {
-      s.lang = lang.data;
-      delete s.picking;
-      return reask(ctx, { key: 'common:notice.language_set' });
-    }
+  // While the picker is open, a typed number or code ("2", "ru") chooses as well.
+  const tapped = input.type === 'choice' && input.node === LANGUAGE_PICKER;
+  const picked = tapped || (s.picking === 'language' && input.type === 'text') ? readLanguage(s, input) : undefined;
+  if (picked) {
+    s.lang = picked;
+    delete s.picking;
+    return reask(ctx, { key: 'common:notice.language_set' });
   }
   if (s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
 
@@ -64,6 +64,9 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
   const s = ctx.s;
   const hint = LangSchema.safeParse(langHint);
   if (hint.success && !s.hint) s.hint = hint.data;
+  // Any other command closes an open language picker; otherwise the re-asked question's next
+  // answer would be taken for a language choice and swallowed.
+  if (name !== 'language') delete s.picking;
   switch (name) {
     case 'start':
       if (s.frames.length === 0) return restart(ctx);
@@ -87,6 +90,7 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
 /** Says `notice` (if any) and asks the current question again. */
 function reask(ctx: StepContext, notice?: { key: string; params?: Record<string, string> }): void {
   if (notice) ctx.say(notice);
+  if (ctx.s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
   const here = current(ctx);
   if (!here) return restart(ctx);
   if (!ctx.s.lang && here[1].type !== 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });

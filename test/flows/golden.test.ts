@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { EffectSchema, InputSchema, OutputSchema } from '../../src/core/conversation';
+import { StateSchema, type ConversationState } from '../../src/flows/engine/state';
+import { converse, engineEnv, FIXED_NOW, last, loadRealFlows } from '../helpers/engine-env';
+
+/**
+ * Golden scenarios (STYLE principle 6): each `test/flows/<flow>.<scenario>.json` holds inputs
+ * and the exact outputs, effects and final state the real flows must give for them, replayed
+ * with seeded case codes (seed 1) and the clock at FIXED_NOW. After a deliberate change, run
+ * `UPDATE_SNAPSHOTS=1 npx jest --selectProjects unit -- test/flows` and read the diff: it is
+ * the change in behaviour a person would see.
+ *
+ * Flow revisions (content hashes) in the final state are written as "current" when they are
+ * the loaded revision, so that editing one flow does not rewrite every scenario's state.
+ */
+
+const DIR = __dirname;
+const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
+const FILE = /^([a-z][a-z0-9_]*)\.([a-z0-9-]+)\.json$/;
+
+const ScenarioSchema = z.strictObject({
+  description: z.string().min(20),
+  inputs: z.array(InputSchema).min(1),
+  expected: z
+    .strictObject({
+      steps: z.array(z.strictObject({ outputs: z.array(z.unknown()), effects: z.array(z.unknown()) })),
+      finalState: z.unknown(),
+    })
+    .optional(),
+});
+
+const files = readdirSync(DIR).filter((f) => FILE.test(f)).sort();
+const flows = loadRealFlows();
+const currentRevision = new Map(flows.map((f) => [f.def.id, f.revision]));
+
+function normalise(state: ConversationState): ConversationState {
+  return { ...state, frames: state.frames.map((fr) => ({ ...fr, r: currentRevision.get(fr.f) === fr.r ? 'current' : fr.r })) };
+}
+
+/** JSON with anything short enough (a button, an effect, an input) kept on one line, so diffs read well. */
+function pretty(value: unknown, indent = ''): string {
+  const flat = JSON.stringify(value);
+  if (flat === undefined || flat.length + indent.length <= 180 || value === null || typeof value !== 'object') return flat ?? 'null';
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) return `[\n${value.map((v) => inner + pretty(v, inner)).join(',\n')}\n${indent}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+function replay(inputs: z.infer<typeof ScenarioSchema>['inputs']) {
+  const turns = converse(engineEnv({ now: FIXED_NOW, seed: 1 }), inputs);
+  return { steps: turns.map((t) => ({ outputs: t.outputs, effects: t.effects })), finalState: normalise(last(turns).state) };
+}
+
+describe('golden scenarios', () => {
+  it('there is at least one scenario for every flow, and every scenario names a flow', () => {
+    const covered = new Set(files.map((f) => FILE.exec(f)![1]!));
+    expect([...covered].filter((id) => !currentRevision.has(id))).toEqual([]);
+    expect([...currentRevision.keys()].filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it.each(files)('%s', (file) => {
+    const path = join(DIR, file);
+    const scenario = ScenarioSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    const actual = replay(scenario.inputs);
+    // What the engine produced must itself be valid wire data.
+    for (const s of actual.steps) {
+      for (const o of s.outputs) OutputSchema.parse(o);
+      for (const e of s.effects) EffectSchema.parse(e);
+    }
+    StateSchema.parse(actual.finalState);
+    expect(actual.steps).toHaveLength(scenario.inputs.length);
+
+    if (UPDATE) {
+      writeFileSync(path, `${pretty({ description: scenario.description, inputs: scenario.inputs, expected: actual })}\n`);
+      return;
+    }
+    if (!scenario.expected) throw new Error(`${file} has no "expected" yet: run with UPDATE_SNAPSHOTS=1 and review the result`);
+    // Step by step first, so a failure names the first input whose answer changed.
+    scenario.expected.steps.forEach((want, i) => {
+      expect({ step: i + 1, input: scenario.inputs[i], ...actual.steps[i] }).toEqual({ step: i + 1, input: scenario.inputs[i], ...want });
+    });
+    expect(actual.finalState).toEqual(scenario.expected.finalState);
+  });
+});

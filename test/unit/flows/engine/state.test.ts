@@ -1,0 +1,205 @@
+import type { Input } from '../../../../src/core/conversation';
+import { FlowRuntimeError } from '../../../../src/flows/engine/context';
+import { DONE, SKIP } from '../../../../src/flows/engine/prompt';
+import { HISTORY_LIMIT, StateSchema, type ConversationState } from '../../../../src/flows/engine/state';
+import { step } from '../../../../src/flows/engine/step';
+import { compileFlow } from '../../../../src/flows/loader';
+import { FlowRegistry, MemoryFlowArchive } from '../../../../src/flows/registry';
+import { at, cmd, converse, engineEnv, freshState, last, say, singleFlowEnv, tap, textKeys } from '../../../helpers/engine-env';
+
+/**
+ * What is kept between messages: a saved state resumes exactly; a conversation stays on the
+ * flow revision it started on; personal answers never enter the state; the state does not
+ * grow with the number of answers.
+ */
+
+const roundTrip = (s: ConversationState): ConversationState => StateSchema.parse(JSON.parse(JSON.stringify(s)));
+
+describe('resume', () => {
+  it('a saved state, reloaded from JSON, continues at the same question with the same ticks', () => {
+    const env = engineEnv();
+    const turns = converse(env, [cmd('start'), tap('language', 'en'), tap('menu', 'eligibility'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning')]);
+    const saved = last(turns).state;
+    const reloaded = roundTrip(saved);
+    expect(at(reloaded)).toBe('diagnosis/q3');
+    expect(reloaded.sel).toEqual(['planning']);
+    // Same inputs on the saved object and on the reloaded copy give the same conversation.
+    const next: Input[] = [tap('q3', 'language'), tap('q3', DONE)];
+    const direct = converse(engineEnv(), next, saved);
+    const resumed = converse(engineEnv(), next, reloaded);
+    expect(resumed).toEqual(direct);
+    expect(last(resumed).state.vars['diagnosis.q3']).toEqual(['planning', 'language']);
+    expect(at(last(resumed).state)).toBe('diagnosis/continue');
+  });
+
+  it('step never changes the state it is given', () => {
+    const env = engineEnv();
+    const [first] = converse(env, [cmd('start')]);
+    const before = JSON.stringify(first!.state);
+    step(env, first!.state, tap('language', 'en'));
+    expect(JSON.stringify(first!.state)).toBe(before);
+  });
+});
+
+describe('version pinning', () => {
+  const v1 = `specVersion: 1.0.0
+id: survey
+name: Survey
+start: q1
+nodes:
+  - { id: q1, type: yes_no, prompt: "t:q1", next: q2 }
+  - { id: q2, type: text, prompt: "t:q2_v1", example: "t:example", next: bye }
+  - { id: bye, type: message, text: ["t:bye_v1"], next: end }
+  - { id: end, type: end }
+`;
+  // The flow file was then edited: q2 became a yes/no question with other words, and q3 left.
+  const v2 = `specVersion: 1.0.0
+id: survey
+name: Survey
+start: q1
+nodes:
+  - { id: q1, type: yes_no, prompt: "t:q1", next: q2 }
+  - { id: q2, type: yes_no, prompt: "t:q2_v2", next: bye }
+  - { id: bye, type: message, text: ["t:bye_v2"], next: end }
+  - { id: end, type: end }
+`;
+  const rev1 = compileFlow(v1, '<survey v1>');
+  const rev2 = compileFlow(v2, '<survey v2>');
+
+  async function pinnedAtQ2() {
+    const archive = new MemoryFlowArchive();
+    const before = new FlowRegistry([rev1], archive);
+    await before.publish();
+    const turns = converse(engineEnv({ registry: before, entryFlow: 'survey' }), [cmd('start'), tap('q1', 'yes')], freshState());
+    // Körpü restarts with the edited file; the old revision is only in the archive.
+    const after = new FlowRegistry([rev2], archive);
+    return { saved: roundTrip(last(turns).state), after };
+  }
+
+  it('the two revisions differ', () => {
+    expect(rev1.revision).not.toBe(rev2.revision);
+    expect(compileFlow(v1, '<again>').revision).toBe(rev1.revision);
+  });
+
+  it('a conversation started on the old revision finishes on it', async () => {
+    const { saved, after } = await pinnedAtQ2();
+    expect(saved.frames[0]).toMatchObject({ f: 'survey', r: rev1.revision, n: 'q2' });
+    expect(after.get('survey', rev1.revision)).toBeUndefined();
+    await after.prepare(saved.frames);
+    expect(after.get('survey', rev1.revision)).toBeDefined();
+    const env = engineEnv({ registry: after, entryFlow: 'survey' });
+    const turn = step(env, saved, say('My answer'));
+    expect(turn.state.vars['survey.q2']).toBe('My answer');
+    expect(textKeys(turn)).toEqual(['t:bye_v1']);
+  });
+
+  it('a re-asked question of the old revision is asked in its old words', async () => {
+    const { saved, after } = await pinnedAtQ2();
+    await after.prepare(saved.frames);
+    const turn = step(engineEnv({ registry: after, entryFlow: 'survey' }), saved, cmd('help'));
+    expect(textKeys(turn)).toEqual(['common:notice.help', 't:q2_v1']);
+    expect(turn.state.frames[0]!.r).toBe(rev1.revision);
+  });
+
+  it('a new conversation runs the current revision', async () => {
+    const { after } = await pinnedAtQ2();
+    const turns = converse(engineEnv({ registry: after, entryFlow: 'survey' }), [cmd('start'), tap('q1', 'yes')], freshState());
+    expect(textKeys(last(turns))).toEqual(['t:q2_v2']);
+    expect(last(turns).state.frames[0]!.r).toBe(rev2.revision);
+  });
+
+  it('when the old revision is lost and its node is gone, that flow starts again on the current revision', () => {
+    const env = engineEnv({ flows: [rev2], entryFlow: 'survey' });
+    const lost: ConversationState = { ...freshState(), frames: [{ f: 'survey', r: 'gone', n: 'q9' }] };
+    const turn = step(env, lost, cmd('help'));
+    expect(turn.state.frames[0]).toMatchObject({ r: rev2.revision, n: 'q1' });
+    expect(textKeys(turn)).toEqual(['common:notice.help', 't:q1']);
+  });
+});
+
+describe('personal data', () => {
+  const NAME = 'Aysel';
+  const SURNAME = 'Qurbanova';
+  const COUNTRY = 'Tajikistan';
+  const PHONE = '050 765 43 21';
+  const ADDRESS = 'Yasamal district, Sharifzade 12';
+  const REASON = 'medical treatment';
+  const QUESTION = 'Can my husband Farid come?';
+  const inputs: Input[] = [
+    cmd('start'), tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+    tap('q3', 'health_social'), tap('q3', DONE), tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'),
+    tap('option', 'C'), tap('agree', 'yes'), say(NAME), say(SURNAME), say('07.11.1987'), say(COUNTRY), tap('reason', 'other'),
+    say(REASON), say(PHONE), say(ADDRESS), say(QUESTION),
+  ];
+  const turns = converse(engineEnv(), inputs);
+
+  it('reaches the end of the interview', () => {
+    expect(turns.flatMap((t) => t.effects).some((e) => e.type === 'intake_completed')).toBe(true);
+  });
+
+  it('is never kept in the conversation state, at any step', () => {
+    const secrets = [NAME, SURNAME, COUNTRY, '1987', '7654321', '765 43 21', 'Yasamal', 'Sharifzade', REASON, 'Farid'];
+    for (const t of turns) {
+      const json = JSON.stringify(t.state);
+      for (const secret of secrets) expect({ input: t.input, leaked: json.includes(secret) ? secret : undefined }).toEqual({ input: t.input, leaked: undefined });
+    }
+  });
+
+  it('goes to the record as personal answers, after consent', () => {
+    const recorded = turns.flatMap((t) => t.effects).filter((e) => e.type === 'answer_recorded');
+    expect(recorded.map((e) => (e.type === 'answer_recorded' ? [e.field, e.value, e.personal] : []))).toEqual([
+      ['first_name', NAME, true],
+      ['last_name', SURNAME, true],
+      ['birth_date', '1987-11-07', true],
+      ['country', COUNTRY, true],
+      ['reason', 'other', false],
+      ['reason_detail', REASON, true],
+      ['phone', '+994507654321', true],
+      ['address', ADDRESS, true],
+    ]);
+    const consentAt = turns.findIndex((t) => t.effects.some((e) => e.type === 'consent_recorded'));
+    const firstPersonal = turns.findIndex((t) => t.effects.some((e) => e.type === 'answer_recorded' && e.personal));
+    expect(consentAt).toBeGreaterThan(-1);
+    expect(firstPersonal).toBeGreaterThan(consentAt);
+  });
+
+  it('asking for personal data before consent is a flow bug: step throws FlowRuntimeError', () => {
+    const env = singleFlowEnv(`  - { id: q, type: text, prompt: "t:q", example: "t:e", personal: true, field: first_name, next: e }\n  - { id: e, type: end }`);
+    const [start] = converse(env, [cmd('start')], freshState());
+    expect(() => step(env, start!.state, say(NAME))).toThrow(FlowRuntimeError);
+    expect(() => step(env, start!.state, say(NAME))).toThrow(/t\/q: asks for personal data before consent/);
+    expect(() => step(env, { ...start!.state, consent: 'declined' }, say(NAME))).toThrow(FlowRuntimeError);
+    // With consent the same answer is taken, and kept only on the record.
+    const ok = step(env, { ...start!.state, consent: 'B' }, say(NAME));
+    expect(ok.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'first_name', value: NAME, personal: true }));
+    expect(JSON.stringify(ok.state)).not.toContain(NAME);
+  });
+
+  it('a skipped optional personal question records nothing', () => {
+    const i = inputs.indexOf(inputs.find((x) => x.type === 'text' && x.text === ADDRESS)!);
+    const skipped = converse(engineEnv(), [...inputs.slice(0, i), tap('address', SKIP)]);
+    expect(last(skipped).effects).toEqual([]);
+    expect(at(last(skipped).state)).toBe('interview/questions');
+  });
+});
+
+describe('flat cost', () => {
+  it(`after 40 answers the state is no bigger than after ${HISTORY_LIMIT}: the back trail is capped`, () => {
+    const count = 45;
+    const id = (i: number) => `p${String(i).padStart(2, '0')}`;
+    const nodes = Array.from({ length: count }, (_, i) => `  - { id: ${id(i + 1)}, type: text, prompt: "t:q", example: "t:e", personal: true, field: f${id(i + 1)}, next: ${i + 1 < count ? id(i + 2) : 'e'} }`);
+    const env = singleFlowEnv([...nodes, '  - { id: e, type: end }'].join('\n'), id(1));
+    const answers = Array.from({ length: 40 }, (_, i) => say(`answer number ${i + 1} ${'x'.repeat(i * 6)}`));
+    const turns = converse(env, [cmd('start'), ...answers], { ...freshState(), consent: 'A' });
+    const sizes = turns.map((t) => JSON.stringify(t.state).length);
+    expect(at(last(turns).state)).toBe(`t/${id(41)}`);
+    for (const t of turns) expect((t.state.frames[0]!.b ?? []).length).toBeLessThanOrEqual(HISTORY_LIMIT);
+    // From the moment the trail is full, every answer leaves a state of exactly the same size.
+    const steady = sizes.slice(HISTORY_LIMIT);
+    expect(new Set(steady).size).toBe(1);
+    expect(sizes[40]).toBe(sizes[HISTORY_LIMIT]);
+    expect(sizes[40]).toBeLessThan(600);
+    // And the answers themselves (up to 250 characters each) went to the record, not the state.
+    expect(last(turns).effects).toHaveLength(1);
+  });
+});

@@ -1,0 +1,102 @@
+import { ageOn, parseDate, parsePhone, parseText, tidyText } from '../../../src/flows/engine/parse-reply';
+
+/** The parsers of typed answers: a wrong answer is a value (a reason to re-ask), never a throw. */
+
+const NOW = new Date('2026-03-16T09:00:00.000Z');
+
+describe('parseText', () => {
+  it('tidies spaces and line breaks and trims', () => {
+    expect(parseText('  Aysel \n\t Mammadova  ', 100)).toEqual({ ok: true, value: 'Aysel Mammadova' });
+    expect(tidyText(' a \n\n b ')).toBe('a b');
+  });
+
+  it('refuses an empty or blank answer', () => {
+    expect(parseText('', 10)).toEqual({ ok: false, error: 'empty' });
+    expect(parseText(' \n\t ', 10)).toEqual({ ok: false, error: 'empty' });
+  });
+
+  it('allows exactly maxLength characters, counting characters rather than UTF-16 units', () => {
+    expect(parseText('abcde', 5)).toEqual({ ok: true, value: 'abcde' });
+    expect(parseText('abcdef', 5)).toEqual({ ok: false, error: 'too_long' });
+    expect(parseText('ğüşçə', 5)).toEqual({ ok: true, value: 'ğüşçə' });
+    expect(parseText('👍👍👍👍👍', 5)).toEqual({ ok: true, value: '👍👍👍👍👍' });
+    expect(parseText('👍👍👍👍👍👍', 5)).toEqual({ ok: false, error: 'too_long' });
+  });
+
+  it('measures the length after tidying, so extra spaces do not count', () => {
+    expect(parseText('ab     cd', 5)).toEqual({ ok: true, value: 'ab cd' });
+  });
+});
+
+describe('parsePhone', () => {
+  it.each([
+    ['050 123 45 67', 'AZ', '+994501234567'],
+    ['0501234567', 'AZ', '+994501234567'],
+    ['501234567', 'AZ', '+994501234567'],
+    ['(055) 123-45-67', 'AZ', '+994551234567'],
+    ['+994 50 123 45 67', 'AZ', '+994501234567'],
+    ['00994501234567', 'AZ', '+994501234567'],
+    ['012 345 67 89', 'AZ', '+994123456789'],
+    ['+7 916 123-45-67', 'AZ', '+79161234567'],
+    ['+90 532 123 45 67', 'AZ', '+905321234567'],
+    ['8 916 123-45-67', 'RU', '+79161234567'],
+  ])('reads %j (region %s) as %s', (raw, region, e164) => {
+    expect(parsePhone(raw, region)).toEqual({ ok: true, value: e164 });
+  });
+
+  it.each([['hello'], [''], ['   '], ['12345'], ['050 123'], ['+994 00 000 00 00'], ['+1 234'], ['1'.repeat(41)], ['050 123 45 67 89 00']])('refuses %j', (raw) => {
+    expect(parsePhone(raw, 'AZ')).toEqual({ ok: false, error: 'phone' });
+  });
+});
+
+describe('parseDate', () => {
+  it.each([
+    ['25.03.1990', '1990-03-25'],
+    ['25/03/1990', '1990-03-25'],
+    ['25-03-1990', '1990-03-25'],
+    ['25 03 1990', '1990-03-25'],
+    ['5.3.1990', '1990-03-05'],
+    [' 05.03.1990 ', '1990-03-05'],
+    ['1990-03-25', '1990-03-25'],
+    ['1990-3-5', '1990-03-05'],
+    ['29.02.2000', '2000-02-29'],
+    ['31.12.1999', '1999-12-31'],
+  ])('reads %j as %s', (raw, iso) => {
+    expect(parseDate(raw, 'any', NOW)).toEqual({ ok: true, value: iso });
+  });
+
+  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['25.03.90'], ['1990/03/25'], ['March 25, 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
+    expect(parseDate(raw, 'any', NOW)).toEqual({ ok: false, error: 'date' });
+  });
+
+  it('past: today is allowed, tomorrow is not', () => {
+    expect(parseDate('16.03.2026', 'past', NOW)).toEqual({ ok: true, value: '2026-03-16' });
+    expect(parseDate('17.03.2026', 'past', NOW)).toEqual({ ok: false, error: 'date_past' });
+  });
+
+  it('future: today is allowed, yesterday is not', () => {
+    expect(parseDate('16.03.2026', 'future', NOW)).toEqual({ ok: true, value: '2026-03-16' });
+    expect(parseDate('15.03.2026', 'future', NOW)).toEqual({ ok: false, error: 'date_future' });
+  });
+
+  it('any: past and future alike', () => {
+    expect(parseDate('01.01.2100', 'any', NOW).ok).toBe(true);
+    expect(parseDate('01.01.1950', 'any', NOW).ok).toBe(true);
+  });
+});
+
+describe('ageOn', () => {
+  it('counts whole years, turning on the birthday itself', () => {
+    expect(ageOn('2008-03-16', NOW)).toBe(18);
+    expect(ageOn('2008-03-17', NOW)).toBe(17);
+    expect(ageOn('2008-02-17', NOW)).toBe(18);
+    expect(ageOn('2008-04-01', NOW)).toBe(17);
+    expect(ageOn('1990-03-25', NOW)).toBe(35);
+    expect(ageOn('2026-03-16', NOW)).toBe(0);
+  });
+
+  it('a 29 February birthday comes of age on 1 March in a common year', () => {
+    expect(ageOn('2008-02-29', new Date('2026-02-28T12:00:00Z'))).toBe(17);
+    expect(ageOn('2008-02-29', new Date('2026-03-01T00:00:00Z'))).toBe(18);
+  });
+});
