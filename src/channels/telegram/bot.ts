@@ -1,0 +1,102 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, Composer, type Transformer } from 'grammy';
+import type { Logger } from '../../core/logger';
+import { createCaseworkerAlerts } from './alerts';
+import { callbackLookup } from './callback-data';
+import { ContactKeyboardMemory } from './contact-keyboard';
+import { privateConversation } from './conversation';
+import { errorHandler } from './errors';
+import { groupChats } from './groups';
+import { membership } from './membership';
+import { replyLabels } from './render';
+import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
+
+/** The bot type this channel builds. */
+export type KorpuBot = Bot<BotContext>;
+
+const loggers = new WeakMap<KorpuBot, Logger>();
+
+/** The logger a bot was created with (run.ts logs polling failures with it). */
+export function botLogger(bot: KorpuBot): Logger | undefined {
+  return loggers.get(bot);
+}
+
+/**
+ * Builds Körpü's Telegram bot on the channel-independent core. The bot only composes the
+ * feature composers; it neither polls nor listens (see run.ts: `startPolling`, `webhookHandler`).
+ *
+ * - API calls go to `opts.apiRoot` through the auto-retry transformer (429 `retry_after`
+ *   honoured for direct replies, up to 60 s by default);
+ * - updates of one chat are handled one after another (`sequentialize` by chat id);
+ * - private chats run the flows; groups get a pointer to the private chat; the case workers'
+ *   chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
+ *   around the features, also installed as `bot.catch`), in polling and webhook mode alike;
+ * - when `opts.caseworkerChatId` is set, the case-worker alerts listener is registered on the
+ *   core (`core.onEffect`).
+ *
+ * @example
+ *   const bot = createTelegramBot(core, { token, apiRoot, caseworkerChatId, logger });
+ *   await setBotCommands(bot.api, core.translator);
+ *   const polling = startPolling(bot); // or app.post(path, webhookHandler(bot, secret))
+ */
+export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions): KorpuBot {
+  const { logger } = opts;
+  const bot = new Bot<BotContext>(opts.token, {
+    ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),
+    ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
+  });
+  loggers.set(bot, logger);
+  bot.api.config.use(autoRetry({ maxDelaySeconds: 60, maxRetryAttempts: 3, rethrowHttpErrors: true, ...opts.retry }));
+  bot.api.config.use(logPollingFailures(logger));
+
+  const onError = errorHandler(core, logger);
+  bot.use(korpuFlavor());
+  bot.use(sequentialize((ctx: BotContext) => (ctx.chat ?? ctx.from)?.id.toString()));
+  // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
+  // webhookCallback would otherwise pass them to Express, and Telegram would redeliver).
+  const features = bot.errorBoundary((err) => onError(err));
+  features.use(membership(logger));
+  features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
+  features.use(
+    privateConversation({
+      core,
+      logger,
+      keyboard: new ContactKeyboardMemory(core.redis, core.keys.prefix),
+      toInput: {
+        lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])),
+        replyLabels: replyLabels(core.translator),
+      },
+    }),
+  );
+  // A tap nobody handled (an inline-mode message, a game) must still stop its spinner.
+  features.on('callback_query', (ctx) => ctx.answerCallbackQuery().catch(() => undefined));
+  bot.catch(onError);
+
+  if (opts.caseworkerChatId !== undefined) {
+    core.onEffect(createCaseworkerAlerts({ api: bot.api, chatId: opts.caseworkerChatId, translator: core.translator, redis: core.redis, keys: core.keys, logger }));
+  }
+  return bot;
+}
+
+/**
+ * Logs a failed getUpdates (the runner retries it quietly, `silent: true`), without the
+ * payload; a poll aborted by `stop()` is not a failure.
+ */
+function logPollingFailures(logger: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (err) {
+      if (method === 'getUpdates' && !signal?.aborted) logger.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'telegram: getUpdates failed; retrying');
+      throw err;
+    }
+  };
+}
+
+function korpuFlavor(): Composer<BotContext> {
+  return new Composer<BotContext>((ctx, next) => {
+    ctx.korpu = {};
+    return next();
+  });
+}

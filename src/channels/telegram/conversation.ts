@@ -1,0 +1,84 @@
+import { Composer } from 'grammy';
+import type { Output, TextRef } from '../../core/conversation';
+import { suggestLang, type Lang } from '../../core/lang';
+import type { Logger } from '../../core/logger';
+import { renderOutput } from '../../i18n/render';
+import type { ContactKeyboardMemory } from './contact-keyboard';
+import { planTelegramMessage, type TelegramPlan } from './render';
+import { sendPlan } from './send';
+import { toInput, type ToInputOptions } from './to-input';
+import type { BotContext, TelegramCore } from './types';
+
+/** The channel name conversations and records are stored under. */
+export const TELEGRAM_CHANNEL = 'telegram';
+
+/** What the private-chat composer works with (built once by createTelegramBot). */
+export interface ConversationDeps {
+  core: TelegramCore;
+  logger: Logger;
+  keyboard: ContactKeyboardMemory;
+  toInput: ToInputOptions;
+}
+
+/**
+ * Private chats: every message, edit and button tap goes through the conversation runner and
+ * the answer is sent back in the conversation's language. Button taps are always answered
+ * (Telegram shows a spinner until they are). Redelivered updates (same update_id) are
+ * recognised by the runner and answered with silence.
+ */
+export function privateConversation(deps: ConversationDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.chatType('private').on(['message', 'edited_message', 'callback_query'], async (ctx) => {
+    // Stop the button's spinner at once, while the step runs; its outcome does not matter.
+    const answering = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;
+    try {
+      const converted = toInput(ctx.update, deps.toInput);
+      if (converted.kind === 'ignore') return;
+      const chatId = String(ctx.chat.id);
+      const langHint = suggestLang(ctx.from?.language_code);
+      const handled = await deps.core.runner.handle({
+        channel: TELEGRAM_CHANNEL,
+        chatId,
+        updateId: `tg:${ctx.update.update_id}`,
+        input: converted.input,
+        ...(langHint ? { langHint } : {}),
+      });
+      ctx.korpu.lang = handled.lang;
+      if (handled.duplicate) return;
+      const plans = await planReplies(deps, chatId, handled.lang, withNotices(handled.outputs, converted.notices));
+      const editable = ctx.callbackQuery?.message?.message_id;
+      for (const [i, plan] of plans.entries()) {
+        const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
+        if (outcome === 'blocked') {
+          deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the person blocked the bot; reply dropped');
+          return;
+        }
+      }
+    } finally {
+      await answering;
+    }
+  });
+  return composer;
+}
+
+/** Channel notices (text cut, someone else's contact) go first, in the first message. */
+function withNotices(outputs: Output[], notices: TextRef[]): Output[] {
+  if (notices.length === 0) return outputs;
+  const [first, ...rest] = outputs;
+  if (!first) return [{ type: 'message', text: notices }];
+  return [{ ...first, text: [...notices, ...first.text] }, ...rest];
+}
+
+/**
+ * Renders the outputs and plans their Telegram messages. Remembers when a contact keyboard is
+ * shown, and removes it with the first message of a later batch that does not show one.
+ */
+async function planReplies(deps: ConversationDeps, chatId: string, lang: Lang, outputs: Output[]): Promise<TelegramPlan[]> {
+  const { core } = deps;
+  const rendered = outputs.map((o) => renderOutput(core.translator, core.content, lang, o));
+  const conversation = core.runner.conversationId(TELEGRAM_CHANNEL, chatId);
+  const showsContact = rendered.some((r) => r.requestContact !== undefined);
+  if (showsContact) await deps.keyboard.shown(conversation);
+  const removeFirst = !showsContact && rendered.length > 0 && (await deps.keyboard.takeShown(conversation));
+  return rendered.map((r, i) => planTelegramMessage(r, { removeReplyKeyboard: removeFirst && i === 0 }));
+}

@@ -1,0 +1,33 @@
+import type { BotError } from 'grammy';
+import { DEFAULT_LANG, suggestLang } from '../../core/lang';
+import type { Logger } from '../../core/logger';
+import { channelText } from './channel-text';
+import { isBlocked, sendPlan } from './send';
+import type { BotContext, TelegramCore } from './types';
+
+/**
+ * The one catch point for updates (`bot.catch`). Logs the update id and the error's name and
+ * message, never the update itself (texts, names, phone numbers, chat ids), then tells the
+ * person in a private chat `common:channel.error` in their language. A person who blocked
+ * the bot is logged at info, not as an error.
+ */
+export function errorHandler(core: TelegramCore, logger: Logger): (err: BotError<BotContext>) => Promise<void> {
+  return async (err) => {
+    const ctx = err.ctx;
+    const cause = err.error;
+    const update_id = ctx.update.update_id;
+    if (isBlocked(cause)) {
+      logger.info({ update_id }, 'telegram: the person blocked the bot');
+      return;
+    }
+    const e = cause instanceof Error ? { name: cause.name, message: cause.message } : { name: typeof cause, message: String(cause).slice(0, 200) };
+    logger.error({ update_id, err: e }, 'telegram: update failed');
+    if (ctx.chat?.type !== 'private') return;
+    const lang = ctx.korpu?.lang ?? suggestLang(ctx.from?.language_code) ?? DEFAULT_LANG;
+    try {
+      await sendPlan(ctx.api, ctx.chat.id, { parts: [{ text: channelText(core, lang, 'common:channel.error') }], edit: false, showsContactKeyboard: false });
+    } catch (again) {
+      logger.warn({ update_id, err: { name: (again as Error).name, message: (again as Error).message } }, 'telegram: could not tell the person about the error');
+    }
+  };
+}

@@ -1,0 +1,125 @@
+import type { InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove } from 'grammy/types';
+import type { Command } from '../../core/conversation';
+import { SUPPORTED_LANGS } from '../../core/lang';
+import type { Translator } from '../../i18n';
+import type { RenderedMessage } from '../../i18n/render';
+import { encodeCallbackData } from './callback-data';
+import { splitText, TELEGRAM_TEXT_MAX } from './split-text';
+
+/** Prefixes of multiple-choice options: ticked and not ticked. */
+export const TICKED = '☑ ';
+export const UNTICKED = '☐ ';
+
+/** The markups a sent message may carry (one per message). */
+export type OutgoingMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove;
+
+/** One Telegram message to send: `sendMessage(chat, text, { reply_markup })`. */
+export interface OutgoingPart {
+  text: string;
+  reply_markup?: OutgoingMarkup;
+  /**
+   * An inline keyboard to add with `editMessageReplyMarkup` once the message is sent. Used
+   * when the message must also remove the contact keyboard: one message carries one markup.
+   */
+  inlineAfterSend?: InlineKeyboardMarkup;
+}
+
+/** How one rendered engine Output goes out on Telegram. */
+export interface TelegramPlan {
+  parts: OutgoingPart[];
+  /** Replace the tapped message with `parts[0]` (only ever set for a single part with an inline keyboard or none). */
+  edit: boolean;
+  /** The plan shows the "share my phone number" keyboard; the next message should remove it. */
+  showsContactKeyboard: boolean;
+}
+
+/** How to plan one message in its batch. */
+export interface PlanOptions {
+  /** A contact keyboard is still on screen from an earlier message: remove it with this one. */
+  removeReplyKeyboard?: boolean;
+  /** Longest text of one message; Telegram's limit unless a test says otherwise. */
+  maxLength?: number;
+}
+
+type Buttons = RenderedMessage['buttons'];
+
+/** The inline keyboard of a message: one row per row of buttons, ticks for multiple choice. */
+export function inlineKeyboard(buttons: Buttons): InlineKeyboardMarkup | undefined {
+  const rows = buttons
+    .map((row) => row.map((b): InlineKeyboardButton => ({ text: labelOf(b), callback_data: encodeCallbackData(b.action) })))
+    .filter((row) => row.length > 0);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}
+
+function labelOf(b: Buttons[number][number]): string {
+  if (b.selected === undefined) return b.label;
+  return (b.selected ? TICKED : UNTICKED) + b.label;
+}
+
+/**
+ * The reply keyboard that offers Telegram's "share my phone number" button, followed by the
+ * message's command buttons (Back) as text buttons: tapping one sends its label, which
+ * `toInput` maps back to the command (see `replyLabels` in to-input.ts).
+ */
+export function contactKeyboard(label: string, commands: Buttons): ReplyKeyboardMarkup {
+  const rows: KeyboardButton[][] = [[{ text: label, request_contact: true }]];
+  for (const row of commands) if (row.length > 0) rows.push(row.map((b) => ({ text: b.label })));
+  return { keyboard: rows, one_time_keyboard: true, resize_keyboard: true };
+}
+
+/** Removes a reply keyboard that is still on screen. */
+export const REMOVE_KEYBOARD: ReplyKeyboardRemove = { remove_keyboard: true };
+
+/**
+ * Turns a rendered message into Telegram messages:
+ * - buttons become an inline keyboard (multiple-choice options prefixed ☑/☐);
+ * - `requestContact` becomes a one-time reply keyboard with the contact button; command
+ *   buttons (Back) join it as text buttons, because a message carries one keyboard only;
+ *   choice buttons, if a flow ever combines them with a contact request, stay inline on the
+ *   text and the contact keyboard follows in a second message labelled with its button;
+ * - texts over 4096 characters are split at paragraph boundaries, keyboards on the last part;
+ * - `removeReplyKeyboard` puts `remove_keyboard` on the first part (its inline keyboard, if
+ *   any, is added right after sending);
+ * - `edit` is kept only when one plain part can replace the tapped message.
+ * Pure: no I/O.
+ */
+export function planTelegramMessage(msg: RenderedMessage, opts: PlanOptions = {}): TelegramPlan {
+  const texts = msg.text.length > 0 ? splitText(msg.text, opts.maxLength ?? TELEGRAM_TEXT_MAX) : [];
+  const parts: OutgoingPart[] = texts.map((text) => ({ text }));
+  const commandsOnly = msg.buttons.every((row) => row.every((b) => b.action.type === 'command'));
+
+  if (msg.requestContact !== undefined && commandsOnly) {
+    const markup = contactKeyboard(msg.requestContact, msg.buttons);
+    if (parts.length > 0) parts.at(-1)!.reply_markup = markup;
+    else parts.push({ text: msg.requestContact, reply_markup: markup });
+  } else {
+    const inline = inlineKeyboard(msg.buttons);
+    if (inline && parts.length === 0) throw new RangeError('a message with buttons needs text');
+    if (inline) parts.at(-1)!.reply_markup = inline;
+    if (msg.requestContact !== undefined) parts.push({ text: msg.requestContact, reply_markup: contactKeyboard(msg.requestContact, []) });
+  }
+
+  const showsContactKeyboard = msg.requestContact !== undefined;
+  if (opts.removeReplyKeyboard && !showsContactKeyboard && parts.length > 0) {
+    const first = parts[0]!;
+    if (first.reply_markup && 'inline_keyboard' in first.reply_markup) first.inlineAfterSend = first.reply_markup;
+    first.reply_markup = REMOVE_KEYBOARD;
+  }
+  const edit = msg.edit && parts.length === 1 && !showsContactKeyboard && !opts.removeReplyKeyboard;
+  return { parts, edit, showsContactKeyboard };
+}
+
+/** Label keys of the command buttons the engine makes (the reply keyboard shows them as text). */
+export const COMMAND_BUTTON_LABELS: Readonly<Partial<Record<Command, string>>> = { back: 'common:button.back' };
+
+/**
+ * Every language's label of every command button, mapped to its command, so that the text a
+ * reply-keyboard button sends ("◀ Back") is read as that command (see to-input.ts).
+ */
+export function replyLabels(tr: Translator): Map<string, Command> {
+  const map = new Map<string, Command>();
+  for (const [command, key] of Object.entries(COMMAND_BUTTON_LABELS) as [Command, string][]) {
+    for (const lang of SUPPORTED_LANGS) map.set(tr.t(lang, key).trim(), command);
+  }
+  return map;
+}

@@ -1,0 +1,82 @@
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import express, { type RequestHandler } from 'express';
+import { webhookCallback } from 'grammy';
+import type { Logger } from '../../core/logger';
+import { botLogger, type KorpuBot } from './bot';
+
+/** The update types Körpü handles; pass them to getUpdates and setWebhook alike. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+/** A running long-polling loop. */
+export interface PollingHandle {
+  /** Stops fetching, lets the updates in hand finish, resolves when done. */
+  stop(): Promise<void>;
+  isRunning(): boolean;
+  /** Settles when polling ends: resolves after `stop()`, rejects if Telegram refused it (401, 409). */
+  readonly done: Promise<void>;
+}
+
+export interface PollingOptions {
+  /** Long-poll timeout in seconds (Telegram holds getUpdates this long when idle). Default 30. */
+  timeoutSeconds?: number;
+  logger?: Logger;
+  /**
+   * Called when polling stops for good (wrong token, another instance polling). Without it
+   * the error is logged and `done` rejects.
+   */
+  onFatal?: (err: Error) => void;
+}
+
+/**
+ * Long polling with grammY's runner: updates of different chats run concurrently, updates of
+ * one chat in order (createTelegramBot installs `sequentialize` by chat id). The caller
+ * removes any webhook first (`await bot.api.deleteWebhook()`): Telegram refuses getUpdates
+ * while a webhook is set. Stopping is prompt: the pending getUpdates is aborted.
+ *
+ * @example
+ *   await bot.api.deleteWebhook();
+ *   const polling = startPolling(bot);
+ *   process.on('SIGTERM', () => void polling.stop());
+ */
+export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingHandle {
+  const logger = opts.logger ?? botLogger(bot);
+  const runner: RunnerHandle = run(bot, {
+    runner: { fetch: { timeout: opts.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED_UPDATES] }, silent: true },
+  });
+  const task = runner.task() ?? Promise.resolve();
+  const done = task.catch((err: Error) => {
+    logger?.fatal({ err: { name: err.name, message: err.message } }, 'telegram: long polling stopped');
+    if (opts.onFatal) opts.onFatal(err);
+    else throw err;
+  });
+  // `done` is also returned; this keeps an unobserved failure from becoming an unhandled rejection.
+  if (opts.onFatal) done.catch(() => undefined);
+  return { stop: () => runner.stop(), isRunning: () => runner.isRunning(), done };
+}
+
+/**
+ * The webhook endpoint as Express middleware, for `app.post(path, webhookHandler(bot, secret))`.
+ * Requests without the right `X-Telegram-Bot-Api-Secret-Token` get 401 and are not handled.
+ * Parses the JSON body itself unless an earlier `express.json()` did. Answers Telegram when
+ * the update has been handled (so a crash means redelivery, which the runner deduplicates);
+ * an update slower than 55 s is answered early and finishes in the background, before
+ * Telegram's own timeout would make it redeliver.
+ *
+ * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
+ * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
+ */
+export function webhookHandler(bot: KorpuBot, secret: string): RequestHandler {
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new RangeError('webhook secret must be 1–256 characters A–Z, a–z, 0–9, _ or -');
+  const callback = webhookCallback(bot, 'express', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 55_000 });
+  const parse = express.json({ limit: '1mb' });
+  return (req, res, next) => {
+    const handle = () => void callback(req, res).catch(next);
+    if (req.body !== undefined) return handle();
+    parse(req, res, (err?: unknown) => (err ? next(err) : handle()));
+  };
+}
+
+/** Points Telegram at `url` with the secret and the update types Körpü handles. */
+export async function registerWebhook(bot: KorpuBot, url: string, secret: string): Promise<void> {
+  await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+}

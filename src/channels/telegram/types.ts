@@ -1,0 +1,56 @@
+import type { Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import type { ProgrammeContent } from '../../config/programme';
+import type { Lang } from '../../core/lang';
+import type { Logger } from '../../core/logger';
+import type { CompiledFlow } from '../../flows/schema/flow-schema';
+import type { Translator } from '../../i18n';
+import type { ConversationRunner, EffectListener } from '../../intake/conversation-runner';
+import type { RedisKeys } from '../../storage/keys';
+
+/**
+ * What the Telegram channel needs from Körpü's core (`KorpuCore` from src/app.ts satisfies
+ * it). Declared here, not imported, because channels sit below app.ts in the layers.
+ */
+export interface TelegramCore {
+  runner: Pick<ConversationRunner, 'handle' | 'conversationId'>;
+  translator: Translator;
+  content: ProgrammeContent;
+  /** For reading hashed callback data back (node ids of every loaded flow). */
+  flows: { all(): CompiledFlow[] };
+  keys: Pick<RedisKeys, 'prefix' | 'effectDone'>;
+  redis: Redis;
+  onEffect(listener: EffectListener): void;
+}
+
+/** Options of {@link createTelegramBot}; main.ts builds them from the validated config. */
+export interface TelegramBotOptions {
+  /** BOT_TOKEN from BotFather. */
+  token: string;
+  /** Bot API server root, e.g. `https://api.telegram.org` (default) or a fake one in tests. */
+  apiRoot?: string;
+  /** The case workers' group chat: the bot never runs flows there. */
+  caseworkerChatId?: string | number;
+  logger: Logger;
+  /** The bot's own user (skips `getMe` at start; unit tests inject it). */
+  botInfo?: UserFromGetMe;
+  /**
+   * Limits of the auto-retry transformer for direct replies. Defaults: honour `retry_after`
+   * up to 60 s, at most 3 retries, 5xx retried with backoff; network errors are not retried
+   * here (auto-retry would retry them forever, holding the chat's queue): long polling
+   * retries its own fetches, and a failed reply ends in the error handler.
+   */
+  retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number; rethrowInternalServerErrors?: boolean; rethrowHttpErrors?: boolean };
+}
+
+/** Per-update facts the composers share (set by the conversation composer). */
+export interface KorpuFlavor {
+  korpu: {
+    /** The language the person is answered in, once known for this update. */
+    lang?: Lang;
+  };
+}
+
+/** The context every Körpü composer sees. */
+export type BotContext = Context & KorpuFlavor;

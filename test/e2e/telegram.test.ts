@@ -1,0 +1,471 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Message, Update, User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { callbackLookup, createTelegramBot, decodeCallbackData, setBotCommands, startPolling, webhookHandler, type KorpuBot, type PollingHandle } from '../../src/channels/telegram';
+import { loadProgrammeContent } from '../../src/config/programme';
+import type { Input } from '../../src/core/conversation';
+import type { Lang } from '../../src/core/lang';
+import { silentLogger } from '../../src/core/logger';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+
+/**
+ * The whole Telegram bot against a fake Bot API server: updates go in the way Telegram sends
+ * them (long polling through grammY's runner, or a webhook POST), answers are read from the
+ * calls the bot makes. Texts are compared with the translator's, never hard-coded, so the
+ * az/ru translations may change freely.
+ */
+
+jest.setTimeout(30_000);
+
+const CASEWORKERS = -1_001_234_567_890;
+const content = loadProgrammeContent('config/programme.yaml');
+
+/** Counts handled updates (polling and webhook both go through bot.handleUpdate). */
+function trackHandled(bot: KorpuBot) {
+  const counts = new Map<number, number>();
+  const waiters = new Set<() => void>();
+  const original = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = async (...args: Parameters<KorpuBot['handleUpdate']>) => {
+    try {
+      return await original(...args);
+    } finally {
+      counts.set(args[0].update_id, (counts.get(args[0].update_id) ?? 0) + 1);
+      for (const w of [...waiters]) w();
+    }
+  };
+  return {
+    count: (id: number) => counts.get(id) ?? 0,
+    wait: (id: number, times = 1, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if ((counts.get(id) ?? 0) < times) return false;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`update ${id} was not handled ${times}× within ${timeoutMs} ms`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      }),
+  };
+}
+
+interface Harness {
+  api: FakeBotApi;
+  redis: Redis;
+  prefix: string;
+  core: KorpuCore;
+  bot: KorpuBot;
+  handled: ReturnType<typeof trackHandled>;
+  /** Delivers an update (long poll or webhook) and waits until the bot has handled it. */
+  deliver: (update: Update) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+async function startHarness(): Promise<Harness & { polling: PollingHandle }> {
+  const api = await FakeBotApi.start();
+  const redis = testRedis();
+  const prefix = testPrefix();
+  const core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
+  const bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 } });
+  const handled = trackHandled(bot);
+  await bot.api.deleteWebhook();
+  const polling = startPolling(bot, { timeoutSeconds: 5 });
+  return {
+    api, redis, prefix, core, bot, handled, polling,
+    deliver: async (update) => {
+      api.pushUpdate(update);
+      await handled.wait(update.update_id);
+    },
+    close: async () => {
+      await polling.stop();
+      await api.close();
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    },
+  };
+}
+
+/** A person in a private chat with the bot. */
+class Person {
+  constructor(
+    readonly h: Harness,
+    readonly user: User,
+  ) {}
+
+  get chatId(): number {
+    return this.user.id;
+  }
+
+  /** Sends an update; returns the texts the bot sent or edited in this chat in answer. */
+  async send(update: Update): Promise<string[]> {
+    const mark = this.h.api.mark();
+    await this.h.deliver(update);
+    return this.h.api
+      .callsSince(mark)
+      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(this.chatId) && !c.failedWith)
+      .map((c) => String(c.params.text));
+  }
+
+  say(text: string) {
+    return this.send(this.h.api.updates.text(this.user, text));
+  }
+
+  command(text: string) {
+    return this.send(this.h.api.updates.command(this.user, text));
+  }
+
+  /** Taps the newest button (in the bot's messages here) whose action is `action`. */
+  tap(action: Partial<Extract<Input, { type: 'choice' }>> | { type: 'command'; name: string }) {
+    const [message, data] = this.button(action);
+    return this.send(this.h.api.updates.callback(this.user, message, data));
+  }
+
+  /** The newest bot message with a matching button, and that button's callback data. */
+  button(action: Record<string, unknown>): [Message, string] {
+    const lookup = callbackLookup(this.h.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+    for (const message of [...this.h.api.sentMessages(this.chatId)].reverse()) {
+      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+        if (!('callback_data' in b)) continue;
+        const decoded = decodeCallbackData(b.callback_data, lookup) as Record<string, unknown>;
+        if (Object.entries(action).every(([k, v]) => decoded[k] === v)) return [message, b.callback_data];
+      }
+    }
+    throw new Error(`no button ${JSON.stringify(action)} in the chat`);
+  }
+
+  /** Labels of the newest message's inline buttons, row by row. */
+  lastButtons(): string[] {
+    return this.h.api.lastMessage(this.chatId)?.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+  }
+}
+
+/** Asserts that the texts contain the translation of every key. */
+function expectSaid(texts: string[], t: (key: string, params?: Record<string, unknown>) => string, ...keys: string[]) {
+  const all = texts.join('\n\n');
+  for (const key of keys) expect(all).toContain(t(key));
+}
+
+async function conversationState(h: Harness, chatId: number): Promise<{ caseCode?: string; lang?: string }> {
+  const json = await h.redis.hget(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(chatId))), 's');
+  return json ? JSON.parse(json) : {};
+}
+
+describe('Telegram end to end (long polling)', () => {
+  let h: Awaited<ReturnType<typeof startHarness>>;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const people: Record<Lang, { code: string | undefined; first: string; last: string; birth: string; country: string; phone: 'contact' | string; phoneE164: string; address?: string }> = {
+    az: { code: 'az', first: 'Aysel', last: 'Məmmədova', birth: '14.02.1995', country: 'Əfqanıstan', phone: 'contact', phoneE164: '+994501234567', address: 'Bakı, Nizami küçəsi 5' },
+    ru: { code: 'ru-RU', first: 'Анна', last: 'Иванова', birth: '03.11.1988', country: 'Казахстан', phone: '050 765 43 21', phoneE164: '+994507654321', address: 'Баку, ул. Низами 7' },
+    // An app language Körpü does not speak: the person picks English with the button.
+    en: { code: 'de', first: 'John', last: 'Okafor', birth: '1990-07-21', country: 'Nigeria', phone: '+994 55 111 22 33', phoneE164: '+994551112233' },
+  };
+
+  it.each(Object.keys(people) as Lang[])('in %s: welcome → diagnosis → consent → interview; the case is stored encrypted', async (lang) => {
+    const p = people[lang];
+    const t = (key: string, params?: Record<string, unknown>) => h.core.translator.t(lang, key, params);
+    const person = new Person(h, h.api.updates.user({ first_name: p.first, ...(p.code ? { language_code: p.code } : {}) }));
+
+    let said = await person.command('/start');
+    expect(said).toHaveLength(1);
+    // The suggested language comes first; without a supported app language, Azerbaijani does.
+    expect(person.lastButtons()[0]).toBe(h.core.translator.t('en', `common:language_name.${p.code === 'de' ? 'az' : lang}`));
+    said = await person.tap({ node: 'language', value: lang });
+    expectSaid(said, t, 'welcome:intro', 'welcome:menu.prompt');
+    said = await person.tap({ node: 'menu', value: 'eligibility' });
+    expectSaid(said, t, 'diagnosis:intro', 'diagnosis:age.prompt');
+    said = await person.tap({ node: 'age', value: 'adult' });
+    expectSaid(said, t, 'diagnosis:q1.prompt');
+    said = await person.tap({ node: 'q1', value: 'yes' });
+    expectSaid(said, t, 'diagnosis:q2.prompt');
+    said = await person.tap({ node: 'q2', value: 'yes' });
+    expectSaid(said, t, 'diagnosis:q3.prompt');
+
+    // Ticking an option edits the question in place: ☑ on the ticked one, ☐ on the others.
+    const sentBefore = h.api.calls.filter((c) => c.method === 'sendMessage').length;
+    await person.tap({ node: 'q3', value: 'language' });
+    expect(h.api.calls.filter((c) => c.method === 'sendMessage').length).toBe(sentBefore);
+    expect(person.lastButtons()).toEqual(expect.arrayContaining([`☑ ${t('diagnosis:q3.language')}`, `☐ ${t('diagnosis:q3.planning')}`]));
+    said = await person.tap({ node: 'q3', value: '__done' });
+    expectSaid(said, t, 'diagnosis:result.likely', 'diagnosis:result.continue');
+
+    said = await person.tap({ node: 'continue', value: 'yes' });
+    expectSaid(said, t, 'interview:intro', 'interview:meet.prompt');
+    said = await person.tap({ node: 'meet', value: 'yes' });
+    expectSaid(said, t, 'consent:notice', 'consent:statement');
+    said = await person.tap({ node: 'statement', value: 'full_text' });
+    expectSaid(said, t, 'consent:full_text');
+    said = await person.tap({ node: 'statement', value: 'continue' });
+    expectSaid(said, t, 'consent:option.prompt');
+    said = await person.tap({ node: 'option', value: 'A' });
+    expectSaid(said, t, 'consent:agree.prompt');
+    said = await person.tap({ node: 'agree', value: 'yes' });
+    expectSaid(said, t, 'consent:thanks', 'interview:first_name.prompt');
+
+    said = await person.say(p.first);
+    expectSaid(said, t, 'interview:last_name.prompt');
+    said = await person.say(p.last);
+    expectSaid(said, t, 'interview:birth_date.prompt');
+    said = await person.say(p.birth);
+    expectSaid(said, t, 'interview:country.prompt');
+    said = await person.say(p.country);
+    expectSaid(said, t, 'interview:reason.prompt');
+    said = await person.tap({ node: 'reason', value: 'work' });
+    expectSaid(said, t, 'interview:phone.prompt');
+    // The phone question offers Telegram's contact button on a one-time reply keyboard.
+    const phoneAsk = h.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.chatId).at(-1)!;
+    expect(phoneAsk.params.reply_markup).toMatchObject({ keyboard: [[{ text: t('common:button.share_phone'), request_contact: true }], [{ text: t('common:button.back') }]], one_time_keyboard: true, resize_keyboard: true });
+
+    if (lang === 'en') {
+      // "◀ Back" on the reply keyboard arrives as its label and goes back one question.
+      said = await person.say(t('common:button.back'));
+      expectSaid(said, t, 'interview:reason.prompt');
+      said = await person.tap({ node: 'reason', value: 'work' });
+      expectSaid(said, t, 'interview:phone.prompt');
+    }
+    if (p.phone === 'contact') {
+      said = await person.send(h.api.updates.contact(person.user, p.phoneE164.slice(1)));
+    } else {
+      // Someone else's contact card is not taken as the person's number.
+      said = await person.send(h.api.updates.contact(person.user, '994709998877', h.api.updates.user()));
+      expectSaid(said, t, 'common:channel.contact_not_own', 'interview:phone.prompt');
+      said = await person.say(p.phone);
+    }
+    expectSaid(said, t, 'interview:address.prompt');
+    // The contact keyboard is removed with that message; its inline buttons are added after.
+    const addressAsk = h.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.chatId).at(-1)!;
+    expect(addressAsk.params.reply_markup).toEqual({ remove_keyboard: true });
+    expect(person.lastButtons()).toContain(t('common:button.skip'));
+
+    said = p.address ? await person.say(p.address) : await person.tap({ node: 'address', value: '__skip' });
+    expectSaid(said, t, 'interview:questions.prompt');
+    said = await person.tap({ node: 'questions', value: '__skip' });
+    expectSaid(said, t, 'interview:closing.thanks', 'interview:closing.look_forward', 'welcome:menu.prompt');
+
+    // Redis: the case, encrypted fields, the diagnosis and consent records.
+    const state = await conversationState(h, person.chatId);
+    const code = state.caseCode!;
+    expect(code).toMatch(/^KP-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(state.lang).toBe(lang);
+    const record = await h.redis.hgetall(h.core.keys.case(code));
+    expect(record.status).toBe('intake_completed');
+    expect(record.channel).toBe('telegram');
+    for (const [field, typed] of [['first_name', p.first], ['last_name', p.last], ['phone', p.phoneE164], ...(p.address ? [['address', p.address]] : [])] as [string, string][]) {
+      const stored = record[`f:${field}`]!;
+      expect(stored.startsWith('v1.')).toBe(true);
+      expect(stored).not.toContain(typed);
+      expect(h.core.cipher.decrypt(stored, `${code}:${field}`)).toBe(typed);
+    }
+    const diagnosis = JSON.parse((await h.redis.lindex(h.core.keys.diagnoses(code), 0))!);
+    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', provisional: true, lang });
+    expect(diagnosis.rule_version).toEqual(expect.any(String));
+    const consent = JSON.parse((await h.redis.lindex(h.core.keys.consents(code), 0))!);
+    expect(consent).toMatchObject({ agreed: true, option: 'A', text_version: 'annex4-2024-v1', lang });
+    // Nothing personal is readable anywhere under the prefix, nor the chat id.
+    const everything = await readablePrefix(h.redis, h.prefix);
+    for (const plain of [p.first, p.last, p.phoneE164, p.phoneE164.slice(1), ...(p.address ? [p.address] : []), String(person.chatId)]) expect(everything).not.toContain(plain);
+
+    // Exactly one alert for this intake, with the case code and nothing personal.
+    const alerts = await h.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code))).toHaveLength(1);
+    const alert = String(alerts[0]!.params.text);
+    expect(alert).toBe(h.core.translator.t('az', 'common:alert.intake_completed', { code, language: h.core.translator.t('az', `common:language_name.${lang}`) }));
+    for (const plain of [p.first, p.last, p.phoneE164, p.phoneE164.slice(4)]) expect(alert).not.toContain(plain);
+  });
+
+  it('answers stickers, photos, voice, edits and unknown commands politely in the person’s language, and the flow goes on', async () => {
+    const t = (key: string, params?: Record<string, unknown>) => h.core.translator.t('ru', key, params);
+    const person = new Person(h, h.api.updates.user({ language_code: 'ru' }));
+    await person.command('/start');
+    await person.tap({ node: 'language', value: 'ru' });
+    await person.tap({ node: 'menu', value: 'eligibility' });
+    const u = h.api.updates;
+    for (const [update, key] of [
+      [u.sticker(person.user), 'common:notice.unsupported_sticker'],
+      [u.photo(person.user, 'мой паспорт'), 'common:notice.unsupported_photo'],
+      [u.voice(person.user), 'common:notice.unsupported_voice'],
+      [u.edited(person.user, 'исправлено'), 'common:notice.unsupported_edited'],
+    ] as const) {
+      const said = await person.send(update);
+      expectSaid(said, t, key, 'diagnosis:age.prompt');
+    }
+    const said = await person.command('/weather');
+    expect(said.join('\n')).toContain(t('common:notice.unknown_command', { command: 'weather' }));
+    expectSaid(await person.tap({ node: 'age', value: 'adult' }), t, 'diagnosis:q1.prompt');
+  });
+
+  it('answers a tap on an earlier question’s button with the stale notice and the current question', async () => {
+    const t = (key: string) => h.core.translator.t('en', key);
+    const person = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    const mark = h.api.mark();
+    await person.command('/start');
+    await person.tap({ node: 'language', value: 'en' });
+    await person.tap({ node: 'menu', value: 'eligibility' });
+    await person.tap({ node: 'age', value: 'adult' });
+    const [q1Message, q1Yes] = person.button({ node: 'q1', value: 'yes' });
+    await person.tap({ node: 'q1', value: 'yes' });
+    let said = await person.send(h.api.updates.callback(person.user, q1Message, q1Yes));
+    expectSaid(said, t, 'common:notice.stale_button', 'diagnosis:q2.prompt');
+    // A button this bot never made (another format, tampered) is treated the same way.
+    said = await person.send(h.api.updates.callback(person.user, q1Message, 'v2|whatever'));
+    expectSaid(said, t, 'common:notice.stale_button', 'diagnosis:q2.prompt');
+    expectSaid(await person.tap({ node: 'q2', value: 'yes' }), t, 'diagnosis:q3.prompt');
+    // Every tap was answered (language, menu, age, q1, stale, foreign, q2), so no spinner hangs.
+    expect(h.api.callsSince(mark, 'answerCallbackQuery')).toHaveLength(7);
+  });
+
+  it('alerts the case workers once when the diagnosis says "not eligible", with the reasons', async () => {
+    const t = (key: string) => h.core.translator.t('en', key);
+    const person = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    await person.command('/start');
+    await person.tap({ node: 'language', value: 'en' });
+    await person.tap({ node: 'menu', value: 'eligibility' });
+    await person.tap({ node: 'age', value: 'adult' });
+    await person.tap({ node: 'q1', value: 'no' });
+    await person.tap({ node: 'q2', value: 'yes' });
+    await person.tap({ node: 'q3', value: 'planning' });
+    const said = await person.tap({ node: 'q3', value: '__done' });
+    expectSaid(said, t, 'diagnosis:result.not_eligible', 'diagnosis:result.review');
+    const code = (await conversationState(h, person.chatId)).caseCode!;
+    const [alert] = await h.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    expect(String(alert!.params.text)).toContain(h.core.translator.t('az', 'common:alert.diagnosis_reason.q1_no'));
+  });
+
+  it('answers an update delivered twice only once', async () => {
+    const person = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    const start = h.api.updates.command(person.user, '/start');
+    const mark = h.api.mark();
+    h.api.pushUpdate(start, start);
+    await h.handled.wait(start.update_id, 2);
+    expect(h.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === person.chatId)).toHaveLength(1);
+  });
+
+  it('does not run flows in a group: a command gets one pointer to the private chat, chatter gets nothing', async () => {
+    const member = h.api.updates.user({ language_code: 'az' });
+    const group = h.api.updates.group({ title: 'Migrants in Baku' });
+    const mark = h.api.mark();
+    for (const text of ['Salam hamıya', 'my phone is +994501234567', '/start@other_bot']) await h.deliver(h.api.updates.groupText(member, group, text));
+    expect(h.api.callsSince(mark, 'sendMessage')).toHaveLength(0);
+    await h.deliver(h.api.updates.groupText(member, group, '/start@korpu_test_bot'));
+    const sent = h.api.callsSince(mark, 'sendMessage');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.params).toMatchObject({ chat_id: group.id, text: h.core.translator.t('az', 'common:channel.group_only_private', { link: `https://t.me/${h.api.botInfo.username}` }) });
+    expect(await h.redis.exists(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(group.id))))).toBe(0);
+    // The case workers' chat is not answered at all.
+    const caseworkers = h.api.updates.group({ id: CASEWORKERS, title: 'Case workers' });
+    await h.deliver(h.api.updates.groupText(member, caseworkers, '/start'));
+    expect(h.api.callsSince(mark, 'sendMessage')).toHaveLength(1);
+  });
+
+  it('survives a person who blocked the bot (403) and keeps serving others', async () => {
+    const blocked = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    h.api.failNext('sendMessage', { code: 403 });
+    const said = await blocked.command('/start');
+    expect(said).toEqual([]);
+    expect(h.api.calls.filter((c) => c.failedWith === 403)).toHaveLength(1);
+    await h.deliver(h.api.updates.myChatMember(blocked.user, 'kicked'));
+    const other = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    expect(await other.command('/start')).toHaveLength(1);
+    expect(h.polling.isRunning()).toBe(true);
+  });
+
+  it('honours retry_after on a direct reply (429)', async () => {
+    const person = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    h.api.failNext('sendMessage', { code: 429, retryAfter: 1 });
+    const before = Date.now();
+    const said = await person.command('/start');
+    expect(said).toHaveLength(1);
+    expect(Date.now() - before).toBeGreaterThanOrEqual(900);
+  });
+
+  it('polls without a webhook and publishes the command menu in every language', async () => {
+    expect(h.api.webhook).toBeUndefined();
+    expect(h.api.calls.some((c) => c.method === 'deleteWebhook')).toBe(true);
+    await setBotCommands(h.bot.api, h.core.translator);
+    expect([...h.api.commands.keys()].sort()).toEqual(['default:', 'default:az', 'default:en', 'default:ru']);
+    expect(h.api.commands.get('default:ru')![0]).toEqual({ command: 'start', description: h.core.translator.t('ru', 'common:commands.start') });
+    expect(h.api.commands.get('default:')).toEqual(h.api.commands.get('default:az'));
+  });
+});
+
+describe('Telegram end to end (webhook)', () => {
+  const secret = `s3cret_${randomBytes(8).toString('hex')}`;
+  let api: FakeBotApi;
+  let redis: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+  let bot: KorpuBot;
+  let handled: ReturnType<typeof trackHandled>;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    prefix = testPrefix();
+    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
+    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
+    handled = trackHandled(bot);
+    const app = express();
+    app.post('/telegram/webhook', webhookHandler(bot, secret));
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram/webhook`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await api.close();
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const post = (update: Update, headers: Record<string, string>) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+
+  it('handles an update carrying the right secret token', async () => {
+    const person = api.updates.user({ language_code: 'ru' });
+    const update = api.updates.command(person, '/start');
+    const res = await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret });
+    expect(res.status).toBe(200);
+    expect(handled.count(update.update_id)).toBe(1);
+    const sent = api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id);
+    expect(sent).toHaveLength(1);
+    expect(String(sent[0]!.params.text)).toContain(core.translator.t('ru', 'welcome:choose_language'));
+  });
+
+  it('refuses a wrong or missing secret with 401 and handles nothing', async () => {
+    const person = api.updates.user({ language_code: 'en' });
+    for (const headers of [{ 'X-Telegram-Bot-Api-Secret-Token': 'wrong' }, {}] as Record<string, string>[]) {
+      const update = api.updates.command(person, '/start');
+      const res = await post(update, headers);
+      expect([401, 403]).toContain(res.status);
+      expect(handled.count(update.update_id)).toBe(0);
+    }
+    expect(api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(0);
+    expect(await redis.exists(core.keys.conversation(core.runner.conversationId('telegram', String(person.id))))).toBe(0);
+  });
+
+  it('answers a redelivered update (Telegram retrying a webhook) only once', async () => {
+    const person = api.updates.user({ language_code: 'en' });
+    const update = api.updates.command(person, '/start');
+    for (let i = 0; i < 2; i++) expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
+    expect(handled.count(update.update_id)).toBe(2);
+    expect(api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(1);
+  });
+});
