@@ -1,0 +1,10 @@
+/**
+ * The web simulator channel: programme staff try the flows in a browser, on the same runner
+ * and with the same texts as Telegram, under channel `simulator`.
+ */
+export { SimulatorChannel, SIMULATOR_CHANNEL, STRING_KEYS, SHORTCUTS, toEngineInput } from './simulator-channel';
+export type { SimulatorCore, SimulatorReply, SimulatorStrings } from './simulator-channel';
+export { simulatorRouter, SIMULATOR_PATHS } from './simulator-router';
+export { loadSimulatorPage, PAGE_FILE } from './simulator-page';
+export { MessageRequestSchema, SessionIdSchema, SimulatorInputSchema } from './simulator-schema';
+export type { MessageRequest, SimulatorInput } from './simulator-schema';

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../core/errors';
+import { decodeKey, type Env } from './env';
+
+/** Name of the development key file inside DATA_DIR. */
+export const DEV_DATA_KEY_FILE = 'dev-data-key';
+
+/** The field-encryption key to use, and where it came from (for one log line at start-up). */
+export interface DataKey {
+  key: Buffer;
+  /** `env`: DATA_KEY; `file`: the development key file; `created`: that file was just made. */
+  source: 'env' | 'file' | 'created';
+  /** The development key file, when one is used. */
+  file?: string;
+}
+
+/**
+ * The 32-byte DATA_KEY for field encryption. In production it must come from the environment
+ * (the env schema already insists). Elsewhere, when it is unset, a random key is created once in
+ * `DATA_DIR/dev-data-key` (mode 0600) and reused, so a developer's simulator conversations stay
+ * readable across restarts without anyone choosing a key. Losing that file makes the data
+ * encrypted with it unreadable, which is acceptable for development data only.
+ *
+ * @example
+ * const { key, source } = resolveDataKey(env); // source === 'created' on the first run
+ * @throws ConfigError when no key can be had (production without DATA_KEY, a damaged key file)
+ */
+export function resolveDataKey(env: Pick<Env, 'DATA_KEY' | 'NODE_ENV' | 'DATA_DIR'>, cwd = process.cwd()): DataKey {
+  if (env.DATA_KEY) {
+    const key = decodeKey(env.DATA_KEY);
+    if (!key) throw new ConfigError('DATA_KEY: must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)');
+    return { key, source: 'env' };
+  }
+  if (env.NODE_ENV === 'production') throw new ConfigError('DATA_KEY: is required in production');
+  const dir = resolve(cwd, env.DATA_DIR);
+  const file = join(dir, DEV_DATA_KEY_FILE);
+  mkdirSync(dir, { recursive: true });
+  try {
+    // 'wx': create only if absent, so two processes starting together cannot both write a key.
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    return { key: readKeyFile(file), source: 'created', file };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`DATA_KEY: cannot create ${file}: ${(e as Error).message}`);
+  }
+  // Tighten a key file that was copied around with looser permissions.
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  return { key: readKeyFile(file), source: 'file', file };
+}
+
+function readKeyFile(file: string): Buffer {
+  const key = decodeKey(readFileSync(file, 'utf8').trim());
+  if (!key) throw new ConfigError(`DATA_KEY: ${file} does not hold a 32-byte key; set DATA_KEY, or delete the file to make a new one (data encrypted with the old key becomes unreadable)`);
+  return key;
+}

@@ -1,0 +1,45 @@
+import express, { type Express, type RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { simulatorRouter, type SimulatorCore } from '../channels/simulator';
+import type { Logger } from '../core/logger';
+import { errorHandler, notFound } from './error-handler';
+import { healthRouter } from './health';
+
+/** Largest JSON body the API accepts (simulator messages are a few hundred bytes). */
+export const JSON_LIMIT = '64kb';
+/** Telegram updates can be larger (long texts with entities); their route has its own limit. */
+export const WEBHOOK_JSON_LIMIT = '1mb';
+
+export interface HttpAppOptions {
+  /** What the routes need from the core (KorpuCore satisfies it). */
+  core: SimulatorCore & { redis: Pick<Redis, 'ping'> };
+  logger: Logger;
+  /** The Telegram webhook: POST `path` (the path of WEBHOOK_URL) goes to `handler`. */
+  telegramWebhook?: { path: string; handler: RequestHandler };
+  /** Serve the web simulator at `/` and `/api/simulator/*`. */
+  simulator: boolean;
+}
+
+/**
+ * Körpü's HTTP surface: health (`/healthz`, `/readyz`), the simulator when enabled, the
+ * Telegram webhook when given, 404 JSON for anything else and one error middleware.
+ *
+ * @example
+ * const app = createHttpApp({ core, logger, simulator: !env.BOT_TOKEN });
+ * const server = await startHttpServer(app, { port: 3000, host: '127.0.0.1' });
+ */
+export function createHttpApp(o: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.set('x-content-type-options', 'nosniff');
+    next();
+  });
+  app.use(healthRouter(o.core.redis));
+  if (o.telegramWebhook) app.post(o.telegramWebhook.path, express.json({ limit: WEBHOOK_JSON_LIMIT }), o.telegramWebhook.handler);
+  if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.core));
+  app.use(notFound);
+  app.use(errorHandler(o.logger));
+  return app;
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+
+/** Paths of the health endpoints (the Docker HEALTHCHECK and load balancers use them). */
+export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
+
+/**
+ * `GET /healthz`: the process runs and serves HTTP (liveness; never touches Redis, so a Redis
+ * outage does not get the process restarted in a loop). `GET /readyz`: Redis answers PING
+ * within `timeoutMs` → 200, else 503 (readiness: take this instance out of rotation).
+ */
+export function healthRouter(redis: Pick<Redis, 'ping'>, timeoutMs = 1000): Router {
+  const router = Router();
+  router.get(HEALTH_PATHS.live, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get(HEALTH_PATHS.ready, async (_req, res) => {
+    const ok = await pingWithin(redis, timeoutMs);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', redis: ok ? 'ok' : 'no answer' });
+  });
+  return router;
+}
+
+async function pingWithin(redis: Pick<Redis, 'ping'>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      redis.ping().then((r) => r === 'PONG'),
+      new Promise<boolean>((res) => {
+        timer = setTimeout(() => res(false), ms);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Körpü's composition root: configuration → Redis → core → HTTP (health, simulator, webhook)
+ * → Telegram. The only module that reads process.env, installs signal handlers or exits.
+ *
+ * Start-up problems a person can fix (settings, Redis, flow files) are printed as one line
+ * each on stderr, `korpu: <area>: <problem>`, and the process exits with code 1.
+ */
+import { GrammyError, HttpError } from 'grammy';
+import { buildCore, type KorpuCore } from './app';
+import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
+import { loadConfig, type Env } from './config';
+import { resolveDataKey } from './config/data-key';
+import { ConfigError, FlowDefinitionError } from './core/errors';
+import { createLogger, type Logger } from './core/logger';
+import { createHttpApp, startHttpServer } from './http';
+import { hostPort, resolveRedis, RedisUnavailableError } from './storage/embedded-redis';
+import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/redis-connection';
+
+/** Something to undo at shutdown, in reverse order of start. */
+type Closer = { name: string; close: () => Promise<unknown> | unknown };
+
+async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Logger> {
+  const { env, content } = loadConfig(process.env);
+  const logger = createLogger(env.LOG_LEVEL);
+
+  const dataKey = resolveDataKey(env);
+  if (dataKey.source !== 'env') logger.warn({ file: dataKey.file, created: dataKey.source === 'created' }, 'DATA_KEY is not set: using a development key from DATA_DIR (set DATA_KEY in production)');
+
+  const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
+  if (choice.server) closers.push({ name: 'redis-server', close: () => choice.server!.stop() });
+  logger.info({ redis: hostPort(choice.url), source: choice.source, ...(choice.dir ? { dir: choice.dir } : {}) }, 'using Redis');
+  const redis = await connectRedis(choice.url, { logger });
+  closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
+  if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
+
+  const core = await buildCore({ redis, dataKey: dataKey.key, content, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ });
+
+  const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal) : undefined;
+  // The simulator writes real (test) cases; a production bot does not expose it.
+  const simulator = !env.BOT_TOKEN || env.NODE_ENV !== 'production';
+  const app = createHttpApp({ core, logger, simulator, ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}) });
+  const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
+  closers.push({ name: 'http', close: () => http.close() });
+
+  if (telegram) closers.push({ name: 'telegram', close: await telegram.start() });
+  if (simulator && !env.BOT_TOKEN) logger.info(`Körpü simulator: ${http.url}/`);
+  else logger.info({ url: http.url, mode: env.MODE, simulator }, 'Körpü is running');
+  return logger;
+}
+
+/**
+ * The Telegram channel, wired in this one place: the bot and its command menu, then either
+ * long polling (after removing any webhook) or the webhook route plus registerWebhook once
+ * HTTP listens. Polling that Telegram ends for good (wrong token, a second instance polling)
+ * calls `onFatal`, which shuts the process down.
+ */
+function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logger, onFatal: (e: Error) => void) {
+  const bot = createTelegramBot(core, {
+    token,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
+    logger,
+  });
+  const url = env.WEBHOOK_URL;
+  const secret = env.WEBHOOK_SECRET;
+  // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
+  const webhook = env.MODE === 'webhook' && url && secret ? { path: new URL(url).pathname, handler: webhookHandler(bot, secret) } : undefined;
+  return {
+    webhook,
+    /** Starts receiving updates; returns how to stop. */
+    start: async (): Promise<() => Promise<void> | void> => {
+      await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer
+      await setBotCommands(bot.api, core.translator);
+      if (webhook) {
+        await registerWebhook(bot, url!, secret!);
+        logger.info({ path: webhook.path }, 'Telegram webhook registered');
+        return () => undefined; // the webhook stays: other instances may still be serving it
+      }
+      await bot.api.deleteWebhook();
+      const polling = startPolling(bot, { onFatal });
+      logger.info({ bot: bot.botInfo.username }, 'Telegram long polling started');
+      return () => polling.stop();
+    },
+  };
+}
+
+/** Runs the closers last-started-first; a failing one does not stop the others. */
+async function shutdown(closers: Closer[], logger: Logger | undefined): Promise<boolean> {
+  let clean = true;
+  for (const c of [...closers].reverse()) {
+    try {
+      await c.close();
+    } catch (e) {
+      clean = false;
+      logger?.error({ err: { name: (e as Error).name, message: (e as Error).message } }, `stopping ${c.name} failed`);
+    }
+  }
+  return clean;
+}
+
+/** The one line for a start-up problem a person can fix; undefined for a real bug. */
+function problemLines(e: unknown): string[] | undefined {
+  if (e instanceof ConfigError) return e.message.split('\n').map((l) => `korpu: config: ${l}`);
+  if (e instanceof RedisUnavailableError || e instanceof RedisSetupError) return [`korpu: redis: ${e.message}`];
+  if (e instanceof FlowDefinitionError) return [`korpu: flows: ${e.message}`];
+  if (e instanceof GrammyError) return [`korpu: telegram: ${e.method}: ${e.description}${e.error_code === 401 || e.error_code === 404 ? ' (check BOT_TOKEN)' : ''}`];
+  if (e instanceof HttpError) return [`korpu: telegram: cannot reach the Bot API (${(e.error as Error)?.message ?? e.message}); check TELEGRAM_API_ROOT and the network`];
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') return [`korpu: http: cannot listen (${code}): ${(e as Error).message}; set PORT or HOST`];
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const closers: Closer[] = [];
+  let logger: Logger | undefined;
+  let stopping = false;
+  const stop = async (reason: string, failed = false) => {
+    if (stopping) {
+      logger?.warn({ reason }, 'asked again to stop: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger?.info({ reason }, 'shutting down');
+    const clean = await shutdown(closers, logger);
+    process.exit(clean && !failed ? 0 : 1);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('unhandledRejection', (reason) => {
+    const e = reason as Error | undefined;
+    logger?.fatal({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'unhandled rejection');
+    void stop('unhandledRejection', true);
+  });
+
+  try {
+    logger = await start(closers, (e) => void stop(`telegram: ${e.message}`, true));
+  } catch (e) {
+    const lines = problemLines(e);
+    if (lines) for (const line of lines) process.stderr.write(`${line}\n`);
+    else process.stderr.write(`korpu: start-up failed: ${(e as Error)?.stack ?? String(e)}\n`);
+    stopping = true;
+    await shutdown(closers, undefined);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,75 @@
+import { join, resolve } from 'node:path';
+import { KorpuError } from '../core/errors';
+import { hasRedisServer, redisAnswers, startRedisServer, type RedisServerProcess } from './redis-server-process';
+
+/** Where Körpü looks for a Redis when REDIS_URL is not set. */
+export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** No Redis could be found or started; the message says how to get one. */
+export class RedisUnavailableError extends KorpuError {
+  override name = 'RedisUnavailableError';
+}
+
+/** The Redis Körpü will use. */
+export interface RedisChoice {
+  url: string;
+  /** `env`: REDIS_URL; `local`: one already answering on the probe URL; `embedded`: started here. */
+  source: 'env' | 'local' | 'embedded';
+  /** The redis-server this process started (source `embedded`); stop it on exit. */
+  server?: RedisServerProcess;
+  /** Folder of the embedded server's append-only file. */
+  dir?: string;
+}
+
+export interface ResolveRedisOptions {
+  /** REDIS_URL; when set it is used as is, without probing. */
+  redisUrl?: string;
+  /** DATA_DIR; the embedded server keeps its data in `<dataDir>/redis`. */
+  dataDir: string;
+  /** Where to look for an already running Redis; injectable so tests never depend on 6379. */
+  probeUrl?: string;
+  /** The redis-server binary (default: `redis-server` from PATH). */
+  bin?: string;
+  /** Port for the embedded server (default: a free one). */
+  port?: number;
+}
+
+/**
+ * Finds the Redis to use, so that `npm start` works on a developer's machine with no setup:
+ * REDIS_URL if set; else a Redis already answering on 127.0.0.1:6379; else a `redis-server`
+ * from PATH started as a child with its append-only file under `DATA_DIR/redis` (stop it with
+ * `choice.server.stop()` on exit).
+ *
+ * @example
+ * const redis = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
+ * @throws RedisUnavailableError when none of the three is possible, naming how to get a Redis
+ */
+export async function resolveRedis(o: ResolveRedisOptions): Promise<RedisChoice> {
+  if (o.redisUrl) return { url: o.redisUrl, source: 'env' };
+  const probe = o.probeUrl ?? LOCAL_REDIS_URL;
+  if (await redisAnswers(probe, 500)) return { url: probe, source: 'local' };
+  const bin = o.bin ?? 'redis-server';
+  if (!hasRedisServer(bin)) {
+    throw new RedisUnavailableError(
+      `no Redis: REDIS_URL is not set, nothing answers on ${hostPort(probe)} and ${bin} is not installed. ` +
+        'Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL=redis://host:6379',
+    );
+  }
+  const dir = join(resolve(o.dataDir), 'redis');
+  try {
+    const server = await startRedisServer({ dir, persist: true, bin, ...(o.port === undefined ? {} : { port: o.port }) });
+    return { url: server.url, source: 'embedded', server, dir };
+  } catch (e) {
+    throw new RedisUnavailableError(`could not start ${bin} with its data in ${dir}: ${(e as Error).message}`, {}, { cause: e });
+  }
+}
+
+/** `host:port` of a Redis URL, without credentials, for messages and logs. */
+export function hostPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}

@@ -1,0 +1,115 @@
+import type { Lang } from '../../src/core/lang';
+import { readablePrefix } from '../helpers/redis';
+import { allText, newSession, say, startSimulatorApp, tap, type SimulatorAnswer, type SimulatorHarness } from '../helpers/simulator-app';
+
+/**
+ * The simulator end to end over HTTP, as the page uses it: welcome → diagnosis → consent →
+ * interview in each required language, driven only by the buttons the API returns; texts are
+ * compared with the translator's, never hard-coded. Then the case record in Redis.
+ */
+describe('simulator: the whole intake over HTTP', () => {
+  let h: SimulatorHarness;
+  beforeAll(async () => {
+    h = await startSimulatorApp();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const people: Record<Lang, { first: string; last: string; birth: string; iso: string; country: string; address: string; question: string }> = {
+    az: { first: 'Aysel', last: 'Məmmədova', birth: '14.02.1995', iso: '1995-02-14', country: 'Əfqanıstan', address: 'Bakı, Nizami küçəsi 5', question: 'Bacımı gətirə bilərəmmi?' },
+    ru: { first: 'Анна', last: 'Иванова', birth: '03.11.1988', iso: '1988-11-03', country: 'Казахстан', address: 'Баку, ул. Низами 7', question: 'Можно прийти с мужем?' },
+    en: { first: 'John', last: 'Okafor', birth: '1990-07-21', iso: '1990-07-21', country: 'Nigeria', address: 'Baku, Fizuli street 12', question: 'Do you have evening hours?' },
+  };
+
+  it.each(Object.keys(people) as Lang[])('in %s: every step answers in that language and the case is stored encrypted', async (lang) => {
+    const t = (key: string, params?: Record<string, unknown>) => h.core.translator.t(lang, key, params);
+    const p = people[lang];
+    const session = newSession();
+    let n = 0;
+    const send = (input: unknown) => say(h.base, { session, input, id: `msg${String(++n).padStart(6, '0')}` });
+    const expectText = (a: SimulatorAnswer, ...keys: string[]) => {
+      expect(a.lang).toBe(lang);
+      for (const key of keys) expect(allText(a.messages)).toContain(t(key));
+    };
+
+    let a = await send({ type: 'command', name: 'start' });
+    expect(a.messages[0]!.buttons.flat().map((b) => b.label)).toEqual(expect.arrayContaining([t(`common:language_name.${lang}`)]));
+    a = await send(tap(a.messages, lang));
+    expectText(a, 'welcome:intro', 'welcome:menu.prompt');
+    a = await send(tap(a.messages, 'eligibility'));
+    expectText(a, 'diagnosis:intro', 'diagnosis:age.prompt');
+    a = await send(tap(a.messages, 'adult'));
+    expectText(a, 'diagnosis:q1.prompt');
+    a = await send(tap(a.messages, 'yes'));
+    expectText(a, 'diagnosis:q2.prompt');
+    a = await send(tap(a.messages, 'yes'));
+    expectText(a, 'diagnosis:q3.prompt');
+
+    // Ticking an option edits the question: the option shows as selected.
+    a = await send(tap(a.messages, 'language'));
+    expect(a.messages).toHaveLength(1);
+    expect(a.messages[0]!.edit).toBe(true);
+    expect(a.messages[0]!.buttons.flat()).toContainEqual(expect.objectContaining({ label: t('diagnosis:q3.language'), selected: true }));
+    expect(a.messages[0]!.buttons.flat()).toContainEqual(expect.objectContaining({ label: t('diagnosis:q3.planning'), selected: false }));
+    a = await send(tap(a.messages, '__done'));
+    expectText(a, 'diagnosis:result.likely', 'diagnosis:result.continue');
+
+    a = await send(tap(a.messages, 'yes'));
+    expectText(a, 'interview:intro', 'interview:meet.prompt');
+    a = await send(tap(a.messages, 'yes'));
+    expectText(a, 'consent:notice', 'consent:statement');
+    a = await send(tap(a.messages, 'continue'));
+    expectText(a, 'consent:option.prompt');
+    a = await send(tap(a.messages, 'B'));
+    expectText(a, 'consent:agree.prompt');
+    a = await send(tap(a.messages, 'yes'));
+    expectText(a, 'consent:thanks', 'interview:first_name.prompt');
+
+    a = await send({ type: 'text', text: p.first });
+    expectText(a, 'interview:last_name.prompt');
+    a = await send({ type: 'text', text: p.last });
+    expectText(a, 'interview:birth_date.prompt');
+    a = await send({ type: 'text', text: p.birth });
+    expectText(a, 'interview:country.prompt');
+    a = await send({ type: 'text', text: p.country });
+    expectText(a, 'interview:reason.prompt');
+    a = await send(tap(a.messages, 'study'));
+    expectText(a, 'interview:phone.prompt');
+    expect(a.messages.some((m) => m.requestContact === t('common:button.share_phone'))).toBe(true);
+    a = await send({ type: 'contact', phone: '+994501234567' });
+    expectText(a, 'interview:address.prompt');
+    a = await send({ type: 'text', text: p.address });
+    expectText(a, 'interview:questions.prompt');
+    a = await send({ type: 'text', text: p.question });
+    expectText(a, 'interview:closing.thanks', 'interview:closing.look_forward');
+
+    // The case record: completed, personal fields as v1. ciphertexts that decrypt to what was typed.
+    const codes = await h.redis.zrange(h.core.keys.cases(), '0', '-1');
+    const records = await Promise.all(codes.map((c) => h.redis.hgetall(h.core.keys.case(c))));
+    const mine = records.filter((r) => r.lang === lang && r.status === 'intake_completed');
+    expect(mine).toHaveLength(1);
+    const record = mine[0]!;
+    const code = record.code!;
+    expect(record).toMatchObject({ channel: 'simulator', consent: 'B', 'f:reason': 'study' });
+    const typed: Record<string, string> = { first_name: p.first, last_name: p.last, birth_date: p.iso, country: p.country, phone: '+994501234567', address: p.address };
+    for (const [field, value] of Object.entries(typed)) {
+      const stored = record[`f:${field}`]!;
+      expect(stored.startsWith('v1.')).toBe(true);
+      expect(h.core.cipher.decrypt(stored, `${code}:${field}`)).toBe(value);
+    }
+    expect(h.core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`simulator:${session}`);
+
+    // Nothing typed, and not the session id, is readable in Redis.
+    const dump = await readablePrefix(h.redis, h.prefix);
+    for (const secret of [p.first, p.last, p.country, p.address, p.question, '501234567', session]) expect(dump).not.toContain(secret);
+  });
+
+  it('answers a repeated message id once (a double submit)', async () => {
+    const session = newSession();
+    const first = await say(h.base, { session, input: { type: 'command', name: 'start' }, id: 'same-id-01' });
+    const again = await say(h.base, { session, input: { type: 'command', name: 'start' }, id: 'same-id-01' });
+    expect(first.messages.length).toBeGreaterThan(0);
+    expect(again).toMatchObject({ duplicate: true, messages: [] });
+  });
+});

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { buildCore, type KorpuCore } from '../../src/app';
+import type { RenderedMessage } from '../../src/i18n/render';
+import { loadProgrammeContent } from '../../src/config/programme';
+import { silentLogger, type Logger } from '../../src/core/logger';
+import { createHttpApp, startHttpServer, type RunningHttpServer } from '../../src/http';
+import { dropPrefix, testPrefix, testRedis } from './redis';
+
+/** The whole HTTP app with the simulator on the suite's Redis, under a fresh key prefix. */
+export interface SimulatorHarness {
+  core: KorpuCore;
+  redis: Redis;
+  prefix: string;
+  http: RunningHttpServer;
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  close(): Promise<void>;
+}
+
+export async function startSimulatorApp(o: { logger?: Logger } = {}): Promise<SimulatorHarness> {
+  const redis = testRedis();
+  const prefix = testPrefix();
+  const core = await buildCore({ redis, dataKey: randomBytes(32), content: loadProgrammeContent('config/programme.yaml'), prefix });
+  const app = createHttpApp({ core, logger: o.logger ?? silentLogger(), simulator: true });
+  const http = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
+  return {
+    core,
+    redis,
+    prefix,
+    http,
+    base: http.url,
+    close: async () => {
+      await http.close(100);
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    },
+  };
+}
+
+/** A simulator session id as the page makes them. */
+export function newSession(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export interface SimulatorAnswer {
+  lang: string;
+  dir: string;
+  messages: RenderedMessage[];
+  duplicate: boolean;
+}
+
+/** POSTs one message to the simulator API and returns the parsed answer. */
+export async function say(base: string, body: unknown): Promise<SimulatorAnswer> {
+  const res = await fetch(`${base}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  return (await res.json()) as SimulatorAnswer;
+}
+
+/** The input a tap on the button with `value` (a choice) sends, from the last message that has it. */
+export function tap(messages: RenderedMessage[], value: string) {
+  for (const m of [...messages].reverse())
+    for (const row of m.buttons)
+      for (const b of row) if (b.action.type === 'choice' && b.action.value === value) return { type: 'choice' as const, node: b.action.node, value };
+  throw new Error(`no button "${value}" in ${JSON.stringify(messages.map((m) => m.buttons))}`);
+}
+
+/** Every text of an answer, joined (paragraphs of one message are joined with a blank line). */
+export function allText(messages: RenderedMessage[]): string {
+  return messages.map((m) => m.text).join('\n\n');
+}

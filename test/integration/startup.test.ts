@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startRedisServer } from '../../src/storage/redis-server-process';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+/**
+ * `npm start` as a person runs it: src/main.ts under tsx, in a child process with an
+ * environment built from scratch (nothing of the developer's own REDIS_URL or BOT_TOKEN leaks in).
+ */
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+function launch(env: Record<string, string>): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(TSX, ['src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const exit = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, what: string, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('start-up (src/main.ts)', () => {
+  jest.setTimeout(60_000);
+
+  it.each([
+    ['PORT=abc', { PORT: 'abc' }, /^korpu: config: PORT: .+$/],
+    ['a malformed BOT_TOKEN', { BOT_TOKEN: 'bad' }, /^korpu: config: BOT_TOKEN: must look like 123456:ABC-DEF… \(from @BotFather\)$/],
+    ['production without DATA_KEY', { NODE_ENV: 'production' }, /^korpu: config: DATA_KEY: is required in production$/],
+  ])('exits 1 with one line naming the variable for %s', async (_what, env, line) => {
+    const run = launch({ ...env, REDIS_URL: testRedisUrl(), DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')) });
+    expect(await run.exit).toBe(1);
+    const lines = run.err().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(run.err()).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+  });
+
+  it('exits 1 with one line when REDIS_URL does not answer', async () => {
+    const port = await freePort();
+    const run = launch({ REDIS_URL: `redis://127.0.0.1:${port}`, DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')), PORT: '0' });
+    expect(await run.exit).toBe(1);
+    expect(run.err().trim()).toBe(`korpu: redis: cannot reach Redis at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('in production refuses a Redis without the append-only file', async () => {
+    const run = launch({ NODE_ENV: 'production', DATA_KEY: 'ab'.repeat(32), REDIS_URL: testRedisUrl(), DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')), PORT: '0' });
+    expect(await run.exit).toBe(1);
+    expect(run.err().trim()).toMatch(/^korpu: redis: production needs a durable Redis: appendonly is no but must be yes \(/);
+  });
+
+  it('serves the simulator and readiness, then stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const prefix = testPrefix();
+    const dataDir = mkdtempSync(join(tmpdir(), 'korpu-start-'));
+    const run = launch({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(() => run.out().includes('Körpü simulator:') || run.child.exitCode !== null, 'the start-up log line');
+      expect(run.child.exitCode).toBeNull();
+      expect(run.out()).toContain(`Körpü simulator: ${base}/`);
+      expect(run.out()).toContain('DATA_KEY is not set');
+      expect(statSync(join(dataDir, 'dev-data-key')).mode & 0o777).toBe(0o600);
+
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<main id="log"');
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      expect((await fetch(`${base}/api/simulator/strings?lang=en`)).status).toBe(200);
+
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+      expect(run.err()).toBe('');
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      const redis = testRedis();
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
+  describe('with Telegram (a fake Bot API)', () => {
+    let api: FakeBotApi;
+    let prefix: string;
+    beforeEach(async () => {
+      api = await FakeBotApi.start();
+      prefix = testPrefix();
+    });
+    afterEach(async () => {
+      await api.close();
+      const redis = testRedis();
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    });
+    const base = () => ({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')), TELEGRAM_API_ROOT: api.apiRoot });
+
+    it('polling: removes the webhook, sets the commands, answers /start, stops on SIGTERM', async () => {
+      const run = launch({ ...base(), BOT_TOKEN: api.token, PORT: String(await freePort()) });
+      try {
+        await api.waitForCalls((c) => c.method === 'getUpdates', 1, 30_000);
+        expect(api.calls.map((c) => c.method)).toEqual(expect.arrayContaining(['getMe', 'setMyCommands', 'deleteWebhook']));
+        const person = api.updates.user({ language_code: 'en' });
+        api.pushUpdate(api.updates.command(person, '/start'));
+        const [reply] = await api.waitForCalls((c) => c.method === 'sendMessage', 1, 10_000);
+        expect(String(reply!.params.chat_id)).toBe(String(person.id));
+        run.child.kill('SIGTERM');
+        expect(await run.exit).toBe(0);
+        expect(run.out()).toContain('Telegram long polling started');
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
+
+    it('webhook: serves the path of WEBHOOK_URL with the secret and registers it', async () => {
+      const port = await freePort();
+      const secret = 'test-secret-0123456789';
+      const run = launch({ ...base(), BOT_TOKEN: api.token, PORT: String(port), MODE: 'webhook', WEBHOOK_URL: `https://korpu.example.az/tg/hook`, WEBHOOK_SECRET: secret });
+      try {
+        await api.waitForCalls((c) => c.method === 'setWebhook', 1, 30_000);
+        expect(api.webhook).toMatchObject({ url: 'https://korpu.example.az/tg/hook', secret_token: secret });
+        await waitFor(() => run.out().includes('Telegram webhook registered'), 'the webhook log line');
+        const person = api.updates.user({ language_code: 'ru' });
+        const update = JSON.stringify(api.updates.command(person, '/start'));
+        const hook = `http://127.0.0.1:${port}/tg/hook`;
+        const refused = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: update });
+        expect(refused.status).toBe(401);
+        const accepted = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: update });
+        expect(accepted.status).toBe(200);
+        await api.waitForCalls((c) => c.method === 'sendMessage', 1, 10_000);
+        // In development the simulator runs beside the bot.
+        expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+        run.child.kill('SIGTERM');
+        expect(await run.exit).toBe(0);
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
+
+    it('production: checks Redis durability and does not expose the simulator beside the bot', async () => {
+      const server = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'korpu-prod-')), persist: true });
+      const port = await freePort();
+      const run = launch({ ...base(), REDIS_URL: server.url, NODE_ENV: 'production', DATA_KEY: 'cd'.repeat(32), BOT_TOKEN: api.token, PORT: String(port) });
+      try {
+        await waitFor(() => run.out().includes('Körpü is running') || run.child.exitCode !== null, 'the start-up log line');
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+        expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${port}/api/simulator/strings`)).status).toBe(404);
+        run.child.kill('SIGTERM');
+        expect(await run.exit).toBe(0);
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+        await server.stop();
+      }
+    });
+
+    it('exits 1 with one line when Telegram refuses the token', async () => {
+      const run = launch({ ...base(), BOT_TOKEN: `${api.token.split(':')[0]}:WRONGwrongWRONGwrongWRONG`, PORT: '0' });
+      expect(await run.exit).toBe(1);
+      expect(run.err().trim()).toMatch(/^korpu: telegram: getMe: .*\(check BOT_TOKEN\)$/);
+    });
+  });
+});
