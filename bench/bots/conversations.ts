@@ -1,0 +1,175 @@
+import { conversations, createConversation, type Conversation, type ConversationFlavor } from '@grammyjs/conversations';
+import { RedisAdapter } from '@grammyjs/storage-redis';
+import express from 'express';
+import { Bot, webhookCallback, type Context } from 'grammy';
+import { Redis } from 'ioredis';
+import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
+import { LONG_QUESTIONS } from '../workload';
+import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
+import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
+
+type Outer = ConversationFlavor<Context>;
+type Conv = Conversation<Outer, Context>;
+
+/**
+ * The same questionnaire written the way the conversations plugin (v2) invites: one async
+ * function that awaits each answer, state in Redis through @grammyjs/storage-redis. The plugin
+ * replays the function from the start on every update (its state is the log of updates and
+ * API results so far), which is what the flat-cost benchmark shows.
+ */
+export async function conversationsBot(o: BenchBotOptions): Promise<BenchBot> {
+  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
+  const bot = new Bot<Outer>(BENCH_TOKEN, { botInfo: BENCH_BOT_INFO, client: { apiRoot: o.apiRoot } });
+  let errors = 0;
+  let completed = 0;
+  const done = () => void completed++;
+
+  bot.use(conversations<Outer, Context>({ storage: { type: 'key', adapter: new RedisAdapter({ instance: redis as never, ttl: 180 * 86_400 }), prefix: 'conversation:' } }));
+  bot.use(createConversation<Outer, Context>(o.workload === 'long' ? longQuestionnaire(done) : intake(done), 'intake'));
+  bot.command('start', (ctx) => ctx.conversation.enter('intake'));
+  bot.catch((err) => {
+    errors++;
+    if (errors <= 3) process.stderr.write(`conversations bot: ${String(err.error)}\n`);
+  });
+  const app = express();
+  app.post(WEBHOOK_PATH, express.json({ limit: '1mb' }), webhookCallback(bot, 'express', { secretToken: WEBHOOK_SECRET }));
+  return {
+    name: 'conversations',
+    bot,
+    app,
+    redis,
+    completed: () => completed,
+    errors: () => errors,
+    stateBytes: (chatId) => redis.strlen(`conversation:${chatId}`),
+    close: async () => redis.disconnect(),
+  };
+}
+
+/** Waits for a tap on a button of question `node`; taps on older questions are answered as stale. */
+async function tapOn(conversation: Conv, node: string) {
+  const c = await conversation.waitForCallbackQuery(new RegExp(`^c:${node}:`), {
+    otherwise: async (ctx) => {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery(en('common:notice.stale_button'));
+    },
+  });
+  await c.answerCallbackQuery();
+  return { c, value: c.callbackQuery.data.split(':')[2]! };
+}
+
+/** Waits for a typed answer (1–300 characters). */
+async function typed(conversation: Conv): Promise<{ c: Context; text: string }> {
+  for (;;) {
+    const c = await conversation.waitFor('message:text', { otherwise: (ctx) => ctx.reply(en('common:reprompt.empty')) });
+    const text = c.message.text.trim();
+    if (text && text.length <= 300) return { c, text };
+    await c.reply(en('common:reprompt.empty'));
+  }
+}
+
+function intake(onCompleted: () => void) {
+  return async function intakeConversation(conversation: Conv, ctx: Context): Promise<void> {
+    const a: Record<string, string | string[]> = {};
+    await ctx.reply(en('welcome:choose_language'), { reply_markup: buttons('language', LANGUAGES) });
+    let t = await tapOn(conversation, 'language');
+    a.lang = t.value;
+    for (;;) {
+      await t.c.reply(say('common:notice.language_set', 'welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
+      t = await tapOn(conversation, 'menu');
+      if (t.value === 'eligibility') break;
+    }
+    await t.c.reply(say('diagnosis:intro', 'diagnosis:age.prompt'), { reply_markup: buttons('age', [['adult', 'diagnosis:age.adult'], ['minor', 'diagnosis:age.minor']]) });
+    t = await tapOn(conversation, 'age');
+    if (t.value !== 'adult') return void (await t.c.reply(en('diagnosis:minor.bye')));
+    await t.c.reply(en('diagnosis:q1.prompt'), { reply_markup: buttons('q1', YES_NO) });
+    t = await tapOn(conversation, 'q1');
+    a.q1 = t.value;
+    await t.c.reply(en('diagnosis:q2.prompt'), { reply_markup: buttons('q2', YES_NO) });
+    t = await tapOn(conversation, 'q2');
+    a.q2 = t.value;
+    await t.c.reply(say('diagnosis:q3.prompt', 'common:hint.multi_choice'), { reply_markup: q3Keyboard([]) });
+    let sel: string[] = [];
+    for (;;) {
+      t = await tapOn(conversation, 'q3');
+      if (t.value === '__done') break;
+      sel = sel.includes(t.value) ? sel.filter((v) => v !== t.value) : [...sel, t.value];
+      await t.c.editMessageText(say('diagnosis:q3.prompt', 'common:hint.multi_choice'), { reply_markup: q3Keyboard(sel) });
+    }
+    a.q3 = sel;
+    if (!(a.q1 === 'yes' && a.q2 === 'yes' && sel.length > 0)) return void (await t.c.reply(say('diagnosis:result.not_eligible', 'diagnosis:result.not_final')));
+    await t.c.reply(say('diagnosis:result.likely', 'diagnosis:result.provisional', 'diagnosis:result.continue'), { reply_markup: buttons('continue', YES_NO) });
+    t = await tapOn(conversation, 'continue');
+    if (t.value !== 'yes') return void (await t.c.reply(en('diagnosis:result.later')));
+    await t.c.reply(say('interview:intro', 'interview:counselling', 'interview:free', 'interview:services', 'interview:invitation', 'interview:voluntary', 'interview:meet.prompt'), { reply_markup: buttons('meet', YES_NO) });
+    t = await tapOn(conversation, 'meet');
+    if (t.value !== 'yes') return void (await t.c.reply(en('interview:meet.not_now')));
+    await t.c.reply(say('consent:notice', 'consent:statement'), { reply_markup: buttons('statement', [['full_text', 'consent:button.full_text'], ['continue', 'consent:button.continue']]) });
+    for (;;) {
+      t = await tapOn(conversation, 'statement');
+      if (t.value === 'continue') break;
+      await t.c.reply(en('consent:full_text'));
+    }
+    await t.c.reply(en('consent:option.prompt'), { reply_markup: buttons('option', OPTIONS) });
+    t = await tapOn(conversation, 'option');
+    a.option = t.value;
+    await t.c.reply(say('consent:rights.withdraw', 'consent:rights.correct', 'consent:agree.prompt'), { reply_markup: buttons('agree', [['yes', 'consent:agree.yes'], ['no', 'consent:agree.no']]) });
+    t = await tapOn(conversation, 'agree');
+    if (t.value !== 'yes') return void (await t.c.reply(en('consent:declined')));
+    await t.c.reply(say('consent:thanks', 'interview:first_name.prompt'));
+    let x = await typed(conversation);
+    a.first_name = x.text;
+    await x.c.reply(en('interview:last_name.prompt'));
+    x = await typed(conversation);
+    a.last_name = x.text;
+    await x.c.reply(say('interview:birth_date.prompt', 'common:hint.date'));
+    for (;;) {
+      x = await typed(conversation);
+      const date = parseBirthDate(x.text);
+      if (date) break;
+      await x.c.reply(en('common:reprompt.date'));
+    }
+    await x.c.reply(en('interview:country.prompt'));
+    x = await typed(conversation);
+    a.country = x.text;
+    await x.c.reply(en('interview:reason.prompt'), { reply_markup: buttons('reason', REASONS) });
+    t = await tapOn(conversation, 'reason');
+    a.reason = t.value;
+    await t.c.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD });
+    for (;;) {
+      const c = await conversation.waitFor('message');
+      const own = c.message.contact?.user_id === c.from?.id ? c.message.contact?.phone_number : undefined;
+      const phone = parsePhone(own ?? c.message.text ?? '');
+      if (phone) {
+        a.phone = phone;
+        await c.reply(en('interview:address.prompt'), { reply_markup: { remove_keyboard: true } });
+        break;
+      }
+      await c.reply(en('common:reprompt.phone'));
+    }
+    x = await typed(conversation);
+    a.address = x.text;
+    await x.c.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') });
+    x = await typed(conversation);
+    a.questions = x.text;
+    await conversation.external(() => onCompleted());
+    await x.c.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward'));
+  };
+}
+
+/** The long test flow: data-use option, then 44 questions, typed and tapped in turn (see workload.ts). */
+function longQuestionnaire(onCompleted: () => void) {
+  return async function longConversation(conversation: Conv, ctx: Context): Promise<void> {
+    await ctx.reply(en('consent:option.prompt'), { reply_markup: buttons('option', OPTIONS.slice(0, 2)) });
+    let last: Context = (await tapOn(conversation, 'option')).c;
+    for (let i = 1; i <= LONG_QUESTIONS; i++) {
+      if (i % 2 === 1) {
+        await last.reply(say('interview:first_name.prompt'));
+        last = (await typed(conversation)).c;
+      } else {
+        await last.reply(en('diagnosis:q1.prompt'), { reply_markup: buttons(`q${i}`, YES_NO) });
+        last = (await tapOn(conversation, `q${i}`)).c;
+      }
+    }
+    await conversation.external(() => onCompleted());
+    await last.reply(en('interview:closing.thanks'));
+  };
+}

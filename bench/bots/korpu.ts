@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Redis } from 'ioredis';
+import { buildCore } from '../../src/app';
+import { createTelegramBot, webhookHandler } from '../../src/channels/telegram';
+import { loadProgrammeContent } from '../../src/config/programme';
+import { createHttpApp } from '../../src/http';
+import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
+import { longFlowYaml } from '../workload';
+import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
+
+/**
+ * Körpü exactly as main.ts wires it: buildCore (flows checked against the locales, flow
+ * archive, Redis conversation store, field cipher) → createTelegramBot (auto-retry,
+ * sequentialize, error boundary, the conversation composer) → the real HTTP app with the
+ * webhook route. For the long test flow, buildCore loads a folder holding only the generated
+ * flow (as the entry flow `welcome`).
+ */
+export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
+  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
+  let flowsDir: string | undefined;
+  if (o.workload === 'long') {
+    flowsDir = mkdtempSync(join(tmpdir(), 'korpu-bench-flows-'));
+    writeFileSync(join(flowsDir, 'welcome.yaml'), longFlowYaml());
+  }
+  let errors = 0;
+  const logger = pino(
+    { level: 'warn' },
+    {
+      write(line: string) {
+        errors++;
+        if (errors <= 3) process.stderr.write(`korpu bot: ${line}`);
+      },
+    },
+  );
+  const core = await buildCore({
+    redis,
+    dataKey: randomBytes(32),
+    content: loadProgrammeContent('config/programme.yaml'),
+    prefix: 'korpu:',
+    ...(flowsDir ? { flowsDir } : {}),
+  });
+  let completed = 0;
+  core.onEffect((e) => {
+    if (e.type === 'intake_completed') completed++;
+  });
+  const bot = createTelegramBot(core, { token: BENCH_TOKEN, apiRoot: o.apiRoot, botInfo: BENCH_BOT_INFO, logger });
+  const app = createHttpApp({ core, logger, simulator: false, telegramWebhook: { path: WEBHOOK_PATH, handler: webhookHandler(bot, WEBHOOK_SECRET) } });
+  return {
+    name: 'korpu',
+    bot,
+    app,
+    redis,
+    completed: () => completed,
+    errors: () => errors,
+    // The runner's own pseudonym and key builder: HASH {v, s}; `s` is the state JSON.
+    stateBytes: (chatId) => redis.hstrlen(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))), 's'),
+    close: async () => {
+      redis.disconnect();
+      if (flowsDir) rmSync(flowsDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { RedisAdapter } from '@grammyjs/storage-redis';
+import express from 'express';
+import { Bot, session, webhookCallback, type Context, type SessionFlavor } from 'grammy';
+import { Redis } from 'ioredis';
+import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
+import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
+import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
+
+type Step =
+  | 'idle' | 'language' | 'menu' | 'age' | 'q1' | 'q2' | 'q3' | 'continue' | 'meet' | 'statement' | 'option' | 'agree'
+  | 'first_name' | 'last_name' | 'birth_date' | 'country' | 'reason' | 'phone' | 'address' | 'questions' | 'done';
+
+interface SessionData {
+  step: Step;
+  lang?: string;
+  /** Answers so far (in clear: the usual hand-written bot does not encrypt). */
+  a: Record<string, string | string[]>;
+  /** Options ticked in Q3 so far. */
+  sel?: string[];
+}
+
+type Ctx = Context & SessionFlavor<SessionData>;
+
+/**
+ * The usual way to build such a bot: grammY sessions in Redis (@grammyjs/storage-redis: one
+ * GET and one SET per update) and a hand-written `switch (step)` state machine asking the
+ * same questions as Körpü's intake, with the same texts and buttons, checking the answers
+ * (buttons of the current question only, dates, phone numbers).
+ */
+export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
+  if (o.workload !== 'intake') throw new Error('the session baseline runs the intake only');
+  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
+  const bot = new Bot<Ctx>(BENCH_TOKEN, { botInfo: BENCH_BOT_INFO, client: { apiRoot: o.apiRoot } });
+  let errors = 0;
+  let completed = 0;
+  bot.use(
+    session({
+      initial: (): SessionData => ({ step: 'idle', a: {} }),
+      storage: new RedisAdapter<SessionData>({ instance: redis as never, ttl: 180 * 86_400 }),
+      prefix: 'session:',
+    }),
+  );
+
+  bot.command('start', async (ctx) => {
+    ctx.session = { step: 'language', a: {} };
+    await ctx.reply(en('welcome:choose_language'), { reply_markup: buttons('language', LANGUAGES) });
+  });
+
+  bot.on('callback_query:data', async (ctx) => {
+    const s = ctx.session;
+    const [, node, value] = ctx.callbackQuery.data.split(':') as [string, string, string];
+    await ctx.answerCallbackQuery();
+    if (node !== s.step) {
+      await ctx.reply(en('common:notice.stale_button'));
+      return;
+    }
+    switch (s.step) {
+      case 'language':
+        s.lang = value;
+        s.step = 'menu';
+        return void (await ctx.reply(say('common:notice.language_set', 'welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+      case 'menu':
+        if (value !== 'eligibility') return void (await ctx.reply(say('welcome:about.what', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+        s.step = 'age';
+        return void (await ctx.reply(say('diagnosis:intro', 'diagnosis:age.prompt'), { reply_markup: buttons('age', [['adult', 'diagnosis:age.adult'], ['minor', 'diagnosis:age.minor']]) }));
+      case 'age':
+        s.a.age = value;
+        if (value !== 'adult') {
+          s.step = 'done';
+          return void (await ctx.reply(en('diagnosis:minor.bye')));
+        }
+        s.step = 'q1';
+        return void (await ctx.reply(en('diagnosis:q1.prompt'), { reply_markup: buttons('q1', YES_NO) }));
+      case 'q1':
+        s.a.q1 = value;
+        s.step = 'q2';
+        return void (await ctx.reply(en('diagnosis:q2.prompt'), { reply_markup: buttons('q2', YES_NO) }));
+      case 'q2':
+        s.a.q2 = value;
+        s.step = 'q3';
+        return void (await ctx.reply(say('diagnosis:q3.prompt', 'common:hint.multi_choice'), { reply_markup: q3Keyboard([]) }));
+      case 'q3': {
+        const sel = s.sel ?? [];
+        if (value !== '__done') {
+          s.sel = sel.includes(value) ? sel.filter((v) => v !== value) : [...sel, value];
+          return void (await ctx.editMessageText(say('diagnosis:q3.prompt', 'common:hint.multi_choice'), { reply_markup: q3Keyboard(s.sel) }));
+        }
+        s.a.q3 = sel;
+        delete s.sel;
+        const eligible = s.a.q1 === 'yes' && s.a.q2 === 'yes' && sel.length > 0;
+        s.a.outcome = eligible ? 'likely_eligible' : 'not_eligible';
+        if (!eligible) {
+          s.step = 'done';
+          return void (await ctx.reply(say('diagnosis:result.not_eligible', 'diagnosis:result.not_final')));
+        }
+        s.step = 'continue';
+        return void (await ctx.reply(say('diagnosis:result.likely', 'diagnosis:result.provisional', 'diagnosis:result.continue'), { reply_markup: buttons('continue', YES_NO) }));
+      }
+      case 'continue':
+        if (value !== 'yes') {
+          s.step = 'done';
+          return void (await ctx.reply(en('diagnosis:result.later')));
+        }
+        s.step = 'meet';
+        return void (await ctx.reply(say('interview:intro', 'interview:counselling', 'interview:free', 'interview:services', 'interview:invitation', 'interview:voluntary', 'interview:meet.prompt'), { reply_markup: buttons('meet', YES_NO) }));
+      case 'meet':
+        if (value !== 'yes') {
+          s.step = 'done';
+          return void (await ctx.reply(en('interview:meet.not_now')));
+        }
+        s.step = 'statement';
+        return void (await ctx.reply(say('consent:notice', 'consent:statement'), { reply_markup: buttons('statement', [['full_text', 'consent:button.full_text'], ['continue', 'consent:button.continue']]) }));
+      case 'statement':
+        if (value === 'full_text') return void (await ctx.reply(en('consent:full_text')));
+        s.step = 'option';
+        return void (await ctx.reply(en('consent:option.prompt'), { reply_markup: buttons('option', OPTIONS) }));
+      case 'option':
+        s.a.option = value;
+        s.step = 'agree';
+        return void (await ctx.reply(say('consent:rights.withdraw', 'consent:rights.correct', 'consent:agree.prompt'), { reply_markup: buttons('agree', [['yes', 'consent:agree.yes'], ['no', 'consent:agree.no']]) }));
+      case 'agree':
+        s.a.consent = value === 'yes' ? String(s.a.option) : 'declined';
+        s.a.consent_at = new Date().toISOString();
+        if (value !== 'yes') {
+          s.step = 'done';
+          return void (await ctx.reply(en('consent:declined')));
+        }
+        s.step = 'first_name';
+        return void (await ctx.reply(say('consent:thanks', 'interview:first_name.prompt')));
+      case 'reason':
+        s.a.reason = value;
+        s.step = 'phone';
+        return void (await ctx.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD }));
+      case 'address':
+      case 'questions':
+        if (value === '__skip') return void (await next(ctx, ''));
+        return;
+      default:
+        await ctx.reply(en('common:notice.stale_button'));
+    }
+  });
+
+  bot.on('message', async (ctx) => {
+    const s = ctx.session;
+    const text = ctx.message.text?.trim() ?? '';
+    if (s.step === 'phone') {
+      const phone = parsePhone(ctx.message.contact?.user_id === ctx.from.id ? ctx.message.contact.phone_number : text);
+      if (!phone) return void (await ctx.reply(en('common:reprompt.phone')));
+      s.a.phone = phone;
+      s.step = 'address';
+      return void (await ctx.reply(en('interview:address.prompt'), { reply_markup: { remove_keyboard: true } }));
+    }
+    if (!['first_name', 'last_name', 'birth_date', 'country', 'address', 'questions'].includes(s.step)) {
+      return void (await ctx.reply(en('common:reprompt.choose')));
+    }
+    if (!text || text.length > 300) return void (await ctx.reply(en('common:reprompt.empty')));
+    await next(ctx, text);
+  });
+
+  /** Takes a typed answer at the current step and asks the next question. */
+  async function next(ctx: Ctx, text: string): Promise<void> {
+    const s = ctx.session;
+    switch (s.step) {
+      case 'first_name':
+        s.a.first_name = text;
+        s.step = 'last_name';
+        return void (await ctx.reply(en('interview:last_name.prompt')));
+      case 'last_name':
+        s.a.last_name = text;
+        s.step = 'birth_date';
+        return void (await ctx.reply(say('interview:birth_date.prompt', 'common:hint.date')));
+      case 'birth_date': {
+        const date = parseBirthDate(text);
+        if (!date) return void (await ctx.reply(en('common:reprompt.date')));
+        s.a.birth_date = date;
+        s.step = 'country';
+        return void (await ctx.reply(en('interview:country.prompt')));
+      }
+      case 'country':
+        s.a.country = text;
+        s.step = 'reason';
+        return void (await ctx.reply(en('interview:reason.prompt'), { reply_markup: buttons('reason', REASONS) }));
+      case 'address':
+        s.a.address = text;
+        s.step = 'questions';
+        return void (await ctx.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') }));
+      case 'questions':
+        if (text) s.a.questions = text;
+        s.step = 'done';
+        completed++;
+        return void (await ctx.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward')));
+    }
+  }
+
+  bot.catch((err) => {
+    errors++;
+    if (errors <= 3) process.stderr.write(`session bot: ${String(err.error)}\n`);
+  });
+  const app = express();
+  app.post(WEBHOOK_PATH, express.json({ limit: '1mb' }), webhookCallback(bot, 'express', { secretToken: WEBHOOK_SECRET }));
+  return {
+    name: 'session',
+    bot,
+    app,
+    redis,
+    completed: () => completed,
+    errors: () => errors,
+    stateBytes: (chatId) => redis.strlen(`session:${chatId}`),
+    close: async () => redis.disconnect(),
+  };
+}

@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Redis accounting for the benchmarks. Round trips are counted on the bot's own connection
+ * (every command ioredis sends is one request/response; nobody here pipelines); commands
+ * executed and bytes come from the server's INFO (commandstats counts the commands a Lua
+ * script runs as well; net input/output are all bytes over all connections).
+ */
+
+/** Counts the commands a client sends, by name. */
+export interface RoundTripCounter {
+  total: number;
+  byCommand: Map<string, number>;
+}
+
+/** Wraps `redis.sendCommand` to count round trips. Call once per client. */
+export function countRoundTrips(redis: Redis): RoundTripCounter {
+  const counter: RoundTripCounter = { total: 0, byCommand: new Map() };
+  const original = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: { name: string }, stream?: unknown) => {
+    counter.total++;
+    counter.byCommand.set(command.name, (counter.byCommand.get(command.name) ?? 0) + 1);
+    return original(command as never, stream as never);
+  }) as typeof redis.sendCommand;
+  return counter;
+}
+
+/** What INFO said at one moment, with the size of its own reply (to take out of the next delta). */
+export interface InfoSnapshot {
+  netIn: number;
+  netOut: number;
+  /** `cmdstat_<name>` calls, without INFO itself. */
+  commands: Map<string, number>;
+  usedMemory: number;
+  /** Bytes of this INFO reply on the wire (counted in the next snapshot's netOut). */
+  replyBytes: number;
+}
+
+export async function infoSnapshot(client: Redis): Promise<InfoSnapshot> {
+  const text = (await client.call('INFO', 'stats', 'commandstats', 'memory')) as string;
+  const len = Buffer.byteLength(text);
+  const commands = new Map<string, number>();
+  let netIn = 0;
+  let netOut = 0;
+  let usedMemory = 0;
+  for (const line of text.split('\r\n')) {
+    if (line.startsWith('total_net_input_bytes:')) netIn = Number(line.slice(22));
+    else if (line.startsWith('total_net_output_bytes:')) netOut = Number(line.slice(23));
+    else if (line.startsWith('used_memory:')) usedMemory = Number(line.slice(12));
+    else if (line.startsWith('cmdstat_')) {
+      const m = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
+      if (m && m[1] !== 'info') commands.set(m[1]!, Number(m[2]));
+    }
+  }
+  return { netIn, netOut, commands, usedMemory, replyBytes: len + String(len).length + 5 };
+}
+
+/** Differences between two snapshots, `infoIn` being the bytes of one INFO request (calibrated). */
+export function infoDelta(a: InfoSnapshot, b: InfoSnapshot, infoIn: number): { bytesIn: number; bytesOut: number; commands: Map<string, number> } {
+  const commands = new Map<string, number>();
+  for (const [k, v] of b.commands) {
+    const d = v - (a.commands.get(k) ?? 0);
+    if (d > 0) commands.set(k, d);
+  }
+  return { bytesIn: b.netIn - a.netIn - infoIn, bytesOut: b.netOut - a.netOut - a.replyBytes, commands };
+}
+
+/** Bytes one INFO request adds to the input counter (two back-to-back snapshots). */
+export async function calibrateInfo(client: Redis): Promise<number> {
+  const a = await infoSnapshot(client);
+  const b = await infoSnapshot(client);
+  return b.netIn - a.netIn;
+}
+
+/** Settled `used_memory` (lazy frees and client buffers done). */
+export async function usedMemory(client: Redis): Promise<number> {
+  await new Promise((r) => setTimeout(r, 200));
+  return (await infoSnapshot(client)).usedMemory;
+}
+
+/**
+ * Memory per key family: every key's MEMORY USAGE summed by pattern (ids replaced by `*`).
+ * Only for small databases (one command per key).
+ */
+export async function memoryByPattern(client: Redis): Promise<Map<string, { keys: number; bytes: number }>> {
+  const out = new Map<string, { keys: number; bytes: number }>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const bytes = Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      const pattern = key
+        .replace(/:KP-[A-Z0-9-]+/g, ':<case>')
+        .replace(/(conv:|contact_kb:)[A-Za-z0-9_-]+/g, '$1<id>')
+        .replace(/seen:tg:\d+/, 'seen:tg:<update>')
+        .replace(/flow:([a-z_]+):[A-Za-z0-9_-]+/, 'flow:$1:<rev>')
+        .replace(/\d{6,}/g, '<chat>');
+      const e = out.get(pattern) ?? { keys: 0, bytes: 0 };
+      e.keys++;
+      e.bytes += bytes;
+      out.set(pattern, e);
+    }
+  } while (cursor !== '0');
+  return out;
+}
