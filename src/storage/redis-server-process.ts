@@ -1,8 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 
 /** A redis-server child process this program started (embedded default and test suite). */
 export interface RedisServerProcess {
@@ -29,18 +28,28 @@ export function hasRedisServer(bin = 'redis-server'): boolean {
   return spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Whether a Redis answers PING at `url` within `timeoutMs`. */
-export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
+/**
+ * Whether a Redis answers PING at `url` within `timeoutMs`. A raw socket rather than an
+ * ioredis client: a probe must leave no timers behind (a test runner or a short-lived CLI
+ * would otherwise wait for them), and "-NOAUTH" still proves that a Redis is there.
+ */
+export function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((res) => {
+    const socket = connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      res(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (b: Buffer) => {
+      reply += b.toString('latin1');
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+    });
+  });
 }
 
 export interface StartRedisOptions {
@@ -69,7 +78,8 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
   const child: ChildProcess = spawn(opts.bin ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  // 'close' (not 'exit'): only then are the stdio pipes released, so nothing keeps the parent alive.
+  const exited = new Promise<number | null>((res) => child.once('close', (code) => res(code)));
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited at start (code ${child.exitCode}): ${stderr.trim()}`);
@@ -80,7 +90,10 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
         stop: async () => {
           if (child.exitCode === null) {
             child.kill('SIGTERM');
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+            // Give it time to flush the append-only file, but never let this timer keep the process alive.
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 5000); })]);
+            clearTimeout(timer);
             if (child.exitCode === null) child.kill('SIGKILL');
           }
         },
