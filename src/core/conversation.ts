@@ -90,6 +90,21 @@ export const EffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('question_asked'), ...base, text: z.string() }),
   z.object({ type: z.literal('intake_completed'), ...base, lang: LangSchema }),
   z.object({ type: z.literal('handoff_requested'), ...base, reason: z.string(), lang: LangSchema }),
+  /** A first meeting was booked (or moved: `previousSlot` is the one given up). Times are ISO. */
+  z.object({
+    type: z.literal('booking_made'),
+    ...base,
+    slot: z.string(),
+    office: z.string(),
+    start: z.string(),
+    end: z.string(),
+    lang: LangSchema,
+    previousSlot: z.string().optional(),
+  }),
+  z.object({ type: z.literal('booking_cancelled'), ...base, slot: z.string(), lang: LangSchema }),
+  z.object({ type: z.literal('booking_confirmed'), ...base, slot: z.string(), lang: LangSchema }),
+  /** Words of crisis (Annex 3) in a message: urgent alert, emergency contacts, incident draft. */
+  z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), lang: LangSchema }),
 ]);
 export type Effect = z.infer<typeof EffectSchema>;
 export type EffectType = Effect['type'];
