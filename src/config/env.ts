@@ -22,6 +22,19 @@ export const EnvSchema = z
     /** Redis key prefix, so several deployments (or tests) can share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/).default('korpu:'),
     CASEWORKER_CHAT_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional()),
+    /**
+     * Telegram user ids of the first admins, comma-separated (`123456789,987654321`). They count
+     * as admins whether or not they are on the roster, so a fresh deployment can be set up with
+     * `/roster_add`; everyone else is added by an admin.
+     */
+    ADMIN_TELEGRAM_IDS: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^\s*\d{1,15}\s*(,\s*\d{1,15}\s*)*$/, 'must be Telegram user ids separated by commas, e.g. 123456789,987654321')
+        .transform((s) => [...new Set(s.split(',').map((id) => Number(id.trim())))])
+        .optional(),
+    ),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     TZ: z.string().default('Asia/Baku').refine((tz) => {
