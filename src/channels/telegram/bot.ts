@@ -4,6 +4,7 @@ import { Bot, Composer, type Transformer } from 'grammy';
 import type { Logger } from '../../core/logger';
 import { createCaseworkerAlerts } from './alerts';
 import { callbackLookup } from './callback-data';
+import { caseworkerCommands } from './caseworker-commands';
 import { ContactKeyboardMemory } from './contact-keyboard';
 import { privateConversation } from './conversation';
 import { errorHandler } from './errors';
@@ -33,7 +34,9 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
  *   chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
  *   around the features, also installed as `bot.catch`), in polling and webhook mode alike;
  * - when `opts.caseworkerChatId` is set, the case-worker alerts listener is registered on the
- *   core (`core.onEffect`).
+ *   core (`core.onEffect`);
+ * - when `opts.caseworkers` is given, the staff commands (`/roster…`, `/today`) run in private
+ *   chats before the conversation; without it they are unknown commands like any other.
  *
  * @example
  *   const bot = createTelegramBot(core, { token, apiRoot, caseworkerChatId, logger });
@@ -58,6 +61,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const features = bot.errorBoundary((err) => onError(err));
   features.use(membership(logger));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
+  if (opts.caseworkers) features.use(caseworkerCommands({ ...opts.caseworkers, translator: core.translator, logger }));
   features.use(
     privateConversation({
       core,

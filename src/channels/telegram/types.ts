@@ -1,12 +1,17 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
+import type { RosterStore } from '../../caseworkers/roster';
+import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
+import type { Clock } from '../../core/clock';
 import type { Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { CompiledFlow } from '../../flows/schema/flow-schema';
 import type { Translator } from '../../i18n';
 import type { ConversationRunner, EffectListener } from '../../intake/conversation-runner';
+import type { BookingStore } from '../../scheduling/booking-store';
+import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
 
 /**
@@ -42,6 +47,27 @@ export interface TelegramBotOptions {
    * retries its own fetches, and a failed reply ends in the error handler.
    */
   retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number; rethrowInternalServerErrors?: boolean; rethrowHttpErrors?: boolean };
+  /**
+   * The case workers' commands in private chats (`/roster`, `/roster_add`, `/roster_remove`,
+   * `/today`). Without it the bot has none, and those commands are unknown commands.
+   */
+  caseworkers?: CaseworkerOptions;
+}
+
+/**
+ * What the case workers' commands work with, besides the core's translator and the bot's
+ * logger. main.ts builds it: `{ roster: new RosterStore(redis, prefix, { admins }), bookings,
+ * offices, cipher: core.cipher }`.
+ */
+export interface CaseworkerOptions {
+  roster: Pick<RosterStore, 'member' | 'get' | 'put' | 'remove' | 'list' | 'bootstrapAdmins'>;
+  bookings: Pick<BookingStore, 'day' | 'get'>;
+  /** The configured offices; a worker's office must be one of them. */
+  offices: readonly Office[];
+  /** Pseudonymises Telegram user ids in the logs. */
+  cipher: Pick<FieldCipher, 'pseudonym'>;
+  /** What "today" is (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Per-update facts the composers share (set by the conversation composer). */

@@ -1,0 +1,79 @@
+import type { Logger } from '../core/logger';
+import type { FieldCipher } from '../storage/field-cipher';
+import { ROLES, type Role } from './roster';
+
+/** What staff can do through the bot (and later the dashboard); wire names, snake_case. */
+export const ACTIONS = [
+  /** `/roster`: see who is on the roster. */
+  'view_roster',
+  /** `/roster_add`, `/roster_remove`. */
+  'manage_roster',
+  /** `/today`: the day's appointments at one's office. */
+  'view_today',
+  /** Take a new intake as one's own case. */
+  'claim_case',
+  /** Record that a person came, or did not, to their meeting. */
+  'mark_attendance',
+  /** Report a safeguarding or security incident. */
+  'report_incident',
+  /** Give a case claimed by one worker to another. */
+  'reassign_case',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const ALL_STAFF: readonly Role[] = ROLES;
+const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+const ADMINS: readonly Role[] = ['admin'];
+
+/**
+ * Who may do what: admins everything (the roster included), supervisors everything but the
+ * roster, case workers their daily work. Adding an action means adding a row here; the unit
+ * test checks every action has one.
+ */
+export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
+  view_roster: ADMINS,
+  manage_roster: ADMINS,
+  view_today: ALL_STAFF,
+  claim_case: ALL_STAFF,
+  mark_attendance: ALL_STAFF,
+  report_incident: ALL_STAFF,
+  reassign_case: SUPERVISORS,
+};
+
+/**
+ * Whether a member of staff may perform `action`. Pure. Anyone not on the roster (`undefined`)
+ * may do nothing. Takes a roster entry or a {@link StaffMember} (anything with a role; for a
+ * bootstrap admin pass the member, whose role is already `admin`).
+ * @example can({ role: 'supervisor' }, 'manage_roster') // false
+ */
+export function can(worker: { role: Role } | undefined, action: Action): boolean {
+  return worker !== undefined && PERMISSIONS[action].includes(worker.role);
+}
+
+/** A stable pseudonym of a Telegram user id for logs: the same person gives the same value. */
+export function staffRef(cipher: Pick<FieldCipher, 'pseudonym'>, telegramId: number): string {
+  return cipher.pseudonym(`telegram_user:${telegramId}`);
+}
+
+/** A refused attempt at a staff command. */
+export interface Refusal {
+  telegramId: number;
+  /** The command as typed, without the slash (e.g. `roster_add`). */
+  command: string;
+  action: Action;
+  /** The person's role; undefined when they are not on the roster. */
+  role?: Role;
+}
+
+/**
+ * Logs a refused attempt at warn level, with the Telegram user id pseudonymised (so repeated
+ * attempts by one person can be told apart from many people's, without the id itself), the
+ * command, the action and the role. Never a name, never the command's arguments.
+ * @example logRefusal(logger, cipher, { telegramId: 42, command: 'today', action: 'view_today' })
+ */
+export function logRefusal(logger: Logger, cipher: Pick<FieldCipher, 'pseudonym'>, r: Refusal): void {
+  logger.warn(
+    { who: staffRef(cipher, r.telegramId), command: r.command, action: r.action, role: r.role ?? 'none' },
+    r.role === undefined ? 'caseworkers: staff command refused: not on the roster' : 'caseworkers: staff command refused: role may not',
+  );
+}
