@@ -5,7 +5,7 @@
 const layers = [
   ['config', 'core'],
   ['flows', 'i18n', 'storage'],
-  ['intake', 'scheduling'],
+  ['intake', 'scheduling', 'safeguarding'],
   ['caseworkers'],
   ['channels'],
   ['http'],
