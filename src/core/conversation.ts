@@ -9,7 +9,7 @@ import { LangSchema } from './lang';
  */
 
 /** Commands that work anywhere in a conversation. */
-export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu'] as const;
+export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop'] as const;
 export const CommandSchema = z.enum(COMMANDS);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -27,6 +27,26 @@ export const InputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unsupported'), kind: z.enum(UNSUPPORTED_KINDS) }),
 ]);
 export type Input = z.infer<typeof InputSchema>;
+
+/** A meeting as the conversation knows it (the booking store is the authority). ISO times. */
+export const AppointmentSchema = z.object({ slot: z.string(), office: z.string(), start: z.string(), end: z.string() });
+export type Appointment = z.infer<typeof AppointmentSchema>;
+
+/**
+ * What the host did with a tap on a time slot, given to the engine in place of the tap. Only
+ * the runner makes these (after trying the booking atomically); channels never do, so a
+ * crafted button cannot claim a booking.
+ */
+export const BookingResultSchema = z.union([
+  AppointmentSchema.extend({ type: z.literal('booking_result'), node: z.string(), outcome: z.literal('booked') }),
+  /** Someone was faster, or the slot is no longer offered (past, closed, not on the grid). */
+  z.object({ type: z.literal('booking_result'), node: z.string(), outcome: z.enum(['taken', 'gone']) }),
+]);
+export type BookingResult = z.infer<typeof BookingResultSchema>;
+
+/** Everything `step` accepts: what people send, plus what the host resolved for them. */
+export const EngineInputSchema = z.union([InputSchema, BookingResultSchema]);
+export type EngineInput = z.infer<typeof EngineInputSchema>;
 
 /** A translatable piece of text: an i18next key with interpolation values, or a list of
  * keys (rendered as bullet lines), or a reference to configured content (referral list,
@@ -61,6 +81,22 @@ export const OutputSchema = z.object({
   requestContact: TextRefSchema.optional(),
   /** Replace the message whose button was tapped instead of sending a new one. */
   edit: z.boolean().optional(),
+  /**
+   * Free meeting times to offer as buttons (placed before `buttons`), filled in by the host:
+   * only it knows which places are still free. `office` once one is chosen; `page` of times.
+   */
+  slots: z.object({ node: z.string(), office: z.string().optional(), page: z.number().int().min(0) }).optional(),
+  /** A booked meeting to describe (date, time, place), filled in by the host in the person's language. */
+  appointment: AppointmentSchema.extend({ attach: z.boolean().optional() }).optional(),
+  /** Sent after the text: the office on a map, the meeting as a calendar file. Host-made. */
+  attachments: z
+    .array(
+      z.discriminatedUnion('type', [
+        z.object({ type: z.literal('venue'), latitude: z.number(), longitude: z.number(), title: z.string(), address: z.string() }),
+        z.object({ type: z.literal('file'), filename: z.string(), mime: z.string(), content: z.string() }),
+      ]),
+    )
+    .optional(),
 });
 export type Output = z.infer<typeof OutputSchema>;
 

@@ -79,6 +79,10 @@ function targetsOf(n: FlowNode): [string, string][] {
       return Object.entries(n.routes).map(([k, v]) => [`routes.${k}`, v]);
     case 'branch':
       return [...Object.entries(n.cases).map(([k, v]) => [`cases.${k}`, v] as [string, string]), ['default', n.default]];
+    case 'booking':
+      return [['next', n.next], ['none', n.none]];
+    case 'appointment':
+      return (['reschedule', 'cancel', 'next', 'none'] as const).map((k) => [k, n[k]]);
     case 'end':
       return [];
   }
@@ -157,7 +161,7 @@ export function loadFlowDir(dir: string, keys?: KeyCheck): CompiledFlow[] {
     // A dotted variable whose first part is no flow would silently read nothing at run time.
     for (const [field, name] of varRefs(n)) {
       const head = name.split('.')[0]!;
-      if (!name.includes('.') || ids.has(head)) continue;
+      if (!name.includes('.') || ids.has(head) || (head === 'state' && n.type === 'branch')) continue;
       const hint = flow.nodes.has(head) ? `; this flow's own variable is "${flow.def.id}.${name}"` : '';
       fail(file, `node "${n.id}", field "${field}"`, `"${name}" names no flow "${head}"${hint}`);
     }

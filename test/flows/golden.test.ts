@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EffectSchema, InputSchema, OutputSchema } from '../../src/core/conversation';
+import { EffectSchema, EngineInputSchema, OutputSchema } from '../../src/core/conversation';
 import { StateSchema, type ConversationState } from '../../src/flows/engine/state';
 import { converse, engineEnv, FIXED_NOW, last, loadRealFlows } from '../helpers/engine-env';
 
@@ -22,7 +22,7 @@ const FILE = /^([a-z][a-z0-9_]*)\.([a-z0-9-]+)\.json$/;
 
 const ScenarioSchema = z.strictObject({
   description: z.string().min(20),
-  inputs: z.array(InputSchema).min(1),
+  inputs: z.array(EngineInputSchema).min(1),
   expected: z
     .strictObject({
       steps: z.array(z.strictObject({ outputs: z.array(z.unknown()), effects: z.array(z.unknown()) })),

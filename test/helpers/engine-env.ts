@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { seededIds } from '../../src/core/clock';
-import type { Input } from '../../src/core/conversation';
+import type { EngineInput, Input } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
 import type { StepEnv, StepResult } from '../../src/flows/engine/context';
 import { step } from '../../src/flows/engine/step';
@@ -88,14 +88,14 @@ export function singleFlowEnv(nodes: string, start = 'q', opts: Omit<EngineEnvOp
 
 /** One step of a conversation: the input given and what `step` returned for it. */
 export interface Turn extends StepResult {
-  input: Input;
+  input: EngineInput;
 }
 
 /**
  * Feeds `inputs` to `step` one after another, starting from `start` (a new conversation by
  * default), and returns every step's result. The state of each turn is the state after it.
  */
-export function converse(env: StepEnv, inputs: readonly Input[], start?: ConversationState): Turn[] {
+export function converse(env: StepEnv, inputs: readonly EngineInput[], start?: ConversationState): Turn[] {
   const turns: Turn[] = [];
   let state = start;
   for (const input of inputs) {
@@ -137,3 +137,14 @@ export const say = (text: string): Input => ({ type: 'text', text });
 export const tap = (node: string, value: string): Input => ({ type: 'choice', node, value });
 export const cmd = (name: Extract<Input, { type: 'command' }>['name'], langHint?: 'az' | 'ru' | 'en'): Input =>
   langHint ? { type: 'command', name, langHint } : { type: 'command', name };
+
+/** What the host gives the engine after booking `slot` (2026-03-17 10:00 Baku, after FIXED_NOW) atomically. */
+export const booked = (node: string, slot = 'baku@2026-03-17T10:00', start = '2026-03-17T06:00:00.000Z', end = '2026-03-17T06:45:00.000Z'): EngineInput => ({
+  type: 'booking_result',
+  node,
+  outcome: 'booked',
+  slot,
+  office: slot.split('@')[0]!,
+  start,
+  end,
+});

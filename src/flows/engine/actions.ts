@@ -72,7 +72,18 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   complete_intake: {
     params: [],
     run(ctx) {
+      ctx.s.done = true;
       ctx.effects.push({ type: 'intake_completed', caseCode: ctx.ensureCase(), lang: ctx.lang });
+    },
+  },
+  /** Cancels the booked meeting: its place is freed with this step's save, its reminders go. */
+  cancel_booking: {
+    params: [],
+    run(ctx) {
+      const booking = ctx.s.booking;
+      if (!booking) return;
+      delete ctx.s.booking;
+      ctx.effects.push({ type: 'booking_cancelled', caseCode: ctx.ensureCase(), slot: booking.slot, lang: ctx.lang });
     },
   },
   /**

@@ -1,9 +1,9 @@
-import type { Input, TextRef } from '../../core/conversation';
+import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
 import { ageOn, parseDate, parsePhone, parseText, tidyText, type ReplyProblem } from './parse-reply';
-import { DONE, languageOrder, SKIP } from './prompt';
+import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { varName } from './vars';
 
@@ -22,7 +22,7 @@ const reprompt = (problem: ReplyProblem | 'choose' | 'multi_min', node: FlowNode
 };
 
 /** Number typed instead of a tap ("2" for the second option) — handy on a phone keypad. */
-function byNumber(input: Input, count: number): number | undefined {
+function byNumber(input: EngineInput, count: number): number | undefined {
   if (input.type !== 'text') return undefined;
   const n = Number(input.text.trim());
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
@@ -32,7 +32,7 @@ function byNumber(input: Input, count: number): number | undefined {
  * Reads a language from a tap, a typed code ("ru") or a typed number, counted in the order the
  * buttons are shown (the suggested language first), so "1" is the first button on screen.
  */
-export function readLanguage(s: ConversationState, input: Input): Lang | undefined {
+export function readLanguage(s: ConversationState, input: EngineInput): Lang | undefined {
   const order = languageOrder(s);
   const i = byNumber(input, order.length);
   const value = input.type === 'choice' ? input.value : input.type === 'text' ? (i === undefined ? input.text.trim().toLowerCase() : order[i]) : undefined;
@@ -48,7 +48,7 @@ const international = (phone: string): string => (/^\d+$/.test(phone.trim()) ? `
  * (non-personal answers as variables for branching; fields on the intake record as effects)
  * and says where the flow goes next.
  */
-export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, input: Input): Answered {
+export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, input: EngineInput): Answered {
   const s = ctx.s;
   const save = varName(flow, node.id);
   switch (node.type) {
@@ -123,6 +123,15 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       keep(ctx, flow, node, date.value);
       return { kind: 'next', next: node.next };
     }
+    case 'booking':
+      return answerBooking(ctx, flow, node, input);
+    case 'appointment': {
+      const value = input.type === 'choice' ? input.value : undefined;
+      if (value === 'reschedule') return { kind: 'next', next: node.reschedule };
+      if (value === 'cancel') return { kind: 'next', next: node.cancel };
+      if (value === 'keep') return { kind: 'next', next: node.next };
+      return reprompt('choose', node);
+    }
     default:
       throw new FlowRuntimeError(`${flow.def.id}/${node.id}: a ${node.type} node does not take answers`);
   }
@@ -142,4 +151,40 @@ function keep(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { ty
     ctx.s.vars[varName(flow, node.id)] = value;
   }
   if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal: node.personal });
+}
+
+/**
+ * A booking question: paging and choosing an office change only the list shown; a tap on a
+ * time reaches the engine as the host's `booking_result` (the host books atomically first).
+ */
+function answerBooking(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'booking' }>, input: EngineInput): Answered {
+  const s = ctx.s;
+  const v = bookingVars(flow.def.id, node.id);
+  if (input.type === 'booking_result') {
+    if (input.outcome !== 'booked') return { kind: 'reprompt', notice: [{ key: `booking:notice.${input.outcome}` }] };
+    const appointment = { slot: input.slot, office: input.office, start: input.start, end: input.end };
+    const previous = s.booking && s.booking.slot !== input.slot ? s.booking.slot : undefined;
+    s.booking = appointment;
+    s.vars[varName(flow, node.id)] = input.slot;
+    delete s.vars[v.page];
+    delete s.vars[v.office];
+    ctx.effects.push({ type: 'booking_made', caseCode: ctx.ensureCase(), ...appointment, lang: ctx.lang, ...(previous ? { previousSlot: previous } : {}) });
+    ctx.emit({ type: 'message', text: [{ key: 'booking:booked' }], appointment: { ...appointment, attach: true } });
+    return { kind: 'next', next: node.next };
+  }
+  if (input.type === 'choice') {
+    if (input.value === 'none') return { kind: 'next', next: node.none };
+    const page = /^p_(\d{1,3})$/.exec(input.value);
+    if (page) {
+      s.vars[v.page] = page[1]!;
+      return { kind: 'reprompt', notice: [], edit: true };
+    }
+    const office = /^o_([a-z0-9_]+)$/.exec(input.value);
+    if (office) {
+      s.vars[v.office] = office[1]!;
+      delete s.vars[v.page];
+      return { kind: 'reprompt', notice: [], edit: true };
+    }
+  }
+  return { kind: 'reprompt', notice: [{ key: 'booking:notice.use_buttons' }] };
 }

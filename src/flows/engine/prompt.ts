@@ -9,6 +9,14 @@ export const DONE = '__done';
 export const SKIP = '__skip';
 /** Node id of the "change language" question that can interrupt any flow. */
 export const LANGUAGE_PICKER = '__language';
+/**
+ * Node id of the meeting buttons sent on the bot's own initiative (reminders, the offer of a
+ * new time after a missed meeting): honoured wherever the conversation is.
+ */
+export const APPOINTMENT_BUTTONS = '__appointment';
+
+/** Variables a booking question keeps while the person browses (cleared once booked). */
+export const bookingVars = (flowId: string, nodeId: string) => ({ page: `${flowId}.${nodeId}.page`, office: `${flowId}.${nodeId}.office` });
 
 const choice = (node: string, value: string, label: TextRef, selected?: boolean): Button => ({
   label,
@@ -92,6 +100,28 @@ export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean } =
       return ctx.emit({ type: 'message', text: [{ key: node.prompt }], requestContact: { key: 'common:button.share_phone' }, buttons: back });
     case 'date':
       return ctx.emit({ type: 'message', text: [{ key: node.prompt }, { key: 'common:hint.date' }], buttons: back });
+    case 'booking': {
+      const v = bookingVars(ctx.s.frames.at(-1)?.f ?? '', node.id);
+      const office = ctx.s.vars[v.office];
+      return ctx.emit({
+        type: 'message',
+        text: [{ key: node.prompt }],
+        slots: { node: node.id, page: Number(ctx.s.vars[v.page] ?? 0) || 0, ...(typeof office === 'string' ? { office } : {}) },
+        buttons: back,
+        ...edit,
+      });
+    }
+    case 'appointment':
+      return ctx.emit({
+        type: 'message',
+        text: [{ key: node.prompt }],
+        ...(ctx.s.booking ? { appointment: ctx.s.booking } : {}),
+        buttons: [
+          [choice(node.id, 'reschedule', { key: 'booking:button.reschedule' })],
+          [choice(node.id, 'cancel', { key: 'booking:button.cancel' })],
+          [choice(node.id, 'keep', { key: 'booking:button.keep' })],
+        ],
+      });
     default:
       throw new Error(`node "${node.id}" of type ${node.type} does not wait for an answer`);
   }

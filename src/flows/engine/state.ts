@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppointmentSchema } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 
 /**
@@ -37,6 +38,14 @@ export const StateSchema = z.object({
   consent: z.enum(['A', 'B', 'C', 'declined']).optional(),
   /** The person asked to change language; the next tap picks it. */
   picking: z.literal('language').optional(),
+  /** The meeting booked in this conversation (kept across "start over"). */
+  booking: AppointmentSchema.optional(),
+  /** The intake was completed: no reminder to finish it. */
+  done: z.literal(true).optional(),
+  /** The person said /stop: no messages on our own initiative except for a booked meeting. */
+  quiet: z.literal(true).optional(),
+  /** When the person last wrote (ms), for the "you stopped half-way" nudge. */
+  at: z.number().optional(),
 });
 export type ConversationState = z.infer<typeof StateSchema>;
 

@@ -1,10 +1,10 @@
-import type { Input } from '../../core/conversation';
+import type { EngineInput } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
 import { ACTIONS } from './actions';
 import { answer, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
-import { ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
+import { APPOINTMENT_BUTTONS, ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
 import { HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
 import { varName } from './vars';
 
@@ -20,14 +20,15 @@ const MAX_HOPS = 200;
  * @example
  *   const { state, outputs, effects } = step(env, saved, { type: 'text', text: 'Aysel' });
  */
-export function step(env: StepEnv, prev: ConversationState | undefined, input: Input): StepResult {
+export function step(env: StepEnv, prev: ConversationState | undefined, input: EngineInput): StepResult {
   const ctx = new StepContext(env, structuredClone(prev ?? initialState()));
+  ctx.s.at = env.now.getTime();
   handle(ctx, input);
   ctx.flush();
   return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
 }
 
-function handle(ctx: StepContext, input: Input): void {
+function handle(ctx: StepContext, input: EngineInput): void {
   const s = ctx.s;
   if (input.type === 'command') return command(ctx, input.name, input.langHint);
   if (input.type === 'unknown_command') return reask(ctx, { key: 'common:notice.unknown_command', params: { command: input.name } });
@@ -43,11 +44,12 @@ function handle(ctx: StepContext, input: Input): void {
     return reask(ctx, { key: 'common:notice.language_set' });
   }
   if (s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  if (input.type === 'choice' && input.node === APPOINTMENT_BUTTONS) return appointmentButton(ctx, input.value);
 
   const here = current(ctx);
   if (!here) return restart(ctx);
   const [flow, node] = here;
-  if (input.type === 'choice' && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
+  if ((input.type === 'choice' || input.type === 'booking_result') && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
 
   const outcome = answer(ctx, flow, node, input);
   if (outcome.kind === 'reprompt') {
@@ -69,8 +71,14 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
   if (name !== 'language') delete s.picking;
   switch (name) {
     case 'start':
+      delete s.quiet;
       if (s.frames.length === 0) return restart(ctx);
       return reask(ctx, { key: 'common:notice.welcome_back' });
+    case 'appointment':
+      return openFlow(ctx, APPOINTMENT_FLOW);
+    case 'stop':
+      s.quiet = true;
+      return ctx.say({ key: 'common:notice.stopped' });
     case 'restart':
       return restart(ctx);
     case 'menu':
@@ -85,6 +93,56 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
       delete s.sel;
       return reask(ctx);
   }
+}
+
+/** The flow behind /appointment and the meeting buttons of reminders. */
+export const APPOINTMENT_FLOW = 'appointment';
+
+/**
+ * Opens a flow on top of the main menu (so the menu follows when it ends), at its start or at
+ * `at`. Like "start over", the answers of the pass in progress are left behind.
+ */
+function openFlow(ctx: StepContext, id: string, at?: string): void {
+  const flow = ctx.env.flows.current(id);
+  if (!flow) return reask(ctx, { key: 'common:notice.help' });
+  const entry = ctx.env.flows.current(ctx.env.entryFlow);
+  if (!entry) throw new FlowRuntimeError(`entry flow "${ctx.env.entryFlow}" is not loaded`);
+  const menu = entry.nodes.has('menu') ? 'menu' : entry.def.start;
+  ctx.s.frames = [
+    { f: entry.def.id, r: entry.revision, n: menu },
+    { f: flow.def.id, r: flow.revision, n: at && flow.nodes.has(at) ? at : flow.def.start },
+  ];
+  ctx.s.vars = {};
+  delete ctx.s.sel;
+  if (!ctx.s.lang) return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  run(ctx);
+}
+
+/**
+ * A meeting button from a message the bot sent on its own (a reminder, an offer of a new
+ * time): Confirm, Reschedule, Cancel or Book again, honoured wherever the conversation is.
+ */
+function appointmentButton(ctx: StepContext, value: string): void {
+  const booking = upcoming(ctx);
+  switch (value) {
+    case 'confirm':
+      if (!booking) return openFlow(ctx, APPOINTMENT_FLOW);
+      ctx.effects.push({ type: 'booking_confirmed', caseCode: ctx.ensureCase(), slot: booking.slot, lang: ctx.lang });
+      return reask(ctx, { key: 'booking:notice.confirmed' });
+    case 'reschedule':
+    case 'rebook':
+      return openFlow(ctx, APPOINTMENT_FLOW, 'pick');
+    case 'cancel':
+      return openFlow(ctx, APPOINTMENT_FLOW, booking ? 'cancel_confirm' : undefined);
+    default:
+      return reask(ctx, { key: 'common:notice.stale_button' });
+  }
+}
+
+/** The booked meeting, if it has not started yet. */
+function upcoming(ctx: StepContext): NonNullable<ConversationState['booking']> | undefined {
+  const b = ctx.s.booking;
+  return b && Date.parse(b.start) > ctx.env.now.getTime() ? b : undefined;
 }
 
 /** Says `notice` (if any) and asks the current question again. */
@@ -179,6 +237,10 @@ function run(ctx: StepContext): void {
         frame.n = node.next;
         continue;
       }
+      if (node.type === 'appointment' && !upcoming(ctx)) {
+        frame.n = node.none;
+        continue;
+      }
       return ask(ctx, node);
     }
     switch (node.type) {
@@ -203,7 +265,7 @@ function run(ctx: StepContext): void {
         break;
       }
       case 'branch': {
-        const value = s.vars[varName(flow, node.var)];
+        const value = node.var.startsWith('state.') ? stateFlag(s, node.var) : s.vars[varName(flow, node.var)];
         frame.n = (typeof value === 'string' && node.cases[value]) || node.default;
         break;
       }
@@ -236,4 +298,22 @@ function run(ctx: StepContext): void {
 
 function listOf(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : [];
+}
+
+/**
+ * What a flow may branch on beyond its variables: facts kept across "start over".
+ * `state.done` (intake completed), `state.consent` (A, B, C, declined or none),
+ * `state.booked` (a meeting is booked).
+ */
+function stateFlag(s: ConversationState, name: string): string {
+  switch (name) {
+    case 'state.done':
+      return s.done ? 'yes' : 'no';
+    case 'state.consent':
+      return s.consent ?? 'none';
+    case 'state.booked':
+      return s.booking ? 'yes' : 'no';
+    default:
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked)`);
+  }
 }

@@ -96,6 +96,16 @@ export const NodeSchema = z.discriminatedUnion('type', [
     inputs: z.record(z.string(), z.string()),
     routes: z.record(z.string(), target),
   }),
+  /**
+   * Offers free meeting times (the host fills them in) and books the one tapped, atomically.
+   * `none`: where "none of these times suit me" leads.
+   */
+  z.strictObject({ ...common, type: z.literal('booking'), prompt: key, next: target, none: target }),
+  /**
+   * Shows the person's booked meeting with Reschedule / Cancel / Keep; goes to `none` at once
+   * when there is no upcoming meeting.
+   */
+  z.strictObject({ ...common, type: z.literal('appointment'), prompt: key, reschedule: target, cancel: target, next: target, none: target }),
   z.strictObject({ ...common, type: z.literal('branch'), var: z.string(), cases: z.record(z.string(), target), default: target }),
   z.strictObject({ ...common, type: z.literal('action'), action: id, params: z.record(z.string(), z.string()).default({}), next: target }),
   z.strictObject({ ...common, type: z.literal('flow'), flow: id, next: target }),
@@ -116,7 +126,7 @@ export const FlowSchema = z.strictObject({
 export type FlowDefinition = z.infer<typeof FlowSchema>;
 
 /** Node types at which the engine stops and waits for the person. */
-export const WAITING_TYPES = new Set<NodeType>(['language', 'choice', 'yes_no', 'multi_choice', 'text', 'phone', 'date']);
+export const WAITING_TYPES = new Set<NodeType>(['language', 'choice', 'yes_no', 'multi_choice', 'text', 'phone', 'date', 'booking', 'appointment']);
 
 /** A flow ready to run: its definition, a node index and its content revision (hash). */
 export interface CompiledFlow {

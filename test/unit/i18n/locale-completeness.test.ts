@@ -13,8 +13,6 @@ import { loadRealFlows } from '../../helpers/engine-env';
  */
 
 const SRC = join(__dirname, '..', '..', '..', 'src');
-const NAMESPACES = ['common', 'welcome', 'diagnosis', 'consent', 'interview', 'handoff'];
-const CODE_KEY = new RegExp(`'((?:${NAMESPACES.join('|')}):[a-z0-9_.]+)'`, 'g');
 
 type Tree = { [k: string]: string | Tree };
 /** `{ a: { b: 'x' } }` → `[['a.b', 'x']]` */
@@ -23,6 +21,9 @@ function flatten(tree: Tree, prefix = ''): [string, string][] {
 }
 
 const resources = readLocales();
+/** The namespaces are English's files; every other language must have the same ones. */
+const NAMESPACES = Object.keys(resources.en ?? {});
+const CODE_KEY = new RegExp(`'((?:${NAMESPACES.join('|')}):[a-z0-9_.]+)'`, 'g');
 /** lang → `namespace:path` → text */
 const texts = new Map(
   Object.entries(resources).map(([lang, nss]) => [lang, new Map(Object.entries(nss).flatMap(([ns, tree]) => flatten(tree as Tree).map(([k, v]) => [`${ns}:${k}`, v] as const)))]),

@@ -1,11 +1,11 @@
-import type { Input } from '../../../../src/core/conversation';
+import type { EngineInput, Input } from '../../../../src/core/conversation';
 import { FlowRuntimeError } from '../../../../src/flows/engine/context';
 import { DONE, SKIP } from '../../../../src/flows/engine/prompt';
 import { HISTORY_LIMIT, StateSchema, type ConversationState } from '../../../../src/flows/engine/state';
 import { step } from '../../../../src/flows/engine/step';
 import { compileFlow } from '../../../../src/flows/loader';
 import { FlowRegistry, MemoryFlowArchive } from '../../../../src/flows/registry';
-import { at, cmd, converse, engineEnv, freshState, last, say, singleFlowEnv, tap, textKeys } from '../../../helpers/engine-env';
+import { at, booked, cmd, converse, engineEnv, freshState, last, say, singleFlowEnv, tap, textKeys } from '../../../helpers/engine-env';
 
 /**
  * What is kept between messages: a saved state resumes exactly; a conversation stays on the
@@ -125,11 +125,11 @@ describe('personal data', () => {
   const ADDRESS = 'Yasamal district, Sharifzade 12';
   const REASON = 'medical treatment';
   const QUESTION = 'Can my husband Farid come?';
-  const inputs: Input[] = [
+  const inputs: EngineInput[] = [
     cmd('start'), tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
     tap('q3', 'health_social'), tap('q3', DONE), tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'),
     tap('option', 'C'), tap('agree', 'yes'), say(NAME), say(SURNAME), say('07.11.1987'), say(COUNTRY), tap('reason', 'other'),
-    say(REASON), say(PHONE), say(ADDRESS), say(QUESTION),
+    say(REASON), say(PHONE), say(ADDRESS), say(QUESTION), booked('pick_time'),
   ];
   const turns = converse(engineEnv(), inputs);
 
