@@ -50,6 +50,7 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     FLOWS_DIR: z.string().default('flows'),
     PROGRAMME_FILE: z.string().default('config/programme.yaml'),
+    OFFICES_FILE: z.string().default('config/offices.yaml'),
     DATA_DIR: z.string().default('data'),
   })
   .superRefine((env, ctx) => {

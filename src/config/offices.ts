@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from '../core/errors';
 import { SUPPORTED_LANGS } from '../core/lang';
 
 const localized = z.object(Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, z.string().min(1)])) as Record<(typeof SUPPORTED_LANGS)[number], z.ZodString>);
@@ -49,3 +52,29 @@ export const RemindersSchema = z.object({
   nudgeAfterMinutes: z.number().int().min(5).default(1440),
 });
 export type RemindersConfig = z.infer<typeof RemindersSchema>;
+
+/** `config/offices.yaml`: the offices (at least one, unique ids) and the reminder settings. */
+export const OfficesFileSchema = z.object({
+  offices: z
+    .array(OfficeSchema)
+    .min(1)
+    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'office ids must be unique'),
+  reminders: RemindersSchema.default(RemindersSchema.parse({})),
+});
+export type OfficesFile = z.infer<typeof OfficesFileSchema>;
+
+/** Reads and checks the offices file; a bad file stops start-up with its path and the field. */
+export function loadOffices(file: string): OfficesFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const parsed = OfficesFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new ConfigError(`${file}: ${i.path.join('.') || 'top level'}: ${i.message}`);
+  }
+  return parsed.data;
+}

@@ -20,7 +20,9 @@ export type RecordWrite =
   /** Set hash fields only if absent (first value wins, e.g. created_at). */
   | { op: 'hsetnx'; key: string; field: string; value: string }
   | { op: 'rpush'; key: string; values: string[] }
-  | { op: 'zadd'; key: string; score: number; member: string };
+  | { op: 'zadd'; key: string; score: number; member: string }
+  | { op: 'srem'; key: string; member: string }
+  | { op: 'zrem'; key: string; member: string };
 
 export type CommitOutcome = 'ok' | 'conflict' | 'duplicate';
 

@@ -9,6 +9,8 @@ export interface RenderedMessage {
   buttons: { label: string; action: NonNullable<Output['buttons']>[number][number]['action']; selected?: boolean }[][];
   requestContact?: string;
   edit: boolean;
+  /** Sent after the text, unchanged (a map point, a calendar file). */
+  attachments?: NonNullable<Output['attachments']>;
 }
 
 /** Translates one piece of text; configured content (referrals, office) comes from `content`. */
@@ -40,5 +42,6 @@ export function renderOutput(tr: Translator, content: ProgrammeContent, lang: La
     ),
     ...(out.requestContact ? { requestContact: renderText(tr, content, lang, out.requestContact) } : {}),
     edit: out.edit ?? false,
+    ...(out.attachments?.length ? { attachments: out.attachments } : {}),
   };
 }

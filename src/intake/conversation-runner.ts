@@ -9,6 +9,7 @@ import type { FlowRegistry } from '../flows/registry';
 import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
+import type { BookingDesk } from './booking-desk';
 import { planRecordWrites } from './record-writes';
 
 /** One incoming message, already turned into engine Input by a channel adapter. */
@@ -51,6 +52,8 @@ export interface ConversationRunnerDeps {
   /** The form's "Place" for each channel (`telegram` → `Telegram`). */
   placeOf?: (channel: string) => string;
   listeners?: EffectListener[];
+  /** Books meeting times and fills in free times and meeting details; without it, no booking. */
+  booking?: BookingDesk;
   /** How often to re-run a step that lost a compare-and-set race. */
   maxAttempts?: number;
 }
@@ -74,6 +77,12 @@ export class ConversationRunner {
     return this.deps.cipher.pseudonym(`${channel}:${chatId}`);
   }
 
+  /** The flow the conversation waits in (its pinned revision where still known). */
+  private flowAt(state: ConversationState) {
+    const frame = state.frames.at(-1);
+    return frame ? (this.deps.flows.get(frame.f, frame.r) ?? this.deps.flows.current(frame.f)) : undefined;
+  }
+
   async handle(msg: IncomingMessage): Promise<HandledMessage> {
     const d = this.deps;
     const convId = this.conversationId(msg.channel, msg.chatId);
@@ -84,7 +93,8 @@ export class ConversationRunner {
       if (stored.duplicate) return { outputs: [], lang: prev?.lang ?? msg.langHint ?? 'az', duplicate: true, effects: [], state: prev ?? (undefined as never) };
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
-      const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlow, now, ids: d.ids }, prev, input);
+      const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
+      const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlow, now, ids: d.ids }, prev, engineInput);
       if (!prev && !result.state.hint && msg.langHint) result.state.hint = msg.langHint;
       const writes = planRecordWrites(result.effects, {
         now,
@@ -101,7 +111,9 @@ export class ConversationRunner {
       const base = msg.updateId ?? `${convId}:${stored.version + 1}`;
       const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
       for (const listener of d.listeners ?? []) for (const e of effects) await listener(e, msg);
-      return { outputs: result.outputs, lang: result.state.lang ?? result.state.hint ?? 'az', duplicate: false, effects, state: result.state };
+      const lang = result.state.lang ?? result.state.hint ?? 'az';
+      const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;
+      return { outputs, lang, duplicate: false, effects, state: result.state };
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }

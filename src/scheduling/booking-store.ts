@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import type { Office } from '../config/offices';
+import { redisKeys, type RedisKeys } from '../storage/keys';
 import type { Slot } from './slots';
 
 export type BookingStatus = 'booked' | 'cancelled' | 'attended' | 'no_show';
@@ -75,12 +76,14 @@ export class BookingStore {
       redis.defineCommand('korpuCancelBooking', { numberOfKeys: 1, lua: CANCEL_LUA });
     }
     this.r = redis as Redis & ScriptedRedis;
+    this.keys = redisKeys(prefix);
   }
 
-  private slotKey = (slot: string) => `${this.prefix}slot:${slot}`;
-  private bookingKey = (caseCode: string) => `${this.prefix}booking:${caseCode}`;
+  private readonly keys: RedisKeys;
+  private slotKey = (slot: string) => this.keys.slot(slot);
+  private bookingKey = (caseCode: string) => this.keys.booking(caseCode);
   /** Index of an office's bookings of one local day: case code → start (ms). */
-  dayKey = (office: string, date: string) => `${this.prefix}bookings:${office}:${date}`;
+  dayKey = (office: string, date: string) => this.keys.dayBookings(office, date);
 
   /** Tries to book `slot` for `caseCode`; `full` means someone was faster. */
   async book(office: Office, slot: Slot, caseCode: string, lang: string, now: Date): Promise<BookOutcome> {

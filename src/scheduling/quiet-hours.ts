@@ -31,3 +31,12 @@ export function reminderTime(start: Date, beforeMinutes: number, quiet: QuietHou
   const when = at.toJSDate();
   return when.getTime() > now.getTime() ? when : undefined;
 }
+
+/** `at`, or the end of the quiet hours it falls in (a message nobody should get at night). */
+export function nextAllowedTime(at: Date, quiet: QuietHours, timeZone: string): Date {
+  if (!inQuietHours(at, quiet, timeZone)) return at;
+  const to = toMinutes(quiet.to);
+  let end = DateTime.fromJSDate(at, { zone: timeZone }).set({ hour: Math.floor(to / 60), minute: to % 60, second: 0, millisecond: 0 });
+  if (end.toJSDate().getTime() <= at.getTime()) end = end.plus({ days: 1 });
+  return end.toJSDate();
+}

@@ -22,6 +22,12 @@ export function redisKeys(prefix: string) {
     cases: () => `${prefix}cases`,
     /** STRING JSON of a flow definition at a revision (flow archive) */
     flow: (id: string, revision: string) => `${prefix}flow:${id}:${revision}`,
+    /** HASH of a case's (first) meeting: slot, office, start, end, status, lang, confirmed */
+    booking: (code: string) => `${prefix}booking:${code}`,
+    /** SET of the case codes holding a place in a slot (`<office>@<local start>`) */
+    slot: (slot: string) => `${prefix}slot:${slot}`,
+    /** ZSET case code → start (ms): an office's bookings of one local date (YYYY-MM-DD) */
+    dayBookings: (office: string, date: string) => `${prefix}bookings:${office}:${date}`,
     /** STRING, set once an effect's side effect (an alert) was performed */
     effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
   };

@@ -41,6 +41,10 @@ for _, w in ipairs(writes) do
     redis.call('RPUSH', key, unpack(w, 3))
   elseif op == 'zadd' then
     redis.call('ZADD', key, w[3], w[4])
+  elseif op == 'srem' then
+    redis.call('SREM', key, w[3])
+  elseif op == 'zrem' then
+    redis.call('ZREM', key, w[3])
   end
 end
 return 'ok'
@@ -103,6 +107,10 @@ export class RedisConversationStore implements ConversationStore {
           return ['rpush', index(w.key), ...w.values];
         case 'zadd':
           return ['zadd', index(w.key), String(w.score), w.member];
+        case 'srem':
+          return ['srem', index(w.key), w.member];
+        case 'zrem':
+          return ['zrem', index(w.key), w.member];
       }
     });
     return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), json, this.seenTtl, this.stateTtl, JSON.stringify(ops));

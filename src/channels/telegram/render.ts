@@ -31,6 +31,8 @@ export interface TelegramPlan {
   edit: boolean;
   /** The plan shows the "share my phone number" keyboard; the next message should remove it. */
   showsContactKeyboard: boolean;
+  /** Sent after the parts: `sendVenue` for a place, `sendDocument` for a file. */
+  attachments?: NonNullable<RenderedMessage['attachments']>;
 }
 
 /** How to plan one message in its batch. */
@@ -105,8 +107,8 @@ export function planTelegramMessage(msg: RenderedMessage, opts: PlanOptions = {}
     if (first.reply_markup && 'inline_keyboard' in first.reply_markup) first.inlineAfterSend = first.reply_markup;
     first.reply_markup = REMOVE_KEYBOARD;
   }
-  const edit = msg.edit && parts.length === 1 && !showsContactKeyboard && !opts.removeReplyKeyboard;
-  return { parts, edit, showsContactKeyboard };
+  const edit = msg.edit && parts.length === 1 && !showsContactKeyboard && !opts.removeReplyKeyboard && !msg.attachments;
+  return { parts, edit, showsContactKeyboard, ...(msg.attachments ? { attachments: msg.attachments } : {}) };
 }
 
 /** Label keys of the command buttons the engine makes (the reply keyboard shows them as text). */

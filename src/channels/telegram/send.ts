@@ -1,4 +1,4 @@
-import { GrammyError, type Api } from 'grammy';
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { TelegramPlan } from './render';
 
 /** How sending a plan ended. `blocked`: the person blocked the bot (403); stop talking. */
@@ -50,6 +50,10 @@ export async function sendPlan(api: Api, chatId: number | string, plan: Telegram
           await api.sendMessage(chatId, part.text, { reply_markup: part.inlineAfterSend });
         }
       }
+    }
+    for (const a of plan.attachments ?? []) {
+      if (a.type === 'venue') await api.sendVenue(chatId, a.latitude, a.longitude, a.title, a.address);
+      else await api.sendDocument(chatId, new InputFile(Buffer.from(a.content, 'utf8'), a.filename));
     }
     return 'sent';
   } catch (err) {

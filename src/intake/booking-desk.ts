@@ -1,0 +1,176 @@
+import { DateTime } from 'luxon';
+import type { Office } from '../config/offices';
+import type { Button, EngineInput, Input, Output, TextRef } from '../core/conversation';
+import type { Lang } from '../core/lang';
+import type { Translator } from '../i18n';
+import type { CompiledFlow } from '../flows/schema/flow-schema';
+import type { ConversationState } from '../flows/engine/state';
+import type { BookingStore } from '../scheduling/booking-store';
+import { meetingIcs } from '../scheduling/ics';
+import { parseSlotId, upcomingSlots, type Slot } from '../scheduling/slots';
+
+/** Free times shown per page of the booking question (fits a phone screen with the paging row). */
+export const SLOTS_PER_PAGE = 6;
+
+/** What the desk needs to know of a booking it just made, to schedule its reminders. */
+export interface BookedMeeting {
+  caseCode: string;
+  slot: Slot;
+  office: Office;
+  lang: Lang;
+  /** The slot given up when this booking moved an earlier one. */
+  previousSlot?: string;
+}
+
+export interface BookingDeskOptions {
+  offices: readonly Office[];
+  store: BookingStore;
+  translator: Translator;
+  /** Called after a place was taken, before the conversation is saved (reminders go here). */
+  onBooked?: (meeting: BookedMeeting, now: Date) => Promise<void>;
+}
+
+/**
+ * The host's half of booking: the engine cannot know which places are free, so the desk turns a
+ * tap on a time into the result of an atomic booking attempt (before the engine's step), and
+ * fills in the free times and the meeting's details in the engine's outputs (after it).
+ */
+export class BookingDesk {
+  private readonly offices: ReadonlyMap<string, Office>;
+
+  constructor(private readonly o: BookingDeskOptions) {
+    this.offices = new Map(o.offices.map((office) => [office.id, office]));
+  }
+
+  /**
+   * A tap on a time at the booking question the conversation waits at becomes a
+   * `booking_result`: booked (or already booked by this case), taken (the last place went to
+   * someone else a moment ago) or gone (no longer offered). Any other input passes unchanged.
+   */
+  async resolve(state: ConversationState | undefined, input: Input, flow: CompiledFlow | undefined, now: Date): Promise<EngineInput> {
+    if (input.type !== 'choice' || !state || !flow) return input;
+    const frame = state.frames.at(-1);
+    const node = frame ? flow.nodes.get(frame.n) : undefined;
+    if (!node || node.type !== 'booking' || node.id !== input.node) return input;
+    const wanted = decodeSlotValue(input.value);
+    if (!wanted) return input;
+    const gone: EngineInput = { type: 'booking_result', node: node.id, outcome: 'gone' };
+    const office = this.offices.get(wanted.office);
+    const slot = office && parseSlotId(office, wanted.slot);
+    if (!office || !slot || !state.caseCode || !bookable(office, slot, now)) return gone;
+    const lang = state.lang ?? state.hint ?? 'az';
+    const outcome = await this.o.store.book(office, slot, state.caseCode, lang, now);
+    if (outcome === 'full') return { type: 'booking_result', node: node.id, outcome: 'taken' };
+    const previousSlot = state.booking && state.booking.slot !== slot.id ? state.booking.slot : undefined;
+    await this.o.onBooked?.({ caseCode: state.caseCode, slot, office, lang, ...(previousSlot ? { previousSlot } : {}) }, now);
+    return { type: 'booking_result', node: node.id, outcome: 'booked', slot: slot.id, office: office.id, start: slot.start.toISOString(), end: slot.end.toISOString() };
+  }
+
+  /** Fills in the host's parts of the outputs: free times as buttons, a meeting's details and attachments. */
+  async hydrate(outputs: Output[], lang: Lang, now: Date): Promise<Output[]> {
+    const out: Output[] = [];
+    for (const output of outputs) {
+      let o = output;
+      if (o.slots) o = await this.withSlots(o, o.slots, lang, now);
+      if (o.appointment) o = this.withAppointment(o, o.appointment, lang);
+      out.push(o);
+    }
+    return out;
+  }
+
+  private async withSlots(o: Output, want: NonNullable<Output['slots']>, lang: Lang, now: Date): Promise<Output> {
+    const { slots: _slots, ...rest } = o;
+    const choose = (value: string, label: TextRef): Button => ({ label, action: { type: 'choice', node: want.node, value } });
+    const office = want.office ? this.offices.get(want.office) : this.o.offices.length === 1 ? this.o.offices[0] : undefined;
+    if (!office) {
+      // Several offices and none chosen yet: the person picks one first.
+      return {
+        ...rest,
+        text: [...o.text, { key: 'booking:office.prompt' }],
+        buttons: [...this.o.offices.map((of) => [choose(`o_${of.id}`, { key: 'booking:office_name', params: { name: of.name[lang] } })]), ...(o.buttons ?? [])],
+      };
+    }
+    const all = upcomingSlots(office, now);
+    const free = await this.o.store.freePlaces(office, all);
+    const open = all.filter((_, i) => (free[i] ?? 0) > 0);
+    const pages = Math.max(1, Math.ceil(open.length / SLOTS_PER_PAGE));
+    const page = Math.min(want.page, pages - 1);
+    const shown = open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE);
+    const times = shown.map((s) => {
+      const local = DateTime.fromJSDate(s.start, { zone: office.timeZone }).setLocale(lang);
+      return choose(encodeSlotValue(s), { key: 'booking:slot_label', params: { day: local.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }), time: local.toFormat('HH:mm') } });
+    });
+    const paging: Button[] = [
+      ...(page > 0 ? [choose(`p_${page - 1}`, { key: 'booking:button.earlier' })] : []),
+      ...(page < pages - 1 ? [choose(`p_${page + 1}`, { key: 'booking:button.later' })] : []),
+    ];
+    const rows: Button[][] = [];
+    for (let i = 0; i < times.length; i += 2) rows.push(times.slice(i, i + 2));
+    return {
+      ...rest,
+      text: open.length === 0 ? [...o.text, { key: 'booking:no_slots' }] : o.text,
+      buttons: [...rows, ...(paging.length ? [paging] : []), [choose('none', { key: 'booking:button.none' })], ...(o.buttons ?? [])],
+    };
+  }
+
+  private withAppointment(o: Output, a: NonNullable<Output['appointment']>, lang: Lang): Output {
+    const { appointment: _a, ...rest } = o;
+    const office = this.offices.get(a.office);
+    if (!office) return rest;
+    const details = meetingDetails(office, new Date(a.start), lang);
+    const text: TextRef[] = [...o.text, { key: 'booking:details', params: details }];
+    if (!a.attach) return { ...rest, text };
+    const start = new Date(a.start);
+    return {
+      ...rest,
+      text: [...text, { key: 'booking:details_hint' }],
+      attachments: [
+        { type: 'venue', latitude: office.location.latitude, longitude: office.location.longitude, title: office.name[lang], address: office.address[lang] },
+        {
+          type: 'file',
+          filename: `korpu-${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
+          mime: 'text/calendar',
+          content: meetingIcs({ office, start, end: new Date(a.end), lang, uid: `${a.slot}@korpu`, title: this.text(lang, 'booking:ics.title'), description: this.text(lang, 'booking:ics.description') }),
+        },
+      ],
+    };
+  }
+
+  /** Calendar files are made here, not by a channel, so their text is translated here too. */
+  private text(lang: Lang, key: string): string {
+    return this.o.translator.t(lang, key);
+  }
+}
+
+/** Date, time, office name and address of a meeting, in the person's language. */
+export function meetingDetails(office: Office, start: Date, lang: Lang): Record<string, string> {
+  const local = DateTime.fromJSDate(start, { zone: office.timeZone }).setLocale(lang);
+  return {
+    date: local.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+    time: local.toFormat('HH:mm'),
+    office: office.name[lang],
+    address: office.address[lang],
+  };
+}
+
+/** Whether a slot may still be booked now (not past the lead time, within the horizon). */
+function bookable(office: Office, slot: Slot, now: Date): boolean {
+  return upcomingSlots(office, now).some((s) => s.id === slot.id);
+}
+
+/**
+ * Button value of a time: `s_<local yyyyMMddHHmm>_<office>` (letters, digits and _ only, as
+ * callback data allows). The office comes last because office ids may contain `_`.
+ */
+export function encodeSlotValue(slot: Slot): string {
+  const m = /^([a-z0-9_]+)@(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(slot.id);
+  if (!m) throw new Error(`not a slot id: ${slot.id}`);
+  return `s_${m[2]}${m[3]}${m[4]}${m[5]}${m[6]}_${m[1]}`;
+}
+
+/** Reads a time button's value back into an office and slot id; undefined for anything else. */
+export function decodeSlotValue(value: string): { office: string; slot: string } | undefined {
+  const m = /^s_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})_([a-z0-9_]+)$/.exec(value);
+  if (!m) return undefined;
+  return { office: m[6]!, slot: `${m[6]}@${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}` };
+}

@@ -1,0 +1,224 @@
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Office, RemindersConfig } from '../config/offices';
+import type { Clock } from '../core/clock';
+import type { Output } from '../core/conversation';
+import { LangSchema, type Lang } from '../core/lang';
+import type { Logger } from '../core/logger';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+import type { BookingStore } from './booking-store';
+import type { OutboxMessage } from './outbox/outbox';
+import { nextAllowedTime, reminderTime } from './quiet-hours';
+
+/** The queue of everything that waits for its time: meeting reminders and the intake nudge. */
+export const REMINDER_QUEUE = 'reminders';
+
+/** Node id of the meeting buttons the engine honours anywhere (see the engine's prompt.ts). */
+const MEETING_BUTTONS = '__appointment';
+
+export const ReminderJobSchema = z.object({ caseCode: z.string(), slot: z.string(), before: z.number().int() });
+export type ReminderJob = z.infer<typeof ReminderJobSchema>;
+
+export const NudgeJobSchema = z.object({
+  /** The conversation's pseudonymous id. */
+  conversation: z.string(),
+  channel: z.string(),
+  /** The chat id, encrypted: a nudge is the one message sent before any case exists. */
+  chat: z.string(),
+  lang: LangSchema,
+});
+export type NudgeJob = z.infer<typeof NudgeJobSchema>;
+
+/** The booking a reminder is about, as the desk made it. */
+export interface ScheduledMeeting {
+  caseCode: string;
+  slotId: string;
+  office: Office;
+  start: Date;
+  previousSlot?: string;
+}
+
+/** `baku@2026-11-25T09:00` → `baku_202611250900`: BullMQ job ids may not contain ':'. */
+const slotToken = (slot: string) => slot.replace(/[@:T-]/g, (c) => (c === '@' ? '_' : ''));
+
+/** Deterministic id of one reminder: a retried booking or a second process adds it once. */
+export const reminderJobId = (caseCode: string, slot: string, before: number) => `rem_${caseCode}_${slotToken(slot)}_${before}`;
+/** Deterministic id of a conversation's only nudge. */
+export const nudgeJobId = (conversation: string) => `nudge_${conversation}`;
+
+const NUDGE_AAD = 'nudge:chat';
+
+/**
+ * Producer side: puts reminders and nudges on the delayed queue. Reminders are scheduled when
+ * a place is booked, before the conversation is saved, so a crash cannot lose them; whether
+ * one is still wanted is decided when it fires (the booking must still be this slot, booked,
+ * and in the future), so a reminder of a moved or cancelled meeting is never sent even if
+ * removing it failed.
+ */
+export class ReminderScheduler {
+  constructor(
+    readonly queue: Queue,
+    private readonly settings: RemindersConfig,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  static create(connection: ConnectionOptions, prefix: string, settings: RemindersConfig, cipher: FieldCipher): ReminderScheduler {
+    return new ReminderScheduler(new Queue(REMINDER_QUEUE, { connection, prefix: `${prefix}bull` }), settings, cipher);
+  }
+
+  /** Schedules the reminders of a booked meeting (and removes those of the slot it replaced). */
+  async schedule(m: ScheduledMeeting, now: Date): Promise<void> {
+    if (m.previousSlot) await this.unschedule(m.caseCode, m.previousSlot);
+    const jobs = this.settings.beforeMinutes.flatMap((before) => {
+      const at = reminderTime(m.start, before, this.settings.quietHours, m.office.timeZone, now);
+      if (!at) return [];
+      const data: ReminderJob = { caseCode: m.caseCode, slot: m.slotId, before };
+      return [{ name: 'reminder', data, opts: { jobId: reminderJobId(m.caseCode, m.slotId, before), delay: at.getTime() - now.getTime(), removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 3, backoff: { type: 'exponential', delay: 2000 } } }];
+    });
+    if (jobs.length) await this.queue.addBulk(jobs);
+  }
+
+  /** Removes a slot's reminders (cancelled or moved meeting). */
+  async unschedule(caseCode: string, slot: string): Promise<void> {
+    for (const before of this.settings.beforeMinutes) await this.queue.remove(reminderJobId(caseCode, slot, before));
+  }
+
+  /**
+   * Arms the one nudge of a conversation that has just begun. When it fires it looks at the
+   * conversation: finished, silenced (/stop) or recently active conversations get none (an
+   * active one is looked at again later).
+   */
+  async armNudge(n: { conversation: string; channel: string; chatId: string; lang: Lang }): Promise<void> {
+    const data: NudgeJob = { conversation: n.conversation, channel: n.channel, chat: this.cipher.encrypt(n.chatId, NUDGE_AAD), lang: n.lang };
+    const delay = this.settings.nudgeAfterMinutes * 60_000;
+    await this.queue.add('nudge', data, { jobId: nudgeJobId(n.conversation), delay, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+/** What a fired nudge needs to know of the conversation (read from its saved state). */
+export interface ConversationGlance {
+  /** Last message from the person (ms), or undefined when the conversation is gone. */
+  at?: number;
+  done: boolean;
+  quiet: boolean;
+  /** The person is inside a flow (diagnosis, consent, interview), not just at the menu. */
+  midway: boolean;
+  lang?: Lang;
+}
+
+export interface ReminderWorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  settings: RemindersConfig;
+  offices: readonly Office[];
+  bookings: BookingStore;
+  redis: Redis;
+  keys: RedisKeys;
+  cipher: FieldCipher;
+  clock: Clock;
+  logger: Logger;
+  /** Enqueues a message on the outbox (deterministic id). */
+  send(id: string, msg: OutboxMessage): Promise<void>;
+  /** Turns an engine Output into the Bot API call of the channel that delivers it. */
+  render(output: Output, lang: Lang): Pick<OutboxMessage, 'method' | 'params'>;
+  /** The conversation's state, for the nudge. */
+  glance(conversation: string): Promise<ConversationGlance>;
+  /** Whether the person blocked the bot (no reminders for them). */
+  unreachable?(caseCode: string): Promise<boolean>;
+  /** Time zone of the nudge's quiet hours (the programme's). */
+  timeZone: string;
+}
+
+/** The translated texts a reminder needs; built by the caller, so this layer stays text-free. */
+export type ReminderOutput = (o: { lang: Lang; office: Office; start: Date }) => Output;
+
+/**
+ * Consumer side: when a reminder is due, checks that the meeting is still booked for that
+ * slot and still ahead, finds the person's chat on the (encrypted) case record, and hands the
+ * message to the outbox. A nudge checks the conversation and the quiet hours first.
+ */
+export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput: ReminderOutput; nudgeOutput: (lang: Lang) => Output }): Worker {
+  const offices = new Map(o.offices.map((of) => [of.id, of]));
+  const worker: Worker = new Worker(
+    REMINDER_QUEUE,
+    async (job: Job, token?: string) => {
+      const now = o.clock.now();
+      if (job.name === 'reminder') return reminder(ReminderJobSchema.parse(job.data), job, now);
+      if (job.name === 'nudge') return nudge(NudgeJobSchema.parse(job.data), job, now, token);
+      return 'unknown job';
+    },
+    { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: 16 },
+  );
+
+  async function reminder(r: ReminderJob, job: Job, now: Date): Promise<string> {
+    const booking = await o.bookings.get(r.caseCode);
+    if (!booking || booking.status !== 'booked' || booking.slot !== r.slot || booking.start.getTime() <= now.getTime()) return 'not wanted';
+    const office = offices.get(booking.office);
+    if (!office) return 'office gone';
+    if (await o.unreachable?.(r.caseCode)) return 'unreachable';
+    const chat = await chatOf(r.caseCode);
+    if (!chat) return 'no chat';
+    const lang = LangSchema.catch('az').parse(booking.lang);
+    const output = o.reminderOutput({ lang, office, start: booking.start });
+    await o.send(`out_${job.id}`, { chatId: chat, ...o.render(output, lang), kind: 'reminder', caseCode: r.caseCode });
+    return 'sent';
+  }
+
+  async function nudge(n: NudgeJob, job: Job, now: Date, token?: string): Promise<string> {
+    const g = await o.glance(n.conversation);
+    if (g.at === undefined || g.done || g.quiet || !g.midway) return 'not wanted';
+    const due = g.at + o.settings.nudgeAfterMinutes * 60_000;
+    const at = nextAllowedTime(new Date(Math.max(due, now.getTime())), o.settings.quietHours, o.timeZone);
+    if (at.getTime() > now.getTime() + 1000) {
+      // The person wrote since this was armed, or it is night: look again then.
+      await job.moveToDelayed(at.getTime(), token);
+      throw new DelayedError();
+    }
+    if (n.channel !== 'telegram') return 'no push channel';
+    const lang = g.lang ?? n.lang;
+    await o.send(`out_${job.id}_${g.at}`, { chatId: o.cipher.decrypt(n.chat, NUDGE_AAD), ...o.render(o.nudgeOutput(lang), lang), kind: 'nudge' });
+    return 'sent';
+  }
+
+  /** The Telegram chat of a case, from its encrypted contact (`telegram:<chat id>`). */
+  async function chatOf(caseCode: string): Promise<string | undefined> {
+    const sealed = await o.redis.hget(o.keys.case(caseCode), 'contact');
+    if (!sealed) return undefined;
+    const contact = o.cipher.decrypt(sealed, `${caseCode}:contact`);
+    const [channel, chatId] = [contact.slice(0, contact.indexOf(':')), contact.slice(contact.indexOf(':') + 1)];
+    return channel === 'telegram' ? chatId : undefined;
+  }
+
+  worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'reminders: job failed'));
+  worker.on('error', (err) => o.logger.error({ err: err.message }, 'reminders worker error'));
+  return worker;
+}
+
+/** The buttons of a reminder: Confirm, Reschedule, Cancel (honoured wherever the conversation is). */
+export function reminderButtons(): NonNullable<Output['buttons']> {
+  const b = (value: string, key: string) => [{ label: { key }, action: { type: 'choice' as const, node: MEETING_BUTTONS, value } }];
+  return [b('confirm', 'booking:button.confirm'), b('reschedule', 'booking:button.reschedule'), b('cancel', 'booking:button.cancel')];
+}
+
+/** The reminder message of a meeting, in the person's language (texts from `booking:`). */
+export function reminderMessage(details: (office: Office, start: Date, lang: Lang) => Record<string, string>): ReminderOutput {
+  return ({ lang, office, start }) => ({ type: 'message', text: [{ key: 'booking:reminder.text', params: details(office, start, lang) }], buttons: reminderButtons() });
+}
+
+/** The nudge: continue where you stopped, or ask not to be written to. */
+export function nudgeMessage(): Output {
+  return {
+    type: 'message',
+    text: [{ key: 'booking:nudge.text' }],
+    buttons: [
+      [{ label: { key: 'booking:nudge.continue' }, action: { type: 'command', name: 'start' } }],
+      [{ label: { key: 'booking:nudge.stop' }, action: { type: 'command', name: 'stop' } }],
+    ],
+  };
+}
