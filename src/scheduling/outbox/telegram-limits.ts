@@ -1,15 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
  * Telegram's broadcast limits, with margins: the Bot API counts messages as they arrive, and
- * arrival lags our reservation by a varying network delay, so the windows here are a little
- * longer than Telegram's. Sustained: 29 per 1.1 s ≈ 26 messages per second overall.
+ * arrival lags our reservation by a varying delay (network, event loop), so the windows here
+ * are a little longer than Telegram's. Sustained: 29 per 1.1 s ≈ 26 messages per second overall.
  */
 export interface TelegramLimits {
   /** at most `globalMax` messages in any window of `globalWindowMs` (Telegram: 30 per second) */
   globalMax: number;
   globalWindowMs: number;
-  /** at least this long between two messages to one chat (Telegram: about 1 per second) */
+  /**
+   * at least this long between two messages overall, so that a backlog goes out as an even
+   * stream rather than in bursts of `globalMax` (a burst's arrivals spread with jitter and may
+   * meet the next burst's); 0 allows bursts
+   */
+  globalMinGapMs: number;
+  /** at least this long between two messages to one chat, group or not (Telegram: about 1 per second) */
   chatIntervalMs: number;
   /** at most `groupMax` messages to one group in `groupWindowMs` (Telegram: 20 per minute) */
   groupMax: number;
@@ -19,83 +26,174 @@ export interface TelegramLimits {
 export const DEFAULT_TELEGRAM_LIMITS: TelegramLimits = {
   globalMax: 29,
   globalWindowMs: 1100,
+  globalMinGapMs: 35,
   chatIntervalMs: 1100,
   groupMax: 20,
   groupWindowMs: 62_000,
 };
 
+/** Which limit a message has to wait for. `paused`: Telegram answered 429 and everything waits. */
+export type LimitName = 'global' | 'chat' | 'group' | 'paused';
+
 /**
- * Reserves a send slot, or says how long to wait. Sliding windows kept in Redis (so every
- * worker process shares them) and timed by Redis's own clock (so hosts' clocks may differ).
- * KEYS: global ZSET, chat STRING, group ZSET (the chat key again for a private chat)
- * ARGV: globalMax, globalWindowMs, chatIntervalMs, groupMax, groupWindowMs, isGroup, member
- * Returns {0, ''} when reserved, else {milliseconds to wait, 'global' | 'chat' | 'group'}:
- * which limit is in the way decides whether everything waits or only this chat's messages.
+ * What `reserve` decided:
+ * - `reserved`: the slot is taken; send in `inMs` milliseconds (0: now);
+ * - `wait`: no slot was taken; try again in `waitMs`. For `chat` and `group` the message has
+ *   its place in the chat's line and `waitMs` is when its turn comes.
+ */
+export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; limit: LimitName; waitMs: number };
+
+/**
+ * Reserves a send slot in sliding windows kept in Redis (so that every worker process shares
+ * them), timed by Redis's own clock (so that hosts' clocks may differ). A slot may lie up to
+ * `maxAhead` in the future (the caller sleeps until it): a message whose chat is free in 300 ms
+ * takes the slot then instead of coming back later, and concurrent senders get distinct slots
+ * instead of racing for the next one. Every window counts slots, not sends.
+ *
+ * A message whose chat is busy for longer books its place in the chat's line (a ZSET of holders
+ * by slot) and comes back at that slot; later messages to the chat queue up behind it, so the
+ * chat's messages go out one per interval, in order, each woken once.
+ *
+ * KEYS: 1 global ZSET of slots, 2 chat STRING last slot, 3 chat ZSET line (holder → slot),
+ *       4 group ZSET of slots (unused for private chats), 5 pause STRING (set after a 429)
+ * ARGV: 1 globalMax, 2 globalWindowMs, 3 globalMinGapMs, 4 chatIntervalMs, 5 groupMax,
+ *       6 groupWindowMs, 7 isGroup, 8 member (unique per call), 9 maxAheadMs, 10 holder (the job)
+ * Returns {0, inMs} when reserved, else {1, waitMs, limit}.
  */
 const RESERVE_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local gMax, gWin, cInt = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local grMax, grWin, isGroup = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] == '1'
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
+local gMax, gWin, gGap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local cInt, grMax, grWin = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local isGroup, maxAhead, holder = ARGV[7] == '1', tonumber(ARGV[9]), ARGV[10]
+local STALE = 30000
+
+local paused = redis.call('PTTL', KEYS[5])
+if paused > 0 then return {1, paused, 'paused'} end
+
+-- When this chat may receive its next message: one per interval, and for a group at most
+-- grMax in its window.
+local ready, limit = now, 'chat'
+local last = redis.call('GET', KEYS[2])
+if last then ready = math.max(ready, tonumber(last) + cInt) end
 if isGroup then
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - grWin)
-  if redis.call('ZCARD', KEYS[3]) >= grMax then
-    local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-    return {tonumber(oldest[2]) + grWin - now + 1, 'group'}
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - grWin)
+  local n = redis.call('ZCARD', KEYS[4])
+  if n >= grMax then
+    local e = redis.call('ZRANGE', KEYS[4], n - grMax, n - grMax, 'WITHSCORES')
+    local free = tonumber(e[2]) + grWin
+    if free > ready then ready, limit = free, 'group' end
   end
-else
-  local last = redis.call('GET', KEYS[2])
-  if last and now - tonumber(last) < cInt then return {cInt - (now - tonumber(last)), 'chat'} end
 end
-if redis.call('ZCARD', KEYS[1]) >= gMax then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {tonumber(oldest[2]) + gWin - now + 1, 'global'}
+
+-- The chat's line: a message that has a place waits for its turn; a new one joins the end
+-- of the line if there is one or the chat is busy for longer than maxAhead.
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - STALE)
+local mine = redis.call('ZSCORE', KEYS[3], holder)
+local queued = (not mine) and redis.call('ZCARD', KEYS[3]) > 0
+if ready - now > maxAhead then
+  if mine then return {1, ready - now, limit} end
+  queued = true
 end
-redis.call('ZADD', KEYS[1], now, ARGV[7])
-redis.call('PEXPIRE', KEYS[1], gWin * 2)
+if queued then
+  local slot = ready
+  local tail = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+  if tail[2] then slot = math.max(slot, tonumber(tail[2]) + cInt) end
+  redis.call('ZADD', KEYS[3], slot, holder)
+  redis.call('PEXPIRE', KEYS[3], slot - now + STALE)
+  return {1, slot - now, limit}
+end
+
+-- Everything: at most gMax slots in any window of gWin, and gGap apart. Slots are handed out
+-- in time order, so only the gMax-th latest slot can keep a new one out of its window.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
+local at = ready
+local n = redis.call('ZCARD', KEYS[1])
+if n > 0 and gGap > 0 then
+  local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  at = math.max(at, tonumber(latest[2]) + gGap)
+end
+if n >= gMax then
+  local e = redis.call('ZRANGE', KEYS[1], n - gMax, n - gMax, 'WITHSCORES')
+  at = math.max(at, tonumber(e[2]) + gWin)
+end
+if at - now > maxAhead then return {1, at - now - maxAhead, 'global'} end
+
+redis.call('ZADD', KEYS[1], at, ARGV[8])
+redis.call('PEXPIRE', KEYS[1], at - now + gWin * 2)
+redis.call('SET', KEYS[2], at, 'PX', at - now + math.max(cInt, 1) * 2)
 if isGroup then
-  redis.call('ZADD', KEYS[3], now, ARGV[7])
-  redis.call('PEXPIRE', KEYS[3], grWin * 2)
-else
-  redis.call('SET', KEYS[2], now, 'PX', cInt * 2)
+  redis.call('ZADD', KEYS[4], at, ARGV[8])
+  redis.call('PEXPIRE', KEYS[4], at - now + grWin * 2)
 end
-return {0, ''}
+if mine then redis.call('ZREM', KEYS[3], holder) end
+return {0, at - now}
+`;
+
+/** Sets the pause key unless a longer pause is already running. KEYS: pause; ARGV: ms. */
+const PAUSE_LUA = `
+local ms = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return 1
 `;
 
 interface ScriptedRedis {
-  korpuReserveSend(global: string, chat: string, group: string, ...argv: (string | number)[]): Promise<[number, string]>;
+  korpuReserveSend(...args: (string | number)[]): Promise<[0, number] | [1, number, LimitName]>;
+  korpuPauseSends(key: string, ms: number): Promise<number>;
 }
 
-/** Telegram chat ids of groups and channels are negative; private chats are positive. */
-export const isGroupChat = (chatId: number | string): boolean => Number(chatId) < 0;
+/**
+ * Telegram chat ids of groups, supergroups and channels are negative, and a channel may also be
+ * addressed as `@username`; private chats are positive.
+ */
+export const isGroupChat = (chatId: number | string): boolean => (typeof chatId === 'string' && chatId.startsWith('@')) || Number(chatId) < 0;
 
-export type Reservation = { waitMs: 0 } | { waitMs: number; limit: 'global' | 'chat' | 'group' };
-
-/** Shared sliding-window limiter for everything the bot sends on its own initiative. */
+/**
+ * The shared sliding-window limiter for everything the bot sends on its own initiative.
+ *
+ * @example
+ *   const limiter = new TelegramRateLimiter(redis, 'korpu:');
+ *   const r = await limiter.reserve(chatRef, false, jobId);
+ *   if (r.kind === 'reserved') { await sleep(r.inMs); await send(); }
+ */
 export class TelegramRateLimiter {
   private readonly r: Redis & ScriptedRedis;
 
+  /**
+   * @param maxAheadMs the furthest in the future a slot is handed out (how long a sender may
+   *   sleep holding it); beyond it `reserve` says how much longer to wait without a slot
+   */
   constructor(
     redis: Redis,
     private readonly prefix: string,
     readonly limits: TelegramLimits = DEFAULT_TELEGRAM_LIMITS,
+    readonly maxAheadMs = 1000,
   ) {
-    if (!('korpuReserveSend' in redis)) redis.defineCommand('korpuReserveSend', { numberOfKeys: 3, lua: RESERVE_LUA });
+    if (!('korpuReserveSend' in redis)) {
+      redis.defineCommand('korpuReserveSend', { numberOfKeys: 5, lua: RESERVE_LUA });
+      redis.defineCommand('korpuPauseSends', { numberOfKeys: 1, lua: PAUSE_LUA });
+    }
     this.r = redis as Redis & ScriptedRedis;
   }
 
   /**
-   * `{waitMs: 0}` if a message to the chat may go now (and the slot is taken), else how long to
-   * wait and which limit is in the way. `chatRef` is a pseudonym of the chat (no chat id in keys).
+   * Takes the next slot for a message to a chat, or says which limit is in the way and for how
+   * long. `chatRef` is a pseudonym of the chat (no chat id in keys); `holder` names the message
+   * (the same on every try, e.g. the job id), so that it keeps its place in the chat's line.
    */
-  async reserve(chatRef: string, group: boolean, sendId: string): Promise<Reservation> {
+  async reserve(chatRef: string, group: boolean, holder: string): Promise<Reservation> {
     const l = this.limits;
-    const chatKey = `${this.prefix}limit:chat:${chatRef}`;
-    const [waitMs, limit] = await this.r.korpuReserveSend(
-      `${this.prefix}limit:global`, chatKey, group ? `${this.prefix}limit:group:${chatRef}` : chatKey,
-      l.globalMax, l.globalWindowMs, l.chatIntervalMs, l.groupMax, l.groupWindowMs, group ? '1' : '0', sendId,
+    const p = `${this.prefix}limit:`;
+    const res = await this.r.korpuReserveSend(
+      `${p}global`, `${p}chat:${chatRef}`, `${p}chat:${chatRef}:line`, `${p}group:${chatRef}`, `${p}pause`,
+      l.globalMax, l.globalWindowMs, l.globalMinGapMs, l.chatIntervalMs, l.groupMax, l.groupWindowMs, group ? '1' : '0',
+      `${holder}#${randomUUID()}`, this.maxAheadMs, holder,
     );
-    return waitMs > 0 ? { waitMs, limit: limit as 'global' | 'chat' | 'group' } : { waitMs: 0 };
+    return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
+  }
+
+  /** Stops every slot for `ms` (Telegram's retry_after): `reserve` answers `paused` meanwhile. */
+  async pause(ms: number): Promise<void> {
+    await this.r.korpuPauseSends(`${this.prefix}limit:pause`, Math.max(1, Math.ceil(ms)));
   }
 }

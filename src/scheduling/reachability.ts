@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Who can no longer be written to: a person who blocked the bot (Telegram answers 403) is
+ * marked by the pseudonym of their chat and, when known, by their case code, so that producers
+ * (reminders, follow-ups) can check either before enqueueing and the outbox drops what was
+ * already queued. No chat id is stored: keys hold the pseudonym or the case code only.
+ *
+ * A mark expires after `ttlSeconds` (90 days by default): a person may unblock the bot without
+ * writing to it, and after the expiry one more attempt costs one 403 and marks them again. Call
+ * `markReachable` when the person writes again or unblocks the bot (`my_chat_member`).
+ *
+ * @example
+ *   const reach = new Reachability(redis, 'korpu:');
+ *   await reach.markUnreachable({ chatRef, caseCode: 'KP-7G4Q-M2XD' });
+ *   if (await reach.isUnreachable({ caseCode: 'KP-7G4Q-M2XD' })) return; // no reminder
+ */
+export class Reachability {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    readonly ttlSeconds = 90 * 24 * 3600,
+  ) {}
+
+  /** Marks the chat and/or the case unreachable (a 403 from Telegram). */
+  async markUnreachable(who: ReachabilityRef, reason: UnreachableReason = 'blocked'): Promise<void> {
+    const keys = this.keysOf(who);
+    if (keys.length === 0) return;
+    const value = JSON.stringify({ reason, at: Date.now() });
+    const multi = this.redis.multi();
+    for (const key of keys) multi.set(key, value, 'EX', this.ttlSeconds);
+    await multi.exec();
+  }
+
+  /** True when the chat or the case is marked unreachable. */
+  async isUnreachable(who: ReachabilityRef): Promise<boolean> {
+    const keys = this.keysOf(who);
+    return keys.length > 0 && (await this.redis.exists(...keys)) > 0;
+  }
+
+  /** Removes the marks (the person wrote again or unblocked the bot). */
+  async markReachable(who: ReachabilityRef): Promise<void> {
+    const keys = this.keysOf(who);
+    if (keys.length > 0) await this.redis.del(...keys);
+  }
+
+  /** `unreachable:chat:<pseudonym>` and `unreachable:case:<case code>` under the prefix. */
+  keysOf(who: ReachabilityRef): string[] {
+    return [
+      ...(who.chatRef ? [`${this.prefix}unreachable:chat:${who.chatRef}`] : []),
+      ...(who.caseCode ? [`${this.prefix}unreachable:case:${who.caseCode}`] : []),
+    ];
+  }
+}
+
+/** Whom a mark is about: the chat's pseudonym (`Outbox.chatRef(chatId)`), the case code, or both. */
+export interface ReachabilityRef {
+  chatRef?: string;
+  caseCode?: string;
+}
+
+/** Why a person cannot be written to; only `blocked` (403) so far. */
+export type UnreachableReason = 'blocked';
