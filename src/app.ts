@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { randomIds, systemClock, type Clock, type IdGen } from './core/clock';
+import { loadOffices, type OfficesFile } from './config/offices';
 import type { ProgrammeContent } from './config/programme';
 import { loadFlowDir } from './flows/loader';
 import { FlowRegistry } from './flows/registry';
 import { RULES } from './flows/rules/registry';
 import { createTranslator, type Translator } from './i18n';
-import { ConversationRunner, type EffectListener } from './intake/conversation-runner';
+import { BookingDesk, type BookedMeeting } from './intake/booking-desk';
+import { ConversationRunner, type EffectListener, type SavedListener } from './intake/conversation-runner';
+import { BookingStore } from './scheduling/booking-store';
+import type { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
 import { redisKeys, type RedisKeys } from './storage/keys';
 import { RedisConversationStore } from './storage/redis-conversation-store';
@@ -21,6 +25,9 @@ export interface KorpuCore {
   keys: RedisKeys;
   cipher: FieldCipher;
   redis: Redis;
+  /** The offices and reminder settings (config/offices.yaml). */
+  offices: OfficesFile;
+  bookings: BookingStore;
   /** Adds a listener for effects performed (alerts, …). */
   onEffect(listener: EffectListener): void;
 }
@@ -34,6 +41,10 @@ export interface BuildCoreOptions {
   timeZone?: string;
   clock?: Clock;
   ids?: IdGen;
+  /** Offices and reminder settings; config/offices.yaml when not given. */
+  offices?: OfficesFile;
+  /** Schedules reminders of booked meetings and the nudge of unfinished intakes (BullMQ). */
+  reminders?: ReminderScheduler;
 }
 
 /**
@@ -48,6 +59,20 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   await flows.publish();
   const cipher = new FieldCipher(o.dataKey);
   const listeners: EffectListener[] = [];
+  const offices = o.offices ?? loadOffices(resolve('config/offices.yaml'));
+  const prefix = o.prefix ?? 'korpu:';
+  const bookings = new BookingStore(o.redis, prefix);
+  const reminders = o.reminders;
+  const booking = new BookingDesk({
+    offices: offices.offices,
+    store: bookings,
+    translator,
+    ...(reminders ? { onBooked: (m: BookedMeeting, now: Date) => reminders.schedule({ caseCode: m.caseCode, slotId: m.slot.id, office: m.office, start: m.slot.start, ...(m.previousSlot ? { previousSlot: m.previousSlot } : {}) }, now) } : {}),
+  });
+  if (reminders) listeners.push((e) => (e.type === 'booking_cancelled' ? reminders.unschedule(e.caseCode, e.slot) : undefined));
+  const saved: SavedListener[] = [];
+  // One nudge per conversation, armed when it begins; it decides when it fires whether it is wanted.
+  if (reminders) saved.push((s) => (s.isNew && s.message.channel === 'telegram' ? reminders.armNudge({ conversation: s.conversationId, channel: s.message.channel, chatId: s.message.chatId, lang: s.state.lang ?? s.state.hint ?? 'az' }) : undefined));
   const runner = new ConversationRunner({
     store: new RedisConversationStore(o.redis, keys),
     flows,
@@ -59,6 +84,8 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     keys,
     timeZone: o.timeZone ?? 'Asia/Baku',
     listeners,
+    saved,
+    booking,
   });
-  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, onEffect: (l) => listeners.push(l) };
+  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, onEffect: (l) => listeners.push(l) };
 }

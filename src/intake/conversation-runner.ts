@@ -36,6 +36,9 @@ export interface HandledMessage {
   state: ConversationState;
 }
 
+/** Called once after an update's state is saved (e.g. to arm the nudge of a new conversation). */
+export type SavedListener = (saved: { conversationId: string; isNew: boolean; state: ConversationState; message: IncomingMessage }) => Promise<void> | void;
+
 /** Called after an update's state and records are saved, once per effect. */
 export type EffectListener = (effect: Effect & { id: string }, message: IncomingMessage) => Promise<void> | void;
 
@@ -52,6 +55,7 @@ export interface ConversationRunnerDeps {
   /** The form's "Place" for each channel (`telegram` → `Telegram`). */
   placeOf?: (channel: string) => string;
   listeners?: EffectListener[];
+  saved?: SavedListener[];
   /** Books meeting times and fills in free times and meeting details; without it, no booking. */
   booking?: BookingDesk;
   /** How often to re-run a step that lost a compare-and-set race. */
@@ -111,6 +115,7 @@ export class ConversationRunner {
       const base = msg.updateId ?? `${convId}:${stored.version + 1}`;
       const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
       for (const listener of d.listeners ?? []) for (const e of effects) await listener(e, msg);
+      for (const listener of d.saved ?? []) await listener({ conversationId: convId, isNew: stored.version === 0, state: result.state, message: msg });
       const lang = result.state.lang ?? result.state.hint ?? 'az';
       const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;
       return { outputs, lang, duplicate: false, effects, state: result.state };

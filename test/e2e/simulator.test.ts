@@ -1,6 +1,6 @@
 import type { Lang } from '../../src/core/lang';
 import { readablePrefix } from '../helpers/redis';
-import { allText, newSession, say, startSimulatorApp, tap, type SimulatorAnswer, type SimulatorHarness } from '../helpers/simulator-app';
+import { allText, firstSlot, newSession, say, startSimulatorApp, tap, type SimulatorAnswer, type SimulatorHarness } from '../helpers/simulator-app';
 
 /**
  * The simulator end to end over HTTP, as the page uses it: welcome → diagnosis → consent →
@@ -82,7 +82,14 @@ describe('simulator: the whole intake over HTTP', () => {
     a = await send({ type: 'text', text: p.address });
     expectText(a, 'interview:questions.prompt');
     a = await send({ type: 'text', text: p.question });
-    expectText(a, 'interview:closing.thanks', 'interview:closing.look_forward');
+    expectText(a, 'booking:pick.prompt_first');
+    a = await send(tap(a.messages, firstSlot(a.messages)));
+    expectText(a, 'booking:booked', 'booking:details_hint', 'interview:closing.thanks', 'interview:closing.look_forward');
+    // The place on the map and the calendar file come with the confirmation.
+    const attachments = a.messages.flatMap((m) => m.attachments ?? []);
+    expect(attachments.map((x) => x.type)).toEqual(['venue', 'file']);
+    expect(attachments[1]).toMatchObject({ mime: 'text/calendar' });
+    expect((attachments[1] as { content: string }).content).toContain('BEGIN:VEVENT');
 
     // The case record: completed, personal fields as v1. ciphertexts that decrypt to what was typed.
     const codes = await h.redis.zrange(h.core.keys.cases(), '0', '-1');
@@ -99,6 +106,9 @@ describe('simulator: the whole intake over HTTP', () => {
       expect(h.core.cipher.decrypt(stored, `${code}:${field}`)).toBe(value);
     }
     expect(h.core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`simulator:${session}`);
+    const booking = await h.core.bookings.get(code);
+    expect(booking).toMatchObject({ status: 'booked', lang, office: 'baku' });
+    expect(record.booking).toBe(booking!.slot);
 
     // Nothing typed, and not the session id, is readable in Redis.
     const dump = await readablePrefix(h.redis, h.prefix);

@@ -142,6 +142,16 @@ class Person {
     throw new Error(`no button ${JSON.stringify(action)} in the chat`);
   }
 
+  /** The first free meeting time offered in the newest booking question. */
+  firstSlotButton(): [Message, string] {
+    for (const message of [...this.h.api.sentMessages(this.chatId)].reverse()) {
+      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+        if ('callback_data' in b && /^c:[a-z_]+:s_\d{12}_/.test(b.callback_data ?? '')) return [message, b.callback_data!];
+      }
+    }
+    throw new Error('no meeting time offered in the chat');
+  }
+
   /** Labels of the newest message's inline buttons, row by row. */
   lastButtons(): string[] {
     return this.h.api.lastMessage(this.chatId)?.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
@@ -254,7 +264,14 @@ describe('Telegram end to end (long polling)', () => {
     said = p.address ? await person.say(p.address) : await person.tap({ node: 'address', value: '__skip' });
     expectSaid(said, t, 'interview:questions.prompt');
     said = await person.tap({ node: 'questions', value: '__skip' });
-    expectSaid(said, t, 'interview:closing.thanks', 'interview:closing.look_forward', 'welcome:menu.prompt');
+    expectSaid(said, t, 'booking:pick.prompt_first');
+    const [slotMessage, slotData] = person.firstSlotButton();
+    const mark = h.api.mark();
+    said = await person.send(h.api.updates.callback(person.user, slotMessage, slotData));
+    expectSaid(said, t, 'booking:booked', 'booking:details_hint', 'interview:closing.thanks', 'interview:closing.look_forward', 'welcome:menu.prompt');
+    // The office on the map and the meeting as a calendar file, right after the confirmation.
+    const extras = h.api.callsSince(mark).filter((c) => (c.method === 'sendVenue' || c.method === 'sendDocument') && String(c.params.chat_id) === String(person.chatId));
+    expect(extras.map((c) => c.method)).toEqual(['sendVenue', 'sendDocument']);
 
     // Redis: the case, encrypted fields, the diagnosis and consent records.
     const state = await conversationState(h, person.chatId);
@@ -264,6 +281,7 @@ describe('Telegram end to end (long polling)', () => {
     const record = await h.redis.hgetall(h.core.keys.case(code));
     expect(record.status).toBe('intake_completed');
     expect(record.channel).toBe('telegram');
+    expect(await h.core.bookings.get(code)).toMatchObject({ status: 'booked', lang, slot: record.booking });
     for (const [field, typed] of [['first_name', p.first], ['last_name', p.last], ['phone', p.phoneE164], ...(p.address ? [['address', p.address]] : [])] as [string, string][]) {
       const stored = record[`f:${field}`]!;
       expect(stored.startsWith('v1.')).toBe(true);

@@ -69,3 +69,10 @@ export function tap(messages: RenderedMessage[], value: string) {
 export function allText(messages: RenderedMessage[]): string {
   return messages.map((m) => m.text).join('\n\n');
 }
+
+/** The value of the first free meeting time offered (`s_<local time>_<office>`). */
+export function firstSlot(messages: RenderedMessage[]): string {
+  for (const m of [...messages].reverse())
+    for (const row of m.buttons) for (const b of row) if (b.action.type === 'choice' && b.action.value.startsWith('s_')) return b.action.value;
+  throw new Error(`no meeting time offered in ${JSON.stringify(messages.map((m) => m.buttons))}`);
+}

@@ -69,6 +69,9 @@ describe('conversation runner on a real Redis', () => {
     out = await send({ type: 'contact', phone: '+994 50 123 45 67' });
     out = await send({ type: 'text', text: 'Baku, Nizami street 5' });
     out = await send({ type: 'text', text: 'Can I bring my sister?' });
+    expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'booking:pick.prompt_first' });
+    // This runner has no booking desk: "none of these times suit me" asks a case worker to call.
+    out = await send({ type: 'choice', node: 'pick_time', value: 'none' });
     expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'interview:closing.look_forward' });
 
     const codes = await redis.zrange(keys.cases(), '0', '-1');
