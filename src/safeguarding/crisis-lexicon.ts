@@ -1,0 +1,337 @@
+import type { CrisisCategory } from '../config/safeguarding';
+
+/**
+ * The words of crisis Körpü listens for (Annex 3: suicidal intent, violence including by a
+ * partner, exploitation and trafficking, and a medical emergency), by category and language.
+ * Data only: `detect-crisis.ts` compiles it once.
+ *
+ * ## How a pattern is written
+ * A pattern is a JavaScript regular expression (Unicode mode) over the *normalised* message,
+ * written in ordinary spelling, lower case:
+ * - the message is lower-cased (İ and I → i), ё → е, apostrophes dropped (don't → dont), every
+ *   other non-letter becomes one space, and runs of a repeated letter collapse to one
+ *   ("heeelp", "kill" → "kil"). The same collapsing is applied to the pattern, so write "kill";
+ * - Azerbaijani patterns are matched against an ASCII-folded copy (ə/ä→e, ş/sh→s, ç/ch→c, ğ→g,
+ *   ı→i, ö→o, ü→u), and folded the same way: write "öldürmək" and it also finds the "oldurmek"
+ *   people type on phones without Azerbaijani letters. Folding also makes dotted and dotless i
+ *   one letter, so both readings of a capital I are covered;
+ * - the whole pattern must start and end on word boundaries (JS `\b` does not know Cyrillic;
+ *   the compiler wraps every pattern in `\p{L}`-aware lookarounds);
+ * - `~` = the rest of a word (`\p{L}*`), for stems: "избива~" finds избивает, избивал, избивают;
+ * - `…` = up to three other words, written right before the next word: "муж …бьет" finds
+ *   "муж бьёт", "муж меня бьёт", "муж опять меня бьёт".
+ *
+ * `unless` (optional) is a second pattern: when it matches anywhere in the message, this cue
+ * does not fire (others still may). Use it for a harmless reading that a lookaround cannot
+ * exclude, and say why in a comment.
+ *
+ * ## Precision
+ * A false alarm sends an urgent alert and an emergency-number reply to someone who wrote about
+ * their family or work, so words that are also everyday words ("beat", "kill", "vurmaq",
+ * "бить") only count with a person as object or a violent subject next to them. Each tricky
+ * pattern says why it is shaped as it is. Every cue has a sentence in
+ * test/unit/safeguarding/detect-crisis.test.ts that must fire it, next to harmless sentences
+ * sharing its words that must not.
+ */
+
+export type LexiconLang = 'az' | 'ru' | 'en';
+
+/** One pattern. `id` is `<category>.<lang>.<name>` and is what a match reports as its cue. */
+export interface CrisisCue {
+  readonly id: string;
+  readonly pattern: string;
+  readonly unless?: string;
+}
+
+export type CrisisLexicon = { readonly [C in CrisisCategory]: { readonly [L in LexiconLang]: readonly CrisisCue[] } };
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+/** English: who hurts people (a violent subject makes "beat", "hit", "kill" literal). */
+const EN_WHO =
+  '(?:he|she|they|husband|wife|partner|boyfriend|girlfriend|ex|father|dad|stepfather|mother|mom|mum|brother|uncle|son|cousin|boss|employer|landlord|owner|man|men|police|policeman|somebody|someone|people|family|in laws)';
+/** English: who keeps someone's passport (not the police or a consulate, who do so lawfully). */
+const EN_KEEPER = '(?:he|she|they|husband|boss|employer|owner|landlord|agent|agency|company|sponsor|someone|somebody|family|in laws)';
+/** English: whom, after the verb. */
+const EN_WHOM = '(?:me|us|my (?:children|kids|child|son|daughter|mother|wife|sister|baby))';
+/** Games and contests, in which "beat me" means "won against me". */
+const EN_GAMES =
+  '(?:a |the )?(?:chess|cards|football|soccer|game|games|tennis|basketball|volleyball|backgammon|nardy|dominoes|race|match|final|argument|exam|competition|tournament|round|level)';
+
+/** Russian: whom (accusative). "ее" is "её" after normalisation. */
+const RU_WHOM = '(?:меня|нас|детей|ребенка|жену|мать|маму|сестру|дочь|дочку|сына|ее|его)';
+/** Russian: forms of beating, hitting, strangling, raping. Exact forms, not stems: "ударил~"
+ * would also find "ударился" (bumped himself), "бил~" would find "билет" (ticket). */
+const RU_HURTS =
+  '(?:бьет|бьют|бил|била|били|избил|избила|избили|избивает|избивают|избивал|избивала|избивали|ударил|ударила|ударили|ударит|душит|душил|душила|душат|пинает|пинал|насилует|изнасиловал|изнасиловали|толкает)';
+
+/** Azerbaijani: whom (accusative), in proper spelling; folded when compiled. */
+const AZ_WHOM = '(?:məni|bizi|uşaqları|uşaqlarımı|uşağı|uşağımı|qızımı|oğlumu|anamı|bacımı|arvadımı|onu|hamımızı)';
+/**
+ * Azerbaijani: forms of döymək (beat), vurmaq (hit), boğmaq (strangle). "zəng vurmaq" (to call
+ * on the phone), "qol vurmaq" (to sign), "göz vurmaq" (to wink) are everyday phrases, hence
+ * the look-behind. "döydü" folds to "doydu" (got full, from doymaq), so it is only used with an
+ * object, where "got full" cannot stand.
+ */
+const AZ_HURTS =
+  '(?<!(?:zəng|qol|göz|imza|səs|əl|pul|qapını|qapıya|pəncərəni) )(?:döyür|döyürlər|döydü|döydülər|döyüb|döyüblər|döyəcək|döyəcəklər|döyürdü|vurur|vururlar|vurdu|vurdular|vurub|vurublar|vuracaq|boğur|boğdu|boğurdu|boğmaq istəyir)';
+/** Azerbaijani: people who may hurt someone at home or at work. */
+const AZ_WHO =
+  '(?:ərim|həyat yoldaşım|yoldaşım|arvadım|keçmiş ərim|atam|ögey atam|qardaşım|qaynatam|qayınatam|qaynanam|qayınanam|işəgötürən|işəgötürənim|müdirim|ev sahibi|polis)';
+
+// ---------------------------------------------------------------------------------------------
+
+export const CRISIS_LEXICON: CrisisLexicon = {
+  suicide: {
+    en: [
+      // "suicide bomber/attack" is news about a war someone fled, not their own intent.
+      { id: 'suicide.en.suicide', pattern: 'suicid~(?! (?:bomb|attack)~)' },
+      // "I'm killing myself at this job" is an idiom for overwork.
+      { id: 'suicide.en.kill_myself', pattern: '(?:kill|killing|kills|killed|end|ending|hang|hanging|shoot) (?:myself|my self|meself)(?! (?:working|at work|at this job|over))' },
+      { id: 'suicide.en.end_life', pattern: '(?:end|ending|take|taking) my (?:own )?life|(?:end|ending) it all' },
+      { id: 'suicide.en.method', pattern: '(?:jump|jumping|throw myself|throwing myself) (?:off|from|in front of|under) (?:a |the )?(?:bridge|roof|building|window|balcony|train|car|bus)' },
+      // "I want to die my hair": a common misspelling of "dye".
+      { id: 'suicide.en.want_die', pattern: '(?:want|wanna|wish|wishing|ready|would like|rather) (?:to )?die(?! (?:my|her|his|the) hair)|(?:better off|rather be|wish i (?:was|were)) dead' },
+      // "I don't want to live in a hostel / with my parents / here" is about housing.
+      {
+        id: 'suicide.en.not_live',
+        pattern:
+          '(?:dont|do not|no longer|not) (?:really )?(?:want|wanna|wish) (?:to )?(?:live|be alive|exist|wake up)(?! (?:in|with|at|near|there|here|on|under|together|alone|abroad|outside|by|close|early|so early|before|tomorrow)(?![\\p{L}]))',
+      },
+      { id: 'suicide.en.no_reason', pattern: '(?:no reason|no point|no sense) (?:to live|in living|living)|nothing (?:left )?to live for|(?:life is )?not worth living' },
+      // "I hurt myself at work" is an injury; self-harm is ongoing or intended.
+      { id: 'suicide.en.self_harm', pattern: 'self harm~|(?:want|wanna|going|thinking about|thoughts of|urge) (?:to )?(?:hurt|harm|cut|hurting|harming|cutting) myself|(?:harming|hurting|cutting) myself' },
+    ],
+    ru: [
+      // "покончить с долгами / с этим" (be done with debts, with it) is not suicide.
+      { id: 'suicide.ru.suicide', pattern: 'суицид~|самоубийств~|поконч~ (?:жизнь самоубийством|с собой|с жизнью)|налож~ на себя руки' },
+      { id: 'suicide.ru.kill_self', pattern: '(?:убить|убью|убиваю|убьет|убил|убила) себя|себя (?:убить|убью)' },
+      { id: 'suicide.ru.want_die', pattern: '(?:хочу|хочется|хотела? бы) (?:…)?(?:умереть|сдохнуть)(?! (?:от смеха|со смеху|от скуки))|лучше бы (?:я |мне )?умер~|лучше (?:мне )?умереть' },
+      // "не хочу жить в общежитии / с родителями / здесь" is about housing.
+      {
+        id: 'suicide.ru.not_live',
+        pattern:
+          'не (?:хочу|хочется|хотим|хочет|желаю) (?:больше |уже |так |дальше )?жить(?! (?:в|во|с|со|у|на|под|при|здесь|там|тут|одн~|вместе|рядом|далеко|отдельно|за|по|около|возле|без)(?![\\p{L}]))|жить (?:так |больше |уже |так больше )?не (?:хочу|хочется|хотим)|не могу (?:больше )?так жить|так (?:больше )?жить не могу',
+      },
+      { id: 'suicide.ru.no_reason', pattern: '(?:незачем|не для чего|не за чем|нет смысла|нет причин) жить|жить (?:незачем|не для чего|нет смысла)' },
+      // "повесить" (hang a picture) is not listed: only the reflexive forms.
+      { id: 'suicide.ru.method', pattern: 'повес(?:иться|ится|илась|ился|ишься)|повешусь|(?:вскрыть|вскрою|вскрыла) (?:себе )?вены|(?:выпрыгну|спрыгну|брошусь|броситься) (?:из окна|с крыши|с моста|под поезд|под машину)' },
+      { id: 'suicide.ru.self_harm', pattern: '(?:навредить|наврежу) себе|причин~ себе (?:боль|вред)|(?:режу|резать|порезать|порезала|порезал) себе (?:руки|вены)|режу себя' },
+    ],
+    az: [
+      // "intiharçı" (suicide bomber) and "intihar hücumu" (suicide attack) are war news.
+      { id: 'suicide.az.intihar', pattern: 'intihar(?!çı)~(?! hücum)' },
+      // özümü öldürmək / öldürəcəm / öldürərəm (kill myself); özümü asmaq (hang myself).
+      { id: 'suicide.az.kill_self', pattern: 'özümü …öldür~|özümü (?:asmaq|asacam|asacağam|asaram|asacaq)|özümü (?:…)?(?:atmaq|atacam|atacağam|ataram) (?:pəncərədən|körpüdən|damdan|maşının altına)' },
+      { id: 'suicide.az.qesd', pattern: '(?:canıma|özümə|həyatıma) qəsd~|həyatıma son (?:qoy|ver)~|özümə (?:zərər|xəsarət|ziyan) (?:ver|yetir|vur)~' },
+      // ölmək (die) and olmaq (be) fold apart thanks to vowel harmony: "olmek" is never "olmaq".
+      { id: 'suicide.az.want_die', pattern: 'ölmək (?:istəyir|arzu|istərdim)~|kaş (?:…)?öləydim|ölsəm (?:daha )?yaxşı~|ölümü arzula~' },
+      // "Bakıda / burada / onunla / tək yaşamaq istəmirəm" is about housing: a word in the
+      // locative (-da/-də/-ta/-tə) or comitative (-la/-lə) just before it excludes it.
+      {
+        id: 'suicide.az.not_live',
+        pattern: '(?<!(?:\\p{L}(?:da|də|ta|tə|la|lə)|tək|tənha|ayrı|ayrıca) )yaşamaq istəmir~',
+      },
+      // "belə" (like this) ends in -lə too, so "belə yaşamaq istəmirəm" gets its own cue.
+      { id: 'suicide.az.not_live_like_this', pattern: '(?:belə|bu cür|bu şəkildə|daha|artıq|heç) yaşamaq istəmir~' },
+      { id: 'suicide.az.no_reason', pattern: '(?:yaşamağın|həyatın|həyatımın) (?:heç )?(?:bir )?mənası (?:yox|qalmayıb)~|yaşamağa dəyməz' },
+    ],
+  },
+
+  violence: {
+    en: [
+      {
+        id: 'violence.en.hurts_me',
+        pattern: `${EN_WHO} (?:…)?(?:beats|beat|beating|slaps|slapped|slapping|kicks|kicked|kicking|punches|punched|punching|chokes|choked|choking|strangles|strangled|strangling|hurts|hurt|abuses|abused|abusing|attacks|attacked|rapes|raped|burns|burned|burnt|stabs|stabbed) ${EN_WHOM}(?! (?:at|in) ${EN_GAMES}| to it)`,
+      },
+      // "hit" alone: "it hit me that…" has no violent subject; "hit me up" is slang for "call me".
+      { id: 'violence.en.hit_me', pattern: `${EN_WHO} (?:…)?(?:hits|hit|hitting) ${EN_WHOM}(?! up| back| at ${EN_GAMES})` },
+      // "I was beaten at football" / "we were beaten 3-0" are about games.
+      { id: 'violence.en.beaten', pattern: `(?:was|were|got|get|getting|been|am|are|being) beaten(?: up)?(?! (?:at|in) ${EN_GAMES}| \\d| by (?:\\d|one|two|three|four|five))|beat (?:me|us|him|her) up` },
+      { id: 'violence.en.abuse', pattern: '(?:being|was|am|were|get|got) (?:physically |sexually )?abused|abusive (?:husband|partner|boyfriend|father|relationship|marriage|family|employer|boss)|domestic (?:violence|abuse)' },
+      // "the heat / this job is killing me" has no violent subject.
+      {
+        id: 'violence.en.threat_kill',
+        pattern: `${EN_WHO}(?<!(?:mother|mom|mum)) (?:…)?(?:will|wants to|want to|going to|gonna|threatens to|threatened to|tried to|tries to|trying to|would) kill (?:me|us|my|our|the kids|the children|him|her)|threat~ (?:…)?to kill|(?:afraid|scared|fear|fearing|terrified) for (?:my|our) (?:life|lives)`,
+      },
+      // Annex 3 option 4, a homicide. "the frost killed my tomatoes": people only.
+      {
+        id: 'violence.en.killed',
+        pattern: '(?:killed|murdered|shot|stabbed) (?:my|our) (?:husband|wife|son|daughter|child|children|brother|sister|father|mother|friend|family|parents|neighbour|neighbor|cousin)|murder~(?! (?:mystery|series|film|movie|book))',
+        // Refugees often tell how a relative was killed in the war they fled: their history, not
+        // an incident now (the case worker hears it at the meeting).
+        unless: 'war|bombing|airstrike|shelling',
+      },
+      // "rapping" collapses to "raping", so only rape/raped/rapist.
+      { id: 'violence.en.sexual', pattern: 'rape|raped|rapist|sexually (?:assaulted|abused|harassed)|sexual (?:assault|abuse|violence)|molest~' },
+    ],
+    ru: [
+      { id: 'violence.ru.whom_hurts', pattern: `${RU_WHOM} (?:…)?${RU_HURTS}` },
+      // "брат бил меня в шахматы" would be odd Russian, but "обыграл" is; games excluded anyway.
+      { id: 'violence.ru.hurts_whom', pattern: `${RU_HURTS} (?:…)?${RU_WHOM}(?! (?:в|во) (?:футбол|шахмат~|карт~|игр~|нарды|теннис))` },
+      // Subject only with present or imperfective forms: "брат бил рекорды" (broke records).
+      {
+        id: 'violence.ru.who_hurts',
+        pattern: '(?:муж|жена|сожитель|партнер|парень|бывший|отец|отчим|папа|брат|свекор|свекровь|хозяин|работодатель|начальник|бригадир) (?:…)?(?:бьет|бьют|избива~|избил~)(?! рекорд~)|подн(?:им|ял)~ (?:на (?:меня|нас|детей|жену) руку|руку на (?:меня|нас|детей|жену))',
+      },
+      // "насилие" alone is too broad ("мы бежали от войны и насилия"): domestic violence only.
+      { id: 'violence.ru.domestic', pattern: 'домашн~ насили~|насилие в семье|семейн~ насили~|(?:подвергаюсь|подвергается|терплю|терпит) (?:…)?(?:насили~|побо~|издевательств~)|побои|побоев' },
+      // "убить время" (kill time) has no threatened person; "убивает" (jara menya ubivaet) is not listed.
+      {
+        id: 'violence.ru.threat_kill',
+        pattern:
+          '(?<!(?:мама|мать|мамка|бабушка) )(?:убьет|убьют|прибьет|зарежет|задушит) (?:…)?(?:меня|нас|детей|ребенка)|(?<!(?:мама|мать|мамка|бабушка) )(?:меня|нас|детей|ребенка) (?:…)?(?:убьет|убьют|прибьет|зарежет|задушит)|(?:угрожа~|грозит~|грозится|обещает|хочет|хотят|пытал~|пытается) (?:…)?(?:убить|прибить|зарезать|задушить)(?! время)|боюсь за (?:свою |нашу )?жизнь',
+      },
+      {
+        id: 'violence.ru.killed',
+        pattern: 'убил~ (?:моего|мою|моих|нашего|нашу|наших) ~|убили (?:мужа|брата|сына|отца|жену|сестру|дочь|мать|маму)|(?:мужа|брата|сына|отца|жену|сестру|дочь|мать|маму) (?:…)?убили',
+        unless: 'войн~|бомбежк~|обстрел~',
+      },
+      { id: 'violence.ru.sexual', pattern: 'изнасил~|насилует|насиловал~|сексуальн~ (?:насили~|домогательств~)|домогает~|домогал~' },
+    ],
+    az: [
+      // A ball can hit someone too ("top məni vurdu").
+      { id: 'violence.az.whom_hurts', pattern: `${AZ_WHOM} (?:…)?${AZ_HURTS}|${AZ_HURTS} ${AZ_WHOM}`, unless: 'top|topu|topla' },
+      // Without an object only the forms that cannot mean "got full": not döydü (doydu).
+      { id: 'violence.az.who_beats', pattern: `${AZ_WHO} (?:…)?(?<!(?:qapını|qapıya|pəncərəni) )(?:döyür|döyürlər|döyürdü|döyüb|döyəcək)` },
+      // "zorakılıq" alone is too broad ("müharibədən və zorakılıqdan qaçdıq"): domestic only.
+      { id: 'violence.az.domestic', pattern: 'döyülürəm|döyülmüşəm|döyüldüm|döyülürük|döyüldük|(?:ailə|məişət) zorakılığ~|zorakılığa (?:…)?məruz qal~|(?:mənə|bizə) (?:qarşı )?zorakılıq~' },
+      // "bu isti məni öldürür" (this heat is killing me) is hyperbole: no present tense here.
+      {
+        id: 'violence.az.threat_kill',
+        pattern: `${AZ_WHOM} (?:…)?(?:öldürəcək|öldürəcəklər|öldürər|öldürmək istəyir~)|öldürməklə (?:…)?hədələyir~|öldürəcəyini (?:deyir|söyləyir|deyib)`,
+      },
+      // Annex 3 option 4 wording is "qətl hadisəsi". "Xocalı qətliamı" (a massacre in history
+      // lessons and memorials) is not one.
+      {
+        id: 'violence.az.killed',
+        pattern: '(?:ərimi|qardaşımı|atamı|oğlumu|qızımı|anamı|bacımı|arvadımı|dostumu) (?:…)?öldür(?:dülər|dü|üblər|üb)|qətl(?!iam)~ (?:hadisə|yetir)~|qətlə yetir~',
+        unless: 'müharibə~|bombardman~|atəşkəs~',
+      },
+      // "təcavüz" alone is "aggression" ("Ermənistanın təcavüzü"); "zorlayır" alone is "forces"
+      // (məni işləməyə zorlayır = exploitation), so only past forms and the passive.
+      {
+        id: 'violence.az.sexual',
+        pattern: '(?:mənə|ona|qızıma|bizə|bacıma) (?:…)?təcavüz (?:etdi|edib|edir|ediblər|etdilər|etmək istə~)|(?:məni|qızımı|bizi) (?:zorladı|zorlayıb|zorladılar|zorlayıblar)|zorlandım|cinsi (?:zorakılıq|təcavüz|istismar)~',
+      },
+    ],
+  },
+
+  exploitation: {
+    en: [
+      // "I took my passport to the embassy": ambiguous verbs only with someone else as subject.
+      {
+        id: 'exploitation.en.passport',
+        pattern: `${EN_KEEPER} (?:…)?(?:took|taken|take|kept|keep|has|have|hid|hide|holds|hold|stole|confiscated) (?:away )?(?:my|our) (?:passport|passports|documents|papers|id)|(?:takes|took away|confiscated|confiscate|confiscates|withhold|withholds|withheld|keeps|is keeping|are keeping|hides|is holding|are holding) (?:…)?(?:my|our) (?:passport|passports|documents|papers)|(?:passport|passports|documents|papers) (?:was|were|has been|have been|got) (?:taken|confiscated|kept) (?:away|from me|from us|by)|(?:wont|will not|doesnt|does not|dont|refuses to|refused to|refuse to) (?:give|return) (?:me |us )?(?:back )?(?:my|our) (?:passport|passports|documents|papers)`,
+      },
+      // "my employer pays late" is a labour dispute, not exploitation; not matched.
+      { id: 'exploitation.en.forced_work', pattern: '(?:force|forces|forced|forcing|make|makes|made|making) (?:me|us|them|her|him) (?:to )?work(?! (?:hard|harder|on|out|overtime))|(?:forced|made) to work|work~ (?:…)?without (?:any )?(?:pay|payment|salary|wages|money)' },
+      // "traffic" (cars) collapses to "trafic" and has no k.
+      {
+        id: 'exploitation.en.trafficking',
+        pattern: 'traffick~|sold (?:me|us|her|him|my (?:daughter|son|wife|sister))|(?:forced|force|forcing|made|make|makes) (?:me |us |her )?(?:into |to )?(?:prostitution|have sex|sleep with|sex work)|debt bondage',
+      },
+      // "my boss doesn't let me leave early" is about hours.
+      {
+        id: 'exploitation.en.confined',
+        pattern: '(?:wont|dont|do not|doesnt|does not|never) (?:let|allow) (?:me|us) (?:to )?(?:leave|go out|go home|out)(?! (?:early|before|until|till|on time|at night|late))|not (?:allowed|permitted) to (?:leave|go out|go home)(?! (?:early|before|until|till|at night|late))|locked (?:me|us) (?:in|up)|keep~ (?:me|us) locked|against my will',
+      },
+    ],
+    ru: [
+      // "я забрала паспорт" (I picked up my passport) is ordinary: "забрал/а" only with "у меня".
+      {
+        id: 'exploitation.ru.passport',
+        pattern:
+          '(?:отобрал~|отнял~|изъял~|удержива~|держат у себя|прячут|спрятал~|не (?:отдают|отдает|отдал|отдала|отдали|возвращают|возвращает|вернул|вернула|вернули)) (?:…)?(?:паспорт~|документ~)|(?:паспорт~|документ~) (?:…)?(?:отобрал~|отняли|удерживает|удерживают|не отдает|не отдают|не возвращает|не возвращают)|у (?:меня|нас) (?:…)?забрал~ (?:…)?(?:паспорт~|документ~)|забрал~ у (?:меня|нас) (?:…)?(?:паспорт~|документ~)|(?<!мы )забрали (?:мой |наши |мои |все )?(?:паспорт~|документ~)',
+      },
+      // "вынуждена работать на двух работах" (have to work two jobs) is not listed.
+      {
+        id: 'exploitation.ru.forced_work',
+        pattern: '(?:заставля~|принужда~|застави~) (?:…)?работать|работа~ (?:…)?(?:бесплатно|без оплаты|без зарплаты|без денег)',
+        // Volunteering for free is not exploitation.
+        unless: 'волонтер~|добровольц~',
+      },
+      { id: 'exploitation.ru.trafficking', pattern: 'торговл~ (?:людьми|людей)|продал~ (?:меня|нас|ее|дочь|сестру|жену)|(?:меня|нас) продал~|(?:заставля~|принужда~) (?:…)?(?:к )?(?:проституц~|заниматься сексом|спать с)|долгов~ (?:рабств~|кабал~)|рабств~' },
+      // "не отпускают в отпуск / пораньше" (no leave, not early) is about working hours.
+      {
+        id: 'exploitation.ru.confined',
+        pattern: 'не (?:выпускают|выпускает|отпускают|отпускает|дают выйти|разрешают выходить|разрешает выходить)(?! (?:в отпуск|пораньше|раньше|на выходн~|в отгул))|заперл~ (?:…)?(?:меня|нас)|(?:меня|нас) (?:…)?заперл~|взаперти',
+      },
+    ],
+    az: [
+      // "Pasportumu aldım" (I received my passport) and "pasportumu alıb ASAN-a getdim" (I took
+      // my passport and went) are ordinary: "al-" only with "əlimdən" (from my hands) or an
+      // employer as subject.
+      {
+        id: 'exploitation.az.passport_taken',
+        pattern: '(?:pasport|sənəd|vəsiqə)~ (?:…)?əlim(?:iz)?dən (?:…)?al~|(?:işəgötürən|müdir|sahibkar|ev sahibi)~ (?:…)?(?:pasport|sənəd|vəsiqə)~ (?:…)?al(?:ıb|dı|ıblar|dılar)',
+      },
+      {
+        id: 'exploitation.az.passport_kept',
+        pattern: '(?:pasport|sənəd|vəsiqə)~ (?:…)?(?:alıblar|aldılar|götürüblər|götürdülər|saxlayır|saxlayırlar|saxlayıb|saxlayıblar|qaytarmır|qaytarmırlar|geri vermir|geri vermirlər|gizlədib|gizlədiblər)',
+        // ASAN, the migration service and consulates keep documents while they issue them.
+        unless: 'asan|miqrasiya xidmət~|dmx|səfirlik~|konsulluq~',
+      },
+      // "İşləməyə məcburam" (I have to work, for money) is not listed: only someone forcing.
+      {
+        id: 'exploitation.az.forced_work',
+        pattern: '(?:pulsuz|maaşsız|maaş vermədən|pul vermədən|zorla|məcburi|kölə kimi) (?:…)?işlə(?:d|t)ir~|işləməyə (?:…)?(?:məcbur edir|məcbur edirlər|məcbur edib|məcbur ediblər|zorlayır|zorlayırlar)|məcburi əmək',
+      },
+      // "məni satdı" is also "betrayed me", so only the unambiguous phrases.
+      { id: 'exploitation.az.trafficking', pattern: 'insan alver~|fahişəliyə (?:…)?(?:məcbur|zorla)~|borc (?:köləliy|əsarət)~|(?:məni|bizi|qızımı) (?:…)?(?:başqa ölkəyə|xaricə) sat~' },
+      // "məni işdən tez buraxmırlar" (they don't let me leave work early) is about hours.
+      {
+        id: 'exploitation.az.confined',
+        // "Məni Rusiyaya buraxmırlar" (I am banned from entering Russia) is a visa matter, so
+        // "buraxmır" only with leaving the house or going home.
+        pattern:
+          '(?:evdən|bayıra|çölə|eşiyə|binadan|otaqdan|işdən) (?:…)?(?:çıxmağa|çıxmaq) (?:…)?(?:qoymur|qoymurlar|icazə vermir|icazə vermirlər|buraxmır|buraxmırlar)|(?:evə|evimə|vətənə|ölkəmə) (?:qayıtmağa|getməyə) (?:…)?(?:qoymur|qoymurlar|buraxmır|buraxmırlar)|(?:məni|bizi) (?:…)?(?:kilidləyib|kilidləyiblər|kilidləyirlər|qapayıblar|qapayıb)',
+        unless: 'tez buraxmır~|erkən buraxmır~|məzuniyyət~|icazəyə buraxmır~',
+      },
+    ],
+  },
+
+  medical: {
+    en: [
+      // "hard to breathe in this heat" and "short of breath" (a symptom) are not listed.
+      { id: 'medical.en.breathing', pattern: '(?:cant|cannot|can not|unable to|couldnt|struggling to) breathe|(?:not|isnt|stopped|stops|has stopped) breathing|gasping for (?:air|breath)|choking(?! hazard)' },
+      // "blood test" and "nosebleed" are ordinary.
+      { id: 'medical.en.bleeding', pattern: 'bleeding (?:heavily|a lot|badly|profusely|everywhere|too much|non stop)|heavy bleeding|(?:wont|doesnt|does not|cant|will not) stop bleeding|(?:a )?lots? of blood(?! (?:test|tests|pressure|sugar))|losing (?:a lot of )?blood' },
+      // "my son won't wake up for school" is morning life.
+      { id: 'medical.en.unconscious', pattern: 'unconscious|lost consciousness|unresponsive|passed out(?! (?:flyers|leaflets|papers|food|gifts|the|some|copies))|(?:is not|isnt|not) responding|(?:wont|doesnt|does not|isnt|is not|not|cant|can not) (?:wake|waking) up(?! (?:for|early|in time|on time|before|at|so))' },
+      { id: 'medical.en.heart', pattern: 'heart attack|cardiac arrest|(?:having|had|has|is having) a stroke|chest pains?|pain in (?:my |his |her )?chest|(?:having|had|has|is having) (?:a )?(?:seizure|seizures|fit|convulsions)(?! disorder)|convulsing|asthma attack|anaphyla~' },
+      { id: 'medical.en.overdose', pattern: 'overdos~|took (?:too many|a lot of|all (?:my|the)|many) (?:pills|tablets)|swallowed (?:…)?(?:pills|tablets|poison|bleach)|drank (?:bleach|poison)' },
+      // "emergency contact/number" are form fields and questions, not an emergency.
+      {
+        id: 'medical.en.ambulance',
+        pattern: '(?:call|need|send|get) (?:an |the )?ambulance|ambulance (?:now|please|asap)|(?:it is|its|this is) an emergency|medical emergency|my waters? broke|giving birth (?:now|right now)|(?:im|i am|she is|shes|wife is) in labou?r(?! (?:market|migration|law|force|union|rights|ministry))',
+      },
+    ],
+    ru: [
+      // "задыхаюсь от жары" (the heat) is hyperbole.
+      { id: 'medical.ru.breathing', pattern: 'не (?:может|могу|можешь|могут) дышать|не дышит|перестал~ дышать|задыха(?:юсь|ется|емся)(?! от (?:жар~|духот~|смеха))' },
+      { id: 'medical.ru.bleeding', pattern: '(?:сильн~|обильн~) кровотечени~|кровотечени~ не (?:останавлива~|прекраща~)|кровь не (?:останавлива~|перестает)|истека~ кровью|(?:много|потерял~ много) крови' },
+      { id: 'medical.ru.unconscious', pattern: 'без сознания|потерял~ сознание|(?:не приходит|не пришел|не пришла) в (?:себя|сознание)|не просыпается|упал~ в обморок' },
+      // "болит сердце за детей" (the heart aches for the children) is feeling, not a symptom.
+      { id: 'medical.ru.heart', pattern: 'сердечн~ приступ|инфаркт~|инсульт~|(?:сильн~ |остр~ )?боль в груди|приступ астм~|астматическ~ приступ|эпилептическ~ (?:припад~|приступ~)|припадок' },
+      { id: 'medical.ru.overdose', pattern: 'передозировк~|наглотал~ (?:…)?(?:таблет~|лекарств~)|выпил~ (?:…)?(?:много|все|всю|пачку|упаковку) (?:…)?(?:таблет~|лекарств~)|выпил~ (?:уксус|яд|отрав~)|отравлени~ (?:угарным )?газом|отравил~ (?:угарным )?газом' },
+      // "нужно скорее" (sooner) must not read as "скорая": only the noun's forms.
+      { id: 'medical.ru.ambulance', pattern: '(?:вызов~|вызват~|вызвать|нужна|нужно|звоните|позвоните|позвонить) (?:в )?(?:скорую|скорая|скорой)|скорая (?:помощь )?(?:нужна|не едет)|отошли воды|рожаю|начались (?:роды|схватки)' },
+    ],
+    az: [
+      // "nəfəs almaq üçün parka gedirik" (to get some air) is ordinary; only "cannot".
+      { id: 'medical.az.breathing', pattern: 'nəfəs (?:…)?(?:ala bilmir|almır|ala bilmirəm|ala bilmirik)~|nəfəsi (?:kəsilir|kəsilib|dayanıb|getdi|tutulub|yoxdur)' },
+      // "burun qanaxması" (nosebleed) is ordinary.
+      { id: 'medical.az.bleeding', pattern: '(?:çox|güclü|ağır|çoxlu) qanaxma~|qanaxma (?:…)?dayanmır|qan (?:…)?(?:dayanmır|kəsilmir)|(?:çox|çoxlu) qan (?:axır|itirir|itirib|gedir)|qan içində' },
+      // "bayıldı" is not listed: "qızım hədiyyəyə bayıldı" = my daughter loved the present.
+      { id: 'medical.az.unconscious', pattern: 'huşunu itir~|huşsuz~|özünə gəlmir|ayılmır|ayılmayıb|huşu (?:…)?(?:getdi|gedib)' },
+      // "insult" is also an English word, so only with an Azerbaijani verb.
+      { id: 'medical.az.heart', pattern: 'infarkt~|ürək tutma~|ürəyi dayan~|insult (?:keçir|olub|oldu|vurub)~|sinə~ (?:…)?(?:ağrı|sancı)~|ürəyim (?:…)?sancı~|epilepsiya tutma~' },
+      // "dəm vurub": carbon monoxide from a stove or gas heater, a winter emergency in Azerbaijan.
+      { id: 'medical.az.overdose', pattern: '(?:çoxlu|bütün|çox) dərman (?:…)?(?:içib|içdi|içdim|içmişəm|atdı|atıb|qəbul edib|qəbul etdi)|dərmanla zəhərlən~|(?:qaz|dəm qazı)(?:dan|ndan)? zəhərlən~|dəm (?:vurub|vurdu|qazından)|zəhər içib|zəhər içdi|həddindən artıq doza' },
+      // "təcili yardım lazımdır" can be "I urgently need help" (with rent, say): only calling one.
+      { id: 'medical.az.ambulance', pattern: 'təcili yardım (?:…)?(?:çağırın|çağır|çağırmaq|çağırıram|gəlsin)|doğuram|doğuş (?:sancıları )?başla~' },
+    ],
+  },
+};
