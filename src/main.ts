@@ -1,18 +1,23 @@
 /**
- * Körpü's composition root: configuration → Redis → core → HTTP (health, simulator, webhook)
- * → Telegram. The only module that reads process.env, installs signal handlers or exits.
+ * Körpü's composition root: configuration → Redis → core → outbox (with a bot token) → HTTP
+ * (health, simulator, webhook) → Telegram. The only module that reads process.env, installs
+ * signal handlers or exits.
  *
  * Start-up problems a person can fix (settings, Redis, flow files) are printed as one line
  * each on stderr, `korpu: <area>: <problem>`, and the process exits with code 1.
  */
-import { GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError, HttpError } from 'grammy';
+import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from './app';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
+import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { loadConfig, type Env } from './config';
 import { resolveDataKey } from './config/data-key';
 import { ConfigError, FlowDefinitionError } from './core/errors';
 import { createLogger, type Logger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
+import { Reachability } from './scheduling/reachability';
 import { hostPort, resolveRedis, RedisUnavailableError } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/redis-connection';
 
@@ -35,7 +40,9 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
 
   const core = await buildCore({ redis, dataKey: dataKey.key, content, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ });
 
-  const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal) : undefined;
+  // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
+  const outbox = env.BOT_TOKEN ? startOutbox(core, env, env.BOT_TOKEN, { url: choice.url, redis }, logger, closers) : undefined;
+  const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal, outbox) : undefined;
   // The simulator writes real (test) cases; a production bot does not expose it.
   const simulator = !env.BOT_TOKEN || env.NODE_ENV !== 'production';
   const app = createHttpApp({ core, logger, simulator, ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}) });
@@ -54,13 +61,15 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
  * HTTP listens. Polling that Telegram ends for good (wrong token, a second instance polling)
  * calls `onFatal`, which shuts the process down.
  */
-function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logger, onFatal: (e: Error) => void) {
+function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logger, onFatal: (e: Error) => void, outbox?: Outbox) {
   const bot = createTelegramBot(core, {
     token,
     apiRoot: env.TELEGRAM_API_ROOT,
     ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
     logger,
   });
+  // Case-worker alerts are messages the bot sends on its own: through the outbox.
+  if (outbox) sendAlertsThroughOutbox(bot.api, outbox);
   const url = env.WEBHOOK_URL;
   const secret = env.WEBHOOK_SECRET;
   // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
@@ -82,6 +91,39 @@ function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logge
       return () => polling.stop();
     },
   };
+}
+
+/**
+ * The outbox (every message the bot sends on its own initiative: alerts, reminders) and its
+ * worker. BullMQ gets its own connection (it needs `maxRetriesPerRequest: null`); the worker
+ * calls the Bot API through a grammY Api of its own, without the auto-retry transformer of the
+ * bot's replies, because it waits out 429s and retries failures itself, within the limits
+ * shared by every process through Redis. At shutdown the worker lets its sends in flight finish.
+ */
+function startOutbox(core: KorpuCore, env: Env, token: string, r: { url: string; redis: Redis }, logger: Logger, closers: Closer[]): Outbox {
+  const connection = new Redis(r.url, { maxRetriesPerRequest: null });
+  let reported = false;
+  connection.on('error', (e: Error) => {
+    if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, 'outbox: redis connection error');
+    reported = true;
+  });
+  connection.on('ready', () => (reported = false));
+  closers.push({ name: 'outbox redis', close: () => connection.quit().catch(() => connection.disconnect()) });
+  const reachability = new Reachability(r.redis, env.REDIS_PREFIX);
+  const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
+  closers.push({ name: 'outbox queue', close: () => outbox.close() });
+  const raw = new Api(token, { apiRoot: env.TELEGRAM_API_ROOT }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  const worker = createOutboxWorker({
+    connection,
+    prefix: env.REDIS_PREFIX,
+    limiter: new TelegramRateLimiter(r.redis, env.REDIS_PREFIX),
+    cipher: core.cipher,
+    callApi: (method, params) => raw[method]!(params),
+    logger,
+    reachability,
+  });
+  closers.push({ name: 'outbox worker', close: () => worker.close() });
+  return outbox;
 }
 
 /** Runs the closers last-started-first; a failing one does not stop the others. */

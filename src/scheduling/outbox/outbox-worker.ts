@@ -84,7 +84,12 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       }
       return holdBack(slot.waitMs);
     }
-    if (slot.inMs > 0) await sleep(slot.inMs);
+    if (slot.inMs > 0) {
+      await sleep(slot.inMs);
+      // A 429 may have come while this slot was ahead: honour the pause it started.
+      const paused = await o.limiter.pausedMs();
+      if (paused > 0) return holdBack(paused);
+    }
 
     const plain = o.cipher.decrypt(data.chat, CHAT_AAD);
     // Numeric ids go out as numbers, as grammY sends them.

@@ -192,6 +192,11 @@ export class TelegramRateLimiter {
     return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
   }
 
+  /** How long sends are still paused after a 429 (0: not paused). */
+  async pausedMs(): Promise<number> {
+    return Math.max(0, await this.r.pttl(`${this.prefix}limit:pause`));
+  }
+
   /** Stops every slot for `ms` (Telegram's retry_after): `reserve` answers `paused` meanwhile. */
   async pause(ms: number): Promise<void> {
     await this.r.korpuPauseSends(`${this.prefix}limit:pause`, Math.max(1, Math.ceil(ms)));

@@ -1,0 +1,291 @@
+/**
+ * The outbox on a real Redis with a real BullMQ worker, sending over HTTP to the fake Bot API
+ * through a plain grammY Api (as main.ts wires it). Limits are scaled down (a few messages per
+ * fraction of a second) so that the tests take seconds; the checks on arrival times leave a
+ * margin of 100–200 ms for the way from the slot to the fake server, and assert only that a
+ * limit held, never how fast anything went.
+ */
+import { randomBytes } from 'node:crypto';
+import { Api } from 'grammy';
+import { Redis } from 'ioredis';
+import { silentLogger } from '../../src/core/logger';
+import { createOutboxWorker, Outbox, outboxJobId, TelegramRateLimiter, type OutboxJob, type OutboxWorker, type TelegramLimits } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+jest.setTimeout(30_000);
+
+const LIMITS: TelegramLimits = { globalMax: 5, globalWindowMs: 600, globalMinGapMs: 0, chatIntervalMs: 500, groupMax: 3, groupWindowMs: 1200 };
+
+interface Harness {
+  fake: FakeBotApi;
+  redis: Redis;
+  prefix: string;
+  cipher: FieldCipher;
+  reachability: Reachability;
+  outbox: Outbox;
+  worker: OutboxWorker;
+  blocked: OutboxJob[];
+  /** Resolves when `n` jobs have finished (completed or failed for good). */
+  settled(n: number): Promise<void>;
+}
+
+let h: Harness;
+let bull: Redis;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function start(o: { limits?: TelegramLimits; callApi?: (api: Api) => (m: string, p: Record<string, unknown>) => Promise<unknown> } = {}): Promise<Harness> {
+  const fake = await FakeBotApi.start();
+  const redis = testRedis();
+  bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const prefix = testPrefix();
+  const cipher = new FieldCipher(randomBytes(32));
+  const reachability = new Reachability(redis, prefix);
+  const outbox = Outbox.create(bull, prefix, cipher, { backoffMs: 50, reachability });
+  const api = new Api(fake.token, { apiRoot: fake.apiRoot });
+  const raw = api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  const blocked: OutboxJob[] = [];
+  const worker = createOutboxWorker({
+    connection: bull,
+    prefix,
+    limiter: new TelegramRateLimiter(redis, prefix, o.limits ?? LIMITS),
+    cipher,
+    callApi: o.callApi?.(api) ?? ((m, p) => raw[m]!(p)),
+    logger: silentLogger(),
+    reachability,
+    onBlocked: async (job) => void blocked.push(job),
+  });
+  cleanups.push(async () => {
+    await worker.close();
+    await outbox.close();
+    await fake.close();
+    await dropPrefix(redis, prefix);
+    await bull.quit();
+    await redis.quit();
+  });
+  const settled = async (n: number) => {
+    const until = Date.now() + 20_000;
+    for (;;) {
+      const c = await outbox.queue.getJobCounts('completed', 'failed');
+      if ((c.completed ?? 0) + (c.failed ?? 0) >= n) return;
+      if (Date.now() > until) throw new Error(`settled: wanted ${n} finished jobs, have ${JSON.stringify(c)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { fake, redis, prefix, cipher, reachability, outbox, worker, blocked, settled };
+}
+
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const text = (id: string) => ({ method: 'sendMessage' as const, params: { text: id }, kind: 'reminder' });
+/** Successful sendMessage calls, oldest first. */
+const delivered = (fake: FakeBotApi, chat?: number) => fake.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith && (chat === undefined || c.params.chat_id === chat));
+/** The most calls that arrived within any `windowMs` (a sliding window over arrival times). */
+function mostInWindow(calls: ApiCall[], windowMs: number): number {
+  const at = calls.map((c) => c.at).sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < at.length; i++) {
+    while (at[i]! - at[j]! >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+const gaps = (calls: ApiCall[]) => calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+
+describe('outbox within Telegram’s limits', () => {
+  it('sends to many chats without ever exceeding the overall limit in any sliding window', async () => {
+    h = await start();
+    const chats = Array.from({ length: 24 }, (_, i) => 900_000 + i);
+    await Promise.all(chats.map((chatId, i) => h.outbox.send(`reminder:many:${i}`, { chatId, ...text(`m${i}`) })));
+    await h.settled(chats.length);
+
+    const calls = delivered(h.fake);
+    expect(calls.map((c) => c.params.text).sort()).toEqual(chats.map((_, i) => `m${i}`).sort());
+    expect(calls.map((c) => c.params.chat_id).sort()).toEqual(chats);
+    // 5 per 600 ms were reserved; no 6 arrived within 450 ms.
+    expect(mostInWindow(calls, 450)).toBeLessThanOrEqual(LIMITS.globalMax);
+  });
+
+  it('spreads a backlog evenly when a minimum gap is configured', async () => {
+    h = await start({ limits: { ...LIMITS, globalMinGapMs: 120 } });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => h.outbox.send(`gap:${i}`, { chatId: 910_000 + i, ...text(`g${i}`) })));
+    await h.settled(8);
+    expect(Math.min(...gaps(delivered(h.fake)))).toBeGreaterThanOrEqual(60);
+  });
+
+  it('sends one message per interval to one chat, in order, while other chats’ messages go meanwhile', async () => {
+    h = await start();
+    const person = 920_001;
+    const others = Array.from({ length: 10 }, (_, i) => 930_000 + i);
+    for (let i = 0; i < 5; i++) await h.outbox.send(`one:${i}`, { chatId: person, ...text(`p${i}`) });
+    for (const [i, chatId] of others.entries()) await h.outbox.send(`other:${i}`, { chatId, ...text(`o${i}`) });
+    await h.settled(15);
+
+    const mine = delivered(h.fake, person);
+    expect(mine.map((c) => c.params.text)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+    // 500 ms between slots; at least 350 ms between arrivals.
+    expect(Math.min(...gaps(mine))).toBeGreaterThanOrEqual(350);
+    // The others did not wait behind the busy chat.
+    const lastOther = Math.max(...delivered(h.fake).filter((c) => others.includes(c.params.chat_id)).map((c) => c.seq));
+    expect(lastOther).toBeLessThan(mine.at(-1)!.seq);
+  });
+
+  it('keeps a group to its limit per window and to one message per interval', async () => {
+    h = await start({ limits: { ...LIMITS, chatIntervalMs: 150 } });
+    const group = -1_001_555_000_001;
+    for (let i = 0; i < 7; i++) await h.outbox.send(`alert:g:${i}`, { chatId: group, ...text(`a${i}`), kind: 'alert' });
+    await h.outbox.send('private', { chatId: 940_001, ...text('private') });
+    await h.settled(8);
+
+    const calls = delivered(h.fake, group);
+    expect(calls.map((c) => c.params.text)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
+    // 3 per 1200 ms reserved: no 4 within 1000 ms; 150 ms apart: at least 50 ms between two.
+    expect(mostInWindow(calls, 1000)).toBeLessThanOrEqual(3);
+    expect(Math.min(...gaps(calls))).toBeGreaterThanOrEqual(50);
+    // A private chat is not held up by the group's window.
+    expect(delivered(h.fake, 940_001)[0]!.seq).toBeLessThan(calls.at(-1)!.seq);
+  });
+});
+
+describe('outbox failures', () => {
+  it('waits out a 429’s retry_after, then delivers every message exactly once', async () => {
+    h = await start();
+    h.fake.failNext('sendMessage', { code: 429, retryAfter: 1 });
+    const chats = Array.from({ length: 6 }, (_, i) => 950_000 + i);
+    await Promise.all(chats.map((chatId, i) => h.outbox.send(`r429:${i}`, { chatId, ...text(`r${i}`) })));
+    await h.settled(chats.length);
+
+    const refused = h.fake.calls.filter((c) => c.failedWith === 429);
+    expect(refused).toHaveLength(1);
+    const ok = delivered(h.fake);
+    expect(ok.map((c) => c.params.text).sort()).toEqual(chats.map((_, i) => `r${i}`).sort());
+    // Nothing arrived during the pause Telegram asked for (1 s), except sends already on their way.
+    const since = (c: ApiCall) => c.at - refused[0]!.at;
+    expect(ok.filter((c) => since(c) > 100).every((c) => since(c) >= 900)).toBe(true);
+    // The refused message was sent again, and the 429 did not count as a failed try.
+    const again = ok.find((c) => c.params.text === refused[0]!.params.text)!;
+    expect(again.at - refused[0]!.at).toBeGreaterThanOrEqual(900);
+    const job = (await h.outbox.queue.getJob(outboxJobId(`r429:${chats.indexOf(refused[0]!.params.chat_id)}`)))!;
+    expect(await job.getState()).toBe('completed');
+    expect(job.attemptsMade).toBe(1);
+  });
+
+  it('retries a 500 with backoff and delivers once', async () => {
+    h = await start();
+    h.fake.failNext('sendMessage', { code: 500 }, 2);
+    await h.outbox.send('r500', { chatId: 960_001, ...text('five hundred') });
+    await h.settled(1);
+    expect(h.fake.calls.filter((c) => c.failedWith === 500)).toHaveLength(2);
+    expect(delivered(h.fake).map((c) => c.params.text)).toEqual(['five hundred']);
+    const job = (await h.outbox.queue.getJob('r500'))!;
+    expect(await job.getState()).toBe('completed');
+    expect(job.attemptsMade).toBe(3);
+    expect(job.returnvalue).toEqual({ sent: true, messageId: expect.any(Number) });
+  });
+
+  it('on 403 marks the person unreachable, calls onBlocked, does not retry, and drops their queued messages', async () => {
+    h = await start();
+    const person = 970_001;
+    h.fake.failNext('sendMessage', { code: 403 });
+    await h.outbox.send('b1', { chatId: person, ...text('first'), caseCode: 'KP-BLK1-0001' });
+    await h.settled(1);
+
+    expect(h.fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
+    const job = (await h.outbox.queue.getJob('b1'))!;
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(h.blocked).toEqual([expect.objectContaining({ kind: 'reminder', caseCode: 'KP-BLK1-0001', chatRef: h.outbox.chatRef(person) })]);
+    expect(await h.outbox.isUnreachable({ chatId: person })).toBe(true);
+    expect(await h.outbox.isUnreachable({ caseCode: 'KP-BLK1-0001' })).toBe(true);
+    expect(await h.outbox.isUnreachable({ chatId: person + 1 })).toBe(false);
+    // No chat id in the marks' keys.
+    expect((await h.redis.keys(`${h.prefix}unreachable:*`)).join(' ')).not.toContain(String(person));
+
+    // A message that was already queued for them is dropped without calling Telegram.
+    await h.outbox.send('b2', { chatId: person, ...text('second') });
+    await h.settled(2);
+    expect(h.fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
+    expect((await h.outbox.queue.getJob('b2'))!.returnvalue).toEqual({ sent: false, reason: 'unreachable' });
+
+    await h.reachability.markReachable({ chatRef: h.outbox.chatRef(person), caseCode: 'KP-BLK1-0001' });
+    expect(await h.outbox.isUnreachable({ chatId: person, caseCode: 'KP-BLK1-0001' })).toBe(false);
+  });
+
+  it('does not mark a group unreachable on 403 (the bot was removed from it)', async () => {
+    h = await start();
+    const group = -1_001_555_000_002;
+    h.fake.failNext('sendMessage', { code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
+    await h.outbox.send('g403', { chatId: group, ...text('alert'), kind: 'alert' });
+    await h.settled(1);
+    expect(await (await h.outbox.queue.getJob('g403'))!.getState()).toBe('failed');
+    expect(h.blocked).toEqual([]);
+    expect(await h.outbox.isUnreachable({ chatId: group })).toBe(false);
+  });
+
+  it('does not retry a message Telegram refuses (400)', async () => {
+    h = await start();
+    h.fake.failNext('sendMessage', { code: 400, description: 'Bad Request: chat not found' });
+    await h.outbox.send('r400', { chatId: 980_001, ...text('nobody') });
+    await h.settled(1);
+    const job = (await h.outbox.queue.getJob('r400'))!;
+    expect(await job.getState()).toBe('failed');
+    expect(job.failedReason).toContain('chat not found');
+    expect(h.fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
+  });
+});
+
+describe('outbox ids and shutdown', () => {
+  it('sends a message enqueued twice with the same id once, whatever the id looks like', async () => {
+    h = await start();
+    const ids = ['reminder:KP-7G4Q-M2XD:24h', '12345', '%3A', ':'];
+    for (const [i, id] of ids.entries()) {
+      await Promise.all([h.outbox.send(id, { chatId: 990_000 + i, ...text(`d${i}`) }), h.outbox.send(id, { chatId: 990_000 + i, ...text(`d${i}`) })]);
+    }
+    await h.settled(ids.length);
+    for (const [i, id] of ids.entries()) await h.outbox.send(id, { chatId: 990_000 + i, ...text(`d${i}`) });
+    expect(await h.outbox.queue.getJobCounts('completed', 'waiting', 'prioritized', 'delayed', 'active')).toMatchObject({ completed: ids.length, waiting: 0, prioritized: 0, delayed: 0, active: 0 });
+    expect(delivered(h.fake).map((c) => c.params.text).sort()).toEqual(['d0', 'd1', 'd2', 'd3']);
+    // Numeric chat ids reach Telegram as numbers.
+    expect(delivered(h.fake).every((c) => typeof c.params.chat_id === 'number')).toBe(true);
+  });
+
+  it('encodes ids BullMQ would refuse, reversibly and without collisions', () => {
+    const ids = ['a:b:c', '12', '-5', '%', '%25', '25', ':', '%3A', 'alert:tg:1:3', '007'];
+    const encoded = ids.map(outboxJobId);
+    expect(new Set(encoded).size).toBe(ids.length);
+    for (const [i, e] of encoded.entries()) {
+      expect(e).not.toContain(':');
+      expect(`${parseInt(e, 10)}`).not.toBe(e);
+      expect(decodeURIComponent(e)).toBe(ids[i]);
+    }
+    expect(() => outboxJobId('')).toThrow(/must not be empty/);
+  });
+
+  it('lets a send in flight finish when the worker is closed', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inFlight!: () => void;
+    const started = new Promise<void>((r) => (inFlight = r));
+    h = await start({
+      callApi: (api) => async (m, p) => {
+        inFlight();
+        await gate;
+        return (api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>)[m]!(p);
+      },
+    });
+    await h.outbox.send('inflight', { chatId: 995_001, ...text('in flight') });
+    await started;
+    let closed = false;
+    const closing = h.worker.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(delivered(h.fake).map((c) => c.params.text)).toEqual(['in flight']);
+    expect(await (await h.outbox.queue.getJob('inflight'))!.getState()).toBe('completed');
+  });
+});
