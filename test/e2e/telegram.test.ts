@@ -2,16 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
+import { Api } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { callbackLookup, createTelegramBot, decodeCallbackData, setBotCommands, startPolling, webhookHandler, type KorpuBot, type PollingHandle } from '../../src/channels/telegram';
+import { sendAlertsThroughOutbox } from '../../src/channels/telegram/alerts';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Input } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
  * The whole Telegram bot against a fake Bot API server: updates go in the way Telegram sends
@@ -77,6 +81,13 @@ async function startHarness(): Promise<Harness & { polling: PollingHandle }> {
   const core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
   const bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 } });
   const handled = trackHandled(bot);
+  // Alerts go to the case workers through the outbox, as main.ts wires it.
+  const bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const reachability = new Reachability(redis, prefix);
+  const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
+  sendAlertsThroughOutbox(bot.api, outbox);
+  const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
   await bot.api.deleteWebhook();
   const polling = startPolling(bot, { timeoutSeconds: 5 });
   return {
@@ -87,6 +98,9 @@ async function startHarness(): Promise<Harness & { polling: PollingHandle }> {
     },
     close: async () => {
       await polling.stop();
+      await outboxWorker.close();
+      await outbox.close();
+      await bull.quit();
       await api.close();
       await dropPrefix(redis, prefix);
       await redis.quit();
