@@ -2,12 +2,13 @@ import type { Redis } from 'ioredis';
 
 /**
  * Redis accounting for the benchmarks. Round trips are counted on the bot's own connection
- * (every command ioredis sends is one request/response; nobody here pipelines); commands
- * executed and bytes come from the server's INFO (commandstats counts the commands a Lua
- * script runs as well; net input/output are all bytes over all connections).
+ * (every command ioredis sends on its own is one request/response; a pipeline, written in one
+ * go and answered in one go, is one); commands executed and bytes come from the server's INFO
+ * (commandstats counts the commands a Lua script runs as well; net input/output are all bytes
+ * over all connections).
  */
 
-/** Counts the commands a client sends, by name. */
+/** Counts the round trips a client makes, by command name (a pipeline counts as `pipeline`). */
 export interface RoundTripCounter {
   total: number;
   byCommand: Map<string, number>;
@@ -17,9 +18,16 @@ export interface RoundTripCounter {
 export function countRoundTrips(redis: Redis): RoundTripCounter {
   const counter: RoundTripCounter = { total: 0, byCommand: new Map() };
   const original = redis.sendCommand.bind(redis);
-  redis.sendCommand = ((command: { name: string }, stream?: unknown) => {
-    counter.total++;
-    counter.byCommand.set(command.name, (counter.byCommand.get(command.name) ?? 0) + 1);
+  // ioredis sends each command of a pipeline through sendCommand with the pipeline's own stream.
+  const pipelines = new WeakSet<object>();
+  redis.sendCommand = ((command: { name: string }, stream?: { isPipeline?: boolean }) => {
+    const pipeline = stream?.isPipeline === true;
+    if (!pipeline || !pipelines.has(stream)) {
+      if (pipeline) pipelines.add(stream);
+      const name = pipeline ? 'pipeline' : command.name;
+      counter.total++;
+      counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
+    }
     return original(command as never, stream as never);
   }) as typeof redis.sendCommand;
   return counter;

@@ -4,6 +4,7 @@ import type { BenchConfig } from './run';
 import type { Environment } from './environment';
 import { median } from './drive';
 import type { AccountRow, Counters, FlatResult, MemoryResult, ThroughputResult } from './worker';
+import { INTAKE_LENGTH } from './workload';
 
 export interface HttpResult {
   updatesPerSecond: number;
@@ -128,7 +129,7 @@ function throughputSection(r: BenchResults): string {
   return [
     '### 1. Throughput and latency',
     '',
-    'In-process: `bot.handleUpdate(update)` awaited (the bot\'s Bot API calls go over HTTP to the fake server, Redis over TCP). HTTP: the bot\'s real webhook route (Express + grammY `webhookCallback`, secret-token header) driven by autocannon, latency = request to response, which grammY sends when the update is handled. Throughput counts updates (not intakes): every bot gets the same 22-update intake. CPU per update is the bot process\'s user + system time in the concurrent window divided by the updates handled (it includes the in-process load generator, the same for every bot); it drifts less than throughput on a shared machine.',
+    'In-process: `bot.handleUpdate(update)` awaited (the bot\'s Bot API calls go over HTTP to the fake server, Redis over TCP). HTTP: the bot\'s real webhook route (Express + grammY `webhookCallback`, secret-token header) driven by autocannon, latency = request to response, which grammY sends when the update is handled. Throughput counts updates (not intakes): every bot gets the same ' + INTAKE_LENGTH + '-update intake, booking included. CPU per update is the bot process\'s user + system time in the concurrent window divided by the updates handled (it includes the in-process load generator, the same for every bot); it drifts less than throughput on a shared machine.',
     '',
     '| Bot | in-process upd/s (≤ 50 in flight) | p50 ms | p99 ms | sequential upd/s | p50 ms | p99 ms | HTTP upd/s (50 conns) | p50 ms | p99 ms | bot process CPU µs / update (in-process) | RSS peak MB (in-process load) | Bot API calls / update |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -210,13 +211,13 @@ function redisSection(r: BenchResults): string {
 }
 
 /** What each step of the intake script is (bench/workload.ts intakeScript). */
-const STEP_NAMES = ['/start', 'language', 'menu', 'age', 'Q1', 'Q2', 'Q3 tick', 'Q3 tick', 'Q3 done', 'continue', 'meet', 'consent statement', 'consent option', 'agree', 'first name', 'surname', 'birth date', 'country', 'reason', 'phone', 'address', 'questions → complete'];
+const STEP_NAMES = ['/start', 'language', 'menu', 'age', 'Q1', 'Q2', 'Q3 tick', 'Q3 tick', 'Q3 done', 'continue', 'meet', 'consent statement', 'consent option', 'agree', 'first name', 'surname', 'birth date', 'country', 'reason', 'phone', 'address', 'questions → free times', 'time → booked, complete'];
 
 const KEEPS: Record<BotName, string> = {
-  korpu: 'conversation state, encrypted case record, diagnosis and consent records, questions, case index, 24 h redelivery markers',
+  korpu: 'conversation state, encrypted case record, diagnosis and consent records, questions, case index, the booking (its hash, its place in the slot, the day index), 24 h redelivery markers',
   bare: 'nothing',
-  session: 'the session with every answer in clear (no separate record)',
-  conversations: 'nothing: the plugin deletes its state when the conversation ends, and this bot writes no record',
+  session: 'the session with every answer in clear (no separate record); the booking (its hash, its place in the slot, the day index)',
+  conversations: 'the booking (its hash, its place in the slot, the day index); nothing else: the plugin deletes its state when the conversation ends, and this bot writes no record',
 };
 
 function memorySection(r: BenchResults): string {

@@ -9,6 +9,8 @@ import { BENCH_BOT_INFO } from './fake-bot-api';
 
 /** One synthetic person: a Telegram user chatting privately with the bot. */
 export interface Person {
+  /** The person's number in their phase (`person(n, base)`). */
+  n: number;
   /** Telegram user id = private chat id. */
   id: number;
   user: User;
@@ -26,6 +28,7 @@ export function person(n: number, base = 0): Person {
   const id = 5_000_000_000 + base * 10_000_000 + n;
   const lang = LANGS[n % LANGS.length]!;
   return {
+    n,
     id,
     user: { id, is_bot: false, first_name: FIRST_NAMES[n % FIRST_NAMES.length]!, language_code: lang },
     lang,

@@ -1,4 +1,5 @@
 import type { Update } from 'grammy/types';
+import { slotValueFor } from './booking';
 import { contactUpdate, tapUpdate, textUpdate, type Person } from './telegram-updates';
 
 /**
@@ -32,11 +33,13 @@ export function toUpdate(p: Person, a: Answer): Update {
 }
 
 /**
- * The full intake as a person goes through it today (booking does not exist yet):
+ * The full intake as a person goes through it:
  * /start → language → menu → diagnosis (age, Q1, Q2, Q3 with two ticks and Done) →
  * continue → interview (meet?) → consent (statement, option, agree) → first name, surname,
- * birth date, country, reason, phone (contact button), address, questions. 22 updates.
- * Node ids and values are those of flows/*.yaml.
+ * birth date, country, reason, phone (contact button), address, questions → a free time
+ * (booking). 23 updates. Node ids and values are those of flows/*.yaml; the time tapped is the
+ * person's own among the office's upcoming slots (see booking.ts `slotValueFor`), so people
+ * spread over the slots and none finds theirs full.
  */
 export function intakeScript(p: Person): Answer[] {
   return [
@@ -62,11 +65,12 @@ export function intakeScript(p: Person): Answer[] {
     { kind: 'contact', phone: '994501234567' },
     text('Baku, Nizami street 12, apartment 4'),
     text('Can my husband come to the first meeting with me?'),
+    tap('pick_time', slotValueFor(p.n)),
   ];
 }
 
 /** Number of updates in one intake (the same for every bot). */
-export const INTAKE_LENGTH = 22;
+export const INTAKE_LENGTH = 23;
 
 /** Questions of the long test flow (answers 2 … LONG_QUESTIONS+1). */
 export const LONG_QUESTIONS = 44;

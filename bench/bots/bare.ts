@@ -2,6 +2,7 @@ import express from 'express';
 import { Bot, webhookCallback } from 'grammy';
 import { Redis } from 'ioredis';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
+import { INTAKE_LENGTH } from '../workload';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
 
 /**
@@ -27,7 +28,7 @@ export async function bareBot(o: BenchBotOptions): Promise<BenchBot> {
     app,
     redis,
     // Every update is answered; "completed" counts intakes' worth of updates.
-    completed: () => Math.floor(updates / 22),
+    completed: () => Math.floor(updates / INTAKE_LENGTH),
     errors: () => errors,
     stateBytes: async () => 0,
     close: async () => redis.disconnect(),

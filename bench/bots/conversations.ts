@@ -3,6 +3,7 @@ import { RedisAdapter } from '@grammyjs/storage-redis';
 import express from 'express';
 import { Bot, webhookCallback, type Context } from 'grammy';
 import { Redis } from 'ioredis';
+import { BaselineBooking } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
 import { LONG_QUESTIONS } from '../workload';
 import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
@@ -23,9 +24,10 @@ export async function conversationsBot(o: BenchBotOptions): Promise<BenchBot> {
   let errors = 0;
   let completed = 0;
   const done = () => void completed++;
+  const booking = new BaselineBooking(redis, 'conversation:');
 
   bot.use(conversations<Outer, Context>({ storage: { type: 'key', adapter: new RedisAdapter({ instance: redis as never, ttl: 180 * 86_400 }), prefix: 'conversation:' } }));
-  bot.use(createConversation<Outer, Context>(o.workload === 'long' ? longQuestionnaire(done) : intake(done), 'intake'));
+  bot.use(createConversation<Outer, Context>(o.workload === 'long' ? longQuestionnaire(done) : intake(done, booking), 'intake'));
   bot.command('start', (ctx) => ctx.conversation.enter('intake'));
   bot.catch((err) => {
     errors++;
@@ -66,7 +68,7 @@ async function typed(conversation: Conv): Promise<{ c: Context; text: string }> 
   }
 }
 
-function intake(onCompleted: () => void) {
+function intake(onCompleted: () => void, booking: BaselineBooking) {
   return async function intakeConversation(conversation: Conv, ctx: Context): Promise<void> {
     const a: Record<string, string | string[]> = {};
     await ctx.reply(en('welcome:choose_language'), { reply_markup: buttons('language', LANGUAGES) });
@@ -150,8 +152,31 @@ function intake(onCompleted: () => void) {
     await x.c.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') });
     x = await typed(conversation);
     a.questions = x.text;
-    await conversation.external(() => onCompleted());
-    await x.c.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward'));
+    // Free times and the booking read and write Redis: outside the replayed code, once each.
+    let times = await conversation.external(() => booking.keyboard(new Date()));
+    await x.c.reply(en('booking:pick.prompt_first'), { reply_markup: times });
+    for (;;) {
+      t = await tapOn(conversation, 'pick_time');
+      if (t.value === 'none') {
+        await conversation.external(() => onCompleted());
+        return void (await t.c.reply(say('booking:no_time', 'interview:closing.thanks', 'interview:closing.look_forward')));
+      }
+      const value = t.value;
+      const chat = t.c.chat!.id;
+      const { outcome, slotId } = await conversation.external(async () => {
+        const r = await booking.book(value, `tg${chat}`, new Date());
+        return { outcome: r.outcome, slotId: r.slot?.id };
+      });
+      const slot = slotId ? booking.slot(slotId) : undefined;
+      if ((outcome === 'booked' || outcome === 'moved' || outcome === 'already') && slot) {
+        a.booking = slot.id;
+        await conversation.external(() => onCompleted());
+        await booking.confirm(t.c, slot);
+        return void (await t.c.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+      }
+      times = await conversation.external(() => booking.keyboard(new Date()));
+      await t.c.reply(en(outcome === 'gone' ? 'booking:notice.gone' : 'booking:notice.taken'), { reply_markup: times });
+    }
   };
 }
 

@@ -8,6 +8,7 @@ import { buildCore } from '../../src/app';
 import { createTelegramBot, webhookHandler } from '../../src/channels/telegram';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { createHttpApp } from '../../src/http';
+import { benchOffices } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
 import { longFlowYaml } from '../workload';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
@@ -17,7 +18,8 @@ import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } fro
  * archive, Redis conversation store, field cipher) → createTelegramBot (auto-retry,
  * sequentialize, error boundary, the conversation composer) → the real HTTP app with the
  * webhook route. For the long test flow, buildCore loads a folder holding only the generated
- * flow (as the entry flow `welcome`).
+ * flow (as the entry flow `welcome`). The office is config/offices.yaml's with more places per
+ * slot (see ../booking.ts). No reminder scheduler (BullMQ) is given: reminders are not measured here.
  */
 export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
@@ -41,6 +43,7 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
     dataKey: randomBytes(32),
     content: loadProgrammeContent('config/programme.yaml'),
     prefix: 'korpu:',
+    offices: benchOffices(),
     ...(flowsDir ? { flowsDir } : {}),
   });
   let completed = 0;

@@ -2,13 +2,14 @@ import { RedisAdapter } from '@grammyjs/storage-redis';
 import express from 'express';
 import { Bot, session, webhookCallback, type Context, type SessionFlavor } from 'grammy';
 import { Redis } from 'ioredis';
+import { BaselineBooking } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
 import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
 
 type Step =
   | 'idle' | 'language' | 'menu' | 'age' | 'q1' | 'q2' | 'q3' | 'continue' | 'meet' | 'statement' | 'option' | 'agree'
-  | 'first_name' | 'last_name' | 'birth_date' | 'country' | 'reason' | 'phone' | 'address' | 'questions' | 'done';
+  | 'first_name' | 'last_name' | 'birth_date' | 'country' | 'reason' | 'phone' | 'address' | 'questions' | 'pick_time' | 'done';
 
 interface SessionData {
   step: Step;
@@ -25,7 +26,8 @@ type Ctx = Context & SessionFlavor<SessionData>;
  * The usual way to build such a bot: grammY sessions in Redis (@grammyjs/storage-redis: one
  * GET and one SET per update) and a hand-written `switch (step)` state machine asking the
  * same questions as Körpü's intake, with the same texts and buttons, checking the answers
- * (buttons of the current question only, dates, phone numbers).
+ * (buttons of the current question only, dates, phone numbers), and booking the tapped time
+ * atomically with Körpü's own booking script (see ../booking.ts).
  */
 export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
   if (o.workload !== 'intake') throw new Error('the session baseline runs the intake only');
@@ -33,6 +35,7 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
   const bot = new Bot<Ctx>(BENCH_TOKEN, { botInfo: BENCH_BOT_INFO, client: { apiRoot: o.apiRoot } });
   let errors = 0;
   let completed = 0;
+  const booking = new BaselineBooking(redis, 'session:');
   bot.use(
     session({
       initial: (): SessionData => ({ step: 'idle', a: {} }),
@@ -135,6 +138,23 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
       case 'questions':
         if (value === '__skip') return void (await next(ctx, ''));
         return;
+      case 'pick_time': {
+        if (value === 'none') {
+          s.step = 'done';
+          completed++;
+          return void (await ctx.reply(say('booking:no_time', 'interview:closing.thanks', 'interview:closing.look_forward')));
+        }
+        const now = new Date();
+        const { outcome, slot } = await booking.book(value, `tg${ctx.chat!.id}`, now);
+        if (outcome === 'gone' || outcome === 'full' || !slot) {
+          return void (await ctx.reply(en(outcome === 'gone' ? 'booking:notice.gone' : 'booking:notice.taken'), { reply_markup: await booking.keyboard(now) }));
+        }
+        s.a.booking = slot.id;
+        s.step = 'done';
+        completed++;
+        await booking.confirm(ctx, slot);
+        return void (await ctx.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+      }
       default:
         await ctx.reply(en('common:notice.stale_button'));
     }
@@ -186,9 +206,8 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
         return void (await ctx.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') }));
       case 'questions':
         if (text) s.a.questions = text;
-        s.step = 'done';
-        completed++;
-        return void (await ctx.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward')));
+        s.step = 'pick_time';
+        return void (await ctx.reply(en('booking:pick.prompt_first'), { reply_markup: await booking.keyboard(new Date()) }));
     }
   }
 

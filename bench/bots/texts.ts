@@ -22,6 +22,11 @@ export function en(key: string): string {
   return v;
 }
 
+/** `fill('booking:details', { date, … })`: an English text with its `{{params}}` filled in. */
+export function fill(key: string, params: Record<string, string>): string {
+  return en(key).replace(/\{\{(\w+)\}\}/g, (_, name: string) => params[name] ?? '');
+}
+
 /** Paragraphs joined as Körpü joins them. */
 export const say = (...keys: string[]): string => keys.map(en).join('\n\n');
 
@@ -46,6 +51,7 @@ export const LANGUAGES: [string, string][] = [
 export const MENU: [string, string][] = [
   ['eligibility', 'welcome:menu.eligibility'],
   ['book', 'welcome:menu.book'],
+  ['appointment', 'welcome:menu.appointment'],
   ['person', 'welcome:menu.person'],
   ['about', 'welcome:menu.about'],
 ];
