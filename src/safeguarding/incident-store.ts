@@ -1,0 +1,297 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { CrisisCategorySchema, type SafeguardingConfig } from '../config/safeguarding';
+import { KorpuError } from '../core/errors';
+import { LangSchema } from '../core/lang';
+import type { FieldCipher } from '../storage/field-cipher';
+import {
+  type CompleteOutcome,
+  type DraftIncident,
+  DraftIncidentSchema,
+  INCIDENT_ID,
+  type IncidentPatch,
+  IncidentPatchSchema,
+  type IncidentReport,
+  type IncidentType,
+  IncidentTypeSchema,
+  missingForCompletion,
+  suggestedIncidentTypes,
+  type UpdateOutcome,
+} from './incident-report';
+
+/** Version of the stored hash (field `v`); a reader refuses other versions. */
+export const INCIDENT_RECORD_VERSION = '1';
+
+/** A stored report does not match this version's layout (hand-edited or from another version). */
+export class IncidentRecordError extends KorpuError {
+  override name = 'IncidentRecordError';
+}
+
+/**
+ * Redis keys of incident reports, all under the deployment prefix (as BookingStore keeps its own).
+ */
+export function incidentKeys(prefix: string) {
+  return {
+    /** HASH of one report; free text encrypted per field */
+    incident: (id: string) => `${prefix}incident:${id}`,
+    /** ZSET id → report time (ms): every report */
+    all: () => `${prefix}incidents`,
+    /** ZSET id → report time (ms): reports still in draft */
+    drafts: () => `${prefix}incidents:drafts`,
+    /** ZSET id → follow-up due time (ms): follow-up calls not yet made */
+    followUps: () => `${prefix}incidents:follow_ups`,
+    /** ZSET id → report time (ms): one case's reports */
+    ofCase: (caseCode: string) => `${prefix}case:${caseCode}:incidents`,
+  };
+}
+
+/** Wire names of the encrypted fields in the hash. */
+const SECRET = { otherDescription: 'other', message: 'message', whatHappened: 'what_happened', howHandled: 'how_handled', advice: 'advice', referredTo: 'referred_to' } as const;
+type SecretField = keyof typeof SECRET;
+
+/**
+ * Creates a draft unless the hash exists. KEYS: hash, all, drafts, follow-ups, case index.
+ * ARGV: id, report ms, due ms, field/value pairs…
+ */
+const CREATE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+return 1
+`;
+
+/**
+ * Writes fields to a report that is still a draft. KEYS: hash, drafts, follow-ups.
+ * ARGV: id, 'complete' | 'update', '1' to drop the follow-up, field/value pairs…
+ */
+const UPDATE_LUA = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'not_found' end
+if status ~= 'draft' then return 'locked' end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+if ARGV[3] == '1' then redis.call('ZREM', KEYS[3], ARGV[1]) end
+if ARGV[2] == 'complete' then redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 'updated'
+`;
+
+interface ScriptedRedis {
+  korpuIncidentCreate(...args: (string | number)[]): Promise<number>;
+  korpuIncidentUpdate(...args: (string | number)[]): Promise<'not_found' | 'locked' | 'updated'>;
+}
+
+/**
+ * Incident reports (Annex 3) on Redis: the bot opens a draft when it detects a crisis, a case
+ * worker completes it. Free text is encrypted per field with the FieldCipher, bound to
+ * `<caseCode>:incident:<id>:<field>`, so no report text is readable in Redis.
+ *
+ * - `createDraft` is atomic and idempotent by id: a redelivered message opens one report.
+ * - `update` fills in fields while the report is a draft; `complete` also checks that the
+ *   Annex 3 fields are there and locks it. A completed report is never changed.
+ * - `listDrafts`, `followUpsDue` and `listForCase` read the indexes, oldest first.
+ *
+ * @example
+ *   const incidents = new IncidentStore(redis, env.REDIS_PREFIX, cipher, safeguarding);
+ *   const { created, report } = await incidents.createDraft({ id: effect.id, caseCode, channel: 'telegram', lang, ...match, at: now });
+ *   if (created) await alerts.urgent(report); // once per incident
+ */
+export class IncidentStore {
+  private readonly r: Redis & ScriptedRedis;
+  readonly keys: ReturnType<typeof incidentKeys>;
+
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly cipher: FieldCipher,
+    private readonly config: Pick<SafeguardingConfig, 'followUpAfterMinutes'>,
+  ) {
+    if (!('korpuIncidentCreate' in redis)) {
+      redis.defineCommand('korpuIncidentCreate', { numberOfKeys: 5, lua: CREATE_LUA });
+      redis.defineCommand('korpuIncidentUpdate', { numberOfKeys: 3, lua: UPDATE_LUA });
+    }
+    this.r = redis as Redis & ScriptedRedis;
+    this.keys = incidentKeys(prefix);
+  }
+
+  /**
+   * Opens a draft report for a detected crisis, with the follow-up call due
+   * `followUpAfterMinutes` later. `created: false` when a report with this id already existed
+   * (then `report` is that one, unchanged).
+   * @throws ZodError when `draft` is malformed (a programming error, not user input)
+   */
+  async createDraft(draft: DraftIncident): Promise<{ created: boolean; report: IncidentReport }> {
+    const d = DraftIncidentSchema.parse(draft);
+    const at = d.at.toISOString();
+    const due = new Date(d.at.getTime() + this.config.followUpAfterMinutes * 60_000);
+    const fields: Record<string, string> = {
+      v: INCIDENT_RECORD_VERSION,
+      id: d.id,
+      case: d.caseCode,
+      channel: d.channel,
+      lang: d.lang,
+      category: d.category,
+      cue: d.cue,
+      status: 'draft',
+      occurred_at: at,
+      reported_at: at,
+      follow_up_due_at: due.toISOString(),
+      types: suggestedIncidentTypes(d.category, d.cue).join(','),
+      updated_at: at,
+      ...(d.message ? { message: this.seal(d.caseCode, d.id, 'message', d.message) } : {}),
+    };
+    const k = this.keys;
+    const created = await this.r.korpuIncidentCreate(k.incident(d.id), k.all(), k.drafts(), k.followUps(), k.ofCase(d.caseCode), d.id, d.at.getTime(), due.getTime(), ...Object.entries(fields).flat());
+    const report = await this.get(d.id);
+    if (!report) throw new IncidentRecordError('incident vanished right after creation', { id: d.id });
+    return { created: created === 1, report };
+  }
+
+  /** The report with this id, decrypted, or undefined. */
+  async get(id: string): Promise<IncidentReport | undefined> {
+    const h = await this.r.hgetall(this.keys.incident(id));
+    return Object.keys(h).length ? this.decode(id, h) : undefined;
+  }
+
+  /**
+   * Fills in or corrects fields of a draft, as case worker `workerId`. Setting `nextCallMade:
+   * true` takes the report off the follow-up list. `locked` when the report is complete.
+   * @throws ZodError when `patch` is malformed: parse the worker's input with IncidentPatchSchema first
+   */
+  async update(id: string, patch: IncidentPatch, workerId: string, now: Date): Promise<UpdateOutcome> {
+    return this.write(id, IncidentPatchSchema.parse(patch), workerId, now, false);
+  }
+
+  /**
+   * Applies `patch` and completes the report if every Annex 3 field is then filled in (see
+   * missingForCompletion). Otherwise nothing is written and `missing` lists what is lacking.
+   */
+  async complete(id: string, patch: IncidentPatch, workerId: string, now: Date): Promise<CompleteOutcome> {
+    const p = IncidentPatchSchema.parse(patch);
+    const current = await this.get(id);
+    if (!current) return { status: 'not_found' };
+    if (current.status !== 'draft') return { status: 'locked' };
+    // Fields are only ever set, never cleared, so what is present now stays present.
+    const missing = missingForCompletion({ ...current, ...p });
+    if (missing.length) return { status: 'incomplete', missing };
+    return this.write(id, p, workerId, now, true, current.caseCode);
+  }
+
+  /** Reports still in draft, oldest first. */
+  async listDrafts(limit = 100): Promise<IncidentReport[]> {
+    return this.many(await this.r.zrange(this.keys.drafts(), '0', String(limit - 1)));
+  }
+
+  /** Reports whose follow-up call is due by `now` and not yet made, most overdue first. */
+  async followUpsDue(now: Date, limit = 100): Promise<IncidentReport[]> {
+    return this.many(await this.r.zrangebyscore(this.keys.followUps(), '-inf', String(now.getTime()), 'LIMIT', '0', String(limit)));
+  }
+
+  /** One case's reports, oldest first. */
+  async listForCase(caseCode: string): Promise<IncidentReport[]> {
+    return this.many(await this.r.zrange(this.keys.ofCase(caseCode), '0', '-1'));
+  }
+
+  private async write(id: string, p: IncidentPatch, workerId: string, now: Date, complete: boolean, knownCase?: string): Promise<UpdateOutcome> {
+    if (!INCIDENT_ID.test(workerId)) throw new IncidentRecordError('invalid case worker id', { id });
+    const caseCode = knownCase ?? (await this.r.hget(this.keys.incident(id), 'case'));
+    if (!caseCode) return { status: 'not_found' };
+    const at = now.toISOString();
+    const fields: Record<string, string> = { worker: workerId, updated_at: at };
+    if (p.occurredAt) fields.occurred_at = p.occurredAt.toISOString();
+    if (p.types) fields.types = [...new Set(p.types)].join(',');
+    if (p.adviceGiven !== undefined) fields.advice_given = yesNo(p.adviceGiven);
+    if (p.nextCallMade !== undefined) fields.next_call_made = yesNo(p.nextCallMade);
+    if (p.nextCallAt) fields.next_call_at = p.nextCallAt.toISOString();
+    for (const f of Object.keys(SECRET) as SecretField[]) {
+      const value = p[f as keyof IncidentPatch];
+      if (typeof value === 'string') fields[SECRET[f]] = this.seal(caseCode, id, SECRET[f], value);
+    }
+    if (complete) Object.assign(fields, { status: 'complete', completed_at: at });
+    const dropFollowUp = complete || p.nextCallMade === true;
+    const k = this.keys;
+    const outcome = await this.r.korpuIncidentUpdate(k.incident(id), k.drafts(), k.followUps(), id, complete ? 'complete' : 'update', dropFollowUp ? '1' : '0', ...Object.entries(fields).flat());
+    if (outcome !== 'updated') return { status: outcome };
+    return { status: 'updated', report: (await this.get(id))! };
+  }
+
+  private async many(ids: string[]): Promise<IncidentReport[]> {
+    if (!ids.length) return [];
+    const pipe = this.r.pipeline();
+    for (const id of ids) pipe.hgetall(this.keys.incident(id));
+    const rows = (await pipe.exec()) ?? [];
+    return ids.flatMap((id, i) => {
+      const [error, h] = rows[i] ?? [];
+      if (error) throw error;
+      const hash = h as Record<string, string>;
+      return Object.keys(hash).length ? [this.decode(id, hash)] : [];
+    });
+  }
+
+  private seal(caseCode: string, id: string, field: string, value: string): string {
+    return this.cipher.encrypt(value, `${caseCode}:incident:${id}:${field}`);
+  }
+
+  private decode(id: string, h: Record<string, string>): IncidentReport {
+    if (h.v !== INCIDENT_RECORD_VERSION || !h.case) throw new IncidentRecordError(`incident ${id}: unknown record version ${h.v ?? '(none)'}`, { id });
+    const caseCode = h.case;
+    const open = (wire: string) => (h[wire] ? this.cipher.decrypt(h[wire], `${caseCode}:incident:${id}:${wire}`) : undefined);
+    const date = (wire: string) => (h[wire] ? new Date(h[wire]) : undefined);
+    const parsed = StoredHead.safeParse(h);
+    if (!parsed.success) throw new IncidentRecordError(`incident ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { id });
+    const s = parsed.data;
+    const report: IncidentReport = {
+      id,
+      caseCode,
+      channel: s.channel,
+      lang: s.lang,
+      category: s.category,
+      cue: s.cue,
+      status: s.status,
+      occurredAt: s.occurred_at,
+      reportedAt: s.reported_at,
+      followUpDueAt: s.follow_up_due_at,
+      types: s.types,
+      updatedAt: s.updated_at,
+    };
+    const optional: Partial<IncidentReport> = {
+      otherDescription: open(SECRET.otherDescription),
+      message: open(SECRET.message),
+      whatHappened: open(SECRET.whatHappened),
+      howHandled: open(SECRET.howHandled),
+      adviceGiven: fromYesNo(h.advice_given),
+      advice: open(SECRET.advice),
+      referredTo: open(SECRET.referredTo),
+      nextCallMade: fromYesNo(h.next_call_made),
+      nextCallAt: date('next_call_at'),
+      workerId: h.worker,
+      completedAt: date('completed_at'),
+    };
+    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (report as unknown as Record<string, unknown>)[k] = v;
+    return report;
+  }
+}
+
+/** The plain (unencrypted) part of a stored report. */
+const StoredHead = z.object({
+  channel: z.string(),
+  lang: LangSchema,
+  category: CrisisCategorySchema,
+  cue: z.string(),
+  status: z.enum(['draft', 'complete']),
+  occurred_at: z.coerce.date(),
+  reported_at: z.coerce.date(),
+  follow_up_due_at: z.coerce.date(),
+  updated_at: z.coerce.date(),
+  types: z.string().transform((s, ctx) => {
+    const parts = s ? s.split(',') : [];
+    const bad = parts.filter((p) => !IncidentTypeSchema.safeParse(p).success);
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown incident type ${bad.join(', ')}` });
+    return parts as IncidentType[];
+  }),
+});
+
+/** Annex 3 answers its yes/no questions "Hə/Yox"; stored as yes/no. */
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+const fromYesNo = (s: string | undefined) => (s === 'yes' ? true : s === 'no' ? false : undefined);
