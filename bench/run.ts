@@ -8,6 +8,7 @@
  *   npm run bench -- --out /tmp/B.md   # write the report elsewhere
  *   npm run bench -- --bots korpu,session --runs 1 --out /tmp/B.md   # some bots only
  *   npm run bench -- --render bench/results/<time>.json   # rewrite BENCHMARKS.md from saved results
+ *   npm run bench -- --only outbox     # only the outbox against Telegram's limits (bench/outbox.ts)
  *
  * Processes: this one (orchestration, autocannon), a redis-server of its own on a free port,
  * the fake Bot API, and one worker per bot and run (bench/worker.ts) so that every bot starts
@@ -21,6 +22,7 @@ import { Redis } from 'ioredis';
 import { startRedisServer } from '../src/storage/redis-server-process';
 import { BOT_NAMES, WEBHOOK_PATH, WEBHOOK_SECRET, type BotName } from './bots/types';
 import { measureWindow, People, type Slot } from './drive';
+import { parseOutboxArgs, runOutboxBench } from './outbox';
 import { collectEnvironment } from './environment';
 import { startFakeBotApiProcess, webhookSender, WorkerProcess } from './processes';
 import { FLAT_EARLY, FLAT_LATE, writeReport, type BenchResults, type HttpResult } from './report';
@@ -294,8 +296,12 @@ if (require.main === module) {
     writeReport(outAt >= 0 ? args[outAt + 1]! : 'BENCHMARKS.md', JSON.parse(readFileSync(file, 'utf8')) as BenchResults);
     process.exit(0);
   }
-  runBench(parseArgs(args)).catch((e: Error) => {
-    console.error(`bench: ${e.message}`);
-    process.exit(1);
-  });
+  // `--only outbox` runs only bench/outbox.ts; `--only bots` only the part above; default both.
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  (only === 'outbox' ? Promise.resolve() : runBench(parseArgs(args)).then(() => undefined))
+    .then(() => (only === undefined || only === 'outbox' ? runOutboxBench(parseOutboxArgs(args)).then(() => undefined) : undefined))
+    .catch((e: Error) => {
+      console.error(`bench: ${e.message}`);
+      process.exit(1);
+    });
 }
