@@ -97,7 +97,7 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       {
         id: 'suicide.en.not_live',
         pattern:
-          '(?:dont|do not|no longer|not) (?:really )?(?:want|wanna|wish) (?:to )?(?:live|be alive|exist|wake up)(?! (?:in|with|at|near|there|here|on|under|together|alone|abroad|outside|by|close|early|so early|before|tomorrow)(?![\\p{L}]))',
+          '(?:dont|do not|no longer|not) (?:really )?(?:want|wanna|wish) (?:to )?(?:live|be alive|exist|wake up)(?! (?:in|with|at|near|there|here|on|under|together|alone|apart|separately|far|abroad|outside|by|close|early|so early|before|tomorrow)(?![\\p{L}]))',
       },
       { id: 'suicide.en.no_reason', pattern: '(?:no reason|no point|no sense) (?:to live|in living|living)|nothing (?:left )?to live for|(?:life is )?not worth living' },
       // "I hurt myself at work" is an injury; self-harm is ongoing or intended.
@@ -123,7 +123,7 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       // "intiharçı" (suicide bomber) and "intihar hücumu" (suicide attack) are war news.
       { id: 'suicide.az.intihar', pattern: 'intihar(?!çı)~(?! hücum)' },
       // özümü öldürmək / öldürəcəm / öldürərəm (kill myself); özümü asmaq (hang myself).
-      { id: 'suicide.az.kill_self', pattern: 'özümü …öldür~|özümü (?:asmaq|asacam|asacağam|asaram|asacaq)|özümü (?:…)?(?:atmaq|atacam|atacağam|ataram) (?:pəncərədən|körpüdən|damdan|maşının altına)' },
+      { id: 'suicide.az.kill_self', pattern: 'özümü …öldür~|öldür(?:əcəm|əcəyəm|ərəm|mək istəyirəm) özümü|özümü (?:asmaq|asacam|asacağam|asaram|asacaq)|özümü (?:…)?(?:atmaq|atacam|atacağam|ataram) (?:pəncərədən|körpüdən|damdan|maşının altına)' },
       { id: 'suicide.az.qesd', pattern: '(?:canıma|özümə|həyatıma) qəsd~|həyatıma son (?:qoy|ver)~|özümə (?:zərər|xəsarət|ziyan) (?:ver|yetir|vur)~' },
       // ölmək (die) and olmaq (be) fold apart thanks to vowel harmony: "olmek" is never "olmaq".
       { id: 'suicide.az.want_die', pattern: 'ölmək (?:istəyir|arzu|istərdim)~|kaş (?:…)?öləydim|ölsəm (?:daha )?yaxşı~|ölümü arzula~' },
@@ -167,13 +167,14 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       { id: 'violence.en.sexual', pattern: 'rape|raped|rapist|sexually (?:assaulted|abused|harassed)|sexual (?:assault|abuse|violence)|molest~' },
     ],
     ru: [
-      { id: 'violence.ru.whom_hurts', pattern: `${RU_WHOM} (?:…)?${RU_HURTS}` },
+      // "меня бьёт озноб / кашель" (I have the chills, a coughing fit) is an illness.
+      { id: 'violence.ru.whom_hurts', pattern: `${RU_WHOM} (?:…)?${RU_HURTS}(?! (?:озноб|дрож~|током|лихорад~|кашель|мелк~))` },
       // "брат бил меня в шахматы" would be odd Russian, but "обыграл" is; games excluded anyway.
       { id: 'violence.ru.hurts_whom', pattern: `${RU_HURTS} (?:…)?${RU_WHOM}(?! (?:в|во) (?:футбол|шахмат~|карт~|игр~|нарды|теннис))` },
       // Subject only with present or imperfective forms: "брат бил рекорды" (broke records).
       {
         id: 'violence.ru.who_hurts',
-        pattern: '(?:муж|жена|сожитель|партнер|парень|бывший|отец|отчим|папа|брат|свекор|свекровь|хозяин|работодатель|начальник|бригадир) (?:…)?(?:бьет|бьют|избива~|избил~)(?! рекорд~)|подн(?:им|ял)~ (?:на (?:меня|нас|детей|жену) руку|руку на (?:меня|нас|детей|жену))',
+        pattern: '(?:муж|жена|сожитель|партнер|парень|бывший|отец|отчим|папа|брат|свекор|свекровь|хозяин|работодатель|начальник|бригадир) (?:…)?(?:бьет|бьют|избива~|избил~|подн(?:имает|ял) руку)(?! рекорд~)|подн(?:им|ял)~ (?:на (?:меня|нас|детей|жену) руку|руку на (?:меня|нас|детей|жену))',
       },
       // "насилие" alone is too broad ("мы бежали от войны и насилия"): domestic violence only.
       { id: 'violence.ru.domestic', pattern: 'домашн~ насили~|насилие в семье|семейн~ насили~|(?:подвергаюсь|подвергается|терплю|терпит) (?:…)?(?:насили~|побо~|издевательств~)|побои|побоев' },
@@ -196,7 +197,7 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       // Without an object only the forms that cannot mean "got full": not döydü (doydu).
       { id: 'violence.az.who_beats', pattern: `${AZ_WHO} (?:…)?(?<!(?:qapını|qapıya|pəncərəni) )(?:döyür|döyürlər|döyürdü|döyüb|döyəcək)` },
       // "zorakılıq" alone is too broad ("müharibədən və zorakılıqdan qaçdıq"): domestic only.
-      { id: 'violence.az.domestic', pattern: 'döyülürəm|döyülmüşəm|döyüldüm|döyülürük|döyüldük|(?:ailə|məişət) zorakılığ~|zorakılığa (?:…)?məruz qal~|(?:mənə|bizə) (?:qarşı )?zorakılıq~' },
+      { id: 'violence.az.domestic', pattern: 'döyülürəm|döyülmüşəm|döyüldüm|döyülürük|döyüldük|(?:ailə|məişət) zorakılığ~|zorakılığa (?:…)?məruz qal~|(?:mənə|bizə) (?:qarşı )?zorakılıq~|(?:mənə|bizə|uşaqlara|uşağa|anama|qızıma) (?:…)?əl qaldır~' },
       // "bu isti məni öldürür" (this heat is killing me) is hyperbole: no present tense here.
       {
         id: 'violence.az.threat_kill',
@@ -223,7 +224,7 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       // "I took my passport to the embassy": ambiguous verbs only with someone else as subject.
       {
         id: 'exploitation.en.passport',
-        pattern: `${EN_KEEPER} (?:…)?(?:took|taken|take|kept|keep|has|have|hid|hide|holds|hold|stole|confiscated) (?:away )?(?:my|our) (?:passport|passports|documents|papers|id)|(?:takes|took away|confiscated|confiscate|confiscates|withhold|withholds|withheld|keeps|is keeping|are keeping|hides|is holding|are holding) (?:…)?(?:my|our) (?:passport|passports|documents|papers)|(?:passport|passports|documents|papers) (?:was|were|has been|have been|got) (?:taken|confiscated|kept) (?:away|from me|from us|by)|(?:wont|will not|doesnt|does not|dont|refuses to|refused to|refuse to) (?:give|return) (?:me |us )?(?:back )?(?:my|our) (?:passport|passports|documents|papers)`,
+        pattern: `${EN_KEEPER} (?:…)?(?:took|taken|take|kept|keep|has|have|hid|hide|holds|hold|stole|confiscated) (?:away )?(?:my|our) (?:passport|passports|documents|papers|id)(?! (?:to (?:translate|copy|scan|the)|for (?:translation|a copy|copying|checking|the visa|my visa)))|(?:takes|took away|confiscated|confiscate|confiscates|withhold|withholds|withheld|keeps|is keeping|are keeping|hides|is holding|are holding) (?:…)?(?:my|our) (?:passport|passports|documents|papers)|(?:passport|passports|documents|papers) (?:was|were|has been|have been|got) (?:taken|confiscated|kept) (?:away|from me|from us|by)|(?:wont|will not|doesnt|does not|dont|refuses to|refused to|refuse to) (?:give|return) (?:me |us )?(?:back )?(?:my|our) (?:passport|passports|documents|papers)`,
       },
       // "my employer pays late" is a labour dispute, not exploitation; not matched.
       { id: 'exploitation.en.forced_work', pattern: '(?:force|forces|forced|forcing|make|makes|made|making) (?:me|us|them|her|him) (?:to )?work(?! (?:hard|harder|on|out|overtime))|(?:forced|made) to work|work~ (?:…)?without (?:any )?(?:pay|payment|salary|wages|money)' },
@@ -265,7 +266,7 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       // employer as subject.
       {
         id: 'exploitation.az.passport_taken',
-        pattern: '(?:pasport|sənəd|vəsiqə)~ (?:…)?əlim(?:iz)?dən (?:…)?al~|(?:işəgötürən|müdir|sahibkar|ev sahibi)~ (?:…)?(?:pasport|sənəd|vəsiqə)~ (?:…)?al(?:ıb|dı|ıblar|dılar)',
+        pattern: '(?:pasport|sənəd|vəsiqə)~ (?:…)?əlim(?:iz)?dən (?:…)?al~|(?:işəgötürən|müdir|sahibkar|ev sahibi)~ (?:…)?(?:pasport|sənəd|vəsiqə)~ (?:…)?(?:al(?:ıb|dı|ıblar|dılar)|vermir|vermirlər|qaytarmır~|saxlayır~)',
       },
       {
         id: 'exploitation.az.passport_kept',
@@ -321,7 +322,7 @@ export const CRISIS_LEXICON: CrisisLexicon = {
     ],
     az: [
       // "nəfəs almaq üçün parka gedirik" (to get some air) is ordinary; only "cannot".
-      { id: 'medical.az.breathing', pattern: 'nəfəs (?:…)?(?:ala bilmir|almır|ala bilmirəm|ala bilmirik)~|nəfəsi (?:kəsilir|kəsilib|dayanıb|getdi|tutulub|yoxdur)' },
+      { id: 'medical.az.breathing', pattern: 'nəfəs (?:…)?(?:ala bilmir|almır|ala bilmirəm|ala bilmirik)~|nəfəs(?:i|im) (?:kəsilir|kəsilib|dayanıb|getdi|tutulub|yoxdur)' },
       // "burun qanaxması" (nosebleed) is ordinary.
       { id: 'medical.az.bleeding', pattern: '(?:çox|güclü|ağır|çoxlu) qanaxma~|qanaxma (?:…)?dayanmır|qan (?:…)?(?:dayanmır|kəsilmir)|(?:çox|çoxlu) qan (?:axır|itirir|itirib|gedir)|qan içində' },
       // "bayıldı" is not listed: "qızım hədiyyəyə bayıldı" = my daughter loved the present.

@@ -144,6 +144,11 @@ const MORE_CRISIS: Case[] = [
   ["she fainted and doesn't wake up", 'medical'],
   ['мужа вчера убили', 'violence'],
   ['не могу больше так жить', 'suicide'],
+  ['Ərim mənə əl qaldırır', 'violence'],
+  ['İşəgötürən pasportumu vermir', 'exploitation'],
+  ['муж поднимает руку', 'violence'],
+  ['oldurecem ozumu', 'suicide'],
+  ['Nəfəsim kəsilir, kömək edin', 'medical'],
 ];
 
 const HARMLESS: string[] = [
@@ -186,6 +191,8 @@ const HARMLESS: string[] = [
   'My mom will kill me if I am late',
   "My son won't wake up for school",
   'The police took my documents for checking',
+  'He took my documents to translate them',
+  "We don't want to live apart from our children",
   // Russian
   'Мой муж работает в России',
   'Нас побили в футбол',
@@ -211,6 +218,7 @@ const HARMLESS: string[] = [
   'Я покончила с долгами',
   'Учитель сказал: поднимите руку',
   'Отца убили на войне',
+  'Меня бьёт озноб, наверное грипп',
   'Не хочу жить без документов',
   'Муж бьёт рекорды по продажам',
   'Мама меня убьёт, если узнает',
