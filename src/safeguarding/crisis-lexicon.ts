@@ -169,16 +169,17 @@ export const CRISIS_LEXICON: CrisisLexicon = {
     ru: [
       // "меня бьёт озноб / кашель" (I have the chills, a coughing fit) is an illness.
       { id: 'violence.ru.whom_hurts', pattern: `${RU_WHOM} (?:…)?${RU_HURTS}(?! (?:озноб|дрож~|током|лихорад~|кашель|мелк~))` },
-      // "брат бил меня в шахматы" would be odd Russian, but "обыграл" is; games excluded anyway.
+      // Games excluded in case someone says it of a match ("бил его в шахматы").
       { id: 'violence.ru.hurts_whom', pattern: `${RU_HURTS} (?:…)?${RU_WHOM}(?! (?:в|во) (?:футбол|шахмат~|карт~|игр~|нарды|теннис))` },
-      // Subject only with present or imperfective forms: "брат бил рекорды" (broke records).
+      // With a subject and no object, "бил" is left out: "брат бил рекорды" (broke records).
       {
         id: 'violence.ru.who_hurts',
         pattern: '(?:муж|жена|сожитель|партнер|парень|бывший|отец|отчим|папа|брат|свекор|свекровь|хозяин|работодатель|начальник|бригадир) (?:…)?(?:бьет|бьют|избива~|избил~|подн(?:имает|ял) руку)(?! рекорд~)|подн(?:им|ял)~ (?:на (?:меня|нас|детей|жену) руку|руку на (?:меня|нас|детей|жену))',
       },
       // "насилие" alone is too broad ("мы бежали от войны и насилия"): domestic violence only.
-      { id: 'violence.ru.domestic', pattern: 'домашн~ насили~|насилие в семье|семейн~ насили~|(?:подвергаюсь|подвергается|терплю|терпит) (?:…)?(?:насили~|побо~|издевательств~)|побои|побоев' },
-      // "убить время" (kill time) has no threatened person; "убивает" (jara menya ubivaet) is not listed.
+      { id: 'violence.ru.domestic', pattern: 'домашн~ насили~|насилие в семье|семейн~ насили~|(?:подвергаюсь|подвергается|терплю|терпит) (?:…)?(?:насили~|побо(?:и|ев|ям)|издевательств~)|побои|побоев' },
+      // "убить время" (kill time) has no threatened person; "жара меня убивает" (hyperbole) uses
+      // "убивает", which is not listed; "мама меня убьёт" (if she finds out) is a figure of speech.
       {
         id: 'violence.ru.threat_kill',
         pattern:
@@ -301,7 +302,12 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       { id: 'medical.en.bleeding', pattern: 'bleeding (?:heavily|a lot|badly|profusely|everywhere|too much|non stop)|heavy bleeding|(?:wont|doesnt|does not|cant|will not) stop bleeding|(?:a )?lots? of blood(?! (?:test|tests|pressure|sugar))|losing (?:a lot of )?blood' },
       // "my son won't wake up for school" is morning life.
       { id: 'medical.en.unconscious', pattern: 'unconscious|lost consciousness|unresponsive|passed out(?! (?:flyers|leaflets|papers|food|gifts|the|some|copies))|(?:is not|isnt|not) responding|(?:wont|doesnt|does not|isnt|is not|not|cant|can not) (?:wake|waking) up(?! (?:for|early|in time|on time|before|at|so))' },
-      { id: 'medical.en.heart', pattern: 'heart attack|cardiac arrest|(?:having|had|has|is having) a stroke|chest pains?|pain in (?:my |his |her )?chest|(?:having|had|has|is having) (?:a )?(?:seizure|seizures|fit|convulsions)(?! disorder)|convulsing|asthma attack|anaphyla~' },
+      {
+        id: 'medical.en.heart',
+        pattern: 'heart attack|cardiac arrest|(?:having|had|has|is having) a stroke|chest pains?|pain in (?:my |his |her )?chest|(?:having|had|has|is having) (?:a )?(?:seizure|seizures|fit|convulsions)(?! disorder)|convulsing|asthma attack|anaphyla~',
+        // Health history is an ordinary intake answer: "my father had a heart attack two years ago".
+        unless: 'ago|last (?:year|month|week)|in (?:19|20)\\d\\d|history of',
+      },
       { id: 'medical.en.overdose', pattern: 'overdos~|took (?:too many|a lot of|all (?:my|the)|many) (?:pills|tablets)|swallowed (?:…)?(?:pills|tablets|poison|bleach)|drank (?:bleach|poison)' },
       // "emergency contact/number" are form fields and questions, not an emergency.
       {
@@ -315,7 +321,11 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       { id: 'medical.ru.bleeding', pattern: '(?:сильн~|обильн~) кровотечени~|кровотечени~ не (?:останавлива~|прекраща~)|кровь не (?:останавлива~|перестает)|истека~ кровью|(?:много|потерял~ много) крови' },
       { id: 'medical.ru.unconscious', pattern: 'без сознания|потерял~ сознание|(?:не приходит|не пришел|не пришла) в (?:себя|сознание)|не просыпается|упал~ в обморок' },
       // "болит сердце за детей" (the heart aches for the children) is feeling, not a symptom.
-      { id: 'medical.ru.heart', pattern: 'сердечн~ приступ|инфаркт~|инсульт~|(?:сильн~ |остр~ )?боль в груди|приступ астм~|астматическ~ приступ|эпилептическ~ (?:припад~|приступ~)|припадок' },
+      {
+        id: 'medical.ru.heart',
+        pattern: 'сердечн~ приступ|инфаркт~|инсульт~|(?:сильн~ |остр~ )?боль в груди|приступ астм~|астматическ~ приступ|эпилептическ~ (?:припад~|приступ~)|припадок',
+        unless: 'назад|в прошлом (?:году|месяце)|перенес~|был инфаркт|был инсульт',
+      },
       { id: 'medical.ru.overdose', pattern: 'передозировк~|наглотал~ (?:…)?(?:таблет~|лекарств~)|выпил~ (?:…)?(?:много|все|всю|пачку|упаковку) (?:…)?(?:таблет~|лекарств~)|выпил~ (?:уксус|яд|отрав~)|отравлени~ (?:угарным )?газом|отравил~ (?:угарным )?газом' },
       // "нужно скорее" (sooner) must not read as "скорая": only the noun's forms.
       { id: 'medical.ru.ambulance', pattern: '(?:вызов~|вызват~|вызвать|нужна|нужно|звоните|позвоните|позвонить) (?:в )?(?:скорую|скорая|скорой)|скорая (?:помощь )?(?:нужна|не едет)|отошли воды|рожаю|начались (?:роды|схватки)' },
@@ -328,7 +338,11 @@ export const CRISIS_LEXICON: CrisisLexicon = {
       // "bayıldı" is not listed: "qızım hədiyyəyə bayıldı" = my daughter loved the present.
       { id: 'medical.az.unconscious', pattern: 'huşunu itir~|huşsuz~|özünə gəlmir|ayılmır|ayılmayıb|huşu (?:…)?(?:getdi|gedib)' },
       // "insult" is also an English word, so only with an Azerbaijani verb.
-      { id: 'medical.az.heart', pattern: 'infarkt~|ürək tutma~|ürəyi dayan~|insult (?:keçir|olub|oldu|vurub)~|sinə~ (?:…)?(?:ağrı|sancı)~|ürəyim (?:…)?sancı~|epilepsiya tutma~' },
+      {
+        id: 'medical.az.heart',
+        pattern: 'infarkt~|ürək tutma~|ürəyi dayan~|insult (?:keçir|olub|oldu|vurub)~|sinə~ (?:…)?(?:ağrı|sancı)~|ürəyim (?:…)?sancı~|epilepsiya tutma~',
+        unless: 'əvvəl|keçən (?:il|ay|həftə)|keçirmişdi~',
+      },
       // "dəm vurub": carbon monoxide from a stove or gas heater, a winter emergency in Azerbaijan.
       { id: 'medical.az.overdose', pattern: '(?:çoxlu|bütün|çox) dərman (?:…)?(?:içib|içdi|içdim|içmişəm|atdı|atıb|qəbul edib|qəbul etdi)|dərmanla zəhərlən~|(?:qaz|dəm qazı)(?:dan|ndan)? zəhərlən~|dəm (?:vurub|vurdu|qazından)|zəhər içib|zəhər içdi|həddindən artıq doza' },
       // "təcili yardım lazımdır" can be "I urgently need help" (with rent, say): only calling one.

@@ -192,6 +192,7 @@ const HARMLESS: string[] = [
   "My son won't wake up for school",
   'The police took my documents for checking',
   'He took my documents to translate them',
+  'My father had a heart attack two years ago and needs medicine',
   "We don't want to live apart from our children",
   // Russian
   'Мой муж работает в России',
@@ -219,6 +220,7 @@ const HARMLESS: string[] = [
   'Учитель сказал: поднимите руку',
   'Отца убили на войне',
   'Меня бьёт озноб, наверное грипп',
+  'У отца был инфаркт три года назад, нужны лекарства',
   'Не хочу жить без документов',
   'Муж бьёт рекорды по продажам',
   'Мама меня убьёт, если узнает',
@@ -260,6 +262,7 @@ const HARMLESS: string[] = [
   'Təcili yardım maşını küçədən keçdi',
   'Ölkəmizdən müharibə və zorakılıq səbəbindən qaçdıq',
   'Atamı müharibədə öldürdülər',
+  'Atam iki il əvvəl infarkt keçirib, dərman lazımdır',
   'Top məni vurdu, amma ağrımır',
 ];
 
