@@ -9,15 +9,21 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from './app';
-import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
+import { createTelegramBot, outboxMessage, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
+import { RosterStore } from './caseworkers/roster';
 import { loadConfig, type Env } from './config';
 import { resolveDataKey } from './config/data-key';
 import { ConfigError, FlowDefinitionError } from './core/errors';
+import { systemClock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
+import { renderOutput } from './i18n/render';
+import { meetingDetails } from './intake/booking-desk';
 import { createHttpApp, startHttpServer } from './http';
 import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
+import { createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from './scheduling/reminders';
+import { FieldCipher } from './storage/field-cipher';
 import { hostPort, resolveRedis, RedisUnavailableError } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/redis-connection';
 
@@ -25,7 +31,7 @@ import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/
 type Closer = { name: string; close: () => Promise<unknown> | unknown };
 
 async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Logger> {
-  const { env, content } = loadConfig(process.env);
+  const { env, content, offices } = loadConfig(process.env);
   const logger = createLogger(env.LOG_LEVEL);
 
   const dataKey = resolveDataKey(env);
@@ -38,11 +44,16 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
   closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
   if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
 
-  const core = await buildCore({ redis, dataKey: dataKey.key, content, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ });
+  // Reminders and nudges reach people only through Telegram: scheduled when a bot token is set.
+  const bull = env.BOT_TOKEN ? bullConnection(choice.url, logger, closers) : undefined;
+  const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipherOf(dataKey.key)) : undefined;
+  if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
+  const core = await buildCore({ redis, dataKey: dataKey.key, content, offices, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ, ...(reminders ? { reminders } : {}) });
 
   // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
   const outbox = env.BOT_TOKEN ? startOutbox(core, env, env.BOT_TOKEN, { url: choice.url, redis }, logger, closers) : undefined;
   const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal, outbox) : undefined;
+  if (outbox && bull) startReminderWorker(core, env, bull, outbox, logger, closers);
   // The simulator writes real (test) cases; a production bot does not expose it.
   const simulator = !env.BOT_TOKEN || env.NODE_ENV !== 'production';
   const app = createHttpApp({ core, logger, simulator, ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}) });
@@ -66,6 +77,8 @@ function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logge
     token,
     apiRoot: env.TELEGRAM_API_ROOT,
     ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
+    // The case workers' commands (/today, the roster), for the people on the roster only.
+    caseworkers: { roster: new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher },
     logger,
   });
   // Case-worker alerts are messages the bot sends on its own: through the outbox.
@@ -124,6 +137,55 @@ function startOutbox(core: KorpuCore, env: Env, token: string, r: { url: string;
   });
   closers.push({ name: 'outbox worker', close: () => worker.close() });
   return outbox;
+}
+
+/** A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`), closed last-but-one. */
+function bullConnection(url: string, logger: Logger, closers: Closer[]): Redis {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  let reported = false;
+  connection.on('error', (e: Error) => {
+    if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, 'reminders: redis connection error');
+    reported = true;
+  });
+  connection.on('ready', () => (reported = false));
+  closers.push({ name: 'reminders redis', close: () => connection.quit().catch(() => connection.disconnect()) });
+  return connection;
+}
+
+/** The same key the core derives its cipher from (the nudge's chat id is sealed with it). */
+function cipherOf(key: Buffer): FieldCipher {
+  return new FieldCipher(key);
+}
+
+/**
+ * The worker that sends due reminders and nudges: it checks the booking (or the conversation)
+ * at the moment they fall due and hands the message to the outbox, in the person's language.
+ */
+function startReminderWorker(core: KorpuCore, env: Env, connection: Redis, outbox: Outbox, logger: Logger, closers: Closer[]): void {
+  const reachability = new Reachability(core.redis, env.REDIS_PREFIX);
+  const worker = createReminderWorker({
+    connection,
+    prefix: env.REDIS_PREFIX,
+    settings: core.offices.reminders,
+    offices: core.offices.offices,
+    bookings: core.bookings,
+    redis: core.redis,
+    keys: core.keys,
+    cipher: core.cipher,
+    clock: systemClock,
+    logger,
+    timeZone: env.TZ,
+    send: (id, msg) => outbox.send(id, msg),
+    render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
+    glance: async (conversation) => {
+      const s = await core.runner.peek(conversation);
+      return { ...(s?.at === undefined ? {} : { at: s.at }), done: s?.done === true, quiet: s?.quiet === true, midway: (s?.frames.length ?? 0) > 1, ...(s?.lang ? { lang: s.lang } : {}) };
+    },
+    unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
+    reminderOutput: reminderMessage(meetingDetails),
+    nudgeOutput: () => nudgeMessage(),
+  });
+  closers.push({ name: 'reminder worker', close: () => worker.close() });
 }
 
 /** Runs the closers last-started-first; a failing one does not stop the others. */

@@ -87,6 +87,12 @@ export class ConversationRunner {
     return frame ? (this.deps.flows.get(frame.f, frame.r) ?? this.deps.flows.current(frame.f)) : undefined;
   }
 
+  /** A conversation's saved state, read only (the nudge looks at it); undefined when there is none. */
+  async peek(conversationId: string): Promise<ConversationState | undefined> {
+    const stored = await this.deps.store.load(conversationId);
+    return stored.json === undefined ? undefined : parseState(stored.json);
+  }
+
   async handle(msg: IncomingMessage): Promise<HandledMessage> {
     const d = this.deps;
     const convId = this.conversationId(msg.channel, msg.chatId);

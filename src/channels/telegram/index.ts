@@ -19,5 +19,5 @@ export { createCaseworkerAlerts, alertText, type CaseworkerAlerts, type Casework
 export { TELEGRAM_CHANNEL } from './conversation';
 export { toInput, type Converted, type ToInputOptions } from './to-input';
 export { encodeCallbackData, decodeCallbackData, callbackLookup, CALLBACK_DATA_MAX_BYTES, STALE_INPUT } from './callback-data';
-export { planTelegramMessage, type TelegramPlan, type OutgoingPart } from './render';
+export { outboxMessage, planTelegramMessage, type TelegramPlan, type OutgoingPart } from './render';
 export type { TelegramCore, TelegramBotOptions, BotContext } from './types';

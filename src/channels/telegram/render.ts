@@ -125,3 +125,13 @@ export function replyLabels(tr: Translator): Map<string, Command> {
   }
   return map;
 }
+
+/**
+ * One engine Output as the Bot API call the outbox makes (`sendMessage` with its inline
+ * keyboard): reminders and nudges are single short messages with buttons.
+ */
+export function outboxMessage(rendered: RenderedMessage): { method: 'sendMessage'; params: Record<string, unknown> } {
+  const part = planTelegramMessage(rendered).parts[0];
+  if (!part) throw new RangeError('an outbox message needs text');
+  return { method: 'sendMessage', params: { text: part.text, ...(part.reply_markup ? { reply_markup: part.reply_markup } : {}) } };
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { Api } from 'grammy';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { createTelegramBot, outboxMessage, type KorpuBot } from '../../src/channels/telegram';
+import { OfficesFileSchema, type OfficesFile } from '../../src/config/offices';
+import { loadProgrammeContent } from '../../src/config/programme';
+import { silentLogger } from '../../src/core/logger';
+import { renderOutput } from '../../src/i18n/render';
+import { meetingDetails } from '../../src/intake/booking-desk';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
+import { createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from '../../src/scheduling/reminders';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { person, tapUpdate } from '../../bench/telegram-updates';
+import { intakeScript, toUpdate } from '../../bench/workload';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+/**
+ * A person books through the bot and gets the reminder through the fake Bot API, in their
+ * language, with Confirm / Reschedule / Cancel; tapping Confirm marks the booking confirmed.
+ * Time is controlled: the core's clock starts 5 minutes and 2 seconds before the first free
+ * slot, and reminders are set to 5 minutes before, so the reminder falls due ~2 s into the test.
+ */
+
+const content = loadProgrammeContent('config/programme.yaml');
+
+describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let bull: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+  let bot: KorpuBot;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  // The first slot: tomorrow, at the next ten-minute mark of the office's day (never in quiet hours).
+  const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  // The clock runs at real speed from a chosen moment; `setClock` moves that moment.
+  let base = { fake: slotLocal.toMillis() - 10 * 60_000, real: Date.now() };
+  const setClock = (fake: number) => (base = { fake, real: Date.now() });
+  const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
+
+  const offices: OfficesFile = OfficesFileSchema.parse({
+    offices: [
+      {
+        id: 'baku',
+        name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
+        address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
+        location: { latitude: 40.4093, longitude: 49.8671 },
+        hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['12:00-18:00']])),
+        slotMinutes: 10,
+        capacity: 2,
+        minLeadMinutes: 0,
+        horizonDays: 3,
+      },
+    ],
+    reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 },
+  });
+
+  beforeAll(async () => {
+    setClock(slotLocal.toMillis() - 10 * 60_000);
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    prefix = testPrefix();
+    const dataKey = randomBytes(32);
+    const cipher = new FieldCipher(dataKey);
+    const reminders = ReminderScheduler.create(bull, prefix, offices.reminders, cipher);
+    core = await buildCore({ redis, dataKey, content, prefix, offices, reminders, clock });
+    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
+    await bot.init();
+    // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
+    const reachability = new Reachability(redis, prefix);
+    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
+    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+    const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    const reminderWorker = createReminderWorker({
+      connection: bull, prefix, settings: offices.reminders, offices: offices.offices, bookings: core.bookings, redis, keys: core.keys, cipher: core.cipher, clock, logger: silentLogger(), timeZone: 'Asia/Baku',
+      send: (id, msg) => outbox.send(id, msg),
+      render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
+      glance: async () => ({ done: true, quiet: false, midway: false }),
+      unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
+      reminderOutput: reminderMessage(meetingDetails),
+      nudgeOutput: () => nudgeMessage(),
+    });
+    closers.push(() => reminderWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => reminders.close());
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    bull.disconnect();
+    await api.close();
+  });
+
+  it('books the first free time in Russian and receives the reminder with working buttons', async () => {
+    const p = person(1); // language ru
+    const script = intakeScript(p).slice(0, -1); // everything up to the booking question
+    for (const answer of script) await bot.handleUpdate(toUpdate(p, answer));
+    const offer = api.lastMessage(p.id)!;
+    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { text: string; callback_data: string };
+    expect(slotButton.text).toContain('12:00');
+    // Booked 5 minutes and 1.5 seconds before the meeting: its 5-minute reminder is due at once.
+    setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
+    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
+    expect(await core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: false, lang: 'ru' });
+
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t('ru', key, params);
+    const [reminder] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'));
+    expect(String(reminder!.params.text)).toBe(t('booking:reminder.text', meetingDetails(offices.offices[0]!, slotLocal.toJSDate(), 'ru')));
+    const markup = reminder!.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual([t('booking:button.confirm'), t('booking:button.reschedule'), t('booking:button.cancel')]);
+
+    // Confirm, from wherever the conversation is now.
+    const confirm = markup.inline_keyboard.flat().find((b) => b.callback_data.endsWith(':confirm'))!;
+    await bot.handleUpdate(tapUpdate(p, confirm.callback_data));
+    expect(await core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: true });
+    expect(api.lastMessage(p.id)!.text).toContain(t('booking:notice.confirmed'));
+    // Exactly one reminder was sent.
+    expect(api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'))).toHaveLength(1);
+  }, 30_000);
+});
