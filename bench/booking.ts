@@ -6,7 +6,8 @@ import { loadOffices, type Office, type OfficesFile } from '../src/config/office
 import { decodeSlotValue, encodeSlotValue, meetingDetails, SLOTS_PER_PAGE } from '../src/intake/booking-desk';
 import { BookingStore, type BookOutcome } from '../src/scheduling/booking-store';
 import { meetingIcs } from '../src/scheduling/ics';
-import { parseSlotId, upcomingSlots, type Slot } from '../src/scheduling/slots';
+import { SlotCalendar } from '../src/intake/slot-calendar';
+import { upcomingSlots, type Slot } from '../src/scheduling/slots';
 import { en, fill, type Keyboard } from './bots/texts';
 
 /**
@@ -66,14 +67,16 @@ export function slotValueFor(n: number): string {
 }
 
 /**
- * Booking for the baselines, doing what Körpü's booking desk does for the same step: free times
- * from the slots' place counts (SCARD, one pipelined round trip for the slots of the page and
- * one page ahead), the tap checked against the office's grid and lead time, and the booking
- * made with Körpü's own Lua script (BookingStore: capacity under races, one booking per person).
+ * Booking for the baselines, doing what Körpü's booking desk does for the same step: the
+ * upcoming slots from the same per-day calendar (SlotCalendar), free times from the slots'
+ * place counts (SCARD, one pipelined round trip for the first two pages' slots), the tap
+ * checked against the office's grid, lead time and horizon, and the booking made with Körpü's
+ * own Lua script (BookingStore: capacity under races, one booking per person).
  */
 export class BaselineBooking {
   readonly store: BookingStore;
   readonly office = benchOffice();
+  private readonly calendar = new SlotCalendar();
 
   constructor(redis: Redis, prefix: string) {
     this.store = new BookingStore(redis, prefix);
@@ -82,7 +85,7 @@ export class BaselineBooking {
   /** The first page of free times as buttons (node `pick_time`), "Later" when more exist, and "none". */
   async keyboard(now: Date): Promise<Keyboard> {
     const office = this.office;
-    const window = upcomingSlots(office, now).slice(0, 2 * SLOTS_PER_PAGE);
+    const window = this.calendar.upcoming(office, now).slice(0, 2 * SLOTS_PER_PAGE);
     const free = await this.store.freePlaces(office, window);
     const open = window.filter((_, i) => (free[i] ?? 0) > 0);
     const shown = open.slice(0, SLOTS_PER_PAGE).map((s) => {
@@ -99,16 +102,14 @@ export class BaselineBooking {
   /** Books the tapped time for `holder`: `gone` when it is not (or no longer) bookable. */
   async book(value: string, holder: string, now: Date): Promise<{ outcome: BookOutcome | 'gone'; slot?: Slot }> {
     const wanted = decodeSlotValue(value);
-    const slot = wanted && wanted.office === this.office.id ? parseSlotId(this.office, wanted.slot) : undefined;
-    const earliest = now.getTime() + this.office.minLeadMinutes * 60_000;
-    const horizon = DateTime.fromJSDate(now, { zone: this.office.timeZone }).startOf('day').plus({ days: this.office.horizonDays + 1 }).toMillis();
-    if (!slot || slot.start.getTime() < earliest || slot.start.getTime() >= horizon) return { outcome: 'gone' };
+    const slot = wanted && wanted.office === this.office.id ? this.calendar.find(this.office, wanted.slot, now) : undefined;
+    if (!slot) return { outcome: 'gone' };
     return { outcome: await this.store.book(this.office, slot, holder, 'en', now), slot };
   }
 
   /** A slot of the office by id (a conversation's log keeps ids, not Dates). */
   slot(id: string): Slot | undefined {
-    return parseSlotId(this.office, id);
+    return this.calendar.find(this.office, id, new Date());
   }
 
   /** The confirmation Körpü sends: booked + date, time and place, then the map point and the .ics file. */

@@ -7,7 +7,8 @@ import type { CompiledFlow } from '../flows/schema/flow-schema';
 import type { ConversationState } from '../flows/engine/state';
 import type { BookingStore } from '../scheduling/booking-store';
 import { meetingIcs } from '../scheduling/ics';
-import { parseSlotId, upcomingSlots, type Slot } from '../scheduling/slots';
+import type { Slot } from '../scheduling/slots';
+import { SlotCalendar } from './slot-calendar';
 
 /** Free times shown per page of the booking question (fits a phone screen with the paging row). */
 export const SLOTS_PER_PAGE = 6;
@@ -28,6 +29,8 @@ export interface BookingDeskOptions {
   translator: Translator;
   /** Called after a place was taken, before the conversation is saved (reminders go here). */
   onBooked?: (meeting: BookedMeeting, now: Date) => Promise<void>;
+  /** The offices' upcoming slots (shared with whoever else needs them; one of its own by default). */
+  calendar?: SlotCalendar;
 }
 
 /**
@@ -37,9 +40,11 @@ export interface BookingDeskOptions {
  */
 export class BookingDesk {
   private readonly offices: ReadonlyMap<string, Office>;
+  private readonly calendar: SlotCalendar;
 
   constructor(private readonly o: BookingDeskOptions) {
     this.offices = new Map(o.offices.map((office) => [office.id, office]));
+    this.calendar = o.calendar ?? new SlotCalendar();
   }
 
   /**
@@ -56,8 +61,9 @@ export class BookingDesk {
     if (!wanted) return input;
     const gone: EngineInput = { type: 'booking_result', node: node.id, outcome: 'gone' };
     const office = this.offices.get(wanted.office);
-    const slot = office && parseSlotId(office, wanted.slot);
-    if (!office || !slot || !state.caseCode || !bookable(office, slot, now)) return gone;
+    // Only a time the office offers now (on its grid, not too soon, within the horizon).
+    const slot = office && this.calendar.find(office, wanted.slot, now);
+    if (!office || !slot || !state.caseCode) return gone;
     const lang = state.lang ?? state.hint ?? 'az';
     const outcome = await this.o.store.book(office, slot, state.caseCode, lang, now);
     if (outcome === 'full') return { type: 'booking_result', node: node.id, outcome: 'taken' };
@@ -90,10 +96,9 @@ export class BookingDesk {
         buttons: [...this.o.offices.map((of) => [choose(`o_${of.id}`, { key: 'booking:office_name', params: { name: of.name[lang] } })]), ...(o.buttons ?? [])],
       };
     }
-    const all = upcomingSlots(office, now);
-    const free = await this.o.store.freePlaces(office, all);
-    const open = all.filter((_, i) => (free[i] ?? 0) > 0);
-    const pages = Math.max(1, Math.ceil(open.length / SLOTS_PER_PAGE));
+    const { open, exhausted } = await this.openSlots(office, now, (want.page + 1) * SLOTS_PER_PAGE + 1);
+    // Without the whole list, there is at least one free time after the page asked for.
+    const pages = exhausted ? Math.max(1, Math.ceil(open.length / SLOTS_PER_PAGE)) : want.page + 2;
     const page = Math.min(want.page, pages - 1);
     const shown = open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE);
     const times = shown.map((s) => {
@@ -111,6 +116,27 @@ export class BookingDesk {
       text: open.length === 0 ? [...o.text, { key: 'booking:no_slots' }] : o.text,
       buttons: [...rows, ...(paging.length ? [paging] : []), [choose('none', { key: 'booking:button.none' })], ...(o.buttons ?? [])],
     };
+  }
+
+  /**
+   * The office's free times in time order, looking at the places of as few slots as it takes to
+   * find `wanted` of them (the page asked for and one more, to know whether "Later" leads
+   * anywhere): the first two pages' slots in one round trip, then twice as many each time.
+   * `exhausted`: every upcoming slot was looked at, so `open` is all there is.
+   */
+  private async openSlots(office: Office, now: Date, wanted: number): Promise<{ open: Slot[]; exhausted: boolean }> {
+    const all = this.calendar.upcoming(office, now);
+    const open: Slot[] = [];
+    let from = 0;
+    let size = Math.max(wanted, 2 * SLOTS_PER_PAGE);
+    while (open.length < wanted && from < all.length) {
+      const batch = all.slice(from, from + size);
+      const free = await this.o.store.freePlaces(office, batch);
+      batch.forEach((s, i) => (free[i] ?? 0) > 0 && open.push(s));
+      from += batch.length;
+      size *= 2;
+    }
+    return { open, exhausted: from >= all.length };
   }
 
   private withAppointment(o: Output, a: NonNullable<Output['appointment']>, lang: Lang): Output {
@@ -151,11 +177,6 @@ export function meetingDetails(office: Office, start: Date, lang: Lang): Record<
     office: office.name[lang],
     address: office.address[lang],
   };
-}
-
-/** Whether a slot may still be booked now (not past the lead time, within the horizon). */
-function bookable(office: Office, slot: Slot, now: Date): boolean {
-  return upcomingSlots(office, now).some((s) => s.id === slot.id);
 }
 
 /**
