@@ -11,6 +11,9 @@ import { BookingDesk, type BookedMeeting } from './intake/booking-desk';
 import { ConversationRunner, type EffectListener, type SavedListener } from './intake/conversation-runner';
 import { BookingStore } from './scheduling/booking-store';
 import type { ReminderScheduler } from './scheduling/reminders';
+import { loadSafeguardingConfig, type SafeguardingConfig } from './config/safeguarding';
+import { CrisisCategorySchema, detectCrisis, IncidentStore } from './safeguarding';
+import { crisisReply } from './safeguarding/crisis-reply';
 import { FieldCipher } from './storage/field-cipher';
 import { redisKeys, type RedisKeys } from './storage/keys';
 import { RedisConversationStore } from './storage/redis-conversation-store';
@@ -28,6 +31,10 @@ export interface KorpuCore {
   /** The offices and reminder settings (config/offices.yaml). */
   offices: OfficesFile;
   bookings: BookingStore;
+  /** Emergency contacts, follow-up delay (config/safeguarding.yaml). */
+  safeguarding: SafeguardingConfig;
+  /** Annex 3 incident reports, drafted when a message shows crisis. */
+  incidents: IncidentStore;
   /** Adds a listener for effects performed (alerts, …). */
   onEffect(listener: EffectListener): void;
 }
@@ -43,6 +50,8 @@ export interface BuildCoreOptions {
   ids?: IdGen;
   /** Offices and reminder settings; config/offices.yaml when not given. */
   offices?: OfficesFile;
+  /** Emergency contacts and follow-up delay; config/safeguarding.yaml when not given. */
+  safeguarding?: SafeguardingConfig;
   /** Schedules reminders of booked meetings and the nudge of unfinished intakes (BullMQ). */
   reminders?: ReminderScheduler;
 }
@@ -70,6 +79,18 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     ...(reminders ? { onBooked: (m: BookedMeeting, now: Date) => reminders.schedule({ caseCode: m.caseCode, slotId: m.slot.id, office: m.office, start: m.slot.start, ...(m.previousSlot ? { previousSlot: m.previousSlot } : {}) }, now) } : {}),
   });
   if (reminders) listeners.push((e) => (e.type === 'booking_cancelled' ? reminders.unschedule(e.caseCode, e.slot) : undefined));
+  const safeguarding = o.safeguarding ?? loadSafeguardingConfig(resolve('config/safeguarding.yaml'));
+  const incidents = new IncidentStore(o.redis, prefix, cipher, safeguarding);
+  // A crisis opens a draft incident report (idempotent by the effect's id: a redelivered update
+  // drafts nothing new) and schedules the case workers' follow-up call.
+  listeners.push(async (e, message) => {
+    if (e.type !== 'crisis_detected') return;
+    const category = CrisisCategorySchema.safeParse(e.category);
+    if (!category.success) return;
+    const at = (o.clock ?? systemClock).now();
+    const { created, report } = await incidents.createDraft({ id: e.id, caseCode: e.caseCode, channel: message.channel, lang: e.lang, category: category.data, cue: e.cue, at });
+    if (created && reminders) await reminders.scheduleFollowUp({ caseCode: e.caseCode, incident: report.id }, new Date(at.getTime() + safeguarding.followUpAfterMinutes * 60_000), at);
+  });
   const saved: SavedListener[] = [];
   // One nudge per conversation, armed when it begins; it decides when it fires whether it is wanted.
   if (reminders) saved.push((s) => (s.isNew && s.message.channel === 'telegram' ? reminders.armNudge({ conversation: s.conversationId, channel: s.message.channel, chatId: s.message.chatId, lang: s.state.lang ?? s.state.hint ?? 'az' }) : undefined));
@@ -86,6 +107,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     listeners,
     saved,
     booking,
+    crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },
   });
-  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, onEffect: (l) => listeners.push(l) };
+  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l) };
 }

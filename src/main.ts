@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from './app';
 import { createTelegramBot, outboxMessage, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
+import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
 import { RosterStore } from './caseworkers/roster';
 import { loadConfig, type Env } from './config';
 import { resolveDataKey } from './config/data-key';
@@ -31,7 +32,7 @@ import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/
 type Closer = { name: string; close: () => Promise<unknown> | unknown };
 
 async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Logger> {
-  const { env, content, offices } = loadConfig(process.env);
+  const { env, content, offices, safeguarding } = loadConfig(process.env);
   const logger = createLogger(env.LOG_LEVEL);
 
   const dataKey = resolveDataKey(env);
@@ -48,7 +49,7 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
   const bull = env.BOT_TOKEN ? bullConnection(choice.url, logger, closers) : undefined;
   const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipherOf(dataKey.key)) : undefined;
   if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
-  const core = await buildCore({ redis, dataKey: dataKey.key, content, offices, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ, ...(reminders ? { reminders } : {}) });
+  const core = await buildCore({ redis, dataKey: dataKey.key, content, offices, safeguarding, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ, ...(reminders ? { reminders } : {}) });
 
   // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
   const outbox = env.BOT_TOKEN ? startOutbox(core, env, env.BOT_TOKEN, { url: choice.url, redis }, logger, closers) : undefined;
@@ -83,6 +84,8 @@ function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logge
   });
   // Case-worker alerts are messages the bot sends on its own: through the outbox.
   if (outbox) sendAlertsThroughOutbox(bot.api, outbox);
+  // A message that shows crisis: an urgent alert ahead of everything else in the outbox.
+  if (outbox && env.CASEWORKER_CHAT_ID !== undefined) core.onEffect(createUrgentAlerts({ outbox, chatId: env.CASEWORKER_CHAT_ID, translator: core.translator, logger }));
   const url = env.WEBHOOK_URL;
   const secret = env.WEBHOOK_SECRET;
   // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
@@ -184,6 +187,9 @@ function startReminderWorker(core: KorpuCore, env: Env, connection: Redis, outbo
     unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
     reminderOutput: reminderMessage(meetingDetails),
     nudgeOutput: () => nudgeMessage(),
+    ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }),
+    followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),
+    incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
   });
   closers.push({ name: 'reminder worker', close: () => worker.close() });
 }

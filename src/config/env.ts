@@ -51,6 +51,7 @@ export const EnvSchema = z
     FLOWS_DIR: z.string().default('flows'),
     PROGRAMME_FILE: z.string().default('config/programme.yaml'),
     OFFICES_FILE: z.string().default('config/offices.yaml'),
+    SAFEGUARDING_FILE: z.string().default('config/safeguarding.yaml'),
     DATA_DIR: z.string().default('data'),
   })
   .superRefine((env, ctx) => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseEnv, type Env } from './env';
 import { loadOffices, type OfficesFile } from './offices';
 import { loadProgrammeContent, type ProgrammeContent } from './programme';
+import { loadSafeguardingConfig, type SafeguardingConfig } from './safeguarding';
 
 export type { Env } from './env';
 export type { ProgrammeContent } from './programme';
@@ -11,6 +12,7 @@ export interface AppConfig {
   env: Env;
   content: ProgrammeContent;
   offices: OfficesFile;
+  safeguarding: SafeguardingConfig;
 }
 
 /**
@@ -22,5 +24,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parseEnv(source);
   const content = loadProgrammeContent(resolve(cwd, env.PROGRAMME_FILE));
   const offices = loadOffices(resolve(cwd, env.OFFICES_FILE));
-  return { env, content, offices };
+  const safeguarding = loadSafeguardingConfig(resolve(cwd, env.SAFEGUARDING_FILE));
+  return { env, content, offices, safeguarding };
 }

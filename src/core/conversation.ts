@@ -140,7 +140,7 @@ export const EffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('booking_cancelled'), ...base, slot: z.string(), lang: LangSchema }),
   z.object({ type: z.literal('booking_confirmed'), ...base, slot: z.string(), lang: LangSchema }),
   /** Words of crisis (Annex 3) in a message: urgent alert, emergency contacts, incident draft. */
-  z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), lang: LangSchema }),
+  z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), cue: z.string(), lang: LangSchema }),
 ]);
 export type Effect = z.infer<typeof EffectSchema>;
 export type EffectType = Effect['type'];

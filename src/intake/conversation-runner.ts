@@ -36,6 +36,12 @@ export interface HandledMessage {
   state: ConversationState;
 }
 
+/** Safeguarding's part in the runner: detection and the reply to the person. */
+export interface CrisisCheck {
+  detect(text: string): { category: string; cue: string } | undefined;
+  reply(lang: Lang): Output;
+}
+
 /** Called once after an update's state is saved (e.g. to arm the nudge of a new conversation). */
 export type SavedListener = (saved: { conversationId: string; isNew: boolean; state: ConversationState; message: IncomingMessage }) => Promise<void> | void;
 
@@ -56,6 +62,12 @@ export interface ConversationRunnerDeps {
   placeOf?: (channel: string) => string;
   listeners?: EffectListener[];
   saved?: SavedListener[];
+  /**
+   * Looks at every typed message for signs of crisis (Annex 3). A match adds a reply with
+   * emergency contacts before the flow's own answer and a `crisis_detected` effect (case
+   * workers are alerted and an incident report drafted); the flow itself goes on unchanged.
+   */
+  crisis?: CrisisCheck;
   /** Books meeting times and fills in free times and meeting details; without it, no booking. */
   booking?: BookingDesk;
   /** How often to re-run a step that lost a compare-and-set race. */
@@ -79,6 +91,21 @@ export class ConversationRunner {
   /** Stable pseudonymous id of a chat; the Redis key of its conversation. */
   conversationId(channel: string, chatId: string): string {
     return this.deps.cipher.pseudonym(`${channel}:${chatId}`);
+  }
+
+  /**
+   * A message showed crisis: the case is opened if it was not (case workers must be able to
+   * reach the person whatever else they said), the effect is added, and the emergency reply
+   * goes first.
+   */
+  private respondToCrisis(result: { state: ConversationState; outputs: Output[]; effects: Effect[] }, crisis: { category: string; cue: string }): void {
+    const lang = result.state.lang ?? result.state.hint ?? 'az';
+    if (!result.state.caseCode) {
+      result.state.caseCode = this.deps.ids.caseCode();
+      result.effects.unshift({ type: 'case_opened', caseCode: result.state.caseCode, lang });
+    }
+    result.effects.push({ type: 'crisis_detected', caseCode: result.state.caseCode, category: crisis.category, cue: crisis.cue, lang });
+    result.outputs.unshift(this.deps.crisis!.reply(lang));
   }
 
   /** The flow the conversation waits in (its pinned revision where still known). */
@@ -106,6 +133,8 @@ export class ConversationRunner {
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
       const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlow, now, ids: d.ids }, prev, engineInput);
       if (!prev && !result.state.hint && msg.langHint) result.state.hint = msg.langHint;
+      const crisis = input.type === 'text' ? d.crisis?.detect(input.text) : undefined;
+      if (crisis) this.respondToCrisis(result, crisis);
       const writes = planRecordWrites(result.effects, {
         now,
         timeZone: d.timeZone,

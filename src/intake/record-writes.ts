@@ -88,6 +88,10 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
       case 'intake_completed':
         writes.push({ op: 'hset', key: caseKey, fields: { status: 'intake_completed', intake_completed_at: at, lang: e.lang, updated_at: at } });
         break;
+      case 'crisis_detected':
+        // Someone in crisis must be reachable by a case worker, consent or not (Annex 3).
+        writes.push({ op: 'hset', key: caseKey, fields: { crisis: e.category, crisis_at: at, contact: contact(e.caseCode), updated_at: at } });
+        break;
       case 'booking_made':
         writes.push({ op: 'hset', key: caseKey, fields: { booking: e.slot, updated_at: at } });
         break;

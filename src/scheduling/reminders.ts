@@ -21,6 +21,10 @@ const MEETING_BUTTONS = '__appointment';
 export const ReminderJobSchema = z.object({ caseCode: z.string(), slot: z.string(), before: z.number().int() });
 export type ReminderJob = z.infer<typeof ReminderJobSchema>;
 
+/** A follow-up call case workers must make after a crisis (Annex 3), `incident` the report's id. */
+export const FollowUpJobSchema = z.object({ caseCode: z.string(), incident: z.string() });
+export type FollowUpJob = z.infer<typeof FollowUpJobSchema>;
+
 export const NudgeJobSchema = z.object({
   /** The conversation's pseudonymous id. */
   conversation: z.string(),
@@ -96,6 +100,12 @@ export class ReminderScheduler {
     await this.queue.add('nudge', data, { jobId: nudgeJobId(n.conversation), delay, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
   }
 
+  /** Reminds the case workers, at `due`, to make the follow-up call of an incident. */
+  async scheduleFollowUp(f: FollowUpJob, due: Date, now: Date): Promise<void> {
+    const jobId = `followup_${f.incident.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    await this.queue.add('follow_up', f, { jobId, delay: Math.max(0, due.getTime() - now.getTime()), removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 3 });
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
@@ -133,6 +143,13 @@ export interface ReminderWorkerOptions {
   unreachable?(caseCode: string): Promise<boolean>;
   /** Time zone of the nudge's quiet hours (the programme's). */
   timeZone: string;
+  /** The case workers' chat, for follow-up calls after a crisis. */
+  caseworkerChat?: string | number;
+  /** Language of messages to case workers. */
+  staffLang?: Lang;
+  followUpOutput?: (f: FollowUpJob) => Output;
+  /** Whether the incident report still waits for its follow-up call (not yet complete). */
+  incidentOpen?: (incident: string) => Promise<boolean>;
 }
 
 /** The translated texts a reminder needs; built by the caller, so this layer stays text-free. */
@@ -151,6 +168,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
       const now = o.clock.now();
       if (job.name === 'reminder') return reminder(ReminderJobSchema.parse(job.data), job, now);
       if (job.name === 'nudge') return nudge(NudgeJobSchema.parse(job.data), job, now, token);
+      if (job.name === 'follow_up') return followUp(FollowUpJobSchema.parse(job.data), job);
       return 'unknown job';
     },
     { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: 16 },
@@ -183,6 +201,13 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     if (n.channel !== 'telegram') return 'no push channel';
     const lang = g.lang ?? n.lang;
     await o.send(`out_${job.id}_${g.at}`, { chatId: o.cipher.decrypt(n.chat, NUDGE_AAD), ...o.render(o.nudgeOutput(lang), lang), kind: 'nudge' });
+    return 'sent';
+  }
+
+  async function followUp(f: FollowUpJob, job: Job): Promise<string> {
+    if (o.caseworkerChat === undefined || !o.followUpOutput) return 'no case workers chat';
+    if (!(await o.incidentOpen?.(f.incident))) return 'report complete';
+    await o.send(`out_${job.id}`, { chatId: o.caseworkerChat, ...o.render(o.followUpOutput(f), o.staffLang ?? 'az'), kind: 'follow_up', caseCode: f.caseCode });
     return 'sent';
   }
 

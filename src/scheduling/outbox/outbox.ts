@@ -15,11 +15,11 @@ export const OUTBOX_METHODS = ['sendMessage', 'sendDocument', 'sendVenue', 'send
 export type OutboxMethod = (typeof OUTBOX_METHODS)[number];
 
 /**
- * BullMQ priorities of outbox jobs (1 is served first). Every job is prioritized, so that a
+ * BullMQ priorities of outbox jobs (1 is served first): a crisis alert before anything else. Every job is prioritized, so that a
  * message that waited for its chat's turn goes before the backlog when its turn comes instead
  * of joining the end of it (BullMQ serves its plain wait list before any prioritized job).
  */
-export const OUTBOX_PRIORITY = { due: 1, normal: 2 } as const;
+export const OUTBOX_PRIORITY = { urgent: 1, due: 2, normal: 3 } as const;
 
 /** The additional authenticated data of the encrypted chat id in job data. */
 export const CHAT_AAD = 'outbox:chat';
@@ -112,7 +112,7 @@ export class Outbox {
    * `reminder:KP-…:24h`, `alert:<effect id>`); any string will do. A second `send` with an id
    * whose message is still queued, or was sent within `keepSentSeconds`, does nothing.
    */
-  async send(id: string, msg: OutboxMessage, opts: { delayMs?: number } = {}): Promise<void> {
+  async send(id: string, msg: OutboxMessage, opts: { delayMs?: number; urgent?: boolean } = {}): Promise<void> {
     const data = OutboxJobSchema.parse({
       chat: this.cipher.encrypt(String(msg.chatId), CHAT_AAD),
       chatRef: this.chatRef(msg.chatId),
@@ -125,7 +125,7 @@ export class Outbox {
     await this.queue.add(SEND_JOB, data, {
       jobId: outboxJobId(id),
       delay: Math.max(0, opts.delayMs ?? 0),
-      priority: OUTBOX_PRIORITY.normal,
+      priority: opts.urgent ? OUTBOX_PRIORITY.urgent : OUTBOX_PRIORITY.normal,
       attempts: this.opts.attempts ?? 10,
       backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 1000 },
       removeOnComplete: { age: this.opts.keepSentSeconds ?? 24 * 3600 },

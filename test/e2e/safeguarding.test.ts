@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { Api } from 'grammy';
+import { Redis } from 'ioredis';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
+import { createUrgentAlerts, urgentAlertText } from '../../src/channels/telegram/urgent-alerts';
+import { loadProgrammeContent } from '../../src/config/programme';
+import type { Lang } from '../../src/core/lang';
+import { silentLogger } from '../../src/core/logger';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
+import { person, textUpdate, tapUpdate } from '../../bench/telegram-updates';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+/**
+ * Safeguarding end to end (Annex 3): a message that shows crisis, in each language and at any
+ * point of a conversation, gets the emergency reply at once, an urgent alert to the case
+ * workers (through the outbox, first in line) and a draft incident report; harmless answers
+ * about family and work get none of it.
+ */
+
+const CASEWORKERS = -1001234567890;
+const content = loadProgrammeContent('config/programme.yaml');
+
+const CRISIS: [Lang, string, string][] = [
+  ['az', 'Ərim məni hər gün döyür, qorxuram', 'violence'],
+  ['az', 'Artıq yaşamaq istəmirəm', 'suicide'],
+  ['ru', 'Муж бьёт меня, я боюсь идти домой', 'violence'],
+  ['ru', 'У меня забрали паспорт и заставляют работать без денег', 'exploitation'],
+  ['en', 'I want to kill myself', 'suicide'],
+  ['en', 'My friend is unconscious and not breathing', 'medical'],
+];
+
+const HARMLESS: [Lang, string][] = [
+  ['az', 'Ərim Rusiyada işləyir'],
+  ['az', 'Uşaqlarım məktəbə gedir'],
+  ['ru', 'Муж работает на стройке, а я сижу с детьми'],
+  ['ru', 'Я хочу найти работу по специальности'],
+  ['en', 'My husband works in Russia'],
+  ['en', 'The heat is killing me but work is fine'],
+];
+
+describe('safeguarding end to end', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let bull: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+  let bot: KorpuBot;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    prefix = testPrefix();
+    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
+    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
+    await bot.init();
+    const reachability = new Reachability(redis, prefix);
+    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
+    core.onEffect(createUrgentAlerts({ outbox, chatId: CASEWORKERS, translator: core.translator, logger: silentLogger() }));
+    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+    const worker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    closers.push(() => worker.close(), () => outbox.close());
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    bull.disconnect();
+    await api.close();
+  });
+
+  /** A person who chose `lang` and opened the diagnosis, so that texts are answers to a flow. */
+  async function personIn(n: number, lang: Lang) {
+    const p = { ...person(n), lang };
+    p.user = { ...p.user, language_code: lang };
+    await bot.handleUpdate(textUpdate(p, '/start'));
+    await bot.handleUpdate(tapUpdate(p, `c:language:${lang}`));
+    return p;
+  }
+
+  const urgentFor = (code: string) => api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+
+  it.each(CRISIS.map((c, i) => [...c, i] as const))('%s: "%s" gets the emergency reply, one urgent alert and a draft report (%s)', async (lang, text, category, i) => {
+    const p = await personIn(100 + i, lang);
+    const mark = api.mark();
+    await bot.handleUpdate(textUpdate(p, text));
+    const replies = api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text));
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    // The first thing said: not alone, call 112, and every emergency number in the person's language.
+    expect(replies[0]).toContain(t('safeguarding:reply.text', { number: '112' }));
+    for (const c of core.safeguarding.emergencyContacts) expect(replies[0]).toContain(t('safeguarding:reply.contact_line', { number: c.number, name: c.name[lang], what: c.what[lang] }));
+    // The conversation goes on: the menu question is asked again after it.
+    expect(replies.join('\n')).toContain(t('welcome:menu.prompt'));
+
+    const state = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
+    const code = state!.caseCode!;
+    const reports = await core.incidents.listForCase(code);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ status: 'draft', category, channel: 'telegram', lang });
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    const [alert] = urgentFor(code);
+    expect(String(alert!.params.text)).toBe(urgentAlertText(core.translator, 'az', { type: 'crisis_detected', caseCode: code, category, cue: reports[0]!.cue, lang, id: reports[0]!.id }));
+    // Case workers can reach the person: the chat is on the case, encrypted.
+    const record = await redis.hgetall(core.keys.case(code));
+    expect(core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`telegram:${p.id}`);
+    // The person's words are nowhere in Redis in clear.
+    expect(await readablePrefix(redis, prefix)).not.toContain(text);
+  });
+
+  it('a redelivered crisis message alerts and drafts once', async () => {
+    const p = await personIn(200, 'en');
+    const update = textUpdate(p, 'He hits me every night');
+    await bot.handleUpdate(update);
+    await bot.handleUpdate(update);
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
+    await api.waitForCalls((c) => c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(urgentFor(code)).toHaveLength(1);
+    expect(await core.incidents.listForCase(code)).toHaveLength(1);
+  });
+
+  it.each(HARMLESS.map((h, i) => [...h, i] as const))('%s: "%s" is an ordinary answer: no emergency reply, no alert, no report', async (lang, text, i) => {
+    const p = await personIn(300 + i, lang);
+    const mark = api.mark();
+    await bot.handleUpdate(textUpdate(p, text));
+    const replies = api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text));
+    expect(replies.join('\n')).not.toContain(core.translator.t(lang, 'safeguarding:reply.text', { number: '112' }));
+    const state = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
+    expect(state!.caseCode).toBeUndefined();
+  });
+});
