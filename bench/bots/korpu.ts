@@ -8,6 +8,7 @@ import { buildCore } from '../../src/app';
 import { createTelegramBot, webhookHandler } from '../../src/channels/telegram';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { createHttpApp } from '../../src/http';
+import { stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { benchOffices } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
 import { longFlowYaml } from '../workload';
@@ -59,8 +60,11 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
     redis,
     completed: () => completed,
     errors: () => errors,
-    // The runner's own pseudonym and key builder: HASH {v, s}; `s` is the state JSON.
-    stateBytes: (chatId) => redis.hstrlen(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))), 's'),
+    // The runner's own pseudonym and key builder; the stored value is a header line and the state JSON.
+    stateBytes: async (chatId) => {
+      const raw = await redis.get(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
+      return raw === null ? 0 : Buffer.byteLength(stateJsonOf(raw));
+    },
     close: async () => {
       redis.disconnect();
       if (flowsDir) rmSync(flowsDir, { recursive: true, force: true });

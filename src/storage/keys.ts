@@ -6,10 +6,8 @@
 export function redisKeys(prefix: string) {
   return {
     prefix,
-    /** HASH {v: version, s: state JSON} */
+    /** STRING `<version> <latest update ids>\n<state JSON>` (see redis-conversation-store.ts) */
     conversation: (id: string) => `${prefix}conv:${id}`,
-    /** STRING, set when an update was processed (redelivery guard) */
-    seen: (updateId: string) => `${prefix}seen:${updateId}`,
     /** HASH of the case: status, language, timestamps, fields (personal ones encrypted) */
     case: (code: string) => `${prefix}case:${code}`,
     /** LIST of JSON diagnosis records (Annex 2), oldest first */
@@ -30,6 +28,8 @@ export function redisKeys(prefix: string) {
     dayBookings: (office: string, date: string) => `${prefix}bookings:${office}:${date}`,
     /** STRING, set once an effect's side effect (an alert) was performed */
     effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
+    /** STRING, the Telegram user id of the case worker who claimed a case (SET NX: first tap wins) */
+    claim: (code: string) => `${prefix}claim:${code}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -3,69 +3,87 @@ import type { CommitOutcome, ConversationStore, RecordWrite, StoredConversation 
 import type { RedisKeys } from './keys';
 
 /**
- * Reads a conversation and checks the update id in one round trip.
- * KEYS: conversation, seen-marker (or the conversation key again when there is no update id)
- * Returns {seen (0|1), version, state JSON or false}.
+ * How many of a conversation's latest update ids are kept with it to recognise redeliveries.
+ * Telegram redelivers an update it could not hand over (webhook error, polling offset not
+ * confirmed) within minutes, before the person has written ten more messages.
  */
-const LOAD_LUA = `
-local seen = 0
-if KEYS[2] ~= KEYS[1] and redis.call('EXISTS', KEYS[2]) == 1 then seen = 1 end
-local v = redis.call('HMGET', KEYS[1], 'v', 's')
-return {seen, v[1] or '0', v[2] or false}
-`;
+export const RECENT_UPDATE_IDS = 10;
 
 /**
- * Compare-and-set of the state, the update's seen-marker and the record writes, atomically.
- * KEYS[1] conversation, KEYS[2] seen-marker (or KEYS[1]), KEYS[3..] keys used by the writes.
- * ARGV: expected version, state JSON, seen TTL (s), state TTL (s), writes as JSON
- *   [[op, keyIndex, ...args]] with keyIndex into KEYS.
- * Returns 'ok', 'conflict' or 'duplicate'.
+ * A conversation is one STRING: a header line, then the state JSON (which has no raw newline):
+ *
+ *   <version> <update id> <update id> …\n{"v":1,…}
+ *
+ * The version makes the compare-and-set; the update ids (oldest first, at most
+ * {@link RECENT_UPDATE_IDS}) make the redelivery guard, with no key per update. Reading it is
+ * one GET; the commit script below checks and writes it.
+ *
+ * Conversations saved by earlier releases are HASHes {v, s} (and their update ids were keys
+ * of their own): they are still read, and the first commit turns them into a string.
  */
 const COMMIT_LUA = `
-local hasSeen = KEYS[2] ~= KEYS[1]
-if hasSeen and redis.call('EXISTS', KEYS[2]) == 1 then return 'duplicate' end
-local current = redis.call('HGET', KEYS[1], 'v') or '0'
-if current ~= ARGV[1] then return 'conflict' end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(current) + 1), 's', ARGV[2])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-if hasSeen then redis.call('SET', KEYS[2], '1', 'EX', tonumber(ARGV[3])) end
-local writes = cjson.decode(ARGV[5])
-for _, w in ipairs(writes) do
-  local op = w[1]
-  local key = KEYS[w[2]]
-  if op == 'hset' then
-    redis.call('HSET', key, unpack(w, 3))
-  elseif op == 'hsetnx' then
-    redis.call('HSETNX', key, w[3], w[4])
-  elseif op == 'rpush' then
-    redis.call('RPUSH', key, unpack(w, 3))
-  elseif op == 'zadd' then
-    redis.call('ZADD', key, w[3], w[4])
-  elseif op == 'srem' then
-    redis.call('SREM', key, w[3])
-  elseif op == 'zrem' then
-    redis.call('ZREM', key, w[3])
+local raw = redis.pcall('GET', KEYS[1])
+local version = '0'
+local ids = {}
+if type(raw) == 'table' then
+  version = redis.call('HGET', KEYS[1], 'v') or '0'
+elseif raw then
+  local header = string.sub(raw, 1, string.find(raw, '\\n', 1, true) - 1)
+  for word in string.gmatch(header, '%S+') do ids[#ids + 1] = word end
+  version = table.remove(ids, 1)
+end
+local update = ARGV[2]
+if update ~= '' then
+  for _, id in ipairs(ids) do
+    if id == update then return 'duplicate' end
   end
+end
+if version ~= ARGV[1] then return 'conflict' end
+if update ~= '' then
+  ids[#ids + 1] = update
+  if #ids > tonumber(ARGV[5]) then table.remove(ids, 1) end
+end
+if type(raw) == 'table' then redis.call('DEL', KEYS[1]) end
+local header = tostring(tonumber(version) + 1)
+if #ids > 0 then header = header .. ' ' .. table.concat(ids, ' ') end
+redis.call('SET', KEYS[1], header .. '\\n' .. ARGV[3], 'EX', ARGV[4])
+local i = 6
+while i <= #ARGV do
+  local op, key, n = ARGV[i], KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2])
+  local a = i + 3
+  if op == 'hset' then
+    redis.call('HSET', key, unpack(ARGV, a, a + n - 1))
+  elseif op == 'hsetnx' then
+    redis.call('HSETNX', key, ARGV[a], ARGV[a + 1])
+  elseif op == 'rpush' then
+    redis.call('RPUSH', key, unpack(ARGV, a, a + n - 1))
+  elseif op == 'zadd' then
+    redis.call('ZADD', key, ARGV[a], ARGV[a + 1])
+  elseif op == 'srem' then
+    redis.call('SREM', key, ARGV[a])
+  elseif op == 'zrem' then
+    redis.call('ZREM', key, ARGV[a])
+  end
+  i = a + n
 end
 return 'ok'
 `;
 
 interface ScriptedRedis {
-  korpuLoadConversation(conv: string, seen: string): Promise<[number, string, string | null]>;
   korpuCommitConversation(...args: (string | number)[]): Promise<CommitOutcome>;
 }
 
 export interface RedisConversationStoreOptions {
-  /** How long an update id is remembered (Telegram redelivers for up to a day). */
-  seenTtlSeconds?: number;
   /** How long an idle conversation is kept (people come back days later; not forever). */
   stateTtlSeconds?: number;
 }
 
-/** ConversationStore on Redis: 1 round trip to load, 1 to commit (Lua, atomic). */
+/**
+ * ConversationStore on Redis: one GET to load (state and redelivery check), one Lua script to
+ * commit (compare-and-set of the state, the update id, the record writes, atomically).
+ */
 export class RedisConversationStore implements ConversationStore {
   private readonly r: Redis & ScriptedRedis;
-  private readonly seenTtl: number;
   private readonly stateTtl: number;
 
   constructor(
@@ -73,46 +91,65 @@ export class RedisConversationStore implements ConversationStore {
     private readonly keys: RedisKeys,
     options: RedisConversationStoreOptions = {},
   ) {
-    this.seenTtl = options.seenTtlSeconds ?? 86_400;
     this.stateTtl = options.stateTtlSeconds ?? 180 * 86_400;
-    if (!('korpuLoadConversation' in redis)) {
-      redis.defineCommand('korpuLoadConversation', { numberOfKeys: 2, lua: LOAD_LUA });
-      redis.defineCommand('korpuCommitConversation', { lua: COMMIT_LUA });
-    }
+    if (!('korpuCommitConversation' in redis)) redis.defineCommand('korpuCommitConversation', { lua: COMMIT_LUA });
     this.r = redis as Redis & ScriptedRedis;
   }
 
   async load(conversationId: string, updateId?: string): Promise<StoredConversation> {
-    const conv = this.keys.conversation(conversationId);
-    const [seen, version, json] = await this.r.korpuLoadConversation(conv, updateId ? this.keys.seen(updateId) : conv);
-    return { json: json ?? undefined, version: Number(version), duplicate: seen === 1 };
+    const key = this.keys.conversation(conversationId);
+    let raw: string | null;
+    try {
+      raw = await this.r.get(key);
+    } catch (e) {
+      if (!/WRONGTYPE/.test((e as Error).message)) throw e;
+      // Saved by an earlier release as HASH {v, s}.
+      const [v, s] = await this.r.hmget(key, 'v', 's');
+      return { json: s ?? undefined, version: Number(v ?? 0), duplicate: false };
+    }
+    if (raw === null) return { json: undefined, version: 0, duplicate: false };
+    const nl = raw.indexOf('\n');
+    const header = raw.slice(0, nl).split(' ');
+    return { json: raw.slice(nl + 1), version: Number(header[0]), duplicate: updateId !== undefined && header.includes(updateId, 1) };
   }
 
   async commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[]): Promise<CommitOutcome> {
-    const conv = this.keys.conversation(conversationId);
-    const keys = [conv, updateId ? this.keys.seen(updateId) : conv];
+    if (updateId !== undefined && !/^\S+$/.test(updateId)) throw new RangeError('an update id must not be empty nor contain spaces');
+    const keys = [this.keys.conversation(conversationId)];
     const index = (key: string) => {
       const i = keys.indexOf(key);
       if (i >= 0) return i + 1;
       keys.push(key);
       return keys.length;
     };
-    const ops = writes.map((w) => {
+    // Each write as: op, key index, number of arguments, arguments (no JSON to decode in Lua).
+    const ops: (string | number)[] = [];
+    const op = (name: string, key: string, args: string[]) => ops.push(name, index(key), args.length, ...args);
+    for (const w of writes) {
       switch (w.op) {
         case 'hset':
-          return ['hset', index(w.key), ...Object.entries(w.fields).flat()];
+          op('hset', w.key, Object.entries(w.fields).flat());
+          break;
         case 'hsetnx':
-          return ['hsetnx', index(w.key), w.field, w.value];
+          op('hsetnx', w.key, [w.field, w.value]);
+          break;
         case 'rpush':
-          return ['rpush', index(w.key), ...w.values];
+          op('rpush', w.key, w.values);
+          break;
         case 'zadd':
-          return ['zadd', index(w.key), String(w.score), w.member];
+          op('zadd', w.key, [String(w.score), w.member]);
+          break;
         case 'srem':
-          return ['srem', index(w.key), w.member];
         case 'zrem':
-          return ['zrem', index(w.key), w.member];
+          op(w.op, w.key, [w.member]);
+          break;
       }
-    });
-    return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), json, this.seenTtl, this.stateTtl, JSON.stringify(ops));
+    }
+    return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), updateId ?? '', json, this.stateTtl, RECENT_UPDATE_IDS, ...ops);
   }
+}
+
+/** The state JSON of a stored conversation value (for tools and tests that read Redis directly). */
+export function stateJsonOf(raw: string): string {
+  return raw.slice(raw.indexOf('\n') + 1);
 }

@@ -14,6 +14,7 @@ import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
 import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
+import { stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
@@ -179,8 +180,8 @@ function expectSaid(texts: string[], t: (key: string, params?: Record<string, un
 }
 
 async function conversationState(h: Harness, chatId: number): Promise<{ caseCode?: string; lang?: string }> {
-  const json = await h.redis.hget(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(chatId))), 's');
-  return json ? JSON.parse(json) : {};
+  const raw = await h.redis.get(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(chatId))));
+  return raw ? JSON.parse(stateJsonOf(raw)) : {};
 }
 
 describe('Telegram end to end (long polling)', () => {

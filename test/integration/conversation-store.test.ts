@@ -8,7 +8,7 @@ import { RULES } from '../../src/flows/rules/registry';
 import { ConversationRunner } from '../../src/intake/conversation-runner';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
-import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
+import { RECENT_UPDATE_IDS, RedisConversationStore, stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { RedisFlowArchive } from '../../src/storage/redis-flow-archive';
 import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
 
@@ -117,6 +117,38 @@ describe('conversation runner on a real Redis', () => {
     const again = await runner.handle({ channel: 'telegram', chatId: '1', updateId: 'tg:900', input: { type: 'command', name: 'start' } });
     expect(first.outputs.length).toBeGreaterThan(0);
     expect(again).toMatchObject({ duplicate: true, outputs: [] });
+  });
+
+  it('recognises a redelivery among the latest update ids of the conversation, with no key per update', async () => {
+    const { runner, keys } = buildRunner(redis, prefix, cipher);
+    const send = (id: number) => runner.handle({ channel: 'telegram', chatId: '3', updateId: `tg:${id}`, input: { type: 'command', name: 'help' } });
+    for (let id = 1; id <= RECENT_UPDATE_IDS + 1; id++) expect((await send(id)).duplicate).toBe(false);
+    expect((await send(2)).duplicate).toBe(true);
+    expect((await send(RECENT_UPDATE_IDS + 1)).duplicate).toBe(true);
+    // The oldest id fell off the list: only the latest ones are remembered.
+    expect((await send(1)).duplicate).toBe(false);
+    expect(await redis.keys(`${prefix}seen*`)).toEqual([]);
+    const raw = (await redis.get(keys.conversation(runner.conversationId('telegram', '3'))))!;
+    // 12 saves; ids 3 … 11 and 1 again (2 fell off when 1 came back).
+    expect(raw.slice(0, raw.indexOf('\n')).split(' ')).toEqual(['12', ...Array.from({ length: RECENT_UPDATE_IDS - 1 }, (_, i) => `tg:${i + 3}`), 'tg:1']);
+    expect(JSON.parse(stateJsonOf(raw))).toMatchObject({ v: 1 });
+  });
+
+  it('reads a conversation saved by an earlier release (HASH {v, s}) and saves it as a string', async () => {
+    const { runner, keys } = buildRunner(redis, prefix, cipher);
+    const started = await runner.handle({ channel: 'telegram', chatId: '9', updateId: 'tg:1', input: { type: 'command', name: 'start' } });
+    const key = keys.conversation(runner.conversationId('telegram', '9'));
+    await redis.del(key);
+    await redis.hset(key, 'v', '4', 's', JSON.stringify(started.state));
+    const next = await runner.handle({ channel: 'telegram', chatId: '9', updateId: 'tg:2', input: { type: 'choice', node: 'language', value: 'ru' } });
+    expect(next.state.lang).toBe('ru');
+    expect(await redis.type(key)).toBe('string');
+    expect((await redis.get(key))!.startsWith('5 tg:2\n')).toBe(true);
+  });
+
+  it('refuses an update id with a space (it would break the stored list)', async () => {
+    const store = new RedisConversationStore(redis, redisKeys(prefix));
+    await expect(store.commit('x', 0, '{}', 'tg 1', [])).rejects.toThrow(RangeError);
   });
 
   it('serialises racing updates of one chat with compare-and-set: no answer is lost', async () => {
