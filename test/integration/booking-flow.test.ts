@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { loadProgrammeContent } from '../../src/config/programme';
+import type { Input, Output } from '../../src/core/conversation';
+import type { Lang } from '../../src/core/lang';
+import { renderOutput } from '../../src/i18n/render';
+import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+
+/**
+ * Booking through the real runner, booking desk and Redis (the simulator channel, so no
+ * Telegram): two people tapping the last place of a slot at the same moment, and booking,
+ * rescheduling and cancelling in each language with the places counted right.
+ */
+
+const content = loadProgrammeContent('config/programme.yaml');
+/** One place per slot, so that two people can race for it. */
+const offices = OfficesFileSchema.parse({
+  offices: [
+    {
+      id: 'baku',
+      name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
+      address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
+      location: { latitude: 40.4093, longitude: 49.8671 },
+      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['09:00-18:00']])),
+      slotMinutes: 60,
+      capacity: 1,
+      minLeadMinutes: 60,
+      horizonDays: 10,
+    },
+  ],
+});
+
+describe('booking through the conversation', () => {
+  let redis: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+
+  beforeAll(async () => {
+    redis = testRedis();
+    prefix = testPrefix();
+    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix, offices });
+  });
+
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const send = (chatId: string, input: Input) => core.runner.handle({ channel: 'simulator', chatId, input });
+  const tap = (node: string, value: string): Input => ({ type: 'choice', node, value });
+  const say = (text: string): Input => ({ type: 'text', text });
+  const buttons = (outs: Output[]) => outs.flatMap((o) => (o.buttons ?? []).flat()).flatMap((b) => (b.action.type === 'choice' ? [b.action.value] : []));
+  const slotsOffered = (outs: Output[]) => buttons(outs).filter((v) => v.startsWith('s_'));
+  const keys = (outs: Output[]) => outs.flatMap((o) => o.text.flatMap((t) => ('key' in t ? [t.key] : [])));
+
+  /** Runs the intake up to the booking question; returns what was said there. */
+  async function toBooking(chatId: string, lang: Lang): Promise<Output[]> {
+    const script: Input[] = [
+      { type: 'command', name: 'start' }, tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'), tap('option', 'A'),
+      tap('agree', 'yes'), say('Aysel'), say('Mammadova'), say('25.03.1990'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
+      tap('address', '__skip'),
+    ];
+    for (const input of script) await send(chatId, input);
+    return (await send(chatId, tap('questions', '__skip'))).outputs;
+  }
+
+  const caseOf = async (chatId: string) => (await core.runner.peek(core.runner.conversationId('simulator', chatId)))!.caseCode!;
+
+  it('two people tapping the last place at once: one booking, one "just taken" with the next free times', async () => {
+    const [a, b] = ['race-a-000000000001', 'race-b-000000000001'];
+    const offerA = await toBooking(a, 'en');
+    await toBooking(b, 'ru');
+    const slot = slotsOffered(offerA)[0]!;
+    const [ra, rb] = await Promise.all([send(a, tap('pick_time', slot)), send(b, tap('pick_time', slot))]);
+    const results = [ra, rb].map((r) => keys(r.outputs));
+    const won = results.filter((k) => k.includes('booking:booked'));
+    const lost = results.filter((k) => k.includes('booking:notice.taken'));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const loser = ra.outputs.some((o) => keys([o]).includes('booking:notice.taken')) ? ra : rb;
+    // The next free times are offered again, without the one just taken.
+    expect(slotsOffered(loser.outputs).length).toBeGreaterThan(0);
+    expect(slotsOffered(loser.outputs)).not.toContain(slot);
+    const booked = await Promise.all([a, b].map(async (c) => core.bookings.get(await caseOf(c))));
+    expect(booked.filter((x) => x?.status === 'booked')).toHaveLength(1);
+  });
+
+  it.each(['az', 'ru', 'en'] as const)('in %s: books, reschedules and cancels; places and the record follow', async (lang) => {
+    const chat = `resched-${lang}-0000000001`;
+    const offer = await toBooking(chat, lang);
+    const [first, second] = slotsOffered(offer);
+    let out = (await send(chat, tap('pick_time', first!))).outputs;
+    const rendered = out.map((o) => renderOutput(core.translator, core.content, lang, o).text).join('\n');
+    expect(rendered).toContain(core.translator.t(lang, 'booking:booked'));
+    expect(rendered).toContain(offices.offices[0]!.address[lang]);
+    const code = await caseOf(chat);
+    const one = await core.bookings.get(code);
+    expect(one).toMatchObject({ status: 'booked', lang });
+
+    out = (await send(chat, { type: 'command', name: 'appointment' })).outputs;
+    expect(buttons(out)).toEqual(['reschedule', 'cancel', 'keep']);
+    out = (await send(chat, tap('show', 'reschedule'))).outputs;
+    expect(slotsOffered(out)).not.toContain(first);
+    out = (await send(chat, tap('pick', second!))).outputs;
+    expect(keys(out)).toContain('booking:booked');
+    const two = await core.bookings.get(code);
+    expect(two!.slot).not.toBe(one!.slot);
+    // The first time is free again.
+    const office = offices.offices[0]!;
+    const slotOf = (id: string) => ({ id, office: 'baku', start: new Date(), end: new Date() });
+    expect(await core.bookings.freePlaces(office, [slotOf(one!.slot), slotOf(two!.slot)])).toEqual([1, 0]);
+
+    await send(chat, { type: 'command', name: 'appointment' });
+    await send(chat, tap('show', 'cancel'));
+    out = (await send(chat, tap('cancel_confirm', 'yes'))).outputs;
+    expect(keys(out)).toContain('booking:cancel.done');
+    expect(await core.bookings.get(code)).toMatchObject({ status: 'cancelled' });
+    expect(await core.bookings.freePlaces(office, [slotOf(two!.slot)])).toEqual([1]);
+    expect(await redis.hget(core.keys.case(code), 'booking')).toBe('');
+    // /appointment now offers to book again.
+    out = (await send(chat, { type: 'command', name: 'appointment' })).outputs;
+    expect(buttons(out)).toEqual(expect.arrayContaining(['book', 'menu']));
+  });
+
+  it('a tap on a time that is no longer offered is answered, not booked', async () => {
+    const chat = 'gone-00000000000001';
+    await toBooking(chat, 'en');
+    const out = (await send(chat, tap('pick_time', 's_202001011000_baku'))).outputs;
+    expect(keys(out)).toContain('booking:notice.gone');
+    expect(await core.bookings.get(await caseOf(chat))).toBeUndefined();
+  });
+});
