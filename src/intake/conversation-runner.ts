@@ -10,7 +10,7 @@ import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingDesk } from './booking-desk';
-import { planRecordWrites } from './record-writes';
+import { planRecordWrites, type RecordedBy } from './record-writes';
 
 /** One incoming message, already turned into engine Input by a channel adapter. */
 export interface IncomingMessage {
@@ -23,6 +23,12 @@ export interface IncomingMessage {
   input: Input;
   /** Language suggested by the platform (Telegram's language_code). */
   langHint?: Lang;
+  /**
+   * A case worker taking the answers down for the person (a phone interview, `/call`): the
+   * records then say `by: phone` and name them as the counsellor. Absent when the person
+   * answers themself (the records say `self_service`, counsellor Körpü).
+   */
+  recorder?: { by: RecordedBy; counsellor: string };
 }
 
 export interface HandledMessage {
@@ -53,6 +59,8 @@ export interface ConversationRunnerDeps {
   flows: FlowRegistry;
   rules: Readonly<Record<string, RuleDefinition>>;
   entryFlow: string;
+  /** The flow a new conversation of a channel starts in, where not `entryFlow` (`phone` → `call`). */
+  entryFlows?: Readonly<Record<string, string>>;
   clock: Clock;
   ids: IdGen;
   cipher: FieldCipher;
@@ -74,7 +82,7 @@ export interface ConversationRunnerDeps {
   maxAttempts?: number;
 }
 
-const PLACES: Record<string, string> = { telegram: 'Telegram', simulator: 'Simulator' };
+const PLACES: Record<string, string> = { telegram: 'Telegram', simulator: 'Simulator', phone: 'Phone' };
 
 /**
  * The thin I/O shell around the pure engine: load state → step → save state and records
@@ -131,7 +139,7 @@ export class ConversationRunner {
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
-      const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlow, now, ids: d.ids }, prev, engineInput);
+      const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids: d.ids }, prev, engineInput);
       if (!prev && !result.state.hint && msg.langHint) result.state.hint = msg.langHint;
       const crisis = input.type === 'text' ? d.crisis?.detect(input.text) : undefined;
       if (crisis) this.respondToCrisis(result, crisis);
@@ -141,6 +149,7 @@ export class ConversationRunner {
         place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(msg.channel),
         channel: msg.channel,
         chatId: msg.chatId,
+        ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
         cipher: d.cipher,
         keys: d.keys,
       });

@@ -8,10 +8,17 @@ export interface RecordContext {
   now: Date;
   /** IANA zone for the form's local date and time (Asia/Baku). */
   timeZone: string;
-  /** "Telegram", "Simulator", later "Phone" — the form's "Place". */
+  /** "Telegram", "Simulator", "Phone" — the form's "Place". */
   place: string;
   channel: string;
   chatId: string;
+  /**
+   * Who took the answers down: the person themself in a chat (`self_service`, the default) or a
+   * case worker on the phone (`phone`, with `/call`). Kept on the forms as "by".
+   */
+  by?: RecordedBy;
+  /** The form's "counsellor who completed the form": the case worker's name, or the bot's. */
+  counsellor?: string;
   cipher: FieldCipher;
   keys: RedisKeys;
 }
@@ -29,6 +36,9 @@ export function formDateTime(now: Date, timeZone: string): { date: string; time:
 /** The counsellor named on records the bot completes (the forms have a "counsellor" field). */
 export const BOT_COUNSELLOR = 'Körpü';
 
+/** How a record's answers were taken: by the person in a chat, or by a case worker on the phone. */
+export type RecordedBy = 'self_service' | 'phone';
+
 /**
  * Turns the engine's effects into Redis writes, encrypting every personal value with the case
  * code and field name as associated data. The writes are applied atomically with the state.
@@ -38,20 +48,22 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
   const at = ctx.now.toISOString();
   const writes: RecordWrite[] = [];
   const contact = (code: string) => cipher.encrypt(`${ctx.channel}:${ctx.chatId}`, `${code}:contact`);
+  const by = ctx.by ?? 'self_service';
+  const counsellor = ctx.counsellor ?? BOT_COUNSELLOR;
   for (const e of effects) {
     const caseKey = keys.case(e.caseCode);
     switch (e.type) {
       case 'case_opened':
         writes.push(
           { op: 'hsetnx', key: caseKey, field: 'created_at', value: at },
-          { op: 'hset', key: caseKey, fields: { code: e.caseCode, channel: ctx.channel, lang: e.lang, status: 'open', updated_at: at } },
+          { op: 'hset', key: caseKey, fields: { code: e.caseCode, channel: ctx.channel, by, lang: e.lang, status: 'open', updated_at: at } },
           { op: 'zadd', key: keys.cases(), score: ctx.now.getTime(), member: e.caseCode },
         );
         break;
       case 'diagnosis_recorded': {
         const form = formDateTime(ctx.now, ctx.timeZone);
         const record = {
-          at, ...form, place: ctx.place, counsellor: BOT_COUNSELLOR, by: 'self_service',
+          at, ...form, place: ctx.place, counsellor, by,
           answers: e.answers, outcome: e.outcome, reasons: e.reasons, provisional: e.provisional,
           rule_version: e.ruleVersion, lang: e.lang,
         };
@@ -62,7 +74,12 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         break;
       }
       case 'consent_recorded': {
-        const record = { at, agreed: e.agreed, option: e.option ?? null, text_version: e.textVersion, lang: e.lang, place: ctx.place };
+        // On the phone, consent is given aloud to the case worker named here (Annex 4's
+        // "counsellor receiving the document"); in a chat, by the person's own tap.
+        const record = {
+          at, agreed: e.agreed, option: e.option ?? null, text_version: e.textVersion, lang: e.lang, place: ctx.place,
+          by, given: by === 'phone' ? 'verbally' : 'in_chat', counsellor,
+        };
         writes.push({ op: 'rpush', key: keys.consents(e.caseCode), values: [JSON.stringify(record)] });
         writes.push({
           op: 'hset',
@@ -85,9 +102,16 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         // A person who writes to a human must be reachable by one, consent or not.
         writes.push({ op: 'hset', key: caseKey, fields: { contact: contact(e.caseCode), updated_at: at } });
         break;
-      case 'intake_completed':
-        writes.push({ op: 'hset', key: caseKey, fields: { status: 'intake_completed', intake_completed_at: at, lang: e.lang, updated_at: at } });
+      case 'intake_completed': {
+        // The interview form's metadata (Annex 5): date, time, place and counsellor.
+        const form = formDateTime(ctx.now, ctx.timeZone);
+        writes.push({
+          op: 'hset',
+          key: caseKey,
+          fields: { status: 'intake_completed', intake_completed_at: at, lang: e.lang, by, form_date: form.date, form_time: form.time, place: ctx.place, counsellor, updated_at: at },
+        });
         break;
+      }
       case 'crisis_detected':
         // Someone in crisis must be reachable by a case worker, consent or not (Annex 3).
         writes.push({ op: 'hset', key: caseKey, fields: { crisis: e.category, crisis_at: at, contact: contact(e.caseCode), updated_at: at } });
