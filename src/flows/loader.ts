@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { FlowDefinitionError } from '../core/errors';
 import { ACTIONS } from './engine/actions';
+import { varRefs } from './engine/var-refs';
 import { WAITING_TYPES, FlowSchema, type CompiledFlow, type FlowDefinition, type FlowNode } from './schema/flow-schema';
 import { migrateFlow } from './migrations';
 import { RULES } from './rules/registry';
@@ -142,14 +143,6 @@ export function flowKeys(flow: CompiledFlow): string[] {
   return flow.def.nodes.flatMap((n) => keysOf(n).map(([, k]) => k));
 }
 
-/** Variables a node reads, by field. A dotted name (`diagnosis.decide`) is `<flow>.<variable>`. */
-function varRefs(n: FlowNode): [string, string][] {
-  if (n.type === 'branch') return [['var', n.var]];
-  if (n.type === 'rule') return Object.entries(n.inputs).map(([k, v]) => [`inputs.${k}`, v]);
-  if (n.type === 'message') return [...(n.list ? [['list.var', n.list.var] as [string, string]] : []), ...(n.referrals ? [['referrals.var', n.referrals.var] as [string, string]] : [])];
-  return [];
-}
-
 /** Loads and checks every `*.yaml` in a folder, then checks references between flows. */
 export function loadFlowDir(dir: string, keys?: KeyCheck): CompiledFlow[] {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -161,7 +154,7 @@ export function loadFlowDir(dir: string, keys?: KeyCheck): CompiledFlow[] {
     // A dotted variable whose first part is no flow would silently read nothing at run time.
     for (const [field, name] of varRefs(n)) {
       const head = name.split('.')[0]!;
-      if (!name.includes('.') || ids.has(head) || (head === 'state' && n.type === 'branch')) continue;
+      if (!name.includes('.') || ids.has(head)) continue;
       const hint = flow.nodes.has(head) ? `; this flow's own variable is "${flow.def.id}.${name}"` : '';
       fail(file, `node "${n.id}", field "${field}"`, `"${name}" names no flow "${head}"${hint}`);
     }

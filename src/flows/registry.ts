@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FlowLookup } from './engine/context';
+import { sharedVariables } from './engine/var-refs';
 import type { Frame } from './engine/state';
 import { FlowSchema, type CompiledFlow, type FlowDefinition } from './schema/flow-schema';
 
@@ -41,6 +42,8 @@ export function revisionOf(def: FlowDefinition): string {
 export class FlowRegistry implements FlowLookup {
   private readonly currentById = new Map<string, CompiledFlow>();
   private readonly byRevision = new Map<string, CompiledFlow>();
+  /** Variables some flow reads outside their own flow, in any revision in memory. */
+  private readonly shared: Set<string>;
 
   constructor(
     flows: readonly CompiledFlow[],
@@ -50,6 +53,7 @@ export class FlowRegistry implements FlowLookup {
       this.currentById.set(f.def.id, f);
       this.byRevision.set(`${f.def.id}@${f.revision}`, f);
     }
+    this.shared = sharedVariables(flows);
   }
 
   /** Stores the current revisions in the archive (once at start-up). */
@@ -65,6 +69,10 @@ export class FlowRegistry implements FlowLookup {
     return this.byRevision.get(`${id}@${revision}`);
   }
 
+  readElsewhere(name: string): boolean {
+    return this.shared.has(name);
+  }
+
   all(): CompiledFlow[] {
     return [...this.currentById.values()];
   }
@@ -74,7 +82,11 @@ export class FlowRegistry implements FlowLookup {
     for (const { f, r } of frames) {
       if (this.byRevision.has(`${f}@${r}`)) continue;
       const def = await this.archive.get(f, r);
-      if (def) this.byRevision.set(`${f}@${r}`, compileArchived(FlowSchema.parse(def), r));
+      if (!def) continue;
+      const flow = compileArchived(FlowSchema.parse(def), r);
+      this.byRevision.set(`${f}@${r}`, flow);
+      // An older revision may read another flow's variable the current ones no longer read.
+      for (const name of sharedVariables([flow])) this.shared.add(name);
     }
   }
 }

@@ -11,6 +11,8 @@ import { varName } from './vars';
  */
 export interface ActionDefinition {
   readonly params: readonly string[];
+  /** Params (required or not) that name a variable the action reads (`adult: age`). */
+  readonly reads?: readonly string[];
   run(ctx: StepContext, flow: CompiledFlow, node: NodeOf<'action'>): void;
 }
 
@@ -25,6 +27,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
    */
   record_diagnosis: {
     params: ['rule', 'adult'],
+    reads: ['adult'],
     run(ctx, flow, node) {
       const ruleNode = flow.nodes.get(node.params.rule ?? '');
       if (!ruleNode || ruleNode.type !== 'rule') throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.rule must name a rule node`);
@@ -53,6 +56,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   /** Records the consent decision (Annex 4) with the text's version and the language shown. */
   record_consent: {
     params: ['agreed', 'text_version'],
+    reads: ['option'],
     run(ctx, flow, node) {
       const agreed = node.params.agreed === 'true';
       const option = z.enum(['A', 'B', 'C']).safeParse(ctx.s.vars[varName(flow, node.params.option ?? '')]);
@@ -92,6 +96,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
    */
   request_handoff: {
     params: ['reason'],
+    reads: ['reason_var'],
     run(ctx, flow, node) {
       const fromVar = node.params.reason_var ? str(ctx.s.vars[varName(flow, node.params.reason_var)]) : '';
       ctx.effects.push({ type: 'handoff_requested', caseCode: ctx.ensureCase(), reason: fromVar || node.params.reason || 'asked', lang: ctx.lang });

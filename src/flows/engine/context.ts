@@ -9,6 +9,12 @@ import type { ConversationState } from './state';
 export interface FlowLookup {
   current(id: string): CompiledFlow | undefined;
   get(id: string, revision: string): CompiledFlow | undefined;
+  /**
+   * Whether a flow other than the variable's own reads it (`welcome` reads `diagnosis.decide`).
+   * When a flow ends, its other variables are dropped from the state; a lookup without this
+   * keeps every variable.
+   */
+  readElsewhere?(name: string): boolean;
 }
 
 /** Everything `step` needs from outside, passed in so that `step` stays pure. */

@@ -25,6 +25,8 @@ export function step(env: StepEnv, prev: ConversationState | undefined, input: E
   ctx.s.at = env.now.getTime();
   handle(ctx, input);
   ctx.flush();
+  // The platform's language hint matters only until the person has chosen one.
+  if (ctx.s.lang) delete ctx.s.hint;
   return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
 }
 
@@ -65,7 +67,7 @@ function handle(ctx: StepContext, input: EngineInput): void {
 function command(ctx: StepContext, name: string, langHint: string | undefined): void {
   const s = ctx.s;
   const hint = LangSchema.safeParse(langHint);
-  if (hint.success && !s.hint) s.hint = hint.data;
+  if (hint.success && !s.hint && !s.lang) s.hint = hint.data;
   // Any other command closes an open language picker; otherwise the re-asked question's next
   // answer would be taken for a language choice and swallowed.
   if (name !== 'language') delete s.picking;
@@ -284,7 +286,7 @@ function run(ctx: StepContext): void {
         break;
       }
       case 'end': {
-        s.frames.pop();
+        forget(ctx, s.frames.pop()!.f);
         // The question that led into the finished flow cannot be gone back to from outside it.
         const parent = s.frames.at(-1);
         parent?.b?.pop();
@@ -294,6 +296,18 @@ function run(ctx: StepContext): void {
     }
   }
   throw new FlowRuntimeError(`more than ${MAX_HOPS} steps without a question: a loop in flow "${s.frames.at(-1)?.f}"`);
+}
+
+/**
+ * A flow has ended: its variables go, except those another flow reads (they are its result) —
+ * the state stays the size of the flows in progress, not of the whole conversation so far.
+ * Nothing goes while the same flow is still open further down the stack.
+ */
+function forget(ctx: StepContext, flowId: string): void {
+  const flows = ctx.env.flows;
+  if (!flows.readElsewhere || ctx.s.frames.some((f) => f.f === flowId)) return;
+  const prefix = `${flowId}.`;
+  for (const name of Object.keys(ctx.s.vars)) if (name.startsWith(prefix) && !flows.readElsewhere(name)) delete ctx.s.vars[name];
 }
 
 function listOf(v: unknown): string[] {

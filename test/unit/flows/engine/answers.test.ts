@@ -75,9 +75,11 @@ describe('single choice', () => {
 
   it("follows an option's own next", () => {
     const turn = last(play(env, say('2')));
-    expect(turn.state.vars['t.q']).toBe('coffee');
+    expect(turn.effects).toContainEqual({ type: 'answer_recorded', caseCode: turn.state.caseCode, field: 'drink', value: 'coffee', personal: false });
     expect(only(turn).text).toEqual([{ key: 't:coffee_bye' }]);
     expect(turn.state.frames).toEqual([]);
+    // The flow has ended: its variables went with it.
+    expect(turn.state.vars).toEqual({});
   });
 
   it('answers an info option with its text and asks the same question again, storing nothing', () => {
@@ -157,9 +159,9 @@ describe('multiple choice', () => {
 
 describe('yes / no', () => {
   const env = singleFlowEnv(`  - { id: q, type: yes_no, prompt: "t:q", yes: y, no: n }
-  - { id: y, type: message, text: ["t:said_yes"], next: end }
-  - { id: n, type: message, text: ["t:said_no"], next: end }
-  - { id: end, type: end }`);
+  - { id: y, type: message, text: ["t:said_yes"], next: after }
+  - { id: n, type: message, text: ["t:said_no"], next: after }
+${AFTER}`);
 
   it('shows Yes and No buttons', () => {
     const [start] = converse(env, [cmd('start')], freshState());
@@ -179,7 +181,7 @@ describe('yes / no', () => {
   ])('%j → %s', (input, value, said) => {
     const turn = last(play(env, input));
     expect(turn.state.vars['t.q']).toBe(value);
-    expect(only(turn).text).toEqual([{ key: said }]);
+    expect(only(turn).text).toEqual([{ key: said }, { key: 't:after' }]);
   });
 
   it('re-asks for anything else', () => {

@@ -89,8 +89,9 @@ nodes:
     expect(after.get('survey', rev1.revision)).toBeDefined();
     const env = engineEnv({ registry: after, entryFlow: 'survey' });
     const turn = step(env, saved, say('My answer'));
-    expect(turn.state.vars['survey.q2']).toBe('My answer');
+    // Taken as the old revision's text answer (the new q2 is a yes/no question): the flow ends.
     expect(textKeys(turn)).toEqual(['t:bye_v1']);
+    expect(turn.state.frames).toEqual([]);
   });
 
   it('a re-asked question of the old revision is asked in its old words', async () => {
@@ -201,5 +202,51 @@ describe('flat cost', () => {
     expect(sizes[40]).toBeLessThan(600);
     // And the answers themselves (up to 250 characters each) went to the record, not the state.
     expect(last(turns).effects).toHaveLength(1);
+  });
+});
+
+describe('what a finished flow leaves behind', () => {
+  const main = `specVersion: 1.0.0
+id: main
+name: Main
+start: pick
+nodes:
+  - { id: pick, type: yes_no, prompt: "t:pick", next: run_sub }
+  - { id: run_sub, type: flow, flow: sub, next: route }
+  - { id: route, type: branch, var: sub.q2, cases: { "yes": z }, default: z }
+  - { id: z, type: yes_no, prompt: "t:z", next: end }
+  - { id: end, type: end }
+`;
+  const sub = `specVersion: 1.0.0
+id: sub
+name: Sub
+start: q1
+nodes:
+  - { id: q1, type: yes_no, prompt: "t:q1", next: q2 }
+  - { id: q2, type: yes_no, prompt: "t:q2", next: end }
+  - { id: end, type: end }
+`;
+  const env = () => engineEnv({ flows: [compileFlow(main, '<main>'), compileFlow(sub, '<sub>')], entryFlow: 'main' });
+
+  it('keeps what another flow reads (its result) and drops the rest of its variables', () => {
+    const e = env();
+    expect(e.flows.readElsewhere('sub.q2')).toBe(true);
+    expect(e.flows.readElsewhere('sub.q1')).toBe(false);
+    const turns = converse(e, [cmd('start'), tap('pick', 'yes'), tap('q1', 'no')], freshState());
+    expect(last(turns).state.vars).toEqual({ 'main.pick': 'yes', 'sub.q1': 'no' });
+    const done = step(e, last(turns).state, tap('q2', 'yes'));
+    expect(at(done.state)).toBe('main/z');
+    expect(done.state.vars).toEqual({ 'main.pick': 'yes', 'sub.q2': 'yes' });
+  });
+
+  it('keeps the language hint only until a language is chosen', () => {
+    const e = singleFlowEnv(`  - { id: lang, type: language, prompt: "t:lang", next: q }
+  - { id: q, type: yes_no, prompt: "t:q", next: end }
+  - { id: end, type: end }`, 'lang');
+    const turns = converse(e, [cmd('start', 'ru'), tap('lang', 'az')]);
+    expect(turns[0]!.state.hint).toBe('ru');
+    expect(last(turns).state).toMatchObject({ lang: 'az' });
+    expect(last(turns).state).not.toHaveProperty('hint');
+    expect(step(e, last(turns).state, cmd('start', 'en')).state).not.toHaveProperty('hint');
   });
 });
