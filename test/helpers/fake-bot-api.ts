@@ -28,7 +28,7 @@
  *   (`retry_after`), 403 (blocked), 500 or any 400 description;
  * - answers getMe, sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
  *   setMyCommands/getMyCommands/deleteMyCommands, setWebhook/deleteWebhook/getWebhookInfo,
- *   deleteMessage, sendChatAction, and every other `send*` method generically (a Message with
+ *   deleteMessage, sendChatAction, copyMessage (recording what was copied), and every other `send*` method generically (a Message with
  *   the content the method implies: location, venue, document, photo …).
  *
  * `api.updates` builds realistic updates (see {@link UpdateFactory}); ids never repeat within
@@ -281,6 +281,13 @@ export class FakeBotApi {
         return this.edit(p, true);
       case 'editmessagereplymarkup':
         return this.edit(p, false);
+      case 'copymessage': {
+        // The copy keeps no trace of who sent the original (as Telegram's does): it records
+        // only what was copied from where, and the caption given.
+        if (p.chat_id === undefined || p.from_chat_id === undefined || p.message_id === undefined) return fail(400, 'Bad Request: chat_id, from_chat_id and message_id are required');
+        const copy = this.store(p.chat_id, { ...(typeof p.caption === 'string' ? { caption: p.caption } : {}), copy_of: { chat_id: String(p.from_chat_id), message_id: Number(p.message_id) } } as Partial<Message>);
+        return ok({ message_id: copy.message_id });
+      }
       default:
         if (/^send[a-z]+$/i.test(method)) return this.sendOther(method, p);
         return fail(404, 'Not Found: method not found');

@@ -1,0 +1,112 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { FieldCipher } from '../storage/field-cipher';
+
+/** How long a talk with a person stays open without an end (a worker forgot /end). */
+export const RELAY_TTL_SECONDS = 7 * 24 * 3600;
+/** How long a relayed message in a case worker's chat can be answered by replying to it. */
+export const RELAY_MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
+
+/** Who a relayed message in a case worker's chat belongs to. */
+export const RelayedSchema = z.object({ caseCode: z.string(), conversation: z.string() });
+export type Relayed = z.infer<typeof RelayedSchema>;
+
+/** One message of a talk, as kept with the case (text and file ids encrypted). */
+export interface TalkMessage {
+  at: Date;
+  from: 'person' | 'worker';
+  kind: 'text' | 'photo' | 'document';
+  /** The text or caption, if any. */
+  text?: string;
+  /** Telegram's file id of a photo or document. */
+  fileId?: string;
+  /** The worker's Telegram id, for messages from a worker. */
+  worker?: number;
+}
+
+const StoredMessageSchema = z.object({
+  at: z.string(),
+  from: z.enum(['person', 'worker']),
+  kind: z.enum(['text', 'photo', 'document']),
+  text: z.string().optional(),
+  file: z.string().optional(),
+  worker: z.number().optional(),
+});
+
+/**
+ * "Talk to a person": which conversations are talking with a human right now, which message
+ * in a case worker's chat stands for which case (so that replying to it reaches the person),
+ * and every message of the talk, kept with the case. Keys name the conversation's pseudonym
+ * and the case code only; texts and file ids are encrypted with the case and "talk" as
+ * associated data.
+ */
+export class RelayStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  private openKey = (conversation: string) => `${this.prefix}talk:${conversation}`;
+  private messageKey = (chatId: number | string, messageId: number) => `${this.prefix}talkmsg:${this.cipher.pseudonym(`staffchat:${chatId}`)}:${messageId}`;
+  /** LIST of the talk's messages, oldest first. */
+  messagesKey = (caseCode: string) => `${this.prefix}case:${caseCode}:talk`;
+
+  /** Opens (or keeps open) the talk of a conversation with the case workers. */
+  async open(conversation: string, caseCode: string): Promise<void> {
+    await this.redis.set(this.openKey(conversation), caseCode, 'EX', RELAY_TTL_SECONDS);
+  }
+
+  /** The case whose talk is open in this conversation, if one is. */
+  async openCase(conversation: string): Promise<string | undefined> {
+    return (await this.redis.get(this.openKey(conversation))) ?? undefined;
+  }
+
+  /** Ends the talk; false when none was open. */
+  async close(conversation: string): Promise<boolean> {
+    return (await this.redis.del(this.openKey(conversation))) > 0;
+  }
+
+  /** Remembers that message `messageId` in a case worker's chat relays `relayed`'s case. */
+  async remember(chatId: number | string, messageId: number, relayed: Relayed): Promise<void> {
+    await this.redis.set(this.messageKey(chatId, messageId), JSON.stringify(relayed), 'EX', RELAY_MESSAGE_TTL_SECONDS);
+  }
+
+  /** The case a message in a case worker's chat relays (the one a worker replied to). */
+  async relayedBy(chatId: number | string, messageId: number): Promise<Relayed | undefined> {
+    const raw = await this.redis.get(this.messageKey(chatId, messageId));
+    if (!raw) return undefined;
+    const parsed = RelayedSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Keeps one message of the talk with the case. */
+  async keep(caseCode: string, m: TalkMessage): Promise<void> {
+    const aad = `${caseCode}:talk`;
+    const stored = {
+      at: m.at.toISOString(),
+      from: m.from,
+      kind: m.kind,
+      ...(m.text ? { text: this.cipher.encrypt(m.text, aad) } : {}),
+      ...(m.fileId ? { file: this.cipher.encrypt(m.fileId, aad) } : {}),
+      ...(m.worker === undefined ? {} : { worker: m.worker }),
+    };
+    await this.redis.rpush(this.messagesKey(caseCode), JSON.stringify(stored));
+  }
+
+  /** The talk's messages, decrypted, oldest first. */
+  async messages(caseCode: string): Promise<TalkMessage[]> {
+    const aad = `${caseCode}:talk`;
+    return (await this.redis.lrange(this.messagesKey(caseCode), 0, -1)).map((raw) => {
+      const s = StoredMessageSchema.parse(JSON.parse(raw));
+      return {
+        at: new Date(s.at),
+        from: s.from,
+        kind: s.kind,
+        ...(s.text ? { text: this.cipher.decrypt(s.text, aad) } : {}),
+        ...(s.file ? { fileId: this.cipher.decrypt(s.file, aad) } : {}),
+        ...(s.worker === undefined ? {} : { worker: s.worker }),
+      };
+    });
+  }
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import type { Message, Update, User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { ClaimStore } from '../../src/caseworkers/claims';
+import { RelayStore } from '../../src/caseworkers/relay-store';
+import { RosterStore } from '../../src/caseworkers/roster';
+import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
+import { loadProgrammeContent } from '../../src/config/programme';
+import { silentLogger } from '../../src/core/logger';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+
+/**
+ * "Talk to a person" end to end through the fake Bot API: a person asks for a human, what they
+ * write (text, a photo) reaches the case workers from the bot, never from their own account;
+ * a worker answers by replying and the person gets it; the flow waits meanwhile and takes up
+ * where it was when the worker ends the talk with /end; everything is kept with the case,
+ * encrypted. A stranger replying to a relayed message reaches nobody.
+ */
+
+const CASEWORKERS = -1009876543210;
+const WORKER_ID = 7_000_001;
+const content = loadProgrammeContent('config/programme.yaml');
+
+describe('talk to a person', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+  let bot: KorpuBot;
+  let relay: RelayStore;
+  let worker: User;
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    prefix = testPrefix();
+    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
+    const roster = new RosterStore(redis, prefix);
+    await roster.put({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    relay = new RelayStore(redis, prefix, core.cipher);
+    bot = createTelegramBot(core, {
+      token: api.token,
+      apiRoot: api.apiRoot,
+      caseworkerChatId: CASEWORKERS,
+      logger: silentLogger(),
+      caseworkers: { roster, bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher },
+      talk: { relay, cipher: core.cipher },
+    });
+    await bot.init();
+    worker = api.updates.user({ id: WORKER_ID, first_name: 'Nigar', language_code: 'az' });
+  });
+
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    await api.close();
+  });
+
+  const inGroup = () => api.sentMessages(CASEWORKERS);
+  const replyFrom = (user: User, to: Message, fields: Partial<Message>): Update =>
+    api.updates.message(user, { ...fields, reply_to_message: to } as Partial<Message>, api.updates.group({ id: CASEWORKERS, type: 'supergroup' }));
+
+  it('relays both ways with reply threading, keeps every message, and resumes the flow on /end', async () => {
+    const person = api.updates.user({ language_code: 'ru', first_name: 'Olena' });
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t('ru', key, params);
+    await bot.handleUpdate(api.updates.command(person, '/start'));
+    const langMessage = api.lastMessage(person.id)!;
+    await bot.handleUpdate(api.updates.callback(person, langMessage, 'c:language:ru'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    expect(api.sentMessages(person.id).map((m) => m.text).join('\n')).toContain(t('handoff:told'));
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+
+    // The person writes: the case workers get it from the bot, with the case code, not the sender.
+    const before = inGroup().length;
+    await bot.handleUpdate(api.updates.text(person, 'Мне нужен врач, который говорит по-русски'));
+    // (The alert about the request arrives in the same chat, in the background: leave it aside.)
+    const relayed = inGroup().slice(before).filter((m) => !m.reply_markup);
+    expect(relayed).toHaveLength(1);
+    expect(relayed[0]!.text).toContain(code);
+    expect(relayed[0]!.text).toContain('Мне нужен врач, который говорит по-русски');
+    expect(JSON.stringify(relayed[0])).not.toContain(String(person.id));
+    expect(JSON.stringify(relayed[0])).not.toContain('Olena');
+    // The flow did not take the message as an answer: nothing was said back to the person.
+    const personBefore = api.sentMessages(person.id).length;
+
+    // A photo is copied, not forwarded: the copy names the case, not the person.
+    await bot.handleUpdate(api.updates.photo(person, 'справка'));
+    const copy = inGroup().at(-1) as Message & { copy_of?: { chat_id: string } };
+    expect(copy.copy_of?.chat_id).toBe(String(person.id));
+    expect(copy.caption).toContain(code);
+    expect(api.sentMessages(person.id)).toHaveLength(personBefore);
+
+    // The worker answers by replying to the relayed text.
+    await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'Здравствуйте! Я помогу найти врача.' }));
+    const answer = api.lastMessage(person.id)!;
+    expect(answer.text).toBe(t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
+    expect(JSON.stringify(answer)).not.toContain(String(WORKER_ID));
+
+    // Someone not on the roster replying to the same message reaches nobody.
+    const stranger = api.updates.user({ id: 7_999_999 });
+    await bot.handleUpdate(replyFrom(stranger, relayed[0]!, { text: 'привет' }));
+    expect(api.lastMessage(person.id)!.message_id).toBe(answer.message_id);
+
+    // The worker ends the talk: the person is told, and the flow asks its question again.
+    await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: '/end' }));
+    const after = api.sentMessages(person.id).slice(-3).map((m) => m.text).join('\n');
+    expect(after).toContain(t('handoff:talk.ended'));
+    expect(after).toContain(t('handoff:message.prompt'));
+    expect(await relay.openCase(core.runner.conversationId('telegram', String(person.id)))).toBeUndefined();
+
+    // From now on, what the person writes goes to the flow again (kept as a question for later).
+    const groupCount = inGroup().length;
+    await bot.handleUpdate(api.updates.text(person, 'Спасибо!'));
+    expect(inGroup()).toHaveLength(groupCount);
+    expect(api.lastMessage(person.id)!.text).toContain(t('handoff:more.prompt'));
+
+    // Every message of the talk is kept with the case, encrypted.
+    const kept = await relay.messages(code);
+    expect(kept.map((m) => [m.from, m.kind])).toEqual([['person', 'text'], ['person', 'photo'], ['worker', 'text']]);
+    expect(kept[0]!.text).toBe('Мне нужен врач, который говорит по-русски');
+    expect(kept[2]!.worker).toBe(WORKER_ID);
+    expect(await readablePrefix(redis, prefix)).not.toContain('Мне нужен врач');
+  });
+
+  it('a button tap by the person leaves the talk and tells the case workers', async () => {
+    const person = api.updates.user({ language_code: 'en' });
+    await bot.handleUpdate(api.updates.command(person, '/start'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:en'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:message:__skip'));
+    expect(inGroup().map((m) => m.text)).toContain(core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
+    expect(api.lastMessage(person.id)!.text).toContain(core.translator.t('en', 'handoff:more.prompt'));
+  });
+
+  it('once a worker has claimed the case, the person’s messages go to that worker’s private chat', async () => {
+    const person = api.updates.user({ language_code: 'az' });
+    await bot.handleUpdate(api.updates.command(person, '/start'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:az'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    expect(await new ClaimStore(redis, core.keys).claim(code, WORKER_ID, new Date())).toMatchObject({ outcome: 'claimed' });
+    const groupBefore = inGroup().filter((m) => !m.reply_markup).length;
+    await bot.handleUpdate(api.updates.text(person, 'Salam, sənəd barədə sualım var'));
+    const mine = api.sentMessages(WORKER_ID).at(-1)!;
+    expect(mine.text).toContain(code);
+    expect(mine.text).toContain('Salam, sənəd barədə sualım var');
+    expect(inGroup().filter((m) => !m.reply_markup)).toHaveLength(groupBefore);
+    // The worker's reply in the private chat reaches the person.
+    await bot.handleUpdate(api.updates.message(worker, { text: 'Salam! Buyurun.', reply_to_message: mine } as Partial<Message>));
+    expect(api.lastMessage(person.id)!.text).toBe(core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
+  });
+});
