@@ -100,7 +100,7 @@ export async function memoryByPattern(client: Redis): Promise<Map<string, { keys
       const bytes = Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
       const pattern = key
         .replace(/:KP-[A-Z0-9-]+/g, ':<case>')
-        .replace(/(conv:|contact_kb:)[A-Za-z0-9_-]+/g, '$1<id>')
+        .replace(/conv:[A-Za-z0-9_-]+/g, 'conv:<id>')
         .replace(/seen:tg:\d+/, 'seen:tg:<update>')
         .replace(/flow:([a-z_]+):[A-Za-z0-9_-]+/, 'flow:$1:<rev>')
         .replace(/\d{6,}/g, '<chat>');

@@ -40,6 +40,11 @@ export interface HandledMessage {
   /** Effects performed, each with its deterministic id (for follow-up work such as alerts). */
   effects: (Effect & { id: string })[];
   state: ConversationState;
+  /**
+   * An earlier answer asked for the contact (Telegram: a reply keyboard still on screen) and
+   * these outputs do not: the channel removes it with the first of them.
+   */
+  removeContactKeyboard?: boolean;
 }
 
 /** Safeguarding's part in the runner: detection and the reply to the person. */
@@ -140,9 +145,10 @@ export class ConversationRunner {
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
       const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids: d.ids }, prev, engineInput);
-      if (!prev && !result.state.hint && msg.langHint) result.state.hint = msg.langHint;
+      if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
       const crisis = input.type === 'text' ? d.crisis?.detect(input.text) : undefined;
       if (crisis) this.respondToCrisis(result, crisis);
+      const removeContactKeyboard = contactKeyboard(prev, result);
       const writes = planRecordWrites(result.effects, {
         now,
         timeZone: d.timeZone,
@@ -162,10 +168,26 @@ export class ConversationRunner {
       for (const listener of d.saved ?? []) await listener({ conversationId: convId, isNew: stored.version === 0, state: result.state, message: msg });
       const lang = result.state.lang ?? result.state.hint ?? 'az';
       const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;
-      return { outputs, lang, duplicate: false, effects, state: result.state };
+      return { outputs, lang, duplicate: false, effects, state: result.state, ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }
+}
+
+/**
+ * Keeps, in the state to be saved, whether the outputs ask for the person's contact, and says
+ * whether a request shown earlier is to be removed now. Outputs-free steps change nothing. Kept
+ * with the conversation so that no extra Redis round trip is needed and any process can send
+ * the next message.
+ */
+function contactKeyboard(prev: ConversationState | undefined, result: { state: ConversationState; outputs: Output[] }): boolean {
+  if (result.outputs.length === 0) return false;
+  if (result.outputs.some((o) => o.requestContact)) {
+    result.state.kb = true;
+    return false;
+  }
+  delete result.state.kb;
+  return prev?.kb === true;
 }
 
 /**

@@ -102,6 +102,28 @@ describe('conversation runner on a real Redis', () => {
     expect(cipher.decrypt(question.text, `${code}:question`)).toBe('Can I bring my sister?');
   });
 
+  it('remembers with the state that the contact was asked for, so the next answer removes the keyboard', async () => {
+    const { runner } = buildRunner(redis, prefix, cipher);
+    let n = 0;
+    const send = (input: Input) => runner.handle({ channel: 'telegram', chatId: '55', updateId: `tg:${++n}`, input });
+    let h = await send({ type: 'command', name: 'start' });
+    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes', 'language', '__done', 'yes', 'yes', 'continue', 'B', 'yes']) h = await send(tap(h.outputs, v));
+    for (const text of ['Aysel', 'Məmmədova', '14.02.1995', 'Afghanistan']) h = await send({ type: 'text', text });
+    h = await send(tap(h.outputs, 'study'));
+    expect(h.outputs.some((o) => o.requestContact)).toBe(true);
+    expect(h.state.kb).toBe(true);
+    expect(h.removeContactKeyboard).toBeUndefined();
+    // Something the phone question cannot take: asked again, the keyboard stays.
+    h = await send({ type: 'unsupported', kind: 'sticker' });
+    expect(h.state.kb).toBe(true);
+    expect(h.removeContactKeyboard).toBeUndefined();
+    h = await send({ type: 'contact', phone: '+994501234567' });
+    expect(h.removeContactKeyboard).toBe(true);
+    expect(h.state).not.toHaveProperty('kb');
+    h = await send({ type: 'text', text: 'Baku' });
+    expect(h.removeContactKeyboard).toBeUndefined();
+  });
+
   it('stores no case and no personal data before consent', async () => {
     const { runner } = buildRunner(redis, prefix, cipher);
     let out = (await runner.handle({ channel: 'simulator', chatId: 's1', input: { type: 'command', name: 'start' } })).outputs;

@@ -5,7 +5,6 @@ import type { Logger } from '../../core/logger';
 import { createCaseworkerAlerts } from './alerts';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
-import { ContactKeyboardMemory } from './contact-keyboard';
 import { privateConversation } from './conversation';
 import { errorHandler } from './errors';
 import { groupChats } from './groups';
@@ -66,7 +65,6 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     privateConversation({
       core,
       logger,
-      keyboard: new ContactKeyboardMemory(core.redis, core.keys.prefix),
       toInput: {
         lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])),
         replyLabels: replyLabels(core.translator),

@@ -3,7 +3,6 @@ import type { Output, TextRef } from '../../core/conversation';
 import { suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import { renderOutput } from '../../i18n/render';
-import type { ContactKeyboardMemory } from './contact-keyboard';
 import { planTelegramMessage, type TelegramPlan } from './render';
 import { sendPlan } from './send';
 import { toInput, type ToInputOptions } from './to-input';
@@ -16,7 +15,6 @@ export const TELEGRAM_CHANNEL = 'telegram';
 export interface ConversationDeps {
   core: TelegramCore;
   logger: Logger;
-  keyboard: ContactKeyboardMemory;
   toInput: ToInputOptions;
 }
 
@@ -45,7 +43,7 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       });
       ctx.korpu.lang = handled.lang;
       if (handled.duplicate) return;
-      const plans = await planReplies(deps, chatId, handled.lang, withNotices(handled.outputs, converted.notices));
+      const plans = planReplies(deps, handled.lang, withNotices(handled.outputs, converted.notices), handled.removeContactKeyboard === true);
       const editable = ctx.callbackQuery?.message?.message_id;
       for (const [i, plan] of plans.entries()) {
         const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
@@ -70,15 +68,10 @@ function withNotices(outputs: Output[], notices: TextRef[]): Output[] {
 }
 
 /**
- * Renders the outputs and plans their Telegram messages. Remembers when a contact keyboard is
- * shown, and removes it with the first message of a later batch that does not show one.
+ * Renders the outputs and plans their Telegram messages; `removeContactKeyboard` (the runner
+ * remembers a contact keyboard shown by an earlier answer) removes it with the first one.
  */
-async function planReplies(deps: ConversationDeps, chatId: string, lang: Lang, outputs: Output[]): Promise<TelegramPlan[]> {
+function planReplies(deps: ConversationDeps, lang: Lang, outputs: Output[], removeContactKeyboard: boolean): TelegramPlan[] {
   const { core } = deps;
-  const rendered = outputs.map((o) => renderOutput(core.translator, core.content, lang, o));
-  const conversation = core.runner.conversationId(TELEGRAM_CHANNEL, chatId);
-  const showsContact = rendered.some((r) => r.requestContact !== undefined);
-  if (showsContact) await deps.keyboard.shown(conversation);
-  const removeFirst = !showsContact && rendered.length > 0 && (await deps.keyboard.takeShown(conversation));
-  return rendered.map((r, i) => planTelegramMessage(r, { removeReplyKeyboard: removeFirst && i === 0 }));
+  return outputs.map((o, i) => planTelegramMessage(renderOutput(core.translator, core.content, lang, o), { removeReplyKeyboard: removeContactKeyboard && i === 0 }));
 }

@@ -46,6 +46,11 @@ export const StateSchema = z.object({
   quiet: z.literal(true).optional(),
   /** When the person last wrote (ms), for the "you stopped half-way" nudge. */
   at: z.number().optional(),
+  /**
+   * The last answer asked for the person's contact (on Telegram a reply keyboard that stays on
+   * screen): the next answer that does not removes it. Kept by the runner, not the engine.
+   */
+  kb: z.literal(true).optional(),
 });
 export type ConversationState = z.infer<typeof StateSchema>;
 

@@ -95,26 +95,27 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.calls).toEqual([]);
   });
 
-  it('removes the contact keyboard with the next message after it was shown', async () => {
-    let out: Output = say('interview:phone.prompt', { requestContact: { key: 'common:button.share_phone' }, buttons: [[{ label: { key: 'common:button.back' }, action: { type: 'command', name: 'back' } }]] });
-    const t = setup(() => ({ outputs: [out], lang: 'en' }));
+  it('shows the contact keyboard, and removes it with the next message when the runner says it is still on screen', async () => {
+    let out: Partial<HandledMessage> = { outputs: [say('interview:phone.prompt', { requestContact: { key: 'common:button.share_phone' }, buttons: [[{ label: { key: 'common:button.back' }, action: { type: 'command', name: 'back' } }]] })], lang: 'en' };
+    const t = setup(() => out);
     const person = t.make.user();
     await t.send(t.make.text(person, 'Baku'));
     expect(t.calls[0]!.payload.reply_markup).toMatchObject({ keyboard: [[{ text: tr.t('en', 'common:button.share_phone'), request_contact: true }], [{ text: tr.t('en', 'common:button.back') }]] });
-    expect([...t.kv.keys()]).toEqual([`u:tg:contact_kb:conv-telegram-${person.id}`]);
 
-    out = say('interview:address.prompt', { buttons: [[{ label: { key: 'common:button.skip' }, action: { type: 'choice', node: 'address', value: '__skip' } }]] });
+    out = { outputs: [say('interview:address.prompt', { buttons: [[{ label: { key: 'common:button.skip' }, action: { type: 'choice', node: 'address', value: '__skip' } }]] })], lang: 'en', removeContactKeyboard: true };
     t.calls.length = 0;
     await t.send(t.make.contact(person, '994501234567'));
     expect(t.runner.handle.mock.calls[1]![0].input).toEqual({ type: 'contact', phone: '+994501234567' });
     expect(t.calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageReplyMarkup']);
     expect(t.calls[0]!.payload.reply_markup).toEqual({ remove_keyboard: true });
     expect(t.calls[1]!.payload.reply_markup.inline_keyboard[0][0].callback_data).toBe('c:address:__skip');
-    expect(t.kv.size).toBe(0);
 
+    out = { ...out, removeContactKeyboard: false };
     t.calls.length = 0;
     await t.send(t.make.text(person, 'Nizami street'));
     expect(t.calls[0]!.payload.reply_markup).toHaveProperty('inline_keyboard');
+    // No Redis of its own for this: the flag travels with the conversation's state.
+    expect(t.kv.size).toBe(0);
   });
 
   it('reads the reply-keyboard Back button (its label as text) as the back command', async () => {
