@@ -18,6 +18,8 @@ export const ACTIONS = [
   'report_incident',
   /** Give a case claimed by one worker to another. */
   'reassign_case',
+  /** `/call`: run the telephone interview (Annex 5) with the bot, recording a person's answers. */
+  'phone_intake',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -38,6 +40,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   mark_attendance: ALL_STAFF,
   report_incident: ALL_STAFF,
   reassign_case: SUPERVISORS,
+  phone_intake: ALL_STAFF,
 };
 
 /**

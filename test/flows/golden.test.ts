@@ -22,6 +22,8 @@ const FILE = /^([a-z][a-z0-9_]*)\.([a-z0-9-]+)\.json$/;
 
 const ScenarioSchema = z.strictObject({
   description: z.string().min(20),
+  /** The flow the conversation starts in, when not `welcome` (`call`: a case worker's /call). */
+  entryFlow: z.string().optional(),
   inputs: z.array(EngineInputSchema).min(1),
   expected: z
     .strictObject({
@@ -49,8 +51,8 @@ function pretty(value: unknown, indent = ''): string {
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(',\n')}\n${indent}}`;
 }
 
-function replay(inputs: z.infer<typeof ScenarioSchema>['inputs']) {
-  const turns = converse(engineEnv({ now: FIXED_NOW, seed: 1 }), inputs);
+function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string) {
+  const turns = converse(engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) }), inputs);
   return { steps: turns.map((t) => ({ outputs: t.outputs, effects: t.effects })), finalState: normalise(last(turns).state) };
 }
 
@@ -64,7 +66,7 @@ describe('golden scenarios', () => {
   it.each(files)('%s', (file) => {
     const path = join(DIR, file);
     const scenario = ScenarioSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    const actual = replay(scenario.inputs);
+    const actual = replay(scenario.inputs, scenario.entryFlow);
     // What the engine produced must itself be valid wire data.
     for (const s of actual.steps) {
       for (const o of s.outputs) OutputSchema.parse(o);
@@ -74,7 +76,7 @@ describe('golden scenarios', () => {
     expect(actual.steps).toHaveLength(scenario.inputs.length);
 
     if (UPDATE) {
-      writeFileSync(path, `${pretty({ description: scenario.description, inputs: scenario.inputs, expected: actual })}\n`);
+      writeFileSync(path, `${pretty({ description: scenario.description, ...(scenario.entryFlow ? { entryFlow: scenario.entryFlow } : {}), inputs: scenario.inputs, expected: actual })}\n`);
       return;
     }
     if (!scenario.expected) throw new Error(`${file} has no "expected" yet: run with UPDATE_SNAPSHOTS=1 and review the result`);

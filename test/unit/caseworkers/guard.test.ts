@@ -15,6 +15,7 @@ const EXPECTED: Record<Action, Role[]> = {
   mark_attendance: ['caseworker', 'supervisor', 'admin'],
   report_incident: ['caseworker', 'supervisor', 'admin'],
   reassign_case: ['supervisor', 'admin'],
+  phone_intake: ['caseworker', 'supervisor', 'admin'],
 };
 
 describe('can', () => {
