@@ -79,6 +79,8 @@ export interface SenderRun {
   rateAll: number;
   rateMany: number;
   rateOneChat: number;
+  /** When requests went over a limit, in seconds since the first request (the first 10). */
+  overAt: number[];
   /** From the first enqueue to the last message settled (s). */
   seconds: number;
   timedOut: boolean;
@@ -258,16 +260,23 @@ export function analyse(sender: string, run: number, records: ApiRecord[], messa
   // Requests over the overall limit: the 31st or later within a second.
   let overGlobal = 0;
   let peakAll = 0;
+  const overAt: number[] = [];
   for (let i = 0, j = 0; i < recs.length; i++) {
     while (recs[i]!.t - recs[j]!.t >= 1000) j++;
-    if (i - j >= TELEGRAM.perSecond) overGlobal++;
+    if (i - j >= TELEGRAM.perSecond) {
+      overGlobal++;
+      overAt.push((recs[i]!.t - first) / 1000);
+    }
     peakAll = Math.max(peakAll, i - j + 1);
   }
   let overChat = 0;
   const last = new Map<string, number>();
   for (const r of recs) {
     const prev = last.get(r.chat);
-    if (prev !== undefined && r.t - prev < TELEGRAM.perChatMs) overChat++;
+    if (prev !== undefined && r.t - prev < TELEGRAM.perChatMs) {
+      overChat++;
+      overAt.push((r.t - first) / 1000);
+    }
     last.set(r.chat, r.t);
   }
   let peakOneChat = 0;
@@ -292,6 +301,7 @@ export function analyse(sender: string, run: number, records: ApiRecord[], messa
     rateAll: rate(ok.length, ok.at(-1)?.t),
     rateMany: rate(manyOk.length, manyOk.at(-1)?.t),
     rateOneChat: oneOk.length > 1 ? (oneOk.length - 1) / ((oneOk.at(-1)!.t - oneOk[0]!.t) / 1000) : 0,
+    overAt: overAt.sort((a, b) => a - b).slice(0, 10).map((x) => Math.round(x * 100) / 100),
     seconds: o.seconds,
     timedOut: o.timedOut,
   };

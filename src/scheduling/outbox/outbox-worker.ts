@@ -25,6 +25,12 @@ export interface OutboxWorkerOptions {
   onBlocked?: (job: OutboxJob) => Promise<void>;
   /** Messages handled at once (most of them sleep until their slot). Default 16. */
   concurrency?: number;
+  /**
+   * A slot woken later than this (a busy event loop, a GC pause) is not used: the message takes
+   * a new one. Late sends would bunch up with the next slots' and break the window at
+   * Telegram's end, whose margin over our windows is only 100 ms. Default 50 ms.
+   */
+  maxLateMs?: number;
 }
 
 /** What a processed job returns (kept in Redis for a day: no personal data). */
@@ -57,6 +63,7 @@ export interface OutboxWorker {
  */
 export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const prefix = `${o.prefix}bull`;
+  const maxLateMs = o.maxLateMs ?? 50;
   // Sets BullMQ's queue-wide rate-limit key, which a RateLimitError reads back to pause this worker.
   const control = new Queue(OUTBOX_QUEUE, { connection: o.connection, prefix });
   const holdBack = async (ms: number): Promise<never> => {
@@ -74,21 +81,28 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       return { sent: false, reason: 'unreachable' };
     }
 
-    const slot = await o.limiter.reserve(data.chatRef, data.group, job.id!);
-    if (slot.kind === 'wait') {
-      if (slot.limit === 'chat' || slot.limit === 'group') {
-        // Wait for this chat's turn without holding up other chats; come back before the backlog.
-        if (job.priority !== OUTBOX_PRIORITY.due) await job.changePriority({ priority: OUTBOX_PRIORITY.due });
-        await job.moveToDelayed(Date.now() + slot.waitMs, token);
-        throw new DelayedError();
+    for (;;) {
+      const asked = Date.now();
+      const slot = await o.limiter.reserve(data.chatRef, data.group, job.id!);
+      if (slot.kind === 'wait') {
+        if (slot.limit === 'chat' || slot.limit === 'group') {
+          // Wait for this chat's turn without holding up other chats; come back before the backlog.
+          if (job.priority > OUTBOX_PRIORITY.due) await job.changePriority({ priority: OUTBOX_PRIORITY.due });
+          await job.moveToDelayed(Date.now() + slot.waitMs, token);
+          throw new DelayedError();
+        }
+        return holdBack(slot.waitMs);
       }
-      return holdBack(slot.waitMs);
-    }
-    if (slot.inMs > 0) {
-      await sleep(slot.inMs);
-      // A 429 may have come while this slot was ahead: honour the pause it started.
-      const paused = await o.limiter.pausedMs();
-      if (paused > 0) return holdBack(paused);
+      // On this host's clock the slot is at most `inMs` after `asked` (Redis ran the script later).
+      const due = asked + slot.inMs;
+      if (due > Date.now()) await sleep(due - Date.now());
+      if (Date.now() - due > maxLateMs) continue; // woken too late: this slot is spent, take another
+      if (slot.inMs > 0) {
+        // A 429 may have come while this slot was ahead: honour the pause it started.
+        const paused = await o.limiter.pausedMs();
+        if (paused > 0) return holdBack(paused);
+      }
+      break;
     }
 
     const plain = o.cipher.decrypt(data.chat, CHAT_AAD);
@@ -96,7 +110,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const chatId = /^-?\d+$/.test(plain) ? Number(plain) : plain;
     let result: unknown;
     try {
-      result = await o.callApi(data.method, { chat_id: chatId, ...data.params });
+      result = await o.callApi(data.method, { ...data.params, chat_id: chatId });
     } catch (err) {
       const f = classifyFailure(err);
       switch (f.kind) {

@@ -39,7 +39,7 @@ export type LimitName = 'global' | 'chat' | 'group' | 'paused';
  * What `reserve` decided:
  * - `reserved`: the slot is taken; send in `inMs` milliseconds (0: now);
  * - `wait`: no slot was taken; try again in `waitMs`. For `chat` and `group` the message has
- *   its place in the chat's line and `waitMs` is when its turn comes.
+ *   its place in the chat's line and comes back `maxAheadMs` before its turn.
  */
 export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; limit: LimitName; waitMs: number };
 
@@ -91,8 +91,10 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - STALE)
 local mine = redis.call('ZSCORE', KEYS[3], holder)
 local queued = (not mine) and redis.call('ZCARD', KEYS[3]) > 0
+-- Waiters come back maxAhead before their turn, so that they can take the overall slot at
+-- their turn, ahead of what others book meanwhile, rather than after it.
 if ready - now > maxAhead then
-  if mine then return {1, ready - now, limit} end
+  if mine then return {1, ready - now - maxAhead, limit} end
   queued = true
 end
 if queued then
@@ -101,7 +103,7 @@ if queued then
   if tail[2] then slot = math.max(slot, tonumber(tail[2]) + cInt) end
   redis.call('ZADD', KEYS[3], slot, holder)
   redis.call('PEXPIRE', KEYS[3], slot - now + STALE)
-  return {1, slot - now, limit}
+  return {1, math.max(1, slot - now - maxAhead), limit}
 end
 
 -- Everything: at most gMax slots in any window of gWin, and gGap apart. Slots are handed out
