@@ -85,6 +85,8 @@ export interface ConversationRunnerDeps {
   booking?: BookingDesk;
   /** How often to re-run a step that lost a compare-and-set race. */
   maxAttempts?: number;
+  /** How many conversations this process keeps its last saved copy of (0: none). Default 10,000. */
+  cacheSize?: number;
 }
 
 const PLACES: Record<string, string> = { telegram: 'Telegram', simulator: 'Simulator', phone: 'Phone' };
@@ -92,13 +94,23 @@ const PLACES: Record<string, string> = { telegram: 'Telegram', simulator: 'Simul
 /**
  * The thin I/O shell around the pure engine: load state → step → save state and records
  * atomically (compare-and-set, retried on a race) → tell listeners about effects.
- * Stateless itself: any number of bot processes can run it against one Redis.
+ *
+ * Any number of bot processes can run it against one Redis. Each keeps the state it saved last
+ * for its most recent conversations: a chat's next update is nearly always handled by the same
+ * process (one polling process; sequentialize keeps a chat's updates in order), so it starts
+ * from that copy and the update costs one round trip (the commit) instead of two. A copy that
+ * is stale (another process or tool saved since, the key expired) fails the commit's
+ * compare-and-set like any race, and the update is run again from Redis.
  */
 export class ConversationRunner {
   private readonly maxAttempts: number;
+  private readonly cacheSize: number;
+  /** Conversation id → the version and state this process saved last (oldest first: evicted first). */
+  private readonly saved = new Map<string, { version: number; state: ConversationState }>();
 
   constructor(private readonly deps: ConversationRunnerDeps) {
     this.maxAttempts = deps.maxAttempts ?? 8;
+    this.cacheSize = deps.cacheSize ?? 10_000;
   }
 
   /** Stable pseudonymous id of a chat; the Redis key of its conversation. */
@@ -121,6 +133,14 @@ export class ConversationRunner {
     result.outputs.unshift(this.deps.crisis!.reply(lang));
   }
 
+  /** Remembers the state just saved (the most recent last; the oldest goes when full). */
+  private keep(convId: string, version: number, state: ConversationState): void {
+    if (this.cacheSize <= 0) return;
+    this.saved.delete(convId);
+    this.saved.set(convId, { version, state });
+    if (this.saved.size > this.cacheSize) this.saved.delete(this.saved.keys().next().value!);
+  }
+
   /** The flow the conversation waits in (its pinned revision where still known). */
   private flowAt(state: ConversationState) {
     const frame = state.frames.at(-1);
@@ -138,9 +158,17 @@ export class ConversationRunner {
     const convId = this.conversationId(msg.channel, msg.chatId);
     const input = msg.input.type === 'command' && msg.langHint ? { ...msg.input, langHint: msg.langHint } : msg.input;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const stored = await d.store.load(convId, msg.updateId);
-      const prev = stored.json === undefined ? undefined : parseState(stored.json);
-      if (stored.duplicate) return { outputs: [], lang: prev?.lang ?? msg.langHint ?? 'az', duplicate: true, effects: [], state: prev ?? (undefined as never) };
+      // The copy saved here last, on the first attempt only (a redelivery is then caught by the commit).
+      const copy = attempt === 1 ? this.saved.get(convId) : undefined;
+      let version: number;
+      let prev: ConversationState | undefined;
+      if (copy) ({ version, state: prev } = copy);
+      else {
+        const stored = await d.store.load(convId, msg.updateId);
+        prev = stored.json === undefined ? undefined : parseState(stored.json);
+        if (stored.duplicate) return { outputs: [], lang: prev?.lang ?? msg.langHint ?? 'az', duplicate: true, effects: [], state: prev ?? (undefined as never) };
+        version = stored.version;
+      }
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
@@ -159,13 +187,15 @@ export class ConversationRunner {
         cipher: d.cipher,
         keys: d.keys,
       });
-      const outcome = await d.store.commit(convId, stored.version, JSON.stringify(result.state), msg.updateId, writes);
+      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes);
+      if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return { outputs: [], lang: result.state.lang ?? 'az', duplicate: true, effects: [], state: result.state };
       if (outcome === 'conflict') continue;
-      const base = msg.updateId ?? `${convId}:${stored.version + 1}`;
+      this.keep(convId, version + 1, result.state);
+      const base = msg.updateId ?? `${convId}:${version + 1}`;
       const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
       for (const listener of d.listeners ?? []) for (const e of effects) await listener(e, msg);
-      for (const listener of d.saved ?? []) await listener({ conversationId: convId, isNew: stored.version === 0, state: result.state, message: msg });
+      for (const listener of d.saved ?? []) await listener({ conversationId: convId, isNew: version === 0, state: result.state, message: msg });
       const lang = result.state.lang ?? result.state.hint ?? 'az';
       const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;
       return { outputs, lang, duplicate: false, effects, state: result.state, ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };

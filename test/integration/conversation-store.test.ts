@@ -168,6 +168,30 @@ describe('conversation runner on a real Redis', () => {
     expect((await redis.get(key))!.startsWith('5 tg:2\n')).toBe(true);
   });
 
+  it('starts from the copy it saved last (one round trip per update), and from Redis when another process saved since', async () => {
+    const flows = new FlowRegistry(loadFlowDir('flows'), new RedisFlowArchive(redis, redisKeys(prefix)));
+    const a = buildRunner(redis, prefix, cipher, flows).runner;
+    const b = buildRunner(redis, prefix, cipher, flows).runner;
+    const loads = jest.spyOn(RedisConversationStore.prototype, 'load');
+    const commits = jest.spyOn(RedisConversationStore.prototype, 'commit');
+    try {
+      const start = await a.handle({ channel: 'telegram', chatId: '21', updateId: 'tg:1', input: { type: 'command', name: 'start' } });
+      await a.handle({ channel: 'telegram', chatId: '21', updateId: 'tg:2', input: tap(start.outputs, 'en') });
+      expect([loads.mock.calls.length, commits.mock.calls.length]).toEqual([1, 2]);
+      // Another process takes the next update; this one's copy is now stale.
+      const menu = await b.handle({ channel: 'telegram', chatId: '21', updateId: 'tg:3', input: { type: 'command', name: 'help' } });
+      const next = await a.handle({ channel: 'telegram', chatId: '21', updateId: 'tg:4', input: tap(menu.outputs, 'eligibility') });
+      expect(next.outputs.flatMap((o) => o.text)).toContainEqual({ key: 'diagnosis:age.prompt' });
+      expect(await Promise.all(commits.mock.results.map((r) => r.value))).toEqual(['ok', 'ok', 'ok', 'conflict', 'ok']);
+      // A redelivery of what this process handled is caught by the commit.
+      expect(await a.handle({ channel: 'telegram', chatId: '21', updateId: 'tg:4', input: tap(menu.outputs, 'eligibility') })).toMatchObject({ duplicate: true, outputs: [] });
+      expect((await a.handle({ channel: 'telegram', chatId: '21', updateId: 'tg:5', input: { type: 'choice', node: 'age', value: 'adult' } })).outputs.flatMap((o) => o.text)).toContainEqual({ key: 'diagnosis:q1.prompt' });
+    } finally {
+      loads.mockRestore();
+      commits.mockRestore();
+    }
+  });
+
   it('refuses an update id with a space (it would break the stored list)', async () => {
     const store = new RedisConversationStore(redis, redisKeys(prefix));
     await expect(store.commit('x', 0, '{}', 'tg 1', [])).rejects.toThrow(RangeError);
