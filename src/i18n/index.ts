@@ -48,9 +48,18 @@ export function createTranslator(resources: Resource = readLocales()): Translato
     returnNull: false,
     showSupportNotice: false,
   } as Parameters<typeof instance.init>[0]);
+  // Most texts have no parameters and never change once loaded: each is looked up once per
+  // language (an i18next lookup costs several microseconds, and a reply takes several).
+  const plain = new Map<string, string>();
   return {
     i18n: instance,
-    t: (lang, key, params) => instance.t(key, { lng: lang, ...params }) as string,
+    t: (lang, key, params) => {
+      if (params) return instance.t(key, { lng: lang, ...params }) as string;
+      const id = `${lang}:${key}`;
+      let text = plain.get(id);
+      if (text === undefined) plain.set(id, (text = instance.t(key, { lng: lang }) as string));
+      return text;
+    },
     missing: (key) => {
       const [ns, path] = key.includes(':') ? (key.split(':', 2) as [string, string]) : ['common', key];
       return SUPPORTED_LANGS.filter((l) => !instance.exists(path, { lng: l, ns, fallbackLng: [] }));

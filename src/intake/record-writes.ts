@@ -23,13 +23,17 @@ export interface RecordContext {
   keys: RedisKeys;
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs ≈ 0.1 ms, using one ≈ 2 µs. */
+const formFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The form's date (YYYY-MM-DD) and time (HH:mm) in the programme's time zone. */
 export function formDateTime(now: Date, timeZone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
+  let format = formFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
