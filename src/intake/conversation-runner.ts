@@ -107,6 +107,8 @@ export class ConversationRunner {
   private readonly cacheSize: number;
   /** Conversation id → the version and state this process saved last (oldest first: evicted first). */
   private readonly saved = new Map<string, { version: number; state: ConversationState }>();
+  /** `<channel>:<chat id>` → conversation id, for as many chats (oldest first: evicted first). */
+  private readonly pseudonyms = new Map<string, string>();
 
   constructor(private readonly deps: ConversationRunnerDeps) {
     this.maxAttempts = deps.maxAttempts ?? 8;
@@ -115,7 +117,17 @@ export class ConversationRunner {
 
   /** Stable pseudonymous id of a chat; the Redis key of its conversation. */
   conversationId(channel: string, chatId: string): string {
-    return this.deps.cipher.pseudonym(`${channel}:${chatId}`);
+    // An HMAC costs ≈ 10–20 µs; the chats of the cached conversations keep theirs.
+    const chat = `${channel}:${chatId}`;
+    let id = this.pseudonyms.get(chat);
+    if (id === undefined) {
+      id = this.deps.cipher.pseudonym(chat);
+      if (this.cacheSize > 0) {
+        this.pseudonyms.set(chat, id);
+        if (this.pseudonyms.size > this.cacheSize) this.pseudonyms.delete(this.pseudonyms.keys().next().value!);
+      }
+    }
+    return id;
   }
 
   /**

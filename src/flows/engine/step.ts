@@ -5,7 +5,7 @@ import { ACTIONS } from './actions';
 import { answer, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
 import { APPOINTMENT_BUTTONS, ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
-import { HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
+import { cloneState, HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
 import { varName } from './vars';
 
 /** Non-waiting nodes one step may pass through before the flow is declared looping. */
@@ -21,7 +21,7 @@ const MAX_HOPS = 200;
  *   const { state, outputs, effects } = step(env, saved, { type: 'text', text: 'Aysel' });
  */
 export function step(env: StepEnv, prev: ConversationState | undefined, input: EngineInput): StepResult {
-  const ctx = new StepContext(env, structuredClone(prev ?? initialState()));
+  const ctx = new StepContext(env, prev ? cloneState(prev) : initialState());
   ctx.s.at = env.now.getTime();
   handle(ctx, input);
   ctx.flush();

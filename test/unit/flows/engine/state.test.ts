@@ -1,7 +1,7 @@
 import type { EngineInput, Input } from '../../../../src/core/conversation';
 import { FlowRuntimeError } from '../../../../src/flows/engine/context';
 import { DONE, SKIP } from '../../../../src/flows/engine/prompt';
-import { HISTORY_LIMIT, StateSchema, type ConversationState } from '../../../../src/flows/engine/state';
+import { cloneState, HISTORY_LIMIT, StateSchema, type ConversationState } from '../../../../src/flows/engine/state';
 import { step } from '../../../../src/flows/engine/step';
 import { compileFlow } from '../../../../src/flows/loader';
 import { FlowRegistry, MemoryFlowArchive } from '../../../../src/flows/registry';
@@ -248,5 +248,22 @@ nodes:
     expect(last(turns).state).toMatchObject({ lang: 'az' });
     expect(last(turns).state).not.toHaveProperty('hint');
     expect(step(e, last(turns).state, cmd('start', 'en')).state).not.toHaveProperty('hint');
+  });
+});
+
+describe('cloneState', () => {
+  it('copies every level, so a step never changes the state it was given', () => {
+    const s: ConversationState = { v: 1, lang: 'en', frames: [{ f: 'a', r: 'r1', n: 'q', b: ['x'] }], vars: { 'a.q': ['one', 'two'], 'a.p': 'yes' }, sel: ['one'], booking: { slot: 's', office: 'o', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T07:00:00.000Z' }, at: 5, done: true };
+    const c = cloneState(s);
+    expect(c).toEqual(s);
+    expect(c).toEqual(structuredClone(s));
+    c.frames[0]!.b!.push('y');
+    (c.vars['a.q'] as string[]).push('three');
+    c.sel!.pop();
+    c.booking!.slot = 't';
+    expect(s.frames[0]!.b).toEqual(['x']);
+    expect(s.vars['a.q']).toEqual(['one', 'two']);
+    expect(s.sel).toEqual(['one']);
+    expect(s.booking!.slot).toBe('s');
   });
 });
