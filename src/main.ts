@@ -13,6 +13,10 @@ import { createTelegramBot, outboxMessage, registerWebhook, setBotCommands, star
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
 import { RosterStore } from './caseworkers/roster';
+import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
+import { ClaimStore } from './caseworkers/claims';
+import { CaseFiles } from './caseworkers/case-file';
+import { escalationMessage } from './channels/telegram/alert-message';
 import { loadConfig, type Env } from './config';
 import { resolveDataKey } from './config/data-key';
 import { ConfigError, FlowDefinitionError } from './core/errors';
@@ -49,12 +53,16 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
   const bull = env.BOT_TOKEN ? bullConnection(choice.url, logger, closers) : undefined;
   const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipherOf(dataKey.key)) : undefined;
   if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
+  // An intake nobody claims within ESCALATION_WORKING_MINUTES of opening time goes to the supervisors.
+  const escalations = bull ? EscalationScheduler.create(bull, env.REDIS_PREFIX, workingHoursPolicy(env.ESCALATION_WORKING_MINUTES, offices.offices)) : undefined;
+  if (escalations) closers.push({ name: 'escalation queue', close: () => escalations.close() });
   const core = await buildCore({ redis, dataKey: dataKey.key, content, offices, safeguarding, prefix: env.REDIS_PREFIX, flowsDir: env.FLOWS_DIR, timeZone: env.TZ, ...(reminders ? { reminders } : {}) });
 
   // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
   const outbox = env.BOT_TOKEN ? startOutbox(core, env, env.BOT_TOKEN, { url: choice.url, redis }, logger, closers) : undefined;
-  const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal, outbox) : undefined;
+  const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal, outbox, escalations) : undefined;
   if (outbox && bull) startReminderWorker(core, env, bull, outbox, logger, closers);
+  if (outbox && bull) startEscalationWorker(core, env, bull, outbox, logger, closers);
   // The simulator writes real (test) cases; a production bot does not expose it.
   const simulator = !env.BOT_TOKEN || env.NODE_ENV !== 'production';
   const app = createHttpApp({ core, logger, simulator, ...(telegram?.webhook ? { telegramWebhook: telegram.webhook } : {}) });
@@ -73,13 +81,14 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
  * HTTP listens. Polling that Telegram ends for good (wrong token, a second instance polling)
  * calls `onFatal`, which shuts the process down.
  */
-function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logger, onFatal: (e: Error) => void, outbox?: Outbox) {
+function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logger, onFatal: (e: Error) => void, outbox?: Outbox, escalations?: EscalationScheduler) {
   const bot = createTelegramBot(core, {
     token,
     apiRoot: env.TELEGRAM_API_ROOT,
     ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
-    // The case workers' commands (/today, the roster), for the people on the roster only.
-    caseworkers: { roster: new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher },
+    // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
+    // attendance), for the people on the roster only; escalations of unclaimed intakes.
+    caseworkers: { roster: new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher, ...(escalations ? { escalations } : {}) },
     logger,
   });
   // Case-worker alerts are messages the bot sends on its own: through the outbox.
@@ -192,6 +201,29 @@ function startReminderWorker(core: KorpuCore, env: Env, connection: Redis, outbo
     incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
   });
   closers.push({ name: 'reminder worker', close: () => worker.close() });
+}
+
+/**
+ * The worker that escalates unclaimed intakes: when one falls due and the case is still
+ * unclaimed, each supervisor on the roster gets a private message (through the outbox) with
+ * the case's summary and Claim / Open buttons.
+ */
+function startEscalationWorker(core: KorpuCore, env: Env, connection: Redis, outbox: Outbox, logger: Logger, closers: Closer[]): void {
+  const roster = new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS });
+  const files = new CaseFiles({ redis: core.redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings });
+  const worker = createEscalationWorker({
+    connection,
+    prefix: env.REDIS_PREFIX,
+    claims: new ClaimStore(core.redis, core.keys),
+    roster,
+    message: escalationMessage({ translator: core.translator, files, offices: core.offices.offices, roster }, systemClock),
+    send: (id, msg) => outbox.send(id, msg),
+    markEscalated: async (caseCode, at) => void (await core.redis.hset(core.keys.case(caseCode), 'escalated_at', at.toISOString())),
+    cipher: core.cipher,
+    clock: systemClock,
+    logger,
+  });
+  closers.push({ name: 'escalation worker', close: () => worker.close() });
 }
 
 /** Runs the closers last-started-first; a failing one does not stop the others. */

@@ -35,6 +35,11 @@ export const EnvSchema = z
         .transform((s) => [...new Set(s.split(',').map((id) => Number(id.trim())))])
         .optional(),
     ),
+    /**
+     * How long a completed intake may stay unclaimed before the supervisors are told, in
+     * minutes of the office's opening hours (config/offices.yaml): 240 = 4 working hours.
+     */
+    ESCALATION_WORKING_MINUTES: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(100_000).default(240)),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     TZ: z.string().default('Asia/Baku').refine((tz) => {

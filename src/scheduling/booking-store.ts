@@ -58,9 +58,23 @@ redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelled_at', ARGV[2])
 return b[1]
 `;
 
+/**
+ * Records attendance if the booking is still booked (and, when given, still for that slot):
+ * two case workers tapping Came and Did not come at once cannot both win.
+ * KEYS: booking HASH. ARGV: status, slot or ''. Returns 1 when recorded.
+ */
+const MARK_LUA = `
+local b = redis.call('HMGET', KEYS[1], 'status', 'slot')
+if b[1] ~= 'booked' then return 0 end
+if ARGV[2] ~= '' and b[2] ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1])
+return 1
+`;
+
 interface ScriptedRedis {
   korpuBook(...args: (string | number)[]): Promise<BookOutcome>;
   korpuCancelBooking(...args: string[]): Promise<string | null>;
+  korpuMarkAttendance(key: string, status: string, slot: string): Promise<number>;
 }
 
 /** Bookings on Redis. Places are counted per slot; each case has one booking hash. */
@@ -75,6 +89,7 @@ export class BookingStore {
       redis.defineCommand('korpuBook', { numberOfKeys: 3, lua: BOOK_LUA });
       redis.defineCommand('korpuCancelBooking', { numberOfKeys: 1, lua: CANCEL_LUA });
     }
+    if (!('korpuMarkAttendance' in redis)) redis.defineCommand('korpuMarkAttendance', { numberOfKeys: 1, lua: MARK_LUA });
     this.r = redis as Redis & ScriptedRedis;
     this.keys = redisKeys(prefix);
   }
@@ -124,12 +139,12 @@ export class BookingStore {
     return true;
   }
 
-  /** Records attendance after the meeting time (case worker's button). */
-  async mark(caseCode: string, status: 'attended' | 'no_show'): Promise<boolean> {
-    const b = await this.get(caseCode);
-    if (!b || b.status !== 'booked') return false;
-    await this.r.hset(this.bookingKey(caseCode), 'status', status);
-    return true;
+  /**
+   * Records attendance after the meeting time (case worker's button), atomically: only a
+   * booking still booked (and for `opts.slot`, when given) changes; false otherwise.
+   */
+  async mark(caseCode: string, status: 'attended' | 'no_show', opts: { slot?: string } = {}): Promise<boolean> {
+    return (await this.r.korpuMarkAttendance(this.bookingKey(caseCode), status, opts.slot ?? '')) === 1;
   }
 
   /** How many places are left in each of `slots` (one round trip). */

@@ -312,13 +312,20 @@ describe('Telegram end to end (long polling)', () => {
     const everything = await readablePrefix(h.redis, h.prefix);
     for (const plain of [p.first, p.last, p.phoneE164, p.phoneE164.slice(1), ...(p.address ? [p.address] : []), String(person.chatId)]) expect(everything).not.toContain(plain);
 
-    // Exactly one alert for this intake, with the case code and nothing personal.
-    const alerts = await h.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    // Exactly one alert per effect kind of this intake (diagnosis, booking, completed intake),
+    // with the case code and language, and nothing personal (consent A).
+    const forCase = (c: { method: string; params: Record<string, unknown> }) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code);
+    await h.api.waitForCalls(forCase, 3);
     await new Promise((r) => setTimeout(r, 100));
-    expect(h.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code))).toHaveLength(1);
-    const alert = String(alerts[0]!.params.text);
-    expect(alert).toBe(h.core.translator.t('az', 'common:alert.intake_completed', { code, language: h.core.translator.t('az', `common:language_name.${lang}`) }));
-    for (const plain of [p.first, p.last, p.phoneE164, p.phoneE164.slice(4)]) expect(alert).not.toContain(plain);
+    const alerts = h.api.calls.filter(forCase).map((c) => String(c.params.text));
+    expect(alerts).toHaveLength(3);
+    for (const kind of ['diagnosis', 'booking', 'intake']) {
+      expect(alerts.filter((a) => a.split('\n')[0] === h.core.translator.t('az', `caseworker:alert.title.${kind}`, { code }))).toHaveLength(1);
+    }
+    for (const alert of alerts) {
+      expect(alert).toContain(h.core.translator.t('az', 'caseworker:alert.language', { language: h.core.translator.t('az', `common:language_name.${lang}`) }));
+      for (const plain of [p.first, p.last, p.phoneE164, p.phoneE164.slice(4)]) expect(alert).not.toContain(plain);
+    }
   });
 
   it('answers stickers, photos, voice, edits and unknown commands politely in the person’s language, and the flow goes on', async () => {
@@ -376,6 +383,8 @@ describe('Telegram end to end (long polling)', () => {
     expectSaid(said, t, 'diagnosis:result.not_eligible', 'diagnosis:result.review');
     const code = (await conversationState(h, person.chatId)).caseCode!;
     const [alert] = await h.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    expect(String(alert!.params.text)).toContain(h.core.translator.t('az', 'caseworker:alert.title.diagnosis', { code }));
+    expect(String(alert!.params.text)).toContain(h.core.translator.t('az', 'caseworker:alert.result.not_eligible'));
     expect(String(alert!.params.text)).toContain(h.core.translator.t('az', 'common:alert.diagnosis_reason.q1_no'));
   });
 

@@ -2,6 +2,10 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
 import type { Logger } from '../../core/logger';
+import { CaseFiles } from '../../caseworkers/case-file';
+import { ClaimStore } from '../../caseworkers/claims';
+import { systemClock } from '../../core/clock';
+import { alertActions, type AlertActionsDeps } from './alert-actions';
 import { createCaseworkerAlerts } from './alerts';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
@@ -35,7 +39,10 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
  * - when `opts.caseworkerChatId` is set, the case-worker alerts listener is registered on the
  *   core (`core.onEffect`);
  * - when `opts.caseworkers` is given, the staff commands (`/roster…`, `/today`) run in private
- *   chats before the conversation; without it they are unknown commands like any other.
+ *   chats before the conversation; without it they are unknown commands like any other;
+ * - with both, the alerts carry Claim / Open / attendance buttons, handled (alert-actions.ts)
+ *   before the group and private-chat composers; with `caseworkers.escalations`, an intake
+ *   nobody claims in time goes to the supervisors.
  *
  * @example
  *   const bot = createTelegramBot(core, { token, apiRoot, caseworkerChatId, logger });
@@ -53,12 +60,16 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.api.config.use(logPollingFailures(logger));
 
   const onError = errorHandler(core, logger);
+  const staff = staffDeps(core, opts);
   bot.use(korpuFlavor());
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat ?? ctx.from)?.id.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
   // webhookCallback would otherwise pass them to Express, and Telegram would redeliver).
   const features = bot.errorBoundary((err) => onError(err));
   features.use(membership(logger));
+  // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
+  // conversation would read them as stale buttons.
+  if (staff) features.use(alertActions(staff));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
   if (opts.caseworkers) features.use(caseworkerCommands({ ...opts.caseworkers, translator: core.translator, logger }));
   features.use(
@@ -76,9 +87,47 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.catch(onError);
 
   if (opts.caseworkerChatId !== undefined) {
-    core.onEffect(createCaseworkerAlerts({ api: bot.api, chatId: opts.caseworkerChatId, translator: core.translator, redis: core.redis, keys: core.keys, logger }));
+    core.onEffect(
+      createCaseworkerAlerts({
+        api: bot.api,
+        chatId: opts.caseworkerChatId,
+        translator: core.translator,
+        redis: core.redis,
+        keys: core.keys,
+        logger,
+        files: staff?.files ?? new CaseFiles({ redis: core.redis, keys: core.keys }),
+        offices: opts.caseworkers?.offices ?? [],
+        ...(staff ? { roster: staff.roster, buttons: true, clock: staff.clock } : {}),
+        ...(opts.caseworkers?.escalations ? { escalations: opts.caseworkers.escalations } : {}),
+      }),
+    );
   }
   return bot;
+}
+
+/**
+ * What the staff buttons need, when the bot has case workers (`opts.caseworkers`): the case
+ * files (decrypting with the core's cipher), the claims, the roster and the offices.
+ */
+function staffDeps(core: TelegramCore, opts: TelegramBotOptions): AlertActionsDeps | undefined {
+  const cw = opts.caseworkers;
+  if (!cw) return undefined;
+  return {
+    ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }),
+    translator: core.translator,
+    content: core.content,
+    files: new CaseFiles({ redis: core.redis, keys: core.keys, cipher: cw.cipher, bookings: cw.bookings }),
+    claims: new ClaimStore(core.redis, core.keys),
+    roster: cw.roster,
+    bookings: cw.bookings,
+    offices: cw.offices,
+    cipher: cw.cipher,
+    redis: core.redis,
+    keys: core.keys,
+    clock: cw.clock ?? systemClock,
+    logger: opts.logger,
+    ...(cw.escalations ? { escalations: cw.escalations } : {}),
+  };
 }
 
 /**

@@ -15,7 +15,10 @@
 export { createTelegramBot, type KorpuBot } from './bot';
 export { startPolling, webhookHandler, registerWebhook, ALLOWED_UPDATES, type PollingHandle, type PollingOptions } from './run';
 export { setBotCommands, commandList, MENU_COMMANDS } from './commands';
-export { createCaseworkerAlerts, alertText, type CaseworkerAlerts, type CaseworkerAlertsOptions } from './alerts';
+export { createCaseworkerAlerts, sendAlertsThroughOutbox, alertId, type CaseworkerAlerts, type CaseworkerAlertsOptions } from './alerts';
+export { alertActions, type AlertActionsDeps } from './alert-actions';
+export { drawAlert, alertKeyboard, escalationMessage, type AlertMessageDeps, type DrawnMessage } from './alert-message';
+export { encodeStaffData, decodeStaffData, STAFF_TAG, type StaffAction, type StaffVerb } from './staff-callback-data';
 export { TELEGRAM_CHANNEL } from './conversation';
 export { toInput, type Converted, type ToInputOptions } from './to-input';
 export { encodeCallbackData, decodeCallbackData, callbackLookup, CALLBACK_DATA_MAX_BYTES, STALE_INPUT } from './callback-data';

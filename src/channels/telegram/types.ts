@@ -24,7 +24,7 @@ export interface TelegramCore {
   content: ProgrammeContent;
   /** For reading hashed callback data back (node ids of every loaded flow). */
   flows: { all(): CompiledFlow[] };
-  keys: Pick<RedisKeys, 'prefix' | 'effectDone'>;
+  keys: Pick<RedisKeys, 'prefix' | 'effectDone' | 'case' | 'diagnoses' | 'questions' | 'claim'>;
   redis: Redis;
   onEffect(listener: EffectListener): void;
 }
@@ -61,13 +61,29 @@ export interface TelegramBotOptions {
  */
 export interface CaseworkerOptions {
   roster: Pick<RosterStore, 'member' | 'get' | 'put' | 'remove' | 'list' | 'bootstrapAdmins'>;
-  bookings: Pick<BookingStore, 'day' | 'get'>;
+  bookings: Pick<BookingStore, 'day' | 'get' | 'mark'>;
   /** The configured offices; a worker's office must be one of them. */
   offices: readonly Office[];
-  /** Pseudonymises Telegram user ids in the logs. */
-  cipher: Pick<FieldCipher, 'pseudonym'>;
-  /** What "today" is (default: the system clock). */
+  /**
+   * Pseudonymises Telegram user ids in the logs; decrypts a case's personal fields for Open
+   * (and the name under consent C, the age group, for the alerts).
+   */
+  cipher: Pick<FieldCipher, 'pseudonym' | 'decrypt'>;
+  /** What "today" and "now" are (default: the system clock): /today, claims, attendance. */
   clock?: Clock;
+  /**
+   * Escalation of unclaimed intakes to the supervisors (main.ts: an `EscalationScheduler`);
+   * without it, nothing is escalated.
+   */
+  escalations?: CaseworkerEscalations;
+}
+
+/** Schedules and cancels the escalation of a completed intake (`EscalationScheduler` fits). */
+export interface CaseworkerEscalations {
+  /** Schedules the case's escalation; resolves with when it falls due. */
+  schedule(caseCode: string, alertedAt: Date, office?: Office): Promise<Date>;
+  /** Cancels it (the case was claimed). */
+  cancel(caseCode: string): Promise<boolean>;
 }
 
 /** Per-update facts the composers share (set by the conversation composer). */

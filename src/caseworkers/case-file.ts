@@ -1,0 +1,192 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { LangSchema, type Lang } from '../core/lang';
+import { ageOn } from '../flows/engine/parse-reply';
+import type { Booking, BookingStore } from '../scheduling/booking-store';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+
+/** The interview's personal answers, in the order a case worker reads them (`f:<field>` on the case hash). */
+export const PERSONAL_FIELDS = ['first_name', 'last_name', 'birth_date', 'country', 'reason', 'reason_detail', 'phone', 'address'] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+/** Consent options of Annex 4 (A anonymised, B partly anonymised, C not anonymised), or a refusal. */
+export type ConsentState = 'A' | 'B' | 'C' | 'declined';
+
+/**
+ * Signs of vulnerability the person gave (guidelines §3.1.4: children, older people, people
+ * who suffered trauma …), as far as the bot can tell: an age under 18 or of 60 and over (from
+ * the birth date, or the "minor" hand-off), and words of crisis (Annex 3 categories).
+ */
+export type VulnerabilitySign = { kind: 'minor' } | { kind: 'older' } | { kind: 'crisis'; category: string };
+
+/** Age from which the alert says "older person". */
+export const OLDER_PERSON_AGE = 60;
+
+/** The latest diagnosis (Annex 2) of a case. */
+export interface DiagnosisSummary {
+  outcome: string;
+  provisional: boolean;
+  /** Q3: the service areas chosen (option values of the diagnosis flow). */
+  areas: string[];
+  reasons: string[];
+}
+
+/**
+ * What the case workers' alerts say about a case: nothing that names the person, except
+ * `name` when the caller asked for it and consent C allows it.
+ */
+export interface CaseSummary {
+  code: string;
+  /** False when there is no case hash (a forged button, a case erased). */
+  exists: boolean;
+  lang?: Lang;
+  status?: string;
+  /** When the intake was completed (`intake_completed_at`). */
+  completedAt?: Date;
+  consent?: ConsentState;
+  diagnosis?: DiagnosisSummary;
+  vulnerability: VulnerabilitySign[];
+  /** The meeting, whatever its status (booked, cancelled, attended, no_show). */
+  booking?: Booking;
+  /** Why the person asked for a human (`handoff` on the case hash). */
+  handoff?: string;
+  claim?: { by: number; at: Date };
+  /** Who recorded attendance (Telegram id). */
+  attendanceBy?: number;
+  /** First and last name, only with `names: 'if_consented'` and consent C. */
+  name?: string;
+}
+
+/** Everything on a case, decrypted: what Open shows the worker who claimed it. */
+export interface CaseDetails extends CaseSummary {
+  fields: Partial<Record<PersonalField, string>>;
+  /** What the person asked or wrote for the case workers, oldest first. */
+  questions: string[];
+}
+
+const DiagnosisRecordSchema = z.object({
+  outcome: z.string(),
+  provisional: z.boolean().catch(true),
+  reasons: z.array(z.string()).catch([]),
+  answers: z.object({ q3: z.array(z.string()).catch([]) }).catch({ q3: [] }),
+});
+
+export interface CaseFilesDeps {
+  redis: Redis;
+  keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'questions'>;
+  /** Decrypts names (consent C) and the birth date (age group); without it neither is read. */
+  cipher?: Pick<FieldCipher, 'decrypt'>;
+  /** Reads the meeting; without it the summary has none. */
+  bookings?: Pick<BookingStore, 'get'>;
+}
+
+/**
+ * Reads cases for the case workers. The group sees {@link summary} (no phone number ever, a
+ * name only under consent C); the worker who claimed a case sees {@link details}. Values
+ * that no longer decrypt (a rotated key, a tampered field) are left out rather than failing
+ * the alert.
+ */
+export class CaseFiles {
+  constructor(private readonly d: CaseFilesDeps) {}
+
+  /**
+   * The case as the group may see it. `names: 'if_consented'` adds the name when the consent
+   * option is C (not anonymised); `now` decides the age group.
+   */
+  async summary(code: string, now: Date, opts: { names?: 'never' | 'if_consented' } = {}): Promise<CaseSummary> {
+    const [hash, latest, booking] = await Promise.all([
+      this.d.redis.hgetall(this.d.keys.case(code)),
+      this.d.redis.lindex(this.d.keys.diagnoses(code), -1),
+      this.d.bookings?.get(code),
+    ]);
+    const read = this.read(code, hash);
+    const s = summarise(code, hash, latest, booking, now, read);
+    if (opts.names === 'if_consented' && s.consent === 'C') {
+      const name = [read('first_name'), read('last_name')].filter(Boolean).join(' ');
+      if (name) s.name = name;
+    }
+    return s;
+  }
+
+  /** Everything, decrypted (names, birth date, phone, address, questions …). */
+  async details(code: string, now: Date): Promise<CaseDetails> {
+    const [hash, latest, booking, questions] = await Promise.all([
+      this.d.redis.hgetall(this.d.keys.case(code)),
+      this.d.redis.lindex(this.d.keys.diagnoses(code), -1),
+      this.d.bookings?.get(code),
+      this.d.redis.lrange(this.d.keys.questions(code), 0, -1),
+    ]);
+    const read = this.read(code, hash);
+    const s = summarise(code, hash, latest, booking, now, read);
+    const fields: CaseDetails['fields'] = {};
+    for (const f of PERSONAL_FIELDS) {
+      const v = read(f);
+      if (v) fields[f] = v;
+    }
+    const name = [fields.first_name, fields.last_name].filter(Boolean).join(' ');
+    return { ...s, ...(name ? { name } : {}), fields, questions: questions.flatMap((q) => this.question(code, q)) };
+  }
+
+  /** A reader of `f:<field>`: decrypted when sealed (AAD `<code>:<field>`), as stored when plain. */
+  private read(code: string, hash: Record<string, string>) {
+    return (field: string): string | undefined => {
+      const v = hash[`f:${field}`];
+      if (v === undefined || v === '') return undefined;
+      if (!v.startsWith('v1.')) return v;
+      if (!this.d.cipher) return undefined;
+      try {
+        return this.d.cipher.decrypt(v, `${code}:${field}`);
+      } catch {
+        return undefined;
+      }
+    };
+  }
+
+  private question(code: string, json: string): string[] {
+    try {
+      const q = JSON.parse(json) as { text?: string };
+      return q.text && this.d.cipher ? [this.d.cipher.decrypt(q.text, `${code}:question`)] : [];
+    } catch {
+      return [];
+    }
+  }
+}
+
+function summarise(code: string, hash: Record<string, string>, latest: string | null, booking: Booking | undefined, now: Date, read: (f: string) => string | undefined): CaseSummary {
+  const exists = Object.keys(hash).length > 0;
+  const lang = LangSchema.safeParse(hash.lang);
+  const consent = hash.consent === 'A' || hash.consent === 'B' || hash.consent === 'C' || hash.consent === 'declined' ? hash.consent : undefined;
+  const s: CaseSummary = { code, exists, vulnerability: vulnerability(hash, read, now) };
+  if (lang.success) s.lang = lang.data;
+  if (hash.status) s.status = hash.status;
+  if (hash.intake_completed_at) s.completedAt = new Date(hash.intake_completed_at);
+  if (consent) s.consent = consent;
+  const diagnosis = parseDiagnosis(latest);
+  if (diagnosis) s.diagnosis = diagnosis;
+  if (booking) s.booking = booking;
+  if (hash.handoff) s.handoff = hash.handoff;
+  if (hash.claimed_by) s.claim = { by: Number(hash.claimed_by), at: new Date(hash.claimed_at ?? 0) };
+  if (hash.attendance_by) s.attendanceBy = Number(hash.attendance_by);
+  return s;
+}
+
+function parseDiagnosis(json: string | null): DiagnosisSummary | undefined {
+  if (!json) return undefined;
+  try {
+    const r = DiagnosisRecordSchema.safeParse(JSON.parse(json));
+    return r.success ? { outcome: r.data.outcome, provisional: r.data.provisional, areas: r.data.answers.q3, reasons: r.data.reasons } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function vulnerability(hash: Record<string, string>, read: (f: string) => string | undefined, now: Date): VulnerabilitySign[] {
+  const signs: VulnerabilitySign[] = [];
+  const birth = read('birth_date');
+  const age = birth && /^\d{4}-\d{2}-\d{2}$/.test(birth) ? ageOn(birth, now) : undefined;
+  if ((age !== undefined && age < 18) || hash.handoff === 'minor') signs.push({ kind: 'minor' });
+  else if (age !== undefined && age >= OLDER_PERSON_AGE) signs.push({ kind: 'older' });
+  if (hash.crisis) signs.push({ kind: 'crisis', category: hash.crisis });
+  return signs;
+}

@@ -1,0 +1,136 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { Office } from '../config/offices';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { OutboxMessage } from '../scheduling/outbox';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { ClaimStore } from './claims';
+import { staffRef } from './guard';
+import type { CaseWorker, RosterStore } from './roster';
+import { addWorkingTime, DEFAULT_ESCALATION_WORKING_MINUTES } from './working-hours';
+
+/** The queue of escalations: one delayed job per completed intake, until someone claims it. */
+export const ESCALATION_QUEUE = 'escalations';
+/** The name of every escalation job. */
+export const ESCALATE_JOB = 'escalate_unclaimed';
+
+export const EscalationJobSchema = z.object({
+  caseCode: z.string().min(1),
+  /** When the intake was alerted (ISO): "waiting since" in the supervisors' message. */
+  since: z.string(),
+});
+export type EscalationJob = z.infer<typeof EscalationJobSchema>;
+
+/** Deterministic job id: a retried update or a second process schedules one escalation per case. */
+export const escalationJobId = (caseCode: string): string => `esc_${caseCode}`;
+
+/** When an unclaimed intake goes to the supervisors. */
+export interface EscalationPolicy {
+  dueAt(alertedAt: Date, office: Office | undefined): Date;
+}
+
+/**
+ * The programme's policy: after `minutes` of the office's opening time (default 4 working
+ * hours), counted in the case's booking office, else the first configured office.
+ * @example workingHoursPolicy(240, offices.offices)
+ */
+export function workingHoursPolicy(minutes: number = DEFAULT_ESCALATION_WORKING_MINUTES, offices: readonly Office[] = []): EscalationPolicy {
+  return {
+    dueAt: (at, office) => {
+      const o = office ?? offices[0];
+      return o ? addWorkingTime(at, minutes, o) : new Date(at.getTime() + minutes * 60_000);
+    },
+  };
+}
+
+/**
+ * Producer side: schedules the escalation of a completed intake and cancels it when the case
+ * is claimed. Whether it is still wanted is decided again when it fires (the worker ignores a
+ * claimed case), so a cancel lost to a crash or a race costs nothing.
+ */
+export class EscalationScheduler {
+  constructor(
+    readonly queue: Queue,
+    private readonly policy: EscalationPolicy,
+  ) {}
+
+  static create(connection: ConnectionOptions, prefix: string, policy: EscalationPolicy): EscalationScheduler {
+    return new EscalationScheduler(new Queue(ESCALATION_QUEUE, { connection, prefix: `${prefix}bull` }), policy);
+  }
+
+  /** Schedules the case's escalation (once: the job id is the case's). */
+  async schedule(caseCode: string, alertedAt: Date, office?: Office): Promise<Date> {
+    const due = this.policy.dueAt(alertedAt, office);
+    const data: EscalationJob = { caseCode, since: alertedAt.toISOString() };
+    await this.queue.add(ESCALATE_JOB, data, {
+      jobId: escalationJobId(caseCode),
+      delay: Math.max(0, due.getTime() - alertedAt.getTime()),
+      // Kept a week after it ran, so scheduling the same case again is a no-op.
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 5000 },
+    });
+    return due;
+  }
+
+  /** Removes a pending escalation (the case was claimed); true when there was one to remove. */
+  async cancel(caseCode: string): Promise<boolean> {
+    return (await this.queue.remove(escalationJobId(caseCode))) === 1;
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export interface EscalationWorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  claims: Pick<ClaimStore, 'get'>;
+  roster: Pick<RosterStore, 'listByRole'>;
+  /** The message to one supervisor (their language, the case's summary, Claim and Open buttons). */
+  message(caseCode: string, since: Date, supervisor: CaseWorker): Promise<Pick<OutboxMessage, 'method' | 'params'>>;
+  /** Enqueues on the outbox (deterministic id). */
+  send(id: string, msg: OutboxMessage): Promise<void>;
+  /** Records `escalated_at` on the case hash. */
+  markEscalated(caseCode: string, at: Date): Promise<void>;
+  /** Pseudonymises supervisors' ids in the logs. */
+  cipher: Pick<FieldCipher, 'pseudonym'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Consumer side: when an escalation falls due and the case is still unclaimed, every
+ * supervisor on the roster gets a private message through the outbox
+ * (`escalation:<case>:<telegram id>`, so a retried job sends each one once).
+ * Returns what it did: `claimed`, `no_supervisors` or `escalated`.
+ */
+export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
+  const worker = new Worker(
+    ESCALATION_QUEUE,
+    async (job: Job) => {
+      if (job.name !== ESCALATE_JOB) return 'unknown job';
+      const { caseCode, since } = EscalationJobSchema.parse(job.data);
+      if (await o.claims.get(caseCode)) return 'claimed';
+      const supervisors = await o.roster.listByRole('supervisor');
+      if (supervisors.length === 0) {
+        o.logger.warn({ case: caseCode }, 'caseworkers: unclaimed intake, but no supervisor on the roster to escalate to');
+        return 'no_supervisors';
+      }
+      for (const s of supervisors) {
+        const msg = await o.message(caseCode, new Date(since), s);
+        await o.send(`escalation:${caseCode}:${s.telegramId}`, { chatId: s.telegramId, ...msg, kind: 'escalation', caseCode });
+      }
+      await o.markEscalated(caseCode, o.clock.now());
+      o.logger.info({ case: caseCode, supervisors: supervisors.map((s) => staffRef(o.cipher, s.telegramId)) }, 'caseworkers: unclaimed intake escalated to supervisors');
+      return 'escalated';
+    },
+    { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: 4 },
+  );
+  worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'escalations: job failed'));
+  worker.on('error', (err) => o.logger.error({ err: err.message }, 'escalations worker error'));
+  return worker;
+}

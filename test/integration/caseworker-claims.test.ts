@@ -1,0 +1,293 @@
+import { randomBytes } from 'node:crypto';
+import { QueueEvents, type Worker } from 'bullmq';
+import { Redis as IORedis, type Redis } from 'ioredis';
+import { CaseFiles } from '../../src/caseworkers/case-file';
+import { ClaimStore } from '../../src/caseworkers/claims';
+import { createEscalationWorker, ESCALATION_QUEUE, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from '../../src/caseworkers/escalation';
+import { RosterStore, type CaseWorker } from '../../src/caseworkers/roster';
+import { alertId, createCaseworkerAlerts, type AlertOutbox } from '../../src/channels/telegram/alerts';
+import type { Effect } from '../../src/core/conversation';
+import { silentLogger } from '../../src/core/logger';
+import { createTranslator } from '../../src/i18n';
+import type { IncomingMessage } from '../../src/intake/conversation-runner';
+import { BookingStore } from '../../src/scheduling/booking-store';
+import type { OutboxMessage } from '../../src/scheduling/outbox';
+import { slotId } from '../../src/scheduling/slots';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys, type RedisKeys } from '../../src/storage/keys';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, readablePrefix, testPrefix, testRedisUrl } from '../helpers/redis';
+
+/**
+ * The pieces behind the case workers' alerts on a real Redis and BullMQ: claims (first tap
+ * wins across connections), case files (what the group may see, what the claimer sees),
+ * attendance marking, the alerts listener's once-per-effect guarantee, and escalations
+ * (delayed job with a deterministic id, cancelled or ignored once the case is claimed).
+ */
+
+const tr = createTranslator();
+const baku = testOffice();
+const tg: IncomingMessage = { channel: 'telegram', chatId: '555', input: { type: 'text', text: 'x' } };
+
+describe('case workers: claims, case files, alerts, escalation', () => {
+  let redis: Redis;
+  let other: Redis;
+  let prefix: string;
+  let keys: RedisKeys;
+  let cipher: FieldCipher;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeEach(() => {
+    redis = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+    other = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+    prefix = testPrefix();
+    keys = redisKeys(prefix);
+    cipher = new FieldCipher(randomBytes(32));
+  });
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    other.disconnect();
+  });
+
+  /** A case as the intake leaves it: consent, interview answers (encrypted), a diagnosis. */
+  async function seedCase(code: string, o: { consent?: string; birth?: string; crisis?: string } = {}): Promise<void> {
+    const seal = (field: string, value: string) => cipher.encrypt(value, `${code}:${field}`);
+    await redis.hset(keys.case(code), {
+      code,
+      lang: 'ru',
+      status: 'intake_completed',
+      intake_completed_at: '2026-11-24T05:30:00.000Z',
+      consent: o.consent ?? 'A',
+      contact: seal('contact', 'telegram:555'),
+      'f:first_name': seal('first_name', 'Aysel'),
+      'f:last_name': seal('last_name', 'Məmmədova'),
+      'f:birth_date': seal('birth_date', o.birth ?? '1995-02-14'),
+      'f:phone': seal('phone', '+994501234567'),
+      'f:reason': 'study',
+      ...(o.crisis ? { crisis: o.crisis } : {}),
+    });
+    await redis.rpush(keys.diagnoses(code), JSON.stringify({ outcome: 'likely_eligible', provisional: true, reasons: [], answers: { q1: 'yes', q2: 'yes', q3: ['planning', 'language'], q4: 'pending' } }));
+    await redis.rpush(keys.questions(code), JSON.stringify({ at: '2026-11-24T05:29:00.000Z', text: cipher.encrypt('Can my husband come?', `${code}:question`) }));
+  }
+
+  describe('ClaimStore', () => {
+    it('lets exactly one of many simultaneous claims win, across connections, and records it on the case', async () => {
+      await seedCase('KP-AAAA-0001');
+      const stores = [new ClaimStore(redis, keys), new ClaimStore(other, keys)];
+      const workers = Array.from({ length: 12 }, (_, i) => 900 + i);
+      const now = new Date('2026-11-24T08:00:00Z');
+      const results = await Promise.all(workers.map((w, i) => stores[i % 2]!.claim('KP-AAAA-0001', w, now)));
+      const winners = results.filter((r) => r.outcome === 'claimed');
+      expect(winners).toHaveLength(1);
+      const owner = (winners[0] as { by: number }).by;
+      expect(results.filter((r) => r.outcome === 'taken').every((r) => (r as { by: number }).by === owner)).toBe(true);
+      expect(await redis.hmget(keys.case('KP-AAAA-0001'), 'claimed_by', 'claimed_at')).toEqual([String(owner), now.toISOString()]);
+      expect(await stores[0]!.get('KP-AAAA-0001')).toEqual({ by: owner, at: now });
+      // Claiming again, even by the owner, changes nothing.
+      expect(await stores[1]!.claim('KP-AAAA-0001', owner, new Date())).toEqual({ outcome: 'taken', by: owner });
+      expect(await redis.hget(keys.case('KP-AAAA-0001'), 'claimed_at')).toBe(now.toISOString());
+    });
+
+    it('claims no case that does not exist (a forged button)', async () => {
+      const claims = new ClaimStore(redis, keys);
+      expect(await claims.claim('KP-NONE-0000', 1, new Date())).toEqual({ outcome: 'missing' });
+      expect(await redis.exists(keys.claim('KP-NONE-0000'), keys.case('KP-NONE-0000'))).toBe(0);
+    });
+  });
+
+  describe('CaseFiles', () => {
+    it('shows the group no name unless consent is C, and never the phone number', async () => {
+      const files = new CaseFiles({ redis, keys, cipher });
+      for (const [code, consent] of [['KP-CONS-000A', 'A'], ['KP-CONS-000B', 'B'], ['KP-CONS-000C', 'C']] as const) {
+        await seedCase(code, { consent });
+        const s = await files.summary(code, new Date('2026-11-24T08:00:00Z'), { names: 'if_consented' });
+        expect(s).toMatchObject({ code, exists: true, lang: 'ru', consent, diagnosis: { outcome: 'likely_eligible', areas: ['planning', 'language'] }, vulnerability: [] });
+        if (consent === 'C') expect(s.name).toBe('Aysel Məmmədova');
+        else expect(s.name).toBeUndefined();
+        expect(JSON.stringify(s)).not.toContain('994501234567');
+      }
+      expect((await files.summary('KP-CONS-000C', new Date(), { names: 'never' })).name).toBeUndefined();
+    });
+
+    it('gives the claimer everything, decrypted, with the questions', async () => {
+      await seedCase('KP-DETL-0001');
+      const d = await new CaseFiles({ redis, keys, cipher }).details('KP-DETL-0001', new Date('2026-11-24T08:00:00Z'));
+      expect(d.fields).toEqual({ first_name: 'Aysel', last_name: 'Məmmədova', birth_date: '1995-02-14', phone: '+994501234567', reason: 'study' });
+      expect(d.questions).toEqual(['Can my husband come?']);
+      expect(d.name).toBe('Aysel Məmmədova');
+    });
+
+    it('reads vulnerability signs: under 18, 60 and over, crisis', async () => {
+      const files = new CaseFiles({ redis, keys, cipher });
+      const now = new Date('2026-11-24T08:00:00Z');
+      await seedCase('KP-VULN-0001', { birth: '2010-05-01' });
+      await seedCase('KP-VULN-0002', { birth: '1950-05-01', crisis: 'violence' });
+      expect((await files.summary('KP-VULN-0001', now)).vulnerability).toEqual([{ kind: 'minor' }]);
+      expect((await files.summary('KP-VULN-0002', now)).vulnerability).toEqual([{ kind: 'older' }, { kind: 'crisis', category: 'violence' }]);
+      // Without the cipher the age group is unknown; nothing fails.
+      expect((await new CaseFiles({ redis, keys }).summary('KP-VULN-0002', now)).vulnerability).toEqual([{ kind: 'crisis', category: 'violence' }]);
+    });
+  });
+
+  describe('BookingStore.mark', () => {
+    it('records one attendance when Came and Did not come are tapped at once', async () => {
+      const bookings = [new BookingStore(redis, prefix), new BookingStore(other, prefix)];
+      const start = new Date('2026-11-25T06:00:00Z');
+      const slot = { id: slotId(baku, start), office: 'baku', start, end: new Date(start.getTime() + 3_600_000) };
+      await bookings[0]!.book(baku, slot, 'KP-MARK-0001', 'ru', new Date());
+      const [a, b] = await Promise.all([bookings[0]!.mark('KP-MARK-0001', 'attended'), bookings[1]!.mark('KP-MARK-0001', 'no_show')]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      expect((await bookings[0]!.get('KP-MARK-0001'))!.status).toBe(a ? 'attended' : 'no_show');
+      // A mark for another slot (the meeting was moved) changes nothing.
+      await bookings[0]!.book(baku, { ...slot, id: slotId(baku, new Date(start.getTime() + 7_200_000)) }, 'KP-MARK-0002', 'ru', new Date());
+      expect(await bookings[0]!.mark('KP-MARK-0002', 'no_show', { slot: slot.id })).toBe(false);
+    });
+  });
+
+  describe('createCaseworkerAlerts', () => {
+    function setup(o: { failFirst?: boolean; escalations?: { schedule: jest.Mock } } = {}) {
+      const sent: (OutboxMessage & { id: string })[] = [];
+      let fail = o.failFirst === true;
+      const outbox: AlertOutbox = {
+        send: async (id, msg) => {
+          if (fail) {
+            fail = false;
+            throw new Error('queue unavailable');
+          }
+          sent.push({ id, ...msg });
+        },
+      };
+      const alerts = createCaseworkerAlerts({
+        outbox, chatId: -100123, translator: tr, redis, keys, logger: silentLogger(),
+        files: new CaseFiles({ redis, keys, cipher }), offices: [baku], buttons: true,
+        ...(o.escalations ? { escalations: o.escalations } : {}),
+      });
+      return { alerts, sent };
+    }
+    const completed: Effect & { id: string } = { type: 'intake_completed', caseCode: 'KP-ALRT-0001', lang: 'ru', id: 'tg:1:3' };
+
+    it('posts one alert per effect id, however often it is told, with Claim and Open', async () => {
+      await seedCase('KP-ALRT-0001');
+      const { alerts, sent } = setup();
+      await alerts(completed, tg);
+      await alerts(completed, tg);
+      await alerts.idle();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatchObject({ id: alertId('tg:1:3'), chatId: -100123, method: 'sendMessage', kind: 'alert', caseCode: 'KP-ALRT-0001' });
+      const params = sent[0]!.params as { text: string; reply_markup: { inline_keyboard: { callback_data: string }[][] } };
+      expect(params.text).toContain(tr.t('az', 'caseworker:alert.title.intake', { code: 'KP-ALRT-0001' }));
+      expect(params.reply_markup.inline_keyboard.flat().map((b) => b.callback_data)).toEqual(['w:claim:i:KP-ALRT-0001', 'w:open:i:KP-ALRT-0001']);
+      expect(await redis.get(keys.effectDone('tg:1:3'))).toBe('1');
+    });
+
+    it('stays quiet for other channels and ordinary effects', async () => {
+      await seedCase('KP-ALRT-0001');
+      const { alerts, sent } = setup();
+      await alerts(completed, { ...tg, channel: 'simulator' });
+      await alerts({ type: 'case_opened', caseCode: 'KP-ALRT-0001', lang: 'az', id: 'x' }, tg);
+      await alerts.idle();
+      expect(sent).toEqual([]);
+    });
+
+    it('never lets a failed enqueue reach the person’s update, and frees the mark for a later try', async () => {
+      await seedCase('KP-ALRT-0001');
+      const { alerts, sent } = setup({ failFirst: true });
+      await expect(Promise.resolve(alerts(completed, tg))).resolves.toBeUndefined();
+      await alerts.idle();
+      expect(await redis.exists(keys.effectDone('tg:1:3'))).toBe(0);
+      await alerts(completed, tg);
+      await alerts.idle();
+      expect(sent).toHaveLength(1);
+    });
+
+    it('schedules the escalation of a completed intake, and of nothing else', async () => {
+      await seedCase('KP-ALRT-0001');
+      const schedule = jest.fn(async () => new Date());
+      const { alerts } = setup({ escalations: { schedule } });
+      await alerts({ type: 'handoff_requested', caseCode: 'KP-ALRT-0001', reason: 'asked', lang: 'ru', id: 'tg:1:1' }, tg);
+      await alerts(completed, tg);
+      await alerts.idle();
+      expect(schedule).toHaveBeenCalledTimes(1);
+      expect(schedule.mock.calls[0]).toEqual(['KP-ALRT-0001', expect.any(Date), undefined]);
+    });
+  });
+
+  describe('escalation', () => {
+    const supervisor: CaseWorker = { telegramId: 610_000_777, name: 'Leyla', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: new Date(0), addedBy: 1 };
+    const caseworker: CaseWorker = { ...supervisor, telegramId: 610_000_778, name: 'Rauf', role: 'caseworker' };
+    /** Falls due half a second after the alert: short, and counted in plain time. */
+    const soon: EscalationPolicy = { dueAt: (at) => new Date(at.getTime() + 500) };
+
+    async function start(policy: EscalationPolicy = soon) {
+      const roster = new RosterStore(redis, prefix);
+      await roster.put(supervisor);
+      await roster.put(caseworker);
+      const claims = new ClaimStore(redis, keys);
+      const scheduler = EscalationScheduler.create(redis, prefix, policy);
+      const eventsConnection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+      const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: `${prefix}bull` });
+      await events.waitUntilReady();
+      const sent: (OutboxMessage & { id: string })[] = [];
+      const worker: Worker = createEscalationWorker({
+        connection: redis, prefix, claims, roster, cipher, clock: { now: () => new Date() }, logger: silentLogger(),
+        message: async (code, _since, s) => ({ method: 'sendMessage', params: { text: `${code} for ${s.name}` } }),
+        send: async (id, msg) => void sent.push({ id, ...msg }),
+        markEscalated: async (code, at) => void (await redis.hset(keys.case(code), 'escalated_at', at.toISOString())),
+      });
+      closers.push(() => scheduler.close(), () => worker.close(), async () => {
+        await events.close();
+        eventsConnection.disconnect();
+      });
+      return { claims, scheduler, events, sent };
+    }
+
+    it('tells every supervisor, privately, about an intake nobody claimed; once per case', async () => {
+      await seedCase('KP-ESCL-0001');
+      const { scheduler, events, sent } = await start();
+      await scheduler.schedule('KP-ESCL-0001', new Date());
+      await scheduler.schedule('KP-ESCL-0001', new Date()); // a retried alert: still one job
+      const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0001')))!;
+      expect(await job.isDelayed()).toBe(true);
+      expect(await job.waitUntilFinished(events, 10_000)).toBe('escalated');
+      expect(sent).toEqual([{ id: 'escalation:KP-ESCL-0001:610000777', chatId: supervisor.telegramId, method: 'sendMessage', params: { text: 'KP-ESCL-0001 for Leyla' }, kind: 'escalation', caseCode: 'KP-ESCL-0001' }]);
+      expect(await redis.hget(keys.case('KP-ESCL-0001'), 'escalated_at')).toEqual(expect.any(String));
+      expect(await scheduler.queue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 0, waiting: 0 });
+    });
+
+    it('is cancelled when the case is claimed in time', async () => {
+      await seedCase('KP-ESCL-0002');
+      const { claims, scheduler } = await start({ dueAt: (at) => new Date(at.getTime() + 3_600_000) });
+      await scheduler.schedule('KP-ESCL-0002', new Date());
+      expect(await scheduler.queue.getJob(escalationJobId('KP-ESCL-0002'))).toBeDefined();
+      await claims.claim('KP-ESCL-0002', caseworker.telegramId, new Date());
+      expect(await scheduler.cancel('KP-ESCL-0002')).toBe(true);
+      expect(await scheduler.queue.getJob(escalationJobId('KP-ESCL-0002'))).toBeUndefined();
+    });
+
+    it('is ignored when it fires for a case claimed meanwhile (a cancel lost in a race)', async () => {
+      await seedCase('KP-ESCL-0003');
+      const { claims, scheduler, events, sent } = await start();
+      await scheduler.schedule('KP-ESCL-0003', new Date());
+      await claims.claim('KP-ESCL-0003', caseworker.telegramId, new Date());
+      const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0003')))!;
+      expect(await job.waitUntilFinished(events, 10_000)).toBe('claimed');
+      expect(sent).toEqual([]);
+    });
+
+    it('counts 4 working hours of the office by default', () => {
+      const policy = workingHoursPolicy(undefined, [baku]);
+      // Friday 16:00 in Baku → Monday 11:00 (2 h on Friday, 2 h on Monday morning).
+      expect(policy.dueAt(new Date('2026-11-27T12:00:00Z'), undefined).toISOString()).toBe('2026-11-30T07:00:00.000Z');
+    });
+  });
+
+  it('leaves nothing personal readable under the prefix', async () => {
+    await seedCase('KP-READ-0001', { consent: 'C' });
+    await new ClaimStore(redis, keys).claim('KP-READ-0001', 42, new Date());
+    const everything = await readablePrefix(redis, prefix);
+    for (const plain of ['Aysel', 'Məmmədova', '994501234567', 'husband']) expect(everything).not.toContain(plain);
+  });
+});
