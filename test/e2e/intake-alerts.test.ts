@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import { Api } from 'grammy';
+import type { Message, Update, User } from 'grammy/types';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { CaseFiles } from '../../src/caseworkers/case-file';
+import { ClaimStore } from '../../src/caseworkers/claims';
+import { createEscalationWorker, EscalationScheduler, escalationJobId } from '../../src/caseworkers/escalation';
+import { RosterStore, type CaseWorker } from '../../src/caseworkers/roster';
+import { callbackLookup, createTelegramBot, decodeCallbackData, escalationMessage, type KorpuBot } from '../../src/channels/telegram';
+import { sendAlertsThroughOutbox } from '../../src/channels/telegram/alerts';
+import { loadProgrammeContent } from '../../src/config/programme';
+import type { Lang } from '../../src/core/lang';
+import { silentLogger } from '../../src/core/logger';
+import { meetingDetails } from '../../src/intake/booking-desk';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
+import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+/**
+ * The case workers' alerts through the whole bot, against the fake Bot API: people go through
+ * the intake, alerts arrive in the case workers' group through the outbox worker, and workers
+ * tap Claim, Open, Came and Did not come; an intake nobody claims reaches the supervisors.
+ * Two bot processes share Redis, so that simultaneous claims really race. Texts are compared
+ * with the translator's. The staff side's clock is movable (attendance before/after the
+ * meeting); the escalation delay is short for the one intake that should be escalated.
+ */
+
+jest.setTimeout(60_000);
+
+const CASEWORKERS = -1_001_777_000_111;
+const content = loadProgrammeContent('config/programme.yaml');
+const worker = (telegramId: number, name: string, role: CaseWorker['role'], langs: Lang[]): CaseWorker => ({ telegramId, name, langs, office: 'baku', role, addedAt: new Date(0), addedBy: 1 });
+const AYSEL = worker(610_100_001, 'Aysel Quliyeva', 'caseworker', ['en']);
+const RAUF = worker(610_100_002, 'Rauf Həsənov', 'caseworker', ['ru', 'az']);
+const LEYLA = worker(610_100_003, 'Leyla Əliyeva', 'supervisor', ['az']);
+
+describe('case-worker alerts end to end', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let redis2: Redis;
+  let bull: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+  /** Two bot processes on one Redis: taps can race across them. */
+  let bots: [KorpuBot, KorpuBot];
+  let escalations: EscalationScheduler;
+  const closers: (() => Promise<unknown>)[] = [];
+  /** How far the staff side's clock is ahead of real time. */
+  let shift = 0;
+  const clock = { now: () => new Date(Date.now() + shift) };
+  /** How long after its alert an intake is escalated (long, except in the escalation test). */
+  let escalateAfterMs = 10 * 60_000;
+  const tr = (lang: Lang, key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    redis2 = testRedis();
+    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    prefix = testPrefix();
+    const dataKey = randomBytes(32);
+    core = await buildCore({ redis, dataKey, content, prefix });
+    const core2 = await buildCore({ redis: redis2, dataKey, content, prefix });
+    escalations = EscalationScheduler.create(bull, prefix, { dueAt: (at) => new Date(at.getTime() + escalateAfterMs) });
+    const reachability = new Reachability(redis, prefix);
+    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
+    const make = (c: KorpuCore, r: Redis) => {
+      const roster = new RosterStore(r, prefix);
+      const bot = createTelegramBot(c, {
+        token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 },
+        caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations },
+      });
+      sendAlertsThroughOutbox(bot.api, outbox);
+      return bot;
+    };
+    bots = [make(core, redis), make(core2, redis2)];
+    const roster = new RosterStore(redis, prefix);
+    for (const w of [AYSEL, RAUF, LEYLA]) await roster.put(w);
+
+    // Wired as main.ts wires them: the outbox worker sends; the escalation worker hands its messages to the outbox.
+    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+    const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    const files = new CaseFiles({ redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings });
+    const escalationWorker = createEscalationWorker({
+      connection: bull, prefix, claims: new ClaimStore(redis, core.keys), roster, cipher: core.cipher, clock, logger: silentLogger(),
+      message: escalationMessage({ translator: core.translator, files, offices: core.offices.offices, roster }, clock),
+      send: (id, msg) => outbox.send(id, msg),
+      markEscalated: async (code, at) => void (await redis.hset(core.keys.case(code), 'escalated_at', at.toISOString())),
+    });
+    closers.push(() => escalationWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => escalations.close());
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    redis2.disconnect();
+    bull.disconnect();
+    await api.close();
+  });
+
+  // ---- people -------------------------------------------------------------------------
+
+  const lookup = () => callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+
+  /** Taps the newest button in `chat` whose data matches. */
+  function buttonIn(chat: number, match: (data: string) => boolean): [Message, string] {
+    for (const m of [...api.sentMessages(chat)].reverse()) {
+      for (const b of m.reply_markup?.inline_keyboard.flat() ?? []) if ('callback_data' in b && b.callback_data && match(b.callback_data)) return [m, b.callback_data];
+    }
+    throw new Error(`no matching button in chat ${chat}`);
+  }
+  const choice = (node: string, value: string) => (data: string) => {
+    const d = decodeCallbackData(data, lookup());
+    return d.type === 'choice' && d.node === node && d.value === value;
+  };
+
+  async function intake(person: User, o: { consent: 'A' | 'B' | 'C'; question?: string }): Promise<string> {
+    const send = (u: Update) => bots[0].handleUpdate(u);
+    const tap = async (node: string, value: string) => {
+      const [m, data] = buttonIn(person.id, choice(node, value));
+      await send(api.updates.callback(person, m, data));
+    };
+    await send(api.updates.command(person, '/start'));
+    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['meet', 'yes'], ['statement', 'continue'], ['option', o.consent], ['agree', 'yes']]) await tap(node!, value!);
+    for (const text of ['Nigar', 'Məmmədova', '14.02.1995', 'Afghanistan']) await send(api.updates.text(person, text));
+    await tap('reason', 'family');
+    await send(api.updates.contact(person, '994501234567'));
+    await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
+    if (o.question) await send(api.updates.text(person, o.question));
+    else await tap('questions', '__skip');
+    const [m, slot] = buttonIn(person.id, (d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
+    await send(api.updates.callback(person, m, slot));
+    const state = await core.runner.peek(core.runner.conversationId('telegram', String(person.id)));
+    return state!.caseCode!;
+  }
+
+  // ---- case workers -------------------------------------------------------------------
+
+  const alertsOf = (code: string) => (c: ApiCall) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code);
+  /** The group's alert of a kind for a case, as it looks now. */
+  function alert(code: string, kind: string): Message {
+    const title = tr('az', `caseworker:alert.title.${kind}`, { code });
+    const m = api.sentMessages(CASEWORKERS).find((x) => x.text?.split('\n')[0] === title);
+    if (!m) throw new Error(`no ${kind} alert for ${code}`);
+    return m;
+  }
+  const dataOf = (m: Message, prefix: string) => (m.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ('callback_data' in b ? b.callback_data! : '')).find((d) => d.startsWith(prefix));
+  const staffUser = (w: CaseWorker) => api.updates.user({ id: w.telegramId, first_name: w.name.split(' ')[0]!, language_code: w.langs[0] });
+
+  /** A worker taps a button of a message; returns the answer to the tap (toast). */
+  async function staffTap(who: User, m: Message, data: string, bot: KorpuBot = bots[0]): Promise<{ text?: string; update: Update }> {
+    const update = api.updates.callback(who, m, data);
+    await bot.handleUpdate(update);
+    return { text: answerTo(update), update };
+  }
+  const answerTo = (u: Update) => {
+    const a = api.calls.find((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === u.callback_query!.id);
+    return a?.params.text as string | undefined;
+  };
+  const privateTo = (id: number, since: number) => api.callsSince(since).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(id));
+
+  // ---- the tests ----------------------------------------------------------------------
+
+  let code: string;
+  let nigar: User;
+
+  it('posts exactly one alert per effect kind of an intake: diagnosis, booking, completed intake; a name only under consent C, never the phone', async () => {
+    nigar = api.updates.user({ first_name: 'Nigar', language_code: 'en' });
+    code = await intake(nigar, { consent: 'C', question: 'Can my husband come to the meeting?' });
+    const calls = await api.waitForCalls(alertsOf(code), 3, 15_000);
+    await new Promise((r) => setTimeout(r, 200)); // anything extra would have arrived by now
+    expect(api.calls.filter(alertsOf(code))).toHaveLength(3);
+    const texts = calls.map((c) => String(c.params.text));
+    for (const kind of ['diagnosis', 'booking', 'intake']) expect(texts.filter((t) => t.split('\n')[0] === tr('az', `caseworker:alert.title.${kind}`, { code }))).toHaveLength(1);
+
+    const intakeAlert = alert(code, 'intake').text!;
+    for (const line of [
+      tr('az', 'caseworker:alert.language', { language: tr('az', 'common:language_name.en') }),
+      tr('az', 'caseworker:alert.eligibility', { result: tr('az', 'caseworker:alert.result.likely_eligible') }),
+      tr('az', 'caseworker:alert.areas', { areas: `${tr('az', 'diagnosis:q3.health_social')}; ${tr('az', 'diagnosis:q3.language')}` }),
+      tr('az', 'caseworker:alert.vulnerability_none'),
+      tr('az', 'caseworker:alert.name', { name: 'Nigar Məmmədova' }),
+    ]) expect(intakeAlert).toContain(line);
+    const booking = (await core.bookings.get(code))!;
+    expect(alert(code, 'booking').text).toContain(tr('az', 'caseworker:alert.meeting', meetingLine(booking)));
+    for (const text of texts) for (const secret of ['994501234567', '50 123 45 67', 'Nizami', 'husband']) expect(text).not.toContain(secret);
+    // Buttons: Claim and Open; the booking alert also Came / Did not come. All within 64 bytes (the fake API checks).
+    expect(dataOf(alert(code, 'intake'), 'w:claim:')).toBe(`w:claim:i:${code}`);
+    expect(dataOf(alert(code, 'intake'), 'w:open:')).toBe(`w:open:i:${code}`);
+    expect(dataOf(alert(code, 'booking'), 'w:came:')).toMatch(new RegExp(`^w:came:b:${code}:[0-9a-z]+$`));
+    expect(dataOf(alert(code, 'booking'), 'w:noshow:')).toBeDefined();
+    // The completed intake's escalation waits (10 minutes in this test) unless someone claims it.
+    expect(await (await escalations.queue.getJob(escalationJobId(code)))?.isDelayed()).toBe(true);
+  });
+
+  it('shows no name in the group under consent A or B', async () => {
+    for (const consent of ['A', 'B'] as const) {
+      const person = api.updates.user({ first_name: 'Nigar', language_code: 'en' });
+      const c = await intake(person, { consent });
+      const calls = await api.waitForCalls(alertsOf(c), 3, 15_000);
+      for (const call of calls) for (const secret of ['Nigar', 'Məmmədova', '994501234567']) expect(String(call.params.text)).not.toContain(secret);
+    }
+  });
+
+  it('gives a case to one worker when two claim it at the same moment in two bot processes', async () => {
+    const m = alert(code, 'intake');
+    const data = dataOf(m, 'w:claim:')!;
+    const a = api.updates.callback(staffUser(AYSEL), m, data);
+    const b = api.updates.callback(staffUser(RAUF), m, data);
+    await Promise.all([bots[0].handleUpdate(a), bots[1].handleUpdate(b)]);
+
+    const owner = Number(await redis.hget(core.keys.case(code), 'claimed_by'));
+    expect([AYSEL.telegramId, RAUF.telegramId]).toContain(owner);
+    expect(await redis.get(core.keys.claim(code))).toBe(String(owner));
+    const [winner, loser] = owner === AYSEL.telegramId ? [AYSEL, RAUF] : [RAUF, AYSEL];
+    const [won, lost] = owner === AYSEL.telegramId ? [a, b] : [b, a];
+    expect(answerTo(won)).toBe(tr(winner.langs[0]!, 'caseworker:claim.done', { code }));
+    expect(answerTo(lost)).toBe(tr(loser.langs[0]!, 'caseworker:claim.taken', { code, worker: winner.name }));
+    // The alert shows who took it, and Claim is gone.
+    const now = api.message(CASEWORKERS, m.message_id)!;
+    const claimedAt = new Date((await redis.hget(core.keys.case(code), 'claimed_at'))!);
+    expect(now.text).toContain(tr('az', 'caseworker:alert.claimed', { worker: winner.name, time: local(claimedAt, 'dd.MM.yyyy HH:mm') }));
+    expect(dataOf(now, 'w:claim:')).toBeUndefined();
+    expect(dataOf(now, 'w:open:')).toBe(`w:open:i:${code}`);
+    // Its escalation is cancelled.
+    expect(await escalations.queue.getJob(escalationJobId(code))).toBeUndefined();
+    claimer = winner;
+    other = loser;
+  });
+
+  let claimer: CaseWorker;
+  let other: CaseWorker;
+
+  it('opens the case privately for the claimer only, decrypted; refuses the other worker and strangers', async () => {
+    const m = alert(code, 'intake');
+    const open = dataOf(m, 'w:open:')!;
+    let mark = api.mark();
+    expect((await staffTap(staffUser(other), m, open)).text).toBe(tr(other.langs[0]!, 'caseworker:open.not_yours', { code, worker: claimer.name }));
+    const stranger = api.updates.user({ language_code: 'ru' });
+    expect((await staffTap(stranger, m, open)).text).toBe(tr('ru', 'caseworker:refused.not_on_roster'));
+    expect((await staffTap(stranger, m, `w:claim:i:${code}`)).text).toBe(tr('ru', 'caseworker:refused.not_on_roster'));
+    expect(api.callsSince(mark, 'sendMessage')).toEqual([]);
+    expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(String(claimer.telegramId));
+
+    mark = api.mark();
+    const lang = claimer.langs[0]!;
+    expect((await staffTap(staffUser(claimer), m, open)).text).toBe(tr(lang, 'caseworker:open.sent', { code }));
+    const sent = api.callsSince(mark, 'sendMessage');
+    expect(sent.map((c) => c.params.chat_id)).toEqual([claimer.telegramId]);
+    const details = String(sent[0]!.params.text);
+    for (const line of [
+      tr(lang, 'caseworker:open.title', { code }),
+      tr(lang, 'caseworker:open.field.first_name', { value: 'Nigar' }),
+      tr(lang, 'caseworker:open.field.last_name', { value: 'Məmmədova' }),
+      tr(lang, 'caseworker:open.field.birth_date', { value: '14.02.1995' }),
+      tr(lang, 'caseworker:open.field.phone', { value: '+994501234567' }),
+      tr(lang, 'caseworker:open.field.address', { value: 'Bakı, Nizami küçəsi 5' }),
+      tr(lang, 'caseworker:open.consent', { option: tr(lang, 'caseworker:open.consent_option.C') }),
+      '• Can my husband come to the meeting?',
+    ]) expect(details).toContain(line);
+  });
+
+  it('refuses attendance before the meeting; after it, records a no-show, redraws the alert and offers the person a new time', async () => {
+    const booking = (await core.bookings.get(code))!;
+    const m = alert(code, 'booking');
+    const lang = claimer.langs[0]!;
+    const office = core.offices.offices.find((o) => o.id === booking.office)!;
+    const early = await staffTap(staffUser(claimer), m, dataOf(m, 'w:noshow:')!);
+    const when = meetingDetails(office, booking.start, lang);
+    expect(early.text).toBe(tr(lang, 'caseworker:attendance.too_early', { date: when.date, time: when.time }));
+    expect((await core.bookings.get(code))!.status).toBe('booked');
+
+    // An hour after the meeting began.
+    shift = booking.start.getTime() - Date.now() + 3_600_000;
+    const mark = api.mark();
+    expect((await staffTap(staffUser(claimer), m, dataOf(m, 'w:noshow:')!)).text).toBe(tr(lang, 'caseworker:attendance.marked_no_show', { code }));
+    expect((await core.bookings.get(code))!.status).toBe('no_show');
+    expect(await redis.hget(core.keys.case(code), 'attendance_by')).toBe(String(claimer.telegramId));
+    const redrawn = api.message(CASEWORKERS, m.message_id)!;
+    expect(redrawn.text).toContain(tr('az', 'caseworker:alert.meeting_no_show', { ...meetingLine(booking), worker: claimer.name }));
+    expect(dataOf(redrawn, 'w:came:')).toBeUndefined();
+    expect(dataOf(redrawn, 'w:noshow:')).toBeUndefined();
+
+    // The person gets the offer through the outbox, in their language, with the engine's meeting button.
+    const [offer] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(nigar.id), 1, 10_000, mark);
+    const personal = meetingDetails(office, booking.start, 'en');
+    expect(offer!.params.text).toBe(tr('en', 'booking:no_show.text', { date: personal.date, time: personal.time }));
+    const buttons = (offer!.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
+    expect(buttons).toEqual([{ text: tr('en', 'booking:no_show.rebook'), callback_data: 'c:__appointment:rebook' }]);
+    // Tapping it opens the booking question.
+    const before = api.mark();
+    const [offerMessage, rebook] = buttonIn(nigar.id, (d) => d === 'c:__appointment:rebook');
+    await bots[0].handleUpdate(api.updates.callback(nigar, offerMessage, rebook));
+    const replies = api.callsSince(before).filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(nigar.id));
+    expect(replies.map((c) => String(c.params.text)).join('\n')).toContain(tr('en', 'booking:pick.prompt'));
+
+    // A second tap (Came, on the old buttons) changes nothing.
+    expect((await staffTap(staffUser(other), m, `w:came:b:${code}:${dataOf(m, 'w:came:')!.split(':')[4]}`)).text).toBe(tr(other.langs[0]!, 'caseworker:attendance.already', { code }));
+    expect((await core.bookings.get(code))!.status).toBe('no_show');
+    shift = 0;
+  });
+
+  it('escalates an intake nobody claims to the supervisors, privately, through the outbox; a supervisor can claim it there', async () => {
+    escalateAfterMs = 300;
+    const person = api.updates.user({ first_name: 'Nigar', language_code: 'en' });
+    const mark = api.mark();
+    const c = await intake(person, { consent: 'A' });
+    const [escalation] = await api.waitForCalls((x) => x.method === 'sendMessage' && x.params.chat_id === LEYLA.telegramId && String(x.params.text).includes(c), 1, 15_000, mark);
+    escalateAfterMs = 10 * 60_000;
+    const text = String(escalation!.params.text);
+    const completedAt = new Date((await redis.hget(core.keys.case(c), 'intake_completed_at'))!);
+    expect(text.split('\n')[0]).toBe(tr('az', 'caseworker:escalation.title', { code: c, since: local(completedAt, 'dd.MM.yyyy HH:mm') }));
+    for (const secret of ['Nigar', '994501234567']) expect(text).not.toContain(secret);
+    // Only supervisors hear of it.
+    expect(privateTo(AYSEL.telegramId, mark).concat(privateTo(RAUF.telegramId, mark))).toEqual([]);
+    expect(await redis.hget(core.keys.case(c), 'escalated_at')).toEqual(expect.any(String));
+
+    const [m, claim] = buttonIn(LEYLA.telegramId, (d) => d === `w:claim:e:${c}`);
+    expect((await staffTap(staffUser(LEYLA), m, claim)).text).toBe(tr('az', 'caseworker:claim.done', { code: c }));
+    expect(await redis.hget(core.keys.case(c), 'claimed_by')).toBe(String(LEYLA.telegramId));
+    expect(api.message(LEYLA.telegramId, m.message_id)!.text).toContain(LEYLA.name);
+  });
+
+  /** A moment in the programme's time zone (the first office's), as the alerts write it. */
+  const local = (d: Date, format: string) => DateTime.fromJSDate(d, { zone: core.offices.offices[0]!.timeZone }).toFormat(format);
+
+  /** The meeting's date, time and office as the group's (Azerbaijani) alerts write them. */
+  function meetingLine(b: { start: Date; office: string }) {
+    const office = core.offices.offices.find((o) => o.id === b.office)!;
+    const at = DateTime.fromJSDate(b.start, { zone: office.timeZone });
+    return { date: at.setLocale('az').toFormat('ccc dd.MM.yyyy'), time: at.toFormat('HH:mm'), office: office.name.az };
+  }
+});
