@@ -11,6 +11,7 @@ import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
 import { privateConversation } from './conversation';
 import { errorHandler } from './errors';
+import { openTalks, relayTalks } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
 import { replyLabels } from './render';
@@ -70,6 +71,12 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
   // conversation would read them as stale buttons.
   if (staff) features.use(alertActions(staff));
+  // "Talk to a person": workers' replies to relayed messages, and what a person in a talk writes.
+  if (opts.caseworkers && opts.talk) {
+    const { relay, cipher } = opts.talk;
+    features.use(relayTalks({ core, logger, relay, roster: opts.caseworkers.roster, cipher, clock: opts.caseworkers.clock ?? systemClock, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
+    core.onEffect(openTalks({ relay, core }));
+  }
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
   if (opts.caseworkers) features.use(caseworkerCommands({ ...opts.caseworkers, translator: core.translator, logger }));
   features.use(

@@ -1,6 +1,7 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
+import type { RelayStore } from '../../caseworkers/relay-store';
 import type { RosterStore } from '../../caseworkers/roster';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
@@ -52,6 +53,11 @@ export interface TelegramBotOptions {
    * `/today`). Without it the bot has none, and those commands are unknown commands.
    */
   caseworkers?: CaseworkerOptions;
+  /**
+   * "Talk to a person" (needs `caseworkers` for the roster): the talks store and the cipher it
+   * and the person's contact use. Without it a person's messages stay questions for later.
+   */
+  talk?: { relay: RelayStore; cipher: FieldCipher };
 }
 
 /**
