@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { randomIds, systemClock, type Clock, type IdGen } from './core/clock';
+import { PHONE_CHANNEL } from './core/phone-call';
 import { loadOffices, type OfficesFile } from './config/offices';
 import type { ProgrammeContent } from './config/programme';
 import { loadFlowDir } from './flows/loader';
@@ -99,6 +100,8 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     flows,
     rules: RULES,
     entryFlow: 'welcome',
+    // A case worker's phone interview (/call) is a conversation of its own that starts in the call flow.
+    entryFlows: { [PHONE_CHANNEL]: 'call' },
     clock: o.clock ?? systemClock,
     ids: o.ids ?? randomIds,
     cipher,

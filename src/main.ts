@@ -28,7 +28,7 @@ import { meetingDetails } from './intake/booking-desk';
 import { createHttpApp, startHttpServer } from './http';
 import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
-import { createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from './scheduling/reminders';
+import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
 import { hostPort, resolveRedis, RedisUnavailableError } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/redis-connection';
@@ -201,6 +201,9 @@ function startReminderWorker(core: KorpuCore, env: Env, connection: Redis, outbo
     ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }),
     followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),
     incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
+    // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
+    callBackOutput: callBackMessage(meetingDetails),
+    staffLangOf: async (id) => (await new RosterStore(core.redis, env.REDIS_PREFIX).get(id).catch(() => undefined))?.langs[0],
   });
   closers.push({ name: 'reminder worker', close: () => worker.close() });
 }

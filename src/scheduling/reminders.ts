@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock';
 import type { Output } from '../core/conversation';
 import { LangSchema, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
+import { callerOf, PHONE_CHANNEL } from '../core/phone-call';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingStore } from './booking-store';
@@ -148,12 +149,22 @@ export interface ReminderWorkerOptions {
   /** Language of messages to case workers. */
   staffLang?: Lang;
   followUpOutput?: (f: FollowUpJob) => Output;
+  /**
+   * The call-back reminder for the meeting of a person a case worker interviewed on the phone
+   * (`/call`): it goes to that worker, who phones the person. Without it, such meetings get no
+   * reminder.
+   */
+  callBackOutput?: CallBackOutput;
+  /** A case worker's language, by Telegram id (their first on the roster); else the meeting's. */
+  staffLangOf?(workerId: number): Promise<Lang | undefined>;
   /** Whether the incident report still waits for its follow-up call (not yet complete). */
   incidentOpen?: (incident: string) => Promise<boolean>;
 }
 
 /** The translated texts a reminder needs; built by the caller, so this layer stays text-free. */
 export type ReminderOutput = (o: { lang: Lang; office: Office; start: Date }) => Output;
+/** The same for a case worker's call-back reminder, which names the case. */
+export type CallBackOutput = (o: { lang: Lang; office: Office; start: Date; caseCode: string }) => Output;
 
 /**
  * Consumer side: when a reminder is due, checks that the meeting is still booked for that
@@ -180,9 +191,11 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const office = offices.get(booking.office);
     if (!office) return 'office gone';
     if (await o.unreachable?.(r.caseCode)) return 'unreachable';
-    const chat = await chatOf(r.caseCode);
-    if (!chat) return 'no chat';
+    const to = await contactOf(r.caseCode);
     const lang = LangSchema.catch('az').parse(booking.lang);
+    if (to?.channel === PHONE_CHANNEL) return callBack(r, job, to.chatId, { lang, office, start: booking.start });
+    const chat = to?.channel === 'telegram' ? to.chatId : undefined;
+    if (!chat) return 'no chat';
     const output = o.reminderOutput({ lang, office, start: booking.start });
     await o.send(`out_${job.id}`, { chatId: chat, ...o.render(output, lang), kind: 'reminder', caseCode: r.caseCode });
     return 'sent';
@@ -211,13 +224,26 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     return 'sent';
   }
 
-  /** The Telegram chat of a case, from its encrypted contact (`telegram:<chat id>`). */
-  async function chatOf(caseCode: string): Promise<string | undefined> {
+  /**
+   * A person interviewed on the phone has no chat with the bot: the worker who took the call is
+   * reminded to phone them, in the worker's language, without the meeting buttons (they would
+   * act on the worker's own conversation).
+   */
+  async function callBack(r: ReminderJob, job: Job, chatId: string, m: { lang: Lang; office: Office; start: Date }): Promise<string> {
+    const worker = callerOf(chatId);
+    if (worker === undefined || !o.callBackOutput) return 'no call-back';
+    const lang = (await o.staffLangOf?.(worker)) ?? m.lang;
+    const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode });
+    await o.send(`out_${job.id}`, { chatId: worker, ...o.render(output, lang), kind: 'call_back', caseCode: r.caseCode });
+    return 'sent call-back';
+  }
+
+  /** How a case is reached, from its encrypted contact: `telegram:<chat id>`, `phone:<worker>:<call>`. */
+  async function contactOf(caseCode: string): Promise<{ channel: string; chatId: string } | undefined> {
     const sealed = await o.redis.hget(o.keys.case(caseCode), 'contact');
     if (!sealed) return undefined;
     const contact = o.cipher.decrypt(sealed, `${caseCode}:contact`);
-    const [channel, chatId] = [contact.slice(0, contact.indexOf(':')), contact.slice(contact.indexOf(':') + 1)];
-    return channel === 'telegram' ? chatId : undefined;
+    return { channel: contact.slice(0, contact.indexOf(':')), chatId: contact.slice(contact.indexOf(':') + 1) };
   }
 
   worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'reminders: job failed'));
@@ -234,6 +260,11 @@ export function reminderButtons(): NonNullable<Output['buttons']> {
 /** The reminder message of a meeting, in the person's language (texts from `booking:`). */
 export function reminderMessage(details: (office: Office, start: Date, lang: Lang) => Record<string, string>): ReminderOutput {
   return ({ lang, office, start }) => ({ type: 'message', text: [{ key: 'booking:reminder.text', params: details(office, start, lang) }], buttons: reminderButtons() });
+}
+
+/** A case worker's call-back reminder of a phone intake's meeting (text from `call:worker.call_back`). */
+export function callBackMessage(details: (office: Office, start: Date, lang: Lang) => Record<string, string>): CallBackOutput {
+  return ({ lang, office, start, caseCode }) => ({ type: 'message', text: [{ key: 'call:worker.call_back', params: { code: caseCode, ...details(office, start, lang) } }] });
 }
 
 /** The nudge: continue where you stopped, or ask not to be written to. */

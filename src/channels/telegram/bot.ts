@@ -14,6 +14,7 @@ import { errorHandler } from './errors';
 import { openTalks, relayTalks } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
+import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
 
@@ -79,6 +80,11 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   }
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
   if (opts.caseworkers) features.use(caseworkerCommands({ ...opts.caseworkers, translator: core.translator, logger }));
+  // Phone interviews (/call, /endcall): while a worker's call is open, their private chat goes to it.
+  if (opts.caseworkers) {
+    const toInput = { lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])), replyLabels: replyLabels(core.translator) };
+    features.use(phoneCalls({ core, roster: opts.caseworkers.roster, offices: opts.caseworkers.offices, cipher: opts.caseworkers.cipher, logger, toInput }));
+  }
   features.use(
     privateConversation({
       core,

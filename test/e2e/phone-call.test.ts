@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { Api } from 'grammy';
+import type { Message, Update, User } from 'grammy/types';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { buildCore, type KorpuCore } from '../../src/app';
+import { RosterStore } from '../../src/caseworkers/roster';
+import { callbackLookup, createTelegramBot, decodeCallbackData, outboxMessage, type KorpuBot } from '../../src/channels/telegram';
+import { OfficesFileSchema, type OfficesFile } from '../../src/config/offices';
+import { loadProgrammeContent } from '../../src/config/programme';
+import type { Lang } from '../../src/core/lang';
+import { silentLogger } from '../../src/core/logger';
+import { renderOutput } from '../../src/i18n/render';
+import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
+import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from '../../src/scheduling/reminders';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+/**
+ * Phone-assisted interviews end to end, through the fake Bot API: a case worker sends /call and
+ * records a person's answers read out on the phone; the records, the booking and the reminders
+ * are the self-service ones, by phone. Time is controlled as in reminder.test.ts: the core's
+ * clock runs at real speed from a chosen moment, moved just before a booking so that its
+ * 5-minute reminder falls due about 1.5 s later.
+ */
+
+jest.setTimeout(30_000);
+
+const content = loadProgrammeContent('config/programme.yaml');
+const WORKER_NAME = 'Aysel Məmmədova';
+
+const offices: OfficesFile = OfficesFileSchema.parse({
+  offices: [
+    {
+      id: 'baku',
+      name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
+      address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
+      location: { latitude: 40.4093, longitude: 49.8671 },
+      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['12:00-18:00']])),
+      slotMinutes: 10,
+      capacity: 2,
+      minLeadMinutes: 0,
+      horizonDays: 3,
+    },
+  ],
+  reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 },
+});
+const office = offices.offices[0]!;
+
+/** The same person, once on their own in the chat and once on the phone. */
+const PERSON = { first: 'Анна', last: 'Иванова', birth: '03.11.1988', country: 'Казахстан', phone: '050 765 43 21', phoneE164: '+994507654321', address: 'Баку, ул. Низами 7' };
+
+describe('phone-assisted interview (/call) end to end', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let bull: Redis;
+  let prefix: string;
+  let core: KorpuCore;
+  let bot: KorpuBot;
+  let roster: RosterStore;
+  let worker: User;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  // The first slot: tomorrow at 12:00 in Baku. The clock runs at real speed from a chosen moment.
+  const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  let base = { fake: slotLocal.toMillis() - 10 * 60_000, real: Date.now() };
+  const setClock = (fake: number) => (base = { fake, real: Date.now() });
+  const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    prefix = testPrefix();
+    const dataKey = randomBytes(32);
+    const reminders = ReminderScheduler.create(bull, prefix, offices.reminders, new FieldCipher(dataKey));
+    core = await buildCore({ redis, dataKey, content, prefix, offices, reminders, clock });
+    roster = new RosterStore(redis, prefix);
+    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
+    await roster.put({ telegramId: worker.id, name: WORKER_NAME, langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    bot = createTelegramBot(core, {
+      token: api.token,
+      apiRoot: api.apiRoot,
+      logger: silentLogger(),
+      caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher: core.cipher, clock },
+    });
+    await bot.init();
+    // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
+    const reachability = new Reachability(redis, prefix);
+    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
+    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+    const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    const reminderWorker = createReminderWorker({
+      connection: bull, prefix, settings: offices.reminders, offices: offices.offices, bookings: core.bookings, redis, keys: core.keys, cipher: core.cipher, clock, logger: silentLogger(), timeZone: 'Asia/Baku',
+      send: (id, msg) => outbox.send(id, msg),
+      render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
+      glance: async () => ({ done: true, quiet: false, midway: false }),
+      unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
+      reminderOutput: reminderMessage(meetingDetails),
+      nudgeOutput: () => nudgeMessage(),
+      callBackOutput: callBackMessage(meetingDetails),
+      staffLangOf: async (id) => (await roster.get(id))?.langs[0],
+    });
+    closers.push(() => reminderWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => reminders.close());
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    bull.disconnect();
+    await api.close();
+  });
+
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+
+  /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
+  async function send(user: User, update: Update): Promise<string[]> {
+    const mark = api.mark();
+    await bot.handleUpdate(update);
+    return api
+      .callsSince(mark)
+      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(user.id) && !c.failedWith)
+      .map((c) => String(c.params.text));
+  }
+  const say = (user: User, text: string) => send(user, api.updates.text(user, text));
+
+  /** The newest bot message in the user's chat with a button for `node`/`value`. */
+  function button(user: User, node: string, value: string): [Message, string] {
+    const lookup = callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+    for (const message of [...api.sentMessages(user.id)].reverse()) {
+      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+        if (!('callback_data' in b)) continue;
+        const d = decodeCallbackData(b.callback_data, lookup);
+        if (d.type === 'choice' && d.node === node && d.value === value) return [message, b.callback_data];
+      }
+    }
+    throw new Error(`no button ${node}/${value} in the chat`);
+  }
+  const tap = (user: User, node: string, value: string) => {
+    const [message, data] = button(user, node, value);
+    return send(user, api.updates.callback(user, message, data));
+  };
+  /** The first free time offered in the newest booking question, and the slot it stands for. */
+  function firstSlot(user: User): { message: Message; data: string; start: Date } {
+    for (const message of [...api.sentMessages(user.id)].reverse()) {
+      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+        const data = 'callback_data' in b ? b.callback_data : undefined;
+        const m = data ? /^c:[a-z_]+:(s_\d{12}_[a-z0-9_]+)$/.exec(data) : null;
+        if (!data || !m) continue;
+        const slot = decodeSlotValue(m[1]!)!.slot;
+        return { message, data, start: DateTime.fromISO(slot.split('@')[1]!, { zone: office.timeZone }).toJSDate() };
+      }
+    }
+    throw new Error('no meeting time offered in the chat');
+  }
+
+  /** A case's whole record: the case hash (personal fields and contact decrypted), diagnoses, consents, booking. */
+  async function recordOf(code: string) {
+    const hash = await redis.hgetall(core.keys.case(code));
+    const plain: Record<string, string> = {};
+    for (const [k, v] of Object.entries(hash)) {
+      const personal = ['f:first_name', 'f:last_name', 'f:birth_date', 'f:country', 'f:phone', 'f:address'].includes(k);
+      plain[k] = personal ? core.cipher.decrypt(v, `${code}:${k.slice(2)}`) : k === 'contact' ? core.cipher.decrypt(v, `${code}:contact`) : v;
+    }
+    const list = async (key: string) => (await redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Record<string, unknown>);
+    return { case: plain, diagnoses: await list(core.keys.diagnoses(code)), consents: await list(core.keys.consents(code)), booking: await redis.hgetall(core.keys.booking(code)) };
+  }
+  /** Drops the values that differ between any two records (codes, moments), keeping the keys. */
+  const withoutMoments = (r: Record<string, unknown>, more: string[] = []) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, ['code', 'case', 'at', 'date', 'time', 'created_at', 'updated_at', 'consent_at', 'intake_completed_at', 'form_date', 'form_time', 'booked_at', 'slot', 'start', 'end', 'booking', ...more].includes(k) ? '<varies>' : v]));
+
+  /** A whole phone interview, in Russian, up to the booking question; returns nothing, asserts the way. */
+  async function interviewByPhone(telegram: 'yes' | 'no'): Promise<void> {
+    let said = await say(worker, '/call');
+    expect(said[0]).toMatch(/^📞 Zəng \d+:/);
+    expect(said[1]).toContain(t('az', 'call:language.prompt'));
+    said = await tap(worker, 'language', 'ru');
+    for (const key of ['call:script.greeting', 'call:script.purpose', 'call:minutes.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    said = await tap(worker, 'minutes', 'yes');
+    for (const key of ['call:script.free', 'call:script.voluntary', 'call:age.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    await tap(worker, 'age', 'adult');
+    await tap(worker, 'q1', 'yes');
+    await tap(worker, 'q2', 'yes');
+    await tap(worker, 'q3', 'language');
+    said = await tap(worker, 'q3', '__done');
+    expect(said.join('\n')).toContain(t('ru', 'call:q4.prompt'));
+    said = await tap(worker, 'q4', 'no');
+    expect(said.join('\n')).toContain(t('ru', 'call:result.eligible'));
+    said = await tap(worker, 'meet', 'yes');
+    expect(said.join('\n')).toContain(t('ru', 'consent:notice'));
+    await tap(worker, 'statement', 'continue');
+    await tap(worker, 'option', 'A');
+    said = await tap(worker, 'agree', 'yes');
+    expect(said.join('\n')).toContain(t('ru', 'call:first_name.prompt'));
+    await say(worker, PERSON.first);
+    await say(worker, PERSON.last);
+    await say(worker, PERSON.birth);
+    await say(worker, PERSON.country);
+    said = await tap(worker, 'reason', 'work');
+    expect(said.join('\n')).toContain(t('ru', 'call:phone.prompt'));
+    // Never the "share my phone number" keyboard: it would share the worker's own number.
+    const phoneAsk = api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(worker.id)).at(-1)!;
+    expect(JSON.stringify(phoneAsk.params.reply_markup ?? {})).not.toContain('request_contact');
+    // The worker's own contact card is not the person's number; the person's card is.
+    said = await send(worker, api.updates.contact(worker, '994701112233'));
+    expect(said.join('\n')).toContain(t('ru', 'call:phone.prompt'));
+    said = await send(worker, api.updates.contact(worker, PERSON.phoneE164.slice(1), api.updates.user({ first_name: 'Anna' })));
+    expect(said.join('\n')).toContain(t('ru', 'call:address.prompt'));
+    await say(worker, PERSON.address);
+    said = await tap(worker, 'telegram', telegram);
+    expect(said.join('\n')).toContain(t('ru', `call:telegram.${telegram}`));
+    said = await tap(worker, 'questions', '__skip');
+    expect(said.join('\n')).toContain(t('ru', 'call:pick_time.prompt'));
+  }
+
+  /** The same person on their own, in the chat, up to the booking question. */
+  async function interviewInChat(person: User): Promise<void> {
+    await say(person, '/start');
+    await tap(person, 'language', 'ru');
+    await tap(person, 'menu', 'eligibility');
+    await tap(person, 'age', 'adult');
+    await tap(person, 'q1', 'yes');
+    await tap(person, 'q2', 'yes');
+    await tap(person, 'q3', 'language');
+    await tap(person, 'q3', '__done');
+    await tap(person, 'continue', 'yes');
+    await tap(person, 'meet', 'yes');
+    await tap(person, 'statement', 'continue');
+    await tap(person, 'option', 'A');
+    await tap(person, 'agree', 'yes');
+    for (const text of [PERSON.first, PERSON.last, PERSON.birth, PERSON.country]) await say(person, text);
+    await tap(person, 'reason', 'work');
+    await say(person, PERSON.phone);
+    await say(person, PERSON.address);
+    const said = await tap(person, 'questions', '__skip');
+    expect(said.join('\n')).toContain(t('ru', 'booking:pick.prompt_first'));
+  }
+
+  const stateOf = async (channel: string, chatId: string) => core.runner.peek(core.runner.conversationId(channel, chatId));
+
+  it('produces the same record as self-service, marked by phone, with the form’s date, time, place and counsellor', async () => {
+    const person = api.updates.user({ language_code: 'ru' });
+    await interviewInChat(person);
+    const own = firstSlot(person);
+    await send(person, api.updates.callback(person, own.message, own.data));
+    const selfCode = (await stateOf('telegram', String(person.id)))!.caseCode!;
+
+    await interviewByPhone('yes');
+    const slot = firstSlot(worker);
+    const said = await send(worker, api.updates.callback(worker, slot.message, slot.data));
+    expect(said.join('\n')).toContain(t('ru', 'booking:booked'));
+    expect(said.join('\n')).toContain(t('ru', 'call:script.look_forward'));
+    // The call ends with its flow; the worker is told the case and the meeting, in their own language.
+    const state = (await stateOf('phone', `${worker.id}:1`))!;
+    const code = state.caseCode!;
+    const details = meetingDetails(office, slot.start, 'az');
+    expect(said.at(-1)).toBe(t('az', 'call:worker.ended_booked', { n: 1, code, date: details.date, time: details.time, office: details.office }));
+    expect(await redis.exists(`${prefix}call:${worker.id}`)).toBe(0);
+
+    const self = await recordOf(selfCode);
+    const phone = await recordOf(code);
+    // The case: the same fields with the same values, plus whether the person uses Telegram;
+    // only how the answers were taken differs, and Q4 makes the diagnosis final.
+    const differs = ['channel', 'by', 'place', 'counsellor', 'contact', 'diagnosis', 'diagnosis_provisional'];
+    const { 'f:telegram': telegram, ...phoneCase } = phone.case;
+    expect(telegram).toBe('yes');
+    expect(withoutMoments(phoneCase, differs)).toEqual(withoutMoments(self.case, differs));
+    expect(phone.case).toMatchObject({ channel: 'phone', by: 'phone', place: 'Phone', counsellor: WORKER_NAME, contact: `phone:${worker.id}:1`, status: 'intake_completed', diagnosis: 'eligible', diagnosis_provisional: 'false', consent: 'A', 'f:phone': PERSON.phoneE164, 'f:first_name': PERSON.first });
+    expect(self.case).toMatchObject({ channel: 'telegram', by: 'self_service', place: 'Telegram', counsellor: 'Körpü', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
+    expect(phone.case.form_date).toBe(DateTime.fromJSDate(clock.now(), { zone: 'Asia/Baku' }).toISODate());
+    expect(phone.case.form_time).toMatch(/^\d{2}:\d{2}$/);
+
+    // The diagnosis (Annex 2): the same answers and rule, Q4 answered by the worker.
+    expect(phone.diagnoses).toHaveLength(1);
+    const [pd, sd] = [phone.diagnoses[0]!, self.diagnoses[0]!];
+    const diagnosisDiffers = ['place', 'counsellor', 'by', 'answers', 'outcome', 'provisional'];
+    expect(withoutMoments(pd, diagnosisDiffers)).toEqual(withoutMoments(sd, diagnosisDiffers));
+    expect(pd.answers).toEqual({ ...(sd.answers as object), q4: 'no' });
+    expect(pd).toMatchObject({ place: 'Phone', counsellor: WORKER_NAME, by: 'phone', outcome: 'eligible', provisional: false, reasons: [], lang: 'ru' });
+    expect(sd).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', by: 'self_service', outcome: 'likely_eligible', provisional: true });
+
+    // Consent (Annex 4): the same choice, given aloud to the worker.
+    const consentDiffers = ['place', 'counsellor', 'by', 'given', 'text_version'];
+    expect(withoutMoments(phone.consents[0]!, consentDiffers)).toEqual(withoutMoments(self.consents[0]!, consentDiffers));
+    expect(phone.consents[0]).toMatchObject({ agreed: true, option: 'A', given: 'verbally', by: 'phone', counsellor: WORKER_NAME, place: 'Phone', text_version: 'annex4-phone-2024-v1', lang: 'ru' });
+    expect(self.consents[0]).toMatchObject({ given: 'in_chat', by: 'self_service', counsellor: 'Körpü' });
+
+    // The same booking, in the person's language.
+    expect(withoutMoments(phone.booking)).toEqual(withoutMoments(self.booking));
+    expect(phone.booking).toMatchObject({ status: 'booked', lang: 'ru', office: 'baku' });
+
+    // The worker's chat is theirs again: /start opens their own conversation.
+    const back = await say(worker, '/start');
+    expect(back.join('\n')).toContain(t('en', 'welcome:choose_language'));
+    expect((await stateOf('phone', `${worker.id}:1`))!.frames).toEqual([]);
+  });
+
+  it('takes Q4 = yes as the worker’s judgement: a final "not eligible" diagnosis with the reason q4_yes', async () => {
+    await say(worker, '/call');
+    await tap(worker, 'language', 'en');
+    await tap(worker, 'minutes', 'yes');
+    await tap(worker, 'age', 'adult');
+    await tap(worker, 'q1', 'yes');
+    await tap(worker, 'q2', 'yes');
+    await tap(worker, 'q3', 'planning');
+    await tap(worker, 'q3', '__done');
+    const said = await tap(worker, 'q4', 'yes');
+    const all = said.join('\n');
+    expect(all).toContain(t('en', 'call:result.not_eligible'));
+    expect(all).toContain(t('en', 'diagnosis:reason.q4_yes'));
+    expect(all).not.toContain(t('en', 'diagnosis:reason.q1_no'));
+    expect(all).not.toContain(t('en', 'call:meet.prompt'));
+    const code = (await stateOf('phone', `${worker.id}:2`))!.caseCode!;
+    expect(said.at(-1)).toBe(t('az', 'call:worker.ended_case', { n: 2, code }));
+
+    const r = await recordOf(code);
+    expect(r.diagnoses).toEqual([
+      expect.objectContaining({ answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'yes' }, outcome: 'not_eligible', reasons: ['q4_yes'], provisional: false, by: 'phone', counsellor: WORKER_NAME, place: 'Phone', lang: 'en' }),
+    ]);
+    expect(r.case).toMatchObject({ diagnosis: 'not_eligible', diagnosis_provisional: 'false', channel: 'phone', by: 'phone', status: 'open' });
+    expect(r.consents).toEqual([]);
+    expect(r.booking).toEqual({});
+  });
+
+  it('books for a person without Telegram and reminds the worker to call them back, in the worker’s language', async () => {
+    await interviewByPhone('no');
+    const slot = firstSlot(worker);
+    // Booked 5 minutes and 1.5 seconds before the meeting: its 5-minute reminder is due at once.
+    setClock(slot.start.getTime() - 5 * 60_000 - 1_500);
+    await send(worker, api.updates.callback(worker, slot.message, slot.data));
+    const code = (await stateOf('phone', `${worker.id}:3`))!.caseCode!;
+    expect(await core.bookings.get(code)).toMatchObject({ status: 'booked', lang: 'ru' });
+    expect((await recordOf(code)).case['f:telegram']).toBe('no');
+
+    const details = meetingDetails(office, slot.start, 'az');
+    const expected = t('az', 'call:worker.call_back', { code, ...details });
+    const [callBack] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.text).includes(code) && String(c.params.text).startsWith('📞'), 1, 10_000);
+    expect(String(callBack!.params.chat_id)).toBe(String(worker.id));
+    expect(callBack!.params.text).toBe(expected);
+    // No meeting buttons: they would act on the worker's own conversation.
+    expect(callBack!.params.reply_markup).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).includes(code) && String(c.params.text).startsWith('📞'))).toHaveLength(1);
+  });
+
+  it('/endcall ends an open call; strangers get /call and /endcall answered like any unknown command', async () => {
+    let said = await say(worker, '/call');
+    expect(said[0]).toBe(t('az', 'call:worker.started', { n: 4 }));
+    said = await say(worker, '/endcall');
+    expect(said).toEqual([t('az', 'call:worker.ended', { n: 4 })]);
+    expect(await say(worker, '/endcall')).toEqual([t('az', 'call:worker.not_open')]);
+
+    const stranger = api.updates.user({ language_code: 'ru' });
+    await say(stranger, '/start');
+    const weather = await say(stranger, '/weather');
+    for (const command of ['call', 'endcall']) {
+      const answer = await say(stranger, `/${command}`);
+      expect(answer.join('\n')).toContain(t('ru', 'common:notice.unknown_command', { command }));
+      expect(answer.map((s) => s.replaceAll(`/${command}`, '/weather'))).toEqual(weather);
+    }
+    expect(await redis.exists(`${prefix}call:${stranger.id}`, `${prefix}calls:${stranger.id}`)).toBe(0);
+  });
+});
