@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/core/logger';
 import { createOutboxWorker, Outbox, outboxJobId, TelegramRateLimiter, type OutboxJob, type OutboxWorker, type TelegramLimits } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { FieldCipher } from '../../src/storage/field-cipher';
-import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 jest.setTimeout(30_000);
