@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { KorpuError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { hostPort } from './embedded-redis';
+import { probeRedis } from './redis-server-process';
 
 /** Redis cannot be reached, or is not set up as production needs; the message names the fix. */
 export class RedisSetupError extends KorpuError {
@@ -25,6 +26,11 @@ export interface ConnectRedisOptions {
  */
 export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Promise<Redis> {
   const timeoutMs = o.timeoutMs ?? 5000;
+  // A raw probe first: an ioredis client that cannot connect leaves its connect timer running
+  // after disconnect(), which would hold a short-lived process (a CLI, a test run) open.
+  // (Plain TCP only: a TLS Redis, rediss://, is left to the client's own handshake.)
+  const problem = url.startsWith('rediss:') ? undefined : await probeRedis(url, timeoutMs);
+  if (problem) throw new RedisSetupError(`cannot reach Redis at ${hostPort(url)}: ${problem}`);
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 3 });
   let lastError = '';
   let started = false;

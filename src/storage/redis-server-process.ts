@@ -33,21 +33,26 @@ export function hasRedisServer(bin = 'redis-server'): boolean {
  * ioredis client: a probe must leave no timers behind (a test runner or a short-lived CLI
  * would otherwise wait for them), and "-NOAUTH" still proves that a Redis is there.
  */
-export function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+  return (await probeRedis(url, timeoutMs)) === undefined;
+}
+
+/** Like {@link redisAnswers}, with the reason when nothing answers (`connect ECONNREFUSED …`). */
+export function probeRedis(url: string, timeoutMs = 500): Promise<string | undefined> {
   const { hostname, port } = new URL(url);
   return new Promise((res) => {
     const socket = connect({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
     let reply = '';
-    const done = (ok: boolean): void => {
+    const done = (problem: string | undefined): void => {
       socket.destroy();
-      res(ok);
+      res(problem);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs} ms`));
+    socket.on('error', (e: Error) => done(e.message));
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (b: Buffer) => {
       reply += b.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH') ? undefined : `unexpected answer to PING: ${reply.trim().slice(0, 60)}`);
     });
   });
 }
