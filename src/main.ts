@@ -12,6 +12,7 @@ import { buildCore, type KorpuCore } from './app';
 import { createTelegramBot, outboxMessage, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
+import { liftBlock } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
@@ -91,6 +92,12 @@ function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logge
     // attendance), for the people on the roster only; escalations of unclaimed intakes.
     caseworkers: { roster: new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher, ...(escalations ? { escalations } : {}) },
     talk: { relay: new RelayStore(core.redis, env.REDIS_PREFIX, core.cipher), cipher: core.cipher },
+    // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
+    onUnblocked: liftBlock({
+      reachability: new Reachability(core.redis, env.REDIS_PREFIX),
+      cipher: core.cipher,
+      caseOf: async (chatId) => (await core.runner.peek(core.runner.conversationId('telegram', chatId)))?.caseCode,
+    }),
     logger,
   });
   // Case-worker alerts are messages the bot sends on its own: through the outbox.

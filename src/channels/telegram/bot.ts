@@ -68,7 +68,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
   // webhookCallback would otherwise pass them to Express, and Telegram would redeliver).
   const features = bot.errorBoundary((err) => onError(err));
-  features.use(membership(logger));
+  features.use(membership(logger, opts.onUnblocked));
   // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
   // conversation would read them as stale buttons.
   if (staff) features.use(alertActions(staff));

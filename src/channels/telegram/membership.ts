@@ -1,13 +1,17 @@
 import { Composer } from 'grammy';
 import type { Logger } from '../../core/logger';
+import { chatRefOf } from '../../scheduling/outbox';
+import type { Reachability } from '../../scheduling/reachability';
+import type { FieldCipher } from '../../storage/field-cipher';
 import type { BotContext } from './types';
 
 /**
  * `my_chat_member`: the person blocked or unblocked the bot, or the bot was added to or
- * removed from a group. Only logged (without the chat id) for now; sending to a person who
- * blocked the bot fails with 403, which every sender treats as "stop quietly".
+ * removed from a group. Logged without the chat id. Blocking needs nothing more: the next
+ * message to them fails with 403 and the outbox marks them unreachable. Unblocking calls
+ * `onUnblocked`, which lifts that mark so their reminders go out again.
  */
-export function membership(logger: Logger): Composer<BotContext> {
+export function membership(logger: Logger, onUnblocked?: (chatId: string) => Promise<void>): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.on('my_chat_member', (ctx) => {
     const { chat, new_chat_member: now, old_chat_member: before } = ctx.myChatMember;
@@ -16,6 +20,19 @@ export function membership(logger: Logger): Composer<BotContext> {
         ? now.status === 'kicked' ? 'blocked' : before.status === 'kicked' ? 'unblocked' : 'changed'
         : now.status === 'left' || now.status === 'kicked' ? 'removed_from_group' : 'added_to_group';
     logger.info({ update_id: ctx.update.update_id, chat_type: chat.type, event }, `telegram: membership ${event}`);
+    if (event === 'unblocked' && onUnblocked) return onUnblocked(String(chat.id));
   });
   return composer;
+}
+
+/**
+ * The usual `onUnblocked`: lifts the marks the outbox set on its 403, on the chat and on the
+ * person's case (reminders check the case).
+ * @example membership(logger, liftBlock({ reachability, cipher, caseOf }))
+ */
+export function liftBlock(o: { reachability: Pick<Reachability, 'markReachable'>; cipher: FieldCipher; caseOf: (chatId: string) => Promise<string | undefined> }): (chatId: string) => Promise<void> {
+  return async (chatId) => {
+    const caseCode = await o.caseOf(chatId);
+    await o.reachability.markReachable({ chatRef: chatRefOf(o.cipher, chatId), ...(caseCode ? { caseCode } : {}) });
+  };
 }

@@ -58,6 +58,8 @@ export interface TelegramBotOptions {
    * and the person's contact use. Without it a person's messages stay questions for later.
    */
   talk?: { relay: RelayStore; cipher: FieldCipher };
+  /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
+  onUnblocked?: (chatId: string) => Promise<void>;
 }
 
 /**
