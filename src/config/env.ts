@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import { TimeZoneSchema } from './time-zone';
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
@@ -42,14 +43,7 @@ export const EnvSchema = z
     ESCALATION_WORKING_MINUTES: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(100_000).default(240)),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
-    TZ: z.string().default('Asia/Baku').refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Asia/Baku'),
+    TZ: TimeZoneSchema.default('Asia/Baku'),
     /** 32-byte key for field encryption, as 64 hex digits or base64. */
     DATA_KEY: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

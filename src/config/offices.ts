@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { TimeZoneSchema } from './time-zone';
+import { loadYamlConfig } from './yaml-file';
 import { z } from 'zod';
-import { ConfigError } from '../core/errors';
 import { SUPPORTED_LANGS } from '../core/lang';
 
 const localized = z.object(Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, z.string().min(1)])) as Record<(typeof SUPPORTED_LANGS)[number], z.ZodString>);
@@ -21,14 +20,7 @@ export const OfficeSchema = z.object({
   name: localized,
   address: localized,
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
-  timeZone: z.string().default('Asia/Baku').refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Asia/Baku'),
+  timeZone: TimeZoneSchema.default('Asia/Baku'),
   /** Opening hours per weekday, e.g. mon: ["09:00-13:00", "14:00-18:00"]; missing day = closed. */
   hours: z.partialRecord(z.enum(WEEKDAYS), z.array(range)),
   slotMinutes: z.number().int().min(10).max(240),
@@ -65,16 +57,5 @@ export type OfficesFile = z.infer<typeof OfficesFileSchema>;
 
 /** Reads and checks the offices file; a bad file stops start-up with its path and the field. */
 export function loadOffices(file: string): OfficesFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const parsed = OfficesFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new ConfigError(`${file}: ${i.path.join('.') || 'top level'}: ${i.message}`);
-  }
-  return parsed.data;
+  return loadYamlConfig(file, OfficesFileSchema);
 }

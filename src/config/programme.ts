@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { loadYamlConfig } from './yaml-file';
 import { z } from 'zod';
-import { ConfigError } from '../core/errors';
 import { SUPPORTED_LANGS } from '../core/lang';
 
 /** Text given in every supported language. */
@@ -37,16 +35,5 @@ export type ProgrammeContent = z.infer<typeof ProgrammeContentSchema>;
 
 /** Reads and checks the programme content file; a bad file stops start-up with its path. */
 export function loadProgrammeContent(file: string): ProgrammeContent {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const parsed = ProgrammeContentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
-    throw new ConfigError(`${file}: ${i.path.join('.') || 'top level'}: ${i.message}`);
-  }
-  return parsed.data;
+  return loadYamlConfig(file, ProgrammeContentSchema);
 }

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { loadYamlConfig } from './yaml-file';
 import { z } from 'zod';
-import { ConfigError } from '../core/errors';
 import { SUPPORTED_LANGS } from '../core/lang';
 
 /** Where the safeguarding settings live by default, relative to the project root. */
@@ -62,16 +60,5 @@ export type SafeguardingConfig = z.infer<typeof SafeguardingConfigSchema>;
  * @example const sg = loadSafeguardingConfig(resolve(cwd, SAFEGUARDING_FILE));
  */
 export function loadSafeguardingConfig(file: string): SafeguardingConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read: ${(e as Error).message.split('\n')[0]}`, { file });
-  }
-  const parsed = SafeguardingConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || 'top level'}: ${i.message}`);
-    throw new ConfigError(lines.join('\n'), { file });
-  }
-  return parsed.data;
+  return loadYamlConfig(file, SafeguardingConfigSchema);
 }
