@@ -52,8 +52,8 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
   if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
 
   // Reminders and nudges reach people only through Telegram: scheduled when a bot token is set.
-  const bull = env.BOT_TOKEN ? bullConnection(choice.url, logger, closers) : undefined;
-  const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipherOf(dataKey.key)) : undefined;
+  const bull = env.BOT_TOKEN ? bullConnection(choice.url, 'reminders', logger, closers) : undefined;
+  const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, new FieldCipher(dataKey.key) /* the core's key: the nudge's chat id is sealed with it */) : undefined;
   if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
   // An intake nobody claims within ESCALATION_WORKING_MINUTES of opening time goes to the supervisors.
   const escalations = bull ? EscalationScheduler.create(bull, env.REDIS_PREFIX, workingHoursPolicy(env.ESCALATION_WORKING_MINUTES, offices.offices)) : undefined;
@@ -135,14 +135,7 @@ function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logge
  * shared by every process through Redis. At shutdown the worker lets its sends in flight finish.
  */
 function startOutbox(core: KorpuCore, env: Env, token: string, r: { url: string; redis: Redis }, logger: Logger, closers: Closer[]): Outbox {
-  const connection = new Redis(r.url, { maxRetriesPerRequest: null });
-  let reported = false;
-  connection.on('error', (e: Error) => {
-    if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, 'outbox: redis connection error');
-    reported = true;
-  });
-  connection.on('ready', () => (reported = false));
-  closers.push({ name: 'outbox redis', close: () => connection.quit().catch(() => connection.disconnect()) });
+  const connection = bullConnection(r.url, 'outbox', logger, closers);
   const reachability = new Reachability(r.redis, env.REDIS_PREFIX);
   const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
   closers.push({ name: 'outbox queue', close: () => outbox.close() });
@@ -160,22 +153,20 @@ function startOutbox(core: KorpuCore, env: Env, token: string, r: { url: string;
   return outbox;
 }
 
-/** A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`), closed last-but-one. */
-function bullConnection(url: string, logger: Logger, closers: Closer[]): Redis {
+/**
+ * A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`), closed after its
+ * queues and workers. An outage is logged once, not once per reconnection attempt.
+ */
+function bullConnection(url: string, name: string, logger: Logger, closers: Closer[]): Redis {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   let reported = false;
   connection.on('error', (e: Error) => {
-    if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, 'reminders: redis connection error');
+    if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, `${name}: redis connection error`);
     reported = true;
   });
   connection.on('ready', () => (reported = false));
-  closers.push({ name: 'reminders redis', close: () => connection.quit().catch(() => connection.disconnect()) });
+  closers.push({ name: `${name} redis`, close: () => connection.quit().catch(() => connection.disconnect()) });
   return connection;
-}
-
-/** The same key the core derives its cipher from (the nudge's chat id is sealed with it). */
-function cipherOf(key: Buffer): FieldCipher {
-  return new FieldCipher(key);
 }
 
 /**
