@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { RosterStore } from '../../src/caseworkers/roster';
 import { callbackLookup, createTelegramBot, decodeCallbackData, outboxMessage, type KorpuBot } from '../../src/channels/telegram';
-import { OfficesFileSchema, type OfficesFile } from '../../src/config/offices';
+import type { OfficesFile } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
@@ -17,6 +17,7 @@ import { Reachability } from '../../src/scheduling/reachability';
 import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -32,22 +33,7 @@ jest.setTimeout(30_000);
 const content = loadProgrammeContent('config/programme.yaml');
 const WORKER_NAME = 'Aysel Məmmədova';
 
-const offices: OfficesFile = OfficesFileSchema.parse({
-  offices: [
-    {
-      id: 'baku',
-      name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
-      address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
-      location: { latitude: 40.4093, longitude: 49.8671 },
-      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['12:00-18:00']])),
-      slotMinutes: 10,
-      capacity: 2,
-      minLeadMinutes: 0,
-      horizonDays: 3,
-    },
-  ],
-  reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 },
-});
+const offices: OfficesFile = testOfficesFile({ hours: '12:00-18:00', office: { slotMinutes: 10, capacity: 2, minLeadMinutes: 0, horizonDays: 3 }, reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 } });
 const office = offices.offices[0]!;
 
 /** The same person, once on their own in the chat and once on the phone. */

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { createTelegramBot, outboxMessage, type KorpuBot } from '../../src/channels/telegram';
-import { OfficesFileSchema, type OfficesFile } from '../../src/config/offices';
+import type { OfficesFile } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { silentLogger } from '../../src/core/logger';
 import { renderOutput } from '../../src/i18n/render';
@@ -16,6 +16,7 @@ import { FieldCipher } from '../../src/storage/field-cipher';
 import { person, tapUpdate } from '../../bench/telegram-updates';
 import { intakeScript, toUpdate } from '../../bench/workload';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -43,22 +44,7 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
   const setClock = (fake: number) => (base = { fake, real: Date.now() });
   const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
 
-  const offices: OfficesFile = OfficesFileSchema.parse({
-    offices: [
-      {
-        id: 'baku',
-        name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
-        address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
-        location: { latitude: 40.4093, longitude: 49.8671 },
-        hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['12:00-18:00']])),
-        slotMinutes: 10,
-        capacity: 2,
-        minLeadMinutes: 0,
-        horizonDays: 3,
-      },
-    ],
-    reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 },
-  });
+  const offices: OfficesFile = testOfficesFile({ hours: '12:00-18:00', office: { slotMinutes: 10, capacity: 2, minLeadMinutes: 0, horizonDays: 3 }, reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 } });
 
   beforeAll(async () => {
     setClock(slotLocal.toMillis() - 10 * 60_000);

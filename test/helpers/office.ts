@@ -1,4 +1,4 @@
-import { OfficeSchema, type Office } from '../../src/config/offices';
+import { OfficeSchema, OfficesFileSchema, RemindersSchema, WEEKDAYS, type Office, type OfficesFile, type RemindersConfig } from '../../src/config/offices';
 
 /** A test office in Baku: weekdays 09:00–13:00 and 14:00–18:00, 60-minute slots, 2 places. */
 export function testOffice(overrides: Partial<Office> = {}): Office {
@@ -14,5 +14,17 @@ export function testOffice(overrides: Partial<Office> = {}): Office {
     minLeadMinutes: 120,
     horizonDays: 14,
     ...overrides,
+  });
+}
+
+/**
+ * An offices file with one test office open every day `hours` (default 09:00–18:00), for tests
+ * that book through the bot: `office` overrides the office's fields, `reminders` the settings.
+ */
+export function testOfficesFile(o: { hours?: string; office?: Partial<Office>; reminders?: Partial<RemindersConfig> } = {}): OfficesFile {
+  const everyDay = Object.fromEntries(WEEKDAYS.map((d) => [d, [o.hours ?? '09:00-18:00']]));
+  return OfficesFileSchema.parse({
+    offices: [testOffice({ hours: everyDay, closed: [], ...o.office })],
+    ...(o.reminders ? { reminders: RemindersSchema.parse(o.reminders) } : {}),
   });
 }

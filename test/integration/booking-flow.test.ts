@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from '../../src/app';
-import { OfficesFileSchema } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Input, Output } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
 import { renderOutput } from '../../src/i18n/render';
+import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
 /**
@@ -16,21 +16,7 @@ import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
 const content = loadProgrammeContent('config/programme.yaml');
 /** One place per slot, so that two people can race for it. */
-const offices = OfficesFileSchema.parse({
-  offices: [
-    {
-      id: 'baku',
-      name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
-      address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
-      location: { latitude: 40.4093, longitude: 49.8671 },
-      hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['09:00-18:00']])),
-      slotMinutes: 60,
-      capacity: 1,
-      minLeadMinutes: 60,
-      horizonDays: 10,
-    },
-  ],
-});
+const offices = testOfficesFile({ office: { slotMinutes: 60, capacity: 1, minLeadMinutes: 60, horizonDays: 10 } });
 
 describe('booking through the conversation', () => {
   let redis: Redis;
