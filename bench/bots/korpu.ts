@@ -8,6 +8,7 @@ import { buildCore } from '../../src/app';
 import { createTelegramBot, webhookHandler } from '../../src/channels/telegram';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { createHttpApp } from '../../src/http';
+import { REDIS_CLIENT_OPTIONS } from '../../src/storage/redis-connection';
 import { stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { benchOffices } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
@@ -23,7 +24,8 @@ import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } fro
  * slot (see ../booking.ts). No reminder scheduler (BullMQ) is given: reminders are not measured here.
  */
 export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
-  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
+  // The client options of main.ts's connection (connectRedis): auto-pipelining.
+  const redis = new Redis(o.redisUrl, { ...REDIS_CLIENT_OPTIONS, maxRetriesPerRequest: 1 });
   let flowsDir: string | undefined;
   if (o.workload === 'long') {
     flowsDir = mkdtempSync(join(tmpdir(), 'korpu-bench-flows-'));

@@ -9,6 +9,14 @@ export class RedisSetupError extends KorpuError {
   override name = 'RedisSetupError';
 }
 
+/**
+ * Client options of Körpü's application connection (connectRedis; the benchmarks build theirs
+ * with them too). Auto-pipelining sends the commands issued in one turn of the event loop
+ * (the commits of several chats answered at once) in one socket write: under load, fewer
+ * system calls and wake-ups of Redis per update, with the same replies in the same order.
+ */
+export const REDIS_CLIENT_OPTIONS = { enableAutoPipelining: true } as const;
+
 export interface ConnectRedisOptions {
   logger?: Logger;
   /** How long to wait for the first connection before giving up. */
@@ -31,7 +39,7 @@ export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Pr
   // (Plain TCP only: a TLS Redis, rediss://, is left to the client's own handshake.)
   const problem = url.startsWith('rediss:') ? undefined : await probeRedis(url, timeoutMs);
   if (problem) throw new RedisSetupError(`cannot reach Redis at ${hostPort(url)}: ${problem}`);
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 3 });
+  const redis = new Redis(url, { ...REDIS_CLIENT_OPTIONS, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 3 });
   let lastError = '';
   let started = false;
   let reported = false;
