@@ -64,7 +64,7 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
     errors: () => errors,
     // The runner's own pseudonym and key builder; the stored value is a header line and the state JSON.
     stateBytes: async (chatId) => {
-      const raw = await redis.get(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
+      const raw = await redis.getBuffer(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
       return raw === null ? 0 : Buffer.byteLength(stateJsonOf(raw));
     },
     close: async () => {

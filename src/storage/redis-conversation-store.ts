@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CommitOutcome, ConversationStore, RecordWrite, StoredConversation } from '../core/ports';
 import type { RedisKeys } from './keys';
+import { decodeState, encodeState } from './state-codec';
 
 /**
  * How many of a conversation's latest update ids are kept with it to recognise redeliveries.
@@ -10,9 +11,10 @@ import type { RedisKeys } from './keys';
 export const RECENT_UPDATE_IDS = 10;
 
 /**
- * A conversation is one STRING: a header line, then the state JSON (which has no raw newline):
+ * A conversation is one STRING: a header line, then the state (its JSON as stored by
+ * state-codec.ts: compressed; the header line ends at the first newline):
  *
- *   <version> <update id> <update id> …\n{"v":1,…}
+ *   <version> <update id> <update id> …\n<stored state>
  *
  * The version makes the compare-and-set; the update ids (oldest first, at most
  * {@link RECENT_UPDATE_IDS}) make the redelivery guard, with no key per update. Reading it is
@@ -70,7 +72,7 @@ return 'ok'
 `;
 
 interface ScriptedRedis {
-  korpuCommitConversation(...args: (string | number)[]): Promise<CommitOutcome>;
+  korpuCommitConversation(...args: (string | number | Buffer)[]): Promise<CommitOutcome>;
 }
 
 export interface RedisConversationStoreOptions {
@@ -98,9 +100,9 @@ export class RedisConversationStore implements ConversationStore {
 
   async load(conversationId: string, updateId?: string): Promise<StoredConversation> {
     const key = this.keys.conversation(conversationId);
-    let raw: string | null;
+    let raw: Buffer | null;
     try {
-      raw = await this.r.get(key);
+      raw = await this.r.getBuffer(key);
     } catch (e) {
       if (!/WRONGTYPE/.test((e as Error).message)) throw e;
       // Saved by an earlier release as HASH {v, s}.
@@ -108,9 +110,8 @@ export class RedisConversationStore implements ConversationStore {
       return { json: s ?? undefined, version: Number(v ?? 0), duplicate: false };
     }
     if (raw === null) return { json: undefined, version: 0, duplicate: false };
-    const nl = raw.indexOf('\n');
-    const header = raw.slice(0, nl).split(' ');
-    return { json: raw.slice(nl + 1), version: Number(header[0]), duplicate: updateId !== undefined && header.includes(updateId, 1) };
+    const { header, json } = splitStored(raw);
+    return { json, version: Number(header[0]), duplicate: updateId !== undefined && header.includes(updateId, 1) };
   }
 
   async commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[]): Promise<CommitOutcome> {
@@ -145,11 +146,20 @@ export class RedisConversationStore implements ConversationStore {
           break;
       }
     }
-    return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), updateId ?? '', json, this.stateTtl, RECENT_UPDATE_IDS, ...ops);
+    return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, ...ops);
   }
 }
 
-/** The state JSON of a stored conversation value (for tools and tests that read Redis directly). */
-export function stateJsonOf(raw: string): string {
-  return raw.slice(raw.indexOf('\n') + 1);
+/** A stored conversation's header words (version, then update ids) and state JSON. */
+function splitStored(raw: Buffer): { header: string[]; json: string } {
+  const nl = raw.indexOf(0x0a);
+  return { header: raw.toString('utf8', 0, nl).split(' '), json: decodeState(raw.subarray(nl + 1)) };
+}
+
+/**
+ * The state JSON of a stored conversation value, read with `getBuffer` (for tools and tests
+ * that read Redis directly).
+ */
+export function stateJsonOf(raw: Buffer): string {
+  return splitStored(raw).json;
 }

@@ -180,7 +180,7 @@ function expectSaid(texts: string[], t: (key: string, params?: Record<string, un
 }
 
 async function conversationState(h: Harness, chatId: number): Promise<{ caseCode?: string; lang?: string }> {
-  const raw = await h.redis.get(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(chatId))));
+  const raw = await h.redis.getBuffer(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(chatId))));
   return raw ? JSON.parse(stateJsonOf(raw)) : {};
 }
 

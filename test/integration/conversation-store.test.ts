@@ -150,9 +150,9 @@ describe('conversation runner on a real Redis', () => {
     // The oldest id fell off the list: only the latest ones are remembered.
     expect((await send(1)).duplicate).toBe(false);
     expect(await redis.keys(`${prefix}seen*`)).toEqual([]);
-    const raw = (await redis.get(keys.conversation(runner.conversationId('telegram', '3'))))!;
+    const raw = (await redis.getBuffer(keys.conversation(runner.conversationId('telegram', '3'))))!;
     // 12 saves; ids 3 … 11 and 1 again (2 fell off when 1 came back).
-    expect(raw.slice(0, raw.indexOf('\n')).split(' ')).toEqual(['12', ...Array.from({ length: RECENT_UPDATE_IDS - 1 }, (_, i) => `tg:${i + 3}`), 'tg:1']);
+    expect(raw.toString('latin1', 0, raw.indexOf('\n')).split(' ')).toEqual(['12', ...Array.from({ length: RECENT_UPDATE_IDS - 1 }, (_, i) => `tg:${i + 3}`), 'tg:1']);
     expect(JSON.parse(stateJsonOf(raw))).toMatchObject({ v: 1 });
   });
 
@@ -165,7 +165,7 @@ describe('conversation runner on a real Redis', () => {
     const next = await runner.handle({ channel: 'telegram', chatId: '9', updateId: 'tg:2', input: { type: 'choice', node: 'language', value: 'ru' } });
     expect(next.state.lang).toBe('ru');
     expect(await redis.type(key)).toBe('string');
-    expect((await redis.get(key))!.startsWith('5 tg:2\n')).toBe(true);
+    expect((await redis.getBuffer(key))!.toString('latin1').startsWith('5 tg:2\n')).toBe(true);
   });
 
   it('starts from the copy it saved last (one round trip per update), and from Redis when another process saved since', async () => {
