@@ -57,6 +57,14 @@ export function probeRedis(url: string, timeoutMs = 500): Promise<string | undef
   });
 }
 
+/**
+ * Longest hash value Redis keeps in its compact encoding (default 64). A case record holds
+ * encrypted fields of 65–120 bytes (an address, the contact), and one such value turns the
+ * whole hash into a hashtable: ≈ 2.2 KB instead of ≈ 1 KB per case. Recommended for any Redis
+ * that holds Körpü's data (docker-compose.yml sets it too).
+ */
+export const HASH_COMPACT_VALUE_BYTES = 128;
+
 export interface StartRedisOptions {
   /** Folder for the append-only file and dump (created if missing). */
   dir: string;
@@ -68,7 +76,8 @@ export interface StartRedisOptions {
 
 /**
  * Starts `redis-server` bound to 127.0.0.1 with its data in `dir`, and waits until it answers.
- * Configured as production wants it: appendonly (when persisting), noeviction.
+ * Configured as production wants it: appendonly (when persisting), noeviction, and small hashes
+ * kept compact with values up to {@link HASH_COMPACT_VALUE_BYTES} bytes.
  */
 export async function startRedisServer(opts: StartRedisOptions): Promise<RedisServerProcess> {
   const dir = resolve(opts.dir);
@@ -79,6 +88,8 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
     '--maxmemory-policy', 'noeviction', '--save', '', '--protected-mode', 'yes',
     '--appendonly', persist ? 'yes' : 'no',
+    // (the 6.x name; Redis 7 calls it hash-max-listpack-value and accepts both)
+    '--hash-max-ziplist-value', String(HASH_COMPACT_VALUE_BYTES),
   ];
   const child: ChildProcess = spawn(opts.bin ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
