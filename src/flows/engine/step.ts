@@ -154,6 +154,8 @@ function reask(ctx: StepContext, notice?: { key: string; params?: Record<string,
   const here = current(ctx);
   if (!here) return restart(ctx);
   if (!ctx.s.lang && here[1].type !== 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  // The meeting may have gone since this question was reached (cancelled, past): walk on.
+  if (here[1].type === 'appointment' && !upcoming(ctx)) return run(ctx);
   ask(ctx, here[1]);
 }
 
