@@ -9,6 +9,7 @@
  *   npm run bench -- --bots korpu,session --runs 1 --out /tmp/B.md   # some bots only
  *   npm run bench -- --render bench/results/<time>.json   # rewrite BENCHMARKS.md from saved results
  *   npm run bench -- --only outbox     # only the outbox against Telegram's limits (bench/outbox.ts)
+ *   npm run bench -- --only reminders  # only the reminders: 20,000 due within 60 s (bench/reminders.ts)
  *
  * Processes: this one (orchestration, autocannon), a redis-server of its own on a free port,
  * the fake Bot API, and one worker per bot and run (bench/worker.ts) so that every bot starts
@@ -23,6 +24,7 @@ import { startRedisServer } from '../src/storage/redis-server-process';
 import { BOT_NAMES, WEBHOOK_PATH, WEBHOOK_SECRET, type BotName } from './bots/types';
 import { measureWindow, People, type Slot } from './drive';
 import { parseOutboxArgs, runOutboxBench } from './outbox';
+import { parseRemindersArgs, runRemindersBench } from './reminders';
 import { collectEnvironment } from './environment';
 import { startFakeBotApiProcess, webhookSender, WorkerProcess } from './processes';
 import { FLAT_EARLY, FLAT_LATE, writeReport, type BenchResults, type HttpResult } from './report';
@@ -296,10 +298,13 @@ if (require.main === module) {
     writeReport(outAt >= 0 ? args[outAt + 1]! : 'BENCHMARKS.md', JSON.parse(readFileSync(file, 'utf8')) as BenchResults);
     process.exit(0);
   }
-  // `--only outbox` runs only bench/outbox.ts; `--only bots` only the part above; default both.
+  // `--only outbox` runs only bench/outbox.ts, `--only reminders` only bench/reminders.ts, `--only bots` only the part above; default all.
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-  (only === 'outbox' ? Promise.resolve() : runBench(parseArgs(args)).then(() => undefined))
-    .then(() => (only === undefined || only === 'outbox' ? runOutboxBench(parseOutboxArgs(args)).then(() => undefined) : undefined))
+  if (only !== undefined && !['bots', 'outbox', 'reminders'].includes(only)) throw new Error(`--only ${only}: known parts are bots, outbox, reminders`);
+  const want = (part: string) => only === undefined || only === part;
+  (want('bots') ? runBench(parseArgs(args)).then(() => undefined) : Promise.resolve())
+    .then(() => (want('outbox') ? runOutboxBench(parseOutboxArgs(args)).then(() => undefined) : undefined))
+    .then(() => (want('reminders') ? runRemindersBench(parseRemindersArgs(args)).then(() => undefined) : undefined))
     .catch((e: Error) => {
       console.error(`bench: ${e.message}`);
       process.exit(1);

@@ -16,6 +16,12 @@ import { nextAllowedTime, reminderTime } from './quiet-hours';
 /** The queue of everything that waits for its time: meeting reminders and the intake nudge. */
 export const REMINDER_QUEUE = 'reminders';
 
+/**
+ * Reminder jobs a worker process handles at once. Each waits mostly on Redis (the booking, the
+ * case's contact, the outbox enqueue), so several in flight keep up with a burst of due reminders.
+ */
+export const REMINDER_CONCURRENCY = 16;
+
 /** Node id of the meeting buttons the engine honours anywhere (see the engine's prompt.ts). */
 const MEETING_BUTTONS = '__appointment';
 
@@ -159,6 +165,8 @@ export interface ReminderWorkerOptions {
   staffLangOf?(workerId: number): Promise<Lang | undefined>;
   /** Whether the incident report still waits for its follow-up call (not yet complete). */
   incidentOpen?: (incident: string) => Promise<boolean>;
+  /** Jobs handled at once by this process (default {@link REMINDER_CONCURRENCY}). */
+  concurrency?: number;
 }
 
 /** The translated texts a reminder needs; built by the caller, so this layer stays text-free. */
@@ -182,7 +190,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
       if (job.name === 'follow_up') return followUp(FollowUpJobSchema.parse(job.data), job);
       return 'unknown job';
     },
-    { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: 16 },
+    { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: o.concurrency ?? REMINDER_CONCURRENCY },
   );
 
   async function reminder(r: ReminderJob, job: Job, now: Date): Promise<string> {
