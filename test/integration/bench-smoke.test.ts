@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOT_NAMES } from '../../bench/bots/types';
 import { BEGIN, END, writeReport } from '../../bench/report';
+import { REMINDERS_QUICK, runRemindersBench } from '../../bench/reminders';
+import { REMINDERS_BEGIN, REMINDERS_END } from '../../bench/reminders-report';
 import { QUICK, runBench } from '../../bench/run';
 import { INTAKE_LENGTH, LONG_QUESTIONS } from '../../bench/workload';
 
@@ -49,6 +51,28 @@ describe('benchmark harness (smoke)', () => {
       expect(md).toContain('hand-written analysis');
       expect(md).not.toContain('old numbers');
       expect(md).toContain('not yet measured: needs the BullMQ scheduling and outbox (issue 3)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the reminders part (a worker process hands every due reminder to the outbox) and writes its section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'korpu-bench-smoke-'));
+    try {
+      const file = join(dir, 'BENCHMARKS.md');
+      writeFileSync(file, '# Title\n\n## 6. The outbox against Telegram\'s limits\n\noutbox text\n');
+      const config = { ...REMINDERS_QUICK, reminders: 60, windowMs: 1000, sequential: 20, batch: 50, warmup: 10 };
+      const results = await runRemindersBench({ config, out: file, log: () => undefined });
+      const [run] = results.runs;
+      expect(run).toMatchObject({ reminders: 60, missing: 0, failed: 0, dueBeforeEnqueued: 0, jobsPerMeeting: 2 });
+      expect(run!.outcomes).toEqual({ sent: 70 });
+      expect(run!.lateness.count).toBe(60);
+      expect(run!.pending.bytesPerJob).toBeGreaterThan(0);
+      expect(run!.raw.jobsPerSecond).toBeGreaterThan(0);
+      const md = readFileSync(file, 'utf8');
+      expect(md.indexOf(REMINDERS_BEGIN)).toBeGreaterThan(0);
+      expect(md.indexOf(REMINDERS_END)).toBeLessThan(md.indexOf('## 6. The outbox'));
+      expect(md).toContain('outbox text');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
