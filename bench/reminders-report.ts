@@ -43,6 +43,8 @@ export interface RemindersBenchResults {
   defaultConcurrency: number;
   /** The bench redis-server's own `hz` (Redis's default). */
   defaultHz: number;
+  /** The bench redis-server's `hash-max-listpack-value` (as startRedisServer starts it). */
+  hashMaxListpackValue: number;
   runs: RemindersRun[];
   startedAt: string;
   seconds: number;
@@ -80,11 +82,12 @@ export function renderReminders(r: RemindersBenchResults): string {
   lines.push(REMINDERS_BEGIN, '');
   lines.push(`Measured ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC in ${fmt(r.seconds)} s, ${runsPer} run(s)${variants.length > 1 ? ' per setting' : ''}, commit ${e.commit}.`, '');
   lines.push(`- Machine: ${e.cpuModel}, ${e.cores} cores (nproc), ${e.ramGb} GB RAM; ${e.os}.`);
-  lines.push(`- Versions: Node ${e.node}, Redis ${e.redis} (its own redis-server on a free port, no persistence, \`hz\` ${r.defaultHz} unless the table says otherwise), BullMQ ${e.bullmq}, ioredis ${e.packages.ioredis}.`);
+  lines.push(`- Versions: Node ${e.node}, Redis ${e.redis} (its own redis-server on a free port started as Körpü starts its embedded one: no persistence here, \`hash-max-listpack-value\` ${r.hashMaxListpackValue}, \`hz\` ${r.defaultHz} unless the table says otherwise), BullMQ ${e.bullmq}, ioredis ${e.packages.ioredis}.`);
   lines.push(
     `- Workload: ${fmt(c.reminders)} meetings booked (BookingStore's script, ${fmt(Math.ceil(c.reminders / 50))} slots of 50 places), each case hash with its encrypted Telegram contact; ` +
       `reminders at ${r.settings.beforeMinutes.join(' and ')} minutes before (config/offices.yaml), so a meeting has ${r.settings.beforeMinutes.length} pending reminders and its earliest falls due in the window: ` +
-      `${fmt(c.reminders)} due evenly within ${fmt(c.windowMs / 1000)} s (${fmt(c.reminders / (c.windowMs / 1000))} a second). All were scheduled before the first fell due.`,
+      `${fmt(c.reminders)} due evenly within ${fmt(c.windowMs / 1000)} s (${fmt(c.reminders / (c.windowMs / 1000))} a second), after ${fmt(c.warmup)} unmeasured ones in the 2 s before (a worker in production is warm). ` +
+      (r.runs.every((x) => x.dueBeforeEnqueued === 0) ? 'All were scheduled before the first fell due.' : 'Some fell due before the enqueue ended (see the targets).'),
   );
   lines.push(
     '- Worker: `createReminderWorker` in its own process, wired as main.ts wires it (the booking read and checked, reachability, the case contact decrypted, the message rendered in the person\'s language and enqueued on the outbox). ' +
@@ -94,7 +97,7 @@ export function renderReminders(r: RemindersBenchResults): string {
   lines.push('');
   if (runsPer > 1) lines.push('Figures are medians of the runs with (min–max).', '');
 
-  lines.push('| Redis `hz` | worker concurrency | handed to the outbox | lateness p50 ms | p90 ms | p99 ms | max ms | over 150 ms | over 500 ms | worker process CPU | redis-server CPU |');
+  lines.push('| Redis `hz` | worker concurrency | handed to the outbox | lateness p50 ms | p90 ms | p99 ms | max ms | over 150 ms | over 500 ms | worker process CPU % | redis-server CPU % |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const v of variants) {
     const rows = runsOf(v);
@@ -102,11 +105,11 @@ export function renderReminders(r: RemindersBenchResults): string {
     lines.push(
       `| ${v.hz}${v.hz === r.defaultHz ? ' (default)' : ''} | ${v.concurrency}${v.concurrency === r.defaultConcurrency ? ' (default)' : ''} | ${f((x) => x.lateness.count)} of ${fmt(c.reminders)} | ` +
         `${f((x) => x.lateness.p50)} | ${f((x) => x.lateness.p90)} | ${f((x) => x.lateness.p99)} | ${f((x) => x.lateness.max)} | ${f((x) => x.lateness.over150)} | ${f((x) => x.lateness.over500)} | ` +
-        `${f((x) => x.workerCpu * 100)} % | ${f((x) => x.redisCpu * 100)} % |`,
+        `${f((x) => x.workerCpu * 100)} | ${f((x) => x.redisCpu * 100)} |`,
     );
   }
   lines.push('');
-  lines.push('CPU: share of one core during the window.', '');
+  lines.push('CPU: per cent of one core during the window.', '');
 
   const all = r.runs;
   const f = (g: (x: RemindersRun) => number, d = 0) => summary(all.map(g), d);
@@ -124,7 +127,7 @@ export function renderReminders(r: RemindersBenchResults): string {
   lines.push('|---|---|');
   lines.push(`| used_memory delta over the schedule() enqueue ÷ delayed jobs (${fmt(all[0]?.pending.jobs ?? 0)}) | ${f((x) => x.pending.bytesPerJob)} |`);
   lines.push(`| the same over the raw addBulk enqueue | ${f((x) => x.raw.bytesPerJob)} |`);
-  lines.push(`| · the job's hash (MEMORY USAGE, mean of 200 pending jobs; a hashtable: its opts JSON is over 64 B) | ${f((x) => x.pending.jobHash)} |`);
+  lines.push(`| · the job's hash (MEMORY USAGE, mean of 200 pending jobs; a hashtable: its opts JSON, ≈ 180 B, is over \`hash-max-listpack-value\` ${r.hashMaxListpackValue}) | ${f((x) => x.pending.jobHash)} |`);
   lines.push(`| · its entry in the queue's delayed sorted set | ${f((x) => x.pending.delayedZsetPerJob)} |`);
   lines.push(`| · the queue's events stream, capped at ≈ 10,000 entries whatever the number of jobs: ${f((x) => x.pending.eventsStream / 1024)} KB in all | ${f((x) => x.pending.eventsStream / x.pending.jobs)} |`);
   lines.push(`| raw addBulk with \`hash-max-listpack-value 256\` (job hashes kept as listpacks) | ${f((x) => x.raw.bytesPerJobListpack256)} |`);

@@ -8,10 +8,11 @@
  *
  *   npm run bench -- --only reminders                     # 1 run of 20,000 (~2 min)
  *   npm run bench -- --only reminders --runs 3            # medians of 3 runs
- *   npm run bench -- --only reminders --quick             # 300 reminders within 3 s (~20 s)
+ *   npm run bench -- --only reminders --quick             # 300 reminders within 3 s (~10 s)
  *   npm run bench -- --only reminders --reminder-concurrency 1,16,64 --out /tmp/B.md
  *   npm run bench -- --only reminders --redis-hz 10,100 --out /tmp/B.md
  *   npm run bench -- --reminder-runs 3                    # the whole bench, this part 3 times
+ *   npx tsx bench/reminders.ts --render bench/results/reminders-<time>.json   # rewrite the section
  *
  * Results go into BENCHMARKS.md between the `bench:reminders` markers and
  * bench/results/reminders-*.json. The outbox's own sending (paced to Telegram's limits) is not
@@ -19,7 +20,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Queue, type JobsOptions } from 'bullmq';
@@ -202,7 +203,8 @@ export async function runRemindersBench(o: { config: RemindersBenchConfig; out?:
   const settings = offices.reminders;
   const lead = Math.max(...settings.beforeMinutes);
   const defaultHz = Number(((await admin.config('GET', 'hz')) as string[])[1]);
-  const results: RemindersBenchResults = { environment: { ...collectEnvironment(), bullmq: bullmqVersion() }, config: cfg, settings, defaultConcurrency: REMINDER_CONCURRENCY, defaultHz, runs: [], startedAt: new Date(started).toISOString(), seconds: 0 };
+  const hashMaxListpackValue = Number(((await admin.config('GET', 'hash-max-listpack-value')) as string[])[1]);
+  const results: RemindersBenchResults = { environment: { ...collectEnvironment(), bullmq: bullmqVersion() }, config: cfg, settings, defaultConcurrency: REMINDER_CONCURRENCY, defaultHz, hashMaxListpackValue, runs: [], startedAt: new Date(started).toISOString(), seconds: 0 };
 
   const runOne = async (run: number, concurrency: number | undefined, hz: number | undefined): Promise<RemindersRun> => {
     await admin.config('SET', 'hz', String(hz ?? defaultHz));
@@ -220,7 +222,7 @@ export async function runRemindersBench(o: { config: RemindersBenchConfig; out?:
     const rawBytes = (await usedMemory(admin)) - mem0;
     await admin.flushall();
     // The same jobs with hashes up to 256-byte values kept as listpacks (a job's opts JSON is ≈ 180 B,
-    // over the default 64, which makes every job hash a hashtable).
+    // over Redis's 64 and the 128 Körpü's Redis is started with, which makes every job hash a hashtable).
     const listpackDefault = ((await admin.config('GET', 'hash-max-listpack-value')) as string[])[1]!;
     await admin.config('SET', 'hash-max-listpack-value', '256');
     const lp0 = await usedMemory(admin);
@@ -410,7 +412,13 @@ export function parseRemindersArgs(argv: string[]): Parameters<typeof runReminde
 }
 
 if (require.main === module) {
-  runRemindersBench(parseRemindersArgs(process.argv.slice(2))).catch((e: Error) => {
+  const args = process.argv.slice(2);
+  // `--render <results.json> [--out FILE]`: rewrite the section from saved results.
+  if (args.includes('--render')) {
+    writeRemindersReport(args.includes('--out') ? args[args.indexOf('--out') + 1]! : 'BENCHMARKS.md', JSON.parse(readFileSync(args[args.indexOf('--render') + 1]!, 'utf8')) as RemindersBenchResults);
+    process.exit(0);
+  }
+  runRemindersBench(parseRemindersArgs(args)).catch((e: Error) => {
     console.error(`bench reminders: ${e.message}`);
     process.exit(1);
   });
