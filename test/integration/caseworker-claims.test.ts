@@ -183,7 +183,15 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       expect(await redis.get(keys.effectDone('tg:1:3'))).toBe('1');
     });
 
-    it('stays quiet for other channels and ordinary effects', async () => {
+    it('alerts an intake taken on the phone (/call) too', async () => {
+      await seedCase('KP-ALRT-0001');
+      const { alerts, sent } = setup();
+      await alerts({ ...completed, id: 'phone:1:1' }, { ...tg, channel: 'phone' });
+      await alerts.idle();
+      expect(sent.map((m) => m.caseCode)).toEqual(['KP-ALRT-0001']);
+    });
+
+    it('stays quiet for the simulator and ordinary effects', async () => {
       await seedCase('KP-ALRT-0001');
       const { alerts, sent } = setup();
       await alerts(completed, { ...tg, channel: 'simulator' });

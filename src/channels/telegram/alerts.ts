@@ -36,7 +36,7 @@ export interface CaseworkerAlertsOptions extends AlertMessageDeps {
   logger: Logger;
   /** Language of the alerts: the programme's, Azerbaijani, unless configured otherwise. */
   lang?: Lang;
-  /** Channels whose cases are alerted (default: Telegram only; simulator sessions are tests). */
+  /** Channels whose cases are alerted (default: Telegram and phone calls; simulator sessions are tests). */
   channels?: readonly string[];
   /** Claim, Open and attendance buttons under the alerts (only when the bot handles them). */
   buttons?: boolean;
@@ -96,7 +96,7 @@ export const alertId = (effectId: string): string => `alert:${effectId}`;
 export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): CaseworkerAlerts {
   if (!o.outbox && !o.api) throw new Error('createCaseworkerAlerts: give an outbox or an api');
   const lang = o.lang ?? DEFAULT_LANG;
-  const channels = new Set(o.channels ?? ['telegram']);
+  const channels = new Set(o.channels ?? ['telegram', 'phone']);
   const clock = o.clock ?? systemClock;
   const inFlight = new Set<Promise<void>>();
 

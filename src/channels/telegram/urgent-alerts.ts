@@ -36,7 +36,8 @@ export function urgentAlertText(tr: Translator, lang: Lang, e: Extract<Effect, {
 export function createUrgentAlerts(o: UrgentAlertsOptions): EffectListener {
   const lang = o.lang ?? DEFAULT_LANG;
   return async (effect, message) => {
-    if (effect.type !== 'crisis_detected' || message.channel !== 'telegram') return;
+    // Telegram and phone calls (the worker on the call is not the only one who should know).
+    if (effect.type !== 'crisis_detected' || message.channel === 'simulator') return;
     try {
       await o.outbox.send(`urgent:${effect.id}`, { chatId: o.chatId, method: 'sendMessage', params: { text: urgentAlertText(o.translator, lang, effect) }, kind: 'urgent_alert', caseCode: effect.caseCode }, { urgent: true });
       o.logger.warn({ case: effect.caseCode, category: effect.category }, 'safeguarding: urgent alert queued');
