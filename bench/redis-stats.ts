@@ -103,6 +103,8 @@ export async function memoryByPattern(client: Redis): Promise<Map<string, { keys
         .replace(/conv:[A-Za-z0-9_-]+/g, 'conv:<id>')
         .replace(/seen:tg:\d+/, 'seen:tg:<update>')
         .replace(/flow:([a-z_]+):[A-Za-z0-9_-]+/, 'flow:$1:<rev>')
+        .replace(/(bookings:[a-z0-9_]+:)\d{4}-\d{2}-\d{2}$/, '$1<date>')
+        .replace(/(slot:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>')
         .replace(/\d{6,}/g, '<chat>');
       const e = out.get(pattern) ?? { keys: 0, bytes: 0 };
       e.keys++;

@@ -220,6 +220,19 @@ const KEEPS: Record<BotName, string> = {
   conversations: 'the booking (its hash, its place in the slot, the day index); nothing else: the plugin deletes its state when the conversation ends, and this bot writes no record',
 };
 
+/** Key patterns with slots and dates folded together (one row per family), largest first. */
+function keyFamilies(byPattern: MemoryResult['byPattern']): MemoryResult['byPattern'] {
+  const families = new Map<string, MemoryResult['byPattern'][number]>();
+  for (const p of byPattern) {
+    const pattern = p.pattern.replace(/(bookings:[a-z0-9_]+:)\d{4}-\d{2}-\d{2}$/, '$1<date>').replace(/(slot:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>');
+    const f = families.get(pattern) ?? { pattern, keys: 0, bytesPerIntake: 0 };
+    f.keys += p.keys;
+    f.bytesPerIntake += p.bytesPerIntake;
+    families.set(pattern, f);
+  }
+  return [...families.values()].sort((a, b) => b.bytesPerIntake - a.bytesPerIntake);
+}
+
 function memorySection(r: BenchResults): string {
   const rows = r.memory.map((m) => {
     const rss = r.runs.filter((x) => x.bot === m.bot).map((x) => x.concurrent.rssPeakMb);
@@ -234,7 +247,7 @@ function memorySection(r: BenchResults): string {
         '',
         '| keys | keys per intake | bytes per intake |',
         '|---|---|---|',
-        ...korpu.byPattern.map((p) => `| \`${p.pattern}\` | ${fmt(p.keys / korpu.intakes, 2)} | ${fmt(p.bytesPerIntake)} |`),
+        ...keyFamilies(korpu.byPattern).map((p) => `| \`${p.pattern}\` | ${fmt(p.keys / korpu.intakes, 2)} | ${fmt(p.bytesPerIntake)} |`),
         '',
         `Target ≤ 1 KB per finished intake: ${fmt(korpu.bytesPerIntake)} B → ${verdict(korpu.bytesPerIntake, TARGETS.bytesPerIntake, false)}${seen > 0 ? `; after the redelivery markers expire (24 h): about ${fmt(korpu.bytesPerIntake - seen)} B → ${verdict(korpu.bytesPerIntake - seen, TARGETS.bytesPerIntake, false)}` : ''}.`,
       ]
