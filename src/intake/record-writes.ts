@@ -1,5 +1,6 @@
 import type { Effect } from '../core/conversation';
 import type { RecordWrite } from '../core/ports';
+import { sealContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 
@@ -51,7 +52,7 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
   const { keys, cipher } = ctx;
   const at = ctx.now.toISOString();
   const writes: RecordWrite[] = [];
-  const contact = (code: string) => cipher.encrypt(`${ctx.channel}:${ctx.chatId}`, `${code}:contact`);
+  const contact = (code: string) => sealContact(cipher, code, { channel: ctx.channel, chatId: ctx.chatId });
   const by = ctx.by ?? 'self_service';
   const counsellor = ctx.counsellor ?? BOT_COUNSELLOR;
   for (const e of effects) {

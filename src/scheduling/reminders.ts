@@ -7,6 +7,7 @@ import type { Output } from '../core/conversation';
 import { LangSchema, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
 import { callerOf, PHONE_CHANNEL } from '../core/phone-call';
+import { readContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingStore } from './booking-store';
@@ -199,7 +200,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const office = offices.get(booking.office);
     if (!office) return 'office gone';
     if (await o.unreachable?.(r.caseCode)) return 'unreachable';
-    const to = await contactOf(r.caseCode);
+    const to = await readContact(o, r.caseCode);
     const lang = LangSchema.catch('az').parse(booking.lang);
     if (to?.channel === PHONE_CHANNEL) return callBack(r, job, to.chatId, { lang, office, start: booking.start });
     const chat = to?.channel === 'telegram' ? to.chatId : undefined;
@@ -244,14 +245,6 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode });
     await o.send(`out_${job.id}`, { chatId: worker, ...o.render(output, lang), kind: 'call_back', caseCode: r.caseCode });
     return 'sent call-back';
-  }
-
-  /** How a case is reached, from its encrypted contact: `telegram:<chat id>`, `phone:<worker>:<call>`. */
-  async function contactOf(caseCode: string): Promise<{ channel: string; chatId: string } | undefined> {
-    const sealed = await o.redis.hget(o.keys.case(caseCode), 'contact');
-    if (!sealed) return undefined;
-    const contact = o.cipher.decrypt(sealed, `${caseCode}:contact`);
-    return { channel: contact.slice(0, contact.indexOf(':')), chatId: contact.slice(contact.indexOf(':') + 1) };
   }
 
   worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'reminders: job failed'));

@@ -1,3 +1,4 @@
+import { readContact } from '../../storage/case-contact';
 import { Composer, GrammyError, type Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import { detailsText } from '../../caseworkers/alert-text';
@@ -174,9 +175,8 @@ async function attendance(t: Tap, status: 'attended' | 'no_show'): Promise<void>
  */
 async function offerNewTime(t: Tap, booking: Booking): Promise<void> {
   const { ctx, deps, action } = t;
-  const sealed = await deps.redis.hget(deps.keys.case(action.caseCode), 'contact');
-  const contact = sealed ? safeDecrypt(deps, sealed, `${action.caseCode}:contact`) : undefined;
-  const chatId = contact?.startsWith('telegram:') ? contact.slice('telegram:'.length) : undefined;
+  const contact = await readContact(deps, action.caseCode);
+  const chatId = contact?.channel === 'telegram' ? contact.chatId : undefined;
   if (!chatId) {
     deps.logger.warn({ case: action.caseCode }, 'caseworkers: missed meeting, but no Telegram chat on the case to offer a new time');
     return;
@@ -195,14 +195,6 @@ async function offerNewTime(t: Tap, booking: Booking): Promise<void> {
   else await ctx.api.sendMessage(chatId, String(msg.params.text), { reply_markup: msg.params.reply_markup as never }).catch((err) => {
     if (!isBlocked(err)) throw err;
   });
-}
-
-function safeDecrypt(deps: AlertActionsDeps, sealed: string, aad: string): string | undefined {
-  try {
-    return deps.cipher.decrypt(sealed, aad);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Redraws the tapped message as the case is now (claimed, attendance recorded). */

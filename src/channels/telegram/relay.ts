@@ -7,6 +7,7 @@ import { DEFAULT_LANG, LangSchema, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { EffectListener } from '../../intake/conversation-runner';
 import { renderOutput } from '../../i18n/render';
+import { readContact } from '../../storage/case-contact';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { planTelegramMessage } from './render';
 import { sendPlan } from './send';
@@ -124,10 +125,8 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
 
   /** The person's Telegram chat, from the case's encrypted contact. */
   async function personChat(caseCode: string): Promise<string | undefined> {
-    const sealed = await deps.core.redis.hget(deps.core.keys.case(caseCode), 'contact');
-    if (!sealed) return undefined;
-    const contact = deps.cipher.decrypt(sealed, `${caseCode}:contact`);
-    return contact.startsWith('telegram:') ? contact.slice('telegram:'.length) : undefined;
+    const contact = await readContact({ redis: deps.core.redis, keys: deps.core.keys, cipher: deps.cipher }, caseCode);
+    return contact?.channel === 'telegram' ? contact.chatId : undefined;
   }
 
   async function langOf(caseCode: string): Promise<Lang> {
