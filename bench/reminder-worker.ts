@@ -11,16 +11,12 @@
  */
 import { Redis } from 'ioredis';
 import { buildCore } from '../src/app';
-import { outboxMessage } from '../src/channels/telegram';
 import type { OfficesFile } from '../src/config/offices';
 import { loadProgrammeContent } from '../src/config/programme';
-import { systemClock } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
-import { renderOutput } from '../src/i18n/render';
-import { meetingDetails } from '../src/intake/booking-desk';
 import { Outbox } from '../src/scheduling/outbox';
 import { Reachability } from '../src/scheduling/reachability';
-import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage } from '../src/scheduling/reminders';
+import { startReminderWorker } from '../src/reminder-worker';
 
 export interface ReminderWorkerStart {
   redisUrl: string;
@@ -56,28 +52,16 @@ async function main(): Promise<void> {
   let failed = 0;
   let cpu = process.cpuUsage();
 
-  const worker = createReminderWorker({
+  const worker = startReminderWorker(core, {
     connection: bull,
     prefix: start.prefix,
-    settings: core.offices.reminders,
-    offices: core.offices.offices,
-    bookings: core.bookings,
-    redis: core.redis,
-    keys: core.keys,
-    cipher: core.cipher,
-    clock: systemClock,
-    logger: silentLogger(),
     timeZone: 'Asia/Baku',
     send: async (id, msg) => {
       sends.push([id, Date.now()]);
       await outbox.send(id, msg);
     },
-    render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
+    logger: silentLogger(),
     glance: async () => ({ done: true, quiet: false, midway: false }),
-    unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
-    reminderOutput: reminderMessage(meetingDetails),
-    nudgeOutput: () => nudgeMessage(),
-    callBackOutput: callBackMessage(meetingDetails),
     ...(start.concurrency ? { concurrency: start.concurrency } : {}),
   });
   worker.on('completed', (_job, result: unknown) => {

@@ -9,7 +9,8 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from './app';
-import { createTelegramBot, outboxMessage, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
+import { startReminderWorker } from './reminder-worker';
+import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
 import { liftBlock } from './channels/telegram/membership';
@@ -24,12 +25,10 @@ import { resolveDataKey } from './config/data-key';
 import { ConfigError, FlowDefinitionError } from './core/errors';
 import { systemClock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
-import { renderOutput } from './i18n/render';
-import { meetingDetails } from './intake/booking-desk';
 import { createHttpApp, startHttpServer } from './http';
 import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
-import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from './scheduling/reminders';
+import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
 import { hostPort, resolveRedis, RedisUnavailableError } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis, RedisSetupError } from './storage/redis-connection';
@@ -63,7 +62,11 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
   // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
   const outbox = env.BOT_TOKEN ? startOutbox(core, env, env.BOT_TOKEN, { url: choice.url, redis }, logger, closers) : undefined;
   const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal, outbox, escalations) : undefined;
-  if (outbox && bull) startReminderWorker(core, env, bull, outbox, logger, closers);
+  if (outbox && bull) {
+    // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
+    const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, send: (id, msg) => outbox.send(id, msg), logger, ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }) });
+    closers.push({ name: 'reminder worker', close: () => worker.close() });
+  }
   if (outbox && bull) startEscalationWorker(core, env, bull, outbox, logger, closers);
   // The simulator writes real (test) cases; a production bot does not expose it.
   const simulator = !env.BOT_TOKEN || env.NODE_ENV !== 'production';
@@ -169,42 +172,6 @@ function bullConnection(url: string, name: string, logger: Logger, closers: Clos
   return connection;
 }
 
-/**
- * The worker that sends due reminders and nudges: it checks the booking (or the conversation)
- * at the moment they fall due and hands the message to the outbox, in the person's language.
- */
-function startReminderWorker(core: KorpuCore, env: Env, connection: Redis, outbox: Outbox, logger: Logger, closers: Closer[]): void {
-  const reachability = new Reachability(core.redis, env.REDIS_PREFIX);
-  const worker = createReminderWorker({
-    connection,
-    prefix: env.REDIS_PREFIX,
-    settings: core.offices.reminders,
-    offices: core.offices.offices,
-    bookings: core.bookings,
-    redis: core.redis,
-    keys: core.keys,
-    cipher: core.cipher,
-    clock: systemClock,
-    logger,
-    timeZone: env.TZ,
-    send: (id, msg) => outbox.send(id, msg),
-    render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
-    glance: async (conversation) => {
-      const s = await core.runner.peek(conversation);
-      return { ...(s?.at === undefined ? {} : { at: s.at }), done: s?.done === true, quiet: s?.quiet === true, midway: (s?.frames.length ?? 0) > 1, ...(s?.lang ? { lang: s.lang } : {}) };
-    },
-    unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
-    reminderOutput: reminderMessage(meetingDetails),
-    nudgeOutput: () => nudgeMessage(),
-    ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }),
-    followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),
-    incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
-    // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
-    callBackOutput: callBackMessage(meetingDetails),
-    staffLangOf: async (id) => (await new RosterStore(core.redis, env.REDIS_PREFIX).get(id).catch(() => undefined))?.langs[0],
-  });
-  closers.push({ name: 'reminder worker', close: () => worker.close() });
-}
 
 /**
  * The worker that escalates unclaimed intakes: when one falls due and the case is still

@@ -4,17 +4,17 @@ import type { Message, Update, User } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { buildCore, type KorpuCore } from '../../src/app';
+import { startReminderWorker } from '../../src/reminder-worker';
 import { RosterStore } from '../../src/caseworkers/roster';
-import { callbackLookup, createTelegramBot, decodeCallbackData, outboxMessage, type KorpuBot } from '../../src/channels/telegram';
+import { callbackLookup, createTelegramBot, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
-import { renderOutput } from '../../src/i18n/render';
 import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
 import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
-import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, ReminderScheduler } from '../../src/scheduling/reminders';
+import { ReminderScheduler } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { testOfficesFile } from '../helpers/office';
@@ -79,17 +79,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
     const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
     const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
-    const reminderWorker = createReminderWorker({
-      connection: bull, prefix, settings: offices.reminders, offices: offices.offices, bookings: core.bookings, redis, keys: core.keys, cipher: core.cipher, clock, logger: silentLogger(), timeZone: 'Asia/Baku',
-      send: (id, msg) => outbox.send(id, msg),
-      render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
-      glance: async () => ({ done: true, quiet: false, midway: false }),
-      unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
-      reminderOutput: reminderMessage(meetingDetails),
-      nudgeOutput: () => nudgeMessage(),
-      callBackOutput: callBackMessage(meetingDetails),
-      staffLangOf: async (id) => (await roster.get(id))?.langs[0],
-    });
+    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', send: (id, msg) => outbox.send(id, msg), logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
     closers.push(() => reminderWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => reminders.close());
   });
 

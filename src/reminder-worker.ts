@@ -1,0 +1,70 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { KorpuCore } from './app';
+import { RosterStore } from './caseworkers/roster';
+import { outboxMessage } from './channels/telegram';
+import { systemClock, type Clock } from './core/clock';
+import type { Logger } from './core/logger';
+import { renderOutput } from './i18n/render';
+import { meetingDetails } from './intake/booking-desk';
+import type { OutboxMessage } from './scheduling/outbox';
+import { Reachability } from './scheduling/reachability';
+import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, type ConversationGlance } from './scheduling/reminders';
+
+export interface ReminderWorkerWiring {
+  /** BullMQ's connection (`maxRetriesPerRequest: null`). */
+  connection: Redis;
+  prefix: string;
+  /** The programme's time zone (the nudge's quiet hours). */
+  timeZone: string;
+  /** Hands a message to the outbox. */
+  send(id: string, msg: OutboxMessage): Promise<void>;
+  logger: Logger;
+  /** The case workers' chat, for follow-up calls after a crisis. */
+  caseworkerChat?: string | number;
+  clock?: Clock;
+  /** How the nudge sees a conversation; from the saved state unless a test or bench says otherwise. */
+  glance?: (conversation: string) => Promise<ConversationGlance>;
+  concurrency?: number;
+}
+
+/**
+ * The worker that sends due reminders, nudges, follow-up-call and call-back reminders, wired to
+ * Körpü's core and rendered for Telegram. main.ts, the end-to-end tests and the benchmark run
+ * this same wiring.
+ */
+export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): Worker {
+  const reachability = new Reachability(core.redis, w.prefix);
+  const roster = new RosterStore(core.redis, w.prefix);
+  return createReminderWorker({
+    connection: w.connection,
+    prefix: w.prefix,
+    settings: core.offices.reminders,
+    offices: core.offices.offices,
+    bookings: core.bookings,
+    redis: core.redis,
+    keys: core.keys,
+    cipher: core.cipher,
+    clock: w.clock ?? systemClock,
+    logger: w.logger,
+    timeZone: w.timeZone,
+    send: w.send,
+    render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
+    glance:
+      w.glance ??
+      (async (conversation) => {
+        const s = await core.runner.peek(conversation);
+        return { ...(s?.at === undefined ? {} : { at: s.at }), done: s?.done === true, quiet: s?.quiet === true, midway: (s?.frames.length ?? 0) > 1, ...(s?.lang ? { lang: s.lang } : {}) };
+      }),
+    unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
+    reminderOutput: reminderMessage(meetingDetails),
+    nudgeOutput: () => nudgeMessage(),
+    ...(w.caseworkerChat === undefined ? {} : { caseworkerChat: w.caseworkerChat }),
+    followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),
+    incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
+    // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
+    callBackOutput: callBackMessage(meetingDetails),
+    staffLangOf: async (id) => (await roster.get(id).catch(() => undefined))?.langs[0],
+    ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }),
+  });
+}
