@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Api } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
@@ -12,11 +11,10 @@ import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
 import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
-import { Reachability } from '../../src/scheduling/reachability';
 import { ReminderScheduler } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestOutbox } from '../helpers/outbox';
 import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
@@ -75,12 +73,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     });
     await bot.init();
     // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
-    const reachability = new Reachability(redis, prefix);
-    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
-    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-    const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
     const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', send: (id, msg) => outbox.send(id, msg), logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
-    closers.push(() => reminderWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => reminders.close());
+    closers.push(() => reminderWorker.close(), closeOutbox, () => reminders.close());
   });
 
   afterAll(async () => {

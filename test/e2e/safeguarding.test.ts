@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
@@ -7,10 +6,9 @@ import { createUrgentAlerts, urgentAlertText } from '../../src/channels/telegram
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
-import { Reachability } from '../../src/scheduling/reachability';
 import { person, textUpdate, tapUpdate } from '../../bench/telegram-updates';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestOutbox } from '../helpers/outbox';
 import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -58,12 +56,9 @@ describe('safeguarding end to end', () => {
     core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
     bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
     await bot.init();
-    const reachability = new Reachability(redis, prefix);
-    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
+    const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
     core.onEffect(createUrgentAlerts({ outbox, chatId: CASEWORKERS, translator: core.translator, logger: silentLogger() }));
-    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-    const worker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
-    closers.push(() => worker.close(), () => outbox.close());
+    closers.push(closeOutbox);
   });
 
   afterAll(async () => {
