@@ -70,7 +70,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   const cipher = new FieldCipher(o.dataKey);
   const listeners: EffectListener[] = [];
   const offices = o.offices ?? loadOffices(resolve('config/offices.yaml'));
-  const prefix = o.prefix ?? 'korpu:';
+  const prefix = keys.prefix;
   const bookings = new BookingStore(o.redis, prefix);
   const reminders = o.reminders;
   const booking = new BookingDesk({
