@@ -56,6 +56,11 @@ export const TextRefSchema = z.union([
   z.object({ list: z.array(z.string()) }),
   z.object({ content: z.literal('referrals'), reasons: z.array(z.string()) }),
   z.object({ content: z.literal('office') }),
+  /**
+   * Text already written or rendered by the host (a person's message relayed to a case worker,
+   * a case-worker alert drawn in the staff's language). The engine never emits it.
+   */
+  z.object({ plain: z.string() }),
 ]);
 export type TextRef = z.infer<typeof TextRefSchema>;
 
@@ -65,6 +70,12 @@ export const ButtonSchema = z.object({
   action: z.union([
     z.object({ type: z.literal('choice'), node: z.string(), value: z.string() }),
     z.object({ type: z.literal('command'), name: CommandSchema }),
+    /**
+     * A case worker's button under a notice for staff (Claim, Open, attendance). Host-made,
+     * never by the engine; channels encode it as their staff callback data and the desk checks
+     * the tapper's role when it comes back.
+     */
+    z.object({ type: z.literal('staff'), verb: z.string(), kind: z.string(), caseCode: z.string(), start: z.string().optional() }),
   ]),
   /** For multiple choice: whether this option is currently ticked. */
   selected: z.boolean().optional(),

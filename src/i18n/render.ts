@@ -17,6 +17,7 @@ export interface RenderedMessage {
 export function renderText(tr: Translator, content: ProgrammeContent, lang: Lang, ref: TextRef): string {
   if ('key' in ref) return tr.t(lang, ref.key, ref.params);
   if ('list' in ref) return ref.list.map((k) => `• ${tr.t(lang, k)}`).join('\n');
+  if ('plain' in ref) return ref.plain;
   if (ref.content === 'office') {
     const o = content.office;
     return [

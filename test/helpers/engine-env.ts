@@ -116,14 +116,14 @@ export function last(turns: readonly Turn[]): Turn {
 /** Every i18n key an output shows, in order (texts, then button labels), for terse assertions. */
 export function keysOf(result: Pick<StepResult, 'outputs'>): string[] {
   return result.outputs.flatMap((o) => [
-    ...o.text.flatMap((t) => ('key' in t ? [t.key] : 'list' in t ? t.list : [`<${t.content}>`])),
+    ...o.text.flatMap((t) => ('key' in t ? [t.key] : 'list' in t ? t.list : 'plain' in t ? [t.plain] : [`<${t.content}>`])),
     ...(o.buttons ?? []).flat().flatMap((b) => ('key' in b.label ? [b.label.key] : [])),
   ]);
 }
 
 /** The text keys of the outputs only (no button labels). */
 export function textKeys(result: Pick<StepResult, 'outputs'>): string[] {
-  return result.outputs.flatMap((o) => o.text.flatMap((t) => ('key' in t ? [t.key] : 'list' in t ? t.list : [`<${t.content}>`])));
+  return result.outputs.flatMap((o) => o.text.flatMap((t) => ('key' in t ? [t.key] : 'list' in t ? t.list : 'plain' in t ? [t.plain] : [`<${t.content}>`])));
 }
 
 /** The node the conversation waits at (`flow/node`), or undefined when no flow is open. */

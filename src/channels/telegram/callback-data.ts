@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { CommandSchema, type Button, type Input } from '../../core/conversation';
 
 /** What a button does when tapped (the engine's button action). */
-export type ButtonAction = Button['action'];
+/** The actions of a person's buttons (staff buttons are encoded by staff-callback-data.ts). */
+export type ButtonAction = Exclude<Button['action'], { type: 'staff' }>;
 
 /** Telegram refuses `callback_data` longer than this many bytes (BUTTON_DATA_INVALID). */
 export const CALLBACK_DATA_MAX_BYTES = 64;

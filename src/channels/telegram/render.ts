@@ -3,7 +3,8 @@ import type { Command } from '../../core/conversation';
 import { SUPPORTED_LANGS } from '../../core/lang';
 import type { Translator } from '../../i18n';
 import type { RenderedMessage } from '../../i18n/render';
-import { encodeCallbackData } from './callback-data';
+import { encodeCallbackData, type ButtonAction } from './callback-data';
+import { encodeStaffData, type StaffMessageKind, type StaffVerb } from './staff-callback-data';
 import { splitText, TELEGRAM_TEXT_MAX } from './split-text';
 
 /** Prefixes of multiple-choice options: ticked and not ticked. */
@@ -48,9 +49,16 @@ type Buttons = RenderedMessage['buttons'];
 /** The inline keyboard of a message: one row per row of buttons, ticks for multiple choice. */
 export function inlineKeyboard(buttons: Buttons): InlineKeyboardMarkup | undefined {
   const rows = buttons
-    .map((row) => row.map((b): InlineKeyboardButton => ({ text: labelOf(b), callback_data: encodeCallbackData(b.action) })))
+    .map((row) => row.map((b): InlineKeyboardButton => ({ text: labelOf(b), callback_data: callbackDataOf(b.action) })))
     .filter((row) => row.length > 0);
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}
+
+/** A person's button (choice, command) or a case worker's (Claim, Open, attendance) as callback data. */
+function callbackDataOf(action: Buttons[number][number]['action']): string {
+  if (action.type !== 'staff') return encodeCallbackData(action satisfies ButtonAction);
+  const { verb, kind, caseCode, start } = action;
+  return encodeStaffData({ verb: verb as StaffVerb, kind: kind as StaffMessageKind, caseCode, ...(start ? { start: new Date(start) } : {}) });
 }
 
 function labelOf(b: Buttons[number][number]): string {

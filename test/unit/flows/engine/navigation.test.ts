@@ -12,7 +12,7 @@ import { at, cmd, converse, engineEnv, freshState, last, say, singleFlowEnv, tap
 
 const env = engineEnv();
 const run = (...inputs: Input[]): Turn[] => converse(env, inputs);
-const buttonsOf = (turn: Turn) => turn.outputs.at(-1)!.buttons!.flat().map((b) => (b.action.type === 'choice' ? b.action.value : `/${b.action.name}`));
+const buttonsOf = (turn: Turn) => turn.outputs.at(-1)!.buttons!.flat().map((b) => (b.action.type === 'choice' ? b.action.value : b.action.type === 'command' ? `/${b.action.name}` : b.action.verb));
 
 const TO_MENU: Input[] = [cmd('start'), tap('language', 'en')];
 const TO_AGE: Input[] = [...TO_MENU, tap('menu', 'eligibility')];
