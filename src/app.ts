@@ -8,8 +8,11 @@ import { loadFlowDir } from './flows/loader';
 import { FlowRegistry } from './flows/registry';
 import { RULES } from './flows/rules/registry';
 import { createTranslator, type Translator } from './i18n';
-import { BookingDesk, type BookedMeeting } from './intake/booking-desk';
-import { ConversationRunner, type EffectListener, type SavedListener } from './intake/conversation-runner';
+import { BookingDesk } from './intake/booking-desk';
+import { ConversationRunner, PROCESS_ID, type EffectListener } from './intake/conversation-runner';
+import { STARTED_CHAT_AAD, type EffectEntry } from './core/effect-entry';
+import { silentLogger, type Logger } from './core/logger';
+import { EffectStream } from './storage/effect-stream';
 import { BookingStore } from './scheduling/booking-store';
 import type { ReminderScheduler } from './scheduling/reminders';
 import { loadSafeguardingConfig, type SafeguardingConfig } from './config/safeguarding';
@@ -36,8 +39,15 @@ export interface KorpuCore {
   safeguarding: SafeguardingConfig;
   /** Annex 3 incident reports, drafted when a message shows crisis. */
   incidents: IncidentStore;
-  /** Adds a listener for effects performed (alerts, …). */
+  /**
+   * Registers an effect handler (alerts, …): it runs from the effect stream, at least once per
+   * effect, and must be idempotent by the effect's id. Register before `effects.start()`.
+   */
   onEffect(listener: EffectListener): void;
+  /** The effect stream's consumer: performs the committed effects through the handlers. */
+  effects: Pick<EffectStream, 'start' | 'stop' | 'idle'>;
+  /** Stops the effect consumer (the caller closes Redis). */
+  close(): Promise<void>;
 }
 
 export interface BuildCoreOptions {
@@ -55,6 +65,21 @@ export interface BuildCoreOptions {
   safeguarding?: SafeguardingConfig;
   /** Schedules reminders of booked meetings and the nudge of unfinished intakes (BullMQ). */
   reminders?: ReminderScheduler;
+  /** Channels that can send a person a message on the bot's own initiative (the nudge is armed only there). */
+  pushChannels?: readonly string[];
+  /**
+   * Keep each step's reply until it is sent (see ConversationRunner `keepReplies`); the
+   * channel reports sent replies with `runner.replySent`.
+   */
+  keepReplies?: { graceMs: number };
+  /** Test-only fault switch: called right after each successful commit. */
+  afterCommit?: () => void;
+  /** Where the effect consumer logs. */
+  logger?: Logger;
+  /** Start consuming the effect stream at once (default true; the bench's load generators say false). */
+  startEffects?: boolean;
+  /** How long an unacknowledged effect waits before another process takes it over (default 30 s). */
+  effectClaimAfterMs?: number;
 }
 
 /**
@@ -73,28 +98,38 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   const prefix = keys.prefix;
   const bookings = new BookingStore(o.redis, prefix);
   const reminders = o.reminders;
-  const booking = new BookingDesk({
-    offices: offices.offices,
-    store: bookings,
-    translator,
-    ...(reminders ? { onBooked: (m: BookedMeeting, now: Date) => reminders.schedule({ caseCode: m.caseCode, slotId: m.slot.id, office: m.office, start: m.slot.start, ...(m.previousSlot ? { previousSlot: m.previousSlot } : {}) }, now) } : {}),
-  });
-  if (reminders) listeners.push((e) => (e.type === 'booking_cancelled' ? reminders.unschedule(e.caseCode, e.slot) : undefined));
+  const clock = o.clock ?? systemClock;
+  const booking = new BookingDesk({ offices: offices.offices, store: bookings, translator });
+  // A meeting's reminders follow its booking: scheduled when it is made (a moved meeting's old
+  // ones removed), removed when it is cancelled. Job ids are deterministic: running again is harmless.
+  if (reminders) {
+    listeners.push(async (e) => {
+      if (e.type === 'booking_cancelled') return reminders.unschedule(e.caseCode, e.slot);
+      if (e.type !== 'booking_made') return;
+      const office = offices.offices.find((of) => of.id === e.office);
+      if (!office) return;
+      await reminders.schedule({ caseCode: e.caseCode, slotId: e.slot, office, start: new Date(e.start), ...(e.previousSlot ? { previousSlot: e.previousSlot } : {}) }, clock.now());
+    });
+  }
   const safeguarding = o.safeguarding ?? loadSafeguardingConfig(resolve('config/safeguarding.yaml'));
   const incidents = new IncidentStore(o.redis, prefix, cipher, safeguarding);
-  // A crisis opens a draft incident report (idempotent by the effect's id: a redelivered update
-  // drafts nothing new) and schedules the case workers' follow-up call.
-  listeners.push(async (e, message) => {
+  // A crisis opens a draft incident report (idempotent by the effect's id: running again drafts
+  // nothing new) and schedules the case workers' follow-up call (deterministic job id).
+  listeners.push(async (e, context) => {
     if (e.type !== 'crisis_detected') return;
     const category = CrisisCategorySchema.safeParse(e.category);
     if (!category.success) return;
-    const at = (o.clock ?? systemClock).now();
-    const { created, report } = await incidents.createDraft({ id: e.id, caseCode: e.caseCode, channel: message.channel, lang: e.lang, category: category.data, cue: e.cue, at });
-    if (created && reminders) await reminders.scheduleFollowUp({ caseCode: e.caseCode, incident: report.id }, new Date(at.getTime() + safeguarding.followUpAfterMinutes * 60_000), at);
+    const at = clock.now();
+    const { report } = await incidents.createDraft({ id: e.id, caseCode: e.caseCode, channel: context.channel, lang: e.lang, category: category.data, cue: e.cue, at });
+    if (reminders) await reminders.scheduleFollowUp({ caseCode: e.caseCode, incident: report.id }, new Date(report.reportedAt.getTime() + safeguarding.followUpAfterMinutes * 60_000), at);
   });
-  const saved: SavedListener[] = [];
-  // One nudge per conversation, armed when it begins; it decides when it fires whether it is wanted.
-  if (reminders) saved.push((s) => (s.isNew && s.message.channel === 'telegram' ? reminders.armNudge({ conversation: s.conversationId, channel: s.message.channel, chatId: s.message.chatId, lang: s.state.lang ?? s.state.hint ?? 'az' }) : undefined));
+  // One nudge per conversation, armed when it begins, where the channel can send on its own;
+  // it decides when it fires whether it is wanted.
+  const push = new Set(o.pushChannels ?? []);
+  const started = async (entry: Extract<EffectEntry, { kind: 'conversation_started' }>) => {
+    if (!reminders || !push.has(entry.channel)) return;
+    await reminders.armNudge({ conversation: entry.conversationId, channel: entry.channel, chatId: cipher.decrypt(entry.chat, STARTED_CHAT_AAD), lang: entry.lang });
+  };
   const runner = new ConversationRunner({
     store: new RedisConversationStore(o.redis, keys),
     flows,
@@ -102,15 +137,33 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     entryFlow: 'welcome',
     // A case worker's phone interview (/call) is a conversation of its own that starts in the call flow.
     entryFlows: { [PHONE_CHANNEL]: 'call' },
-    clock: o.clock ?? systemClock,
+    clock,
     ids: o.ids ?? randomIds,
     cipher,
     keys,
     timeZone: o.timeZone ?? 'Asia/Baku',
-    listeners,
-    saved,
     booking,
     crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },
+    ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
+    ...(o.afterCommit ? { afterCommit: o.afterCommit } : {}),
   });
-  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l) };
+  // Every handler sees every entry; one that fails makes the entry run again (all handlers are idempotent).
+  const perform = async (entry: EffectEntry): Promise<void> => {
+    if (entry.kind === 'conversation_started') return started(entry);
+    const effect = { ...entry.effect, id: entry.id };
+    const context = { channel: entry.channel, conversationId: entry.conversationId };
+    const failures: unknown[] = [];
+    for (const listener of listeners) {
+      try {
+        await listener(effect, context);
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} effect handlers failed: ${failures.map((f) => (f as Error).message).join('; ')}`);
+  };
+  const effects = new EffectStream(o.redis, keys, perform, { consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
+  if (o.startEffects !== false) await effects.start();
+  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), effects, close: () => effects.stop() };
 }

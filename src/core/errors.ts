@@ -28,3 +28,11 @@ export class ConcurrentUpdateError extends KorpuError {
 export class DecryptionError extends KorpuError {
   override name = 'DecryptionError';
 }
+
+/**
+ * An update arrived again while its first delivery is still being handled by another process:
+ * the channel answers so that the platform delivers it once more, later (webhook: a 5xx).
+ */
+export class RedeliverLaterError extends KorpuError {
+  override name = 'RedeliverLaterError';
+}

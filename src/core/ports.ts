@@ -26,6 +26,20 @@ export type RecordWrite =
 
 export type CommitOutcome = 'ok' | 'conflict' | 'duplicate';
 
+/** What is committed with a step besides its state and records. */
+export interface CommitExtras {
+  /**
+   * The step's effects, appended to the effect stream in the same atomic call (each with its
+   * deterministic id and its JSON), so that a process dying after the commit loses none.
+   */
+  effects?: { id: string; json: string }[];
+  /**
+   * The step's reply, kept (opaque, already sealed) under the update id until the channel says
+   * it was sent, so that a redelivery of an update whose first delivery died still gets it.
+   */
+  reply?: string;
+}
+
 export interface ConversationStore {
   /** Reads the state and checks the update id in one round trip. */
   load(conversationId: string, updateId?: string): Promise<StoredConversation>;
@@ -33,5 +47,14 @@ export interface ConversationStore {
    * Saves the state if its version is still `expectedVersion`, marks `updateId` processed and
    * performs `writes`, all or nothing. `conflict`: another update saved first; read again.
    */
-  commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[]): Promise<CommitOutcome>;
+  commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[], extras?: CommitExtras): Promise<CommitOutcome>;
+  /**
+   * Takes the kept reply of `updateId` for a redelivery (once: a second call finds nothing).
+   * Undefined when there is none to send (sent already, another update's, or kept by
+   * `processId` itself: in flight here); `'wait'` when another process kept it after
+   * `cutoffMs` (it may still be sending it).
+   */
+  takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number): Promise<string | 'wait' | undefined>;
+  /** Forgets the kept reply of `updateId`: it was sent. */
+  replySent(conversationId: string, updateId: string): Promise<void>;
 }

@@ -1,10 +1,15 @@
 import type { Clock, IdGen } from '../core/clock';
+import { randomBytes } from 'node:crypto';
 import type { Effect, Input, Output } from '../core/conversation';
+import { STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-entry';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
 import { step } from '../flows/engine/step';
 import { StateSchema, type ConversationState } from '../flows/engine/state';
+import { z } from 'zod';
+import { OutputSchema } from '../core/conversation';
+import { LangSchema } from '../core/lang';
 import type { FlowRegistry } from '../flows/registry';
 import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -35,8 +40,17 @@ export interface HandledMessage {
   outputs: Output[];
   /** The language to render the outputs in. */
   lang: Lang;
-  /** The update had been processed before: nothing was done, nothing should be sent. */
+  /**
+   * The update had been processed before: nothing was done. `outputs` is empty, unless the
+   * first delivery died before its reply went out: then they are that reply, to send now
+   * (once: {@link ConversationRunner.replySent} is not needed for it).
+   */
   duplicate: boolean;
+  /**
+   * The update is being handled by another process right now (a redelivery that overtook its
+   * first delivery, webhook only): the channel should ask for it to be delivered again later.
+   */
+  retryLater?: boolean;
   /** Effects performed, each with its deterministic id (for follow-up work such as alerts). */
   effects: (Effect & { id: string })[];
   state: ConversationState;
@@ -53,11 +67,20 @@ export interface CrisisCheck {
   reply(lang: Lang): Output;
 }
 
-/** Called once after an update's state is saved (e.g. to arm the nudge of a new conversation). */
-export type SavedListener = (saved: { conversationId: string; isNew: boolean; state: ConversationState; message: IncomingMessage }) => Promise<void> | void;
+/** Where an effect came from: the channel and the conversation's pseudonym (never its chat). */
+export interface EffectContext {
+  channel: string;
+  conversationId: string;
+}
 
-/** Called after an update's state and records are saved, once per effect. */
-export type EffectListener = (effect: Effect & { id: string }, message: IncomingMessage) => Promise<void> | void;
+/** Performs one effect of a committed step, idempotently by its id (run from the effect stream). */
+export type EffectListener = (effect: Effect & { id: string }, context: EffectContext) => Promise<void> | void;
+
+/** The reply of a step, as kept until it is sent (sealed with the conversation's pseudonym). */
+const KeptReplySchema = z.object({ lang: LangSchema, kb: z.boolean().optional(), outputs: z.array(OutputSchema) });
+
+/** This process's name in the kept replies: a redelivery can tell its own reply in flight from a dead process's. */
+export const PROCESS_ID = randomBytes(6).toString('hex');
 
 export interface ConversationRunnerDeps {
   store: ConversationStore;
@@ -73,8 +96,15 @@ export interface ConversationRunnerDeps {
   timeZone: string;
   /** The form's "Place" for each channel (`telegram` → `Telegram`). */
   placeOf?: (channel: string) => string;
-  listeners?: EffectListener[];
-  saved?: SavedListener[];
+  /**
+   * Keep each step's reply with the commit until the channel reports it sent, so that a
+   * redelivery of an update whose first delivery died after the commit still gets its answer.
+   * `graceMs`: how long a reply committed by another process is taken to be in flight there
+   * (webhook with several processes); 0 when only this process receives updates (polling).
+   */
+  keepReplies?: { graceMs: number };
+  /** Test-only fault switch: called right after a successful commit (a test kills the process here). */
+  afterCommit?: () => void;
   /**
    * Looks at every typed message for signs of crisis (Annex 3). A match adds a reply with
    * emergency contacts before the flow's own answer and a `crisis_detected` effect (case
@@ -165,6 +195,53 @@ export class ConversationRunner {
     return stored.json === undefined ? undefined : parseState(stored.json);
   }
 
+  /**
+   * The channel sent the reply of `updateId`: it need not be kept for a redelivery any more.
+   * Not awaited by channels on the hot path; a failure only means a redelivery would resend it.
+   */
+  async replySent(channel: string, chatId: string, updateId: string): Promise<void> {
+    if (!this.deps.keepReplies) return;
+    await this.deps.store.replySent(this.conversationId(channel, chatId), updateId);
+  }
+
+  /** The stream entries of a committed step: its effects, and the start of a new conversation. */
+  private entriesOf(effects: (Effect & { id: string })[], msg: IncomingMessage, convId: string, startedLang: Lang | undefined, base: string): { id: string; json: string }[] {
+    const entries: EffectEntry[] = effects.map((effect) => ({ kind: 'effect', id: effect.id, channel: msg.channel, conversationId: convId, effect: stripId(effect) }));
+    if (startedLang) {
+      entries.push({ kind: 'conversation_started', id: `${base}:started`, channel: msg.channel, conversationId: convId, chat: this.deps.cipher.encrypt(msg.chatId, STARTED_CHAT_AAD), lang: startedLang });
+    }
+    return entries.map((e) => ({ id: e.id, json: JSON.stringify(e) }));
+  }
+
+  /** The kept reply: `<process> <committed at ms>\n<sealed JSON>` (the store prefixes the update id). */
+  private sealReply(convId: string, reply: z.infer<typeof KeptReplySchema>, now: Date): string {
+    return `${PROCESS_ID} ${now.getTime()}\n${this.deps.cipher.encrypt(JSON.stringify(reply), `reply:${convId}`)}`;
+  }
+
+  /**
+   * A redelivered update: silence, unless its first delivery died between the commit and the
+   * reply (the kept reply is then taken, once, and sent now), or it is still in flight in
+   * another process (ask for a later delivery).
+   */
+  private async redelivered(convId: string, msg: IncomingMessage, state: ConversationState | undefined): Promise<HandledMessage> {
+    const lang = state?.lang ?? state?.hint ?? msg.langHint ?? 'az';
+    const silent: HandledMessage = { outputs: [], lang, duplicate: true, effects: [], state: state ?? (undefined as never) };
+    const keep = this.deps.keepReplies;
+    if (!keep || msg.updateId === undefined) return silent;
+    const now = this.deps.clock.now().getTime();
+    const taken = await this.deps.store.takeReply(convId, msg.updateId, PROCESS_ID, now - keep.graceMs);
+    if (taken === 'wait') return { ...silent, retryLater: true };
+    if (taken === undefined) return silent;
+    let reply: z.infer<typeof KeptReplySchema>;
+    try {
+      reply = KeptReplySchema.parse(JSON.parse(this.deps.cipher.decrypt(taken, `reply:${convId}`)));
+    } catch {
+      return silent; // sealed with another key, or by an incompatible release: nothing to resend
+    }
+    const outputs = this.deps.booking ? await this.deps.booking.hydrate(reply.outputs, reply.lang, new Date(now)) : reply.outputs;
+    return { ...silent, lang: reply.lang, outputs, ...(reply.kb ? { removeContactKeyboard: true } : {}) };
+  }
+
   async handle(msg: IncomingMessage): Promise<HandledMessage> {
     const d = this.deps;
     const convId = this.conversationId(msg.channel, msg.chatId);
@@ -178,7 +255,7 @@ export class ConversationRunner {
       else {
         const stored = await d.store.load(convId, msg.updateId);
         prev = stored.json === undefined ? undefined : parseState(stored.json);
-        if (stored.duplicate) return { outputs: [], lang: prev?.lang ?? msg.langHint ?? 'az', duplicate: true, effects: [], state: prev ?? (undefined as never) };
+        if (stored.duplicate) return this.redelivered(convId, msg, prev);
         version = stored.version;
       }
       if (prev) await d.flows.prepare(prev.frames);
@@ -199,16 +276,17 @@ export class ConversationRunner {
         cipher: d.cipher,
         keys: d.keys,
       });
-      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes);
-      if (outcome !== 'ok') this.saved.delete(convId);
-      if (outcome === 'duplicate') return { outputs: [], lang: result.state.lang ?? 'az', duplicate: true, effects: [], state: result.state };
-      if (outcome === 'conflict') continue;
-      this.keep(convId, version + 1, result.state);
       const base = msg.updateId ?? `${convId}:${version + 1}`;
       const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
-      for (const listener of d.listeners ?? []) for (const e of effects) await listener(e, msg);
-      for (const listener of d.saved ?? []) await listener({ conversationId: convId, isNew: version === 0, state: result.state, message: msg });
       const lang = result.state.lang ?? result.state.hint ?? 'az';
+      const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
+      const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
+      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}) });
+      if (outcome !== 'ok') this.saved.delete(convId);
+      if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
+      if (outcome === 'conflict') continue;
+      d.afterCommit?.();
+      this.keep(convId, version + 1, result.state);
       const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;
       return { outputs, lang, duplicate: false, effects, state: result.state, ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };
     }
@@ -243,4 +321,10 @@ function parseState(json: string): ConversationState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An effect as the engine emitted it (the id travels beside it in the stream entry). */
+function stripId(e: Effect & { id: string }): Effect {
+  const { id: _id, ...effect } = e;
+  return effect as Effect;
 }

@@ -26,6 +26,14 @@ export function redisKeys(prefix: string) {
     slot: (slot: string) => `${prefix}slot:${slot}`,
     /** ZSET case code → start (ms): an office's bookings of one local date (YYYY-MM-DD) */
     dayBookings: (office: string, date: string) => `${prefix}bookings:${office}:${date}`,
+    /** STREAM of effects committed with their steps, consumed by the effect handlers' group */
+    effects: () => `${prefix}effects`,
+    /** HASH stream entry id → failed attempts of its handler */
+    effectAttempts: () => `${prefix}effects:attempts`,
+    /** STREAM of effect entries whose handler failed too often (kept for a person to look at) */
+    deadEffects: () => `${prefix}effects:dead`,
+    /** STRING `<update id>\n<sealed reply>`: a step's reply until it is sent (see redis-conversation-store.ts) */
+    pendingReply: (id: string) => `${prefix}reply:${id}`,
     /** STRING, set once an effect's side effect (an alert) was performed */
     effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
     /** STRING, the Telegram user id of the case worker who claimed a case (SET NX: first tap wins) */

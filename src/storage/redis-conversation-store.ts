@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { CommitOutcome, ConversationStore, RecordWrite, StoredConversation } from '../core/ports';
+import type { CommitExtras, CommitOutcome, ConversationStore, RecordWrite, StoredConversation } from '../core/ports';
 import type { RedisKeys } from './keys';
 import { decodeState, encodeState } from './state-codec';
 
@@ -49,7 +49,15 @@ if type(raw) == 'table' then redis.call('DEL', KEYS[1]) end
 local header = tostring(tonumber(version) + 1)
 if #ids > 0 then header = header .. ' ' .. table.concat(ids, ' ') end
 redis.call('SET', KEYS[1], header .. '\\n' .. ARGV[3], 'EX', ARGV[4])
-local i = 6
+if ARGV[6] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
+end
+local entries = tonumber(ARGV[8])
+local i = 9
+for _ = 1, entries do
+  redis.call('XADD', KEYS[2], '*', 'id', ARGV[i], 'e', ARGV[i + 1])
+  i = i + 2
+end
 while i <= #ARGV do
   local op, key, n = ARGV[i], KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 2])
   local a = i + 3
@@ -71,9 +79,48 @@ end
 return 'ok'
 `;
 
+/**
+ * Takes a kept reply for sending to a redelivery. The value is
+ * `<update id>\n<process> <committed at ms>\n<sealed reply>`. Returns `R<sealed reply>` (and
+ * deletes it, so of two redeliveries only one sends it) when it is the reply of `ARGV[1]`,
+ * committed by another process (`ARGV[2]` is the caller's) no later than `ARGV[3]`; `W` when
+ * another process committed it more recently (it may still be sending it); `N` otherwise
+ * (sent already, another update's, or the caller's own: in flight here).
+ */
+const TAKE_REPLY_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 'N' end
+local nl = string.find(raw, '\\n', 1, true)
+if not nl or string.sub(raw, 1, nl - 1) ~= ARGV[1] then return 'N' end
+local rest = string.sub(raw, nl + 1)
+local nl2 = string.find(rest, '\\n', 1, true)
+if not nl2 then return 'N' end
+local head = string.sub(rest, 1, nl2 - 1)
+local sp = string.find(head, ' ', 1, true)
+if not sp then return 'N' end
+if string.sub(head, 1, sp - 1) == ARGV[2] then return 'N' end
+if tonumber(string.sub(head, sp + 1)) > tonumber(ARGV[3]) then return 'W' end
+redis.call('DEL', KEYS[1])
+return 'R' .. string.sub(rest, nl2 + 1)
+`;
+
+/** Deletes the pending reply of an update once it has been sent (another update's reply stays). */
+const REPLY_SENT_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local nl = string.find(raw, '\\n', 1, true)
+if not nl or string.sub(raw, 1, nl - 1) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
+`;
+
 interface ScriptedRedis {
   korpuCommitConversation(...args: (string | number | Buffer)[]): Promise<CommitOutcome>;
+  korpuTakeReply(key: string, updateId: string, processId: string, cutoffMs: number): Promise<string>;
+  korpuReplySent(key: string, updateId: string): Promise<number>;
 }
+
+/** How long a reply waits to be sent (or resent to a redelivery) before it is forgotten. */
+export const PENDING_REPLY_TTL_SECONDS = 24 * 3600;
 
 export interface RedisConversationStoreOptions {
   /** How long an idle conversation is kept (people come back days later; not forever). */
@@ -95,6 +142,8 @@ export class RedisConversationStore implements ConversationStore {
   ) {
     this.stateTtl = options.stateTtlSeconds ?? 180 * 86_400;
     if (!('korpuCommitConversation' in redis)) redis.defineCommand('korpuCommitConversation', { lua: COMMIT_LUA });
+    if (!('korpuTakeReply' in redis)) redis.defineCommand('korpuTakeReply', { lua: TAKE_REPLY_LUA, numberOfKeys: 1 });
+    if (!('korpuReplySent' in redis)) redis.defineCommand('korpuReplySent', { lua: REPLY_SENT_LUA, numberOfKeys: 1 });
     this.r = redis as Redis & ScriptedRedis;
   }
 
@@ -114,9 +163,12 @@ export class RedisConversationStore implements ConversationStore {
     return { json, version: Number(header[0]), duplicate: updateId !== undefined && header.includes(updateId, 1) };
   }
 
-  async commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[]): Promise<CommitOutcome> {
+  async commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[], extras: CommitExtras = {}): Promise<CommitOutcome> {
     if (updateId !== undefined && !/^\S+$/.test(updateId)) throw new RangeError('an update id must not be empty nor contain spaces');
-    const keys = [this.keys.conversation(conversationId)];
+    const reply = extras.reply && updateId !== undefined ? `${updateId}\n${extras.reply}` : '';
+    const effects = extras.effects ?? [];
+    // KEYS: the conversation, the effect stream, the pending reply, then the records' keys.
+    const keys = [this.keys.conversation(conversationId), this.keys.effects(), this.keys.pendingReply(conversationId)];
     const index = (key: string) => {
       const i = keys.indexOf(key);
       if (i >= 0) return i + 1;
@@ -146,7 +198,18 @@ export class RedisConversationStore implements ConversationStore {
           break;
       }
     }
-    return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, ...ops);
+    const entries = effects.flatMap((e) => [e.id, e.json]);
+    return this.r.korpuCommitConversation(keys.length, ...keys, String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, effects.length, ...entries, ...ops);
+  }
+
+  async takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number): Promise<string | 'wait' | undefined> {
+    const answer = await this.r.korpuTakeReply(this.keys.pendingReply(conversationId), updateId, processId, cutoffMs);
+    if (answer === 'W') return 'wait';
+    return answer.startsWith('R') ? answer.slice(1) : undefined;
+  }
+
+  async replySent(conversationId: string, updateId: string): Promise<void> {
+    await this.r.korpuReplySent(this.keys.pendingReply(conversationId), updateId);
   }
 }
 

@@ -45,9 +45,9 @@ export interface CaseworkerAlertsOptions extends AlertMessageDeps {
   clock?: Clock;
 }
 
-/** An effect listener that also says when the alerts it started have been handed on. */
+/** The alerts' effect handler. */
 export type CaseworkerAlerts = EffectListener & {
-  /** Resolves when every alert started so far has been enqueued (or sent) or has failed (tests, shutdown). */
+  /** Resolves at once: the handler does its work before it returns (kept for older callers). */
   idle(): Promise<void>;
 };
 
@@ -82,62 +82,52 @@ export const alertId = (effectId: string): string => `alert:${effectId}`;
  * come on booking alerts (see alert-actions.ts). A completed intake also schedules its
  * escalation to the supervisors (`escalations`), cancelled when someone claims the case.
  *
- * Register it with `core.onEffect(...)` (createTelegramBot does so when `caseworkerChatId` is
- * set). Alerts go through the outbox (`opts.outbox`, or the one registered for `opts.api` with
- * {@link sendAlertsThroughOutbox}) with `alert:<effect id>` as the job id: the outbox keeps the
- * group within Telegram's 20 messages a minute, waits out 429s and retries network errors, and
- * an alert survives a restart. Without an outbox, the alert is sent directly with `opts.api`.
- *
- * Idempotent per effect: `SET <effectDone(effect.id)> 1 NX EX 7d` before enqueueing, skipped
- * when already set, so a second listener call for the same effect never alerts twice (the job
- * id guards the same within a day). The work runs in the background (the person's reply does
- * not wait for it); a failed enqueue or send is logged and its mark removed.
+ * An effect handler: it runs from the effect stream (core.onEffect), at least once per effect,
+ * and is idempotent by the effect's id: the alert's outbox id is `alert:<effect id>` (the outbox
+ * queues an id once) and the escalation's job id is the case's. A failure throws, so that the
+ * stream tries the effect again later; nothing is done in the background.
  */
 export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): CaseworkerAlerts {
   if (!o.outbox && !o.api) throw new Error('createCaseworkerAlerts: give an outbox or an api');
   const lang = o.lang ?? DEFAULT_LANG;
   const channels = new Set(o.channels ?? ['telegram', 'phone']);
   const clock = o.clock ?? systemClock;
-  const inFlight = new Set<Promise<void>>();
 
   const send = async (effect: Effect & { id: string }, kind: AlertKind): Promise<void> => {
-    const mark = o.keys.effectDone(effect.id);
-    if ((await o.redis.set(mark, '1', 'EX', ALERT_DONE_TTL_SECONDS, 'NX')) !== 'OK') return;
     const log = { case: effect.caseCode, effect: effect.type };
-    try {
-      const now = clock.now();
-      const drawn = await drawAlert(o, kind, effect.caseCode, lang, now, { buttons: o.buttons === true });
-      const params = { text: drawn.text, ...(drawn.reply_markup ? { reply_markup: drawn.reply_markup } : {}) };
-      const outbox = o.outbox ?? (o.api && outboxes.get(o.api));
-      if (outbox) {
-        await outbox.send(alertId(effect.id), { chatId: o.chatId, method: 'sendMessage', params, kind: 'alert', caseCode: effect.caseCode });
-        o.logger.info(log, 'telegram: alert to case workers queued');
-      } else {
+    const now = clock.now();
+    const drawn = await drawAlert(o, kind, effect.caseCode, lang, now, { buttons: o.buttons === true });
+    const params = { text: drawn.text, ...(drawn.reply_markup ? { reply_markup: drawn.reply_markup } : {}) };
+    const outbox = o.outbox ?? (o.api && outboxes.get(o.api));
+    if (outbox) {
+      await outbox.send(alertId(effect.id), { chatId: o.chatId, method: 'sendMessage', params, kind: 'alert', caseCode: effect.caseCode });
+      o.logger.info(log, 'telegram: alert to case workers queued');
+    } else {
+      // No outbox (a bot without workers): sent at most once, by the mark, since nothing dedups a direct send.
+      const mark = o.keys.effectDone(effect.id);
+      if ((await o.redis.set(mark, '1', 'EX', ALERT_DONE_TTL_SECONDS, 'NX')) !== 'OK') return;
+      try {
         await o.api!.sendMessage(o.chatId, drawn.text, drawn.reply_markup ? { reply_markup: drawn.reply_markup } : {});
-        o.logger.info(log, 'telegram: case workers alerted');
+      } catch (err) {
+        await o.redis.del(mark).catch(() => undefined);
+        if (isBlocked(err)) return void o.logger.warn({ ...log, err: { name: (err as Error).name, message: (err as Error).message } }, 'telegram: alert to case workers refused');
+        throw err;
       }
-      if (kind === 'intake' && o.escalations && !drawn.summary.claim) {
-        const office = o.offices.find((of) => of.id === drawn.summary.booking?.office);
-        await o.escalations
-          .schedule(effect.caseCode, now, office)
-          .then((due) => o.logger.info({ case: effect.caseCode, due: due.toISOString() }, 'caseworkers: escalation scheduled unless claimed'))
-          .catch((err: Error) => o.logger.error({ case: effect.caseCode, err: { name: err.name, message: err.message } }, 'caseworkers: scheduling the escalation failed'));
-      }
-    } catch (err) {
-      await o.redis.del(mark).catch(() => undefined);
-      const level = isBlocked(err) ? 'warn' : 'error';
-      o.logger[level]({ ...log, err: { name: (err as Error).name, message: (err as Error).message } }, 'telegram: alert to case workers failed');
+      o.logger.info(log, 'telegram: case workers alerted');
+    }
+    if (kind === 'intake' && o.escalations && !drawn.summary.claim) {
+      const office = o.offices.find((of) => of.id === drawn.summary.booking?.office);
+      const due = await o.escalations.schedule(effect.caseCode, now, office);
+      o.logger.info({ case: effect.caseCode, due: due.toISOString() }, 'caseworkers: escalation scheduled unless claimed');
     }
   };
 
-  const listener: EffectListener = (effect, message) => {
-    if (!channels.has(message.channel)) return;
+  const listener: EffectListener = async (effect, context) => {
+    if (!channels.has(context.channel)) return;
     const kind = alertKindOf(effect);
     if (kind === undefined) return;
-    const p: Promise<void> = send(effect, kind)
-      .catch((err: Error) => o.logger.error({ case: effect.caseCode, err: { name: err.name, message: err.message } }, 'telegram: alert failed'))
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+    await send(effect, kind);
   };
-  return Object.assign(listener, { idle: async () => void (await Promise.all([...inFlight])) });
+  // Nothing runs in the background any more; kept for callers that wait for alerts in flight.
+  return Object.assign(listener, { idle: async () => undefined });
 }

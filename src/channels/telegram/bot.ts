@@ -1,6 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
+import { RedeliverLaterError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { CaseFiles } from '../../caseworkers/case-file';
 import { ClaimStore } from '../../caseworkers/claims';
@@ -67,7 +68,11 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat ?? ctx.from)?.id.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
   // webhookCallback would otherwise pass them to Express, and Telegram would redeliver).
-  const features = bot.errorBoundary((err) => onError(err));
+  const features = bot.errorBoundary((err) => {
+    // Webhook: thrown on to grammY's webhook callback, which answers 500, so Telegram delivers the update again later.
+    if (err.error instanceof RedeliverLaterError) throw err.error;
+    return onError(err);
+  });
   features.use(membership(logger, opts.onUnblocked));
   // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
   // conversation would read them as stale buttons.

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { Output, TextRef } from '../../core/conversation';
 import { suggestLang, type Lang } from '../../core/lang';
+import { RedeliverLaterError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { renderOutput } from '../../i18n/render';
 import { planTelegramMessage, type TelegramPlan } from './render';
@@ -34,23 +35,31 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       if (converted.kind === 'ignore') return;
       const chatId = String(ctx.chat.id);
       const langHint = suggestLang(ctx.from?.language_code);
+      const updateId = `tg:${ctx.update.update_id}`;
       const handled = await deps.core.runner.handle({
         channel: TELEGRAM_CHANNEL,
         chatId,
-        updateId: `tg:${ctx.update.update_id}`,
+        updateId,
         input: converted.input,
         ...(langHint ? { langHint } : {}),
       });
       ctx.korpu.lang = handled.lang;
-      if (handled.duplicate) return;
+      // Its first delivery is still being handled elsewhere: answered with an error, Telegram delivers it again later.
+      if (handled.retryLater) throw new RedeliverLaterError('update in flight in another process', { update_id: ctx.update.update_id });
+      // A redelivery is silent, unless its first delivery died before the reply went out (then it is that reply).
+      if (handled.duplicate && handled.outputs.length === 0) return;
       const plans = planReplies(deps, handled.lang, withNotices(handled.outputs, converted.notices), handled.removeContactKeyboard === true);
       const editable = ctx.callbackQuery?.message?.message_id;
       for (const [i, plan] of plans.entries()) {
         const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
         if (outcome === 'blocked') {
           deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the person blocked the bot; reply dropped');
-          return;
+          break;
         }
+      }
+      // The reply is out (or cannot go): a redelivery need not resend it. Not awaited: a failure only risks a resend.
+      if (!handled.duplicate) {
+        deps.core.runner.replySent(TELEGRAM_CHANNEL, chatId, updateId).catch((err: Error) => deps.logger.warn({ update_id: ctx.update.update_id, err: { name: err.name, message: err.message } }, 'telegram: could not forget a sent reply'));
       }
     } finally {
       await answering;

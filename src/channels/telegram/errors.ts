@@ -1,5 +1,6 @@
 import type { BotError } from 'grammy';
 import { DEFAULT_LANG, suggestLang } from '../../core/lang';
+import { RedeliverLaterError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { channelText } from './channel-text';
 import { isBlocked, sendPlan } from './send';
@@ -16,6 +17,10 @@ export function errorHandler(core: TelegramCore, logger: Logger): (err: BotError
     const ctx = err.ctx;
     const cause = err.error;
     const update_id = ctx.update.update_id;
+    if (cause instanceof RedeliverLaterError) {
+      logger.info({ update_id }, 'telegram: an update redelivered while still in flight elsewhere');
+      return;
+    }
     if (isBlocked(cause)) {
       logger.info({ update_id }, 'telegram: the person blocked the bot');
       return;

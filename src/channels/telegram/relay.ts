@@ -39,9 +39,9 @@ const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' 
  * or sends a command (which means they went back to the bot).
  */
 export function openTalks(deps: Pick<RelayDeps, 'relay' | 'core'>): EffectListener {
-  return async (effect, message) => {
-    if (effect.type !== 'handoff_requested' || message.channel !== 'telegram') return;
-    await deps.relay.open(deps.core.runner.conversationId('telegram', message.chatId), effect.caseCode);
+  return async (effect, context) => {
+    if (effect.type !== 'handoff_requested' || context.channel !== 'telegram') return;
+    await deps.relay.open(context.conversationId, effect.caseCode);
   };
 }
 

@@ -35,14 +35,11 @@ export function urgentAlertText(tr: Translator, lang: Lang, e: Extract<Effect, {
  */
 export function createUrgentAlerts(o: UrgentAlertsOptions): EffectListener {
   const lang = o.lang ?? DEFAULT_LANG;
-  return async (effect, message) => {
+  return async (effect, context) => {
     // Telegram and phone calls (the worker on the call is not the only one who should know).
-    if (effect.type !== 'crisis_detected' || message.channel === 'simulator') return;
-    try {
-      await o.outbox.send(`urgent:${effect.id}`, { chatId: o.chatId, method: 'sendMessage', params: { text: urgentAlertText(o.translator, lang, effect) }, kind: 'urgent_alert', caseCode: effect.caseCode }, { urgent: true });
-      o.logger.warn({ case: effect.caseCode, category: effect.category }, 'safeguarding: urgent alert queued');
-    } catch (err) {
-      o.logger.error({ case: effect.caseCode, err: { name: (err as Error).name, message: (err as Error).message } }, 'safeguarding: urgent alert could not be queued');
-    }
+    if (effect.type !== 'crisis_detected' || context.channel === 'simulator') return;
+    // A failure throws: the effect stream tries again; the outbox id makes a second queueing harmless.
+    await o.outbox.send(`urgent:${effect.id}`, { chatId: o.chatId, method: 'sendMessage', params: { text: urgentAlertText(o.translator, lang, effect) }, kind: 'urgent_alert', caseCode: effect.caseCode }, { urgent: true });
+    o.logger.warn({ case: effect.caseCode, category: effect.category }, 'safeguarding: urgent alert queued');
   };
 }

@@ -31,6 +31,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
   };
   const runner = {
     conversationId: (channel: string, chatId: string) => `conv-${channel}-${chatId}`,
+    replySent: jest.fn(async () => undefined),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
   const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] }, keys: redisKeys('u:'), redis: redis as unknown as Redis, onEffect: jest.fn() };
@@ -89,9 +90,30 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(0);
   });
 
-  it('sends nothing for a redelivered update', async () => {
+  it('sends nothing for a redelivered update that was answered', async () => {
+    const t = setup(() => ({ outputs: [], duplicate: true }));
+    await t.send(t.make.text(t.make.user(), 'hi'));
+    expect(t.calls).toEqual([]);
+  });
+
+  it('sends the kept reply to a redelivery whose first delivery died before answering, and does not mark it again', async () => {
     const t = setup(() => ({ outputs: [say('common:notice.help')], duplicate: true }));
     await t.send(t.make.text(t.make.user(), 'hi'));
+    expect(t.calls.map((c) => c.method)).toEqual(['sendMessage']);
+    expect(t.runner.replySent).not.toHaveBeenCalled();
+  });
+
+  it('marks a reply sent once it went out, with the update it answers', async () => {
+    const t = setup(() => ({ outputs: [say('common:notice.help')] }));
+    const user = t.make.user();
+    const update = t.make.text(user, 'hi');
+    await t.send(update);
+    expect(t.runner.replySent).toHaveBeenCalledWith('telegram', String(user.id), `tg:${update.update_id}`);
+  });
+
+  it('answers a redelivery still in flight in another process with an error, so that Telegram delivers it again', async () => {
+    const t = setup(() => ({ outputs: [], duplicate: true, retryLater: true }));
+    await expect(t.send(t.make.text(t.make.user(), 'hi'))).rejects.toThrow('in flight');
     expect(t.calls).toEqual([]);
   });
 

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { EffectSchema } from './conversation';
+import { LangSchema } from './lang';
+
+/**
+ * One entry of the effect stream: what a committed step caused, appended in the same atomic
+ * call that saved the step (see storage/redis-conversation-store.ts), and performed from the
+ * stream by the effect handlers (storage/effect-stream.ts), at least once. Handlers are
+ * idempotent by `id`, which is deterministic (`<update id>:<index>`), so running an entry again
+ * after a crash changes nothing that was already done.
+ *
+ * The conversation is named by its pseudonym, never by its chat: an entry sits in Redis.
+ */
+export const EffectEntrySchema = z.discriminatedUnion('kind', [
+  /** An engine effect (or the runner's crisis effect) of the step. */
+  z.object({ kind: z.literal('effect'), id: z.string().min(1), channel: z.string(), conversationId: z.string(), effect: EffectSchema }),
+  /**
+   * A conversation was saved for the first time (the nudge of an unfinished intake is armed
+   * from it). `chat` is the chat id sealed with {@link STARTED_CHAT_AAD}.
+   */
+  z.object({ kind: z.literal('conversation_started'), id: z.string().min(1), channel: z.string(), conversationId: z.string(), chat: z.string(), lang: LangSchema }),
+]);
+export type EffectEntry = z.infer<typeof EffectEntrySchema>;
+
+/** The additional authenticated data of the sealed chat id of a `conversation_started` entry. */
+export const STARTED_CHAT_AAD = 'effect:conversation_started:chat';
+
+/** An effect handler: does its part of an entry, idempotently; throwing leaves the entry to be tried again. */
+export type EffectHandler = (entry: EffectEntry) => Promise<void> | void;

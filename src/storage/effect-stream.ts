@@ -1,0 +1,181 @@
+import type { Redis } from 'ioredis';
+import { EffectEntrySchema, type EffectEntry, type EffectHandler } from '../core/effect-entry';
+import type { Logger } from '../core/logger';
+import type { RedisKeys } from './keys';
+
+/** The consumer group of the effect handlers (one group: every entry is performed once by someone). */
+export const EFFECT_GROUP = 'handlers';
+
+/** Options of {@link EffectStream}. */
+export interface EffectStreamOptions {
+  /** This process's name in the group (unique per process: its pending entries are its own). */
+  consumer: string;
+  logger: Logger;
+  /** An entry a consumer took and has not acknowledged for this long is taken over (its process died). Default 30 s. */
+  claimAfterMs?: number;
+  /** How long one read waits for new entries; also how often a stopped loop notices. Default 2 s. */
+  blockMs?: number;
+  /** Entries read at once. Default 32. */
+  batch?: number;
+  /** Tries of an entry whose handler keeps failing before it is set aside in the dead-letter stream. Default 10. */
+  maxAttempts?: number;
+}
+
+/**
+ * Performs the effects committed with the conversation steps, from the Redis stream the commit
+ * script appends them to ({@link RedisKeys.effects}), through one consumer group: every entry
+ * is handled by one process, at least once. An entry is acknowledged and deleted only after its
+ * handler succeeded; a handler that throws leaves it pending, and entries pending longer than
+ * `claimAfterMs` (a process died holding them, or the handler failed) are claimed again by any
+ * running process. Handlers are idempotent by the entry's id, so a second run changes nothing.
+ * An entry that fails `maxAttempts` times is moved to `<effects>:dead` and logged as an error.
+ *
+ * Reads block, so the stream gets its own connection (a duplicate of the one given).
+ *
+ * @example
+ *   const stream = new EffectStream(redis, keys, (entry) => handlers.run(entry), { consumer: PROCESS_ID, logger });
+ *   await stream.start();
+ *   // … at shutdown
+ *   await stream.stop();
+ */
+export class EffectStream {
+  private readonly reader: Redis;
+  private readonly claimAfterMs: number;
+  private readonly blockMs: number;
+  private readonly batch: number;
+  private readonly maxAttempts: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private busy = 0;
+  private lastClaim = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Pick<RedisKeys, 'effects' | 'effectAttempts' | 'deadEffects'>,
+    private readonly handle: EffectHandler,
+    private readonly o: EffectStreamOptions,
+  ) {
+    this.reader = redis.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
+    // The reader's connection errors surface as failed reads, logged by the loop.
+    this.reader.on('error', () => undefined);
+    this.claimAfterMs = o.claimAfterMs ?? 30_000;
+    this.blockMs = o.blockMs ?? 2_000;
+    this.batch = o.batch ?? 32;
+    this.maxAttempts = o.maxAttempts ?? 10;
+    // The stream lives as long as the connection it was given: closing that one stops it too.
+    redis.once('end', () => void this.stop());
+  }
+
+  /** Creates the group if needed and starts consuming. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.ensureGroup();
+    this.running = true;
+    this.loop = this.run().catch((err: Error) => this.o.logger.fatal({ err: { name: err.name, message: err.message } }, 'effects: the consumer loop stopped'));
+  }
+
+  /** Stops reading, lets the entry in hand finish, closes the reader's connection. */
+  async stop(): Promise<void> {
+    if (!this.running) return void this.reader.disconnect();
+    this.running = false;
+    // A blocked XREADGROUP returns within blockMs; disconnecting ends it at once.
+    this.reader.disconnect();
+    await this.loop;
+  }
+
+  /**
+   * Resolves once every entry appended so far has been performed (the stream is empty) and no
+   * handler is running: for tests, and for a shutdown that wants its effects done.
+   * @throws Error when that has not happened within `timeoutMs`.
+   */
+  async idle(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.busy === 0 && (await this.redis.xlen(this.keys.effects())) === 0 && this.busy === 0) return;
+      if (Date.now() > until) throw new Error(`effects: still ${await this.redis.xlen(this.keys.effects())} entries unperformed after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.keys.effects(), EFFECT_GROUP, '0', 'MKSTREAM');
+    } catch (e) {
+      if (!/BUSYGROUP/.test((e as Error).message)) throw e;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failing = false;
+    while (this.running) {
+      try {
+        if (Date.now() - this.lastClaim >= this.claimAfterMs / 2) await this.claimStale();
+        const read = (await this.reader.xreadgroup('GROUP', EFFECT_GROUP, this.o.consumer, 'COUNT', this.batch, 'BLOCK', this.blockMs, 'STREAMS', this.keys.effects(), '>')) as [string, [string, string[]][]][] | null;
+        failing = false;
+        for (const [, entries] of read ?? []) for (const [sid, fields] of entries) await this.perform(sid, fields);
+      } catch (e) {
+        if (!this.running) return;
+        const err = e as Error;
+        if (/NOGROUP/.test(err.message)) await this.ensureGroup().catch(() => undefined);
+        if (!failing) this.o.logger.warn({ err: { name: err.name, message: err.message } }, 'effects: reading the stream failed; retrying');
+        failing = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** Takes over entries left pending too long by a dead process (or a failed handler). */
+  private async claimStale(): Promise<void> {
+    this.lastClaim = Date.now();
+    let cursor = '0-0';
+    do {
+      const [next, entries] = (await this.redis.xautoclaim(this.keys.effects(), EFFECT_GROUP, this.o.consumer, this.claimAfterMs, cursor, 'COUNT', this.batch)) as [string, [string, string[] | null][]];
+      for (const [sid, fields] of entries) if (fields) await this.perform(sid, fields);
+      cursor = next;
+    } while (cursor !== '0-0' && this.running);
+  }
+
+  /** Runs one entry's handler; acknowledges and deletes it when done (or when it can never be done). */
+  private async perform(sid: string, fields: string[]): Promise<void> {
+    this.busy++;
+    try {
+      const entry = parseEntry(fields);
+      if (!entry) {
+        this.o.logger.error({ entry: sid }, 'effects: an entry that does not parse was dropped');
+        return await this.done(sid);
+      }
+      try {
+        await this.handle(entry);
+        await this.done(sid);
+      } catch (e) {
+        const err = e as Error;
+        const log = { effect: entry.id, kind: entry.kind, ...(entry.kind === 'effect' ? { type: entry.effect.type, case: entry.effect.caseCode } : {}), err: { name: err.name, message: err.message } };
+        const attempts = await this.redis.hincrby(this.keys.effectAttempts(), sid, 1);
+        if (attempts >= this.maxAttempts) {
+          this.o.logger.error(log, `effects: given up after ${attempts} attempts; kept in the dead-letter stream`);
+          await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
+          await this.done(sid);
+        } else this.o.logger.warn(log, 'effects: a handler failed; the entry will be tried again');
+      }
+    } finally {
+      this.busy--;
+    }
+  }
+
+  private async done(sid: string): Promise<void> {
+    const key = this.keys.effects();
+    await this.redis.multi().xack(key, EFFECT_GROUP, sid).xdel(key, sid).hdel(this.keys.effectAttempts(), sid).exec();
+  }
+}
+
+/** An entry's `e` field, parsed; undefined when it is not an entry of ours. */
+function parseEntry(fields: string[]): EffectEntry | undefined {
+  const at = fields.indexOf('e');
+  if (at < 0 || at % 2 !== 0) return undefined;
+  try {
+    const parsed = EffectEntrySchema.safeParse(JSON.parse(fields[at + 1]!));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
