@@ -90,6 +90,11 @@ export interface CaseFilesDeps {
 export class CaseFiles {
   constructor(private readonly d: CaseFilesDeps) {}
 
+  /** Notes on the case when its unclaimed intake was escalated to the supervisors. */
+  async markEscalated(code: string, at: Date): Promise<void> {
+    await this.d.redis.hset(this.d.keys.case(code), 'escalated_at', at.toISOString());
+  }
+
   /**
    * The case as the group may see it. `names: 'if_consented'` adds the name when the consent
    * option is C (not anonymised); `now` decides the age group.

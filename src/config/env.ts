@@ -52,12 +52,25 @@ export const EnvSchema = z
     OFFICES_FILE: z.string().default('config/offices.yaml'),
     SAFEGUARDING_FILE: z.string().default('config/safeguarding.yaml'),
     DATA_DIR: z.string().default('data'),
+    /**
+     * Webhook: how long a reply committed by another process is taken to be still on its way
+     * (a redelivery arriving sooner is refused with a 5xx, and Telegram delivers it again later).
+     */
+    REPLY_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(15),
+    /** How long an effect taken by a process and not done waits before another process takes it over. */
+    EFFECT_RETRY_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+    /**
+     * Test-only fault switch: `after_commit` kills the process (SIGKILL) right after the first
+     * conversation step it commits, so that a test can show nothing committed is lost.
+     */
+    KORPU_TEST_FAULT: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['after_commit']).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.BOT_TOKEN && env.MODE === 'webhook') {
       if (!env.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when MODE=webhook' });
       if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when MODE=webhook' });
     }
+    if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
     if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });
     if (env.DATA_KEY && !decodeKey(env.DATA_KEY)) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
   });

@@ -1,0 +1,282 @@
+import type { UserFromGetMe } from 'grammy/types';
+import { Api } from 'grammy';
+import { Redis } from 'ioredis';
+import type { Express } from 'express';
+import { buildCore, type KorpuCore } from './app';
+import { startReminderWorker } from './reminder-worker';
+import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler, type KorpuBot } from './channels/telegram';
+import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
+import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
+import { liftBlock } from './channels/telegram/membership';
+import { escalationMessage } from './channels/telegram/alert-message';
+import { RelayStore } from './caseworkers/relay-store';
+import { RosterStore } from './caseworkers/roster';
+import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
+import { ClaimStore } from './caseworkers/claims';
+import { CaseFiles } from './caseworkers/case-file';
+import type { AppConfig } from './config';
+import { resolveDataKey } from './config/data-key';
+import { systemClock, type Clock, type IdGen } from './core/clock';
+import type { Logger } from './core/logger';
+import { createLogger } from './core/logger';
+import { createHttpApp, startHttpServer } from './http';
+import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
+import { Reachability } from './scheduling/reachability';
+import { ReminderScheduler } from './scheduling/reminders';
+import { FieldCipher } from './storage/field-cipher';
+import { hostPort, resolveRedis } from './storage/embedded-redis';
+import { assertProductionRedis, connectRedis } from './storage/redis-connection';
+
+/** Something to undo at shutdown, in reverse order of start. */
+interface Closer {
+  name: string;
+  close: () => Promise<unknown> | unknown;
+}
+
+/** What tests, the benchmark and main.ts may set besides the configuration. */
+export interface KorpuOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdGen;
+  /** The bot's own user: skips `getMe` at start (tests against a fake Bot API that knows it anyway). */
+  botInfo?: UserFromGetMe;
+  /** Limits of the direct replies' auto-retry (tests shorten them). */
+  retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number };
+  /** How long an unacknowledged effect waits before another process takes it over (tests shorten it). */
+  effectClaimAfterMs?: number;
+  /** Called when Telegram ends long polling for good (main.ts shuts down). */
+  onFatal?: (e: Error) => void;
+}
+
+/** Körpü, built once: every store, the channels, the workers and the HTTP app, ready to start. */
+export interface Korpu {
+  core: KorpuCore;
+  /** The Telegram bot, when a bot token is configured. */
+  bot?: KorpuBot;
+  /** The outbox, when a bot token is configured (it is what sends on the bot's own initiative). */
+  outbox?: Outbox;
+  /** The roster of case workers (built once; the bot's staff features use this one). */
+  roster: RosterStore;
+  /** The Express app (health, simulator, webhook). */
+  app: Express;
+  logger: Logger;
+  /** Listens on HTTP and starts receiving Telegram updates; resolves with the HTTP address. */
+  start(): Promise<{ url: string }>;
+  /** Stops everything, last started first; resolves false if something failed to stop. */
+  stop(): Promise<boolean>;
+}
+
+/**
+ * The one composition of Körpü: configuration in, everything wired once. main.ts, the
+ * end-to-end tests and the benchmark all build Körpü with it, so that what they run is what
+ * production runs.
+ *
+ * - Redis: REDIS_URL, or the embedded default (a local redis-server it finds or starts);
+ *   production refuses a Redis that evicts keys or keeps nothing on disk.
+ * - The core (flows, conversation runner, stores, effect stream and its handlers).
+ * - With a bot token: the outbox and its worker, the reminder and escalation queues and
+ *   workers, the Telegram bot with its case-worker features, alerts and urgent alerts
+ *   registered as effect handlers, and the webhook route or long polling.
+ * - The HTTP app (health, the simulator unless a production bot, the webhook).
+ *
+ * @example
+ *   const korpu = await createKorpu(loadConfig(process.env));
+ *   await korpu.start();
+ *   process.on('SIGTERM', () => void korpu.stop());
+ */
+export async function createKorpu(config: AppConfig, overrides: KorpuOverrides = {}): Promise<Korpu> {
+  const { env, content, offices, safeguarding } = config;
+  const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
+  const closers: Closer[] = [];
+  const stop = async (): Promise<boolean> => {
+    let clean = true;
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c.close();
+      } catch (e) {
+        clean = false;
+        logger.error({ err: { name: (e as Error).name, message: (e as Error).message } }, `stopping ${c.name} failed`);
+      }
+    }
+    return clean;
+  };
+  try {
+    return await compose();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+
+  async function compose(): Promise<Korpu> {
+    const dataKey = resolveDataKey(env);
+    if (dataKey.source !== 'env') logger.warn({ file: dataKey.file, created: dataKey.source === 'created' }, 'DATA_KEY is not set: using a development key from DATA_DIR (set DATA_KEY in production)');
+
+    const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
+    if (choice.server) closers.push({ name: 'redis-server', close: () => choice.server!.stop() });
+    logger.info({ redis: hostPort(choice.url), source: choice.source, ...(choice.dir ? { dir: choice.dir } : {}) }, 'using Redis');
+    const redis = await connectRedis(choice.url, { logger });
+    closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
+    if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
+
+    const token = env.BOT_TOKEN;
+    const cipher = new FieldCipher(dataKey.key);
+    const clock = overrides.clock ?? systemClock;
+    const roster = new RosterStore(redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS });
+
+    // Reminders, nudges and escalations reach people and staff only through a bot: queued when a token is set.
+    const bull = token ? bullConnection(choice.url, 'queues', logger, closers) : undefined;
+    const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipher) : undefined;
+    if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
+    // An intake nobody claims within ESCALATION_WORKING_MINUTES of opening time goes to the supervisors.
+    const escalations = bull ? EscalationScheduler.create(bull, env.REDIS_PREFIX, workingHoursPolicy(env.ESCALATION_WORKING_MINUTES, offices.offices)) : undefined;
+    if (escalations) closers.push({ name: 'escalation queue', close: () => escalations.close() });
+
+    const fault = env.KORPU_TEST_FAULT === 'after_commit' ? () => void process.kill(process.pid, 'SIGKILL') : undefined;
+    const core = await buildCore({
+      redis,
+      dataKey: dataKey.key,
+      content,
+      offices,
+      safeguarding,
+      prefix: env.REDIS_PREFIX,
+      flowsDir: env.FLOWS_DIR,
+      timeZone: env.TZ,
+      clock,
+      logger,
+      ...(overrides.ids ? { ids: overrides.ids } : {}),
+      ...(reminders ? { reminders } : {}),
+      ...(token ? { pushChannels: ['telegram'] } : {}),
+      // Webhook: several processes may serve one bot, so a reply committed elsewhere a moment ago is still on its way.
+      ...(token ? { keepReplies: { graceMs: env.MODE === 'webhook' ? env.REPLY_GRACE_SECONDS * 1000 : 0 } } : {}),
+      ...(fault ? { afterCommit: fault } : {}),
+      effectClaimAfterMs: overrides.effectClaimAfterMs ?? env.EFFECT_RETRY_SECONDS * 1000,
+      // Handlers are registered below; the stream starts once they all are.
+      startEffects: false,
+    });
+    closers.push({ name: 'effects', close: () => core.close() });
+
+    // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
+    const outbox = token && bull ? startOutbox(bull, redis, cipher) : undefined;
+    let bot: KorpuBot | undefined;
+    let webhook: { path: string; handler: ReturnType<typeof webhookHandler> } | undefined;
+    if (token) {
+      bot = createTelegramBot(core, {
+        token,
+        apiRoot: env.TELEGRAM_API_ROOT,
+        ...(overrides.botInfo ? { botInfo: overrides.botInfo } : {}),
+        ...(overrides.retry ? { retry: overrides.retry } : {}),
+        ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
+        // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
+        // attendance), for the people on the roster only; escalations of unclaimed intakes.
+        caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, ...(escalations ? { escalations } : {}) },
+        talk: { relay: new RelayStore(redis, env.REDIS_PREFIX, cipher), cipher },
+        // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
+        onUnblocked: liftBlock({
+          reachability: new Reachability(redis, env.REDIS_PREFIX),
+          cipher,
+          caseOf: async (chatId) => (await core.runner.peek(core.runner.conversationId('telegram', chatId)))?.caseCode,
+        }),
+        logger,
+      });
+      // Case-worker alerts are messages the bot sends on its own: through the outbox.
+      if (outbox) sendAlertsThroughOutbox(bot.api, outbox);
+      // A message that shows crisis: an urgent alert ahead of everything else in the outbox.
+      if (outbox && env.CASEWORKER_CHAT_ID !== undefined) core.onEffect(createUrgentAlerts({ outbox, chatId: env.CASEWORKER_CHAT_ID, translator: core.translator, logger }));
+      const url = env.WEBHOOK_URL;
+      const secret = env.WEBHOOK_SECRET;
+      // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
+      if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
+    }
+    await core.effects.start();
+
+    if (outbox && bull && reminders) {
+      // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
+      const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, send: (id, msg) => outbox.send(id, msg), logger, ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }) });
+      closers.push({ name: 'reminder worker', close: () => worker.close() });
+    }
+    if (outbox && bull) {
+      // Unclaimed intakes, when their escalation falls due: each supervisor is told privately.
+      const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
+      const worker = createEscalationWorker({
+        connection: bull,
+        prefix: env.REDIS_PREFIX,
+        claims: new ClaimStore(redis, core.keys),
+        roster,
+        message: escalationMessage({ translator: core.translator, files, offices: offices.offices, roster }, clock),
+        send: (id, msg) => outbox.send(id, msg),
+        markEscalated: (caseCode, at) => files.markEscalated(caseCode, at),
+        cipher,
+        clock,
+        logger,
+      });
+      closers.push({ name: 'escalation worker', close: () => worker.close() });
+    }
+
+    // The simulator writes real (test) cases; a production bot does not expose it.
+    const simulator = !token || env.NODE_ENV !== 'production';
+    const app = createHttpApp({ core, logger, simulator, ...(webhook ? { telegramWebhook: webhook } : {}) });
+
+    const start = async (): Promise<{ url: string }> => {
+      const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
+      closers.push({ name: 'http', close: () => http.close() });
+      if (bot) {
+        await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer
+        await setBotCommands(bot.api, core.translator);
+        if (webhook) {
+          await registerWebhook(bot, env.WEBHOOK_URL!, env.WEBHOOK_SECRET!);
+          logger.info({ path: webhook.path }, 'Telegram webhook registered');
+        } else {
+          await bot.api.deleteWebhook();
+          const polling = startPolling(bot, { ...(overrides.onFatal ? { onFatal: overrides.onFatal } : {}) });
+          closers.push({ name: 'telegram', close: () => polling.stop() });
+          logger.info({ bot: bot.botInfo.username }, 'Telegram long polling started');
+        }
+      }
+      if (simulator && !token) logger.info(`Körpü simulator: ${http.url}/`);
+      else logger.info({ url: http.url, mode: env.MODE, simulator }, 'Körpü is running');
+      return { url: http.url };
+    };
+    return { core, ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), roster, app, logger, start, stop };
+  }
+
+  /**
+   * The outbox (every message the bot sends on its own initiative: alerts, reminders) and its
+   * worker. The worker calls the Bot API through a grammY Api of its own, without the
+   * auto-retry transformer of the bot's replies, because it waits out 429s and retries failures
+   * itself, within the limits shared by every process through Redis. At shutdown the worker
+   * lets its sends in flight finish.
+   */
+  function startOutbox(connection: Redis, redis: Redis, cipher: FieldCipher): Outbox {
+    const reachability = new Reachability(redis, env.REDIS_PREFIX);
+    const outbox = Outbox.create(connection, env.REDIS_PREFIX, cipher, { reachability });
+    closers.push({ name: 'outbox queue', close: () => outbox.close() });
+    const raw = new Api(env.BOT_TOKEN!, { apiRoot: env.TELEGRAM_API_ROOT }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+    const worker = createOutboxWorker({
+      connection,
+      prefix: env.REDIS_PREFIX,
+      limiter: new TelegramRateLimiter(redis, env.REDIS_PREFIX),
+      cipher,
+      callApi: (method, params) => raw[method]!(params),
+      logger,
+      reachability,
+    });
+    closers.push({ name: 'outbox worker', close: () => worker.close() });
+    return outbox;
+  }
+}
+
+/**
+ * A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`), closed after its
+ * queues and workers. An outage is logged once, not once per reconnection attempt.
+ */
+function bullConnection(url: string, name: string, logger: Logger, closers: Closer[]): Redis {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  let reported = false;
+  connection.on('error', (e: Error) => {
+    if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, `${name}: redis connection error`);
+    reported = true;
+  });
+  connection.on('ready', () => (reported = false));
+  closers.push({ name: `${name} redis`, close: () => connection.quit().catch(() => connection.disconnect()) });
+  return connection;
+}
