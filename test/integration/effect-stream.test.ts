@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../src/core/clock';
+import { seededIds } from '../../src/core/clock';
+import type { EffectEntry } from '../../src/core/effect-entry';
+import { silentLogger } from '../../src/core/logger';
+import { loadFlowDir } from '../../src/flows/loader';
+import { FlowRegistry } from '../../src/flows/registry';
+import { RULES } from '../../src/flows/rules/registry';
+import { ConversationRunner, PROCESS_ID } from '../../src/intake/conversation-runner';
+import { EFFECT_GROUP, EffectStream } from '../../src/storage/effect-stream';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
+import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
+import { RedisFlowArchive } from '../../src/storage/redis-flow-archive';
+import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+
+/**
+ * Effects committed with the state: the commit appends them to the stream in the same atomic
+ * call, the stream's consumer group performs each once per success, takes over what a dead
+ * process left, tries failures again and sets aside what never succeeds; and a step's reply is
+ * kept until sent, for a redelivery whose first delivery died.
+ */
+describe('effects committed with the state', () => {
+  let redis: Redis;
+  let prefix: string;
+  const cipher = new FieldCipher(randomBytes(32));
+  let now = new Date('2026-11-24T10:00:00Z');
+  const clock: Clock = { now: () => now };
+  const streams: EffectStream[] = [];
+
+  beforeEach(() => {
+    redis = testRedis();
+    prefix = testPrefix();
+    now = new Date('2026-11-24T10:00:00Z');
+  });
+  afterEach(async () => {
+    for (const s of streams.splice(0)) await s.stop();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  function runner(o: { keepReplies?: { graceMs: number }; processId?: string } = {}) {
+    const keys = redisKeys(prefix);
+    return new ConversationRunner({
+      store: new RedisConversationStore(redis, keys),
+      flows: new FlowRegistry(loadFlowDir('flows'), new RedisFlowArchive(redis, keys)),
+      rules: RULES,
+      entryFlow: 'welcome',
+      clock,
+      ids: seededIds(3),
+      cipher,
+      keys,
+      timeZone: 'Asia/Baku',
+      crisis: { detect: (t) => (/kill myself/.test(t) ? { category: 'suicide', cue: 'kill myself' } : undefined), reply: () => ({ type: 'message', text: [{ key: 'safeguarding:reply.text' }] }) },
+      ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
+    });
+  }
+
+  function consume(handle: (e: EffectEntry) => Promise<void> | void, o: { consumer?: string; claimAfterMs?: number; maxAttempts?: number } = {}) {
+    const stream = new EffectStream(redis, redisKeys(prefix), handle, { consumer: o.consumer ?? 'test', logger: silentLogger(), blockMs: 100, claimAfterMs: o.claimAfterMs ?? 200, ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}) });
+    streams.push(stream);
+    return stream;
+  }
+
+  it('appends every effect of a step, with deterministic ids, in the commit that saves it', async () => {
+    const r = runner();
+    await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text', text: 'I want to kill myself' } });
+    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('e') + 1]!) as EffectEntry);
+    expect(entries.map((e) => (e.kind === 'effect' ? e.effect.type : e.kind))).toEqual(['case_opened', 'crisis_detected', 'conversation_started']);
+    expect(entries.map((e) => e.id)).toEqual(['tg:1:0', 'tg:1:1', 'tg:1:started']);
+    // The conversation is named by its pseudonym; the chat id only sealed.
+    expect(JSON.stringify(entries)).not.toContain('"42"');
+  });
+
+  it('performs each entry once and removes it; a redelivered update adds nothing', async () => {
+    const seen: string[] = [];
+    const stream = consume((e) => void seen.push(e.id));
+    await stream.start();
+    const r = runner();
+    const msg = { channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text' as const, text: 'I want to kill myself' } };
+    await r.handle(msg);
+    await r.handle(msg);
+    await stream.idle();
+    expect(seen).toEqual(['tg:1:0', 'tg:1:1', 'tg:1:started']);
+    expect(await redis.xlen(redisKeys(prefix).effects())).toBe(0);
+  });
+
+  it('takes over the entries a dead process had read but not done', async () => {
+    const r = runner();
+    await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text', text: 'I want to kill myself' } });
+    const key = redisKeys(prefix).effects();
+    // A process that read the entries and died before doing them.
+    await redis.xgroup('CREATE', key, EFFECT_GROUP, '0', 'MKSTREAM');
+    await redis.xreadgroup('GROUP', EFFECT_GROUP, 'dead-process', 'COUNT', 10, 'STREAMS', key, '>');
+    const seen: string[] = [];
+    await consume((e) => void seen.push(e.id), { consumer: 'alive', claimAfterMs: 200 }).start();
+    const until = Date.now() + 5_000;
+    while (seen.length < 3 && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+    expect(seen.sort()).toEqual(['tg:1:0', 'tg:1:1', 'tg:1:started']);
+    expect(await redis.xlen(key)).toBe(0);
+  });
+
+  it('tries a failed handler again, and sets an entry aside after too many failures', async () => {
+    const r = runner();
+    const tries = new Map<string, number>();
+    const stream = consume(
+      (e) => {
+        tries.set(e.id, (tries.get(e.id) ?? 0) + 1);
+        if (e.id === 'tg:1:0' && tries.get(e.id)! < 2) throw new Error('outbox down for a moment');
+        if (e.id === 'tg:1:1') throw new Error('never works');
+      },
+      { claimAfterMs: 100, maxAttempts: 3 },
+    );
+    await stream.start();
+    await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text', text: 'I want to kill myself' } });
+    await stream.idle(10_000);
+    expect(tries.get('tg:1:0')).toBe(2);
+    expect(tries.get('tg:1:1')).toBe(3);
+    const dead = await redis.xrange(redisKeys(prefix).deadEffects(), '-', '+');
+    expect(dead.map(([, f]) => f[f.indexOf('id') + 1])).toEqual(['tg:1:1']);
+  });
+
+  describe('the kept reply', () => {
+    const msg = { channel: 'telegram', chatId: '42', updateId: 'tg:7', input: { type: 'command' as const, name: 'start' as const } };
+
+    it('is silence for a redelivery once the reply was sent', async () => {
+      const r = runner({ keepReplies: { graceMs: 0 } });
+      const first = await r.handle(msg);
+      expect(first.outputs.length).toBeGreaterThan(0);
+      await r.replySent('telegram', '42', 'tg:7');
+      const again = await r.handle(msg);
+      expect(again).toMatchObject({ duplicate: true, outputs: [] });
+    });
+
+    it('is sent once to the redelivery of an update whose first process died before answering', async () => {
+      const dead = runner({ keepReplies: { graceMs: 0 } });
+      const first = await dead.handle(msg);
+      // The first process's id is this test process's; the restarted one must look like another process.
+      await redis.set(redisKeys(prefix).pendingReply(dead.conversationId('telegram', '42')), (await redis.get(redisKeys(prefix).pendingReply(dead.conversationId('telegram', '42'))))!.replace(PROCESS_ID, 'deadbeef0000'));
+      const restarted = runner({ keepReplies: { graceMs: 0 } });
+      const [a, b] = await Promise.all([restarted.handle(msg), runner({ keepReplies: { graceMs: 0 } }).handle(msg)]);
+      const resent = [a, b].filter((h) => h.outputs.length > 0);
+      expect(resent).toHaveLength(1);
+      expect(resent[0]!.outputs).toEqual(first.outputs);
+      expect(resent[0]!.duplicate).toBe(true);
+      expect((await restarted.handle(msg)).outputs).toEqual([]);
+    });
+
+    it('asks for a later delivery while another process may still be sending it', async () => {
+      const elsewhere = runner({ keepReplies: { graceMs: 15_000 } });
+      await elsewhere.handle(msg);
+      const key = redisKeys(prefix).pendingReply(elsewhere.conversationId('telegram', '42'));
+      await redis.set(key, (await redis.get(key))!.replace(PROCESS_ID, 'otherprocess'));
+      const here = runner({ keepReplies: { graceMs: 15_000 } });
+      expect(await here.handle(msg)).toMatchObject({ duplicate: true, retryLater: true, outputs: [] });
+      now = new Date(now.getTime() + 16_000);
+      const later = await here.handle(msg);
+      expect(later.retryLater).toBeUndefined();
+      expect(later.outputs.length).toBeGreaterThan(0);
+    });
+
+    it('is not kept for a runner that does not keep replies', async () => {
+      const r = runner();
+      await r.handle(msg);
+      expect(await redis.exists(redisKeys(prefix).pendingReply(r.conversationId('telegram', '42')))).toBe(0);
+    });
+
+    it('is sealed: nothing of what the person was told is readable in Redis', async () => {
+      const r = runner({ keepReplies: { graceMs: 0 } });
+      await r.handle(msg);
+      const raw = (await redis.get(redisKeys(prefix).pendingReply(r.conversationId('telegram', '42'))))!;
+      expect(raw.startsWith('tg:7\n')).toBe(true);
+      expect(raw).not.toContain('welcome:');
+    });
+  });
+});
