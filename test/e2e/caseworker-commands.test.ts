@@ -11,7 +11,8 @@ import type { Office } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { BookingStore } from '../../src/scheduling/booking-store';
-import { slotId, type Slot } from '../../src/scheduling/slots';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import type { Slot } from '../../src/scheduling/slots';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
@@ -36,7 +37,7 @@ const WORKER_NAME = 'Анна Иванова';
 
 function slotAt(office: Office, isoUtc: string): Slot {
   const start = new Date(isoUtc);
-  return { id: slotId(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) };
+  return { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) };
 }
 
 /** Resolves when the bot has finished handling an update (polling goes through handleUpdate). */
