@@ -14,6 +14,7 @@ import { BookingStore } from '../../src/scheduling/booking-store';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import type { Slot } from '../../src/scheduling/slots';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { cancelAsConversation } from '../helpers/bookings';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
@@ -97,7 +98,7 @@ describe('case-worker commands end to end', () => {
     await bookings.book(baku, slotAt(baku, '2026-11-26T06:00:00Z'), 'KP-TMRW-0004', 'en', NOW);
     await bookings.book(ganja, slotAt(ganja, '2026-11-25T07:00:00Z'), 'KP-GNJA-0005', 'en', NOW);
     await bookings.book(baku, slotAt(baku, '2026-11-25T07:00:00Z'), 'KP-CNCL-0006', 'en', NOW);
-    await bookings.cancel('KP-CNCL-0006', NOW);
+    await cancelAsConversation(redis, prefix, { caseCode: 'KP-CNCL-0006', slot: slotAt(baku, '2026-11-25T07:00:00Z').id }, NOW);
   });
 
   afterAll(async () => {

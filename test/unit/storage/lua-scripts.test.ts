@@ -1,0 +1,31 @@
+import { readdirSync } from 'node:fs';
+import { numberOfKeys, SCRIPT_FILES, SCRIPTS_DIR, scriptSources } from '../../../src/storage/lua/scripts';
+
+/** Redis commands a script may call with something other than a key as the first argument. */
+const KEYLESS = new Set(['TIME', 'ECHO', 'PING']);
+
+describe('the Lua scripts', () => {
+  const sources = scriptSources();
+
+  it('are one file each, every file registered with its number of keys in its name', () => {
+    const files = readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4)).sort();
+    expect(Object.values(SCRIPT_FILES).sort()).toEqual(files);
+    for (const file of files) expect(numberOfKeys(file)).toBeGreaterThan(0);
+    expect(() => numberOfKeys('book-slot')).toThrow(/number of keys/);
+  });
+
+  it.each(Object.entries(SCRIPT_FILES))('%s documents exactly the KEYS its file name counts', (name, file) => {
+    const documented = [...sources[name as keyof typeof SCRIPT_FILES].matchAll(/^\s*KEYS\[(\d+)\]/gm)].map((m) => Number(m[1]));
+    expect(documented).toEqual(Array.from({ length: numberOfKeys(file) }, (_, i) => i + 1));
+  });
+
+  it.each(Object.keys(SCRIPT_FILES))('%s touches only keys passed in KEYS (Redis Cluster routes by them)', (name) => {
+    const source = sources[name as keyof typeof SCRIPT_FILES];
+    const calls = [...source.matchAll(/redis\.p?call\(\s*'([A-Za-z]+)'\s*(?:,\s*([^,)]+))?/g)];
+    expect(calls.length).toBeGreaterThan(0);
+    for (const [, command, firstArg] of calls) {
+      if (KEYLESS.has(command!.toUpperCase())) continue;
+      expect(`${command} ${firstArg?.trim()}`).toMatch(/^\w+ KEYS\[\d+\]$/);
+    }
+  });
+});
