@@ -9,6 +9,8 @@ import type { Redis } from 'ioredis';
  * storage/keys.ts), never a key made inside Lua, so that Redis Cluster can route it and a
  * reader sees every key at the call site.
  *
+ * `<name>.lua` without a count is a script whose number of keys varies (see numberOfKeys).
+ *
  * The files are read once per process (they reach dist/ through the build script) and defined
  * on each connection with `defineCommand` (EVALSHA, falling back to EVAL after a SCRIPT FLUSH).
  */
@@ -27,11 +29,14 @@ export type ScriptName = keyof typeof SCRIPT_FILES;
 /** Directory of the .lua files (src/storage/lua under tsx and jest, dist/storage/lua when built). */
 export const SCRIPTS_DIR = __dirname;
 
-/** How many of a script's arguments are keys, from its file name (`book-slot-5` → 5). */
-export function numberOfKeys(file: string): number {
+/**
+ * How many of a script's arguments are keys, from its file name (`book-slot-5` → 5), or
+ * undefined for a name without a count (`commit-conversation`): a script whose keys vary, to
+ * which the caller passes their number first, as to EVAL.
+ */
+export function numberOfKeys(file: string): number | undefined {
   const m = /-(\d+)$/.exec(file);
-  if (!m) throw new Error(`Lua script file name without its number of keys: ${file} (name it <name>-<keys>.lua)`);
-  return Number(m[1]);
+  return m ? Number(m[1]) : undefined;
 }
 
 let sources: Record<ScriptName, string> | undefined;
@@ -81,7 +86,10 @@ export function redisScripts(redis: Redis): Scripts {
   const target = redis as unknown as Record<string, Command>;
   const run = (name: ScriptName, ...args: (string | number)[]) => {
     const command = commandName(name);
-    if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: numberOfKeys(SCRIPT_FILES[name]), lua: src[name] });
+    if (!(command in redis)) {
+      const keys = numberOfKeys(SCRIPT_FILES[name]);
+      redis.defineCommand(command, keys === undefined ? { lua: src[name] } : { numberOfKeys: keys, lua: src[name] });
+    }
     return target[command]!.call(redis, ...args);
   };
   const pairs = (fields: Record<string, string>) => Object.entries(fields).flat();
