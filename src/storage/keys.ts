@@ -20,7 +20,7 @@ export function redisKeys(prefix: string) {
     cases: () => `${prefix}cases`,
     /** STRING JSON of a flow definition at a revision (flow archive) */
     flow: (id: string, revision: string) => `${prefix}flow:${id}:${revision}`,
-    /** HASH of a case's (first) meeting: slot, office, start, end, status, lang, confirmed */
+    /** HASH of a case's (first) meeting: case, slot, office, start, end, status, lang, confirmed, booked_at, cancelled_at */
     booking: (code: string) => `${prefix}booking:${code}`,
     /** SET of the case codes holding a place in a slot (`<office>@<local start>`) */
     slot: (slot: string) => `${prefix}slot:${slot}`,
