@@ -8,7 +8,8 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# tsc emits CommonJS to dist/ and the build script copies the simulator page beside it.
+# tsc emits CommonJS to dist/ and the build script copies the simulator page and the Lua
+# scripts (src/storage/lua/*.lua) beside it.
 RUN npm run build
 
 # --- runtime: production dependencies, compiled code, flows, texts, config --------------

@@ -28,6 +28,7 @@ import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { loadOffices, OfficesFileSchema, type Office, type OfficesFile } from '../src/config/offices';
 import { BookingStore } from '../src/scheduling/booking-store';
+import { slotId } from '../src/scheduling/slot-id';
 import { REMINDER_CONCURRENCY, REMINDER_QUEUE, reminderJobId, ReminderScheduler, type ScheduledMeeting } from '../src/scheduling/reminders';
 import { FieldCipher } from '../src/storage/field-cipher';
 import { redisKeys } from '../src/storage/keys';
@@ -100,9 +101,10 @@ interface Meeting extends ScheduledMeeting {
 }
 
 /**
- * `n` meetings whose earliest reminder falls due evenly over `windowMs` from `t0`. Slot ids name
- * the local minute plus a group of {@link REMINDERS_CAPACITY} (`baku@2026-12-01T17:14#017`):
- * 20,000 meetings within one minute need 400 slots of 50.
+ * `n` meetings whose earliest reminder falls due evenly over `windowMs` from `t0`. 20,000
+ * meetings within one minute need 400 slots of {@link REMINDERS_CAPACITY}, so each group of 50
+ * books the local minute under its own office id in the slot id (`baku_017@2026-12-01T17:14`,
+ * a well-formed slot id; the booking's office stays the real one, which reminders read).
  */
 function meetings(office: Office, lead: number, t0: number, n: number, windowMs: number, first = 0): Meeting[] {
   return Array.from({ length: n }, (_, k) => {
@@ -111,7 +113,7 @@ function meetings(office: Office, lead: number, t0: number, n: number, windowMs:
     const start = new Date(due + lead * 60_000);
     const minute = DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm");
     const group = String(Math.floor(i / REMINDERS_CAPACITY)).padStart(3, '0');
-    return { caseCode: caseCode(i), slotId: `${office.id}@${minute}#${group}`, office, start, due, chatId: 700_000_000 + i, lang: ['az', 'ru', 'en'][i % 3]! };
+    return { caseCode: caseCode(i), slotId: slotId(`${office.id}_${group}`, minute), office, start, due, chatId: 700_000_000 + i, lang: ['az', 'ru', 'en'][i % 3]! };
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../storage/keys';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
 
 /** How a claim ended: the case is now the worker's, someone else's, or there is no such case. */
 export type ClaimOutcome =
@@ -15,28 +16,11 @@ export interface Claim {
 }
 
 /**
- * Takes a case for a worker, atomically: the claim key is set only if nobody holds it
- * (SET NX), and the claim is recorded on the case hash in the same script, so the first tap
+ * Claims of cases by case workers: one key per case (`claim` of keys.ts, the worker's Telegram
+ * id) plus `claimed_by` / `claimed_at` on the case hash (the claims record that the dashboard
+ * and the alerts read). A claim is one script (lua/claim-case-2.lua): the claim key is set
+ * only if nobody holds it and the case hash gets the claim in the same step, so the first tap
  * wins across any number of bot processes and the record never disagrees with the key.
- * KEYS: claim key, case hash. ARGV: worker's Telegram id, now ISO.
- */
-const CLAIM_LUA = `
-if redis.call('EXISTS', KEYS[2]) == 0 then return {'missing', ''} end
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  redis.call('HSET', KEYS[2], 'claimed_by', ARGV[1], 'claimed_at', ARGV[2])
-  return {'claimed', ARGV[1]}
-end
-return {'taken', redis.call('GET', KEYS[1])}
-`;
-
-interface ScriptedRedis {
-  korpuClaimCase(claimKey: string, caseKey: string, worker: string, now: string): Promise<[string, string]>;
-}
-
-/**
- * Claims of cases by case workers: one key per case (`<prefix>claim:<code>`, the worker's
- * Telegram id) plus `claimed_by` / `claimed_at` on the case hash (the claims record that the
- * dashboard and the alerts read).
  *
  * @example
  *   const claims = new ClaimStore(redis, keys);
@@ -44,19 +28,18 @@ interface ScriptedRedis {
  *   if (r.outcome === 'taken') reply(`already taken by ${r.by}`);
  */
 export class ClaimStore {
-  private readonly r: Redis & ScriptedRedis;
+  private readonly scripts: Scripts;
 
   constructor(
-    redis: Redis,
+    private readonly r: Redis,
     private readonly keys: Pick<RedisKeys, 'claim' | 'case'>,
   ) {
-    if (!('korpuClaimCase' in redis)) redis.defineCommand('korpuClaimCase', { numberOfKeys: 2, lua: CLAIM_LUA });
-    this.r = redis as Redis & ScriptedRedis;
+    this.scripts = redisScripts(r);
   }
 
   /** Tries to take `caseCode` for `workerId`; the first caller wins, everyone after learns who did. */
   async claim(caseCode: string, workerId: number, now: Date): Promise<ClaimOutcome> {
-    const [outcome, by] = await this.r.korpuClaimCase(this.keys.claim(caseCode), this.keys.case(caseCode), String(workerId), now.toISOString());
+    const [outcome, by] = await this.scripts.claimCase({ claim: this.keys.claim(caseCode), case: this.keys.case(caseCode) }, { worker: String(workerId), now: now.toISOString() });
     if (outcome === 'missing') return { outcome: 'missing' };
     return { outcome: outcome === 'claimed' ? 'claimed' : 'taken', by: Number(by) };
   }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FieldCipher } from '../storage/field-cipher';
+import { redisKeys, type RedisKeys } from '../storage/keys';
 
 /** How long a talk with a person stays open without an end (a worker forgot /end). */
 export const RELAY_TTL_SECONDS = 7 * 24 * 3600;
@@ -41,16 +42,20 @@ const StoredMessageSchema = z.object({
  * associated data.
  */
 export class RelayStore {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly cipher: FieldCipher,
-  ) {}
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
-  private openKey = (conversation: string) => `${this.prefix}talk:${conversation}`;
-  private messageKey = (chatId: number | string, messageId: number) => `${this.prefix}talkmsg:${this.cipher.pseudonym(`staffchat:${chatId}`)}:${messageId}`;
+  private openKey = (conversation: string) => this.keys.talk(conversation);
+  private messageKey = (chatId: number | string, messageId: number) => this.keys.talkMessage(this.cipher.pseudonym(`staffchat:${chatId}`), messageId);
   /** LIST of the talk's messages, oldest first. */
-  messagesKey = (caseCode: string) => `${this.prefix}case:${caseCode}:talk`;
+  private messagesKey = (caseCode: string) => this.keys.talkMessages(caseCode);
 
   /** Opens (or keeps open) the talk of a conversation with the case workers. */
   async open(conversation: string, caseCode: string): Promise<void> {

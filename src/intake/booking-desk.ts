@@ -7,6 +7,7 @@ import type { CompiledFlow } from '../flows/schema/flow-schema';
 import type { ConversationState } from '../flows/engine/state';
 import type { BookingStore } from '../scheduling/booking-store';
 import { meetingIcs } from '../scheduling/ics';
+import { slotId, slotIdParts } from '../scheduling/slot-id';
 import type { Slot } from '../scheduling/slots';
 import { SlotCalendar } from './slot-calendar';
 
@@ -182,16 +183,16 @@ export function meetingDetails(office: Office, start: Date, lang: Lang): Record<
 /**
  * Button value of a time: `s_<local yyyyMMddHHmm>_<office>` (letters, digits and _ only, as
  * callback data allows). The office comes last because office ids may contain `_`.
+ * @throws SlotIdError when `slot.id` is not a slot id
  */
 export function encodeSlotValue(slot: Slot): string {
-  const m = /^([a-z0-9_]+)@(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(slot.id);
-  if (!m) throw new Error(`not a slot id: ${slot.id}`);
-  return `s_${m[2]}${m[3]}${m[4]}${m[5]}${m[6]}_${m[1]}`;
+  const { office, localStart } = slotIdParts(slot.id);
+  return `s_${localStart.replace(/[-T:]/g, '')}_${office}`;
 }
 
 /** Reads a time button's value back into an office and slot id; undefined for anything else. */
 export function decodeSlotValue(value: string): { office: string; slot: string } | undefined {
   const m = /^s_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})_([a-z0-9_]+)$/.exec(value);
   if (!m) return undefined;
-  return { office: m[6]!, slot: `${m[6]}@${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}` };
+  return { office: m[6]!, slot: slotId(m[6]!, `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}`) };
 }

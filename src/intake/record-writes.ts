@@ -1,5 +1,6 @@
 import type { Effect } from '../core/conversation';
 import type { RecordWrite } from '../core/ports';
+import { cancelBookingWrites } from '../scheduling/cancel-booking-writes';
 import { sealContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
@@ -124,19 +125,11 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
       case 'booking_made':
         writes.push({ op: 'hset', key: caseKey, fields: { booking: e.slot, updated_at: at } });
         break;
-      case 'booking_cancelled': {
+      case 'booking_cancelled':
         // Frees the place with the same save that moves the conversation on, so a cancelled
         // meeting can never keep its place (nor its reminders: they check the booking first).
-        const date = e.slot.split('@')[1]?.slice(0, 10) ?? '';
-        const office = e.slot.split('@')[0] ?? '';
-        writes.push(
-          { op: 'srem', key: keys.slot(e.slot), member: e.caseCode },
-          { op: 'zrem', key: keys.dayBookings(office, date), member: e.caseCode },
-          { op: 'hset', key: keys.booking(e.caseCode), fields: { status: 'cancelled', cancelled_at: at } },
-          { op: 'hset', key: caseKey, fields: { booking: '', updated_at: at } },
-        );
+        writes.push(...cancelBookingWrites(keys, e, ctx.now));
         break;
-      }
       case 'booking_confirmed':
         writes.push({ op: 'hset', key: keys.booking(e.caseCode), fields: { confirmed: '1', confirmed_at: at } });
         break;

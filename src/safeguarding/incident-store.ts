@@ -4,6 +4,8 @@ import { CrisisCategorySchema, type SafeguardingConfig } from '../config/safegua
 import { KorpuError } from '../core/errors';
 import { LangSchema } from '../core/lang';
 import type { FieldCipher } from '../storage/field-cipher';
+import { redisKeys, type RedisKeys } from '../storage/keys';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import {
   type CompleteOutcome,
   type DraftIncident,
@@ -27,60 +29,9 @@ export class IncidentRecordError extends KorpuError {
   override name = 'IncidentRecordError';
 }
 
-/**
- * Redis keys of incident reports, all under the deployment prefix (as BookingStore keeps its own).
- */
-export function incidentKeys(prefix: string) {
-  return {
-    /** HASH of one report; free text encrypted per field */
-    incident: (id: string) => `${prefix}incident:${id}`,
-    /** ZSET id → report time (ms): every report */
-    all: () => `${prefix}incidents`,
-    /** ZSET id → report time (ms): reports still in draft */
-    drafts: () => `${prefix}incidents:drafts`,
-    /** ZSET id → follow-up due time (ms): follow-up calls not yet made */
-    followUps: () => `${prefix}incidents:follow_ups`,
-    /** ZSET id → report time (ms): one case's reports */
-    ofCase: (caseCode: string) => `${prefix}case:${caseCode}:incidents`,
-  };
-}
-
 /** Wire names of the encrypted fields in the hash. */
 const SECRET = { otherDescription: 'other', message: 'message', whatHappened: 'what_happened', howHandled: 'how_handled', advice: 'advice', referredTo: 'referred_to' } as const;
 type SecretField = keyof typeof SECRET;
-
-/**
- * Creates a draft unless the hash exists. KEYS: hash, all, drafts, follow-ups, case index.
- * ARGV: id, report ms, due ms, field/value pairs…
- */
-const CREATE_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
-return 1
-`;
-
-/**
- * Writes fields to a report that is still a draft. KEYS: hash, drafts, follow-ups.
- * ARGV: id, 'complete' | 'update', '1' to drop the follow-up, field/value pairs…
- */
-const UPDATE_LUA = `
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 'not_found' end
-if status ~= 'draft' then return 'locked' end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-if ARGV[3] == '1' then redis.call('ZREM', KEYS[3], ARGV[1]) end
-if ARGV[2] == 'complete' then redis.call('ZREM', KEYS[2], ARGV[1]) end
-return 'updated'
-`;
-
-interface ScriptedRedis {
-  korpuIncidentCreate(...args: (string | number)[]): Promise<number>;
-  korpuIncidentUpdate(...args: (string | number)[]): Promise<'not_found' | 'locked' | 'updated'>;
-}
 
 /**
  * Incident reports (Annex 3) on Redis: the bot opens a draft when it detects a crisis, a case
@@ -98,21 +49,17 @@ interface ScriptedRedis {
  *   if (created) await alerts.urgent(report); // once per incident
  */
 export class IncidentStore {
-  private readonly r: Redis & ScriptedRedis;
-  readonly keys: ReturnType<typeof incidentKeys>;
+  private readonly scripts: Scripts;
+  private readonly keys: RedisKeys;
 
   constructor(
-    redis: Redis,
+    private readonly r: Redis,
     prefix: string,
     private readonly cipher: FieldCipher,
     private readonly config: Pick<SafeguardingConfig, 'followUpAfterMinutes'>,
   ) {
-    if (!('korpuIncidentCreate' in redis)) {
-      redis.defineCommand('korpuIncidentCreate', { numberOfKeys: 5, lua: CREATE_LUA });
-      redis.defineCommand('korpuIncidentUpdate', { numberOfKeys: 3, lua: UPDATE_LUA });
-    }
-    this.r = redis as Redis & ScriptedRedis;
-    this.keys = incidentKeys(prefix);
+    this.scripts = redisScripts(r);
+    this.keys = redisKeys(prefix);
   }
 
   /**
@@ -142,7 +89,10 @@ export class IncidentStore {
       ...(d.message ? { message: this.seal(d.caseCode, d.id, 'message', d.message) } : {}),
     };
     const k = this.keys;
-    const created = await this.r.korpuIncidentCreate(k.incident(d.id), k.all(), k.drafts(), k.followUps(), k.ofCase(d.caseCode), d.id, d.at.getTime(), due.getTime(), ...Object.entries(fields).flat());
+    const created = await this.scripts.createIncident(
+      { incident: k.incident(d.id), all: k.incidents(), drafts: k.incidentDrafts(), followUps: k.incidentFollowUps(), ofCase: k.caseIncidents(d.caseCode) },
+      { id: d.id, reportedMs: d.at.getTime(), dueMs: due.getTime(), fields },
+    );
     const report = await this.get(d.id);
     if (!report) throw new IncidentRecordError('incident vanished right after creation', { id: d.id });
     return { created: created === 1, report };
@@ -180,17 +130,17 @@ export class IncidentStore {
 
   /** Reports still in draft, oldest first. */
   async listDrafts(limit = 100): Promise<IncidentReport[]> {
-    return this.many(await this.r.zrange(this.keys.drafts(), '0', String(limit - 1)));
+    return this.many(await this.r.zrange(this.keys.incidentDrafts(), '0', String(limit - 1)));
   }
 
   /** Reports whose follow-up call is due by `now` and not yet made, most overdue first. */
   async followUpsDue(now: Date, limit = 100): Promise<IncidentReport[]> {
-    return this.many(await this.r.zrangebyscore(this.keys.followUps(), '-inf', String(now.getTime()), 'LIMIT', '0', String(limit)));
+    return this.many(await this.r.zrangebyscore(this.keys.incidentFollowUps(), '-inf', String(now.getTime()), 'LIMIT', '0', String(limit)));
   }
 
   /** One case's reports, oldest first. */
   async listForCase(caseCode: string): Promise<IncidentReport[]> {
-    return this.many(await this.r.zrange(this.keys.ofCase(caseCode), '0', '-1'));
+    return this.many(await this.r.zrange(this.keys.caseIncidents(caseCode), '0', '-1'));
   }
 
   private async write(id: string, p: IncidentPatch, workerId: string, now: Date, complete: boolean, knownCase?: string): Promise<UpdateOutcome> {
@@ -211,7 +161,10 @@ export class IncidentStore {
     if (complete) Object.assign(fields, { status: 'complete', completed_at: at });
     const dropFollowUp = complete || p.nextCallMade === true;
     const k = this.keys;
-    const outcome = await this.r.korpuIncidentUpdate(k.incident(id), k.drafts(), k.followUps(), id, complete ? 'complete' : 'update', dropFollowUp ? '1' : '0', ...Object.entries(fields).flat());
+    const outcome = await this.scripts.updateIncident(
+      { incident: k.incident(id), drafts: k.incidentDrafts(), followUps: k.incidentFollowUps() },
+      { id, mode: complete ? 'complete' : 'update', dropFollowUp, fields },
+    );
     if (outcome !== 'updated') return { status: outcome };
     return { status: 'updated', report: (await this.get(id))! };
   }

@@ -40,7 +40,7 @@ export {
   suggestedIncidentTypes,
   type UpdateOutcome,
 } from './incident-report';
-export { INCIDENT_RECORD_VERSION, IncidentRecordError, IncidentStore, incidentKeys } from './incident-store';
+export { INCIDENT_RECORD_VERSION, IncidentRecordError, IncidentStore } from './incident-store';
 
 /**
  * i18n keys of the safeguarding texts (locales/<lang>/safeguarding.json) with their parameters.

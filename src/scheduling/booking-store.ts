@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
-import { DateTime } from 'luxon';
 import type { Office } from '../config/offices';
+import { KorpuError } from '../core/errors';
 import { redisKeys, type RedisKeys } from '../storage/keys';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
+import { slotIdParts } from './slot-id';
 import type { Slot } from './slots';
 
 export type BookingStatus = 'booked' | 'cancelled' | 'attended' | 'no_show';
@@ -22,100 +24,64 @@ export interface Booking {
 /** What happened to a booking attempt. */
 export type BookOutcome = 'booked' | 'moved' | 'already' | 'full';
 
-/**
- * Books a place in a slot for a case, atomically: never more people than the slot takes, and
- * a case holds at most one booking (booking again moves it, freeing the old place).
- * KEYS: slot SET, booking HASH, day-index ZSET of the new slot
- * ARGV: case code, slot id, capacity, start ms, end ms, office, lang, now ISO, key prefix
- */
-const BOOK_LUA = `
-local old = redis.call('HMGET', KEYS[2], 'slot', 'status', 'day_key')
-if old[1] == ARGV[2] and old[2] == 'booked' then return 'already' end
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 'full' end
-redis.call('SADD', KEYS[1], ARGV[1])
-local outcome = 'booked'
-if old[2] == 'booked' and old[1] then
-  redis.call('SREM', ARGV[9] .. 'slot:' .. old[1], ARGV[1])
-  if old[3] then redis.call('ZREM', old[3], ARGV[1]) end
-  outcome = 'moved'
-end
-redis.call('HSET', KEYS[2], 'case', ARGV[1], 'slot', ARGV[2], 'office', ARGV[6], 'start', ARGV[4], 'end', ARGV[5],
-  'status', 'booked', 'lang', ARGV[7], 'confirmed', '0', 'booked_at', ARGV[8], 'day_key', KEYS[3])
-redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), ARGV[1])
-return outcome
-`;
-
-/**
- * Cancels a case's booking if it is still booked. KEYS: booking HASH. ARGV: key prefix, now ISO.
- * Returns the slot id freed, or false.
- */
-const CANCEL_LUA = `
-local b = redis.call('HMGET', KEYS[1], 'slot', 'status', 'day_key', 'case')
-if b[2] ~= 'booked' then return false end
-redis.call('SREM', ARGV[1] .. 'slot:' .. b[1], b[4])
-if b[3] then redis.call('ZREM', b[3], b[4]) end
-redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelled_at', ARGV[2])
-return b[1]
-`;
-
-/**
- * Records attendance if the booking is still booked (and, when given, still for that slot):
- * two case workers tapping Came and Did not come at once cannot both win.
- * KEYS: booking HASH. ARGV: status, slot or ''. Returns 1 when recorded.
- */
-const MARK_LUA = `
-local b = redis.call('HMGET', KEYS[1], 'status', 'slot')
-if b[1] ~= 'booked' then return 0 end
-if ARGV[2] ~= '' and b[2] ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1])
-return 1
-`;
-
-interface ScriptedRedis {
-  korpuBook(...args: (string | number)[]): Promise<BookOutcome>;
-  korpuCancelBooking(...args: string[]): Promise<string | null>;
-  korpuMarkAttendance(key: string, status: string, slot: string): Promise<number>;
+/** Bookings of one case kept changing under a booking attempt, more times than is plausible. */
+export class BookingContentionError extends KorpuError {
+  override name = 'BookingContentionError';
 }
 
-/** Bookings on Redis. Places are counted per slot; each case has one booking hash. */
+/** How often `book` reads the booking again when it changed between its read and its write. */
+const BOOK_ATTEMPTS = 5;
+
+/**
+ * Bookings on Redis. Places are counted per slot (a SET of case codes); each case has one
+ * booking hash; an office's bookings of a day are indexed for the case workers' day list. A
+ * booking is cancelled by `cancelBookingWrites` (cancel-booking-writes.ts), inside the
+ * conversation's commit.
+ */
 export class BookingStore {
-  private readonly r: Redis & ScriptedRedis;
+  private readonly scripts: Scripts;
+  private readonly keys: RedisKeys;
 
   constructor(
-    redis: Redis,
-    private readonly prefix: string,
+    private readonly r: Redis,
+    prefix: string,
   ) {
-    if (!('korpuBook' in redis)) {
-      redis.defineCommand('korpuBook', { numberOfKeys: 3, lua: BOOK_LUA });
-      redis.defineCommand('korpuCancelBooking', { numberOfKeys: 1, lua: CANCEL_LUA });
-    }
-    if (!('korpuMarkAttendance' in redis)) redis.defineCommand('korpuMarkAttendance', { numberOfKeys: 1, lua: MARK_LUA });
-    this.r = redis as Redis & ScriptedRedis;
+    this.scripts = redisScripts(r);
     this.keys = redisKeys(prefix);
   }
 
-  private readonly keys: RedisKeys;
-  private slotKey = (slot: string) => this.keys.slot(slot);
-  private bookingKey = (caseCode: string) => this.keys.booking(caseCode);
-  /** Index of an office's bookings of one local day: case code → start (ms). */
-  dayKey = (office: string, date: string) => this.keys.dayBookings(office, date);
+  /** The index of a slot's day: case code → start (ms), by office and local date. */
+  private dayKeyOf = (slot: string) => {
+    const { office, localDate } = slotIdParts(slot);
+    return this.keys.dayBookings(office, localDate);
+  };
 
-  /** Tries to book `slot` for `caseCode`; `full` means someone was faster. */
+  /**
+   * Tries to book `slot` for `caseCode`, atomically: never more people than the slot takes, and
+   * a case holds at most one booking, so booking again moves it (freeing the old place).
+   * `full` means someone was faster; `already`, that the case holds this very slot.
+   * @throws BookingContentionError when the case's booking changed under every attempt
+   */
   async book(office: Office, slot: Slot, caseCode: string, lang: string, now: Date): Promise<BookOutcome> {
-    const date = DateTime.fromJSDate(slot.start, { zone: office.timeZone }).toISODate()!;
-    return this.r.korpuBook(
-      this.slotKey(slot.id), this.bookingKey(caseCode), this.dayKey(office.id, date),
-      caseCode, slot.id, office.capacity, slot.start.getTime(), slot.end.getTime(), office.id, lang, now.toISOString(), this.prefix,
-    );
-  }
-
-  /** Cancels the case's booking; returns the freed slot id, or undefined if there was none. */
-  async cancel(caseCode: string, now: Date): Promise<string | undefined> {
-    return (await this.r.korpuCancelBooking(this.bookingKey(caseCode), this.prefix, now.toISOString())) ?? undefined;
+    const booking = this.keys.booking(caseCode);
+    const newKeys = { slot: this.keys.slot(slot.id), booking, day: this.dayKeyOf(slot.id) };
+    for (let attempt = 0; attempt < BOOK_ATTEMPTS; attempt++) {
+      // The old place's keys depend on the booking: read it, pass them, and let the script
+      // check that the booking is still the one read (else read again).
+      const [held, status] = await this.r.hmget(booking, 'slot', 'status');
+      const heldSlotId = status === 'booked' && held ? held : '';
+      const heldKeys = heldSlotId && heldSlotId !== slot.id ? { heldSlot: this.keys.slot(heldSlotId), heldDay: this.dayKeyOf(heldSlotId) } : { heldSlot: newKeys.slot, heldDay: newKeys.day };
+      const outcome = await this.scripts.bookSlot(
+        { ...newKeys, ...heldKeys },
+        { caseCode, slot: slot.id, capacity: office.capacity, startMs: slot.start.getTime(), endMs: slot.end.getTime(), office: office.id, lang, now: now.toISOString(), heldSlotId },
+      );
+      if (outcome !== 'retry') return outcome;
+    }
+    throw new BookingContentionError('the booking kept changing while booking', { case: caseCode, slot: slot.id });
   }
 
   async get(caseCode: string): Promise<Booking | undefined> {
-    const h = await this.r.hgetall(this.bookingKey(caseCode));
+    const h = await this.r.hgetall(this.keys.booking(caseCode));
     if (!h.slot) return undefined;
     return {
       caseCode,
@@ -132,7 +98,7 @@ export class BookingStore {
 
   /** Marks the booking confirmed by the person (reminder's Confirm button). */
   async confirm(caseCode: string): Promise<boolean> {
-    const key = this.bookingKey(caseCode);
+    const key = this.keys.booking(caseCode);
     const status = await this.r.hget(key, 'status');
     if (status !== 'booked') return false;
     await this.r.hset(key, 'confirmed', '1');
@@ -144,21 +110,21 @@ export class BookingStore {
    * booking still booked (and for `opts.slot`, when given) changes; false otherwise.
    */
   async mark(caseCode: string, status: 'attended' | 'no_show', opts: { slot?: string } = {}): Promise<boolean> {
-    return (await this.r.korpuMarkAttendance(this.bookingKey(caseCode), status, opts.slot ?? '')) === 1;
+    return (await this.scripts.markAttendance({ booking: this.keys.booking(caseCode) }, { status, slot: opts.slot ?? '' })) === 1;
   }
 
   /** How many places are left in each of `slots` (one round trip). */
   async freePlaces(office: Office, slots: readonly Slot[]): Promise<number[]> {
     if (slots.length === 0) return [];
     const pipe = this.r.pipeline();
-    for (const s of slots) pipe.scard(this.slotKey(s.id));
+    for (const s of slots) pipe.scard(this.keys.slot(s.id));
     const res = (await pipe.exec()) ?? [];
     return res.map(([err, n]) => (err ? 0 : Math.max(0, office.capacity - Number(n))));
   }
 
   /** Case codes booked at an office on a local date, in time order. */
   async day(office: string, date: string): Promise<{ caseCode: string; start: Date }[]> {
-    const flat = await this.r.zrange(this.dayKey(office, date), '0', '-1', 'WITHSCORES');
+    const flat = await this.r.zrange(this.keys.dayBookings(office, date), '0', '-1', 'WITHSCORES');
     const out: { caseCode: string; start: Date }[] = [];
     for (let i = 0; i < flat.length; i += 2) out.push({ caseCode: flat[i]!, start: new Date(Number(flat[i + 1])) });
     return out;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisKeys, type RedisKeys } from '../storage/keys';
 
 /**
  * Who can no longer be written to: a person who blocked the bot (Telegram answers 403) is
@@ -16,11 +17,15 @@ import type { Redis } from 'ioredis';
  *   if (await reach.isUnreachable({ caseCode: 'KP-7G4Q-M2XD' })) return; // no reminder
  */
 export class Reachability {
+  private readonly keys: RedisKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     readonly ttlSeconds = 90 * 24 * 3600,
-  ) {}
+  ) {
+    this.keys = redisKeys(prefix);
+  }
 
   /** Marks the chat and/or the case unreachable (a 403 from Telegram). */
   async markUnreachable(who: ReachabilityRef, reason: UnreachableReason = 'blocked'): Promise<void> {
@@ -44,11 +49,11 @@ export class Reachability {
     if (keys.length > 0) await this.redis.del(...keys);
   }
 
-  /** `unreachable:chat:<pseudonym>` and `unreachable:case:<case code>` under the prefix. */
+  /** The marks' keys (`unreachableChat`, `unreachableCase` of keys.ts) of whoever `who` names. */
   keysOf(who: ReachabilityRef): string[] {
     return [
-      ...(who.chatRef ? [`${this.prefix}unreachable:chat:${who.chatRef}`] : []),
-      ...(who.caseCode ? [`${this.prefix}unreachable:case:${who.caseCode}`] : []),
+      ...(who.chatRef ? [this.keys.unreachableChat(who.chatRef)] : []),
+      ...(who.caseCode ? [this.keys.unreachableCase(who.caseCode)] : []),
     ];
   }
 }

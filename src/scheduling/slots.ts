@@ -1,31 +1,26 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, type Office } from '../config/offices';
+import { localStartOf, parseSlotId, slotIdAt } from './slot-id';
 
 /** A bookable meeting time at an office. */
 export interface Slot {
-  /** `<office>@<local start>` e.g. `baku@2026-11-25T09:00`: stable, readable, fits callback data. */
+  /** `<office>@<local start>` e.g. `baku@2026-11-25T09:00` (see slot-id.ts). */
   id: string;
   office: string;
   start: Date;
   end: Date;
 }
 
-/** Builds a slot id from an office and a start time (local to the office). */
-export function slotId(office: Office, start: Date): string {
-  return `${office.id}@${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm")}`;
-}
-
 /**
- * Parses a slot id back into its office and start, or undefined if it is not a slot this
- * office could ever offer (wrong office, closed day, outside hours, off the slot grid).
+ * The slot of `office` with this id, or undefined if it is not a slot this office could ever
+ * offer (malformed id, wrong office, closed day, outside hours, off the slot grid).
  */
-export function parseSlotId(office: Office, id: string): Slot | undefined {
-  const m = /^([a-z0-9_]+)@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/.exec(id);
-  if (!m || m[1] !== office.id) return undefined;
-  const start = DateTime.fromFormat(m[2]!, "yyyy-MM-dd'T'HH:mm", { zone: office.timeZone });
+export function slotById(office: Office, id: string): Slot | undefined {
+  const parsed = parseSlotId(id);
+  if (!parsed.ok || parsed.value.office !== office.id) return undefined;
+  const start = localStartOf(parsed.value, office.timeZone);
   if (!start.isValid) return undefined;
-  const ofDay = slotsOfDay(office, start.startOf('day'));
-  return ofDay.find((s) => s.id === id);
+  return slotsOfDay(office, start.startOf('day')).find((s) => s.id === id);
 }
 
 function minutes(hhmm: string): number {
@@ -42,7 +37,7 @@ function slotsOfDay(office: Office, day: DateTime): Slot[] {
     for (let m = from; m + office.slotMinutes <= to; m += office.slotMinutes) {
       const start = day.set({ hour: Math.floor(m / 60), minute: m % 60, second: 0, millisecond: 0 });
       const s = start.toJSDate();
-      out.push({ id: slotId(office, s), office: office.id, start: s, end: start.plus({ minutes: office.slotMinutes }).toJSDate() });
+      out.push({ id: slotIdAt(office, s), office: office.id, start: s, end: start.plus({ minutes: office.slotMinutes }).toJSDate() });
     }
   }
   return out;

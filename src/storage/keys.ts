@@ -20,7 +20,7 @@ export function redisKeys(prefix: string) {
     cases: () => `${prefix}cases`,
     /** STRING JSON of a flow definition at a revision (flow archive) */
     flow: (id: string, revision: string) => `${prefix}flow:${id}:${revision}`,
-    /** HASH of a case's (first) meeting: slot, office, start, end, status, lang, confirmed */
+    /** HASH of a case's (first) meeting: case, slot, office, start, end, status, lang, confirmed, booked_at, cancelled_at */
     booking: (code: string) => `${prefix}booking:${code}`,
     /** SET of the case codes holding a place in a slot (`<office>@<local start>`) */
     slot: (slot: string) => `${prefix}slot:${slot}`,
@@ -38,6 +38,61 @@ export function redisKeys(prefix: string) {
     effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
     /** STRING, the Telegram user id of the case worker who claimed a case (SET NX: first tap wins) */
     claim: (code: string) => `${prefix}claim:${code}`,
+
+    // --- incident reports (safeguarding/incident-store.ts) ---
+    /** HASH of one incident report (Annex 3); free text encrypted per field */
+    incident: (id: string) => `${prefix}incident:${id}`,
+    /** ZSET incident id → report time (ms): every report */
+    incidents: () => `${prefix}incidents`,
+    /** ZSET incident id → report time (ms): reports still in draft */
+    incidentDrafts: () => `${prefix}incidents:drafts`,
+    /** ZSET incident id → follow-up due time (ms): follow-up calls not yet made */
+    incidentFollowUps: () => `${prefix}incidents:follow_ups`,
+    /** ZSET incident id → report time (ms): one case's reports */
+    caseIncidents: (code: string) => `${prefix}case:${code}:incidents`,
+
+    // --- talks with a case worker (caseworkers/relay-store.ts) ---
+    /** STRING case code, expiring: the talk open in a conversation (by the conversation's pseudonym) */
+    talk: (conversation: string) => `${prefix}talk:${conversation}`,
+    /**
+     * STRING JSON {caseCode, conversation}, expiring: the case a relayed message in a case
+     * worker's chat stands for. `staffChatRef` is a pseudonym of that chat, never its id.
+     */
+    talkMessage: (staffChatRef: string, messageId: number) => `${prefix}talkmsg:${staffChatRef}:${messageId}`,
+    /** LIST of JSON messages of the case's talks (texts and file ids encrypted), oldest first */
+    talkMessages: (code: string) => `${prefix}case:${code}:talk`,
+
+    // --- phone calls taken down by a case worker (caseworkers/phone-calls.ts) ---
+    /** STRING counter: how many calls a case worker (Telegram user id) has started */
+    callCounter: (worker: number) => `${prefix}calls:${worker}`,
+    /** HASH {n, case}, expiring: the case worker's open call */
+    openCall: (worker: number) => `${prefix}call:${worker}`,
+
+    // --- who can no longer be written to (scheduling/reachability.ts) ---
+    /** STRING JSON {reason, at}, expiring: a chat (by its pseudonym) that blocked the bot */
+    unreachableChat: (chatRef: string) => `${prefix}unreachable:chat:${chatRef}`,
+    /** STRING JSON {reason, at}, expiring: a case whose person blocked the bot */
+    unreachableCase: (code: string) => `${prefix}unreachable:case:${code}`,
+
+    // --- the case-worker roster (caseworkers/roster.ts) ---
+    /** HASH Telegram user id → JSON case worker */
+    caseworkers: () => `${prefix}caseworkers`,
+
+    // --- Telegram send limits (scheduling/outbox/telegram-limits.ts); chats by pseudonym ---
+    /** ZSET holder → send time (ms): every send of the bot, for the global window */
+    limitGlobal: () => `${prefix}limit:global`,
+    /** STRING, expiring: the time (ms) of the last send to a chat */
+    limitChat: (chatRef: string) => `${prefix}limit:chat:${chatRef}`,
+    /** ZSET holder → slot (ms): the sends waiting in line for a chat */
+    limitChatLine: (chatRef: string) => `${prefix}limit:chat:${chatRef}:line`,
+    /** ZSET holder → send time (ms): sends to a group, for the group window */
+    limitGroup: (chatRef: string) => `${prefix}limit:group:${chatRef}`,
+    /** STRING, expiring: set while every send is paused after Telegram's 429 */
+    limitPause: () => `${prefix}limit:pause`,
+
+    // --- BullMQ (reminders, outbox, escalations) ---
+    /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
+    bull: () => `${prefix}bull`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

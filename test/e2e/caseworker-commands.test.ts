@@ -11,8 +11,10 @@ import type { Office } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { BookingStore } from '../../src/scheduling/booking-store';
-import { slotId, type Slot } from '../../src/scheduling/slots';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import type { Slot } from '../../src/scheduling/slots';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { cancelAsConversation } from '../helpers/bookings';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
@@ -36,7 +38,7 @@ const WORKER_NAME = 'Анна Иванова';
 
 function slotAt(office: Office, isoUtc: string): Slot {
   const start = new Date(isoUtc);
-  return { id: slotId(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) };
+  return { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) };
 }
 
 /** Resolves when the bot has finished handling an update (polling goes through handleUpdate). */
@@ -96,7 +98,7 @@ describe('case-worker commands end to end', () => {
     await bookings.book(baku, slotAt(baku, '2026-11-26T06:00:00Z'), 'KP-TMRW-0004', 'en', NOW);
     await bookings.book(ganja, slotAt(ganja, '2026-11-25T07:00:00Z'), 'KP-GNJA-0005', 'en', NOW);
     await bookings.book(baku, slotAt(baku, '2026-11-25T07:00:00Z'), 'KP-CNCL-0006', 'en', NOW);
-    await bookings.cancel('KP-CNCL-0006', NOW);
+    await cancelAsConversation(redis, prefix, { caseCode: 'KP-CNCL-0006', slot: slotAt(baku, '2026-11-25T07:00:00Z').id }, NOW);
   });
 
   afterAll(async () => {

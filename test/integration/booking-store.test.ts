@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import { BookingStore } from '../../src/scheduling/booking-store';
+import { slotIdParts } from '../../src/scheduling/slot-id';
 import { upcomingSlots } from '../../src/scheduling/slots';
+import { redisKeys } from '../../src/storage/keys';
+import { cancelAsConversation } from '../helpers/bookings';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
@@ -48,13 +51,42 @@ describe('BookingStore on a real Redis', () => {
     expect(await store.day('baku', '2026-11-24')).toEqual([{ caseCode: 'KP-AAAA-0001', start: slotB!.start }]);
   });
 
-  it('cancels once, frees the place and keeps the record', async () => {
-    await store.book(office, slotA!, 'KP-AAAA-0002', 'en', now);
-    expect(await store.cancel('KP-AAAA-0002', now)).toBe(slotA!.id);
-    expect(await store.cancel('KP-AAAA-0002', now)).toBeUndefined();
-    expect(await store.freePlaces(office, [slotA!])).toEqual([3]);
-    expect((await store.get('KP-AAAA-0002'))?.status).toBe('cancelled');
-    expect(await store.confirm('KP-AAAA-0002')).toBe(false);
+  it('moves a booking from one day to another: the old day list and place let go, the new ones hold it', async () => {
+    const [first] = upcomingSlots(office, now);
+    const day = (id: string) => slotIdParts(id).localDate;
+    const nextDay = upcomingSlots(office, now).find((s) => day(s.id) !== day(first!.id))!;
+    expect(await store.book(office, first!, 'KP-AAAA-0003', 'az', now)).toBe('booked');
+    expect(await store.book(office, nextDay, 'KP-AAAA-0003', 'az', now)).toBe('moved');
     expect(await store.day('baku', '2026-11-24')).toEqual([]);
+    expect(await store.day('baku', day(nextDay.id))).toEqual([{ caseCode: 'KP-AAAA-0003', start: nextDay.start }]);
+    expect(await store.freePlaces(office, [first!, nextDay])).toEqual([3, 2]);
+  });
+
+  it('keeps one booking per case when the same case books two slots at once', async () => {
+    const other = testRedis();
+    try {
+      const outcomes = await Promise.all([store.book(office, slotA!, 'KP-AAAA-0004', 'az', now), new BookingStore(other, prefix).book(office, slotB!, 'KP-AAAA-0004', 'az', now)]);
+      expect(outcomes.sort()).toEqual(['booked', 'moved']);
+      const held = (await store.get('KP-AAAA-0004'))!.slot;
+      expect(await store.freePlaces(office, [slotA!, slotB!])).toEqual(held === slotA!.id ? [2, 3] : [3, 2]);
+      expect(await store.day('baku', '2026-11-24')).toHaveLength(1);
+    } finally {
+      await other.quit();
+    }
+  });
+
+  it('is cancelled by the conversation commit: the place is freed, the record kept, the case can book again', async () => {
+    await store.book(office, slotA!, 'KP-AAAA-0002', 'en', now);
+    await redis.hset(redisKeys(prefix).case('KP-AAAA-0002'), 'booking', slotA!.id);
+    await cancelAsConversation(redis, prefix, { caseCode: 'KP-AAAA-0002', slot: slotA!.id }, now);
+    expect(await store.freePlaces(office, [slotA!])).toEqual([3]);
+    expect(await store.get('KP-AAAA-0002')).toMatchObject({ slot: slotA!.id, status: 'cancelled' });
+    expect(await redis.hget(redisKeys(prefix).case('KP-AAAA-0002'), 'booking')).toBe('');
+    expect(await store.confirm('KP-AAAA-0002')).toBe(false);
+    expect(await store.mark('KP-AAAA-0002', 'attended')).toBe(false);
+    expect(await store.day('baku', '2026-11-24')).toEqual([]);
+    // A cancelled booking holds nothing: booking again is a new booking, not a move.
+    expect(await store.book(office, slotB!, 'KP-AAAA-0002', 'en', now)).toBe('booked');
+    expect(await store.freePlaces(office, [slotA!, slotB!])).toEqual([3, 2]);
   });
 });

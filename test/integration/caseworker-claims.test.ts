@@ -12,7 +12,7 @@ import { createTranslator } from '../../src/i18n';
 import type { EffectContext } from '../../src/intake/conversation-runner';
 import { BookingStore } from '../../src/scheduling/booking-store';
 import type { OutboxMessage } from '../../src/scheduling/outbox';
-import { slotId } from '../../src/scheduling/slots';
+import { slotIdAt } from '../../src/scheduling/slot-id';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys, type RedisKeys } from '../../src/storage/keys';
 import { testOffice } from '../helpers/office';
@@ -136,13 +136,13 @@ describe('case workers: claims, case files, alerts, escalation', () => {
     it('records one attendance when Came and Did not come are tapped at once', async () => {
       const bookings = [new BookingStore(redis, prefix), new BookingStore(other, prefix)];
       const start = new Date('2026-11-25T06:00:00Z');
-      const slot = { id: slotId(baku, start), office: 'baku', start, end: new Date(start.getTime() + 3_600_000) };
+      const slot = { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + 3_600_000) };
       await bookings[0]!.book(baku, slot, 'KP-MARK-0001', 'ru', new Date());
       const [a, b] = await Promise.all([bookings[0]!.mark('KP-MARK-0001', 'attended'), bookings[1]!.mark('KP-MARK-0001', 'no_show')]);
       expect([a, b].filter(Boolean)).toHaveLength(1);
       expect((await bookings[0]!.get('KP-MARK-0001'))!.status).toBe(a ? 'attended' : 'no_show');
       // A mark for another slot (the meeting was moved) changes nothing.
-      await bookings[0]!.book(baku, { ...slot, id: slotId(baku, new Date(start.getTime() + 7_200_000)) }, 'KP-MARK-0002', 'ru', new Date());
+      await bookings[0]!.book(baku, { ...slot, id: slotIdAt(baku, new Date(start.getTime() + 7_200_000)) }, 'KP-MARK-0002', 'ru', new Date());
       expect(await bookings[0]!.mark('KP-MARK-0002', 'no_show', { slot: slot.id })).toBe(false);
     });
   });

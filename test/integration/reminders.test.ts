@@ -7,10 +7,12 @@ import type { Output } from '../../src/core/conversation';
 import { createLogger } from '../../src/core/logger';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { BookingStore } from '../../src/scheduling/booking-store';
+import { slotIdAt } from '../../src/scheduling/slot-id';
 import type { OutboxMessage } from '../../src/scheduling/outbox/outbox';
 import { createReminderWorker, nudgeMessage, reminderJobId, reminderMessage, ReminderScheduler, REMINDER_QUEUE, type ConversationGlance } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
+import { cancelAsConversation } from '../helpers/bookings';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedisUrl } from '../helpers/redis';
 
@@ -87,7 +89,7 @@ describe('reminders', () => {
   async function bookSoon(caseCode: string, chatId: string, msAhead = 800) {
     const start = new Date(Date.now() + 24 * 3600_000 + msAhead);
     // The slot id names the minute; the booking keeps the exact start, which is what reminders use.
-    const slot = { id: `${office.id}@${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm")}`, office: office.id, start, end: new Date(start.getTime() + 3600_000) };
+    const slot = { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + 3600_000) };
     await bookings.book(office, slot, caseCode, 'ru', new Date());
     await redis.hset(keys().case(caseCode), 'contact', cipher.encrypt(`telegram:${chatId}`, `${caseCode}:contact`));
     return slot;
@@ -148,9 +150,9 @@ describe('reminders', () => {
     const a = await bookSoon('KP-GGGG-HHHH', '555002');
     const b = await bookSoon('KP-IIII-JJJJ', '555003', 700);
     // a is cancelled, b moved to another time, and neither's reminders were removed (the worst case).
-    await bookings.cancel('KP-GGGG-HHHH', new Date());
+    await cancelAsConversation(redis, prefix, { caseCode: 'KP-GGGG-HHHH', slot: a.id }, new Date());
     const laterStart = new Date(b.start.getTime() + 2 * 24 * 3600_000);
-    const later = { ...b, id: `${office.id}@${DateTime.fromJSDate(laterStart, { zone: office.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm")}`, start: laterStart };
+    const later = { ...b, id: slotIdAt(office, laterStart), start: laterStart };
     await bookings.book(office, later, 'KP-IIII-JJJJ', 'ru', new Date());
     await scheduler.schedule({ caseCode: 'KP-GGGG-HHHH', slotId: a.id, office, start: a.start }, new Date());
     await scheduler.schedule({ caseCode: 'KP-IIII-JJJJ', slotId: b.id, office, start: b.start }, new Date());

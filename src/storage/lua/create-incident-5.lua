@@ -1,0 +1,23 @@
+--[[
+  Creates a draft incident report unless one with this id exists (idempotent by id).
+
+  KEYS[1] incident HASH
+  KEYS[2] every report ZSET
+  KEYS[3] drafts ZSET
+  KEYS[4] follow-ups ZSET
+  KEYS[5] the case's reports ZSET
+
+  ARGV[1] incident id
+  ARGV[2] report time (ms)
+  ARGV[3] follow-up due time (ms)
+  ARGV[4..] field, value, … of the hash
+
+  Returns 1 when created, 0 when it existed
+]]
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1])
+return 1

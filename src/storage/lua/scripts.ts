@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+
+/**
+ * Every Lua script Körpü runs, one file each beside this module, as BullMQ keeps its
+ * `commands/*.lua`: `<name>-<number of keys>.lua`, with a header saying what it does, its KEYS
+ * and ARGV and what it returns. Each script touches only keys passed in KEYS (built by
+ * storage/keys.ts), never a key made inside Lua, so that Redis Cluster can route it and a
+ * reader sees every key at the call site.
+ *
+ * `<name>.lua` without a count is a script whose number of keys varies (see numberOfKeys).
+ *
+ * The files are read once per process (they reach dist/ through the build script) and defined
+ * on each connection with `defineCommand` (EVALSHA, falling back to EVAL after a SCRIPT FLUSH).
+ */
+export const SCRIPT_FILES = {
+  bookSlot: 'book-slot-5',
+  markAttendance: 'mark-attendance-1',
+  claimCase: 'claim-case-2',
+  startCall: 'start-call-2',
+  touchCall: 'touch-call-1',
+  closeCall: 'close-call-1',
+  createIncident: 'create-incident-5',
+  updateIncident: 'update-incident-3',
+} as const;
+export type ScriptName = keyof typeof SCRIPT_FILES;
+
+/** Directory of the .lua files (src/storage/lua under tsx and jest, dist/storage/lua when built). */
+export const SCRIPTS_DIR = __dirname;
+
+/**
+ * How many of a script's arguments are keys, from its file name (`book-slot-5` → 5), or
+ * undefined for a name without a count (`commit-conversation`): a script whose keys vary, to
+ * which the caller passes their number first, as to EVAL.
+ */
+export function numberOfKeys(file: string): number | undefined {
+  const m = /-(\d+)$/.exec(file);
+  return m ? Number(m[1]) : undefined;
+}
+
+let sources: Record<ScriptName, string> | undefined;
+
+/** The scripts' source, read from disk on first use. */
+export function scriptSources(): Record<ScriptName, string> {
+  sources ??= Object.fromEntries(
+    (Object.entries(SCRIPT_FILES) as [ScriptName, string][]).map(([name, file]) => [name, readFileSync(join(SCRIPTS_DIR, `${file}.lua`), 'utf8')]),
+  ) as Record<ScriptName, string>;
+  return sources;
+}
+
+/** The command name a script gets on a connection (`bookSlot` → `korpuBookSlot`). */
+const commandName = (name: ScriptName) => `korpu${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+type Command = (...args: (string | number)[]) => Promise<unknown>;
+
+/** What `bookSlot` answers; `retry`: the booking changed since the caller read it. */
+export type BookSlotReply = 'already' | 'full' | 'booked' | 'moved' | 'retry';
+/** What `updateIncident` answers. */
+export type UpdateIncidentReply = 'updated' | 'locked' | 'not_found';
+
+/**
+ * The scripts as typed functions, keys first (see each .lua file for their meaning). Stores
+ * call these; nothing else runs Lua.
+ */
+export interface Scripts {
+  bookSlot(keys: { slot: string; booking: string; day: string; heldSlot: string; heldDay: string }, args: { caseCode: string; slot: string; capacity: number; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string }): Promise<BookSlotReply>;
+  markAttendance(keys: { booking: string }, args: { status: 'attended' | 'no_show'; slot: string }): Promise<number>;
+  claimCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
+  startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<number>;
+  touchCall(keys: { open: string }, args: { n: string; caseCode: string; ttlSeconds: number }): Promise<number>;
+  closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
+  createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string }, args: { id: string; reportedMs: number; dueMs: number; fields: Record<string, string> }): Promise<number>;
+  updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
+}
+
+/**
+ * Defines every script on `redis` (once per connection) and returns the typed functions.
+ *
+ * @example
+ *   const scripts = redisScripts(redis);
+ *   await scripts.claimCase({ claim: keys.claim(code), case: keys.case(code) }, { worker: '42', now: new Date().toISOString() });
+ */
+export function redisScripts(redis: Redis): Scripts {
+  const src = scriptSources();
+  const target = redis as unknown as Record<string, Command>;
+  const run = (name: ScriptName, ...args: (string | number)[]) => {
+    const command = commandName(name);
+    if (!(command in redis)) {
+      const keys = numberOfKeys(SCRIPT_FILES[name]);
+      redis.defineCommand(command, keys === undefined ? { lua: src[name] } : { numberOfKeys: keys, lua: src[name] });
+    }
+    return target[command]!.call(redis, ...args);
+  };
+  const pairs = (fields: Record<string, string>) => Object.entries(fields).flat();
+  return {
+    bookSlot: (k, a) =>
+      run('bookSlot', k.slot, k.booking, k.day, k.heldSlot, k.heldDay, a.caseCode, a.slot, a.capacity, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId) as Promise<BookSlotReply>,
+    markAttendance: (k, a) => run('markAttendance', k.booking, a.status, a.slot) as Promise<number>,
+    claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
+    startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<number>,
+    touchCall: (k, a) => run('touchCall', k.open, a.n, a.caseCode, a.ttlSeconds) as Promise<number>,
+    closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
+    createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, a.id, a.reportedMs, a.dueMs, ...pairs(a.fields)) as Promise<number>,
+    updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
+  };
+}
