@@ -17,6 +17,8 @@ export interface StoredConversation {
 /** One record write, performed atomically together with the state save. */
 export type RecordWrite =
   | { op: 'hset'; key: string; fields: Record<string, string> }
+  /** Set hash fields only while `field` still holds `equals` (e.g. cancel a booking only while it is `booked`). */
+  | { op: 'hsetIf'; key: string; field: string; equals: string; fields: Record<string, string> }
   /** Set hash fields only if absent (first value wins, e.g. created_at). */
   | { op: 'hsetnx'; key: string; field: string; value: string }
   | { op: 'rpush'; key: string; values: string[] }

@@ -4,8 +4,8 @@ import { slotIdParts } from './slot-id';
 
 /**
  * The one plan of a booking's cancellation: free the case's place in `slot`, take the case off
- * the office's list of that day, mark the booking `cancelled` (the record is kept) and clear
- * the case's `booking` field.
+ * the office's list of that day, mark the booking `cancelled` while it is still `booked` (the
+ * record is kept; an attended or missed meeting keeps its mark) and clear the case's `booking` field.
  *
  * It is a list of record writes, not a call, so that a conversation performs it in the same
  * atomic commit as the step that cancelled (intake/record-writes.ts plans it for the engine's
@@ -28,7 +28,9 @@ export function cancelBookingWrites(
   return [
     { op: 'srem', key: keys.slot(slot), member: caseCode },
     { op: 'zrem', key: keys.dayBookings(office, localDate), member: caseCode },
-    { op: 'hset', key: keys.booking(caseCode), fields: { status: 'cancelled', cancelled_at: at } },
+    // Only a meeting still booked becomes cancelled: one a case worker already marked attended
+    // or missed keeps that mark (the person tapped an old Cancel button).
+    { op: 'hsetIf', key: keys.booking(caseCode), field: 'status', equals: 'booked', fields: { status: 'cancelled', cancelled_at: at } },
     { op: 'hset', key: keys.case(caseCode), fields: { booking: '', updated_at: at } },
   ];
 }

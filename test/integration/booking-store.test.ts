@@ -89,4 +89,11 @@ describe('BookingStore on a real Redis', () => {
     expect(await store.book(office, slotB!, 'KP-AAAA-0002', 'en', now)).toBe('booked');
     expect(await store.freePlaces(office, [slotA!, slotB!])).toEqual([3, 2]);
   });
+
+  it('keeps a meeting already marked attended when an old Cancel button is tapped', async () => {
+    await store.book(office, slotA!, 'KP-AAAA-0003', 'en', now);
+    expect(await store.mark('KP-AAAA-0003', 'attended')).toBe(true);
+    await cancelAsConversation(redis, prefix, { caseCode: 'KP-AAAA-0003', slot: slotA!.id }, now);
+    expect(await store.get('KP-AAAA-0003')).toMatchObject({ slot: slotA!.id, status: 'attended' });
+  });
 });

@@ -23,6 +23,9 @@ export const SCRIPT_FILES = {
   closeCall: 'close-call-1',
   createIncident: 'create-incident-5',
   updateIncident: 'update-incident-3',
+  commitConversation: 'commit-conversation',
+  takeReply: 'take-reply-1',
+  replySent: 'reply-sent-1',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -52,7 +55,7 @@ export function scriptSources(): Record<ScriptName, string> {
 /** The command name a script gets on a connection (`bookSlot` → `korpuBookSlot`). */
 const commandName = (name: ScriptName) => `korpu${name[0]!.toUpperCase()}${name.slice(1)}`;
 
-type Command = (...args: (string | number)[]) => Promise<unknown>;
+type Command = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** What `bookSlot` answers; `retry`: the booking changed since the caller read it. */
 export type BookSlotReply = 'already' | 'full' | 'booked' | 'moved' | 'retry';
@@ -72,6 +75,10 @@ export interface Scripts {
   closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
   createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string }, args: { id: string; reportedMs: number; dueMs: number; fields: Record<string, string> }): Promise<number>;
   updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
+  /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
+  commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate'>;
+  takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number }): Promise<string>;
+  replySent(keys: { reply: string }, args: { updateId: string }): Promise<number>;
 }
 
 /**
@@ -84,7 +91,7 @@ export interface Scripts {
 export function redisScripts(redis: Redis): Scripts {
   const src = scriptSources();
   const target = redis as unknown as Record<string, Command>;
-  const run = (name: ScriptName, ...args: (string | number)[]) => {
+  const run = (name: ScriptName, ...args: (string | number | Buffer)[]) => {
     const command = commandName(name);
     if (!(command in redis)) {
       const keys = numberOfKeys(SCRIPT_FILES[name]);
@@ -103,5 +110,8 @@ export function redisScripts(redis: Redis): Scripts {
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
     createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, a.id, a.reportedMs, a.dueMs, ...pairs(a.fields)) as Promise<number>,
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
+    commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate'>,
+    takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
+    replySent: (k, a) => run('replySent', k.reply, a.updateId) as Promise<number>,
   };
 }

@@ -13,7 +13,7 @@ describe('cancelling a booking', () => {
     expect(cancelBookingWrites(keys, { caseCode: 'KP-AAAA-0001', slot: 'baku_2@2026-11-25T09:00' }, now)).toEqual([
       { op: 'srem', key: 'k:slot:baku_2@2026-11-25T09:00', member: 'KP-AAAA-0001' },
       { op: 'zrem', key: 'k:bookings:baku_2:2026-11-25', member: 'KP-AAAA-0001' },
-      { op: 'hset', key: 'k:booking:KP-AAAA-0001', fields: { status: 'cancelled', cancelled_at: now.toISOString() } },
+      { op: 'hsetIf', key: 'k:booking:KP-AAAA-0001', field: 'status', equals: 'booked', fields: { status: 'cancelled', cancelled_at: now.toISOString() } },
       { op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { booking: '', updated_at: now.toISOString() } },
     ]);
   });
