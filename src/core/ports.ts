@@ -26,7 +26,8 @@ export type RecordWrite =
   | { op: 'srem'; key: string; member: string }
   | { op: 'zrem'; key: string; member: string };
 
-export type CommitOutcome = 'ok' | 'conflict' | 'duplicate';
+/** `talk`: a talk with a case worker is open and the commit was asked to yield to it (`unlessTalk`). */
+export type CommitOutcome = 'ok' | 'conflict' | 'duplicate' | 'talk';
 
 /** What is committed with a step besides its state and records. */
 export interface CommitExtras {
@@ -40,6 +41,11 @@ export interface CommitExtras {
    * it was sent, so that a redelivery of an update whose first delivery died still gets it.
    */
   reply?: string;
+  /**
+   * Save nothing if the conversation has a talk with a case worker open (the message is the
+   * worker's to read): checked in the same call, so the common case costs no extra round trip.
+   */
+  unlessTalk?: boolean;
 }
 
 export interface ConversationStore {

@@ -34,6 +34,11 @@ export interface IncomingMessage {
    * answers themself (the records say `self_service`, counsellor Körpü).
    */
   recorder?: { by: RecordedBy; counsellor: string };
+  /**
+   * While a talk with a case worker is open, this message is for the worker, not the flow:
+   * nothing is saved and the result says `talk` (the channel relays it). Checked in the commit.
+   */
+  yieldToTalk?: boolean;
 }
 
 export interface HandledMessage {
@@ -51,6 +56,8 @@ export interface HandledMessage {
    * first delivery, webhook only): the channel should ask for it to be delivered again later.
    */
   retryLater?: boolean;
+  /** A talk with a case worker is open and the message asked to yield to it: nothing was saved. */
+  talk?: boolean;
   /** Effects performed, each with its deterministic id (for follow-up work such as alerts). */
   effects: (Effect & { id: string })[];
   state: ConversationState;
@@ -281,10 +288,11 @@ export class ConversationRunner {
       const lang = result.state.lang ?? result.state.hint ?? 'az';
       const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
       const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
-      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}) });
+      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(msg.yieldToTalk ? { unlessTalk: true } : {}) });
       if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
       if (outcome === 'conflict') continue;
+      if (outcome === 'talk') return { outputs: [], lang, duplicate: false, talk: true, effects: [], state: prev ?? result.state };
       d.afterCommit?.();
       this.keep(convId, version + 1, result.state);
       const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;

@@ -73,8 +73,8 @@ export class RedisConversationStore implements ConversationStore {
     if (updateId !== undefined && !/^\S+$/.test(updateId)) throw new RangeError('an update id must not be empty nor contain spaces');
     const reply = extras.reply && updateId !== undefined ? `${updateId}\n${extras.reply}` : '';
     const effects = extras.effects ?? [];
-    // KEYS: the conversation, the effect stream, the pending reply, then the records' keys.
-    const keys = [this.keys.conversation(conversationId), this.keys.effects(), this.keys.pendingReply(conversationId)];
+    // KEYS: the conversation, the effect stream, the pending reply, the open talk, then the records' keys.
+    const keys = [this.keys.conversation(conversationId), this.keys.effects(), this.keys.pendingReply(conversationId), this.keys.talk(conversationId)];
     const index = (key: string) => {
       const i = keys.indexOf(key);
       if (i >= 0) return i + 1;
@@ -108,7 +108,7 @@ export class RedisConversationStore implements ConversationStore {
       }
     }
     const entries = effects.flatMap((e) => [e.id, e.json]);
-    return this.scripts.commitConversation(keys, [String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, effects.length, ...entries, ...ops]);
+    return this.scripts.commitConversation(keys, [String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, extras.unlessTalk ? '1' : '0', effects.length, ...entries, ...ops]);
   }
 
   async takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number): Promise<string | 'wait' | undefined> {

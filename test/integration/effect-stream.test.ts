@@ -121,6 +121,21 @@ describe('effects committed with the state', () => {
     expect(dead.map(([, f]) => f[f.indexOf('id') + 1])).toEqual(['tg:1:1']);
   });
 
+  it('yields a message to an open talk with a case worker, checked in the commit, saving nothing', async () => {
+    const r = runner();
+    const keys = redisKeys(prefix);
+    await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'command', name: 'start' } });
+    const before = await redis.getBuffer(keys.conversation(r.conversationId('telegram', '42')));
+    await redis.set(keys.talk(r.conversationId('telegram', '42')), 'KP-TALK-0001');
+    const text = { channel: 'telegram', chatId: '42', input: { type: 'text' as const, text: 'When can I come?' } };
+    expect(await r.handle({ ...text, updateId: 'tg:2', yieldToTalk: true })).toMatchObject({ talk: true, outputs: [], effects: [] });
+    expect(await redis.getBuffer(keys.conversation(r.conversationId('telegram', '42')))).toEqual(before);
+    // A button or command is not asked to yield: it goes to the flow.
+    expect((await r.handle({ ...text, updateId: 'tg:3' })).talk).toBeUndefined();
+    await redis.del(keys.talk(r.conversationId('telegram', '42')));
+    expect((await r.handle({ ...text, updateId: 'tg:4', yieldToTalk: true })).talk).toBeUndefined();
+  });
+
   describe('the kept reply', () => {
     const msg = { channel: 'telegram', chatId: '42', updateId: 'tg:7', input: { type: 'command' as const, name: 'start' as const } };
 

@@ -9,7 +9,8 @@
   KEYS[1] conversation STRING
   KEYS[2] effect stream STREAM
   KEYS[3] kept reply STRING
-  KEYS[4…] the records' keys, referred to by index from the writes
+  KEYS[4] the conversation's open talk STRING (checked when ARGV[8] is '1')
+  KEYS[5…] the records' keys, referred to by index from the writes
 
   ARGV[1] expected version
   ARGV[2] update id ('' for none)
@@ -17,11 +18,13 @@
   ARGV[4] the conversation's time to live (s)
   ARGV[5] how many latest update ids to keep
   ARGV[6] the reply to keep ('' for none), ARGV[7] its time to live (s)
-  ARGV[8] the number n of effect entries, then n pairs (entry id, entry JSON)
+  ARGV[8] '1': if a talk with a case worker is open (KEYS[4] exists), save nothing and return
+          'talk' (the message goes to the case worker instead)
+  ARGV[9] the number n of effect entries, then n pairs (entry id, entry JSON)
   then the writes, each: op, key index, number of arguments, arguments
     (hset, hsetnx, rpush, zadd, srem, zrem; hsetif: field, expected value, then field/value pairs)
 
-  Returns 'ok' | 'conflict' (another step saved first) | 'duplicate' (this update was saved)
+  Returns 'ok' | 'conflict' (another step saved first) | 'duplicate' (this update was saved) | 'talk'
 ]]
 local raw = redis.pcall('GET', KEYS[1])
 local version = '0'
@@ -39,6 +42,7 @@ if update ~= '' then
     if id == update then return 'duplicate' end
   end
 end
+if ARGV[8] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then return 'talk' end
 if version ~= ARGV[1] then return 'conflict' end
 if update ~= '' then
   ids[#ids + 1] = update
@@ -51,8 +55,8 @@ redis.call('SET', KEYS[1], header .. '\n' .. ARGV[3], 'EX', ARGV[4])
 if ARGV[6] ~= '' then
   redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
 end
-local entries = tonumber(ARGV[8])
-local i = 9
+local entries = tonumber(ARGV[9])
+local i = 10
 for _ = 1, entries do
   redis.call('XADD', KEYS[2], '*', 'id', ARGV[i], 'e', ARGV[i + 1])
   i = i + 2

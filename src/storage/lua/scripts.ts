@@ -76,7 +76,7 @@ export interface Scripts {
   createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string }, args: { id: string; reportedMs: number; dueMs: number; fields: Record<string, string> }): Promise<number>;
   updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
   /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
-  commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate'>;
+  commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
   takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number }): Promise<string>;
   replySent(keys: { reply: string }, args: { updateId: string }): Promise<number>;
 }
@@ -110,7 +110,7 @@ export function redisScripts(redis: Redis): Scripts {
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
     createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, a.id, a.reportedMs, a.dueMs, ...pairs(a.fields)) as Promise<number>,
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
-    commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate'>,
+    commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
     takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
     replySent: (k, a) => run('replySent', k.reply, a.updateId) as Promise<number>,
   };
