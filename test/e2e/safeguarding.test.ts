@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
-import { createUrgentAlerts, urgentAlertText } from '../../src/channels/telegram/urgent-alerts';
-import { loadProgrammeContent } from '../../src/config/programme';
+import type { KorpuCore } from '../../src/app';
+import type { KorpuBot } from '../../src/channels/telegram';
+import { urgentAlertText } from '../../src/channels/telegram/urgent-alerts';
 import type { Lang } from '../../src/core/lang';
-import { silentLogger } from '../../src/core/logger';
 import { person, textUpdate, tapUpdate } from '../../bench/telegram-updates';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestOutbox } from '../helpers/outbox';
-import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
+import type { Redis } from 'ioredis';
 
 /**
  * Safeguarding end to end (Annex 3): a message that shows crisis, in each language and at any
@@ -19,7 +16,6 @@ import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from 
  */
 
 const CASEWORKERS = -1001234567890;
-const content = loadProgrammeContent('config/programme.yaml');
 
 const CRISIS: [Lang, string, string][] = [
   ['az', 'Ərim məni hər gün döyür, qorxuram', 'violence'],
@@ -42,30 +38,24 @@ const HARMLESS: [Lang, string][] = [
 describe('safeguarding end to end', () => {
   let api: FakeBotApi;
   let redis: Redis;
-  let bull: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
   let bot: KorpuBot;
-  const closers: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    prefix = testPrefix();
-    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
-    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
-    await bot.init();
-    const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
-    core.onEffect(createUrgentAlerts({ outbox, chatId: CASEWORKERS, translator: core.translator, logger: silentLogger() }));
-    closers.push(closeOutbox);
+    // Körpü as main.ts builds it (createKorpu): alerts and urgent alerts through the outbox.
+    korpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
+    ({ core, prefix } = korpu);
+    bot = korpu.bot!;
   });
 
   afterAll(async () => {
-    for (const close of closers) await close();
+    await korpu.stop();
     await dropPrefix(redis, prefix);
     redis.disconnect();
-    bull.disconnect();
     await api.close();
   });
 
@@ -94,6 +84,7 @@ describe('safeguarding end to end', () => {
 
     const state = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
     const code = state!.caseCode!;
+    await korpu.settled();
     const reports = await core.incidents.listForCase(code);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ status: 'draft', category, channel: 'telegram', lang });
@@ -114,6 +105,7 @@ describe('safeguarding end to end', () => {
     await bot.handleUpdate(update);
     const code = (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
     await api.waitForCalls((c) => c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    await korpu.settled();
     await new Promise((r) => setTimeout(r, 300));
     expect(urgentFor(code)).toHaveLength(1);
     expect(await core.incidents.listForCase(code)).toHaveLength(1);

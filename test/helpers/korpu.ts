@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import type { OfficesFile } from '../../src/config/offices';
+import type { Clock, IdGen } from '../../src/core/clock';
+import { silentLogger } from '../../src/core/logger';
+import { createKorpu, type Korpu } from '../../src/korpu';
+import type { FakeBotApi } from './fake-bot-api';
+import { testPrefix, testRedisUrl } from './redis';
+
+/** What a test may set on the Körpü it starts. */
+export interface TestKorpuOptions {
+  /** The fake Bot API; without it Körpü runs without Telegram (the simulator alone). */
+  api?: FakeBotApi;
+  /** Environment variables on top of the test defaults (CASEWORKER_CHAT_ID, ADMIN_TELEGRAM_IDS, …). */
+  env?: Record<string, string>;
+  /** Key prefix (shared by several Körpü processes of one test); a fresh one by default. */
+  prefix?: string;
+  /** Data key (hex), shared by several processes of one test; a fresh one by default. */
+  dataKey?: string;
+  clock?: Clock;
+  ids?: IdGen;
+  /** Offices in place of config/offices.yaml (e.g. a test office open every day). */
+  offices?: OfficesFile;
+}
+
+/** A Körpü built by createKorpu exactly as main.ts builds it, on the suite's Redis and the fake Bot API. */
+export interface TestKorpu extends Korpu {
+  prefix: string;
+  dataKey: string;
+  /** Resolves once every effect committed so far has been performed. */
+  settled(): Promise<void>;
+}
+
+/**
+ * Builds Körpü with {@link createKorpu} — the composition main.ts and the benchmark use — for an
+ * end-to-end test: the suite's redis-server, a fresh key prefix, the fake Bot API as Telegram
+ * (its bot info given, so no getMe), HTTP on a free port (not listening until `start()`), logs
+ * silent. Updates go in with `korpu.bot!.handleUpdate(update)`; the outbox, reminder and
+ * escalation workers run as in production. `stop()` stops everything it started.
+ */
+export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorpu> {
+  const prefix = o.prefix ?? testPrefix();
+  const dataKey = o.dataKey ?? randomBytes(32).toString('hex');
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: prefix,
+    DATA_KEY: dataKey,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-e2e-')),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...(o.api ? { BOT_TOKEN: o.api.token, TELEGRAM_API_ROOT: o.api.apiRoot } : {}),
+    ...o.env,
+  };
+  const config = loadConfig(env);
+  const korpu = await createKorpu(o.offices ? { ...config, offices: o.offices } : config, {
+    logger: silentLogger(),
+    ...(o.api ? { botInfo: o.api.botInfo, retry: { maxDelaySeconds: 5 } } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.ids ? { ids: o.ids } : {}),
+    effectClaimAfterMs: 2_000,
+  });
+  return { ...korpu, prefix, dataKey, settled: () => korpu.core.effects.idle() };
+}
