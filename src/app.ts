@@ -72,6 +72,8 @@ export interface BuildCoreOptions {
    * channel reports sent replies with `runner.replySent`.
    */
   keepReplies?: { graceMs: number };
+  /** How long a talk with a case worker stays open once asked for; without it none opens (no case workers). */
+  talkTtlSeconds?: number;
   /** Test-only fault switch: called right after each successful commit. */
   afterCommit?: () => void;
   /** Where the effect consumer logs. */
@@ -146,6 +148,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },
     ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
     ...(o.afterCommit ? { afterCommit: o.afterCommit } : {}),
+    ...(o.talkTtlSeconds ? { talkTtlSeconds: o.talkTtlSeconds } : {}),
   });
   // Every handler sees every entry; one that fails makes the entry run again (all handlers are idempotent).
   const perform = async (entry: EffectEntry): Promise<void> => {

@@ -9,7 +9,7 @@ import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
 import { liftBlock } from './channels/telegram/membership';
 import { escalationMessage } from './channels/telegram/alert-message';
-import { RelayStore } from './caseworkers/relay-store';
+import { RELAY_TTL_SECONDS, RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
@@ -149,6 +149,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       // Webhook: several processes may serve one bot, so a reply committed elsewhere a moment ago is still on its way.
       ...(token ? { keepReplies: { graceMs: env.MODE === 'webhook' ? env.REPLY_GRACE_SECONDS * 1000 : 0 } } : {}),
       ...(fault ? { afterCommit: fault } : {}),
+      // Talks with case workers open in the commit of the step that asks for one.
+      ...(token ? { talkTtlSeconds: RELAY_TTL_SECONDS } : {}),
       effectClaimAfterMs: overrides.effectClaimAfterMs ?? env.EFFECT_RETRY_SECONDS * 1000,
       // Handlers are registered below; the stream starts once they all are.
       startEffects: false,

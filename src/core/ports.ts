@@ -23,6 +23,8 @@ export type RecordWrite =
   | { op: 'hsetnx'; key: string; field: string; value: string }
   | { op: 'rpush'; key: string; values: string[] }
   | { op: 'zadd'; key: string; score: number; member: string }
+  /** Set a string that expires (an open talk). */
+  | { op: 'setex'; key: string; value: string; ttlSeconds: number }
   | { op: 'srem'; key: string; member: string }
   | { op: 'zrem'; key: string; member: string };
 

@@ -110,6 +110,8 @@ export interface ConversationRunnerDeps {
    * (webhook with several processes); 0 when only this process receives updates (polling).
    */
   keepReplies?: { graceMs: number };
+  /** How long a talk with a case worker stays open once asked for (none opens without it). */
+  talkTtlSeconds?: number;
   /** Test-only fault switch: called right after a successful commit (a test kills the process here). */
   afterCommit?: () => void;
   /**
@@ -282,6 +284,8 @@ export class ConversationRunner {
         ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
         cipher: d.cipher,
         keys: d.keys,
+        conversationId: convId,
+        ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
       });
       const base = msg.updateId ?? `${convId}:${version + 1}`;
       const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));

@@ -23,6 +23,13 @@ export interface RecordContext {
   counsellor?: string;
   cipher: FieldCipher;
   keys: RedisKeys;
+  /** The conversation's pseudonym (its open talk is keyed by it). */
+  conversationId?: string;
+  /**
+   * How long a talk with a case worker stays open once asked for; without it a request to talk
+   * to a person opens no talk (no case workers to answer).
+   */
+  talkTtlSeconds?: number;
 }
 
 /** One formatter per time zone: building an Intl.DateTimeFormat costs ≈ 0.1 ms, using one ≈ 2 µs. */
@@ -135,6 +142,8 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         break;
       case 'handoff_requested':
         writes.push({ op: 'hset', key: caseKey, fields: { handoff: e.reason, handoff_at: at, contact: contact(e.caseCode), updated_at: at } });
+        // The talk opens with the step that asked for it: the person's next message already goes to the workers.
+        if (ctx.talkTtlSeconds && ctx.conversationId) writes.push({ op: 'setex', key: keys.talk(ctx.conversationId), value: e.caseCode, ttlSeconds: ctx.talkTtlSeconds });
         break;
     }
   }

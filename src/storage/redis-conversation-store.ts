@@ -102,6 +102,9 @@ export class RedisConversationStore implements ConversationStore {
         case 'zrem':
           op(w.op, w.key, [w.member]);
           break;
+        case 'setex':
+          op('setex', w.key, [w.value, String(w.ttlSeconds)]);
+          break;
         case 'hsetIf':
           op('hsetif', w.key, [w.field, w.equals, ...Object.entries(w.fields).flat()]);
           break;

@@ -40,7 +40,7 @@ describe('effects committed with the state', () => {
     redis.disconnect();
   });
 
-  function runner(o: { keepReplies?: { graceMs: number }; processId?: string } = {}) {
+  function runner(o: { keepReplies?: { graceMs: number }; talkTtlSeconds?: number } = {}) {
     const keys = redisKeys(prefix);
     return new ConversationRunner({
       store: new RedisConversationStore(redis, keys),
@@ -54,6 +54,7 @@ describe('effects committed with the state', () => {
       timeZone: 'Asia/Baku',
       crisis: { detect: (t) => (/kill myself/.test(t) ? { category: 'suicide', cue: 'kill myself' } : undefined), reply: () => ({ type: 'message', text: [{ key: 'safeguarding:reply.text' }] }) },
       ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
+      ...(o.talkTtlSeconds ? { talkTtlSeconds: o.talkTtlSeconds } : {}),
     });
   }
 
@@ -134,6 +135,19 @@ describe('effects committed with the state', () => {
     expect((await r.handle({ ...text, updateId: 'tg:3' })).talk).toBeUndefined();
     await redis.del(keys.talk(r.conversationId('telegram', '42')));
     expect((await r.handle({ ...text, updateId: 'tg:4', yieldToTalk: true })).talk).toBeUndefined();
+  });
+
+  it('opens the talk with the very step that asks for a person, so the next message already yields to it', async () => {
+    const r = runner({ talkTtlSeconds: 3600 });
+    const chat = { channel: 'telegram', chatId: '43' };
+    await r.handle({ ...chat, updateId: 'tg:1', input: { type: 'command', name: 'start' } });
+    await r.handle({ ...chat, updateId: 'tg:2', input: { type: 'choice', node: 'language', value: 'en' } });
+    const asked = await r.handle({ ...chat, updateId: 'tg:3', input: { type: 'choice', node: 'menu', value: 'person' } });
+    expect(asked.effects.map((e) => e.type)).toContain('handoff_requested');
+    const talkKey = redisKeys(prefix).talk(r.conversationId('telegram', '43'));
+    expect(await redis.get(talkKey)).toBe(asked.state.caseCode);
+    expect(await redis.ttl(talkKey)).toBeGreaterThan(3000);
+    expect((await r.handle({ ...chat, updateId: 'tg:4', input: { type: 'text', text: 'Hello?' }, yieldToTalk: true })).talk).toBe(true);
   });
 
   describe('the kept reply', () => {

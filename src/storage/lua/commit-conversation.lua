@@ -22,7 +22,8 @@
           'talk' (the message goes to the case worker instead)
   ARGV[9] the number n of effect entries, then n pairs (entry id, entry JSON)
   then the writes, each: op, key index, number of arguments, arguments
-    (hset, hsetnx, rpush, zadd, srem, zrem; hsetif: field, expected value, then field/value pairs)
+    (hset, hsetnx, rpush, zadd, srem, zrem; setex: value, seconds;
+     hsetif: field, expected value, then field/value pairs)
 
   Returns 'ok' | 'conflict' (another step saved first) | 'duplicate' (this update was saved) | 'talk'
 ]]
@@ -76,6 +77,8 @@ while i <= #ARGV do
     redis.call('SREM', key, ARGV[a])
   elseif op == 'zrem' then
     redis.call('ZREM', key, ARGV[a])
+  elseif op == 'setex' then
+    redis.call('SET', key, ARGV[a], 'EX', ARGV[a + 1])
   elseif op == 'hsetif' then
     if redis.call('HGET', key, ARGV[a]) == ARGV[a + 1] then redis.call('HSET', key, unpack(ARGV, a + 2, a + n - 1)) end
   end
