@@ -65,7 +65,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const onError = errorHandler(core, logger);
   const staff = staffDeps(core, opts);
   bot.use(korpuFlavor());
-  bot.use(sequentialize((ctx: BotContext) => (ctx.chat ?? ctx.from)?.id.toString()));
+  // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
+  bot.use(sequentialize((ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
   // webhookCallback would otherwise pass them to Express, and Telegram would redeliver).
   const features = bot.errorBoundary((err) => {

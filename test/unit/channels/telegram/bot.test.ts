@@ -90,6 +90,11 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(0);
   });
 
+  it('does not fail on a malformed update whose chat and sender have no id', async () => {
+    const t = setup(() => ({ outputs: [say('common:notice.help')] }));
+    await expect(t.send({ update_id: 9_999, message: { message_id: 1, date: 0, chat: {}, from: {}, text: 'hi' } } as never)).resolves.toBeUndefined();
+  });
+
   it('sends nothing for a redelivered update that was answered', async () => {
     const t = setup(() => ({ outputs: [], duplicate: true }));
     await t.send(t.make.text(t.make.user(), 'hi'));
