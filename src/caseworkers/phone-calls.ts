@@ -54,9 +54,9 @@ interface ScriptedRedis {
  *
  * @example
  *   const calls = new PhoneCallStore(redis, 'korpu:');
- *   const n = await calls.start(123456789); // 1, then 2, …
- *   await calls.open(123456789);             // { n: 1 }
- *   await calls.close(123456789, n);
+ *   const n = await calls.start('s-1f2e3d4c5b6a7988'); // 1, then 2, …
+ *   await calls.open('s-1f2e3d4c5b6a7988');             // { n: 1 }
+ *   await calls.close('s-1f2e3d4c5b6a7988', n);
  */
 export class PhoneCallStore {
   private readonly r: Redis & ScriptedRedis;
@@ -73,16 +73,16 @@ export class PhoneCallStore {
     this.r = redis as Redis & ScriptedRedis;
   }
 
-  private counterKey = (worker: number) => `${this.prefix}calls:${worker}`;
-  private openKey = (worker: number) => `${this.prefix}call:${worker}`;
+  private counterKey = (worker: string) => `${this.prefix}calls:${worker}`;
+  private openKey = (worker: string) => `${this.prefix}call:${worker}`;
 
   /** Opens a new call for the worker (any open one is left behind); returns its number. */
-  async start(worker: number): Promise<number> {
+  async start(worker: string): Promise<number> {
     return Number(await this.r.korpuStartCall(this.counterKey(worker), this.openKey(worker), OPEN_CALL_TTL_SECONDS));
   }
 
   /** The worker's open call, if any. */
-  async open(worker: number): Promise<OpenCall | undefined> {
+  async open(worker: string): Promise<OpenCall | undefined> {
     const h = await this.r.hgetall(this.openKey(worker));
     const n = Number(h.n);
     if (!Number.isInteger(n) || n < 1) return undefined;
@@ -90,12 +90,12 @@ export class PhoneCallStore {
   }
 
   /** Keeps call `n` open for another TTL and notes its case code; false when it is no longer open. */
-  async touch(worker: number, n: number, caseCode?: string): Promise<boolean> {
+  async touch(worker: string, n: number, caseCode?: string): Promise<boolean> {
     return (await this.r.korpuTouchCall(this.openKey(worker), String(n), caseCode ?? '', OPEN_CALL_TTL_SECONDS)) === 1;
   }
 
   /** Closes call `n`; false when it was not the open call (closed already, or a newer one is open). */
-  async close(worker: number, n: number): Promise<boolean> {
+  async close(worker: string, n: number): Promise<boolean> {
     return (await this.r.korpuCloseCall(this.openKey(worker), String(n))) === 1;
   }
 }

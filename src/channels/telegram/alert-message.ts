@@ -57,9 +57,9 @@ export function alertKeyboard(tr: Translator, lang: Lang, kind: StaffMessageKind
   return { inline_keyboard: rows };
 }
 
-/** Names of staff by Telegram id, from one read of the roster; `id <n>` for anyone not on it. */
-export async function staffNames(roster: Pick<RosterStore, 'list'> | undefined): Promise<(id: number) => string> {
-  const names = new Map((roster ? await roster.list() : []).map((w) => [w.telegramId, w.name]));
+/** Names of staff by staff id, from one read of the roster; `id <staff id>` for anyone not on it. */
+export async function staffNames(roster: Pick<RosterStore, 'list'> | undefined): Promise<(staffId: string) => string> {
+  const names = new Map((roster ? await roster.list() : []).map((w) => [w.staffId, w.name]));
   return (id) => names.get(id) ?? `id ${id}`;
 }
 
