@@ -7,7 +7,7 @@ import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusa
 export type ChangeStaffResult =
   | { ok: true; worker: CaseWorker }
   | StaffRefusal
-  | { ok: false; reason: 'not_found' | 'unknown_office' }
+  | { ok: false; reason: 'not_found' } | { ok: false; reason: 'unknown_office' }
   /** An admin cannot take their own admin role away (ADMIN_TELEGRAM_IDS admins can: they stay admins). */
   | { ok: false; reason: 'self_demotion' };
 

@@ -5,7 +5,7 @@ import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type 
 export type ClaimCaseResult =
   | { ok: true; caseCode: string }
   | StaffRefusal
-  | { ok: false; reason: 'other_office' | 'not_found' }
+  | { ok: false; reason: 'other_office' } | { ok: false; reason: 'not_found' }
   /** Someone holds it already (`byMe`: the actor, earlier). */
   | { ok: false; reason: 'already_claimed'; by: string; byMe: boolean };
 

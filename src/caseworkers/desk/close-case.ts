@@ -7,7 +7,7 @@ import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type 
 export type CloseCaseResult =
   | { ok: true; caseCode: string; reason: CloseReason }
   | StaffRefusal
-  | { ok: false; reason: 'not_found' | 'already_closed' | 'invalid_reason' | 'other_office' }
+  | { ok: false; reason: 'not_found' } | { ok: false; reason: 'already_closed' } | { ok: false; reason: 'invalid_reason' } | { ok: false; reason: 'other_office' }
   /** A case worker may close only a case they hold. */
   | { ok: false; reason: 'not_holder' };
 

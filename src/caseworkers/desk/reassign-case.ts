@@ -8,7 +8,7 @@ export type ReassignCaseResult =
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
   /** The new holder is not on the roster, may not hold cases, or works in another office. */
-  | { ok: false; reason: 'invalid_target' | 'target_other_office' };
+  | { ok: false; reason: 'invalid_target' } | { ok: false; reason: 'target_other_office' };
 
 /**
  * Gives a case to another member of staff, whoever held it (supervisors and admins only). The

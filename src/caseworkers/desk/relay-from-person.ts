@@ -8,7 +8,7 @@ import { textAndFile, type TalkMessageIn } from './relay-to-person';
  * the message it posted, so that replying to it reaches the person): to `to`, under `header`
  * (in the staff's language). False when nobody could be reached.
  */
-export type DeliverToStaff = (to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>, header: string) => Promise<boolean>;
+export type DeliverToStaff = (to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>, header: string, caseCode: string) => Promise<boolean>;
 
 /** The result of {@link relayFromPerson}. */
 export type RelayFromPersonResult =
@@ -31,7 +31,7 @@ export async function relayFromPerson(deps: DeskDeps, args: { conversation: stri
   const personLang = (await deps.cases.info(caseCode)).lang;
   const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(staffLang, key, params);
   const header = t('handoff:talk.staff.from_person', { code: caseCode, language: t(`common:language_name.${personLang}`) });
-  if (!(await args.deliver(to, header))) return { ok: false, reason: 'no_recipient', caseCode };
+  if (!(await args.deliver(to, header, caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
   await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message) });
   return { ok: true, caseCode, to };
 }
@@ -54,6 +54,12 @@ export async function leaveTalk(deps: DeskDeps, args: { conversation: string }):
     output: { type: 'message', text: [{ key: 'handoff:talk.staff.person_left', params: { code: caseCode } }] },
   });
   return { caseCode };
+}
+
+/** The talk open in a conversation, if one is: its case and the person's language. */
+export async function openTalk(deps: DeskDeps, args: { conversation: string }): Promise<{ caseCode: string; lang: Lang } | undefined> {
+  const caseCode = await deps.relay.openCase(args.conversation);
+  return caseCode ? { caseCode, lang: (await deps.cases.info(caseCode)).lang } : undefined;
 }
 
 /** The worker holding the case (in their language), else the case workers' chat (in the programme's). */

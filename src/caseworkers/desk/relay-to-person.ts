@@ -17,7 +17,7 @@ export type RelayToPersonResult =
    */
   | { ok: true; caseCode: string; delivery: 'sent' | 'copy' }
   | StaffRefusal
-  | { ok: false; reason: 'not_found' | 'other_office' };
+  | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' };
 
 /**
  * A case worker's answer in a talk with a person: it (re)opens the talk (so the person's answer
