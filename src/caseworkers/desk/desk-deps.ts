@@ -24,7 +24,8 @@ export interface DeskDeps {
   roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry'>;
   claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign'>;
   cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
-  files: Pick<CaseFiles, 'details'>;
+  /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
+  files: Pick<CaseFiles, 'details' | 'summary'>;
   bookings: Pick<BookingStore, 'get' | 'mark' | 'day'>;
   relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep'>;
   calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close'>;

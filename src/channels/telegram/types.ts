@@ -1,6 +1,7 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
+import type { AuditLog } from '../../caseworkers/desk';
 import type { RelayStore } from '../../caseworkers/relay-store';
 import type { RosterStore } from '../../caseworkers/roster';
 import type { Office } from '../../config/offices';
@@ -8,6 +9,7 @@ import type { ProgrammeContent } from '../../config/programme';
 import type { Clock } from '../../core/clock';
 import type { Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
+import type { Notifier } from '../../core/notifier';
 import type { CompiledFlow } from '../../flows/schema/flow-schema';
 import type { Translator } from '../../i18n';
 import type { ConversationRunner, EffectListener } from '../../intake/conversation-runner';
@@ -63,12 +65,13 @@ export interface TelegramBotOptions {
 }
 
 /**
- * What the case workers' commands work with, besides the core's translator and the bot's
- * logger. main.ts builds it: `{ roster: new RosterStore(redis, prefix, { admins }), bookings,
- * offices, cipher: core.cipher }`.
+ * What the case workers' desk (commands, the alerts' buttons, talks, phone calls) works with,
+ * besides the core. main.ts builds it: `{ roster: new RosterStore(redis, prefix, { admins }),
+ * bookings, offices, cipher: core.cipher, notifier }`.
  */
 export interface CaseworkerOptions {
-  roster: Pick<RosterStore, 'member' | 'get' | 'put' | 'remove' | 'list' | 'bootstrapAdmins'>;
+  /** The roster: members by Telegram account (who is tapping) and by staff id (the desk). */
+  roster: Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry'>;
   bookings: Pick<BookingStore, 'day' | 'get' | 'mark'>;
   /** The configured offices; a worker's office must be one of them. */
   offices: readonly Office[];
@@ -76,7 +79,15 @@ export interface CaseworkerOptions {
    * Pseudonymises Telegram user ids in the logs; decrypts a case's personal fields for Open
    * (and the name under consent C, the age group, for the alerts).
    */
-  cipher: Pick<FieldCipher, 'pseudonym' | 'decrypt'>;
+  cipher: FieldCipher;
+  /**
+   * How the desk tells people things on its own (the offer of a new time, a worker's answer in
+   * a talk, a reassigned case). Default: the interim Telegram notifier (interim-notifier.ts),
+   * until the outbox implements the Notifier port.
+   */
+  notifier?: Notifier;
+  /** Where the desk records what staff do, when the deployment keeps an audit trail. */
+  audit?: AuditLog;
   /** What "today" and "now" are (default: the system clock): /today, claims, attendance. */
   clock?: Clock;
   /**
