@@ -4,7 +4,7 @@ import { Redis as IORedis, type Redis } from 'ioredis';
 import { CaseFiles } from '../../src/caseworkers/case-file';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { createEscalationWorker, ESCALATION_QUEUE, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from '../../src/caseworkers/escalation';
-import { RosterStore, type CaseWorker } from '../../src/caseworkers/roster';
+import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { alertId, createCaseworkerAlerts, type AlertOutbox } from '../../src/channels/telegram/alerts';
 import type { Effect } from '../../src/core/conversation';
 import { silentLogger } from '../../src/core/logger';
@@ -77,14 +77,14 @@ describe('case workers: claims, case files, alerts, escalation', () => {
     it('lets exactly one of many simultaneous claims win, across connections, and records it on the case', async () => {
       await seedCase('KP-AAAA-0001');
       const stores = [new ClaimStore(redis, keys), new ClaimStore(other, keys)];
-      const workers = Array.from({ length: 12 }, (_, i) => 900 + i);
+      const workers = Array.from({ length: 12 }, (_, i) => `s-${900 + i}`);
       const now = new Date('2026-11-24T08:00:00Z');
       const results = await Promise.all(workers.map((w, i) => stores[i % 2]!.claim('KP-AAAA-0001', w, now)));
       const winners = results.filter((r) => r.outcome === 'claimed');
       expect(winners).toHaveLength(1);
-      const owner = (winners[0] as { by: number }).by;
-      expect(results.filter((r) => r.outcome === 'taken').every((r) => (r as { by: number }).by === owner)).toBe(true);
-      expect(await redis.hmget(keys.case('KP-AAAA-0001'), 'claimed_by', 'claimed_at')).toEqual([String(owner), now.toISOString()]);
+      const owner = (winners[0] as { by: string }).by;
+      expect(results.filter((r) => r.outcome === 'taken').every((r) => (r as { by: string }).by === owner)).toBe(true);
+      expect(await redis.hmget(keys.case('KP-AAAA-0001'), 'claimed_by', 'claimed_at')).toEqual([owner, now.toISOString()]);
       expect(await stores[0]!.get('KP-AAAA-0001')).toEqual({ by: owner, at: now });
       // Claiming again, even by the owner, changes nothing.
       expect(await stores[1]!.claim('KP-AAAA-0001', owner, new Date())).toEqual({ outcome: 'taken', by: owner });
@@ -93,7 +93,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
 
     it('claims no case that does not exist (a forged button)', async () => {
       const claims = new ClaimStore(redis, keys);
-      expect(await claims.claim('KP-NONE-0000', 1, new Date())).toEqual({ outcome: 'missing' });
+      expect(await claims.claim('KP-NONE-0000', 's-1', new Date())).toEqual({ outcome: 'missing' });
       expect(await redis.exists(keys.claim('KP-NONE-0000'), keys.case('KP-NONE-0000'))).toBe(0);
     });
   });
@@ -224,8 +224,8 @@ describe('case workers: claims, case files, alerts, escalation', () => {
   });
 
   describe('escalation', () => {
-    const supervisor: CaseWorker = { telegramId: 610_000_777, name: 'Leyla', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: new Date(0), addedBy: 1 };
-    const caseworker: CaseWorker = { ...supervisor, telegramId: 610_000_778, name: 'Rauf', role: 'caseworker' };
+    const supervisor: NewCaseWorker = { telegramId: 610_000_777, name: 'Leyla', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: new Date(0), addedBy: 1 };
+    const caseworker: NewCaseWorker = { ...supervisor, telegramId: 610_000_778, name: 'Rauf', role: 'caseworker' };
     /** Falls due half a second after the alert: short, and counted in plain time. */
     const soon: EscalationPolicy = { dueAt: (at) => new Date(at.getTime() + 500) };
 
@@ -270,7 +270,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const { claims, scheduler } = await start({ dueAt: (at) => new Date(at.getTime() + 3_600_000) });
       await scheduler.schedule('KP-ESCL-0002', new Date());
       expect(await scheduler.queue.getJob(escalationJobId('KP-ESCL-0002'))).toBeDefined();
-      await claims.claim('KP-ESCL-0002', caseworker.telegramId, new Date());
+      await claims.claim('KP-ESCL-0002', 's-rauf', new Date());
       expect(await scheduler.cancel('KP-ESCL-0002')).toBe(true);
       expect(await scheduler.queue.getJob(escalationJobId('KP-ESCL-0002'))).toBeUndefined();
     });
@@ -279,7 +279,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       await seedCase('KP-ESCL-0003');
       const { claims, scheduler, events, sent } = await start();
       await scheduler.schedule('KP-ESCL-0003', new Date());
-      await claims.claim('KP-ESCL-0003', caseworker.telegramId, new Date());
+      await claims.claim('KP-ESCL-0003', 's-rauf', new Date());
       const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0003')))!;
       expect(await job.waitUntilFinished(events, 10_000)).toBe('claimed');
       expect(sent).toEqual([]);
@@ -294,7 +294,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
 
   it('leaves nothing personal readable under the prefix', async () => {
     await seedCase('KP-READ-0001', { consent: 'C' });
-    await new ClaimStore(redis, keys).claim('KP-READ-0001', 42, new Date());
+    await new ClaimStore(redis, keys).claim('KP-READ-0001', 's-42', new Date());
     const everything = await readablePrefix(redis, prefix);
     for (const plain of ['Aysel', 'Məmmədova', '994501234567', 'husband']) expect(everything).not.toContain(plain);
   });
