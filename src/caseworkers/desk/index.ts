@@ -28,7 +28,7 @@ export { endTalk, type EndTalkResult } from './end-talk';
 export { startPhoneCall, type StartPhoneCallResult } from './start-phone-call';
 export { endPhoneCall, type EndPhoneCallResult } from './end-phone-call';
 export { callInProgress, callStepped, type CallInProgress } from './phone-call-in-progress';
-export { addStaff, type AddStaffResult, type NewStaff } from './add-staff';
+export { addStaff, NewStaffSchema, STAFF_FIELDS, type AddStaffResult, type NewStaff, type NewStaffInput, type StaffField, type InvalidStaff } from './add-staff';
 export { changeStaff, type ChangeStaffResult } from './change-staff';
 export { removeStaff, type RemoveStaffResult } from './remove-staff';
 export { listRoster, type ListRosterResult } from './list-roster';

@@ -30,7 +30,10 @@ describe('desk: roster and today', () => {
       expect(r.worker.staffId).toMatch(/^s-[0-9a-f]{16}$/);
       const again = await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_002, role: 'supervisor', office: 'ganja', langs: ['az'], name: 'Zaur Əliyev' });
       expect(again).toMatchObject({ ok: true, created: false, worker: { staffId: r.worker.staffId, role: 'supervisor' } });
-      expect(await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_003, role: 'caseworker', office: 'sumqayit', langs: ['az'], name: 'X' })).toEqual({ ok: false, reason: 'unknown_office' });
+      expect(await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_003, role: 'caseworker', office: 'sumqayit', langs: ['az'], name: 'X' })).toEqual({ ok: false, reason: 'invalid', fields: ['office'] });
+      // Every wrong field is named, in the order the command takes them; nothing is written.
+      expect(await addStaff(d.desk, d.staff.kamran, { telegramId: -1, role: 'boss', office: 'Ganja', langs: ['xx'], name: ' ' })).toEqual({ ok: false, reason: 'invalid', fields: ['telegramId', 'role', 'langs', 'name'] });
+      expect(await d.roster.byTelegram(620_000_003)).toBeUndefined();
       expect(d.audit.map((e) => [e.action, e.target])).toEqual([['add_staff', r.worker.staffId], ['change_staff', r.worker.staffId]]);
       // Logged with pseudonyms: no name, no Telegram id, no staff id.
       const logs = d.logs.join('');
@@ -42,7 +45,7 @@ describe('desk: roster and today', () => {
       expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.aysel, office: 'ganja', langs: ['az'] })).toMatchObject({ ok: true, worker: { staffId: d.staff.aysel.staffId, office: 'ganja', langs: ['az'], role: 'caseworker', name: 'Aysel Quliyeva' } });
       expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.kamran, role: 'supervisor' })).toEqual({ ok: false, reason: 'self_demotion' });
       expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.stranger, role: 'supervisor' })).toEqual({ ok: false, reason: 'not_found' });
-      expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.aysel, office: 'nowhere' })).toEqual({ ok: false, reason: 'unknown_office' });
+      expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.aysel, office: 'nowhere' })).toEqual({ ok: false, reason: 'invalid', fields: ['office'] });
       expect((await d.roster.byStaff(d.staff.kamran.staffId))!.role).toBe('admin');
     });
 
