@@ -44,6 +44,18 @@ export interface DeskDeps {
   audit?: AuditLog;
 }
 
+/**
+ * The roster as a channel sees it: who a platform account is (`byTelegram`), who a staff id is
+ * (`byStaff`, to deliver to them), and everyone's names (`list`, "taken by …" on alerts).
+ */
+export type StaffLookup = Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list'>;
+
+/**
+ * The talks' reply threading a channel keeps (Telegram: which posted message in a worker's chat
+ * stands for which talk), and opening a talk when a person asks for a human.
+ */
+export type TalkThreads = Pick<RelayStore, 'open' | 'relayedBy' | 'remember'>;
+
 /** The refusals every staff use case may give. */
 export type StaffRefusal =
   /** The staff id names nobody on the roster (removed meanwhile, or never there). */

@@ -14,7 +14,10 @@
  *   const r = await claimCase(deps, { staffId: member.staffId }, { caseCode });
  *   if (!r.ok && r.reason === 'already_claimed') toast(…);
  */
-export type { DeskDeps, StaffRefusal, Actor } from './desk-deps';
+export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
+// The desk's vocabulary, for channels to type what they render (without importing stores).
+export type { CaseWorker, Role, StaffMember } from '../roster';
+export type { CaseSummary } from '../case-file';
 export type { AuditEntry, AuditLog } from './audit';
 export { claimCase, type ClaimCaseResult } from './claim-case';
 export { releaseCase, type ReleaseCaseResult } from './release-case';

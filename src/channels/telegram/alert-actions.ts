@@ -1,8 +1,7 @@
 import { Composer, GrammyError } from 'grammy';
-import { claimCase, openCase, recordAttendance, type DeskDeps, type StaffRefusal } from '../../caseworkers/desk';
+import { claimCase, openCase, recordAttendance, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import type { Action } from '../../caseworkers/guard';
 import { logRefusal } from '../../caseworkers/guard';
-import type { RosterStore, StaffMember } from '../../caseworkers/roster';
 import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
@@ -18,7 +17,7 @@ export interface AlertActionsDeps extends Omit<AlertMessageDeps, 'roster'> {
   /** The desk the buttons call. */
   desk: DeskDeps;
   /** Turns the tapper's Telegram account into a member of staff; names staff on redrawn alerts. */
-  roster: Pick<RosterStore, 'byTelegram' | 'list'>;
+  roster: Pick<StaffLookup, 'byTelegram' | 'list'>;
   /** The case workers' group; staff buttons elsewhere than there or a private chat are ignored. */
   caseworkerChatId?: string | number;
   /** Pseudonymises Telegram user ids in the logs of refusals. */

@@ -1,7 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { alertText, escalationText, type AlertTextContext } from '../../caseworkers/alert-text';
-import type { CaseFiles, CaseSummary } from '../../caseworkers/case-file';
-import type { RosterStore } from '../../caseworkers/roster';
+import type { CaseSummary, DeskDeps, StaffLookup } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { Lang } from '../../core/lang';
 import type { Translator } from '../../i18n';
@@ -10,10 +9,10 @@ import { encodeStaffData, type StaffMessageKind } from './staff-callback-data';
 /** What drawing a case workers' message needs. */
 export interface AlertMessageDeps {
   translator: Translator;
-  files: Pick<CaseFiles, 'summary'>;
+  files: Pick<DeskDeps['files'], 'summary'>;
   offices: readonly Office[];
   /** For the names of staff ("taken by …"); without it, Telegram ids are shown. */
-  roster?: Pick<RosterStore, 'list'>;
+  roster?: Pick<StaffLookup, 'list'>;
 }
 
 /** A message to send or to edit into: its text and, with buttons, its inline keyboard. */
@@ -58,7 +57,7 @@ export function alertKeyboard(tr: Translator, lang: Lang, kind: StaffMessageKind
 }
 
 /** Names of staff by staff id, from one read of the roster; `id <staff id>` for anyone not on it. */
-export async function staffNames(roster: Pick<RosterStore, 'list'> | undefined): Promise<(staffId: string) => string> {
+export async function staffNames(roster: Pick<StaffLookup, 'list'> | undefined): Promise<(staffId: string) => string> {
   const names = new Map((roster ? await roster.list() : []).map((w) => [w.staffId, w.name]));
   return (id) => names.get(id) ?? `id ${id}`;
 }

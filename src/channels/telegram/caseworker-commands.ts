@@ -1,7 +1,6 @@
 import { Composer } from 'grammy';
-import { addStaff, changeStaff, listRoster, removeStaff, todaysMeetings, type DeskDeps, type StaffRefusal } from '../../caseworkers/desk';
+import { addStaff, changeStaff, listRoster, removeStaff, todaysMeetings, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal, type Action } from '../../caseworkers/guard';
-import type { CaseWorker, RosterStore, StaffMember } from '../../caseworkers/roster';
 import { DEFAULT_LANG, LangSchema, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
@@ -22,7 +21,7 @@ export interface CaseworkerCommandsDeps {
   /** The desk the commands call. */
   desk: DeskDeps;
   /** Turns the sender's Telegram account (and a command's Telegram id argument) into a member of staff. */
-  roster: Pick<RosterStore, 'byTelegram'>;
+  roster: Pick<StaffLookup, 'byTelegram'>;
   /** Pseudonymises Telegram user ids in the logs of refusals. */
   cipher: Pick<FieldCipher, 'pseudonym'>;
   logger: Logger;

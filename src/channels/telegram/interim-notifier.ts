@@ -1,5 +1,5 @@
 import { type Api } from 'grammy';
-import type { StaffMember } from '../../caseworkers/roster';
+import type { StaffMember } from '../../caseworkers/desk';
 import type { ProgrammeContent } from '../../config/programme';
 import type { Logger } from '../../core/logger';
 import type { Notice, Notifier, Recipient } from '../../core/notifier';

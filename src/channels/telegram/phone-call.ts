@@ -1,8 +1,7 @@
 import { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
-import { callInProgress, callStepped, endPhoneCall, startPhoneCall, type DeskDeps, type StaffRefusal } from '../../caseworkers/desk';
+import { callInProgress, callStepped, endPhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal } from '../../caseworkers/guard';
-import type { RosterStore, StaffMember } from '../../caseworkers/roster';
 import type { Office } from '../../config/offices';
 import type { Input, Output, TextRef } from '../../core/conversation';
 import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
@@ -28,7 +27,7 @@ export interface PhoneCallOptions {
   /** The desk: starts and ends calls, knows which one a worker has open. */
   desk: DeskDeps;
   /** Turns the sender's Telegram account into a member of staff. */
-  roster: Pick<RosterStore, 'byTelegram'>;
+  roster: Pick<StaffLookup, 'byTelegram'>;
   /** For the meeting's place and time in the message that ends a call. */
   offices: readonly Office[];
   /** Pseudonymises Telegram user ids in the logs of refusals. */

@@ -1,8 +1,6 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
-import { endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type TalkMessageIn } from '../../caseworkers/desk';
-import type { RelayStore } from '../../caseworkers/relay-store';
-import type { RosterStore } from '../../caseworkers/roster';
+import { endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type StaffLookup, type TalkMessageIn, type TalkThreads } from '../../caseworkers/desk';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { EffectListener } from '../../intake/conversation-runner';
@@ -18,9 +16,9 @@ export interface RelayOptions {
   /** The desk: relays, keeps and ends talks. */
   desk: DeskDeps;
   /** Which message in a case worker's chat stands for which talk (Telegram's reply threading), and opening talks. */
-  relay: Pick<RelayStore, 'open' | 'relayedBy' | 'remember'>;
+  relay: TalkThreads;
   /** Members of staff by Telegram account (who replied) and by staff id (whose chat a person's message goes to). */
-  roster: Pick<RosterStore, 'byTelegram' | 'byStaff'>;
+  roster: Pick<StaffLookup, 'byTelegram' | 'byStaff'>;
   /** Reads the person's contact; pseudonymises ids in logs. */
   cipher: FieldCipher;
   /** The case workers' chat: where a person's messages go while nobody has claimed the case. */

@@ -1,9 +1,7 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
-import type { AuditLog } from '../../caseworkers/desk';
-import type { RelayStore } from '../../caseworkers/relay-store';
-import type { RosterStore } from '../../caseworkers/roster';
+import type { AuditLog, DeskDeps, StaffLookup, TalkThreads } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
 import type { Clock } from '../../core/clock';
@@ -13,7 +11,6 @@ import type { Notifier } from '../../core/notifier';
 import type { CompiledFlow } from '../../flows/schema/flow-schema';
 import type { Translator } from '../../i18n';
 import type { ConversationRunner, EffectListener } from '../../intake/conversation-runner';
-import type { BookingStore } from '../../scheduling/booking-store';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
 
@@ -59,7 +56,7 @@ export interface TelegramBotOptions {
    * "Talk to a person" (needs `caseworkers` for the roster): the talks store and the cipher it
    * and the person's contact use. Without it a person's messages stay questions for later.
    */
-  talk?: { relay: RelayStore; cipher: FieldCipher };
+  talk?: { relay: DeskDeps['relay'] & TalkThreads; cipher: FieldCipher };
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
   onUnblocked?: (chatId: string) => Promise<void>;
 }
@@ -71,8 +68,8 @@ export interface TelegramBotOptions {
  */
 export interface CaseworkerOptions {
   /** The roster: members by Telegram account (who is tapping) and by staff id (the desk). */
-  roster: Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry'>;
-  bookings: Pick<BookingStore, 'day' | 'get' | 'mark'>;
+  roster: DeskDeps['roster'] & StaffLookup;
+  bookings: DeskDeps['bookings'];
   /** The configured offices; a worker's office must be one of them. */
   offices: readonly Office[];
   /**
