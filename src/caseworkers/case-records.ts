@@ -5,7 +5,7 @@ import type { RedisKeys } from '../storage/keys';
 /** The case's status once it is closed for good. */
 export const CLOSED_STATUS = 'closed';
 
-/** Why a case is closed (wire names, snake_case; the texts are `caseworker:close.reason.<reason>`). */
+/** Why a case is closed (wire names, snake_case, stored as `close_reason`). */
 export const CLOSE_REASONS = ['completed', 'not_eligible', 'withdrawn', 'unreachable', 'duplicate', 'referred'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 

@@ -13,8 +13,10 @@ export type Role = z.infer<typeof RoleSchema>;
 export const TelegramIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /**
- * A member of staff on the roster, known by their Telegram user id. `name` is personal data of
- * staff: it is shown to admins in `/roster` but never logged. `office` is an office id of the
+ * A member of staff on the roster: known to the desk by their staff id, to the Telegram channel
+ * by their Telegram user id (the channel resolves `ctx.from.id` to the entry, and writes to
+ * them there). `name` is personal data of staff: it is shown to admins in `/roster` but never
+ * logged. `office` is an office id of the
  * offices config (checked by whoever adds the worker; the store does not know the offices).
  */
 export const CaseWorkerSchema = z.object({
