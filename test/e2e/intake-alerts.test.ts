@@ -237,6 +237,16 @@ describe('case-worker alerts end to end', () => {
     other = loser;
   });
 
+  it('refuses a case worker of another office, with a toast, and changes nothing', async () => {
+    expect((await core.bookings.get(code))!.office).toBe('baku');
+    const zaur: CaseWorker = { ...worker(610_100_009, 'Zaur Əliyev', 'caseworker', ['en']), office: 'ganja' };
+    await new RosterStore(redis, prefix).save(zaur);
+    const m = alert(code, 'booking');
+    const before = await redis.hget(core.keys.case(code), 'claimed_by');
+    expect((await staffTap(staffUser(zaur), m, `w:claim:b:${code}`)).text).toBe(tr('en', 'caseworker:refused.other_office', { code }));
+    expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(before);
+  });
+
   let claimer: CaseWorker;
   let other: CaseWorker;
 
