@@ -52,7 +52,9 @@ export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; l
  *
  * A message whose chat is busy for longer books its place in the chat's line (a ZSET of holders
  * by slot) and comes back at that slot; later messages to the chat queue up behind it, so the
- * chat's messages go out one per interval, in order, each woken once.
+ * chat's messages go out one per interval, in order: only the head of the line may take the
+ * chat's slot, so a waiter that comes back before the one ahead of it (both held back at once,
+ * or the one ahead woken late) waits again rather than overtaking it.
  *
  * KEYS: 1 global ZSET of slots, 2 chat STRING last slot, 3 chat ZSET line (holder → slot),
  *       4 group ZSET of slots (unused for private chats), 5 pause STRING (set after a 429)
@@ -90,6 +92,12 @@ end
 -- of the line if there is one or the chat is busy for longer than maxAhead.
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - STALE)
 local mine = redis.call('ZSCORE', KEYS[3], holder)
+-- The line is served in order: a waiter whose turn is near may still not go while one ahead of
+-- it has not taken its slot (that one is late, or was held back by the overall limit or a
+-- pause, and both came back at once). Only the head of the line may take the chat's slot.
+if mine and redis.call('ZRANK', KEYS[3], holder) > 0 then
+  return {1, math.max(tonumber(mine) - now - maxAhead, math.ceil(cInt / 4), 1), limit}
+end
 local queued = (not mine) and redis.call('ZCARD', KEYS[3]) > 0
 -- Waiters come back maxAhead before their turn, so that they can take the overall slot at
 -- their turn, ahead of what others book meanwhile, rather than after it.
@@ -192,6 +200,14 @@ export class TelegramRateLimiter {
       `${holder}#${randomUUID()}`, this.maxAheadMs, holder,
     );
     return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
+  }
+
+  /**
+   * Gives up `holder`'s place in the chat's line (its message was dropped while waiting), so
+   * that the messages behind it need not wait for the place to go stale.
+   */
+  async release(chatRef: string, holder: string): Promise<void> {
+    await this.r.zrem(`${this.prefix}limit:chat:${chatRef}:line`, holder);
   }
 
   /** How long sends are still paused after a 429 (0: not paused). */
