@@ -30,6 +30,7 @@ export interface TestOutboxWiring {
   logger?: Logger;
   roster?: RosterStore;
   onBlocked?: OutboxWorkerOptions['onBlocked'];
+  concurrency?: number;
 }
 
 /**
@@ -58,6 +59,7 @@ export function testOutboxWorker(w: TestOutboxWiring) {
     logger: w.logger ?? silentLogger(),
     reachability: w.reachability,
     ...(w.onBlocked ? { onBlocked: w.onBlocked } : {}),
+    ...(w.concurrency ? { concurrency: w.concurrency } : {}),
   });
 }
 
