@@ -192,6 +192,50 @@ describe('outbox within Telegram’s limits', () => {
   });
 });
 
+describe('a chat’s line', () => {
+  it('lets only its head take the chat’s turn: a waiter back before the one ahead of it waits again', async () => {
+    // The race: two messages wait in a chat's line; the one behind comes back first (both were
+    // held back at once, or the one ahead woke late) and, its chat being free soon, used to take
+    // the turn of the one ahead. No worker here: the limiter is asked in the racy order itself.
+    const redis = testRedis();
+    const prefix = testPrefix();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    });
+    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 1500 }, 1000);
+    expect(await limiter.reserve('chat-a', false, 'first')).toMatchObject({ kind: 'reserved' });
+    // The chat's next turn is 1.5 s away, beyond the 1 s a slot may lie ahead: both join the line.
+    expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    // Once the chat's turn is within reach, the third comes back before the second.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    const second = await limiter.reserve('chat-a', false, 'second');
+    expect(second).toMatchObject({ kind: 'reserved' });
+    // The third takes the turn after the second's.
+    const third = await limiter.reserve('chat-a', false, 'third');
+    if (third.kind === 'reserved') expect(third.inMs).toBeGreaterThan((second as { inMs: number }).inMs);
+    else expect(third).toMatchObject({ kind: 'wait', limit: 'chat' });
+  });
+
+  it('frees a dropped message’s place so that the one behind it is not held up', async () => {
+    const redis = testRedis();
+    const prefix = testPrefix();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    });
+    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 1500 }, 1000);
+    await limiter.reserve('chat-b', false, 'first');
+    await limiter.reserve('chat-b', false, 'second');
+    await limiter.reserve('chat-b', false, 'third');
+    await limiter.release('chat-b', 'second');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await limiter.reserve('chat-b', false, 'third')).toMatchObject({ kind: 'reserved' });
+  });
+});
+
 describe('outbox failures', () => {
   it('waits out a 429’s retry_after, then delivers every message exactly once', async () => {
     h = await start();
