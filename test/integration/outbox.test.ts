@@ -193,46 +193,57 @@ describe('outbox within Telegram’s limits', () => {
 });
 
 describe('a chat’s line', () => {
-  it('lets only its head take the chat’s turn: a waiter back before the one ahead of it waits again', async () => {
-    // The race: two messages wait in a chat's line; the one behind comes back first (both were
-    // held back at once, or the one ahead woke late) and, its chat being free soon, used to take
-    // the turn of the one ahead. No worker here: the limiter is asked in the racy order itself.
+  /** A limiter on its own prefix (no worker: the tests ask it in the racy orders themselves). */
+  function lineLimiter(chatIntervalMs: number) {
     const redis = testRedis();
     const prefix = testPrefix();
     cleanups.push(async () => {
       await dropPrefix(redis, prefix);
       await redis.quit();
     });
-    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 1500 }, 1000);
+    return new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs }, 1000);
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('lets only its head take the chat’s turn: a waiter back before the one ahead of it waits again', async () => {
+    // The race: two messages wait in a chat's line; the one behind comes back first (both were
+    // held back at once, or the one ahead woke late) and, its chat being free soon, used to take
+    // the turn of the one ahead.
+    const limiter = lineLimiter(1500);
     expect(await limiter.reserve('chat-a', false, 'first')).toMatchObject({ kind: 'reserved' });
+    await limiter.release('chat-a', 'first'); // sent
     // The chat's next turn is 1.5 s away, beyond the 1 s a slot may lie ahead: both join the line.
     expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
     expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
     // Once the chat's turn is within reach, the third comes back before the second.
-    await new Promise((r) => setTimeout(r, 600));
+    await pause(600);
     expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
-    const second = await limiter.reserve('chat-a', false, 'second');
-    expect(second).toMatchObject({ kind: 'reserved' });
-    // The third takes the turn after the second's.
-    const third = await limiter.reserve('chat-a', false, 'third');
-    if (third.kind === 'reserved') expect(third.inMs).toBeGreaterThan((second as { inMs: number }).inMs);
-    else expect(third).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+  });
+
+  it('keeps a message’s turn until it is released, so that a retried one is not overtaken', async () => {
+    const limiter = lineLimiter(100);
+    expect(await limiter.reserve('chat-b', false, 'first')).toMatchObject({ kind: 'reserved' });
+    // The chat is free again in 100 ms, but the first has not been sent yet (a 429, a retry).
+    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    await pause(200);
+    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-b', false, 'first')).toMatchObject({ kind: 'reserved' });
+    await limiter.release('chat-b', 'first');
+    await pause(200);
+    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'reserved' });
   });
 
   it('frees a dropped message’s place so that the one behind it is not held up', async () => {
-    const redis = testRedis();
-    const prefix = testPrefix();
-    cleanups.push(async () => {
-      await dropPrefix(redis, prefix);
-      await redis.quit();
-    });
-    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 1500 }, 1000);
-    await limiter.reserve('chat-b', false, 'first');
-    await limiter.reserve('chat-b', false, 'second');
-    await limiter.reserve('chat-b', false, 'third');
-    await limiter.release('chat-b', 'second');
-    await new Promise((r) => setTimeout(r, 600));
-    expect(await limiter.reserve('chat-b', false, 'third')).toMatchObject({ kind: 'reserved' });
+    const limiter = lineLimiter(1500);
+    await limiter.reserve('chat-c', false, 'first');
+    await limiter.reserve('chat-c', false, 'second');
+    await limiter.reserve('chat-c', false, 'third');
+    await limiter.release('chat-c', 'second'); // dropped while waiting (the person blocked the bot)
+    await limiter.release('chat-c', 'first'); // sent
+    await pause(600);
+    expect(await limiter.reserve('chat-c', false, 'third')).toMatchObject({ kind: 'reserved' });
   });
 });
 

@@ -82,7 +82,8 @@ interface Target {
  *   sleeps until the slot (at most the limiter's `maxAheadMs`). When its chat is busy for
  *   longer, the job alone waits as a delayed job for its turn in the chat's line, then comes
  *   back before the backlog; when every slot within reach is taken, the worker stops fetching
- *   for that long and the job goes back to the front of the queue.
+ *   for that long and the job goes back to the front of the queue. A chat's messages go out in
+ *   the order they came: each keeps its place in the chat's line until it is sent or dropped.
  * - Rate limited (Telegram's 429 `retry_after`): every sender pauses (all processes), the
  *   message goes back to the queue (it is not a failed try) and is sent once the pause is over.
  * - Blocked (403) by a person: marked unreachable (chat, and case for a case's notice),
@@ -206,11 +207,15 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
         await sleep(r.waitMs);
       }
     };
+    // The message keeps its place in the chat's line until it is sent or dropped for good: one
+    // that waits out a 429 or is retried after a network error keeps its turn.
+    const done = () => limiter.release(t.chatRef, job.id!);
     let result: Delivered;
     try {
       result = await t.deliver(nextSlot);
     } catch (err) {
       const f = t.sender.classify(err);
+      if (f.kind === 'blocked' || f.kind === 'refused' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await done();
       switch (f.kind) {
         case 'rate_limited':
           o.logger.warn({ ...t.about, retryMs: f.retryMs }, 'outbox: the platform asked to slow down (429); every send waits');
@@ -231,6 +236,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
           throw err; // BullMQ retries with backoff
       }
     }
+    await done();
     return result.messageId === undefined ? { sent: true } : { sent: true, messageId: result.messageId };
   };
 
