@@ -10,7 +10,7 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
-import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler } from './channels/telegram';
+import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler } from './channels/telegram';
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
 import { liftBlock } from './channels/telegram/membership';
@@ -19,14 +19,15 @@ import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { CaseFiles } from './caseworkers/case-file';
-import { escalationMessage } from './channels/telegram/alert-message';
+import { escalationOutput } from './caseworkers/escalation-notice';
+import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import { loadConfig, type Env } from './config';
 import { resolveDataKey } from './config/data-key';
 import { ConfigError, FlowDefinitionError } from './core/errors';
 import { systemClock } from './core/clock';
 import { createLogger, type Logger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
+import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
@@ -64,7 +65,7 @@ async function start(closers: Closer[], onFatal: (e: Error) => void): Promise<Lo
   const telegram = env.BOT_TOKEN ? telegramChannel(core, env, env.BOT_TOKEN, logger, onFatal, outbox, escalations) : undefined;
   if (outbox && bull) {
     // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
-    const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, send: (id, msg) => outbox.send(id, msg), logger, ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }) });
+    const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger });
     closers.push({ name: 'reminder worker', close: () => worker.close() });
   }
   if (outbox && bull) startEscalationWorker(core, env, bull, outbox, logger, closers);
@@ -93,7 +94,7 @@ function telegramChannel(core: KorpuCore, env: Env, token: string, logger: Logge
     ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
     // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
     // attendance), for the people on the roster only; escalations of unclaimed intakes.
-    caseworkers: { roster: new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher, ...(escalations ? { escalations } : {}) },
+    caseworkers: { roster: new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher, ...(escalations ? { escalations } : {}), ...(outbox ? { notifier: outbox } : {}) },
     talk: { relay: new RelayStore(core.redis, env.REDIS_PREFIX, core.cipher), cipher: core.cipher },
     // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
     onUnblocked: liftBlock({
@@ -143,12 +144,21 @@ function startOutbox(core: KorpuCore, env: Env, token: string, r: { url: string;
   const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
   closers.push({ name: 'outbox queue', close: () => outbox.close() });
   const raw = new Api(token, { apiRoot: env.TELEGRAM_API_ROOT }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  const limiter = new TelegramRateLimiter(r.redis, env.REDIS_PREFIX);
   const worker = createOutboxWorker({
     connection,
     prefix: env.REDIS_PREFIX,
-    limiter: new TelegramRateLimiter(r.redis, env.REDIS_PREFIX),
+    // Each channel's sender, and where a notice's recipient is written to, found when it is sent.
+    senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi: (method, params) => raw[method]!(params), limiter, translator: core.translator, content: core.content }) },
+    rawChannel: TELEGRAM_CHANNEL,
+    resolve: recipientResolver({
+      redis: core.redis,
+      keys: core.keys,
+      cipher: core.cipher,
+      staff: rosterStaffDirectory(new RosterStore(core.redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS }), TELEGRAM_CHANNEL),
+      ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkers: { channel: TELEGRAM_CHANNEL, chatId: String(env.CASEWORKER_CHAT_ID) } }),
+    }),
     cipher: core.cipher,
-    callApi: (method, params) => raw[method]!(params),
     logger,
     reachability,
   });
@@ -186,8 +196,8 @@ function startEscalationWorker(core: KorpuCore, env: Env, connection: Redis, out
     prefix: env.REDIS_PREFIX,
     claims: new ClaimStore(core.redis, core.keys),
     roster,
-    message: escalationMessage({ translator: core.translator, files, offices: core.offices.offices, roster }, systemClock),
-    send: (id, msg) => outbox.send(id, msg),
+    output: escalationOutput({ translator: core.translator, files, offices: core.offices.offices, roster }, systemClock),
+    notifier: outbox,
     markEscalated: async (caseCode, at) => void (await core.redis.hset(core.keys.case(caseCode), 'escalated_at', at.toISOString())),
     cipher: core.cipher,
     clock: systemClock,

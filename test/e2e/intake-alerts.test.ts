@@ -7,16 +7,18 @@ import { buildCore, type KorpuCore } from '../../src/app';
 import { CaseFiles } from '../../src/caseworkers/case-file';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { createEscalationWorker, EscalationScheduler, escalationJobId } from '../../src/caseworkers/escalation';
+import { escalationOutput } from '../../src/caseworkers/escalation-notice';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
-import { callbackLookup, createTelegramBot, decodeCallbackData, escalationMessage, type KorpuBot } from '../../src/channels/telegram';
+import { callbackLookup, createTelegramBot, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import { sendAlertsThroughOutbox } from '../../src/channels/telegram/alerts';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
 import { meetingDetails } from '../../src/intake/booking-desk';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Outbox } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { testOutboxWorker } from '../helpers/outbox';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -75,7 +77,7 @@ describe('case-worker alerts end to end', () => {
       const roster = new RosterStore(r, prefix);
       const bot = createTelegramBot(c, {
         token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 },
-        caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations },
+        caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations, notifier: outbox },
       });
       sendAlertsThroughOutbox(bot.api, outbox);
       return bot;
@@ -85,13 +87,12 @@ describe('case-worker alerts end to end', () => {
     for (const w of [AYSEL, RAUF, LEYLA]) staffIds.set(w.telegramId, (await roster.save(w)).worker.staffId);
 
     // Wired as main.ts wires them: the outbox worker sends; the escalation worker hands its messages to the outbox.
-    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-    const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    const outboxWorker = testOutboxWorker({ api, redis, bull, prefix, cipher: core.cipher, reachability, caseworkerChat: CASEWORKERS, translator: core.translator, content: core.content, roster });
     const files = new CaseFiles({ redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings });
     const escalationWorker = createEscalationWorker({
       connection: bull, prefix, claims: new ClaimStore(redis, core.keys), roster, cipher: core.cipher, clock, logger: silentLogger(),
-      message: escalationMessage({ translator: core.translator, files, offices: core.offices.offices, roster }, clock),
-      send: (id, msg) => outbox.send(id, msg),
+      output: escalationOutput({ translator: core.translator, files, offices: core.offices.offices, roster }, clock),
+      notifier: outbox,
       markEscalated: async (code, at) => void (await redis.hset(core.keys.case(code), 'escalated_at', at.toISOString())),
     });
     closers.push(() => escalationWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => escalations.close());

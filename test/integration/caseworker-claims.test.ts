@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QueueEvents, type Worker } from 'bullmq';
+import { QueueEvents, type Job, type Worker } from 'bullmq';
 import { Redis as IORedis, type Redis } from 'ioredis';
 import { CaseFiles } from '../../src/caseworkers/case-file';
 import { ClaimStore } from '../../src/caseworkers/claims';
@@ -7,6 +7,7 @@ import { createEscalationWorker, ESCALATION_QUEUE, EscalationScheduler, escalati
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { alertId, createCaseworkerAlerts, type AlertOutbox } from '../../src/channels/telegram/alerts';
 import type { Effect } from '../../src/core/conversation';
+import type { Notice } from '../../src/core/notifier';
 import { silentLogger } from '../../src/core/logger';
 import { createTranslator } from '../../src/i18n';
 import type { IncomingMessage } from '../../src/intake/conversation-runner';
@@ -229,27 +230,30 @@ describe('case workers: claims, case files, alerts, escalation', () => {
     /** Falls due half a second after the alert: short, and counted in plain time. */
     const soon: EscalationPolicy = { dueAt: (at) => new Date(at.getTime() + 500) };
 
+    /** The supervisor's staff id, as the roster gave it: escalations are notified to it. */
+    let supervisorId: string;
+
     async function start(policy: EscalationPolicy = soon) {
       const roster = new RosterStore(redis, prefix);
-      await roster.put(supervisor);
+      supervisorId = (await roster.save(supervisor)).worker.staffId;
       await roster.put(caseworker);
       const claims = new ClaimStore(redis, keys);
       const scheduler = EscalationScheduler.create(redis, prefix, policy);
       const eventsConnection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
       const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: `${prefix}bull` });
       await events.waitUntilReady();
-      const sent: (OutboxMessage & { id: string })[] = [];
+      const sent: Notice[] = [];
       const worker: Worker = createEscalationWorker({
         connection: redis, prefix, claims, roster, cipher, clock: { now: () => new Date() }, logger: silentLogger(),
-        message: async (code, _since, s) => ({ method: 'sendMessage', params: { text: `${code} for ${s.name}` } }),
-        send: async (id, msg) => void sent.push({ id, ...msg }),
+        output: async (code, _since, s) => ({ type: 'message', text: [{ plain: `${code} for ${s.name}` }] }),
+        notifier: { notify: async (n) => void sent.push(n) },
         markEscalated: async (code, at) => void (await redis.hset(keys.case(code), 'escalated_at', at.toISOString())),
       });
       closers.push(() => scheduler.close(), () => worker.close(), async () => {
         await events.close();
         eventsConnection.disconnect();
       });
-      return { claims, scheduler, events, sent };
+      return { claims, scheduler, events, sent, worker };
     }
 
     it('tells every supervisor, privately, about an intake nobody claimed; once per case', async () => {
@@ -260,7 +264,9 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0001')))!;
       expect(await job.isDelayed()).toBe(true);
       expect(await job.waitUntilFinished(events, 10_000)).toBe('escalated');
-      expect(sent).toEqual([{ id: 'escalation:KP-ESCL-0001:610000777', chatId: supervisor.telegramId, method: 'sendMessage', params: { text: 'KP-ESCL-0001 for Leyla' }, kind: 'escalation', caseCode: 'KP-ESCL-0001' }]);
+      expect(sent).toEqual([
+        { id: `escalation:KP-ESCL-0001:${supervisorId}`, to: { type: 'staff', staffId: supervisorId }, lang: 'en', output: { type: 'message', text: [{ plain: 'KP-ESCL-0001 for Leyla' }] }, kind: 'escalation', caseCode: 'KP-ESCL-0001' },
+      ]);
       expect(await redis.hget(keys.case('KP-ESCL-0001'), 'escalated_at')).toEqual(expect.any(String));
       expect(await scheduler.queue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 0, waiting: 0 });
     });
@@ -282,6 +288,22 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       await claims.claim('KP-ESCL-0003', 's-rauf', new Date());
       const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0003')))!;
       expect(await job.waitUntilFinished(events, 10_000)).toBe('claimed');
+      expect(sent).toEqual([]);
+    });
+
+    it('fails a malformed or unknown job once, for good, instead of retrying or skipping it', async () => {
+      const { scheduler, events, sent, worker } = await start();
+      const failed: Job[] = [];
+      worker.on('failed', (job) => void (job && failed.push(job)));
+      const bad = await scheduler.queue.add('escalate_unclaimed', { caseCode: '' }, { jobId: 'esc_bad', attempts: 5 });
+      const unknown = await scheduler.queue.add('escalate_everything', { caseCode: 'KP-ESCL-0009', since: new Date().toISOString() }, { jobId: 'esc_unknown', attempts: 5 });
+      await expect(bad.waitUntilFinished(events, 10_000)).rejects.toThrow(/malformed escalate_unclaimed job: caseCode/);
+      await expect(unknown.waitUntilFinished(events, 10_000)).rejects.toThrow(/unknown job "escalate_everything"/);
+      for (const id of ['esc_bad', 'esc_unknown']) {
+        const job = (await scheduler.queue.getJob(id))!;
+        expect(await job.getState()).toBe('failed');
+        expect(job.attemptsMade).toBe(1);
+      }
       expect(sent).toEqual([]);
     });
 

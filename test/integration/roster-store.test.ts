@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RosterRecordError, RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
+import { rosterStaffDirectory } from '../../src/caseworkers/roster-staff-directory';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
 const at = new Date('2026-11-24T06:30:00Z');
@@ -115,6 +116,18 @@ describe('RosterStore on a real Redis', () => {
     expect(await roster.member(1)).toEqual({ staffId: '1', telegramId: 1, role: 'admin', bootstrapAdmin: true });
     expect(await roster.member(555)).toBeUndefined();
     expect(roster.bootstrapAdmins()).toEqual([1, 900]);
+  });
+
+  it('as the outbox’s staff directory: a member’s chat by staff id (or by the Telegram id a phone call-back knows); nobody else', async () => {
+    const { worker: aysel } = await roster.save(worker(101));
+    const directory = rosterStaffDirectory(roster, 'telegram');
+    expect(await directory.chatOf(aysel.staffId)).toEqual({ channel: 'telegram', chatId: '101' });
+    expect(await directory.chatOf('101')).toEqual({ channel: 'telegram', chatId: '101' });
+    expect(await directory.chatOf('900')).toEqual({ channel: 'telegram', chatId: '900' }); // an ADMIN_TELEGRAM_IDS admin
+    expect(await directory.chatOf('555')).toBeUndefined();
+    expect(await directory.chatOf('s-0000000000000000')).toBeUndefined();
+    await roster.removeStaff(aysel.staffId);
+    expect(await directory.chatOf(aysel.staffId)).toBeUndefined();
   });
 
   it('refuses to store an invalid entry', async () => {

@@ -61,15 +61,3 @@ export async function staffNames(roster: Pick<StaffLookup, 'list'> | undefined):
   const names = new Map((roster ? await roster.list() : []).map((w) => [w.staffId, w.name]));
   return (id) => names.get(id) ?? `id ${id}`;
 }
-
-/**
- * The escalation worker's message to one supervisor (caseworkers/escalation.ts `message`), in
- * their first language, with Claim and Open: the supervisor can take the case from there.
- * @example createEscalationWorker({ …, message: escalationMessage(deps, clock) })
- */
-export function escalationMessage(d: AlertMessageDeps, clock: { now(): Date }) {
-  return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<{ method: 'sendMessage'; params: Record<string, unknown> }> => {
-    const drawn = await drawAlert(d, 'escalation', caseCode, supervisor.langs[0] ?? 'az', clock.now(), { buttons: true });
-    return { method: 'sendMessage', params: { text: drawn.text, reply_markup: drawn.reply_markup } };
-  };
-}

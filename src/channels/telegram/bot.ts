@@ -15,7 +15,7 @@ import { errorHandler } from './errors';
 import { openTalks, relayTalks } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
-import { interimTelegramNotifier } from './interim-notifier';
+import { directTelegramNotifier } from './direct-notifier';
 import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
@@ -126,15 +126,15 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
 
 /**
  * The desk the staff features call, when the bot has case workers (`opts.caseworkers`): its
- * stores on the core's Redis, and its notifier (the given one, else the interim Telegram
- * notifier on this bot's Api).
+ * stores on the core's Redis, and its notifier (the given one, the outbox in main.ts; else one
+ * that sends at once with this bot's Api).
  */
 function deskDeps(core: TelegramCore, opts: TelegramBotOptions, bot: KorpuBot): DeskDeps | undefined {
   const cw = opts.caseworkers;
   if (!cw) return undefined;
   const notifier =
     cw.notifier ??
-    interimTelegramNotifier({
+    directTelegramNotifier({
       api: bot.api,
       translator: core.translator,
       content: core.content,

@@ -79,8 +79,8 @@ export interface CaseworkerOptions {
   cipher: FieldCipher;
   /**
    * How the desk tells people things on its own (the offer of a new time, a worker's answer in
-   * a talk, a reassigned case). Default: the interim Telegram notifier (interim-notifier.ts),
-   * until the outbox implements the Notifier port.
+   * a talk, a reassigned case): the outbox (main.ts). Without it, notices are sent at once with
+   * the bot's Api (direct-notifier.ts: tests, a bot without a worker).
    */
   notifier?: Notifier;
   /** Where the desk records what staff do, when the deployment keeps an audit trail. */
