@@ -43,6 +43,30 @@ forbidden.push(
     to: { path: '^src/channels/', pathNot: ['^src/channels/$1/', '^src/channels/[^/]+\\.ts$'] },
   },
   { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  {
+    name: 'caseworkers-not-grammy',
+    comment: 'the desk and the rest of src/caseworkers are channel-independent: no bot framework',
+    severity: 'error',
+    from: { path: '^src/caseworkers/' },
+    to: { path: 'node_modules/(grammy|@grammyjs)/' },
+  },
+  {
+    name: 'channels-not-stores',
+    comment:
+      'channels decode, resolve the actor, call a desk use case and render its result; they do not build or call stores ' +
+      '(the types they need come from src/caseworkers/desk). bot.ts, the channel composition root, is exempt: it builds ' +
+      'the case files of the group alerts when the bot has no desk',
+    severity: 'error',
+    from: { path: '^src/channels/', pathNot: '^src/channels/[^/]+/bot\\.ts$' },
+    to: {
+      path: [
+        '^src/caseworkers/(claims|case-records|case-file|relay-store|phone-calls|roster|escalation)\\.ts$',
+        '^src/scheduling/booking-store\\.ts$',
+        '^src/safeguarding/incident-store\\.ts$',
+        '^src/storage/redis-[^/]+\\.ts$',
+      ],
+    },
+  },
 );
 module.exports = {
   forbidden,

@@ -11,7 +11,10 @@
 import { Worker } from 'bullmq';
 import { Api, type Transformer } from 'grammy';
 import { Redis } from 'ioredis';
+import { TELEGRAM_CHANNEL, telegramSender } from '../src/channels/telegram';
+import { loadProgrammeContent } from '../src/config/programme';
 import { silentLogger } from '../src/core/logger';
+import { createTranslator } from '../src/i18n';
 import { createOutboxWorker, TelegramRateLimiter } from '../src/scheduling/outbox';
 import { Reachability } from '../src/scheduling/reachability';
 import { FieldCipher } from '../src/storage/field-cipher';
@@ -46,12 +49,15 @@ async function main(): Promise<void> {
     const bull = new Redis(start.redisUrl, { maxRetriesPerRequest: null });
     const redis = new Redis(start.redisUrl);
     const reachability = new Reachability(redis, start.prefix);
+    const limiter = new TelegramRateLimiter(redis, start.prefix);
     const worker = createOutboxWorker({
       connection: bull,
       prefix: start.prefix,
-      limiter: new TelegramRateLimiter(redis, start.prefix),
+      senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi: (m, p) => raw[m]!(p), limiter, translator: createTranslator(), content: loadProgrammeContent('config/programme.yaml') }) },
+      rawChannel: TELEGRAM_CHANNEL,
+      // The benchmark enqueues raw sends only (Outbox.send): no notice has a recipient to resolve.
+      resolve: async () => undefined,
       cipher: new FieldCipher(Buffer.from(start.dataKeyHex, 'hex')),
-      callApi: (m, p) => raw[m]!(p),
       logger,
       reachability,
       ...(start.concurrency ? { concurrency: start.concurrency } : {}),

@@ -11,6 +11,7 @@
  */
 import { Redis } from 'ioredis';
 import { buildCore } from '../src/app';
+import { TELEGRAM_CHANNEL } from '../src/channels/telegram';
 import type { OfficesFile } from '../src/config/offices';
 import { loadProgrammeContent } from '../src/config/programme';
 import { silentLogger } from '../src/core/logger';
@@ -56,10 +57,17 @@ async function main(): Promise<void> {
     connection: bull,
     prefix: start.prefix,
     timeZone: 'Asia/Baku',
-    send: async (id, msg) => {
-      sends.push([id, Date.now()]);
-      await outbox.send(id, msg);
+    notifier: {
+      notify: async (notice) => {
+        sends.push([notice.id, Date.now()]);
+        await outbox.notify(notice);
+      },
+      notifyChat: async (to, notice) => {
+        sends.push([notice.id, Date.now()]);
+        await outbox.notifyChat(to, notice);
+      },
     },
+    channels: [TELEGRAM_CHANNEL],
     logger: silentLogger(),
     glance: async () => ({ done: true, quiet: false, midway: false }),
     ...(start.concurrency ? { concurrency: start.concurrency } : {}),

@@ -1,26 +1,27 @@
 import type { UserFromGetMe } from 'grammy/types';
-import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import type { Express } from 'express';
 import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
-import { createTelegramBot, registerWebhook, setBotCommands, startPolling, webhookHandler, type KorpuBot } from './channels/telegram';
+import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
+import { telegramApiCall } from './channels/telegram/notice-sender';
 import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
 import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
 import { liftBlock } from './channels/telegram/membership';
-import { escalationMessage } from './channels/telegram/alert-message';
 import { RELAY_TTL_SECONDS, RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { CaseFiles } from './caseworkers/case-file';
+import { escalationOutput } from './caseworkers/escalation-notice';
+import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import type { AppConfig } from './config';
 import { resolveDataKey } from './config/data-key';
 import { systemClock, type Clock, type IdGen } from './core/clock';
 import type { Logger } from './core/logger';
 import { createLogger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from './scheduling/outbox';
+import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
@@ -158,7 +159,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     closers.push({ name: 'effects', close: () => core.close() });
 
     // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
-    const outbox = token && bull ? startOutbox(bull, redis, cipher) : undefined;
+    const outbox = token && bull ? startOutbox(bull, redis, core, roster) : undefined;
     let bot: KorpuBot | undefined;
     let webhook: { path: string; handler: ReturnType<typeof webhookHandler> } | undefined;
     if (token) {
@@ -170,7 +171,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes.
-        caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, ...(escalations ? { escalations } : {}) },
+        caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, ...(escalations ? { escalations } : {}), ...(outbox ? { notifier: outbox } : {}) },
         talk: { relay: new RelayStore(redis, env.REDIS_PREFIX, cipher), cipher },
         // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
         onUnblocked: liftBlock({
@@ -193,7 +194,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
-      const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, send: (id, msg) => outbox.send(id, msg), logger, ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChat: env.CASEWORKER_CHAT_ID }) });
+      const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger });
       closers.push({ name: 'reminder worker', close: () => worker.close() });
     }
     if (outbox && bull) {
@@ -204,8 +205,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         prefix: env.REDIS_PREFIX,
         claims: new ClaimStore(redis, core.keys),
         roster,
-        message: escalationMessage({ translator: core.translator, files, offices: offices.offices, roster }, clock),
-        send: (id, msg) => outbox.send(id, msg),
+        output: escalationOutput({ translator: core.translator, files, offices: offices.offices, roster }, clock),
+        notifier: outbox,
         markEscalated: (caseCode, at) => files.markEscalated(caseCode, at),
         cipher,
         clock,
@@ -242,23 +243,31 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
   }
 
   /**
-   * The outbox (every message the bot sends on its own initiative: alerts, reminders) and its
-   * worker. The worker calls the Bot API through a grammY Api of its own, without the
-   * auto-retry transformer of the bot's replies, because it waits out 429s and retries failures
-   * itself, within the limits shared by every process through Redis. At shutdown the worker
-   * lets its sends in flight finish.
+   * The outbox: every message Körpü sends on its own initiative (alerts, reminders, the desk's
+   * notices), queued as notices to a case, a member of staff or the case workers' chat, and its
+   * worker, which finds where the recipient is when it sends and hands the message to that
+   * channel's sender (Telegram: within the limits shared by every process through Redis). At
+   * shutdown the worker lets its sends in flight finish.
    */
-  function startOutbox(connection: Redis, redis: Redis, cipher: FieldCipher): Outbox {
+  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore): Outbox {
     const reachability = new Reachability(redis, env.REDIS_PREFIX);
-    const outbox = Outbox.create(connection, env.REDIS_PREFIX, cipher, { reachability });
+    const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
-    const raw = new Api(env.BOT_TOKEN!, { apiRoot: env.TELEGRAM_API_ROOT }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+    const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX);
     const worker = createOutboxWorker({
       connection,
       prefix: env.REDIS_PREFIX,
-      limiter: new TelegramRateLimiter(redis, env.REDIS_PREFIX),
-      cipher,
-      callApi: (method, params) => raw[method]!(params),
+      // Each channel's sender, and where a notice's recipient is, found when it is sent.
+      senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi: telegramApiCall(env.BOT_TOKEN!, env.TELEGRAM_API_ROOT), limiter, translator: core.translator, content: core.content }) },
+      rawChannel: TELEGRAM_CHANNEL,
+      resolve: recipientResolver({
+        redis,
+        keys: core.keys,
+        cipher: core.cipher,
+        staff: rosterStaffDirectory(roster, TELEGRAM_CHANNEL),
+        ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkers: { channel: TELEGRAM_CHANNEL, chatId: String(env.CASEWORKER_CHAT_ID) } }),
+      }),
+      cipher: core.cipher,
       logger,
       reachability,
     });

@@ -2,14 +2,11 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from './app';
 import { RosterStore } from './caseworkers/roster';
-import { outboxMessage } from './channels/telegram';
 import { systemClock, type Clock } from './core/clock';
 import type { Logger } from './core/logger';
-import { renderOutput } from './i18n/render';
 import { meetingDetails } from './intake/booking-desk';
-import type { OutboxMessage } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
-import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, type ConversationGlance } from './scheduling/reminders';
+import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, type ConversationGlance, type ReminderNotifier } from './scheduling/reminders';
 
 export interface ReminderWorkerWiring {
   /** BullMQ's connection (`maxRetriesPerRequest: null`). */
@@ -17,11 +14,11 @@ export interface ReminderWorkerWiring {
   prefix: string;
   /** The programme's time zone (the nudge's quiet hours). */
   timeZone: string;
-  /** Hands a message to the outbox. */
-  send(id: string, msg: OutboxMessage): Promise<void>;
+  /** The outbox (`Outbox` fits): notices go there, and it finds each recipient's chat when it sends. */
+  notifier: ReminderNotifier;
+  /** The channels the outbox has senders for (reminders and nudges reach people only there). */
+  channels: readonly string[];
   logger: Logger;
-  /** The case workers' chat, for follow-up calls after a crisis. */
-  caseworkerChat?: string | number;
   clock?: Clock;
   /** How the nudge sees a conversation; from the saved state unless a test or bench says otherwise. */
   glance?: (conversation: string) => Promise<ConversationGlance>;
@@ -30,7 +27,7 @@ export interface ReminderWorkerWiring {
 
 /**
  * The worker that sends due reminders, nudges, follow-up-call and call-back reminders, wired to
- * Körpü's core and rendered for Telegram. main.ts, the end-to-end tests and the benchmark run
+ * Körpü's core; each goes to the outbox as a notice (an engine Output and a recipient). main.ts, the end-to-end tests and the benchmark run
  * this same wiring.
  */
 export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): Worker {
@@ -48,8 +45,8 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
     clock: w.clock ?? systemClock,
     logger: w.logger,
     timeZone: w.timeZone,
-    send: w.send,
-    render: (output, lang) => outboxMessage(renderOutput(core.translator, core.content, lang, output)),
+    notifier: w.notifier,
+    channels: w.channels,
     glance:
       w.glance ??
       (async (conversation) => {
@@ -59,7 +56,6 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
     unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
     reminderOutput: reminderMessage(meetingDetails),
     nudgeOutput: () => nudgeMessage(),
-    ...(w.caseworkerChat === undefined ? {} : { caseworkerChat: w.caseworkerChat }),
     followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),
     incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
     // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.

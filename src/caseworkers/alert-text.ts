@@ -38,8 +38,8 @@ export interface AlertTextContext {
   lang: Lang;
   /** The configured offices (names and time zones of meetings); the first one's zone is the programme's. */
   offices: readonly Office[];
-  /** A member of staff's name for "taken by …" (their roster name), by Telegram id. */
-  staffName: (telegramId: number) => string;
+  /** A member of staff's name for "taken by …" (their roster name), by staff id. */
+  staffName: (staffId: string) => string;
 }
 
 /**

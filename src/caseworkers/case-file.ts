@@ -51,9 +51,12 @@ export interface CaseSummary {
   booking?: Booking;
   /** Why the person asked for a human (`handoff` on the case hash). */
   handoff?: string;
-  claim?: { by: number; at: Date };
-  /** Who recorded attendance (Telegram id). */
-  attendanceBy?: number;
+  /** Who holds the case (staff id) and since when. */
+  claim?: { by: string; at: Date };
+  /** Who recorded attendance (staff id). */
+  attendanceBy?: string;
+  /** Set when the case was closed (status `closed`): why. */
+  closeReason?: string;
   /** First and last name, only with `names: 'if_consented'` and consent C. */
   name?: string;
 }
@@ -171,8 +174,9 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   if (diagnosis) s.diagnosis = diagnosis;
   if (booking) s.booking = booking;
   if (hash.handoff) s.handoff = hash.handoff;
-  if (hash.claimed_by) s.claim = { by: Number(hash.claimed_by), at: new Date(hash.claimed_at ?? 0) };
-  if (hash.attendance_by) s.attendanceBy = Number(hash.attendance_by);
+  if (hash.claimed_by) s.claim = { by: hash.claimed_by, at: new Date(hash.claimed_at ?? 0) };
+  if (hash.attendance_by) s.attendanceBy = hash.attendance_by;
+  if (hash.close_reason) s.closeReason = hash.close_reason;
   return s;
 }
 

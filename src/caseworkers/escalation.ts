@@ -2,8 +2,10 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Office } from '../config/offices';
 import type { Clock } from '../core/clock';
+import type { Output } from '../core/conversation';
 import type { Logger } from '../core/logger';
-import type { OutboxMessage } from '../scheduling/outbox';
+import type { Notifier } from '../core/notifier';
+import { parseJob } from '../scheduling/job-data';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { ClaimStore } from './claims';
 import { staffRef } from './guard';
@@ -90,10 +92,10 @@ export interface EscalationWorkerOptions {
   prefix: string;
   claims: Pick<ClaimStore, 'get'>;
   roster: Pick<RosterStore, 'listByRole'>;
-  /** The message to one supervisor (their language, the case's summary, Claim and Open buttons). */
-  message(caseCode: string, since: Date, supervisor: CaseWorker): Promise<Pick<OutboxMessage, 'method' | 'params'>>;
-  /** Enqueues on the outbox (deterministic id). */
-  send(id: string, msg: OutboxMessage): Promise<void>;
+  /** The message to one supervisor, in their first language (see escalation-notice.ts `escalationOutput`). */
+  output(caseCode: string, since: Date, supervisor: CaseWorker): Promise<Output>;
+  /** The outbox: each supervisor is notified as `{type:'staff'}`, their chat found when it sends. */
+  notifier: Notifier;
   /** Records `escalated_at` on the case hash. */
   markEscalated(caseCode: string, at: Date): Promise<void>;
   /** Pseudonymises supervisors' ids in the logs. */
@@ -104,16 +106,16 @@ export interface EscalationWorkerOptions {
 
 /**
  * Consumer side: when an escalation falls due and the case is still unclaimed, every
- * supervisor on the roster gets a private message through the outbox
- * (`escalation:<case>:<telegram id>`, so a retried job sends each one once).
- * Returns what it did: `claimed`, `no_supervisors` or `escalated`.
+ * supervisor on the roster is notified through the outbox (notice id
+ * `escalation:<case>:<staff id>`, so a retried job sends each one once).
+ * Returns what it did: `claimed`, `no_supervisors` or `escalated`; a malformed or unknown job
+ * fails once, unrecoverably.
  */
 export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
   const worker = new Worker(
     ESCALATION_QUEUE,
     async (job: Job) => {
-      if (job.name !== ESCALATE_JOB) return 'unknown job';
-      const { caseCode, since } = EscalationJobSchema.parse(job.data);
+      const { caseCode, since } = parseJob(ESCALATION_QUEUE, job, { [ESCALATE_JOB]: EscalationJobSchema }).data;
       if (await o.claims.get(caseCode)) return 'claimed';
       const supervisors = await o.roster.listByRole('supervisor');
       if (supervisors.length === 0) {
@@ -121,8 +123,9 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
         return 'no_supervisors';
       }
       for (const s of supervisors) {
-        const msg = await o.message(caseCode, new Date(since), s);
-        await o.send(`escalation:${caseCode}:${s.telegramId}`, { chatId: s.telegramId, ...msg, kind: 'escalation', caseCode });
+        const { staffId } = s;
+        const output = await o.output(caseCode, new Date(since), s);
+        await o.notifier.notify({ id: `escalation:${caseCode}:${staffId}`, to: { type: 'staff', staffId }, lang: s.langs[0] ?? 'az', output, kind: 'escalation', caseCode });
       }
       await o.markEscalated(caseCode, o.clock.now());
       o.logger.info({ case: caseCode, supervisors: supervisors.map((s) => staffRef(o.cipher, s.telegramId)) }, 'caseworkers: unclaimed intake escalated to supervisors');

@@ -18,6 +18,10 @@ export const ACTIONS = [
   'report_incident',
   /** Give a case claimed by one worker to another. */
   'reassign_case',
+  /** Close a case for good, with a reason (one's own case; supervisors any case). */
+  'close_case',
+  /** Write to a person in a talk, and end the talk. */
+  'talk_to_person',
   /** `/call`: run the telephone interview (Annex 5) with the bot, recording a person's answers. */
   'phone_intake',
 ] as const;
@@ -40,8 +44,21 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   mark_attendance: ALL_STAFF,
   report_incident: ALL_STAFF,
   reassign_case: SUPERVISORS,
+  close_case: ALL_STAFF,
+  talk_to_person: ALL_STAFF,
   phone_intake: ALL_STAFF,
 };
+
+/**
+ * Whether a member of staff may act on a case of `office` (the office of the case's meeting;
+ * undefined while it has none): case workers work the cases of their own office, supervisors
+ * and admins those of every office. Pure.
+ * @example inOffice({ role: 'caseworker', worker: { office: 'baku' } }, 'ganja') // false
+ */
+export function inOffice(member: { role: Role; worker?: { office: string } }, office: string | undefined): boolean {
+  if (office === undefined || member.role !== 'caseworker') return true;
+  return member.worker?.office === office;
+}
 
 /**
  * Whether a member of staff may perform `action`. Pure. Anyone not on the roster (`undefined`)

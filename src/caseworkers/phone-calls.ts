@@ -26,9 +26,9 @@ export const OPEN_CALL_TTL_SECONDS = 12 * 3600;
  *
  * @example
  *   const calls = new PhoneCallStore(redis, 'korpu:');
- *   const n = await calls.start(123456789); // 1, then 2, …
- *   await calls.open(123456789);             // { n: 1 }
- *   await calls.close(123456789, n);
+ *   const n = await calls.start('s-1f2e3d4c5b6a7988'); // 1, then 2, …
+ *   await calls.open('s-1f2e3d4c5b6a7988');             // { n: 1 }
+ *   await calls.close('s-1f2e3d4c5b6a7988', n);
  */
 export class PhoneCallStore {
   private readonly scripts: Scripts;
@@ -42,15 +42,15 @@ export class PhoneCallStore {
     this.keys = redisKeys(prefix);
   }
 
-  private openKey = (worker: number) => this.keys.openCall(worker);
+  private openKey = (worker: string) => this.keys.openCall(worker);
 
   /** Opens a new call for the worker (any open one is left behind); returns its number. */
-  async start(worker: number): Promise<number> {
+  async start(worker: string): Promise<number> {
     return Number(await this.scripts.startCall({ counter: this.keys.callCounter(worker), open: this.openKey(worker) }, { ttlSeconds: OPEN_CALL_TTL_SECONDS }));
   }
 
   /** The worker's open call, if any. */
-  async open(worker: number): Promise<OpenCall | undefined> {
+  async open(worker: string): Promise<OpenCall | undefined> {
     const h = await this.r.hgetall(this.openKey(worker));
     const n = Number(h.n);
     if (!Number.isInteger(n) || n < 1) return undefined;
@@ -58,12 +58,12 @@ export class PhoneCallStore {
   }
 
   /** Keeps call `n` open for another TTL and notes its case code; false when it is no longer open. */
-  async touch(worker: number, n: number, caseCode?: string): Promise<boolean> {
+  async touch(worker: string, n: number, caseCode?: string): Promise<boolean> {
     return (await this.scripts.touchCall({ open: this.openKey(worker) }, { n: String(n), caseCode: caseCode ?? '', ttlSeconds: OPEN_CALL_TTL_SECONDS })) === 1;
   }
 
   /** Closes call `n`; false when it was not the open call (closed already, or a newer one is open). */
-  async close(worker: number, n: number): Promise<boolean> {
+  async close(worker: string, n: number): Promise<boolean> {
     return (await this.scripts.closeCall({ open: this.openKey(worker) }, { n: String(n) })) === 1;
   }
 }

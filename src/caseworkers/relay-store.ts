@@ -21,8 +21,8 @@ export interface TalkMessage {
   text?: string;
   /** Telegram's file id of a photo or document. */
   fileId?: string;
-  /** The worker's Telegram id, for messages from a worker. */
-  worker?: number;
+  /** The worker's staff id, for messages from a worker. */
+  worker?: string;
 }
 
 const StoredMessageSchema = z.object({
@@ -31,7 +31,8 @@ const StoredMessageSchema = z.object({
   kind: z.enum(['text', 'photo', 'document']),
   text: z.string().optional(),
   file: z.string().optional(),
-  worker: z.number().optional(),
+  // A number: kept by a release before staff ids (a Telegram id, which is such a worker's staff id).
+  worker: z.union([z.string(), z.number().transform(String)]).optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { KorpuError } from '../core/errors';
@@ -12,11 +13,19 @@ export type Role = z.infer<typeof RoleSchema>;
 export const TelegramIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /**
- * A member of staff on the roster, known by their Telegram user id. `name` is personal data of
- * staff: it is shown to admins in `/roster` but never logged. `office` is an office id of the
+ * A member of staff on the roster: known to the desk by their staff id, to the Telegram channel
+ * by their Telegram user id (the channel resolves `ctx.from.id` to the entry, and writes to
+ * them there). `name` is personal data of staff: it is shown to admins in `/roster` but never
+ * logged. `office` is an office id of the
  * offices config (checked by whoever adds the worker; the store does not know the offices).
  */
 export const CaseWorkerSchema = z.object({
+  /**
+   * The member's staff id (see core/staff.ts): opaque, assigned by the roster, and what claims,
+   * attendance and talk records name. Never changes for a Telegram account, even when it is
+   * removed from the roster and added again.
+   */
+  staffId: z.string().min(1).max(64),
   telegramId: TelegramIdSchema,
   name: z.string().trim().min(1).max(100),
   /** Languages the worker speaks, the one they want the bot to use with them first. */
@@ -29,12 +38,28 @@ export const CaseWorkerSchema = z.object({
 });
 export type CaseWorker = z.infer<typeof CaseWorkerSchema>;
 
+/** An entry to save: the roster assigns (or keeps) the staff id. */
+export type NewCaseWorker = Omit<CaseWorker, 'staffId'>;
+
+/**
+ * The staff id of a Telegram account that got none from the roster: entries written before
+ * staff ids existed, and ADMIN_TELEGRAM_IDS admins without an entry. It is the account's id as
+ * text, which is exactly what claims and attendance records of those releases hold, so they
+ * keep naming the same person.
+ */
+const legacyStaffId = (telegramId: number): string => String(telegramId);
+
+/** A new opaque staff id: `s-` and 16 hex digits (64 random bits). */
+const newStaffId = (): string => `s-${randomBytes(8).toString('hex')}`;
+
 /**
  * Who someone is to the bot: their role, and their roster entry when they have one. An admin
  * from ADMIN_TELEGRAM_IDS is a member even without an entry (`worker` undefined); with an
  * entry, they are an admin whatever role the entry says.
  */
 export interface StaffMember {
+  /** Their staff id: the desk knows them by it (`{ staffId }` is their StaffRef). */
+  staffId: string;
   telegramId: number;
   role: Role;
   worker?: CaseWorker;
@@ -54,9 +79,43 @@ export interface RosterStoreOptions {
 }
 
 /**
+ * Saves an entry, giving it its staff id. KEYS: roster hash, staff ids hash. ARGV: Telegram id,
+ * the entry's JSON without `staffId` (an object with at least one field), a new staff id for an
+ * account that never had one. The account's id is, in order: the one recorded in the ids hash,
+ * the one in its current entry, its legacy id (an entry of an earlier release), the new one.
+ * Returns {1 when the entry is new, staff id}.
+ */
+const PUT_LUA = `
+local sid = redis.call('HGET', KEYS[2], ARGV[1])
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not sid then
+  if cur then
+    local ok, o = pcall(cjson.decode, cur)
+    if ok and type(o) == 'table' and type(o.staffId) == 'string' then sid = o.staffId else sid = ARGV[1] end
+  else
+    sid = ARGV[3]
+  end
+  redis.call('HSET', KEYS[2], ARGV[1], sid)
+end
+redis.call('HSET', KEYS[1], ARGV[1], '{"staffId":' .. cjson.encode(sid) .. ',' .. string.sub(ARGV[2], 2))
+if cur then return {0, sid} end
+return {1, sid}
+`;
+
+interface ScriptedRedis {
+  korpuPutStaff(roster: string, ids: string, telegramId: string, json: string, newId: string): Promise<[number, string]>;
+}
+
+/**
  * The case-worker roster on Redis: one HASH `<prefix>caseworkers`, field = Telegram user id,
- * value = the entry as JSON. The roster is small (dozens of people), so listing reads the whole
- * hash and filters in memory; every write is a single HSET or HDEL, atomic on its own.
+ * value = the entry as JSON, and one HASH `<prefix>caseworkers:ids`, Telegram user id → staff
+ * id, written once per account and never deleted (so someone removed and added again keeps
+ * their staff id, and what they did before still names them). The roster is small (dozens of
+ * people), so listing and finding by staff id read the whole hash and filter in memory; every
+ * write is one command or one script, atomic on its own.
+ *
+ * Entries written before staff ids existed (no `staffId`) stay readable: their staff id is the
+ * Telegram id as text (the value claims of that time hold), and saving them records it.
  *
  * @example
  *   const roster = new RosterStore(redis, 'korpu:', { admins: env.ADMIN_TELEGRAM_IDS });
@@ -67,15 +126,17 @@ export interface RosterStoreOptions {
 export class RosterStore {
   /** The roster HASH. */
   readonly key: string;
+  /** The HASH Telegram id → staff id. */
+  readonly idsKey: string;
   private readonly admins: ReadonlySet<number>;
+  private readonly redis: Redis & ScriptedRedis;
 
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-    opts: RosterStoreOptions = {},
-  ) {
+  constructor(redis: Redis, prefix: string, opts: RosterStoreOptions = {}) {
     this.key = `${prefix}caseworkers`;
+    this.idsKey = `${prefix}caseworkers:ids`;
     this.admins = new Set(opts.admins ?? []);
+    if (!('korpuPutStaff' in redis)) redis.defineCommand('korpuPutStaff', { numberOfKeys: 2, lua: PUT_LUA });
+    this.redis = redis as Redis & ScriptedRedis;
   }
 
   /** The ids from ADMIN_TELEGRAM_IDS, in ascending order. */
@@ -89,10 +150,35 @@ export class RosterStore {
     return json === null ? undefined : parseEntry(String(telegramId), json);
   }
 
-  /** Adds or replaces an entry; `true` when it is new. */
-  async put(worker: CaseWorker): Promise<boolean> {
-    const valid = CaseWorkerSchema.parse(worker);
-    return (await this.redis.hset(this.key, String(valid.telegramId), JSON.stringify(valid))) === 1;
+  /** Adds or replaces an entry; `true` when it is new. See {@link save}. */
+  async put(worker: NewCaseWorker | CaseWorker): Promise<boolean> {
+    return (await this.save(worker)).created;
+  }
+
+  /**
+   * Adds or replaces an entry, atomically, and says with which staff id: the account's own if
+   * it ever had one (a `staffId` given here is ignored), else a new one (an ADMIN_TELEGRAM_IDS
+   * admin keeps the legacy id they acted under).
+   */
+  async save(worker: NewCaseWorker | CaseWorker): Promise<{ created: boolean; worker: CaseWorker }> {
+    const { staffId: _ignored, ...rest } = worker as CaseWorker;
+    const valid = CaseWorkerSchema.omit({ staffId: true }).parse(rest);
+    const id = String(valid.telegramId);
+    const fresh = this.admins.has(valid.telegramId) ? legacyStaffId(valid.telegramId) : newStaffId();
+    const [created, staffId] = await this.redis.korpuPutStaff(this.key, this.idsKey, id, JSON.stringify(valid), fresh);
+    return { created: Number(created) === 1, worker: { staffId, ...valid } };
+  }
+
+  /** The ADMIN_TELEGRAM_IDS admins who have no roster entry, as members, in ascending id order. */
+  async adminsWithoutEntry(): Promise<StaffMember[]> {
+    const listed = new Set((await this.list()).map((w) => w.telegramId));
+    return this.bootstrapAdmins().flatMap((id) => (listed.has(id) ? [] : [this.memberOf(id, undefined)!]));
+  }
+
+  /** Removes the entry of a staff id; `true` when there was one. Their staff id stays theirs. */
+  async removeStaff(staffId: string): Promise<boolean> {
+    const worker = (await this.list()).find((w) => w.staffId === staffId);
+    return worker ? this.remove(worker.telegramId) : false;
   }
 
   /** Removes an entry; `true` when there was one. Bootstrap admins stay admins regardless. */
@@ -118,12 +204,31 @@ export class RosterStore {
     return (await this.list()).filter((w) => w.office === office);
   }
 
-  /** Who a Telegram user is to the bot, or undefined for someone not on the roster. */
-  async member(telegramId: number): Promise<StaffMember | undefined> {
-    const worker = await this.get(telegramId);
+  /**
+   * Who a Telegram user is to the bot, or undefined for someone not on the roster: how a
+   * channel turns `ctx.from.id` into a StaffRef (`{ staffId: member.staffId }`). One HGET.
+   */
+  async byTelegram(telegramId: number): Promise<StaffMember | undefined> {
+    return this.memberOf(telegramId, await this.get(telegramId));
+  }
+
+  /** The same as {@link byTelegram} (its name in earlier releases). */
+  member(telegramId: number): Promise<StaffMember | undefined> {
+    return this.byTelegram(telegramId);
+  }
+
+  /** A member of staff by staff id (a roster entry or an ADMIN_TELEGRAM_IDS admin), or undefined. */
+  async byStaff(staffId: string): Promise<StaffMember | undefined> {
+    const worker = (await this.list()).find((w) => w.staffId === staffId);
+    if (worker) return this.memberOf(worker.telegramId, worker);
+    const admin = [...this.admins].find((id) => legacyStaffId(id) === staffId);
+    return admin === undefined ? undefined : this.memberOf(admin, undefined);
+  }
+
+  private memberOf(telegramId: number, worker: CaseWorker | undefined): StaffMember | undefined {
     const bootstrapAdmin = this.admins.has(telegramId);
-    if (worker) return { telegramId, role: bootstrapAdmin ? 'admin' : worker.role, worker, bootstrapAdmin };
-    return bootstrapAdmin ? { telegramId, role: 'admin', bootstrapAdmin } : undefined;
+    if (worker) return { staffId: worker.staffId, telegramId, role: bootstrapAdmin ? 'admin' : worker.role, worker, bootstrapAdmin };
+    return bootstrapAdmin ? { staffId: legacyStaffId(telegramId), telegramId, role: 'admin', bootstrapAdmin } : undefined;
   }
 }
 
@@ -134,7 +239,9 @@ function parseEntry(id: string, json: string): CaseWorker {
   } catch (cause) {
     throw new RosterRecordError(`roster entry ${id} is not JSON`, { telegramId: id }, { cause });
   }
-  const parsed = CaseWorkerSchema.safeParse(raw);
+  // An entry of a release before staff ids: its staff id is its Telegram id (see legacyStaffId).
+  const withId = raw && typeof raw === 'object' && !('staffId' in raw) ? { staffId: id, ...raw } : raw;
+  const parsed = CaseWorkerSchema.safeParse(withId);
   if (!parsed.success) {
     // Paths only: the values may contain the worker's name.
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');

@@ -6,12 +6,14 @@ import type { Clock } from '../core/clock';
 import type { Output } from '../core/conversation';
 import { LangSchema, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
+import type { Notice, Notifier } from '../core/notifier';
 import { callerOf, PHONE_CHANNEL } from '../core/phone-call';
 import { readContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingStore } from './booking-store';
-import type { OutboxMessage } from './outbox/outbox';
+import { parseJob } from './job-data';
+import type { ChannelAddress } from './outbox/channel-sender';
 import { nextAllowedTime, reminderTime } from './quiet-hours';
 
 /** The queue of everything that waits for its time: meeting reminders and the intake nudge. */
@@ -42,6 +44,17 @@ export const NudgeJobSchema = z.object({
   lang: LangSchema,
 });
 export type NudgeJob = z.infer<typeof NudgeJobSchema>;
+
+/** The reminder queue's jobs by name: anything else fails once, unrecoverably. */
+export const REMINDER_JOBS = { reminder: ReminderJobSchema, nudge: NudgeJobSchema, follow_up: FollowUpJobSchema } as const;
+
+/**
+ * Where the reminder worker's messages go: the outbox's {@link Notifier} port, plus a notice to
+ * a chat given directly for the nudge (sent before any case exists). `Outbox` fits.
+ */
+export interface ReminderNotifier extends Notifier {
+  notifyChat(to: ChannelAddress, notice: Omit<Notice, 'to'>): Promise<void>;
+}
 
 /** The booking a reminder is about, as the desk made it. */
 export interface ScheduledMeeting {
@@ -141,19 +154,20 @@ export interface ReminderWorkerOptions {
   cipher: FieldCipher;
   clock: Clock;
   logger: Logger;
-  /** Enqueues a message on the outbox (deterministic id). */
-  send(id: string, msg: OutboxMessage): Promise<void>;
-  /** Turns an engine Output into the Bot API call of the channel that delivers it. */
-  render(output: Output, lang: Lang): Pick<OutboxMessage, 'method' | 'params'>;
+  /** Queues notices on the outbox (deterministic ids), which finds the chat when it sends. */
+  notifier: ReminderNotifier;
+  /**
+   * The channels notices can be delivered on (the outbox's senders): a person on another
+   * (the simulator) gets no reminder and no nudge.
+   */
+  channels: readonly string[];
   /** The conversation's state, for the nudge. */
   glance(conversation: string): Promise<ConversationGlance>;
   /** Whether the person blocked the bot (no reminders for them). */
   unreachable?(caseCode: string): Promise<boolean>;
   /** Time zone of the nudge's quiet hours (the programme's). */
   timeZone: string;
-  /** The case workers' chat, for follow-up calls after a crisis. */
-  caseworkerChat?: string | number;
-  /** Language of messages to case workers. */
+  /** Language of messages to the case workers' chat (follow-up calls). */
   staffLang?: Lang;
   followUpOutput?: (f: FollowUpJob) => Output;
   /**
@@ -177,8 +191,10 @@ export type CallBackOutput = (o: { lang: Lang; office: Office; start: Date; case
 
 /**
  * Consumer side: when a reminder is due, checks that the meeting is still booked for that
- * slot and still ahead, finds the person's chat on the (encrypted) case record, and hands the
- * message to the outbox. A nudge checks the conversation and the quiet hours first.
+ * slot and still ahead, and notifies the case (the outbox finds the person's chat when it
+ * sends); a phone intake's reminder goes to the case worker who took the call. A nudge checks
+ * the conversation and the quiet hours first. A malformed or unknown job fails once,
+ * unrecoverably.
  */
 export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput: ReminderOutput; nudgeOutput: (lang: Lang) => Output }): Worker {
   const offices = new Map(o.offices.map((of) => [of.id, of]));
@@ -186,10 +202,15 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     REMINDER_QUEUE,
     async (job: Job, token?: string) => {
       const now = o.clock.now();
-      if (job.name === 'reminder') return reminder(ReminderJobSchema.parse(job.data), job, now);
-      if (job.name === 'nudge') return nudge(NudgeJobSchema.parse(job.data), job, now, token);
-      if (job.name === 'follow_up') return followUp(FollowUpJobSchema.parse(job.data), job);
-      return 'unknown job';
+      const parsed = parseJob(REMINDER_QUEUE, job, REMINDER_JOBS);
+      switch (parsed.name) {
+        case 'reminder':
+          return reminder(parsed.data, job, now);
+        case 'nudge':
+          return nudge(parsed.data, job, now, token);
+        case 'follow_up':
+          return followUp(parsed.data, job);
+      }
     },
     { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: o.concurrency ?? REMINDER_CONCURRENCY },
   );
@@ -200,13 +221,14 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const office = offices.get(booking.office);
     if (!office) return 'office gone';
     if (await o.unreachable?.(r.caseCode)) return 'unreachable';
+    // The contact says how the person is reached: through the case worker who took their call,
+    // or on a channel (whose chat the outbox finds again when it sends).
     const to = await readContact(o, r.caseCode);
     const lang = LangSchema.catch('az').parse(booking.lang);
     if (to?.channel === PHONE_CHANNEL) return callBack(r, job, to.chatId, { lang, office, start: booking.start });
-    const chat = to?.channel === 'telegram' ? to.chatId : undefined;
-    if (!chat) return 'no chat';
+    if (!to || !o.channels.includes(to.channel)) return 'no chat';
     const output = o.reminderOutput({ lang, office, start: booking.start });
-    await o.send(`out_${job.id}`, { chatId: chat, ...o.render(output, lang), kind: 'reminder', caseCode: r.caseCode });
+    await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'case', caseCode: r.caseCode }, lang, output, kind: 'reminder', caseCode: r.caseCode });
     return 'sent';
   }
 
@@ -220,16 +242,18 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
       await job.moveToDelayed(at.getTime(), token);
       throw new DelayedError();
     }
-    if (n.channel !== 'telegram') return 'no push channel';
+    if (!o.channels.includes(n.channel)) return 'no push channel';
     const lang = g.lang ?? n.lang;
-    await o.send(`out_${job.id}_${g.at}`, { chatId: o.cipher.decrypt(n.chat, NUDGE_AAD), ...o.render(o.nudgeOutput(lang), lang), kind: 'nudge' });
+    const to = { channel: n.channel, chatId: o.cipher.decrypt(n.chat, NUDGE_AAD) };
+    await o.notifier.notifyChat(to, { id: `out_${job.id}_${g.at}`, lang, output: o.nudgeOutput(lang), kind: 'nudge' });
     return 'sent';
   }
 
   async function followUp(f: FollowUpJob, job: Job): Promise<string> {
-    if (o.caseworkerChat === undefined || !o.followUpOutput) return 'no case workers chat';
+    if (!o.followUpOutput) return 'no follow-up text';
     if (!(await o.incidentOpen?.(f.incident))) return 'report complete';
-    await o.send(`out_${job.id}`, { chatId: o.caseworkerChat, ...o.render(o.followUpOutput(f), o.staffLang ?? 'az'), kind: 'follow_up', caseCode: f.caseCode });
+    // Without a case workers' chat configured, the outbox drops it and logs why.
+    await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'caseworkers' }, lang: o.staffLang ?? 'az', output: o.followUpOutput(f), kind: 'follow_up', caseCode: f.caseCode });
     return 'sent';
   }
 
@@ -243,7 +267,8 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     if (worker === undefined || !o.callBackOutput) return 'no call-back';
     const lang = (await o.staffLangOf?.(worker)) ?? m.lang;
     const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode });
-    await o.send(`out_${job.id}`, { chatId: worker, ...o.render(output, lang), kind: 'call_back', caseCode: r.caseCode });
+    // Today a member's staff id is their Telegram id (see caseworkers/roster-staff-directory.ts).
+    await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'staff', staffId: String(worker) }, lang, output, kind: 'reminder', caseCode: r.caseCode });
     return 'sent call-back';
   }
 

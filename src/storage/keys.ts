@@ -63,10 +63,10 @@ export function redisKeys(prefix: string) {
     talkMessages: (code: string) => `${prefix}case:${code}:talk`,
 
     // --- phone calls taken down by a case worker (caseworkers/phone-calls.ts) ---
-    /** STRING counter: how many calls a case worker (Telegram user id) has started */
-    callCounter: (worker: number) => `${prefix}calls:${worker}`,
+    /** STRING counter: how many calls a case worker (staff id) has started */
+    callCounter: (worker: string) => `${prefix}calls:${worker}`,
     /** HASH {n, case}, expiring: the case worker's open call */
-    openCall: (worker: number) => `${prefix}call:${worker}`,
+    openCall: (worker: string) => `${prefix}call:${worker}`,
 
     // --- who can no longer be written to (scheduling/reachability.ts) ---
     /** STRING JSON {reason, at}, expiring: a chat (by its pseudonym) that blocked the bot */

@@ -136,7 +136,7 @@ describe('case-worker commands end to end', () => {
 
     const said = await send(admin(), `/roster_add ${worker.id} caseworker baku ru,az ${WORKER_NAME}`);
     expect(said).toEqual([t('en', 'caseworker:roster.added', { name: WORKER_NAME, id: worker.id, role: t('en', 'caseworker:role.caseworker'), office: 'baku', langs: 'ru, az' })]);
-    expect(await roster.get(worker.id)).toEqual({ telegramId: worker.id, name: WORKER_NAME, langs: ['ru', 'az'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: ADMIN_ID });
+    expect(await roster.get(worker.id)).toEqual({ staffId: expect.stringMatching(/^s-/), telegramId: worker.id, name: WORKER_NAME, langs: ['ru', 'az'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: ADMIN_ID });
     // The bootstrap admin has no roster entry, hence no office of their own.
     expect(await send(admin(), '/today')).toEqual([t('en', 'caseworker:today.no_office')]);
     const [list] = await send(admin(), '/roster');

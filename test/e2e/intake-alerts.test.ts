@@ -7,16 +7,18 @@ import { buildCore, type KorpuCore } from '../../src/app';
 import { CaseFiles } from '../../src/caseworkers/case-file';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { createEscalationWorker, EscalationScheduler, escalationJobId } from '../../src/caseworkers/escalation';
-import { RosterStore, type CaseWorker } from '../../src/caseworkers/roster';
-import { callbackLookup, createTelegramBot, decodeCallbackData, escalationMessage, type KorpuBot } from '../../src/channels/telegram';
+import { escalationOutput } from '../../src/caseworkers/escalation-notice';
+import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
+import { callbackLookup, createTelegramBot, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import { sendAlertsThroughOutbox } from '../../src/channels/telegram/alerts';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
 import { meetingDetails } from '../../src/intake/booking-desk';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Outbox } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { testOutboxWorker } from '../helpers/outbox';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -32,6 +34,7 @@ jest.setTimeout(60_000);
 
 const CASEWORKERS = -1_001_777_000_111;
 const content = loadProgrammeContent('config/programme.yaml');
+type CaseWorker = NewCaseWorker;
 const worker = (telegramId: number, name: string, role: CaseWorker['role'], langs: Lang[]): CaseWorker => ({ telegramId, name, langs, office: 'baku', role, addedAt: new Date(0), addedBy: 1 });
 const AYSEL = worker(610_100_001, 'Aysel Quliyeva', 'caseworker', ['en']);
 const RAUF = worker(610_100_002, 'Rauf Həsənov', 'caseworker', ['ru', 'az']);
@@ -53,6 +56,9 @@ describe('case-worker alerts end to end', () => {
   const clock = { now: () => new Date(Date.now() + shift) };
   /** How long after its alert an intake is escalated (long, except in the escalation test). */
   let escalateAfterMs = 10 * 60_000;
+  /** The staff ids the roster gave the workers. */
+  const staffIds = new Map<number, string>();
+  const staffIdOf = (w: CaseWorker) => staffIds.get(w.telegramId)!;
   const tr = (lang: Lang, key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
 
   beforeAll(async () => {
@@ -71,23 +77,22 @@ describe('case-worker alerts end to end', () => {
       const roster = new RosterStore(r, prefix);
       const bot = createTelegramBot(c, {
         token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 },
-        caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations },
+        caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations, notifier: outbox },
       });
       sendAlertsThroughOutbox(bot.api, outbox);
       return bot;
     };
     bots = [make(core, redis), make(core2, redis2)];
     const roster = new RosterStore(redis, prefix);
-    for (const w of [AYSEL, RAUF, LEYLA]) await roster.put(w);
+    for (const w of [AYSEL, RAUF, LEYLA]) staffIds.set(w.telegramId, (await roster.save(w)).worker.staffId);
 
     // Wired as main.ts wires them: the outbox worker sends; the escalation worker hands its messages to the outbox.
-    const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-    const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+    const outboxWorker = testOutboxWorker({ api, redis, bull, prefix, cipher: core.cipher, reachability, caseworkerChat: CASEWORKERS, translator: core.translator, content: core.content, roster });
     const files = new CaseFiles({ redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings });
     const escalationWorker = createEscalationWorker({
       connection: bull, prefix, claims: new ClaimStore(redis, core.keys), roster, cipher: core.cipher, clock, logger: silentLogger(),
-      message: escalationMessage({ translator: core.translator, files, offices: core.offices.offices, roster }, clock),
-      send: (id, msg) => outbox.send(id, msg),
+      output: escalationOutput({ translator: core.translator, files, offices: core.offices.offices, roster }, clock),
+      notifier: outbox,
       markEscalated: async (code, at) => void (await redis.hset(core.keys.case(code), 'escalated_at', at.toISOString())),
     });
     closers.push(() => escalationWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => escalations.close());
@@ -213,11 +218,12 @@ describe('case-worker alerts end to end', () => {
     const b = api.updates.callback(staffUser(RAUF), m, data);
     await Promise.all([bots[0].handleUpdate(a), bots[1].handleUpdate(b)]);
 
-    const owner = Number(await redis.hget(core.keys.case(code), 'claimed_by'));
-    expect([AYSEL.telegramId, RAUF.telegramId]).toContain(owner);
-    expect(await redis.get(core.keys.claim(code))).toBe(String(owner));
-    const [winner, loser] = owner === AYSEL.telegramId ? [AYSEL, RAUF] : [RAUF, AYSEL];
-    const [won, lost] = owner === AYSEL.telegramId ? [a, b] : [b, a];
+    // Claims name the roster's staff ids, not Telegram accounts.
+    const owner = await redis.hget(core.keys.case(code), 'claimed_by');
+    expect([staffIdOf(AYSEL), staffIdOf(RAUF)]).toContain(owner);
+    expect(await redis.get(core.keys.claim(code))).toBe(owner);
+    const [winner, loser] = owner === staffIdOf(AYSEL) ? [AYSEL, RAUF] : [RAUF, AYSEL];
+    const [won, lost] = owner === staffIdOf(AYSEL) ? [a, b] : [b, a];
     expect(answerTo(won)).toBe(tr(winner.langs[0]!, 'caseworker:claim.done', { code }));
     expect(answerTo(lost)).toBe(tr(loser.langs[0]!, 'caseworker:claim.taken', { code, worker: winner.name }));
     // The alert shows who took it, and Claim is gone.
@@ -232,6 +238,16 @@ describe('case-worker alerts end to end', () => {
     other = loser;
   });
 
+  it('refuses a case worker of another office, with a toast, and changes nothing', async () => {
+    expect((await core.bookings.get(code))!.office).toBe('baku');
+    const zaur: CaseWorker = { ...worker(610_100_009, 'Zaur Əliyev', 'caseworker', ['en']), office: 'ganja' };
+    await new RosterStore(redis, prefix).save(zaur);
+    const m = alert(code, 'booking');
+    const before = await redis.hget(core.keys.case(code), 'claimed_by');
+    expect((await staffTap(staffUser(zaur), m, `w:claim:b:${code}`)).text).toBe(tr('en', 'caseworker:refused.other_office', { code }));
+    expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(before);
+  });
+
   let claimer: CaseWorker;
   let other: CaseWorker;
 
@@ -244,7 +260,7 @@ describe('case-worker alerts end to end', () => {
     expect((await staffTap(stranger, m, open)).text).toBe(tr('ru', 'caseworker:refused.not_on_roster'));
     expect((await staffTap(stranger, m, `w:claim:i:${code}`)).text).toBe(tr('ru', 'caseworker:refused.not_on_roster'));
     expect(api.callsSince(mark, 'sendMessage')).toEqual([]);
-    expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(String(claimer.telegramId));
+    expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(staffIdOf(claimer));
 
     mark = api.mark();
     const lang = claimer.langs[0]!;
@@ -279,7 +295,7 @@ describe('case-worker alerts end to end', () => {
     const mark = api.mark();
     expect((await staffTap(staffUser(claimer), m, dataOf(m, 'w:noshow:')!)).text).toBe(tr(lang, 'caseworker:attendance.marked_no_show', { code }));
     expect((await core.bookings.get(code))!.status).toBe('no_show');
-    expect(await redis.hget(core.keys.case(code), 'attendance_by')).toBe(String(claimer.telegramId));
+    expect(await redis.hget(core.keys.case(code), 'attendance_by')).toBe(staffIdOf(claimer));
     const redrawn = api.message(CASEWORKERS, m.message_id)!;
     expect(redrawn.text).toContain(tr('az', 'caseworker:alert.meeting_no_show', { ...meetingLine(booking), worker: claimer.name }));
     expect(dataOf(redrawn, 'w:came:')).toBeUndefined();
@@ -321,7 +337,7 @@ describe('case-worker alerts end to end', () => {
 
     const [m, claim] = buttonIn(LEYLA.telegramId, (d) => d === `w:claim:e:${c}`);
     expect((await staffTap(staffUser(LEYLA), m, claim)).text).toBe(tr('az', 'caseworker:claim.done', { code: c }));
-    expect(await redis.hget(core.keys.case(c), 'claimed_by')).toBe(String(LEYLA.telegramId));
+    expect(await redis.hget(core.keys.case(c), 'claimed_by')).toBe(staffIdOf(LEYLA));
     expect(api.message(LEYLA.telegramId, m.message_id)!.text).toContain(LEYLA.name);
   });
 

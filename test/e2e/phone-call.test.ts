@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { startReminderWorker } from '../../src/reminder-worker';
 import { RosterStore } from '../../src/caseworkers/roster';
-import { callbackLookup, createTelegramBot, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
+import { callbackLookup, createTelegramBot, decodeCallbackData, TELEGRAM_CHANNEL, type KorpuBot } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
@@ -74,7 +74,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     await bot.init();
     // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
     const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
-    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', send: (id, msg) => outbox.send(id, msg), logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
+    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', notifier: outbox, channels: [TELEGRAM_CHANNEL], logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
     closers.push(() => reminderWorker.close(), closeOutbox, () => reminders.close());
   });
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { startReminderWorker } from '../../src/reminder-worker';
-import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
+import { createTelegramBot, TELEGRAM_CHANNEL, type KorpuBot } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { silentLogger } from '../../src/core/logger';
@@ -58,7 +58,7 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
     await bot.init();
     // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
     const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
-    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', send: (id, msg) => outbox.send(id, msg), logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
+    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', notifier: outbox, channels: [TELEGRAM_CHANNEL], logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
     closers.push(() => reminderWorker.close(), closeOutbox, () => reminders.close());
   });
 

@@ -31,6 +31,8 @@ describe('talk to a person', () => {
   let bot: KorpuBot;
   let relay: RelayStore;
   let worker: User;
+  /** The worker's staff id on the roster: what claims and kept messages name. */
+  let workerStaffId: string;
 
   beforeAll(async () => {
     api = await FakeBotApi.start();
@@ -38,7 +40,7 @@ describe('talk to a person', () => {
     prefix = testPrefix();
     core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
     const roster = new RosterStore(redis, prefix);
-    await roster.put({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    workerStaffId = (await roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 })).worker.staffId;
     relay = new RelayStore(redis, prefix, core.cipher);
     bot = createTelegramBot(core, {
       token: api.token,
@@ -120,7 +122,7 @@ describe('talk to a person', () => {
     const kept = await relay.messages(code);
     expect(kept.map((m) => [m.from, m.kind])).toEqual([['person', 'text'], ['person', 'photo'], ['worker', 'text']]);
     expect(kept[0]!.text).toBe('Мне нужен врач, который говорит по-русски');
-    expect(kept[2]!.worker).toBe(WORKER_ID);
+    expect(kept[2]!.worker).toBe(workerStaffId);
     expect(await readablePrefix(redis, prefix)).not.toContain('Мне нужен врач');
   });
 
@@ -141,7 +143,7 @@ describe('talk to a person', () => {
     await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:az'));
     await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
     const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-    expect(await new ClaimStore(redis, core.keys).claim(code, WORKER_ID, new Date())).toMatchObject({ outcome: 'claimed' });
+    expect(await new ClaimStore(redis, core.keys).claim(code, workerStaffId, new Date())).toMatchObject({ outcome: 'claimed' });
     const groupBefore = inGroup().filter((m) => !m.reply_markup).length;
     await bot.handleUpdate(api.updates.text(person, 'Salam, sənəd barədə sualım var'));
     const mine = api.sentMessages(WORKER_ID).at(-1)!;

@@ -12,10 +12,11 @@ import { loadProgrammeContent } from '../../src/config/programme';
 import type { Input } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { Outbox } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { testOutboxWorker } from '../helpers/outbox';
 import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -87,8 +88,7 @@ async function startHarness(): Promise<Harness & { polling: PollingHandle }> {
   const reachability = new Reachability(redis, prefix);
   const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
   sendAlertsThroughOutbox(bot.api, outbox);
-  const raw = new Api(api.token, { apiRoot: api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-  const outboxWorker = createOutboxWorker({ connection: bull, prefix, limiter: new TelegramRateLimiter(redis, prefix), cipher: core.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+  const outboxWorker = testOutboxWorker({ api, redis, bull, prefix, cipher: core.cipher, reachability, caseworkerChat: CASEWORKERS, translator: core.translator, content });
   await bot.api.deleteWebhook();
   const polling = startPolling(bot, { timeoutSeconds: 5 });
   return {

@@ -1,24 +1,80 @@
 import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
-import { silentLogger } from '../../src/core/logger';
-import { createOutboxWorker, Outbox, TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { rosterStaffDirectory } from '../../src/caseworkers/roster-staff-directory';
+import { RosterStore } from '../../src/caseworkers/roster';
+import { TELEGRAM_CHANNEL, telegramSender } from '../../src/channels/telegram';
+import { loadProgrammeContent, type ProgrammeContent } from '../../src/config/programme';
+import { silentLogger, type Logger } from '../../src/core/logger';
+import { createTranslator, type Translator } from '../../src/i18n';
+import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter, type CallApi, type OutboxWorkerOptions } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import type { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
 import type { FakeBotApi } from './fake-bot-api';
 
+/** What {@link testOutboxWorker} wires: the fake Bot API, the test Redis and the case workers' chat. */
+export interface TestOutboxWiring {
+  api: FakeBotApi;
+  redis: Redis;
+  bull: Redis;
+  prefix: string;
+  cipher: FieldCipher;
+  reachability: Reachability;
+  /** The case workers' group on Telegram (CASEWORKER_CHAT_ID), if the test has one. */
+  caseworkerChat?: number | string;
+  translator?: Translator;
+  content?: ProgrammeContent;
+  limiter?: TelegramRateLimiter;
+  /** Wraps the Bot API calls (timing, gating); by default they go straight to the fake server. */
+  callApi?: (raw: CallApi) => CallApi;
+  logger?: Logger;
+  roster?: RosterStore;
+  onBlocked?: OutboxWorkerOptions['onBlocked'];
+  concurrency?: number;
+}
+
 /**
- * The outbox and its worker against the fake Bot API, wired as main.ts wires them (its own
- * grammY Api without auto-retry, limits shared through Redis, reachability marks).
+ * The outbox worker against the fake Bot API, wired as main.ts wires it: its own grammY Api
+ * without auto-retry, the Telegram sender with limits shared through Redis, recipients
+ * resolved from the case contact, the roster and the case workers' chat, reachability marks.
+ */
+export function testOutboxWorker(w: TestOutboxWiring) {
+  const raw = new Api(w.api.token, { apiRoot: w.api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  const direct: CallApi = (m, p) => raw[m]!(p);
+  const callApi = w.callApi ? w.callApi(direct) : direct;
+  const limiter = w.limiter ?? new TelegramRateLimiter(w.redis, w.prefix);
+  return createOutboxWorker({
+    connection: w.bull,
+    prefix: w.prefix,
+    senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi, limiter, translator: w.translator ?? createTranslator(), content: w.content ?? loadProgrammeContent('config/programme.yaml') }) },
+    rawChannel: TELEGRAM_CHANNEL,
+    resolve: recipientResolver({
+      redis: w.redis,
+      keys: redisKeys(w.prefix),
+      cipher: w.cipher,
+      staff: rosterStaffDirectory(w.roster ?? new RosterStore(w.redis, w.prefix), TELEGRAM_CHANNEL),
+      ...(w.caseworkerChat === undefined ? {} : { caseworkers: { channel: TELEGRAM_CHANNEL, chatId: String(w.caseworkerChat) } }),
+    }),
+    cipher: w.cipher,
+    logger: w.logger ?? silentLogger(),
+    reachability: w.reachability,
+    ...(w.onBlocked ? { onBlocked: w.onBlocked } : {}),
+    ...(w.concurrency ? { concurrency: w.concurrency } : {}),
+  });
+}
+
+/**
+ * The outbox and its worker against the fake Bot API (see {@link testOutboxWorker}).
  * `close()` stops the worker, then the queue.
  */
-export function startTestOutbox(o: { api: FakeBotApi; redis: Redis; bull: Redis; prefix: string; cipher: FieldCipher }) {
+export function startTestOutbox(o: { api: FakeBotApi; redis: Redis; bull: Redis; prefix: string; cipher: FieldCipher; caseworkerChat?: number | string; translator?: Translator; content?: ProgrammeContent }) {
   const reachability = new Reachability(o.redis, o.prefix);
   const outbox = Outbox.create(o.bull, o.prefix, o.cipher, { reachability });
-  const raw = new Api(o.api.token, { apiRoot: o.api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-  const worker = createOutboxWorker({ connection: o.bull, prefix: o.prefix, limiter: new TelegramRateLimiter(o.redis, o.prefix), cipher: o.cipher, callApi: (m, p) => raw[m]!(p), logger: silentLogger(), reachability });
+  const worker = testOutboxWorker({ ...o, reachability });
   return {
     outbox,
     reachability,
+    worker,
     close: async () => {
       await worker.close();
       await outbox.close();

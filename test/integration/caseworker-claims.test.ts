@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { QueueEvents, type Worker } from 'bullmq';
+import { QueueEvents, type Job, type Worker } from 'bullmq';
 import { Redis as IORedis, type Redis } from 'ioredis';
 import { CaseFiles } from '../../src/caseworkers/case-file';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { createEscalationWorker, ESCALATION_QUEUE, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from '../../src/caseworkers/escalation';
-import { RosterStore, type CaseWorker } from '../../src/caseworkers/roster';
+import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { alertId, createCaseworkerAlerts, type AlertOutbox } from '../../src/channels/telegram/alerts';
 import type { Effect } from '../../src/core/conversation';
+import type { Notice } from '../../src/core/notifier';
 import { silentLogger } from '../../src/core/logger';
 import { createTranslator } from '../../src/i18n';
 import type { EffectContext } from '../../src/intake/conversation-runner';
@@ -77,14 +78,14 @@ describe('case workers: claims, case files, alerts, escalation', () => {
     it('lets exactly one of many simultaneous claims win, across connections, and records it on the case', async () => {
       await seedCase('KP-AAAA-0001');
       const stores = [new ClaimStore(redis, keys), new ClaimStore(other, keys)];
-      const workers = Array.from({ length: 12 }, (_, i) => 900 + i);
+      const workers = Array.from({ length: 12 }, (_, i) => `s-${900 + i}`);
       const now = new Date('2026-11-24T08:00:00Z');
       const results = await Promise.all(workers.map((w, i) => stores[i % 2]!.claim('KP-AAAA-0001', w, now)));
       const winners = results.filter((r) => r.outcome === 'claimed');
       expect(winners).toHaveLength(1);
-      const owner = (winners[0] as { by: number }).by;
-      expect(results.filter((r) => r.outcome === 'taken').every((r) => (r as { by: number }).by === owner)).toBe(true);
-      expect(await redis.hmget(keys.case('KP-AAAA-0001'), 'claimed_by', 'claimed_at')).toEqual([String(owner), now.toISOString()]);
+      const owner = (winners[0] as { by: string }).by;
+      expect(results.filter((r) => r.outcome === 'taken').every((r) => (r as { by: string }).by === owner)).toBe(true);
+      expect(await redis.hmget(keys.case('KP-AAAA-0001'), 'claimed_by', 'claimed_at')).toEqual([owner, now.toISOString()]);
       expect(await stores[0]!.get('KP-AAAA-0001')).toEqual({ by: owner, at: now });
       // Claiming again, even by the owner, changes nothing.
       expect(await stores[1]!.claim('KP-AAAA-0001', owner, new Date())).toEqual({ outcome: 'taken', by: owner });
@@ -93,7 +94,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
 
     it('claims no case that does not exist (a forged button)', async () => {
       const claims = new ClaimStore(redis, keys);
-      expect(await claims.claim('KP-NONE-0000', 1, new Date())).toEqual({ outcome: 'missing' });
+      expect(await claims.claim('KP-NONE-0000', 's-1', new Date())).toEqual({ outcome: 'missing' });
       expect(await redis.exists(keys.claim('KP-NONE-0000'), keys.case('KP-NONE-0000'))).toBe(0);
     });
   });
@@ -222,32 +223,35 @@ describe('case workers: claims, case files, alerts, escalation', () => {
   });
 
   describe('escalation', () => {
-    const supervisor: CaseWorker = { telegramId: 610_000_777, name: 'Leyla', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: new Date(0), addedBy: 1 };
-    const caseworker: CaseWorker = { ...supervisor, telegramId: 610_000_778, name: 'Rauf', role: 'caseworker' };
+    const supervisor: NewCaseWorker = { telegramId: 610_000_777, name: 'Leyla', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: new Date(0), addedBy: 1 };
+    const caseworker: NewCaseWorker = { ...supervisor, telegramId: 610_000_778, name: 'Rauf', role: 'caseworker' };
     /** Falls due half a second after the alert: short, and counted in plain time. */
     const soon: EscalationPolicy = { dueAt: (at) => new Date(at.getTime() + 500) };
 
+    /** The supervisor's staff id, as the roster gave it: escalations are notified to it. */
+    let supervisorId: string;
+
     async function start(policy: EscalationPolicy = soon) {
       const roster = new RosterStore(redis, prefix);
-      await roster.put(supervisor);
+      supervisorId = (await roster.save(supervisor)).worker.staffId;
       await roster.put(caseworker);
       const claims = new ClaimStore(redis, keys);
       const scheduler = EscalationScheduler.create(redis, prefix, policy);
       const eventsConnection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
       const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: `${prefix}bull` });
       await events.waitUntilReady();
-      const sent: (OutboxMessage & { id: string })[] = [];
+      const sent: Notice[] = [];
       const worker: Worker = createEscalationWorker({
         connection: redis, prefix, claims, roster, cipher, clock: { now: () => new Date() }, logger: silentLogger(),
-        message: async (code, _since, s) => ({ method: 'sendMessage', params: { text: `${code} for ${s.name}` } }),
-        send: async (id, msg) => void sent.push({ id, ...msg }),
+        output: async (code, _since, s) => ({ type: 'message', text: [{ plain: `${code} for ${s.name}` }] }),
+        notifier: { notify: async (n) => void sent.push(n) },
         markEscalated: async (code, at) => void (await redis.hset(keys.case(code), 'escalated_at', at.toISOString())),
       });
       closers.push(() => scheduler.close(), () => worker.close(), async () => {
         await events.close();
         eventsConnection.disconnect();
       });
-      return { claims, scheduler, events, sent };
+      return { claims, scheduler, events, sent, worker };
     }
 
     it('tells every supervisor, privately, about an intake nobody claimed; once per case', async () => {
@@ -258,7 +262,9 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0001')))!;
       expect(await job.isDelayed()).toBe(true);
       expect(await job.waitUntilFinished(events, 10_000)).toBe('escalated');
-      expect(sent).toEqual([{ id: 'escalation:KP-ESCL-0001:610000777', chatId: supervisor.telegramId, method: 'sendMessage', params: { text: 'KP-ESCL-0001 for Leyla' }, kind: 'escalation', caseCode: 'KP-ESCL-0001' }]);
+      expect(sent).toEqual([
+        { id: `escalation:KP-ESCL-0001:${supervisorId}`, to: { type: 'staff', staffId: supervisorId }, lang: 'en', output: { type: 'message', text: [{ plain: 'KP-ESCL-0001 for Leyla' }] }, kind: 'escalation', caseCode: 'KP-ESCL-0001' },
+      ]);
       expect(await redis.hget(keys.case('KP-ESCL-0001'), 'escalated_at')).toEqual(expect.any(String));
       expect(await scheduler.queue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 0, waiting: 0 });
     });
@@ -268,7 +274,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const { claims, scheduler } = await start({ dueAt: (at) => new Date(at.getTime() + 3_600_000) });
       await scheduler.schedule('KP-ESCL-0002', new Date());
       expect(await scheduler.queue.getJob(escalationJobId('KP-ESCL-0002'))).toBeDefined();
-      await claims.claim('KP-ESCL-0002', caseworker.telegramId, new Date());
+      await claims.claim('KP-ESCL-0002', 's-rauf', new Date());
       expect(await scheduler.cancel('KP-ESCL-0002')).toBe(true);
       expect(await scheduler.queue.getJob(escalationJobId('KP-ESCL-0002'))).toBeUndefined();
     });
@@ -277,9 +283,25 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       await seedCase('KP-ESCL-0003');
       const { claims, scheduler, events, sent } = await start();
       await scheduler.schedule('KP-ESCL-0003', new Date());
-      await claims.claim('KP-ESCL-0003', caseworker.telegramId, new Date());
+      await claims.claim('KP-ESCL-0003', 's-rauf', new Date());
       const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0003')))!;
       expect(await job.waitUntilFinished(events, 10_000)).toBe('claimed');
+      expect(sent).toEqual([]);
+    });
+
+    it('fails a malformed or unknown job once, for good, instead of retrying or skipping it', async () => {
+      const { scheduler, events, sent, worker } = await start();
+      const failed: Job[] = [];
+      worker.on('failed', (job) => void (job && failed.push(job)));
+      const bad = await scheduler.queue.add('escalate_unclaimed', { caseCode: '' }, { jobId: 'esc_bad', attempts: 5 });
+      const unknown = await scheduler.queue.add('escalate_everything', { caseCode: 'KP-ESCL-0009', since: new Date().toISOString() }, { jobId: 'esc_unknown', attempts: 5 });
+      await expect(bad.waitUntilFinished(events, 10_000)).rejects.toThrow(/malformed escalate_unclaimed job: caseCode/);
+      await expect(unknown.waitUntilFinished(events, 10_000)).rejects.toThrow(/unknown job "escalate_everything"/);
+      for (const id of ['esc_bad', 'esc_unknown']) {
+        const job = (await scheduler.queue.getJob(id))!;
+        expect(await job.getState()).toBe('failed');
+        expect(job.attemptsMade).toBe(1);
+      }
       expect(sent).toEqual([]);
     });
 
@@ -292,7 +314,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
 
   it('leaves nothing personal readable under the prefix', async () => {
     await seedCase('KP-READ-0001', { consent: 'C' });
-    await new ClaimStore(redis, keys).claim('KP-READ-0001', 42, new Date());
+    await new ClaimStore(redis, keys).claim('KP-READ-0001', 's-42', new Date());
     const everything = await readablePrefix(redis, prefix);
     for (const plain of ['Aysel', 'Məmmədova', '994501234567', 'husband']) expect(everything).not.toContain(plain);
   });

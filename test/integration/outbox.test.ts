@@ -6,13 +6,14 @@
  * limit held, never how fast anything went.
  */
 import { randomBytes } from 'node:crypto';
-import { Api } from 'grammy';
 import { Redis } from 'ioredis';
-import { silentLogger } from '../../src/core/logger';
-import { createOutboxWorker, Outbox, outboxJobId, TelegramRateLimiter, type OutboxJob, type OutboxWorker, type TelegramLimits } from '../../src/scheduling/outbox';
+import pino from 'pino';
+import { RosterStore } from '../../src/caseworkers/roster';
+import { Outbox, outboxJobId, TelegramRateLimiter, type BlockedSend, type CallApi, type OutboxWorker, type TelegramLimits } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { testOutboxWorker } from '../helpers/outbox';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 jest.setTimeout(30_000);
@@ -38,7 +39,10 @@ interface Harness {
   reachability: Reachability;
   outbox: Outbox;
   worker: OutboxWorker;
-  blocked: OutboxJob[];
+  roster: RosterStore;
+  blocked: BlockedSend[];
+  /** What the worker logged (info and above), as JSON objects. */
+  logs: Record<string, unknown>[];
   /** Resolves when `n` jobs have finished (completed or failed for good). */
   settled(n: number): Promise<void>;
 }
@@ -47,7 +51,10 @@ let h: Harness;
 let bull: Redis;
 const cleanups: (() => Promise<unknown>)[] = [];
 
-async function start(o: { limits?: TelegramLimits; callApi?: (api: Api) => (m: string, p: Record<string, unknown>) => Promise<unknown> } = {}): Promise<Harness> {
+/** The case workers' group (CASEWORKER_CHAT_ID). */
+const CASEWORKERS = -1_001_777_000_001;
+
+async function start(o: { limits?: TelegramLimits; callApi?: (direct: CallApi) => CallApi; concurrency?: number } = {}): Promise<Harness> {
   const fake = await FakeBotApi.start();
   const redis = testRedis();
   bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -55,32 +62,39 @@ async function start(o: { limits?: TelegramLimits; callApi?: (api: Api) => (m: s
   const cipher = new FieldCipher(randomBytes(32));
   const reachability = new Reachability(redis, prefix);
   const outbox = Outbox.create(bull, prefix, cipher, { backoffMs: 50, reachability });
-  const api = new Api(fake.token, { apiRoot: fake.apiRoot });
-  const raw = api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
-  const blocked: OutboxJob[] = [];
+  const blocked: BlockedSend[] = [];
   const sent: Sent[] = [];
-  const call = o.callApi?.(api) ?? ((m, p) => raw[m]!(p));
-  const worker = createOutboxWorker({
-    connection: bull,
+  const logs: Record<string, unknown>[] = [];
+  const roster = new RosterStore(redis, prefix);
+  const worker = testOutboxWorker({
+    api: fake,
+    redis,
+    bull,
     prefix,
-    limiter: new TelegramRateLimiter(redis, prefix, o.limits ?? LIMITS),
     cipher,
+    reachability,
+    roster,
+    caseworkerChat: CASEWORKERS,
+    limiter: new TelegramRateLimiter(redis, prefix, o.limits ?? LIMITS),
     // Send times are taken here, where the worker calls: the fake server shares this process's
     // event loop, so its arrival times may bunch up under load, and the tests assert the limiter.
-    callApi: async (m, p) => {
-      const s: Sent = { start: Date.now(), end: 0, chat: p.chat_id, text: p.text, ok: false };
-      sent.push(s);
-      try {
-        const r = await call(m, p);
-        s.ok = true;
-        return r;
-      } finally {
-        s.end = Date.now();
-      }
+    callApi: (direct) => {
+      const call = o.callApi?.(direct) ?? direct;
+      return async (m, p) => {
+        const s: Sent = { start: Date.now(), end: 0, chat: p.chat_id, text: p.text, ok: false };
+        sent.push(s);
+        try {
+          const r = await call(m, p);
+          s.ok = true;
+          return r;
+        } finally {
+          s.end = Date.now();
+        }
+      };
     },
-    logger: silentLogger(),
-    reachability,
-    onBlocked: async (job) => void blocked.push(job),
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
+    onBlocked: async (b) => void blocked.push(b),
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
   });
   cleanups.push(async () => {
     await worker.close();
@@ -99,7 +113,7 @@ async function start(o: { limits?: TelegramLimits; callApi?: (api: Api) => (m: s
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return { fake, sent, redis, prefix, cipher, reachability, outbox, worker, blocked, settled };
+  return { fake, sent, redis, prefix, cipher, reachability, outbox, worker, roster, blocked, logs, settled };
 }
 
 afterEach(async () => {
@@ -175,6 +189,61 @@ describe('outbox within Telegram’s limits', () => {
     expect(Math.min(...gaps(started(h, group)))).toBeGreaterThanOrEqual(100);
     // A private chat is not held up by the group's window.
     expect(delivered(h.fake, 940_001)[0]!.seq).toBeLessThan(calls.at(-1)!.seq);
+  });
+});
+
+describe('a chat’s line', () => {
+  /** A limiter on its own prefix (no worker: the tests ask it in the racy orders themselves). */
+  function lineLimiter(chatIntervalMs: number) {
+    const redis = testRedis();
+    const prefix = testPrefix();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    });
+    return new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs }, 1000);
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('lets only its head take the chat’s turn: a waiter back before the one ahead of it waits again', async () => {
+    // The race: two messages wait in a chat's line; the one behind comes back first (both were
+    // held back at once, or the one ahead woke late) and, its chat being free soon, used to take
+    // the turn of the one ahead.
+    const limiter = lineLimiter(1500);
+    expect(await limiter.reserve('chat-a', false, 'first')).toMatchObject({ kind: 'reserved' });
+    await limiter.release('chat-a', 'first'); // sent
+    // The chat's next turn is 1.5 s away, beyond the 1 s a slot may lie ahead: both join the line.
+    expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    // Once the chat's turn is within reach, the third comes back before the second.
+    await pause(600);
+    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+  });
+
+  it('keeps a message’s turn until it is released, so that a retried one is not overtaken', async () => {
+    const limiter = lineLimiter(100);
+    expect(await limiter.reserve('chat-b', false, 'first')).toMatchObject({ kind: 'reserved' });
+    // The chat is free again in 100 ms, but the first has not been sent yet (a 429, a retry).
+    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    await pause(200);
+    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-b', false, 'first')).toMatchObject({ kind: 'reserved' });
+    await limiter.release('chat-b', 'first');
+    await pause(200);
+    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'reserved' });
+  });
+
+  it('frees a dropped message’s place so that the one behind it is not held up', async () => {
+    const limiter = lineLimiter(1500);
+    await limiter.reserve('chat-c', false, 'first');
+    await limiter.reserve('chat-c', false, 'second');
+    await limiter.reserve('chat-c', false, 'third');
+    await limiter.release('chat-c', 'second'); // dropped while waiting (the person blocked the bot)
+    await limiter.release('chat-c', 'first'); // sent
+    await pause(600);
+    expect(await limiter.reserve('chat-c', false, 'third')).toMatchObject({ kind: 'reserved' });
   });
 });
 
@@ -299,10 +368,10 @@ describe('outbox ids and shutdown', () => {
     let inFlight!: () => void;
     const started = new Promise<void>((r) => (inFlight = r));
     h = await start({
-      callApi: (api) => async (m, p) => {
+      callApi: (direct) => async (m, p) => {
         inFlight();
         await gate;
-        return (api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>)[m]!(p);
+        return direct(m, p);
       },
     });
     await h.outbox.send('inflight', { chatId: 995_001, ...text('in flight') });

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Queue, type Worker } from 'bullmq';
+import { Queue, QueueEvents, type Worker } from 'bullmq';
 import { Redis as IORedis, type Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { RemindersSchema, type RemindersConfig } from '../../src/config/offices';
-import type { Output } from '../../src/core/conversation';
+import type { Notice } from '../../src/core/notifier';
 import { createLogger } from '../../src/core/logger';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { BookingStore } from '../../src/scheduling/booking-store';
 import { slotIdAt } from '../../src/scheduling/slot-id';
-import type { OutboxMessage } from '../../src/scheduling/outbox/outbox';
+import type { ChannelAddress } from '../../src/scheduling/outbox';
 import { createReminderWorker, nudgeMessage, reminderJobId, reminderMessage, ReminderScheduler, REMINDER_QUEUE, type ConversationGlance } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
@@ -38,7 +38,10 @@ describe('reminders', () => {
   let scheduler: ReminderScheduler;
   let worker: Worker | undefined;
   let settings: RemindersConfig;
-  const sent: (OutboxMessage & { id: string })[] = [];
+  /** Notices the worker queued (a nudge's `to` is its chat). */
+  const sent: (Omit<Notice, 'to'> & { to: Notice['to'] | ChannelAddress })[] = [];
+  const keysOf = (n: (typeof sent)[number]) => n.output.text.map((t) => ('key' in t ? t.key : ''));
+  const chatOf = (n: (typeof sent)[number]) => ('chatId' in n.to ? n.to.chatId : undefined);
   const keys = () => redisKeys(prefix);
   let glance: ConversationGlance = { done: false, quiet: false, midway: true };
 
@@ -75,8 +78,8 @@ describe('reminders', () => {
       clock: { now: () => new Date() },
       logger: createLogger('silent'),
       timeZone: office.timeZone,
-      send: async (id, msg) => void sent.push({ id, ...msg }),
-      render: (output: Output) => ({ method: 'sendMessage', params: { keys: output.text.map((t) => ('key' in t ? t.key : '')), buttons: output.buttons } }),
+      notifier: { notify: async (n) => void sent.push(n), notifyChat: async (to, n) => void sent.push({ ...n, to }) },
+      channels: ['telegram'],
       glance: async () => glance,
       reminderOutput: reminderMessage(meetingDetails),
       nudgeOutput: () => nudgeMessage(),
@@ -93,6 +96,19 @@ describe('reminders', () => {
     await bookings.book(office, slot, caseCode, 'ru', new Date());
     await redis.hset(keys().case(caseCode), 'contact', cipher.encrypt(`telegram:${chatId}`, `${caseCode}:contact`));
     return slot;
+  }
+
+  /** Runs `f` with the reminder queue's events (to wait for a job's outcome). */
+  async function withEvents(f: (events: QueueEvents) => Promise<void>): Promise<void> {
+    const connection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const events = new QueueEvents(REMINDER_QUEUE, { connection, prefix: `${prefix}bull` });
+    await events.waitUntilReady();
+    try {
+      await f(events);
+    } finally {
+      await events.close();
+      connection.disconnect();
+    }
   }
 
   async function jobIds(): Promise<string[]> {
@@ -141,9 +157,10 @@ describe('reminders', () => {
     await scheduler.schedule({ caseCode: 'KP-EEEE-FFFF', slotId: slot.id, office, start: slot.start }, new Date());
     await waitFor(() => sent.length >= 1);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ chatId: '555001', kind: 'reminder', caseCode: 'KP-EEEE-FFFF', id: `out_${reminderJobId('KP-EEEE-FFFF', slot.id, 1440)}` });
-    expect(sent[0]!.params.keys).toEqual(['booking:reminder.text']);
-    expect((sent[0]!.params.buttons as { action: { value: string } }[][]).flat().map((b) => b.action.value)).toEqual(['confirm', 'reschedule', 'cancel']);
+    // To the case, not to a chat: the outbox finds the person's chat when it sends.
+    expect(sent[0]).toMatchObject({ to: { type: 'case', caseCode: 'KP-EEEE-FFFF' }, lang: 'ru', kind: 'reminder', caseCode: 'KP-EEEE-FFFF', id: `out_${reminderJobId('KP-EEEE-FFFF', slot.id, 1440)}` });
+    expect(keysOf(sent[0]!)).toEqual(['booking:reminder.text']);
+    expect((sent[0]!.output.buttons ?? []).flat().map((b) => (b.action.type === 'choice' ? b.action.value : ''))).toEqual(['confirm', 'reschedule', 'cancel']);
   });
 
   it('never sends for a cancelled meeting, nor for a slot the meeting has moved away from', async () => {
@@ -178,15 +195,40 @@ describe('reminders', () => {
     glance = { at: Date.now() - 10 * 60_000, done: false, quiet: false, midway: true, lang: 'az' };
     await scheduler.queue.add('nudge', { conversation: 'c1', channel: 'telegram', chat: cipher.encrypt('555005', 'nudge:chat'), lang: 'ru' }, { jobId: 'nudge_c1' });
     await waitFor(() => sent.length >= 1);
-    expect(sent[0]).toMatchObject({ chatId: '555005', kind: 'nudge' });
-    expect(sent[0]!.params.keys).toEqual(['booking:nudge.text']);
+    expect(sent[0]).toMatchObject({ to: { channel: 'telegram', chatId: '555005' }, kind: 'nudge', lang: 'az' });
+    expect(keysOf(sent[0]!)).toEqual(['booking:nudge.text']);
 
     glance = { at: Date.now() - 10 * 60_000, done: true, quiet: false, midway: false };
     await scheduler.queue.add('nudge', { conversation: 'c2', channel: 'telegram', chat: cipher.encrypt('555006', 'nudge:chat'), lang: 'ru' }, { jobId: 'nudge_c2' });
     glance = { ...glance, done: false, quiet: true, midway: true };
     await scheduler.queue.add('nudge', { conversation: 'c3', channel: 'telegram', chat: cipher.encrypt('555007', 'nudge:chat'), lang: 'ru' }, { jobId: 'nudge_c3' });
     await new Promise((r) => setTimeout(r, 1000));
-    expect(sent.map((s) => s.chatId)).toEqual(['555005']);
+    expect(sent.map(chatOf)).toEqual(['555005']);
+  });
+
+  it('nudges no one on a channel the outbox cannot deliver on (the simulator)', async () => {
+    settings = RemindersSchema.parse({ ...settings, nudgeAfterMinutes: 5 });
+    startWorker();
+    glance = { at: Date.now() - 10 * 60_000, done: false, quiet: false, midway: true, lang: 'az' };
+    const job = await scheduler.queue.add('nudge', { conversation: 'c9', channel: 'simulator', chat: cipher.encrypt('s-1', 'nudge:chat'), lang: 'ru' }, { jobId: 'nudge_c9' });
+    await withEvents(async (events) => expect(await job.waitUntilFinished(events, 8000)).toBe('no push channel'));
+    expect(sent).toEqual([]);
+  });
+
+  it('fails a malformed or unknown job once, for good, instead of retrying or skipping it', async () => {
+    startWorker();
+    await withEvents(async (events) => {
+      const bad = await scheduler.queue.add('reminder', { caseCode: 'KP-BADD-0001', slot: 'baku@x', before: 'soon' }, { jobId: 'bad_reminder', attempts: 3 });
+      const unknown = await scheduler.queue.add('remind_everyone', { caseCode: 'KP-BADD-0002' }, { jobId: 'unknown_job', attempts: 3 });
+      await expect(bad.waitUntilFinished(events, 8000)).rejects.toThrow(/malformed reminder job: before/);
+      await expect(unknown.waitUntilFinished(events, 8000)).rejects.toThrow(/unknown job "remind_everyone"/);
+      for (const id of ['bad_reminder', 'unknown_job']) {
+        const job = (await scheduler.queue.getJob(id))!;
+        expect(await job.getState()).toBe('failed');
+        expect(job.attemptsMade).toBe(1);
+      }
+    });
+    expect(sent).toEqual([]);
   });
 
   it('waits with the nudge while the person is still active', async () => {

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
-import { RosterRecordError, RosterStore, type CaseWorker } from '../../src/caseworkers/roster';
+import { RosterRecordError, RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
+import { rosterStaffDirectory } from '../../src/caseworkers/roster-staff-directory';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
 const at = new Date('2026-11-24T06:30:00Z');
-const worker = (telegramId: number, fields: Partial<CaseWorker> = {}): CaseWorker => ({
+const worker = (telegramId: number, fields: Partial<NewCaseWorker> = {}): NewCaseWorker => ({
   telegramId,
   name: `Worker ${telegramId}`,
   langs: ['az', 'ru'],
@@ -31,7 +32,7 @@ describe('RosterStore on a real Redis', () => {
   it('puts, gets, replaces and removes an entry', async () => {
     expect(await roster.get(101)).toBeUndefined();
     expect(await roster.put(worker(101, { name: 'Aysel Məmmədova' }))).toBe(true);
-    expect(await roster.get(101)).toEqual(worker(101, { name: 'Aysel Məmmədova' }));
+    expect(await roster.get(101)).toEqual({ ...worker(101, { name: 'Aysel Məmmədova' }), staffId: expect.stringMatching(/^s-[0-9a-f]{16}$/) });
     expect(await roster.put(worker(101, { role: 'supervisor', langs: ['en'] }))).toBe(false);
     expect(await roster.get(101)).toMatchObject({ role: 'supervisor', langs: ['en'], addedAt: at });
     expect(await roster.remove(101)).toBe(true);
@@ -39,11 +40,60 @@ describe('RosterStore on a real Redis', () => {
     expect(await roster.get(101)).toBeUndefined();
   });
 
-  it('keeps the whole roster in one hash under the prefix', async () => {
+  it('keeps the roster in one hash and the staff ids in another, under the prefix', async () => {
     await roster.put(worker(101));
     await roster.put(worker(102));
-    expect(await redis.keys(`${prefix}*`)).toEqual([`${prefix}caseworkers`]);
+    expect((await redis.keys(`${prefix}*`)).sort()).toEqual([`${prefix}caseworkers`, `${prefix}caseworkers:ids`]);
     expect((await redis.hkeys(roster.key)).sort()).toEqual(['101', '102']);
+    expect((await redis.hkeys(roster.idsKey)).sort()).toEqual(['101', '102']);
+  });
+
+  it('gives each member an opaque staff id, finds them by it and by Telegram id, and keeps it for good', async () => {
+    const { worker: aysel } = await roster.save(worker(101, { name: 'Aysel' }));
+    const { worker: rauf } = await roster.save(worker(102, { name: 'Rauf' }));
+    expect(aysel.staffId).not.toBe(rauf.staffId);
+    expect(aysel.staffId).not.toContain('101');
+    expect(await roster.byStaff(aysel.staffId)).toMatchObject({ staffId: aysel.staffId, telegramId: 101, role: 'caseworker', worker: { name: 'Aysel' } });
+    expect(await roster.byTelegram(102)).toMatchObject({ staffId: rauf.staffId, telegramId: 102 });
+    expect(await roster.byStaff('s-0000000000000000')).toBeUndefined();
+    // Changed, removed and added again: the same staff id, so their old claims still name them.
+    expect((await roster.save({ ...worker(101, { role: 'supervisor' }), staffId: 'forged' })).worker.staffId).toBe(aysel.staffId);
+    expect(await roster.removeStaff(aysel.staffId)).toBe(true);
+    expect(await roster.byStaff(aysel.staffId)).toBeUndefined();
+    expect(await roster.byTelegram(101)).toBeUndefined();
+    expect((await roster.save(worker(101))).worker.staffId).toBe(aysel.staffId);
+  });
+
+  it('gives an account one staff id when two processes add it at once', async () => {
+    const other = testRedis();
+    try {
+      const results = await Promise.all([roster.save(worker(103)), new RosterStore(other, prefix).save(worker(103, { role: 'supervisor' }))]);
+      expect(results[0].worker.staffId).toBe(results[1].worker.staffId);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect((await roster.get(103))!.staffId).toBe(results[0].worker.staffId);
+    } finally {
+      await other.quit();
+    }
+  });
+
+  it('reads entries written before staff ids, whose staff id is their Telegram id (what their claims hold), and keeps it when saved', async () => {
+    const legacy = { telegramId: 104, name: 'Leyla', langs: ['az'], office: 'baku', role: 'supervisor', addedAt: at.toISOString(), addedBy: 1 };
+    await redis.hset(roster.key, '104', JSON.stringify(legacy));
+    expect(await roster.get(104)).toEqual({ ...legacy, addedAt: at, staffId: '104' });
+    expect(await roster.byStaff('104')).toMatchObject({ telegramId: 104, role: 'supervisor', worker: { name: 'Leyla' } });
+    expect((await roster.list()).map((w) => w.staffId)).toEqual(['104']);
+    // Saving it (a role change) records the same id in the entry and the ids hash.
+    expect((await roster.save(worker(104, { name: 'Leyla', role: 'admin' }))).worker.staffId).toBe('104');
+    expect(JSON.parse((await redis.hget(roster.key, '104'))!)).toMatchObject({ staffId: '104', role: 'admin' });
+    expect(await redis.hget(roster.idsKey, '104')).toBe('104');
+  });
+
+  it('gives an ADMIN_TELEGRAM_IDS admin the staff id they act under without an entry, also once they get one', async () => {
+    expect(await roster.byTelegram(900)).toEqual({ staffId: '900', telegramId: 900, role: 'admin', bootstrapAdmin: true });
+    expect(await roster.byStaff('900')).toMatchObject({ telegramId: 900, bootstrapAdmin: true });
+    expect((await roster.adminsWithoutEntry()).map((m) => m.telegramId)).toEqual([1, 900]);
+    expect((await roster.save(worker(900))).worker.staffId).toBe('900');
+    expect((await roster.adminsWithoutEntry()).map((m) => m.telegramId)).toEqual([1]);
   });
 
   it('lists by office, then name; by role; by office', async () => {
@@ -61,11 +111,23 @@ describe('RosterStore on a real Redis', () => {
   it('knows members: roster entries, and ADMIN_TELEGRAM_IDS admins with or without an entry', async () => {
     await roster.put(worker(101));
     await roster.put(worker(900, { role: 'caseworker' }));
-    expect(await roster.member(101)).toEqual({ telegramId: 101, role: 'caseworker', worker: worker(101), bootstrapAdmin: false });
+    expect(await roster.member(101)).toEqual({ staffId: expect.any(String), telegramId: 101, role: 'caseworker', worker: { ...worker(101), staffId: expect.any(String) }, bootstrapAdmin: false });
     expect(await roster.member(900)).toMatchObject({ telegramId: 900, role: 'admin', bootstrapAdmin: true, worker: { role: 'caseworker' } });
-    expect(await roster.member(1)).toEqual({ telegramId: 1, role: 'admin', bootstrapAdmin: true });
+    expect(await roster.member(1)).toEqual({ staffId: '1', telegramId: 1, role: 'admin', bootstrapAdmin: true });
     expect(await roster.member(555)).toBeUndefined();
     expect(roster.bootstrapAdmins()).toEqual([1, 900]);
+  });
+
+  it('as the outbox’s staff directory: a member’s chat by staff id (or by the Telegram id a phone call-back knows); nobody else', async () => {
+    const { worker: aysel } = await roster.save(worker(101));
+    const directory = rosterStaffDirectory(roster, 'telegram');
+    expect(await directory.chatOf(aysel.staffId)).toEqual({ channel: 'telegram', chatId: '101' });
+    expect(await directory.chatOf('101')).toEqual({ channel: 'telegram', chatId: '101' });
+    expect(await directory.chatOf('900')).toEqual({ channel: 'telegram', chatId: '900' }); // an ADMIN_TELEGRAM_IDS admin
+    expect(await directory.chatOf('555')).toBeUndefined();
+    expect(await directory.chatOf('s-0000000000000000')).toBeUndefined();
+    await roster.removeStaff(aysel.staffId);
+    expect(await directory.chatOf(aysel.staffId)).toBeUndefined();
   });
 
   it('refuses to store an invalid entry', async () => {
@@ -83,7 +145,7 @@ describe('RosterStore on a real Redis', () => {
     expect((err as Error).message).not.toContain('Secret Name');
     await redis.hset(roster.key, '102', '{not json');
     await expect(roster.get(102)).rejects.toBeInstanceOf(RosterRecordError);
-    await redis.hset(roster.key, '103', JSON.stringify(worker(104)));
+    await redis.hset(roster.key, '103', JSON.stringify({ ...worker(104), staffId: 's-1' }));
     await expect(roster.get(103)).rejects.toThrow('roster entry 103 holds the id 104');
   });
 

@@ -19,6 +19,22 @@ describe('architecture', () => {
     expect(result.status).toBe(0);
   });
 
+  it('would catch a caseworkers file that imports grammY, and a channel file that uses a store', () => {
+    const desk = mkdtempSync(join('src', 'caseworkers', 'tmp-arch-'));
+    const channel = mkdtempSync(join('src', 'channels', 'telegram', 'tmp-arch-'));
+    try {
+      writeFileSync(join(desk, 'bad.ts'), "import { Bot } from 'grammy';\nexport const bad = Bot;\n");
+      writeFileSync(join(channel, 'bad.ts'), "import { ClaimStore } from '../../../caseworkers/claims';\nexport const bad = ClaimStore;\n");
+      const result = cruise(desk, channel);
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toContain('caseworkers-not-grammy');
+      expect(result.stdout).toContain('channels-not-stores');
+    } finally {
+      rmSync(desk, { recursive: true, force: true });
+      rmSync(channel, { recursive: true, force: true });
+    }
+  });
+
   it('would catch an engine file that does I/O or imports storage', () => {
     const dir = mkdtempSync(join('src', 'flows', 'engine', 'tmp-arch-'));
     try {

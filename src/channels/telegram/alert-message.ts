@@ -1,7 +1,6 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { alertText, escalationText, type AlertTextContext } from '../../caseworkers/alert-text';
-import type { CaseFiles, CaseSummary } from '../../caseworkers/case-file';
-import type { RosterStore } from '../../caseworkers/roster';
+import type { CaseSummary, DeskDeps, StaffLookup } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { Lang } from '../../core/lang';
 import type { Translator } from '../../i18n';
@@ -10,10 +9,10 @@ import { encodeStaffData, type StaffMessageKind } from './staff-callback-data';
 /** What drawing a case workers' message needs. */
 export interface AlertMessageDeps {
   translator: Translator;
-  files: Pick<CaseFiles, 'summary'>;
+  files: Pick<DeskDeps['files'], 'summary'>;
   offices: readonly Office[];
   /** For the names of staff ("taken by …"); without it, Telegram ids are shown. */
-  roster?: Pick<RosterStore, 'list'>;
+  roster?: Pick<StaffLookup, 'list'>;
 }
 
 /** A message to send or to edit into: its text and, with buttons, its inline keyboard. */
@@ -57,20 +56,8 @@ export function alertKeyboard(tr: Translator, lang: Lang, kind: StaffMessageKind
   return { inline_keyboard: rows };
 }
 
-/** Names of staff by Telegram id, from one read of the roster; `id <n>` for anyone not on it. */
-export async function staffNames(roster: Pick<RosterStore, 'list'> | undefined): Promise<(id: number) => string> {
-  const names = new Map((roster ? await roster.list() : []).map((w) => [w.telegramId, w.name]));
+/** Names of staff by staff id, from one read of the roster; `id <staff id>` for anyone not on it. */
+export async function staffNames(roster: Pick<StaffLookup, 'list'> | undefined): Promise<(staffId: string) => string> {
+  const names = new Map((roster ? await roster.list() : []).map((w) => [w.staffId, w.name]));
   return (id) => names.get(id) ?? `id ${id}`;
-}
-
-/**
- * The escalation worker's message to one supervisor (caseworkers/escalation.ts `message`), in
- * their first language, with Claim and Open: the supervisor can take the case from there.
- * @example createEscalationWorker({ …, message: escalationMessage(deps, clock) })
- */
-export function escalationMessage(d: AlertMessageDeps, clock: { now(): Date }) {
-  return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<{ method: 'sendMessage'; params: Record<string, unknown> }> => {
-    const drawn = await drawAlert(d, 'escalation', caseCode, supervisor.langs[0] ?? 'az', clock.now(), { buttons: true });
-    return { method: 'sendMessage', params: { text: drawn.text, reply_markup: drawn.reply_markup } };
-  };
 }

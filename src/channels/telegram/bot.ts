@@ -4,9 +4,10 @@ import { Bot, Composer, type Transformer } from 'grammy';
 import { RedeliverLaterError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { CaseFiles } from '../../caseworkers/case-file';
-import { ClaimStore } from '../../caseworkers/claims';
+import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
-import { alertActions, type AlertActionsDeps } from './alert-actions';
+import { readContact } from '../../storage/case-contact';
+import { alertActions } from './alert-actions';
 import { createCaseworkerAlerts } from './alerts';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
@@ -15,6 +16,7 @@ import { errorHandler } from './errors';
 import { openTalks, relayTalks } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
+import { directTelegramNotifier } from './direct-notifier';
 import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
@@ -63,7 +65,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.api.config.use(logPollingFailures(logger));
 
   const onError = errorHandler(core, logger);
-  const staff = staffDeps(core, opts);
+  const desk = deskDeps(core, opts, bot);
+  const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
   // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
@@ -77,19 +80,22 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   features.use(membership(logger, opts.onUnblocked));
   // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
   // conversation would read them as stale buttons.
-  if (staff) features.use(alertActions(staff));
+  const chat = opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId };
+  if (desk && roster) {
+    features.use(alertActions({ desk, roster, translator: core.translator, files: desk.files, offices: desk.offices, cipher: desk.cipher, logger, ...chat }));
+  }
   // "Talk to a person": workers' replies to relayed messages, and what a person in a talk writes.
-  if (opts.caseworkers && opts.talk) {
+  if (desk && roster && opts.talk) {
     const { relay, cipher } = opts.talk;
-    features.use(relayTalks({ core, logger, relay, roster: opts.caseworkers.roster, cipher, clock: opts.caseworkers.clock ?? systemClock, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
+    features.use(relayTalks({ core, logger, desk, relay, roster, cipher, ...chat }));
     core.onEffect(openTalks({ relay, core }));
   }
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
-  if (opts.caseworkers) features.use(caseworkerCommands({ ...opts.caseworkers, translator: core.translator, logger }));
+  if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // Phone interviews (/call, /endcall): while a worker's call is open, their private chat goes to it.
-  if (opts.caseworkers) {
+  if (desk && roster) {
     const toInput = { lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])), replyLabels: replyLabels(core.translator) };
-    features.use(phoneCalls({ core, roster: opts.caseworkers.roster, offices: opts.caseworkers.offices, cipher: opts.caseworkers.cipher, logger, toInput }));
+    features.use(phoneCalls({ core, desk, roster, offices: desk.offices, cipher: desk.cipher, logger, toInput }));
   }
   features.use(
     privateConversation({
@@ -114,9 +120,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
         redis: core.redis,
         keys: core.keys,
         logger,
-        files: staff?.files ?? new CaseFiles({ redis: core.redis, keys: core.keys }),
+        files: desk?.files ?? new CaseFiles({ redis: core.redis, keys: core.keys }),
         offices: opts.caseworkers?.offices ?? [],
-        ...(staff ? { roster: staff.roster, buttons: true, clock: staff.clock } : {}),
+        ...(desk && roster ? { roster, buttons: true, clock: desk.clock } : {}),
         ...(opts.caseworkers?.escalations ? { escalations: opts.caseworkers.escalations } : {}),
       }),
     );
@@ -125,28 +131,39 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
 }
 
 /**
- * What the staff buttons need, when the bot has case workers (`opts.caseworkers`): the case
- * files (decrypting with the core's cipher), the claims, the roster and the offices.
+ * The desk the staff features call, when the bot has case workers (`opts.caseworkers`): its
+ * stores on the core's Redis, and its notifier (the given one, the outbox in main.ts; else one
+ * that sends at once with this bot's Api).
  */
-function staffDeps(core: TelegramCore, opts: TelegramBotOptions): AlertActionsDeps | undefined {
+function deskDeps(core: TelegramCore, opts: TelegramBotOptions, bot: KorpuBot): DeskDeps | undefined {
   const cw = opts.caseworkers;
   if (!cw) return undefined;
-  return {
-    ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }),
-    translator: core.translator,
-    content: core.content,
-    files: new CaseFiles({ redis: core.redis, keys: core.keys, cipher: cw.cipher, bookings: cw.bookings }),
-    claims: new ClaimStore(core.redis, core.keys),
-    roster: cw.roster,
-    bookings: cw.bookings,
-    offices: cw.offices,
-    cipher: cw.cipher,
+  const notifier =
+    cw.notifier ??
+    directTelegramNotifier({
+      api: bot.api,
+      translator: core.translator,
+      content: core.content,
+      staff: (staffId) => cw.roster.byStaff(staffId),
+      contactOf: (caseCode) => readContact({ redis: core.redis, keys: core.keys, cipher: cw.cipher }, caseCode),
+      ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }),
+      logger: opts.logger,
+    });
+  return createDeskDeps({
     redis: core.redis,
     keys: core.keys,
+    cipher: cw.cipher,
+    roster: cw.roster,
+    bookings: cw.bookings,
+    notifier,
+    translator: core.translator,
+    offices: cw.offices,
     clock: cw.clock ?? systemClock,
     logger: opts.logger,
     ...(cw.escalations ? { escalations: cw.escalations } : {}),
-  };
+    ...(opts.talk ? { relay: opts.talk.relay } : {}),
+    ...(cw.audit ? { audit: cw.audit } : {}),
+  });
 }
 
 /**

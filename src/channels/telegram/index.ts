@@ -17,10 +17,11 @@ export { startPolling, webhookHandler, registerWebhook, ALLOWED_UPDATES, type Po
 export { setBotCommands, commandList, MENU_COMMANDS } from './commands';
 export { createCaseworkerAlerts, sendAlertsThroughOutbox, alertId, type CaseworkerAlerts, type CaseworkerAlertsOptions } from './alerts';
 export { alertActions, type AlertActionsDeps } from './alert-actions';
-export { drawAlert, alertKeyboard, escalationMessage, type AlertMessageDeps, type DrawnMessage } from './alert-message';
+export { drawAlert, alertKeyboard, type AlertMessageDeps, type DrawnMessage } from './alert-message';
 export { encodeStaffData, decodeStaffData, STAFF_TAG, type StaffAction, type StaffVerb } from './staff-callback-data';
 export { TELEGRAM_CHANNEL } from './conversation';
 export { toInput, type Converted, type ToInputOptions } from './to-input';
 export { encodeCallbackData, decodeCallbackData, callbackLookup, CALLBACK_DATA_MAX_BYTES, STALE_INPUT } from './callback-data';
 export { outboxMessage, planTelegramMessage, type TelegramPlan, type OutgoingPart } from './render';
+export { telegramSender, planCalls, type TelegramSenderOptions, type TelegramCall } from './notice-sender';
 export type { TelegramCore, TelegramBotOptions, BotContext } from './types';

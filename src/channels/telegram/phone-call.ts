@@ -1,8 +1,7 @@
 import { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
-import { can, logRefusal } from '../../caseworkers/guard';
-import { PhoneCallStore, type OpenCall } from '../../caseworkers/phone-calls';
-import type { CaseWorker, RosterStore } from '../../caseworkers/roster';
+import { callInProgress, callStepped, endPhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
+import { logRefusal } from '../../caseworkers/guard';
 import type { Office } from '../../config/offices';
 import type { Input, Output, TextRef } from '../../core/conversation';
 import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
@@ -24,10 +23,11 @@ type CallCommand = (typeof CALL_COMMANDS)[number];
 
 /** What the phone-call composer works with; createTelegramBot builds it when the bot has case workers. */
 export interface PhoneCallOptions {
-  core: Pick<TelegramCore, 'runner' | 'translator' | 'content' | 'redis' | 'keys'>;
-  /** Which call each worker has open (default: a PhoneCallStore on the core's Redis). */
-  calls?: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close'>;
-  roster: Pick<RosterStore, 'member'>;
+  core: Pick<TelegramCore, 'runner' | 'translator' | 'content'>;
+  /** The desk: starts and ends calls, knows which one a worker has open. */
+  desk: DeskDeps;
+  /** Turns the sender's Telegram account into a member of staff. */
+  roster: Pick<StaffLookup, 'byTelegram'>;
   /** For the meeting's place and time in the message that ends a call. */
   offices: readonly Office[];
   /** Pseudonymises Telegram user ids in the logs of refusals. */
@@ -36,11 +36,12 @@ export interface PhoneCallOptions {
   toInput: ToInputOptions;
 }
 
-type PhoneCallDeps = PhoneCallOptions & Required<Pick<PhoneCallOptions, 'calls'>>;
+type PhoneCallDeps = PhoneCallOptions;
 
-/** A roster member allowed to run phone interviews, and the language the bot speaks to them in. */
+/** A worker running a call: who (their staff id), the counsellor's name for the forms, their language. */
 interface Caller {
-  worker: CaseWorker;
+  staffId: string;
+  counsellor: string;
   lang: Lang;
 }
 
@@ -48,17 +49,19 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
 
 /**
  * Phone-assisted interviews, in a case worker's private chat with the bot. Register it after the
- * staff commands and before the person's conversation (`privateConversation`).
+ * staff commands and before the person's conversation (`privateConversation`). The desk starts
+ * and ends calls and knows which call a worker has open (startPhoneCall, endPhoneCall,
+ * callInProgress, callStepped); this composer runs the call's conversation and writes to the
+ * worker.
  *
  * - `/call` from a roster member opens a new call: a conversation of its own on the `phone`
- *   channel (chat `<worker id>:<call number>`), starting in the call flow (flows/call.yaml),
- *   separate from any conversation the worker has with the bot as a person. Someone not on the
- *   roster is refused exactly like any unknown command (logged, then passed on to the
- *   conversation, which answers as it answers `/weather`);
- * - while a call is open (a Redis flag, see PhoneCallStore), everything the worker sends or
- *   taps in this chat goes to the call, with the worker named as the counsellor of the
- *   records (`by: phone`). Staff commands and staff buttons are handled before this composer
- *   and keep working;
+ *   channel (chat `<worker's Telegram id>:<call number>`), starting in the call flow
+ *   (flows/call.yaml), separate from any conversation the worker has with the bot as a person.
+ *   Someone not on the roster is refused exactly like any unknown command (logged, then passed
+ *   on to the conversation, which answers as it answers `/weather`);
+ * - while a call is open, everything the worker sends or taps in this chat goes to the call,
+ *   with the worker named as the counsellor of the records (`by: phone`). Staff commands and
+ *   staff buttons are handled before this composer and keep working;
  * - the call ends when its flow ends or with `/endcall`; the worker is told the case code
  *   and, when a meeting was booked, that a call-back reminder will come before it;
  * - the person is not in this chat: the "share my phone number" button is never shown, and
@@ -68,30 +71,31 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  * Messages of the call are in the call's language (the worker picks it first); the bot's own
  * messages about the call are in the worker's first language on the roster.
  */
-export function phoneCalls(opts: PhoneCallOptions): Composer<BotContext> {
-  const deps: PhoneCallDeps = { ...opts, calls: opts.calls ?? new PhoneCallStore(opts.core.redis, opts.core.keys.prefix) };
+export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.chatType('private').on(['message', 'edited_message', 'callback_query'], async (ctx, next) => {
     const from = ctx.from;
     if (!from) return next();
     const command = callCommand(ctx.message?.text);
-    if (command === 'call') return startCall(deps, ctx, next);
-    // The one Redis read every private message pays for this feature.
-    const open = await deps.calls.open(from.id);
-    if (command === 'endcall') return endCall(deps, ctx, next, open);
-    if (!open) return next();
-    const caller = await callerAllowed(deps, from.id, from.language_code);
-    if (!caller) {
-      // Taken off the roster during the call: the call ends, the chat is theirs again.
-      await deps.calls.close(from.id, open.n);
-      return next();
+    // The one Redis read every private message of someone not on the roster pays for this feature.
+    const member = await deps.roster.byTelegram(from.id);
+    if (command) {
+      if (!member) {
+        logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command, action: 'phone_intake' });
+        return next();
+      }
+      ctx.korpu.lang = member.worker?.langs[0] ?? suggestLang(from.language_code) ?? DEFAULT_LANG;
+      return command === 'call' ? startCall(deps, ctx, member) : endCall(deps, ctx, member);
     }
-    ctx.korpu.lang = caller.lang;
+    if (!member) return next();
+    const call = await callInProgress(deps.desk, { staffId: member.staffId });
+    if (!call) return next();
+    ctx.korpu.lang = call.lang;
     const answering = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;
     try {
       const converted = callInput(ctx.update, deps.toInput, from.id);
       if (converted.kind === 'ignore') return;
-      await runCall(deps, ctx, caller, open, converted.input, converted.notices);
+      await runCall(deps, ctx, { staffId: member.staffId, counsellor: call.counsellor, lang: call.lang }, call.n, converted.input, converted.notices);
     } finally {
       await answering;
     }
@@ -104,62 +108,30 @@ function callCommand(text: string | undefined): CallCommand | undefined {
   return (CALL_COMMANDS as readonly string[]).includes(name ?? '') ? (name as CallCommand) : undefined;
 }
 
-/** The worker, if they are on the roster with a name and may run phone interviews. */
-async function callerAllowed(deps: PhoneCallDeps, telegramId: number, languageCode: string | undefined): Promise<Caller | undefined> {
-  const member = await deps.roster.member(telegramId);
-  if (!member?.worker || !can(member, 'phone_intake')) return undefined;
-  return { worker: member.worker, lang: member.worker.langs[0] ?? suggestLang(languageCode) ?? DEFAULT_LANG };
-}
-
-/**
- * Checks who sends a call command. Someone not on the roster gets `undefined` (their update
- * goes on, to be answered as an unknown command); a member who cannot run calls is answered
- * here (`'answered'`).
- */
-async function checkCaller(deps: PhoneCallDeps, ctx: BotContext, command: CallCommand): Promise<Caller | 'answered' | undefined> {
-  const from = ctx.from!;
-  const member = await deps.roster.member(from.id);
-  if (!member) {
-    logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command, action: 'phone_intake' });
-    return undefined;
-  }
-  const lang = member.worker?.langs[0] ?? suggestLang(from.language_code) ?? DEFAULT_LANG;
-  ctx.korpu.lang = lang;
+/** The answer to a refusal of the desk: a role that may not (logged), or no roster entry to name the counsellor. */
+async function refuse(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember, command: CallCommand, r: StaffRefusal | { reason: 'no_entry' }): Promise<void> {
+  const lang = ctx.korpu.lang ?? DEFAULT_LANG;
   const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(lang, key, params);
-  if (!can(member, 'phone_intake')) {
-    logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command, action: 'phone_intake', role: member.role });
-    await reply(ctx, t('caseworker:refused.not_allowed', { role: t(`caseworker:role.${member.role}`), command }));
-    return 'answered';
-  }
   // The forms name the counsellor: a bootstrap admin without a roster entry has no name yet.
-  if (!member.worker) {
-    await reply(ctx, t('call:worker.no_entry'));
-    return 'answered';
-  }
-  return { worker: member.worker, lang };
+  if (r.reason === 'no_entry') return reply(ctx, t('call:worker.no_entry'));
+  logRefusal(deps.logger, deps.cipher, { telegramId: ctx.from!.id, command, action: 'phone_intake', role: member.role });
+  await reply(ctx, t('caseworker:refused.not_allowed', { role: t(`caseworker:role.${member.role}`), command }));
 }
 
-async function startCall(deps: PhoneCallDeps, ctx: BotContext, next: () => Promise<void>): Promise<void> {
-  const caller = await checkCaller(deps, ctx, 'call');
-  if (caller === undefined) return next();
-  if (caller === 'answered') return;
-  // A call still open is left behind as it is: its answers so far stay with its case.
-  const n = await deps.calls.start(ctx.from!.id);
-  await reply(ctx, deps.core.translator.t(caller.lang, 'call:worker.started', { n }));
-  await runCall(deps, ctx, caller, { n }, { type: 'command', name: 'start' }, []);
+async function startCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember): Promise<void> {
+  const r = await startPhoneCall(deps.desk, { staffId: member.staffId });
+  if (!r.ok) return refuse(deps, ctx, member, 'call', r);
+  ctx.korpu.lang = r.lang;
+  await reply(ctx, deps.core.translator.t(r.lang, 'call:worker.started', { n: r.n }));
+  await runCall(deps, ctx, { staffId: member.staffId, counsellor: r.counsellor, lang: r.lang }, r.n, { type: 'command', name: 'start' }, []);
 }
 
-async function endCall(deps: PhoneCallDeps, ctx: BotContext, next: () => Promise<void>, open: OpenCall | undefined): Promise<void> {
-  const caller = await checkCaller(deps, ctx, 'endcall');
-  if (caller === undefined) {
-    if (open) await deps.calls.close(ctx.from!.id, open.n);
-    return next();
-  }
-  if (caller === 'answered') return;
-  const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(caller.lang, key, params);
-  if (!open) return reply(ctx, t('call:worker.not_open'));
-  await deps.calls.close(ctx.from!.id, open.n);
-  await reply(ctx, open.caseCode ? t('call:worker.ended_case', { n: open.n, code: open.caseCode }) : t('call:worker.ended', { n: open.n }));
+async function endCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember): Promise<void> {
+  const r = await endPhoneCall(deps.desk, { staffId: member.staffId });
+  if (!r.ok && r.reason !== 'not_open') return refuse(deps, ctx, member, 'endcall', r);
+  const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(r.lang, key, params);
+  if (!r.ok) return reply(ctx, t('call:worker.not_open'));
+  await reply(ctx, r.caseCode ? t('call:worker.ended_case', { n: r.n, code: r.caseCode }) : t('call:worker.ended', { n: r.n }));
 }
 
 /**
@@ -176,15 +148,16 @@ function callInput(update: Update, opts: ToInputOptions, workerId: number): Conv
 }
 
 /** Runs one input through the call's conversation and sends the answer; ends the call with its flow. */
-async function runCall(deps: PhoneCallDeps, ctx: BotContext, caller: Caller, call: OpenCall, input: Input, notices: TextRef[]): Promise<void> {
-  const workerId = ctx.from!.id;
+async function runCall(deps: PhoneCallDeps, ctx: BotContext, caller: Caller, n: number, input: Input, notices: TextRef[]): Promise<void> {
   const handled = await deps.core.runner.handle({
     channel: PHONE_CHANNEL,
-    chatId: phoneChatId(workerId, call.n),
+    // The call's conversation is named by the worker's Telegram account: a phone case's
+    // reminders go back to that chat (core/phone-call.ts).
+    chatId: phoneChatId(ctx.from!.id, n),
     updateId: `tg:${ctx.update.update_id}`,
     input,
     langHint: caller.lang,
-    recorder: { by: 'phone', counsellor: caller.worker.name },
+    recorder: { by: 'phone', counsellor: caller.counsellor },
   });
   if (handled.duplicate) return;
   const outputs = handled.outputs.map(withoutContactButton);
@@ -195,12 +168,10 @@ async function runCall(deps: PhoneCallDeps, ctx: BotContext, caller: Caller, cal
     if ((await sendPlan(ctx.api, ctx.chat!.id, plan, i === 0 ? editable : undefined)) === 'blocked') return;
   }
   const state = handled.state;
-  if (state.frames.length > 0) {
-    await deps.calls.touch(workerId, call.n, state.caseCode);
-    return;
-  }
+  const flowEnded = state.frames.length === 0;
+  const stillOpen = await callStepped(deps.desk, { staffId: caller.staffId }, { n, ...(state.caseCode ? { caseCode: state.caseCode } : {}), flowEnded });
   // The interview's flow has ended, and with it the call.
-  if (await deps.calls.close(workerId, call.n)) await reply(ctx, endedText(deps, caller.lang, call.n, state));
+  if (flowEnded && stillOpen) await reply(ctx, endedText(deps, caller.lang, n, state));
 }
 
 /** The person is not in this chat: never offer "share my phone number" (it would share the worker's). */

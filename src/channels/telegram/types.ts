@@ -1,17 +1,16 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
-import type { RelayStore } from '../../caseworkers/relay-store';
-import type { RosterStore } from '../../caseworkers/roster';
+import type { AuditLog, DeskDeps, StaffLookup, TalkThreads } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
 import type { Clock } from '../../core/clock';
 import type { Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
+import type { Notifier } from '../../core/notifier';
 import type { CompiledFlow } from '../../flows/schema/flow-schema';
 import type { Translator } from '../../i18n';
 import type { ConversationRunner, EffectListener } from '../../intake/conversation-runner';
-import type { BookingStore } from '../../scheduling/booking-store';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
 
@@ -57,26 +56,35 @@ export interface TelegramBotOptions {
    * "Talk to a person" (needs `caseworkers` for the roster): the talks store and the cipher it
    * and the person's contact use. Without it a person's messages stay questions for later.
    */
-  talk?: { relay: RelayStore; cipher: FieldCipher };
+  talk?: { relay: DeskDeps['relay'] & TalkThreads; cipher: FieldCipher };
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
   onUnblocked?: (chatId: string) => Promise<void>;
 }
 
 /**
- * What the case workers' commands work with, besides the core's translator and the bot's
- * logger. main.ts builds it: `{ roster: new RosterStore(redis, prefix, { admins }), bookings,
- * offices, cipher: core.cipher }`.
+ * What the case workers' desk (commands, the alerts' buttons, talks, phone calls) works with,
+ * besides the core. main.ts builds it: `{ roster: new RosterStore(redis, prefix, { admins }),
+ * bookings, offices, cipher: core.cipher, notifier }`.
  */
 export interface CaseworkerOptions {
-  roster: Pick<RosterStore, 'member' | 'get' | 'put' | 'remove' | 'list' | 'bootstrapAdmins'>;
-  bookings: Pick<BookingStore, 'day' | 'get' | 'mark'>;
+  /** The roster: members by Telegram account (who is tapping) and by staff id (the desk). */
+  roster: DeskDeps['roster'] & StaffLookup;
+  bookings: DeskDeps['bookings'];
   /** The configured offices; a worker's office must be one of them. */
   offices: readonly Office[];
   /**
    * Pseudonymises Telegram user ids in the logs; decrypts a case's personal fields for Open
    * (and the name under consent C, the age group, for the alerts).
    */
-  cipher: Pick<FieldCipher, 'pseudonym' | 'decrypt'>;
+  cipher: FieldCipher;
+  /**
+   * How the desk tells people things on its own (the offer of a new time, a worker's answer in
+   * a talk, a reassigned case): the outbox (main.ts). Without it, notices are sent at once with
+   * the bot's Api (direct-notifier.ts: tests, a bot without a worker).
+   */
+  notifier?: Notifier;
+  /** Where the desk records what staff do, when the deployment keeps an audit trail. */
+  audit?: AuditLog;
   /** What "today" and "now" are (default: the system clock): /today, claims, attendance. */
   clock?: Clock;
   /**

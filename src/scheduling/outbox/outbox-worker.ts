@@ -1,28 +1,42 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { OutputSchema, type Output } from '../../core/conversation';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { parseJob } from '../job-data';
 import type { Reachability } from '../reachability';
-import { CHAT_AAD, OUTBOX_PRIORITY, OUTBOX_QUEUE, OutboxJobSchema, type OutboxJob } from './outbox';
-import { classifyFailure } from './send-failure';
-import type { TelegramRateLimiter } from './telegram-limits';
+import type { ChannelSender, Delivered, SenderRegistry } from './channel-sender';
+import { CHAT_AAD, chatRefOf, NOTICE_CHAT_AAD, noticeOutputAad, NoticeJobSchema, NOTIFY_JOB, OUTBOX_PRIORITY, OUTBOX_QUEUE, OutboxJobSchema, SEND_JOB, type NoticeJob, type OutboxJob } from './outbox';
+import type { RecipientResolver } from './recipients';
 
 /** Calls a Bot API method; with grammY: `(m, p) => api.raw[m](p)` on an Api without auto-retry. */
 export type CallApi = (method: string, params: Record<string, unknown>) => Promise<unknown>;
+
+/** Who was found to have blocked the bot: for `onBlocked`. */
+export interface BlockedSend {
+  kind: string;
+  /** The case whose person blocked the bot (a notice to a case, or a raw call about one). */
+  caseCode?: string;
+  chatRef: string;
+}
 
 export interface OutboxWorkerOptions {
   /** An ioredis client made with `maxRetriesPerRequest: null`, or connection options. */
   connection: ConnectionOptions;
   /** The Redis prefix (REDIS_PREFIX); BullMQ's keys go under `<prefix>bull:`. */
   prefix: string;
-  limiter: TelegramRateLimiter;
+  /** Each channel's sender, by channel name: a notice goes to its recipient's channel's. */
+  senders: SenderRegistry;
+  /** The channel whose sender performs raw calls queued with `Outbox.send`. */
+  rawChannel: string;
+  /** Finds a notice's chat when it is sent (see {@link recipientResolver}). */
+  resolve: RecipientResolver;
   cipher: FieldCipher;
-  callApi: CallApi;
   logger: Logger;
   /** Where a 403 marks the person, and what is checked before each send. */
   reachability: Reachability;
   /** More to do when a person blocked the bot (after the mark), e.g. cancel their reminders. */
-  onBlocked?: (job: OutboxJob) => Promise<void>;
+  onBlocked?: (blocked: BlockedSend) => Promise<void>;
   /** Messages handled at once (most of them sleep until their slot). Default 16. */
   concurrency?: number;
   /**
@@ -39,28 +53,47 @@ export type OutboxResult = { sent: true; messageId?: number } | { sent: false; r
 
 /** A running outbox worker; `close()` lets the sends in flight finish. */
 export interface OutboxWorker {
-  readonly worker: Worker<OutboxJob, OutboxResult>;
+  readonly worker: Worker<OutboxJob | NoticeJob, OutboxResult>;
   close(): Promise<void>;
 }
 
+/** One job made ready to send: its chat, its channel's sender, and how to deliver it. */
+interface Target {
+  sender: ChannelSender;
+  chatId: string;
+  chatRef: string;
+  group: boolean;
+  kind: string;
+  /** The case marked unreachable when its person blocked the bot. */
+  caseCode?: string;
+  /** For logs: the case the message is about and the recipient's type. */
+  about: Record<string, unknown>;
+  deliver(nextSlot: () => Promise<void>): Promise<Delivered>;
+}
+
 /**
- * Consumer side of the outbox: sends each message within Telegram's limits.
+ * Consumer side of the outbox: resolves each notice's recipient, and sends it through its
+ * channel's sender within the channel's limits.
  *
- * - Before the call it takes a slot in the shared sliding windows ({@link TelegramRateLimiter})
- *   and sleeps until the slot (at most the limiter's `maxAheadMs`). When its chat is busy for
+ * - A notice's recipient is resolved now (a case's sealed contact, a staff member's chat, the
+ *   case workers' chat): one that cannot be (the case was erased, has no contact, the member
+ *   left the roster, no sender for its channel) is dropped for good and logged, not retried.
+ * - Before the call it takes a slot in the shared sliding windows (the sender's limiter) and
+ *   sleeps until the slot (at most the limiter's `maxAheadMs`). When its chat is busy for
  *   longer, the job alone waits as a delayed job for its turn in the chat's line, then comes
  *   back before the backlog; when every slot within reach is taken, the worker stops fetching
- *   for that long and the job goes back to the front of the queue.
- * - 429: Telegram's `retry_after` pauses every sender (all processes), the message goes back to
- *   the queue (it is not a failed try) and is sent once the pause is over: nothing is lost.
- * - 403 from a person: marked unreachable, `onBlocked` called, not retried; queued messages to
- *   marked people are dropped before sending. A 403 in a group (the bot was removed) is logged
- *   as an error and not retried.
- * - Network errors, 5xx, 401/404 (a wrong token or API root, not the message): retried with
- *   exponential backoff; other 4xx: not retried.
+ *   for that long and the job goes back to the front of the queue. A chat's messages go out in
+ *   the order they came: each keeps its place in the chat's line until it is sent or dropped.
+ * - Rate limited (Telegram's 429 `retry_after`): every sender pauses (all processes), the
+ *   message goes back to the queue (it is not a failed try) and is sent once the pause is over.
+ * - Blocked (403) by a person: marked unreachable (chat, and case for a case's notice),
+ *   `onBlocked` called, not retried; queued messages to marked people are dropped before
+ *   sending. Blocked in a group (the bot was removed) is logged as an error and not retried.
+ * - Transient (network, 5xx, 401/404): retried with exponential backoff; other refusals: not.
+ * - A malformed or unknown job fails once, unrecoverably (see {@link parseJob}).
  *
- * A send that Telegram received but whose answer was lost (a crash, a timeout) is sent again:
- * delivery is at least once.
+ * A send that the platform received but whose answer was lost (a crash, a timeout) is sent
+ * again: delivery is at least once.
  */
 export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const prefix = `${o.prefix}bull`;
@@ -72,19 +105,73 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     throw Worker.RateLimitError();
   };
 
-  const handle = async (job: Job<OutboxJob, OutboxResult>, token?: string): Promise<OutboxResult> => {
-    const parsed = OutboxJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`outbox: malformed job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const data = parsed.data;
-    const about = { kind: data.kind, caseCode: data.caseCode, chatRef: data.chatRef };
-    if (!data.group && (await o.reachability.isUnreachable({ chatRef: data.chatRef, ...(data.caseCode ? { caseCode: data.caseCode } : {}) }))) {
-      o.logger.info(about, 'outbox: not sent: the person blocked the bot');
+  const senderOf = (channel: string): ChannelSender | undefined => (Object.prototype.hasOwnProperty.call(o.senders, channel) ? o.senders[channel] : undefined);
+
+  /** A raw call queued with `Outbox.send`: the chat is sealed in the job. */
+  const rawTarget = (data: OutboxJob): Target => {
+    const sender = senderOf(o.rawChannel);
+    if (!sender?.call) throw new UnrecoverableError(`outbox: no sender performs raw calls for channel "${o.rawChannel}"`);
+    const chatId = o.cipher.decrypt(data.chat, CHAT_AAD);
+    return {
+      sender,
+      chatId,
+      chatRef: data.chatRef,
+      group: data.group,
+      kind: data.kind,
+      ...(data.caseCode ? { caseCode: data.caseCode } : {}),
+      about: { kind: data.kind, caseCode: data.caseCode, chatRef: data.chatRef },
+      deliver: () => sender.call!(chatId, data.method, data.params),
+    };
+  };
+
+  /** A notice: the recipient resolved now, the output unsealed. */
+  const noticeTarget = async (data: NoticeJob, jobId: string): Promise<Target> => {
+    const about = { kind: data.kind, caseCode: data.caseCode, to: data.to.type };
+    let output: Output;
+    try {
+      output = OutputSchema.parse(JSON.parse(o.cipher.decrypt(data.output, noticeOutputAad(jobId))));
+    } catch (err) {
+      throw new UnrecoverableError(`outbox: a notice's output cannot be read (${(err as Error).name})`);
+    }
+    const address = data.to.type === 'chat' ? { channel: data.to.channel, chatId: o.cipher.decrypt(data.to.chat, NOTICE_CHAT_AAD) } : await o.resolve(data.to);
+    if (!address) {
+      o.logger.info(about, 'outbox: notice dropped: its recipient cannot be resolved (erased case, no contact, not on the roster, no chat configured)');
+      throw new UnrecoverableError(`outbox: the recipient (${data.to.type}) cannot be resolved`);
+    }
+    const sender = senderOf(address.channel);
+    if (!sender) {
+      o.logger.info({ ...about, channel: address.channel }, 'outbox: notice dropped: its recipient’s channel has no sender');
+      throw new UnrecoverableError(`outbox: no sender for channel "${address.channel}"`);
+    }
+    const chatRef = chatRefOf(o.cipher, address.chatId);
+    const caseCode = data.to.type === 'case' ? data.to.caseCode : undefined;
+    return {
+      sender,
+      chatId: address.chatId,
+      chatRef,
+      group: sender.isGroup(address.chatId),
+      kind: data.kind,
+      ...(caseCode ? { caseCode } : {}),
+      about: { ...about, chatRef },
+      deliver: (nextSlot) => sender.deliver(address.chatId, { lang: data.lang, output, kind: data.kind }, nextSlot),
+    };
+  };
+
+  const handle = async (job: Job<OutboxJob | NoticeJob, OutboxResult>, token?: string): Promise<OutboxResult> => {
+    const parsed = parseJob(OUTBOX_QUEUE, job, { [SEND_JOB]: OutboxJobSchema, [NOTIFY_JOB]: NoticeJobSchema });
+    const t = parsed.name === NOTIFY_JOB ? await noticeTarget(parsed.data as NoticeJob, job.id!) : rawTarget(parsed.data as OutboxJob);
+    const limiter = t.sender.limiter;
+    const mark = { chatRef: t.chatRef, ...(t.caseCode ? { caseCode: t.caseCode } : {}) };
+    if (!t.group && (await o.reachability.isUnreachable(mark))) {
+      // It may hold a place in the chat's line from an earlier try: give it up.
+      await limiter.release(t.chatRef, job.id!);
+      o.logger.info(t.about, 'outbox: not sent: the person blocked the bot');
       return { sent: false, reason: 'unreachable' };
     }
 
     for (let tries = 1; ; tries++) {
       const asked = Date.now();
-      const slot = await o.limiter.reserve(data.chatRef, data.group, job.id!);
+      const slot = await limiter.reserve(t.chatRef, t.group, job.id!);
       if (slot.kind === 'wait') {
         if (slot.limit === 'chat' || slot.limit === 'group') {
           // Wait for this chat's turn without holding up other chats; come back before the backlog.
@@ -100,54 +187,65 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       if (due > Date.now()) await sleep(due - Date.now());
       if (slot.inMs > 0) {
         // A 429 may have come while this slot was ahead: honour the pause it started.
-        const paused = await o.limiter.pausedMs();
+        const paused = await limiter.pausedMs();
         if (paused > 0) return holdBack(paused);
       }
       // Woken too late (or the answer came late): this slot is spent, take another; after a few
       // tries (a Redis slower than maxLateMs) send anyway rather than never.
       const late = Date.now() - due + (received - asked);
       if (late > maxLateMs && tries < 4) continue;
-      if (late > maxLateMs) o.logger.warn({ ...about, lateMs: late }, 'outbox: sending late for its slot (is Redis slow? raise maxLateMs)');
+      if (late > maxLateMs) o.logger.warn({ ...t.about, lateMs: late }, 'outbox: sending late for its slot (is Redis slow? raise maxLateMs)');
       break;
     }
 
-    const plain = o.cipher.decrypt(data.chat, CHAT_AAD);
-    // Numeric ids go out as numbers, as grammY sends them.
-    const chatId = /^-?\d+$/.test(plain) ? Number(plain) : plain;
-    let result: unknown;
+    // The second and later messages of one notice (a long text, an attachment) wait for slots
+    // of their own here, in process: the notice holds its chat's turn meanwhile.
+    const nextSlot = async (): Promise<void> => {
+      for (;;) {
+        const r = await limiter.reserve(t.chatRef, t.group, job.id!);
+        if (r.kind === 'reserved') return void (await sleep(r.inMs));
+        await sleep(r.waitMs);
+      }
+    };
+    // The message keeps its place in the chat's line until it is sent or dropped for good: one
+    // that waits out a 429 or is retried after a network error keeps its turn.
+    const done = () => limiter.release(t.chatRef, job.id!);
+    let result: Delivered;
     try {
-      result = await o.callApi(data.method, { ...data.params, chat_id: chatId });
+      result = await t.deliver(nextSlot);
     } catch (err) {
-      const f = classifyFailure(err);
+      const f = t.sender.classify(err);
+      if (f.kind === 'blocked' || f.kind === 'refused' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await done();
       switch (f.kind) {
         case 'rate_limited':
-          o.logger.warn({ ...about, retryMs: f.retryMs }, 'outbox: Telegram asked to slow down (429); every send waits');
-          await o.limiter.pause(f.retryMs);
+          o.logger.warn({ ...t.about, retryMs: f.retryMs }, 'outbox: the platform asked to slow down (429); every send waits');
+          await limiter.pause(f.retryMs);
           return holdBack(f.retryMs);
         case 'blocked':
-          if (data.group) {
-            o.logger.error({ ...about, description: f.description }, 'outbox: the bot cannot write in this group (403): add it again');
+          if (t.group) {
+            o.logger.error({ ...t.about, description: f.description }, 'outbox: the bot cannot write in this group (403): add it again');
             throw new UnrecoverableError(`outbox: ${f.description}`);
           }
-          o.logger.info(about, 'outbox: the person blocked the bot (403); marked unreachable');
-          await o.reachability.markUnreachable({ chatRef: data.chatRef, ...(data.caseCode ? { caseCode: data.caseCode } : {}) });
-          await o.onBlocked?.(data);
+          o.logger.info(t.about, 'outbox: the person blocked the bot (403); marked unreachable');
+          await o.reachability.markUnreachable(mark);
+          await o.onBlocked?.({ kind: t.kind, chatRef: t.chatRef, ...(t.caseCode ? { caseCode: t.caseCode } : {}) });
           throw new UnrecoverableError('outbox: blocked by the user (403)');
         case 'refused':
-          throw new UnrecoverableError(`outbox: Bot API refused ${data.method} (${f.code}): ${f.description}`);
+          throw new UnrecoverableError(`outbox: the platform refused the ${t.kind} (${f.code}): ${f.description}`);
         case 'transient':
           throw err; // BullMQ retries with backoff
       }
     }
-    const messageId = (result as { message_id?: unknown } | undefined)?.message_id;
-    return typeof messageId === 'number' ? { sent: true, messageId } : { sent: true };
+    await done();
+    return result.messageId === undefined ? { sent: true } : { sent: true, messageId: result.messageId };
   };
 
-  const worker = new Worker<OutboxJob, OutboxResult>(OUTBOX_QUEUE, handle, { connection: o.connection, prefix, concurrency: o.concurrency ?? 16 });
+  const worker = new Worker<OutboxJob | NoticeJob, OutboxResult>(OUTBOX_QUEUE, handle, { connection: o.connection, prefix, concurrency: o.concurrency ?? 16 });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    const about = { kind: job.data.kind, caseCode: job.data.caseCode, chatRef: job.data.chatRef, attempts: job.attemptsMade, err: { name: err.name, message: err.message } };
+    const data = (job.data ?? {}) as Partial<OutboxJob & NoticeJob>;
+    const about = { job: job.name, kind: data.kind, caseCode: data.caseCode, chatRef: data.chatRef, to: data.to?.type, attempts: job.attemptsMade, err: { name: err.name, message: err.message } };
     if (final) o.logger.warn(about, 'outbox: message dropped');
     else o.logger.debug(about, 'outbox: send failed; will retry');
   });

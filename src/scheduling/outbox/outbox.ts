@@ -1,14 +1,19 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { LangSchema } from '../../core/lang';
+import { NoticeKindSchema, NoticeSchema, RecipientSchema, type Notice, type Notifier } from '../../core/notifier';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { Reachability } from '../reachability';
+import type { ChannelAddress } from './channel-sender';
 import { isGroupChat } from './telegram-limits';
 
 /** The one queue for every message the bot sends on its own initiative. */
 export const OUTBOX_QUEUE = 'outbox';
-/** The name of every outbox job. */
+/** The name of a raw platform call's job ({@link Outbox.send}). */
 export const SEND_JOB = 'send_message';
+/** The name of a notice's job ({@link Outbox.notify}). */
+export const NOTIFY_JOB = 'notify';
 
 /** Bot API methods the outbox may call. */
 export const OUTBOX_METHODS = ['sendMessage', 'sendDocument', 'sendVenue', 'sendLocation', 'editMessageText', 'editMessageReplyMarkup'] as const;
@@ -39,6 +44,35 @@ export const OutboxJobSchema = z.object({
   caseCode: z.string().optional(),
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
+
+/** The additional authenticated data of a notice's sealed chat (a nudge's, before any case exists). */
+export const NOTICE_CHAT_AAD = 'outbox:notice-chat';
+/** The additional authenticated data of a notice's sealed output, bound to its job. */
+export const noticeOutputAad = (jobId: string): string => `outbox:notice:${jobId}`;
+
+/**
+ * Whom a queued notice is for: a {@link Recipient} (resolved by the worker when it sends), or,
+ * for the one message sent before any case exists (the nudge), the conversation's chat itself,
+ * sealed.
+ */
+export const NoticeAddressSchema = z.union([RecipientSchema, z.object({ type: z.literal('chat'), channel: z.string().min(1), chat: z.string().min(1) })]);
+export type NoticeAddress = z.infer<typeof NoticeAddressSchema>;
+
+/**
+ * A notice's job data. No chat id and no text in clear: the recipient is a case code, a staff
+ * id or the case workers (or a sealed chat), and the output is sealed whole, because any of its
+ * texts may quote or describe a person (a relayed message, a case summary, a name in a
+ * parameter) and job data sits in Redis for a day after sending.
+ */
+export const NoticeJobSchema = z.object({
+  to: NoticeAddressSchema,
+  lang: LangSchema,
+  kind: NoticeKindSchema,
+  caseCode: z.string().optional(),
+  /** The notice's Output as JSON, encrypted with {@link noticeOutputAad}(job id). */
+  output: z.string().min(1),
+});
+export type NoticeJob = z.infer<typeof NoticeJobSchema>;
 
 /** A message to send: the chat, the Bot API method and its parameters (without chat_id). */
 export interface OutboxMessage {
@@ -85,13 +119,16 @@ export function chatRefOf(cipher: FieldCipher, chatId: number | string): string 
  * reminder or alert enqueued twice (a retried update, two processes) is sent once. Replies to a
  * person's own message do not need it and may go out directly.
  *
+ * It implements the {@link Notifier} port: `notify` queues a notice to a case, a member of staff
+ * or the case workers, whose chat the worker resolves when it sends. `send` queues a raw
+ * platform call to a known chat: it stays for what only a platform call can do (an alert
+ * drawn for Telegram and redrawn in place after a tap) until those callers move to notices.
+ *
  * @example
  *   const outbox = Outbox.create(bullRedis, 'korpu:', cipher);
- *   if (!(await outbox.isUnreachable({ caseCode }))) {
- *     await outbox.send(`reminder:${caseCode}:24h`, { chatId, method: 'sendMessage', params: { text }, kind: 'reminder', caseCode }, { delayMs });
- *   }
+ *   await outbox.notify({ id: `reminder:${caseCode}:24h`, to: { type: 'case', caseCode }, lang, output, kind: 'reminder', caseCode });
  */
-export class Outbox {
+export class Outbox implements Notifier {
   constructor(
     readonly queue: Queue,
     private readonly cipher: FieldCipher,
@@ -108,7 +145,7 @@ export class Outbox {
   }
 
   /**
-   * Enqueues one message. `id` must be derived from what causes the message (e.g.
+   * Enqueues one raw platform call (run by the sender of the worker's `rawChannel`). `id` must be derived from what causes the message (e.g.
    * `reminder:KP-…:24h`, `alert:<effect id>`); any string will do. A second `send` with an id
    * whose message is still queued, or was sent within `keepSentSeconds`, does nothing.
    */
@@ -122,15 +159,50 @@ export class Outbox {
       kind: msg.kind,
       ...(msg.caseCode ? { caseCode: msg.caseCode } : {}),
     } satisfies OutboxJob);
-    await this.queue.add(SEND_JOB, data, {
-      jobId: outboxJobId(id),
+    await this.queue.add(SEND_JOB, data, this.jobOptions(outboxJobId(id), opts));
+  }
+
+  /**
+   * Queues a notice (the {@link Notifier} port): `notice.id` is the job id, so notifying twice
+   * with one id sends once; urgent notices go before everything else waiting. The worker finds
+   * the recipient's chat when it sends and hands the notice to that channel's sender.
+   */
+  async notify(notice: Notice): Promise<void> {
+    const n = NoticeSchema.parse(notice);
+    await this.enqueueNotice(n.id, n.to, n, { urgent: n.urgent === true });
+  }
+
+  /**
+   * Queues a notice to a chat given directly, for a message that has no case to resolve (the
+   * nudge of a conversation that has not opened one). The chat is sealed in the job data.
+   */
+  async notifyChat(to: ChannelAddress, notice: Omit<Notice, 'to'>): Promise<void> {
+    const n = NoticeSchema.omit({ to: true }).parse(notice);
+    await this.enqueueNotice(n.id, { type: 'chat', channel: to.channel, chat: this.cipher.encrypt(to.chatId, NOTICE_CHAT_AAD) }, n, { urgent: n.urgent === true });
+  }
+
+  private async enqueueNotice(id: string, to: NoticeAddress, n: Omit<Notice, 'to'>, opts: { urgent: boolean }): Promise<void> {
+    const jobId = outboxJobId(id);
+    const data = NoticeJobSchema.parse({
+      to,
+      lang: n.lang,
+      kind: n.kind,
+      ...(n.caseCode ? { caseCode: n.caseCode } : {}),
+      output: this.cipher.encrypt(JSON.stringify(n.output), noticeOutputAad(jobId)),
+    } satisfies NoticeJob);
+    await this.queue.add(NOTIFY_JOB, data, this.jobOptions(jobId, opts));
+  }
+
+  private jobOptions(jobId: string, opts: { delayMs?: number; urgent?: boolean }) {
+    return {
+      jobId,
       delay: Math.max(0, opts.delayMs ?? 0),
       priority: opts.urgent ? OUTBOX_PRIORITY.urgent : OUTBOX_PRIORITY.normal,
       attempts: this.opts.attempts ?? 10,
       backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 1000 },
       removeOnComplete: { age: this.opts.keepSentSeconds ?? 24 * 3600 },
       removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    };
   }
 
   /** The chat's pseudonym, as reachability marks use it. */

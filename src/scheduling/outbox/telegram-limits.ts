@@ -52,7 +52,10 @@ export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; l
  *
  * A message whose chat is busy for longer books its place in the chat's line (a ZSET of holders
  * by slot) and comes back at that slot; later messages to the chat queue up behind it, so the
- * chat's messages go out one per interval, in order, each woken once.
+ * chat's messages go out one per interval, in order. A message keeps its place until the
+ * sender {@link TelegramRateLimiter.release}s it, and only the head of the line may take the
+ * chat's slot: a waiter that comes back before the one ahead of it has sent (both held back at
+ * once, the one ahead woken late, or retried) waits again rather than overtaking it.
  *
  * KEYS: 1 global ZSET of slots, 2 chat STRING last slot, 3 chat ZSET line (holder → slot),
  *       4 group ZSET of slots (unused for private chats), 5 pause STRING (set after a 429)
@@ -86,10 +89,20 @@ if isGroup then
   end
 end
 
--- The chat's line: a message that has a place waits for its turn; a new one joins the end
--- of the line if there is one or the chat is busy for longer than maxAhead.
+-- The chat's line: every message of the chat that holds a slot or waits for one, in order.
+-- A message stays in it from its first try until the sender releases it (sent, or dropped),
+-- so that one woken too late for its slot, held back by a 429 or retried after a network
+-- error keeps its turn. A new message joins the end of the line if there is one or the chat is
+-- busy for longer than maxAhead. A holder that never comes back (a crashed process whose job
+-- was removed) goes stale 30 s after its slot.
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - STALE)
 local mine = redis.call('ZSCORE', KEYS[3], holder)
+-- Only the head of the line may take the chat's turn: a waiter whose turn is near still waits
+-- while one ahead of it has not sent (it is late, was held back by the overall limit or a
+-- pause, or they came back at once).
+if mine and redis.call('ZRANK', KEYS[3], holder) > 0 then
+  return {1, math.max(tonumber(mine) - now - maxAhead, math.ceil(cInt / 4), 1), limit}
+end
 local queued = (not mine) and redis.call('ZCARD', KEYS[3]) > 0
 -- Waiters come back maxAhead before their turn, so that they can take the overall slot at
 -- their turn, ahead of what others book meanwhile, rather than after it.
@@ -106,6 +119,12 @@ if queued then
   return {1, math.max(1, slot - now - maxAhead), limit}
 end
 
+-- Holds a place in the line at \`slot\` (the line's key lives as long as its latest place).
+local function hold(slot)
+  redis.call('ZADD', KEYS[3], slot, holder)
+  if redis.call('PTTL', KEYS[3]) < slot - now + STALE then redis.call('PEXPIRE', KEYS[3], slot - now + STALE) end
+end
+
 -- Everything: at most gMax slots in any window of gWin, and gGap apart. Slots are handed out
 -- in time order, so only the gMax-th latest slot can keep a new one out of its window.
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
@@ -119,7 +138,11 @@ if n >= gMax then
   local e = redis.call('ZRANGE', KEYS[1], n - gMax, n - gMax, 'WITHSCORES')
   at = math.max(at, tonumber(e[2]) + gWin)
 end
-if at - now > maxAhead then return {1, at - now - maxAhead, 'global'} end
+if at - now > maxAhead then
+  -- Held back by the overall limit: keep the chat's turn meanwhile.
+  if not mine then hold(ready) end
+  return {1, at - now - maxAhead, 'global'}
+end
 
 redis.call('ZADD', KEYS[1], at, ARGV[8])
 redis.call('PEXPIRE', KEYS[1], at - now + gWin * 2)
@@ -128,7 +151,7 @@ if isGroup then
   redis.call('ZADD', KEYS[4], at, ARGV[8])
   redis.call('PEXPIRE', KEYS[4], at - now + grWin * 2)
 end
-if mine then redis.call('ZREM', KEYS[3], holder) end
+hold(at)
 return {0, at - now}
 `;
 
@@ -181,7 +204,9 @@ export class TelegramRateLimiter {
   /**
    * Takes the next slot for a message to a chat, or says which limit is in the way and for how
    * long. `chatRef` is a pseudonym of the chat (no chat id in keys); `holder` names the message
-   * (the same on every try, e.g. the job id), so that it keeps its place in the chat's line.
+   * (the same on every try, e.g. the job id), so that it keeps its place in the chat's line;
+   * the place is kept after a slot is reserved, until {@link release}: call it once the message
+   * is sent or dropped for good, not before a retry.
    */
   async reserve(chatRef: string, group: boolean, holder: string): Promise<Reservation> {
     const l = this.limits;
@@ -192,6 +217,14 @@ export class TelegramRateLimiter {
       `${holder}#${randomUUID()}`, this.maxAheadMs, holder,
     );
     return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
+  }
+
+  /**
+   * Gives up `holder`'s place in the chat's line: its message was sent, or dropped for good.
+   * The next message of the chat may take its turn from now on.
+   */
+  async release(chatRef: string, holder: string): Promise<void> {
+    await this.r.zrem(`${this.prefix}limit:chat:${chatRef}:line`, holder);
   }
 
   /** How long sends are still paused after a 429 (0: not paused). */

@@ -6,7 +6,7 @@
   KEYS[1] claim STRING
   KEYS[2] case HASH
 
-  ARGV[1] worker's Telegram user id
+  ARGV[1] worker's staff id
   ARGV[2] now (ISO)
 
   Returns {'claimed', worker} | {'taken', holder} | {'missing', ''}

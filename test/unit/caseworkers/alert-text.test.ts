@@ -7,7 +7,7 @@ import { testOffice } from '../../helpers/office';
 
 const tr = createTranslator();
 const baku = testOffice();
-const ctx = (lang: 'az' | 'ru' | 'en' = 'en'): AlertTextContext => ({ tr, lang, offices: [baku], staffName: (id) => (id === 501 ? 'Anna Ivanova' : `id ${id}`) });
+const ctx = (lang: 'az' | 'ru' | 'en' = 'en'): AlertTextContext => ({ tr, lang, offices: [baku], staffName: (id) => (id === 's-anna' ? 'Anna Ivanova' : `id ${id}`) });
 const t = (key: string, params?: Record<string, unknown>) => tr.t('en', key, params);
 
 const summary = (over: Partial<CaseSummary> = {}): CaseSummary => ({
@@ -69,18 +69,18 @@ describe('alertText', () => {
 
   it('shows a name only when the summary carries one (consent C), and who took the case', () => {
     expect(alertText('intake', summary(), ctx())).not.toContain(t('caseworker:alert.name', { name: '' }).trim());
-    const text = alertText('intake', summary({ consent: 'C', name: 'Aysel Məmmədova', claim: { by: 501, at: new Date('2026-11-24T08:15:00Z') } }), ctx());
+    const text = alertText('intake', summary({ consent: 'C', name: 'Aysel Məmmədova', claim: { by: 's-anna', at: new Date('2026-11-24T08:15:00Z') } }), ctx());
     expect(text).toContain(t('caseworker:alert.name', { name: 'Aysel Məmmədova' }));
     expect(text).toContain(t('caseworker:alert.claimed', { worker: 'Anna Ivanova', time: '24.11.2026 12:15' }));
   });
 
   it('describes the meeting as it is: confirmed, cancelled, attended, missed', () => {
-    const line = (b: Partial<typeof booking>, attendanceBy?: number) => alertText('booking', summary({ booking: { ...booking, ...b }, ...(attendanceBy ? { attendanceBy } : {}) }), ctx()).split('\n').at(-1);
+    const line = (b: Partial<typeof booking>, attendanceBy?: string) => alertText('booking', summary({ booking: { ...booking, ...b }, ...(attendanceBy ? { attendanceBy } : {}) }), ctx()).split('\n').at(-1);
     const where = { date: 'Wed 25.11.2026', time: '10:00', office: baku.name.en };
     expect(line({ confirmed: true })).toBe(t('caseworker:alert.meeting_confirmed', where));
     expect(line({ status: 'cancelled' })).toBe(t('caseworker:alert.meeting_cancelled', where));
-    expect(line({ status: 'attended' }, 501)).toBe(t('caseworker:alert.meeting_attended', { ...where, worker: 'Anna Ivanova' }));
-    expect(line({ status: 'no_show' }, 501)).toBe(t('caseworker:alert.meeting_no_show', { ...where, worker: 'Anna Ivanova' }));
+    expect(line({ status: 'attended' }, 's-anna')).toBe(t('caseworker:alert.meeting_attended', { ...where, worker: 'Anna Ivanova' }));
+    expect(line({ status: 'no_show' }, 's-anna')).toBe(t('caseworker:alert.meeting_no_show', { ...where, worker: 'Anna Ivanova' }));
   });
 
   it('is written in the alert language, Azerbaijani by default in the group', () => {

@@ -15,6 +15,8 @@ const EXPECTED: Record<Action, Role[]> = {
   mark_attendance: ['caseworker', 'supervisor', 'admin'],
   report_incident: ['caseworker', 'supervisor', 'admin'],
   reassign_case: ['supervisor', 'admin'],
+  close_case: ['caseworker', 'supervisor', 'admin'],
+  talk_to_person: ['caseworker', 'supervisor', 'admin'],
   phone_intake: ['caseworker', 'supervisor', 'admin'],
 };
 

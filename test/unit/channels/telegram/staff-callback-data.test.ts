@@ -53,7 +53,7 @@ describe('alertKeyboard', () => {
 
   it('offers Claim and Open until someone claims, then Open only', () => {
     expect(labels(alertKeyboard(tr, 'az', 'intake', s()))).toEqual([[l('claim'), l('open')]]);
-    expect(labels(alertKeyboard(tr, 'az', 'intake', s({ claim: { by: 1, at: start } })))).toEqual([[l('open')]]);
+    expect(labels(alertKeyboard(tr, 'az', 'intake', s({ claim: { by: 's-1', at: start } })))).toEqual([[l('open')]]);
   });
 
   it('adds Came / Did not come to booking alerts while the meeting is booked', () => {

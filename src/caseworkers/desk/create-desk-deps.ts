@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis';
+import type { Office } from '../../config/offices';
+import type { Clock } from '../../core/clock';
+import type { Logger } from '../../core/logger';
+import type { Notifier } from '../../core/notifier';
+import type { Translator } from '../../i18n';
+import type { BookingStore } from '../../scheduling/booking-store';
+import type { FieldCipher } from '../../storage/field-cipher';
+import type { RedisKeys } from '../../storage/keys';
+import { CaseFiles } from '../case-file';
+import { CaseRecords } from '../case-records';
+import { ClaimStore } from '../claims';
+import { PhoneCallStore } from '../phone-calls';
+import { RelayStore } from '../relay-store';
+import type { AuditLog } from './audit';
+import type { DeskDeps } from './desk-deps';
+
+/** What {@link createDeskDeps} builds the desk's stores from. */
+export interface DeskSetup {
+  redis: Redis;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'diagnoses' | 'questions'>;
+  /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
+  cipher: FieldCipher;
+  roster: DeskDeps['roster'];
+  bookings: Pick<BookingStore, 'get' | 'mark' | 'day'>;
+  notifier: Notifier;
+  translator: Translator;
+  offices: readonly Office[];
+  clock: Clock;
+  logger: Logger;
+  escalations?: DeskDeps['escalations'];
+  /** The talks store, when the caller has one already (it must use the same Redis, prefix and cipher). */
+  relay?: DeskDeps['relay'];
+  audit?: AuditLog;
+}
+
+/**
+ * The desk's dependencies on one Redis: claims, case records and files, talks and phone calls
+ * built here, so that channels never construct a store.
+ * @example const desk = createDeskDeps({ redis: core.redis, keys: core.keys, cipher: core.cipher, roster, … });
+ */
+export function createDeskDeps(s: DeskSetup): DeskDeps {
+  return {
+    roster: s.roster,
+    claims: new ClaimStore(s.redis, s.keys),
+    cases: new CaseRecords(s.redis, s.keys),
+    files: new CaseFiles({ redis: s.redis, keys: s.keys, cipher: s.cipher, bookings: s.bookings }),
+    bookings: s.bookings,
+    relay: s.relay ?? new RelayStore(s.redis, s.keys.prefix, s.cipher),
+    calls: new PhoneCallStore(s.redis, s.keys.prefix),
+    notifier: s.notifier,
+    translator: s.translator,
+    offices: s.offices,
+    cipher: s.cipher,
+    clock: s.clock,
+    logger: s.logger,
+    ...(s.escalations ? { escalations: s.escalations } : {}),
+    ...(s.audit ? { audit: s.audit } : {}),
+  };
+}

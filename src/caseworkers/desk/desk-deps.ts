@@ -1,0 +1,115 @@
+import type { Office } from '../../config/offices';
+import type { Clock } from '../../core/clock';
+import { DEFAULT_LANG, type Lang } from '../../core/lang';
+import type { Logger } from '../../core/logger';
+import type { Notifier } from '../../core/notifier';
+import type { StaffRef } from '../../core/staff';
+import type { Translator } from '../../i18n';
+import type { BookingStore } from '../../scheduling/booking-store';
+import type { FieldCipher } from '../../storage/field-cipher';
+import type { CaseFiles } from '../case-file';
+import type { CaseRecords } from '../case-records';
+import type { ClaimStore } from '../claims';
+import { can, inOffice, type Action } from '../guard';
+import type { PhoneCallStore } from '../phone-calls';
+import type { RelayStore } from '../relay-store';
+import type { RosterStore, StaffMember } from '../roster';
+import type { AuditLog } from './audit';
+
+/**
+ * What the desk's use cases work with. Built once where the bot (or a dashboard) is wired; the
+ * tests build it on a real Redis with a recording {@link Notifier}.
+ */
+export interface DeskDeps {
+  roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry'>;
+  claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign'>;
+  cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
+  /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
+  files: Pick<CaseFiles, 'details' | 'summary'>;
+  bookings: Pick<BookingStore, 'get' | 'mark' | 'day'>;
+  relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep'>;
+  calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close'>;
+  /** Everything the desk tells someone on its own (the person, another member of staff, the group). */
+  notifier: Notifier;
+  /** Cancels the escalation of a case once it is claimed or closed (EscalationScheduler fits). */
+  escalations?: { cancel(caseCode: string): Promise<boolean> };
+  /** Texts to staff the desk renders itself (the case file). */
+  translator: Translator;
+  offices: readonly Office[];
+  /** Pseudonymises staff ids in the logs. */
+  cipher: Pick<FieldCipher, 'pseudonym'>;
+  clock: Clock;
+  logger: Logger;
+  /** Where each change a member of staff makes is recorded, when the deployment keeps an audit trail. */
+  audit?: AuditLog;
+}
+
+/**
+ * The roster as a channel sees it: who a platform account is (`byTelegram`), who a staff id is
+ * (`byStaff`, to deliver to them), and everyone's names (`list`, "taken by …" on alerts).
+ */
+export type StaffLookup = Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list'>;
+
+/**
+ * The talks' reply threading a channel keeps (Telegram: which posted message in a worker's chat
+ * stands for which talk), and opening a talk when a person asks for a human.
+ */
+export type TalkThreads = Pick<RelayStore, 'open' | 'relayedBy' | 'remember'>;
+
+/** The refusals every staff use case may give. */
+export type StaffRefusal =
+  /** The staff id names nobody on the roster (removed meanwhile, or never there). */
+  | { ok: false; reason: 'not_staff' }
+  /** Their role may not do this. */
+  | { ok: false; reason: 'forbidden'; role: StaffMember['role'] };
+
+/** A member of staff allowed to act, and the language the desk speaks to them in. */
+export interface Actor {
+  member: StaffMember;
+  lang: Lang;
+}
+
+/** A pseudonym of a staff id for the logs (a legacy staff id is a Telegram id). */
+export const staffLogRef = (deps: Pick<DeskDeps, 'cipher'>, staffId: string): string => deps.cipher.pseudonym(`staff:${staffId}`);
+
+/** The member's language: the first of their roster languages. */
+export const langOf = (member: StaffMember): Lang => member.worker?.langs[0] ?? DEFAULT_LANG;
+
+/**
+ * Resolves `actor` on the roster and checks they may do `action`; refusals are logged (warn,
+ * pseudonymised) and returned as values.
+ */
+export async function authorize(deps: DeskDeps, actor: StaffRef, action: Action): Promise<Actor | StaffRefusal> {
+  const member = await deps.roster.byStaff(actor.staffId);
+  if (!member) {
+    deps.logger.warn({ who: staffLogRef(deps, actor.staffId), action }, 'desk: not permitted: not on the roster');
+    return { ok: false, reason: 'not_staff' };
+  }
+  if (!can(member, action)) {
+    deps.logger.warn({ who: staffLogRef(deps, actor.staffId), action, role: member.role }, 'desk: not permitted: role may not');
+    return { ok: false, reason: 'forbidden', role: member.role };
+  }
+  return { member, lang: langOf(member) };
+}
+
+/** Narrows {@link authorize}'s answer. */
+export const refused = (a: Actor | StaffRefusal): a is StaffRefusal => 'ok' in a;
+
+/** The office of a case: its meeting's (undefined while it has none). */
+export async function officeOfCase(deps: Pick<DeskDeps, 'bookings'>, caseCode: string): Promise<string | undefined> {
+  return (await deps.bookings.get(caseCode))?.office;
+}
+
+/** Whether the actor may act on the case's office; a refusal is logged. */
+export async function mayWorkOn(deps: DeskDeps, a: Actor, caseCode: string, action: Action): Promise<boolean> {
+  const office = await officeOfCase(deps, caseCode);
+  if (inOffice(a.member, office)) return true;
+  deps.logger.warn({ who: staffLogRef(deps, a.member.staffId), action, case: caseCode }, 'desk: not permitted: a case of another office');
+  return false;
+}
+
+/** Records an audit entry, if the deployment keeps them; a failing audit log does not undo the change. */
+export async function audit(deps: DeskDeps, actor: Actor, action: string, detail: { caseCode?: string } & Record<string, string | undefined>): Promise<void> {
+  if (!deps.audit) return;
+  await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
+}

@@ -1,0 +1,28 @@
+import type { Lang } from '../../core/lang';
+import type { StaffRef } from '../../core/staff';
+import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** The result of {@link endTalk}. */
+export type EndTalkResult = { ok: true; caseCode: string; lang: Lang } | StaffRefusal;
+
+/**
+ * A case worker ends a talk with a person (`/end`): the talk closes and the person is told,
+ * in their language. The person's flow then takes up where it was; asking its question again
+ * is the channel's (it runs the person's conversation). `ref` makes the notice once-only.
+ */
+export async function endTalk(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; ref: string }): Promise<EndTalkResult> {
+  const a = await authorize(deps, actor, 'talk_to_person');
+  if (refused(a)) return a;
+  await deps.relay.close(args.conversation);
+  const info = await deps.cases.info(args.caseCode);
+  await deps.notifier.notify({
+    id: `talk_end:${args.caseCode}:${args.ref}`,
+    to: { type: 'case', caseCode: args.caseCode },
+    lang: info.lang,
+    kind: 'notice',
+    caseCode: args.caseCode,
+    output: { type: 'message', text: [{ key: 'handoff:talk.ended' }] },
+  });
+  await audit(deps, a, 'end_talk', { caseCode: args.caseCode });
+  return { ok: true, caseCode: args.caseCode, lang: a.lang };
+}

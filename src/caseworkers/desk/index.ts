@@ -1,0 +1,40 @@
+/**
+ * The case workers' desk: every action a member of staff takes on cases, the roster and their
+ * day, as channel-independent use cases. Each is `(deps, actor, args) → Promise<result>`, where
+ * `actor` is a StaffRef (a roster staff id, never a platform id) and the result a discriminated
+ * union (`{ ok: true, … } | { ok: false, reason, … }`). Each use case checks the actor's role
+ * and office itself (guard.ts), makes its store calls, cancels escalations, sends the notices
+ * it causes through the Notifier, and records an audit entry (`deps.audit`).
+ *
+ * Channels only decode (a button, a command), resolve the actor through the roster, call a use
+ * case and render its result.
+ *
+ * @example
+ *   const member = await roster.byTelegram(ctx.from.id);
+ *   const r = await claimCase(deps, { staffId: member.staffId }, { caseCode });
+ *   if (!r.ok && r.reason === 'already_claimed') toast(…);
+ */
+export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
+// The desk's vocabulary, for channels to type what they render (without importing stores).
+export type { CaseWorker, Role, StaffMember } from '../roster';
+export type { CaseSummary } from '../case-file';
+export type { AuditEntry, AuditLog } from './audit';
+export { claimCase, type ClaimCaseResult } from './claim-case';
+export { releaseCase, type ReleaseCaseResult } from './release-case';
+export { reassignCase, type ReassignCaseResult } from './reassign-case';
+export { openCase, type OpenCaseResult } from './open-case';
+export { recordAttendance, type Attendance, type RecordAttendanceResult } from './record-attendance';
+export { closeCase, type CloseCaseResult } from './close-case';
+export { relayToPerson, type RelayToPersonResult, type TalkMessageIn } from './relay-to-person';
+export { relayFromPerson, leaveTalk, openTalk, type DeliverToStaff, type RelayFromPersonResult } from './relay-from-person';
+export { endTalk, type EndTalkResult } from './end-talk';
+export { startPhoneCall, type StartPhoneCallResult } from './start-phone-call';
+export { endPhoneCall, type EndPhoneCallResult } from './end-phone-call';
+export { callInProgress, callStepped, type CallInProgress } from './phone-call-in-progress';
+export { addStaff, NewStaffSchema, STAFF_FIELDS, type AddStaffResult, type NewStaff, type NewStaffInput, type StaffField, type InvalidStaff } from './add-staff';
+export { changeStaff, type ChangeStaffResult } from './change-staff';
+export { removeStaff, type RemoveStaffResult } from './remove-staff';
+export { listRoster, type ListRosterResult } from './list-roster';
+export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './todays-meetings';
+export { CLOSE_REASONS, type CloseReason } from '../case-records';
+export { createDeskDeps, type DeskSetup } from './create-desk-deps';

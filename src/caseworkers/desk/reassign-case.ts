@@ -1,0 +1,53 @@
+import type { StaffRef } from '../../core/staff';
+import { can, inOffice } from '../guard';
+import { audit, authorize, langOf, officeOfCase, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** The result of {@link reassignCase}. */
+export type ReassignCaseResult =
+  | { ok: true; caseCode: string; to: string; from?: string }
+  | StaffRefusal
+  | { ok: false; reason: 'not_found' }
+  /** The new holder is not on the roster, may not hold cases, or works in another office. */
+  | { ok: false; reason: 'invalid_target' } | { ok: false; reason: 'target_other_office' };
+
+/**
+ * Gives a case to another member of staff, whoever held it (supervisors and admins only). The
+ * new holder is told, privately, that the case is theirs now; the previous holder, that it is
+ * not any more. The escalation, if one is pending, is cancelled: the case has a holder.
+ */
+export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; to: StaffRef }): Promise<ReassignCaseResult> {
+  const a = await authorize(deps, actor, 'reassign_case');
+  if (refused(a)) return a;
+  const target = await deps.roster.byStaff(args.to.staffId);
+  if (!target || !can(target, 'claim_case')) return { ok: false, reason: 'invalid_target' };
+  if (!inOffice(target, await officeOfCase(deps, args.caseCode))) return { ok: false, reason: 'target_other_office' };
+  const now = deps.clock.now();
+  const r = await deps.claims.reassign(args.caseCode, target.staffId, now);
+  if (r.outcome === 'missing') return { ok: false, reason: 'not_found' };
+  deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId), to: staffLogRef(deps, target.staffId) }, 'desk: case reassigned');
+  await deps.escalations?.cancel(args.caseCode).catch(() => false);
+  const stamp = now.getTime();
+  await deps.notifier.notify({
+    id: `reassign:${args.caseCode}:${stamp}:to`,
+    to: { type: 'staff', staffId: target.staffId },
+    lang: langOf(target),
+    kind: 'notice',
+    caseCode: args.caseCode,
+    output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: args.caseCode } }] },
+  });
+  if (r.from && r.from !== target.staffId) {
+    const before = await deps.roster.byStaff(r.from);
+    if (before) {
+      await deps.notifier.notify({
+        id: `reassign:${args.caseCode}:${stamp}:from`,
+        to: { type: 'staff', staffId: before.staffId },
+        lang: langOf(before),
+        kind: 'notice',
+        caseCode: args.caseCode,
+        output: { type: 'message', text: [{ key: 'caseworker:reassign.from_you', params: { code: args.caseCode } }] },
+      });
+    }
+  }
+  await audit(deps, a, 'reassign_case', { caseCode: args.caseCode, to: target.staffId, from: r.from });
+  return { ok: true, caseCode: args.caseCode, to: target.staffId, ...(r.from ? { from: r.from } : {}) };
+}

@@ -1,0 +1,63 @@
+import type { Output } from '../../core/conversation';
+import { DEFAULT_LANG, LangSchema } from '../../core/lang';
+import type { StaffRef } from '../../core/staff';
+import { APPOINTMENT_BUTTONS } from '../../flows/engine/prompt';
+import { meetingDetails } from '../../intake/booking-desk';
+import type { Booking } from '../../scheduling/booking-store';
+import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** What a member of staff records about a meeting. */
+export type Attendance = 'attended' | 'no_show';
+
+/** The result of {@link recordAttendance}. */
+export type RecordAttendanceResult =
+  | { ok: true; caseCode: string; status: Attendance; offered: boolean }
+  | StaffRefusal
+  | { ok: false; reason: 'other_office' }
+  /** No meeting, or not the one the worker saw (moved or cancelled since). */
+  | { ok: false; reason: 'moved' }
+  /** Attendance of this meeting is recorded already. */
+  | { ok: false; reason: 'already_recorded' }
+  /** The meeting has not begun yet. */
+  | { ok: false; reason: 'too_early'; start: Date; office: string };
+
+const sameMinute = (a: Date, b: Date) => Math.floor(a.getTime() / 60_000) === Math.floor(b.getTime() / 60_000);
+
+/**
+ * Records whether the person came to their meeting: refused before the meeting's start, and
+ * once only (Came and Did not come tapped at once record one of them). After a missed meeting
+ * the person is offered a new time, in their language, with the engine's meeting button
+ * (`rebook` opens the booking question wherever the conversation is).
+ *
+ * `meeting` is the start of the meeting the worker saw; a meeting moved since is not marked.
+ */
+export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; status: Attendance; meeting: Date }): Promise<RecordAttendanceResult> {
+  const a = await authorize(deps, actor, 'mark_attendance');
+  if (refused(a)) return a;
+  const { caseCode, status } = args;
+  const booking = await deps.bookings.get(caseCode);
+  if (!booking || !sameMinute(args.meeting, booking.start)) return { ok: false, reason: 'moved' };
+  if (!(await mayWorkOn(deps, a, caseCode, 'mark_attendance'))) return { ok: false, reason: 'other_office' };
+  if (booking.status !== 'booked') return { ok: false, reason: 'already_recorded' };
+  const now = deps.clock.now();
+  if (now.getTime() < booking.start.getTime()) return { ok: false, reason: 'too_early', start: booking.start, office: booking.office };
+  if (!(await deps.bookings.mark(caseCode, status, { slot: booking.slot }))) return { ok: false, reason: 'already_recorded' };
+  await deps.cases.recordAttendance(caseCode, actor.staffId, now);
+  deps.logger.info({ case: caseCode, status, by: staffLogRef(deps, actor.staffId) }, 'desk: attendance recorded');
+  if (status === 'no_show') await offerNewTime(deps, booking);
+  await audit(deps, a, 'record_attendance', { caseCode, status });
+  return { ok: true, caseCode, status, offered: status === 'no_show' };
+}
+
+/** The offer of a new time after a missed meeting: one per meeting (the notice id names its slot). */
+async function offerNewTime(deps: DeskDeps, booking: Booking): Promise<void> {
+  const office = deps.offices.find((o) => o.id === booking.office);
+  const lang = LangSchema.catch(DEFAULT_LANG).parse(booking.lang);
+  const when = office ? meetingDetails(office, booking.start, lang) : {};
+  const output: Output = {
+    type: 'message',
+    text: [{ key: 'booking:no_show.text', params: when }],
+    buttons: [[{ label: { key: 'booking:no_show.rebook' }, action: { type: 'choice', node: APPOINTMENT_BUTTONS, value: 'rebook' } }]],
+  };
+  await deps.notifier.notify({ id: `noshow:${booking.caseCode}:${booking.slot}`, to: { type: 'case', caseCode: booking.caseCode }, lang, output, kind: 'offer', caseCode: booking.caseCode });
+}

@@ -1,0 +1,70 @@
+import { DEFAULT_LANG, type Lang } from '../../core/lang';
+import type { Recipient } from '../../core/notifier';
+import { langOf, type DeskDeps } from './desk-deps';
+import { textAndFile, type TalkMessageIn } from './relay-to-person';
+
+/**
+ * Hands a person's message to the case workers, the way only the channel can (it must know
+ * the message it posted, so that replying to it reaches the person): to `to`, under `header`
+ * (in the staff's language). False when nobody could be reached.
+ */
+export type DeliverToStaff = (to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>, header: string, caseCode: string) => Promise<boolean>;
+
+/** The result of {@link relayFromPerson}. */
+export type RelayFromPersonResult =
+  | { ok: true; caseCode: string; to: Extract<Recipient, { type: 'staff' | 'caseworkers' }> }
+  /** No talk is open in the conversation: the message is the flow's. */
+  | { ok: false; reason: 'no_talk' }
+  /** Nobody to talk to (no claimer, no case workers' chat): the flow keeps it as a question. */
+  | { ok: false; reason: 'no_recipient'; caseCode: string };
+
+/**
+ * What a person writes while their talk with a human is open: it goes to the worker who holds
+ * the case (their private chat), else to the case workers' chat, under a header naming the case
+ * and the person's language, never who they are; and it is kept with the case, encrypted.
+ * No staff actor: the person is the sender.
+ */
+export async function relayFromPerson(deps: DeskDeps, args: { conversation: string; message: TalkMessageIn; deliver: DeliverToStaff }): Promise<RelayFromPersonResult> {
+  const caseCode = await deps.relay.openCase(args.conversation);
+  if (!caseCode) return { ok: false, reason: 'no_talk' };
+  const { to, staffLang } = await talkTarget(deps, caseCode);
+  const personLang = (await deps.cases.info(caseCode)).lang;
+  const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(staffLang, key, params);
+  const header = t('handoff:talk.staff.from_person', { code: caseCode, language: t(`common:language_name.${personLang}`) });
+  if (!(await args.deliver(to, header, caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
+  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message) });
+  return { ok: true, caseCode, to };
+}
+
+/**
+ * The person left their talk (they tapped a button or sent a command: back to the bot): the
+ * talk ends, and whoever they were talking to is told. Returns the case, if a talk was open.
+ */
+export async function leaveTalk(deps: DeskDeps, args: { conversation: string }): Promise<{ caseCode?: string }> {
+  const caseCode = await deps.relay.openCase(args.conversation);
+  if (!caseCode) return {};
+  await deps.relay.close(args.conversation);
+  const { to, staffLang } = await talkTarget(deps, caseCode);
+  await deps.notifier.notify({
+    id: `talk_left:${caseCode}:${deps.clock.now().getTime()}`,
+    to,
+    lang: staffLang,
+    kind: 'notice',
+    caseCode,
+    output: { type: 'message', text: [{ key: 'handoff:talk.staff.person_left', params: { code: caseCode } }] },
+  });
+  return { caseCode };
+}
+
+/** The talk open in a conversation, if one is: its case and the person's language. */
+export async function openTalk(deps: DeskDeps, args: { conversation: string }): Promise<{ caseCode: string; lang: Lang } | undefined> {
+  const caseCode = await deps.relay.openCase(args.conversation);
+  return caseCode ? { caseCode, lang: (await deps.cases.info(caseCode)).lang } : undefined;
+}
+
+/** The worker holding the case (in their language), else the case workers' chat (in the programme's). */
+async function talkTarget(deps: DeskDeps, caseCode: string): Promise<{ to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>; staffLang: Lang }> {
+  const claim = await deps.claims.get(caseCode);
+  const holder = claim ? await deps.roster.byStaff(claim.by) : undefined;
+  return holder ? { to: { type: 'staff', staffId: holder.staffId }, staffLang: langOf(holder) } : { to: { type: 'caseworkers' }, staffLang: DEFAULT_LANG };
+}

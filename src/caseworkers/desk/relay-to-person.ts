@@ -1,0 +1,53 @@
+import type { StaffRef } from '../../core/staff';
+import { audit, authorize, mayWorkOn, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** One message of a talk: its kind, and its text (or caption) and file, if any. */
+export interface TalkMessageIn {
+  kind: 'text' | 'photo' | 'document';
+  text?: string;
+  /** The channel's id of a photo or document (kept with the case, encrypted). */
+  fileId?: string;
+}
+
+/** The result of {@link relayToPerson}. */
+export type RelayToPersonResult =
+  /**
+   * `sent`: a text, on its way to the person through the notifier. `copy`: a photo or document,
+   * which the channel copies to the person itself (a notice carries no files).
+   */
+  | { ok: true; caseCode: string; delivery: 'sent' | 'copy' }
+  | StaffRefusal
+  | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' };
+
+/**
+ * A case worker's answer in a talk with a person: it (re)opens the talk (so the person's answer
+ * comes back the same way), goes to the person without naming the worker, and is kept with
+ * the case, encrypted, with the worker's staff id. `ref` identifies the worker's message on
+ * their channel (an update id): relaying it again sends nothing twice.
+ */
+export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; message: TalkMessageIn; ref: string }): Promise<RelayToPersonResult> {
+  const a = await authorize(deps, actor, 'talk_to_person');
+  if (refused(a)) return a;
+  const { caseCode, message } = args;
+  const info = await deps.cases.info(caseCode);
+  if (!info.exists) return { ok: false, reason: 'not_found' };
+  if (!(await mayWorkOn(deps, a, caseCode, 'talk_to_person'))) return { ok: false, reason: 'other_office' };
+  await deps.relay.open(args.conversation, caseCode);
+  if (message.kind === 'text') {
+    await deps.notifier.notify({
+      id: `relay:${caseCode}:${args.ref}`,
+      to: { type: 'case', caseCode },
+      lang: info.lang,
+      kind: 'relay',
+      caseCode,
+      output: { type: 'message', text: [{ key: 'handoff:talk.from_worker', params: { text: message.text ?? '' } }] },
+    });
+  }
+  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'worker', kind: message.kind, ...textAndFile(message), worker: actor.staffId });
+  await audit(deps, a, 'relay_to_person', { caseCode });
+  return { ok: true, caseCode, delivery: message.kind === 'text' ? 'sent' : 'copy' };
+}
+
+export function textAndFile(m: TalkMessageIn): { text?: string; fileId?: string } {
+  return { ...(m.text ? { text: m.text } : {}), ...(m.fileId ? { fileId: m.fileId } : {}) };
+}

@@ -1,0 +1,29 @@
+import type { StaffRef } from '../../core/staff';
+import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** The result of {@link releaseCase}. */
+export type ReleaseCaseResult = { ok: true; caseCode: string } | StaffRefusal | { ok: false; reason: 'not_claimed' } | { ok: false; reason: 'not_holder'; by: string };
+
+/**
+ * Gives a case the actor holds back to the group: the claim is removed, and the case workers'
+ * chat is told the case is free to claim again. Only the holder releases (a supervisor moves
+ * someone else's case with {@link reassignCase}).
+ */
+export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string }): Promise<ReleaseCaseResult> {
+  const a = await authorize(deps, actor, 'claim_case');
+  if (refused(a)) return a;
+  const r = await deps.claims.release(args.caseCode, actor.staffId);
+  if (r.outcome === 'free') return { ok: false, reason: 'not_claimed' };
+  if (r.outcome === 'not_holder') return { ok: false, reason: 'not_holder', by: r.by };
+  deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case released');
+  await deps.notifier.notify({
+    id: `release:${args.caseCode}:${deps.clock.now().getTime()}`,
+    to: { type: 'caseworkers' },
+    lang: a.lang,
+    kind: 'notice',
+    caseCode: args.caseCode,
+    output: { type: 'message', text: [{ key: 'caseworker:release.notice', params: { code: args.caseCode } }] },
+  });
+  await audit(deps, a, 'release_case', { caseCode: args.caseCode });
+  return { ok: true, caseCode: args.caseCode };
+}

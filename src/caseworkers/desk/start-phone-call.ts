@@ -1,0 +1,25 @@
+import type { Lang } from '../../core/lang';
+import type { StaffRef } from '../../core/staff';
+import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** The result of {@link startPhoneCall}. */
+export type StartPhoneCallResult =
+  /** `n`: the call's number among the worker's calls; `counsellor`: the name the forms record. */
+  | { ok: true; n: number; counsellor: string; lang: Lang }
+  | StaffRefusal
+  /** An ADMIN_TELEGRAM_IDS admin without an entry has no name for the forms yet. */
+  | { ok: false; reason: 'no_entry' };
+
+/**
+ * Opens a new phone interview (`/call`) for the actor: the next call number, now their open
+ * call (one still open is left behind as it is; its answers stay with its case). Which
+ * conversation the call runs in is the channel's business.
+ */
+export async function startPhoneCall(deps: DeskDeps, actor: StaffRef): Promise<StartPhoneCallResult> {
+  const a = await authorize(deps, actor, 'phone_intake');
+  if (refused(a)) return a;
+  if (!a.member.worker) return { ok: false, reason: 'no_entry' };
+  const n = await deps.calls.start(actor.staffId);
+  await audit(deps, a, 'start_phone_call', { call: String(n) });
+  return { ok: true, n, counsellor: a.member.worker.name, lang: a.lang };
+}

@@ -1,0 +1,35 @@
+import type { Office } from '../config/offices';
+import type { Output } from '../core/conversation';
+import type { Lang } from '../core/lang';
+import type { Translator } from '../i18n';
+import { escalationText } from './alert-text';
+import type { CaseFiles } from './case-file';
+import type { RosterStore } from './roster';
+
+/** What drawing a supervisor's escalation needs. */
+export interface EscalationNoticeDeps {
+  translator: Translator;
+  files: Pick<CaseFiles, 'summary'>;
+  offices: readonly Office[];
+  /** For the names of staff ("taken by …"); without it, staff ids are shown. */
+  roster?: Pick<RosterStore, 'list'>;
+}
+
+/**
+ * The escalation worker's message to one supervisor (caseworkers/escalation.ts `output`), as an
+ * engine Output in their first language: the case's summary without names, drawn here as plain
+ * text (it is the desk's, not a flow's), under it Claim (while nobody has) and Open as staff
+ * buttons, which each channel encodes as its staff callback data.
+ * @example createEscalationWorker({ …, output: escalationOutput(deps, clock) })
+ */
+export function escalationOutput(d: EscalationNoticeDeps, clock: { now(): Date }) {
+  return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<Output> => {
+    const lang = supervisor.langs[0] ?? 'az';
+    const now = clock.now();
+    const summary = await d.files.summary(caseCode, now, { names: 'never' });
+    const names = new Map((d.roster ? await d.roster.list() : []).map((w) => [w.staffId, w.name]));
+    const text = escalationText(summary, summary.completedAt ?? now, { tr: d.translator, lang, offices: d.offices, staffName: (id) => names.get(id) ?? `id ${id}` });
+    const button = (verb: 'claim' | 'open') => ({ label: { key: `caseworker:alert.button.${verb}` }, action: { type: 'staff' as const, verb, kind: 'escalation', caseCode: summary.code } });
+    return { type: 'message', text: [{ plain: text }], buttons: [[...(summary.claim ? [] : [button('claim')]), button('open')]] };
+  };
+}

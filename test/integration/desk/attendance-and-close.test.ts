@@ -1,0 +1,101 @@
+import { claimCase, closeCase, recordAttendance } from '../../../src/caseworkers/desk';
+import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/prompt';
+import { meetingDetails } from '../../../src/intake/booking-desk';
+import { baku, ganja, startDesk, type Desk } from './desk-harness';
+
+/** Recording attendance (and the offer of a new time after a missed meeting) and closing a case. */
+describe('desk: attendance and closing', () => {
+  let d: Desk;
+  const start = new Date('2026-11-25T06:00:00Z');
+  const after = new Date('2026-11-25T07:00:00Z');
+  beforeEach(async () => {
+    d = await startDesk();
+  });
+  afterEach(() => d.close());
+
+  describe('recordAttendance', () => {
+    it('refuses before the meeting, and a meeting moved since the button was drawn', async () => {
+      await d.seedCase('KP-ATTD-0001', { office: baku, start });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-ATTD-0001', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'too_early', start, office: 'baku' });
+      d.setNow(after);
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-ATTD-0001', status: 'attended', meeting: new Date(start.getTime() + 3_600_000) })).toEqual({ ok: false, reason: 'moved' });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-NONE-0000', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'moved' });
+      expect((await d.bookings.get('KP-ATTD-0001'))!.status).toBe('booked');
+    });
+
+    it('records a missed meeting once, by staff id, and offers the person a new time in their language', async () => {
+      await d.seedCase('KP-ATTD-0002', { office: baku, start, lang: 'ru' });
+      d.setNow(after);
+      expect(await recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-ATTD-0002', status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: 'KP-ATTD-0002', status: 'no_show', offered: true });
+      expect((await d.bookings.get('KP-ATTD-0002'))!.status).toBe('no_show');
+      expect(await d.redis.hmget(d.keys.case('KP-ATTD-0002'), 'attendance_by', 'attendance_at')).toEqual([d.staff.nigar.staffId, after.toISOString()]);
+      const slot = (await d.bookings.get('KP-ATTD-0002'))!.slot;
+      expect(d.notifier.notices).toEqual([
+        {
+          id: `noshow:KP-ATTD-0002:${slot}`,
+          to: { type: 'case', caseCode: 'KP-ATTD-0002' },
+          lang: 'ru',
+          kind: 'offer',
+          caseCode: 'KP-ATTD-0002',
+          output: {
+            type: 'message',
+            text: [{ key: 'booking:no_show.text', params: meetingDetails(baku, start, 'ru') }],
+            buttons: [[{ label: { key: 'booking:no_show.rebook' }, action: { type: 'choice', node: APPOINTMENT_BUTTONS, value: 'rebook' } }]],
+          },
+        },
+      ]);
+      expect(d.audit.at(-1)).toMatchObject({ action: 'record_attendance', caseCode: 'KP-ATTD-0002', status: 'no_show' });
+      // The other button, tapped later (or at once): nothing changes, nobody is told again.
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-ATTD-0002', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'already_recorded' });
+      expect(d.notifier.notices).toHaveLength(1);
+    });
+
+    it('records one of Came and Did not come tapped at once', async () => {
+      await d.seedCase('KP-ATTD-0003', { office: baku, start });
+      d.setNow(after);
+      const both = await Promise.all([
+        recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-ATTD-0003', status: 'attended', meeting: start }),
+        recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-ATTD-0003', status: 'no_show', meeting: start }),
+      ]);
+      expect(both.filter((r) => r.ok)).toHaveLength(1);
+      const won = both.find((r) => r.ok)!;
+      expect((await d.bookings.get('KP-ATTD-0003'))!.status).toBe(won.ok && won.status);
+      expect(d.notifier.notices).toHaveLength(won.ok && won.status === 'no_show' ? 1 : 0);
+    });
+
+    it('refuses a case worker of another office and someone not on the roster; tells nobody after Came', async () => {
+      await d.seedCase('KP-ATTD-0004', { office: ganja, start });
+      d.setNow(after);
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-ATTD-0004', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'other_office' });
+      expect(await recordAttendance(d.desk, d.staff.stranger, { caseCode: 'KP-ATTD-0004', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await recordAttendance(d.desk, d.staff.rauf, { caseCode: 'KP-ATTD-0004', status: 'attended', meeting: start })).toMatchObject({ ok: true, offered: false });
+      expect(d.notifier.notices).toEqual([]);
+    });
+  });
+
+  describe('closeCase', () => {
+    it('lets the holder close their case with a reason, once', async () => {
+      await d.seedCase('KP-CLOS-0001', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001' });
+      d.cancelled.length = 0;
+      expect(await closeCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLOS-0001', reason: 'completed' })).toEqual({ ok: false, reason: 'not_holder' });
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'finished' })).toEqual({ ok: false, reason: 'invalid_reason' });
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'completed' })).toEqual({ ok: true, caseCode: 'KP-CLOS-0001', reason: 'completed' });
+      expect(await d.redis.hmget(d.keys.case('KP-CLOS-0001'), 'status', 'close_reason', 'closed_by', 'closed_at')).toEqual(['closed', 'completed', d.staff.aysel.staffId, '2026-11-24T08:00:00.000Z']);
+      expect(d.cancelled).toEqual(['KP-CLOS-0001']);
+      expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: 'KP-CLOS-0001', reason: 'completed', staffId: d.staff.aysel.staffId });
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'withdrawn' })).toEqual({ ok: false, reason: 'already_closed' });
+      expect(await d.redis.hget(d.keys.case('KP-CLOS-0001'), 'close_reason')).toBe('completed');
+    });
+
+    it('lets a supervisor close any case; not a case that does not exist; nobody off the roster', async () => {
+      await d.seedCase('KP-CLOS-0002', { office: ganja });
+      expect(await closeCase(d.desk, d.staff.stranger, { caseCode: 'KP-CLOS-0002', reason: 'duplicate' })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await closeCase(d.desk, d.staff.rauf, { caseCode: 'KP-CLOS-0002', reason: 'duplicate' })).toEqual({ ok: false, reason: 'not_holder' });
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-CLOS-0002', reason: 'duplicate' })).toMatchObject({ ok: true });
+      expect(await d.redis.hget(d.keys.case('KP-CLOS-0002'), 'status')).toBe('closed');
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-NONE-0000', reason: 'duplicate' })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await d.redis.exists(d.keys.case('KP-NONE-0000'))).toBe(0);
+    });
+  });
+});

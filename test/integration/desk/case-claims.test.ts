@@ -1,0 +1,127 @@
+import { claimCase, openCase, reassignCase, releaseCase } from '../../../src/caseworkers/desk';
+import { baku, ganja, startDesk, type Desk } from './desk-harness';
+
+/**
+ * Claiming, releasing, reassigning and opening a case through the desk, on a real Redis: who
+ * may, what is written, which escalation is cancelled, and who is told.
+ */
+describe('desk: claim, release, reassign, open', () => {
+  let d: Desk;
+  beforeEach(async () => {
+    d = await startDesk();
+  });
+  afterEach(() => d.close());
+
+  describe('claimCase', () => {
+    it('gives the case to the first worker, records it by staff id, cancels the escalation; a second claim learns who has it', async () => {
+      await d.seedCase('KP-CLAM-0001', { office: baku });
+      expect(await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLAM-0001' })).toEqual({ ok: true, caseCode: 'KP-CLAM-0001' });
+      expect(await d.redis.hget(d.keys.case('KP-CLAM-0001'), 'claimed_by')).toBe(d.staff.aysel.staffId);
+      expect(d.cancelled).toEqual(['KP-CLAM-0001']);
+      expect(d.audit).toEqual([expect.objectContaining({ staffId: d.staff.aysel.staffId, action: 'claim_case', caseCode: 'KP-CLAM-0001' })]);
+
+      expect(await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLAM-0001' })).toEqual({ ok: false, reason: 'already_claimed', by: d.staff.aysel.staffId, byMe: false });
+      expect(await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLAM-0001' })).toEqual({ ok: false, reason: 'already_claimed', by: d.staff.aysel.staffId, byMe: true });
+      expect(d.cancelled).toHaveLength(1);
+    });
+
+    it('lets exactly one of two simultaneous claims win', async () => {
+      await d.seedCase('KP-CLAM-0002');
+      const [a, b] = await Promise.all([claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLAM-0002' }), claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLAM-0002' })]);
+      expect([a, b].filter((r) => r.ok)).toHaveLength(1);
+      expect([a, b].filter((r) => !r.ok && r.reason === 'already_claimed')).toHaveLength(1);
+    });
+
+    it('refuses a case worker of another office, someone not on the roster, and a case that does not exist', async () => {
+      await d.seedCase('KP-CLAM-0003', { office: baku });
+      expect(await claimCase(d.desk, d.staff.rauf, { caseCode: 'KP-CLAM-0003' })).toEqual({ ok: false, reason: 'other_office' });
+      expect(await claimCase(d.desk, d.staff.stranger, { caseCode: 'KP-CLAM-0003' })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await d.redis.exists(d.keys.claim('KP-CLAM-0003'))).toBe(0);
+      expect(await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-NONE-0000' })).toEqual({ ok: false, reason: 'not_found' });
+      // A supervisor works every office; a case without a meeting has no office yet.
+      expect((await claimCase(d.desk, d.staff.leyla, { caseCode: 'KP-CLAM-0003' })).ok).toBe(true);
+      await d.seedCase('KP-CLAM-0004');
+      expect((await claimCase(d.desk, d.staff.rauf, { caseCode: 'KP-CLAM-0004' })).ok).toBe(true);
+      // Refusals are logged with a pseudonym, never the staff id.
+      expect(d.logs.join('')).toContain('desk: not permitted');
+      expect(d.logs.join('')).not.toContain(d.staff.rauf.staffId);
+    });
+
+    it('refuses a member removed from the roster', async () => {
+      await d.seedCase('KP-CLAM-0005');
+      await d.roster.removeStaff(d.staff.nigar.staffId);
+      expect(await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLAM-0005' })).toEqual({ ok: false, reason: 'not_staff' });
+    });
+  });
+
+  describe('releaseCase', () => {
+    it('frees the holder’s case and tells the group; anyone else cannot', async () => {
+      await d.seedCase('KP-RELS-0001');
+      expect(await releaseCase(d.desk, d.staff.aysel, { caseCode: 'KP-RELS-0001' })).toEqual({ ok: false, reason: 'not_claimed' });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-RELS-0001' });
+      expect(await releaseCase(d.desk, d.staff.nigar, { caseCode: 'KP-RELS-0001' })).toEqual({ ok: false, reason: 'not_holder', by: d.staff.aysel.staffId });
+      expect(await releaseCase(d.desk, d.staff.aysel, { caseCode: 'KP-RELS-0001' })).toEqual({ ok: true, caseCode: 'KP-RELS-0001' });
+      expect(await d.redis.exists(d.keys.claim('KP-RELS-0001'))).toBe(0);
+      expect(await d.redis.hget(d.keys.case('KP-RELS-0001'), 'claimed_by')).toBeNull();
+      expect(d.notifier.to('caseworkers')).toEqual([expect.objectContaining({ kind: 'notice', caseCode: 'KP-RELS-0001', output: { type: 'message', text: [{ key: 'caseworker:release.notice', params: { code: 'KP-RELS-0001' } }] } })]);
+      // Free again: someone else may take it.
+      expect((await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-RELS-0001' })).ok).toBe(true);
+    });
+  });
+
+  describe('reassignCase', () => {
+    it('is for supervisors and admins only', async () => {
+      await d.seedCase('KP-RASN-0001', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-RASN-0001' });
+      expect(await reassignCase(d.desk, d.staff.nigar, { caseCode: 'KP-RASN-0001', to: d.staff.nigar })).toEqual({ ok: false, reason: 'forbidden', role: 'caseworker' });
+      expect(await d.redis.hget(d.keys.case('KP-RASN-0001'), 'claimed_by')).toBe(d.staff.aysel.staffId);
+    });
+
+    it('gives the case to the new holder, who is told in their language; the previous holder is told too', async () => {
+      await d.seedCase('KP-RASN-0002', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-RASN-0002' });
+      d.setNow(new Date('2026-11-24T09:00:00Z'));
+      expect(await reassignCase(d.desk, d.staff.leyla, { caseCode: 'KP-RASN-0002', to: d.staff.nigar })).toEqual({ ok: true, caseCode: 'KP-RASN-0002', to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
+      expect(await d.redis.hmget(d.keys.case('KP-RASN-0002'), 'claimed_by', 'claimed_at')).toEqual([d.staff.nigar.staffId, '2026-11-24T09:00:00.000Z']);
+      expect(await d.redis.get(d.keys.claim('KP-RASN-0002'))).toBe(d.staff.nigar.staffId);
+      const told = d.notifier.to('staff');
+      expect(told).toEqual([
+        expect.objectContaining({ to: { type: 'staff', staffId: d.staff.nigar.staffId }, lang: 'ru', output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: 'KP-RASN-0002' } }] } }),
+        expect.objectContaining({ to: { type: 'staff', staffId: d.staff.aysel.staffId }, lang: 'en', output: { type: 'message', text: [{ key: 'caseworker:reassign.from_you', params: { code: 'KP-RASN-0002' } }] } }),
+      ]);
+      expect(d.audit.at(-1)).toMatchObject({ staffId: d.staff.leyla.staffId, action: 'reassign_case', to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
+      // The new holder can open it now, the old one cannot.
+      expect((await openCase(d.desk, d.staff.nigar, { caseCode: 'KP-RASN-0002' })).ok).toBe(true);
+      expect(await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-RASN-0002' })).toMatchObject({ ok: false, reason: 'not_holder', name: 'Nigar Həsənova' });
+    });
+
+    it('gives an unclaimed case, and refuses a target off the roster or of another office', async () => {
+      await d.seedCase('KP-RASN-0003', { office: baku });
+      expect(await reassignCase(d.desk, d.staff.kamran, { caseCode: 'KP-RASN-0003', to: d.staff.stranger })).toEqual({ ok: false, reason: 'invalid_target' });
+      expect(await reassignCase(d.desk, d.staff.kamran, { caseCode: 'KP-RASN-0003', to: d.staff.rauf })).toEqual({ ok: false, reason: 'target_other_office' });
+      expect(await reassignCase(d.desk, d.staff.kamran, { caseCode: 'KP-NONE-0000', to: d.staff.aysel })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await reassignCase(d.desk, d.staff.kamran, { caseCode: 'KP-RASN-0003', to: d.staff.aysel })).toEqual({ ok: true, caseCode: 'KP-RASN-0003', to: d.staff.aysel.staffId });
+      expect(d.notifier.to('staff')).toHaveLength(1);
+      expect(d.cancelled).toContain('KP-RASN-0003');
+      await d.seedCase('KP-RASN-0004', { office: ganja });
+      expect((await reassignCase(d.desk, d.staff.leyla, { caseCode: 'KP-RASN-0004', to: d.staff.rauf })).ok).toBe(true);
+    });
+  });
+
+  describe('openCase', () => {
+    it('gives the holder the case file, decrypted, in their language; nobody else', async () => {
+      await d.seedCase('KP-OPEN-0001');
+      expect(await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0001' })).toEqual({ ok: false, reason: 'not_claimed' });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0001' });
+      const r = await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0001' });
+      if (!r.ok) throw new Error(r.reason);
+      expect(r.lang).toBe('en');
+      expect(r.details.fields.first_name).toBe('Olena');
+      expect(r.text).toContain(d.desk.translator.t('en', 'caseworker:open.field.first_name', { value: 'Olena' }));
+      expect(await openCase(d.desk, d.staff.nigar, { caseCode: 'KP-OPEN-0001' })).toEqual({ ok: false, reason: 'not_holder', by: d.staff.aysel.staffId, name: 'Aysel Quliyeva' });
+      expect(await openCase(d.desk, d.staff.stranger, { caseCode: 'KP-OPEN-0001' })).toEqual({ ok: false, reason: 'not_staff' });
+      // Reading changes nothing: no audit entry beyond the claim.
+      expect(d.audit.map((e) => e.action)).toEqual(['claim_case']);
+    });
+  });
+});

@@ -1,0 +1,128 @@
+import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
+import { RelayStore } from '../../../src/caseworkers/relay-store';
+import { readablePrefix } from '../../helpers/redis';
+import { baku, ganja, startDesk, type Desk } from './desk-harness';
+
+/** Talks between a person and the case workers, and phone interviews, through the desk. */
+describe('desk: talks and phone calls', () => {
+  let d: Desk;
+  let relay: RelayStore;
+  const conversation = 'conv-pseudonym-1';
+  beforeEach(async () => {
+    d = await startDesk();
+    relay = new RelayStore(d.redis, d.prefix, d.cipher);
+  });
+  afterEach(() => d.close());
+
+  /** A channel's delivery that records where the desk sent a person's message. */
+  function delivery(ok = true) {
+    const delivered: Parameters<DeliverToStaff>[] = [];
+    const deliver: DeliverToStaff = async (...args) => (delivered.push(args), ok);
+    return { delivered, deliver };
+  }
+
+  describe('a person’s messages', () => {
+    it('go to the case workers’ chat while nobody holds the case, then to the holder; each is kept, encrypted', async () => {
+      await d.seedCase('KP-TALK-0001', { lang: 'ru' });
+      const none = delivery();
+      expect(await relayFromPerson(d.desk, { conversation, message: { kind: 'text', text: 'Здравствуйте' }, deliver: none.deliver })).toEqual({ ok: false, reason: 'no_talk' });
+      expect(none.delivered).toEqual([]);
+
+      await relay.open(conversation, 'KP-TALK-0001');
+      const group = delivery();
+      expect(await relayFromPerson(d.desk, { conversation, message: { kind: 'text', text: 'Мне нужен врач' }, deliver: group.deliver })).toEqual({ ok: true, caseCode: 'KP-TALK-0001', to: { type: 'caseworkers' } });
+      const t = d.desk.translator;
+      expect(group.delivered).toEqual([[{ type: 'caseworkers' }, t.t('az', 'handoff:talk.staff.from_person', { code: 'KP-TALK-0001', language: t.t('az', 'common:language_name.ru') }), 'KP-TALK-0001']]);
+
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0001' });
+      const holder = delivery();
+      await relayFromPerson(d.desk, { conversation, message: { kind: 'photo', text: 'справка', fileId: 'file-1' }, deliver: holder.deliver });
+      // To the holder, under a header in her language (English).
+      expect(holder.delivered).toEqual([[{ type: 'staff', staffId: d.staff.aysel.staffId }, t.t('en', 'handoff:talk.staff.from_person', { code: 'KP-TALK-0001', language: t.t('en', 'common:language_name.ru') }), 'KP-TALK-0001']]);
+      expect((await relay.messages('KP-TALK-0001')).map((m) => [m.from, m.kind, m.text, m.fileId])).toEqual([['person', 'text', 'Мне нужен врач', undefined], ['person', 'photo', 'справка', 'file-1']]);
+      expect(await readablePrefix(d.redis, d.prefix)).not.toContain('Мне нужен врач');
+    });
+
+    it('are the flow’s when nobody can be reached (not kept)', async () => {
+      await d.seedCase('KP-TALK-0002');
+      await relay.open(conversation, 'KP-TALK-0002');
+      expect(await relayFromPerson(d.desk, { conversation, message: { kind: 'text', text: 'hello' }, deliver: delivery(false).deliver })).toEqual({ ok: false, reason: 'no_recipient', caseCode: 'KP-TALK-0002' });
+      expect(await relay.messages('KP-TALK-0002')).toEqual([]);
+    });
+
+    it('a person leaving the talk ends it, and whoever they talked to is told', async () => {
+      await d.seedCase('KP-TALK-0003');
+      expect(await leaveTalk(d.desk, { conversation })).toEqual({});
+      await relay.open(conversation, 'KP-TALK-0003');
+      expect(await openTalk(d.desk, { conversation })).toEqual({ caseCode: 'KP-TALK-0003', lang: 'ru' });
+      expect(await leaveTalk(d.desk, { conversation })).toEqual({ caseCode: 'KP-TALK-0003' });
+      expect(await relay.openCase(conversation)).toBeUndefined();
+      expect(d.notifier.notices).toEqual([expect.objectContaining({ to: { type: 'caseworkers' }, lang: 'az', kind: 'notice', output: { type: 'message', text: [{ key: 'handoff:talk.staff.person_left', params: { code: 'KP-TALK-0003' } }] } })]);
+    });
+  });
+
+  describe('a worker’s answers', () => {
+    it('reach the person without naming the worker (texts as notices, files copied by the channel), reopen the talk, and are kept with the staff id', async () => {
+      await d.seedCase('KP-TALK-0004', { lang: 'ru', office: baku });
+      const text = await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0004', conversation, message: { kind: 'text', text: 'Я помогу' }, ref: 'tg:1001' });
+      expect(text).toEqual({ ok: true, caseCode: 'KP-TALK-0004', delivery: 'sent' });
+      // Relayed again (a redelivered update): one notice.
+      await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0004', conversation, message: { kind: 'text', text: 'Я помогу' }, ref: 'tg:1001' });
+      expect(d.notifier.notices).toEqual([
+        { id: 'relay:KP-TALK-0004:tg:1001', to: { type: 'case', caseCode: 'KP-TALK-0004' }, lang: 'ru', kind: 'relay', caseCode: 'KP-TALK-0004', output: { type: 'message', text: [{ key: 'handoff:talk.from_worker', params: { text: 'Я помогу' } }] } },
+      ]);
+      expect(JSON.stringify(d.notifier.notices)).not.toContain('Aysel');
+      expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0004', conversation, message: { kind: 'document', fileId: 'doc-1' }, ref: 'tg:1002' })).toMatchObject({ ok: true, delivery: 'copy' });
+      expect(d.notifier.notices).toHaveLength(1);
+      expect(await relay.openCase(conversation)).toBe('KP-TALK-0004');
+      // The talk's record is a list: the redelivered text is kept twice (only the notice is once-only, by its id).
+      expect((await relay.messages('KP-TALK-0004')).map((m) => m.worker)).toEqual([d.staff.aysel.staffId, d.staff.aysel.staffId, d.staff.aysel.staffId]);
+    });
+
+    it('are refused from someone off the roster, a case worker of another office, and for no case', async () => {
+      await d.seedCase('KP-TALK-0005', { office: ganja });
+      const message = { kind: 'text' as const, text: 'hi' };
+      expect(await relayToPerson(d.desk, d.staff.stranger, { caseCode: 'KP-TALK-0005', conversation, message, ref: 'r1' })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0005', conversation, message, ref: 'r2' })).toEqual({ ok: false, reason: 'other_office' });
+      expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-NONE-0000', conversation, message, ref: 'r3' })).toEqual({ ok: false, reason: 'not_found' });
+      expect(d.notifier.notices).toEqual([]);
+      expect(await relay.messages('KP-TALK-0005')).toEqual([]);
+    });
+
+    it('ending the talk closes it and tells the person, in their language', async () => {
+      await d.seedCase('KP-TALK-0006', { lang: 'en' });
+      await relay.open(conversation, 'KP-TALK-0006');
+      expect(await endTalk(d.desk, d.staff.stranger, { caseCode: 'KP-TALK-0006', conversation, ref: 'tg:7' })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await relay.openCase(conversation)).toBe('KP-TALK-0006');
+      expect(await endTalk(d.desk, d.staff.nigar, { caseCode: 'KP-TALK-0006', conversation, ref: 'tg:7' })).toEqual({ ok: true, caseCode: 'KP-TALK-0006', lang: 'ru' });
+      expect(await relay.openCase(conversation)).toBeUndefined();
+      expect(d.notifier.notices).toEqual([{ id: 'talk_end:KP-TALK-0006:tg:7', to: { type: 'case', caseCode: 'KP-TALK-0006' }, lang: 'en', kind: 'notice', caseCode: 'KP-TALK-0006', output: { type: 'message', text: [{ key: 'handoff:talk.ended' }] } }]);
+    });
+  });
+
+  describe('phone calls', () => {
+    it('numbers a worker’s calls, keeps the newest open, notes its case, and ends it', async () => {
+      expect(await endPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: false, reason: 'not_open', lang: 'en' });
+      expect(await startPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: true, n: 1, counsellor: 'Aysel Quliyeva', lang: 'en' });
+      expect(await startPhoneCall(d.desk, d.staff.aysel)).toMatchObject({ ok: true, n: 2 });
+      expect(await startPhoneCall(d.desk, d.staff.nigar)).toMatchObject({ ok: true, n: 1 });
+      expect(await callStepped(d.desk, d.staff.aysel, { n: 1, caseCode: 'KP-CALL-0001', flowEnded: false })).toBe(false);
+      expect(await callStepped(d.desk, d.staff.aysel, { n: 2, caseCode: 'KP-CALL-0002', flowEnded: false })).toBe(true);
+      expect(await callInProgress(d.desk, d.staff.aysel)).toEqual({ n: 2, caseCode: 'KP-CALL-0002', counsellor: 'Aysel Quliyeva', lang: 'en' });
+      expect(await endPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: true, n: 2, caseCode: 'KP-CALL-0002', lang: 'en' });
+      expect(await callInProgress(d.desk, d.staff.aysel)).toBeUndefined();
+      // A call whose flow ends closes by itself.
+      expect(await callStepped(d.desk, d.staff.nigar, { n: 1, flowEnded: true })).toBe(true);
+      expect(await callInProgress(d.desk, d.staff.nigar)).toBeUndefined();
+    });
+
+    it('refuses someone off the roster and an admin without an entry (no name for the forms); a removed worker’s call closes', async () => {
+      expect(await startPhoneCall(d.desk, d.staff.stranger)).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await startPhoneCall(d.desk, d.staff.bootstrap)).toEqual({ ok: false, reason: 'no_entry' });
+      await startPhoneCall(d.desk, d.staff.rauf);
+      await d.roster.removeStaff(d.staff.rauf.staffId);
+      expect(await callInProgress(d.desk, d.staff.rauf)).toBeUndefined();
+      expect(await d.desk.calls.open(d.staff.rauf.staffId)).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * The outbox as the Notifier port, on a real Redis with a real BullMQ worker, sending to the
+ * fake Bot API through the Telegram sender, wired as main.ts wires it: a notice names a case, a
+ * member of staff or the case workers, and the worker finds the chat when it sends.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
+import { encodeStaffData } from '../../src/channels/telegram';
+import type { Output } from '../../src/core/conversation';
+import type { Notice } from '../../src/core/notifier';
+import { createTranslator } from '../../src/i18n';
+import { NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, type BlockedSend, type OutboxWorker } from '../../src/scheduling/outbox';
+import { Reachability } from '../../src/scheduling/reachability';
+import { reminderButtons } from '../../src/scheduling/reminders';
+import { sealContact } from '../../src/storage/case-contact';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
+import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { testOutboxWorker } from '../helpers/outbox';
+import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+
+jest.setTimeout(30_000);
+
+const tr = createTranslator();
+/** The case workers' group (CASEWORKER_CHAT_ID). */
+const CASEWORKERS = -1_001_888_000_001;
+const SUPERVISOR: NewCaseWorker = { telegramId: 620_000_001, name: 'Leyla', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: new Date(0), addedBy: 1 };
+
+interface Harness {
+  fake: FakeBotApi;
+  redis: Redis;
+  prefix: string;
+  cipher: FieldCipher;
+  outbox: Outbox;
+  worker: OutboxWorker;
+  reachability: Reachability;
+  blocked: BlockedSend[];
+  logs: Record<string, unknown>[];
+  /** The supervisor's staff id, as the roster gave it. */
+  supervisorId: string;
+  /** Gives a case a Telegram contact (as the conversation runner seals it). */
+  contact(caseCode: string, chatId: number): Promise<void>;
+  /** Resolves when `n` jobs have finished (completed or failed for good). */
+  settled(n: number): Promise<void>;
+}
+
+let h: Harness;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function start(o: { concurrency?: number } = {}): Promise<Harness> {
+  const fake = await FakeBotApi.start();
+  const redis = testRedis();
+  const bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const prefix = testPrefix();
+  const cipher = new FieldCipher(randomBytes(32));
+  const reachability = new Reachability(redis, prefix);
+  const outbox = Outbox.create(bull, prefix, cipher, { backoffMs: 50, reachability });
+  const roster = new RosterStore(redis, prefix);
+  const supervisorId = (await roster.save(SUPERVISOR)).worker.staffId;
+  const blocked: BlockedSend[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const worker = testOutboxWorker({
+    api: fake, redis, bull, prefix, cipher, reachability, roster, caseworkerChat: CASEWORKERS,
+    logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
+    onBlocked: async (b) => void blocked.push(b),
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+  });
+  cleanups.push(async () => {
+    await worker.close();
+    await outbox.close();
+    await fake.close();
+    await dropPrefix(redis, prefix);
+    await bull.quit();
+    await redis.quit();
+  });
+  const keys = redisKeys(prefix);
+  return {
+    fake, redis, prefix, cipher, outbox, worker, reachability, blocked, logs, supervisorId,
+    contact: async (caseCode, chatId) => void (await redis.hset(keys.case(caseCode), 'contact', sealContact(cipher, caseCode, { channel: 'telegram', chatId: String(chatId) }))),
+    settled: async (n) => {
+      const until = Date.now() + 20_000;
+      for (;;) {
+        const c = await outbox.queue.getJobCounts('completed', 'failed');
+        if ((c.completed ?? 0) + (c.failed ?? 0) >= n) return;
+        if (Date.now() > until) throw new Error(`settled: wanted ${n} finished jobs, have ${JSON.stringify(c)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
+
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** Successful sendMessage calls, oldest first. */
+const delivered = (fake: FakeBotApi): ApiCall[] => fake.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith);
+const labels = (c: ApiCall): string[] => (c.params.reply_markup?.inline_keyboard ?? []).flat().map((b: { text: string }) => b.text);
+const say = (key: string, buttons?: Output['buttons']): Output => ({ type: 'message', text: [{ key }], ...(buttons ? { buttons } : {}) });
+const reminderTo = (caseCode: string, id = `reminder:${caseCode}`): Notice => ({ id, to: { type: 'case', caseCode }, lang: 'ru', output: say('booking:nudge.text', reminderButtons()), kind: 'reminder', caseCode });
+
+describe('notices to whom they name', () => {
+  it('reaches the person behind a case in their chat, rendered in their language, with working buttons', async () => {
+    h = await start();
+    await h.contact('KP-NOTE-0001', 640_001);
+    await h.outbox.notify(reminderTo('KP-NOTE-0001'));
+    await h.settled(1);
+
+    const [call] = delivered(h.fake);
+    expect(call!.params.chat_id).toBe(640_001);
+    expect(call!.params.text).toBe(tr.t('ru', 'booking:nudge.text'));
+    expect(labels(call!)).toEqual(['booking:button.confirm', 'booking:button.reschedule', 'booking:button.cancel'].map((k) => tr.t('ru', k)));
+    expect(labels(call!)).not.toEqual(['booking:button.confirm', 'booking:button.reschedule', 'booking:button.cancel'].map((k) => tr.t('az', k)));
+    // The buttons carry the meeting's answers (the e2e reminder test taps them).
+    expect(call!.params.reply_markup.inline_keyboard.flat().every((b: { callback_data?: string }) => typeof b.callback_data === 'string')).toBe(true);
+    expect((await h.outbox.queue.getJob(outboxJobId('reminder:KP-NOTE-0001')))!.returnvalue).toEqual({ sent: true, messageId: expect.any(Number) });
+  });
+
+  it('reaches a member of staff in their private chat, with staff buttons, and keeps the text sealed in the job', async () => {
+    h = await start();
+    const text = 'KP-NOTE-0002: Aysel Məmmədova asks for a call back';
+    const output: Output = {
+      type: 'message',
+      text: [{ plain: text }],
+      buttons: [[{ label: { key: 'caseworker:alert.button.claim' }, action: { type: 'staff', verb: 'claim', kind: 'escalation', caseCode: 'KP-NOTE-0002' } }]],
+    };
+    await h.outbox.notify({ id: 'escalation:KP-NOTE-0002:620000001', to: { type: 'staff', staffId: h.supervisorId }, lang: 'en', output, kind: 'escalation', caseCode: 'KP-NOTE-0002' });
+    await h.settled(1);
+    // The job (kept a day after sending) holds the staff id and the sealed output, never the text.
+    const everything = await readablePrefix(h.redis, h.prefix);
+    for (const plain of ['Aysel', 'Məmmədova', 'call back']) expect(everything).not.toContain(plain);
+
+    const [call] = delivered(h.fake);
+    expect(call!.params.chat_id).toBe(SUPERVISOR.telegramId);
+    expect(call!.params.text).toBe(text);
+    expect(call!.params.reply_markup.inline_keyboard).toEqual([[{ text: tr.t('en', 'caseworker:alert.button.claim'), callback_data: encodeStaffData({ verb: 'claim', kind: 'escalation', caseCode: 'KP-NOTE-0002' }) }]]);
+  });
+
+  it('reaches the case workers’ chat', async () => {
+    h = await start();
+    await h.outbox.notify({ id: 'follow_up:KP-NOTE-0003', to: { type: 'caseworkers' }, lang: 'az', output: say('booking:nudge.text'), kind: 'follow_up', caseCode: 'KP-NOTE-0003' });
+    await h.settled(1);
+    expect(delivered(h.fake).map((c) => [c.params.chat_id, c.params.text])).toEqual([[CASEWORKERS, tr.t('az', 'booking:nudge.text')]]);
+  });
+
+  it('sends an urgent notice before everything already waiting', async () => {
+    h = await start({ concurrency: 1 });
+    await h.outbox.queue.pause();
+    for (let i = 0; i < 4; i++) {
+      await h.contact(`KP-NOTE-010${i}`, 650_000 + i);
+      await h.outbox.notify(reminderTo(`KP-NOTE-010${i}`));
+    }
+    await h.outbox.notify({ id: 'urgent:1', to: { type: 'caseworkers' }, lang: 'az', output: say('booking:nudge.text'), kind: 'urgent_alert', urgent: true });
+    await h.outbox.queue.resume();
+    await h.settled(5);
+    expect(delivered(h.fake).map((c) => c.params.chat_id)).toEqual([CASEWORKERS, 650_000, 650_001, 650_002, 650_003]);
+  });
+
+  it('sends a notice notified twice with the same id once', async () => {
+    h = await start();
+    await h.contact('KP-NOTE-0004', 640_004);
+    await Promise.all([h.outbox.notify(reminderTo('KP-NOTE-0004')), h.outbox.notify(reminderTo('KP-NOTE-0004'))]);
+    await h.settled(1);
+    await h.outbox.notify(reminderTo('KP-NOTE-0004'));
+    expect(await h.outbox.queue.getJobCounts('completed', 'waiting', 'prioritized', 'delayed', 'active')).toMatchObject({ completed: 1, waiting: 0, prioritized: 0, delayed: 0, active: 0 });
+    expect(delivered(h.fake)).toHaveLength(1);
+  });
+});
+
+describe('notices that cannot or must not be sent', () => {
+  it('drops a notice whose recipient cannot be resolved, once and logged, without calling Telegram', async () => {
+    h = await start();
+    await h.outbox.notify(reminderTo('KP-GONE-0001', 'no-contact')); // erased, or never had a contact
+    await h.outbox.notify({ ...reminderTo('KP-GONE-0002', 'not-staff'), to: { type: 'staff', staffId: '999999999' } }); // not on the roster
+    await h.outbox.notify({ ...reminderTo('KP-GONE-0003', 'bad-staff'), to: { type: 'staff', staffId: 'desk:aysel' } }); // nobody's staff id
+    await h.settled(3);
+
+    expect(h.fake.calls.filter((c) => c.method.startsWith('send'))).toEqual([]);
+    for (const id of ['no-contact', 'not-staff', 'bad-staff']) {
+      const job = (await h.outbox.queue.getJob(id))!;
+      expect(await job.getState()).toBe('failed');
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toMatch(/recipient \((case|staff)\) cannot be resolved/);
+    }
+    const drops = h.logs.filter((l) => String(l.msg).includes('recipient cannot be resolved'));
+    expect(drops.map((l) => [l.to, l.caseCode]).sort()).toEqual([['case', 'KP-GONE-0001'], ['staff', 'KP-GONE-0002'], ['staff', 'KP-GONE-0003']]);
+  });
+
+  it('on 403 marks the person’s chat and case unreachable, does not retry, and drops their next notice', async () => {
+    h = await start();
+    await h.contact('KP-BLCK-0001', 640_010);
+    h.fake.failNext('sendMessage', { code: 403 });
+    await h.outbox.notify(reminderTo('KP-BLCK-0001', 'b1'));
+    await h.settled(1);
+
+    const job = (await h.outbox.queue.getJob('b1'))!;
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(h.blocked).toEqual([{ kind: 'reminder', caseCode: 'KP-BLCK-0001', chatRef: h.outbox.chatRef(640_010) }]);
+    expect(await h.outbox.isUnreachable({ chatId: 640_010 })).toBe(true);
+    expect(await h.outbox.isUnreachable({ caseCode: 'KP-BLCK-0001' })).toBe(true);
+
+    await h.outbox.notify(reminderTo('KP-BLCK-0001', 'b2'));
+    await h.settled(2);
+    expect(h.fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
+    expect((await h.outbox.queue.getJob('b2'))!.returnvalue).toEqual({ sent: false, reason: 'unreachable' });
+  });
+
+  it('on 403 from a member of staff marks their chat only, never the case the notice was about', async () => {
+    h = await start();
+    h.fake.failNext('sendMessage', { code: 403 });
+    await h.outbox.notify({ ...reminderTo('KP-BLCK-0002', 's1'), to: { type: 'staff', staffId: h.supervisorId }, kind: 'escalation' });
+    await h.settled(1);
+    expect(await h.outbox.isUnreachable({ chatId: SUPERVISOR.telegramId })).toBe(true);
+    expect(await h.outbox.isUnreachable({ caseCode: 'KP-BLCK-0002' })).toBe(false);
+  });
+
+  it('fails a malformed or unknown job once, for good', async () => {
+    h = await start();
+    const opts = { attempts: 5, backoff: { type: 'fixed', delay: 10 } };
+    await h.outbox.queue.add(NOTIFY_JOB, { to: { type: 'somebody' }, lang: 'ru', kind: 'reminder', output: 'x' }, { ...opts, jobId: 'bad-notice' });
+    await h.outbox.queue.add(SEND_JOB, { chat: 'x', method: 'sendMessage' }, { ...opts, jobId: 'bad-send' });
+    await h.outbox.queue.add('broadcast', { text: 'hello' }, { ...opts, jobId: 'unknown' });
+    // Well formed, but its output was sealed for another job (copied): it cannot be read.
+    const good = reminderTo('KP-NOTE-0005', 'sealed-elsewhere');
+    await h.outbox.notify(good);
+    await h.settled(1);
+    const data = (await h.outbox.queue.getJob('sealed-elsewhere'))!.data;
+    await h.outbox.queue.add(NOTIFY_JOB, data, { ...opts, jobId: 'copied' });
+    await h.settled(5);
+
+    const reasons: Record<string, RegExp> = { 'bad-notice': /malformed notify job: to/, 'bad-send': /malformed send_message job/, unknown: /unknown job "broadcast"/, copied: /output cannot be read/ };
+    for (const [id, reason] of Object.entries(reasons)) {
+      const job = (await h.outbox.queue.getJob(id))!;
+      expect(await job.getState()).toBe('failed');
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toMatch(reason);
+    }
+    expect(h.fake.calls.filter((c) => c.method.startsWith('send'))).toEqual([]);
+  });
+});
