@@ -13,6 +13,7 @@ import { ConversationRunner, PROCESS_ID, type EffectListener } from './intake/co
 import { STARTED_CHAT_AAD, type EffectEntry } from './core/effect-entry';
 import { silentLogger, type Logger } from './core/logger';
 import { EffectStream } from './storage/effect-stream';
+import { RELAY_TTL_SECONDS } from './caseworkers/relay-store';
 import { BookingStore } from './scheduling/booking-store';
 import type { ReminderScheduler } from './scheduling/reminders';
 import { loadSafeguardingConfig, type SafeguardingConfig } from './config/safeguarding';
@@ -44,6 +45,8 @@ export interface KorpuCore {
    * effect, and must be idempotent by the effect's id. Register before `effects.start()`.
    */
   onEffect(listener: EffectListener): void;
+  /** Registers a handler of the person leaving a talk with a case worker (idempotent by the entry's id). */
+  onTalkLeft(handler: (entry: Extract<EffectEntry, { kind: 'talk_left' }>) => Promise<void> | void): void;
   /** The effect stream's consumer: performs the committed effects through the handlers. */
   effects: Pick<EffectStream, 'start' | 'stop' | 'idle'>;
   /** Stops the effect consumer (the caller closes Redis). */
@@ -72,7 +75,7 @@ export interface BuildCoreOptions {
    * channel reports sent replies with `runner.replySent`.
    */
   keepReplies?: { graceMs: number };
-  /** How long a talk with a case worker stays open once asked for; without it none opens (no case workers). */
+  /** How long a talk with a case worker stays open once asked for (default: the relay's own TTL). */
   talkTtlSeconds?: number;
   /** Test-only fault switch: called right after each successful commit. */
   afterCommit?: () => void;
@@ -148,11 +151,16 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },
     ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
     ...(o.afterCommit ? { afterCommit: o.afterCommit } : {}),
-    ...(o.talkTtlSeconds ? { talkTtlSeconds: o.talkTtlSeconds } : {}),
+    talkTtlSeconds: o.talkTtlSeconds ?? RELAY_TTL_SECONDS,
   });
   // Every handler sees every entry; one that fails makes the entry run again (all handlers are idempotent).
+  const talkLeft: ((entry: Extract<EffectEntry, { kind: 'talk_left' }>) => Promise<void> | void)[] = [];
   const perform = async (entry: EffectEntry): Promise<void> => {
     if (entry.kind === 'conversation_started') return started(entry);
+    if (entry.kind === 'talk_left') {
+      for (const handler of talkLeft) await handler(entry);
+      return;
+    }
     const effect = { ...entry.effect, id: entry.id };
     const context = { channel: entry.channel, conversationId: entry.conversationId };
     const failures: unknown[] = [];
@@ -168,5 +176,5 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   };
   const effects = new EffectStream(o.redis, keys, perform, { consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
   if (o.startEffects !== false) await effects.start();
-  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), effects, close: () => effects.stop() };
+  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, close: () => effects.stop() };
 }

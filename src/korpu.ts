@@ -5,10 +5,10 @@ import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
-import { sendAlertsThroughOutbox } from './channels/telegram/alerts';
-import { createUrgentAlerts } from './channels/telegram/urgent-alerts';
+import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
+import { tellTalkLeft } from './caseworkers/desk';
 import { liftBlock } from './channels/telegram/membership';
-import { RELAY_TTL_SECONDS, RelayStore } from './caseworkers/relay-store';
+import { RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
@@ -19,6 +19,7 @@ import type { AppConfig } from './config';
 import { resolveDataKey } from './config/data-key';
 import { systemClock, type Clock, type IdGen } from './core/clock';
 import type { Logger } from './core/logger';
+import { PHONE_CHANNEL } from './core/phone-call';
 import { createLogger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
 import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter } from './scheduling/outbox';
@@ -150,8 +151,6 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       // Webhook: several processes may serve one bot, so a reply committed elsewhere a moment ago is still on its way.
       ...(token ? { keepReplies: { graceMs: env.MODE === 'webhook' ? env.REPLY_GRACE_SECONDS * 1000 : 0 } } : {}),
       ...(fault ? { afterCommit: fault } : {}),
-      // Talks with case workers open in the commit of the step that asks for one.
-      ...(token ? { talkTtlSeconds: RELAY_TTL_SECONDS } : {}),
       effectClaimAfterMs: overrides.effectClaimAfterMs ?? env.EFFECT_RETRY_SECONDS * 1000,
       // Handlers are registered below; the stream starts once they all are.
       startEffects: false,
@@ -181,10 +180,17 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         }),
         logger,
       });
-      // Case-worker alerts are messages the bot sends on its own: through the outbox.
-      if (outbox) sendAlertsThroughOutbox(bot.api, outbox);
-      // A message that shows crisis: an urgent alert ahead of everything else in the outbox.
-      if (outbox && env.CASEWORKER_CHAT_ID !== undefined) core.onEffect(createUrgentAlerts({ outbox, chatId: env.CASEWORKER_CHAT_ID, translator: core.translator, logger }));
+      if (outbox && env.CASEWORKER_CHAT_ID !== undefined) {
+        // The effect handlers that tell case workers, through the outbox: an alert for every
+        // intake, diagnosis, booking and request for a person (the simulator's cases are staff
+        // trying flows: no alerts); an urgent alert, ahead of everything else, for a crisis.
+        const channels = [TELEGRAM_CHANNEL, PHONE_CHANNEL];
+        const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
+        core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
+        core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, logger, channels }));
+      }
+      // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
+      if (outbox) core.onTalkLeft((e) => tellTalkLeft({ claims: new ClaimStore(redis, core.keys), roster, notifier: outbox }, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
       const url = env.WEBHOOK_URL;
       const secret = env.WEBHOOK_SECRET;
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.

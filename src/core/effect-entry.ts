@@ -19,6 +19,8 @@ export const EffectEntrySchema = z.discriminatedUnion('kind', [
    * from it). `chat` is the chat id sealed with {@link STARTED_CHAT_AAD}.
    */
   z.object({ kind: z.literal('conversation_started'), id: z.string().min(1), channel: z.string(), conversationId: z.string(), chat: z.string(), lang: LangSchema }),
+  /** The person left an open talk with a case worker (went back to the bot): whoever they talked to is told. */
+  z.object({ kind: z.literal('talk_left'), id: z.string().min(1), channel: z.string(), conversationId: z.string(), caseCode: z.string() }),
 ]);
 export type EffectEntry = z.infer<typeof EffectEntrySchema>;
 

@@ -48,6 +48,12 @@ export interface CommitExtras {
    * worker's to read): checked in the same call, so the common case costs no extra round trip.
    */
   unlessTalk?: boolean;
+  /**
+   * The message leaves an open talk (a button or a command: back to the bot): the talk is
+   * closed in the same call and, if one was open, an effect entry `id` is appended whose JSON is
+   * `before + <its case code> + after` (the case is known only inside the commit).
+   */
+  leaveTalk?: { id: string; before: string; after: string };
 }
 
 export interface ConversationStore {

@@ -39,6 +39,8 @@ export interface IncomingMessage {
    * nothing is saved and the result says `talk` (the channel relays it). Checked in the commit.
    */
   yieldToTalk?: boolean;
+  /** A button or command: it leaves an open talk (closed in the commit, the workers told through a `talk_left` effect). */
+  leavesTalk?: boolean;
 }
 
 export interface HandledMessage {
@@ -292,7 +294,7 @@ export class ConversationRunner {
       const lang = result.state.lang ?? result.state.hint ?? 'az';
       const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
       const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
-      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(msg.yieldToTalk ? { unlessTalk: true } : {}) });
+      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(msg.yieldToTalk ? { unlessTalk: true } : {}), ...(msg.leavesTalk ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
       if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
       if (outcome === 'conflict') continue;
@@ -339,4 +341,13 @@ function parseState(json: string): ConversationState | undefined {
 function stripId(e: Effect & { id: string }): Effect {
   const { id: _id, ...effect } = e;
   return effect as Effect;
+}
+
+/** The `talk_left` entry the commit appends if the message closed an open talk (the case code goes between the halves). */
+function talkLeftEntry(msg: IncomingMessage, convId: string, base: string): { id: string; before: string; after: string } {
+  const id = `${base}:left`;
+  const marker = '\u0000case\u0000';
+  const entry: EffectEntry = { kind: 'talk_left', id, channel: msg.channel, conversationId: convId, caseCode: marker };
+  const [before, after] = JSON.stringify(entry).split(JSON.stringify(marker).slice(1, -1)) as [string, string];
+  return { id, before, after };
 }

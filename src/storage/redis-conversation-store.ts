@@ -111,7 +111,7 @@ export class RedisConversationStore implements ConversationStore {
       }
     }
     const entries = effects.flatMap((e) => [e.id, e.json]);
-    return this.scripts.commitConversation(keys, [String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, extras.unlessTalk ? '1' : '0', effects.length, ...entries, ...ops]);
+    return this.scripts.commitConversation(keys, [String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, extras.unlessTalk ? '1' : '0', ...(extras.leaveTalk ? [extras.leaveTalk.id, extras.leaveTalk.before, extras.leaveTalk.after] : ['', '', '']), effects.length, ...entries, ...ops]);
   }
 
   async takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number): Promise<string | 'wait' | undefined> {

@@ -10,7 +10,7 @@ import { createEscalationWorker, EscalationScheduler, escalationJobId } from '..
 import { escalationOutput } from '../../src/caseworkers/escalation-notice';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { callbackLookup, createTelegramBot, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
-import { sendAlertsThroughOutbox } from '../../src/channels/telegram/alerts';
+import { createCaseworkerAlerts } from '../../src/caseworkers/alert-notices';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
 import { silentLogger } from '../../src/core/logger';
@@ -79,7 +79,7 @@ describe('case-worker alerts end to end', () => {
         token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 },
         caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations, notifier: outbox },
       });
-      sendAlertsThroughOutbox(bot.api, outbox);
+      c.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: c.translator, files: new CaseFiles({ redis: r, keys: c.keys, cipher: c.cipher, bookings: c.bookings }), offices: c.offices.offices, roster, logger: silentLogger(), channels: ['telegram', 'phone'], buttons: true, clock, escalations }));
       return bot;
     };
     bots = [make(core, redis), make(core2, redis2)];

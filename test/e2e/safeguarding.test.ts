@@ -1,6 +1,6 @@
 import type { KorpuCore } from '../../src/app';
 import type { KorpuBot } from '../../src/channels/telegram';
-import { urgentAlertText } from '../../src/channels/telegram/urgent-alerts';
+import { urgentAlertText } from '../../src/caseworkers/alert-notices';
 import type { Lang } from '../../src/core/lang';
 import { person, textUpdate, tapUpdate } from '../../bench/telegram-updates';
 import { FakeBotApi } from '../helpers/fake-bot-api';

@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Message, Update, User } from 'grammy/types';
 import type { Redis } from 'ioredis';
-import { buildCore, type KorpuCore } from '../../src/app';
+import type { KorpuCore } from '../../src/app';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { RelayStore } from '../../src/caseworkers/relay-store';
-import { RosterStore } from '../../src/caseworkers/roster';
-import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
-import { loadProgrammeContent } from '../../src/config/programme';
-import { silentLogger } from '../../src/core/logger';
+import type { KorpuBot } from '../../src/channels/telegram';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
 
 /**
  * "Talk to a person" end to end through the fake Bot API: a person asks for a human, what they
@@ -21,12 +18,12 @@ import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/re
 
 const CASEWORKERS = -1009876543210;
 const WORKER_ID = 7_000_001;
-const content = loadProgrammeContent('config/programme.yaml');
 
 describe('talk to a person', () => {
   let api: FakeBotApi;
   let redis: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
   let bot: KorpuBot;
   let relay: RelayStore;
@@ -37,24 +34,17 @@ describe('talk to a person', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    prefix = testPrefix();
-    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
-    const roster = new RosterStore(redis, prefix);
-    workerStaffId = (await roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 })).worker.staffId;
+    // Körpü as main.ts builds it (createKorpu): the outbox sends the desk's notices and the alerts.
+    korpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
+    ({ core, prefix } = korpu);
+    bot = korpu.bot!;
+    workerStaffId = (await korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 })).worker.staffId;
     relay = new RelayStore(redis, prefix, core.cipher);
-    bot = createTelegramBot(core, {
-      token: api.token,
-      apiRoot: api.apiRoot,
-      caseworkerChatId: CASEWORKERS,
-      logger: silentLogger(),
-      caseworkers: { roster, bookings: core.bookings, offices: core.offices.offices, cipher: core.cipher },
-      talk: { relay, cipher: core.cipher },
-    });
-    await bot.init();
     worker = api.updates.user({ id: WORKER_ID, first_name: 'Nigar', language_code: 'az' });
   });
 
   afterAll(async () => {
+    await korpu.stop();
     await dropPrefix(redis, prefix);
     redis.disconnect();
     await api.close();
@@ -96,6 +86,8 @@ describe('talk to a person', () => {
 
     // The worker answers by replying to the relayed text.
     await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'Здравствуйте! Я помогу найти врача.' }));
+    // The worker's answer goes through the outbox, like every message the bot sends on its own.
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
     const answer = api.lastMessage(person.id)!;
     expect(answer.text).toBe(t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
     expect(JSON.stringify(answer)).not.toContain(String(WORKER_ID));
@@ -107,9 +99,11 @@ describe('talk to a person', () => {
 
     // The worker ends the talk: the person is told, and the flow asks its question again.
     await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: '/end' }));
-    const after = api.sentMessages(person.id).slice(-3).map((m) => m.text).join('\n');
-    expect(after).toContain(t('handoff:talk.ended'));
-    expect(after).toContain(t('handoff:message.prompt'));
+    // Both through the outbox, in the order queued: first that the talk ended, then the question.
+    const ended = await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes(t('handoff:message.prompt')));
+    const after = api.sentMessages(person.id).slice(-3).map((m) => m.text);
+    expect(after.findIndex((x) => x?.includes(t('handoff:talk.ended')))).toBeLessThan(after.findIndex((x) => x?.includes(t('handoff:message.prompt'))));
+    expect(ended).toHaveLength(1);
     expect(await relay.openCase(core.runner.conversationId('telegram', String(person.id)))).toBeUndefined();
 
     // From now on, what the person writes goes to the flow again (kept as a question for later).
@@ -133,6 +127,8 @@ describe('talk to a person', () => {
     await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
     const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
     await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:message:__skip'));
+    // The talk closed in the step's commit; the workers are told from the effect stream, through the outbox.
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && c.params.text === core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
     expect(inGroup().map((m) => m.text)).toContain(core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
     expect(api.lastMessage(person.id)!.text).toContain(core.translator.t('en', 'handoff:more.prompt'));
   });
@@ -152,6 +148,7 @@ describe('talk to a person', () => {
     expect(inGroup().filter((m) => !m.reply_markup)).toHaveLength(groupBefore);
     // The worker's reply in the private chat reaches the person.
     await bot.handleUpdate(api.updates.message(worker, { text: 'Salam! Buyurun.', reply_to_message: mine } as Partial<Message>));
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
     expect(api.lastMessage(person.id)!.text).toBe(core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
   });
 });

@@ -7,7 +7,8 @@ import type { Message, Update, User } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { buildCore, type KorpuCore } from '../../src/app';
 import { callbackLookup, createTelegramBot, decodeCallbackData, setBotCommands, startPolling, webhookHandler, type KorpuBot, type PollingHandle } from '../../src/channels/telegram';
-import { sendAlertsThroughOutbox } from '../../src/channels/telegram/alerts';
+import { createCaseworkerAlerts } from '../../src/caseworkers/alert-notices';
+import { CaseFiles } from '../../src/caseworkers/case-file';
 import { loadProgrammeContent } from '../../src/config/programme';
 import type { Input } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
@@ -87,7 +88,7 @@ async function startHarness(): Promise<Harness & { polling: PollingHandle }> {
   const bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   const reachability = new Reachability(redis, prefix);
   const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
-  sendAlertsThroughOutbox(bot.api, outbox);
+  core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files: new CaseFiles({ redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings }), offices: core.offices.offices, logger: silentLogger(), channels: ['telegram', 'phone'] }));
   const outboxWorker = testOutboxWorker({ api, redis, bull, prefix, cipher: core.cipher, reachability, caseworkerChat: CASEWORKERS, translator: core.translator, content });
   await bot.api.deleteWebhook();
   const polling = startPolling(bot, { timeoutSeconds: 5 });

@@ -5,9 +5,9 @@ import { CaseFiles } from '../../src/caseworkers/case-file';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { createEscalationWorker, ESCALATION_QUEUE, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from '../../src/caseworkers/escalation';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
-import { alertId, createCaseworkerAlerts, type AlertOutbox } from '../../src/channels/telegram/alerts';
+import { alertId, createCaseworkerAlerts } from '../../src/caseworkers/alert-notices';
+import type { Notice, Notifier } from '../../src/core/notifier';
 import type { Effect } from '../../src/core/conversation';
-import type { Notice } from '../../src/core/notifier';
 import { silentLogger } from '../../src/core/logger';
 import { createTranslator } from '../../src/i18n';
 import type { EffectContext } from '../../src/intake/conversation-runner';
@@ -150,19 +150,19 @@ describe('case workers: claims, case files, alerts, escalation', () => {
 
   describe('createCaseworkerAlerts', () => {
     function setup(o: { failFirst?: boolean; escalations?: { schedule: jest.Mock } } = {}) {
-      const sent: (OutboxMessage & { id: string })[] = [];
+      const sent: Notice[] = [];
       let fail = o.failFirst === true;
-      const outbox: AlertOutbox = {
-        send: async (id, msg) => {
+      const notifier: Notifier = {
+        notify: async (notice) => {
           if (fail) {
             fail = false;
             throw new Error('queue unavailable');
           }
-          sent.push({ id, ...msg });
+          sent.push(notice);
         },
       };
       const alerts = createCaseworkerAlerts({
-        outbox, chatId: -100123, translator: tr, redis, keys, logger: silentLogger(),
+        notifier, translator: tr, logger: silentLogger(), channels: ['telegram', 'phone'],
         files: new CaseFiles({ redis, keys, cipher }), offices: [baku], buttons: true,
         ...(o.escalations ? { escalations: o.escalations } : {}),
       });
@@ -177,17 +177,19 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       await alerts(completed, tg);
       // The outbox queues an id once (test/integration/outbox.test.ts): two tries, one alert.
       expect(new Set(sent.map((m) => m.id))).toEqual(new Set([alertId('tg:1:3')]));
-      expect(sent[0]).toMatchObject({ id: alertId('tg:1:3'), chatId: -100123, method: 'sendMessage', kind: 'alert', caseCode: 'KP-ALRT-0001' });
-      const params = sent[0]!.params as { text: string; reply_markup: { inline_keyboard: { callback_data: string }[][] } };
-      expect(params.text).toContain(tr.t('az', 'caseworker:alert.title.intake', { code: 'KP-ALRT-0001' }));
-      expect(params.reply_markup.inline_keyboard.flat().map((b) => b.callback_data)).toEqual(['w:claim:i:KP-ALRT-0001', 'w:open:i:KP-ALRT-0001']);
+      expect(sent[0]).toMatchObject({ id: alertId('tg:1:3'), to: { type: 'caseworkers' }, lang: 'az', kind: 'alert', caseCode: 'KP-ALRT-0001' });
+      const text = sent[0]!.output.text.map((t) => ('plain' in t ? t.plain : '')).join('\n');
+      expect(text).toContain(tr.t('az', 'caseworker:alert.title.intake', { code: 'KP-ALRT-0001' }));
+      expect(sent[0]!.output.buttons!.flat().map((b) => b.action)).toEqual([
+        { type: 'staff', verb: 'claim', kind: 'intake', caseCode: 'KP-ALRT-0001' },
+        { type: 'staff', verb: 'open', kind: 'intake', caseCode: 'KP-ALRT-0001' },
+      ]);
     });
 
     it('alerts an intake taken on the phone (/call) too', async () => {
       await seedCase('KP-ALRT-0001');
       const { alerts, sent } = setup();
       await alerts({ ...completed, id: 'phone:1:1' }, { ...tg, channel: 'phone' });
-      await alerts.idle();
       expect(sent.map((m) => m.caseCode)).toEqual(['KP-ALRT-0001']);
     });
 
@@ -196,7 +198,6 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const { alerts, sent } = setup();
       await alerts(completed, { ...tg, channel: 'simulator' });
       await alerts({ type: 'case_opened', caseCode: 'KP-ALRT-0001', lang: 'az', id: 'x' }, tg);
-      await alerts.idle();
       expect(sent).toEqual([]);
     });
 
@@ -206,7 +207,6 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       await expect(Promise.resolve(alerts(completed, tg))).rejects.toThrow('queue unavailable');
       expect(sent).toHaveLength(0);
       await alerts(completed, tg);
-      await alerts.idle();
       expect(sent).toHaveLength(1);
     });
 
@@ -216,7 +216,6 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const { alerts } = setup({ escalations: { schedule } });
       await alerts({ type: 'handoff_requested', caseCode: 'KP-ALRT-0001', reason: 'asked', lang: 'ru', id: 'tg:1:1' }, tg);
       await alerts(completed, tg);
-      await alerts.idle();
       expect(schedule).toHaveBeenCalledTimes(1);
       expect(schedule.mock.calls[0]).toEqual(['KP-ALRT-0001', expect.any(Date), undefined]);
     });

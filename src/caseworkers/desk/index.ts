@@ -26,7 +26,7 @@ export { openCase, type OpenCaseResult } from './open-case';
 export { recordAttendance, type Attendance, type RecordAttendanceResult } from './record-attendance';
 export { closeCase, type CloseCaseResult } from './close-case';
 export { relayToPerson, type RelayToPersonResult, type TalkMessageIn } from './relay-to-person';
-export { relayFromPerson, leaveTalk, openTalk, type DeliverToStaff, type RelayFromPersonResult } from './relay-from-person';
+export { relayFromPerson, leaveTalk, tellTalkLeft, openTalk, type DeliverToStaff, type RelayFromPersonResult } from './relay-from-person';
 export { endTalk, type EndTalkResult } from './end-talk';
 export { startPhoneCall, type StartPhoneCallResult } from './start-phone-call';
 export { endPhoneCall, type EndPhoneCallResult } from './end-phone-call';

@@ -44,16 +44,26 @@ export async function leaveTalk(deps: DeskDeps, args: { conversation: string }):
   const caseCode = await deps.relay.openCase(args.conversation);
   if (!caseCode) return {};
   await deps.relay.close(args.conversation);
+  await tellTalkLeft(deps, { caseCode, id: `talk_left:${caseCode}:${deps.clock.now().getTime()}` });
+  return { caseCode };
+}
+
+/**
+ * Tells whoever the person was talking to (the holder, else the case workers' chat) that they
+ * left the talk. `id` makes it idempotent: the conversation's commit closes the talk and
+ * records the leaving as an effect with a deterministic id, performed from the effect stream.
+ */
+export async function tellTalkLeft(deps: Pick<DeskDeps, 'claims' | 'roster' | 'notifier'>, args: { caseCode: string; id: string }): Promise<void> {
+  const { caseCode } = args;
   const { to, staffLang } = await talkTarget(deps, caseCode);
   await deps.notifier.notify({
-    id: `talk_left:${caseCode}:${deps.clock.now().getTime()}`,
+    id: args.id,
     to,
     lang: staffLang,
     kind: 'notice',
     caseCode,
     output: { type: 'message', text: [{ key: 'handoff:talk.staff.person_left', params: { code: caseCode } }] },
   });
-  return { caseCode };
 }
 
 /** The talk open in a conversation, if one is: its case and the person's language. */
@@ -63,7 +73,7 @@ export async function openTalk(deps: DeskDeps, args: { conversation: string }): 
 }
 
 /** The worker holding the case (in their language), else the case workers' chat (in the programme's). */
-async function talkTarget(deps: DeskDeps, caseCode: string): Promise<{ to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>; staffLang: Lang }> {
+async function talkTarget(deps: Pick<DeskDeps, 'claims' | 'roster'>, caseCode: string): Promise<{ to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>; staffLang: Lang }> {
   const claim = await deps.claims.get(caseCode);
   const holder = claim ? await deps.roster.byStaff(claim.by) : undefined;
   return holder ? { to: { type: 'staff', staffId: holder.staffId }, staffLang: langOf(holder) } : { to: { type: 'caseworkers' }, staffLang: DEFAULT_LANG };

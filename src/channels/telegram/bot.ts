@@ -8,12 +8,11 @@ import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
 import { readContact } from '../../storage/case-contact';
 import { alertActions } from './alert-actions';
-import { createCaseworkerAlerts } from './alerts';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
 import { privateConversation } from './conversation';
 import { errorHandler } from './errors';
-import { openTalks, relayTalks } from './relay';
+import { relayTalks, talkRelay } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
 import { directTelegramNotifier } from './direct-notifier';
@@ -85,11 +84,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     features.use(alertActions({ desk, roster, translator: core.translator, files: desk.files, offices: desk.offices, cipher: desk.cipher, logger, ...chat }));
   }
   // "Talk to a person": workers' replies to relayed messages, and what a person in a talk writes.
-  if (desk && roster && opts.talk) {
-    const { relay, cipher } = opts.talk;
-    features.use(relayTalks({ core, logger, desk, relay, roster, cipher, ...chat }));
-    core.onEffect(openTalks({ relay, core }));
-  }
+  // (A person's messages reach the open talk through the conversation: the commit says when.)
+  const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
+  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, ...chat }));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // Phone interviews (/call, /endcall): while a worker's call is open, their private chat goes to it.
@@ -101,6 +98,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     privateConversation({
       core,
       logger,
+      ...(talk ? { talk } : {}),
       toInput: {
         lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])),
         replyLabels: replyLabels(core.translator),
@@ -111,22 +109,6 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   features.on('callback_query', (ctx) => ctx.answerCallbackQuery().catch(() => undefined));
   bot.catch(onError);
 
-  if (opts.caseworkerChatId !== undefined) {
-    core.onEffect(
-      createCaseworkerAlerts({
-        api: bot.api,
-        chatId: opts.caseworkerChatId,
-        translator: core.translator,
-        redis: core.redis,
-        keys: core.keys,
-        logger,
-        files: desk?.files ?? new CaseFiles({ redis: core.redis, keys: core.keys }),
-        offices: opts.caseworkers?.offices ?? [],
-        ...(desk && roster ? { roster, buttons: true, clock: desk.clock } : {}),
-        ...(opts.caseworkers?.escalations ? { escalations: opts.caseworkers.escalations } : {}),
-      }),
-    );
-  }
   return bot;
 }
 

@@ -17,6 +17,11 @@ export interface ConversationDeps {
   core: TelegramCore;
   logger: Logger;
   toInput: ToInputOptions;
+  /**
+   * "Talk to a person": relays a message the runner gave to the open talk (its commit saw one
+   * open); true when relayed. Without it no message yields to a talk.
+   */
+  talk?: (ctx: BotContext & { chat: { id: number } }) => Promise<boolean>;
 }
 
 /**
@@ -36,13 +41,17 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       const chatId = String(ctx.chat.id);
       const langHint = suggestLang(ctx.from?.language_code);
       const updateId = `tg:${ctx.update.update_id}`;
-      const handled = await deps.core.runner.handle({
-        channel: TELEGRAM_CHANNEL,
-        chatId,
-        updateId,
-        input: converted.input,
-        ...(langHint ? { langHint } : {}),
-      });
+      const message = { channel: TELEGRAM_CHANNEL, chatId, updateId, input: converted.input, ...(langHint ? { langHint } : {}) };
+      // While a talk is open, what the person writes is for the worker; a tap or a command takes
+      // them back to the bot. Both are decided in the commit: no extra read per message.
+      const toBot = ctx.callbackQuery !== undefined || converted.input.type === 'command' || converted.input.type === 'unknown_command';
+      const talkMode = deps.talk ? (toBot ? { leavesTalk: true } : ctx.message ? { yieldToTalk: true } : {}) : {};
+      let handled = await deps.core.runner.handle({ ...message, ...talkMode });
+      if (handled.talk) {
+        if (await deps.talk!(ctx)) return;
+        // Nobody to talk to: the flow takes the message after all (as a question, where it asks for one).
+        handled = await deps.core.runner.handle(message);
+      }
       ctx.korpu.lang = handled.lang;
       // Its first delivery is still being handled elsewhere: answered with an error, Telegram delivers it again later.
       if (handled.retryLater) throw new RedeliverLaterError('update in flight in another process', { update_id: ctx.update.update_id });

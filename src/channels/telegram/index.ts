@@ -15,7 +15,6 @@
 export { createTelegramBot, type KorpuBot } from './bot';
 export { startPolling, webhookHandler, registerWebhook, ALLOWED_UPDATES, type PollingHandle, type PollingOptions } from './run';
 export { setBotCommands, commandList, MENU_COMMANDS } from './commands';
-export { createCaseworkerAlerts, sendAlertsThroughOutbox, alertId, type CaseworkerAlerts, type CaseworkerAlertsOptions } from './alerts';
 export { alertActions, type AlertActionsDeps } from './alert-actions';
 export { drawAlert, alertKeyboard, type AlertMessageDeps, type DrawnMessage } from './alert-message';
 export { encodeStaffData, decodeStaffData, STAFF_TAG, type StaffAction, type StaffVerb } from './staff-callback-data';

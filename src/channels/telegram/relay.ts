@@ -1,14 +1,10 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
-import { endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type StaffLookup, type TalkMessageIn, type TalkThreads } from '../../caseworkers/desk';
+import { endTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type StaffLookup, type TalkMessageIn, type TalkThreads } from '../../caseworkers/desk';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
-import type { EffectListener } from '../../intake/conversation-runner';
-import { renderOutput } from '../../i18n/render';
 import { readContact } from '../../storage/case-contact';
 import type { FieldCipher } from '../../storage/field-cipher';
-import { planTelegramMessage } from './render';
-import { sendPlan } from './send';
 import type { BotContext, TelegramCore } from './types';
 
 /** What "talk to a person" works with; createTelegramBot builds it. */
@@ -33,17 +29,6 @@ interface RelayDeps extends RelayOptions {
 type Kind = 'text' | 'photo' | 'document';
 const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' : m.photo ? 'photo' : m.document ? 'document' : undefined);
 
-/**
- * Opens the talk when a person asks for a human (`handoff_requested` on Telegram): from then on
- * what they write goes to the case workers, until a worker ends it or the person taps a button
- * or sends a command (which means they went back to the bot).
- */
-export function openTalks(deps: Pick<RelayDeps, 'relay' | 'core'>): EffectListener {
-  return async (effect, context) => {
-    if (effect.type !== 'handoff_requested' || context.channel !== 'telegram') return;
-    await deps.relay.open(context.conversationId, effect.caseCode);
-  };
-}
 
 /**
  * Both directions of "talk to a person", without either side seeing the other's Telegram
@@ -78,9 +63,12 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     if (/^\/end(?:@\w+)?\s*$/.test(ctx.message.text ?? '')) {
       const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
       if (!r.ok) return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
-      // The flow takes up where it was: the person's current question, asked again.
+      // The flow takes up where it was: the person's current question, asked again, through the
+      // outbox after the desk's "the talk ended" (a chat's messages go out in the order queued).
       const resumed = await deps.core.runner.handle({ channel: 'telegram', chatId: person, input: { type: 'command', name: 'start' } });
-      for (const o of resumed.outputs) await sendPlan(ctx.api, person, planTelegramMessage(renderOutput(deps.core.translator, deps.core.content, resumed.lang, o)));
+      for (const [i, output] of resumed.outputs.entries()) {
+        await deps.desk.notifier.notify({ id: `talk_resumed:${relayed.caseCode}:${ref}:${i}`, to: { type: 'case', caseCode: relayed.caseCode }, lang: resumed.lang, output: { ...output, edit: false }, kind: 'notice', caseCode: relayed.caseCode });
+      }
       await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode }));
       return;
     }
@@ -95,20 +83,32 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     if (r.delivery === 'copy') await ctx.api.copyMessage(person, ctx.chat.id, ctx.message.message_id);
   });
 
-  // What a person writes while their talk is open.
-  composer.chatType('private').on(['message', 'callback_query'], async (ctx, next) => {
+  /** The person's Telegram chat, from the case's encrypted contact. */
+  async function personChat(caseCode: string): Promise<string | undefined> {
+    const contact = await readContact({ redis: deps.core.redis, keys: deps.core.keys, cipher: deps.cipher }, caseCode);
+    return contact?.channel === 'telegram' ? contact.chatId : undefined;
+  }
+
+  return composer;
+}
+
+/**
+ * What a person writes while their talk is open, once the conversation's commit said so (the
+ * runner's `talk`): a text, photo or document goes to the worker holding the case (else the
+ * case workers' chat) under a header naming the case, never the person; anything else gets
+ * "only texts, photos and documents". False when nobody could be reached (the flow keeps it).
+ */
+export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'roster' | 'caseworkerChatId'>) {
+  return async (ctx: BotContext & { chat: { id: number } }): Promise<boolean> => {
     const conversation = deps.core.runner.conversationId('telegram', String(ctx.chat.id));
     const msg = ctx.message;
-    if (ctx.callbackQuery || msg?.text?.startsWith('/')) {
-      // Back to the bot: the talk (if one is open) ends here, and the case workers are told.
-      await leaveTalk(deps.desk, { conversation });
-      return next();
-    }
-    if (!msg) return next();
+    if (!msg) return false;
     const kind = kindOf(msg);
     if (!kind) {
       const talk = await openTalk(deps.desk, { conversation });
-      return talk ? void (await ctx.reply(t(talk.lang, 'handoff:talk.only_text'))) : next();
+      if (!talk) return false;
+      await ctx.reply(deps.core.translator.t(talk.lang, 'handoff:talk.only_text'));
+      return true;
     }
     const r = await relayFromPerson(deps.desk, {
       conversation,
@@ -124,17 +124,8 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
         return true;
       },
     });
-    // No talk, or nobody to talk to: the flow keeps the message (as a question, if it asks for one).
-    if (!r.ok) return next();
-  });
-
-  /** The person's Telegram chat, from the case's encrypted contact. */
-  async function personChat(caseCode: string): Promise<string | undefined> {
-    const contact = await readContact({ redis: deps.core.redis, keys: deps.core.keys, cipher: deps.cipher }, caseCode);
-    return contact?.channel === 'telegram' ? contact.chatId : undefined;
-  }
-
-  return composer;
+    return r.ok;
+  };
 }
 
 function textAndFile(m: Message): Omit<TalkMessageIn, 'kind'> {

@@ -20,7 +20,9 @@
   ARGV[6] the reply to keep ('' for none), ARGV[7] its time to live (s)
   ARGV[8] '1': if a talk with a case worker is open (KEYS[4] exists), save nothing and return
           'talk' (the message goes to the case worker instead)
-  ARGV[9] the number n of effect entries, then n pairs (entry id, entry JSON)
+  ARGV[9] when not '': leave an open talk (a button or command: back to the bot): KEYS[4] is
+          deleted and an entry `ARGV[9]` with JSON `ARGV[10] .. <case code> .. ARGV[11]` appended
+  ARGV[12] the number n of effect entries, then n pairs (entry id, entry JSON)
   then the writes, each: op, key index, number of arguments, arguments
     (hset, hsetnx, rpush, zadd, srem, zrem; setex: value, seconds;
      hsetif: field, expected value, then field/value pairs)
@@ -56,8 +58,15 @@ redis.call('SET', KEYS[1], header .. '\n' .. ARGV[3], 'EX', ARGV[4])
 if ARGV[6] ~= '' then
   redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
 end
-local entries = tonumber(ARGV[9])
-local i = 10
+if ARGV[9] ~= '' then
+  local talk = redis.call('GET', KEYS[4])
+  if talk then
+    redis.call('DEL', KEYS[4])
+    redis.call('XADD', KEYS[2], '*', 'id', ARGV[9], 'e', ARGV[10] .. talk .. ARGV[11])
+  end
+end
+local entries = tonumber(ARGV[12])
+local i = 13
 for _ = 1, entries do
   redis.call('XADD', KEYS[2], '*', 'id', ARGV[i], 'e', ARGV[i + 1])
   i = i + 2

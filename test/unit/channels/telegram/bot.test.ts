@@ -208,8 +208,8 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.runner.handle).not.toHaveBeenCalled();
   });
 
-  it('registers the case-worker alerts on the core when a case-worker chat is configured', () => {
+  it('registers no effect handlers itself: alerts are the composition’s (createKorpu), not the channel’s', () => {
     const t = setup();
-    expect(t.core.onEffect).toHaveBeenCalledTimes(1);
+    expect(t.core.onEffect).not.toHaveBeenCalled();
   });
 });
