@@ -30,15 +30,17 @@ export interface ProfileOptions {
 }
 
 /** The measured window's updates per second and CPU µs per update. */
-export async function profileBot(o: ProfileOptions): Promise<{ updates: number; updatesPerSecond: number; cpuMicrosPerUpdate: number }> {
+export async function profileBot(o: ProfileOptions): Promise<{ updates: number; handled: number; updatesPerSecond: number; cpuMicrosPerUpdate: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'korpu-bench-profile-'));
   const redisServer = await startRedisServer({ dir, persist: false });
   const api = await startFakeBotApiProcess();
   const bench = await createBenchBot(o.bot, { redisUrl: redisServer.url, apiRoot: api.apiRoot, workload: 'intake' });
   try {
     let errors = 0;
+    let handled = 0;
     const send: Send = async (update) => {
       await bench.bot.handleUpdate(update);
+      handled++;
     };
     useUpdateIds(900_000_000);
     const people = new People({ base: 9, scriptFor: intakeScript });
@@ -56,7 +58,7 @@ export async function profileBot(o: ProfileOptions): Promise<{ updates: number; 
     errors = bench.errors();
     if (errors > 0) throw new Error(`${o.bot}: ${errors} failed updates`);
     if (bench.completed() === 0) throw new Error(`${o.bot}: no intake reached its end`);
-    return { updates: r.updates, updatesPerSecond: r.updates / r.seconds, cpuMicrosPerUpdate: (cpu.user + cpu.system) / Math.max(1, r.updates) };
+    return { updates: r.updates, handled, updatesPerSecond: r.updates / r.seconds, cpuMicrosPerUpdate: (cpu.user + cpu.system) / Math.max(1, r.updates) };
   } finally {
     await bench.close();
     await api.stop();
@@ -80,7 +82,7 @@ if (require.main === module) {
   const o = parseProfileArgs(process.argv.slice(2));
   profileBot(o).then(
     (r) => {
-      console.log(`${o.bot}: ${r.updates} updates, ${r.updatesPerSecond.toFixed(0)} upd/s, ${r.cpuMicrosPerUpdate.toFixed(0)} µs CPU per update (${o.inFlight} in flight)`);
+      console.log(`${o.bot}: ${r.updates} updates, ${r.updatesPerSecond.toFixed(0)} upd/s, ${r.cpuMicrosPerUpdate.toFixed(0)} µs CPU per update (${o.inFlight} in flight); ${r.handled} updates in all (cpu-profile-summary --per)`);
       // Exit through process.exit so that --cpu-prof writes its profile now, not after stray timers.
       process.exit(0);
     },
