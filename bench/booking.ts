@@ -112,13 +112,26 @@ export class BaselineBooking {
     return this.calendar.find(this.office, id, new Date());
   }
 
-  /** The confirmation Körpü sends: booked + date, time and place, then the map point and the .ics file. */
-  async confirm(ctx: Context, slot: Slot): Promise<void> {
+  /**
+   * The confirmation Körpü sends, as any framework's bot sends it: booked + date, time and
+   * place, then the office as a venue, then the `.ics` calendar file.
+   */
+  confirmation(slot: Slot): { text: string; venue: { latitude: number; longitude: number; title: string; address: string }; ics: Buffer; filename: string } {
     const office = this.office;
-    await ctx.reply([en('booking:booked'), fill('booking:details', meetingDetails(office, slot.start, 'en')), en('booking:details_hint')].join('\n\n'));
-    await ctx.replyWithVenue(office.location.latitude, office.location.longitude, office.name.en, office.address.en);
     const ics = meetingIcs({ office, start: slot.start, end: slot.end, lang: 'en', uid: `${slot.id}@bench`, title: en('booking:ics.title'), description: en('booking:ics.description') });
-    const name = `korpu-${DateTime.fromJSDate(slot.start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`;
-    await ctx.replyWithDocument(new InputFile(Buffer.from(ics, 'utf8'), name));
+    return {
+      text: [en('booking:booked'), fill('booking:details', meetingDetails(office, slot.start, 'en')), en('booking:details_hint')].join('\n\n'),
+      venue: { latitude: office.location.latitude, longitude: office.location.longitude, title: office.name.en, address: office.address.en },
+      ics: Buffer.from(ics, 'utf8'),
+      filename: `korpu-${DateTime.fromJSDate(slot.start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
+    };
+  }
+
+  /** {@link confirmation} sent by a grammY bot. */
+  async confirm(ctx: Context, slot: Slot): Promise<void> {
+    const c = this.confirmation(slot);
+    await ctx.reply(c.text);
+    await ctx.replyWithVenue(c.venue.latitude, c.venue.longitude, c.venue.title, c.venue.address);
+    await ctx.replyWithDocument(new InputFile(c.ics, c.filename));
   }
 }

@@ -15,7 +15,7 @@ export interface Environment {
   commit: string;
 }
 
-const PACKAGES = ['grammy', '@grammyjs/runner', '@grammyjs/auto-retry', '@grammyjs/storage-redis', '@grammyjs/conversations', 'ioredis', 'express', 'autocannon', 'tsx'];
+const PACKAGES = ['grammy', '@grammyjs/runner', '@grammyjs/auto-retry', '@grammyjs/storage-redis', '@grammyjs/conversations', 'telegraf', 'ioredis', 'express', 'autocannon', 'tsx'];
 
 function quiet(f: () => string, fallback = 'unknown'): string {
   try {

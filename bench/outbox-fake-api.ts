@@ -9,11 +9,10 @@
  * those of the sender's event loop:
  *   const api = await startLimitedFakeApiProcess();   // { apiRoot, records(), reset(), stop() }
  */
-import { fork } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { disconnectAndWait, firstMessage, forkBench } from './processes';
 
 /** Telegram's limits as the fake applies them. */
 export const TELEGRAM = { perSecond: 30, perChatMs: 1000, perGroupMinute: 20 } as const;
@@ -109,26 +108,18 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 
 /** The fake in its own process (this file run through tsx), driven over IPC. */
 export async function startLimitedFakeApiProcess(): Promise<{ apiRoot: string; records(): Promise<ApiRecord[]>; reset(): Promise<void>; stop(): Promise<void> }> {
-  const child = fork(join(__dirname, 'outbox-fake-api.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkBench('outbox-fake-api.ts');
   const ask = <T>(type: string) =>
     new Promise<T>((resolve) => {
       child.once('message', (m: { data: T }) => resolve(m.data));
       child.send({ type });
     });
-  const apiRoot = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('message', (m: { apiRoot: string }) => resolve(m.apiRoot));
-  });
+  const { apiRoot } = await firstMessage<{ apiRoot: string }>(child, 'limited fake Bot API');
   return {
     apiRoot,
     records: () => ask<ApiRecord[]>('records'),
     reset: () => ask<void>('reset'),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.disconnect();
-      }),
+    stop: () => disconnectAndWait(child),
   };
 }
 

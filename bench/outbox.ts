@@ -15,7 +15,6 @@
  * (`npm i --no-save @grammyjs/transformer-throttler`, or put it on NODE_PATH); without it its row
  * says so.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +25,7 @@ import { OUTBOX_QUEUE, Outbox } from '../src/scheduling/outbox';
 import { FieldCipher } from '../src/storage/field-cipher';
 import { startRedisServer } from '../src/storage/redis-server-process';
 import { collectEnvironment, type Environment } from './environment';
+import { TaskProcess } from './processes';
 import { startLimitedFakeApiProcess, TELEGRAM, type ApiRecord } from './outbox-fake-api';
 import { BASELINE_QUEUE, loadThrottler, type SenderKind, type SenderStart, type SenderTask } from './outbox-sender';
 
@@ -128,37 +128,7 @@ function workload(cfg: OutboxBenchConfig): Msg[] {
 }
 
 /** A sender process (bench/outbox-sender.ts). */
-class SenderProcess {
-  private constructor(readonly child: ChildProcess) {}
-
-  static async start(s: SenderStart): Promise<SenderProcess> {
-    const child = fork(join(__dirname, 'outbox-sender.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`outbox sender exited at start (code ${code})`)));
-      child.once('message', () => resolve());
-      child.send(s);
-    });
-    return new SenderProcess(child);
-  }
-
-  ask<T>(task: SenderTask): Promise<T> {
-    return new Promise((resolve) => {
-      this.child.once('message', (m: T) => resolve(m));
-      this.child.send(task);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    await this.ask({ cmd: 'close' });
-    await new Promise<void>((resolve) => {
-      if (this.child.exitCode !== null) return resolve();
-      this.child.once('exit', () => resolve());
-      this.child.disconnect();
-    });
-  }
-}
+const startSender = (s: SenderStart) => TaskProcess.start<SenderStart, SenderTask>('outbox-sender.ts', s, 'outbox sender');
 
 /** Runs every sender `cfg.runs` times; writes the report and JSON when asked. */
 export async function runOutboxBench(o: { config: OutboxBenchConfig; senders?: readonly string[]; out?: string; json?: string; log?: (line: string) => void }): Promise<OutboxBenchResults> {
@@ -181,7 +151,7 @@ export async function runOutboxBench(o: { config: OutboxBenchConfig; senders?: r
     await admin.flushall();
     await api.reset();
     const prefix = 'bench:';
-    const procs = await Promise.all(Array.from({ length: spec.processes }, () => SenderProcess.start({ kind: spec.kind, redisUrl: server.url, prefix, apiRoot: api.apiRoot, dataKeyHex })));
+    const procs = await Promise.all(Array.from({ length: spec.processes }, () => startSender({ kind: spec.kind, redisUrl: server.url, prefix, apiRoot: api.apiRoot, dataKeyHex })));
     const t0 = Date.now();
     let lost = 0;
     let timedOut = false;

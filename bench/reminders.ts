@@ -18,7 +18,6 @@
  * bench/results/reminders-*.json. The outbox's own sending (paced to Telegram's limits) is not
  * part of this: see bench/outbox.ts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +33,7 @@ import { FieldCipher } from '../src/storage/field-cipher';
 import { redisKeys } from '../src/storage/keys';
 import { startRedisServer } from '../src/storage/redis-server-process';
 import { collectEnvironment } from './environment';
+import { TaskProcess } from './processes';
 import type { ReminderWorkerReport, ReminderWorkerStart, ReminderWorkerTask } from './reminder-worker';
 import { writeRemindersReport, type RemindersBenchResults, type RemindersRun } from './reminders-report';
 
@@ -157,37 +157,7 @@ async function redisCpu(redis: Redis): Promise<number> {
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! : NaN);
 
 /** The reminder worker process (bench/reminder-worker.ts). */
-class ReminderWorkerProcess {
-  private constructor(private readonly child: ChildProcess) {}
-
-  static async start(s: ReminderWorkerStart): Promise<ReminderWorkerProcess> {
-    const child = fork(join(__dirname, 'reminder-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`reminder worker exited at start (code ${code})`)));
-      child.once('message', () => resolve());
-      child.send(s);
-    });
-    return new ReminderWorkerProcess(child);
-  }
-
-  ask<T>(task: ReminderWorkerTask): Promise<T> {
-    return new Promise((resolve) => {
-      this.child.once('message', (m: T) => resolve(m));
-      this.child.send(task);
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    await this.ask({ cmd: 'close' });
-    await new Promise<void>((resolve) => {
-      if (this.child.exitCode !== null) return resolve();
-      this.child.once('exit', () => resolve());
-      this.child.disconnect();
-    });
-  }
-}
+const startReminderWorker = (s: ReminderWorkerStart) => TaskProcess.start<ReminderWorkerStart, ReminderWorkerTask>('reminder-worker.ts', s, 'reminder worker');
 
 /** Runs the reminders benchmark; writes the report and JSON when asked. */
 export async function runRemindersBench(o: { config: RemindersBenchConfig; out?: string; json?: string; log?: (line: string) => void }): Promise<RemindersBenchResults> {
@@ -248,7 +218,7 @@ export async function runRemindersBench(o: { config: RemindersBenchConfig; out?:
     callMs.sort((a, b) => a - b);
 
     // B. The measured run: worker up and idle, bookings made, reminders scheduled (inFlight calls at once), then the window.
-    const worker = await ReminderWorkerProcess.start({ redisUrl: server.url, prefix: PREFIX, dataKeyHex, offices, ...(concurrency ? { concurrency } : {}) });
+    const worker = await startReminderWorker({ redisUrl: server.url, prefix: PREFIX, dataKeyHex, offices, ...(concurrency ? { concurrency } : {}) });
     try {
       const perCall = seqSeconds / seq.length;
       // Room for the bookings and the enqueue before the first reminder falls due (the enqueue is timed; it must end before).

@@ -85,7 +85,7 @@ function header(r: BenchResults): string {
     `- Machine: ${e.cpuModel}, ${e.cores} cores (nproc), ${fmt(e.ramGb, 1)} GB RAM; ${e.os}.`,
     `- Versions: Node ${e.node}, Redis ${e.redis} (its own redis-server on a free port, no persistence, started as Körpü starts its embedded one: hash-max-listpack-value 128), grammY ${p.grammy},`,
     `  @grammyjs/runner ${p['@grammyjs/runner']}, @grammyjs/auto-retry ${p['@grammyjs/auto-retry']}, @grammyjs/storage-redis ${p['@grammyjs/storage-redis']},`,
-    `  @grammyjs/conversations ${p['@grammyjs/conversations']}, ioredis ${p.ioredis}, Express ${p.express}, autocannon ${p.autocannon}, tsx ${p.tsx}.`,
+    `  @grammyjs/conversations ${p['@grammyjs/conversations']}, telegraf ${p.telegraf ?? '–'}, ioredis ${p.ioredis}, Express ${p.express}, autocannon ${p.autocannon}, tsx ${p.tsx}.`,
     `- Load: ${r.config.people} people active at once, ≤ ${r.config.inFlight} updates in flight (sequential: 1), each person's updates strictly in order;`,
     `  ${fmt(r.config.warmupMs)} ms warm-up, then ${fmt(r.config.concurrentMs)} ms (concurrent), ${fmt(r.config.sequentialMs)} ms (sequential), ${r.config.httpSeconds} s (HTTP) measured.`,
     '- Rerun: `npm run bench` (writes this section and `bench/results/<time>.json`); `npm run bench -- --runs 5` for more runs.',
@@ -116,20 +116,20 @@ function throughputSection(r: BenchResults): string {
     const apiPerUpdate = Object.values(calls).reduce((a, b) => a + b, 0);
     return `| ${BOT_LABELS[bot]} | ${spread(xs.map((x) => x.concurrent.updatesPerSecond))} | ${spread(xs.map((x) => x.concurrent.p50), 1)} | ${spread(xs.map((x) => x.concurrent.p99), 1)} | ${spread(xs.map((x) => x.sequential.updatesPerSecond))} | ${spread(xs.map((x) => x.sequential.p50), 2)} | ${spread(xs.map((x) => x.sequential.p99), 2)} | ${spread(xs.map((x) => x.http.updatesPerSecond))} | ${spread(xs.map((x) => x.http.p50))} | ${spread(xs.map((x) => x.http.p99))} | ${spread(xs.map((x) => x.concurrent.cpuMicrosPerUpdate))} | ${spread(xs.map((x) => x.concurrent.rssPeakMb))} | ${fmt(apiPerUpdate, 2)} |`;
   });
-  const ratioRow = (other: BotName, target: number | undefined) => {
+  const ratioRow = (other: BotName, target: number | undefined, note = '(the ceiling)') => {
     const c = ratios(r, other, (x) => x.concurrent.updatesPerSecond);
     const s = ratios(r, other, (x) => x.sequential.updatesPerSecond);
     const h = ratios(r, other, (x) => x.http.updatesPerSecond);
     const cpu = ratios(r, other, (x) => 1 / x.concurrent.cpuMicrosPerUpdate);
     const t = target === undefined ? '–' : `≥ ${target}×`;
-    const v = target === undefined ? '(the ceiling)' : `in-process ${verdict(median(c), target, true)}; HTTP ${verdict(median(h), target, true)}`;
+    const v = target === undefined ? note : `in-process ${verdict(median(c), target, true)}; HTTP ${verdict(median(h), target, true)}`;
     return `| Körpü ÷ ${BOT_LABELS[other]} | ${spread(c, 2, '×')} | ${spread(s, 2, '×')} | ${spread(h, 2, '×')} | ${spread(cpu, 2, '×')} | ${t} | ${v} |`;
   };
   const present = new Set(r.runs.map((x) => x.bot));
   return [
     '### 1. Throughput and latency',
     '',
-    'In-process: `bot.handleUpdate(update)` awaited (the bot\'s Bot API calls go over HTTP to the fake server, Redis over TCP). HTTP: the bot\'s real webhook route (Express + grammY `webhookCallback`, secret-token header) driven by autocannon, latency = request to response, which grammY sends when the update is handled. Throughput counts updates (not intakes): every bot gets the same ' + INTAKE_LENGTH + '-update intake, booking included. CPU per update is the bot process\'s user + system time in the concurrent window divided by the updates handled (it includes the in-process load generator, the same for every bot); it drifts less than throughput on a shared machine.',
+    'In-process: `bot.handleUpdate(update)` awaited (the bot\'s Bot API calls go over HTTP to the fake server, Redis over TCP). HTTP: the bot\'s real webhook route (Express + grammY `webhookCallback`, or telegraf\'s `bot.webhookCallback` with its webhook reply off, secret-token header) driven by autocannon, latency = request to response, which grammY and telegraf send when the update is handled. Throughput counts updates (not intakes): every bot gets the same ' + INTAKE_LENGTH + '-update intake, booking included. CPU per update is the bot process\'s user + system time in the concurrent window divided by the updates handled (it includes the in-process load generator, the same for every bot); it drifts less than throughput on a shared machine.',
     '',
     '| Bot | in-process upd/s (≤ 50 in flight) | p50 ms | p99 ms | sequential upd/s | p50 ms | p99 ms | HTTP upd/s (50 conns) | p50 ms | p99 ms | bot process CPU µs / update (in-process) | RSS peak MB (in-process load) | Bot API calls / update |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -139,6 +139,7 @@ function throughputSection(r: BenchResults): string {
     '|---|---|---|---|---|---|---|',
     ...(present.has('session') ? [ratioRow('session', TARGETS.vsSession)] : []),
     ...(present.has('conversations') ? [ratioRow('conversations', TARGETS.vsConversations)] : []),
+    ...(present.has('telegraf') ? [ratioRow('telegraf', undefined, '(no target: the other framework\'s usual way)')] : []),
     ...(present.has('bare') ? [ratioRow('bare', undefined)] : []),
   ].join('\n');
 }
@@ -218,6 +219,7 @@ const KEEPS: Record<BotName, string> = {
   bare: 'nothing',
   session: 'the session with every answer in clear (no separate record); the booking (its hash, its place in the slot, the day index)',
   conversations: 'the booking (its hash, its place in the slot, the day index); nothing else: the plugin deletes its state when the conversation ends, and this bot writes no record',
+  telegraf: 'the booking (its hash, its place in the slot, the day index); the session (the scene\'s cursor and state, answers in clear) until the wizard leaves the scene at the end, then an empty `{"__scenes":{}}` session; no record',
 };
 
 /** Key patterns with slots and dates folded together (one row per family), largest first. */

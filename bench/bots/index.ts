@@ -2,6 +2,7 @@ import { bareBot } from './bare';
 import { conversationsBot } from './conversations';
 import { korpuBot } from './korpu';
 import { sessionSwitchBot } from './session-switch';
+import { telegrafBot } from './telegraf';
 import type { BenchBot, BenchBotOptions, BotName } from './types';
 
 export * from './types';
@@ -17,5 +18,7 @@ export function createBenchBot(name: BotName, o: BenchBotOptions): Promise<Bench
       return sessionSwitchBot(o);
     case 'conversations':
       return conversationsBot(o);
+    case 'telegraf':
+      return telegrafBot(o);
   }
 }

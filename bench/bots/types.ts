@@ -1,8 +1,9 @@
-import type { Bot, Context } from 'grammy';
+import type { Context } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { Express } from 'express';
 
 /** The bots measured, Körpü first, then the baselines. */
-export const BOT_NAMES = ['korpu', 'bare', 'session', 'conversations'] as const;
+export const BOT_NAMES = ['korpu', 'bare', 'session', 'conversations', 'telegraf'] as const;
 export type BotName = (typeof BOT_NAMES)[number];
 
 /** What the bench calls each bot in tables. */
@@ -11,6 +12,7 @@ export const BOT_LABELS: Record<BotName, string> = {
   bare: 'bare grammY (1 reply)',
   session: 'grammY + storage-redis session + switch',
   conversations: '@grammyjs/conversations v2 + Redis',
+  telegraf: 'telegraf WizardScene + Redis session',
 };
 
 /** The path of the webhook route of every bot's Express app. */
@@ -30,8 +32,8 @@ export interface BenchBotOptions {
 /** One bot under test, built the way its authors would build it, answering over the fake Bot API. */
 export interface BenchBot {
   name: BotName;
-  // grammY's Bot is invariant in its context type; the harness only calls handleUpdate.
-  bot: Bot<any>;
+  /** The framework's bot (grammY's or telegraf's): the harness only hands it updates. */
+  bot: { handleUpdate(update: Update): Promise<unknown> };
   /** Express app with the bot's webhook route at {@link WEBHOOK_PATH}. */
   app: Express;
   /** Intakes that reached their last step (checks that the script really ran through). */

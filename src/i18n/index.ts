@@ -48,21 +48,78 @@ export function createTranslator(resources: Resource = readLocales()): Translato
     returnNull: false,
     showSupportNotice: false,
   } as Parameters<typeof instance.init>[0]);
-  // Most texts have no parameters and never change once loaded: each is looked up once per
-  // language (an i18next lookup costs several microseconds, and a reply takes several).
-  const plain = new Map<string, string>();
+  // Texts never change once loaded: each is looked up in i18next once per language (a lookup
+  // costs several microseconds, and a reply takes several). Texts with `{{name}}` parameters are
+  // kept as their parts and filled in here; anything else i18next does (plurals by `count`,
+  // context, formats, nesting) still goes to i18next.
+  const templates = new Map<string, Map<string, Template>>();
+  const templateOf = (lang: Lang, key: string): Template => {
+    let byKey = templates.get(lang);
+    if (!byKey) templates.set(lang, (byKey = new Map()));
+    let template = byKey.get(key);
+    if (template === undefined) byKey.set(key, (template = compileTemplate(instance.t(key, { lng: lang, skipInterpolation: true }) as string)));
+    return template;
+  };
   return {
     i18n: instance,
     t: (lang, key, params) => {
-      if (params) return instance.t(key, { lng: lang, ...params }) as string;
-      const id = `${lang}:${key}`;
-      let text = plain.get(id);
-      if (text === undefined) plain.set(id, (text = instance.t(key, { lng: lang }) as string));
-      return text;
+      const template = templateOf(lang, key);
+      if (!params) {
+        if (typeof template === 'string') return template;
+      } else if (template !== null) {
+        const text = fill(template, params);
+        if (text !== undefined) return text;
+      }
+      return instance.t(key, { lng: lang, ...params }) as string;
     },
     missing: (key) => {
       const [ns, path] = key.includes(':') ? (key.split(':', 2) as [string, string]) : ['common', key];
       return SUPPORTED_LANGS.filter((l) => !instance.exists(path, { lng: l, ns, fallbackLng: [] }));
     },
   };
+}
+
+/**
+ * A text as kept by the translator: the text itself when it has no `{{…}}` at all; its parts
+ * (`strings[0] {{names[0]}} strings[1] …`) when it has only plain `{{name}}` parameters; `null`
+ * when i18next must do it (formats, unescaped `{{- …}}`, nesting `$t(…)`).
+ */
+type Template = string | { strings: string[]; names: string[] } | null;
+
+/** Options of `t()` that change which text is chosen, not only what fills it in. */
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'ordinal', 'lng', 'lngs', 'ns', 'defaultValue', 'returnObjects', 'joinArrays', 'replace', 'postProcess', 'interpolation', 'keySeparator', 'nsSeparator', 'fallbackLng']);
+
+function compileTemplate(text: string): Template {
+  if (!text.includes('{{') && !text.includes('$t(')) return text;
+  if (text.includes('$t(')) return null;
+  const strings: string[] = [];
+  const names: string[] = [];
+  const token = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+  let at = 0;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    strings.push(text.slice(at, m.index));
+    names.push(m[1]!);
+    at = m.index + m[0].length;
+  }
+  strings.push(text.slice(at));
+  // Any other `{{` (a format, `{{- name}}`, a dotted path) is i18next's to read.
+  if (strings.some((part) => part.includes('{{'))) return null;
+  return { strings, names };
+}
+
+/**
+ * The text with its parameters filled in as i18next fills them (no escaping: texts go out as
+ * plain text), or undefined when i18next must do it: a parameter missing or not a string or
+ * number, or an option that picks another text.
+ */
+function fill(template: Exclude<Template, null>, params: Record<string, unknown>): string | undefined {
+  for (const k in params) if (I18NEXT_OPTIONS.has(k)) return undefined;
+  if (typeof template === 'string') return template;
+  let out = template.strings[0]!;
+  for (let i = 0; i < template.names.length; i++) {
+    const v = params[template.names[i]!];
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    out += String(v) + template.strings[i + 1]!;
+  }
+  return out;
 }

@@ -103,8 +103,8 @@ export class BookingDesk {
     const page = Math.min(want.page, pages - 1);
     const shown = open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE);
     const times = shown.map((s) => {
-      const local = DateTime.fromJSDate(s.start, { zone: office.timeZone }).setLocale(lang);
-      return choose(encodeSlotValue(s), { key: 'booking:slot_label', params: { day: local.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }), time: local.toFormat('HH:mm') } });
+      const { date: day, time } = localDateTime(office.timeZone, s.start, lang, 'short');
+      return choose(encodeSlotValue(s), { key: 'booking:slot_label', params: { day, time } });
     });
     const paging: Button[] = [
       ...(page > 0 ? [choose(`p_${page - 1}`, { key: 'booking:button.earlier' })] : []),
@@ -171,13 +171,29 @@ export class BookingDesk {
 
 /** Date, time, office name and address of a meeting, in the person's language. */
 export function meetingDetails(office: Office, start: Date, lang: Lang): Record<string, string> {
-  const local = DateTime.fromJSDate(start, { zone: office.timeZone }).setLocale(lang);
-  return {
-    date: local.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
-    time: local.toFormat('HH:mm'),
-    office: office.name[lang],
-    address: office.address[lang],
-  };
+  return { ...localDateTime(office.timeZone, start, lang, 'long'), office: office.name[lang], address: office.address[lang] };
+}
+
+/**
+ * Formatted local dates and times: the same few slots are formatted again and again (every
+ * booking confirmation, every reminder), and luxon's formatting costs tens of µs each time.
+ * Bounded: emptied when full, as the slots of a month in a few languages fit many times over.
+ */
+const formatted = new Map<string, { date: string; time: string }>();
+const FORMATTED_MAX = 5000;
+
+/** `long`: "Thursday, 10 December 2026" (a meeting's details); `short`: "Thu, 10 Dec" (a time button). */
+function localDateTime(timeZone: string, start: Date, lang: Lang, form: 'long' | 'short'): { date: string; time: string } {
+  const key = `${form} ${timeZone} ${start.getTime()} ${lang}`;
+  let f = formatted.get(key);
+  if (!f) {
+    const local = DateTime.fromJSDate(start, { zone: timeZone }).setLocale(lang);
+    const date = form === 'long' ? local.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }) : local.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' });
+    f = { date, time: local.toFormat('HH:mm') };
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(key, f);
+  }
+  return f;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOT_NAMES } from '../../bench/bots/types';
+import { BOT_LABELS, BOT_NAMES } from '../../bench/bots/types';
 import { BEGIN, END, writeReport } from '../../bench/report';
 import { REMINDERS_QUICK, runRemindersBench } from '../../bench/reminders';
 import { REMINDERS_BEGIN, REMINDERS_END } from '../../bench/reminders-report';
@@ -40,6 +40,10 @@ describe('benchmark harness (smoke)', () => {
     const session = results.account.find((a) => a.bot === 'session')!.rows;
     expect(session).toHaveLength(INTAKE_LENGTH);
     expect(session.every((r) => r.roundTrips >= 1)).toBe(true);
+    // The telegraf wizard keeps its session in Redis too: at least its GET/SET per update.
+    const telegraf = results.account.find((a) => a.bot === 'telegraf')!.rows;
+    expect(telegraf).toHaveLength(INTAKE_LENGTH);
+    expect(telegraf.every((r) => r.roundTrips >= 1)).toBe(true);
     expect(results.memory.find((m) => m.bot === 'korpu')!.bytesPerIntake).toBeGreaterThan(0);
 
     // The report keeps hand-written text around the generated section.
@@ -52,6 +56,7 @@ describe('benchmark harness (smoke)', () => {
       expect(md).toContain('hand-written intro');
       expect(md).toContain('hand-written analysis');
       expect(md).not.toContain('old numbers');
+      expect(md).toContain(BOT_LABELS.telegraf);
       // Reminders and the outbox have sections of their own; the targets point to them.
       expect(md).toContain('see section 5 below');
       expect(md).toContain('see section 6 below');

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { CommandSchema, type Button, type Input } from '../../core/conversation';
 
 /** What a button does when tapped (the engine's button action). */
@@ -25,15 +24,13 @@ const TAG_CHOICE_HASHED = 'h';
 const TAG_COMMAND = 'k';
 const SEP = ':';
 
-/** Node ids and option values as flows and the engine make them (ASCII, no separator). */
-const token = z.string().min(1).max(CALLBACK_DATA_MAX_BYTES).regex(/^[A-Za-z0-9_]+$/);
-const hash = z.string().regex(/^[A-Za-z0-9_-]{8}$/);
-
-const CallbackDataSchema = z.union([
-  z.tuple([z.literal(TAG_CHOICE), token, token]),
-  z.tuple([z.literal(TAG_CHOICE_HASHED), hash, token]),
-  z.tuple([z.literal(TAG_COMMAND), CommandSchema]),
-]);
+/**
+ * The wire format as one pattern: a tag, then a node id and an option value (ASCII, no
+ * separator, as flows and the engine make them), a node digest and a value, or a command.
+ * Read on every tap: a regular expression instead of a zod schema of tuples (a few µs less),
+ * with the command checked by its zod enum as before.
+ */
+const CALLBACK_DATA = /^(?:c:([A-Za-z0-9_]+):([A-Za-z0-9_]+)|h:([A-Za-z0-9_-]{8}):([A-Za-z0-9_]+)|k:([^:]*))$/;
 
 /** Short, stable digest of a node id, used when the id is too long to fit. */
 export function nodeDigest(node: string): string {
@@ -76,18 +73,15 @@ export function encodeCallbackData(action: ButtonAction): string {
  * @example decodeCallbackData('c:q1:yes') // { type: 'choice', node: 'q1', value: 'yes' }
  */
 export function decodeCallbackData(data: string | undefined, lookup?: NodeLookup): Input {
+  // Within 64 bytes every part is within 64 bytes too.
   if (data === undefined || Buffer.byteLength(data) > CALLBACK_DATA_MAX_BYTES) return STALE_INPUT;
-  const parsed = CallbackDataSchema.safeParse(data.split(SEP));
-  if (!parsed.success) return STALE_INPUT;
-  const d = parsed.data;
-  switch (d[0]) {
-    case TAG_COMMAND:
-      return { type: 'command', name: d[1] };
-    case TAG_CHOICE:
-      return { type: 'choice', node: d[1], value: d[2] };
-    case TAG_CHOICE_HASHED: {
-      const node = lookup?.(d[1]);
-      return node ? { type: 'choice', node, value: d[2] } : STALE_INPUT;
-    }
+  const m = CALLBACK_DATA.exec(data);
+  if (!m) return STALE_INPUT;
+  if (m[1] !== undefined) return { type: 'choice', node: m[1], value: m[2]! };
+  if (m[3] !== undefined) {
+    const node = lookup?.(m[3]);
+    return node ? { type: 'choice', node, value: m[4]! } : STALE_INPUT;
   }
+  const command = CommandSchema.safeParse(m[5]);
+  return command.success ? { type: 'command', name: command.data } : STALE_INPUT;
 }

@@ -56,11 +56,35 @@ export type ConversationState = z.infer<typeof StateSchema>;
 
 /**
  * A deep copy of a state. The state is JSON data (plain objects, arrays, strings, numbers,
- * booleans), so a plain recursive copy does what `structuredClone` does, several times faster
- * (≈ 2 µs instead of ≈ 20 µs for an intake's state: it runs on every step).
+ * booleans), so a plain copy does what `structuredClone` does, many times faster; it runs on
+ * every step, so its known parts (frames, vars) are copied by their shape, and anything else
+ * that is not a primitive by the generic {@link copyJson}.
  */
 export function cloneState(s: ConversationState): ConversationState {
-  return copyJson(s);
+  const out: Record<string, unknown> = {};
+  for (const k in s) {
+    const v = (s as Record<string, unknown>)[k];
+    if (v === null || typeof v !== 'object') out[k] = v;
+    else if (k === 'frames') out[k] = (v as Frame[]).map(cloneFrame);
+    else if (k === 'vars') out[k] = cloneVars(v as Record<string, unknown>);
+    else out[k] = copyJson(v);
+  }
+  return out as ConversationState;
+}
+
+function cloneFrame(f: Frame): Frame {
+  const out = { ...f };
+  if (f.b) out.b = f.b.slice();
+  return out;
+}
+
+function cloneVars(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in vars) {
+    const v = vars[k];
+    out[k] = typeof v === 'string' ? v : copyJson(v);
+  }
+  return out;
 }
 
 function copyJson<T>(v: T): T {

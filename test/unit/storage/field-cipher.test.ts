@@ -18,6 +18,17 @@ describe('FieldCipher', () => {
     expect(cipher.encrypt('same', 'a')).not.toBe(cipher.encrypt('same', 'a'));
   });
 
+  it('never uses an IV twice, across many values (IVs are drawn from the random source in batches)', () => {
+    const ivs = new Set<string>();
+    const n = 2000;
+    for (let i = 0; i < n; i++) {
+      const token = cipher.encrypt(`value ${i}`, 'KP-AAAA-BBBB:address');
+      ivs.add(Buffer.from(token.slice(3), 'base64url').subarray(0, 12).toString('hex'));
+      if (i % 97 === 0) expect(cipher.decrypt(token, 'KP-AAAA-BBBB:address')).toBe(`value ${i}`);
+    }
+    expect(ivs.size).toBe(n);
+  });
+
   it('refuses a value moved to another case or field', () => {
     const token = cipher.encrypt('+994501234567', 'KP-AAAA-BBBB:phone');
     expect(() => cipher.decrypt(token, 'KP-CCCC-DDDD:phone')).toThrow(DecryptionError);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { decodeState, DICTIONARY_V1, encodeState } from '../../../src/storage/state-codec';
 
 describe('state codec', () => {
@@ -20,6 +20,12 @@ describe('state codec', () => {
     for (const json of [intake, '{}', JSON.stringify({ v: 1, vars: { 'x.y': 'Şəki, Гянджа ✓' }, frames: [] }), JSON.stringify({ long: 'x'.repeat(20_000) })]) {
       expect(decodeState(encodeState(json))).toBe(json);
     }
+  });
+
+  it('round-trips a state whose compressed form is longer than one output chunk', () => {
+    const json = JSON.stringify({ v: 1, vars: { noise: randomBytes(3000).toString('base64') }, frames: [] });
+    expect(encodeState(json).length).toBeGreaterThan(2048);
+    expect(decodeState(encodeState(json))).toBe(json);
   });
 
   it('makes an intake state several times smaller', () => {

@@ -1,0 +1,94 @@
+/**
+ * CPU per update of one bot in-process, alone, for profiling: the throughput phase's load
+ * (bench/worker.ts) on a Redis and fake Bot API of its own, in this process.
+ *
+ *   npx tsx bench/profile.ts --bot korpu --seconds 10
+ *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/profile.ts --bot korpu --seconds 10
+ *   npx tsx bench/cpu-profile-summary.ts /tmp/prof/<file>.cpuprofile
+ *
+ * Options: --bot (korpu), --people (100), --in-flight (50, 1 = sequential), --warmup-ms (3000),
+ * --seconds (10). Prints updates per second and the process's CPU (user + system) per update;
+ * under --cpu-prof that includes the profiler's own cost, so compare profiled runs with
+ * profiled runs only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedisServer } from '../src/storage/redis-server-process';
+import { BOT_NAMES, createBenchBot, type BotName } from './bots';
+import { measureWindow, People, stagger, type Send } from './drive';
+import { startFakeBotApiProcess } from './processes';
+import { useUpdateIds } from './telegram-updates';
+import { intakeScript } from './workload';
+
+export interface ProfileOptions {
+  bot: BotName;
+  people: number;
+  inFlight: number;
+  warmupMs: number;
+  seconds: number;
+}
+
+/** The measured window's updates per second and CPU µs per update. */
+export async function profileBot(o: ProfileOptions): Promise<{ updates: number; handled: number; updatesPerSecond: number; cpuMicrosPerUpdate: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'korpu-bench-profile-'));
+  const redisServer = await startRedisServer({ dir, persist: false });
+  const api = await startFakeBotApiProcess();
+  const bench = await createBenchBot(o.bot, { redisUrl: redisServer.url, apiRoot: api.apiRoot, workload: 'intake' });
+  try {
+    let errors = 0;
+    let handled = 0;
+    const send: Send = async (update) => {
+      await bench.bot.handleUpdate(update);
+      handled++;
+    };
+    useUpdateIds(900_000_000);
+    const people = new People({ base: 9, scriptFor: intakeScript });
+    const slots = Array.from({ length: o.people }, () => people.slot());
+    await stagger(slots, o.inFlight, send);
+    let cpu0 = process.cpuUsage();
+    let cpu = { user: 0, system: 0 };
+    const r = await measureWindow(slots, people, send, {
+      inFlight: o.inFlight,
+      warmupMs: o.warmupMs,
+      durationMs: o.seconds * 1000,
+      onOpen: () => (cpu0 = process.cpuUsage()),
+      onClose: () => (cpu = process.cpuUsage(cpu0)),
+    });
+    errors = bench.errors();
+    if (errors > 0) throw new Error(`${o.bot}: ${errors} failed updates`);
+    if (bench.completed() === 0) throw new Error(`${o.bot}: no intake reached its end`);
+    return { updates: r.updates, handled, updatesPerSecond: r.updates / r.seconds, cpuMicrosPerUpdate: (cpu.user + cpu.system) / Math.max(1, r.updates) };
+  } finally {
+    await bench.close();
+    await api.stop();
+    await redisServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parseProfileArgs(argv: string[]): ProfileOptions {
+  const value = (flag: string, fallback: number) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  const i = argv.indexOf('--bot');
+  const bot = (i >= 0 ? argv[i + 1] : 'korpu') as BotName;
+  if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new Error(`unknown bot ${bot}; known: ${BOT_NAMES.join(', ')}`);
+  return { bot, people: value('--people', 100), inFlight: value('--in-flight', 50), warmupMs: value('--warmup-ms', 3000), seconds: value('--seconds', 10) };
+}
+
+if (require.main === module) {
+  const o = parseProfileArgs(process.argv.slice(2));
+  profileBot(o).then(
+    (r) => {
+      console.log(`${o.bot}: ${r.updates} updates, ${r.updatesPerSecond.toFixed(0)} upd/s, ${r.cpuMicrosPerUpdate.toFixed(0)} µs CPU per update (${o.inFlight} in flight); ${r.handled} updates in all (cpu-profile-summary --per)`);
+      // Exit through process.exit so that --cpu-prof writes its profile now, not after stray timers.
+      process.exit(0);
+    },
+    (e: Error) => {
+      console.error(`bench profile: ${e.message}`);
+      process.exit(1);
+    },
+  );
+}
