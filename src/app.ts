@@ -49,6 +49,8 @@ export interface KorpuCore {
   onTalkLeft(handler: (entry: Extract<EffectEntry, { kind: 'talk_left' }>) => Promise<void> | void): void;
   /** The effect stream's consumer: performs the committed effects through the handlers. */
   effects: Pick<EffectStream, 'start' | 'stop' | 'idle'>;
+  /** Whether Redis answers (readiness): resolves with `PONG`. */
+  ping(): Promise<string>;
   /** Stops the effect consumer (the caller closes Redis). */
   close(): Promise<void>;
 }
@@ -176,5 +178,5 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   };
   const effects = new EffectStream(o.redis, keys, perform, { consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
   if (o.startEffects !== false) await effects.start();
-  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, close: () => effects.stop() };
+  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, ping: () => o.redis.ping(), close: () => effects.stop() };
 }

@@ -3,29 +3,29 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Redis } from 'ioredis';
-import { buildCore } from '../../src/app';
-import { createTelegramBot, webhookHandler } from '../../src/channels/telegram';
-import { loadProgrammeContent } from '../../src/config/programme';
-import { createHttpApp } from '../../src/http';
-import { REDIS_CLIENT_OPTIONS } from '../../src/storage/redis-connection';
+import { loadConfig } from '../../src/config';
+import { createKorpu } from '../../src/korpu';
 import { stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { benchOffices } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
 import { longFlowYaml } from '../workload';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
 
+/** The case workers' group of the bench bot: alerts go there through the outbox, as in production. */
+export const BENCH_CASEWORKER_CHAT = -1_000_000_000_777;
+
 /**
- * Körpü exactly as main.ts wires it: buildCore (flows checked against the locales, flow
- * archive, Redis conversation store, field cipher) → createTelegramBot (auto-retry,
- * sequentialize, error boundary, the conversation composer) → the real HTTP app with the
- * webhook route. For the long test flow, buildCore loads a folder holding only the generated
- * flow (as the entry flow `welcome`). The office is config/offices.yaml's with more places per
- * slot (see ../booking.ts). No reminder scheduler (BullMQ) is given: reminders are not measured here.
+ * Körpü exactly as production builds it: `createKorpu` (src/korpu.ts), the one composition
+ * main.ts calls — Redis client options of main's connection, the core with the effect stream
+ * and its handlers, case workers (a roster, the desk, alerts and urgent alerts to a case
+ * workers' chat, escalations), talks with a person, phone calls, the crisis check, the outbox
+ * and its worker (sending alerts to the fake Bot API within Telegram's limits), the reminder
+ * and escalation workers, and the real HTTP app with the webhook route. Nothing is left out
+ * to make it lighter. For the long test flow, a folder holding only the generated flow (as the
+ * entry flow `welcome`). The office is config/offices.yaml's with more places per slot (see
+ * ../booking.ts).
  */
 export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
-  // The client options of main.ts's connection (connectRedis): auto-pipelining.
-  const redis = new Redis(o.redisUrl, { ...REDIS_CLIENT_OPTIONS, maxRetriesPerRequest: 1 });
   let flowsDir: string | undefined;
   if (o.workload === 'long') {
     flowsDir = mkdtempSync(join(tmpdir(), 'korpu-bench-flows-'));
@@ -41,34 +41,43 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
       },
     },
   );
-  const core = await buildCore({
-    redis,
-    dataKey: randomBytes(32),
-    content: loadProgrammeContent('config/programme.yaml'),
-    prefix: 'korpu:',
-    offices: benchOffices(),
-    ...(flowsDir ? { flowsDir } : {}),
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    BOT_TOKEN: BENCH_TOKEN,
+    TELEGRAM_API_ROOT: o.apiRoot,
+    MODE: 'webhook',
+    WEBHOOK_URL: `http://127.0.0.1${WEBHOOK_PATH}`,
+    WEBHOOK_SECRET,
+    CASEWORKER_CHAT_ID: String(BENCH_CASEWORKER_CHAT),
+    ADMIN_TELEGRAM_IDS: '900000001',
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: 'korpu:',
+    DATA_KEY: randomBytes(32).toString('hex'),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-bench-data-')),
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...(flowsDir ? { FLOWS_DIR: flowsDir } : {}),
   });
+  const korpu = await createKorpu({ ...config, offices: benchOffices() }, { logger, botInfo: BENCH_BOT_INFO });
+  const { core } = korpu;
   let completed = 0;
   core.onEffect((e) => {
     if (e.type === 'intake_completed') completed++;
   });
-  const bot = createTelegramBot(core, { token: BENCH_TOKEN, apiRoot: o.apiRoot, botInfo: BENCH_BOT_INFO, logger });
-  const app = createHttpApp({ core, logger, simulator: false, telegramWebhook: { path: WEBHOOK_PATH, handler: webhookHandler(bot, WEBHOOK_SECRET) } });
   return {
     name: 'korpu',
-    bot,
-    app,
-    redis,
+    bot: korpu.bot!,
+    app: korpu.app,
+    redis: core.redis,
     completed: () => completed,
     errors: () => errors,
     // The runner's own pseudonym and key builder; the stored value is a header line and the state JSON.
     stateBytes: async (chatId) => {
-      const raw = await redis.getBuffer(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
+      const raw = await core.redis.getBuffer(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
       return raw === null ? 0 : Buffer.byteLength(stateJsonOf(raw));
     },
     close: async () => {
-      redis.disconnect();
+      await korpu.stop();
       if (flowsDir) rmSync(flowsDir, { recursive: true, force: true });
     },
   };

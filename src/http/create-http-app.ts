@@ -1,5 +1,4 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
 import { simulatorRouter, type SimulatorCore } from '../channels/simulator';
 import type { Logger } from '../core/logger';
 import { errorHandler, notFound } from './error-handler';
@@ -12,7 +11,7 @@ export const WEBHOOK_JSON_LIMIT = '1mb';
 
 export interface HttpAppOptions {
   /** What the routes need from the core (KorpuCore satisfies it). */
-  core: SimulatorCore & { redis: Pick<Redis, 'ping'> };
+  core: SimulatorCore & { ping(): Promise<string> };
   logger: Logger;
   /** The Telegram webhook: POST `path` (the path of WEBHOOK_URL) goes to `handler`. */
   telegramWebhook?: { path: string; handler: RequestHandler };
@@ -36,7 +35,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
     res.set('x-content-type-options', 'nosniff');
     next();
   });
-  app.use(healthRouter(o.core.redis));
+  app.use(healthRouter(o.core));
   if (o.telegramWebhook) app.post(o.telegramWebhook.path, express.json({ limit: WEBHOOK_JSON_LIMIT }), o.telegramWebhook.handler);
   if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.core));
   app.use(notFound);

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 
 /** Paths of the health endpoints (the Docker HEALTHCHECK and load balancers use them). */
 export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
@@ -9,7 +8,7 @@ export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
  * outage does not get the process restarted in a loop). `GET /readyz`: Redis answers PING
  * within `timeoutMs` → 200, else 503 (readiness: take this instance out of rotation).
  */
-export function healthRouter(redis: Pick<Redis, 'ping'>, timeoutMs = 1000): Router {
+export function healthRouter(redis: { ping(): Promise<string> }, timeoutMs = 1000): Router {
   const router = Router();
   router.get(HEALTH_PATHS.live, (_req, res) => {
     res.json({ status: 'ok' });
@@ -21,7 +20,7 @@ export function healthRouter(redis: Pick<Redis, 'ping'>, timeoutMs = 1000): Rout
   return router;
 }
 
-async function pingWithin(redis: Pick<Redis, 'ping'>, ms: number): Promise<boolean> {
+async function pingWithin(redis: { ping(): Promise<string> }, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -9,9 +9,9 @@ import { freePort } from '../../src/storage/redis-server-process';
 import { testRedis } from '../helpers/redis';
 
 /** A core whose runner is replaced: these tests are about HTTP, not conversations. */
-function fakeCore(redis: HttpAppOptions['core']['redis'], handle: () => Promise<never> = async () => { throw new Error('not used'); }): HttpAppOptions['core'] {
+function fakeCore(redis: { ping(): Promise<string> }, handle: () => Promise<never> = async () => { throw new Error('not used'); }): HttpAppOptions['core'] {
   return {
-    redis,
+    ping: () => redis.ping(),
     runner: { handle, conversationId: () => 'pseudonym' } as unknown as HttpAppOptions['core']['runner'],
     translator: createTranslator(),
     content: loadProgrammeContent('config/programme.yaml'),

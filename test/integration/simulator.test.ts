@@ -20,7 +20,7 @@ describe('simulator API', () => {
 
   beforeAll(async () => {
     const core: HttpAppOptions['core'] = {
-      redis,
+      ping: () => redis.ping(),
       translator,
       content: loadProgrammeContent('config/programme.yaml'),
       runner: {
