@@ -36,7 +36,8 @@ export function createHttpApp(o: HttpAppOptions): Express {
     next();
   });
   app.use(healthRouter(o.core));
-  if (o.telegramWebhook) app.post(o.telegramWebhook.path, express.json({ limit: WEBHOOK_JSON_LIMIT }), o.telegramWebhook.handler);
+  // The webhook handler checks Telegram's secret header before it reads the body (run.ts).
+  if (o.telegramWebhook) app.post(o.telegramWebhook.path, o.telegramWebhook.handler);
   if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.core));
   app.use(notFound);
   app.use(errorHandler(o.logger));

@@ -1,4 +1,5 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
+import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import { webhookCallback } from 'grammy';
 import type { Logger } from '../../core/logger';
@@ -56,8 +57,9 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
 
 /**
  * The webhook endpoint as Express middleware, for `app.post(path, webhookHandler(bot, secret))`.
- * Requests without the right `X-Telegram-Bot-Api-Secret-Token` get 401 and are not handled.
- * Parses the JSON body itself unless an earlier `express.json()` did. Answers Telegram when
+ * Requests without the right `X-Telegram-Bot-Api-Secret-Token` get 401 before their body is
+ * read or parsed, and are counted (`refused()`) and logged at most once a minute with the
+ * count. Parses the JSON body itself (1 MB at most) unless an earlier `express.json()` did. Answers Telegram when
  * the update has been handled (so a crash means redelivery, which the runner deduplicates);
  * an update slower than 55 s is answered early and finishes in the background, before
  * Telegram's own timeout would make it redeliver.
@@ -65,15 +67,36 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
  */
-export function webhookHandler(bot: KorpuBot, secret: string): RequestHandler {
+export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number } = {}): RequestHandler & { refused(): number } {
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new RangeError('webhook secret must be 1–256 characters A–Z, a–z, 0–9, _ or -');
   const callback = webhookCallback(bot, 'express', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 55_000 });
   const parse = express.json({ limit: '1mb' });
-  return (req, res, next) => {
+  const expected = Buffer.from(secret);
+  const logger = opts.logger ?? botLogger(bot);
+  const every = opts.refusalLogEveryMs ?? 60_000;
+  let refused = 0;
+  let loggedAt = 0;
+  let loggedCount = 0;
+  const handler: RequestHandler = (req, res, next) => {
+    // The secret first, before a byte of the body is read or parsed: a stranger's request costs nothing.
+    const given = Buffer.from(String(req.get('x-telegram-bot-api-secret-token') ?? ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      refused++;
+      const now = Date.now();
+      // Logged at most once a minute, with the count since: a flood does not flood the log.
+      if (now - loggedAt >= every) {
+        logger?.warn({ refused: refused - loggedCount, total: refused }, 'telegram: webhook requests without the right secret refused');
+        loggedAt = now;
+        loggedCount = refused;
+      }
+      res.set('connection', 'close').status(401).end();
+      return;
+    }
     const handle = () => void callback(req, res).catch(next);
     if (req.body !== undefined) return handle();
     parse(req, res, (err?: unknown) => (err ? next(err) : handle()));
   };
+  return Object.assign(handler, { refused: () => refused });
 }
 
 /** Points Telegram at `url` with the secret and the update types Körpü handles. */
