@@ -1,6 +1,7 @@
 import type { Clock, IdGen } from '../core/clock';
 import { randomBytes } from 'node:crypto';
 import type { Effect, Input, Output } from '../core/conversation';
+import { cleanText } from '../core/clean-text';
 import { STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-entry';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
@@ -256,7 +257,8 @@ export class ConversationRunner {
   async handle(msg: IncomingMessage): Promise<HandledMessage> {
     const d = this.deps;
     const convId = this.conversationId(msg.channel, msg.chatId);
-    const input = msg.input.type === 'command' && msg.langHint ? { ...msg.input, langHint: msg.langHint } : msg.input;
+    // Typed text without control or bidi-override characters: nothing stored, relayed or alerted can be flipped or hidden.
+    const input = msg.input.type === 'command' && msg.langHint ? { ...msg.input, langHint: msg.langHint } : msg.input.type === 'text' ? { ...msg.input, text: cleanText(msg.input.text) } : msg.input;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       // The copy saved here last, on the first attempt only (a redelivery is then caught by the commit).
       const copy = attempt === 1 ? this.saved.get(convId) : undefined;

@@ -52,7 +52,7 @@ describe('effects committed with the state', () => {
       cipher,
       keys,
       timeZone: 'Asia/Baku',
-      crisis: { detect: (t) => (/kill myself/.test(t) ? { category: 'suicide', cue: 'kill myself' } : undefined), reply: () => ({ type: 'message', text: [{ key: 'safeguarding:reply.text' }] }) },
+      crisis: { detect: (t) => (/^I want to kill myself$/.test(t) ? { category: 'suicide', cue: 'kill myself' } : undefined), reply: () => ({ type: 'message', text: [{ key: 'safeguarding:reply.text' }] }) },
       ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
       ...(o.talkTtlSeconds ? { talkTtlSeconds: o.talkTtlSeconds } : {}),
     });
@@ -148,6 +148,18 @@ describe('effects committed with the state', () => {
     expect(await redis.get(talkKey)).toBe(asked.state.caseCode);
     expect(await redis.ttl(talkKey)).toBeGreaterThan(3000);
     expect((await r.handle({ ...chat, updateId: 'tg:4', input: { type: 'text', text: 'Hello?' }, yieldToTalk: true })).talk).toBe(true);
+  });
+
+  it('stores and alerts typed text without control or bidi-override characters', async () => {
+    const r = runner();
+    const chat = { channel: 'telegram', chatId: '44' };
+    await r.handle({ ...chat, updateId: 'tg:1', input: { type: 'command', name: 'start' } });
+    await r.handle({ ...chat, updateId: 'tg:2', input: { type: 'choice', node: 'language', value: 'en' } });
+    await r.handle({ ...chat, updateId: 'tg:3', input: { type: 'text', text: 'I want to \u202Ekill myself\u202C' } });
+    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('e') + 1]!) as EffectEntry);
+    const crisis = entries.find((e) => e.kind === 'effect' && e.effect.type === 'crisis_detected');
+    expect(crisis).toBeDefined();
+    expect(JSON.stringify(entries)).not.toMatch(/\\u202[ce]/i);
   });
 
   describe('the kept reply', () => {

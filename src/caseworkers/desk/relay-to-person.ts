@@ -1,3 +1,4 @@
+import { cleanText } from '../../core/clean-text';
 import type { StaffRef } from '../../core/staff';
 import { audit, authorize, mayWorkOn, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
 
@@ -49,5 +50,7 @@ export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { cas
 }
 
 export function textAndFile(m: TalkMessageIn): { text?: string; fileId?: string } {
-  return { ...(m.text ? { text: m.text } : {}), ...(m.fileId ? { fileId: m.fileId } : {}) };
+  // Kept (and relayed) without control or bidi-override characters.
+  const text = m.text ? cleanText(m.text) : undefined;
+  return { ...(text ? { text } : {}), ...(m.fileId ? { fileId: m.fileId } : {}) };
 }

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { endTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type StaffLookup, type TalkMessageIn, type TalkThreads } from '../../caseworkers/desk';
+import { cleanText } from '../../core/clean-text';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import { readContact } from '../../storage/case-contact';
@@ -118,7 +119,7 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
         if (target === undefined) return false;
         const sent =
           kind === 'text'
-            ? await ctx.api.sendMessage(target, `${header}\n\n${msg.text}`)
+            ? await ctx.api.sendMessage(target, `${header}\n\n${cleanText(msg.text ?? '')}`)
             : await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: [header, msg.caption].filter(Boolean).join('\n\n') });
         await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
         return true;
