@@ -60,6 +60,8 @@ export interface OutboxWorker {
 /** One job made ready to send: its chat, its channel's sender, and how to deliver it. */
 interface Target {
   sender: ChannelSender;
+  /** Order of arrival at the outbox: the message's place in its chat's line. */
+  order: number;
   chatId: string;
   chatRef: string;
   group: boolean;
@@ -114,6 +116,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const chatId = o.cipher.decrypt(data.chat, CHAT_AAD);
     return {
       sender,
+      order: data.seq ?? 0,
       chatId,
       chatRef: data.chatRef,
       group: data.group,
@@ -147,6 +150,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const caseCode = data.to.type === 'case' ? data.to.caseCode : undefined;
     return {
       sender,
+      order: data.seq ?? 0,
       chatId: address.chatId,
       chatRef,
       group: sender.isGroup(address.chatId),
@@ -171,7 +175,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
 
     for (let tries = 1; ; tries++) {
       const asked = Date.now();
-      const slot = await limiter.reserve(t.chatRef, t.group, job.id!);
+      const slot = await limiter.reserve(t.chatRef, t.group, job.id!, t.order);
       if (slot.kind === 'wait') {
         if (slot.limit === 'chat' || slot.limit === 'group') {
           // Wait for this chat's turn without holding up other chats; come back before the backlog.
@@ -202,7 +206,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     // of their own here, in process: the notice holds its chat's turn meanwhile.
     const nextSlot = async (): Promise<void> => {
       for (;;) {
-        const r = await limiter.reserve(t.chatRef, t.group, job.id!);
+        const r = await limiter.reserve(t.chatRef, t.group, job.id!, t.order);
         if (r.kind === 'reserved') return void (await sleep(r.inMs));
         await sleep(r.waitMs);
       }

@@ -26,6 +26,12 @@ export type OutboxMethod = (typeof OUTBOX_METHODS)[number];
  */
 export const OUTBOX_PRIORITY = { urgent: 1, due: 2, normal: 3 } as const;
 
+/**
+ * Every message queued gets the next number of one counter (`seq` in its data): a chat's
+ * messages go out in that order, whichever the worker happens to start first.
+ */
+export const ORDER_DOC = 'outbox order';
+
 /** The additional authenticated data of the encrypted chat id in job data. */
 export const CHAT_AAD = 'outbox:chat';
 
@@ -42,6 +48,8 @@ export const OutboxJobSchema = z.object({
   /** What the message is, for logs and metrics: reminder, follow_up, alert, … */
   kind: z.string().min(1),
   caseCode: z.string().optional(),
+  /** Order of arrival at the outbox (see {@link ORDER_DOC}); absent on jobs queued by older versions. */
+  seq: z.number().int().nonnegative().optional(),
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
 
@@ -71,6 +79,8 @@ export const NoticeJobSchema = z.object({
   caseCode: z.string().optional(),
   /** The notice's Output as JSON, encrypted with {@link noticeOutputAad}(job id). */
   output: z.string().min(1),
+  /** Order of arrival at the outbox (see {@link ORDER_DOC}). */
+  seq: z.number().int().nonnegative().optional(),
 });
 export type NoticeJob = z.infer<typeof NoticeJobSchema>;
 
@@ -158,6 +168,7 @@ export class Outbox implements Notifier {
       params: msg.params,
       kind: msg.kind,
       ...(msg.caseCode ? { caseCode: msg.caseCode } : {}),
+      seq: await this.nextSeq(),
     } satisfies OutboxJob);
     await this.queue.add(SEND_JOB, data, this.jobOptions(outboxJobId(id), opts));
   }
@@ -189,8 +200,15 @@ export class Outbox implements Notifier {
       kind: n.kind,
       ...(n.caseCode ? { caseCode: n.caseCode } : {}),
       output: this.cipher.encrypt(JSON.stringify(n.output), noticeOutputAad(jobId)),
+      seq: await this.nextSeq(),
     } satisfies NoticeJob);
     await this.queue.add(NOTIFY_JOB, data, this.jobOptions(jobId, opts));
+  }
+
+  /** The next number in the order of arrival (one INCR next to the queue's keys). */
+  private async nextSeq(): Promise<number> {
+    const client = await this.queue.getBackend().client;
+    return Number(await client.runCommand('incr', [`${this.queue.qualifiedName}:order`]));
   }
 
   private jobOptions(jobId: string, opts: { delayMs?: number; urgent?: boolean }) {
