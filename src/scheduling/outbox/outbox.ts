@@ -26,12 +26,6 @@ export type OutboxMethod = (typeof OUTBOX_METHODS)[number];
  */
 export const OUTBOX_PRIORITY = { urgent: 1, due: 2, normal: 3 } as const;
 
-/**
- * Every message queued gets the next number of one counter (`seq` in its data): a chat's
- * messages go out in that order, whichever the worker happens to start first.
- */
-export const ORDER_DOC = 'outbox order';
-
 /** The additional authenticated data of the encrypted chat id in job data. */
 export const CHAT_AAD = 'outbox:chat';
 
@@ -48,7 +42,11 @@ export const OutboxJobSchema = z.object({
   /** What the message is, for logs and metrics: reminder, follow_up, alert, … */
   kind: z.string().min(1),
   caseCode: z.string().optional(),
-  /** Order of arrival at the outbox (see {@link ORDER_DOC}); absent on jobs queued by older versions. */
+  /**
+   * Order of arrival at the outbox: every message queued takes the next number of one counter,
+   * and a chat's messages go out in that order, whichever the worker happens to start first.
+   * Absent on jobs queued by older versions (they go first).
+   */
   seq: z.number().int().nonnegative().optional(),
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
@@ -79,7 +77,7 @@ export const NoticeJobSchema = z.object({
   caseCode: z.string().optional(),
   /** The notice's Output as JSON, encrypted with {@link noticeOutputAad}(job id). */
   output: z.string().min(1),
-  /** Order of arrival at the outbox (see {@link ORDER_DOC}). */
+  /** Order of arrival at the outbox (as in {@link OutboxJobSchema}). */
   seq: z.number().int().nonnegative().optional(),
 });
 export type NoticeJob = z.infer<typeof NoticeJobSchema>;
@@ -155,8 +153,9 @@ export class Outbox implements Notifier {
   }
 
   /**
-   * Enqueues one raw platform call (run by the sender of the worker's `rawChannel`). `id` must be derived from what causes the message (e.g.
-   * `reminder:KP-…:24h`, `alert:<effect id>`); any string will do. A second `send` with an id
+   * Enqueues one raw platform call (performed by the sender of the worker's `rawChannel`).
+   * `id` must be derived from what causes the message (e.g. `reminder:KP-…:24h`,
+   * `alert:<effect id>`); any string will do. A second `send` with an id
    * whose message is still queued, or was sent within `keepSentSeconds`, does nothing.
    */
   async send(id: string, msg: OutboxMessage, opts: { delayMs?: number; urgent?: boolean } = {}): Promise<void> {
