@@ -51,8 +51,9 @@ export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; l
  * instead of racing for the next one. Every window counts slots, not sends.
  *
  * A message whose chat is busy for longer books its place in the chat's line (a ZSET of holders
- * by slot) and comes back at that slot; later messages to the chat queue up behind it, so the
- * chat's messages go out one per interval, in order. A message keeps its place until the
+ * by order of arrival at the outbox) and comes back about when its turn comes; later messages to
+ * the chat queue up behind it, so the chat's messages go out one per interval, in the order they
+ * were queued, whichever the worker starts first. A message keeps its place until the
  * sender {@link TelegramRateLimiter.release}s it, and only the head of the line may take the
  * chat's slot: a waiter that comes back before the one ahead of it has sent (both held back at
  * once, the one ahead woken late, or retried) waits again rather than overtaking it.
