@@ -212,14 +212,17 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       }
     };
     // The message keeps its place in the chat's line until it is sent or dropped for good: one
-    // that waits out a 429 or is retried after a network error keeps its turn.
-    const done = () => limiter.release(t.chatRef, job.id!);
+    // that waits out a 429 or is retried after a network error keeps its turn. A release that
+    // fails (Redis away) is not worth sending the message again for: the place is forgotten
+    // 30 s after its slot.
+    const done = () => limiter.release(t.chatRef, job.id!).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not free the chat’s turn'));
     let result: Delivered;
     try {
       result = await t.deliver(nextSlot);
     } catch (err) {
       const f = t.sender.classify(err);
-      if (f.kind === 'blocked' || f.kind === 'refused' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await done();
+      // Dropped for good (a rate limit is no failed try): the next message of the chat may go.
+      if (f.kind === 'blocked' || f.kind === 'refused' || (f.kind === 'transient' && job.attemptsMade + 1 >= (job.opts.attempts ?? 1))) await done();
       switch (f.kind) {
         case 'rate_limited':
           o.logger.warn({ ...t.about, retryMs: f.retryMs }, 'outbox: the platform asked to slow down (429); every send waits');
