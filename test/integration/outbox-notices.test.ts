@@ -169,6 +169,34 @@ describe('notices to whom they name', () => {
   });
 });
 
+describe('notices of several messages, and Telegram’s limits', () => {
+  it('sends a notice’s text and its attachments in order, each within the chat’s interval', async () => {
+    h = await start();
+    await h.contact('KP-MULT-0001', 640_020);
+    const output: Output = { ...say('booking:nudge.text'), attachments: [{ type: 'venue', latitude: 40.4, longitude: 49.8, title: 'Office', address: 'Baku' }] };
+    await h.outbox.notify({ id: 'multi', to: { type: 'case', caseCode: 'KP-MULT-0001' }, lang: 'en', output, kind: 'notice', caseCode: 'KP-MULT-0001' });
+    await h.settled(1);
+    const calls = h.fake.calls.filter((c) => c.params.chat_id === 640_020);
+    expect(calls.map((c) => c.method)).toEqual(['sendMessage', 'sendVenue']);
+    expect(calls[1]!.params).toMatchObject({ title: 'Office', address: 'Baku' });
+    // One message per interval to a chat (1.1 s by default; the margin is for the way to the fake server).
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('waits out a 429 and then sends the notice once', async () => {
+    h = await start();
+    await h.contact('KP-R429-0001', 640_030);
+    h.fake.failNext('sendMessage', { code: 429, retryAfter: 1 });
+    await h.outbox.notify(reminderTo('KP-R429-0001', 'r429'));
+    await h.settled(1);
+    expect(h.fake.calls.filter((c) => c.failedWith === 429)).toHaveLength(1);
+    expect(delivered(h.fake).map((c) => c.params.chat_id)).toEqual([640_030]);
+    const job = (await h.outbox.queue.getJob('r429'))!;
+    expect(await job.getState()).toBe('completed');
+    expect(job.attemptsMade).toBe(1);
+  });
+});
+
 describe('notices that cannot or must not be sent', () => {
   it('drops a notice whose recipient cannot be resolved, once and logged, without calling Telegram', async () => {
     h = await start();

@@ -210,40 +210,52 @@ describe('a chat’s line', () => {
     // held back at once, or the one ahead woke late) and, its chat being free soon, used to take
     // the turn of the one ahead.
     const limiter = lineLimiter(1500);
-    expect(await limiter.reserve('chat-a', false, 'first')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-a', false, 'first', 1)).toMatchObject({ kind: 'reserved' });
     await limiter.release('chat-a', 'first'); // sent
     // The chat's next turn is 1.5 s away, beyond the 1 s a slot may lie ahead: both join the line.
-    expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
-    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'second', 2)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'third', 3)).toMatchObject({ kind: 'wait', limit: 'chat' });
     // Once the chat's turn is within reach, the third comes back before the second.
     await pause(600);
-    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
-    expect(await limiter.reserve('chat-a', false, 'second')).toMatchObject({ kind: 'reserved' });
-    expect(await limiter.reserve('chat-a', false, 'third')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'third', 3)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-a', false, 'second', 2)).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-a', false, 'third', 3)).toMatchObject({ kind: 'wait', limit: 'chat' });
   });
 
   it('keeps a message’s turn until it is released, so that a retried one is not overtaken', async () => {
     const limiter = lineLimiter(100);
-    expect(await limiter.reserve('chat-b', false, 'first')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-b', false, 'first', 1)).toMatchObject({ kind: 'reserved' });
     // The chat is free again in 100 ms, but the first has not been sent yet (a 429, a retry).
-    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-b', false, 'second', 2)).toMatchObject({ kind: 'wait', limit: 'chat' });
     await pause(200);
-    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'wait', limit: 'chat' });
-    expect(await limiter.reserve('chat-b', false, 'first')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-b', false, 'second', 2)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-b', false, 'first', 1)).toMatchObject({ kind: 'reserved' });
     await limiter.release('chat-b', 'first');
     await pause(200);
-    expect(await limiter.reserve('chat-b', false, 'second')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-b', false, 'second', 2)).toMatchObject({ kind: 'reserved' });
+  });
+
+  it('serves the line in the order messages reached the outbox, not the order they reached the limiter', async () => {
+    // A worker may start two jobs fetched together in either order.
+    const limiter = lineLimiter(100);
+    expect(await limiter.reserve('chat-d', false, 'first', 1)).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-d', false, 'third', 3)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-d', false, 'second', 2)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    await limiter.release('chat-d', 'first');
+    await pause(200);
+    expect(await limiter.reserve('chat-d', false, 'third', 3)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await limiter.reserve('chat-d', false, 'second', 2)).toMatchObject({ kind: 'reserved' });
   });
 
   it('frees a dropped message’s place so that the one behind it is not held up', async () => {
     const limiter = lineLimiter(1500);
-    await limiter.reserve('chat-c', false, 'first');
-    await limiter.reserve('chat-c', false, 'second');
-    await limiter.reserve('chat-c', false, 'third');
+    await limiter.reserve('chat-c', false, 'first', 1);
+    await limiter.reserve('chat-c', false, 'second', 2);
+    await limiter.reserve('chat-c', false, 'third', 3);
     await limiter.release('chat-c', 'second'); // dropped while waiting (the person blocked the bot)
     await limiter.release('chat-c', 'first'); // sent
     await pause(600);
-    expect(await limiter.reserve('chat-c', false, 'third')).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-c', false, 'third', 3)).toMatchObject({ kind: 'reserved' });
   });
 });
 

@@ -14,8 +14,8 @@ export interface ChannelAddress {
  * message, a chat's messages in line, and a pause after the platform asked to slow down.
  */
 export interface SendLimiter {
-  /** Takes a slot, or a place in the chat's line (kept until `release`). */
-  reserve(chatRef: string, group: boolean, holder: string): Promise<Reservation>;
+  /** Takes a slot, or a place in the chat's line (kept until `release`), ordered by `order`. */
+  reserve(chatRef: string, group: boolean, holder: string, order?: number): Promise<Reservation>;
   /** Leaves the chat's line: the message was sent or dropped for good (not before a retry). */
   release(chatRef: string, holder: string): Promise<void>;
   pausedMs(): Promise<number>;

@@ -60,6 +60,8 @@ export interface OutboxWorker {
 /** One job made ready to send: its chat, its channel's sender, and how to deliver it. */
 interface Target {
   sender: ChannelSender;
+  /** Order of arrival at the outbox: the message's place in its chat's line. */
+  order: number;
   chatId: string;
   chatRef: string;
   group: boolean;
@@ -114,6 +116,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const chatId = o.cipher.decrypt(data.chat, CHAT_AAD);
     return {
       sender,
+      order: data.seq ?? 0,
       chatId,
       chatRef: data.chatRef,
       group: data.group,
@@ -147,6 +150,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const caseCode = data.to.type === 'case' ? data.to.caseCode : undefined;
     return {
       sender,
+      order: data.seq ?? 0,
       chatId: address.chatId,
       chatRef,
       group: sender.isGroup(address.chatId),
@@ -171,7 +175,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
 
     for (let tries = 1; ; tries++) {
       const asked = Date.now();
-      const slot = await limiter.reserve(t.chatRef, t.group, job.id!);
+      const slot = await limiter.reserve(t.chatRef, t.group, job.id!, t.order);
       if (slot.kind === 'wait') {
         if (slot.limit === 'chat' || slot.limit === 'group') {
           // Wait for this chat's turn without holding up other chats; come back before the backlog.
@@ -202,20 +206,23 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     // of their own here, in process: the notice holds its chat's turn meanwhile.
     const nextSlot = async (): Promise<void> => {
       for (;;) {
-        const r = await limiter.reserve(t.chatRef, t.group, job.id!);
+        const r = await limiter.reserve(t.chatRef, t.group, job.id!, t.order);
         if (r.kind === 'reserved') return void (await sleep(r.inMs));
         await sleep(r.waitMs);
       }
     };
     // The message keeps its place in the chat's line until it is sent or dropped for good: one
-    // that waits out a 429 or is retried after a network error keeps its turn.
-    const done = () => limiter.release(t.chatRef, job.id!);
+    // that waits out a 429 or is retried after a network error keeps its turn. A release that
+    // fails (Redis away) is not worth sending the message again for: the place is forgotten
+    // 30 s after its slot.
+    const done = () => limiter.release(t.chatRef, job.id!).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not free the chat’s turn'));
     let result: Delivered;
     try {
       result = await t.deliver(nextSlot);
     } catch (err) {
       const f = t.sender.classify(err);
-      if (f.kind === 'blocked' || f.kind === 'refused' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await done();
+      // Dropped for good (a rate limit is no failed try): the next message of the chat may go.
+      if (f.kind === 'blocked' || f.kind === 'refused' || (f.kind === 'transient' && job.attemptsMade + 1 >= (job.opts.attempts ?? 1))) await done();
       switch (f.kind) {
         case 'rate_limited':
           o.logger.warn({ ...t.about, retryMs: f.retryMs }, 'outbox: the platform asked to slow down (429); every send waits');

@@ -42,6 +42,12 @@ export const OutboxJobSchema = z.object({
   /** What the message is, for logs and metrics: reminder, follow_up, alert, … */
   kind: z.string().min(1),
   caseCode: z.string().optional(),
+  /**
+   * Order of arrival at the outbox: every message queued takes the next number of one counter,
+   * and a chat's messages go out in that order, whichever the worker happens to start first.
+   * Absent on jobs queued by older versions (they go first).
+   */
+  seq: z.number().int().nonnegative().optional(),
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
 
@@ -71,6 +77,8 @@ export const NoticeJobSchema = z.object({
   caseCode: z.string().optional(),
   /** The notice's Output as JSON, encrypted with {@link noticeOutputAad}(job id). */
   output: z.string().min(1),
+  /** Order of arrival at the outbox (as in {@link OutboxJobSchema}). */
+  seq: z.number().int().nonnegative().optional(),
 });
 export type NoticeJob = z.infer<typeof NoticeJobSchema>;
 
@@ -145,8 +153,9 @@ export class Outbox implements Notifier {
   }
 
   /**
-   * Enqueues one raw platform call (run by the sender of the worker's `rawChannel`). `id` must be derived from what causes the message (e.g.
-   * `reminder:KP-…:24h`, `alert:<effect id>`); any string will do. A second `send` with an id
+   * Enqueues one raw platform call (performed by the sender of the worker's `rawChannel`).
+   * `id` must be derived from what causes the message (e.g. `reminder:KP-…:24h`,
+   * `alert:<effect id>`); any string will do. A second `send` with an id
    * whose message is still queued, or was sent within `keepSentSeconds`, does nothing.
    */
   async send(id: string, msg: OutboxMessage, opts: { delayMs?: number; urgent?: boolean } = {}): Promise<void> {
@@ -158,6 +167,7 @@ export class Outbox implements Notifier {
       params: msg.params,
       kind: msg.kind,
       ...(msg.caseCode ? { caseCode: msg.caseCode } : {}),
+      seq: await this.nextSeq(),
     } satisfies OutboxJob);
     await this.queue.add(SEND_JOB, data, this.jobOptions(outboxJobId(id), opts));
   }
@@ -189,8 +199,15 @@ export class Outbox implements Notifier {
       kind: n.kind,
       ...(n.caseCode ? { caseCode: n.caseCode } : {}),
       output: this.cipher.encrypt(JSON.stringify(n.output), noticeOutputAad(jobId)),
+      seq: await this.nextSeq(),
     } satisfies NoticeJob);
     await this.queue.add(NOTIFY_JOB, data, this.jobOptions(jobId, opts));
+  }
+
+  /** The next number in the order of arrival (one INCR next to the queue's keys). */
+  private async nextSeq(): Promise<number> {
+    const client = await this.queue.getBackend().client;
+    return Number(await client.runCommand('incr', [`${this.queue.qualifiedName}:order`]));
   }
 
   private jobOptions(jobId: string, opts: { delayMs?: number; urgent?: boolean }) {

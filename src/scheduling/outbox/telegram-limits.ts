@@ -51,16 +51,19 @@ export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; l
  * instead of racing for the next one. Every window counts slots, not sends.
  *
  * A message whose chat is busy for longer books its place in the chat's line (a ZSET of holders
- * by slot) and comes back at that slot; later messages to the chat queue up behind it, so the
- * chat's messages go out one per interval, in order. A message keeps its place until the
+ * by order of arrival at the outbox) and comes back about when its turn comes; later messages to
+ * the chat queue up behind it, so the chat's messages go out one per interval, in the order they
+ * were queued, whichever the worker starts first. A message keeps its place until the
  * sender {@link TelegramRateLimiter.release}s it, and only the head of the line may take the
  * chat's slot: a waiter that comes back before the one ahead of it has sent (both held back at
  * once, the one ahead woken late, or retried) waits again rather than overtaking it.
  *
- * KEYS: 1 global ZSET of slots, 2 chat STRING last slot, 3 chat ZSET line (holder → slot),
- *       4 group ZSET of slots (unused for private chats), 5 pause STRING (set after a 429)
+ * KEYS: 1 global ZSET of slots, 2 chat STRING last slot, 3 chat ZSET line (holder → place),
+ *       4 group ZSET of slots (unused for private chats), 5 pause STRING (set after a 429),
+ *       6 chat ZSET line deadlines (holder → when it is forgotten if it has not come back)
  * ARGV: 1 globalMax, 2 globalWindowMs, 3 globalMinGapMs, 4 chatIntervalMs, 5 groupMax,
- *       6 groupWindowMs, 7 isGroup, 8 member (unique per call), 9 maxAheadMs, 10 holder (the job)
+ *       6 groupWindowMs, 7 isGroup, 8 member (unique per call), 9 maxAheadMs, 10 holder (the job),
+ *       11 order (the message's place in the order of arrival at the outbox)
  * Returns {0, inMs} when reserved, else {1, waitMs, limit}.
  */
 const RESERVE_LUA = `
@@ -68,11 +71,24 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local gMax, gWin, gGap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local cInt, grMax, grWin = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local isGroup, maxAhead, holder = ARGV[7] == '1', tonumber(ARGV[9]), ARGV[10]
+local isGroup, maxAhead, holder, order = ARGV[7] == '1', tonumber(ARGV[9]), ARGV[10], tonumber(ARGV[11])
 local STALE = 30000
 
+-- The holder will come back (or send) within \`ms\`: it keeps its place in the line until
+-- STALE after that. The line's keys live as long as their latest deadline.
+local function expect(ms)
+  local due = now + math.max(ms, 0) + STALE
+  redis.call('ZADD', KEYS[6], due, holder)
+  for _, k in ipairs({KEYS[3], KEYS[6]}) do
+    if redis.call('PTTL', k) < due - now then redis.call('PEXPIRE', k, due - now) end
+  end
+end
+
 local paused = redis.call('PTTL', KEYS[5])
-if paused > 0 then return {1, paused, 'paused'} end
+if paused > 0 then
+  if redis.call('ZSCORE', KEYS[3], holder) then expect(paused) end
+  return {1, paused, 'paused'}
+end
 
 -- When this chat may receive its next message: one per interval, and for a group at most
 -- grMax in its window.
@@ -89,40 +105,44 @@ if isGroup then
   end
 end
 
--- The chat's line: every message of the chat that holds a slot or waits for one, in order.
--- A message stays in it from its first try until the sender releases it (sent, or dropped),
--- so that one woken too late for its slot, held back by a 429 or retried after a network
--- error keeps its turn. A new message joins the end of the line if there is one or the chat is
--- busy for longer than maxAhead. A holder that never comes back (a crashed process whose job
--- was removed) goes stale 30 s after its slot.
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - STALE)
+-- The chat's line: every message of the chat that holds a slot or waits for one, by order of
+-- arrival. A message stays in it from its first try until the sender releases it (sent, or
+-- dropped), so that one woken too late for its slot, held back by a 429 or retried after a
+-- network error keeps its turn. A holder that does not come back STALE after it was told to
+-- (its process died and its job is gone) is forgotten.
+local gone = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now)
+if #gone > 0 then
+  redis.call('ZREM', KEYS[3], unpack(gone))
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+end
+-- Places taken before lines had deadlines (scored by slot) go stale STALE after their slot.
+for _, h in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - STALE)) do
+  if not redis.call('ZSCORE', KEYS[6], h) then redis.call('ZREM', KEYS[3], h) end
+end
 local mine = redis.call('ZSCORE', KEYS[3], holder)
--- Only the head of the line may take the chat's turn: a waiter whose turn is near still waits
--- while one ahead of it has not sent (it is late, was held back by the overall limit or a
--- pause, or they came back at once).
-if mine and redis.call('ZRANK', KEYS[3], holder) > 0 then
-  return {1, math.max(tonumber(mine) - now - maxAhead, math.ceil(cInt / 4), 1), limit}
+-- A new message waits in the line if there is one, or if its chat is busy for longer than
+-- maxAhead. Its place is its order of arrival at the outbox (\`order\`), not at this script: a
+-- worker may start two jobs fetched together in either order.
+if not mine and (redis.call('ZCARD', KEYS[3]) > 0 or ready - now > maxAhead) then
+  redis.call('ZADD', KEYS[3], order, holder)
+  mine = order
 end
-local queued = (not mine) and redis.call('ZCARD', KEYS[3]) > 0
--- Waiters come back maxAhead before their turn, so that they can take the overall slot at
--- their turn, ahead of what others book meanwhile, rather than after it.
-if ready - now > maxAhead then
-  if mine then return {1, ready - now - maxAhead, limit} end
-  queued = true
-end
-if queued then
-  local slot = ready
-  local tail = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
-  if tail[2] then slot = math.max(slot, tonumber(tail[2]) + cInt) end
-  redis.call('ZADD', KEYS[3], slot, holder)
-  redis.call('PEXPIRE', KEYS[3], slot - now + STALE)
-  return {1, math.max(1, slot - now - maxAhead), limit}
-end
-
--- Holds a place in the line at \`slot\` (the line's key lives as long as its latest place).
-local function hold(slot)
-  redis.call('ZADD', KEYS[3], slot, holder)
-  if redis.call('PTTL', KEYS[3]) < slot - now + STALE then redis.call('PEXPIRE', KEYS[3], slot - now + STALE) end
+if mine then
+  local rank = redis.call('ZRANK', KEYS[3], holder)
+  -- Only the head of the line may take the chat's turn: a waiter whose turn is near still
+  -- waits while one ahead of it has not sent (it is late, was held back by the overall limit
+  -- or a pause, or they came back at once). It comes back about when its turn should come.
+  if rank > 0 then
+    local w = math.max(ready + rank * cInt - now - maxAhead, math.ceil(cInt / 4), 1)
+    expect(w)
+    return {1, w, limit}
+  end
+  -- Waiters come back maxAhead before their turn, so that they can take the overall slot at
+  -- their turn, ahead of what others book meanwhile, rather than after it.
+  if ready - now > maxAhead then
+    expect(ready - now - maxAhead)
+    return {1, ready - now - maxAhead, limit}
+  end
 end
 
 -- Everything: at most gMax slots in any window of gWin, and gGap apart. Slots are handed out
@@ -140,7 +160,8 @@ if n >= gMax then
 end
 if at - now > maxAhead then
   -- Held back by the overall limit: keep the chat's turn meanwhile.
-  if not mine then hold(ready) end
+  if not mine then redis.call('ZADD', KEYS[3], order, holder) end
+  expect(at - now - maxAhead)
   return {1, at - now - maxAhead, 'global'}
 end
 
@@ -151,7 +172,8 @@ if isGroup then
   redis.call('ZADD', KEYS[4], at, ARGV[8])
   redis.call('PEXPIRE', KEYS[4], at - now + grWin * 2)
 end
-hold(at)
+if not mine then redis.call('ZADD', KEYS[3], order, holder) end
+expect(at - now)
 return {0, at - now}
 `;
 
@@ -195,7 +217,7 @@ export class TelegramRateLimiter {
     readonly maxAheadMs = 1000,
   ) {
     if (!('korpuReserveSend' in redis)) {
-      redis.defineCommand('korpuReserveSend', { numberOfKeys: 5, lua: RESERVE_LUA });
+      redis.defineCommand('korpuReserveSend', { numberOfKeys: 6, lua: RESERVE_LUA });
       redis.defineCommand('korpuPauseSends', { numberOfKeys: 1, lua: PAUSE_LUA });
     }
     this.r = redis as Redis & ScriptedRedis;
@@ -206,15 +228,17 @@ export class TelegramRateLimiter {
    * long. `chatRef` is a pseudonym of the chat (no chat id in keys); `holder` names the message
    * (the same on every try, e.g. the job id), so that it keeps its place in the chat's line;
    * the place is kept after a slot is reserved, until {@link release}: call it once the message
-   * is sent or dropped for good, not before a retry.
+   * is sent or dropped for good, not before a retry. `order` places the message in the line:
+   * its order of arrival at the outbox (`Outbox` numbers messages as it queues them), so that
+   * two messages that reach the limiter in the other order still go out in theirs.
    */
-  async reserve(chatRef: string, group: boolean, holder: string): Promise<Reservation> {
+  async reserve(chatRef: string, group: boolean, holder: string, order = 0): Promise<Reservation> {
     const l = this.limits;
     const p = `${this.prefix}limit:`;
     const res = await this.r.korpuReserveSend(
-      `${p}global`, `${p}chat:${chatRef}`, `${p}chat:${chatRef}:line`, `${p}group:${chatRef}`, `${p}pause`,
+      `${p}global`, `${p}chat:${chatRef}`, `${p}chat:${chatRef}:line`, `${p}group:${chatRef}`, `${p}pause`, `${p}chat:${chatRef}:line:due`,
       l.globalMax, l.globalWindowMs, l.globalMinGapMs, l.chatIntervalMs, l.groupMax, l.groupWindowMs, group ? '1' : '0',
-      `${holder}#${randomUUID()}`, this.maxAheadMs, holder,
+      `${holder}#${randomUUID()}`, this.maxAheadMs, holder, order,
     );
     return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
   }
@@ -224,7 +248,8 @@ export class TelegramRateLimiter {
    * The next message of the chat may take its turn from now on.
    */
   async release(chatRef: string, holder: string): Promise<void> {
-    await this.r.zrem(`${this.prefix}limit:chat:${chatRef}:line`, holder);
+    const line = `${this.prefix}limit:chat:${chatRef}:line`;
+    await this.r.multi().zrem(line, holder).zrem(`${line}:due`, holder).exec();
   }
 
   /** How long sends are still paused after a 429 (0: not paused). */
