@@ -72,8 +72,22 @@ export const EnvSchema = z
     }
     if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
     if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });
-    if (env.DATA_KEY && !decodeKey(env.DATA_KEY)) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
+    const key = env.DATA_KEY ? decodeKey(env.DATA_KEY) : undefined;
+    if (env.DATA_KEY && !key) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
+    if (key && weakKey(key)) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is not random enough (one byte or a short pattern repeated); make one with openssl rand -base64 32' });
   });
+
+/**
+ * A key someone typed rather than generated: few distinct bytes, or a pattern of up to 16 bytes
+ * repeated. 32 random bytes have about 30 distinct values and no such period.
+ */
+export function weakKey(key: Buffer): boolean {
+  if (new Set(key).size < 12) return true;
+  for (let period = 1; period <= 16; period++) {
+    if (key.every((b, i) => i < period || b === key[i - period])) return true;
+  }
+  return false;
+}
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Decodes a 32-byte key from hex or base64; `undefined` if it is not exactly 32 bytes. */

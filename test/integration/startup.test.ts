@@ -58,7 +58,7 @@ describe('start-up (src/main.ts)', () => {
   });
 
   it('in production refuses a Redis without the append-only file', async () => {
-    const run = launch({ NODE_ENV: 'production', DATA_KEY: 'ab'.repeat(32), REDIS_URL: testRedisUrl(), DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')), PORT: '0' });
+    const run = launch({ NODE_ENV: 'production', DATA_KEY: '3f9a1c7e5b2d8046af13c9e7b5d2084f6a1e3c9b7d5f20846e1a3c5b7d9f0284', REDIS_URL: testRedisUrl(), DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')), PORT: '0' });
     expect(await run.exit).toBe(1);
     expect(run.err().trim()).toMatch(/^korpu: redis: production needs a durable Redis: appendonly is no but must be yes \(/);
   });
@@ -153,7 +153,7 @@ describe('start-up (src/main.ts)', () => {
     it('production: checks Redis durability and does not expose the simulator beside the bot', async () => {
       const server = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'korpu-prod-')), persist: true });
       const port = await freePort();
-      const run = launch({ ...base(), REDIS_URL: server.url, NODE_ENV: 'production', DATA_KEY: 'cd'.repeat(32), BOT_TOKEN: api.token, PORT: String(port) });
+      const run = launch({ ...base(), REDIS_URL: server.url, NODE_ENV: 'production', DATA_KEY: 'c47e2a9f1b3d5e7a092c4e6f8a1b3d5c7e9f0a2b4c6d8e1f3a5b7c9d0e2f4a68', BOT_TOKEN: api.token, PORT: String(port) });
       try {
         await waitFor(() => run.out().includes('Körpü is running') || run.child.exitCode !== null, 'the start-up log line');
         expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);

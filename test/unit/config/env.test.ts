@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { parseEnv, weakKey } from '../../../src/config/env';
+
+describe('environment checks', () => {
+  it('refuses a DATA_KEY with little entropy: one byte, or a short pattern, repeated', () => {
+    for (const key of ['ab'.repeat(32), Buffer.alloc(32, 7).toString('base64'), '0123456789abcdef'.repeat(4), Buffer.from('passwordpassword'.repeat(2)).toString('base64')]) {
+      expect(() => parseEnv({ DATA_KEY: key })).toThrow(/^DATA_KEY: is not random enough/m);
+    }
+  });
+
+  it('accepts a generated key', () => {
+    for (let i = 0; i < 200; i++) expect(weakKey(randomBytes(32))).toBe(false);
+    expect(parseEnv({ DATA_KEY: randomBytes(32).toString('base64') }).DATA_KEY).toBeDefined();
+  });
+
+  it('refuses the test-only fault switch in production', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), KORPU_TEST_FAULT: 'after_commit' })).toThrow(/KORPU_TEST_FAULT: is a test switch/);
+  });
+});
