@@ -133,6 +133,23 @@ describe('talk to a person', () => {
     expect(api.lastMessage(person.id)!.text).toContain(core.translator.t('en', 'handoff:more.prompt'));
   });
 
+  it('relays a message as long as Telegram allows in parts, losing nothing, and a reply to any part reaches the person', async () => {
+    const person = api.updates.user({ language_code: 'en' });
+    await bot.handleUpdate(api.updates.command(person, '/start'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:en'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    const mark = api.mark();
+    const words = Array.from({ length: 800 }, (_, i) => `word${i}`).join(' ').slice(0, 4096);
+    await bot.handleUpdate(api.updates.text(person, words));
+    const parts = api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === CASEWORKERS);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(String(p.params.text).length).toBeLessThanOrEqual(4096);
+    expect(parts.map((p) => String(p.params.text)).join(' ')).toContain(words.slice(-200));
+    const last = api.sentMessages(CASEWORKERS).at(-1)!;
+    await bot.handleUpdate(replyFrom(worker, last, { text: 'Got it all.' }));
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('Got it all.'));
+  });
+
   it('once a worker has claimed the case, the person’s messages go to that worker’s private chat', async () => {
     const person = api.updates.user({ language_code: 'az' });
     await bot.handleUpdate(api.updates.command(person, '/start'));

@@ -6,6 +6,7 @@ import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import { readContact } from '../../storage/case-contact';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { splitText } from './split-text';
 import type { BotContext, TelegramCore } from './types';
 
 /** What "talk to a person" works with; createTelegramBot builds it. */
@@ -117,11 +118,17 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
       deliver: async (to, header, caseCode) => {
         const target = to.type === 'staff' ? (await deps.roster.byStaff(to.staffId))?.telegramId : deps.caseworkerChatId;
         if (target === undefined) return false;
-        const sent =
-          kind === 'text'
-            ? await ctx.api.sendMessage(target, `${header}\n\n${cleanText(msg.text ?? '')}`)
-            : await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: [header, msg.caption].filter(Boolean).join('\n\n') });
-        await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
+        if (kind !== 'text') {
+          const copy = await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: [header, msg.caption].filter(Boolean).join('\n\n') });
+          await deps.relay.remember(target, copy.message_id, { caseCode, conversation });
+          return true;
+        }
+        // A long message (with the header, over Telegram's 4,096 characters) goes in parts, never
+        // refused; a reply to any part reaches the person.
+        for (const part of splitText(`${header}\n\n${cleanText(msg.text ?? '')}`)) {
+          const sent = await ctx.api.sendMessage(target, part);
+          await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
+        }
         return true;
       },
     });
