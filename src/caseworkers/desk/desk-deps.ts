@@ -100,6 +100,24 @@ export async function officeOfCase(deps: Pick<DeskDeps, 'bookings'>, caseCode: s
   return (await deps.bookings.get(caseCode))?.office;
 }
 
+/**
+ * In a talk, only the worker holding the case speaks for the programme (supervisors and admins
+ * may step in): a case worker answering an unclaimed case takes it (the first to answer holds
+ * it); one answering a case another worker holds is refused and learns who holds it.
+ */
+export async function mayTalkFor(deps: DeskDeps, a: Actor, caseCode: string): Promise<{ ok: true } | { ok: false; reason: 'not_holder'; holder: string }> {
+  if (a.member.role !== 'caseworker') return { ok: true };
+  const claim = await deps.claims.get(caseCode);
+  if (claim?.by === a.member.staffId) return { ok: true };
+  if (!claim) {
+    const taken = await deps.claims.claim(caseCode, a.member.staffId, deps.clock.now());
+    if (taken.outcome !== 'taken' || taken.by === a.member.staffId) return { ok: true };
+    return { ok: false, reason: 'not_holder', holder: taken.by };
+  }
+  deps.logger.warn({ who: staffLogRef(deps, a.member.staffId), case: caseCode }, 'desk: not permitted: another worker holds the case');
+  return { ok: false, reason: 'not_holder', holder: claim.by };
+}
+
 /** Whether the actor may act on the case's office; a refusal is logged. */
 export async function mayWorkOn(deps: DeskDeps, a: Actor, caseCode: string, action: Action): Promise<boolean> {
   const office = await officeOfCase(deps, caseCode);

@@ -1,9 +1,9 @@
 import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
-import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, mayTalkFor, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** The result of {@link endTalk}. */
-export type EndTalkResult = { ok: true; caseCode: string; lang: Lang } | StaffRefusal;
+export type EndTalkResult = { ok: true; caseCode: string; lang: Lang } | StaffRefusal | { ok: false; reason: 'not_holder'; holder: string };
 
 /**
  * A case worker ends a talk with a person (`/end`): the talk closes and the person is told,
@@ -13,6 +13,8 @@ export type EndTalkResult = { ok: true; caseCode: string; lang: Lang } | StaffRe
 export async function endTalk(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; ref: string }): Promise<EndTalkResult> {
   const a = await authorize(deps, actor, 'talk_to_person');
   if (refused(a)) return a;
+  const holder = await mayTalkFor(deps, a, args.caseCode);
+  if (!holder.ok) return holder;
   await deps.relay.close(args.conversation);
   const info = await deps.cases.info(args.caseCode);
   await deps.notifier.notify({

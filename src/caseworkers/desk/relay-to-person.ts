@@ -1,6 +1,6 @@
 import { cleanText } from '../../core/clean-text';
 import type { StaffRef } from '../../core/staff';
-import { audit, authorize, mayWorkOn, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, mayWorkOn, refused, type DeskDeps, type StaffRefusal, mayTalkFor } from './desk-deps';
 
 /** One message of a talk: its kind, and its text (or caption) and file, if any. */
 export interface TalkMessageIn {
@@ -18,7 +18,9 @@ export type RelayToPersonResult =
    */
   | { ok: true; caseCode: string; delivery: 'sent' | 'copy' }
   | StaffRefusal
-  | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' };
+  | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' }
+  /** Another case worker holds the case: only they (or a supervisor) answer the person. */
+  | { ok: false; reason: 'not_holder'; holder: string };
 
 /**
  * A case worker's answer in a talk with a person: it (re)opens the talk (so the person's answer
@@ -33,6 +35,8 @@ export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { cas
   const info = await deps.cases.info(caseCode);
   if (!info.exists) return { ok: false, reason: 'not_found' };
   if (!(await mayWorkOn(deps, a, caseCode, 'talk_to_person'))) return { ok: false, reason: 'other_office' };
+  const holder = await mayTalkFor(deps, a, caseCode);
+  if (!holder.ok) return holder;
   await deps.relay.open(args.conversation, caseCode);
   if (message.kind === 'text') {
     await deps.notifier.notify({

@@ -64,6 +64,7 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
     if (/^\/end(?:@\w+)?\s*$/.test(ctx.message.text ?? '')) {
       const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
+      if (!r.ok && r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       if (!r.ok) return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
       // The flow takes up where it was: the person's current question, asked again, through the
       // outbox after the desk's "the talk ended" (a chat's messages go out in the order queued).
@@ -80,10 +81,17 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     if (!r.ok) {
       if (r.reason === 'not_found') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
       if (r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
+      if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
     }
     if (r.delivery === 'copy') await ctx.api.copyMessage(person, ctx.chat.id, ctx.message.message_id);
   });
+
+  /** "Another worker holds this case", naming them as the roster does. */
+  async function notHolder(code: string, holder: string, lang: Lang): Promise<string> {
+    const name = (await deps.roster.byStaff(holder))?.worker?.name ?? `id ${holder}`;
+    return t(lang, 'caseworker:refused.not_holder', { code, holder: name });
+  }
 
   /** The person's Telegram chat, from the case's encrypted contact. */
   async function personChat(caseCode: string): Promise<string | undefined> {

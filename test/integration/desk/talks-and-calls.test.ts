@@ -89,6 +89,16 @@ describe('desk: talks and phone calls', () => {
       expect(await relay.messages('KP-TALK-0005')).toEqual([]);
     });
 
+    it('come only from the worker holding the case (or a supervisor); the first to answer an unclaimed case holds it', async () => {
+      await d.seedCase('KP-TALK-0007', { lang: 'ru', office: baku });
+      const message = { kind: 'text' as const, text: 'Здравствуйте' };
+      expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0007', conversation, message, ref: 'h1' })).toMatchObject({ ok: true });
+      expect(await relayToPerson(d.desk, d.staff.nigar, { caseCode: 'KP-TALK-0007', conversation, message, ref: 'h2' })).toEqual({ ok: false, reason: 'not_holder', holder: d.staff.aysel.staffId });
+      expect(await endTalk(d.desk, d.staff.nigar, { caseCode: 'KP-TALK-0007', conversation, ref: 'h3' })).toEqual({ ok: false, reason: 'not_holder', holder: d.staff.aysel.staffId });
+      expect(await relayToPerson(d.desk, d.staff.leyla, { caseCode: 'KP-TALK-0007', conversation, message, ref: 'h4' })).toMatchObject({ ok: true });
+      expect(d.notifier.notices.map((n) => n.id)).toEqual(['relay:KP-TALK-0007:h1', 'relay:KP-TALK-0007:h4']);
+    });
+
     it('ending the talk closes it and tells the person, in their language', async () => {
       await d.seedCase('KP-TALK-0006', { lang: 'en' });
       await relay.open(conversation, 'KP-TALK-0006');
