@@ -37,34 +37,47 @@ export class ClaimStore {
 
   constructor(
     private readonly r: Redis,
-    private readonly keys: Pick<RedisKeys, 'claim' | 'case'>,
+    private readonly keys: Pick<RedisKeys, 'claim' | 'case' | 'heldCases'>,
   ) {
     this.scripts = redisScripts(r);
   }
 
   /** Tries to take `caseCode` for the worker `staffId`; the first caller wins, everyone after learns who did. */
   async claim(caseCode: string, staffId: string, now: Date): Promise<ClaimOutcome> {
-    const [outcome, by] = await this.scripts.claimCase(this.caseKeys(caseCode), { worker: staffId, now: now.toISOString() });
+    const [outcome, by] = await this.scripts.claimCase(this.caseKeys(caseCode, staffId), { worker: staffId, now: now.toISOString(), caseCode });
     if (outcome === 'missing') return { outcome: 'missing' };
     return { outcome: outcome === 'claimed' ? 'claimed' : 'taken', by };
   }
 
   /** Frees a case held by `staffId` (anyone else's claim stays as it is). */
   async release(caseCode: string, staffId: string): Promise<ReleaseOutcome> {
-    const [outcome, by] = await this.scripts.releaseCase(this.caseKeys(caseCode), { worker: staffId });
+    const [outcome, by] = await this.scripts.releaseCase(this.caseKeys(caseCode, staffId), { worker: staffId, caseCode });
     if (outcome === 'not_holder') return { outcome, by };
     return { outcome: outcome === 'released' ? 'released' : 'free' };
   }
 
   /** Gives a case to `staffId`, whoever held it; `missing` when there is no such case. */
   async reassign(caseCode: string, staffId: string, now: Date): Promise<ReassignOutcome> {
-    const [outcome, from] = await this.scripts.reassignCase(this.caseKeys(caseCode), { worker: staffId, now: now.toISOString() });
-    if (outcome === 'missing') return { outcome: 'missing' };
-    return { outcome: 'reassigned', ...(from ? { from } : {}) };
+    // The previous holder's set is a key of its own: read the holder, then reassign only if it is unchanged.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const before = (await this.r.get(this.keys.claim(caseCode))) ?? '';
+      const [outcome, from] = await this.scripts.reassignCase(
+        { ...this.caseKeys(caseCode, staffId), heldBefore: this.keys.heldCases(before || staffId) },
+        { worker: staffId, now: now.toISOString(), before, caseCode },
+      );
+      if (outcome === 'missing') return { outcome: 'missing' };
+      if (outcome === 'reassigned') return { outcome: 'reassigned', ...(from ? { from } : {}) };
+    }
+    throw new Error(`reassigning ${caseCode}: its holder kept changing`);
   }
 
-  private caseKeys(caseCode: string) {
-    return { claim: this.keys.claim(caseCode), case: this.keys.case(caseCode) };
+  /** The cases a member of staff holds (claimed since staff ids existed). */
+  async heldBy(staffId: string): Promise<string[]> {
+    return (await this.r.smembers(this.keys.heldCases(staffId))).sort();
+  }
+
+  private caseKeys(caseCode: string, staffId: string) {
+    return { claim: this.keys.claim(caseCode), case: this.keys.case(caseCode), held: this.keys.heldCases(staffId) };
   }
 
   /** The claim on a case, if any. */

@@ -38,6 +38,8 @@ export function redisKeys(prefix: string) {
     effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
     /** STRING, the Telegram user id of the case worker who claimed a case (SET NX: first tap wins) */
     claim: (code: string) => `${prefix}claim:${code}`,
+    /** SET of the case codes a member of staff holds (claims made since staff ids; kept with the claim key) */
+    heldCases: (staffId: string) => `${prefix}held:${staffId}`,
 
     // --- incident reports (safeguarding/incident-store.ts) ---
     /** HASH of one incident report (Annex 3); free text encrypted per field */

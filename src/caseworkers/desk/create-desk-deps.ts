@@ -18,7 +18,7 @@ import type { DeskDeps } from './desk-deps';
 /** What {@link createDeskDeps} builds the desk's stores from. */
 export interface DeskSetup {
   redis: Redis;
-  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'diagnoses' | 'questions'>;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions'>;
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
   cipher: FieldCipher;
   roster: DeskDeps['roster'];

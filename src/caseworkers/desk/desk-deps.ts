@@ -22,7 +22,7 @@ import type { AuditLog } from './audit';
  */
 export interface DeskDeps {
   roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry'>;
-  claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign'>;
+  claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign' | 'heldBy'>;
   cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
   files: Pick<CaseFiles, 'details' | 'summary'>;

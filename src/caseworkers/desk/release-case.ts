@@ -1,4 +1,5 @@
 import type { StaffRef } from '../../core/staff';
+import { can } from '../guard';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** The result of {@link releaseCase}. */
@@ -6,13 +7,15 @@ export type ReleaseCaseResult = { ok: true; caseCode: string } | StaffRefusal | 
 
 /**
  * Gives a case the actor holds back to the group: the claim is removed, and the case workers'
- * chat is told the case is free to claim again. Only the holder releases (a supervisor moves
- * someone else's case with {@link reassignCase}).
+ * chat is told the case is free to claim again. The holder releases their own cases;
+ * supervisors and admins anyone's (or move it with {@link reassignCase}).
  */
 export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string }): Promise<ReleaseCaseResult> {
   const a = await authorize(deps, actor, 'claim_case');
   if (refused(a)) return a;
-  const r = await deps.claims.release(args.caseCode, actor.staffId);
+  let r = await deps.claims.release(args.caseCode, actor.staffId);
+  // A supervisor (or admin) may release a case someone else holds: `/release <case code>`.
+  if (r.outcome === 'not_holder' && can(a.member, 'reassign_case')) r = await deps.claims.release(args.caseCode, r.by);
   if (r.outcome === 'free') return { ok: false, reason: 'not_claimed' };
   if (r.outcome === 'not_holder') return { ok: false, reason: 'not_holder', by: r.by };
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case released');

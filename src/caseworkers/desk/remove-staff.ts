@@ -1,10 +1,12 @@
 import type { StaffRef } from '../../core/staff';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { announceReleased } from './released-alert';
 
 /** The result of {@link removeStaff}. */
 export type RemoveStaffResult =
   /** `stillAdmin`: the member is an ADMIN_TELEGRAM_IDS admin, who stays an admin without an entry. */
-  | { ok: true; removed: boolean; stillAdmin: boolean }
+  /** `released`: the cases they held, given back to the case workers' chat. */
+  | { ok: true; removed: boolean; stillAdmin: boolean; released: string[] }
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
   /** Nobody removes themselves (but an ADMIN_TELEGRAM_IDS admin, who stays an admin). */
@@ -21,9 +23,17 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
   if (!target) return { ok: false, reason: 'not_found' };
   if (target.staffId === actor.staffId && !a.member.bootstrapAdmin) return { ok: false, reason: 'self_removal' };
   const removed = await deps.roster.removeStaff(target.staffId);
-  if (removed) {
+  const released: string[] = [];
+  if (removed && !target.bootstrapAdmin) {
     deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, target.staffId) }, 'caseworkers: roster entry removed');
     await audit(deps, a, 'remove_staff', { target: target.staffId });
+    // Nobody may hold a case for a worker who left: each goes back to the group as a fresh alert,
+    // and the person's next message in a talk reaches whoever claims it.
+    for (const caseCode of await deps.claims.heldBy(target.staffId)) {
+      if ((await deps.claims.release(caseCode, target.staffId)).outcome !== 'released') continue;
+      released.push(caseCode);
+      await announceReleased(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`);
+    }
   }
-  return { ok: true, removed, stillAdmin: target.bootstrapAdmin };
+  return { ok: true, removed, stillAdmin: target.bootstrapAdmin, released };
 }

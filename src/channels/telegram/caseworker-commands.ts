@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { addStaff, changeStaff, listRoster, removeStaff, todaysMeetings, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
+import { addStaff, changeStaff, listRoster, reassignCase, releaseCase, removeStaff, todaysMeetings, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal, type Action } from '../../caseworkers/guard';
 import { DEFAULT_LANG, LangSchema, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
@@ -13,6 +13,8 @@ export const CASEWORKER_COMMANDS = {
   roster_add: 'manage_roster',
   roster_remove: 'manage_roster',
   today: 'view_today',
+  release: 'claim_case',
+  reassign: 'reassign_case',
 } as const satisfies Record<string, Action>;
 export type CaseworkerCommand = keyof typeof CASEWORKER_COMMANDS;
 
@@ -87,7 +89,40 @@ const HANDLERS: Record<CaseworkerCommand, (run: Run) => Promise<string>> = {
   roster_add: addToRoster,
   roster_remove: removeFromRoster,
   today: showToday,
+  release: release,
+  reassign: reassign,
 };
+
+/** A case code as the alerts show it. */
+const CASE_CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
+
+/** `/release <case code>`: the holder gives their case back; a supervisor anyone's. */
+async function release(run: Run): Promise<string> {
+  const { deps, t } = run;
+  const code = run.args.trim().toUpperCase();
+  if (!CASE_CODE.test(code)) return t('caseworker:release.usage');
+  const r = await releaseCase(deps.desk, actor(run), { caseCode: code });
+  if (r.ok) return t('caseworker:release.done', { code });
+  if (r.reason === 'not_claimed') return t('caseworker:release.not_claimed', { code });
+  if (r.reason === 'not_holder') return t('caseworker:release.not_holder', { code });
+  return run.refused(r);
+}
+
+/** `/reassign <case code> <telegram id>`: a supervisor gives a case to a worker of its office. */
+async function reassign(run: Run): Promise<string> {
+  const { deps, t } = run;
+  const [rawCode, rawId] = run.args.trim().split(/\s+/);
+  const code = (rawCode ?? '').toUpperCase();
+  if (!CASE_CODE.test(code) || !/^[1-9]\d{0,14}$/.test(rawId ?? '')) return t('caseworker:reassign.usage');
+  const id = Number(rawId);
+  const target = await deps.roster.byTelegram(id);
+  if (!target) return t('caseworker:roster.not_found', { id });
+  const r = await reassignCase(deps.desk, actor(run), { caseCode: code, to: { staffId: target.staffId } });
+  if (r.ok) return t('caseworker:reassign.done', { code, name: target.worker?.name ?? `id ${id}` });
+  if (r.reason === 'not_found') return t('caseworker:reassign.not_found', { code });
+  if (r.reason === 'invalid_target' || r.reason === 'target_other_office') return t('caseworker:reassign.invalid_target', { id });
+  return run.refused(r);
+}
 
 const actor = (run: Run) => ({ staffId: run.member.staffId });
 
@@ -154,6 +189,7 @@ async function removeFromRoster(run: Run): Promise<string> {
   }
   const lines = [t(r.removed ? 'caseworker:roster.removed' : 'caseworker:roster.not_found', { id })];
   if (r.stillAdmin) lines.push(t('caseworker:roster.still_admin', { id }));
+  if (r.released.length > 0) lines.push(t('caseworker:roster.released', { codes: r.released.join(', '), count: r.released.length }));
   return lines.join('\n');
 }
 

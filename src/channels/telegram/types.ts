@@ -24,7 +24,7 @@ export interface TelegramCore {
   content: ProgrammeContent;
   /** For reading hashed callback data back (node ids of every loaded flow). */
   flows: { all(): CompiledFlow[] };
-  keys: Pick<RedisKeys, 'prefix' | 'effectDone' | 'case' | 'diagnoses' | 'questions' | 'claim'>;
+  keys: Pick<RedisKeys, 'prefix' | 'effectDone' | 'case' | 'diagnoses' | 'questions' | 'claim' | 'heldCases'>;
   redis: Redis;
   onEffect(listener: EffectListener): void;
 }

@@ -1,4 +1,4 @@
-import { claimCase, openCase, reassignCase, releaseCase } from '../../../src/caseworkers/desk';
+import { claimCase, openCase, reassignCase, releaseCase, removeStaff } from '../../../src/caseworkers/desk';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 
 /**
@@ -66,6 +66,39 @@ describe('desk: claim, release, reassign, open', () => {
       expect(d.notifier.to('caseworkers')).toEqual([expect.objectContaining({ kind: 'notice', caseCode: 'KP-RELS-0001', output: { type: 'message', text: [{ key: 'caseworker:release.notice', params: { code: 'KP-RELS-0001' } }] } })]);
       // Free again: someone else may take it.
       expect((await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-RELS-0001' })).ok).toBe(true);
+    });
+
+    it('lets a supervisor release a case someone else holds (/release)', async () => {
+      await d.seedCase('KP-RELS-0002', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-RELS-0002' });
+      expect(await releaseCase(d.desk, d.staff.leyla, { caseCode: 'KP-RELS-0002' })).toEqual({ ok: true, caseCode: 'KP-RELS-0002' });
+      expect(await d.redis.exists(d.keys.claim('KP-RELS-0002'))).toBe(0);
+      expect(await d.redis.smembers(d.keys.heldCases(d.staff.aysel.staffId))).toEqual([]);
+    });
+  });
+
+  describe('removing a worker from the roster', () => {
+    it('gives every case they held back to the group as a fresh alert marked released', async () => {
+      await d.seedCase('KP-GONE-0001', { office: baku });
+      await d.seedCase('KP-GONE-0002', { office: baku });
+      await d.seedCase('KP-KEPT-0003', { office: baku });
+      await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-GONE-0001' });
+      await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-GONE-0002' });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-KEPT-0003' });
+      // A case moved to someone else no longer counts as theirs.
+      await reassignCase(d.desk, d.staff.leyla, { caseCode: 'KP-GONE-0002', to: d.staff.aysel });
+      await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-GONE-0001' });
+      const r = await removeStaff(d.desk, d.staff.kamran, { staff: d.staff.nigar });
+      expect(r).toMatchObject({ ok: true, removed: true, released: ['KP-GONE-0001'] });
+      expect(await d.redis.exists(d.keys.claim('KP-GONE-0001'))).toBe(0);
+      expect((await d.redis.get(d.keys.claim('KP-GONE-0002')))).toBe(d.staff.aysel.staffId);
+      expect((await d.redis.get(d.keys.claim('KP-KEPT-0003')))).toBe(d.staff.aysel.staffId);
+      const released = d.notifier.to('caseworkers').filter((n) => n.caseCode === 'KP-GONE-0001' && n.kind === 'alert');
+      expect(released).toHaveLength(1);
+      expect(released[0]!.output.text[0]).toEqual({ key: 'caseworker:release.by_removal', params: { code: 'KP-GONE-0001' } });
+      expect(released[0]!.output.buttons!.flat().map((b) => b.action)).toContainEqual({ type: 'staff', verb: 'claim', kind: 'intake', caseCode: 'KP-GONE-0001' });
+      // Whoever claims it now holds it.
+      expect((await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-GONE-0001' })).ok).toBe(true);
     });
   });
 
