@@ -24,11 +24,14 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
   if (target.staffId === actor.staffId && !a.member.bootstrapAdmin) return { ok: false, reason: 'self_removal' };
   const removed = await deps.roster.removeStaff(target.staffId);
   const released: string[] = [];
-  if (removed && !target.bootstrapAdmin) {
+  if (removed) {
     deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, target.staffId) }, 'caseworkers: roster entry removed');
     await audit(deps, a, 'remove_staff', { target: target.staffId });
-    // Nobody may hold a case for a worker who left: each goes back to the group as a fresh alert,
-    // and the person's next message in a talk reaches whoever claims it.
+  }
+  // Nobody may hold a case for a worker who left: each goes back to the group as a fresh alert,
+  // and the person's next message in a talk reaches whoever claims it. (An ADMIN_TELEGRAM_IDS
+  // admin stays staff, and keeps their cases.)
+  if (removed && !target.bootstrapAdmin) {
     for (const caseCode of await deps.claims.heldBy(target.staffId)) {
       if ((await deps.claims.release(caseCode, target.staffId)).outcome !== 'released') continue;
       released.push(caseCode);
