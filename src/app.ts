@@ -176,7 +176,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AggregateError(failures, `${failures.length} effect handlers failed: ${failures.map((f) => (f as Error).message).join('; ')}`);
   };
-  const effects = new EffectStream(o.redis, keys, perform, { consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
+  const effects = new EffectStream(o.redis, keys, perform, { cipher, consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
   if (o.startEffects !== false) await effects.start();
   return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, ping: () => o.redis.ping(), close: () => effects.stop() };
 }

@@ -27,5 +27,31 @@ export type EffectEntry = z.infer<typeof EffectEntrySchema>;
 /** The additional authenticated data of the sealed chat id of a `conversation_started` entry. */
 export const STARTED_CHAT_AAD = 'effect:conversation_started:chat';
 
+/** The additional authenticated data of a sealed entry. */
+export const ENTRY_AAD = 'effect:entry';
+
+/** What a stream entry's `e` field holds for a sealed entry: this prefix, then the ciphertext. */
+export const SEALED_PREFIX = 'sealed:';
+
+/**
+ * An entry as the stream keeps it: encrypted (answers, a crisis cue, a sealed chat are in it),
+ * behind {@link SEALED_PREFIX}. Entries made inside the commit script (`talk_left`: a case code
+ * only) stay plain JSON.
+ */
+export function sealEntry(cipher: { encrypt(plain: string, aad: string): string }, entry: EffectEntry): string {
+  return SEALED_PREFIX + cipher.encrypt(JSON.stringify(entry), ENTRY_AAD);
+}
+
+/** Reads an entry's `e` field back, sealed or plain; undefined when it is not an entry of ours. */
+export function openEntry(cipher: { decrypt(token: string, aad: string): string }, field: string): EffectEntry | undefined {
+  try {
+    const json = field.startsWith(SEALED_PREFIX) ? cipher.decrypt(field.slice(SEALED_PREFIX.length), ENTRY_AAD) : field;
+    const parsed = EffectEntrySchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An effect handler: does its part of an entry, idempotently; throwing leaves the entry to be tried again. */
 export type EffectHandler = (entry: EffectEntry) => Promise<void> | void;

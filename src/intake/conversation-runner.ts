@@ -2,7 +2,7 @@ import type { Clock, IdGen } from '../core/clock';
 import { randomBytes } from 'node:crypto';
 import type { Effect, Input, Output } from '../core/conversation';
 import { cleanText } from '../core/clean-text';
-import { STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-entry';
+import { sealEntry, STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-entry';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
@@ -222,7 +222,8 @@ export class ConversationRunner {
     if (startedLang) {
       entries.push({ kind: 'conversation_started', id: `${base}:started`, channel: msg.channel, conversationId: convId, chat: this.deps.cipher.encrypt(msg.chatId, STARTED_CHAT_AAD), lang: startedLang });
     }
-    return entries.map((e) => ({ id: e.id, json: JSON.stringify(e) }));
+    // Sealed: an effect carries what the person said (answers, a crisis cue) and waits in Redis.
+    return entries.map((e) => ({ id: e.id, json: sealEntry(this.deps.cipher, e) }));
   }
 
   /** The kept reply: `<process> <committed at ms>\n<sealed JSON>` (the store prefixes the update id). */

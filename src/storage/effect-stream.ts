@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EffectEntrySchema, type EffectEntry, type EffectHandler } from '../core/effect-entry';
+import { openEntry, type EffectEntry, type EffectHandler } from '../core/effect-entry';
 import type { Logger } from '../core/logger';
 import type { RedisKeys } from './keys';
 
@@ -8,6 +8,8 @@ export const EFFECT_GROUP = 'handlers';
 
 /** Options of {@link EffectStream}. */
 export interface EffectStreamOptions {
+  /** Opens sealed entries (the core's field cipher). */
+  cipher: { decrypt(token: string, aad: string): string };
   /** This process's name in the group (unique per process: its pending entries are its own). */
   consumer: string;
   logger: Logger;
@@ -139,7 +141,7 @@ export class EffectStream {
   private async perform(sid: string, fields: string[]): Promise<void> {
     this.busy++;
     try {
-      const entry = parseEntry(fields);
+      const entry = parseEntry(this.o.cipher, fields);
       if (!entry) {
         this.o.logger.error({ entry: sid }, 'effects: an entry that does not parse was dropped');
         return await this.done(sid);
@@ -168,14 +170,9 @@ export class EffectStream {
   }
 }
 
-/** An entry's `e` field, parsed; undefined when it is not an entry of ours. */
-function parseEntry(fields: string[]): EffectEntry | undefined {
+/** An entry's `e` field, opened and parsed; undefined when it is not an entry of ours. */
+function parseEntry(cipher: EffectStreamOptions['cipher'], fields: string[]): EffectEntry | undefined {
   const at = fields.indexOf('e');
   if (at < 0 || at % 2 !== 0) return undefined;
-  try {
-    const parsed = EffectEntrySchema.safeParse(JSON.parse(fields[at + 1]!));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return openEntry(cipher, fields[at + 1]!);
 }

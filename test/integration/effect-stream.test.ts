@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/core/clock';
 import { seededIds } from '../../src/core/clock';
-import type { EffectEntry } from '../../src/core/effect-entry';
+import { openEntry, type EffectEntry } from '../../src/core/effect-entry';
 import { silentLogger } from '../../src/core/logger';
 import { loadFlowDir } from '../../src/flows/loader';
 import { FlowRegistry } from '../../src/flows/registry';
@@ -59,7 +59,7 @@ describe('effects committed with the state', () => {
   }
 
   function consume(handle: (e: EffectEntry) => Promise<void> | void, o: { consumer?: string; claimAfterMs?: number; maxAttempts?: number } = {}) {
-    const stream = new EffectStream(redis, redisKeys(prefix), handle, { consumer: o.consumer ?? 'test', logger: silentLogger(), blockMs: 100, claimAfterMs: o.claimAfterMs ?? 200, ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}) });
+    const stream = new EffectStream(redis, redisKeys(prefix), handle, { cipher, consumer: o.consumer ?? 'test', logger: silentLogger(), blockMs: 100, claimAfterMs: o.claimAfterMs ?? 200, ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}) });
     streams.push(stream);
     return stream;
   }
@@ -67,11 +67,15 @@ describe('effects committed with the state', () => {
   it('appends every effect of a step, with deterministic ids, in the commit that saves it', async () => {
     const r = runner();
     await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text', text: 'I want to kill myself' } });
-    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('e') + 1]!) as EffectEntry);
+    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!);
     expect(entries.map((e) => (e.kind === 'effect' ? e.effect.type : e.kind))).toEqual(['case_opened', 'crisis_detected', 'conversation_started']);
     expect(entries.map((e) => e.id)).toEqual(['tg:1:0', 'tg:1:1', 'tg:1:started']);
-    // The conversation is named by its pseudonym; the chat id only sealed.
+    // The conversation is named by its pseudonym; the chat id only sealed; and the whole entry is
+    // sealed in Redis (answers and a crisis cue are in effects).
     expect(JSON.stringify(entries)).not.toContain('"42"');
+    const raw = JSON.stringify(await redis.xrange(redisKeys(prefix).effects(), '-', '+'));
+    expect(raw).not.toContain('kill myself');
+    expect(raw).not.toContain('suicide');
   });
 
   it('performs each entry once and removes it; a redelivered update adds nothing', async () => {
@@ -156,7 +160,7 @@ describe('effects committed with the state', () => {
     await r.handle({ ...chat, updateId: 'tg:1', input: { type: 'command', name: 'start' } });
     await r.handle({ ...chat, updateId: 'tg:2', input: { type: 'choice', node: 'language', value: 'en' } });
     await r.handle({ ...chat, updateId: 'tg:3', input: { type: 'text', text: 'I want to \u202Ekill myself\u202C' } });
-    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('e') + 1]!) as EffectEntry);
+    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!);
     const crisis = entries.find((e) => e.kind === 'effect' && e.effect.type === 'crisis_detected');
     expect(crisis).toBeDefined();
     expect(JSON.stringify(entries)).not.toMatch(/\\u202[ce]/i);
