@@ -144,7 +144,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
 function keep(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'text' | 'phone' | 'date' }>, value: string): void {
   if (node.personal) {
     const consent = ctx.s.consent;
-    if (consent !== 'A' && consent !== 'B' && consent !== 'C') {
+    // `phone`: the person declined but agreed to give a phone number for a call back, only that.
+    const allowed = consent === 'A' || consent === 'B' || consent === 'C' || (consent === 'phone' && node.type === 'phone');
+    if (!allowed) {
       throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
     }
   } else {

@@ -332,7 +332,7 @@ function listOf(v: unknown): string[] {
 
 /**
  * What a flow may branch on beyond its variables: facts kept across "start over".
- * `state.done` (intake completed), `state.consent` (A, B, C, declined or none),
+ * `state.done` (intake completed), `state.consent` (A, B, C, phone, declined or none),
  * `state.booked` (a meeting is booked).
  */
 function stateFlag(s: ConversationState, name: string): string {
