@@ -46,8 +46,11 @@ export function formDateTime(now: Date, timeZone: string): { date: string; time:
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
-/** The counsellor named on records the bot completes (the forms have a "counsellor" field). */
-export const BOT_COUNSELLOR = 'Körpü';
+/**
+ * The forms' "counsellor" on records a person completed alone in a chat: no counsellor took
+ * them, so the records say self-service (the counsellor of the first meeting fills in theirs).
+ */
+export const BOT_COUNSELLOR = 'self-service (Körpü)';
 
 /** How a record's answers were taken: by the person in a chat, or by a case worker on the phone. */
 export type RecordedBy = 'self_service' | 'phone';

@@ -1,3 +1,4 @@
+import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { Message, Update, User } from 'grammy/types';
 import { Redis } from 'ioredis';
@@ -241,7 +242,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(telegram).toBe('yes');
     expect(withoutMoments(phoneCase, differs)).toEqual(withoutMoments(self.case, differs));
     expect(phone.case).toMatchObject({ channel: 'phone', by: 'phone', place: 'Phone', counsellor: WORKER_NAME, contact: `phone:${worker.id}:1`, status: 'intake_completed', diagnosis: 'eligible', diagnosis_provisional: 'false', consent: 'A', 'f:phone': PERSON.phoneE164, 'f:first_name': PERSON.first });
-    expect(self.case).toMatchObject({ channel: 'telegram', by: 'self_service', place: 'Telegram', counsellor: 'Körpü', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
+    expect(self.case).toMatchObject({ channel: 'telegram', by: 'self_service', place: 'Telegram', counsellor: BOT_COUNSELLOR, diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
     expect(phone.case.form_date).toBe(DateTime.fromJSDate(clock.now(), { zone: 'Asia/Baku' }).toISODate());
     expect(phone.case.form_time).toMatch(/^\d{2}:\d{2}$/);
 
@@ -252,13 +253,13 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(withoutMoments(pd, diagnosisDiffers)).toEqual(withoutMoments(sd, diagnosisDiffers));
     expect(pd.answers).toEqual({ ...(sd.answers as object), q4: 'no' });
     expect(pd).toMatchObject({ place: 'Phone', counsellor: WORKER_NAME, by: 'phone', outcome: 'eligible', provisional: false, reasons: [], lang: 'ru' });
-    expect(sd).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', by: 'self_service', outcome: 'likely_eligible', provisional: true });
+    expect(sd).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, by: 'self_service', outcome: 'likely_eligible', provisional: true });
 
     // Consent (Annex 4): the same choice, given aloud to the worker.
     const consentDiffers = ['place', 'counsellor', 'by', 'given', 'text_version'];
     expect(withoutMoments(phone.consents[0]!, consentDiffers)).toEqual(withoutMoments(self.consents[0]!, consentDiffers));
     expect(phone.consents[0]).toMatchObject({ agreed: true, option: 'A', given: 'verbally', by: 'phone', counsellor: WORKER_NAME, place: 'Phone', text_version: 'annex4-phone-2024-v1', lang: 'ru' });
-    expect(self.consents[0]).toMatchObject({ given: 'in_chat', by: 'self_service', counsellor: 'Körpü' });
+    expect(self.consents[0]).toMatchObject({ given: 'in_chat', by: 'self_service', counsellor: BOT_COUNSELLOR });
 
     // The same booking, in the person's language.
     expect(withoutMoments(phone.booking)).toEqual(withoutMoments(self.booking));

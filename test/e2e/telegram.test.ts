@@ -1,3 +1,4 @@
+import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -304,7 +305,7 @@ describe('Telegram end to end (long polling)', () => {
       expect(h.core.cipher.decrypt(stored, `${code}:${field}`)).toBe(typed);
     }
     const diagnosis = JSON.parse((await h.redis.lindex(h.core.keys.diagnoses(code), 0))!);
-    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', provisional: true, lang });
+    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, provisional: true, lang });
     expect(diagnosis.rule_version).toEqual(expect.any(String));
     const consent = JSON.parse((await h.redis.lindex(h.core.keys.consents(code), 0))!);
     expect(consent).toMatchObject({ agreed: true, option: 'A', text_version: 'annex4-2024-v1', lang });

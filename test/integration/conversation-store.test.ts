@@ -1,3 +1,4 @@
+import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { seededIds, type Clock } from '../../src/core/clock';
@@ -94,7 +95,7 @@ describe('conversation runner on a real Redis', () => {
     for (const secret of ['Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', '424242']) expect(dump).not.toContain(secret);
 
     const diagnosis = JSON.parse((await redis.lindex(keys.diagnoses(code), 0))!);
-    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
+    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
     expect(diagnosis.answers).toEqual({ adult: 'adult', q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' });
     const consent = JSON.parse((await redis.lindex(keys.consents(code), 0))!);
     expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: 'annex4-2024-v1', lang: 'en' });
