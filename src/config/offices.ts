@@ -18,7 +18,15 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const OfficeSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
   name: localized,
+  /** The address as said to people (street, building, city), in every language. */
   address: localized,
+  /** A place people know nearby ("opposite the metro station …"); or listed under `unknown`. */
+  landmark: localized.optional(),
+  /**
+   * Parts of the address the programme's documents do not give: marked, never invented. A
+   * `location` listed here is a stand-in (the city), so no map point is sent for it.
+   */
+  unknown: z.array(z.enum(['street', 'building', 'landmark', 'location'])).default([]),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
   timeZone: TimeZoneSchema.default('Asia/Baku'),
   /** Opening hours per weekday, e.g. mon: ["09:00-13:00", "14:00-18:00"]; missing day = closed. */
@@ -32,7 +40,7 @@ export const OfficeSchema = z.object({
   minLeadMinutes: z.number().int().min(0).default(120),
   /** How far ahead people may book. */
   horizonDays: z.number().int().min(1).max(180).default(30),
-});
+}).refine((o) => o.landmark !== undefined || o.unknown.includes('landmark'), { message: 'give a landmark, or list "landmark" under unknown', path: ['landmark'] });
 export type Office = z.infer<typeof OfficeSchema>;
 
 /** When reminders go out, and the hours in which the bot stays silent. */

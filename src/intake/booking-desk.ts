@@ -152,7 +152,10 @@ export class BookingDesk {
       ...rest,
       text: [...text, { key: 'booking:details_hint' }],
       attachments: [
-        { type: 'venue', latitude: office.location.latitude, longitude: office.location.longitude, title: office.name[lang], address: office.address[lang] },
+        // A stand-in location (the city's, marked unknown in the config) is no map point to walk to.
+        ...(office.unknown.includes('location')
+          ? []
+          : [{ type: 'venue' as const, latitude: office.location.latitude, longitude: office.location.longitude, title: office.name[lang], address: details.address! }]),
         {
           type: 'file',
           filename: `korpu-${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
@@ -176,7 +179,7 @@ export function meetingDetails(office: Office, start: Date, lang: Lang): Record<
     date: local.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
     time: local.toFormat('HH:mm'),
     office: office.name[lang],
-    address: office.address[lang],
+    address: office.landmark ? `${office.address[lang]} (${office.landmark[lang]})` : office.address[lang],
   };
 }
 
