@@ -40,7 +40,7 @@ export const OfficeSchema = z.object({
   minLeadMinutes: z.number().int().min(0).default(120),
   /** How far ahead people may book. */
   horizonDays: z.number().int().min(1).max(180).default(30),
-}).refine((o) => o.landmark !== undefined || o.unknown.includes('landmark'), { message: 'give a landmark, or list "landmark" under unknown', path: ['landmark'] });
+});
 export type Office = z.infer<typeof OfficeSchema>;
 
 /** When reminders go out, and the hours in which the bot stays silent. */
@@ -58,7 +58,9 @@ export const OfficesFileSchema = z.object({
   offices: z
     .array(OfficeSchema)
     .min(1)
-    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'office ids must be unique'),
+    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'office ids must be unique')
+    // People must be able to find the office: a landmark, or an honest "unknown" in the file.
+    .refine((list) => list.every((o) => o.landmark !== undefined || o.unknown.includes('landmark')), 'each office needs a landmark, or "landmark" listed under unknown'),
   reminders: RemindersSchema.default(RemindersSchema.parse({})),
 });
 export type OfficesFile = z.infer<typeof OfficesFileSchema>;
