@@ -128,9 +128,8 @@ describe('personal data', () => {
   const QUESTION = 'Can my husband Farid come?';
   const inputs: EngineInput[] = [
     cmd('start'), tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-    tap('q3', 'health_social'), tap('q3', DONE), tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'),
-    tap('option', 'C'), tap('agree', 'yes'), say(NAME), say(SURNAME), say('07.11.1987'), say(COUNTRY), tap('reason', 'other'),
-    say(REASON), say(PHONE), say(ADDRESS), say(QUESTION), booked('pick_time'),
+    tap('q3', 'health_social'), tap('q3', DONE), tap('agree', 'C'), say('07.11.1987'), say(NAME), say(SURNAME), say(COUNTRY), tap('reason', 'other'),
+    say(REASON), say(PHONE), booked('pick_time'), tap('referral', 'leaflet'), say(ADDRESS), say(QUESTION),
   ];
   const turns = converse(engineEnv(), inputs);
 
@@ -149,13 +148,14 @@ describe('personal data', () => {
   it('goes to the record as personal answers, after consent', () => {
     const recorded = turns.flatMap((t) => t.effects).filter((e) => e.type === 'answer_recorded');
     expect(recorded.map((e) => (e.type === 'answer_recorded' ? [e.field, e.value, e.personal] : []))).toEqual([
+      ['birth_date', '1987-11-07', true],
       ['first_name', NAME, true],
       ['last_name', SURNAME, true],
-      ['birth_date', '1987-11-07', true],
       ['country', COUNTRY, true],
       ['reason', 'other', false],
       ['reason_detail', REASON, true],
       ['phone', '+994507654321', true],
+      ['referral_source', 'leaflet', false],
       ['address', ADDRESS, true],
     ]);
     const consentAt = turns.findIndex((t) => t.effects.some((e) => e.type === 'consent_recorded'));
