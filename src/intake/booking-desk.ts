@@ -150,7 +150,7 @@ export class BookingDesk {
     const start = new Date(a.start);
     return {
       ...rest,
-      text: [...text, { key: 'booking:details_hint' }],
+      text: [...text, { key: office.unknown.includes('location') ? 'booking:details_hint_no_map' : 'booking:details_hint' }],
       attachments: [
         // A stand-in location (the city's, marked unknown in the config) is no map point to walk to.
         ...(office.unknown.includes('location')
