@@ -10,6 +10,7 @@ import { StateSchema, type ConversationState } from '../flows/engine/state';
 import { z } from 'zod';
 import { OutputSchema } from '../core/conversation';
 import { LangSchema } from '../core/lang';
+import type { FlowLookup } from '../flows/engine/context';
 import type { FlowRegistry } from '../flows/registry';
 import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -257,9 +258,10 @@ export class ConversationRunner {
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
       const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids: d.ids };
       // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
-      // a field) and asks the same question again, after the emergency reply.
+      // a field) and asks the same question again, after the emergency reply. Only a message
+      // written for the case workers goes on to them as written.
       const crisis = input.type === 'text' ? d.crisis?.detect(input.text) : undefined;
-      const result = crisis ? repeatQuestion(env, prev) : step(env, prev, engineInput);
+      const result = crisis && holdsBackCrisis(d.flows, prev) ? repeatQuestion(env, prev) : step(env, prev, engineInput);
       if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
       if (crisis) respondToCrisis(result, crisis, d.crisis!, d.ids);
       const removeContactKeyboard = contactKeyboard(prev, result);
@@ -292,6 +294,18 @@ export class ConversationRunner {
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }
+}
+
+/**
+ * Whether a message that shows crisis is kept from the flow (the open question is asked again):
+ * always, except where the flow collects a message for the case workers (`asQuestion`), whose
+ * words must reach a human as written.
+ */
+export function holdsBackCrisis(flows: FlowLookup, prev: ConversationState | undefined): boolean {
+  const frame = prev?.frames.at(-1);
+  if (!frame || prev?.picking) return true;
+  const node = (flows.get(frame.f, frame.r) ?? flows.current(frame.f))?.nodes.get(frame.n);
+  return !(node?.type === 'text' && node.asQuestion);
 }
 
 /**

@@ -5,7 +5,7 @@ import { EffectSchema, EngineInputSchema, OutputSchema } from '../../src/core/co
 import { StateSchema, type ConversationState } from '../../src/flows/engine/state';
 import { loadSafeguardingConfig, SAFEGUARDING_FILE } from '../../src/config/safeguarding';
 import { repeatQuestion, step } from '../../src/flows/engine/step';
-import { respondToCrisis } from '../../src/intake/conversation-runner';
+import { holdsBackCrisis, respondToCrisis } from '../../src/intake/conversation-runner';
 import { detectCrisis } from '../../src/safeguarding';
 import { crisisReply } from '../../src/safeguarding/crisis-reply';
 import { engineEnv, FIXED_NOW, loadRealFlows } from '../helpers/engine-env';
@@ -61,7 +61,7 @@ const safeguarding = loadSafeguardingConfig(join(__dirname, '..', '..', SAFEGUAR
 /**
  * Replays the inputs as the conversation runner does: a typed message that shows crisis (the
  * real lexicon and emergency contacts) is not given to the flow; it gets the emergency reply,
- * the crisis effect and the open question again.
+ * the crisis effect and the open question again (a message for the case workers goes on to them).
  */
 function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string) {
   const env = engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) });
@@ -69,7 +69,7 @@ function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: st
   let state: ConversationState | undefined;
   for (const input of inputs) {
     const crisis = input.type === 'text' ? detectCrisis(input.text) : undefined;
-    const result = crisis ? repeatQuestion(env, state) : step(env, state, input);
+    const result = crisis && holdsBackCrisis(env.flows, state) ? repeatQuestion(env, state) : step(env, state, input);
     if (crisis) respondToCrisis(result, crisis, { reply: (lang) => crisisReply(safeguarding, lang) }, env.ids);
     steps.push({ outputs: result.outputs, effects: result.effects });
     state = result.state;
