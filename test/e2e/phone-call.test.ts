@@ -153,7 +153,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     said = await tap(worker, 'language', 'ru');
     for (const key of ['call:script.greeting', 'call:script.purpose', 'call:minutes.prompt']) expect(said.join('\n')).toContain(t('ru', key));
     said = await tap(worker, 'minutes', 'yes');
-    for (const key of ['call:script.free', 'call:script.voluntary', 'call:age.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    for (const key of ['call:script.free', 'call:script.voluntary', 'call:source.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    said = await tap(worker, 'source', 'organisation');
+    expect(said.join('\n')).toContain(t('ru', 'call:age.prompt'));
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
@@ -237,11 +239,11 @@ describe('phone-assisted interview (/call) end to end', () => {
     // The case: the same fields with the same values, plus whether the person uses Telegram;
     // only how the answers were taken differs, and Q4 makes the diagnosis final.
     const differs = ['channel', 'by', 'place', 'counsellor', 'contact', 'diagnosis', 'diagnosis_provisional'];
-    const { 'f:telegram': telegram, 'f:q4_concern': q4Concern, ...phoneCase } = phone.case;
+    const { 'f:telegram': telegram, 'f:q4_concern': q4Concern, 'f:referral_source': source, ...phoneCase } = phone.case;
     const { 'f:referral_source': referral, ...selfCase } = self.case;
     expect(telegram).toBe('yes');
     expect(q4Concern).toBe('no');
-    expect(referral).toBe('not_said');
+    expect([source, referral]).toEqual(['organisation', 'not_said']);
     expect(withoutMoments(phoneCase, differs)).toEqual(withoutMoments(selfCase, differs));
     expect(phone.case).toMatchObject({ channel: 'phone', by: 'phone', place: 'Phone', counsellor: WORKER_NAME, contact: `phone:${worker.id}:1`, status: 'intake_completed', diagnosis: 'eligible', diagnosis_provisional: 'false', consent: 'A', 'f:phone': PERSON.phoneE164, 'f:first_name': PERSON.first });
     expect(self.case).toMatchObject({ channel: 'telegram', by: 'self_service', place: 'Telegram', counsellor: BOT_COUNSELLOR, diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
@@ -277,6 +279,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     await say(worker, '/call');
     await tap(worker, 'language', 'en');
     await tap(worker, 'minutes', 'yes');
+    await tap(worker, 'source', 'not_said');
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
