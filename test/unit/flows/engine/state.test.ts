@@ -176,6 +176,16 @@ describe('personal data', () => {
     expect(JSON.stringify(ok.state)).not.toContain(NAME);
   });
 
+  it('consent to a call back only (`phone`) lets the flow take a phone number, and nothing else personal', () => {
+    const phone = singleFlowEnv(`  - { id: q, type: phone, prompt: "t:q", personal: true, field: phone, next: e }\n  - { id: e, type: end }`);
+    const [p0] = converse(phone, [cmd('start')], freshState());
+    const ok = step(phone, { ...p0!.state, consent: 'phone' }, say('050 123 45 67'));
+    expect(ok.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'phone', value: '+994501234567', personal: true }));
+    const name = singleFlowEnv(`  - { id: q, type: text, prompt: "t:q", example: "t:e", personal: true, field: first_name, next: e }\n  - { id: e, type: end }`);
+    const [n0] = converse(name, [cmd('start')], freshState());
+    expect(() => step(name, { ...n0!.state, consent: 'phone' }, say(NAME))).toThrow(/asks for personal data before consent/);
+  });
+
   it('a skipped optional personal question records nothing', () => {
     const i = inputs.indexOf(inputs.find((x) => x.type === 'text' && x.text === ADDRESS)!);
     const skipped = converse(engineEnv(), [...inputs.slice(0, i), tap('address', SKIP)]);
