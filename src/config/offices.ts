@@ -18,7 +18,15 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const OfficeSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
   name: localized,
+  /** The address as said to people (street, building, city), in every language. */
   address: localized,
+  /** A place people know nearby ("opposite the metro station …"); or listed under `unknown`. */
+  landmark: localized.optional(),
+  /**
+   * Parts of the address the programme's documents do not give: marked, never invented. A
+   * `location` listed here is a stand-in (the city), so no map point is sent for it.
+   */
+  unknown: z.array(z.enum(['street', 'building', 'landmark', 'location'])).default([]),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }),
   timeZone: TimeZoneSchema.default('Asia/Baku'),
   /** Opening hours per weekday, e.g. mon: ["09:00-13:00", "14:00-18:00"]; missing day = closed. */
@@ -50,7 +58,9 @@ export const OfficesFileSchema = z.object({
   offices: z
     .array(OfficeSchema)
     .min(1)
-    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'office ids must be unique'),
+    .refine((list) => new Set(list.map((o) => o.id)).size === list.length, 'office ids must be unique')
+    // People must be able to find the office: a landmark, or an honest "unknown" in the file.
+    .refine((list) => list.every((o) => o.landmark !== undefined || o.unknown.includes('landmark')), 'each office needs a landmark, or "landmark" listed under unknown'),
   reminders: RemindersSchema.default(RemindersSchema.parse({})),
 });
 export type OfficesFile = z.infer<typeof OfficesFileSchema>;

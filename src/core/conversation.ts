@@ -130,6 +130,12 @@ export const EffectSchema = z.discriminatedUnion('type', [
     ...base,
     agreed: z.boolean(),
     option: z.enum(['A', 'B', 'C']).optional(),
+    /**
+     * `phone_only`: consent declined, but a phone number given for a call back, and only that.
+     * `minor_without_guardian`: the consent given is set aside (agreed: false) because the date
+     * of birth shows the person is under 18 (a parent or guardian must take part).
+     */
+    scope: z.enum(['phone_only', 'minor_without_guardian']).optional(),
     textVersion: z.string(),
     lang: LangSchema,
   }),

@@ -74,7 +74,8 @@ export function createTranslator(resources: Resource = readLocales()): Translato
     },
     missing: (key) => {
       const [ns, path] = key.includes(':') ? (key.split(':', 2) as [string, string]) : ['common', key];
-      return SUPPORTED_LANGS.filter((l) => !instance.exists(path, { lng: l, ns, fallbackLng: [] }));
+      // With a count, a text kept in plural forms (`key_one`, `key_other`, …) is found as well.
+      return SUPPORTED_LANGS.filter((l) => !instance.exists(path, { lng: l, ns, fallbackLng: [] }) && !instance.exists(path, { lng: l, ns, fallbackLng: [], count: 1 }));
     },
   };
 }

@@ -150,9 +150,12 @@ export class BookingDesk {
     const start = new Date(a.start);
     return {
       ...rest,
-      text: [...text, { key: 'booking:details_hint' }],
+      text: [...text, { key: office.unknown.includes('location') ? 'booking:details_hint_no_map' : 'booking:details_hint' }],
       attachments: [
-        { type: 'venue', latitude: office.location.latitude, longitude: office.location.longitude, title: office.name[lang], address: office.address[lang] },
+        // A stand-in location (the city's, marked unknown in the config) is no map point to walk to.
+        ...(office.unknown.includes('location')
+          ? []
+          : [{ type: 'venue' as const, latitude: office.location.latitude, longitude: office.location.longitude, title: office.name[lang], address: details.address! }]),
         {
           type: 'file',
           filename: `korpu-${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
@@ -171,7 +174,11 @@ export class BookingDesk {
 
 /** Date, time, office name and address of a meeting, in the person's language. */
 export function meetingDetails(office: Office, start: Date, lang: Lang): Record<string, string> {
-  return { ...localDateTime(office.timeZone, start, lang, 'long'), office: office.name[lang], address: office.address[lang] };
+  return {
+    ...localDateTime(office.timeZone, start, lang, 'long'),
+    office: office.name[lang],
+    address: office.landmark ? `${office.address[lang]} (${office.landmark[lang]})` : office.address[lang],
+  };
 }
 
 /**

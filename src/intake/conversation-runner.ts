@@ -6,11 +6,12 @@ import { sealEntry, STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-en
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
-import { step } from '../flows/engine/step';
+import { repeatQuestion, step } from '../flows/engine/step';
 import { StateSchema, type ConversationState } from '../flows/engine/state';
 import { z } from 'zod';
 import { OutputSchema } from '../core/conversation';
 import { LangSchema } from '../core/lang';
+import type { FlowLookup } from '../flows/engine/context';
 import type { FlowRegistry } from '../flows/registry';
 import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -118,9 +119,9 @@ export interface ConversationRunnerDeps {
   /** Test-only fault switch: called right after a successful commit (a test kills the process here). */
   afterCommit?: () => void;
   /**
-   * Looks at every typed message for signs of crisis (Annex 3). A match adds a reply with
-   * emergency contacts before the flow's own answer and a `crisis_detected` effect (case
-   * workers are alerted and an incident report drafted); the flow itself goes on unchanged.
+   * Looks at every typed message for signs of crisis (Annex 3). A match is not an answer: the
+   * reply with emergency contacts, a `crisis_detected` effect (case workers are alerted and an
+   * incident report drafted), and the question that was open asked again.
    */
   crisis?: CrisisCheck;
   /** Books meeting times and fills in free times and meeting details; without it, no booking. */
@@ -170,21 +171,6 @@ export class ConversationRunner {
       }
     }
     return id;
-  }
-
-  /**
-   * A message showed crisis: the case is opened if it was not (case workers must be able to
-   * reach the person whatever else they said), the effect is added, and the emergency reply
-   * goes first.
-   */
-  private respondToCrisis(result: { state: ConversationState; outputs: Output[]; effects: Effect[] }, crisis: { category: string; cue: string }): void {
-    const lang = result.state.lang ?? result.state.hint ?? 'az';
-    if (!result.state.caseCode) {
-      result.state.caseCode = this.deps.ids.caseCode();
-      result.effects.unshift({ type: 'case_opened', caseCode: result.state.caseCode, lang });
-    }
-    result.effects.push({ type: 'crisis_detected', caseCode: result.state.caseCode, category: crisis.category, cue: crisis.cue, lang });
-    result.outputs.unshift(this.deps.crisis!.reply(lang));
   }
 
   /** Remembers the state just saved (the most recent last; the oldest goes when full). */
@@ -275,10 +261,14 @@ export class ConversationRunner {
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
-      const result = step({ flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids: d.ids }, prev, engineInput);
-      if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
+      const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids: d.ids };
+      // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
+      // a field) and asks the same question again, after the emergency reply. Only a message
+      // written for the case workers goes on to them as written.
       const crisis = input.type === 'text' ? d.crisis?.detect(input.text) : undefined;
-      if (crisis) this.respondToCrisis(result, crisis);
+      const result = crisis && holdsBackCrisis(d.flows, prev) ? repeatQuestion(env, prev) : step(env, prev, engineInput);
+      if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
+      if (crisis) respondToCrisis(result, crisis, d.crisis!, d.ids);
       const removeContactKeyboard = contactKeyboard(prev, result);
       const writes = planRecordWrites(result.effects, {
         now,
@@ -309,6 +299,38 @@ export class ConversationRunner {
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }
+}
+
+/**
+ * Whether a message that shows crisis is kept from the flow (the open question is asked again):
+ * always, except where the flow collects a message for the case workers (`asQuestion`), whose
+ * words must reach a human as written.
+ */
+export function holdsBackCrisis(flows: FlowLookup, prev: ConversationState | undefined): boolean {
+  const frame = prev?.frames.at(-1);
+  if (!frame || prev?.picking) return true;
+  const node = (flows.get(frame.f, frame.r) ?? flows.current(frame.f))?.nodes.get(frame.n);
+  return !(node?.type === 'text' && node.asQuestion);
+}
+
+/**
+ * A message showed crisis: the case is opened if it was not (case workers must be able to
+ * reach the person whatever else they said), the `crisis_detected` effect is added, and the
+ * emergency reply goes first. `result` is the step that asked the open question again.
+ */
+export function respondToCrisis(
+  result: { state: ConversationState; outputs: Output[]; effects: Effect[] },
+  crisis: { category: string; cue: string },
+  check: Pick<CrisisCheck, 'reply'>,
+  ids: Pick<IdGen, 'caseCode'>,
+): void {
+  const lang = result.state.lang ?? result.state.hint ?? 'az';
+  if (!result.state.caseCode) {
+    result.state.caseCode = ids.caseCode();
+    result.effects.unshift({ type: 'case_opened', caseCode: result.state.caseCode, lang });
+  }
+  result.effects.push({ type: 'crisis_detected', caseCode: result.state.caseCode, category: crisis.category, cue: crisis.cue, lang });
+  result.outputs.unshift(check.reply(lang));
 }
 
 /**

@@ -46,8 +46,11 @@ export function formDateTime(now: Date, timeZone: string): { date: string; time:
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
-/** The counsellor named on records the bot completes (the forms have a "counsellor" field). */
-export const BOT_COUNSELLOR = 'Körpü';
+/**
+ * The forms' "counsellor" on records a person completed alone in a chat: no counsellor took
+ * them, so the records say self-service (the counsellor of the first meeting fills in theirs).
+ */
+export const BOT_COUNSELLOR = 'self-service (Körpü)';
 
 /** How a record's answers were taken: by the person in a chat, or by a case worker on the phone. */
 export type RecordedBy = 'self_service' | 'phone';
@@ -90,16 +93,19 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         // On the phone, consent is given aloud to the case worker named here (Annex 4's
         // "counsellor receiving the document"); in a chat, by the person's own tap.
         const record = {
-          at, agreed: e.agreed, option: e.option ?? null, text_version: e.textVersion, lang: e.lang, place: ctx.place,
+          at, agreed: e.agreed, option: e.option ?? null, ...(e.scope ? { scope: e.scope } : {}), text_version: e.textVersion, lang: e.lang, place: ctx.place,
           by, given: by === 'phone' ? 'verbally' : 'in_chat', counsellor,
         };
         writes.push({ op: 'rpush', key: keys.consents(e.caseCode), values: [JSON.stringify(record)] });
         writes.push({
           op: 'hset',
           key: caseKey,
-          fields: e.agreed
-            ? { consent: e.option ?? '', consent_at: at, status: 'consented', contact: contact(e.caseCode), updated_at: at }
-            : { consent: 'declined', consent_at: at, updated_at: at },
+          fields:
+            e.scope === 'phone_only'
+              ? { consent: 'phone_only', consent_at: at, contact: contact(e.caseCode), updated_at: at }
+              : e.agreed
+                ? { consent: e.option ?? '', consent_at: at, status: 'consented', contact: contact(e.caseCode), updated_at: at }
+                : { consent: e.scope ?? 'declined', consent_at: at, updated_at: at },
         });
         break;
       }

@@ -130,15 +130,17 @@ describe('case-worker alerts end to end', () => {
       await send(api.updates.callback(person, m, data));
     };
     await send(api.updates.command(person, '/start'));
-    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['meet', 'yes'], ['statement', 'continue'], ['option', o.consent], ['agree', 'yes']]) await tap(node!, value!);
-    for (const text of ['Nigar', 'Məmmədova', '14.02.1995', 'Afghanistan']) await send(api.updates.text(person, text));
+    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['agree', o.consent]]) await tap(node!, value!);
+    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(api.updates.text(person, text));
     await tap('reason', 'family');
     await send(api.updates.contact(person, '994501234567'));
+    const [m, slot] = buttonIn(person.id, (d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
+    await send(api.updates.callback(person, m, slot));
+    // After the booking: the referral source, the address and any question, all optional.
+    await tap('referral', 'friend_family');
     await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
     if (o.question) await send(api.updates.text(person, o.question));
     else await tap('questions', '__skip');
-    const [m, slot] = buttonIn(person.id, (d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
-    await send(api.updates.callback(person, m, slot));
     const state = await core.runner.peek(core.runner.conversationId('telegram', String(person.id)));
     return state!.caseCode!;
   }

@@ -1,3 +1,4 @@
+import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { Message, Update, User } from 'grammy/types';
 import { Redis } from 'ioredis';
@@ -152,7 +153,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     said = await tap(worker, 'language', 'ru');
     for (const key of ['call:script.greeting', 'call:script.purpose', 'call:minutes.prompt']) expect(said.join('\n')).toContain(t('ru', key));
     said = await tap(worker, 'minutes', 'yes');
-    for (const key of ['call:script.free', 'call:script.voluntary', 'call:age.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    for (const key of ['call:script.free', 'call:script.voluntary', 'call:source.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    said = await tap(worker, 'source', 'organisation');
+    expect(said.join('\n')).toContain(t('ru', 'call:age.prompt'));
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
@@ -199,15 +202,10 @@ describe('phone-assisted interview (/call) end to end', () => {
     await tap(person, 'q3', 'language');
     await tap(person, 'q3', '__done');
     await tap(person, 'continue', 'yes');
-    await tap(person, 'meet', 'yes');
-    await tap(person, 'statement', 'continue');
-    await tap(person, 'option', 'A');
-    await tap(person, 'agree', 'yes');
-    for (const text of [PERSON.first, PERSON.last, PERSON.birth, PERSON.country]) await say(person, text);
+    await tap(person, 'agree', 'A');
+    for (const text of [PERSON.birth, PERSON.first, PERSON.last, PERSON.country]) await say(person, text);
     await tap(person, 'reason', 'work');
-    await say(person, PERSON.phone);
-    await say(person, PERSON.address);
-    const said = await tap(person, 'questions', '__skip');
+    const said = await say(person, PERSON.phone);
     expect(said.join('\n')).toContain(t('ru', 'booking:pick.prompt_first'));
   }
 
@@ -218,6 +216,10 @@ describe('phone-assisted interview (/call) end to end', () => {
     await interviewInChat(person);
     const own = firstSlot(person);
     await send(person, api.updates.callback(person, own.message, own.data));
+    // In the chat, the address comes after the booking (optional, like the referral question).
+    await tap(person, 'referral', 'not_said');
+    await say(person, PERSON.address);
+    await tap(person, 'questions', '__skip');
     const selfCode = (await stateOf('telegram', String(person.id)))!.caseCode!;
 
     await interviewByPhone('yes');
@@ -237,11 +239,14 @@ describe('phone-assisted interview (/call) end to end', () => {
     // The case: the same fields with the same values, plus whether the person uses Telegram;
     // only how the answers were taken differs, and Q4 makes the diagnosis final.
     const differs = ['channel', 'by', 'place', 'counsellor', 'contact', 'diagnosis', 'diagnosis_provisional'];
-    const { 'f:telegram': telegram, ...phoneCase } = phone.case;
+    const { 'f:telegram': telegram, 'f:q4_concern': q4Concern, 'f:referral_source': source, ...phoneCase } = phone.case;
+    const { 'f:referral_source': referral, ...selfCase } = self.case;
     expect(telegram).toBe('yes');
-    expect(withoutMoments(phoneCase, differs)).toEqual(withoutMoments(self.case, differs));
+    expect(q4Concern).toBe('no');
+    expect([source, referral]).toEqual(['organisation', 'not_said']);
+    expect(withoutMoments(phoneCase, differs)).toEqual(withoutMoments(selfCase, differs));
     expect(phone.case).toMatchObject({ channel: 'phone', by: 'phone', place: 'Phone', counsellor: WORKER_NAME, contact: `phone:${worker.id}:1`, status: 'intake_completed', diagnosis: 'eligible', diagnosis_provisional: 'false', consent: 'A', 'f:phone': PERSON.phoneE164, 'f:first_name': PERSON.first });
-    expect(self.case).toMatchObject({ channel: 'telegram', by: 'self_service', place: 'Telegram', counsellor: 'Körpü', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
+    expect(self.case).toMatchObject({ channel: 'telegram', by: 'self_service', place: 'Telegram', counsellor: BOT_COUNSELLOR, diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
     expect(phone.case.form_date).toBe(DateTime.fromJSDate(clock.now(), { zone: 'Asia/Baku' }).toISODate());
     expect(phone.case.form_time).toMatch(/^\d{2}:\d{2}$/);
 
@@ -252,13 +257,13 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(withoutMoments(pd, diagnosisDiffers)).toEqual(withoutMoments(sd, diagnosisDiffers));
     expect(pd.answers).toEqual({ ...(sd.answers as object), q4: 'no' });
     expect(pd).toMatchObject({ place: 'Phone', counsellor: WORKER_NAME, by: 'phone', outcome: 'eligible', provisional: false, reasons: [], lang: 'ru' });
-    expect(sd).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', by: 'self_service', outcome: 'likely_eligible', provisional: true });
+    expect(sd).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, by: 'self_service', outcome: 'likely_eligible', provisional: true });
 
     // Consent (Annex 4): the same choice, given aloud to the worker.
     const consentDiffers = ['place', 'counsellor', 'by', 'given', 'text_version'];
     expect(withoutMoments(phone.consents[0]!, consentDiffers)).toEqual(withoutMoments(self.consents[0]!, consentDiffers));
-    expect(phone.consents[0]).toMatchObject({ agreed: true, option: 'A', given: 'verbally', by: 'phone', counsellor: WORKER_NAME, place: 'Phone', text_version: 'annex4-phone-2024-v1', lang: 'ru' });
-    expect(self.consents[0]).toMatchObject({ given: 'in_chat', by: 'self_service', counsellor: 'Körpü' });
+    expect(phone.consents[0]).toMatchObject({ agreed: true, option: 'A', given: 'verbally', by: 'phone', counsellor: WORKER_NAME, place: 'Phone', text_version: 'annex4-phone-2026-v2', lang: 'ru' });
+    expect(self.consents[0]).toMatchObject({ given: 'in_chat', by: 'self_service', counsellor: BOT_COUNSELLOR });
 
     // The same booking, in the person's language.
     expect(withoutMoments(phone.booking)).toEqual(withoutMoments(self.booking));
@@ -270,10 +275,11 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect((await stateOf('phone', `${worker.id}:1`))!.frames).toEqual([]);
   });
 
-  it('takes Q4 = yes as the worker’s judgement: a final "not eligible" diagnosis with the reason q4_yes', async () => {
+  it('takes Q4 = yes as the worker’s concern, not a refusal: recorded, a review asked, and the call goes on to a meeting', async () => {
     await say(worker, '/call');
     await tap(worker, 'language', 'en');
     await tap(worker, 'minutes', 'yes');
+    await tap(worker, 'source', 'not_said');
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
@@ -281,20 +287,22 @@ describe('phone-assisted interview (/call) end to end', () => {
     await tap(worker, 'q3', '__done');
     const said = await tap(worker, 'q4', 'yes');
     const all = said.join('\n');
-    expect(all).toContain(t('en', 'call:result.not_eligible'));
-    expect(all).toContain(t('en', 'diagnosis:reason.q4_yes'));
-    expect(all).not.toContain(t('en', 'diagnosis:reason.q1_no'));
-    expect(all).not.toContain(t('en', 'call:meet.prompt'));
+    expect(all).toContain(t('en', 'call:q4.noted'));
+    expect(all).toContain(t('en', 'call:result.likely'));
+    expect(all).toContain(t('en', 'call:meet.prompt'));
+    expect(all).not.toContain(t('en', 'call:result.not_eligible'));
+    expect(all).not.toContain(t('en', 'diagnosis:reason.q4_yes'));
     const code = (await stateOf('phone', `${worker.id}:2`))!.caseCode!;
-    expect(said.at(-1)).toBe(t('az', 'call:worker.ended_case', { n: 2, code }));
 
     const r = await recordOf(code);
     expect(r.diagnoses).toEqual([
-      expect.objectContaining({ answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'yes' }, outcome: 'not_eligible', reasons: ['q4_yes'], provisional: false, by: 'phone', counsellor: WORKER_NAME, place: 'Phone', lang: 'en' }),
+      expect.objectContaining({ answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true, by: 'phone', counsellor: WORKER_NAME, place: 'Phone', lang: 'en' }),
     ]);
-    expect(r.case).toMatchObject({ diagnosis: 'not_eligible', diagnosis_provisional: 'false', channel: 'phone', by: 'phone', status: 'open' });
+    expect(r.case).toMatchObject({ diagnosis: 'likely_eligible', diagnosis_provisional: 'true', 'f:q4_concern': 'yes', handoff: 'q4_concern', channel: 'phone', by: 'phone' });
     expect(r.consents).toEqual([]);
-    expect(r.booking).toEqual({});
+    // The person does not want a meeting now: the call ends with the case, no refusal said.
+    const end = await tap(worker, 'meet', 'no');
+    expect(end.at(-1)).toBe(t('az', 'call:worker.ended_case', { n: 2, code }));
   });
 
   it('books for a person without Telegram and reminds the worker to call them back, in the worker’s language', async () => {

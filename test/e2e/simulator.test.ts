@@ -56,21 +56,15 @@ describe('simulator: the whole intake over HTTP', () => {
     expectText(a, 'diagnosis:result.likely', 'diagnosis:result.continue');
 
     a = await send(tap(a.messages, 'yes'));
-    expectText(a, 'interview:intro', 'interview:meet.prompt');
-    a = await send(tap(a.messages, 'yes'));
-    expectText(a, 'consent:notice', 'consent:statement');
-    a = await send(tap(a.messages, 'continue'));
-    expectText(a, 'consent:option.prompt');
+    expectText(a, 'interview:intro', 'consent:notice', 'consent:option.prompt', 'consent:agree.prompt');
     a = await send(tap(a.messages, 'B'));
-    expectText(a, 'consent:agree.prompt');
-    a = await send(tap(a.messages, 'yes'));
-    expectText(a, 'consent:thanks', 'interview:first_name.prompt');
+    expectText(a, 'interview:birth_date.prompt');
 
+    a = await send({ type: 'text', text: p.birth });
+    expectText(a, 'interview:first_name.prompt');
     a = await send({ type: 'text', text: p.first });
     expectText(a, 'interview:last_name.prompt');
     a = await send({ type: 'text', text: p.last });
-    expectText(a, 'interview:birth_date.prompt');
-    a = await send({ type: 'text', text: p.birth });
     expectText(a, 'interview:country.prompt');
     a = await send({ type: 'text', text: p.country });
     expectText(a, 'interview:reason.prompt');
@@ -78,18 +72,22 @@ describe('simulator: the whole intake over HTTP', () => {
     expectText(a, 'interview:phone.prompt');
     expect(a.messages.some((m) => m.requestContact === t('common:button.share_phone'))).toBe(true);
     a = await send({ type: 'contact', phone: '+994501234567' });
+    expectText(a, 'booking:pick.prompt_first');
+    a = await send(tap(a.messages, firstSlot(a.messages)));
+    // The shipped pilot office has no map point of its own yet (config/offices.yaml: unknown).
+    expectText(a, 'booking:booked', 'booking:details_hint_no_map', 'interview:referral.prompt');
+    const confirmation = a;
+    a = await send(tap(a.messages, 'social_media'));
     expectText(a, 'interview:address.prompt');
     a = await send({ type: 'text', text: p.address });
     expectText(a, 'interview:questions.prompt');
     a = await send({ type: 'text', text: p.question });
-    expectText(a, 'booking:pick.prompt_first');
-    a = await send(tap(a.messages, firstSlot(a.messages)));
-    expectText(a, 'booking:booked', 'booking:details_hint', 'interview:closing.thanks', 'interview:closing.look_forward');
-    // The place on the map and the calendar file come with the confirmation.
-    const attachments = a.messages.flatMap((m) => m.attachments ?? []);
-    expect(attachments.map((x) => x.type)).toEqual(['venue', 'file']);
-    expect(attachments[1]).toMatchObject({ mime: 'text/calendar' });
-    expect((attachments[1] as { content: string }).content).toContain('BEGIN:VEVENT');
+    expectText(a, 'interview:closing.booked', 'interview:closing.look_forward');
+    // The calendar file comes with the confirmation (no map: the location is only the city's).
+    const attachments = confirmation.messages.flatMap((m) => m.attachments ?? []);
+    expect(attachments.map((x) => x.type)).toEqual(['file']);
+    expect(attachments[0]).toMatchObject({ mime: 'text/calendar' });
+    expect((attachments[0] as { content: string }).content).toContain('BEGIN:VEVENT');
 
     // The case record: completed, personal fields as v1. ciphertexts that decrypt to what was typed.
     const codes = await h.redis.zrange(h.core.keys.cases(), '0', '-1');

@@ -1,3 +1,4 @@
+import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -230,23 +231,18 @@ describe('Telegram end to end (long polling)', () => {
     expectSaid(said, t, 'diagnosis:result.likely', 'diagnosis:result.continue');
 
     said = await person.tap({ node: 'continue', value: 'yes' });
-    expectSaid(said, t, 'interview:intro', 'interview:meet.prompt');
-    said = await person.tap({ node: 'meet', value: 'yes' });
-    expectSaid(said, t, 'consent:notice', 'consent:statement');
-    said = await person.tap({ node: 'statement', value: 'full_text' });
+    // The invitation with the office, and consent (Annex 4) in one screen: a tap on an option agrees.
+    expectSaid(said, t, 'interview:intro', 'consent:notice', 'consent:option.prompt', 'consent:agree.prompt');
+    said = await person.tap({ node: 'agree', value: 'full_text' });
     expectSaid(said, t, 'consent:full_text');
-    said = await person.tap({ node: 'statement', value: 'continue' });
-    expectSaid(said, t, 'consent:option.prompt');
-    said = await person.tap({ node: 'option', value: 'A' });
-    expectSaid(said, t, 'consent:agree.prompt');
-    said = await person.tap({ node: 'agree', value: 'yes' });
-    expectSaid(said, t, 'consent:thanks', 'interview:first_name.prompt');
+    said = await person.tap({ node: 'agree', value: 'A' });
+    expectSaid(said, t, 'interview:birth_date.prompt');
 
+    said = await person.say(p.birth);
+    expectSaid(said, t, 'interview:first_name.prompt');
     said = await person.say(p.first);
     expectSaid(said, t, 'interview:last_name.prompt');
     said = await person.say(p.last);
-    expectSaid(said, t, 'interview:birth_date.prompt');
-    said = await person.say(p.birth);
     expectSaid(said, t, 'interview:country.prompt');
     said = await person.say(p.country);
     expectSaid(said, t, 'interview:reason.prompt');
@@ -271,23 +267,27 @@ describe('Telegram end to end (long polling)', () => {
       expectSaid(said, t, 'common:channel.contact_not_own', 'interview:phone.prompt');
       said = await person.say(p.phone);
     }
-    expectSaid(said, t, 'interview:address.prompt');
-    // The contact keyboard is removed with that message; its inline buttons are added after.
-    const addressAsk = h.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.chatId).at(-1)!;
-    expect(addressAsk.params.reply_markup).toEqual({ remove_keyboard: true });
-    expect(person.lastButtons()).toContain(t('common:button.skip'));
-
-    said = p.address ? await person.say(p.address) : await person.tap({ node: 'address', value: '__skip' });
-    expectSaid(said, t, 'interview:questions.prompt');
-    said = await person.tap({ node: 'questions', value: '__skip' });
     expectSaid(said, t, 'booking:pick.prompt_first');
+    // The contact keyboard is removed with that message; its inline buttons are added after.
+    const timesAsk = h.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.chatId).at(-1)!;
+    expect(timesAsk.params.reply_markup).toEqual({ remove_keyboard: true });
+
     const [slotMessage, slotData] = person.firstSlotButton();
     const mark = h.api.mark();
     said = await person.send(h.api.updates.callback(person.user, slotMessage, slotData));
-    expectSaid(said, t, 'booking:booked', 'booking:details_hint', 'interview:closing.thanks', 'interview:closing.look_forward', 'welcome:menu.prompt');
-    // The office on the map and the meeting as a calendar file, right after the confirmation.
+    // The shipped pilot office's map point is only the city's (marked unknown in config/offices.yaml):
+    // no map is sent for it, and the hint does not promise one. The calendar file follows.
+    expectSaid(said, t, 'booking:booked', 'booking:details_hint_no_map', 'interview:referral.prompt');
     const extras = h.api.callsSince(mark).filter((c) => (c.method === 'sendVenue' || c.method === 'sendDocument') && String(c.params.chat_id) === String(person.chatId));
-    expect(extras.map((c) => c.method)).toEqual(['sendVenue', 'sendDocument']);
+    expect(extras.map((c) => c.method)).toEqual(['sendDocument']);
+    // After the booking, all optional: how they heard of us, the address, questions.
+    said = await person.tap({ node: 'referral', value: 'friend_family' });
+    expectSaid(said, t, 'interview:address.prompt');
+    expect(person.lastButtons()).toContain(t('common:button.skip'));
+    said = p.address ? await person.say(p.address) : await person.tap({ node: 'address', value: '__skip' });
+    expectSaid(said, t, 'interview:questions.prompt');
+    said = await person.tap({ node: 'questions', value: '__skip' });
+    expectSaid(said, t, 'interview:closing.booked', 'interview:closing.look_forward', 'welcome:menu.prompt');
 
     // Redis: the case, encrypted fields, the diagnosis and consent records.
     const state = await conversationState(h, person.chatId);
@@ -305,10 +305,11 @@ describe('Telegram end to end (long polling)', () => {
       expect(h.core.cipher.decrypt(stored, `${code}:${field}`)).toBe(typed);
     }
     const diagnosis = JSON.parse((await h.redis.lindex(h.core.keys.diagnoses(code), 0))!);
-    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', provisional: true, lang });
+    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, provisional: true, lang });
     expect(diagnosis.rule_version).toEqual(expect.any(String));
     const consent = JSON.parse((await h.redis.lindex(h.core.keys.consents(code), 0))!);
-    expect(consent).toMatchObject({ agreed: true, option: 'A', text_version: 'annex4-2024-v1', lang });
+    expect(consent).toMatchObject({ agreed: true, option: 'A', text_version: 'annex4-2026-v2', lang });
+    expect(record['f:referral_source']).toBe('friend_family');
     // Nothing personal is readable anywhere under the prefix, nor the chat id.
     const everything = await readablePrefix(h.redis, h.prefix);
     for (const plain of [p.first, p.last, p.phoneE164, p.phoneE164.slice(1), ...(p.address ? [p.address] : []), String(person.chatId)]) expect(everything).not.toContain(plain);

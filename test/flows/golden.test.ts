@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { EffectSchema, EngineInputSchema, OutputSchema } from '../../src/core/conversation';
 import { StateSchema, type ConversationState } from '../../src/flows/engine/state';
-import { converse, engineEnv, FIXED_NOW, last, loadRealFlows } from '../helpers/engine-env';
+import { loadSafeguardingConfig, SAFEGUARDING_FILE } from '../../src/config/safeguarding';
+import { repeatQuestion, step } from '../../src/flows/engine/step';
+import { holdsBackCrisis, respondToCrisis } from '../../src/intake/conversation-runner';
+import { detectCrisis } from '../../src/safeguarding';
+import { crisisReply } from '../../src/safeguarding/crisis-reply';
+import { engineEnv, FIXED_NOW, loadRealFlows } from '../helpers/engine-env';
 
 /**
  * Golden scenarios (STYLE principle 6): each `test/flows/<flow>.<scenario>.json` holds inputs
@@ -51,9 +56,25 @@ function pretty(value: unknown, indent = ''): string {
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(',\n')}\n${indent}}`;
 }
 
+const safeguarding = loadSafeguardingConfig(join(__dirname, '..', '..', SAFEGUARDING_FILE));
+
+/**
+ * Replays the inputs as the conversation runner does: a typed message that shows crisis (the
+ * real lexicon and emergency contacts) is not given to the flow; it gets the emergency reply,
+ * the crisis effect and the open question again (a message for the case workers goes on to them).
+ */
 function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string) {
-  const turns = converse(engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) }), inputs);
-  return { steps: turns.map((t) => ({ outputs: t.outputs, effects: t.effects })), finalState: normalise(last(turns).state) };
+  const env = engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) });
+  const steps: { outputs: unknown[]; effects: unknown[] }[] = [];
+  let state: ConversationState | undefined;
+  for (const input of inputs) {
+    const crisis = input.type === 'text' ? detectCrisis(input.text) : undefined;
+    const result = crisis && holdsBackCrisis(env.flows, state) ? repeatQuestion(env, state) : step(env, state, input);
+    if (crisis) respondToCrisis(result, crisis, { reply: (lang) => crisisReply(safeguarding, lang) }, env.ids);
+    steps.push({ outputs: result.outputs, effects: result.effects });
+    state = result.state;
+  }
+  return { steps, finalState: normalise(state!) };
 }
 
 describe('golden scenarios', () => {

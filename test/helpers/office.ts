@@ -6,6 +6,7 @@ export function testOffice(overrides: Partial<Office> = {}): Office {
     id: 'baku',
     name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
     address: { az: 'Bakı, Test küçəsi 1', ru: 'Баку, Тестовая ул. 1', en: 'Baku, 1 Test street' },
+    landmark: { az: 'Test metrosunun yanında', ru: 'рядом с метро «Тест»', en: 'next to Test metro station' },
     location: { latitude: 40.4093, longitude: 49.8671 },
     hours: { mon: ['09:00-13:00', '14:00-18:00'], tue: ['09:00-13:00', '14:00-18:00'], wed: ['09:00-13:00', '14:00-18:00'], thu: ['09:00-13:00', '14:00-18:00'], fri: ['09:00-13:00', '14:00-18:00'] },
     slotMinutes: 60,

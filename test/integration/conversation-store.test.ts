@@ -1,3 +1,4 @@
+import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { seededIds, type Clock } from '../../src/core/clock';
@@ -60,18 +61,20 @@ describe('conversation runner on a real Redis', () => {
     let n = 0;
     const send = async (input: Input) => (await runner.handle({ channel: 'telegram', chatId: '424242', updateId: `tg:${++n}`, input })).outputs;
     let out = await send({ type: 'command', name: 'start' });
-    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes', 'language', '__done', 'yes', 'yes', 'continue', 'B', 'yes']) out = await send(tap(out, v));
+    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes', 'language', '__done', 'yes', 'B']) out = await send(tap(out, v));
+    out = await send({ type: 'text', text: '14.02.1995' });
     out = await send({ type: 'text', text: 'Aysel' });
     out = await send({ type: 'text', text: 'Məmmədova' });
-    out = await send({ type: 'text', text: '14.02.1995' });
     out = await send({ type: 'text', text: 'Afghanistan' });
     out = await send(tap(out, 'study'));
     out = await send({ type: 'contact', phone: '+994 50 123 45 67' });
-    out = await send({ type: 'text', text: 'Baku, Nizami street 5' });
-    out = await send({ type: 'text', text: 'Can I bring my sister?' });
     expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'booking:pick.prompt_first' });
     // This runner has no booking desk: "none of these times suit me" asks a case worker to call.
     out = await send({ type: 'choice', node: 'pick_time', value: 'none' });
+    out = await send(tap(out, 'leaflet'));
+    out = await send({ type: 'text', text: 'Baku, Nizami street 5' });
+    out = await send({ type: 'text', text: 'Can I bring my sister?' });
+    expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'interview:closing.call' });
     expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'interview:closing.look_forward' });
 
     const codes = await redis.zrange(keys.cases(), '0', '-1');
@@ -82,6 +85,7 @@ describe('conversation runner on a real Redis', () => {
     expect(record.status).toBe('intake_completed');
     expect(record.consent).toBe('B');
     expect(record['f:reason']).toBe('study');
+    expect(record['f:referral_source']).toBe('leaflet');
     for (const [field, typed] of [['first_name', 'Aysel'], ['last_name', 'Məmmədova'], ['phone', '+994501234567'], ['address', 'Baku, Nizami street 5'], ['birth_date', '1995-02-14'], ['country', 'Afghanistan']]) {
       const stored = record[`f:${field}`]!;
       expect(stored.startsWith('v1.')).toBe(true);
@@ -94,10 +98,10 @@ describe('conversation runner on a real Redis', () => {
     for (const secret of ['Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', '424242']) expect(dump).not.toContain(secret);
 
     const diagnosis = JSON.parse((await redis.lindex(keys.diagnoses(code), 0))!);
-    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: 'Körpü', date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
+    expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
     expect(diagnosis.answers).toEqual({ adult: 'adult', q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' });
     const consent = JSON.parse((await redis.lindex(keys.consents(code), 0))!);
-    expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: 'annex4-2024-v1', lang: 'en' });
+    expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: 'annex4-2026-v2', lang: 'en' });
     const question = JSON.parse((await redis.lindex(keys.questions(code), 0))!);
     expect(cipher.decrypt(question.text, `${code}:question`)).toBe('Can I bring my sister?');
   });
@@ -107,8 +111,8 @@ describe('conversation runner on a real Redis', () => {
     let n = 0;
     const send = (input: Input) => runner.handle({ channel: 'telegram', chatId: '55', updateId: `tg:${++n}`, input });
     let h = await send({ type: 'command', name: 'start' });
-    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes', 'language', '__done', 'yes', 'yes', 'continue', 'B', 'yes']) h = await send(tap(h.outputs, v));
-    for (const text of ['Aysel', 'Məmmədova', '14.02.1995', 'Afghanistan']) h = await send({ type: 'text', text });
+    for (const v of ['en', 'eligibility', 'adult', 'yes', 'yes', 'language', '__done', 'yes', 'B']) h = await send(tap(h.outputs, v));
+    for (const text of ['14.02.1995', 'Aysel', 'Məmmədova', 'Afghanistan']) h = await send({ type: 'text', text });
     h = await send(tap(h.outputs, 'study'));
     expect(h.outputs.some((o) => o.requestContact)).toBe(true);
     expect(h.state.kb).toBe(true);
@@ -120,7 +124,7 @@ describe('conversation runner on a real Redis', () => {
     h = await send({ type: 'contact', phone: '+994501234567' });
     expect(h.removeContactKeyboard).toBe(true);
     expect(h.state).not.toHaveProperty('kb');
-    h = await send({ type: 'text', text: 'Baku' });
+    h = await send({ type: 'choice', node: 'pick_time', value: 'none' });
     expect(h.removeContactKeyboard).toBeUndefined();
   });
 

@@ -53,23 +53,37 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       });
     },
   },
-  /** Records the consent decision (Annex 4) with the text's version and the language shown. */
+  /**
+   * Records the consent decision (Annex 4) with the text's version and the language shown.
+   * `agreed`: `true` (with the data-use option read from `option`), `false`, or `phone_only`
+   * (declined, but agrees to give a phone number for a call back, and nothing else).
+   */
   record_consent: {
     params: ['agreed', 'text_version'],
     reads: ['option'],
     run(ctx, flow, node) {
+      const base = { type: 'consent_recorded' as const, caseCode: ctx.ensureCase(), textVersion: node.params.text_version ?? '', lang: ctx.lang };
+      if (node.params.agreed === 'phone_only') {
+        ctx.s.consent = 'phone';
+        ctx.effects.push({ ...base, agreed: true, scope: 'phone_only' });
+        return;
+      }
       const agreed = node.params.agreed === 'true';
       const option = z.enum(['A', 'B', 'C']).safeParse(ctx.s.vars[varName(flow, node.params.option ?? '')]);
       if (agreed && !option.success) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: consent agreed without a data-use option`);
       ctx.s.consent = agreed && option.success ? option.data : 'declined';
-      ctx.effects.push({
-        type: 'consent_recorded',
-        caseCode: ctx.ensureCase(),
-        agreed,
-        ...(agreed && option.success ? { option: option.data } : {}),
-        textVersion: node.params.text_version ?? '',
-        lang: ctx.lang,
-      });
+      ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}) });
+    },
+  },
+  /**
+   * The date of birth shows someone under 18 who consented alone: the consent is set aside
+   * (recorded as such) and no more personal data is asked; the guardian path follows.
+   */
+  set_aside_consent_of_minor: {
+    params: ['text_version'],
+    run(ctx, _flow, node) {
+      ctx.s.consent = 'declined';
+      ctx.effects.push({ type: 'consent_recorded', caseCode: ctx.ensureCase(), agreed: false, scope: 'minor_without_guardian', textVersion: node.params.text_version ?? '', lang: ctx.lang });
     },
   },
   /** The intake is complete: case workers are told (alert) and the record is closed for edits. */

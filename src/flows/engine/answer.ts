@@ -88,7 +88,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (value === undefined) return reprompt('choose', node);
       const sel = s.sel ?? [];
       if (value === DONE) {
-        if (sel.length < node.min) return { ...reprompt('multi_min', node, { min: node.min }) };
+        if (sel.length < node.min) return { ...reprompt('multi_min', node, { count: node.min }) };
         // Keep the form's order, not the order of taps.
         s.vars[save] = node.options.map((o) => o.value).filter((v) => sel.includes(v));
         delete s.sel;
@@ -103,7 +103,8 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (input.type === 'choice' && input.value === SKIP && node.optional) return { kind: 'next', next: node.next };
       if (input.type !== 'text') return reprompt('empty', node);
       const text = parseText(input.text, node.maxLength);
-      if (!text.ok) return reprompt(text.error, node, { max: node.maxLength, length: [...tidyText(input.text)].length });
+      // `count` chooses the plural form of "characters" (i18next plural rules, per language).
+      if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: [...tidyText(input.text)].length });
       if (node.asQuestion) ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
       else keep(ctx, flow, node, text.value);
       return { kind: 'next', next: node.next };
@@ -144,7 +145,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
 function keep(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'text' | 'phone' | 'date' }>, value: string): void {
   if (node.personal) {
     const consent = ctx.s.consent;
-    if (consent !== 'A' && consent !== 'B' && consent !== 'C') {
+    // `phone`: the person declined but agreed to give a phone number for a call back, only that.
+    const allowed = consent === 'A' || consent === 'B' || consent === 'C' || (consent === 'phone' && node.type === 'phone');
+    if (!allowed) {
       throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
     }
   } else {

@@ -35,7 +35,11 @@ export const StateSchema = z.object({
   /** Options ticked so far in the multiple-choice question being answered. */
   sel: z.array(z.string()).optional(),
   caseCode: z.string().optional(),
-  consent: z.enum(['A', 'B', 'C', 'declined']).optional(),
+  /**
+   * A, B or C: agreed with that data-use option. `phone`: declined, but gave a phone number for
+   * a call back and agreed to that one thing only. `declined`: no personal data at all.
+   */
+  consent: z.enum(['A', 'B', 'C', 'phone', 'declined']).optional(),
   /** The person asked to change language; the next tap picks it. */
   picking: z.literal('language').optional(),
   /** The meeting booked in this conversation (kept across "start over"). */

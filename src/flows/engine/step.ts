@@ -30,6 +30,20 @@ export function step(env: StepEnv, prev: ConversationState | undefined, input: E
   return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
 }
 
+/**
+ * The same question asked again, nothing answered: for a message that must not be taken as an
+ * answer (one that shows crisis). The state moves on only in its clock; a new conversation
+ * starts as `/start` would start it. Pure, like `step`.
+ */
+export function repeatQuestion(env: StepEnv, prev: ConversationState | undefined): StepResult {
+  const ctx = new StepContext(env, prev ? cloneState(prev) : initialState());
+  ctx.s.at = env.now.getTime();
+  reask(ctx);
+  ctx.flush();
+  if (ctx.s.lang) delete ctx.s.hint;
+  return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
+}
+
 function handle(ctx: StepContext, input: EngineInput): void {
   const s = ctx.s;
   if (input.type === 'command') return command(ctx, input.name, input.langHint);
@@ -318,7 +332,7 @@ function listOf(v: unknown): string[] {
 
 /**
  * What a flow may branch on beyond its variables: facts kept across "start over".
- * `state.done` (intake completed), `state.consent` (A, B, C, declined or none),
+ * `state.done` (intake completed), `state.consent` (A, B, C, phone, declined or none),
  * `state.booked` (a meeting is booked).
  */
 function stateFlag(s: ConversationState, name: string): string {

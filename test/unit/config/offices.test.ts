@@ -18,6 +18,22 @@ describe('offices config', () => {
     expect(o.reminders).toEqual({ beforeMinutes: [1440, 120], quietHours: { from: '21:00', to: '09:00' }, nudgeAfterMinutes: 1440 });
   });
 
+  it('the shipped pilot office marks what the programme documents do not give, rather than inventing it', () => {
+    const baku = loadOffices('config/offices.yaml').offices[0]!;
+    expect(baku.unknown).toEqual(['street', 'building', 'landmark', 'location']);
+    expect(baku.address.en).toBe('Baku');
+  });
+
+  const office = (extra: string) =>
+    `offices:\n  - id: baku\n    name: {az: a, ru: b, en: c}\n    address: {az: a, ru: b, en: c}\n${extra}    location: {latitude: 40, longitude: 49}\n    hours: {}\n    slotMinutes: 60\n    capacity: 1`;
+
+  it('needs a landmark people can find the office by, or "landmark" listed as unknown', () => {
+    expect(() => loadOffices(write(office('')))).toThrow(/landmark/);
+    expect(loadOffices(write(office('    landmark: {az: a, ru: b, en: c}\n'))).offices[0]!.landmark?.en).toBe('c');
+    expect(loadOffices(write(office('    unknown: [landmark]\n'))).offices[0]!.unknown).toEqual(['landmark']);
+    expect(() => loadOffices(write(office('    unknown: [floor]\n')))).toThrow(/unknown/);
+  });
+
   it.each([
     ['offices: []', /offices: .*at least 1|offices: Too small/i],
     ['offices:\n  - id: Baku', /offices\.0\.id/],

@@ -29,6 +29,13 @@ const texts = new Map(
   Object.entries(resources).map(([lang, nss]) => [lang, new Map(Object.entries(nss).flatMap(([ns, tree]) => flatten(tree as Tree).map(([k, v]) => [`${ns}:${k}`, v] as const)))]),
 );
 const english = texts.get('en') ?? new Map<string, string>();
+/** Texts kept in plural forms: English has `<key>_one` and `<key>_other` (not `unsupported_other` alone). */
+const PLURALS = new Set([...english.keys()].filter((k) => k.endsWith('_one') && english.has(`${k.slice(0, -4)}_other`)).map((k) => k.slice(0, -4)));
+/** `common:reprompt.too_long_few` → `common:reprompt.too_long`: one text in its plural forms. */
+const pluralBase = (key: string) => {
+  const base = key.replace(/_(zero|one|two|few|many|other)$/, '');
+  return PLURALS.has(base) ? base : key;
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -57,6 +64,7 @@ function listKeys(): string[] {
     f.def.nodes.flatMap((n) => (n.type === 'message' && n.list && n.list.var.endsWith('.reasons') ? allReasons.map((r) => `${n.list!.prefix}${r}`) : [])),
   );
 }
+
 
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]))].sort();
 
@@ -92,10 +100,19 @@ describe('locale completeness', () => {
     expect(missingFrom(keys.keys(), (k) => keys.get(k)!)).toEqual([]);
   });
 
-  it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s has exactly the keys English has', (lang) => {
-    const own = texts.get(lang) ?? new Map<string, string>();
-    expect({ lang, missing: [...english.keys()].filter((k) => !own.has(k)) }).toEqual({ lang, missing: [] });
-    expect({ lang, extra: [...own.keys()].filter((k) => !english.has(k)) }).toEqual({ lang, extra: [] });
+  it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s has exactly the keys English has (plural forms as its own grammar needs)', (lang) => {
+    const own = new Set([...(texts.get(lang) ?? new Map<string, string>()).keys()].map(pluralBase));
+    const en = new Set([...english.keys()].map(pluralBase));
+    expect({ lang, missing: [...en].filter((k) => !own.has(k)) }).toEqual({ lang, missing: [] });
+    expect({ lang, extra: [...own].filter((k) => !en.has(k)) }).toEqual({ lang, extra: [] });
+  });
+
+  it.each([...SUPPORTED_LANGS])('%s gives every plural text each form its plural rules use (i18next `_one`, `_few`, …)', (lang) => {
+    const own = [...(texts.get(lang) ?? new Map<string, string>()).keys()];
+    const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+    expect(PLURALS.size).toBeGreaterThan(0);
+    const missing = [...PLURALS].flatMap((base) => needed.filter((c) => !own.includes(`${base}_${c}`)).map((c) => `${base}_${c}`));
+    expect(missing).toEqual([]);
   });
 
   it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s uses the same {{placeholders}} as English in every text', (lang) => {

@@ -71,3 +71,32 @@ describe('BookingDesk free times', () => {
     expect(looked).toEqual([2 * SLOTS_PER_PAGE]);
   });
 });
+
+/** Issue 11, item 2: the booking confirmation says where the office is, as far as it is known. */
+describe('BookingDesk meeting confirmation', () => {
+  const translator = createTranslator();
+  const now = new Date('2026-11-23T05:00:00.000Z');
+  const booked = (office: ReturnType<typeof testOffice>): Output => ({
+    type: 'message',
+    text: [{ key: 'booking:booked' }],
+    appointment: { slot: 'baku@2026-11-24T10:00', office: office.id, start: '2026-11-24T06:00:00.000Z', end: '2026-11-24T07:00:00.000Z', attach: true },
+  });
+  const confirm = async (office: ReturnType<typeof testOffice>) => {
+    const d = new BookingDesk({ offices: [office], store: {} as BookingStore, translator });
+    return (await d.hydrate([booked(office)], 'en', now))[0]!;
+  };
+
+  it('gives the address with its landmark, the office on the map and the calendar file', async () => {
+    const o = await confirm(testOffice());
+    const details = o.text.find((t) => 'key' in t && t.key === 'booking:details') as { params: Record<string, string> };
+    expect(details.params.address).toBe('Baku, 1 Test street (next to Test metro station)');
+    expect(o.text).toContainEqual({ key: 'booking:details_hint' });
+    expect(o.attachments!.map((a) => a.type)).toEqual(['venue', 'file']);
+  });
+
+  it('sends no map point for a location marked unknown (a stand-in), and the hint does not promise one', async () => {
+    const o = await confirm(testOffice({ landmark: undefined, unknown: ['landmark', 'location'] }));
+    expect(o.text).toContainEqual({ key: 'booking:details_hint_no_map' });
+    expect(o.attachments!.map((a) => a.type)).toEqual(['file']);
+  });
+});

@@ -138,7 +138,7 @@ describe('multiple choice', () => {
 
   it('refuses Done with fewer ticks than the minimum, saying how many are needed, and keeps the ticks', () => {
     const turn = last(play(env, tap('q', 'a'), tap('q', DONE)));
-    expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.multi_min', params: { min: 2 } });
+    expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.multi_min', params: { count: 2 } });
     expect(only(turn).edit).toBeUndefined();
     expect(ticks(turn)).toEqual([['a', true], ['b', false], ['c', false]]);
     expect(at(turn.state)).toBe('t/q');
@@ -203,7 +203,7 @@ describe('free text', () => {
   it('counts the length of the tidied text, as it will be kept', () => {
     movedOn(last(play(env, say('Hi    \n\n   there!'))));
     const turn = last(play(env, say('Hi    \n\n   there, all')));
-    expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.too_long', params: { max: 10, length: 13 } });
+    expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.too_long', params: { count: 10, length: 13 } });
   });
 
   it('counts characters, not UTF-16 units: ten emoji fit in ten characters', () => {
@@ -212,7 +212,7 @@ describe('free text', () => {
 
   it('refuses a text over the limit, telling the limit and the length, with the example', () => {
     const turn = last(play(env, say('Hello world')));
-    expect(only(turn).text).toEqual([{ key: 'common:reprompt.too_long', params: { max: 10, length: 11 } }, { key: 't:example' }, { key: 't:q' }]);
+    expect(only(turn).text).toEqual([{ key: 'common:reprompt.too_long', params: { count: 10, length: 11 } }, { key: 't:example' }, { key: 't:q' }]);
     expect(at(turn.state)).toBe('t/q');
     expect(turn.state.vars).toEqual({});
   });

@@ -18,7 +18,7 @@ const TO_MENU: Input[] = [cmd('start'), tap('language', 'en')];
 const TO_AGE: Input[] = [...TO_MENU, tap('menu', 'eligibility')];
 const TO_Q2: Input[] = [...TO_AGE, tap('age', 'adult'), tap('q1', 'yes')];
 const LIKELY: Input[] = [...TO_Q2, tap('q2', 'yes'), tap('q3', 'language'), tap('q3', DONE)];
-const TO_FIRST_NAME: Input[] = [...LIKELY, tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'), tap('option', 'A'), tap('agree', 'yes')];
+const TO_CONSENT: Input[] = [...LIKELY, tap('continue', 'yes'), tap('agree', 'A')];
 
 /** Asserts that `turn` said `notice` and then asked `prompt` again, staying at `where`. */
 function expectNoticeThenQuestion(turn: Turn, notice: string, prompt: string, where: string): void {
@@ -40,7 +40,7 @@ describe('a new conversation', () => {
   it('after the language, says what the programme is and shows the menu', () => {
     const turn = last(run(...TO_MENU));
     expect(turn.state.lang).toBe('en');
-    expect(textKeys(turn)).toEqual(['welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt']);
+    expect(textKeys(turn)).toEqual(['welcome:intro', 'welcome:free_voluntary', 'welcome:menu.prompt']);
     expect(buttonsOf(turn)).toEqual(['eligibility', 'book', 'appointment', 'person', 'about', '/back']);
   });
 });
@@ -54,23 +54,24 @@ describe('branches', () => {
 
   it('"Book a meeting" after a likely-eligible diagnosis goes straight to the meeting', () => {
     const turn = last(run(...LIKELY, tap('continue', 'no'), tap('menu', 'book')));
-    expect(at(turn.state)).toBe('interview/meet');
+    expect(at(turn.state)).toBe('consent/agree');
     expect(textKeys(turn)[0]).toBe('interview:intro');
   });
 
-  it('a minor is told that a parent or guardian must take part, then the interview goes on', () => {
-    const turns = run(...TO_FIRST_NAME, say('Aysel'), say('Mammadova'), say('17.03.2008'));
-    expect(textKeys(last(turns))).toEqual(['interview:guardian', 'interview:country.prompt']);
-    const adult = last(run(...TO_FIRST_NAME, say('Aysel'), say('Mammadova'), say('16.03.2008')));
-    expect(textKeys(adult)).toEqual(['interview:country.prompt']);
+  it('a date of birth under 18 sets the consent aside and leads to the guardian path, whatever was tapped', () => {
+    const turns = run(...TO_CONSENT, say('17.03.2008'));
+    expect(textKeys(last(turns))).toEqual(['interview:guardian', 'handoff:told', 'handoff:message.prompt']);
+    expect(last(turns).state.consent).toBe('declined');
+    const adult = last(run(...TO_CONSENT, say('16.03.2008')));
+    expect(textKeys(adult)).toEqual(['interview:first_name.prompt']);
   });
 
-  it('declining consent ends the interview without a single personal question', () => {
-    const turns = run(...LIKELY, tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'), tap('option', 'A'), tap('agree', 'no'));
+  it('declining consent asks no personal question, and offers the office, a person or a call back', () => {
+    const turns = run(...LIKELY, tap('continue', 'yes'), tap('agree', 'no'));
     const turn = last(turns);
-    expect(textKeys(turn)).toEqual(['consent:declined', 'welcome:menu.prompt']);
+    expect(textKeys(turn)).toEqual(['consent:declined', '<office>', 'consent:declined_choice.prompt']);
     expect(turn.state.consent).toBe('declined');
-    expect(at(turn.state)).toBe('welcome/menu');
+    expect(at(turn.state)).toBe('consent/declined_choice');
   });
 });
 
@@ -159,14 +160,14 @@ describe('/back', () => {
 
 describe('/restart', () => {
   it('starts over at the menu, keeping the language, the case code and the consent given', () => {
-    const turns = run(...TO_FIRST_NAME, say('Aysel'), cmd('restart'));
+    const turns = run(...TO_CONSENT, say('25.03.1990'), say('Aysel'), cmd('restart'));
     const before = turns.at(-2)!.state;
     const turn = last(turns);
     expect(before.consent).toBe('A');
     expect(turn.state).toMatchObject({ lang: 'en', caseCode: before.caseCode, consent: 'A', vars: {} });
     expect(at(turn.state)).toBe('welcome/menu');
     expect(turn.state.frames).toHaveLength(1);
-    expect(textKeys(turn)).toEqual(['welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt']);
+    expect(textKeys(turn)).toEqual(['welcome:intro', 'welcome:free_voluntary', 'welcome:menu.prompt']);
     expect(turn.effects).toEqual([]);
   });
 

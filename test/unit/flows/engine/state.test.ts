@@ -128,9 +128,8 @@ describe('personal data', () => {
   const QUESTION = 'Can my husband Farid come?';
   const inputs: EngineInput[] = [
     cmd('start'), tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-    tap('q3', 'health_social'), tap('q3', DONE), tap('continue', 'yes'), tap('meet', 'yes'), tap('statement', 'continue'),
-    tap('option', 'C'), tap('agree', 'yes'), say(NAME), say(SURNAME), say('07.11.1987'), say(COUNTRY), tap('reason', 'other'),
-    say(REASON), say(PHONE), say(ADDRESS), say(QUESTION), booked('pick_time'),
+    tap('q3', 'health_social'), tap('q3', DONE), tap('agree', 'C'), say('07.11.1987'), say(NAME), say(SURNAME), say(COUNTRY), tap('reason', 'other'),
+    say(REASON), say(PHONE), booked('pick_time'), tap('referral', 'leaflet'), say(ADDRESS), say(QUESTION),
   ];
   const turns = converse(engineEnv(), inputs);
 
@@ -149,13 +148,14 @@ describe('personal data', () => {
   it('goes to the record as personal answers, after consent', () => {
     const recorded = turns.flatMap((t) => t.effects).filter((e) => e.type === 'answer_recorded');
     expect(recorded.map((e) => (e.type === 'answer_recorded' ? [e.field, e.value, e.personal] : []))).toEqual([
+      ['birth_date', '1987-11-07', true],
       ['first_name', NAME, true],
       ['last_name', SURNAME, true],
-      ['birth_date', '1987-11-07', true],
       ['country', COUNTRY, true],
       ['reason', 'other', false],
       ['reason_detail', REASON, true],
       ['phone', '+994507654321', true],
+      ['referral_source', 'leaflet', false],
       ['address', ADDRESS, true],
     ]);
     const consentAt = turns.findIndex((t) => t.effects.some((e) => e.type === 'consent_recorded'));
@@ -174,6 +174,16 @@ describe('personal data', () => {
     const ok = step(env, { ...start!.state, consent: 'B' }, say(NAME));
     expect(ok.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'first_name', value: NAME, personal: true }));
     expect(JSON.stringify(ok.state)).not.toContain(NAME);
+  });
+
+  it('consent to a call back only (`phone`) lets the flow take a phone number, and nothing else personal', () => {
+    const phone = singleFlowEnv(`  - { id: q, type: phone, prompt: "t:q", personal: true, field: phone, next: e }\n  - { id: e, type: end }`);
+    const [p0] = converse(phone, [cmd('start')], freshState());
+    const ok = step(phone, { ...p0!.state, consent: 'phone' }, say('050 123 45 67'));
+    expect(ok.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'phone', value: '+994501234567', personal: true }));
+    const name = singleFlowEnv(`  - { id: q, type: text, prompt: "t:q", example: "t:e", personal: true, field: first_name, next: e }\n  - { id: e, type: end }`);
+    const [n0] = converse(name, [cmd('start')], freshState());
+    expect(() => step(name, { ...n0!.state, consent: 'phone' }, say(NAME))).toThrow(/asks for personal data before consent/);
   });
 
   it('a skipped optional personal question records nothing', () => {
