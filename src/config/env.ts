@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors';
 import { TimeZoneSchema } from './time-zone';
 
+/** What a bot token from @BotFather looks like. */
+const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]{20,}$/;
+
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 /**
@@ -12,7 +15,7 @@ export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Telegram bot token; without it Körpü runs only the local web simulator. */
-    BOT_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional()),
+    BOT_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(TOKEN_FORMAT, 'must look like 123456:ABC-DEF… (from @BotFather)').optional()),
     /** Base URL of the Bot API; any Bot API–compatible server works. */
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
     MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -60,6 +63,12 @@ export const EnvSchema = z
     /** How long an effect taken by a process and not done waits before another process takes it over. */
     EFFECT_RETRY_SECONDS: z.coerce.number().min(1).max(3600).default(30),
     /**
+     * A bot token outside production is refused unless this is `1`: such a deployment would run
+     * the simulator beside the real bot, keep its data key in a file and skip the Redis
+     * durability checks. For a developer's own test bot. (`NODE_ENV=test` needs no flag.)
+     */
+    ALLOW_DEV_WITH_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['0', '1']).optional()),
+    /**
      * Test-only fault switch: `after_commit` kills the process (SIGKILL) right after the first
      * conversation step it commits, so that a test can show nothing committed is lost.
      */
@@ -69,6 +78,10 @@ export const EnvSchema = z
     if (env.BOT_TOKEN && env.MODE === 'webhook') {
       if (!env.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when MODE=webhook' });
       if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when MODE=webhook' });
+    }
+    // (A malformed token has its own problem line; this one is about a token that works.)
+    if (env.BOT_TOKEN && TOKEN_FORMAT.test(env.BOT_TOKEN) && env.NODE_ENV === 'development' && env.ALLOW_DEV_WITH_TOKEN !== '1') {
+      ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'is set but NODE_ENV is not production: set NODE_ENV=production (or ALLOW_DEV_WITH_TOKEN=1 for a developer test bot)' });
     }
     if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
     if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });

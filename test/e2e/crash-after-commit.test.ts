@@ -59,6 +59,7 @@ describe('a process killed right after the commit', () => {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? tmpdir(),
+        NODE_ENV: 'test',
         BOT_TOKEN: api.token,
         TELEGRAM_API_ROOT: api.apiRoot,
         MODE: 'webhook',

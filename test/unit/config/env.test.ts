@@ -13,6 +13,13 @@ describe('environment checks', () => {
     expect(parseEnv({ DATA_KEY: randomBytes(32).toString('base64') }).DATA_KEY).toBeDefined();
   });
 
+  it('refuses a bot token in development unless a developer says so', () => {
+    const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWX';
+    expect(() => parseEnv({ BOT_TOKEN: token })).toThrow(/^BOT_TOKEN: is set but NODE_ENV is not production/m);
+    expect(parseEnv({ BOT_TOKEN: token, ALLOW_DEV_WITH_TOKEN: '1' }).BOT_TOKEN).toBe(token);
+    expect(parseEnv({ BOT_TOKEN: token, NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }).BOT_TOKEN).toBe(token);
+  });
+
   it('refuses the test-only fault switch in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), KORPU_TEST_FAULT: 'after_commit' })).toThrow(/KORPU_TEST_FAULT: is a test switch/);
   });
