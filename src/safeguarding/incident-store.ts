@@ -78,8 +78,9 @@ export class IncidentStore {
       case: d.caseCode,
       channel: d.channel,
       lang: d.lang,
-      category: d.category,
-      cue: d.cue,
+      // Special-category data, like the person's words: sealed with the case and the report.
+      category: this.seal(d.caseCode, d.id, 'category', d.category),
+      cue: this.seal(d.caseCode, d.id, 'cue', d.cue),
       status: 'draft',
       occurred_at: at,
       reported_at: at,
@@ -186,10 +187,13 @@ export class IncidentStore {
     return this.cipher.encrypt(value, `${caseCode}:incident:${id}:${field}`);
   }
 
-  private decode(id: string, h: Record<string, string>): IncidentReport {
+  private decode(id: string, stored: Record<string, string>): IncidentReport {
+    let h = stored;
     if (h.v !== INCIDENT_RECORD_VERSION || !h.case) throw new IncidentRecordError(`incident ${id}: unknown record version ${h.v ?? '(none)'}`, { id });
     const caseCode = h.case;
     const open = (wire: string) => (h[wire] ? this.cipher.decrypt(h[wire], `${caseCode}:incident:${id}:${wire}`) : undefined);
+    // Category and cue are sealed since December 2026; a report drafted before keeps them plain.
+    if (!CrisisCategorySchema.safeParse(h.category).success) h = { ...h, category: open('category') ?? '', cue: open('cue') ?? '' };
     const date = (wire: string) => (h[wire] ? new Date(h[wire]) : undefined);
     const parsed = StoredHead.safeParse(h);
     if (!parsed.success) throw new IncidentRecordError(`incident ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { id });

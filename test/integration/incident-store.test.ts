@@ -89,9 +89,10 @@ describe('IncidentStore on a real Redis', () => {
     const everything = await readablePrefix(redis, prefix);
     for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
     for (const word of ['Aysel', 'Məmmədova', 'döyür', 'Şərifzadə', 'sister', 'crisis centre', 'threats']) expect(everything).not.toContain(word);
-    for (const wire of ['message', 'what_happened', 'how_handled', 'advice', 'referred_to', 'other']) expect(raw[wire]).toMatch(/^v1\./);
+    // The crisis category and cue are special-category data too (they say what the person is going through).
+    for (const wire of ['message', 'what_happened', 'how_handled', 'advice', 'referred_to', 'other', 'category', 'cue']) expect(raw[wire]).toMatch(/^v1\./);
     // Plain: what case workers filter on, none of it personal.
-    expect(raw).toMatchObject({ case: 'KP-7G4Q-M2XD', category: 'violence', cue: 'violence.az.whom_hurts', status: 'draft', advice_given: 'yes', worker: '1234567' });
+    expect(raw).toMatchObject({ case: 'KP-7G4Q-M2XD', status: 'draft', advice_given: 'yes', worker: '1234567' });
 
     // A value copied into another field, or read with another key, does not decrypt.
     await redis.hset(`${prefix}incident:upd-1001:0`, 'advice', raw.what_happened!);
