@@ -174,8 +174,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(overrides.retry ? { retry: overrides.retry } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
-        // attendance), for the people on the roster only; escalations of unclaimed intakes.
-        caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, ...(escalations ? { escalations } : {}), ...(outbox ? { notifier: outbox } : {}) },
+        // attendance), for the people on the roster only; escalations of unclaimed intakes. The
+        // desk tells people things through the outbox (there is one whenever there is a bot).
+        ...(outbox ? { caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, notifier: outbox, ...(escalations ? { escalations } : {}) } } : {}),
         talk: { relay: new RelayStore(redis, env.REDIS_PREFIX, cipher), cipher },
         // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
         onUnblocked: liftBlock({
