@@ -208,6 +208,8 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(said.at(-1)).toBe(t('az', 'call:worker.ended_booked', { n: 1, code, date: details.date, time: details.time, office: details.office }));
     expect(await redis.exists(`${prefix}call:${worker.id}`)).toBe(0);
 
+    // The effects of both intakes (reminders, the escalation schedule) are done before records are compared.
+    await korpu.settled();
     const self = await recordOf(selfCode);
     const phone = await recordOf(code);
     // The case: the same fields with the same values, plus whether the person uses Telegram;
@@ -264,6 +266,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     const code = (await stateOf('phone', `${worker.id}:2`))!.caseCode!;
     expect(said.at(-1)).toBe(t('az', 'call:worker.ended_case', { n: 2, code }));
 
+    await korpu.settled();
     const r = await recordOf(code);
     expect(r.diagnoses).toEqual([
       expect.objectContaining({ answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'yes' }, outcome: 'not_eligible', reasons: ['q4_yes'], provisional: false, by: 'phone', counsellor: WORKER_NAME, place: 'Phone', lang: 'en' }),
