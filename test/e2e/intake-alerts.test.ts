@@ -15,9 +15,10 @@ import { dropPrefix, testRedis, testRedisUrl } from '../helpers/redis';
  * The case workers' alerts through the whole bot, against the fake Bot API: people go through
  * the intake, alerts arrive in the case workers' group through the outbox worker, and workers
  * tap Claim, Open, Came and Did not come; an intake nobody claims reaches the supervisors.
- * Two bot processes share Redis, so that simultaneous claims really race. Texts are compared
- * with the translator's. The staff side's clock is movable (attendance before/after the
- * meeting); the escalation delay is short for the one intake that should be escalated.
+ * Two Körpü processes, each built by createKorpu as main.ts builds it, share Redis, so that
+ * simultaneous claims really race. Texts are compared with the translator's. Körpü's clock is
+ * movable (attendance before/after the meeting); the escalation delay is short for the one
+ * intake that should be escalated.
  */
 
 jest.setTimeout(60_000);

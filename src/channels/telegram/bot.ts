@@ -3,7 +3,6 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
 import { RedeliverLaterError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { CaseFiles } from '../../caseworkers/case-file';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
