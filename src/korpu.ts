@@ -10,7 +10,7 @@ import { tellTalkLeft } from './caseworkers/desk';
 import { liftBlock } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
-import { createEscalationWorker, EscalationScheduler, workingHoursPolicy } from './caseworkers/escalation';
+import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { CaseFiles } from './caseworkers/case-file';
 import { escalationOutput } from './caseworkers/escalation-notice';
@@ -46,6 +46,11 @@ export interface KorpuOverrides {
   retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number };
   /** How long an unacknowledged effect waits before another process takes it over (tests shorten it). */
   effectClaimAfterMs?: number;
+  /**
+   * When an unclaimed intake goes to the supervisors, in place of ESCALATION_WORKING_MINUTES of
+   * the offices' opening hours (tests escalate within a second, without waiting for opening time).
+   */
+  escalationPolicy?: EscalationPolicy;
   /** Called when Telegram ends long polling for good (main.ts shuts down). */
   onFatal?: (e: Error) => void;
 }
@@ -130,7 +135,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipher) : undefined;
     if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
     // An intake nobody claims within ESCALATION_WORKING_MINUTES of opening time goes to the supervisors.
-    const escalations = bull ? EscalationScheduler.create(bull, env.REDIS_PREFIX, workingHoursPolicy(env.ESCALATION_WORKING_MINUTES, offices.offices)) : undefined;
+    const escalations = bull ? EscalationScheduler.create(bull, env.REDIS_PREFIX, overrides.escalationPolicy ?? workingHoursPolicy(env.ESCALATION_WORKING_MINUTES, offices.offices)) : undefined;
     if (escalations) closers.push({ name: 'escalation queue', close: () => escalations.close() });
 
     const fault = env.KORPU_TEST_FAULT === 'after_commit' ? () => void process.kill(process.pid, 'SIGKILL') : undefined;
@@ -169,8 +174,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(overrides.retry ? { retry: overrides.retry } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
-        // attendance), for the people on the roster only; escalations of unclaimed intakes.
-        caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, ...(escalations ? { escalations } : {}), ...(outbox ? { notifier: outbox } : {}) },
+        // attendance), for the people on the roster only; escalations of unclaimed intakes. The
+        // desk tells people things through the outbox (there is one whenever there is a bot).
+        ...(outbox ? { caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, notifier: outbox, ...(escalations ? { escalations } : {}) } } : {}),
         talk: { relay: new RelayStore(redis, env.REDIS_PREFIX, cipher), cipher },
         // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
         onUnblocked: liftBlock({
@@ -200,7 +206,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
-      const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger });
+      const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
       closers.push({ name: 'reminder worker', close: () => worker.close() });
     }
     if (outbox && bull) {

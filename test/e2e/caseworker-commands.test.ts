@@ -1,22 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Update, User } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { buildCore, type KorpuCore } from '../../src/app';
+import type { KorpuCore } from '../../src/app';
 import { staffRef } from '../../src/caseworkers/guard';
-import { RosterStore } from '../../src/caseworkers/roster';
-import { createTelegramBot, startPolling, type KorpuBot, type PollingHandle } from '../../src/channels/telegram';
-import type { Office } from '../../src/config/offices';
-import { loadProgrammeContent } from '../../src/config/programme';
+import type { RosterStore } from '../../src/caseworkers/roster';
+import type { KorpuBot } from '../../src/channels/telegram';
+import { OfficesFileSchema, type Office } from '../../src/config/offices';
 import type { Lang } from '../../src/core/lang';
-import { BookingStore } from '../../src/scheduling/booking-store';
+import type { BookingStore } from '../../src/scheduling/booking-store';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import type { Slot } from '../../src/scheduling/slots';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { cancelAsConversation } from '../helpers/bookings';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+import { dropPrefix, testRedis } from '../helpers/redis';
 
 /**
  * The case workers' commands through the whole bot, against the fake Bot API: an admin from
@@ -27,7 +26,6 @@ import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
 jest.setTimeout(30_000);
 
-const content = loadProgrammeContent('config/programme.yaml');
 const baku = testOffice();
 const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
 const offices: readonly Office[] = [baku, ganja];
@@ -61,8 +59,8 @@ describe('case-worker commands end to end', () => {
   let api: FakeBotApi;
   let redis: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
-  let polling: PollingHandle;
   let handled: (id: number) => Promise<void>;
   let roster: RosterStore;
   let bookings: BookingStore;
@@ -73,21 +71,14 @@ describe('case-worker commands end to end', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    prefix = testPrefix();
-    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
-    roster = new RosterStore(redis, prefix, { admins: [ADMIN_ID] });
-    bookings = new BookingStore(redis, prefix);
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, cb) => (logs.push(String(chunk)), allLogs.push(String(chunk)), cb()) }));
-    const bot = createTelegramBot(core, {
-      token: api.token,
-      apiRoot: api.apiRoot,
-      logger,
-      retry: { maxDelaySeconds: 5 },
-      caseworkers: { roster, bookings, offices, cipher: core.cipher, clock: { now: () => NOW } },
-    });
-    handled = trackHandled(bot);
-    await bot.api.deleteWebhook();
-    polling = startPolling(bot, { timeoutSeconds: 5 });
+    // Körpü as main.ts builds it (createKorpu), with the admin in ADMIN_TELEGRAM_IDS, the two
+    // test offices and the clock stopped at NOW; updates arrive by long polling.
+    korpu = await startTestKorpu({ api, env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID) }, offices: OfficesFileSchema.parse({ offices }), clock: { now: () => NOW }, logger });
+    ({ core, prefix, roster } = korpu);
+    bookings = core.bookings;
+    handled = trackHandled(korpu.bot!);
+    await korpu.start();
 
     // Baku, booked out of time order: 14:00 (not confirmed) and 10:00 (confirmed) on the 25th.
     await bookings.book(baku, slotAt(baku, '2026-11-25T10:00:00Z'), 'KP-LATE-0002', 'az', NOW);
@@ -102,7 +93,7 @@ describe('case-worker commands end to end', () => {
   });
 
   afterAll(async () => {
-    await polling.stop();
+    await korpu.stop();
     await api.close();
     await dropPrefix(redis, prefix);
     await redis.quit();

@@ -1,39 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { Api } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { CaseFiles } from '../../src/caseworkers/case-file';
-import { ClaimStore } from '../../src/caseworkers/claims';
-import { createEscalationWorker, EscalationScheduler, escalationJobId } from '../../src/caseworkers/escalation';
-import { escalationOutput } from '../../src/caseworkers/escalation-notice';
+import type { KorpuCore } from '../../src/app';
+import { EscalationScheduler, escalationJobId, type EscalationPolicy } from '../../src/caseworkers/escalation';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
-import { callbackLookup, createTelegramBot, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
-import { createCaseworkerAlerts } from '../../src/caseworkers/alert-notices';
-import { loadProgrammeContent } from '../../src/config/programme';
+import { callbackLookup, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
-import { silentLogger } from '../../src/core/logger';
 import { meetingDetails } from '../../src/intake/booking-desk';
-import { Outbox } from '../../src/scheduling/outbox';
-import { Reachability } from '../../src/scheduling/reachability';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
-import { testOutboxWorker } from '../helpers/outbox';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
  * The case workers' alerts through the whole bot, against the fake Bot API: people go through
  * the intake, alerts arrive in the case workers' group through the outbox worker, and workers
  * tap Claim, Open, Came and Did not come; an intake nobody claims reaches the supervisors.
- * Two bot processes share Redis, so that simultaneous claims really race. Texts are compared
- * with the translator's. The staff side's clock is movable (attendance before/after the
- * meeting); the escalation delay is short for the one intake that should be escalated.
+ * Two Körpü processes, each built by createKorpu as main.ts builds it, share Redis, so that
+ * simultaneous claims really race. Texts are compared with the translator's. Körpü's clock is
+ * movable (attendance before/after the meeting); the escalation delay is short for the one
+ * intake that should be escalated.
  */
 
 jest.setTimeout(60_000);
 
 const CASEWORKERS = -1_001_777_000_111;
-const content = loadProgrammeContent('config/programme.yaml');
 type CaseWorker = NewCaseWorker;
 const worker = (telegramId: number, name: string, role: CaseWorker['role'], langs: Lang[]): CaseWorker => ({ telegramId, name, langs, office: 'baku', role, addedAt: new Date(0), addedBy: 1 });
 const AYSEL = worker(610_100_001, 'Aysel Quliyeva', 'caseworker', ['en']);
@@ -43,19 +33,20 @@ const LEYLA = worker(610_100_003, 'Leyla Əliyeva', 'supervisor', ['az']);
 describe('case-worker alerts end to end', () => {
   let api: FakeBotApi;
   let redis: Redis;
-  let redis2: Redis;
   let bull: Redis;
   let prefix: string;
+  /** Two Körpü processes on one Redis: taps can race across them, and either performs effects. */
+  let korpus: TestKorpu[];
   let core: KorpuCore;
-  /** Two bot processes on one Redis: taps can race across them. */
   let bots: [KorpuBot, KorpuBot];
+  /** The escalation queue, looked at from the test. */
   let escalations: EscalationScheduler;
-  const closers: (() => Promise<unknown>)[] = [];
-  /** How far the staff side's clock is ahead of real time. */
+  /** How far Körpü's clock is ahead of real time (the staff marking attendance after the meeting). */
   let shift = 0;
   const clock = { now: () => new Date(Date.now() + shift) };
   /** How long after its alert an intake is escalated (long, except in the escalation test). */
   let escalateAfterMs = 10 * 60_000;
+  const escalationPolicy: EscalationPolicy = { dueAt: (at) => new Date(at.getTime() + escalateAfterMs) };
   /** The staff ids the roster gave the workers. */
   const staffIds = new Map<number, string>();
   const staffIdOf = (w: CaseWorker) => staffIds.get(w.telegramId)!;
@@ -64,51 +55,29 @@ describe('case-worker alerts end to end', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    redis2 = testRedis();
+    // Körpü as main.ts builds it (createKorpu), twice on one prefix and data key: two processes.
+    const options = { api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, clock, escalationPolicy };
+    const first = await startTestKorpu(options);
+    korpus = [first, await startTestKorpu({ ...options, prefix: first.prefix, dataKey: first.dataKey })];
+    ({ core, prefix } = first);
+    bots = [first.bot!, korpus[1]!.bot!];
     bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    prefix = testPrefix();
-    const dataKey = randomBytes(32);
-    core = await buildCore({ redis, dataKey, content, prefix });
-    const core2 = await buildCore({ redis: redis2, dataKey, content, prefix });
-    escalations = EscalationScheduler.create(bull, prefix, { dueAt: (at) => new Date(at.getTime() + escalateAfterMs) });
-    const reachability = new Reachability(redis, prefix);
-    const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
-    const make = (c: KorpuCore, r: Redis) => {
-      const roster = new RosterStore(r, prefix);
-      const bot = createTelegramBot(c, {
-        token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 },
-        caseworkers: { roster, bookings: c.bookings, offices: c.offices.offices, cipher: c.cipher, clock, escalations, notifier: outbox },
-      });
-      c.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: c.translator, files: new CaseFiles({ redis: r, keys: c.keys, cipher: c.cipher, bookings: c.bookings }), offices: c.offices.offices, roster, logger: silentLogger(), channels: ['telegram', 'phone'], buttons: true, clock, escalations }));
-      return bot;
-    };
-    bots = [make(core, redis), make(core2, redis2)];
-    const roster = new RosterStore(redis, prefix);
-    for (const w of [AYSEL, RAUF, LEYLA]) staffIds.set(w.telegramId, (await roster.save(w)).worker.staffId);
-
-    // Wired as main.ts wires them: the outbox worker sends; the escalation worker hands its messages to the outbox.
-    const outboxWorker = testOutboxWorker({ api, redis, bull, prefix, cipher: core.cipher, reachability, caseworkerChat: CASEWORKERS, translator: core.translator, content: core.content, roster });
-    const files = new CaseFiles({ redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings });
-    const escalationWorker = createEscalationWorker({
-      connection: bull, prefix, claims: new ClaimStore(redis, core.keys), roster, cipher: core.cipher, clock, logger: silentLogger(),
-      output: escalationOutput({ translator: core.translator, files, offices: core.offices.offices, roster }, clock),
-      notifier: outbox,
-      markEscalated: async (code, at) => void (await redis.hset(core.keys.case(code), 'escalated_at', at.toISOString())),
-    });
-    closers.push(() => escalationWorker.close(), () => outboxWorker.close(), () => outbox.close(), () => escalations.close());
+    escalations = EscalationScheduler.create(bull, prefix, escalationPolicy);
+    for (const w of [AYSEL, RAUF, LEYLA]) staffIds.set(w.telegramId, (await first.roster.save(w)).worker.staffId);
   });
 
   afterAll(async () => {
-    for (const close of closers) await close();
+    for (const k of korpus) await k.stop();
+    await escalations.close();
     await dropPrefix(redis, prefix);
     redis.disconnect();
-    redis2.disconnect();
     bull.disconnect();
     await api.close();
   });
 
   // ---- people -------------------------------------------------------------------------
 
+  const first = () => korpus[0]!;
   const lookup = () => callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()]));
 
   /** Taps the newest button in `chat` whose data matches. */
@@ -179,6 +148,7 @@ describe('case-worker alerts end to end', () => {
     nigar = api.updates.user({ first_name: 'Nigar', language_code: 'en' });
     code = await intake(nigar, { consent: 'C', question: 'Can my husband come to the meeting?' });
     const calls = await api.waitForCalls(alertsOf(code), 3, 15_000);
+    await first().settled();
     await new Promise((r) => setTimeout(r, 200)); // anything extra would have arrived by now
     expect(api.calls.filter(alertsOf(code))).toHaveLength(3);
     const texts = calls.map((c) => String(c.params.text));

@@ -1,23 +1,16 @@
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
-import { randomBytes } from 'node:crypto';
 import type { Message, Update, User } from 'grammy/types';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { startReminderWorker } from '../../src/reminder-worker';
-import { RosterStore } from '../../src/caseworkers/roster';
-import { callbackLookup, createTelegramBot, decodeCallbackData, TELEGRAM_CHANNEL, type KorpuBot } from '../../src/channels/telegram';
+import type { KorpuCore } from '../../src/app';
+import { callbackLookup, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
-import { loadProgrammeContent } from '../../src/config/programme';
 import type { Lang } from '../../src/core/lang';
-import { silentLogger } from '../../src/core/logger';
 import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
-import { ReminderScheduler } from '../../src/scheduling/reminders';
-import { FieldCipher } from '../../src/storage/field-cipher';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestOutbox } from '../helpers/outbox';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, testRedis } from '../helpers/redis';
 
 /**
  * Phone-assisted interviews end to end, through the fake Bot API: a case worker sends /call and
@@ -29,7 +22,6 @@ import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redi
 
 jest.setTimeout(30_000);
 
-const content = loadProgrammeContent('config/programme.yaml');
 const WORKER_NAME = 'Aysel Məmmədova';
 
 const offices: OfficesFile = testOfficesFile({ hours: '12:00-18:00', office: { slotMinutes: 10, capacity: 2, minLeadMinutes: 0, horizonDays: 3 }, reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 } });
@@ -41,13 +33,11 @@ const PERSON = { first: 'Анна', last: 'Иванова', birth: '03.11.1988',
 describe('phone-assisted interview (/call) end to end', () => {
   let api: FakeBotApi;
   let redis: Redis;
-  let bull: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
   let bot: KorpuBot;
-  let roster: RosterStore;
   let worker: User;
-  const closers: (() => Promise<unknown>)[] = [];
 
   // The first slot: tomorrow at 12:00 in Baku. The clock runs at real speed from a chosen moment.
   const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
@@ -58,32 +48,18 @@ describe('phone-assisted interview (/call) end to end', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    prefix = testPrefix();
-    const dataKey = randomBytes(32);
-    const reminders = ReminderScheduler.create(bull, prefix, offices.reminders, new FieldCipher(dataKey));
-    core = await buildCore({ redis, dataKey, content, prefix, offices, reminders, clock });
-    roster = new RosterStore(redis, prefix);
+    // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
+    korpu = await startTestKorpu({ api, offices, clock });
+    ({ core, prefix } = korpu);
+    bot = korpu.bot!;
     worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    await roster.put({ telegramId: worker.id, name: WORKER_NAME, langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
-    bot = createTelegramBot(core, {
-      token: api.token,
-      apiRoot: api.apiRoot,
-      logger: silentLogger(),
-      caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher: core.cipher, clock },
-    });
-    await bot.init();
-    // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
-    const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
-    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', notifier: outbox, channels: [TELEGRAM_CHANNEL], logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
-    closers.push(() => reminderWorker.close(), closeOutbox, () => reminders.close());
+    await korpu.roster.put({ telegramId: worker.id, name: WORKER_NAME, langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
   });
 
   afterAll(async () => {
-    for (const close of closers) await close();
+    await korpu.stop();
     await dropPrefix(redis, prefix);
     redis.disconnect();
-    bull.disconnect();
     await api.close();
   });
 
@@ -234,6 +210,8 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(said.at(-1)).toBe(t('az', 'call:worker.ended_booked', { n: 1, code, date: details.date, time: details.time, office: details.office }));
     expect(await redis.exists(`${prefix}call:${worker.id}`)).toBe(0);
 
+    // The effects of both intakes (reminders, the escalation schedule) are done before records are compared.
+    await korpu.settled();
     const self = await recordOf(selfCode);
     const phone = await recordOf(code);
     // The case: the same fields with the same values, plus whether the person uses Telegram;
@@ -294,6 +272,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(all).not.toContain(t('en', 'diagnosis:reason.q4_yes'));
     const code = (await stateOf('phone', `${worker.id}:2`))!.caseCode!;
 
+    await korpu.settled();
     const r = await recordOf(code);
     expect(r.diagnoses).toEqual([
       expect.objectContaining({ answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true, by: 'phone', counsellor: WORKER_NAME, place: 'Phone', lang: 'en' }),

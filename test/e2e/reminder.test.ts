@@ -1,21 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { startReminderWorker } from '../../src/reminder-worker';
-import { createTelegramBot, TELEGRAM_CHANNEL, type KorpuBot } from '../../src/channels/telegram';
+import type { KorpuCore } from '../../src/app';
+import type { KorpuBot } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
-import { loadProgrammeContent } from '../../src/config/programme';
-import { silentLogger } from '../../src/core/logger';
 import { meetingDetails } from '../../src/intake/booking-desk';
-import { ReminderScheduler } from '../../src/scheduling/reminders';
-import { FieldCipher } from '../../src/storage/field-cipher';
 import { person, tapUpdate } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestOutbox } from '../helpers/outbox';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, testRedis } from '../helpers/redis';
 
 /**
  * A person books through the bot and gets the reminder through the fake Bot API, in their
@@ -24,16 +18,13 @@ import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redi
  * slot, and reminders are set to 5 minutes before, so the reminder falls due ~2 s into the test.
  */
 
-const content = loadProgrammeContent('config/programme.yaml');
-
 describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
   let api: FakeBotApi;
   let redis: Redis;
-  let bull: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
   let bot: KorpuBot;
-  const closers: (() => Promise<unknown>)[] = [];
 
   // The first slot: tomorrow, at the next ten-minute mark of the office's day (never in quiet hours).
   const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
@@ -48,25 +39,16 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
     setClock(slotLocal.toMillis() - 10 * 60_000);
     api = await FakeBotApi.start();
     redis = testRedis();
-    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    prefix = testPrefix();
-    const dataKey = randomBytes(32);
-    const cipher = new FieldCipher(dataKey);
-    const reminders = ReminderScheduler.create(bull, prefix, offices.reminders, cipher);
-    core = await buildCore({ redis, dataKey, content, prefix, offices, reminders, clock });
-    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
-    await bot.init();
-    // Wired as main.ts wires them: the reminder worker hands messages to the outbox worker.
-    const { outbox, close: closeOutbox } = startTestOutbox({ api, redis, bull, prefix, cipher: core.cipher });
-    const reminderWorker = startReminderWorker(core, { connection: bull, prefix, timeZone: 'Asia/Baku', notifier: outbox, channels: [TELEGRAM_CHANNEL], logger: silentLogger(), clock, glance: async () => ({ done: true, quiet: false, midway: false }) });
-    closers.push(() => reminderWorker.close(), closeOutbox, () => reminders.close());
+    // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
+    korpu = await startTestKorpu({ api, offices, clock });
+    ({ core, prefix } = korpu);
+    bot = korpu.bot!;
   });
 
   afterAll(async () => {
-    for (const close of closers) await close();
+    await korpu.stop();
     await dropPrefix(redis, prefix);
     redis.disconnect();
-    bull.disconnect();
     await api.close();
   });
 

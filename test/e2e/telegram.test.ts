@@ -1,25 +1,15 @@
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express from 'express';
-import { Api } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
-import { Redis } from 'ioredis';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { callbackLookup, createTelegramBot, decodeCallbackData, setBotCommands, startPolling, webhookHandler, type KorpuBot, type PollingHandle } from '../../src/channels/telegram';
-import { createCaseworkerAlerts } from '../../src/caseworkers/alert-notices';
-import { CaseFiles } from '../../src/caseworkers/case-file';
-import { loadProgrammeContent } from '../../src/config/programme';
+import type { Redis } from 'ioredis';
+import type { KorpuCore } from '../../src/app';
+import { callbackLookup, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import type { Input } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
-import { silentLogger } from '../../src/core/logger';
-import { Outbox } from '../../src/scheduling/outbox';
-import { Reachability } from '../../src/scheduling/reachability';
 import { stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { testOutboxWorker } from '../helpers/outbox';
-import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
 
 /**
  * The whole Telegram bot against a fake Bot API server: updates go in the way Telegram sends
@@ -31,7 +21,6 @@ import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from 
 jest.setTimeout(30_000);
 
 const CASEWORKERS = -1_001_234_567_890;
-const content = loadProgrammeContent('config/programme.yaml');
 
 /** Counts handled updates (polling and webhook both go through bot.handleUpdate). */
 function trackHandled(bot: KorpuBot) {
@@ -75,35 +64,29 @@ interface Harness {
   handled: ReturnType<typeof trackHandled>;
   /** Delivers an update (long poll or webhook) and waits until the bot has handled it. */
   deliver: (update: Update) => Promise<void>;
+  /** Resolves once every effect committed so far (alerts handed to the outbox) has been performed. */
+  settled: () => Promise<void>;
   close: () => Promise<void>;
 }
 
-async function startHarness(): Promise<Harness & { polling: PollingHandle }> {
+async function startHarness(): Promise<Harness> {
   const api = await FakeBotApi.start();
   const redis = testRedis();
-  const prefix = testPrefix();
-  const core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
-  const bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, caseworkerChatId: CASEWORKERS, logger: silentLogger(), retry: { maxDelaySeconds: 5 } });
+  // Körpü as main.ts builds it (createKorpu): long polling, alerts to the case workers through the outbox.
+  const korpu: TestKorpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
+  const { core, prefix } = korpu;
+  const bot = korpu.bot!;
   const handled = trackHandled(bot);
-  // Alerts go to the case workers through the outbox, as main.ts wires it.
-  const bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-  const reachability = new Reachability(redis, prefix);
-  const outbox = Outbox.create(bull, prefix, core.cipher, { reachability });
-  core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files: new CaseFiles({ redis, keys: core.keys, cipher: core.cipher, bookings: core.bookings }), offices: core.offices.offices, logger: silentLogger(), channels: ['telegram', 'phone'] }));
-  const outboxWorker = testOutboxWorker({ api, redis, bull, prefix, cipher: core.cipher, reachability, caseworkerChat: CASEWORKERS, translator: core.translator, content });
-  await bot.api.deleteWebhook();
-  const polling = startPolling(bot, { timeoutSeconds: 5 });
+  await korpu.start();
   return {
-    api, redis, prefix, core, bot, handled, polling,
+    api, redis, prefix, core, bot, handled,
+    settled: () => korpu.settled(),
     deliver: async (update) => {
       api.pushUpdate(update);
       await handled.wait(update.update_id);
     },
     close: async () => {
-      await polling.stop();
-      await outboxWorker.close();
-      await outbox.close();
-      await bull.quit();
+      await korpu.stop();
       await api.close();
       await dropPrefix(redis, prefix);
       await redis.quit();
@@ -187,7 +170,7 @@ async function conversationState(h: Harness, chatId: number): Promise<{ caseCode
 }
 
 describe('Telegram end to end (long polling)', () => {
-  let h: Awaited<ReturnType<typeof startHarness>>;
+  let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
   });
@@ -318,7 +301,8 @@ describe('Telegram end to end (long polling)', () => {
     // with the case code and language, and nothing personal (consent A).
     const forCase = (c: { method: string; params: Record<string, unknown> }) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code);
     await h.api.waitForCalls(forCase, 3);
-    await new Promise((r) => setTimeout(r, 100));
+    await h.settled();
+    await new Promise((r) => setTimeout(r, 100)); // anything extra would have arrived by now
     const alerts = h.api.calls.filter(forCase).map((c) => String(c.params.text));
     expect(alerts).toHaveLength(3);
     for (const kind of ['diagnosis', 'booking', 'intake']) {
@@ -424,8 +408,8 @@ describe('Telegram end to end (long polling)', () => {
     expect(h.api.calls.filter((c) => c.failedWith === 403)).toHaveLength(1);
     await h.deliver(h.api.updates.myChatMember(blocked.user, 'kicked'));
     const other = new Person(h, h.api.updates.user({ language_code: 'en' }));
+    // Long polling goes on: the next person's /start arrives and is answered.
     expect(await other.command('/start')).toHaveLength(1);
-    expect(h.polling.isRunning()).toBe(true);
   });
 
   it('honours retry_after on a direct reply (429)', async () => {
@@ -440,7 +424,7 @@ describe('Telegram end to end (long polling)', () => {
   it('polls without a webhook and publishes the command menu in every language', async () => {
     expect(h.api.webhook).toBeUndefined();
     expect(h.api.calls.some((c) => c.method === 'deleteWebhook')).toBe(true);
-    await setBotCommands(h.bot.api, h.core.translator);
+    // Published by Körpü's start, as in production.
     expect([...h.api.commands.keys()].sort()).toEqual(['default:', 'default:az', 'default:en', 'default:ru']);
     expect(h.api.commands.get('default:ru')![0]).toEqual({ command: 'start', description: h.core.translator.t('ru', 'common:commands.start') });
     expect(h.api.commands.get('default:')).toEqual(h.api.commands.get('default:az'));
@@ -452,28 +436,22 @@ describe('Telegram end to end (webhook)', () => {
   let api: FakeBotApi;
   let redis: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
-  let bot: KorpuBot;
   let handled: ReturnType<typeof trackHandled>;
-  let server: Server;
   let url: string;
 
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    prefix = testPrefix();
-    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix });
-    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger() });
-    handled = trackHandled(bot);
-    const app = express();
-    app.post('/telegram/webhook', webhookHandler(bot, secret));
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram/webhook`;
+    // Körpü as main.ts builds it (createKorpu) in webhook mode: the route on its HTTP app, the webhook registered at start.
+    korpu = await startTestKorpu({ api, env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret } });
+    ({ core, prefix } = korpu);
+    handled = trackHandled(korpu.bot!);
+    url = `${(await korpu.start()).url}/telegram/webhook`;
   });
   afterAll(async () => {
-    await new Promise((r) => server.close(r));
+    await korpu.stop();
     await api.close();
     await dropPrefix(redis, prefix);
     await redis.quit();

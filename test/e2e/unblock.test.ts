@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { createTelegramBot, type KorpuBot } from '../../src/channels/telegram';
-import { liftBlock } from '../../src/channels/telegram/membership';
-import { loadProgrammeContent } from '../../src/config/programme';
-import { silentLogger } from '../../src/core/logger';
+import type { KorpuCore } from '../../src/app';
+import type { KorpuBot } from '../../src/channels/telegram';
 import { chatRefOf } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, testRedis } from '../helpers/redis';
 
 /**
  * A person who blocked the bot is marked unreachable by the outbox's 403 (by chat and case);
@@ -19,6 +16,7 @@ describe('unblocking the bot', () => {
   let api: FakeBotApi;
   let redis: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
   let bot: KorpuBot;
   let reachability: Reachability;
@@ -26,15 +24,16 @@ describe('unblocking the bot', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    prefix = testPrefix();
-    core = await buildCore({ redis, dataKey: randomBytes(32), content: loadProgrammeContent('config/programme.yaml'), prefix });
+    // Körpü as main.ts builds it (createKorpu): the bot lifts the outbox's marks on unblocking.
+    korpu = await startTestKorpu({ api });
+    ({ core, prefix } = korpu);
+    bot = korpu.bot!;
+    // The marks the outbox reads and writes, looked at from the test.
     reachability = new Reachability(redis, prefix);
-    const onUnblocked = liftBlock({ reachability, cipher: core.cipher, caseOf: async (chatId) => (await core.runner.peek(core.runner.conversationId('telegram', chatId)))?.caseCode });
-    bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger: silentLogger(), onUnblocked });
-    await bot.init();
   });
 
   afterAll(async () => {
+    await korpu.stop();
     await dropPrefix(redis, prefix);
     redis.disconnect();
     await api.close();

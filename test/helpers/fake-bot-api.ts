@@ -3,10 +3,12 @@
  * runner) talks HTTP to it exactly as it would to api.telegram.org.
  *
  *   const api = await FakeBotApi.start();                 // random port on 127.0.0.1
- *   const bot = createTelegramBot(core, { token: api.token, apiRoot: api.apiRoot, logger });
+ *   const korpu = await startTestKorpu({ api });           // Körpü as createKorpu builds it (test/helpers/korpu.ts)
+ *   await korpu.start();                                  // long polling
  *   const person = api.updates.user({ language_code: 'ru' });
  *   api.pushUpdate(api.updates.command(person, '/start'));  // served to getUpdates
  *   const [reply] = await api.waitForCalls((c) => c.method === 'sendMessage');
+ *   await korpu.stop();
  *   await api.close();
  *
  * What it does:

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { OfficesFile } from '../../src/config/offices';
+import type { EscalationPolicy } from '../../src/caseworkers/escalation';
 import type { Clock, IdGen } from '../../src/core/clock';
-import { silentLogger } from '../../src/core/logger';
+import { silentLogger, type Logger } from '../../src/core/logger';
 import { createKorpu, type Korpu } from '../../src/korpu';
 import type { FakeBotApi } from './fake-bot-api';
 import { testPrefix, testRedisUrl } from './redis';
@@ -24,6 +25,10 @@ export interface TestKorpuOptions {
   ids?: IdGen;
   /** Offices in place of config/offices.yaml (e.g. a test office open every day). */
   offices?: OfficesFile;
+  /** When an unclaimed intake is escalated (e.g. a moment after its alert); working hours by default. */
+  escalationPolicy?: EscalationPolicy;
+  /** Where Körpü logs (a test reading the logs); silent by default. */
+  logger?: Logger;
 }
 
 /** A Körpü built by createKorpu exactly as main.ts builds it, on the suite's Redis and the fake Bot API. */
@@ -58,10 +63,11 @@ export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorp
   };
   const config = loadConfig(env);
   const korpu = await createKorpu(o.offices ? { ...config, offices: o.offices } : config, {
-    logger: silentLogger(),
+    logger: o.logger ?? silentLogger(),
     ...(o.api ? { botInfo: o.api.botInfo, retry: { maxDelaySeconds: 5 } } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.ids ? { ids: o.ids } : {}),
+    ...(o.escalationPolicy ? { escalationPolicy: o.escalationPolicy } : {}),
     effectClaimAfterMs: 2_000,
   });
   return { ...korpu, prefix, dataKey, settled: () => korpu.core.effects.idle() };

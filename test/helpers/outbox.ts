@@ -6,7 +6,7 @@ import { TELEGRAM_CHANNEL, telegramSender } from '../../src/channels/telegram';
 import { loadProgrammeContent, type ProgrammeContent } from '../../src/config/programme';
 import { silentLogger, type Logger } from '../../src/core/logger';
 import { createTranslator, type Translator } from '../../src/i18n';
-import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter, type CallApi, type OutboxWorkerOptions } from '../../src/scheduling/outbox';
+import { createOutboxWorker, recipientResolver, TelegramRateLimiter, type CallApi, type OutboxWorkerOptions } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import type { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
@@ -34,9 +34,11 @@ export interface TestOutboxWiring {
 }
 
 /**
- * The outbox worker against the fake Bot API, wired as main.ts wires it: its own grammY Api
- * without auto-retry, the Telegram sender with limits shared through Redis, recipients
- * resolved from the case contact, the roster and the case workers' chat, reachability marks.
+ * The outbox worker alone against the fake Bot API, for the outbox's own integration tests
+ * (they wrap its Bot API calls, gate them, set its concurrency); end-to-end tests use the one
+ * createKorpu starts. Wired as createKorpu wires it: its own grammY Api without auto-retry,
+ * the Telegram sender with limits shared through Redis, recipients resolved from the case
+ * contact, the roster and the case workers' chat, reachability marks.
  */
 export function testOutboxWorker(w: TestOutboxWiring) {
   const raw = new Api(w.api.token, { apiRoot: w.api.apiRoot }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
@@ -61,23 +63,4 @@ export function testOutboxWorker(w: TestOutboxWiring) {
     ...(w.onBlocked ? { onBlocked: w.onBlocked } : {}),
     ...(w.concurrency ? { concurrency: w.concurrency } : {}),
   });
-}
-
-/**
- * The outbox and its worker against the fake Bot API (see {@link testOutboxWorker}).
- * `close()` stops the worker, then the queue.
- */
-export function startTestOutbox(o: { api: FakeBotApi; redis: Redis; bull: Redis; prefix: string; cipher: FieldCipher; caseworkerChat?: number | string; translator?: Translator; content?: ProgrammeContent }) {
-  const reachability = new Reachability(o.redis, o.prefix);
-  const outbox = Outbox.create(o.bull, o.prefix, o.cipher, { reachability });
-  const worker = testOutboxWorker({ ...o, reachability });
-  return {
-    outbox,
-    reachability,
-    worker,
-    close: async () => {
-      await worker.close();
-      await outbox.close();
-    },
-  };
 }

@@ -1,38 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { buildCore, type KorpuCore } from '../../src/app';
+import type { KorpuCore } from '../../src/app';
 import type { RenderedMessage } from '../../src/i18n/render';
-import { loadProgrammeContent } from '../../src/config/programme';
-import { silentLogger, type Logger } from '../../src/core/logger';
-import { createHttpApp, startHttpServer, type RunningHttpServer } from '../../src/http';
-import { dropPrefix, testPrefix, testRedis } from './redis';
+import type { Logger } from '../../src/core/logger';
+import { startTestKorpu } from './korpu';
+import { dropPrefix, testRedis } from './redis';
 
-/** The whole HTTP app with the simulator on the suite's Redis, under a fresh key prefix. */
+/** Körpü's HTTP app with the simulator (Körpü without a bot token) on the suite's Redis, under a fresh key prefix. */
 export interface SimulatorHarness {
   core: KorpuCore;
+  /** The suite's Redis, for looking at what Körpü stored. */
   redis: Redis;
   prefix: string;
-  http: RunningHttpServer;
   /** `http://127.0.0.1:<port>` */
   base: string;
   close(): Promise<void>;
 }
 
+/** Builds Körpü with createKorpu (as main.ts does without a bot token: the simulator alone) and starts its HTTP server. */
 export async function startSimulatorApp(o: { logger?: Logger } = {}): Promise<SimulatorHarness> {
   const redis = testRedis();
-  const prefix = testPrefix();
-  const core = await buildCore({ redis, dataKey: randomBytes(32), content: loadProgrammeContent('config/programme.yaml'), prefix });
-  const app = createHttpApp({ core, logger: o.logger ?? silentLogger(), simulator: true });
-  const http = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
+  const korpu = await startTestKorpu(o.logger ? { logger: o.logger } : {});
+  const { url } = await korpu.start();
   return {
-    core,
+    core: korpu.core,
     redis,
-    prefix,
-    http,
-    base: http.url,
+    prefix: korpu.prefix,
+    base: url,
     close: async () => {
-      await http.close(100);
-      await dropPrefix(redis, prefix);
+      await korpu.stop();
+      await dropPrefix(redis, korpu.prefix);
       await redis.quit();
     },
   };

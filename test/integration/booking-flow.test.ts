@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { buildCore, type KorpuCore } from '../../src/app';
-import { loadProgrammeContent } from '../../src/config/programme';
+import type { KorpuCore } from '../../src/app';
 import type { Input, Output } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
 import { renderOutput } from '../../src/i18n/render';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, testRedis } from '../helpers/redis';
 
 /**
  * Booking through the real runner, booking desk and Redis (the simulator channel, so no
@@ -14,22 +13,24 @@ import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
  * rescheduling and cancelling in each language with the places counted right.
  */
 
-const content = loadProgrammeContent('config/programme.yaml');
 /** One place per slot, so that two people can race for it. */
 const offices = testOfficesFile({ office: { slotMinutes: 60, capacity: 1, minLeadMinutes: 60, horizonDays: 10 } });
 
 describe('booking through the conversation', () => {
   let redis: Redis;
   let prefix: string;
+  let korpu: TestKorpu;
   let core: KorpuCore;
 
   beforeAll(async () => {
     redis = testRedis();
-    prefix = testPrefix();
-    core = await buildCore({ redis, dataKey: randomBytes(32), content, prefix, offices });
+    // Körpü as main.ts builds it (createKorpu) without a bot token: the core that serves the simulator.
+    korpu = await startTestKorpu({ offices });
+    ({ core, prefix } = korpu);
   });
 
   afterAll(async () => {
+    await korpu.stop();
     await dropPrefix(redis, prefix);
     await redis.quit();
   });

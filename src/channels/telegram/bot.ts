@@ -3,10 +3,8 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
 import { RedeliverLaterError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { CaseFiles } from '../../caseworkers/case-file';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
-import { readContact } from '../../storage/case-contact';
 import { alertActions } from './alert-actions';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
@@ -15,7 +13,6 @@ import { errorHandler } from './errors';
 import { relayTalks, talkRelay } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
-import { directTelegramNotifier } from './direct-notifier';
 import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
@@ -64,7 +61,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.api.config.use(logPollingFailures(logger));
 
   const onError = errorHandler(core, logger);
-  const desk = deskDeps(core, opts, bot);
+  const desk = deskDeps(core, opts);
   const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
   // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
@@ -114,30 +111,18 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
 
 /**
  * The desk the staff features call, when the bot has case workers (`opts.caseworkers`): its
- * stores on the core's Redis, and its notifier (the given one, the outbox in main.ts; else one
- * that sends at once with this bot's Api).
+ * stores on the core's Redis, and its notifier (the outbox, as createKorpu wires it).
  */
-function deskDeps(core: TelegramCore, opts: TelegramBotOptions, bot: KorpuBot): DeskDeps | undefined {
+function deskDeps(core: TelegramCore, opts: TelegramBotOptions): DeskDeps | undefined {
   const cw = opts.caseworkers;
   if (!cw) return undefined;
-  const notifier =
-    cw.notifier ??
-    directTelegramNotifier({
-      api: bot.api,
-      translator: core.translator,
-      content: core.content,
-      staff: (staffId) => cw.roster.byStaff(staffId),
-      contactOf: (caseCode) => readContact({ redis: core.redis, keys: core.keys, cipher: cw.cipher }, caseCode),
-      ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }),
-      logger: opts.logger,
-    });
   return createDeskDeps({
     redis: core.redis,
     keys: core.keys,
     cipher: cw.cipher,
     roster: cw.roster,
     bookings: cw.bookings,
-    notifier,
+    notifier: cw.notifier,
     translator: core.translator,
     offices: cw.offices,
     clock: cw.clock ?? systemClock,

@@ -17,9 +17,10 @@ export interface PollingHandle {
   readonly done: Promise<void>;
 }
 
+/** Long-poll timeout in seconds: Telegram holds getUpdates this long when idle. */
+const POLL_TIMEOUT_SECONDS = 30;
+
 export interface PollingOptions {
-  /** Long-poll timeout in seconds (Telegram holds getUpdates this long when idle). Default 30. */
-  timeoutSeconds?: number;
   logger?: Logger;
   /**
    * Called when polling stops for good (wrong token, another instance polling). Without it
@@ -42,7 +43,7 @@ export interface PollingOptions {
 export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingHandle {
   const logger = opts.logger ?? botLogger(bot);
   const runner: RunnerHandle = run(bot, {
-    runner: { fetch: { timeout: opts.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED_UPDATES] }, silent: true },
+    runner: { fetch: { timeout: POLL_TIMEOUT_SECONDS, allowed_updates: [...ALLOWED_UPDATES] }, silent: true },
   });
   const task = runner.task() ?? Promise.resolve();
   const done = task.catch((err: Error) => {

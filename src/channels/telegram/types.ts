@@ -79,10 +79,9 @@ export interface CaseworkerOptions {
   cipher: FieldCipher;
   /**
    * How the desk tells people things on its own (the offer of a new time, a worker's answer in
-   * a talk, a reassigned case): the outbox (main.ts). Without it, notices are sent at once with
-   * the bot's Api (direct-notifier.ts: tests, a bot without a worker).
+   * a talk, a reassigned case): the outbox, which sends within Telegram's limits and retries.
    */
-  notifier?: Notifier;
+  notifier: Notifier;
   /** Where the desk records what staff do, when the deployment keeps an audit trail. */
   audit?: AuditLog;
   /** What "today" and "now" are (default: the system clock): /today, claims, attendance. */
