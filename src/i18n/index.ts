@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
 import { SUPPORTED_LANGS, type Lang } from '../core/lang';
+import { isolateParams } from './bidi';
 
 /** Where the locale files live, relative to the project root. */
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
@@ -21,7 +22,10 @@ export function readLocales(dir = LOCALES_DIR): Resource {
 
 /** A translator bound to the loaded locales. */
 export interface Translator {
-  /** Translates `namespace:key` into `lang`; a missing key shows the English text, never the key. */
+  /**
+   * Translates `namespace:key` into `lang`; a missing key shows the English text, never the key.
+   * In a right-to-left language every `{{variable}}` comes out wrapped in FSI…PDI (bidi.ts).
+   */
   t(lang: Lang, key: string, params?: Record<string, unknown>): string;
   /** The languages in which `key` is missing (empty when every supported language has it). */
   missing(key: string): Lang[];
@@ -54,7 +58,8 @@ export function createTranslator(resources: Resource = readLocales()): Translato
   return {
     i18n: instance,
     t: (lang, key, params) => {
-      if (params) return instance.t(key, { lng: lang, ...params }) as string;
+      // Variables in a right-to-left text are bidi-isolated (bidi.ts): codes, phones, dates.
+      if (params) return instance.t(key, { lng: lang, ...isolateParams(lang, params) }) as string;
       const id = `${lang}:${key}`;
       let text = plain.get(id);
       if (text === undefined) plain.set(id, (text = instance.t(key, { lng: lang }) as string));
