@@ -7,6 +7,9 @@ import { SUPPORTED_LANGS, type Lang } from '../core/lang';
  */
 export const REQUIRED_CONFIG_LANGS = ['az', 'ru', 'en'] as const satisfies readonly Lang[];
 
+type RequiredLang = (typeof REQUIRED_CONFIG_LANGS)[number];
+type LocalizedShape = { [L in RequiredLang]: z.ZodString } & { [L in Exclude<Lang, RequiredLang>]: z.ZodOptional<z.ZodString> };
+
 /**
  * A config text in every supported language, e.g. `{ az: 'Bakı ofisi', ru: '…', en: 'Baku
  * office', fa: '…' }`. az, ru and en are required; a missing fa/uz/tr/uk text is filled with the
@@ -16,6 +19,6 @@ export const REQUIRED_CONFIG_LANGS = ['az', 'ru', 'en'] as const satisfies reado
 export function localizedText(text: z.ZodString = z.string().min(1)) {
   const shape = Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, (REQUIRED_CONFIG_LANGS as readonly string[]).includes(l) ? text : text.optional()]));
   return z
-    .object(shape as Record<Lang, z.ZodString | z.ZodOptional<z.ZodString>>)
+    .object(shape as LocalizedShape)
     .transform((given) => Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, given[l] ?? given.en])) as Record<Lang, string>);
 }

@@ -61,7 +61,7 @@ describe('safeguarding end to end', () => {
 
   /** A person who chose `lang` and opened the diagnosis, so that texts are answers to a flow. */
   async function personIn(n: number, lang: Lang) {
-    const p = { ...person(n), lang };
+    const p = person(n);
     p.user = { ...p.user, language_code: lang };
     await bot.handleUpdate(textUpdate(p, '/start'));
     await bot.handleUpdate(tapUpdate(p, `c:language:${lang}`));

@@ -198,6 +198,11 @@ describe('Telegram end to end (long polling)', () => {
     ru: { code: 'ru-RU', first: 'Анна', last: 'Иванова', birth: '03.11.1988', country: 'Казахстан', phone: '050 765 43 21', phoneE164: '+994507654321', address: 'Баку, ул. Низами 7' },
     // An app language Körpü does not speak: the person picks English with the button.
     en: { code: 'de', first: 'John', last: 'Okafor', birth: '1990-07-21', country: 'Nigeria', phone: '+994 55 111 22 33', phoneE164: '+994551112233' },
+    // Dari on a phone set to Dari (prs): Persian suggested; date and phone in Persian digits.
+    fa: { code: 'prs-AF', first: 'مریم', last: 'احمدی', birth: '۰۵.۰۶.۱۹۹۲', country: 'افغانستان', phone: '۰۵۵ ۲۲۲ ۳۳ ۴۴', phoneE164: '+994552223344', address: 'باکو، خیابان نظامی ۹' },
+    uz: { code: 'uz-UZ', first: 'Dilnoza', last: 'Karimova', birth: '09.09.1991', country: 'Oʻzbekiston', phone: 'contact', phoneE164: '+994503334455' },
+    tr: { code: 'tr', first: 'Ayşe', last: 'Yılmaz', birth: '17.01.1987', country: 'Türkiye', phone: '+994 70 444 55 66', phoneE164: '+994704445566', address: 'Bakü, Nizami caddesi 11' },
+    uk: { code: 'uk-UA', first: 'Оксана', last: 'Коваленко', birth: '22.08.1985', country: 'Україна', phone: '051 777 88 99', phoneE164: '+994517778899' },
   };
 
   it.each(Object.keys(people) as Lang[])('in %s: welcome → diagnosis → consent → interview; the case is stored encrypted', async (lang) => {
