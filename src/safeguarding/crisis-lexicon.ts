@@ -11,10 +11,18 @@ import type { CrisisCategory } from '../config/safeguarding';
  * - the message is lower-cased (İ and I → i), ё → е, apostrophes dropped (don't → dont), every
  *   other non-letter becomes one space, and runs of a repeated letter collapse to one
  *   ("heeelp", "kill" → "kil"). The same collapsing is applied to the pattern, so write "kill";
- * - Azerbaijani patterns are matched against an ASCII-folded copy (ə/ä→e, ş/sh→s, ç/ch→c, ğ→g,
- *   ı→i, ö→o, ü→u), and folded the same way: write "öldürmək" and it also finds the "oldurmek"
- *   people type on phones without Azerbaijani letters. Folding also makes dotted and dotless i
- *   one letter, so both readings of a capital I are covered;
+ * - Azerbaijani and Turkish patterns are matched against an ASCII-folded copy (ə/ä→e, ş/sh→s,
+ *   ç/ch→c, ğ→g, ı→i, ö→o, ü→u), and folded the same way: write "öldürmək" and it also finds
+ *   the "oldurmek" people type on phones without Azerbaijani letters; the ə of an Azerbaijani
+ *   pattern also reads a typed "a" ("olduracam"). Folding also makes dotted and dotless i one
+ *   letter, so both readings of a capital I are covered;
+ * - Persian/Dari patterns are folded like the message (Arabic ي ك → Persian ی ک, vowel marks
+ *   and half-spaces dropped, "می"/"نمی" joined to the verb): write "میخواهم", never "می ?";
+ * - Uzbek: oʻ and gʻ, with whatever mark people type, are ŏ and ğ in the message; write "ŏ"
+ *   where the bare "o" is another word (ŏl- die, ol- take) and "[ŏo]" where it is not;
+ * - Russian patterns are also tried, in Latin letters, on messages written in Latin letters
+ *   ("ne hochu zhit"): each Cyrillic letter becomes its usual spellings (detect-crisis.ts); a
+ *   cue whose Latin form would be another language's word gives its own `latin`;
  * - the whole pattern must start and end on word boundaries (JS `\b` does not know Cyrillic;
  *   the compiler wraps every pattern in `\p{L}`-aware lookarounds);
  * - `~` = the rest of a word (`\p{L}*`), for stems: "избива~" finds избивает, избивал, избивают;
@@ -29,9 +37,10 @@ import type { CrisisCategory } from '../config/safeguarding';
  * A false alarm sends an urgent alert and an emergency-number reply to someone who wrote about
  * their family or work, so words that are also everyday words ("beat", "kill", "vurmaq",
  * "бить") only count with a person as object or a violent subject next to them. Each tricky
- * pattern says why it is shaped as it is. Every cue has a sentence in
- * test/unit/safeguarding/detect-crisis.test.ts that must fire it, next to harmless sentences
- * sharing its words that must not.
+ * pattern says why it is shaped as it is. Hyperbole is not a crisis: "this job / this heat is
+ * killing me", "bu iş məni öldürəcək" have a thing, not a person, as the subject. Every cue
+ * has a sentence in test/unit/safeguarding/ (detect-crisis.test.ts, crisis-sentences.ts) that
+ * must fire it, next to harmless sentences sharing its words that must not.
  */
 
 export type LexiconLang = 'az' | 'ru' | 'en' | 'fa' | 'uz' | 'tr' | 'uk';
