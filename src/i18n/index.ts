@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
 import { SUPPORTED_LANGS, type Lang } from '../core/lang';
 import { isolateParams } from './bidi';
+import { useGregorianDates } from './dates';
 
 /** Where the locale files live, relative to the project root. */
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
@@ -34,9 +35,12 @@ export interface Translator {
 
 /**
  * Creates an isolated i18next instance (no global state) with all locales loaded
- * synchronously, so it is ready before the first message.
+ * synchronously, so it is ready before the first message. Also sets luxon's output calendar to
+ * Gregorian (dates.ts), the one process-wide setting that date texts depend on.
  */
 export function createTranslator(resources: Resource = readLocales()): Translator {
+  // Dates said in the texts (meetings, reminders) are Gregorian in every language (dates.ts).
+  useGregorianDates();
   const instance = i18next.createInstance();
   const namespaces = [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))];
   void instance.init({
