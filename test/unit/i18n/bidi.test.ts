@@ -40,9 +40,9 @@ describe('bidi isolation of variables in right-to-left texts', () => {
     for (const v of ['۱۴ دسامبر ۲۰۲۶', '10:30', 'دفتر باکو', 'Bakı, Nizami küçəsi 5']) expect(text).toContain(`${FSI}${v}${PDI}`);
   });
 
-  it('a Persian reply to a person in crisis keeps the emergency number whole', () => {
+  it('a Persian reply to a person in crisis keeps the emergency number whole, and starts right to left (RLM)', () => {
     expect(tr.t('fa', 'safeguarding:reply.contact_line', { number: '+994 12 555 00 00', name: 'پلیس', what: 'خشونت' })).toBe(
-      `📞 ${FSI}+994 12 555 00 00${PDI}: ${FSI}پلیس${PDI} (${FSI}خشونت${PDI})`,
+      `\u200F📞 ${FSI}+994 12 555 00 00${PDI}: ${FSI}پلیس${PDI} (${FSI}خشونت${PDI})`,
     );
   });
 

@@ -191,6 +191,19 @@ describe('locale completeness', () => {
     expect(fa.filter(([, v]) => /[\u064A\u0643]/.test(v)).map(([k]) => k)).toEqual([]);
   });
 
+  /**
+   * Telegram and the simulator (dir="auto") set a message's direction from its first strong
+   * letter: a Persian line that starts with a Latin letter ("A. ناشناس", "ℹ️", "Körpü") or only
+   * with a variable (isolated, so skipped) would be laid out left to right. Such lines start
+   * with RLM (U+200F).
+   */
+  it('every line of a Persian text starts right to left', () => {
+    const firstStrong = (line: string) =>
+      /[\u0600-\u06FF\u200F]|[\p{L}]/u.exec(line.replace(/\{\{[^}]*\}\}/g, '').replace(/\u2066[^\u2069]*\u2069/g, ''))?.[0];
+    const ltr = ownTexts('fa').flatMap(([k, v]) => v.split('\n').filter((l) => l.trim() && !/[\u0600-\u06FF\u200F]/.test(firstStrong(l) ?? '')).map((l) => `${k}: ${l}`));
+    expect(ltr).toEqual([]);
+  });
+
   it('Ukrainian texts use Ukrainian letters, not Russian-only ones', () => {
     const uk = ownTexts('uk');
     expect(uk.filter(([, v]) => /[ыэёъЫЭЁЪ]/.test(v)).map(([k]) => k)).toEqual([]);
