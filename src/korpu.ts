@@ -22,7 +22,7 @@ import type { Logger } from './core/logger';
 import { PHONE_CHANNEL } from './core/phone-call';
 import { createLogger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
-import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter } from './scheduling/outbox';
+import { createOutboxWorker, DEFAULT_TELEGRAM_LIMITS, Outbox, recipientResolver, TelegramRateLimiter, type TelegramLimits } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
@@ -51,6 +51,8 @@ export interface KorpuOverrides {
    * the offices' opening hours (tests escalate within a second, without waiting for opening time).
    */
   escalationPolicy?: EscalationPolicy;
+  /** Telegram's limits as the outbox keeps them (tests that send many alerts to one group lift its limit). */
+  telegramLimits?: Partial<TelegramLimits>;
   /** Called when Telegram ends long polling for good (main.ts shuts down). */
   onFatal?: (e: Error) => void;
 }
@@ -265,7 +267,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const reachability = new Reachability(redis, env.REDIS_PREFIX);
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
-    const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX);
+    const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...DEFAULT_TELEGRAM_LIMITS, ...overrides.telegramLimits });
     const worker = createOutboxWorker({
       connection,
       prefix: env.REDIS_PREFIX,

@@ -1,9 +1,10 @@
 import { TimeZoneSchema } from './time-zone';
 import { loadYamlConfig } from './yaml-file';
 import { z } from 'zod';
-import { SUPPORTED_LANGS } from '../core/lang';
+import { localizedText } from './localized';
 
-const localized = z.object(Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, z.string().min(1)])) as Record<(typeof SUPPORTED_LANGS)[number], z.ZodString>);
+/** Text given in every supported language (az, ru, en required; see localized.ts). */
+const localized = localizedText(z.string().min(1));
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 const range = z
   .string()

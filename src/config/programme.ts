@@ -1,9 +1,9 @@
 import { loadYamlConfig } from './yaml-file';
 import { z } from 'zod';
-import { SUPPORTED_LANGS } from '../core/lang';
+import { localizedText } from './localized';
 
-/** Text given in every supported language. */
-const localized = z.object(Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, z.string().min(1)])) as Record<(typeof SUPPORTED_LANGS)[number], z.ZodString>);
+/** Text given in every supported language (az, ru, en required; see localized.ts). */
+const localized = localizedText(z.string().min(1));
 
 const reasons = z.enum(['q1_no', 'q2_no', 'q3_none', 'q4_yes']);
 

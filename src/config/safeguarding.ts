@@ -1,6 +1,6 @@
 import { loadYamlConfig } from './yaml-file';
 import { z } from 'zod';
-import { SUPPORTED_LANGS } from '../core/lang';
+import { localizedText } from './localized';
 
 /** Where the safeguarding settings live by default, relative to the project root. */
 export const SAFEGUARDING_FILE = 'config/safeguarding.yaml';
@@ -13,8 +13,8 @@ export const CRISIS_CATEGORIES = ['suicide', 'violence', 'exploitation', 'medica
 export const CrisisCategorySchema = z.enum(CRISIS_CATEGORIES);
 export type CrisisCategory = z.infer<typeof CrisisCategorySchema>;
 
-/** Text given in every supported language. */
-const localized = z.object(Object.fromEntries(SUPPORTED_LANGS.map((l) => [l, z.string().trim().min(1)])) as Record<(typeof SUPPORTED_LANGS)[number], z.ZodString>);
+/** Text given in every supported language (az, ru, en required; see localized.ts). */
+const localized = localizedText(z.string().trim().min(1));
 
 /**
  * One emergency number shown to a person in crisis, e.g. 112.

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { FlowDefinitionError } from '../core/errors';
+import { SUPPORTED_LANGS } from '../core/lang';
 import { ACTIONS } from './engine/actions';
 import { varRefs } from './engine/var-refs';
 import { WAITING_TYPES, FlowSchema, type CompiledFlow, type FlowDefinition, type FlowNode } from './schema/flow-schema';
@@ -21,7 +22,7 @@ export const ENGINE_KEYS = [
   'common:notice.welcome_back', 'common:notice.help', 'common:notice.cannot_go_back',
   'common:reprompt.choose', 'common:reprompt.multi_min', 'common:reprompt.empty', 'common:reprompt.too_long',
   'common:reprompt.phone', 'common:reprompt.date', 'common:reprompt.date_past', 'common:reprompt.date_future',
-  'common:language_name.az', 'common:language_name.ru', 'common:language_name.en',
+  ...SUPPORTED_LANGS.map((l) => `common:language_name.${l}`),
   ...['sticker', 'photo', 'voice', 'video', 'document', 'location', 'edited', 'other'].map((k) => `common:notice.unsupported_${k}`),
 ];
 

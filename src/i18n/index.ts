@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
 import { SUPPORTED_LANGS, type Lang } from '../core/lang';
+import { isolateParams } from './bidi';
+import { useGregorianDates } from './dates';
 
 /** Where the locale files live, relative to the project root. */
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
@@ -21,7 +23,10 @@ export function readLocales(dir = LOCALES_DIR): Resource {
 
 /** A translator bound to the loaded locales. */
 export interface Translator {
-  /** Translates `namespace:key` into `lang`; a missing key shows the English text, never the key. */
+  /**
+   * Translates `namespace:key` into `lang`; a missing key shows the English text, never the key.
+   * In a right-to-left language every `{{variable}}` comes out wrapped in FSI…PDI (bidi.ts).
+   */
   t(lang: Lang, key: string, params?: Record<string, unknown>): string;
   /** The languages in which `key` is missing (empty when every supported language has it). */
   missing(key: string): Lang[];
@@ -30,9 +35,12 @@ export interface Translator {
 
 /**
  * Creates an isolated i18next instance (no global state) with all locales loaded
- * synchronously, so it is ready before the first message.
+ * synchronously, so it is ready before the first message. Also sets luxon's output calendar to
+ * Gregorian (dates.ts), the one process-wide setting that date texts depend on.
  */
 export function createTranslator(resources: Resource = readLocales()): Translator {
+  // Dates said in the texts (meetings, reminders) are Gregorian in every language (dates.ts).
+  useGregorianDates();
   const instance = i18next.createInstance();
   const namespaces = [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))];
   void instance.init({
@@ -66,11 +74,15 @@ export function createTranslator(resources: Resource = readLocales()): Translato
       const template = templateOf(lang, key);
       if (!params) {
         if (typeof template === 'string') return template;
-      } else if (template !== null) {
-        const text = fill(template, params);
+        return instance.t(key, { lng: lang }) as string;
+      }
+      // Variables in a right-to-left text are bidi-isolated (bidi.ts): codes, phones, dates.
+      const isolated = isolateParams(lang, params);
+      if (template !== null) {
+        const text = fill(template, isolated);
         if (text !== undefined) return text;
       }
-      return instance.t(key, { lng: lang, ...params }) as string;
+      return instance.t(key, { lng: lang, ...isolated }) as string;
     },
     missing: (key) => {
       const [ns, path] = key.includes(':') ? (key.split(':', 2) as [string, string]) : ['common', key];

@@ -24,7 +24,20 @@ const CRISIS: [Lang, string, string][] = [
   ['ru', 'У меня забрали паспорт и заставляют работать без денег', 'exploitation'],
   ['en', 'I want to kill myself', 'suicide'],
   ['en', 'My friend is unconscious and not breathing', 'medical'],
+  ['fa', 'شوهرم هر شب مرا کتک می‌زند', 'violence'],
+  ['fa', 'نمی‌خواهم دیگر زندگی کنم', 'suicide'],
+  ['uz', "o'zimni o'ldiraman", 'suicide'],
+  ['uz', 'xojayin pasportimni olib qoydi', 'exploitation'],
+  ['tr', 'Kocam beni dövüyor, korkuyorum', 'violence'],
+  ['tr', 'Lütfen ambulans çağırın, annem nefes alamıyor', 'medical'],
+  ['uk', "Чоловік мене б'є, я боюся йти додому", 'violence'],
+  ['uk', 'Я більше не хочу жити', 'suicide'],
+  // Typed without the language's own letters, or in Latin letters (review of December 2026).
+  ['az', 'arim mani har gun doyur', 'violence'],
+  ['ru', 'ne hochu bolshe zhit', 'suicide'],
 ];
+// At most 20 urgent alerts a minute reach the case workers' group (Telegram's limit): with the
+// one of the test below, this list stays under it so that no alert waits for the next minute.
 
 const HARMLESS: [Lang, string][] = [
   ['az', 'Ərim Rusiyada işləyir'],
@@ -33,6 +46,17 @@ const HARMLESS: [Lang, string][] = [
   ['ru', 'Я хочу найти работу по специальности'],
   ['en', 'My husband works in Russia'],
   ['en', 'The heat is killing me but work is fine'],
+  ['fa', 'شوهرم در روسیه کار می‌کند'],
+  ['fa', 'این کار منو میکشه ولی پول لازم دارم'],
+  ['uz', 'Erim Rossiyada ishlaydi'],
+  ['uz', 'Bu ish meni oʻldiradi, lekin pul kerak'],
+  ['tr', 'Kocam Rusya’da çalışıyor'],
+  ['tr', 'Bu iş beni öldürecek ama başka iş yok'],
+  ['uk', 'Чоловік працює в Польщі, а я з дітьми'],
+  ['uk', 'Ця робота мене вбє, але платять'],
+  // Hyperbole is not a crisis (review of December 2026).
+  ['az', 'Bu iş məni öldürəcək, amma pul lazımdır'],
+  ['ru', 'Эта работа меня убьёт, но платят хорошо'],
 ];
 
 describe('safeguarding end to end', () => {
@@ -61,7 +85,7 @@ describe('safeguarding end to end', () => {
 
   /** A person who chose `lang` and opened the diagnosis, so that texts are answers to a flow. */
   async function personIn(n: number, lang: Lang) {
-    const p = { ...person(n), lang };
+    const p = person(n);
     p.user = { ...p.user, language_code: lang };
     await bot.handleUpdate(textUpdate(p, '/start'));
     await bot.handleUpdate(tapUpdate(p, `c:language:${lang}`));

@@ -20,6 +20,11 @@ describe('simulator: the whole intake over HTTP', () => {
     az: { first: 'Aysel', last: 'Məmmədova', birth: '14.02.1995', iso: '1995-02-14', country: 'Əfqanıstan', address: 'Bakı, Nizami küçəsi 5', question: 'Bacımı gətirə bilərəmmi?' },
     ru: { first: 'Анна', last: 'Иванова', birth: '03.11.1988', iso: '1988-11-03', country: 'Казахстан', address: 'Баку, ул. Низами 7', question: 'Можно прийти с мужем?' },
     en: { first: 'John', last: 'Okafor', birth: '1990-07-21', iso: '1990-07-21', country: 'Nigeria', address: 'Baku, Fizuli street 12', question: 'Do you have evening hours?' },
+    // Persian typed on a Persian keyboard: the date in Persian digits.
+    fa: { first: 'مریم', last: 'احمدی', birth: '۰۵.۰۶.۱۹۹۲', iso: '1992-06-05', country: 'افغانستان', address: 'باکو، خیابان نظامی ۹', question: 'آیا می‌توانم با خواهرم بیایم؟' },
+    uz: { first: 'Dilnoza', last: 'Karimova', birth: '09.09.1991', iso: '1991-09-09', country: 'Oʻzbekiston', address: 'Boku, Nizomiy koʻchasi 3', question: 'Kechqurun ham ishlaysizmi?' },
+    tr: { first: 'Ayşe', last: 'Yılmaz', birth: '17.01.1987', iso: '1987-01-17', country: 'Türkiye', address: 'Bakü, Nizami caddesi 11', question: 'Eşim de gelebilir mi?' },
+    uk: { first: 'Оксана', last: 'Коваленко', birth: '22.08.1985', iso: '1985-08-22', country: 'Україна', address: 'Баку, вул. Нізамі 4', question: 'Чи можна прийти з дитиною?' },
   };
 
   it.each(Object.keys(people) as Lang[])('in %s: every step answers in that language and the case is stored encrypted', async (lang) => {

@@ -7,6 +7,7 @@ import type { OfficesFile } from '../../src/config/offices';
 import type { EscalationPolicy } from '../../src/caseworkers/escalation';
 import type { Clock, IdGen } from '../../src/core/clock';
 import { silentLogger, type Logger } from '../../src/core/logger';
+import type { TelegramLimits } from '../../src/scheduling/outbox';
 import { createKorpu, type Korpu } from '../../src/korpu';
 import type { FakeBotApi } from './fake-bot-api';
 import { testPrefix, testRedisUrl } from './redis';
@@ -27,6 +28,8 @@ export interface TestKorpuOptions {
   offices?: OfficesFile;
   /** When an unclaimed intake is escalated (e.g. a moment after its alert); working hours by default. */
   escalationPolicy?: EscalationPolicy;
+  /** Telegram's limits in the outbox (e.g. `{ groupMax: 1000 }` for a test sending many alerts to one group). */
+  telegramLimits?: Partial<TelegramLimits>;
   /** Where Körpü logs (a test reading the logs); silent by default. */
   logger?: Logger;
 }
@@ -68,6 +71,7 @@ export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorp
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.ids ? { ids: o.ids } : {}),
     ...(o.escalationPolicy ? { escalationPolicy: o.escalationPolicy } : {}),
+    ...(o.telegramLimits ? { telegramLimits: o.telegramLimits } : {}),
     effectClaimAfterMs: 2_000,
   });
   return { ...korpu, prefix, dataKey, settled: () => korpu.core.effects.idle() };

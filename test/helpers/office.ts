@@ -1,7 +1,11 @@
+import type { z } from 'zod';
 import { OfficeSchema, OfficesFileSchema, RemindersSchema, WEEKDAYS, type Office, type OfficesFile, type RemindersConfig } from '../../src/config/offices';
 
-/** A test office in Baku: weekdays 09:00–13:00 and 14:00–18:00, 60-minute slots, 2 places. */
-export function testOffice(overrides: Partial<Office> = {}): Office {
+/**
+ * A test office in Baku: weekdays 09:00–13:00 and 14:00–18:00, 60-minute slots, 2 places.
+ * Overrides are written as in the file (texts in az, ru and en are enough).
+ */
+export function testOffice(overrides: Partial<z.input<typeof OfficeSchema>> = {}): Office {
   return OfficeSchema.parse({
     id: 'baku',
     name: { az: 'Bakı ofisi', ru: 'Бакинский офис', en: 'Baku office' },
@@ -22,7 +26,7 @@ export function testOffice(overrides: Partial<Office> = {}): Office {
  * An offices file with one test office open every day `hours` (default 09:00–18:00), for tests
  * that book through the bot: `office` overrides the office's fields, `reminders` the settings.
  */
-export function testOfficesFile(o: { hours?: string; office?: Partial<Office>; reminders?: Partial<RemindersConfig> } = {}): OfficesFile {
+export function testOfficesFile(o: { hours?: string; office?: Partial<z.input<typeof OfficeSchema>>; reminders?: Partial<RemindersConfig> } = {}): OfficesFile {
   const everyDay = Object.fromEntries(WEEKDAYS.map((d) => [d, [o.hours ?? '09:00-18:00']]));
   return OfficesFileSchema.parse({
     offices: [testOffice({ hours: everyDay, closed: [], ...o.office })],

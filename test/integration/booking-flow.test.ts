@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import type { Input, Output } from '../../src/core/conversation';
-import type { Lang } from '../../src/core/lang';
+import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { renderOutput } from '../../src/i18n/render';
 import { testOfficesFile } from '../helpers/office';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
@@ -74,7 +74,7 @@ describe('booking through the conversation', () => {
     expect(booked.filter((x) => x?.status === 'booked')).toHaveLength(1);
   });
 
-  it.each(['az', 'ru', 'en'] as const)('in %s: books, reschedules and cancels; places and the record follow', async (lang) => {
+  it.each(SUPPORTED_LANGS)('in %s: books, reschedules and cancels; places and the record follow', async (lang) => {
     const chat = `resched-${lang}-0000000001`;
     const offer = await toBooking(chat, lang);
     const [first, second] = slotsOffered(offer);

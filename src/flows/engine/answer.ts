@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { ageOn, parseDate, parsePhone, parseText, tidyText, type ReplyProblem } from './parse-reply';
+import { ageOn, parseDate, parsePhone, parseText, tidyText, westernDigits, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { varName } from './vars';
@@ -21,10 +21,10 @@ const reprompt = (problem: ReplyProblem | 'choose' | 'multi_min', node: FlowNode
   return { kind: 'reprompt', notice };
 };
 
-/** Number typed instead of a tap ("2" for the second option) — handy on a phone keypad. */
+/** Number typed instead of a tap ("2", or Persian "۲", for the second option) — handy on a phone keypad. */
 function byNumber(input: EngineInput, count: number): number | undefined {
   if (input.type !== 'text') return undefined;
-  const n = Number(input.text.trim());
+  const n = Number(westernDigits(input.text).trim());
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
 }
 

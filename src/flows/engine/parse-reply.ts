@@ -9,6 +9,20 @@ import { err, ok, type Result } from '../../core/result';
 /** Why a reply was not accepted; becomes `common:reprompt.<reason>`. */
 export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_past' | 'date_future';
 
+/**
+ * Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII digits, and the Persian date and
+ * decimal separators (٫ ٬ ⁄) as ".": a phone in Kabul or Tehran types "۰۵۰ ۱۲۳ ۴۵ ۶۷" and
+ * "۲۵.۰۳.۱۹۹۰". Bidi marks a keyboard may insert (LRM, RLM, ALM, isolates) are dropped.
+ * @example westernDigits('۲۵٫۰۳٫۱۹۹۰') // '25.03.1990'
+ */
+export function westernDigits(raw: string): string {
+  return raw
+    .replace(/[\u06F0-\u06F9]/g, (c) => String(c.charCodeAt(0) - 0x06f0))
+    .replace(/[\u0660-\u0669]/g, (c) => String(c.charCodeAt(0) - 0x0660))
+    .replace(/[\u066B\u066C\u2044]/g, '.')
+    .replace(/[\u200E\u200F\u061C\u2066-\u2069]/g, '');
+}
+
 /** Free text as it is kept: runs of spaces and line breaks become one space, ends trimmed. */
 export function tidyText(raw: string): string {
   return raw.replace(/\s+/g, ' ').trim();
@@ -23,11 +37,11 @@ export function parseText(raw: string, maxLength: number): Result<string, ReplyP
 }
 
 /**
- * Validates a phone number and returns it in E.164 (`+994501234567`). Numbers without a
+ * Validates a phone number (ASCII or Persian digits) and returns it in E.164 (`+994501234567`). Numbers without a
  * country code are read in `region` (AZ by default: `050 123 45 67` is accepted).
  */
 export function parsePhone(raw: string, region: string): Result<string, ReplyProblem> {
-  const cleaned = raw.trim();
+  const cleaned = westernDigits(raw).trim();
   if (!/\d/.test(cleaned) || cleaned.length > 40) return err('phone');
   const phone = parsePhoneNumberFromString(cleaned, region as CountryCode);
   if (!phone || !phone.isValid()) return err('phone');
@@ -42,10 +56,10 @@ const YMD = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 
 /**
  * Reads a date written as `DD.MM.YYYY` (also with `/`, `-` or spaces, the way people in the
- * region write dates) or `YYYY-MM-DD`. Impossible dates (31.02.2000) are refused.
+ * region write dates) or `YYYY-MM-DD`, in ASCII or Persian digits. Impossible dates (31.02.2000) are refused.
  */
 export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Date): Result<IsoDate, ReplyProblem> {
-  const s = raw.trim();
+  const s = westernDigits(raw).trim();
   let d: number, m: number, y: number;
   const dmy = DMY.exec(s);
   const ymd = YMD.exec(s);

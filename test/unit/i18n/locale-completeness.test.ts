@@ -8,8 +8,9 @@ import { loadRealFlows } from '../../helpers/engine-env';
 
 /**
  * Every text the bot can show exists in every language (STYLE principle 7): the keys used by
- * the flows, by the engine and by code; each locale has exactly English's keys, with the same
- * {{placeholders}}; and the Azerbaijani files are really written in Azerbaijani.
+ * the flows, by the engine and by code; each locale has exactly English's keys (a key may be
+ * split into the language's own i18next plural forms), with the same {{placeholders}}, none
+ * empty, none left in English; and each locale is really written in its language and script.
  */
 
 const SRC = join(__dirname, '..', '..', '..', 'src');
@@ -29,13 +30,6 @@ const texts = new Map(
   Object.entries(resources).map(([lang, nss]) => [lang, new Map(Object.entries(nss).flatMap(([ns, tree]) => flatten(tree as Tree).map(([k, v]) => [`${ns}:${k}`, v] as const)))]),
 );
 const english = texts.get('en') ?? new Map<string, string>();
-/** Texts kept in plural forms: English has `<key>_one` and `<key>_other` (not `unsupported_other` alone). */
-const PLURALS = new Set([...english.keys()].filter((k) => k.endsWith('_one') && english.has(`${k.slice(0, -4)}_other`)).map((k) => k.slice(0, -4)));
-/** `common:reprompt.too_long_few` → `common:reprompt.too_long`: one text in its plural forms. */
-const pluralBase = (key: string) => {
-  const base = key.replace(/_(zero|one|two|few|many|other)$/, '');
-  return PLURALS.has(base) ? base : key;
-};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -65,6 +59,51 @@ function listKeys(): string[] {
   );
 }
 
+/**
+ * Texts another language may leave exactly as English has them, each with the reason. Anything
+ * else identical to English is an untranslated text. A text with no word of its own (only
+ * {{variables}}, emoji and punctuation, such as "📍 {{name}}") has nothing to translate and
+ * needs no entry.
+ */
+const SAME_AS_ENGLISH: Readonly<Record<string, string>> = Object.fromEntries(
+  SUPPORTED_LANGS.map((l) => [`common:language_name.${l}`, 'each language is named in itself on the language buttons, the same in every locale']),
+);
+const hasOwnWords = (text: string) => /\p{L}/u.test(text.replace(/\{\{[^}]*\}\}/g, ''));
+
+/** Texts that are deliberately in several languages (shown before the language is known). */
+const MULTILINGUAL = new Set(['common:prompt.language', 'welcome:choose_language', ...SUPPORTED_LANGS.map((l) => `common:language_name.${l}`)]);
+
+/**
+ * i18next plural suffixes (CLDR categories): `key_one`, `key_few`… are forms of `key`. A key
+ * counts as a plural form only when its language has at least two forms of the same base
+ * (`notice.unsupported_other` alone is an ordinary key named "other").
+ */
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+/** The plural categories i18next needs in `lang` (from CLDR, like i18next itself). */
+const categoriesOf = (lang: string) => [...new Intl.PluralRules(lang).resolvedOptions().pluralCategories].sort();
+
+/** A language's keys → base key and plural category (none for an ordinary key). */
+function pluralForms(own: Map<string, string>): Map<string, { base: string; category?: string }> {
+  const count = new Map<string, number>();
+  for (const k of own.keys()) {
+    const m = PLURAL.exec(k);
+    if (m) count.set(k.slice(0, m.index), (count.get(k.slice(0, m.index)) ?? 0) + 1);
+  }
+  return new Map(
+    [...own.keys()].map((k) => {
+      const m = PLURAL.exec(k);
+      const base = m ? k.slice(0, m.index) : k;
+      return [k, m && (count.get(base) ?? 0) >= 2 ? { base, category: m[1]! } : { base: k }];
+    }),
+  );
+}
+
+/** Keys of a language by base: plain keys map to themselves, plural forms to their base. */
+function byBase(own: Map<string, string>): Map<string, string[]> {
+  const bases = new Map<string, string[]>();
+  for (const { base, category } of pluralForms(own).values()) bases.set(base, [...(bases.get(base) ?? []), ...(category ? [category] : [])]);
+  return bases;
+}
 
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]))].sort();
 
@@ -100,30 +139,97 @@ describe('locale completeness', () => {
     expect(missingFrom(keys.keys(), (k) => keys.get(k)!)).toEqual([]);
   });
 
-  it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s has exactly the keys English has (plural forms as its own grammar needs)', (lang) => {
-    const own = new Set([...(texts.get(lang) ?? new Map<string, string>()).keys()].map(pluralBase));
-    const en = new Set([...english.keys()].map(pluralBase));
-    expect({ lang, missing: [...en].filter((k) => !own.has(k)) }).toEqual({ lang, missing: [] });
-    expect({ lang, extra: [...own].filter((k) => !en.has(k)) }).toEqual({ lang, extra: [] });
-  });
-
-  it.each([...SUPPORTED_LANGS])('%s gives every plural text each form its plural rules use (i18next `_one`, `_few`, …)', (lang) => {
-    const own = [...(texts.get(lang) ?? new Map<string, string>()).keys()];
-    const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
-    expect(PLURALS.size).toBeGreaterThan(0);
-    const missing = [...PLURALS].flatMap((base) => needed.filter((c) => !own.includes(`${base}_${c}`)).map((c) => `${base}_${c}`));
-    expect(missing).toEqual([]);
+  it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s has exactly the keys English has (plural forms counted as their key)', (lang) => {
+    const own = byBase(texts.get(lang) ?? new Map<string, string>());
+    const en = byBase(english);
+    expect({ lang, missing: [...en.keys()].filter((k) => !own.has(k)) }).toEqual({ lang, missing: [] });
+    expect({ lang, extra: [...own.keys()].filter((k) => !en.has(k)) }).toEqual({ lang, extra: [] });
+    // A text split into plural forms has every form the language needs (uk: one, few, many, other).
+    const incomplete = [...own].filter(([, cats]) => cats.length > 0 && cats.sort().join() !== categoriesOf(lang).join()).map(([k, cats]) => `${k}: has ${cats.join(',')}, needs ${categoriesOf(lang).join(',')}`);
+    expect(incomplete).toEqual([]);
   });
 
   it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s uses the same {{placeholders}} as English in every text', (lang) => {
     const own = texts.get(lang) ?? new Map<string, string>();
-    const wrong = [...english].filter(([k, en]) => own.has(k) && placeholders(own.get(k)!).join() !== placeholders(en).join());
-    expect(wrong.map(([k, en]) => `${k}: en {${placeholders(en).join(',')}} vs ${lang} {${placeholders(own.get(k)!).join(',')}}`)).toEqual([]);
+    const forms = pluralForms(own);
+    const pluralOf = (k: string) => forms.get(k) ?? { base: k };
+    const englishOf = (k: string) => english.get(k) ?? english.get(`${pluralOf(k).base}_other`) ?? english.get(pluralOf(k).base);
+    // {{count}} is what chooses a plural form: a form may leave it out ("one day" / "один день").
+    const wanted = (k: string) => placeholders(englishOf(k) ?? '').filter((p) => !(pluralOf(k).category && p === 'count'));
+    const got = (k: string) => placeholders(own.get(k)!).filter((p) => !(pluralOf(k).category && p === 'count'));
+    const wrong = [...own.keys()].filter((k) => englishOf(k) !== undefined && got(k).join() !== wanted(k).join());
+    expect(wrong.map((k) => `${k}: en {${wanted(k).join(',')}} vs ${lang} {${got(k).join(',')}}`)).toEqual([]);
+  });
+
+  it.each(SUPPORTED_LANGS.filter((l) => l !== 'en'))('%s has no text left in English (except the explained allow list)', (lang) => {
+    const own = texts.get(lang) ?? new Map<string, string>();
+    const untranslated = [...own].filter(([k, v]) => english.get(k) === v && hasOwnWords(v) && !(k in SAME_AS_ENGLISH)).map(([k]) => k);
+    expect(untranslated).toEqual([]);
+  });
+
+  it('the allow list of texts identical to English names only real keys', () => {
+    expect(Object.keys(SAME_AS_ENGLISH).filter((k) => !english.has(k))).toEqual([]);
   });
 
   it.each([...SUPPORTED_LANGS])('%s has no empty texts', (lang) => {
     const own = texts.get(lang) ?? new Map<string, string>();
     expect([...own].filter(([, v]) => v.trim() === '').map(([k]) => k)).toEqual([]);
+  });
+
+  /**
+   * Each locale is written in its own language and script (texts deliberately in several
+   * languages, such as the language question, are left out): Persian with the Persian ی and
+   * ک (not the Arabic ي and ك, which a Persian keyboard does not type and search does not
+   * match); Ukrainian with і/ї/є/ґ and without the Russian-only ы, э, ё, ъ; Uzbek with the
+   * modifier letter ʻ (U+02BB) in oʻ and gʻ, never an ASCII apostrophe or a quotation mark.
+   */
+  const ownTexts = (lang: string) => [...(texts.get(lang) ?? new Map<string, string>())].filter(([k]) => !MULTILINGUAL.has(k));
+
+  it('Persian texts are in Persian script, with Persian ی and ک', () => {
+    const fa = ownTexts('fa');
+    expect(fa.filter(([, v]) => hasOwnWords(v) && !/[\u0600-\u06FF]/.test(v.replace(/\{\{[^}]*\}\}/g, ''))).map(([k]) => k).filter((k) => !k.startsWith('common:simulator.title'))).toEqual([]);
+    expect(fa.filter(([, v]) => /[\u064A\u0643]/.test(v)).map(([k]) => k)).toEqual([]);
+  });
+
+  /**
+   * Telegram and the simulator (dir="auto") set a message's direction from its first strong
+   * letter: a Persian line that starts with a Latin letter ("A. ناشناس", "ℹ️", "Körpü") or only
+   * with a variable (isolated, so skipped) would be laid out left to right. Such lines start
+   * with RLM (U+200F).
+   */
+  it('every line of a Persian text starts right to left', () => {
+    const firstStrong = (line: string) =>
+      /[\u0600-\u06FF\u200F]|[\p{L}]/u.exec(line.replace(/\{\{[^}]*\}\}/g, '').replace(/\u2066[^\u2069]*\u2069/g, ''))?.[0];
+    const ltr = ownTexts('fa').flatMap(([k, v]) => v.split('\n').filter((l) => l.trim() && !/[\u0600-\u06FF\u200F]/.test(firstStrong(l) ?? '')).map((l) => `${k}: ${l}`));
+    expect(ltr).toEqual([]);
+  });
+
+  it('Ukrainian texts use Ukrainian letters, not Russian-only ones', () => {
+    const uk = ownTexts('uk');
+    expect(uk.filter(([, v]) => /[ыэёъЫЭЁЪ]/.test(v)).map(([k]) => k)).toEqual([]);
+    expect(uk.filter(([, v]) => /[іїєґІЇЄҐ]/.test(v)).length).toBeGreaterThan(uk.length / 2);
+  });
+
+  it('Uzbek texts write oʻ and gʻ with the modifier letter ʻ', () => {
+    const uz = ownTexts('uz');
+    expect(uz.filter(([, v]) => /[og](?:['`‘’]|ʼ)/i.test(v)).map(([k]) => k)).toEqual([]);
+    expect(uz.filter(([, v]) => /[OoGg]ʻ/.test(v)).length).toBeGreaterThan(uz.length / 4);
+  });
+
+  it('Turkish texts use Turkish letters', () => {
+    const tr = ownTexts('tr');
+    expect(tr.filter(([, v]) => /[şğıİçöü]/.test(v)).length).toBeGreaterThan(tr.length / 2);
+  });
+
+  /**
+   * A suffix written straight after a variable ("{{date}}'de", "{{office}}da") takes the wrong
+   * form half the time: Turkish, Uzbek and Azerbaijani suffixes follow the vowel of the word
+   * they end (vowel harmony), which the text cannot know. Texts put the variable after a label
+   * instead ("Tarih: {{date}}").
+   */
+  it.each(['tr', 'uz'])('%s glues no suffix to a {{variable}}', (lang) => {
+    const glued = [...(texts.get(lang) ?? new Map<string, string>())].filter(([, v]) => /\}\}['’ʼ-]?\p{L}/u.test(v)).map(([k, v]) => `${k}: ${v}`);
+    expect(glued).toEqual([]);
   });
 
   it('every Azerbaijani file is written with Azerbaijani letters', () => {

@@ -1,6 +1,7 @@
 import { CRISIS_CATEGORIES, type CrisisCategory } from '../../../src/config/safeguarding';
 import { CRISIS_LEXICON } from '../../../src/safeguarding/crisis-lexicon';
 import { CRISIS_CUE_IDS, detectCrisis, foldAzerbaijani, normaliseForMatching } from '../../../src/safeguarding/detect-crisis';
+import { CRISIS_AZ_PLAIN, CRISIS_MORE_LANGS, CRISIS_RU_TRANSLIT, HARMLESS_MORE_LANGS } from './crisis-sentences';
 
 /**
  * Crisis detection (Annex 3). Each crisis sentence is written the way a person in that
@@ -267,27 +268,28 @@ const HARMLESS: string[] = [
 ];
 
 describe('detectCrisis', () => {
-  const all = [...CRISIS, ...MORE_CRISIS];
+  const all = [...CRISIS, ...MORE_CRISIS, ...CRISIS_MORE_LANGS, ...CRISIS_AZ_PLAIN, ...CRISIS_RU_TRANSLIT];
+  const harmless = [...HARMLESS, ...HARMLESS_MORE_LANGS];
 
   it('has enough sentences: ≥ 40 crisis, ≥ 60 harmless, every category in every language', () => {
     expect(all.length).toBeGreaterThanOrEqual(40);
-    expect(HARMLESS.length).toBeGreaterThanOrEqual(60);
+    expect(harmless.length).toBeGreaterThanOrEqual(60);
     const seen = new Set(all.map(([text, category]) => `${category}.${detectCrisis(text)?.cue.split('.')[1]}`));
-    for (const category of CRISIS_CATEGORIES) for (const lang of ['az', 'ru', 'en']) expect(seen).toContain(`${category}.${lang}`);
+    for (const category of CRISIS_CATEGORIES) for (const lang of ['az', 'ru', 'en', 'fa', 'uz', 'tr', 'uk']) expect(seen).toContain(`${category}.${lang}`);
   });
 
   it.each(all)('fires on %j as %s', (text, category) => {
     expect(detectCrisis(text)?.category).toBe(category);
   });
 
-  it.each(HARMLESS)('stays quiet on %j', (text) => {
+  it.each(harmless)('stays quiet on %j', (text) => {
     expect(detectCrisis(text)).toBeUndefined();
   });
 
   it('reports a pattern id as the cue, never the person’s words', () => {
     for (const [text] of all) {
       const m = detectCrisis(text)!;
-      expect(m.cue).toMatch(/^(suicide|violence|exploitation|medical)\.(az|ru|en)\.[a-z_]+$/);
+      expect(m.cue).toMatch(/^(suicide|violence|exploitation|medical)\.(az|ru|en|fa|uz|tr|uk)\.[a-z_]+$/);
       expect(CRISIS_CUE_IDS).toContain(m.cue);
     }
     expect(detectCrisis('pasportumu elimden aliblar')).toEqual({ category: 'exploitation', cue: 'exploitation.az.passport_taken' });

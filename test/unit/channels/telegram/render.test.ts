@@ -112,8 +112,9 @@ describe('splitText', () => {
 
 describe('replyLabels', () => {
   it('maps the Back label of every language to the back command', () => {
-    const labels: Record<string, string> = { az: '◀ Geri', ru: '◀ Назад', en: '◀ Back' };
+    // Turkish and Ukrainian share their Back label with Azerbaijani and Russian: one entry each.
+    const labels: Record<string, string> = { az: '◀ Geri', ru: '◀ Назад', en: '◀ Back', fa: '▶ بازگشت', uz: '◀ Orqaga', tr: '◀ Geri', uk: '◀ Назад' };
     const tr = { t: (lang: string) => labels[lang]! } as unknown as Translator;
-    expect([...replyLabels(tr)]).toEqual([['◀ Geri', 'back'], ['◀ Назад', 'back'], ['◀ Back', 'back']]);
+    expect([...replyLabels(tr)]).toEqual([['◀ Geri', 'back'], ['◀ Назад', 'back'], ['◀ Back', 'back'], ['▶ بازگشت', 'back'], ['◀ Orqaga', 'back']]);
   });
 });

@@ -343,7 +343,7 @@ describe('language question', () => {
 
   it('puts the language suggested by the platform first', () => {
     const [start] = newcomer('ru');
-    expect(only(start!).buttons!.flat().map((b) => (b.action.type === 'choice' ? b.action.value : ''))).toEqual(['ru', 'az', 'en']);
+    expect(only(start!).buttons!.flat().map((b) => (b.action.type === 'choice' ? b.action.value : ''))).toEqual(['ru', 'az', 'en', 'fa', 'uz', 'tr', 'uk']);
     expect(start!.state.lang).toBeUndefined();
   });
 
@@ -351,6 +351,8 @@ describe('language question', () => {
     expect(last(newcomer('ru', say('1'))).state.lang).toBe('ru');
     expect(last(newcomer('ru', say('2'))).state.lang).toBe('az');
     expect(last(newcomer(undefined, say('1'))).state.lang).toBe('az');
+    // Persian digits from a Persian keyboard: "۴" is the fourth button, فارسی / دری.
+    expect(last(newcomer(undefined, say('۴'))).state.lang).toBe('fa');
   });
 
   it('takes a tap or a typed language code', () => {
@@ -359,7 +361,7 @@ describe('language question', () => {
   });
 
   it('re-asks for a language it does not speak', () => {
-    const turn = last(newcomer(undefined, say('fa')));
+    const turn = last(newcomer(undefined, say('de')));
     expect(turn.state.lang).toBeUndefined();
     expect(only(turn).text).toEqual([{ key: 'common:reprompt.choose', params: {} }, { key: 't:q' }]);
   });

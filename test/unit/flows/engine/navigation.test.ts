@@ -183,7 +183,7 @@ describe('/language', () => {
     const turns = run(...TO_Q2, cmd('language'), tap(LANGUAGE_PICKER, 'ru'));
     const picker = turns.at(-2)!;
     expect(textKeys(picker)).toEqual(['common:prompt.language']);
-    expect(buttonsOf(picker)).toEqual(['en', 'az', 'ru']);
+    expect(buttonsOf(picker)).toEqual(['en', 'az', 'ru', 'fa', 'uz', 'tr', 'uk']);
     const turn = last(turns);
     expectNoticeThenQuestion(turn, 'common:notice.language_set', 'diagnosis:q2.prompt', 'diagnosis/q2');
     expect(turn.state.lang).toBe('ru');
