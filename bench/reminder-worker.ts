@@ -9,6 +9,7 @@
  * `send` notes the moment it is called (Date.now(): the parent computes lateness against each
  * reminder's due time on the same machine clock), then enqueues on the outbox as production does.
  */
+import { RosterStore } from '../src/caseworkers/roster';
 import { Redis } from 'ioredis';
 import { buildCore } from '../src/app';
 import { TELEGRAM_CHANNEL } from '../src/channels/telegram';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
 
   const worker = startReminderWorker(core, {
     connection: bull,
+    redis,
+    roster: new RosterStore(redis, start.prefix),
     prefix: start.prefix,
     timeZone: 'Asia/Baku',
     notifier: {

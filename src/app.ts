@@ -32,7 +32,6 @@ export interface KorpuCore {
   flows: FlowRegistry;
   keys: RedisKeys;
   cipher: FieldCipher;
-  redis: Redis;
   /** The offices and reminder settings (config/offices.yaml). */
   offices: OfficesFile;
   bookings: BookingStore;
@@ -178,5 +177,5 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   };
   const effects = new EffectStream(o.redis, keys, perform, { cipher, consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
   if (o.startEffects !== false) await effects.start();
-  return { runner, translator, content: o.content, flows, keys, cipher, redis: o.redis, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, ping: () => o.redis.ping(), close: () => effects.stop() };
+  return { runner, translator, content: o.content, flows, keys, cipher, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, ping: () => o.redis.ping(), close: () => effects.stop() };
 }

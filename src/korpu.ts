@@ -6,7 +6,8 @@ import { startReminderWorker } from './reminder-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
-import { tellTalkLeft } from './caseworkers/desk';
+import { createDeskDeps, tellTalkLeft } from './caseworkers/desk';
+import { readContact } from './storage/case-contact';
 import { liftBlock } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
@@ -66,6 +67,8 @@ export interface Korpu {
   outbox?: Outbox;
   /** The roster of case workers (built once; the bot's staff features use this one). */
   roster: RosterStore;
+  /** The application's Redis connection, for tools and the benchmark (its round trips are counted there). */
+  redis: Redis;
   /** The Express app (health, simulator, webhook). */
   app: Express;
   logger: Logger;
@@ -154,7 +157,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger,
       ...(overrides.ids ? { ids: overrides.ids } : {}),
       ...(reminders ? { reminders } : {}),
-      ...(token ? { pushChannels: ['telegram'] } : {}),
+      ...(token ? { pushChannels: [TELEGRAM_CHANNEL] } : {}),
       // Webhook: several processes may serve one bot, so a reply committed elsewhere a moment ago is still on its way.
       ...(token ? { keepReplies: { graceMs: env.MODE === 'webhook' ? env.REPLY_GRACE_SECONDS * 1000 : 0 } } : {}),
       ...(fault ? { afterCommit: fault } : {}),
@@ -165,9 +168,23 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     closers.push({ name: 'effects', close: () => core.close() });
 
     // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
-    const outbox = token && bull ? startOutbox(bull, redis, core, roster) : undefined;
+    const reachability = new Reachability(redis, env.REDIS_PREFIX);
+    const outbox = token && bull ? startOutbox(bull, redis, core, roster, reachability) : undefined;
+    /** The person behind a case, when they are on Telegram (a worker's photo is copied to them). */
+    const telegramChatOf = async (caseCode: string) => {
+      const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
+      return contact?.channel === TELEGRAM_CHANNEL ? contact.chatId : undefined;
+    };
     let bot: KorpuBot | undefined;
     let webhook: { path: string; handler: ReturnType<typeof webhookHandler> } | undefined;
+    // The case workers' desk, built once: every staff action (the bot's buttons and commands, a
+    // future web workspace) goes through it; it tells people things through the outbox.
+    const relay = new RelayStore(redis, env.REDIS_PREFIX, cipher);
+    const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
+    const claims = new ClaimStore(redis, core.keys);
+    const desk = outbox
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, ...(escalations ? { escalations } : {}) })
+      : undefined;
     if (token) {
       bot = createTelegramBot(core, {
         token,
@@ -178,13 +195,13 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
         // desk tells people things through the outbox (there is one whenever there is a bot).
-        ...(outbox ? { caseworkers: { roster, bookings: core.bookings, offices: offices.offices, cipher, clock, notifier: outbox, ...(escalations ? { escalations } : {}) } } : {}),
-        talk: { relay: new RelayStore(redis, env.REDIS_PREFIX, cipher), cipher },
+        ...(desk ? { caseworkers: { desk, roster } } : {}),
+        talk: { relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode) },
         // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
         onUnblocked: liftBlock({
-          reachability: new Reachability(redis, env.REDIS_PREFIX),
+          reachability,
           cipher,
-          caseOf: async (chatId) => (await core.runner.peek(core.runner.conversationId('telegram', chatId)))?.caseCode,
+          caseOf: async (chatId) => (await core.runner.peek(core.runner.conversationId(TELEGRAM_CHANNEL, chatId)))?.caseCode,
         }),
         logger,
       });
@@ -193,12 +210,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // intake, diagnosis, booking and request for a person (the simulator's cases are staff
         // trying flows: no alerts); an urgent alert, ahead of everything else, for a crisis.
         const channels = [TELEGRAM_CHANNEL, PHONE_CHANNEL];
-        const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
         core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
         core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, logger, channels }));
       }
       // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
-      if (outbox) core.onTalkLeft((e) => tellTalkLeft({ claims: new ClaimStore(redis, core.keys), roster, notifier: outbox }, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
+      if (desk) core.onTalkLeft((e) => tellTalkLeft(desk, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
       const url = env.WEBHOOK_URL;
       const secret = env.WEBHOOK_SECRET;
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
@@ -208,16 +224,15 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
-      const worker = startReminderWorker(core, { connection: bull, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
+      const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
       closers.push({ name: 'reminder worker', close: () => worker.close() });
     }
     if (outbox && bull) {
       // Unclaimed intakes, when their escalation falls due: each supervisor is told privately.
-      const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
       const worker = createEscalationWorker({
         connection: bull,
         prefix: env.REDIS_PREFIX,
-        claims: new ClaimStore(redis, core.keys),
+        claims,
         roster,
         output: escalationOutput({ translator: core.translator, files, offices: offices.offices, roster }, clock),
         notifier: outbox,
@@ -253,7 +268,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       else logger.info({ url: http.url, mode: env.MODE, simulator }, 'Körpü is running');
       return { url: http.url };
     };
-    return { core, ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), roster, app, logger, start, stop };
+    return { core, ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), roster, redis, app, logger, start, stop };
   }
 
   /**
@@ -263,8 +278,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
    * channel's sender (Telegram: within the limits shared by every process through Redis). At
    * shutdown the worker lets its sends in flight finish.
    */
-  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore): Outbox {
-    const reachability = new Reachability(redis, env.REDIS_PREFIX);
+  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability): Outbox {
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
     const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...DEFAULT_TELEGRAM_LIMITS, ...overrides.telegramLimits });

@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from './app';
-import { RosterStore } from './caseworkers/roster';
+import type { RosterStore } from './caseworkers/roster';
 import { systemClock, type Clock } from './core/clock';
 import type { Logger } from './core/logger';
 import { meetingDetails } from './intake/booking-desk';
@@ -11,6 +11,10 @@ import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, t
 export interface ReminderWorkerWiring {
   /** BullMQ's connection (`maxRetriesPerRequest: null`). */
   connection: Redis;
+  /** The application's connection (bookings, cases, reachability marks). */
+  redis: Redis;
+  /** The roster (the language of a worker's call-back reminder). */
+  roster: Pick<RosterStore, 'get'>;
   prefix: string;
   /** The programme's time zone (the nudge's quiet hours). */
   timeZone: string;
@@ -31,15 +35,15 @@ export interface ReminderWorkerWiring {
  * this same wiring.
  */
 export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): Worker {
-  const reachability = new Reachability(core.redis, w.prefix);
-  const roster = new RosterStore(core.redis, w.prefix);
+  const reachability = new Reachability(w.redis, w.prefix);
+  const roster = w.roster;
   return createReminderWorker({
     connection: w.connection,
     prefix: w.prefix,
     settings: core.offices.reminders,
     offices: core.offices.offices,
     bookings: core.bookings,
-    redis: core.redis,
+    redis: w.redis,
     keys: core.keys,
     cipher: core.cipher,
     clock: w.clock ?? systemClock,

@@ -68,12 +68,12 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
     name: 'korpu',
     bot: korpu.bot!,
     app: korpu.app,
-    redis: core.redis,
+    redis: korpu.redis,
     completed: () => completed,
     errors: () => errors,
     // The runner's own pseudonym and key builder; the stored value is a header line and the state JSON.
     stateBytes: async (chatId) => {
-      const raw = await core.redis.getBuffer(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
+      const raw = await korpu.redis.getBuffer(core.keys.conversation(core.runner.conversationId('telegram', String(chatId))));
       return raw === null ? 0 : Buffer.byteLength(stateJsonOf(raw));
     },
     close: async () => {

@@ -29,22 +29,24 @@ export interface DeskSetup {
   clock: Clock;
   logger: Logger;
   escalations?: DeskDeps['escalations'];
-  /** The talks store, when the caller has one already (it must use the same Redis, prefix and cipher). */
+  /** Stores the caller has built already (on the same Redis, prefix and cipher), shared rather than built twice. */
   relay?: DeskDeps['relay'];
+  claims?: ClaimStore;
+  files?: CaseFiles;
   audit?: AuditLog;
 }
 
 /**
  * The desk's dependencies on one Redis: claims, case records and files, talks and phone calls
  * built here, so that channels never construct a store.
- * @example const desk = createDeskDeps({ redis: core.redis, keys: core.keys, cipher: core.cipher, roster, … });
+ * @example const desk = createDeskDeps({ redis, keys: core.keys, cipher: core.cipher, roster, … });
  */
 export function createDeskDeps(s: DeskSetup): DeskDeps {
   return {
     roster: s.roster,
-    claims: new ClaimStore(s.redis, s.keys),
+    claims: s.claims ?? new ClaimStore(s.redis, s.keys),
     cases: new CaseRecords(s.redis, s.keys),
-    files: new CaseFiles({ redis: s.redis, keys: s.keys, cipher: s.cipher, bookings: s.bookings }),
+    files: s.files ?? new CaseFiles({ redis: s.redis, keys: s.keys, cipher: s.cipher, bookings: s.bookings }),
     bookings: s.bookings,
     relay: s.relay ?? new RelayStore(s.redis, s.keys.prefix, s.cipher),
     calls: new PhoneCallStore(s.redis, s.keys.prefix),

@@ -61,7 +61,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.api.config.use(logPollingFailures(logger));
 
   const onError = errorHandler(core, logger);
-  const desk = deskDeps(core, opts);
+  const desk = opts.caseworkers?.desk;
   const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
   // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
@@ -83,7 +83,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // "Talk to a person": workers' replies to relayed messages, and what a person in a talk writes.
   // (A person's messages reach the open talk through the conversation: the commit says when.)
   const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
-  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, ...chat }));
+  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...chat }));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // Phone interviews (/call, /endcall): while a worker's call is open, their private chat goes to it.
@@ -107,30 +107,6 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.catch(onError);
 
   return bot;
-}
-
-/**
- * The desk the staff features call, when the bot has case workers (`opts.caseworkers`): its
- * stores on the core's Redis, and its notifier (the outbox, as createKorpu wires it).
- */
-function deskDeps(core: TelegramCore, opts: TelegramBotOptions): DeskDeps | undefined {
-  const cw = opts.caseworkers;
-  if (!cw) return undefined;
-  return createDeskDeps({
-    redis: core.redis,
-    keys: core.keys,
-    cipher: cw.cipher,
-    roster: cw.roster,
-    bookings: cw.bookings,
-    notifier: cw.notifier,
-    translator: core.translator,
-    offices: cw.offices,
-    clock: cw.clock ?? systemClock,
-    logger: opts.logger,
-    ...(cw.escalations ? { escalations: cw.escalations } : {}),
-    ...(opts.talk ? { relay: opts.talk.relay } : {}),
-    ...(cw.audit ? { audit: cw.audit } : {}),
-  });
 }
 
 /**

@@ -4,7 +4,6 @@ import { endTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type 
 import { cleanText } from '../../core/clean-text';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
-import { readContact } from '../../storage/case-contact';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { splitText } from './split-text';
 import type { BotContext, TelegramCore } from './types';
@@ -17,8 +16,10 @@ export interface RelayOptions {
   relay: TalkThreads;
   /** Members of staff by Telegram account (who replied) and by staff id (whose chat a person's message goes to). */
   roster: Pick<StaffLookup, 'byTelegram' | 'byStaff'>;
-  /** Reads the person's contact; pseudonymises ids in logs. */
+  /** Pseudonymises ids in logs. */
   cipher: FieldCipher;
+  /** The person behind a case, on Telegram. */
+  chatOf: (caseCode: string) => Promise<string | undefined>;
   /** The case workers' chat: where a person's messages go while nobody has claimed the case. */
   caseworkerChatId?: string | number;
 }
@@ -93,11 +94,7 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     return t(lang, 'caseworker:refused.not_holder', { code, holder: name });
   }
 
-  /** The person's Telegram chat, from the case's encrypted contact. */
-  async function personChat(caseCode: string): Promise<string | undefined> {
-    const contact = await readContact({ redis: deps.core.redis, keys: deps.core.keys, cipher: deps.cipher }, caseCode);
-    return contact?.channel === 'telegram' ? contact.chatId : undefined;
-  }
+  const personChat = deps.chatOf;
 
   return composer;
 }

@@ -1,6 +1,5 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import type { AuditLog, DeskDeps, StaffLookup, TalkThreads } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
@@ -12,7 +11,6 @@ import type { CompiledFlow } from '../../flows/schema/flow-schema';
 import type { Translator } from '../../i18n';
 import type { ConversationRunner, EffectListener } from '../../intake/conversation-runner';
 import type { FieldCipher } from '../../storage/field-cipher';
-import type { RedisKeys } from '../../storage/keys';
 
 /**
  * What the Telegram channel needs from Körpü's core (`KorpuCore` from src/app.ts satisfies
@@ -24,9 +22,6 @@ export interface TelegramCore {
   content: ProgrammeContent;
   /** For reading hashed callback data back (node ids of every loaded flow). */
   flows: { all(): CompiledFlow[] };
-  keys: Pick<RedisKeys, 'prefix' | 'effectDone' | 'case' | 'diagnoses' | 'questions' | 'claim' | 'heldCases'>;
-  redis: Redis;
-  onEffect(listener: EffectListener): void;
 }
 
 /** Options of {@link createTelegramBot}; main.ts builds them from the validated config. */
@@ -56,41 +51,25 @@ export interface TelegramBotOptions {
    * "Talk to a person" (needs `caseworkers` for the roster): the talks store and the cipher it
    * and the person's contact use. Without it a person's messages stay questions for later.
    */
-  talk?: { relay: DeskDeps['relay'] & TalkThreads; cipher: FieldCipher };
+  talk?: {
+    relay: DeskDeps['relay'] & TalkThreads;
+    cipher: FieldCipher;
+    /** The person behind a case, on Telegram (the chat a worker's photo or document is copied to). */
+    chatOf: (caseCode: string) => Promise<string | undefined>;
+  };
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
   onUnblocked?: (chatId: string) => Promise<void>;
 }
 
 /**
- * What the case workers' desk (commands, the alerts' buttons, talks, phone calls) works with,
- * besides the core. main.ts builds it: `{ roster: new RosterStore(redis, prefix, { admins }),
- * bookings, offices, cipher: core.cipher, notifier }`.
+ * What the case workers' features (commands, the alerts' buttons, talks, phone calls) work with:
+ * the desk (built once by createKorpu, with its stores and the outbox as its notifier) and the
+ * roster, through which the channel turns a Telegram account into a member of staff.
  */
 export interface CaseworkerOptions {
+  desk: DeskDeps;
   /** The roster: members by Telegram account (who is tapping) and by staff id (the desk). */
   roster: DeskDeps['roster'] & StaffLookup;
-  bookings: DeskDeps['bookings'];
-  /** The configured offices; a worker's office must be one of them. */
-  offices: readonly Office[];
-  /**
-   * Pseudonymises Telegram user ids in the logs; decrypts a case's personal fields for Open
-   * (and the name under consent C, the age group, for the alerts).
-   */
-  cipher: FieldCipher;
-  /**
-   * How the desk tells people things on its own (the offer of a new time, a worker's answer in
-   * a talk, a reassigned case): the outbox, which sends within Telegram's limits and retries.
-   */
-  notifier: Notifier;
-  /** Where the desk records what staff do, when the deployment keeps an audit trail. */
-  audit?: AuditLog;
-  /** What "today" and "now" are (default: the system clock): /today, claims, attendance. */
-  clock?: Clock;
-  /**
-   * Escalation of unclaimed intakes to the supervisors (main.ts: an `EscalationScheduler`);
-   * without it, nothing is escalated.
-   */
-  escalations?: CaseworkerEscalations;
 }
 
 /** Schedules and cancels the escalation of a completed intake (`EscalationScheduler` fits). */

@@ -34,7 +34,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     replySent: jest.fn(async () => undefined),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
-  const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] }, keys: redisKeys('u:'), redis: redis as unknown as Redis, onEffect: jest.fn() };
+  const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] } };
   const bot = createTelegramBot(core, { token: '42:unit-test-token-aaaaaaaaaaaaaaaa', botInfo, caseworkerChatId: CASEWORKERS, logger });
   let messageId = 1000;
   bot.api.config.use(async (_prev, method, payload) => {
@@ -208,8 +208,4 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.runner.handle).not.toHaveBeenCalled();
   });
 
-  it('registers no effect handlers itself: alerts are the composition’s (createKorpu), not the channel’s', () => {
-    const t = setup();
-    expect(t.core.onEffect).not.toHaveBeenCalled();
-  });
 });
