@@ -105,12 +105,10 @@ describeBrowser('simulator page in Persian, right to left', () => {
     await key(page, t('common:button.done')).click();
     await bubble(page, t('diagnosis:result.likely')).waitFor();
     await key(page, t('common:button.yes')).click(); // a first meeting
-    await bubble(page, t('interview:meet.prompt')).waitFor();
-    await key(page, t('common:button.yes')).click();
-    await key(page, t('consent:button.continue')).click();
-    await key(page, t('consent:option.a')).click();
-    await key(page, t('consent:agree.yes')).click();
-    for (const [answer, next] of [['مریم', 'interview:last_name.prompt'], ['احمدی', 'interview:birth_date.prompt'], ['۰۵.۰۶.۱۹۹۲', 'interview:country.prompt'], ['افغانستان', 'interview:reason.prompt']] as const) {
+    // Consent in one screen: a tap on an option is the agreement; then the date of birth first.
+    await key(page, t('consent:agree.a')).click();
+    await bubble(page, t('interview:birth_date.prompt').split('\n')[0]!).waitFor();
+    for (const [answer, next] of [['۰۵.۰۶.۱۹۹۲', 'interview:first_name.prompt'], ['مریم', 'interview:last_name.prompt'], ['احمدی', 'interview:country.prompt'], ['افغانستان', 'interview:reason.prompt']] as const) {
       await page.locator('#text').fill(answer);
       await page.locator('#text').press('Enter');
       await bubble(page, t(next)).waitFor();

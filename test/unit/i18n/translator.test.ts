@@ -1,5 +1,6 @@
 import { SUPPORTED_LANGS } from '../../../src/core/lang';
 import { createTranslator, readLocales } from '../../../src/i18n';
+import { isolateParams } from '../../../src/i18n/bidi';
 
 /**
  * The translator fills `{{name}}` parameters itself (texts are kept once looked up); whatever
@@ -18,7 +19,8 @@ const KEYS = [...new Set(Object.values(resources).flatMap((nss) => Object.entrie
 
 describe('translator', () => {
   const tr = createTranslator(resources);
-  const i18next = (lang: string, key: string, params?: Record<string, unknown>) => tr.i18n.t(key, { lng: lang, ...params }) as string;
+  // What i18next writes given the parameters the translator gives it (isolated in a right-to-left language: bidi.ts).
+  const i18next = (lang: string, key: string, params?: Record<string, unknown>) => tr.i18n.t(key, { lng: lang, ...(params ? isolateParams(lang, params) : {}) }) as string;
   /** The text as written in the locale file (English's when the language lacks it). */
   const raw = (lang: string, key: string) => tr.i18n.t(key, { lng: lang, skipInterpolation: true }) as string;
 
