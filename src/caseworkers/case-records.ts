@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
 import type { RedisKeys } from '../storage/keys';
 
@@ -20,17 +21,6 @@ export interface CaseInfo {
 /** How closing ended. */
 export type CloseOutcome = 'closed' | 'already' | 'missing';
 
-/** KEYS: case hash. ARGV: reason, staff id, now ISO. Closes once; an existing case only. */
-const CLOSE_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
-if redis.call('HGET', KEYS[1], 'status') == '${CLOSED_STATUS}' then return 'already' end
-redis.call('HSET', KEYS[1], 'status', '${CLOSED_STATUS}', 'close_reason', ARGV[1], 'closed_by', ARGV[2], 'closed_at', ARGV[3], 'updated_at', ARGV[3])
-return 'closed'
-`;
-
-interface ScriptedRedis {
-  korpuCloseCase(caseKey: string, reason: string, by: string, now: string): Promise<CloseOutcome>;
-}
 
 /**
  * What the case workers' desk writes on a case hash besides claims (claims.ts): who recorded
@@ -41,14 +31,15 @@ interface ScriptedRedis {
  *   await cases.close('KP-7G4Q-M2XD', 'completed', 's-1f2e3d4c5b6a7988', new Date()); // 'closed'
  */
 export class CaseRecords {
-  private readonly r: Redis & ScriptedRedis;
+  private readonly r: Redis;
+  private readonly scripts: Scripts;
 
   constructor(
     redis: Redis,
     private readonly keys: Pick<RedisKeys, 'case'>,
   ) {
-    if (!('korpuCloseCase' in redis)) redis.defineCommand('korpuCloseCase', { numberOfKeys: 1, lua: CLOSE_LUA });
-    this.r = redis as Redis & ScriptedRedis;
+    this.r = redis;
+    this.scripts = redisScripts(redis);
   }
 
   /** The case's existence, language and status, in one round trip. */
@@ -67,6 +58,6 @@ export class CaseRecords {
 
   /** Closes the case (status `closed`, the reason, who and when); once only. */
   async close(caseCode: string, reason: CloseReason, staffId: string, now: Date): Promise<CloseOutcome> {
-    return this.r.korpuCloseCase(this.keys.case(caseCode), reason, staffId, now.toISOString());
+    return this.scripts.closeCase({ case: this.keys.case(caseCode) }, { reason, by: staffId, now: now.toISOString(), closedStatus: CLOSED_STATUS });
   }
 }

@@ -1,4 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { redisKeys } from '../storage/keys';
 import { z } from 'zod';
 import type { Office } from '../config/offices';
 import type { Clock } from '../core/clock';
@@ -58,7 +59,7 @@ export class EscalationScheduler {
   ) {}
 
   static create(connection: ConnectionOptions, prefix: string, policy: EscalationPolicy): EscalationScheduler {
-    return new EscalationScheduler(new Queue(ESCALATION_QUEUE, { connection, prefix: `${prefix}bull` }), policy);
+    return new EscalationScheduler(new Queue(ESCALATION_QUEUE, { connection, prefix: redisKeys(prefix).bull() }), policy);
   }
 
   /** Schedules the case's escalation (once: the job id is the case's). */
@@ -131,7 +132,7 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
       o.logger.info({ case: caseCode, supervisors: supervisors.map((s) => staffRef(o.cipher, s.telegramId)) }, 'caseworkers: unclaimed intake escalated to supervisors');
       return 'escalated';
     },
-    { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: 4 },
+    { connection: o.connection, prefix: redisKeys(o.prefix).bull(), concurrency: 4 },
   );
   worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'escalations: job failed'));
   worker.on('error', (err) => o.logger.error({ err: err.message }, 'escalations worker error'));

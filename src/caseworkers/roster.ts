@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { redisKeys } from '../storage/keys';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { KorpuError } from '../core/errors';
@@ -78,33 +80,6 @@ export interface RosterStoreOptions {
   admins?: readonly number[];
 }
 
-/**
- * Saves an entry, giving it its staff id. KEYS: roster hash, staff ids hash. ARGV: Telegram id,
- * the entry's JSON without `staffId` (an object with at least one field), a new staff id for an
- * account that never had one. The account's id is, in order: the one recorded in the ids hash,
- * the one in its current entry, its legacy id (an entry of an earlier release), the new one.
- * Returns {1 when the entry is new, staff id}.
- */
-const PUT_LUA = `
-local sid = redis.call('HGET', KEYS[2], ARGV[1])
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if not sid then
-  if cur then
-    local ok, o = pcall(cjson.decode, cur)
-    if ok and type(o) == 'table' and type(o.staffId) == 'string' then sid = o.staffId else sid = ARGV[1] end
-  else
-    sid = ARGV[3]
-  end
-  redis.call('HSET', KEYS[2], ARGV[1], sid)
-end
-redis.call('HSET', KEYS[1], ARGV[1], '{"staffId":' .. cjson.encode(sid) .. ',' .. string.sub(ARGV[2], 2))
-if cur then return {0, sid} end
-return {1, sid}
-`;
-
-interface ScriptedRedis {
-  korpuPutStaff(roster: string, ids: string, telegramId: string, json: string, newId: string): Promise<[number, string]>;
-}
 
 /**
  * The case-worker roster on Redis: one HASH `<prefix>caseworkers`, field = Telegram user id,
@@ -129,14 +104,15 @@ export class RosterStore {
   /** The HASH Telegram id → staff id. */
   readonly idsKey: string;
   private readonly admins: ReadonlySet<number>;
-  private readonly redis: Redis & ScriptedRedis;
+  private readonly redis: Redis;
+  private readonly scripts: Scripts;
 
   constructor(redis: Redis, prefix: string, opts: RosterStoreOptions = {}) {
-    this.key = `${prefix}caseworkers`;
-    this.idsKey = `${prefix}caseworkers:ids`;
+    this.key = redisKeys(prefix).caseworkers();
+    this.idsKey = redisKeys(prefix).caseworkerIds();
     this.admins = new Set(opts.admins ?? []);
-    if (!('korpuPutStaff' in redis)) redis.defineCommand('korpuPutStaff', { numberOfKeys: 2, lua: PUT_LUA });
-    this.redis = redis as Redis & ScriptedRedis;
+    this.redis = redis;
+    this.scripts = redisScripts(redis);
   }
 
   /** The ids from ADMIN_TELEGRAM_IDS, in ascending order. */
@@ -165,7 +141,7 @@ export class RosterStore {
     const valid = CaseWorkerSchema.omit({ staffId: true }).parse(rest);
     const id = String(valid.telegramId);
     const fresh = this.admins.has(valid.telegramId) ? legacyStaffId(valid.telegramId) : newStaffId();
-    const [created, staffId] = await this.redis.korpuPutStaff(this.key, this.idsKey, id, JSON.stringify(valid), fresh);
+    const [created, staffId] = await this.scripts.putStaff({ roster: this.key, ids: this.idsKey }, { telegramId: id, json: JSON.stringify(valid), newId: fresh });
     return { created: Number(created) === 1, worker: { staffId, ...valid } };
   }
 

@@ -1,4 +1,6 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { redisKeys } from '../storage/keys';
+import { slotIdParts } from './slot-id';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Office, RemindersConfig } from '../config/offices';
@@ -66,7 +68,11 @@ export interface ScheduledMeeting {
 }
 
 /** `baku@2026-11-25T09:00` → `baku_202611250900`: BullMQ job ids may not contain ':'. */
-const slotToken = (slot: string) => slot.replace(/[@:T-]/g, (c) => (c === '@' ? '_' : ''));
+/** A slot id as a job id part: `baku@2026-11-25T09:00` → `baku_202611250900` (the office, then the local start's digits). */
+const slotToken = (slot: string) => {
+  const { office, localStart } = slotIdParts(slot);
+  return `${office}_${localStart.replace(/\D/g, '')}`;
+};
 
 /** Deterministic id of one reminder: a retried booking or a second process adds it once. */
 export const reminderJobId = (caseCode: string, slot: string, before: number) => `rem_${caseCode}_${slotToken(slot)}_${before}`;
@@ -90,7 +96,7 @@ export class ReminderScheduler {
   ) {}
 
   static create(connection: ConnectionOptions, prefix: string, settings: RemindersConfig, cipher: FieldCipher): ReminderScheduler {
-    return new ReminderScheduler(new Queue(REMINDER_QUEUE, { connection, prefix: `${prefix}bull` }), settings, cipher);
+    return new ReminderScheduler(new Queue(REMINDER_QUEUE, { connection, prefix: redisKeys(prefix).bull() }), settings, cipher);
   }
 
   /** Schedules the reminders of a booked meeting (and removes those of the slot it replaced). */
@@ -212,7 +218,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
           return followUp(parsed.data, job);
       }
     },
-    { connection: o.connection, prefix: `${o.prefix}bull`, concurrency: o.concurrency ?? REMINDER_CONCURRENCY },
+    { connection: o.connection, prefix: redisKeys(o.prefix).bull(), concurrency: o.concurrency ?? REMINDER_CONCURRENCY },
   );
 
   async function reminder(r: ReminderJob, job: Job, now: Date): Promise<string> {

@@ -79,6 +79,8 @@ export function redisKeys(prefix: string) {
     // --- the case-worker roster (caseworkers/roster.ts) ---
     /** HASH Telegram user id → JSON case worker */
     caseworkers: () => `${prefix}caseworkers`,
+    /** HASH Telegram user id → staff id (written once, never deleted: a worker added again keeps their id) */
+    caseworkerIds: () => `${prefix}caseworkers:ids`,
 
     // --- Telegram send limits (scheduling/outbox/telegram-limits.ts); chats by pseudonym ---
     /** ZSET holder → send time (ms): every send of the bot, for the global window */
@@ -87,6 +89,8 @@ export function redisKeys(prefix: string) {
     limitChat: (chatRef: string) => `${prefix}limit:chat:${chatRef}`,
     /** ZSET holder → slot (ms): the sends waiting in line for a chat */
     limitChatLine: (chatRef: string) => `${prefix}limit:chat:${chatRef}:line`,
+    /** ZSET holder → when it was told its turn: places in a chat's line forgotten if not taken */
+    limitChatLineDue: (chatRef: string) => `${prefix}limit:chat:${chatRef}:line:due`,
     /** ZSET holder → send time (ms): sends to a group, for the group window */
     limitGroup: (chatRef: string) => `${prefix}limit:group:${chatRef}`,
     /** STRING, expiring: set while every send is paused after Telegram's 429 */

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redisKeys } from '../../storage/keys';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { OutputSchema, type Output } from '../../core/conversation';
 import type { Logger } from '../../core/logger';
@@ -98,7 +99,7 @@ interface Target {
  * again: delivery is at least once.
  */
 export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
-  const prefix = `${o.prefix}bull`;
+  const prefix = redisKeys(o.prefix).bull();
   const maxLateMs = o.maxLateMs ?? 50;
   // Sets BullMQ's queue-wide rate-limit key, which a RateLimitError reads back to pause this worker.
   const control = new Queue(OUTBOX_QUEUE, { connection: o.connection, prefix });

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { redisKeys } from '../../storage/keys';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { LangSchema } from '../../core/lang';
@@ -149,7 +150,7 @@ export class Outbox implements Notifier {
    */
   static create(connection: ConnectionOptions, prefix: string, cipher: FieldCipher, opts: OutboxOptions = {}): Outbox {
     const reachability = opts.reachability ?? (connection instanceof Redis ? new Reachability(connection, prefix) : undefined);
-    return new Outbox(new Queue(OUTBOX_QUEUE, { connection, prefix: `${prefix}bull` }), cipher, { ...opts, ...(reachability ? { reachability } : {}) });
+    return new Outbox(new Queue(OUTBOX_QUEUE, { connection, prefix: redisKeys(prefix).bull() }), cipher, { ...opts, ...(reachability ? { reachability } : {}) });
   }
 
   /**

@@ -26,6 +26,10 @@ export const SCRIPT_FILES = {
   createIncident: 'create-incident-5',
   updateIncident: 'update-incident-3',
   commitConversation: 'commit-conversation',
+  reserveSend: 'reserve-send-6',
+  closeCase: 'close-case-1',
+  putStaff: 'put-staff-2',
+  pauseSends: 'pause-sends-1',
   takeReply: 'take-reply-1',
   replySent: 'reply-sent-1',
 } as const;
@@ -83,6 +87,11 @@ export interface Scripts {
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
   takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number }): Promise<string>;
   replySent(keys: { reply: string }, args: { updateId: string }): Promise<number>;
+  /** Keys and arguments in the order of reserve-send-6.lua's header. */
+  reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
+  pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
+  closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string }): Promise<'closed' | 'already' | 'missing'>;
+  putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
 }
 
 /**
@@ -95,14 +104,18 @@ export interface Scripts {
 export function redisScripts(redis: Redis): Scripts {
   const src = scriptSources();
   const target = redis as unknown as Record<string, Command>;
-  const run = (name: ScriptName, ...args: (string | number | Buffer)[]) => {
+  // Every script is defined at once, before the connection runs any of them: ioredis's
+  // auto-pipelining builds each batch from the commands the connection has when the batch
+  // starts, so a script defined later, in the middle of traffic, would be missing from a batch
+  // already open ("pipeline[name] is not a function", then misaligned replies: "results[i] is
+  // not iterable").
+  for (const name of Object.keys(SCRIPT_FILES) as ScriptName[]) {
     const command = commandName(name);
-    if (!(command in redis)) {
-      const keys = numberOfKeys(SCRIPT_FILES[name]);
-      redis.defineCommand(command, keys === undefined ? { lua: src[name] } : { numberOfKeys: keys, lua: src[name] });
-    }
-    return target[command]!.call(redis, ...args);
-  };
+    if (command in redis) continue;
+    const keys = numberOfKeys(SCRIPT_FILES[name]);
+    redis.defineCommand(command, keys === undefined ? { lua: src[name] } : { numberOfKeys: keys, lua: src[name] });
+  }
+  const run = (name: ScriptName, ...args: (string | number | Buffer)[]) => target[commandName(name)]!.call(redis, ...args);
   const pairs = (fields: Record<string, string>) => Object.entries(fields).flat();
   return {
     bookSlot: (k, a) =>
@@ -119,5 +132,9 @@ export function redisScripts(redis: Redis): Scripts {
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
     takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
     replySent: (k, a) => run('replySent', k.reply, a.updateId) as Promise<number>,
+    reserveSend: (k, a) => run('reserveSend', ...k, ...a),
+    pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
+    closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus) as Promise<'closed' | 'already' | 'missing'>,
+    putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
   };
 }
