@@ -74,6 +74,9 @@ export class RosterRecordError extends KorpuError {
   override name = 'RosterRecordError';
 }
 
+/** How long {@link RosterStore.mayBeStaff} trusts its copy of the roster's accounts. */
+export const STAFF_CACHE_MS = 5_000;
+
 /** Options of {@link RosterStore}. */
 export interface RosterStoreOptions {
   /** ADMIN_TELEGRAM_IDS: admins even when not on the roster. */
@@ -104,6 +107,8 @@ export class RosterStore {
   /** The HASH Telegram id → staff id. */
   readonly idsKey: string;
   private readonly admins: ReadonlySet<number>;
+  /** The roster's Telegram accounts as this process last read them (see mayBeStaff). */
+  private accounts: { at: number; ids: Promise<Set<string>> } | undefined;
   private readonly redis: Redis;
   private readonly scripts: Scripts;
 
@@ -137,6 +142,7 @@ export class RosterStore {
    * admin keeps the legacy id they acted under).
    */
   async save(worker: NewCaseWorker | CaseWorker): Promise<{ created: boolean; worker: CaseWorker }> {
+    this.accounts = undefined;
     const { staffId: _ignored, ...rest } = worker as CaseWorker;
     const valid = CaseWorkerSchema.omit({ staffId: true }).parse(rest);
     const id = String(valid.telegramId);
@@ -159,6 +165,7 @@ export class RosterStore {
 
   /** Removes an entry; `true` when there was one. Bootstrap admins stay admins regardless. */
   async remove(telegramId: number): Promise<boolean> {
+    this.accounts = undefined;
     return (await this.redis.hdel(this.key, String(telegramId))) === 1;
   }
 
@@ -186,6 +193,25 @@ export class RosterStore {
    */
   async byTelegram(telegramId: number): Promise<StaffMember | undefined> {
     return this.memberOf(telegramId, await this.get(telegramId));
+  }
+
+  /**
+   * Whether a Telegram account may be on the roster, from a copy of the roster's accounts this
+   * process keeps for {@link STAFF_CACHE_MS} (one HKEYS then): the question every private message
+   * asks ("is this a worker on a phone call?") costs no Redis read for the people the bot serves.
+   * False only when the account is surely not staff; true means "look it up" (byTelegram).
+   * Someone added on another process is seen within the cache's life; this process's own
+   * changes clear it at once.
+   */
+  async mayBeStaff(telegramId: number): Promise<boolean> {
+    if (this.admins.has(telegramId)) return true;
+    const now = Date.now();
+    if (!this.accounts || now - this.accounts.at > STAFF_CACHE_MS) {
+      this.accounts = { at: now, ids: this.redis.hkeys(this.key).then((ids) => new Set(ids)) };
+      // A failed read is not kept: the next message asks again.
+      this.accounts.ids.catch(() => (this.accounts = undefined));
+    }
+    return (await this.accounts.ids).has(String(telegramId));
   }
 
   /** The same as {@link byTelegram} (its name in earlier releases). */

@@ -40,6 +40,21 @@ describe('RosterStore on a real Redis', () => {
     expect(await roster.get(101)).toBeUndefined();
   });
 
+  it('tells who may be staff from a copy of the roster, without a read per message for everyone else', async () => {
+    await roster.put(worker(101));
+    expect(await roster.mayBeStaff(101)).toBe(true);
+    expect(await roster.mayBeStaff(900)).toBe(true); // ADMIN_TELEGRAM_IDS
+    const commands = async () => Number(((await redis.info('commandstats')).match(/cmdstat_hkeys:calls=(\d+)/) ?? [])[1] ?? 0);
+    const before = await commands();
+    for (let i = 0; i < 50; i++) expect(await roster.mayBeStaff(700_000_000 + i)).toBe(false);
+    expect(await commands()).toBe(before); // the copy answered all fifty
+    // This process's own changes are seen at once.
+    await roster.put(worker(102));
+    expect(await roster.mayBeStaff(102)).toBe(true);
+    await roster.remove(101);
+    expect(await roster.mayBeStaff(101)).toBe(false);
+  });
+
   it('keeps the roster in one hash and the staff ids in another, under the prefix', async () => {
     await roster.put(worker(101));
     await roster.put(worker(102));
