@@ -114,14 +114,18 @@ export class BaselineBooking {
 
   /**
    * The confirmation Körpü sends, as any framework's bot sends it: booked + date, time and
-   * place, then the office as a venue, then the `.ics` calendar file.
+   * place, then the office as a venue (unless its location is only a stand-in), then the `.ics`
+   * calendar file.
    */
-  confirmation(slot: Slot): { text: string; venue: { latitude: number; longitude: number; title: string; address: string }; ics: Buffer; filename: string } {
+  confirmation(slot: Slot): { text: string; venue?: { latitude: number; longitude: number; title: string; address: string }; ics: Buffer; filename: string } {
     const office = this.office;
     const ics = meetingIcs({ office, start: slot.start, end: slot.end, lang: 'en', uid: `${slot.id}@bench`, title: en('booking:ics.title'), description: en('booking:ics.description') });
+    const details = meetingDetails(office, slot.start, 'en');
+    // As Körpü's booking desk: a stand-in location (marked unknown in the config) is no map point.
+    const noMap = office.unknown.includes('location');
     return {
-      text: [en('booking:booked'), fill('booking:details', meetingDetails(office, slot.start, 'en')), en('booking:details_hint')].join('\n\n'),
-      venue: { latitude: office.location.latitude, longitude: office.location.longitude, title: office.name.en, address: office.address.en },
+      text: [en('booking:booked'), fill('booking:details', details), en(noMap ? 'booking:details_hint_no_map' : 'booking:details_hint')].join('\n\n'),
+      ...(noMap ? {} : { venue: { latitude: office.location.latitude, longitude: office.location.longitude, title: office.name.en, address: details.address! } }),
       ics: Buffer.from(ics, 'utf8'),
       filename: `korpu-${DateTime.fromJSDate(slot.start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
     };
@@ -131,7 +135,7 @@ export class BaselineBooking {
   async confirm(ctx: Context, slot: Slot): Promise<void> {
     const c = this.confirmation(slot);
     await ctx.reply(c.text);
-    await ctx.replyWithVenue(c.venue.latitude, c.venue.longitude, c.venue.title, c.venue.address);
+    if (c.venue) await ctx.replyWithVenue(c.venue.latitude, c.venue.longitude, c.venue.title, c.venue.address);
     await ctx.replyWithDocument(new InputFile(c.ics, c.filename));
   }
 }

@@ -73,11 +73,19 @@ export function infoDelta(a: InfoSnapshot, b: InfoSnapshot, infoIn: number): { b
   return { bytesIn: b.netIn - a.netIn - infoIn, bytesOut: b.netOut - a.netOut - a.replyBytes, commands };
 }
 
-/** Bytes one INFO request adds to the input counter (two back-to-back snapshots). */
-export async function calibrateInfo(client: Redis): Promise<number> {
-  const a = await infoSnapshot(client);
-  const b = await infoSnapshot(client);
-  return b.netIn - a.netIn;
+/**
+ * Bytes one INFO request adds to the input counter (back-to-back snapshots). The smallest of a
+ * few pairs: another client writing in between (a bot's background workers just started, loading
+ * their scripts) only adds, and one such pair would make every later delta too small, even < 0.
+ */
+export async function calibrateInfo(client: Redis, pairs = 5): Promise<number> {
+  let least = Infinity;
+  for (let i = 0; i < pairs; i++) {
+    const a = await infoSnapshot(client);
+    const b = await infoSnapshot(client);
+    least = Math.min(least, b.netIn - a.netIn);
+  }
+  return least;
 }
 
 /** Settled `used_memory` (lazy frees and client buffers done). */

@@ -212,14 +212,14 @@ function redisSection(r: BenchResults): string {
 }
 
 /** What each step of the intake script is (bench/workload.ts intakeScript). */
-const STEP_NAMES = ['/start', 'language', 'menu', 'age', 'Q1', 'Q2', 'Q3 tick', 'Q3 tick', 'Q3 done', 'continue', 'meet', 'consent statement', 'consent option', 'agree', 'first name', 'surname', 'birth date', 'country', 'reason', 'phone', 'address', 'questions → free times', 'time → booked, complete'];
+const STEP_NAMES = ['/start', 'language', 'menu', 'age', 'Q1', 'Q2', 'Q3 tick', 'Q3 tick', 'Q3 done', 'continue → consent', 'agree B', 'birth date', 'first name', 'surname', 'country', 'reason', 'phone → free times', 'time → booked, complete'];
 
 const KEEPS: Record<BotName, string> = {
   korpu: 'conversation state, encrypted case record, diagnosis and consent records, questions, case index, the booking (its hash, its place in the slot, the day index); the conversation keeps its latest update ids (redelivery guard) in its own key',
   bare: 'nothing',
   session: 'the session with every answer in clear (no separate record); the booking (its hash, its place in the slot, the day index)',
-  conversations: 'the booking (its hash, its place in the slot, the day index); nothing else: the plugin deletes its state when the conversation ends, and this bot writes no record',
-  telegraf: 'the booking (its hash, its place in the slot, the day index); the session (the scene\'s cursor and state, answers in clear) until the wizard leaves the scene at the end, then an empty `{"__scenes":{}}` session; no record',
+  conversations: 'the booking (its hash, its place in the slot, the day index); the conversation\'s replay log (every update and API result so far, answers in clear), still waiting at the optional referral question after the booking; no record',
+  telegraf: 'the booking (its hash, its place in the slot, the day index); the session (the scene\'s cursor and state, answers in clear), still in the scene at the optional referral question after the booking; no record',
 };
 
 /** Key patterns with slots and dates folded together (one row per family), largest first. */

@@ -19,7 +19,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import { startRedisServer } from '../src/storage/redis-server-process';
 import { BOT_NAMES, WEBHOOK_PATH, WEBHOOK_SECRET, type BotName } from './bots/types';
 import { measureWindow, People, type Slot } from './drive';
@@ -107,14 +106,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const bots = o.bots ?? BOT_NAMES;
   const dir = mkdtempSync(join(tmpdir(), 'korpu-bench-redis-'));
   const redisServer = await startRedisServer({ dir, persist: false });
-  const admin = new Redis(redisServer.url);
   const api = await startFakeBotApiProcess();
   const results: BenchResults = { environment: collectEnvironment(), config: cfg, runs: [], flat: [], account: [], memory: [], startedAt: new Date(started).toISOString(), seconds: 0 };
+  // `init` stops the worker's previous bot, empties Redis, then builds the bot (bench/worker.ts).
   const init = (bot: BotName, workload: 'intake' | 'long') => ({ cmd: 'init' as const, bot, workload, redisUrl: redisServer.url, apiRoot: api.apiRoot });
 
   /** 1. Throughput and latency: in-process concurrent, sequential, then HTTP, same people. */
   const throughput = async (w: WorkerProcess, bot: BotName, run: number) => {
-    await admin.flushall();
     await w.call(init(bot, 'intake'));
     const tp = { people: cfg.people, warmupMs: cfg.warmupMs, base: PHASE.concurrent };
     const concurrent = await w.call<ThroughputResult>({ cmd: 'throughput', ...tp, inFlight: cfg.inFlight, durationMs: cfg.concurrentMs, updateIds: updateIds(PHASE.concurrent, run) });
@@ -135,7 +133,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   /** 2. Flat cost per step: the long test flow (Körpü and the conversations plugin only). */
   const flat = async (w: WorkerProcess, bot: BotName, run: number) => {
     if (bot !== 'korpu' && bot !== 'conversations') return;
-    await admin.flushall();
     await w.call(init(bot, 'long'));
     const before = await w.call<Counters>({ cmd: 'counters' });
     const f = await w.call<FlatResult>({ cmd: 'flat', people: cfg.flatPeople, rounds: cfg.flatRounds, base: PHASE.flat, updateIds: updateIds(PHASE.flat, run) });
@@ -148,13 +145,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
 
   /** 3. Redis round trips, bytes and Bot API calls per update; 4. memory per finished intake. */
   const accounting = async (w: WorkerProcess, bot: BotName) => {
-    await admin.flushall();
     await w.call(init(bot, 'intake'));
     const calls0 = await api.calls();
     const rows = await w.call<AccountRow[]>({ cmd: 'account', people: cfg.accountPeople, base: PHASE.account, updateIds: updateIds(PHASE.account, 0) });
     const calls1 = await api.calls();
     const apiCalls = Object.fromEntries(Object.entries(calls1).map(([k, v]) => [k, (v - (calls0[k] ?? 0)) / (cfg.accountPeople * INTAKE_LENGTH)]).filter(([, v]) => (v as number) > 0));
-    await admin.flushall();
     await w.call(init(bot, 'intake'));
     const memory = await w.call<MemoryResult>({ cmd: 'memory', intakes: cfg.memoryIntakes, base: PHASE.memory, updateIds: updateIds(PHASE.memory, 0) });
     const counters = await w.call<Counters>({ cmd: 'counters' });
@@ -195,7 +190,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       for (const bot of bots) await inWorker((w) => accounting(w, bot));
     }
   } finally {
-    admin.disconnect();
     await api.stop();
     await redisServer.stop();
     rmSync(dir, { recursive: true, force: true });

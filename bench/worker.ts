@@ -2,6 +2,7 @@
  * One bot under test in its own process, driven by bench/run.ts over IPC. Each task answers
  * with numbers, never with raw samples. Tasks:
  *   init        build the bot (intake or long workload) on the bench Redis and fake Bot API
+ *               (the previous bot is stopped first, then Redis emptied)
  *   throughput  in-process load: bot.handleUpdate, 100 people, ≤ N in flight, warm-up + window
  *   listen      serve the bot's webhook route on a free port (the parent runs autocannon)
  *   counters    errors, finished intakes, updates handled in-process and Redis round trips so far
@@ -92,11 +93,16 @@ const send: Send = async (update) => {
 };
 
 async function init(t: Extract<WorkerTask, { cmd: 'init' }>): Promise<void> {
+  stats ??= new Redis(t.redisUrl);
+  // Every bot starts on an emptied Redis. The previous bot finishes its background work when it
+  // stops (Körpü performs the effects in hand, which may enqueue outbox notices sealed with its
+  // own data key): Redis is emptied once it has stopped, so that nothing of it reaches the next
+  // bot (which could not read it) and no job of its loses its keys under it.
   if (bench) await bench.close();
+  await stats.flushall();
   load = undefined;
   bench = await createBenchBot(t.bot, { redisUrl: t.redisUrl, apiRoot: t.apiRoot, workload: t.workload });
   trips = countRoundTrips(bench.redis);
-  stats ??= new Redis(t.redisUrl);
 }
 
 /**

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { BaselineBooking } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
 import { LONG_QUESTIONS } from '../workload';
-import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
+import { AGREE, CONSENT_SCREEN, CONTACT_KEYBOARD, LANGUAGES, MAX_LENGTH, MENU, OPTIONS, REASONS, YES_NO, buttons, en, office, parseBirthDate, parsePhone, q3Keyboard, referralKeyboard, say, skip, textProblem } from './texts';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
 
 type Outer = ConversationFlavor<Context>;
@@ -58,13 +58,31 @@ async function tapOn(conversation: Conv, node: string) {
   return { c, value: c.callbackQuery.data.split(':')[2]! };
 }
 
-/** Waits for a typed answer (1–300 characters). */
-async function typed(conversation: Conv): Promise<{ c: Context; text: string }> {
+/** Waits for a typed answer of 1 to `max` characters. */
+async function typed(conversation: Conv, max: number): Promise<{ c: Context; text: string }> {
   for (;;) {
     const c = await conversation.waitFor('message:text', { otherwise: (ctx) => ctx.reply(en('common:reprompt.empty')) });
     const text = c.message.text.trim();
-    if (text && text.length <= 300) return { c, text };
-    await c.reply(en('common:reprompt.empty'));
+    const problem = textProblem(text, max);
+    if (!problem) return { c, text };
+    await c.reply(problem);
+  }
+}
+
+/** An optional typed answer: the text, or '' when the question's Skip button is tapped. */
+async function typedOrSkip(conversation: Conv, node: string, max: number): Promise<{ c: Context; text: string }> {
+  for (;;) {
+    const c = await conversation.waitFor(['message:text', 'callback_query:data'], { otherwise: (ctx) => ctx.reply(en('common:reprompt.empty')) });
+    if (c.callbackQuery) {
+      await c.answerCallbackQuery();
+      if (c.callbackQuery.data === `c:${node}:__skip`) return { c, text: '' };
+      await c.reply(en('common:notice.stale_button'));
+      continue;
+    }
+    const text = c.message?.text?.trim() ?? '';
+    const problem = textProblem(text, max);
+    if (!problem) return { c, text };
+    await c.reply(problem);
   }
 }
 
@@ -74,10 +92,11 @@ function intake(onCompleted: () => void, booking: BaselineBooking) {
     await ctx.reply(en('welcome:choose_language'), { reply_markup: buttons('language', LANGUAGES) });
     let t = await tapOn(conversation, 'language');
     a.lang = t.value;
+    await t.c.reply(say('welcome:intro', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
     for (;;) {
-      await t.c.reply(say('common:notice.language_set', 'welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
       t = await tapOn(conversation, 'menu');
       if (t.value === 'eligibility') break;
+      await t.c.reply(say('welcome:about.what', 'welcome:about.areas', 'welcome:about.free', 'welcome:about.voluntary', 'welcome:about.who', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
     }
     await t.c.reply(say('diagnosis:intro', 'diagnosis:age.prompt'), { reply_markup: buttons('age', [['adult', 'diagnosis:age.adult'], ['minor', 'diagnosis:age.minor']]) });
     t = await tapOn(conversation, 'age');
@@ -101,65 +120,73 @@ function intake(onCompleted: () => void, booking: BaselineBooking) {
     await t.c.reply(say('diagnosis:result.likely', 'diagnosis:result.provisional', 'diagnosis:result.continue'), { reply_markup: buttons('continue', YES_NO) });
     t = await tapOn(conversation, 'continue');
     if (t.value !== 'yes') return void (await t.c.reply(en('diagnosis:result.later')));
-    await t.c.reply(say('interview:intro', 'interview:counselling', 'interview:free', 'interview:services', 'interview:invitation', 'interview:voluntary', 'interview:meet.prompt'), { reply_markup: buttons('meet', YES_NO) });
-    t = await tapOn(conversation, 'meet');
-    if (t.value !== 'yes') return void (await t.c.reply(en('interview:meet.not_now')));
-    await t.c.reply(say('consent:notice', 'consent:statement'), { reply_markup: buttons('statement', [['full_text', 'consent:button.full_text'], ['continue', 'consent:button.continue']]) });
+    // What the meeting is and where, then consent in one screen: tapping A, B or C agrees.
+    await t.c.reply([en('interview:intro'), office(), say(...CONSENT_SCREEN)].join('\n\n'), { reply_markup: buttons('agree', AGREE) });
     for (;;) {
-      t = await tapOn(conversation, 'statement');
-      if (t.value === 'continue') break;
-      await t.c.reply(en('consent:full_text'));
+      t = await tapOn(conversation, 'agree');
+      if (t.value !== 'full_text') break;
+      await t.c.reply(say('consent:full_text', 'consent:agree.prompt'), { reply_markup: buttons('agree', AGREE) });
     }
-    await t.c.reply(en('consent:option.prompt'), { reply_markup: buttons('option', OPTIONS) });
-    t = await tapOn(conversation, 'option');
-    a.option = t.value;
-    await t.c.reply(say('consent:rights.withdraw', 'consent:rights.correct', 'consent:agree.prompt'), { reply_markup: buttons('agree', [['yes', 'consent:agree.yes'], ['no', 'consent:agree.no']]) });
-    t = await tapOn(conversation, 'agree');
-    if (t.value !== 'yes') return void (await t.c.reply(en('consent:declined')));
-    await t.c.reply(say('consent:thanks', 'interview:first_name.prompt'));
-    let x = await typed(conversation);
+    if (t.value === 'no') return void (await t.c.reply([en('consent:declined'), office()].join('\n\n')));
+    a.consent = t.value;
+    await t.c.reply(say('interview:birth_date.prompt', 'common:hint.date'));
+    let x: { c: Context; text: string };
+    for (;;) {
+      x = await typed(conversation, 4096); // any message; the date check follows
+      const birth = parseBirthDate(x.text, await conversation.now().then((ms) => new Date(ms)));
+      if ('problem' in birth) {
+        await x.c.reply(birth.problem);
+        continue;
+      }
+      a.birth_date = birth.date;
+      // A minor's consent is set aside: a parent or guardian takes part with them.
+      if (!birth.adult) return void (await x.c.reply(en('interview:guardian')));
+      break;
+    }
+    await x.c.reply(en('interview:first_name.prompt'));
+    x = await typed(conversation, MAX_LENGTH.first_name);
     a.first_name = x.text;
     await x.c.reply(en('interview:last_name.prompt'));
-    x = await typed(conversation);
+    x = await typed(conversation, MAX_LENGTH.last_name);
     a.last_name = x.text;
-    await x.c.reply(say('interview:birth_date.prompt', 'common:hint.date'));
-    for (;;) {
-      x = await typed(conversation);
-      const date = parseBirthDate(x.text);
-      if (date) break;
-      await x.c.reply(en('common:reprompt.date'));
-    }
     await x.c.reply(en('interview:country.prompt'));
-    x = await typed(conversation);
+    x = await typed(conversation, MAX_LENGTH.country);
     a.country = x.text;
     await x.c.reply(en('interview:reason.prompt'), { reply_markup: buttons('reason', REASONS) });
     t = await tapOn(conversation, 'reason');
     a.reason = t.value;
-    await t.c.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD });
+    let last: Context = t.c;
+    if (t.value === 'other') {
+      await t.c.reply(en('interview:reason_other.prompt'));
+      x = await typed(conversation, MAX_LENGTH.reason_other);
+      a.reason_detail = x.text;
+      last = x.c;
+    }
+    await last.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD });
     for (;;) {
       const c = await conversation.waitFor('message');
       const own = c.message.contact?.user_id === c.from?.id ? c.message.contact?.phone_number : undefined;
       const phone = parsePhone(own ?? c.message.text ?? '');
       if (phone) {
         a.phone = phone;
-        await c.reply(en('interview:address.prompt'), { reply_markup: { remove_keyboard: true } });
+        last = c;
         break;
       }
       await c.reply(en('common:reprompt.phone'));
     }
-    x = await typed(conversation);
-    a.address = x.text;
-    await x.c.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') });
-    x = await typed(conversation);
-    a.questions = x.text;
     // Free times and the booking read and write Redis: outside the replayed code, once each.
+    // Two calls, as Körpü makes them: the prompt takes the share-phone keyboard away, then gets
+    // the free times as its inline keyboard (a message carries one kind of keyboard).
     let times = await conversation.external(() => booking.keyboard(new Date()));
-    await x.c.reply(en('booking:pick.prompt_first'), { reply_markup: times });
+    const prompt = await last.reply(en('booking:pick.prompt_first'), { reply_markup: { remove_keyboard: true } });
+    await last.api.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, { reply_markup: times });
     for (;;) {
       t = await tapOn(conversation, 'pick_time');
       if (t.value === 'none') {
+        a.booking = 'none';
         await conversation.external(() => onCompleted());
-        return void (await t.c.reply(say('booking:no_time', 'interview:closing.thanks', 'interview:closing.look_forward')));
+        await t.c.reply(en('booking:no_time'));
+        break;
       }
       const value = t.value;
       const chat = t.c.chat!.id;
@@ -172,11 +199,23 @@ function intake(onCompleted: () => void, booking: BaselineBooking) {
         a.booking = slot.id;
         await conversation.external(() => onCompleted());
         await booking.confirm(t.c, slot);
-        return void (await t.c.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+        break;
       }
       times = await conversation.external(() => booking.keyboard(new Date()));
       await t.c.reply(en(outcome === 'gone' ? 'booking:notice.gone' : 'booking:notice.taken'), { reply_markup: times });
     }
+    // After the booking, all optional: where they heard of the programme, the address, questions.
+    await t.c.reply(en('interview:referral.prompt'), { reply_markup: referralKeyboard() });
+    t = await tapOn(conversation, 'referral');
+    a.referral = t.value;
+    await t.c.reply(en('interview:address.prompt'), { reply_markup: skip('address') });
+    x = await typedOrSkip(conversation, 'address', MAX_LENGTH.address);
+    if (x.text) a.address = x.text;
+    await x.c.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') });
+    x = await typedOrSkip(conversation, 'questions', MAX_LENGTH.questions);
+    if (x.text) a.questions = x.text;
+    // The closing says what happened: a booked time at the office, or a call to agree one.
+    await x.c.reply([en(a.booking === 'none' ? 'interview:closing.call' : 'interview:closing.booked'), office(), say('interview:closing.look_forward', 'welcome:menu.prompt')].join('\n\n'), { reply_markup: buttons('menu', MENU) });
   };
 }
 
@@ -188,13 +227,13 @@ function longQuestionnaire(onCompleted: () => void) {
     for (let i = 1; i <= LONG_QUESTIONS; i++) {
       if (i % 2 === 1) {
         await last.reply(say('interview:first_name.prompt'));
-        last = (await typed(conversation)).c;
+        last = (await typed(conversation, MAX_LENGTH.first_name)).c;
       } else {
         await last.reply(en('diagnosis:q1.prompt'), { reply_markup: buttons(`q${i}`, YES_NO) });
         last = (await tapOn(conversation, `q${i}`)).c;
       }
     }
     await conversation.external(() => onCompleted());
-    await last.reply(en('interview:closing.thanks'));
+    await last.reply(en('interview:closing.look_forward'));
   };
 }

@@ -4,12 +4,18 @@ import { Bot, session, webhookCallback, type Context, type SessionFlavor } from 
 import { Redis } from 'ioredis';
 import { BaselineBooking } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
-import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
+import { AGREE, CONSENT_SCREEN, CONTACT_KEYBOARD, LANGUAGES, MAX_LENGTH, MENU, REASONS, YES_NO, buttons, en, office, parseBirthDate, parsePhone, q3Keyboard, referralKeyboard, say, skip, textProblem } from './texts';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
 
 type Step =
-  | 'idle' | 'language' | 'menu' | 'age' | 'q1' | 'q2' | 'q3' | 'continue' | 'meet' | 'statement' | 'option' | 'agree'
-  | 'first_name' | 'last_name' | 'birth_date' | 'country' | 'reason' | 'phone' | 'address' | 'questions' | 'pick_time' | 'done';
+  | 'idle' | 'language' | 'menu' | 'age' | 'q1' | 'q2' | 'q3' | 'continue' | 'agree'
+  | 'birth_date' | 'first_name' | 'last_name' | 'country' | 'reason' | 'reason_other' | 'phone' | 'pick_time'
+  | 'referral' | 'address' | 'questions' | 'done';
+
+/** Questions answered by typing, with the longest answer each takes. */
+const TYPED = { first_name: MAX_LENGTH.first_name, last_name: MAX_LENGTH.last_name, country: MAX_LENGTH.country, reason_other: MAX_LENGTH.reason_other, address: MAX_LENGTH.address, questions: MAX_LENGTH.questions } as const;
+type TypedStep = keyof typeof TYPED;
+const isTyped = (step: Step): step is TypedStep => step in TYPED;
 
 interface SessionData {
   step: Step;
@@ -25,9 +31,11 @@ type Ctx = Context & SessionFlavor<SessionData>;
 /**
  * The usual way to build such a bot: grammY sessions in Redis (@grammyjs/storage-redis: one
  * GET and one SET per update) and a hand-written `switch (step)` state machine asking the
- * same questions as Körpü's intake, with the same texts and buttons, checking the answers
- * (buttons of the current question only, dates, phone numbers), and booking the tapped time
- * atomically with Körpü's own booking script (see ../booking.ts).
+ * same questions as Körpü's intake in the same order (consent in one screen, then the date of
+ * birth, name, country, reason, phone and a time; after the booking the optional referral
+ * source, address and questions), with the same texts and buttons, checking the answers
+ * (buttons of the current question only, dates, phone numbers, lengths), and booking the tapped
+ * time atomically with Körpü's own booking script (see ../booking.ts).
  */
 export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
   if (o.workload !== 'intake') throw new Error('the session baseline runs the intake only');
@@ -61,9 +69,9 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
       case 'language':
         s.lang = value;
         s.step = 'menu';
-        return void (await ctx.reply(say('common:notice.language_set', 'welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+        return void (await ctx.reply(say('welcome:intro', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
       case 'menu':
-        if (value !== 'eligibility') return void (await ctx.reply(say('welcome:about.what', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+        if (value !== 'eligibility') return void (await ctx.reply(say('welcome:about.what', 'welcome:about.areas', 'welcome:about.free', 'welcome:about.voluntary', 'welcome:about.who', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
         s.step = 'age';
         return void (await ctx.reply(say('diagnosis:intro', 'diagnosis:age.prompt'), { reply_markup: buttons('age', [['adult', 'diagnosis:age.adult'], ['minor', 'diagnosis:age.minor']]) }));
       case 'age':
@@ -104,45 +112,34 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
           s.step = 'done';
           return void (await ctx.reply(en('diagnosis:result.later')));
         }
-        s.step = 'meet';
-        return void (await ctx.reply(say('interview:intro', 'interview:counselling', 'interview:free', 'interview:services', 'interview:invitation', 'interview:voluntary', 'interview:meet.prompt'), { reply_markup: buttons('meet', YES_NO) }));
-      case 'meet':
-        if (value !== 'yes') {
-          s.step = 'done';
-          return void (await ctx.reply(en('interview:meet.not_now')));
-        }
-        s.step = 'statement';
-        return void (await ctx.reply(say('consent:notice', 'consent:statement'), { reply_markup: buttons('statement', [['full_text', 'consent:button.full_text'], ['continue', 'consent:button.continue']]) }));
-      case 'statement':
-        if (value === 'full_text') return void (await ctx.reply(en('consent:full_text')));
-        s.step = 'option';
-        return void (await ctx.reply(en('consent:option.prompt'), { reply_markup: buttons('option', OPTIONS) }));
-      case 'option':
-        s.a.option = value;
+        // What the meeting is and where, then consent in one screen: tapping A, B or C agrees.
         s.step = 'agree';
-        return void (await ctx.reply(say('consent:rights.withdraw', 'consent:rights.correct', 'consent:agree.prompt'), { reply_markup: buttons('agree', [['yes', 'consent:agree.yes'], ['no', 'consent:agree.no']]) }));
+        return void (await ctx.reply([en('interview:intro'), office(), say(...CONSENT_SCREEN)].join('\n\n'), { reply_markup: buttons('agree', AGREE) }));
       case 'agree':
-        s.a.consent = value === 'yes' ? String(s.a.option) : 'declined';
+        if (value === 'full_text') return void (await ctx.reply(say('consent:full_text', 'consent:agree.prompt'), { reply_markup: buttons('agree', AGREE) }));
+        s.a.consent = value === 'no' ? 'declined' : value;
         s.a.consent_at = new Date().toISOString();
-        if (value !== 'yes') {
+        if (value === 'no') {
           s.step = 'done';
-          return void (await ctx.reply(en('consent:declined')));
+          return void (await ctx.reply([en('consent:declined'), office()].join('\n\n')));
         }
-        s.step = 'first_name';
-        return void (await ctx.reply(say('consent:thanks', 'interview:first_name.prompt')));
+        s.step = 'birth_date';
+        return void (await ctx.reply(say('interview:birth_date.prompt', 'common:hint.date')));
       case 'reason':
         s.a.reason = value;
+        if (value === 'other') {
+          s.step = 'reason_other';
+          return void (await ctx.reply(en('interview:reason_other.prompt')));
+        }
         s.step = 'phone';
         return void (await ctx.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD }));
-      case 'address':
-      case 'questions':
-        if (value === '__skip') return void (await next(ctx, ''));
-        return;
       case 'pick_time': {
         if (value === 'none') {
-          s.step = 'done';
+          s.a.booking = 'none';
+          s.step = 'referral';
           completed++;
-          return void (await ctx.reply(say('booking:no_time', 'interview:closing.thanks', 'interview:closing.look_forward')));
+          await ctx.reply(en('booking:no_time'));
+          return void (await ctx.reply(en('interview:referral.prompt'), { reply_markup: referralKeyboard() }));
         }
         const now = new Date();
         const { outcome, slot } = await booking.book(value, `tg${ctx.chat!.id}`, now);
@@ -150,11 +147,19 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
           return void (await ctx.reply(en(outcome === 'gone' ? 'booking:notice.gone' : 'booking:notice.taken'), { reply_markup: await booking.keyboard(now) }));
         }
         s.a.booking = slot.id;
-        s.step = 'done';
+        s.step = 'referral';
         completed++;
         await booking.confirm(ctx, slot);
-        return void (await ctx.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+        return void (await ctx.reply(en('interview:referral.prompt'), { reply_markup: referralKeyboard() }));
       }
+      case 'referral':
+        s.a.referral = value;
+        s.step = 'address';
+        return void (await ctx.reply(en('interview:address.prompt'), { reply_markup: skip('address') }));
+      case 'address':
+      case 'questions':
+        if (value === '__skip') return void (await next(ctx, ''));
+        return;
       default:
         await ctx.reply(en('common:notice.stale_button'));
     }
@@ -167,17 +172,32 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
       const phone = parsePhone(ctx.message.contact?.user_id === ctx.from.id ? ctx.message.contact.phone_number : text);
       if (!phone) return void (await ctx.reply(en('common:reprompt.phone')));
       s.a.phone = phone;
-      s.step = 'address';
-      return void (await ctx.reply(en('interview:address.prompt'), { reply_markup: { remove_keyboard: true } }));
+      s.step = 'pick_time';
+      // Two calls, as Körpü makes them: the prompt takes the share-phone keyboard away, then
+      // gets the free times as its inline keyboard (a message carries one kind of keyboard).
+      const m = await ctx.reply(en('booking:pick.prompt_first'), { reply_markup: { remove_keyboard: true } });
+      return void (await ctx.api.editMessageReplyMarkup(ctx.chat.id, m.message_id, { reply_markup: await booking.keyboard(new Date()) }));
     }
-    if (!['first_name', 'last_name', 'birth_date', 'country', 'address', 'questions'].includes(s.step)) {
-      return void (await ctx.reply(en('common:reprompt.choose')));
+    if (s.step === 'birth_date') {
+      const birth = parseBirthDate(text);
+      if ('problem' in birth) return void (await ctx.reply(birth.problem));
+      s.a.birth_date = birth.date;
+      if (!birth.adult) {
+        // A minor's consent is set aside: a parent or guardian takes part with them.
+        s.a.consent = 'set_aside_minor';
+        s.step = 'done';
+        return void (await ctx.reply(en('interview:guardian')));
+      }
+      s.step = 'first_name';
+      return void (await ctx.reply(en('interview:first_name.prompt')));
     }
-    if (!text || text.length > 300) return void (await ctx.reply(en('common:reprompt.empty')));
+    if (!isTyped(s.step)) return void (await ctx.reply(en('common:reprompt.choose')));
+    const problem = textProblem(text, TYPED[s.step]);
+    if (problem) return void (await ctx.reply(problem));
     await next(ctx, text);
   });
 
-  /** Takes a typed answer at the current step and asks the next question. */
+  /** Takes a typed answer (or a skip) at the current step and asks the next question. */
   async function next(ctx: Ctx, text: string): Promise<void> {
     const s = ctx.session;
     switch (s.step) {
@@ -187,27 +207,25 @@ export async function sessionSwitchBot(o: BenchBotOptions): Promise<BenchBot> {
         return void (await ctx.reply(en('interview:last_name.prompt')));
       case 'last_name':
         s.a.last_name = text;
-        s.step = 'birth_date';
-        return void (await ctx.reply(say('interview:birth_date.prompt', 'common:hint.date')));
-      case 'birth_date': {
-        const date = parseBirthDate(text);
-        if (!date) return void (await ctx.reply(en('common:reprompt.date')));
-        s.a.birth_date = date;
         s.step = 'country';
         return void (await ctx.reply(en('interview:country.prompt')));
-      }
       case 'country':
         s.a.country = text;
         s.step = 'reason';
         return void (await ctx.reply(en('interview:reason.prompt'), { reply_markup: buttons('reason', REASONS) }));
+      case 'reason_other':
+        s.a.reason_detail = text;
+        s.step = 'phone';
+        return void (await ctx.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD }));
       case 'address':
-        s.a.address = text;
+        if (text) s.a.address = text;
         s.step = 'questions';
         return void (await ctx.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') }));
       case 'questions':
         if (text) s.a.questions = text;
-        s.step = 'pick_time';
-        return void (await ctx.reply(en('booking:pick.prompt_first'), { reply_markup: await booking.keyboard(new Date()) }));
+        s.step = 'menu';
+        // The closing says what happened: a booked time at the office, or a call to agree one.
+        return void (await ctx.reply([en(s.a.booking === 'none' ? 'interview:closing.call' : 'interview:closing.booked'), office(), say('interview:closing.look_forward', 'welcome:menu.prompt')].join('\n\n'), { reply_markup: buttons('menu', MENU) }));
     }
   }
 

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Scenes, session, Telegraf, type SessionStore } from 'telegraf';
 import { BaselineBooking } from '../booking';
 import { BENCH_BOT_INFO, BENCH_TOKEN } from '../fake-bot-api';
-import { CONTACT_KEYBOARD, LANGUAGES, MENU, OPTIONS, REASONS, YES_NO, buttons, en, parseBirthDate, parsePhone, q3Keyboard, say, skip } from './texts';
+import { AGREE, CONSENT_SCREEN, CONTACT_KEYBOARD, LANGUAGES, MAX_LENGTH, MENU, REASONS, YES_NO, buttons, en, office, parseBirthDate, parsePhone, q3Keyboard, referralKeyboard, say, skip, textProblem } from './texts';
 import { WEBHOOK_PATH, WEBHOOK_SECRET, type BenchBot, type BenchBotOptions } from './types';
 
 /** What the wizard keeps between steps (`ctx.wizard.state`): the answers so far, in clear. */
@@ -77,18 +77,29 @@ export async function telegrafBot(o: BenchBotOptions): Promise<BenchBot> {
     return undefined;
   }
 
-  /** A typed answer (1–300 characters); undefined (after asking again) otherwise. */
-  async function typed(ctx: Ctx): Promise<string | undefined> {
+  /** A typed answer of 1 to `max` characters; undefined (after asking again) otherwise. */
+  async function typed(ctx: Ctx, max: number): Promise<string | undefined> {
     if (ctx.callbackQuery) {
       await ctx.answerCbQuery();
       await ctx.reply(en('common:notice.stale_button'));
       return undefined;
     }
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text.trim() : '';
-    if (text && text.length <= 300) return text;
-    await ctx.reply(en('common:reprompt.empty'));
+    const problem = textProblem(text, max);
+    if (!problem) return text;
+    await ctx.reply(problem);
     return undefined;
   }
+
+  /** An optional typed answer: the text, '' for a tap on the question's Skip, undefined otherwise. */
+  async function typedOrSkip(ctx: Ctx, node: string, max: number): Promise<string | undefined> {
+    if (ctx.callbackQuery) return (await tap(ctx, node)) === '__skip' ? '' : undefined;
+    return typed(ctx, max);
+  }
+
+  /** The closing after the optional questions: what happened (a booked time, or a call), the office, the menu. */
+  const closing = (s: IntakeState) =>
+    [en(s.a.booking === 'none' ? 'interview:closing.call' : 'interview:closing.booked'), office(), say('interview:closing.look_forward', 'welcome:menu.prompt')].join('\n\n');
 
   const intake = new Scenes.WizardScene<Ctx>(
     'intake',
@@ -102,13 +113,13 @@ export async function telegrafBot(o: BenchBotOptions): Promise<BenchBot> {
       const value = await tap(ctx, 'language');
       if (!value) return;
       state(ctx).lang = value;
-      await ctx.reply(say('common:notice.language_set', 'welcome:intro', 'welcome:services_short', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
+      await ctx.reply(say('welcome:intro', 'welcome:free_voluntary', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
       return ctx.wizard.next();
     },
     async (ctx) => {
       const value = await tap(ctx, 'menu');
       if (!value) return;
-      if (value !== 'eligibility') return void (await ctx.reply(say('welcome:about.what', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
+      if (value !== 'eligibility') return void (await ctx.reply(say('welcome:about.what', 'welcome:about.areas', 'welcome:about.free', 'welcome:about.voluntary', 'welcome:about.who', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) }));
       await ctx.reply(say('diagnosis:intro', 'diagnosis:age.prompt'), { reply_markup: buttons('age', [['adult', 'diagnosis:age.adult'], ['minor', 'diagnosis:age.minor']]) });
       return ctx.wizard.next();
     },
@@ -164,71 +175,56 @@ export async function telegrafBot(o: BenchBotOptions): Promise<BenchBot> {
         await ctx.reply(en('diagnosis:result.later'));
         return ctx.scene.leave();
       }
-      await ctx.reply(say('interview:intro', 'interview:counselling', 'interview:free', 'interview:services', 'interview:invitation', 'interview:voluntary', 'interview:meet.prompt'), { reply_markup: buttons('meet', YES_NO) });
-      return ctx.wizard.next();
-    },
-    async (ctx) => {
-      const value = await tap(ctx, 'meet');
-      if (!value) return;
-      if (value !== 'yes') {
-        await ctx.reply(en('interview:meet.not_now'));
-        return ctx.scene.leave();
-      }
-      await ctx.reply(say('consent:notice', 'consent:statement'), { reply_markup: buttons('statement', [['full_text', 'consent:button.full_text'], ['continue', 'consent:button.continue']]) });
-      return ctx.wizard.next();
-    },
-    async (ctx) => {
-      const value = await tap(ctx, 'statement');
-      if (!value) return;
-      if (value === 'full_text') return void (await ctx.reply(en('consent:full_text')));
-      await ctx.reply(en('consent:option.prompt'), { reply_markup: buttons('option', OPTIONS) });
-      return ctx.wizard.next();
-    },
-    async (ctx) => {
-      const value = await tap(ctx, 'option');
-      if (!value) return;
-      state(ctx).a.option = value;
-      await ctx.reply(say('consent:rights.withdraw', 'consent:rights.correct', 'consent:agree.prompt'), { reply_markup: buttons('agree', [['yes', 'consent:agree.yes'], ['no', 'consent:agree.no']]) });
+      // What the meeting is and where, then consent in one screen: tapping A, B or C agrees.
+      await ctx.reply([en('interview:intro'), office(), say(...CONSENT_SCREEN)].join('\n\n'), { reply_markup: buttons('agree', AGREE) });
       return ctx.wizard.next();
     },
     async (ctx) => {
       const value = await tap(ctx, 'agree');
       if (!value) return;
+      if (value === 'full_text') return void (await ctx.reply(say('consent:full_text', 'consent:agree.prompt'), { reply_markup: buttons('agree', AGREE) }));
       const s = state(ctx);
-      s.a.consent = value === 'yes' ? String(s.a.option) : 'declined';
+      s.a.consent = value === 'no' ? 'declined' : value;
       s.a.consent_at = new Date().toISOString();
-      if (value !== 'yes') {
-        await ctx.reply(en('consent:declined'));
+      if (value === 'no') {
+        await ctx.reply([en('consent:declined'), office()].join('\n\n'));
         return ctx.scene.leave();
       }
-      await ctx.reply(say('consent:thanks', 'interview:first_name.prompt'));
+      await ctx.reply(say('interview:birth_date.prompt', 'common:hint.date'));
       return ctx.wizard.next();
     },
     async (ctx) => {
-      const text = await typed(ctx);
+      const text = await typed(ctx, 4096); // any message; the date check follows
+      if (!text) return;
+      const birth = parseBirthDate(text);
+      if ('problem' in birth) return void (await ctx.reply(birth.problem));
+      const s = state(ctx);
+      s.a.birth_date = birth.date;
+      if (!birth.adult) {
+        // A minor's consent is set aside: a parent or guardian takes part with them.
+        s.a.consent = 'set_aside_minor';
+        await ctx.reply(en('interview:guardian'));
+        return ctx.scene.leave();
+      }
+      await ctx.reply(en('interview:first_name.prompt'));
+      return ctx.wizard.next();
+    },
+    async (ctx) => {
+      const text = await typed(ctx, MAX_LENGTH.first_name);
       if (!text) return;
       state(ctx).a.first_name = text;
       await ctx.reply(en('interview:last_name.prompt'));
       return ctx.wizard.next();
     },
     async (ctx) => {
-      const text = await typed(ctx);
+      const text = await typed(ctx, MAX_LENGTH.last_name);
       if (!text) return;
       state(ctx).a.last_name = text;
-      await ctx.reply(say('interview:birth_date.prompt', 'common:hint.date'));
-      return ctx.wizard.next();
-    },
-    async (ctx) => {
-      const text = await typed(ctx);
-      if (!text) return;
-      const date = parseBirthDate(text);
-      if (!date) return void (await ctx.reply(en('common:reprompt.date')));
-      state(ctx).a.birth_date = date;
       await ctx.reply(en('interview:country.prompt'));
       return ctx.wizard.next();
     },
     async (ctx) => {
-      const text = await typed(ctx);
+      const text = await typed(ctx, MAX_LENGTH.country);
       if (!text) return;
       state(ctx).a.country = text;
       await ctx.reply(en('interview:reason.prompt'), { reply_markup: buttons('reason', REASONS) });
@@ -238,6 +234,18 @@ export async function telegrafBot(o: BenchBotOptions): Promise<BenchBot> {
       const value = await tap(ctx, 'reason');
       if (!value) return;
       state(ctx).a.reason = value;
+      if (value === 'other') {
+        await ctx.reply(en('interview:reason_other.prompt'));
+        return ctx.wizard.next();
+      }
+      await ctx.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD });
+      // Past the "other reason" step: the wizard's way to branch is to move its cursor.
+      return ctx.wizard.selectStep(ctx.wizard.cursor + 2);
+    },
+    async (ctx) => {
+      const text = await typed(ctx, MAX_LENGTH.reason_other);
+      if (!text) return;
+      state(ctx).a.reason_detail = text;
       await ctx.reply(en('interview:phone.prompt'), { reply_markup: CONTACT_KEYBOARD });
       return ctx.wizard.next();
     },
@@ -248,48 +256,57 @@ export async function telegrafBot(o: BenchBotOptions): Promise<BenchBot> {
       const phone = parsePhone(own ?? ('text' in m ? m.text : ''));
       if (!phone) return void (await ctx.reply(en('common:reprompt.phone')));
       state(ctx).a.phone = phone;
-      await ctx.reply(en('interview:address.prompt'), { reply_markup: { remove_keyboard: true } });
-      return ctx.wizard.next();
-    },
-    async (ctx) => {
-      const text = await typed(ctx);
-      if (!text) return;
-      state(ctx).a.address = text;
-      await ctx.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') });
-      return ctx.wizard.next();
-    },
-    async (ctx) => {
-      let text: string | undefined = '';
-      if (ctx.callbackQuery) {
-        if ((await tap(ctx, 'questions')) !== '__skip') return;
-      } else {
-        text = await typed(ctx);
-        if (!text) return;
-        state(ctx).a.questions = text;
-      }
-      await ctx.reply(en('booking:pick.prompt_first'), { reply_markup: await booking.keyboard(new Date()) });
+      // Two calls, as Körpü makes them: the prompt takes the share-phone keyboard away, then gets
+      // the free times as its inline keyboard (a message carries one kind of keyboard).
+      const prompt = await ctx.reply(en('booking:pick.prompt_first'), { reply_markup: { remove_keyboard: true } });
+      await ctx.telegram.editMessageReplyMarkup(prompt.chat.id, prompt.message_id, undefined, await booking.keyboard(new Date()));
       return ctx.wizard.next();
     },
     async (ctx) => {
       const value = await tap(ctx, 'pick_time');
       if (!value) return;
+      const s = state(ctx);
       if (value === 'none') {
+        s.a.booking = 'none';
         completed++;
-        await ctx.reply(say('booking:no_time', 'interview:closing.thanks', 'interview:closing.look_forward'));
-        return ctx.scene.leave();
+        await ctx.reply(en('booking:no_time'));
+      } else {
+        const now = new Date();
+        const { outcome, slot } = await booking.book(value, `tg${ctx.chat!.id}`, now);
+        if (outcome === 'gone' || outcome === 'full' || !slot) {
+          return void (await ctx.reply(en(outcome === 'gone' ? 'booking:notice.gone' : 'booking:notice.taken'), { reply_markup: await booking.keyboard(now) }));
+        }
+        s.a.booking = slot.id;
+        completed++;
+        const c = booking.confirmation(slot);
+        await ctx.reply(c.text);
+        if (c.venue) await ctx.replyWithVenue(c.venue.latitude, c.venue.longitude, c.venue.title, c.venue.address);
+        await ctx.replyWithDocument({ source: c.ics, filename: c.filename });
       }
-      const now = new Date();
-      const { outcome, slot } = await booking.book(value, `tg${ctx.chat!.id}`, now);
-      if (outcome === 'gone' || outcome === 'full' || !slot) {
-        return void (await ctx.reply(en(outcome === 'gone' ? 'booking:notice.gone' : 'booking:notice.taken'), { reply_markup: await booking.keyboard(now) }));
-      }
-      state(ctx).a.booking = slot.id;
-      completed++;
-      const c = booking.confirmation(slot);
-      await ctx.reply(c.text);
-      await ctx.replyWithVenue(c.venue.latitude, c.venue.longitude, c.venue.title, c.venue.address);
-      await ctx.replyWithDocument({ source: c.ics, filename: c.filename });
-      await ctx.reply(say('interview:closing.thanks', 'interview:closing.next_steps', 'interview:closing.look_forward', 'welcome:menu.prompt'), { reply_markup: buttons('menu', MENU) });
+      // After the booking, all optional: where they heard of the programme, the address, questions.
+      await ctx.reply(en('interview:referral.prompt'), { reply_markup: referralKeyboard() });
+      return ctx.wizard.next();
+    },
+    async (ctx) => {
+      const value = await tap(ctx, 'referral');
+      if (!value) return;
+      state(ctx).a.referral = value;
+      await ctx.reply(en('interview:address.prompt'), { reply_markup: skip('address') });
+      return ctx.wizard.next();
+    },
+    async (ctx) => {
+      const text = await typedOrSkip(ctx, 'address', MAX_LENGTH.address);
+      if (text === undefined) return;
+      if (text) state(ctx).a.address = text;
+      await ctx.reply(en('interview:questions.prompt'), { reply_markup: skip('questions') });
+      return ctx.wizard.next();
+    },
+    async (ctx) => {
+      const text = await typedOrSkip(ctx, 'questions', MAX_LENGTH.questions);
+      if (text === undefined) return;
+      const s = state(ctx);
+      if (text) s.a.questions = text;
+      await ctx.reply(closing(s), { reply_markup: buttons('menu', MENU) });
       return ctx.scene.leave();
     },
   );
