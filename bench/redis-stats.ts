@@ -113,7 +113,12 @@ export async function memoryByPattern(client: Redis): Promise<Map<string, { keys
         .replace(/flow:([a-z_]+):[A-Za-z0-9_-]+/, 'flow:$1:<rev>')
         .replace(/(bookings:[a-z0-9_]+:)\d{4}-\d{2}-\d{2}$/, '$1<date>')
         .replace(/(slot:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>')
-        .replace(/\d{6,}/g, '<chat>');
+        .replace(/\d{6,}/g, '<chat>')
+        // BullMQ job hashes (and their locks) by queue: one family per queue, not one row per job.
+        .replace(/(bull:[a-z]+:)(?!(?:wait|active|delayed|completed|failed|paused|prioritized|events|meta|id|marker|stalled-check|pc)$)[^:]+(:lock)?$/, '$1<job>$2')
+        // Pseudonyms (chats, conversations) in limit, talk and reply keys.
+        .replace(/(limit:(?:chat|group):)[A-Za-z0-9_-]{16,}/, '$1<chat>')
+        .replace(/(reply|talk|held):[A-Za-z0-9_-]{8,}$/, '$1:<id>');
       const e = out.get(pattern) ?? { keys: 0, bytes: 0 };
       e.keys++;
       e.bytes += bytes;

@@ -226,7 +226,13 @@ const KEEPS: Record<BotName, string> = {
 function keyFamilies(byPattern: MemoryResult['byPattern']): MemoryResult['byPattern'] {
   const families = new Map<string, MemoryResult['byPattern'][number]>();
   for (const p of byPattern) {
-    const pattern = p.pattern.replace(/(bookings:[a-z0-9_]+:)\d{4}-\d{2}-\d{2}$/, '$1<date>').replace(/(slot:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>');
+    const pattern = p.pattern
+      .replace(/(bookings:[a-z0-9_]+:)\d{4}-\d{2}-\d{2}$/, '$1<date>')
+      .replace(/(slot:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>')
+      // BullMQ job hashes (and their locks) by queue; pseudonyms in limit, talk and reply keys (also in results saved before redis-stats folded them).
+      .replace(/(bull:[a-z]+:)(?!(?:wait|active|delayed|completed|failed|paused|prioritized|events|meta|id|marker|stalled-check|pc)$)[^:]+(:lock)?$/, '$1<job>$2')
+      .replace(/(limit:(?:chat|group):)[A-Za-z0-9_<>-]{6,}/, '$1<chat>')
+      .replace(/(reply|talk|held):[A-Za-z0-9_-]{8,}$/, '$1:<id>');
     const f = families.get(pattern) ?? { pattern, keys: 0, bytesPerIntake: 0 };
     f.keys += p.keys;
     f.bytesPerIntake += p.bytesPerIntake;
