@@ -205,6 +205,27 @@ export class Outbox implements Notifier {
     await this.queue.add(NOTIFY_JOB, data, this.jobOptions(jobId, opts));
   }
 
+  /**
+   * Removes every message about a case still waiting to be sent, and those kept after sending
+   * or failing (their sealed texts may quote the person), for a person whose data is erased.
+   * A job being sent right now cannot be removed (BullMQ holds its lock): it goes out or fails,
+   * and is then kept only for its `keepSentSeconds`. Returns how many were removed.
+   */
+  async forgetCase(caseCode: string): Promise<number> {
+    let removed = 0;
+    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
+    for (const job of jobs) {
+      const data = job?.data as { caseCode?: unknown; to?: { caseCode?: unknown } } | undefined;
+      if (!job?.id || (data?.caseCode !== caseCode && data?.to?.caseCode !== caseCode)) continue;
+      try {
+        removed += (await this.queue.remove(job.id)) ? 1 : 0;
+      } catch {
+        // Locked: being sent this moment (see above).
+      }
+    }
+    return removed;
+  }
+
   /** The next number in the order of arrival (one INCR next to the queue's keys). */
   private async nextSeq(): Promise<number> {
     const client = await this.queue.getBackend().client;
