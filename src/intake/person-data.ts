@@ -10,8 +10,10 @@ import type { RedisKeys } from '../storage/keys';
 import { meetingDetails } from './booking-desk';
 import { formDateTime } from './record-writes';
 
-/** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`); others by their field name. */
-const LABELLED_FIELDS = new Set(['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason']);
+/** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others by their field name, after. */
+const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason'];
+/** Where the words of an answer chosen from a list are (`reason: work` → `interview:reason.work`). */
+const CHOICE_LABELS: Readonly<Record<string, string>> = { reason: 'interview:reason.', referral_source: 'interview:referral.', telegram: 'common:button.', q4_concern: 'common:button.' };
 /** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
 const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 'erased']);
 /** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
@@ -81,13 +83,16 @@ export class PersonData {
     ];
     const text: TextRef[] = [{ key: 'rights:mydata.title' }, { plain: head.join('\n') }];
 
+    const order = (field: string) => (LABELLED_FIELDS.includes(field) ? LABELLED_FIELDS.indexOf(field) : LABELLED_FIELDS.length);
     const details = Object.keys(c)
       .filter((f) => f.startsWith('f:'))
-      .sort()
-      .map((f) => {
-        const field = f.slice(2);
-        const label = LABELLED_FIELDS.has(field) ? t(`rights:mydata.label.${field}`) : field;
-        return t('rights:mydata.field', { label, value: this.reveal(caseCode, field, c[f]!) });
+      .map((f) => f.slice(2))
+      .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+      .map((field) => {
+        const label = LABELLED_FIELDS.includes(field) ? t(`rights:mydata.label.${field}`) : field;
+        const value = this.reveal(caseCode, field, c[`f:${field}`]!);
+        const choice = CHOICE_LABELS[field] ? `${CHOICE_LABELS[field]}${value}` : undefined;
+        return t('rights:mydata.field', { label, value: choice && this.o.translator.missing(choice).length === 0 ? t(choice) : value });
       });
     if (details.length) text.push({ plain: [t('rights:mydata.details'), ...details].join('\n') });
 
@@ -95,8 +100,8 @@ export class PersonData {
     if (diagnosis) {
       const result = OUTCOMES.has(diagnosis.outcome) ? t(`caseworker:alert.result.${diagnosis.outcome}`) : diagnosis.outcome;
       const answers = Object.entries(diagnosis.answers)
-        .filter(([, v]) => v !== undefined && v !== '')
-        .map(([k, v]) => `${k.toUpperCase()}: ${Array.isArray(v) ? v.join(', ') : v}`)
+        .filter(([k, v]) => v !== undefined && v !== '' && !(k === 'q4' && v === 'pending'))
+        .map(([k, v]) => `${k === 'adult' ? t('rights:mydata.age') : k.toUpperCase()}: ${(Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang)).join(', ')}`)
         .join('; ');
       text.push({ plain: [t('rights:mydata.diagnosis', { date: date(diagnosis.at), result }), ...(answers ? [t('rights:mydata.answers', { answers })] : [])].join('\n') });
     }
@@ -123,6 +128,12 @@ export class PersonData {
 
     text.push({ key: 'rights:mydata.footer' });
     return text;
+  }
+
+  /** A diagnosis answer in words: the button the person tapped, where the answer is one of a list. */
+  private answerLabel(question: string, value: string, lang: Lang): string {
+    const key = question === 'adult' ? `diagnosis:age.${value}` : question === 'q3' ? `diagnosis:q3.${value}` : value === 'yes' || value === 'no' ? `common:button.${value}` : undefined;
+    return key && this.o.translator.missing(key).length === 0 ? this.o.translator.t(lang, key) : value;
   }
 
   /** A stored value in clear: personal ones are encrypted for their case and field, the rest are kept as chosen. */
