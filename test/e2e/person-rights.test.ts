@@ -122,10 +122,10 @@ describe("the person's rights through Telegram", () => {
     expect(await queue.getJob(nudgeJobId(conversation))).toBeDefined();
 
     await send(p, { kind: 'command', text: '/withdraw' });
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.reason'));
-    await send(p, text('I moved to another city'));
     expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.confirm'));
     await send(p, tap('confirm', 'yes'));
+    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.reason'));
+    await send(p, text('I moved to another city'));
     await korpu.settled();
     expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.done'));
 

@@ -136,7 +136,10 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
     reads: ['reason_var'],
     run(ctx, flow, node) {
       if (!ctx.s.caseCode) return;
-      const reason = str(ctx.s.vars[varName(flow, node.params.reason_var ?? '')]);
+      const name = varName(flow, node.params.reason_var ?? '');
+      const reason = str(ctx.s.vars[name]);
+      // The reason goes to the case, encrypted, with this step: never kept in the state.
+      delete ctx.s.vars[name];
       cancelMeeting(ctx);
       ctx.effects.push({ type: 'case_withdrawn', caseCode: ctx.s.caseCode, reason, lang: ctx.lang });
       forgetProgress(ctx);
