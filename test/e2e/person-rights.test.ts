@@ -59,7 +59,7 @@ describe("the person's rights through Telegram", () => {
   /** What the bot said to the person since `from` messages. */
   const saidSince = (p: Person, from: number) => api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
   const toCaseworkers = (needle: string) =>
-    api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(needle));
+    api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(needle), 1, 20_000);
   const reminderJobs = async (code: string) => (await queue.getJobs(['delayed', 'waiting'])).filter((j) => j?.name === 'reminder' && j.data.caseCode === code);
 
   /** The intake with the first free time booked; returns the case code and the slot. */
@@ -110,7 +110,7 @@ describe("the person's rights through Telegram", () => {
     await toCaseworkers(core.translator.t('az', 'rights:notice.erased', { code }));
     expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
     expect(await reminderJobs(code)).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 
   it.each(LANGS.map((lang, n) => [lang, n + 3] as const))('in %s: /withdraw frees the booking and removes the reminders and the nudge', async (lang, n) => {
     const p = person(n, 31);
@@ -138,5 +138,5 @@ describe("the person's rights through Telegram", () => {
     // The case workers are told, without the reason (it stays encrypted with the case).
     const [notice] = await toCaseworkers(core.translator.t('az', 'rights:notice.withdrawn', { code }));
     expect(String(notice!.params.text)).not.toContain('another city');
-  }, 30_000);
+  }, 60_000);
 });
