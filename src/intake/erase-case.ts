@@ -54,13 +54,14 @@ export interface ErasureCounts {
 export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation: string | undefined): Promise<ErasureCounts> {
   const { redis, keys } = d;
   const caseKey = keys.case(caseCode);
-  const [fields, lastDiagnosis, incidents, booking, holder, contact] = await Promise.all([
+  const [fields, lastDiagnosis, incidents, booking, holder, contact, talk] = await Promise.all([
     redis.hgetall(caseKey),
     redis.lrange(keys.diagnoses(caseCode), -1, -1),
     redis.zrange(keys.caseIncidents(caseCode), '0', '-1'),
     redis.hget(keys.booking(caseCode), 'slot'),
     redis.get(keys.claim(caseCode)),
     readContact({ redis, keys, cipher: d.cipher }, caseCode),
+    conversation ? redis.get(keys.talk(conversation)) : Promise.resolve(null),
   ]);
   const areas = areasOf(lastDiagnosis[0]);
   const drop = Object.keys(fields).filter((f) => !KEPT.has(f));
@@ -68,7 +69,8 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode), keys.caseIncidents(caseCode),
     keys.claim(caseCode), keys.unreachableCase(caseCode),
     ...incidents.map((id) => keys.incident(id)),
-    ...(conversation ? [keys.talk(conversation), keys.pendingReply(conversation)] : []),
+    // The open talk only if it is this case's (run again later, the person may have a new case talking).
+    ...(conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : []),
     ...(contact && d.chatRefOf ? [keys.unreachableChat(d.chatRefOf(contact.chatId))] : []),
   ];
   const tx = redis.multi();
