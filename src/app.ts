@@ -9,6 +9,9 @@ import { FlowRegistry } from './flows/registry';
 import { RULES } from './flows/rules/registry';
 import { createTranslator, type Translator } from './i18n';
 import { BookingDesk } from './intake/booking-desk';
+import { PersonData } from './intake/person-data';
+import { createRightsEffects } from './intake/rights-effects';
+import { chatRefOf } from './scheduling/outbox/outbox';
 import { ConversationRunner, PROCESS_ID, type EffectListener } from './intake/conversation-runner';
 import { STARTED_CHAT_AAD, type EffectEntry } from './core/effect-entry';
 import { silentLogger, type Logger } from './core/logger';
@@ -129,6 +132,8 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     const { report } = await incidents.createDraft({ id: e.id, caseCode: e.caseCode, channel: context.channel, lang: e.lang, category: category.data, cue: e.cue, at });
     if (reminders) await reminders.scheduleFollowUp({ caseCode: e.caseCode, incident: report.id }, new Date(report.reportedAt.getTime() + safeguarding.followUpAfterMinutes * 60_000), at);
   });
+  // The person's rights: a withdrawal stops everything pending for them; an erasure erases.
+  listeners.push(createRightsEffects({ redis: o.redis, keys, cipher, logger: o.logger ?? silentLogger(), chatRefOf: (chatId) => chatRefOf(cipher, chatId), ...(reminders ? { pending: [reminders] } : {}) }));
   // One nudge per conversation, armed when it begins, where the channel can send on its own;
   // it decides when it fires whether it is wanted.
   const push = new Set(o.pushChannels ?? []);
@@ -149,6 +154,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     keys,
     timeZone: o.timeZone ?? 'Asia/Baku',
     booking,
+    personData: new PersonData({ redis: o.redis, keys, cipher, translator, bookings, offices: offices.offices, timeZone: o.timeZone ?? 'Asia/Baku' }),
     crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },
     ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
     ...(o.afterCommit ? { afterCommit: o.afterCommit } : {}),

@@ -6,6 +6,7 @@ import { startReminderWorker } from './reminder-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
+import { createRightsNotices } from './caseworkers/rights-notices';
 import { createDeskDeps, tellTalkLeft } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
 import { liftBlock } from './channels/telegram/membership';
@@ -213,6 +214,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
         core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, logger, channels }));
       }
+      // A withdrawal or an erasure: an erasure first clears the case's queued messages; the case workers are told.
+      if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code) }));
       // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
       if (desk) core.onTalkLeft((e) => tellTalkLeft(desk, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
       const url = env.WEBHOOK_URL;

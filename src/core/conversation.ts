@@ -9,7 +9,7 @@ import { LangSchema } from './lang';
  */
 
 /** Commands that work anywhere in a conversation. */
-export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop'] as const;
+export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'withdraw', 'delete'] as const;
 export const CommandSchema = z.enum(COMMANDS);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -99,6 +99,12 @@ export const OutputSchema = z.object({
   slots: z.object({ node: z.string(), office: z.string().optional(), page: z.number().int().min(0) }).optional(),
   /** A booked meeting to describe (date, time, place), filled in by the host in the person's language. */
   appointment: AppointmentSchema.extend({ attach: z.boolean().optional() }).optional(),
+  /**
+   * Everything kept about the person (case, answers, consent, meeting, questions), filled in by
+   * the host in the person's language: only it can read and decrypt the records. No `caseCode`:
+   * nothing is kept.
+   */
+  mydata: z.object({ caseCode: z.string().optional() }).optional(),
   /** Sent after the text: the office on a map, the meeting as a calendar file. Host-made. */
   attachments: z
     .array(
@@ -156,6 +162,17 @@ export const EffectSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('booking_cancelled'), ...base, slot: z.string(), lang: LangSchema }),
   z.object({ type: z.literal('booking_confirmed'), ...base, slot: z.string(), lang: LangSchema }),
+  /**
+   * The person ended their participation (/withdraw), with the reason in their words (spec §3.8
+   * wants it in writing; kept encrypted). Their meeting is cancelled by a `booking_cancelled`
+   * effect of the same step; pending reminders, nudges and follow-ups go; case workers are told.
+   */
+  z.object({ type: z.literal('case_withdrawn'), ...base, reason: z.string(), lang: LangSchema }),
+  /**
+   * The person asked for their personal data to be erased (/delete) and confirmed. The case keeps
+   * its code and anonymous facts for statistics (status `erased`); everything else goes.
+   */
+  z.object({ type: z.literal('data_erased'), ...base, lang: LangSchema }),
   /** Words of crisis (Annex 3) in a message: urgent alert, emergency contacts, incident draft. */
   z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), cue: z.string(), lang: LangSchema }),
 ]);

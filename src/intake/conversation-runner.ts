@@ -17,6 +17,7 @@ import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingDesk } from './booking-desk';
+import type { PersonData } from './person-data';
 import { planRecordWrites, type RecordedBy } from './record-writes';
 
 /** One incoming message, already turned into engine Input by a channel adapter. */
@@ -126,6 +127,11 @@ export interface ConversationRunnerDeps {
   crisis?: CrisisCheck;
   /** Books meeting times and fills in free times and meeting details; without it, no booking. */
   booking?: BookingDesk;
+  /**
+   * Fills in the person's data where an output asks for it (/mydata), after the commit: the
+   * decrypted text is never kept with the step. Without it, such an output says nothing is kept.
+   */
+  personData?: Pick<PersonData, 'hydrate'>;
   /** How often to re-run a step that lost a compare-and-set race. */
   maxAttempts?: number;
   /** How many conversations this process keeps its last saved copy of (0: none). Default 10,000. */
@@ -237,8 +243,21 @@ export class ConversationRunner {
     } catch {
       return silent; // sealed with another key, or by an incompatible release: nothing to resend
     }
-    const outputs = this.deps.booking ? await this.deps.booking.hydrate(reply.outputs, reply.lang, new Date(now)) : reply.outputs;
+    const outputs = await this.hydrate(reply.outputs, reply.lang, new Date(now));
     return { ...silent, lang: reply.lang, outputs, ...(reply.kb ? { removeContactKeyboard: true } : {}) };
+  }
+
+  /** The host's part of the outputs: free times, the meeting's details, the person's data. */
+  private async hydrate(outputs: Output[], lang: Lang, now: Date): Promise<Output[]> {
+    const d = this.deps;
+    const booked = d.booking ? await d.booking.hydrate(outputs, lang, now) : outputs;
+    if (d.personData) return d.personData.hydrate(booked, lang);
+    // No reader of the records: say nothing is kept rather than show an empty message.
+    return booked.map((o) => {
+      if (!o.mydata) return o;
+      const { mydata: _m, ...rest } = o;
+      return { ...rest, text: [...o.text, { key: 'rights:mydata.nothing' }] };
+    });
   }
 
   async handle(msg: IncomingMessage): Promise<HandledMessage> {
@@ -294,7 +313,7 @@ export class ConversationRunner {
       if (outcome === 'talk') return { outputs: [], lang, duplicate: false, talk: true, effects: [], state: prev ?? result.state };
       d.afterCommit?.();
       this.keep(convId, version + 1, result.state);
-      const outputs = d.booking ? await d.booking.hydrate(result.outputs, lang, now) : result.outputs;
+      const outputs = await this.hydrate(result.outputs, lang, now);
       return { outputs, lang, duplicate: false, effects, state: result.state, ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });

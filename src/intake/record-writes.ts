@@ -146,6 +146,19 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
       case 'booking_confirmed':
         writes.push({ op: 'hset', key: keys.booking(e.caseCode), fields: { confirmed: '1', confirmed_at: at } });
         break;
+      case 'case_withdrawn':
+        // The reason, in the person's words, is kept encrypted like any personal answer.
+        writes.push({
+          op: 'hset',
+          key: caseKey,
+          fields: { status: 'withdrawn', withdrawn_at: at, 'f:withdraw_reason': cipher.encrypt(e.reason, `${e.caseCode}:withdraw_reason`), updated_at: at },
+        });
+        break;
+      case 'data_erased':
+        // Marked with the step; the erasing itself is the effect's handler (intake/erase-case.ts),
+        // which reads what there is to erase.
+        writes.push({ op: 'hset', key: caseKey, fields: { status: 'erased', erased_at: at, updated_at: at } });
+        break;
       case 'handoff_requested':
         writes.push({ op: 'hset', key: caseKey, fields: { handoff: e.reason, handoff_at: at, contact: contact(e.caseCode), updated_at: at } });
         // The talk opens with the step that asked for it: the person's next message already goes to the workers.

@@ -78,6 +78,8 @@ const slotToken = (slot: string) => {
 export const reminderJobId = (caseCode: string, slot: string, before: number) => `rem_${caseCode}_${slotToken(slot)}_${before}`;
 /** Deterministic id of a conversation's only nudge. */
 export const nudgeJobId = (conversation: string) => `nudge_${conversation}`;
+/** The job id of an incident's follow-up call (one per incident). */
+export const followUpJobId = (incident: string) => `followup_${incident.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 const NUDGE_AAD = 'nudge:chat';
 
@@ -129,8 +131,19 @@ export class ReminderScheduler {
 
   /** Reminds the case workers, at `due`, to make the follow-up call of an incident. */
   async scheduleFollowUp(f: FollowUpJob, due: Date, now: Date): Promise<void> {
-    const jobId = `followup_${f.incident.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const jobId = followUpJobId(f.incident);
     await this.queue.add('follow_up', f, { jobId, delay: Math.max(0, due.getTime() - now.getTime()), removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 3 });
+  }
+
+  /**
+   * Removes everything still pending for a person who withdrew or erased their data: the
+   * reminders of `slot` (if any), the nudge of their conversation, the follow-up calls of their
+   * incidents. Removing a job that is not there does nothing: safe to run again.
+   */
+  async forget(p: { caseCode: string; conversation?: string; slot?: string; incidents?: readonly string[] }): Promise<void> {
+    if (p.slot) await this.unschedule(p.caseCode, p.slot);
+    if (p.conversation) await this.queue.remove(nudgeJobId(p.conversation));
+    for (const incident of p.incidents ?? []) await this.queue.remove(followUpJobId(incident));
   }
 
   close(): Promise<void> {

@@ -116,6 +116,54 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       ctx.effects.push({ type: 'handoff_requested', caseCode: ctx.ensureCase(), reason: fromVar || node.params.reason || 'asked', lang: ctx.lang });
     },
   },
+  /**
+   * Shows the person everything kept about them (/mydata, the menu's "My data"): the host fills
+   * the message in from the records, in the person's language.
+   */
+  show_my_data: {
+    params: [],
+    run(ctx) {
+      showMyData(ctx);
+    },
+  },
+  /**
+   * Ends the person's participation (/withdraw) with the reason they wrote (variable
+   * `reason_var`): the meeting is cancelled in the same save (its place freed), the case marked
+   * withdrawn. They may start again: the intake's progress is forgotten, the case code kept.
+   */
+  withdraw: {
+    params: ['reason_var'],
+    reads: ['reason_var'],
+    run(ctx, flow, node) {
+      if (!ctx.s.caseCode) return;
+      const name = varName(flow, node.params.reason_var ?? '');
+      const reason = str(ctx.s.vars[name]);
+      // The reason goes to the case, encrypted, with this step: never kept in the state.
+      delete ctx.s.vars[name];
+      cancelMeeting(ctx);
+      ctx.effects.push({ type: 'case_withdrawn', caseCode: ctx.s.caseCode, reason, lang: ctx.lang });
+      forgetProgress(ctx);
+    },
+  },
+  /**
+   * Erases the person's data (/delete, confirmed): the meeting cancelled in the same save, the
+   * case marked erased; the conversation keeps only its language and place (no case, no answers).
+   */
+  erase_data: {
+    params: [],
+    run(ctx) {
+      const caseCode = ctx.s.caseCode;
+      if (!caseCode) return;
+      cancelMeeting(ctx);
+      ctx.effects.push({ type: 'data_erased', caseCode, lang: ctx.lang });
+      forgetProgress(ctx);
+      delete ctx.s.caseCode;
+      delete ctx.s.quiet;
+      // Every answer of every flow goes (the flow running now needs none of them).
+      ctx.s.vars = {};
+      for (const frame of ctx.s.frames) delete frame.b;
+    },
+  },
   /** Sets a variable to a fixed value (e.g. remembers which menu entry led here). */
   set_var: {
     params: ['name', 'value'],
@@ -125,3 +173,22 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   },
 };
 
+
+/** The message the host fills in with everything kept about the person (no case: nothing is kept). */
+export function showMyData(ctx: StepContext): void {
+  ctx.emit({ type: 'message', text: [], mydata: ctx.s.caseCode ? { caseCode: ctx.s.caseCode } : {} });
+}
+
+/** Cancels the booked meeting, if any, in this step (its place is freed with the save). */
+function cancelMeeting(ctx: StepContext): void {
+  const booking = ctx.s.booking;
+  if (!booking || !ctx.s.caseCode) return;
+  delete ctx.s.booking;
+  ctx.effects.push({ type: 'booking_cancelled', caseCode: ctx.s.caseCode, slot: booking.slot, lang: ctx.lang });
+}
+
+/** The intake's progress (done, consent) is forgotten: starting again asks everything again. */
+function forgetProgress(ctx: StepContext): void {
+  delete ctx.s.done;
+  delete ctx.s.consent;
+}

@@ -1,7 +1,7 @@
 import type { EngineInput } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
-import { ACTIONS } from './actions';
+import { ACTIONS, showMyData } from './actions';
 import { answer, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
 import { APPOINTMENT_BUTTONS, ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
@@ -92,6 +92,13 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
       return reask(ctx, { key: 'common:notice.welcome_back' });
     case 'appointment':
       return openFlow(ctx, APPOINTMENT_FLOW);
+    case 'mydata':
+      showMyData(ctx);
+      return reask(ctx);
+    case 'withdraw':
+      return openFlow(ctx, WITHDRAW_FLOW);
+    case 'delete':
+      return openFlow(ctx, ERASE_FLOW);
     case 'stop':
       s.quiet = true;
       return ctx.say({ key: 'common:notice.stopped' });
@@ -113,6 +120,10 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
 
 /** The flow behind /appointment and the meeting buttons of reminders. */
 export const APPOINTMENT_FLOW = 'appointment';
+/** The flow behind /withdraw: the reason in writing, a confirmation, the withdrawal. */
+export const WITHDRAW_FLOW = 'withdraw';
+/** The flow behind /delete: an explicit confirmation, then the erasure. */
+export const ERASE_FLOW = 'erase';
 
 /**
  * Opens a flow on top of the main menu (so the menu follows when it ends), at its start or at
@@ -333,7 +344,7 @@ function listOf(v: unknown): string[] {
 /**
  * What a flow may branch on beyond its variables: facts kept across "start over".
  * `state.done` (intake completed), `state.consent` (A, B, C, phone, declined or none),
- * `state.booked` (a meeting is booked).
+ * `state.booked` (a meeting is booked), `state.case` (a case is kept for the person).
  */
 function stateFlag(s: ConversationState, name: string): string {
   switch (name) {
@@ -343,7 +354,9 @@ function stateFlag(s: ConversationState, name: string): string {
       return s.consent ?? 'none';
     case 'state.booked':
       return s.booking ? 'yes' : 'no';
+    case 'state.case':
+      return s.caseCode ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case)`);
   }
 }

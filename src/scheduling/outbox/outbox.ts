@@ -205,6 +205,33 @@ export class Outbox implements Notifier {
     await this.queue.add(NOTIFY_JOB, data, this.jobOptions(jobId, opts));
   }
 
+  /**
+   * Removes the messages about a case, for a person whose data is erased: those kept after
+   * sending or failing (their sealed texts may quote the person), those to the person still
+   * waiting, and those to staff or the case workers' chat that have not been tried yet. A message
+   * to a shared chat that has been tried holds its place in that chat's line (the worker gives it
+   * up only when the message is sent or dropped), and removing it would hold up every later
+   * message of the chat: it is left to go out. A job being sent right now cannot be removed
+   * (BullMQ holds its lock). Returns how many were removed; running again removes nothing more.
+   */
+  async forgetCase(caseCode: string): Promise<number> {
+    let removed = 0;
+    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
+    for (const job of jobs) {
+      const data = job?.data as { caseCode?: unknown; group?: unknown; to?: { type?: unknown; caseCode?: unknown } } | undefined;
+      if (!job?.id || !data || (data.caseCode !== caseCode && data.to?.caseCode !== caseCode)) continue;
+      const finished = job.finishedOn !== undefined;
+      const toThePerson = data.to ? data.to.type === 'case' : data.group === false;
+      if (!finished && !toThePerson && job.processedOn) continue;
+      try {
+        removed += (await this.queue.remove(job.id)) ? 1 : 0;
+      } catch {
+        // Locked: being sent this moment (see above).
+      }
+    }
+    return removed;
+  }
+
   /** The next number in the order of arrival (one INCR next to the queue's keys). */
   private async nextSeq(): Promise<number> {
     const client = await this.queue.getBackend().client;

@@ -33,3 +33,24 @@ describe('consent records', () => {
     expect(record(planRecordWrites([{ ...base, agreed: true, option: 'A' }], ctx))).toMatchObject({ by: 'self_service', counsellor: 'self-service (Körpü)' });
   });
 });
+
+/** How a withdrawal and an erasure reach the case record with the step that confirmed them. */
+describe('rights records', () => {
+  const keys = redisKeys('k:');
+  const now = new Date('2026-11-24T06:30:00Z');
+  const cipher = new FieldCipher(randomBytes(32));
+  const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys };
+  const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === 'k:case:KP-AAAA-0001' ? [w.fields] : []));
+
+  it('a withdrawal marks the case withdrawn and keeps the reason only encrypted for this case', () => {
+    const [fields] = caseFields(planRecordWrites([{ type: 'case_withdrawn', caseCode: 'KP-AAAA-0001', reason: 'I found work in Ganja', lang: 'en' }], ctx));
+    expect(fields).toMatchObject({ status: 'withdrawn', withdrawn_at: now.toISOString() });
+    expect(fields!['f:withdraw_reason']).not.toContain('Ganja');
+    expect(cipher.decrypt(fields!['f:withdraw_reason']!, 'KP-AAAA-0001:withdraw_reason')).toBe('I found work in Ganja');
+  });
+
+  it('an erasure marks the case erased with the step, and writes nothing of the person', () => {
+    const writes = planRecordWrites([{ type: 'data_erased', caseCode: 'KP-AAAA-0001', lang: 'en' }], ctx);
+    expect(writes).toEqual([{ op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { status: 'erased', erased_at: now.toISOString(), updated_at: now.toISOString() } }]);
+  });
+});

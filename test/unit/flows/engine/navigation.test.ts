@@ -41,7 +41,7 @@ describe('a new conversation', () => {
     const turn = last(run(...TO_MENU));
     expect(turn.state.lang).toBe('en');
     expect(textKeys(turn)).toEqual(['welcome:intro', 'welcome:free_voluntary', 'welcome:menu.prompt']);
-    expect(buttonsOf(turn)).toEqual(['eligibility', 'book', 'appointment', 'person', 'about', '/back']);
+    expect(buttonsOf(turn)).toEqual(['eligibility', 'book', 'appointment', 'person', 'about', 'mydata', '/back']);
   });
 });
 

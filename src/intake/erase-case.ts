@@ -1,0 +1,136 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { readContact } from '../storage/case-contact';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+
+/**
+ * The case hash's fields that stay after an erasure: anonymous facts for the programme's
+ * statistics (dates, language, channel, outcome, consent option, service areas, status). None
+ * names, describes or reaches the person.
+ */
+export const STATISTICS_FIELDS = [
+  'code', 'channel', 'by', 'lang', 'status', 'created_at', 'updated_at', 'erased_at', 'withdrawn_at', 'intake_completed_at',
+  'diagnosis', 'diagnosis_provisional', 'consent', 'consent_at', 'areas', 'incidents',
+] as const;
+const KEPT = new Set<string>(STATISTICS_FIELDS);
+
+const DiagnosisAreasSchema = z.object({ answers: z.object({ q3: z.array(z.string()).optional() }) });
+const RelayedSchema = z.object({ caseCode: z.string() });
+
+/** Work pending elsewhere for a person (reminders, nudges, follow-ups; queued messages). */
+export interface PendingWork {
+  forget(p: { caseCode: string; conversation?: string; slot?: string; incidents?: readonly string[] }): Promise<void>;
+}
+
+export interface EraseCaseDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  cipher: FieldCipher;
+  /** The pseudonym of a chat for the outbox's reachability marks (scheduling/outbox `chatRefOf`). */
+  chatRefOf?: (chatId: string) => string;
+  /** Queues to clear of everything still waiting for the person. */
+  pending?: readonly PendingWork[];
+}
+
+/** What an erasure removed (counts only: the log may show them). */
+export interface ErasureCounts {
+  fields: number;
+  keys: number;
+  relayMarks: number;
+}
+
+/**
+ * Erases the personal data of case `caseCode` (/delete): every field of the case hash but the
+ * anonymous {@link STATISTICS_FIELDS} (the service areas are taken from the diagnosis first),
+ * the diagnosis, consent, question and talk lists, the incident reports (their number stays),
+ * the claim, the open talk, the kept reply, the "blocked" marks, the relayed-message marks in
+ * case workers' chats, and the pending jobs and messages of `pending`. The meeting's place was
+ * freed by the step that asked (cancel-booking-writes); the booking record keeps only times.
+ *
+ * Idempotent: run again (the effect stream delivers at least once), it finds nothing more to
+ * erase and changes nothing kept. `conversation` is the person's conversation pseudonym.
+ */
+export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation: string | undefined): Promise<ErasureCounts> {
+  const { redis, keys } = d;
+  const caseKey = keys.case(caseCode);
+  const [fields, lastDiagnosis, incidents, booking, holder, contact, talk] = await Promise.all([
+    redis.hgetall(caseKey),
+    redis.lrange(keys.diagnoses(caseCode), -1, -1),
+    redis.zrange(keys.caseIncidents(caseCode), '0', '-1'),
+    redis.hget(keys.booking(caseCode), 'slot'),
+    redis.get(keys.claim(caseCode)),
+    readContact({ redis, keys, cipher: d.cipher }, caseCode),
+    conversation ? redis.get(keys.talk(conversation)) : Promise.resolve(null),
+  ]);
+  const areas = areasOf(lastDiagnosis[0]);
+  const drop = Object.keys(fields).filter((f) => !KEPT.has(f));
+  const perKey = [
+    keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode), keys.caseIncidents(caseCode),
+    keys.claim(caseCode), keys.unreachableCase(caseCode),
+    ...incidents.map((id) => keys.incident(id)),
+    // The open talk only if it is this case's (run again later, the person may have a new case talking).
+    ...(conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : []),
+    ...(contact && d.chatRefOf ? [keys.unreachableChat(d.chatRefOf(contact.chatId))] : []),
+  ];
+  const tx = redis.multi();
+  if (fields.code) {
+    if (drop.length) tx.hdel(caseKey, ...drop);
+    const kept: Record<string, string> = { status: 'erased' };
+    if (areas !== undefined && fields.areas === undefined) kept.areas = areas;
+    if (incidents.length) kept.incidents = String(incidents.length);
+    tx.hset(caseKey, kept);
+  }
+  tx.del(...perKey);
+  for (const id of incidents) tx.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id);
+  if (holder) tx.srem(keys.heldCases(holder), caseCode);
+  const replies = await tx.exec();
+  const deleted = Number(replies?.[fields.code ? (drop.length ? 2 : 1) : 0]?.[1] ?? 0);
+  const relayMarks = await eraseRelayMarks(redis, keys, caseCode);
+  for (const work of d.pending ?? []) {
+    await work.forget({ caseCode, ...(conversation ? { conversation } : {}), ...(booking ? { slot: booking } : {}), incidents });
+  }
+  return { fields: drop.length, keys: deleted, relayMarks };
+}
+
+/** The service areas chosen in the diagnosis (Q3), as a comma-separated list, for statistics. */
+function areasOf(record: string | undefined): string | undefined {
+  if (!record) return undefined;
+  try {
+    const parsed = DiagnosisAreasSchema.safeParse(JSON.parse(record));
+    return parsed.success ? (parsed.data.answers.q3 ?? []).join(',') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The marks that tie a relayed message in a case worker's chat to the person (keyed by the
+ * staff chat and message, not by the case): found by a scan of those keys only, which an
+ * erasure, a rare event, can afford.
+ */
+async function eraseRelayMarks(redis: Redis, keys: RedisKeys, caseCode: string): Promise<number> {
+  const pattern = `${keys.talkMessage('*', 0).replace(/:0$/, '')}:*`;
+  let cursor = '0';
+  let removed = 0;
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', escapeGlobPrefix(pattern, keys.prefix), 'COUNT', 500);
+    cursor = next;
+    if (found.length === 0) continue;
+    const values = await redis.mget(...found);
+    const mine = found.filter((_, i) => {
+      try {
+        return RelayedSchema.safeParse(JSON.parse(values[i] ?? '')).data?.caseCode === caseCode;
+      } catch {
+        return false;
+      }
+    });
+    if (mine.length) removed += await redis.del(...mine);
+  } while (cursor !== '0');
+  return removed;
+}
+
+/** The pattern with the deployment's prefix taken literally (a prefix may hold glob characters). */
+function escapeGlobPrefix(pattern: string, prefix: string): string {
+  return prefix.replace(/[*?[\]\\]/g, '\\$&') + pattern.slice(prefix.length);
+}

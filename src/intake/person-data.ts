@@ -1,0 +1,162 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Office } from '../config/offices';
+import type { Output, TextRef } from '../core/conversation';
+import type { Lang } from '../core/lang';
+import type { Translator } from '../i18n';
+import type { BookingStore } from '../scheduling/booking-store';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+import { meetingDetails } from './booking-desk';
+import { formDateTime } from './record-writes';
+
+/** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others by their field name, after. */
+const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason'];
+/** Where the words of an answer chosen from a list are (`reason: work` → `interview:reason.work`). */
+const CHOICE_LABELS: Readonly<Record<string, string>> = { reason: 'interview:reason.', referral_source: 'interview:referral.', telegram: 'common:button.', q4_concern: 'common:button.' };
+/** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
+const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 'erased']);
+/** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
+const OUTCOMES = new Set(['likely_eligible', 'eligible', 'not_eligible']);
+
+const DiagnosisSchema = z.object({ at: z.string(), outcome: z.string(), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()) });
+const ConsentSchema = z.object({ at: z.string(), agreed: z.boolean(), option: z.string().nullable().optional(), scope: z.string().optional() });
+const QuestionSchema = z.object({ at: z.string(), text: z.string() });
+
+export interface PersonDataOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  cipher: FieldCipher;
+  translator: Translator;
+  bookings: Pick<BookingStore, 'get'>;
+  offices: readonly Office[];
+  /** The programme's time zone, for the dates shown (Asia/Baku). */
+  timeZone: string;
+}
+
+/**
+ * What Körpü keeps about a person, read from their case and shown to them (/mydata, "My data"):
+ * their details decrypted, the diagnosis answers and result, the consent and when, the meeting,
+ * the questions they left, and whether a case worker holds the case (not who). Nothing about
+ * other people and nothing staff-internal (who claimed, incident notes, escalations).
+ *
+ * The engine asks for it with an Output's `mydata`; {@link PersonData.hydrate} fills that Output
+ * in after the step is saved, so the decrypted text is never kept with the conversation.
+ */
+export class PersonData {
+  constructor(private readonly o: PersonDataOptions) {}
+
+  /** Fills in every output that asks for the person's data; others pass unchanged. */
+  async hydrate(outputs: Output[], lang: Lang): Promise<Output[]> {
+    if (!outputs.some((o) => o.mydata)) return outputs;
+    const out: Output[] = [];
+    for (const output of outputs) {
+      if (!output.mydata) {
+        out.push(output);
+        continue;
+      }
+      const { mydata, ...rest } = output;
+      out.push({ ...rest, text: [...output.text, ...(await this.describe(mydata.caseCode, lang))] });
+    }
+    return out;
+  }
+
+  /** The paragraphs describing case `caseCode` in `lang` (no case, or an erased one: nothing is kept). */
+  async describe(caseCode: string | undefined, lang: Lang): Promise<TextRef[]> {
+    const nothing: TextRef[] = [{ key: 'rights:mydata.nothing' }];
+    if (!caseCode) return nothing;
+    const { redis, keys } = this.o;
+    const [c, diagnoses, consents, questions, claim] = await Promise.all([
+      redis.hgetall(keys.case(caseCode)),
+      redis.lrange(keys.diagnoses(caseCode), -1, -1),
+      redis.lrange(keys.consents(caseCode), -1, -1),
+      redis.lrange(keys.questions(caseCode), 0, -1),
+      redis.exists(keys.claim(caseCode)),
+    ]);
+    if (!c.code || c.status === 'erased') return nothing;
+    const t = (key: string, params?: Record<string, string>) => this.o.translator.t(lang, key, params);
+    const date = (iso: string | undefined) => (iso ? formDateTime(new Date(iso), this.o.timeZone).date : '');
+    const head = [
+      t('rights:mydata.case', { code: caseCode, date: date(c.created_at) }),
+      ...(c.status && STATUSES.has(c.status) ? [t('rights:mydata.status', { status: t(`rights:mydata.status_value.${c.status}`) })] : []),
+      t(claim ? 'rights:mydata.held_yes' : 'rights:mydata.held_no'),
+    ];
+    const text: TextRef[] = [{ key: 'rights:mydata.title' }, { plain: head.join('\n') }];
+
+    const order = (field: string) => (LABELLED_FIELDS.includes(field) ? LABELLED_FIELDS.indexOf(field) : LABELLED_FIELDS.length);
+    const details = Object.keys(c)
+      .filter((f) => f.startsWith('f:'))
+      .map((f) => f.slice(2))
+      .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+      .map((field) => {
+        const label = LABELLED_FIELDS.includes(field) ? t(`rights:mydata.label.${field}`) : field;
+        const value = this.reveal(caseCode, field, c[`f:${field}`]!);
+        const choice = CHOICE_LABELS[field] ? `${CHOICE_LABELS[field]}${value}` : undefined;
+        return t('rights:mydata.field', { label, value: choice && this.o.translator.missing(choice).length === 0 ? t(choice) : value });
+      });
+    if (details.length) text.push({ plain: [t('rights:mydata.details'), ...details].join('\n') });
+
+    const diagnosis = parseLast(DiagnosisSchema, diagnoses);
+    if (diagnosis) {
+      const result = OUTCOMES.has(diagnosis.outcome) ? t(`caseworker:alert.result.${diagnosis.outcome}`) : diagnosis.outcome;
+      const answers = Object.entries(diagnosis.answers)
+        .filter(([k, v]) => v !== undefined && v !== '' && !(k === 'q4' && v === 'pending'))
+        .map(([k, v]) => `${k === 'adult' ? t('rights:mydata.age') : k.toUpperCase()}: ${(Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang)).join(', ')}`)
+        .join('; ');
+      text.push({ plain: [t('rights:mydata.diagnosis', { date: date(diagnosis.at), result }), ...(answers ? [t('rights:mydata.answers', { answers })] : [])].join('\n') });
+    }
+
+    const consent = parseLast(ConsentSchema, consents);
+    if (consent) {
+      const choice = consent.scope ?? (consent.agreed && consent.option ? consent.option : 'declined');
+      text.push({ key: 'rights:mydata.consent', params: { date: date(consent.at), choice: t(`rights:mydata.choice.${choice}`) } });
+    }
+
+    const booking = await this.o.bookings.get(caseCode);
+    const office = booking?.status === 'booked' ? this.o.offices.find((of) => of.id === booking.office) : undefined;
+    if (booking && office) {
+      const d = meetingDetails(office, booking.start, lang);
+      text.push({ key: 'rights:mydata.booking', params: { when: `${d.date}, ${d.time}`, office: d.office ?? '' } });
+    }
+
+    const asked = questions.flatMap((q) => {
+      const parsed = QuestionSchema.safeParse(safeJson(q));
+      if (!parsed.success) return [];
+      return [t('rights:mydata.question', { date: date(parsed.data.at), text: this.reveal(caseCode, 'question', parsed.data.text) })];
+    });
+    if (asked.length) text.push({ plain: [t('rights:mydata.questions'), ...asked].join('\n') });
+
+    text.push({ key: 'rights:mydata.footer' });
+    return text;
+  }
+
+  /** A diagnosis answer in words: the button the person tapped, where the answer is one of a list. */
+  private answerLabel(question: string, value: string, lang: Lang): string {
+    const key = question === 'adult' ? `diagnosis:age.${value}` : question === 'q3' ? `diagnosis:q3.${value}` : value === 'yes' || value === 'no' ? `common:button.${value}` : undefined;
+    return key && this.o.translator.missing(key).length === 0 ? this.o.translator.t(lang, key) : value;
+  }
+
+  /** A stored value in clear: personal ones are encrypted for their case and field, the rest are kept as chosen. */
+  private reveal(caseCode: string, field: string, value: string): string {
+    try {
+      return this.o.cipher.decrypt(value, `${caseCode}:${field}`);
+    } catch {
+      return value;
+    }
+  }
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLast<T>(schema: z.ZodType<T>, items: string[]): T | undefined {
+  const last = items.at(-1);
+  if (last === undefined) return undefined;
+  const parsed = schema.safeParse(safeJson(last));
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../core/logger';
+import type { RedisKeys } from '../storage/keys';
+import { eraseCase, type EraseCaseDeps, type PendingWork } from './erase-case';
+import type { EffectListener } from './conversation-runner';
+
+export interface RightsEffectsOptions extends EraseCaseDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  logger: Logger;
+  /** Where reminders, nudges and follow-ups wait (absent without a bot: nothing is scheduled then). */
+  pending?: readonly PendingWork[];
+}
+
+/**
+ * The host's part of the person's rights, as an effect handler run from the effect stream:
+ * - `case_withdrawn`: nothing more is sent on the bot's own initiative: the nudge of the
+ *   conversation and the follow-up calls of the case's incidents go (the meeting's reminders go
+ *   with its `booking_cancelled`, committed in the same step);
+ * - `data_erased`: the case's personal data is erased ({@link eraseCase}).
+ * Both are idempotent (removing what is gone does nothing), so a redelivered effect is harmless.
+ * Logs case codes and counts only.
+ */
+export function createRightsEffects(o: RightsEffectsOptions): EffectListener {
+  return async (effect, context) => {
+    if (effect.type === 'case_withdrawn') {
+      const incidents = await o.redis.zrange(o.keys.caseIncidents(effect.caseCode), '0', '-1');
+      const slot = (await o.redis.hget(o.keys.booking(effect.caseCode), 'slot')) ?? undefined;
+      for (const work of o.pending ?? []) await work.forget({ caseCode: effect.caseCode, conversation: context.conversationId, incidents, ...(slot ? { slot } : {}) });
+      o.logger.info({ case: effect.caseCode }, 'rights: withdrawal performed (pending messages removed)');
+    }
+    if (effect.type === 'data_erased') {
+      const counts = await eraseCase(o, effect.caseCode, context.conversationId);
+      o.logger.info({ case: effect.caseCode, ...counts }, 'rights: personal data erased');
+    }
+  };
+}

@@ -1,0 +1,142 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { KorpuCore } from '../../src/app';
+import type { KorpuBot } from '../../src/channels/telegram';
+import type { Lang } from '../../src/core/lang';
+import { nudgeJobId, REMINDER_QUEUE } from '../../src/scheduling/reminders';
+import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
+import { toUpdate, type Answer } from '../../bench/workload';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOfficesFile } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+
+/**
+ * The person's rights end to end through the fake Bot API, in Azerbaijani, Russian and English:
+ * /mydata shows what is kept (their name); /delete, confirmed, erases it (the same command then
+ * shows none of it) and the case workers are told the case is closed; /withdraw, with the reason
+ * written, frees the meeting's place, removes its reminders and the nudge, and tells the case
+ * workers (without the reason).
+ */
+
+const CASEWORKERS = -1001234500000;
+const LANGS: readonly Lang[] = ['az', 'ru', 'en'];
+
+describe("the person's rights through Telegram", () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let prefix: string;
+  let korpu: TestKorpu;
+  let core: KorpuCore;
+  let bot: KorpuBot;
+  let queue: Queue;
+
+  // Reminders an hour before (never in these quiet hours: the office opens 09:00–18:00); the nudge a day after the start.
+  const offices = testOfficesFile({ reminders: { beforeMinutes: [60], quietHours: { from: '03:00', to: '03:01' }, nudgeAfterMinutes: 1440 } });
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    // Every intake alerts the case workers' chat several times: its send limits lifted, so the notices under test are not held back.
+    korpu = await startTestKorpu({ api, offices, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 } });
+    ({ core, prefix } = korpu);
+    bot = korpu.bot!;
+    queue = new Queue(REMINDER_QUEUE, { connection: redis, prefix: `${prefix}bull` });
+  });
+
+  afterAll(async () => {
+    await queue.close();
+    await korpu.stop();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    await api.close();
+  });
+
+  const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
+  const text = (t: string): Answer => ({ kind: 'text', text: t });
+  const send = (p: Person, a: Answer) => bot.handleUpdate(toUpdate(p, a));
+  const caseOf = async (p: Person) => (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))?.caseCode;
+  /** What the bot said to the person since `from` messages. */
+  const saidSince = (p: Person, from: number) => api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
+  const toCaseworkers = (needle: string) =>
+    api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(needle), 1, 20_000);
+  const reminderJobs = async (code: string) => (await queue.getJobs(['delayed', 'waiting'])).filter((j) => j?.name === 'reminder' && j.data.caseCode === code);
+
+  /** The intake with the first free time booked; returns the case code and the slot. */
+  async function intake(p: Person, surname: string): Promise<{ code: string; slot: string }> {
+    const script: Answer[] = [
+      { kind: 'command', text: '/start' }, tap('language', p.lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), text('14.02.1995'), text(p.user.first_name), text(surname), text('Afghanistan'),
+      tap('reason', 'work'), { kind: 'contact', phone: '994501234567' },
+    ];
+    for (const answer of script) await send(p, answer);
+    const offer = api.lastMessage(p.id)!;
+    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { callback_data: string };
+    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+    const code = (await caseOf(p))!;
+    const booking = await core.bookings.get(code);
+    expect(booking?.status).toBe('booked');
+    await korpu.settled();
+    return { code, slot: booking!.slot };
+  }
+
+  it.each(LANGS.map((lang, n) => [lang, n] as const))('in %s: /mydata shows the name; after /delete it shows none of it and the case workers are told', async (lang, n) => {
+    const p = person(n, 31);
+    expect(p.lang).toBe(lang);
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const { code, slot } = await intake(p, 'Quliyeva');
+
+    let from = api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    const shown = saidSince(p, from);
+    expect(shown).toContain(p.user.first_name);
+    expect(shown).toContain('Quliyeva');
+    expect(shown).toContain(code);
+
+    from = api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/delete' });
+    expect(saidSince(p, from)).toContain(t('rights:delete.confirm'));
+    await send(p, tap('confirm', 'yes'));
+    await korpu.settled();
+    expect(api.lastMessage(p.id)!.text).toContain(t('rights:delete.done'));
+
+    from = api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    const after = saidSince(p, from);
+    expect(after).toContain(t('rights:mydata.nothing'));
+    for (const gone of [p.user.first_name, 'Quliyeva', code]) expect(after).not.toContain(gone);
+
+    // The case workers are told the case is closed (in the programme's language), and the place is free.
+    await toCaseworkers(core.translator.t('az', 'rights:notice.erased', { code }));
+    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect(await reminderJobs(code)).toEqual([]);
+  }, 60_000);
+
+  it.each(LANGS.map((lang, n) => [lang, n + 3] as const))('in %s: /withdraw frees the booking and removes the reminders and the nudge', async (lang, n) => {
+    const p = person(n, 31);
+    expect(p.lang).toBe(lang);
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const { code, slot } = await intake(p, 'Həsənova');
+    const conversation = core.runner.conversationId('telegram', String(p.id));
+    expect((await reminderJobs(code)).length).toBeGreaterThan(0);
+    expect(await queue.getJob(nudgeJobId(conversation))).toBeDefined();
+
+    await send(p, { kind: 'command', text: '/withdraw' });
+    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.confirm'));
+    await send(p, tap('confirm', 'yes'));
+    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.reason'));
+    await send(p, text('I moved to another city'));
+    await korpu.settled();
+    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.done'));
+
+    expect((await core.bookings.get(code))?.status).toBe('cancelled');
+    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect(await reminderJobs(code)).toEqual([]);
+    expect(await queue.getJob(nudgeJobId(conversation))).toBeUndefined();
+    expect(await redis.hget(`${prefix}case:${code}`, 'status')).toBe('withdrawn');
+
+    // The case workers are told, without the reason (it stays encrypted with the case).
+    const [notice] = await toCaseworkers(core.translator.t('az', 'rights:notice.withdrawn', { code }));
+    expect(String(notice!.params.text)).not.toContain('another city');
+  }, 60_000);
+});

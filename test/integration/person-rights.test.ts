@@ -1,0 +1,170 @@
+import type { Redis } from 'ioredis';
+import type { KorpuCore } from '../../src/app';
+import { RelayStore } from '../../src/caseworkers/relay-store';
+import type { Input, Output } from '../../src/core/conversation';
+import type { Lang } from '../../src/core/lang';
+import { renderOutput } from '../../src/i18n/render';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOfficesFile } from '../helpers/office';
+import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
+
+/**
+ * The person's rights over their data, through the real runner and the real Redis (the
+ * simulator channel, no Telegram): /mydata shows what is kept, decrypted; /withdraw keeps the
+ * reason encrypted and frees the meeting's place; /delete leaves nothing of the person under
+ * the deployment's prefix, not even ciphertexts, and keeps the anonymous facts for statistics.
+ */
+
+const offices = testOfficesFile({ office: { slotMinutes: 60, capacity: 1, minLeadMinutes: 60, horizonDays: 10 } });
+
+describe("the person's rights", () => {
+  let redis: Redis;
+  let prefix: string;
+  let korpu: TestKorpu;
+  let core: KorpuCore;
+
+  beforeAll(async () => {
+    redis = testRedis();
+    korpu = await startTestKorpu({ offices });
+    ({ core, prefix } = korpu);
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const send = (chatId: string, input: Input) => core.runner.handle({ channel: 'simulator', chatId, input });
+  const tap = (node: string, value: string): Input => ({ type: 'choice', node, value });
+  const say = (text: string): Input => ({ type: 'text', text });
+  const command = (name: 'mydata' | 'withdraw' | 'delete' | 'menu'): Input => ({ type: 'command', name });
+  const rendered = (outs: Output[], lang: Lang) => outs.map((o) => renderOutput(core.translator, core.content, lang, o).text).join('\n\n');
+  const slots = (outs: Output[]) => outs.flatMap((o) => (o.buttons ?? []).flat()).flatMap((b) => (b.action.type === 'choice' && b.action.value.startsWith('s_') ? [b.action.value] : []));
+  const opens = (sealed: string, aad: string) => {
+    try {
+      core.cipher.decrypt(sealed, aad);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const caseOf = async (chatId: string) => (await core.runner.peek(core.runner.conversationId('simulator', chatId)))?.caseCode;
+
+  /** The intake with a booked meeting; returns the case code and the slot booked. */
+  async function intake(chatId: string, lang: Lang, name: { first: string; last: string }): Promise<{ code: string; slot: string }> {
+    const script: Input[] = [
+      { type: 'command', name: 'start' }, tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say(name.first), say(name.last), say('Afghanistan'),
+      tap('reason', 'work'),
+    ];
+    for (const input of script) await send(chatId, input);
+    const offer = (await send(chatId, say('050 123 45 67'))).outputs;
+    await send(chatId, tap('pick_time', slots(offer)[0]!));
+    const code = (await caseOf(chatId))!;
+    const booking = await core.bookings.get(code);
+    expect(booking?.status).toBe('booked');
+    return { code, slot: booking!.slot };
+  }
+
+  it('/mydata shows the details decrypted, the consent and the meeting, in the person\'s language', async () => {
+    const chat = 'rights-mydata-000001';
+    const { code } = await intake(chat, 'en', { first: 'Aysel', last: 'Mammadova' });
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'en');
+    expect(text).toContain(core.translator.t('en', 'rights:mydata.title'));
+    expect(text).toContain(code);
+    expect(text).toContain('Aysel');
+    expect(text).toContain('Mammadova');
+    expect(text).toContain('+994501234567');
+    expect(text).toContain(core.translator.t('en', 'rights:mydata.choice.A'));
+    expect(text).toContain(core.translator.t('en', 'rights:mydata.held_no'));
+    // Decrypted for the reply only: nothing readable was written for it.
+    await korpu.settled();
+    expect(await readablePrefix(redis, prefix)).not.toContain('Mammadova');
+  });
+
+  it('/mydata without a case says nothing is kept', async () => {
+    const chat = 'rights-nocase-000001';
+    await send(chat, { type: 'command', name: 'start' });
+    await send(chat, tap('language', 'ru'));
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'ru');
+    expect(text).toContain(core.translator.t('ru', 'rights:mydata.nothing'));
+  });
+
+  it('/withdraw asks the reason, keeps it encrypted, marks the case withdrawn and frees the place', async () => {
+    const chat = 'rights-withdraw-00001';
+    const { code, slot } = await intake(chat, 'az', { first: 'Leyla', last: 'Hüseynova' });
+    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(1);
+    const asked = rendered((await send(chat, command('withdraw'))).outputs, 'az');
+    expect(asked).toContain(core.translator.t('az', 'rights:withdraw.confirm'));
+    expect(rendered((await send(chat, tap('confirm', 'yes'))).outputs, 'az')).toContain(core.translator.t('az', 'rights:withdraw.reason'));
+    // The reason waits nowhere in clear: it is sent, and the withdrawal is done with the same step.
+    const done = rendered((await send(chat, say('Gəncədə iş tapdım'))).outputs, 'az');
+    expect(done).toContain(core.translator.t('az', 'rights:withdraw.done'));
+    await korpu.settled();
+    const c = await redis.hgetall(`${prefix}case:${code}`);
+    expect(c.status).toBe('withdrawn');
+    expect(c['f:withdraw_reason']).toBeDefined();
+    expect(c['f:withdraw_reason']).not.toContain('Gəncədə');
+    expect(core.cipher.decrypt(c['f:withdraw_reason']!, `${code}:withdraw_reason`)).toBe('Gəncədə iş tapdım');
+    // The place is free again and the booking says cancelled.
+    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect((await core.bookings.get(code))?.status).toBe('cancelled');
+    // The person may still use the bot and sees the withdrawal in their data.
+    const mine = rendered((await send(chat, command('mydata'))).outputs, 'az');
+    expect(mine).toContain(core.translator.t('az', 'rights:mydata.status_value.withdrawn'));
+    expect(mine).toContain('Gəncədə iş tapdım');
+  });
+
+  it('/delete erases everything of the person (not even ciphertexts remain) and keeps the statistics', async () => {
+    const chat = 'rights-delete-000001';
+    const { code, slot } = await intake(chat, 'ru', { first: 'Olena', last: 'Kovalenko' });
+    // A question for the case workers, a talk message, a relayed-message mark and a crisis message (an incident).
+    await send(chat, command('menu'));
+    await send(chat, tap('menu', 'person'));
+    await send(chat, say('Где можно выучить азербайджанский язык?'));
+    await send(chat, say('My husband beats me every day and I am afraid to go home'));
+    const relay = new RelayStore(redis, prefix, core.cipher);
+    await relay.keep(code, { at: new Date(), from: 'person', kind: 'text', text: 'Мне нужен врач' });
+    await relay.remember(-100123, 42, { caseCode: code, conversation: core.runner.conversationId('simulator', chat) });
+    await korpu.settled();
+    expect(await redis.zcard(`${prefix}case:${code}:incidents`)).toBe(1);
+    expect(await relay.relayedBy(-100123, 42)).toBeDefined();
+
+    // Every ciphertext of the person's data, as it is before the erasure.
+    const before = await redis.hgetall(`${prefix}case:${code}`);
+    const sealed = [
+      // (Only the encrypted fields: a value chosen from a list, such as the reason "work", is kept in clear.)
+      ...Object.entries(before).filter(([f, v]) => (f.startsWith('f:') || f === 'contact') && opens(v, `${code}:${f === 'contact' ? 'contact' : f.slice(2)}`)).map(([, v]) => v),
+      ...(await redis.lrange(`${prefix}case:${code}:questions`, 0, -1)).map((q) => JSON.parse(q).text as string),
+      ...(await redis.lrange(`${prefix}case:${code}:talk`, 0, -1)),
+    ];
+    expect(sealed.length).toBeGreaterThan(5);
+
+    expect(rendered((await send(chat, command('delete'))).outputs, 'ru')).toContain(core.translator.t('ru', 'rights:delete.confirm'));
+    expect(rendered((await send(chat, tap('confirm', 'yes'))).outputs, 'ru')).toContain(core.translator.t('ru', 'rights:delete.done'));
+    await korpu.settled();
+
+    const everything = await readablePrefix(redis, prefix);
+    for (const word of ['Olena', 'Kovalenko', '+994501234567', 'азербайджанский', 'husband', 'Мне нужен врач']) expect(everything).not.toContain(word);
+    for (const ciphertext of sealed) expect(everything).not.toContain(ciphertext);
+    expect(await relay.relayedBy(-100123, 42)).toBeUndefined();
+    for (const list of ['questions', 'talk', 'diagnoses', 'consents', 'incidents']) expect(await redis.exists(`${prefix}case:${code}:${list}`)).toBe(0);
+
+    // What stays: the case code with anonymous facts for statistics.
+    const after = await redis.hgetall(`${prefix}case:${code}`);
+    expect(after).toMatchObject({ code, status: 'erased', lang: 'ru', channel: 'simulator', diagnosis: 'likely_eligible', consent: 'A', areas: 'planning', incidents: '1' });
+    expect(after.created_at).toBeDefined();
+    expect(Object.keys(after).filter((f) => f.startsWith('f:') || f === 'contact' || f === 'crisis')).toEqual([]);
+    expect(await redis.zscore(`${prefix}cases`, code)).not.toBeNull();
+    // The meeting's place is free.
+    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+
+    // The conversation goes on without a case: /mydata shows none of it.
+    expect(await caseOf(chat)).toBeUndefined();
+    const mine = rendered((await send(chat, command('mydata'))).outputs, 'ru');
+    expect(mine).toContain(core.translator.t('ru', 'rights:mydata.nothing'));
+    expect(mine).not.toContain('Olena');
+    expect(mine).not.toContain(code);
+  });
+});
