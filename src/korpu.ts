@@ -113,6 +113,15 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     }
     return clean;
   };
+  /** Logs a queue's connection errors once per outage (the connection's own listener says when it is back). */
+  function onceAnOutage(name: string): (err: Error) => void {
+    let last = 0;
+    return (err) => {
+      if (Date.now() - last < 60_000) return;
+      last = Date.now();
+      logger.warn({ err: { name: err.name, message: err.message } }, `${name}: redis connection error`);
+    };
+  }
   try {
     return await compose();
   } catch (e) {
@@ -140,9 +149,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const bull = token ? bullConnection(choice.url, 'queues', logger, closers) : undefined;
     const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipher) : undefined;
     if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
+    if (reminders) reminders.onError(onceAnOutage('reminder queue'));
     // An intake nobody claims within ESCALATION_WORKING_MINUTES of opening time goes to the supervisors.
     const escalations = bull ? EscalationScheduler.create(bull, env.REDIS_PREFIX, overrides.escalationPolicy ?? workingHoursPolicy(env.ESCALATION_WORKING_MINUTES, offices.offices)) : undefined;
     if (escalations) closers.push({ name: 'escalation queue', close: () => escalations.close() });
+    if (escalations) escalations.onError(onceAnOutage('escalation queue'));
 
     const fault = env.KORPU_TEST_FAULT === 'after_commit' ? () => void process.kill(process.pid, 'SIGKILL') : undefined;
     const core = await buildCore({
@@ -192,6 +203,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         apiRoot: env.TELEGRAM_API_ROOT,
         ...(overrides.botInfo ? { botInfo: overrides.botInfo } : {}),
         ...(overrides.retry ? { retry: overrides.retry } : {}),
+        ...(env.MODE === 'webhook' ? { webhook: true } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
@@ -284,6 +296,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
   function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability): Outbox {
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
+    outbox.onError(onceAnOutage('outbox queue'));
     const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...DEFAULT_TELEGRAM_LIMITS, ...overrides.telegramLimits });
     const worker = createOutboxWorker({
       connection,

@@ -83,6 +83,11 @@ export class EscalationScheduler {
     return (await this.queue.remove(escalationJobId(caseCode))) === 1;
   }
 
+  /** Where the queue's connection errors go (an outage): without a listener BullMQ prints each one with its stack. */
+  onError(listener: (err: Error) => void): void {
+    this.queue.on('error', listener);
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }

@@ -146,6 +146,11 @@ export class ReminderScheduler {
     for (const incident of p.incidents ?? []) await this.queue.remove(followUpJobId(incident));
   }
 
+  /** Where the queue's connection errors go (an outage): without a listener BullMQ prints each one with its stack. */
+  onError(listener: (err: Error) => void): void {
+    this.queue.on('error', listener);
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }

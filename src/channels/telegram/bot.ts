@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
 import { RedeliverLaterError } from '../../core/errors';
+import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
@@ -71,6 +72,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const features = bot.errorBoundary((err) => {
     // Webhook: thrown on to grammY's webhook callback, which answers 500, so Telegram delivers the update again later.
     if (err.error instanceof RedeliverLaterError) throw err.error;
+    // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
+    // the update again, later); long polling cannot ask again, so the person is told to retry.
+    if (opts.webhook && isStoreUnavailable(err.error)) throw err.error;
     return onError(err);
   });
   features.use(membership(logger, opts.onUnblocked));

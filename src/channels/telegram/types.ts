@@ -57,6 +57,11 @@ export interface TelegramBotOptions {
     /** The person behind a case, on Telegram (the chat a worker's photo or document is copied to). */
     chatOf: (caseCode: string) => Promise<string | undefined>;
   };
+  /**
+   * Updates come by webhook: an update that could not be handled because Redis was unreachable
+   * is answered with an error, so that Telegram delivers it again (long polling cannot).
+   */
+  webhook?: boolean;
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
   onUnblocked?: (chatId: string) => Promise<void>;
 }

@@ -103,6 +103,8 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const maxLateMs = o.maxLateMs ?? 50;
   // Sets BullMQ's queue-wide rate-limit key, which a RateLimitError reads back to pause this worker.
   const control = new Queue(OUTBOX_QUEUE, { connection: o.connection, prefix });
+  // Its connection errors are the worker's (logged there): not printed again with their stack.
+  control.on('error', () => undefined);
   const holdBack = async (ms: number): Promise<never> => {
     await control.rateLimit(Math.max(1, Math.ceil(ms)));
     throw Worker.RateLimitError();

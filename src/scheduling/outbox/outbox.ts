@@ -267,6 +267,11 @@ export class Outbox implements Notifier {
     });
   }
 
+  /** Where the queue's connection errors go (an outage): without a listener BullMQ prints each one with its stack. */
+  onError(listener: (err: Error) => void): void {
+    this.queue.on('error', listener);
+  }
+
   /** Closes the queue (not a connection it was given). */
   close(): Promise<void> {
     return this.queue.close();
