@@ -13,7 +13,7 @@ import { dropPrefix, testRedis } from '../helpers/redis';
  * a case and opens its file with the alert's buttons; the admin's `/audit <case code>` shows
  * both, newest first, with the worker's name, in the admin's language, and nothing of the
  * person. A case worker asking is refused as for other admin commands; a stranger gets the
- * unknown-command answer.
+ * unknown-command answer. The trail is kept AUDIT_KEEP_MONTHS.
  */
 
 jest.setTimeout(30_000);
@@ -34,7 +34,7 @@ describe('the audit trail end to end', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    korpu = await startTestKorpu({ api, env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID), CASEWORKER_CHAT_ID: String(CASEWORKERS) }, clock: { now: () => NOW } });
+    korpu = await startTestKorpu({ api, env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID), CASEWORKER_CHAT_ID: String(CASEWORKERS), AUDIT_KEEP_MONTHS: '6' }, clock: { now: () => NOW } });
     core = korpu.core;
     await korpu.roster.save(AYSEL);
     // A completed intake, as the conversation leaves it (its alert is drawn below).
@@ -87,6 +87,8 @@ describe('the audit trail end to end', () => {
     const line = (action: string) => t('ru', 'caseworker:audit.line', { time: '2026-11-24 09:30 UTC', who: AYSEL.name, what: t('ru', `caseworker:audit.action.${action}`, { to: '' }) });
     expect(said).toEqual([[t('ru', 'caseworker:audit.title', { code: CODE, n: 2 }), line('open_case'), line('claim_case')].join('\n')]);
     for (const personal of ['Olena', '+994501234567', '777000111']) expect(said.join('\n')).not.toContain(personal);
+    // Kept AUDIT_KEEP_MONTHS (6) after November 2026: the month's stream goes on 1 June 2027.
+    expect(await redis.call('EXPIRETIME', core.keys.audit('2026-11'))).toBe(Date.UTC(2027, 5, 1) / 1000);
   });
 
   it('refuses a case worker as for other admin commands, and answers a stranger as any unknown command', async () => {
