@@ -15,6 +15,13 @@ const PAGE = 500;
 /** Fields an entry's own parts are stored under; details go under `d:<name>`. */
 const DETAIL = 'd:';
 
+/**
+ * What every part of an entry must look like: a wire value (an id, a code, a snake_case name, an
+ * ISO time), never free text. Spaces, `+` and letters beyond ASCII are refused, so a name, a
+ * phone number or a message passed by mistake fails loudly instead of being kept for years.
+ */
+const WireValueSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'is not a wire value (an id, a code or a name of an action)');
+
 /** A stream entry as Redis gives it back (checked before it is trusted). */
 const StoredEntrySchema = z.object({ by: z.string().min(1), at: z.string().datetime(), action: z.string().min(1), case: z.string().optional() });
 
@@ -61,12 +68,20 @@ export class RedisAuditTrail implements AuditLog, AuditReader {
     await this.append(entry, o);
   }
 
-  /** {@link record}, answering whether the entry was appended (false: its `once` was seen). */
+  /**
+   * {@link record}, answering whether the entry was appended (false: its `once` was seen).
+   * Rejects an entry any part of which is not a wire value (see WireValueSchema), appending nothing.
+   */
   async append(entry: AuditEntry, o: { once?: string } = {}): Promise<boolean> {
     const { at, staffId, action, caseCode, ...details } = entry;
     const fields: Record<string, string> = { by: staffId, at: at.toISOString(), action, ...(caseCode ? { case: caseCode } : {}) };
     for (const [name, value] of Object.entries(details)) {
       if (value !== undefined) fields[`${DETAIL}${name}`] = value instanceof Date ? value.toISOString() : value;
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      const checked = WireValueSchema.safeParse(value);
+      // The field's name only: the value may be exactly what must not be written anywhere.
+      if (!checked.success || !WireValueSchema.safeParse(name).success) throw new Error(`audit entry ${action}: ${name} ${checked.error?.issues[0]?.message ?? 'is not a wire name'}`);
     }
     const expireAt = monthStart(at, this.keepMonths + 1);
     const id = await this.scripts.appendAudit(

@@ -78,4 +78,16 @@ describe('RedisAuditTrail', () => {
     await trail.record(e);
     expect(await trail.forCase('KP-AUDT-0004')).toHaveLength(2);
   });
+
+  it('refuses an entry carrying free text (a name, a phone number, a message) and keeps nothing of it', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    for (const bad of ['Aysel Quliyeva', '+994501234567', 'Олена', 'call me back', 'x'.repeat(65)]) {
+      await expect(trail.record(entry('2026-11-24T08:00:00Z', 'close_case', 'KP-AUDT-0005', { reason: bad }))).rejects.toThrow(/^audit entry close_case: d:reason is not a wire value/);
+    }
+    await expect(trail.record({ at: now, staffId: 'Kamran Rzayev', action: 'claim_case', caseCode: 'KP-AUDT-0005' })).rejects.toThrow(/by is not a wire value/);
+    expect(await redis.exists(keys.audit('2026-11'))).toBe(0);
+    // Wire values are fine: ids, codes, snake_case names, times.
+    await trail.record(entry('2026-11-24T08:00:00Z', 'close_case', 'KP-AUDT-0005', { reason: 'not_eligible', to: 's-0123456789abcdef', call: '12' }));
+    expect(await trail.forCase('KP-AUDT-0005')).toHaveLength(1);
+  });
 });
