@@ -15,6 +15,7 @@ import { chatRefOf } from './scheduling/outbox/outbox';
 import { ConversationRunner, PROCESS_ID, type EffectListener } from './intake/conversation-runner';
 import { STARTED_CHAT_AAD, type EffectEntry } from './core/effect-entry';
 import { silentLogger, type Logger } from './core/logger';
+import type { AuditEntry } from './core/audit';
 import { EffectStream } from './storage/effect-stream';
 import { RELAY_TTL_SECONDS } from './caseworkers/relay-store';
 import { BookingStore } from './scheduling/booking-store';
@@ -85,6 +86,8 @@ export interface BuildCoreOptions {
   afterCommit?: () => void;
   /** Where the effect consumer logs. */
   logger?: Logger;
+  /** The audit trail, where the person's withdrawal and erasure are recorded (none: not recorded). */
+  audit?: { record(entry: AuditEntry, o?: { once?: string }): Promise<void> };
   /** Start consuming the effect stream at once (default true; the bench's load generators say false). */
   startEffects?: boolean;
   /** How long an unacknowledged effect waits before another process takes it over (default 30 s). */
@@ -133,7 +136,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     if (reminders) await reminders.scheduleFollowUp({ caseCode: e.caseCode, incident: report.id }, new Date(report.reportedAt.getTime() + safeguarding.followUpAfterMinutes * 60_000), at);
   });
   // The person's rights: a withdrawal stops everything pending for them; an erasure erases.
-  listeners.push(createRightsEffects({ redis: o.redis, keys, cipher, logger: o.logger ?? silentLogger(), chatRefOf: (chatId) => chatRefOf(cipher, chatId), ...(reminders ? { pending: [reminders] } : {}) }));
+  listeners.push(createRightsEffects({ redis: o.redis, keys, cipher, logger: o.logger ?? silentLogger(), chatRefOf: (chatId) => chatRefOf(cipher, chatId), clock, ...(reminders ? { pending: [reminders] } : {}), ...(o.audit ? { audit: o.audit } : {}) }));
   // One nudge per conversation, armed when it begins, where the channel can send on its own;
   // it decides when it fires whether it is wanted.
   const push = new Set(o.pushChannels ?? []);

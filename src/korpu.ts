@@ -28,6 +28,8 @@ import { createOutboxWorker, DEFAULT_TELEGRAM_LIMITS, Outbox, recipientResolver,
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
+import { redisKeys } from './storage/keys';
+import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
 
@@ -155,6 +157,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     if (escalations) closers.push({ name: 'escalation queue', close: () => escalations.close() });
     if (escalations) escalations.onError(onceAnOutage('escalation queue'));
 
+    // The audit trail: what staff do to cases and the person's own withdrawal and erasure, no personal data.
+    const auditTrail = new RedisAuditTrail(redis, redisKeys(env.REDIS_PREFIX), { keepMonths: env.AUDIT_KEEP_MONTHS, clock });
+
     const fault = env.KORPU_TEST_FAULT === 'after_commit' ? () => void process.kill(process.pid, 'SIGKILL') : undefined;
     const core = await buildCore({
       redis,
@@ -174,6 +179,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       ...(token ? { keepReplies: { graceMs: env.MODE === 'webhook' ? env.REPLY_GRACE_SECONDS * 1000 : 0 } } : {}),
       ...(fault ? { afterCommit: fault } : {}),
       effectClaimAfterMs: overrides.effectClaimAfterMs ?? env.EFFECT_RETRY_SECONDS * 1000,
+      audit: auditTrail,
       // Handlers are registered below; the stream starts once they all are.
       startEffects: false,
     });
@@ -195,7 +201,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
     const claims = new ClaimStore(redis, core.keys);
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, ...(escalations ? { escalations } : {}) })
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, ...(escalations ? { escalations } : {}) })
       : undefined;
     if (token) {
       bot = createTelegramBot(core, {

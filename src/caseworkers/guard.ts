@@ -24,6 +24,8 @@ export const ACTIONS = [
   'talk_to_person',
   /** `/call`: run the telephone interview (Annex 5) with the bot, recording a person's answers. */
   'phone_intake',
+  /** `/audit <case code>`: read who did what to a case, and when. */
+  'view_audit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -32,8 +34,8 @@ const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 
 /**
- * Who may do what: admins everything (the roster included), supervisors everything but the
- * roster, case workers their daily work. Adding an action means adding a row here; the unit
+ * Who may do what: admins everything (the roster and the audit trail included), supervisors
+ * everything but the roster and the audit trail, case workers their daily work. Adding an action means adding a row here; the unit
  * test checks every action has one.
  */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
@@ -47,6 +49,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   close_case: ALL_STAFF,
   talk_to_person: ALL_STAFF,
   phone_intake: ALL_STAFF,
+  view_audit: ADMINS,
 };
 
 /**

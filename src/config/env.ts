@@ -44,6 +44,11 @@ export const EnvSchema = z
      * minutes of the office's opening hours (config/offices.yaml): 240 = 4 working hours.
      */
     ESCALATION_WORKING_MINUTES: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(100_000).default(240)),
+    /**
+     * How long the audit trail is kept, in months after the month of an entry: each month's
+     * stream expires as a whole that long after the month ends.
+     */
+    AUDIT_KEEP_MONTHS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(240).default(24)),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     TZ: TimeZoneSchema.default('Asia/Baku'),

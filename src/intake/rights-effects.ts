@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { PERSON, type AuditEntry } from '../core/audit';
+import { systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { RedisKeys } from '../storage/keys';
 import { eraseCase, type EraseCaseDeps, type PendingWork } from './erase-case';
@@ -10,6 +12,12 @@ export interface RightsEffectsOptions extends EraseCaseDeps {
   logger: Logger;
   /** Where reminders, nudges and follow-ups wait (absent without a bot: nothing is scheduled then). */
   pending?: readonly PendingWork[];
+  /**
+   * The audit trail: the withdrawal and the erasure are recorded there (by `person`, once per
+   * effect id), when the deployment keeps one.
+   */
+  audit?: { record(entry: AuditEntry, o?: { once?: string }): Promise<void> };
+  clock?: Clock;
 }
 
 /**
@@ -18,8 +26,10 @@ export interface RightsEffectsOptions extends EraseCaseDeps {
  *   conversation and the follow-up calls of the case's incidents go (the meeting's reminders go
  *   with its `booking_cancelled`, committed in the same step);
  * - `data_erased`: the case's personal data is erased ({@link eraseCase}).
- * Both are idempotent (removing what is gone does nothing), so a redelivered effect is harmless.
- * Logs case codes and counts only.
+ * Each is then recorded in the audit trail (`withdraw_case`, `erase_data`, by `person`), after
+ * it is performed, once per effect. Both are idempotent (removing what is gone does nothing;
+ * the audit entry is appended once), so a redelivered effect is harmless. Logs case codes and
+ * counts only.
  */
 export function createRightsEffects(o: RightsEffectsOptions): EffectListener {
   return async (effect, context) => {
@@ -28,10 +38,12 @@ export function createRightsEffects(o: RightsEffectsOptions): EffectListener {
       const slot = (await o.redis.hget(o.keys.booking(effect.caseCode), 'slot')) ?? undefined;
       for (const work of o.pending ?? []) await work.forget({ caseCode: effect.caseCode, conversation: context.conversationId, incidents, ...(slot ? { slot } : {}) });
       o.logger.info({ case: effect.caseCode }, 'rights: withdrawal performed (pending messages removed)');
+      await o.audit?.record({ at: (o.clock ?? systemClock).now(), staffId: PERSON, action: 'withdraw_case', caseCode: effect.caseCode }, { once: effect.id });
     }
     if (effect.type === 'data_erased') {
       const counts = await eraseCase(o, effect.caseCode, context.conversationId);
       o.logger.info({ case: effect.caseCode, ...counts }, 'rights: personal data erased');
+      await o.audit?.record({ at: (o.clock ?? systemClock).now(), staffId: PERSON, action: 'erase_data', caseCode: effect.caseCode }, { once: effect.id });
     }
   };
 }

@@ -96,6 +96,12 @@ export function redisKeys(prefix: string) {
     /** STRING, expiring: set while every send is paused after Telegram's 429 */
     limitPause: () => `${prefix}limit:pause`,
 
+    // --- the audit trail (storage/redis-audit-trail.ts): no personal data, kept AUDIT_KEEP_MONTHS ---
+    /** STREAM of the audit entries of one month (`YYYY-MM`, UTC), expiring AUDIT_KEEP_MONTHS after the month ends */
+    audit: (month: string) => `${prefix}audit:${month}`,
+    /** STRING, expiring: set once an effect's audit entry is appended (a redelivery appends nothing) */
+    auditOnce: (id: string) => `${prefix}audit:once:${id}`,
+
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,

@@ -12,7 +12,7 @@ import { CaseRecords } from '../case-records';
 import { ClaimStore } from '../claims';
 import { PhoneCallStore } from '../phone-calls';
 import { RelayStore } from '../relay-store';
-import type { AuditLog } from './audit';
+import type { AuditLog, AuditReader } from './audit';
 import type { DeskDeps } from './desk-deps';
 
 /** What {@link createDeskDeps} builds the desk's stores from. */
@@ -34,6 +34,8 @@ export interface DeskSetup {
   claims?: ClaimStore;
   files?: CaseFiles;
   audit?: AuditLog;
+  /** Where admins read the trail back (usually the same store as `audit`). */
+  auditTrail?: AuditReader;
 }
 
 /**
@@ -58,5 +60,6 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     logger: s.logger,
     ...(s.escalations ? { escalations: s.escalations } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
+    ...(s.auditTrail ? { auditTrail: s.auditTrail } : {}),
   };
 }

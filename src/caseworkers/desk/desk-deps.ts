@@ -14,7 +14,7 @@ import { can, inOffice, type Action } from '../guard';
 import type { PhoneCallStore } from '../phone-calls';
 import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
-import type { AuditLog } from './audit';
+import type { AuditLog, AuditReader } from './audit';
 
 /**
  * What the desk's use cases work with. Built once where the bot (or a dashboard) is wired; the
@@ -42,6 +42,8 @@ export interface DeskDeps {
   logger: Logger;
   /** Where each change a member of staff makes is recorded, when the deployment keeps an audit trail. */
   audit?: AuditLog;
+  /** Where admins read the audit trail back (`/audit`), when the deployment keeps one. */
+  auditTrail?: AuditReader;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { detailsText } from '../alert-text';
 import type { CaseDetails } from '../case-file';
-import { authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { staffNameOf } from './staff-names';
 
 /** The result of {@link openCase}. */
@@ -16,8 +16,9 @@ export type OpenCaseResult =
 
 /**
  * The case file, decrypted (names, birth date, phone, address, questions), for the worker
- * who holds the case and nobody else. Reading it changes nothing, so no audit entry; the
- * opening is logged with a pseudonym.
+ * who holds the case and nobody else. Reading it changes nothing, but who saw a person's data
+ * is what the audit trail is for: the opening is recorded (`open_case`) and logged with a
+ * pseudonym.
  */
 export async function openCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string }): Promise<OpenCaseResult> {
   const a = await authorize(deps, actor, 'claim_case');
@@ -32,5 +33,6 @@ export async function openCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
   const details = await deps.files.details(args.caseCode, deps.clock.now());
   const text = detailsText(details, { tr: deps.translator, lang: a.lang, offices: deps.offices, staffName: names });
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case opened');
+  await audit(deps, a, 'open_case', { caseCode: args.caseCode });
   return { ok: true, caseCode: args.caseCode, details, text, lang: a.lang };
 }

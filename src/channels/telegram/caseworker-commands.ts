@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { addStaff, changeStaff, listRoster, reassignCase, releaseCase, removeStaff, todaysMeetings, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
+import { addStaff, AUDIT_ACTIONS, changeStaff, listRoster, readAudit, reassignCase, releaseCase, removeStaff, todaysMeetings, type AuditLine, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal, type Action } from '../../caseworkers/guard';
 import { DEFAULT_LANG, LangSchema, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
@@ -15,6 +15,7 @@ export const CASEWORKER_COMMANDS = {
   today: 'view_today',
   release: 'claim_case',
   reassign: 'reassign_case',
+  audit: 'view_audit',
 } as const satisfies Record<string, Action>;
 export type CaseworkerCommand = keyof typeof CASEWORKER_COMMANDS;
 
@@ -45,7 +46,7 @@ interface Run {
  * The case workers' commands, in private chats with the bot. Register it before the person's
  * conversation (`privateConversation`). The composer decodes the command, resolves the sender
  * on the roster, calls the desk (listRoster, addStaff / changeStaff, removeStaff,
- * todaysMeetings: they check the role) and writes the answer.
+ * todaysMeetings, readAudit, …: they check the role) and writes the answer.
  *
  * - someone not on the roster (nor in ADMIN_TELEGRAM_IDS) is refused: the attempt is logged
  *   with their pseudonymised Telegram id and the command, and the update goes on to the
@@ -91,6 +92,7 @@ const HANDLERS: Record<CaseworkerCommand, (run: Run) => Promise<string>> = {
   today: showToday,
   release: release,
   reassign: reassign,
+  audit: showAudit,
 };
 
 /** A case code as the alerts show it. */
@@ -122,6 +124,30 @@ async function reassign(run: Run): Promise<string> {
   if (r.reason === 'not_found') return t('caseworker:reassign.not_found', { code });
   if (r.reason === 'invalid_target' || r.reason === 'target_other_office') return t('caseworker:reassign.invalid_target', { id });
   return run.refused(r);
+}
+
+const KNOWN_ACTIONS: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
+
+/**
+ * `/audit <case code>`: the case's audit trail for an admin, newest first, in their language:
+ * when (UTC), who (staff by name, the person, or Körpü) and what.
+ */
+async function showAudit(run: Run): Promise<string> {
+  const { deps, t } = run;
+  const code = run.args.trim().toUpperCase();
+  if (!CASE_CODE.test(code)) return t('caseworker:audit.usage');
+  const r = await readAudit(deps.desk, actor(run), { caseCode: code });
+  if (!r.ok) return r.reason === 'no_trail' ? t('caseworker:audit.no_trail') : run.refused(r);
+  if (r.lines.length === 0) return t('caseworker:audit.empty', { code });
+  return [t('caseworker:audit.title', { code, n: r.lines.length }), ...r.lines.map((l) => auditLine(t, l))].join('\n');
+}
+
+function auditLine(t: Run['t'], l: AuditLine): string {
+  const who = l.by.kind === 'staff' ? l.by.name : t(`caseworker:audit.by.${l.by.kind}`);
+  const what = KNOWN_ACTIONS.has(l.action) ? t(`caseworker:audit.action.${l.action}`, { to: l.toName ?? '' }) : l.action;
+  // Minutes in UTC: the trail is read across offices, and its times compare with logs.
+  const time = `${l.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return t('caseworker:audit.line', { time, who, what });
 }
 
 const actor = (run: Run) => ({ staffId: run.member.staffId });

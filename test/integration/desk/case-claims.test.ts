@@ -153,8 +153,8 @@ describe('desk: claim, release, reassign, open', () => {
       expect(r.text).toContain(d.desk.translator.t('en', 'caseworker:open.field.first_name', { value: 'Olena' }));
       expect(await openCase(d.desk, d.staff.nigar, { caseCode: 'KP-OPEN-0001' })).toEqual({ ok: false, reason: 'not_holder', by: d.staff.aysel.staffId, name: 'Aysel Quliyeva' });
       expect(await openCase(d.desk, d.staff.stranger, { caseCode: 'KP-OPEN-0001' })).toEqual({ ok: false, reason: 'not_staff' });
-      // Reading changes nothing: no audit entry beyond the claim.
-      expect(d.audit.map((e) => e.action)).toEqual(['claim_case']);
+      // The holder's opening is recorded (who saw the person's data); the refused ones are not.
+      expect(d.audit.map((e) => [e.action, e.staffId])).toEqual([['claim_case', d.staff.aysel.staffId], ['open_case', d.staff.aysel.staffId]]);
     });
   });
 });

@@ -18,6 +18,7 @@ const EXPECTED: Record<Action, Role[]> = {
   close_case: ['caseworker', 'supervisor', 'admin'],
   talk_to_person: ['caseworker', 'supervisor', 'admin'],
   phone_intake: ['caseworker', 'supervisor', 'admin'],
+  view_audit: ['admin'],
 };
 
 describe('can', () => {
@@ -29,9 +30,9 @@ describe('can', () => {
     expect(can({ role }, action)).toBe(EXPECTED[action].includes(role));
   });
 
-  it('lets admins do everything, supervisors everything but the roster', () => {
+  it('lets admins do everything, supervisors everything but the roster and the audit trail', () => {
     expect(ACTIONS.filter((a) => !can({ role: 'admin' }, a))).toEqual([]);
-    expect(ACTIONS.filter((a) => !can({ role: 'supervisor' }, a))).toEqual(['view_roster', 'manage_roster']);
+    expect(ACTIONS.filter((a) => !can({ role: 'supervisor' }, a))).toEqual(['view_roster', 'manage_roster', 'view_audit']);
   });
 
   it('lets someone not on the roster do nothing', () => {

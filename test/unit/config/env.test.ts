@@ -23,4 +23,11 @@ describe('environment checks', () => {
   it('refuses the test-only fault switch in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), KORPU_TEST_FAULT: 'after_commit' })).toThrow(/KORPU_TEST_FAULT: is a test switch/);
   });
+
+  it('keeps the audit trail 24 months by default; AUDIT_KEEP_MONTHS sets whole months, at least one', () => {
+    expect(parseEnv({}).AUDIT_KEEP_MONTHS).toBe(24);
+    expect(parseEnv({ AUDIT_KEEP_MONTHS: '' }).AUDIT_KEEP_MONTHS).toBe(24);
+    expect(parseEnv({ AUDIT_KEEP_MONTHS: '60' }).AUDIT_KEEP_MONTHS).toBe(60);
+    for (const bad of ['0', '1.5', 'two', '-3']) expect(() => parseEnv({ AUDIT_KEEP_MONTHS: bad })).toThrow(/^AUDIT_KEEP_MONTHS: /m);
+  });
 });

@@ -1,0 +1,65 @@
+/**
+ * The audit trail's port: who did what to which case, and when. Nothing personal goes in: who
+ * is a staff id (or {@link PERSON} / {@link SYSTEM}), what is a wire name, and further details
+ * are wire values (a reason, a status, the staff id a case went to), never a name, a phone
+ * number or a text.
+ */
+export interface AuditEntry {
+  at: Date;
+  /** Who did it: a staff id, {@link PERSON} (the person's own rights) or {@link SYSTEM} (a purge). */
+  staffId: string;
+  /** What they did: a wire name (`claim_case`, `close_case`, `withdraw_case`, …; see {@link AUDIT_ACTIONS}). */
+  action: string;
+  caseCode?: string;
+  /** Further wire values (a reason, the staff id a case went to). */
+  [detail: string]: string | Date | undefined;
+}
+
+/** Where audit entries go (a Redis stream, a log shipper); use cases only record. */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/** An entry as read back: its details as strings. */
+export interface AuditRecord {
+  at: Date;
+  staffId: string;
+  action: string;
+  caseCode?: string;
+  details: Record<string, string>;
+}
+
+/** Reads a case's audit entries, newest first. */
+export interface AuditReader {
+  forCase(caseCode: string, o?: { limit?: number }): Promise<AuditRecord[]>;
+}
+
+/** The "who" of an entry the person made themselves (withdrawing, erasing their data). */
+export const PERSON = 'person';
+/** The "who" of an entry Körpü made on its own (a retention purge). */
+export const SYSTEM = 'system';
+
+/**
+ * The actions the trail knows by name (each has a text in `caseworker:audit.action.*`); an
+ * entry with another action is still kept and shown by its wire name.
+ */
+export const AUDIT_ACTIONS = [
+  'open_case',
+  'claim_case',
+  'release_case',
+  'reassign_case',
+  'relay_to_person',
+  'end_talk',
+  'record_attendance',
+  'close_case',
+  'correct_data',
+  'withdraw_case',
+  'erase_data',
+  'export_case',
+  'purge_case',
+  'start_phone_call',
+  'end_phone_call',
+  'add_staff',
+  'change_staff',
+  'remove_staff',
+] as const;

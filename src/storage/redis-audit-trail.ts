@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { AuditEntry, AuditLog, AuditReader, AuditRecord } from '../core/audit';
+import { systemClock, type Clock } from '../core/clock';
+import type { RedisKeys } from './keys';
+import { redisScripts, type Scripts } from './lua/scripts';
+
+/** How long the trail is kept by default, in months after the month of an entry (AUDIT_KEEP_MONTHS). */
+export const DEFAULT_AUDIT_KEEP_MONTHS = 24;
+
+/** How long a once marker lives: longer than any effect waits for its redelivery. */
+const ONCE_TTL_SECONDS = 30 * 24 * 3600;
+/** Entries read per round trip while looking for one case's. */
+const PAGE = 500;
+/** Fields an entry's own parts are stored under; details go under `d:<name>`. */
+const DETAIL = 'd:';
+
+/**
+ * What every part of an entry must look like: a wire value (an id, a code, a snake_case name, an
+ * ISO time), never free text. Spaces, `+` and letters beyond ASCII are refused, so a name, a
+ * phone number or a message passed by mistake fails loudly instead of being kept for years.
+ */
+const WireValueSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'is not a wire value (an id, a code or a name of an action)');
+
+/** A stream entry as Redis gives it back (checked before it is trusted). */
+const StoredEntrySchema = z.object({ by: z.string().min(1), at: z.string().datetime(), action: z.string().min(1), case: z.string().optional() });
+
+/** The month (`YYYY-MM`, UTC) of a date. */
+export const auditMonth = (d: Date): string => d.toISOString().slice(0, 7);
+
+/** The first instant of the month `months` after `d`'s month (UTC). */
+const monthStart = (d: Date, months: number): Date => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
+
+/**
+ * The audit trail in Redis: append-only, one stream per month (`audit:<YYYY-MM>`). Each
+ * append sets its month's expiry to `keepMonths` months after the month ends, so a month
+ * older than that goes as a whole, without a purge job. Reading one case's entries walks the
+ * kept months newest first (the programme's few hundred entries a month make that cheap).
+ *
+ * Entries hold who (a staff id, `person` or `system`), when, the case code, the action and
+ * wire-valued details: the callers never pass personal data, and nothing here decrypts.
+ *
+ * @example
+ *   const trail = new RedisAuditTrail(redis, keys, { keepMonths: 24 });
+ *   await trail.record({ at: new Date(), staffId: 's-1', action: 'claim_case', caseCode: 'KRP-ABC123' });
+ *   await trail.forCase('KRP-ABC123'); // newest first
+ */
+export class RedisAuditTrail implements AuditLog, AuditReader {
+  private readonly scripts: Scripts;
+  private readonly keepMonths: number;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Pick<RedisKeys, 'audit' | 'auditOnce'>,
+    o: { keepMonths?: number; clock?: Clock } = {},
+  ) {
+    this.scripts = redisScripts(redis);
+    this.keepMonths = o.keepMonths ?? DEFAULT_AUDIT_KEEP_MONTHS;
+    this.clock = o.clock ?? systemClock;
+  }
+
+  /**
+   * Appends an entry to the stream of its month. With `once` (an effect's id), an entry
+   * appended under the same `once` before is not appended again.
+   */
+  async record(entry: AuditEntry, o: { once?: string } = {}): Promise<void> {
+    await this.append(entry, o);
+  }
+
+  /**
+   * {@link record}, answering whether the entry was appended (false: its `once` was seen).
+   * Rejects an entry any part of which is not a wire value (see WireValueSchema), appending nothing.
+   */
+  async append(entry: AuditEntry, o: { once?: string } = {}): Promise<boolean> {
+    const { at, staffId, action, caseCode, ...details } = entry;
+    const fields: Record<string, string> = { by: staffId, at: at.toISOString(), action, ...(caseCode ? { case: caseCode } : {}) };
+    for (const [name, value] of Object.entries(details)) {
+      if (value !== undefined) fields[`${DETAIL}${name}`] = value instanceof Date ? value.toISOString() : value;
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      const checked = WireValueSchema.safeParse(value);
+      // The field's name only: the value may be exactly what must not be written anywhere.
+      if (!checked.success || !WireValueSchema.safeParse(name).success) throw new Error(`audit entry ${action}: ${name} ${checked.error?.issues[0]?.message ?? 'is not a wire name'}`);
+    }
+    const expireAt = monthStart(at, this.keepMonths + 1);
+    const id = await this.scripts.appendAudit(
+      { stream: this.keys.audit(auditMonth(at)), once: this.keys.auditOnce(o.once ?? '-') },
+      { expireAtSeconds: Math.floor(expireAt.getTime() / 1000), onceTtlSeconds: o.once ? ONCE_TTL_SECONDS : 0, fields },
+    );
+    return id !== '';
+  }
+
+  /**
+   * A case's entries, newest first (at most `limit`, default 50), from the months still kept.
+   * An entry that does not read as one (written by hand) is skipped.
+   */
+  async forCase(caseCode: string, o: { limit?: number } = {}): Promise<AuditRecord[]> {
+    const limit = o.limit ?? 50;
+    const found: AuditRecord[] = [];
+    const now = this.clock.now();
+    for (let back = 0; back <= this.keepMonths && found.length < limit; back++) {
+      const key = this.keys.audit(auditMonth(monthStart(now, -back)));
+      let end = '+';
+      for (;;) {
+        const page = await this.redis.xrevrange(key, end, '-', 'COUNT', PAGE);
+        for (const [, flat] of page) {
+          const record = toRecord(flat);
+          if (record?.caseCode === caseCode) found.push(record);
+          if (found.length >= limit) break;
+        }
+        if (page.length < PAGE || found.length >= limit) break;
+        end = `(${page[page.length - 1]![0]}`;
+      }
+    }
+    // Within a month the stream's order is the order of appends; entries are shown by their time.
+    return found.sort((a, b) => b.at.getTime() - a.at.getTime());
+  }
+}
+
+/** A stream entry's flat field list as a record, or undefined when it is not one. */
+function toRecord(flat: string[]): AuditRecord | undefined {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  const parsed = StoredEntrySchema.safeParse(fields);
+  if (!parsed.success) return undefined;
+  const details = Object.fromEntries(Object.entries(fields).filter(([k]) => k.startsWith(DETAIL)).map(([k, v]) => [k.slice(DETAIL.length), v]));
+  return { at: new Date(parsed.data.at), staffId: parsed.data.by, action: parsed.data.action, ...(parsed.data.case ? { caseCode: parsed.data.case } : {}), details };
+}

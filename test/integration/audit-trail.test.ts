@@ -1,0 +1,93 @@
+import type { Redis } from 'ioredis';
+import type { AuditEntry } from '../../src/core/audit';
+import { redisKeys, type RedisKeys } from '../../src/storage/keys';
+import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
+import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+
+/** The audit trail on a real Redis: a stream per month, read back per case, expiring by month. */
+describe('RedisAuditTrail', () => {
+  let redis: Redis;
+  let prefix: string;
+  let keys: RedisKeys;
+  let now = new Date('2026-11-24T08:00:00Z');
+  const clock = { now: () => now };
+  beforeEach(() => {
+    redis = testRedis();
+    prefix = testPrefix();
+    keys = redisKeys(prefix);
+    now = new Date('2026-11-24T08:00:00Z');
+  });
+  afterEach(async () => {
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+  const entry = (at: string, action: string, caseCode: string, more: Record<string, string> = {}): AuditEntry => ({ at: new Date(at), staffId: 's-aaaa', action, caseCode, ...more });
+
+  it('reads one case’s entries back newest first, across months, with their details; other cases’ are not shown', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    await trail.record(entry('2026-10-30T09:00:00Z', 'claim_case', 'KP-AUDT-0001'));
+    await trail.record(entry('2026-10-31T09:00:00Z', 'claim_case', 'KP-AUDT-0002'));
+    await trail.record(entry('2026-11-02T10:00:00Z', 'open_case', 'KP-AUDT-0001'));
+    await trail.record(entry('2026-11-03T10:00:00Z', 'reassign_case', 'KP-AUDT-0001', { to: 's-bbbb', from: 's-aaaa' }));
+    await trail.record({ at: new Date('2026-11-04T10:00:00Z'), staffId: 'person', action: 'withdraw_case', caseCode: 'KP-AUDT-0001' });
+
+    expect(await trail.forCase('KP-AUDT-0001')).toEqual([
+      { at: new Date('2026-11-04T10:00:00Z'), staffId: 'person', action: 'withdraw_case', caseCode: 'KP-AUDT-0001', details: {} },
+      { at: new Date('2026-11-03T10:00:00Z'), staffId: 's-aaaa', action: 'reassign_case', caseCode: 'KP-AUDT-0001', details: { to: 's-bbbb', from: 's-aaaa' } },
+      { at: new Date('2026-11-02T10:00:00Z'), staffId: 's-aaaa', action: 'open_case', caseCode: 'KP-AUDT-0001', details: {} },
+      { at: new Date('2026-10-30T09:00:00Z'), staffId: 's-aaaa', action: 'claim_case', caseCode: 'KP-AUDT-0001', details: {} },
+    ]);
+    expect(await trail.forCase('KP-AUDT-0001', { limit: 2 })).toHaveLength(2);
+    expect(await trail.forCase('KP-NONE-0000')).toEqual([]);
+    // One stream per month.
+    expect(await redis.xlen(keys.audit('2026-10'))).toBe(2);
+    expect(await redis.xlen(keys.audit('2026-11'))).toBe(3);
+  });
+
+  it('pages through a month holding more entries than one read', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    for (let i = 0; i < 1_200; i++) await trail.record(entry(new Date(Date.UTC(2026, 10, 1, 0, 0, i)).toISOString(), 'claim_case', i % 400 === 0 ? 'KP-AUDT-0009' : 'KP-AUDT-0008'));
+    const found = await trail.forCase('KP-AUDT-0009', { limit: 10 });
+    expect(found.map((r) => r.at.toISOString())).toEqual(['2026-11-01T00:13:20.000Z', '2026-11-01T00:06:40.000Z', '2026-11-01T00:00:00.000Z']);
+  });
+
+  it('keeps a month for AUDIT_KEEP_MONTHS after it ends, and drops older months as a whole', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { keepMonths: 24, clock });
+    await trail.record(entry('2026-11-24T08:00:00Z', 'claim_case', 'KP-AUDT-0003'));
+    // November 2026 is kept through November 2028: the stream goes on 1 December 2028.
+    expect(await redis.call('EXPIRETIME', keys.audit('2026-11'))).toBe(Date.UTC(2028, 11, 1) / 1000);
+
+    const short = new RedisAuditTrail(redis, keys, { keepMonths: 2, clock });
+    await short.record(entry('2026-11-24T09:00:00Z', 'open_case', 'KP-AUDT-0003'));
+    expect(await redis.call('EXPIRETIME', keys.audit('2026-11'))).toBe(Date.UTC(2027, 1, 1) / 1000);
+    // An entry of a month already past its period is not kept at all.
+    await short.record(entry('2026-08-10T09:00:00Z', 'claim_case', 'KP-AUDT-0003'));
+    expect(await redis.exists(keys.audit('2026-08'))).toBe(0);
+    // What the trail reads are the months still kept.
+    expect((await short.forCase('KP-AUDT-0003')).map((r) => r.action)).toEqual(['open_case', 'claim_case']);
+  });
+
+  it('appends an entry recorded with the same `once` (a redelivered effect) only once', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    const e: AuditEntry = { at: now, staffId: 'person', action: 'erase_data', caseCode: 'KP-AUDT-0004' };
+    expect(await trail.append(e, { once: '1700000000000-0' })).toBe(true);
+    expect(await trail.append(e, { once: '1700000000000-0' })).toBe(false);
+    await trail.record(e, { once: '1700000000000-0' });
+    expect(await trail.forCase('KP-AUDT-0004')).toHaveLength(1);
+    // Without `once`, every record is an entry (staff doing the same thing twice did it twice).
+    await trail.record(e);
+    expect(await trail.forCase('KP-AUDT-0004')).toHaveLength(2);
+  });
+
+  it('refuses an entry carrying free text (a name, a phone number, a message) and keeps nothing of it', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    for (const bad of ['Aysel Quliyeva', '+994501234567', 'Олена', 'call me back', 'x'.repeat(65)]) {
+      await expect(trail.record(entry('2026-11-24T08:00:00Z', 'close_case', 'KP-AUDT-0005', { reason: bad }))).rejects.toThrow(/^audit entry close_case: d:reason is not a wire value/);
+    }
+    await expect(trail.record({ at: now, staffId: 'Kamran Rzayev', action: 'claim_case', caseCode: 'KP-AUDT-0005' })).rejects.toThrow(/by is not a wire value/);
+    expect(await redis.exists(keys.audit('2026-11'))).toBe(0);
+    // Wire values are fine: ids, codes, snake_case names, times.
+    await trail.record(entry('2026-11-24T08:00:00Z', 'close_case', 'KP-AUDT-0005', { reason: 'not_eligible', to: 's-0123456789abcdef', call: '12' }));
+    expect(await trail.forCase('KP-AUDT-0005')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,96 @@
+import { claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, type DeskDeps } from '../../../src/caseworkers/desk';
+import { auditMonth, RedisAuditTrail } from '../../../src/storage/redis-audit-trail';
+import { baku, startDesk, type Desk } from './desk-harness';
+
+/**
+ * The desk's use cases record into the real audit trail (Redis): who, when, which case, what;
+ * never the person's data nor staff names. Admins read it back with names from the roster.
+ */
+describe('desk: the audit trail', () => {
+  let d: Desk;
+  let desk: DeskDeps;
+  const code = 'KP-AUDT-0101';
+  const conversation = 'conv-pseudonym-audit';
+  beforeEach(async () => {
+    d = await startDesk();
+    const trail = new RedisAuditTrail(d.redis, d.keys, { clock: { now: () => d.desk.clock.now() } });
+    desk = { ...d.desk, audit: trail, auditTrail: trail };
+  });
+  afterEach(() => d.close());
+
+  /** Every field of every entry of the month's stream, as one text. */
+  const streamText = async () => JSON.stringify(await d.redis.xrange(d.keys.audit(auditMonth(d.desk.clock.now())), '-', '+'));
+
+  it('records opening, claiming, talking, reassigning, releasing and closing, with staff ids and wire values only', async () => {
+    await d.seedCase(code, { lang: 'ru', office: baku });
+    const at = (minute: number) => d.setNow(new Date(Date.UTC(2026, 10, 24, 8, minute)));
+    at(1);
+    expect(await claimCase(desk, d.staff.aysel, { caseCode: code })).toMatchObject({ ok: true });
+    at(2);
+    expect(await openCase(desk, d.staff.aysel, { caseCode: code })).toMatchObject({ ok: true });
+    at(3);
+    expect(await relayToPerson(desk, d.staff.aysel, { caseCode: code, conversation, message: { kind: 'text', text: 'Olena, call me on +994501234567 about your flat' }, ref: 'tg:1' })).toMatchObject({ ok: true });
+    at(4);
+    expect(await endTalk(desk, d.staff.aysel, { caseCode: code, conversation, ref: 'tg:2' })).toMatchObject({ ok: true });
+    at(5);
+    expect(await reassignCase(desk, d.staff.leyla, { caseCode: code, to: d.staff.nigar })).toMatchObject({ ok: true });
+    at(6);
+    expect(await releaseCase(desk, d.staff.nigar, { caseCode: code })).toMatchObject({ ok: true });
+    at(7);
+    await claimCase(desk, d.staff.nigar, { caseCode: code });
+    at(8);
+    expect(await closeCase(desk, d.staff.nigar, { caseCode: code, reason: 'completed' })).toMatchObject({ ok: true });
+    // A refused attempt changes nothing and records nothing.
+    await openCase(desk, d.staff.rauf, { caseCode: code });
+
+    const trail = await desk.auditTrail!.forCase(code);
+    expect(trail.map((r) => [r.at.getUTCMinutes(), r.staffId, r.action])).toEqual([
+      [8, d.staff.nigar.staffId, 'close_case'],
+      [7, d.staff.nigar.staffId, 'claim_case'],
+      [6, d.staff.nigar.staffId, 'release_case'],
+      [5, d.staff.leyla.staffId, 'reassign_case'],
+      [4, d.staff.aysel.staffId, 'end_talk'],
+      [3, d.staff.aysel.staffId, 'relay_to_person'],
+      [2, d.staff.aysel.staffId, 'open_case'],
+      [1, d.staff.aysel.staffId, 'claim_case'],
+    ]);
+    expect(trail[0]!.details).toEqual({ reason: 'completed' });
+    expect(trail[3]!.details).toEqual({ to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
+
+    // Nothing personal: not the person's name, phone or words, not a staff name or Telegram id.
+    const stored = await streamText();
+    expect(stored).toContain(code);
+    for (const personal of ['Olena', '+994501234567', '994501234567', 'flat', 'call me', 'Aysel', 'Nigar', 'Leyla', 'Quliyeva', '610000001', '610000002']) expect(stored).not.toContain(personal);
+  });
+
+  it('shows admins the trail newest first with staff by name; supervisors, case workers and strangers are refused', async () => {
+    await d.seedCase(code, { lang: 'ru', office: baku });
+    d.setNow(new Date('2026-11-24T08:01:00Z'));
+    await claimCase(desk, d.staff.aysel, { caseCode: code });
+    d.setNow(new Date('2026-11-24T08:02:00Z'));
+    await openCase(desk, d.staff.aysel, { caseCode: code });
+    d.setNow(new Date('2026-11-24T08:03:00Z'));
+    await reassignCase(desk, d.staff.kamran, { caseCode: code, to: d.staff.nigar });
+    await desk.audit!.record({ at: new Date('2026-11-24T08:04:00Z'), staffId: 'person', action: 'withdraw_case', caseCode: code });
+
+    const r = await readAudit(desk, d.staff.kamran, { caseCode: code });
+    expect(r).toEqual({
+      ok: true,
+      caseCode: code,
+      lang: 'en',
+      lines: [
+        { at: new Date('2026-11-24T08:04:00Z'), by: { kind: 'person' }, action: 'withdraw_case', details: {} },
+        { at: new Date('2026-11-24T08:03:00Z'), by: { kind: 'staff', staffId: d.staff.kamran.staffId, name: 'Kamran Rzayev' }, action: 'reassign_case', toName: 'Nigar Həsənova', details: { to: d.staff.nigar.staffId, from: d.staff.aysel.staffId } },
+        { at: new Date('2026-11-24T08:02:00Z'), by: { kind: 'staff', staffId: d.staff.aysel.staffId, name: 'Aysel Quliyeva' }, action: 'open_case', details: {} },
+        { at: new Date('2026-11-24T08:01:00Z'), by: { kind: 'staff', staffId: d.staff.aysel.staffId, name: 'Aysel Quliyeva' }, action: 'claim_case', details: {} },
+      ],
+    });
+    expect(await readAudit(desk, d.staff.bootstrap, { caseCode: code })).toMatchObject({ ok: true });
+    expect(await readAudit(desk, d.staff.leyla, { caseCode: code })).toEqual({ ok: false, reason: 'forbidden', role: 'supervisor' });
+    expect(await readAudit(desk, d.staff.aysel, { caseCode: code })).toEqual({ ok: false, reason: 'forbidden', role: 'caseworker' });
+    expect(await readAudit(desk, d.staff.stranger, { caseCode: code })).toEqual({ ok: false, reason: 'not_staff' });
+    // A deployment without a trail says so.
+    const { auditTrail: _none, ...withoutTrail } = desk;
+    expect(await readAudit(withoutTrail, d.staff.kamran, { caseCode: code })).toEqual({ ok: false, reason: 'no_trail' });
+  });
+});
