@@ -9,7 +9,7 @@ import { LangSchema } from './lang';
  */
 
 /** Commands that work anywhere in a conversation. */
-export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'withdraw', 'delete'] as const;
+export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'correct', 'withdraw', 'delete'] as const;
 export const CommandSchema = z.enum(COMMANDS);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -173,6 +173,12 @@ export const EffectSchema = z.discriminatedUnion('type', [
    * its code and anonymous facts for statistics (status `erased`); everything else goes.
    */
   z.object({ type: z.literal('data_erased'), ...base, lang: LangSchema }),
+  /**
+   * The person corrected some of their details (/correct): `fields` names what changed (the new
+   * values are recorded, encrypted, by the `answer_recorded` effects of the same step). The case
+   * worker holding the case is told the field names, never the values.
+   */
+  z.object({ type: z.literal('data_corrected'), ...base, fields: z.array(z.string().min(1)).min(1), lang: LangSchema }),
   /** Words of crisis (Annex 3) in a message: urgent alert, emergency contacts, incident draft. */
   z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), cue: z.string(), lang: LangSchema }),
 ]);

@@ -154,6 +154,10 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
           fields: { status: 'withdrawn', withdrawn_at: at, 'f:withdraw_reason': cipher.encrypt(e.reason, `${e.caseCode}:withdraw_reason`), updated_at: at },
         });
         break;
+      case 'data_corrected':
+        // The new values came with this step's `answer_recorded` effects; when is kept, not what.
+        writes.push({ op: 'hset', key: caseKey, fields: { corrected_at: at, updated_at: at } });
+        break;
       case 'data_erased':
         // Marked with the step; the erasing itself is the effect's handler (intake/erase-case.ts),
         // which reads what there is to erase.

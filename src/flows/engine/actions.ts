@@ -164,6 +164,20 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       for (const frame of ctx.s.frames) delete frame.b;
     },
   },
+  /**
+   * A detail was corrected (/correct): the new value is already recorded by the question before
+   * (encrypted, as in the interview); this tells the host which field changed, so the case
+   * worker holding the case can be told (the field's name, never its value).
+   */
+  record_correction: {
+    params: ['field'],
+    run(ctx, flow, node) {
+      const field = node.params.field ?? '';
+      if (!field) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.field is empty`);
+      if (!ctx.s.caseCode) return;
+      ctx.effects.push({ type: 'data_corrected', caseCode: ctx.s.caseCode, fields: [field], lang: ctx.lang });
+    },
+  },
   /** Sets a variable to a fixed value (e.g. remembers which menu entry led here). */
   set_var: {
     params: ['name', 'value'],
