@@ -142,7 +142,13 @@ export const EffectSchema = z.discriminatedUnion('type', [
      * of birth shows the person is under 18 (a parent or guardian must take part).
      */
     scope: z.enum(['phone_only', 'minor_without_guardian']).optional(),
-    textVersion: z.string(),
+    /**
+     * The i18n key of the consent text the person was given (the full form, Annex 4): the host
+     * records its version, derived from the text in `lang` (intake/consent-version.ts).
+     */
+    text: z.string().min(1),
+    /** Whether the person opened the full text (the "Full form" button) before deciding. */
+    fullTextOpened: z.boolean().optional(),
     lang: LangSchema,
   }),
   z.object({ type: z.literal('answer_recorded'), ...base, field: z.string(), value: z.string(), personal: z.boolean() }),
