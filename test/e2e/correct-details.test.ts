@@ -146,6 +146,21 @@ describe('/correct through Telegram', () => {
     expect(api.sentMessages(CASEWORKERS).some((m) => (m.text ?? '').includes(expected))).toBe(false);
   }, 90_000);
 
+  it('tells the case workers\' chat when the worker holding the case is no longer on the roster', async () => {
+    const { worker } = await korpu.roster.save({ telegramId: WORKER_ID + 1, name: 'Rauf', langs: ['az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    const p = personIn('az', 21);
+    const code = await intake(p);
+    expect((await new ClaimStore(redis, core.keys).claim(code, worker.staffId, new Date())).outcome).toBe('claimed');
+    await korpu.roster.removeStaff(worker.staffId);
+
+    await send(p, { kind: 'command', text: '/correct' });
+    await send(p, tap('pick', 'last_name'));
+    await send(p, text('Əliyeva'));
+    await korpu.settled();
+    const [notice] = await sentTo(CASEWORKERS, core.translator.t('az', 'rights:notice.corrected', { code, fields: label('last_name') }));
+    expect(String(notice!.params.text)).not.toContain('Əliyeva');
+  }, 90_000);
+
   it('has nothing to correct for someone who gave no consent', async () => {
     const p = personIn('en', 30);
     await send(p, { kind: 'command', text: '/start' });
