@@ -104,7 +104,7 @@ export function longFlowYaml(): string {
     '  - id: record',
     '    type: action',
     '    action: record_consent',
-    '    params: { agreed: "true", option: option, text_version: bench }',
+    '    params: { agreed: "true", option: option, text: consent:full_text, opened: option }',
     '    next: q1',
   ];
   for (let i = 1; i <= LONG_QUESTIONS; i++) {

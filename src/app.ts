@@ -9,6 +9,7 @@ import { FlowRegistry } from './flows/registry';
 import { RULES } from './flows/rules/registry';
 import { createTranslator, type Translator } from './i18n';
 import { BookingDesk } from './intake/booking-desk';
+import { consentVersions } from './intake/consent-version';
 import { PersonData } from './intake/person-data';
 import { createRightsEffects } from './intake/rights-effects';
 import { chatRefOf } from './scheduling/outbox/outbox';
@@ -156,6 +157,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     cipher,
     keys,
     timeZone: o.timeZone ?? 'Asia/Baku',
+    consentVersion: consentVersions(translator),
     booking,
     personData: new PersonData({ redis: o.redis, keys, cipher, translator, bookings, offices: offices.offices, timeZone: o.timeZone ?? 'Asia/Baku' }),
     crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },

@@ -14,6 +14,7 @@ import { RelayStore } from './caseworkers/relay-store';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
+import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { CaseFiles } from './caseworkers/case-file';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
@@ -234,6 +235,13 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       }
       // A withdrawal or an erasure: an erasure first clears the case's queued messages; the case workers are told.
       if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code) }));
+      // A correction (/correct): the worker holding the case, else the case workers' chat, is told which fields changed.
+      // A claim left by a worker no longer on the roster tells the chat: nobody would read a notice to them.
+      const holderOf = async (code: string) => {
+        const claim = await claims.get(code);
+        return claim && (await roster.byStaff(claim.by)) ? claim.by : undefined;
+      };
+      if (outbox) core.onEffect(createCorrectionNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, holderOf }));
       // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
       if (desk) core.onTalkLeft((e) => tellTalkLeft(desk, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
       const url = env.WEBHOOK_URL;

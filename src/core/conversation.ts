@@ -9,7 +9,7 @@ import { LangSchema } from './lang';
  */
 
 /** Commands that work anywhere in a conversation. */
-export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'withdraw', 'delete'] as const;
+export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'correct', 'withdraw', 'delete'] as const;
 export const CommandSchema = z.enum(COMMANDS);
 export type Command = z.infer<typeof CommandSchema>;
 
@@ -142,7 +142,13 @@ export const EffectSchema = z.discriminatedUnion('type', [
      * of birth shows the person is under 18 (a parent or guardian must take part).
      */
     scope: z.enum(['phone_only', 'minor_without_guardian']).optional(),
-    textVersion: z.string(),
+    /**
+     * The i18n key of the consent text the person was given (the full form, Annex 4): the host
+     * records its version, derived from the text in `lang` (intake/consent-version.ts).
+     */
+    text: z.string().min(1),
+    /** Whether the person opened the full text (the "Full form" button) before deciding. */
+    fullTextOpened: z.boolean().optional(),
     lang: LangSchema,
   }),
   z.object({ type: z.literal('answer_recorded'), ...base, field: z.string(), value: z.string(), personal: z.boolean() }),
@@ -173,6 +179,12 @@ export const EffectSchema = z.discriminatedUnion('type', [
    * its code and anonymous facts for statistics (status `erased`); everything else goes.
    */
   z.object({ type: z.literal('data_erased'), ...base, lang: LangSchema }),
+  /**
+   * The person corrected some of their details (/correct): `fields` names what changed (the new
+   * values are recorded, encrypted, by the `answer_recorded` effects of the same step). The case
+   * worker holding the case is told the field names, never the values.
+   */
+  z.object({ type: z.literal('data_corrected'), ...base, fields: z.array(z.string().min(1)).min(1), lang: LangSchema }),
   /** Words of crisis (Annex 3) in a message: urgent alert, emergency contacts, incident draft. */
   z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), cue: z.string(), lang: LangSchema }),
 ]);

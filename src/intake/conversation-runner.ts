@@ -18,6 +18,7 @@ import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingDesk } from './booking-desk';
 import type { PersonData } from './person-data';
+import type { ConsentVersionOf } from './consent-version';
 import { planRecordWrites, type RecordedBy } from './record-writes';
 
 /** One incoming message, already turned into engine Input by a channel adapter. */
@@ -99,6 +100,8 @@ export interface ConversationRunnerDeps {
   flows: FlowRegistry;
   rules: Readonly<Record<string, RuleDefinition>>;
   entryFlow: string;
+  /** The version of a consent text in a language, derived from the text (intake/consent-version.ts). */
+  consentVersion: ConsentVersionOf;
   /** The flow a new conversation of a channel starts in, where not `entryFlow` (`phone` → `call`). */
   entryFlows?: Readonly<Record<string, string>>;
   clock: Clock;
@@ -298,6 +301,7 @@ export class ConversationRunner {
         ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
         cipher: d.cipher,
         keys: d.keys,
+        consentVersion: d.consentVersion,
         conversationId: convId,
         ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
       });

@@ -4,6 +4,7 @@ import { cancelBookingWrites } from '../scheduling/cancel-booking-writes';
 import { sealContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
+import type { ConsentVersionOf } from './consent-version';
 
 /** Where and when a step happened, as the forms want it recorded. */
 export interface RecordContext {
@@ -25,6 +26,12 @@ export interface RecordContext {
   keys: RedisKeys;
   /** The conversation's pseudonym (its open talk is keyed by it). */
   conversationId?: string;
+  /**
+   * The version of a consent text in a language, derived from the text itself
+   * (intake/consent-version.ts): computed here, where the consent is recorded, so that no flow
+   * or record can carry a version that is not the text's.
+   */
+  consentVersion: ConsentVersionOf;
   /**
    * How long a talk with a case worker stays open once asked for; without it a request to talk
    * to a person opens no talk (no case workers to answer).
@@ -93,7 +100,8 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         // On the phone, consent is given aloud to the case worker named here (Annex 4's
         // "counsellor receiving the document"); in a chat, by the person's own tap.
         const record = {
-          at, agreed: e.agreed, option: e.option ?? null, ...(e.scope ? { scope: e.scope } : {}), text_version: e.textVersion, lang: e.lang, place: ctx.place,
+          at, agreed: e.agreed, option: e.option ?? null, ...(e.scope ? { scope: e.scope } : {}),
+          text_version: ctx.consentVersion(e.text, e.lang), ...(e.fullTextOpened === undefined ? {} : { full_text_opened: e.fullTextOpened }), lang: e.lang, place: ctx.place,
           by, given: by === 'phone' ? 'verbally' : 'in_chat', counsellor,
         };
         writes.push({ op: 'rpush', key: keys.consents(e.caseCode), values: [JSON.stringify(record)] });
@@ -153,6 +161,10 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
           key: caseKey,
           fields: { status: 'withdrawn', withdrawn_at: at, 'f:withdraw_reason': cipher.encrypt(e.reason, `${e.caseCode}:withdraw_reason`), updated_at: at },
         });
+        break;
+      case 'data_corrected':
+        // The new values came with this step's `answer_recorded` effects; when is kept, not what.
+        writes.push({ op: 'hset', key: caseKey, fields: { corrected_at: at, updated_at: at } });
         break;
       case 'data_erased':
         // Marked with the step; the erasing itself is the effect's handler (intake/erase-case.ts),

@@ -1,3 +1,4 @@
+import { consentTextVersion } from '../../src/intake/consent-version';
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import type { Message, Update, User } from 'grammy/types';
 import type { Redis } from 'ioredis';
@@ -238,9 +239,10 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(sd).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, by: 'self_service', outcome: 'likely_eligible', provisional: true });
 
     // Consent (Annex 4): the same choice, given aloud to the worker.
-    const consentDiffers = ['place', 'counsellor', 'by', 'given', 'text_version'];
+    // The same full form in the same language: the same version, derived from the text.
+    const consentDiffers = ['place', 'counsellor', 'by', 'given'];
     expect(withoutMoments(phone.consents[0]!, consentDiffers)).toEqual(withoutMoments(self.consents[0]!, consentDiffers));
-    expect(phone.consents[0]).toMatchObject({ agreed: true, option: 'A', given: 'verbally', by: 'phone', counsellor: WORKER_NAME, place: 'Phone', text_version: 'annex4-phone-2026-v2', lang: 'ru' });
+    expect(phone.consents[0]).toMatchObject({ agreed: true, option: 'A', given: 'verbally', by: 'phone', counsellor: WORKER_NAME, place: 'Phone', text_version: consentTextVersion(t('ru', 'consent:full_text')), lang: 'ru' });
     expect(self.consents[0]).toMatchObject({ given: 'in_chat', by: 'self_service', counsellor: BOT_COUNSELLOR });
 
     // The same booking, in the person's language.

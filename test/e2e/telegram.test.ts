@@ -1,3 +1,4 @@
+import { consentTextVersion } from '../../src/intake/consent-version';
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
 import type { Message, Update, User } from 'grammy/types';
@@ -298,7 +299,8 @@ describe('Telegram end to end (long polling)', () => {
     expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, provisional: true, lang });
     expect(diagnosis.rule_version).toEqual(expect.any(String));
     const consent = JSON.parse((await h.redis.lindex(h.core.keys.consents(code), 0))!);
-    expect(consent).toMatchObject({ agreed: true, option: 'A', text_version: 'annex4-2026-v2', lang });
+    // The full text was opened before agreeing; the version is that of the text shown, in the person's language.
+    expect(consent).toMatchObject({ agreed: true, option: 'A', full_text_opened: true, text_version: consentTextVersion(h.core.translator.t(lang, 'consent:full_text')), lang });
     expect(record['f:referral_source']).toBe('friend_family');
     // Nothing personal is readable anywhere under the prefix, nor the chat id.
     const everything = await readablePrefix(h.redis, h.prefix);

@@ -7,6 +7,8 @@ import { compileFlow, loadFlowDir } from '../../src/flows/loader';
 import { FlowRegistry } from '../../src/flows/registry';
 import { RULES } from '../../src/flows/rules/registry';
 import { ConversationRunner } from '../../src/intake/conversation-runner';
+import { consentTextVersion, consentVersions } from '../../src/intake/consent-version';
+import { createTranslator } from '../../src/i18n';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { RECENT_UPDATE_IDS, RedisConversationStore, stateJsonOf } from '../../src/storage/redis-conversation-store';
@@ -25,6 +27,7 @@ function buildRunner(redis: Redis, prefix: string, cipher: FieldCipher, flows = 
       flows,
       rules: RULES,
       entryFlow: 'welcome',
+      consentVersion: consentVersions(createTranslator()),
       clock,
       ids: seededIds(7),
       cipher,
@@ -101,7 +104,7 @@ describe('conversation runner on a real Redis', () => {
     expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
     expect(diagnosis.answers).toEqual({ adult: 'adult', q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' });
     const consent = JSON.parse((await redis.lindex(keys.consents(code), 0))!);
-    expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: 'annex4-2026-v2', lang: 'en' });
+    expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: consentTextVersion(createTranslator().t('en', 'consent:full_text')), full_text_opened: false, lang: 'en' });
     const question = JSON.parse((await redis.lindex(keys.questions(code), 0))!);
     expect(cipher.decrypt(question.text, `${code}:question`)).toBe('Can I bring my sister?');
   });

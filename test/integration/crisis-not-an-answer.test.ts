@@ -9,6 +9,8 @@ import { loadFlowDir } from '../../src/flows/loader';
 import { FlowRegistry } from '../../src/flows/registry';
 import { RULES } from '../../src/flows/rules/registry';
 import { ConversationRunner } from '../../src/intake/conversation-runner';
+import { consentVersions } from '../../src/intake/consent-version';
+import { createTranslator } from '../../src/i18n';
 import { detectCrisis } from '../../src/safeguarding';
 import { crisisReply } from '../../src/safeguarding/crisis-reply';
 import { FieldCipher } from '../../src/storage/field-cipher';
@@ -45,6 +47,7 @@ describe('a crisis sentence is never an answer (runner)', () => {
       flows: new FlowRegistry(loadFlowDir('flows'), new RedisFlowArchive(redis, keys)),
       rules: RULES,
       entryFlow: 'welcome',
+      consentVersion: consentVersions(createTranslator()),
       clock,
       ids: seededIds(7),
       cipher,

@@ -8,6 +8,8 @@ import { loadFlowDir } from '../../src/flows/loader';
 import { FlowRegistry } from '../../src/flows/registry';
 import { RULES } from '../../src/flows/rules/registry';
 import { ConversationRunner, PROCESS_ID } from '../../src/intake/conversation-runner';
+import { consentVersions } from '../../src/intake/consent-version';
+import { createTranslator } from '../../src/i18n';
 import { EFFECT_GROUP, EffectStream } from '../../src/storage/effect-stream';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
@@ -47,6 +49,7 @@ describe('effects committed with the state', () => {
       flows: new FlowRegistry(loadFlowDir('flows'), new RedisFlowArchive(redis, keys)),
       rules: RULES,
       entryFlow: 'welcome',
+      consentVersion: consentVersions(createTranslator()),
       clock,
       ids: seededIds(3),
       cipher,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CompiledFlow, NodeOf } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { varName } from './vars';
+import { infoShownVar, varName } from './vars';
 
 /**
  * Named actions that flows run with `type: action`. Each one turns the conversation's
@@ -54,15 +54,18 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
     },
   },
   /**
-   * Records the consent decision (Annex 4) with the text's version and the language shown.
+   * Records the consent decision (Annex 4) with the consent text given (`text`, the i18n key of
+   * the full form: the host records the version derived from it), the language shown and whether
+   * the full text was opened at the question `opened` (its `info` option).
    * `agreed`: `true` (with the data-use option read from `option`), `false`, or `phone_only`
    * (declined, but agrees to give a phone number for a call back, and nothing else).
    */
   record_consent: {
-    params: ['agreed', 'text_version'],
-    reads: ['option'],
+    params: ['agreed', 'text', 'opened'],
+    reads: ['option', 'opened'],
     run(ctx, flow, node) {
-      const base = { type: 'consent_recorded' as const, caseCode: ctx.ensureCase(), textVersion: node.params.text_version ?? '', lang: ctx.lang };
+      const opened = list(ctx.s.vars[infoShownVar(varName(flow, node.params.opened ?? ''))]).length > 0;
+      const base = { type: 'consent_recorded' as const, caseCode: ctx.ensureCase(), text: node.params.text ?? '', fullTextOpened: opened, lang: ctx.lang };
       if (node.params.agreed === 'phone_only') {
         ctx.s.consent = 'phone';
         ctx.effects.push({ ...base, agreed: true, scope: 'phone_only' });
@@ -80,10 +83,10 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
    * (recorded as such) and no more personal data is asked; the guardian path follows.
    */
   set_aside_consent_of_minor: {
-    params: ['text_version'],
+    params: ['text'],
     run(ctx, _flow, node) {
       ctx.s.consent = 'declined';
-      ctx.effects.push({ type: 'consent_recorded', caseCode: ctx.ensureCase(), agreed: false, scope: 'minor_without_guardian', textVersion: node.params.text_version ?? '', lang: ctx.lang });
+      ctx.effects.push({ type: 'consent_recorded', caseCode: ctx.ensureCase(), agreed: false, scope: 'minor_without_guardian', text: node.params.text ?? '', lang: ctx.lang });
     },
   },
   /** The intake is complete: case workers are told (alert) and the record is closed for edits. */
@@ -162,6 +165,20 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       // Every answer of every flow goes (the flow running now needs none of them).
       ctx.s.vars = {};
       for (const frame of ctx.s.frames) delete frame.b;
+    },
+  },
+  /**
+   * A detail was corrected (/correct): the new value is already recorded by the question before
+   * (encrypted, as in the interview); this tells the host which field changed, so the case
+   * worker holding the case can be told (the field's name, never its value).
+   */
+  record_correction: {
+    params: ['field'],
+    run(ctx, flow, node) {
+      const field = node.params.field ?? '';
+      if (!field) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.field is empty`);
+      if (!ctx.s.caseCode) return;
+      ctx.effects.push({ type: 'data_corrected', caseCode: ctx.s.caseCode, fields: [field], lang: ctx.lang });
     },
   },
   /** Sets a variable to a fixed value (e.g. remembers which menu entry led here). */

@@ -5,7 +5,7 @@ import { FlowRuntimeError, type StepContext } from './context';
 import { ageOn, parseDate, parsePhone, parseText, tidyText, westernDigits, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
-import { varName } from './vars';
+import { infoShownVar, varName } from './vars';
 
 /** What an input did at a waiting node. */
 export type Answered =
@@ -64,6 +64,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (!option) return reprompt('choose', node);
       if (option.info) {
         ctx.say({ key: option.info });
+        // Remembered for the record (the consent says whether the full text was opened).
+        const shown = s.vars[infoShownVar(save)];
+        const values = Array.isArray(shown) ? shown : [];
+        if (!values.includes(option.value)) s.vars[infoShownVar(save)] = [...values, option.value];
         return { kind: 'reprompt', notice: [] };
       }
       s.vars[save] = option.value;

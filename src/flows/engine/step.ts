@@ -95,6 +95,8 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
     case 'mydata':
       showMyData(ctx);
       return reask(ctx);
+    case 'correct':
+      return openFlow(ctx, CORRECT_FLOW);
     case 'withdraw':
       return openFlow(ctx, WITHDRAW_FLOW);
     case 'delete':
@@ -120,6 +122,8 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
 
 /** The flow behind /appointment and the meeting buttons of reminders. */
 export const APPOINTMENT_FLOW = 'appointment';
+/** The flow behind /correct: a choice of detail, then that detail's interview question. */
+export const CORRECT_FLOW = 'correct';
 /** The flow behind /withdraw: the reason in writing, a confirmation, the withdrawal. */
 export const WITHDRAW_FLOW = 'withdraw';
 /** The flow behind /delete: an explicit confirmation, then the erasure. */

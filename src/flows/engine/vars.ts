@@ -7,3 +7,11 @@ import type { CompiledFlow } from '../schema/flow-schema';
 export function varName(flow: CompiledFlow, name: string): string {
   return name.includes('.') ? name : `${flow.def.id}.${name}`;
 }
+
+/**
+ * The variable listing the "tell me more" options (`info`) a person opened at a choice question
+ * (`questionVar`, its own variable): the consent's record says whether the full text was opened.
+ */
+export function infoShownVar(questionVar: string): string {
+  return `${questionVar}.info_shown`;
+}

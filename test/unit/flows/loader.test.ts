@@ -129,7 +129,7 @@ ${END}`);
     const tr = createTranslator();
     const english: KeyCheck = (key) => tr.missing(key).filter((lang) => lang === 'en');
     const flows = loadFlowDir(FLOWS_DIR, english);
-    expect(flows.map((f) => f.def.id).sort()).toEqual(['appointment', 'call', 'consent', 'diagnosis', 'erase', 'handoff', 'interview', 'welcome', 'withdraw']);
+    expect(flows.map((f) => f.def.id).sort()).toEqual(['appointment', 'call', 'consent', 'correct', 'diagnosis', 'erase', 'handoff', 'interview', 'welcome', 'withdraw']);
     for (const f of flows) expect(f.def.specVersion).toBe(CURRENT_SPEC_VERSION);
   });
 });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { SUPPORTED_LANGS } from '../../../src/core/lang';
+import { createTranslator, readLocales } from '../../../src/i18n';
+import { consentTextVersion, consentVersions } from '../../../src/intake/consent-version';
 import { BOT_COUNSELLOR, planRecordWrites } from '../../../src/intake/record-writes';
 import { FieldCipher } from '../../../src/storage/field-cipher';
 import { redisKeys } from '../../../src/storage/keys';
@@ -8,8 +11,9 @@ describe('consent records', () => {
   const keys = redisKeys('k:');
   const now = new Date('2026-11-24T06:30:00Z');
   const cipher = new FieldCipher(randomBytes(32));
-  const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys };
-  const base = { type: 'consent_recorded' as const, caseCode: 'KP-AAAA-0001', textVersion: 'annex4-2026-v2', lang: 'en' as const };
+  const translator = createTranslator();
+  const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys, consentVersion: consentVersions(translator) };
+  const base = { type: 'consent_recorded' as const, caseCode: 'KP-AAAA-0001', text: 'consent:full_text', lang: 'en' as const };
   const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === 'k:case:KP-AAAA-0001' ? [w.fields] : []))[0]!;
   const record = (writes: ReturnType<typeof planRecordWrites>) => JSON.parse(writes.flatMap((w) => (w.op === 'rpush' ? w.values : []))[0]!);
 
@@ -28,6 +32,28 @@ describe('consent records', () => {
     expect(caseFields(writes)).toMatchObject({ consent: 'minor_without_guardian' });
   });
 
+  it('records whether the full text was opened, and the version of the text in the language shown, derived from the text', () => {
+    const opened = record(planRecordWrites([{ ...base, agreed: true, option: 'B', fullTextOpened: true }], ctx));
+    expect(opened).toMatchObject({ full_text_opened: true, text_version: consentTextVersion(translator.t('en', 'consent:full_text')) });
+    expect(opened.text_version).toMatch(/^annex4-[0-9a-f]{12}$/);
+    expect(record(planRecordWrites([{ ...base, agreed: true, option: 'B', fullTextOpened: false }], ctx))).toMatchObject({ full_text_opened: false });
+    // Each language's text has its own version.
+    const versions = SUPPORTED_LANGS.map((lang) => record(planRecordWrites([{ ...base, lang, agreed: false }], ctx)).text_version);
+    expect(new Set(versions).size).toBe(SUPPORTED_LANGS.length);
+  });
+
+  it('gives a changed consent text a new version: no record of the new text can carry the old one', () => {
+    const resources = readLocales();
+    const consent = resources.en!.consent as Record<string, unknown>;
+    const changed = createTranslator({ ...resources, en: { ...resources.en, consent: { ...consent, full_text: `${String(consent.full_text)} ` } } });
+    const before = record(planRecordWrites([{ ...base, agreed: false }], ctx)).text_version;
+    const after = record(planRecordWrites([{ ...base, agreed: false }], { ...ctx, consentVersion: consentVersions(changed) })).text_version;
+    expect(after).not.toBe(before);
+    // Another language's unchanged text keeps its version.
+    const ru = { ...base, lang: 'ru' as const, agreed: false };
+    expect(record(planRecordWrites([ru], { ...ctx, consentVersion: consentVersions(changed) })).text_version).toBe(record(planRecordWrites([ru], ctx)).text_version);
+  });
+
   it('names no bot as the counsellor of a self-service record', () => {
     expect(BOT_COUNSELLOR).toBe('self-service (Körpü)');
     expect(record(planRecordWrites([{ ...base, agreed: true, option: 'A' }], ctx))).toMatchObject({ by: 'self_service', counsellor: 'self-service (Körpü)' });
@@ -39,7 +65,7 @@ describe('rights records', () => {
   const keys = redisKeys('k:');
   const now = new Date('2026-11-24T06:30:00Z');
   const cipher = new FieldCipher(randomBytes(32));
-  const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys };
+  const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys, consentVersion: consentVersions(createTranslator()) };
   const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === 'k:case:KP-AAAA-0001' ? [w.fields] : []));
 
   it('a withdrawal marks the case withdrawn and keeps the reason only encrypted for this case', () => {
@@ -47,6 +73,11 @@ describe('rights records', () => {
     expect(fields).toMatchObject({ status: 'withdrawn', withdrawn_at: now.toISOString() });
     expect(fields!['f:withdraw_reason']).not.toContain('Ganja');
     expect(cipher.decrypt(fields!['f:withdraw_reason']!, 'KP-AAAA-0001:withdraw_reason')).toBe('I found work in Ganja');
+  });
+
+  it('a correction marks when the case was corrected, and writes none of the new values itself', () => {
+    const writes = planRecordWrites([{ type: 'data_corrected', caseCode: 'KP-AAAA-0001', fields: ['first_name', 'phone'], lang: 'en' }], ctx);
+    expect(writes).toEqual([{ op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { corrected_at: now.toISOString(), updated_at: now.toISOString() } }]);
   });
 
   it('an erasure marks the case erased with the step, and writes nothing of the person', () => {

@@ -20,7 +20,7 @@ describe('cancelling a booking', () => {
 
   it('is what a conversation commits for the engine’s booking_cancelled', () => {
     const booking = { caseCode: 'KP-AAAA-0001', slot: 'baku@2026-11-25T09:00' };
-    const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher: new FieldCipher(randomBytes(32)), keys };
+    const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher: new FieldCipher(randomBytes(32)), keys, consentVersion: () => 'annex4-000000000000' };
     expect(planRecordWrites([{ type: 'booking_cancelled', ...booking, lang: 'en' }], ctx)).toEqual(cancelBookingWrites(keys, booking, now));
   });
 

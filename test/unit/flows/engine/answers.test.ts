@@ -82,10 +82,11 @@ describe('single choice', () => {
     expect(turn.state.vars).toEqual({});
   });
 
-  it('answers an info option with its text and asks the same question again, storing nothing', () => {
+  it('answers an info option with its text and asks the same question again, storing only that it was opened', () => {
     const turn = last(play(env, tap('q', 'why')));
     expectReasked(turn, ['t:why_info']);
-    expect(turn.state.vars).toEqual({});
+    // No answer: only the record that the text was opened (a consent's record says so).
+    expect(turn.state.vars).toEqual({ 't.q.info_shown': ['why'] });
     expect(turn.effects).toEqual([]);
     expect(only(turn).buttons?.flat().map((b) => b.label)).toEqual([{ key: 't:tea' }, { key: 't:coffee' }, { key: 't:why' }]);
   });
