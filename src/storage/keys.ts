@@ -96,6 +96,10 @@ export function redisKeys(prefix: string) {
     /** STRING, expiring: set while every send is paused after Telegram's 429 */
     limitPause: () => `${prefix}limit:pause`,
 
+    // --- retention (intake/retention-purge.ts) ---
+    /** STRING token, expiring: a purge is working on this case (SET NX: one process at a time) */
+    purgeLock: (code: string) => `${prefix}purge:${code}`,
+
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,

@@ -32,6 +32,7 @@ export const SCRIPT_FILES = {
   pauseSends: 'pause-sends-1',
   takeReply: 'take-reply-1',
   replySent: 'reply-sent-1',
+  releaseLock: 'release-lock-1',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -92,6 +93,7 @@ export interface Scripts {
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
+  releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
 }
 
 /**
@@ -136,5 +138,6 @@ export function redisScripts(redis: Redis): Scripts {
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
+    releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
   };
 }
