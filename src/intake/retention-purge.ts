@@ -47,8 +47,9 @@ export function purgeReason(f: CaseFacts, days: RetentionConfig['days'], now: Da
   if (f.lastIncidentMs !== undefined && t < f.lastIncidentMs + days.incidentReports * DAY_MS) return undefined;
   if (f.bookedStartMs !== undefined && t < f.bookedStartMs) return undefined;
   const past = (from: string | undefined, n: number, activeMs?: number) => {
-    const ms = Math.max(from ? Date.parse(from) : NaN, activeMs ?? NaN);
-    return Number.isFinite(ms) ? t >= ms + n * DAY_MS : false;
+    const known = [from ? Date.parse(from) : NaN, activeMs ?? NaN].filter(Number.isFinite);
+    // A case with no date at all is not erased on a guess.
+    return known.length > 0 && t >= Math.max(...known) + n * DAY_MS;
   };
   if (f.status === 'withdrawn') return past(f.withdrawnAt ?? f.updatedAt, days.withdrawn) ? 'withdrawn' : undefined;
   if (f.status === 'closed') return past(f.closedAt ?? f.updatedAt, days.closed) ? 'closed' : undefined;

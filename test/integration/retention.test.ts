@@ -1,0 +1,138 @@
+import type { Redis } from 'ioredis';
+import type { KorpuCore } from '../../src/app';
+import { RelayStore } from '../../src/caseworkers/relay-store';
+import type { Input, Output } from '../../src/core/conversation';
+import { STATISTICS_FIELDS } from '../../src/intake/erase-case';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOfficesFile } from '../helpers/office';
+import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
+
+/**
+ * The retention purge (config/retention.yaml's shipped periods), on the real Redis through
+ * Körpü as createKorpu builds it, by moving an injected clock: an intake left unfinished is
+ * erased as /delete erases it once its month has passed, not a day before; a completed case
+ * stays, with its talk messages older than a year removed; two purges at once erase each case
+ * once, and a purge run again changes nothing.
+ */
+
+const DAY = 24 * 3600 * 1000;
+const offices = testOfficesFile({ office: { slotMinutes: 60, capacity: 1, minLeadMinutes: 60, horizonDays: 10 } });
+
+describe('the retention purge', () => {
+  let redis: Redis;
+  let api: FakeBotApi;
+  let korpu: TestKorpu;
+  let core: KorpuCore;
+  let prefix: string;
+  let now = Date.now();
+  const clock = { now: () => new Date(now) };
+
+  beforeAll(async () => {
+    redis = testRedis();
+    api = await FakeBotApi.start();
+    korpu = await startTestKorpu({ api, offices, clock });
+    ({ core, prefix } = korpu);
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await api.close();
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const send = (chatId: string, input: Input) => core.runner.handle({ channel: 'simulator', chatId, input });
+  const tap = (node: string, value: string): Input => ({ type: 'choice', node, value });
+  const say = (text: string): Input => ({ type: 'text', text });
+  const slots = (outs: Output[]) => outs.flatMap((o) => (o.buttons ?? []).flat()).flatMap((b) => (b.action.type === 'choice' && b.action.value.startsWith('s_') ? [b.action.value] : []));
+  const conv = (chatId: string) => core.runner.conversationId('simulator', chatId);
+  const caseOf = async (chatId: string) => (await core.runner.peek(conv(chatId)))?.caseCode;
+  const purge = () => korpu.retention!.run();
+  /** Everything under the prefix but BullMQ's queues (the purge's own job comes and goes there). */
+  const records = async () => (await readablePrefix(redis, prefix)).split('\n').filter((line) => !line.startsWith(`${prefix}bull:`)).sort().join('\n');
+
+  /** An intake as far as the surname: consent given, details typed, never completed. */
+  async function unfinished(chatId: string, first: string, last: string): Promise<string> {
+    const script: Input[] = [
+      { type: 'command', name: 'start' }, tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say(first), say(last),
+    ];
+    for (const input of script) await send(chatId, input);
+    await korpu.settled();
+    return (await caseOf(chatId))!;
+  }
+
+  /** The whole intake with a meeting booked. */
+  async function completed(chatId: string, first: string, last: string): Promise<string> {
+    await unfinished(chatId, first, last);
+    await send(chatId, say('Afghanistan'));
+    await send(chatId, tap('reason', 'work'));
+    const offer = (await send(chatId, say('050 123 45 67'))).outputs;
+    await send(chatId, tap('pick_time', slots(offer)[0]!));
+    await korpu.settled();
+    const code = (await caseOf(chatId))!;
+    expect(await redis.hget(`${prefix}case:${code}`, 'intake_completed_at')).toBeTruthy();
+    return code;
+  }
+
+  const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}bull:`)).sort();
+
+  it('erases an unfinished intake after its month, as /delete does, and keeps a completed case', async () => {
+    const gone = await unfinished('retention-unfinished-1', 'Leyla', 'Aliyeva');
+    const kept = await completed('retention-completed-1', 'Kamran', 'Huseynov');
+    const relay = new RelayStore(redis, prefix, core.cipher);
+    await relay.keep(kept, { at: new Date(now), from: 'person', kind: 'text', text: 'an old question about documents' });
+    expect(Object.keys(await redis.hgetall(`${prefix}case:${gone}`)).some((f) => !(STATISTICS_FIELDS as readonly string[]).includes(f))).toBe(true);
+    expect(await core.runner.peek(conv('retention-unfinished-1'))).toBeDefined();
+
+    // A day short of the month: nothing is due.
+    now += 29 * DAY;
+    const early = await purge();
+    expect(early.erased).toEqual({ unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 });
+    expect(await redis.hget(`${prefix}case:${gone}`, 'status')).not.toBe('erased');
+
+    now += 2 * DAY;
+    const due = await purge();
+    expect(due.erased.unfinishedIntake).toBe(1);
+    const left = await redis.hgetall(`${prefix}case:${gone}`);
+    expect(left.status).toBe('erased');
+    expect(left.erased_at).toBe(new Date(now).toISOString());
+    for (const field of Object.keys(left)) expect(STATISTICS_FIELDS as readonly string[]).toContain(field);
+    expect(await keysOf(gone)).toEqual([`${prefix}case:${gone}`]);
+    // The conversation's saved answers go too: the person starts afresh if they come back.
+    expect(await core.runner.peek(conv('retention-unfinished-1'))).toBeUndefined();
+
+    // The completed case is a case in progress: it stays whole.
+    const stays = await redis.hgetall(`${prefix}case:${kept}`);
+    expect(stays.status).not.toBe('erased');
+    expect(stays.contact).toBeTruthy();
+    expect(await relay.messages(kept)).toHaveLength(1);
+
+    // A year after its talk message (and a newer message): the old one goes, the new one stays.
+    now += 300 * DAY;
+    await relay.keep(kept, { at: new Date(now), from: 'worker', kind: 'text', text: 'a recent answer', worker: 's-1' });
+    now += 40 * DAY;
+    const trimmed = await purge();
+    expect(trimmed.talkMessages).toBe(1);
+    expect((await relay.messages(kept)).map((m) => m.text)).toEqual(['a recent answer']);
+    expect(await redis.hget(`${prefix}case:${kept}`, 'status')).not.toBe('erased');
+  });
+
+  it('two purges at once erase each case once, and a purge run again changes nothing', async () => {
+    const codes = [
+      await unfinished('retention-twice-1', 'Nigar', 'Mammadli'),
+      await unfinished('retention-twice-2', 'Rashad', 'Guliyev'),
+      await unfinished('retention-twice-3', 'Sevda', 'Karimova'),
+    ];
+    now += 31 * DAY;
+    const [a, b] = await Promise.all([purge(), purge()]);
+    expect(a.erased.unfinishedIntake + b.erased.unfinishedIntake).toBe(codes.length);
+    for (const code of codes) expect(await redis.hget(`${prefix}case:${code}`, 'status')).toBe('erased');
+
+    const before = await records();
+    const again = await purge();
+    expect(again).toMatchObject({ erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, busy: 0 });
+    expect(await records()).toBe(before);
+  });
+});
