@@ -4,7 +4,10 @@ import { loadYamlConfig } from './yaml-file';
 /** Where the retention periods live by default, relative to the project root. */
 export const RETENTION_FILE = 'config/retention.yaml';
 
-const days = (max: number) => z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(max, `must be at most ${max} days`);
+const days = (max: number) =>
+  z
+    .number({ error: (issue) => (issue.input === undefined ? 'is missing: give a number of days' : 'must be a number of days') })
+    .int('must be a whole number of days').min(1, 'must be at least 1 day').max(max, `must be at most ${max} days`);
 
 /**
  * How long each kind of data lives (config/retention.yaml), in days; see the file for why each
