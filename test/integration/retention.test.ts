@@ -1,12 +1,14 @@
-import type { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
+import { ESCALATION_QUEUE } from '../../src/caseworkers/escalation';
 import { RelayStore } from '../../src/caseworkers/relay-store';
 import type { Input, Output } from '../../src/core/conversation';
 import { STATISTICS_FIELDS } from '../../src/intake/erase-case';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
+import { dropPrefix, readablePrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
  * The retention purge (config/retention.yaml's shipped periods), on the real Redis through
@@ -77,6 +79,26 @@ describe('the retention purge', () => {
   }
 
   const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}bull:`)).sort();
+
+  // First: BullMQ compares finished jobs' times with the server's clock, so this one starts from the real time.
+  it('removes a finished job once its week has passed, not before', async () => {
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue(ESCALATION_QUEUE, { connection, prefix: `${prefix}bull` });
+    try {
+      // A job no version of Körpü wrote: the escalation worker fails it for good, and it is kept as failed.
+      const job = await queue.add('not_a_job', {});
+      while ((await job.getState()) !== 'failed') await new Promise((r) => setTimeout(r, 20));
+      now += 6 * DAY;
+      expect((await purge()).jobs).toBe(0);
+      expect(await queue.getJob(job.id!)).toBeDefined();
+      now += 2 * DAY;
+      expect((await purge()).jobs).toBeGreaterThanOrEqual(1);
+      expect(await queue.getJob(job.id!)).toBeUndefined();
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
+  });
 
   it('erases an unfinished intake after its month, as /delete does, and keeps a completed case', async () => {
     const gone = await unfinished('retention-unfinished-1', 'Leyla', 'Aliyeva');
