@@ -141,6 +141,29 @@ describe('the retention purge', () => {
     expect(await redis.hget(`${prefix}case:${kept}`, 'status')).not.toBe('erased');
   });
 
+  it('erases a withdrawn case six months after the withdrawal, reason and all', async () => {
+    const chat = 'retention-withdrawn-1';
+    const code = await completed(chat, 'Fidan', 'Rzayeva');
+    await send(chat, { type: 'command', name: 'withdraw' });
+    await send(chat, tap('confirm', 'yes'));
+    await send(chat, say('I found work in another city'));
+    await korpu.settled();
+    const withdrawn = await redis.hgetall(`${prefix}case:${code}`);
+    expect(withdrawn.status).toBe('withdrawn');
+    expect(withdrawn['f:withdraw_reason']).toBeTruthy();
+
+    now += 179 * DAY;
+    expect((await purge()).erased.withdrawn).toBe(0);
+    expect(await redis.hget(`${prefix}case:${code}`, 'f:withdraw_reason')).toBeTruthy();
+    now += 2 * DAY;
+    expect((await purge()).erased.withdrawn).toBe(1);
+    const left = await redis.hgetall(`${prefix}case:${code}`);
+    expect(left).toMatchObject({ status: 'erased', withdrawn_at: withdrawn.withdrawn_at, intake_completed_at: withdrawn.intake_completed_at });
+    for (const field of Object.keys(left)) expect(STATISTICS_FIELDS as readonly string[]).toContain(field);
+    // The booking record keeps only times (its place was freed by the withdrawal).
+    expect(await keysOf(code)).toEqual([`${prefix}booking:${code}`, `${prefix}case:${code}`]);
+  });
+
   it('two purges at once erase each case once, and a purge run again changes nothing', async () => {
     const codes = [
       await unfinished('retention-twice-1', 'Nigar', 'Mammadli'),
