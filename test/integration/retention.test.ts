@@ -5,6 +5,7 @@ import { ESCALATION_QUEUE } from '../../src/caseworkers/escalation';
 import { RelayStore } from '../../src/caseworkers/relay-store';
 import type { Input, Output } from '../../src/core/conversation';
 import { STATISTICS_FIELDS } from '../../src/intake/erase-case';
+import { RETENTION_QUEUE } from '../../src/retention-worker';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
@@ -79,6 +80,24 @@ describe('the retention purge', () => {
   }
 
   const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}bull:`)).sort();
+
+  it('is scheduled once a day on its own queue, and its worker runs it', async () => {
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue(RETENTION_QUEUE, { connection, prefix: `${prefix}bull` });
+    try {
+      expect((await queue.getJobSchedulers()).map((s) => ({ key: s.key, every: s.every }))).toEqual([{ key: 'purge', every: 24 * 3600 * 1000 }]);
+      // The scheduler's first run comes at start; its counts are the job's result (nothing was due).
+      let done = await queue.getJobs(['completed']);
+      while (done.length === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        done = await queue.getJobs(['completed']);
+      }
+      expect(done[0]!.returnvalue).toMatchObject({ erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0 });
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
+  });
 
   // First: BullMQ compares finished jobs' times with the server's clock, so this one starts from the real time.
   it('removes a finished job once its week has passed, not before', async () => {
