@@ -183,14 +183,21 @@ describe('the retention purge', () => {
     expect(await keysOf(code)).toEqual([`${prefix}booking:${code}`, `${prefix}case:${code}`]);
   });
 
-  it('two purges at once erase each case once, and a purge run again changes nothing', async () => {
+  it('two processes purging at once erase each case once, and a purge run again changes nothing', async () => {
     const codes = [
       await unfinished('retention-twice-1', 'Nigar', 'Mammadli'),
       await unfinished('retention-twice-2', 'Rashad', 'Guliyev'),
       await unfinished('retention-twice-3', 'Sevda', 'Karimova'),
     ];
     now += 31 * DAY;
-    const [a, b] = await Promise.all([purge(), purge()]);
+    // A second Körpü process on the same Redis, prefix and key: each purges at the same moment.
+    const other = await startTestKorpu({ api, offices, clock, prefix, dataKey: korpu.dataKey });
+    let a, b;
+    try {
+      [a, b] = await Promise.all([purge(), other.retention!.run()]);
+    } finally {
+      await other.stop();
+    }
     expect(a.erased.unfinishedIntake + b.erased.unfinishedIntake).toBe(codes.length);
     for (const code of codes) expect(await redis.hget(`${prefix}case:${code}`, 'status')).toBe('erased');
 
