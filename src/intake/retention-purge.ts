@@ -64,6 +64,8 @@ export interface PurgeCounts {
   erased: Record<PurgeReason, number>;
   /** Talk messages past their period removed from cases that stay. */
   talkMessages: number;
+  /** Saved conversations removed: unfinished and silent for `unfinishedIntake` days, with no case or an erased one. */
+  conversations: number;
   /** Cases another process was purging at the same moment (left to it). */
   busy: number;
 }
@@ -75,7 +77,7 @@ export interface RetentionPurgeDeps extends EraseCaseDeps {
   /** A contact's conversation pseudonym (the runner's `conversationId`). */
   conversationOf: (contact: CaseContact) => string;
   /** A conversation's saved state, read only (the runner's `peek`). */
-  peek: (conversation: string) => Promise<{ caseCode?: string | undefined; at?: number | undefined } | undefined>;
+  peek: (conversation: string) => Promise<{ caseCode?: string | undefined; at?: number | undefined; done?: boolean | undefined } | undefined>;
   /** How long a process may hold a case before another may take it over (a crashed purge). */
   lockMs?: number;
 }
@@ -87,8 +89,9 @@ const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at',
  * One purge: every case in the case index whose period ran out ({@link purgeReason}) has its
  * personal data erased exactly as `/delete` erases it ({@link eraseCase}), and its conversation's
  * saved state is removed when it still belongs to that case; in cases that stay, talk messages
- * older than `talkMessages` days are removed. What stays is what an erasure keeps (the case code
- * with anonymous facts, status `erased`, `erased_at`).
+ * older than `talkMessages` days are removed; saved conversations of intakes left unfinished
+ * with no live case go too. What stays is what an erasure keeps (the case code with anonymous
+ * facts, status `erased`, `erased_at`).
  *
  * Safe to run twice and in several processes at once: a case is worked on under a lock
  * (`purgeLock`, SET NX with an expiry, so a crashed process's case is taken over later) and
@@ -98,7 +101,7 @@ const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at',
  */
 export async function purgeExpired(d: RetentionPurgeDeps): Promise<PurgeCounts> {
   const now = d.clock.now();
-  const counts: PurgeCounts = { erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, busy: 0 };
+  const counts: PurgeCounts = { erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, conversations: 0, busy: 0 };
   const scripts = redisScripts(d.redis);
   const lockMs = d.lockMs ?? 10 * 60 * 1000;
   let cursor = '0';
@@ -132,9 +135,41 @@ export async function purgeExpired(d: RetentionPurgeDeps): Promise<PurgeCounts> 
       }
     }
   } while (cursor !== '0');
-  d.logger.info({ ...counts.erased, talkMessages: counts.talkMessages, busy: counts.busy }, 'retention: purge done');
+  counts.conversations = await purgeConversations(d, now);
+  d.logger.info({ ...counts.erased, talkMessages: counts.talkMessages, conversations: counts.conversations, busy: counts.busy }, 'retention: purge done');
   return counts;
 }
+
+/**
+ * Removes the saved conversations (and their kept replies) of intakes never completed whose
+ * person has been silent for `unfinishedIntake` days and that no live case needs: those with no
+ * case yet (answers given before a case existed) and those whose case is erased (a case with no
+ * contact cannot lead the purge to its conversation, so its answers are found here). A
+ * conversation with a live case goes with that case; a completed one stays while the person
+ * may come back to their meeting. Deleting twice deletes nothing more.
+ */
+async function purgeConversations(d: RetentionPurgeDeps, now: Date): Promise<number> {
+  const cutoff = now.getTime() - d.days.unfinishedIntake * DAY_MS;
+  const pattern = literalPrefix(d.keys.prefix) + d.keys.conversation('*').slice(d.keys.prefix.length);
+  const idAt = d.keys.conversation('').length;
+  let cursor = '0';
+  let removed = 0;
+  do {
+    const [next, found] = await d.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    for (const key of found) {
+      const conversation = key.slice(idAt);
+      const state = await d.peek(conversation).catch(() => undefined);
+      if (!state || state.done || state.at === undefined || state.at > cutoff) continue;
+      if (state.caseCode && (await d.redis.hget(d.keys.case(state.caseCode), 'status')) !== 'erased') continue;
+      removed += await d.redis.del(key, d.keys.pendingReply(conversation)).then((n) => (n > 0 ? 1 : 0));
+    }
+  } while (cursor !== '0');
+  return removed;
+}
+
+/** The deployment's prefix taken literally in a SCAN pattern (a prefix may hold glob characters). */
+const literalPrefix = (prefix: string) => prefix.replace(/[*?[\]\\]/g, '\\$&');
 
 /** A case's facts; `full` adds its conversation's and talk's last activity (read under the lock only). */
 async function factsOf(d: RetentionPurgeDeps, code: string, full: boolean): Promise<CaseFacts> {

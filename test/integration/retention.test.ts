@@ -183,6 +183,31 @@ describe('the retention purge', () => {
     expect(await keysOf(code)).toEqual([`${prefix}booking:${code}`, `${prefix}case:${code}`]);
   });
 
+  it('removes a conversation left before its case had a contact, and one left before any case', async () => {
+    const diagnosed = 'retention-diagnosed-1';
+    for (const input of [{ type: 'command', name: 'start' } as Input, tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')]) await send(diagnosed, input);
+    const chosen = 'retention-language-1';
+    await send(chosen, { type: 'command', name: 'start' });
+    await send(chosen, tap('language', 'en'));
+    await korpu.settled();
+    const code = (await caseOf(diagnosed))!;
+    expect(code).toBeTruthy();
+    expect(await redis.hget(`${prefix}case:${code}`, 'contact')).toBeNull();
+    expect(await caseOf(chosen)).toBeUndefined();
+    expect(await core.runner.peek(conv(chosen))).toBeDefined();
+
+    now += 29 * DAY;
+    expect((await purge()).conversations).toBe(0);
+    expect(await core.runner.peek(conv(diagnosed))).toBeDefined();
+    now += 2 * DAY;
+    const run = await purge();
+    expect(run.erased.unfinishedIntake).toBe(1);
+    expect(run.conversations).toBe(2);
+    expect(await core.runner.peek(conv(diagnosed))).toBeUndefined();
+    expect(await core.runner.peek(conv(chosen))).toBeUndefined();
+    expect(await keysOf(code)).toEqual([`${prefix}case:${code}`]);
+  });
+
   it('two processes purging at once erase each case once, and a purge run again changes nothing', async () => {
     const codes = [
       await unfinished('retention-twice-1', 'Nigar', 'Mammadli'),
@@ -203,7 +228,7 @@ describe('the retention purge', () => {
 
     const before = await records();
     const again = await purge();
-    expect(again).toMatchObject({ erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, busy: 0 });
+    expect(again).toMatchObject({ erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, conversations: 0, busy: 0 });
     expect(await records()).toBe(before);
   });
 });
