@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import type { KorpuCore } from '../../src/app';
 import { ESCALATION_QUEUE } from '../../src/caseworkers/escalation';
 import { RelayStore } from '../../src/caseworkers/relay-store';
@@ -30,11 +31,13 @@ describe('the retention purge', () => {
   let prefix: string;
   let now = Date.now();
   const clock = { now: () => new Date(now) };
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
 
   beforeAll(async () => {
     redis = testRedis();
     api = await FakeBotApi.start();
-    korpu = await startTestKorpu({ api, offices, clock });
+    korpu = await startTestKorpu({ api, offices, clock, logger });
     ({ core, prefix } = korpu);
   });
 
@@ -230,5 +233,15 @@ describe('the retention purge', () => {
     const again = await purge();
     expect(again).toMatchObject({ erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, conversations: 0, busy: 0 });
     expect(await records()).toBe(before);
+  });
+
+  it('logs counts only: no case code, no name, not even at trace', () => {
+    const purgeLines = logs.filter((l) => String(l.msg).startsWith('retention'));
+    expect(purgeLines.length).toBeGreaterThan(0);
+    const text = JSON.stringify(purgeLines);
+    expect(text).not.toMatch(/KP-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    for (const name of ['Leyla', 'Aliyeva', 'Fidan', 'Rzayeva', 'Nigar', 'Kamran']) expect(text).not.toContain(name);
+    const done = purgeLines.find((l) => l.msg === 'retention: purge done')!;
+    for (const [key, value] of Object.entries(done)) if (!['level', 'time', 'pid', 'hostname', 'msg'].includes(key)) expect(typeof value).toBe('number');
   });
 });
