@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Express } from 'express';
 import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
-import { retentionPurge, type RetentionRun } from './retention-worker';
+import { retentionWorker, type RetentionRun } from './retention-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
@@ -253,7 +253,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // Personal data past its period (config/retention.yaml) is erased as /delete erases it, by a
     // repeatable job on its own queue; its scheduler is one per deployment, whatever the processes.
     const retention = outbox && bull
-      ? retentionPurge(core, {
+      ? retentionWorker(core, {
           connection: bull,
           redis,
           prefix: env.REDIS_PREFIX,

@@ -44,7 +44,7 @@ export interface RetentionRun extends PurgeCounts {
  * deployment, whatever the number of processes: BullMQ keeps one by its id) and starts the worker
  * that runs it. Counts only reach the log.
  */
-export function retentionPurge(core: KorpuCore, w: RetentionWiring) {
+export function retentionWorker(core: KorpuCore, w: RetentionWiring) {
   const clock = w.clock ?? systemClock;
   const bull = redisKeys(w.prefix).bull();
   const queueOf = (name: string) => new Queue(name, { connection: w.connection, prefix: bull });
