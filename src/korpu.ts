@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Express } from 'express';
 import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
+import { retentionWorker, type RetentionRun } from './retention-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
@@ -69,6 +70,8 @@ export interface Korpu {
   bot?: KorpuBot;
   /** The outbox, when a bot token is configured (it is what sends on the bot's own initiative). */
   outbox?: Outbox;
+  /** The retention purge, when a bot token is configured (it runs on its own every `everyHours`; tests run it at once). */
+  retention?: { run(): Promise<RetentionRun> };
   /** The roster of case workers (built once; the bot's staff features use this one). */
   roster: RosterStore;
   /** The application's Redis connection, for tools and the benchmark (its round trips are counted there). */
@@ -273,6 +276,24 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       closers.push({ name: 'escalation worker', close: () => worker.close() });
     }
 
+    // Personal data past its period (config/retention.yaml) is erased as /delete erases it, by a
+    // repeatable job on its own queue; its scheduler is one per deployment, whatever the processes.
+    const retention = outbox && bull
+      ? retentionWorker(core, {
+          connection: bull,
+          redis,
+          prefix: env.REDIS_PREFIX,
+          retention: config.retention,
+          pending: [...(reminders ? [reminders] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }],
+          logger,
+          clock,
+        })
+      : undefined;
+    if (retention) {
+      const purge = await retention.start();
+      closers.push({ name: 'retention worker', close: () => purge.close() });
+    }
+
     // The simulator writes real (test) cases; a production bot does not expose it.
     const simulator = !token || env.NODE_ENV !== 'production';
     const app = createHttpApp({ core, logger, simulator, ...(webhook ? { telegramWebhook: webhook } : {}) });
@@ -297,7 +318,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       else logger.info({ url: http.url, mode: env.MODE, simulator }, 'Körpü is running');
       return { url: http.url };
     };
-    return { core, ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), roster, redis, app, logger, start, stop };
+    return { core, ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, logger, start, stop };
   }
 
   /**

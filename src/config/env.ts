@@ -59,6 +59,7 @@ export const EnvSchema = z
     PROGRAMME_FILE: z.string().default('config/programme.yaml'),
     OFFICES_FILE: z.string().default('config/offices.yaml'),
     SAFEGUARDING_FILE: z.string().default('config/safeguarding.yaml'),
+    RETENTION_FILE: z.string().default('config/retention.yaml'),
     DATA_DIR: z.string().default('data'),
     /**
      * Webhook: how long a reply committed by another process is taken to be still on its way

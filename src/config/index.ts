@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseEnv, type Env } from './env';
 import { loadOffices, type OfficesFile } from './offices';
 import { loadProgrammeContent, type ProgrammeContent } from './programme';
+import { loadRetentionConfig, type RetentionConfig } from './retention';
 import { loadSafeguardingConfig, type SafeguardingConfig } from './safeguarding';
 
 export type { Env } from './env';
@@ -13,10 +14,11 @@ export interface AppConfig {
   content: ProgrammeContent;
   offices: OfficesFile;
   safeguarding: SafeguardingConfig;
+  retention: RetentionConfig;
 }
 
 /**
- * Reads and checks all configuration: the environment, config/programme.yaml and config/offices.yaml.
+ * Reads and checks all configuration: the environment, config/programme.yaml, config/offices.yaml, config/safeguarding.yaml and config/retention.yaml.
  * Called only by main.ts; everything else receives the parts it needs.
  * @throws ConfigError with one line per problem
  */
@@ -25,5 +27,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const content = loadProgrammeContent(resolve(cwd, env.PROGRAMME_FILE));
   const offices = loadOffices(resolve(cwd, env.OFFICES_FILE));
   const safeguarding = loadSafeguardingConfig(resolve(cwd, env.SAFEGUARDING_FILE));
-  return { env, content, offices, safeguarding };
+  const retention = loadRetentionConfig(resolve(cwd, env.RETENTION_FILE));
+  return { env, content, offices, safeguarding, retention };
 }

@@ -101,6 +101,9 @@ export function redisKeys(prefix: string) {
     audit: (month: string) => `${prefix}audit:${month}`,
     /** STRING, expiring: set once an effect's audit entry is appended (a redelivery appends nothing) */
     auditOnce: (id: string) => `${prefix}audit:once:${id}`,
+    // --- retention (intake/retention-purge.ts) ---
+    /** STRING token, expiring: a purge is working on this case (SET NX: one process at a time) */
+    purgeLock: (code: string) => `${prefix}purge:${code}`,
 
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */

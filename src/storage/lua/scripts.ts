@@ -33,6 +33,7 @@ export const SCRIPT_FILES = {
   takeReply: 'take-reply-1',
   replySent: 'reply-sent-1',
   appendAudit: 'append-audit-2',
+  releaseLock: 'release-lock-1',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -95,6 +96,7 @@ export interface Scripts {
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
+  releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
 }
 
 /**
@@ -140,5 +142,6 @@ export function redisScripts(redis: Redis): Scripts {
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
+    releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
   };
 }
