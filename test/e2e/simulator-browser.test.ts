@@ -95,7 +95,8 @@ describeBrowser('simulator page in a browser', () => {
     await key(page, t('common:language_name.az')).click();
     await key(page, t('welcome:menu.about')).waitFor();
     const session = await page.evaluate("localStorage.getItem('korpu.simulator.session')");
-    expect(session).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    // Issued by the server (random part and signature), not made up by the page.
+    expect(session).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
     // Nothing wider than the screen. (Page code is passed as strings: the tests have no DOM types.)
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(tmpdir(), 'korpu-simulator-phone.png') });
@@ -103,7 +104,25 @@ describeBrowser('simulator page in a browser', () => {
     await page.locator('#new', { hasText: t('common:simulator.new_session') }).click();
     await key(page, t('common:language_name.az')).waitFor();
     expect(await page.locator('.msg').count()).toBe(1);
-    expect(await page.evaluate("localStorage.getItem('korpu.simulator.session')")).not.toBe(session);
+    const fresh = await page.evaluate("localStorage.getItem('korpu.simulator.session')");
+    expect(fresh).not.toBe(session);
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
     expect(problems).toEqual([]);
+  });
+
+  it('replaces a session id the server did not issue (an old page, another server) and carries on', async () => {
+    const forged = `${'A'.repeat(22)}.${'B'.repeat(22)}`;
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 800, height: 700 } });
+    await context.addInitScript(`localStorage.getItem('korpu.simulator.session') || localStorage.setItem('korpu.simulator.session', '${forged}')`);
+    const page = await context.newPage();
+    const refused: number[] = [];
+    page.on('response', (r) => r.url().endsWith('/api/simulator/messages') && r.status() !== 200 && refused.push(r.status()));
+    await page.goto(h.base);
+    await key(page, h.core.translator.t('en', 'common:language_name.en')).waitFor();
+    expect(refused).toEqual([403]);
+    const session = await page.evaluate("localStorage.getItem('korpu.simulator.session')");
+    expect(session).not.toBe(forged);
+    expect(session).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    await context.close();
   });
 });
