@@ -218,8 +218,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       });
       if (outbox && env.CASEWORKER_CHAT_ID !== undefined) {
         // The effect handlers that tell case workers, through the outbox: an alert for every
-        // intake, diagnosis, booking and request for a person (the simulator's cases are staff
-        // trying flows: no alerts); an urgent alert, ahead of everything else, for a crisis.
+        // intake, diagnosis, booking and request for a person (the simulator's cases, on a core
+        // of their own, never reach these handlers; the channel filter is a second guard); an
+        // urgent alert, ahead of everything else, for a crisis.
         const channels = [TELEGRAM_CHANNEL, PHONE_CHANNEL];
         core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
         core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, logger, channels }));

@@ -14,7 +14,7 @@ const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string(
 export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    /** Telegram bot token; without it Körpü runs only the local web simulator. */
+    /** Telegram bot token; without it Körpü runs no bot (only the web simulator, where SIMULATOR allows it). */
     BOT_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(TOKEN_FORMAT, 'must look like 123456:ABC-DEF… (from @BotFather)').optional()),
     /** Base URL of the Bot API; any Bot API–compatible server works. */
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
