@@ -63,6 +63,9 @@ describeBrowser('simulator page in a browser', () => {
     await key(page, t('ru', 'welcome:menu.eligibility')).click();
     await page.locator('.msg.bot .bubble', { hasText: t('ru', 'diagnosis:age.prompt') }).waitFor();
     await key(page, t('ru', 'diagnosis:age.adult')).click();
+    // Wait for the question: before it shows, "Да" also matches the menu's "Мои данные" (hasText
+    // ignores case and matches within), and the click would land there.
+    await page.locator('.msg.bot .bubble', { hasText: t('ru', 'diagnosis:q1.prompt') }).waitFor();
     await key(page, t('ru', 'common:button.yes')).click(); // q1
     await page.locator('.msg.bot .bubble', { hasText: t('ru', 'diagnosis:q2.prompt') }).waitFor();
     await key(page, t('ru', 'common:button.yes')).click(); // q2
