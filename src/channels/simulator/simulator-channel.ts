@@ -48,8 +48,8 @@ const COMMAND_TEXT = /^\/([A-Za-z_]{1,32})(?:@\w+)?\s*$/;
 
 /**
  * The web simulator as a channel adapter: the same runner as Telegram, with channel
- * `simulator` and the server-issued session id as the chat id (the router checks it first). Outputs are rendered with
- * renderOutput, exactly the texts and buttons a Telegram user gets.
+ * `simulator` and the server-issued session id as the chat id (the router checks it first).
+ * Outputs are rendered with renderOutput, exactly the texts and buttons a Telegram user gets.
  *
  * @example
  * const sim = new SimulatorChannel(core);
