@@ -32,6 +32,8 @@ import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
+import { simulatorPrefix } from './storage/keys';
+import { simulatorEnabled } from './config/env';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
 
@@ -66,6 +68,12 @@ export interface KorpuOverrides {
 /** Körpü, built once: every store, the channels, the workers and the HTTP app, ready to start. */
 export interface Korpu {
   core: KorpuCore;
+  /**
+   * The simulator's own core, when the simulator is on (SIMULATOR, see simulatorEnabled): the
+   * same flows and texts under `<REDIS_PREFIX>sim:`, without reminders or pushed messages, so
+   * what staff try there never becomes a real case, alert or taken office place.
+   */
+  simulator?: KorpuCore;
   /** The Telegram bot, when a bot token is configured. */
   bot?: KorpuBot;
   /** The outbox, when a bot token is configured (it is what sends on the bot's own initiative). */
@@ -96,7 +104,9 @@ export interface Korpu {
  * - With a bot token: the outbox and its worker, the reminder and escalation queues and
  *   workers, the Telegram bot with its case-worker features, alerts and urgent alerts
  *   registered as effect handlers, and the webhook route or long polling.
- * - The HTTP app (health, the simulator unless a production bot, the webhook).
+ * - The simulator's own core (its own key prefix, no reminders, no alerts) when SIMULATOR
+ *   allows it (never in production unless `SIMULATOR=on`), and the HTTP app (health, the
+ *   simulator on that core, the webhook).
  *
  * @example
  *   const korpu = await createKorpu(loadConfig(process.env));
@@ -230,8 +240,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       });
       if (outbox && env.CASEWORKER_CHAT_ID !== undefined) {
         // The effect handlers that tell case workers, through the outbox: an alert for every
-        // intake, diagnosis, booking and request for a person (the simulator's cases are staff
-        // trying flows: no alerts); an urgent alert, ahead of everything else, for a crisis.
+        // intake, diagnosis, booking and request for a person (the simulator's cases, on a core
+        // of their own, never reach these handlers; the channel filter is a second guard); an
+        // urgent alert, ahead of everything else, for a crisis.
         const channels = [TELEGRAM_CHANNEL, PHONE_CHANNEL];
         core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
         core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, logger, channels }));
@@ -294,9 +305,27 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       closers.push({ name: 'retention worker', close: () => purge.close() });
     }
 
-    // The simulator writes real (test) cases; a production bot does not expose it.
-    const simulator = !token || env.NODE_ENV !== 'production';
-    const app = createHttpApp({ core, logger, simulator, ...(webhook ? { telegramWebhook: webhook } : {}) });
+    // The simulator has no login: in production it runs only when SIMULATOR=on. It gets a core
+    // of its own under `<prefix>sim:` (its cases, bookings and places apart from the real ones),
+    // with no reminders, nudges or alerts: nothing it does reaches a real person or office.
+    const simulator = simulatorEnabled(env)
+      ? await buildCore({
+          redis,
+          dataKey: dataKey.key,
+          content,
+          offices,
+          safeguarding,
+          prefix: simulatorPrefix(env.REDIS_PREFIX),
+          flowsDir: env.FLOWS_DIR,
+          timeZone: env.TZ,
+          clock,
+          logger,
+          ...(overrides.ids ? { ids: overrides.ids } : {}),
+          effectClaimAfterMs: overrides.effectClaimAfterMs ?? env.EFFECT_RETRY_SECONDS * 1000,
+        })
+      : undefined;
+    if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
+    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}) });
 
     const start = async (): Promise<{ url: string }> => {
       const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
@@ -315,10 +344,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         }
       }
       if (simulator && !token) logger.info(`Körpü simulator: ${http.url}/`);
-      else logger.info({ url: http.url, mode: env.MODE, simulator }, 'Körpü is running');
+      else logger.info({ url: http.url, mode: env.MODE, simulator: Boolean(simulator) }, 'Körpü is running');
       return { url: http.url };
     };
-    return { core, ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, logger, start, stop };
+    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, logger, start, stop };
   }
 
   /**

@@ -56,6 +56,8 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-bench-data-')),
     PORT: '0',
     LOG_LEVEL: 'warn',
+    // As in production: no simulator core (its effect consumer would add its own Redis traffic).
+    SIMULATOR: 'off',
     ...(flowsDir ? { FLOWS_DIR: flowsDir } : {}),
   });
   const korpu = await createKorpu({ ...config, offices: benchOffices() }, { logger, botInfo: BENCH_BOT_INFO });

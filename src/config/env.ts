@@ -14,7 +14,7 @@ const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string(
 export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    /** Telegram bot token; without it Körpü runs only the local web simulator. */
+    /** Telegram bot token; without it Körpü runs no bot (only the web simulator, where SIMULATOR allows it). */
     BOT_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(TOKEN_FORMAT, 'must look like 123456:ABC-DEF… (from @BotFather)').optional()),
     /** Base URL of the Bot API; any Bot API–compatible server works. */
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
@@ -75,6 +75,12 @@ export const EnvSchema = z
      */
     ALLOW_DEV_WITH_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['0', '1']).optional()),
     /**
+     * The web simulator (`/` and `/api/simulator/*`): `on` or `off`. Unset, it runs in
+     * development and test and never in production, with or without a bot token: it has no
+     * login, so a production deployment serves it only when this says `on`. See simulatorEnabled.
+     */
+    SIMULATOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).optional()),
+    /**
      * Test-only fault switch: `after_commit` kills the process (SIGKILL) right after the first
      * conversation step it commits, so that a test can show nothing committed is lost.
      */
@@ -108,6 +114,14 @@ export function weakKey(key: Buffer): boolean {
   return false;
 }
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * Whether the web simulator is served: in production only with `SIMULATOR=on` (whatever the
+ * bot token), elsewhere unless `SIMULATOR=off`.
+ */
+export function simulatorEnabled(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR'>): boolean {
+  return env.NODE_ENV === 'production' ? env.SIMULATOR === 'on' : env.SIMULATOR !== 'off';
+}
 
 /** Decodes a 32-byte key from hex or base64; `undefined` if it is not exactly 32 bytes. */
 export function decodeKey(text: string): Buffer | undefined {

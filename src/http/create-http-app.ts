@@ -10,13 +10,16 @@ export const JSON_LIMIT = '64kb';
 export const WEBHOOK_JSON_LIMIT = '1mb';
 
 export interface HttpAppOptions {
-  /** What the routes need from the core (KorpuCore satisfies it). */
-  core: SimulatorCore & { ping(): Promise<string> };
+  /** What the health routes need from the core (KorpuCore satisfies it). */
+  core: { ping(): Promise<string> };
   logger: Logger;
   /** The Telegram webhook: POST `path` (the path of WEBHOOK_URL) goes to `handler`. */
   telegramWebhook?: { path: string; handler: RequestHandler };
-  /** Serve the web simulator at `/` and `/api/simulator/*`. */
-  simulator: boolean;
+  /**
+   * The core the web simulator runs on, served at `/` and `/api/simulator/*`; absent, the
+   * simulator is off. Körpü gives it the simulator's own core (its own key prefix), never the real one.
+   */
+  simulator?: SimulatorCore;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface HttpAppOptions {
  * Telegram webhook when given, 404 JSON for anything else and one error middleware.
  *
  * @example
- * const app = createHttpApp({ core, logger, simulator: !env.BOT_TOKEN });
+ * const app = createHttpApp({ core, logger, simulator: simulatorCore });
  * const server = await startHttpServer(app, { port: 3000, host: '127.0.0.1' });
  */
 export function createHttpApp(o: HttpAppOptions): Express {
@@ -38,7 +41,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
   app.use(healthRouter(o.core));
   // The webhook handler checks Telegram's secret header before it reads the body (run.ts).
   if (o.telegramWebhook) app.post(o.telegramWebhook.path, o.telegramWebhook.handler);
-  if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.core));
+  if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.simulator));
   app.use(notFound);
   app.use(errorHandler(o.logger));
   return app;

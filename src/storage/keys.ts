@@ -3,6 +3,15 @@
  * share a server. Records are keyed by the pseudonymous case code, conversations by a keyed
  * hash of the chat, so no key reveals who a person is.
  */
+/**
+ * The simulator's own prefix inside REDIS_PREFIX (`<prefix>sim:`): its conversations, cases,
+ * bookings and effects live apart from the real ones, so trying a flow never takes a real
+ * office place or shows up among real cases. No real key name starts with `sim:`.
+ */
+export function simulatorPrefix(prefix: string): string {
+  return `${prefix}sim:`;
+}
+
 export function redisKeys(prefix: string) {
   return {
     prefix,

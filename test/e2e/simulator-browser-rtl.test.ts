@@ -96,6 +96,8 @@ describeBrowser('simulator page in Persian, right to left', () => {
     // right, not "67 45 123 50 994+".
     await key(page, t('welcome:menu.eligibility')).click();
     await key(page, t('diagnosis:age.adult')).click();
+    // Each "yes" once its question shows: a key is found by a label inside it, so it could land on an earlier message's.
+    await bubble(page, t('diagnosis:q1.prompt').split('\n')[0]!).waitFor();
     await key(page, t('common:button.yes')).click();
     await bubble(page, t('diagnosis:q2.prompt').split('\n')[0]!).waitFor();
     await key(page, t('common:button.yes')).click();

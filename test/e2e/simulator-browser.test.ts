@@ -63,6 +63,9 @@ describeBrowser('simulator page in a browser', () => {
     await key(page, t('ru', 'welcome:menu.eligibility')).click();
     await page.locator('.msg.bot .bubble', { hasText: t('ru', 'diagnosis:age.prompt') }).waitFor();
     await key(page, t('ru', 'diagnosis:age.adult')).click();
+    // Wait for the question: before it shows, "Да" also matches the menu's "Мои данные" (hasText
+    // ignores case and matches within), and the click would land there.
+    await page.locator('.msg.bot .bubble', { hasText: t('ru', 'diagnosis:q1.prompt') }).waitFor();
     await key(page, t('ru', 'common:button.yes')).click(); // q1
     await page.locator('.msg.bot .bubble', { hasText: t('ru', 'diagnosis:q2.prompt') }).waitFor();
     await key(page, t('ru', 'common:button.yes')).click(); // q2
@@ -95,7 +98,8 @@ describeBrowser('simulator page in a browser', () => {
     await key(page, t('common:language_name.az')).click();
     await key(page, t('welcome:menu.about')).waitFor();
     const session = await page.evaluate("localStorage.getItem('korpu.simulator.session')");
-    expect(session).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    // Issued by the server (random part and signature), not made up by the page.
+    expect(session).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
     // Nothing wider than the screen. (Page code is passed as strings: the tests have no DOM types.)
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(tmpdir(), 'korpu-simulator-phone.png') });
@@ -103,7 +107,25 @@ describeBrowser('simulator page in a browser', () => {
     await page.locator('#new', { hasText: t('common:simulator.new_session') }).click();
     await key(page, t('common:language_name.az')).waitFor();
     expect(await page.locator('.msg').count()).toBe(1);
-    expect(await page.evaluate("localStorage.getItem('korpu.simulator.session')")).not.toBe(session);
+    const fresh = await page.evaluate("localStorage.getItem('korpu.simulator.session')");
+    expect(fresh).not.toBe(session);
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
     expect(problems).toEqual([]);
+  });
+
+  it('replaces a session id the server did not issue (an old page, another server) and carries on', async () => {
+    const forged = `${'A'.repeat(22)}.${'B'.repeat(22)}`;
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 800, height: 700 } });
+    await context.addInitScript(`localStorage.getItem('korpu.simulator.session') || localStorage.setItem('korpu.simulator.session', '${forged}')`);
+    const page = await context.newPage();
+    const refused: number[] = [];
+    page.on('response', (r) => r.url().endsWith('/api/simulator/messages') && r.status() !== 200 && refused.push(r.status()));
+    await page.goto(h.base);
+    await key(page, h.core.translator.t('en', 'common:language_name.en')).waitFor();
+    expect(refused).toEqual([403]);
+    const session = await page.evaluate("localStorage.getItem('korpu.simulator.session')");
+    expect(session).not.toBe(forged);
+    expect(session).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    await context.close();
   });
 });

@@ -9,8 +9,13 @@ import { allText, firstSlot, newSession, say, startSimulatorApp, tap, type Simul
  */
 describe('simulator: the whole intake over HTTP', () => {
   let h: SimulatorHarness;
+  /** Every key under the real prefix outside `sim:`, with its value. */
+  const realKeys = async () => (await readablePrefix(h.redis, h.prefix)).split('\n').filter((line) => line && !line.startsWith(h.simPrefix)).sort();
+  /** The real keys once Körpü started (its flows published, its effect group made): the simulator must add none. */
+  let realAtStart: string[];
   beforeAll(async () => {
     h = await startSimulatorApp();
+    realAtStart = await realKeys();
   });
   afterAll(async () => {
     await h.close();
@@ -30,7 +35,7 @@ describe('simulator: the whole intake over HTTP', () => {
   it.each(Object.keys(people) as Lang[])('in %s: every step answers in that language and the case is stored encrypted', async (lang) => {
     const t = (key: string, params?: Record<string, unknown>) => h.core.translator.t(lang, key, params);
     const p = people[lang];
-    const session = newSession();
+    const session = await newSession(h.base);
     let n = 0;
     const send = (input: unknown) => say(h.base, { session, input, id: `msg${String(++n).padStart(6, '0')}` });
     const expectText = (a: SimulatorAnswer, ...keys: string[]) => {
@@ -118,8 +123,38 @@ describe('simulator: the whole intake over HTTP', () => {
     for (const secret of [p.first, p.last, p.country, p.address, p.question, '501234567', session]) expect(dump).not.toContain(secret);
   });
 
+  it('books under its own key prefix: the real place stays free and no real key is written', async () => {
+    const session = await newSession(h.base);
+    let n = 0;
+    const send = (input: unknown) => say(h.base, { session, input, id: `iso${String(++n).padStart(6, '0')}` });
+
+    let a = await send({ type: 'command', name: 'start' });
+    for (const value of ['en', 'eligibility', 'adult', 'yes', 'yes', 'planning', '__done', 'yes', 'A']) a = await send(tap(a.messages, value));
+    for (const text of ['21.07.1990', 'Leyla', 'Hasanova', 'Nigeria']) a = await send({ type: 'text', text });
+    a = await send(tap(a.messages, 'study'));
+    a = await send({ type: 'contact', phone: '+994501112233' });
+    const slotValue = firstSlot(a.messages);
+    a = await send(tap(a.messages, slotValue));
+    expect(allText(a.messages)).toContain(h.core.translator.t('en', 'booking:booked'));
+
+    // The simulator's booking holds a place among the simulator's places only.
+    const code = (await h.core.runner.peek(h.core.runner.conversationId('simulator', session)))?.caseCode;
+    const booking = (await h.core.bookings.get(code!))!;
+    expect(booking).toMatchObject({ status: 'booked', office: 'baku' });
+    const office = h.core.offices.offices.find((o) => o.id === booking.office)!;
+    const slot = { id: booking.slot, office: office.id, start: new Date(booking.start), end: new Date(booking.end) };
+    expect((await h.core.bookings.freePlaces(office, [slot]))[0]).toBeLessThan(office.capacity);
+    expect(await h.real.bookings.freePlaces(office, [slot])).toEqual([office.capacity]);
+    expect(await h.real.bookings.get(code!)).toBeUndefined();
+    expect(await h.redis.zcard(h.real.keys.cases())).toBe(0);
+    // Nothing under the real prefix changed since start (this and every intake above): no
+    // conversation, case, booking, place or effect.
+    await h.core.effects.idle();
+    expect(await realKeys()).toEqual(realAtStart);
+  });
+
   it('answers a repeated message id once (a double submit)', async () => {
-    const session = newSession();
+    const session = await newSession(h.base);
     const first = await say(h.base, { session, input: { type: 'command', name: 'start' }, id: 'same-id-01' });
     const again = await say(h.base, { session, input: { type: 'command', name: 'start' }, id: 'same-id-01' });
     expect(first.messages.length).toBeGreaterThan(0);

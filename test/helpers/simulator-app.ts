@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import type { RenderedMessage } from '../../src/i18n/render';
@@ -8,10 +7,16 @@ import { dropPrefix, testRedis } from './redis';
 
 /** Körpü's HTTP app with the simulator (Körpü without a bot token) on the suite's Redis, under a fresh key prefix. */
 export interface SimulatorHarness {
+  /** The simulator's own core (its keys under `simPrefix`), where its conversations, cases and bookings are. */
   core: KorpuCore;
+  /** The real core (the Telegram bot's), which the simulator must never write to. */
+  real: KorpuCore;
   /** The suite's Redis, for looking at what Körpü stored. */
   redis: Redis;
+  /** Körpü's REDIS_PREFIX (the real keys, and the simulator's under it). */
   prefix: string;
+  /** The simulator's own prefix, `<prefix>sim:`. */
+  simPrefix: string;
   /** `http://127.0.0.1:<port>` */
   base: string;
   close(): Promise<void>;
@@ -22,10 +27,13 @@ export async function startSimulatorApp(o: { logger?: Logger } = {}): Promise<Si
   const redis = testRedis();
   const korpu = await startTestKorpu(o.logger ? { logger: o.logger } : {});
   const { url } = await korpu.start();
+  if (!korpu.simulator) throw new Error('the simulator is off (SIMULATOR=off?)');
   return {
-    core: korpu.core,
+    core: korpu.simulator,
+    real: korpu.core,
     redis,
     prefix: korpu.prefix,
+    simPrefix: korpu.simulator.keys.prefix,
     base: url,
     close: async () => {
       await korpu.stop();
@@ -35,9 +43,11 @@ export async function startSimulatorApp(o: { logger?: Logger } = {}): Promise<Si
   };
 }
 
-/** A simulator session id as the page makes them. */
-export function newSession(): string {
-  return randomBytes(18).toString('base64url');
+/** A new simulator session id, issued by the server as the page gets one. */
+export async function newSession(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/simulator/sessions`, { method: 'POST' });
+  if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { session: string }).session;
 }
 
 export interface SimulatorAnswer {

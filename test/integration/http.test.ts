@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -5,16 +6,20 @@ import { loadProgrammeContent } from '../../src/config/programme';
 import { silentLogger } from '../../src/core/logger';
 import { createHttpApp, startHttpServer, type HttpAppOptions, type RunningHttpServer } from '../../src/http';
 import { createTranslator } from '../../src/i18n';
+import { FieldCipher } from '../../src/storage/field-cipher';
 import { freePort } from '../../src/storage/redis-server-process';
 import { testRedis } from '../helpers/redis';
 
+type SimulatorCore = NonNullable<HttpAppOptions['simulator']>;
+
 /** A core whose runner is replaced: these tests are about HTTP, not conversations. */
-function fakeCore(redis: { ping(): Promise<string> }, handle: () => Promise<never> = async () => { throw new Error('not used'); }): HttpAppOptions['core'] {
+function fakeCore(redis: { ping(): Promise<string> }, handle: () => Promise<never> = async () => { throw new Error('not used'); }): HttpAppOptions['core'] & SimulatorCore {
   return {
     ping: () => redis.ping(),
-    runner: { handle, conversationId: () => 'pseudonym' } as unknown as HttpAppOptions['core']['runner'],
+    runner: { handle, conversationId: () => 'pseudonym' } as unknown as SimulatorCore['runner'],
     translator: createTranslator(),
     content: loadProgrammeContent('config/programme.yaml'),
+    cipher: new FieldCipher(randomBytes(32)),
   };
 }
 
@@ -41,7 +46,7 @@ describe('HTTP app', () => {
   it('answers /healthz, and /readyz while Redis answers', async () => {
     const redis = testRedis();
     clients.push(redis);
-    const base = await serve({ core: fakeCore(redis), logger: silentLogger(), simulator: false });
+    const base = await serve({ core: fakeCore(redis), logger: silentLogger() });
     const live = await fetch(`${base}/healthz`);
     expect(live.status).toBe(200);
     expect(await live.json()).toEqual({ status: 'ok' });
@@ -54,7 +59,7 @@ describe('HTTP app', () => {
   it('answers /readyz with 503 (and /healthz still 200) when Redis does not answer', async () => {
     const dead = new Redis(`redis://127.0.0.1:${await freePort()}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     dead.on('error', () => undefined);
-    const base = await serve({ core: fakeCore(dead), logger: silentLogger(), simulator: false });
+    const base = await serve({ core: fakeCore(dead), logger: silentLogger() });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'unavailable' });
@@ -65,7 +70,7 @@ describe('HTTP app', () => {
   it('answers 404 JSON for unknown paths, and for the simulator when it is off', async () => {
     const redis = testRedis();
     clients.push(redis);
-    const base = await serve({ core: fakeCore(redis), logger: silentLogger(), simulator: false });
+    const base = await serve({ core: fakeCore(redis), logger: silentLogger() });
     for (const path of ['/api/nothing', '/', '/api/simulator/strings']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(404);
@@ -77,7 +82,8 @@ describe('HTTP app', () => {
   it('refuses bodies over 64 kb with 413, and broken JSON with 400', async () => {
     const redis = testRedis();
     clients.push(redis);
-    const base = await serve({ core: fakeCore(redis), logger: silentLogger(), simulator: true });
+    const core = fakeCore(redis);
+    const base = await serve({ core, logger: silentLogger(), simulator: core });
     const big = JSON.stringify({ session: 'a'.repeat(20), input: { type: 'text', text: 'x'.repeat(70 * 1024) } });
     const res = await fetch(`${base}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
     expect(res.status).toBe(413);
@@ -94,8 +100,9 @@ describe('HTTP app', () => {
     const failing = async (): Promise<never> => {
       throw Object.assign(new Error('store unavailable'), { name: 'StoreError' });
     };
-    const base = await serve({ core: fakeCore(redis, failing), logger, simulator: true });
-    const session = 'Secret_Session_0123456789';
+    const core = fakeCore(redis, failing);
+    const base = await serve({ core, logger, simulator: core });
+    const { session } = (await (await fetch(`${base}/api/simulator/sessions`, { method: 'POST' })).json()) as { session: string };
     const res = await fetch(`${base}/api/simulator/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -117,7 +124,6 @@ describe('HTTP app', () => {
     const base = await serve({
       core: fakeCore(redis),
       logger: silentLogger(),
-      simulator: false,
       telegramWebhook: { path: '/telegram/hook', handler: (req, res) => { seen.push(req.body); res.json({ ok: true }); } },
     });
     const res = await fetch(`${base}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ update_id: 1 }) });

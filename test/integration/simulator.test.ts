@@ -1,26 +1,32 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { silentLogger } from '../../src/core/logger';
-import { toEngineInput, STRING_KEYS } from '../../src/channels/simulator';
+import { SimulatorSessions, toEngineInput, STRING_KEYS } from '../../src/channels/simulator';
 import type { IncomingMessage } from '../../src/intake/conversation-runner';
 import { createHttpApp, startHttpServer, type HttpAppOptions, type RunningHttpServer } from '../../src/http';
 import { createTranslator } from '../../src/i18n';
+import { FieldCipher } from '../../src/storage/field-cipher';
 import { testRedis } from '../helpers/redis';
 
 /**
  * The simulator's HTTP contract with a recording runner: validation, what reaches the engine,
- * the page's strings and its Content-Security-Policy. (The real runner: test/e2e/simulator.)
+ * the page's strings and its Content-Security-Policy, the server-issued session ids. (The real
+ * runner: test/e2e/simulator.)
  */
 describe('simulator API', () => {
   const translator = createTranslator();
   const received: IncomingMessage[] = [];
   const redis = testRedis();
+  const cipher = new FieldCipher(randomBytes(32));
+  /** A session id as this server issues them (same key): for the tests that are not about sessions. */
+  const session = new SimulatorSessions(cipher).issue();
   let server: RunningHttpServer;
   let base: string;
 
   beforeAll(async () => {
-    const core: HttpAppOptions['core'] = {
+    const core: HttpAppOptions['core'] & NonNullable<HttpAppOptions['simulator']> = {
       ping: () => redis.ping(),
+      cipher,
       translator,
       content: loadProgrammeContent('config/programme.yaml'),
       runner: {
@@ -29,9 +35,9 @@ describe('simulator API', () => {
           received.push(msg);
           return { outputs: [{ type: 'message', text: [{ key: 'common:notice.help' }], buttons: [[{ label: { key: 'common:button.yes' }, action: { type: 'choice', node: 'q1', value: 'yes' }, selected: true }]] }], lang: 'en', duplicate: false, effects: [], state: {} as never };
         },
-      } as unknown as HttpAppOptions['core']['runner'],
+      } as unknown as NonNullable<HttpAppOptions['simulator']>['runner'],
     };
-    server = await startHttpServer(createHttpApp({ core, logger: silentLogger(), simulator: true }), { port: 0, host: '127.0.0.1' });
+    server = await startHttpServer(createHttpApp({ core, logger: silentLogger(), simulator: core }), { port: 0, host: '127.0.0.1' });
     base = server.url;
   });
   afterAll(async () => {
@@ -41,7 +47,11 @@ describe('simulator API', () => {
   beforeEach(() => received.splice(0));
 
   const post = (body: unknown) => fetch(`${base}/api/simulator/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const session = 'abcdefghijklmnop_0123-XYZ';
+  const issue = async () => {
+    const res = await fetch(`${base}/api/simulator/sessions`, { method: 'POST' });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { session: string }).session;
+  };
 
   it('runs the message on channel "simulator" with the session as chat id and renders the answer', async () => {
     const res = await post({ session, input: { type: 'choice', node: 'q1', value: 'yes' }, id: 'm0000001', langHint: 'ru-RU' });
@@ -58,6 +68,7 @@ describe('simulator API', () => {
 
   it.each([
     ['a short session', { session: 'short', input: { type: 'text', text: 'hi' } }, 'session'],
+    ['a session the page made up (the old 16–64 characters)', { session: 'abcdefghijklmnop_0123-XYZ', input: { type: 'text', text: 'hi' } }, 'session'],
     ['a session with odd characters', { session: 'abcdefghijklmnop/../x', input: { type: 'text', text: 'hi' } }, 'session'],
     ['an unknown input type', { session, input: { type: 'photo' } }, 'input.type'],
     ['an unknown command', { session, input: { type: 'command', name: 'rm' } }, 'input.name'],
@@ -69,6 +80,29 @@ describe('simulator API', () => {
     const json = (await res.json()) as { error: string; issues: { path: string }[] };
     expect(json.error).toBe('invalid_request');
     expect(json.issues.map((i) => i.path)).toContain(path);
+    expect(received).toEqual([]);
+  });
+
+  it('issues a fresh session id on each request, and runs messages under it', async () => {
+    const [a, b] = [await issue(), await issue()];
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    const res = await post({ session: a, input: { type: 'command', name: 'start' } });
+    expect(res.status).toBe(200);
+    expect(received.map((m) => m.chatId)).toEqual([a]);
+  });
+
+  it.each([
+    ['a guessed id of the right shape', () => `${randomBytes(16).toString('base64url')}.${randomBytes(16).toString('base64url')}`],
+    ['an issued id with its random part changed', () => `${randomBytes(16).toString('base64url')}.${session.split('.')[1]}`],
+    ['an issued id with its signature changed', () => `${session.split('.')[0]}.${'A'.repeat(22)}`],
+    ['an id issued by a server with another key', () => new SimulatorSessions(new FieldCipher(randomBytes(32))).issue()],
+  ])('refuses %s with 403 and a clear error, running nothing', async (_what, forge) => {
+    const res = await post({ session: forge(), input: { type: 'command', name: 'start' } });
+    expect(res.status).toBe(403);
+    const json = (await res.json()) as { error: string; message: string };
+    expect(json.error).toBe('unknown_session');
+    expect(json.message).toContain('POST /api/simulator/sessions');
     expect(received).toEqual([]);
   });
 

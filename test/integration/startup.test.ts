@@ -94,6 +94,31 @@ describe('start-up (src/main.ts)', () => {
     }
   });
 
+  it('production: no simulator without SIMULATOR=on, even without a bot token; with it, the page and its API', async () => {
+    const server = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'korpu-prod-')), persist: true });
+    const prefix = testPrefix();
+    const env = { NODE_ENV: 'production', DATA_KEY: '5b1e9d3c7a2f4e6081c3d5e7f9a0b2c4d6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5', REDIS_URL: server.url, REDIS_PREFIX: prefix, HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')) };
+    try {
+      for (const [simulator, status] of [[undefined, 404], ['on', 200]] as const) {
+        const port = await freePort();
+        const run = launch({ ...env, PORT: String(port), ...(simulator ? { SIMULATOR: simulator } : {}) });
+        try {
+          await waitFor(() => /Körpü simulator:|Körpü is running/.test(run.out()) || run.child.exitCode !== null, 'the start-up log line');
+          expect(run.child.exitCode).toBeNull();
+          expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+          expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(status);
+          expect((await fetch(`http://127.0.0.1:${port}/api/simulator/sessions`, { method: 'POST' })).status).toBe(status === 200 ? 201 : 404);
+          run.child.kill('SIGTERM');
+          expect(await run.exit).toBe(0);
+        } finally {
+          if (run.child.exitCode === null) run.child.kill('SIGKILL');
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   describe('with Telegram (a fake Bot API)', () => {
     let api: FakeBotApi;
     let prefix: string;

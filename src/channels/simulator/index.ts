@@ -8,3 +8,5 @@ export { simulatorRouter, SIMULATOR_PATHS } from './simulator-router';
 export { loadSimulatorPage, PAGE_FILE } from './simulator-page';
 export { MessageRequestSchema, SessionIdSchema, SimulatorInputSchema } from './simulator-schema';
 export type { MessageRequest, SimulatorInput } from './simulator-schema';
+export { SimulatorSessions, ISSUED_SESSION } from './simulator-sessions';
+export type { SessionSigner } from './simulator-sessions';

@@ -5,15 +5,21 @@ import type { Translator } from '../../i18n';
 import { renderOutput, type RenderedMessage } from '../../i18n/render';
 import type { ConversationRunner } from '../../intake/conversation-runner';
 import type { MessageRequest, SimulatorInput } from './simulator-schema';
+import type { SessionSigner } from './simulator-sessions';
 
 /** Wire name of the channel: part of the conversation's identity and the records' "Place". */
 export const SIMULATOR_CHANNEL = 'simulator';
 
-/** What the simulator needs from the core (KorpuCore satisfies it). */
+/**
+ * What the simulator needs from the core (KorpuCore satisfies it). In Körpü this is the
+ * simulator's own core, under its own key prefix: nothing it does touches real cases or places.
+ */
 export interface SimulatorCore {
   runner: Pick<ConversationRunner, 'handle' | 'conversationId'>;
   translator: Translator;
   content: ProgrammeContent;
+  /** Signs the session ids the server issues (the core's FieldCipher). */
+  cipher: SessionSigner;
 }
 
 /** The answer to one message: the bot's messages, rendered in the conversation's language. */
@@ -42,8 +48,8 @@ const COMMAND_TEXT = /^\/([A-Za-z_]{1,32})(?:@\w+)?\s*$/;
 
 /**
  * The web simulator as a channel adapter: the same runner as Telegram, with channel
- * `simulator` and the browser's session id as the chat id. Outputs are rendered with
- * renderOutput, exactly the texts and buttons a Telegram user gets.
+ * `simulator` and the server-issued session id as the chat id (the router checks it first).
+ * Outputs are rendered with renderOutput, exactly the texts and buttons a Telegram user gets.
  *
  * @example
  * const sim = new SimulatorChannel(core);

@@ -3,15 +3,19 @@ import type { z } from 'zod';
 import { SimulatorChannel, type SimulatorCore } from './simulator-channel';
 import { loadSimulatorPage } from './simulator-page';
 import { MessageRequestSchema } from './simulator-schema';
+import { SimulatorSessions } from './simulator-sessions';
 
 /** Paths of the simulator's HTTP API (the page is served at `/`). */
-export const SIMULATOR_PATHS = { page: '/', strings: '/api/simulator/strings', messages: '/api/simulator/messages' } as const;
+export const SIMULATOR_PATHS = { page: '/', strings: '/api/simulator/strings', sessions: '/api/simulator/sessions', messages: '/api/simulator/messages' } as const;
 
 /**
  * The simulator over HTTP: `GET /` the page, `GET /api/simulator/strings?lang=xx` its texts,
+ * `POST /api/simulator/sessions` → 201 `{session}` a new session id issued by the server,
  * `POST /api/simulator/messages {session, input, id?, langHint?}` → `{lang, dir, messages}`.
- * Expects JSON bodies already parsed (with a size limit) by the app. Session ids are
- * checked here and never logged; errors go to the app's error middleware.
+ * A malformed body is refused with 400 `invalid_request`; a well-formed session id this server
+ * did not issue (guessed, forged, or signed with another key) with 403 `unknown_session`.
+ * Expects JSON bodies already parsed (with a size limit) by the app. Session ids are never
+ * logged; errors go to the app's error middleware.
  *
  * @example
  * app.use(express.json({ limit: '64kb' }), simulatorRouter(core));
@@ -19,6 +23,7 @@ export const SIMULATOR_PATHS = { page: '/', strings: '/api/simulator/strings', m
 export function simulatorRouter(core: SimulatorCore): Router {
   const sim = new SimulatorChannel(core);
   const page = loadSimulatorPage();
+  const sessions = new SimulatorSessions(core.cipher);
   const router = Router();
 
   router.get(SIMULATOR_PATHS.page, (_req: Request, res: Response) => {
@@ -30,10 +35,18 @@ export function simulatorRouter(core: SimulatorCore): Router {
     res.json(sim.strings(lang));
   });
 
+  router.post(SIMULATOR_PATHS.sessions, (_req: Request, res: Response) => {
+    res.status(201).set('cache-control', 'no-store').json({ session: sessions.issue() });
+  });
+
   router.post(SIMULATOR_PATHS.messages, async (req: Request, res: Response) => {
     const parsed = MessageRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: 'invalid_request', issues: describe(parsed.error) });
+      return;
+    }
+    if (!sessions.verify(parsed.data.session)) {
+      res.status(403).json({ error: 'unknown_session', message: `this server did not issue the session id: get one with POST ${SIMULATOR_PATHS.sessions}` });
       return;
     }
     res.json(await sim.handle(parsed.data));

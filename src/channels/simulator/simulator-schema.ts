@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { CommandSchema } from '../../core/conversation';
+import { ISSUED_SESSION } from './simulator-sessions';
 
 /**
  * The simulator's wire format: what the page may send. Parsed once here; the adapter trusts
  * the types. Limits keep one request small whatever a script sends.
  */
 
-/** A browser-made session id (the simulator's "chat id"): 16–64 URL-safe characters. */
-export const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16–64 letters, digits, _ or -');
+/**
+ * A session id as the server issues them (`POST /api/simulator/sessions`): the simulator's
+ * "chat id". Only its shape is checked here; whether this server issued it, by the router.
+ */
+export const SessionIdSchema = z.string().regex(ISSUED_SESSION, 'must be a session id issued by POST /api/simulator/sessions');
 
 /** The engine inputs a person can produce in the simulator. */
 export const SimulatorInputSchema = z.discriminatedUnion('type', [

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseEnv, weakKey } from '../../../src/config/env';
+import { parseEnv, simulatorEnabled, weakKey } from '../../../src/config/env';
 
 describe('environment checks', () => {
   it('refuses a DATA_KEY with little entropy: one byte, or a short pattern, repeated', () => {
@@ -29,5 +29,19 @@ describe('environment checks', () => {
     expect(parseEnv({ AUDIT_KEEP_MONTHS: '' }).AUDIT_KEEP_MONTHS).toBe(24);
     expect(parseEnv({ AUDIT_KEEP_MONTHS: '60' }).AUDIT_KEEP_MONTHS).toBe(60);
     for (const bad of ['0', '1.5', 'two', '-3']) expect(() => parseEnv({ AUDIT_KEEP_MONTHS: bad })).toThrow(/^AUDIT_KEEP_MONTHS: /m);
+  });
+
+  it('serves the simulator in production only with SIMULATOR=on, whatever the bot token; elsewhere unless SIMULATOR=off', () => {
+    const key = randomBytes(32).toString('hex');
+    const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWX';
+    expect(simulatorEnabled(parseEnv({ NODE_ENV: 'production', DATA_KEY: key }))).toBe(false);
+    expect(simulatorEnabled(parseEnv({ NODE_ENV: 'production', DATA_KEY: key, BOT_TOKEN: token }))).toBe(false);
+    expect(simulatorEnabled(parseEnv({ NODE_ENV: 'production', DATA_KEY: key, SIMULATOR: 'off' }))).toBe(false);
+    expect(simulatorEnabled(parseEnv({ NODE_ENV: 'production', DATA_KEY: key, BOT_TOKEN: token, SIMULATOR: 'on' }))).toBe(true);
+    expect(simulatorEnabled(parseEnv({}))).toBe(true);
+    expect(simulatorEnabled(parseEnv({ BOT_TOKEN: token, ALLOW_DEV_WITH_TOKEN: '1' }))).toBe(true);
+    expect(simulatorEnabled(parseEnv({ SIMULATOR: 'off' }))).toBe(false);
+    expect(simulatorEnabled(parseEnv({ NODE_ENV: 'test', SIMULATOR: '' }))).toBe(true);
+    expect(() => parseEnv({ SIMULATOR: 'yes' })).toThrow(/^SIMULATOR: /m);
   });
 });
