@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SUPPORTED_LANGS } from '../../src/core/lang';
 import { DateTime } from 'luxon';
 import type { KorpuCore } from '../../src/app';
 import type { KorpuBot } from '../../src/channels/telegram';
@@ -33,7 +34,7 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
   const setClock = (fake: number) => (base = { fake, real: Date.now() });
   const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
 
-  const offices: OfficesFile = testOfficesFile({ hours: '12:00-18:00', office: { slotMinutes: 10, capacity: 2, minLeadMinutes: 0, horizonDays: 3 }, reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 } });
+  const offices: OfficesFile = testOfficesFile({ hours: '12:00-18:00', office: { slotMinutes: 10, capacity: 8, minLeadMinutes: 0, horizonDays: 3 }, reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 } });
 
   beforeAll(async () => {
     setClock(slotLocal.toMillis() - 10 * 60_000);
@@ -86,5 +87,28 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
     expect(api.lastMessage(p.id)!.text).toContain(t('booking:notice.confirmed'));
     // Exactly one reminder was sent.
     expect(api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'))).toHaveLength(1);
+  }, 30_000);
+
+  it.each(SUPPORTED_LANGS.filter((l) => l !== 'ru'))('in %s too: the booking’s reminder comes in the person’s language, with its buttons', async (lang) => {
+    const base = person(20 + SUPPORTED_LANGS.indexOf(lang));
+    const p = { ...base, lang: lang as typeof base.lang, user: { ...base.user, language_code: lang } };
+    const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
+    const text = (t: string): Answer => ({ kind: 'text', text: t });
+    setClock(slotLocal.toMillis() - 10 * 60_000);
+    const script: Answer[] = [
+      { kind: 'command', text: '/start' }, tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'B'), text('14.02.1995'), text(p.user.first_name), text('Mammadova'), text('Afghanistan'),
+      tap('reason', 'study'), { kind: 'contact', phone: '994501234567' },
+    ];
+    for (const answer of script) await bot.handleUpdate(toUpdate(p, answer));
+    const offer = api.lastMessage(p.id)!;
+    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { text: string; callback_data: string };
+    setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
+    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const [reminder] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'), 1, 15_000);
+    expect(String(reminder!.params.text)).toBe(t('booking:reminder.text', meetingDetails(offices.offices[0]!, slotLocal.toJSDate(), lang)));
+    const markup = reminder!.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual([t('booking:button.confirm'), t('booking:button.reschedule'), t('booking:button.cancel')]);
   }, 30_000);
 });
