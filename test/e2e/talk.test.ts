@@ -1,4 +1,5 @@
 import type { Message, Update, User } from 'grammy/types';
+import { SUPPORTED_LANGS } from '../../src/core/lang';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import { ClaimStore } from '../../src/caseworkers/claims';
@@ -167,5 +168,24 @@ describe('talk to a person', () => {
     await bot.handleUpdate(api.updates.message(worker, { text: 'Salam! Buyurun.', reply_to_message: mine } as Partial<Message>));
     await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
     expect(api.lastMessage(person.id)!.text).toBe(core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
+  });
+
+  it.each(SUPPORTED_LANGS.filter((l) => l !== 'ru'))('in %s too: a person asks for a human, writes, and gets the worker’s answer in their language', async (lang) => {
+    const person = api.updates.user({ language_code: lang });
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    await bot.handleUpdate(api.updates.command(person, '/start'));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, `c:language:${lang}`));
+    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    expect(api.sentMessages(person.id).map((m) => m.text).join('\n')).toContain(t('handoff:told'));
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const before = inGroup().length;
+    const words = `${lang}: I need help with a document`;
+    await bot.handleUpdate(api.updates.text(person, words));
+    const relayed = inGroup().slice(before).filter((m) => !m.reply_markup && m.text?.includes(words));
+    expect(relayed).toHaveLength(1);
+    expect(relayed[0]!.text).toContain(code);
+    expect(relayed[0]!.text).toContain(core.translator.t('az', `common:language_name.${lang}`));
+    await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'OK, 10:00' }));
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'OK, 10:00' }));
   });
 });
