@@ -37,6 +37,9 @@ import { simulatorEnabled } from './config/env';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
 
+/** How long one part may take to stop before shutdown goes on without it. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
 /** Something to undo at shutdown, in reverse order of start. */
 interface Closer {
   name: string;
@@ -121,7 +124,15 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     let clean = true;
     for (const c of closers.splice(0).reverse()) {
       try {
-        await c.close();
+        // A part that cannot stop (a worker waiting on a job whose Redis is gone) does not hold the
+        // rest up: after CLOSE_TIMEOUT_MS it is left, logged, and shutdown goes on.
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), CLOSE_TIMEOUT_MS)));
+        const outcome = await Promise.race([Promise.resolve(c.close()).then(() => 'closed' as const), timedOut]).finally(() => clearTimeout(timer));
+        if (outcome === 'timeout') {
+          clean = false;
+          logger.error(`stopping ${c.name} took over ${CLOSE_TIMEOUT_MS} ms: left behind`);
+        }
       } catch (e) {
         clean = false;
         logger.error({ err: { name: (e as Error).name, message: (e as Error).message } }, `stopping ${c.name} failed`);

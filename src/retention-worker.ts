@@ -47,7 +47,12 @@ export interface RetentionRun extends PurgeCounts {
 export function retentionWorker(core: KorpuCore, w: RetentionWiring) {
   const clock = w.clock ?? systemClock;
   const bull = redisKeys(w.prefix).bull();
-  const queueOf = (name: string) => new Queue(name, { connection: w.connection, prefix: bull });
+  const queueOf = (name: string) => {
+    const queue = new Queue(name, { connection: w.connection, prefix: bull });
+    // Connection errors are the worker's to log (once); BullMQ would print each with its stack.
+    queue.on('error', () => undefined);
+    return queue;
+  };
   const run = async (): Promise<RetentionRun> => {
     const counts = await purgeExpired({
       redis: w.redis,
