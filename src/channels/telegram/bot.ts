@@ -38,16 +38,18 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
  * - private chats run the flows; groups get a pointer to the private chat; the case workers'
  *   chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
  *   around the features, also installed as `bot.catch`), in polling and webhook mode alike;
- * - when `opts.caseworkerChatId` is set, the case-worker alerts listener is registered on the
- *   core (`core.onEffect`);
- * - when `opts.caseworkers` is given, the staff commands (`/roster…`, `/today`) run in private
- *   chats before the conversation; without it they are unknown commands like any other;
- * - with both, the alerts carry Claim / Open / attendance buttons, handled (alert-actions.ts)
- *   before the group and private-chat composers; with `caseworkers.escalations`, an intake
- *   nobody claims in time goes to the supervisors.
+ * - the bot registers no effect handlers: alerts, reminders and the rest are the composition's
+ *   (createKorpu), sent through the outbox;
+ * - when `opts.caseworkers` is given (the desk, built once by createKorpu, and the roster), the
+ *   staff commands (`/roster…`, `/today`, `/release`, `/reassign`, `/audit`) run in private
+ *   chats before the conversation, and the alerts' Claim / Open / attendance buttons are handled
+ *   (alert-actions.ts) before the group and private-chat composers; without it they are unknown
+ *   commands and stale buttons like any other;
+ * - with `opts.talk`, a person's messages reach an open talk with a case worker (the commit
+ *   decides), and workers' replies reach the person.
  *
  * @example
- *   const bot = createTelegramBot(core, { token, apiRoot, caseworkerChatId, logger });
+ *   const bot = createTelegramBot(core, { token, apiRoot, caseworkerChatId, logger, caseworkers: { desk, roster } });
  *   await setBotCommands(bot.api, core.translator);
  *   const polling = startPolling(bot); // or app.post(path, webhookHandler(bot, secret))
  */
