@@ -237,10 +237,14 @@ async function account(t: Extract<WorkerTask, { cmd: 'account' }>): Promise<Acco
 async function memory(t: Extract<WorkerTask, { cmd: 'memory' }>): Promise<MemoryResult> {
   useUpdateIds(t.updateIds);
   const client = stats!;
+  // Work a bot does after an update (Körpü's effects) is done before each reading: the earlier
+  // phases' work would otherwise shrink the figure, this phase's be left out of it.
+  await current().settled?.();
   const keysBefore = await memoryByPattern(client);
   const before = await usedMemory(client);
   const people = new People({ base: t.base, scriptFor: intakeScript });
   await runIntakes(people, t.intakes, 50, 100, send);
+  await current().settled?.();
   const after = await usedMemory(client);
   const keysAfter = await memoryByPattern(client);
   const byPattern = [...keysAfter]

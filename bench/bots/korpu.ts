@@ -72,6 +72,7 @@ export async function korpuBot(o: BenchBotOptions): Promise<BenchBot> {
     app: korpu.app,
     redis: korpu.redis,
     completed: () => completed,
+    settled: () => core.effects.idle(60_000),
     errors: () => errors,
     // The runner's own pseudonym and key builder; the stored value is a header line and the state JSON.
     stateBytes: async (chatId) => {

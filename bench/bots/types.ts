@@ -42,6 +42,8 @@ export interface BenchBot {
   errors(): number;
   /** Bytes of the saved conversation state of a chat (0 when the bot keeps none). */
   stateBytes(chatId: number): Promise<number>;
+  /** Resolves once the work the bot does after its updates (effects) is done; bots without any have none. */
+  settled?(): Promise<void>;
   /** The Redis connection the bot uses (for counting round trips). */
   redis: import('ioredis').Redis;
   close(): Promise<void>;
