@@ -7,7 +7,7 @@ import type { Notifier } from '../core/notifier';
 import type { Translator } from '../i18n';
 import type { EffectListener } from '../intake/conversation-runner';
 import { categoryTextKey, CrisisCategorySchema, SAFEGUARDING_TEXT } from '../safeguarding';
-import { alertKindOf, alertText, type AlertKind } from './alert-text';
+import { alertKindOf, alertText, escalationText, type AlertKind } from './alert-text';
 import type { CaseFiles, CaseSummary } from './case-file';
 import type { RosterStore } from './roster';
 
@@ -37,8 +37,36 @@ export interface CaseworkerAlertsOptions {
   clock?: Clock;
 }
 
+/** Names of staff by staff id, from one read of the roster; `id <staff id>` for anyone not on it (or without a roster). */
+export async function staffNames(roster: Pick<RosterStore, 'list'> | undefined): Promise<(staffId: string) => string> {
+  const names = new Map((roster ? await roster.list() : []).map((w) => [w.staffId, w.name]));
+  return (id) => names.get(id) ?? `id ${id}`;
+}
+
+/** What drawing a case workers' message needs. */
+export interface CaseAlertDeps {
+  translator: Translator;
+  files: Pick<CaseFiles, 'summary'>;
+  offices: readonly Office[];
+  /** For the names of staff ("taken by …"); without it, staff ids are shown. */
+  roster?: Pick<RosterStore, 'list'> | undefined;
+}
+
+/**
+ * A case workers' message about a case as it is now, as an engine Output: the group alert of
+ * `kind`, or a supervisor's escalation (no name ever). The one drawing of it: posted as a notice,
+ * and redrawn by a channel after a tap (claimed, attendance recorded). The name appears only
+ * under consent C and only in the group's alert; the phone number never.
+ */
+export async function drawCaseAlert(d: CaseAlertDeps, kind: AlertKind | 'escalation', caseCode: string, lang: Lang, now: Date, opts: { buttons: boolean }): Promise<{ output: Output; summary: CaseSummary }> {
+  const summary = await d.files.summary(caseCode, now, { names: kind === 'escalation' ? 'never' : 'if_consented' });
+  const ctx = { tr: d.translator, lang, offices: d.offices, staffName: await staffNames(d.roster) };
+  const text = kind === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx) : alertText(kind, summary, ctx);
+  return { summary, output: { type: 'message', text: [{ plain: text }], ...(opts.buttons ? { buttons: alertButtons(kind, summary) } : {}) } };
+}
+
 /** The staff buttons under an alert: Claim (until someone has), Open; Came / Did not come on a booked meeting's alert. */
-export function alertButtons(kind: AlertKind, s: CaseSummary): Button[][] {
+export function alertButtons(kind: AlertKind | 'escalation', s: CaseSummary): Button[][] {
   const button = (key: string, verb: string, start?: Date): Button => ({
     label: { key: `caseworker:alert.button.${key}` },
     action: { type: 'staff', verb, kind, caseCode: s.code, ...(start ? { start: start.toISOString() } : {}) },
@@ -70,10 +98,7 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
     const kind = alertKindOf(effect);
     if (kind === undefined) return;
     const now = clock.now();
-    const summary = await o.files.summary(effect.caseCode, now, { names: 'if_consented' });
-    const names = new Map((o.roster ? await o.roster.list() : []).map((w) => [w.staffId, w.name]));
-    const text = alertText(kind, summary, { tr: o.translator, lang, offices: o.offices, staffName: (id) => names.get(id) ?? `id ${id}` });
-    const output: Output = { type: 'message', text: [{ plain: text }], ...(o.buttons ? { buttons: alertButtons(kind, summary) } : {}) };
+    const { output, summary } = await drawCaseAlert(o, kind, effect.caseCode, lang, now, { buttons: o.buttons === true });
     await o.notifier.notify({ id: alertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: effect.caseCode });
     o.logger.info({ case: effect.caseCode, effect: effect.type }, 'caseworkers: alert queued');
     if (kind === 'intake' && o.escalations && !summary.claim) {

@@ -2,7 +2,7 @@ import type { Office } from '../config/offices';
 import type { Output } from '../core/conversation';
 import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
-import { escalationText } from './alert-text';
+import { drawCaseAlert } from './alert-notices';
 import type { CaseFiles } from './case-file';
 import type { RosterStore } from './roster';
 
@@ -23,13 +23,6 @@ export interface EscalationNoticeDeps {
  * @example createEscalationWorker({ …, output: escalationOutput(deps, clock) })
  */
 export function escalationOutput(d: EscalationNoticeDeps, clock: { now(): Date }) {
-  return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<Output> => {
-    const lang = supervisor.langs[0] ?? 'az';
-    const now = clock.now();
-    const summary = await d.files.summary(caseCode, now, { names: 'never' });
-    const names = new Map((d.roster ? await d.roster.list() : []).map((w) => [w.staffId, w.name]));
-    const text = escalationText(summary, summary.completedAt ?? now, { tr: d.translator, lang, offices: d.offices, staffName: (id) => names.get(id) ?? `id ${id}` });
-    const button = (verb: 'claim' | 'open') => ({ label: { key: `caseworker:alert.button.${verb}` }, action: { type: 'staff' as const, verb, kind: 'escalation', caseCode: summary.code } });
-    return { type: 'message', text: [{ plain: text }], buttons: [[...(summary.claim ? [] : [button('claim')]), button('open')]] };
-  };
+  return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<Output> =>
+    (await drawCaseAlert(d, 'escalation', caseCode, supervisor.langs[0] ?? 'az', clock.now(), { buttons: true })).output;
 }

@@ -43,8 +43,6 @@ export function redisKeys(prefix: string) {
     deadEffects: () => `${prefix}effects:dead`,
     /** STRING `<update id>\n<sealed reply>`: a step's reply until it is sent (see redis-conversation-store.ts) */
     pendingReply: (id: string) => `${prefix}reply:${id}`,
-    /** STRING, set once an effect's side effect (an alert) was performed */
-    effectDone: (effectId: string) => `${prefix}effect:${effectId}`,
     /** STRING, the Telegram user id of the case worker who claimed a case (SET NX: first tap wins) */
     claim: (code: string) => `${prefix}claim:${code}`,
     /** SET of the case codes a member of staff holds (claims made since staff ids; kept with the claim key) */

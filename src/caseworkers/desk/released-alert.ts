@@ -1,6 +1,5 @@
 import { DEFAULT_LANG } from '../../core/lang';
-import { alertButtons } from '../alert-notices';
-import { alertText } from '../alert-text';
+import { drawCaseAlert } from '../alert-notices';
 import type { DeskDeps } from './desk-deps';
 
 /**
@@ -8,16 +7,15 @@ import type { DeskDeps } from './desk-deps';
  * a fresh alert, marked "released", with the case as it is now and Claim / Open, so that the
  * person's next message reaches whoever claims it. `id` makes it once-only.
  */
-export async function announceReleased(deps: Pick<DeskDeps, 'files' | 'notifier' | 'translator' | 'offices' | 'clock'>, caseCode: string, id: string): Promise<void> {
+export async function announceReleased(deps: Pick<DeskDeps, 'files' | 'notifier' | 'translator' | 'offices' | 'clock' | 'roster'>, caseCode: string, id: string): Promise<void> {
   const lang = DEFAULT_LANG;
-  const summary = await deps.files.summary(caseCode, deps.clock.now(), { names: 'if_consented' });
-  const text = alertText('intake', summary, { tr: deps.translator, lang, offices: deps.offices, staffName: (staffId) => `id ${staffId}` });
+  const { output } = await drawCaseAlert(deps, 'intake', caseCode, lang, deps.clock.now(), { buttons: true });
   await deps.notifier.notify({
     id,
     to: { type: 'caseworkers' },
     lang,
     kind: 'alert',
     caseCode,
-    output: { type: 'message', text: [{ key: 'caseworker:release.by_removal', params: { code: caseCode } }, { plain: text }], buttons: alertButtons('intake', summary) },
+    output: { ...output, text: [{ key: 'caseworker:release.by_removal', params: { code: caseCode } }, ...output.text] },
   });
 }

@@ -1,10 +1,12 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { alertText, escalationText, type AlertTextContext } from '../../caseworkers/alert-text';
+import { alertButtons, drawCaseAlert, staffNames } from '../../caseworkers/alert-notices';
+import type { Button } from '../../core/conversation';
 import type { CaseSummary, DeskDeps, StaffLookup } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { Lang } from '../../core/lang';
 import type { Translator } from '../../i18n';
-import { encodeStaffData, type StaffMessageKind } from './staff-callback-data';
+import { inlineKeyboard } from './render';
+import type { StaffMessageKind } from './staff-callback-data';
 
 /** What drawing a case workers' message needs. */
 export interface AlertMessageDeps {
@@ -23,41 +25,24 @@ export interface DrawnMessage {
 }
 
 /**
- * Draws a case workers' message about a case as it is now: the group alert of `kind`, or a
- * supervisor's escalation. Used to post alerts and to redraw them after a tap (claimed,
- * attendance recorded), so the group always sees the current state.
- *
- * The name appears only under consent C and only in the group's alert; the phone number never.
- * With `buttons`: Claim (until someone has), Open, and on booking alerts Came / Did not come
- * while the meeting is booked.
+ * Draws a case workers' message about a case as it is now (caseworkers/alert-notices.ts
+ * `drawCaseAlert`, the one drawing), for Telegram: its text, and with `buttons` its inline
+ * keyboard. Used to redraw an alert or an escalation after a tap (claimed, attendance recorded).
  */
 export async function drawAlert(d: AlertMessageDeps, kind: StaffMessageKind, caseCode: string, lang: Lang, now: Date, opts: { buttons: boolean }): Promise<DrawnMessage> {
-  const summary = await d.files.summary(caseCode, now, { names: kind === 'escalation' ? 'never' : 'if_consented' });
-  const ctx: AlertTextContext = { tr: d.translator, lang, offices: d.offices, staffName: await staffNames(d.roster) };
-  const text = kind === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx) : alertText(kind, summary, ctx);
-  return { text, summary, ...(opts.buttons ? { reply_markup: alertKeyboard(d.translator, lang, kind, summary) } : {}) };
+  const { output, summary } = await drawCaseAlert(d, kind, caseCode, lang, now, opts);
+  const text = output.text.map((t) => ('plain' in t ? t.plain : '')).join('\n\n');
+  const reply_markup = output.buttons ? keyboardOf(d.translator, lang, output.buttons) : undefined;
+  return { text, summary, ...(reply_markup ? { reply_markup } : {}) };
 }
 
-/** The buttons under a case workers' message. */
+/** The buttons under a case workers' message (the rule is alert-notices.ts `alertButtons`), as Telegram's inline keyboard. */
 export function alertKeyboard(tr: Translator, lang: Lang, kind: StaffMessageKind, s: CaseSummary): InlineKeyboardMarkup {
-  const button = (key: string, data: string) => ({ text: tr.t(lang, `caseworker:alert.button.${key}`), callback_data: data });
-  const first = [
-    ...(s.claim ? [] : [button('claim', encodeStaffData({ verb: 'claim', kind, caseCode: s.code }))]),
-    button('open', encodeStaffData({ verb: 'open', kind, caseCode: s.code })),
-  ];
-  const rows = [first];
-  const b = s.booking;
-  if ((kind === 'booking' || kind === 'moved') && b?.status === 'booked') {
-    rows.push([
-      button('came', encodeStaffData({ verb: 'came', kind, caseCode: s.code, start: b.start })),
-      button('no_show', encodeStaffData({ verb: 'noshow', kind, caseCode: s.code, start: b.start })),
-    ]);
-  }
-  return { inline_keyboard: rows };
+  return keyboardOf(tr, lang, alertButtons(kind, s)) ?? { inline_keyboard: [] };
 }
 
-/** Names of staff by staff id, from one read of the roster; `id <staff id>` for anyone not on it. */
-export async function staffNames(roster: Pick<StaffLookup, 'list'> | undefined): Promise<(staffId: string) => string> {
-  const names = new Map((roster ? await roster.list() : []).map((w) => [w.staffId, w.name]));
-  return (id) => names.get(id) ?? `id ${id}`;
+function keyboardOf(tr: Translator, lang: Lang, buttons: Button[][]): InlineKeyboardMarkup | undefined {
+  return inlineKeyboard(buttons.map((row) => row.map((b) => ({ label: 'key' in b.label ? tr.t(lang, b.label.key) : '', action: b.action }))));
 }
+
+export { staffNames };
