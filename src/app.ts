@@ -22,6 +22,8 @@ import { RELAY_TTL_SECONDS } from './caseworkers/relay-store';
 import { BookingStore } from './scheduling/booking-store';
 import type { ReminderScheduler } from './scheduling/reminders';
 import { loadSafeguardingConfig, type SafeguardingConfig } from './config/safeguarding';
+import { loadRequestLexicon, REQUESTS_FILE, type RequestLexicon } from './config/requests';
+import { compileRequestMatcher } from './intake/typed-requests';
 import { CrisisCategorySchema, detectCrisis, IncidentStore } from './safeguarding';
 import { crisisReply } from './safeguarding/crisis-reply';
 import { FieldCipher } from './storage/field-cipher';
@@ -72,6 +74,8 @@ export interface BuildCoreOptions {
   offices?: OfficesFile;
   /** Emergency contacts and follow-up delay; config/safeguarding.yaml when not given. */
   safeguarding?: SafeguardingConfig;
+  /** Phrases that ask for a right in free words; config/requests.yaml when not given. */
+  requests?: RequestLexicon;
   /** Schedules reminders of booked meetings and the nudge of unfinished intakes (BullMQ). */
   reminders?: ReminderScheduler;
   /** Channels that can send a person a message on the bot's own initiative (the nudge is armed only there). */
@@ -161,6 +165,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     booking,
     personData: new PersonData({ redis: o.redis, keys, cipher, translator, bookings, offices: offices.offices, timeZone: o.timeZone ?? 'Asia/Baku' }),
     crisis: { detect: detectCrisis, reply: (lang) => crisisReply(safeguarding, lang) },
+    requests: compileRequestMatcher(o.requests ?? loadRequestLexicon(resolve(REQUESTS_FILE))),
     ...(o.keepReplies ? { keepReplies: o.keepReplies } : {}),
     ...(o.afterCommit ? { afterCommit: o.afterCommit } : {}),
     talkTtlSeconds: o.talkTtlSeconds ?? RELAY_TTL_SECONDS,

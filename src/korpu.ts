@@ -117,7 +117,7 @@ export interface Korpu {
  *   process.on('SIGTERM', () => void korpu.stop());
  */
 export async function createKorpu(config: AppConfig, overrides: KorpuOverrides = {}): Promise<Korpu> {
-  const { env, content, offices, safeguarding } = config;
+  const { env, content, offices, safeguarding, requests } = config;
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const closers: Closer[] = [];
   const stop = async (): Promise<boolean> => {
@@ -192,6 +192,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       content,
       offices,
       safeguarding,
+      requests,
       prefix: env.REDIS_PREFIX,
       flowsDir: env.FLOWS_DIR,
       timeZone: env.TZ,
@@ -326,6 +327,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           content,
           offices,
           safeguarding,
+          requests,
           prefix: simulatorPrefix(env.REDIS_PREFIX),
           flowsDir: env.FLOWS_DIR,
           timeZone: env.TZ,

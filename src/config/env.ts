@@ -60,6 +60,8 @@ export const EnvSchema = z
     OFFICES_FILE: z.string().default('config/offices.yaml'),
     SAFEGUARDING_FILE: z.string().default('config/safeguarding.yaml'),
     RETENTION_FILE: z.string().default('config/retention.yaml'),
+    /** Phrases that ask for a right in free words ("delete my data"), in every language. */
+    REQUESTS_FILE: z.string().default('config/requests.yaml'),
     DATA_DIR: z.string().default('data'),
     /**
      * Webhook: how long a reply committed by another process is taken to be still on its way

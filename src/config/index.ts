@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseEnv, type Env } from './env';
 import { loadOffices, type OfficesFile } from './offices';
 import { loadProgrammeContent, type ProgrammeContent } from './programme';
+import { loadRequestLexicon, type RequestLexicon } from './requests';
 import { loadRetentionConfig, type RetentionConfig } from './retention';
 import { loadSafeguardingConfig, type SafeguardingConfig } from './safeguarding';
 
@@ -15,10 +16,12 @@ export interface AppConfig {
   offices: OfficesFile;
   safeguarding: SafeguardingConfig;
   retention: RetentionConfig;
+  /** Phrases that ask for a right in free words (config/requests.yaml). */
+  requests: RequestLexicon;
 }
 
 /**
- * Reads and checks all configuration: the environment, config/programme.yaml, config/offices.yaml, config/safeguarding.yaml and config/retention.yaml.
+ * Reads and checks all configuration: the environment, config/programme.yaml, config/offices.yaml, config/safeguarding.yaml, config/retention.yaml and config/requests.yaml.
  * Called only by main.ts; everything else receives the parts it needs.
  * @throws ConfigError with one line per problem
  */
@@ -28,5 +31,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const offices = loadOffices(resolve(cwd, env.OFFICES_FILE));
   const safeguarding = loadSafeguardingConfig(resolve(cwd, env.SAFEGUARDING_FILE));
   const retention = loadRetentionConfig(resolve(cwd, env.RETENTION_FILE));
-  return { env, content, offices, safeguarding, retention };
+  const requests = loadRequestLexicon(resolve(cwd, env.REQUESTS_FILE));
+  return { env, content, offices, safeguarding, retention, requests };
 }

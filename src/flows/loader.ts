@@ -128,6 +128,7 @@ function keysOf(n: FlowNode): [string, string][] {
   if ('prompt' in n) add('prompt', n.prompt);
   if (n.type === 'message') n.text.forEach((k, i) => add(`text.${i}`, k));
   if (n.type === 'text') add('example', n.example);
+  if (n.type === 'choice') add('typedAsQuestion', n.typedAsQuestion);
   if (n.type === 'choice' || n.type === 'multi_choice') n.options.forEach((o, i) => { add(`options.${i}.label`, o.label); if ('info' in o) add(`options.${i}.info`, o.info as string | undefined); });
   return out;
 }

@@ -1,12 +1,13 @@
 import type { Clock, IdGen } from '../core/clock';
 import { randomBytes } from 'node:crypto';
-import type { Effect, Input, Output } from '../core/conversation';
+import type { Command, Effect, Input, Output } from '../core/conversation';
 import { cleanText } from '../core/clean-text';
 import { sealEntry, STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-entry';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
-import { repeatQuestion, step } from '../flows/engine/step';
+import { CORRECT_FLOW, ERASE_FLOW, offerRequests, repeatQuestion, step, WITHDRAW_FLOW } from '../flows/engine/step';
+import { requestOffer } from '../flows/engine/prompt';
 import { StateSchema, type ConversationState } from '../flows/engine/state';
 import { z } from 'zod';
 import { OutputSchema } from '../core/conversation';
@@ -80,6 +81,12 @@ export interface CrisisCheck {
   reply(lang: Lang): Output;
 }
 
+/**
+ * Which of the person's rights typed words ask for (/delete, /withdraw, /correct, /mydata),
+ * e.g. "delete my data": intake/typed-requests.ts compiled from config/requests.yaml.
+ */
+export type RequestCheck = (text: string) => readonly Command[] | undefined;
+
 /** Where an effect came from: the channel and the conversation's pseudonym (never its chat). */
 export interface EffectContext {
   channel: string;
@@ -128,6 +135,12 @@ export interface ConversationRunnerDeps {
    * incident report drafted), and the question that was open asked again.
    */
   crisis?: CrisisCheck;
+  /**
+   * Looks at every typed message for a right asked for in free words ("I want to stop",
+   * "məlumatlarımı silin"): such words are not an answer; the person is offered the right or to
+   * carry on with the question (see {@link offersRequest}). Never acts by itself.
+   */
+  requests?: RequestCheck;
   /** Books meeting times and fills in free times and meeting details; without it, no booking. */
   booking?: BookingDesk;
   /**
@@ -288,7 +301,12 @@ export class ConversationRunner {
       // a field) and asks the same question again, after the emergency reply. Only a message
       // written for the case workers goes on to them as written.
       const crisis = input.type === 'text' ? d.crisis?.detect(input.text) : undefined;
-      const result = crisis && holdsBackCrisis(d.flows, prev) ? repeatQuestion(env, prev) : step(env, prev, engineInput);
+      // A right asked for in free words: offered instead of taken as the answer (a case worker
+      // typing answers on the phone is not asking for anything).
+      const asked = !crisis && !msg.recorder && input.type === 'text' ? d.requests?.(input.text) : undefined;
+      const offer = asked ? offersRequest(d.flows, prev) : undefined;
+      const result = crisis && holdsBackCrisis(d.flows, prev) ? repeatQuestion(env, prev) : offer === 'instead' ? offerRequests(env, prev!, asked!) : step(env, prev, engineInput);
+      if (offer === 'besides') result.outputs.unshift(requestOffer(asked!, false));
       if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
       if (crisis) respondToCrisis(result, crisis, d.crisis!, d.ids);
       const removeContactKeyboard = contactKeyboard(prev, result);
@@ -334,6 +352,24 @@ export function holdsBackCrisis(flows: FlowLookup, prev: ConversationState | und
   if (!frame || prev?.picking) return true;
   const node = (flows.get(frame.f, frame.r) ?? flows.current(frame.f))?.nodes.get(frame.n);
   return !(node?.type === 'text' && node.asQuestion);
+}
+
+/** The flows a typed request leads to: inside them the person's words are answers (a withdrawal's reason). */
+const REQUEST_FLOWS: ReadonlySet<string> = new Set([WITHDRAW_FLOW, ERASE_FLOW, CORRECT_FLOW]);
+
+/**
+ * Whether words that ask for a right are offered it, at the question the conversation is at:
+ * `instead` of being the answer (the question stays open; the offer's "carry on" asks it
+ * again), `besides` where the words are kept for the case workers anyway (a question for them,
+ * the consent's "write it here"), or not at all: before the first question, and inside the
+ * rights' own flows.
+ */
+export function offersRequest(flows: FlowLookup, prev: ConversationState | undefined): 'instead' | 'besides' | undefined {
+  const frame = prev?.frames.at(-1);
+  if (!frame || REQUEST_FLOWS.has(frame.f)) return undefined;
+  if (prev?.picking) return 'instead';
+  const node = (flows.get(frame.f, frame.r) ?? flows.current(frame.f))?.nodes.get(frame.n);
+  return (node?.type === 'text' && node.asQuestion) || (node?.type === 'choice' && node.typedAsQuestion) ? 'besides' : 'instead';
 }
 
 /**

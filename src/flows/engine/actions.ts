@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompiledFlow, NodeOf } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
+import { leavePlace } from './place';
 import { infoShownVar, varName } from './vars';
 
 /**
@@ -85,6 +86,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   set_aside_consent_of_minor: {
     params: ['text'],
     run(ctx, _flow, node) {
+      // Used over a question (/correct mid-interview): that question asked for data no longer allowed.
+      leavePlace(ctx);
       ctx.s.consent = 'declined';
       ctx.effects.push({ type: 'consent_recorded', caseCode: ctx.ensureCase(), agreed: false, scope: 'minor_without_guardian', text: node.params.text ?? '', lang: ctx.lang });
     },
@@ -146,6 +149,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       cancelMeeting(ctx);
       ctx.effects.push({ type: 'case_withdrawn', caseCode: ctx.s.caseCode, reason, lang: ctx.lang });
       forgetProgress(ctx);
+      // The path they were on has ended with their participation: the menu follows, not its next question.
+      leavePlace(ctx);
     },
   },
   /**
@@ -160,6 +165,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       cancelMeeting(ctx);
       ctx.effects.push({ type: 'data_erased', caseCode, lang: ctx.lang });
       forgetProgress(ctx);
+      leavePlace(ctx);
       delete ctx.s.caseCode;
       delete ctx.s.quiet;
       // Every answer of every flow goes (the flow running now needs none of them).

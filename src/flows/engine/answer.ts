@@ -40,6 +40,9 @@ export function readLanguage(s: ConversationState, input: EngineInput): Lang | u
   return lang.success ? lang.data : undefined;
 }
 
+/** Longest question typed at a choice question that invites one (as the interview's questions). */
+export const TYPED_QUESTION_MAX = 2000;
+
 /** Telegram's contact button may give the number without its "+"; it is always international. */
 const international = (phone: string): string => (/^\d+$/.test(phone.trim()) ? `+${phone.trim()}` : phone);
 
@@ -61,6 +64,15 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'choice': {
       const i = byNumber(input, node.options.length);
       const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : i === undefined ? undefined : node.options[i];
+      if (!option && node.typedAsQuestion && input.type === 'text') {
+        // The text invited them to write here: their words reach a case worker, and the question stays open.
+        const text = parseText(input.text, TYPED_QUESTION_MAX);
+        if (text.ok) {
+          ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
+          return { kind: 'reprompt', notice: [{ key: node.typedAsQuestion }] };
+        }
+        if (text.error === 'too_long') return reprompt('too_long', node, { count: TYPED_QUESTION_MAX, length: [...tidyText(input.text)].length });
+      }
       if (!option) return reprompt('choose', node);
       if (option.info) {
         ctx.say({ key: option.info });

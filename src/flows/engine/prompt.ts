@@ -1,4 +1,4 @@
-import type { Button, TextRef } from '../../core/conversation';
+import type { Button, Command, Output, TextRef } from '../../core/conversation';
 import { SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { FlowNode } from '../schema/flow-schema';
 import type { StepContext } from './context';
@@ -15,6 +15,9 @@ export const LANGUAGE_PICKER = '__language';
  */
 export const APPOINTMENT_BUTTONS = '__appointment';
 
+/** Node id of the "carry on with the question" button under an offer of a right (see requestOffer). */
+export const CARRY_ON = '__carry_on';
+
 /** Variables a booking question keeps while the person browses (cleared once booked). */
 export const bookingVars = (flowId: string, nodeId: string) => ({ page: `${flowId}.${nodeId}.page`, office: `${flowId}.${nodeId}.office` });
 
@@ -30,9 +33,30 @@ function rows(buttons: Button[], columns: number): Button[][] {
   return out;
 }
 
-/** Whether "back" has somewhere to go: an answered question in any open flow. */
+/**
+ * Whether "back" has somewhere to go: an answered question in any open flow, or the question a
+ * right was used over (/correct mid-flow).
+ */
 export function canGoBack(s: ConversationState): boolean {
-  return s.frames.some((f) => (f.b?.length ?? 0) > 0);
+  return s.frames.some((f) => (f.b?.length ?? 0) > 0 || f.i === true);
+}
+
+/**
+ * The offer made when typed words ask for one of the person's rights (`rights:offer.*`): a
+ * button for each right recognised, which only opens it (withdrawing and erasing still ask to
+ * confirm). `carryOn`: the words were not taken as the answer, so a button asks the question
+ * again; without it the words were kept as a message for case workers and the flow went on.
+ * @example requestOffer(['delete'], true) // "…" [🗑 Erase my data] [↩ Carry on with the question]
+ */
+export function requestOffer(kinds: readonly Command[], carryOn: boolean): Output {
+  return {
+    type: 'message',
+    text: [{ key: carryOn ? 'rights:offer.text' : 'rights:offer.also' }],
+    buttons: [
+      ...kinds.map((name): Button[] => [{ label: { key: `rights:offer.${name}` }, action: { type: 'command', name } }]),
+      ...(carryOn ? [[choice(CARRY_ON, 'yes', { key: 'rights:offer.carry_on' })]] : []),
+    ],
+  };
 }
 
 /**

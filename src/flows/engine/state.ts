@@ -19,6 +19,11 @@ export const FrameSchema = z.object({
   /** current node id */ n: z.string(),
   /** the questions answered in this flow, newest last (node ids), for "back" */
   b: z.array(z.string()).optional(),
+  /**
+   * Opened over the question of the frame below (one of the person's rights used in the middle
+   * of a flow, /correct): when this flow ends, that question is asked again.
+   */
+  i: z.literal(true).optional(),
 });
 export type Frame = z.infer<typeof FrameSchema>;
 

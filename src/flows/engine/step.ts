@@ -1,10 +1,11 @@
-import type { EngineInput } from '../../core/conversation';
+import type { Command, EngineInput } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
 import { ACTIONS, showMyData } from './actions';
 import { answer, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
-import { APPOINTMENT_BUTTONS, ask, askLanguage, canGoBack, LANGUAGE_PICKER } from './prompt';
+import { menuFrame } from './place';
+import { APPOINTMENT_BUTTONS, ask, askLanguage, CARRY_ON, canGoBack, LANGUAGE_PICKER, requestOffer } from './prompt';
 import { cloneState, HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
 import { varName } from './vars';
 
@@ -44,6 +45,19 @@ export function repeatQuestion(env: StepEnv, prev: ConversationState | undefined
   return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
 }
 
+/**
+ * Typed words that ask for one of the person's rights (`kinds`: withdraw, delete, mydata,
+ * correct) while a question is open: they are not the answer. The person is offered those
+ * rights, each a button, or to carry on with the question; nothing else changes (the question
+ * stays open: typing the answer still answers it). Pure, like `step`.
+ */
+export function offerRequests(env: StepEnv, prev: ConversationState, kinds: readonly Command[]): StepResult {
+  const ctx = new StepContext(env, cloneState(prev));
+  ctx.s.at = env.now.getTime();
+  ctx.emit(requestOffer(kinds, true));
+  return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
+}
+
 function handle(ctx: StepContext, input: EngineInput): void {
   const s = ctx.s;
   if (input.type === 'command') return command(ctx, input.name, input.langHint);
@@ -59,6 +73,8 @@ function handle(ctx: StepContext, input: EngineInput): void {
     delete s.picking;
     return reask(ctx, { key: 'common:notice.language_set' });
   }
+  // "Carry on with the question" under the offer of a right: the open question, asked again.
+  if (input.type === 'choice' && input.node === CARRY_ON) return reask(ctx);
   if (s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
   if (input.type === 'choice' && input.node === APPOINTMENT_BUTTONS) return appointmentButton(ctx, input.value);
 
@@ -96,11 +112,11 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
       showMyData(ctx);
       return reask(ctx);
     case 'correct':
-      return openFlow(ctx, CORRECT_FLOW);
+      return openOver(ctx, CORRECT_FLOW);
     case 'withdraw':
-      return openFlow(ctx, WITHDRAW_FLOW);
+      return openOver(ctx, WITHDRAW_FLOW);
     case 'delete':
-      return openFlow(ctx, ERASE_FLOW);
+      return openOver(ctx, ERASE_FLOW);
     case 'stop':
       s.quiet = true;
       return ctx.say({ key: 'common:notice.stopped' });
@@ -146,6 +162,25 @@ function openFlow(ctx: StepContext, id: string, at?: string): void {
   ctx.s.vars = {};
   delete ctx.s.sel;
   if (!ctx.s.lang) return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  run(ctx);
+}
+
+/**
+ * Opens one of the person's rights (/correct, /withdraw, /delete) over the question they are
+ * at, answers and all: when it ends, that question is asked again (a "No" to withdrawing or
+ * erasing changes nothing, a correction is a detour). What closes their path (the withdrawal,
+ * the erasure, a consent set aside) leaves it for the menu instead (place.ts `leavePlace`).
+ * Used again from inside itself, the flow starts afresh rather than stacking a second one.
+ */
+function openOver(ctx: StepContext, id: string): void {
+  const s = ctx.s;
+  const flow = ctx.env.flows.current(id);
+  // Nothing asked yet (or no language): as from the menu.
+  if (!flow || !s.lang || s.frames.length === 0) return openFlow(ctx, id);
+  const again = s.frames.findIndex((f) => f.f === id);
+  if (again > 0) s.frames.splice(again);
+  if (again === 0) s.frames = [menuFrame(ctx)];
+  s.frames.push({ f: flow.def.id, r: flow.revision, n: flow.def.start, i: true });
   run(ctx);
 }
 
@@ -254,6 +289,8 @@ function goBack(s: ConversationState): boolean {
       return true;
     }
     s.frames.pop();
+    // Back out of a right used over a question: to that question.
+    if (top.i) return true;
   }
 }
 
@@ -317,7 +354,10 @@ function run(ctx: StepContext): void {
         break;
       }
       case 'end': {
-        forget(ctx, s.frames.pop()!.f);
+        const ended = s.frames.pop()!;
+        forget(ctx, ended.f);
+        // A right used over a question: that question is asked again, its trail as it was.
+        if (ended.i) break;
         // The question that led into the finished flow cannot be gone back to from outside it.
         const parent = s.frames.at(-1);
         parent?.b?.pop();

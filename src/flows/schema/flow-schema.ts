@@ -54,6 +54,12 @@ export const NodeSchema = z.discriminatedUnion('type', [
     columns: z.number().int().min(1).max(3).default(1),
     /** Also keep the chosen value on the intake record (not personal: a value from a list). */
     field: id.optional(),
+    /**
+     * Where the text invites the person to write (consent: "questions? write them here"):
+     * typed words that pick no option are kept as a question for case workers (encrypted, on
+     * the case), the person is told this text, and the same question is asked again.
+     */
+    typedAsQuestion: key.optional(),
   }),
   z.strictObject({ ...common, type: z.literal('yes_no'), prompt: key, yes: target.optional(), no: target.optional(), next: target.optional() }),
   z.strictObject({
