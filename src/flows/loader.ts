@@ -24,6 +24,8 @@ export const ENGINE_KEYS = [
   'common:reprompt.phone', 'common:reprompt.date', 'common:reprompt.date_past', 'common:reprompt.date_future',
   ...SUPPORTED_LANGS.map((l) => `common:language_name.${l}`),
   ...['sticker', 'photo', 'voice', 'video', 'document', 'location', 'edited', 'other'].map((k) => `common:notice.unsupported_${k}`),
+  // The offer of a right asked for in free words (prompt.ts requestOffer): its texts and buttons.
+  ...['text', 'also', 'carry_on', 'delete', 'withdraw', 'correct', 'mydata'].map((k) => `rights:offer.${k}`),
 ];
 
 function fail(file: string, where: string, message: string): never {
