@@ -25,7 +25,9 @@ export function leavePlace(ctx: StepContext): void {
   let at = s.frames.length - 1;
   while (at >= 0 && !s.frames[at]!.i) at--;
   if (at < 0) return;
-  const kept = s.frames.slice(at).map(({ i: _i, ...f }) => f);
+  // The same frame objects: the flow running now goes on from its own (the caller moves it on).
+  const kept = s.frames.slice(at);
+  for (const f of kept) delete f.i;
   const open = new Set(kept.map((f) => f.f));
   s.frames = [menuFrame(ctx), ...kept];
   for (const name of Object.keys(s.vars)) if (!open.has(name.slice(0, name.indexOf('.')))) delete s.vars[name];
