@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { EffectSchema, EngineInputSchema, OutputSchema } from '../../src/core/conversation';
 import { StateSchema, type ConversationState } from '../../src/flows/engine/state';
 import { loadSafeguardingConfig, SAFEGUARDING_FILE } from '../../src/config/safeguarding';
-import { repeatQuestion, step } from '../../src/flows/engine/step';
-import { holdsBackCrisis, respondToCrisis } from '../../src/intake/conversation-runner';
+import { offerRequests, repeatQuestion, step } from '../../src/flows/engine/step';
+import { requestOffer } from '../../src/flows/engine/prompt';
+import { loadRequestLexicon, REQUESTS_FILE } from '../../src/config/requests';
+import { compileRequestMatcher } from '../../src/intake/typed-requests';
+import { holdsBackCrisis, offersRequest, respondToCrisis } from '../../src/intake/conversation-runner';
 import { detectCrisis } from '../../src/safeguarding';
 import { crisisReply } from '../../src/safeguarding/crisis-reply';
 import { engineEnv, FIXED_NOW, loadRealFlows } from '../helpers/engine-env';
@@ -57,11 +60,15 @@ function pretty(value: unknown, indent = ''): string {
 }
 
 const safeguarding = loadSafeguardingConfig(join(__dirname, '..', '..', SAFEGUARDING_FILE));
+const requests = compileRequestMatcher(loadRequestLexicon(join(__dirname, '..', '..', REQUESTS_FILE)));
 
 /**
  * Replays the inputs as the conversation runner does: a typed message that shows crisis (the
  * real lexicon and emergency contacts) is not given to the flow; it gets the emergency reply,
  * the crisis effect and the open question again (a message for the case workers goes on to them).
+ * Words that ask for a right (config/requests.yaml) get the offer of it instead of being the
+ * answer, or besides where they are kept for case workers; not in a case worker's `call`, where
+ * a worker types the answers.
  */
 function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string) {
   const env = engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) });
@@ -69,7 +76,10 @@ function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: st
   let state: ConversationState | undefined;
   for (const input of inputs) {
     const crisis = input.type === 'text' ? detectCrisis(input.text) : undefined;
-    const result = crisis && holdsBackCrisis(env.flows, state) ? repeatQuestion(env, state) : step(env, state, input);
+    const asked = !crisis && !entryFlow && input.type === 'text' ? requests(input.text) : undefined;
+    const offer = asked ? offersRequest(env.flows, state) : undefined;
+    const result = crisis && holdsBackCrisis(env.flows, state) ? repeatQuestion(env, state) : offer === 'instead' ? offerRequests(env, state!, asked!) : step(env, state, input);
+    if (offer === 'besides') result.outputs.unshift(requestOffer(asked!, false));
     if (crisis) respondToCrisis(result, crisis, { reply: (lang) => crisisReply(safeguarding, lang) }, env.ids);
     steps.push({ outputs: result.outputs, effects: result.effects });
     state = result.state;
