@@ -220,6 +220,9 @@ function reask(ctx: StepContext, notice?: { key: string; params?: Record<string,
   if (!ctx.s.lang && here[1].type !== 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
   // The meeting may have gone since this question was reached (cancelled, past): walk on.
   if (here[1].type === 'appointment' && !upcoming(ctx)) return run(ctx);
+  // A flow opened before a language was chosen (/delete as a first message) waits at its start,
+  // which may be a branch: walk on to its first question.
+  if (!WAITING_TYPES.has(here[1].type)) return run(ctx);
   ask(ctx, here[1]);
 }
 
