@@ -13,6 +13,7 @@ const match = compileRequestMatcher(lexicon);
 const ASKS: Record<(typeof SUPPORTED_LANGS)[number], [string, string][]> = {
   en: [
     ['withdraw', 'I want to stop'],
+    ['withdraw', 'I want to stop participating, thank you'],
     ['withdraw', "I don't want to continue"],
     ['withdraw', 'I do not want to participate any more'],
     ['withdraw', 'How do I withdraw from the programme?'],
@@ -122,6 +123,8 @@ const ANSWERS = [
   'I came to work',
   'My husband works in Baku',
   'I want to work',
+  'I want to stop working without papers',
+  'I want to quit my job in Russia',
   'I want to study here',
   'Хочу работать',
   'Программист',
@@ -154,7 +157,7 @@ describe('requests typed in free words', () => {
   });
 
   it('offers every right one message asks for, the most consequential first', () => {
-    expect(match('I want to stop and delete my data')).toEqual(['delete', 'withdraw']);
+    expect(match('I want to withdraw and delete my data')).toEqual(['delete', 'withdraw']);
     expect(match('show my data and change my address')).toEqual(['correct', 'mydata']);
   });
 
