@@ -14,10 +14,10 @@ export function menuFrame(ctx: StepContext): Frame {
 /**
  * The question a right was used over (/withdraw, /delete, /correct in the middle of a flow,
  * see the frame's `i`) is not returned to: the flows beneath give way to the main menu, which
- * follows when the running flow ends, and their answers go (a right used beneath it too). For what closes the path the person
- * was on: a withdrawal, an erasure, a consent set aside (the question beneath may ask for
- * personal data they may no longer be asked for). Nothing happens when no right was used over
- * a question.
+ * follows when the running flow ends, and their answers go (a right used beneath it too). For
+ * what closes the path the person was on: a withdrawal, an erasure, a consent set aside (the
+ * question beneath may ask for personal data they may no longer be asked for). Nothing happens
+ * when no right was used over a question.
  */
 export function leavePlace(ctx: StepContext): void {
   const s = ctx.s;
