@@ -322,11 +322,10 @@ describe('detectCrisis', () => {
     expect(detectCrisis('   ...   ')).toBeUndefined();
   });
 
-  it('answers a maximum-length message quickly', () => {
+  it("reads a message of Telegram's maximum length to its end (its cost is measured in bench/, not here)", () => {
     const words = ['ərim', 'məni', 'işə', 'aparır', 'муж', 'меня', 'в', 'my', 'husband', 'took', 'passport', 'to', 'the', 'office'];
-    const text = Array.from({ length: 700 }, (_, i) => words[(i * 7) % words.length]).join(' ');
-    const started = performance.now();
-    for (let i = 0; i < 5; i++) detectCrisis(text);
-    expect((performance.now() - started) / 5).toBeLessThan(50);
+    const filler = Array.from({ length: 700 }, (_, i) => words[(i * 5) % words.length]).join(' ').slice(0, 4000);
+    expect(detectCrisis(filler)).toBeUndefined();
+    expect(detectCrisis(`${filler} ərim məni hər gün döyür`)?.category).toBe('violence');
   });
 });
