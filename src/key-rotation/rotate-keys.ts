@@ -116,9 +116,8 @@ class Rotation {
     }
   }
 
-  /** `incident:<id>`: every sealed field, bound to the report's case and id. */
+  /** `incident:<id>` (ids are effect ids, `<update>:<n>`, colons and all): every sealed field, bound to the report's case and id. */
   private async incident(key: string, id: string): Promise<void> {
-    if (id.includes(':')) return;
     const hash = await this.redis.hgetall(key);
     const caseCode = hash.case;
     for (const [field, value] of Object.entries(hash)) {
