@@ -5,12 +5,14 @@ import { CaseFiles } from '../../src/caseworkers/case-file';
 import { RelayStore } from '../../src/caseworkers/relay-store';
 import { ENTRY_AAD, openEntry, SEALED_PREFIX, sealEntry, STARTED_CHAT_AAD, type EffectEntry } from '../../src/core/effect-entry';
 import { UnknownKeyError } from '../../src/core/errors';
+import { silentLogger } from '../../src/core/logger';
 import { oldValues } from '../../src/key-rotation/old-values';
 import { rotateKeys } from '../../src/key-rotation/rotate-keys';
 import { IncidentStore } from '../../src/safeguarding';
 import { BookingStore } from '../../src/scheduling/booking-store';
 import { CHAT_AAD, NOTICE_CHAT_AAD, noticeOutputAad, Outbox, OUTBOX_QUEUE, outboxJobId } from '../../src/scheduling/outbox/outbox';
 import { NUDGE_AAD, nudgeJobId, REMINDER_QUEUE, ReminderScheduler } from '../../src/scheduling/reminders';
+import { EffectStream } from '../../src/storage/effect-stream';
 import { dataKeyId, FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { redisScripts } from '../../src/storage/lua/scripts';
@@ -162,5 +164,31 @@ describe('key rotation over Redis', () => {
     const files = new CaseFiles({ redis, keys, cipher: c21, bookings: new BookingStore(redis, prefix) });
     await expect(files.details(other, new Date())).rejects.toThrow(UnknownKeyError);
     await expect(files.details(other, new Date())).rejects.toThrow(dataKeyId(key0));
+  });
+});
+
+describe('an effect sealed under a key that is not configured', () => {
+  it('is set aside in the dead-letter stream, whole, not dropped', async () => {
+    const redis = testRedis();
+    const prefix = testPrefix();
+    const keys = redisKeys(prefix);
+    const lost = randomBytes(32);
+    const performed: string[] = [];
+    const stream = new EffectStream(redis, keys, (e) => void performed.push(e.id), { cipher: new FieldCipher(randomBytes(32)), consumer: 'test', logger: silentLogger(), blockMs: 50 });
+    try {
+      const field = sealEntry(new FieldCipher(lost), { kind: 'talk_left', id: 'u5:left', channel: 'telegram', conversationId: CONV, caseCode: CODE });
+      await redis.xadd(keys.effects(), '*', 'e', field);
+      await stream.start();
+      await stream.idle();
+      expect(performed).toEqual([]);
+      const dead = (await redis.xrange(keys.deadEffects(), '-', '+')) as [string, string[]][];
+      expect(dead.map(([, f]) => f)).toEqual([['e', field]]);
+      // With that key given again, the entry opens.
+      expect(openEntry(new FieldCipher(lost), dead[0]![1][1]!)?.id).toBe('u5:left');
+    } finally {
+      await stream.stop();
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+    }
   });
 });
