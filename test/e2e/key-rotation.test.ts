@@ -198,6 +198,10 @@ describe('data key rotation, end to end', () => {
   it('refuses to start with key 2 alone when pseudonyms would change, naming the key they need', async () => {
     await expect(start({ DATA_KEY: key2 })).rejects.toThrow(ConfigError);
     await expect(start({ DATA_KEY: key2 })).rejects.toThrow(`made with key ${id1}`);
+    // `rotate-key --ids` tells the operator which key is which.
+    const lines: string[] = [];
+    expect(await rotateKeyCommand({ NODE_ENV: 'test', DATA_KEY: key2, PSEUDONYM_KEY: key1, LOG_LEVEL: 'silent' }, (l) => lines.push(l), { idsOnly: true })).toBe(0);
+    expect(lines).toEqual([`data keys, newest first: ${id2} (new values under ${id2})`, `pseudonyms from key ${id1} (PSEUDONYM_KEY)`]);
   });
 
   it('with key 2 alone (PSEUDONYM_KEY = key 1): everything opens, queued messages go out, the conversation goes on', async () => {
