@@ -104,6 +104,8 @@ export interface Korpu {
  *
  * - Redis: REDIS_URL, or the embedded default (a local redis-server it finds or starts);
  *   production refuses a Redis that evicts keys or keeps nothing on disk.
+ * - The field cipher: DATA_KEY, DATA_KEYS or DATA_KEY_FILE (newest first) and PSEUDONYM_KEY;
+ *   start-up is refused when the pseudonym key is not the one this Redis's data was made with.
  * - The core (flows, conversation runner, stores, effect stream and its handlers).
  * - With a bot token: the outbox and its worker, the reminder and escalation queues and
  *   workers, the Telegram bot with its case-worker features, alerts and urgent alerts

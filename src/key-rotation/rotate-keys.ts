@@ -132,7 +132,12 @@ class Rotation {
     const [queue, jobId, more] = rest.split(':');
     if (!queue || !jobId || more !== undefined) return;
     const [name, data] = await this.redis.hmget(key, 'name', 'data');
-    if (!name || !data || sealedLeft(data, this.cipher) === 0) return;
+    if (!name || !data) return;
+    if (sealedLeft(data, this.cipher) === 0) {
+      // Nothing under an older key: counted when it holds encrypted values at all (it is then current).
+      if (sealedLeft(data, { isCurrent: () => false }) > 0) this.counts.queued_jobs.current++;
+      return;
+    }
     await this.one('queued_jobs', key, 'hash', 'data', (v) => resealJobData(queue, name, jobId, v, this.reseal));
     const after = await this.redis.hget(key, 'data');
     if (after !== null) this.unknownPlaces += sealedLeft(after, this.cipher);

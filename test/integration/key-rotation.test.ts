@@ -139,6 +139,7 @@ describe('key rotation over Redis', () => {
     const report = await rotateKeys({ redis, prefix, cipher: c21 });
     for (const c of Object.values(report.counts)) expect(c.resealed).toBe(0);
     expect(report.counts.case_fields.current).toBe(3);
+    expect(report.counts.queued_jobs.current).toBe(3);
   });
 
   it('never overwrites a value written meanwhile', async () => {
