@@ -26,7 +26,7 @@ import { loadRequestLexicon, REQUESTS_FILE, type RequestLexicon } from './config
 import { compileRequestMatcher } from './intake/typed-requests';
 import { CrisisCategorySchema, detectCrisis, IncidentStore } from './safeguarding';
 import { crisisReply } from './safeguarding/crisis-reply';
-import { FieldCipher } from './storage/field-cipher';
+import { FieldCipher, type CipherKeys } from './storage/field-cipher';
 import { redisKeys, type RedisKeys } from './storage/keys';
 import { RedisConversationStore } from './storage/redis-conversation-store';
 import { RedisFlowArchive } from './storage/redis-flow-archive';
@@ -63,7 +63,8 @@ export interface KorpuCore {
 
 export interface BuildCoreOptions {
   redis: Redis;
-  dataKey: Buffer;
+  /** The field cipher's key: one data key, or several (newest first) with the pseudonym key. */
+  dataKey: Buffer | CipherKeys;
   content: ProgrammeContent;
   prefix?: string;
   flowsDir?: string;

@@ -20,7 +20,8 @@ import { CaseFiles } from './caseworkers/case-file';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import type { AppConfig } from './config';
-import { resolveDataKey } from './config/data-key';
+import { resolveDataKeys } from './config/data-key';
+import { checkPseudonymKey } from './storage/pseudonym-key-check';
 import { systemClock, type Clock, type IdGen } from './core/clock';
 import type { Logger } from './core/logger';
 import { PHONE_CHANNEL } from './core/phone-call';
@@ -103,6 +104,8 @@ export interface Korpu {
  *
  * - Redis: REDIS_URL, or the embedded default (a local redis-server it finds or starts);
  *   production refuses a Redis that evicts keys or keeps nothing on disk.
+ * - The field cipher: DATA_KEY, DATA_KEYS or DATA_KEY_FILE (newest first) and PSEUDONYM_KEY;
+ *   start-up is refused when the pseudonym key is not the one this Redis's data was made with.
  * - The core (flows, conversation runner, stores, effect stream and its handlers).
  * - With a bot token: the outbox and its worker, the reminder and escalation queues and
  *   workers, the Telegram bot with its case-worker features, alerts and urgent alerts
@@ -157,8 +160,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
   }
 
   async function compose(): Promise<Korpu> {
-    const dataKey = resolveDataKey(env);
-    if (dataKey.source !== 'env') logger.warn({ file: dataKey.file, created: dataKey.source === 'created' }, 'DATA_KEY is not set: using a development key from DATA_DIR (set DATA_KEY in production)');
+    const dataKeys = resolveDataKeys(env);
+    if (dataKeys.source === 'file' || dataKeys.source === 'created') logger.warn({ file: dataKeys.file, created: dataKeys.source === 'created' }, 'DATA_KEY is not set: using a development key from DATA_DIR (set DATA_KEY in production)');
+    const cipherKeys = { dataKeys: dataKeys.keys, ...(dataKeys.pseudonymKey ? { pseudonymKey: dataKeys.pseudonymKey } : {}) };
 
     const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
     if (choice.server) closers.push({ name: 'redis-server', close: () => choice.server!.stop() });
@@ -168,7 +172,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
 
     const token = env.BOT_TOKEN;
-    const cipher = new FieldCipher(dataKey.key);
+    const cipher = new FieldCipher(cipherKeys);
+    // Key ids only (they reveal nothing of the keys): which key encrypts, which still decrypt.
+    logger.info({ encrypting: cipher.currentKeyId, decrypting: cipher.keyIds, pseudonyms: cipher.pseudonymKeyId }, 'data keys');
+    // Pseudonyms from another key than before would orphan every conversation: refuse to start.
+    await checkPseudonymKey(redis, redisKeys(env.REDIS_PREFIX), cipher, { explicit: dataKeys.pseudonymKey !== undefined, logger });
     const clock = overrides.clock ?? systemClock;
     const roster = new RosterStore(redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS });
 
@@ -188,7 +196,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const fault = env.KORPU_TEST_FAULT === 'after_commit' ? () => void process.kill(process.pid, 'SIGKILL') : undefined;
     const core = await buildCore({
       redis,
-      dataKey: dataKey.key,
+      dataKey: cipherKeys,
       content,
       offices,
       safeguarding,
@@ -323,7 +331,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const simulator = simulatorEnabled(env)
       ? await buildCore({
           redis,
-          dataKey: dataKey.key,
+          dataKey: cipherKeys,
           content,
           offices,
           safeguarding,

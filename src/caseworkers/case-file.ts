@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { UnknownKeyError } from '../core/errors';
 import { LangSchema, type Lang } from '../core/lang';
 import { ageOn } from '../flows/engine/parse-reply';
 import type { Booking, BookingStore } from '../scheduling/booking-store';
@@ -145,7 +146,9 @@ export class CaseFiles {
       if (!this.d.cipher) return undefined;
       try {
         return this.d.cipher.decrypt(v, `${code}:${field}`);
-      } catch {
+      } catch (e) {
+        // A key missing from DATA_KEYS is not "no value": the case file must not open without it.
+        if (e instanceof UnknownKeyError) throw e;
         return undefined;
       }
     };
@@ -155,7 +158,8 @@ export class CaseFiles {
     try {
       const q = JSON.parse(json) as { text?: string };
       return q.text && this.d.cipher ? [this.d.cipher.decrypt(q.text, `${code}:question`)] : [];
-    } catch {
+    } catch (e) {
+      if (e instanceof UnknownKeyError) throw e;
       return [];
     }
   }

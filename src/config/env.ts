@@ -54,6 +54,19 @@ export const EnvSchema = z
     TZ: TimeZoneSchema.default('Asia/Baku'),
     /** 32-byte key for field encryption, as 64 hex digits or base64. */
     DATA_KEY: optionalString,
+    /**
+     * Several data keys, comma-separated, NEWEST FIRST (during a key rotation): the first
+     * encrypts, every one decrypts. In place of DATA_KEY, not beside it.
+     */
+    DATA_KEYS: optionalString,
+    /** A file of data keys, one per line, newest first (`#` comments and blank lines allowed); in place of DATA_KEY(S). */
+    DATA_KEY_FILE: optionalString,
+    /**
+     * 32-byte key of the pseudonyms (conversation keys, chat references), which a key rotation
+     * never changes. Unset: the oldest data key (the last of DATA_KEYS), as before there were
+     * several keys. Set it to the first DATA_KEY you ever used before you remove that key.
+     */
+    PSEUDONYM_KEY: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     FLOWS_DIR: z.string().default('flows'),
     PROGRAMME_FILE: z.string().default('config/programme.yaml'),
@@ -98,10 +111,25 @@ export const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'is set but NODE_ENV is not production: set NODE_ENV=production (or ALLOW_DEV_WITH_TOKEN=1 for a developer test bot)' });
     }
     if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
-    if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });
-    const key = env.DATA_KEY ? decodeKey(env.DATA_KEY) : undefined;
-    if (env.DATA_KEY && !key) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
-    if (key && weakKey(key)) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is not random enough (one byte or a short pattern repeated); make one with openssl rand -base64 32' });
+    const sources = (['DATA_KEY', 'DATA_KEYS', 'DATA_KEY_FILE'] as const).filter((name) => env[name]);
+    if (env.NODE_ENV === 'production' && sources.length === 0) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production (or DATA_KEYS, or DATA_KEY_FILE)' });
+    if (sources.length > 1) ctx.addIssue({ code: 'custom', path: [sources[1]!], message: `set only one of ${sources.join(', ')}: they all name the data keys` });
+    if (env.DATA_KEY) {
+      const problem = keyProblem(env.DATA_KEY);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: problem });
+    }
+    if (env.DATA_KEYS) {
+      const texts = env.DATA_KEYS.split(',').map((k) => k.trim());
+      texts.forEach((text, i) => {
+        const problem = text === '' ? 'is empty' : keyProblem(text);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['DATA_KEYS'], message: `key ${i + 1}: ${problem}` });
+      });
+      if (new Set(texts).size !== texts.length) ctx.addIssue({ code: 'custom', path: ['DATA_KEYS'], message: 'names one key twice' });
+    }
+    if (env.PSEUDONYM_KEY) {
+      const problem = keyProblem(env.PSEUDONYM_KEY);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: problem });
+    }
   });
 
 /**
@@ -123,6 +151,17 @@ export type Env = z.infer<typeof EnvSchema>;
  */
 export function simulatorEnabled(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR'>): boolean {
   return env.NODE_ENV === 'production' ? env.SIMULATOR === 'on' : env.SIMULATOR !== 'off';
+}
+
+/**
+ * What is wrong with a key as written in the environment or a key file (not 32 bytes, or too
+ * weak), or undefined when it is a good key.
+ */
+export function keyProblem(text: string): string | undefined {
+  const key = decodeKey(text);
+  if (!key) return 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)';
+  if (weakKey(key)) return 'is not random enough (one byte or a short pattern repeated); make one with openssl rand -base64 32';
+  return undefined;
 }
 
 /** Decodes a 32-byte key from hex or base64; `undefined` if it is not exactly 32 bytes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UnknownKeyError } from './errors';
 import { EffectSchema } from './conversation';
 import { LangSchema } from './lang';
 
@@ -42,13 +43,18 @@ export function sealEntry(cipher: { encrypt(plain: string, aad: string): string 
   return SEALED_PREFIX + cipher.encrypt(JSON.stringify(entry), ENTRY_AAD);
 }
 
-/** Reads an entry's `e` field back, sealed or plain; undefined when it is not an entry of ours. */
+/**
+ * Reads an entry's `e` field back, sealed or plain; undefined when it is not an entry of ours.
+ * @throws UnknownKeyError when it is sealed under a key that is not configured (it is ours, and
+ *   must be kept until that key is given, not dropped)
+ */
 export function openEntry(cipher: { decrypt(token: string, aad: string): string }, field: string): EffectEntry | undefined {
   try {
     const json = field.startsWith(SEALED_PREFIX) ? cipher.decrypt(field.slice(SEALED_PREFIX.length), ENTRY_AAD) : field;
     const parsed = EffectEntrySchema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : undefined;
-  } catch {
+  } catch (e) {
+    if (e instanceof UnknownKeyError) throw e;
     return undefined;
   }
 }

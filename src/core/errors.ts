@@ -30,6 +30,23 @@ export class DecryptionError extends KorpuError {
 }
 
 /**
+ * An encrypted value is under a key that is not configured (its key id is none of DATA_KEYS'),
+ * or, for a value from before key ids, no configured key opens it. Never swallowed as "no
+ * value": the data is there and a key is missing, so the operator must be told which.
+ */
+export class UnknownKeyError extends DecryptionError {
+  override name = 'UnknownKeyError';
+  constructor(
+    message: string,
+    /** The key id the value names (`unlabelled` for a value from before key ids). */
+    readonly keyId: string,
+    context: Record<string, unknown> = {},
+  ) {
+    super(message, { ...context, keyId });
+  }
+}
+
+/**
  * An update arrived again while its first delivery is still being handled by another process:
  * the channel answers so that the platform delivers it once more, later (webhook: a 5xx).
  */

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Office } from '../config/offices';
 import type { Output, TextRef } from '../core/conversation';
+import { UnknownKeyError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
 import type { BookingStore } from '../scheduling/booking-store';
@@ -140,7 +141,9 @@ export class PersonData {
   private reveal(caseCode: string, field: string, value: string): string {
     try {
       return this.o.cipher.decrypt(value, `${caseCode}:${field}`);
-    } catch {
+    } catch (e) {
+      // Under a key missing from DATA_KEYS: the person's data is there, so say so, loudly.
+      if (e instanceof UnknownKeyError) throw e;
       return value;
     }
   }

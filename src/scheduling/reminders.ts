@@ -81,7 +81,8 @@ export const nudgeJobId = (conversation: string) => `nudge_${conversation}`;
 /** The job id of an incident's follow-up call (one per incident). */
 export const followUpJobId = (incident: string) => `followup_${incident.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-const NUDGE_AAD = 'nudge:chat';
+/** The additional authenticated data of a nudge job's sealed chat. */
+export const NUDGE_AAD = 'nudge:chat';
 
 /**
  * Producer side: puts reminders and nudges on the delayed queue. Reminders are scheduled when

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { UnknownKeyError } from '../core/errors';
 import type { FieldCipher } from './field-cipher';
 import type { RedisKeys } from './keys';
 
@@ -26,7 +27,9 @@ export async function readContact(
   let contact: string;
   try {
     contact = d.cipher.decrypt(sealed, `${caseCode}:contact`);
-  } catch {
+  } catch (e) {
+    // A key missing from DATA_KEYS: the contact is there; failing lets the message wait for the key.
+    if (e instanceof UnknownKeyError) throw e;
     return undefined;
   }
   const at = contact.indexOf(':');

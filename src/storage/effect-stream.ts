@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { openEntry, type EffectEntry, type EffectHandler } from '../core/effect-entry';
+import { UnknownKeyError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { RedisKeys } from './keys';
 
@@ -142,10 +143,10 @@ export class EffectStream {
    * their order (a booking made then cancelled must schedule, then remove, its reminders).
    */
   private async performBatch(entries: [string, string[]][]): Promise<void> {
-    const lines = new Map<string, { sid: string; fields: string[]; entry: EffectEntry | undefined }[]>();
+    const lines = new Map<string, { sid: string; fields: string[]; entry: EffectEntry | UnknownKeyError | undefined }[]>();
     for (const [sid, fields] of entries) {
       const entry = parseEntry(this.o.cipher, fields);
-      const line = entry?.conversationId ?? '';
+      const line = (entry instanceof UnknownKeyError ? undefined : entry?.conversationId) ?? '';
       lines.set(line, [...(lines.get(line) ?? []), { sid, fields, entry }]);
     }
     await Promise.all(
@@ -156,9 +157,15 @@ export class EffectStream {
   }
 
   /** Runs one entry's handler; acknowledges and deletes it when done (or when it can never be done). */
-  private async perform(sid: string, fields: string[], entry: EffectEntry | undefined): Promise<void> {
+  private async perform(sid: string, fields: string[], entry: EffectEntry | UnknownKeyError | undefined): Promise<void> {
     this.busy++;
     try {
+      if (entry instanceof UnknownKeyError) {
+        // Sealed under a key no longer configured: set aside whole (not dropped), said loudly.
+        this.o.logger.error({ entry: sid, keyId: entry.keyId }, `effects: an entry sealed under key ${entry.keyId}, which is not configured, is kept in the dead-letter stream`);
+        await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
+        return await this.done(sid);
+      }
       if (!entry) {
         this.o.logger.error({ entry: sid }, 'effects: an entry that does not parse was dropped');
         return await this.done(sid);
@@ -188,8 +195,13 @@ export class EffectStream {
 }
 
 /** An entry's `e` field, opened and parsed; undefined when it is not an entry of ours. */
-function parseEntry(cipher: EffectStreamOptions['cipher'], fields: string[]): EffectEntry | undefined {
+function parseEntry(cipher: EffectStreamOptions['cipher'], fields: string[]): EffectEntry | UnknownKeyError | undefined {
   const at = fields.indexOf('e');
   if (at < 0 || at % 2 !== 0) return undefined;
-  return openEntry(cipher, fields[at + 1]!);
+  try {
+    return openEntry(cipher, fields[at + 1]!);
+  } catch (e) {
+    if (e instanceof UnknownKeyError) return e;
+    throw e;
+  }
 }

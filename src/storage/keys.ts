@@ -115,6 +115,10 @@ export function redisKeys(prefix: string) {
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,
+
+    // --- data keys (storage/pseudonym-key-check.ts, rotate-key.ts) ---
+    /** STRING, the id (dataKeyId) of the key this deployment's pseudonyms are made with, set at the first start */
+    pseudonymKeyId: () => `${prefix}keys:pseudonym`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

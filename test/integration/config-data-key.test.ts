@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_DATA_KEY_FILE, resolveDataKey } from '../../src/config/data-key';
+import { randomBytes } from 'node:crypto';
+import { DEV_DATA_KEY_FILE, resolveDataKey, resolveDataKeys } from '../../src/config/data-key';
 import { ConfigError } from '../../src/core/errors';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'korpu-key-'));
@@ -46,5 +47,30 @@ describe('resolveDataKey', () => {
 
   it('never makes up a key in production', () => {
     expect(() => resolveDataKey({ DATA_KEY: undefined, NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow('DATA_KEY: is required in production');
+  });
+});
+
+describe('resolveDataKeys', () => {
+  const env = { DATA_KEY: undefined, DATA_KEYS: undefined, DATA_KEY_FILE: undefined, PSEUDONYM_KEY: undefined, NODE_ENV: 'production' as const, DATA_DIR: 'unused' };
+  const [k1, k2] = [randomBytes(32), randomBytes(32)];
+
+  it('reads DATA_KEYS newest first, and PSEUDONYM_KEY', () => {
+    const got = resolveDataKeys({ ...env, DATA_KEYS: `${k2.toString('base64')}, ${k1.toString('hex')}`, PSEUDONYM_KEY: k1.toString('base64') });
+    expect(got).toEqual({ keys: [k2, k1], pseudonymKey: k1, source: 'list' });
+  });
+
+  it('keeps DATA_KEY alone working, as one key', () => {
+    expect(resolveDataKeys({ ...env, DATA_KEY: k1.toString('hex') })).toEqual({ keys: [k1], source: 'env' });
+  });
+
+  it('reads a key file, one key per line, skipping comments and blank lines; names the line of a bad or weak key', () => {
+    const file = join(tmp(), 'keys');
+    writeFileSync(file, `# rotated 2026-12\n${k2.toString('base64')}\n\n${k1.toString('hex')}\n`);
+    expect(resolveDataKeys({ ...env, DATA_KEY_FILE: file })).toEqual({ keys: [k2, k1], source: 'key_file', file });
+    writeFileSync(file, `${k2.toString('base64')}\n${'ab'.repeat(32)}\n`);
+    expect(() => resolveDataKeys({ ...env, DATA_KEY_FILE: file })).toThrow(new RegExp(`^DATA_KEY_FILE: ${file} line 2: is not random enough`));
+    writeFileSync(file, '# nothing yet\n');
+    expect(() => resolveDataKeys({ ...env, DATA_KEY_FILE: file })).toThrow(/holds no key/);
+    expect(() => resolveDataKeys({ ...env, DATA_KEY_FILE: join(tmp(), 'absent') })).toThrow(ConfigError);
   });
 });

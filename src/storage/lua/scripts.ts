@@ -34,6 +34,8 @@ export const SCRIPT_FILES = {
   replySent: 'reply-sent-1',
   appendAudit: 'append-audit-2',
   releaseLock: 'release-lock-1',
+  swapSealed: 'swap-sealed-1',
+  resealStream: 'reseal-stream-2',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -97,6 +99,10 @@ export interface Scripts {
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
   releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
+  /** 1 when the value was still `old` and is now `next`, 0 otherwise (npm run rotate-key). */
+  swapSealed(keys: { key: string }, args: { where: 'hash' | 'list' | 'string'; at: string; old: string; next: string }): Promise<number>;
+  /** How many of the given stream entries were replaced by their re-encrypted copies (npm run rotate-key). */
+  resealStream(keys: { stream: string; attempts: string }, args: { field: string; entries: { id: string; old: string; next: string }[] }): Promise<number>;
 }
 
 /**
@@ -143,5 +149,7 @@ export function redisScripts(redis: Redis): Scripts {
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
+    swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,
+    resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,
   };
 }

@@ -13,6 +13,19 @@ describe('environment checks', () => {
     expect(parseEnv({ DATA_KEY: randomBytes(32).toString('base64') }).DATA_KEY).toBeDefined();
   });
 
+  it('takes several data keys (DATA_KEYS, newest first) and a PSEUDONYM_KEY, each checked like DATA_KEY', () => {
+    const [a, b] = [randomBytes(32).toString('base64'), randomBytes(32).toString('hex')];
+    expect(parseEnv({ DATA_KEYS: `${a}, ${b}` }).DATA_KEYS).toBe(`${a}, ${b}`);
+    expect(() => parseEnv({ DATA_KEYS: `${a},${'ab'.repeat(32)}` })).toThrow(/^DATA_KEYS: key 2: is not random enough/m);
+    expect(() => parseEnv({ DATA_KEYS: `${a},short` })).toThrow(/^DATA_KEYS: key 2: must be 32 bytes/m);
+    expect(() => parseEnv({ DATA_KEYS: `${a},${a}` })).toThrow(/^DATA_KEYS: names one key twice/m);
+    expect(() => parseEnv({ PSEUDONYM_KEY: Buffer.alloc(32, 1).toString('base64') })).toThrow(/^PSEUDONYM_KEY: is not random enough/m);
+    expect(() => parseEnv({ DATA_KEY: a, DATA_KEYS: `${b},${a}` })).toThrow(/^DATA_KEYS: set only one of DATA_KEY, DATA_KEYS/m);
+    expect(parseEnv({ NODE_ENV: 'production', DATA_KEYS: `${a},${b}` }).DATA_KEYS).toBeDefined();
+    expect(parseEnv({ NODE_ENV: 'production', DATA_KEY_FILE: '/run/secrets/korpu-keys' }).DATA_KEY_FILE).toBeDefined();
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/^DATA_KEY: is required in production/m);
+  });
+
   it('refuses a bot token in development unless a developer says so', () => {
     const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWX';
     expect(() => parseEnv({ BOT_TOKEN: token })).toThrow(/^BOT_TOKEN: is set but NODE_ENV is not production/m);
