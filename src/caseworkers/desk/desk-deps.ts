@@ -113,6 +113,8 @@ export async function mayTalkFor(deps: DeskDeps, a: Actor, caseCode: string): Pr
   if (claim?.by === a.member.staffId) return { ok: true };
   if (!claim) {
     const taken = await deps.claims.claim(caseCode, a.member.staffId, deps.clock.now());
+    // Answering an unclaimed case claims it: the trail shows the claim like a tapped Claim.
+    if (taken.outcome === 'claimed') await audit(deps, a, 'claim_case', { caseCode, via: 'talk' });
     if (taken.outcome !== 'taken' || taken.by === a.member.staffId) return { ok: true };
     return { ok: false, reason: 'not_holder', holder: taken.by };
   }

@@ -21,7 +21,7 @@ export type { CaseSummary } from '../case-file';
 export type { AuditAction, AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';
 export { readAudit, type AuditActor, type AuditLine, type ReadAuditResult } from './read-audit';
 export { AUDIT_ACTIONS, AuditActionSchema } from '../../core/audit';
-export { claimCase, type ClaimCaseResult } from './claim-case';
+export { claimCase, type ClaimCaseResult, type ClaimPlace } from './claim-case';
 export { releaseCase, type ReleaseCaseResult } from './release-case';
 export { reassignCase, type ReassignCaseResult } from './reassign-case';
 export { openCase, type OpenCaseResult } from './open-case';
