@@ -99,6 +99,9 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
     if (kind === undefined) return;
     const now = clock.now();
     const { output, summary } = await drawCaseAlert(o, kind, effect.caseCode, lang, now, { buttons: o.buttons === true });
+    // The person erased their data in this very step (/delete cancels the meeting): the case
+    // workers are told the case is closed, not shown a last alert quoting them.
+    if (summary.status === 'erased') return;
     await o.notifier.notify({ id: alertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: effect.caseCode });
     o.logger.info({ case: effect.caseCode, effect: effect.type }, 'caseworkers: alert queued');
     if (kind === 'intake' && o.escalations && !summary.claim) {
