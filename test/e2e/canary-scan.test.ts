@@ -1,8 +1,10 @@
+import { Queue } from 'bullmq';
 import type { Message, Update, User } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import type { KorpuCore } from '../../src/app';
 import type { KorpuBot } from '../../src/channels/telegram';
+import { REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { decodeState } from '../../src/storage/state-codec';
 import { FakeBotApi } from '../helpers/fake-bot-api';
@@ -240,8 +242,18 @@ describe('the canary scan', () => {
     await korpu.settled();
     await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(codeOne), 1, 20_000, mark);
     expect(await redis.zcard(core.keys.caseIncidents(codeOne))).toBe(1);
-    // The meeting's reminders wait in BullMQ.
-    expect((await redis.keys(`${prefix}bull:reminders:*`)).length).toBeGreaterThan(0);
+    // The meeting's reminders, the nudge and the incident's follow-up call wait in BullMQ: brought forward, they go out through the outbox.
+    const waiting = new Queue(REMINDER_QUEUE, { connection: redis, prefix: `${prefix}bull` });
+    try {
+      const due = await waiting.getJobs(['delayed']);
+      expect(due.map((j) => j.name)).toEqual(expect.arrayContaining(['reminder', 'follow_up']));
+      const mark = api.mark();
+      for (const job of due) await job.promote();
+      await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === p.id, 1, 20_000, mark);
+      while ((await waiting.getJobs(['waiting', 'active'])).length > 0) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await waiting.close();
+    }
 
     const all = await everything();
     expect(found({ ...ONE, ...TWO }, all)).toEqual([]);
