@@ -6,6 +6,8 @@ import type { KorpuCore } from '../../src/app';
 import type { KorpuBot } from '../../src/channels/telegram';
 import { REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
+import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { decodeState } from '../../src/storage/state-codec';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
@@ -278,6 +280,11 @@ describe('the canary scan', () => {
 
     expect(found(ONE, await everything())).toEqual([]);
     expect(await ciphertextsLeft(ONE, codeOne, p.id)).toEqual([]);
+    // The audit trail outlives the erasure, with who did what and no more (it was scanned above with everything else).
+    const trail = await new RedisAuditTrail(redis, redisKeys(prefix), { clock }).forCase(codeOne);
+    expect(new Set(trail.map((r) => `${r.staffId === 'person' ? 'person' : 'staff'}:${r.action}`))).toEqual(
+      new Set(['person:correct_data', 'staff:claim_case', 'staff:relay_to_person', 'staff:end_talk', 'person:erase_data']),
+    );
     expect(found({ ...ONE, ...TWO }, logs)).toEqual([]);
   });
 
@@ -291,6 +298,7 @@ describe('the canary scan', () => {
 
     expect(found(TWO, await everything())).toEqual([]);
     expect(await ciphertextsLeft(TWO, codeTwo, p2.id)).toEqual([]);
+    expect((await new RedisAuditTrail(redis, redisKeys(prefix), { clock }).forCase(codeTwo)).map((r) => [r.staffId, r.action])).toEqual([['system', 'purge_case']]);
     expect(found({ ...ONE, ...TWO }, logs)).toEqual([]);
   });
 });
