@@ -16,6 +16,7 @@ import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
+import { createPurgeNotices } from './caseworkers/purge-notices';
 import { CaseFiles } from './caseworkers/case-file';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
@@ -318,6 +319,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           pending: [...(reminders ? [reminders] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }],
           logger,
           clock,
+          // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.
+          audit: auditTrail,
+          onPurged: createPurgeNotices({ notifier: outbox, translator: core.translator, logger, tell: env.CASEWORKER_CHAT_ID !== undefined, onRoster: async (staffId) => Boolean(await roster.byStaff(staffId)) }),
         })
       : undefined;
     if (retention) {

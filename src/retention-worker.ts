@@ -6,7 +6,7 @@ import { ESCALATION_QUEUE } from './caseworkers/escalation';
 import type { RetentionConfig } from './config/retention';
 import { systemClock, type Clock } from './core/clock';
 import type { Logger } from './core/logger';
-import { purgeExpired, type PurgeCounts } from './intake/retention-purge';
+import { purgeExpired, type PurgeCounts, type RetentionPurgeDeps } from './intake/retention-purge';
 import type { PendingWork } from './intake/erase-case';
 import { parseJob } from './scheduling/job-data';
 import { chatRefOf, OUTBOX_QUEUE } from './scheduling/outbox';
@@ -30,6 +30,10 @@ export interface RetentionWiring {
   pending?: readonly PendingWork[];
   logger: Logger;
   clock?: Clock;
+  /** The audit trail: each purged case is recorded (`purge_case`, by `system`). */
+  audit?: RetentionPurgeDeps['audit'];
+  /** Tells the case workers that a case was closed by the retention rule (caseworkers/purge-notices). */
+  onPurged?: RetentionPurgeDeps['onPurged'];
 }
 
 /** What a purge run did: the cases and talk messages ({@link PurgeCounts}) and the finished jobs removed. */
@@ -60,6 +64,8 @@ export function retentionWorker(core: KorpuCore, w: RetentionWiring) {
       cipher: core.cipher,
       chatRefOf: (chatId) => chatRefOf(core.cipher, chatId),
       ...(w.pending ? { pending: w.pending } : {}),
+      ...(w.audit ? { audit: w.audit } : {}),
+      ...(w.onPurged ? { onPurged: w.onPurged } : {}),
       days: w.retention.days,
       clock,
       logger: w.logger,

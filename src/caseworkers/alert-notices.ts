@@ -99,6 +99,9 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
     if (kind === undefined) return;
     const now = clock.now();
     const { output, summary } = await drawCaseAlert(o, kind, effect.caseCode, lang, now, { buttons: o.buttons === true });
+    // The person erased their data in this very step (/delete cancels the meeting): the case
+    // workers are told the case is closed, not shown a last alert quoting them.
+    if (summary.status === 'erased') return;
     await o.notifier.notify({ id: alertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: effect.caseCode });
     o.logger.info({ case: effect.caseCode, effect: effect.type }, 'caseworkers: alert queued');
     if (kind === 'intake' && o.escalations && !summary.claim) {
@@ -133,6 +136,7 @@ export function createUrgentAlerts(o: { notifier: Notifier; translator: Translat
     if (effect.type !== 'crisis_detected' || !channels.has(context.channel)) return;
     const output: Output = { type: 'message', text: [{ plain: urgentAlertText(o.translator, lang, effect) }] };
     await o.notifier.notify({ id: urgentAlertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'urgent_alert', caseCode: effect.caseCode, urgent: true });
-    o.logger.warn({ case: effect.caseCode, category: effect.category }, 'safeguarding: urgent alert queued');
+    // No category in the log: a case code with "suicide" beside it is special-category data.
+    o.logger.warn({ case: effect.caseCode }, 'safeguarding: urgent alert queued');
   };
 }

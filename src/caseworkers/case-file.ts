@@ -200,6 +200,8 @@ function vulnerability(hash: Record<string, string>, read: (f: string) => string
   const age = birth && /^\d{4}-\d{2}-\d{2}$/.test(birth) ? ageOn(birth, now) : undefined;
   if ((age !== undefined && age < 18) || hash.handoff === 'minor') signs.push({ kind: 'minor' });
   else if (age !== undefined && age >= OLDER_PERSON_AGE) signs.push({ kind: 'older' });
-  if (hash.crisis) signs.push({ kind: 'crisis', category: hash.crisis });
+  // Sealed (`f:crisis`) since December 2026; a case marked before keeps a plain `crisis`.
+  const crisis = read('crisis') ?? hash.crisis;
+  if (crisis) signs.push({ kind: 'crisis', category: crisis });
   return signs;
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The audit trail's port: who did what to which case, and when. Nothing personal goes in: who
  * is a staff id (or {@link PERSON} / {@link SYSTEM}), what is a wire name, and further details
@@ -8,8 +10,8 @@ export interface AuditEntry {
   at: Date;
   /** Who did it: a staff id, {@link PERSON} (the person's own rights) or {@link SYSTEM} (a purge). */
   staffId: string;
-  /** What they did: a wire name (`claim_case`, `close_case`, `withdraw_case`, …; see {@link AUDIT_ACTIONS}). */
-  action: string;
+  /** What they did: one of {@link AUDIT_ACTIONS} (`claim_case`, `close_case`, `withdraw_case`, …). */
+  action: AuditAction;
   caseCode?: string;
   /** Further wire values (a reason, the staff id a case went to). */
   [detail: string]: string | Date | undefined;
@@ -57,9 +59,20 @@ export const AUDIT_ACTIONS = [
   'erase_data',
   'export_case',
   'purge_case',
+  'refuse_claim',
   'start_phone_call',
   'end_phone_call',
   'add_staff',
   'change_staff',
   'remove_staff',
 ] as const;
+
+/** An action the trail knows by name. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * The actions a caller may record (checked where a channel or a page names one, e.g. the
+ * workspace's export: `AuditActionSchema.parse('export_case')`). Entries read back keep any
+ * wire name: a trail outlives the code that wrote it.
+ */
+export const AuditActionSchema = z.enum(AUDIT_ACTIONS);

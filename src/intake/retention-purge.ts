@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { RetentionConfig } from '../config/retention';
+import { SYSTEM, type AuditEntry } from '../core/audit';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { readContact, type CaseContact } from '../storage/case-contact';
@@ -80,6 +81,21 @@ export interface RetentionPurgeDeps extends EraseCaseDeps {
   peek: (conversation: string) => Promise<{ caseCode?: string | undefined; at?: number | undefined; done?: boolean | undefined } | undefined>;
   /** How long a process may hold a case before another may take it over (a crashed purge). */
   lockMs?: number;
+  /** The audit trail: each purged case is recorded there (`purge_case`, by `system`, once per case). */
+  audit?: { record(entry: AuditEntry, o?: { once?: string }): Promise<void> };
+  /**
+   * Tells whoever should know that a case was closed by the retention rule (the case workers'
+   * chat, the worker holding it): called before the case's data goes, with the holder read
+   * while the claim still exists. Must be idempotent by the case code: a purge that dies
+   * half-way calls it again for the same case on its next run.
+   */
+  onPurged?: (p: PurgedCase) => Promise<void>;
+}
+
+/** A case the purge is closing: its code and the staff id of the worker holding it, if any. */
+export interface PurgedCase {
+  caseCode: string;
+  holder?: string;
 }
 
 const TalkAtSchema = z.object({ at: z.string() });
@@ -200,11 +216,19 @@ async function conversationOfCase(d: RetentionPurgeDeps, code: string): Promise<
   return contact ? d.conversationOf(contact) : undefined;
 }
 
-/** Erases the case as /delete does, and its conversation's saved state if still the case's. */
+/**
+ * Erases the case as /delete does, and its conversation's saved state if still the case's; the
+ * purge is recorded in the audit trail and told (onPurged) first, while the claim still names
+ * the holder. Both are idempotent (the entry once per case, the notices by id), so a purge that
+ * dies between them and the erasure does them again harmlessly on its next run.
+ */
 async function erase(d: RetentionPurgeDeps, code: string, now: Date): Promise<void> {
   const conversation = await conversationOfCase(d, code);
+  const holder = (await d.redis.get(d.keys.claim(code))) ?? undefined;
   // `erased_at` first: a purge that dies half-way leaves the status not yet `erased`, so the next run finishes it.
   await d.redis.hset(d.keys.case(code), { erased_at: now.toISOString(), updated_at: now.toISOString() });
+  await d.audit?.record({ at: now, staffId: SYSTEM, action: 'purge_case', caseCode: code }, { once: `purge:${code}` });
+  await d.onPurged?.({ caseCode: code, ...(holder ? { holder } : {}) });
   await eraseCase(d, code, conversation);
   // The person has not written for the whole period; the saved state holds the answers they gave.
   if (conversation && (await d.peek(conversation))?.caseCode === code) await d.redis.del(d.keys.conversation(conversation));

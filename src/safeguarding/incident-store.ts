@@ -85,7 +85,8 @@ export class IncidentStore {
       occurred_at: at,
       reported_at: at,
       follow_up_due_at: due.toISOString(),
-      types: suggestedIncidentTypes(d.category, d.cue).join(','),
+      // The suggested Annex 3 types say as much as the category ("suicidal"): sealed too.
+      types: this.seal(d.caseCode, d.id, 'types', suggestedIncidentTypes(d.category, d.cue).join(',')),
       updated_at: at,
       ...(d.message ? { message: this.seal(d.caseCode, d.id, 'message', d.message) } : {}),
     };
@@ -151,7 +152,7 @@ export class IncidentStore {
     const at = now.toISOString();
     const fields: Record<string, string> = { worker: workerId, updated_at: at };
     if (p.occurredAt) fields.occurred_at = p.occurredAt.toISOString();
-    if (p.types) fields.types = [...new Set(p.types)].join(',');
+    if (p.types) fields.types = this.seal(caseCode, id, 'types', [...new Set(p.types)].join(','));
     if (p.adviceGiven !== undefined) fields.advice_given = yesNo(p.adviceGiven);
     if (p.nextCallMade !== undefined) fields.next_call_made = yesNo(p.nextCallMade);
     if (p.nextCallAt) fields.next_call_at = p.nextCallAt.toISOString();
@@ -194,6 +195,9 @@ export class IncidentStore {
     const open = (wire: string) => (h[wire] ? this.cipher.decrypt(h[wire], `${caseCode}:incident:${id}:${wire}`) : undefined);
     // Category and cue are sealed since December 2026; a report drafted before keeps them plain.
     if (!CrisisCategorySchema.safeParse(h.category).success) h = { ...h, category: open('category') ?? '', cue: open('cue') ?? '' };
+    // So are the types; a plain list (empty, or known type names) is an older report's.
+    const plainTypes = (h.types ?? '').split(',').every((t) => t === '' || IncidentTypeSchema.safeParse(t).success);
+    if (!plainTypes) h = { ...h, types: open('types') ?? '' };
     const date = (wire: string) => (h[wire] ? new Date(h[wire]) : undefined);
     const parsed = StoredHead.safeParse(h);
     if (!parsed.success) throw new IncidentRecordError(`incident ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { id });

@@ -7,6 +7,8 @@ import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { callbackLookup, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
 import { meetingDetails } from '../../src/intake/booking-desk';
+import { redisKeys } from '../../src/storage/keys';
+import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis, testRedisUrl } from '../helpers/redis';
@@ -218,6 +220,24 @@ describe('case-worker alerts end to end', () => {
     const before = await redis.hget(core.keys.case(code), 'claimed_by');
     expect((await staffTap(staffUser(zaur), m, `w:claim:b:${code}`)).text).toBe(tr('en', 'caseworker:refused.other_office', { code }));
     expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(before);
+  });
+
+  it('refuses a claim pressed in any other chat (a forged callback), politely, and audits it and the other office', async () => {
+    const m = alert(code, 'booking');
+    const before = await redis.hget(core.keys.case(code), 'claimed_by');
+    const elsewhere: Message = { ...m, chat: { id: -1_001_999_000_222, type: 'supergroup', title: 'Somewhere else' } };
+    const { text } = await staffTap(staffUser(RAUF), elsewhere, `w:claim:b:${code}`);
+    expect(text).toBe(tr(RAUF.langs[0]!, 'caseworker:refused.wrong_chat'));
+    const stranger = api.updates.user({ language_code: 'en' });
+    expect((await staffTap(stranger, elsewhere, `w:claim:i:${code}`)).text).toBe(tr('en', 'caseworker:refused.wrong_chat'));
+    expect(await redis.hget(core.keys.case(code), 'claimed_by')).toBe(before);
+    // The trail: the other office's worker, the forged presses (a stranger by the pseudonym of their account).
+    const refusals = (await new RedisAuditTrail(redis, redisKeys(prefix)).forCase(code)).filter((r) => r.action === 'refuse_claim');
+    expect(refusals.map((r) => r.details.why).sort()).toEqual(['not_staff', 'other_office', 'wrong_chat']);
+    expect(refusals.find((r) => r.details.why === 'wrong_chat')!.staffId).toBe(staffIdOf(RAUF));
+    const byStranger = refusals.find((r) => r.staffId.startsWith('account:'))!;
+    expect(byStranger.details.why).toBe('not_staff');
+    expect(byStranger.staffId).not.toContain(String(stranger.id));
   });
 
   let claimer: CaseWorker;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { AuditEntry } from '../../src/core/audit';
+import type { AuditAction, AuditEntry } from '../../src/core/audit';
 import { redisKeys, type RedisKeys } from '../../src/storage/keys';
 import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
@@ -21,7 +21,7 @@ describe('RedisAuditTrail', () => {
     await dropPrefix(redis, prefix);
     await redis.quit();
   });
-  const entry = (at: string, action: string, caseCode: string, more: Record<string, string> = {}): AuditEntry => ({ at: new Date(at), staffId: 's-aaaa', action, caseCode, ...more });
+  const entry = (at: string, action: AuditAction, caseCode: string, more: Record<string, string> = {}): AuditEntry => ({ at: new Date(at), staffId: 's-aaaa', action, caseCode, ...more });
 
   it('reads one case’s entries back newest first, across months, with their details; other cases’ are not shown', async () => {
     const trail = new RedisAuditTrail(redis, keys, { clock });

@@ -74,7 +74,10 @@ describe('a crisis sentence is never an answer (runner)', () => {
     const code = crisis.state.caseCode!;
     const record = await redis.hgetall(redisKeys(prefix).case(code));
     expect(record['f:first_name']).toBeUndefined();
-    expect(record.crisis).toBe('suicide');
+    // The category is special-category data: sealed on the case like its answers, nowhere plain.
+    expect(record.crisis).toBeUndefined();
+    expect(cipher.decrypt(record['f:crisis']!, `${code}:crisis`)).toBe('suicide');
+    expect(JSON.stringify(record)).not.toContain('suicide');
     expect(crisis.state.frames.at(-1)).toMatchObject({ f: 'interview', n: 'first_name' });
 
     const name = await send({ type: 'text', text: 'Aysel' });

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RemindersSchema } from '../../src/config/offices';
 import type { Output } from '../../src/core/conversation';
-import { Outbox } from '../../src/scheduling/outbox';
+import { Worker } from 'bullmq';
+import { Outbox, OUTBOX_QUEUE } from '../../src/scheduling/outbox';
+import { noticeOutputAad, type NoticeJob } from '../../src/scheduling/outbox/outbox';
 import { followUpJobId, nudgeJobId, reminderJobId, ReminderScheduler } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { testOffice } from '../helpers/office';
@@ -71,6 +73,25 @@ describe('forgetting what waits for a person', () => {
       expect(left).toEqual(['closed%3Aa', 'reminder%3Ab']);
       expect(await outbox.forgetCase('KP-AAAA-AAAA')).toBe(0);
     } finally {
+      await outbox.close();
+    }
+  });
+
+  it('wipes the text of a message about the case that is being sent (or holds its place in a chat), so nothing of it stays', async () => {
+    const outbox = Outbox.create(bull, prefix, cipher);
+    const taker = new Worker(OUTBOX_QUEUE, null, { connection: bull, prefix: `${prefix}bull` });
+    try {
+      const named: Output = { type: 'message', text: [{ plain: 'Ad: Zorvandiqa Qelmirtaxova' }] };
+      await outbox.notify({ id: 'alert:c', to: { type: 'caseworkers' }, lang: 'az', output: named, kind: 'alert', caseCode: 'KP-CCCC-CCCC' });
+      // Taken by a worker this moment: locked, it cannot be removed.
+      const job = await taker.getNextJob('token-1');
+      expect(job?.id).toBe('alert%3Ac');
+      expect(await outbox.forgetCase('KP-CCCC-CCCC')).toBe(0);
+      const kept = (await outbox.queue.getJob(job!.id!))!.data as NoticeJob;
+      expect(kept.forgotten).toBe(true);
+      expect(JSON.parse(cipher.decrypt(kept.output, noticeOutputAad(job!.id!)))).toEqual({ type: 'message', text: [] });
+    } finally {
+      await taker.close(true);
       await outbox.close();
     }
   });

@@ -90,7 +90,9 @@ describe('IncidentStore on a real Redis', () => {
     for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
     for (const word of ['Aysel', 'Məmmədova', 'döyür', 'Şərifzadə', 'sister', 'crisis centre', 'threats']) expect(everything).not.toContain(word);
     // The crisis category and cue are special-category data too (they say what the person is going through).
-    for (const wire of ['message', 'what_happened', 'how_handled', 'advice', 'referred_to', 'other', 'category', 'cue']) expect(raw[wire]).toMatch(/^v1\./);
+    // So are the Annex 3 types, which say as much ("suicidal").
+    for (const wire of ['message', 'what_happened', 'how_handled', 'advice', 'referred_to', 'other', 'category', 'cue', 'types']) expect(raw[wire]).toMatch(/^v1\./);
+    expect(everything).not.toMatch(/violence|whom_hurts/);
     // Plain: what case workers filter on, none of it personal.
     expect(raw).toMatchObject({ case: 'KP-7G4Q-M2XD', status: 'draft', advice_given: 'yes', worker: '1234567' });
 

@@ -14,6 +14,7 @@ import { createTranslator } from '../../src/i18n';
 import { NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, type BlockedSend, type OutboxWorker } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { reminderButtons } from '../../src/scheduling/reminders';
+import { noticeOutputAad } from '../../src/scheduling/outbox/outbox';
 import { sealContact } from '../../src/storage/case-contact';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
@@ -243,6 +244,18 @@ describe('notices that cannot or must not be sent', () => {
     await h.settled(1);
     expect(await h.outbox.isUnreachable({ chatId: SUPERVISOR.telegramId })).toBe(true);
     expect(await h.outbox.isUnreachable({ caseCode: 'KP-BLCK-0002' })).toBe(false);
+  });
+
+  it('does not send a notice whose case was erased while it could not be removed (forgotten), and the chat goes on', async () => {
+    h = await start();
+    // As Outbox.forgetCase leaves a message it could not remove: its text wiped, marked forgotten.
+    const jobId = outboxJobId('alert:KP-GONE-0001');
+    const wiped = { to: { type: 'caseworkers' }, lang: 'az', kind: 'alert', caseCode: 'KP-GONE-0001', output: h.cipher.encrypt(JSON.stringify({ type: 'message', text: [] }), noticeOutputAad(jobId)), forgotten: true };
+    await h.outbox.queue.add(NOTIFY_JOB, wiped as never, { jobId });
+    await h.outbox.notify({ id: 'notice:after', to: { type: 'caseworkers' }, lang: 'en', output: say('rights:notice.erased'), kind: 'notice' });
+    await h.settled(2);
+    expect(delivered(h.fake).map((c) => c.params.text)).toEqual([tr.t('en', 'rights:notice.erased')]);
+    expect((await h.outbox.queue.getJob(jobId))!.returnvalue).toEqual({ sent: false, reason: 'forgotten' });
   });
 
   it('fails a malformed or unknown job once, for good', async () => {

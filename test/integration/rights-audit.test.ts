@@ -50,4 +50,20 @@ describe('the rights effects record in the audit trail', () => {
     const stored = JSON.stringify(await redis.xrange(keys.audit(auditMonth(now)), '-', '+'));
     for (const personal of ['Olena', 'Ganja', 'found work']) expect(stored).not.toContain(personal);
   });
+
+  it('records a correction by the person with the names of the fields that changed, never the new values', async () => {
+    const keys = redisKeys(prefix);
+    const cipher = new FieldCipher(randomBytes(32));
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    const handle = createRightsEffects({ redis, keys, cipher, logger: silentLogger(), audit: trail, clock });
+    const code = 'KP-RGHT-0002';
+    await redis.hset(keys.case(code), { code, lang: 'en', status: 'intake_completed', 'f:first_name': cipher.encrypt('Oksana', `${code}:first_name`) });
+    const corrected = { id: '1764000000002-0', type: 'data_corrected' as const, caseCode: code, fields: ['first_name', 'phone'], lang: 'en' as const };
+    await handle(corrected, { channel: 'telegram', conversationId: 'conv-rights-correct' });
+    await handle(corrected, { channel: 'telegram', conversationId: 'conv-rights-correct' }); // redelivered
+
+    expect(await trail.forCase(code)).toEqual([{ at: now, staffId: 'person', action: 'correct_data', caseCode: code, details: { fields: 'first_name:phone' } }]);
+    const stored = JSON.stringify(await redis.xrange(keys.audit(auditMonth(now)), '-', '+'));
+    expect(stored).not.toContain('Oksana');
+  });
 });

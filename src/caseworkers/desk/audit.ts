@@ -4,4 +4,4 @@
  * ids, case codes and wire names (actions, reasons, statuses). The port itself lives in
  * src/core/audit.ts, so that the person's own rights (src/intake) record into the same trail.
  */
-export type { AuditEntry, AuditLog, AuditReader, AuditRecord } from '../../core/audit';
+export type { AuditAction, AuditEntry, AuditLog, AuditReader, AuditRecord } from '../../core/audit';

@@ -14,7 +14,7 @@ import { can, inOffice, type Action } from '../guard';
 import type { PhoneCallStore } from '../phone-calls';
 import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
-import type { AuditLog, AuditReader } from './audit';
+import type { AuditAction, AuditLog, AuditReader } from './audit';
 
 /**
  * What the desk's use cases work with. Built once where the bot (or a dashboard) is wired; the
@@ -113,6 +113,8 @@ export async function mayTalkFor(deps: DeskDeps, a: Actor, caseCode: string): Pr
   if (claim?.by === a.member.staffId) return { ok: true };
   if (!claim) {
     const taken = await deps.claims.claim(caseCode, a.member.staffId, deps.clock.now());
+    // Answering an unclaimed case claims it: the trail shows the claim like a tapped Claim.
+    if (taken.outcome === 'claimed') await audit(deps, a, 'claim_case', { caseCode, via: 'talk' });
     if (taken.outcome !== 'taken' || taken.by === a.member.staffId) return { ok: true };
     return { ok: false, reason: 'not_holder', holder: taken.by };
   }
@@ -129,7 +131,7 @@ export async function mayWorkOn(deps: DeskDeps, a: Actor, caseCode: string, acti
 }
 
 /** Records an audit entry, if the deployment keeps them; a failing audit log does not undo the change. */
-export async function audit(deps: DeskDeps, actor: Actor, action: string, detail: { caseCode?: string } & Record<string, string | undefined>): Promise<void> {
+export async function audit(deps: DeskDeps, actor: Actor, action: AuditAction, detail: { caseCode?: string } & Record<string, string | undefined>): Promise<void> {
   if (!deps.audit) return;
   await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
 }

@@ -18,10 +18,10 @@ export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './
 // The desk's vocabulary, for channels to type what they render (without importing stores).
 export type { CaseWorker, Role, StaffMember } from '../roster';
 export type { CaseSummary } from '../case-file';
-export type { AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';
+export type { AuditAction, AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';
 export { readAudit, type AuditActor, type AuditLine, type ReadAuditResult } from './read-audit';
-export { AUDIT_ACTIONS } from '../../core/audit';
-export { claimCase, type ClaimCaseResult } from './claim-case';
+export { AUDIT_ACTIONS, AuditActionSchema } from '../../core/audit';
+export { claimCase, type ClaimCaseResult, type ClaimPlace } from './claim-case';
 export { releaseCase, type ReleaseCaseResult } from './release-case';
 export { reassignCase, type ReassignCaseResult } from './reassign-case';
 export { openCase, type OpenCaseResult } from './open-case';

@@ -35,6 +35,7 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
     for (const caseCode of await deps.claims.heldBy(target.staffId)) {
       if ((await deps.claims.release(caseCode, target.staffId)).outcome !== 'released') continue;
       released.push(caseCode);
+      await audit(deps, a, 'release_case', { caseCode, from: target.staffId });
       await announceReleased(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`);
     }
   }

@@ -1,7 +1,7 @@
 import { Composer, GrammyError } from 'grammy';
-import { claimCase, openCase, recordAttendance, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
+import { claimCase, openCase, recordAttendance, type ClaimPlace, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import type { Action } from '../../caseworkers/guard';
-import { logRefusal } from '../../caseworkers/guard';
+import { logRefusal, staffRef } from '../../caseworkers/guard';
 import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
@@ -18,7 +18,7 @@ export interface AlertActionsDeps extends Omit<AlertMessageDeps, 'roster'> {
   desk: DeskDeps;
   /** Turns the tapper's Telegram account into a member of staff; names staff on redrawn alerts. */
   roster: Pick<StaffLookup, 'byTelegram' | 'list'>;
-  /** The case workers' group; staff buttons elsewhere than there or a private chat are ignored. */
+  /** The case workers' group; staff buttons elsewhere than there or a private chat are refused (a claim is audited). */
   caseworkerChatId?: string | number;
   /** Pseudonymises Telegram user ids in the logs of refusals. */
   cipher: Pick<FieldCipher, 'pseudonym'>;
@@ -39,6 +39,8 @@ interface Tap {
   deps: AlertActionsDeps;
   action: StaffAction;
   member: StaffMember;
+  /** Where the button was pressed (a claim is refused elsewhere than the case workers' chat or a private chat). */
+  place: ClaimPlace;
   /** The worker's language (toasts, Open). */
   lang: Lang;
   /** Answers the tap with a notice (shown as an alert box when `important`). */
@@ -53,7 +55,10 @@ interface Tap {
  * the tapped message redrawn as the case is now, and for Open the case file in the worker's
  * private chat.
  *
- * Anyone not on the roster is refused here (they have no staff id) and logged with a pseudonym.
+ * Anyone not on the roster is refused (they have no staff id) and logged with a pseudonym; a
+ * button pressed in a chat other than the case workers' or a private chat (a forged callback:
+ * alerts are posted nowhere else) is refused politely. Refused claims are recorded in the audit
+ * trail by the desk.
  * Register it before the group and private-chat composers: the case workers' group is
  * otherwise ignored, and the conversation would read these buttons as stale.
  */
@@ -64,19 +69,31 @@ export function alertActions(deps: AlertActionsDeps): Composer<BotContext> {
     async (ctx) => {
       const from = ctx.from;
       const chat = ctx.chat;
-      const inPlace = chat !== undefined && (chat.type === 'private' || (deps.caseworkerChatId !== undefined && String(chat.id) === String(deps.caseworkerChatId)));
+      const place: ClaimPlace =
+        chat?.type === 'private' ? 'private_chat' : chat !== undefined && deps.caseworkerChatId !== undefined && String(chat.id) === String(deps.caseworkerChatId) ? 'caseworkers_chat' : 'other_chat';
       const action = decodeStaffData(ctx.callbackQuery.data);
       const guessLang = suggestLang(from.language_code) ?? DEFAULT_LANG;
-      if (!inPlace) return void (await ctx.answerCallbackQuery().catch(() => undefined));
-      if (!action) return answer(ctx, deps.desk.translator.t(guessLang, 'caseworker:button.stale'), false);
+      if (!action) return place === 'other_chat' ? void (await ctx.answerCallbackQuery().catch(() => undefined)) : answer(ctx, deps.desk.translator.t(guessLang, 'caseworker:button.stale'), false);
       const member = await deps.roster.byTelegram(from.id);
+      // A claim from a chat where no alert is posted (a forged button press), or by someone not on
+      // the roster, is refused by the desk, which records it in the audit trail; a stranger is
+      // named there by the pseudonym of their account the logs use, never by a Telegram id.
+      const claimRefused = async () => {
+        if (action.verb === 'claim') await claimCase(deps.desk, { staffId: member?.staffId ?? `account:${staffRef(deps.cipher, from.id)}` }, { caseCode: action.caseCode, place });
+      };
+      if (place === 'other_chat') {
+        await claimRefused();
+        if (action.verb !== 'claim') logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command: `button_${action.verb}_elsewhere`, action: ACTION_OF[action.verb], ...(member ? { role: member.role } : {}) });
+        return answer(ctx, deps.desk.translator.t(member?.worker?.langs[0] ?? guessLang, 'caseworker:refused.wrong_chat'), true);
+      }
       if (!member) {
         logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command: `button_${action.verb}`, action: ACTION_OF[action.verb] });
+        await claimRefused();
         return answer(ctx, deps.desk.translator.t(guessLang, 'caseworker:refused.not_on_roster'), true);
       }
       const lang = member.worker?.langs[0] ?? guessLang;
       const toast = (key: string, params?: Record<string, unknown>, important = false) => answer(ctx, deps.desk.translator.t(lang, key, params), important);
-      await HANDLERS[action.verb]({ ctx, deps, action, member, lang, toast });
+      await HANDLERS[action.verb]({ ctx, deps, action, member, place, lang, toast });
     },
   );
   return composer;
@@ -85,7 +102,8 @@ export function alertActions(deps: AlertActionsDeps): Composer<BotContext> {
 const HANDLERS: Record<StaffVerb, (tap: Tap) => Promise<void>> = { claim, open, came: (t) => attendance(t, 'attended'), noshow: (t) => attendance(t, 'no_show') };
 
 /** The toast of a refusal every use case may give; logs a role's refusal as the commands do. */
-async function refusal(t: Tap, r: StaffRefusal | { ok: false; reason: 'other_office' }): Promise<void> {
+async function refusal(t: Tap, r: StaffRefusal | { ok: false; reason: 'other_office' } | { ok: false; reason: 'wrong_chat' }): Promise<void> {
+  if (r.reason === 'wrong_chat') return t.toast('caseworker:refused.wrong_chat', undefined, true);
   if (r.reason === 'other_office') return t.toast('caseworker:refused.other_office', { code: t.action.caseCode }, true);
   if (r.reason === 'not_staff') return t.toast('caseworker:refused.not_on_roster', undefined, true);
   logRefusal(t.deps.logger, t.deps.cipher, { telegramId: t.ctx.from!.id, command: `button_${t.action.verb}`, action: ACTION_OF[t.action.verb], role: r.role });
@@ -94,7 +112,7 @@ async function refusal(t: Tap, r: StaffRefusal | { ok: false; reason: 'other_off
 
 async function claim(t: Tap): Promise<void> {
   const code = t.action.caseCode;
-  const r = await claimCase(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code });
+  const r = await claimCase(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code, place: t.place });
   if (r.ok) await t.toast('caseworker:claim.done', { code });
   else if (r.reason === 'not_found') return t.toast('caseworker:claim.missing', { code }, true);
   else if (r.reason === 'already_claimed') {

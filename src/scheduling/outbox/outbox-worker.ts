@@ -50,7 +50,7 @@ export interface OutboxWorkerOptions {
 }
 
 /** What a processed job returns (kept in Redis for a day: no personal data). */
-export type OutboxResult = { sent: true; messageId?: number } | { sent: false; reason: 'unreachable' };
+export type OutboxResult = { sent: true; messageId?: number } | { sent: false; reason: 'unreachable' | 'forgotten' };
 
 /** A running outbox worker; `close()` lets the sends in flight finish. */
 export interface OutboxWorker {
@@ -169,6 +169,12 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const t = parsed.name === NOTIFY_JOB ? await noticeTarget(parsed.data as NoticeJob, job.id!) : rawTarget(parsed.data as OutboxJob);
     const limiter = t.sender.limiter;
     const mark = { chatRef: t.chatRef, ...(t.caseCode ? { caseCode: t.caseCode } : {}) };
+    if (parsed.data.forgotten) {
+      // Its person's data was erased while it waited in its chat's line: its place is given up, nothing is sent.
+      await limiter.release(t.chatRef, job.id!);
+      o.logger.info(t.about, 'outbox: not sent: its case was erased');
+      return { sent: false, reason: 'forgotten' };
+    }
     if (!t.group && (await o.reachability.isUnreachable(mark))) {
       // It may hold a place in the chat's line from an earlier try: give it up.
       await limiter.release(t.chatRef, job.id!);

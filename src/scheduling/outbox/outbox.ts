@@ -49,6 +49,8 @@ export const OutboxJobSchema = z.object({
    * Absent on jobs queued by older versions (they go first).
    */
   seq: z.number().int().nonnegative().optional(),
+  /** Its case's data was erased while it could not be removed (see `forgetCase`): its text is gone, and it is not sent. */
+  forgotten: z.literal(true).optional(),
 });
 export type OutboxJob = z.infer<typeof OutboxJobSchema>;
 
@@ -80,6 +82,8 @@ export const NoticeJobSchema = z.object({
   output: z.string().min(1),
   /** Order of arrival at the outbox (as in {@link OutboxJobSchema}). */
   seq: z.number().int().nonnegative().optional(),
+  /** As in {@link OutboxJobSchema}: its output is an empty message, and it is not sent. */
+  forgotten: z.literal(true).optional(),
 });
 export type NoticeJob = z.infer<typeof NoticeJobSchema>;
 
@@ -211,25 +215,42 @@ export class Outbox implements Notifier {
    * waiting, and those to staff or the case workers' chat that have not been tried yet. A message
    * to a shared chat that has been tried holds its place in that chat's line (the worker gives it
    * up only when the message is sent or dropped), and removing it would hold up every later
-   * message of the chat: it is left to go out. A job being sent right now cannot be removed
-   * (BullMQ holds its lock). Returns how many were removed; running again removes nothing more.
+   * message of the chat: its text is wiped instead and it is marked `forgotten`, so the worker
+   * gives up its place without sending it. A job being sent right now cannot be removed (BullMQ
+   * holds its lock): its text is wiped the same way, so that what stays of it once sent holds
+   * nothing of the person. Returns how many were removed; running again removes nothing more.
    */
   async forgetCase(caseCode: string): Promise<number> {
     let removed = 0;
-    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
+    const jobs = await this.queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
     for (const job of jobs) {
       const data = job?.data as { caseCode?: unknown; group?: unknown; to?: { type?: unknown; caseCode?: unknown } } | undefined;
       if (!job?.id || !data || (data.caseCode !== caseCode && data.to?.caseCode !== caseCode)) continue;
       const finished = job.finishedOn !== undefined;
       const toThePerson = data.to ? data.to.type === 'case' : data.group === false;
-      if (!finished && !toThePerson && job.processedOn) continue;
-      try {
-        removed += (await this.queue.remove(job.id)) ? 1 : 0;
-      } catch {
-        // Locked: being sent this moment (see above).
+      const inLine = !finished && !toThePerson && job.processedOn !== undefined;
+      if (!inLine) {
+        try {
+          if (await this.queue.remove(job.id)) {
+            removed++;
+            continue;
+          }
+        } catch {
+          // Locked: being sent this moment (see above).
+        }
       }
+      await this.wipe(job.id, job.data as OutboxJob | NoticeJob);
     }
     return removed;
+  }
+
+  /** Replaces a job's text with nothing and marks it forgotten (a job gone meanwhile is left gone). */
+  private async wipe(jobId: string, data: OutboxJob | NoticeJob): Promise<void> {
+    const wiped = 'output' in data
+      ? { ...data, output: this.cipher.encrypt(JSON.stringify({ type: 'message', text: [] }), noticeOutputAad(jobId)), forgotten: true as const }
+      : { ...data, params: {}, forgotten: true as const };
+    const job = await this.queue.getJob(jobId);
+    await job?.updateData(wiped).catch(() => undefined);
   }
 
   /** The next number in the order of arrival (one INCR next to the queue's keys). */

@@ -1,4 +1,4 @@
-import { claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, type DeskDeps } from '../../../src/caseworkers/desk';
+import { AUDIT_ACTIONS, AuditActionSchema, claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, removeStaff, type DeskDeps } from '../../../src/caseworkers/desk';
 import { auditMonth, RedisAuditTrail } from '../../../src/storage/redis-audit-trail';
 import { baku, startDesk, type Desk } from './desk-harness';
 
@@ -92,5 +92,33 @@ describe('desk: the audit trail', () => {
     // A deployment without a trail says so.
     const { auditTrail: _none, ...withoutTrail } = desk;
     expect(await readAudit(withoutTrail, d.staff.kamran, { caseCode: code })).toEqual({ ok: false, reason: 'no_trail' });
+  });
+
+  it('records a claim made by answering an unclaimed case, the releases of a removed worker, refused claims, and reads an export back', async () => {
+    await d.seedCase(code, { lang: 'ru', office: baku });
+    d.setNow(new Date('2026-11-24T08:01:00Z'));
+    // Nigar answers the person before anyone claimed: she holds the case now, and the trail says so.
+    expect(await relayToPerson(desk, d.staff.nigar, { caseCode: code, conversation, message: { kind: 'text', text: 'Hello' }, ref: 'tg:9' })).toMatchObject({ ok: true });
+    d.setNow(new Date('2026-11-24T08:02:00Z'));
+    // A worker of another office, and a claim from a chat where no alert is posted, are refused and recorded.
+    expect(await claimCase(desk, d.staff.rauf, { caseCode: code })).toEqual({ ok: false, reason: 'other_office' });
+    expect(await claimCase(desk, d.staff.aysel, { caseCode: code, place: 'other_chat' })).toEqual({ ok: false, reason: 'wrong_chat' });
+    d.setNow(new Date('2026-11-24T08:03:00Z'));
+    expect(await removeStaff(desk, d.staff.kamran, { staff: d.staff.nigar })).toMatchObject({ ok: true, released: [code] });
+    // The workspace's export records itself through the same trail; admins read it back.
+    await desk.audit!.record({ at: new Date('2026-11-24T08:04:00Z'), staffId: d.staff.kamran.staffId, action: AuditActionSchema.parse('export_case'), caseCode: code });
+
+    const trail = await desk.auditTrail!.forCase(code);
+    expect(trail.map((r) => [r.at.getUTCMinutes(), r.staffId, r.action, r.details])).toEqual([
+      [4, d.staff.kamran.staffId, 'export_case', {}],
+      [3, d.staff.kamran.staffId, 'release_case', { from: d.staff.nigar.staffId }],
+      [2, d.staff.aysel.staffId, 'refuse_claim', { why: 'wrong_chat' }],
+      [2, d.staff.rauf.staffId, 'refuse_claim', { why: 'other_office' }],
+      [1, d.staff.nigar.staffId, 'relay_to_person', {}],
+      [1, d.staff.nigar.staffId, 'claim_case', { via: 'talk' }],
+    ]);
+    const read = await readAudit(desk, d.staff.kamran, { caseCode: code });
+    expect(read).toMatchObject({ ok: true, lines: expect.arrayContaining([expect.objectContaining({ action: 'export_case', by: { kind: 'staff', staffId: d.staff.kamran.staffId, name: 'Kamran Rzayev' } })]) });
+    expect(AUDIT_ACTIONS).toContain('export_case');
   });
 });

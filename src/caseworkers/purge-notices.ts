@@ -1,0 +1,45 @@
+import type { Output } from '../core/conversation';
+import { DEFAULT_LANG, type Lang } from '../core/lang';
+import type { Logger } from '../core/logger';
+import type { Notifier, Recipient } from '../core/notifier';
+import type { Translator } from '../i18n';
+import type { PurgedCase } from '../intake/retention-purge';
+
+/**
+ * The outbox id of the notice of a purge to one recipient: one per case and recipient, so a
+ * purge run again (or in two processes) after a crash sends each notice once.
+ */
+export const purgeNoticeId = (caseCode: string, to: Recipient): string => `purged:${caseCode}:${to.type === 'staff' ? to.staffId : to.type}`;
+
+export interface PurgeNoticesOptions {
+  notifier: Notifier;
+  translator: Translator;
+  logger: Logger;
+  /** Language of the notices: the programme's, like the alerts. */
+  lang?: Lang;
+  /** Whether there is a case workers' chat to tell. */
+  tell?: boolean;
+  /** Whether a staff id is still on the roster (a worker who left is not told: nobody would read it). */
+  onRoster: (staffId: string) => Promise<boolean>;
+}
+
+/**
+ * Tells the case workers' chat, and the worker holding the case if there is one, that a case
+ * was closed by the retention rule (config/retention.yaml): the case code and nothing else (no
+ * name, no reason: a code beside "not eligible" would say something about the person). The
+ * notices carry no `caseCode` of their own, so that clearing the case's queued messages at the
+ * erasure never takes them. Idempotent by {@link purgeNoticeId}.
+ * @example retentionWorker(core, { …, onPurged: createPurgeNotices({ notifier: outbox, translator, logger, onRoster }) })
+ */
+export function createPurgeNotices(o: PurgeNoticesOptions): (p: PurgedCase) => Promise<void> {
+  const lang = o.lang ?? DEFAULT_LANG;
+  return async ({ caseCode, holder }) => {
+    const to: Recipient[] = [];
+    if (o.tell !== false) to.push({ type: 'caseworkers' });
+    if (holder && (await o.onRoster(holder))) to.push({ type: 'staff', staffId: holder });
+    const output: Output = { type: 'message', text: [{ plain: o.translator.t(lang, 'rights:notice.purged', { code: caseCode }) }] };
+    for (const recipient of to) await o.notifier.notify({ id: purgeNoticeId(caseCode, recipient), to: recipient, lang, output, kind: 'notice' });
+    // Counts only, like the purge itself.
+    if (to.length) o.logger.info({ told: to.length }, 'caseworkers: purge notice queued');
+  };
+}
