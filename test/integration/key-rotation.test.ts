@@ -92,8 +92,8 @@ describe('key rotation over Redis', () => {
     expect(report.missingKeys).toEqual([]);
     expect(report.unknownPlaces).toBe(0);
     const resealed = Object.fromEntries(Object.entries(report.counts).map(([k, c]) => [k, c.resealed]));
-    // Case: first name, last name, contact; the incident: category, cue, message; jobs: raw send, notice, nudge; entries: two sealed + the dead one.
-    expect(resealed).toEqual({ case_fields: 3, questions: 1, talk_messages: 1, incidents: 3, kept_replies: 1, queued_jobs: 3, effect_entries: 3 });
+    // Case: first name, last name, contact; the incident: category, types (sealed since the rights work), cue, message; jobs: raw send, notice, nudge; entries: two sealed + the dead one.
+    expect(resealed).toEqual({ case_fields: 3, questions: 1, talk_messages: 1, incidents: 4, kept_replies: 1, queued_jobs: 3, effect_entries: 3 });
     expect((await oldValues(redis, prefix, c2)).total).toBe(0);
 
     const details = await new CaseFiles({ redis, keys, cipher: c2, bookings: new BookingStore(redis, prefix) }).details(CODE, new Date());
