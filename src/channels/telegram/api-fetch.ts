@@ -49,29 +49,31 @@ export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonRe
       agent: target.https ? agents.https : agents.http,
       headers: { ...init.headers, 'content-length': Buffer.byteLength(body) },
     });
-    const onAbort = () => req.destroy(abortError(url));
-    signal?.addEventListener('abort', onAbort);
-    const settle = () => signal?.removeEventListener('abort', onAbort);
-    req.on('error', (e) => {
-      settle();
-      reject(e);
-    });
+    // grammY makes a new signal for every call, so the listener goes with it: nothing to remove.
+    // (Closures here are inline on purpose: under tsx every named one costs a __name call.)
+    signal?.addEventListener('abort', () => req.destroy(abortError(url)));
+    req.on('error', reject);
     req.on('response', (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (e) => {
-        settle();
-        reject(e);
-      });
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('error', reject);
       res.on('end', () => {
-        settle();
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode ?? 0;
-        resolve({ ok: status >= 200 && status < 300, status, json: async () => JSON.parse(text) as unknown });
+        resolve({ ok: status >= 200 && status < 300, status, json: () => parseJson(text) });
       });
     });
     req.end(body);
   });
+}
+
+/** The answer's body as JSON, as `Response.json()` gives it (a promise; rejected when it is not JSON). */
+function parseJson(text: string): Promise<unknown> {
+  try {
+    return Promise.resolve(JSON.parse(text) as unknown);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
 }
 
 /** Where a call goes: the API root parsed once (every call shares it), the method's path added. */
