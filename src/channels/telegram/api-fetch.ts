@@ -30,9 +30,10 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  * default. Why: node-fetch's Request, Headers and AbortSignal objects and its URL parsing cost
  * a third of a call's CPU (5,000 sendMessage calls, 50 in flight, against the bench's fake Bot
  * API: ≈ 170 µs per call with node-fetch, ≈ 110–130 µs with this, grammY's own work included;
- * Körpü makes ≈ 1.85 calls per update). Behaviour grammY relies on is kept: the method, headers and body as
- * given, an abort through the signal (grammY's timeout) rejecting the call, and the response's
- * body parsed as JSON whatever the status (Telegram's errors are JSON too).
+ * Körpü makes ≈ 1.85 calls per update). Behaviour grammY relies on is kept: the method,
+ * headers and body as given, an abort through the signal (grammY's timeout) rejecting the
+ * call, and the response's body parsed as JSON whatever the status (Telegram's errors are JSON
+ * too).
  */
 export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonResponse> {
   if (typeof init.body !== 'string') return nodeFetch(url, init);
