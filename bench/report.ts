@@ -61,6 +61,16 @@ function spread(values: number[], digits = 0, unit = ''): string {
   return `${fmt(m, digits)}${unit} (${fmt(lo, digits)}${lo < 0 ? ' to ' : '–'}${fmt(hi, digits)})`;
 }
 
+/**
+ * The CPU per update of a bot's concurrent windows; when the bot left work for after them
+ * (more than 2 % more with it), "window / window and what it left".
+ */
+function cpuCell(xs: { concurrent: ThroughputResult }[]): string {
+  const window = xs.map((x) => x.concurrent.cpuMicrosPerUpdate);
+  const drained = xs.map((x) => x.concurrent.cpuWithDrainMicrosPerUpdate ?? x.concurrent.cpuMicrosPerUpdate);
+  return median(drained) > median(window) * 1.02 ? `${spread(window)} / ${spread(drained)}` : spread(window);
+}
+
 /** Memory deltas within measurement noise (allocator, client buffers) read as zero. */
 function bytesOrZero(n: number): string {
   return Math.abs(n) < 100 ? '≈ 0' : fmt(n);
@@ -114,7 +124,7 @@ function throughputSection(r: BenchResults): string {
   const rows = [...byBot(r)].map(([bot, xs]) => {
     const calls = r.account.find((a) => a.bot === bot)?.apiCalls ?? {};
     const apiPerUpdate = Object.values(calls).reduce((a, b) => a + b, 0);
-    return `| ${BOT_LABELS[bot]} | ${spread(xs.map((x) => x.concurrent.updatesPerSecond))} | ${spread(xs.map((x) => x.concurrent.p50), 1)} | ${spread(xs.map((x) => x.concurrent.p99), 1)} | ${spread(xs.map((x) => x.sequential.updatesPerSecond))} | ${spread(xs.map((x) => x.sequential.p50), 2)} | ${spread(xs.map((x) => x.sequential.p99), 2)} | ${spread(xs.map((x) => x.http.updatesPerSecond))} | ${spread(xs.map((x) => x.http.p50))} | ${spread(xs.map((x) => x.http.p99))} | ${spread(xs.map((x) => x.concurrent.cpuMicrosPerUpdate))} | ${spread(xs.map((x) => x.concurrent.rssPeakMb))} | ${fmt(apiPerUpdate, 2)} |`;
+    return `| ${BOT_LABELS[bot]} | ${spread(xs.map((x) => x.concurrent.updatesPerSecond))} | ${spread(xs.map((x) => x.concurrent.p50), 1)} | ${spread(xs.map((x) => x.concurrent.p99), 1)} | ${spread(xs.map((x) => x.sequential.updatesPerSecond))} | ${spread(xs.map((x) => x.sequential.p50), 2)} | ${spread(xs.map((x) => x.sequential.p99), 2)} | ${spread(xs.map((x) => x.http.updatesPerSecond))} | ${spread(xs.map((x) => x.http.p50))} | ${spread(xs.map((x) => x.http.p99))} | ${cpuCell(xs)} | ${spread(xs.map((x) => x.concurrent.rssPeakMb))} | ${fmt(apiPerUpdate, 2)} |`;
   });
   const ratioRow = (other: BotName, target: number | undefined, note = '(the ceiling)') => {
     const c = ratios(r, other, (x) => x.concurrent.updatesPerSecond);
@@ -129,7 +139,7 @@ function throughputSection(r: BenchResults): string {
   return [
     '### 1. Throughput and latency',
     '',
-    'In-process: `bot.handleUpdate(update)` awaited (the bot\'s Bot API calls go over HTTP to the fake server, Redis over TCP). HTTP: the bot\'s real webhook route (Express + grammY `webhookCallback`, or telegraf\'s `bot.webhookCallback` with its webhook reply off, secret-token header) driven by autocannon, latency = request to response, which grammY and telegraf send when the update is handled. Throughput counts updates (not intakes): every bot gets the same ' + INTAKE_LENGTH + '-update intake, booking included. CPU per update is the bot process\'s user + system time in the concurrent window divided by the updates handled (it includes the in-process load generator, the same for every bot); it drifts less than throughput on a shared machine.',
+    'In-process: `bot.handleUpdate(update)` awaited (the bot\'s Bot API calls go over HTTP to the fake server, Redis over TCP). HTTP: the bot\'s real webhook route (Express + grammY `webhookCallback`, or telegraf\'s `bot.webhookCallback` with its webhook reply off, secret-token header) driven by autocannon, latency = request to response, which grammY and telegraf send when the update is handled. Throughput counts updates (not intakes): every bot gets the same ' + INTAKE_LENGTH + '-update intake, booking included. CPU per update is the bot process\'s user + system time in the concurrent window divided by the updates handled (it includes the in-process load generator, the same for every bot); it drifts less than throughput on a shared machine. Where a bot left work for after the window (Körpü: effects still in its stream when the window closed), the figure after the slash also counts the CPU of finishing it, before the next phase starts (an upper bound: it may include some left from the warm-up).',
     '',
     '| Bot | in-process upd/s (≤ 50 in flight) | p50 ms | p99 ms | sequential upd/s | p50 ms | p99 ms | HTTP upd/s (50 conns) | p50 ms | p99 ms | bot process CPU µs / update (in-process) | RSS peak MB (in-process load) | Bot API calls / update |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',

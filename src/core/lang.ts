@@ -35,6 +35,9 @@ const ALIASES: Readonly<Record<string, Lang>> = { prs: 'fa', pes: 'fa', ua: 'uk'
 export function suggestLang(code: string | undefined): Lang | undefined {
   if (!code) return undefined;
   const base = code.toLowerCase().split(/[-_]/)[0] ?? '';
-  const parsed = LangSchema.safeParse(ALIASES[base] ?? base);
-  return parsed.success ? parsed.data : undefined;
+  const lang = ALIASES[base] ?? base;
+  // A set lookup, not a schema parse: this runs for every update a person sends.
+  return SUPPORTED.has(lang) ? (lang as Lang) : undefined;
 }
+
+const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_LANGS);

@@ -140,57 +140,73 @@ export class EffectStream {
 
   /**
    * Runs a batch: the entries of different conversations at once, those of one conversation in
-   * their order (a booking made then cancelled must schedule, then remove, its reminders).
+   * their order (a booking made then cancelled must schedule, then remove, its reminders). The
+   * entries done are acknowledged and deleted together at the end, in one transaction (one
+   * round trip for the batch rather than one per entry: under load the consumer otherwise
+   * spends more on its acknowledgements than on some of the effects).
    */
   private async performBatch(entries: [string, string[]][]): Promise<void> {
-    const lines = new Map<string, { sid: string; fields: string[]; entry: EffectEntry | UnknownKeyError | undefined }[]>();
-    for (const [sid, fields] of entries) {
-      const entry = parseEntry(this.o.cipher, fields);
-      const line = (entry instanceof UnknownKeyError ? undefined : entry?.conversationId) ?? '';
-      lines.set(line, [...(lines.get(line) ?? []), { sid, fields, entry }]);
-    }
-    await Promise.all(
-      [...lines.values()].map(async (line) => {
-        for (const { sid, fields, entry } of line) await this.perform(sid, fields, entry);
-      }),
-    );
-  }
-
-  /** Runs one entry's handler; acknowledges and deletes it when done (or when it can never be done). */
-  private async perform(sid: string, fields: string[], entry: EffectEntry | UnknownKeyError | undefined): Promise<void> {
+    if (entries.length === 0) return;
     this.busy++;
     try {
-      if (entry instanceof UnknownKeyError) {
-        // Sealed under a key no longer configured: set aside whole (not dropped), said loudly.
-        this.o.logger.error({ entry: sid, keyId: entry.keyId }, `effects: an entry sealed under key ${entry.keyId}, which is not configured, is kept in the dead-letter stream`);
-        await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
-        return await this.done(sid);
+      const lines = new Map<string, { sid: string; fields: string[]; entry: EffectEntry | UnknownKeyError | undefined }[]>();
+      for (const [sid, fields] of entries) {
+        const entry = parseEntry(this.o.cipher, fields);
+        const line = (entry instanceof UnknownKeyError ? undefined : entry?.conversationId) ?? '';
+        let list = lines.get(line);
+        if (!list) lines.set(line, (list = []));
+        list.push({ sid, fields, entry });
       }
-      if (!entry) {
-        this.o.logger.error({ entry: sid }, 'effects: an entry that does not parse was dropped');
-        return await this.done(sid);
-      }
-      try {
-        await this.handle(entry);
-        await this.done(sid);
-      } catch (e) {
-        const err = e as Error;
-        const log = { effect: entry.id, kind: entry.kind, ...(entry.kind === 'effect' ? { type: entry.effect.type, case: entry.effect.caseCode } : {}), err: { name: err.name, message: err.message } };
-        const attempts = await this.redis.hincrby(this.keys.effectAttempts(), sid, 1);
-        if (attempts >= this.maxAttempts) {
-          this.o.logger.error(log, `effects: given up after ${attempts} attempts; kept in the dead-letter stream`);
-          await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
-          await this.done(sid);
-        } else this.o.logger.warn(log, 'effects: a handler failed; the entry will be tried again');
-      }
+      const done: string[] = [];
+      await Promise.all(
+        [...lines.values()].map(async (line) => {
+          for (const { sid, fields, entry } of line) if (await this.perform(sid, fields, entry)) done.push(sid);
+        }),
+      );
+      await this.done(done);
     } finally {
       this.busy--;
     }
   }
 
-  private async done(sid: string): Promise<void> {
+  /**
+   * Runs one entry's handler; true when the entry is finished with (performed, or it can never
+   * be: unparseable, or given up and set aside in the dead-letter stream), false when it stays
+   * pending to be tried again.
+   */
+  private async perform(sid: string, fields: string[], entry: EffectEntry | UnknownKeyError | undefined): Promise<boolean> {
+    if (entry instanceof UnknownKeyError) {
+      // Sealed under a key no longer configured: set aside whole (not dropped), said loudly.
+      this.o.logger.error({ entry: sid, keyId: entry.keyId }, `effects: an entry sealed under key ${entry.keyId}, which is not configured, is kept in the dead-letter stream`);
+      await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
+      return true;
+    }
+    if (!entry) {
+      this.o.logger.error({ entry: sid }, 'effects: an entry that does not parse was dropped');
+      return true;
+    }
+    try {
+      await this.handle(entry);
+      return true;
+    } catch (e) {
+      const err = e as Error;
+      const log = { effect: entry.id, kind: entry.kind, ...(entry.kind === 'effect' ? { type: entry.effect.type, case: entry.effect.caseCode } : {}), err: { name: err.name, message: err.message } };
+      const attempts = await this.redis.hincrby(this.keys.effectAttempts(), sid, 1);
+      if (attempts >= this.maxAttempts) {
+        this.o.logger.error(log, `effects: given up after ${attempts} attempts; kept in the dead-letter stream`);
+        await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
+        return true;
+      }
+      this.o.logger.warn(log, 'effects: a handler failed; the entry will be tried again');
+      return false;
+    }
+  }
+
+  /** Acknowledges and deletes finished entries (and forgets their failed attempts), in one transaction. */
+  private async done(sids: string[]): Promise<void> {
+    if (sids.length === 0) return;
     const key = this.keys.effects();
-    await this.redis.multi().xack(key, EFFECT_GROUP, sid).xdel(key, sid).hdel(this.keys.effectAttempts(), sid).exec();
+    await this.redis.multi().xack(key, EFFECT_GROUP, ...sids).xdel(key, ...sids).hdel(this.keys.effectAttempts(), ...sids).exec();
   }
 }
 

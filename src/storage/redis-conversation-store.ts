@@ -29,6 +29,9 @@ export const RECENT_UPDATE_IDS = 10;
 /** How long a reply waits to be sent (or resent to a redelivery) before it is forgotten. */
 export const PENDING_REPLY_TTL_SECONDS = 24 * 3600;
 
+/** The most sent replies one script call forgets (a longer queue takes more calls). */
+const MAX_REPLIES_PER_CALL = 256;
+
 export interface RedisConversationStoreOptions {
   /** How long an idle conversation is kept (people come back days later; not forever). */
   stateTtlSeconds?: number;
@@ -42,6 +45,8 @@ export class RedisConversationStore implements ConversationStore {
   private readonly r: Redis;
   private readonly scripts: Scripts;
   private readonly stateTtl: number;
+  /** Sent replies waiting to be forgotten together (see replySent). */
+  private readonly sent: { reply: string; updateId: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
     redis: Redis,
@@ -120,8 +125,25 @@ export class RedisConversationStore implements ConversationStore {
     return answer.startsWith('R') ? answer.slice(1) : undefined;
   }
 
-  async replySent(conversationId: string, updateId: string): Promise<void> {
-    await this.scripts.replySent({ reply: this.keys.pendingReply(conversationId) }, { updateId });
+  /**
+   * Forgets a sent reply. The replies sent within one turn of the event loop (under load, those
+   * of many chats) are forgotten together in one script call, after the turn: one Redis command
+   * for them all instead of one each. Resolves once this one's call is done.
+   */
+  replySent(conversationId: string, updateId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.sent.length === 0) setImmediate(() => this.forgetSent());
+      this.sent.push({ reply: this.keys.pendingReply(conversationId), updateId, resolve, reject });
+    });
+  }
+
+  private forgetSent(): void {
+    const batch = this.sent.splice(0, MAX_REPLIES_PER_CALL);
+    if (this.sent.length > 0) setImmediate(() => this.forgetSent());
+    this.scripts.repliesSent(batch).then(
+      () => batch.forEach((b) => b.resolve()),
+      (e: unknown) => batch.forEach((b) => b.reject(e)),
+    );
   }
 }
 

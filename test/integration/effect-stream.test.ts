@@ -181,6 +181,18 @@ describe('effects committed with the state', () => {
       expect(again).toMatchObject({ duplicate: true, outputs: [] });
     });
 
+    it('is forgotten for every chat whose reply went out at the same moment, and only for the update that was sent', async () => {
+      const r = runner({ keepReplies: { graceMs: 0 } });
+      const chats = Array.from({ length: 30 }, (_, i) => String(500 + i));
+      await Promise.all(chats.map((chatId) => r.handle({ ...msg, chatId })));
+      // Chat 500's "sent" report names an older update: its kept reply (tg:7's) must stay.
+      await Promise.all(chats.map((chatId) => r.replySent('telegram', chatId, chatId === '500' ? 'tg:6' : 'tg:7')));
+      const kept = await Promise.all(chats.map((chatId) => redis.exists(redisKeys(prefix).pendingReply(r.conversationId('telegram', chatId)))));
+      expect(kept).toEqual(chats.map((chatId) => (chatId === '500' ? 1 : 0)));
+      // A redelivery to a chat whose reply was sent is silent.
+      expect(await r.handle({ ...msg, chatId: '501' })).toMatchObject({ duplicate: true, outputs: [] });
+    });
+
     it('is sent once to the redelivery of an update whose first process died before answering', async () => {
       const dead = runner({ keepReplies: { graceMs: 0 } });
       const first = await dead.handle(msg);

@@ -7,6 +7,7 @@ import type { Logger } from '../../core/logger';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
+import { telegramFetch } from './api-fetch';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
 import { privateConversation } from './conversation';
@@ -33,7 +34,8 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
  * feature composers; it neither polls nor listens (see run.ts: `startPolling`, `webhookHandler`).
  *
  * - API calls go to `opts.apiRoot` through the auto-retry transformer (429 `retry_after`
- *   honoured for direct replies, up to 60 s by default);
+ *   honoured for direct replies, up to 60 s by default), JSON calls over keep-alive node:http
+ *   (`telegramFetch`, cheaper than grammY's default node-fetch);
  * - updates of one chat are handled one after another (`sequentialize` by chat id);
  * - private chats run the flows; groups get a pointer to the private chat; the case workers'
  *   chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
@@ -56,7 +58,7 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
 export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions): KorpuBot {
   const { logger } = opts;
   const bot = new Bot<BotContext>(opts.token, {
-    ...(opts.apiRoot ? { client: { apiRoot: opts.apiRoot } } : {}),
+    client: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), fetch: telegramFetch as unknown as typeof fetch },
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
   });
   loggers.set(bot, logger);

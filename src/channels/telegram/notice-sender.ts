@@ -3,6 +3,7 @@ import type { ProgrammeContent } from '../../config/programme';
 import type { Translator } from '../../i18n';
 import { renderOutput } from '../../i18n/render';
 import { classifyFailure, isGroupChat, type CallApi, type ChannelSender, type Delivered, type SendLimiter } from '../../scheduling/outbox';
+import { telegramFetch } from './api-fetch';
 import { planTelegramMessage, type TelegramPlan } from './render';
 
 /** What the Telegram sender needs. */
@@ -21,7 +22,7 @@ export interface TelegramSenderOptions {
  * limits shared by every process.
  */
 export function telegramApiCall(token: string, apiRoot?: string): CallApi {
-  const raw = new Api(token, apiRoot ? { apiRoot } : {}).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  const raw = new Api(token, { ...(apiRoot ? { apiRoot } : {}), fetch: telegramFetch as unknown as typeof fetch }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
   return (method, params) => raw[method]!(params);
 }
 

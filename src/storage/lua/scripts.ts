@@ -31,7 +31,7 @@ export const SCRIPT_FILES = {
   putStaff: 'put-staff-2',
   pauseSends: 'pause-sends-1',
   takeReply: 'take-reply-1',
-  replySent: 'reply-sent-1',
+  repliesSent: 'replies-sent',
   appendAudit: 'append-audit-2',
   releaseLock: 'release-lock-1',
   swapSealed: 'swap-sealed-1',
@@ -90,7 +90,8 @@ export interface Scripts {
   /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
   takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number }): Promise<string>;
-  replySent(keys: { reply: string }, args: { updateId: string }): Promise<number>;
+  /** Keys vary: one kept reply per conversation, each with the update id whose reply was sent. */
+  repliesSent(sent: { reply: string; updateId: string }[]): Promise<number>;
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
@@ -142,7 +143,7 @@ export function redisScripts(redis: Redis): Scripts {
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
     takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
-    replySent: (k, a) => run('replySent', k.reply, a.updateId) as Promise<number>,
+    repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus) as Promise<'closed' | 'already' | 'missing'>,

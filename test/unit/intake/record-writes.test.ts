@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SUPPORTED_LANGS } from '../../../src/core/lang';
 import { createTranslator, readLocales } from '../../../src/i18n';
 import { consentTextVersion, consentVersions } from '../../../src/intake/consent-version';
-import { BOT_COUNSELLOR, planRecordWrites } from '../../../src/intake/record-writes';
+import { BOT_COUNSELLOR, formDateTime, planRecordWrites } from '../../../src/intake/record-writes';
 import { FieldCipher } from '../../../src/storage/field-cipher';
 import { redisKeys } from '../../../src/storage/keys';
 
@@ -83,5 +83,20 @@ describe('rights records', () => {
   it('an erasure marks the case erased with the step, and writes nothing of the person', () => {
     const writes = planRecordWrites([{ type: 'data_erased', caseCode: 'KP-AAAA-0001', lang: 'en' }], ctx);
     expect(writes).toEqual([{ op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { status: 'erased', erased_at: now.toISOString(), updated_at: now.toISOString() } }]);
+  });
+});
+
+describe('the form’s date and time (formDateTime)', () => {
+  it('gives the local date and time of each moment, also for steps within the same minute and across midnight', () => {
+    const baku = 'Asia/Baku'; // UTC+4
+    expect(formDateTime(new Date('2026-12-04T19:59:10Z'), baku)).toEqual({ date: '2026-12-04', time: '23:59' });
+    expect(formDateTime(new Date('2026-12-04T19:59:50Z'), baku)).toEqual({ date: '2026-12-04', time: '23:59' });
+    expect(formDateTime(new Date('2026-12-04T20:00:00Z'), baku)).toEqual({ date: '2026-12-05', time: '00:00' });
+    // Another zone keeps its own answers; an earlier moment after a later one is still right.
+    expect(formDateTime(new Date('2026-12-04T20:00:00Z'), 'Europe/Kyiv')).toEqual({ date: '2026-12-04', time: '22:00' });
+    expect(formDateTime(new Date('2026-12-04T19:59:10Z'), baku)).toEqual({ date: '2026-12-04', time: '23:59' });
+    // Kathmandu is UTC+5:45: its minutes still turn with UTC's.
+    expect(formDateTime(new Date('2026-12-04T18:14:59Z'), 'Asia/Kathmandu')).toEqual({ date: '2026-12-04', time: '23:59' });
+    expect(formDateTime(new Date('2026-12-04T18:15:00Z'), 'Asia/Kathmandu')).toEqual({ date: '2026-12-05', time: '00:00' });
   });
 });
