@@ -42,3 +42,8 @@ export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './to
 export { CLOSE_REASONS, type CloseReason } from '../case-records';
 export { createDeskDeps, type DeskSetup } from './create-desk-deps';
 export { requestSignInLink, type RequestSignInLinkResult, type SignInLinkIssuer } from './request-sign-in-link';
+export { listCases, MAX_PAGE, type CaseListFilters, type CaseListRow, type ListCasesResult } from './list-cases';
+export { CASE_STATUSES, CaseListStatusSchema, ELIGIBILITIES, NO_OFFICE, type CaseListStatus, type CaseRow, type Eligibility } from '../case-index';
+export { addNote, type AddNoteResult } from './add-note';
+export { NOTE_MAX } from '../case-notes';
+export { viewCase, type CaseFileView, type CasePersonal, type ViewCaseResult } from './view-case';

@@ -21,7 +21,7 @@ describe('workspace templates', () => {
   const tr = createTranslator();
   const keys = new Map<string, string>();
   for (const file of views(VIEWS_DIR)) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/\bt\('([a-z_]+:[a-z0-9_.]+)'/g)) if (!m[1]!.endsWith('.')) keys.set(m[1]!, relative(VIEWS_DIR, file));
+    for (const m of readFileSync(file, 'utf8').matchAll(/\bt\('([a-z_]+:[a-z0-9_.]+)'/g)) if (!/[._]$/.test(m[1]!)) keys.set(m[1]!, relative(VIEWS_DIR, file));
   }
 
   it('ask for texts by key', () => {
