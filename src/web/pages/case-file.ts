@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { addNote, claimCase, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { addNote, AUDIT_ACTIONS, claimCase, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
 import type { WebKit } from '../web-kit';
@@ -46,6 +46,8 @@ export function caseFilePages(kit: WebKit): Router {
       done,
       notice,
       noteMax: NOTE_MAX,
+      // The history's actions in words where the audit trail has a text for them (`/audit` uses the same).
+      actionText: (action: string) => ((AUDIT_ACTIONS as readonly string[]).includes(action) ? ctx.t(`caseworker:audit.action.${action}`, { to: '' }) : action),
     });
   });
 
