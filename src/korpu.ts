@@ -234,8 +234,13 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // are indexed once at start (backfill, below).
     const caseIndex = new CaseIndex(redis, core.keys);
     core.onEffect((e) => caseIndex.reindex(e.caseCode));
+    /** The person's conversation behind a case (a message written in the workspace opens the talk there). */
+    const conversationOf = async (caseCode: string) => {
+      const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
+      return contact ? core.runner.conversationId(contact.channel, contact.chatId) : undefined;
+    };
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, ...(escalations ? { escalations } : {}) })
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}) })
       : undefined;
     // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
     // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).

@@ -96,7 +96,8 @@ describeBrowser('workspace in a browser', () => {
   }
 
   it('sends an anonymous visitor to sign in, and signs a worker in with the bot link to claim a new intake', async () => {
-    const code = await intake(api.updates.user({ language_code: 'en', first_name: 'Nigar' }));
+    const person = api.updates.user({ language_code: 'en', first_name: 'Nigar' });
+    const code = await intake(person);
     await korpu.settled();
 
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
@@ -128,6 +129,13 @@ describeBrowser('workspace in a browser', () => {
     await page.locator('text=' + t('en', 'web:case.done.claimed')).waitFor();
     expect(await page.locator('body').textContent()).toContain('Nigar');
     await page.screenshot({ path: join(SHOTS, 'workspace-case-en.png'), fullPage: true });
+
+    // A message to the person goes out through the outbox, from the bot, and shows in the talk.
+    const mark = api.mark();
+    await page.locator('#talk textarea[name="text"]').fill('Please bring your passport on Monday.');
+    await Promise.all([page.waitForURL(/done=message_sent/), page.locator('#talk button[type="submit"]').click()]);
+    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id) && String(c.params.text).includes('Please bring your passport on Monday.'), 1, 10_000, mark);
+    expect(await page.locator('#talk .talk').textContent()).toContain('Please bring your passport on Monday.');
 
     for (const lang of ['ru', 'az'] as const) {
       await switchTo(page, lang);

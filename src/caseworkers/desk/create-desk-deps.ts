@@ -43,6 +43,8 @@ export interface DeskSetup {
   index?: CaseIndex;
   /** A case's incident reports (the case file shows them). */
   incidents?: DeskDeps['incidents'];
+  /** The person's conversation behind a case (messages written in the workspace). */
+  conversationOf?: DeskDeps['conversationOf'];
 }
 
 /**
@@ -76,6 +78,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.keys.consents ? { forms: new CaseForms(s.redis, { diagnoses: s.keys.diagnoses, consents: s.keys.consents }) } : {}),
     ...('messages' in relay ? { talks: relay as RelayStore } : {}),
     ...(s.incidents ? { incidents: s.incidents } : {}),
+    ...(s.conversationOf ? { conversationOf: s.conversationOf } : {}),
   };
 }
 

@@ -58,6 +58,11 @@ export interface DeskDeps {
   talks?: Pick<RelayStore, 'messages'>;
   /** A case's incident reports (Annex 3). */
   incidents?: Pick<IncidentStore, 'listForCase'>;
+  /**
+   * The conversation (its pseudonym) of the person behind a case, from the case's sealed
+   * contact: where a message written in the workspace opens the talk, as a reply in Telegram does.
+   */
+  conversationOf?: (caseCode: string) => Promise<string | undefined>;
 }
 
 /**

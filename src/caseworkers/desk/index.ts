@@ -47,3 +47,4 @@ export { CASE_STATUSES, CaseListStatusSchema, ELIGIBILITIES, NO_OFFICE, type Cas
 export { addNote, type AddNoteResult } from './add-note';
 export { NOTE_MAX } from '../case-notes';
 export { viewCase, type CaseFileView, type CasePersonal, type ViewCaseResult } from './view-case';
+export { messagePerson, MESSAGE_MAX, type MessagePersonResult } from './message-person';

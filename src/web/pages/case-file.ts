@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { addNote, AUDIT_ACTIONS, claimCase, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { addNote, AUDIT_ACTIONS, claimCase, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { newToken } from '../auth/tokens';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
 import type { WebKit } from '../web-kit';
@@ -9,12 +10,13 @@ import type { WebKit } from '../web-kit';
 const CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
 
 /** What the page says after an action (`?done=` / `?notice=`): wire names with a text each. */
-const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded'] as const;
-const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early'] as const;
+const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'message_sent'] as const;
+const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable'] as const;
 
 const NoteForm = z.object({ text: z.string().max(NOTE_MAX * 2) });
 const ReassignForm = z.object({ to: z.string().min(1).max(64) });
 const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']) });
+const MessageForm = z.object({ text: z.string().max(MESSAGE_MAX * 2), ref: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
 
 /**
  * `/desk/cases/:code`: the case file (viewCase: the person's details, talk and notes for the
@@ -46,6 +48,9 @@ export function caseFilePages(kit: WebKit): Router {
       done,
       notice,
       noteMax: NOTE_MAX,
+      messageMax: MESSAGE_MAX,
+      // A fresh token per form: the same form sent twice sends the message once.
+      messageRef: newToken(),
       // The history's actions in words where the audit trail has a text for them (`/audit` uses the same).
       actionText: (action: string) => ((AUDIT_ACTIONS as readonly string[]).includes(action) ? ctx.t(`caseworker:audit.action.${action}`, { to: '' }) : action),
     });
@@ -105,6 +110,19 @@ export function caseFilePages(kit: WebKit): Router {
     const r = await recordAttendance(kit.deps.desk, webContext(res).actor, { caseCode: code, status: form.data.status, meeting: booking.start });
     if (r.ok) return back(res, code, 'done', 'attendance_recorded', 'meeting');
     if (r.reason === 'moved' || r.reason === 'already_recorded' || r.reason === 'too_early') return back(res, code, 'notice', r.reason, 'meeting');
+    return refuse(kit, req, res, r, code);
+  });
+
+  router.post('/cases/:code/message', staff, async (req, res) => {
+    const code = codeOf(req);
+    const form = MessageForm.safeParse(req.body);
+    if (!code) return notFound(kit, res);
+    if (!form.success) return back(res, code, 'notice', 'message_empty', 'talk');
+    const r = await messagePerson(kit.deps.desk, webContext(res).actor, { caseCode: code, text: form.data.text, ref: form.data.ref });
+    if (r.ok) return back(res, code, 'done', 'message_sent', 'talk');
+    if (r.reason === 'empty') return back(res, code, 'notice', 'message_empty', 'talk');
+    if (r.reason === 'unreachable') return back(res, code, 'notice', 'unreachable', 'talk');
+    if (r.reason === 'not_found') return notFound(kit, res);
     return refuse(kit, req, res, r, code);
   });
 
