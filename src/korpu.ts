@@ -18,6 +18,7 @@ import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { createPurgeNotices } from './caseworkers/purge-notices';
 import { CaseFiles } from './caseworkers/case-file';
+import { CaseIndex } from './caseworkers/case-index';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import type { AppConfig } from './config';
@@ -35,7 +36,8 @@ import { FieldCipher } from './storage/field-cipher';
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
-import { simulatorEnabled } from './config/env';
+import { publicUrl, simulatorEnabled } from './config/env';
+import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
 
@@ -87,6 +89,8 @@ export interface Korpu {
   retention?: { run(): Promise<RetentionRun> };
   /** The roster of case workers (built once; the bot's staff features use this one). */
   roster: RosterStore;
+  /** The case list's indexes (the workspace's list), kept by every write that moves a case. */
+  caseIndex: CaseIndex;
   /** The application's Redis connection, for tools and the benchmark (its round trips are counted there). */
   redis: Redis;
   /** The Express app (health, simulator, webhook). */
@@ -235,9 +239,39 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const relay = new RelayStore(redis, env.REDIS_PREFIX, cipher);
     const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
     const claims = new ClaimStore(redis, core.keys);
+    // The case list's indexes (the workspace's list): every committed step's effects reindex
+    // their case, and so does every desk write (createDeskDeps); cases from before the index
+    // are indexed once at start (backfill, below).
+    const caseIndex = new CaseIndex(redis, core.keys);
+    core.onEffect((e) => caseIndex.reindex(e.caseCode));
+    /** The person's conversation behind a case (a message written in the workspace opens the talk there). */
+    const conversationOf = async (caseCode: string) => {
+      const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
+      return contact ? core.runner.conversationId(contact.channel, contact.chatId) : undefined;
+    };
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, ...(escalations ? { escalations } : {}) })
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}) })
       : undefined;
+    // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
+    // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).
+    let listeningAt: string | undefined;
+    const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
+    const signInLinks = desk && (env.PUBLIC_URL || env.NODE_ENV !== 'production') ? new SignInLinks(redis, core.keys, clock, linkBase) : undefined;
+    const workspace =
+      desk && signInLinks
+        ? createWorkspace({
+            desk,
+            links: signInLinks,
+            sessions: new WebSessions(redis, core.keys, clock),
+            cookie: sessionCookie(publicUrl(env), env.NODE_ENV === 'production'),
+            redis,
+            keys: core.keys,
+            translator: core.translator,
+            clock,
+            logger,
+            timeZone: env.TZ,
+          })
+        : undefined;
     if (token) {
       bot = createTelegramBot(core, {
         token,
@@ -249,7 +283,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
         // desk tells people things through the outbox (there is one whenever there is a bot).
-        ...(desk ? { caseworkers: { desk, roster } } : {}),
+        ...(desk ? { caseworkers: { desk, roster, ...(signInLinks ? { signInLinks } : {}) } } : {}),
         talk: { relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode) },
         // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
         onUnblocked: liftBlock({
@@ -285,6 +319,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
     }
     await core.effects.start();
+    // Cases written before the index existed: indexed once, in the background (a marker key says it is done).
+    void caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
@@ -350,10 +386,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         })
       : undefined;
     if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
-    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}) });
+    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) });
 
     const start = async (): Promise<{ url: string }> => {
       const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
+      listeningAt = http.url.replace(/\/+$/, '');
       closers.push({ name: 'http', close: () => http.close() });
       if (bot) {
         await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer
@@ -372,7 +409,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       else logger.info({ url: http.url, mode: env.MODE, simulator: Boolean(simulator) }, 'Körpü is running');
       return { url: http.url };
     };
-    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, logger, start, stop };
+    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, caseIndex, redis, app, logger, start, stop };
   }
 
   /**

@@ -26,6 +26,8 @@ export const ACTIONS = [
   'phone_intake',
   /** `/audit <case code>`: read who did what to a case, and when. */
   'view_audit',
+  /** `/dashboard` and the web workspace (`/desk`): sign in and work the cases in a browser. */
+  'use_workspace',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,6 +52,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   talk_to_person: ALL_STAFF,
   phone_intake: ALL_STAFF,
   view_audit: ADMINS,
+  use_workspace: ALL_STAFF,
 };
 
 /**

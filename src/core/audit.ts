@@ -65,6 +65,12 @@ export const AUDIT_ACTIONS = [
   'add_staff',
   'change_staff',
   'remove_staff',
+  'add_note',
+  'request_sign_in',
+  'web_sign_in',
+  'web_sign_out',
+  'web_sign_out_everywhere',
+  'web_refused',
 ] as const;
 
 /** An action the trail knows by name. */

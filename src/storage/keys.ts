@@ -119,6 +119,30 @@ export function redisKeys(prefix: string) {
     // --- data keys (storage/pseudonym-key-check.ts, rotate-key.ts) ---
     /** STRING, the id (dataKeyId) of the key this deployment's pseudonyms are made with, set at the first start */
     pseudonymKeyId: () => `${prefix}keys:pseudonym`,
+
+    // --- the web workspace (src/web/): sign-in links, sessions, rate limits; ids and tokens only by their SHA-256 ---
+    /** STRING JSON {staffId, exp}, expiring: a one-time sign-in link, by the SHA-256 of its token (GETDEL: used once) */
+    webSignIn: (tokenHash: string) => `${prefix}web:signin:${tokenHash}`,
+    /** HASH {staffId, csrf, lang, created, seen}, expiring: a workspace session, by the SHA-256 of its cookie */
+    webSession: (idHash: string) => `${prefix}web:session:${idHash}`,
+    /** SET of the session hashes of one member of staff ("sign out everywhere", leaving the roster) */
+    webStaffSessions: (staffId: string) => `${prefix}web:sessions:${staffId}`,
+    /** Key prefix of one rate limiter (rate-limiter-flexible adds `:<ip or session>`) */
+    webRateLimit: (name: string) => `${prefix}web:rate:${name}`,
+    /**
+     * ZSET case code → creation time (ms): the case list's index `facet` (`all`, `o:<office>`,
+     * `s:<status>`, `o:<office>:s:<status>`, `l:<lang>`, `e:<eligibility>`, `h:<staff id>`, `u`
+     * urgent), kept by caseworkers/case-index.ts
+     */
+    caseIndex: (facet: string) => `${prefix}ix:${facet}`,
+    /** STRING JSON: the facets a case is indexed under now (what the next reindex takes it out of) */
+    caseIndexEntry: (code: string) => `${prefix}ix:case:${code}`,
+    /** ZSET, expiring: a filtered list's intersection of facets, kept a few seconds for paging */
+    caseIndexQuery: (hash: string) => `${prefix}ix:q:${hash}`,
+    /** STRING: set once every case has been indexed (the backfill of a deployment that had cases before the index) */
+    caseIndexBuilt: () => `${prefix}ix:built`,
+    /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
+    caseNotes: (code: string) => `${prefix}case:${code}:notes`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -17,6 +17,7 @@
 export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
 // The desk's vocabulary, for channels to type what they render (without importing stores).
 export type { CaseWorker, Role, StaffMember } from '../roster';
+export { ROLES } from '../roster';
 export type { CaseSummary } from '../case-file';
 export type { AuditAction, AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';
 export { readAudit, type AuditActor, type AuditLine, type ReadAuditResult } from './read-audit';
@@ -40,3 +41,10 @@ export { listRoster, type ListRosterResult } from './list-roster';
 export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './todays-meetings';
 export { CLOSE_REASONS, type CloseReason } from '../case-records';
 export { createDeskDeps, type DeskSetup } from './create-desk-deps';
+export { requestSignInLink, type RequestSignInLinkResult, type SignInLinkIssuer } from './request-sign-in-link';
+export { listCases, MAX_PAGE, type CaseListFilters, type CaseListRow, type ListCasesResult } from './list-cases';
+export { CASE_STATUSES, CaseListStatusSchema, ELIGIBILITIES, NO_OFFICE, type CaseListStatus, type CaseRow, type Eligibility } from '../case-index';
+export { addNote, type AddNoteResult } from './add-note';
+export { NOTE_MAX } from '../case-notes';
+export { viewCase, type CaseFileView, type CasePersonal, type ViewCaseResult } from './view-case';
+export { messagePerson, MESSAGE_MAX, type MessagePersonResult } from './message-person';

@@ -36,6 +36,7 @@ export const SCRIPT_FILES = {
   releaseLock: 'release-lock-1',
   swapSealed: 'swap-sealed-1',
   resealStream: 'reseal-stream-2',
+  indexCase: 'index-case',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -104,6 +105,8 @@ export interface Scripts {
   swapSealed(keys: { key: string }, args: { where: 'hash' | 'list' | 'string'; at: string; old: string; next: string }): Promise<number>;
   /** How many of the given stream entries were replaced by their re-encrypted copies (npm run rotate-key). */
   resealStream(keys: { stream: string; attempts: string }, args: { field: string; entries: { id: string; old: string; next: string }[] }): Promise<number>;
+  /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
+  indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
 }
 
 /**
@@ -152,5 +155,6 @@ export function redisScripts(redis: Redis): Scripts {
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
     swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,
     resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,
+    indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
   };
 }
