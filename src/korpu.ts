@@ -319,8 +319,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
     }
     await core.effects.start();
-    // Cases written before the index existed: indexed once, in the background (a marker key says it is done).
-    void caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
+    // Cases written before the index existed: indexed once (a marker key says it is done), before
+    // start() returns, so nothing started later (a test's snapshot of keys, a shutdown) races it.
+    // On a deployment that had cases before the index this delays that one start by the scan.
+    await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
