@@ -115,6 +115,14 @@ export function redisKeys(prefix: string) {
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,
+
+    // --- reports: office closures, the funnel's counts (caseworkers/reports, desk/close-office-day.ts) ---
+    /** SET of an office's local dates (YYYY-MM-DD) closed by staff from the calendar, besides config/offices.yaml's `closed` */
+    officeClosures: (office: string) => `${prefix}closures:${office}`,
+    /** STRING JSON {at, cells}: the funnel's counts by week, language, office, route and source (no personal data) */
+    funnelCube: () => `${prefix}reports:funnel`,
+    /** STRING token, expiring: a process is counting the funnel again (SET NX: one at a time) */
+    funnelLock: () => `${prefix}reports:funnel:lock`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
