@@ -30,7 +30,7 @@ export interface FunnelCounts {
  */
 export async function* scanFacts(redis: Redis, keys: Pick<RedisKeys, 'cases' | 'case' | 'booking'>, timeZone: string): AsyncGenerator<CaseFacts> {
   for (let from = 0; ; from += PAGE) {
-    const codes = await redis.zrange(keys.cases(), from, from + PAGE - 1);
+    const codes = await redis.zrange(keys.cases(), String(from), String(from + PAGE - 1));
     if (codes.length === 0) return;
     const pipe = redis.pipeline();
     for (const code of codes) {
