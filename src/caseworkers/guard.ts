@@ -26,6 +26,21 @@ export const ACTIONS = [
   'phone_intake',
   /** `/audit <case code>`: read who did what to a case, and when. */
   'view_audit',
+  // --- the workspace's calendar, numbers, exports and admin pages (issue 12, items 8–11) ---
+  /** The week's meetings and free places of an office (case workers: their own office). */
+  'view_calendar',
+  /** Close an office for a day: its meetings are cancelled and the people told. */
+  'close_office_day',
+  /** The funnel's numbers (anonymous, small counts hidden). */
+  'view_numbers',
+  /** Export the cases with case codes in place of names (no personal data). */
+  'export_cases',
+  /** Export the key file mapping case codes to names (consent C only). */
+  'export_key_file',
+  /** Look at the BullMQ queues (read only). */
+  'view_queues',
+  /** Retry, remove or clean jobs of the BullMQ queues. */
+  'manage_queues',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -50,6 +65,13 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   talk_to_person: ALL_STAFF,
   phone_intake: ALL_STAFF,
   view_audit: ADMINS,
+  view_calendar: ALL_STAFF,
+  close_office_day: SUPERVISORS,
+  view_numbers: ALL_STAFF,
+  export_cases: SUPERVISORS,
+  export_key_file: SUPERVISORS,
+  view_queues: SUPERVISORS,
+  manage_queues: ADMINS,
 };
 
 /**

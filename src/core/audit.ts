@@ -62,4 +62,6 @@ export const AUDIT_ACTIONS = [
   'add_staff',
   'change_staff',
   'remove_staff',
+  'exported',
+  'close_office_day',
 ] as const;

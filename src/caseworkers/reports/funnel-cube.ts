@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import type { Logger } from '../../core/logger';
 import type { RedisKeys } from '../../storage/keys';
+import { redisScripts } from '../../storage/lua/scripts';
 import { BOOKING_FACT_FIELDS, CASE_FACT_FIELDS, cube, factsOf, FUNNEL_STAGES, type CaseFacts, type FunnelCell } from './funnel';
 
 /** Cases read per round trip while counting (two HMGETs each, pipelined). */
@@ -115,7 +116,7 @@ export class FunnelCountsStore {
       return counts;
     } finally {
       // Only our own lock is released (one that expired and was taken by another stays).
-      if (locked && (await redis.get(keys.funnelLock())) === token) await redis.del(keys.funnelLock());
+      if (locked) await redisScripts(redis).releaseLock({ lock: keys.funnelLock() }, { token });
     }
   }
 

@@ -19,6 +19,14 @@ const EXPECTED: Record<Action, Role[]> = {
   talk_to_person: ['caseworker', 'supervisor', 'admin'],
   phone_intake: ['caseworker', 'supervisor', 'admin'],
   view_audit: ['admin'],
+  view_calendar: ['caseworker', 'supervisor', 'admin'],
+  close_office_day: ['supervisor', 'admin'],
+  view_numbers: ['caseworker', 'supervisor', 'admin'],
+  export_cases: ['supervisor', 'admin'],
+  export_key_file: ['supervisor', 'admin'],
+  // The queues: supervisors look (read only), admins act on jobs.
+  view_queues: ['supervisor', 'admin'],
+  manage_queues: ['admin'],
 };
 
 describe('can', () => {
@@ -30,9 +38,9 @@ describe('can', () => {
     expect(can({ role }, action)).toBe(EXPECTED[action].includes(role));
   });
 
-  it('lets admins do everything, supervisors everything but the roster and the audit trail', () => {
+  it('lets admins do everything, supervisors everything but the roster, the audit trail and changing the queues', () => {
     expect(ACTIONS.filter((a) => !can({ role: 'admin' }, a))).toEqual([]);
-    expect(ACTIONS.filter((a) => !can({ role: 'supervisor' }, a))).toEqual(['view_roster', 'manage_roster', 'view_audit']);
+    expect(ACTIONS.filter((a) => !can({ role: 'supervisor' }, a))).toEqual(['view_roster', 'manage_roster', 'view_audit', 'manage_queues']);
   });
 
   it('lets someone not on the roster do nothing', () => {
