@@ -40,3 +40,9 @@ export { listRoster, type ListRosterResult } from './list-roster';
 export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './todays-meetings';
 export { CLOSE_REASONS, type CloseReason } from '../case-records';
 export { createDeskDeps, type DeskSetup } from './create-desk-deps';
+// --- the workspace's calendar, numbers and exports (issue 12, items 8–10) ---
+export type { ReportDeps, ReportStores } from './report-deps';
+export { officeWeek, type CalendarDay, type CalendarMeeting, type CalendarSlot, type OfficeWeekResult } from './office-week';
+export { closeOfficeDay, reopenOfficeDay, OFFICE_CLOSED, type CloseOfficeDayResult, type ReopenOfficeDayResult } from './close-office-day';
+export { funnelNumbers, ROUTES, SOURCES, type FunnelNumbersResult } from './funnel-numbers';
+export { exportCases, exportKeyFile, type ExportFile, type ExportResult } from './export-cases';
