@@ -26,6 +26,8 @@ export const ACTIONS = [
   'phone_intake',
   /** `/audit <case code>`: read who did what to a case, and when. */
   'view_audit',
+  /** `/dashboard` and the web workspace (`/desk`): sign in and work the cases in a browser. */
+  'use_workspace',
   // --- the workspace's calendar, numbers, exports and admin pages (issue 12, items 8–11) ---
   /** The week's meetings and free places of an office (case workers: their own office). */
   'view_calendar',
@@ -65,6 +67,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   talk_to_person: ALL_STAFF,
   phone_intake: ALL_STAFF,
   view_audit: ADMINS,
+  use_workspace: ALL_STAFF,
   view_calendar: ALL_STAFF,
   close_office_day: SUPERVISORS,
   view_numbers: ALL_STAFF,

@@ -17,6 +17,7 @@
 export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
 // The desk's vocabulary, for channels to type what they render (without importing stores).
 export type { CaseWorker, Role, StaffMember } from '../roster';
+export { ROLES } from '../roster';
 export type { CaseSummary } from '../case-file';
 export type { AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';
 export { readAudit, type AuditActor, type AuditLine, type ReadAuditResult } from './read-audit';
@@ -40,6 +41,7 @@ export { listRoster, type ListRosterResult } from './list-roster';
 export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './todays-meetings';
 export { CLOSE_REASONS, type CloseReason } from '../case-records';
 export { createDeskDeps, type DeskSetup } from './create-desk-deps';
+export { requestSignInLink, type RequestSignInLinkResult, type SignInLinkIssuer } from './request-sign-in-link';
 // --- the workspace's calendar, numbers and exports (issue 12, items 8–10) ---
 export type { ReportDeps, ReportStores } from './report-deps';
 export { officeWeek, type CalendarDay, type CalendarMeeting, type CalendarSlot, type OfficeWeekResult } from './office-week';

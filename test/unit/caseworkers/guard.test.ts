@@ -19,6 +19,7 @@ const EXPECTED: Record<Action, Role[]> = {
   talk_to_person: ['caseworker', 'supervisor', 'admin'],
   phone_intake: ['caseworker', 'supervisor', 'admin'],
   view_audit: ['admin'],
+  use_workspace: ['caseworker', 'supervisor', 'admin'],
   view_calendar: ['caseworker', 'supervisor', 'admin'],
   close_office_day: ['supervisor', 'admin'],
   view_numbers: ['caseworker', 'supervisor', 'admin'],
