@@ -39,10 +39,8 @@ export const ACTIONS = [
   'export_cases',
   /** Export the key file mapping case codes to names (consent C only). */
   'export_key_file',
-  /** Look at the BullMQ queues (read only). */
+  /** Look at the BullMQ queues (read only: the board changes nothing). */
   'view_queues',
-  /** Retry, remove or clean jobs of the BullMQ queues. */
-  'manage_queues',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -70,11 +68,10 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   use_workspace: ALL_STAFF,
   view_calendar: ALL_STAFF,
   close_office_day: SUPERVISORS,
-  view_numbers: ALL_STAFF,
+  view_numbers: SUPERVISORS,
   export_cases: SUPERVISORS,
   export_key_file: SUPERVISORS,
   view_queues: SUPERVISORS,
-  manage_queues: ADMINS,
 };
 
 /**

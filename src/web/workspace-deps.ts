@@ -7,6 +7,7 @@ import type { RedisKeys } from '../storage/keys';
 import type { SignInLinks } from './auth/sign-in-links';
 import type { SessionCookie } from './auth/session-cookie';
 import type { WebSessions } from './auth/web-sessions';
+import type { ReportPagesDeps } from './pages/reports/report-pages-deps';
 
 /**
  * What the workspace works with; createKorpu builds it once. Pages reach cases only through the
@@ -25,4 +26,6 @@ export interface WorkspaceDeps {
   translator: Translator;
   clock: Clock;
   logger: Logger;
+  /** The calendar, numbers, exports and admin pages' stores (pages/reports); absent, those pages are not there. */
+  reports?: ReportPagesDeps;
 }

@@ -190,7 +190,7 @@ describe('desk: calendar, numbers and exports', () => {
     it('counts the funnel from anonymous facts, hiding counts under 5 and rounding the rest, and recounts when stale', async () => {
       for (let i = 0; i < 7; i++) await seedFacts(`KP-NUM0-000${i}`, { created_at: '2026-11-23T08:00:00.000Z', lang: 'ru', diagnosis: 'likely_eligible', consent: i < 6 ? 'B' : 'declined' });
       for (let i = 0; i < 2; i++) await seedFacts(`KP-NUM1-000${i}`, { created_at: '2026-11-16T08:00:00.000Z', lang: 'en', diagnosis: 'not_eligible' });
-      const r = await funnelNumbers(deps, d.staff.aysel, { dimension: 'lang' });
+      const r = await funnelNumbers(deps, d.staff.leyla, { dimension: 'lang' });
       if (!r.ok) throw new Error(r.reason);
       const row = (lang: string) => r.table.rows.find((x) => x.value === lang)!.counts.map((c) => c.text);
       //           started diagnosed likely consented booked attended assessed in_plan closed
@@ -200,18 +200,19 @@ describe('desk: calendar, numbers and exports', () => {
       expect(r.table.total.map((c) => c.text).slice(0, 4)).toEqual(['10', '10', '5', '5']);
       expect(r.table.rows.map((x) => x.value)).toEqual(['az', 'ru', 'en', 'fa', 'uz', 'tr', 'uk']);
 
-      const weeks = await funnelNumbers(deps, d.staff.aysel, { dimension: 'week', selection: { fromWeek: '2026-W47', toWeek: '2026-W48' } });
+      const weeks = await funnelNumbers(deps, d.staff.leyla, { dimension: 'week', selection: { fromWeek: '2026-W47', toWeek: '2026-W48' } });
       expect(weeks.ok && weeks.table.rows.map((x) => [x.value, x.counts[0]!.text])).toEqual([['2026-W47', '<5'], ['2026-W48', '5']]);
 
       // Kept: three more cases are not counted until the count is stale, then in the background.
       for (let i = 0; i < 3; i++) await seedFacts(`KP-NUM2-000${i}`, { created_at: '2026-11-23T09:00:00.000Z', lang: 'ru' });
-      const kept = await funnelNumbers(deps, d.staff.aysel, { dimension: 'lang' });
+      const kept = await funnelNumbers(deps, d.staff.leyla, { dimension: 'lang' });
       expect(kept.ok && kept.table.total[0]!.text).toBe('10');
       d.setNow(new Date(d.desk.clock.now().getTime() + 6 * 60_000));
       await deps.reports.funnel.recount();
-      const fresh = await funnelNumbers(deps, d.staff.aysel, { dimension: 'lang' });
+      const fresh = await funnelNumbers(deps, d.staff.leyla, { dimension: 'lang' });
       expect(fresh.ok && fresh.table.rows.find((x) => x.value === 'ru')!.counts[0]!.text).toBe('10');
       expect(await funnelNumbers(deps, d.staff.stranger, { dimension: 'lang' })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await funnelNumbers(deps, d.staff.aysel, { dimension: 'lang' })).toEqual({ ok: false, reason: 'forbidden', role: 'caseworker' });
     });
   });
 });
