@@ -1,8 +1,12 @@
 import type { PageModule } from '../web-kit';
 import { homePages } from './home';
+import { adminPages } from './reports/admin-pages';
+import { calendarPages } from './reports/calendar-pages';
+import { exportsPages } from './reports/exports-pages';
+import { numbersPages } from './reports/numbers-pages';
 
 /**
  * The workspace's page modules, mounted under `/desk` in this order after sign-in and the CSRF
  * check. A feature adds its module with one line here (see src/web/README.md).
  */
-export const PAGE_MODULES: readonly PageModule[] = [homePages];
+export const PAGE_MODULES: readonly PageModule[] = [homePages, calendarPages, numbersPages, exportsPages, adminPages];
