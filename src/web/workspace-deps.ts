@@ -26,6 +26,8 @@ export interface WorkspaceDeps {
   translator: Translator;
   clock: Clock;
   logger: Logger;
+  /** The programme's time zone (TZ): dates and times on the pages. */
+  timeZone: string;
   /** The calendar, numbers, exports and admin pages' stores (pages/reports); absent, those pages are not there. */
   reports?: ReportPagesDeps;
 }

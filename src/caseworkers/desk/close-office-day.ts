@@ -51,6 +51,8 @@ export async function closeOfficeDay(deps: ReportDeps, actor: StaffRef, args: { 
     if (!booking || booking.status !== 'booked') continue;
     if (!(await deps.reports.bookings.cancel(caseCode, booking.slot, OFFICE_CLOSED, deps.clock.now()))) continue;
     cancelled.push(caseCode);
+    // The case list shows the meeting's office: the case moves there (a failed reindex is the next write's to mend).
+    await deps.index?.reindex(caseCode).catch(() => undefined);
     await deps.reports.reminders?.unschedule(caseCode, booking.slot).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: reminders of a cancelled meeting not removed (they check the booking when due)'));
     await tellPerson(deps, booking);
     await audit(deps, a, 'close_office_day', { caseCode, office: office.id, date });

@@ -8,6 +8,10 @@ import type { Translator } from '../../i18n';
 import type { BookingStore } from '../../scheduling/booking-store';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { CaseFiles } from '../case-file';
+import type { CaseIndex } from '../case-index';
+import type { CaseForms } from '../case-forms';
+import type { CaseNotes } from '../case-notes';
+import type { IncidentStore } from '../../safeguarding/incident-store';
 import type { CaseRecords } from '../case-records';
 import type { ClaimStore } from '../claims';
 import { can, inOffice, type Action } from '../guard';
@@ -44,6 +48,21 @@ export interface DeskDeps {
   audit?: AuditLog;
   /** Where admins read the audit trail back (`/audit`), when the deployment keeps one. */
   auditTrail?: AuditReader;
+  /** The case list's indexes (the workspace's list); createDeskDeps keeps them up to date after the desk's writes. */
+  index?: Pick<CaseIndex, 'page' | 'rows' | 'urgent' | 'entry' | 'reindex'>;
+  /** Staff's notes on cases (the workspace's case file). */
+  notes?: Pick<CaseNotes, 'add' | 'list'>;
+  /** The diagnoses and consents recorded on a case (the case file). */
+  forms?: Pick<CaseForms, 'diagnoses' | 'consents'>;
+  /** The relayed conversation of a case (the case file's "talk"). */
+  talks?: Pick<RelayStore, 'messages'>;
+  /** A case's incident reports (Annex 3). */
+  incidents?: Pick<IncidentStore, 'listForCase'>;
+  /**
+   * The conversation (its pseudonym) of the person behind a case, from the case's sealed
+   * contact: where a message written in the workspace opens the talk, as a reply in Telegram does.
+   */
+  conversationOf?: (caseCode: string) => Promise<string | undefined>;
 }
 
 /**

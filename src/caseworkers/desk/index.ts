@@ -42,6 +42,12 @@ export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './to
 export { CLOSE_REASONS, type CloseReason } from '../case-records';
 export { createDeskDeps, type DeskSetup } from './create-desk-deps';
 export { requestSignInLink, type RequestSignInLinkResult, type SignInLinkIssuer } from './request-sign-in-link';
+export { listCases, MAX_PAGE, type CaseListFilters, type CaseListRow, type ListCasesResult } from './list-cases';
+export { CASE_STATUSES, CaseListStatusSchema, ELIGIBILITIES, NO_OFFICE, type CaseListStatus, type CaseRow, type Eligibility } from '../case-index';
+export { addNote, type AddNoteResult } from './add-note';
+export { NOTE_MAX } from '../case-notes';
+export { viewCase, type CaseFileView, type CasePersonal, type ViewCaseResult } from './view-case';
+export { messagePerson, MESSAGE_MAX, type MessagePersonResult } from './message-person';
 // --- the workspace's calendar, numbers and exports (issue 12, items 8–10) ---
 export type { ReportDeps, ReportStores } from './report-deps';
 export { officeWeek, type CalendarDay, type CalendarMeeting, type CalendarSlot, type OfficeWeekResult } from './office-week';

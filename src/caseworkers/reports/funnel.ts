@@ -34,7 +34,7 @@ export interface CaseFacts {
 }
 
 /** The fields of a case hash the facts are read from (all anonymous). */
-export const CASE_FACT_FIELDS = ['created_at', 'lang', 'by', 'f:referral_source', 'diagnosis', 'consent', 'status', 'closed_at', 'met_at', 'assessed_at', 'in_plan_at'] as const;
+export const CASE_FACT_FIELDS = ['created_at', 'lang', 'by', 'f:referral_source', 'diagnosis', 'consent', 'status', 'closed_at', 'met_at', 'assessment_at', 'plan_at'] as const;
 /** The fields of a booking hash the facts are read from. */
 export const BOOKING_FACT_FIELDS = ['office', 'status', 'booked_at'] as const;
 
@@ -50,7 +50,7 @@ const bit = (stage: FunnelStage): number => 1 << FUNNEL_STAGES.indexOf(stage);
  * A case's facts from its hash and its booking's (as `HMGET` of {@link CASE_FACT_FIELDS} and
  * {@link BOOKING_FACT_FIELDS} gives them: null where absent). Undefined for a case without a
  * start date (a hash written by hand). A stage counts once reached, whatever came after:
- * a case closed after its plan was made still counts as `in_plan`, through `in_plan_at` (the first time the case reached each status: `met_at`, `assessed_at`, `in_plan_at`).
+ * a case closed after its plan was made still counts as `in_plan`, through `plan_at` (set when Annex 1 and a plan are saved: `assessment_at`, `plan_at`; `met_at` when the first meeting is recorded, besides the booking's `attended`).
  */
 export function factsOf(c: readonly (string | null | undefined)[], b: readonly (string | null | undefined)[], timeZone: string): CaseFacts | undefined {
   const [createdAt, lang, by, source, diagnosis, consent, status, closedAt, metAt, assessedAt, planAt] = c;

@@ -34,6 +34,7 @@ export const SCRIPT_FILES = {
   replySent: 'reply-sent-1',
   appendAudit: 'append-audit-2',
   releaseLock: 'release-lock-1',
+  indexCase: 'index-case',
   cancelBooking: 'cancel-booking-4',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
@@ -98,6 +99,8 @@ export interface Scripts {
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
   releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
+  /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
+  indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
   cancelBooking(keys: { booking: string; slot: string; day: string; case: string }, args: { caseCode: string; slot: string; now: string; reason: string }): Promise<number>;
 }
 
@@ -145,6 +148,7 @@ export function redisScripts(redis: Redis): Scripts {
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
+    indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
     cancelBooking: (k, a) => run('cancelBooking', k.booking, k.slot, k.day, k.case, a.caseCode, a.slot, a.now, a.reason) as Promise<number>,
   };
 }
