@@ -9,6 +9,7 @@ import { FlowRegistry } from './flows/registry';
 import { RULES } from './flows/rules/registry';
 import { createTranslator, type Translator } from './i18n';
 import { BookingDesk } from './intake/booking-desk';
+import { OfficeClosures } from './scheduling/office-closures';
 import { consentVersions } from './intake/consent-version';
 import { PersonData } from './intake/person-data';
 import { createRightsEffects } from './intake/rights-effects';
@@ -42,6 +43,8 @@ export interface KorpuCore {
   /** The offices and reminder settings (config/offices.yaml). */
   offices: OfficesFile;
   bookings: BookingStore;
+  /** Days staff closed an office from the calendar (besides the config's closed dates). */
+  closures: OfficeClosures;
   /** Emergency contacts, follow-up delay (config/safeguarding.yaml). */
   safeguarding: SafeguardingConfig;
   /** Annex 3 incident reports, drafted when a message shows crisis. */
@@ -117,7 +120,9 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   const bookings = new BookingStore(o.redis, prefix);
   const reminders = o.reminders;
   const clock = o.clock ?? systemClock;
-  const booking = new BookingDesk({ offices: offices.offices, store: bookings, translator });
+  // Days closed from the workspace's calendar: no time on them is offered or booked.
+  const closures = new OfficeClosures(o.redis, keys);
+  const booking = new BookingDesk({ offices: offices.offices, store: bookings, translator, closures });
   // A meeting's reminders follow its booking: scheduled when it is made (a moved meeting's old
   // ones removed), removed when it is cancelled. Job ids are deterministic: running again is harmless.
   if (reminders) {
@@ -194,5 +199,5 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   };
   const effects = new EffectStream(o.redis, keys, perform, { cipher, consumer: PROCESS_ID, logger: o.logger ?? silentLogger(), ...(o.effectClaimAfterMs ? { claimAfterMs: o.effectClaimAfterMs } : {}) });
   if (o.startEffects !== false) await effects.start();
-  return { runner, translator, content: o.content, flows, keys, cipher, offices, bookings, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, ping: () => o.redis.ping(), close: () => effects.stop() };
+  return { runner, translator, content: o.content, flows, keys, cipher, offices, bookings, closures, safeguarding, incidents, onEffect: (l) => listeners.push(l), onTalkLeft: (h) => talkLeft.push(h), effects, ping: () => o.redis.ping(), close: () => effects.stop() };
 }

@@ -1,5 +1,6 @@
 import type { UserFromGetMe } from 'grammy/types';
 import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
@@ -38,6 +39,8 @@ import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
 import { publicUrl, simulatorEnabled } from './config/env';
 import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web';
+import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
+import { RETENTION_QUEUE } from './retention-worker';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
 
@@ -157,6 +160,13 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger.warn({ err: { name: err.name, message: err.message } }, `${name}: redis connection error`);
     };
   }
+  /** A queue opened only to be shown on the queues' board (closed at shutdown). */
+  function boardQueue(connection: Redis, name: string): Queue {
+    const queue = new Queue(name, { connection, prefix: redisKeys(env.REDIS_PREFIX).bull() });
+    queue.on('error', () => undefined);
+    closers.push({ name: `${name} queue (board)`, close: () => queue.close() });
+    return queue;
+  }
   try {
     return await compose();
   } catch (e) {
@@ -270,6 +280,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
             clock,
             logger,
             timeZone: env.TZ,
+            // Calendar, numbers, exports and admin (src/web/pages/reports): the queues' board shows these, read only.
+            reports: reportPagesDeps({
+              redis, keys: core.keys, cipher, bookings: core.bookings, closures: core.closures, ...(reminders ? { reminders } : {}),
+              timeZone: env.TZ, clock, logger, flowsDir: env.FLOWS_DIR, simulator: simulatorEnabled(env),
+              queues: [...(reminders ? [reminders.queue] : []), ...(outbox ? [outbox.queue] : []), ...(escalations ? [escalations.queue] : []), ...(bull ? [boardQueue(bull, RETENTION_QUEUE)] : [])],
+            }),
           })
         : undefined;
     if (token) {

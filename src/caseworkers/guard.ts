@@ -28,6 +28,19 @@ export const ACTIONS = [
   'view_audit',
   /** `/dashboard` and the web workspace (`/desk`): sign in and work the cases in a browser. */
   'use_workspace',
+  // --- the workspace's calendar, numbers, exports and admin pages (issue 12, items 8–11) ---
+  /** The week's meetings and free places of an office (case workers: their own office). */
+  'view_calendar',
+  /** Close an office for a day: its meetings are cancelled and the people told. */
+  'close_office_day',
+  /** The funnel's numbers (anonymous, small counts hidden). */
+  'view_numbers',
+  /** Export the cases with case codes in place of names (no personal data). */
+  'export_cases',
+  /** Export the key file mapping case codes to names (consent C only). */
+  'export_key_file',
+  /** Look at the BullMQ queues (read only: the board changes nothing). */
+  'view_queues',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -53,6 +66,12 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   phone_intake: ALL_STAFF,
   view_audit: ADMINS,
   use_workspace: ALL_STAFF,
+  view_calendar: ALL_STAFF,
+  close_office_day: SUPERVISORS,
+  view_numbers: SUPERVISORS,
+  export_cases: SUPERVISORS,
+  export_key_file: SUPERVISORS,
+  view_queues: SUPERVISORS,
 };
 
 /**

@@ -71,6 +71,7 @@ export const AUDIT_ACTIONS = [
   'web_sign_out',
   'web_sign_out_everywhere',
   'web_refused',
+  'close_office_day',
 ] as const;
 
 /** An action the trail knows by name. */

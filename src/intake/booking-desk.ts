@@ -9,6 +9,7 @@ import type { BookingStore } from '../scheduling/booking-store';
 import { meetingIcs } from '../scheduling/ics';
 import { slotId, slotIdParts } from '../scheduling/slot-id';
 import type { Slot } from '../scheduling/slots';
+import type { OfficeClosures } from '../scheduling/office-closures';
 import { SlotCalendar } from './slot-calendar';
 
 /** Free times shown per page of the booking question (fits a phone screen with the paging row). */
@@ -32,6 +33,8 @@ export interface BookingDeskOptions {
   onBooked?: (meeting: BookedMeeting, now: Date) => Promise<void>;
   /** The offices' upcoming slots (shared with whoever else needs them; one of its own by default). */
   calendar?: SlotCalendar;
+  /** Days staff closed an office from the calendar: no time on them is offered or booked. */
+  closures?: Pick<OfficeClosures, 'closedDays'>;
 }
 
 /**
@@ -65,6 +68,7 @@ export class BookingDesk {
     // Only a time the office offers now (on its grid, not too soon, within the horizon).
     const slot = office && this.calendar.find(office, wanted.slot, now);
     if (!office || !slot || !state.caseCode) return gone;
+    if (this.o.closures && (await this.o.closures.closedDays(office.id)).has(slotIdParts(slot.id).localDate)) return gone;
     const lang = state.lang ?? state.hint ?? 'az';
     const outcome = await this.o.store.book(office, slot, state.caseCode, lang, now);
     if (outcome === 'full') return { type: 'booking_result', node: node.id, outcome: 'taken' };
@@ -126,7 +130,9 @@ export class BookingDesk {
    * `exhausted`: every upcoming slot was looked at, so `open` is all there is.
    */
   private async openSlots(office: Office, now: Date, wanted: number): Promise<{ open: Slot[]; exhausted: boolean }> {
-    const all = this.calendar.upcoming(office, now);
+    const upcoming = this.calendar.upcoming(office, now);
+    const closed = this.o.closures ? await this.o.closures.closedDays(office.id) : undefined;
+    const all = closed?.size ? upcoming.filter((s) => !closed.has(slotIdParts(s.id).localDate)) : upcoming;
     const open: Slot[] = [];
     let from = 0;
     let size = Math.max(wanted, 2 * SLOTS_PER_PAGE);

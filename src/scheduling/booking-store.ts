@@ -113,6 +113,16 @@ export class BookingStore {
     return (await this.scripts.markAttendance({ booking: this.keys.booking(caseCode) }, { status, slot: opts.slot ?? '' })) === 1;
   }
 
+  /**
+   * Cancels a booking on staff's side (the office closed that day), atomically: the place is
+   * freed, the case leaves the day's list, the booking is marked `cancelled` with `reason`.
+   * Only a booking still booked in `slot`; false otherwise (moved, marked, cancelled already).
+   */
+  async cancel(caseCode: string, slot: string, reason: string, now: Date): Promise<boolean> {
+    const keys = { booking: this.keys.booking(caseCode), slot: this.keys.slot(slot), day: this.dayKeyOf(slot), case: this.keys.case(caseCode) };
+    return (await this.scripts.cancelBooking(keys, { caseCode, slot, now: now.toISOString(), reason })) === 1;
+  }
+
   /** How many places are left in each of `slots` (one round trip). */
   async freePlaces(office: Office, slots: readonly Slot[]): Promise<number[]> {
     if (slots.length === 0) return [];

@@ -27,8 +27,12 @@ function minutes(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-/** Every slot of one local day, ignoring lead time (closed days give none). */
-function slotsOfDay(office: Office, day: DateTime): Slot[] {
+/**
+ * Every slot of one local day (a DateTime at the day's start in the office's zone), ignoring
+ * lead time: what the calendar shows, past times of today included. A day the config closes
+ * gives none.
+ */
+export function slotsOfDay(office: Office, day: DateTime): Slot[] {
   if (office.closed.includes(day.toISODate()!)) return [];
   const ranges = office.hours[WEEKDAYS[day.weekday - 1]!] ?? [];
   const out: Slot[] = [];

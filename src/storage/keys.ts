@@ -143,6 +143,14 @@ export function redisKeys(prefix: string) {
     caseIndexBuilt: () => `${prefix}ix:built`,
     /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
     caseNotes: (code: string) => `${prefix}case:${code}:notes`,
+
+    // --- reports: office closures, the funnel's counts (caseworkers/reports, desk/close-office-day.ts) ---
+    /** SET of an office's local dates (YYYY-MM-DD) closed by staff from the calendar, besides config/offices.yaml's `closed` */
+    officeClosures: (office: string) => `${prefix}closures:${office}`,
+    /** STRING JSON {at, cells}: the funnel's counts by week, language, office, route and source (no personal data) */
+    funnelCube: () => `${prefix}reports:funnel`,
+    /** STRING token, expiring: a process is counting the funnel again (SET NX: one at a time) */
+    funnelLock: () => `${prefix}reports:funnel:lock`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

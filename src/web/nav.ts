@@ -19,7 +19,8 @@ export const NAV: readonly NavItem[] = [
   { id: 'calendar', path: '/desk/calendar', role: 'caseworker' },
   { id: 'numbers', path: '/desk/numbers', role: 'supervisor' },
   { id: 'exports', path: '/desk/exports', role: 'supervisor' },
-  { id: 'admin', path: '/desk/admin', role: 'admin' },
+  // Supervisors see the queues, the flows and the simulator link there; the roster, offices and audit trail are admins'.
+  { id: 'admin', path: '/desk/admin', role: 'supervisor' },
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { RedisKeys } from '../storage/keys';
 import type { SignInLinks } from './auth/sign-in-links';
 import type { SessionCookie } from './auth/session-cookie';
 import type { WebSessions } from './auth/web-sessions';
+import type { ReportPagesDeps } from './pages/reports/report-pages-deps';
 
 /**
  * What the workspace works with; createKorpu builds it once. Pages reach cases only through the
@@ -27,4 +28,6 @@ export interface WorkspaceDeps {
   logger: Logger;
   /** The programme's time zone (TZ): dates and times on the pages. */
   timeZone: string;
+  /** The calendar, numbers, exports and admin pages' stores (pages/reports); absent, those pages are not there. */
+  reports?: ReportPagesDeps;
 }

@@ -100,7 +100,7 @@ export const langOf = (member: StaffMember): Lang => member.worker?.langs[0] ?? 
  * Resolves `actor` on the roster and checks they may do `action`; refusals are logged (warn,
  * pseudonymised) and returned as values.
  */
-export async function authorize(deps: DeskDeps, actor: StaffRef, action: Action): Promise<Actor | StaffRefusal> {
+export async function authorize(deps: Pick<DeskDeps, 'roster' | 'logger' | 'cipher'>, actor: StaffRef, action: Action): Promise<Actor | StaffRefusal> {
   const member = await deps.roster.byStaff(actor.staffId);
   if (!member) {
     deps.logger.warn({ who: staffLogRef(deps, actor.staffId), action }, 'desk: not permitted: not on the roster');
@@ -150,7 +150,7 @@ export async function mayWorkOn(deps: DeskDeps, a: Actor, caseCode: string, acti
 }
 
 /** Records an audit entry, if the deployment keeps them; a failing audit log does not undo the change. */
-export async function audit(deps: DeskDeps, actor: Actor, action: AuditAction, detail: { caseCode?: string } & Record<string, string | undefined>): Promise<void> {
+export async function audit(deps: Pick<DeskDeps, 'audit' | 'clock' | 'logger'>, actor: Actor, action: AuditAction, detail: { caseCode?: string } & Record<string, string | undefined>): Promise<void> {
   if (!deps.audit) return;
   await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
 }

@@ -48,3 +48,9 @@ export { addNote, type AddNoteResult } from './add-note';
 export { NOTE_MAX } from '../case-notes';
 export { viewCase, type CaseFileView, type CasePersonal, type ViewCaseResult } from './view-case';
 export { messagePerson, MESSAGE_MAX, type MessagePersonResult } from './message-person';
+// --- the workspace's calendar, numbers and exports (issue 12, items 8–10) ---
+export type { ReportDeps, ReportStores } from './report-deps';
+export { officeWeek, type CalendarDay, type CalendarMeeting, type CalendarSlot, type OfficeWeekResult } from './office-week';
+export { closeOfficeDay, reopenOfficeDay, OFFICE_CLOSED, type CloseOfficeDayResult, type ReopenOfficeDayResult } from './close-office-day';
+export { funnelNumbers, ROUTES, SOURCES, type FunnelNumbersResult } from './funnel-numbers';
+export { exportCases, exportKeyFile, type ExportFile, type ExportResult } from './export-cases';

@@ -37,6 +37,7 @@ export const SCRIPT_FILES = {
   swapSealed: 'swap-sealed-1',
   resealStream: 'reseal-stream-2',
   indexCase: 'index-case',
+  cancelBooking: 'cancel-booking-4',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -107,6 +108,7 @@ export interface Scripts {
   resealStream(keys: { stream: string; attempts: string }, args: { field: string; entries: { id: string; old: string; next: string }[] }): Promise<number>;
   /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
   indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
+  cancelBooking(keys: { booking: string; slot: string; day: string; case: string }, args: { caseCode: string; slot: string; now: string; reason: string }): Promise<number>;
 }
 
 /**
@@ -156,5 +158,6 @@ export function redisScripts(redis: Redis): Scripts {
     swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,
     resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,
     indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
+    cancelBooking: (k, a) => run('cancelBooking', k.booking, k.slot, k.day, k.case, a.caseCode, a.slot, a.now, a.reason) as Promise<number>,
   };
 }

@@ -20,6 +20,12 @@ const EXPECTED: Record<Action, Role[]> = {
   phone_intake: ['caseworker', 'supervisor', 'admin'],
   view_audit: ['admin'],
   use_workspace: ['caseworker', 'supervisor', 'admin'],
+  view_calendar: ['caseworker', 'supervisor', 'admin'],
+  close_office_day: ['supervisor', 'admin'],
+  view_numbers: ['supervisor', 'admin'],
+  export_cases: ['supervisor', 'admin'],
+  export_key_file: ['supervisor', 'admin'],
+  view_queues: ['supervisor', 'admin'],
 };
 
 describe('can', () => {

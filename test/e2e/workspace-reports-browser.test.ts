@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import { redisKeys } from '../../src/storage/keys';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+
+/**
+ * The Calendar, Numbers, Exports and Admin pages in a real browser (Debian's chromium, driven by
+ * playwright-core): a supervisor signs in with the link the bot sent, downloads the cases as
+ * XLSX with the button, and the test opens the file to check that no name is in it; the flows
+ * page draws its diagram offline (mermaid served by the workspace) under the page's CSP. Screenshots
+ * of the pages in az, ru and en go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, else to a
+ * temp folder. Skipped without chromium, except in CI.
+ */
+const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
+const describeBrowser = available ? describe : describe.skip;
+if (!available) console.warn(`workspace reports browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, 'screenshots') : mkdtempSync(join(tmpdir(), 'korpu-shots-'));
+const START = new Date('2026-11-24T08:00:00Z');
+const baku = testOffice();
+
+describeBrowser('workspace reports in a browser', () => {
+  jest.setTimeout(120_000);
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  let browser: Browser;
+  let leyla: User;
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => START } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    leyla = api.updates.user({ language_code: 'en', first_name: 'Leyla' });
+    await korpu.roster.put({ telegramId: leyla.id, name: 'Leyla Əliyeva', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: START, addedBy: 1 });
+    const keys = redisKeys(korpu.prefix);
+    for (const [i, [first, last]] of [['Olena', 'Kovalenko'], ['Zahra', 'Ahmadi'], ['Dilshod', 'Karimov']].entries()) {
+      const code = `KP-BRWS-000${i}`;
+      await redis.hset(keys.case(code), {
+        code, status: 'intake_completed', created_at: '2026-11-23T08:00:00.000Z', lang: ['ru', 'fa', 'uz'][i]!, consent: 'C', diagnosis: 'likely_eligible',
+        'f:first_name': korpu.core.cipher.encrypt(first!, `${code}:first_name`), 'f:last_name': korpu.core.cipher.encrypt(last!, `${code}:last_name`),
+      });
+      await redis.zadd(keys.cases(), Date.parse('2026-11-23T08:00:00Z'), code);
+    }
+    const start = new Date('2026-11-25T06:00:00Z');
+    await korpu.core.bookings.book(baku, { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + 3_600_000) }, 'KP-BRWS-0000', 'ru', START);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await korpu?.stop();
+    await api?.close();
+    if (korpu) await dropPrefix(redis, korpu.prefix);
+    await redis?.quit();
+  });
+
+  /** Signs Leyla in through the link the bot sends her; collects console errors (a CSP refusal shows there). */
+  async function signedIn(): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    // Console errors (a CSP refusal shows there) and failed loads, by address; the browser's own
+    // favicon request and the case list (another page module's, where sign-in lands) aside.
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('response', (r) => r.status() >= 400 && !/\/favicon\.ico$|\/desk\/cases$/.test(r.url()) && problems.push(`${r.status()} ${r.url()}`));
+    await page.goto(linkIn(await sendPrivate(api, handled, leyla, '/dashboard')));
+    await page.locator('button[type=submit]').first().click();
+    await page.waitForURL(/\/desk\//);
+    return { page, problems };
+  }
+
+  /** Switches the workspace's language with the header's language list. */
+  async function language(page: Page, lang: string): Promise<void> {
+    await Promise.all([page.waitForNavigation(), page.locator('select[name=lang]').selectOption(lang)]);
+  }
+
+  it('downloads the cases as XLSX with the button: the file has case codes and no name', async () => {
+    const { page, problems } = await signedIn();
+    await page.goto(`${base}/desk/exports`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="cases-xlsx"]').click()]);
+    expect(download.suggestedFilename()).toMatch(/^korpu-cases-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const file = join(SHOTS, download.suggestedFilename());
+    await download.saveAs(file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const cells: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => void cells.push(String(c.value))));
+    expect(cells).toEqual(expect.arrayContaining(['KP-BRWS-0000', 'KP-BRWS-0001', 'KP-BRWS-0002']));
+    for (const name of ['Olena', 'Kovalenko', 'Zahra', 'Ahmadi', 'Dilshod', 'Karimov']) expect(cells.join(' ')).not.toContain(name);
+    expect(problems).toEqual([]);
+  });
+
+  it('draws a flow offline with mermaid beside its YAML, under the page CSP', async () => {
+    const { page, problems } = await signedIn();
+    await page.goto(`${base}/desk/admin/flows/appointment`);
+    await page.locator('pre.mermaid svg').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('pre.yaml').textContent()).toContain('id: appointment');
+    await page.screenshot({ path: join(SHOTS, 'workspace-flows-en.png'), fullPage: false });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the calendar, numbers, exports and admin pages in az, ru and en (screenshots)', async () => {
+    const { page, problems } = await signedIn();
+    for (const lang of ['az', 'ru', 'en'] as const) {
+      await page.goto(`${base}/desk/calendar`);
+      await language(page, lang);
+      expect(await page.evaluate('document.documentElement.lang')).toBe(lang);
+      await page.locator('h1', { hasText: korpu.core.translator.t(lang, 'reports:calendar.title') }).waitFor();
+      await page.locator('[data-case="KP-BRWS-0000"]').waitFor();
+      await page.screenshot({ path: join(SHOTS, `workspace-calendar-${lang}.png`), fullPage: true });
+      await page.goto(`${base}/desk/numbers?by=lang&from=2026-W45&to=2026-W48`);
+      await page.locator('svg.chart').first().waitFor();
+      await page.screenshot({ path: join(SHOTS, `workspace-numbers-${lang}.png`), fullPage: true });
+      await page.goto(`${base}/desk/exports`);
+      await page.screenshot({ path: join(SHOTS, `workspace-exports-${lang}.png`), fullPage: true });
+      await page.goto(`${base}/desk/admin`);
+      await page.screenshot({ path: join(SHOTS, `workspace-admin-${lang}.png`), fullPage: true });
+    }
+    expect(problems).toEqual([]);
+  });
+});

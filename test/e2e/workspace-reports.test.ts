@@ -1,0 +1,191 @@
+import ExcelJS from 'exceljs';
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import { sealContact } from '../../src/storage/case-contact';
+import { redisKeys } from '../../src/storage/keys';
+import { auditMonth } from '../../src/storage/redis-audit-trail';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+
+/**
+ * The workspace's Calendar, Numbers, Exports and Admin pages through the whole of Körpü
+ * (createKorpu, HTTP, the fake Bot API): each page for the roles that may see it, a 403 (audited)
+ * for the others, CSRF on every change, no name where none may be, and the person told by the
+ * bot when their office closes for the day.
+ */
+
+jest.setTimeout(60_000);
+
+// Tuesday 24 November 2026, 12:00 in Baku; Wednesday 10:00 in Baku is 06:00Z.
+const START = new Date('2026-11-24T08:00:00Z');
+const WEDNESDAY_10 = new Date('2026-11-25T06:00:00Z');
+const baku = testOffice();
+const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
+
+describe('workspace: calendar, numbers, exports, admin', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  const now = START;
+  const staff: Record<'aysel' | 'rauf' | 'leyla' | 'kamran', User> = {} as never;
+  const person = { id: 770_000_001 };
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => now } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    const add = async (name: string, role: 'caseworker' | 'supervisor' | 'admin', office: string) => {
+      const user = api.updates.user({ language_code: 'en', first_name: name });
+      await korpu.roster.put({ telegramId: user.id, name, langs: ['en'], office, role, addedAt: now, addedBy: 1 });
+      return user;
+    };
+    staff.aysel = await add('Aysel Quliyeva', 'caseworker', 'baku');
+    staff.rauf = await add('Rauf Məmmədov', 'caseworker', 'ganja');
+    staff.leyla = await add('Leyla Əliyeva', 'supervisor', 'baku');
+    staff.kamran = await add('Kamran Rzayev', 'admin', 'baku');
+    // Cases as the intake leaves them: anonymous facts in clear, names encrypted; one booked on Wednesday.
+    const keys = redisKeys(korpu.prefix);
+    const seed = async (code: string, f: Record<string, string>, names: [string, string]) => {
+      await redis.hset(keys.case(code), {
+        code, status: 'intake_completed', created_at: '2026-11-23T08:00:00.000Z', lang: 'ru', ...f,
+        'f:first_name': korpu.core.cipher.encrypt(names[0], `${code}:first_name`), 'f:last_name': korpu.core.cipher.encrypt(names[1], `${code}:last_name`),
+        contact: sealContact(korpu.core.cipher, code, { channel: 'telegram', chatId: String(person.id) }),
+      });
+      await redis.zadd(keys.cases(), Date.parse('2026-11-23T08:00:00Z'), code);
+    };
+    await seed('KP-WEBR-0001', { consent: 'C', diagnosis: 'likely_eligible' }, ['Olena', 'Kovalenko']);
+    await seed('KP-WEBR-0002', { consent: 'A', diagnosis: 'eligible', lang: 'fa' }, ['Zahra', 'Ahmadi']);
+    await korpu.core.bookings.book(baku, { id: slotIdAt(baku, WEDNESDAY_10), office: 'baku', start: WEDNESDAY_10, end: new Date(WEDNESDAY_10.getTime() + 3_600_000) }, 'KP-WEBR-0001', 'ru', now);
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await api.close();
+    await dropPrefix(redis, korpu.prefix);
+    await redis.quit();
+  });
+
+  async function signIn(user: User): Promise<WebClient> {
+    const web = new WebClient(base);
+    const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+    await web.get(link);
+    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
+    return web;
+  }
+  const refusals = async () =>
+    (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), []))).filter((e) => e.action === 'web_refused');
+  const names = ['Olena', 'Kovalenko', 'Zahra', 'Ahmadi'];
+
+  it("shows a case worker their office's week by case code, and refuses another office's (403, audited)", async () => {
+    const web = await signIn(staff.aysel);
+    const week = await web.get('/desk/calendar');
+    expect(week.status).toBe(200);
+    expect(week.text).toContain('KP-WEBR-0001');
+    expect(week.text).toContain(korpu.core.translator.t('en', 'reports:calendar.free', { free: '1', capacity: '2' }));
+    for (const n of names) expect(week.text).not.toContain(n);
+    // Closing a day is not a case worker's.
+    expect(week.text).not.toContain('/desk/calendar/close');
+    const before = (await refusals()).length;
+    expect((await web.get('/desk/calendar?office=ganja')).status).toBe(403);
+    expect((await web.post('/desk/calendar/close', { office: 'baku', date: '2026-11-25' })).status).toBe(403);
+    expect((await web.get('/desk/numbers')).status).toBe(403);
+    expect((await web.get('/desk/exports')).status).toBe(403);
+    expect((await web.get('/desk/admin')).status).toBe(403);
+    expect((await web.get('/desk/admin/queues')).status).toBe(403);
+    expect((await refusals()).length).toBe(before + 6);
+  });
+
+  it('shows a supervisor the numbers as charts and a table, counts under 5 hidden', async () => {
+    const web = await signIn(staff.leyla);
+    const r = await web.get('/desk/numbers?by=lang&from=2026-W45&to=2026-W48');
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('<svg class="chart"');
+    expect(r.text).toContain(korpu.core.translator.t('en', 'reports:numbers.stage.likely_eligible'));
+    // Two cases in all: every count is hidden, none shown as 1 or 2.
+    expect(r.text).toContain('&lt;5');
+    expect(r.text).not.toMatch(/<td class="num">[1-4]<\/td>/);
+    expect((await web.post('/desk/numbers/recount')).status).toBe(303);
+  });
+
+  it('gives a supervisor the cases as XLSX with no name in it, and the key file for consent C only; each export audited', async () => {
+    const web = await signIn(staff.leyla);
+    expect((await web.get('/desk/exports')).status).toBe(200);
+    const res = await fetch(`${base}/desk/exports/cases`, {
+      method: 'POST',
+      headers: { cookie: [...web.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: web.csrf(), format: 'xlsx' }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="korpu-cases-\d{4}-\d{2}-\d{2}\.xlsx"/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const cells: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => void cells.push(String(c.value))));
+    expect(cells).toContain('KP-WEBR-0001');
+    for (const n of names) expect(cells.join(' ')).not.toContain(n);
+    // Without the CSRF token: refused.
+    expect((await web.post('/desk/exports/cases', { _csrf: null, format: 'csv' })).status).toBe(403);
+    const key = await web.post('/desk/exports/key-file', { format: 'csv' });
+    expect(key.status).toBe(200);
+    expect(key.text).toContain('KP-WEBR-0001,Olena,Kovalenko');
+    expect(key.text).not.toContain('Zahra');
+    const exported = (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(now)), '-', '+')).filter(([, f]) => f.includes('export_case'));
+    expect(exported).toHaveLength(2);
+  });
+
+  it('lets an admin see and change the roster, the offices and a case trail; supervisors only queues, flows and the simulator', async () => {
+    const leyla = await signIn(staff.leyla);
+    const index = await leyla.get('/desk/admin');
+    expect(index.status).toBe(200);
+    expect(index.text).not.toContain('/desk/admin/roster');
+    expect((await leyla.get('/desk/admin/roster')).status).toBe(403);
+    expect((await leyla.get('/desk/admin/audit?case=KP-WEBR-0001')).status).toBe(403);
+    const board = await leyla.get('/desk/admin/queues');
+    expect(board.status).toBe(200);
+    expect(board.text).toContain('__UI_CONFIG__');
+    const flow = await leyla.get('/desk/admin/flows/diagnosis');
+    expect(flow.status).toBe(200);
+    expect(flow.text).toContain('flowchart TD');
+    expect(flow.text).toContain('specVersion: 1.0.0');
+    expect((await leyla.get('/desk/admin/mermaid.min.js')).status).toBe(200);
+
+    const kamran = await signIn(staff.kamran);
+    const roster = await kamran.get('/desk/admin/roster');
+    expect(roster.status).toBe(200);
+    expect(roster.text).toContain('Rauf Məmmədov');
+    const added = await kamran.post('/desk/admin/roster', { name: 'Səbinə Həsənova', telegramId: '610000099', role: 'caseworker', office: 'ganja', langs: 'az' });
+    expect(added.status).toBe(303);
+    expect(added.location).toBe('/desk/admin/roster?ok=added');
+    expect((await korpu.roster.byTelegram(610_000_099))?.worker).toMatchObject({ name: 'Səbinə Həsənova', office: 'ganja', role: 'caseworker' });
+    const invalid = await kamran.post('/desk/admin/roster', { name: 'X', telegramId: 'abc', role: 'boss', office: 'ganja', langs: 'az' });
+    expect(invalid.location).toMatch(/err=invalid&fields=telegramId,role/);
+    expect((await kamran.get('/desk/admin/offices')).text).toContain('Ganja office');
+    const trail = await kamran.get('/desk/admin/audit?case=KP-WEBR-0001');
+    expect(trail.status).toBe(200);
+  });
+
+  it('lets a supervisor close a day: the meeting is cancelled and the person told by the bot in their language', async () => {
+    const web = await signIn(staff.leyla);
+    expect((await web.get('/desk/calendar?office=baku&date=2026-11-25')).status).toBe(200);
+    expect((await web.post('/desk/calendar/close', { _csrf: null, office: 'baku', date: '2026-11-25' })).status).toBe(403);
+    const r = await web.post('/desk/calendar/close', { office: 'baku', date: '2026-11-25' });
+    expect(r.status).toBe(303);
+    expect(r.location).toContain('ok=closed_done');
+    expect((await korpu.core.bookings.get('KP-WEBR-0001'))!.status).toBe('cancelled');
+    // In Russian, the person's language: "Извините: … офис закрыт …", with the meeting's time and a button for a new one.
+    const [sent] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id), 1, 15_000);
+    expect(String(sent!.params.text)).toMatch(/^Извините: .*офис закрыт.*10:00/s);
+    expect(JSON.stringify(sent!.params.reply_markup)).toContain(korpu.core.translator.t('ru', 'booking:no_show.rebook'));
+    const week = await web.get(r.location!);
+    expect(week.text).toContain(korpu.core.translator.t('en', 'reports:calendar.closed_staff'));
+  });
+});
