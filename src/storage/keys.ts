@@ -115,6 +115,14 @@ export function redisKeys(prefix: string) {
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,
+
+    // --- the first meeting's forms and incident follow-through (caseworkers/forms/, the web workspace) ---
+    /** LIST of JSON versions of the case's initial assessment (Annex 1), oldest first; each body sealed */
+    assessmentVersions: (code: string) => `${prefix}case:${code}:assessment`,
+    /** LIST of JSON versions of the case's individual integration plan (spec §3.7), oldest first; each body sealed */
+    planVersions: (code: string) => `${prefix}case:${code}:plan`,
+    /** ZSET incident id → report time (ms): urgent incident reports nobody has acknowledged yet */
+    incidentsUnacknowledged: () => `${prefix}incidents:urgent`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -23,7 +23,7 @@ export const SCRIPT_FILES = {
   startCall: 'start-call-2',
   touchCall: 'touch-call-1',
   closeCall: 'close-call-1',
-  createIncident: 'create-incident-5',
+  createIncident: 'create-incident-6',
   updateIncident: 'update-incident-3',
   commitConversation: 'commit-conversation',
   reserveSend: 'reserve-send-6',
@@ -34,6 +34,8 @@ export const SCRIPT_FILES = {
   replySent: 'reply-sent-1',
   appendAudit: 'append-audit-2',
   releaseLock: 'release-lock-1',
+  advanceCaseStatus: 'advance-case-status-1',
+  acknowledgeIncident: 'acknowledge-incident-2',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -83,7 +85,7 @@ export interface Scripts {
   startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<number>;
   touchCall(keys: { open: string }, args: { n: string; caseCode: string; ttlSeconds: number }): Promise<number>;
   closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
-  createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string }, args: { id: string; reportedMs: number; dueMs: number; fields: Record<string, string> }): Promise<number>;
+  createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string; unacknowledged: string }, args: { id: string; reportedMs: number; dueMs: number | undefined; urgent: boolean; fields: Record<string, string> }): Promise<number>;
   updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
   /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
@@ -97,6 +99,9 @@ export interface Scripts {
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
   releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
+  /** Answers the case's status afterwards ('' when there is no case). */
+  advanceCaseStatus(keys: { case: string }, args: { status: string; now: string; from: readonly string[] }): Promise<string>;
+  acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
 }
 
 /**
@@ -132,7 +137,7 @@ export function redisScripts(redis: Redis): Scripts {
     startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<number>,
     touchCall: (k, a) => run('touchCall', k.open, a.n, a.caseCode, a.ttlSeconds) as Promise<number>,
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
-    createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, a.id, a.reportedMs, a.dueMs, ...pairs(a.fields)) as Promise<number>,
+    createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, k.unacknowledged, a.id, a.reportedMs, a.dueMs ?? '', a.urgent ? '1' : '0', ...pairs(a.fields)) as Promise<number>,
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
     takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
@@ -143,5 +148,7 @@ export function redisScripts(redis: Redis): Scripts {
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
+    advanceCaseStatus: (k, a) => run('advanceCaseStatus', k.case, a.status, a.now, ...a.from) as Promise<string>,
+    acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
   };
 }
