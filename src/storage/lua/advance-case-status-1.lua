@@ -9,14 +9,14 @@
   ARGV[2] now (ISO)
   ARGV[3..] the statuses it may replace
 
-  Returns the case's status afterwards ('' when there is no case)
+  Returns {1, new status} when it changed, {0, status as it is} otherwise ({0, ''}: no case)
 ]]
-if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, ''} end
 local current = redis.call('HGET', KEYS[1], 'status') or ''
 for i = 3, #ARGV do
   if current == ARGV[i] then
     redis.call('HSET', KEYS[1], 'status', ARGV[1], 'status_at', ARGV[2], 'updated_at', ARGV[2])
-    return ARGV[1]
+    return {1, ARGV[1]}
   end
 end
-return current
+return {0, current}

@@ -94,13 +94,13 @@ export interface Scripts {
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
-  closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string }): Promise<'closed' | 'already' | 'missing'>;
+  closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
   releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
-  /** Answers the case's status afterwards ('' when there is no case). */
-  advanceCaseStatus(keys: { case: string }, args: { status: string; now: string; from: readonly string[] }): Promise<string>;
+  /** Answers [1, new status] when it changed, [0, the status as it is] otherwise ('' when there is no case). */
+  advanceCaseStatus(keys: { case: string }, args: { status: string; now: string; from: readonly string[] }): Promise<[number, string]>;
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
 }
 
@@ -144,11 +144,11 @@ export function redisScripts(redis: Redis): Scripts {
     replySent: (k, a) => run('replySent', k.reply, a.updateId) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
-    closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus) as Promise<'closed' | 'already' | 'missing'>,
+    closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
-    advanceCaseStatus: (k, a) => run('advanceCaseStatus', k.case, a.status, a.now, ...a.from) as Promise<string>,
+    advanceCaseStatus: (k, a) => run('advanceCaseStatus', k.case, a.status, a.now, ...a.from) as Promise<[number, string]>,
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
   };
 }
