@@ -226,7 +226,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
     const claims = new ClaimStore(redis, core.keys);
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, ...(escalations ? { escalations } : {}) })
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, incidents: core.incidents, ...(escalations ? { escalations } : {}) })
       : undefined;
     if (token) {
       bot = createTelegramBot(core, {

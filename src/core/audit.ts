@@ -62,4 +62,12 @@ export const AUDIT_ACTIONS = [
   'add_staff',
   'change_staff',
   'remove_staff',
+  'confirm_diagnosis',
+  'save_assessment',
+  'save_plan',
+  'view_forms',
+  'start_incident',
+  'update_incident',
+  'complete_incident',
+  'acknowledge_incident',
 ] as const;

@@ -12,13 +12,17 @@ import { CaseRecords } from '../case-records';
 import { ClaimStore } from '../claims';
 import { PhoneCallStore } from '../phone-calls';
 import { RelayStore } from '../relay-store';
+import { SafeguardingConfigSchema } from '../../config/safeguarding';
+import { IncidentStore } from '../../safeguarding/incident-store';
+import type { CaseStatusChanged } from '../case-status';
+import { CaseForms } from '../forms/case-forms';
 import type { AuditLog, AuditReader } from './audit';
 import type { DeskDeps } from './desk-deps';
 
 /** What {@link createDeskDeps} builds the desk's stores from. */
 export interface DeskSetup {
   redis: Redis;
-  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions'>;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'>;
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
   cipher: FieldCipher;
   roster: DeskDeps['roster'];
@@ -36,6 +40,10 @@ export interface DeskSetup {
   audit?: AuditLog;
   /** Where admins read the trail back (usually the same store as `audit`). */
   auditTrail?: AuditReader;
+  /** The incident reports the bot drafts (built here, on the same Redis, when not given). */
+  incidents?: DeskDeps['incidents'];
+  /** Told when the desk changes a case's stored status. */
+  caseStatusChanged?: CaseStatusChanged;
 }
 
 /**
@@ -61,5 +69,9 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.escalations ? { escalations: s.escalations } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
     ...(s.auditTrail ? { auditTrail: s.auditTrail } : {}),
+    forms: new CaseForms({ redis: s.redis, keys: s.keys, cipher: s.cipher }),
+    // The desk never drafts from a crisis, so the follow-up delay is the config's default, unused.
+    incidents: s.incidents ?? new IncidentStore(s.redis, s.keys.prefix, s.cipher, { followUpAfterMinutes: SafeguardingConfigSchema.shape.followUpAfterMinutes.parse(undefined) }),
+    ...(s.caseStatusChanged ? { caseStatusChanged: s.caseStatusChanged } : {}),
   };
 }

@@ -14,6 +14,9 @@ import { can, inOffice, type Action } from '../guard';
 import type { PhoneCallStore } from '../phone-calls';
 import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
+import type { CaseStatusChanged } from '../case-status';
+import type { CaseForms } from '../forms/case-forms';
+import type { IncidentStore } from '../../safeguarding/incident-store';
 import type { AuditLog, AuditReader } from './audit';
 
 /**
@@ -44,6 +47,12 @@ export interface DeskDeps {
   audit?: AuditLog;
   /** Where admins read the audit trail back (`/audit`), when the deployment keeps one. */
   auditTrail?: AuditReader;
+  /** The first meeting's records: Annex 2 confirmed, Annex 1 and the plan in versions, the case's progress. */
+  forms: CaseForms;
+  /** Incident reports (Annex 3): completed, started and acknowledged at the desk. */
+  incidents: Pick<IncidentStore, 'get' | 'update' | 'complete' | 'startReport' | 'acknowledge' | 'listUnacknowledged' | 'listForCase' | 'listDrafts'>;
+  /** Told when the desk changes a case's stored status (list indexes follow it). */
+  caseStatusChanged?: CaseStatusChanged;
 }
 
 /**

@@ -1,0 +1,67 @@
+import type { StaffRef } from '../../core/staff';
+import type { Assessment } from '../forms/assessment-form';
+import type { CaseHead, DiagnosisRecord } from '../forms/case-forms';
+import type { Plan } from '../forms/integration-plan';
+import type { FormVersion, FormVersionInfo } from '../forms/versioned-forms';
+import { mayRecordOn, type CaseAccessRefusal } from './case-access';
+import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { staffNameOf } from './staff-names';
+
+/** A version as the page lists it: with the name of who saved it. */
+export interface NamedVersion extends FormVersionInfo {
+  byName: string;
+}
+
+/** The result of {@link readCaseForms}. */
+export type ReadCaseFormsResult =
+  | {
+      ok: true;
+      caseCode: string;
+      head: CaseHead;
+      /** The newest diagnosis (the bot's provisional one until the counsellor confirms). */
+      diagnosis?: DiagnosisRecord;
+      /** The assessment version asked for (the newest by default), and every version. */
+      assessment?: FormVersion<Assessment> & { byName: string };
+      assessmentVersions: NamedVersion[];
+      plan?: FormVersion<Plan> & { byName: string };
+      planVersions: NamedVersion[];
+    }
+  | StaffRefusal
+  | CaseAccessRefusal
+  /** No such version of that form. */
+  | { ok: false; reason: 'no_such_version' };
+
+/**
+ * The first meeting's records of a case, decrypted, for the worker who holds it or a
+ * supervisor: the newest diagnosis, the assessment and the plan (the newest, or the versions
+ * asked for), and who saved every version, and when. Reading personal data is audited
+ * (`view_forms`, with the versions read).
+ */
+export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; assessmentVersion?: number; planVersion?: number }): Promise<ReadCaseFormsResult> {
+  const a = await authorize(deps, actor, 'record_first_meeting');
+  if (refused(a)) return a;
+  const access = await mayRecordOn(deps, a, args.caseCode, 'record_first_meeting', { editing: false });
+  if (!access.ok) return access;
+  const { caseCode } = args;
+  const [diagnosis, assessment, assessmentVersions, plan, planVersions, names] = await Promise.all([
+    deps.forms.latestDiagnosis(caseCode),
+    deps.forms.assessments.read(caseCode, args.assessmentVersion),
+    deps.forms.assessments.versions(caseCode),
+    deps.forms.plans.read(caseCode, args.planVersion),
+    deps.forms.plans.versions(caseCode),
+    staffNameOf(deps),
+  ]);
+  if ((args.assessmentVersion !== undefined && !assessment) || (args.planVersion !== undefined && !plan)) return { ok: false, reason: 'no_such_version' };
+  const named = (v: FormVersionInfo): NamedVersion => ({ ...v, byName: names(v.by) });
+  await audit(deps, a, 'view_forms', { caseCode, ...(assessment ? { assessment: String(assessment.version) } : {}), ...(plan ? { plan: String(plan.version) } : {}) });
+  return {
+    ok: true,
+    caseCode,
+    head: access.head,
+    ...(diagnosis ? { diagnosis } : {}),
+    ...(assessment ? { assessment: { ...assessment, byName: names(assessment.by) } } : {}),
+    assessmentVersions: assessmentVersions.map(named),
+    ...(plan ? { plan: { ...plan, byName: names(plan.by) } } : {}),
+    planVersions: planVersions.map(named),
+  };
+}
