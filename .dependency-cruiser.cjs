@@ -7,7 +7,7 @@ const layers = [
   ['flows', 'i18n', 'storage'],
   ['intake', 'scheduling', 'safeguarding'],
   ['caseworkers'],
-  ['channels'],
+  ['channels', 'web'],
   ['http'],
 ];
 const dir = (name) => `^src/${name}/`;

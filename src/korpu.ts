@@ -33,7 +33,8 @@ import { FieldCipher } from './storage/field-cipher';
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
-import { simulatorEnabled } from './config/env';
+import { publicUrl, simulatorEnabled } from './config/env';
+import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
 
@@ -228,6 +229,25 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const desk = outbox
       ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, incidents: core.incidents, ...(escalations ? { escalations } : {}) })
       : undefined;
+    // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
+    // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).
+    let listeningAt: string | undefined;
+    const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
+    const signInLinks = desk && (env.PUBLIC_URL || env.NODE_ENV !== 'production') ? new SignInLinks(redis, core.keys, clock, linkBase) : undefined;
+    const workspace =
+      desk && signInLinks
+        ? createWorkspace({
+            desk,
+            links: signInLinks,
+            sessions: new WebSessions(redis, core.keys, clock),
+            cookie: sessionCookie(publicUrl(env), env.NODE_ENV === 'production'),
+            redis,
+            keys: core.keys,
+            translator: core.translator,
+            clock,
+            logger,
+          })
+        : undefined;
     if (token) {
       bot = createTelegramBot(core, {
         token,
@@ -239,7 +259,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
         // desk tells people things through the outbox (there is one whenever there is a bot).
-        ...(desk ? { caseworkers: { desk, roster } } : {}),
+        ...(desk ? { caseworkers: { desk, roster, ...(signInLinks ? { signInLinks } : {}) } } : {}),
         talk: { relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode) },
         // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
         onUnblocked: liftBlock({
@@ -336,10 +356,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         })
       : undefined;
     if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
-    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}) });
+    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) });
 
     const start = async (): Promise<{ url: string }> => {
       const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
+      listeningAt = http.url.replace(/\/+$/, '');
       closers.push({ name: 'http', close: () => http.close() });
       if (bot) {
         await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer

@@ -49,6 +49,12 @@ export const EnvSchema = z
      * stream expires as a whole that long after the month ends.
      */
     AUDIT_KEEP_MONTHS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(240).default(24)),
+    /**
+     * The address people reach Körpü's web workspace at (`<PUBLIC_URL>/desk`), for the sign-in
+     * links `/dashboard` sends. https in production; http only on localhost in development
+     * (browsers keep the workspace's `__Host-` cookie there), see src/web/auth/session-cookie.ts.
+     */
+    PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     TZ: TimeZoneSchema.default('Asia/Baku'),
@@ -96,6 +102,7 @@ export const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'is set but NODE_ENV is not production: set NODE_ENV=production (or ALLOW_DEV_WITH_TOKEN=1 for a developer test bot)' });
     }
     if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
+    if (env.NODE_ENV === 'production' && env.PUBLIC_URL && !env.PUBLIC_URL.startsWith('https://')) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be an https:// address in production (the workspace cookie is Secure)' });
     if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });
     const key = env.DATA_KEY ? decodeKey(env.DATA_KEY) : undefined;
     if (env.DATA_KEY && !key) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
@@ -114,6 +121,14 @@ export function weakKey(key: Buffer): boolean {
   return false;
 }
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * Where the web workspace is reached from outside: PUBLIC_URL, else (development and tests)
+ * this process's own HTTP address on localhost. No trailing slash.
+ */
+export function publicUrl(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
 
 /**
  * Whether the web simulator is served: in production only with `SIMULATOR=on` (whatever the

@@ -20,10 +20,12 @@ export interface HttpAppOptions {
    * simulator is off. Körpü gives it the simulator's own core (its own key prefix), never the real one.
    */
   simulator?: SimulatorCore;
+  /** The counsellors' web workspace (src/web), served under `/desk`; absent, there is none. */
+  workspace?: RequestHandler;
 }
 
 /**
- * Körpü's HTTP surface: health (`/healthz`, `/readyz`), the simulator when enabled, the
+ * Körpü's HTTP surface: health (`/healthz`, `/readyz`), the workspace under `/desk` when given, the simulator when enabled, the
  * Telegram webhook when given, 404 JSON for anything else and one error middleware.
  *
  * @example
@@ -41,6 +43,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
   app.use(healthRouter(o.core));
   // The webhook handler checks Telegram's secret header before it reads the body (run.ts).
   if (o.telegramWebhook) app.post(o.telegramWebhook.path, o.telegramWebhook.handler);
+  if (o.workspace) app.use('/desk', o.workspace);
   if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.simulator));
   app.use(notFound);
   app.use(errorHandler(o.logger));

@@ -116,6 +116,16 @@ export function redisKeys(prefix: string) {
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,
 
+    // --- the web workspace (src/web/): sign-in links, sessions, rate limits; ids and tokens only by their SHA-256 ---
+    /** STRING JSON {staffId, exp}, expiring: a one-time sign-in link, by the SHA-256 of its token (GETDEL: used once) */
+    webSignIn: (tokenHash: string) => `${prefix}web:signin:${tokenHash}`,
+    /** HASH {staffId, csrf, lang, created, seen}, expiring: a workspace session, by the SHA-256 of its cookie */
+    webSession: (idHash: string) => `${prefix}web:session:${idHash}`,
+    /** SET of the session hashes of one member of staff ("sign out everywhere", leaving the roster) */
+    webStaffSessions: (staffId: string) => `${prefix}web:sessions:${staffId}`,
+    /** Key prefix of one rate limiter (rate-limiter-flexible adds `:<ip or session>`) */
+    webRateLimit: (name: string) => `${prefix}web:rate:${name}`,
+
     // --- the first meeting's forms and incident follow-through (caseworkers/forms/, the web workspace) ---
     /** LIST of JSON versions of the case's initial assessment (Annex 1), oldest first; each body sealed */
     assessmentVersions: (code: string) => `${prefix}case:${code}:assessment`,

@@ -17,6 +17,7 @@
 export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
 // The desk's vocabulary, for channels to type what they render (without importing stores).
 export type { CaseWorker, Role, StaffMember } from '../roster';
+export { ROLES } from '../roster';
 export type { CaseSummary } from '../case-file';
 export type { AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';
 export { readAudit, type AuditActor, type AuditLine, type ReadAuditResult } from './read-audit';
@@ -55,3 +56,4 @@ export type { CaseHead, DiagnosisRecord } from '../forms/case-forms';
 export type { FormVersion, FormVersionInfo } from '../forms/versioned-forms';
 export { INCIDENT_TYPES, type IncidentReport, type IncidentType, type IncidentField } from '../../safeguarding/incident-report';
 export { createDeskDeps, type DeskSetup } from './create-desk-deps';
+export { requestSignInLink, type RequestSignInLinkResult, type SignInLinkIssuer } from './request-sign-in-link';

@@ -9,6 +9,7 @@ import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
+import { dashboardCommand } from './dashboard-command';
 import { privateConversation } from './conversation';
 import { errorHandler } from './errors';
 import { relayTalks, talkRelay } from './relay';
@@ -92,6 +93,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...chat }));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
+  // `/dashboard`: a one-time sign-in link to the web workspace, when Körpü serves one.
+  if (desk && roster && opts.caseworkers?.signInLinks) features.use(dashboardCommand({ desk, roster, links: opts.caseworkers.signInLinks, logger }));
   // Phone interviews (/call, /endcall): while a worker's call is open, their private chat goes to it.
   if (desk && roster) {
     const toInput = { lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])), replyLabels: replyLabels(core.translator) };

@@ -1,6 +1,6 @@
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { AuditLog, DeskDeps, StaffLookup, TalkThreads } from '../../caseworkers/desk';
+import type { AuditLog, DeskDeps, SignInLinkIssuer, StaffLookup, TalkThreads } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
 import type { Clock } from '../../core/clock';
@@ -75,6 +75,8 @@ export interface CaseworkerOptions {
   desk: DeskDeps;
   /** The roster: members by Telegram account (who is tapping) and by staff id (the desk). */
   roster: DeskDeps['roster'] & StaffLookup;
+  /** The web workspace's one-time sign-in links: with it, `/dashboard` sends one (dashboard-command.ts). */
+  signInLinks?: SignInLinkIssuer;
 }
 
 /** Schedules and cancels the escalation of a completed intake (`EscalationScheduler` fits). */

@@ -21,6 +21,7 @@ const EXPECTED: Record<Action, Role[]> = {
   view_audit: ['admin'],
   record_first_meeting: ['caseworker', 'supervisor', 'admin'],
   acknowledge_incident: ['caseworker', 'supervisor', 'admin'],
+  use_workspace: ['caseworker', 'supervisor', 'admin'],
 };
 
 describe('can', () => {

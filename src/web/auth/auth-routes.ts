@@ -1,0 +1,81 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { LangSchema } from '../../core/lang';
+import { browserLang } from '../browser-lang';
+import type { RateLimits } from '../rate-limits';
+import type { Renderer } from '../render';
+import { webContext } from '../web-context';
+import type { WorkspaceDeps } from '../workspace-deps';
+import { clearSessionCookie, readCookie, setSessionCookie } from './session-cookie';
+
+const SignInBody = z.object({ token: z.string().max(200) });
+const LangBody = z.object({ lang: LangSchema, back: z.string().max(500).optional() });
+
+/** Only a path inside the workspace is a place to come back to (no open redirect). */
+export const safeBack = (back: string | undefined): string => (back && /^\/desk(\/[A-Za-z0-9_\-/]*)?(\?[A-Za-z0-9_\-=&%.]*)?$/.test(back) ? back : '/desk/cases');
+
+/**
+ * Sign-in and sign-out, mounted before the session check:
+ * - `GET /signin?token=…` shows a "Sign in" button; the link is spent only by the button's POST,
+ *   so that a link preview or a mail scanner opening it spends nothing;
+ * - `POST /signin` spends the link (once, within 5 minutes) and starts a new session with a new
+ *   id (an old session of that browser ends: ids are rotated at every sign-in);
+ * - `POST /signout`, `POST /signout-everywhere` (CSRF-checked) end this session or all of the member's;
+ * - `POST /lang` remembers the language chosen with the switch.
+ */
+export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: RateLimits): { before: Router; after: Router } {
+  const before = express.Router();
+  const after = express.Router();
+  const audit = (staffId: string, action: string) =>
+    deps.desk.audit?.record({ at: deps.clock.now(), staffId, action }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'web: audit entry failed'));
+
+  before.get('/signin', (req, res) => {
+    const lang = browserLang(req);
+    renderer.anonymous(res, lang);
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    renderer.render(res, 'signin', { title: deps.translator.t(lang, 'web:signin.title'), token, state: token ? 'confirm' : req.query.out === '1' ? 'signed_out' : 'ask' });
+  });
+
+  before.post('/signin', limits.signIn, async (req: Request, res: Response) => {
+    const lang = browserLang(req);
+    renderer.anonymous(res, lang);
+    const body = SignInBody.safeParse(req.body);
+    const spent = body.success ? await deps.links.consume(body.data.token) : ({ ok: false, reason: 'invalid' } as const);
+    const member = spent.ok ? await deps.desk.roster.byStaff(spent.staffId) : undefined;
+    if (!spent.ok || !member) {
+      const state = !spent.ok && spent.reason === 'expired' ? 'expired' : 'invalid';
+      renderer.render(res, 'signin', { title: deps.translator.t(lang, 'web:signin.title'), state }, 400);
+      return;
+    }
+    const old = readCookie(req, deps.cookie.name);
+    if (old) await deps.sessions.end(old);
+    const session = await deps.sessions.create(member.staffId);
+    setSessionCookie(res, deps.cookie, session.id);
+    await audit(member.staffId, 'web_sign_in');
+    res.redirect(303, '/desk/cases');
+  });
+
+  after.post('/signout', async (_req, res) => {
+    const ctx = webContext(res);
+    await deps.sessions.end(ctx.sessionId);
+    clearSessionCookie(res, deps.cookie);
+    await audit(ctx.staff.staffId, 'web_sign_out');
+    res.redirect(303, '/desk/signin?out=1');
+  });
+
+  after.post('/signout-everywhere', async (_req, res) => {
+    const ctx = webContext(res);
+    await deps.sessions.endAll(ctx.staff.staffId);
+    clearSessionCookie(res, deps.cookie);
+    await audit(ctx.staff.staffId, 'web_sign_out_everywhere');
+    res.redirect(303, '/desk/signin?out=1');
+  });
+
+  after.post('/lang', async (req, res) => {
+    const body = LangBody.safeParse(req.body);
+    if (body.success) await deps.sessions.setLang(webContext(res).sessionId, body.data.lang);
+    res.redirect(303, safeBack(body.success ? body.data.back : undefined));
+  });
+
+  return { before, after };
+}

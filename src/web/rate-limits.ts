@@ -1,0 +1,58 @@
+import type { Request, RequestHandler } from 'express';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Logger } from '../core/logger';
+import type { Translator } from '../i18n';
+import { browserLang } from './browser-lang';
+import { readCookie } from './auth/session-cookie';
+import { tokenHash } from './auth/tokens';
+import type { WorkspaceDeps } from './workspace-deps';
+
+/** The workspace's rate limits, as Express middleware. */
+export interface RateLimits {
+  /** Sign-in attempts per address: a guessed token is hopeless, and this keeps it so. */
+  signIn: RequestHandler;
+  /** Every workspace request, per session (else per address): a runaway script, not a busy worker. */
+  pages: RequestHandler;
+}
+
+/** Sign-in attempts per address per {@link SIGN_IN_WINDOW_S}. */
+export const SIGN_IN_POINTS = 20;
+export const SIGN_IN_WINDOW_S = 10 * 60;
+/** Requests per session (or address) per minute. */
+export const PAGE_POINTS = 600;
+
+/**
+ * Rate limits kept in Redis (rate-limiter-flexible), so that every Körpü process counts the
+ * same requests. Over the limit: 429 with Retry-After. Redis failing: the request goes on (the
+ * limit is a brake, not a lock; the session check needs Redis anyway).
+ */
+export function createRateLimits(deps: Pick<WorkspaceDeps, 'redis' | 'keys' | 'logger' | 'cookie' | 'translator'>): RateLimits {
+  const signIn = new RateLimiterRedis({ storeClient: deps.redis, keyPrefix: deps.keys.webRateLimit('signin'), points: SIGN_IN_POINTS, duration: SIGN_IN_WINDOW_S });
+  const pages = new RateLimiterRedis({ storeClient: deps.redis, keyPrefix: deps.keys.webRateLimit('pages'), points: PAGE_POINTS, duration: 60 });
+  // A session's requests count against the session (an office behind one address has many workers).
+  const whoPages = (req: Request) => {
+    const id = readCookie(req, deps.cookie.name);
+    return id ? `s:${tokenHash(id).slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`;
+  };
+  return {
+    signIn: limit(signIn, (req) => `ip:${req.ip ?? 'unknown'}`, deps),
+    pages: limit(pages, whoPages, deps),
+  };
+}
+
+function limit(limiter: RateLimiterRedis, keyOf: (req: Request) => string, { logger, translator }: { logger: Logger; translator: Translator }): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await limiter.consume(keyOf(req));
+      next();
+    } catch (e) {
+      if (e instanceof RateLimiterRes) {
+        res.set('Retry-After', String(Math.ceil(e.msBeforeNext / 1000)));
+        res.status(429).type('text').send(translator.t(browserLang(req), 'web:error.too_many'));
+        return;
+      }
+      logger.warn({ err: { name: (e as Error).name, message: (e as Error).message } }, 'web: rate limiter unavailable; request let through');
+      next();
+    }
+  };
+}

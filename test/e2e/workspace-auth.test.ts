@@ -1,0 +1,176 @@
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { redisKeys } from '../../src/storage/keys';
+import { auditMonth } from '../../src/storage/redis-audit-trail';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+
+/**
+ * Signing in to the workspace, through the whole of Körpü (createKorpu) and the fake Bot API:
+ * `/dashboard` gives a roster member a one-time link; the link page spends it only on the
+ * button; a second use, a late use and a stranger's `/dashboard` sign nobody in; the session
+ * cookie is `__Host-`, Secure, HttpOnly, SameSite=Lax; a change without the CSRF token is a
+ * 403, audited; sign-out, sign-out everywhere, the idle timeout and leaving the roster end
+ * sessions on the server.
+ */
+
+jest.setTimeout(30_000);
+
+const START = new Date('2026-11-24T08:00:00Z');
+
+describe('workspace sign-in', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  let now = START;
+  let worker: User;
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [testOffice()] }), clock: { now: () => now } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
+    await korpu.roster.put({ telegramId: worker.id, name: 'Aysel Məmmədova', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: now, addedBy: 1 });
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await api.close();
+    await dropPrefix(redis, korpu.prefix);
+    await redis.quit();
+  });
+
+  const dashboard = async (user: User) => sendPrivate(api, handled, user, '/dashboard');
+  async function signedIn(): Promise<WebClient> {
+    const web = new WebClient(base);
+    const link = linkIn(await dashboard(worker));
+    expect((await web.get(link)).status).toBe(200);
+    const token = new URL(link).searchParams.get('token')!;
+    const r = await web.post('/desk/signin', { token });
+    expect(r.status).toBe(303);
+    return web;
+  }
+  const auditEntries = async () => (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), [])));
+
+  it('sends an anonymous visitor to the sign-in page', async () => {
+    const web = new WebClient(base);
+    const r = await web.get('/desk/cases');
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/desk/signin');
+    const page = await web.get('/desk/signin');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(korpu.core.translator.t('en', 'web:signin.how'));
+  });
+
+  it('gives a roster member a one-time link that signs them in once, with a __Host- session cookie', async () => {
+    const texts = await dashboard(worker);
+    const link = linkIn(texts);
+    expect(link.startsWith(`${base}/desk/signin?token=`)).toBe(true);
+    const sent = api.lastMessage(worker.id)!;
+    expect(sent.text).toContain(link);
+    const web = new WebClient(base);
+    // Opening the link (as a link preview would) spends nothing: the page asks for the button.
+    const page = await web.get(link);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(korpu.core.translator.t('en', 'web:signin.button'));
+    expect(web.cookies.size).toBe(0);
+    const token = new URL(link).searchParams.get('token')!;
+    const r = await web.post('/desk/signin', { token });
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/desk/cases');
+    const cookie = r.headers.getSetCookie().find((c) => c.startsWith('__Host-korpu_desk='))!;
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    const home = await web.get('/desk/');
+    expect(home.status).toBe(303);
+    const again = await new WebClient(base).post('/desk/signin', { token });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain(korpu.core.translator.t('en', 'web:signin.invalid'));
+    // The token is kept only as its hash.
+    expect(await redis.keys(`${korpu.prefix}*${token}*`)).toEqual([]);
+  });
+
+  it('answers with no-store, a strict CSP and no referrer on signed-in pages', async () => {
+    const web = await signedIn();
+    const r = await web.get('/desk/no-such-page');
+    expect(r.status).toBe(404);
+    expect(r.text).toContain('Aysel Məmmədova');
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(r.text).toContain('<html lang="en" dir="ltr">');
+  });
+
+  it('refuses a link used after five minutes', async () => {
+    const link = linkIn(await dashboard(worker));
+    now = new Date(now.getTime() + 5 * 60_000 + 1000);
+    const r = await new WebClient(base).post('/desk/signin', { token: new URL(link).searchParams.get('token')! });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(korpu.core.translator.t('en', 'web:signin.expired'));
+  });
+
+  it('gives a stranger no link (the bot answers as to any unknown command)', async () => {
+    const stranger = api.updates.user({ language_code: 'en' });
+    const texts = await dashboard(stranger);
+    expect(texts.join('\n')).not.toContain('/desk/signin');
+  });
+
+  it('refuses a change without the CSRF token with a 403 page and an audit entry', async () => {
+    const web = await signedIn();
+    await web.get('/desk/no-such-page');
+    const r = await web.post('/desk/lang', { _csrf: null, lang: 'ru' });
+    expect(r.status).toBe(403);
+    expect(r.text).toContain(korpu.core.translator.t('en', 'web:forbidden.reason.csrf'));
+    const wrong = await web.post('/desk/lang', { _csrf: 'x'.repeat(43), lang: 'ru' });
+    expect(wrong.status).toBe(403);
+    expect((await auditEntries()).filter((e) => e.action === 'web_refused' && e['d:reason'] === 'csrf')).toHaveLength(2);
+    const ok = await web.post('/desk/lang', { lang: 'fa', back: '/desk/no-such-page' });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe('/desk/no-such-page');
+    expect((await web.get('/desk/no-such-page')).text).toContain('<html lang="fa" dir="rtl">');
+  });
+
+  it('ends the session at sign-out, and every session at sign-out everywhere', async () => {
+    const one = await signedIn();
+    const two = await signedIn();
+    await one.get('/desk/x');
+    expect((await one.post('/desk/signout')).location).toBe('/desk/signin?out=1');
+    expect((await one.get('/desk/x')).status).toBe(303);
+    expect((await two.get('/desk/x')).status).toBe(404);
+    const three = await signedIn();
+    expect((await two.post('/desk/signout-everywhere')).status).toBe(303);
+    expect((await three.get('/desk/x')).status).toBe(303);
+    expect((await two.get('/desk/x')).status).toBe(303);
+  });
+
+  it('ends a session idle for more than 30 minutes', async () => {
+    const web = await signedIn();
+    now = new Date(now.getTime() + 29 * 60_000);
+    expect((await web.get('/desk/x')).status).toBe(404);
+    now = new Date(now.getTime() + 31 * 60_000);
+    expect((await web.get('/desk/x')).status).toBe(303);
+  });
+
+  it('signs out everywhere at once a worker taken off the roster', async () => {
+    const web = await signedIn();
+    expect((await web.get('/desk/x')).status).toBe(404);
+    await korpu.roster.remove(worker.id);
+    const r = await web.get('/desk/x');
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/desk/signin');
+    await korpu.roster.put({ telegramId: worker.id, name: 'Aysel Məmmədova', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: now, addedBy: 1 });
+    // Back on the roster, the old session stays ended.
+    expect((await web.get('/desk/x')).status).toBe(303);
+  });
+});
