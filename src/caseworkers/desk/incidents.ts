@@ -157,3 +157,13 @@ async function officeFilter(deps: DeskDeps, a: Actor): Promise<(reports: Inciden
     return kept;
   };
 }
+
+/** The result of {@link readIncident}. */
+export type ReadIncidentResult = { ok: true; report: IncidentReport } | StaffRefusal | IncidentRefusal;
+
+/** One report, decrypted, for a member of staff of its case's office (supervisors and admins: any). */
+export async function readIncident(deps: DeskDeps, actor: StaffRef, args: { id: string }): Promise<ReadIncidentResult> {
+  const a = await authorize(deps, actor, 'report_incident');
+  if (refused(a)) return a;
+  return reportFor(deps, a, args.id);
+}

@@ -45,7 +45,7 @@ export { confirmDiagnosis, type ConfirmDiagnosisResult } from './confirm-diagnos
 export { saveAssessment, type SaveAssessmentResult } from './save-assessment';
 export { savePlan, type SavePlanResult } from './save-plan';
 export { readCaseForms, type NamedVersion, type ReadCaseFormsResult } from './read-case-forms';
-export { startIncident, fillIncident, acknowledgeIncident, listIncidents, urgentIncidents, type StartIncidentResult, type FillIncidentResult, type AcknowledgeIncidentResult, type ListIncidentsResult, type IncidentRefusal } from './incidents';
+export { startIncident, fillIncident, acknowledgeIncident, listIncidents, urgentIncidents, readIncident, type ReadIncidentResult, type StartIncidentResult, type FillIncidentResult, type AcknowledgeIncidentResult, type ListIncidentsResult, type IncidentRefusal } from './incidents';
 export type { CaseAccessRefusal, FieldIssue, InvalidForm } from './case-access';
 export { LIST_STATUSES, MEETING_STATUSES, listStatusOf, type CaseStatusChanged, type ListStatus, type MeetingStatus } from '../case-status';
 export { ASSESSMENT_FIELDS, AssessmentSchema, type Assessment, type AssessmentField, type AssessmentInput, type FieldKind } from '../forms/assessment-form';

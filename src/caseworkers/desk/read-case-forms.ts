@@ -1,4 +1,5 @@
 import type { StaffRef } from '../../core/staff';
+import type { Booking } from '../../scheduling/booking-store';
 import type { Assessment } from '../forms/assessment-form';
 import type { CaseHead, DiagnosisRecord } from '../forms/case-forms';
 import type { Plan } from '../forms/integration-plan';
@@ -18,6 +19,8 @@ export type ReadCaseFormsResult =
       ok: true;
       caseCode: string;
       head: CaseHead;
+      /** The first meeting (attendance is recorded on it), if one was booked. */
+      booking?: Booking;
       /** The newest diagnosis (the bot's provisional one until the counsellor confirms). */
       diagnosis?: DiagnosisRecord;
       /** The assessment version asked for (the newest by default), and every version. */
@@ -25,6 +28,8 @@ export type ReadCaseFormsResult =
       assessmentVersions: NamedVersion[];
       plan?: FormVersion<Plan> & { byName: string };
       planVersions: NamedVersion[];
+      /** The person's reason for withdrawing, in their words, when they gave one with /withdraw. */
+      withdrawal?: string;
     }
   | StaffRefusal
   | CaseAccessRefusal
@@ -43,7 +48,9 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
   const access = await mayRecordOn(deps, a, args.caseCode, 'record_first_meeting', { editing: false });
   if (!access.ok) return access;
   const { caseCode } = args;
-  const [diagnosis, assessment, assessmentVersions, plan, planVersions, names] = await Promise.all([
+  const [withdrawal, booking, diagnosis, assessment, assessmentVersions, plan, planVersions, names] = await Promise.all([
+    deps.forms.withdrawalInWriting(caseCode),
+    deps.bookings.get(caseCode),
     deps.forms.latestDiagnosis(caseCode),
     deps.forms.assessments.read(caseCode, args.assessmentVersion),
     deps.forms.assessments.versions(caseCode),
@@ -58,10 +65,12 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
     ok: true,
     caseCode,
     head: access.head,
+    ...(booking ? { booking } : {}),
     ...(diagnosis ? { diagnosis } : {}),
     ...(assessment ? { assessment: { ...assessment, byName: names(assessment.by) } } : {}),
     assessmentVersions: assessmentVersions.map(named),
     ...(plan ? { plan: { ...plan, byName: names(plan.by) } } : {}),
     planVersions: planVersions.map(named),
+    ...(withdrawal ? { withdrawal } : {}),
   };
 }

@@ -69,6 +69,8 @@ export interface CaseHead {
   lang: Lang;
   /** Annex 4 option (A, B, C), `declined`, `phone_only`, or absent. */
   consent?: string;
+  /** Why it was closed (a closed case): one of CLOSE_REASONS, or a legacy value. */
+  closeReason?: string;
 }
 
 /**
@@ -100,9 +102,9 @@ export class CaseForms {
 
   /** Whether the case exists, its status, language and consent option, in one read. */
   async head(caseCode: string): Promise<CaseHead> {
-    const [status, lang, consent, code] = await this.r.hmget(this.keys.case(caseCode), 'status', 'lang', 'consent', 'code');
+    const [status, lang, consent, code, closeReason] = await this.r.hmget(this.keys.case(caseCode), 'status', 'lang', 'consent', 'code', 'close_reason');
     const exists = code !== null || status !== null;
-    return { exists, lang: LangSchema.catch('az').parse(lang), ...(status ? { status } : {}), ...(consent ? { consent } : {}) };
+    return { exists, lang: LangSchema.catch('az').parse(lang), ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}) };
   }
 
   /** The case's newest diagnosis record, or undefined (none, or unreadable). */
