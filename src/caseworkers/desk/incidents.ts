@@ -54,8 +54,10 @@ export type FillIncidentResult =
   | { ok: false; reason: 'incomplete'; missing: IncidentField[] };
 
 /**
- * Fills in or corrects a draft report (`complete: false`), or completes it (`complete: true`:
- * only when every Annex 3 field is there; then it is locked). `form` is what the page sends.
+ * Fills in or corrects a draft report (`complete: false`), or also completes it (`complete:
+ * true`: only when every Annex 3 field is there; then it is locked). What the form brings is
+ * saved either way, so a report that cannot be completed yet keeps what was typed and the
+ * answer lists what is missing. `form` is what the page sends.
  */
 export async function fillIncident(deps: DeskDeps, actor: StaffRef, args: { id: string; form: unknown; complete: boolean }): Promise<FillIncidentResult> {
   const a = await authorize(deps, actor, 'report_incident');
@@ -65,7 +67,9 @@ export async function fillIncident(deps: DeskDeps, actor: StaffRef, args: { id: 
   const patch = IncidentFormSchema.safeParse(args.form);
   if (!patch.success) return invalidForm(patch.error);
   const now = deps.clock.now();
-  const outcome = args.complete ? await deps.incidents.complete(args.id, patch.data, actor.staffId, now) : await deps.incidents.update(args.id, patch.data, actor.staffId, now);
+  // What was typed is kept even when the report cannot be completed yet (the page says what is missing).
+  const saved = Object.keys(patch.data).length || !args.complete ? await deps.incidents.update(args.id, patch.data, actor.staffId, now) : undefined;
+  const outcome = args.complete && (!saved || saved.status === 'updated') ? await deps.incidents.complete(args.id, {}, actor.staffId, now) : saved!;
   if (outcome.status === 'not_found') return { ok: false, reason: 'not_found' };
   if (outcome.status === 'locked') return { ok: false, reason: 'already_complete' };
   if (outcome.status === 'incomplete') return { ok: false, reason: 'incomplete', missing: outcome.missing };

@@ -71,6 +71,8 @@ export interface CaseHead {
   consent?: string;
   /** Why it was closed (a closed case): one of CLOSE_REASONS, or a legacy value. */
   closeReason?: string;
+  /** Who holds it (staff id). */
+  claimedBy?: string;
 }
 
 /**
@@ -102,9 +104,9 @@ export class CaseForms {
 
   /** Whether the case exists, its status, language and consent option, in one read. */
   async head(caseCode: string): Promise<CaseHead> {
-    const [status, lang, consent, code, closeReason] = await this.r.hmget(this.keys.case(caseCode), 'status', 'lang', 'consent', 'code', 'close_reason');
+    const [status, lang, consent, code, closeReason, claimedBy] = await this.r.hmget(this.keys.case(caseCode), 'status', 'lang', 'consent', 'code', 'close_reason', 'claimed_by');
     const exists = code !== null || status !== null;
-    return { exists, lang: LangSchema.catch('az').parse(lang), ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}) };
+    return { exists, lang: LangSchema.catch('az').parse(lang), ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}), ...(claimedBy ? { claimedBy } : {}) };
   }
 
   /** The case's newest diagnosis record, or undefined (none, or unreadable). */

@@ -122,7 +122,7 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
   const servicesSent = (assessmentValues as Record<string, unknown>).services;
   return {
     code: r.caseCode,
-    status: listStatusOf({ ...(r.head.status ? { status: r.head.status } : {}) }),
+    status: listStatusOf({ ...(r.head.status ? { status: r.head.status } : {}), ...(r.head.claimedBy ? { claimed_by: r.head.claimedBy } : {}) }),
     done,
     part: redraw?.part,
     problem: redraw?.problem,
