@@ -17,6 +17,7 @@ import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type E
 import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { CaseFiles } from './caseworkers/case-file';
+import { CaseIndex } from './caseworkers/case-index';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import type { AppConfig } from './config';
@@ -86,6 +87,8 @@ export interface Korpu {
   retention?: { run(): Promise<RetentionRun> };
   /** The roster of case workers (built once; the bot's staff features use this one). */
   roster: RosterStore;
+  /** The case list's indexes (the workspace's list), kept by every write that moves a case. */
+  caseIndex: CaseIndex;
   /** The application's Redis connection, for tools and the benchmark (its round trips are counted there). */
   redis: Redis;
   /** The Express app (health, simulator, webhook). */
@@ -226,8 +229,18 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const relay = new RelayStore(redis, env.REDIS_PREFIX, cipher);
     const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
     const claims = new ClaimStore(redis, core.keys);
+    // The case list's indexes (the workspace's list): every committed step's effects reindex
+    // their case, and so does every desk write (createDeskDeps); cases from before the index
+    // are indexed once at start (backfill, below).
+    const caseIndex = new CaseIndex(redis, core.keys);
+    core.onEffect((e) => caseIndex.reindex(e.caseCode));
+    /** The person's conversation behind a case (a message written in the workspace opens the talk there). */
+    const conversationOf = async (caseCode: string) => {
+      const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
+      return contact ? core.runner.conversationId(contact.channel, contact.chatId) : undefined;
+    };
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, incidents: core.incidents, ...(escalations ? { escalations } : {}) })
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}) })
       : undefined;
     // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
     // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).
@@ -246,6 +259,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
             translator: core.translator,
             clock,
             logger,
+            timeZone: env.TZ,
           })
         : undefined;
     if (token) {
@@ -295,6 +309,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
     }
     await core.effects.start();
+    // Cases written before the index existed: indexed once, in the background (a marker key says it is done).
+    void caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
@@ -379,7 +395,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       else logger.info({ url: http.url, mode: env.MODE, simulator: Boolean(simulator) }, 'Körpü is running');
       return { url: http.url };
     };
-    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, logger, start, stop };
+    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, caseIndex, redis, app, logger, start, stop };
   }
 
   /**

@@ -54,9 +54,6 @@ export function purgeReason(f: CaseFacts, days: RetentionConfig['days'], now: Da
   if (f.status === 'withdrawn') return past(f.withdrawnAt ?? f.updatedAt, days.withdrawn) ? 'withdrawn' : undefined;
   if (f.status === 'closed') return past(f.closedAt ?? f.updatedAt, days.closed) ? 'closed' : undefined;
   if (f.intakeCompletedAt) return undefined;
-  // A case the desk has taken into its first meeting (met, assessed, in a plan) is in progress,
-  // even a walk-in whose intake never went through the bot.
-  if (f.status === 'met' || f.status === 'assessed' || f.status === 'in_plan') return undefined;
   const reason: PurgeReason = f.diagnosis === 'not_eligible' ? 'notEligible' : 'unfinishedIntake';
   return past(f.updatedAt, days[reason], f.lastActiveMs) ? reason : undefined;
 }

@@ -125,6 +125,20 @@ export function redisKeys(prefix: string) {
     webStaffSessions: (staffId: string) => `${prefix}web:sessions:${staffId}`,
     /** Key prefix of one rate limiter (rate-limiter-flexible adds `:<ip or session>`) */
     webRateLimit: (name: string) => `${prefix}web:rate:${name}`,
+    /**
+     * ZSET case code → creation time (ms): the case list's index `facet` (`all`, `o:<office>`,
+     * `s:<status>`, `o:<office>:s:<status>`, `l:<lang>`, `e:<eligibility>`, `h:<staff id>`, `u`
+     * urgent), kept by caseworkers/case-index.ts
+     */
+    caseIndex: (facet: string) => `${prefix}ix:${facet}`,
+    /** STRING JSON: the facets a case is indexed under now (what the next reindex takes it out of) */
+    caseIndexEntry: (code: string) => `${prefix}ix:case:${code}`,
+    /** ZSET, expiring: a filtered list's intersection of facets, kept a few seconds for paging */
+    caseIndexQuery: (hash: string) => `${prefix}ix:q:${hash}`,
+    /** STRING: set once every case has been indexed (the backfill of a deployment that had cases before the index) */
+    caseIndexBuilt: () => `${prefix}ix:built`,
+    /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
+    caseNotes: (code: string) => `${prefix}case:${code}:notes`,
 
     // --- the first meeting's forms and incident follow-through (caseworkers/forms/, the web workspace) ---
     /** LIST of JSON versions of the case's initial assessment (Annex 1), oldest first; each body sealed */

@@ -25,4 +25,6 @@ export interface WorkspaceDeps {
   translator: Translator;
   clock: Clock;
   logger: Logger;
+  /** The programme's time zone (TZ): dates and times on the pages. */
+  timeZone: string;
 }

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { Action } from '../guard';
-import { FINAL_STATUSES } from '../case-status';
-import type { CaseHead } from '../forms/case-forms';
+import type { CaseHead } from '../forms/meeting-records';
 import { mayWorkOn, staffLogRef, type Actor, type DeskDeps } from './desk-deps';
+
+/** Statuses after which a case's records are kept as they are. */
+const FINAL_STATUSES = ['closed', 'withdrawn', 'erased'];
 
 /** Why the desk will not let a member of staff work on a case's records. */
 export type CaseAccessRefusal =
@@ -33,7 +35,7 @@ export function invalidForm(error: z.ZodError): InvalidForm {
  * or erased case. Refusals are logged with pseudonyms.
  */
 export async function mayRecordOn(deps: DeskDeps, a: Actor, caseCode: string, action: Action, o: { editing: boolean }): Promise<{ ok: true; head: CaseHead } | CaseAccessRefusal> {
-  const head = await deps.forms.head(caseCode);
+  const head = await deps.meeting.head(caseCode);
   if (!head.exists) return { ok: false, reason: 'not_found' };
   if (!(await mayWorkOn(deps, a, caseCode, action))) return { ok: false, reason: 'other_office' };
   if (a.member.role === 'caseworker') {
@@ -43,12 +45,16 @@ export async function mayRecordOn(deps: DeskDeps, a: Actor, caseCode: string, ac
       return { ok: false, reason: 'not_holder' };
     }
   }
-  if (o.editing && head.status && (FINAL_STATUSES as readonly string[]).includes(head.status)) return { ok: false, reason: 'case_closed', status: head.status };
+  if (o.editing && head.status && FINAL_STATUSES.includes(head.status)) return { ok: false, reason: 'case_closed', status: head.status };
   return { ok: true, head };
 }
 
-/** Tells the desk's status listener (list indexes) of a change; a failing listener is logged, never undoes it. */
-export async function statusChanged(deps: DeskDeps, caseCode: string, status: string): Promise<void> {
-  if (!deps.caseStatusChanged) return;
-  await deps.caseStatusChanged({ caseCode, status, at: deps.clock.now() }).catch((err: Error) => deps.logger.error({ case: caseCode, status, err: err.message }, 'desk: the case status listener failed'));
+/**
+ * Moves the case in the list's indexes after a write the list shows (`assessment_at`,
+ * `plan_at`, `crisis_ack_at`); a failed reindex is logged, never undoes the write (the next
+ * write of the case mends it).
+ */
+export async function reindexed(deps: DeskDeps, caseCode: string): Promise<void> {
+  if (!deps.index) return;
+  await deps.index.reindex(caseCode).catch((err: Error) => deps.logger.error({ case: caseCode, err: err.message }, 'desk: the case could not be reindexed'));
 }

@@ -2,7 +2,6 @@ import type { StaffRef } from '../../core/staff';
 import { CLOSE_REASONS, WITHDRAWAL_REASON, type CloseReason } from '../case-records';
 import { formText } from '../forms/form-fields';
 import { can } from '../guard';
-import { statusChanged } from './case-access';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** The result of {@link closeCase}. */
@@ -36,14 +35,13 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   let extra: Record<string, string> = {};
   if (reason === WITHDRAWAL_REASON) {
     const typed = formText.safeParse(args.writtenReason ?? '');
-    if (typed.success) extra = deps.forms.sealClosingReason(args.caseCode, typed.data);
-    else if (!(await deps.forms.withdrawalInWriting(args.caseCode))) return { ok: false, reason: 'written_reason_needed' };
+    if (typed.success) extra = deps.meeting.sealClosingReason(args.caseCode, typed.data);
+    else if (!(await deps.meeting.withdrawalInWriting(args.caseCode))) return { ok: false, reason: 'written_reason_needed' };
   }
   const outcome = await deps.cases.close(args.caseCode, reason, actor.staffId, deps.clock.now(), extra);
   if (outcome === 'missing') return { ok: false, reason: 'not_found' };
   if (outcome === 'already') return { ok: false, reason: 'already_closed' };
   await deps.escalations?.cancel(args.caseCode).catch(() => false);
-  await statusChanged(deps, args.caseCode, 'closed');
   deps.logger.info({ case: args.caseCode, reason, by: staffLogRef(deps, actor.staffId) }, 'desk: case closed');
   await audit(deps, a, 'close_case', { caseCode: args.caseCode, reason });
   return { ok: true, caseCode: args.caseCode, reason };

@@ -41,7 +41,7 @@ export async function confirmDiagnosis(deps: DeskDeps, actor: StaffRef, args: { 
   const parsed = DiagnosisConfirmationSchema.safeParse(args.form);
   if (!parsed.success) return invalidForm(parsed.error);
   const form = parsed.data;
-  const before = await deps.forms.latestDiagnosis(args.caseCode);
+  const before = await deps.meeting.latestDiagnosis(args.caseCode);
   const corrected = correctedQuestions(before?.answers, form);
   const result = finalEligibility(form);
   const outcome = result.outcome === 'eligible' ? 'eligible' : 'not_eligible';
@@ -50,7 +50,7 @@ export async function confirmDiagnosis(deps: DeskDeps, actor: StaffRef, args: { 
   const timeZone = (deps.offices.find((o) => o.id === office) ?? deps.offices[0])?.timeZone ?? 'Asia/Baku';
   const { date, time } = formDateTime(now, timeZone);
   const counsellor = (await staffNameOf(deps))(actor.staffId);
-  await deps.forms.recordFinalDiagnosis(args.caseCode, {
+  await deps.meeting.recordFinalDiagnosis(args.caseCode, {
     at: now.toISOString(), date, time, place: form.place, counsellor, counsellor_id: actor.staffId, by: 'counsellor',
     answers: { q1: form.q1, q2: form.q2, q3: form.q3, q4: form.q4 }, outcome, reasons: result.reasons, provisional: false,
     rule_version: result.ruleVersion, lang: access.head.lang, corrected,

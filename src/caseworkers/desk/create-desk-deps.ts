@@ -8,21 +8,23 @@ import type { BookingStore } from '../../scheduling/booking-store';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
 import { CaseFiles } from '../case-file';
+import type { CaseIndex } from '../case-index';
+import { CaseForms } from '../case-forms';
+import { CaseNotes } from '../case-notes';
 import { CaseRecords } from '../case-records';
 import { ClaimStore } from '../claims';
 import { PhoneCallStore } from '../phone-calls';
 import { RelayStore } from '../relay-store';
 import { SafeguardingConfigSchema } from '../../config/safeguarding';
 import { IncidentStore } from '../../safeguarding/incident-store';
-import type { CaseStatusChanged } from '../case-status';
-import { CaseForms } from '../forms/case-forms';
+import { MeetingRecords } from '../forms/meeting-records';
 import type { AuditLog, AuditReader } from './audit';
 import type { DeskDeps } from './desk-deps';
 
 /** What {@link createDeskDeps} builds the desk's stores from. */
 export interface DeskSetup {
   redis: Redis;
-  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'>;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes'>>;
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
   cipher: FieldCipher;
   roster: DeskDeps['roster'];
@@ -40,10 +42,12 @@ export interface DeskSetup {
   audit?: AuditLog;
   /** Where admins read the trail back (usually the same store as `audit`). */
   auditTrail?: AuditReader;
+  /** The case list's indexes: with it, every desk write that moves a case reindexes it. */
+  index?: CaseIndex;
   /** The incident reports the bot drafts (built here, on the same Redis, when not given). */
   incidents?: DeskDeps['incidents'];
-  /** Told when the desk changes a case's stored status. */
-  caseStatusChanged?: CaseStatusChanged;
+  /** The person's conversation behind a case (messages written in the workspace). */
+  conversationOf?: DeskDeps['conversationOf'];
 }
 
 /**
@@ -52,13 +56,16 @@ export interface DeskSetup {
  * @example const desk = createDeskDeps({ redis, keys: core.keys, cipher: core.cipher, roster, … });
  */
 export function createDeskDeps(s: DeskSetup): DeskDeps {
+  const claims = s.claims ?? new ClaimStore(s.redis, s.keys);
+  const relay = s.relay ?? new RelayStore(s.redis, s.keys.prefix, s.cipher);
+  const cases = new CaseRecords(s.redis, s.keys);
   return {
     roster: s.roster,
-    claims: s.claims ?? new ClaimStore(s.redis, s.keys),
-    cases: new CaseRecords(s.redis, s.keys),
+    claims: s.index ? indexedClaims(claims, s.index) : claims,
+    cases: s.index ? indexedCases(cases, s.index) : cases,
     files: s.files ?? new CaseFiles({ redis: s.redis, keys: s.keys, cipher: s.cipher, bookings: s.bookings }),
-    bookings: s.bookings,
-    relay: s.relay ?? new RelayStore(s.redis, s.keys.prefix, s.cipher),
+    bookings: s.index ? indexedBookings(s.bookings, s.index) : s.bookings,
+    relay,
     calls: new PhoneCallStore(s.redis, s.keys.prefix),
     notifier: s.notifier,
     translator: s.translator,
@@ -69,9 +76,49 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.escalations ? { escalations: s.escalations } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
     ...(s.auditTrail ? { auditTrail: s.auditTrail } : {}),
-    forms: new CaseForms({ redis: s.redis, keys: s.keys, cipher: s.cipher }),
+    ...(s.index ? { index: s.index } : {}),
+    ...(s.keys.caseNotes ? { notes: new CaseNotes(s.redis, { caseNotes: s.keys.caseNotes }, s.cipher) } : {}),
+    ...(s.keys.consents ? { forms: new CaseForms(s.redis, { diagnoses: s.keys.diagnoses, consents: s.keys.consents }) } : {}),
+    ...('messages' in relay ? { talks: relay as RelayStore } : {}),
+    meeting: new MeetingRecords({ redis: s.redis, keys: s.keys, cipher: s.cipher }),
     // The desk never drafts from a crisis, so the follow-up delay is the config's default, unused.
     incidents: s.incidents ?? new IncidentStore(s.redis, s.keys.prefix, s.cipher, { followUpAfterMinutes: SafeguardingConfigSchema.shape.followUpAfterMinutes.parse(undefined) }),
-    ...(s.caseStatusChanged ? { caseStatusChanged: s.caseStatusChanged } : {}),
+    ...(s.conversationOf ? { conversationOf: s.conversationOf } : {}),
+  };
+}
+
+/** Runs `write`, then reindexes the case it moved (a failed reindex is the next write's to mend). */
+const after = <T>(index: CaseIndex, caseCode: string, write: Promise<T>): Promise<T> =>
+  write.then(async (r) => {
+    await index.reindex(caseCode).catch(() => undefined);
+    return r;
+  });
+
+/** The claims store, reindexing after a claim, release or reassignment (the list's holder and status). */
+function indexedClaims(claims: ClaimStore, index: CaseIndex): DeskDeps['claims'] {
+  return {
+    claim: (code, staffId, now) => after(index, code, claims.claim(code, staffId, now)),
+    release: (code, staffId) => after(index, code, claims.release(code, staffId)),
+    reassign: (code, staffId, now) => after(index, code, claims.reassign(code, staffId, now)),
+    get: (code) => claims.get(code),
+    heldBy: (staffId) => claims.heldBy(staffId),
+  };
+}
+
+/** The case records, reindexing after attendance and closing. */
+function indexedCases(cases: CaseRecords, index: CaseIndex): DeskDeps['cases'] {
+  return {
+    info: (code) => cases.info(code),
+    recordAttendance: (code, staffId, now) => after(index, code, cases.recordAttendance(code, staffId, now)),
+    close: (code, reason, staffId, now, extra) => after(index, code, cases.close(code, reason, staffId, now, extra)),
+  };
+}
+
+/** The bookings as the desk uses them, reindexing after attendance is marked ("met"). */
+function indexedBookings(bookings: DeskSetup['bookings'], index: CaseIndex): DeskDeps['bookings'] {
+  return {
+    get: (code) => bookings.get(code),
+    mark: (code, status, opts) => after(index, code, bookings.mark(code, status, opts)),
+    day: (office, date) => bookings.day(office, date),
   };
 }

@@ -8,15 +8,17 @@ import type { Translator } from '../../i18n';
 import type { BookingStore } from '../../scheduling/booking-store';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { CaseFiles } from '../case-file';
+import type { CaseIndex } from '../case-index';
+import type { CaseForms } from '../case-forms';
+import type { CaseNotes } from '../case-notes';
+import type { IncidentStore } from '../../safeguarding/incident-store';
 import type { CaseRecords } from '../case-records';
 import type { ClaimStore } from '../claims';
 import { can, inOffice, type Action } from '../guard';
 import type { PhoneCallStore } from '../phone-calls';
 import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
-import type { CaseStatusChanged } from '../case-status';
-import type { CaseForms } from '../forms/case-forms';
-import type { IncidentStore } from '../../safeguarding/incident-store';
+import type { MeetingRecords } from '../forms/meeting-records';
 import type { AuditLog, AuditReader } from './audit';
 
 /**
@@ -47,12 +49,23 @@ export interface DeskDeps {
   audit?: AuditLog;
   /** Where admins read the audit trail back (`/audit`), when the deployment keeps one. */
   auditTrail?: AuditReader;
-  /** The first meeting's records: Annex 2 confirmed, Annex 1 and the plan in versions, the case's progress. */
-  forms: CaseForms;
-  /** Incident reports (Annex 3): completed, started and acknowledged at the desk. */
+  /** The case list's indexes (the workspace's list); createDeskDeps keeps them up to date after the desk's writes. */
+  index?: Pick<CaseIndex, 'page' | 'rows' | 'urgent' | 'entry' | 'reindex'>;
+  /** Staff's notes on cases (the workspace's case file). */
+  notes?: Pick<CaseNotes, 'add' | 'list'>;
+  /** The diagnoses and consents recorded on a case (the case file). */
+  forms?: Pick<CaseForms, 'diagnoses' | 'consents'>;
+  /** The relayed conversation of a case (the case file's "talk"). */
+  talks?: Pick<RelayStore, 'messages'>;
+  /** Incident reports (Annex 3): a case's (the case file), completed, started and acknowledged at the desk. */
   incidents: Pick<IncidentStore, 'get' | 'update' | 'complete' | 'startReport' | 'acknowledge' | 'listUnacknowledged' | 'listForCase' | 'listDrafts'>;
-  /** Told when the desk changes a case's stored status (list indexes follow it). */
-  caseStatusChanged?: CaseStatusChanged;
+  /** The first meeting's records: Annex 2 confirmed, Annex 1 and the plan in versions. */
+  meeting: MeetingRecords;
+  /**
+   * The conversation (its pseudonym) of the person behind a case, from the case's sealed
+   * contact: where a message written in the workspace opens the talk, as a reply in Telegram does.
+   */
+  conversationOf?: (caseCode: string) => Promise<string | undefined>;
 }
 
 /**

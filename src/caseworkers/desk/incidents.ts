@@ -2,7 +2,7 @@ import type { StaffRef } from '../../core/staff';
 import type { IncidentField, IncidentReport } from '../../safeguarding/incident-report';
 import { IncidentFormSchema } from '../forms/incident-form';
 import { inOffice } from '../guard';
-import { invalidForm, type InvalidForm } from './case-access';
+import { invalidForm, reindexed, type InvalidForm } from './case-access';
 import { audit, authorize, mayWorkOn, officeOfCase, refused, staffLogRef, type Actor, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /*
@@ -26,7 +26,7 @@ export type StartIncidentResult = { ok: true; report: IncidentReport } | StaffRe
 export async function startIncident(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; urgent: boolean; form?: unknown }): Promise<StartIncidentResult> {
   const a = await authorize(deps, actor, 'report_incident');
   if (refused(a)) return a;
-  const head = await deps.forms.head(args.caseCode);
+  const head = await deps.meeting.head(args.caseCode);
   if (!head.exists) return { ok: false, reason: 'not_found' };
   if (!(await mayWorkOn(deps, a, args.caseCode, 'report_incident'))) return { ok: false, reason: 'other_office' };
   const patch = IncidentFormSchema.safeParse(args.form ?? {});
@@ -102,6 +102,9 @@ export async function acknowledgeIncident(deps: DeskDeps, actor: StaffRef, args:
   if (outcome === 'not_urgent') return { ok: false, reason: 'not_urgent' };
   const report = (await deps.incidents.get(args.id))!;
   if (outcome === 'already') return { ok: false, reason: 'already_acknowledged', by: report.acknowledgedBy ?? '' };
+  // The case leaves the case list's urgent block once its crisis is taken on.
+  await deps.meeting.noteCrisisAcknowledged(report.caseCode, actor.staffId, deps.clock.now());
+  await reindexed(deps, report.caseCode);
   deps.logger.warn({ case: report.caseCode, incident: args.id, by: staffLogRef(deps, actor.staffId) }, 'desk: urgent incident acknowledged');
   await audit(deps, a, 'acknowledge_incident', { caseCode: report.caseCode, incident: args.id });
   return { ok: true, report };

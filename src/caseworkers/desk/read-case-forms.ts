@@ -1,7 +1,8 @@
 import type { StaffRef } from '../../core/staff';
 import type { Booking } from '../../scheduling/booking-store';
+import { entryOf, type CaseListStatus } from '../case-index';
 import type { Assessment } from '../forms/assessment-form';
-import type { CaseHead, DiagnosisRecord } from '../forms/case-forms';
+import type { CaseHead, DiagnosisRecord } from '../forms/meeting-records';
 import type { Plan } from '../forms/integration-plan';
 import type { FormVersion, FormVersionInfo } from '../forms/versioned-forms';
 import { mayRecordOn, type CaseAccessRefusal } from './case-access';
@@ -19,6 +20,8 @@ export type ReadCaseFormsResult =
       ok: true;
       caseCode: string;
       head: CaseHead;
+      /** Where the case stands, as the case list shows it. */
+      listStatus: CaseListStatus;
       /** The first meeting (attendance is recorded on it), if one was booked. */
       booking?: Booking;
       /** The newest diagnosis (the bot's provisional one until the counsellor confirms). */
@@ -49,13 +52,13 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
   if (!access.ok) return access;
   const { caseCode } = args;
   const [withdrawal, booking, diagnosis, assessment, assessmentVersions, plan, planVersions, names] = await Promise.all([
-    deps.forms.withdrawalInWriting(caseCode),
+    deps.meeting.withdrawalInWriting(caseCode),
     deps.bookings.get(caseCode),
-    deps.forms.latestDiagnosis(caseCode),
-    deps.forms.assessments.read(caseCode, args.assessmentVersion),
-    deps.forms.assessments.versions(caseCode),
-    deps.forms.plans.read(caseCode, args.planVersion),
-    deps.forms.plans.versions(caseCode),
+    deps.meeting.latestDiagnosis(caseCode),
+    deps.meeting.assessments.read(caseCode, args.assessmentVersion),
+    deps.meeting.assessments.versions(caseCode),
+    deps.meeting.plans.read(caseCode, args.planVersion),
+    deps.meeting.plans.versions(caseCode),
     staffNameOf(deps),
   ]);
   if ((args.assessmentVersion !== undefined && !assessment) || (args.planVersion !== undefined && !plan)) return { ok: false, reason: 'no_such_version' };
@@ -65,6 +68,7 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
     ok: true,
     caseCode,
     head: access.head,
+    listStatus: entryOf(access.head.listFields, booking ? { office: booking.office, status: booking.status } : {})?.status ?? 'new',
     ...(booking ? { booking } : {}),
     ...(diagnosis ? { diagnosis } : {}),
     ...(assessment ? { assessment: { ...assessment, byName: names(assessment.by) } } : {}),

@@ -4,7 +4,6 @@ import type { StaffRef } from '../../core/staff';
 import { APPOINTMENT_BUTTONS } from '../../flows/engine/prompt';
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
-import { statusChanged } from './case-access';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** What a member of staff records about a meeting. */
@@ -44,8 +43,6 @@ export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { 
   if (now.getTime() < booking.start.getTime()) return { ok: false, reason: 'too_early', start: booking.start, office: booking.office };
   if (!(await deps.bookings.mark(caseCode, status, { slot: booking.slot }))) return { ok: false, reason: 'already_recorded' };
   await deps.cases.recordAttendance(caseCode, actor.staffId, now);
-  // The person came: the first meeting has begun (the list shows `met` until Annex 1 is saved).
-  if (status === 'attended' && (await deps.forms.advance(caseCode, 'met', now))) await statusChanged(deps, caseCode, 'met');
   deps.logger.info({ case: caseCode, status, by: staffLogRef(deps, actor.staffId) }, 'desk: attendance recorded');
   if (status === 'no_show') await offerNewTime(deps, booking);
   await audit(deps, a, 'record_attendance', { caseCode, status });

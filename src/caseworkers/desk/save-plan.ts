@@ -1,6 +1,6 @@
 import type { StaffRef } from '../../core/staff';
 import { PlanSchema } from '../forms/integration-plan';
-import { invalidForm, mayRecordOn, statusChanged, type CaseAccessRefusal, type InvalidForm } from './case-access';
+import { invalidForm, mayRecordOn, reindexed, type CaseAccessRefusal, type InvalidForm } from './case-access';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** Consent options of Annex 4 under which a plan may be prepared (any of A, B, C: the person agreed). */
@@ -20,7 +20,7 @@ export type SavePlanResult =
 /**
  * Saves the individual integration plan (spec §3.7) as a new version: needs in priority order,
  * goals agreed with the person, activities with their owner, date and status, and the reviews
- * so far. The case moves to `in_plan`. Refused without the person's consent or before the
+ * so far. The case shows as `in_plan` (its `plan_at`). Refused without the person's consent or before the
  * initial assessment.
  */
 export async function savePlan(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; form: unknown }): Promise<SavePlanResult> {
@@ -31,11 +31,12 @@ export async function savePlan(deps: DeskDeps, actor: StaffRef, args: { caseCode
   const parsed = PlanSchema.safeParse(args.form);
   if (!parsed.success) return invalidForm(parsed.error);
   if (!AGREED.has(access.head.consent ?? '')) return { ok: false, reason: 'no_consent' };
-  if (!(await deps.forms.assessments.versions(args.caseCode)).length) return { ok: false, reason: 'not_assessed' };
+  if (!(await deps.meeting.assessments.versions(args.caseCode)).length) return { ok: false, reason: 'not_assessed' };
   const now = deps.clock.now();
-  const version = await deps.forms.plans.save(args.caseCode, parsed.data, actor.staffId, now);
-  await deps.forms.noteSaved(args.caseCode, 'plan', actor.staffId, now);
-  if (await deps.forms.advance(args.caseCode, 'in_plan', now)) await statusChanged(deps, args.caseCode, 'in_plan');
+  const version = await deps.meeting.plans.save(args.caseCode, parsed.data, actor.staffId, now);
+  // `plan_at` is what moves the case to "in plan" in the list.
+  await deps.meeting.noteSaved(args.caseCode, 'plan', actor.staffId, now);
+  await reindexed(deps, args.caseCode);
   deps.logger.info({ case: args.caseCode, version, by: staffLogRef(deps, actor.staffId) }, 'desk: integration plan saved');
   await audit(deps, a, 'save_plan', { caseCode: args.caseCode, version: String(version) });
   return { ok: true, caseCode: args.caseCode, version };

@@ -34,7 +34,7 @@ export const SCRIPT_FILES = {
   replySent: 'reply-sent-1',
   appendAudit: 'append-audit-2',
   releaseLock: 'release-lock-1',
-  advanceCaseStatus: 'advance-case-status-1',
+  indexCase: 'index-case',
   acknowledgeIncident: 'acknowledge-incident-2',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
@@ -99,8 +99,8 @@ export interface Scripts {
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
   releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
-  /** Answers [1, new status] when it changed, [0, the status as it is] otherwise ('' when there is no case). */
-  advanceCaseStatus(keys: { case: string }, args: { status: string; now: string; from: readonly string[] }): Promise<[number, string]>;
+  /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
+  indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
 }
 
@@ -148,7 +148,7 @@ export function redisScripts(redis: Redis): Scripts {
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
-    advanceCaseStatus: (k, a) => run('advanceCaseStatus', k.case, a.status, a.now, ...a.from) as Promise<[number, string]>,
+    indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
   };
 }

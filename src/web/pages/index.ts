@@ -1,4 +1,6 @@
 import type { PageModule } from '../web-kit';
+import { caseFilePages } from './case-file';
+import { casePages } from './cases';
 import { closeCasePages } from './forms/close-case';
 import { firstMeetingPages } from './forms/first-meeting';
 import { incidentPages } from './forms/incidents';
@@ -8,4 +10,4 @@ import { homePages } from './home';
  * The workspace's page modules, mounted under `/desk` in this order after sign-in and the CSRF
  * check. A feature adds its module with one line here (see src/web/README.md).
  */
-export const PAGE_MODULES: readonly PageModule[] = [homePages, firstMeetingPages, incidentPages, closeCasePages];
+export const PAGE_MODULES: readonly PageModule[] = [homePages, casePages, caseFilePages, firstMeetingPages, incidentPages, closeCasePages];

@@ -1,4 +1,4 @@
-import { claimCase, closeCase, confirmDiagnosis, readCaseForms, recordAttendance, saveAssessment, savePlan, listStatusOf } from '../../../src/caseworkers/desk';
+import { claimCase, closeCase, confirmDiagnosis, readCaseForms, recordAttendance, saveAssessment, savePlan, type DeskDeps } from '../../../src/caseworkers/desk';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 
 /** The bot's provisional diagnosis record, as the intake leaves it (Q4 pending). */
@@ -26,7 +26,11 @@ describe('desk: the first meeting', () => {
   });
   afterEach(() => d.close());
 
-  const status = async () => listStatusOf(await d.redis.hgetall(d.keys.case(code)));
+  /** The case's status as the list shows it (a supervisor reads it, so no claim is needed). */
+  const status = async () => {
+    const r = await readCaseForms(d.desk, d.staff.leyla, { caseCode: code });
+    return r.ok ? r.listStatus : r.reason;
+  };
 
   it('goes from new to claimed, met, assessed and in plan, then closed', async () => {
     expect(await status()).toBe('new');
@@ -128,16 +132,14 @@ describe('desk: the first meeting', () => {
     expect(await confirmDiagnosis(d.desk, d.staff.leyla, { caseCode: 'KP-NONE-0000', form })).toEqual({ ok: false, reason: 'not_found' });
   });
 
-  it('tells the status listener when the desk moves a case', async () => {
-    const changes: string[] = [];
-    d.desk.caseStatusChanged = async (c) => void changes.push(`${c.caseCode}:${c.status}`);
+  it('moves the case in the list’s indexes after each form that changes its status', async () => {
+    const reindexed: string[] = [];
+    d.desk.index = { reindex: async (c: string) => void reindexed.push(c) } as unknown as DeskDeps['index'];
     await claimCase(d.desk, d.staff.aysel, { caseCode: code });
-    d.setNow(new Date('2026-11-25T06:10:00Z'));
-    await recordAttendance(d.desk, d.staff.aysel, { caseCode: code, status: 'attended', meeting: start });
     await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'no', place: 'Bakı' } });
     await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment });
-    await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment });
-    await closeCase(d.desk, d.staff.aysel, { caseCode: code, reason: 'rules_not_followed' });
-    expect(changes).toEqual([`${code}:met`, `${code}:assessed`, `${code}:closed`]);
+    await savePlan(d.desk, d.staff.aysel, { caseCode: code, form: plan });
+    expect(reindexed).toEqual([code, code]);
+    expect(await d.redis.hmget(d.keys.case(code), 'assessment_at', 'plan_at')).toEqual(['2026-11-24T08:00:00.000Z', '2026-11-24T08:00:00.000Z']);
   });
 });

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  ACTIVITY_STATUSES, ASSESSMENT_FIELDS, confirmDiagnosis, GOAL_TERMS, listStatusOf, readCaseForms, recordAttendance, saveAssessment, savePlan,
+  ACTIVITY_STATUSES, ASSESSMENT_FIELDS, confirmDiagnosis, GOAL_TERMS, readCaseForms, recordAttendance, saveAssessment, savePlan,
   type FieldIssue, type ReadCaseFormsResult,
 } from '../../../caseworkers/desk';
 import { Q3_AREAS } from '../../../flows/rules/eligibility';
@@ -122,7 +122,7 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
   const servicesSent = (assessmentValues as Record<string, unknown>).services;
   return {
     code: r.caseCode,
-    status: listStatusOf({ ...(r.head.status ? { status: r.head.status } : {}), ...(r.head.claimedBy ? { claimed_by: r.head.claimedBy } : {}) }),
+    status: r.listStatus,
     done,
     part: redraw?.part,
     problem: redraw?.problem,

@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { LangSchema, type Lang } from '../../core/lang';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
-import { redisScripts, type Scripts } from '../../storage/lua/scripts';
-import { replaceableBy, type MeetingStatus } from '../case-status';
 import { AssessmentSchema } from './assessment-form';
 import type { RecordedAnswers } from './diagnosis-confirmation';
 import { PlanSchema } from './integration-plan';
@@ -71,42 +69,45 @@ export interface CaseHead {
   consent?: string;
   /** Why it was closed (a closed case): one of CLOSE_REASONS, or a legacy value. */
   closeReason?: string;
-  /** Who holds it (staff id). */
-  claimedBy?: string;
+  /** The hash's fields the case list's status is made of (case-index.ts `entryOf`). */
+  listFields: Partial<Record<(typeof LIST_FIELDS)[number], string>>;
 }
+
+/** The case hash's fields the case list derives a status from (see case-index.ts). */
+const LIST_FIELDS = ['status', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at'] as const;
 
 /**
  * The first meeting's records on a case: the counsellor's Annex 2 (appended to the case's
  * diagnoses, the bot's provisional ones kept), the versioned Annex 1 and integration plan, and
- * the case's progress through the meeting (met → assessed → in_plan, forward only).
+ * when each was last saved (`assessment_at`, `plan_at`: what the case list's status reads).
  *
  * @example
- *   const forms = new CaseForms({ redis, keys, cipher });
+ *   const forms = new MeetingRecords({ redis, keys, cipher });
  *   const v = await forms.assessments.save(code, AssessmentSchema.parse(body), staffId, now);
- *   await forms.advance(code, 'assessed', now);
+ *   await forms.noteSaved(code, 'assessment', staffId, now);
  */
-export class CaseForms {
+export class MeetingRecords {
   readonly assessments: VersionedForms<typeof AssessmentSchema>;
   readonly plans: VersionedForms<typeof PlanSchema>;
   private readonly r: Redis;
   private readonly keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'>;
   private readonly cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'>;
-  private readonly scripts: Scripts;
 
   constructor(d: { redis: Redis; keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'>; cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'> }) {
     this.r = d.redis;
     this.keys = d.keys;
     this.cipher = d.cipher;
-    this.scripts = redisScripts(d.redis);
     this.assessments = new VersionedForms(d.redis, d.keys.assessmentVersions, 'assessment', AssessmentSchema, d.cipher);
     this.plans = new VersionedForms(d.redis, d.keys.planVersions, 'plan', PlanSchema, d.cipher);
   }
 
   /** Whether the case exists, its status, language and consent option, in one read. */
   async head(caseCode: string): Promise<CaseHead> {
-    const [status, lang, consent, code, closeReason, claimedBy] = await this.r.hmget(this.keys.case(caseCode), 'status', 'lang', 'consent', 'code', 'close_reason', 'claimed_by');
-    const exists = code !== null || status !== null;
-    return { exists, lang: LangSchema.catch('az').parse(lang), ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}), ...(claimedBy ? { claimedBy } : {}) };
+    const [lang, consent, code, closeReason, ...list] = await this.r.hmget(this.keys.case(caseCode), 'lang', 'consent', 'code', 'close_reason', ...LIST_FIELDS);
+    const listFields = Object.fromEntries(LIST_FIELDS.flatMap((f, i) => (list[i] ? [[f, list[i]]] : []))) as CaseHead['listFields'];
+    const status = listFields.status;
+    const exists = code !== null || status !== undefined;
+    return { exists, lang: LangSchema.catch('az').parse(lang), listFields, ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}) };
   }
 
   /** The case's newest diagnosis record, or undefined (none, or unreadable). */
@@ -146,12 +147,11 @@ export class CaseForms {
   }
 
   /**
-   * Moves the case forward to `to` if it is not already there or further (or closed, withdrawn,
-   * erased). Answers whether the status changed.
+   * Notes on the case hash that its urgent crisis was taken on (`crisis_ack_at`, `crisis_ack_by`):
+   * the case list's urgent block leaves it then.
    */
-  async advance(caseCode: string, to: MeetingStatus, now: Date): Promise<boolean> {
-    const [changed] = await this.scripts.advanceCaseStatus({ case: this.keys.case(caseCode) }, { status: to, now: now.toISOString(), from: replaceableBy(to) });
-    return changed === 1;
+  async noteCrisisAcknowledged(caseCode: string, staffId: string, now: Date): Promise<void> {
+    await this.r.hset(this.keys.case(caseCode), { crisis_ack_at: now.toISOString(), crisis_ack_by: staffId });
   }
 
   /** The person's reason for withdrawing in their own words (from /withdraw), decrypted, if they gave one. */

@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { LangSchema, type Lang } from '../core/lang';
+import type { Logger } from '../core/logger';
+import type { RedisKeys } from '../storage/keys';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
+
+/**
+ * Where a case stands, as the case list shows it, from first message to the end: `new` (nobody
+ * holds it), `claimed`, `met` (came to the first meeting), `assessed` (Annex 1 saved:
+ * `assessment_at` on the case hash), `in_plan` (an integration plan: `plan_at`), and the ends.
+ */
+export const CASE_STATUSES = ['new', 'claimed', 'met', 'assessed', 'in_plan', 'closed', 'withdrawn', 'erased'] as const;
+export const CaseListStatusSchema = z.enum(CASE_STATUSES);
+export type CaseListStatus = z.infer<typeof CaseListStatusSchema>;
+
+/** A diagnosis made by the bot is provisional until a counsellor confirms it (Annex 2, Q4). */
+export const ELIGIBILITIES = ['provisional', 'final'] as const;
+export type Eligibility = (typeof ELIGIBILITIES)[number];
+
+/** Where a case is indexed: what the list filters on. `office` is `none` until a meeting is booked. */
+const EntrySchema = z.object({
+  office: z.string(),
+  status: CaseListStatusSchema,
+  lang: LangSchema.optional(),
+  elig: z.enum(ELIGIBILITIES).optional(),
+  holder: z.string().optional(),
+  urgent: z.boolean(),
+  created: z.number(),
+});
+export type CaseIndexEntry = z.infer<typeof EntrySchema>;
+
+/** The office of a case without a meeting yet. */
+export const NO_OFFICE = 'none';
+
+/** What the list asks for; every filter optional. Newest first. */
+export interface CaseQuery {
+  office?: string;
+  status?: CaseListStatus;
+  lang?: Lang;
+  elig?: Eligibility;
+  /** Held by this staff id. */
+  holder?: string;
+  urgent?: boolean;
+  offset: number;
+  limit: number;
+}
+
+/** One row of the list: what the index and the case's hashes say, nothing personal. */
+export interface CaseRow {
+  code: string;
+  exists: boolean;
+  status: CaseListStatus;
+  lang?: Lang;
+  elig?: Eligibility;
+  /** The diagnosis' outcome (`likely_eligible`, …) and service areas (Annex 2 Q3). */
+  outcome?: string;
+  areas: string[];
+  office: string;
+  created?: Date;
+  completedAt?: Date;
+  meeting?: { start: Date; status: string };
+  holder?: string;
+  claimedAt?: Date;
+  /** Crisis category, while the urgent report is not acknowledged. */
+  urgent?: string;
+  closedAt?: Date;
+}
+
+/** How long a filtered list's intersection is kept for the next pages. */
+const QUERY_TTL_S = 15;
+/** Cases indexed at once by the backfill. */
+const BACKFILL_BATCH = 200;
+
+/** The case hash fields the index reads. */
+const CASE_FIELDS = ['status', 'lang', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at'] as const;
+
+/**
+ * The case list's indexes: sorted sets of case codes by creation time, one per facet (every
+ * case, per office, per status, per office and status, per language, eligibility, holder, and
+ * the urgent ones), so a page of the list is one ZREVRANGE however many cases there are (a
+ * filter beyond office and status: one ZINTERSTORE, kept a few seconds for the next pages).
+ *
+ * A case is reindexed after every write that moves it (createKorpu: after each committed step's
+ * effects; the desk's stores: after a claim, release, reassignment, attendance or closing; the
+ * forms: after Annex 1 or a plan) by {@link reindex}, which reads the case and moves it with
+ * one script (index-case.lua) — the same answer whoever calls it, however often.
+ *
+ * @example
+ *   await index.reindex('KP-7G4Q-M2XD');
+ *   const { total, codes } = await index.page({ office: 'baku', status: 'new', offset: 0, limit: 25 });
+ */
+export class CaseIndex {
+  private readonly scripts: Scripts;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Pick<RedisKeys, 'case' | 'cases' | 'booking' | 'diagnoses' | 'caseIndex' | 'caseIndexEntry' | 'caseIndexQuery' | 'caseIndexBuilt'>,
+  ) {
+    this.scripts = redisScripts(redis);
+  }
+
+  /** Reads the case and moves it to the facets it belongs to now (out of the index when it is gone). */
+  async reindex(code: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const [caseFields, booking, read] = await Promise.all([
+        this.redis.hmget(this.keys.case(code), ...CASE_FIELDS),
+        this.redis.hmget(this.keys.booking(code), 'office', 'status'),
+        this.redis.get(this.keys.caseIndexEntry(code)),
+      ]);
+      const entry = entryOf(Object.fromEntries(CASE_FIELDS.map((f, i) => [f, caseFields[i] ?? undefined])), { office: booking[0] ?? undefined, status: booking[1] ?? undefined });
+      const old = read ? parseEntry(read) : undefined;
+      const json = entry ? JSON.stringify(entry) : '';
+      if (read === json || (!read && !entry)) return;
+      const moved = await this.scripts.indexCase(
+        { entry: this.keys.caseIndexEntry(code), old: old ? facets(old).map((f) => this.keys.caseIndex(f)) : [], now: entry ? facets(entry).map((f) => this.keys.caseIndex(f)) : [] },
+        { read: read ?? '', entry: json, score: entry?.created ?? 0, caseCode: code },
+      );
+      if (moved === 1) return;
+    }
+  }
+
+  /** One page of the list, newest first, and how many cases match. */
+  async page(q: CaseQuery): Promise<{ total: number; codes: string[] }> {
+    const base = q.office && q.status ? `o:${q.office}:s:${q.status}` : q.office ? `o:${q.office}` : q.status ? `s:${q.status}` : 'all';
+    const extra = [q.lang ? `l:${q.lang}` : '', q.elig ? `e:${q.elig}` : '', q.holder ? `h:${q.holder}` : '', q.urgent ? 'u' : ''].filter(Boolean);
+    let key = this.keys.caseIndex(base);
+    if (extra.length) {
+      const all = [base, ...extra];
+      key = this.keys.caseIndexQuery(createHash('sha256').update(all.join('|')).digest('hex').slice(0, 24));
+      if (!(await this.redis.exists(key))) {
+        // Scores from the base set (creation time); the others only filter.
+        await this.redis
+          .multi()
+          .zinterstore(key, all.length, ...all.map((f) => this.keys.caseIndex(f)), 'WEIGHTS', 1, ...extra.map(() => 0))
+          .expire(key, QUERY_TTL_S)
+          .exec();
+      }
+    }
+    const [total, codes] = await Promise.all([this.redis.zcard(key), this.redis.zrevrange(key, q.offset, q.offset + q.limit - 1)]);
+    return { total, codes };
+  }
+
+  /** The urgent cases (unacknowledged crisis reports), newest first, at most `limit`, with their entries. */
+  async urgent(limit: number): Promise<{ code: string; office: string }[]> {
+    const codes = await this.redis.zrevrange(this.keys.caseIndex('u'), 0, limit - 1);
+    if (codes.length === 0) return [];
+    const entries = await this.redis.mget(...codes.map((c) => this.keys.caseIndexEntry(c)));
+    return codes.map((code, i) => ({ code, office: (entries[i] && parseEntry(entries[i]!)?.office) || NO_OFFICE }));
+  }
+
+  /** The case's index entry (its office and status as the list knows them), if indexed. */
+  async entry(code: string): Promise<CaseIndexEntry | undefined> {
+    const raw = await this.redis.get(this.keys.caseIndexEntry(code));
+    return raw ? parseEntry(raw) : undefined;
+  }
+
+  /** What the list shows of each case, in one round trip. */
+  async rows(codes: readonly string[]): Promise<CaseRow[]> {
+    if (codes.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const code of codes) {
+      p.hmget(this.keys.case(code), ...CASE_FIELDS, 'intake_completed_at', 'claimed_at', 'diagnosis', 'closed_at');
+      p.hmget(this.keys.booking(code), 'office', 'status', 'start');
+      p.lindex(this.keys.diagnoses(code), -1);
+    }
+    const replies = (await p.exec()) ?? [];
+    return codes.map((code, i) => {
+      const h = (replies[i * 3]?.[1] ?? []) as (string | null)[];
+      const b = (replies[i * 3 + 1]?.[1] ?? []) as (string | null)[];
+      const latest = replies[i * 3 + 2]?.[1] as string | null;
+      const fields = Object.fromEntries(CASE_FIELDS.map((f, j) => [f, h[j] ?? undefined])) as Record<(typeof CASE_FIELDS)[number], string | undefined>;
+      const entry = entryOf(fields, { office: b[0] ?? undefined, status: b[1] ?? undefined });
+      const [completed, claimedAt, outcome, closedAt] = h.slice(CASE_FIELDS.length);
+      const lang = LangSchema.safeParse(fields.lang);
+      const row: CaseRow = { code, exists: entry !== undefined, status: entry?.status ?? 'erased', areas: areasOf(latest), office: entry?.office ?? NO_OFFICE };
+      if (lang.success) row.lang = lang.data;
+      if (entry?.elig) row.elig = entry.elig;
+      if (outcome) row.outcome = outcome;
+      if (fields.created_at) row.created = new Date(fields.created_at);
+      if (completed) row.completedAt = new Date(completed);
+      if (b[2]) row.meeting = { start: new Date(Number(b[2])), status: b[1] ?? 'booked' };
+      if (fields.claimed_by) row.holder = fields.claimed_by;
+      if (claimedAt) row.claimedAt = new Date(claimedAt);
+      if (entry?.urgent && fields.crisis) row.urgent = fields.crisis;
+      if (closedAt) row.closedAt = new Date(closedAt);
+      return row;
+    });
+  }
+
+  /**
+   * Indexes every case once, for a deployment that had cases before the index existed (its
+   * marker then says so); later writes keep the index by themselves. Answers how many were read.
+   */
+  async backfill(logger?: Logger): Promise<number> {
+    if (await this.redis.exists(this.keys.caseIndexBuilt())) return 0;
+    let cursor = '0';
+    let n = 0;
+    do {
+      const [next, flat] = await this.redis.zscan(this.keys.cases(), cursor, 'COUNT', BACKFILL_BATCH);
+      cursor = next;
+      const codes = flat.filter((_, i) => i % 2 === 0);
+      await Promise.all(codes.map((c) => this.reindex(c)));
+      n += codes.length;
+    } while (cursor !== '0');
+    await this.redis.set(this.keys.caseIndexBuilt(), new Date().toISOString());
+    logger?.info({ cases: n }, 'case list index built');
+    return n;
+  }
+}
+
+/** The facets of an entry (the sets it is in). */
+export function facets(e: CaseIndexEntry): string[] {
+  return [
+    'all',
+    `o:${e.office}`,
+    `s:${e.status}`,
+    `o:${e.office}:s:${e.status}`,
+    ...(e.lang ? [`l:${e.lang}`] : []),
+    ...(e.elig ? [`e:${e.elig}`] : []),
+    ...(e.holder ? [`h:${e.holder}`] : []),
+    ...(e.urgent ? ['u'] : []),
+  ];
+}
+
+/**
+ * Where a case stands, from its hash and its booking's (undefined: no case). Pure.
+ * @example entryOf({ status: 'intake_completed', created_at: '2026-11-24T08:00:00Z' }, {}).status // 'new'
+ */
+export function entryOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, booking: { office?: string; status?: string }): CaseIndexEntry | undefined {
+  if (!h.status && !h.created_at) return undefined;
+  const lang = LangSchema.safeParse(h.lang);
+  const status: CaseListStatus =
+    h.status === 'erased' ? 'erased'
+    : h.status === 'withdrawn' ? 'withdrawn'
+    : h.status === 'closed' ? 'closed'
+    : h.plan_at ? 'in_plan'
+    : h.assessment_at ? 'assessed'
+    : booking.status === 'attended' ? 'met'
+    : h.claimed_by ? 'claimed'
+    : 'new';
+  const created = h.created_at ? Date.parse(h.created_at) : 0;
+  return {
+    office: booking.office || NO_OFFICE,
+    status,
+    ...(lang.success ? { lang: lang.data } : {}),
+    ...(h.diagnosis_provisional === 'true' ? { elig: 'provisional' as const } : h.diagnosis_provisional === 'false' ? { elig: 'final' as const } : {}),
+    ...(h.claimed_by && status !== 'erased' ? { holder: h.claimed_by } : {}),
+    urgent: Boolean(h.crisis) && !h.crisis_ack_at && !['closed', 'withdrawn', 'erased'].includes(status),
+    created: Number.isFinite(created) ? created : 0,
+  };
+}
+
+function parseEntry(raw: string): CaseIndexEntry | undefined {
+  try {
+    const r = EntrySchema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function areasOf(latest: string | null | undefined): string[] {
+  if (!latest) return [];
+  try {
+    const q3 = (JSON.parse(latest) as { answers?: { q3?: unknown } }).answers?.q3;
+    return Array.isArray(q3) ? q3.filter((a): a is string => typeof a === 'string') : [];
+  } catch {
+    return [];
+  }
+}

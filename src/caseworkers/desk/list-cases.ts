@@ -1,0 +1,78 @@
+import type { Lang } from '../../core/lang';
+import type { StaffRef } from '../../core/staff';
+import type { CaseListStatus, CaseRow, Eligibility } from '../case-index';
+import { authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { staffNameOf } from './staff-names';
+
+/** The filters of the case list (all optional). */
+export interface CaseListFilters {
+  office?: string;
+  status?: CaseListStatus;
+  lang?: Lang;
+  elig?: Eligibility;
+  /** Only the actor's own cases. */
+  mine?: boolean;
+  urgent?: boolean;
+  /** A case code: that case alone (if the actor may see it). */
+  code?: string;
+}
+
+/** A row of the list, with the holder's name. */
+export type CaseListRow = CaseRow & { holderName?: string };
+
+/** The result of {@link listCases}. */
+export type ListCasesResult =
+  | {
+      ok: true;
+      rows: CaseListRow[];
+      total: number;
+      /** The urgent cases the actor may see, for the top of every page. */
+      urgent: CaseListRow[];
+      /** The office the list is limited to (a case worker's own), if any. */
+      office?: string;
+    }
+  | StaffRefusal
+  | { ok: false; reason: 'no_index' };
+
+/** Cases per page at most. */
+export const MAX_PAGE = 100;
+
+/**
+ * The case list: one page, newest first, from the indexes (CaseIndex), so it costs the same
+ * with 100 cases or 100,000. Case workers see the cases of their own office (and those without
+ * a meeting yet, which no office holds), whatever office filter they ask for; supervisors and
+ * admins every office. Nothing personal: codes, statuses, languages, areas, dates, holders.
+ * @example const r = await listCases(deps, { staffId }, { status: 'new' }, { offset: 0, limit: 25 });
+ */
+export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseListFilters, page: { offset: number; limit: number }): Promise<ListCasesResult> {
+  const a = await authorize(deps, actor, 'claim_case');
+  if (refused(a)) return a;
+  const index = deps.index;
+  if (!index) return { ok: false, reason: 'no_index' };
+  const own = a.member.role === 'caseworker' ? a.member.worker?.office : undefined;
+  const visible = (office: string) => own === undefined || office === own || office === 'none';
+  const names = await staffNameOf(deps);
+  const named = (rows: CaseRow[]): CaseListRow[] => rows.map((r) => (r.holder ? { ...r, holderName: names(r.holder) } : r));
+  const urgentCodes = (await index.urgent(50)).filter((u) => visible(u.office)).map((u) => u.code);
+  const urgent = named(await index.rows(urgentCodes));
+  if (filters.code) {
+    const entry = await index.entry(filters.code);
+    const rows = entry && visible(entry.office) ? named(await index.rows([filters.code])) : [];
+    return { ok: true, rows, total: rows.length, urgent, ...(own ? { office: own } : {}) };
+  }
+  // A case worker asking for another office gets their own (the page says which), or the
+  // cases with no meeting yet (`none`), which every office may take.
+  const office = own !== undefined ? (filters.office === 'none' ? 'none' : own) : filters.office;
+  const q = {
+    ...(office ? { office } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.lang ? { lang: filters.lang } : {}),
+    ...(filters.elig ? { elig: filters.elig } : {}),
+    ...(filters.mine ? { holder: actor.staffId } : {}),
+    ...(filters.urgent ? { urgent: true } : {}),
+    offset: Math.max(0, page.offset),
+    limit: Math.min(MAX_PAGE, Math.max(1, page.limit)),
+  };
+  const { total, codes } = await index.page(q);
+  return { ok: true, rows: named(await index.rows(codes)), total, urgent, ...(own ? { office: own } : {}) };
+}

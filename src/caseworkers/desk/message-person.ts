@@ -1,0 +1,26 @@
+import type { StaffRef } from '../../core/staff';
+import { authorize, refused, type DeskDeps } from './desk-deps';
+import { relayToPerson, type RelayToPersonResult } from './relay-to-person';
+
+/** The result of {@link messagePerson}. */
+export type MessagePersonResult = RelayToPersonResult | { ok: false; reason: 'unreachable' } | { ok: false; reason: 'empty' };
+
+/** Longest message written to a person from the workspace (Telegram's limit is 4096). */
+export const MESSAGE_MAX = 3500;
+
+/**
+ * A message to the person from the workspace: the same as a case worker's reply in Telegram
+ * (relayToPerson: through the outbox, in the person's language, kept encrypted in the case's
+ * talk, the talk opened so their answer comes back), found by the case's contact rather than by
+ * the message replied to. `ref` (a token of the form) makes a resubmitted form send nothing twice.
+ * @example await messagePerson(deps, { staffId }, { caseCode, text: 'See you on Monday', ref });
+ */
+export async function messagePerson(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; text: string; ref: string }): Promise<MessagePersonResult> {
+  const a = await authorize(deps, actor, 'talk_to_person');
+  if (refused(a)) return a;
+  const text = args.text.trim().slice(0, MESSAGE_MAX);
+  if (!text) return { ok: false, reason: 'empty' };
+  const conversation = await deps.conversationOf?.(args.caseCode);
+  if (!conversation) return { ok: false, reason: 'unreachable' };
+  return relayToPerson(deps, actor, { caseCode: args.caseCode, conversation, message: { kind: 'text', text }, ref: `web:${args.ref}` });
+}

@@ -1,0 +1,43 @@
+import type { Office } from '../config/offices';
+import type { Lang } from '../core/lang';
+import type { Translate } from './web-context';
+
+/** Formats for one page: dates and times in the programme's time zone, in the page's language. */
+export interface PageFormat {
+  /** `25.11.2026` (as the language writes it). */
+  date(d: Date | undefined): string;
+  /** Date and time, minutes. */
+  dateTime(d: Date | undefined): string;
+  /** A span of time, roughly: minutes, hours and minutes, or days. */
+  duration(ms: number): string;
+  /** An office's name in the language (`none`: "no meeting yet"). */
+  office(id: string): string;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(lang: Lang, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${withTime}`;
+  let f = formats.get(key);
+  if (!f) {
+    // Gregorian in every language (as the bot's dates, i18n/dates.ts); fa with Persian digits.
+    f = new Intl.DateTimeFormat(`${lang}-u-ca-gregory`, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}) });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** The formats of a page in `lang`. */
+export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offices: readonly Office[] }): PageFormat {
+  const names = new Map(o.offices.map((office) => [office.id, office.name[lang]]));
+  return {
+    date: (d) => (d ? format(lang, o.timeZone, false).format(d) : '—'),
+    dateTime: (d) => (d ? format(lang, o.timeZone, true).format(d) : '—'),
+    duration: (ms) => {
+      const minutes = Math.max(0, Math.floor(ms / 60_000));
+      if (minutes < 60) return t('web:duration.minutes', { m: minutes });
+      if (minutes < 48 * 60) return t('web:duration.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+      return t('web:duration.days', { d: Math.floor(minutes / 1440) });
+    },
+    office: (id) => (id === 'none' ? t('web:office.none') : (names.get(id) ?? id)),
+  };
+}

@@ -1,0 +1,69 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { CASE_STATUSES, ELIGIBILITIES, listCases } from '../../caseworkers/desk';
+import { LangSchema, SUPPORTED_LANGS } from '../../core/lang';
+import { pageFormat } from '../format';
+import { webContext } from '../web-context';
+import type { WebKit } from '../web-kit';
+
+/** Cases per page of the list. */
+export const PAGE_SIZE = 25;
+
+const empty = (v: unknown) => (v === '' ? undefined : v);
+/** The list's query string: every filter optional; anything malformed is ignored, not an error. */
+const ListQuery = z.object({
+  status: z.preprocess(empty, z.enum(CASE_STATUSES).optional()).catch(undefined),
+  office: z.preprocess(empty, z.string().regex(/^[a-z0-9_]+$/).optional()).catch(undefined),
+  lang: z.preprocess(empty, LangSchema.optional()).catch(undefined),
+  elig: z.preprocess(empty, z.enum(ELIGIBILITIES).optional()).catch(undefined),
+  mine: z.preprocess(empty, z.literal('1').optional()).catch(undefined),
+  urgent: z.preprocess(empty, z.literal('1').optional()).catch(undefined),
+  code: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() || undefined : undefined), z.string().regex(/^[A-Z0-9-]{4,20}$/).optional()).catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+/**
+ * `/desk/cases`: the case list (every role; a case worker sees their office's), filtered by
+ * status, office, language, eligibility, "mine", urgent, or a case code; 25 a page, newest
+ * first; the urgent cases above the list on every page.
+ */
+export function casePages(kit: WebKit): Router {
+  const router = express.Router();
+  router.get('/cases', kit.requireRole('caseworker'), async (req, res) => {
+    const ctx = webContext(res);
+    const q = ListQuery.parse(req.query);
+    const r = await listCases(
+      kit.deps.desk,
+      ctx.actor,
+      { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.urgent ? { urgent: true } : {}), ...(q.code ? { code: q.code } : {}) },
+      { offset: (q.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+    );
+    if (!r.ok) {
+      if (r.reason === 'no_index') throw new Error('the case list has no index (createDeskDeps without `index`)');
+      return kit.forbidden(req, res, 'role');
+    }
+    const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
+    const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, urgent: q.urgent, code: q.code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const pageLink = (n: number) => `/desk/cases?${new URLSearchParams([...params, ['page', String(n)]]).toString()}`;
+    const pages = Math.max(1, Math.ceil(r.total / PAGE_SIZE));
+    kit.render(res, 'cases/list', {
+      title: ctx.t('web:cases.title'),
+      q,
+      rows: r.rows,
+      urgent: r.urgent,
+      total: r.total,
+      page: q.page,
+      pages,
+      prev: q.page > 1 ? pageLink(q.page - 1) : undefined,
+      next: q.page < pages ? pageLink(q.page + 1) : undefined,
+      ownOffice: r.office,
+      offices: kit.deps.desk.offices.map((o) => o.id),
+      statuses: CASE_STATUSES,
+      eligibilities: ELIGIBILITIES,
+      langs: SUPPORTED_LANGS,
+      fmt,
+      now: kit.deps.clock.now().getTime(),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,156 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Message, Update, User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
+import type { Lang } from '../../src/core/lang';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+
+/**
+ * The workspace in a real browser (Debian's chromium, driven by playwright-core): a person
+ * completes an intake with the bot; a case worker gets the sign-in link from the bot through the
+ * fake Bot API, signs in, sees the intake that just arrived, claims it and opens it, then reads
+ * the pages in Azerbaijani, Russian and English (and Persian, right to left). An anonymous visit
+ * goes to the sign-in page. Screenshots of the list and the case file in az, ru and en go to
+ * test/e2e/screenshots/ with `UPDATE_SCREENSHOTS=1`, else to a temp folder.
+ * .ci/run installs chromium; elsewhere the test is skipped with a note when it is missing.
+ */
+const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
+const describeBrowser = available ? describe : describe.skip;
+if (!available) console.warn(`workspace browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, 'screenshots') : mkdtempSync(join(tmpdir(), 'korpu-workspace-'));
+
+const CASEWORKERS = -1_001_777_000_222;
+
+describeBrowser('workspace in a browser', () => {
+  jest.setTimeout(90_000);
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let browser: Browser;
+  let handled: (id: number) => Promise<void>;
+  let worker: User;
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
+    await korpu.roster.put({ telegramId: worker.id, name: 'Aysel Quliyeva', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await korpu?.stop();
+    await api?.close();
+    await dropPrefix(redis, korpu.prefix);
+    await redis.quit();
+  });
+
+  const t = (lang: Lang, key: string) => korpu.core.translator.t(lang, key);
+  const lookup = () => callbackLookup(korpu.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+
+  /** A person's whole intake with the bot, as in intake-alerts.test.ts; answers the case code. */
+  async function intake(person: User): Promise<string> {
+    const send = (u: Update) => korpu.bot!.handleUpdate(u);
+    const buttonIn = (match: (data: string) => boolean): [Message, string] => {
+      for (const m of [...api.sentMessages(person.id)].reverse()) {
+        for (const b of m.reply_markup?.inline_keyboard.flat() ?? []) if ('callback_data' in b && b.callback_data && match(b.callback_data)) return [m, b.callback_data];
+      }
+      throw new Error('no matching button');
+    };
+    const tap = async (node: string, value: string) => {
+      const [m, data] = buttonIn((d) => {
+        const x = decodeCallbackData(d, lookup());
+        return x.type === 'choice' && x.node === node && x.value === value;
+      });
+      await send(api.updates.callback(person, m, data));
+    };
+    await send(api.updates.command(person, '/start'));
+    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'B']]) await tap(node!, value!);
+    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(api.updates.text(person, text));
+    await tap('reason', 'family');
+    await send(api.updates.contact(person, '994501234567'));
+    const [m, slot] = buttonIn((d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
+    await send(api.updates.callback(person, m, slot));
+    await tap('referral', 'friend_family');
+    await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
+    await tap('questions', '__skip');
+    const state = await korpu.core.runner.peek(korpu.core.runner.conversationId('telegram', String(person.id)));
+    return state!.caseCode!;
+  }
+
+  async function switchTo(page: Page, lang: Lang): Promise<void> {
+    await Promise.all([page.waitForURL(/\/desk\//), page.waitForLoadState(), page.locator('select[name="lang"]').selectOption(lang)]);
+    await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+  }
+
+  it('sends an anonymous visitor to sign in, and signs a worker in with the bot link to claim a new intake', async () => {
+    const person = api.updates.user({ language_code: 'en', first_name: 'Nigar' });
+    const code = await intake(person);
+    await korpu.settled();
+
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+
+    await page.goto(`${base}/desk/cases`);
+    expect(new URL(page.url()).pathname).toBe('/desk/signin');
+    await page.locator('text=' + t('en', 'web:signin.title')).first().waitFor();
+
+    const link = linkIn(await sendPrivate(api, handled, worker, '/dashboard'));
+    await page.goto(link);
+    await Promise.all([page.waitForURL(`${base}/desk/cases`), page.locator('button', { hasText: t('en', 'web:signin.button') }).click()]);
+    // Chromium keeps the __Host- cookie on http://127.0.0.1: Secure, HttpOnly, SameSite=Lax.
+    const cookie = (await context.cookies()).find((c) => c.name === '__Host-korpu_desk');
+    expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+
+    // The intake that just arrived, in the list (new, unclaimed).
+    const row = page.locator('tr', { has: page.locator(`a[href="/desk/cases/${code}"]`) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(t('en', 'web:status.new'));
+    await page.screenshot({ path: join(SHOTS, 'workspace-list-en.png'), fullPage: true });
+
+    await Promise.all([page.waitForURL(`${base}/desk/cases/${code}`), row.locator('a').first().click()]);
+    expect(await page.locator('body').textContent()).toContain(t('en', 'web:case.personal_restricted'));
+    await Promise.all([page.waitForURL(/done=claimed/), page.locator('button', { hasText: t('en', 'web:case.action.claim') }).click()]);
+    await page.locator('text=' + t('en', 'web:case.done.claimed')).waitFor();
+    expect(await page.locator('body').textContent()).toContain('Nigar');
+    await page.screenshot({ path: join(SHOTS, 'workspace-case-en.png'), fullPage: true });
+
+    // A message to the person goes out through the outbox, from the bot, and shows in the talk.
+    const mark = api.mark();
+    await page.locator('#talk textarea[name="text"]').fill('Please bring your passport on Monday.');
+    await Promise.all([page.waitForURL(/done=message_sent/), page.locator('#talk button[type="submit"]').click()]);
+    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id) && String(c.params.text).includes('Please bring your passport on Monday.'), 1, 10_000, mark);
+    expect(await page.locator('#talk .talk').textContent()).toContain('Please bring your passport on Monday.');
+
+    for (const lang of ['ru', 'az'] as const) {
+      await switchTo(page, lang);
+      expect(await page.locator('h1').first().textContent()).toContain(t(lang, 'web:case.title'));
+      await page.screenshot({ path: join(SHOTS, `workspace-case-${lang}.png`), fullPage: true });
+      await page.goto(`${base}/desk/cases`);
+      await page.locator(`a[href="/desk/cases/${code}"]`).first().waitFor();
+      expect(await page.locator('body').textContent()).toContain(t(lang, 'web:status.claimed'));
+      await page.screenshot({ path: join(SHOTS, `workspace-list-${lang}.png`), fullPage: true });
+      await page.goto(`${base}/desk/cases/${code}`);
+    }
+    await switchTo(page, 'fa');
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    await page.screenshot({ path: join(SHOTS, 'workspace-case-fa.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,168 @@
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
+import { auditMonth } from '../../src/storage/redis-audit-trail';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { seedCase } from '../helpers/seed-cases';
+import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+
+/**
+ * The case list and the case file through the whole of Körpü, signed in as the bot's
+ * `/dashboard` signs people in: a case worker sees their office's cases and not another
+ * office's (a guessed URL is a 403, audited); claims a case through the same desk use case as
+ * the bot's button; the person's details are shown to the holder and to supervisors only (the
+ * view audited); notes, attendance and a supervisor's reassignment work; a case worker cannot
+ * reassign.
+ */
+
+jest.setTimeout(30_000);
+
+const NOW = new Date('2026-11-24T08:00:00Z'); // Tuesday 12:00 in Baku
+const baku = testOffice();
+const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
+
+describe('workspace cases', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  const users: Record<string, User> = {};
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => NOW } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    const staff = [
+      ['aysel', 'Aysel Məmmədova', 'baku', 'caseworker'],
+      ['rashad', 'Rəşad Əliyev', 'baku', 'caseworker'],
+      ['leyla', 'Leyla Həsənova', 'ganja', 'caseworker'],
+      ['sup', 'Nigar Quliyeva', 'baku', 'supervisor'],
+    ] as const;
+    for (const [key, name, office, role] of staff) {
+      users[key] = api.updates.user({ language_code: 'en' });
+      await korpu.roster.put({ telegramId: users[key]!.id, name, langs: ['en'], office, role, addedAt: NOW, addedBy: 1 });
+    }
+    const d = { redis, keys: korpu.core.keys, cipher: new FieldCipher(Buffer.from(korpu.dataKey, 'hex')), bookings: korpu.core.bookings, index: korpu.caseIndex };
+    await seedCase(d, { code: 'KP-BAKU-0001', lang: 'ru', createdAt: new Date('2026-11-23T10:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T06:00:00Z') }, firstName: 'Olena', lastName: 'Kovalenko', phone: '+994501234567' });
+    await seedCase(d, { code: 'KP-GNJA-0002', lang: 'fa', createdAt: new Date('2026-11-23T11:00:00Z'), meeting: { office: ganja, start: new Date('2026-11-25T06:00:00Z') }, firstName: 'Reza', lastName: 'Ahmadi' });
+    await seedCase(d, { code: 'KP-NONE-0003', lang: 'en', createdAt: new Date('2026-11-23T12:00:00Z'), crisis: 'violence' });
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await api.close();
+    await dropPrefix(redis, korpu.prefix);
+    await redis.quit();
+  });
+
+  async function signIn(who: string): Promise<WebClient> {
+    const web = new WebClient(base);
+    const link = linkIn(await sendPrivate(api, handled, users[who]!, '/dashboard'));
+    await web.get(link);
+    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
+    return web;
+  }
+  const audit = async () => (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(NOW)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), [])));
+  const t = (key: string, params?: Record<string, unknown>) => korpu.core.translator.t('en', key, params);
+
+  it("shows a case worker their office's cases, and the urgent one on top, but not another office's", async () => {
+    const web = await signIn('aysel');
+    const list = await web.get('/desk/cases');
+    expect(list.status).toBe(200);
+    expect(list.headers.get('cache-control')).toBe('no-store');
+    expect(list.text).toContain('KP-BAKU-0001');
+    expect(list.text).not.toContain('KP-GNJA-0002');
+    // The crisis case has no meeting yet: urgent, on top of every list.
+    expect(list.text).toContain(t('web:cases.urgent_title'));
+    expect(list.text).toContain('KP-NONE-0003');
+    expect(list.text).toContain(t('web:status.new'));
+    // Personal data never on the list.
+    expect(list.text).not.toContain('Olena');
+    // Asking for Ganja's cases gives Baku's.
+    expect((await web.get('/desk/cases?office=ganja')).text).not.toContain('KP-GNJA-0002');
+    const search = await web.get('/desk/cases?code=kp-gnja-0002');
+    expect(search.text).not.toContain('href="/desk/cases/KP-GNJA-0002"');
+  });
+
+  it("refuses a case of another office by guessed URL with a 403 page and an audit entry", async () => {
+    const web = await signIn('aysel');
+    const r = await web.get('/desk/cases/KP-GNJA-0002');
+    expect(r.status).toBe(403);
+    expect(r.text).toContain(t('web:forbidden.reason.other_office'));
+    expect(r.text).not.toContain('Reza');
+    expect((await audit()).some((e) => e.action === 'web_refused' && e.case === 'KP-GNJA-0002' && e['d:reason'] === 'other_office')).toBe(true);
+  });
+
+  it('lets a case worker claim a case and then shows them the person, audited; another worker sees no personal data', async () => {
+    const web = await signIn('aysel');
+    const before = await web.get('/desk/cases/KP-BAKU-0001');
+    expect(before.status).toBe(200);
+    expect(before.text).toContain(t('web:case.personal_restricted'));
+    expect(before.text).not.toContain('Olena');
+    const claim = await web.post('/desk/cases/KP-BAKU-0001/claim');
+    expect(claim.status).toBe(303);
+    expect(claim.location).toBe('/desk/cases/KP-BAKU-0001?done=claimed');
+    const after = await web.get(claim.location!);
+    expect(after.text).toContain(t('web:case.done.claimed'));
+    expect(after.text).toContain('Olena');
+    expect(after.text).toContain('+994501234567');
+    expect((await audit()).filter((e) => e.action === 'open_case' && e.case === 'KP-BAKU-0001')).toHaveLength(1);
+    expect((await web.get('/desk/cases?mine=1')).text).toContain('KP-BAKU-0001');
+    const list = await web.get('/desk/cases?status=claimed');
+    expect(list.text).toContain('KP-BAKU-0001');
+    expect(list.text).toContain('Aysel Məmmədova');
+
+    const other = await signIn('rashad');
+    const seen = await other.get('/desk/cases/KP-BAKU-0001');
+    expect(seen.status).toBe(200);
+    expect(seen.text).not.toContain('Olena');
+    const taken = await other.post('/desk/cases/KP-BAKU-0001/claim');
+    expect(taken.location).toBe('/desk/cases/KP-BAKU-0001?notice=already_claimed');
+  });
+
+  it('keeps notes and attendance on the case', async () => {
+    const web = await signIn('aysel');
+    await web.get('/desk/cases/KP-BAKU-0001');
+    const note = await web.post('/desk/cases/KP-BAKU-0001/notes', { text: 'Called: will bring the diploma <b>tomorrow</b>' });
+    expect(note.location).toBe('/desk/cases/KP-BAKU-0001?done=note_added#notes');
+    const page = await web.get('/desk/cases/KP-BAKU-0001');
+    expect(page.text).toContain('Called: will bring the diploma &lt;b&gt;tomorrow&lt;/b&gt;');
+    expect(await redis.lrange(korpu.core.keys.caseNotes('KP-BAKU-0001'), 0, -1)).not.toContain(expect.stringContaining('diploma'));
+    const came = await web.post('/desk/cases/KP-BAKU-0001/attendance', { status: 'attended' });
+    expect(came.location).toBe('/desk/cases/KP-BAKU-0001?done=attendance_recorded#meeting');
+    expect((await web.get('/desk/cases?status=met')).text).toContain('KP-BAKU-0001');
+  });
+
+  it('lets a supervisor see every office and reassign; a case worker may not reassign', async () => {
+    const sup = await signIn('sup');
+    const list = await sup.get('/desk/cases');
+    expect(list.text).toContain('KP-GNJA-0002');
+    expect(list.text).toContain('KP-BAKU-0001');
+    const file = await sup.get('/desk/cases/KP-BAKU-0001');
+    expect(file.text).toContain('Olena');
+    const rashad = (await korpu.roster.get(users.rashad!.id))!;
+    const r = await sup.post('/desk/cases/KP-BAKU-0001/reassign', { to: rashad.staffId });
+    expect(r.location).toBe('/desk/cases/KP-BAKU-0001?done=reassigned');
+    expect((await sup.get('/desk/cases/KP-BAKU-0001')).text).toContain('Rəşad Əliyev');
+
+    const worker = await signIn('aysel');
+    await worker.get('/desk/cases/KP-BAKU-0001');
+    const refused = await worker.post('/desk/cases/KP-BAKU-0001/reassign', { to: rashad.staffId });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain(t('web:forbidden.reason.role'));
+  });
+
+  it('answers 404 for a malformed or unknown case code', async () => {
+    const web = await signIn('sup');
+    expect((await web.get('/desk/cases/<script>')).status).toBe(404);
+    expect((await web.get('/desk/cases/KP-ZZZZ-9999')).status).toBe(404);
+  });
+});

@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+import type { CaseIndex } from '../../src/caseworkers/case-index';
+import type { Office } from '../../src/config/offices';
+import type { Lang } from '../../src/core/lang';
+import type { BookingStore } from '../../src/scheduling/booking-store';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import type { FieldCipher } from '../../src/storage/field-cipher';
+import type { RedisKeys } from '../../src/storage/keys';
+
+/** A case as a completed intake leaves it, for tests and the benchmark. */
+export interface SeedCase {
+  code: string;
+  lang: Lang;
+  createdAt: Date;
+  /** Booked at this office and time (UTC), if given. */
+  meeting?: { office: Office; start: Date };
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  /** Consent option (A, B or C). */
+  consent?: 'A' | 'B' | 'C';
+  crisis?: string;
+}
+
+/**
+ * Writes a case as the bot's commit writes it after a completed intake (case hash with its
+ * encrypted fields, a provisional diagnosis, a consent record, the case in the cases ZSET, a
+ * booking), then indexes it.
+ */
+export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: FieldCipher; bookings: BookingStore; index: CaseIndex }, c: SeedCase): Promise<void> {
+  const at = c.createdAt.toISOString();
+  const enc = (field: string, v: string) => d.cipher.encrypt(v, `${c.code}:${field}`);
+  const fields: Record<string, string> = {
+    code: c.code, channel: 'telegram', by: 'self_service', lang: c.lang, status: 'intake_completed', created_at: at, intake_completed_at: at, updated_at: at,
+    diagnosis: 'likely_eligible', diagnosis_provisional: 'true', consent: c.consent ?? 'B', consent_at: at,
+    ...(c.firstName ? { 'f:first_name': enc('first_name', c.firstName) } : {}),
+    ...(c.lastName ? { 'f:last_name': enc('last_name', c.lastName) } : {}),
+    ...(c.phone ? { 'f:phone': enc('phone', c.phone) } : {}),
+    ...(c.crisis ? { crisis: c.crisis, crisis_at: at } : {}),
+  };
+  const diagnosis = { at, answers: { q1: 'yes', q2: 'yes', q3: ['employment_education', 'language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true, place: 'Telegram', counsellor: 'self-service (Körpü)', by: 'self_service', lang: c.lang };
+  const consent = { at, agreed: true, option: c.consent ?? 'B', text_version: 'v-test', lang: c.lang, place: 'Telegram', by: 'self_service', given: 'in_chat' };
+  await d.redis
+    .multi()
+    .hset(d.keys.case(c.code), fields)
+    .rpush(d.keys.diagnoses(c.code), JSON.stringify(diagnosis))
+    .rpush(d.keys.consents(c.code), JSON.stringify(consent))
+    .zadd(d.keys.cases(), c.createdAt.getTime(), c.code)
+    .exec();
+  if (c.meeting) {
+    const { office, start } = c.meeting;
+    await d.bookings.book(office, { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) }, c.code, c.lang, c.createdAt);
+    await d.redis.hset(d.keys.case(c.code), 'booking', slotIdAt(office, start));
+  }
+  await d.index.reindex(c.code);
+}

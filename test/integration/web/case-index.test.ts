@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import { CaseIndex, entryOf, facets } from '../../../src/caseworkers/case-index';
+import { redisKeys } from '../../../src/storage/keys';
+import { dropPrefix, testPrefix, testRedis } from '../../helpers/redis';
+
+/**
+ * The case list's indexes on a real Redis: a case moves between facets as its hash and booking
+ * change (reindex reads them, whoever calls it), pages come newest first with filters, a case
+ * gone from Redis leaves the index, and the backfill indexes cases written before the index.
+ */
+describe('CaseIndex', () => {
+  let redis: Redis;
+  let prefix: string;
+  let index: CaseIndex;
+  const keys = () => redisKeys(prefix);
+  const write = async (code: string, fields: Record<string, string>, booking?: Record<string, string>) => {
+    await redis.hset(keys().case(code), fields);
+    await redis.zadd(keys().cases(), Date.parse(fields.created_at ?? '2026-01-01T00:00:00Z'), code);
+    if (booking) await redis.hset(keys().booking(code), booking);
+  };
+
+  beforeEach(() => {
+    redis = testRedis();
+    prefix = testPrefix();
+    index = new CaseIndex(redis, keys());
+  });
+  afterEach(async () => {
+    await dropPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('says where a case stands, from first message to the end', () => {
+    const base = { status: 'intake_completed', created_at: '2026-11-01T10:00:00Z' };
+    expect(entryOf(base, {})).toMatchObject({ status: 'new', office: 'none', urgent: false });
+    expect(entryOf({ ...base, claimed_by: 's-1' }, { office: 'baku', status: 'booked' })).toMatchObject({ status: 'claimed', office: 'baku', holder: 's-1' });
+    expect(entryOf({ ...base, claimed_by: 's-1' }, { office: 'baku', status: 'attended' })?.status).toBe('met');
+    expect(entryOf({ ...base, assessment_at: 'x' }, {})?.status).toBe('assessed');
+    expect(entryOf({ ...base, assessment_at: 'x', plan_at: 'y' }, {})?.status).toBe('in_plan');
+    expect(entryOf({ ...base, status: 'closed', plan_at: 'y' }, {})?.status).toBe('closed');
+    expect(entryOf({ ...base, status: 'withdrawn' }, {})?.status).toBe('withdrawn');
+    expect(entryOf({ ...base, status: 'erased', claimed_by: 's-1' }, {})).toMatchObject({ status: 'erased' });
+    expect(entryOf({ ...base, status: 'erased', claimed_by: 's-1' }, {})?.holder).toBeUndefined();
+    expect(entryOf({ ...base, crisis: 'violence' }, {})?.urgent).toBe(true);
+    expect(entryOf({ ...base, crisis: 'violence', crisis_ack_at: 'z' }, {})?.urgent).toBe(false);
+    expect(entryOf({ ...base, diagnosis_provisional: 'false', lang: 'ru' }, {})).toMatchObject({ elig: 'final', lang: 'ru' });
+    expect(entryOf({}, {})).toBeUndefined();
+    expect(facets(entryOf({ ...base, lang: 'fa', claimed_by: 's-2', crisis: 'medical' }, { office: 'ganja' })!)).toEqual(['all', 'o:ganja', 's:claimed', 'o:ganja:s:claimed', 'l:fa', 'h:s-2', 'u']);
+  });
+
+  it('moves a case between facets as it changes, and pages newest first with filters', async () => {
+    await write('KP-AAAA-0001', { status: 'intake_completed', lang: 'ru', created_at: '2026-11-01T10:00:00Z' }, { office: 'baku', status: 'booked' });
+    await write('KP-AAAA-0002', { status: 'intake_completed', lang: 'en', created_at: '2026-11-02T10:00:00Z', diagnosis_provisional: 'false' }, { office: 'baku', status: 'booked' });
+    await write('KP-AAAA-0003', { status: 'intake_completed', lang: 'ru', created_at: '2026-11-03T10:00:00Z' }, { office: 'ganja', status: 'booked' });
+    for (const c of ['KP-AAAA-0001', 'KP-AAAA-0002', 'KP-AAAA-0003']) await index.reindex(c);
+    expect(await index.page({ offset: 0, limit: 10 })).toEqual({ total: 3, codes: ['KP-AAAA-0003', 'KP-AAAA-0002', 'KP-AAAA-0001'] });
+    expect(await index.page({ office: 'baku', status: 'new', offset: 0, limit: 10 })).toEqual({ total: 2, codes: ['KP-AAAA-0002', 'KP-AAAA-0001'] });
+    expect(await index.page({ office: 'baku', status: 'new', offset: 1, limit: 1 })).toEqual({ total: 2, codes: ['KP-AAAA-0001'] });
+    expect(await index.page({ lang: 'ru', offset: 0, limit: 10 })).toEqual({ total: 2, codes: ['KP-AAAA-0003', 'KP-AAAA-0001'] });
+    expect(await index.page({ office: 'baku', elig: 'final', offset: 0, limit: 10 })).toEqual({ total: 1, codes: ['KP-AAAA-0002'] });
+
+    await redis.hset(keys().case('KP-AAAA-0001'), 'claimed_by', 's-1');
+    await index.reindex('KP-AAAA-0001');
+    await index.reindex('KP-AAAA-0001'); // again: nothing moves
+    expect((await index.page({ office: 'baku', status: 'new', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0002']);
+    expect((await index.page({ office: 'baku', status: 'claimed', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0001']);
+    expect((await index.page({ holder: 's-1', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0001']);
+
+    const [row] = await index.rows(['KP-AAAA-0001']);
+    expect(row).toMatchObject({ code: 'KP-AAAA-0001', status: 'claimed', office: 'baku', lang: 'ru', holder: 's-1' });
+
+    // Gone from Redis (erased by the purge): out of every index.
+    await redis.del(keys().case('KP-AAAA-0003'), keys().booking('KP-AAAA-0003'));
+    await index.reindex('KP-AAAA-0003');
+    expect((await index.page({ offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0002', 'KP-AAAA-0001']);
+    expect(await redis.zcard(keys().caseIndex('o:ganja'))).toBe(0);
+  });
+
+  it('indexes once every case written before the index existed', async () => {
+    for (let i = 0; i < 450; i++) await write(`KP-BF${String(i).padStart(3, '0')}-0001`, { status: 'intake_completed', created_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() });
+    expect(await index.backfill()).toBe(450);
+    expect((await index.page({ status: 'new', offset: 0, limit: 1 })).total).toBe(450);
+    expect(await index.backfill()).toBe(0);
+  });
+});
