@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { User } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ClaimStore } from '../../src/caseworkers/claims';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import { FakeBotApi } from '../helpers/fake-bot-api';
@@ -16,7 +15,7 @@ import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
 /**
  * The first meeting in a real browser (Debian's chromium driven by playwright-core; skipped
  * with a note when it is missing, except in CI): a case worker signs in with the link the bot
- * sends to /dashboard, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
+ * sends to /dashboard, claims the case in its case file, opens its first meeting, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
  * with one goal, and closes the case. Screenshots of the first meeting page in az, ru and en
  * go to a temporary folder (test/e2e/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
@@ -51,12 +50,11 @@ describeBrowser('the first meeting in a browser', () => {
     const handled = trackHandled(korpu.bot!);
     base = (await korpu.start()).url;
     worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    const saved = await korpu.roster.save({ telegramId: worker.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: 1 });
+    await korpu.roster.save({ telegramId: worker.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: 1 });
     const { keys, bookings } = korpu.core;
     await redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'C', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
     await redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
     await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
-    await new ClaimStore(redis, keys).claim(CODE, saved.worker.staffId, NOW);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ locale: 'en-GB' });
     page.on('dialog', (d) => void d.accept());
@@ -79,7 +77,12 @@ describeBrowser('the first meeting in a browser', () => {
   const status = async () => page.getAttribute('[data-status]', 'data-status');
 
   it('takes a case from the meeting to closing: attendance, Annex 2 with Q4, Annex 1, a plan with one goal, closed', async () => {
-    await page.goto(`${base}/desk/cases/${CODE}/meeting`);
+    // From the case file: claim the case, then its first meeting.
+    await page.goto(`${base}/desk/cases/${CODE}`);
+    await page.click(`form[action="/desk/cases/${CODE}/claim"] button`);
+    await page.waitForLoadState('load');
+    await page.click(`a[href="/desk/cases/${CODE}/meeting"]`);
+    await page.waitForURL(/\/meeting$/);
     expect(await status()).toBe('claimed');
 
     await page.click('#attendance button[value=attended]');

@@ -102,9 +102,12 @@ export async function acknowledgeIncident(deps: DeskDeps, actor: StaffRef, args:
   if (outcome === 'not_urgent') return { ok: false, reason: 'not_urgent' };
   const report = (await deps.incidents.get(args.id))!;
   if (outcome === 'already') return { ok: false, reason: 'already_acknowledged', by: report.acknowledgedBy ?? '' };
-  // The case leaves the case list's urgent block once its crisis is taken on.
-  await deps.meeting.noteCrisisAcknowledged(report.caseCode, actor.staffId, deps.clock.now());
-  await reindexed(deps, report.caseCode);
+  // The case leaves the case list's urgent block once no urgent report of it waits any more.
+  const stillWaiting = (await deps.incidents.listUnacknowledged()).some((r) => r.caseCode === report.caseCode);
+  if (!stillWaiting) {
+    await deps.meeting.noteCrisisAcknowledged(report.caseCode, actor.staffId, deps.clock.now());
+    await reindexed(deps, report.caseCode);
+  }
   deps.logger.warn({ case: report.caseCode, incident: args.id, by: staffLogRef(deps, actor.staffId) }, 'desk: urgent incident acknowledged');
   await audit(deps, a, 'acknowledge_incident', { caseCode: report.caseCode, incident: args.id });
   return { ok: true, report };

@@ -32,6 +32,8 @@ describe('desk: incident reports', () => {
     expect(ack).toMatchObject({ ok: true, report: { id: 'crisis-1', urgent: true, acknowledgedBy: d.staff.nigar.staffId, acknowledgedAt: new Date('2026-11-24T08:00:00Z') } });
     expect(await acknowledgeIncident(d.desk, d.staff.aysel, { id: 'crisis-1' })).toEqual({ ok: false, reason: 'already_acknowledged', by: d.staff.nigar.staffId });
     expect(await urgentIncidents(d.desk, d.staff.aysel)).toEqual([]);
+    // The case leaves the case list's urgent block (its `crisis_ack_at`).
+    expect(await d.redis.hmget(d.keys.case('KP-INCI-0001'), 'crisis_ack_at', 'crisis_ack_by')).toEqual(['2026-11-24T08:00:00.000Z', d.staff.nigar.staffId]);
     expect(d.audit.filter((e) => e.action === 'acknowledge_incident')).toEqual([expect.objectContaining({ caseCode: 'KP-INCI-0001', incident: 'crisis-1', staffId: d.staff.nigar.staffId })]);
     // Both stay drafts until completed.
     const list = await listIncidents(d.desk, d.staff.aysel);
@@ -60,6 +62,15 @@ describe('desk: incident reports', () => {
     const raw = JSON.stringify(await d.redis.hgetall(d.keys.incident('crisis-3')));
     expect(raw).not.toContain('psychologist');
     expect(JSON.stringify(d.audit)).not.toContain('psychologist');
+  });
+
+  it('keeps the case urgent while another urgent report of it waits', async () => {
+    await draft('crisis-a', 'KP-INCI-0001', 'suicide');
+    await draft('crisis-b', 'KP-INCI-0001', 'suicide');
+    await acknowledgeIncident(d.desk, d.staff.aysel, { id: 'crisis-a' });
+    expect(await d.redis.hget(d.keys.case('KP-INCI-0001'), 'crisis_ack_at')).toBeNull();
+    await acknowledgeIncident(d.desk, d.staff.aysel, { id: 'crisis-b' });
+    expect(await d.redis.hget(d.keys.case('KP-INCI-0001'), 'crisis_ack_at')).toBe('2026-11-24T08:00:00.000Z');
   });
 
   it('lets a worker start a report on a case of their office, urgent or not', async () => {
