@@ -191,7 +191,8 @@ export class CaseIndex {
 
   /**
    * Indexes every case once, for a deployment that had cases before the index existed (its
-   * marker then says so); later writes keep the index by themselves. Answers how many were read.
+   * marker then says so; none is written while there are no cases); later writes keep the index
+   * by themselves. Answers how many were read.
    */
   async backfill(logger?: Logger): Promise<number> {
     if (await this.redis.exists(this.keys.caseIndexBuilt())) return 0;
@@ -204,8 +205,11 @@ export class CaseIndex {
       await Promise.all(codes.map((c) => this.reindex(c)));
       n += codes.length;
     } while (cursor !== '0');
-    await this.redis.set(this.keys.caseIndexBuilt(), new Date().toISOString());
-    logger?.info({ cases: n }, 'case list index built');
+    // A deployment without cases yet writes nothing: its cases are indexed as they come.
+    if (n > 0) {
+      await this.redis.set(this.keys.caseIndexBuilt(), new Date().toISOString());
+      logger?.info({ cases: n }, 'case list index built');
+    }
     return n;
   }
 }

@@ -76,6 +76,8 @@ describe('CaseIndex', () => {
   });
 
   it('indexes once every case written before the index existed', async () => {
+    expect(await index.backfill()).toBe(0);
+    expect(await redis.exists(keys().caseIndexBuilt())).toBe(0);
     for (let i = 0; i < 450; i++) await write(`KP-BF${String(i).padStart(3, '0')}-0001`, { status: 'intake_completed', created_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() });
     expect(await index.backfill()).toBe(450);
     expect((await index.page({ status: 'new', offset: 0, limit: 1 })).total).toBe(450);
