@@ -6,9 +6,35 @@ import type { RedisKeys } from '../storage/keys';
 /** The case's status once it is closed for good. */
 export const CLOSED_STATUS = 'closed';
 
-/** Why a case is closed (wire names, snake_case, stored as `close_reason`). */
-export const CLOSE_REASONS = ['completed', 'not_eligible', 'withdrawn', 'unreachable', 'duplicate', 'referred'] as const;
+/**
+ * Why support ends: the five termination reasons of spec §3.8, in its order (wire names, stored
+ * as `close_reason`): (1) the person withdrew, in writing, giving reasons; (2) all the plan's
+ * goals were achieved and both agree to close; (3) their status changed and they are no longer
+ * eligible; (4) serving them became another body's duty; (5) they did not follow the service's
+ * rules and conditions.
+ */
+export const CLOSE_REASONS = ['withdrew', 'goals_achieved', 'no_longer_eligible', 'other_body', 'rules_not_followed'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/**
+ * Reasons stored before the five of §3.8 (closed by the bot's desk in 2026): still read and
+ * shown by name (`casework:close.legacy.<reason>`), never offered for a new closing.
+ */
+export const LEGACY_CLOSE_REASONS = ['completed', 'not_eligible', 'withdrawn', 'unreachable', 'duplicate', 'referred'] as const;
+
+/** The reason that needs the person's own words in writing (§3.8 (1)). */
+export const WITHDRAWAL_REASON: CloseReason = 'withdrew';
+
+/**
+ * The i18n key of a stored close reason: one of the five, a legacy one, or the stored value
+ * itself as a default (so nothing stored is ever unreadable).
+ * @example closeReasonKey('referred') // 'casework:close.legacy.referred'
+ */
+export function closeReasonKey(stored: string): string {
+  if ((CLOSE_REASONS as readonly string[]).includes(stored)) return `casework:close.reason.${stored}`;
+  if ((LEGACY_CLOSE_REASONS as readonly string[]).includes(stored)) return `casework:close.legacy.${stored}`;
+  return stored;
+}
 
 /** What the desk reads of a case before it acts on it. */
 export interface CaseInfo {
@@ -56,8 +82,11 @@ export class CaseRecords {
     await this.r.hset(this.keys.case(caseCode), { attendance_by: staffId, attendance_at: now.toISOString(), updated_at: now.toISOString() });
   }
 
-  /** Closes the case (status `closed`, the reason, who and when); once only. */
-  async close(caseCode: string, reason: CloseReason, staffId: string, now: Date): Promise<CloseOutcome> {
-    return this.scripts.closeCase({ case: this.keys.case(caseCode) }, { reason, by: staffId, now: now.toISOString(), closedStatus: CLOSED_STATUS });
+  /**
+   * Closes the case (status `closed`, the reason, who and when); once only. `extra` are further
+   * fields written with it in the same step (the withdrawal in writing, sealed by the caller).
+   */
+  async close(caseCode: string, reason: CloseReason, staffId: string, now: Date, extra: Record<string, string> = {}): Promise<CloseOutcome> {
+    return this.scripts.closeCase({ case: this.keys.case(caseCode) }, { reason, by: staffId, now: now.toISOString(), closedStatus: CLOSED_STATUS, extra });
   }
 }

@@ -26,6 +26,10 @@ export const ACTIONS = [
   'phone_intake',
   /** `/audit <case code>`: read who did what to a case, and when. */
   'view_audit',
+  /** The first meeting: confirm Annex 2 with Q4, the initial assessment (Annex 1), the integration plan. */
+  'record_first_meeting',
+  /** Take on an urgent incident report, so it leaves the top of everyone's list. */
+  'acknowledge_incident',
   /** `/dashboard` and the web workspace (`/desk`): sign in and work the cases in a browser. */
   'use_workspace',
   // --- the workspace's calendar, numbers, exports and admin pages (issue 12, items 8–11) ---
@@ -65,6 +69,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   talk_to_person: ALL_STAFF,
   phone_intake: ALL_STAFF,
   view_audit: ADMINS,
+  record_first_meeting: ALL_STAFF,
+  acknowledge_incident: ALL_STAFF,
   use_workspace: ALL_STAFF,
   view_calendar: ALL_STAFF,
   close_office_day: SUPERVISORS,

@@ -72,6 +72,14 @@ export const AUDIT_ACTIONS = [
   'web_sign_out_everywhere',
   'web_refused',
   'close_office_day',
+  'confirm_diagnosis',
+  'save_assessment',
+  'save_plan',
+  'view_forms',
+  'start_incident',
+  'update_incident',
+  'complete_incident',
+  'acknowledge_incident',
 ] as const;
 
 /** An action the trail knows by name. */

@@ -68,6 +68,8 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   const perKey = [
     keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode), keys.caseIncidents(caseCode),
     keys.claim(caseCode), keys.unreachableCase(caseCode),
+    // The first meeting's forms: the initial assessment and the integration plan, every version.
+    keys.assessmentVersions(caseCode), keys.planVersions(caseCode),
     ...incidents.map((id) => keys.incident(id)),
     // The open talk only if it is this case's (run again later, the person may have a new case talking).
     ...(conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : []),
@@ -82,7 +84,7 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     tx.hset(caseKey, kept);
   }
   tx.del(...perKey);
-  for (const id of incidents) tx.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id);
+  for (const id of incidents) tx.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id).zrem(keys.incidentsUnacknowledged(), id);
   if (holder) tx.srem(keys.heldCases(holder), caseCode);
   const replies = await tx.exec();
   const deleted = Number(replies?.[fields.code ? (drop.length ? 2 : 1) : 0]?.[1] ?? 0);

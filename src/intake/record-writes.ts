@@ -147,8 +147,9 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
       }
       case 'crisis_detected':
         // Someone in crisis must be reachable by a case worker, consent or not (Annex 3). The
-        // category is special-category data: sealed like the person's answers.
-        writes.push({ op: 'hset', key: caseKey, fields: { 'f:crisis': cipher.encrypt(e.category, `${e.caseCode}:crisis`), crisis_at: at, contact: contact(e.caseCode), updated_at: at } });
+        // category is special-category data: sealed like the person's answers. A new crisis is
+        // urgent again even if an earlier one was taken on (`crisis_ack_at` emptied).
+        writes.push({ op: 'hset', key: caseKey, fields: { 'f:crisis': cipher.encrypt(e.category, `${e.caseCode}:crisis`), crisis_at: at, crisis_ack_at: '', contact: contact(e.caseCode), updated_at: at } });
         break;
       case 'booking_made':
         writes.push({ op: 'hset', key: caseKey, fields: { booking: e.slot, updated_at: at } });

@@ -8,6 +8,9 @@ import { LangSchema, type Lang } from '../core/lang';
  * incident-store.ts keeps reports on Redis.
  */
 
+/** Ids of reports and staff: letters, digits and _ . : @ - (effect ids, staff ids, Telegram ids). */
+const INCIDENT_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,200}$/;
+
 /**
  * Annex 3 "what was the adverse incident?" options, in the form's order (spec §6.1). Wire
  * strings; labels are `safeguarding:incident.type.<option>`.
@@ -17,6 +20,19 @@ export const IncidentTypeSchema = z.enum(INCIDENT_TYPES);
 export type IncidentType = z.infer<typeof IncidentTypeSchema>;
 
 export type IncidentStatus = 'draft' | 'complete';
+/** `bot`: drafted from a crisis message; `staff`: started by a member of staff. */
+export type IncidentOrigin = 'bot' | 'staff';
+
+/** What a member of staff gives when they start a report themselves (the rest is filled in like a draft's). */
+export const StaffIncidentSchema = z.object({
+  caseCode: z.string().min(1).max(64),
+  lang: LangSchema,
+  urgent: z.boolean(),
+  at: z.date(),
+  /** The staff id of who starts it. */
+  by: z.string().regex(INCIDENT_ID_PATTERN),
+});
+export type StaffIncident = z.infer<typeof StaffIncidentSchema>;
 
 /** The draft's Annex 3 options from what the bot recognised; the case worker corrects them. */
 export function suggestedIncidentTypes(category: CrisisCategory, cue: string): IncidentType[] {
@@ -35,7 +51,7 @@ export function suggestedIncidentTypes(category: CrisisCategory, cue: string): I
 }
 
 /** Ids of reports and case workers: letters, digits and _ . : @ - (effect ids, Telegram ids). */
-export const INCIDENT_ID = /^[A-Za-z0-9_.:@-]{1,200}$/;
+export const INCIDENT_ID = INCIDENT_ID_PATTERN;
 const text = z.string().trim().min(1).max(4000);
 
 /** What the bot knows when it opens a draft report. */
@@ -80,15 +96,23 @@ export interface IncidentReport {
   caseCode: string;
   channel: string;
   lang: Lang;
-  category: CrisisCategory;
-  cue: string;
+  /** Who opened it: the bot from a crisis message, or a member of staff. */
+  origin: IncidentOrigin;
+  /** What the bot recognised (reports the bot opened only). */
+  category?: CrisisCategory;
+  cue?: string;
   status: IncidentStatus;
+  /** Urgent reports stay at the top of every list until someone acknowledges them. */
+  urgent: boolean;
+  /** Who acknowledged an urgent report (staff id), and when. */
+  acknowledgedBy?: string;
+  acknowledgedAt?: Date;
   /** [2] date the incident occurred */
   occurredAt: Date;
   /** [3] date of this report (draft creation) */
   reportedAt: Date;
-  /** When the case worker's follow-up call is due (config `followUpAfterMinutes`). */
-  followUpDueAt: Date;
+  /** When the case worker's follow-up call is due (config `followUpAfterMinutes`; reports the bot opened). */
+  followUpDueAt?: Date;
   /** [4] what the incident was */
   types: IncidentType[];
   otherDescription?: string;

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CrisisCategorySchema, type SafeguardingConfig } from '../config/safeguarding';
+import { CRISIS_CATEGORIES, CrisisCategorySchema, type CrisisCategory, type SafeguardingConfig } from '../config/safeguarding';
 import { KorpuError } from '../core/errors';
 import { LangSchema } from '../core/lang';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -17,6 +18,8 @@ import {
   type IncidentType,
   IncidentTypeSchema,
   missingForCompletion,
+  type StaffIncident,
+  StaffIncidentSchema,
   suggestedIncidentTypes,
   type UpdateOutcome,
 } from './incident-report';
@@ -56,7 +59,7 @@ export class IncidentStore {
     private readonly r: Redis,
     prefix: string,
     private readonly cipher: FieldCipher,
-    private readonly config: Pick<SafeguardingConfig, 'followUpAfterMinutes'>,
+    private readonly config: Pick<SafeguardingConfig, 'followUpAfterMinutes'> & Partial<Pick<SafeguardingConfig, 'urgentCategories'>>,
   ) {
     this.scripts = redisScripts(r);
     this.keys = redisKeys(prefix);
@@ -87,17 +90,62 @@ export class IncidentStore {
       follow_up_due_at: due.toISOString(),
       // The suggested Annex 3 types say as much as the category ("suicidal"): sealed too.
       types: this.seal(d.caseCode, d.id, 'types', suggestedIncidentTypes(d.category, d.cue).join(',')),
+      origin: 'bot',
+      urgent: this.isUrgent(d.category) ? '1' : '0',
       updated_at: at,
       ...(d.message ? { message: this.seal(d.caseCode, d.id, 'message', d.message) } : {}),
     };
-    const k = this.keys;
-    const created = await this.scripts.createIncident(
-      { incident: k.incident(d.id), all: k.incidents(), drafts: k.incidentDrafts(), followUps: k.incidentFollowUps(), ofCase: k.caseIncidents(d.caseCode) },
-      { id: d.id, reportedMs: d.at.getTime(), dueMs: due.getTime(), fields },
-    );
+    const created = await this.create(d.id, d.caseCode, d.at, due, this.isUrgent(d.category), fields);
     const report = await this.get(d.id);
     if (!report) throw new IncidentRecordError('incident vanished right after creation', { id: d.id });
     return { created: created === 1, report };
+  }
+
+  /**
+   * Starts a report a member of staff makes themselves (something they saw or heard, not a
+   * crisis message): a draft with a new id, no incident type yet and no follow-up call due, which
+   * they fill in with {@link update} and {@link complete} like any draft. An urgent one waits in
+   * {@link listUnacknowledged} until someone acknowledges it.
+   * @throws ZodError when `input` is malformed (a programming error, not user input)
+   */
+  async startReport(input: StaffIncident): Promise<IncidentReport> {
+    const d = StaffIncidentSchema.parse(input);
+    const id = `w-${randomUUID()}`;
+    const at = d.at.toISOString();
+    const fields: Record<string, string> = {
+      v: INCIDENT_RECORD_VERSION, id, case: d.caseCode, channel: 'staff', lang: d.lang, origin: 'staff', urgent: d.urgent ? '1' : '0',
+      status: 'draft', occurred_at: at, reported_at: at, types: '', worker: d.by, updated_at: at,
+    };
+    await this.create(id, d.caseCode, d.at, undefined, d.urgent, fields);
+    const report = await this.get(id);
+    if (!report) throw new IncidentRecordError('incident vanished right after creation', { id });
+    return report;
+  }
+
+  /**
+   * Records that `staffId` has seen an urgent report and taken it on; it leaves
+   * {@link listUnacknowledged}. Once only: a second acknowledgement changes nothing (`already`).
+   */
+  async acknowledge(id: string, staffId: string, now: Date): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'> {
+    return this.scripts.acknowledgeIncident({ incident: this.keys.incident(id), unacknowledged: this.keys.incidentsUnacknowledged() }, { id, by: staffId, now: now.toISOString() });
+  }
+
+  /** Urgent reports nobody has acknowledged yet, oldest first (a report erased since is skipped). */
+  async listUnacknowledged(limit = 100): Promise<IncidentReport[]> {
+    return this.many(await this.r.zrange(this.keys.incidentsUnacknowledged(), '0', String(limit - 1)));
+  }
+
+  /** Whether a crisis of this category is urgent (config `urgentCategories`; all of them by default). */
+  isUrgent(category: CrisisCategory): boolean {
+    return (this.config.urgentCategories ?? CRISIS_CATEGORIES).includes(category);
+  }
+
+  private create(id: string, caseCode: string, at: Date, due: Date | undefined, urgent: boolean, fields: Record<string, string>): Promise<number> {
+    const k = this.keys;
+    return this.scripts.createIncident(
+      { incident: k.incident(id), all: k.incidents(), drafts: k.incidentDrafts(), followUps: k.incidentFollowUps(), ofCase: k.caseIncidents(caseCode), unacknowledged: k.incidentsUnacknowledged() },
+      { id, reportedMs: at.getTime(), dueMs: due?.getTime(), urgent, fields },
+    );
   }
 
   /** The report with this id, decrypted, or undefined. */
@@ -194,8 +242,9 @@ export class IncidentStore {
     const caseCode = h.case;
     const open = (wire: string) => (h[wire] ? this.cipher.decrypt(h[wire], `${caseCode}:incident:${id}:${wire}`) : undefined);
     // Category and cue are sealed since December 2026; a report drafted before keeps them plain.
-    if (!CrisisCategorySchema.safeParse(h.category).success) h = { ...h, category: open('category') ?? '', cue: open('cue') ?? '' };
-    // So are the types; a plain list (empty, or known type names) is an older report's.
+    // A report staff started has neither (and the key `category` is absent).
+    if (h.category !== undefined && !CrisisCategorySchema.safeParse(h.category).success) h = { ...h, category: open('category') ?? '', cue: open('cue') ?? '' };
+    // So are the types; a plain list (empty, or known type names) is an older report's or an empty new one's.
     const plainTypes = (h.types ?? '').split(',').every((t) => t === '' || IncidentTypeSchema.safeParse(t).success);
     if (!plainTypes) h = { ...h, types: open('types') ?? '' };
     const date = (wire: string) => (h[wire] ? new Date(h[wire]) : undefined);
@@ -207,12 +256,12 @@ export class IncidentStore {
       caseCode,
       channel: s.channel,
       lang: s.lang,
-      category: s.category,
-      cue: s.cue,
+      // Reports drafted before `origin` was kept were all the bot's.
+      origin: h.origin === 'staff' ? 'staff' : 'bot',
       status: s.status,
+      urgent: h.urgent === '1',
       occurredAt: s.occurred_at,
       reportedAt: s.reported_at,
-      followUpDueAt: s.follow_up_due_at,
       types: s.types,
       updatedAt: s.updated_at,
     };
@@ -228,6 +277,11 @@ export class IncidentStore {
       nextCallAt: date('next_call_at'),
       workerId: h.worker,
       completedAt: date('completed_at'),
+      category: s.category,
+      cue: s.cue,
+      followUpDueAt: s.follow_up_due_at,
+      acknowledgedBy: h.acknowledged_by,
+      acknowledgedAt: date('acknowledged_at'),
     };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (report as unknown as Record<string, unknown>)[k] = v;
     return report;
@@ -238,12 +292,12 @@ export class IncidentStore {
 const StoredHead = z.object({
   channel: z.string(),
   lang: LangSchema,
-  category: CrisisCategorySchema,
-  cue: z.string(),
+  category: CrisisCategorySchema.optional(),
+  cue: z.string().optional(),
   status: z.enum(['draft', 'complete']),
   occurred_at: z.coerce.date(),
   reported_at: z.coerce.date(),
-  follow_up_due_at: z.coerce.date(),
+  follow_up_due_at: z.coerce.date().optional(),
   updated_at: z.coerce.date(),
   types: z.string().transform((s, ctx) => {
     const parts = s ? s.split(',') : [];

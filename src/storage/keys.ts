@@ -151,6 +151,14 @@ export function redisKeys(prefix: string) {
     funnelCube: () => `${prefix}reports:funnel`,
     /** STRING token, expiring: a process is counting the funnel again (SET NX: one at a time) */
     funnelLock: () => `${prefix}reports:funnel:lock`,
+
+    // --- the first meeting's forms and incident follow-through (caseworkers/forms/, the web workspace) ---
+    /** LIST of JSON versions of the case's initial assessment (Annex 1), oldest first; each body sealed */
+    assessmentVersions: (code: string) => `${prefix}case:${code}:assessment`,
+    /** LIST of JSON versions of the case's individual integration plan (spec §3.7), oldest first; each body sealed */
+    planVersions: (code: string) => `${prefix}case:${code}:plan`,
+    /** ZSET incident id → report time (ms): urgent incident reports nobody has acknowledged yet */
+    incidentsUnacknowledged: () => `${prefix}incidents:urgent`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

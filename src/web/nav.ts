@@ -17,6 +17,7 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { id: 'cases', path: '/desk/cases', role: 'caseworker' },
   { id: 'calendar', path: '/desk/calendar', role: 'caseworker' },
+  { id: 'incidents', path: '/desk/incidents', role: 'caseworker' },
   { id: 'numbers', path: '/desk/numbers', role: 'supervisor' },
   { id: 'exports', path: '/desk/exports', role: 'supervisor' },
   // Supervisors see the queues, the flows and the simulator link there; the roster, offices and audit trail are admins'.

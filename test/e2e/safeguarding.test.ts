@@ -114,7 +114,7 @@ describe('safeguarding end to end', () => {
     expect(reports[0]).toMatchObject({ status: 'draft', category, channel: 'telegram', lang });
     await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
     const [alert] = urgentFor(code);
-    expect(String(alert!.params.text)).toBe(urgentAlertText(core.translator, 'az', { type: 'crisis_detected', caseCode: code, category, cue: reports[0]!.cue, lang, id: reports[0]!.id }));
+    expect(String(alert!.params.text)).toBe(urgentAlertText(core.translator, 'az', { type: 'crisis_detected', caseCode: code, category, cue: reports[0]!.cue!, lang, id: reports[0]!.id }));
     // Case workers can reach the person: the chat is on the case, encrypted.
     const record = await redis.hgetall(core.keys.case(code));
     expect(core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`telegram:${p.id}`);

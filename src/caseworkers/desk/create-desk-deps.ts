@@ -15,13 +15,16 @@ import { CaseRecords } from '../case-records';
 import { ClaimStore } from '../claims';
 import { PhoneCallStore } from '../phone-calls';
 import { RelayStore } from '../relay-store';
+import { SafeguardingConfigSchema } from '../../config/safeguarding';
+import { IncidentStore } from '../../safeguarding/incident-store';
+import { MeetingRecords } from '../forms/meeting-records';
 import type { AuditLog, AuditReader } from './audit';
 import type { DeskDeps } from './desk-deps';
 
 /** What {@link createDeskDeps} builds the desk's stores from. */
 export interface DeskSetup {
   redis: Redis;
-  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes'>>;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes'>>;
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
   cipher: FieldCipher;
   roster: DeskDeps['roster'];
@@ -41,7 +44,7 @@ export interface DeskSetup {
   auditTrail?: AuditReader;
   /** The case list's indexes: with it, every desk write that moves a case reindexes it. */
   index?: CaseIndex;
-  /** A case's incident reports (the case file shows them). */
+  /** The incident reports the bot drafts (built here, on the same Redis, when not given). */
   incidents?: DeskDeps['incidents'];
   /** The person's conversation behind a case (messages written in the workspace). */
   conversationOf?: DeskDeps['conversationOf'];
@@ -77,7 +80,9 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.keys.caseNotes ? { notes: new CaseNotes(s.redis, { caseNotes: s.keys.caseNotes }, s.cipher) } : {}),
     ...(s.keys.consents ? { forms: new CaseForms(s.redis, { diagnoses: s.keys.diagnoses, consents: s.keys.consents }) } : {}),
     ...('messages' in relay ? { talks: relay as RelayStore } : {}),
-    ...(s.incidents ? { incidents: s.incidents } : {}),
+    meeting: new MeetingRecords({ redis: s.redis, keys: s.keys, cipher: s.cipher }),
+    // The desk never drafts from a crisis, so the follow-up delay is the config's default, unused.
+    incidents: s.incidents ?? new IncidentStore(s.redis, s.keys.prefix, s.cipher, { followUpAfterMinutes: SafeguardingConfigSchema.shape.followUpAfterMinutes.parse(undefined) }),
     ...(s.conversationOf ? { conversationOf: s.conversationOf } : {}),
   };
 }
@@ -105,7 +110,7 @@ function indexedCases(cases: CaseRecords, index: CaseIndex): DeskDeps['cases'] {
   return {
     info: (code) => cases.info(code),
     recordAttendance: (code, staffId, now) => after(index, code, cases.recordAttendance(code, staffId, now)),
-    close: (code, reason, staffId, now) => after(index, code, cases.close(code, reason, staffId, now)),
+    close: (code, reason, staffId, now, extra) => after(index, code, cases.close(code, reason, staffId, now, extra)),
   };
 }
 

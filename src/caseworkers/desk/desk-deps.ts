@@ -18,6 +18,7 @@ import { can, inOffice, type Action } from '../guard';
 import type { PhoneCallStore } from '../phone-calls';
 import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
+import type { MeetingRecords } from '../forms/meeting-records';
 import type { AuditAction, AuditLog, AuditReader } from './audit';
 
 /**
@@ -56,8 +57,10 @@ export interface DeskDeps {
   forms?: Pick<CaseForms, 'diagnoses' | 'consents'>;
   /** The relayed conversation of a case (the case file's "talk"). */
   talks?: Pick<RelayStore, 'messages'>;
-  /** A case's incident reports (Annex 3). */
-  incidents?: Pick<IncidentStore, 'listForCase'>;
+  /** Incident reports (Annex 3): a case's (the case file), completed, started and acknowledged at the desk. */
+  incidents: Pick<IncidentStore, 'get' | 'update' | 'complete' | 'startReport' | 'acknowledge' | 'listUnacknowledged' | 'listForCase' | 'listDrafts'>;
+  /** The first meeting's records: Annex 2 confirmed, Annex 1 and the plan in versions. */
+  meeting: MeetingRecords;
   /**
    * The conversation (its pseudonym) of the person behind a case, from the case's sealed
    * contact: where a message written in the workspace opens the talk, as a reply in Telegram does.

@@ -62,7 +62,7 @@ export async function viewCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
   const [diagnoses, consents, incidents, history, entry, roster] = await Promise.all([
     deps.forms?.diagnoses(code) ?? [],
     deps.forms?.consents(code) ?? [],
-    deps.incidents?.listForCase(code) ?? [],
+    deps.incidents.listForCase(code),
     deps.auditTrail?.forCase(code, { limit: 50 }) ?? [],
     deps.index?.entry(code),
     a.member.role === 'caseworker' ? Promise.resolve([]) : deps.roster.list(),
@@ -76,7 +76,7 @@ export async function viewCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
     ...(summary.booking ? { booking: summary.booking } : {}),
     ...(claim ? { holder: { staffId: claim.by, name: names(claim.by), at: claim.at } } : {}),
     isHolder,
-    incidents: incidents.map((i) => ({ id: i.id, category: i.category, status: i.status, reportedAt: i.reportedAt, types: i.types })),
+    incidents: incidents.map((i) => ({ id: i.id, category: i.category ?? '', status: i.status, reportedAt: i.reportedAt, types: i.types })),
     history: history.map((h) => ({ at: h.at, who: h.staffId === 'person' || h.staffId === 'system' ? h.staffId : names(h.staffId), action: h.action })),
     workers: roster.filter((w) => !summary.booking || w.office === summary.booking.office).map((w) => ({ staffId: w.staffId, name: w.name, office: w.office })),
   };

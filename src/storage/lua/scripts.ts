@@ -23,7 +23,7 @@ export const SCRIPT_FILES = {
   startCall: 'start-call-2',
   touchCall: 'touch-call-1',
   closeCall: 'close-call-1',
-  createIncident: 'create-incident-5',
+  createIncident: 'create-incident-6',
   updateIncident: 'update-incident-3',
   commitConversation: 'commit-conversation',
   reserveSend: 'reserve-send-6',
@@ -38,6 +38,7 @@ export const SCRIPT_FILES = {
   resealStream: 'reseal-stream-2',
   indexCase: 'index-case',
   cancelBooking: 'cancel-booking-4',
+  acknowledgeIncident: 'acknowledge-incident-2',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -87,7 +88,7 @@ export interface Scripts {
   startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<number>;
   touchCall(keys: { open: string }, args: { n: string; caseCode: string; ttlSeconds: number }): Promise<number>;
   closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
-  createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string }, args: { id: string; reportedMs: number; dueMs: number; fields: Record<string, string> }): Promise<number>;
+  createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string; unacknowledged: string }, args: { id: string; reportedMs: number; dueMs: number | undefined; urgent: boolean; fields: Record<string, string> }): Promise<number>;
   updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
   /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
@@ -97,7 +98,7 @@ export interface Scripts {
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
-  closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string }): Promise<'closed' | 'already' | 'missing'>;
+  closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
@@ -109,6 +110,7 @@ export interface Scripts {
   /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
   indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
   cancelBooking(keys: { booking: string; slot: string; day: string; case: string }, args: { caseCode: string; slot: string; now: string; reason: string }): Promise<number>;
+  acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
 }
 
 /**
@@ -144,14 +146,14 @@ export function redisScripts(redis: Redis): Scripts {
     startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<number>,
     touchCall: (k, a) => run('touchCall', k.open, a.n, a.caseCode, a.ttlSeconds) as Promise<number>,
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
-    createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, a.id, a.reportedMs, a.dueMs, ...pairs(a.fields)) as Promise<number>,
+    createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, k.unacknowledged, a.id, a.reportedMs, a.dueMs ?? '', a.urgent ? '1' : '0', ...pairs(a.fields)) as Promise<number>,
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
     takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
     repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
-    closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus) as Promise<'closed' | 'already' | 'missing'>,
+    closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
@@ -159,5 +161,6 @@ export function redisScripts(redis: Redis): Scripts {
     resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,
     indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
     cancelBooking: (k, a) => run('cancelBooking', k.booking, k.slot, k.day, k.case, a.caseCode, a.slot, a.now, a.reason) as Promise<number>,
+    acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
   };
 }

@@ -1,4 +1,4 @@
-import { claimCase, closeCase, recordAttendance } from '../../../src/caseworkers/desk';
+import { claimCase, CLOSE_REASONS, closeCase, closeReasonKey, recordAttendance } from '../../../src/caseworkers/desk';
 import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/prompt';
 import { meetingDetails } from '../../../src/intake/booking-desk';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
@@ -78,24 +78,59 @@ describe('desk: attendance and closing', () => {
       await d.seedCase('KP-CLOS-0001', { office: baku });
       await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001' });
       d.cancelled.length = 0;
-      expect(await closeCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLOS-0001', reason: 'completed' })).toEqual({ ok: false, reason: 'not_holder' });
+      expect(await closeCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' })).toEqual({ ok: false, reason: 'not_holder' });
       expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'finished' })).toEqual({ ok: false, reason: 'invalid_reason' });
-      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'completed' })).toEqual({ ok: true, caseCode: 'KP-CLOS-0001', reason: 'completed' });
-      expect(await d.redis.hmget(d.keys.case('KP-CLOS-0001'), 'status', 'close_reason', 'closed_by', 'closed_at')).toEqual(['closed', 'completed', d.staff.aysel.staffId, '2026-11-24T08:00:00.000Z']);
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' })).toEqual({ ok: true, caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' });
+      expect(await d.redis.hmget(d.keys.case('KP-CLOS-0001'), 'status', 'close_reason', 'closed_by', 'closed_at')).toEqual(['closed', 'goals_achieved', d.staff.aysel.staffId, '2026-11-24T08:00:00.000Z']);
       expect(d.cancelled).toEqual(['KP-CLOS-0001']);
-      expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: 'KP-CLOS-0001', reason: 'completed', staffId: d.staff.aysel.staffId });
-      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'withdrawn' })).toEqual({ ok: false, reason: 'already_closed' });
-      expect(await d.redis.hget(d.keys.case('KP-CLOS-0001'), 'close_reason')).toBe('completed');
+      expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: 'KP-CLOS-0001', reason: 'goals_achieved', staffId: d.staff.aysel.staffId });
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'no_longer_eligible' })).toEqual({ ok: false, reason: 'already_closed' });
+      expect(await d.redis.hget(d.keys.case('KP-CLOS-0001'), 'close_reason')).toBe('goals_achieved');
     });
 
     it('lets a supervisor close any case; not a case that does not exist; nobody off the roster', async () => {
       await d.seedCase('KP-CLOS-0002', { office: ganja });
-      expect(await closeCase(d.desk, d.staff.stranger, { caseCode: 'KP-CLOS-0002', reason: 'duplicate' })).toEqual({ ok: false, reason: 'not_staff' });
-      expect(await closeCase(d.desk, d.staff.rauf, { caseCode: 'KP-CLOS-0002', reason: 'duplicate' })).toEqual({ ok: false, reason: 'not_holder' });
-      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-CLOS-0002', reason: 'duplicate' })).toMatchObject({ ok: true });
+      expect(await closeCase(d.desk, d.staff.stranger, { caseCode: 'KP-CLOS-0002', reason: 'other_body' })).toEqual({ ok: false, reason: 'not_staff' });
+      expect(await closeCase(d.desk, d.staff.rauf, { caseCode: 'KP-CLOS-0002', reason: 'other_body' })).toEqual({ ok: false, reason: 'not_holder' });
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-CLOS-0002', reason: 'other_body' })).toMatchObject({ ok: true });
       expect(await d.redis.hget(d.keys.case('KP-CLOS-0002'), 'status')).toBe('closed');
-      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-NONE-0000', reason: 'duplicate' })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-NONE-0000', reason: 'other_body' })).toEqual({ ok: false, reason: 'not_found' });
       expect(await d.redis.exists(d.keys.case('KP-NONE-0000'))).toBe(0);
     });
+  });
+});
+
+describe('desk: closing for the five reasons of the guidelines', () => {
+  let d: Desk;
+  beforeEach(async () => {
+    d = await startDesk();
+  });
+  afterEach(() => d.close());
+
+  it('closes for withdrawal only with the person’s reason in writing: from /withdraw, or typed in from their letter', async () => {
+    await d.seedCase('KP-WDRW-0001', { office: baku });
+    await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0001' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0001', reason: 'withdrew' })).toEqual({ ok: false, reason: 'written_reason_needed' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0001', reason: 'withdrew', writtenReason: '   ' })).toEqual({ ok: false, reason: 'written_reason_needed' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0001', reason: 'withdrew', writtenReason: 'I am moving to Georgia' })).toMatchObject({ ok: true, reason: 'withdrew' });
+    const sealed = (await d.redis.hget(d.keys.case('KP-WDRW-0001'), 'f:close_withdraw_reason'))!;
+    expect(sealed).not.toContain('Georgia');
+    expect(d.cipher.decrypt(sealed, 'KP-WDRW-0001:close_withdraw_reason')).toBe('I am moving to Georgia');
+    expect(JSON.stringify(d.audit)).not.toContain('Georgia');
+
+    // The person withdrew with /withdraw and gave their reason there: that is the reason in writing.
+    await d.seedCase('KP-WDRW-0002', { office: baku });
+    await d.redis.hset(d.keys.case('KP-WDRW-0002'), { status: 'withdrawn', 'f:withdraw_reason': d.cipher.encrypt('found work elsewhere', 'KP-WDRW-0002:withdraw_reason') });
+    expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-WDRW-0002', reason: 'withdrew' })).toMatchObject({ ok: true });
+    expect(await d.redis.hmget(d.keys.case('KP-WDRW-0002'), 'status', 'close_reason')).toEqual(['closed', 'withdrew']);
+  });
+
+  it('offers the five reasons of spec §3.8 and still reads the ones stored before', async () => {
+    expect(CLOSE_REASONS).toEqual(['withdrew', 'goals_achieved', 'no_longer_eligible', 'other_body', 'rules_not_followed']);
+    expect(closeReasonKey('other_body')).toBe('casework:close.reason.other_body');
+    expect(closeReasonKey('duplicate')).toBe('casework:close.legacy.duplicate');
+    await d.seedCase('KP-WDRW-0003', { office: baku });
+    await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0003' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0003', reason: 'duplicate' })).toEqual({ ok: false, reason: 'invalid_reason' });
   });
 });

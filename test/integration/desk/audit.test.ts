@@ -39,7 +39,7 @@ describe('desk: the audit trail', () => {
     at(7);
     await claimCase(desk, d.staff.nigar, { caseCode: code });
     at(8);
-    expect(await closeCase(desk, d.staff.nigar, { caseCode: code, reason: 'completed' })).toMatchObject({ ok: true });
+    expect(await closeCase(desk, d.staff.nigar, { caseCode: code, reason: 'goals_achieved' })).toMatchObject({ ok: true });
     // A refused attempt changes nothing and records nothing.
     await openCase(desk, d.staff.rauf, { caseCode: code });
 
@@ -54,7 +54,7 @@ describe('desk: the audit trail', () => {
       [2, d.staff.aysel.staffId, 'open_case'],
       [1, d.staff.aysel.staffId, 'claim_case'],
     ]);
-    expect(trail[0]!.details).toEqual({ reason: 'completed' });
+    expect(trail[0]!.details).toEqual({ reason: 'goals_achieved' });
     expect(trail[3]!.details).toEqual({ to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
 
     // Nothing personal: not the person's name, phone or words, not a staff name or Telegram id.

@@ -19,6 +19,8 @@ const EXPECTED: Record<Action, Role[]> = {
   talk_to_person: ['caseworker', 'supervisor', 'admin'],
   phone_intake: ['caseworker', 'supervisor', 'admin'],
   view_audit: ['admin'],
+  record_first_meeting: ['caseworker', 'supervisor', 'admin'],
+  acknowledge_incident: ['caseworker', 'supervisor', 'admin'],
   use_workspace: ['caseworker', 'supervisor', 'admin'],
   view_calendar: ['caseworker', 'supervisor', 'admin'],
   close_office_day: ['supervisor', 'admin'],

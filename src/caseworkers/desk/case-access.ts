@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { Action } from '../guard';
+import type { CaseHead } from '../forms/meeting-records';
+import { mayWorkOn, staffLogRef, type Actor, type DeskDeps } from './desk-deps';
+
+/** Statuses after which a case's records are kept as they are. */
+const FINAL_STATUSES = ['closed', 'withdrawn', 'erased'];
+
+/** Why the desk will not let a member of staff work on a case's records. */
+export type CaseAccessRefusal =
+  | { ok: false; reason: 'not_found' }
+  /** A case worker of another office. */
+  | { ok: false; reason: 'other_office' }
+  /** A case worker who does not hold the case (a supervisor or admin may step in). */
+  | { ok: false; reason: 'not_holder' }
+  /** The case is closed, withdrawn or erased: its records are kept as they are. */
+  | { ok: false; reason: 'case_closed'; status: string };
+
+/** One problem with what a form sent: the field's path (`goals.0.text`) and zod's message. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+/** A form that does not parse: every problem, by field, for the page to show beside each. */
+export type InvalidForm = { ok: false; reason: 'invalid'; issues: FieldIssue[] };
+
+/** zod's issues as the page shows them. */
+export function invalidForm(error: z.ZodError): InvalidForm {
+  return { ok: false, reason: 'invalid', issues: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+}
+
+/**
+ * Whether `a` may work on the case's records (the first meeting's forms): the case worker who
+ * holds it, in its office, or a supervisor or admin. `editing` also refuses a closed, withdrawn
+ * or erased case. Refusals are logged with pseudonyms.
+ */
+export async function mayRecordOn(deps: DeskDeps, a: Actor, caseCode: string, action: Action, o: { editing: boolean }): Promise<{ ok: true; head: CaseHead } | CaseAccessRefusal> {
+  const head = await deps.meeting.head(caseCode);
+  if (!head.exists) return { ok: false, reason: 'not_found' };
+  if (!(await mayWorkOn(deps, a, caseCode, action))) return { ok: false, reason: 'other_office' };
+  if (a.member.role === 'caseworker') {
+    const claim = await deps.claims.get(caseCode);
+    if (claim?.by !== a.member.staffId) {
+      deps.logger.warn({ who: staffLogRef(deps, a.member.staffId), action, case: caseCode }, 'desk: not permitted: the case is not held by this worker');
+      return { ok: false, reason: 'not_holder' };
+    }
+  }
+  if (o.editing && head.status && FINAL_STATUSES.includes(head.status)) return { ok: false, reason: 'case_closed', status: head.status };
+  return { ok: true, head };
+}
+
+/**
+ * Moves the case in the list's indexes after a write the list shows (`assessment_at`,
+ * `plan_at`, `crisis_ack_at`); a failed reindex is logged, never undoes the write (the next
+ * write of the case mends it).
+ */
+export async function reindexed(deps: DeskDeps, caseCode: string): Promise<void> {
+  if (!deps.index) return;
+  await deps.index.reindex(caseCode).catch((err: Error) => deps.logger.error({ case: caseCode, err: err.message }, 'desk: the case could not be reindexed'));
+}

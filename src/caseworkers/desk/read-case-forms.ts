@@ -1,0 +1,80 @@
+import type { StaffRef } from '../../core/staff';
+import type { Booking } from '../../scheduling/booking-store';
+import { entryOf, type CaseListStatus } from '../case-index';
+import type { Assessment } from '../forms/assessment-form';
+import type { CaseHead, DiagnosisRecord } from '../forms/meeting-records';
+import type { Plan } from '../forms/integration-plan';
+import type { FormVersion, FormVersionInfo } from '../forms/versioned-forms';
+import { mayRecordOn, type CaseAccessRefusal } from './case-access';
+import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { staffNameOf } from './staff-names';
+
+/** A version as the page lists it: with the name of who saved it. */
+export interface NamedVersion extends FormVersionInfo {
+  byName: string;
+}
+
+/** The result of {@link readCaseForms}. */
+export type ReadCaseFormsResult =
+  | {
+      ok: true;
+      caseCode: string;
+      head: CaseHead;
+      /** Where the case stands, as the case list shows it. */
+      listStatus: CaseListStatus;
+      /** The first meeting (attendance is recorded on it), if one was booked. */
+      booking?: Booking;
+      /** The newest diagnosis (the bot's provisional one until the counsellor confirms). */
+      diagnosis?: DiagnosisRecord;
+      /** The assessment version asked for (the newest by default), and every version. */
+      assessment?: FormVersion<Assessment> & { byName: string };
+      assessmentVersions: NamedVersion[];
+      plan?: FormVersion<Plan> & { byName: string };
+      planVersions: NamedVersion[];
+      /** The person's reason for withdrawing, in their words, when they gave one with /withdraw. */
+      withdrawal?: string;
+    }
+  | StaffRefusal
+  | CaseAccessRefusal
+  /** No such version of that form. */
+  | { ok: false; reason: 'no_such_version' };
+
+/**
+ * The first meeting's records of a case, decrypted, for the worker who holds it or a
+ * supervisor: the newest diagnosis, the assessment and the plan (the newest, or the versions
+ * asked for), and who saved every version, and when. Reading personal data is audited
+ * (`view_forms`, with the versions read).
+ */
+export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; assessmentVersion?: number; planVersion?: number }): Promise<ReadCaseFormsResult> {
+  const a = await authorize(deps, actor, 'record_first_meeting');
+  if (refused(a)) return a;
+  const access = await mayRecordOn(deps, a, args.caseCode, 'record_first_meeting', { editing: false });
+  if (!access.ok) return access;
+  const { caseCode } = args;
+  const [withdrawal, booking, diagnosis, assessment, assessmentVersions, plan, planVersions, names] = await Promise.all([
+    deps.meeting.withdrawalInWriting(caseCode),
+    deps.bookings.get(caseCode),
+    deps.meeting.latestDiagnosis(caseCode),
+    deps.meeting.assessments.read(caseCode, args.assessmentVersion),
+    deps.meeting.assessments.versions(caseCode),
+    deps.meeting.plans.read(caseCode, args.planVersion),
+    deps.meeting.plans.versions(caseCode),
+    staffNameOf(deps),
+  ]);
+  if ((args.assessmentVersion !== undefined && !assessment) || (args.planVersion !== undefined && !plan)) return { ok: false, reason: 'no_such_version' };
+  const named = (v: FormVersionInfo): NamedVersion => ({ ...v, byName: names(v.by) });
+  await audit(deps, a, 'view_forms', { caseCode, ...(assessment ? { assessment: String(assessment.version) } : {}), ...(plan ? { plan: String(plan.version) } : {}) });
+  return {
+    ok: true,
+    caseCode,
+    head: access.head,
+    listStatus: entryOf(access.head.listFields, booking ? { office: booking.office, status: booking.status } : {})?.status ?? 'new',
+    ...(booking ? { booking } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
+    ...(assessment ? { assessment: { ...assessment, byName: names(assessment.by) } } : {}),
+    assessmentVersions: assessmentVersions.map(named),
+    ...(plan ? { plan: { ...plan, byName: names(plan.by) } } : {}),
+    planVersions: planVersions.map(named),
+    ...(withdrawal ? { withdrawal } : {}),
+  };
+}

@@ -1,0 +1,144 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import {
+  ACTIVITY_STATUSES, ASSESSMENT_FIELDS, confirmDiagnosis, GOAL_TERMS, readCaseForms, recordAttendance, saveAssessment, savePlan,
+  type FieldIssue, type ReadCaseFormsResult,
+} from '../../../caseworkers/desk';
+import { Q3_AREAS } from '../../../flows/rules/eligibility';
+import { formDateTime } from '../../../intake/record-writes';
+import { webContext } from '../../web-context';
+import type { WebKit } from '../../web-kit';
+import { answeredRefusal, CASE_CODE, issuesByField } from './answer';
+import { planFromForm, planRows } from './plan-form';
+
+/** Which part of the page a message or a form's problems belong to. */
+type Part = 'attendance' | 'diagnosis' | 'assessment' | 'plan';
+
+/** What a POST left for the page to show again: the part, its problems, what was sent. */
+interface Redraw {
+  part: Part;
+  issues?: readonly FieldIssue[];
+  /** The refusal the part shows (an order of steps, a closed case). */
+  problem?: string;
+  sent?: Record<string, unknown>;
+}
+
+const Versions = z.object({ assessment: z.coerce.number().int().min(1).optional(), plan: z.coerce.number().int().min(1).optional(), done: z.enum(['attendance', 'diagnosis', 'assessment', 'plan']).optional() });
+const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']), meeting: z.iso.datetime() });
+
+/**
+ * The first meeting, in the guidelines' order (spec §3.6), on one page of the case:
+ * attendance, Annex 2 with Q4 (the result becomes final), the initial assessment (Annex 1, in
+ * versions) and the integration plan (in versions). Each form posts to its own route, which
+ * calls the desk's use case and comes back to the page (post/redirect/get), or shows the page
+ * again with the problems beside their fields (400).
+ */
+export function firstMeetingPages(kit: WebKit): Router {
+  const router = express.Router();
+  const desk = kit.deps.desk;
+
+  async function show(req: Request, res: Response, redraw?: Redraw): Promise<void> {
+    const code = String(req.params.code);
+    if (!CASE_CODE.test(code)) return void kit.render(res, 'not-found', { title: webContext(res).t('web:not_found.title') }, 404);
+    const q = Versions.safeParse(req.query);
+    const v = q.success ? q.data : {};
+    const r = await readCaseForms(desk, webContext(res).actor, { caseCode: code, ...(v.assessment ? { assessmentVersion: v.assessment } : {}), ...(v.plan ? { planVersion: v.plan } : {}) });
+    if (!r.ok) {
+      if (await answeredRefusal(kit, req, res, r, code)) return;
+      return void kit.render(res, 'not-found', { title: webContext(res).t('web:not_found.title') }, 404);
+    }
+    kit.render(res, 'forms/meeting', { title: webContext(res).t('casework:meeting.title', { code }), ...meetingView(kit, res, r, redraw, v.done) }, redraw ? 400 : 200);
+  }
+
+  router.get('/cases/:code/meeting', kit.requireRole('caseworker'), (req, res) => show(req, res));
+
+  router.post('/cases/:code/meeting/attendance', kit.requireRole('caseworker'), async (req, res) => {
+    const code = String(req.params.code);
+    const form = AttendanceForm.safeParse(req.body);
+    if (!form.success) return show(req, res, { part: 'attendance', problem: 'invalid' });
+    const r = await recordAttendance(desk, webContext(res).actor, { caseCode: code, status: form.data.status, meeting: new Date(form.data.meeting) });
+    if (!r.ok) {
+      if (await answeredRefusal(kit, req, res, r, code)) return;
+      return show(req, res, { part: 'attendance', problem: r.reason });
+    }
+    res.redirect(303, `/desk/cases/${code}/meeting?done=attendance#attendance`);
+  });
+
+  router.post('/cases/:code/meeting/diagnosis', kit.requireRole('caseworker'), async (req, res) => {
+    const code = String(req.params.code);
+    const r = await confirmDiagnosis(desk, webContext(res).actor, { caseCode: code, form: req.body });
+    if (!r.ok) {
+      if (await answeredRefusal(kit, req, res, r, code)) return;
+      return show(req, res, { part: 'diagnosis', ...(r.reason === 'invalid' ? { issues: r.issues } : { problem: r.reason }), sent: req.body as Record<string, unknown> });
+    }
+    res.redirect(303, `/desk/cases/${code}/meeting?done=diagnosis#diagnosis`);
+  });
+
+  router.post('/cases/:code/meeting/assessment', kit.requireRole('caseworker'), async (req, res) => {
+    const code = String(req.params.code);
+    const r = await saveAssessment(desk, webContext(res).actor, { caseCode: code, form: req.body });
+    if (!r.ok) {
+      if (await answeredRefusal(kit, req, res, r, code)) return;
+      return show(req, res, { part: 'assessment', ...(r.reason === 'invalid' ? { issues: r.issues } : { problem: r.reason }), sent: req.body as Record<string, unknown> });
+    }
+    res.redirect(303, `/desk/cases/${code}/meeting?done=assessment#assessment`);
+  });
+
+  router.post('/cases/:code/meeting/plan', kit.requireRole('caseworker'), async (req, res) => {
+    const code = String(req.params.code);
+    const sent = planFromForm(req.body as Record<string, unknown>);
+    const r = await savePlan(desk, webContext(res).actor, { caseCode: code, form: sent });
+    if (!r.ok) {
+      if (await answeredRefusal(kit, req, res, r, code)) return;
+      return show(req, res, { part: 'plan', ...(r.reason === 'invalid' ? { issues: r.issues } : { problem: r.reason }), sent: sent as unknown as Record<string, unknown> });
+    }
+    res.redirect(303, `/desk/cases/${code}/meeting?done=plan#plan`);
+  });
+
+  return router;
+}
+
+/** Everything the template draws, from the case's records and what a failed POST sent. */
+function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult, { ok: true }>, redraw: Redraw | undefined, done: Part | undefined) {
+  const { lang } = webContext(res);
+  const offices = kit.deps.desk.offices;
+  const office = offices.find((o) => o.id === r.booking?.office);
+  const zone = (office ?? offices[0])?.timeZone ?? 'Asia/Baku';
+  const when = (d: Date) => {
+    const f = formDateTime(d, zone);
+    return `${f.date} ${f.time}`;
+  };
+  const sentFor = (part: Part) => (redraw?.part === part ? redraw.sent : undefined);
+  const d = r.diagnosis;
+  const diagnosisValues = sentFor('diagnosis') ?? {
+    q1: d?.answers.q1 ?? '',
+    q2: d?.answers.q2 ?? '',
+    q3: d?.answers.q3 ?? [],
+    q4: d?.answers.q4 === 'yes' || d?.answers.q4 === 'no' ? d.answers.q4 : '',
+    place: d && !d.provisional ? d.place : (office?.name[lang] ?? office?.name.az ?? ''),
+  };
+  const q3Sent = diagnosisValues.q3;
+  const assessmentValues = sentFor('assessment') ?? r.assessment?.data ?? { assessmentDate: formDateTime(kit.deps.clock.now(), zone).date };
+  const servicesSent = (assessmentValues as Record<string, unknown>).services;
+  return {
+    code: r.caseCode,
+    status: r.listStatus,
+    done,
+    part: redraw?.part,
+    problem: redraw?.problem,
+    issues: issuesByField(redraw?.issues ?? []),
+    booking: r.booking ? { status: r.booking.status, start: r.booking.start.toISOString(), when: when(r.booking.start), office: office?.name[lang] ?? r.booking.office } : undefined,
+    diagnosis: d ? { outcome: d.outcome, provisional: d.provisional, reasons: d.reasons, counsellor: d.counsellor, place: d.place, date: d.date, time: d.time, corrected: d.corrected ?? [] } : undefined,
+    diagnosisValues: { ...diagnosisValues, q3: Array.isArray(q3Sent) ? q3Sent : q3Sent ? [q3Sent] : [] },
+    areas: Q3_AREAS,
+    fields: ASSESSMENT_FIELDS,
+    assessmentValues: { ...assessmentValues, services: Array.isArray(servicesSent) ? servicesSent : servicesSent ? [servicesSent] : [] },
+    assessment: r.assessment ? { version: r.assessment.version, byName: r.assessment.byName, when: when(r.assessment.at) } : undefined,
+    assessmentVersions: r.assessmentVersions.map((x) => ({ version: x.version, byName: x.byName, when: when(x.at) })),
+    plan: r.plan ? { version: r.plan.version, byName: r.plan.byName, when: when(r.plan.at) } : undefined,
+    planVersions: r.planVersions.map((x) => ({ version: x.version, byName: x.byName, when: when(x.at) })),
+    planRows: planRows((sentFor('plan') as never) ?? r.plan?.data),
+    goalTerms: GOAL_TERMS,
+    activityStatuses: ACTIVITY_STATUSES,
+  };
+}

@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+
+/**
+ * The first meeting in a real browser (Debian's chromium driven by playwright-core; skipped
+ * with a note when it is missing, except in CI): a case worker signs in with the link the bot
+ * sends to /dashboard, claims the case in its case file, opens its first meeting, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
+ * with one goal, and closes the case. Screenshots of the first meeting page in az, ru and en
+ * go to a temporary folder (test/e2e/screenshots/ with UPDATE_SCREENSHOTS=1).
+ */
+const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
+const describeBrowser = available ? describe : describe.skip;
+if (!available) console.warn(`workspace forms browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, 'screenshots') : join(tmpdir(), `korpu-workspace-forms-${process.pid}`);
+
+jest.setTimeout(90_000);
+
+const NOW = new Date('2026-11-25T07:00:00Z');
+const MEETING = new Date('2026-11-25T06:00:00Z');
+const CODE = 'KP-BRWS-0001';
+const baku = testOffice();
+
+describeBrowser('the first meeting in a browser', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  let worker: User;
+  const t = (key: string) => korpu.core.translator.t('en', key);
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => NOW } });
+    const handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
+    await korpu.roster.save({ telegramId: worker.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: 1 });
+    const { keys, bookings } = korpu.core;
+    await redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'C', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
+    await redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
+    await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ locale: 'en-GB' });
+    page.on('dialog', (d) => void d.accept());
+    mkdirSync(SHOTS, { recursive: true });
+    // Signing in: the link from the bot, then its button.
+    const link = linkIn(await sendPrivate(api, handled, worker, '/dashboard'));
+    await page.goto(link);
+    await page.click('button[type=submit].primary');
+    await page.waitForURL(/\/desk\//);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await korpu?.stop();
+    await api?.close();
+    if (korpu) await dropPrefix(redis, korpu.prefix);
+    await redis?.quit();
+  });
+
+  const status = async () => page.getAttribute('[data-status]', 'data-status');
+
+  it('takes a case from the meeting to closing: attendance, Annex 2 with Q4, Annex 1, a plan with one goal, closed', async () => {
+    // From the case file: claim the case, then its first meeting.
+    await page.goto(`${base}/desk/cases/${CODE}`);
+    await page.click(`form[action="/desk/cases/${CODE}/claim"] button`);
+    await page.waitForLoadState('load');
+    await page.click(`a[href="/desk/cases/${CODE}/meeting"]`);
+    await page.waitForURL(/\/meeting$/);
+    expect(await status()).toBe('claimed');
+
+    await page.click('#attendance button[value=attended]');
+    await page.waitForURL(/done=attendance/);
+    expect(await status()).toBe('met');
+
+    // Annex 2: the bot's answers are there already; the counsellor answers Q4 and names the place.
+    expect(await page.isChecked('#diagnosis input[name=q1][value=yes]')).toBe(true);
+    expect(await page.isChecked('#diagnosis input[name=q3][value=language]')).toBe(true);
+    await page.check('#diagnosis input[name=q3][value=employment_education]');
+    await page.check('#diagnosis input[name=q4][value=no]');
+    await page.fill('#diagnosis input[name=place]', 'Baku office, room 3');
+    await page.click('#diagnosis button[type=submit]');
+    await page.waitForURL(/done=diagnosis/);
+    expect(await page.textContent('#diagnosis')).toContain(t('casework:diagnosis.final'));
+
+    // Annex 1: the date is filled in with today; the rest is typed.
+    await page.fill('#assessment input[name=beneficiaryName]', 'Olena Kovalenko');
+    await page.fill('#assessment textarea[name=urgentNeed]', 'A place to live before winter');
+    await page.check('#assessment input[name=services][value=language]');
+    await page.fill('#assessment textarea[name=summary]', 'Language first, then work as a nurse');
+    await page.click('#assessment button[type=submit]');
+    await page.waitForURL(/done=assessment/);
+    expect(await status()).toBe('assessed');
+    expect(await page.inputValue('#assessment input[name=beneficiaryName]')).toBe('Olena Kovalenko');
+
+    // The plan: one need, one goal agreed with the person, one activity.
+    await page.fill('input[name=need_text_0]', 'Azerbaijani lessons');
+    await page.selectOption('select[name=need_area_0]', 'language');
+    await page.fill('input[name=goal_text_0]', 'Hold a simple conversation in Azerbaijani');
+    await page.check('input[name=goal_agreed_0]');
+    await page.fill('input[name=activity_text_0]', 'Enrol in the evening course');
+    await page.fill('input[name=activity_owner_0]', 'Olena, with the case worker');
+    await page.fill('input[name=activity_due_0]', '2026-12-15');
+    await page.click('#plan button[type=submit]');
+    await page.waitForURL(/done=plan/);
+    expect(await status()).toBe('in_plan');
+    expect(await page.inputValue('input[name=goal_text_0]')).toBe('Hold a simple conversation in Azerbaijani');
+
+    for (const lang of ['az', 'ru', 'en'] as const) {
+      await page.selectOption('select[name=lang]', lang);
+      await page.waitForLoadState('load');
+      await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
+      await page.screenshot({ path: join(SHOTS, `workspace-first-meeting-${lang}.png`), fullPage: true });
+    }
+
+    await page.goto(`${base}/desk/cases/${CODE}/close`);
+    await page.check('input[name=reason][value=goals_achieved]');
+    await page.click('#close button[type=submit]');
+    await page.waitForSelector('#close .note');
+    expect(await page.textContent('#close .note')).toContain(t('casework:close.reason.goals_achieved'));
+    await page.goto(`${base}/desk/cases/${CODE}/meeting`);
+    expect(await status()).toBe('closed');
+  });
+});

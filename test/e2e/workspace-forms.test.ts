@@ -1,0 +1,184 @@
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { ClaimStore } from '../../src/caseworkers/claims';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import { sealContact } from '../../src/storage/case-contact';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+
+/**
+ * The first meeting's forms, incident reports and closing, through HTTP against the whole of
+ * Körpü (createKorpu, the fake Bot API for the sign-in links): each form saves, shows what is
+ * wrong beside its fields (400), refuses a worker of another office (403) and a change without
+ * the CSRF token (403), and every page is `no-store`.
+ */
+
+jest.setTimeout(60_000);
+
+const NOW = new Date('2026-11-25T07:00:00Z');
+const MEETING = new Date('2026-11-25T06:00:00Z');
+const CODE = 'KP-WEBF-0001';
+const baku = testOffice();
+const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
+
+describe('workspace forms over HTTP', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  let aysel: User;
+  let rauf: User;
+  let web: WebClient;
+  let other: WebClient;
+  /** A text as the page shows it (HTML-escaped, as the templates write every text). */
+  const t = (key: string, params?: Record<string, unknown>) => html(korpu.core.translator.t('en', key, params));
+  const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+  async function signIn(user: User): Promise<WebClient> {
+    const client = new WebClient(base);
+    const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+    await client.get(link);
+    const r = await client.post('/desk/signin', { token: new URL(link).searchParams.get('token')! });
+    expect(r.status).toBe(303);
+    return client;
+  }
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => NOW } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    aysel = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
+    rauf = api.updates.user({ language_code: 'en', first_name: 'Rauf' });
+    const saved = await korpu.roster.save({ telegramId: aysel.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: 1 });
+    await korpu.roster.save({ telegramId: rauf.id, name: 'Rauf Məmmədov', langs: ['en'], office: 'ganja', role: 'caseworker', addedAt: NOW, addedBy: 1 });
+    // A case as the bot leaves it: intake done, consent B, the bot's provisional diagnosis, a meeting an hour ago, claimed by Aysel.
+    const { keys, cipher, bookings } = korpu.core;
+    await redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'B', diagnosis: 'likely_eligible', diagnosis_provisional: 'true', contact: sealContact(cipher, CODE, { channel: 'telegram', chatId: '555' }) });
+    await redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
+    await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
+    await new ClaimStore(redis, keys).claim(CODE, saved.worker.staffId, NOW);
+    web = await signIn(aysel);
+    other = await signIn(rauf);
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await api.close();
+    await dropPrefix(redis, korpu.prefix);
+    await redis.quit();
+  });
+
+  const meeting = `/desk/cases/${CODE}/meeting`;
+
+  it('shows the first meeting page, not kept by any cache, in the guidelines’ order', async () => {
+    const page = await web.get(meeting);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toContain('no-store');
+    expect(page.text).toContain(t('casework:diagnosis.q4_hint'));
+    expect(page.text).toContain(t('casework:status.claimed'));
+    expect(page.text).toContain(t('casework:diagnosis.provisional'));
+  });
+
+  it('records attendance, then Annex 2 with Q4, then Annex 1, then a plan; the status follows', async () => {
+    await web.get(meeting);
+    let r = await web.post(`${meeting}/attendance`, { status: 'attended', meeting: MEETING.toISOString() });
+    expect(r).toMatchObject({ status: 303, location: `${meeting}?done=attendance#attendance` });
+    expect((await web.get(meeting)).text).toContain(`data-status="met"`);
+
+    // Q4 left unanswered: the page comes back with the problem beside it, nothing saved.
+    r = await web.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q3: 'language', place: 'Baku office' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(t('casework:form.fix'));
+    expect(await redis.llen(korpu.core.keys.diagnoses(CODE))).toBe(1);
+    r = await web.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q3: 'language', q4: 'no', place: 'Baku office' });
+    expect(r.status).toBe(303);
+    const afterDiagnosis = (await web.get(r.location!)).text;
+    expect(afterDiagnosis).toContain(t('casework:saved.diagnosis'));
+    expect(afterDiagnosis).toContain(t('casework:diagnosis.final'));
+    expect(afterDiagnosis).toContain('Aysel Quliyeva');
+
+    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-13-01', beneficiaryName: 'Olena' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(t('casework:form.invalid_field'));
+    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-11-25', beneficiaryName: 'Olena Kovalenko', urgentNeed: 'housing', summary: 'language first' });
+    expect(r.status).toBe(303);
+    const afterAssessment = (await web.get(meeting)).text;
+    expect(afterAssessment).toContain('Olena Kovalenko');
+    expect(afterAssessment).toContain(`data-status="assessed"`);
+
+    r = await web.post(`${meeting}/plan`, { need_text_0: 'Azerbaijani lessons', need_area_0: 'language', goal_text_0: 'Speak Azerbaijani at work', goal_term_0: 'short', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: 'Olena', activity_due_0: '2026-12-15', activity_status_0: 'planned' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('goals.0.agreedWithPerson');
+    r = await web.post(`${meeting}/plan`, { need_text_0: 'Azerbaijani lessons', need_area_0: 'language', goal_text_0: 'Speak Azerbaijani at work', goal_term_0: 'short', goal_agreed_0: 'on', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: 'Olena', activity_due_0: '2026-12-15', activity_status_0: 'planned' });
+    expect(r.status).toBe(303);
+    const afterPlan = (await web.get(meeting)).text;
+    expect(afterPlan).toContain(`data-status="in_plan"`);
+    expect(afterPlan).toContain('Speak Azerbaijani at work');
+    expect(afterPlan).toContain(t('casework:version.line', { version: 1, name: 'Aysel Quliyeva', when: '2026-11-25 11:00' }));
+  });
+
+  it('refuses a worker of another office (403) and a change without the CSRF token (403)', async () => {
+    const page = await other.get(meeting);
+    expect(page.status).toBe(403);
+    expect(page.text).toContain(t('web:forbidden.reason.other_office'));
+    await other.get('/desk/incidents');
+    expect((await other.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q4: 'no', place: 'x' })).status).toBe(403);
+    expect((await other.post(`/desk/cases/${CODE}/close`, { reason: 'goals_achieved' })).status).toBe(403);
+    expect((await other.get(`/desk/cases/${CODE}/incidents/new`)).status).toBe(200);
+    expect((await other.post(`/desk/cases/${CODE}/incidents/new`, { urgent: 'on' })).status).toBe(403);
+    await web.get(meeting);
+    expect((await web.post(`${meeting}/assessment`, { _csrf: null, assessmentDate: '2026-11-25' })).status).toBe(403);
+    expect((await web.post(`${meeting}/assessment`, { _csrf: 'forged', assessmentDate: '2026-11-25' })).status).toBe(403);
+  });
+
+  it('starts an urgent incident report, keeps it on top until taken on, and completes it', async () => {
+    await web.get(`/desk/cases/${CODE}/incidents/new`);
+    let r = await web.post(`/desk/cases/${CODE}/incidents/new`, { urgent: 'on', types: 'partner_violence', whatHappened: 'bruises on her arms' });
+    expect(r.status).toBe(303);
+    const reportPath = r.location!.replace(/\?.*$/, '');
+    expect(reportPath).toMatch(/^\/desk\/incidents\/w-/);
+    let list = await web.get('/desk/incidents');
+    expect(list.text).toContain(t('casework:incidents.acknowledge'));
+    expect(list.text).toContain(CODE);
+    // Not Rauf's office: not on his list, and the report itself is refused.
+    expect((await other.get('/desk/incidents')).text).not.toContain(CODE);
+    expect((await other.get(reportPath)).status).toBe(403);
+
+    r = await web.post(`${reportPath}/acknowledge`);
+    expect(r).toMatchObject({ status: 303, location: '/desk/incidents?done=acknowledged' });
+    list = await web.get('/desk/incidents');
+    expect(list.text).toContain(t('casework:incidents.none_urgent'));
+
+    await web.get(reportPath);
+    r = await web.post(reportPath, { complete: '1', howHandled: 'talked with her, safety plan' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(t('casework:incidents.missing'));
+    expect(r.text).toContain(t('casework:incidents.field.referredTo'));
+    r = await web.post(reportPath, { complete: '1', occurredOn: '2026-11-24', types: 'partner_violence', adviceGiven: 'yes', advice: 'hotline 152', referredTo: 'women’s shelter', nextCallMade: 'no' });
+    expect(r.status).toBe(303);
+    const done = await web.get(reportPath);
+    expect(done.text).toContain(t('casework:incidents.locked'));
+    expect(done.text).toContain('women’s shelter');
+  });
+
+  it('closes the case with one of the five reasons; withdrawal needs the reason in writing', async () => {
+    const close = `/desk/cases/${CODE}/close`;
+    const page = await web.get(close);
+    expect(page.status).toBe(200);
+    for (const reason of ['withdrew', 'goals_achieved', 'no_longer_eligible', 'other_body', 'rules_not_followed']) expect(page.text).toContain(t(`casework:close.reason.${reason}`));
+    let r = await web.post(close, { reason: 'withdrew' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(t('casework:problem.written_reason_needed'));
+    r = await web.post(close, { reason: 'goals_achieved' });
+    expect(r).toMatchObject({ status: 303, location: close });
+    expect((await web.get(close)).text).toContain(t('casework:close.done', { reason: korpu.core.translator.t('en', 'casework:close.reason.goals_achieved') }));
+    expect((await web.get(meeting)).text).toContain(`data-status="closed"`);
+  });
+});
