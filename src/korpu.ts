@@ -174,7 +174,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const redis = await connectRedis(choice.url, { logger });
     closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
     redis.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'app' }));
-    if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
+    if (env.NODE_ENV === 'production') await assertProductionRedis(redis, logger);
 
     const token = env.BOT_TOKEN;
     const cipher = new FieldCipher(dataKey.key);
