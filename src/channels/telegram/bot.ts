@@ -15,6 +15,7 @@ import { relayTalks, talkRelay } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
 import { apiCallMetrics, updateMetrics } from './metrics';
+import { dropMalformedUpdates } from './update-shape';
 import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
@@ -71,6 +72,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
   if (opts.metrics) bot.use(updateMetrics(opts.metrics));
+  // An update without the ids Telegram always sends is dropped here, logged, before any feature reads it.
+  bot.use(dropMalformedUpdates(logger));
   // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
