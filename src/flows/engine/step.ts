@@ -65,6 +65,9 @@ function handle(ctx: StepContext, input: EngineInput): void {
   const here = current(ctx);
   if (!here) return restart(ctx);
   const [flow, node] = here;
+  // A flow opened by a command before a language was chosen (/delete as the first message)
+  // waits at its start, which may take no answer (a branch): the language first, then it runs.
+  if (!WAITING_TYPES.has(node.type)) return reask(ctx);
   if ((input.type === 'choice' || input.type === 'booking_result') && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
 
   const outcome = answer(ctx, flow, node, input);
@@ -183,8 +186,9 @@ function reask(ctx: StepContext, notice?: { key: string; params?: Record<string,
   const here = current(ctx);
   if (!here) return restart(ctx);
   if (!ctx.s.lang && here[1].type !== 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
-  // The meeting may have gone since this question was reached (cancelled, past): walk on.
-  if (here[1].type === 'appointment' && !upcoming(ctx)) return run(ctx);
+  // The meeting may have gone since this question was reached (cancelled, past), or the flow
+  // was opened before the language was chosen and waits at a step that asks nothing: walk on.
+  if ((here[1].type === 'appointment' && !upcoming(ctx)) || !WAITING_TYPES.has(here[1].type)) return run(ctx);
   ask(ctx, here[1]);
 }
 
