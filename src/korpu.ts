@@ -126,8 +126,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
   const { env, content, offices, safeguarding } = config;
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const closers: Closer[] = [];
-  // Counters and histograms only on the hot path; the backlog gauges read Redis on scrape.
-  const metrics = new KorpuMetrics();
+  // Counters and histograms only on the hot path; the backlog gauges read Redis on scrape. Node's
+  // process metrics (their event-loop and GC observers) only where something scrapes them.
+  const metrics = new KorpuMetrics({ defaultMetrics: env.METRICS_PORT !== undefined });
   const stop = async (): Promise<boolean> => {
     let clean = true;
     for (const c of closers.splice(0).reverse()) {
