@@ -26,6 +26,8 @@ export function meetingConversations(d: MeetingConversationsDeps): MeetingConver
       const chat = await chatOf(m.caseCode);
       if (!chat) return false;
       const outcome = await d.runner.amend(chat, ref, (state) => {
+        // A conversation that started over for another case (after an erasure) is not this case's.
+        if (state.caseCode && state.caseCode !== m.caseCode) return undefined;
         // The slot the conversation shows may be older than the store's (the person's own move
         // meanwhile): both lose their reminders; reminders check the booking when due anyway.
         const shown = state.booking && state.booking.slot !== m.slot ? state.booking.slot : undefined;
