@@ -14,7 +14,7 @@ import { readContact } from './storage/case-contact';
 import { liftBlock } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
 import { SlotCalendar } from './intake/slot-calendar';
-import { meetingConversations } from './intake/meeting-conversations';
+import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';

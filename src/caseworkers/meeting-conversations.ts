@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { MeetingConversations, StaffBookedMeeting } from '../caseworkers/desk/desk-deps';
+import type { MeetingConversations, StaffBookedMeeting } from './desk/desk-deps';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import { readContact } from '../storage/case-contact';
-import type { ConversationRunner } from './conversation-runner';
+import type { ConversationRunner } from '../intake/conversation-runner';
 
 export interface MeetingConversationsDeps {
   redis: Redis;
