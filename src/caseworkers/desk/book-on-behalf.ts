@@ -14,12 +14,16 @@ import { audit, authorize, refused, staffLogRef, type Actor, type DeskDeps, type
 /** How many days ahead the workspace offers times (the bot offers the office's whole horizon, page by page). */
 export const BEHALF_DAYS = 14;
 
-/** Why a time could not be booked on the person's behalf. */
-export type BookOnBehalfRefusal =
+/** Who may not book for this case at all (the page answers 403 or 404), or where nothing can be booked. */
+type AccessRefusal =
   | StaffRefusal
   | CaseAccessRefusal
   /** This deployment books no meetings from the desk (no bot). */
-  | { ok: false; reason: 'unavailable' }
+  | { ok: false; reason: 'unavailable' };
+
+/** Why a time could not be booked on the person's behalf. */
+export type BookOnBehalfRefusal =
+  | AccessRefusal
   /** The person has no conversation to be told in (nor reminders to follow). */
   | { ok: false; reason: 'unreachable' }
   /** The time is not one the office offers now (not on its grid, too soon, past the horizon). */
@@ -43,11 +47,11 @@ export interface FreeTime {
 /** The result of {@link meetingTimes}: the case's meeting now and the office's free times by day. */
 export type MeetingTimesResult =
   | { ok: true; office: Office; offices: Office[]; current?: Booking; days: { date: string; times: FreeTime[] }[] }
-  | Exclude<BookOnBehalfRefusal, { reason: 'gone' | 'closed_day' | 'full' | 'unreachable' }>
+  | AccessRefusal
   | { ok: false; reason: 'unknown_office' };
 
 /** What both use cases check first: the role, the case (holder or supervisor; a case worker in its office), the stores. */
-async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promise<{ a: Actor; booking: MeetingBooking; meetings: MeetingConversations } | BookOnBehalfRefusal> {
+async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promise<{ a: Actor; booking: MeetingBooking; meetings: MeetingConversations } | AccessRefusal> {
   const a = await authorize(deps, actor, 'book_on_behalf');
   if (refused(a)) return a;
   const may = await mayRecordOn(deps, a, caseCode, 'book_on_behalf', { editing: true });
@@ -63,7 +67,7 @@ async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promis
  */
 export async function meetingTimes(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; office?: string }): Promise<MeetingTimesResult> {
   const r = await access(deps, actor, args.caseCode);
-  if ('ok' in r) return r as MeetingTimesResult;
+  if ('ok' in r) return r;
   const current = await r.booking.store.get(args.caseCode);
   const officeId = args.office ?? current?.office ?? r.a.member.worker?.office ?? deps.offices[0]?.id;
   const office = deps.offices.find((o) => o.id === officeId);
