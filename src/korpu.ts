@@ -13,6 +13,8 @@ import { createDeskDeps, tellTalkLeft } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
 import { liftBlock } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
+import { SlotCalendar } from './intake/slot-calendar';
+import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
 import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
@@ -272,7 +274,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       return contact ? core.runner.conversationId(contact.channel, contact.chatId) : undefined;
     };
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}) })
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}),
+          // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
+          booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
       : undefined;
     // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
     // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).

@@ -45,6 +45,8 @@ export const ACTIONS = [
   'export_key_file',
   /** Look at the BullMQ queues (read only: the board changes nothing). */
   'view_queues',
+  /** Book or move a person's meeting on their behalf from the workspace (the person is told by the bot). */
+  'book_on_behalf',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -78,6 +80,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   export_cases: SUPERVISORS,
   export_key_file: SUPERVISORS,
   view_queues: SUPERVISORS,
+  book_on_behalf: ALL_STAFF,
 };
 
 /**

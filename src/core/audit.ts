@@ -80,6 +80,7 @@ export const AUDIT_ACTIONS = [
   'update_incident',
   'complete_incident',
   'acknowledge_incident',
+  'book_on_behalf',
 ] as const;
 
 /** An action the trail knows by name. */

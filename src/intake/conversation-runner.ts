@@ -345,6 +345,51 @@ export class ConversationRunner {
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }
+
+  /**
+   * Changes a conversation's saved state from outside a message (staff booked, moved or
+   * cancelled the person's meeting from the workspace), through the same compare-and-set commit
+   * as a step: `edit` changes the state it is given and returns the effects to commit with it
+   * (their records planned and their handlers run from the effect stream, exactly as a step's),
+   * or undefined to change nothing. A race with the person's own step runs `edit` again on the
+   * newer state. `ref` names the change: the effects' ids are `<ref>:<i>`.
+   * @returns `none` when the chat has no conversation, `unchanged` when `edit` changed nothing
+   */
+  async amend(chat: { channel: string; chatId: string }, ref: string, edit: (state: ConversationState) => Effect[] | undefined): Promise<'ok' | 'none' | 'unchanged'> {
+    const d = this.deps;
+    const convId = this.conversationId(chat.channel, chat.chatId);
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      const stored = await d.store.load(convId);
+      if (stored.json === undefined) return 'none';
+      const state = parseState(stored.json);
+      // A state this release cannot read is left for the person's next step to start over from.
+      if (!state) return 'unchanged';
+      const changed = edit(state);
+      if (!changed) return 'unchanged';
+      const now = d.clock.now();
+      const writes = planRecordWrites(changed, {
+        now,
+        timeZone: d.timeZone,
+        place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(chat.channel),
+        channel: chat.channel,
+        chatId: chat.chatId,
+        cipher: d.cipher,
+        keys: d.keys,
+        consentVersion: d.consentVersion,
+        conversationId: convId,
+        ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
+      });
+      const effects = changed.map((e, i) => ({ ...e, id: `${ref}:${i}` }));
+      const entries = this.entriesOf(effects, { channel: chat.channel, chatId: chat.chatId, input: { type: 'text', text: '' } }, convId, undefined, ref);
+      const outcome = await d.store.commit(convId, stored.version, JSON.stringify(state), undefined, writes, { effects: entries });
+      this.saved.delete(convId);
+      if (outcome === 'conflict') continue;
+      if (outcome !== 'ok') throw new ConcurrentUpdateError(`conversation amend refused: ${outcome}`, { channel: chat.channel, ref });
+      this.keep(convId, stored.version + 1, state);
+      return 'ok';
+    }
+    throw new ConcurrentUpdateError('conversation kept changing under a staff change', { attempts: this.maxAttempts, channel: chat.channel });
+  }
 }
 
 /**

@@ -54,6 +54,8 @@ export async function closeOfficeDay(deps: ReportDeps, actor: StaffRef, args: { 
     // The case list shows the meeting's office: the case moves there (a failed reindex is the next write's to mend).
     await deps.index?.reindex(caseCode).catch(() => undefined);
     await deps.reports.reminders?.unschedule(caseCode, booking.slot).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: reminders of a cancelled meeting not removed (they check the booking when due)'));
+    // The person's conversation forgets it too, so /appointment shows no meeting that is gone.
+    await deps.meetings?.cancelled(caseCode, booking.slot).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: a cancelled meeting still shows in the conversation'));
     await tellPerson(deps, booking);
     await audit(deps, a, 'close_office_day', { caseCode, office: office.id, date });
   }

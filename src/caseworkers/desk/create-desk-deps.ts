@@ -48,6 +48,9 @@ export interface DeskSetup {
   incidents?: DeskDeps['incidents'];
   /** The person's conversation behind a case (messages written in the workspace). */
   conversationOf?: DeskDeps['conversationOf'];
+  /** Booking on the person's behalf, and their conversation kept in step (bookOnBehalf, closeOfficeDay). */
+  booking?: DeskDeps['booking'];
+  meetings?: DeskDeps['meetings'];
 }
 
 /**
@@ -84,6 +87,8 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     // The desk never drafts from a crisis, so the follow-up delay is the config's default, unused.
     incidents: s.incidents ?? new IncidentStore(s.redis, s.keys.prefix, s.cipher, { followUpAfterMinutes: SafeguardingConfigSchema.shape.followUpAfterMinutes.parse(undefined) }),
     ...(s.conversationOf ? { conversationOf: s.conversationOf } : {}),
+    ...(s.booking ? { booking: s.booking } : {}),
+    ...(s.meetings ? { meetings: s.meetings } : {}),
   };
 }
 

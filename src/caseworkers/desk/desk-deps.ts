@@ -6,6 +6,8 @@ import type { Notifier } from '../../core/notifier';
 import type { StaffRef } from '../../core/staff';
 import type { Translator } from '../../i18n';
 import type { BookingStore } from '../../scheduling/booking-store';
+import type { OfficeClosures } from '../../scheduling/office-closures';
+import type { SlotCalendar } from '../../intake/slot-calendar';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { CaseFiles } from '../case-file';
 import type { CaseIndex } from '../case-index';
@@ -66,6 +68,45 @@ export interface DeskDeps {
    * contact: where a message written in the workspace opens the talk, as a reply in Telegram does.
    */
   conversationOf?: (caseCode: string) => Promise<string | undefined>;
+  /** Booking on the person's behalf (bookOnBehalf): the bot's own booking store, slots and closed days. */
+  booking?: MeetingBooking;
+  /** Keeps the person's conversation's view of their meeting in step with staff's changes. */
+  meetings?: MeetingConversations;
+}
+
+/** The bot's booking pieces, shared with the desk so that staff book exactly as the person does. */
+export interface MeetingBooking {
+  store: Pick<BookingStore, 'book' | 'get' | 'freePlaces'>;
+  calendar: Pick<SlotCalendar, 'upcoming' | 'find'>;
+  closures: Pick<OfficeClosures, 'closedDays'>;
+}
+
+/** A meeting staff booked or moved for a person. */
+export interface StaffBookedMeeting {
+  caseCode: string;
+  slot: string;
+  office: string;
+  /** ISO times. */
+  start: string;
+  end: string;
+  lang: Lang;
+  /** The slot the booking held before (its reminders go). */
+  previousSlot?: string;
+}
+
+/**
+ * The person's conversation, told of a meeting changed from staff's side, so that /appointment
+ * (and any flow step reading the booking) shows the meeting as it is now.
+ */
+export interface MeetingConversations {
+  /**
+   * Commits the meeting into the person's conversation with a `booking_made` effect (its
+   * reminders scheduled, an old slot's removed, as after a booking in the bot). False when the
+   * person has no conversation.
+   */
+  booked(meeting: StaffBookedMeeting, ref: string): Promise<boolean>;
+  /** Forgets a cancelled meeting in the person's conversation (when it still shows that slot). */
+  cancelled(caseCode: string, slot: string): Promise<void>;
 }
 
 /**

@@ -28,6 +28,7 @@ const EXPECTED: Record<Action, Role[]> = {
   export_cases: ['supervisor', 'admin'],
   export_key_file: ['supervisor', 'admin'],
   view_queues: ['supervisor', 'admin'],
+  book_on_behalf: ['caseworker', 'supervisor', 'admin'],
 };
 
 describe('can', () => {

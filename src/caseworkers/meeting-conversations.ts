@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import type { MeetingConversations, StaffBookedMeeting } from './desk/desk-deps';
+import type { FieldCipher } from '../storage/field-cipher';
+import type { RedisKeys } from '../storage/keys';
+import { readContact } from '../storage/case-contact';
+import type { ConversationRunner } from '../intake/conversation-runner';
+
+export interface MeetingConversationsDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  cipher: FieldCipher;
+  runner: Pick<ConversationRunner, 'amend'>;
+}
+
+/**
+ * The person's conversation kept in step with a meeting changed from staff's side, through the
+ * runner's own commit (compare-and-set with the person's steps): a meeting booked or moved on
+ * their behalf becomes the conversation's booking with a `booking_made` effect — so its records
+ * and reminders follow exactly the path of a booking made in the bot — and a meeting staff
+ * cancelled (an office closed for the day) leaves it.
+ */
+export function meetingConversations(d: MeetingConversationsDeps): MeetingConversations {
+  const chatOf = (caseCode: string) => readContact({ redis: d.redis, keys: d.keys, cipher: d.cipher }, caseCode);
+  return {
+    async booked(m: StaffBookedMeeting, ref: string): Promise<boolean> {
+      const chat = await chatOf(m.caseCode);
+      if (!chat) return false;
+      const outcome = await d.runner.amend(chat, ref, (state) => {
+        // A conversation that started over for another case (after an erasure) is not this case's.
+        if (state.caseCode && state.caseCode !== m.caseCode) return undefined;
+        // The slot the conversation shows may be older than the store's (the person's own move
+        // meanwhile): both lose their reminders; reminders check the booking when due anyway.
+        const shown = state.booking && state.booking.slot !== m.slot ? state.booking.slot : undefined;
+        const previousSlot = m.previousSlot ?? shown;
+        state.booking = { slot: m.slot, office: m.office, start: m.start, end: m.end };
+        return [{ type: 'booking_made', caseCode: m.caseCode, slot: m.slot, office: m.office, start: m.start, end: m.end, lang: state.lang ?? m.lang, ...(previousSlot ? { previousSlot } : {}) }];
+      });
+      return outcome === 'ok';
+    },
+    async cancelled(caseCode: string, slot: string): Promise<void> {
+      const chat = await chatOf(caseCode);
+      if (!chat) return;
+      await d.runner.amend(chat, `staff_cancel:${caseCode}:${slot}`, (state) => {
+        if (state.booking?.slot !== slot) return undefined;
+        delete state.booking;
+        return [];
+      });
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { Queue } from 'bullmq';
+import type { User } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import { person, textUpdate } from '../../bench/telegram-updates';
+import { toUpdate, type Answer } from '../../bench/workload';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { meetingDetails } from '../../src/intake/booking-desk';
+import { reminderJobId, REMINDER_QUEUE } from '../../src/scheduling/reminders';
+import { slotIdParts } from '../../src/scheduling/slot-id';
+import { redisKeys } from '../../src/storage/keys';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+import { testOffice } from '../helpers/office';
+import { dropPrefix, testRedis } from '../helpers/redis';
+import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+
+/**
+ * Booking or moving a person's meeting on their behalf from the workspace (issue 12, item 4),
+ * through the whole of Körpü (createKorpu, HTTP, the fake Bot API, BullMQ): the person books in
+ * the bot; their holder moves the meeting from the case file's page; the person is told by the
+ * bot in their language, /appointment shows the new time, and the reminders follow the move.
+ * Refusals: no CSRF token, another office (403, audited), a full time, a closed day. A day
+ * closed from the calendar takes the meeting out of the person's conversation too.
+ */
+
+jest.setTimeout(90_000);
+
+// Tuesday 24 November 2026, 12:00 in Baku (UTC+4). The test office is open on weekdays, 2 places a slot, closed on Thursday 26th.
+const START = new Date('2026-11-24T08:00:00Z');
+const baku = testOffice();
+const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
+const offices = OfficesFileSchema.parse({ offices: [baku, ganja] });
+const FRIDAY_10 = 'baku@2026-11-27T10:00';
+const MONDAY_10 = 'baku@2026-11-30T10:00';
+const MONDAY_11 = 'baku@2026-11-30T11:00';
+const TUESDAY_10 = 'baku@2026-12-01T10:00';
+const startOf = (slot: string) => new Date(`${slotIdParts(slot).localStart}:00+04:00`);
+
+describe('workspace: book or move a meeting on the person’s behalf', () => {
+  let api: FakeBotApi;
+  let redis: Redis;
+  let korpu: TestKorpu;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  let reminders: Queue;
+  let code: string;
+  const staff: Record<'aysel' | 'rauf' | 'leyla', User> = {} as never;
+  const p = person(1); // writes in Russian
+  const t = (key: string, params?: Record<string, unknown>) => korpu.core.translator.t('ru', key, params);
+  const conversation = () => korpu.core.runner.peek(korpu.core.runner.conversationId('telegram', String(p.id)));
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = testRedis();
+    korpu = await startTestKorpu({ api, offices, clock: { now: () => START } });
+    handled = trackHandled(korpu.bot!);
+    base = (await korpu.start()).url;
+    reminders = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(korpu.prefix).bull() });
+    const add = async (name: string, role: 'caseworker' | 'supervisor', office: string) => {
+      const user = api.updates.user({ language_code: 'en', first_name: name });
+      await korpu.roster.put({ telegramId: user.id, name, langs: ['en'], office, role, addedAt: START, addedBy: 1 });
+      return user;
+    };
+    staff.aysel = await add('Aysel Quliyeva', 'caseworker', 'baku');
+    staff.rauf = await add('Rauf Məmmədov', 'caseworker', 'ganja');
+    staff.leyla = await add('Leyla Əliyeva', 'supervisor', 'baku');
+
+    // The person's intake in the bot, booking Friday 10:00 themself.
+    const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
+    const text = (s: string): Answer => ({ kind: 'text', text: s });
+    const script: Answer[] = [
+      { kind: 'command', text: '/start' }, tap('language', p.lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'B'), text('14.02.1995'), text(p.user.first_name), text('Mammadova'), text('Afghanistan'),
+      tap('reason', 'study'), { kind: 'contact', phone: '994501234567' }, tap('pick_time', 's_202611271000_baku'),
+    ];
+    for (const answer of script) await korpu.bot!.handleUpdate(toUpdate(p, answer));
+    code = (await conversation())!.caseCode!;
+    expect(await korpu.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked', lang: 'ru' });
+    await korpu.settled();
+  });
+
+  afterAll(async () => {
+    await reminders.close();
+    await korpu.stop();
+    await api.close();
+    await dropPrefix(redis, korpu.prefix);
+    await redis.quit();
+  });
+
+  async function signIn(user: User): Promise<WebClient> {
+    const web = new WebClient(base);
+    const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+    await web.get(link);
+    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
+    return web;
+  }
+  const reminderStates = (slot: string) => Promise.all(offices.reminders.beforeMinutes.map((before) => reminders.getJobState(reminderJobId(code, slot, before))));
+  const refusals = async () => (await redis.xrange(redisKeys(korpu.prefix).audit('2026-11'), '-', '+')).filter(([, f]) => f.includes('web_refused')).length;
+
+  it('refuses a change without the CSRF token, and a case worker of another office (403, audited)', async () => {
+    const rauf = await signIn(staff.rauf);
+    const before = await refusals();
+    expect((await rauf.get(`/desk/cases/${code}/booking`)).status).toBe(403);
+    expect((await rauf.post(`/desk/cases/${code}/booking`, { slot: MONDAY_10 })).status).toBe(403);
+    expect(await refusals()).toBe(before + 2);
+
+    const aysel = await signIn(staff.aysel);
+    // Not hers yet: a case worker books only for the cases she holds.
+    expect((await aysel.get(`/desk/cases/${code}/booking`)).status).toBe(403);
+    expect((await aysel.get(`/desk/cases/${code}`)).status).toBe(200);
+    expect((await aysel.post(`/desk/cases/${code}/claim`)).status).toBe(303);
+    const page = await aysel.get(`/desk/cases/${code}/booking`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`value="${MONDAY_10}"`);
+    // Thursday is closed in the office's configuration: no time offered.
+    expect(page.text).not.toContain('baku@2026-11-26');
+    expect((await aysel.post(`/desk/cases/${code}/booking`, { _csrf: null, slot: MONDAY_10 })).status).toBe(403);
+    expect((await korpu.core.bookings.get(code))!.slot).toBe(FRIDAY_10);
+  });
+
+  it('moves the meeting: the person is told in Russian, /appointment shows the new time, the reminders move', async () => {
+    await korpu.settled();
+    expect((await reminderStates(FRIDAY_10)).every((s) => s === 'delayed')).toBe(true);
+    const aysel = await signIn(staff.aysel);
+    await aysel.get(`/desk/cases/${code}/booking`);
+    const mark = api.mark();
+    const moved = await aysel.post(`/desk/cases/${code}/booking`, { slot: MONDAY_10 });
+    expect(moved.status).toBe(303);
+    expect((await aysel.get(moved.location!)).text).toContain(korpu.core.translator.t('en', 'behalf:done.moved'));
+    expect(await korpu.core.bookings.get(code)).toMatchObject({ slot: MONDAY_10, status: 'booked' });
+    expect(await korpu.core.bookings.day('baku', '2026-11-27')).toEqual([]);
+
+    const told = t('booking:behalf.moved', meetingDetails(baku, startOf(MONDAY_10), 'ru'));
+    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && c.params.text === told, 1, 10_000, mark);
+
+    await korpu.settled();
+    expect(await reminderStates(FRIDAY_10)).not.toContain('delayed');
+    expect((await reminderStates(MONDAY_10)).every((s) => s === 'delayed')).toBe(true);
+
+    await korpu.bot!.handleUpdate(textUpdate(p, '/appointment'));
+    const shown = api.lastMessage(p.id)!.text!;
+    expect(shown).toContain(t('booking:details', meetingDetails(baku, startOf(MONDAY_10), 'ru')));
+    expect((await conversation())!.booking!.slot).toBe(MONDAY_10);
+  });
+
+  it('refuses a full time and a day closed from the calendar, and changes nothing', async () => {
+    // Both places of Monday 11:00 taken by others.
+    const slot = { id: MONDAY_11, office: 'baku', start: startOf(MONDAY_11), end: new Date(startOf(MONDAY_11).getTime() + 3_600_000) };
+    await korpu.core.bookings.book(baku, slot, 'KP-FULL-0001', 'az', START);
+    await korpu.core.bookings.book(baku, slot, 'KP-FULL-0002', 'az', START);
+    const aysel = await signIn(staff.aysel);
+    await aysel.get(`/desk/cases/${code}/booking`);
+    const full = await aysel.post(`/desk/cases/${code}/booking`, { slot: MONDAY_11 });
+    expect(full.status).toBe(409);
+    expect(full.text).toContain(korpu.core.translator.t('en', 'behalf:problem.full'));
+
+    const leyla = await signIn(staff.leyla);
+    await leyla.get('/desk/calendar');
+    expect((await leyla.post('/desk/calendar/close', { office: 'baku', date: '2026-12-01' })).status).toBe(303);
+    const closed = await aysel.post(`/desk/cases/${code}/booking`, { slot: TUESDAY_10 });
+    expect(closed.status).toBe(400);
+    expect(closed.text).toContain(korpu.core.translator.t('en', 'behalf:problem.closed_day'));
+    expect((await korpu.core.bookings.get(code))!.slot).toBe(MONDAY_10);
+  });
+
+  it("takes a meeting cancelled by an office's closure out of the person's conversation", async () => {
+    const leyla = await signIn(staff.leyla);
+    await leyla.get('/desk/calendar');
+    const mark = api.mark();
+    expect((await leyla.post('/desk/calendar/close', { office: 'baku', date: '2026-11-30' })).status).toBe(303);
+    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith(t('booking:office_closed.text', meetingDetails(baku, startOf(MONDAY_10), 'ru')).slice(0, 20)), 1, 10_000, mark);
+    expect((await conversation())!.booking).toBeUndefined();
+    await korpu.bot!.handleUpdate(textUpdate(p, '/appointment'));
+    expect(api.lastMessage(p.id)!.text).not.toContain(meetingDetails(baku, startOf(MONDAY_10), 'ru').date);
+  });
+});
