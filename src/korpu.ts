@@ -99,7 +99,10 @@ export interface Korpu {
   /** The Express app (health, simulator, webhook). */
   app: Express;
   logger: Logger;
-  /** Listens on HTTP and starts receiving Telegram updates; resolves with the HTTP address. */
+  /**
+   * Listens on HTTP and starts receiving Telegram updates; resolves with the HTTP address (a
+   * ROLE=worker process: health only, on WORKER_PORT; empty when that is not set).
+   */
   start(): Promise<{ url: string }>;
   /** Stops everything, last started first; resolves false if something failed to stop. */
   stop(): Promise<boolean>;
@@ -187,6 +190,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
 
     const token = env.BOT_TOKEN;
+    // The process role (ROLE, README "Running several processes"): every part is built in every
+    // role, from this one composition; the role decides which of them run here. `web` consumes
+    // no effects and runs no workers (its steps' effects wait in the stream for a worker);
+    // `worker` serves no webhook, workspace or simulator and receives no Telegram updates.
+    const servesWeb = env.ROLE !== 'worker';
+    const runsWorkers = env.ROLE !== 'web';
     const cipher = new FieldCipher(cipherKeys);
     // Key ids only (they reveal nothing of the keys): which key encrypts, which still decrypt.
     logger.info({ encrypting: cipher.currentKeyId, decrypting: cipher.keyIds, pseudonyms: cipher.pseudonymKeyId }, 'data keys');
@@ -236,7 +245,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
     const reachability = new Reachability(redis, env.REDIS_PREFIX);
-    const outbox = token && bull ? startOutbox(bull, redis, core, roster, reachability) : undefined;
+    const outbox = token && bull ? startOutbox(bull, redis, core, roster, reachability, runsWorkers) : undefined;
     /** The person behind a case, when they are on Telegram (a worker's photo is copied to them). */
     const telegramChatOf = async (caseCode: string) => {
       const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
@@ -268,7 +277,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
     const signInLinks = desk && (env.PUBLIC_URL || env.NODE_ENV !== 'production') ? new SignInLinks(redis, core.keys, clock, linkBase) : undefined;
     const workspace =
-      desk && signInLinks
+      desk && signInLinks && servesWeb
         ? createWorkspace({
             desk,
             links: signInLinks,
@@ -334,18 +343,19 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
       if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
     }
-    await core.effects.start();
+    // The effect stream and the case list's backfill run where the workers run (ROLE all or worker).
+    if (runsWorkers) await core.effects.start();
     // Cases written before the index existed: indexed once (a marker key says it is done), before
     // start() returns, so nothing started later (a test's snapshot of keys, a shutdown) races it.
     // On a deployment that had cases before the index this delays that one start by the scan.
-    await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
+    if (runsWorkers) await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
 
-    if (outbox && bull && reminders) {
+    if (runsWorkers && outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
       const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
       closers.push({ name: 'reminder worker', close: () => worker.close() });
     }
-    if (outbox && bull) {
+    if (runsWorkers && outbox && bull) {
       // Unclaimed intakes, when their escalation falls due: each supervisor is told privately.
       const worker = createEscalationWorker({
         connection: bull,
@@ -364,7 +374,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     // Personal data past its period (config/retention.yaml) is erased as /delete erases it, by a
     // repeatable job on its own queue; its scheduler is one per deployment, whatever the processes.
-    const retention = outbox && bull
+    const retention = runsWorkers && outbox && bull
       ? retentionWorker(core, {
           connection: bull,
           redis,
@@ -386,7 +396,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // The simulator has no login: in production it runs only when SIMULATOR=on. It gets a core
     // of its own under `<prefix>sim:` (its cases, bookings and places apart from the real ones),
     // with no reminders, nudges or alerts: nothing it does reaches a real person or office.
-    const simulator = simulatorEnabled(env)
+    const simulator = simulatorEnabled(env) && servesWeb
       ? await buildCore({
           redis,
           dataKey: cipherKeys,
@@ -404,9 +414,13 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         })
       : undefined;
     if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
-    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) });
+    // A worker's HTTP app has health only (on WORKER_PORT, when set).
+    const app = servesWeb
+      ? createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) })
+      : createHttpApp({ core, logger });
 
     const start = async (): Promise<{ url: string }> => {
+      if (!servesWeb) return startWorker();
       const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
       listeningAt = http.url.replace(/\/+$/, '');
       closers.push({ name: 'http', close: () => http.close() });
@@ -427,6 +441,17 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       else logger.info({ url: http.url, mode: env.MODE, simulator: Boolean(simulator) }, 'Körpü is running');
       return { url: http.url };
     };
+    /** ROLE=worker: its parts already run; it listens only for health, and only on WORKER_PORT. */
+    const startWorker = async (): Promise<{ url: string }> => {
+      if (env.WORKER_PORT === undefined) {
+        logger.info({ role: env.ROLE }, 'Körpü worker is running (no HTTP: WORKER_PORT is not set)');
+        return { url: '' };
+      }
+      const http = await startHttpServer(app, { port: env.WORKER_PORT, host: env.HOST });
+      closers.push({ name: 'http', close: () => http.close() });
+      logger.info({ role: env.ROLE, url: http.url }, 'Körpü worker is running');
+      return { url: http.url };
+    };
     return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, caseIndex, redis, app, logger, start, stop };
   }
 
@@ -437,10 +462,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
    * channel's sender (Telegram: within the limits shared by every process through Redis). At
    * shutdown the worker lets its sends in flight finish.
    */
-  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability): Outbox {
+  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability, sends: boolean): Outbox {
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
     outbox.onError(onceAnOutage('outbox queue'));
+    // ROLE=web queues messages (the desk's notices) and leaves the sending to the workers.
+    if (!sends) return outbox;
     const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...DEFAULT_TELEGRAM_LIMITS, ...overrides.telegramLimits });
     const worker = createOutboxWorker({
       connection,
