@@ -43,6 +43,7 @@ import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
 import { RETENTION_QUEUE } from './retention-worker';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
+import { PollingLease } from './storage/polling-lease';
 
 /** How long one part may take to stop before shutdown goes on without it. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -431,8 +432,19 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           await registerWebhook(bot, env.WEBHOOK_URL!, env.WEBHOOK_SECRET!);
           logger.info({ path: webhook.path }, 'Telegram webhook registered');
         } else {
+          // One long-polling process per deployment (ROLE all or web; storage/polling-lease.ts): a
+          // second one waits for the lease to lapse, then refuses to start; one that loses it stops.
+          let polling: ReturnType<typeof startPolling> | undefined;
+          const lease = await PollingLease.take(redis, core.keys.pollingLease(), {
+            logger,
+            onLost: (e) => {
+              void polling?.stop();
+              overrides.onFatal?.(e);
+            },
+          });
+          closers.push({ name: 'polling lease', close: () => lease.release() });
           await bot.api.deleteWebhook();
-          const polling = startPolling(bot, { ...(overrides.onFatal ? { onFatal: overrides.onFatal } : {}) });
+          polling = startPolling(bot, { ...(overrides.onFatal ? { onFatal: overrides.onFatal } : {}) });
           closers.push({ name: 'telegram', close: () => polling.stop() });
           logger.info({ bot: bot.botInfo.username }, 'Telegram long polling started');
         }
