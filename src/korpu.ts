@@ -125,6 +125,10 @@ export interface Korpu {
  * - The simulator's own core (its own key prefix, no reminders, no alerts) when SIMULATOR
  *   allows it (never in production unless `SIMULATOR=on`), and the HTTP app (health, the
  *   simulator on that core, the webhook).
+ * - ROLE selects what of it runs in this process: `all` everything; `web` the HTTP app and the
+ *   bot's updates (no effect consumer, no workers: its effects wait in the stream, its messages
+ *   in the outbox); `worker` the effect consumer, the outbox's sender, the reminder, escalation
+ *   and retention workers and the case index backfill, with health only, on WORKER_PORT.
  *
  * @example
  *   const korpu = await createKorpu(loadConfig(process.env));
