@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
-import { RedeliverLaterError } from '../../core/errors';
+import { ConcurrentUpdateError, RedeliverLaterError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
@@ -16,6 +16,8 @@ import { errorHandler } from './errors';
 import { relayTalks, talkRelay } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
+import { apiCallMetrics, updateMetrics } from './metrics';
+import { dropMalformedUpdates } from './update-shape';
 import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
@@ -63,6 +65,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
   });
   loggers.set(bot, logger);
+  // Counted beneath auto-retry: each 429 and retried call is seen.
+  if (opts.metrics) bot.api.config.use(apiCallMetrics(opts.metrics, 'reply'));
   bot.api.config.use(autoRetry({ maxDelaySeconds: 60, maxRetryAttempts: 3, rethrowHttpErrors: true, ...opts.retry }));
   bot.api.config.use(logPollingFailures(logger));
 
@@ -70,6 +74,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const desk = opts.caseworkers?.desk;
   const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
+  if (opts.metrics) bot.use(updateMetrics(opts.metrics));
+  // An update without the ids Telegram always sends is dropped here, logged, before any feature reads it.
+  bot.use(dropMalformedUpdates(logger));
   // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
@@ -80,6 +87,10 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
     // the update again, later); long polling cannot ask again, so the person is told to retry.
     if (opts.webhook && isStoreUnavailable(err.error)) throw err.error;
+    // Lost every compare-and-set race (several processes, one chat's updates at once): nothing
+    // was saved; a webhook asks Telegram for the update again rather than acknowledge it unhandled.
+    if (opts.webhook && err.error instanceof ConcurrentUpdateError) throw err.error;
+    if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
   });
   features.use(membership(logger, opts.onUnblocked));
