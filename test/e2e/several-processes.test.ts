@@ -64,7 +64,7 @@ describe('several Körpü processes: two web processes and a worker on one Redis
    * once its workers run). Node runs it directly (`--import tsx`, no tsx parent process), so a
    * SIGKILL kills Körpü itself.
    */
-  async function launch(role: 'web' | 'worker', port: number): Promise<{ child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> }> {
+  async function launch(role: 'web' | 'worker', port: number, extra: Record<string, string> = {}): Promise<{ child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> }> {
     const mark = api.mark();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
@@ -89,6 +89,7 @@ describe('several Körpü processes: two web processes and a worker on one Redis
         // Short, so that the test need not wait production's pauses.
         REPLY_GRACE_SECONDS: '1',
         EFFECT_RETRY_SECONDS: '2',
+        ...extra,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -233,7 +234,8 @@ describe('several Körpü processes: two web processes and a worker on one Redis
     expect(taken[0]![1].length).toBe(Math.floor(waiting / 2));
 
     // ---- a new worker: it takes over everything pending, and does each thing once ---------
-    const second = await launch('worker', await freePort());
+    const metricsPort = await freePort();
+    const second = await launch('worker', await freePort(), { METRICS_PORT: String(metricsPort) });
     try {
       for (const { code } of laterCases) await api.waitForCalls(alertsOf(code), 3, 30_000, killedAt);
       await until(async () => (await redis.xlen(keys().effects())) === 0, 30_000);
@@ -246,6 +248,10 @@ describe('several Körpü processes: two web processes and a worker on one Redis
       // Each process had a consumer name of its own: the killed worker, the mid-batch one, the new worker.
       const names = ((await redis.xinfo('CONSUMERS', keys().effects(), EFFECT_GROUP)) as unknown[][]).map((c) => String(c[1]));
       expect(new Set(names).size).toBe(3);
+      // The worker's own metrics (METRICS_PORT): the alerts it sent through its outbox.
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const sent = metrics.split('\n').find((l) => l.startsWith('korpu_telegram_calls_total{') && l.includes('via="outbox"') && l.includes('method="sendMessage"') && l.includes('result="ok"'));
+      expect(Number(sent?.split(' ').at(-1))).toBeGreaterThanOrEqual(laterCases.length * 3);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
