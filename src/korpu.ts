@@ -45,6 +45,7 @@ import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
 import { RETENTION_QUEUE } from './retention-worker';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
+import { PollingLease } from './storage/polling-lease';
 import { KorpuMetrics } from './core/metrics';
 import { BacklogWatch, readBacklog } from './scheduling/backlog-watch';
 import { countedCall } from './channels/telegram/metrics';
@@ -107,7 +108,10 @@ export interface Korpu {
   /** Körpü's Prometheus metrics (served on METRICS_PORT when set). */
   metrics: KorpuMetrics;
   logger: Logger;
-  /** Listens on HTTP and starts receiving Telegram updates; resolves with the HTTP address. */
+  /**
+   * Listens on HTTP and starts receiving Telegram updates; resolves with the HTTP address (a
+   * ROLE=worker process: health only, on WORKER_PORT; empty when that is not set).
+   */
   start(): Promise<{ url: string }>;
   /** Stops everything, last started first; resolves false if something failed to stop. */
   stop(): Promise<boolean>;
@@ -129,6 +133,10 @@ export interface Korpu {
  * - The simulator's own core (its own key prefix, no reminders, no alerts) when SIMULATOR
  *   allows it (never in production unless `SIMULATOR=on`), and the HTTP app (health, the
  *   simulator on that core, the webhook).
+ * - ROLE selects what of it runs in this process: `all` everything; `web` the HTTP app and the
+ *   bot's updates (no effect consumer, no workers: its effects wait in the stream, its messages
+ *   in the outbox); `worker` the effect consumer, the outbox's sender, the reminder, escalation
+ *   and retention workers and the case index backfill, with health only, on WORKER_PORT.
  *
  * @example
  *   const korpu = await createKorpu(loadConfig(process.env));
@@ -199,6 +207,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     if (env.NODE_ENV === 'production') await assertProductionRedis(redis, logger);
 
     const token = env.BOT_TOKEN;
+    // The process role (ROLE, README "Running several processes"): every part is built in every
+    // role, from this one composition; the role decides which of them run here. `web` consumes
+    // no effects and runs no workers (its steps' effects wait in the stream for a worker);
+    // `worker` serves no webhook, workspace or simulator and receives no Telegram updates.
+    const servesWeb = env.ROLE !== 'worker';
+    const runsWorkers = env.ROLE !== 'web';
     const cipher = new FieldCipher(cipherKeys);
     // Key ids only (they reveal nothing of the keys): which key encrypts, which still decrypt.
     logger.info({ encrypting: cipher.currentKeyId, decrypting: cipher.keyIds, pseudonyms: cipher.pseudonymKeyId }, 'data keys');
@@ -250,7 +264,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
     const reachability = new Reachability(redis, env.REDIS_PREFIX);
-    const outbox = token && bull ? startOutbox(bull, redis, core, roster, reachability) : undefined;
+    const outbox = token && bull ? startOutbox(bull, redis, core, roster, reachability, runsWorkers) : undefined;
     /** The person behind a case, when they are on Telegram (a worker's photo is copied to them). */
     const telegramChatOf = async (caseCode: string) => {
       const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
@@ -284,7 +298,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
     const signInLinks = desk && (env.PUBLIC_URL || env.NODE_ENV !== 'production') ? new SignInLinks(redis, core.keys, clock, linkBase) : undefined;
     const workspace =
-      desk && signInLinks
+      desk && signInLinks && servesWeb
         ? createWorkspace({
             desk,
             links: signInLinks,
@@ -351,20 +365,21 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
       if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
     }
-    await core.effects.start();
+    // The effect stream and the case list's backfill run where the workers run (ROLE all or worker).
+    if (runsWorkers) await core.effects.start();
     // Cases written before the index existed: indexed once (a marker key says it is done), before
     // start() returns, so nothing started later (a test's snapshot of keys, a shutdown) races it.
     // On a deployment that had cases before the index this delays that one start by the scan.
-    await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
+    if (runsWorkers) await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
 
-    if (outbox && bull && reminders) {
+    if (runsWorkers && outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
       const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
       // How late a due job starts: its due time is when it was added plus its delay.
       worker.on('active', (job) => metrics.reminderLatenessSeconds.observe({ job: job.name }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000));
       closers.push({ name: 'reminder worker', close: () => worker.close() });
     }
-    if (outbox && bull) {
+    if (runsWorkers && outbox && bull) {
       // Unclaimed intakes, when their escalation falls due: each supervisor is told privately.
       const worker = createEscalationWorker({
         connection: bull,
@@ -384,7 +399,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     // Personal data past its period (config/retention.yaml) is erased as /delete erases it, by a
     // repeatable job on its own queue; its scheduler is one per deployment, whatever the processes.
-    const retention = outbox && bull
+    const retention = runsWorkers && outbox && bull
       ? retentionWorker(core, {
           connection: bull,
           redis,
@@ -406,7 +421,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // The simulator has no login: in production it runs only when SIMULATOR=on. It gets a core
     // of its own under `<prefix>sim:` (its cases, bookings and places apart from the real ones),
     // with no reminders, nudges or alerts: nothing it does reaches a real person or office.
-    const simulator = simulatorEnabled(env)
+    const simulator = simulatorEnabled(env) && servesWeb
       ? await buildCore({
           redis,
           dataKey: cipherKeys,
@@ -431,17 +446,24 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const watch = new BacklogWatch({ read: backlog, logger, effectWarnSeconds: env.EFFECT_WARN_SECONDS, outboxWarnSeconds: env.OUTBOX_WARN_SECONDS, clock });
     watch.start();
     closers.push({ name: 'backlog watch', close: () => watch.stop() });
-    const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) });
+    // A worker's HTTP app has health only (on WORKER_PORT, when set).
+    const app = servesWeb
+      ? createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) })
+      : createHttpApp({ core, logger });
+    /** GET /metrics on a listener of its own, when METRICS_PORT is set (every role). */
+    const serveMetrics = async (): Promise<void> => {
+      if (env.METRICS_PORT === undefined) return;
+      const served = await startHttpServer(metricsApp(metrics, { logger, ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) }), { port: env.METRICS_PORT, host: env.METRICS_HOST });
+      closers.push({ name: 'metrics http', close: () => served.close() });
+      logger.info({ url: `${served.url}/metrics`, token: Boolean(env.METRICS_TOKEN) }, 'metrics served');
+    };
 
     const start = async (): Promise<{ url: string }> => {
+      if (!servesWeb) return startWorker();
       const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
       listeningAt = http.url.replace(/\/+$/, '');
       closers.push({ name: 'http', close: () => http.close() });
-      if (env.METRICS_PORT !== undefined) {
-        const served = await startHttpServer(metricsApp(metrics, { logger, ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) }), { port: env.METRICS_PORT, host: env.METRICS_HOST });
-        closers.push({ name: 'metrics http', close: () => served.close() });
-        logger.info({ url: `${served.url}/metrics`, token: Boolean(env.METRICS_TOKEN) }, 'metrics served');
-      }
+      await serveMetrics();
       if (bot) {
         await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer
         await setBotCommands(bot.api, core.translator);
@@ -449,14 +471,37 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           await registerWebhook(bot, env.WEBHOOK_URL!, env.WEBHOOK_SECRET!);
           logger.info({ path: webhook.path }, 'Telegram webhook registered');
         } else {
+          // One long-polling process per deployment (ROLE all or web; storage/polling-lease.ts): a
+          // second one waits for the lease to lapse, then refuses to start; one that loses it stops.
+          let polling: ReturnType<typeof startPolling> | undefined;
+          const lease = await PollingLease.take(redis, core.keys.pollingLease(), {
+            logger,
+            onLost: (e) => {
+              void polling?.stop();
+              overrides.onFatal?.(e);
+            },
+          });
+          closers.push({ name: 'polling lease', close: () => lease.release() });
           await bot.api.deleteWebhook();
-          const polling = startPolling(bot, { ...(overrides.onFatal ? { onFatal: overrides.onFatal } : {}) });
+          polling = startPolling(bot, { ...(overrides.onFatal ? { onFatal: overrides.onFatal } : {}) });
           closers.push({ name: 'telegram', close: () => polling.stop() });
           logger.info({ bot: bot.botInfo.username }, 'Telegram long polling started');
         }
       }
       if (simulator && !token) logger.info(`Körpü simulator: ${http.url}/`);
       else logger.info({ url: http.url, mode: env.MODE, simulator: Boolean(simulator) }, 'Körpü is running');
+      return { url: http.url };
+    };
+    /** ROLE=worker: its parts already run; it listens only for health, on WORKER_PORT, and metrics, on METRICS_PORT. */
+    const startWorker = async (): Promise<{ url: string }> => {
+      await serveMetrics();
+      if (env.WORKER_PORT === undefined) {
+        logger.info({ role: env.ROLE }, 'Körpü worker is running (no HTTP: WORKER_PORT is not set)');
+        return { url: '' };
+      }
+      const http = await startHttpServer(app, { port: env.WORKER_PORT, host: env.HOST });
+      closers.push({ name: 'http', close: () => http.close() });
+      logger.info({ role: env.ROLE, url: http.url }, 'Körpü worker is running');
       return { url: http.url };
     };
     return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, caseIndex, redis, app, metrics, logger, start, stop };
@@ -469,10 +514,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
    * channel's sender (Telegram: within the limits shared by every process through Redis). At
    * shutdown the worker lets its sends in flight finish.
    */
-  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability): Outbox {
+  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability, sends: boolean): Outbox {
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
     outbox.onError(onceAnOutage('outbox queue'));
+    // ROLE=web queues messages (the desk's notices) and leaves the sending to the workers.
+    if (!sends) return outbox;
     const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...DEFAULT_TELEGRAM_LIMITS, ...overrides.telegramLimits });
     const worker = createOutboxWorker({
       connection,

@@ -119,9 +119,20 @@ export const EnvSchema = z
      * conversation step it commits, so that a test can show nothing committed is lost.
      */
     KORPU_TEST_FAULT: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['after_commit']).optional()),
+    /**
+     * What this process runs (README, "Running several processes"): `all` (everything in one
+     * process), `web` (HTTP: the webhook, the workspace, the simulator, health; long polling when
+     * MODE=polling, in ONE process only) or `worker` (the effect stream, the outbox's sender, the
+     * reminder, escalation and retention workers, the case list's backfill; no HTTP but health,
+     * on WORKER_PORT when set).
+     */
+    ROLE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['all', 'web', 'worker']).default('all')),
+    /** ROLE=worker: the port of its health endpoints (/healthz, /readyz). Unset: no health endpoint (metrics: METRICS_PORT, in every role). */
+    WORKER_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   })
   .superRefine((env, ctx) => {
-    if (env.BOT_TOKEN && env.MODE === 'webhook') {
+    // A worker receives no updates: it needs no webhook address of its own.
+    if (env.BOT_TOKEN && env.MODE === 'webhook' && env.ROLE !== 'worker') {
       if (!env.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when MODE=webhook' });
       if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when MODE=webhook' });
     }

@@ -159,6 +159,10 @@ export function redisKeys(prefix: string) {
     planVersions: (code: string) => `${prefix}case:${code}:plan`,
     /** ZSET incident id → report time (ms): urgent incident reports nobody has acknowledged yet */
     incidentsUnacknowledged: () => `${prefix}incidents:urgent`,
+
+    // --- several processes (ROLE): the one process that long-polls Telegram (storage/polling-lease.ts) ---
+    /** STRING token, expiring and renewed while it polls: which process long-polls Telegram (SET NX: one at a time) */
+    pollingLease: () => `${prefix}telegram:poller`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -39,6 +39,7 @@ export const SCRIPT_FILES = {
   indexCase: 'index-case',
   cancelBooking: 'cancel-booking-4',
   acknowledgeIncident: 'acknowledge-incident-2',
+  renewLock: 'renew-lock-1',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -111,6 +112,8 @@ export interface Scripts {
   indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
   cancelBooking(keys: { booking: string; slot: string; day: string; case: string }, args: { caseCode: string; slot: string; now: string; reason: string }): Promise<number>;
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
+  /** 1 when the lock was still the caller's and now lives `ttlMs` longer, 0 otherwise. */
+  renewLock(keys: { lock: string }, args: { token: string; ttlMs: number }): Promise<number>;
 }
 
 /**
@@ -162,5 +165,6 @@ export function redisScripts(redis: Redis): Scripts {
     indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
     cancelBooking: (k, a) => run('cancelBooking', k.booking, k.slot, k.day, k.case, a.caseCode, a.slot, a.now, a.reason) as Promise<number>,
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
+    renewLock: (k, a) => run('renewLock', k.lock, a.token, a.ttlMs) as Promise<number>,
   };
 }

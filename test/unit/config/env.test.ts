@@ -33,6 +33,19 @@ describe('environment checks', () => {
     expect(parseEnv({ BOT_TOKEN: token, NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }).BOT_TOKEN).toBe(token);
   });
 
+  it('runs everything in one process unless ROLE says web or worker; a worker needs no webhook address and serves health only on WORKER_PORT', () => {
+    const token = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWX', ALLOW_DEV_WITH_TOKEN: '1', MODE: 'webhook' };
+    expect(parseEnv({}).ROLE).toBe('all');
+    expect(parseEnv({ ROLE: '' }).ROLE).toBe('all');
+    expect(parseEnv({ ROLE: 'web' }).ROLE).toBe('web');
+    expect(() => parseEnv({ ROLE: 'bot' })).toThrow(/^ROLE: /m);
+    expect(() => parseEnv({ ...token, ROLE: 'web' })).toThrow(/^WEBHOOK_URL: is required when MODE=webhook/m);
+    expect(parseEnv({ ...token, ROLE: 'worker' }).WEBHOOK_URL).toBeUndefined();
+    expect(parseEnv({ ROLE: 'worker' }).WORKER_PORT).toBeUndefined();
+    expect(parseEnv({ ROLE: 'worker', WORKER_PORT: '3001' }).WORKER_PORT).toBe(3001);
+    expect(() => parseEnv({ ROLE: 'worker', WORKER_PORT: 'abc' })).toThrow(/^WORKER_PORT: /m);
+  });
+
   it('refuses the test-only fault switch in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), KORPU_TEST_FAULT: 'after_commit' })).toThrow(/KORPU_TEST_FAULT: is a test switch/);
   });
