@@ -30,6 +30,8 @@ import { FieldCipher } from './storage/field-cipher';
 import { redisKeys, type RedisKeys } from './storage/keys';
 import { RedisConversationStore } from './storage/redis-conversation-store';
 import { RedisFlowArchive } from './storage/redis-flow-archive';
+import type { KorpuMetrics } from './core/metrics';
+import { countCommits, timeSteps } from './intake/step-metrics';
 
 /** The channel-independent heart of Körpü, wired to one Redis. */
 export interface KorpuCore {
@@ -97,6 +99,8 @@ export interface BuildCoreOptions {
   startEffects?: boolean;
   /** How long an unacknowledged effect waits before another process takes it over (default 30 s). */
   effectClaimAfterMs?: number;
+  /** Counts commits by outcome and times each step (GET /metrics); none: not counted. */
+  metrics?: KorpuMetrics;
 }
 
 /**
@@ -150,7 +154,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     await reminders.armNudge({ conversation: entry.conversationId, channel: entry.channel, chatId: cipher.decrypt(entry.chat, STARTED_CHAT_AAD), lang: entry.lang });
   };
   const runner = new ConversationRunner({
-    store: new RedisConversationStore(o.redis, keys),
+    store: o.metrics ? countCommits(new RedisConversationStore(o.redis, keys), o.metrics) : new RedisConversationStore(o.redis, keys),
     flows,
     rules: RULES,
     entryFlow: 'welcome',
@@ -170,6 +174,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     ...(o.afterCommit ? { afterCommit: o.afterCommit } : {}),
     talkTtlSeconds: o.talkTtlSeconds ?? RELAY_TTL_SECONDS,
   });
+  if (o.metrics) timeSteps(runner, o.metrics);
   // Every handler sees every entry; one that fails makes the entry run again (all handlers are idempotent).
   const talkLeft: ((entry: Extract<EffectEntry, { kind: 'talk_left' }>) => Promise<void> | void)[] = [];
   const perform = async (entry: EffectEntry): Promise<void> => {

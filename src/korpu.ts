@@ -36,6 +36,10 @@ import { simulatorPrefix } from './storage/keys';
 import { simulatorEnabled } from './config/env';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
 import { assertProductionRedis, connectRedis } from './storage/redis-connection';
+import { KorpuMetrics } from './core/metrics';
+import { BacklogWatch, readBacklog } from './scheduling/backlog-watch';
+import { countedCall } from './channels/telegram/metrics';
+import { metricsApp } from './http';
 
 /** How long one part may take to stop before shutdown goes on without it. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -89,6 +93,8 @@ export interface Korpu {
   redis: Redis;
   /** The Express app (health, simulator, webhook). */
   app: Express;
+  /** Körpü's Prometheus metrics (served on METRICS_PORT when set). */
+  metrics: KorpuMetrics;
   logger: Logger;
   /** Listens on HTTP and starts receiving Telegram updates; resolves with the HTTP address. */
   start(): Promise<{ url: string }>;
@@ -120,6 +126,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
   const { env, content, offices, safeguarding, requests } = config;
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const closers: Closer[] = [];
+  // Counters and histograms only on the hot path; the backlog gauges read Redis on scrape. Node's
+  // process metrics (their event-loop and GC observers) only where something scrapes them.
+  const metrics = new KorpuMetrics({ defaultMetrics: env.METRICS_PORT !== undefined });
   const stop = async (): Promise<boolean> => {
     let clean = true;
     for (const c of closers.splice(0).reverse()) {
@@ -165,7 +174,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     logger.info({ redis: hostPort(choice.url), source: choice.source, ...(choice.dir ? { dir: choice.dir } : {}) }, 'using Redis');
     const redis = await connectRedis(choice.url, { logger });
     closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
-    if (env.NODE_ENV === 'production') await assertProductionRedis(redis);
+    redis.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'app' }));
+    if (env.NODE_ENV === 'production') await assertProductionRedis(redis, logger);
 
     const token = env.BOT_TOKEN;
     const cipher = new FieldCipher(dataKey.key);
@@ -174,6 +184,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     // Reminders, nudges and escalations reach people and staff only through a bot: queued when a token is set.
     const bull = token ? bullConnection(choice.url, 'queues', logger, closers) : undefined;
+    bull?.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'queues' }));
     const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipher) : undefined;
     if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
     if (reminders) reminders.onError(onceAnOutage('reminder queue'));
@@ -208,6 +219,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       audit: auditTrail,
       // Handlers are registered below; the stream starts once they all are.
       startEffects: false,
+      metrics,
     });
     closers.push({ name: 'effects', close: () => core.close() });
 
@@ -236,6 +248,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(overrides.botInfo ? { botInfo: overrides.botInfo } : {}),
         ...(overrides.retry ? { retry: overrides.retry } : {}),
         ...(env.MODE === 'webhook' ? { webhook: true } : {}),
+        metrics,
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
@@ -280,6 +293,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
       const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
+      // How late a due job starts: its due time is when it was added plus its delay.
+      worker.on('active', (job) => metrics.reminderLatenessSeconds.observe({ job: job.name }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000));
       closers.push({ name: 'reminder worker', close: () => worker.close() });
     }
     if (outbox && bull) {
@@ -296,6 +311,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         clock,
         logger,
       });
+      worker.on('completed', (_job, result) => result === 'escalated' && metrics.escalations.inc());
       closers.push({ name: 'escalation worker', close: () => worker.close() });
     }
 
@@ -338,11 +354,23 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         })
       : undefined;
     if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
+    // The backlog (effects not yet performed, the outbox's depth), read on scrape and watched
+    // every few seconds: a stuck effect or an outbox held back by 429s is logged once.
+    const backlog = () => readBacklog({ redis, keys: core.keys, ...(outbox ? { outbox: outbox.queue } : {}), clock });
+    metrics.readBacklogWith(backlog);
+    const watch = new BacklogWatch({ read: backlog, logger, effectWarnSeconds: env.EFFECT_WARN_SECONDS, outboxWarnSeconds: env.OUTBOX_WARN_SECONDS, clock });
+    watch.start();
+    closers.push({ name: 'backlog watch', close: () => watch.stop() });
     const app = createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}) });
 
     const start = async (): Promise<{ url: string }> => {
       const http = await startHttpServer(app, { port: env.PORT, host: env.HOST });
       closers.push({ name: 'http', close: () => http.close() });
+      if (env.METRICS_PORT !== undefined) {
+        const served = await startHttpServer(metricsApp(metrics, { logger, ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) }), { port: env.METRICS_PORT, host: env.METRICS_HOST });
+        closers.push({ name: 'metrics http', close: () => served.close() });
+        logger.info({ url: `${served.url}/metrics`, token: Boolean(env.METRICS_TOKEN) }, 'metrics served');
+      }
       if (bot) {
         await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer
         await setBotCommands(bot.api, core.translator);
@@ -360,7 +388,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       else logger.info({ url: http.url, mode: env.MODE, simulator: Boolean(simulator) }, 'Körpü is running');
       return { url: http.url };
     };
-    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, logger, start, stop };
+    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, redis, app, metrics, logger, start, stop };
   }
 
   /**
@@ -379,7 +407,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       connection,
       prefix: env.REDIS_PREFIX,
       // Each channel's sender, and where a notice's recipient is, found when it is sent.
-      senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi: telegramApiCall(env.BOT_TOKEN!, env.TELEGRAM_API_ROOT), limiter, translator: core.translator, content: core.content }) },
+      senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi: countedCall(metrics, 'outbox', telegramApiCall(env.BOT_TOKEN!, env.TELEGRAM_API_ROOT)), limiter, translator: core.translator, content: core.content }) },
       rawChannel: TELEGRAM_CHANNEL,
       resolve: recipientResolver({
         redis,

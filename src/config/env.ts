@@ -71,6 +71,19 @@ export const EnvSchema = z
     /** How long an effect taken by a process and not done waits before another process takes it over. */
     EFFECT_RETRY_SECONDS: z.coerce.number().min(1).max(3600).default(30),
     /**
+     * Prometheus metrics (`GET /metrics`) are served on a listener of their own on this port;
+     * unset, there is none. Never on the public PORT: the webhook's address is the internet's.
+     */
+    METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+    /** Where the metrics listener binds: loopback by default (a scraper on the same host or a sidecar). */
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** A bearer token the metrics listener requires (`Authorization: Bearer …`); required when METRICS_HOST is not loopback. */
+    METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'must be 16–256 letters, digits or ._~+/=-').optional()),
+    /** An effect not performed this many seconds after its commit logs a warning (once per episode). */
+    EFFECT_WARN_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
+    /** An outbox held back by Telegram's 429 this many seconds, with messages waiting, logs a warning (once per episode). */
+    OUTBOX_WARN_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
+    /**
      * A bot token outside production is refused unless this is `1`: such a deployment would run
      * the simulator beside the real bot, keep its data key in a file and skip the Redis
      * durability checks. For a developer's own test bot. (`NODE_ENV=test` needs no flag.)
@@ -97,12 +110,20 @@ export const EnvSchema = z
     if (env.BOT_TOKEN && TOKEN_FORMAT.test(env.BOT_TOKEN) && env.NODE_ENV === 'development' && env.ALLOW_DEV_WITH_TOKEN !== '1') {
       ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'is set but NODE_ENV is not production: set NODE_ENV=production (or ALLOW_DEV_WITH_TOKEN=1 for a developer test bot)' });
     }
+    if (env.METRICS_PORT !== undefined && !env.METRICS_TOKEN && !isLoopback(env.METRICS_HOST)) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: `is required when METRICS_HOST (${env.METRICS_HOST}) is not a loopback address: the metrics would be open to anyone who reaches it` });
+    }
     if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
     if (env.NODE_ENV === 'production' && !env.DATA_KEY) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is required in production' });
     const key = env.DATA_KEY ? decodeKey(env.DATA_KEY) : undefined;
     if (env.DATA_KEY && !key) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' });
     if (key && weakKey(key)) ctx.addIssue({ code: 'custom', path: ['DATA_KEY'], message: 'is not random enough (one byte or a short pattern repeated); make one with openssl rand -base64 32' });
   });
+
+/** Whether a listener on `host` is reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /**
  * A key someone typed rather than generated: few distinct bytes, or a pattern of up to 16 bytes

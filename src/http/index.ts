@@ -5,3 +5,4 @@ export { startHttpServer } from './http-server';
 export type { RunningHttpServer } from './http-server';
 export { healthRouter, HEALTH_PATHS } from './health';
 export { errorHandler, notFound } from './error-handler';
+export { metricsApp } from './metrics-app';

@@ -60,43 +60,69 @@ export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Pr
   return redis;
 }
 
-/** What production requires of Redis (DESIGN.md, "Storage and processes"). */
-const REQUIRED = { appendonly: 'yes', 'maxmemory-policy': 'noeviction' } as const;
+/** What production requires of Redis, and what it would rather have (DESIGN.md, "Storage and processes"). */
+export interface ProductionRedisCheck {
+  /** Settings that may lose data: production refuses to start on them. */
+  problems: string[];
+  /** Settings that are acceptable but weaker than recommended (logged as a warning). */
+  notes: string[];
+}
 
 /**
- * The production settings that are wrong, as readable sentences (empty when all is well).
- * Uses CONFIG GET, and INFO where a managed Redis has disabled CONFIG.
+ * Reads the settings that decide whether Redis can lose Körpü's data: `maxmemory-policy` (any
+ * policy but noeviction drops keys when memory is full: conversations, bookings, queued
+ * reminders) and persistence (`appendonly`, and `save`, the RDB snapshot points). Nothing on
+ * disk — no append-only file and no save point — is a problem; snapshots alone are accepted
+ * with a note (a crash loses the writes since the last snapshot). Uses CONFIG GET, and INFO
+ * where a managed Redis has disabled CONFIG (INFO does not show the save points).
  * @throws RedisSetupError when neither CONFIG nor INFO may be used, so nothing can be checked
  */
-export async function productionRedisProblems(redis: Pick<Redis, 'config' | 'info'>): Promise<string[]> {
-  let actual: Record<keyof typeof REQUIRED, string | undefined>;
+export async function checkProductionRedis(redis: Pick<Redis, 'config' | 'info'>): Promise<ProductionRedisCheck> {
+  let aof: string | undefined;
+  let policy: string | undefined;
+  /** The save points (`3600 1 300 100`), `''` when there are none, undefined when they cannot be read. */
+  let save: string | undefined;
   try {
-    const [aof, policy] = await Promise.all([redis.config('GET', 'appendonly'), redis.config('GET', 'maxmemory-policy')]);
-    actual = { appendonly: (aof as string[])[1], 'maxmemory-policy': (policy as string[])[1] };
+    const [a, p, sv] = await Promise.all([redis.config('GET', 'appendonly'), redis.config('GET', 'maxmemory-policy'), redis.config('GET', 'save')]);
+    [aof, policy, save] = [(a as string[])[1], (p as string[])[1], ((sv as string[])[1] ?? '').trim()];
   } catch (configError) {
     try {
       const info = await redis.info();
       const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
-      const aof = field('aof_enabled');
-      actual = { appendonly: aof === undefined ? undefined : aof === '1' ? 'yes' : 'no', 'maxmemory-policy': field('maxmemory_policy') };
+      const enabled = field('aof_enabled');
+      aof = enabled === undefined ? undefined : enabled === '1' ? 'yes' : 'no';
+      policy = field('maxmemory_policy');
     } catch {
       throw new RedisSetupError(
-        `Redis does not allow CONFIG GET or INFO (${(configError as Error).message}), so Körpü cannot check that appendonly is yes and maxmemory-policy is noeviction, which production requires; allow CONFIG GET or INFO for Körpü's user`,
+        `Redis does not allow CONFIG GET or INFO (${(configError as Error).message}), so Körpü cannot check that it keeps its data on disk and never evicts keys (maxmemory-policy noeviction), which production requires; allow CONFIG GET or INFO for Körpü's user`,
       );
     }
   }
-  return (Object.keys(REQUIRED) as (keyof typeof REQUIRED)[])
-    .filter((k) => actual[k] !== REQUIRED[k])
-    .map((k) => `${k} is ${actual[k] ?? 'unknown'} but must be ${REQUIRED[k]}`);
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (policy !== 'noeviction') problems.push(`maxmemory-policy is ${policy ?? 'unknown'} but must be noeviction`);
+  if (aof !== 'yes') {
+    if (save === '') problems.push(`nothing is kept on disk: appendonly is ${aof ?? 'unknown'} and there are no save points`);
+    else if (save === undefined) problems.push(`appendonly is ${aof ?? 'unknown'} and the save points cannot be read (CONFIG GET is not allowed)`);
+    else notes.push(`Redis keeps RDB snapshots only (save ${save}): a crash loses the writes since the last snapshot; appendonly yes is recommended`);
+  }
+  return { problems, notes };
+}
+
+/** The production settings that are wrong, as readable sentences (empty when all is well); see {@link checkProductionRedis}. */
+export async function productionRedisProblems(redis: Pick<Redis, 'config' | 'info'>): Promise<string[]> {
+  return (await checkProductionRedis(redis)).problems;
 }
 
 /**
- * Refuses to run production on a Redis that may lose data: without the append-only file a
- * restart forgets recent intakes; with eviction Redis silently drops keys when memory is full.
+ * Refuses to run production on a Redis that may lose data: one that evicts keys when memory is
+ * full, or keeps nothing on disk (a restart forgets every intake). Snapshots without the
+ * append-only file are accepted with a warning.
  * @throws RedisSetupError with one line naming the settings and how to fix them
  */
-export async function assertProductionRedis(redis: Pick<Redis, 'config' | 'info'>): Promise<void> {
-  const problems = await productionRedisProblems(redis);
+export async function assertProductionRedis(redis: Pick<Redis, 'config' | 'info'>, logger?: Logger): Promise<void> {
+  const { problems, notes } = await checkProductionRedis(redis);
+  for (const note of notes) logger?.warn(note);
   if (problems.length === 0) return;
   throw new RedisSetupError(
     `production needs a durable Redis: ${problems.join('; ')} (redis.conf: "appendonly yes" and "maxmemory-policy noeviction", or start redis-server with --appendonly yes --maxmemory-policy noeviction)`,

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { assertProductionRedis, connectRedis, productionRedisProblems, RedisSetupError } from '../../src/storage/redis-connection';
+import { assertProductionRedis, checkProductionRedis, connectRedis, productionRedisProblems, RedisSetupError } from '../../src/storage/redis-connection';
 import { freePort, startRedisServer } from '../../src/storage/redis-server-process';
 import { testRedisUrl } from '../helpers/redis';
 
@@ -32,16 +32,38 @@ describe('Redis connection and production checks', () => {
     await attempt.catch((e: Error) => expect(e.message).not.toContain('s3cret'));
   });
 
-  it('refuses a Redis without the append-only file (the test Redis runs without one)', async () => {
+  it('refuses a Redis that keeps nothing on disk (the test Redis runs without the append-only file or save points)', async () => {
     const redis = await connectRedis(testRedisUrl());
     try {
-      expect(await productionRedisProblems(redis)).toEqual(['appendonly is no but must be yes']);
-      await expect(assertProductionRedis(redis)).rejects.toThrow(/^production needs a durable Redis: appendonly is no but must be yes \(redis.conf: "appendonly yes"/);
-      // The same answer through INFO when CONFIG is disabled.
-      expect(await productionRedisProblems(withoutConfig(redis))).toEqual(['appendonly is no but must be yes']);
-      await expect(productionRedisProblems(withoutConfig(redis, true))).rejects.toThrow(/does not allow CONFIG GET or INFO .*cannot check that appendonly is yes and maxmemory-policy is noeviction/);
+      expect(await productionRedisProblems(redis)).toEqual(['nothing is kept on disk: appendonly is no and there are no save points']);
+      await expect(assertProductionRedis(redis)).rejects.toThrow(/^production needs a durable Redis: nothing is kept on disk: appendonly is no and there are no save points \(redis.conf: "appendonly yes"/);
+      // Through INFO when CONFIG is disabled: the save points cannot be read, so it is refused too.
+      expect(await productionRedisProblems(withoutConfig(redis))).toEqual(['appendonly is no and the save points cannot be read (CONFIG GET is not allowed)']);
+      await expect(productionRedisProblems(withoutConfig(redis, true))).rejects.toThrow(/does not allow CONFIG GET or INFO .*cannot check that it keeps its data on disk and never evicts keys/);
     } finally {
       await redis.quit();
+    }
+  });
+
+  it('accepts RDB snapshots without the append-only file, with a warning; refuses eviction and no persistence together, in one line', async () => {
+    const server = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'korpu-prod-redis-')), persist: false });
+    const redis = await connectRedis(server.url);
+    const warned: string[] = [];
+    const logger = { warn: (m: string) => void warned.push(m) } as never;
+    try {
+      await redis.config('SET', 'save', '3600 1 300 100');
+      expect(await checkProductionRedis(redis)).toEqual({ problems: [], notes: ['Redis keeps RDB snapshots only (save 3600 1 300 100): a crash loses the writes since the last snapshot; appendonly yes is recommended'] });
+      await expect(assertProductionRedis(redis, logger)).resolves.toBeUndefined();
+      expect(warned).toHaveLength(1);
+      await redis.config('SET', 'save', '');
+      await redis.config('SET', 'maxmemory-policy', 'volatile-lru');
+      const refused = await assertProductionRedis(redis).catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(RedisSetupError);
+      expect((refused as Error).message.split('\n')).toHaveLength(1);
+      expect((refused as Error).message).toMatch(/^production needs a durable Redis: maxmemory-policy is volatile-lru but must be noeviction; nothing is kept on disk: appendonly is no and there are no save points \(/);
+    } finally {
+      await redis.quit();
+      await server.stop();
     }
   });
 

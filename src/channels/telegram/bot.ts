@@ -14,6 +14,8 @@ import { errorHandler } from './errors';
 import { relayTalks, talkRelay } from './relay';
 import { groupChats } from './groups';
 import { membership } from './membership';
+import { apiCallMetrics, updateMetrics } from './metrics';
+import { dropMalformedUpdates } from './update-shape';
 import { phoneCalls } from './phone-call';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
@@ -60,6 +62,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
   });
   loggers.set(bot, logger);
+  // Counted beneath auto-retry: each 429 and retried call is seen.
+  if (opts.metrics) bot.api.config.use(apiCallMetrics(opts.metrics, 'reply'));
   bot.api.config.use(autoRetry({ maxDelaySeconds: 60, maxRetryAttempts: 3, rethrowHttpErrors: true, ...opts.retry }));
   bot.api.config.use(logPollingFailures(logger));
 
@@ -67,6 +71,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const desk = opts.caseworkers?.desk;
   const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
+  if (opts.metrics) bot.use(updateMetrics(opts.metrics));
+  // An update without the ids Telegram always sends is dropped here, logged, before any feature reads it.
+  bot.use(dropMalformedUpdates(logger));
   // A malformed update (`chat: {}`, `from: {}`) has no id: it runs unordered rather than failing here, before the error boundary.
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
@@ -77,6 +84,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
     // the update again, later); long polling cannot ask again, so the person is told to retry.
     if (opts.webhook && isStoreUnavailable(err.error)) throw err.error;
+    if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
   });
   features.use(membership(logger, opts.onUnblocked));

@@ -37,7 +37,11 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
     const answering = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;
     try {
       const converted = toInput(ctx.update, deps.toInput);
-      if (converted.kind === 'ignore') return;
+      if (converted.kind === 'ignore') {
+        // A private message of no kind Körpü reads (a service message, a poll, a dice): nothing to answer.
+        deps.logger.debug({ update_id: ctx.update.update_id }, 'telegram: a private message of no kind Körpü handles: ignored');
+        return;
+      }
       const chatId = String(ctx.chat.id);
       const langHint = suggestLang(ctx.from?.language_code);
       const updateId = `tg:${ctx.update.update_id}`;

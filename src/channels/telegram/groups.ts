@@ -49,7 +49,8 @@ export function addressedToBot(msg: Message, username: string, botId: number): b
   if (command) return command[1] === undefined || command[1].toLowerCase() === me;
   for (const e of entities) {
     if (e.type === 'mention' && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${me}`) return true;
-    if (e.type === 'text_mention' && e.user.id === botId) return true;
+    // (`user` is always there from Telegram; a malformed entity without it is no mention.)
+    if (e.type === 'text_mention' && e.user?.id === botId) return true;
   }
   return msg.reply_to_message?.from?.id === botId;
 }

@@ -1,7 +1,9 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { timingSafeEqual } from 'node:crypto';
-import express, { type RequestHandler } from 'express';
-import { webhookCallback } from 'grammy';
+import express, { type RequestHandler, type Response } from 'express';
+import { BotError, webhookCallback } from 'grammy';
+import { RedeliverLaterError } from '../../core/errors';
+import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { botLogger, type KorpuBot } from './bot';
 
@@ -63,7 +65,9 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * count. Parses the JSON body itself (1 MB at most) unless an earlier `express.json()` did. Answers Telegram when
  * the update has been handled (so a crash means redelivery, which the runner deduplicates);
  * an update slower than 55 s is answered early and finishes in the background, before
- * Telegram's own timeout would make it redeliver.
+ * Telegram's own timeout would make it redeliver. An update that cannot be handled now — in
+ * flight in another process, or Redis unreachable — is answered 503 (Telegram delivers it again
+ * later) and logged as the expected answer it is, not as a failed request.
  *
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
@@ -78,6 +82,24 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
   let refused = 0;
   let loggedAt = 0;
   let loggedCount = 0;
+  let storeWarnedAt = 0;
+  /**
+   * An update that could not be handled now, on purpose: in flight in another process, or Redis
+   * unreachable. Answered 503, so that Telegram delivers it again later — an expected answer,
+   * logged as such (not as a failed request with its stack). False for any other error.
+   */
+  const askAgainLater = (err: unknown, body: { update_id?: unknown } | undefined, res: Response): boolean => {
+    const cause = err instanceof BotError ? err.error : err;
+    const update_id = typeof body?.update_id === 'number' ? body.update_id : undefined;
+    if (cause instanceof RedeliverLaterError) logger?.info({ update_id }, 'telegram: update in flight in another process: 503, Telegram delivers it again');
+    else if (isStoreUnavailable(cause)) {
+      // Redis's own connection logs the outage; this says once a minute what it does to updates.
+      if (Date.now() - storeWarnedAt >= every) logger?.warn({ update_id }, 'telegram: Redis unreachable: updates answered 503, Telegram delivers them again');
+      storeWarnedAt = Date.now();
+    } else return false;
+    res.status(503).set('retry-after', '1').end();
+    return true;
+  };
   const handler: RequestHandler = (req, res, next) => {
     // The secret first, before a byte of the body is read or parsed: a stranger's request costs nothing.
     const given = Buffer.from(String(req.get('x-telegram-bot-api-secret-token') ?? ''));
@@ -93,7 +115,7 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
       res.set('connection', 'close').status(401).end();
       return;
     }
-    const handle = () => void callback(req, res).catch(next);
+    const handle = () => void callback(req, res).catch((err: unknown) => (res.headersSent ? next(err) : askAgainLater(err, req.body as { update_id?: unknown }, res) || next(err)));
     if (req.body !== undefined) return handle();
     parse(req, res, (err?: unknown) => (err ? next(err) : handle()));
   };

@@ -1,3 +1,4 @@
+import type { KorpuMetrics } from '../../core/metrics';
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AuditLog, DeskDeps, StaffLookup, TalkThreads } from '../../caseworkers/desk';
@@ -64,6 +65,8 @@ export interface TelegramBotOptions {
   webhook?: boolean;
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
   onUnblocked?: (chatId: string) => Promise<void>;
+  /** Counts updates by kind and outcome, their duration, and every Bot API call's result (GET /metrics). */
+  metrics?: KorpuMetrics;
 }
 
 /**
@@ -90,6 +93,8 @@ export interface KorpuFlavor {
   korpu: {
     /** The language the person is answered in, once known for this update. */
     lang?: Lang;
+    /** The error boundary handled a failure of this update (counted by the update metrics). */
+    failed?: boolean;
   };
 }
 

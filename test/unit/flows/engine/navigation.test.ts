@@ -255,3 +255,17 @@ describe('commands and inputs that fit any question', () => {
     expectNoticeThenQuestion(last(run(...TO_Q2, tap('menu', 'about'))), 'common:notice.stale_button', 'diagnosis:q2.prompt', 'diagnosis/q2');
   });
 });
+
+describe('a rights command as the very first message (found by the fuzzed updates, issue 13)', () => {
+  it('/delete before any language: a sticker and a typed text ask for the language, which then runs the erase flow', () => {
+    const turns = run(cmd('delete'), { type: 'unsupported', kind: 'sticker' } as Input, say('zow'));
+    for (const turn of turns) {
+      expect(at(turn.state)).toBe('erase/has_case');
+      expect(textKeys(turn)).toContain('common:prompt.language');
+    }
+    const chosen = last(run(cmd('delete'), say('zow'), tap(LANGUAGE_PICKER, 'en')));
+    // No case: nothing is kept, and the menu follows.
+    expect(textKeys(chosen)).toContain('rights:mydata.nothing');
+    expect(at(chosen.state)).toBe('welcome/menu');
+  });
+});
