@@ -454,6 +454,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       cipher: core.cipher,
       logger,
       reachability,
+      // Test-only (refused in production): killed after the platform accepted a message, before its acknowledgement.
+      ...(env.KORPU_TEST_FAULT === 'after_send' ? { afterSend: () => void process.kill(process.pid, 'SIGKILL') } : {}),
     });
     closers.push({ name: 'outbox worker', close: () => worker.close() });
     return outbox;
