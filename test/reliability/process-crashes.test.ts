@@ -76,20 +76,21 @@ describe('process crashes under load (issue 13, item 5)', () => {
     const started = Date.now();
     useUpdateIds(500_000_000);
     const references = [0, 1, 2].map((n) => person(n, 17));
-    const people = Array.from({ length: PEOPLE }, (_, i) => person(i + 3, 17));
+    const people: Person[] = [];
     for (const p of references) for (const answer of intakeScript(p)) await deliverUntilOk(toUpdate(p, answer), () => port, statuses);
 
-    // The load: 6 people at a time, each update resent until answered 2xx.
-    const queue = [...people];
+    // The load: 6 people at a time, each update resent until answered 2xx; new people keep
+    // coming until there were PEOPLE and every kill has been made.
     let running = true;
     let updates = 0;
+    let kills = 0;
+    const next = () => (people.length < PEOPLE || kills < KILLS ? (people.push(person(people.length + 3, 17)), people.at(-1)) : undefined);
     const lane = async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) for (const answer of intakeScript(p)) (await deliverUntilOk(toUpdate(p, answer), () => port, statuses), updates++);
+      for (let p = next(); p; p = next()) for (const answer of intakeScript(p)) (await deliverUntilOk(toUpdate(p, answer), () => port, statuses), updates++);
     };
     const load = Promise.all(Array.from({ length: 6 }, lane)).finally(() => (running = false));
     // The killer: SIGKILL at a random moment, a new process at once; recovery = kill to ready.
     const recoveries: number[] = [];
-    let kills = 0;
     const killer = (async () => {
       while (running && kills < KILLS) {
         await new Promise((r) => setTimeout(r, 500 + Math.random() * 3_000));
