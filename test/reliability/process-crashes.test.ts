@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { intakeScript, toUpdate } from '../../bench/workload';
 import { person, textUpdate, useUpdateIds, type Person } from '../../bench/telegram-updates';
-import { StateSchema } from '../../src/flows/engine/state';
-import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
-import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
+import { intakeOutcome, waitQuiet } from './intake-outcome';
 import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type Statuses } from './main-process';
 
 /**
@@ -58,20 +55,6 @@ describe('process crashes under load (issue 13, item 5)', () => {
     await api.close();
   });
 
-  /** Waits until the effect stream and the outbox are empty and the fake API heard nothing for 3 s. */
-  async function quiet(outbox: Queue, limitMs: number): Promise<void> {
-    let quietSince = Date.now();
-    let last = -1;
-    for (const until = Date.now() + limitMs; Date.now() < until; ) {
-      const c = await outbox.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-      const busy = (await redis.xlen(keys.effects())) + Object.values(c).reduce((a, b) => a + b, 0);
-      if (busy > 0 || api.calls.length !== last) quietSince = Date.now();
-      last = api.calls.length;
-      if (Date.now() - quietSince > 3_000) return;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-
   it(`${PEOPLE} people through the intake while the process is killed ${KILLS} times; the outbox killed after a send ${SEND_KILLS} times`, async () => {
     const started = Date.now();
     useUpdateIds(500_000_000);
@@ -105,96 +88,48 @@ describe('process crashes under load (issue 13, item 5)', () => {
     })();
     await Promise.all([load, killer]);
 
-    const outbox = new Queue('outbox', { connection: redis, prefix: keys.bull() });
-    const reminders = new Queue('reminders', { connection: redis, prefix: keys.bull() });
-    const escalations = new Queue('escalations', { connection: redis, prefix: keys.bull() });
-    try {
-      await quiet(outbox, count(120_000, 1_800_000));
+    // Alerts go out at 1/s to the case workers' chat: about three a person.
+    await waitQuiet(redis, prefix, api, 60_000 + people.length * 4_000);
+    const outcome = await intakeOutcome({ redis, prefix, dataKey, api, caseworkers: CASEWORKERS, references, people });
 
-      // The outbox killed after Telegram accepted an urgent alert, before the job's acknowledgement.
-      const interrupted: { code: string; alerts: number }[] = [];
-      const cipher = new FieldCipher(Buffer.from(dataKey, 'hex'));
-      const store = new RedisConversationStore(redis, keys);
-      const caseOf = async (p: Person) => StateSchema.parse(JSON.parse((await store.load(cipher.pseudonym(`telegram:${p.id}`))).json!)).caseCode;
-      for (let i = 0; i < SEND_KILLS; i++) {
-        await endMain(current);
-        const faulty = await launch({ KORPU_TEST_FAULT: 'after_send' });
-        const p = person(900 + i, 17);
-        const crisis = textUpdate(p, 'I want to kill myself');
-        // Delivered until answered (the process may die before it answers: the restarted one does).
-        const delivery = deliverUntilOk(crisis, () => port, statuses);
-        const died = await Promise.race([faulty.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
-        if (died) await launch();
-        await delivery;
-        const code = (await caseOf(p))!;
-        // BullMQ's stalled check hands the interrupted job back after 30 s; its second try finds it sent.
-        await new Promise((r) => setTimeout(r, 40_000));
-        await quiet(outbox, 60_000);
-        interrupted.push({ code, alerts: api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code)).length });
-        if (!died) interrupted[interrupted.length - 1]!.alerts = -1;
-      }
-
-      // What each person got: their intake, bookings, alerts, reminders, escalations.
-      const repliesTo = (p: Person) => api.calls.filter((c) => c.params.chat_id === p.id && c.method !== 'answerCallbackQuery').length;
-      const alertTexts = api.calls.filter((c) => c.params.chat_id === CASEWORKERS && c.method === 'sendMessage').map((c) => String(c.params.text));
-      const alertsAbout = (code: string) => alertTexts.filter((t) => t.includes(code)).length;
-      const slotHolders = new Map<string, number>();
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}slot:*`, 'COUNT', 500);
-        for (const key of found) for (const code of await redis.smembers(key)) slotHolders.set(code, (slotHolders.get(code) ?? 0) + 1);
-        cursor = next;
-      } while (cursor !== '0');
-      const delayed = await reminders.getJobs(['delayed', 'waiting']);
-      const remindersOf = (code: string) => delayed.filter((j) => j.name === 'reminder' && (j.data as { caseCode?: string }).caseCode === code).length;
-      const escalationJobs = await escalations.getJobs(['delayed', 'waiting']);
-      const escalationsOf = (code: string) => escalationJobs.filter((j) => (j.data as { caseCode?: string }).caseCode === code).length;
-      const expected = new Map<string, { replies: number; alerts: number; reminders: number }>();
-      for (const r of references) {
-        const code = (await caseOf(r))!;
-        expected.set(r.lang, { replies: repliesTo(r), alerts: alertsAbout(code), reminders: remindersOf(code) });
-      }
-      const off = { intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0 };
-      let extraReplies = 0;
-      let missingReplies = 0;
-      for (const p of people) {
-        const code = await caseOf(p);
-        const want = expected.get(p.lang)!;
-        if (!code || !(await redis.hget(keys.case(code), 'intake_completed_at'))) {
-          off.intakes++;
-          continue;
-        }
-        if ((slotHolders.get(code) ?? 0) !== 1) off.bookings++;
-        if (alertsAbout(code) !== want.alerts) off.alerts++;
-        if (remindersOf(code) !== want.reminders) off.reminders++;
-        if (escalationsOf(code) !== 1) off.escalations++;
-        const replies = repliesTo(p);
-        if (replies > want.replies) extraReplies += replies - want.replies;
-        if (replies < want.replies) missingReplies += want.replies - replies;
-      }
-      const sendDoubled = interrupted.filter((i) => i.alerts > 1).length;
-      const sendLost = interrupted.filter((i) => i.alerts === 0).length;
-      const notKilled = interrupted.filter((i) => i.alerts === -1).length;
-      const ref = expected.get('en')!;
-      const held = Object.values(off).every((n) => n === 0) && sendDoubled === 0 && sendLost === 0 && notKilled === 0 && kills === KILLS && ref.alerts > 0 && ref.reminders > 0;
-      const sorted = [...recoveries].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-      const worst = sorted.at(-1) ?? 0;
-      writeFigures({
-        check: 'process-crashes',
-        item: 5,
-        title: 'Process crashes',
-        done: `${people.length} people through the whole intake to a booked meeting (${updates.toLocaleString('en-US')} updates, 6 at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), killed with SIGKILL ${kills} times at random moments and started again at once; then the outbox killed ${interrupted.length} times by KORPU_TEST_FAULT=after_send, after Telegram accepted an urgent alert and before the job's acknowledgement`,
-        mustHold: 'zero lost intakes, zero double bookings, zero alerts, reminders or escalations lost or doubled (each person against a reference person of their language not killed); the interrupted alert delivered exactly once',
-        held,
-        figure: `${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; after_send: ${sendDoubled} of ${interrupted.length} interrupted alerts sent twice, ${sendLost} lost; time to recover (kill to ready) median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s; direct replies (at least once, not required): ${extraReplies} extra, ${missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
-        figures: { people: people.length, updates, kills, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), sendKills: interrupted.length, sendDoubled, sendLost, recoverMedianMs: median, recoverWorstMs: worst, extraReplies, missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
-        seconds: Math.round((Date.now() - started) / 1000),
-      });
-      expect({ ...off, sendDoubled, sendLost, notKilled, kills }).toEqual({ intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0, sendDoubled: 0, sendLost: 0, notKilled: 0, kills: KILLS });
-      expect(ref.alerts > 0 && ref.reminders > 0).toBe(true);
-    } finally {
-      await Promise.all([outbox.close(), reminders.close(), escalations.close()]);
+    // The outbox killed after Telegram accepted an urgent alert, before the job's acknowledgement.
+    const interrupted: { code: string; alerts: number }[] = [];
+    for (let i = 0; i < SEND_KILLS; i++) {
+      await endMain(current);
+      const faulty = await launch({ KORPU_TEST_FAULT: 'after_send' });
+      const p = person(900 + i, 17);
+      // Delivered until answered (the process may die before it answers: the restarted one does).
+      const delivery = deliverUntilOk(textUpdate(p, 'I want to kill myself'), () => port, statuses);
+      const died = await Promise.race([faulty.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
+      if (died) await launch();
+      await delivery;
+      const code = (await outcome.caseOf(p))!;
+      // BullMQ's stalled check hands the interrupted job back after 30 s; its second try finds it sent.
+      await new Promise((r) => setTimeout(r, 40_000));
+      await waitQuiet(redis, prefix, api, 60_000);
+      const alerts = api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code)).length;
+      interrupted.push({ code, alerts: died ? alerts : -1 });
     }
+
+    const { off } = outcome;
+    const sendDoubled = interrupted.filter((i) => i.alerts > 1).length;
+    const sendLost = interrupted.filter((i) => i.alerts === 0).length;
+    const notKilled = interrupted.filter((i) => i.alerts === -1).length;
+    const held = Object.values(off).every((n) => n === 0) && sendDoubled === 0 && sendLost === 0 && notKilled === 0 && kills === KILLS && outcome.referenceHasAll;
+    const sorted = [...recoveries].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const worst = sorted.at(-1) ?? 0;
+    writeFigures({
+      check: 'process-crashes',
+      item: 5,
+      title: 'Process crashes',
+      done: `${people.length} people through the whole intake to a booked meeting (${updates.toLocaleString('en-US')} updates, 6 at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), killed with SIGKILL ${kills} times at random moments and started again at once; then the outbox killed ${interrupted.length} times by KORPU_TEST_FAULT=after_send, after Telegram accepted an urgent alert and before the job's acknowledgement`,
+      mustHold: 'zero lost intakes, zero double bookings, zero alerts, reminders or escalations lost or doubled (each person against a reference person of their language not killed); the interrupted alert delivered exactly once',
+      held,
+      figure: `${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; after_send: ${sendDoubled} of ${interrupted.length} interrupted alerts sent twice, ${sendLost} lost${notKilled ? `, ${notKilled} rounds where the fault did not fire` : ''}; time to recover (kill to ready) median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s; direct replies (at least once, not required): ${outcome.extraReplies} extra, ${outcome.missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
+      figures: { people: people.length, updates, kills, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), sendKills: interrupted.length, sendDoubled, sendLost, notKilled, recoverMedianMs: median, recoverWorstMs: worst, extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
+      seconds: Math.round((Date.now() - started) / 1000),
+    });
+    expect({ ...off, sendDoubled, sendLost, notKilled, kills, referenceHasAll: outcome.referenceHasAll }).toEqual({ intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0, sendDoubled: 0, sendLost: 0, notKilled: 0, kills: KILLS, referenceHasAll: true });
   });
 });
