@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { intakeScript, toUpdate } from '../../bench/workload';
 import { person, textUpdate, useUpdateIds, type Person } from '../../bench/telegram-updates';
-import { redisKeys } from '../../src/storage/keys';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
@@ -36,7 +35,6 @@ describe('process crashes under load (issue 13, item 5)', () => {
   const prefix = testPrefix();
   const dataKey = randomBytes(32).toString('hex');
   const statuses: Statuses = new Map();
-  const keys = redisKeys(prefix);
 
   const launch = async (env: Record<string, string> = {}) =>
     (current = await launchMain({ api, port, redisUrl: testRedisUrl(), prefix, dataKey, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS), REPLY_GRACE_SECONDS: '1', EFFECT_RETRY_SECONDS: '2', ...env } }));
