@@ -19,11 +19,11 @@ type Result = CheckFigures & { full: boolean; at: string; commit: string };
 /** The items without a check in this suite: where they are tested, as it stands. */
 const ELSEWHERE: Record<number, { title: string; where: string }> = {
   1: { title: 'Webhook secret', where: 'test/integration/webhook-secret.test.ts (refused before the body is read; counted) — in the integration suite, no figures here yet' },
-  5: { title: 'Process crashes', where: 'test/e2e/crash-after-commit.test.ts kills src/main.ts right after a commit and checks every effect happens once; the 50 kills under load are not built yet' },
-  6: { title: 'Redis crash', where: 'not built yet' },
-  7: { title: 'Redis gone for 30 s', where: 'test/e2e/redis-outage.test.ts (webhook answers 503 while Redis is gone, the update is handled once it is back); the 30-second outage with figures is not built yet' },
-  8: { title: 'Telegram misbehaving', where: 'not built yet (the outbox’s 429, 403 and retries are tested in test/integration/outbox.test.ts)' },
-  10: { title: 'Graceful shutdown', where: 'not built yet' },
+  5: { title: 'Process crashes', where: 'test/reliability/process-crashes.test.ts (kill -9 under load, and KORPU_TEST_FAULT=after_send) — no figures from a full run yet' },
+  6: { title: 'Redis crash', where: 'test/reliability/redis-crash.test.ts (redis-server killed with its append-only file, the reconciliation) — no figures from a full run yet' },
+  7: { title: 'Redis gone for a while', where: 'test/reliability/redis-gone.test.ts (webhook 5xx then handled, polling asked to write again) — no figures from a full run yet' },
+  8: { title: 'Telegram misbehaving', where: 'test/reliability/telegram-misbehaving.test.ts (429, 5xx, hangs, a 403, send times recorded) — no figures from a full run yet' },
+  10: { title: 'Graceful shutdown', where: 'test/reliability/graceful-shutdown.test.ts (SIGTERM under load) — no figures from a full run yet' },
   11: { title: 'Metrics', where: 'test/integration/metrics.test.ts: GET /metrics on its own listener (not served by default), every counter, the backlog watch warning once' },
 };
 
