@@ -65,7 +65,8 @@ describe('graceful shutdown under load (issue 13, item 10)', () => {
     const lane = async () => {
       for (let p = next(); p; p = next()) for (const answer of intakeScript(p)) (await deliverUntilOk(toUpdate(p, answer), () => port, statuses), updates++);
     };
-    const load = Promise.all(Array.from({ length: 6 }, lane)).finally(() => (running = false));
+    // Fewer at once in the fast part: new people keep coming until the last kill, and each costs three alerts at 1/s.
+    const load = Promise.all(Array.from({ length: count(2, 6) }, lane)).finally(() => (running = false));
     const exits: { ms: number; code: number | NodeJS.Signals | null }[] = [];
     const stopper = (async () => {
       while (running && stops < STOPS) {
@@ -100,7 +101,7 @@ describe('graceful shutdown under load (issue 13, item 10)', () => {
       check: 'graceful-shutdown',
       item: 10,
       title: 'Graceful shutdown',
-      done: `${people.length} people through the whole intake to a booked meeting (${updates.toLocaleString('en-US')} updates, 6 at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), sent SIGTERM ${stops} times at random moments and started again`,
+      done: `${people.length} people through the whole intake to a booked meeting (${updates.toLocaleString('en-US')} updates, ${count(2, 6)} at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), sent SIGTERM ${stops} times at random moments and started again`,
       mustHold: `every exit within ${GRACE_MS / 1000} s with status 0; zero intakes, bookings, alerts, reminders or escalations lost or doubled; zero stalled jobs`,
       held,
       figure: `${exits.length - late} of ${exits.length} exits within ${GRACE_MS / 1000} s (median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s), ${unclean} not with status 0; ${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; ${stalled} stalled jobs; direct replies (at least once, not required): ${outcome.extraReplies} extra, ${outcome.missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
