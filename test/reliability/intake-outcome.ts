@@ -61,8 +61,10 @@ export async function intakeOutcome(o: { redis: Redis; prefix: string; dataKey: 
     const json = (await store.load(cipher.pseudonym(`telegram:${p.id}`))).json;
     return json ? StateSchema.parse(JSON.parse(json)).caseCode : undefined;
   };
-  const repliesTo = (p: Person) => api.calls.filter((c) => c.params.chat_id === p.id && c.method !== 'answerCallbackQuery').length;
-  const alertTexts = api.calls.filter((c) => c.params.chat_id === o.caseworkers && c.method === 'sendMessage').map((c) => String(c.params.text));
+  // Calls the fake API accepted (not those it failed on purpose: a 429, a 500, a held call).
+  const accepted = api.calls.filter((c) => c.failedWith === undefined);
+  const repliesTo = (p: Person) => accepted.filter((c) => c.params.chat_id === p.id && c.method !== 'answerCallbackQuery').length;
+  const alertTexts = accepted.filter((c) => c.params.chat_id === o.caseworkers && c.method === 'sendMessage').map((c) => String(c.params.text));
   const alertsAbout = (code: string) => alertTexts.filter((t) => t.includes(code)).length;
   const slotHolders = new Map<string, number>();
   let cursor = '0';

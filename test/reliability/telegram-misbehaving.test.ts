@@ -123,6 +123,8 @@ describe('Telegram misbehaving (issue 13, item 8)', () => {
     const replyByChat = new Map<string, ApiCall[]>();
     for (const c of accepted) if (!outboxCalls.includes(c)) replyByChat.set(String(c.params.chat_id), [...(replyByChat.get(String(c.params.chat_id)) ?? []), c]);
     const perChatReplies = Math.max(0, ...[...replyByChat.values()].map(most));
+    const busiest = [...replyByChat.values()].find((calls) => most(calls) === perChatReplies);
+    const busiestMethods = busiest ? busiest.map((c) => `${c.method}@${c.at - busiest[0]!.at}`).join(' ') : '';
     const drawn = { 429: sends.filter((c) => c.failedWith === 429).length, 500: sends.filter((c) => c.failedWith === 500).length, hang: sends.filter((c) => c.failedWith === 0).length, 403: sends.filter((c) => c.failedWith === 403).length };
 
     const { off } = outcome;
@@ -135,7 +137,7 @@ describe('Telegram misbehaving (issue 13, item 8)', () => {
       mustHold: 'every message delivered once (each person as their reference without faults; each alert and notice once), the blocked person tried once and marked; nothing sent to a chat before its retry_after passed; never over 30/s overall or 1/s to a chat from the outbox',
       held,
       figure: `${off.alerts} people with alerts lost or doubled, ${outcome.missingReplies} direct replies missing and ${outcome.extraReplies} extra, ${noticesOff} people without exactly their two notices; the blocked person: ${afterBlock} sends after the first 403, ${marked ? 'marked' : 'NOT marked'} unreachable; ${earlySends} sends before retry_after (shortest gap after a 429 ${Number.isFinite(shortestGap) ? `${(shortestGap / 1000).toFixed(1)} s` : '–'}); most in one second: ${overall} overall, ${perChat} to one chat from the outbox (${perChatReplies} to one chat from one step's direct replies); HTTP answers: ${statusLine(statuses)}`,
-      figures: { people: people.length, sends: sends.length, drawn429: drawn[429], drawn500: drawn[500], drawnHang: drawn.hang, drawn403: drawn[403], ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), missingReplies: outcome.missingReplies, extraReplies: outcome.extraReplies, noticesOff, afterBlock, marked, earlySends, shortestGapMs: Number.isFinite(shortestGap) ? shortestGap : -1, mostPerSecond: overall, mostPerChatOutbox: perChat, mostPerChatReplies: perChatReplies },
+      figures: { people: people.length, sends: sends.length, drawn429: drawn[429], drawn500: drawn[500], drawnHang: drawn.hang, drawn403: drawn[403], ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), missingReplies: outcome.missingReplies, extraReplies: outcome.extraReplies, noticesOff, afterBlock, marked, earlySends, shortestGapMs: Number.isFinite(shortestGap) ? shortestGap : -1, mostPerSecond: overall, mostPerChatOutbox: perChat, mostPerChatReplies: perChatReplies, busiestChat: busiestMethods.slice(0, 600) },
       seconds: Math.round((Date.now() - started) / 1000),
     });
     expect({ ...off, missing: outcome.missingReplies, extra: outcome.extraReplies, noticesOff, afterBlock, marked, earlySends, overTheLimit: overall > 30, perChat }).toEqual({ intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0, missing: 0, extra: 0, noticesOff: 0, afterBlock: 0, marked: true, earlySends: 0, overTheLimit: false, perChat: 1 });

@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
-import { RedeliverLaterError } from '../../core/errors';
+import { RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
@@ -84,6 +84,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
     // the update again, later); long polling cannot ask again, so the person is told to retry.
     if (opts.webhook && isStoreUnavailable(err.error)) throw err.error;
+    // Saved, but the reply could not be sent now: a webhook answers 5xx and the redelivery sends the kept reply.
+    if (opts.webhook && err.error instanceof ReplyNotSentError) throw err.error;
     if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
   });
