@@ -331,7 +331,12 @@ export class ConversationRunner {
       const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(msg.yieldToTalk ? { unlessTalk: true } : {}), ...(msg.leavesTalk ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
       if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
-      if (outcome === 'conflict') continue;
+      if (outcome === 'conflict') {
+        // Two processes taking turns at one chat can beat each other in lockstep, step after
+        // step; from the second loss on, a short random pause breaks the step.
+        if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 4 * 2 ** attempt)));
+        continue;
+      }
       if (outcome === 'talk') return { outputs: [], lang, duplicate: false, talk: true, effects: [], state: prev ?? result.state };
       d.afterCommit?.();
       this.keep(convId, version + 1, result.state);

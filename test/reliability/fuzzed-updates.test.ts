@@ -195,6 +195,7 @@ describe('fuzzed updates (issue 13, item 4)', () => {
     const started = Date.now();
     const shapes = fc.sample(shape, { numRuns: UPDATES, seed: SEED });
     const updates = shapes.map((s, n) => ({ shape: s, update: build(s, 900_000_000 + n, n + 1) }));
+    // To look into a failure: FUZZ_DUMP=<update id> prints that update with its chat's earlier ones.
     if (process.env.FUZZ_DUMP) {
       const target = updates.find((u) => String(u.update.update_id) === process.env.FUZZ_DUMP)!;
       const chat = privateChatOf(target.update);

@@ -2,10 +2,13 @@ import { GrammyError, type MiddlewareFn, type Transformer } from 'grammy';
 import type { ApiCallResult, KorpuMetrics } from '../../core/metrics';
 import type { BotContext } from './types';
 
-/** The update's kind: its one field besides `update_id` (`message`, `callback_query`, …). */
+/** The kinds counted by name; anything else is `other` (a label per unknown field name would grow without end). */
+const KINDS = new Set<string>(['message', 'edited_message', 'callback_query', 'my_chat_member', 'channel_post', 'edited_channel_post', 'chat_member', 'inline_query', 'message_reaction']);
+
+/** The update's kind: its one field besides `update_id` (`message`, `callback_query`, …, else `other`). */
 export function updateKind(update: object): string {
-  for (const key of Object.keys(update)) if (key !== 'update_id') return key;
-  return 'empty';
+  for (const key of Object.keys(update)) if (key !== 'update_id') return KINDS.has(key) ? key : 'other';
+  return 'other';
 }
 
 /**

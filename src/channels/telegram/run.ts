@@ -2,7 +2,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
 import { BotError, webhookCallback } from 'grammy';
-import { RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
+import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { botLogger, type KorpuBot } from './bot';
@@ -67,7 +67,8 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * an update slower than 55 s is answered early and finishes in the background, before
  * Telegram's own timeout would make it redeliver. An update that cannot be handled now — in
  * flight in another process, or Redis unreachable — is answered 503 (Telegram delivers it again
- * later) and logged as the expected answer it is, not as a failed request.
+ * later) and logged as the expected answer it is, not as a failed request; so is one that
+ * lost every compare-and-set race with other updates of its chat (nothing of it was saved).
  *
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
@@ -93,8 +94,9 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
     const update_id = typeof body?.update_id === 'number' ? body.update_id : undefined;
     if (cause instanceof RedeliverLaterError) logger?.info({ update_id }, 'telegram: update in flight in another process: 503, Telegram delivers it again');
     else if (cause instanceof ReplyNotSentError) logger?.warn({ update_id }, 'telegram: the reply could not be sent now (Telegram did not take it): 503, the redelivery sends it');
+    else if (cause instanceof ConcurrentUpdateError) logger?.warn({ update_id }, 'telegram: update lost every race with other updates of its chat: 503, Telegram delivers it again');
     else if (isStoreUnavailable(cause)) {
-      // Redis's own connection logs the outage; this says once a minute what it does to updates.
+      // Redis's own connection logs the outage; this says once per outage (a quiet minute ends one) what it does to updates.
       if (Date.now() - storeWarnedAt >= every) logger?.warn({ update_id }, 'telegram: Redis unreachable: updates answered 503, Telegram delivers them again');
       storeWarnedAt = Date.now();
     } else return false;
