@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
 import { retentionWorker, type RetentionRun } from './retention-worker';
+import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
@@ -16,7 +17,7 @@ import { RelayStore } from './caseworkers/relay-store';
 import { SlotCalendar } from './intake/slot-calendar';
 import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
-import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
+import { createEscalationWorker, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { createPurgeNotices } from './caseworkers/purge-notices';
@@ -97,6 +98,8 @@ export interface Korpu {
   outbox?: Outbox;
   /** The retention purge, when a bot token is configured (it runs on its own every `everyHours`; tests run it at once). */
   retention?: { run(): Promise<RetentionRun> };
+  /** The reconciliation, when a bot token is configured (it runs on its own every 10 minutes; tests run it at once). */
+  reconcile?: { run(): Promise<ReconcileRun> };
   /** The roster of case workers (built once; the bot's staff features use this one). */
   roster: RosterStore;
   /** The case list's indexes (the workspace's list), kept by every write that moves a case. */
@@ -418,6 +421,38 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       closers.push({ name: 'retention worker', close: () => purge.close() });
     }
 
+    // Reminders and intake alerts lost with a crashed Redis's last second (or a dead effect), rebuilt from the records.
+    const reconcile = runsWorkers && outbox && bull && reminders
+      ? reconcileWorker(core, {
+          connection: bull,
+          redis,
+          prefix: env.REDIS_PREFIX,
+          reminders,
+          ...(escalations && env.CASEWORKER_CHAT_ID !== undefined
+            ? {
+                intakeAlerts: {
+                  translator: core.translator,
+                  files,
+                  offices: offices.offices,
+                  roster,
+                  notifier: outbox,
+                  channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL],
+                  buttons: true,
+                  escalationKnown: async (code: string) => Boolean(await escalations.queue.getJob(escalationJobId(code))),
+                  schedule: (code: string, at: Date, office?: (typeof offices.offices)[number]) => escalations.schedule(code, at, office),
+                  alertedSince: (code: string, since: Date) => outbox.alertedSince(code, since),
+                },
+              }
+            : {}),
+          logger,
+          clock,
+        })
+      : undefined;
+    if (reconcile) {
+      const running = await reconcile.start();
+      closers.push({ name: 'reconcile worker', close: () => running.close() });
+    }
+
     // The simulator has no login: in production it runs only when SIMULATOR=on. It gets a core
     // of its own under `<prefix>sim:` (its cases, bookings and places apart from the real ones),
     // with no reminders, nudges or alerts: nothing it does reaches a real person or office.
@@ -504,7 +539,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger.info({ role: env.ROLE, url: http.url }, 'Körpü worker is running');
       return { url: http.url };
     };
-    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), roster, caseIndex, redis, app, metrics, logger, start, stop };
+    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), ...(reconcile ? { reconcile: { run: reconcile.run } } : {}), roster, caseIndex, redis, app, metrics, logger, start, stop };
   }
 
   /**
@@ -537,6 +572,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       cipher: core.cipher,
       logger,
       reachability,
+      // Test-only (refused in production): killed after the platform accepted a message, before its acknowledgement.
+      ...(env.KORPU_TEST_FAULT === 'after_send' ? { afterSend: () => void process.kill(process.pid, 'SIGKILL') } : {}),
     });
     closers.push({ name: 'outbox worker', close: () => worker.close() });
     return outbox;

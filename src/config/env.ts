@@ -116,9 +116,10 @@ export const EnvSchema = z
     SIMULATOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).optional()),
     /**
      * Test-only fault switch: `after_commit` kills the process (SIGKILL) right after the first
-     * conversation step it commits, so that a test can show nothing committed is lost.
+     * conversation step it commits, `after_send` right after the outbox's first message the
+     * platform accepted, before its acknowledgement, so that a test can show nothing is lost.
      */
-    KORPU_TEST_FAULT: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['after_commit']).optional()),
+    KORPU_TEST_FAULT: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['after_commit', 'after_send']).optional()),
     /**
      * What this process runs (README, "Running several processes"): `all` (everything in one
      * process), `web` (HTTP: the webhook, the workspace, the simulator, health; long polling when

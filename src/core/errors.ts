@@ -53,3 +53,14 @@ export class UnknownKeyError extends DecryptionError {
 export class RedeliverLaterError extends KorpuError {
   override name = 'RedeliverLaterError';
 }
+
+/**
+ * A step was saved but its reply could not be sent for a passing reason (the platform held the
+ * call and it was cut, answered 5xx or kept answering 429 past the retries). The reply is kept
+ * with the conversation: a webhook answers 5xx so the platform delivers the update again and
+ * the redelivery sends it (at least once: parts already out go again); long polling cannot ask
+ * again and tells the person something went wrong.
+ */
+export class ReplyNotSentError extends KorpuError {
+  override name = 'ReplyNotSentError';
+}

@@ -105,13 +105,31 @@ export class ReminderScheduler {
   /** Schedules the reminders of a booked meeting (and removes those of the slot it replaced). */
   async schedule(m: ScheduledMeeting, now: Date): Promise<void> {
     if (m.previousSlot) await this.unschedule(m.caseCode, m.previousSlot);
-    const jobs = this.settings.beforeMinutes.flatMap((before) => {
+    const jobs = this.jobsOf(m, now);
+    if (jobs.length) await this.queue.addBulk(jobs);
+  }
+
+  /**
+   * Adds those of a booked meeting's reminders still to come that the queue does not hold (lost
+   * with the last second of writes of a crashed Redis, or removed by hand), for the
+   * reconciliation (reconcile-reminders.ts). Returns how many it added. A reminder already sent
+   * is not added again: its time has passed. Two processes at once add each once (the job id).
+   */
+  async restore(m: ScheduledMeeting, now: Date): Promise<number> {
+    const missing = [];
+    for (const job of this.jobsOf(m, now)) if (!(await this.queue.getJob(job.opts.jobId))) missing.push(job);
+    if (missing.length) await this.queue.addBulk(missing);
+    return missing.length;
+  }
+
+  /** The reminder jobs of a meeting whose times are still ahead of `now`. */
+  private jobsOf(m: ScheduledMeeting, now: Date) {
+    return this.settings.beforeMinutes.flatMap((before) => {
       const at = reminderTime(m.start, before, this.settings.quietHours, m.office.timeZone, now);
       if (!at) return [];
       const data: ReminderJob = { caseCode: m.caseCode, slot: m.slotId, before };
       return [{ name: 'reminder', data, opts: { jobId: reminderJobId(m.caseCode, m.slotId, before), delay: at.getTime() - now.getTime(), removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 }, attempts: 3, backoff: { type: 'exponential', delay: 2000 } } }];
     });
-    if (jobs.length) await this.queue.addBulk(jobs);
   }
 
   /** Removes a slot's reminders (cancelled or moved meeting). */

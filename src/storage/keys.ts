@@ -112,6 +112,10 @@ export function redisKeys(prefix: string) {
     /** STRING token, expiring: a purge is working on this case (SET NX: one process at a time) */
     purgeLock: (code: string) => `${prefix}purge:${code}`,
 
+    // --- the outbox's sends acknowledged by the platform (scheduling/outbox/outbox-worker.ts) ---
+    /** STRING `1`, expiring after a day: the platform accepted outbox job <id>'s message; a retry of the job (its ack lost to a crash) does not send it again */
+    outboxSent: (jobId: string) => `${prefix}outbox:sent:${jobId}`,
+
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
     bull: () => `${prefix}bull`,

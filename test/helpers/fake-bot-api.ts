@@ -48,8 +48,10 @@ export interface ApiCall {
   params: Record<string, any>;
   /** Milliseconds since the epoch when the request arrived. */
   at: number;
-  /** Set when the call was failed on purpose by `failNext`. */
+  /** Set when the call was failed on purpose by `failNext` or a misbehaviour (0: held without an answer). */
   failedWith?: number;
+  /** The `retry_after` (seconds) of a 429 given by a misbehaviour. */
+  retryAfter?: number;
   /** Files uploaded with multipart (name and size only). */
   files?: { field: string; filename: string; size: number }[];
 }
@@ -62,6 +64,27 @@ export interface FakeBotApiOptions {
   username?: string;
   botId?: number;
 }
+
+/**
+ * Misbehaving on purpose (issue 13, item 8), for the calls that send a message: a share answered
+ * 429 with `retry_after`, a share 500, a share held without an answer for `hangMs` and then cut
+ * (nothing delivered), and every send to a `blocked` chat 403. Drawn from a seeded generator, so
+ * a run can be repeated. Each such call is recorded with `failedWith` (429, 500, 403, or 0 for a
+ * hang) and, for a 429, `retryAfter`.
+ */
+export interface Misbehaviour {
+  rate429: number;
+  /** Seconds, in the 429's `parameters.retry_after`. */
+  retryAfter: number;
+  rate5xx: number;
+  rateHang: number;
+  hangMs: number;
+  blocked: readonly (string | number)[];
+  seed?: number;
+}
+
+/** The methods that deliver a message to a chat (what Telegram's limits count). */
+export const SENDING_METHODS = new Set(['sendmessage', 'senddocument', 'sendvenue', 'sendlocation', 'sendphoto', 'copymessage', 'forwardmessage']);
 
 type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
 
@@ -90,6 +113,8 @@ export class FakeBotApi {
   private readonly messages = new Map<string, Map<number, Message>>();
   private poller: { offset: number; limit: number; answer: (updates: Update[]) => void } | undefined;
   private readonly watchers = new Set<() => void>();
+  private misbehaviour: (Misbehaviour & { random: () => number }) | undefined;
+  private readonly held = new Set<ServerResponse>();
 
   private constructor(opts: FakeBotApiOptions) {
     this.token = opts.token ?? '123456789:TEST-fake-bot-api-token_0123456789';
@@ -204,10 +229,37 @@ export class FakeBotApi {
     this.queue.length = 0;
   }
 
+  /** Starts (or, with undefined, stops) misbehaving on the sending methods: see {@link Misbehaviour}. */
+  misbehave(m: Misbehaviour | undefined): void {
+    let seed = m?.seed ?? 13;
+    // mulberry32: small, seeded, good enough to draw shares of calls.
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    this.misbehaviour = m ? { ...m, random } : undefined;
+  }
+
+  /** The misbehaviour drawn for a call, if any. */
+  private misbehaviourFor(method: string, params: Record<string, any>): Failure | 'hang' | undefined {
+    const m = this.misbehaviour;
+    if (!m || !SENDING_METHODS.has(method.toLowerCase())) return undefined;
+    if (m.blocked.some((c) => String(c) === String(params.chat_id))) return { code: 403, description: 'Forbidden: bot was blocked by the user' };
+    const r = m.random();
+    if (r < m.rate429) return { code: 429, retryAfter: m.retryAfter };
+    if (r < m.rate429 + m.rate5xx) return { code: 500 };
+    if (r < m.rate429 + m.rate5xx + m.rateHang) return 'hang';
+    return undefined;
+  }
+
   /** Answers a waiting long poll with `[]` and closes the server and its connections. */
   async close(): Promise<void> {
     this.poller?.answer([]);
     this.poller = undefined;
+    for (const res of this.held) res.destroy();
+    this.held.clear();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -230,8 +282,21 @@ export class FakeBotApi {
     const params = { ...Object.fromEntries([...url.searchParams].map(([k, v]) => [k, loose(v)])), ...body.params };
     const method = match[2]!;
     const call: ApiCall = { seq: this.calls.length, method, params, at: Date.now(), ...(body.files.length ? { files: body.files } : {}) };
-    const failure = this.failures.get(method.toLowerCase())?.shift();
+    const drawn = this.failures.get(method.toLowerCase())?.shift() ?? this.misbehaviourFor(method, params);
+    if (drawn === 'hang') {
+      call.failedWith = 0;
+      this.record(call);
+      // Held without an answer, then cut: the client sees its connection drop, nothing is delivered.
+      this.held.add(res);
+      setTimeout(() => {
+        this.held.delete(res);
+        res.destroy();
+      }, this.misbehaviour?.hangMs ?? 15_000).unref();
+      return;
+    }
+    const failure = drawn;
     if (failure) call.failedWith = failure.code;
+    if (failure?.code === 429) call.retryAfter = failure.retryAfter ?? 1;
     this.record(call);
     if (failure) return send(res, failure.code, failureResult(failure));
     if (method.toLowerCase() === 'getupdates') return this.getUpdates(params, res);

@@ -12,6 +12,7 @@ import { RosterStore } from '../../src/caseworkers/roster';
 import { Outbox, outboxJobId, TelegramRateLimiter, type BlockedSend, type CallApi, type OutboxWorker, type TelegramLimits } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { FieldCipher } from '../../src/storage/field-cipher';
+import { redisKeys } from '../../src/storage/keys';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { testOutboxWorker } from '../helpers/outbox';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
@@ -360,6 +361,18 @@ describe('outbox ids and shutdown', () => {
     expect(delivered(h.fake).map((c) => c.params.text).sort()).toEqual(['d0', 'd1', 'd2', 'd3']);
     // Numeric chat ids reach Telegram as numbers.
     expect(delivered(h.fake).every((c) => typeof c.params.chat_id === 'number')).toBe(true);
+  });
+
+  it('does not send again a message Telegram accepted whose job was not acknowledged (a crash between the two)', async () => {
+    h = await start();
+    // As a process killed after the send leaves it: the note written, the job handed back by the stalled check.
+    await h.redis.set(redisKeys(h.prefix).outboxSent(outboxJobId('alert:sent-before-crash')), '1', 'EX', 60);
+    await h.outbox.send('alert:sent-before-crash', { chatId: 991_000, ...text('once') });
+    await h.outbox.send('alert:not-sent-yet', { chatId: 991_001, ...text('first time') });
+    await h.settled(2);
+    expect(delivered(h.fake).map((c) => c.params.text)).toEqual(['first time']);
+    // And a message sent is noted, so that its own retry would not send it again.
+    expect(await h.redis.exists(redisKeys(h.prefix).outboxSent(outboxJobId('alert:not-sent-yet')))).toBe(1);
   });
 
   it('encodes ids BullMQ would refuse, reversibly and without collisions', () => {

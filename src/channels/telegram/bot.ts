@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Transformer } from 'grammy';
-import { ConcurrentUpdateError, RedeliverLaterError } from '../../core/errors';
+import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
@@ -87,6 +87,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
     // the update again, later); long polling cannot ask again, so the person is told to retry.
     if (opts.webhook && isStoreUnavailable(err.error)) throw err.error;
+    // Saved, but the reply could not be sent now: a webhook answers 5xx and the redelivery sends the kept reply.
+    if (opts.webhook && err.error instanceof ReplyNotSentError) throw err.error;
     // Lost every compare-and-set race (several processes, one chat's updates at once): nothing
     // was saved; a webhook asks Telegram for the update again rather than acknowledge it unhandled.
     if (opts.webhook && err.error instanceof ConcurrentUpdateError) throw err.error;

@@ -1,11 +1,11 @@
 import { Composer } from 'grammy';
 import type { Output, TextRef } from '../../core/conversation';
 import { suggestLang, type Lang } from '../../core/lang';
-import { RedeliverLaterError } from '../../core/errors';
+import { RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { renderOutput } from '../../i18n/render';
 import { planTelegramMessage, type TelegramPlan } from './render';
-import { sendPlan } from './send';
+import { isPassingFailure, sendPlan } from './send';
 import { toInput, type ToInputOptions } from './to-input';
 import type { BotContext, TelegramCore } from './types';
 
@@ -63,12 +63,18 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       if (handled.duplicate && handled.outputs.length === 0) return;
       const plans = planReplies(deps, handled.lang, withNotices(handled.outputs, converted.notices), handled.removeContactKeyboard === true);
       const editable = ctx.callbackQuery?.message?.message_id;
-      for (const [i, plan] of plans.entries()) {
-        const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
-        if (outcome === 'blocked') {
-          deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the person blocked the bot; reply dropped');
-          break;
+      try {
+        for (const [i, plan] of plans.entries()) {
+          const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
+          if (outcome === 'blocked') {
+            deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the person blocked the bot; reply dropped');
+            break;
+          }
         }
+      } catch (err) {
+        // Saved, not said: the reply stays kept (not marked sent) for the update's redelivery.
+        if (isPassingFailure(err)) throw new ReplyNotSentError('the reply could not be sent now', { update_id: ctx.update.update_id }, { cause: err });
+        throw err;
       }
       // The reply is out (or cannot go): a redelivery need not resend it. Not awaited: a failure only risks a resend.
       if (!handled.duplicate) {

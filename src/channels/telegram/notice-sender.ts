@@ -16,13 +16,18 @@ export interface TelegramSenderOptions {
   content: ProgrammeContent;
 }
 
+/** How long the outbox waits for Telegram's answer to one call (a message, a document upload). */
+export const OUTBOX_CALL_TIMEOUT_SECONDS = 30;
+
 /**
  * Calls Bot API methods with a grammY Api of its own, without the auto-retry transformer of the
  * bot's replies: the outbox worker waits out 429s and retries failures itself, within the
  * limits shared by every process.
  */
 export function telegramApiCall(token: string, apiRoot?: string): CallApi {
-  const raw = new Api(token, { ...(apiRoot ? { apiRoot } : {}), fetch: telegramFetch as unknown as typeof fetch }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
+  // A call Telegram holds without answering would hold its job (and its chat's turn) for grammY's
+  // default 500 s; after this long it fails as a network error and is retried with backoff.
+  const raw = new Api(token, { ...(apiRoot ? { apiRoot } : {}), fetch: telegramFetch as unknown as typeof fetch, timeoutSeconds: OUTBOX_CALL_TIMEOUT_SECONDS }).raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<unknown>>;
   return (method, params) => raw[method]!(params);
 }
 

@@ -2,7 +2,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
 import { BotError, webhookCallback } from 'grammy';
-import { ConcurrentUpdateError, RedeliverLaterError } from '../../core/errors';
+import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { botLogger, type KorpuBot } from './bot';
@@ -93,6 +93,7 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
     const cause = err instanceof BotError ? err.error : err;
     const update_id = typeof body?.update_id === 'number' ? body.update_id : undefined;
     if (cause instanceof RedeliverLaterError) logger?.info({ update_id }, 'telegram: update in flight in another process: 503, Telegram delivers it again');
+    else if (cause instanceof ReplyNotSentError) logger?.warn({ update_id }, 'telegram: the reply could not be sent now (Telegram did not take it): 503, the redelivery sends it');
     else if (cause instanceof ConcurrentUpdateError) logger?.warn({ update_id }, 'telegram: update lost every race with other updates of its chat: 503, Telegram delivers it again');
     else if (isStoreUnavailable(cause)) {
       // Redis's own connection logs the outage; this says once per outage (a quiet minute ends one) what it does to updates.

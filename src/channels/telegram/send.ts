@@ -1,4 +1,4 @@
-import { GrammyError, InputFile, type Api } from 'grammy';
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { TelegramPlan } from './render';
 
 /** How sending a plan ended. `blocked`: the person blocked the bot (403); stop talking. */
@@ -7,6 +7,11 @@ export type SendOutcome = 'sent' | 'blocked';
 /** Telegram's answer when the person blocked the bot or deleted their account. */
 export function isBlocked(err: unknown): boolean {
   return err instanceof GrammyError && err.error_code === 403;
+}
+
+/** A Bot API failure that may pass (no answer, a network error, 5xx, 429 past auto-retry's tries), not a refusal. */
+export function isPassingFailure(err: unknown): boolean {
+  return err instanceof HttpError || (err instanceof GrammyError && (err.error_code >= 500 || err.error_code === 429));
 }
 
 /** Editing was refused because the message already looks like that (a double tap). */

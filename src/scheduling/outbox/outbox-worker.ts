@@ -47,7 +47,15 @@ export interface OutboxWorkerOptions {
    * 100 ms. Must exceed the Redis round trip. Default 50 ms.
    */
   maxLateMs?: number;
+  /**
+   * Called right after the platform accepted a message and that was noted, before the job is
+   * acknowledged: the test-only fault switch KORPU_TEST_FAULT=after_send kills the process here.
+   */
+  afterSend?: () => void;
 }
+
+/** How long the note that a job's message was accepted is kept: longer than any retry of the job. */
+const SENT_NOTE_SECONDS = 24 * 3600;
 
 /** What a processed job returns (kept in Redis for a day: no personal data). */
 export type OutboxResult = { sent: true; messageId?: number } | { sent: false; reason: 'unreachable' | 'forgotten' };
@@ -164,10 +172,19 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     };
   };
 
+  const keys = redisKeys(o.prefix);
   const handle = async (job: Job<OutboxJob | NoticeJob, OutboxResult>, token?: string): Promise<OutboxResult> => {
     const parsed = parseJob(OUTBOX_QUEUE, job, { [SEND_JOB]: OutboxJobSchema, [NOTIFY_JOB]: NoticeJobSchema });
     const t = parsed.name === NOTIFY_JOB ? await noticeTarget(parsed.data as NoticeJob, job.id!) : rawTarget(parsed.data as OutboxJob);
     const limiter = t.sender.limiter;
+    // Sent by an earlier try whose acknowledgement was lost (the process was killed after the
+    // platform's answer, the stalled check gave the job back): not sent again.
+    const redis = await control.getBackend().client;
+    if (Number(await redis.runCommand('exists', [keys.outboxSent(job.id!)])) === 1) {
+      await limiter.release(t.chatRef, job.id!).catch(() => undefined);
+      o.logger.info(t.about, 'outbox: already sent by an earlier try (its acknowledgement was lost): not sent again');
+      return { sent: true };
+    }
     const mark = { chatRef: t.chatRef, ...(t.caseCode ? { caseCode: t.caseCode } : {}) };
     if (parsed.data.forgotten) {
       // Its person's data was erased while it waited in its chat's line: its place is given up, nothing is sent.
@@ -252,6 +269,12 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
           throw err; // BullMQ retries with backoff
       }
     }
+    // Noted at once, before the acknowledgement (moving the job to completed, freeing the
+    // chat's turn): a crash from here on is not a second send. What is left of the
+    // at-least-once edge is the platform's answer to this write, one round trip, and a
+    // notice of several messages interrupted between them (sent again from its first).
+    await redis.runCommand('set', [keys.outboxSent(job.id!), '1', 'EX', String(SENT_NOTE_SECONDS)]).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not note a send (a crash now would send it again)'));
+    o.afterSend?.();
     await done();
     return result.messageId === undefined ? { sent: true } : { sent: true, messageId: result.messageId };
   };

@@ -253,6 +253,20 @@ export class Outbox implements Notifier {
     await job?.updateData(wiped).catch(() => undefined);
   }
 
+  /**
+   * Whether a case workers' alert (kind `alert`) about a case was queued at or after `since`,
+   * waiting, sent or failed: the reconciliation's evidence that an intake was alerted. Sent
+   * messages are kept `keepSentSeconds` (a day), so it knows no further back. Reads the whole
+   * queue: for the reconciliation's few candidates, never per message.
+   */
+  async alertedSince(caseCode: string, since: Date): Promise<boolean> {
+    const jobs = await this.queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed']);
+    return jobs.some((job) => {
+      const data = job?.data as { caseCode?: unknown; kind?: unknown } | undefined;
+      return data?.caseCode === caseCode && data.kind === 'alert' && job!.timestamp >= since.getTime();
+    });
+  }
+
   /** The next number in the order of arrival (one INCR next to the queue's keys). */
   private async nextSeq(): Promise<number> {
     const client = await this.queue.getBackend().client;

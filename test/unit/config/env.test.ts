@@ -48,6 +48,8 @@ describe('environment checks', () => {
 
   it('refuses the test-only fault switch in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), KORPU_TEST_FAULT: 'after_commit' })).toThrow(/KORPU_TEST_FAULT: is a test switch/);
+    expect(() => parseEnv({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), KORPU_TEST_FAULT: 'after_send' })).toThrow(/KORPU_TEST_FAULT: is a test switch/);
+    expect(parseEnv({ NODE_ENV: 'test', KORPU_TEST_FAULT: 'after_send' }).KORPU_TEST_FAULT).toBe('after_send');
   });
 
   it('keeps the audit trail 24 months by default; AUDIT_KEEP_MONTHS sets whole months, at least one', () => {

@@ -1,0 +1,89 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { KorpuCore } from './app';
+import { reconcileIntakeAlerts, type IntakeAlertReconcileCounts, type IntakeAlertReconcileDeps } from './caseworkers/reconcile-intake-alerts';
+import { systemClock, type Clock } from './core/clock';
+import type { Logger } from './core/logger';
+import { parseJob } from './scheduling/job-data';
+import { reconcileReminders, type ReminderReconcileCounts } from './scheduling/reconcile-reminders';
+import type { ReminderScheduler } from './scheduling/reminders';
+import { redisKeys } from './storage/keys';
+
+/** The reconciliation's own queue: one repeatable job, `reconcile`. */
+export const RECONCILE_QUEUE = 'reconcile';
+/** How often it runs: often enough that a reminder lost with Redis's last second is back long before it is due. */
+export const RECONCILE_EVERY_MS = 10 * 60_000;
+/** An intake completed this recently is left to the effect stream (which retries a dead process's entries after EFFECT_RETRY_SECONDS). */
+export const RECONCILE_SETTLE_MS = 15 * 60_000;
+/** How far back intakes are looked at: the outbox keeps a sent alert a day, so an alert sent is known. */
+export const RECONCILE_LOOKBACK_MS = 20 * 3600_000;
+const RECONCILE_JOBS = { reconcile: z.object({}).strict() };
+
+/** What one run rebuilt (counts only: it is what the log shows). */
+export interface ReconcileRun {
+  reminders: ReminderReconcileCounts;
+  intakes?: IntakeAlertReconcileCounts;
+}
+
+export interface ReconcileWiring {
+  /** BullMQ's connection (`maxRetriesPerRequest: null`). */
+  connection: Redis;
+  /** The application's connection (bookings, cases). */
+  redis: Redis;
+  prefix: string;
+  reminders: Pick<ReminderScheduler, 'restore'>;
+  /** The intake alerts' part, when case workers are alerted (a case workers' chat and escalations configured). */
+  intakeAlerts?: Omit<IntakeAlertReconcileDeps, 'redis' | 'keys' | 'now' | 'settleMs' | 'lookbackMs'>;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/**
+ * The reconciliation, wired to Körpü's core: `run()` rebuilds what a crashed Redis or a lost
+ * effect-stream entry lost and the records still show (reminders from bookings, see
+ * reconcile-reminders.ts; a completed intake's alert and escalation, see
+ * reconcile-intake-alerts.ts); `start()` schedules it every {@link RECONCILE_EVERY_MS} (one job
+ * scheduler per deployment, kept by its id) and starts its worker. Safe to run twice or in two
+ * processes: everything it adds has a deterministic id. Only counts reach the log.
+ */
+export function reconcileWorker(core: KorpuCore, w: ReconcileWiring) {
+  const clock = w.clock ?? systemClock;
+  const bull = redisKeys(w.prefix).bull();
+  const run = async (): Promise<ReconcileRun> => {
+    const now = clock.now();
+    const reminders = await reconcileReminders({ redis: w.redis, keys: core.keys, bookings: core.bookings, offices: core.offices.offices, reminders: w.reminders, now });
+    const intakes = w.intakeAlerts
+      ? await reconcileIntakeAlerts({ ...w.intakeAlerts, redis: w.redis, keys: core.keys, now, settleMs: RECONCILE_SETTLE_MS, lookbackMs: RECONCILE_LOOKBACK_MS })
+      : undefined;
+    const rebuilt = reminders.reminders + (intakes ? intakes.alerts + intakes.escalations : 0);
+    const line = { meetings: reminders.meetings, reminders: reminders.reminders, ...(intakes ? { intakes: intakes.intakes, alerts: intakes.alerts, escalations: intakes.escalations } : {}) };
+    // Something rebuilt is worth a warning: it means something was lost.
+    if (rebuilt) w.logger.warn(line, 'reconcile: rebuilt what was lost');
+    else w.logger.info(line, 'reconcile: nothing lost');
+    return { reminders, ...(intakes ? { intakes } : {}) };
+  };
+  const start = async (): Promise<{ close: () => Promise<void> }> => {
+    const queue = new Queue(RECONCILE_QUEUE, { connection: w.connection, prefix: bull });
+    // Connection errors are the worker's to log; BullMQ would print each with its stack.
+    queue.on('error', () => undefined);
+    await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } } });
+    const worker = new Worker(
+      RECONCILE_QUEUE,
+      async (job: Job) => {
+        parseJob(RECONCILE_QUEUE, job, RECONCILE_JOBS);
+        return run();
+      },
+      { connection: w.connection, prefix: bull, concurrency: 1 },
+    );
+    worker.on('failed', (job, err) => w.logger.warn({ job: job?.name, err: err.message }, 'reconcile: run failed'));
+    worker.on('error', (err) => w.logger.error({ err: err.message }, 'reconcile worker error'));
+    return {
+      close: async () => {
+        await worker.close();
+        await queue.close();
+      },
+    };
+  };
+  return { run, start };
+}
