@@ -150,11 +150,15 @@ describe('workspace forms over HTTP', () => {
     // Not Rauf's office: not on his list, and the report itself is refused.
     expect((await other.get('/desk/incidents')).text).not.toContain(CODE);
     expect((await other.get(reportPath)).status).toBe(403);
+    // The case list's urgent block shows the case until the report is taken on.
+    const urgentBlock = (page: string) => page.match(/<section class="card urgent-block"[\s\S]*?<\/section>/)?.[0] ?? '';
+    expect(urgentBlock((await web.get('/desk/cases')).text)).toContain(`href="/desk/cases/${CODE}"`);
 
     r = await web.post(`${reportPath}/acknowledge`);
     expect(r).toMatchObject({ status: 303, location: '/desk/incidents?done=acknowledged' });
     list = await web.get('/desk/incidents');
     expect(list.text).toContain(t('casework:incidents.none_urgent'));
+    expect(urgentBlock((await web.get('/desk/cases')).text)).not.toContain(CODE);
 
     await web.get(reportPath);
     r = await web.post(reportPath, { complete: '1', howHandled: 'talked with her, safety plan' });

@@ -37,6 +37,8 @@ export async function startIncident(deps: DeskDeps, actor: StaffRef, args: { cas
     const updated = await deps.incidents.update(report.id, patch.data, actor.staffId, now);
     if (updated.status === 'updated') report = updated.report;
   }
+  // An urgent report puts the case in the case list's urgent block until it is acknowledged.
+  if (args.urgent) await reindexed(deps, args.caseCode);
   deps.logger.info({ case: args.caseCode, incident: report.id, urgent: args.urgent, by: staffLogRef(deps, actor.staffId) }, 'desk: incident report started');
   await audit(deps, a, 'start_incident', { caseCode: args.caseCode, incident: report.id, urgent: String(args.urgent) });
   return { ok: true, report };
