@@ -184,5 +184,9 @@ describe('workspace forms over HTTP', () => {
     expect(r).toMatchObject({ status: 303, location: close });
     expect((await web.get(close)).text).toContain(t('casework:close.done', { reason: korpu.core.translator.t('en', 'casework:close.reason.goals_achieved') }));
     expect((await web.get(meeting)).text).toContain(`data-status="closed"`);
+    // The case file says why, in words (not the stored wire value).
+    const file = (await web.get(`/desk/cases/${CODE}`)).text;
+    expect(file).toContain(`<dd>${t('casework:close.reason.goals_achieved')}</dd>`);
+    expect(file).not.toContain('<dd>goals_achieved</dd>');
   });
 });
