@@ -340,6 +340,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // start() returns, so nothing started later (a test's snapshot of keys, a shutdown) races it.
     // On a deployment that had cases before the index this delays that one start by the scan.
     await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
+    // Likewise the case file's history: audit entries from before the per-case index, listed once.
+    await auditTrail.backfillCaseIndex().catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'audit trail: listing older entries per case failed; it runs again at the next start'));
 
     if (outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.

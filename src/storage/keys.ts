@@ -159,6 +159,12 @@ export function redisKeys(prefix: string) {
     planVersions: (code: string) => `${prefix}case:${code}:plan`,
     /** ZSET incident id → report time (ms): urgent incident reports nobody has acknowledged yet */
     incidentsUnacknowledged: () => `${prefix}incidents:urgent`,
+
+    // --- the case file's history (storage/redis-audit-trail.ts): the audit trail per case ---
+    /** ZSET `<month> <stream id>` → entry time (ms): one case's audit entries, expiring with the newest month it points into */
+    auditOfCase: (code: string) => `${prefix}audit:case:${code}`,
+    /** STRING: set once the entries appended before the per-case index existed have been listed in it */
+    auditOfCaseBuilt: () => `${prefix}audit:case-index-built`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
