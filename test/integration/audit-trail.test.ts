@@ -84,8 +84,8 @@ describe('RedisAuditTrail', () => {
     await trail.record(entry('2026-10-30T09:00:00Z', 'claim_case', 'KP-AUDT-0006'));
     await trail.record(entry('2026-11-02T10:00:00Z', 'open_case', 'KP-AUDT-0006'));
     await trail.record(entry('2026-11-02T11:00:00Z', 'open_case', 'KP-AUDT-0007'));
-    await trail.record({ at: now, staffId: 's-aaaa', action: 'export_cases' });
-    const members = await redis.zrange(keys.auditOfCase('KP-AUDT-0006'), 0, -1);
+    await trail.record({ at: now, staffId: 's-aaaa', action: 'add_staff' });
+    const members = await redis.zrange(keys.auditOfCase('KP-AUDT-0006'), '0', '-1');
     expect(members).toEqual([expect.stringMatching(/^2026-10 \d+-\d+$/), expect.stringMatching(/^2026-11 \d+-\d+$/)]);
     expect(await redis.zcard(keys.auditOfCase('KP-AUDT-0007'))).toBe(1);
     // An entry about no case is in no case's index.
