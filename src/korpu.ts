@@ -23,6 +23,7 @@ import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { createPurgeNotices } from './caseworkers/purge-notices';
 import { CaseFiles } from './caseworkers/case-file';
 import { CaseIndex } from './caseworkers/case-index';
+import { createCaseIndexEffects } from './caseworkers/case-index-effects';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import type { AppConfig } from './config';
@@ -280,11 +281,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const relay = new RelayStore(redis, env.REDIS_PREFIX, cipher);
     const files = new CaseFiles({ redis, keys: core.keys, cipher, bookings: core.bookings });
     const claims = new ClaimStore(redis, core.keys);
-    // The case list's indexes (the workspace's list): every committed step's effects reindex
-    // their case, and so does every desk write (createDeskDeps); cases from before the index
-    // are indexed once at start (backfill, below).
+    // The case list's indexes (the workspace's list): a committed step whose effects move its
+    // case reindexes it once (case-index-effects.ts), and so does every desk write
+    // (createDeskDeps); cases from before the index are indexed once at start (backfill, below).
     const caseIndex = new CaseIndex(redis, core.keys);
-    core.onEffect((e) => caseIndex.reindex(e.caseCode));
+    core.onEffect(createCaseIndexEffects(caseIndex));
     /** The person's conversation behind a case (a message written in the workspace opens the talk there). */
     const conversationOf = async (caseCode: string) => {
       const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
@@ -374,6 +375,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // start() returns, so nothing started later (a test's snapshot of keys, a shutdown) races it.
     // On a deployment that had cases before the index this delays that one start by the scan.
     if (runsWorkers) await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
+    // Likewise the case file's history: audit entries from before the per-case index, listed once.
+    if (runsWorkers) await auditTrail.backfillCaseIndex().catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'audit trail: listing older entries per case failed; it runs again at the next start'));
 
     if (runsWorkers && outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.

@@ -63,8 +63,8 @@ export interface CaseRow {
   meeting?: { start: Date; status: string };
   holder?: string;
   claimedAt?: Date;
-  /** Crisis category, while the urgent report is not acknowledged. */
-  urgent?: string;
+  /** An urgent incident report of the case waits for someone to take it on (the urgent block). */
+  urgent?: boolean;
   closedAt?: Date;
 }
 
@@ -96,7 +96,7 @@ export class CaseIndex {
 
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Pick<RedisKeys, 'case' | 'cases' | 'booking' | 'diagnoses' | 'caseIndex' | 'caseIndexEntry' | 'caseIndexQuery' | 'caseIndexBuilt'>,
+    private readonly keys: Pick<RedisKeys, 'case' | 'cases' | 'booking' | 'diagnoses' | 'caseIndex' | 'caseIndexEntry' | 'caseIndexQuery' | 'caseIndexBuilt' | 'caseIncidents' | 'incidentsUnacknowledged'>,
   ) {
     this.scripts = redisScripts(redis);
   }
@@ -104,12 +104,14 @@ export class CaseIndex {
   /** Reads the case and moves it to the facets it belongs to now (out of the index when it is gone). */
   async reindex(code: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const [caseFields, booking, read] = await Promise.all([
+      const [caseFields, booking, read, incidents] = await Promise.all([
         this.redis.hmget(this.keys.case(code), ...CASE_FIELDS),
         this.redis.hmget(this.keys.booking(code), 'office', 'status'),
         this.redis.get(this.keys.caseIndexEntry(code)),
+        this.redis.zrange(this.keys.caseIncidents(code), '0', '-1'),
       ]);
-      const entry = entryOf(Object.fromEntries(CASE_FIELDS.map((f, i) => [f, caseFields[i] ?? undefined])), { office: booking[0] ?? undefined, status: booking[1] ?? undefined });
+      const urgentIncident = await this.hasUrgentIncident(incidents);
+      const entry = entryOf(Object.fromEntries(CASE_FIELDS.map((f, i) => [f, caseFields[i] ?? undefined])), { office: booking[0] ?? undefined, status: booking[1] ?? undefined }, { urgentIncident });
       const old = read ? parseEntry(read) : undefined;
       const json = entry ? JSON.stringify(entry) : '';
       if (read === json || (!read && !entry)) return;
@@ -119,6 +121,17 @@ export class CaseIndex {
       );
       if (moved === 1) return;
     }
+  }
+
+  /**
+   * Whether one of these incident reports is urgent and nobody has acknowledged it yet: the bot's
+   * draft of an urgent crisis, or a report staff started as urgent (incident-store.ts). Most
+   * cases have no report, and then this asks Redis nothing.
+   */
+  private async hasUrgentIncident(ids: string[]): Promise<boolean> {
+    if (ids.length === 0) return false;
+    const scores = await this.redis.zmscore(this.keys.incidentsUnacknowledged(), ...ids);
+    return scores.some((s) => s !== null);
   }
 
   /** One page of the list, newest first, and how many cases match. */
@@ -142,7 +155,7 @@ export class CaseIndex {
     return { total, codes };
   }
 
-  /** The urgent cases (unacknowledged crisis reports), newest first, at most `limit`, with their entries. */
+  /** The urgent cases (unacknowledged urgent incident reports), newest first, at most `limit`, with their entries. */
   async urgent(limit: number): Promise<{ code: string; office: string }[]> {
     const codes = await this.redis.zrevrange(this.keys.caseIndex('u'), 0, limit - 1);
     if (codes.length === 0) return [];
@@ -164,12 +177,14 @@ export class CaseIndex {
       p.hmget(this.keys.case(code), ...CASE_FIELDS, 'intake_completed_at', 'claimed_at', 'diagnosis', 'closed_at');
       p.hmget(this.keys.booking(code), 'office', 'status', 'start');
       p.lindex(this.keys.diagnoses(code), -1);
+      p.get(this.keys.caseIndexEntry(code));
     }
     const replies = (await p.exec()) ?? [];
     return codes.map((code, i) => {
-      const h = (replies[i * 3]?.[1] ?? []) as (string | null)[];
-      const b = (replies[i * 3 + 1]?.[1] ?? []) as (string | null)[];
-      const latest = replies[i * 3 + 2]?.[1] as string | null;
+      const h = (replies[i * 4]?.[1] ?? []) as (string | null)[];
+      const b = (replies[i * 4 + 1]?.[1] ?? []) as (string | null)[];
+      const latest = replies[i * 4 + 2]?.[1] as string | null;
+      const indexed = replies[i * 4 + 3]?.[1] as string | null;
       const fields = Object.fromEntries(CASE_FIELDS.map((f, j) => [f, h[j] ?? undefined])) as Record<(typeof CASE_FIELDS)[number], string | undefined>;
       const entry = entryOf(fields, { office: b[0] ?? undefined, status: b[1] ?? undefined });
       const [completed, claimedAt, outcome, closedAt] = h.slice(CASE_FIELDS.length);
@@ -183,7 +198,8 @@ export class CaseIndex {
       if (b[2]) row.meeting = { start: new Date(Number(b[2])), status: b[1] ?? 'booked' };
       if (fields.claimed_by) row.holder = fields.claimed_by;
       if (claimedAt) row.claimedAt = new Date(claimedAt);
-      if (entry?.urgent && fields.crisis) row.urgent = fields.crisis;
+      // Urgency as last indexed: it comes from the incident reports, which the row does not read.
+      if (entry && indexed && parseEntry(indexed)?.urgent) row.urgent = true;
       if (closedAt) row.closedAt = new Date(closedAt);
       return row;
     });
@@ -230,9 +246,14 @@ export function facets(e: CaseIndexEntry): string[] {
 
 /**
  * Where a case stands, from its hash and its booking's (undefined: no case). Pure.
+ *
+ * Urgent while an urgent incident report of the case waits to be acknowledged
+ * (`incidents.urgentIncident`: the bot's draft of a crisis, or one staff started as urgent), or
+ * while a crisis recorded in the clear (`crisis`, cases from before the category was sealed)
+ * has no `crisis_ack_at`; never once the case has ended.
  * @example entryOf({ status: 'intake_completed', created_at: '2026-11-24T08:00:00Z' }, {}).status // 'new'
  */
-export function entryOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, booking: { office?: string; status?: string }): CaseIndexEntry | undefined {
+export function entryOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, booking: { office?: string; status?: string }, incidents: { urgentIncident?: boolean } = {}): CaseIndexEntry | undefined {
   if (!h.status && !h.created_at) return undefined;
   const lang = LangSchema.safeParse(h.lang);
   const status: CaseListStatus =
@@ -251,7 +272,7 @@ export function entryOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>
     ...(lang.success ? { lang: lang.data } : {}),
     ...(h.diagnosis_provisional === 'true' ? { elig: 'provisional' as const } : h.diagnosis_provisional === 'false' ? { elig: 'final' as const } : {}),
     ...(h.claimed_by && status !== 'erased' ? { holder: h.claimed_by } : {}),
-    urgent: Boolean(h.crisis) && !h.crisis_ack_at && !['closed', 'withdrawn', 'erased'].includes(status),
+    urgent: (incidents.urgentIncident === true || (Boolean(h.crisis) && !h.crisis_ack_at)) && !['closed', 'withdrawn', 'erased'].includes(status),
     created: Number.isFinite(created) ? created : 0,
   };
 }

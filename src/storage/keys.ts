@@ -167,6 +167,12 @@ export function redisKeys(prefix: string) {
     // --- several processes (ROLE): the one process that long-polls Telegram (storage/polling-lease.ts) ---
     /** STRING token, expiring and renewed while it polls: which process long-polls Telegram (SET NX: one at a time) */
     pollingLease: () => `${prefix}telegram:poller`,
+
+    // --- the case file's history (storage/redis-audit-trail.ts): the audit trail per case ---
+    /** ZSET `<month> <stream id>` → entry time (ms): one case's audit entries, expiring with the newest month it points into */
+    auditOfCase: (code: string) => `${prefix}audit:case:${code}`,
+    /** STRING: set once the entries appended before the per-case index existed have been listed in it */
+    auditOfCaseBuilt: () => `${prefix}audit:case-index-built`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

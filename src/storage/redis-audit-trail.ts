@@ -10,7 +10,7 @@ export const DEFAULT_AUDIT_KEEP_MONTHS = 24;
 
 /** How long a once marker lives: longer than any effect waits for its redelivery. */
 const ONCE_TTL_SECONDS = 30 * 24 * 3600;
-/** Entries read per round trip while looking for one case's. */
+/** Entries read per round trip while listing a month's in the per-case index (the backfill). */
 const PAGE = 500;
 /** Fields an entry's own parts are stored under; details go under `d:<name>`. */
 const DETAIL = 'd:';
@@ -34,8 +34,9 @@ const monthStart = (d: Date, months: number): Date => new Date(Date.UTC(d.getUTC
 /**
  * The audit trail in Redis: append-only, one stream per month (`audit:<YYYY-MM>`). Each
  * append sets its month's expiry to `keepMonths` months after the month ends, so a month
- * older than that goes as a whole, without a purge job. Reading one case's entries walks the
- * kept months newest first (the programme's few hundred entries a month make that cheap).
+ * older than that goes as a whole, without a purge job. Each entry about a case is also listed,
+ * in the same atomic append, in the case's index (`auditOfCase`: month and stream id by time),
+ * so one case's entries are read without scanning the months, however long the trail grows.
  *
  * Entries hold who (a staff id, `person` or `system`), when, the case code, the action and
  * wire-valued details: the callers never pass personal data, and nothing here decrypts.
@@ -52,7 +53,7 @@ export class RedisAuditTrail implements AuditLog, AuditReader {
 
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Pick<RedisKeys, 'audit' | 'auditOnce'>,
+    private readonly keys: Pick<RedisKeys, 'audit' | 'auditOnce' | 'auditOfCase' | 'auditOfCaseBuilt'>,
     o: { keepMonths?: number; clock?: Clock } = {},
   ) {
     this.scripts = redisScripts(redis);
@@ -84,37 +85,81 @@ export class RedisAuditTrail implements AuditLog, AuditReader {
       if (!checked.success || !WireValueSchema.safeParse(name).success) throw new Error(`audit entry ${action}: ${name} ${checked.error?.issues[0]?.message ?? 'is not a wire name'}`);
     }
     const expireAt = monthStart(at, this.keepMonths + 1);
+    const month = auditMonth(at);
     const id = await this.scripts.appendAudit(
-      { stream: this.keys.audit(auditMonth(at)), once: this.keys.auditOnce(o.once ?? '-') },
-      { expireAtSeconds: Math.floor(expireAt.getTime() / 1000), onceTtlSeconds: o.once ? ONCE_TTL_SECONDS : 0, fields },
+      { stream: this.keys.audit(month), once: this.keys.auditOnce(o.once ?? '-'), caseIndex: this.keys.auditOfCase(caseCode ?? '-') },
+      { expireAtSeconds: Math.floor(expireAt.getTime() / 1000), onceTtlSeconds: o.once ? ONCE_TTL_SECONDS : 0, month: caseCode ? month : '', atMs: at.getTime(), keptFromMs: this.keptFrom().getTime(), fields },
     );
     return id !== '';
   }
 
+  /** The first instant of the oldest month still kept. */
+  private keptFrom(): Date {
+    return monthStart(this.clock.now(), -this.keepMonths);
+  }
+
   /**
-   * A case's entries, newest first (at most `limit`, default 50), from the months still kept.
-   * An entry that does not read as one (written by hand) is skipped.
+   * A case's entries, newest first (at most `limit`, default 50), from the months still kept:
+   * the case's index, then the entries it names, in two round trips whatever the trail's size.
+   * An entry that does not read as one (written by hand), or whose month has gone, is skipped.
    */
   async forCase(caseCode: string, o: { limit?: number } = {}): Promise<AuditRecord[]> {
     const limit = o.limit ?? 50;
+    const members = await this.redis.zrange(this.keys.auditOfCase(caseCode), '+inf', String(this.keptFrom().getTime()), 'BYSCORE', 'REV', 'LIMIT', 0, limit);
+    if (members.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const m of members) {
+      const [month, id] = m.split(' ');
+      p.xrange(this.keys.audit(month ?? ''), id ?? '', id ?? '');
+    }
+    const replies = (await p.exec()) ?? [];
     const found: AuditRecord[] = [];
-    const now = this.clock.now();
-    for (let back = 0; back <= this.keepMonths && found.length < limit; back++) {
-      const key = this.keys.audit(auditMonth(monthStart(now, -back)));
-      let end = '+';
-      for (;;) {
-        const page = await this.redis.xrevrange(key, end, '-', 'COUNT', PAGE);
-        for (const [, flat] of page) {
-          const record = toRecord(flat);
-          if (record?.caseCode === caseCode) found.push(record);
-          if (found.length >= limit) break;
-        }
-        if (page.length < PAGE || found.length >= limit) break;
-        end = `(${page[page.length - 1]![0]}`;
-      }
+    for (const [err, page] of replies) {
+      if (err) throw err;
+      const flat = (page as [string, string[]][])[0]?.[1];
+      const record = flat ? toRecord(flat) : undefined;
+      if (record?.caseCode === caseCode) found.push(record);
     }
     // Within a month the stream's order is the order of appends; entries are shown by their time.
     return found.sort((a, b) => b.at.getTime() - a.at.getTime());
+  }
+
+  /**
+   * Lists the entries appended before the per-case index existed in it, once (a marker key says
+   * it is done; none is written while the trail is empty). Listing an entry twice changes
+   * nothing, so appends running meanwhile are harmless. Answers how many entries were listed.
+   */
+  async backfillCaseIndex(): Promise<number> {
+    if (await this.redis.exists(this.keys.auditOfCaseBuilt())) return 0;
+    const now = this.clock.now();
+    const keptFrom = this.keptFrom().getTime();
+    let n = 0;
+    let seen = 0;
+    for (let back = 0; back <= this.keepMonths; back++) {
+      const start = monthStart(now, -back);
+      const month = auditMonth(start);
+      const expireAt = Math.floor(monthStart(start, this.keepMonths + 1).getTime() / 1000);
+      let from = '-';
+      for (;;) {
+        const page = await this.redis.xrange(this.keys.audit(month), from, '+', 'COUNT', PAGE);
+        seen += page.length;
+        const p = this.redis.pipeline();
+        for (const [id, flat] of page) {
+          const record = toRecord(flat);
+          if (!record?.caseCode || record.at.getTime() < keptFrom) continue;
+          const key = this.keys.auditOfCase(record.caseCode);
+          p.zadd(key, record.at.getTime(), `${month} ${id}`);
+          // Newest month first: the first expiry set is the latest; older months never lower it.
+          p.expireat(key, expireAt, 'NX');
+          n++;
+        }
+        if (p.length) await p.exec();
+        if (page.length < PAGE) break;
+        from = `(${page[page.length - 1]![0]}`;
+      }
+    }
+    if (seen > 0) await this.redis.set(this.keys.auditOfCaseBuilt(), now.toISOString());
+    return n;
   }
 }
 

@@ -150,11 +150,15 @@ describe('workspace forms over HTTP', () => {
     // Not Rauf's office: not on his list, and the report itself is refused.
     expect((await other.get('/desk/incidents')).text).not.toContain(CODE);
     expect((await other.get(reportPath)).status).toBe(403);
+    // The case list's urgent block shows the case until the report is taken on.
+    const urgentBlock = (page: string) => page.match(/<section class="card urgent-block"[\s\S]*?<\/section>/)?.[0] ?? '';
+    expect(urgentBlock((await web.get('/desk/cases')).text)).toContain(`href="/desk/cases/${CODE}"`);
 
     r = await web.post(`${reportPath}/acknowledge`);
     expect(r).toMatchObject({ status: 303, location: '/desk/incidents?done=acknowledged' });
     list = await web.get('/desk/incidents');
     expect(list.text).toContain(t('casework:incidents.none_urgent'));
+    expect(urgentBlock((await web.get('/desk/cases')).text)).not.toContain(CODE);
 
     await web.get(reportPath);
     r = await web.post(reportPath, { complete: '1', howHandled: 'talked with her, safety plan' });
@@ -180,5 +184,9 @@ describe('workspace forms over HTTP', () => {
     expect(r).toMatchObject({ status: 303, location: close });
     expect((await web.get(close)).text).toContain(t('casework:close.done', { reason: korpu.core.translator.t('en', 'casework:close.reason.goals_achieved') }));
     expect((await web.get(meeting)).text).toContain(`data-status="closed"`);
+    // The case file says why, in words (not the stored wire value).
+    const file = (await web.get(`/desk/cases/${CODE}`)).text;
+    expect(file).toContain(`<dd>${t('casework:close.reason.goals_achieved')}</dd>`);
+    expect(file).not.toContain('<dd>goals_achieved</dd>');
   });
 });

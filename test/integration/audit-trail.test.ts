@@ -79,6 +79,48 @@ describe('RedisAuditTrail', () => {
     expect(await trail.forCase('KP-AUDT-0004')).toHaveLength(2);
   });
 
+  it('lists each case’s entries in its own index with the append, nothing personal in it, expiring with the trail', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { keepMonths: 24, clock });
+    await trail.record(entry('2026-10-30T09:00:00Z', 'claim_case', 'KP-AUDT-0006'));
+    await trail.record(entry('2026-11-02T10:00:00Z', 'open_case', 'KP-AUDT-0006'));
+    await trail.record(entry('2026-11-02T11:00:00Z', 'open_case', 'KP-AUDT-0007'));
+    await trail.record({ at: now, staffId: 's-aaaa', action: 'add_staff' });
+    const members = await redis.zrange(keys.auditOfCase('KP-AUDT-0006'), '0', '-1');
+    expect(members).toEqual([expect.stringMatching(/^2026-10 \d+-\d+$/), expect.stringMatching(/^2026-11 \d+-\d+$/)]);
+    expect(await redis.zcard(keys.auditOfCase('KP-AUDT-0007'))).toBe(1);
+    // An entry about no case is in no case's index.
+    expect(await redis.exists(keys.auditOfCase('-'))).toBe(0);
+    // It goes with the newest month it points into.
+    expect(await redis.call('EXPIRETIME', keys.auditOfCase('KP-AUDT-0006'))).toBe(Date.UTC(2028, 11, 1) / 1000);
+    // A redelivered effect's entry is listed once.
+    await trail.record(entry('2026-11-03T10:00:00Z', 'erase_data', 'KP-AUDT-0006'), { once: 'e-1' });
+    await trail.record(entry('2026-11-03T10:00:00Z', 'erase_data', 'KP-AUDT-0006'), { once: 'e-1' });
+    expect(await redis.zcard(keys.auditOfCase('KP-AUDT-0006'))).toBe(3);
+    expect((await trail.forCase('KP-AUDT-0006')).map((r) => r.action)).toEqual(['erase_data', 'open_case', 'claim_case']);
+    // The case file reads the index, not the month: another case's thousand entries cost it nothing.
+    for (let i = 0; i < 1_000; i++) await trail.record(entry(new Date(Date.UTC(2026, 10, 5, 0, 0, i)).toISOString(), 'open_case', 'KP-AUDT-0007'));
+    expect((await trail.forCase('KP-AUDT-0006', { limit: 2 })).map((r) => r.action)).toEqual(['erase_data', 'open_case']);
+    expect(await trail.forCase('KP-AUDT-0007', { limit: 5 })).toHaveLength(5);
+  });
+
+  it('lists once the entries appended before the per-case index existed', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { keepMonths: 24, clock });
+    expect(await trail.backfillCaseIndex()).toBe(0);
+    expect(await redis.exists(keys.auditOfCaseBuilt())).toBe(0);
+    // Entries as the trail wrote them before: in the month's stream only.
+    await redis.xadd(keys.audit('2026-10'), '*', 'by', 's-aaaa', 'at', '2026-10-30T09:00:00.000Z', 'action', 'claim_case', 'case', 'KP-AUDT-0010');
+    await redis.xadd(keys.audit('2026-11'), '*', 'by', 's-aaaa', 'at', '2026-11-02T10:00:00.000Z', 'action', 'open_case', 'case', 'KP-AUDT-0010', 'd:view', 'contact');
+    await redis.xadd(keys.audit('2026-11'), '*', 'by', 's-aaaa', 'at', '2026-11-02T11:00:00.000Z', 'action', 'export_cases');
+    expect(await trail.forCase('KP-AUDT-0010')).toEqual([]);
+    expect(await trail.backfillCaseIndex()).toBe(2);
+    expect(await trail.forCase('KP-AUDT-0010')).toEqual([
+      { at: new Date('2026-11-02T10:00:00Z'), staffId: 's-aaaa', action: 'open_case', caseCode: 'KP-AUDT-0010', details: { view: 'contact' } },
+      { at: new Date('2026-10-30T09:00:00Z'), staffId: 's-aaaa', action: 'claim_case', caseCode: 'KP-AUDT-0010', details: {} },
+    ]);
+    expect(await redis.call('EXPIRETIME', keys.auditOfCase('KP-AUDT-0010'))).toBe(Date.UTC(2028, 11, 1) / 1000);
+    expect(await trail.backfillCaseIndex()).toBe(0);
+  });
+
   it('refuses an entry carrying free text (a name, a phone number, a message) and keeps nothing of it', async () => {
     const trail = new RedisAuditTrail(redis, keys, { clock });
     for (const bad of ['Aysel Quliyeva', '+994501234567', 'Олена', 'call me back', 'x'.repeat(65)]) {

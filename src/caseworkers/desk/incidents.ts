@@ -37,6 +37,8 @@ export async function startIncident(deps: DeskDeps, actor: StaffRef, args: { cas
     const updated = await deps.incidents.update(report.id, patch.data, actor.staffId, now);
     if (updated.status === 'updated') report = updated.report;
   }
+  // An urgent report puts the case in the case list's urgent block until it is acknowledged.
+  if (args.urgent) await reindexed(deps, args.caseCode);
   deps.logger.info({ case: args.caseCode, incident: report.id, urgent: args.urgent, by: staffLogRef(deps, actor.staffId) }, 'desk: incident report started');
   await audit(deps, a, 'start_incident', { caseCode: args.caseCode, incident: report.id, urgent: String(args.urgent) });
   return { ok: true, report };
@@ -154,17 +156,17 @@ async function reportFor(deps: DeskDeps, a: Actor, id: string): Promise<{ ok: tr
   return { ok: true, report };
 }
 
-/** Keeps the reports of cases in the actor's office (each case's office read once). */
+/**
+ * Keeps the reports of cases in the actor's office (each case's office read once, all of them
+ * at the same time: a list of a hundred reports is not a hundred round trips one after another).
+ */
 async function officeFilter(deps: DeskDeps, a: Actor): Promise<(reports: IncidentReport[]) => Promise<IncidentReport[]>> {
-  const offices = new Map<string, string | undefined>();
+  const offices = new Map<string, Promise<string | undefined>>();
   return async (reports) => {
     if (a.member.role !== 'caseworker') return reports;
-    const kept: IncidentReport[] = [];
-    for (const r of reports) {
-      if (!offices.has(r.caseCode)) offices.set(r.caseCode, await officeOfCase(deps, r.caseCode));
-      if (inOffice(a.member, offices.get(r.caseCode))) kept.push(r);
-    }
-    return kept;
+    for (const r of reports) if (!offices.has(r.caseCode)) offices.set(r.caseCode, officeOfCase(deps, r.caseCode));
+    const of = await Promise.all(reports.map((r) => offices.get(r.caseCode)!));
+    return reports.filter((_, i) => inOffice(a.member, of[i]));
   };
 }
 

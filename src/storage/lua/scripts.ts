@@ -32,7 +32,7 @@ export const SCRIPT_FILES = {
   pauseSends: 'pause-sends-1',
   takeReply: 'take-reply-1',
   repliesSent: 'replies-sent',
-  appendAudit: 'append-audit-2',
+  appendAudit: 'append-audit-3',
   releaseLock: 'release-lock-1',
   swapSealed: 'swap-sealed-1',
   resealStream: 'reseal-stream-2',
@@ -102,7 +102,10 @@ export interface Scripts {
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
   /** Answers the entry's stream id, or '' when its once marker was set already. */
-  appendAudit(keys: { stream: string; once: string }, args: { expireAtSeconds: number; onceTtlSeconds: number; fields: Record<string, string> }): Promise<string>;
+  appendAudit(
+    keys: { stream: string; once: string; caseIndex: string },
+    args: { expireAtSeconds: number; onceTtlSeconds: number; month: string; atMs: number; keptFromMs: number; fields: Record<string, string> },
+  ): Promise<string>;
   releaseLock(keys: { lock: string }, args: { token: string }): Promise<number>;
   /** 1 when the value was still `old` and is now `next`, 0 otherwise (npm run rotate-key). */
   swapSealed(keys: { key: string }, args: { where: 'hash' | 'list' | 'string'; at: string; old: string; next: string }): Promise<number>;
@@ -158,7 +161,7 @@ export function redisScripts(redis: Redis): Scripts {
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
-    appendAudit: (k, a) => run('appendAudit', k.stream, k.once, a.expireAtSeconds, a.onceTtlSeconds, ...pairs(a.fields)) as Promise<string>,
+    appendAudit: (k, a) => run('appendAudit', k.stream, k.once, k.caseIndex, a.expireAtSeconds, a.onceTtlSeconds, a.month, a.atMs, a.keptFromMs, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
     swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,
     resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,

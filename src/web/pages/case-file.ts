@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { addNote, AUDIT_ACTIONS, claimCase, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { addNote, AUDIT_ACTIONS, claimCase, closeReasonKey, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
 import { newToken } from '../auth/tokens';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
@@ -52,6 +52,11 @@ export function caseFilePages(kit: WebKit): Router {
       // A fresh token per form: the same form sent twice sends the message once.
       messageRef: newToken(),
       // The history's actions in words where the audit trail has a text for them (`/audit` uses the same).
+      // Why a closed case was closed, in words (one of §3.8's five, or a reason stored before them).
+      closeReasonText: (stored: string) => {
+        const key = closeReasonKey(stored);
+        return key === stored ? stored : ctx.t(key);
+      },
       actionText: (action: string) => ((AUDIT_ACTIONS as readonly string[]).includes(action) ? ctx.t(`caseworker:audit.action.${action}`, { to: '' }) : action),
     });
   });

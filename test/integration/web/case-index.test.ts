@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CaseIndex, entryOf, facets } from '../../../src/caseworkers/case-index';
+import { IncidentStore } from '../../../src/safeguarding';
+import { FieldCipher } from '../../../src/storage/field-cipher';
 import { redisKeys } from '../../../src/storage/keys';
 import { dropPrefix, testPrefix, testRedis } from '../../helpers/redis';
 
@@ -73,6 +75,37 @@ describe('CaseIndex', () => {
     await index.reindex('KP-AAAA-0003');
     expect((await index.page({ offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0002', 'KP-AAAA-0001']);
     expect(await redis.zcard(keys().caseIndex('o:ganja'))).toBe(0);
+  });
+
+  it('puts a case in the urgent block while an urgent incident report of it waits, started by staff or drafted by the bot', async () => {
+    const incidents = new IncidentStore(redis, prefix, new FieldCipher(Buffer.alloc(32, 7)), { followUpAfterMinutes: 1440, urgentCategories: ['suicide'] });
+    const at = new Date('2026-11-24T07:00:00Z');
+    await write('KP-URGE-0001', { status: 'intake_completed', lang: 'ru', created_at: '2026-11-01T10:00:00Z' }, { office: 'baku', status: 'booked' });
+    await write('KP-URGE-0002', { status: 'intake_completed', lang: 'ru', created_at: '2026-11-02T10:00:00Z' }, { office: 'baku', status: 'booked' });
+    const urgentCodes = async () => (await index.urgent(10)).map((u) => u.code);
+
+    // Staff start an urgent report: the case is urgent, on the list and in its row.
+    const staff = await incidents.startReport({ caseCode: 'KP-URGE-0001', lang: 'ru', urgent: true, at, by: 's-1' });
+    await index.reindex('KP-URGE-0001');
+    expect(await urgentCodes()).toEqual(['KP-URGE-0001']);
+    expect((await index.page({ office: 'baku', urgent: true, offset: 0, limit: 10 })).codes).toEqual(['KP-URGE-0001']);
+    expect((await index.rows(['KP-URGE-0001', 'KP-URGE-0002'])).map((r) => r.urgent)).toEqual([true, undefined]);
+    // A report started as not urgent changes nothing; nor does a bot's draft of a crisis the config does not call urgent.
+    await incidents.startReport({ caseCode: 'KP-URGE-0002', lang: 'ru', urgent: false, at, by: 's-1' });
+    await incidents.createDraft({ id: 'crisis-m', caseCode: 'KP-URGE-0002', channel: 'telegram', lang: 'ru', category: 'medical', cue: 'ru.medical.x', at });
+    await index.reindex('KP-URGE-0002');
+    expect(await urgentCodes()).toEqual(['KP-URGE-0001']);
+    // The bot's draft of an urgent crisis (the category sealed on the case hash): urgent.
+    await incidents.createDraft({ id: 'crisis-s', caseCode: 'KP-URGE-0002', channel: 'telegram', lang: 'ru', category: 'suicide', cue: 'ru.suicide.x', at });
+    await index.reindex('KP-URGE-0002');
+    expect(await urgentCodes()).toEqual(['KP-URGE-0002', 'KP-URGE-0001']);
+
+    // Acknowledged: out of the urgent block.
+    await incidents.acknowledge(staff.id, 's-2', at);
+    await incidents.acknowledge('crisis-s', 's-2', at);
+    for (const c of ['KP-URGE-0001', 'KP-URGE-0002']) await index.reindex(c);
+    expect(await urgentCodes()).toEqual([]);
+    expect((await index.rows(['KP-URGE-0001'])).map((r) => r.urgent)).toEqual([undefined]);
   });
 
   it('indexes once every case written before the index existed', async () => {
