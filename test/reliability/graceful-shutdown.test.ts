@@ -18,7 +18,7 @@ import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type
  * reminders or escalations lost or doubled); zero stalled jobs (BullMQ's `stalled` events: a job
  * taken and never finished or handed back).
  */
-const PEOPLE = count(12, 120);
+const PEOPLE = count(3, 120);
 const STOPS = count(2, 20);
 const GRACE_MS = 10_000;
 const CASEWORKERS = 6_500_000_001;

@@ -19,8 +19,8 @@ import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type
  * reminders or escalations lost or doubled (each person compared with reference people of their
  * language who went through without a kill), the interrupted alert delivered exactly once.
  */
-const PEOPLE = count(12, 120);
-const KILLS = count(3, 50);
+const PEOPLE = count(3, 120);
+const KILLS = count(2, 50);
 const SEND_KILLS = count(1, 5);
 /** The case workers' chat: private (one case worker), so alerts go out at 1/s, not a group's 20/min. */
 const CASEWORKERS = 6_300_000_001;

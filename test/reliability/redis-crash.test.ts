@@ -28,7 +28,7 @@ import { count, writeFigures } from './figures';
 const REMINDERS = count(100, 1_000);
 const CASEWORKERS = 6_400_000_001;
 /** How long after set-up the reminders fall due (enough to crash and restart Redis first). */
-const DUE_AFTER_MS = count(45_000, 90_000);
+const DUE_AFTER_MS = count(25_000, 90_000);
 
 jest.setTimeout(count(300_000, 900_000));
 

@@ -24,7 +24,7 @@ import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type
  * retry_after of its 429 had passed; never over 30 messages in a second overall, nor over one a
  * second to a chat from the outbox (sends recorded at the fake API).
  */
-const PEOPLE = count(9, 60);
+const PEOPLE = count(4, 60);
 const RETRY_AFTER = count(2, 5);
 const CASEWORKERS = 6_600_000_001;
 

@@ -81,6 +81,9 @@ function handle(ctx: StepContext, input: EngineInput): void {
   const here = current(ctx);
   if (!here) return restart(ctx);
   const [flow, node] = here;
+  // A flow opened by a command before a language was chosen (/delete as the first message)
+  // waits at its start, which may take no answer (a branch): the language first, then it runs.
+  if (!WAITING_TYPES.has(node.type)) return reask(ctx);
   if ((input.type === 'choice' || input.type === 'booking_result') && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
 
   const outcome = answer(ctx, flow, node, input);
