@@ -161,8 +161,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // A part that cannot stop (a worker waiting on a job whose Redis is gone) does not hold the
         // rest up: after CLOSE_TIMEOUT_MS it is left, logged, and shutdown goes on.
         let timer: NodeJS.Timeout | undefined;
+        const began = Date.now();
         const timedOut = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), CLOSE_TIMEOUT_MS)));
         const outcome = await Promise.race([Promise.resolve(c.close()).then(() => 'closed' as const), timedOut]).finally(() => clearTimeout(timer));
+        logger.debug({ ms: Date.now() - began }, `stopped ${c.name}`);
         if (outcome === 'timeout') {
           clean = false;
           logger.error(`stopping ${c.name} took over ${CLOSE_TIMEOUT_MS} ms: left behind`);

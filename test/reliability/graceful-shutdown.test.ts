@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { intakeScript, toUpdate } from '../../bench/workload';
-import { person, useUpdateIds, type Person } from '../../bench/telegram-updates';
+import { person, useUpdateIds } from '../../bench/telegram-updates';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
 import { intakeOutcome, stalledEvents, waitQuiet } from './intake-outcome';
+import { intakeLoad } from './load';
 import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type Statuses } from './main-process';
 
 /**
@@ -20,6 +21,8 @@ import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type
  */
 const PEOPLE = count(3, 120);
 const STOPS = count(2, 20);
+/** New people stop coming past this many (each costs about three alerts at 1/s: see load.ts). */
+const MOST = count(12, 300);
 const GRACE_MS = 10_000;
 const CASEWORKERS = 6_500_000_001;
 
@@ -57,21 +60,15 @@ describe('graceful shutdown under load (issue 13, item 10)', () => {
     const references = [0, 1, 2].map((n) => person(n, 19));
     for (const p of references) for (const answer of intakeScript(p)) await deliverUntilOk(toUpdate(p, answer), () => port, statuses);
 
-    const people: Person[] = [];
-    let running = true;
+    // The load: 6 people at a time (2 in the fast part); new people keep coming until the last
+    // SIGTERM (at most MOST: each costs three alerts at 1/s).
     let stops = 0;
-    let updates = 0;
-    const next = () => (people.length < PEOPLE || stops < STOPS ? (people.push(person(people.length + 3, 19)), people.at(-1)) : undefined);
-    const lane = async () => {
-      for (let p = next(); p; p = next()) for (const answer of intakeScript(p)) (await deliverUntilOk(toUpdate(p, answer), () => port, statuses), updates++);
-    };
-    // Fewer at once in the fast part: new people keep coming until the last kill, and each costs three alerts at 1/s.
-    const load = Promise.all(Array.from({ length: count(2, 6) }, lane)).finally(() => (running = false));
+    const load = intakeLoad({ lanes: count(2, 6), least: PEOPLE, most: MOST, age: 19, firstIndex: 3, port: () => port, statuses, stopsDone: () => stops >= STOPS });
+    const { people } = load;
     const exits: { ms: number; code: number | NodeJS.Signals | null }[] = [];
     const stopper = (async () => {
-      while (running && stops < STOPS) {
+      while (stops < STOPS) {
         await new Promise((r) => setTimeout(r, 500 + Math.random() * 3_000));
-        if (!running) break;
         const at = Date.now();
         const proc = current!;
         proc.child.kill('SIGTERM');
@@ -84,7 +81,7 @@ describe('graceful shutdown under load (issue 13, item 10)', () => {
         await launch();
       }
     })();
-    await Promise.all([load, stopper]);
+    await Promise.all([load.done, stopper]);
     // Alerts go out at 1/s to the case workers' chat: about three a person.
     await waitQuiet(redis, prefix, api, 60_000 + people.length * 4_000);
 
@@ -101,11 +98,11 @@ describe('graceful shutdown under load (issue 13, item 10)', () => {
       check: 'graceful-shutdown',
       item: 10,
       title: 'Graceful shutdown',
-      done: `${people.length} people through the whole intake to a booked meeting (${updates.toLocaleString('en-US')} updates, ${count(2, 6)} at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), sent SIGTERM ${stops} times at random moments and started again`,
+      done: `${people.length} people through the whole intake to a booked meeting (${load.updates().toLocaleString('en-US')} updates, ${count(2, 6)} at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), sent SIGTERM ${stops} times at random moments and started again`,
       mustHold: `every exit within ${GRACE_MS / 1000} s with status 0; zero intakes, bookings, alerts, reminders or escalations lost or doubled; zero stalled jobs`,
       held,
       figure: `${exits.length - late} of ${exits.length} exits within ${GRACE_MS / 1000} s (median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s), ${unclean} not with status 0; ${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; ${stalled} stalled jobs; direct replies (at least once, not required): ${outcome.extraReplies} extra, ${outcome.missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
-      figures: { people: people.length, updates, stops, late, unclean, exitMedianMs: median, exitWorstMs: worst, stalled, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
+      figures: { people: people.length, updates: load.updates(), stops, late, unclean, exitMedianMs: median, exitWorstMs: worst, stalled, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
       seconds: Math.round((Date.now() - started) / 1000),
     });
     expect({ ...off, stalled, late, unclean, stops, referenceHasAll: outcome.referenceHasAll }).toEqual({ intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0, stalled: 0, late: 0, unclean: 0, stops: STOPS, referenceHasAll: true });

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { intakeScript, toUpdate } from '../../bench/workload';
-import { person, textUpdate, useUpdateIds, type Person } from '../../bench/telegram-updates';
+import { person, textUpdate, useUpdateIds } from '../../bench/telegram-updates';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
 import { intakeOutcome, waitQuiet } from './intake-outcome';
+import { intakeLoad } from './load';
 import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type Statuses } from './main-process';
 
 /**
@@ -21,6 +22,8 @@ import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type
  */
 const PEOPLE = count(3, 120);
 const KILLS = count(2, 50);
+/** New people stop coming past this many (each costs about three alerts at 1/s: see load.ts). */
+const MOST = count(12, 300);
 const SEND_KILLS = count(1, 5);
 /** The case workers' chat: private (one case worker), so alerts go out at 1/s, not a group's 20/min. */
 const CASEWORKERS = 6_300_000_001;
@@ -57,26 +60,18 @@ describe('process crashes under load (issue 13, item 5)', () => {
     const started = Date.now();
     useUpdateIds(500_000_000);
     const references = [0, 1, 2].map((n) => person(n, 17));
-    const people: Person[] = [];
     for (const p of references) for (const answer of intakeScript(p)) await deliverUntilOk(toUpdate(p, answer), () => port, statuses);
 
-    // The load: 6 people at a time, each update resent until answered 2xx; new people keep
-    // coming until there were PEOPLE and every kill has been made.
-    let running = true;
-    let updates = 0;
+    // The load: 6 people at a time (2 in the fast part), each update resent until answered 2xx;
+    // new people keep coming until there were PEOPLE and every kill has been made (at most MOST).
     let kills = 0;
-    const next = () => (people.length < PEOPLE || kills < KILLS ? (people.push(person(people.length + 3, 17)), people.at(-1)) : undefined);
-    const lane = async () => {
-      for (let p = next(); p; p = next()) for (const answer of intakeScript(p)) (await deliverUntilOk(toUpdate(p, answer), () => port, statuses), updates++);
-    };
-    // Fewer at once in the fast part: new people keep coming until the last kill, and each costs three alerts at 1/s.
-    const load = Promise.all(Array.from({ length: count(2, 6) }, lane)).finally(() => (running = false));
+    const load = intakeLoad({ lanes: count(2, 6), least: PEOPLE, most: MOST, age: 17, firstIndex: 3, port: () => port, statuses, stopsDone: () => kills >= KILLS });
+    const { people } = load;
     // The killer: SIGKILL at a random moment, a new process at once; recovery = kill to ready.
     const recoveries: number[] = [];
     const killer = (async () => {
-      while (running && kills < KILLS) {
+      while (kills < KILLS) {
         await new Promise((r) => setTimeout(r, 500 + Math.random() * 3_000));
-        if (!running) break;
         const at = Date.now();
         current!.child.kill('SIGKILL');
         await current!.exited;
@@ -85,7 +80,7 @@ describe('process crashes under load (issue 13, item 5)', () => {
         recoveries.push(Date.now() - at);
       }
     })();
-    await Promise.all([load, killer]);
+    await Promise.all([load.done, killer]);
 
     // Alerts go out at 1/s to the case workers' chat: about three a person.
     await waitQuiet(redis, prefix, api, 60_000 + people.length * 4_000);
@@ -122,11 +117,11 @@ describe('process crashes under load (issue 13, item 5)', () => {
       check: 'process-crashes',
       item: 5,
       title: 'Process crashes',
-      done: `${people.length} people through the whole intake to a booked meeting (${updates.toLocaleString('en-US')} updates, ${count(2, 6)} at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), killed with SIGKILL ${kills} times at random moments and started again at once; then the outbox killed ${interrupted.length} times by KORPU_TEST_FAULT=after_send, after Telegram accepted an urgent alert and before the job's acknowledgement`,
+      done: `${people.length} people through the whole intake to a booked meeting (${load.updates().toLocaleString('en-US')} updates, ${count(2, 6)} at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), killed with SIGKILL ${kills} times at random moments and started again at once; then the outbox killed ${interrupted.length} times by KORPU_TEST_FAULT=after_send, after Telegram accepted an urgent alert and before the job's acknowledgement`,
       mustHold: 'zero lost intakes, zero double bookings, zero alerts, reminders or escalations lost or doubled (each person against a reference person of their language not killed); the interrupted alert delivered exactly once',
       held,
       figure: `${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; after_send: ${sendDoubled} of ${interrupted.length} interrupted alerts sent twice, ${sendLost} lost${notKilled ? `, ${notKilled} rounds where the fault did not fire` : ''}; time to recover (kill to ready) median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s; direct replies (at least once, not required): ${outcome.extraReplies} extra, ${outcome.missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
-      figures: { people: people.length, updates, kills, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), sendKills: interrupted.length, sendDoubled, sendLost, notKilled, recoverMedianMs: median, recoverWorstMs: worst, extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
+      figures: { people: people.length, updates: load.updates(), kills, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), sendKills: interrupted.length, sendDoubled, sendLost, notKilled, recoverMedianMs: median, recoverWorstMs: worst, extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
       seconds: Math.round((Date.now() - started) / 1000),
     });
     expect({ ...off, sendDoubled, sendLost, notKilled, kills, referenceHasAll: outcome.referenceHasAll }).toEqual({ intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0, sendDoubled: 0, sendLost: 0, notKilled: 0, kills: KILLS, referenceHasAll: true });

@@ -1,0 +1,28 @@
+import { intakeScript, toUpdate } from '../../bench/workload';
+import { person, type Person } from '../../bench/telegram-updates';
+import { deliverUntilOk, type Statuses } from './main-process';
+
+/**
+ * The steady load of the checks that kill or stop Körpü (items 5 and 10): `lanes` people at a
+ * time through the whole intake, each update resent until it gets a 2xx. New people keep coming
+ * until there were `least` and `stopsDone()` holds, but never more than `most`: each person
+ * costs about three alerts to the case workers' chat, sent at 1/s, so people who came while a
+ * slow machine took its time to restart the process would otherwise make the wait for those
+ * alerts (and the check) grow without bound. Past `most` the stops go on while the outbox is
+ * still sending those people's alerts, so they still fall on work in flight.
+ */
+export function intakeLoad(o: { lanes: number; least: number; most: number; age: number; firstIndex: number; port: () => number; statuses: Statuses; stopsDone: () => boolean }): { people: Person[]; updates: () => number; done: Promise<void> } {
+  const people: Person[] = [];
+  let updates = 0;
+  const next = (): Person | undefined => {
+    if (people.length >= o.most || (people.length >= o.least && o.stopsDone())) return undefined;
+    const p = person(people.length + o.firstIndex, o.age);
+    people.push(p);
+    return p;
+  };
+  const lane = async () => {
+    for (let p = next(); p; p = next()) for (const answer of intakeScript(p)) (await deliverUntilOk(toUpdate(p, answer), o.port, o.statuses), updates++);
+  };
+  const done = Promise.all(Array.from({ length: o.lanes }, lane)).then(() => undefined);
+  return { people, updates: () => updates, done };
+}
