@@ -34,7 +34,7 @@ import type { Logger } from './core/logger';
 import { PHONE_CHANNEL } from './core/phone-call';
 import { createLogger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
-import { createOutboxWorker, DEFAULT_TELEGRAM_LIMITS, Outbox, recipientResolver, TelegramRateLimiter, type TelegramLimits } from './scheduling/outbox';
+import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter, telegramLimitsFor, type TelegramLimits } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
@@ -270,7 +270,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     // The outbox closes after HTTP and Telegram stop handing it messages, before Redis.
     const reachability = new Reachability(redis, env.REDIS_PREFIX);
-    const outbox = token && bull ? startOutbox(bull, redis, core, roster, reachability, runsWorkers) : undefined;
+    // Telegram's overall limit, kept in Redis for every process: the outbox's messages and the
+    // direct replies take their slots from the same window.
+    const limiter = token ? new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...telegramLimitsFor(env.TELEGRAM_MESSAGES_PER_SECOND), ...overrides.telegramLimits }) : undefined;
+    const outbox = token && bull && limiter ? startOutbox(bull, redis, core, roster, reachability, limiter, runsWorkers) : undefined;
     /** The person behind a case, when they are on Telegram (a worker's photo is copied to them). */
     const telegramChatOf = async (caseCode: string) => {
       const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
@@ -332,6 +335,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(overrides.retry ? { retry: overrides.retry } : {}),
         ...(env.MODE === 'webhook' ? { webhook: true } : {}),
         metrics,
+        ...(limiter ? { replySlots: limiter } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
@@ -554,13 +558,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
    * channel's sender (Telegram: within the limits shared by every process through Redis). At
    * shutdown the worker lets its sends in flight finish.
    */
-  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability, sends: boolean): Outbox {
+  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability, limiter: TelegramRateLimiter, sends: boolean): Outbox {
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
     outbox.onError(onceAnOutage('outbox queue'));
     // ROLE=web queues messages (the desk's notices) and leaves the sending to the workers.
     if (!sends) return outbox;
-    const limiter = new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...DEFAULT_TELEGRAM_LIMITS, ...overrides.telegramLimits });
     const worker = createOutboxWorker({
       connection,
       prefix: env.REDIS_PREFIX,

@@ -98,6 +98,11 @@ export const EnvSchema = z
     METRICS_HOST: z.string().default('127.0.0.1'),
     /** A bearer token the metrics listener requires (`Authorization: Bearer …`); required when METRICS_HOST is not loopback. */
     METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'must be 16–256 letters, digits or ._~+/=-').optional()),
+    /**
+     * Telegram's overall limit for this bot, in messages a second: 30, or up to 1,000 for a bot
+     * with paid broadcasts. Replies and the outbox together stay a margin below it.
+     */
+    TELEGRAM_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
     /** An effect not performed this many seconds after its commit logs a warning (once per episode). */
     EFFECT_WARN_SECONDS: z.coerce.number().min(1).max(86_400).default(120),
     /** An outbox held back by Telegram's 429 this many seconds, with messages waiting, logs a warning (once per episode). */

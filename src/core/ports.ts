@@ -65,12 +65,18 @@ export interface ConversationStore {
    */
   commit(conversationId: string, expectedVersion: number, json: string, updateId: string | undefined, writes: RecordWrite[], extras?: CommitExtras): Promise<CommitOutcome>;
   /**
-   * Takes the kept reply of `updateId` for a redelivery (once: a second call finds nothing).
+   * Takes the kept reply of `updateId` for a redelivery: it is marked as `processId`'s, taken at
+   * `nowMs`, and stays kept until {@link replySent} (so a second call finds it in flight).
    * Undefined when there is none to send (sent already, another update's, or kept by
-   * `processId` itself: in flight here); `'wait'` when another process kept it after
+   * `processId` itself: in flight here); `'wait'` when another process kept or took it after
    * `cutoffMs` (it may still be sending it).
    */
-  takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number): Promise<string | 'wait' | undefined>;
+  takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number, nowMs: number): Promise<string | 'wait' | undefined>;
+  /**
+   * Hands the kept reply of `updateId`, kept or taken by `processId`, back after sending it
+   * failed for a passing reason: the update's next delivery, here or elsewhere, sends it.
+   */
+  releaseReply(conversationId: string, updateId: string, processId: string): Promise<void>;
   /** Forgets the kept reply of `updateId`: it was sent. */
   replySent(conversationId: string, updateId: string): Promise<void>;
 }

@@ -224,6 +224,16 @@ export class ConversationRunner {
     await this.deps.store.replySent(this.conversationId(channel, chatId), updateId);
   }
 
+  /**
+   * Sending the reply to `updateId` failed for a passing reason and the update will be
+   * delivered again: the kept reply is handed back so that the redelivery, to this process or
+   * another, sends it (without this, this process would take it for one in flight here).
+   */
+  async replyNotSent(channel: string, chatId: string, updateId: string): Promise<void> {
+    if (!this.deps.keepReplies) return;
+    await this.deps.store.releaseReply(this.conversationId(channel, chatId), updateId, PROCESS_ID);
+  }
+
   /** The stream entries of a committed step: its effects, and the start of a new conversation. */
   private entriesOf(effects: (Effect & { id: string })[], msg: IncomingMessage, convId: string, startedLang: Lang | undefined, base: string): { id: string; json: string }[] {
     const entries: EffectEntry[] = effects.map((effect) => ({ kind: 'effect', id: effect.id, channel: msg.channel, conversationId: convId, effect: stripId(effect) }));
@@ -250,7 +260,7 @@ export class ConversationRunner {
     const keep = this.deps.keepReplies;
     if (!keep || msg.updateId === undefined) return silent;
     const now = this.deps.clock.now().getTime();
-    const taken = await this.deps.store.takeReply(convId, msg.updateId, PROCESS_ID, now - keep.graceMs);
+    const taken = await this.deps.store.takeReply(convId, msg.updateId, PROCESS_ID, now - keep.graceMs, now);
     if (taken === 'wait') return { ...silent, retryLater: true };
     if (taken === undefined) return silent;
     let reply: z.infer<typeof KeptReplySchema>;

@@ -10,7 +10,8 @@ import type { ConversationRunner, HandledMessage } from './conversation-runner';
 export function countCommits(store: ConversationStore, metrics: Pick<KorpuMetrics, 'commits'>): ConversationStore {
   return {
     load: (id, updateId) => store.load(id, updateId),
-    takeReply: (id, updateId, processId, cutoffMs) => store.takeReply(id, updateId, processId, cutoffMs),
+    takeReply: (id, updateId, processId, cutoffMs, nowMs) => store.takeReply(id, updateId, processId, cutoffMs, nowMs),
+    releaseReply: (id, updateId, processId) => store.releaseReply(id, updateId, processId),
     replySent: (id, updateId) => store.replySent(id, updateId),
     async commit(...args) {
       const outcome = await store.commit(...args);

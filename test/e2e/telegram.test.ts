@@ -499,4 +499,24 @@ describe('Telegram end to end (webhook)', () => {
     expect(handled.count(update.update_id)).toBe(2);
     expect(api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(1);
   });
+
+  it('answers 503 when Telegram did not take the reply, and the redelivery to the same process sends it, once', async () => {
+    const person = api.updates.user({ language_code: 'ru' });
+    const update = api.updates.command(person, '/start');
+    const toPerson = () => api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined);
+    // A 429 whose retry_after is past what a reply may wait: the step is saved, the reply not sent.
+    api.failNext('sendMessage', { code: 429, retryAfter: 30 });
+    expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(503);
+    expect(toPerson()).toHaveLength(0);
+    // Its resend is refused too: handed back again.
+    api.failNext('sendMessage', { code: 429, retryAfter: 30 });
+    expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(503);
+    expect(toPerson()).toHaveLength(0);
+    // Telegram delivers it a third time, to this same process: the welcome goes out, once.
+    expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
+    expect(toPerson()).toHaveLength(1);
+    expect(String(toPerson()[0]!.params.text)).toContain(core.translator.t('ru', 'welcome:choose_language'));
+    expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
+    expect(toPerson()).toHaveLength(1);
+  });
 });

@@ -62,6 +62,10 @@ export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorp
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     ...(o.api ? { BOT_TOKEN: o.api.token, TELEGRAM_API_ROOT: o.api.apiRoot } : {}),
+    // The fake Bot API has no overall limit: replies and alerts are not spaced 35 ms apart as
+    // Telegram's 30 a second needs (test/e2e/reply-limit.test.ts and the reliability checks that
+    // run src/main.ts keep the production limit).
+    TELEGRAM_MESSAGES_PER_SECOND: '1000',
     ...o.env,
   };
   const config = loadConfig(env);

@@ -207,6 +207,36 @@ describe('effects committed with the state', () => {
       expect((await restarted.handle(msg)).outputs).toEqual([]);
     });
 
+    it('is handed back when sending it failed: the redelivery to the same process sends it, again after a second failure, then never', async () => {
+      const r = runner({ keepReplies: { graceMs: 15_000 } });
+      const first = await r.handle(msg);
+      // Telegram did not take it (a 500, no answer): the update is answered 503 and comes back here.
+      await r.replyNotSent('telegram', '42', 'tg:7');
+      const resent = await r.handle(msg);
+      expect(resent).toMatchObject({ duplicate: true, outputs: first.outputs });
+      // While it is being resent, another copy of the update to this process is silent.
+      expect((await r.handle(msg)).outputs).toEqual([]);
+      // The resend failed too: handed back again, sent by the next delivery.
+      await r.replyNotSent('telegram', '42', 'tg:7');
+      expect((await r.handle(msg)).outputs).toEqual(first.outputs);
+      await r.replySent('telegram', '42', 'tg:7');
+      expect((await r.handle(msg)).outputs).toEqual([]);
+      expect(await redis.exists(redisKeys(prefix).pendingReply(r.conversationId('telegram', '42')))).toBe(0);
+    });
+
+    it('is not handed back for another update or by another process', async () => {
+      const r = runner({ keepReplies: { graceMs: 15_000 } });
+      await r.handle(msg);
+      const key = redisKeys(prefix).pendingReply(r.conversationId('telegram', '42'));
+      const kept = (await redis.get(key))!;
+      await r.replyNotSent('telegram', '42', 'tg:6');
+      expect(await redis.get(key)).toBe(kept);
+      await redis.set(key, kept.replace(PROCESS_ID, 'otherprocess'));
+      await r.replyNotSent('telegram', '42', 'tg:7');
+      // Still the other process's, just committed: this one is asked to wait, not to send.
+      expect(await r.handle(msg)).toMatchObject({ retryLater: true, outputs: [] });
+    });
+
     it('asks for a later delivery while another process may still be sending it', async () => {
       const elsewhere = runner({ keepReplies: { graceMs: 15_000 } });
       await elsewhere.handle(msg);

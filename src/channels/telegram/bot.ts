@@ -8,6 +8,7 @@ import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
 import { telegramFetch } from './api-fetch';
+import { replyRateLimit } from './reply-limit';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
 import { dashboardCommand } from './dashboard-command';
@@ -67,6 +68,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   loggers.set(bot, logger);
   // Counted beneath auto-retry: each 429 and retried call is seen.
   if (opts.metrics) bot.api.config.use(apiCallMetrics(opts.metrics, 'reply'));
+  // Beneath auto-retry too: every try of a message takes an overall slot, shared with the outbox.
+  if (opts.replySlots) bot.api.config.use(replyRateLimit(opts.replySlots, logger));
   bot.api.config.use(autoRetry({ maxDelaySeconds: 60, maxRetryAttempts: 3, rethrowHttpErrors: true, ...opts.retry }));
   bot.api.config.use(logPollingFailures(logger));
 

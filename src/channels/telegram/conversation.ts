@@ -72,14 +72,17 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
           }
         }
       } catch (err) {
-        // Saved, not said: the reply stays kept (not marked sent) for the update's redelivery.
-        if (isPassingFailure(err)) throw new ReplyNotSentError('the reply could not be sent now', { update_id: ctx.update.update_id }, { cause: err });
+        // Saved, not said: the reply stays kept, handed back for the update's redelivery (which
+        // may come to this very process), and sent whole then.
+        if (isPassingFailure(err)) {
+          await deps.core.runner.replyNotSent(TELEGRAM_CHANNEL, chatId, updateId).catch((e: Error) => deps.logger.warn({ update_id: ctx.update.update_id, err: { name: e.name, message: e.message } }, 'telegram: could not hand back a reply not sent'));
+          throw new ReplyNotSentError('the reply could not be sent now', { update_id: ctx.update.update_id }, { cause: err });
+        }
         throw err;
       }
-      // The reply is out (or cannot go): a redelivery need not resend it. Not awaited: a failure only risks a resend.
-      if (!handled.duplicate) {
-        deps.core.runner.replySent(TELEGRAM_CHANNEL, chatId, updateId).catch((err: Error) => deps.logger.warn({ update_id: ctx.update.update_id, err: { name: err.name, message: err.message } }, 'telegram: could not forget a sent reply'));
-      }
+      // The reply is out (or cannot go): a redelivery need not resend it (a resent one was only
+      // taken, and is forgotten now). Not awaited: a failure only risks a resend.
+      deps.core.runner.replySent(TELEGRAM_CHANNEL, chatId, updateId).catch((err: Error) => deps.logger.warn({ update_id: ctx.update.update_id, err: { name: err.name, message: err.message } }, 'telegram: could not forget a sent reply'));
     } finally {
       await answering;
     }

@@ -1,3 +1,4 @@
+import type { ReplySlots } from './reply-limit';
 import type { KorpuMetrics } from '../../core/metrics';
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -18,7 +19,7 @@ import type { FieldCipher } from '../../storage/field-cipher';
  * it). Declared here, not imported, because channels sit below app.ts in the layers.
  */
 export interface TelegramCore {
-  runner: Pick<ConversationRunner, 'handle' | 'conversationId' | 'replySent'>;
+  runner: Pick<ConversationRunner, 'handle' | 'conversationId' | 'replySent' | 'replyNotSent'>;
   translator: Translator;
   content: ProgrammeContent;
   /** For reading hashed callback data back (node ids of every loaded flow). */
@@ -67,6 +68,12 @@ export interface TelegramBotOptions {
   onUnblocked?: (chatId: string) => Promise<void>;
   /** Counts updates by kind and outcome, their duration, and every Bot API call's result (GET /metrics). */
   metrics?: KorpuMetrics;
+  /**
+   * The overall limit shared with the outbox (its `TelegramRateLimiter`): each message sent in
+   * direct answer takes a slot, so replies and the outbox together stay under Telegram's 30 a
+   * second across every process. Without it replies are not counted (tests of one process).
+   */
+  replySlots?: ReplySlots;
 }
 
 /**

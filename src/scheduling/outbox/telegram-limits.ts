@@ -34,6 +34,15 @@ export const DEFAULT_TELEGRAM_LIMITS: TelegramLimits = {
   groupWindowMs: 62_000,
 };
 
+/**
+ * The limits for a bot whose overall limit is `perSecond` messages a second (30; up to 1,000
+ * with paid broadcasts): the same margins as {@link DEFAULT_TELEGRAM_LIMITS}, which it gives
+ * for 30: one message fewer per 1.1 s window, evenly apart.
+ */
+export function telegramLimitsFor(perSecond: number): TelegramLimits {
+  return { ...DEFAULT_TELEGRAM_LIMITS, globalMax: Math.max(1, perSecond - 1), globalMinGapMs: Math.floor(1050 / perSecond) };
+}
+
 /** Which limit a message has to wait for. `paused`: Telegram answered 429 and everything waits. */
 export type LimitName = 'global' | 'chat' | 'group' | 'paused';
 
@@ -98,6 +107,17 @@ export class TelegramRateLimiter {
       [l.globalMax, l.globalWindowMs, l.globalMinGapMs, l.chatIntervalMs, l.groupMax, l.groupWindowMs, group ? '1' : '0', `${holder}#${randomUUID()}`, this.maxAheadMs, holder, order],
     )) as [0, number] | [1, number, LimitName];
     return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
+  }
+
+  /**
+   * Takes the next overall slot for a message sent in direct answer to a person (the reply to
+   * their update), in the outbox's window: replies and the outbox's messages together stay
+   * within `globalMax` per `globalWindowMs`. Never refused, never in a chat's line (the person
+   * is waiting for it): resolves with how long to wait before sending (0: now).
+   */
+  async reserveReply(): Promise<number> {
+    const l = this.limits;
+    return this.scripts.reserveReply({ global: this.keys.limitGlobal() }, { globalMax: l.globalMax, globalWindowMs: l.globalWindowMs, globalMinGapMs: l.globalMinGapMs, member: `reply#${randomUUID()}` });
   }
 
   /**

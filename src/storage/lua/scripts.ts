@@ -27,10 +27,12 @@ export const SCRIPT_FILES = {
   updateIncident: 'update-incident-3',
   commitConversation: 'commit-conversation',
   reserveSend: 'reserve-send-6',
+  reserveReply: 'reserve-reply-1',
   closeCase: 'close-case-1',
   putStaff: 'put-staff-2',
   pauseSends: 'pause-sends-1',
   takeReply: 'take-reply-1',
+  releaseReply: 'release-reply-1',
   repliesSent: 'replies-sent',
   appendAudit: 'append-audit-3',
   releaseLock: 'release-lock-1',
@@ -93,11 +95,13 @@ export interface Scripts {
   updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
   /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
-  takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number }): Promise<string>;
+  takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number; nowMs: number }): Promise<string>;
+  releaseReply(keys: { reply: string }, args: { updateId: string; processId: string }): Promise<number>;
   /** Keys vary: one kept reply per conversation, each with the update id whose reply was sent. */
   repliesSent(sent: { reply: string; updateId: string }[]): Promise<number>;
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
+  reserveReply(keys: { global: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string }): Promise<number>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
@@ -155,9 +159,11 @@ export function redisScripts(redis: Redis): Scripts {
     createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, k.unacknowledged, a.id, a.reportedMs, a.dueMs ?? '', a.urgent ? '1' : '0', ...pairs(a.fields)) as Promise<number>,
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
-    takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs) as Promise<string>,
+    takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs, a.nowMs) as Promise<string>,
+    releaseReply: (k, a) => run('releaseReply', k.reply, a.updateId, a.processId) as Promise<number>,
     repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
+    reserveReply: (k, a) => run('reserveReply', k.global, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member) as Promise<number>,
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,

@@ -6,12 +6,15 @@
 
   ARGV[1] update id
   ARGV[2] the caller's process id
-  ARGV[3] cutoff (ms): a reply another process committed after it may still be on its way
+  ARGV[3] cutoff (ms): a reply another process committed or took after it may still be on its way
+  ARGV[4] now (ms)
 
-  Returns 'R<sealed reply>' (and deletes it: of two redeliveries only one sends it) when it is
-  the reply of ARGV[1], committed by another process no later than ARGV[3]; 'W' when another
-  process committed it later (ask for a later delivery); 'N' otherwise (sent already, another
-  update's, or the caller's own: in flight there).
+  Returns 'R<sealed reply>' when it is the reply of ARGV[1], committed (or taken, or handed back
+  as `- 0` by release-reply-1) by another process no later than ARGV[3]; it is then marked as the
+  caller's, taken now, so that of two redeliveries only one sends it, and it stays kept until
+  sent (replies-sent) or handed back (release-reply-1) if sending it fails again. 'W' when
+  another process committed or took it later (ask for a later delivery); 'N' otherwise (sent
+  already, another update's, or the caller's own: in flight there).
 ]]
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 'N' end
@@ -25,5 +28,6 @@ local sp = string.find(head, ' ', 1, true)
 if not sp then return 'N' end
 if string.sub(head, 1, sp - 1) == ARGV[2] then return 'N' end
 if tonumber(string.sub(head, sp + 1)) > tonumber(ARGV[3]) then return 'W' end
-redis.call('DEL', KEYS[1])
-return 'R' .. string.sub(rest, nl2 + 1)
+local sealed = string.sub(rest, nl2 + 1)
+redis.call('SET', KEYS[1], ARGV[1] .. '\n' .. ARGV[2] .. ' ' .. ARGV[4] .. '\n' .. sealed, 'KEEPTTL')
+return 'R' .. sealed

@@ -32,6 +32,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
   const runner = {
     conversationId: (channel: string, chatId: string) => `conv-${channel}-${chatId}`,
     replySent: jest.fn(async () => undefined),
+    replyNotSent: jest.fn(async () => undefined),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
   const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] } };
@@ -101,11 +102,14 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.calls).toEqual([]);
   });
 
-  it('sends the kept reply to a redelivery whose first delivery died before answering, and does not mark it again', async () => {
+  it('sends the kept reply to a redelivery whose first delivery died before answering, and marks it sent (taking it only marked it in flight)', async () => {
     const t = setup(() => ({ outputs: [say('common:notice.help')], duplicate: true }));
-    await t.send(t.make.text(t.make.user(), 'hi'));
+    const user = t.make.user();
+    const update = t.make.text(user, 'hi');
+    await t.send(update);
     expect(t.calls.map((c) => c.method)).toEqual(['sendMessage']);
-    expect(t.runner.replySent).not.toHaveBeenCalled();
+    expect(t.runner.replySent).toHaveBeenCalledWith('telegram', String(user.id), `tg:${update.update_id}`);
+    expect(t.runner.replyNotSent).not.toHaveBeenCalled();
   });
 
   it('marks a reply sent once it went out, with the update it answers', async () => {

@@ -1,0 +1,32 @@
+--[[
+  Takes the next overall slot for a message the bot sends in direct answer to a person (the
+  reply to their update), in the same sliding window as the outbox's messages (reserve-send-6),
+  so that replies and the outbox together stay within Telegram's overall limit, across every
+  process. A reply never waits in a chat's line and is never refused: the person is waiting for
+  it, so it takes the first free slot, however far, and the caller sleeps until then. Timed by
+  Redis's own clock, as reserve-send-6.
+
+  KEYS[1] global ZSET of slots (the outbox's)
+
+  ARGV[1] globalMax, ARGV[2] globalWindowMs, ARGV[3] globalMinGapMs, ARGV[4] member (unique per call)
+
+  Returns the milliseconds to wait before sending (0: now).
+]]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gMax, gWin, gGap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
+local at = now
+local n = redis.call('ZCARD', KEYS[1])
+if n > 0 and gGap > 0 then
+  local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  at = math.max(at, tonumber(latest[2]) + gGap)
+end
+if n >= gMax then
+  local e = redis.call('ZRANGE', KEYS[1], n - gMax, n - gMax, 'WITHSCORES')
+  at = math.max(at, tonumber(e[2]) + gWin)
+end
+redis.call('ZADD', KEYS[1], at, ARGV[4])
+if redis.call('PTTL', KEYS[1]) < at - now + gWin * 2 then redis.call('PEXPIRE', KEYS[1], at - now + gWin * 2) end
+return at - now

@@ -1,0 +1,49 @@
+import type { Transformer } from 'grammy';
+import { REPLY_SLOT_TIMEOUT_MS, replyRateLimit } from '../../../../src/channels/telegram/reply-limit';
+import type { Logger } from '../../../../src/core/logger';
+
+/** A logger that keeps its warnings. */
+function keptLogger(): { logger: Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger = { warn: (_o: unknown, msg: string) => void warnings.push(msg), info: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger;
+  return { logger, warnings };
+}
+
+type Prev = Parameters<Transformer>[0];
+const okPrev = (log: string[]): Prev => (async (method: string) => (log.push(method), { ok: true, result: true })) as unknown as Prev;
+
+describe('replyRateLimit (the overall limit for direct replies)', () => {
+  it('waits the time Redis hands out before a message, and not at all for calls that are not messages', async () => {
+    const asked: string[] = [];
+    const slots = { reserveReply: async () => (asked.push('slot'), 120) };
+    const t = replyRateLimit(slots, keptLogger().logger);
+    const log: string[] = [];
+    const t0 = Date.now();
+    await t(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
+    const t1 = Date.now();
+    await t(okPrev(log), 'answerCallbackQuery', { callback_query_id: '1' } as never);
+    await t(okPrev(log), 'editMessageText', { chat_id: 1, message_id: 2, text: 'y' } as never);
+    expect(Date.now() - t1).toBeLessThan(100);
+    expect(asked).toEqual(['slot']);
+    expect(log).toEqual(['sendMessage', 'answerCallbackQuery', 'editMessageText']);
+  });
+
+  it('sends without a slot when Redis does not answer in time (a person who wrote is answered), and says so once', async () => {
+    const { logger, warnings } = keptLogger();
+    const hanging = { reserveReply: () => new Promise<number>(() => undefined) };
+    const t = replyRateLimit(hanging, logger);
+    const log: string[] = [];
+    const t0 = Date.now();
+    await t(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(REPLY_SLOT_TIMEOUT_MS - 10);
+    expect(log).toEqual(['sendMessage']);
+
+    const failing = { reserveReply: () => Promise.reject(new Error('Connection is closed.')) };
+    const f = replyRateLimit(failing, logger);
+    await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    expect(log).toEqual(['sendMessage', 'sendMessage', 'sendMessage']);
+    expect(warnings).toEqual(['reply limit: no slot from Redis, sending without one']);
+  });
+});
