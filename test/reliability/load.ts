@@ -26,3 +26,37 @@ export function intakeLoad(o: { lanes: number; least: number; most: number; age:
   const done = Promise.all(Array.from({ length: o.lanes }, lane)).then(() => undefined);
   return { people, updates: () => updates, done };
 }
+
+/** A process the killer may kill: how to kill it (SIGKILL, resolved once it is gone) and start it again. */
+export interface KillTarget {
+  name: string;
+  kill(): Promise<void>;
+  launch(): Promise<void>;
+}
+
+/**
+ * The killer of the crash checks: `kills` times, at a random moment (0.5–3.5 s apart), SIGKILL
+ * one of `targets` (in turn, so each is killed as often as the others) and start it again at
+ * once. Resolves with each kill's target and its recovery time (kill to ready).
+ */
+export async function killAtRandom(targets: readonly KillTarget[], kills: number, onKill: () => void): Promise<{ target: string; recoveryMs: number }[]> {
+  const done: { target: string; recoveryMs: number }[] = [];
+  for (let k = 0; k < kills; k++) {
+    await new Promise((r) => setTimeout(r, 500 + Math.random() * 3_000));
+    const target = targets[k % targets.length]!;
+    const at = Date.now();
+    await target.kill();
+    onKill();
+    await target.launch();
+    done.push({ target: target.name, recoveryMs: Date.now() - at });
+  }
+  return done;
+}
+
+/** Median and worst of some durations (ms), as seconds with one decimal. */
+export function medianAndWorst(ms: readonly number[]): { median: number; worst: number; text: string } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const worst = sorted.at(-1) ?? 0;
+  return { median, worst, text: `median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s` };
+}

@@ -7,7 +7,7 @@ import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
 import { intakeOutcome, waitQuiet } from './intake-outcome';
-import { intakeLoad } from './load';
+import { intakeLoad, killAtRandom, medianAndWorst } from './load';
 import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type Statuses } from './main-process';
 
 /**
@@ -68,19 +68,9 @@ describe('process crashes under load (issue 13, item 5)', () => {
     const load = intakeLoad({ lanes: count(2, 6), least: PEOPLE, most: MOST, age: 17, firstIndex: 3, port: () => port, statuses, stopsDone: () => kills >= KILLS });
     const { people } = load;
     // The killer: SIGKILL at a random moment, a new process at once; recovery = kill to ready.
-    const recoveries: number[] = [];
-    const killer = (async () => {
-      while (kills < KILLS) {
-        await new Promise((r) => setTimeout(r, 500 + Math.random() * 3_000));
-        const at = Date.now();
-        current!.child.kill('SIGKILL');
-        await current!.exited;
-        kills++;
-        await launch();
-        recoveries.push(Date.now() - at);
-      }
-    })();
-    await Promise.all([load.done, killer]);
+    const killer = killAtRandom([{ name: 'main', kill: async () => (current!.child.kill('SIGKILL'), void (await current!.exited)), launch: async () => void (await launch()) }], KILLS, () => kills++);
+    const [, killed] = await Promise.all([load.done, killer]);
+    const recovery = medianAndWorst(killed.map((k) => k.recoveryMs));
 
     // Alerts go out at 1/s to the case workers' chat: about three a person.
     await waitQuiet(redis, prefix, api, 60_000 + people.length * 4_000);
@@ -110,9 +100,6 @@ describe('process crashes under load (issue 13, item 5)', () => {
     const sendLost = interrupted.filter((i) => i.alerts === 0).length;
     const notKilled = interrupted.filter((i) => i.alerts === -1).length;
     const held = Object.values(off).every((n) => n === 0) && sendDoubled === 0 && sendLost === 0 && notKilled === 0 && kills === KILLS && outcome.referenceHasAll;
-    const sorted = [...recoveries].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    const worst = sorted.at(-1) ?? 0;
     writeFigures({
       check: 'process-crashes',
       item: 5,
@@ -120,8 +107,8 @@ describe('process crashes under load (issue 13, item 5)', () => {
       done: `${people.length} people through the whole intake to a booked meeting (${load.updates().toLocaleString('en-US')} updates, ${count(2, 6)} at a time, each resent until it got a 2xx) over the webhook of one src/main.ts process (the bot and its workers), killed with SIGKILL ${kills} times at random moments and started again at once; then the outbox killed ${interrupted.length} times by KORPU_TEST_FAULT=after_send, after Telegram accepted an urgent alert and before the job's acknowledgement`,
       mustHold: 'zero lost intakes, zero double bookings, zero alerts, reminders or escalations lost or doubled (each person against a reference person of their language not killed); the interrupted alert delivered exactly once',
       held,
-      figure: `${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; after_send: ${sendDoubled} of ${interrupted.length} interrupted alerts sent twice, ${sendLost} lost${notKilled ? `, ${notKilled} rounds where the fault did not fire` : ''}; time to recover (kill to ready) median ${(median / 1000).toFixed(1)} s, worst ${(worst / 1000).toFixed(1)} s; direct replies (at least once, not required): ${outcome.extraReplies} extra, ${outcome.missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
-      figures: { people: people.length, updates: load.updates(), kills, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), sendKills: interrupted.length, sendDoubled, sendLost, notKilled, recoverMedianMs: median, recoverWorstMs: worst, extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
+      figure: `${off.intakes} intakes lost, ${off.bookings} people without exactly one booking, ${off.alerts} with alerts lost or doubled, ${off.reminders} with reminders lost or doubled, ${off.escalations} without exactly one escalation; after_send: ${sendDoubled} of ${interrupted.length} interrupted alerts sent twice, ${sendLost} lost${notKilled ? `, ${notKilled} rounds where the fault did not fire` : ''}; time to recover (kill to ready) ${recovery.text}; direct replies (at least once, not required): ${outcome.extraReplies} extra, ${outcome.missingReplies} missing; HTTP answers: ${statusLine(statuses)}`,
+      figures: { people: people.length, updates: load.updates(), kills, ...Object.fromEntries(Object.entries(off).map(([k, v]) => [`off_${k}`, v])), sendKills: interrupted.length, sendDoubled, sendLost, notKilled, recoverMedianMs: recovery.median, recoverWorstMs: recovery.worst, extraReplies: outcome.extraReplies, missingReplies: outcome.missingReplies, ...Object.fromEntries([...statuses].map(([s, n]) => [`http_${s}`, n])) },
       seconds: Math.round((Date.now() - started) / 1000),
     });
     expect({ ...off, sendDoubled, sendLost, notKilled, kills, referenceHasAll: outcome.referenceHasAll }).toEqual({ intakes: 0, bookings: 0, alerts: 0, reminders: 0, escalations: 0, sendDoubled: 0, sendLost: 0, notKilled: 0, kills: KILLS, referenceHasAll: true });

@@ -11,6 +11,8 @@ export const MESSAGE_METHODS: ReadonlySet<string> = new Set([
 /** Where the overall slots are kept (a `TelegramRateLimiter`: the outbox's window, shared by every process). */
 export interface ReplySlots {
   reserveReply(): Promise<number>;
+  /** Whether Redis is connected now (a slot is not asked for while it is not: see below). */
+  connected(): boolean;
 }
 
 /**
@@ -34,6 +36,9 @@ export function replyRateLimit(slots: ReplySlots, logger: Logger): Transformer {
   let warnedAt = 0;
   return async (prev, method, payload, signal) => {
     if (!MESSAGE_METHODS.has(method)) return prev(method, payload, signal);
+    // Redis gone (the person is being told to write again later): no command is queued for its
+    // return, where it would only take a slot long after the message went.
+    if (!slots.connected()) return prev(method, payload, signal);
     let timer: NodeJS.Timeout | undefined;
     const waitMs = await Promise.race([
       slots.reserveReply(),

@@ -120,6 +120,11 @@ export class TelegramRateLimiter {
     return this.scripts.reserveReply({ global: this.keys.limitGlobal() }, { globalMax: l.globalMax, globalWindowMs: l.globalWindowMs, globalMinGapMs: l.globalMinGapMs, member: `reply#${randomUUID()}` });
   }
 
+  /** Whether its Redis connection is up now. */
+  connected(): boolean {
+    return this.r.status === 'ready';
+  }
+
   /**
    * Gives up `holder`'s place in the chat's line: its message was sent, or dropped for good.
    * The next message of the chat may take its turn from now on.

@@ -15,7 +15,7 @@ const okPrev = (log: string[]): Prev => (async (method: string) => (log.push(met
 describe('replyRateLimit (the overall limit for direct replies)', () => {
   it('waits the time Redis hands out before a message, and not at all for calls that are not messages', async () => {
     const asked: string[] = [];
-    const slots = { reserveReply: async () => (asked.push('slot'), 120) };
+    const slots = { reserveReply: async () => (asked.push('slot'), 120), connected: () => true };
     const t = replyRateLimit(slots, keptLogger().logger);
     const log: string[] = [];
     const t0 = Date.now();
@@ -31,7 +31,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
 
   it('sends without a slot when Redis does not answer in time (a person who wrote is answered), and says so once', async () => {
     const { logger, warnings } = keptLogger();
-    const hanging = { reserveReply: () => new Promise<number>(() => undefined) };
+    const hanging = { reserveReply: () => new Promise<number>(() => undefined), connected: () => true };
     const t = replyRateLimit(hanging, logger);
     const log: string[] = [];
     const t0 = Date.now();
@@ -39,7 +39,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(REPLY_SLOT_TIMEOUT_MS - 10);
     expect(log).toEqual(['sendMessage']);
 
-    const failing = { reserveReply: () => Promise.reject(new Error('Connection is closed.')) };
+    const failing = { reserveReply: () => Promise.reject(new Error('Connection is closed.')), connected: () => true };
     const f = replyRateLimit(failing, logger);
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
