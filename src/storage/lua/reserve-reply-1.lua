@@ -11,6 +11,9 @@
   ARGV[1] globalMax, ARGV[2] globalWindowMs, ARGV[3] globalMinGapMs, ARGV[4] member (unique per call)
 
   Returns the milliseconds to wait before sending (0: now).
+
+  The overall window below is reserve-send-6's ("Everything: at most gMax slots …"): a change to
+  one is a change to both (test/e2e/reply-limit.test.ts checks that they share the window).
 ]]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

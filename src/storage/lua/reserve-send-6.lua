@@ -104,7 +104,8 @@ if mine then
   end
 end
 
--- Everything: at most gMax slots in any window of gWin, and gGap apart. Slots are handed out
+-- Everything: at most gMax slots in any window of gWin, and gGap apart (the direct replies take
+-- theirs from the same window the same way, in reserve-reply-1: keep the two in step). Slots are handed out
 -- in time order, so only the gMax-th latest slot can keep a new one out of its window.
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
 local at = ready

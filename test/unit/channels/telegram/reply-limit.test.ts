@@ -1,6 +1,7 @@
 import type { Transformer } from 'grammy';
 import { REPLY_SLOT_TIMEOUT_MS, replyRateLimit } from '../../../../src/channels/telegram/reply-limit';
 import type { Logger } from '../../../../src/core/logger';
+import { DEFAULT_TELEGRAM_LIMITS, telegramLimitsFor } from '../../../../src/scheduling/outbox';
 
 /** A logger that keeps its warnings. */
 function keptLogger(): { logger: Logger; warnings: string[] } {
@@ -45,5 +46,15 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     expect(log).toEqual(['sendMessage', 'sendMessage', 'sendMessage']);
     expect(warnings).toEqual(['reply limit: no slot from Redis, sending without one']);
+  });
+});
+
+describe('telegramLimitsFor (TELEGRAM_MESSAGES_PER_SECOND)', () => {
+  it('gives the default limits for Telegram’s 30 a second, and keeps the margin for a paid-broadcast bot', () => {
+    expect(telegramLimitsFor(30)).toEqual(DEFAULT_TELEGRAM_LIMITS);
+    const fast = telegramLimitsFor(1000);
+    // At most 999 in any 1.1 s window and 1 ms apart: never over 1,000 in a second.
+    expect([fast.globalMax, fast.globalWindowMs, fast.globalMinGapMs]).toEqual([999, 1100, 1]);
+    expect(fast.chatIntervalMs).toBe(DEFAULT_TELEGRAM_LIMITS.chatIntervalMs);
   });
 });
