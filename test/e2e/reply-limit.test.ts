@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { person, textUpdate, useUpdateIds } from '../../bench/telegram-updates';
 import { TelegramRateLimiter } from '../../src/scheduling/outbox';
-import { FakeBotApi, SENDING_METHODS, type ApiCall } from '../helpers/fake-bot-api';
+import { FakeBotApi, mostWithin, SENDING_METHODS } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis } from '../helpers/redis';
 
@@ -12,16 +12,6 @@ import { dropPrefix, testRedis } from '../helpers/redis';
  * writing at once got 60+ messages within a few hundred milliseconds.
  */
 jest.setTimeout(60_000);
-
-/** The most calls in any window of `ms`. */
-function mostIn(calls: readonly ApiCall[], ms: number): number {
-  let best = 0;
-  for (let i = 0, j = 0; i < calls.length; i++) {
-    while (calls[j]!.at <= calls[i]!.at - ms) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 describe('direct replies within Telegram’s overall limit', () => {
   let api: FakeBotApi;
@@ -50,7 +40,7 @@ describe('direct replies within Telegram’s overall limit', () => {
     const sent = api.calls.slice(mark).filter((c) => SENDING_METHODS.has(c.method.toLowerCase()));
     // Everyone answered, each with the same welcome as the others (the first answer is one message).
     for (const p of people) expect(sent.filter((c) => c.params.chat_id === p.id).length).toBeGreaterThan(0);
-    expect(mostIn(sent, 1000)).toBeLessThanOrEqual(30);
+    expect(mostWithin(sent, 1000)).toBeLessThanOrEqual(30);
     // And it is spread, not refused: 60 and more messages at 29 per 1.1 s take two seconds at least.
     expect(Date.now() - started).toBeGreaterThanOrEqual(Math.floor(sent.length / 29 - 1) * 1100);
   });

@@ -86,6 +86,16 @@ export interface Misbehaviour {
 /** The methods that deliver a message to a chat (what Telegram's limits count). */
 export const SENDING_METHODS = new Set(['sendmessage', 'senddocument', 'sendvenue', 'sendlocation', 'sendphoto', 'copymessage', 'forwardmessage']);
 
+/** The most of `calls` (in the order they came) within any window of `ms`: a rate limit as Telegram would see it. */
+export function mostWithin(calls: readonly ApiCall[], ms: number): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < calls.length; i++) {
+    while (calls[j]!.at <= calls[i]!.at - ms) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
 type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
 
 const TEXT_MAX = 4096;

@@ -28,21 +28,36 @@ export interface IntakeOutcome {
   alertsAbout(code: string): number;
 }
 
-/** Waits until the effect stream and the outbox are empty and the fake API heard nothing for 3 s. */
+/**
+ * How long BullMQ may take to hand back a job whose worker was killed: its lock lapses 30 s after
+ * its last renewal, and a stalled check (every 30 s) first marks the job, the next one moves it
+ * back to wait: up to about 90 s after the kill, then the time to send it.
+ */
+export const STALLED_HANDBACK_MS = 95_000;
+
+/**
+ * Waits until the effect stream and the outbox are empty and the fake API heard nothing for 3 s.
+ * Throws, saying what is still pending, if that does not happen within `limitMs`: a check must
+ * not go on to count (or start a process that would send what is left) as if all were done.
+ */
 export async function waitQuiet(redis: Redis, prefix: string, api: FakeBotApi, limitMs: number): Promise<void> {
   const keys = redisKeys(prefix);
   const outbox = new Queue('outbox', { connection: redis, prefix: keys.bull() });
   try {
     let quietSince = Date.now();
     let last = -1;
+    let pending = '';
     for (const until = Date.now() + limitMs; Date.now() < until; ) {
       const c = await outbox.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-      const busy = (await redis.xlen(keys.effects())) + Object.values(c).reduce((a, b) => a + b, 0);
+      const effects = await redis.xlen(keys.effects());
+      const busy = effects + Object.values(c).reduce((a, b) => a + b, 0);
+      pending = `${effects} effects in the stream, outbox ${JSON.stringify(c)}`;
       if (busy > 0 || api.calls.length !== last) quietSince = Date.now();
       last = api.calls.length;
       if (Date.now() - quietSince > 3_000) return;
       await new Promise((r) => setTimeout(r, 500));
     }
+    throw new Error(`not quiet after ${Math.round(limitMs / 1000)} s: ${pending}, ${api.calls.length} Bot API calls so far`);
   } finally {
     await outbox.close();
   }

@@ -34,6 +34,18 @@ export interface KillTarget {
   launch(): Promise<void>;
 }
 
+/** A src/main.ts process as a kill target: `current()` is the running one, `launch` starts the next. */
+export function processTarget(name: string, current: () => { child: { kill(signal: NodeJS.Signals): boolean }; exited: Promise<unknown> }, launch: () => Promise<unknown>): KillTarget {
+  return {
+    name,
+    kill: async () => {
+      current().child.kill('SIGKILL');
+      await current().exited;
+    },
+    launch: async () => void (await launch()),
+  };
+}
+
 /**
  * The killer of the crash checks: `kills` times, at a random moment (0.5–3.5 s apart), SIGKILL
  * one of `targets` (in turn, so each is killed as often as the others) and start it again at

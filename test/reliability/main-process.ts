@@ -63,7 +63,7 @@ export async function launchMain(o: LaunchOptions): Promise<MainProcess> {
   const exited = new Promise<number | NodeJS.Signals | null>((res) => child.once('exit', (code, signal) => res(signal ?? code)));
   const until = Date.now() + (o.timeoutMs ?? 90_000);
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Körpü exited at start-up: ${out}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Körpü exited at start-up (${child.signalCode ?? `code ${child.exitCode}`}): ${out}`);
     if (await fetch(`http://127.0.0.1:${o.port}/readyz`).then((r) => r.ok, () => false)) return { child, port: o.port, out: () => out, exited };
     if (Date.now() > until) throw new Error(`Körpü did not start: ${out}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -6,8 +6,8 @@ import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
-import { intakeOutcome, waitQuiet } from './intake-outcome';
-import { intakeLoad, killAtRandom, medianAndWorst } from './load';
+import { intakeOutcome, waitQuiet, STALLED_HANDBACK_MS } from './intake-outcome';
+import { intakeLoad, killAtRandom, medianAndWorst, processTarget } from './load';
 import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type Statuses } from './main-process';
 
 /**
@@ -68,12 +68,12 @@ describe('process crashes under load (issue 13, item 5)', () => {
     const load = intakeLoad({ lanes: count(2, 6), least: PEOPLE, most: MOST, age: 17, firstIndex: 3, port: () => port, statuses, stopsDone: () => kills >= KILLS });
     const { people } = load;
     // The killer: SIGKILL at a random moment, a new process at once; recovery = kill to ready.
-    const killer = killAtRandom([{ name: 'main', kill: async () => (current!.child.kill('SIGKILL'), void (await current!.exited)), launch: async () => void (await launch()) }], KILLS, () => kills++);
+    const killer = killAtRandom([processTarget('main', () => current!, () => launch())], KILLS, () => kills++);
     const [, killed] = await Promise.all([load.done, killer]);
     const recovery = medianAndWorst(killed.map((k) => k.recoveryMs));
 
     // Alerts go out at 1/s to the case workers' chat: about three a person.
-    await waitQuiet(redis, prefix, api, 60_000 + people.length * 4_000);
+    await waitQuiet(redis, prefix, api, STALLED_HANDBACK_MS + people.length * 4_000);
     const outcome = await intakeOutcome({ redis, prefix, dataKey, api, caseworkers: CASEWORKERS, references, people });
 
     // The outbox killed after Telegram accepted an urgent alert, before the job's acknowledgement.
@@ -88,9 +88,9 @@ describe('process crashes under load (issue 13, item 5)', () => {
       if (died) await launch();
       await delivery;
       const code = (await outcome.caseOf(p))!;
-      // BullMQ's stalled check hands the interrupted job back after 30 s; its second try finds it sent.
-      await new Promise((r) => setTimeout(r, 40_000));
-      await waitQuiet(redis, prefix, api, 60_000);
+      // BullMQ's stalled check hands the interrupted job back (the job counts as active until then);
+      // its second try finds it sent.
+      await waitQuiet(redis, prefix, api, STALLED_HANDBACK_MS);
       const alerts = api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code)).length;
       interrupted.push({ code, alerts: died ? alerts : -1 });
     }

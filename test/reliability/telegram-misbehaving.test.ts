@@ -6,7 +6,7 @@ import { Outbox } from '../../src/scheduling/outbox';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { freePort } from '../../src/storage/redis-server-process';
-import { FakeBotApi, SENDING_METHODS, type ApiCall } from '../helpers/fake-bot-api';
+import { FakeBotApi, mostWithin, SENDING_METHODS, type ApiCall } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
 import { intakeOutcome, waitQuiet } from './intake-outcome';
@@ -106,14 +106,7 @@ describe('Telegram misbehaving (issue 13, item 8)', () => {
       }),
     );
     // Limits: the most accepted sends in any second overall, and per chat from the outbox (the case workers' alerts, the notices).
-    const most = (calls: ApiCall[]) => {
-      let best = 0;
-      for (let i = 0, j = 0; i < calls.length; i++) {
-        while (calls[j]!.at <= calls[i]!.at - 1000) j++;
-        best = Math.max(best, i - j + 1);
-      }
-      return best;
-    };
+    const most = (calls: ApiCall[]) => mostWithin(calls, 1000);
     const overall = most(accepted);
     const outboxCalls = accepted.filter((c) => c.params.chat_id === CASEWORKERS || String(c.params.text ?? '').startsWith('📌'));
     const overallOutbox = most(outboxCalls);

@@ -6,8 +6,8 @@ import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
-import { intakeOutcome, stalledEvents, waitQuiet } from './intake-outcome';
-import { intakeLoad, killAtRandom, medianAndWorst, type KillTarget } from './load';
+import { intakeOutcome, stalledEvents, waitQuiet, STALLED_HANDBACK_MS } from './intake-outcome';
+import { intakeLoad, killAtRandom, medianAndWorst, processTarget } from './load';
 import { deliverUntilOk, endMain, launchMain, statusLine, type MainProcess, type Statuses } from './main-process';
 
 /**
@@ -42,15 +42,6 @@ describe('process crashes under load, web and worker in processes of their own (
   const launchWeb = async () => void (web = await launchMain({ api, port: webPort, redisUrl: testRedisUrl(), prefix, dataKey, env: { ...env, ROLE: 'web' } }));
   // A worker answers /readyz on WORKER_PORT once its workers run.
   const launchWorker = async () => void (worker = await launchMain({ api, port: workerPort, redisUrl: testRedisUrl(), prefix, dataKey, env: { ...env, ROLE: 'worker', WORKER_PORT: String(workerPort) } }));
-  const killer = (name: string, p: () => MainProcess, launch: () => Promise<void>): KillTarget => ({
-    name,
-    kill: async () => {
-      p().child.kill('SIGKILL');
-      await p().exited;
-    },
-    launch,
-  });
-
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
@@ -77,13 +68,13 @@ describe('process crashes under load, web and worker in processes of their own (
     let kills = 0;
     const load = intakeLoad({ lanes: count(2, 6), least: PEOPLE, most: MOST, age: 23, firstIndex: 3, port: () => webPort, statuses, stopsDone: () => kills >= KILLS });
     const { people } = load;
-    const targets = [killer('web', () => web!, launchWeb), killer('worker', () => worker!, launchWorker)];
+    const targets = [processTarget('web', () => web!, launchWeb), processTarget('worker', () => worker!, launchWorker)];
     // Which goes first is drawn: in the fast part (two kills) either order is a different crash.
     if (Math.random() < 0.5) targets.reverse();
     const [, killed] = await Promise.all([load.done, killAtRandom(targets, KILLS, () => kills++)]);
     // Alerts go out at 1/s to the case workers' chat: about three a person. A killed worker's
     // outbox jobs come back after BullMQ's stalled check (30 s).
-    await waitQuiet(redis, prefix, api, 90_000 + people.length * 4_000);
+    await waitQuiet(redis, prefix, api, STALLED_HANDBACK_MS + people.length * 4_000);
 
     const outcome = await intakeOutcome({ redis, prefix, dataKey, api, caseworkers: CASEWORKERS, references, people });
     const stalled = await stalledEvents(redis, prefix);
