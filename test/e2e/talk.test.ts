@@ -139,6 +139,10 @@ describe('talk to a person', () => {
     await bot.handleUpdate(api.updates.command(person, '/start'));
     await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:en'));
     await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    // The case workers' alert for the request (sent by the outbox) first, so that it does not
+    // fall between the relayed parts: every message, replies too, now waits for its overall slot.
+    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
     const mark = api.mark();
     const words = Array.from({ length: 800 }, (_, i) => `word${i}`).join(' ').slice(0, 4096);
     await bot.handleUpdate(api.updates.text(person, words));
