@@ -44,11 +44,18 @@ describe('benchmark harness (smoke)', () => {
     const telegraf = results.account.find((a) => a.bot === 'telegraf')!.rows;
     expect(telegraf).toHaveLength(INTAKE_LENGTH);
     expect(telegraf.every((r) => r.roundTrips >= 1)).toBe(true);
-    // At these tiny sizes Körpü's own background work (its outbox draining alerts at the group's
-    // 20 a minute, BullMQ's bookkeeping) moves used_memory by more than a few intakes add: the
-    // figure is only checked to be measured; the session bot, which has none, must show growth.
-    expect(Number.isFinite(results.memory.find((m) => m.bot === 'korpu')!.bytesPerIntake)).toBe(true);
-    expect(results.memory.find((m) => m.bot === 'session')!.bytesPerIntake).toBeGreaterThan(0);
+    // At these tiny sizes used_memory moves by more than a few intakes add (Körpü's outbox and
+    // BullMQ bookkeeping, and for any bot the allocator and client buffers: a CI run saw the
+    // session bot's figure at -1.3 KB per intake), so that figure is only checked to be measured.
+    // The per-key count (MEMORY USAGE of every key) is exact: every bot but the bare one (which
+    // keeps nothing) adds keys with its intakes.
+    for (const m of results.memory) {
+      expect(Number.isFinite(m.bytesPerIntake)).toBe(true);
+      const keys = m.byPattern.reduce((n, p) => n + p.keys, 0);
+      const bytes = m.byPattern.reduce((n, p) => n + p.bytesPerIntake, 0);
+      if (m.bot === 'bare') expect({ bot: m.bot, keys }).toEqual({ bot: 'bare', keys: 0 });
+      else expect({ bot: m.bot, grew: keys > 0 && bytes > 0 }).toEqual({ bot: m.bot, grew: true });
+    }
 
     // The report keeps hand-written text around the generated section.
     const dir = mkdtempSync(join(tmpdir(), 'korpu-bench-smoke-'));
