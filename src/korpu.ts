@@ -46,7 +46,7 @@ import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web'
 import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
 import { RETENTION_QUEUE } from './retention-worker';
 import { hostPort, resolveRedis } from './storage/embedded-redis';
-import { assertProductionRedis, connectRedis } from './storage/redis-connection';
+import { assertProductionRedis, connectRedis, reconnectDelay } from './storage/redis-connection';
 import { PollingLease } from './storage/polling-lease';
 import { KorpuMetrics } from './core/metrics';
 import { BacklogWatch, readBacklog } from './scheduling/backlog-watch';
@@ -593,7 +593,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
  * queues and workers. An outage is logged once, not once per reconnection attempt.
  */
 function bullConnection(url: string, name: string, logger: Logger, closers: Closer[]): Redis {
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const connection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay });
   let reported = false;
   connection.on('error', (e: Error) => {
     if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, `${name}: redis connection error`);

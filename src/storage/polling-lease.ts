@@ -76,15 +76,29 @@ export class PollingLease {
     await redisScripts(this.redis).releaseLock({ lock: this.key }, { token: this.token }).catch(() => undefined);
   }
 
-  private async renew(): Promise<void> {
-    if (this.lost) return;
+  /**
+   * One renewal at a time: during an outage the timer's renewals would otherwise wait in the
+   * client's queue and reach Redis together when it is back, where the first takes the lapsed
+   * lease again and the next found it held — by this very process — and gave up polling for good.
+   */
+  private renew(): Promise<void> {
+    if (this.lost || this.renewing) return this.renewing ?? Promise.resolve();
+    this.renewing = this.renewOnce().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  private renewing: Promise<void> | undefined;
+
+  private async renewOnce(): Promise<void> {
     try {
       if ((await redisScripts(this.redis).renewLock({ lock: this.key }, { token: this.token, ttlMs: this.o.ttlMs })) === 1) return;
       // Lapsed (Redis was out of reach longer than the lease lives): taken again unless another process has it.
       if ((await this.redis.set(this.key, this.token, 'PX', this.o.ttlMs, 'NX')) === 'OK') return;
+      const holder = await this.redis.get(this.key);
+      if (holder === this.token || holder === null) return; // its own, or lapsed again: the next renewal settles it
       this.lost = true;
       clearInterval(this.timer);
-      const e = new Error(`another process (${await this.redis.get(this.key)}) took the long-polling lease while this one could not renew it`);
+      const e = new Error(`another process (${holder}) took the long-polling lease while this one could not renew it`);
       this.o.logger.error({ err: { name: e.name, message: e.message } }, 'telegram: long-polling lease lost');
       this.o.onLost?.(e);
     } catch {

@@ -1,8 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/logger';
 import { redisKeys } from '../../src/storage/keys';
 import { PollingLease } from '../../src/storage/polling-lease';
+import { connectRedis } from '../../src/storage/redis-connection';
+import { freePort, startRedisServer } from '../../src/storage/redis-server-process';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
 
 /**
@@ -72,4 +77,31 @@ describe('the long-polling lease', () => {
     expect(lost[0]!.message).toContain('host:2:other');
     expect(await redis.get(key())).toBe('host:2:other');
   });
+
+  it('keeps its lease through an outage longer than the lease lives: the renewals that waited for Redis do not take it from each other', async () => {
+    // A redis-server of its own, stopped for real: the renewals of the outage wait in the
+    // client's queue and reach Redis together when it is back. (A CI run of the Redis-gone
+    // check saw the poller stop for good: one renewal took the lapsed lease again, the next
+    // found it "taken by another process", which was itself.)
+    const dir = mkdtempSync(join(tmpdir(), 'korpu-lease-'));
+    let server = await startRedisServer({ dir, port: await freePort() });
+    const own = await connectRedis(server.url);
+    own.on('error', () => undefined);
+    const lost: Error[] = [];
+    const lease = await PollingLease.take(own, 'lease', { logger, ttlMs: 300, onLost: (e) => lost.push(e) });
+    try {
+      await server.stop();
+      await new Promise((r) => setTimeout(r, 1_500));
+      server = await startRedisServer({ dir, port: server.port });
+      await new Promise<void>((r) => (own.status === 'ready' ? r() : own.once('ready', () => r())));
+      // Several renewals' lifetimes after Redis is back.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(lost.map((e) => e.message)).toEqual([]);
+      expect(await own.get('lease')).toBe(lease.token);
+    } finally {
+      await lease.release();
+      own.disconnect();
+      await server.stop();
+    }
+  }, 20_000);
 });

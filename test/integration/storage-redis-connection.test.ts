@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { assertProductionRedis, checkProductionRedis, connectRedis, productionRedisProblems, RedisSetupError } from '../../src/storage/redis-connection';
+import { assertProductionRedis, checkProductionRedis, connectRedis, productionRedisProblems, RECONNECT_DELAY_CAP_MS, RedisSetupError } from '../../src/storage/redis-connection';
 import { freePort, startRedisServer } from '../../src/storage/redis-server-process';
 import { testRedisUrl } from '../helpers/redis';
 
@@ -65,7 +65,7 @@ describe('Redis connection and production checks', () => {
       await redis.quit();
       await server.stop();
     }
-  });
+  }, 30_000);
 
   it('accepts a Redis with appendonly yes and noeviction, and notices eviction', async () => {
     const server = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'korpu-prod-redis-')), persist: true });
@@ -80,5 +80,32 @@ describe('Redis connection and production checks', () => {
       await redis.quit();
       await server.stop();
     }
-  });
+  }, 30_000);
+
+  it('late in a long outage, a command waiting for Redis fails within four quick reconnection attempts (a polling person is told at once, not after 25 s), and the client is back when Redis is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'korpu-outage-'));
+    let server = await startRedisServer({ dir, port: await freePort() });
+    const redis = await connectRedis(server.url);
+    redis.on('error', () => undefined);
+    const delays: number[] = [];
+    redis.on('reconnecting', (ms: number) => delays.push(ms));
+    try {
+      await redis.set('k', 'v');
+      await server.stop();
+      // Deep into the outage: ioredis's own backoff would have reached its 5 s by now.
+      while (delays.length < 9) await new Promise((r) => setTimeout(r, 50));
+      const before = delays.length;
+      const failure = await redis.get('k').then(() => undefined, (e: Error) => e);
+      expect(failure?.name).toBe('MaxRetriesPerRequestError');
+      // The command waited at most maxRetriesPerRequest + 1 (4) attempts, each a short wait.
+      expect(delays.length - before).toBeLessThanOrEqual(4);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(RECONNECT_DELAY_CAP_MS + 200);
+      server = await startRedisServer({ dir, port: server.port });
+      await new Promise<void>((r) => (redis.status === 'ready' ? r() : redis.once('ready', () => r())));
+      expect(await redis.get('k')).toBe('v');
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
+  }, 30_000);
 });
