@@ -12,24 +12,15 @@
 
   Returns the milliseconds to wait before sending (0: now).
 
-  The overall window below is reserve-send-6's ("Everything: at most gMax slots …"): a change to
-  one is a change to both (test/e2e/reply-limit.test.ts checks that they share the window).
+  The overall window is include/overall-slot.lua, the same code as reserve-send-6's
+  (test/e2e/reply-limit.test.ts checks that replies and the outbox share the window).
 ]]
+--#include overall-slot
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local gMax, gWin, gGap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
-local at = now
-local n = redis.call('ZCARD', KEYS[1])
-if n > 0 and gGap > 0 then
-  local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  at = math.max(at, tonumber(latest[2]) + gGap)
-end
-if n >= gMax then
-  local e = redis.call('ZRANGE', KEYS[1], n - gMax, n - gMax, 'WITHSCORES')
-  at = math.max(at, tonumber(e[2]) + gWin)
-end
+local at = overall_slot(now, now, gMax, gWin, gGap)
 redis.call('ZADD', KEYS[1], at, ARGV[4])
 if redis.call('PTTL', KEYS[1]) < at - now + gWin * 2 then redis.call('PEXPIRE', KEYS[1], at - now + gWin * 2) end
 return at - now

@@ -27,6 +27,7 @@
 
   Returns {0, inMs} when reserved, else {1, waitMs, limit}.
 ]]
+--#include overall-slot
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local gMax, gWin, gGap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -104,20 +105,8 @@ if mine then
   end
 end
 
--- Everything: at most gMax slots in any window of gWin, and gGap apart (the direct replies take
--- theirs from the same window the same way, in reserve-reply-1: keep the two in step). Slots are handed out
--- in time order, so only the gMax-th latest slot can keep a new one out of its window.
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - gWin)
-local at = ready
-local n = redis.call('ZCARD', KEYS[1])
-if n > 0 and gGap > 0 then
-  local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  at = math.max(at, tonumber(latest[2]) + gGap)
-end
-if n >= gMax then
-  local e = redis.call('ZRANGE', KEYS[1], n - gMax, n - gMax, 'WITHSCORES')
-  at = math.max(at, tonumber(e[2]) + gWin)
-end
+-- Everything: Telegram's overall limit, the same window as the direct replies' (overall-slot).
+local at = overall_slot(ready, now, gMax, gWin, gGap)
 if at - now > maxAhead then
   -- Held back by the overall limit: keep the chat's turn meanwhile.
   if not mine then redis.call('ZADD', KEYS[3], order, holder) end

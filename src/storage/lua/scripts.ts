@@ -63,9 +63,19 @@ let sources: Record<ScriptName, string> | undefined;
 /** The scripts' source, read from disk on first use. */
 export function scriptSources(): Record<ScriptName, string> {
   sources ??= Object.fromEntries(
-    (Object.entries(SCRIPT_FILES) as [ScriptName, string][]).map(([name, file]) => [name, readFileSync(join(SCRIPTS_DIR, `${file}.lua`), 'utf8')]),
+    (Object.entries(SCRIPT_FILES) as [ScriptName, string][]).map(([name, file]) => [name, withIncludes(readFileSync(join(SCRIPTS_DIR, `${file}.lua`), 'utf8'))]),
   ) as Record<ScriptName, string>;
   return sources;
+}
+
+/**
+ * Code that two scripts must run alike (Telegram's overall window, taken by the outbox's sends
+ * and by the direct replies) is written once, in `include/<name>.lua`; a script's line
+ * `--#include <name>` is replaced by it when the script is read. Redis has no `require`, and a
+ * copy kept "in step" by a comment drifts.
+ */
+function withIncludes(source: string): string {
+  return source.replace(/^--#include ([\w-]+)$/gm, (_, name: string) => readFileSync(join(SCRIPTS_DIR, 'include', `${name}.lua`), 'utf8').trimEnd());
 }
 
 /** The command name a script gets on a connection (`bookSlot` → `korpuBookSlot`). */

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { numberOfKeys, SCRIPT_FILES, SCRIPTS_DIR, scriptSources } from '../../../src/storage/lua/scripts';
 
 /** Redis commands a script may call with something other than a key as the first argument. */
@@ -31,5 +32,12 @@ describe('the Lua scripts', () => {
       const fromKeys = /^[A-Za-z_]\w*$/.test(arg) && new RegExp(`local [^=\\n]*\\b${arg}\\b[^=\\n]*=[^\\n]*KEYS\\[`).test(source);
       expect(fromKeys ? `${command} KEYS[*]` : `${command} ${arg}`).toMatch(/^\w+ KEYS\[[^\]]+\]$/);
     }
+  });
+
+  it('take shared code from include/ (the outbox and the direct replies run one overall window)', () => {
+    for (const source of Object.values(sources)) expect(source).not.toMatch(/^--#include/m);
+    const window = readFileSync(join(SCRIPTS_DIR, 'include', 'overall-slot.lua'), 'utf8').trimEnd();
+    expect(sources.reserveSend).toContain(window);
+    expect(sources.reserveReply).toContain(window);
   });
 });
