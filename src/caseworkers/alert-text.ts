@@ -3,6 +3,7 @@ import type { Office } from '../config/offices';
 import type { Effect } from '../core/conversation';
 import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
+import { choiceLabelKey } from '../intake/choice-labels';
 import type { Booking } from '../scheduling/booking-store';
 import { PERSONAL_FIELDS, type CaseDetails, type CaseSummary, type VulnerabilitySign } from './case-file';
 
@@ -72,7 +73,8 @@ export function detailsText(d: CaseDetails, c: AlertTextContext): string {
   for (const f of PERSONAL_FIELDS) {
     const value = d.fields[f];
     if (value === undefined) continue;
-    const shown = f === 'reason' ? t(`interview:reason.${value}`, { defaultValue: value }) : f === 'birth_date' ? isoToLocalDate(value) : value;
+    const choice = choiceLabelKey(f, value);
+    const shown = choice ? t(choice, { defaultValue: value }) : f === 'birth_date' ? isoToLocalDate(value) : value;
     lines.push(t(`caseworker:open.field.${f}`, { value: shown }));
   }
   if (Object.keys(d.fields).length === 0) lines.push(t('caseworker:open.no_fields'));

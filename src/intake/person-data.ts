@@ -9,12 +9,11 @@ import type { BookingStore } from '../scheduling/booking-store';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import { meetingDetails } from './booking-desk';
+import { choiceLabelKey } from './choice-labels';
 import { formDateTime } from './record-writes';
 
 /** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others by their field name, after. */
 const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason'];
-/** Where the words of an answer chosen from a list are (`reason: work` → `interview:reason.work`). */
-const CHOICE_LABELS: Readonly<Record<string, string>> = { reason: 'interview:reason.', referral_source: 'interview:referral.', telegram: 'common:button.', q4_concern: 'common:button.' };
 /** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
 const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 'erased']);
 /** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
@@ -92,7 +91,7 @@ export class PersonData {
       .map((field) => {
         const label = LABELLED_FIELDS.includes(field) ? t(`rights:mydata.label.${field}`) : field;
         const value = this.reveal(caseCode, field, c[`f:${field}`]!);
-        const choice = CHOICE_LABELS[field] ? `${CHOICE_LABELS[field]}${value}` : undefined;
+        const choice = choiceLabelKey(field, value);
         return t('rights:mydata.field', { label, value: choice && this.o.translator.missing(choice).length === 0 ? t(choice) : value });
       });
     if (details.length) text.push({ plain: [t('rights:mydata.details'), ...details].join('\n') });

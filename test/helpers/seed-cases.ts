@@ -17,6 +17,8 @@ export interface SeedCase {
   firstName?: string;
   lastName?: string;
   phone?: string;
+  /** Reason for coming, as the interview's choice stores it (`family`, `work`, …). */
+  reason?: string;
   /** Consent option (A, B or C). */
   consent?: 'A' | 'B' | 'C';
   crisis?: string;
@@ -36,6 +38,7 @@ export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: Field
     ...(c.firstName ? { 'f:first_name': enc('first_name', c.firstName) } : {}),
     ...(c.lastName ? { 'f:last_name': enc('last_name', c.lastName) } : {}),
     ...(c.phone ? { 'f:phone': enc('phone', c.phone) } : {}),
+    ...(c.reason ? { 'f:reason': enc('reason', c.reason) } : {}),
     ...(c.crisis ? { crisis: c.crisis, crisis_at: at } : {}),
   };
   const diagnosis = { at, answers: { q1: 'yes', q2: 'yes', q3: ['employment_education', 'language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true, place: 'Telegram', counsellor: 'self-service (Körpü)', by: 'self_service', lang: c.lang };

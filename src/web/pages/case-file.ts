@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { addNote, AUDIT_ACTIONS, claimCase, closeReasonKey, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { choiceLabelKey } from '../../intake/choice-labels';
 import { newToken } from '../auth/tokens';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
@@ -53,6 +54,11 @@ export function caseFilePages(kit: WebKit): Router {
       messageRef: newToken(),
       // The history's actions in words where the audit trail has a text for them (`/audit` uses the same).
       // Why a closed case was closed, in words (one of §3.8's five, or a reason stored before them).
+      // An answer chosen from a list in words (`reason: family` → "Family" in the reader's language); typed ones as typed.
+      fieldText: (field: string, value: string) => {
+        const key = choiceLabelKey(field, value);
+        return key ? ctx.t(key, { defaultValue: value }) : value;
+      },
       closeReasonText: (stored: string) => {
         const key = closeReasonKey(stored);
         return key === stored ? stored : ctx.t(key);
