@@ -6,6 +6,7 @@ import {
 } from '../../../caseworkers/desk';
 import { Q3_AREAS } from '../../../flows/rules/eligibility';
 import { formDateTime } from '../../../intake/record-writes';
+import { pageFormat } from '../../format';
 import { webContext } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { answeredRefusal, CASE_CODE, issuesByField } from './answer';
@@ -100,14 +101,12 @@ export function firstMeetingPages(kit: WebKit): Router {
 
 /** Everything the template draws, from the case's records and what a failed POST sent. */
 function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult, { ok: true }>, redraw: Redraw | undefined, done: Part | undefined) {
-  const { lang } = webContext(res);
+  const { lang, t } = webContext(res);
   const offices = kit.deps.desk.offices;
   const office = offices.find((o) => o.id === r.booking?.office);
   const zone = (office ?? offices[0])?.timeZone ?? 'Asia/Baku';
-  const when = (d: Date) => {
-    const f = formDateTime(d, zone);
-    return `${f.date} ${f.time}`;
-  };
+  // As the case file writes them (25.11.2026, 10:00 in Russian), in the office's zone.
+  const when = (d: Date) => pageFormat(lang, t, { timeZone: zone, offices }).dateTime(d);
   const sentFor = (part: Part) => (redraw?.part === part ? redraw.sent : undefined);
   const d = r.diagnosis;
   const diagnosisValues = sentFor('diagnosis') ?? {
