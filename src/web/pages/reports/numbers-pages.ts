@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { funnelNumbers, ROUTES, SOURCES } from '../../../caseworkers/desk';
 import { FUNNEL_DIMENSIONS, NONE, type FunnelSelection } from '../../../caseworkers/reports/funnel';
 import { SUPPORTED_LANGS } from '../../../core/lang';
+import { pageFormat } from '../../format';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { barChart } from './bar-chart';
@@ -37,7 +38,7 @@ export function numbersPages(kit: WebKit): Router {
     const started = r.stages.indexOf('started');
     kit.render(res, 'reports/numbers', {
       title: t('reports:numbers.title'),
-      at: r.at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      at: pageFormat(lang, t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices }).dateTime(r.at),
       by: q.by,
       dims: FUNNEL_DIMENSIONS,
       selection: r.selection,
