@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { User } from 'grammy/types';
 import type { Redis } from 'ioredis';
@@ -152,6 +154,14 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const board = await leyla.get('/desk/admin/queues');
     expect(board.status).toBe(200);
     expect(board.text).toContain('__UI_CONFIG__');
+    // Every flow by its name in the page's language, not its YAML's English name.
+    const flowIds = readdirSync(join(__dirname, '..', '..', 'flows')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+    for (const id of flowIds) expect(korpu.core.translator.missing(`reports:admin.flow_name.${id}`)).toEqual([]);
+    await leyla.get('/desk/admin');
+    expect((await leyla.post('/desk/lang', { lang: 'ru' })).status).toBe(303);
+    const inRussian = await leyla.get('/desk/admin');
+    expect(inRussian.text).toContain(korpu.core.translator.t('ru', 'reports:admin.flow_name.diagnosis'));
+    expect(inRussian.text).not.toContain('Eligibility diagnosis');
     const flow = await leyla.get('/desk/admin/flows/diagnosis');
     expect(flow.status).toBe(200);
     expect(flow.text).toContain('flowchart TD');

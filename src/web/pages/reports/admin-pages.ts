@@ -3,7 +3,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { addStaff, changeStaff, listRoster, readAudit, removeStaff, STAFF_FIELDS } from '../../../caseworkers/desk';
 import { SUPPORTED_LANGS } from '../../../core/lang';
-import { webContext } from '../../web-context';
+import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { flash, isRefusal, refuse, reportsOf } from './page-helpers';
 import { boardCsp, queuesBoard } from './queues-board';
@@ -36,7 +36,7 @@ export function adminPages(kit: WebKit): Router {
 
   router.get('/admin', kit.requireRole('supervisor'), (_req, res) => {
     const { t, staff } = webContext(res);
-    kit.render(res, 'reports/admin', { title: t('reports:admin.title'), isAdmin: staff.role === 'admin', simulator: reports?.simulator ?? false, flows: reports?.flows ?? [] });
+    kit.render(res, 'reports/admin', { title: t('reports:admin.title'), isAdmin: staff.role === 'admin', simulator: reports?.simulator ?? false, flows: inWords(reports?.flows ?? [], t) });
   });
 
   router.get('/admin/roster', kit.requireRole('admin'), async (req, res) => {
@@ -124,17 +124,24 @@ export function adminPages(kit: WebKit): Router {
   if (reports) router.use('/admin/queues', kit.requireRole('supervisor'), boardCsp, queuesBoard(reports.queues));
 
   router.get('/admin/flows', kit.requireRole('supervisor'), mermaidCsp, (_req, res) => {
-    kit.render(res, 'reports/admin-flows', { title: webContext(res).t('reports:admin.flows'), flows: reportsOf(kit).flows, flow: undefined });
+    const { t } = webContext(res);
+    kit.render(res, 'reports/admin-flows', { title: t('reports:admin.flows'), flows: inWords(reportsOf(kit).flows, t), flow: undefined });
   });
   router.get('/admin/flows/:id', kit.requireRole('supervisor'), mermaidCsp, (req, res) => {
-    const flows = reportsOf(kit).flows;
+    const { t } = webContext(res);
+    const flows = inWords(reportsOf(kit).flows, t);
     const flow = flows.find((f) => f.id === req.params.id);
-    if (!flow) return void kit.render(res, 'not-found', { title: webContext(res).t('web:not_found.title') }, 404);
-    kit.render(res, 'reports/admin-flows', { title: `${webContext(res).t('reports:admin.flows')} · ${flow.name}`, flows, flow });
+    if (!flow) return void kit.render(res, 'not-found', { title: t('web:not_found.title') }, 404);
+    kit.render(res, 'reports/admin-flows', { title: `${t('reports:admin.flows')} · ${flow.name}`, flows, flow });
   });
   router.get('/admin/mermaid.min.js', kit.requireRole('supervisor'), (_req, res) => res.type('js').set('Cache-Control', 'private, max-age=86400').sendFile(MERMAID_JS));
 
   return router;
+}
+
+/** The flows with their names in the page's language (a flow's YAML `name` is the developers' English). */
+function inWords<F extends { id: string; name: string }>(flows: readonly F[], t: Translate): F[] {
+  return flows.map((f) => ({ ...f, name: t(`reports:admin.flow_name.${f.id}`, { defaultValue: f.name }) }));
 }
 
 /** A roster field's column text (`telegramId` → `telegram_id`). */
