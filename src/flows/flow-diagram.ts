@@ -9,17 +9,20 @@ import type { FlowDefinition, FlowNode } from './schema/flow-schema';
  * branch's case).
  *
  * Mermaid's syntax is text the browser parses: ids are made safe (`n_<id>`) and labels are
- * quoted with `"` written as `#quot;`, so no flow text can break out of a label. The diagram
- * says nothing a flow file does not: keys, not translated texts.
+ * quoted with `"` written as `#quot;`, so no flow text can break out of a label.
+ *
+ * With `words` (a text key → its text in the reader's language), each question and message
+ * also shows what the person reads, cut to {@link WORDS_SHOWN} characters, above its key: staff
+ * checking a flow against the paper form read the question, not `diagnosis:q1.prompt`.
  *
  * @example
  *   flowToMermaid({ id: 'x', name: 'X', specVersion: '1.0.0', start: 'a', nodes: [{ id: 'a', type: 'end' }] })
  *   // 'flowchart TD\n  start((start)) --> n_a\n  n_a(["a · end"])\n'
  */
-export function flowToMermaid(flow: FlowDefinition): string {
+export function flowToMermaid(flow: FlowDefinition, words?: (key: string) => string | undefined): string {
   const lines = ['flowchart TD', `  start((start)) --> ${nodeRef(flow.start)}`];
   for (const node of flow.nodes) {
-    lines.push(`  ${nodeRef(node.id)}${shape(node)}`);
+    lines.push(`  ${nodeRef(node.id)}${shape(node, words)}`);
     for (const e of edgesOf(node)) {
       lines.push(e.label ? `  ${nodeRef(node.id)} -->|${label(e.label)}| ${nodeRef(e.to)}` : `  ${nodeRef(node.id)} --> ${nodeRef(e.to)}`);
     }
@@ -70,9 +73,13 @@ export function edgesOf(node: FlowNode): FlowEdge[] {
   }
 }
 
+/** How much of a text a box shows (the whole question is one click away, in the file's keys). */
+export const WORDS_SHOWN = 90;
+
 /** The node's box: what it is, in Mermaid's shape for it (a stadium for end, a rhombus for decisions). */
-function shape(node: FlowNode): string {
-  const text = label(`${node.id} · ${node.type}${detail(node) ? `\n${detail(node)}` : ''}`);
+function shape(node: FlowNode, words?: (key: string) => string | undefined): string {
+  const said = words ? textKeys(node).map(words).filter((w): w is string => !!w).map(cut).join('\n') : '';
+  const text = label(`${node.id} · ${node.type}${said ? `\n${said}` : ''}${detail(node) ? `\n${detail(node)}` : ''}`);
   switch (node.type) {
     case 'end':
       return `([${text}])`;
@@ -104,6 +111,18 @@ function detail(node: FlowNode): string {
     default:
       return node.prompt;
   }
+}
+
+/** The text keys a node shows the person: a message's texts, a question's prompt. */
+function textKeys(node: FlowNode): string[] {
+  if (node.type === 'message') return node.text;
+  return 'prompt' in node && typeof node.prompt === 'string' ? [node.prompt] : [];
+}
+
+/** A text on one line, cut at WORDS_SHOWN characters. */
+function cut(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > WORDS_SHOWN ? `${line.slice(0, WORDS_SHOWN - 1).trimEnd()}…` : line;
 }
 
 /** A node id as a Mermaid id: prefixed, so an id like `end` or `graph` is never a keyword. */

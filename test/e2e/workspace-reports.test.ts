@@ -164,6 +164,9 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(inRussian.text).not.toContain('Eligibility diagnosis');
     const flow = await leyla.get('/desk/admin/flows/diagnosis');
     expect(flow.status).toBe(200);
+    // The diagram shows the first question as the person reads it in Russian, beside its key.
+    const q1 = korpu.core.translator.t('ru', 'diagnosis:q1.prompt').replace(/\s+/g, ' ').slice(0, 30);
+    expect(flow.text).toContain(q1);
     expect(flow.text).toContain('flowchart TD');
     expect(flow.text).toContain('specVersion: 1.0.0');
     expect((await leyla.get('/desk/admin/mermaid.min.js')).status).toBe(200);

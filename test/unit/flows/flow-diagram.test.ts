@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadFlowDir } from '../../../src/flows/loader';
-import { edgesOf, flowToMermaid } from '../../../src/flows/flow-diagram';
+import { edgesOf, flowToMermaid, WORDS_SHOWN } from '../../../src/flows/flow-diagram';
 import type { FlowDefinition } from '../../../src/flows/schema/flow-schema';
 
 const tiny: FlowDefinition = {
@@ -26,6 +26,22 @@ describe('flowToMermaid', () => {
     expect(text).not.toContain('"more"');
     expect(text).toContain('n_sorry --> n_done');
     expect(text).toContain('n_done(["done · end"])');
+  });
+
+  it('shows what the person reads above each key when given the words, cut short, quoted like any label', () => {
+    const long = `Do you "really" want this? ${'very '.repeat(40)}long <b>question</b>`;
+    const words: Record<string, string> = { 'tiny:ask.prompt': long, 'tiny:sorry': 'Sorry,\nnot this time.' };
+    const text = flowToMermaid(tiny, (k) => words[k]);
+    const box = /n_ask\["(.*)"\]/.exec(text)![1]!;
+    const [head, said, key] = box.split('<br/>');
+    expect(head).toBe('ask · choice');
+    expect(said!.startsWith('Do you #quot;really#quot; want this? very')).toBe(true);
+    expect(said!.endsWith('…')).toBe(true);
+    expect(said!.replace(/#quot;/g, '"').length).toBe(WORDS_SHOWN);
+    expect(key).toBe('tiny:ask.prompt');
+    expect(text).toContain('n_sorry["sorry · message<br/>Sorry, not this time.<br/>tiny:sorry"]');
+    // A key without words shows the key alone.
+    expect(flowToMermaid(tiny, () => undefined)).toBe(flowToMermaid(tiny));
   });
 
   it('quotes labels so no flow text can break out of one', () => {

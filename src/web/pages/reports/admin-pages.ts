@@ -3,6 +3,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { addStaff, changeStaff, listRoster, readAudit, removeStaff, STAFF_FIELDS } from '../../../caseworkers/desk';
 import { SUPPORTED_LANGS } from '../../../core/lang';
+import { flowToMermaid } from '../../../flows/flow-diagram';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { flash, isRefusal, refuse, reportsOf } from './page-helpers';
@@ -132,7 +133,9 @@ export function adminPages(kit: WebKit): Router {
     const flows = inWords(reportsOf(kit).flows, t);
     const flow = flows.find((f) => f.id === req.params.id);
     if (!flow) return void kit.render(res, 'not-found', { title: t('web:not_found.title') }, 404);
-    kit.render(res, 'reports/admin-flows', { title: `${t('reports:admin.flows')} · ${flow.name}`, flows, flow });
+    // The diagram shows each question's words in the page's language above its key.
+    const mermaid = flowToMermaid(flow.def, (key) => t(key, { defaultValue: '' }) || undefined);
+    kit.render(res, 'reports/admin-flows', { title: `${t('reports:admin.flows')} · ${flow.name}`, flows, flow: { ...flow, mermaid } });
   });
   router.get('/admin/mermaid.min.js', kit.requireRole('supervisor'), (_req, res) => res.type('js').set('Cache-Control', 'private, max-age=86400').sendFile(MERMAID_JS));
 

@@ -10,8 +10,8 @@ import type { OfficeClosures } from '../../../scheduling/office-closures';
 import type { FieldCipher } from '../../../storage/field-cipher';
 import type { RedisKeys } from '../../../storage/keys';
 import type { ReportStores } from '../../../caseworkers/desk';
-import { flowToMermaid } from '../../../flows/flow-diagram';
 import { compileFlow } from '../../../flows/loader';
+import type { FlowDefinition } from '../../../flows/schema/flow-schema';
 
 /** One conversation as the admin page shows it: its YAML file beside its diagram. */
 export interface FlowDiagram {
@@ -19,8 +19,8 @@ export interface FlowDiagram {
   name: string;
   /** The file as programme staff wrote it. */
   yaml: string;
-  /** The flowchart (Mermaid text), drawn from the loaded definition. */
-  mermaid: string;
+  /** The loaded definition, drawn as a flowchart in the page's language (flowToMermaid). */
+  def: FlowDefinition;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface ReportPagesDeps {
 }
 
 /**
- * Every flow of `dir` with its file's text and its diagram, in file order; read once at start,
+ * Every flow of `dir` with its file's text and its definition, in file order; read once at start,
  * as the flows themselves are (a changed file is shown after a restart, as it is run).
  */
 export function flowDiagrams(dir: string): FlowDiagram[] {
@@ -48,7 +48,7 @@ export function flowDiagrams(dir: string): FlowDiagram[] {
       const yaml = readFileSync(join(dir, file), 'utf8');
       // Checked and migrated as Körpü loads it (the loader already refused a bad file at start).
       const flow = compileFlow(yaml, join(dir, file));
-      return { id: flow.def.id, name: flow.def.name, yaml, mermaid: flowToMermaid(flow.def) };
+      return { id: flow.def.id, name: flow.def.name, yaml, def: flow.def };
     });
 }
 
