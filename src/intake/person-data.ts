@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Office } from '../config/offices';
 import type { Output, TextRef } from '../core/conversation';
@@ -10,10 +11,15 @@ import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import { meetingDetails } from './booking-desk';
 import { choiceLabelKey } from './choice-labels';
-import { formDateTime } from './record-writes';
 
 /** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others by their field name, after. */
 const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason'];
+/** A date of birth as stored (`1995-02-14`, a calendar date) in the person's language; anything else as stored. */
+function birthDate(value: string, lang: Lang): string {
+  const d = DateTime.fromISO(value, { zone: 'UTC' });
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && d.isValid ? d.setLocale(lang).toLocaleString(DateTime.DATE_MED) : value;
+}
+
 /** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
 const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 'erased']);
 /** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
@@ -75,7 +81,8 @@ export class PersonData {
     ]);
     if (!c.code || c.status === 'erased') return nothing;
     const t = (key: string, params?: Record<string, string>) => this.o.translator.t(lang, key, params);
-    const date = (iso: string | undefined) => (iso ? formDateTime(new Date(iso), this.o.timeZone).date : '');
+    // Dates as the person's language writes them, unambiguous in every one ("14 Feb 1995", "۱۴ فوریهٔ ۱۹۹۵").
+    const date = (iso: string | undefined) => (iso ? DateTime.fromJSDate(new Date(iso), { zone: this.o.timeZone }).setLocale(lang).toLocaleString(DateTime.DATE_MED) : '');
     const head = [
       t('rights:mydata.case', { code: caseCode, date: date(c.created_at) }),
       ...(c.status && STATUSES.has(c.status) ? [t('rights:mydata.status', { status: t(`rights:mydata.status_value.${c.status}`) })] : []),
@@ -92,7 +99,8 @@ export class PersonData {
         const label = LABELLED_FIELDS.includes(field) ? t(`rights:mydata.label.${field}`) : field;
         const value = this.reveal(caseCode, field, c[`f:${field}`]!);
         const choice = choiceLabelKey(field, value);
-        return t('rights:mydata.field', { label, value: choice && this.o.translator.missing(choice).length === 0 ? t(choice) : value });
+        const shown = choice && this.o.translator.missing(choice).length === 0 ? t(choice) : field === 'birth_date' ? birthDate(value, lang) : value;
+        return t('rights:mydata.field', { label, value: shown });
       });
     if (details.length) text.push({ plain: [t('rights:mydata.details'), ...details].join('\n') });
 
@@ -101,7 +109,7 @@ export class PersonData {
       const result = OUTCOMES.has(diagnosis.outcome) ? t(`caseworker:alert.result.${diagnosis.outcome}`) : diagnosis.outcome;
       const answers = Object.entries(diagnosis.answers)
         .filter(([k, v]) => v !== undefined && v !== '' && !(k === 'q4' && v === 'pending'))
-        .map(([k, v]) => `${k === 'adult' ? t('rights:mydata.age') : k.toUpperCase()}: ${(Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang)).join(', ')}`)
+        .map(([k, v]) => `${k === 'adult' ? t('rights:mydata.age') : /^q[1-4]$/.test(k) ? t(`rights:mydata.q.${k}`) : k.toUpperCase()}: ${(Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang)).join(', ')}`)
         .join('; ');
       text.push({ plain: [t('rights:mydata.diagnosis', { date: date(diagnosis.at), result }), ...(answers ? [t('rights:mydata.answers', { answers })] : [])].join('\n') });
     }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
@@ -93,6 +94,11 @@ describe("the person's rights through Telegram", () => {
     expect(shown).toContain(p.user.first_name);
     expect(shown).toContain('Quliyeva');
     expect(shown).toContain(code);
+    // The date of birth as the person's language writes it (14.02.1995 was typed; 1995-02-14 is how it is kept).
+    const spaced = (text: string) => text.replace(/[\s\u202f]+/g, ' ');
+    expect(spaced(shown)).toContain(spaced(DateTime.fromISO('1995-02-14').setLocale(lang).toLocaleString(DateTime.DATE_MED)));
+    expect(shown).not.toContain('1995-02-14');
+    expect(shown).toContain(`${t('rights:mydata.q.q1')}: ${t('common:button.yes')}`);
 
     from = api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/delete' });
