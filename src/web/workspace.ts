@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
+import { isStoreUnavailable } from '../core/store-unavailable';
 import { createAccess } from './access';
 import { authRoutes } from './auth/auth-routes';
 import { browserLang } from './browser-lang';
@@ -71,10 +72,14 @@ export function createWorkspace(deps: WorkspaceDeps): Router {
     renderer.render(res, 'not-found', { title: (maybeWebContext(res)?.t ?? ((k: string) => deps.translator.t(browserLang(req), k)))('web:not_found.title') }, 404);
   });
   const onError: ErrorRequestHandler = (err: Error & { status?: number; type?: string }, req, res, _next) => {
-    // A body too large or malformed is the client's fault; anything else is ours, logged without the request's data.
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) deps.logger.error({ err: { name: err.name, message: err.message, stack: err.stack }, path: req.baseUrl + req.path }, 'web: page failed');
+    // A body too large or malformed is the client's fault; Redis out of reach is an outage (503,
+    // try again shortly: a warning, no stack); anything else is ours, logged without the request's data.
+    const unavailable = isStoreUnavailable(err);
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : unavailable ? 503 : 500;
+    if (unavailable) deps.logger.warn({ err: { name: err.name, message: err.message }, path: req.baseUrl + req.path }, 'web: Redis unreachable, the page is answered 503');
+    else if (status === 500) deps.logger.error({ err: { name: err.name, message: err.message, stack: err.stack }, path: req.baseUrl + req.path }, 'web: page failed');
     if (res.headersSent) return;
+    if (unavailable) res.set('Retry-After', '30');
     if (!maybeWebContext(res)) renderer.anonymous(res, browserLang(req));
     const t = maybeWebContext(res)?.t ?? ((k: string) => deps.translator.t(browserLang(req), k));
     renderer.render(res, 'error', { title: t('web:error.title'), status }, status);
