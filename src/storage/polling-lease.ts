@@ -37,6 +37,8 @@ export interface PollingLeaseOptions {
 export class PollingLease {
   private timer: NodeJS.Timeout | undefined;
   private lost = false;
+  /** The renewal under way, if any (see renew). */
+  private renewing: Promise<void> | undefined;
 
   private constructor(
     private readonly redis: Redis,
@@ -86,8 +88,6 @@ export class PollingLease {
     this.renewing = this.renewOnce().finally(() => (this.renewing = undefined));
     return this.renewing;
   }
-
-  private renewing: Promise<void> | undefined;
 
   private async renewOnce(): Promise<void> {
     try {
