@@ -95,6 +95,13 @@ describeBrowser('simulator page in Persian, right to left', () => {
     await bubble(page, '/start').waitFor();
     const [slash, s] = await page.evaluate<[number, number]>(edges('/start', 0));
     expect(slash).toBeLessThan(s);
+    // The command shortcuts under the text field too: "/help", not "help/".
+    const [chipSlash, h] = await page.evaluate<[number, number]>(`(() => {
+      const node = [...document.querySelectorAll('#shortcuts button')].find((b) => b.textContent === '/help').firstChild;
+      const left = (k) => { const r = document.createRange(); r.setStart(node, k); r.setEnd(node, k + 1); return r.getBoundingClientRect().left; };
+      return [left(0), left(1)];
+    })()`);
+    expect(chipSlash).toBeLessThan(h);
 
     // The question about age → eligibility → … up to the date of birth, whose example date
     // keeps its order; a wrong phone number gets an example phone that reads +994 50 … left to
