@@ -181,7 +181,7 @@ describe('case-worker commands end to end', () => {
   });
 
   it('lets the admin remove the worker, who is then a stranger again', async () => {
-    expect(await send(admin(), `/roster_remove ${worker.id}`)).toEqual([t('en', 'caseworker:roster.removed', { id: worker.id })]);
+    expect(await send(admin(), `/roster_remove ${worker.id}`)).toEqual([t('en', 'caseworker:roster.removed', { id: worker.id, name: 'Анна Иванова' })]);
     const said = await send(worker, '/today');
     expect(said.join('\n')).toContain(t('en', 'common:notice.unknown_command', { command: 'today' }));
     expect(said.join('\n')).not.toContain('KP-');

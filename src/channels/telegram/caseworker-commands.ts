@@ -213,7 +213,7 @@ async function removeFromRoster(run: Run): Promise<string> {
     if (r.reason === 'not_found') return t('caseworker:roster.not_found', { id });
     return run.refused(r);
   }
-  const lines = [t(r.removed ? 'caseworker:roster.removed' : 'caseworker:roster.not_found', { id })];
+  const lines = [t(r.removed ? 'caseworker:roster.removed' : 'caseworker:roster.not_found', { id, name: target.worker?.name ?? String(id) })];
   if (r.stillAdmin) lines.push(t('caseworker:roster.still_admin', { id }));
   if (r.released.length > 0) lines.push(t('caseworker:roster.released', { codes: r.released.join(', '), count: r.released.length }));
   return lines.join('\n');
