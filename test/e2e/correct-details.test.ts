@@ -6,6 +6,7 @@ import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -62,15 +63,8 @@ describe('/correct through Telegram', () => {
 
   /** The intake with the first free time booked; returns the case code. */
   async function intake(p: Person): Promise<string> {
-    const script: Answer[] = [
-      { kind: 'command', text: '/start' }, tap('language', p.lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), text('14.02.1995'), text('Aysel'), text('Quliyeva'), text('Afghanistan'),
-      tap('reason', 'work'), { kind: 'contact', phone: '994501234567' },
-    ];
-    for (const answer of script) await send(p, answer);
-    const offer = api.lastMessage(p.id)!;
-    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { callback_data: string };
-    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+    for (const answer of intakeUntilTimes(p.lang)) await send(p, answer);
+    await bot.handleUpdate(tapUpdate(p, firstFreeTime(api, p.id).callback_data));
     await korpu.settled();
     return (await caseOf(p))!;
   }

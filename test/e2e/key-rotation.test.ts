@@ -13,6 +13,7 @@ import { dataKeyId } from '../../src/storage/field-cipher';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
@@ -109,15 +110,8 @@ describe('data key rotation, end to end', () => {
     staffId = (await korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 })).worker.staffId;
 
     // The intake, with a meeting booked.
-    const script: Answer[] = [
-      { kind: 'command', text: '/start' }, tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), text('14.02.1995'), text('Aysel'), text('Quliyeva'), text('Afghanistan'),
-      tap('reason', 'work'), { kind: 'contact', phone: '994501234567' },
-    ];
-    for (const answer of script) await send(answer);
-    const offer = api.lastMessage(p.id)!;
-    const slot = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { callback_data: string };
-    await korpu.bot!.handleUpdate(tapUpdate(p, slot.callback_data));
+    for (const answer of intakeUntilTimes('en')) await send(answer);
+    await korpu.bot!.handleUpdate(tapUpdate(p, firstFreeTime(api, p.id).callback_data));
     code = (await korpu.core.runner.peek(conversation()))!.caseCode!;
     expect((await korpu.core.bookings.get(code))?.status).toBe('booked');
     expect((await claimCase(desk(korpu), { staffId }, { caseCode: code })).ok).toBe(true);

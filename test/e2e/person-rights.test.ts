@@ -8,6 +8,7 @@ import { nudgeJobId, REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -67,15 +68,8 @@ describe("the person's rights through Telegram", () => {
 
   /** The intake with the first free time booked; returns the case code and the slot. */
   async function intake(p: Person, surname: string): Promise<{ code: string; slot: string }> {
-    const script: Answer[] = [
-      { kind: 'command', text: '/start' }, tap('language', p.lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), text('14.02.1995'), text(p.user.first_name), text(surname), text('Afghanistan'),
-      tap('reason', 'work'), { kind: 'contact', phone: '994501234567' },
-    ];
-    for (const answer of script) await send(p, answer);
-    const offer = api.lastMessage(p.id)!;
-    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { callback_data: string };
-    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+    for (const answer of intakeUntilTimes(p.lang, { firstName: p.user.first_name, surname })) await send(p, answer);
+    await bot.handleUpdate(tapUpdate(p, firstFreeTime(api, p.id).callback_data));
     const code = (await caseOf(p))!;
     const booking = await core.bookings.get(code);
     expect(booking?.status).toBe('booked');

@@ -8,6 +8,7 @@ import { meetingDetails } from '../../src/intake/booking-desk';
 import { person, tapUpdate } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -56,16 +57,8 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
   it('books the first free time in Russian and receives the reminder with working buttons', async () => {
     const p = person(1); // language ru
     // The intake up to the booking question, as flows/*.yaml run it now.
-    const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
-    const text = (t: string): Answer => ({ kind: 'text', text: t });
-    const script: Answer[] = [
-      { kind: 'command', text: '/start' }, tap('language', p.lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'B'), text('14.02.1995'), text(p.user.first_name), text('Mammadova'), text('Afghanistan'),
-      tap('reason', 'study'), { kind: 'contact', phone: '994501234567' },
-    ];
-    for (const answer of script) await bot.handleUpdate(toUpdate(p, answer));
-    const offer = api.lastMessage(p.id)!;
-    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { text: string; callback_data: string };
+    for (const answer of intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' })) await bot.handleUpdate(toUpdate(p, answer));
+    const slotButton = firstFreeTime(api, p.id);
     expect(slotButton.text).toContain('12:00');
     // Booked 5 minutes and 1.5 seconds before the meeting: its 5-minute reminder is due at once.
     setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
@@ -92,17 +85,9 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
   it.each(SUPPORTED_LANGS.filter((l) => l !== 'ru'))('in %s too: the booking’s reminder comes in the person’s language, with its buttons', async (lang) => {
     const base = person(20 + SUPPORTED_LANGS.indexOf(lang));
     const p = { ...base, lang: lang as typeof base.lang, user: { ...base.user, language_code: lang } };
-    const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
-    const text = (t: string): Answer => ({ kind: 'text', text: t });
     setClock(slotLocal.toMillis() - 10 * 60_000);
-    const script: Answer[] = [
-      { kind: 'command', text: '/start' }, tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'B'), text('14.02.1995'), text(p.user.first_name), text('Mammadova'), text('Afghanistan'),
-      tap('reason', 'study'), { kind: 'contact', phone: '994501234567' },
-    ];
-    for (const answer of script) await bot.handleUpdate(toUpdate(p, answer));
-    const offer = api.lastMessage(p.id)!;
-    const slotButton = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { text: string; callback_data: string };
+    for (const answer of intakeUntilTimes(lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' })) await bot.handleUpdate(toUpdate(p, answer));
+    const slotButton = firstFreeTime(api, p.id);
     setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
     await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
     const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);

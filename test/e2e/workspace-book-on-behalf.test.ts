@@ -9,6 +9,7 @@ import { reminderJobId, REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { slotIdParts } from '../../src/scheduling/slot-id';
 import { redisKeys } from '../../src/storage/keys';
 import { FakeBotApi } from '../helpers/fake-bot-api';
+import { intakeUntilTimes } from '../helpers/intake';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -66,12 +67,9 @@ describe('workspace: book or move a meeting on the person’s behalf', () => {
     staff.leyla = await add('Leyla Əliyeva', 'supervisor', 'baku');
 
     // The person's intake in the bot, booking Friday 10:00 themself.
-    const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
-    const text = (s: string): Answer => ({ kind: 'text', text: s });
     const script: Answer[] = [
-      { kind: 'command', text: '/start' }, tap('language', p.lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'B'), text('14.02.1995'), text(p.user.first_name), text('Mammadova'), text('Afghanistan'),
-      tap('reason', 'study'), { kind: 'contact', phone: '994501234567' }, tap('pick_time', 's_202611271000_baku'),
+      ...intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' }),
+      { kind: 'tap', node: 'pick_time', value: 's_202611271000_baku' },
     ];
     for (const answer of script) await korpu.bot!.handleUpdate(toUpdate(p, answer));
     code = (await conversation())!.caseCode!;
