@@ -66,6 +66,7 @@ export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Pr
     reported = true;
   });
   redis.on('ready', () => (reported = false));
+  pipelineOnlyWhileConnected(redis);
   try {
     await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
   } catch (e) {
@@ -74,6 +75,22 @@ export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Pr
   }
   started = true;
   return redis;
+}
+
+/**
+ * Turns auto-pipelining off while the connection is down and on again when it is ready.
+ * ioredis runs one auto-pipeline at a time per connection, and a batch in flight when the
+ * connection dropped is resent only after it is back (no flush fails it): every command issued
+ * meanwhile waited behind it, for the whole outage, and behind a batch waiting offline it waited
+ * a whole reconnection cycle more (a person writing to a polling bot was told to write again
+ * only once Redis was back). Outside a batch, a command waits in the offline queue and fails at
+ * the next flush (maxRetriesPerRequest), within seconds.
+ */
+function pipelineOnlyWhileConnected(redis: Redis): void {
+  const wanted = redis.options.enableAutoPipelining;
+  if (!wanted) return;
+  redis.on('close', () => (redis.options.enableAutoPipelining = false));
+  redis.on('ready', () => (redis.options.enableAutoPipelining = wanted));
 }
 
 /** What production requires of Redis, and what it would rather have (DESIGN.md, "Storage and processes"). */

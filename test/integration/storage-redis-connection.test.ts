@@ -108,4 +108,36 @@ describe('Redis connection and production checks', () => {
       await server.stop();
     }
   }, 30_000);
+
+  it('during an outage, a command issued while an earlier one waits fails with it, not a reconnection cycle later (auto-pipelining is off until Redis is back)', async () => {
+    // ioredis runs one auto-pipeline at a time per connection: a command issued while another
+    // batch waited for Redis waited for that batch to fail first, then for a flush of its own,
+    // so people writing to a polling bot during an outage were told to write again only when
+    // Redis came back (the Redis-gone check, with the reply limit asking Redis meanwhile).
+    const dir = mkdtempSync(join(tmpdir(), 'korpu-outage-pipe-'));
+    let server = await startRedisServer({ dir, port: await freePort() });
+    const redis = await connectRedis(server.url);
+    redis.on('error', () => undefined);
+    let attempts = 0;
+    redis.on('reconnecting', () => attempts++);
+    try {
+      await server.stop();
+      while (attempts < 5) await new Promise((r) => setTimeout(r, 20));
+      const first = redis.get('a').then(() => attempts, () => attempts);
+      await new Promise((r) => setTimeout(r, 30));
+      const issuedAt = attempts;
+      const second = await redis.get('b').then(() => 'answered', (e: Error) => ({ name: e.name, attempts: attempts - issuedAt }));
+      await first;
+      expect(second).toMatchObject({ name: 'MaxRetriesPerRequestError' });
+      expect((second as { attempts: number }).attempts).toBeLessThanOrEqual(4);
+      server = await startRedisServer({ dir, port: server.port });
+      await new Promise<void>((r) => (redis.status === 'ready' ? r() : redis.once('ready', () => r())));
+      // Back to batching the commands of one turn of the event loop.
+      expect(redis.options.enableAutoPipelining).toBe(true);
+      expect(await redis.set('k', 'v')).toBe('OK');
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
+  }, 30_000);
 });
