@@ -82,7 +82,13 @@ describe('Redis connection and production checks', () => {
     }
   }, 30_000);
 
-  it('late in a long outage, a command waiting for Redis fails within four quick reconnection attempts (a polling person is told at once, not after 25 s), and the client is back when Redis is', async () => {
+  /**
+   * Körpü's connection to a redis-server of the test's own, stopped for real: `during` runs
+   * while it is gone (with every reconnection delay ioredis has scheduled so far), then Redis is
+   * started again on the same port and directory and the connection must be ready again, and
+   * batching again.
+   */
+  async function outage(during: (redis: Redis, delays: number[]) => Promise<void>): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'korpu-outage-'));
     let server = await startRedisServer({ dir, port: await freePort() });
     const redis = await connectRedis(server.url);
@@ -92,21 +98,32 @@ describe('Redis connection and production checks', () => {
     try {
       await redis.set('k', 'v');
       await server.stop();
+      await during(redis, delays);
+      server = await startRedisServer({ dir, port: server.port });
+      await new Promise<void>((r) => (redis.status === 'ready' ? r() : redis.once('ready', () => r())));
+      expect(await redis.get('k')).toBe('v');
+      // Batching the commands of one turn of the event loop again (off while Redis was gone).
+      expect(redis.options.enableAutoPipelining).toBe(true);
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
+  }
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('late in a long outage, a command waiting for Redis fails within four quick reconnection attempts (a polling person is told at once, not after 25 s), and the client is back when Redis is', async () => {
+    await outage(async (redis, delays) => {
       // Deep into the outage: ioredis's own backoff would have reached its 5 s by now.
-      while (delays.length < 9) await new Promise((r) => setTimeout(r, 50));
+      await until(() => delays.length >= 9);
       const before = delays.length;
       const failure = await redis.get('k').then(() => undefined, (e: Error) => e);
       expect(failure?.name).toBe('MaxRetriesPerRequestError');
       // The command waited at most maxRetriesPerRequest + 1 (4) attempts, each a short wait.
       expect(delays.length - before).toBeLessThanOrEqual(4);
       expect(Math.max(...delays)).toBeLessThanOrEqual(RECONNECT_DELAY_CAP_MS + 200);
-      server = await startRedisServer({ dir, port: server.port });
-      await new Promise<void>((r) => (redis.status === 'ready' ? r() : redis.once('ready', () => r())));
-      expect(await redis.get('k')).toBe('v');
-    } finally {
-      redis.disconnect();
-      await server.stop();
-    }
+    });
   }, 30_000);
 
   it('during an outage, a command issued while an earlier one waits fails with it, not a reconnection cycle later (auto-pipelining is off until Redis is back)', async () => {
@@ -114,30 +131,16 @@ describe('Redis connection and production checks', () => {
     // batch waited for Redis waited for that batch to fail first, then for a flush of its own,
     // so people writing to a polling bot during an outage were told to write again only when
     // Redis came back (the Redis-gone check, with the reply limit asking Redis meanwhile).
-    const dir = mkdtempSync(join(tmpdir(), 'korpu-outage-pipe-'));
-    let server = await startRedisServer({ dir, port: await freePort() });
-    const redis = await connectRedis(server.url);
-    redis.on('error', () => undefined);
-    let attempts = 0;
-    redis.on('reconnecting', () => attempts++);
-    try {
-      await server.stop();
-      while (attempts < 5) await new Promise((r) => setTimeout(r, 20));
-      const first = redis.get('a').then(() => attempts, () => attempts);
+    await outage(async (redis, delays) => {
+      await until(() => delays.length >= 5);
+      const first = redis.get('a').catch(() => undefined);
       await new Promise((r) => setTimeout(r, 30));
-      const issuedAt = attempts;
-      const second = await redis.get('b').then(() => 'answered', (e: Error) => ({ name: e.name, attempts: attempts - issuedAt }));
+      const issuedAt = delays.length;
+      const second = await redis.get('b').then(() => 'answered', (e: Error) => ({ name: e.name, attempts: delays.length - issuedAt }));
       await first;
       expect(second).toMatchObject({ name: 'MaxRetriesPerRequestError' });
       expect((second as { attempts: number }).attempts).toBeLessThanOrEqual(4);
-      server = await startRedisServer({ dir, port: server.port });
-      await new Promise<void>((r) => (redis.status === 'ready' ? r() : redis.once('ready', () => r())));
-      // Back to batching the commands of one turn of the event loop.
-      expect(redis.options.enableAutoPipelining).toBe(true);
-      expect(await redis.set('k', 'v')).toBe('OK');
-    } finally {
-      redis.disconnect();
-      await server.stop();
-    }
+      expect(redis.options.enableAutoPipelining).toBe(false);
+    });
   }, 30_000);
 });
