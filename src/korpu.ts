@@ -34,7 +34,7 @@ import type { Logger } from './core/logger';
 import { PHONE_CHANNEL } from './core/phone-call';
 import { createLogger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
-import { createOutboxWorker, Outbox, recipientResolver, TelegramRateLimiter, telegramLimitsFor, type TelegramLimits } from './scheduling/outbox';
+import { chatRefOf, createOutboxWorker, isGroupChat, Outbox, recipientResolver, TelegramRateLimiter, telegramLimitsFor, type TelegramLimits } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
@@ -335,7 +335,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(overrides.retry ? { retry: overrides.retry } : {}),
         ...(env.MODE === 'webhook' ? { webhook: true } : {}),
         metrics,
-        ...(limiter ? { replySlots: limiter } : {}),
+        // A message to a group takes its slot in that group's window too (keyed by the chat's pseudonym, as the outbox's).
+        ...(limiter ? { replySlots: { reserveReply: (chatId) => limiter.reserveReply(chatId !== undefined && isGroupChat(chatId) ? chatRefOf(cipher, chatId) : undefined), connected: () => limiter.connected() } } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The

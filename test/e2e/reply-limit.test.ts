@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { person, textUpdate, useUpdateIds } from '../../bench/telegram-updates';
-import { TelegramRateLimiter } from '../../src/scheduling/outbox';
+import { chatRefOf, DEFAULT_TELEGRAM_LIMITS, TelegramRateLimiter } from '../../src/scheduling/outbox';
 import { FakeBotApi, mostWithin, SENDING_METHODS } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -56,5 +56,41 @@ describe('direct replies within Telegram’s overall limit', () => {
     // The reply waited for the outbox's slots to leave the window (29 slots 35 ms apart: about a second).
     expect(Date.now() - before).toBeGreaterThanOrEqual(900);
     expect(api.calls.some((c) => c.params.chat_id === p.id && c.method === 'sendMessage')).toBe(true);
+  });
+
+  it("a message sent directly to a group (a person's words relayed to the case workers' group) takes its slot in that group's window, which the outbox fills too", async () => {
+    // A Körpü whose groups take 3 messages in 1.5 s (Telegram: 20 a minute), so the test is short,
+    // and without the one-a-second pace per chat, so that the outbox can take two places at once.
+    const groupLimits = { groupMax: 3, groupWindowMs: 1_500, chatIntervalMs: 0 };
+    const small = await startTestKorpu({ api, telegramLimits: groupLimits });
+    try {
+      const group = -1_001_555_000_001;
+      const limiter = new TelegramRateLimiter(redis, small.prefix, { ...DEFAULT_TELEGRAM_LIMITS, ...groupLimits });
+      const groupRef = chatRefOf(small.core.cipher, group);
+      // The outbox sent two alerts to the group just now.
+      for (const job of ['alert1', 'alert2']) {
+        expect((await limiter.reserve(groupRef, true, job)).kind).toBe('reserved');
+        await limiter.release(groupRef, job); // sent: the next message of the chat may go
+      }
+      const mark = api.calls.length;
+      const started = Date.now();
+      // Two direct messages: the first takes the group's third place at once ...
+      await small.bot!.api.sendMessage(group, 'relayed 1');
+      // ... where the outbox sees it: its next alert would wait for the group's window ...
+      expect(await limiter.reserve(groupRef, true, 'alert3')).toMatchObject({ kind: 'wait', limit: 'group' });
+      // ... and the second direct message waits for it too (the window's first place frees 1.5 s after the alerts).
+      await small.bot!.api.sendMessage(group, 'relayed 2');
+      const sent = api.calls.slice(mark).filter((c) => c.method === 'sendMessage' && c.params.chat_id === group);
+      expect(sent.map((c) => c.params.text)).toEqual(['relayed 1', 'relayed 2']);
+      expect(sent[0]!.at - started).toBeLessThan(1_000);
+      expect(sent[1]!.at - started).toBeGreaterThanOrEqual(1_200);
+      // A private chat is not held by the group's window.
+      const before = Date.now();
+      await small.bot!.api.sendMessage(person(5, 93).id, 'hello');
+      expect(Date.now() - before).toBeLessThan(1_000);
+    } finally {
+      await small.stop();
+      await dropPrefix(redis, small.prefix);
+    }
   });
 });

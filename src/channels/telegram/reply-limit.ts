@@ -10,7 +10,8 @@ export const MESSAGE_METHODS: ReadonlySet<string> = new Set([
 
 /** Where the overall slots are kept (a `TelegramRateLimiter`: the outbox's window, shared by every process). */
 export interface ReplySlots {
-  reserveReply(): Promise<number>;
+  /** A slot for a message to `chatId` (to a group: in that group's window too); ms to wait. */
+  reserveReply(chatId: number | string | undefined): Promise<number>;
   /** Whether Redis is connected now (a slot is not asked for while it is not: see below). */
   connected(): boolean;
 }
@@ -23,11 +24,12 @@ export interface ReplySlots {
 export const REPLY_SLOT_TIMEOUT_MS = 250;
 
 /**
- * A grammY API transformer that holds each message the bot sends in direct answer to a person
- * (the replies to their updates, the case workers' command answers) to the overall limit the
- * outbox keeps in Redis, so that replies and the outbox's alerts, reminders and notices together
- * never pass Telegram's 30 messages a second, whichever process sends them. Install it beneath
- * auto-retry: a retried call takes a slot again.
+ * A grammY API transformer that holds each message the bot sends directly (the replies to
+ * people's updates, a person's words relayed to the case workers, the case workers' command
+ * answers) to the limits the outbox keeps in Redis, so that these and the outbox's alerts,
+ * reminders and notices together never pass Telegram's 30 messages a second, nor 20 a minute in
+ * one group (the case workers'), whichever process sends them. Install it beneath auto-retry: a
+ * retried call takes a slot again.
  *
  * Replies do not wait in a chat's line as the outbox's messages do: the several messages of one
  * answer follow each other at once, as a person who writes expects.
@@ -41,7 +43,7 @@ export function replyRateLimit(slots: ReplySlots, logger: Logger): Transformer {
     if (!slots.connected()) return prev(method, payload, signal);
     let timer: NodeJS.Timeout | undefined;
     const waitMs = await Promise.race([
-      slots.reserveReply(),
+      slots.reserveReply((payload as { chat_id?: number | string }).chat_id),
       new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), REPLY_SLOT_TIMEOUT_MS))),
     ]).catch((err: Error) => {
       if (Date.now() - warnedAt > 60_000) logger.warn({ err: { name: err.name, message: err.message } }, 'reply limit: no slot from Redis, sending without one');

@@ -110,14 +110,19 @@ export class TelegramRateLimiter {
   }
 
   /**
-   * Takes the next overall slot for a message sent in direct answer to a person (the reply to
-   * their update), in the outbox's window: replies and the outbox's messages together stay
-   * within `globalMax` per `globalWindowMs`. Never refused, never in a chat's line (the person
-   * is waiting for it): resolves with how long to wait before sending (0: now).
+   * Takes the next overall slot for a message sent directly (the reply to a person's update, a
+   * person's words relayed to the case workers), in the outbox's window: direct messages and the
+   * outbox's together stay within `globalMax` per `globalWindowMs`, and, to a group (`groupRef`,
+   * its chat's pseudonym, as the outbox keys it), within `groupMax` per `groupWindowMs`. Never
+   * refused, never in a chat's line (someone is waiting for it): resolves with how long to wait
+   * before sending (0: now).
    */
-  async reserveReply(): Promise<number> {
+  async reserveReply(groupRef?: string): Promise<number> {
     const l = this.limits;
-    return this.scripts.reserveReply({ global: this.keys.limitGlobal() }, { globalMax: l.globalMax, globalWindowMs: l.globalWindowMs, globalMinGapMs: l.globalMinGapMs, member: `reply#${randomUUID()}` });
+    return this.scripts.reserveReply(
+      { global: this.keys.limitGlobal(), group: this.keys.limitGroup(groupRef ?? 'none') },
+      { globalMax: l.globalMax, globalWindowMs: l.globalWindowMs, globalMinGapMs: l.globalMinGapMs, member: `reply#${randomUUID()}`, group: groupRef !== undefined, groupMax: l.groupMax, groupWindowMs: l.groupWindowMs },
+    );
   }
 
   /** Whether its Redis connection is up now. */

@@ -28,6 +28,7 @@
   Returns {0, inMs} when reserved, else {1, waitMs, limit}.
 ]]
 --#include overall-slot
+--#include group-ready
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local gMax, gWin, gGap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -56,13 +57,9 @@ local ready, limit = now, 'chat'
 local last = redis.call('GET', KEYS[2])
 if last then ready = math.max(ready, tonumber(last) + cInt) end
 if isGroup then
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - grWin)
-  local n = redis.call('ZCARD', KEYS[4])
-  if n >= grMax then
-    local e = redis.call('ZRANGE', KEYS[4], n - grMax, n - grMax, 'WITHSCORES')
-    local free = tonumber(e[2]) + grWin
-    if free > ready then ready, limit = free, 'group' end
-  end
+  -- The group's window, the same as the direct messages' to it (group-ready).
+  local free = group_ready(4, ready, now, grMax, grWin)
+  if free > ready then ready, limit = free, 'group' end
 end
 
 -- The chat's line: every message of the chat that holds a slot or waits for one, by order of

@@ -27,7 +27,7 @@ export const SCRIPT_FILES = {
   updateIncident: 'update-incident-3',
   commitConversation: 'commit-conversation',
   reserveSend: 'reserve-send-6',
-  reserveReply: 'reserve-reply-1',
+  reserveReply: 'reserve-reply-2',
   closeCase: 'close-case-1',
   putStaff: 'put-staff-2',
   pauseSends: 'pause-sends-1',
@@ -111,7 +111,7 @@ export interface Scripts {
   repliesSent(sent: { reply: string; updateId: string }[]): Promise<number>;
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
-  reserveReply(keys: { global: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string }): Promise<number>;
+  reserveReply(keys: { global: string; group: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string; group: boolean; groupMax: number; groupWindowMs: number }): Promise<number>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
@@ -173,7 +173,7 @@ export function redisScripts(redis: Redis): Scripts {
     releaseReply: (k, a) => run('releaseReply', k.reply, a.updateId, a.processId) as Promise<number>,
     repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
-    reserveReply: (k, a) => run('reserveReply', k.global, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member) as Promise<number>,
+    reserveReply: (k, a) => run('reserveReply', k.global, k.group, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member, a.group ? '1' : '0', a.groupMax, a.groupWindowMs) as Promise<number>,
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,

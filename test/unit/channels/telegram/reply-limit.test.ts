@@ -16,7 +16,7 @@ const okPrev = (log: string[]): Prev => (async (method: string) => (log.push(met
 describe('replyRateLimit (the overall limit for direct replies)', () => {
   it('waits the time Redis hands out before a message, and not at all for calls that are not messages', async () => {
     const asked: string[] = [];
-    const slots = { reserveReply: async () => (asked.push('slot'), 120), connected: () => true };
+    const slots = { reserveReply: async (chatId: number | string | undefined) => (asked.push(`slot for ${chatId}`), 120), connected: () => true };
     const t = replyRateLimit(slots, keptLogger().logger);
     const log: string[] = [];
     const t0 = Date.now();
@@ -26,7 +26,8 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     await t(okPrev(log), 'answerCallbackQuery', { callback_query_id: '1' } as never);
     await t(okPrev(log), 'editMessageText', { chat_id: 1, message_id: 2, text: 'y' } as never);
     expect(Date.now() - t1).toBeLessThan(100);
-    expect(asked).toEqual(['slot']);
+    // The slot is asked for the chat written to (a group's window counts too).
+    expect(asked).toEqual(['slot for 1']);
     expect(log).toEqual(['sendMessage', 'answerCallbackQuery', 'editMessageText']);
   });
 
