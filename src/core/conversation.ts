@@ -98,7 +98,7 @@ export const OutputSchema = z.object({
    */
   slots: z.object({ node: z.string(), office: z.string().optional(), page: z.number().int().min(0) }).optional(),
   /** A booked meeting to describe (date, time, place), filled in by the host in the person's language. */
-  appointment: AppointmentSchema.extend({ attach: z.boolean().optional() }).optional(),
+  appointment: AppointmentSchema.extend({ attach: z.boolean().optional(), forStaff: z.boolean().optional() }).optional(),
   /**
    * Everything kept about the person (case, answers, consent, meeting, questions), filled in by
    * the host in the person's language: only it can read and decrypt the records. No `caseCode`:

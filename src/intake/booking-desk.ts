@@ -156,7 +156,8 @@ export class BookingDesk {
     const start = new Date(a.start);
     return {
       ...rest,
-      text: [...text, { key: office.unknown.includes('location') ? 'booking:details_hint_no_map' : 'booking:details_hint' }],
+      // For the person: where the map is and how to change the time; for a case worker who booked on the phone: what to do with the file.
+      text: [...text, { key: a.forStaff ? 'booking:details_hint_staff' : office.unknown.includes('location') ? 'booking:details_hint_no_map' : 'booking:details_hint' }],
       attachments: [
         // A stand-in location (the city's, marked unknown in the config) is no map point to walk to.
         ...(office.unknown.includes('location')

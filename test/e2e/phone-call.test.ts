@@ -203,6 +203,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     const slot = firstSlot(worker);
     const said = await send(worker, api.updates.callback(worker, slot.message, slot.data));
     expect(said.join('\n')).toContain(t('ru', 'booking:booked'));
+    // The confirmation tells the worker what to do with the calendar file, not the person how to change the time.
+    expect(said.join('\n')).toContain(t('ru', 'booking:details_hint_staff'));
+    expect(said.join('\n')).not.toContain(t('ru', 'booking:details_hint'));
     expect(said.join('\n')).toContain(t('ru', 'call:script.look_forward'));
     // The call ends with its flow; the worker is told the case and the meeting, in their own language.
     const state = (await stateOf('phone', `${worker.id}:1`))!;

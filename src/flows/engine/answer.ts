@@ -188,7 +188,7 @@ function answerBooking(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowN
     delete s.vars[v.page];
     delete s.vars[v.office];
     ctx.effects.push({ type: 'booking_made', caseCode: ctx.ensureCase(), ...appointment, lang: ctx.lang, ...(previous ? { previousSlot: previous } : {}) });
-    ctx.emit({ type: 'message', text: [{ key: 'booking:booked' }], appointment: { ...appointment, attach: true } });
+    ctx.emit({ type: 'message', text: [{ key: 'booking:booked' }], appointment: { ...appointment, attach: true, ...(node.audience === 'staff' ? { forStaff: true } : {}) } });
     return { kind: 'next', next: node.next };
   }
   if (input.type === 'choice') {

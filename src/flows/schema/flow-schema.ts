@@ -104,9 +104,11 @@ export const NodeSchema = z.discriminatedUnion('type', [
   }),
   /**
    * Offers free meeting times (the host fills them in) and books the one tapped, atomically.
-   * `none`: where "none of these times suit me" leads.
+   * `none`: where "none of these times suit me" leads. `audience: staff` when a case worker
+   * books for the person (the phone interview): the confirmation then tells the worker what to
+   * do with it, not the person how to change it.
    */
-  z.strictObject({ ...common, type: z.literal('booking'), prompt: key, next: target, none: target }),
+  z.strictObject({ ...common, type: z.literal('booking'), prompt: key, next: target, none: target, audience: z.enum(['person', 'staff']).optional() }),
   /**
    * Shows the person's booked meeting with Reschedule / Cancel / Keep; goes to `none` at once
    * when there is no upcoming meeting.
