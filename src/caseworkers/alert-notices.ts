@@ -1,10 +1,11 @@
 import type { Office } from '../config/offices';
 import { systemClock, type Clock } from '../core/clock';
 import type { Button, Effect, Output } from '../core/conversation';
-import { DEFAULT_LANG, type Lang } from '../core/lang';
+import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
 import type { Notifier } from '../core/notifier';
 import type { Translator } from '../i18n';
+import { languageNameIn } from '../i18n/language-names';
 import type { EffectListener } from '../intake/conversation-runner';
 import { categoryTextKey, CrisisCategorySchema, SAFEGUARDING_TEXT } from '../safeguarding';
 import { alertKindOf, alertText, escalationText, type AlertKind } from './alert-text';
@@ -118,7 +119,7 @@ export function urgentAlertText(tr: Translator, lang: Lang, e: Extract<Effect, {
   return tr.t(lang, SAFEGUARDING_TEXT.alert, {
     code: e.caseCode,
     category: category.success ? tr.t(lang, categoryTextKey(category.data)) : e.category,
-    language: tr.t(lang, `common:language_name.${e.lang}`),
+    language: LangSchema.safeParse(e.lang).success ? languageNameIn(lang, e.lang as Lang) : e.lang,
     incident: e.id,
   });
 }

@@ -4,6 +4,7 @@ import type { Effect } from '../core/conversation';
 import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
 import { choiceLabelKey } from '../intake/choice-labels';
+import { languageNameIn } from '../i18n/language-names';
 import type { Booking } from '../scheduling/booking-store';
 import { PERSONAL_FIELDS, type CaseDetails, type CaseSummary, type VulnerabilitySign } from './case-file';
 
@@ -85,7 +86,7 @@ export function detailsText(d: CaseDetails, c: AlertTextContext): string {
 function summaryLines(s: CaseSummary, c: AlertTextContext, withHandoff: boolean): string[] {
   const t = (key: string, params?: Record<string, unknown>) => c.tr.t(c.lang, key, params);
   const lines: string[] = [];
-  if (s.lang) lines.push(t('caseworker:alert.language', { language: t(`common:language_name.${s.lang}`) }));
+  if (s.lang) lines.push(t('caseworker:alert.language', { language: languageNameIn(c.lang, s.lang) }));
   if (s.name) lines.push(t('caseworker:alert.name', { name: s.name }));
   if (withHandoff && s.handoff) lines.push(t('caseworker:alert.handoff', { reason: t(`common:alert.reason.${s.handoff}`, { defaultValue: s.handoff }) }));
   const d = s.diagnosis;

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { Eta } from 'eta';
 import { DEFAULT_LANG, SUPPORTED_LANGS, type Lang } from '../core/lang';
 import type { Translator } from '../i18n';
+import { languageNameIn } from '../i18n/language-names';
 import { navFor } from './nav';
 import { dirOf, maybeWebContext, type Translate } from './web-context';
 
@@ -14,6 +15,8 @@ export interface PageFrame {
   lang: Lang;
   dir: 'ltr' | 'rtl';
   t: Translate;
+  /** A language's name in the page's language ("İngilis" on an Azerbaijani page); pickers name each language in itself. */
+  langName: (lang: string) => string;
   /** The signed-in member (the header), when there is one. */
   me?: { name: string; role: string };
   nav: { id: string; path: string; current: boolean }[];
@@ -53,6 +56,7 @@ export function createRenderer(translator: Translator, o: { cache?: boolean } = 
         lang,
         dir: dirOf(lang),
         t,
+        langName: (l) => ((SUPPORTED_LANGS as readonly string[]).includes(l) ? languageNameIn(lang, l as Lang) : l),
         ...(ctx ? { me: { name: ctx.name, role: t(`caseworker:role.${ctx.staff.role}`) }, csrf: ctx.csrf } : {}),
         nav: ctx ? navFor(ctx.staff.role).map((n) => ({ id: n.id, path: n.path, current: path === n.path || path.startsWith(`${n.path}/`) })) : [],
         langs: SUPPORTED_LANGS,

@@ -16,6 +16,7 @@ import { cancelAsConversation } from '../helpers/bookings';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
 import { dropPrefix, testRedis } from '../helpers/redis';
+import { languageNameIn } from '../../src/i18n/language-names';
 
 /**
  * The case workers' commands through the whole bot, against the fake Bot API: an admin from
@@ -138,7 +139,7 @@ describe('case-worker commands end to end', () => {
   it("lists today's appointments at the worker's office, in time order, in local time, in the worker's language", async () => {
     const said = await send(worker, '/today');
     const line = (time: string, code: string, lang: Lang, state: string) =>
-      t('ru', 'caseworker:today.line', { time, code, language: t('ru', `common:language_name.${lang}`), state: t('ru', `caseworker:today.state.${state}`) });
+      t('ru', 'caseworker:today.line', { time, code, language: languageNameIn('ru', lang), state: t('ru', `caseworker:today.state.${state}`) });
     expect(said).toEqual([
       [
         t('ru', 'caseworker:today.title', { office: baku.name.ru, date: '25.11.2026', n: 2 }),

@@ -12,6 +12,7 @@ import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { languageNameIn } from '../../src/i18n/language-names';
 
 /**
  * The case workers' alerts through the whole bot, against the fake Bot API: people go through
@@ -158,7 +159,7 @@ describe('case-worker alerts end to end', () => {
 
     const intakeAlert = alert(code, 'intake').text!;
     for (const line of [
-      tr('az', 'caseworker:alert.language', { language: tr('az', 'common:language_name.en') }),
+      tr('az', 'caseworker:alert.language', { language: languageNameIn('az', 'en') }),
       tr('az', 'caseworker:alert.eligibility', { result: tr('az', 'caseworker:alert.result.likely_eligible') }),
       tr('az', 'caseworker:alert.areas', { areas: `${tr('az', 'diagnosis:q3.health_social')}; ${tr('az', 'diagnosis:q3.language')}` }),
       tr('az', 'caseworker:alert.vulnerability_none'),

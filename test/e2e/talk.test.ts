@@ -8,6 +8,7 @@ import type { KorpuBot } from '../../src/channels/telegram';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
+import { languageNameIn } from '../../src/i18n/language-names';
 
 /**
  * "Talk to a person" end to end through the fake Bot API: a person asks for a human, what they
@@ -188,7 +189,7 @@ describe('talk to a person', () => {
     const relayed = inGroup().slice(before).filter((m) => !m.reply_markup && m.text?.includes(words));
     expect(relayed).toHaveLength(1);
     expect(relayed[0]!.text).toContain(code);
-    expect(relayed[0]!.text).toContain(core.translator.t('az', `common:language_name.${lang}`));
+    expect(relayed[0]!.text).toContain(languageNameIn('az', lang));
     await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'OK, 10:00' }));
     await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'OK, 10:00' }));
   });

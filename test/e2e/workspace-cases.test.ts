@@ -79,6 +79,8 @@ describe('workspace cases', () => {
     expect(list.status).toBe(200);
     expect(list.headers.get('cache-control')).toBe('no-store');
     expect(list.text).toContain('KP-BAKU-0001');
+    // The person's language named in the page's (English): "Russian", not "Русский".
+    expect(list.text).toContain('<td>Russian</td>');
     expect(list.text).not.toContain('KP-GNJA-0002');
     // The crisis case has no meeting yet: urgent, on top of every list.
     expect(list.text).toContain(t('web:cases.urgent_title'));

@@ -1,5 +1,6 @@
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Recipient } from '../../core/notifier';
+import { languageNameIn } from '../../i18n/language-names';
 import { langOf, type DeskDeps } from './desk-deps';
 import { textAndFile, type TalkMessageIn } from './relay-to-person';
 
@@ -30,7 +31,7 @@ export async function relayFromPerson(deps: DeskDeps, args: { conversation: stri
   const { to, staffLang } = await talkTarget(deps, caseCode);
   const personLang = (await deps.cases.info(caseCode)).lang;
   const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(staffLang, key, params);
-  const header = t('handoff:talk.staff.from_person', { code: caseCode, language: t(`common:language_name.${personLang}`) });
+  const header = t('handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(staffLang, personLang) });
   if (!(await args.deliver(to, header, caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
   await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message) });
   return { ok: true, caseCode, to };

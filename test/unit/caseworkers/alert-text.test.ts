@@ -45,7 +45,8 @@ describe('alertText', () => {
     const text = alertText('intake', summary({ booking }), ctx());
     expect(text.split('\n')).toEqual([
       t('caseworker:alert.title.intake', { code: 'KP-7G4Q-M2XD' }),
-      t('caseworker:alert.language', { language: t('common:language_name.ru') }),
+      // The person's language named in the reader's (English: "Russian", not "Русский").
+      t('caseworker:alert.language', { language: 'Russian' }),
       t('caseworker:alert.eligibility', { result: t('caseworker:alert.result.likely_eligible') }),
       t('caseworker:alert.areas', { areas: `${t('diagnosis:q3.planning')}; ${t('diagnosis:q3.language')}` }),
       t('caseworker:alert.vulnerability_none'),

@@ -2,7 +2,8 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { funnelNumbers, ROUTES, SOURCES } from '../../../caseworkers/desk';
 import { FUNNEL_DIMENSIONS, NONE, type FunnelSelection } from '../../../caseworkers/reports/funnel';
-import { SUPPORTED_LANGS } from '../../../core/lang';
+import { SUPPORTED_LANGS, type Lang } from '../../../core/lang';
+import { languageNameIn } from '../../../i18n/language-names';
 import { pageFormat } from '../../format';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
@@ -32,7 +33,7 @@ export function numbersPages(kit: WebKit): Router {
     const r = await funnelNumbers({ ...kit.deps.desk, reports: reportsOf(kit).stores }, actor, { dimension: q.by, selection });
     if (isRefusal(r)) return refuse(kit, req, res, r);
     if (!r.ok) return;
-    const label = valueLabel(t, kit.deps.desk.offices.map((o) => ({ id: o.id, name: o.name[lang] ?? o.name.en ?? o.id })));
+    const label = valueLabel(t, lang, kit.deps.desk.offices.map((o) => ({ id: o.id, name: o.name[lang] ?? o.name.en ?? o.id })));
     const stageNames = r.stages.map((s) => t(`reports:numbers.stage.${s}`));
     const rtl = dir === 'rtl';
     const started = r.stages.indexOf('started');
@@ -68,13 +69,13 @@ export function numbersPages(kit: WebKit): Router {
   return router;
 }
 
-/** The text of a dimension's value (a language's own name, an office's name, a route, a source, a week as is). */
-function valueLabel(t: Translate, offices: { id: string; name: string }[]) {
+/** The text of a dimension's value (a language's name in the page's language, an office's name, a route, a source, a week as is). */
+function valueLabel(t: Translate, lang: Lang, offices: { id: string; name: string }[]) {
   return (dimension: string, v: string): string => {
     if (v === NONE) return t('reports:numbers.none');
     switch (dimension) {
       case 'lang':
-        return (SUPPORTED_LANGS as readonly string[]).includes(v) ? t(`common:language_name.${v}`) : v;
+        return (SUPPORTED_LANGS as readonly string[]).includes(v) ? languageNameIn(lang, v as Lang) : v;
       case 'office':
         return offices.find((o) => o.id === v)?.name ?? v;
       case 'route':
