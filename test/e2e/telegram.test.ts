@@ -437,6 +437,8 @@ describe('Telegram end to end (long polling)', () => {
     // Published by Körpü's start, as in production.
     expect([...h.api.commands.keys()].sort()).toEqual(['default:', ...['az', 'en', 'fa', 'ru', 'tr', 'uk', 'uz'].map((l) => `default:${l}`)]);
     expect(h.api.commands.get('default:ru')![0]).toEqual({ command: 'start', description: h.core.translator.t('ru', 'common:commands.start') });
+    // The meeting can be seen, moved or cancelled from the menu too.
+    expect(h.api.commands.get('default:ru')).toContainEqual({ command: 'appointment', description: h.core.translator.t('ru', 'common:commands.appointment') });
     expect(h.api.commands.get('default:')).toEqual(h.api.commands.get('default:az'));
   });
 });
