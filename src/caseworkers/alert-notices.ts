@@ -116,10 +116,11 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
 /** The urgent alert's text: case code, category, the person's language, the draft report. Names no one. */
 export function urgentAlertText(tr: Translator, lang: Lang, e: Extract<Effect, { type: 'crisis_detected' }> & { id: string }): string {
   const category = CrisisCategorySchema.safeParse(e.category);
+  const spoken = LangSchema.safeParse(e.lang);
   return tr.t(lang, SAFEGUARDING_TEXT.alert, {
     code: e.caseCode,
     category: category.success ? tr.t(lang, categoryTextKey(category.data)) : e.category,
-    language: LangSchema.safeParse(e.lang).success ? languageNameIn(lang, e.lang as Lang) : e.lang,
+    language: spoken.success ? languageNameIn(lang, spoken.data) : e.lang,
     incident: e.id,
   });
 }
