@@ -1,7 +1,7 @@
 import type { Office } from '../config/offices';
 import { systemClock, type Clock } from '../core/clock';
 import type { Button, Effect, Output } from '../core/conversation';
-import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
+import { DEFAULT_LANG, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
 import type { Notifier } from '../core/notifier';
 import type { Translator } from '../i18n';
@@ -116,11 +116,10 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
 /** The urgent alert's text: case code, category, the person's language, the draft report. Names no one. */
 export function urgentAlertText(tr: Translator, lang: Lang, e: Extract<Effect, { type: 'crisis_detected' }> & { id: string }): string {
   const category = CrisisCategorySchema.safeParse(e.category);
-  const spoken = LangSchema.safeParse(e.lang);
   return tr.t(lang, SAFEGUARDING_TEXT.alert, {
     code: e.caseCode,
     category: category.success ? tr.t(lang, categoryTextKey(category.data)) : e.category,
-    language: spoken.success ? languageNameIn(lang, spoken.data) : e.lang,
+    language: languageNameIn(lang, e.lang),
     incident: e.id,
   });
 }

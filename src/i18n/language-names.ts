@@ -1,4 +1,4 @@
-import type { Lang } from '../core/lang';
+import { SUPPORTED_LANGS, type Lang } from '../core/lang';
 
 const names = new Map<string, string>();
 
@@ -9,10 +9,12 @@ const names = new Map<string, string>();
  * as the bot's own language button says: the people who choose it are Iranians and Afghans.
  *
  * For staff reading about a person. A language picker names each language in itself instead
- * (`common:language_name.*`), so that a person finds their own.
+ * (`common:language_name.*`), so that a person finds their own. A code Körpü does not speak
+ * (a record of an earlier release) is shown as it is.
  * @example languageNameIn('az', 'en') // 'İngilis'
  */
-export function languageNameIn(reader: Lang, lang: Lang): string {
+export function languageNameIn(reader: Lang, lang: string): string {
+  if (!(SUPPORTED_LANGS as readonly string[]).includes(lang)) return lang;
   const key = `${reader}:${lang}`;
   let name = names.get(key);
   if (name === undefined) {

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { addStaff, AUDIT_ACTIONS, changeStaff, listRoster, readAudit, reassignCase, releaseCase, removeStaff, todaysMeetings, type AuditLine, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal, type Action } from '../../caseworkers/guard';
-import { DEFAULT_LANG, LangSchema, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
+import { DEFAULT_LANG, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
 import { languageNameIn } from '../../i18n/language-names';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
@@ -232,8 +232,7 @@ async function showToday(run: Run): Promise<string> {
   const params = { office: r.office.name[lang], date: r.date };
   if (r.meetings.length === 0) return t('caseworker:today.empty', params);
   const lines = r.meetings.map((m) => {
-    const spoken = LangSchema.safeParse(m.lang);
-    return t('caseworker:today.line', { time: m.time, code: m.caseCode, language: spoken.success ? languageNameIn(lang, spoken.data) : m.lang, state: t(`caseworker:today.state.${m.state}`) });
+    return t('caseworker:today.line', { time: m.time, code: m.caseCode, language: languageNameIn(lang, m.lang), state: t(`caseworker:today.state.${m.state}`) });
   });
   return [t('caseworker:today.title', { ...params, n: lines.length }), ...lines].join('\n');
 }

@@ -52,17 +52,17 @@ export function caseFilePages(kit: WebKit): Router {
       messageMax: MESSAGE_MAX,
       // A fresh token per form: the same form sent twice sends the message once.
       messageRef: newToken(),
-      // The history's actions in words where the audit trail has a text for them (`/audit` uses the same).
-      // Why a closed case was closed, in words (one of §3.8's five, or a reason stored before them).
       // An answer chosen from a list in words (`reason: family` → "Family" in the reader's language); typed ones as typed.
       fieldText: (field: string, value: string) => {
         const key = choiceLabelKey(field, value);
         return key ? ctx.t(key, { defaultValue: value }) : value;
       },
+      // Why a closed case was closed, in words (one of §3.8's five, or a reason stored before them).
       closeReasonText: (stored: string) => {
         const key = closeReasonKey(stored);
         return key === stored ? stored : ctx.t(key);
       },
+      // The history's actions in words where the audit trail has a text for them (`/audit` uses the same).
       actionText: (action: string) => ((AUDIT_ACTIONS as readonly string[]).includes(action) ? ctx.t(`caseworker:audit.action.${action}`, { to: '' }) : action),
     });
   });

@@ -20,4 +20,8 @@ describe('languageNameIn (a person\'s language, named for staff in theirs)', () 
     expect(languageNameIn('fa', 'fa')).toBe('فارسی / دری');
     expect(languageNameIn('uz', 'uz')).toBe('Oʻzbek');
   });
+
+  it('shows a code Körpü does not speak as it is (a record of an earlier release)', () => {
+    expect(languageNameIn('en', 'de')).toBe('de');
+  });
 });

@@ -106,7 +106,8 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
   const office = offices.find((o) => o.id === r.booking?.office);
   const zone = (office ?? offices[0])?.timeZone ?? 'Asia/Baku';
   // As the case file writes them (25.11.2026, 10:00 in Russian), in the office's zone.
-  const when = (d: Date) => pageFormat(lang, t, { timeZone: zone, offices }).dateTime(d);
+  const fmt = pageFormat(lang, t, { timeZone: zone, offices });
+  const when = (d: Date) => fmt.dateTime(d);
   const sentFor = (part: Part) => (redraw?.part === part ? redraw.sent : undefined);
   const d = r.diagnosis;
   const diagnosisValues = sentFor('diagnosis') ?? {

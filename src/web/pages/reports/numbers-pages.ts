@@ -75,7 +75,7 @@ function valueLabel(t: Translate, lang: Lang, offices: { id: string; name: strin
     if (v === NONE) return t('reports:numbers.none');
     switch (dimension) {
       case 'lang':
-        return (SUPPORTED_LANGS as readonly string[]).includes(v) ? languageNameIn(lang, v as Lang) : v;
+        return languageNameIn(lang, v);
       case 'office':
         return offices.find((o) => o.id === v)?.name ?? v;
       case 'route':
