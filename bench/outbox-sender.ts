@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/storage/keys';
 /**
  * One sender of the outbox benchmark, in its own process (bench/outbox.ts forks it):
  * - `korpu`: Körpü's outbox worker (createOutboxWorker + TelegramRateLimiter, as main.ts wires
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     const bull = new Redis(start.redisUrl, { maxRetriesPerRequest: null });
     const worker = new Worker(BASELINE_QUEUE, async (job) => raw.sendMessage!({ chat_id: job.data.chatId, text: job.data.text }), {
       connection: bull,
-      prefix: `${start.prefix}bull`,
+      prefix: redisKeys(start.prefix).bull(),
       concurrency: start.concurrency ?? 16,
       limiter: { max: 30, duration: 1000 },
     });

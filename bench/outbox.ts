@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/storage/keys';
 /**
  * The outbox against Telegram's limits (`npm run bench`, or only this part:
  * `npm run bench -- --only outbox`): 3,000 messages to 3,000 different chats and 100 to one
@@ -164,7 +165,7 @@ export async function runOutboxBench(o: { config: OutboxBenchConfig; senders?: r
         if (r === 'timeout') timedOut = true;
         else lost = r.lost;
       } else {
-        const queue = new Queue(spec.kind === 'korpu' ? OUTBOX_QUEUE : BASELINE_QUEUE, { connection: admin, prefix: `${prefix}bull` });
+        const queue = new Queue(spec.kind === 'korpu' ? OUTBOX_QUEUE : BASELINE_QUEUE, { connection: admin, prefix: redisKeys(prefix).bull() });
         if (spec.kind === 'korpu') {
           const outbox = new Outbox(queue, cipher);
           for (let i = 0; i < messages.length; i += 100) {

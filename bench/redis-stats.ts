@@ -107,18 +107,20 @@ export async function memoryByPattern(client: Redis): Promise<Map<string, { keys
     for (const key of keys) {
       const bytes = Number(await client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
       const pattern = key
+        // (the person cell's hash tag is one of 16: one family, not sixteen)
+        .replace(/\{p\d+\}/g, '{p*}')
         .replace(/:KP-[A-Z0-9-]+/g, ':<case>')
-        .replace(/conv:[A-Za-z0-9_-]+/g, 'conv:<id>')
+        .replace(/conv:\{p\*\}:[A-Za-z0-9_-]+/g, 'conv:{p*}:<id>')
         .replace(/seen:tg:\d+/, 'seen:tg:<update>')
         .replace(/flow:([a-z_]+):[A-Za-z0-9_-]+/, 'flow:$1:<rev>')
-        .replace(/(bookings:[a-z0-9_]+:)\d{4}-\d{2}-\d{2}$/, '$1<date>')
-        .replace(/(slot:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>')
+        .replace(/(bookings:\{o:[a-z0-9_]+\}:)\d{4}-\d{2}-\d{2}$/, '$1<date>')
+        .replace(/(slot:\{o:[a-z0-9_]+\}:)[a-z0-9_]+@[0-9T:-]+$/, '$1<slot>')
         .replace(/\d{6,}/g, '<chat>')
         // BullMQ job hashes (and their locks) by queue: one family per queue, not one row per job.
-        .replace(/(bull:[a-z]+:)(?!(?:wait|active|delayed|completed|failed|paused|prioritized|events|meta|id|marker|stalled-check|pc)$)[^:]+(:lock)?$/, '$1<job>$2')
+        .replace(/(\{bull\}:[a-z]+:)(?!(?:wait|active|delayed|completed|failed|paused|prioritized|events|meta|id|marker|stalled-check|pc)$)[^:]+(:lock)?$/, '$1<job>$2')
         // Pseudonyms (chats, conversations) in limit, talk and reply keys.
-        .replace(/(limit:(?:chat|group):)[A-Za-z0-9_-]{16,}/, '$1<chat>')
-        .replace(/(reply|talk|held):[A-Za-z0-9_-]{8,}$/, '$1:<id>');
+        .replace(/(\{lim\}:(?:chat|group):)[A-Za-z0-9_-]{16,}/, '$1<chat>')
+        .replace(/((?:reply|talk):\{p\*\}):[A-Za-z0-9_-]{8,}$/, '$1:<id>');
       const e = out.get(pattern) ?? { keys: 0, bytes: 0 };
       e.keys++;
       e.bytes += bytes;

@@ -184,7 +184,7 @@ export async function runRemindersBench(o: { config: RemindersBenchConfig; out?:
     await admin.flushall();
     const far = meetings(office, lead, Date.now() + 3600_000, cfg.reminders, 3600_000);
     const jobs = await capturedJobs(settings, cipher, far, new Date());
-    const raw = new Queue(REMINDER_QUEUE, { connection: admin, prefix: `${PREFIX}bull` });
+    const raw = new Queue(REMINDER_QUEUE, { connection: admin, prefix: redisKeys(PREFIX).bull() });
     await raw.waitUntilReady();
     const mem0 = await usedMemory(admin);
     let t = performance.now();

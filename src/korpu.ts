@@ -38,6 +38,7 @@ import { chatRefOf, createOutboxWorker, isGroupChat, Outbox, recipientResolver, 
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
+import { migrateKeyLayout } from './storage/key-layout';
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
@@ -211,6 +212,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
     redis.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'app' }));
     if (env.NODE_ENV === 'production') await assertProductionRedis(redis, logger);
+    // Keys written by a release before hash tags get their tagged names, once, before anything runs.
+    await migrateKeyLayout(redis, redisKeys(env.REDIS_PREFIX), logger);
 
     const token = env.BOT_TOKEN;
     // The process role (ROLE, README "Running several processes"): every part is built in every

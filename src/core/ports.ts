@@ -4,6 +4,8 @@
  * test (integration tests always use a real redis-server).
  */
 
+import type { IdGen } from './clock';
+
 /** A conversation's saved state as stored: opaque JSON plus a version for compare-and-set. */
 export interface StoredConversation {
   /** JSON of the state, or undefined for a new conversation. */
@@ -79,4 +81,10 @@ export interface ConversationStore {
   releaseReply(conversationId: string, updateId: string, processId: string): Promise<void>;
   /** Forgets the kept reply of `updateId`: it was sent. */
   replySent(conversationId: string, updateId: string): Promise<void>;
+  /**
+   * The id source for a step of `conversationId`: where the store keeps a case beside the
+   * conversation that opened it (Redis: the same person cell), the codes it draws are ones it
+   * can keep there. Without it, `ids` as they are.
+   */
+  idsFor?(conversationId: string, ids: IdGen): IdGen;
 }

@@ -306,7 +306,8 @@ export class ConversationRunner {
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
-      const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids: d.ids };
+      const ids = d.store.idsFor ? d.store.idsFor(convId, d.ids) : d.ids;
+      const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids };
       // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
       // a field) and asks the same question again, after the emergency reply. Only a message
       // written for the case workers goes on to them as written.
@@ -318,7 +319,7 @@ export class ConversationRunner {
       const result = crisis && holdsBackCrisis(d.flows, prev) ? repeatQuestion(env, prev) : offer === 'instead' ? offerRequests(env, prev!, asked!) : step(env, prev, engineInput);
       if (offer === 'besides') result.outputs.unshift(requestOffer(asked!, false));
       if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
-      if (crisis) respondToCrisis(result, crisis, d.crisis!, d.ids);
+      if (crisis) respondToCrisis(result, crisis, d.crisis!, ids);
       const removeContactKeyboard = contactKeyboard(prev, result);
       const writes = planRecordWrites(result.effects, {
         now,

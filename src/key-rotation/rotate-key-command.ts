@@ -1,3 +1,4 @@
+import { migrateKeyLayout } from '../storage/key-layout';
 import { loadConfig } from '../config';
 import { resolveDataKeys } from '../config/data-key';
 import { silentLogger } from '../core/logger';
@@ -40,6 +41,8 @@ export async function rotateKeyCommand(source: Record<string, string | undefined
   try {
     // The same guard as at start-up: a rotation with the wrong pseudonym key configured is a mistake about to happen.
     await checkPseudonymKey(redis, redisKeys(env.REDIS_PREFIX), cipher, { explicit: keys.pseudonymKey !== undefined, logger: silentLogger() });
+    // A deployment upgraded but not started since: its keys get their tagged names first, as at start-up.
+    await migrateKeyLayout(redis, redisKeys(env.REDIS_PREFIX));
     const report = await rotateKeys({ redis, prefix: env.REDIS_PREFIX, cipher });
     for (const kind of ROTATION_KINDS) {
       const c = report.counts[kind];

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { DecryptionError, UnknownKeyError } from '../core/errors';
 import type { FieldCipher } from '../storage/field-cipher';
-import { redisKeys, simulatorPrefix, type RedisKeys } from '../storage/keys';
+import { ALL_PERSON_CELLS, redisKeys, simulatorPrefix, type RedisKeys } from '../storage/keys';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { caseFieldAad, incidentFieldAad, resealEntryField, resealJobData, resealKeptReply, resealQuestion, resealTalkMessage, sealedLeft } from './sealed-places';
 
@@ -75,12 +75,17 @@ class Rotation {
 
   async all(keys: RedisKeys): Promise<void> {
     const p = keys.prefix;
-    await this.scan(`${p}case:*`, 'hash', (key) => this.caseHash(key, key.slice(`${p}case:`.length)));
-    await this.scan(`${p}case:*`, 'list', (key) => this.caseList(key, key.slice(`${p}case:`.length)));
-    await this.scan(`${p}incident:*`, 'hash', (key) => this.incident(key, key.slice(`${p}incident:`.length)));
-    await this.scan(`${p}reply:*`, 'string', (key) => this.one('kept_replies', key, 'string', '', (v) => resealKeptReply(v, key.slice(`${p}reply:`.length), this.reseal)));
+    // (`<family>:{p<cell>}:<id>…`: the id after the person cell's tag)
+    const afterCell = (key: string, family: string) => key.slice(`${p}${family}:`.length).replace(/^\{p\d+\}:/, '');
+    await this.scan(`${p}case:*`, 'hash', (key) => this.caseHash(key, afterCell(key, 'case')));
+    await this.scan(`${p}case:*`, 'list', (key) => this.caseList(key, afterCell(key, 'case')));
+    const incident = keys.incident('');
+    await this.scan(`${incident}*`, 'hash', (key) => this.incident(key, key.slice(incident.length)));
+    await this.scan(`${p}reply:*`, 'string', (key) => this.one('kept_replies', key, 'string', '', (v) => resealKeptReply(v, afterCell(key, 'reply'), this.reseal)));
     await this.scan(`${keys.bull()}:*`, 'hash', (key) => this.job(key, key.slice(`${keys.bull()}:`.length)));
-    for (const stream of [keys.effects(), keys.deadEffects()]) await this.stream(stream, keys.effectAttempts());
+    for (const cell of ALL_PERSON_CELLS) {
+      for (const stream of [keys.effects(cell), keys.deadEffects(cell)]) await this.stream(stream, keys.effectAttempts(cell));
+    }
   }
 
   private async scan(match: string, type: string, each: (key: string) => Promise<void>): Promise<void> {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Backlog } from '../core/metrics';
 import type { Logger } from '../core/logger';
 import { EFFECT_GROUP } from '../storage/effect-stream';
-import type { RedisKeys } from '../storage/keys';
+import { ALL_PERSON_CELLS, type RedisKeys } from '../storage/keys';
 
 /** Where the backlog is read from: the effect stream, the outbox queue and its 429 pause. */
 export interface BacklogSources {
@@ -15,26 +15,37 @@ export interface BacklogSources {
 }
 
 /**
- * Reads the backlog in one pipelined round trip plus BullMQ's counts: the effect stream's
- * length, its entries taken and not acknowledged, the age of its oldest entry (a stream id
- * starts with the time it was appended, in ms), the outbox's jobs by state and the 429 pause.
+ * Reads the backlog: per person cell, in one transaction each (its effect stream's length, its
+ * entries taken and not acknowledged, the age of its oldest entry: a stream id starts with the
+ * time it was appended, in ms), then the 429 pause and BullMQ's counts of the outbox's jobs.
  * Called on scrape and by {@link BacklogWatch}, never per update.
  */
 export async function readBacklog(s: BacklogSources): Promise<Backlog> {
-  const effects = s.keys.effects();
-  const replies = (await s.redis.multi().xlen(effects).xrange(effects, '-', '+', 'COUNT', 1).pttl(s.keys.limitPause()).xpending(effects, EFFECT_GROUP).exec()) ?? [];
-  // A missing group (nothing ever committed) fails XPENDING: read as nothing pending.
-  const [len, oldest, pttl, pending] = [0, 1, 2, 3].map((i) => (replies[i]?.[0] ? undefined : replies[i]?.[1]));
-  const firstId = (oldest as [string, string[]][] | undefined)?.[0]?.[0];
+  const cells = await Promise.all(ALL_PERSON_CELLS.map((cell) => readCell(s.redis, s.keys.effects(cell))));
+  const pttl = await s.redis.pttl(s.keys.limitPause());
+  const firstIds = cells.map((c) => c.firstId).filter((id): id is string => id !== undefined);
+  const oldestMs = firstIds.length ? Math.min(...firstIds.map((id) => Number(id.split('-')[0]))) : undefined;
   const now = (s.clock?.now() ?? new Date()).getTime();
-  const oldestEffectSeconds = firstId ? Math.max(0, (now - Number(firstId.split('-')[0])) / 1000) : 0;
+  const oldestEffectSeconds = oldestMs !== undefined ? Math.max(0, (now - oldestMs) / 1000) : 0;
   const outbox = s.outbox ? await s.outbox.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed') : {};
   return {
-    effects: Number(len ?? 0),
-    effectsPending: Number((pending as [number] | undefined)?.[0] ?? 0),
+    effects: cells.reduce((n, c) => n + c.length, 0),
+    effectsPending: cells.reduce((n, c) => n + c.pending, 0),
     oldestEffectSeconds,
     outbox,
-    outboxPausedSeconds: Math.max(0, Number(pttl ?? 0)) / 1000,
+    outboxPausedSeconds: Math.max(0, pttl) / 1000,
+  };
+}
+
+/** One cell's effect stream: its length, entries taken and not acknowledged, its oldest entry's id. */
+async function readCell(redis: Redis, effects: string): Promise<{ length: number; pending: number; firstId: string | undefined }> {
+  const replies = (await redis.multi().xlen(effects).xrange(effects, '-', '+', 'COUNT', 1).xpending(effects, EFFECT_GROUP).exec()) ?? [];
+  // A missing group (nothing ever committed in the cell) fails XPENDING: read as nothing pending.
+  const [len, oldest, pending] = [0, 1, 2].map((i) => (replies[i]?.[0] ? undefined : replies[i]?.[1]));
+  return {
+    length: Number(len ?? 0),
+    pending: Number((pending as [number] | undefined)?.[0] ?? 0),
+    firstId: (oldest as [string, string[]][] | undefined)?.[0]?.[0],
   };
 }
 

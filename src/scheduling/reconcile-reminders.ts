@@ -31,16 +31,18 @@ export async function reconcileReminders(d: {
   now: Date;
 }): Promise<ReminderReconcileCounts> {
   const offices = new Map(d.offices.map((o) => [o.id, o]));
-  const head = d.keys.booking('');
+  // `<prefix>booking:{p<cell>}:<case code>`: every cell's bookings, the code after the cell's tag.
+  const head = d.keys.booking('X');
+  const family = head.slice(0, head.indexOf('{'));
   // The prefix is the deployment's own; glob characters in it are escaped so SCAN matches it literally.
-  const match = `${head.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const match = `${family.replace(/[*?[\]\\]/g, '\\$&')}*`;
   const counts: ReminderReconcileCounts = { meetings: 0, reminders: 0 };
   let cursor = '0';
   do {
     const [next, found] = await d.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
     cursor = next;
     for (const key of found) {
-      const caseCode = key.slice(head.length);
+      const caseCode = key.slice(key.indexOf('}:', family.length) + 2);
       const booking = await d.bookings.get(caseCode);
       if (!booking || booking.status !== 'booked' || booking.start.getTime() <= d.now.getTime()) continue;
       const office = offices.get(booking.office);

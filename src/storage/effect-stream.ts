@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { openEntry, type EffectEntry, type EffectHandler } from '../core/effect-entry';
 import { UnknownKeyError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { RedisKeys } from './keys';
+import { ALL_PERSON_CELLS, type RedisKeys } from './keys';
 
 /** The consumer group of the effect handlers (one group: every entry is performed once by someone). */
 export const EFFECT_GROUP = 'handlers';
@@ -22,16 +22,22 @@ export interface EffectStreamOptions {
   batch?: number;
   /** Tries of an entry whose handler keeps failing before it is set aside in the dead-letter stream. Default 10. */
   maxAttempts?: number;
+  /**
+   * The person cells whose streams this consumer reads (default: all, in one read). On a Redis
+   * Cluster each cell's stream is on a slot of its own, and one consumer reads one cell.
+   */
+  cells?: readonly number[];
 }
 
 /**
- * Performs the effects committed with the conversation steps, from the Redis stream the commit
- * script appends them to ({@link RedisKeys.effects}), through one consumer group: every entry
+ * Performs the effects committed with the conversation steps, from the Redis streams the commit
+ * script appends them to (one per person cell, {@link RedisKeys.effects}: the stream shares the
+ * slot of the conversations it serves), through one consumer group each: every entry
  * is handled by one process, at least once. An entry is acknowledged and deleted only after its
  * handler succeeded; a handler that throws leaves it pending, and entries pending longer than
  * `claimAfterMs` (a process died holding them, or the handler failed) are claimed again by any
  * running process. Handlers are idempotent by the entry's id, so a second run changes nothing.
- * An entry that fails `maxAttempts` times is moved to `<effects>:dead` and logged as an error.
+ * An entry that fails `maxAttempts` times is moved to its cell's `<effects>:dead` and logged as an error.
  *
  * Reads block, so the stream gets its own connection (a duplicate of the one given).
  *
@@ -51,6 +57,9 @@ export class EffectStream {
   private loop: Promise<void> | undefined;
   private busy = 0;
   private lastClaim = 0;
+  private readonly cells: readonly number[];
+  /** The cells' stream keys, in `cells` order (the read names them all at once). */
+  private readonly streams: string[];
 
   constructor(
     private readonly redis: Redis,
@@ -65,6 +74,8 @@ export class EffectStream {
     this.blockMs = o.blockMs ?? 2_000;
     this.batch = o.batch ?? 64;
     this.maxAttempts = o.maxAttempts ?? 10;
+    this.cells = o.cells ?? ALL_PERSON_CELLS;
+    this.streams = this.cells.map((c) => keys.effects(c));
     // The stream lives as long as the connection it was given: closing that one stops it too.
     redis.once('end', () => void this.stop());
   }
@@ -94,17 +105,25 @@ export class EffectStream {
   async idle(timeoutMs = 10_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      if (this.busy === 0 && (await this.redis.xlen(this.keys.effects())) === 0 && this.busy === 0) return;
-      if (Date.now() > until) throw new Error(`effects: still ${await this.redis.xlen(this.keys.effects())} entries unperformed after ${timeoutMs} ms`);
+      if (this.busy === 0 && (await this.waiting()) === 0 && this.busy === 0) return;
+      if (Date.now() > until) throw new Error(`effects: still ${await this.waiting()} entries unperformed after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
 
+  /** Entries in this consumer's streams, performed or not yet. */
+  private async waiting(): Promise<number> {
+    const lengths = await Promise.all(this.streams.map((k) => this.redis.xlen(k)));
+    return lengths.reduce((a, b) => a + b, 0);
+  }
+
   private async ensureGroup(): Promise<void> {
-    try {
-      await this.redis.xgroup('CREATE', this.keys.effects(), EFFECT_GROUP, '0', 'MKSTREAM');
-    } catch (e) {
-      if (!/BUSYGROUP/.test((e as Error).message)) throw e;
+    for (const stream of this.streams) {
+      try {
+        await this.redis.xgroup('CREATE', stream, EFFECT_GROUP, '0', 'MKSTREAM');
+      } catch (e) {
+        if (!/BUSYGROUP/.test((e as Error).message)) throw e;
+      }
     }
   }
 
@@ -113,9 +132,9 @@ export class EffectStream {
     while (this.running) {
       try {
         if (Date.now() - this.lastClaim >= this.claimAfterMs / 2) await this.claimStale();
-        const read = (await this.reader.xreadgroup('GROUP', EFFECT_GROUP, this.o.consumer, 'COUNT', this.batch, 'BLOCK', this.blockMs, 'STREAMS', this.keys.effects(), '>')) as [string, [string, string[]][]][] | null;
+        const read = (await this.reader.xreadgroup('GROUP', EFFECT_GROUP, this.o.consumer, 'COUNT', this.batch, 'BLOCK', this.blockMs, 'STREAMS', ...this.streams, ...this.streams.map(() => '>'))) as [string, [string, string[]][]][] | null;
         failing = false;
-        for (const [, entries] of read ?? []) await this.performBatch(entries);
+        for (const [stream, entries] of read ?? []) await this.performBatch(this.cellOf(stream), entries);
       } catch (e) {
         if (!this.running) return;
         const err = e as Error;
@@ -130,12 +149,18 @@ export class EffectStream {
   /** Takes over entries left pending too long by a dead process (or a failed handler). */
   private async claimStale(): Promise<void> {
     this.lastClaim = Date.now();
-    let cursor = '0-0';
-    do {
-      const [next, entries] = (await this.redis.xautoclaim(this.keys.effects(), EFFECT_GROUP, this.o.consumer, this.claimAfterMs, cursor, 'COUNT', this.batch)) as [string, [string, string[] | null][]];
-      await this.performBatch(entries.filter((e): e is [string, string[]] => e[1] !== null));
-      cursor = next;
-    } while (cursor !== '0-0' && this.running);
+    for (const cell of this.cells) {
+      let cursor = '0-0';
+      do {
+        const [next, entries] = (await this.redis.xautoclaim(this.keys.effects(cell), EFFECT_GROUP, this.o.consumer, this.claimAfterMs, cursor, 'COUNT', this.batch)) as [string, [string, string[] | null][]];
+        await this.performBatch(cell, entries.filter((e): e is [string, string[]] => e[1] !== null));
+        cursor = next;
+      } while (cursor !== '0-0' && this.running);
+    }
+  }
+
+  private cellOf(stream: string): number {
+    return this.cells[this.streams.indexOf(stream)]!;
   }
 
   /**
@@ -145,7 +170,7 @@ export class EffectStream {
    * round trip for the batch rather than one per entry: under load the consumer otherwise
    * spends more on its acknowledgements than on some of the effects).
    */
-  private async performBatch(entries: [string, string[]][]): Promise<void> {
+  private async performBatch(cell: number, entries: [string, string[]][]): Promise<void> {
     if (entries.length === 0) return;
     this.busy++;
     try {
@@ -160,10 +185,10 @@ export class EffectStream {
       const done: string[] = [];
       await Promise.all(
         [...lines.values()].map(async (line) => {
-          for (const { sid, fields, entry } of line) if (await this.perform(sid, fields, entry)) done.push(sid);
+          for (const { sid, fields, entry } of line) if (await this.perform(cell, sid, fields, entry)) done.push(sid);
         }),
       );
-      await this.done(done);
+      await this.done(cell, done);
     } finally {
       this.busy--;
     }
@@ -174,11 +199,11 @@ export class EffectStream {
    * be: unparseable, or given up and set aside in the dead-letter stream), false when it stays
    * pending to be tried again.
    */
-  private async perform(sid: string, fields: string[], entry: EffectEntry | UnknownKeyError | undefined): Promise<boolean> {
+  private async perform(cell: number, sid: string, fields: string[], entry: EffectEntry | UnknownKeyError | undefined): Promise<boolean> {
     if (entry instanceof UnknownKeyError) {
       // Sealed under a key no longer configured: set aside whole (not dropped), said loudly.
       this.o.logger.error({ entry: sid, keyId: entry.keyId }, `effects: an entry sealed under key ${entry.keyId}, which is not configured, is kept in the dead-letter stream`);
-      await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
+      await this.redis.xadd(this.keys.deadEffects(cell), '*', ...fields);
       return true;
     }
     if (!entry) {
@@ -191,10 +216,10 @@ export class EffectStream {
     } catch (e) {
       const err = e as Error;
       const log = { effect: entry.id, kind: entry.kind, ...(entry.kind === 'effect' ? { type: entry.effect.type, case: entry.effect.caseCode } : {}), err: { name: err.name, message: err.message } };
-      const attempts = await this.redis.hincrby(this.keys.effectAttempts(), sid, 1);
+      const attempts = await this.redis.hincrby(this.keys.effectAttempts(cell), sid, 1);
       if (attempts >= this.maxAttempts) {
         this.o.logger.error(log, `effects: given up after ${attempts} attempts; kept in the dead-letter stream`);
-        await this.redis.xadd(this.keys.deadEffects(), '*', ...fields);
+        await this.redis.xadd(this.keys.deadEffects(cell), '*', ...fields);
         return true;
       }
       this.o.logger.warn(log, 'effects: a handler failed; the entry will be tried again');
@@ -203,10 +228,10 @@ export class EffectStream {
   }
 
   /** Acknowledges and deletes finished entries (and forgets their failed attempts), in one transaction. */
-  private async done(sids: string[]): Promise<void> {
+  private async done(cell: number, sids: string[]): Promise<void> {
     if (sids.length === 0) return;
-    const key = this.keys.effects();
-    await this.redis.multi().xack(key, EFFECT_GROUP, ...sids).xdel(key, ...sids).hdel(this.keys.effectAttempts(), ...sids).exec();
+    const key = this.keys.effects(cell);
+    await this.redis.multi().xack(key, EFFECT_GROUP, ...sids).xdel(key, ...sids).hdel(this.keys.effectAttempts(cell), ...sids).exec();
   }
 }
 

@@ -1,7 +1,22 @@
+import calculateSlot from 'cluster-key-slot';
+
 /**
  * Every Redis key Körpü uses, in one place. `prefix` (REDIS_PREFIX) lets deployments and tests
  * share a server. Records are keyed by the pseudonymous case code, conversations by a keyed
  * hash of the chat, so no key reveals who a person is.
+ *
+ * Hash tags (`{…}`, Redis Cluster: only the tag decides a key's slot) group the keys one script
+ * or transaction touches, so each such call stays on one slot of a cluster (issue 13, item 12):
+ * - `{p<n>}`, one of {@link PERSON_CELLS} person cells: a conversation, its kept reply and open
+ *   talk, the case it opened with every key of that case, and the cell's effect stream. The
+ *   cell of a conversation and of a case code is {@link personCell}; a new case's code is drawn
+ *   until its cell is its conversation's ({@link caseCodeInCell}), so one commit script can save
+ *   the step, the records and the effects atomically.
+ * - `{o:<office>}`: an office's slots, its days' bookings and its closures.
+ * - `{s:<staff id>}`: one member of staff's calls and held cases.
+ * - `{ix}` the case index, `{inc}` incident reports, `{audit}` the audit trail, `{lim}` the
+ *   Telegram send limits, `{web}` the workspace's sign-in and sessions, `{bull}` BullMQ's queues.
+ * Keys used only alone (one command, one key) carry no tag.
  */
 /**
  * The simulator's own prefix inside REDIS_PREFIX (`<prefix>sim:`): its conversations, cases,
@@ -12,102 +27,128 @@ export function simulatorPrefix(prefix: string): string {
   return `${prefix}sim:`;
 }
 
+/** How many person cells there are. Fixed for a deployment's life: a case's cell is read from its code. */
+export const PERSON_CELLS = 16;
+
+/** The person cell (0 … PERSON_CELLS − 1) of a conversation id or a case code. */
+export function personCell(id: string): number {
+  return calculateSlot(id) % PERSON_CELLS;
+}
+
+/** Every person cell, for whoever reads all of them (the effect consumers, counts). */
+export const ALL_PERSON_CELLS: readonly number[] = Array.from({ length: PERSON_CELLS }, (_, i) => i);
+
+/**
+ * Draws case codes with `draw` until one falls in `cell` (on average PERSON_CELLS draws), so
+ * the case's keys share the slot of the conversation that opens it.
+ */
+export function caseCodeInCell(draw: () => string, cell: number): string {
+  for (;;) {
+    const code = draw();
+    if (personCell(code) === cell) return code;
+  }
+}
+
+const person = (id: string) => `{p${personCell(id)}}`;
+/** `<office>@<local start>` → the office's tag. */
+const officeOfSlot = (slot: string) => `{o:${slot.slice(0, slot.indexOf('@'))}}`;
+
 export function redisKeys(prefix: string) {
   return {
     prefix,
     /** STRING `<version> <latest update ids>\n<state JSON>` (see redis-conversation-store.ts) */
-    conversation: (id: string) => `${prefix}conv:${id}`,
+    conversation: (id: string) => `${prefix}conv:${person(id)}:${id}`,
     /** HASH of the case: status, language, timestamps, fields (personal ones encrypted) */
-    case: (code: string) => `${prefix}case:${code}`,
+    case: (code: string) => `${prefix}case:${person(code)}:${code}`,
     /** LIST of JSON diagnosis records (Annex 2), oldest first */
-    diagnoses: (code: string) => `${prefix}case:${code}:diagnoses`,
+    diagnoses: (code: string) => `${prefix}case:${person(code)}:${code}:diagnoses`,
     /** LIST of JSON consent records (Annex 4), oldest first */
-    consents: (code: string) => `${prefix}case:${code}:consents`,
+    consents: (code: string) => `${prefix}case:${person(code)}:${code}:consents`,
     /** LIST of JSON {at, text (encrypted)}: what the person asked or wrote for case workers */
-    questions: (code: string) => `${prefix}case:${code}:questions`,
+    questions: (code: string) => `${prefix}case:${person(code)}:${code}:questions`,
     /** ZSET case code → creation time (ms): the case index */
-    cases: () => `${prefix}cases`,
+    cases: () => `${prefix}{ix}:cases`,
     /** STRING JSON of a flow definition at a revision (flow archive) */
     flow: (id: string, revision: string) => `${prefix}flow:${id}:${revision}`,
     /** HASH of a case's (first) meeting: case, slot, office, start, end, status, lang, confirmed, booked_at, cancelled_at */
-    booking: (code: string) => `${prefix}booking:${code}`,
+    booking: (code: string) => `${prefix}booking:${person(code)}:${code}`,
     /** SET of the case codes holding a place in a slot (`<office>@<local start>`) */
-    slot: (slot: string) => `${prefix}slot:${slot}`,
+    slot: (slot: string) => `${prefix}slot:${officeOfSlot(slot)}:${slot}`,
     /** ZSET case code → start (ms): an office's bookings of one local date (YYYY-MM-DD) */
-    dayBookings: (office: string, date: string) => `${prefix}bookings:${office}:${date}`,
+    dayBookings: (office: string, date: string) => `${prefix}bookings:{o:${office}}:${date}`,
     /** STREAM of effects committed with their steps, consumed by the effect handlers' group */
-    effects: () => `${prefix}effects`,
+    effects: (cell: number) => `${prefix}effects:{p${cell}}`,
     /** HASH stream entry id → failed attempts of its handler */
-    effectAttempts: () => `${prefix}effects:attempts`,
+    effectAttempts: (cell: number) => `${prefix}effects:{p${cell}}:attempts`,
     /** STREAM of effect entries whose handler failed too often (kept for a person to look at) */
-    deadEffects: () => `${prefix}effects:dead`,
+    deadEffects: (cell: number) => `${prefix}effects:{p${cell}}:dead`,
     /** STRING `<update id>\n<sealed reply>`: a step's reply until it is sent (see redis-conversation-store.ts) */
-    pendingReply: (id: string) => `${prefix}reply:${id}`,
+    pendingReply: (id: string) => `${prefix}reply:${person(id)}:${id}`,
     /** STRING, the Telegram user id of the case worker who claimed a case (SET NX: first tap wins) */
-    claim: (code: string) => `${prefix}claim:${code}`,
+    claim: (code: string) => `${prefix}claim:${person(code)}:${code}`,
     /** SET of the case codes a member of staff holds (claims made since staff ids; kept with the claim key) */
-    heldCases: (staffId: string) => `${prefix}held:${staffId}`,
+    heldCases: (staffId: string) => `${prefix}held:{s:${staffId}}`,
 
     // --- incident reports (safeguarding/incident-store.ts) ---
     /** HASH of one incident report (Annex 3); free text encrypted per field */
-    incident: (id: string) => `${prefix}incident:${id}`,
+    incident: (id: string) => `${prefix}{inc}:incident:${id}`,
     /** ZSET incident id → report time (ms): every report */
-    incidents: () => `${prefix}incidents`,
+    incidents: () => `${prefix}{inc}:incidents`,
     /** ZSET incident id → report time (ms): reports still in draft */
-    incidentDrafts: () => `${prefix}incidents:drafts`,
+    incidentDrafts: () => `${prefix}{inc}:incidents:drafts`,
     /** ZSET incident id → follow-up due time (ms): follow-up calls not yet made */
-    incidentFollowUps: () => `${prefix}incidents:follow_ups`,
+    incidentFollowUps: () => `${prefix}{inc}:incidents:follow_ups`,
     /** ZSET incident id → report time (ms): one case's reports */
-    caseIncidents: (code: string) => `${prefix}case:${code}:incidents`,
+    caseIncidents: (code: string) => `${prefix}{inc}:case:${code}`,
 
     // --- talks with a case worker (caseworkers/relay-store.ts) ---
     /** STRING case code, expiring: the talk open in a conversation (by the conversation's pseudonym) */
-    talk: (conversation: string) => `${prefix}talk:${conversation}`,
+    talk: (conversation: string) => `${prefix}talk:${person(conversation)}:${conversation}`,
     /**
      * STRING JSON {caseCode, conversation}, expiring: the case a relayed message in a case
      * worker's chat stands for. `staffChatRef` is a pseudonym of that chat, never its id.
      */
     talkMessage: (staffChatRef: string, messageId: number) => `${prefix}talkmsg:${staffChatRef}:${messageId}`,
     /** LIST of JSON messages of the case's talks (texts and file ids encrypted), oldest first */
-    talkMessages: (code: string) => `${prefix}case:${code}:talk`,
+    talkMessages: (code: string) => `${prefix}case:${person(code)}:${code}:talk`,
 
     // --- phone calls taken down by a case worker (caseworkers/phone-calls.ts) ---
     /** STRING counter: how many calls a case worker (staff id) has started */
-    callCounter: (worker: string) => `${prefix}calls:${worker}`,
+    callCounter: (worker: string) => `${prefix}calls:{s:${worker}}`,
     /** HASH {n, case}, expiring: the case worker's open call */
-    openCall: (worker: string) => `${prefix}call:${worker}`,
+    openCall: (worker: string) => `${prefix}call:{s:${worker}}`,
 
     // --- who can no longer be written to (scheduling/reachability.ts) ---
     /** STRING JSON {reason, at}, expiring: a chat (by its pseudonym) that blocked the bot */
     unreachableChat: (chatRef: string) => `${prefix}unreachable:chat:${chatRef}`,
     /** STRING JSON {reason, at}, expiring: a case whose person blocked the bot */
-    unreachableCase: (code: string) => `${prefix}unreachable:case:${code}`,
+    unreachableCase: (code: string) => `${prefix}unreachable:case:${person(code)}:${code}`,
 
     // --- the case-worker roster (caseworkers/roster.ts) ---
     /** HASH Telegram user id → JSON case worker */
-    caseworkers: () => `${prefix}caseworkers`,
+    caseworkers: () => `${prefix}{staff}:caseworkers`,
     /** HASH Telegram user id → staff id (written once, never deleted: a worker added again keeps their id) */
-    caseworkerIds: () => `${prefix}caseworkers:ids`,
+    caseworkerIds: () => `${prefix}{staff}:caseworkers:ids`,
 
     // --- Telegram send limits (scheduling/outbox/telegram-limits.ts); chats by pseudonym ---
     /** ZSET holder → send time (ms): every send of the bot, for the global window */
-    limitGlobal: () => `${prefix}limit:global`,
+    limitGlobal: () => `${prefix}{lim}:global`,
     /** STRING, expiring: the time (ms) of the last send to a chat */
-    limitChat: (chatRef: string) => `${prefix}limit:chat:${chatRef}`,
+    limitChat: (chatRef: string) => `${prefix}{lim}:chat:${chatRef}`,
     /** ZSET holder → slot (ms): the sends waiting in line for a chat */
-    limitChatLine: (chatRef: string) => `${prefix}limit:chat:${chatRef}:line`,
+    limitChatLine: (chatRef: string) => `${prefix}{lim}:chat:${chatRef}:line`,
     /** ZSET holder → when it was told its turn: places in a chat's line forgotten if not taken */
-    limitChatLineDue: (chatRef: string) => `${prefix}limit:chat:${chatRef}:line:due`,
+    limitChatLineDue: (chatRef: string) => `${prefix}{lim}:chat:${chatRef}:line:due`,
     /** ZSET holder → send time (ms): sends to a group, for the group window */
-    limitGroup: (chatRef: string) => `${prefix}limit:group:${chatRef}`,
+    limitGroup: (chatRef: string) => `${prefix}{lim}:group:${chatRef}`,
     /** STRING, expiring: set while every send is paused after Telegram's 429 */
-    limitPause: () => `${prefix}limit:pause`,
+    limitPause: () => `${prefix}{lim}:pause`,
 
     // --- the audit trail (storage/redis-audit-trail.ts): no personal data, kept AUDIT_KEEP_MONTHS ---
     /** STREAM of the audit entries of one month (`YYYY-MM`, UTC), expiring AUDIT_KEEP_MONTHS after the month ends */
-    audit: (month: string) => `${prefix}audit:${month}`,
+    audit: (month: string) => `${prefix}{audit}:${month}`,
     /** STRING, expiring: set once an effect's audit entry is appended (a redelivery appends nothing) */
-    auditOnce: (id: string) => `${prefix}audit:once:${id}`,
+    auditOnce: (id: string) => `${prefix}{audit}:once:${id}`,
     // --- retention (intake/retention-purge.ts) ---
     /** STRING token, expiring: a purge is working on this case (SET NX: one process at a time) */
     purgeLock: (code: string) => `${prefix}purge:${code}`,
@@ -118,19 +159,21 @@ export function redisKeys(prefix: string) {
 
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
-    bull: () => `${prefix}bull`,
+    bull: () => `${prefix}{bull}`,
 
     // --- data keys (storage/pseudonym-key-check.ts, rotate-key.ts) ---
     /** STRING, the id (dataKeyId) of the key this deployment's pseudonyms are made with, set at the first start */
     pseudonymKeyId: () => `${prefix}keys:pseudonym`,
+    /** STRING, the key layout the keys are in (key-layout.ts: `2`, hash-tagged), set once they are */
+    keyLayout: () => `${prefix}keys:layout`,
 
     // --- the web workspace (src/web/): sign-in links, sessions, rate limits; ids and tokens only by their SHA-256 ---
     /** STRING JSON {staffId, exp}, expiring: a one-time sign-in link, by the SHA-256 of its token (GETDEL: used once) */
-    webSignIn: (tokenHash: string) => `${prefix}web:signin:${tokenHash}`,
+    webSignIn: (tokenHash: string) => `${prefix}{web}:signin:${tokenHash}`,
     /** HASH {staffId, csrf, lang, created, seen}, expiring: a workspace session, by the SHA-256 of its cookie */
-    webSession: (idHash: string) => `${prefix}web:session:${idHash}`,
+    webSession: (idHash: string) => `${prefix}{web}:session:${idHash}`,
     /** SET of the session hashes of one member of staff ("sign out everywhere", leaving the roster) */
-    webStaffSessions: (staffId: string) => `${prefix}web:sessions:${staffId}`,
+    webStaffSessions: (staffId: string) => `${prefix}{web}:sessions:${staffId}`,
     /** Key prefix of one rate limiter (rate-limiter-flexible adds `:<ip or session>`) */
     webRateLimit: (name: string) => `${prefix}web:rate:${name}`,
     /**
@@ -138,19 +181,19 @@ export function redisKeys(prefix: string) {
      * `s:<status>`, `o:<office>:s:<status>`, `l:<lang>`, `e:<eligibility>`, `h:<staff id>`, `u`
      * urgent), kept by caseworkers/case-index.ts
      */
-    caseIndex: (facet: string) => `${prefix}ix:${facet}`,
+    caseIndex: (facet: string) => `${prefix}{ix}:${facet}`,
     /** STRING JSON: the facets a case is indexed under now (what the next reindex takes it out of) */
-    caseIndexEntry: (code: string) => `${prefix}ix:case:${code}`,
+    caseIndexEntry: (code: string) => `${prefix}{ix}:case:${code}`,
     /** ZSET, expiring: a filtered list's intersection of facets, kept a few seconds for paging */
-    caseIndexQuery: (hash: string) => `${prefix}ix:q:${hash}`,
+    caseIndexQuery: (hash: string) => `${prefix}{ix}:q:${hash}`,
     /** STRING: set once every case has been indexed (the backfill of a deployment that had cases before the index) */
-    caseIndexBuilt: () => `${prefix}ix:built`,
+    caseIndexBuilt: () => `${prefix}{ix}:built`,
     /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
-    caseNotes: (code: string) => `${prefix}case:${code}:notes`,
+    caseNotes: (code: string) => `${prefix}case:${person(code)}:${code}:notes`,
 
     // --- reports: office closures, the funnel's counts (caseworkers/reports, desk/close-office-day.ts) ---
     /** SET of an office's local dates (YYYY-MM-DD) closed by staff from the calendar, besides config/offices.yaml's `closed` */
-    officeClosures: (office: string) => `${prefix}closures:${office}`,
+    officeClosures: (office: string) => `${prefix}closures:{o:${office}}`,
     /** STRING JSON {at, cells}: the funnel's counts by week, language, office, route and source (no personal data) */
     funnelCube: () => `${prefix}reports:funnel`,
     /** STRING token, expiring: a process is counting the funnel again (SET NX: one at a time) */
@@ -158,11 +201,11 @@ export function redisKeys(prefix: string) {
 
     // --- the first meeting's forms and incident follow-through (caseworkers/forms/, the web workspace) ---
     /** LIST of JSON versions of the case's initial assessment (Annex 1), oldest first; each body sealed */
-    assessmentVersions: (code: string) => `${prefix}case:${code}:assessment`,
+    assessmentVersions: (code: string) => `${prefix}case:${person(code)}:${code}:assessment`,
     /** LIST of JSON versions of the case's individual integration plan (spec §3.7), oldest first; each body sealed */
-    planVersions: (code: string) => `${prefix}case:${code}:plan`,
+    planVersions: (code: string) => `${prefix}case:${person(code)}:${code}:plan`,
     /** ZSET incident id → report time (ms): urgent incident reports nobody has acknowledged yet */
-    incidentsUnacknowledged: () => `${prefix}incidents:urgent`,
+    incidentsUnacknowledged: () => `${prefix}{inc}:incidents:urgent`,
 
     // --- several processes (ROLE): the one process that long-polls Telegram (storage/polling-lease.ts) ---
     /** STRING token, expiring and renewed while it polls: which process long-polls Telegram (SET NX: one at a time) */
@@ -170,9 +213,9 @@ export function redisKeys(prefix: string) {
 
     // --- the case file's history (storage/redis-audit-trail.ts): the audit trail per case ---
     /** ZSET `<month> <stream id>` → entry time (ms): one case's audit entries, expiring with the newest month it points into */
-    auditOfCase: (code: string) => `${prefix}audit:case:${code}`,
+    auditOfCase: (code: string) => `${prefix}{audit}:case:${code}`,
     /** STRING: set once the entries appended before the per-case index existed have been listed in it */
-    auditOfCaseBuilt: () => `${prefix}audit:case-index-built`,
+    auditOfCaseBuilt: () => `${prefix}{audit}:case-index-built`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CommitExtras, CommitOutcome, ConversationStore, RecordWrite, StoredConversation } from '../core/ports';
-import type { RedisKeys } from './keys';
+import type { IdGen } from '../core/clock';
+import { caseCodeInCell, personCell, type RedisKeys } from './keys';
 import { redisScripts, type Scripts } from './lua/scripts';
 import { decodeState, encodeState } from './state-codec';
 
@@ -46,7 +47,7 @@ export class RedisConversationStore implements ConversationStore {
   private readonly scripts: Scripts;
   private readonly stateTtl: number;
   /** Sent replies waiting to be forgotten together (see replySent). */
-  private readonly sent: { reply: string; updateId: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private readonly sent: { reply: string; updateId: string; cell: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
     redis: Redis,
@@ -79,7 +80,7 @@ export class RedisConversationStore implements ConversationStore {
     const reply = extras.reply && updateId !== undefined ? `${updateId}\n${extras.reply}` : '';
     const effects = extras.effects ?? [];
     // KEYS: the conversation, the effect stream, the pending reply, the open talk, then the records' keys.
-    const keys = [this.keys.conversation(conversationId), this.keys.effects(), this.keys.pendingReply(conversationId), this.keys.talk(conversationId)];
+    const keys = [this.keys.conversation(conversationId), this.keys.effects(personCell(conversationId)), this.keys.pendingReply(conversationId), this.keys.talk(conversationId)];
     const index = (key: string) => {
       const i = keys.indexOf(key);
       if (i >= 0) return i + 1;
@@ -137,17 +138,28 @@ export class RedisConversationStore implements ConversationStore {
   replySent(conversationId: string, updateId: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.sent.length === 0) setImmediate(() => this.forgetSent());
-      this.sent.push({ reply: this.keys.pendingReply(conversationId), updateId, resolve, reject });
+      this.sent.push({ reply: this.keys.pendingReply(conversationId), updateId, cell: personCell(conversationId), resolve, reject });
     });
   }
 
   private forgetSent(): void {
-    const batch = this.sent.splice(0, MAX_REPLIES_PER_CALL);
+    const taken = this.sent.splice(0, MAX_REPLIES_PER_CALL);
     if (this.sent.length > 0) setImmediate(() => this.forgetSent());
-    this.scripts.repliesSent(batch).then(
-      () => batch.forEach((b) => b.resolve()),
-      (e: unknown) => batch.forEach((b) => b.reject(e)),
-    );
+    // One call per person cell: a script's keys share one slot of a cluster.
+    const byCell = new Map<number, typeof taken>();
+    for (const t of taken) byCell.set(t.cell, [...(byCell.get(t.cell) ?? []), t]);
+    for (const batch of byCell.values()) {
+      this.scripts.repliesSent(batch).then(
+        () => batch.forEach((b) => b.resolve()),
+        (e: unknown) => batch.forEach((b) => b.reject(e)),
+      );
+    }
+  }
+
+  /** `ids` drawing case codes in the person cell of `conversationId`, so a new case's keys share the conversation's slot. */
+  idsFor(conversationId: string, ids: IdGen): IdGen {
+    const cell = personCell(conversationId);
+    return { caseCode: () => caseCodeInCell(() => ids.caseCode(), cell) };
   }
 }
 

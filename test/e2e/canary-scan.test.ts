@@ -245,7 +245,7 @@ describe('the canary scan', () => {
     await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(codeOne), 1, 20_000, mark);
     expect(await redis.zcard(core.keys.caseIncidents(codeOne))).toBe(1);
     // The meeting's reminders, the nudge and the incident's follow-up call wait in BullMQ: brought forward, they go out through the outbox.
-    const waiting = new Queue(REMINDER_QUEUE, { connection: redis, prefix: `${prefix}bull` });
+    const waiting = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(prefix).bull() });
     try {
       const due = await waiting.getJobs(['delayed']);
       expect(due.map((j) => j.name)).toEqual(expect.arrayContaining(['reminder', 'follow_up']));

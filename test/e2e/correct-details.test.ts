@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import { ClaimStore } from '../../src/caseworkers/claims';
@@ -99,10 +100,10 @@ describe('/correct through Telegram', () => {
     await korpu.settled();
 
     // Kept encrypted, as the interview keeps it; /mydata shows the new name, not the old one.
-    const stored = await redis.hget(`${prefix}case:${code}`, 'f:first_name');
+    const stored = await redis.hget(redisKeys(prefix).case(code), 'f:first_name');
     expect(stored).not.toContain('Gülnarə');
     expect(core.cipher.decrypt(stored!, `${code}:first_name`)).toBe('Gülnarə');
-    expect(core.cipher.decrypt((await redis.hget(`${prefix}case:${code}`, 'f:birth_date'))!, `${code}:birth_date`)).toBe('1994-04-03');
+    expect(core.cipher.decrypt((await redis.hget(redisKeys(prefix).case(code), 'f:birth_date'))!, `${code}:birth_date`)).toBe('1994-04-03');
     from = api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/mydata' });
     const shown = saidSince(p, from);
@@ -132,7 +133,7 @@ describe('/correct through Telegram', () => {
     await send(p, text('+994 55 765 43 21'));
     expect(api.lastMessage(p.id)!.text).toContain(t('rights:correct.saved'));
     await korpu.settled();
-    expect(core.cipher.decrypt((await redis.hget(`${prefix}case:${code}`, 'f:phone'))!, `${code}:phone`)).toBe('+994557654321');
+    expect(core.cipher.decrypt((await redis.hget(redisKeys(prefix).case(code), 'f:phone'))!, `${code}:phone`)).toBe('+994557654321');
 
     const expected = core.translator.t('az', 'rights:notice.corrected', { code, fields: label('phone') });
     const [notice] = await sentTo(WORKER_ID, expected);

@@ -14,7 +14,7 @@ import { IncidentStore } from '../../src/safeguarding';
 import { StateSchema } from '../../src/flows/engine/state';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi, UpdateFactory } from '../helpers/fake-bot-api';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, effectsWaiting, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
  * The fault the reliability review measured: Körpü (src/main.ts, webhook mode, a real child
@@ -151,13 +151,13 @@ describe('a process killed right after the commit', () => {
 
       const incidents = await new IncidentStore(redis, prefix, cipher, contacts).listForCase(caseCode);
       expect(incidents).toHaveLength(1);
-      const reminders = new Queue('reminders', { connection: redis, prefix: `${prefix}bull` });
+      const reminders = new Queue('reminders', { connection: redis, prefix: redisKeys(prefix).bull() });
       const delayed = await reminders.getDelayed();
       expect(delayed.filter((j) => j.name === 'follow_up' && j.data.caseCode === caseCode)).toHaveLength(1);
       expect(delayed.filter((j) => j.name === 'nudge' && j.data.conversation === convId)).toHaveLength(1);
       await reminders.close();
       // Every entry of the stream was performed and acknowledged.
-      expect(await redis.xlen(keys.effects())).toBe(0);
+      expect(await effectsWaiting(redis, keys)).toBe(0);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;

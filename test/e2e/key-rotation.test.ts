@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -92,7 +93,7 @@ describe('data key rotation, end to end', () => {
   beforeAll(async () => {
     api = await FakeBotApi.start();
     redis = testRedis();
-    outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: `${prefix}bull` });
+    outboxQueue = new Queue(OUTBOX_QUEUE, { connection: redis, prefix: redisKeys(prefix).bull() });
     p = { ...person(7, 77), lang: 'en', user: { ...person(7, 77).user, first_name: 'Aysel', language_code: 'en' } };
     worker = api.updates.user({ id: WORKER_ID, first_name: 'Nigar', language_code: 'en' });
   });

@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import { DateTime } from 'luxon';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -43,7 +44,7 @@ describe("the person's rights through Telegram", () => {
     korpu = await startTestKorpu({ api, offices, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 } });
     ({ core, prefix } = korpu);
     bot = korpu.bot!;
-    queue = new Queue(REMINDER_QUEUE, { connection: redis, prefix: `${prefix}bull` });
+    queue = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(prefix).bull() });
   });
 
   afterAll(async () => {
@@ -109,7 +110,7 @@ describe("the person's rights through Telegram", () => {
 
     // The case workers are told the case is closed (in the programme's language), and the place is free.
     await toCaseworkers(core.translator.t('az', 'rights:notice.erased', { code }));
-    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
     expect(await reminderJobs(code)).toEqual([]);
   }, 60_000);
 
@@ -130,10 +131,10 @@ describe("the person's rights through Telegram", () => {
     expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.done'));
 
     expect((await core.bookings.get(code))?.status).toBe('cancelled');
-    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
     expect(await reminderJobs(code)).toEqual([]);
     expect(await queue.getJob(nudgeJobId(conversation))).toBeUndefined();
-    expect(await redis.hget(`${prefix}case:${code}`, 'status')).toBe('withdrawn');
+    expect(await redis.hget(redisKeys(prefix).case(code), 'status')).toBe('withdrawn');
 
     // The case workers are told, without the reason (it stays encrypted with the case).
     const [notice] = await toCaseworkers(core.translator.t('az', 'rights:notice.withdrawn', { code }));

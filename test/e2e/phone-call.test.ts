@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import { consentTextVersion } from '../../src/intake/consent-version';
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import type { Message, Update, User } from 'grammy/types';
@@ -212,7 +213,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     const code = state.caseCode!;
     const details = meetingDetails(office, slot.start, 'az');
     expect(said.at(-1)).toBe(t('az', 'call:worker.ended_booked', { n: 1, code, date: details.date, time: details.time, office: details.office }));
-    expect(await redis.exists(`${prefix}call:${worker.id}`)).toBe(0);
+    expect(await redis.exists(redisKeys(prefix).openCall(String(worker.id)))).toBe(0);
 
     // The effects of both intakes (reminders, the escalation schedule) are done before records are compared.
     await korpu.settled();
@@ -325,6 +326,6 @@ describe('phone-assisted interview (/call) end to end', () => {
       expect(answer.join('\n')).toContain(t('ru', 'common:notice.unknown_command', { command }));
       expect(answer.map((s) => s.replaceAll(`/${command}`, '/weather'))).toEqual(weather);
     }
-    expect(await redis.exists(`${prefix}call:${stranger.id}`, `${prefix}calls:${stranger.id}`)).toBe(0);
+    expect(await redis.exists(redisKeys(prefix).openCall(String(stranger.id)), redisKeys(prefix).callCounter(String(stranger.id)))).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import type { KorpuBot } from '../../src/channels/telegram';
@@ -79,7 +80,7 @@ describe('requests typed in free words, through Telegram', () => {
     await korpu.settled();
     const conv = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
     const code = conv!.caseCode!;
-    expect(await redis.llen(`${prefix}case:${code}:questions`)).toBe(1);
+    expect(await redis.llen(redisKeys(prefix).questions(code))).toBe(1);
 
     await send(p, tap('agree', 'A'));
     await send(p, text('14.02.1995'));
@@ -90,7 +91,7 @@ describe('requests typed in free words, through Telegram', () => {
     expect(api.lastMessage(p.id)!.text).toContain(t('rights:offer.text'));
     await bot.handleUpdate(tapUpdate(p, button(p, t('rights:offer.carry_on'))));
     expect(api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
-    expect(await redis.hget(`${prefix}case:${code}`, 'f:first_name')).toBeNull();
+    expect(await redis.hget(redisKeys(prefix).case(code), 'f:first_name')).toBeNull();
 
     await send(p, text(REQUEST[lang]));
     await bot.handleUpdate(tapUpdate(p, button(p, t('rights:offer.delete'))));
@@ -102,7 +103,7 @@ describe('requests typed in free words, through Telegram', () => {
     await send(p, text('Aysel'));
     expect(api.lastMessage(p.id)!.text).toContain(t('interview:last_name.prompt'));
     await korpu.settled();
-    const stored = await redis.hget(`${prefix}case:${code}`, 'f:first_name');
+    const stored = await redis.hget(redisKeys(prefix).case(code), 'f:first_name');
     expect(core.cipher.decrypt(stored!, `${code}:first_name`)).toBe('Aysel');
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { ALL_PERSON_CELLS, type RedisKeys } from '../../src/storage/keys';
 
 /** URL of the suite's own redis-server (started by global-setup.ts). */
 export function testRedisUrl(): string {
@@ -44,4 +45,23 @@ export async function readablePrefix(client: Redis, prefix: string): Promise<str
     parts.push(`${key} ${JSON.stringify(value)}`);
   }
   return parts.join('\n');
+}
+
+/** Entries waiting in the effect streams of every person cell (performed ones are deleted). */
+export async function effectsWaiting(client: Redis, keys: Pick<RedisKeys, 'effects'>): Promise<number> {
+  const lengths = await Promise.all(ALL_PERSON_CELLS.map((cell) => client.xlen(keys.effects(cell))));
+  return lengths.reduce((a, b) => a + b, 0);
+}
+
+/** Every entry of the effect streams (or of the dead-letter streams), cell after cell. */
+export async function effectEntries(client: Redis, stream: (cell: number) => string): Promise<[string, string[]][]> {
+  const all: [string, string[]][] = [];
+  for (const cell of ALL_PERSON_CELLS) all.push(...((await client.xrange(stream(cell), '-', '+')) as [string, string[]][]));
+  return all;
+}
+
+/** The effect stream holding entries (a test's one conversation writes to its cell's stream only). */
+export async function busyEffectStream(client: Redis, keys: Pick<RedisKeys, 'effects'>): Promise<string> {
+  for (const cell of ALL_PERSON_CELLS) if ((await client.xlen(keys.effects(cell))) > 0) return keys.effects(cell);
+  throw new Error('no effect stream holds entries');
 }

@@ -237,7 +237,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const claims = new ClaimStore(redis, keys);
       const scheduler = EscalationScheduler.create(redis, prefix, policy);
       const eventsConnection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
-      const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: `${prefix}bull` });
+      const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: redisKeys(prefix).bull() });
       await events.waitUntilReady();
       const sent: Notice[] = [];
       const worker: Worker = createEscalationWorker({

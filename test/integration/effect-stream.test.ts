@@ -15,7 +15,7 @@ import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
 import { RedisFlowArchive } from '../../src/storage/redis-flow-archive';
-import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
+import { busyEffectStream, dropPrefix, effectEntries, effectsWaiting, testPrefix, testRedis } from '../helpers/redis';
 
 /**
  * Effects committed with the state: the commit appends them to the stream in the same atomic
@@ -70,13 +70,13 @@ describe('effects committed with the state', () => {
   it('appends every effect of a step, with deterministic ids, in the commit that saves it', async () => {
     const r = runner();
     await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text', text: 'I want to kill myself' } });
-    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!);
+    const entries = (await effectEntries(redis, redisKeys(prefix).effects)).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!);
     expect(entries.map((e) => (e.kind === 'effect' ? e.effect.type : e.kind))).toEqual(['case_opened', 'crisis_detected', 'conversation_started']);
     expect(entries.map((e) => e.id)).toEqual(['tg:1:0', 'tg:1:1', 'tg:1:started']);
     // The conversation is named by its pseudonym; the chat id only sealed; and the whole entry is
     // sealed in Redis (answers and a crisis cue are in effects).
     expect(JSON.stringify(entries)).not.toContain('"42"');
-    const raw = JSON.stringify(await redis.xrange(redisKeys(prefix).effects(), '-', '+'));
+    const raw = JSON.stringify(await effectEntries(redis, redisKeys(prefix).effects));
     expect(raw).not.toContain('kill myself');
     expect(raw).not.toContain('suicide');
   });
@@ -91,13 +91,13 @@ describe('effects committed with the state', () => {
     await r.handle(msg);
     await stream.idle();
     expect(seen).toEqual(['tg:1:0', 'tg:1:1', 'tg:1:started']);
-    expect(await redis.xlen(redisKeys(prefix).effects())).toBe(0);
+    expect(await effectsWaiting(redis, redisKeys(prefix))).toBe(0);
   });
 
   it('takes over the entries a dead process had read but not done', async () => {
     const r = runner();
     await r.handle({ channel: 'telegram', chatId: '42', updateId: 'tg:1', input: { type: 'text', text: 'I want to kill myself' } });
-    const key = redisKeys(prefix).effects();
+    const key = await busyEffectStream(redis, redisKeys(prefix));
     // A process that read the entries and died before doing them.
     await redis.xgroup('CREATE', key, EFFECT_GROUP, '0', 'MKSTREAM');
     await redis.xreadgroup('GROUP', EFFECT_GROUP, 'dead-process', 'COUNT', 10, 'STREAMS', key, '>');
@@ -125,7 +125,7 @@ describe('effects committed with the state', () => {
     await stream.idle(10_000);
     expect(tries.get('tg:1:0')).toBe(2);
     expect(tries.get('tg:1:1')).toBe(3);
-    const dead = await redis.xrange(redisKeys(prefix).deadEffects(), '-', '+');
+    const dead = await effectEntries(redis, redisKeys(prefix).deadEffects);
     expect(dead.map(([, f]) => f[f.indexOf('id') + 1])).toEqual(['tg:1:1']);
   });
 
@@ -163,7 +163,7 @@ describe('effects committed with the state', () => {
     await r.handle({ ...chat, updateId: 'tg:1', input: { type: 'command', name: 'start' } });
     await r.handle({ ...chat, updateId: 'tg:2', input: { type: 'choice', node: 'language', value: 'en' } });
     await r.handle({ ...chat, updateId: 'tg:3', input: { type: 'text', text: 'I want to \u202Ekill myself\u202C' } });
-    const entries = (await redis.xrange(redisKeys(prefix).effects(), '-', '+')).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!);
+    const entries = (await effectEntries(redis, redisKeys(prefix).effects)).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!);
     const crisis = entries.find((e) => e.kind === 'effect' && e.effect.type === 'crisis_detected');
     expect(crisis).toBeDefined();
     expect(JSON.stringify(entries)).not.toMatch(/\\u202[ce]/i);

@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RemindersSchema } from '../../src/config/offices';
@@ -79,7 +80,7 @@ describe('forgetting what waits for a person', () => {
 
   it('wipes the text of a message about the case that is being sent (or holds its place in a chat), so nothing of it stays', async () => {
     const outbox = Outbox.create(bull, prefix, cipher);
-    const taker = new Worker(OUTBOX_QUEUE, null, { connection: bull, prefix: `${prefix}bull` });
+    const taker = new Worker(OUTBOX_QUEUE, null, { connection: bull, prefix: redisKeys(prefix).bull() });
     try {
       const named: Output = { type: 'message', text: [{ plain: 'Ad: Zorvandiqa Qelmirtaxova' }] };
       await outbox.notify({ id: 'alert:c', to: { type: 'caseworkers' }, lang: 'az', output: named, kind: 'alert', caseCode: 'KP-CCCC-CCCC' });

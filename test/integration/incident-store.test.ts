@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DecryptionError } from '../../src/core/errors';
@@ -85,7 +86,7 @@ describe('IncidentStore on a real Redis', () => {
     const { message: _m, ...patch } = SECRETS;
     expect((await store.update('upd-1001:0', { ...patch, adviceGiven: true }, '1234567', later(30))).status).toBe('updated');
 
-    const raw = await redis.hgetall(`${prefix}incident:upd-1001:0`);
+    const raw = await redis.hgetall(redisKeys(prefix).incident('upd-1001:0'));
     const everything = await readablePrefix(redis, prefix);
     for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
     for (const word of ['Aysel', 'Məmmədova', 'döyür', 'Şərifzadə', 'sister', 'crisis centre', 'threats']) expect(everything).not.toContain(word);
@@ -97,7 +98,7 @@ describe('IncidentStore on a real Redis', () => {
     expect(raw).toMatchObject({ case: 'KP-7G4Q-M2XD', status: 'draft', advice_given: 'yes', worker: '1234567' });
 
     // A value copied into another field, or read with another key, does not decrypt.
-    await redis.hset(`${prefix}incident:upd-1001:0`, 'advice', raw.what_happened!);
+    await redis.hset(redisKeys(prefix).incident('upd-1001:0'), 'advice', raw.what_happened!);
     await expect(store.get('upd-1001:0')).rejects.toBeInstanceOf(DecryptionError);
     const otherKey = new IncidentStore(redis, prefix, new FieldCipher(randomBytes(32)), { followUpAfterMinutes: 1440 });
     await expect(otherKey.get('upd-1001:0')).rejects.toBeInstanceOf(DecryptionError);
@@ -175,6 +176,6 @@ describe('IncidentStore on a real Redis', () => {
     await store.createDraft(draft());
     await expect(store.update('upd-1001:0', { howHandled: '   ' }, '1', at)).rejects.toThrow();
     await expect(store.update('upd-1001:0', { status: 'complete' } as never, '1', at)).rejects.toThrow();
-    expect(await redis.keys(`${prefix}*`)).toEqual(expect.arrayContaining([`${prefix}incident:upd-1001:0`]));
+    expect(await redis.keys(`${prefix}*`)).toEqual(expect.arrayContaining([redisKeys(prefix).incident('upd-1001:0')]));
   });
 });

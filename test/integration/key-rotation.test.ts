@@ -14,7 +14,7 @@ import { CHAT_AAD, NOTICE_CHAT_AAD, noticeOutputAad, Outbox, OUTBOX_QUEUE, outbo
 import { NUDGE_AAD, nudgeJobId, REMINDER_QUEUE, ReminderScheduler } from '../../src/scheduling/reminders';
 import { EffectStream } from '../../src/storage/effect-stream';
 import { dataKeyId, FieldCipher } from '../../src/storage/field-cipher';
-import { redisKeys } from '../../src/storage/keys';
+import { personCell, redisKeys } from '../../src/storage/keys';
 import { redisScripts } from '../../src/storage/lua/scripts';
 import { legacyEncrypt } from '../helpers/legacy-cipher';
 import { testOfficesFile } from '../helpers/office';
@@ -74,9 +74,9 @@ describe('key rotation over Redis', () => {
     // The effect stream: a sealed entry (its chat sealed again inside), a plain one, one sealed before key ids; one failed twice.
     const sealed = [sealEntry(c1, entries[0]!), JSON.stringify(entries[1]), SEALED_PREFIX + legacyEncrypt(key1, JSON.stringify(entries[2]), ENTRY_AAD)];
     const ids: string[] = [];
-    for (const e of sealed) ids.push((await redis.xadd(keys.effects(), '*', 'e', e))!);
-    await redis.hset(keys.effectAttempts(), ids[0]!, '2');
-    await redis.xadd(keys.deadEffects(), '*', 'e', sealEntry(c1, entries[0]!));
+    for (const e of sealed) ids.push((await redis.xadd(keys.effects(personCell(CONV)), '*', 'e', e))!);
+    await redis.hset(keys.effectAttempts(personCell(CONV)), ids[0]!, '2');
+    await redis.xadd(keys.deadEffects(personCell(CONV)), '*', 'e', sealEntry(c1, entries[0]!));
   });
 
   afterAll(async () => {
@@ -125,13 +125,13 @@ describe('key rotation over Redis', () => {
     }
 
     // The stream keeps its order, each entry opens with key 2, the failed attempts moved with theirs.
-    const stream = (await redis.xrange(keys.effects(), '-', '+')) as [string, string[]][];
+    const stream = (await redis.xrange(keys.effects(personCell(CONV)), '-', '+')) as [string, string[]][];
     const opened = stream.map(([, f]) => openEntry(c2, f[1]!)!);
     expect(opened.map((e) => e.id)).toEqual(['u1:started', 'u2:left', 'u3:left']);
     const started = opened[0] as Extract<EffectEntry, { kind: 'conversation_started' }>;
     expect(c2.decrypt(started.chat, STARTED_CHAT_AAD)).toBe('5550001');
-    expect(await redis.hgetall(keys.effectAttempts())).toEqual({ [stream[0]![0]]: '2' });
-    const [dead] = (await redis.xrange(keys.deadEffects(), '-', '+')) as [string, string[]][];
+    expect(await redis.hgetall(keys.effectAttempts(personCell(CONV)))).toEqual({ [stream[0]![0]]: '2' });
+    const [dead] = (await redis.xrange(keys.deadEffects(personCell(CONV)), '-', '+')) as [string, string[]][];
     expect(openEntry(c2, dead![1][1]!)?.id).toBe('u1:started');
   });
 
@@ -178,11 +178,11 @@ describe('an effect sealed under a key that is not configured', () => {
     const stream = new EffectStream(redis, keys, (e) => void performed.push(e.id), { cipher: new FieldCipher(randomBytes(32)), consumer: 'test', logger: silentLogger(), blockMs: 50 });
     try {
       const field = sealEntry(new FieldCipher(lost), { kind: 'talk_left', id: 'u5:left', channel: 'telegram', conversationId: CONV, caseCode: CODE });
-      await redis.xadd(keys.effects(), '*', 'e', field);
+      await redis.xadd(keys.effects(personCell(CONV)), '*', 'e', field);
       await stream.start();
       await stream.idle();
       expect(performed).toEqual([]);
-      const dead = (await redis.xrange(keys.deadEffects(), '-', '+')) as [string, string[]][];
+      const dead = (await redis.xrange(keys.deadEffects(personCell(CONV)), '-', '+')) as [string, string[]][];
       expect(dead.map(([, f]) => f)).toEqual([['e', field]]);
       // With that key given again, the entry opens.
       expect(openEntry(new FieldCipher(lost), dead[0]![1][1]!)?.id).toBe('u5:left');

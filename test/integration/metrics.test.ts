@@ -131,8 +131,8 @@ describe('the backlog watch', () => {
     await watch.check();
     expect(logger.warned).toEqual([]);
     // An entry appended two minutes ago (a stream id begins with its time in ms) that nobody performed.
-    const id = await redis.xadd(keys.effects(), `${Date.now() - 120_000}-0`, 'e', 'x');
-    const fresh = await redis.xadd(keys.effects(), '*', 'e', 'y');
+    const id = await redis.xadd(keys.effects(0), `${Date.now() - 120_000}-0`, 'e', 'x');
+    const fresh = await redis.xadd(keys.effects(0), '*', 'e', 'y');
     expect((await readBacklog({ redis, keys })).oldestEffectSeconds).toBeGreaterThanOrEqual(120);
     await watch.check();
     await watch.check();
@@ -140,14 +140,14 @@ describe('the backlog watch', () => {
     expect(logger.warned.filter((m) => m.startsWith('effects:'))).toHaveLength(1);
     expect(logger.warned[0]).toContain('EFFECT_WARN_SECONDS');
 
-    await redis.xdel(keys.effects(), id!);
+    await redis.xdel(keys.effects(0), id!);
     await watch.check();
     expect(logger.infos).toContain('effects: the backlog caught up');
-    await redis.xdel(keys.effects(), fresh!);
+    await redis.xdel(keys.effects(0), fresh!);
     await watch.check();
     // Another stuck effect later (a fresh stream: ids only grow).
-    await redis.del(keys.effects());
-    await redis.xadd(keys.effects(), `${Date.now() - 61_000}-0`, 'e', 'z');
+    await redis.del(keys.effects(0));
+    await redis.xadd(keys.effects(0), `${Date.now() - 61_000}-0`, 'e', 'z');
     await watch.check();
     expect(logger.warned.filter((m) => m.startsWith('effects:'))).toHaveLength(2);
   });

@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import { RelayStore } from '../../src/caseworkers/relay-store';
@@ -94,7 +95,7 @@ describe("the person's rights", () => {
   it('/withdraw asks the reason, keeps it encrypted, marks the case withdrawn and frees the place', async () => {
     const chat = 'rights-withdraw-00001';
     const { code, slot } = await intake(chat, 'az', { first: 'Leyla', last: 'Hüseynova' });
-    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(1);
+    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(1);
     const asked = rendered((await send(chat, command('withdraw'))).outputs, 'az');
     expect(asked).toContain(core.translator.t('az', 'rights:withdraw.confirm'));
     expect(rendered((await send(chat, tap('confirm', 'yes'))).outputs, 'az')).toContain(core.translator.t('az', 'rights:withdraw.reason'));
@@ -102,13 +103,13 @@ describe("the person's rights", () => {
     const done = rendered((await send(chat, say('Gəncədə iş tapdım'))).outputs, 'az');
     expect(done).toContain(core.translator.t('az', 'rights:withdraw.done'));
     await korpu.settled();
-    const c = await redis.hgetall(`${prefix}case:${code}`);
+    const c = await redis.hgetall(redisKeys(prefix).case(code));
     expect(c.status).toBe('withdrawn');
     expect(c['f:withdraw_reason']).toBeDefined();
     expect(c['f:withdraw_reason']).not.toContain('Gəncədə');
     expect(core.cipher.decrypt(c['f:withdraw_reason']!, `${code}:withdraw_reason`)).toBe('Gəncədə iş tapdım');
     // The place is free again and the booking says cancelled.
-    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
     expect((await core.bookings.get(code))?.status).toBe('cancelled');
     // The person may still use the bot and sees the withdrawal in their data.
     const mine = rendered((await send(chat, command('mydata'))).outputs, 'az');
@@ -128,16 +129,16 @@ describe("the person's rights", () => {
     await relay.keep(code, { at: new Date(), from: 'person', kind: 'text', text: 'Мне нужен врач' });
     await relay.remember(-100123, 42, { caseCode: code, conversation: core.runner.conversationId('simulator', chat) });
     await korpu.settled();
-    expect(await redis.zcard(`${prefix}case:${code}:incidents`)).toBe(1);
+    expect(await redis.zcard(redisKeys(prefix).caseIncidents(code))).toBe(1);
     expect(await relay.relayedBy(-100123, 42)).toBeDefined();
 
     // Every ciphertext of the person's data, as it is before the erasure.
-    const before = await redis.hgetall(`${prefix}case:${code}`);
+    const before = await redis.hgetall(redisKeys(prefix).case(code));
     const sealed = [
       // (Only the encrypted fields: a value chosen from a list, such as the reason "work", is kept in clear.)
       ...Object.entries(before).filter(([f, v]) => (f.startsWith('f:') || f === 'contact') && opens(v, `${code}:${f === 'contact' ? 'contact' : f.slice(2)}`)).map(([, v]) => v),
-      ...(await redis.lrange(`${prefix}case:${code}:questions`, 0, -1)).map((q) => JSON.parse(q).text as string),
-      ...(await redis.lrange(`${prefix}case:${code}:talk`, 0, -1)),
+      ...(await redis.lrange(redisKeys(prefix).questions(code), 0, -1)).map((q) => JSON.parse(q).text as string),
+      ...(await redis.lrange(redisKeys(prefix).talkMessages(code), 0, -1)),
     ];
     expect(sealed.length).toBeGreaterThan(5);
 
@@ -149,16 +150,17 @@ describe("the person's rights", () => {
     for (const word of ['Olena', 'Kovalenko', '+994501234567', 'азербайджанский', 'husband', 'Мне нужен врач']) expect(everything).not.toContain(word);
     for (const ciphertext of sealed) expect(everything).not.toContain(ciphertext);
     expect(await relay.relayedBy(-100123, 42)).toBeUndefined();
-    for (const list of ['questions', 'talk', 'diagnoses', 'consents', 'incidents']) expect(await redis.exists(`${prefix}case:${code}:${list}`)).toBe(0);
+    const k = redisKeys(prefix);
+    for (const key of [k.questions(code), k.talkMessages(code), k.diagnoses(code), k.consents(code), k.caseIncidents(code)]) expect(await redis.exists(key)).toBe(0);
 
     // What stays: the case code with anonymous facts for statistics.
-    const after = await redis.hgetall(`${prefix}case:${code}`);
+    const after = await redis.hgetall(redisKeys(prefix).case(code));
     expect(after).toMatchObject({ code, status: 'erased', lang: 'ru', channel: 'simulator', diagnosis: 'likely_eligible', consent: 'A', areas: 'planning', incidents: '1' });
     expect(after.created_at).toBeDefined();
     expect(Object.keys(after).filter((f) => f.startsWith('f:') || f === 'contact' || f === 'crisis')).toEqual([]);
     expect(await redis.zscore(`${prefix}cases`, code)).not.toBeNull();
     // The meeting's place is free.
-    expect(await redis.sismember(`${prefix}slot:${slot}`, code)).toBe(0);
+    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
 
     // The conversation goes on without a case: /mydata shows none of it.
     expect(await caseOf(chat)).toBeUndefined();

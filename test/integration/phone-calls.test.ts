@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import type { Redis } from 'ioredis';
 import { OPEN_CALL_TTL_SECONDS, PhoneCallStore } from '../../src/caseworkers/phone-calls';
 import { dropPrefix, testPrefix, testRedis } from '../helpers/redis';
@@ -22,7 +23,7 @@ describe('PhoneCallStore', () => {
     expect(await calls.start('2')).toBe(1);
     expect(await calls.start('1')).toBe(2);
     expect(await calls.open('1')).toEqual({ n: 2 });
-    expect(await redis.ttl(`${prefix}call:1`)).toBeGreaterThan(OPEN_CALL_TTL_SECONDS - 5);
+    expect(await redis.ttl(redisKeys(prefix).openCall('1'))).toBeGreaterThan(OPEN_CALL_TTL_SECONDS - 5);
   });
 
   it('notes the case of the open call, and never reopens or closes a call that is not the open one', async () => {

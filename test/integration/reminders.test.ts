@@ -101,7 +101,7 @@ describe('reminders', () => {
   /** Runs `f` with the reminder queue's events (to wait for a job's outcome). */
   async function withEvents(f: (events: QueueEvents) => Promise<void>): Promise<void> {
     const connection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const events = new QueueEvents(REMINDER_QUEUE, { connection, prefix: `${prefix}bull` });
+    const events = new QueueEvents(REMINDER_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     await events.waitUntilReady();
     try {
       await f(events);
@@ -112,7 +112,7 @@ describe('reminders', () => {
   }
 
   async function jobIds(): Promise<string[]> {
-    const q = new Queue(REMINDER_QUEUE, { connection: redis, prefix: `${prefix}bull` });
+    const q = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(prefix).bull() });
     const jobs = await q.getJobs(['delayed', 'waiting']);
     await q.close();
     return jobs.map((j) => j.id!).sort();

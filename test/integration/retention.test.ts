@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -78,18 +79,18 @@ describe('the retention purge', () => {
     await send(chatId, tap('pick_time', slots(offer)[0]!));
     await korpu.settled();
     const code = (await caseOf(chatId))!;
-    expect(await redis.hget(`${prefix}case:${code}`, 'intake_completed_at')).toBeTruthy();
+    expect(await redis.hget(redisKeys(prefix).case(code), 'intake_completed_at')).toBeTruthy();
     return code;
   }
 
   // The audit trail is not the case's data: it outlives an erasure (its purge entry's once-marker names the case code).
   // The case list's index entry (`ix:case:<code>`: office, status, language, no personal data)
   // stays with the statistics: the workspace lists an erased case as erased.
-  const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}bull:`) && !k.startsWith(`${prefix}audit:`) && !k.startsWith(`${prefix}ix:`)).sort();
+  const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}{bull}:`) && !k.startsWith(`${prefix}{audit}:`) && !k.startsWith(`${prefix}{ix}:`)).sort();
 
   it('is scheduled once a day on its own queue, and its worker runs it', async () => {
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const queue = new Queue(RETENTION_QUEUE, { connection, prefix: `${prefix}bull` });
+    const queue = new Queue(RETENTION_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     try {
       expect((await queue.getJobSchedulers()).map((s) => ({ key: s.key, every: s.every }))).toEqual([{ key: 'purge', every: 24 * 3600 * 1000 }]);
       // The scheduler's first run comes at start; its counts are the job's result (nothing was due).
@@ -108,7 +109,7 @@ describe('the retention purge', () => {
   // First: BullMQ compares finished jobs' times with the server's clock, so this one starts from the real time.
   it('removes a finished job once its week has passed, not before', async () => {
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const queue = new Queue(ESCALATION_QUEUE, { connection, prefix: `${prefix}bull` });
+    const queue = new Queue(ESCALATION_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     try {
       // A job no version of Körpü wrote: the escalation worker fails it for good, and it is kept as failed.
       const job = await queue.add('not_a_job', {});
@@ -130,28 +131,28 @@ describe('the retention purge', () => {
     const kept = await completed('retention-completed-1', 'Kamran', 'Huseynov');
     const relay = new RelayStore(redis, prefix, core.cipher);
     await relay.keep(kept, { at: new Date(now), from: 'person', kind: 'text', text: 'an old question about documents' });
-    expect(Object.keys(await redis.hgetall(`${prefix}case:${gone}`)).some((f) => !(STATISTICS_FIELDS as readonly string[]).includes(f))).toBe(true);
+    expect(Object.keys(await redis.hgetall(redisKeys(prefix).case(gone))).some((f) => !(STATISTICS_FIELDS as readonly string[]).includes(f))).toBe(true);
     expect(await core.runner.peek(conv('retention-unfinished-1'))).toBeDefined();
 
     // A day short of the month: nothing is due.
     now += 29 * DAY;
     const early = await purge();
     expect(early.erased).toEqual({ unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 });
-    expect(await redis.hget(`${prefix}case:${gone}`, 'status')).not.toBe('erased');
+    expect(await redis.hget(redisKeys(prefix).case(gone), 'status')).not.toBe('erased');
 
     now += 2 * DAY;
     const due = await purge();
     expect(due.erased.unfinishedIntake).toBe(1);
-    const left = await redis.hgetall(`${prefix}case:${gone}`);
+    const left = await redis.hgetall(redisKeys(prefix).case(gone));
     expect(left.status).toBe('erased');
     expect(left.erased_at).toBe(new Date(now).toISOString());
     for (const field of Object.keys(left)) expect(STATISTICS_FIELDS as readonly string[]).toContain(field);
-    expect(await keysOf(gone)).toEqual([`${prefix}case:${gone}`]);
+    expect(await keysOf(gone)).toEqual([redisKeys(prefix).case(gone)]);
     // The conversation's saved answers go too: the person starts afresh if they come back.
     expect(await core.runner.peek(conv('retention-unfinished-1'))).toBeUndefined();
 
     // The completed case is a case in progress: it stays whole.
-    const stays = await redis.hgetall(`${prefix}case:${kept}`);
+    const stays = await redis.hgetall(redisKeys(prefix).case(kept));
     expect(stays.status).not.toBe('erased');
     expect(stays.contact).toBeTruthy();
     expect(await relay.messages(kept)).toHaveLength(1);
@@ -163,7 +164,7 @@ describe('the retention purge', () => {
     const trimmed = await purge();
     expect(trimmed.talkMessages).toBe(1);
     expect((await relay.messages(kept)).map((m) => m.text)).toEqual(['a recent answer']);
-    expect(await redis.hget(`${prefix}case:${kept}`, 'status')).not.toBe('erased');
+    expect(await redis.hget(redisKeys(prefix).case(kept), 'status')).not.toBe('erased');
   });
 
   it('erases a withdrawn case six months after the withdrawal, reason and all', async () => {
@@ -173,20 +174,20 @@ describe('the retention purge', () => {
     await send(chat, tap('confirm', 'yes'));
     await send(chat, say('I found work in another city'));
     await korpu.settled();
-    const withdrawn = await redis.hgetall(`${prefix}case:${code}`);
+    const withdrawn = await redis.hgetall(redisKeys(prefix).case(code));
     expect(withdrawn.status).toBe('withdrawn');
     expect(withdrawn['f:withdraw_reason']).toBeTruthy();
 
     now += 179 * DAY;
     expect((await purge()).erased.withdrawn).toBe(0);
-    expect(await redis.hget(`${prefix}case:${code}`, 'f:withdraw_reason')).toBeTruthy();
+    expect(await redis.hget(redisKeys(prefix).case(code), 'f:withdraw_reason')).toBeTruthy();
     now += 2 * DAY;
     expect((await purge()).erased.withdrawn).toBe(1);
-    const left = await redis.hgetall(`${prefix}case:${code}`);
+    const left = await redis.hgetall(redisKeys(prefix).case(code));
     expect(left).toMatchObject({ status: 'erased', withdrawn_at: withdrawn.withdrawn_at, intake_completed_at: withdrawn.intake_completed_at });
     for (const field of Object.keys(left)) expect(STATISTICS_FIELDS as readonly string[]).toContain(field);
     // The booking record keeps only times (its place was freed by the withdrawal).
-    expect(await keysOf(code)).toEqual([`${prefix}booking:${code}`, `${prefix}case:${code}`]);
+    expect(await keysOf(code)).toEqual([redisKeys(prefix).booking(code), redisKeys(prefix).case(code)]);
   });
 
   it('removes a conversation left before its case had a contact, and one left before any case', async () => {
@@ -198,7 +199,7 @@ describe('the retention purge', () => {
     await korpu.settled();
     const code = (await caseOf(diagnosed))!;
     expect(code).toBeTruthy();
-    expect(await redis.hget(`${prefix}case:${code}`, 'contact')).toBeNull();
+    expect(await redis.hget(redisKeys(prefix).case(code), 'contact')).toBeNull();
     expect(await caseOf(chosen)).toBeUndefined();
     expect(await core.runner.peek(conv(chosen))).toBeDefined();
 
@@ -211,7 +212,7 @@ describe('the retention purge', () => {
     expect(run.conversations).toBe(2);
     expect(await core.runner.peek(conv(diagnosed))).toBeUndefined();
     expect(await core.runner.peek(conv(chosen))).toBeUndefined();
-    expect(await keysOf(code)).toEqual([`${prefix}case:${code}`]);
+    expect(await keysOf(code)).toEqual([redisKeys(prefix).case(code)]);
   });
 
   it('two processes purging at once erase each case once, and a purge run again changes nothing', async () => {
@@ -230,7 +231,7 @@ describe('the retention purge', () => {
       await other.stop();
     }
     expect(a.erased.unfinishedIntake + b.erased.unfinishedIntake).toBe(codes.length);
-    for (const code of codes) expect(await redis.hget(`${prefix}case:${code}`, 'status')).toBe('erased');
+    for (const code of codes) expect(await redis.hget(redisKeys(prefix).case(code), 'status')).toBe('erased');
 
     const before = await records();
     const again = await purge();

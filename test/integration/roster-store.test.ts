@@ -1,3 +1,4 @@
+import { redisKeys } from '../../src/storage/keys';
 import type { Redis } from 'ioredis';
 import { RosterRecordError, RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { rosterStaffDirectory } from '../../src/caseworkers/roster-staff-directory';
@@ -58,7 +59,7 @@ describe('RosterStore on a real Redis', () => {
   it('keeps the roster in one hash and the staff ids in another, under the prefix', async () => {
     await roster.put(worker(101));
     await roster.put(worker(102));
-    expect((await redis.keys(`${prefix}*`)).sort()).toEqual([`${prefix}caseworkers`, `${prefix}caseworkers:ids`]);
+    expect((await redis.keys(`${prefix}*`)).sort()).toEqual([redisKeys(prefix).caseworkers(), redisKeys(prefix).caseworkerIds()]);
     expect((await redis.hkeys(roster.key)).sort()).toEqual(['101', '102']);
     expect((await redis.hkeys(roster.idsKey)).sort()).toEqual(['101', '102']);
   });

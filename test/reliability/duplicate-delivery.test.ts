@@ -14,7 +14,7 @@ import { redisKeys } from '../../src/storage/keys';
 import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, effectsWaiting, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 import { count, writeFigures } from './figures';
 
 /**
@@ -152,7 +152,7 @@ describe('duplicate delivery to two processes (issue 13, item 2)', () => {
       let last = -1;
       for (const until = Date.now() + count(90_000, 1_800_000); Date.now() < until; ) {
         const c = await outbox.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-        const busy = (await redis.xlen(keys.effects())) + Object.values(c).reduce((a, b) => a + b, 0);
+        const busy = (await effectsWaiting(redis, keys)) + Object.values(c).reduce((a, b) => a + b, 0);
         if (busy > 0 || api.calls.length !== last) quietSince = Date.now();
         last = api.calls.length;
         if (Date.now() - quietSince > 3_000) break;

@@ -5,6 +5,7 @@ import { StateSchema } from '../../src/flows/engine/state';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
+import { effectsWaiting } from '../helpers/redis';
 import type { FakeBotApi } from '../helpers/fake-bot-api';
 
 /** People whose outcome differs from their reference's, by what differs. */
@@ -49,7 +50,7 @@ export async function waitQuiet(redis: Redis, prefix: string, api: FakeBotApi, l
     let pending = '';
     for (const until = Date.now() + limitMs; Date.now() < until; ) {
       const c = await outbox.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-      const effects = await redis.xlen(keys.effects());
+      const effects = await effectsWaiting(redis, keys);
       const busy = effects + Object.values(c).reduce((a, b) => a + b, 0);
       pending = `${effects} effects in the stream, outbox ${JSON.stringify(c)}`;
       if (busy > 0 || api.calls.length !== last) quietSince = Date.now();

@@ -3,6 +3,7 @@ import type { Effect } from '../../../src/core/conversation';
 import type { EffectEntry } from '../../../src/core/effect-entry';
 import { startTestKorpu, type TestKorpu } from '../../helpers/korpu';
 import { dropPrefix, testRedis } from '../../helpers/redis';
+import { personCell } from '../../../src/storage/keys';
 
 /**
  * createKorpu's effect handlers keep the case list's index from the effect stream: a committed
@@ -36,7 +37,7 @@ describe('the case list index, kept from the committed effects', () => {
   async function commit(step: string, effects: Effect[]): Promise<void> {
     for (const [i, effect] of effects.entries()) {
       const entry: EffectEntry = { kind: 'effect', id: `${step}:${i}`, channel: 'telegram', conversationId: 'conv-ixef', effect };
-      await redis.xadd(korpu.core.keys.effects(), '*', 'id', entry.id, 'e', JSON.stringify(entry));
+      await redis.xadd(korpu.core.keys.effects(personCell('conv-ixef')), '*', 'id', entry.id, 'e', JSON.stringify(entry));
     }
     await korpu.settled();
   }
