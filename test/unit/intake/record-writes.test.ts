@@ -14,7 +14,7 @@ describe('consent records', () => {
   const translator = createTranslator();
   const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys, consentVersion: consentVersions(translator) };
   const base = { type: 'consent_recorded' as const, caseCode: 'KP-AAAA-0001', text: 'consent:full_text', lang: 'en' as const };
-  const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === 'k:case:KP-AAAA-0001' ? [w.fields] : []))[0]!;
+  const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === keys.case('KP-AAAA-0001') ? [w.fields] : []))[0]!;
   const record = (writes: ReturnType<typeof planRecordWrites>) => JSON.parse(writes.flatMap((w) => (w.op === 'rpush' ? w.values : []))[0]!);
 
   it('a declined consent with only a phone number for a call back is recorded as exactly that, and the person stays reachable', () => {
@@ -66,7 +66,7 @@ describe('rights records', () => {
   const now = new Date('2026-11-24T06:30:00Z');
   const cipher = new FieldCipher(randomBytes(32));
   const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys, consentVersion: consentVersions(createTranslator()) };
-  const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === 'k:case:KP-AAAA-0001' ? [w.fields] : []));
+  const caseFields = (writes: ReturnType<typeof planRecordWrites>) => writes.flatMap((w) => (w.op === 'hset' && w.key === keys.case('KP-AAAA-0001') ? [w.fields] : []));
 
   it('a withdrawal marks the case withdrawn and keeps the reason only encrypted for this case', () => {
     const [fields] = caseFields(planRecordWrites([{ type: 'case_withdrawn', caseCode: 'KP-AAAA-0001', reason: 'I found work in Ganja', lang: 'en' }], ctx));
@@ -77,12 +77,12 @@ describe('rights records', () => {
 
   it('a correction marks when the case was corrected, and writes none of the new values itself', () => {
     const writes = planRecordWrites([{ type: 'data_corrected', caseCode: 'KP-AAAA-0001', fields: ['first_name', 'phone'], lang: 'en' }], ctx);
-    expect(writes).toEqual([{ op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { corrected_at: now.toISOString(), updated_at: now.toISOString() } }]);
+    expect(writes).toEqual([{ op: 'hset', key: keys.case('KP-AAAA-0001'), fields: { corrected_at: now.toISOString(), updated_at: now.toISOString() } }]);
   });
 
   it('an erasure marks the case erased with the step, and writes nothing of the person', () => {
     const writes = planRecordWrites([{ type: 'data_erased', caseCode: 'KP-AAAA-0001', lang: 'en' }], ctx);
-    expect(writes).toEqual([{ op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { status: 'erased', erased_at: now.toISOString(), updated_at: now.toISOString() } }]);
+    expect(writes).toEqual([{ op: 'hset', key: keys.case('KP-AAAA-0001'), fields: { status: 'erased', erased_at: now.toISOString(), updated_at: now.toISOString() } }]);
   });
 });
 

@@ -11,10 +11,10 @@ const now = new Date('2026-11-24T06:30:00Z');
 describe('cancelling a booking', () => {
   it('frees the place, leaves the day list, marks the booking and clears the case field', () => {
     expect(cancelBookingWrites(keys, { caseCode: 'KP-AAAA-0001', slot: 'baku_2@2026-11-25T09:00' }, now)).toEqual([
-      { op: 'srem', key: 'k:slot:baku_2@2026-11-25T09:00', member: 'KP-AAAA-0001' },
-      { op: 'zrem', key: 'k:bookings:baku_2:2026-11-25', member: 'KP-AAAA-0001' },
-      { op: 'hsetIf', key: 'k:booking:KP-AAAA-0001', field: 'status', equals: 'booked', fields: { status: 'cancelled', cancelled_at: now.toISOString() } },
-      { op: 'hset', key: 'k:case:KP-AAAA-0001', fields: { booking: '', updated_at: now.toISOString() } },
+      { op: 'srem', key: keys.slot('baku_2@2026-11-25T09:00'), member: 'KP-AAAA-0001' },
+      { op: 'zrem', key: keys.dayBookings('baku_2', '2026-11-25'), member: 'KP-AAAA-0001' },
+      { op: 'hsetIf', key: keys.booking('KP-AAAA-0001'), field: 'status', equals: 'booked', fields: { status: 'cancelled', cancelled_at: now.toISOString() } },
+      { op: 'hset', key: keys.case('KP-AAAA-0001'), fields: { booking: '', updated_at: now.toISOString() } },
     ]);
   });
 
