@@ -263,7 +263,7 @@ describe('the canary scan', () => {
     // The scan reads what it should: every canary went in (sealed), the states were expanded, the logs were written.
     for (const canary of Object.values({ ...ONE, ...TWO })) expect(sealed.filter((s) => s.plain.includes(canary)).length).toBeGreaterThan(0);
     expect(all.some((t) => t.includes('"frames"'))).toBe(true);
-    expect(all.some((t) => t.startsWith(`${prefix}bull:outbox:`))).toBe(true);
+    expect(all.some((t) => t.startsWith(`${redisKeys(prefix).bull()}:outbox:`))).toBe(true);
     expect(logs.some((l) => l.includes(codeOne))).toBe(true);
     // And it would see them: before the erasure and the purge, each person's ciphertexts are there.
     expect((await ciphertextsLeft(ONE, codeOne, p.id)).length).toBeGreaterThan(0);

@@ -57,7 +57,7 @@ describe('the retention purge', () => {
   const caseOf = async (chatId: string) => (await core.runner.peek(conv(chatId)))?.caseCode;
   const purge = () => korpu.retention!.run();
   /** Everything under the prefix but BullMQ's queues (the purge's own job comes and goes there). */
-  const records = async () => (await readablePrefix(redis, prefix)).split('\n').filter((line) => !line.startsWith(`${prefix}bull:`)).sort().join('\n');
+  const records = async () => (await readablePrefix(redis, prefix)).split('\n').filter((line) => !line.startsWith(`${redisKeys(prefix).bull()}:`)).sort().join('\n');
 
   /** An intake as far as the surname: consent given, details typed, never completed. */
   async function unfinished(chatId: string, first: string, last: string): Promise<string> {
