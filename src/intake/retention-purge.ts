@@ -166,15 +166,16 @@ export async function purgeExpired(d: RetentionPurgeDeps): Promise<PurgeCounts> 
  */
 async function purgeConversations(d: RetentionPurgeDeps, now: Date): Promise<number> {
   const cutoff = now.getTime() - d.days.unfinishedIntake * DAY_MS;
-  const pattern = literalPrefix(d.keys.prefix) + d.keys.conversation('*').slice(d.keys.prefix.length);
-  const idAt = d.keys.conversation('').length;
+  // `<prefix>conv:{p<cell>}:<id>`, every cell: the family up to its tag, the id after it.
+  const family = d.keys.conversation('x');
+  const pattern = literalPrefix(d.keys.prefix) + family.slice(d.keys.prefix.length, family.indexOf('{')) + '*';
   let cursor = '0';
   let removed = 0;
   do {
     const [next, found] = await d.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
     cursor = next;
     for (const key of found) {
-      const conversation = key.slice(idAt);
+      const conversation = key.slice(key.indexOf('}:') + 2);
       const state = await d.peek(conversation).catch(() => undefined);
       if (!state || state.done || state.at === undefined || state.at > cutoff) continue;
       if (state.caseCode && (await d.redis.hget(d.keys.case(state.caseCode), 'status')) !== 'erased') continue;
