@@ -15,16 +15,23 @@ export interface BacklogSources {
 }
 
 /**
- * Reads the backlog in one pipelined round trip plus BullMQ's counts: the effect stream's
- * length, its entries taken and not acknowledged, the age of its oldest entry (a stream id
- * starts with the time it was appended, in ms), the outbox's jobs by state and the 429 pause.
+ * Reads the backlog in one round trip plus BullMQ's counts: the effect stream's length, its
+ * entries taken and not acknowledged, the age of its oldest entry (a stream id starts with the
+ * time it was appended, in ms), the outbox's jobs by state and the 429 pause. The four reads
+ * are sent together, not in a MULTI: the stream and the pause live on different hash slots,
+ * which Redis Cluster refuses in one transaction, and gauges need no common instant.
  * Called on scrape and by {@link BacklogWatch}, never per update.
  */
 export async function readBacklog(s: BacklogSources): Promise<Backlog> {
   const effects = s.keys.effects();
-  const replies = (await s.redis.multi().xlen(effects).xrange(effects, '-', '+', 'COUNT', 1).pttl(s.keys.limitPause()).xpending(effects, EFFECT_GROUP).exec()) ?? [];
   // A missing group (nothing ever committed) fails XPENDING: read as nothing pending.
-  const [len, oldest, pttl, pending] = [0, 1, 2, 3].map((i) => (replies[i]?.[0] ? undefined : replies[i]?.[1]));
+  const orNothing = (p: Promise<unknown>) => p.catch(() => undefined);
+  const [len, oldest, pttl, pending] = await Promise.all([
+    orNothing(s.redis.xlen(effects)),
+    orNothing(s.redis.xrange(effects, '-', '+', 'COUNT', 1)),
+    orNothing(s.redis.pttl(s.keys.limitPause())),
+    orNothing(s.redis.xpending(effects, EFFECT_GROUP)),
+  ]);
   const firstId = (oldest as [string, string[]][] | undefined)?.[0]?.[0];
   const now = (s.clock?.now() ?? new Date()).getTime();
   const oldestEffectSeconds = firstId ? Math.max(0, (now - Number(firstId.split('-')[0])) / 1000) : 0;
