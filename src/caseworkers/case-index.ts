@@ -163,6 +163,11 @@ export class CaseIndex {
     return codes.map((code, i) => ({ code, office: (entries[i] && parseEntry(entries[i]!)?.office) || NO_OFFICE }));
   }
 
+  /** The cases the list shows as held by `staffId` (its holder facet), unchecked: the claim key decides. */
+  async heldBy(staffId: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.caseIndex(`h:${staffId}`), '0', '-1');
+  }
+
   /** The case's index entry (its office and status as the list knows them), if indexed. */
   async entry(code: string): Promise<CaseIndexEntry | undefined> {
     const raw = await this.redis.get(this.keys.caseIndexEntry(code));
@@ -172,19 +177,24 @@ export class CaseIndex {
   /** What the list shows of each case, in one round trip. */
   async rows(codes: readonly string[]): Promise<CaseRow[]> {
     if (codes.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const code of codes) {
-      p.hmget(this.keys.case(code), ...CASE_FIELDS, 'intake_completed_at', 'claimed_at', 'diagnosis', 'closed_at');
-      p.hmget(this.keys.booking(code), 'office', 'status', 'start');
-      p.lindex(this.keys.diagnoses(code), -1);
-      p.get(this.keys.caseIndexEntry(code));
-    }
-    const replies = (await p.exec()) ?? [];
+    // Single commands sent together by the connection's auto-pipelining, not an explicit
+    // pipeline: each case is its own hash slot on Redis Cluster, the index entry another. A read
+    // that fails reads as nothing, as a pipeline's reply with an error did.
+    const read = <T>(p: Promise<T>) => p.catch(() => null);
+    const replies = await Promise.all(
+      codes.map((code) =>
+        Promise.all([
+          read(this.redis.hmget(this.keys.case(code), ...CASE_FIELDS, 'intake_completed_at', 'claimed_at', 'diagnosis', 'closed_at')),
+          read(this.redis.hmget(this.keys.booking(code), 'office', 'status', 'start')),
+          read(this.redis.lindex(this.keys.diagnoses(code), -1)),
+          read(this.redis.get(this.keys.caseIndexEntry(code))),
+        ]),
+      ),
+    );
     return codes.map((code, i) => {
-      const h = (replies[i * 4]?.[1] ?? []) as (string | null)[];
-      const b = (replies[i * 4 + 1]?.[1] ?? []) as (string | null)[];
-      const latest = replies[i * 4 + 2]?.[1] as string | null;
-      const indexed = replies[i * 4 + 3]?.[1] as string | null;
+      const [hash, booking, latest, indexed] = replies[i]!;
+      const h = hash ?? [];
+      const b = booking ?? [];
       const fields = Object.fromEntries(CASE_FIELDS.map((f, j) => [f, h[j] ?? undefined])) as Record<(typeof CASE_FIELDS)[number], string | undefined>;
       const entry = entryOf(fields, { office: b[0] ?? undefined, status: b[1] ?? undefined });
       const [completed, claimedAt, outcome, closedAt] = h.slice(CASE_FIELDS.length);

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../storage/keys';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
+import { HeldCases } from './held-cases';
 
 /** How a claim ended: the case is now the worker's, someone else's, or there is no such case. */
 export type ClaimOutcome =
@@ -24,8 +25,11 @@ export interface Claim {
 /**
  * Claims of cases by case workers: one key per case (`claim` of keys.ts, the worker's staff
  * id) plus `claimed_by` / `claimed_at` on the case hash (the claims record that the dashboard
- * and the alerts read). Claims written before staff ids hold a Telegram id, which is the
- * staff id the roster gives such a worker (see roster.ts), so they still name the same person.
+ * and the alerts read), written together by one script on the case's keys. Each worker's set
+ * of held cases is another member of staff's key, kept in step around the scripts by
+ * {@link HeldCases} (see there why a crash between them does no harm). Claims written before
+ * staff ids hold a Telegram id, which is the staff id the roster gives such a worker (see
+ * roster.ts), so they still name the same person.
  *
  * @example
  *   const claims = new ClaimStore(redis, keys);
@@ -34,50 +38,59 @@ export interface Claim {
  */
 export class ClaimStore {
   private readonly scripts: Scripts;
+  private readonly held: HeldCases;
 
   constructor(
     private readonly r: Redis,
     private readonly keys: Pick<RedisKeys, 'claim' | 'case' | 'heldCases'>,
   ) {
     this.scripts = redisScripts(r);
+    this.held = new HeldCases(r, keys);
   }
 
   /** Tries to take `caseCode` for the worker `staffId`; the first caller wins, everyone after learns who did. */
   async claim(caseCode: string, staffId: string, now: Date): Promise<ClaimOutcome> {
-    const [outcome, by] = await this.scripts.claimCase(this.caseKeys(caseCode, staffId), { worker: staffId, now: now.toISOString(), caseCode });
+    await this.held.add(staffId, caseCode);
+    const [outcome, by] = await this.scripts.claimCase(this.caseKeys(caseCode), { worker: staffId, now: now.toISOString() });
+    if (outcome === 'claimed' || by === staffId) await this.held.add(staffId, caseCode);
+    else await this.held.drop(staffId, caseCode);
     if (outcome === 'missing') return { outcome: 'missing' };
     return { outcome: outcome === 'claimed' ? 'claimed' : 'taken', by };
   }
 
   /** Frees a case held by `staffId` (anyone else's claim stays as it is). */
   async release(caseCode: string, staffId: string): Promise<ReleaseOutcome> {
-    const [outcome, by] = await this.scripts.releaseCase(this.caseKeys(caseCode, staffId), { worker: staffId, caseCode });
+    const [outcome, by] = await this.scripts.releaseCase(this.caseKeys(caseCode), { worker: staffId });
+    // Whatever the outcome, the case is not theirs now: a stale member goes too.
+    await this.held.drop(staffId, caseCode);
     if (outcome === 'not_holder') return { outcome, by };
     return { outcome: outcome === 'released' ? 'released' : 'free' };
   }
 
   /** Gives a case to `staffId`, whoever held it; `missing` when there is no such case. */
   async reassign(caseCode: string, staffId: string, now: Date): Promise<ReassignOutcome> {
-    // The previous holder's set is a key of its own: read the holder, then reassign only if it is unchanged.
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const before = (await this.r.get(this.keys.claim(caseCode))) ?? '';
-      const [outcome, from] = await this.scripts.reassignCase(
-        { ...this.caseKeys(caseCode, staffId), heldBefore: this.keys.heldCases(before || staffId) },
-        { worker: staffId, now: now.toISOString(), before, caseCode },
-      );
-      if (outcome === 'missing') return { outcome: 'missing' };
-      if (outcome === 'reassigned') return { outcome: 'reassigned', ...(from ? { from } : {}) };
+    await this.held.add(staffId, caseCode);
+    const [outcome, from] = await this.scripts.reassignCase(this.caseKeys(caseCode), { worker: staffId, now: now.toISOString() });
+    if (outcome === 'missing') {
+      await this.held.drop(staffId, caseCode);
+      return { outcome: 'missing' };
     }
-    throw new Error(`reassigning ${caseCode}: its holder kept changing`);
+    await this.held.add(staffId, caseCode);
+    if (from && from !== staffId) await this.held.drop(from, caseCode);
+    return { outcome: 'reassigned', ...(from ? { from } : {}) };
   }
 
-  /** The cases a member of staff holds (claimed since staff ids existed). */
-  async heldBy(staffId: string): Promise<string[]> {
-    return (await this.r.smembers(this.keys.heldCases(staffId))).sort();
+  /**
+   * The cases a member of staff holds (claimed since staff ids existed), each checked against
+   * its claim key. `alsoCheck`: cases another record says they hold (the case list's holder
+   * index), found even if their set lost them.
+   */
+  async heldBy(staffId: string, alsoCheck: readonly string[] = []): Promise<string[]> {
+    return this.held.list(staffId, alsoCheck);
   }
 
-  private caseKeys(caseCode: string, staffId: string) {
-    return { claim: this.keys.claim(caseCode), case: this.keys.case(caseCode), held: this.keys.heldCases(staffId) };
+  private caseKeys(caseCode: string) {
+    return { claim: this.keys.claim(caseCode), case: this.keys.case(caseCode) };
   }
 
   /** The claim on a case, if any. */

@@ -65,15 +65,20 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   ]);
   const areas = areasOf(lastDiagnosis[0]);
   const drop = Object.keys(fields).filter((f) => !KEPT.has(f));
-  const perKey = [
-    keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode), keys.caseIncidents(caseCode),
+  // Four writes, one per hash-slot family (Redis Cluster runs a MULTI on one slot only): the
+  // chat's "blocked" mark, the person's keys, the incident reports, the holder's set of held
+  // cases. None needs the others in the same transaction: the erasure is re-run until it is
+  // whole (the effect stream delivers again after a crash), and each write comes before the one
+  // that erases what a re-run needs to find it: the chat mark before the contact, the person's
+  // keys (which note how many reports there were) before the case's list of reports.
+  const chatMark = contact && d.chatRefOf ? await redis.del(keys.unreachableChat(d.chatRefOf(contact.chatId))) : 0;
+  const personKeys = [
+    keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode),
     keys.claim(caseCode), keys.unreachableCase(caseCode),
     // The first meeting's forms: the initial assessment and the integration plan, every version.
     keys.assessmentVersions(caseCode), keys.planVersions(caseCode),
-    ...incidents.map((id) => keys.incident(id)),
     // The open talk only if it is this case's (run again later, the person may have a new case talking).
     ...(conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : []),
-    ...(contact && d.chatRefOf ? [keys.unreachableChat(d.chatRefOf(contact.chatId))] : []),
   ];
   const tx = redis.multi();
   if (fields.code) {
@@ -83,11 +88,15 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     if (incidents.length) kept.incidents = String(incidents.length);
     tx.hset(caseKey, kept);
   }
-  tx.del(...perKey);
-  for (const id of incidents) tx.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id).zrem(keys.incidentsUnacknowledged(), id);
-  if (holder) tx.srem(keys.heldCases(holder), caseCode);
+  tx.del(...personKeys);
   const replies = await tx.exec();
-  const deleted = Number(replies?.[fields.code ? (drop.length ? 2 : 1) : 0]?.[1] ?? 0);
+  let deleted = chatMark + Number(replies?.[fields.code ? (drop.length ? 2 : 1) : 0]?.[1] ?? 0);
+  const reports = redis.multi().del(keys.caseIncidents(caseCode), ...incidents.map((id) => keys.incident(id)));
+  for (const id of incidents) reports.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id).zrem(keys.incidentsUnacknowledged(), id);
+  deleted += Number((await reports.exec())?.[0]?.[1] ?? 0);
+  // After the claim key is gone: a crash before this leaves a stale member, which readers of
+  // the set check against the claim key and drop (caseworkers/held-cases.ts).
+  if (holder) await redis.srem(keys.heldCases(holder), caseCode);
   const relayMarks = await eraseRelayMarks(redis, keys, caseCode);
   for (const work of d.pending ?? []) {
     await work.forget({ caseCode, ...(conversation ? { conversation } : {}), ...(booking ? { slot: booking } : {}), incidents });
@@ -119,7 +128,9 @@ async function eraseRelayMarks(redis: Redis, keys: RedisKeys, caseCode: string):
     const [next, found] = await redis.scan(cursor, 'MATCH', escapeGlobPrefix(pattern, keys.prefix), 'COUNT', 500);
     cursor = next;
     if (found.length === 0) continue;
-    const values = await redis.mget(...found);
+    // One GET and DEL per mark, not MGET/DEL of them all: Redis Cluster refuses a command whose
+    // keys lie on several hash slots, and each staff chat's marks may be on its own.
+    const values = await Promise.all(found.map((key) => redis.get(key)));
     const mine = found.filter((_, i) => {
       try {
         return RelayedSchema.safeParse(JSON.parse(values[i] ?? '')).data?.caseCode === caseCode;
@@ -127,7 +138,7 @@ async function eraseRelayMarks(redis: Redis, keys: RedisKeys, caseCode: string):
         return false;
       }
     });
-    if (mine.length) removed += await redis.del(...mine);
+    removed += (await Promise.all(mine.map((key) => redis.del(key)))).reduce((sum, n) => sum + n, 0);
   } while (cursor !== '0');
   return removed;
 }

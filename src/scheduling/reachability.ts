@@ -32,21 +32,22 @@ export class Reachability {
     const keys = this.keysOf(who);
     if (keys.length === 0) return;
     const value = JSON.stringify({ reason, at: Date.now() });
-    const multi = this.redis.multi();
-    for (const key of keys) multi.set(key, value, 'EX', this.ttlSeconds);
-    await multi.exec();
+    // One SET per mark, not a MULTI: the chat's mark and the case's live on different hash
+    // slots, and each stands alone (either one makes the person unreachable).
+    await Promise.all(keys.map((key) => this.redis.set(key, value, 'EX', this.ttlSeconds)));
   }
 
   /** True when the chat or the case is marked unreachable. */
   async isUnreachable(who: ReachabilityRef): Promise<boolean> {
     const keys = this.keysOf(who);
-    return keys.length > 0 && (await this.redis.exists(...keys)) > 0;
+    // One EXISTS per mark: a command naming keys of two hash slots is refused by Redis Cluster.
+    return (await Promise.all(keys.map((key) => this.redis.exists(key)))).some((n) => n > 0);
   }
 
   /** Removes the marks (the person wrote again or unblocked the bot). */
   async markReachable(who: ReachabilityRef): Promise<void> {
     const keys = this.keysOf(who);
-    if (keys.length > 0) await this.redis.del(...keys);
+    await Promise.all(keys.map((key) => this.redis.del(key)));
   }
 
   /** The marks' keys (`unreachableChat`, `unreachableCase` of keys.ts) of whoever `who` names. */

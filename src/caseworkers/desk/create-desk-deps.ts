@@ -106,7 +106,9 @@ function indexedClaims(claims: ClaimStore, index: CaseIndex): DeskDeps['claims']
     release: (code, staffId) => after(index, code, claims.release(code, staffId)),
     reassign: (code, staffId, now) => after(index, code, claims.reassign(code, staffId, now)),
     get: (code) => claims.get(code),
-    heldBy: (staffId) => claims.heldBy(staffId),
+    // The held set lives on another hash slot than the claim (held-cases.ts): a case it lost to
+    // a race is still found through the list's holder facet, written after each claim too.
+    heldBy: async (staffId) => claims.heldBy(staffId, await index.heldBy(staffId).catch(() => [])),
   };
 }
 

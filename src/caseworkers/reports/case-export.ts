@@ -59,21 +59,21 @@ const iso = (ms: string | null | undefined): string => (ms && /^\d+$/.test(ms) ?
 /** The rows of the cases export, oldest case first. */
 export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
   for await (const codes of casePages(d)) {
-    const pipe = d.redis.pipeline();
-    for (const code of codes) {
-      pipe.hmget(d.keys.case(code), ...CASE_FIELDS);
-      pipe.hmget(d.keys.booking(code), ...BOOKING_FIELDS);
-      pipe.lindex(d.keys.diagnoses(code), -1);
-    }
-    const replies = (await pipe.exec()) ?? [];
+    // Single commands sent together by the connection's auto-pipelining, not an explicit
+    // pipeline: on Redis Cluster each case's keys are a hash slot of their own.
+    const replies = await Promise.all(
+      codes.map((code) =>
+        Promise.all([d.redis.hmget(d.keys.case(code), ...CASE_FIELDS), d.redis.hmget(d.keys.booking(code), ...BOOKING_FIELDS), d.redis.lindex(d.keys.diagnoses(code), -1)]).catch(
+          (e: Error) => {
+            throw new Error(`export: reading case ${code} failed: ${e.message}`);
+          },
+        ),
+      ),
+    );
     for (let i = 0; i < codes.length; i++) {
-      const [e1, c] = replies[3 * i] ?? [];
-      const [e2, b] = replies[3 * i + 1] ?? [];
-      const [e3, latest] = replies[3 * i + 2] ?? [];
-      const e = e1 ?? e2 ?? e3;
-      if (e) throw new Error(`export: reading case ${codes[i]} failed: ${e.message}`);
-      const [createdAt, status, lang, by, diagnosis, provisional, consent, consentAt, source, holder, completedAt, closeReason, closedAt, withdrawnAt] = c as (string | null)[];
-      const [office, start, meetingStatus] = b as (string | null)[];
+      const [c, b, latest] = replies[i]!;
+      const [createdAt, status, lang, by, diagnosis, provisional, consent, consentAt, source, holder, completedAt, closeReason, closedAt, withdrawnAt] = c;
+      const [office, start, meetingStatus] = b;
       yield {
         case_code: codes[i]!,
         created_at: createdAt ?? '',
@@ -116,13 +116,16 @@ function areasOf(json: string | null): string[] {
  */
 export async function* keyRows(d: ExportReadDeps & { cipher: Pick<FieldCipher, 'decrypt'> }): AsyncGenerator<KeyRow> {
   for await (const codes of casePages(d)) {
-    const pipe = d.redis.pipeline();
-    for (const code of codes) pipe.hmget(d.keys.case(code), 'consent', 'f:first_name', 'f:last_name');
-    const replies = (await pipe.exec()) ?? [];
+    // One command per case, sent together by auto-pipelining (each case its own slot on a cluster).
+    const replies = await Promise.all(
+      codes.map((code) =>
+        d.redis.hmget(d.keys.case(code), 'consent', 'f:first_name', 'f:last_name').catch((e: Error) => {
+          throw new Error(`export: reading case ${code} failed: ${e.message}`);
+        }),
+      ),
+    );
     for (let i = 0; i < codes.length; i++) {
-      const [err, v] = replies[i] ?? [];
-      if (err) throw new Error(`export: reading case ${codes[i]} failed: ${err.message}`);
-      const [consent, first, last] = v as (string | null)[];
+      const [consent, first, last] = replies[i]!;
       if (consent !== KEY_FILE_CONSENT) continue;
       const code = codes[i]!;
       const open = (token: string | null | undefined, field: string): string | undefined => {

@@ -33,17 +33,17 @@ export async function* scanFacts(redis: Redis, keys: Pick<RedisKeys, 'cases' | '
   for (let from = 0; ; from += PAGE) {
     const codes = await redis.zrange(keys.cases(), String(from), String(from + PAGE - 1));
     if (codes.length === 0) return;
-    const pipe = redis.pipeline();
-    for (const code of codes) {
-      pipe.hmget(keys.case(code), ...CASE_FACT_FIELDS);
-      pipe.hmget(keys.booking(code), ...BOOKING_FACT_FIELDS);
-    }
-    const replies = (await pipe.exec()) ?? [];
-    for (let i = 0; i < codes.length; i++) {
-      const [caseErr, c] = replies[2 * i] ?? [];
-      const [bookingErr, b] = replies[2 * i + 1] ?? [];
-      if (caseErr || bookingErr) throw new Error(`reports: reading the facts of ${codes[i]} failed: ${(caseErr ?? bookingErr)!.message}`);
-      const facts = factsOf(c as (string | null)[], b as (string | null)[], timeZone);
+    // Single commands sent together by the connection's auto-pipelining, not an explicit
+    // pipeline: on Redis Cluster each case's keys are a hash slot of their own.
+    const replies = await Promise.all(
+      codes.map((code) =>
+        Promise.all([redis.hmget(keys.case(code), ...CASE_FACT_FIELDS), redis.hmget(keys.booking(code), ...BOOKING_FACT_FIELDS)]).catch((e: Error) => {
+          throw new Error(`reports: reading the facts of ${code} failed: ${e.message}`);
+        }),
+      ),
+    );
+    for (const [c, b] of replies) {
+      const facts = factsOf(c, b, timeZone);
       if (facts) yield facts;
     }
     if (codes.length < PAGE) return;

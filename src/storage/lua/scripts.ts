@@ -17,9 +17,9 @@ import type { Redis } from 'ioredis';
 export const SCRIPT_FILES = {
   bookSlot: 'book-slot-5',
   markAttendance: 'mark-attendance-1',
-  claimCase: 'claim-case-3',
-  releaseCase: 'release-case-3',
-  reassignCase: 'reassign-case-4',
+  claimCase: 'claim-case-2',
+  releaseCase: 'release-case-2',
+  reassignCase: 'reassign-case-2',
   startCall: 'start-call-2',
   touchCall: 'touch-call-1',
   closeCall: 'close-call-1',
@@ -95,9 +95,9 @@ export type UpdateIncidentReply = 'updated' | 'locked' | 'not_found';
 export interface Scripts {
   bookSlot(keys: { slot: string; booking: string; day: string; heldSlot: string; heldDay: string }, args: { caseCode: string; slot: string; capacity: number; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string }): Promise<BookSlotReply>;
   markAttendance(keys: { booking: string }, args: { status: 'attended' | 'no_show'; slot: string }): Promise<number>;
-  claimCase(keys: { claim: string; case: string; held: string }, args: { worker: string; now: string; caseCode: string }): Promise<[string, string]>;
-  releaseCase(keys: { claim: string; case: string; held: string }, args: { worker: string; caseCode: string }): Promise<[string, string]>;
-  reassignCase(keys: { claim: string; case: string; held: string; heldBefore: string }, args: { worker: string; now: string; before: string; caseCode: string }): Promise<[string, string]>;
+  claimCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
+  releaseCase(keys: { claim: string; case: string }, args: { worker: string }): Promise<[string, string]>;
+  reassignCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<number>;
   touchCall(keys: { open: string }, args: { n: string; caseCode: string; ttlSeconds: number }): Promise<number>;
   closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
@@ -138,7 +138,7 @@ export interface Scripts {
  *
  * @example
  *   const scripts = redisScripts(redis);
- *   await scripts.claimCase({ claim: keys.claim(code), case: keys.case(code), held: keys.heldCases('s-1') }, { worker: 's-1', now: new Date().toISOString(), caseCode: code });
+ *   await scripts.claimCase({ claim: keys.claim(code), case: keys.case(code) }, { worker: 's-1', now: new Date().toISOString() });
  */
 export function redisScripts(redis: Redis): Scripts {
   const src = scriptSources();
@@ -160,9 +160,9 @@ export function redisScripts(redis: Redis): Scripts {
     bookSlot: (k, a) =>
       run('bookSlot', k.slot, k.booking, k.day, k.heldSlot, k.heldDay, a.caseCode, a.slot, a.capacity, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId) as Promise<BookSlotReply>,
     markAttendance: (k, a) => run('markAttendance', k.booking, a.status, a.slot) as Promise<number>,
-    claimCase: (k, a) => run('claimCase', k.claim, k.case, k.held, a.worker, a.now, a.caseCode) as Promise<[string, string]>,
-    releaseCase: (k, a) => run('releaseCase', k.claim, k.case, k.held, a.worker, a.caseCode) as Promise<[string, string]>,
-    reassignCase: (k, a) => run('reassignCase', k.claim, k.case, k.held, k.heldBefore, a.worker, a.now, a.before, a.caseCode) as Promise<[string, string]>,
+    claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
+    releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker) as Promise<[string, string]>,
+    reassignCase: (k, a) => run('reassignCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<number>,
     touchCall: (k, a) => run('touchCall', k.open, a.n, a.caseCode, a.ttlSeconds) as Promise<number>,
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
+import { CaseIndex } from '../../../src/caseworkers/case-index';
 import { createDeskDeps, type AuditEntry, type DeskDeps } from '../../../src/caseworkers/desk';
 import { RosterStore, type NewCaseWorker, type Role } from '../../../src/caseworkers/roster';
 import type { Office } from '../../../src/config/offices';
@@ -40,9 +41,9 @@ const member = (telegramId: number, name: string, role: Role, office: string, la
  * The desk on a real Redis (random prefix), with a recording notifier, a recording audit log,
  * escalations that record their cancels, a movable clock and logs kept for assertions.
  * Staff: Aysel and Nigar (case workers in Baku), Rauf (case worker in Ganja), Leyla (supervisor),
- * Kamran (admin), and a bootstrap admin.
+ * Kamran (admin), and a bootstrap admin. `index`: with the case list's index, reindexed after each write.
  */
-export async function startDesk() {
+export async function startDesk(o: { index?: boolean } = {}) {
   const redis: Redis = testRedis();
   const prefix = testPrefix();
   const keys: RedisKeys = redisKeys(prefix);
@@ -56,10 +57,12 @@ export async function startDesk() {
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => void (logs.push(String(chunk)), done()) }));
   let now = new Date('2026-11-24T08:00:00Z');
   const clock = { now: () => now };
+  const index = o.index ? new CaseIndex(redis, keys) : undefined;
   const desk: DeskDeps = createDeskDeps({
     redis, keys, cipher, roster, bookings, notifier, translator: createTranslator(), offices: [baku, ganja], clock, logger,
     escalations: { cancel: async (code) => (cancelled.push(code), true) },
     audit: { record: async (e) => void audit.push(e) },
+    ...(index ? { index } : {}),
   });
   const ref = async (w: NewCaseWorker): Promise<StaffRef> => ({ staffId: (await roster.save(w)).worker.staffId });
   const staff = {
@@ -83,7 +86,7 @@ export async function startDesk() {
   }
 
   return {
-    redis, prefix, keys, cipher, roster, bookings, notifier, audit, cancelled, logs, desk, staff, seedCase,
+    redis, prefix, keys, cipher, roster, bookings, notifier, audit, cancelled, logs, desk, staff, seedCase, index,
     /** Moves the desk's clock. */
     setNow: (d: Date) => void (now = d),
     close: async () => {
