@@ -100,6 +100,6 @@ export async function migrateKeyLayout(redis: Redis, keys: Pick<RedisKeys, 'pref
     }
   } while (cursor !== '0');
   await redis.set(keys.keyLayout(), KEY_LAYOUT);
-  if (moved > 0) logger?.info({ moved }, 'key layout: keys moved to their hash-tagged names (Redis Cluster ready)');
+  if (moved > 0) logger?.info({ moved }, 'key layout: keys moved to their hash-tagged names');
   return moved;
 }

@@ -158,7 +158,7 @@ describe("the person's rights", () => {
     expect(after).toMatchObject({ code, status: 'erased', lang: 'ru', channel: 'simulator', diagnosis: 'likely_eligible', consent: 'A', areas: 'planning', incidents: '1' });
     expect(after.created_at).toBeDefined();
     expect(Object.keys(after).filter((f) => f.startsWith('f:') || f === 'contact' || f === 'crisis')).toEqual([]);
-    expect(await redis.zscore(`${prefix}cases`, code)).not.toBeNull();
+    expect(await redis.zscore(redisKeys(prefix).cases(), code)).not.toBeNull();
     // The meeting's place is free.
     expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
 
