@@ -138,6 +138,13 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
       await reminders.schedule({ caseCode: e.caseCode, slotId: e.slot, office, start: new Date(e.start), ...(e.previousSlot ? { previousSlot: e.previousSlot } : {}) }, clock.now());
     });
   }
+  // A cancelled meeting's place is freed once the step that cancelled it is saved: the commit
+  // writes only the person's keys, and the place is the office's (another hash slot on Redis
+  // Cluster). Performed at least once from the effect stream, so a process dying right after the
+  // commit leaves it to another; freePlace is idempotent and keeps a place booked again meanwhile.
+  listeners.push(async (e) => {
+    if (e.type === 'booking_cancelled') await bookings.freePlace(e.caseCode, e.slot);
+  });
   const safeguarding = o.safeguarding ?? loadSafeguardingConfig(resolve('config/safeguarding.yaml'));
   const incidents = new IncidentStore(o.redis, prefix, cipher, safeguarding);
   // A crisis opens a draft incident report (idempotent by the effect's id: running again drafts

@@ -6,6 +6,7 @@ import { reconcileIntakeAlerts, type IntakeAlertReconcileCounts, type IntakeAler
 import { systemClock, type Clock } from './core/clock';
 import type { Logger } from './core/logger';
 import { parseJob } from './scheduling/job-data';
+import { reconcilePlaces, UNHELD_GRACE_MS, type PlaceReconcileCounts } from './scheduling/reconcile-places';
 import { reconcileReminders, type ReminderReconcileCounts } from './scheduling/reconcile-reminders';
 import type { ReminderScheduler } from './scheduling/reminders';
 import { redisKeys } from './storage/keys';
@@ -23,6 +24,7 @@ const RECONCILE_JOBS = { reconcile: z.object({}).strict() };
 /** What one run rebuilt (counts only: it is what the log shows). */
 export interface ReconcileRun {
   reminders: ReminderReconcileCounts;
+  places: PlaceReconcileCounts;
   intakes?: IntakeAlertReconcileCounts;
 }
 
@@ -43,25 +45,29 @@ export interface ReconcileWiring {
  * The reconciliation, wired to Körpü's core: `run()` rebuilds what a crashed Redis or a lost
  * effect-stream entry lost and the records still show (reminders from bookings, see
  * reconcile-reminders.ts; a completed intake's alert and escalation, see
- * reconcile-intake-alerts.ts); `start()` schedules it every {@link RECONCILE_EVERY_MS} (one job
+ * reconcile-intake-alerts.ts) and frees the places no booking holds, left by a process that died
+ * between a booking's two calls (reconcile-places.ts); `start()` schedules it every {@link RECONCILE_EVERY_MS} (one job
  * scheduler per deployment, kept by its id) and starts its worker. Safe to run twice or in two
  * processes: everything it adds has a deterministic id. Only counts reach the log.
  */
 export function reconcileWorker(core: KorpuCore, w: ReconcileWiring) {
   const clock = w.clock ?? systemClock;
   const bull = redisKeys(w.prefix).bull();
+  // Places found unheld by this process's runs, and since when: freed once found so a grace later.
+  const unheld = new Map<string, number>();
   const run = async (): Promise<ReconcileRun> => {
     const now = clock.now();
     const reminders = await reconcileReminders({ redis: w.redis, keys: core.keys, bookings: core.bookings, offices: core.offices.offices, reminders: w.reminders, now });
+    const places = await reconcilePlaces({ redis: w.redis, keys: core.keys, bookings: core.bookings, unheld, now, graceMs: UNHELD_GRACE_MS });
     const intakes = w.intakeAlerts
       ? await reconcileIntakeAlerts({ ...w.intakeAlerts, redis: w.redis, keys: core.keys, now, settleMs: RECONCILE_SETTLE_MS, lookbackMs: RECONCILE_LOOKBACK_MS })
       : undefined;
-    const rebuilt = reminders.reminders + (intakes ? intakes.alerts + intakes.escalations : 0);
-    const line = { meetings: reminders.meetings, reminders: reminders.reminders, ...(intakes ? { intakes: intakes.intakes, alerts: intakes.alerts, escalations: intakes.escalations } : {}) };
+    const rebuilt = reminders.reminders + places.freed + (intakes ? intakes.alerts + intakes.escalations : 0);
+    const line = { meetings: reminders.meetings, reminders: reminders.reminders, places: places.places, freed: places.freed, ...(intakes ? { intakes: intakes.intakes, alerts: intakes.alerts, escalations: intakes.escalations } : {}) };
     // Something rebuilt is worth a warning: it means something was lost.
     if (rebuilt) w.logger.warn(line, 'reconcile: rebuilt what was lost');
     else w.logger.info(line, 'reconcile: nothing lost');
-    return { reminders, ...(intakes ? { intakes } : {}) };
+    return { reminders, places, ...(intakes ? { intakes } : {}) };
   };
   const start = async (): Promise<{ close: () => Promise<void> }> => {
     const queue = new Queue(RECONCILE_QUEUE, { connection: w.connection, prefix: bull });

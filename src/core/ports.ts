@@ -26,9 +26,7 @@ export type RecordWrite =
   | { op: 'rpush'; key: string; values: string[] }
   | { op: 'zadd'; key: string; score: number; member: string }
   /** Set a string that expires (an open talk). */
-  | { op: 'setex'; key: string; value: string; ttlSeconds: number }
-  | { op: 'srem'; key: string; member: string }
-  | { op: 'zrem'; key: string; member: string };
+  | { op: 'setex'; key: string; value: string; ttlSeconds: number };
 
 /** `talk`: a talk with a case worker is open and the commit was asked to yield to it (`unlessTalk`). */
 export type CommitOutcome = 'ok' | 'conflict' | 'duplicate' | 'talk';

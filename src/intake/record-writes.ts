@@ -155,8 +155,8 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         writes.push({ op: 'hset', key: caseKey, fields: { booking: e.slot, updated_at: at } });
         break;
       case 'booking_cancelled':
-        // Frees the place with the same save that moves the conversation on, so a cancelled
-        // meeting can never keep its place (nor its reminders: they check the booking first).
+        // Cancelled with the same save that moves the conversation on (reminders check the
+        // booking first); the place is freed by the effect itself (see cancel-booking-writes.ts).
         writes.push(...cancelBookingWrites(keys, e, ctx.now));
         break;
       case 'booking_confirmed':

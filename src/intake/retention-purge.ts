@@ -196,7 +196,7 @@ async function factsOf(d: RetentionPurgeDeps, code: string, full: boolean): Prom
     d.redis.hmget(d.keys.booking(code), 'status', 'start'),
   ]);
   const [status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt] = values.map((v) => v ?? undefined);
-  // The booking's `start` is in ms (book-slot-5.lua).
+  // The booking's `start` is in ms (write-booking-1.lua).
   const bookedStart = booking[0] === 'booked' && booking[1] ? Number(booking[1]) : NaN;
   const facts: CaseFacts = {
     status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt,

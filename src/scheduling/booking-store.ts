@@ -3,7 +3,7 @@ import type { Office } from '../config/offices';
 import { KorpuError } from '../core/errors';
 import { redisKeys, type RedisKeys } from '../storage/keys';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
-import { slotIdParts } from './slot-id';
+import { parseSlotId, slotIdParts } from './slot-id';
 import type { Slot } from './slots';
 
 export type BookingStatus = 'booked' | 'cancelled' | 'attended' | 'no_show';
@@ -33,10 +33,25 @@ export class BookingContentionError extends KorpuError {
 const BOOK_ATTEMPTS = 5;
 
 /**
- * Bookings on Redis. Places are counted per slot (a SET of case codes); each case has one
- * booking hash; an office's bookings of a day are indexed for the case workers' day list. A
- * booking is cancelled by `cancelBookingWrites` (cancel-booking-writes.ts), inside the
- * conversation's commit.
+ * Whether a booking (its `slot` and `status` fields) holds a place in `slot`: it names the slot
+ * and was not cancelled (an attended or missed meeting keeps its place on the day's list).
+ */
+export function holdsPlace(booking: { slot?: string | null; status?: string | null }, slot: string): boolean {
+  return booking.slot === slot && !!booking.status && booking.status !== 'cancelled';
+}
+
+/**
+ * Bookings on Redis. Places are counted per slot (a SET of case codes) and an office's bookings
+ * of a day are indexed for the case workers' day list: the office's keys. Each case has one
+ * booking hash: the case's keys. On Redis Cluster the two live in different hash slots, so no
+ * script or MULTI touches both; the order of the calls keeps them right instead:
+ *
+ * - booking takes the place first, then writes the booking, then frees the place the booking
+ *   held before. A crash in between leaves a place that no booking holds (freed by the
+ *   reconciliation, reconcile-places.ts), never a booking without its place;
+ * - cancelling marks the booking first (cancel-booking-writes.ts in the conversation's commit,
+ *   or `cancel` here), then frees the place (`freePlace`, from the step's `booking_cancelled`
+ *   effect, performed at least once).
  */
 export class BookingStore {
   private readonly scripts: Scripts;
@@ -50,34 +65,74 @@ export class BookingStore {
     this.keys = redisKeys(prefix);
   }
 
-  /** The index of a slot's day: case code → start (ms), by office and local date. */
-  private dayKeyOf = (slot: string) => {
+  /** A slot's office keys: its places and its day's index (case code → start (ms), by office and local date). */
+  private placeKeys = (slot: string) => {
     const { office, localDate } = slotIdParts(slot);
-    return this.keys.dayBookings(office, localDate);
+    return { slot: this.keys.slot(slot), day: this.keys.dayBookings(office, localDate) };
   };
 
   /**
-   * Tries to book `slot` for `caseCode`, atomically: never more people than the slot takes, and
-   * a case holds at most one booking, so booking again moves it (freeing the old place).
+   * Tries to book `slot` for `caseCode`: never more people than the slot takes, and a case
+   * holds at most one booking, so booking again moves it (freeing the old place).
    * `full` means someone was faster; `already`, that the case holds this very slot.
-   * @throws BookingContentionError when the case's booking changed under every attempt
+   * @throws BookingContentionError when the case's booking changed under every attempt (the
+   *   place taken is left to the reconciliation)
    */
   async book(office: Office, slot: Slot, caseCode: string, lang: string, now: Date): Promise<BookOutcome> {
     const booking = this.keys.booking(caseCode);
-    const newKeys = { slot: this.keys.slot(slot.id), booking, day: this.dayKeyOf(slot.id) };
+    const place = this.placeKeys(slot.id);
     for (let attempt = 0; attempt < BOOK_ATTEMPTS; attempt++) {
-      // The old place's keys depend on the booking: read it, pass them, and let the script
-      // check that the booking is still the one read (else read again).
       const [held, status] = await this.r.hmget(booking, 'slot', 'status');
       const heldSlotId = status === 'booked' && held ? held : '';
-      const heldKeys = heldSlotId && heldSlotId !== slot.id ? { heldSlot: this.keys.slot(heldSlotId), heldDay: this.dayKeyOf(heldSlotId) } : { heldSlot: newKeys.slot, heldDay: newKeys.day };
-      const outcome = await this.scripts.bookSlot(
-        { ...newKeys, ...heldKeys },
-        { caseCode, slot: slot.id, capacity: office.capacity, startMs: slot.start.getTime(), endMs: slot.end.getTime(), office: office.id, lang, now: now.toISOString(), heldSlotId },
+      if (heldSlotId === slot.id) return 'already';
+      // The place before the booking that names it: see the class comment.
+      if ((await this.scripts.takePlace(place, { caseCode, capacity: office.capacity, startMs: slot.start.getTime() })) === 'full') return 'full';
+      const written = await this.scripts.writeBooking(
+        { booking },
+        { caseCode, slot: slot.id, startMs: slot.start.getTime(), endMs: slot.end.getTime(), office: office.id, lang, now: now.toISOString(), heldSlotId },
       );
-      if (outcome !== 'retry') return outcome;
+      // `already`: another attempt of this case booked this slot meanwhile, with this same place.
+      if (written === 'already') return 'already';
+      // The booking changed since it was read: read it again. The place stays taken; the next
+      // attempt finds it `held`.
+      if (written === 'retry') continue;
+      if (!heldSlotId) return 'booked';
+      await this.freePlace(caseCode, heldSlotId);
+      return 'moved';
     }
     throw new BookingContentionError('the booking kept changing while booking', { case: caseCode, slot: slot.id });
+  }
+
+  /**
+   * Frees `caseCode`'s place in `slot` unless its booking holds it (see {@link holdsPlace}):
+   * after a cancellation or a move, or a place a crashed booking attempt left behind.
+   * Idempotent; true when a place was freed.
+   * @throws SlotIdError when `slot` is not a slot id
+   */
+  async freePlace(caseCode: string, slot: string): Promise<boolean> {
+    const keys = this.placeKeys(slot);
+    const booking = await this.slotAndStatus(caseCode);
+    if (holdsPlace(booking, slot)) return false;
+    // The day's list has one entry per case: when the booking holds another place at the same
+    // office that day (a move within the day), the entry is that place's and stays.
+    const other = booking.slot && holdsPlace(booking, booking.slot) ? parseSlotId(booking.slot) : undefined;
+    const sameDay = other?.ok === true && this.keys.dayBookings(other.value.office, other.value.localDate) === keys.day;
+    return (await this.scripts.releasePlace(keys, { caseCode, leaveDay: sameDay })) === 1;
+  }
+
+  /** Whether `caseCode`'s booking holds a place in `slot` (see {@link holdsPlace}). */
+  async holds(caseCode: string, slot: string): Promise<boolean> {
+    return holdsPlace(await this.slotAndStatus(caseCode), slot);
+  }
+
+  private async slotAndStatus(caseCode: string): Promise<{ slot: string | null | undefined; status: string | null | undefined }> {
+    const [slot, status] = await this.r.hmget(this.keys.booking(caseCode), 'slot', 'status');
+    return { slot, status };
+  }
+
+  /** The case codes holding a place in `slot`. */
+  async placesIn(slot: string): Promise<string[]> {
+    return this.r.smembers(this.keys.slot(slot));
   }
 
   async get(caseCode: string): Promise<Booking | undefined> {
@@ -114,13 +169,16 @@ export class BookingStore {
   }
 
   /**
-   * Cancels a booking on staff's side (the office closed that day), atomically: the place is
-   * freed, the case leaves the day's list, the booking is marked `cancelled` with `reason`.
-   * Only a booking still booked in `slot`; false otherwise (moved, marked, cancelled already).
+   * Cancels a booking on staff's side (the office closed that day): the booking is marked
+   * `cancelled` with `reason` (and the case's `booking` field cleared), then the place is freed
+   * and the case leaves the day's list. Only a booking still booked in `slot`; false otherwise
+   * (moved, marked, cancelled already). The place is freed either way once the booking no
+   * longer holds it, so a call again after one that died between the two frees it.
    */
   async cancel(caseCode: string, slot: string, reason: string, now: Date): Promise<boolean> {
-    const keys = { booking: this.keys.booking(caseCode), slot: this.keys.slot(slot), day: this.dayKeyOf(slot), case: this.keys.case(caseCode) };
-    return (await this.scripts.cancelBooking(keys, { caseCode, slot, now: now.toISOString(), reason })) === 1;
+    const cancelled = (await this.scripts.cancelBooking({ booking: this.keys.booking(caseCode), case: this.keys.case(caseCode) }, { slot, now: now.toISOString(), reason })) === 1;
+    await this.freePlace(caseCode, slot);
+    return cancelled;
   }
 
   /** How many places are left in each of `slots` (one round trip). */

@@ -3,31 +3,28 @@ import type { RedisKeys } from '../storage/keys';
 import { slotIdParts } from './slot-id';
 
 /**
- * The one plan of a booking's cancellation: free the case's place in `slot`, take the case off
- * the office's list of that day, mark the booking `cancelled` while it is still `booked` (the
- * record is kept; an attended or missed meeting keeps its mark) and clear the case's `booking` field.
+ * The person's cancellation of their booking, as record writes of the conversation's commit:
+ * mark the booking `cancelled` while it is still `booked` (the record is kept; an attended or
+ * missed meeting keeps its mark) and clear the case's `booking` field. intake/record-writes.ts
+ * plans it for the engine's `booking_cancelled`, so the meeting is cancelled with the step that
+ * cancelled it.
  *
- * It is a list of record writes, not a call, so that a conversation performs it in the same
- * atomic commit as the step that cancelled (intake/record-writes.ts plans it for the engine's
- * `booking_cancelled`): the meeting can never stay cancelled in the conversation while its
- * place stays taken, nor the other way round. Every key comes from keys.ts, the day's from the
- * slot id, so the commit gets them all in KEYS.
+ * Only the case's keys: the commit touches one person's keys, and the place belongs to the
+ * office's (a different hash slot on Redis Cluster). The place is freed after the commit, by the
+ * step's `booking_cancelled` effect (BookingStore.freePlace, registered in app.ts), which the
+ * effect stream performs at least once: a process that dies right after the commit leaves the
+ * effect to another, and the reconciliation (reconcile-places.ts) frees whatever is still left.
  *
- * @throws SlotIdError when `slot` is not a slot id
+ * @throws SlotIdError when `slot` is not a slot id (the effect could never free its place)
  * @example
  *   writes.push(...cancelBookingWrites(keys, { caseCode: 'KP-7G4Q-M2XD', slot: 'baku@2026-11-25T09:00' }, now));
  */
-export function cancelBookingWrites(
-  keys: Pick<RedisKeys, 'slot' | 'dayBookings' | 'booking' | 'case'>,
-  booking: { caseCode: string; slot: string },
-  now: Date,
-): RecordWrite[] {
+export function cancelBookingWrites(keys: Pick<RedisKeys, 'booking' | 'case'>, booking: { caseCode: string; slot: string }, now: Date): RecordWrite[] {
   const { caseCode, slot } = booking;
-  const { office, localDate } = slotIdParts(slot);
+  // Checked here, in the step, rather than in the effect that could then never free the place.
+  slotIdParts(slot);
   const at = now.toISOString();
   return [
-    { op: 'srem', key: keys.slot(slot), member: caseCode },
-    { op: 'zrem', key: keys.dayBookings(office, localDate), member: caseCode },
     // Only a meeting still booked becomes cancelled: one a case worker already marked attended
     // or missed keeps that mark (the person tapped an old Cancel button).
     { op: 'hsetIf', key: keys.booking(caseCode), field: 'status', equals: 'booked', fields: { status: 'cancelled', cancelled_at: at } },

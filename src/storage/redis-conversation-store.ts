@@ -104,10 +104,6 @@ export class RedisConversationStore implements ConversationStore {
         case 'zadd':
           op('zadd', w.key, [String(w.score), w.member]);
           break;
-        case 'srem':
-        case 'zrem':
-          op(w.op, w.key, [w.member]);
-          break;
         case 'setex':
           op('setex', w.key, [w.value, String(w.ttlSeconds)]);
           break;

@@ -3,6 +3,7 @@ import type { KorpuCore } from '../../src/app';
 import type { Input, Output } from '../../src/core/conversation';
 import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { renderOutput } from '../../src/i18n/render';
+import { slotIdParts } from '../../src/scheduling/slot-id';
 import { testOfficesFile } from '../helpers/office';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -104,6 +105,8 @@ describe('booking through the conversation', () => {
     out = (await send(chat, tap('cancel_confirm', 'yes'))).outputs;
     expect(keys(out)).toContain('booking:cancel.done');
     expect(await core.bookings.get(code)).toMatchObject({ status: 'cancelled' });
+    // The place is freed by the step's effect, after the commit.
+    await korpu.settled();
     expect(await core.bookings.freePlaces(office, [slotOf(two!.slot)])).toEqual([1]);
     expect(await redis.hget(core.keys.case(code), 'booking')).toBe('');
     // /appointment now offers to book again.
@@ -117,5 +120,35 @@ describe('booking through the conversation', () => {
     const out = (await send(chat, tap('pick_time', 's_202001011000_baku'))).outputs;
     expect(keys(out)).toContain('booking:notice.gone');
     expect(await core.bookings.get(await caseOf(chat))).toBeUndefined();
+  });
+
+  // Last: it stops this process's effect consumer.
+  it('frees a cancelled meeting’s place even when the process stops right after the cancelling step is saved', async () => {
+    const chat = 'crash-cancel-00000001';
+    const offer = await toBooking(chat, 'en');
+    await send(chat, tap('pick_time', slotsOffered(offer)[0]!));
+    const code = await caseOf(chat);
+    const { slot } = (await core.bookings.get(code))!;
+    const { office, localDate } = slotIdParts(slot);
+    await korpu.settled();
+    // From here this process commits its steps and performs none of their effects, as one
+    // killed right after each commit.
+    await core.effects.stop();
+    await send(chat, { type: 'command', name: 'appointment' });
+    await send(chat, tap('show', 'cancel'));
+    expect(keys((await send(chat, tap('cancel_confirm', 'yes'))).outputs)).toContain('booking:cancel.done');
+    expect(await core.bookings.get(code)).toMatchObject({ status: 'cancelled' });
+    // The commit wrote only the person's keys: the place is still taken.
+    expect(await core.bookings.placesIn(slot)).toEqual([code]);
+
+    // A process started again performs the step's effects from the stream.
+    const restarted = await startTestKorpu({ offices, prefix, dataKey: korpu.dataKey });
+    try {
+      await restarted.settled();
+      expect(await core.bookings.placesIn(slot)).toEqual([]);
+      expect((await core.bookings.day(office, localDate)).map((b) => b.caseCode)).not.toContain(code);
+    } finally {
+      await restarted.stop();
+    }
   });
 });

@@ -7,6 +7,9 @@ import { REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { OUTBOX_QUEUE } from '../../src/scheduling/outbox';
 import { ESCALATION_QUEUE } from '../../src/caseworkers/escalation';
 import { redisKeys } from '../../src/storage/keys';
+import { redisScripts } from '../../src/storage/lua/scripts';
+import { UNHELD_GRACE_MS } from '../../src/scheduling/reconcile-places';
+import { slotIdParts } from '../../src/scheduling/slot-id';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -106,5 +109,22 @@ describe('reconciliation', () => {
     for (const r of again) expect(r.intakes).toMatchObject({ alerts: 0, escalations: 0 });
     await new Promise((r) => setTimeout(r, 1_500));
     expect(alertsAbout(lost)).toBe(sentBefore + 1);
+  });
+
+  it('frees a place no booking holds (a booking that died between taking it and writing the booking), a grace after first finding it', async () => {
+    const keys = redisKeys(korpu.prefix);
+    const { slot, start } = (await korpu.core.bookings.get(codes[0]!))!;
+    const { office, localDate } = slotIdParts(slot);
+    // What a process killed between a booking's two calls leaves: the place, no booking naming it.
+    await redisScripts(redis).takePlace({ slot: keys.slot(slot), day: keys.dayBookings(office, localDate) }, { caseCode: 'KP-DEAD-0001', capacity: 100, startMs: start.getTime() });
+    const first = await korpu.reconcile!.run();
+    expect(first.places.freed).toBe(0);
+    expect(await redis.sismember(keys.slot(slot), 'KP-DEAD-0001')).toBe(1);
+    ahead += UNHELD_GRACE_MS;
+    const later = await korpu.reconcile!.run();
+    expect(later.places.freed).toBe(1);
+    expect(await redis.smembers(keys.slot(slot))).toEqual([codes[0]]);
+    expect((await korpu.core.bookings.day(office, localDate)).map((b) => b.caseCode)).toEqual(expect.arrayContaining([codes[0]]));
+    expect((await korpu.core.bookings.day(office, localDate)).map((b) => b.caseCode)).not.toContain('KP-DEAD-0001');
   });
 });

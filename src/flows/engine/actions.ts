@@ -100,7 +100,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       ctx.effects.push({ type: 'intake_completed', caseCode: ctx.ensureCase(), lang: ctx.lang });
     },
   },
-  /** Cancels the booked meeting: its place is freed with this step's save, its reminders go. */
+  /** Cancels the booked meeting with this step's save; its place is freed and its reminders go by the effect, after it. */
   cancel_booking: {
     params: [],
     run(ctx) {
@@ -202,7 +202,7 @@ export function showMyData(ctx: StepContext): void {
   ctx.emit({ type: 'message', text: [], mydata: ctx.s.caseCode ? { caseCode: ctx.s.caseCode } : {} });
 }
 
-/** Cancels the booked meeting, if any, in this step (its place is freed with the save). */
+/** Cancels the booked meeting, if any, in this step (its place is freed by the effect, after the save). */
 function cancelMeeting(ctx: StepContext): void {
   const booking = ctx.s.booking;
   if (!booking || !ctx.s.caseCode) return;

@@ -15,7 +15,9 @@ import type { Redis } from 'ioredis';
  * on each connection with `defineCommand` (EVALSHA, falling back to EVAL after a SCRIPT FLUSH).
  */
 export const SCRIPT_FILES = {
-  bookSlot: 'book-slot-5',
+  takePlace: 'take-place-2',
+  writeBooking: 'write-booking-1',
+  releasePlace: 'release-place-2',
   markAttendance: 'mark-attendance-1',
   claimCase: 'claim-case-2',
   releaseCase: 'release-case-2',
@@ -39,7 +41,7 @@ export const SCRIPT_FILES = {
   swapSealed: 'swap-sealed-1',
   resealStream: 'reseal-stream-2',
   indexCase: 'index-case',
-  cancelBooking: 'cancel-booking-4',
+  cancelBooking: 'cancel-booking-2',
   acknowledgeIncident: 'acknowledge-incident-2',
   renewLock: 'renew-lock-1',
 } as const;
@@ -49,7 +51,7 @@ export type ScriptName = keyof typeof SCRIPT_FILES;
 export const SCRIPTS_DIR = __dirname;
 
 /**
- * How many of a script's arguments are keys, from its file name (`book-slot-5` → 5), or
+ * How many of a script's arguments are keys, from its file name (`take-place-2` → 2), or
  * undefined for a name without a count (`commit-conversation`): a script whose keys vary, to
  * which the caller passes their number first, as to EVAL.
  */
@@ -78,13 +80,15 @@ function withIncludes(source: string): string {
   return source.replace(/^--#include ([\w-]+)$/gm, (_, name: string) => readFileSync(join(SCRIPTS_DIR, 'include', `${name}.lua`), 'utf8').trimEnd());
 }
 
-/** The command name a script gets on a connection (`bookSlot` → `korpuBookSlot`). */
+/** The command name a script gets on a connection (`takePlace` → `korpuTakePlace`). */
 const commandName = (name: ScriptName) => `korpu${name[0]!.toUpperCase()}${name.slice(1)}`;
 
 type Command = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
-/** What `bookSlot` answers; `retry`: the booking changed since the caller read it. */
-export type BookSlotReply = 'already' | 'full' | 'booked' | 'moved' | 'retry';
+/** What `takePlace` answers; `held`: the case was in the slot already. */
+export type TakePlaceReply = 'taken' | 'held' | 'full';
+/** What `writeBooking` answers; `retry`: the booking changed since the caller read it. */
+export type WriteBookingReply = 'already' | 'written' | 'retry';
 /** What `updateIncident` answers. */
 export type UpdateIncidentReply = 'updated' | 'locked' | 'not_found';
 
@@ -93,7 +97,12 @@ export type UpdateIncidentReply = 'updated' | 'locked' | 'not_found';
  * call these; nothing else runs Lua.
  */
 export interface Scripts {
-  bookSlot(keys: { slot: string; booking: string; day: string; heldSlot: string; heldDay: string }, args: { caseCode: string; slot: string; capacity: number; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string }): Promise<BookSlotReply>;
+  /** Office keys only (see take-place-2.lua). */
+  takePlace(keys: { slot: string; day: string }, args: { caseCode: string; capacity: number; startMs: number }): Promise<TakePlaceReply>;
+  /** The case's booking only (see write-booking-1.lua). */
+  writeBooking(keys: { booking: string }, args: { caseCode: string; slot: string; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string }): Promise<WriteBookingReply>;
+  /** Office keys only: 1 when the case held a place in the slot (see release-place-2.lua). */
+  releasePlace(keys: { slot: string; day: string }, args: { caseCode: string; leaveDay: boolean }): Promise<number>;
   markAttendance(keys: { booking: string }, args: { status: 'attended' | 'no_show'; slot: string }): Promise<number>;
   claimCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   releaseCase(keys: { claim: string; case: string }, args: { worker: string }): Promise<[string, string]>;
@@ -127,7 +136,8 @@ export interface Scripts {
   resealStream(keys: { stream: string; attempts: string }, args: { field: string; entries: { id: string; old: string; next: string }[] }): Promise<number>;
   /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
   indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
-  cancelBooking(keys: { booking: string; slot: string; day: string; case: string }, args: { caseCode: string; slot: string; now: string; reason: string }): Promise<number>;
+  /** The case's keys only: the caller frees the place after (see cancel-booking-2.lua). */
+  cancelBooking(keys: { booking: string; case: string }, args: { slot: string; now: string; reason: string }): Promise<number>;
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
   /** 1 when the lock was still the caller's and now lives `ttlMs` longer, 0 otherwise. */
   renewLock(keys: { lock: string }, args: { token: string; ttlMs: number }): Promise<number>;
@@ -157,8 +167,9 @@ export function redisScripts(redis: Redis): Scripts {
   const run = (name: ScriptName, ...args: (string | number | Buffer)[]) => target[commandName(name)]!.call(redis, ...args);
   const pairs = (fields: Record<string, string>) => Object.entries(fields).flat();
   return {
-    bookSlot: (k, a) =>
-      run('bookSlot', k.slot, k.booking, k.day, k.heldSlot, k.heldDay, a.caseCode, a.slot, a.capacity, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId) as Promise<BookSlotReply>,
+    takePlace: (k, a) => run('takePlace', k.slot, k.day, a.caseCode, a.capacity, a.startMs) as Promise<TakePlaceReply>,
+    writeBooking: (k, a) => run('writeBooking', k.booking, a.caseCode, a.slot, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId) as Promise<WriteBookingReply>,
+    releasePlace: (k, a) => run('releasePlace', k.slot, k.day, a.caseCode, a.leaveDay ? '1' : '0') as Promise<number>,
     markAttendance: (k, a) => run('markAttendance', k.booking, a.status, a.slot) as Promise<number>,
     claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker) as Promise<[string, string]>,
@@ -182,7 +193,7 @@ export function redisScripts(redis: Redis): Scripts {
     swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,
     resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,
     indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
-    cancelBooking: (k, a) => run('cancelBooking', k.booking, k.slot, k.day, k.case, a.caseCode, a.slot, a.now, a.reason) as Promise<number>,
+    cancelBooking: (k, a) => run('cancelBooking', k.booking, k.case, a.slot, a.now, a.reason) as Promise<number>,
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
     renewLock: (k, a) => run('renewLock', k.lock, a.token, a.ttlMs) as Promise<number>,
   };

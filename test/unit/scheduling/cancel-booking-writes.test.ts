@@ -9,13 +9,13 @@ const keys = redisKeys('k:');
 const now = new Date('2026-11-24T06:30:00Z');
 
 describe('cancelling a booking', () => {
-  it('frees the place, leaves the day list, marks the booking and clears the case field', () => {
-    expect(cancelBookingWrites(keys, { caseCode: 'KP-AAAA-0001', slot: 'baku_2@2026-11-25T09:00' }, now)).toEqual([
-      { op: 'srem', key: keys.slot('baku_2@2026-11-25T09:00'), member: 'KP-AAAA-0001' },
-      { op: 'zrem', key: keys.dayBookings('baku_2', '2026-11-25'), member: 'KP-AAAA-0001' },
+  it('marks the booking and clears the case field, touching only the case’s keys (the place is the effect’s)', () => {
+    const writes = cancelBookingWrites(keys, { caseCode: 'KP-AAAA-0001', slot: 'baku_2@2026-11-25T09:00' }, now);
+    expect(writes).toEqual([
       { op: 'hsetIf', key: keys.booking('KP-AAAA-0001'), field: 'status', equals: 'booked', fields: { status: 'cancelled', cancelled_at: now.toISOString() } },
       { op: 'hset', key: keys.case('KP-AAAA-0001'), fields: { booking: '', updated_at: now.toISOString() } },
     ]);
+    expect(writes.map((w) => w.key)).not.toContain(keys.slot('baku_2@2026-11-25T09:00'));
   });
 
   it('is what a conversation commits for the engine’s booking_cancelled', () => {
@@ -24,7 +24,7 @@ describe('cancelling a booking', () => {
     expect(planRecordWrites([{ type: 'booking_cancelled', ...booking, lang: 'en' }], ctx)).toEqual(cancelBookingWrites(keys, booking, now));
   });
 
-  it('refuses a slot that is not a slot id rather than write to made-up keys', () => {
+  it('refuses a slot that is not a slot id rather than leave a place its effect could never free', () => {
     expect(() => cancelBookingWrites(keys, { caseCode: 'KP-AAAA-0001', slot: 'garbage' }, now)).toThrow(SlotIdError);
   });
 });

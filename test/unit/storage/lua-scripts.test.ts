@@ -11,7 +11,7 @@ describe('the Lua scripts', () => {
   it('are one file each, every file registered', () => {
     const files = readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4)).sort();
     expect(Object.values(SCRIPT_FILES).sort()).toEqual(files);
-    expect(numberOfKeys('book-slot-5')).toBe(5);
+    expect(numberOfKeys('take-place-2')).toBe(2);
     expect(numberOfKeys('commit-conversation')).toBeUndefined();
   });
 
