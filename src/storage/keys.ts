@@ -38,15 +38,20 @@ export function personCell(id: string): number {
 /** Every person cell, for whoever reads all of them (the effect consumers, counts). */
 export const ALL_PERSON_CELLS: readonly number[] = Array.from({ length: PERSON_CELLS }, (_, i) => i);
 
+/** Draws before {@link caseCodeInCell} gives up: a random source misses 1,000 times in about 1 in 10^28. */
+const MAX_DRAWS = 1000;
+
 /**
  * Draws case codes with `draw` until one falls in `cell` (on average PERSON_CELLS draws), so
  * the case's keys share the slot of the conversation that opens it.
+ * @throws Error when `draw` keeps missing the cell (a source that repeats itself)
  */
 export function caseCodeInCell(draw: () => string, cell: number): string {
-  for (;;) {
+  for (let i = 0; i < MAX_DRAWS; i++) {
     const code = draw();
     if (personCell(code) === cell) return code;
   }
+  throw new Error(`no case code in person cell ${cell} after ${MAX_DRAWS} draws: the id source does not draw at random`);
 }
 
 const person = (id: string) => `{p${personCell(id)}}`;

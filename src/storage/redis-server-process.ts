@@ -72,6 +72,8 @@ export interface StartRedisOptions {
   /** Keep data on disk (append-only file). Tests pass false. */
   persist?: boolean;
   bin?: string;
+  /** More `redis-server` arguments (a cluster node's, see redis-cluster-process.ts). */
+  extraArgs?: readonly string[];
 }
 
 /**
@@ -90,6 +92,7 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
     '--appendonly', persist ? 'yes' : 'no',
     // (the 6.x name; Redis 7 calls it hash-max-listpack-value and accepts both)
     '--hash-max-ziplist-value', String(HASH_COMPACT_VALUE_BYTES),
+    ...(opts.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(opts.bin ?? 'redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

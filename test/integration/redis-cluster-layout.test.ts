@@ -60,7 +60,8 @@ describe('the hash-tagged key layout on a Redis Cluster', () => {
   });
 
   it('refuses a script over two families, as every cross-family call must be split', async () => {
-    const code = caseCodeInCell(() => seededIds(9).caseCode(), 0);
+    const ids = seededIds(9);
+    const code = caseCodeInCell(() => ids.caseCode(), 0);
     const mixed = [keys.case(code), keys.cases()];
     await expect(client.eval(touchAll, mixed.length, ...mixed)).rejects.toThrow(/CROSSSLOT/);
   });
