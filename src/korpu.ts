@@ -39,6 +39,7 @@ import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
 import { migrateKeyLayout } from './storage/key-layout';
+import { createRedisClient, listsClusterNodes } from './storage/redis-client';
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
@@ -208,7 +209,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
     if (choice.server) closers.push({ name: 'redis-server', close: () => choice.server!.stop() });
     logger.info({ redis: hostPort(choice.url), source: choice.source, ...(choice.dir ? { dir: choice.dir } : {}) }, 'using Redis');
-    const redis = await connectRedis(choice.url, { logger });
+    const cluster = env.REDIS_CLUSTER === '1' || listsClusterNodes(choice.url);
+    const redis = await connectRedis(choice.url, { logger, cluster });
     closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
     redis.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'app' }));
     if (env.NODE_ENV === 'production') await assertProductionRedis(redis, logger);
@@ -231,7 +233,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const roster = new RosterStore(redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS });
 
     // Reminders, nudges and escalations reach people and staff only through a bot: queued when a token is set.
-    const bull = token ? bullConnection(choice.url, 'queues', logger, closers) : undefined;
+    const bull = token ? bullConnection(choice.url, cluster, 'queues', logger, closers) : undefined;
     bull?.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'queues' }));
     const reminders = bull ? ReminderScheduler.create(bull, env.REDIS_PREFIX, offices.reminders, cipher) : undefined;
     if (reminders) closers.push({ name: 'reminder queue', close: () => reminders.close() });
@@ -596,8 +598,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
  * A Redis connection for BullMQ (which needs `maxRetriesPerRequest: null`), closed after its
  * queues and workers. An outage is logged once, not once per reconnection attempt.
  */
-function bullConnection(url: string, name: string, logger: Logger, closers: Closer[]): Redis {
-  const connection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay });
+function bullConnection(url: string, cluster: boolean, name: string, logger: Logger, closers: Closer[]): Redis {
+  const connection = createRedisClient(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay }, cluster);
   let reported = false;
   connection.on('error', (e: Error) => {
     if (!reported) logger.warn({ err: { name: e.name, message: e.message } }, `${name}: redis connection error`);

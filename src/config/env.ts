@@ -23,6 +23,11 @@ export const EnvSchema = z
     WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 letters, digits, _ or -').optional()),
     /** Unset: use 127.0.0.1:6379 if it answers, else start a local redis-server under ./data. */
     REDIS_URL: optionalString,
+    /**
+     * `1`: REDIS_URL is a node of a Redis Cluster (a REDIS_URL listing several nodes,
+     * comma-separated, is one without it). Keys are hash-tagged for it (storage/keys.ts).
+     */
+    REDIS_CLUSTER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['0', '1']).optional()),
     /** Redis key prefix, so several deployments (or tests) can share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/).default('korpu:'),
     CASEWORKER_CHAT_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional()),

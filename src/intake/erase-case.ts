@@ -1,3 +1,4 @@
+import { scanKeys } from '../storage/redis-client';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { readContact } from '../storage/case-contact';
@@ -123,12 +124,8 @@ function areasOf(record: string | undefined): string | undefined {
  */
 async function eraseRelayMarks(redis: Redis, keys: RedisKeys, caseCode: string): Promise<number> {
   const pattern = `${keys.talkMessage('*', 0).replace(/:0$/, '')}:*`;
-  let cursor = '0';
   let removed = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', escapeGlobPrefix(pattern, keys.prefix), 'COUNT', 500);
-    cursor = next;
-    if (found.length === 0) continue;
+  await scanKeys(redis, escapeGlobPrefix(pattern, keys.prefix), async (found) => {
     // One GET and DEL per mark, not MGET/DEL of them all: Redis Cluster refuses a command whose
     // keys lie on several hash slots, and each staff chat's marks may be on its own.
     const values = await Promise.all(found.map((key) => redis.get(key)));
@@ -140,7 +137,7 @@ async function eraseRelayMarks(redis: Redis, keys: RedisKeys, caseCode: string):
       }
     });
     removed += (await Promise.all(mine.map((key) => redis.del(key)))).reduce((sum, n) => sum + n, 0);
-  } while (cursor !== '0');
+  }, { count: 500 });
   return removed;
 }
 

@@ -1,3 +1,4 @@
+import { scanKeys } from '../storage/redis-client';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { RetentionConfig } from '../config/retention';
@@ -169,11 +170,8 @@ async function purgeConversations(d: RetentionPurgeDeps, now: Date): Promise<num
   // `<prefix>conv:{p<cell>}:<id>`, every cell: the family up to its tag, the id after it.
   const family = d.keys.conversation('x');
   const pattern = literalPrefix(d.keys.prefix) + family.slice(d.keys.prefix.length, family.indexOf('{')) + '*';
-  let cursor = '0';
   let removed = 0;
-  do {
-    const [next, found] = await d.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
+  await scanKeys(d.redis, pattern, async (found) => {
     for (const key of found) {
       const conversation = key.slice(key.indexOf('}:') + 2);
       const state = await d.peek(conversation).catch(() => undefined);
@@ -181,7 +179,7 @@ async function purgeConversations(d: RetentionPurgeDeps, now: Date): Promise<num
       if (state.caseCode && (await d.redis.hget(d.keys.case(state.caseCode), 'status')) !== 'erased') continue;
       removed += await d.redis.del(key, d.keys.pendingReply(conversation)).then((n) => (n > 0 ? 1 : 0));
     }
-  } while (cursor !== '0');
+  }, { count: 500 });
   return removed;
 }
 

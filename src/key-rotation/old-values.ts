@@ -1,3 +1,4 @@
+import { scanKeys } from '../storage/redis-client';
 import type { Redis } from 'ioredis';
 import type { FieldCipher } from '../storage/field-cipher';
 
@@ -18,10 +19,7 @@ const SCAN_COUNT = 200;
 export async function oldValues(redis: Redis, prefix: string, cipher: Pick<FieldCipher, 'currentKeyId'>): Promise<{ total: number; byFamily: Record<string, number> }> {
   const byFamily: Record<string, number> = {};
   let total = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_COUNT);
-    cursor = next;
+  await scanKeys(redis, `${prefix}*`, async (keys) => {
     for (const key of keys) {
       let n = 0;
       for (const text of await texts(redis, key)) {
@@ -32,7 +30,7 @@ export async function oldValues(redis: Redis, prefix: string, cipher: Pick<Field
       byFamily[family] = (byFamily[family] ?? 0) + n;
       total += n;
     }
-  } while (cursor !== '0');
+  }, { count: SCAN_COUNT });
   return { total, byFamily };
 }
 

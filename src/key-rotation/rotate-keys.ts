@@ -3,6 +3,7 @@ import { DecryptionError, UnknownKeyError } from '../core/errors';
 import type { FieldCipher } from '../storage/field-cipher';
 import { ALL_PERSON_CELLS, redisKeys, simulatorPrefix, type RedisKeys } from '../storage/keys';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
+import { scanKeys } from '../storage/redis-client';
 import { caseFieldAad, incidentFieldAad, resealEntryField, resealJobData, resealKeptReply, resealQuestion, resealTalkMessage, sealedLeft } from './sealed-places';
 
 /** What a rotation re-encrypts, by kind (the names it prints its counts under). */
@@ -89,12 +90,9 @@ class Rotation {
   }
 
   private async scan(match: string, type: string, each: (key: string) => Promise<void>): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT, 'TYPE', type);
+    await scanKeys(this.redis, match, async (found) => {
       for (const key of found) await each(key);
-      cursor = next;
-    } while (cursor !== '0');
+    }, { count: SCAN_COUNT, type });
   }
 
   /** `case:<code>`: `f:<field>` and `contact`. */

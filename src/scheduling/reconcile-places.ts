@@ -1,3 +1,4 @@
+import { scanKeys } from '../storage/redis-client';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../storage/keys';
 import type { BookingStore } from './booking-store';
@@ -42,18 +43,17 @@ export async function reconcilePlaces(d: {
   now: Date;
   graceMs: number;
 }): Promise<PlaceReconcileCounts> {
-  const head = d.keys.slot('');
+  // `<prefix>slot:{o:<office>}:<slot id>`, every office: the family up to its tag, the slot id after it.
+  const sample = d.keys.slot('x@y');
+  const family = sample.slice(0, sample.indexOf('{'));
   // The prefix is the deployment's own; glob characters in it are escaped so SCAN matches it literally.
-  const match = `${head.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const match = `${family.replace(/[*?[\]\\]/g, '\\$&')}*`;
   const since = new Date(d.now.getTime() - PAST_MS).toISOString().slice(0, 10);
   const counts: PlaceReconcileCounts = { places: 0, freed: 0 };
   const stillUnheld = new Map<string, number>();
-  let cursor = '0';
-  do {
-    const [next, found] = await d.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    cursor = next;
+  await scanKeys(d.redis, match, async (found) => {
     for (const key of found) {
-      const slot = key.slice(head.length);
+      const slot = key.slice(key.indexOf('}:', family.length) + 2);
       const parts = parseSlotId(slot);
       if (!parts.ok || parts.value.localDate < since) continue;
       for (const caseCode of await d.bookings.placesIn(slot)) {
@@ -68,7 +68,7 @@ export async function reconcilePlaces(d: {
         }
       }
     }
-  } while (cursor !== '0');
+  }, { count: SCAN_COUNT });
   // Only the places found unheld in this run are remembered: one held or freed since starts over.
   d.unheld.clear();
   for (const [place, first] of stillUnheld) d.unheld.set(place, first);

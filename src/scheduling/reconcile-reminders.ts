@@ -1,3 +1,4 @@
+import { scanKeys } from '../storage/redis-client';
 import type { Redis } from 'ioredis';
 import type { Office } from '../config/offices';
 import type { RedisKeys } from '../storage/keys';
@@ -37,10 +38,7 @@ export async function reconcileReminders(d: {
   // The prefix is the deployment's own; glob characters in it are escaped so SCAN matches it literally.
   const match = `${family.replace(/[*?[\]\\]/g, '\\$&')}*`;
   const counts: ReminderReconcileCounts = { meetings: 0, reminders: 0 };
-  let cursor = '0';
-  do {
-    const [next, found] = await d.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    cursor = next;
+  await scanKeys(d.redis, match, async (found) => {
     for (const key of found) {
       const caseCode = key.slice(key.indexOf('}:', family.length) + 2);
       const booking = await d.bookings.get(caseCode);
@@ -50,6 +48,6 @@ export async function reconcileReminders(d: {
       counts.meetings++;
       counts.reminders += await d.reminders.restore({ caseCode, slotId: booking.slot, office, start: booking.start }, d.now);
     }
-  } while (cursor !== '0');
+  }, { count: SCAN_COUNT });
   return counts;
 }

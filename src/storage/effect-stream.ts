@@ -3,6 +3,16 @@ import { openEntry, type EffectEntry, type EffectHandler } from '../core/effect-
 import { UnknownKeyError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { ALL_PERSON_CELLS, type RedisKeys } from './keys';
+import { duplicateClient, isCluster } from './redis-client';
+
+/** One blocking read of the consumer: its cells, their streams (in the same order), its connection. */
+interface Reader {
+  cells: readonly number[];
+  streams: string[];
+  connection: Redis;
+  /** When it last took over its cells' stale entries (ms). */
+  lastClaim: number;
+}
 
 /** The consumer group of the effect handlers (one group: every entry is performed once by someone). */
 export const EFFECT_GROUP = 'handlers';
@@ -39,7 +49,7 @@ export interface EffectStreamOptions {
  * running process. Handlers are idempotent by the entry's id, so a second run changes nothing.
  * An entry that fails `maxAttempts` times is moved to its cell's `<effects>:dead` and logged as an error.
  *
- * Reads block, so the stream gets its own connection (a duplicate of the one given).
+ * Reads block, so they get connections of their own (duplicates of the one given).
  *
  * @example
  *   const stream = new EffectStream(redis, keys, (entry) => handlers.run(entry), { consumer: PROCESS_ID, logger });
@@ -48,18 +58,19 @@ export interface EffectStreamOptions {
  *   await stream.stop();
  */
 export class EffectStream {
-  private readonly reader: Redis;
+  /**
+   * The blocking reads, each on a connection of its own: one over every cell's stream on a
+   * single Redis; one per cell on a cluster, where one command's keys must share a slot.
+   */
+  private readonly readers: Reader[];
   private readonly claimAfterMs: number;
   private readonly blockMs: number;
   private readonly batch: number;
   private readonly maxAttempts: number;
   private running = false;
-  private loop: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
   private busy = 0;
-  private lastClaim = 0;
   private readonly cells: readonly number[];
-  /** The cells' stream keys, in `cells` order (the read names them all at once). */
-  private readonly streams: string[];
 
   constructor(
     private readonly redis: Redis,
@@ -67,15 +78,18 @@ export class EffectStream {
     private readonly handle: EffectHandler,
     private readonly o: EffectStreamOptions,
   ) {
-    this.reader = redis.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
-    // The reader's connection errors surface as failed reads, logged by the loop.
-    this.reader.on('error', () => undefined);
     this.claimAfterMs = o.claimAfterMs ?? 30_000;
     this.blockMs = o.blockMs ?? 2_000;
     this.batch = o.batch ?? 64;
     this.maxAttempts = o.maxAttempts ?? 10;
     this.cells = o.cells ?? ALL_PERSON_CELLS;
-    this.streams = this.cells.map((c) => keys.effects(c));
+    const groups = isCluster(redis) ? this.cells.map((c) => [c]) : [this.cells];
+    this.readers = groups.map((cells) => {
+      const connection = duplicateClient(redis, { enableAutoPipelining: false, maxRetriesPerRequest: null });
+      // The reader's connection errors surface as failed reads, logged by the loop.
+      connection.on('error', () => undefined);
+      return { cells, streams: cells.map((c) => keys.effects(c)), connection, lastClaim: 0 };
+    });
     // The stream lives as long as the connection it was given: closing that one stops it too.
     redis.once('end', () => void this.stop());
   }
@@ -85,16 +99,17 @@ export class EffectStream {
     if (this.running) return;
     await this.ensureGroup();
     this.running = true;
-    this.loop = this.run().catch((err: Error) => this.o.logger.fatal({ err: { name: err.name, message: err.message } }, 'effects: the consumer loop stopped'));
+    this.loops = this.readers.map((reader) => this.run(reader).catch((err: Error) => this.o.logger.fatal({ err: { name: err.name, message: err.message } }, 'effects: the consumer loop stopped')));
   }
 
   /** Stops reading, lets the entry in hand finish, closes the reader's connection. */
   async stop(): Promise<void> {
-    if (!this.running) return void this.reader.disconnect();
+    const disconnect = () => this.readers.forEach((r) => r.connection.disconnect());
+    if (!this.running) return disconnect();
     this.running = false;
     // A blocked XREADGROUP returns within blockMs; disconnecting ends it at once.
-    this.reader.disconnect();
-    await this.loop;
+    disconnect();
+    await Promise.all(this.loops);
   }
 
   /**
@@ -113,12 +128,12 @@ export class EffectStream {
 
   /** Entries in this consumer's streams, performed or not yet. */
   private async waiting(): Promise<number> {
-    const lengths = await Promise.all(this.streams.map((k) => this.redis.xlen(k)));
+    const lengths = await Promise.all(this.cells.map((c) => this.redis.xlen(this.keys.effects(c))));
     return lengths.reduce((a, b) => a + b, 0);
   }
 
   private async ensureGroup(): Promise<void> {
-    for (const stream of this.streams) {
+    for (const stream of this.cells.map((c) => this.keys.effects(c))) {
       try {
         await this.redis.xgroup('CREATE', stream, EFFECT_GROUP, '0', 'MKSTREAM');
       } catch (e) {
@@ -127,14 +142,14 @@ export class EffectStream {
     }
   }
 
-  private async run(): Promise<void> {
+  private async run(reader: Reader): Promise<void> {
     let failing = false;
     while (this.running) {
       try {
-        if (Date.now() - this.lastClaim >= this.claimAfterMs / 2) await this.claimStale();
-        const read = (await this.reader.xreadgroup('GROUP', EFFECT_GROUP, this.o.consumer, 'COUNT', this.batch, 'BLOCK', this.blockMs, 'STREAMS', ...this.streams, ...this.streams.map(() => '>'))) as [string, [string, string[]][]][] | null;
+        if (Date.now() - reader.lastClaim >= this.claimAfterMs / 2) await this.claimStale(reader);
+        const read = (await reader.connection.xreadgroup('GROUP', EFFECT_GROUP, this.o.consumer, 'COUNT', this.batch, 'BLOCK', this.blockMs, 'STREAMS', ...reader.streams, ...reader.streams.map(() => '>'))) as [string, [string, string[]][]][] | null;
         failing = false;
-        for (const [stream, entries] of read ?? []) await this.performBatch(this.cellOf(stream), entries);
+        for (const [stream, entries] of read ?? []) await this.performBatch(reader.cells[reader.streams.indexOf(stream)]!, entries);
       } catch (e) {
         if (!this.running) return;
         const err = e as Error;
@@ -147,9 +162,9 @@ export class EffectStream {
   }
 
   /** Takes over entries left pending too long by a dead process (or a failed handler). */
-  private async claimStale(): Promise<void> {
-    this.lastClaim = Date.now();
-    for (const cell of this.cells) {
+  private async claimStale(reader: Reader): Promise<void> {
+    reader.lastClaim = Date.now();
+    for (const cell of reader.cells) {
       let cursor = '0-0';
       do {
         const [next, entries] = (await this.redis.xautoclaim(this.keys.effects(cell), EFFECT_GROUP, this.o.consumer, this.claimAfterMs, cursor, 'COUNT', this.batch)) as [string, [string, string[] | null][]];
@@ -159,9 +174,6 @@ export class EffectStream {
     }
   }
 
-  private cellOf(stream: string): number {
-    return this.cells[this.streams.indexOf(stream)]!;
-  }
 
   /**
    * Runs a batch: the entries of different conversations at once, those of one conversation in

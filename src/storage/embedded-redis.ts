@@ -66,6 +66,8 @@ export async function resolveRedis(o: ResolveRedisOptions): Promise<RedisChoice>
 
 /** `host:port` of a Redis URL, without credentials, for messages and logs. */
 export function hostPort(url: string): string {
+  // A cluster's nodes, comma-separated: each of them.
+  if (url.includes(',')) return url.split(',').map((u) => hostPort(u.trim())).join(',');
   try {
     const u = new URL(url);
     return `${u.hostname}:${u.port || '6379'}`;

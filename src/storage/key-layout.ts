@@ -1,3 +1,4 @@
+import { isCluster, scanKeys } from './redis-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger';
 import { personCell, type RedisKeys } from './keys';
@@ -80,13 +81,16 @@ export function taggedName(rest: string): string | undefined {
  */
 export async function migrateKeyLayout(redis: Redis, keys: Pick<RedisKeys, 'prefix' | 'keyLayout'>, logger?: Logger): Promise<number> {
   if ((await redis.get(keys.keyLayout())) === KEY_LAYOUT) return 0;
+  // No release before this layout ran on a cluster, so a cluster holds no untagged keys (and
+  // RENAME could not move a key to another slot anyway).
+  if (isCluster(redis)) {
+    await redis.set(keys.keyLayout(), KEY_LAYOUT);
+    return 0;
+  }
   const prefix = keys.prefix;
   const match = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
   let moved = 0;
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-    cursor = next;
+  await scanKeys(redis, match, async (found) => {
     for (const key of found) {
       const to = taggedName(key.slice(prefix.length));
       if (to === undefined) continue;
@@ -98,7 +102,7 @@ export async function migrateKeyLayout(redis: Redis, keys: Pick<RedisKeys, 'pref
         if (!/no such key/i.test((e as Error).message)) throw e;
       }
     }
-  } while (cursor !== '0');
+  }, { count: SCAN_COUNT });
   await redis.set(keys.keyLayout(), KEY_LAYOUT);
   if (moved > 0) logger?.info({ moved }, 'key layout: keys moved to their hash-tagged names');
   return moved;

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { KorpuError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { hostPort } from './embedded-redis';
+import { createRedisClient, listsClusterNodes } from './redis-client';
 import { probeRedis } from './redis-server-process';
 
 /** Redis cannot be reached, or is not set up as production needs; the message names the fix. */
@@ -35,6 +36,8 @@ export function reconnectDelay(times: number): number {
 
 export interface ConnectRedisOptions {
   logger?: Logger;
+  /** A Redis Cluster: REDIS_CLUSTER=1 (a `url` listing several nodes is one anyway). */
+  cluster?: boolean;
   /** How long to wait for the first connection before giving up. */
   timeoutMs?: number;
 }
@@ -53,16 +56,19 @@ export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Pr
   // A raw probe first: an ioredis client that cannot connect leaves its connect timer running
   // after disconnect(), which would hold a short-lived process (a CLI, a test run) open.
   // (Plain TCP only: a TLS Redis, rediss://, is left to the client's own handshake.)
-  const problem = url.startsWith('rediss:') ? undefined : await probeRedis(url, timeoutMs);
-  if (problem) throw new RedisSetupError(`cannot reach Redis at ${hostPort(url)}: ${problem}`);
-  const redis = new Redis(url, { ...REDIS_CLIENT_OPTIONS, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 3 });
+  // (A cluster: its first node answers for it; the client learns the others from it.)
+  const first = url.split(',')[0]!.trim();
+  const problem = first.startsWith('rediss:') ? undefined : await probeRedis(first, timeoutMs);
+  if (problem) throw new RedisSetupError(`cannot reach Redis at ${hostPort(first)}: ${problem}`);
+  const cluster = o.cluster === true || listsClusterNodes(url);
+  const redis = createRedisClient(url, { ...REDIS_CLIENT_OPTIONS, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 3 }, cluster);
   let lastError = '';
   let started = false;
   let reported = false;
   redis.on('error', (e: Error) => {
     lastError = e.message;
     // After start-up: one line per outage, not one per reconnection attempt.
-    if (started && !reported) o.logger?.warn({ err: { name: e.name, message: e.message }, redis: hostPort(url) }, 'redis connection error');
+    if (started && !reported) o.logger?.warn({ err: { name: e.name, message: e.message }, redis: hostPort(first) }, 'redis connection error');
     reported = true;
   });
   redis.on('ready', () => (reported = false));
@@ -71,7 +77,7 @@ export async function connectRedis(url: string, o: ConnectRedisOptions = {}): Pr
     await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
   } catch (e) {
     redis.disconnect();
-    throw new RedisSetupError(`cannot reach Redis at ${hostPort(url)}: ${lastError || (e as Error).message}`);
+    throw new RedisSetupError(`cannot reach Redis at ${hostPort(first)}: ${lastError || (e as Error).message}`);
   }
   started = true;
   return redis;
