@@ -127,6 +127,14 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
   // Days closed from the workspace's calendar: no time on them is offered or booked.
   const closures = new OfficeClosures(o.redis, keys);
   const booking = new BookingDesk({ offices: offices.offices, store: bookings, translator, closures });
+  // The list of every case by its opening time: the case goes in once the step that opened it is
+  // saved (the commit writes only the person's keys; the list is shared by all, on a slot of its
+  // own on Redis Cluster). NX keeps the first time: performing the effect again changes nothing.
+  listeners.push(async (e) => {
+    if (e.type !== 'case_opened') return;
+    const created = await o.redis.hget(keys.case(e.caseCode), 'created_at');
+    await o.redis.zadd(keys.cases(), 'NX', created ? Date.parse(created) : clock.now().getTime(), e.caseCode);
+  });
   // A meeting's reminders follow its booking: scheduled when it is made (a moved meeting's old
   // ones removed), removed when it is cancelled. Job ids are deterministic: running again is harmless.
   if (reminders) {

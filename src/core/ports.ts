@@ -24,7 +24,6 @@ export type RecordWrite =
   /** Set hash fields only if absent (first value wins, e.g. created_at). */
   | { op: 'hsetnx'; key: string; field: string; value: string }
   | { op: 'rpush'; key: string; values: string[] }
-  | { op: 'zadd'; key: string; score: number; member: string }
   /** Set a string that expires (an open talk). */
   | { op: 'setex'; key: string; value: string; ttlSeconds: number };
 

@@ -86,7 +86,6 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         writes.push(
           { op: 'hsetnx', key: caseKey, field: 'created_at', value: at },
           { op: 'hset', key: caseKey, fields: { code: e.caseCode, channel: ctx.channel, by, lang: e.lang, status: 'open', updated_at: at } },
-          { op: 'zadd', key: keys.cases(), score: ctx.now.getTime(), member: e.caseCode },
         );
         break;
       case 'diagnosis_recorded': {

@@ -101,9 +101,6 @@ export class RedisConversationStore implements ConversationStore {
         case 'rpush':
           op('rpush', w.key, w.values);
           break;
-        case 'zadd':
-          op('zadd', w.key, [String(w.score), w.member]);
-          break;
         case 'setex':
           op('setex', w.key, [w.value, String(w.ttlSeconds)]);
           break;

@@ -1,5 +1,5 @@
 import type { Message, Update, User } from 'grammy/types';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import type { KorpuCore } from '../../src/app';
 import { EscalationScheduler, escalationJobId, type EscalationPolicy } from '../../src/caseworkers/escalation';
@@ -11,7 +11,7 @@ import { redisKeys } from '../../src/storage/keys';
 import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 import { languageNameIn } from '../../src/i18n/language-names';
 
 /**
@@ -64,7 +64,7 @@ describe('case-worker alerts end to end', () => {
     korpus = [first, await startTestKorpu({ ...options, prefix: first.prefix, dataKey: first.dataKey })];
     ({ core, prefix } = first);
     bots = [first.bot!, korpus[1]!.bot!];
-    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    bull = testRedisWith({ maxRetriesPerRequest: null });
     escalations = EscalationScheduler.create(bull, prefix, escalationPolicy);
     for (const w of [AYSEL, RAUF, LEYLA]) staffIds.set(w.telegramId, (await first.roster.save(w)).worker.staffId);
   });

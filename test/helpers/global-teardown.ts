@@ -1,5 +1,6 @@
 import type { RedisServerProcess } from '../../src/storage/redis-server-process';
+import type { RedisClusterProcess } from '../../src/storage/redis-cluster-process';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __korpuRedis?: RedisServerProcess }).__korpuRedis?.stop();
+  await (globalThis as { __korpuRedis?: RedisServerProcess | RedisClusterProcess }).__korpuRedis?.stop();
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { createRedisClient, listsClusterNodes, scanKeys } from '../../src/storage/redis-client';
 import { ALL_PERSON_CELLS, type RedisKeys } from '../../src/storage/keys';
 
 /** URL of the suite's own redis-server (started by global-setup.ts). */
@@ -15,25 +16,38 @@ export function testPrefix(): string {
   return `t${randomBytes(5).toString('hex')}:`;
 }
 
-/** A client on the test Redis; close it with `await client.quit()`. */
+/** Whether the suite runs on a Redis Cluster (`npm run test:cluster`). */
+export function onCluster(): boolean {
+  return listsClusterNodes(testRedisUrl());
+}
+
+/** A client on the test Redis (a cluster client under `npm run test:cluster`); close it with `await client.quit()`. */
 export function testRedis(): Redis {
-  return new Redis(testRedisUrl(), { maxRetriesPerRequest: 3 });
+  return createRedisClient(testRedisUrl(), { maxRetriesPerRequest: 3 }, onCluster());
+}
+
+/** A client on the test Redis with `options` (BullMQ's connections: `maxRetriesPerRequest: null`). */
+export function testRedisWith(options: RedisOptions): Redis {
+  return createRedisClient(testRedisUrl(), options, onCluster());
+}
+
+/** Every key under `prefix` (on every master of a cluster). */
+export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+  const all: string[] = [];
+  await scanKeys(client, `${prefix}*`, async (keys) => void all.push(...keys));
+  return all;
 }
 
 /** Deletes every key under `prefix`. */
 export async function dropPrefix(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  // One DEL per key: a cluster refuses a DEL over several slots.
+  for (const key of await keysUnder(client, prefix)) await client.del(key);
 }
 
 /** Every key under `prefix` with its value(s) as text, for "is this readable?" assertions. */
 export async function readablePrefix(client: Redis, prefix: string): Promise<string> {
   const parts: string[] = [];
-  for (const key of await client.keys(`${prefix}*`)) {
+  for (const key of await keysUnder(client, prefix)) {
     const type = await client.type(key);
     const value =
       type === 'hash' ? await client.hgetall(key)

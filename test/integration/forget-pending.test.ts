@@ -1,6 +1,6 @@
 import { redisKeys } from '../../src/storage/keys';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RemindersSchema } from '../../src/config/offices';
 import type { Output } from '../../src/core/conversation';
 import { Worker } from 'bullmq';
@@ -9,7 +9,7 @@ import { noticeOutputAad, type NoticeJob } from '../../src/scheduling/outbox/out
 import { followUpJobId, nudgeJobId, reminderJobId, ReminderScheduler } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 /**
  * What waits for a person who withdraws or erases their data goes, on a real Redis and BullMQ:
@@ -26,7 +26,7 @@ describe('forgetting what waits for a person', () => {
 
   beforeEach(() => {
     redis = testRedis();
-    bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    bull = testRedisWith({ maxRetriesPerRequest: null });
     prefix = testPrefix();
   });
 

@@ -4,7 +4,7 @@
  * member of staff or the case workers, and the worker finds the chat when it sends.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
 import { encodeStaffData } from '../../src/channels/telegram';
@@ -20,7 +20,7 @@ import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
 import { testOutboxWorker } from '../helpers/outbox';
-import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 jest.setTimeout(30_000);
 
@@ -53,7 +53,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 async function start(o: { concurrency?: number } = {}): Promise<Harness> {
   const fake = await FakeBotApi.start();
   const redis = testRedis();
-  const bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const bull = testRedisWith({ maxRetriesPerRequest: null });
   const prefix = testPrefix();
   const cipher = new FieldCipher(randomBytes(32));
   const reachability = new Reachability(redis, prefix);

@@ -6,7 +6,7 @@
  * limit held, never how fast anything went.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { RosterStore } from '../../src/caseworkers/roster';
 import { Outbox, outboxJobId, TelegramRateLimiter, type BlockedSend, type CallApi, type OutboxWorker, type TelegramLimits } from '../../src/scheduling/outbox';
@@ -15,7 +15,7 @@ import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { testOutboxWorker } from '../helpers/outbox';
-import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 jest.setTimeout(30_000);
 
@@ -58,7 +58,7 @@ const CASEWORKERS = -1_001_777_000_001;
 async function start(o: { limits?: TelegramLimits; callApi?: (direct: CallApi) => CallApi; concurrency?: number } = {}): Promise<Harness> {
   const fake = await FakeBotApi.start();
   const redis = testRedis();
-  bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  bull = testRedisWith({ maxRetriesPerRequest: null });
   const prefix = testPrefix();
   const cipher = new FieldCipher(randomBytes(32));
   const reachability = new Reachability(redis, prefix);

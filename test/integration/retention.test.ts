@@ -1,6 +1,6 @@
 import { redisKeys } from '../../src/storage/keys';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import type { KorpuCore } from '../../src/app';
 import { ESCALATION_QUEUE } from '../../src/caseworkers/escalation';
@@ -11,7 +11,7 @@ import { RETENTION_QUEUE } from '../../src/retention-worker';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, readablePrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, readablePrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 /**
  * The retention purge (config/retention.yaml's shipped periods), on the real Redis through
@@ -89,7 +89,7 @@ describe('the retention purge', () => {
   const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}{bull}:`) && !k.startsWith(`${prefix}{audit}:`) && !k.startsWith(`${prefix}{ix}:`)).sort();
 
   it('is scheduled once a day on its own queue, and its worker runs it', async () => {
-    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const connection = testRedisWith({ maxRetriesPerRequest: null });
     const queue = new Queue(RETENTION_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     try {
       expect((await queue.getJobSchedulers()).map((s) => ({ key: s.key, every: s.every }))).toEqual([{ key: 'purge', every: 24 * 3600 * 1000 }]);
@@ -108,7 +108,7 @@ describe('the retention purge', () => {
 
   // First: BullMQ compares finished jobs' times with the server's clock, so this one starts from the real time.
   it('removes a finished job once its week has passed, not before', async () => {
-    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const connection = testRedisWith({ maxRetriesPerRequest: null });
     const queue = new Queue(ESCALATION_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     try {
       // A job no version of Körpü wrote: the escalation worker fails it for good, and it is kept as failed.
