@@ -81,7 +81,7 @@ export interface ConversationStore {
   /**
    * The id source for a step of `conversationId`: where the store keeps a case beside the
    * conversation that opened it (Redis: the same person cell), the codes it draws are ones it
-   * can keep there. Without it, `ids` as they are.
+   * can keep there (a store that keeps cases anywhere returns `ids` as they are).
    */
-  idsFor?(conversationId: string, ids: IdGen): IdGen;
+  idsFor(conversationId: string, ids: IdGen): IdGen;
 }

@@ -306,7 +306,7 @@ export class ConversationRunner {
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
-      const ids = d.store.idsFor ? d.store.idsFor(convId, d.ids) : d.ids;
+      const ids = d.store.idsFor(convId, d.ids);
       const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids };
       // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
       // a field) and asks the same question again, after the emergency reply. Only a message

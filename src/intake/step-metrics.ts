@@ -13,6 +13,7 @@ export function countCommits(store: ConversationStore, metrics: Pick<KorpuMetric
     takeReply: (id, updateId, processId, cutoffMs, nowMs) => store.takeReply(id, updateId, processId, cutoffMs, nowMs),
     releaseReply: (id, updateId, processId) => store.releaseReply(id, updateId, processId),
     replySent: (id, updateId) => store.replySent(id, updateId),
+    idsFor: (id, ids) => store.idsFor(id, ids),
     async commit(...args) {
       const outcome = await store.commit(...args);
       metrics.commits.inc({ outcome });

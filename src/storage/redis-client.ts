@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { KEY_COUNT_FIRST_COMMANDS } from './lua/scripts';
 
 /**
  * One place that knows whether Körpü talks to one Redis or to a Redis Cluster (issue 13).
@@ -38,6 +39,7 @@ export function createRedisClient(url: string, options: RedisOptions, cluster: b
   const { enableAutoPipelining, lazyConnect, retryStrategy, ...perNode } = options;
   const client = new Cluster(clusterNodes(url), {
     ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
+    autoPipeliningIgnoredCommands: [...KEY_COUNT_FIRST_COMMANDS],
     ...(lazyConnect === undefined ? {} : { lazyConnect }),
     ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) ?? null } : {}),
     redisOptions: {
@@ -48,6 +50,11 @@ export function createRedisClient(url: string, options: RedisOptions, cluster: b
     },
   });
   return client as unknown as Redis;
+}
+
+/** The servers holding keys: a cluster's masters, or the one Redis (for SCAN, INFO, a count over all of them). */
+export function masterNodes(redis: Redis): Redis[] {
+  return isCluster(redis) ? ((redis as unknown as Cluster).nodes('master') as Redis[]) : [redis];
 }
 
 /** A second connection like `redis` (its own socket, for blocking reads), with `overrides`. */
@@ -66,8 +73,7 @@ export function duplicateClient(redis: Redis, overrides: RedisOptions): Redis {
  * Keys renamed or deleted meanwhile may be missed or seen twice, as SCAN allows.
  */
 export async function scanKeys(redis: Redis, match: string, each: (keys: string[]) => Promise<void>, o: { count?: number; type?: string } = {}): Promise<void> {
-  const nodes = isCluster(redis) ? ((redis as unknown as Cluster).nodes('master') as Redis[]) : [redis];
-  for (const node of nodes) {
+  for (const node of masterNodes(redis)) {
     let cursor = '0';
     do {
       const [next, found] = o.type

@@ -48,8 +48,9 @@ export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: Field
     .hset(d.keys.case(c.code), fields)
     .rpush(d.keys.diagnoses(c.code), JSON.stringify(diagnosis))
     .rpush(d.keys.consents(c.code), JSON.stringify(consent))
-    .zadd(d.keys.cases(), c.createdAt.getTime(), c.code)
     .exec();
+  // (the case list is a family of its own, as its case_opened effect writes it)
+  await d.redis.zadd(d.keys.cases(), c.createdAt.getTime(), c.code);
   if (c.meeting) {
     const { office, start } = c.meeting;
     await d.bookings.book(office, { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) }, c.code, c.lang, c.createdAt);

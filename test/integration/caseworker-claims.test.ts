@@ -17,7 +17,7 @@ import { slotIdAt } from '../../src/scheduling/slot-id';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys, type RedisKeys } from '../../src/storage/keys';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, readablePrefix, testPrefix, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 /**
  * The pieces behind the case workers' alerts on a real Redis and BullMQ: claims (first tap
@@ -39,8 +39,8 @@ describe('case workers: claims, case files, alerts, escalation', () => {
   const closers: (() => Promise<unknown>)[] = [];
 
   beforeEach(() => {
-    redis = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
-    other = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+    redis = testRedisWith({ maxRetriesPerRequest: null });
+    other = testRedisWith({ maxRetriesPerRequest: null });
     prefix = testPrefix();
     keys = redisKeys(prefix);
     cipher = new FieldCipher(randomBytes(32));
@@ -236,7 +236,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       await roster.put(caseworker);
       const claims = new ClaimStore(redis, keys);
       const scheduler = EscalationScheduler.create(redis, prefix, policy);
-      const eventsConnection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+      const eventsConnection = testRedisWith({ maxRetriesPerRequest: null });
       const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: redisKeys(prefix).bull() });
       await events.waitUntilReady();
       const sent: Notice[] = [];

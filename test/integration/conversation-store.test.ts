@@ -13,7 +13,7 @@ import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { RECENT_UPDATE_IDS, RedisConversationStore, stateJsonOf } from '../../src/storage/redis-conversation-store';
 import { RedisFlowArchive } from '../../src/storage/redis-flow-archive';
-import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+import { dropPrefix, keysUnder, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
 
 const clock: Clock = { now: () => new Date('2026-11-24T10:00:00Z') };
 
@@ -135,7 +135,7 @@ describe('conversation runner on a real Redis', () => {
     let out = (await runner.handle({ channel: 'simulator', chatId: 's1', input: { type: 'command', name: 'start' } })).outputs;
     out = (await runner.handle({ channel: 'simulator', chatId: 's1', input: tap(out, 'ru') })).outputs;
     await runner.handle({ channel: 'simulator', chatId: 's1', input: tap(out, 'about') });
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await keysUnder(redis, prefix);
     expect(keys.filter((k) => k.includes(':case'))).toEqual([]);
   });
 
@@ -155,7 +155,7 @@ describe('conversation runner on a real Redis', () => {
     expect((await send(RECENT_UPDATE_IDS + 1)).duplicate).toBe(true);
     // The oldest id fell off the list: only the latest ones are remembered.
     expect((await send(1)).duplicate).toBe(false);
-    expect(await redis.keys(`${prefix}seen*`)).toEqual([]);
+    expect(await keysUnder(redis, `${prefix}seen`)).toEqual([]);
     const raw = (await redis.getBuffer(keys.conversation(runner.conversationId('telegram', '3'))))!;
     // 12 saves; ids 3 … 11 and 1 again (2 fell off when 1 came back).
     expect(raw.toString('latin1', 0, raw.indexOf('\n')).split(' ')).toEqual(['12', ...Array.from({ length: RECENT_UPDATE_IDS - 1 }, (_, i) => `tg:${i + 3}`), 'tg:1']);

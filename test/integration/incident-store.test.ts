@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { DecryptionError } from '../../src/core/errors';
 import { type DraftIncident, IncidentStore } from '../../src/safeguarding';
 import { FieldCipher } from '../../src/storage/field-cipher';
-import { dropPrefix, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
+import { dropPrefix, keysUnder, readablePrefix, testPrefix, testRedis } from '../helpers/redis';
 
 const at = new Date('2026-11-24T06:30:00Z');
 const later = (minutes: number) => new Date(at.getTime() + minutes * 60_000);
@@ -176,6 +176,6 @@ describe('IncidentStore on a real Redis', () => {
     await store.createDraft(draft());
     await expect(store.update('upd-1001:0', { howHandled: '   ' }, '1', at)).rejects.toThrow();
     await expect(store.update('upd-1001:0', { status: 'complete' } as never, '1', at)).rejects.toThrow();
-    expect(await redis.keys(`${prefix}*`)).toEqual(expect.arrayContaining([redisKeys(prefix).incident('upd-1001:0')]));
+    expect(await keysUnder(redis, prefix)).toEqual(expect.arrayContaining([redisKeys(prefix).incident('upd-1001:0')]));
   });
 });

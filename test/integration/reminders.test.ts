@@ -14,7 +14,7 @@ import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { cancelAsConversation } from '../helpers/bookings';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testPrefix, testRedisUrl } from '../helpers/redis';
+import { dropPrefix, testPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 /**
  * Reminders on a real Redis and a real BullMQ worker. Times are real but short: a meeting is
@@ -47,7 +47,7 @@ describe('reminders', () => {
 
   beforeEach(async () => {
     // BullMQ's blocking connections must never give up on a command (maxRetriesPerRequest: null).
-    redis = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+    redis = testRedisWith({ maxRetriesPerRequest: null });
     prefix = testPrefix();
     bookings = new BookingStore(redis, prefix);
     cipher = new FieldCipher(randomBytes(32));
@@ -100,7 +100,7 @@ describe('reminders', () => {
 
   /** Runs `f` with the reminder queue's events (to wait for a job's outcome). */
   async function withEvents(f: (events: QueueEvents) => Promise<void>): Promise<void> {
-    const connection = new IORedis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const connection = testRedisWith({ maxRetriesPerRequest: null });
     const events = new QueueEvents(REMINDER_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     await events.waitUntilReady();
     try {

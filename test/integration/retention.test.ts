@@ -11,7 +11,7 @@ import { RETENTION_QUEUE } from '../../src/retention-worker';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, readablePrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
+import { dropPrefix, keysUnder, readablePrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 /**
  * The retention purge (config/retention.yaml's shipped periods), on the real Redis through
@@ -86,7 +86,7 @@ describe('the retention purge', () => {
   // The audit trail is not the case's data: it outlives an erasure (its purge entry's once-marker names the case code).
   // The case list's index entry (`ix:case:<code>`: office, status, language, no personal data)
   // stays with the statistics: the workspace lists an erased case as erased.
-  const keysOf = async (code: string) => (await redis.keys(`${prefix}*${code}*`)).filter((k) => !k.startsWith(`${prefix}{bull}:`) && !k.startsWith(`${prefix}{audit}:`) && !k.startsWith(`${prefix}{ix}:`)).sort();
+  const keysOf = async (code: string) => (await keysUnder(redis, prefix)).filter((k) => k.includes(code)).filter((k) => !k.startsWith(`${prefix}{bull}:`) && !k.startsWith(`${prefix}{audit}:`) && !k.startsWith(`${prefix}{ix}:`)).sort();
 
   it('is scheduled once a day on its own queue, and its worker runs it', async () => {
     const connection = testRedisWith({ maxRetriesPerRequest: null });

@@ -83,6 +83,13 @@ function withIncludes(source: string): string {
 /** The command name a script gets on a connection (`takePlace` → `korpuTakePlace`). */
 const commandName = (name: ScriptName) => `korpu${name[0]!.toUpperCase()}${name.slice(1)}`;
 
+/**
+ * The commands of the scripts whose number of keys is given at each call (its file name has no
+ * `-<keys>` ending), as ioredis names them. On a cluster, auto-pipelining places a command by
+ * its first argument, which for these is the count, not a key: they go unpipelined there.
+ */
+export const KEY_COUNT_FIRST_COMMANDS: readonly string[] = (Object.keys(SCRIPT_FILES) as ScriptName[]).filter((n) => numberOfKeys(SCRIPT_FILES[n]) === undefined).map(commandName);
+
 type Command = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** What `takePlace` answers; `held`: the case was in the slot already. */
