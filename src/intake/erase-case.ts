@@ -67,8 +67,8 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   ]);
   const areas = areasOf(lastDiagnosis[0]);
   const drop = Object.keys(fields).filter((f) => !KEPT.has(f));
-  // Four writes, one per hash-slot family (Redis Cluster runs a MULTI on one slot only): the
-  // chat's "blocked" mark, the person's keys, the incident reports, the holder's set of held
+  // Five writes, one per hash-slot family (Redis Cluster runs a MULTI on one slot only): the
+  // chat's "blocked" mark, the case's keys, the conversation's, the incident reports, the holder's set of held
   // cases. None needs the others in the same transaction: the erasure is re-run until it is
   // whole (the effect stream delivers again after a crash), and each write comes before the one
   // that erases what a re-run needs to find it: the chat mark before the contact, the person's
@@ -79,9 +79,11 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     keys.claim(caseCode), keys.unreachableCase(caseCode),
     // The first meeting's forms: the initial assessment and the integration plan, every version.
     keys.assessmentVersions(caseCode), keys.planVersions(caseCode),
-    // The open talk only if it is this case's (run again later, the person may have a new case talking).
-    ...(conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : []),
   ];
+  // The conversation's: in the case's person cell when the case was opened in it, but not when a
+  // case worker opened it on the phone (in their own conversation): a write of its own. The open
+  // talk only if it is this case's (run again later, the person may have a new case talking).
+  const conversationKeys = conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : [];
   const tx = redis.multi();
   if (fields.code) {
     if (drop.length) tx.hdel(caseKey, ...drop);
@@ -93,6 +95,7 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   tx.del(...personKeys);
   const replies = await tx.exec();
   let deleted = chatMark + Number(replies?.[fields.code ? (drop.length ? 2 : 1) : 0]?.[1] ?? 0);
+  if (conversationKeys.length) deleted += await redis.del(...conversationKeys);
   const reports = redis.multi().del(keys.caseIncidents(caseCode), ...incidents.map((id) => keys.incident(id)));
   for (const id of incidents) reports.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id).zrem(keys.incidentsUnacknowledged(), id);
   deleted += Number((await reports.exec())?.[0]?.[1] ?? 0);
