@@ -18,7 +18,8 @@ describe('resolveRedis (the embedded default)', () => {
   });
 
   it('uses a Redis that already answers on the probe URL', async () => {
-    const url = testRedisUrl();
+    // (one server: under test:cluster, the cluster's first node)
+    const url = testRedisUrl().split(',')[0]!;
     expect(await resolveRedis({ dataDir: '/nonexistent', probeUrl: url })).toEqual({ url, source: 'local' });
   });
 
