@@ -65,6 +65,8 @@ export function taggedName(rest: string): string | undefined {
       return `{audit}:${tail}`;
     case 'bull':
       return `{bull}:${tail}`;
+    case 'outbox':
+      return parts[0] === 'sent' ? `{bull}:sent:${parts.slice(1).join(':')}` : undefined;
     case 'web':
       return parts[0] === 'rate' ? undefined : `{web}:${tail}`;
     default:

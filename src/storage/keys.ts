@@ -15,7 +15,9 @@ import calculateSlot from 'cluster-key-slot';
  * - `{o:<office>}`: an office's slots, its days' bookings and its closures.
  * - `{s:<staff id>}`: one member of staff's calls and held cases.
  * - `{ix}` the case index, `{inc}` incident reports, `{audit}` the audit trail, `{lim}` the
- *   Telegram send limits, `{web}` the workspace's sign-in and sessions, `{bull}` BullMQ's queues.
+ *   Telegram send limits, `{web}` the workspace's sign-in and sessions, `{bull}` BullMQ's queues
+ *   and the outbox's sent marks (read before each send: on one server, a chat's messages reach
+ *   the limiter in the order the worker took them).
  * Keys used only alone (one command, one key) carry no tag.
  */
 /**
@@ -160,7 +162,7 @@ export function redisKeys(prefix: string) {
 
     // --- the outbox's sends acknowledged by the platform (scheduling/outbox/outbox-worker.ts) ---
     /** STRING `1`, expiring after a day: the platform accepted outbox job <id>'s message; a retry of the job (its ack lost to a crash) does not send it again */
-    outboxSent: (jobId: string) => `${prefix}outbox:sent:${jobId}`,
+    outboxSent: (jobId: string) => `${prefix}{bull}:sent:${jobId}`,
 
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */
