@@ -39,7 +39,7 @@ import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
 import { migrateKeyLayout } from './storage/key-layout';
-import { createRedisClient, listsClusterNodes } from './storage/redis-client';
+import { createRedisClient, listsClusterNodes, masterNodes } from './storage/redis-client';
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
@@ -213,7 +213,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const redis = await connectRedis(choice.url, { logger, cluster });
     closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
     redis.on('reconnecting', () => metrics.redisReconnects.inc({ connection: 'app' }));
-    if (env.NODE_ENV === 'production') await assertProductionRedis(redis, logger);
+    // (on a cluster, every master: each keeps its own share of the data)
+    if (env.NODE_ENV === 'production') for (const node of masterNodes(redis)) await assertProductionRedis(node, logger);
     // Keys written by a release before hash tags get their tagged names, once, before anything runs.
     await migrateKeyLayout(redis, redisKeys(env.REDIS_PREFIX), logger);
 

@@ -32,11 +32,6 @@ export interface EffectStreamOptions {
   batch?: number;
   /** Tries of an entry whose handler keeps failing before it is set aside in the dead-letter stream. Default 10. */
   maxAttempts?: number;
-  /**
-   * The person cells whose streams this consumer reads (default: all, in one read). On a Redis
-   * Cluster each cell's stream is on a slot of its own, and one consumer reads one cell.
-   */
-  cells?: readonly number[];
 }
 
 /**
@@ -70,7 +65,8 @@ export class EffectStream {
   private running = false;
   private loops: Promise<void>[] = [];
   private busy = 0;
-  private readonly cells: readonly number[];
+  /** Every person cell's stream is read (each process takes entries of all of them). */
+  private readonly cells = ALL_PERSON_CELLS;
 
   constructor(
     private readonly redis: Redis,
@@ -82,7 +78,6 @@ export class EffectStream {
     this.blockMs = o.blockMs ?? 2_000;
     this.batch = o.batch ?? 64;
     this.maxAttempts = o.maxAttempts ?? 10;
-    this.cells = o.cells ?? ALL_PERSON_CELLS;
     const groups = isCluster(redis) ? this.cells.map((c) => [c]) : [this.cells];
     this.readers = groups.map((cells) => {
       const connection = duplicateClient(redis, { enableAutoPipelining: false, maxRetriesPerRequest: null });
