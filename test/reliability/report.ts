@@ -18,7 +18,7 @@ type Result = CheckFigures & { full: boolean; at: string; commit: string };
 
 /** The items without a check in this suite: where they are tested, as it stands. */
 const ELSEWHERE: Record<number, { title: string; where: string }> = {
-  1: { title: 'Webhook secret', where: 'test/integration/webhook-secret.test.ts (refused before the body is read; counted) — in the integration suite, no figures here yet' },
+  1: { title: 'Webhook secret', where: 'test/reliability/webhook-secret.test.ts (bad requests refused before the body is read, good ones handled) — no figures from a full run yet' },
   5: { title: 'Process crashes', where: 'test/reliability/process-crashes.test.ts (kill -9 under load, and KORPU_TEST_FAULT=after_send) — no figures from a full run yet' },
   6: { title: 'Redis crash', where: 'test/reliability/redis-crash.test.ts (redis-server killed with its append-only file, the reconciliation) — no figures from a full run yet' },
   7: { title: 'Redis gone for a while', where: 'test/reliability/redis-gone.test.ts (webhook 5xx then handled, polling asked to write again) — no figures from a full run yet' },
