@@ -237,7 +237,9 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const claims = new ClaimStore(redis, keys);
       const scheduler = EscalationScheduler.create(redis, prefix, policy);
       const eventsConnection = testRedisWith({ maxRetriesPerRequest: null });
-      const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: redisKeys(prefix).bull() });
+      // From the stream's start (a fresh prefix: empty), not '$': a job that finishes before the
+      // first read of the events is not missed (on a cluster that first read can come late).
+      const events = new QueueEvents(ESCALATION_QUEUE, { connection: eventsConnection, prefix: redisKeys(prefix).bull(), lastEventId: '0-0' });
       await events.waitUntilReady();
       const sent: Notice[] = [];
       const worker: Worker = createEscalationWorker({
