@@ -1,5 +1,5 @@
 import type { Transformer } from 'grammy';
-import { REPLY_SLOT_TIMEOUT_MS, replyRateLimit } from '../../../../src/channels/telegram/reply-limit';
+import { REPLY_MAX_LATE_MS, REPLY_SLOT_TIMEOUT_MS, replyRateLimit } from '../../../../src/channels/telegram/reply-limit';
 import type { Logger } from '../../../../src/core/logger';
 import { DEFAULT_TELEGRAM_LIMITS, telegramLimitsFor } from '../../../../src/scheduling/outbox';
 
@@ -40,13 +40,50 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     await t(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(REPLY_SLOT_TIMEOUT_MS - 10);
     expect(log).toEqual(['sendMessage']);
+    await t(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    expect(log).toEqual(['sendMessage', 'sendMessage']);
+    // Said once a minute, not for every reply.
+    expect(warnings).toEqual(['reply limit: Redis gave no slot in time, sending without one']);
+  });
 
+  it('says so when Redis fails the call, once a minute', async () => {
+    const { logger, warnings } = keptLogger();
     const failing = { reserveReply: () => Promise.reject(new Error('Connection is closed.')), connected: () => true };
     const f = replyRateLimit(failing, logger);
+    const log: string[] = [];
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
-    expect(log).toEqual(['sendMessage', 'sendMessage', 'sendMessage']);
+    expect(log).toEqual(['sendMessage', 'sendMessage']);
     expect(warnings).toEqual(['reply limit: no slot from Redis, sending without one']);
+  });
+
+  it('takes another slot when the answer came too late for the one it had (the slot has passed: sending now would bunch with the next ones)', async () => {
+    const answers: (number | string | undefined)[] = [];
+    // The first answer comes 3× the allowed lateness after the script ran; the second at once.
+    const slots = {
+      reserveReply: async (chatId: number | string | undefined) => {
+        answers.push(chatId);
+        if (answers.length === 1) await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 3));
+        return 0;
+      },
+      connected: () => true,
+    };
+    const log: string[] = [];
+    await replyRateLimit(slots, keptLogger().logger)(okPrev(log), 'sendMessage', { chat_id: -100123, text: 'x' } as never);
+    // The second slot is an overall one only: the group's place taken first still stands.
+    expect(answers).toEqual([-100123, undefined]);
+    expect(log).toEqual(['sendMessage']);
+  });
+
+  it('goes late after four slots rather than never (a Redis slower than the allowed lateness), and says so', async () => {
+    const { logger, warnings } = keptLogger();
+    let asked = 0;
+    const slow = { reserveReply: async () => (asked++, await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 2)), 0), connected: () => true };
+    const log: string[] = [];
+    await replyRateLimit(slow, logger)(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    expect(asked).toBe(4);
+    expect(log).toEqual(['sendMessage']);
+    expect(warnings).toEqual(['reply limit: sending late for its slot (is Redis slow?)']);
   });
 });
 
