@@ -5,13 +5,18 @@
  *   npx tsx bench/profile.ts --bot korpu --seconds 10
  *   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx bench/profile.ts --bot korpu --seconds 10
  *   npx tsx bench/cpu-profile-summary.ts /tmp/prof/<file>.cpuprofile
+ *   npx tsx bench/profile.ts --bot korpu --seconds 10 --window-profile /tmp/window.cpuprofile
+ *
+ * `--window-profile <file>` profiles the measured window only (through node:inspector, started
+ * when it opens and stopped when it closes): no start-up, module loading or warm-up in it, so
+ * `cpu-profile-summary --per <updates>` gives µs per update of the window's own work.
  *
  * Options: --bot (korpu), --people (100), --in-flight (50, 1 = sequential), --warmup-ms (3000),
  * --seconds (10). Prints updates per second and the process's CPU (user + system) per update;
  * under --cpu-prof that includes the profiler's own cost, so compare profiled runs with
  * profiled runs only.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '../src/storage/redis-server-process';
@@ -27,6 +32,23 @@ export interface ProfileOptions {
   inFlight: number;
   warmupMs: number;
   seconds: number;
+  /** Where to write a profile of the measured window alone (see the header). */
+  windowProfile?: string;
+}
+
+/** Starts the V8 profiler in this process; the returned function stops it and writes the profile. */
+async function startWindowProfile(file: string): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 /** The measured window's updates per second and CPU µs per update. */
@@ -48,13 +70,18 @@ export async function profileBot(o: ProfileOptions): Promise<{ updates: number; 
     await stagger(slots, o.inFlight, send);
     let cpu0 = process.cpuUsage();
     let cpu = { user: 0, system: 0 };
+    let profiling: Promise<() => Promise<void>> | undefined;
     const r = await measureWindow(slots, people, send, {
       inFlight: o.inFlight,
       warmupMs: o.warmupMs,
       durationMs: o.seconds * 1000,
-      onOpen: () => (cpu0 = process.cpuUsage()),
+      onOpen: () => {
+        if (o.windowProfile) profiling = startWindowProfile(o.windowProfile);
+        cpu0 = process.cpuUsage();
+      },
       onClose: () => (cpu = process.cpuUsage(cpu0)),
     });
+    if (profiling) await (await profiling)();
     // Work the bot left for after the window (Körpü: effects still waiting in the stream when
     // it closed) is part of what the window's updates cost: drained and counted separately. It
     // may include some left from the warm-up, so the figure with it is an upper bound.
@@ -81,7 +108,7 @@ function parseProfileArgs(argv: string[]): ProfileOptions {
   const i = argv.indexOf('--bot');
   const bot = (i >= 0 ? argv[i + 1] : 'korpu') as BotName;
   if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new Error(`unknown bot ${bot}; known: ${BOT_NAMES.join(', ')}`);
-  return { bot, people: value('--people', 100), inFlight: value('--in-flight', 50), warmupMs: value('--warmup-ms', 3000), seconds: value('--seconds', 10) };
+  return { bot, people: value('--people', 100), inFlight: value('--in-flight', 50), warmupMs: value('--warmup-ms', 3000), seconds: value('--seconds', 10), ...(argv.includes('--window-profile') ? { windowProfile: argv[argv.indexOf('--window-profile') + 1]! } : {}) };
 }
 
 if (require.main === module) {
