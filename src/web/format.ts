@@ -6,6 +6,11 @@ import type { Translate } from './web-context';
 export interface PageFormat {
   /** `25.11.2026` (as the language writes it). */
   date(d: Date | undefined): string;
+  /**
+   * A calendar day stored as `1990-05-12` (a birth date: no time, no zone), as `date` writes
+   * dates; anything else as it is.
+   */
+  calendarDate(iso: string): string;
   /** Date and time, minutes. */
   dateTime(d: Date | undefined): string;
   /** A span of time, roughly: minutes, hours and minutes, or days. */
@@ -20,7 +25,9 @@ function format(lang: Lang, timeZone: string, withTime: boolean): Intl.DateTimeF
   let f = formats.get(key);
   if (!f) {
     // Gregorian in every language (as the bot's dates, i18n/dates.ts); fa with Persian digits.
-    f = new Intl.DateTimeFormat(`${lang}-u-ca-gregory`, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}) });
+    // English day first (en-GB, 01/05/1990): in Azerbaijan numbers are read day first, and a
+    // case worker reading American order (05/01/1990) takes 1 May for 5 January.
+    f = new Intl.DateTimeFormat(`${lang === 'en' ? 'en-GB' : lang}-u-ca-gregory`, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}) });
     formats.set(key, f);
   }
   return f;
@@ -31,6 +38,8 @@ export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offi
   const names = new Map(o.offices.map((office) => [office.id, office.name[lang]]));
   return {
     date: (d) => (d ? format(lang, o.timeZone, false).format(d) : '—'),
+    // Read and written in UTC: a day, not a moment, so no zone may move it to the day before.
+    calendarDate: (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? format(lang, 'UTC', false).format(new Date(`${iso}T00:00:00Z`)) : iso),
     dateTime: (d) => (d ? format(lang, o.timeZone, true).format(d) : '—'),
     duration: (ms) => {
       const minutes = Math.max(0, Math.floor(ms / 60_000));

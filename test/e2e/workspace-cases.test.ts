@@ -51,7 +51,7 @@ describe('workspace cases', () => {
       await korpu.roster.put({ telegramId: users[key]!.id, name, langs: ['en'], office, role, addedAt: NOW, addedBy: 1 });
     }
     const d = { redis, keys: korpu.core.keys, cipher: new FieldCipher(Buffer.from(korpu.dataKey, 'hex')), bookings: korpu.core.bookings, index: korpu.caseIndex };
-    await seedCase(d, { code: 'KP-BAKU-0001', lang: 'ru', createdAt: new Date('2026-11-23T10:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T06:00:00Z') }, firstName: 'Olena', lastName: 'Kovalenko', phone: '+994501234567', reason: 'family' });
+    await seedCase(d, { code: 'KP-BAKU-0001', lang: 'ru', createdAt: new Date('2026-11-23T10:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T06:00:00Z') }, firstName: 'Olena', lastName: 'Kovalenko', phone: '+994501234567', birthDate: '1990-05-01', reason: 'family' });
     await seedCase(d, { code: 'KP-GNJA-0002', lang: 'fa', createdAt: new Date('2026-11-23T11:00:00Z'), meeting: { office: ganja, start: new Date('2026-11-25T06:00:00Z') }, firstName: 'Reza', lastName: 'Ahmadi' });
     await seedCase(d, { code: 'KP-NONE-0003', lang: 'en', createdAt: new Date('2026-11-23T12:00:00Z'), crisis: 'violence' });
   });
@@ -120,6 +120,9 @@ describe('workspace cases', () => {
     expect(after.text).toContain('<dd><bdi dir="ltr">+994501234567</bdi></dd>');
     expect(after.text).toContain('<dd><bdi>Olena</bdi></dd>');
     expect(after.text).toContain(`<dd><bdi>${t('interview:reason.family')}</bdi></dd>`);
+    // The birth date as the page writes dates (English, day first: 01/05/1990), not as stored.
+    expect(after.text).toContain('<dd><bdi dir="ltr">01/05/1990</bdi></dd>');
+    expect(after.text).not.toContain('1990-05-01');
     expect(t('interview:reason.family')).not.toBe('family');
     expect((await audit()).filter((e) => e.action === 'open_case' && e.case === 'KP-BAKU-0001')).toHaveLength(1);
     expect((await web.get('/desk/cases?mine=1')).text).toContain('KP-BAKU-0001');

@@ -121,7 +121,7 @@ describe('workspace forms over HTTP', () => {
     const afterPlan = (await web.get(meeting)).text;
     expect(afterPlan).toContain(`data-status="in_plan"`);
     expect(afterPlan).toContain('Speak Azerbaijani at work');
-    expect(afterPlan).toContain(t('casework:version.line', { version: 1, name: 'Aysel Quliyeva', when: '11/25/2026, 11:00' }));
+    expect(afterPlan).toContain(t('casework:version.line', { version: 1, name: 'Aysel Quliyeva', when: '25/11/2026, 11:00' }));
   });
 
   it('refuses a worker of another office (403) and a change without the CSRF token (403)', async () => {

@@ -17,6 +17,8 @@ export interface SeedCase {
   firstName?: string;
   lastName?: string;
   phone?: string;
+  /** Birth date as the interview stores it (`1990-05-12`). */
+  birthDate?: string;
   /** Reason for coming, as the interview's choice stores it (`family`, `work`, …). */
   reason?: string;
   /** Consent option (A, B or C). */
@@ -38,6 +40,7 @@ export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: Field
     ...(c.firstName ? { 'f:first_name': enc('first_name', c.firstName) } : {}),
     ...(c.lastName ? { 'f:last_name': enc('last_name', c.lastName) } : {}),
     ...(c.phone ? { 'f:phone': enc('phone', c.phone) } : {}),
+    ...(c.birthDate ? { 'f:birth_date': enc('birth_date', c.birthDate) } : {}),
     ...(c.reason ? { 'f:reason': enc('reason', c.reason) } : {}),
     ...(c.crisis ? { crisis: c.crisis, crisis_at: at } : {}),
   };

@@ -40,10 +40,11 @@ export function caseFilePages(kit: WebKit): Router {
     }
     const done = DONE.find((d) => d === req.query.done);
     const notice = NOTICES.find((n) => n === req.query.notice);
+    const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
     kit.render(res, 'cases/file', {
       title: `${ctx.t('web:case.title')} ${code}`,
       file: r.file,
-      fmt: pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices }),
+      fmt,
       mayReassign: ctx.staff.role !== 'caseworker',
       meetingBegun: r.file.booking ? r.file.booking.start.getTime() <= kit.deps.clock.now().getTime() : false,
       done,
@@ -52,8 +53,10 @@ export function caseFilePages(kit: WebKit): Router {
       messageMax: MESSAGE_MAX,
       // A fresh token per form: the same form sent twice sends the message once.
       messageRef: newToken(),
-      // An answer chosen from a list in words (`reason: family` → "Family" in the reader's language); typed ones as typed.
+      // An answer chosen from a list in words (`reason: family` → "Family" in the reader's language),
+      // the birth date as the page writes dates (`12.05.1990`, not as stored); typed ones as typed.
       fieldText: (field: string, value: string) => {
+        if (field === 'birth_date') return fmt.calendarDate(value);
         const key = choiceLabelKey(field, value);
         return key ? ctx.t(key, { defaultValue: value }) : value;
       },
