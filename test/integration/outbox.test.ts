@@ -260,6 +260,29 @@ describe('a chat’s line', () => {
   });
 });
 
+describe('direct replies’ slots', () => {
+  it('say when the window is busy (half full, or the slot ahead), where a reply sent late must take another', async () => {
+    const redis = testRedis();
+    const prefix = testPrefix();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    });
+    // At most 5 in 600 ms, no gap: the first two slots are now and the window quiet (1, 2 of 5) …
+    const limiter = new TelegramRateLimiter(redis, prefix, LIMITS);
+    expect(await limiter.reserveReply()).toEqual({ waitMs: 0, busy: false });
+    expect(await limiter.reserveReply()).toEqual({ waitMs: 0, busy: false });
+    // … the third fills it half or more …
+    expect(await limiter.reserveReply()).toEqual({ waitMs: 0, busy: true });
+    await limiter.reserveReply();
+    await limiter.reserveReply();
+    // … and the sixth waits for the first to leave the window.
+    const sixth = await limiter.reserveReply();
+    expect(sixth.busy).toBe(true);
+    expect(sixth.waitMs).toBeGreaterThan(400);
+  });
+});
+
 describe('outbox failures', () => {
   it('waits out a 429’s retry_after, then delivers every message exactly once', async () => {
     h = await start();

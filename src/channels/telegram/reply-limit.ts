@@ -10,8 +10,11 @@ export const MESSAGE_METHODS: ReadonlySet<string> = new Set([
 
 /** Where the overall slots are kept (a `TelegramRateLimiter`: the outbox's window, shared by every process). */
 export interface ReplySlots {
-  /** A slot for a message to `chatId` (to a group: in that group's window too); ms to wait. */
-  reserveReply(chatId: number | string | undefined): Promise<number>;
+  /**
+   * A slot for a message to `chatId` (to a group: in that group's window too): ms to wait, and
+   * whether the overall window is busy (the slot ahead, or the window at least half full).
+   */
+  reserveReply(chatId: number | string | undefined): Promise<{ waitMs: number; busy: boolean }>;
   /** Whether Redis is connected now (a slot is not asked for while it is not: see below). */
   connected(): boolean;
 }
@@ -27,10 +30,15 @@ export interface ReplySlots {
 export const REPLY_SLOT_TIMEOUT_MS = 2_000;
 
 /**
- * How late a reply may go for its slot. The windows (29 in 1.1 s) keep a margin of 100 ms over
- * Telegram's 30 in 1 s: replies sent later than their slots (a timer woken late on a busy event
- * loop, an answer from Redis that came late) bunch up with the next ones and eat that margin.
- * Past it the slot is spent and the reply takes another, as the outbox does (its `maxLateMs`).
+ * How late a reply may go for its slot in a busy window. The windows (29 in 1.1 s) keep a margin
+ * of 100 ms over Telegram's 30 in 1 s: replies sent later than their slots (a timer woken late
+ * on a busy event loop, an answer from Redis that came late) bunch up with the next ones and eat
+ * that margin. Past it the slot is spent and the reply takes another, as the outbox does (its
+ * `maxLateMs`). In a quiet window (under half full, the slot not held back) a late reply goes:
+ * another round trip there only slows a loaded process further (≈ 10 % of a loaded bot's
+ * throughput, bench/profile.ts), and bunching needs the window near its limit. Not a proof
+ * against every stall: a stall of seconds while the window fills can still bunch replies whose
+ * quiet slots it delayed; Telegram then answers 429, which auto-retry waits out.
  */
 export const REPLY_MAX_LATE_MS = 50;
 
@@ -56,15 +64,15 @@ export function replyRateLimit(slots: ReplySlots, logger: Logger): Transformer {
     if (Date.now() - warnedAt > 60_000) logger.warn(fields, msg);
     warnedAt = Date.now();
   };
-  /** Ms to wait for a slot, or undefined: no slot in time (the reply goes without one). */
-  const slotFor = async (chatId: number | string | undefined): Promise<number | undefined> => {
+  /** The slot, or undefined: none in time (the reply goes without one). */
+  const slotFor = async (chatId: number | string | undefined): Promise<{ waitMs: number; busy: boolean } | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([
       slots.reserveReply(chatId),
       new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), REPLY_SLOT_TIMEOUT_MS))),
-    ]).then((waitMs) => {
-      if (waitMs === undefined) warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
-      return waitMs;
+    ]).then((slot) => {
+      if (slot === undefined) warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
+      return slot;
     }, (err: Error) => {
       warn({ err: { name: err.name, message: err.message } }, 'reply limit: no slot from Redis, sending without one');
       return undefined;
@@ -82,14 +90,14 @@ export function replyRateLimit(slots: ReplySlots, logger: Logger): Transformer {
       // A slot taken again is an overall one only: a group's window (20 a minute, with seconds
       // of margin) is not broken by a message 50 ms late, and a group's place spent for nothing
       // would hold its next message up to a minute.
-      const waitMs = await slotFor(tries === 1 ? chatId : undefined);
-      if (waitMs === undefined) break;
+      const slot = await slotFor(tries === 1 ? chatId : undefined);
+      if (slot === undefined) break;
       // Redis ran the script between `asked` and now: going `waitMs` after now is never early.
       const received = Date.now();
-      const due = received + waitMs;
+      const due = received + slot.waitMs;
       if (due > Date.now()) await sleep(due - Date.now());
       const late = Date.now() - due + (received - asked);
-      if (late <= REPLY_MAX_LATE_MS) break;
+      if (late <= REPLY_MAX_LATE_MS || !slot.busy) break;
       if (tries === REPLY_TRIES) warn({ lateMs: late }, 'reply limit: sending late for its slot (is Redis slow?)');
     }
     return prev(method, payload, signal);

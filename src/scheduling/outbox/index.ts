@@ -17,5 +17,5 @@ export { Outbox, outboxJobId, chatRefOf, OUTBOX_QUEUE, SEND_JOB, NOTIFY_JOB, OUT
 export { createOutboxWorker, type BlockedSend, type CallApi, type OutboxWorker, type OutboxWorkerOptions, type OutboxResult } from './outbox-worker';
 export type { ChannelAddress, ChannelSender, Delivered, SenderRegistry, SendLimiter } from './channel-sender';
 export { recipientResolver, type RecipientResolver, type RecipientSources } from './recipients';
-export { TelegramRateLimiter, DEFAULT_TELEGRAM_LIMITS, telegramLimitsFor, isGroupChat, type TelegramLimits, type Reservation, type LimitName } from './telegram-limits';
+export { TelegramRateLimiter, DEFAULT_TELEGRAM_LIMITS, telegramLimitsFor, isGroupChat, type TelegramLimits, type Reservation, type LimitName, type ReplySlot } from './telegram-limits';
 export { classifyFailure, type SendFailure } from './send-failure';

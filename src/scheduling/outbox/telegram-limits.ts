@@ -43,6 +43,12 @@ export function telegramLimitsFor(perSecond: number): TelegramLimits {
   return { ...DEFAULT_TELEGRAM_LIMITS, globalMax: Math.max(1, perSecond - 1), globalMinGapMs: Math.floor(1050 / perSecond) };
 }
 
+/** A direct message's overall slot: wait `waitMs` before sending; `busy`: the window is near its limit. */
+export interface ReplySlot {
+  waitMs: number;
+  busy: boolean;
+}
+
 /** Which limit a message has to wait for. `paused`: Telegram answered 429 and everything waits. */
 export type LimitName = 'global' | 'chat' | 'group' | 'paused';
 
@@ -115,14 +121,16 @@ export class TelegramRateLimiter {
    * outbox's together stay within `globalMax` per `globalWindowMs`, and, to a group (`groupRef`,
    * its chat's pseudonym, as the outbox keys it), within `groupMax` per `groupWindowMs`. Never
    * refused, never in a chat's line (someone is waiting for it): resolves with how long to wait
-   * before sending (0: now).
+   * before sending (0: now), and whether the overall window is busy (the slot ahead, or the
+   * window at least half full): only there can a reply sent late break the limit.
    */
-  async reserveReply(groupRef?: string): Promise<number> {
+  async reserveReply(groupRef?: string): Promise<ReplySlot> {
     const l = this.limits;
-    return this.scripts.reserveReply(
+    const [waitMs, busy] = await this.scripts.reserveReply(
       { global: this.keys.limitGlobal(), group: this.keys.limitGroup(groupRef ?? 'none') },
       { globalMax: l.globalMax, globalWindowMs: l.globalWindowMs, globalMinGapMs: l.globalMinGapMs, member: `reply#${randomUUID()}`, group: groupRef !== undefined, groupMax: l.groupMax, groupWindowMs: l.groupWindowMs },
     );
+    return { waitMs, busy: busy === 1 };
   }
 
   /** Whether its Redis connection is up now. */

@@ -12,7 +12,11 @@
   ARGV[1] globalMax, ARGV[2] globalWindowMs, ARGV[3] globalMinGapMs, ARGV[4] member (unique per call)
   ARGV[5] '1' when the chat is a group, ARGV[6] groupMax, ARGV[7] groupWindowMs
 
-  Returns the milliseconds to wait before sending (0: now).
+  Returns { milliseconds to wait before sending (0: now), 1 when the overall window is busy }:
+  busy when the slot is ahead (the window or the gap held it back) or the window holds at least
+  half of globalMax with it. A reply sent late for its slot may bunch with the next ones only
+  where the window is near its limit: the caller takes another slot when late in a busy window
+  and spares the round trip in a quiet one (see src/channels/telegram/reply-limit.ts).
 
   The windows are include/overall-slot.lua and include/group-ready.lua, the same code as
   reserve-send-6's (test/e2e/reply-limit.test.ts checks that replies and the outbox share them).
@@ -33,4 +37,6 @@ if isGroup then
   redis.call('ZADD', KEYS[2], at, ARGV[4])
   if redis.call('PTTL', KEYS[2]) < at - now + grWin * 2 then redis.call('PEXPIRE', KEYS[2], at - now + grWin * 2) end
 end
-return at - now
+local busy = 0
+if at > now or redis.call('ZCARD', KEYS[1]) * 2 >= gMax then busy = 1 end
+return { at - now, busy }

@@ -127,7 +127,7 @@ export interface Scripts {
   repliesSent(sent: { reply: string; updateId: string }[]): Promise<number>;
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
-  reserveReply(keys: { global: string; group: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string; group: boolean; groupMax: number; groupWindowMs: number }): Promise<number>;
+  reserveReply(keys: { global: string; group: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string; group: boolean; groupMax: number; groupWindowMs: number }): Promise<[waitMs: number, busy: 0 | 1]>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
@@ -191,7 +191,7 @@ export function redisScripts(redis: Redis): Scripts {
     releaseReply: (k, a) => run('releaseReply', k.reply, a.updateId, a.processId) as Promise<number>,
     repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
-    reserveReply: (k, a) => run('reserveReply', k.global, k.group, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member, a.group ? '1' : '0', a.groupMax, a.groupWindowMs) as Promise<number>,
+    reserveReply: (k, a) => run('reserveReply', k.global, k.group, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member, a.group ? '1' : '0', a.groupMax, a.groupWindowMs) as Promise<[number, 0 | 1]>,
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,

@@ -16,7 +16,7 @@ const okPrev = (log: string[]): Prev => (async (method: string) => (log.push(met
 describe('replyRateLimit (the overall limit for direct replies)', () => {
   it('waits the time Redis hands out before a message, and not at all for calls that are not messages', async () => {
     const asked: string[] = [];
-    const slots = { reserveReply: async (chatId: number | string | undefined) => (asked.push(`slot for ${chatId}`), 120), connected: () => true };
+    const slots = { reserveReply: async (chatId: number | string | undefined) => (asked.push(`slot for ${chatId}`), { waitMs: 120, busy: true }), connected: () => true };
     const t = replyRateLimit(slots, keptLogger().logger);
     const log: string[] = [];
     const t0 = Date.now();
@@ -33,7 +33,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
 
   it('sends without a slot when Redis does not answer in time (a person who wrote is answered), and says so once', async () => {
     const { logger, warnings } = keptLogger();
-    const hanging = { reserveReply: () => new Promise<number>(() => undefined), connected: () => true };
+    const hanging = { reserveReply: () => new Promise<{ waitMs: number; busy: boolean }>(() => undefined), connected: () => true };
     const t = replyRateLimit(hanging, logger);
     const log: string[] = [];
     const t0 = Date.now();
@@ -57,14 +57,14 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     expect(warnings).toEqual(['reply limit: no slot from Redis, sending without one']);
   });
 
-  it('takes another slot when the answer came too late for the one it had (the slot has passed: sending now would bunch with the next ones)', async () => {
+  it('takes another slot when the answer came too late for the one it had in a busy window (the slot has passed: sending now would bunch with the next ones)', async () => {
     const answers: (number | string | undefined)[] = [];
     // The first answer comes 3× the allowed lateness after the script ran; the second at once.
     const slots = {
       reserveReply: async (chatId: number | string | undefined) => {
         answers.push(chatId);
         if (answers.length === 1) await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 3));
-        return 0;
+        return { waitMs: 0, busy: true };
       },
       connected: () => true,
     };
@@ -75,10 +75,19 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     expect(log).toEqual(['sendMessage']);
   });
 
+  it('goes late in a quiet window rather than spend another round trip (a loaded process would only get slower)', async () => {
+    let asked = 0;
+    const quiet = { reserveReply: async () => (asked++, await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 3)), { waitMs: 0, busy: false }), connected: () => true };
+    const log: string[] = [];
+    await replyRateLimit(quiet, keptLogger().logger)(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    expect(asked).toBe(1);
+    expect(log).toEqual(['sendMessage']);
+  });
+
   it('goes late after four slots rather than never (a Redis slower than the allowed lateness), and says so', async () => {
     const { logger, warnings } = keptLogger();
     let asked = 0;
-    const slow = { reserveReply: async () => (asked++, await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 2)), 0), connected: () => true };
+    const slow = { reserveReply: async () => (asked++, await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 2)), { waitMs: 0, busy: true }), connected: () => true };
     const log: string[] = [];
     await replyRateLimit(slow, logger)(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     expect(asked).toBe(4);
