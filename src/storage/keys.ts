@@ -10,7 +10,7 @@ import calculateSlot from 'cluster-key-slot';
  * - `{p<n>}`, one of {@link PERSON_CELLS} person cells: a conversation, its kept reply and open
  *   talk, the case it opened with every key of that case, and the cell's effect stream. The
  *   cell of a conversation and of a case code is {@link personCell}; a new case's code is drawn
- *   until its cell is its conversation's ({@link caseCodeInCell}), so one commit script can save
+ *   until its cell is its conversation's ({@link idInCell}), so one commit script can save
  *   the step, the records and the effects atomically.
  * - `{o:<office>}`: an office's slots, its days' bookings and its closures.
  * - `{s:<staff id>}`: one member of staff's calls and held cases.
@@ -40,20 +40,21 @@ export function personCell(id: string): number {
 /** Every person cell, for whoever reads all of them (the effect consumers, counts). */
 export const ALL_PERSON_CELLS: readonly number[] = Array.from({ length: PERSON_CELLS }, (_, i) => i);
 
-/** Draws before {@link caseCodeInCell} gives up: a random source misses 1,000 times in about 1 in 10^28. */
+/** Draws before {@link idInCell} gives up: a random source misses 1,000 times in about 1 in 10^28. */
 const MAX_DRAWS = 1000;
 
 /**
- * Draws case codes with `draw` until one falls in `cell` (on average PERSON_CELLS draws), so
- * the case's keys share the slot of the conversation that opens it.
+ * Draws ids with `draw` until one falls in `cell` (on average PERSON_CELLS draws): a new case's
+ * code, so that the case's keys share the slot of the conversation that opens it (tests also
+ * draw conversation ids so).
  * @throws Error when `draw` keeps missing the cell (a source that repeats itself)
  */
-export function caseCodeInCell(draw: () => string, cell: number): string {
+export function idInCell(draw: () => string, cell: number): string {
   for (let i = 0; i < MAX_DRAWS; i++) {
-    const code = draw();
-    if (personCell(code) === cell) return code;
+    const id = draw();
+    if (personCell(id) === cell) return id;
   }
-  throw new Error(`no case code in person cell ${cell} after ${MAX_DRAWS} draws: the id source does not draw at random`);
+  throw new Error(`no id in person cell ${cell} after ${MAX_DRAWS} draws: the id source does not draw at random`);
 }
 
 const person = (id: string) => `{p${personCell(id)}}`;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { CommitExtras, CommitOutcome, ConversationStore, RecordWrite, StoredConversation } from '../core/ports';
 import type { IdGen } from '../core/clock';
-import { caseCodeInCell, personCell, type RedisKeys } from './keys';
+import { idInCell, personCell, type RedisKeys } from './keys';
 import { redisScripts, type Scripts } from './lua/scripts';
 import { decodeState, encodeState } from './state-codec';
 
@@ -152,7 +152,7 @@ export class RedisConversationStore implements ConversationStore {
   /** `ids` drawing case codes in the person cell of `conversationId`, so a new case's keys share the conversation's slot. */
   idsFor(conversationId: string, ids: IdGen): IdGen {
     const cell = personCell(conversationId);
-    return { caseCode: () => caseCodeInCell(() => ids.caseCode(), cell) };
+    return { caseCode: () => idInCell(() => ids.caseCode(), cell) };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { BookingStore } from '../../src/scheduling/booking-store';
 import { cancelBookingWrites } from '../../src/scheduling/cancel-booking-writes';
-import { caseCodeInCell, personCell, redisKeys } from '../../src/storage/keys';
+import { idInCell, personCell, redisKeys } from '../../src/storage/keys';
 import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
 
 /**
@@ -15,7 +15,7 @@ export async function cancelAsConversation(redis: Redis, prefix: string, booking
   const keys = redisKeys(prefix);
   // A conversation in the case's person cell, as the one that opened the case is (one commit, one slot).
   let n = 0;
-  const conversation = caseCodeInCell(() => `test-cancel-${booking.caseCode}-${n++}`, personCell(booking.caseCode));
+  const conversation = idInCell(() => `test-cancel-${booking.caseCode}-${n++}`, personCell(booking.caseCode));
   const store = new RedisConversationStore(redis, keys);
   const { version } = await store.load(conversation);
   const outcome = await store.commit(conversation, version, '{}', undefined, cancelBookingWrites(keys, booking, now));

@@ -2,7 +2,7 @@ import { randomIds } from '../../src/core/clock';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
 import type { Input, Output } from '../../src/core/conversation';
-import { caseCodeInCell, personCell, redisKeys } from '../../src/storage/keys';
+import { idInCell, personCell, redisKeys } from '../../src/storage/keys';
 import { testOfficesFile } from '../helpers/office';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis } from '../helpers/redis';
@@ -47,7 +47,7 @@ describe('ConversationRunner.amend', () => {
     await send(chat.chatId, { type: 'command', name: 'start' });
     await send(chat.chatId, { type: 'choice', node: 'language', value: 'en' });
     // A case of this conversation, as the one it opened would be: in its person cell.
-    const code = caseCodeInCell(() => randomIds.caseCode(), personCell(core.runner.conversationId(chat.channel, chat.chatId)));
+    const code = idInCell(() => randomIds.caseCode(), personCell(core.runner.conversationId(chat.channel, chat.chatId)));
     await redis.hset(redisKeys(korpu.prefix).case(code), { code, status: 'intake_completed' });
     const m = meeting(code);
     const outcome = await core.runner.amend(chat, `behalf:${code}`, (state) => {

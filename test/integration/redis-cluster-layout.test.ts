@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { seededIds } from '../../src/core/clock';
-import { caseCodeInCell, personCell, redisKeys } from '../../src/storage/keys';
+import { idInCell, personCell, redisKeys } from '../../src/storage/keys';
 import { startRedisCluster, type RedisClusterProcess } from '../../src/storage/redis-cluster-process';
 
 /**
@@ -40,7 +40,7 @@ describe('the hash-tagged key layout on a Redis Cluster', () => {
   it('lets one script write a conversation, the case opened in it and the cell\'s effect stream', async () => {
     const ids = seededIds(3);
     for (const conversation of ['Qw3_rT-yU8iO9pA1sD2fG4', 'Zx5cV6bN7mL8kJ9hG0fD1s', 'a', 'bb']) {
-      const code = caseCodeInCell(() => ids.caseCode(), personCell(conversation));
+      const code = idInCell(() => ids.caseCode(), personCell(conversation));
       const person = [
         keys.conversation(conversation), keys.pendingReply(conversation), keys.talk(conversation), keys.effects(personCell(conversation)),
         keys.case(code), keys.diagnoses(code), keys.consents(code), keys.questions(code), keys.booking(code), keys.claim(code),
@@ -61,7 +61,7 @@ describe('the hash-tagged key layout on a Redis Cluster', () => {
 
   it('refuses a script over two families, as every cross-family call must be split', async () => {
     const ids = seededIds(9);
-    const code = caseCodeInCell(() => ids.caseCode(), 0);
+    const code = idInCell(() => ids.caseCode(), 0);
     const mixed = [keys.case(code), keys.cases()];
     await expect(client.eval(touchAll, mixed.length, ...mixed)).rejects.toThrow(/CROSSSLOT/);
   });

@@ -1,5 +1,5 @@
 import { taggedName } from '../../src/storage/key-layout';
-import { ALL_PERSON_CELLS, caseCodeInCell, personCell, redisKeys } from '../../src/storage/keys';
+import { ALL_PERSON_CELLS, idInCell, personCell, redisKeys } from '../../src/storage/keys';
 
 /** Each family of the untagged layout lands exactly where keys.ts now builds it. */
 describe('the key layout move (untagged → hash-tagged)', () => {
@@ -74,12 +74,12 @@ describe('a case code drawn in a person cell', () => {
   it('falls in the cell asked for', () => {
     let n = 0;
     const draw = () => `KP-TEST-${String(n++).padStart(4, '0')}`;
-    for (const cell of ALL_PERSON_CELLS) expect(personCell(caseCodeInCell(draw, cell))).toBe(cell);
+    for (const cell of ALL_PERSON_CELLS) expect(personCell(idInCell(draw, cell))).toBe(cell);
   });
 
   it('fails loudly, instead of looping for ever, when the source repeats one code', () => {
     const code = 'KP-TEST-0001';
     const other = (personCell(code) + 1) % ALL_PERSON_CELLS.length;
-    expect(() => caseCodeInCell(() => code, other)).toThrow(/after 1000 draws/);
+    expect(() => idInCell(() => code, other)).toThrow(/after 1000 draws/);
   });
 });
