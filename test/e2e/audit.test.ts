@@ -1,12 +1,8 @@
 import type { Message, Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
-import type { KorpuCore } from '../../src/app';
 import type { NewCaseWorker } from '../../src/caseworkers/roster';
 import type { Lang } from '../../src/core/lang';
 import { sealContact } from '../../src/storage/case-contact';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The audit trail through the whole bot (createKorpu, the fake Bot API): a case worker claims
@@ -25,37 +21,23 @@ const CODE = 'KP-AUDT-0201';
 const AYSEL: NewCaseWorker = { telegramId: 610_200_002, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: new Date(0), addedBy: ADMIN_ID };
 
 describe('the audit trail end to end', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+  const e2e = useTestKorpu({ env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID), CASEWORKER_CHAT_ID: String(CASEWORKERS), AUDIT_KEEP_MONTHS: '6' }, clock: { now: () => NOW } });
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID), CASEWORKER_CHAT_ID: String(CASEWORKERS), AUDIT_KEEP_MONTHS: '6' }, clock: { now: () => NOW } });
-    core = korpu.core;
-    await korpu.roster.save(AYSEL);
+    await e2e.korpu.roster.save(AYSEL);
     // A completed intake, as the conversation leaves it (its alert is drawn below).
-    await redis.hset(core.keys.case(CODE), {
+    await e2e.redis.hset(e2e.core.keys.case(CODE), {
       code: CODE,
       lang: 'ru',
       status: 'intake_completed',
-      contact: sealContact(core.cipher, CODE, { channel: 'telegram', chatId: '777000111' }),
-      'f:first_name': core.cipher.encrypt('Olena', `${CODE}:first_name`),
-      'f:phone': core.cipher.encrypt('+994501234567', `${CODE}:phone`),
+      contact: sealContact(e2e.core.cipher, CODE, { channel: 'telegram', chatId: '777000111' }),
+      'f:first_name': e2e.core.cipher.encrypt('Olena', `${CODE}:first_name`),
+      'f:phone': e2e.core.cipher.encrypt('+994501234567', `${CODE}:phone`),
     });
   });
 
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
-  });
-
-  const user = (id: number, lang: string) => api.updates.user({ id, first_name: 'Staff', language_code: lang });
+  const user = (id: number, lang: string) => e2e.api.updates.user({ id, first_name: 'Staff', language_code: lang });
   /** The case's intake alert in the case workers' chat, with its Claim and Open buttons. */
   const alert: Message = {
     message_id: 4242,
@@ -67,20 +49,20 @@ describe('the audit trail end to end', () => {
 
   /** Hands an update to the bot; returns the texts it sent to `chat` meanwhile. */
   async function handle(update: Update, chat: number): Promise<string[]> {
-    const mark = api.mark();
-    await korpu.bot!.handleUpdate(update);
-    return api
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(update);
+    return e2e.api
       .callsSince(mark, 'sendMessage')
       .filter((c) => String(c.params.chat_id) === String(chat) && !c.failedWith)
       .map((c) => String(c.params.text));
   }
-  const audit = (from: User) => handle(api.updates.command(from, `/audit ${CODE.toLowerCase()}`), from.id);
+  const audit = (from: User) => handle(e2e.api.updates.command(from, `/audit ${CODE.toLowerCase()}`), from.id);
 
   it('shows the admin the worker’s claim and opening, newest first, by name, in the admin’s language', async () => {
     const aysel = user(AYSEL.telegramId, 'en');
-    await handle(api.updates.callback(aysel, alert, `w:claim:i:${CODE}`), aysel.id);
-    expect(await redis.hget(core.keys.case(CODE), 'claimed_by')).toBe((await korpu.roster.byTelegram(AYSEL.telegramId))!.staffId);
-    const opened = await handle(api.updates.callback(aysel, alert, `w:open:i:${CODE}`), aysel.id);
+    await handle(e2e.api.updates.callback(aysel, alert, `w:claim:i:${CODE}`), aysel.id);
+    expect(await e2e.redis.hget(e2e.core.keys.case(CODE), 'claimed_by')).toBe((await e2e.korpu.roster.byTelegram(AYSEL.telegramId))!.staffId);
+    const opened = await handle(e2e.api.updates.callback(aysel, alert, `w:open:i:${CODE}`), aysel.id);
     expect(opened.join('\n')).toContain('Olena'); // the file really was opened
 
     const said = await audit(user(ADMIN_ID, 'ru'));
@@ -88,7 +70,7 @@ describe('the audit trail end to end', () => {
     expect(said).toEqual([[t('ru', 'caseworker:audit.title', { code: CODE, n: 2 }), line('open_case'), line('claim_case')].join('\n')]);
     for (const personal of ['Olena', '+994501234567', '777000111']) expect(said.join('\n')).not.toContain(personal);
     // Kept AUDIT_KEEP_MONTHS (6) after November 2026: the month's stream goes on 1 June 2027.
-    expect(await redis.call('EXPIRETIME', core.keys.audit('2026-11'))).toBe(Date.UTC(2027, 5, 1) / 1000);
+    expect(await e2e.redis.call('EXPIRETIME', e2e.core.keys.audit('2026-11'))).toBe(Date.UTC(2027, 5, 1) / 1000);
   });
 
   it('refuses a case worker as for other admin commands, and answers a stranger as any unknown command', async () => {
@@ -102,7 +84,7 @@ describe('the audit trail end to end', () => {
 
   it('tells the admin how to use it when the case code is missing', async () => {
     const admin = user(ADMIN_ID, 'en');
-    expect(await handle(api.updates.command(admin, '/audit'), admin.id)).toEqual([t('en', 'caseworker:audit.usage')]);
-    expect(await handle(api.updates.command(admin, '/audit KP-NONE-0000'), admin.id)).toEqual([t('en', 'caseworker:audit.empty', { code: 'KP-NONE-0000' })]);
+    expect(await handle(e2e.api.updates.command(admin, '/audit'), admin.id)).toEqual([t('en', 'caseworker:audit.usage')]);
+    expect(await handle(e2e.api.updates.command(admin, '/audit KP-NONE-0000'), admin.id)).toEqual([t('en', 'caseworker:audit.empty', { code: 'KP-NONE-0000' })]);
   });
 });

@@ -1,18 +1,14 @@
 import { Queue } from 'bullmq';
 import type { Message, Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
-import type { KorpuCore } from '../../src/app';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { decodeState } from '../../src/storage/state-codec';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, keysUnder, testRedis } from '../helpers/redis';
+import { keysUnder } from '../helpers/redis';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The canary scan (issue 10, "Tests and proof"): known, unique strings (a name, a surname, a
@@ -65,12 +61,6 @@ interface Sealed {
 }
 
 describe('the canary scan', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
   let worker: User;
   let shift = 0;
   const clock = { now: () => new Date(Date.now() + shift) };
@@ -79,44 +69,36 @@ describe('the canary scan', () => {
   const sealed: Sealed[] = [];
   const encrypt = FieldCipher.prototype.encrypt;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     // Every encryption of the run is recorded (what it held, what it was bound to), to recognise the person's ciphertexts later.
+    // Registered before the fixture, so that it is in place before Körpü starts.
     jest.spyOn(FieldCipher.prototype, 'encrypt').mockImplementation(function (this: FieldCipher, plain: string, aad: string) {
       const token = encrypt.call(this, plain, aad);
       sealed.push({ token, plain, aad });
       return token;
     });
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Reminders 24 h and 1 h before the meeting, never held back by quiet hours; the group's send limits lifted.
-    const offices = testOfficesFile({ reminders: { beforeMinutes: [1440, 60], quietHours: { from: '03:00', to: '03:01' }, nudgeAfterMinutes: 1440 } });
-    korpu = await startTestKorpu({ api, offices, clock, logger, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 } });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-    await korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar Həsənova', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
-    worker = api.updates.user({ id: WORKER_ID, first_name: 'Nigar', language_code: 'en' });
   });
 
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
+  // Reminders 24 h and 1 h before the meeting, never held back by quiet hours; the group's send limits lifted.
+  const offices = testOfficesFile({ reminders: { beforeMinutes: [1440, 60], quietHours: { from: '03:00', to: '03:01' }, nudgeAfterMinutes: 1440 } });
+  const e2e = useTestKorpu({ offices, clock, logger, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 }, beforeStop: () => jest.restoreAllMocks() });
+
+  beforeAll(async () => {
+    ({ user: worker } = await addStaff(e2e, { id: WORKER_ID, name: 'Nigar Həsənova', firstName: 'Nigar', lang: 'en', langs: ['en'] }));
   });
 
   // ---- talking to the bot --------------------------------------------------------------
 
-  const send = (u: Update) => bot.handleUpdate(u);
-  const say = (p: User, text: string) => send(api.updates.text(p, text));
-  const tap = (p: User, node: string, value: string) => send(api.updates.callback(p, api.lastMessage(p.id)!, `c:${node}:${value}`));
-  const caseOf = async (p: User) => (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))?.caseCode;
-  const group = (): Message[] => api.sentMessages(CASEWORKERS);
-  const waitFor = (what: (c: { method: string; params: Record<string, unknown> }) => boolean) => api.waitForCalls(what, 1, 20_000);
+  const send = (u: Update) => e2e.bot.handleUpdate(u);
+  const say = (p: User, text: string) => send(e2e.api.updates.text(p, text));
+  const tap = (p: User, node: string, value: string) => send(e2e.api.updates.callback(p, e2e.api.lastMessage(p.id)!, `c:${node}:${value}`));
+  const caseOf = async (p: User) => (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))?.caseCode;
+  const group = (): Message[] => e2e.api.sentMessages(CASEWORKERS);
+  const waitFor = (what: (c: { method: string; params: Record<string, unknown> }) => boolean) => e2e.api.waitForCalls(what, 1, 20_000);
 
   /** Diagnosis and consent (option C), then the details up to the surname. */
   async function upToSurname(p: User, first: string, last: string): Promise<void> {
-    await send(api.updates.command(p, '/start'));
+    await send(e2e.api.updates.command(p, '/start'));
     for (const [node, value] of [['language', 'en'], ['menu', 'book'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'planning'], ['q3', '__done'], ['agree', 'C']] as const) await tap(p, node, value);
     await say(p, '25.03.1990');
     await say(p, first);
@@ -143,15 +125,15 @@ describe('the canary scan', () => {
     };
     // Every master's keys on a cluster. A key gone between the listing and the read (a kept
     // reply forgotten once sent) reads as nothing.
-    for (const key of await keysUnder(redis, prefix)) {
+    for (const key of await keysUnder(e2e.redis, e2e.prefix)) {
       out.push(key);
-      const type = await redis.type(key);
-      if (type === 'string') out.push(...[await redis.getBuffer(key)].filter((v): v is Buffer => v !== null).map(text));
-      else if (type === 'hash') for (const [f, v] of Object.entries(await redis.hgetallBuffer(key))) out.push(f, text(v));
-      else if (type === 'list') out.push(...(await redis.lrangeBuffer(key, 0, -1)).map(text));
-      else if (type === 'set') out.push(...(await redis.smembersBuffer(key)).map(text));
-      else if (type === 'zset') out.push(...(await redis.zrangeBuffer(key, '0', '-1')).map(text));
-      else if (type === 'stream') for (const [id, fields] of await redis.xrangeBuffer(key, '-', '+')) out.push(String(id), ...fields.map(text));
+      const type = await e2e.redis.type(key);
+      if (type === 'string') out.push(...[await e2e.redis.getBuffer(key)].filter((v): v is Buffer => v !== null).map(text));
+      else if (type === 'hash') for (const [f, v] of Object.entries(await e2e.redis.hgetallBuffer(key))) out.push(f, text(v));
+      else if (type === 'list') out.push(...(await e2e.redis.lrangeBuffer(key, 0, -1)).map(text));
+      else if (type === 'set') out.push(...(await e2e.redis.smembersBuffer(key)).map(text));
+      else if (type === 'zset') out.push(...(await e2e.redis.zrangeBuffer(key, '0', '-1')).map(text));
+      else if (type === 'stream') for (const [id, fields] of await e2e.redis.xrangeBuffer(key, '-', '+')) out.push(String(id), ...fields.map(text));
       else if (type !== 'none') throw new Error(`the scan does not know Redis type ${type} (${key})`);
     }
     return out;
@@ -184,8 +166,8 @@ describe('the canary scan', () => {
 
   // ---- the run ---------------------------------------------------------------------------
 
-  const one = () => api.updates.user({ id: 5_424_242_001, first_name: 'Anon', language_code: 'en' });
-  const two = () => api.updates.user({ id: 5_424_242_002, first_name: 'Anon', language_code: 'en' });
+  const one = () => e2e.api.updates.user({ id: 5_424_242_001, first_name: 'Anon', language_code: 'en' });
+  const two = () => e2e.api.updates.user({ id: 5_424_242_002, first_name: 'Anon', language_code: 'en' });
   let codeOne: string;
   let codeTwo: string;
 
@@ -202,53 +184,53 @@ describe('the canary scan', () => {
     await tap(p, 'reason', 'other');
     await say(p, `${ONE.reason} treatment for my son`);
     await say(p, `+994 ${ONE.phone.slice(0, 2)} ${ONE.phone.slice(2, 5)} ${ONE.phone.slice(5, 7)} ${ONE.phone.slice(7)}`);
-    const offer = api.lastMessage(p.id)!;
+    const offer = e2e.api.lastMessage(p.id)!;
     const slot = offer.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_')) as { callback_data: string } | undefined;
     expect(slot).toBeDefined();
-    await send(api.updates.callback(p, offer, slot!.callback_data));
+    await send(e2e.api.updates.callback(p, offer, slot!.callback_data));
     codeOne = (await caseOf(p))!;
-    expect((await core.bookings.get(codeOne))?.status).toBe('booked');
+    expect((await e2e.core.bookings.get(codeOne))?.status).toBe('booked');
     // After the booking: how they heard of us, their address, a question.
     await tap(p, 'referral', 'friend_family');
     await say(p, `${ONE.address} 12, Baku`);
     await say(p, `Can I bring ${ONE.question} to the meeting?`);
-    await korpu.settled();
+    await e2e.korpu.settled();
     // The alerts (the name under consent C) reach the case workers through the outbox.
     await waitFor((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(codeOne));
 
     // /correct: a new address.
-    await send(api.updates.command(p, '/correct'));
+    await send(e2e.api.updates.command(p, '/correct'));
     await tap(p, 'pick', 'address');
     await say(p, `${ONE.correctedAddress} 3, Baku`);
-    await korpu.settled();
+    await e2e.korpu.settled();
 
     // A talk with a case worker, both ways, ended by the worker.
-    await send(api.updates.command(p, '/menu'));
+    await send(e2e.api.updates.command(p, '/menu'));
     await tap(p, 'menu', 'person');
     const before = group().length;
     await say(p, `Please call me, ${ONE.talkIn}`);
     const relayed = group().slice(before).find((m) => m.text?.includes(ONE.talkIn));
     expect(relayed).toBeDefined();
-    const inGroup = api.updates.group({ id: CASEWORKERS, type: 'supergroup' });
-    await send(api.updates.message(worker, { text: `I will call you, ${ONE.talkOut}`, reply_to_message: relayed } as Partial<Message>, inGroup));
+    const inGroup = e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' });
+    await send(e2e.api.updates.message(worker, { text: `I will call you, ${ONE.talkOut}`, reply_to_message: relayed } as Partial<Message>, inGroup));
     await waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === p.id && String(c.params.text).includes(ONE.talkOut));
-    await send(api.updates.message(worker, { text: '/end', reply_to_message: relayed } as Partial<Message>, inGroup));
-    await korpu.settled();
+    await send(e2e.api.updates.message(worker, { text: '/end', reply_to_message: relayed } as Partial<Message>, inGroup));
+    await e2e.korpu.settled();
 
     // A crisis: the emergency reply, an urgent alert and a draft incident report (Annex 3).
-    const mark = api.mark();
+    const mark = e2e.api.mark();
     await say(p, `I want to kill myself, ${ONE.crisis}`);
-    await korpu.settled();
-    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(codeOne), 1, 20_000, mark);
-    expect(await redis.zcard(core.keys.caseIncidents(codeOne))).toBe(1);
+    await e2e.korpu.settled();
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(codeOne), 1, 20_000, mark);
+    expect(await e2e.redis.zcard(e2e.core.keys.caseIncidents(codeOne))).toBe(1);
     // The meeting's reminders, the nudge and the incident's follow-up call wait in BullMQ: brought forward, they go out through the outbox.
-    const waiting = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(prefix).bull() });
+    const waiting = new Queue(REMINDER_QUEUE, { connection: e2e.redis, prefix: redisKeys(e2e.prefix).bull() });
     try {
       const due = await waiting.getJobs(['delayed']);
       expect(due.map((j) => j.name)).toEqual(expect.arrayContaining(['reminder', 'follow_up']));
-      const mark = api.mark();
+      const mark = e2e.api.mark();
       for (const job of due) await job.promote();
-      await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === p.id, 1, 20_000, mark);
+      await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === p.id, 1, 20_000, mark);
       while ((await waiting.getJobs(['waiting', 'active'])).length > 0) await new Promise((r) => setTimeout(r, 50));
     } finally {
       await waiting.close();
@@ -260,7 +242,7 @@ describe('the canary scan', () => {
     // The scan reads what it should: every canary went in (sealed), the states were expanded, the logs were written.
     for (const canary of Object.values({ ...ONE, ...TWO })) expect(sealed.filter((s) => s.plain.includes(canary)).length).toBeGreaterThan(0);
     expect(all.some((t) => t.includes('"frames"'))).toBe(true);
-    expect(all.some((t) => t.startsWith(`${redisKeys(prefix).bull()}:outbox:`))).toBe(true);
+    expect(all.some((t) => t.startsWith(`${redisKeys(e2e.prefix).bull()}:outbox:`))).toBe(true);
     expect(logs.some((l) => l.includes(codeOne))).toBe(true);
     // And it would see them: before the erasure and the purge, each person's ciphertexts are there.
     expect((await ciphertextsLeft(ONE, codeOne, p.id)).length).toBeGreaterThan(0);
@@ -269,16 +251,16 @@ describe('the canary scan', () => {
 
   it('after /delete, not even the ciphertexts of the person are left', async () => {
     const p = one();
-    await send(api.updates.command(p, '/delete'));
+    await send(e2e.api.updates.command(p, '/delete'));
     await tap(p, 'confirm', 'yes');
-    await korpu.settled();
-    await waitFor((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && c.params.text === core.translator.t('az', 'rights:notice.erased', { code: codeOne }));
-    expect(await redis.hget(core.keys.case(codeOne), 'status')).toBe('erased');
+    await e2e.korpu.settled();
+    await waitFor((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && c.params.text === e2e.core.translator.t('az', 'rights:notice.erased', { code: codeOne }));
+    expect(await e2e.redis.hget(e2e.core.keys.case(codeOne), 'status')).toBe('erased');
 
     expect(found(ONE, await everything())).toEqual([]);
     expect(await ciphertextsLeft(ONE, codeOne, p.id)).toEqual([]);
     // The audit trail outlives the erasure, with who did what and no more (it was scanned above with everything else).
-    const trail = await new RedisAuditTrail(redis, redisKeys(prefix), { clock }).forCase(codeOne);
+    const trail = await new RedisAuditTrail(e2e.redis, redisKeys(e2e.prefix), { clock }).forCase(codeOne);
     expect(new Set(trail.map((r) => `${r.staffId === 'person' ? 'person' : 'staff'}:${r.action}`))).toEqual(
       new Set(['person:correct_data', 'staff:claim_case', 'staff:relay_to_person', 'staff:end_talk', 'person:erase_data']),
     );
@@ -288,14 +270,14 @@ describe('the canary scan', () => {
   it('after a retention purge, not even the ciphertexts of the person are left', async () => {
     const p2 = two();
     shift += 31 * DAY;
-    const run = await korpu.retention!.run();
+    const run = await e2e.korpu.retention!.run();
     expect(run.erased.unfinishedIntake).toBe(1);
-    await korpu.settled();
-    expect(await redis.hget(core.keys.case(codeTwo), 'status')).toBe('erased');
+    await e2e.korpu.settled();
+    expect(await e2e.redis.hget(e2e.core.keys.case(codeTwo), 'status')).toBe('erased');
 
     expect(found(TWO, await everything())).toEqual([]);
     expect(await ciphertextsLeft(TWO, codeTwo, p2.id)).toEqual([]);
-    expect((await new RedisAuditTrail(redis, redisKeys(prefix), { clock }).forCase(codeTwo)).map((r) => [r.staffId, r.action])).toEqual([['system', 'purge_case']]);
+    expect((await new RedisAuditTrail(e2e.redis, redisKeys(e2e.prefix), { clock }).forCase(codeTwo)).map((r) => [r.staffId, r.action])).toEqual([['system', 'purge_case']]);
     expect(found({ ...ONE, ...TWO }, logs)).toEqual([]);
   });
 });

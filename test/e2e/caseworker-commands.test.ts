@@ -1,8 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
-import type { KorpuCore } from '../../src/app';
 import { staffRef } from '../../src/caseworkers/guard';
 import type { RosterStore } from '../../src/caseworkers/roster';
 import type { KorpuBot } from '../../src/channels/telegram';
@@ -11,12 +9,10 @@ import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import type { BookingStore } from '../../src/scheduling/booking-store';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import type { Slot } from '../../src/scheduling/slots';
-import { FakeBotApi } from '../helpers/fake-bot-api';
 import { cancelAsConversation } from '../helpers/bookings';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { languageNameIn } from '../../src/i18n/language-names';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The case workers' commands through the whole bot, against the fake Bot API: an admin from
@@ -57,29 +53,22 @@ function trackHandled(bot: KorpuBot) {
 }
 
 describe('case-worker commands end to end', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
   let handled: (id: number) => Promise<void>;
   let roster: RosterStore;
   let bookings: BookingStore;
   /** Log lines since the last `logs.length = 0`; `allLogs` keeps every line. */
   const logs: string[] = [];
   const allLogs: string[] = [];
+  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, cb) => (logs.push(String(chunk)), allLogs.push(String(chunk)), cb()) }));
+  // Körpü as main.ts builds it (createKorpu), with the admin in ADMIN_TELEGRAM_IDS, the two
+  // test offices and the clock stopped at NOW; updates arrive by long polling.
+  const e2e = useTestKorpu({ env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID) }, offices: OfficesFileSchema.parse({ offices }), clock: { now: () => NOW }, logger });
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, cb) => (logs.push(String(chunk)), allLogs.push(String(chunk)), cb()) }));
-    // Körpü as main.ts builds it (createKorpu), with the admin in ADMIN_TELEGRAM_IDS, the two
-    // test offices and the clock stopped at NOW; updates arrive by long polling.
-    korpu = await startTestKorpu({ api, env: { ADMIN_TELEGRAM_IDS: String(ADMIN_ID) }, offices: OfficesFileSchema.parse({ offices }), clock: { now: () => NOW }, logger });
-    ({ core, prefix, roster } = korpu);
-    bookings = core.bookings;
-    handled = trackHandled(korpu.bot!);
-    await korpu.start();
+    ({ roster } = e2e.korpu);
+    bookings = e2e.core.bookings;
+    handled = trackHandled(e2e.bot);
+    await e2e.korpu.start();
 
     // Baku, booked out of time order: 14:00 (not confirmed) and 10:00 (confirmed) on the 25th.
     await bookings.book(baku, slotAt(baku, '2026-11-25T10:00:00Z'), 'KP-LATE-0002', 'az', NOW);
@@ -90,34 +79,27 @@ describe('case-worker commands end to end', () => {
     await bookings.book(baku, slotAt(baku, '2026-11-26T06:00:00Z'), 'KP-TMRW-0004', 'en', NOW);
     await bookings.book(ganja, slotAt(ganja, '2026-11-25T07:00:00Z'), 'KP-GNJA-0005', 'en', NOW);
     await bookings.book(baku, slotAt(baku, '2026-11-25T07:00:00Z'), 'KP-CNCL-0006', 'en', NOW);
-    await cancelAsConversation(redis, prefix, { caseCode: 'KP-CNCL-0006', slot: slotAt(baku, '2026-11-25T07:00:00Z').id }, NOW);
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, prefix);
-    await redis.quit();
+    await cancelAsConversation(e2e.redis, e2e.prefix, { caseCode: 'KP-CNCL-0006', slot: slotAt(baku, '2026-11-25T07:00:00Z').id }, NOW);
   });
 
   /** Sends `text` as `user` in their private chat; returns the texts the bot sent there in answer. */
   async function send(user: User, text: string): Promise<string[]> {
-    const mark = api.mark();
-    const update: Update = api.updates.command(user, text);
-    api.pushUpdate(update);
+    const mark = e2e.api.mark();
+    const update: Update = e2e.api.updates.command(user, text);
+    e2e.api.pushUpdate(update);
     await handled(update.update_id);
-    return api
+    return e2e.api
       .callsSince(mark, 'sendMessage')
       .filter((c) => String(c.params.chat_id) === String(user.id) && !c.failedWith)
       .map((c) => String(c.params.text));
   }
-  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
 
-  const admin = () => api.updates.user({ id: ADMIN_ID, language_code: 'en' });
+  const admin = () => e2e.api.updates.user({ id: ADMIN_ID, language_code: 'en' });
   let worker: User;
 
   it('lets an admin from ADMIN_TELEGRAM_IDS add a case worker, and explains bad arguments', async () => {
-    worker = api.updates.user({ language_code: 'en', first_name: 'Anna' });
+    worker = e2e.api.updates.user({ language_code: 'en', first_name: 'Anna' });
     expect(await send(admin(), '/roster')).toEqual([[t('en', 'caseworker:roster.title', { n: 1 }), t('en', 'caseworker:roster.bootstrap_line', { id: ADMIN_ID })].join('\n')]);
 
     const [bad] = await send(admin(), '/roster_add abc boss nowhere xx');
@@ -152,7 +134,7 @@ describe('case-worker commands end to end', () => {
   });
 
   it("answers a stranger's /today exactly like any unknown command, with nothing about appointments, and logs the attempt", async () => {
-    const stranger = api.updates.user({ language_code: 'ru' });
+    const stranger = e2e.api.updates.user({ language_code: 'ru' });
     await send(stranger, '/start');
     logs.length = 0;
     const today = await send(stranger, '/today');
@@ -163,7 +145,7 @@ describe('case-worker commands end to end', () => {
     expect(today.join('\n')).not.toContain(t('ru', 'caseworker:today.empty', { office: baku.name.ru, date: '25.11.2026' }).slice(0, 5));
 
     const refusals = logs.map((l) => JSON.parse(l)).filter((l) => /refused/.test(l.msg));
-    expect(refusals).toEqual([expect.objectContaining({ who: staffRef(core.cipher, stranger.id), command: 'today', action: 'view_today', role: 'none' })]);
+    expect(refusals).toEqual([expect.objectContaining({ who: staffRef(e2e.core.cipher, stranger.id), command: 'today', action: 'view_today', role: 'none' })]);
     expect(logs.join('\n')).not.toContain(String(stranger.id));
   });
 
@@ -176,8 +158,8 @@ describe('case-worker commands end to end', () => {
     expect(await send(worker, `/roster_remove ${ADMIN_ID}`)).toEqual([t('ru', 'caseworker:refused.not_allowed', { role: t('ru', 'caseworker:role.caseworker'), command: 'roster_remove' })]);
     const refusals = logs.map((l) => JSON.parse(l)).filter((l) => /refused/.test(l.msg));
     expect(refusals.map((r) => [r.who, r.command, r.role])).toEqual([
-      [staffRef(core.cipher, worker.id), 'roster_add', 'caseworker'],
-      [staffRef(core.cipher, worker.id), 'roster_remove', 'caseworker'],
+      [staffRef(e2e.core.cipher, worker.id), 'roster_add', 'caseworker'],
+      [staffRef(e2e.core.cipher, worker.id), 'roster_remove', 'caseworker'],
     ]);
   });
 

@@ -1,16 +1,11 @@
 import { redisKeys } from '../../src/storage/keys';
-import type { Redis } from 'ioredis';
-import type { KorpuCore } from '../../src/app';
 import { ClaimStore } from '../../src/caseworkers/claims';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
-import { FakeBotApi } from '../helpers/fake-bot-api';
 import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * /correct end to end through the fake Bot API, in every language Körpü speaks: the person finds
@@ -30,129 +25,109 @@ function personIn(lang: Lang, n: number): Person {
 }
 
 describe('/correct through Telegram', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
-
-  beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Every intake alerts the case workers' chat several times: its send limits lifted, so the notices under test are not held back.
-    korpu = await startTestKorpu({ api, offices: testOfficesFile(), env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 } });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
-  });
+  // Every intake alerts the case workers' chat several times: its send limits lifted, so the notices under test are not held back.
+  const e2e = useTestKorpu({ offices: testOfficesFile(), env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 } });
 
   const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
   const text = (t: string): Answer => ({ kind: 'text', text: t });
-  const send = (p: Person, a: Answer) => bot.handleUpdate(toUpdate(p, a));
-  const caseOf = async (p: Person) => (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))?.caseCode;
-  const saidSince = (p: Person, from: number) => api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
+  const send = (p: Person, a: Answer) => e2e.bot.handleUpdate(toUpdate(p, a));
+  const caseOf = async (p: Person) => (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))?.caseCode;
+  const saidSince = (p: Person, from: number) => e2e.api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
   const sentTo = (chat: number, needle: string) =>
-    api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat) && String(c.params.text).includes(needle), 1, 20_000);
-  const label = (field: string) => core.translator.t('az', `rights:mydata.label.${field}`);
+    e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chat) && String(c.params.text).includes(needle), 1, 20_000);
+  const label = (field: string) => e2e.core.translator.t('az', `rights:mydata.label.${field}`);
 
   /** The intake with the first free time booked; returns the case code. */
   async function intake(p: Person): Promise<string> {
     for (const answer of intakeUntilTimes(p.lang)) await send(p, answer);
-    await bot.handleUpdate(tapUpdate(p, firstFreeTime(api, p.id).callback_data));
-    await korpu.settled();
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    await e2e.korpu.settled();
     return (await caseOf(p))!;
   }
 
   it.each(SUPPORTED_LANGS.map((lang, n) => [lang, n] as const))('in %s: fixes the first name and the date of birth, re-checked as in the interview; the case workers learn the fields only', async (lang, n) => {
     const p = personIn(lang, n);
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
     const code = await intake(p);
 
     // The way to it is in /mydata's text.
-    let from = api.sentMessages(p.id).length;
+    let from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/mydata' });
     expect(saidSince(p, from)).toContain('/correct');
 
     await send(p, { kind: 'command', text: '/correct' });
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:correct.pick'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.pick'));
     await send(p, tap('pick', 'first_name'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
     // The interview's limit and message for a name.
     await send(p, text('N'.repeat(101)));
-    expect(api.lastMessage(p.id)!.text).toContain(t('common:reprompt.too_long', { count: 100, length: 101 }));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('common:reprompt.too_long', { count: 100, length: 101 }));
     await send(p, text('Gülnarə'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:correct.saved'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:correct.pick'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.saved'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.pick'));
 
     await send(p, tap('pick', 'birth_date'));
     await send(p, text('01.01.2090'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('common:reprompt.date_past'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('common:reprompt.date_past'));
     await send(p, text('03.04.1994'));
     await send(p, tap('pick', 'finish'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:correct.finished'));
-    await korpu.settled();
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.finished'));
+    await e2e.korpu.settled();
 
     // Kept encrypted, as the interview keeps it; /mydata shows the new name, not the old one.
-    const stored = await redis.hget(redisKeys(prefix).case(code), 'f:first_name');
+    const stored = await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:first_name');
     expect(stored).not.toContain('Gülnarə');
-    expect(core.cipher.decrypt(stored!, `${code}:first_name`)).toBe('Gülnarə');
-    expect(core.cipher.decrypt((await redis.hget(redisKeys(prefix).case(code), 'f:birth_date'))!, `${code}:birth_date`)).toBe('1994-04-03');
-    from = api.sentMessages(p.id).length;
+    expect(e2e.core.cipher.decrypt(stored!, `${code}:first_name`)).toBe('Gülnarə');
+    expect(e2e.core.cipher.decrypt((await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:birth_date'))!, `${code}:birth_date`)).toBe('1994-04-03');
+    from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/mydata' });
     const shown = saidSince(p, from);
     expect(shown).toContain('Gülnarə');
     expect(shown).not.toContain('Aysel');
 
     // Nobody holds the case: the case workers' chat is told which fields changed, in the programme's language, without the values.
-    const [name] = await sentTo(CASEWORKERS, core.translator.t('az', 'rights:notice.corrected', { code, fields: label('first_name') }));
-    const [birth] = await sentTo(CASEWORKERS, core.translator.t('az', 'rights:notice.corrected', { code, fields: label('birth_date') }));
+    const [name] = await sentTo(CASEWORKERS, e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: label('first_name') }));
+    const [birth] = await sentTo(CASEWORKERS, e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: label('birth_date') }));
     for (const notice of [name, birth]) {
       for (const value of ['Gülnarə', '1994', '03.04']) expect(String(notice!.params.text)).not.toContain(value);
     }
   }, 90_000);
 
   it('tells the worker holding the case privately (not the chat) that the phone number changed, and refuses a number it cannot read', async () => {
-    const { worker } = await korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    const { worker } = await e2e.korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
     const p = personIn('ru', 20);
-    const t = (key: string) => core.translator.t('ru', key);
+    const t = (key: string) => e2e.core.translator.t('ru', key);
     const code = await intake(p);
-    expect((await new ClaimStore(redis, core.keys).claim(code, worker.staffId, new Date())).outcome).toBe('claimed');
+    expect((await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, worker.staffId, new Date())).outcome).toBe('claimed');
 
     await send(p, { kind: 'command', text: '/correct' });
     await send(p, tap('pick', 'phone'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('interview:phone.prompt'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('interview:phone.prompt'));
     await send(p, text('not a number'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('common:reprompt.phone'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('common:reprompt.phone'));
     await send(p, text('+994 55 765 43 21'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:correct.saved'));
-    await korpu.settled();
-    expect(core.cipher.decrypt((await redis.hget(redisKeys(prefix).case(code), 'f:phone'))!, `${code}:phone`)).toBe('+994557654321');
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.saved'));
+    await e2e.korpu.settled();
+    expect(e2e.core.cipher.decrypt((await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:phone'))!, `${code}:phone`)).toBe('+994557654321');
 
-    const expected = core.translator.t('az', 'rights:notice.corrected', { code, fields: label('phone') });
+    const expected = e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: label('phone') });
     const [notice] = await sentTo(WORKER_ID, expected);
     expect(String(notice!.params.text)).not.toContain('765');
-    expect(api.sentMessages(CASEWORKERS).some((m) => (m.text ?? '').includes(expected))).toBe(false);
+    expect(e2e.api.sentMessages(CASEWORKERS).some((m) => (m.text ?? '').includes(expected))).toBe(false);
   }, 90_000);
 
   it('tells the case workers\' chat when the worker holding the case is no longer on the roster', async () => {
-    const { worker } = await korpu.roster.save({ telegramId: WORKER_ID + 1, name: 'Rauf', langs: ['az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    const { worker } = await e2e.korpu.roster.save({ telegramId: WORKER_ID + 1, name: 'Rauf', langs: ['az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
     const p = personIn('az', 21);
     const code = await intake(p);
-    expect((await new ClaimStore(redis, core.keys).claim(code, worker.staffId, new Date())).outcome).toBe('claimed');
-    await korpu.roster.removeStaff(worker.staffId);
+    expect((await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, worker.staffId, new Date())).outcome).toBe('claimed');
+    await e2e.korpu.roster.removeStaff(worker.staffId);
 
     await send(p, { kind: 'command', text: '/correct' });
     await send(p, tap('pick', 'last_name'));
     await send(p, text('Əliyeva'));
-    await korpu.settled();
-    const [notice] = await sentTo(CASEWORKERS, core.translator.t('az', 'rights:notice.corrected', { code, fields: label('last_name') }));
+    await e2e.korpu.settled();
+    const [notice] = await sentTo(CASEWORKERS, e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: label('last_name') }));
     expect(String(notice!.params.text)).not.toContain('Əliyeva');
   }, 90_000);
 
@@ -161,6 +136,6 @@ describe('/correct through Telegram', () => {
     await send(p, { kind: 'command', text: '/start' });
     await send(p, tap('language', 'en'));
     await send(p, { kind: 'command', text: '/correct' });
-    expect(api.lastMessage(p.id)!.text).toContain(core.translator.t('en', 'rights:correct.nothing'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(e2e.core.translator.t('en', 'rights:correct.nothing'));
   }, 30_000);
 });

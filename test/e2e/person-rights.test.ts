@@ -1,18 +1,13 @@
 import { redisKeys } from '../../src/storage/keys';
 import { DateTime } from 'luxon';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { KorpuCore } from '../../src/app';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { nudgeJobId, REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
-import { FakeBotApi } from '../helpers/fake-bot-api';
 import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The person's rights end to end through the fake Bot API, in Azerbaijani, Russian and English:
@@ -26,64 +21,47 @@ const CASEWORKERS = -1001234500000;
 const LANGS: readonly Lang[] = SUPPORTED_LANGS;
 
 describe("the person's rights through Telegram", () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
   let queue: Queue;
 
   // Reminders an hour before (never in these quiet hours: the office opens 09:00–18:00); the nudge a day after the start.
   const offices = testOfficesFile({ reminders: { beforeMinutes: [60], quietHours: { from: '03:00', to: '03:01' }, nudgeAfterMinutes: 1440 } });
+  // Every intake alerts the case workers' chat several times: its send limits lifted, so the notices under test are not held back.
+  // The queue (on the fixture's client) is closed before Körpü stops and the client quits.
+  const e2e = useTestKorpu({ offices, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 }, beforeStop: () => queue?.close() });
 
-  beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Every intake alerts the case workers' chat several times: its send limits lifted, so the notices under test are not held back.
-    korpu = await startTestKorpu({ api, offices, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000, chatIntervalMs: 1 } });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-    queue = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(prefix).bull() });
-  });
-
-  afterAll(async () => {
-    await queue.close();
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
+  beforeAll(() => {
+    queue = new Queue(REMINDER_QUEUE, { connection: e2e.redis, prefix: redisKeys(e2e.prefix).bull() });
   });
 
   /** A synthetic person who speaks `lang` (their Telegram app says so, and they choose it). */
   const speaking = (p: Person, lang: Lang): Person => ({ ...p, lang: lang as Person['lang'], user: { ...p.user, language_code: lang } });
   const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
   const text = (t: string): Answer => ({ kind: 'text', text: t });
-  const send = (p: Person, a: Answer) => bot.handleUpdate(toUpdate(p, a));
-  const caseOf = async (p: Person) => (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))?.caseCode;
+  const send = (p: Person, a: Answer) => e2e.bot.handleUpdate(toUpdate(p, a));
+  const caseOf = async (p: Person) => (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))?.caseCode;
   /** What the bot said to the person since `from` messages. */
-  const saidSince = (p: Person, from: number) => api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
+  const saidSince = (p: Person, from: number) => e2e.api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
   const toCaseworkers = (needle: string) =>
-    api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(needle), 1, 20_000);
+    e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(needle), 1, 20_000);
   const reminderJobs = async (code: string) => (await queue.getJobs(['delayed', 'waiting'])).filter((j) => j?.name === 'reminder' && j.data.caseCode === code);
 
   /** The intake with the first free time booked; returns the case code and the slot. */
   async function intake(p: Person, surname: string): Promise<{ code: string; slot: string }> {
     for (const answer of intakeUntilTimes(p.lang, { firstName: p.user.first_name, surname })) await send(p, answer);
-    await bot.handleUpdate(tapUpdate(p, firstFreeTime(api, p.id).callback_data));
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
     const code = (await caseOf(p))!;
-    const booking = await core.bookings.get(code);
+    const booking = await e2e.core.bookings.get(code);
     expect(booking?.status).toBe('booked');
-    await korpu.settled();
+    await e2e.korpu.settled();
     return { code, slot: booking!.slot };
   }
 
   it.each(LANGS.map((lang, n) => [lang, n] as const))('in %s: /mydata shows the name; after /delete it shows none of it and the case workers are told', async (lang, n) => {
     const p = speaking(person(n, 31), lang);
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
     const { code, slot } = await intake(p, 'Quliyeva');
 
-    let from = api.sentMessages(p.id).length;
+    let from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/mydata' });
     const shown = saidSince(p, from);
     expect(shown).toContain(p.user.first_name);
@@ -95,49 +73,49 @@ describe("the person's rights through Telegram", () => {
     expect(shown).not.toContain('1995-02-14');
     expect(shown).toContain(`${t('rights:mydata.q.q1')}: ${t('common:button.yes')}`);
 
-    from = api.sentMessages(p.id).length;
+    from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/delete' });
     expect(saidSince(p, from)).toContain(t('rights:delete.confirm'));
     await send(p, tap('confirm', 'yes'));
-    await korpu.settled();
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:delete.done'));
+    await e2e.korpu.settled();
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:delete.done'));
 
-    from = api.sentMessages(p.id).length;
+    from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/mydata' });
     const after = saidSince(p, from);
     expect(after).toContain(t('rights:mydata.nothing'));
     for (const gone of [p.user.first_name, 'Quliyeva', code]) expect(after).not.toContain(gone);
 
     // The case workers are told the case is closed (in the programme's language), and the place is free.
-    await toCaseworkers(core.translator.t('az', 'rights:notice.erased', { code }));
-    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
+    await toCaseworkers(e2e.core.translator.t('az', 'rights:notice.erased', { code }));
+    expect(await e2e.redis.sismember(redisKeys(e2e.prefix).slot(slot), code)).toBe(0);
     expect(await reminderJobs(code)).toEqual([]);
   }, 60_000);
 
   it.each(LANGS.map((lang, n) => [lang, n + LANGS.length] as const))('in %s: /withdraw frees the booking and removes the reminders and the nudge', async (lang, n) => {
     const p = speaking(person(n, 31), lang);
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
     const { code, slot } = await intake(p, 'Həsənova');
-    const conversation = core.runner.conversationId('telegram', String(p.id));
+    const conversation = e2e.core.runner.conversationId('telegram', String(p.id));
     expect((await reminderJobs(code)).length).toBeGreaterThan(0);
     expect(await queue.getJob(nudgeJobId(conversation))).toBeDefined();
 
     await send(p, { kind: 'command', text: '/withdraw' });
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.confirm'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.confirm'));
     await send(p, tap('confirm', 'yes'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.reason'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.reason'));
     await send(p, text('I moved to another city'));
-    await korpu.settled();
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.done'));
+    await e2e.korpu.settled();
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:withdraw.done'));
 
-    expect((await core.bookings.get(code))?.status).toBe('cancelled');
-    expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
+    expect((await e2e.core.bookings.get(code))?.status).toBe('cancelled');
+    expect(await e2e.redis.sismember(redisKeys(e2e.prefix).slot(slot), code)).toBe(0);
     expect(await reminderJobs(code)).toEqual([]);
     expect(await queue.getJob(nudgeJobId(conversation))).toBeUndefined();
-    expect(await redis.hget(redisKeys(prefix).case(code), 'status')).toBe('withdrawn');
+    expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'status')).toBe('withdrawn');
 
     // The case workers are told, without the reason (it stays encrypted with the case).
-    const [notice] = await toCaseworkers(core.translator.t('az', 'rights:notice.withdrawn', { code }));
+    const [notice] = await toCaseworkers(e2e.core.translator.t('az', 'rights:notice.withdrawn', { code }));
     expect(String(notice!.params.text)).not.toContain('another city');
   }, 60_000);
 });

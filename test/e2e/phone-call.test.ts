@@ -2,17 +2,13 @@ import { redisKeys } from '../../src/storage/keys';
 import { consentTextVersion } from '../../src/intake/consent-version';
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import type { Message, Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import type { KorpuCore } from '../../src/app';
-import { callbackLookup, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
+import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
 import type { Lang } from '../../src/core/lang';
 import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * Phone-assisted interviews end to end, through the fake Bot API: a case worker sends /call and
@@ -33,12 +29,6 @@ const office = offices.offices[0]!;
 const PERSON = { first: 'Анна', last: 'Иванова', birth: '03.11.1988', country: 'Казахстан', phone: '050 765 43 21', phoneE164: '+994507654321', address: 'Баку, ул. Низами 7' };
 
 describe('phone-assisted interview (/call) end to end', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
   let worker: User;
 
   // The first slot: tomorrow at 12:00 in Baku. The clock runs at real speed from a chosen moment.
@@ -47,41 +37,30 @@ describe('phone-assisted interview (/call) end to end', () => {
   const setClock = (fake: number) => (base = { fake, real: Date.now() });
   const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
 
+  // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
+  const e2e = useTestKorpu({ offices, clock });
+
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
-    korpu = await startTestKorpu({ api, offices, clock });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    await korpu.roster.put({ telegramId: worker.id, name: WORKER_NAME, langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    ({ user: worker } = await addStaff(e2e, { name: WORKER_NAME, firstName: 'Aysel', lang: 'en', langs: ['az', 'ru'] }));
   });
 
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
-  });
-
-  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
 
   /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
   async function send(user: User, update: Update): Promise<string[]> {
-    const mark = api.mark();
-    await bot.handleUpdate(update);
-    return api
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(update);
+    return e2e.api
       .callsSince(mark)
       .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(user.id) && !c.failedWith)
       .map((c) => String(c.params.text));
   }
-  const say = (user: User, text: string) => send(user, api.updates.text(user, text));
+  const say = (user: User, text: string) => send(user, e2e.api.updates.text(user, text));
 
   /** The newest bot message in the user's chat with a button for `node`/`value`. */
   function button(user: User, node: string, value: string): [Message, string] {
-    const lookup = callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()]));
-    for (const message of [...api.sentMessages(user.id)].reverse()) {
+    const lookup = callbackLookup(e2e.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+    for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
       for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
         if (!('callback_data' in b)) continue;
         const d = decodeCallbackData(b.callback_data, lookup);
@@ -92,11 +71,11 @@ describe('phone-assisted interview (/call) end to end', () => {
   }
   const tap = (user: User, node: string, value: string) => {
     const [message, data] = button(user, node, value);
-    return send(user, api.updates.callback(user, message, data));
+    return send(user, e2e.api.updates.callback(user, message, data));
   };
   /** The first free time offered in the newest booking question, and the slot it stands for. */
   function firstSlot(user: User): { message: Message; data: string; start: Date } {
-    for (const message of [...api.sentMessages(user.id)].reverse()) {
+    for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
       for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
         const data = 'callback_data' in b ? b.callback_data : undefined;
         const m = data ? /^c:[a-z_]+:(s_\d{12}_[a-z0-9_]+)$/.exec(data) : null;
@@ -110,14 +89,14 @@ describe('phone-assisted interview (/call) end to end', () => {
 
   /** A case's whole record: the case hash (personal fields and contact decrypted), diagnoses, consents, booking. */
   async function recordOf(code: string) {
-    const hash = await redis.hgetall(core.keys.case(code));
+    const hash = await e2e.redis.hgetall(e2e.core.keys.case(code));
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(hash)) {
       const personal = ['f:first_name', 'f:last_name', 'f:birth_date', 'f:country', 'f:phone', 'f:address'].includes(k);
-      plain[k] = personal ? core.cipher.decrypt(v, `${code}:${k.slice(2)}`) : k === 'contact' ? core.cipher.decrypt(v, `${code}:contact`) : v;
+      plain[k] = personal ? e2e.core.cipher.decrypt(v, `${code}:${k.slice(2)}`) : k === 'contact' ? e2e.core.cipher.decrypt(v, `${code}:contact`) : v;
     }
-    const list = async (key: string) => (await redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Record<string, unknown>);
-    return { case: plain, diagnoses: await list(core.keys.diagnoses(code)), consents: await list(core.keys.consents(code)), booking: await redis.hgetall(core.keys.booking(code)) };
+    const list = async (key: string) => (await e2e.redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Record<string, unknown>);
+    return { case: plain, diagnoses: await list(e2e.core.keys.diagnoses(code)), consents: await list(e2e.core.keys.consents(code)), booking: await e2e.redis.hgetall(e2e.core.keys.booking(code)) };
   }
   /** Drops the values that differ between any two records (codes, moments), keeping the keys. */
   const withoutMoments = (r: Record<string, unknown>, more: string[] = []) =>
@@ -155,12 +134,12 @@ describe('phone-assisted interview (/call) end to end', () => {
     said = await tap(worker, 'reason', 'work');
     expect(said.join('\n')).toContain(t('ru', 'call:phone.prompt'));
     // Never the "share my phone number" keyboard: it would share the worker's own number.
-    const phoneAsk = api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(worker.id)).at(-1)!;
+    const phoneAsk = e2e.api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(worker.id)).at(-1)!;
     expect(JSON.stringify(phoneAsk.params.reply_markup ?? {})).not.toContain('request_contact');
     // The worker's own contact card is not the person's number; the person's card is.
-    said = await send(worker, api.updates.contact(worker, '994701112233'));
+    said = await send(worker, e2e.api.updates.contact(worker, '994701112233'));
     expect(said.join('\n')).toContain(t('ru', 'call:phone.prompt'));
-    said = await send(worker, api.updates.contact(worker, PERSON.phoneE164.slice(1), api.updates.user({ first_name: 'Anna' })));
+    said = await send(worker, e2e.api.updates.contact(worker, PERSON.phoneE164.slice(1), e2e.api.updates.user({ first_name: 'Anna' })));
     expect(said.join('\n')).toContain(t('ru', 'call:address.prompt'));
     await say(worker, PERSON.address);
     said = await tap(worker, 'telegram', telegram);
@@ -187,13 +166,13 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(said.join('\n')).toContain(t('ru', 'booking:pick.prompt_first'));
   }
 
-  const stateOf = async (channel: string, chatId: string) => core.runner.peek(core.runner.conversationId(channel, chatId));
+  const stateOf = async (channel: string, chatId: string) => e2e.core.runner.peek(e2e.core.runner.conversationId(channel, chatId));
 
   it('produces the same record as self-service, marked by phone, with the form’s date, time, place and counsellor', async () => {
-    const person = api.updates.user({ language_code: 'ru' });
+    const person = e2e.api.updates.user({ language_code: 'ru' });
     await interviewInChat(person);
     const own = firstSlot(person);
-    await send(person, api.updates.callback(person, own.message, own.data));
+    await send(person, e2e.api.updates.callback(person, own.message, own.data));
     // In the chat, the address comes after the booking (optional, like the referral question).
     await tap(person, 'referral', 'not_said');
     await say(person, PERSON.address);
@@ -202,7 +181,7 @@ describe('phone-assisted interview (/call) end to end', () => {
 
     await interviewByPhone('yes');
     const slot = firstSlot(worker);
-    const said = await send(worker, api.updates.callback(worker, slot.message, slot.data));
+    const said = await send(worker, e2e.api.updates.callback(worker, slot.message, slot.data));
     expect(said.join('\n')).toContain(t('ru', 'booking:booked'));
     // The confirmation tells the worker what to do with the calendar file, not the person how to change the time.
     expect(said.join('\n')).toContain(t('ru', 'booking:details_hint_staff'));
@@ -213,10 +192,10 @@ describe('phone-assisted interview (/call) end to end', () => {
     const code = state.caseCode!;
     const details = meetingDetails(office, slot.start, 'az');
     expect(said.at(-1)).toBe(t('az', 'call:worker.ended_booked', { n: 1, code, date: details.date, time: details.time, office: details.office }));
-    expect(await redis.exists(redisKeys(prefix).openCall(String(worker.id)))).toBe(0);
+    expect(await e2e.redis.exists(redisKeys(e2e.prefix).openCall(String(worker.id)))).toBe(0);
 
     // The effects of both intakes (reminders, the escalation schedule) are done before records are compared.
-    await korpu.settled();
+    await e2e.korpu.settled();
     const self = await recordOf(selfCode);
     const phone = await recordOf(code);
     // The case: the same fields with the same values, plus whether the person uses Telegram;
@@ -278,7 +257,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(all).not.toContain(t('en', 'diagnosis:reason.q4_yes'));
     const code = (await stateOf('phone', `${worker.id}:2`))!.caseCode!;
 
-    await korpu.settled();
+    await e2e.korpu.settled();
     const r = await recordOf(code);
     expect(r.diagnoses).toEqual([
       expect.objectContaining({ answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true, by: 'phone', counsellor: WORKER_NAME, place: 'Phone', lang: 'en' }),
@@ -295,20 +274,20 @@ describe('phone-assisted interview (/call) end to end', () => {
     const slot = firstSlot(worker);
     // Booked 5 minutes and 1.5 seconds before the meeting: its 5-minute reminder is due at once.
     setClock(slot.start.getTime() - 5 * 60_000 - 1_500);
-    await send(worker, api.updates.callback(worker, slot.message, slot.data));
+    await send(worker, e2e.api.updates.callback(worker, slot.message, slot.data));
     const code = (await stateOf('phone', `${worker.id}:3`))!.caseCode!;
-    expect(await core.bookings.get(code)).toMatchObject({ status: 'booked', lang: 'ru' });
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ status: 'booked', lang: 'ru' });
     expect((await recordOf(code)).case['f:telegram']).toBe('no');
 
     const details = meetingDetails(office, slot.start, 'az');
     const expected = t('az', 'call:worker.call_back', { code, ...details });
-    const [callBack] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.text).includes(code) && String(c.params.text).startsWith('📞'), 1, 10_000);
+    const [callBack] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.text).includes(code) && String(c.params.text).startsWith('📞'), 1, 10_000);
     expect(String(callBack!.params.chat_id)).toBe(String(worker.id));
     expect(callBack!.params.text).toBe(expected);
     // No meeting buttons: they would act on the worker's own conversation.
     expect(callBack!.params.reply_markup).toBeUndefined();
     await new Promise((r) => setTimeout(r, 300));
-    expect(api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).includes(code) && String(c.params.text).startsWith('📞'))).toHaveLength(1);
+    expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.text).includes(code) && String(c.params.text).startsWith('📞'))).toHaveLength(1);
   });
 
   it('/endcall ends an open call; strangers get /call and /endcall answered like any unknown command', async () => {
@@ -318,7 +297,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     expect(said).toEqual([t('az', 'call:worker.ended', { n: 4 })]);
     expect(await say(worker, '/endcall')).toEqual([t('az', 'call:worker.not_open')]);
 
-    const stranger = api.updates.user({ language_code: 'ru' });
+    const stranger = e2e.api.updates.user({ language_code: 'ru' });
     await say(stranger, '/start');
     const weather = await say(stranger, '/weather');
     for (const command of ['call', 'endcall']) {
@@ -326,6 +305,6 @@ describe('phone-assisted interview (/call) end to end', () => {
       expect(answer.join('\n')).toContain(t('ru', 'common:notice.unknown_command', { command }));
       expect(answer.map((s) => s.replaceAll(`/${command}`, '/weather'))).toEqual(weather);
     }
-    expect(await redis.exists(redisKeys(prefix).openCall(String(stranger.id)), redisKeys(prefix).callCounter(String(stranger.id)))).toBe(0);
+    expect(await e2e.redis.exists(redisKeys(e2e.prefix).openCall(String(stranger.id)), redisKeys(e2e.prefix).callCounter(String(stranger.id)))).toBe(0);
   });
 });

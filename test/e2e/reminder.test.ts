@@ -1,17 +1,12 @@
-import type { Redis } from 'ioredis';
 import { SUPPORTED_LANGS } from '../../src/core/lang';
 import { DateTime } from 'luxon';
-import type { KorpuCore } from '../../src/app';
-import type { KorpuBot } from '../../src/channels/telegram';
 import type { OfficesFile } from '../../src/config/offices';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { person, tapUpdate } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
-import { FakeBotApi } from '../helpers/fake-bot-api';
 import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * A person books through the bot and gets the reminder through the fake Bot API, in their
@@ -21,13 +16,6 @@ import { dropPrefix, testRedis } from '../helpers/redis';
  */
 
 describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
-
   // The first slot: tomorrow, at the next ten-minute mark of the office's day (never in quiet hours).
   const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
   // The clock runs at real speed from a chosen moment; `setClock` moves that moment.
@@ -37,61 +25,49 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
 
   const offices: OfficesFile = testOfficesFile({ hours: '12:00-18:00', office: { slotMinutes: 10, capacity: 8, minLeadMinutes: 0, horizonDays: 3 }, reminders: { beforeMinutes: [5], quietHours: { from: '22:00', to: '08:00' }, nudgeAfterMinutes: 1440 } });
 
-  beforeAll(async () => {
-    setClock(slotLocal.toMillis() - 10 * 60_000);
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
-    korpu = await startTestKorpu({ api, offices, clock });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
-  });
+  // Registered before the fixture: the clock is set as Körpü starts.
+  beforeAll(() => void setClock(slotLocal.toMillis() - 10 * 60_000));
+  // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
+  const e2e = useTestKorpu({ offices, clock });
 
   it('books the first free time in Russian and receives the reminder with working buttons', async () => {
     const p = person(1); // language ru
     // The intake up to the booking question, as flows/*.yaml run it now.
-    for (const answer of intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' })) await bot.handleUpdate(toUpdate(p, answer));
-    const slotButton = firstFreeTime(api, p.id);
+    for (const answer of intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' })) await e2e.bot.handleUpdate(toUpdate(p, answer));
+    const slotButton = firstFreeTime(e2e.api, p.id);
     expect(slotButton.text).toContain('12:00');
     // Booked 5 minutes and 1.5 seconds before the meeting: its 5-minute reminder is due at once.
     setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
-    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+    await e2e.bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
 
-    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
-    expect(await core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: false, lang: 'ru' });
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: false, lang: 'ru' });
 
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t('ru', key, params);
-    const [reminder] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'));
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
+    const [reminder] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'));
     expect(String(reminder!.params.text)).toBe(t('booking:reminder.text', meetingDetails(offices.offices[0]!, slotLocal.toJSDate(), 'ru')));
     const markup = reminder!.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
     expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual([t('booking:button.confirm'), t('booking:button.reschedule'), t('booking:button.cancel')]);
 
     // Confirm, from wherever the conversation is now.
     const confirm = markup.inline_keyboard.flat().find((b) => b.callback_data.endsWith(':confirm'))!;
-    await bot.handleUpdate(tapUpdate(p, confirm.callback_data));
-    expect(await core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: true });
-    expect(api.lastMessage(p.id)!.text).toContain(t('booking:notice.confirmed'));
+    await e2e.bot.handleUpdate(tapUpdate(p, confirm.callback_data));
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: true });
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('booking:notice.confirmed'));
     // Exactly one reminder was sent.
-    expect(api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'))).toHaveLength(1);
+    expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'))).toHaveLength(1);
   }, 30_000);
 
   it.each(SUPPORTED_LANGS.filter((l) => l !== 'ru'))('in %s too: the booking’s reminder comes in the person’s language, with its buttons', async (lang) => {
     const base = person(20 + SUPPORTED_LANGS.indexOf(lang));
     const p = { ...base, lang: lang as typeof base.lang, user: { ...base.user, language_code: lang } };
     setClock(slotLocal.toMillis() - 10 * 60_000);
-    for (const answer of intakeUntilTimes(lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' })) await bot.handleUpdate(toUpdate(p, answer));
-    const slotButton = firstFreeTime(api, p.id);
+    for (const answer of intakeUntilTimes(lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' })) await e2e.bot.handleUpdate(toUpdate(p, answer));
+    const slotButton = firstFreeTime(e2e.api, p.id);
     setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
-    await bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
-    const [reminder] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'), 1, 15_000);
+    await e2e.bot.handleUpdate(tapUpdate(p, slotButton.callback_data));
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
+    const [reminder] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'), 1, 15_000);
     expect(String(reminder!.params.text)).toBe(t('booking:reminder.text', meetingDetails(offices.offices[0]!, slotLocal.toJSDate(), lang)));
     const markup = reminder!.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
     expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual([t('booking:button.confirm'), t('booking:button.reschedule'), t('booking:button.cancel')]);

@@ -1,12 +1,8 @@
-import type { KorpuCore } from '../../src/app';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { urgentAlertText } from '../../src/caseworkers/alert-notices';
 import type { Lang } from '../../src/core/lang';
 import { person, textUpdate, tapUpdate } from '../../bench/telegram-updates';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
-import type { Redis } from 'ioredis';
+import { readablePrefix } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * Safeguarding end to end (Annex 3): a message that shows crisis, in each language and at any
@@ -60,88 +56,68 @@ const HARMLESS: [Lang, string][] = [
 ];
 
 describe('safeguarding end to end', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
-
-  beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Körpü as main.ts builds it (createKorpu): alerts and urgent alerts through the outbox.
-    korpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
-  });
+  // Körpü as main.ts builds it (createKorpu): alerts and urgent alerts through the outbox.
+  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
 
   /** A person who chose `lang` and opened the diagnosis, so that texts are answers to a flow. */
   async function personIn(n: number, lang: Lang) {
     const p = person(n);
     p.user = { ...p.user, language_code: lang };
-    await bot.handleUpdate(textUpdate(p, '/start'));
-    await bot.handleUpdate(tapUpdate(p, `c:language:${lang}`));
+    await e2e.bot.handleUpdate(textUpdate(p, '/start'));
+    await e2e.bot.handleUpdate(tapUpdate(p, `c:language:${lang}`));
     return p;
   }
 
-  const urgentFor = (code: string) => api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+  const urgentFor = (code: string) => e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
 
   it.each(CRISIS.map((c, i) => [...c, i] as const))('%s: "%s" gets the emergency reply, one urgent alert and a draft report (%s)', async (lang, text, category, i) => {
     const p = await personIn(100 + i, lang);
-    const mark = api.mark();
-    await bot.handleUpdate(textUpdate(p, text));
-    const replies = api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text));
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t(lang, key, params);
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(textUpdate(p, text));
+    const replies = e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text));
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
     // The first thing said: not alone, call 112, and every emergency number in the person's language.
     expect(replies[0]).toContain(t('safeguarding:reply.text', { number: '112' }));
-    for (const c of core.safeguarding.emergencyContacts) expect(replies[0]).toContain(t('safeguarding:reply.contact_line', { number: c.number, name: c.name[lang], what: c.what[lang] }));
+    for (const c of e2e.core.safeguarding.emergencyContacts) expect(replies[0]).toContain(t('safeguarding:reply.contact_line', { number: c.number, name: c.name[lang], what: c.what[lang] }));
     // The conversation goes on: the menu question is asked again after it.
     expect(replies.join('\n')).toContain(t('welcome:menu.prompt'));
 
-    const state = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
+    const state = await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
     const code = state!.caseCode!;
-    await korpu.settled();
-    const reports = await core.incidents.listForCase(code);
+    await e2e.korpu.settled();
+    const reports = await e2e.core.incidents.listForCase(code);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ status: 'draft', category, channel: 'telegram', lang });
-    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
     const [alert] = urgentFor(code);
-    expect(String(alert!.params.text)).toBe(urgentAlertText(core.translator, 'az', { type: 'crisis_detected', caseCode: code, category, cue: reports[0]!.cue!, lang, id: reports[0]!.id }));
+    expect(String(alert!.params.text)).toBe(urgentAlertText(e2e.core.translator, 'az', { type: 'crisis_detected', caseCode: code, category, cue: reports[0]!.cue!, lang, id: reports[0]!.id }));
     // Case workers can reach the person: the chat is on the case, encrypted.
-    const record = await redis.hgetall(core.keys.case(code));
-    expect(core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`telegram:${p.id}`);
+    const record = await e2e.redis.hgetall(e2e.core.keys.case(code));
+    expect(e2e.core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`telegram:${p.id}`);
     // The person's words are nowhere in Redis in clear.
-    expect(await readablePrefix(redis, prefix)).not.toContain(text);
+    expect(await readablePrefix(e2e.redis, e2e.prefix)).not.toContain(text);
   });
 
   it('a redelivered crisis message alerts and drafts once', async () => {
     const p = await personIn(200, 'en');
     const update = textUpdate(p, 'He hits me every night');
-    await bot.handleUpdate(update);
-    await bot.handleUpdate(update);
-    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
-    await api.waitForCalls((c) => c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
-    await korpu.settled();
+    await e2e.bot.handleUpdate(update);
+    await e2e.bot.handleUpdate(update);
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
+    await e2e.api.waitForCalls((c) => c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
+    await e2e.korpu.settled();
     await new Promise((r) => setTimeout(r, 300));
     expect(urgentFor(code)).toHaveLength(1);
-    expect(await core.incidents.listForCase(code)).toHaveLength(1);
+    expect(await e2e.core.incidents.listForCase(code)).toHaveLength(1);
   });
 
   it.each(HARMLESS.map((h, i) => [...h, i] as const))('%s: "%s" is an ordinary answer: no emergency reply, no alert, no report', async (lang, text, i) => {
     const p = await personIn(300 + i, lang);
-    const mark = api.mark();
-    await bot.handleUpdate(textUpdate(p, text));
-    const replies = api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text));
-    expect(replies.join('\n')).not.toContain(core.translator.t(lang, 'safeguarding:reply.text', { number: '112' }));
-    const state = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(textUpdate(p, text));
+    const replies = e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text));
+    expect(replies.join('\n')).not.toContain(e2e.core.translator.t(lang, 'safeguarding:reply.text', { number: '112' }));
+    const state = await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
     expect(state!.caseCode).toBeUndefined();
   });
 });

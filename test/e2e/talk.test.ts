@@ -1,12 +1,8 @@
 import type { Message, Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
-import type { KorpuCore } from '../../src/app';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { RelayStore } from '../../src/caseworkers/relay-store';
-import type { KorpuBot } from '../../src/channels/telegram';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
+import { readablePrefix } from '../helpers/redis';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * "Talk to a person" end to end through the fake Bot API: a person asks for a human, what they
@@ -22,53 +18,35 @@ const CASEWORKERS = -1009876543210;
 const WORKER_ID = 7_000_001;
 
 describe('talk to a person', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
+  // Körpü as main.ts builds it (createKorpu): the outbox sends the desk's notices and the alerts.
+  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
   let relay: RelayStore;
   let worker: User;
   /** The worker's staff id on the roster: what claims and kept messages name. */
   let workerStaffId: string;
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Körpü as main.ts builds it (createKorpu): the outbox sends the desk's notices and the alerts.
-    korpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-    workerStaffId = (await korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['az', 'ru'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 })).worker.staffId;
-    relay = new RelayStore(redis, prefix, core.cipher);
-    worker = api.updates.user({ id: WORKER_ID, first_name: 'Nigar', language_code: 'az' });
+    ({ user: worker, staffId: workerStaffId } = await addStaff(e2e, { id: WORKER_ID, name: 'Nigar', firstName: 'Nigar', lang: 'az', langs: ['az', 'ru'] }));
+    relay = new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher);
   });
 
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
-  });
-
-  const inGroup = () => api.sentMessages(CASEWORKERS);
+  const inGroup = () => e2e.api.sentMessages(CASEWORKERS);
   const replyFrom = (user: User, to: Message, fields: Partial<Message>): Update =>
-    api.updates.message(user, { ...fields, reply_to_message: to } as Partial<Message>, api.updates.group({ id: CASEWORKERS, type: 'supergroup' }));
+    e2e.api.updates.message(user, { ...fields, reply_to_message: to } as Partial<Message>, e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' }));
 
   it('relays both ways with reply threading, keeps every message, and resumes the flow on /end', async () => {
-    const person = api.updates.user({ language_code: 'ru', first_name: 'Olena' });
-    const t = (key: string, params?: Record<string, unknown>) => core.translator.t('ru', key, params);
-    await bot.handleUpdate(api.updates.command(person, '/start'));
-    const langMessage = api.lastMessage(person.id)!;
-    await bot.handleUpdate(api.updates.callback(person, langMessage, 'c:language:ru'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
-    expect(api.sentMessages(person.id).map((m) => m.text).join('\n')).toContain(t('handoff:told'));
-    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const person = e2e.api.updates.user({ language_code: 'ru', first_name: 'Olena' });
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    const langMessage = e2e.api.lastMessage(person.id)!;
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, langMessage, 'c:language:ru'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    expect(e2e.api.sentMessages(person.id).map((m) => m.text).join('\n')).toContain(t('handoff:told'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
 
     // The person writes: the case workers get it from the bot, with the case code, not the sender.
     const before = inGroup().length;
-    await bot.handleUpdate(api.updates.text(person, 'Мне нужен врач, который говорит по-русски'));
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Мне нужен врач, который говорит по-русски'));
     // (The alert about the request arrives in the same chat, in the background: leave it aside.)
     const relayed = inGroup().slice(before).filter((m) => !m.reply_markup);
     expect(relayed).toHaveLength(1);
@@ -77,101 +55,101 @@ describe('talk to a person', () => {
     expect(JSON.stringify(relayed[0])).not.toContain(String(person.id));
     expect(JSON.stringify(relayed[0])).not.toContain('Olena');
     // The flow did not take the message as an answer: nothing was said back to the person.
-    const personBefore = api.sentMessages(person.id).length;
+    const personBefore = e2e.api.sentMessages(person.id).length;
 
     // A photo is copied, not forwarded: the copy names the case, not the person.
-    await bot.handleUpdate(api.updates.photo(person, 'справка'));
+    await e2e.bot.handleUpdate(e2e.api.updates.photo(person, 'справка'));
     const copy = inGroup().at(-1) as Message & { copy_of?: { chat_id: string } };
     expect(copy.copy_of?.chat_id).toBe(String(person.id));
     expect(copy.caption).toContain(code);
-    expect(api.sentMessages(person.id)).toHaveLength(personBefore);
+    expect(e2e.api.sentMessages(person.id)).toHaveLength(personBefore);
 
     // The worker answers by replying to the relayed text.
-    await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'Здравствуйте! Я помогу найти врача.' }));
+    await e2e.bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'Здравствуйте! Я помогу найти врача.' }));
     // The worker's answer goes through the outbox, like every message the bot sends on its own.
-    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
-    const answer = api.lastMessage(person.id)!;
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
+    const answer = e2e.api.lastMessage(person.id)!;
     expect(answer.text).toBe(t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
     expect(JSON.stringify(answer)).not.toContain(String(WORKER_ID));
 
     // Someone not on the roster replying to the same message reaches nobody.
-    const stranger = api.updates.user({ id: 7_999_999 });
-    await bot.handleUpdate(replyFrom(stranger, relayed[0]!, { text: 'привет' }));
-    expect(api.lastMessage(person.id)!.message_id).toBe(answer.message_id);
+    const stranger = e2e.api.updates.user({ id: 7_999_999 });
+    await e2e.bot.handleUpdate(replyFrom(stranger, relayed[0]!, { text: 'привет' }));
+    expect(e2e.api.lastMessage(person.id)!.message_id).toBe(answer.message_id);
 
     // The worker ends the talk: the person is told, and the flow asks its question again.
-    await bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: '/end' }));
+    await e2e.bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: '/end' }));
     // Both through the outbox, in the order queued: first that the talk ended, then the question.
-    const ended = await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes(t('handoff:message.prompt')));
-    const after = api.sentMessages(person.id).slice(-3).map((m) => m.text);
+    const ended = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes(t('handoff:message.prompt')));
+    const after = e2e.api.sentMessages(person.id).slice(-3).map((m) => m.text);
     expect(after.findIndex((x) => x?.includes(t('handoff:talk.ended')))).toBeLessThan(after.findIndex((x) => x?.includes(t('handoff:message.prompt'))));
     expect(ended).toHaveLength(1);
-    expect(await relay.openCase(core.runner.conversationId('telegram', String(person.id)))).toBeUndefined();
+    expect(await relay.openCase(e2e.core.runner.conversationId('telegram', String(person.id)))).toBeUndefined();
 
     // From now on, what the person writes goes to the flow again (kept as a question for later).
     const groupCount = inGroup().length;
-    await bot.handleUpdate(api.updates.text(person, 'Спасибо!'));
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Спасибо!'));
     expect(inGroup()).toHaveLength(groupCount);
-    expect(api.lastMessage(person.id)!.text).toContain(t('handoff:more.prompt'));
+    expect(e2e.api.lastMessage(person.id)!.text).toContain(t('handoff:more.prompt'));
 
     // Every message of the talk is kept with the case, encrypted.
     const kept = await relay.messages(code);
     expect(kept.map((m) => [m.from, m.kind])).toEqual([['person', 'text'], ['person', 'photo'], ['worker', 'text']]);
     expect(kept[0]!.text).toBe('Мне нужен врач, который говорит по-русски');
     expect(kept[2]!.worker).toBe(workerStaffId);
-    expect(await readablePrefix(redis, prefix)).not.toContain('Мне нужен врач');
+    expect(await readablePrefix(e2e.redis, e2e.prefix)).not.toContain('Мне нужен врач');
   });
 
   it('a button tap by the person leaves the talk and tells the case workers', async () => {
-    const person = api.updates.user({ language_code: 'en' });
-    await bot.handleUpdate(api.updates.command(person, '/start'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:en'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:message:__skip'));
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:en'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:message:__skip'));
     // The talk closed in the step's commit; the workers are told from the effect stream, through the outbox.
-    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && c.params.text === core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
-    expect(inGroup().map((m) => m.text)).toContain(core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
-    expect(api.lastMessage(person.id)!.text).toContain(core.translator.t('en', 'handoff:more.prompt'));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && c.params.text === e2e.core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
+    expect(inGroup().map((m) => m.text)).toContain(e2e.core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
+    expect(e2e.api.lastMessage(person.id)!.text).toContain(e2e.core.translator.t('en', 'handoff:more.prompt'));
   });
 
   it('relays a message as long as Telegram allows in parts, losing nothing, and a reply to any part reaches the person', async () => {
-    const person = api.updates.user({ language_code: 'en' });
-    await bot.handleUpdate(api.updates.command(person, '/start'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:en'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:en'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
     // The case workers' alert for the request (sent by the outbox) first, so that it does not
     // fall between the relayed parts: every message, replies too, now waits for its overall slot.
-    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
-    const mark = api.mark();
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
+    const mark = e2e.api.mark();
     const words = Array.from({ length: 800 }, (_, i) => `word${i}`).join(' ').slice(0, 4096);
-    await bot.handleUpdate(api.updates.text(person, words));
-    const parts = api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === CASEWORKERS);
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, words));
+    const parts = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === CASEWORKERS);
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(String(p.params.text).length).toBeLessThanOrEqual(4096);
     expect(parts.map((p) => String(p.params.text)).join(' ')).toContain(words.slice(-200));
-    const last = api.sentMessages(CASEWORKERS).at(-1)!;
-    await bot.handleUpdate(replyFrom(worker, last, { text: 'Got it all.' }));
-    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('Got it all.'));
+    const last = e2e.api.sentMessages(CASEWORKERS).at(-1)!;
+    await e2e.bot.handleUpdate(replyFrom(worker, last, { text: 'Got it all.' }));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('Got it all.'));
   });
 
   it('once a worker has claimed the case, the person’s messages go to that worker’s private chat', async () => {
-    const person = api.updates.user({ language_code: 'az' });
-    await bot.handleUpdate(api.updates.command(person, '/start'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:az'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-    expect(await new ClaimStore(redis, core.keys).claim(code, workerStaffId, new Date())).toMatchObject({ outcome: 'claimed' });
+    const person = e2e.api.updates.user({ language_code: 'az' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:az'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, workerStaffId, new Date())).toMatchObject({ outcome: 'claimed' });
     const groupBefore = inGroup().filter((m) => !m.reply_markup).length;
-    await bot.handleUpdate(api.updates.text(person, 'Salam, sənəd barədə sualım var'));
-    const mine = api.sentMessages(WORKER_ID).at(-1)!;
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Salam, sənəd barədə sualım var'));
+    const mine = e2e.api.sentMessages(WORKER_ID).at(-1)!;
     expect(mine.text).toContain(code);
     expect(mine.text).toContain('Salam, sənəd barədə sualım var');
     expect(inGroup().filter((m) => !m.reply_markup)).toHaveLength(groupBefore);
     // The worker's reply in the private chat reaches the person.
-    await bot.handleUpdate(api.updates.message(worker, { text: 'Salam! Buyurun.', reply_to_message: mine } as Partial<Message>));
-    await api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
-    expect(api.lastMessage(person.id)!.text).toBe(core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
+    await e2e.bot.handleUpdate(e2e.api.updates.message(worker, { text: 'Salam! Buyurun.', reply_to_message: mine } as Partial<Message>));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === e2e.core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
+    expect(e2e.api.lastMessage(person.id)!.text).toBe(e2e.core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Buyurun.' }));
   });
 });

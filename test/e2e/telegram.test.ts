@@ -12,6 +12,7 @@ import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
 import { languageNameIn } from '../../src/i18n/language-names';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The whole Telegram bot against a fake Bot API server: updates go in the way Telegram sends
@@ -445,80 +446,66 @@ describe('Telegram end to end (long polling)', () => {
 
 describe('Telegram end to end (webhook)', () => {
   const secret = `s3cret_${randomBytes(8).toString('hex')}`;
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
+  // Körpü as main.ts builds it (createKorpu) in webhook mode: the route on its HTTP app, the webhook registered at start.
+  const e2e = useTestKorpu({ env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret } });
   let handled: ReturnType<typeof trackHandled>;
   let url: string;
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Körpü as main.ts builds it (createKorpu) in webhook mode: the route on its HTTP app, the webhook registered at start.
-    korpu = await startTestKorpu({ api, env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret } });
-    ({ core, prefix } = korpu);
-    handled = trackHandled(korpu.bot!);
-    url = `${(await korpu.start()).url}/telegram/webhook`;
-  });
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, prefix);
-    await redis.quit();
+    handled = trackHandled(e2e.bot);
+    url = `${(await e2e.korpu.start()).url}/telegram/webhook`;
   });
 
   const post = (update: Update, headers: Record<string, string>) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
 
   it('handles an update carrying the right secret token', async () => {
-    const person = api.updates.user({ language_code: 'ru' });
-    const update = api.updates.command(person, '/start');
+    const person = e2e.api.updates.user({ language_code: 'ru' });
+    const update = e2e.api.updates.command(person, '/start');
     const res = await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret });
     expect(res.status).toBe(200);
     expect(handled.count(update.update_id)).toBe(1);
-    const sent = api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id);
+    const sent = e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id);
     expect(sent).toHaveLength(1);
-    expect(String(sent[0]!.params.text)).toContain(core.translator.t('ru', 'welcome:choose_language'));
+    expect(String(sent[0]!.params.text)).toContain(e2e.core.translator.t('ru', 'welcome:choose_language'));
   });
 
   it('refuses a wrong or missing secret with 401 and handles nothing', async () => {
-    const person = api.updates.user({ language_code: 'en' });
+    const person = e2e.api.updates.user({ language_code: 'en' });
     for (const headers of [{ 'X-Telegram-Bot-Api-Secret-Token': 'wrong' }, {}] as Record<string, string>[]) {
-      const update = api.updates.command(person, '/start');
+      const update = e2e.api.updates.command(person, '/start');
       const res = await post(update, headers);
       expect([401, 403]).toContain(res.status);
       expect(handled.count(update.update_id)).toBe(0);
     }
-    expect(api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(0);
-    expect(await redis.exists(core.keys.conversation(core.runner.conversationId('telegram', String(person.id))))).toBe(0);
+    expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(0);
+    expect(await e2e.redis.exists(e2e.core.keys.conversation(e2e.core.runner.conversationId('telegram', String(person.id))))).toBe(0);
   });
 
   it('answers a redelivered update (Telegram retrying a webhook) only once', async () => {
-    const person = api.updates.user({ language_code: 'en' });
-    const update = api.updates.command(person, '/start');
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    const update = e2e.api.updates.command(person, '/start');
     for (let i = 0; i < 2; i++) expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
     expect(handled.count(update.update_id)).toBe(2);
-    expect(api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(1);
+    expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id)).toHaveLength(1);
   });
 
   it('answers 503 when Telegram did not take the reply, and the redelivery to the same process sends it, once', async () => {
-    const person = api.updates.user({ language_code: 'ru' });
-    const update = api.updates.command(person, '/start');
-    const toPerson = () => api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined);
+    const person = e2e.api.updates.user({ language_code: 'ru' });
+    const update = e2e.api.updates.command(person, '/start');
+    const toPerson = () => e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined);
     // A 429 whose retry_after is past what a reply may wait: the step is saved, the reply not sent.
-    api.failNext('sendMessage', { code: 429, retryAfter: 30 });
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 });
     expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(503);
     expect(toPerson()).toHaveLength(0);
     // Its resend is refused too: handed back again.
-    api.failNext('sendMessage', { code: 429, retryAfter: 30 });
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 });
     expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(503);
     expect(toPerson()).toHaveLength(0);
     // Telegram delivers it a third time, to this same process: the welcome goes out, once.
     expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
     expect(toPerson()).toHaveLength(1);
-    expect(String(toPerson()[0]!.params.text)).toContain(core.translator.t('ru', 'welcome:choose_language'));
+    expect(String(toPerson()[0]!.params.text)).toContain(e2e.core.translator.t('ru', 'welcome:choose_language'));
     expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
     expect(toPerson()).toHaveLength(1);
   });

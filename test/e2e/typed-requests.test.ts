@@ -1,14 +1,9 @@
 import { redisKeys } from '../../src/storage/keys';
-import type { Redis } from 'ioredis';
-import type { KorpuCore } from '../../src/app';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOfficesFile } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * Issue 10, item 5, end to end through the fake Bot API, in every language Körpü speaks: a
@@ -35,75 +30,55 @@ function personIn(lang: Lang, n: number): Person {
 }
 
 describe('requests typed in free words, through Telegram', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
-
-  beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: testOfficesFile() });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
-  });
+  const e2e = useTestKorpu({ offices: testOfficesFile() });
 
   const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
   const text = (t: string): Answer => ({ kind: 'text', text: t });
-  const send = (p: Person, a: Answer) => bot.handleUpdate(toUpdate(p, a));
+  const send = (p: Person, a: Answer) => e2e.bot.handleUpdate(toUpdate(p, a));
   /** The callback data of the last message's button whose label is `label`. */
   const button = (p: Person, label: string): string => {
-    const b = api.lastMessage(p.id)!.reply_markup!.inline_keyboard.flat().find((x) => x.text === label) as { callback_data?: string } | undefined;
-    if (!b?.callback_data) throw new Error(`no button "${label}" under: ${api.lastMessage(p.id)!.text}`);
+    const b = e2e.api.lastMessage(p.id)!.reply_markup!.inline_keyboard.flat().find((x) => x.text === label) as { callback_data?: string } | undefined;
+    if (!b?.callback_data) throw new Error(`no button "${label}" under: ${e2e.api.lastMessage(p.id)!.text}`);
     return b.callback_data;
   };
 
   it.each(SUPPORTED_LANGS.map((lang, n) => [lang, n] as const))('in %s', async (lang, n) => {
     const p = personIn(lang, n);
-    const t = (key: string) => core.translator.t(lang, key);
+    const t = (key: string) => e2e.core.translator.t(lang, key);
     for (const a of [{ kind: 'command', text: '/start' } as Answer, tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')]) await send(p, a);
 
     // The consent text invites questions; one typed there is kept and consent asked again.
-    expect(api.sentMessages(p.id).map((m) => m.text ?? '').join('\n')).toContain(t('consent:rights.withdraw'));
+    expect(e2e.api.sentMessages(p.id).map((m) => m.text ?? '').join('\n')).toContain(t('consent:rights.withdraw'));
     await send(p, text('Who will see my answers?'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('consent:question_kept'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('consent:agree.prompt'));
-    await korpu.settled();
-    const conv = await core.runner.peek(core.runner.conversationId('telegram', String(p.id)));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('consent:question_kept'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('consent:agree.prompt'));
+    await e2e.korpu.settled();
+    const conv = await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
     const code = conv!.caseCode!;
-    expect(await redis.llen(redisKeys(prefix).questions(code))).toBe(1);
+    expect(await e2e.redis.llen(redisKeys(e2e.prefix).questions(code))).toBe(1);
 
     await send(p, tap('agree', 'A'));
     await send(p, text('14.02.1995'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
 
     // The request in their words: an offer in their language, not a first name.
     await send(p, text(REQUEST[lang]));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:offer.text'));
-    await bot.handleUpdate(tapUpdate(p, button(p, t('rights:offer.carry_on'))));
-    expect(api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
-    expect(await redis.hget(redisKeys(prefix).case(code), 'f:first_name')).toBeNull();
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:offer.text'));
+    await e2e.bot.handleUpdate(tapUpdate(p, button(p, t('rights:offer.carry_on'))));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
+    expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:first_name')).toBeNull();
 
     await send(p, text(REQUEST[lang]));
-    await bot.handleUpdate(tapUpdate(p, button(p, t('rights:offer.delete'))));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:delete.confirm'));
-    await bot.handleUpdate(tapUpdate(p, button(p, t('common:button.no'))));
-    expect(api.lastMessage(p.id)!.text).toContain(t('rights:delete.kept'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
+    await e2e.bot.handleUpdate(tapUpdate(p, button(p, t('rights:offer.delete'))));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:delete.confirm'));
+    await e2e.bot.handleUpdate(tapUpdate(p, button(p, t('common:button.no'))));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:delete.kept'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('interview:first_name.prompt'));
 
     await send(p, text('Aysel'));
-    expect(api.lastMessage(p.id)!.text).toContain(t('interview:last_name.prompt'));
-    await korpu.settled();
-    const stored = await redis.hget(redisKeys(prefix).case(code), 'f:first_name');
-    expect(core.cipher.decrypt(stored!, `${code}:first_name`)).toBe('Aysel');
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('interview:last_name.prompt'));
+    await e2e.korpu.settled();
+    const stored = await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:first_name');
+    expect(e2e.core.cipher.decrypt(stored!, `${code}:first_name`)).toBe('Aysel');
   });
 });

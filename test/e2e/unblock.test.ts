@@ -1,11 +1,6 @@
-import type { Redis } from 'ioredis';
-import type { KorpuCore } from '../../src/app';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { chatRefOf } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * A person who blocked the bot is marked unreachable by the outbox's 403 (by chat and case);
@@ -13,44 +8,27 @@ import { dropPrefix, testRedis } from '../helpers/redis';
  * are sent again.
  */
 describe('unblocking the bot', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let prefix: string;
-  let korpu: TestKorpu;
-  let core: KorpuCore;
-  let bot: KorpuBot;
+  // Körpü as main.ts builds it (createKorpu): the bot lifts the outbox's marks on unblocking.
+  const e2e = useTestKorpu();
   let reachability: Reachability;
 
-  beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    // Körpü as main.ts builds it (createKorpu): the bot lifts the outbox's marks on unblocking.
-    korpu = await startTestKorpu({ api });
-    ({ core, prefix } = korpu);
-    bot = korpu.bot!;
+  beforeAll(() => {
     // The marks the outbox reads and writes, looked at from the test.
-    reachability = new Reachability(redis, prefix);
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    await api.close();
+    reachability = new Reachability(e2e.redis, e2e.prefix);
   });
 
   it('lifts the marks on the chat and on the case; blocking alone changes nothing', async () => {
-    const person = api.updates.user({ language_code: 'en' });
-    await bot.handleUpdate(api.updates.command(person, '/start'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:language:en'));
-    await bot.handleUpdate(api.updates.callback(person, api.lastMessage(person.id)!, 'c:menu:person'));
-    const caseCode = (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-    const who = { chatRef: chatRefOf(core.cipher, person.id), caseCode };
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:en'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const caseCode = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const who = { chatRef: chatRefOf(e2e.core.cipher, person.id), caseCode };
     // What the outbox does on a 403.
     await reachability.markUnreachable(who);
-    await bot.handleUpdate(api.updates.myChatMember(person, 'kicked'));
+    await e2e.bot.handleUpdate(e2e.api.updates.myChatMember(person, 'kicked'));
     expect(await reachability.isUnreachable({ caseCode })).toBe(true);
-    await bot.handleUpdate(api.updates.myChatMember(person, 'member'));
+    await e2e.bot.handleUpdate(e2e.api.updates.myChatMember(person, 'member'));
     expect(await reachability.isUnreachable({ caseCode })).toBe(false);
     expect(await reachability.isUnreachable({ chatRef: who.chatRef })).toBe(false);
   });

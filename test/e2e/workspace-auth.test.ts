@@ -1,13 +1,11 @@
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { redisKeys } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, keysUnder, testRedis } from '../helpers/redis';
+import { keysUnder } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * Signing in to the workspace, through the whole of Körpü (createKorpu) and the fake Bot API:
@@ -23,32 +21,19 @@ jest.setTimeout(30_000);
 const START = new Date('2026-11-24T08:00:00Z');
 
 describe('workspace sign-in', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [testOffice()] }), clock: { now: () => now } });
   let base: string;
   let handled: (id: number) => Promise<void>;
   let now = START;
   let worker: User;
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [testOffice()] }), clock: { now: () => now } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    await korpu.roster.put({ telegramId: worker.id, name: 'Aysel Məmmədova', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: now, addedBy: 1 });
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    ({ user: worker } = await addStaff(e2e, { name: 'Aysel Məmmədova', firstName: 'Aysel', lang: 'en', langs: ['en', 'az'], addedAt: now }));
   });
 
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
-  });
-
-  const dashboard = async (user: User) => sendPrivate(api, handled, user, '/dashboard');
+  const dashboard = async (user: User) => sendPrivate(e2e.api, handled, user, '/dashboard');
   async function signedIn(): Promise<WebClient> {
     const web = new WebClient(base);
     const link = linkIn(await dashboard(worker));
@@ -58,7 +43,7 @@ describe('workspace sign-in', () => {
     expect(r.status).toBe(303);
     return web;
   }
-  const auditEntries = async () => (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), [])));
+  const auditEntries = async () => (await e2e.redis.xrange(redisKeys(e2e.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), [])));
 
   it('sends an anonymous visitor to the sign-in page', async () => {
     const web = new WebClient(base);
@@ -67,20 +52,20 @@ describe('workspace sign-in', () => {
     expect(r.location).toBe('/desk/signin');
     const page = await web.get('/desk/signin');
     expect(page.status).toBe(200);
-    expect(page.text).toContain(korpu.core.translator.t('en', 'web:signin.how'));
+    expect(page.text).toContain(e2e.core.translator.t('en', 'web:signin.how'));
   });
 
   it('gives a roster member a one-time link that signs them in once, with a __Host- session cookie', async () => {
     const texts = await dashboard(worker);
     const link = linkIn(texts);
     expect(link.startsWith(`${base}/desk/signin?token=`)).toBe(true);
-    const sent = api.lastMessage(worker.id)!;
+    const sent = e2e.api.lastMessage(worker.id)!;
     expect(sent.text).toContain(link);
     const web = new WebClient(base);
     // Opening the link (as a link preview would) spends nothing: the page asks for the button.
     const page = await web.get(link);
     expect(page.status).toBe(200);
-    expect(page.text).toContain(korpu.core.translator.t('en', 'web:signin.button'));
+    expect(page.text).toContain(e2e.core.translator.t('en', 'web:signin.button'));
     expect(web.cookies.size).toBe(0);
     const token = new URL(link).searchParams.get('token')!;
     const r = await web.post('/desk/signin', { token });
@@ -96,9 +81,9 @@ describe('workspace sign-in', () => {
     expect(home.status).toBe(303);
     const again = await new WebClient(base).post('/desk/signin', { token });
     expect(again.status).toBe(400);
-    expect(again.text).toContain(korpu.core.translator.t('en', 'web:signin.invalid'));
+    expect(again.text).toContain(e2e.core.translator.t('en', 'web:signin.invalid'));
     // The token is kept only as its hash.
-    expect((await keysUnder(redis, korpu.prefix)).filter((k) => k.includes(token))).toEqual([]);
+    expect((await keysUnder(e2e.redis, e2e.prefix)).filter((k) => k.includes(token))).toEqual([]);
   });
 
   it('answers with no-store, a strict CSP and no referrer on signed-in pages', async () => {
@@ -117,11 +102,11 @@ describe('workspace sign-in', () => {
     now = new Date(now.getTime() + 5 * 60_000 + 1000);
     const r = await new WebClient(base).post('/desk/signin', { token: new URL(link).searchParams.get('token')! });
     expect(r.status).toBe(400);
-    expect(r.text).toContain(korpu.core.translator.t('en', 'web:signin.expired'));
+    expect(r.text).toContain(e2e.core.translator.t('en', 'web:signin.expired'));
   });
 
   it('gives a stranger no link (the bot answers as to any unknown command)', async () => {
-    const stranger = api.updates.user({ language_code: 'en' });
+    const stranger = e2e.api.updates.user({ language_code: 'en' });
     const texts = await dashboard(stranger);
     expect(texts.join('\n')).not.toContain('/desk/signin');
   });
@@ -131,7 +116,7 @@ describe('workspace sign-in', () => {
     await web.get('/desk/no-such-page');
     const r = await web.post('/desk/lang', { _csrf: null, lang: 'ru' });
     expect(r.status).toBe(403);
-    expect(r.text).toContain(korpu.core.translator.t('en', 'web:forbidden.reason.csrf'));
+    expect(r.text).toContain(e2e.core.translator.t('en', 'web:forbidden.reason.csrf'));
     const wrong = await web.post('/desk/lang', { _csrf: 'x'.repeat(43), lang: 'ru' });
     expect(wrong.status).toBe(403);
     expect((await auditEntries()).filter((e) => e.action === 'web_refused' && e['d:reason'] === 'csrf')).toHaveLength(2);
@@ -165,11 +150,11 @@ describe('workspace sign-in', () => {
   it('signs out everywhere at once a worker taken off the roster', async () => {
     const web = await signedIn();
     expect((await web.get('/desk/x')).status).toBe(404);
-    await korpu.roster.remove(worker.id);
+    await e2e.korpu.roster.remove(worker.id);
     const r = await web.get('/desk/x');
     expect(r.status).toBe(303);
     expect(r.location).toBe('/desk/signin');
-    await korpu.roster.put({ telegramId: worker.id, name: 'Aysel Məmmədova', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: now, addedBy: 1 });
+    await e2e.korpu.roster.put({ telegramId: worker.id, name: 'Aysel Məmmədova', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: now, addedBy: 1 });
     // Back on the roster, the old session stays ended.
     expect((await web.get('/desk/x')).status).toBe(303);
   });

@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { person, textUpdate } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
 import { OfficesFileSchema } from '../../src/config/offices';
@@ -8,12 +7,10 @@ import { meetingDetails } from '../../src/intake/booking-desk';
 import { reminderJobId, REMINDER_QUEUE } from '../../src/scheduling/reminders';
 import { slotIdParts } from '../../src/scheduling/slot-id';
 import { redisKeys } from '../../src/storage/keys';
-import { FakeBotApi } from '../helpers/fake-bot-api';
 import { intakeUntilTimes } from '../helpers/intake';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * Booking or moving a person's meeting on their behalf from the workspace (issue 12, item 4),
@@ -38,30 +35,21 @@ const TUESDAY_10 = 'baku@2026-12-01T10:00';
 const startOf = (slot: string) => new Date(`${slotIdParts(slot).localStart}:00+04:00`);
 
 describe('workspace: book or move a meeting on the person’s behalf', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices, clock: { now: () => START }, beforeStop: () => reminders?.close() });
   let base: string;
   let handled: (id: number) => Promise<void>;
   let reminders: Queue;
   let code: string;
   const staff: Record<'aysel' | 'rauf' | 'leyla', User> = {} as never;
   const p = person(1); // writes in Russian
-  const t = (key: string, params?: Record<string, unknown>) => korpu.core.translator.t('ru', key, params);
-  const conversation = () => korpu.core.runner.peek(korpu.core.runner.conversationId('telegram', String(p.id)));
+  const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
+  const conversation = () => e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices, clock: { now: () => START } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    reminders = new Queue(REMINDER_QUEUE, { connection: redis, prefix: redisKeys(korpu.prefix).bull() });
-    const add = async (name: string, role: 'caseworker' | 'supervisor', office: string) => {
-      const user = api.updates.user({ language_code: 'en', first_name: name });
-      await korpu.roster.put({ telegramId: user.id, name, langs: ['en'], office, role, addedAt: START, addedBy: 1 });
-      return user;
-    };
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    reminders = new Queue(REMINDER_QUEUE, { connection: e2e.redis, prefix: redisKeys(e2e.prefix).bull() });
+    const add = async (name: string, role: 'caseworker' | 'supervisor', office: string) => (await addStaff(e2e, { name, firstName: name, lang: 'en', langs: ['en'], office, role, addedAt: START })).user;
     staff.aysel = await add('Aysel Quliyeva', 'caseworker', 'baku');
     staff.rauf = await add('Rauf Məmmədov', 'caseworker', 'ganja');
     staff.leyla = await add('Leyla Əliyeva', 'supervisor', 'baku');
@@ -71,29 +59,21 @@ describe('workspace: book or move a meeting on the person’s behalf', () => {
       ...intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' }),
       { kind: 'tap', node: 'pick_time', value: 's_202611271000_baku' },
     ];
-    for (const answer of script) await korpu.bot!.handleUpdate(toUpdate(p, answer));
+    for (const answer of script) await e2e.bot.handleUpdate(toUpdate(p, answer));
     code = (await conversation())!.caseCode!;
-    expect(await korpu.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked', lang: 'ru' });
-    await korpu.settled();
-  });
-
-  afterAll(async () => {
-    await reminders.close();
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked', lang: 'ru' });
+    await e2e.korpu.settled();
   });
 
   async function signIn(user: User): Promise<WebClient> {
     const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
     await web.get(link);
     expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
     return web;
   }
   const reminderStates = (slot: string) => Promise.all(offices.reminders.beforeMinutes.map((before) => reminders.getJobState(reminderJobId(code, slot, before))));
-  const refusals = async () => (await redis.xrange(redisKeys(korpu.prefix).audit('2026-11'), '-', '+')).filter(([, f]) => f.includes('web_refused')).length;
+  const refusals = async () => (await e2e.redis.xrange(redisKeys(e2e.prefix).audit('2026-11'), '-', '+')).filter(([, f]) => f.includes('web_refused')).length;
 
   it('refuses a change without the CSRF token, and a case worker of another office (403, audited)', async () => {
     const rauf = await signIn(staff.rauf);
@@ -113,30 +93,30 @@ describe('workspace: book or move a meeting on the person’s behalf', () => {
     // Thursday is closed in the office's configuration: no time offered.
     expect(page.text).not.toContain('baku@2026-11-26');
     expect((await aysel.post(`/desk/cases/${code}/booking`, { _csrf: null, slot: MONDAY_10 })).status).toBe(403);
-    expect((await korpu.core.bookings.get(code))!.slot).toBe(FRIDAY_10);
+    expect((await e2e.core.bookings.get(code))!.slot).toBe(FRIDAY_10);
   });
 
   it('moves the meeting: the person is told in Russian, /appointment shows the new time, the reminders move', async () => {
-    await korpu.settled();
+    await e2e.korpu.settled();
     expect((await reminderStates(FRIDAY_10)).every((s) => s === 'delayed')).toBe(true);
     const aysel = await signIn(staff.aysel);
     await aysel.get(`/desk/cases/${code}/booking`);
-    const mark = api.mark();
+    const mark = e2e.api.mark();
     const moved = await aysel.post(`/desk/cases/${code}/booking`, { slot: MONDAY_10 });
     expect(moved.status).toBe(303);
-    expect((await aysel.get(moved.location!)).text).toContain(korpu.core.translator.t('en', 'behalf:done.moved'));
-    expect(await korpu.core.bookings.get(code)).toMatchObject({ slot: MONDAY_10, status: 'booked' });
-    expect(await korpu.core.bookings.day('baku', '2026-11-27')).toEqual([]);
+    expect((await aysel.get(moved.location!)).text).toContain(e2e.core.translator.t('en', 'behalf:done.moved'));
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: MONDAY_10, status: 'booked' });
+    expect(await e2e.core.bookings.day('baku', '2026-11-27')).toEqual([]);
 
     const told = t('booking:behalf.moved', meetingDetails(baku, startOf(MONDAY_10), 'ru'));
-    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && c.params.text === told, 1, 10_000, mark);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && c.params.text === told, 1, 10_000, mark);
 
-    await korpu.settled();
+    await e2e.korpu.settled();
     expect(await reminderStates(FRIDAY_10)).not.toContain('delayed');
     expect((await reminderStates(MONDAY_10)).every((s) => s === 'delayed')).toBe(true);
 
-    await korpu.bot!.handleUpdate(textUpdate(p, '/appointment'));
-    const shown = api.lastMessage(p.id)!.text!;
+    await e2e.bot.handleUpdate(textUpdate(p, '/appointment'));
+    const shown = e2e.api.lastMessage(p.id)!.text!;
     expect(shown).toContain(t('booking:details', meetingDetails(baku, startOf(MONDAY_10), 'ru')));
     expect((await conversation())!.booking!.slot).toBe(MONDAY_10);
   });
@@ -144,31 +124,31 @@ describe('workspace: book or move a meeting on the person’s behalf', () => {
   it('refuses a full time and a day closed from the calendar, and changes nothing', async () => {
     // Both places of Monday 11:00 taken by others.
     const slot = { id: MONDAY_11, office: 'baku', start: startOf(MONDAY_11), end: new Date(startOf(MONDAY_11).getTime() + 3_600_000) };
-    await korpu.core.bookings.book(baku, slot, 'KP-FULL-0001', 'az', START);
-    await korpu.core.bookings.book(baku, slot, 'KP-FULL-0002', 'az', START);
+    await e2e.core.bookings.book(baku, slot, 'KP-FULL-0001', 'az', START);
+    await e2e.core.bookings.book(baku, slot, 'KP-FULL-0002', 'az', START);
     const aysel = await signIn(staff.aysel);
     await aysel.get(`/desk/cases/${code}/booking`);
     const full = await aysel.post(`/desk/cases/${code}/booking`, { slot: MONDAY_11 });
     expect(full.status).toBe(409);
-    expect(full.text).toContain(korpu.core.translator.t('en', 'behalf:problem.full'));
+    expect(full.text).toContain(e2e.core.translator.t('en', 'behalf:problem.full'));
 
     const leyla = await signIn(staff.leyla);
     await leyla.get('/desk/calendar');
     expect((await leyla.post('/desk/calendar/close', { office: 'baku', date: '2026-12-01' })).status).toBe(303);
     const closed = await aysel.post(`/desk/cases/${code}/booking`, { slot: TUESDAY_10 });
     expect(closed.status).toBe(400);
-    expect(closed.text).toContain(korpu.core.translator.t('en', 'behalf:problem.closed_day'));
-    expect((await korpu.core.bookings.get(code))!.slot).toBe(MONDAY_10);
+    expect(closed.text).toContain(e2e.core.translator.t('en', 'behalf:problem.closed_day'));
+    expect((await e2e.core.bookings.get(code))!.slot).toBe(MONDAY_10);
   });
 
   it("takes a meeting cancelled by an office's closure out of the person's conversation", async () => {
     const leyla = await signIn(staff.leyla);
     await leyla.get('/desk/calendar');
-    const mark = api.mark();
+    const mark = e2e.api.mark();
     expect((await leyla.post('/desk/calendar/close', { office: 'baku', date: '2026-11-30' })).status).toBe(303);
-    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith(t('booking:office_closed.text', meetingDetails(baku, startOf(MONDAY_10), 'ru')).slice(0, 20)), 1, 10_000, mark);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith(t('booking:office_closed.text', meetingDetails(baku, startOf(MONDAY_10), 'ru')).slice(0, 20)), 1, 10_000, mark);
     expect((await conversation())!.booking).toBeUndefined();
-    await korpu.bot!.handleUpdate(textUpdate(p, '/appointment'));
-    expect(api.lastMessage(p.id)!.text).not.toContain(meetingDetails(baku, startOf(MONDAY_10), 'ru').date);
+    await e2e.bot.handleUpdate(textUpdate(p, '/appointment'));
+    expect(e2e.api.lastMessage(p.id)!.text).not.toContain(meetingDetails(baku, startOf(MONDAY_10), 'ru').date);
   });
 });

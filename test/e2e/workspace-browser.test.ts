@@ -2,14 +2,11 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message, Update, User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The workspace in a real browser (Debian's chromium, driven by playwright-core): a person
@@ -31,40 +28,27 @@ const CASEWORKERS = -1_001_777_000_222;
 
 describeBrowser('workspace in a browser', () => {
   jest.setTimeout(90_000);
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, beforeStop: () => browser?.close() });
   let base: string;
   let browser: Browser;
   let handled: (id: number) => Promise<void>;
   let worker: User;
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    await korpu.roster.put({ telegramId: worker.id, name: 'Aysel Quliyeva', langs: ['en', 'az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    ({ user: worker } = await addStaff(e2e, { name: 'Aysel Quliyeva', firstName: 'Aysel', lang: 'en', langs: ['en', 'az'] }));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await korpu?.stop();
-    await api?.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
-  });
 
-  const t = (lang: Lang, key: string) => korpu.core.translator.t(lang, key);
-  const lookup = () => callbackLookup(korpu.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+  const t = (lang: Lang, key: string) => e2e.core.translator.t(lang, key);
+  const lookup = () => callbackLookup(e2e.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
 
   /** A person's whole intake with the bot, as in intake-alerts.test.ts; answers the case code. */
   async function intake(person: User): Promise<string> {
-    const send = (u: Update) => korpu.bot!.handleUpdate(u);
+    const send = (u: Update) => e2e.bot.handleUpdate(u);
     const buttonIn = (match: (data: string) => boolean): [Message, string] => {
-      for (const m of [...api.sentMessages(person.id)].reverse()) {
+      for (const m of [...e2e.api.sentMessages(person.id)].reverse()) {
         for (const b of m.reply_markup?.inline_keyboard.flat() ?? []) if ('callback_data' in b && b.callback_data && match(b.callback_data)) return [m, b.callback_data];
       }
       throw new Error('no matching button');
@@ -74,19 +58,19 @@ describeBrowser('workspace in a browser', () => {
         const x = decodeCallbackData(d, lookup());
         return x.type === 'choice' && x.node === node && x.value === value;
       });
-      await send(api.updates.callback(person, m, data));
+      await send(e2e.api.updates.callback(person, m, data));
     };
-    await send(api.updates.command(person, '/start'));
+    await send(e2e.api.updates.command(person, '/start'));
     for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'B']]) await tap(node!, value!);
-    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(api.updates.text(person, text));
+    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(e2e.api.updates.text(person, text));
     await tap('reason', 'family');
-    await send(api.updates.contact(person, '994501234567'));
+    await send(e2e.api.updates.contact(person, '994501234567'));
     const [m, slot] = buttonIn((d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
-    await send(api.updates.callback(person, m, slot));
+    await send(e2e.api.updates.callback(person, m, slot));
     await tap('referral', 'friend_family');
-    await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
+    await send(e2e.api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
     await tap('questions', '__skip');
-    const state = await korpu.core.runner.peek(korpu.core.runner.conversationId('telegram', String(person.id)));
+    const state = await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id)));
     return state!.caseCode!;
   }
 
@@ -96,9 +80,9 @@ describeBrowser('workspace in a browser', () => {
   }
 
   it('sends an anonymous visitor to sign in, and signs a worker in with the bot link to claim a new intake', async () => {
-    const person = api.updates.user({ language_code: 'en', first_name: 'Nigar' });
+    const person = e2e.api.updates.user({ language_code: 'en', first_name: 'Nigar' });
     const code = await intake(person);
-    await korpu.settled();
+    await e2e.korpu.settled();
 
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -110,7 +94,7 @@ describeBrowser('workspace in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/desk/signin');
     await page.locator('text=' + t('en', 'web:signin.title')).first().waitFor();
 
-    const link = linkIn(await sendPrivate(api, handled, worker, '/dashboard'));
+    const link = linkIn(await sendPrivate(e2e.api, handled, worker, '/dashboard'));
     await page.goto(link);
     await Promise.all([page.waitForURL(`${base}/desk/cases`), page.locator('button', { hasText: t('en', 'web:signin.button') }).click()]);
     // Chromium keeps the __Host- cookie on http://127.0.0.1: Secure, HttpOnly, SameSite=Lax.
@@ -131,10 +115,10 @@ describeBrowser('workspace in a browser', () => {
     await page.screenshot({ path: join(SHOTS, 'workspace-case-en.png'), fullPage: true });
 
     // A message to the person goes out through the outbox, from the bot, and shows in the talk.
-    const mark = api.mark();
+    const mark = e2e.api.mark();
     await page.locator('#talk textarea[name="text"]').fill('Please bring your passport on Monday.');
     await Promise.all([page.waitForURL(/done=message_sent/), page.locator('#talk button[type="submit"]').click()]);
-    await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id) && String(c.params.text).includes('Please bring your passport on Monday.'), 1, 10_000, mark);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id) && String(c.params.text).includes('Please bring your passport on Monday.'), 1, 10_000, mark);
     expect(await page.locator('#talk .talk').textContent()).toContain('Please bring your passport on Monday.');
 
     for (const lang of ['ru', 'az'] as const) {

@@ -1,15 +1,12 @@
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { seedCase } from '../helpers/seed-cases';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The case list and the case file through the whole of Körpü, signed in as the bot's
@@ -27,19 +24,14 @@ const baku = testOffice();
 const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
 
 describe('workspace cases', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => NOW } });
   let base: string;
   let handled: (id: number) => Promise<void>;
   const users: Record<string, User> = {};
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => NOW } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
     const staff = [
       ['aysel', 'Aysel Məmmədova', 'baku', 'caseworker'],
       ['rashad', 'Rəşad Əliyev', 'baku', 'caseworker'],
@@ -47,31 +39,24 @@ describe('workspace cases', () => {
       ['sup', 'Nigar Quliyeva', 'baku', 'supervisor'],
     ] as const;
     for (const [key, name, office, role] of staff) {
-      users[key] = api.updates.user({ language_code: 'en' });
-      await korpu.roster.put({ telegramId: users[key]!.id, name, langs: ['en'], office, role, addedAt: NOW, addedBy: 1 });
+      users[key] = e2e.api.updates.user({ language_code: 'en' });
+      await e2e.korpu.roster.put({ telegramId: users[key]!.id, name, langs: ['en'], office, role, addedAt: NOW, addedBy: 1 });
     }
-    const d = { redis, keys: korpu.core.keys, cipher: new FieldCipher(Buffer.from(korpu.dataKey, 'hex')), bookings: korpu.core.bookings, index: korpu.caseIndex };
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
     await seedCase(d, { code: 'KP-BAKU-0001', lang: 'ru', createdAt: new Date('2026-11-23T10:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T06:00:00Z') }, firstName: 'Olena', lastName: 'Kovalenko', phone: '+994501234567', birthDate: '1990-05-01', reason: 'family' });
     await seedCase(d, { code: 'KP-GNJA-0002', lang: 'fa', createdAt: new Date('2026-11-23T11:00:00Z'), meeting: { office: ganja, start: new Date('2026-11-25T06:00:00Z') }, firstName: 'Reza', lastName: 'Ahmadi' });
     await seedCase(d, { code: 'KP-NONE-0003', lang: 'en', createdAt: new Date('2026-11-23T12:00:00Z'), crisis: 'violence' });
   });
 
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
-  });
-
   async function signIn(who: string): Promise<WebClient> {
     const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(api, handled, users[who]!, '/dashboard'));
+    const link = linkIn(await sendPrivate(e2e.api, handled, users[who]!, '/dashboard'));
     await web.get(link);
     expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
     return web;
   }
-  const audit = async () => (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(NOW)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), [])));
-  const t = (key: string, params?: Record<string, unknown>) => korpu.core.translator.t('en', key, params);
+  const audit = async () => (await e2e.redis.xrange(redisKeys(e2e.prefix).audit(auditMonth(NOW)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), [])));
+  const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('en', key, params);
 
   it("shows a case worker their office's cases, and the urgent one on top, but not another office's", async () => {
     const web = await signIn('aysel');
@@ -145,7 +130,7 @@ describe('workspace cases', () => {
     expect(note.location).toBe('/desk/cases/KP-BAKU-0001?done=note_added#notes');
     const page = await web.get('/desk/cases/KP-BAKU-0001');
     expect(page.text).toContain('Called: will bring the diploma &lt;b&gt;tomorrow&lt;/b&gt;');
-    expect(await redis.lrange(korpu.core.keys.caseNotes('KP-BAKU-0001'), 0, -1)).not.toContain(expect.stringContaining('diploma'));
+    expect(await e2e.redis.lrange(e2e.core.keys.caseNotes('KP-BAKU-0001'), 0, -1)).not.toContain(expect.stringContaining('diploma'));
     const came = await web.post('/desk/cases/KP-BAKU-0001/attendance', { status: 'attended' });
     expect(came.location).toBe('/desk/cases/KP-BAKU-0001?done=attendance_recorded#meeting');
     expect((await web.get('/desk/cases?status=met')).text).toContain('KP-BAKU-0001');
@@ -158,7 +143,7 @@ describe('workspace cases', () => {
     expect(list.text).toContain('KP-BAKU-0001');
     const file = await sup.get('/desk/cases/KP-BAKU-0001');
     expect(file.text).toContain('Olena');
-    const rashad = (await korpu.roster.get(users.rashad!.id))!;
+    const rashad = (await e2e.korpu.roster.get(users.rashad!.id))!;
     const r = await sup.post('/desk/cases/KP-BAKU-0001/reassign', { to: rashad.staffId });
     expect(r.location).toBe('/desk/cases/KP-BAKU-0001?done=reassigned');
     expect((await sup.get('/desk/cases/KP-BAKU-0001')).text).toContain('Rəşad Əliyev');

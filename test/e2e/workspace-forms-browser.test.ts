@@ -2,15 +2,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { slotIdAt } from '../../src/scheduling/slot-id';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The first meeting in a real browser (Debian's chromium driven by playwright-core; skipped
@@ -34,44 +31,30 @@ const CODE = 'KP-BRWS-0001';
 const baku = testOffice();
 
 describeBrowser('the first meeting in a browser', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => NOW }, beforeStop: () => browser?.close() });
   let base: string;
   let browser: Browser;
   let page: Page;
   let worker: User;
-  const t = (key: string) => korpu.core.translator.t('en', key);
+  const t = (key: string) => e2e.core.translator.t('en', key);
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => NOW } });
-    const handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    worker = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    await korpu.roster.save({ telegramId: worker.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: 1 });
-    const { keys, bookings } = korpu.core;
-    await redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'C', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
-    await redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
+    const handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    ({ user: worker } = await addStaff(e2e, { name: 'Aysel Quliyeva', firstName: 'Aysel', lang: 'en', langs: ['en'], addedAt: NOW }));
+    const { keys, bookings } = e2e.core;
+    await e2e.redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'C', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
+    await e2e.redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
     await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ locale: 'en-GB' });
     page.on('dialog', (d) => void d.accept());
     mkdirSync(SHOTS, { recursive: true });
     // Signing in: the link from the bot, then its button.
-    const link = linkIn(await sendPrivate(api, handled, worker, '/dashboard'));
+    const link = linkIn(await sendPrivate(e2e.api, handled, worker, '/dashboard'));
     await page.goto(link);
     await page.click('button[type=submit].primary');
     await page.waitForURL(/\/desk\//);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await korpu?.stop();
-    await api?.close();
-    if (korpu) await dropPrefix(redis, korpu.prefix);
-    await redis?.quit();
   });
 
   const status = async () => page.getAttribute('[data-status]', 'data-status');

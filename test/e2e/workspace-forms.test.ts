@@ -1,14 +1,11 @@
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import { sealContact } from '../../src/storage/case-contact';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The first meeting's forms, incident reports and closing, through HTTP against the whole of
@@ -26,9 +23,7 @@ const baku = testOffice();
 const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
 
 describe('workspace forms over HTTP', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => NOW } });
   let base: string;
   let handled: (id: number) => Promise<void>;
   let aysel: User;
@@ -36,12 +31,12 @@ describe('workspace forms over HTTP', () => {
   let web: WebClient;
   let other: WebClient;
   /** A text as the page shows it (HTML-escaped, as the templates write every text). */
-  const t = (key: string, params?: Record<string, unknown>) => html(korpu.core.translator.t('en', key, params));
+  const t = (key: string, params?: Record<string, unknown>) => html(e2e.core.translator.t('en', key, params));
   const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
   async function signIn(user: User): Promise<WebClient> {
     const client = new WebClient(base);
-    const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
     await client.get(link);
     const r = await client.post('/desk/signin', { token: new URL(link).searchParams.get('token')! });
     expect(r.status).toBe(303);
@@ -49,30 +44,19 @@ describe('workspace forms over HTTP', () => {
   }
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => NOW } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    aysel = api.updates.user({ language_code: 'en', first_name: 'Aysel' });
-    rauf = api.updates.user({ language_code: 'en', first_name: 'Rauf' });
-    const saved = await korpu.roster.save({ telegramId: aysel.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: NOW, addedBy: 1 });
-    await korpu.roster.save({ telegramId: rauf.id, name: 'Rauf Məmmədov', langs: ['en'], office: 'ganja', role: 'caseworker', addedAt: NOW, addedBy: 1 });
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    let ayselStaffId: string;
+    ({ user: aysel, staffId: ayselStaffId } = await addStaff(e2e, { name: 'Aysel Quliyeva', firstName: 'Aysel', lang: 'en', langs: ['en'], addedAt: NOW }));
+    ({ user: rauf } = await addStaff(e2e, { name: 'Rauf Məmmədov', firstName: 'Rauf', lang: 'en', langs: ['en'], office: 'ganja', addedAt: NOW }));
     // A case as the bot leaves it: intake done, consent B, the bot's provisional diagnosis, a meeting an hour ago, claimed by Aysel.
-    const { keys, cipher, bookings } = korpu.core;
-    await redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'B', diagnosis: 'likely_eligible', diagnosis_provisional: 'true', contact: sealContact(cipher, CODE, { channel: 'telegram', chatId: '555' }) });
-    await redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
+    const { keys, cipher, bookings } = e2e.core;
+    await e2e.redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'B', diagnosis: 'likely_eligible', diagnosis_provisional: 'true', contact: sealContact(cipher, CODE, { channel: 'telegram', chatId: '555' }) });
+    await e2e.redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
     await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
-    await new ClaimStore(redis, keys).claim(CODE, saved.worker.staffId, NOW);
+    await new ClaimStore(e2e.redis, keys).claim(CODE, ayselStaffId, NOW);
     web = await signIn(aysel);
     other = await signIn(rauf);
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
   });
 
   const meeting = `/desk/cases/${CODE}/meeting`;
@@ -96,7 +80,7 @@ describe('workspace forms over HTTP', () => {
     r = await web.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q3: 'language', place: 'Baku office' });
     expect(r.status).toBe(400);
     expect(r.text).toContain(t('casework:form.fix'));
-    expect(await redis.llen(korpu.core.keys.diagnoses(CODE))).toBe(1);
+    expect(await e2e.redis.llen(e2e.core.keys.diagnoses(CODE))).toBe(1);
     r = await web.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q3: 'language', q4: 'no', place: 'Baku office' });
     expect(r.status).toBe(303);
     const afterDiagnosis = (await web.get(r.location!)).text;
@@ -182,7 +166,7 @@ describe('workspace forms over HTTP', () => {
     expect(r.text).toContain(t('casework:problem.written_reason_needed'));
     r = await web.post(close, { reason: 'goals_achieved' });
     expect(r).toMatchObject({ status: 303, location: close });
-    expect((await web.get(close)).text).toContain(t('casework:close.done', { reason: korpu.core.translator.t('en', 'casework:close.reason.goals_achieved') }));
+    expect((await web.get(close)).text).toContain(t('casework:close.done', { reason: e2e.core.translator.t('en', 'casework:close.reason.goals_achieved') }));
     expect((await web.get(meeting)).text).toContain(`data-status="closed"`);
     // The case file says why, in words (not the stored wire value).
     const file = (await web.get(`/desk/cases/${CODE}`)).text;

@@ -3,16 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import { redisKeys } from '../../src/storage/keys';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The Calendar, Numbers, Exports and Admin pages in a real browser (Debian's chromium, driven by
@@ -34,43 +31,29 @@ const baku = testOffice();
 
 describeBrowser('workspace reports in a browser', () => {
   jest.setTimeout(120_000);
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => START }, beforeStop: () => browser?.close() });
   let base: string;
   let handled: (id: number) => Promise<void>;
   let browser: Browser;
   let leyla: User;
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => START } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    leyla = api.updates.user({ language_code: 'en', first_name: 'Leyla' });
-    await korpu.roster.put({ telegramId: leyla.id, name: 'Leyla Əliyeva', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: START, addedBy: 1 });
-    const keys = redisKeys(korpu.prefix);
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    ({ user: leyla } = await addStaff(e2e, { name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['en'], role: 'supervisor', addedAt: START }));
+    const keys = redisKeys(e2e.prefix);
     for (const [i, [first, last]] of [['Olena', 'Kovalenko'], ['Zahra', 'Ahmadi'], ['Dilshod', 'Karimov']].entries()) {
       const code = `KP-BRWS-000${i}`;
-      await redis.hset(keys.case(code), {
+      await e2e.redis.hset(keys.case(code), {
         code, status: 'intake_completed', created_at: '2026-11-23T08:00:00.000Z', lang: ['ru', 'fa', 'uz'][i]!, consent: 'C', diagnosis: 'likely_eligible',
-        'f:first_name': korpu.core.cipher.encrypt(first!, `${code}:first_name`), 'f:last_name': korpu.core.cipher.encrypt(last!, `${code}:last_name`),
+        'f:first_name': e2e.core.cipher.encrypt(first!, `${code}:first_name`), 'f:last_name': e2e.core.cipher.encrypt(last!, `${code}:last_name`),
       });
-      await redis.zadd(keys.cases(), Date.parse('2026-11-23T08:00:00Z'), code);
+      await e2e.redis.zadd(keys.cases(), Date.parse('2026-11-23T08:00:00Z'), code);
     }
     const start = new Date('2026-11-25T06:00:00Z');
-    await korpu.core.bookings.book(baku, { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + 3_600_000) }, 'KP-BRWS-0000', 'ru', START);
+    await e2e.core.bookings.book(baku, { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + 3_600_000) }, 'KP-BRWS-0000', 'ru', START);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     mkdirSync(SHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await korpu?.stop();
-    await api?.close();
-    if (korpu) await dropPrefix(redis, korpu.prefix);
-    await redis?.quit();
   });
 
   /** Signs Leyla in through the link the bot sends her; collects console errors (a CSP refusal shows there). */
@@ -83,7 +66,7 @@ describeBrowser('workspace reports in a browser', () => {
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('response', (r) => r.status() >= 400 && !/\/favicon\.ico$|\/desk\/cases$/.test(r.url()) && problems.push(`${r.status()} ${r.url()}`));
-    await page.goto(linkIn(await sendPrivate(api, handled, leyla, '/dashboard')));
+    await page.goto(linkIn(await sendPrivate(e2e.api, handled, leyla, '/dashboard')));
     await page.locator('button[type=submit]').first().click();
     await page.waitForURL(/\/desk\//);
     return { page, problems };
@@ -125,7 +108,7 @@ describeBrowser('workspace reports in a browser', () => {
       await page.goto(`${base}/desk/calendar`);
       await language(page, lang);
       expect(await page.evaluate('document.documentElement.lang')).toBe(lang);
-      await page.locator('h1', { hasText: korpu.core.translator.t(lang, 'reports:calendar.title') }).waitFor();
+      await page.locator('h1', { hasText: e2e.core.translator.t(lang, 'reports:calendar.title') }).waitFor();
       await page.locator('[data-case="KP-BRWS-0000"]').waitFor();
       await page.screenshot({ path: join(SHOTS, `workspace-calendar-${lang}.png`), fullPage: true });
       await page.goto(`${base}/desk/numbers?by=lang&from=2026-W45&to=2026-W48`);

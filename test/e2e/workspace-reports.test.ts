@@ -2,17 +2,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { User } from 'grammy/types';
-import type { Redis } from 'ioredis';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import { sealContact } from '../../src/storage/case-contact';
 import { redisKeys } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
-import { FakeBotApi } from '../helpers/fake-bot-api';
-import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { testOffice } from '../helpers/office';
-import { dropPrefix, testRedis } from '../helpers/redis';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * The workspace's Calendar, Numbers, Exports and Admin pages through the whole of Körpü
@@ -30,9 +27,7 @@ const baku = testOffice();
 const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
 
 describe('workspace: calendar, numbers, exports, admin', () => {
-  let api: FakeBotApi;
-  let redis: Redis;
-  let korpu: TestKorpu;
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => now } });
   let base: string;
   let handled: (id: number) => Promise<void>;
   const now = START;
@@ -40,51 +35,37 @@ describe('workspace: calendar, numbers, exports, admin', () => {
   const person = { id: 770_000_001 };
 
   beforeAll(async () => {
-    api = await FakeBotApi.start();
-    redis = testRedis();
-    korpu = await startTestKorpu({ api, offices: OfficesFileSchema.parse({ offices: [baku, ganja] }), clock: { now: () => now } });
-    handled = trackHandled(korpu.bot!);
-    base = (await korpu.start()).url;
-    const add = async (name: string, role: 'caseworker' | 'supervisor' | 'admin', office: string) => {
-      const user = api.updates.user({ language_code: 'en', first_name: name });
-      await korpu.roster.put({ telegramId: user.id, name, langs: ['en'], office, role, addedAt: now, addedBy: 1 });
-      return user;
-    };
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    const add = async (name: string, role: 'caseworker' | 'supervisor' | 'admin', office: string) => (await addStaff(e2e, { name, firstName: name, lang: 'en', langs: ['en'], office, role, addedAt: now })).user;
     staff.aysel = await add('Aysel Quliyeva', 'caseworker', 'baku');
     staff.rauf = await add('Rauf Məmmədov', 'caseworker', 'ganja');
     staff.leyla = await add('Leyla Əliyeva', 'supervisor', 'baku');
     staff.kamran = await add('Kamran Rzayev', 'admin', 'baku');
     // Cases as the intake leaves them: anonymous facts in clear, names encrypted; one booked on Wednesday.
-    const keys = redisKeys(korpu.prefix);
+    const keys = redisKeys(e2e.prefix);
     const seed = async (code: string, f: Record<string, string>, names: [string, string]) => {
-      await redis.hset(keys.case(code), {
+      await e2e.redis.hset(keys.case(code), {
         code, status: 'intake_completed', created_at: '2026-11-23T08:00:00.000Z', lang: 'ru', ...f,
-        'f:first_name': korpu.core.cipher.encrypt(names[0], `${code}:first_name`), 'f:last_name': korpu.core.cipher.encrypt(names[1], `${code}:last_name`),
-        contact: sealContact(korpu.core.cipher, code, { channel: 'telegram', chatId: String(person.id) }),
+        'f:first_name': e2e.core.cipher.encrypt(names[0], `${code}:first_name`), 'f:last_name': e2e.core.cipher.encrypt(names[1], `${code}:last_name`),
+        contact: sealContact(e2e.core.cipher, code, { channel: 'telegram', chatId: String(person.id) }),
       });
-      await redis.zadd(keys.cases(), Date.parse('2026-11-23T08:00:00Z'), code);
+      await e2e.redis.zadd(keys.cases(), Date.parse('2026-11-23T08:00:00Z'), code);
     };
     await seed('KP-WEBR-0001', { consent: 'C', diagnosis: 'likely_eligible' }, ['Olena', 'Kovalenko']);
     await seed('KP-WEBR-0002', { consent: 'A', diagnosis: 'eligible', lang: 'fa' }, ['Zahra', 'Ahmadi']);
-    await korpu.core.bookings.book(baku, { id: slotIdAt(baku, WEDNESDAY_10), office: 'baku', start: WEDNESDAY_10, end: new Date(WEDNESDAY_10.getTime() + 3_600_000) }, 'KP-WEBR-0001', 'ru', now);
-  });
-
-  afterAll(async () => {
-    await korpu.stop();
-    await api.close();
-    await dropPrefix(redis, korpu.prefix);
-    await redis.quit();
+    await e2e.core.bookings.book(baku, { id: slotIdAt(baku, WEDNESDAY_10), office: 'baku', start: WEDNESDAY_10, end: new Date(WEDNESDAY_10.getTime() + 3_600_000) }, 'KP-WEBR-0001', 'ru', now);
   });
 
   async function signIn(user: User): Promise<WebClient> {
     const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
     await web.get(link);
     expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
     return web;
   }
   const refusals = async () =>
-    (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), []))).filter((e) => e.action === 'web_refused');
+    (await e2e.redis.xrange(redisKeys(e2e.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), []))).filter((e) => e.action === 'web_refused');
   const names = ['Olena', 'Kovalenko', 'Zahra', 'Ahmadi'];
 
   it("shows a case worker their office's week by case code, and refuses another office's (403, audited)", async () => {
@@ -92,7 +73,7 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const week = await web.get('/desk/calendar');
     expect(week.status).toBe(200);
     expect(week.text).toContain('KP-WEBR-0001');
-    expect(week.text).toContain(korpu.core.translator.t('en', 'reports:calendar.free', { free: '1', capacity: '2' }));
+    expect(week.text).toContain(e2e.core.translator.t('en', 'reports:calendar.free', { free: '1', capacity: '2' }));
     for (const n of names) expect(week.text).not.toContain(n);
     // Closing a day is not a case worker's.
     expect(week.text).not.toContain('/desk/calendar/close');
@@ -111,7 +92,7 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const r = await web.get('/desk/numbers?by=lang&from=2026-W45&to=2026-W48');
     expect(r.status).toBe(200);
     expect(r.text).toContain('<svg class="chart"');
-    expect(r.text).toContain(korpu.core.translator.t('en', 'reports:numbers.stage.likely_eligible'));
+    expect(r.text).toContain(e2e.core.translator.t('en', 'reports:numbers.stage.likely_eligible'));
     // Two cases in all: every count is hidden, none shown as 1 or 2.
     expect(r.text).toContain('&lt;5');
     expect(r.text).not.toMatch(/<td class="num">[1-4]<\/td>/);
@@ -140,7 +121,7 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(key.status).toBe(200);
     expect(key.text).toContain('KP-WEBR-0001,Olena,Kovalenko');
     expect(key.text).not.toContain('Zahra');
-    const exported = (await redis.xrange(redisKeys(korpu.prefix).audit(auditMonth(now)), '-', '+')).filter(([, f]) => f.includes('export_case'));
+    const exported = (await e2e.redis.xrange(redisKeys(e2e.prefix).audit(auditMonth(now)), '-', '+')).filter(([, f]) => f.includes('export_case'));
     expect(exported).toHaveLength(2);
   });
 
@@ -156,16 +137,16 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(board.text).toContain('__UI_CONFIG__');
     // Every flow by its name in the page's language, not its YAML's English name.
     const flowIds = readdirSync(join(__dirname, '..', '..', 'flows')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
-    for (const id of flowIds) expect(korpu.core.translator.missing(`reports:admin.flow_name.${id}`)).toEqual([]);
+    for (const id of flowIds) expect(e2e.core.translator.missing(`reports:admin.flow_name.${id}`)).toEqual([]);
     await leyla.get('/desk/admin');
     expect((await leyla.post('/desk/lang', { lang: 'ru' })).status).toBe(303);
     const inRussian = await leyla.get('/desk/admin');
-    expect(inRussian.text).toContain(korpu.core.translator.t('ru', 'reports:admin.flow_name.diagnosis'));
+    expect(inRussian.text).toContain(e2e.core.translator.t('ru', 'reports:admin.flow_name.diagnosis'));
     expect(inRussian.text).not.toContain('Eligibility diagnosis');
     const flow = await leyla.get('/desk/admin/flows/diagnosis');
     expect(flow.status).toBe(200);
     // The diagram shows the first question as the person reads it in Russian, beside its key.
-    const q1 = korpu.core.translator.t('ru', 'diagnosis:q1.prompt').replace(/\s+/g, ' ').slice(0, 30);
+    const q1 = e2e.core.translator.t('ru', 'diagnosis:q1.prompt').replace(/\s+/g, ' ').slice(0, 30);
     expect(flow.text).toContain(q1);
     expect(flow.text).toContain('flowchart TD');
     expect(flow.text).toContain('specVersion: 1.0.0');
@@ -178,7 +159,7 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const added = await kamran.post('/desk/admin/roster', { name: 'Səbinə Həsənova', telegramId: '610000099', role: 'caseworker', office: 'ganja', langs: 'az' });
     expect(added.status).toBe(303);
     expect(added.location).toBe('/desk/admin/roster?ok=added');
-    expect((await korpu.roster.byTelegram(610_000_099))?.worker).toMatchObject({ name: 'Səbinə Həsənova', office: 'ganja', role: 'caseworker' });
+    expect((await e2e.korpu.roster.byTelegram(610_000_099))?.worker).toMatchObject({ name: 'Səbinə Həsənova', office: 'ganja', role: 'caseworker' });
     const invalid = await kamran.post('/desk/admin/roster', { name: 'X', telegramId: 'abc', role: 'boss', office: 'ganja', langs: 'az' });
     expect(invalid.location).toMatch(/err=invalid&fields=telegramId,role/);
     expect((await kamran.get('/desk/admin/offices')).text).toContain('Ganja office');
@@ -193,12 +174,12 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const r = await web.post('/desk/calendar/close', { office: 'baku', date: '2026-11-25' });
     expect(r.status).toBe(303);
     expect(r.location).toContain('ok=closed_done');
-    expect((await korpu.core.bookings.get('KP-WEBR-0001'))!.status).toBe('cancelled');
+    expect((await e2e.core.bookings.get('KP-WEBR-0001'))!.status).toBe('cancelled');
     // In Russian, the person's language: "Извините: … офис закрыт …", with the meeting's time and a button for a new one.
-    const [sent] = await api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id), 1, 15_000);
+    const [sent] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(person.id), 1, 15_000);
     expect(String(sent!.params.text)).toMatch(/^Извините: .*офис закрыт.*10:00/s);
-    expect(JSON.stringify(sent!.params.reply_markup)).toContain(korpu.core.translator.t('ru', 'booking:no_show.rebook'));
+    expect(JSON.stringify(sent!.params.reply_markup)).toContain(e2e.core.translator.t('ru', 'booking:no_show.rebook'));
     const week = await web.get(r.location!);
-    expect(week.text).toContain(korpu.core.translator.t('en', 'reports:calendar.closed_staff'));
+    expect(week.text).toContain(e2e.core.translator.t('en', 'reports:calendar.closed_staff'));
   });
 });
