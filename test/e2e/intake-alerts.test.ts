@@ -11,7 +11,7 @@ import { redisKeys } from '../../src/storage/keys';
 import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
+import { dropPrefix, testRedis, testRedisWith } from '../helpers/redis';
 import { languageNameIn } from '../../src/i18n/language-names';
 
 /**

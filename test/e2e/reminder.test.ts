@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { OfficesFile } from '../../src/config/offices';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { person, tapUpdate } from '../../bench/telegram-updates';
-import { toUpdate, type Answer } from '../../bench/workload';
+import { toUpdate } from '../../bench/workload';
 import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { testOfficesFile } from '../helpers/office';
 import { useTestKorpu } from '../helpers/use-korpu';
