@@ -101,7 +101,10 @@ describe('reminders', () => {
   /** Runs `f` with the reminder queue's events (to wait for a job's outcome). */
   async function withEvents(f: (events: QueueEvents) => Promise<void>): Promise<void> {
     const connection = testRedisWith({ maxRetriesPerRequest: null });
-    const events = new QueueEvents(REMINDER_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
+    // From the stream's start (each test's prefix is fresh: empty), not '$': a job that fails at
+    // once, before the first read of the events, is not missed (a CI run on the cluster missed
+    // one and waited out jest's timeout; caseworker-claims.test.ts had the same).
+    const events = new QueueEvents(REMINDER_QUEUE, { connection, prefix: redisKeys(prefix).bull(), lastEventId: '0-0' });
     await events.waitUntilReady();
     try {
       await f(events);
