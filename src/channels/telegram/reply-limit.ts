@@ -1,5 +1,6 @@
 import type { Transformer } from 'grammy';
 import type { Logger } from '../../core/logger';
+import type { ReplySlot } from '../../scheduling/outbox';
 
 /** Bot API methods that put a message in a chat: what Telegram's overall limit (30 a second) counts. */
 export const MESSAGE_METHODS: ReadonlySet<string> = new Set([
@@ -14,7 +15,7 @@ export interface ReplySlots {
    * A slot for a message to `chatId` (to a group: in that group's window too): ms to wait, and
    * whether the overall window is busy (the slot ahead, or the window at least half full).
    */
-  reserveReply(chatId: number | string | undefined): Promise<{ waitMs: number; busy: boolean }>;
+  reserveReply(chatId: number | string | undefined): Promise<ReplySlot>;
   /** Whether Redis is connected now (a slot is not asked for while it is not: see below). */
   connected(): boolean;
 }
@@ -65,7 +66,7 @@ export function replyRateLimit(slots: ReplySlots, logger: Logger): Transformer {
     warnedAt = Date.now();
   };
   /** The slot, or undefined: none in time (the reply goes without one). */
-  const slotFor = async (chatId: number | string | undefined): Promise<{ waitMs: number; busy: boolean } | undefined> => {
+  const slotFor = async (chatId: number | string | undefined): Promise<ReplySlot | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([
       slots.reserveReply(chatId),
