@@ -11,6 +11,9 @@
  * when it opens and stopped when it closes): no start-up, module loading or warm-up in it, so
  * `cpu-profile-summary --per <updates>` gives µs per update of the window's own work.
  *
+ * `--commands` prints the Redis commands the server executed in the window per update (from INFO
+ * commandstats: a script's own commands are counted as well as the EVALSHA that ran it).
+ *
  * Options: --bot (korpu), --people (100), --in-flight (50, 1 = sequential), --warmup-ms (3000),
  * --seconds (10). Prints updates per second and the process's CPU (user + system) per update;
  * under --cpu-prof that includes the profiler's own cost, so compare profiled runs with
@@ -19,7 +22,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { startRedisServer } from '../src/storage/redis-server-process';
+import { infoDelta, infoSnapshot, type InfoSnapshot } from './redis-stats';
 import { BOT_NAMES, createBenchBot, type BotName } from './bots';
 import { measureWindow, People, stagger, type Send } from './drive';
 import { startFakeBotApiProcess } from './processes';
@@ -34,6 +39,8 @@ export interface ProfileOptions {
   seconds: number;
   /** Where to write a profile of the measured window alone (see the header). */
   windowProfile?: string;
+  /** Print the Redis commands the server executed in the window, per update (INFO commandstats). */
+  commands?: boolean;
 }
 
 /** Starts the V8 profiler in this process; the returned function stops it and writes the profile. */
@@ -71,16 +78,31 @@ export async function profileBot(o: ProfileOptions): Promise<{ updates: number; 
     let cpu0 = process.cpuUsage();
     let cpu = { user: 0, system: 0 };
     let profiling: Promise<() => Promise<void>> | undefined;
+    const info = o.commands ? new Redis(redisServer.url) : undefined;
+    let info0: Promise<InfoSnapshot> | undefined;
+    let info1: Promise<InfoSnapshot> | undefined;
     const r = await measureWindow(slots, people, send, {
       inFlight: o.inFlight,
       warmupMs: o.warmupMs,
       durationMs: o.seconds * 1000,
       onOpen: () => {
         if (o.windowProfile) profiling = startWindowProfile(o.windowProfile);
+        if (info) info0 = infoSnapshot(info);
         cpu0 = process.cpuUsage();
       },
-      onClose: () => (cpu = process.cpuUsage(cpu0)),
+      onClose: () => {
+        cpu = process.cpuUsage(cpu0);
+        if (info) info1 = infoSnapshot(info);
+      },
     });
+    if (info && info0 && info1) {
+      const d = infoDelta(await info0, await info1, 0);
+      const rows = [...d.commands].sort((a, b) => b[1] - a[1]);
+      const total = rows.reduce((n, [, c]) => n + c, 0);
+      console.log(`Redis commands executed in the window: ${(total / r.updates).toFixed(2)} per update`);
+      for (const [name, calls] of rows) console.log(`  ${name.padEnd(22)} ${(calls / r.updates).toFixed(3)}`);
+      info.disconnect();
+    }
     if (profiling) await (await profiling)();
     // Work the bot left for after the window (Körpü: effects still waiting in the stream when
     // it closed) is part of what the window's updates cost: drained and counted separately. It
@@ -108,7 +130,7 @@ function parseProfileArgs(argv: string[]): ProfileOptions {
   const i = argv.indexOf('--bot');
   const bot = (i >= 0 ? argv[i + 1] : 'korpu') as BotName;
   if (!(BOT_NAMES as readonly string[]).includes(bot)) throw new Error(`unknown bot ${bot}; known: ${BOT_NAMES.join(', ')}`);
-  return { bot, people: value('--people', 100), inFlight: value('--in-flight', 50), warmupMs: value('--warmup-ms', 3000), seconds: value('--seconds', 10), ...(argv.includes('--window-profile') ? { windowProfile: argv[argv.indexOf('--window-profile') + 1]! } : {}) };
+  return { bot, people: value('--people', 100), inFlight: value('--in-flight', 50), warmupMs: value('--warmup-ms', 3000), seconds: value('--seconds', 10), commands: argv.includes('--commands'), ...(argv.includes('--window-profile') ? { windowProfile: argv[argv.indexOf('--window-profile') + 1]! } : {}) };
 }
 
 if (require.main === module) {

@@ -248,6 +248,28 @@ describe('a chat’s line', () => {
     expect(await limiter.reserve('chat-d', false, 'second', 2)).toMatchObject({ kind: 'reserved' });
   });
 
+  it('forgets a place taken before lines had deadlines once it is stale, and only such a place', async () => {
+    // A line left by the earlier layout: places scored by their slot's time, no deadlines. The
+    // scan for them runs only while a line holds more places than deadlines.
+    const redis = testRedis();
+    const prefix = testPrefix();
+    cleanups.push(async () => {
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    });
+    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 100 }, 1000);
+    const line = redisKeys(prefix).limitChatLine('chat-e');
+    await redis.zadd(line, Date.now() - 60_000, 'legacy-gone');
+    expect(await limiter.reserve('chat-e', false, 'next', 5)).toMatchObject({ kind: 'reserved' });
+    expect(await redis.zrange(line, 0, -1)).toEqual(['next']);
+    // A place of today's layout is never taken for such a one, however small its order.
+    await limiter.release('chat-e', 'next');
+    await pause(150);
+    expect(await limiter.reserve('chat-e', false, 'a', 1)).toMatchObject({ kind: 'reserved' });
+    expect(await limiter.reserve('chat-e', false, 'b', 2)).toMatchObject({ kind: 'wait', limit: 'chat' });
+    expect(await redis.zrange(line, 0, -1)).toEqual(['a', 'b']);
+  });
+
   it('frees a dropped message’s place so that the one behind it is not held up', async () => {
     const limiter = lineLimiter(1500);
     await limiter.reserve('chat-c', false, 'first', 1);
