@@ -261,13 +261,13 @@ describe('a chat’s line', () => {
     const line = redisKeys(prefix).limitChatLine('chat-e');
     await redis.zadd(line, Date.now() - 60_000, 'legacy-gone');
     expect(await limiter.reserve('chat-e', false, 'next', 5)).toMatchObject({ kind: 'reserved' });
-    expect(await redis.zrange(line, 0, -1)).toEqual(['next']);
+    expect(await redis.zrange(line, '0', '-1')).toEqual(['next']);
     // A place of today's layout is never taken for such a one, however small its order.
     await limiter.release('chat-e', 'next');
     await pause(150);
     expect(await limiter.reserve('chat-e', false, 'a', 1)).toMatchObject({ kind: 'reserved' });
     expect(await limiter.reserve('chat-e', false, 'b', 2)).toMatchObject({ kind: 'wait', limit: 'chat' });
-    expect(await redis.zrange(line, 0, -1)).toEqual(['a', 'b']);
+    expect(await redis.zrange(line, '0', '-1')).toEqual(['a', 'b']);
   });
 
   it('frees a dropped message’s place so that the one behind it is not held up', async () => {
