@@ -1,4 +1,4 @@
-import { Composer, GrammyError } from 'grammy';
+import { type Composer, GrammyError } from 'grammy';
 import { claimCase, openCase, recordAttendance, type ClaimPlace, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import type { Action } from '../../caseworkers/guard';
 import { logRefusal, staffRef } from '../../caseworkers/guard';
@@ -7,6 +7,7 @@ import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { meetingDetails } from '../../intake/booking-desk';
 import { drawAlert, staffNames, type AlertMessageDeps } from './alert-message';
+import { KorpuComposer } from './composer';
 import { isBlocked } from './send';
 import { splitText } from './split-text';
 import { decodeStaffData, isStaffData, type StaffAction, type StaffVerb } from './staff-callback-data';
@@ -63,7 +64,7 @@ interface Tap {
  * otherwise ignored, and the conversation would read these buttons as stale.
  */
 export function alertActions(deps: AlertActionsDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   composer.on('callback_query:data').filter(
     (ctx) => isStaffData(ctx.callbackQuery.data),
     async (ctx) => {

@@ -8,6 +8,7 @@ import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
 import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
 import { telegramFetch } from './api-fetch';
+import { KorpuComposer } from './composer';
 import { replyRateLimit } from './reply-limit';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
@@ -84,7 +85,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat?.id ?? ctx.from?.id)?.toString()));
   // The boundary makes errors end in the same handler with polling and with webhooks (grammY's
   // webhookCallback would otherwise pass them to Express, and Telegram would redeliver).
-  const features = bot.errorBoundary((err) => {
+  // Körpü's features in a composer whose filters cost nothing for updates they do not match (composer.ts).
+  const features = new KorpuComposer<BotContext>();
+  bot.errorBoundary((err) => {
     // Webhook: thrown on to grammY's webhook callback, which answers 500, so Telegram delivers the update again later.
     if (err.error instanceof RedeliverLaterError) throw err.error;
     // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
@@ -97,7 +100,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     if (opts.webhook && err.error instanceof ConcurrentUpdateError) throw err.error;
     if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
-  });
+  }, features);
   features.use(membership(logger, opts.onUnblocked));
   // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
   // conversation would read them as stale buttons.

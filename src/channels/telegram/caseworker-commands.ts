@@ -1,10 +1,11 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import { addStaff, AUDIT_ACTIONS, changeStaff, listRoster, readAudit, reassignCase, releaseCase, removeStaff, todaysMeetings, type AuditLine, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal, type Action } from '../../caseworkers/guard';
 import { DEFAULT_LANG, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
 import { languageNameIn } from '../../i18n/language-names';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { KorpuComposer } from './composer';
 import { splitText } from './split-text';
 import type { BotContext } from './types';
 
@@ -60,7 +61,7 @@ interface Run {
  * Names of staff are shown to admins in `/roster` but never logged.
  */
 export function caseworkerCommands(deps: CaseworkerCommandsDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   const chats = composer.chatType('private');
   for (const command of Object.keys(CASEWORKER_COMMANDS) as CaseworkerCommand[]) {
     const action = CASEWORKER_COMMANDS[command];

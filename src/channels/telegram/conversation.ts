@@ -1,9 +1,10 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import type { Output, TextRef } from '../../core/conversation';
 import { suggestLang, type Lang } from '../../core/lang';
 import { RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { renderOutput } from '../../i18n/render';
+import { KorpuComposer } from './composer';
 import { planTelegramMessage, type TelegramPlan } from './render';
 import { isPassingFailure, sendPlan } from './send';
 import { toInput, type ToInputOptions } from './to-input';
@@ -31,7 +32,7 @@ export interface ConversationDeps {
  * recognised by the runner and answered with silence.
  */
 export function privateConversation(deps: ConversationDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   composer.chatType('private').on(['message', 'edited_message', 'callback_query'], async (ctx) => {
     // Stop the button's spinner at once, while the step runs; its outcome does not matter.
     const answering = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;

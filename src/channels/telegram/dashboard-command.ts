@@ -1,8 +1,9 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import { requestSignInLink, type DeskDeps, type SignInLinkIssuer, type StaffLookup } from '../../caseworkers/desk';
 import { logRefusal } from '../../caseworkers/guard';
 import { DEFAULT_LANG, suggestLang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
+import { KorpuComposer } from './composer';
 import type { BotContext } from './types';
 
 /** What {@link dashboardCommand} works with. */
@@ -22,7 +23,7 @@ export interface DashboardCommandDeps {
  * open it, and the sign-in page only spends the link on the button press anyway.
  */
 export function dashboardCommand(deps: DashboardCommandDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   composer.chatType('private').command('dashboard', async (ctx, next) => {
     const member = await deps.roster.byTelegram(ctx.from.id);
     if (!member) {

@@ -1,8 +1,9 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { DEFAULT_LANG, suggestLang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import { channelText } from './channel-text';
+import { KorpuComposer } from './composer';
 import { sendPlan } from './send';
 import type { BotContext, TelegramCore } from './types';
 
@@ -21,7 +22,7 @@ export interface GroupDeps {
  * Taps on buttons in groups are answered silently so that no spinner hangs.
  */
 export function groupChats(deps: GroupDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   const groups = composer.chatType(['group', 'supergroup', 'channel']);
   groups.on('callback_query', (ctx) => ctx.answerCallbackQuery().catch(() => undefined));
   groups.on('message', async (ctx) => {

@@ -1,8 +1,9 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import type { Logger } from '../../core/logger';
 import { chatRefOf } from '../../scheduling/outbox';
 import type { Reachability } from '../../scheduling/reachability';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { KorpuComposer } from './composer';
 import type { BotContext } from './types';
 
 /**
@@ -12,7 +13,7 @@ import type { BotContext } from './types';
  * `onUnblocked`, which lifts that mark so their reminders go out again.
  */
 export function membership(logger: Logger, onUnblocked?: (chatId: string) => Promise<void>): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   composer.on('my_chat_member', (ctx) => {
     const { chat, new_chat_member: now, old_chat_member: before } = ctx.myChatMember;
     const event =

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
 import { callInProgress, callStepped, endPhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal } from '../../caseworkers/guard';
@@ -11,6 +11,7 @@ import type { ConversationState } from '../../flows/engine/state';
 import { renderOutput } from '../../i18n/render';
 import { meetingDetails } from '../../intake/booking-desk';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { KorpuComposer } from './composer';
 import { planTelegramMessage } from './render';
 import { sendPlan } from './send';
 import { splitText } from './split-text';
@@ -72,7 +73,7 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  * messages about the call are in the worker's first language on the roster.
  */
 export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   composer.chatType('private').on(['message', 'edited_message', 'callback_query'], async (ctx, next) => {
     const from = ctx.from;
     if (!from) return next();

@@ -1,10 +1,11 @@
-import { Composer } from 'grammy';
+import type { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { endTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type StaffLookup, type TalkMessageIn, type TalkThreads } from '../../caseworkers/desk';
 import { cleanText } from '../../core/clean-text';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { KorpuComposer } from './composer';
 import { splitText } from './split-text';
 import type { BotContext, TelegramCore } from './types';
 
@@ -44,7 +45,7 @@ const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' 
  * person's flow its question again.
  */
 export function relayTalks(deps: RelayDeps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+  const composer = new KorpuComposer<BotContext>();
   const t = (lang: Lang, key: string, params?: Record<string, unknown>) => deps.core.translator.t(lang, key, params);
 
   // A case worker's reply to a relayed message (in their private chat or the case workers' chat).
