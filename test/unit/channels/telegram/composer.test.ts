@@ -88,4 +88,28 @@ describe('KorpuComposer (filters that cost nothing on a miss)', () => {
     });
     await expect(run(d, privateText('x'), [])).rejects.toThrow('handler failed');
   });
+
+  it('keeps grammY’s rules of next: always a promise, twice is an error, and a later use is seen', async () => {
+    const outer = new KorpuComposer<Context>();
+    const inner = new KorpuComposer<Context>();
+    outer.use(inner);
+    const seen: string[] = [];
+    // Added after `inner` was installed: still run.
+    inner.use((_ctx, next) => {
+      seen.push('inner');
+      const p = next();
+      expect(p).toBeInstanceOf(Promise);
+      return p;
+    });
+    outer.use(() => void seen.push('sync handler, no next'));
+    await run(outer, privateText('x'), seen);
+    expect(seen).toEqual(['inner', 'sync handler, no next']);
+
+    const twice = new KorpuComposer<Context>();
+    twice.use(async (_ctx, next) => {
+      await next();
+      await next();
+    });
+    await expect(run(twice, privateText('x'), [])).rejects.toThrow('`next` already called before!');
+  });
 });
