@@ -1,13 +1,19 @@
 /** Three projects: `unit` (pure code, no network, parallel), `integration` (a real
- * redis-server started by globalSetup, files run one after another) and `reliability` (faults
+ * redis-server started by globalSetup, shared by the files, each on its own key prefix) and `reliability` (faults
  * caused for real, issue 13: small counts here, the issue's with `npm run test:reliability`). */
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
 module.exports = {
   // Once in a while (seen in CI runs of 4 December) Jest did not exit after every test had
-  // passed: the main process (which runs the files in band on 2 cores) held one Timeout and no
+  // passed: the main process (which then ran the files in band on 2 cores) held one Timeout and no
   // socket, child process or server, and waited for ever. Until that is found, Jest exits when
   // the run is over, so a finished run cannot hang CI.
   forceExit: true,
+  // Three files at once, whatever the machine: most files mostly wait (on Redis, on the
+  // processes they start and kill, on timers), and Jest's default on 2 cores is one file at a
+  // time (cores − 1), which made `npm test` take 15 minutes of mostly idle CPU (5½ with three).
+  // Each file has its own key prefix (test/helpers/redis.ts), ports and temporary folders, so
+  // files do not see each other. `--runInBand` (test:reliability) still runs one at a time.
+  maxWorkers: 3,
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   projects: [
