@@ -249,8 +249,8 @@ describe('a chat’s line', () => {
   });
 
   it('forgets a place taken before lines had deadlines once it is stale, and only such a place', async () => {
-    // A line left by the earlier layout: places scored by their slot's time, no deadlines. The
-    // scan for them runs only while a line holds more places than deadlines.
+    // A line left by the earlier layout: places scored by their slot's time, no deadlines.
+    // Today's places are scored by order of arrival (small numbers) and never taken for such.
     const redis = testRedis();
     const prefix = testPrefix();
     cleanups.push(async () => {

@@ -72,16 +72,13 @@ if #gone > 0 then
   redis.call('ZREM', KEYS[3], unpack(gone))
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
 end
--- Places taken before lines had deadlines (scored by slot) go stale STALE after their slot.
--- Only a line holding more places than deadlines can hold such a place (every place taken since
--- has its deadline, and both go together): the scan is skipped otherwise. Without this guard it
--- ran on every call and, as places are now scored by order of arrival (small numbers), looked
--- at every holder of the line: a case workers' group with hundreds of alerts waiting for its 20
--- a minute paid hundreds of lookups per message.
-if redis.call('ZCARD', KEYS[3]) > redis.call('ZCARD', KEYS[6]) then
-  for _, h in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - STALE)) do
-    if not redis.call('ZSCORE', KEYS[6], h) then redis.call('ZREM', KEYS[3], h) end
-  end
+-- Places taken before lines had deadlines were scored by their slot's time (ms since 1970); today's
+-- are scored by order of arrival at the outbox (a counter, far below 10^12). Those of the earlier
+-- layout go stale STALE after their slot. Only that score range is looked at: scanning every place
+-- scored up to now - STALE looked at every holder of the line on every call (a case workers' group
+-- with hundreds of alerts waiting for its 20 a minute paid hundreds of lookups per message).
+for _, h in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '1000000000000', now - STALE)) do
+  if not redis.call('ZSCORE', KEYS[6], h) then redis.call('ZREM', KEYS[3], h) end
 end
 local mine = redis.call('ZSCORE', KEYS[3], holder)
 -- A new message waits in the line if there is one, or if its chat is busy for longer than
