@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnknownKeyError } from './errors';
-import { EffectSchema } from './conversation';
+import { EffectSchema, type EffectType } from './conversation';
 import { LangSchema } from './lang';
 
 /**
@@ -24,6 +24,39 @@ export const EffectEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('talk_left'), id: z.string().min(1), channel: z.string(), conversationId: z.string(), caseCode: z.string() }),
 ]);
 export type EffectEntry = z.infer<typeof EffectEntrySchema>;
+
+/**
+ * Whether an effect of each type goes to the stream, for every type (the compiler makes a new
+ * type be placed here). Every effect is recorded by the commit itself (intake/record-writes.ts:
+ * the answer, the consent, the confirmation are written with the state, atomically); the stream
+ * is for what happens after the commit. A type no handler acts on stays out of it: an answer is
+ * the most common effect, and streaming it cost each answer a sealed entry, a blocking read's
+ * wake-up and an acknowledgement round trip on the bot's connection, for nothing.
+ *
+ * `true` for every type a handler registered with `core.onEffect` reads, in every process and
+ * role (a web process commits what a worker performs, so this cannot depend on what is
+ * registered here): the case list (case-index-effects.ts, app.ts), alerts and the escalation
+ * (alert-text.ts `alertKindOf`), urgent alerts and incident drafts (crisis), reminders and places
+ * (bookings), the person's rights (rights-effects.ts, rights-notices.ts, correction-notices.ts).
+ * A handler for a type marked `false` would never run: mark it `true` with the handler.
+ * test/unit/core/streamed-effects.test.ts checks that no effect handler names a `false` type.
+ */
+export const STREAMED_EFFECTS: Readonly<Record<EffectType, boolean>> = {
+  case_opened: true,
+  diagnosis_recorded: true,
+  intake_completed: true,
+  handoff_requested: true,
+  booking_made: true,
+  booking_cancelled: true,
+  case_withdrawn: true,
+  data_erased: true,
+  data_corrected: true,
+  crisis_detected: true,
+  answer_recorded: false,
+  question_asked: false,
+  consent_recorded: false,
+  booking_confirmed: false,
+};
 
 /** The additional authenticated data of the sealed chat id of a `conversation_started` entry. */
 export const STARTED_CHAT_AAD = 'effect:conversation_started:chat';

@@ -2,7 +2,7 @@ import type { Clock, IdGen } from '../core/clock';
 import { randomBytes } from 'node:crypto';
 import type { Command, Effect, Input, Output } from '../core/conversation';
 import { cleanText } from '../core/clean-text';
-import { sealEntry, STARTED_CHAT_AAD, type EffectEntry } from '../core/effect-entry';
+import { sealEntry, STARTED_CHAT_AAD, STREAMED_EFFECTS, type EffectEntry } from '../core/effect-entry';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
@@ -234,9 +234,10 @@ export class ConversationRunner {
     await this.deps.store.releaseReply(this.conversationId(channel, chatId), updateId, PROCESS_ID);
   }
 
-  /** The stream entries of a committed step: its effects, and the start of a new conversation. */
+  /** The stream entries of a committed step: its effects that a handler acts on (STREAMED_EFFECTS), and the start of a new conversation. */
   private entriesOf(effects: (Effect & { id: string })[], msg: IncomingMessage, convId: string, startedLang: Lang | undefined, base: string): { id: string; json: string }[] {
-    const entries: EffectEntry[] = effects.map((effect) => ({ kind: 'effect', id: effect.id, channel: msg.channel, conversationId: convId, effect: stripId(effect) }));
+    const entries: EffectEntry[] = [];
+    for (const effect of effects) if (STREAMED_EFFECTS[effect.type]) entries.push({ kind: 'effect', id: effect.id, channel: msg.channel, conversationId: convId, effect: stripId(effect) });
     if (startedLang) {
       entries.push({ kind: 'conversation_started', id: `${base}:started`, channel: msg.channel, conversationId: convId, chat: this.deps.cipher.encrypt(msg.chatId, STARTED_CHAT_AAD), lang: startedLang });
     }

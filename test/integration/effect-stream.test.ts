@@ -81,6 +81,27 @@ describe('effects committed with the state', () => {
     expect(raw).not.toContain('suicide');
   });
 
+  it('streams only the effects a handler acts on: an answer is recorded with the state, not streamed', async () => {
+    const r = runner();
+    const chat = { channel: 'telegram', chatId: '43' };
+    const tap = (node: string, value: string) => ({ type: 'choice' as const, node, value });
+    const say = (text: string) => ({ type: 'text' as const, text });
+    const inputs = [
+      { type: 'command' as const, name: 'start' as const }, tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
+      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say('Aysel'),
+    ];
+    const emitted: string[] = [];
+    for (const [i, input] of inputs.entries()) emitted.push(...(await r.handle({ ...chat, updateId: `tg:${100 + i}`, input })).effects.map((e) => e.type));
+    const streamed = (await effectEntries(redis, redisKeys(prefix).effects)).map(([, f]) => openEntry(cipher, f[f.indexOf('e') + 1]!)!).map((e) => (e.kind === 'effect' ? e.effect.type : e.kind));
+    // The steps still report every effect (the channel sees them all) …
+    expect(emitted).toEqual(expect.arrayContaining(['case_opened', 'diagnosis_recorded', 'consent_recorded', 'answer_recorded']));
+    // … and the stream holds those a handler performs: not the answers nor the consent, which
+    // the commit recorded with the state.
+    const unhandled = ['answer_recorded', 'question_asked', 'consent_recorded', 'booking_confirmed'];
+    expect(streamed.filter((t) => t !== 'conversation_started')).toEqual(emitted.filter((t) => !unhandled.includes(t)));
+    expect(streamed).toContain('diagnosis_recorded');
+  });
+
   it('performs each entry once and removes it; a redelivered update adds nothing', async () => {
     const seen: string[] = [];
     const stream = consume((e) => void seen.push(e.id));
