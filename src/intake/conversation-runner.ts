@@ -241,7 +241,7 @@ export class ConversationRunner {
     if (startedLang) {
       entries.push({ kind: 'conversation_started', id: `${base}:started`, channel: msg.channel, conversationId: convId, chat: this.deps.cipher.encrypt(msg.chatId, STARTED_CHAT_AAD), lang: startedLang });
     }
-    // Sealed: an effect carries what the person said (answers, a crisis cue) and waits in Redis.
+    // Sealed: an effect may carry what the person said (a crisis cue, a correction's fields) and waits in Redis.
     return entries.map((e) => ({ id: e.id, json: sealEntry(this.deps.cipher, e) }));
   }
 
