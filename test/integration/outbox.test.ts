@@ -194,16 +194,20 @@ describe('outbox within Telegram’s limits', () => {
 });
 
 describe('a chat’s line', () => {
-  /** A limiter on its own prefix (no worker: the tests ask it in the racy orders themselves). */
-  function lineLimiter(chatIntervalMs: number) {
+  /**
+   * A limiter on its own prefix (no worker: the tests ask it in the racy orders themselves), and
+   * the Redis connection and key of a chat's line, for a test that looks at the line itself.
+   */
+  function lineSetup(chatIntervalMs: number) {
     const redis = testRedis();
     const prefix = testPrefix();
     cleanups.push(async () => {
       await dropPrefix(redis, prefix);
       await redis.quit();
     });
-    return new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs }, 1000);
+    return { limiter: new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs }, 1000), redis, lineOf: (chat: string) => redisKeys(prefix).limitChatLine(chat) };
   }
+  const lineLimiter = (chatIntervalMs: number) => lineSetup(chatIntervalMs).limiter;
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('lets only its head take the chat’s turn: a waiter back before the one ahead of it waits again', async () => {
@@ -251,14 +255,8 @@ describe('a chat’s line', () => {
   it('forgets a place taken before lines had deadlines once it is stale, and only such a place', async () => {
     // A line left by the earlier layout: places scored by their slot's time, no deadlines.
     // Today's places are scored by order of arrival (small numbers) and never taken for such.
-    const redis = testRedis();
-    const prefix = testPrefix();
-    cleanups.push(async () => {
-      await dropPrefix(redis, prefix);
-      await redis.quit();
-    });
-    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 100 }, 1000);
-    const line = redisKeys(prefix).limitChatLine('chat-e');
+    const { limiter, redis, lineOf } = lineSetup(100);
+    const line = lineOf('chat-e');
     await redis.zadd(line, Date.now() - 60_000, 'legacy-gone');
     expect(await limiter.reserve('chat-e', false, 'next', 5)).toMatchObject({ kind: 'reserved' });
     expect(await redis.zrange(line, '0', '-1')).toEqual(['next']);
