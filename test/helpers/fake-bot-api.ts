@@ -193,8 +193,14 @@ export class FakeBotApi {
   /**
    * Resolves with the calls matching `predicate` (from position `since` on) as soon as there
    * are at least `count` of them; rejects after `timeoutMs` naming what did arrive.
+   *
+   * The default wait is generous on purpose: it is a deadline for something that must come, not
+   * a measure of speed (speed is bench/'s). Messages to one chat go out at Telegram's pace (one
+   * per 1.1 s per chat, through the outbox), so four notices to the case workers' chat take
+   * 3.3 s at best; with three test files at once on 2 cores and a Redis Cluster, 5 s was
+   * crossed (retention-notices.test.ts, a clean-clone CI run of 6 December).
    */
-  waitForCalls(predicate: (call: ApiCall) => boolean, count = 1, timeoutMs = 5000, since = 0): Promise<ApiCall[]> {
+  waitForCalls(predicate: (call: ApiCall) => boolean, count = 1, timeoutMs = 15_000, since = 0): Promise<ApiCall[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.calls.slice(since).filter(predicate);
