@@ -95,14 +95,14 @@ export async function profileBot(o: ProfileOptions): Promise<{ updates: number; 
         if (info) info1 = infoSnapshot(info);
       },
     });
-    if (info && info0 && info1) {
+    if (info0 && info1) {
       const d = infoDelta(await info0, await info1, 0);
       const rows = [...d.commands].sort((a, b) => b[1] - a[1]);
       const total = rows.reduce((n, [, c]) => n + c, 0);
       console.log(`Redis commands executed in the window: ${(total / r.updates).toFixed(2)} per update`);
       for (const [name, calls] of rows) console.log(`  ${name.padEnd(22)} ${(calls / r.updates).toFixed(3)}`);
-      info.disconnect();
     }
+    info?.disconnect();
     if (profiling) await (await profiling)();
     // Work the bot left for after the window (Körpü: effects still waiting in the stream when
     // it closed) is part of what the window's updates cost: drained and counted separately. It
