@@ -75,6 +75,19 @@ export interface HandledMessage {
   removeContactKeyboard?: boolean;
 }
 
+/** What a channel may do while the runner handles one message (see {@link ConversationRunner.handle}). */
+export interface HandleHooks {
+  /**
+   * Called synchronously just before the step's commit is sent to Redis, with the outputs it
+   * will answer (before `/mydata`'s are filled in). A command the channel sends to Redis from
+   * here goes in the commit's round trip (the client's automatic pipelining): the Telegram
+   * channel asks for the reply's slot in Telegram's overall window this way. Called again if
+   * the commit loses a compare-and-set race and the step is run again; not called for a
+   * redelivery recognised before the step.
+   */
+  committing?(outputs: readonly Output[]): void;
+}
+
 /** Safeguarding's part in the runner: detection and the reply to the person. */
 export interface CrisisCheck {
   detect(text: string): { category: string; cue: string } | undefined;
@@ -287,7 +300,7 @@ export class ConversationRunner {
     });
   }
 
-  async handle(msg: IncomingMessage): Promise<HandledMessage> {
+  async handle(msg: IncomingMessage, hooks: HandleHooks = {}): Promise<HandledMessage> {
     const d = this.deps;
     const convId = this.conversationId(msg.channel, msg.chatId);
     // Typed text without control or bidi-override characters: nothing stored, relayed or alerted can be flipped or hidden.
@@ -340,6 +353,7 @@ export class ConversationRunner {
       const lang = result.state.lang ?? result.state.hint ?? 'az';
       const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
       const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
+      hooks.committing?.(result.outputs);
       const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(msg.yieldToTalk ? { unlessTalk: true } : {}), ...(msg.leavesTalk ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
       if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);

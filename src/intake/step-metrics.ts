@@ -37,10 +37,11 @@ export function stepOutcome(h: HandledMessage): string {
  */
 export function timeSteps(runner: ConversationRunner, metrics: Pick<KorpuMetrics, 'stepSeconds'>): void {
   const handle = runner.handle.bind(runner);
-  runner.handle = async (msg) => {
+  // Every argument passed on as it came: a parameter added to `handle` later must not be dropped here.
+  runner.handle = async (...args: Parameters<ConversationRunner['handle']>) => {
     const end = metrics.stepSeconds.startTimer();
     try {
-      const handled = await handle(msg);
+      const handled = await handle(...args);
       end({ outcome: stepOutcome(handled) });
       return handled;
     } catch (e) {

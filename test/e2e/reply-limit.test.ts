@@ -3,7 +3,7 @@ import { person, textUpdate, useUpdateIds } from '../../bench/telegram-updates';
 import { chatRefOf, DEFAULT_TELEGRAM_LIMITS, TelegramRateLimiter } from '../../src/scheduling/outbox';
 import { FakeBotApi, mostWithin, SENDING_METHODS } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
-import { dropPrefix, testRedis } from '../helpers/redis';
+import { dropPrefix, onCluster, testRedis } from '../helpers/redis';
 
 /**
  * Telegram's overall limit (issue 13, item 8: never over 30 messages a second) holds for the
@@ -43,6 +43,47 @@ describe('direct replies within Telegram’s overall limit', () => {
     expect(mostWithin(sent, 1000)).toBeLessThanOrEqual(30);
     // And it is spread, not refused: 60 and more messages at 29 per 1.1 s take two seconds at least.
     expect(Date.now() - started).toBeGreaterThanOrEqual(Math.floor(sent.length / 29 - 1) * 1100);
+  });
+
+  // On one Redis (the benchmark's, and the default deployment's): on a cluster the limiter's slot
+  // lives on another node, so the two requests go to two servers at the same moment.
+  (onCluster() ? it.skip : it)('an ordinary answer costs two round trips to Redis: the commit with its reply\'s slot asked for in the same one, then forgetting the sent reply', async () => {
+    useUpdateIds(930_000_000);
+    const p = person(0, 93);
+    await korpu.bot!.handleUpdate(textUpdate(p, '/start'));
+    await korpu.settled();
+    const convId = korpu.core.runner.conversationId('telegram', String(p.id));
+    const mine = [korpu.core.keys.conversation(convId), korpu.core.keys.pendingReply(convId)];
+    // Every request the connection makes, as the arguments of its commands (a pipeline is one request).
+    const trips: string[][] = [];
+    const r = korpu.redis as unknown as { sendCommand: (c: { args: unknown[] }, stream?: { isPipeline?: boolean }) => unknown };
+    const original = r.sendCommand.bind(r);
+    const pipelines = new Map<object, string[]>();
+    r.sendCommand = (c, stream) => {
+      const args = c.args.map(String);
+      const trip = stream?.isPipeline ? pipelines.get(stream) : undefined;
+      if (trip) trip.push(...args);
+      else {
+        trips.push(args);
+        if (stream?.isPipeline) pipelines.set(stream, args);
+      }
+      return original(c, stream);
+    };
+    try {
+      const mark = api.calls.length;
+      // Typed where a button is asked for: answered with the question again, a new message.
+      await korpu.bot!.handleUpdate(textUpdate(p, 'salam'));
+      expect(api.calls.slice(mark).filter((c) => c.params.chat_id === p.id && c.method === 'sendMessage').length).toBeGreaterThan(0);
+      await korpu.settled();
+    } finally {
+      r.sendCommand = original;
+    }
+    const touching = trips.filter((t) => t.some((a) => mine.includes(a) || a.startsWith('reply#')));
+    const commit = touching.findIndex((t) => t.includes(mine[0]!));
+    expect(commit).toBe(0);
+    expect(touching[0]!.some((a) => a.startsWith('reply#'))).toBe(true);
+    expect(touching).toHaveLength(2);
+    expect(touching[1]).toContain(mine[1]);
   });
 
   it('replies and the outbox share one window: an outbox burst and replies together stay within it', async () => {

@@ -9,7 +9,7 @@ import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
 import { telegramFetch } from './api-fetch';
 import { KorpuComposer } from './composer';
-import { replyRateLimit } from './reply-limit';
+import { ReplyLimit } from './reply-limit';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
 import { dashboardCommand } from './dashboard-command';
@@ -70,7 +70,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // Counted beneath auto-retry: each 429 and retried call is seen.
   if (opts.metrics) bot.api.config.use(apiCallMetrics(opts.metrics, 'reply'));
   // Beneath auto-retry too: every try of a message takes an overall slot, shared with the outbox.
-  if (opts.replySlots) bot.api.config.use(replyRateLimit(opts.replySlots, logger));
+  const replyLimit = opts.replySlots ? new ReplyLimit(opts.replySlots, logger) : undefined;
+  if (replyLimit) bot.api.config.use(replyLimit.transformer);
   bot.api.config.use(autoRetry({ maxDelaySeconds: 60, maxRetryAttempts: 3, rethrowHttpErrors: true, ...opts.retry }));
   bot.api.config.use(logPollingFailures(logger));
 
@@ -126,6 +127,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
       core,
       logger,
       ...(talk ? { talk } : {}),
+      ...(replyLimit ? { askSlotAhead: (chatId: number) => replyLimit.askAhead(chatId) } : {}),
       toInput: {
         lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])),
         replyLabels: replyLabels(core.translator),

@@ -23,6 +23,11 @@ export interface ConversationDeps {
    * open); true when relayed. Without it no message yields to a talk.
    */
   talk?: (ctx: BotContext & { chat: { id: number } }) => Promise<boolean>;
+  /**
+   * Asks for the slot of the reply's first new message in Telegram's overall window (the reply
+   * limit's `askAhead`), called as the step is committed so that both go in one round trip.
+   */
+  askSlotAhead?: (chatId: number) => void;
 }
 
 /**
@@ -51,11 +56,12 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       // them back to the bot. Both are decided in the commit: no extra read per message.
       const toBot = ctx.callbackQuery !== undefined || converted.input.type === 'command' || converted.input.type === 'unknown_command';
       const talkMode = deps.talk ? (toBot ? { leavesTalk: true } : ctx.message ? { yieldToTalk: true } : {}) : {};
-      let handled = await deps.core.runner.handle({ ...message, ...talkMode });
+      const hooks = deps.askSlotAhead ? { committing: slotAhead(deps.askSlotAhead, ctx.chat.id, ctx.callbackQuery !== undefined) } : {};
+      let handled = await deps.core.runner.handle({ ...message, ...talkMode }, hooks);
       if (handled.talk) {
         if (await deps.talk!(ctx)) return;
         // Nobody to talk to: the flow takes the message after all (as a question, where it asks for one).
-        handled = await deps.core.runner.handle(message);
+        handled = await deps.core.runner.handle(message, hooks);
       }
       ctx.korpu.lang = handled.lang;
       // Its first delivery is still being handled elsewhere: answered with an error, Telegram delivers it again later.
@@ -89,6 +95,18 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
     }
   });
   return composer;
+}
+
+/**
+ * The runner's `committing` hook for one update: asks ahead for a slot when the answer will send
+ * a new message. A tap's single answer that edits the tapped message sends none (an edit takes no
+ * slot); a slot asked for and not used only stays unspent in the window.
+ */
+function slotAhead(ask: (chatId: number) => void, chatId: number, tapped: boolean): (outputs: readonly Output[]) => void {
+  return (outputs) => {
+    const editsOnly = tapped && outputs.length === 1 && outputs[0]!.edit === true && !outputs[0]!.attachments;
+    if (outputs.length > 0 && !editsOnly) ask(chatId);
+  };
 }
 
 /** Channel notices (text cut, someone else's contact) go first, in the first message. */

@@ -48,59 +48,109 @@ const REPLY_TRIES = 4;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** How long a slot asked for ahead of a reply is kept for it: past this the reply asks again. */
+export const AHEAD_KEPT_MS = 1_000;
+
+/** A slot asked for ahead of a reply, and when (its answer's lateness counts from `asked`). */
+interface SlotAhead {
+  slot: Promise<{ slot: ReplySlot | undefined; received: number }>;
+  asked: number;
+}
+
 /**
- * A grammY API transformer that holds each message the bot sends directly (the replies to
- * people's updates, a person's words relayed to the case workers, the case workers' command
- * answers) to the limits the outbox keeps in Redis, so that these and the outbox's alerts,
- * reminders and notices together never pass Telegram's 30 messages a second, nor 20 a minute in
- * one group (the case workers'), whichever process sends them. Install it beneath auto-retry: a
- * retried call takes a slot again.
+ * Holds each message the bot sends directly (the replies to people's updates, a person's words
+ * relayed to the case workers, the case workers' command answers) to the limits the outbox
+ * keeps in Redis, so that these and the outbox's alerts, reminders and notices together never
+ * pass Telegram's 30 messages a second, nor 20 a minute in one group (the case workers'),
+ * whichever process sends them. Install {@link transformer} beneath auto-retry: a retried call
+ * takes a slot again.
  *
  * Replies do not wait in a chat's line as the outbox's messages do: the several messages of one
  * answer follow each other at once, as a person who writes expects.
+ *
+ * A reply's slot can be asked for ahead ({@link askAhead}), while the step that makes the reply
+ * is being committed: the request then shares the commit's round trip instead of costing one of
+ * its own after it. The first message to that chat within {@link AHEAD_KEPT_MS} takes it.
  */
-export function replyRateLimit(slots: ReplySlots, logger: Logger): Transformer {
-  let warnedAt = 0;
-  const warn = (fields: object, msg: string): void => {
-    if (Date.now() - warnedAt > 60_000) logger.warn(fields, msg);
-    warnedAt = Date.now();
-  };
-  /** The slot, or undefined: none in time (the reply goes without one). */
-  const slotFor = async (chatId: number | string | undefined): Promise<ReplySlot | undefined> => {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      slots.reserveReply(chatId),
-      new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), REPLY_SLOT_TIMEOUT_MS))),
-    ]).then((slot) => {
-      if (slot === undefined) warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
-      return slot;
-    }, (err: Error) => {
-      warn({ err: { name: err.name, message: err.message } }, 'reply limit: no slot from Redis, sending without one');
-      return undefined;
-    }).finally(() => clearTimeout(timer));
-  };
+export class ReplyLimit {
+  private warnedAt = 0;
+  /** Slots asked for ahead, by chat, oldest first (a Map keeps the order things were set in). */
+  private readonly ahead = new Map<string, SlotAhead>();
 
-  return async (prev, method, payload, signal) => {
+  constructor(
+    private readonly slots: ReplySlots,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Asks now for the slot of the next message to `chatId` (see the class). Nothing is asked
+   * while Redis is not connected, nor again while an earlier request for the chat is still kept.
+   */
+  askAhead(chatId: number | string): void {
+    const now = Date.now();
+    // Forget requests no reply took (the step sent nothing new after all, or failed): the oldest first.
+    for (const [chat, a] of this.ahead) {
+      if (now - a.asked <= AHEAD_KEPT_MS) break;
+      this.ahead.delete(chat);
+    }
+    const key = String(chatId);
+    if (this.ahead.has(key) || !this.slots.connected()) return;
+    this.ahead.set(key, { slot: this.slotFor(chatId).then((slot) => ({ slot, received: Date.now() })), asked: now });
+  }
+
+  /** The grammY API transformer (see the class). */
+  readonly transformer: Transformer = async (prev, method, payload, signal) => {
     if (!MESSAGE_METHODS.has(method)) return prev(method, payload, signal);
     const chatId = (payload as { chat_id?: number | string }).chat_id;
     for (let tries = 1; tries <= REPLY_TRIES; tries++) {
       // Redis gone (the person is being told to write again later): no command is queued for its
       // return, where it would only take a slot long after the message went.
-      if (!slots.connected()) break;
-      const asked = Date.now();
+      if (!this.slots.connected()) break;
+      const ahead = tries === 1 ? this.takeAhead(chatId) : undefined;
+      const asked = ahead?.asked ?? Date.now();
       // A slot taken again is an overall one only: a group's window (20 a minute, with seconds
       // of margin) is not broken by a message 50 ms late, and a group's place spent for nothing
       // would hold its next message up to a minute.
-      const slot = await slotFor(tries === 1 ? chatId : undefined);
+      const { slot, received } = ahead ? await ahead.slot : { slot: await this.slotFor(tries === 1 ? chatId : undefined), received: Date.now() };
       if (slot === undefined) break;
-      // Redis ran the script between `asked` and now: going `waitMs` after now is never early.
-      const received = Date.now();
+      // Redis ran the script between `asked` and `received`: going `waitMs` after `received` is never early.
       const due = received + slot.waitMs;
       if (due > Date.now()) await sleep(due - Date.now());
       const late = Date.now() - due + (received - asked);
       if (late <= REPLY_MAX_LATE_MS || !slot.busy) break;
-      if (tries === REPLY_TRIES) warn({ lateMs: late }, 'reply limit: sending late for its slot (is Redis slow?)');
+      if (tries === REPLY_TRIES) this.warn({ lateMs: late }, 'reply limit: sending late for its slot (is Redis slow?)');
     }
     return prev(method, payload, signal);
   };
+
+  /** The slot asked for ahead for this chat, if one is still kept (it is taken: one message uses it). */
+  private takeAhead(chatId: number | string | undefined): SlotAhead | undefined {
+    if (chatId === undefined) return undefined;
+    const key = String(chatId);
+    const a = this.ahead.get(key);
+    if (!a) return undefined;
+    this.ahead.delete(key);
+    return Date.now() - a.asked <= AHEAD_KEPT_MS ? a : undefined;
+  }
+
+  /** The slot, or undefined: none in time (the reply goes without one). Never rejects. */
+  private slotFor(chatId: number | string | undefined): Promise<ReplySlot | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.slots.reserveReply(chatId),
+      new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), REPLY_SLOT_TIMEOUT_MS))),
+    ]).then((slot) => {
+      if (slot === undefined) this.warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
+      return slot;
+    }, (err: Error) => {
+      this.warn({ err: { name: err.name, message: err.message } }, 'reply limit: no slot from Redis, sending without one');
+      return undefined;
+    }).finally(() => clearTimeout(timer));
+  }
+
+  /** Warns at most once a minute (a Redis gone would otherwise log every reply). */
+  private warn(fields: object, msg: string): void {
+    if (Date.now() - this.warnedAt > 60_000) this.logger.warn(fields, msg);
+    this.warnedAt = Date.now();
+  }
 }

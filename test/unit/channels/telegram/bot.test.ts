@@ -57,7 +57,7 @@ describe('createTelegramBot (stubbed API)', () => {
     const person = t.make.user({ language_code: 'ru-RU' });
     const update = t.make.text(person, 'Привет');
     await t.send(update);
-    expect(t.runner.handle).toHaveBeenCalledWith({ channel: 'telegram', chatId: String(person.id), updateId: `tg:${update.update_id}`, input: { type: 'text', text: 'Привет' }, langHint: 'ru' });
+    expect(t.runner.handle).toHaveBeenCalledWith({ channel: 'telegram', chatId: String(person.id), updateId: `tg:${update.update_id}`, input: { type: 'text', text: 'Привет' }, langHint: 'ru' }, {});
     expect(t.calls).toEqual([{ method: 'sendMessage', payload: { chat_id: person.id, text: tr.t('ru', 'common:notice.help') } }]);
   });
 

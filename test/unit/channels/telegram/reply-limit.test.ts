@@ -1,5 +1,5 @@
 import type { Transformer } from 'grammy';
-import { REPLY_MAX_LATE_MS, REPLY_SLOT_TIMEOUT_MS, replyRateLimit } from '../../../../src/channels/telegram/reply-limit';
+import { AHEAD_KEPT_MS, REPLY_MAX_LATE_MS, REPLY_SLOT_TIMEOUT_MS, ReplyLimit } from '../../../../src/channels/telegram/reply-limit';
 import type { Logger } from '../../../../src/core/logger';
 import { DEFAULT_TELEGRAM_LIMITS, telegramLimitsFor } from '../../../../src/scheduling/outbox';
 
@@ -13,11 +13,11 @@ function keptLogger(): { logger: Logger; warnings: string[] } {
 type Prev = Parameters<Transformer>[0];
 const okPrev = (log: string[]): Prev => (async (method: string) => (log.push(method), { ok: true, result: true })) as unknown as Prev;
 
-describe('replyRateLimit (the overall limit for direct replies)', () => {
+describe('ReplyLimit (the overall limit for direct replies)', () => {
   it('waits the time Redis hands out before a message, and not at all for calls that are not messages', async () => {
     const asked: string[] = [];
     const slots = { reserveReply: async (chatId: number | string | undefined) => (asked.push(`slot for ${chatId}`), { waitMs: 120, busy: true }), connected: () => true };
-    const t = replyRateLimit(slots, keptLogger().logger);
+    const t = new ReplyLimit(slots, keptLogger().logger).transformer;
     const log: string[] = [];
     const t0 = Date.now();
     await t(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
@@ -34,7 +34,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
   it('sends without a slot when Redis does not answer in time (a person who wrote is answered), and says so once', async () => {
     const { logger, warnings } = keptLogger();
     const hanging = { reserveReply: () => new Promise<{ waitMs: number; busy: boolean }>(() => undefined), connected: () => true };
-    const t = replyRateLimit(hanging, logger);
+    const t = new ReplyLimit(hanging, logger).transformer;
     const log: string[] = [];
     const t0 = Date.now();
     await t(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
@@ -49,7 +49,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
   it('says so when Redis fails the call, once a minute', async () => {
     const { logger, warnings } = keptLogger();
     const failing = { reserveReply: () => Promise.reject(new Error('Connection is closed.')), connected: () => true };
-    const f = replyRateLimit(failing, logger);
+    const f = new ReplyLimit(failing, logger).transformer;
     const log: string[] = [];
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     await f(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
@@ -69,7 +69,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
       connected: () => true,
     };
     const log: string[] = [];
-    await replyRateLimit(slots, keptLogger().logger)(okPrev(log), 'sendMessage', { chat_id: -100123, text: 'x' } as never);
+    await new ReplyLimit(slots, keptLogger().logger).transformer(okPrev(log), 'sendMessage', { chat_id: -100123, text: 'x' } as never);
     // The second slot is an overall one only: the group's place taken first still stands.
     expect(answers).toEqual([-100123, undefined]);
     expect(log).toEqual(['sendMessage']);
@@ -79,7 +79,7 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     let asked = 0;
     const quiet = { reserveReply: async () => (asked++, await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 3)), { waitMs: 0, busy: false }), connected: () => true };
     const log: string[] = [];
-    await replyRateLimit(quiet, keptLogger().logger)(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    await new ReplyLimit(quiet, keptLogger().logger).transformer(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     expect(asked).toBe(1);
     expect(log).toEqual(['sendMessage']);
   });
@@ -89,10 +89,76 @@ describe('replyRateLimit (the overall limit for direct replies)', () => {
     let asked = 0;
     const slow = { reserveReply: async () => (asked++, await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 2)), { waitMs: 0, busy: true }), connected: () => true };
     const log: string[] = [];
-    await replyRateLimit(slow, logger)(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
+    await new ReplyLimit(slow, logger).transformer(okPrev(log), 'sendMessage', { chat_id: 1, text: 'x' } as never);
     expect(asked).toBe(4);
     expect(log).toEqual(['sendMessage']);
     expect(warnings).toEqual(['reply limit: sending late for its slot (is Redis slow?)']);
+  });
+});
+
+describe('ReplyLimit.askAhead (the reply\'s slot asked for in the commit\'s round trip)', () => {
+  /** Slots that record who asked and answer at once. */
+  function countingSlots(slot: { waitMs: number; busy: boolean }, connected = () => true) {
+    const asked: (number | string | undefined)[] = [];
+    return { asked, slots: { reserveReply: async (chatId: number | string | undefined) => (asked.push(chatId), slot), connected } };
+  }
+  afterEach(() => jest.restoreAllMocks());
+
+  it('gives the slot asked for ahead to the next message to that chat: no request of its own, and it waits the slot\'s time', async () => {
+    const { asked, slots } = countingSlots({ waitMs: 120, busy: true });
+    const limit = new ReplyLimit(slots, keptLogger().logger);
+    limit.askAhead(7);
+    expect(asked).toEqual([7]);
+    const log: string[] = [];
+    const t0 = Date.now();
+    await limit.transformer(okPrev(log), 'sendMessage', { chat_id: 7, text: 'x' } as never);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+    expect(asked).toEqual([7]);
+    // One message takes it: the answer's second message asks for its own.
+    await limit.transformer(okPrev(log), 'sendMessage', { chat_id: 7, text: 'y' } as never);
+    expect(asked).toEqual([7, 7]);
+    expect(log).toEqual(['sendMessage', 'sendMessage']);
+  });
+
+  it('keeps it for that chat only, asks once while it is kept, and not at all while Redis is not connected', async () => {
+    const { asked, slots } = countingSlots({ waitMs: 0, busy: false });
+    const limit = new ReplyLimit(slots, keptLogger().logger);
+    limit.askAhead(7);
+    limit.askAhead(7);
+    expect(asked).toEqual([7]);
+    await limit.transformer(okPrev([]), 'sendMessage', { chat_id: 8, text: 'x' } as never);
+    expect(asked).toEqual([7, 8]);
+    const down = countingSlots({ waitMs: 0, busy: false }, () => false);
+    new ReplyLimit(down.slots, keptLogger().logger).askAhead(7);
+    expect(down.asked).toEqual([]);
+  });
+
+  it('does not give a slot kept past AHEAD_KEPT_MS (the step sent nothing then): the message asks for a new one, and the old request is forgotten', async () => {
+    const { asked, slots } = countingSlots({ waitMs: 0, busy: true });
+    const limit = new ReplyLimit(slots, keptLogger().logger);
+    let now = Date.now();
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    limit.askAhead(7);
+    now += AHEAD_KEPT_MS + 1;
+    // Another chat's request clears the stale one, so a later ask for 7 asks again.
+    limit.askAhead(8);
+    limit.askAhead(7);
+    expect(asked).toEqual([7, 8, 7]);
+    now += AHEAD_KEPT_MS + 1;
+    await limit.transformer(okPrev([]), 'sendMessage', { chat_id: 7, text: 'x' } as never);
+    expect(asked).toEqual([7, 8, 7, 7]);
+  });
+
+  it('counts lateness from the moment it was asked for: in a busy window a reply that went too long after takes another slot', async () => {
+    const { asked, slots } = countingSlots({ waitMs: 0, busy: true });
+    const limit = new ReplyLimit(slots, keptLogger().logger);
+    limit.askAhead(7);
+    // The commit and the rendering took longer than a slot may be late.
+    await new Promise((r) => setTimeout(r, REPLY_MAX_LATE_MS * 3));
+    const log: string[] = [];
+    await limit.transformer(okPrev(log), 'sendMessage', { chat_id: 7, text: 'x' } as never);
+    expect(asked).toEqual([7, undefined]);
+    expect(log).toEqual(['sendMessage']);
   });
 });
 
