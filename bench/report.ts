@@ -43,7 +43,12 @@ export const END = '<!-- bench:generated:end -->';
 export const FLAT_EARLY = 2;
 export const FLAT_LATE = 40;
 
-const TARGETS = { vsSession: 0.8, vsConversations: 4, flat: 0.1, bytesPerAnswer: 400, bytesPerIntake: 1024 };
+/**
+ * The targets the report checks. `vsSession` and `roundTripsPerAnswer` are issue 9's (Körpü as
+ * production wires it at least as fast as the session bot, at most 2 round trips per ordinary
+ * answer; an earlier issue asked 0.8× of a lighter Körpü); the others are from earlier issues.
+ */
+const TARGETS = { vsSession: 1.0, vsConversations: 4, flat: 0.1, bytesPerAnswer: 400, bytesPerIntake: 1024, roundTripsPerAnswer: 2 };
 
 // ---- small numeric helpers --------------------------------------------------------------
 
@@ -221,6 +226,19 @@ function redisSection(r: BenchResults): string {
   ].join('\n');
 }
 
+/**
+ * Issue 9's "≤ 2 Redis round trips per ordinary update", one person at a time: the median over
+ * the answers (every update but /start), and each answer over the target by name, so that a
+ * median met is not read as every answer.
+ */
+export function roundTripsLine(rows: AccountRow[]): string {
+  const answers = rows.map((row, i) => ({ row, name: STEP_NAMES[i] ?? `#${i}` })).filter((a) => a.row.kind !== 'command');
+  const m = median(answers.map((a) => a.row.roundTrips));
+  const over = answers.filter((a) => a.row.roundTrips > TARGETS.roundTripsPerAnswer);
+  const overText = over.length ? ` (over it: ${over.map((a) => `${a.name} ${a.row.roundTrips}`).join(', ')})` : '';
+  return `≤ ${TARGETS.roundTripsPerAnswer} Redis round trips per ordinary answer (one person at a time): median ${fmt(m)} → ${verdict(m, TARGETS.roundTripsPerAnswer, false)}; ${answers.length - over.length} of ${answers.length} answers within it${overText}.`;
+}
+
 /** What each step of the intake script is (bench/workload.ts intakeScript). */
 const STEP_NAMES = ['/start', 'language', 'menu', 'age', 'Q1', 'Q2', 'Q3 tick', 'Q3 tick', 'Q3 done', 'continue → consent', 'agree B', 'birth date', 'first name', 'surname', 'country', 'reason', 'phone → free times', 'time → booked, complete'];
 
@@ -286,7 +304,7 @@ function targetsSection(r: BenchResults): string {
   const lines: string[] = [];
   const c = (other: BotName) => median(ratios(r, other, (x) => x.concurrent.updatesPerSecond));
   const h = (other: BotName) => median(ratios(r, other, (x) => x.http.updatesPerSecond));
-  if (r.runs.some((x) => x.bot === 'session')) lines.push(`- Throughput ≥ 0.8× the Redis-session state machine: in-process ${fmt(c('session'), 2)}× → ${verdict(c('session'), 0.8, true)}; HTTP ${fmt(h('session'), 2)}× → ${verdict(h('session'), 0.8, true)}.`);
+  if (r.runs.some((x) => x.bot === 'session')) lines.push(`- Throughput ≥ ${fmt(TARGETS.vsSession, 1)}× the Redis-session state machine: in-process ${fmt(c('session'), 2)}× → ${verdict(c('session'), TARGETS.vsSession, true)}; HTTP ${fmt(h('session'), 2)}× → ${verdict(h('session'), TARGETS.vsSession, true)}.`);
   if (r.runs.some((x) => x.bot === 'conversations')) lines.push(`- Throughput ≥ 4× the conversations plugin: in-process ${fmt(c('conversations'), 2)}× → ${verdict(c('conversations'), 4, true)}; HTTP ${fmt(h('conversations'), 2)}× → ${verdict(h('conversations'), 4, true)}.`);
   const kf = r.flat.filter((f) => f.bot === 'korpu');
   if (kf.length) {
@@ -297,6 +315,7 @@ function targetsSection(r: BenchResults): string {
   if (ka) {
     const m = median(ordinary(ka.rows).map((x) => x.bytesIn));
     lines.push(`- ≤ 400 bytes written to Redis per ordinary answer: median ${fmt(m)} B → ${verdict(m, 400, false)}.`);
+    lines.push(`- ${roundTripsLine(ka.rows)}`);
   }
   const km = r.memory.find((x) => x.bot === 'korpu');
   if (km) lines.push(`- ≤ 1 KB of Redis per finished intake: ${fmt(km.bytesPerIntake)} B → ${verdict(km.bytesPerIntake, 1024, false)}.`);
