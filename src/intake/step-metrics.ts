@@ -9,11 +9,12 @@ import type { ConversationRunner, HandledMessage } from './conversation-runner';
  */
 export function countCommits(store: ConversationStore, metrics: Pick<KorpuMetrics, 'commits'>): ConversationStore {
   return {
-    load: (id, updateId) => store.load(id, updateId),
-    takeReply: (id, updateId, processId, cutoffMs, nowMs) => store.takeReply(id, updateId, processId, cutoffMs, nowMs),
-    releaseReply: (id, updateId, processId) => store.releaseReply(id, updateId, processId),
-    replySent: (id, updateId) => store.replySent(id, updateId),
-    idsFor: (id, ids) => store.idsFor(id, ids),
+    // Every argument passed on whole, as timeSteps does: a parameter added later must not be dropped here.
+    load: (...args) => store.load(...args),
+    takeReply: (...args) => store.takeReply(...args),
+    releaseReply: (...args) => store.releaseReply(...args),
+    replySent: (...args) => store.replySent(...args),
+    idsFor: (...args) => store.idsFor(...args),
     async commit(...args) {
       const outcome = await store.commit(...args);
       metrics.commits.inc({ outcome });

@@ -16,7 +16,9 @@ const okPrev = (log: string[]): Prev => (async (method: string) => (log.push(met
 describe('ReplyLimit (the overall limit for direct replies)', () => {
   it('waits the time Redis hands out before a message, and not at all for calls that are not messages', async () => {
     const asked: string[] = [];
-    const slots = { reserveReply: async (chatId: number | string | undefined) => (asked.push(`slot for ${chatId}`), { waitMs: 120, busy: true }), connected: () => true };
+    // A quiet window: a timer woken late on a loaded machine (three test files at once) then
+    // sends late instead of taking another slot (that case has its own test below).
+    const slots = { reserveReply: async (chatId: number | string | undefined) => (asked.push(`slot for ${chatId}`), { waitMs: 120, busy: false }), connected: () => true };
     const t = new ReplyLimit(slots, keptLogger().logger).transformer;
     const log: string[] = [];
     const t0 = Date.now();
@@ -105,7 +107,8 @@ describe('ReplyLimit.askAhead (the reply\'s slot asked for in the commit\'s roun
   afterEach(() => jest.restoreAllMocks());
 
   it('gives the slot asked for ahead to the next message to that chat: no request of its own, and it waits the slot\'s time', async () => {
-    const { asked, slots } = countingSlots({ waitMs: 120, busy: true });
+    // Quiet, as above: the assertion on requests must not depend on how late a timer wakes.
+    const { asked, slots } = countingSlots({ waitMs: 120, busy: false });
     const limit = new ReplyLimit(slots, keptLogger().logger);
     limit.askAhead(7);
     expect(asked).toEqual([7]);
