@@ -136,8 +136,11 @@ export class ReplyLimit {
   /** The slot, or undefined: none in time (the reply goes without one). Never rejects. */
   private slotFor(chatId: number | string | undefined): Promise<ReplySlot | undefined> {
     let timer: NodeJS.Timeout | undefined;
+    // Asked at once (in this turn of the event loop, so it can join a command sent beside it);
+    // a synchronous throw becomes a rejection, handled below like any failed call.
+    const reserving = (async () => this.slots.reserveReply(chatId))();
     return Promise.race([
-      this.slots.reserveReply(chatId),
+      reserving,
       new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), REPLY_SLOT_TIMEOUT_MS))),
     ]).then((slot) => {
       if (slot === undefined) this.warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');

@@ -48,6 +48,18 @@ describe('ReplyLimit (the overall limit for direct replies)', () => {
     expect(warnings).toEqual(['reply limit: Redis gave no slot in time, sending without one']);
   });
 
+  it('sends without a slot when asking for one throws at once, ahead or not (the step and its reply go on)', async () => {
+    const { logger, warnings } = keptLogger();
+    const throwing = { reserveReply: (): Promise<{ waitMs: number; busy: boolean }> => { throw new Error('no client'); }, connected: () => true };
+    const limit = new ReplyLimit(throwing, logger);
+    expect(() => limit.askAhead(7)).not.toThrow();
+    const log: string[] = [];
+    await limit.transformer(okPrev(log), 'sendMessage', { chat_id: 7, text: 'x' } as never);
+    await limit.transformer(okPrev(log), 'sendMessage', { chat_id: 8, text: 'x' } as never);
+    expect(log).toEqual(['sendMessage', 'sendMessage']);
+    expect(warnings).toEqual(['reply limit: no slot from Redis, sending without one']);
+  });
+
   it('says so when Redis fails the call, once a minute', async () => {
     const { logger, warnings } = keptLogger();
     const failing = { reserveReply: () => Promise.reject(new Error('Connection is closed.')), connected: () => true };
