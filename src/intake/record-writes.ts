@@ -65,6 +65,9 @@ export function formDateTime(now: Date, timeZone: string): { date: string; time:
  */
 export const BOT_COUNSELLOR = 'self-service (Körpü)';
 
+/** The case statuses a given consent moves to `consented` (see `consent_recorded`). */
+const CONSENT_MOVES_FROM = ['open', 'withdrawn'] as const;
+
 /** How a record's answers were taken: by the person in a chat, or by a case worker on the phone. */
 export type RecordedBy = 'self_service' | 'phone';
 
@@ -117,9 +120,16 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
             e.scope === 'phone_only'
               ? { consent: 'phone_only', consent_at: at, contact: contact(e.caseCode), updated_at: at }
               : e.agreed
-                ? { consent: e.option ?? '', consent_at: at, status: 'consented', contact: contact(e.caseCode), updated_at: at }
+                ? { consent: e.option ?? '', consent_at: at, contact: contact(e.caseCode), updated_at: at }
                 : { consent: e.scope ?? 'declined', consent_at: at, updated_at: at },
         });
+        // "Consented" moves a case on from opened, or back from withdrawn (they start again); never
+        // back from a completed intake or a closed case: someone who checks eligibility again
+        // after booking keeps their completed intake, and their meeting, unless they complete a
+        // new one (`intake_completed` below).
+        if (e.agreed && e.scope !== 'phone_only') {
+          for (const from of CONSENT_MOVES_FROM) writes.push({ op: 'hsetIf', key: caseKey, field: 'status', equals: from, fields: { status: 'consented' } });
+        }
         break;
       }
       case 'answer_recorded':

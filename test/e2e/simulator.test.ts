@@ -153,6 +153,39 @@ describe('simulator: the whole intake over HTTP', () => {
     expect(await realKeys()).toEqual(realAtStart);
   });
 
+  it('a person who checks eligibility again after booking keeps their completed intake and meeting; their new consent option is recorded', async () => {
+    const session = await newSession(h.base);
+    let n = 0;
+    const send = (input: unknown) => say(h.base, { session, input, id: `again${String(++n).padStart(6, '0')}` });
+    const diagnosisAndConsent = async (a: SimulatorAnswer, option: string) => {
+      for (const value of ['eligibility', 'adult', 'yes', 'yes', 'planning', '__done', 'yes', option]) a = await send(tap(a.messages, value));
+      return a;
+    };
+    let a = await send({ type: 'command', name: 'start' });
+    a = await diagnosisAndConsent(await send(tap(a.messages, 'en')), 'A');
+    for (const text of ['21.07.1990', 'Leyla', 'Hasanova', 'Nigeria']) a = await send({ type: 'text', text });
+    a = await send(tap(a.messages, 'study'));
+    a = await send({ type: 'contact', phone: '+994501112233' });
+    a = await send(tap(a.messages, firstSlot(a.messages)));
+    expect(allText(a.messages)).toContain(h.core.translator.t('en', 'booking:booked'));
+    // The optional questions after the booking, skipped: the intake ends with the menu.
+    const skip = h.core.translator.t('en', 'common:button.skip');
+    for (let i = 0; i < 5 && !a.messages.at(-1)!.buttons.flat().some((b) => b.action.type === 'choice' && b.action.value === 'eligibility'); i++) {
+      a = await send(a.messages.at(-1)!.buttons.flat().find((b) => b.label === skip)!.action);
+    }
+    const code = (await h.core.runner.peek(h.core.runner.conversationId('simulator', session)))!.caseCode!;
+    const caseKey = h.core.keys.case(code);
+    expect(await h.redis.hget(caseKey, 'status')).toBe('intake_completed');
+
+    // From the menu: the eligibility check again and a consent with another option; then they stop there.
+    a = await diagnosisAndConsent(a, 'C');
+    expect(allText(a.messages)).toContain(h.core.translator.t('en', 'interview:birth_date.prompt'));
+    await send({ type: 'command', name: 'start' });
+    expect(await h.redis.hmget(caseKey, 'status', 'consent')).toEqual(['intake_completed', 'C']);
+    expect(await h.redis.llen(h.core.keys.consents(code))).toBe(2);
+    expect(await h.core.bookings.get(code)).toMatchObject({ status: 'booked' });
+  });
+
   it('answers a repeated message id once (a double submit)', async () => {
     const session = await newSession(h.base);
     const first = await say(h.base, { session, input: { type: 'command', name: 'start' }, id: 'same-id-01' });

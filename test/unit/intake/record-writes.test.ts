@@ -26,6 +26,16 @@ describe('consent records', () => {
     expect(fields.contact).toEqual(expect.any(String));
   });
 
+  it('an agreed consent moves the case to "consented" only from opened or withdrawn, never back from a completed intake or a closed case', () => {
+    const writes = planRecordWrites([{ ...base, agreed: true, option: 'B' }], ctx);
+    expect(caseFields(writes)).toMatchObject({ consent: 'B', consent_at: now.toISOString() });
+    expect(caseFields(writes).status).toBeUndefined();
+    const moves = writes.filter((w) => w.op === 'hsetIf');
+    expect(moves).toEqual(['open', 'withdrawn'].map((from) => ({ op: 'hsetIf', key: keys.case('KP-AAAA-0001'), field: 'status', equals: from, fields: { status: 'consented' } })));
+    // A refusal moves nothing.
+    expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => w.op === 'hsetIf')).toEqual([]);
+  });
+
   it('a minor’s consent set aside by the date of birth is recorded as such', () => {
     const writes = planRecordWrites([{ ...base, agreed: false, scope: 'minor_without_guardian' }], ctx);
     expect(record(writes)).toMatchObject({ agreed: false, scope: 'minor_without_guardian' });
