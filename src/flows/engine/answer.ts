@@ -155,17 +155,22 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
 }
 
 /**
+ * Whether the person's consent lets `node` take an answer: a question for personal data needs
+ * consent A, B or C (`phone`: they declined but agreed to give a phone number for a call back,
+ * only that); any other node always does.
+ */
+export function consentAllows(consent: ConversationState['consent'], node: FlowNode): boolean {
+  if (!('personal' in node) || !node.personal) return true;
+  return consent === 'A' || consent === 'B' || consent === 'C' || (consent === 'phone' && node.type === 'phone');
+}
+
+/**
  * Keeps a typed answer: on the intake record when the node names a `field` (personal fields
  * only after consent, and then never in the conversation state), else as a variable.
  */
 function keep(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'text' | 'phone' | 'date' }>, value: string): void {
   if (node.personal) {
-    const consent = ctx.s.consent;
-    // `phone`: the person declined but agreed to give a phone number for a call back, only that.
-    const allowed = consent === 'A' || consent === 'B' || consent === 'C' || (consent === 'phone' && node.type === 'phone');
-    if (!allowed) {
-      throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
-    }
+    if (!consentAllows(ctx.s.consent, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
   } else {
     ctx.s.vars[varName(flow, node.id)] = value;
   }

@@ -2,7 +2,7 @@ import type { Command, EngineInput } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
 import { ACTIONS, showMyData } from './actions';
-import { answer, readLanguage } from './answer';
+import { answer, consentAllows, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
 import { menuFrame } from './place';
 import { APPOINTMENT_BUTTONS, ask, askLanguage, CARRY_ON, canGoBack, LANGUAGE_PICKER, requestOffer } from './prompt';
@@ -132,10 +132,16 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
       return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
     case 'help':
       return reask(ctx, { key: 'common:notice.help' });
-    case 'back':
+    case 'back': {
       if (!goBack(s)) return reask(ctx, { key: 'common:notice.cannot_go_back' });
+      // Not to a question for personal data whose consent was set aside since (a date of birth
+      // under 18, then Back: a mistyped year): further back, where consent can be given again.
+      for (let here = current(ctx); here && !consentAllows(s.consent, here[1]); here = current(ctx)) {
+        if (!goBack(s)) return restart(ctx, 'menu');
+      }
       delete s.sel;
       return reask(ctx);
+    }
   }
 }
 

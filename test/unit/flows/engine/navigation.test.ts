@@ -128,6 +128,21 @@ describe('/back', () => {
     expect(turn.state.sel).toBeUndefined();
   });
 
+  it('after a date of birth under 18 set the consent aside, does not return to a question for personal data: a mistyped year can be put right', () => {
+    const minor = run(...TO_CONSENT, say('01.01.2015'));
+    expect(last(minor).state.consent).toBe('declined');
+    const turns = run(...TO_CONSENT, say('01.01.2015'), cmd('back'));
+    const back = last(turns);
+    // Past the date of birth (personal data, no consent now) to the question before it.
+    expect(at(back.state)).toBe('diagnosis/continue');
+    expect(textKeys(back).at(-1)).toBe('diagnosis:result.continue');
+    // From there: the consent again, and the right year is taken.
+    const redone = last(run(...TO_CONSENT, say('01.01.2015'), cmd('back'), tap('continue', 'yes'), tap('agree', 'A'), say('01.01.1990')));
+    expect(redone.state.consent).toBe('A');
+    expect(at(redone.state)).toBe('interview/first_name');
+    expect(redone.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'birth_date', value: '1990-01-01' }));
+  });
+
   it('at the very first question, says there is nothing to go back to and asks it again', () => {
     const turn = last(run(cmd('start'), cmd('back')));
     expect(at(turn.state)).toBe('welcome/language');
