@@ -155,12 +155,13 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
 }
 
 /**
- * Whether the person's consent lets `node` take an answer: a question for personal data needs
- * consent A, B or C (`phone`: they declined but agreed to give a phone number for a call back,
- * only that); any other node always does.
+ * Whether the person's consent lets `node` take an answer: a question for personal data, or a
+ * choice marked `needsConsent`, needs consent A, B or C (`phone`: they declined but agreed to
+ * give a phone number for a call back, only that); any other node always does.
  */
 export function consentAllows(consent: ConversationState['consent'], node: FlowNode): boolean {
-  if (!('personal' in node) || !node.personal) return true;
+  const needs = ('personal' in node && node.personal) || (node.type === 'choice' && node.needsConsent === true);
+  if (!needs) return true;
   return consent === 'A' || consent === 'B' || consent === 'C' || (consent === 'phone' && node.type === 'phone');
 }
 

@@ -60,6 +60,12 @@ export const NodeSchema = z.discriminatedUnion('type', [
      * the case), the person is told this text, and the same question is asked again.
      */
     typedAsQuestion: key.optional(),
+    /**
+     * Asked only of someone who consented (a choice of details to give, as /correct's): once the
+     * consent is set aside (a date of birth under 18), /back passes over it, as over the questions
+     * for personal data themselves.
+     */
+    needsConsent: z.boolean().optional(),
   }),
   z.strictObject({ ...common, type: z.literal('yes_no'), prompt: key, yes: target.optional(), no: target.optional(), next: target.optional() }),
   z.strictObject({

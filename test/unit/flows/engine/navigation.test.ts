@@ -143,6 +143,16 @@ describe('/back', () => {
     expect(redone.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'birth_date', value: '1990-01-01' }));
   });
 
+  it('after /correct took a date of birth under 18, does not return to the choice of details to correct (found by a random walk)', () => {
+    const INTERVIEW: Input[] = [...TO_CONSENT, say('01.01.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67')];
+    const turns = run(...INTERVIEW, cmd('correct'), tap('pick', 'birth_date'), say('31.12.2010'), cmd('back'));
+    const back = last(turns);
+    expect(back.state.consent).toBe('declined');
+    expect(at(back.state)).toBe('welcome/menu');
+    // Whatever is typed next is not taken as a detail (before, a phone number picked there failed the step).
+    expect(() => run(...INTERVIEW, cmd('correct'), tap('pick', 'birth_date'), say('31.12.2010'), cmd('back'), tap('pick', 'phone'), say('+994501234567'))).not.toThrow();
+  });
+
   it('at the very first question, says there is nothing to go back to and asks it again', () => {
     const turn = last(run(cmd('start'), cmd('back')));
     expect(at(turn.state)).toBe('welcome/language');
