@@ -98,10 +98,18 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
           answers: e.answers, outcome: e.outcome, reasons: e.reasons, provisional: e.provisional,
           rule_version: e.ruleVersion, lang: e.lang,
         };
-        writes.push(
-          { op: 'rpush', key: keys.diagnoses(e.caseCode), values: [JSON.stringify(record)] },
-          { op: 'hset', key: caseKey, fields: { diagnosis: e.outcome, diagnosis_provisional: String(e.provisional), updated_at: at } },
-        );
+        const summary = { diagnosis: e.outcome, diagnosis_provisional: String(e.provisional) };
+        writes.push({ op: 'rpush', key: keys.diagnoses(e.caseCode), values: [JSON.stringify(record)] }, { op: 'hset', key: caseKey, fields: { updated_at: at } });
+        if (e.provisional) {
+          // A provisional result (the person checking again in the chat) never replaces a final
+          // one (the counsellor's, at the first meeting or on the phone): it is kept in the list.
+          writes.push(
+            { op: 'hsetnx', key: caseKey, field: 'diagnosis_provisional', value: 'true' },
+            { op: 'hsetIf', key: caseKey, field: 'diagnosis_provisional', equals: 'true', fields: summary },
+          );
+        } else {
+          writes.push({ op: 'hset', key: caseKey, fields: summary });
+        }
         break;
       }
       case 'consent_recorded': {

@@ -1,3 +1,4 @@
+import { MeetingRecords } from '../../src/caseworkers/forms/meeting-records';
 import type { Lang } from '../../src/core/lang';
 import { readablePrefix } from '../helpers/redis';
 import { allText, firstSlot, newSession, say, startSimulatorApp, tap, type SimulatorAnswer, type SimulatorHarness } from '../helpers/simulator-app';
@@ -153,7 +154,7 @@ describe('simulator: the whole intake over HTTP', () => {
     expect(await realKeys()).toEqual(realAtStart);
   });
 
-  it('a person who checks eligibility again after booking keeps their completed intake and meeting; their new consent option is recorded', async () => {
+  it('a person who checks eligibility again after booking keeps their completed intake, meeting and final diagnosis; their new consent option is recorded', async () => {
     const session = await newSession(h.base);
     let n = 0;
     const send = (input: unknown) => say(h.base, { session, input, id: `again${String(++n).padStart(6, '0')}` });
@@ -177,6 +178,10 @@ describe('simulator: the whole intake over HTTP', () => {
     const caseKey = h.core.keys.case(code);
     expect(await h.redis.hget(caseKey, 'status')).toBe('intake_completed');
 
+    // At the first meeting the counsellor makes the diagnosis final (Annex 2 with Q4), as the desk does.
+    const forms = new MeetingRecords({ redis: h.redis, keys: h.core.keys, cipher: h.core.cipher });
+    await forms.recordFinalDiagnosis(code, { at: new Date().toISOString(), date: '2026-12-07', time: '10:30', place: 'Baku office', counsellor: 'Aysel Quliyeva', counsellor_id: 's-aysel', by: 'counsellor', answers: { q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'no' }, outcome: 'eligible', reasons: [], provisional: false, rule_version: 'annex2-v1', lang: 'en', corrected: [] });
+
     // From the menu: the eligibility check again and a consent with another option; then they stop there.
     a = await diagnosisAndConsent(a, 'C');
     expect(allText(a.messages)).toContain(h.core.translator.t('en', 'interview:birth_date.prompt'));
@@ -184,6 +189,10 @@ describe('simulator: the whole intake over HTTP', () => {
     expect(await h.redis.hmget(caseKey, 'status', 'consent')).toEqual(['intake_completed', 'C']);
     expect(await h.redis.llen(h.core.keys.consents(code))).toBe(2);
     expect(await h.core.bookings.get(code)).toMatchObject({ status: 'booked' });
+    // The counsellor's final diagnosis stays the case's result; the person's new check is in the list after it.
+    expect(await h.redis.hmget(caseKey, 'diagnosis', 'diagnosis_provisional')).toEqual(['eligible', 'false']);
+    const diagnoses = (await h.redis.lrange(h.core.keys.diagnoses(code), 0, -1)).map((d) => JSON.parse(d) as { provisional: boolean; by: string });
+    expect(diagnoses.map((d) => [d.by, d.provisional])).toEqual([['self_service', true], ['counsellor', false], ['self_service', true]]);
   });
 
   it('answers a repeated message id once (a double submit)', async () => {

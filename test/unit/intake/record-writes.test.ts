@@ -70,6 +70,29 @@ describe('consent records', () => {
   });
 });
 
+/** How a diagnosis reaches the case record: every one in the list, the case's result only when it may be. */
+describe('diagnosis records', () => {
+  const keys = redisKeys('k:');
+  const now = new Date('2026-11-24T06:30:00Z');
+  const ctx = { now, timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher: new FieldCipher(randomBytes(32)), keys, consentVersion: consentVersions(createTranslator()) };
+  const diagnosis = (provisional: boolean) => ({ type: 'diagnosis_recorded' as const, caseCode: 'KP-AAAA-0001', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: provisional ? 'pending' : 'no' }, outcome: provisional ? 'likely_eligible' : 'eligible', reasons: [], provisional, ruleVersion: 'annex2-v1', lang: 'en' as const });
+  const caseKey = keys.case('KP-AAAA-0001');
+
+  it('a provisional result becomes the case result only while no final one is there (created as provisional when there is none)', () => {
+    const writes = planRecordWrites([diagnosis(true)], ctx);
+    expect(writes.filter((w) => w.key === caseKey)).toEqual([
+      { op: 'hset', key: caseKey, fields: { updated_at: now.toISOString() } },
+      { op: 'hsetnx', key: caseKey, field: 'diagnosis_provisional', value: 'true' },
+      { op: 'hsetIf', key: caseKey, field: 'diagnosis_provisional', equals: 'true', fields: { diagnosis: 'likely_eligible', diagnosis_provisional: 'true' } },
+    ]);
+    expect(writes.filter((w) => w.op === 'rpush').map((w) => w.key)).toEqual([keys.diagnoses('KP-AAAA-0001')]);
+  });
+
+  it('a final result (a counsellor on the phone) always becomes the case result', () => {
+    expect(planRecordWrites([diagnosis(false)], ctx).filter((w) => w.key === caseKey).at(-1)).toEqual({ op: 'hset', key: caseKey, fields: { diagnosis: 'eligible', diagnosis_provisional: 'false' } });
+  });
+});
+
 /** How a withdrawal and an erasure reach the case record with the step that confirmed them. */
 describe('rights records', () => {
   const keys = redisKeys('k:');
