@@ -30,13 +30,48 @@ export interface CaseFileView {
   /** The actor may see personal data (holder, supervisor, admin): `personal` is there. */
   personal?: CasePersonal;
   incidents: { id: string; category: string; status: string; reportedAt: Date; types: string[] }[];
-  /** Who did what to the case, newest first (the audit trail: no personal data). */
-  history: { at: Date; who: string; action: string }[];
+  /**
+   * Who did what to the case, newest first (the audit trail: no personal data). A run of the
+   * same person doing the same thing (opening the file again and again) is one line: `times`
+   * of them, the newest at `at`.
+   */
+  history: HistoryLine[];
   /** Workers a supervisor may give the case to (its office's, or everyone's while it has none). */
   workers: { staffId: string; name: string; office: string }[];
 }
 
 /** The result of {@link viewCase}. */
+/** One line of a case's history: `times` consecutive entries of the same person and action, the newest at `at`. */
+export interface HistoryLine {
+  at: Date;
+  who: string;
+  action: string;
+  times: number;
+}
+
+/**
+ * Entries of the audit trail read for a case file, and lines shown. A worker opens a busy case
+ * many times a day, and each opening is audited: read one by one, the views pushed claims,
+ * bookings and attendance out of the last 50 lines.
+ */
+const HISTORY_READ = 300;
+const HISTORY_LINES = 50;
+
+/**
+ * Folds consecutive entries (newest first) of the same person and action into one line.
+ * @example foldHistory([{ at: t3, who: 'Aysel', action: 'open_case' }, { at: t2, who: 'Aysel', action: 'open_case' }, { at: t1, who: 'Aysel', action: 'claim_case' }])
+ *   // [{ at: t3, who: 'Aysel', action: 'open_case', times: 2 }, { at: t1, who: 'Aysel', action: 'claim_case', times: 1 }]
+ */
+export function foldHistory(entries: readonly { at: Date; who: string; action: string }[]): HistoryLine[] {
+  const lines: HistoryLine[] = [];
+  for (const e of entries) {
+    const last = lines.at(-1);
+    if (last && last.who === e.who && last.action === e.action) last.times++;
+    else lines.push({ ...e, times: 1 });
+  }
+  return lines;
+}
+
 export type ViewCaseResult = { ok: true; file: CaseFileView } | StaffRefusal | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' };
 
 /**
@@ -63,7 +98,7 @@ export async function viewCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
     deps.forms?.diagnoses(code) ?? [],
     deps.forms?.consents(code) ?? [],
     deps.incidents.listForCase(code),
-    deps.auditTrail?.forCase(code, { limit: 50 }) ?? [],
+    deps.auditTrail?.forCase(code, { limit: HISTORY_READ }) ?? [],
     deps.index?.entry(code),
     a.member.role === 'caseworker' ? Promise.resolve([]) : deps.roster.list(),
   ]);
@@ -77,7 +112,7 @@ export async function viewCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
     ...(claim ? { holder: { staffId: claim.by, name: names(claim.by), at: claim.at } } : {}),
     isHolder,
     incidents: incidents.map((i) => ({ id: i.id, category: i.category ?? '', status: i.status, reportedAt: i.reportedAt, types: i.types })),
-    history: history.map((h) => ({ at: h.at, who: h.staffId === 'person' || h.staffId === 'system' ? h.staffId : names(h.staffId), action: h.action })),
+    history: foldHistory(history.map((h) => ({ at: h.at, who: h.staffId === 'person' || h.staffId === 'system' ? h.staffId : names(h.staffId), action: h.action }))).slice(0, HISTORY_LINES),
     workers: roster.filter((w) => !summary.booking || w.office === summary.booking.office).map((w) => ({ staffId: w.staffId, name: w.name, office: w.office })),
   };
   if (mayReadPersonal) {

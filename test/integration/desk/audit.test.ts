@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS, AuditActionSchema, claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, removeStaff, type DeskDeps } from '../../../src/caseworkers/desk';
+import { AUDIT_ACTIONS, AuditActionSchema, claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, removeStaff, viewCase, type DeskDeps } from '../../../src/caseworkers/desk';
 import { auditMonth, RedisAuditTrail } from '../../../src/storage/redis-audit-trail';
 import { baku, startDesk, type Desk } from './desk-harness';
 
@@ -20,6 +20,22 @@ describe('desk: the audit trail', () => {
 
   /** Every field of every entry of the month's stream, as one text. */
   const streamText = async () => JSON.stringify(await d.redis.xrange(d.keys.audit(auditMonth(d.desk.clock.now())), '-', '+'));
+
+  it('the case file folds a run of views into one line of its history: sixty openings do not push the claim out of it', async () => {
+    await d.seedCase(code, { lang: 'ru', office: baku });
+    d.setNow(new Date('2026-11-24T08:00:00Z'));
+    expect(await claimCase(desk, d.staff.aysel, { caseCode: code })).toMatchObject({ ok: true });
+    for (let i = 1; i <= 60; i++) {
+      d.setNow(new Date(Date.UTC(2026, 10, 24, 9, i)));
+      expect(await viewCase(desk, d.staff.aysel, { caseCode: code })).toMatchObject({ ok: true });
+    }
+    const r = await viewCase(desk, d.staff.leyla, { caseCode: code });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.file.history).toEqual([
+      { at: new Date('2026-11-24T10:00:00Z'), who: 'Aysel Quliyeva', action: 'open_case', times: 60 },
+      { at: new Date('2026-11-24T08:00:00Z'), who: 'Aysel Quliyeva', action: 'claim_case', times: 1 },
+    ]);
+  });
 
   it('records opening, claiming, talking, reassigning, releasing and closing, with staff ids and wire values only', async () => {
     await d.seedCase(code, { lang: 'ru', office: baku });
