@@ -87,6 +87,8 @@ describe('workspace forms over HTTP', () => {
     expect(afterDiagnosis).toContain(t('casework:saved.diagnosis'));
     expect(afterDiagnosis).toContain(t('casework:diagnosis.final'));
     expect(afterDiagnosis).toContain('Aysel Quliyeva');
+    // Signed with the day as the page writes dates elsewhere (25/11/2026 in English), not the record's 2026-11-25.
+    expect(afterDiagnosis).toContain(t('casework:diagnosis.signed', { counsellor: 'Aysel Quliyeva', place: 'Baku office', date: '25/11/2026', time: '11:00' }));
 
     r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-13-01', beneficiaryName: 'Olena' });
     expect(r.status).toBe(400);
