@@ -1,4 +1,5 @@
 import { keysUnder, readablePrefix } from '../helpers/redis';
+import { seededRandom } from '../helpers/seeded-random';
 import { allText, newSession, say, startSimulatorApp, type SimulatorAnswer, type SimulatorHarness } from '../helpers/simulator-app';
 
 /**
@@ -14,17 +15,6 @@ import { allText, newSession, say, startSimulatorApp, type SimulatorAnswer, type
  * - nothing typed as a personal detail is readable anywhere in Redis.
  * (The pure engine's walks, faster and many more: test/unit/flows/engine/random-walks.test.ts.)
  */
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'correct', 'withdraw', 'delete'] as const;
 /** Personal details typed by the walkers: none may be readable in Redis. */
@@ -42,7 +32,7 @@ describe('simulator: random walks over HTTP', () => {
   });
 
   it('answers every message, never sets a completed intake back, keeps bookings and places in step, and stores nothing readable', async () => {
-    const random = seeded(20261206);
+    const random = seededRandom(20261206);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const t = (key: string) => h.core.translator.t('en', key);
     /** What to type at a question, by its prompt. */

@@ -2,6 +2,7 @@ import { COMMANDS, type EngineInput, type Output } from '../../../../src/core/co
 import { step } from '../../../../src/flows/engine/step';
 import type { ConversationState } from '../../../../src/flows/engine/state';
 import { booked, engineEnv } from '../../../helpers/engine-env';
+import { seededRandom } from '../../../helpers/seeded-random';
 
 /**
  * Random walks through the real flows: a person who mostly goes forward (taps what is offered,
@@ -15,15 +16,6 @@ import { booked, engineEnv } from '../../../helpers/engine-env';
  * and in /correct) returned to questions that the consent, set aside by that date, no longer
  * allowed, and the next answer failed the step; each fails this test without its mend.
  */
-
-/** A small deterministic generator (a linear congruential one): the same seed, the same walks. */
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
 
 /** What the walker types at a question whose node id names the detail (the rest: any of OTHER). */
 const FITTING: Record<string, string[]> = {
@@ -49,7 +41,7 @@ interface Failure {
 
 function walk(entryFlow: string | undefined, seed: number, walks: number, steps: number): { failures: Failure[]; effects: Set<string> } {
   const env = engineEnv(entryFlow ? { entryFlow } : {});
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const failures: Failure[] = [];
   const effects = new Set<string>();
