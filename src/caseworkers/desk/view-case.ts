@@ -40,7 +40,6 @@ export interface CaseFileView {
   workers: { staffId: string; name: string; office: string }[];
 }
 
-/** The result of {@link viewCase}. */
 /** One line of a case's history: `times` consecutive entries of the same person and action, the newest at `at`. */
 export interface HistoryLine {
   at: Date;
@@ -72,6 +71,7 @@ export function foldHistory(entries: readonly { at: Date; who: string; action: s
   return lines;
 }
 
+/** The result of {@link viewCase}. */
 export type ViewCaseResult = { ok: true; file: CaseFileView } | StaffRefusal | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' };
 
 /**
