@@ -134,8 +134,20 @@ export class PersonData {
     });
     if (asked.length) text.push({ plain: [t('rights:mydata.questions'), ...asked].join('\n') });
 
-    text.push({ key: 'rights:mydata.footer' });
+    text.push({ plain: this.rightsLeft(c.status, consent, lang) });
     return text;
+  }
+
+  /**
+   * The rights the person can still use, one line each, as the flows behind them answer: /correct
+   * only while a consent lets them keep details (just the phone number after a call-back consent),
+   * /withdraw until they have withdrawn, /delete always. Offering what then says "nothing to do"
+   * would send them in a circle.
+   */
+  private rightsLeft(status: string | undefined, consent: z.infer<typeof ConsentSchema> | undefined, lang: Lang): string {
+    const withdrawn = status === 'withdrawn';
+    const correct = withdrawn || !consent ? undefined : consent.scope === 'phone_only' ? 'correct_phone' : consent.agreed && consent.option && !consent.scope ? 'correct' : undefined;
+    return [...(correct ? [correct] : []), ...(withdrawn ? [] : ['withdraw']), 'delete'].map((line) => this.o.translator.t(lang, `rights:mydata.footer.${line}`)).join('\n');
   }
 
   /** A diagnosis answer in words: the button the person tapped, where the answer is one of a list. */

@@ -79,6 +79,8 @@ describe("the person's rights", () => {
     expect(text).toContain('+994501234567');
     expect(text).toContain(core.translator.t('en', 'rights:mydata.choice.A'));
     expect(text).toContain(core.translator.t('en', 'rights:mydata.held_no'));
+    // Every right is offered: there are details to correct and a participation to end.
+    for (const line of ['correct', 'withdraw', 'delete']) expect(text).toContain(core.translator.t('en', `rights:mydata.footer.${line}`));
     // Decrypted for the reply only: nothing readable was written for it.
     await korpu.settled();
     expect(await readablePrefix(redis, prefix)).not.toContain('Mammadova');
@@ -115,6 +117,34 @@ describe("the person's rights", () => {
     const mine = rendered((await send(chat, command('mydata'))).outputs, 'az');
     expect(mine).toContain(core.translator.t('az', 'rights:mydata.status_value.withdrawn'));
     expect(mine).toContain('Gəncədə iş tapdım');
+    // Having withdrawn, only erasing is left to offer (/correct and /withdraw would say "nothing to do").
+    expect(mine).not.toContain(core.translator.t('az', 'rights:mydata.footer.correct'));
+    expect(mine).not.toContain(core.translator.t('az', 'rights:mydata.footer.withdraw'));
+    expect(mine).toContain(core.translator.t('az', 'rights:mydata.footer.delete'));
+  });
+
+  it('/mydata after a declined consent does not offer /correct, which would say there is nothing to correct', async () => {
+    const chat = 'rights-declined-00001';
+    for (const input of [{ type: 'command', name: 'start' } as Input, tap('language', 'ru'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'no')]) {
+      await send(chat, input);
+    }
+    const mine = rendered((await send(chat, command('mydata'))).outputs, 'ru');
+    expect(mine).toContain(core.translator.t('ru', 'rights:mydata.choice.declined'));
+    expect(mine).not.toContain(core.translator.t('ru', 'rights:mydata.footer.correct'));
+    expect(mine).not.toContain(core.translator.t('ru', 'rights:mydata.footer.correct_phone'));
+    expect(mine).toContain(core.translator.t('ru', 'rights:mydata.footer.delete'));
+    expect(rendered((await send(chat, { type: 'command', name: 'correct' })).outputs, 'ru')).toContain(core.translator.t('ru', 'rights:correct.nothing'));
+  });
+
+  it('/mydata after a call-back consent offers to correct the phone number only', async () => {
+    const chat = 'rights-callback-00001';
+    for (const input of [{ type: 'command', name: 'start' } as Input, tap('language', 'en'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'no'), tap('declined_choice', 'call_back'), say('050 123 45 67')]) {
+      await send(chat, input);
+    }
+    const mine = rendered((await send(chat, command('mydata'))).outputs, 'en');
+    expect(mine).toContain(core.translator.t('en', 'rights:mydata.choice.phone_only'));
+    expect(mine).toContain(core.translator.t('en', 'rights:mydata.footer.correct_phone'));
+    expect(mine).not.toContain(core.translator.t('en', 'rights:mydata.footer.correct'));
   });
 
   it('/delete erases everything of the person (not even ciphertexts remain) and keeps the statistics', async () => {
