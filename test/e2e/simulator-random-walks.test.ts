@@ -22,6 +22,10 @@ const SECRETS = { first: 'Zemfira', last: 'Qasimova', country: 'Kyrgyzstan', pho
 const OTHER = ['hello', '12345', '1', 'I want to kill myself', 'please delete my data', '01.01.1990'];
 const SIDEWAYS = new Set(['person', 'about', 'mydata', 'no', 'minor', 'write']);
 
+// 2,800 messages in one test: ≈ 10 s alone, twice that when the suite's heavy files run beside
+// it on two cores (22 s seen). A deadline for a hung walk, not a speed check.
+jest.setTimeout(120_000);
+
 describe('simulator: random walks over HTTP', () => {
   let h: SimulatorHarness;
   beforeAll(async () => {
