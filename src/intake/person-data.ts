@@ -146,8 +146,14 @@ export class PersonData {
    */
   private rightsLeft(status: string | undefined, consent: z.infer<typeof ConsentSchema> | undefined, lang: Lang): string {
     const withdrawn = status === 'withdrawn';
-    const correct = withdrawn || !consent ? undefined : consent.scope === 'phone_only' ? 'correct_phone' : consent.agreed && consent.option && !consent.scope ? 'correct' : undefined;
-    return [...(correct ? [correct] : []), ...(withdrawn ? [] : ['withdraw']), 'delete'].map((line) => this.o.translator.t(lang, `rights:mydata.footer.${line}`)).join('\n');
+    // An agreed option A–C without a narrower scope keeps details; `phone_only` keeps the number alone.
+    const keepsDetails = consent?.agreed === true && !!consent.option && !consent.scope;
+    const lines = [
+      ...(withdrawn ? [] : consent?.scope === 'phone_only' ? ['correct_phone'] : keepsDetails ? ['correct'] : []),
+      ...(withdrawn ? [] : ['withdraw']),
+      'delete',
+    ];
+    return lines.map((line) => this.o.translator.t(lang, `rights:mydata.footer.${line}`)).join('\n');
   }
 
   /** A diagnosis answer in words: the button the person tapped, where the answer is one of a list. */
