@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { ageOn, parseDate, parsePhone, parseText, tidyText, westernDigits, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, parseDate, parsePhone, parseText, tidyText, westernDigits, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
@@ -136,8 +136,11 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (input.type !== 'text') return reprompt('date', node);
       const date = parseDate(input.text, node.when, ctx.env.now);
       if (!date.ok) return reprompt(date.error, node);
-      if (node.ageVar) s.vars[varName(flow, node.ageVar)] = ageOn(date.value, ctx.env.now) >= 18 ? 'adult' : 'minor';
-      keep(ctx, flow, node, date.value);
+      const { iso, solarHijri } = date.value;
+      if (node.ageVar) s.vars[varName(flow, node.ageVar)] = ageOn(iso, ctx.env.now) >= 18 ? 'adult' : 'minor';
+      keep(ctx, flow, node, iso);
+      // Said with the next question: a date read in another calendar is shown as kept, so a wrong reading can be taken Back.
+      if (solarHijri) ctx.say({ key: 'common:notice.solar_hijri_date', params: { typed: solarHijri, date: dottedDate(iso) } });
       return { kind: 'next', next: node.next };
     }
     case 'booking':

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
 import { err, ok, type Result } from '../../core/result';
 
 /**
@@ -51,14 +52,32 @@ export function parsePhone(raw: string, region: string): Result<string, ReplyPro
 /** A calendar date as `YYYY-MM-DD`. */
 export type IsoDate = string;
 
+/**
+ * A date as read: the Gregorian date, and, when the person wrote it in the Solar Hijri
+ * calendar, what they wrote (as `DD.MM.YYYY`), so that the answer can say how it was read.
+ */
+export interface ReadDate {
+  iso: IsoDate;
+  solarHijri?: string;
+}
+
 const DMY = /^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{4})$/;
-const YMD = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const YMD = /^(\d{4})[./\-\s](\d{1,2})[./\-\s](\d{1,2})$/;
 
 /**
- * Reads a date written as `DD.MM.YYYY` (also with `/`, `-` or spaces, the way people in the
- * region write dates) or `YYYY-MM-DD`, in ASCII or Persian digits. Impossible dates (31.02.2000) are refused.
+ * Years read as Solar Hijri (the calendar of Afghanistan's and Iran's papers: an Afghan's
+ * tazkira gives the birth date as 25.03.1369, not 15.06.1990). No Gregorian date Körpü asks for
+ * has such a year, so the two cannot be confused.
  */
-export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Date): Result<IsoDate, ReplyProblem> {
+const SOLAR_HIJRI_YEARS = { min: 1250, max: 1500 } as const;
+
+/**
+ * Reads a date written as `DD.MM.YYYY` or `YYYY-MM-DD` (each also with `.`, `/`, `-` or spaces,
+ * the way people in the region write dates), in ASCII or Persian digits, in the Gregorian or,
+ * by its year, the Solar Hijri calendar (`۱۳۶۹/۰۳/۲۵` as written in Kabul and Tehran).
+ * Impossible dates (31.02.2000, 31.12.1369) are refused.
+ */
+export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Date): Result<ReadDate, ReplyProblem> {
   const s = westernDigits(raw).trim();
   let d: number, m: number, y: number;
   const dmy = DMY.exec(s);
@@ -66,13 +85,27 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
   if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
   else if (ymd) [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
   else return err('date');
+  let solarHijri: string | undefined;
+  if (y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) {
+    if (!isValidJalaaliDate(y, m, d)) return err('date');
+    solarHijri = `${pad2(d)}.${pad2(m)}.${y}`;
+    ({ gy: y, gm: m, gd: d } = toGregorian(y, m, d));
+  }
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d || y < 1900 || y > 2200) return err('date');
   const iso = date.toISOString().slice(0, 10);
   const today = now.toISOString().slice(0, 10);
   if (when === 'past' && iso > today) return err('date_past');
   if (when === 'future' && iso < today) return err('date_future');
-  return ok(iso);
+  return ok(solarHijri ? { iso, solarHijri } : { iso });
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** An ISO date as the questions ask for it, `DD.MM.YYYY`. */
+export function dottedDate(iso: IsoDate): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
 }
 
 /** Whole years between an ISO birth date and `now`. */

@@ -59,24 +59,44 @@ describe('parseDate', () => {
     [' 05.03.1990 ', '1990-03-05'],
     ['1990-03-25', '1990-03-25'],
     ['1990-3-5', '1990-03-05'],
+    ['1990/03/25', '1990-03-25'],
+    ['1990.03.25', '1990-03-25'],
     ['29.02.2000', '2000-02-29'],
     ['31.12.1999', '1999-12-31'],
   ])('reads %j as %s', (raw, iso) => {
-    expect(parseDate(raw, 'any', NOW)).toEqual({ ok: true, value: iso });
+    expect(parseDate(raw, 'any', NOW)).toEqual({ ok: true, value: { iso } });
   });
 
-  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['25.03.90'], ['1990/03/25'], ['March 25, 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
+  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['25.03.90'], ['03/25/1990'], ['March 25, 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
     expect(parseDate(raw, 'any', NOW)).toEqual({ ok: false, error: 'date' });
   });
 
   it('past: today is allowed, tomorrow is not', () => {
-    expect(parseDate('16.03.2026', 'past', NOW)).toEqual({ ok: true, value: '2026-03-16' });
+    expect(parseDate('16.03.2026', 'past', NOW)).toEqual({ ok: true, value: { iso: '2026-03-16' } });
     expect(parseDate('17.03.2026', 'past', NOW)).toEqual({ ok: false, error: 'date_past' });
   });
 
   it('future: today is allowed, yesterday is not', () => {
-    expect(parseDate('16.03.2026', 'future', NOW)).toEqual({ ok: true, value: '2026-03-16' });
+    expect(parseDate('16.03.2026', 'future', NOW)).toEqual({ ok: true, value: { iso: '2026-03-16' } });
     expect(parseDate('15.03.2026', 'future', NOW)).toEqual({ ok: false, error: 'date_future' });
+  });
+
+  it.each([
+    ['25.03.1369', '1990-06-15'],
+    ['1369/03/25', '1990-06-15'],
+    ['1.1.1400', '2021-03-21'],
+    ['30.12.1399', '2021-03-20'],
+    ['29.12.1369', '1991-03-20'],
+  ])('reads %j as a Solar Hijri date, %s', (raw, iso) => {
+    const read = parseDate(raw, 'any', NOW);
+    expect(read).toMatchObject({ ok: true, value: { iso } });
+    const [y, m, d] = raw.includes('/') ? raw.split('/') : raw.split('.').reverse();
+    expect(read.ok && read.value.solarHijri).toBe(`${d!.padStart(2, '0')}.${m!.padStart(2, '0')}.${y}`);
+  });
+
+  it('refuses Solar Hijri dates that do not exist (Esfand has 30 days in leap years only)', () => {
+    expect(parseDate('30.12.1369', 'any', NOW)).toEqual({ ok: false, error: 'date' });
+    expect(parseDate('31.07.1369', 'any', NOW)).toEqual({ ok: false, error: 'date' });
   });
 
   it('any: past and future alike', () => {

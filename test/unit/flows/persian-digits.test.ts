@@ -13,7 +13,8 @@ describe('answers typed with Persian digits', () => {
 
   it('a birth date in Persian digits is the same date', () => {
     expect(parseDate('۲۵.۰۳.۱۹۹۰', 'past', now)).toEqual(parseDate('25.03.1990', 'past', now));
-    expect(parseDate('۲۵/۰۳/۱۹۹۰', 'past', now)).toMatchObject({ ok: true, value: '1990-03-25' });
+    expect(parseDate('۲۵/۰۳/۱۹۹۰', 'past', now)).toMatchObject({ ok: true, value: { iso: '1990-03-25' } });
+    expect(parseDate('۱۳۶۹/۰۳/۲۵', 'past', now)).toMatchObject({ ok: true, value: { iso: '1990-06-15', solarHijri: '25.03.1369' } });
     expect(parseDate('۳۱.۰۲.۲۰۰۰', 'past', now)).toMatchObject({ ok: false, error: 'date' });
   });
 

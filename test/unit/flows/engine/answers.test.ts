@@ -309,6 +309,31 @@ describe('date (the clock is 16 March 2026)', () => {
     expect(last(play(anyEnv, say('1990-03-25'))).state.vars['t.q']).toBe('1990-03-25');
   });
 
+  it('reads a Solar Hijri date (Afghan and Iranian papers) as its Gregorian date, and says so with the next question', () => {
+    for (const text of ['25.03.1369', '۲۵/۰۳/۱۳۶۹', '۱۳۶۹/۰۳/۲۵', '1369-3-25']) {
+      const turn = last(play(anyEnv, say(text)));
+      expect(turn.state.vars['t.q']).toBe('1990-06-15');
+      expect(at(turn.state)).toBe('t/after');
+      expect(only(turn).text).toEqual([{ key: 'common:notice.solar_hijri_date', params: { typed: '25.03.1369', date: '15.06.1990' } }, { key: 't:after' }]);
+    }
+  });
+
+  it('a Gregorian date is not remarked on', () => {
+    movedOn(last(play(anyEnv, say('15.06.1990'))));
+    expect(only(last(play(anyEnv, say('15.06.1990')))).text).toEqual([{ key: 't:after' }]);
+  });
+
+  it('a Solar Hijri birth date sets the age as its Gregorian date does (26.12.1386 is 16.03.2008)', () => {
+    expect(last(play(pastEnv, say('26.12.1386'))).state.vars['t.age']).toBe('adult');
+    expect(last(play(pastEnv, say('27.12.1386'))).state.vars['t.age']).toBe('minor');
+    // 1 Farvardin 1405 is 21 March 2026: after today.
+    expectReasked(last(play(pastEnv, say('01.01.1405'))), ['common:reprompt.date_past']);
+  });
+
+  it.each([['30.12.1369'], ['32.01.1369'], ['01.13.1369'], ['00.05.1369']])('refuses %j, no Solar Hijri date either', (text) => {
+    expectReasked(last(play(anyEnv, say(text))), ['common:reprompt.date']);
+  });
+
   it.each([['31.02.2000'], ['29.02.2001'], ['32.01.2000'], ['01.13.2000'], ['yesterday'], ['25.03.90'], ['03/25/1990']])('refuses %j as a date', (text) => {
     expectReasked(last(play(anyEnv, say(text))), ['common:reprompt.date']);
   });
