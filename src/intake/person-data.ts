@@ -21,6 +21,14 @@ function birthDate(value: string, lang: Lang): string {
 }
 
 /** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
+const lists = new Map<Lang, Intl.ListFormat>();
+/** Items as `lang` lists them: "A, B and C", "A، B، و C". */
+function listIn(lang: Lang, items: string[]): string {
+  let format = lists.get(lang);
+  if (!format) lists.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
+  return format.format(items);
+}
+
 const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 'erased']);
 /** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
 const OUTCOMES = new Set(['likely_eligible', 'eligible', 'not_eligible']);
@@ -107,11 +115,14 @@ export class PersonData {
     const diagnosis = parseLast(DiagnosisSchema, diagnoses);
     if (diagnosis) {
       const result = OUTCOMES.has(diagnosis.outcome) ? t(`caseworker:alert.result.${diagnosis.outcome}`) : diagnosis.outcome;
+      // One line per question, as the details above: several areas of Q3 as the language lists them ("A, B and C", "A، B، و C").
       const answers = Object.entries(diagnosis.answers)
         .filter(([k, v]) => v !== undefined && v !== '' && !(k === 'q4' && v === 'pending'))
-        .map(([k, v]) => `${k === 'adult' ? t('rights:mydata.age') : /^q[1-4]$/.test(k) ? t(`rights:mydata.q.${k}`) : k.toUpperCase()}: ${(Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang)).join(', ')}`)
-        .join('; ');
-      text.push({ plain: [t('rights:mydata.diagnosis', { date: date(diagnosis.at), result }), ...(answers ? [t('rights:mydata.answers', { answers })] : [])].join('\n') });
+        .map(([k, v]) => {
+          const label = k === 'adult' ? t('rights:mydata.age') : /^q[1-4]$/.test(k) ? t(`rights:mydata.q.${k}`) : k.toUpperCase();
+          return t('rights:mydata.field', { label, value: listIn(lang, (Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang))) });
+        });
+      text.push({ plain: [t('rights:mydata.diagnosis', { date: date(diagnosis.at), result }), ...(answers.length ? [t('rights:mydata.answers'), ...answers] : [])].join('\n') });
     }
 
     const consent = parseLast(ConsentSchema, consents);
@@ -124,7 +135,7 @@ export class PersonData {
     const office = booking?.status === 'booked' ? this.o.offices.find((of) => of.id === booking.office) : undefined;
     if (booking && office) {
       const d = meetingDetails(office, booking.start, lang);
-      text.push({ key: 'rights:mydata.booking', params: { when: `${d.date}, ${d.time}`, office: d.office ?? '' } });
+      text.push({ key: 'rights:mydata.booking', params: { date: d.date ?? '', time: d.time ?? '', office: d.office ?? '' } });
     }
 
     const asked = questions.flatMap((q) => {

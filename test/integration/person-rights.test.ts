@@ -53,10 +53,10 @@ describe("the person's rights", () => {
   const caseOf = async (chatId: string) => (await core.runner.peek(core.runner.conversationId('simulator', chatId)))?.caseCode;
 
   /** The intake with a booked meeting; returns the case code and the slot booked. */
-  async function intake(chatId: string, lang: Lang, name: { first: string; last: string }): Promise<{ code: string; slot: string }> {
+  async function intake(chatId: string, lang: Lang, name: { first: string; last: string }, areas = ['planning']): Promise<{ code: string; slot: string }> {
     const script: Input[] = [
       { type: 'command', name: 'start' }, tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'),
-      tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say(name.first), say(name.last), say('Afghanistan'),
+      ...areas.map((area) => tap('q3', area)), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say(name.first), say(name.last), say('Afghanistan'),
       tap('reason', 'work'),
     ];
     for (const input of script) await send(chatId, input);
@@ -84,6 +84,22 @@ describe("the person's rights", () => {
     // Decrypted for the reply only: nothing readable was written for it.
     await korpu.settled();
     expect(await readablePrefix(redis, prefix)).not.toContain('Mammadova');
+  });
+
+  it('/mydata in Persian: each answer on its line, lists and the meeting punctuated as Persian writes them', async () => {
+    const chat = 'rights-mydata-fa-0001';
+    await intake(chat, 'fa', { first: 'Ahmad', last: 'Rahimi' }, ['health_social', 'language']);
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'fa');
+    const t = (key: string) => core.translator.t('fa', key);
+    const lines = text.split('\n');
+    // "• سؤال ۳: A، و B", not "A, B" run together with the other answers after "; ".
+    const q3 = lines.find((l) => l.includes(t('rights:mydata.q.q3')))!;
+    expect(q3).toContain(new Intl.ListFormat('fa', { type: 'conjunction' }).format([t('diagnosis:q3.health_social'), t('diagnosis:q3.language')]));
+    expect(q3).not.toContain(t('rights:mydata.q.q1'));
+    expect(lines.some((l) => l.includes(t('rights:mydata.q.q1')) && l.includes(t('common:button.yes')))).toBe(true);
+    const meeting = lines.find((l) => l.startsWith('ملاقات:'))!;
+    expect(meeting).not.toMatch(/,/);
+    expect(meeting.split('،')).toHaveLength(3);
   });
 
   it('/mydata without a case says nothing is kept', async () => {
