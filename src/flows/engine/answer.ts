@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { ageOn, dottedDate, parseDate, parsePhone, parseText, tidyText, westernDigits, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, parseDate, parsePhone, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
@@ -135,6 +135,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'date': {
       if (input.type !== 'text') return reprompt('date', node);
       const date = parseDate(input.text, node.when, ctx.env.now);
+      if (!date.ok && date.error === 'date_year_only') {
+        const year = yearAlone(input.text);
+        return reprompt(date.error, node, { example: `25.03.${year}`, unknown: `01.01.${year}` });
+      }
       if (!date.ok) return reprompt(date.error, node);
       const { iso, solarHijri } = date.value;
       if (node.ageVar) s.vars[varName(flow, node.ageVar)] = ageOn(iso, ctx.env.now) >= 18 ? 'adult' : 'minor';

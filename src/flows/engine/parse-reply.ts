@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../core/result';
  */
 
 /** Why a reply was not accepted; becomes `common:reprompt.<reason>`. */
-export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_past' | 'date_future';
+export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_year_only' | 'date_past' | 'date_future';
 
 /**
  * Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII digits, and the Persian date and
@@ -84,7 +84,7 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
   const ymd = YMD.exec(s);
   if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
   else if (ymd) [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-  else return err('date');
+  else return err(yearAlone(raw) === undefined ? 'date' : 'date_year_only');
   let solarHijri: string | undefined;
   if (y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) {
     if (!isValidJalaaliDate(y, m, d)) return err('date');
@@ -101,6 +101,17 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The year, when a date was answered with a year alone ("1990", "۱۳۶۹"): many people who fled
+ * know no more of their birth date, and need to be told what to write instead of "not a date".
+ */
+export function yearAlone(raw: string): number | undefined {
+  const s = westernDigits(raw).trim();
+  if (!/^\d{4}$/.test(s)) return undefined;
+  const y = Number(s);
+  return (y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) || (y >= 1900 && y <= 2200) ? y : undefined;
+}
 
 /** An ISO date as the questions ask for it, `DD.MM.YYYY`. */
 export function dottedDate(iso: IsoDate): string {

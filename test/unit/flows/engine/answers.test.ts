@@ -330,6 +330,18 @@ describe('date (the clock is 16 March 2026)', () => {
     expectReasked(last(play(pastEnv, say('01.01.1405'))), ['common:reprompt.date_past']);
   });
 
+  it('a year alone is asked for its day and month, with what to write when they are not known', () => {
+    for (const [text, year] of [['1990', '1990'], [' ۱۳۶۹ ', '1369']] as const) {
+      const turn = last(play(anyEnv, say(text)));
+      expectReasked(turn, ['common:reprompt.date_year_only']);
+      expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.date_year_only', params: { example: `25.03.${year}`, unknown: `01.01.${year}` } });
+    }
+    // Four digits that are no year stay "not a date".
+    expectReasked(last(play(anyEnv, say('0512'))), ['common:reprompt.date']);
+    // And what it suggests is read: 01.01.1369 is 21 March 1990.
+    expect(last(play(anyEnv, say('01.01.1369'))).state.vars['t.q']).toBe('1990-03-21');
+  });
+
   it.each([['30.12.1369'], ['32.01.1369'], ['01.13.1369'], ['00.05.1369']])('refuses %j, no Solar Hijri date either', (text) => {
     expectReasked(last(play(anyEnv, say(text))), ['common:reprompt.date']);
   });
