@@ -134,7 +134,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     }
     case 'date': {
       if (input.type !== 'text') return reprompt('date', node);
-      const date = parseDate(input.text, node.when, ctx.env.now);
+      const date = parseDate(input.text, node.when, ctx.env.now, ctx.lang);
       if (!date.ok && date.error === 'date_year_only') {
         const year = yearAlone(input.text);
         return reprompt(date.error, node, { example: `25.03.${year}`, unknown: `01.01.${year}` });

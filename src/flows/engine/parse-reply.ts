@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
+import { DateTime } from 'luxon';
 import { err, ok, type Result } from '../../core/result';
 
 /**
@@ -73,20 +74,24 @@ const SOLAR_HIJRI_YEARS = { min: 1250, max: 1500 } as const;
 
 /**
  * Reads a date written as `DD.MM.YYYY` or `YYYY-MM-DD` (each also with `.`, `/`, `-` or spaces,
- * the way people in the region write dates), in ASCII or Persian digits, in the Gregorian or,
- * by its year, the Solar Hijri calendar (`۱۳۶۹/۰۳/۲۵` as written in Kabul and Tehran).
- * Impossible dates (31.02.2000, 31.12.1369) are refused.
+ * the way people in the region write dates) or with the month's name in `lang` or English
+ * ("14 мая 1990"), in ASCII or Persian digits; in digits, in the Gregorian or, by its year, the
+ * Solar Hijri calendar (`۱۳۶۹/۰۳/۲۵` as written in Kabul and Tehran). Impossible dates
+ * (31.02.2000, 31.12.1369) are refused.
  */
-export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Date): Result<ReadDate, ReplyProblem> {
+export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Date, lang?: string): Result<ReadDate, ReplyProblem> {
   const s = westernDigits(raw).trim();
   let d: number, m: number, y: number;
   const dmy = DMY.exec(s);
   const ymd = YMD.exec(s);
+  const named = dmy || ymd ? undefined : byMonthName(s, lang);
   if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
   else if (ymd) [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+  else if (named) ({ day: d, month: m, year: y } = named);
   else return err(yearAlone(raw) === undefined ? 'date' : 'date_year_only');
   let solarHijri: string | undefined;
-  if (y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) {
+  // A Gregorian month's name says the calendar: "14 May 1369" is no Solar Hijri date.
+  if (!named && y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) {
     if (!isValidJalaaliDate(y, m, d)) return err('date');
     solarHijri = `${pad2(d)}.${pad2(m)}.${y}`;
     ({ gy: y, gm: m, gd: d } = toGregorian(y, m, d));
@@ -101,6 +106,25 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+const NAMED_FORMATS = ['d MMMM yyyy', 'd MMM yyyy', 'MMMM d yyyy', 'MMM d yyyy'];
+
+/**
+ * A date written with the month's name ("14 мая 1990", "14 mayıs 1990", "May 14, 1990"), in the
+ * person's language or English; luxon knows the months' names of every language through Intl.
+ * Only tried when the digits alone did not read, so an ordinary answer costs nothing more.
+ */
+function byMonthName(s: string, lang: string | undefined): { day: number; month: number; year: number } | undefined {
+  if (!/\p{L}/u.test(s) || !/\d{4}/.test(s)) return undefined;
+  const words = s.replace(/[,.]/g, ' ').replace(/\s+/g, ' ').trim();
+  for (const locale of lang && lang !== 'en' ? [lang, 'en'] : ['en']) {
+    for (const format of NAMED_FORMATS) {
+      const date = DateTime.fromFormat(words, format, { locale, zone: 'UTC' });
+      if (date.isValid) return { day: date.day, month: date.month, year: date.year };
+    }
+  }
+  return undefined;
+}
 
 /**
  * The year, when a date was answered with a year alone ("1990", "۱۳۶۹"): many people who fled

@@ -67,7 +67,7 @@ describe('parseDate', () => {
     expect(parseDate(raw, 'any', NOW)).toEqual({ ok: true, value: { iso } });
   });
 
-  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['25.03.90'], ['03/25/1990'], ['March 25, 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
+  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['25.03.90'], ['03/25/1990'], ['March 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
     expect(parseDate(raw, 'any', NOW)).toEqual({ ok: false, error: 'date' });
   });
 
@@ -92,6 +92,26 @@ describe('parseDate', () => {
     expect(read).toMatchObject({ ok: true, value: { iso } });
     const [y, m, d] = raw.includes('/') ? raw.split('/') : raw.split('.').reverse();
     expect(read.ok && read.value.solarHijri).toBe(`${d!.padStart(2, '0')}.${m!.padStart(2, '0')}.${y}`);
+  });
+
+  it.each([
+    ['14 мая 1990', 'ru'],
+    ['14 Мая 1990', 'ru'],
+    ['14 травня 1990', 'uk'],
+    ['14 mayıs 1990', 'tr'],
+    ['14 may 1990', 'az'],
+    ['14 may, 1990', 'uz'],
+    ['May 14, 1990', 'en'],
+    ['14 May 1990', 'ru'],
+    ['14 Mayıs 1990', 'tr'],
+  ])('reads %j (the month by its name in %s or English)', (raw, lang) => {
+    expect(parseDate(raw, 'any', NOW, lang)).toEqual({ ok: true, value: { iso: '1990-05-14' } });
+  });
+
+  it('refuses a month name it does not know, an impossible named date, and a named month with a Solar Hijri year', () => {
+    expect(parseDate('14 Maiiii 1990', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });
+    expect(parseDate('31 February 2000', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });
+    expect(parseDate('14 May 1369', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });
   });
 
   it('refuses Solar Hijri dates that do not exist (Esfand has 30 days in leap years only)', () => {

@@ -330,6 +330,14 @@ describe('date (the clock is 16 March 2026)', () => {
     expectReasked(last(play(pastEnv, say('01.01.1405'))), ['common:reprompt.date_past']);
   });
 
+  it("reads a date with the month's name in the person's language", () => {
+    const ru = converse(anyEnv, [cmd('start'), say('14 мая 1990')], freshState('ru')).at(-1)!;
+    expect(ru.state.vars['t.q']).toBe('1990-05-14');
+    expect(at(ru.state)).toBe('t/after');
+    const uk = converse(anyEnv, [cmd('start'), say('14 травня 1990')], freshState('uk')).at(-1)!;
+    expect(uk.state.vars['t.q']).toBe('1990-05-14');
+  });
+
   it('a year alone is asked for its day and month, with what to write when they are not known', () => {
     for (const [text, year] of [['1990', '1990'], [' ۱۳۶۹ ', '1369']] as const) {
       const turn = last(play(anyEnv, say(text)));
