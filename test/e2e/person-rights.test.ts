@@ -71,7 +71,8 @@ describe("the person's rights through Telegram", () => {
     const spaced = (text: string) => text.replace(/[\s\u202f]+/g, ' ');
     expect(spaced(shown)).toContain(spaced(DateTime.fromISO('1995-02-14').setLocale(lang).toLocaleString(DateTime.DATE_MED)));
     expect(shown).not.toContain('1995-02-14');
-    expect(shown).toContain(`${t('rights:mydata.q.q1')}: ${t('common:button.yes')}`);
+    // Each answer of the diagnosis on its own line, as the details.
+    expect(shown).toContain(t('rights:mydata.field', { label: t('rights:mydata.q.q1'), value: t('common:button.yes') }));
 
     from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/delete' });
