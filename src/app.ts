@@ -181,6 +181,7 @@ export async function buildCore(o: BuildCoreOptions): Promise<KorpuCore> {
     entryFlow: 'welcome',
     // A case worker's phone interview (/call) is a conversation of its own that starts in the call flow.
     entryFlows: { [PHONE_CHANNEL]: 'call' },
+    label: (lang, key) => translator.t(lang, key),
     clock,
     ids: o.ids ?? randomIds,
     cipher,

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { OutputSchema } from '../core/conversation';
 import { LangSchema } from '../core/lang';
 import type { FlowLookup } from '../flows/engine/context';
+import type { LabelText } from '../flows/engine/typed-choice';
 import type { FlowRegistry } from '../flows/registry';
 import type { RuleDefinition } from '../flows/rules/registry';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -124,6 +125,8 @@ export interface ConversationRunnerDeps {
   consentVersion: ConsentVersionOf;
   /** The flow a new conversation of a channel starts in, where not `entryFlow` (`phone` → `call`). */
   entryFlows?: Readonly<Record<string, string>>;
+  /** Buttons' texts, so that a typed "Да" answers as the tap would (the engine's `label`). */
+  label?: LabelText;
   clock: Clock;
   ids: IdGen;
   cipher: FieldCipher;
@@ -321,7 +324,7 @@ export class ConversationRunner {
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
       const ids = d.store.idsFor(convId, d.ids);
-      const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids };
+      const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids, ...(d.label ? { label: d.label } : {}) };
       // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
       // a field) and asks the same question again, after the emergency reply. Only a message
       // written for the case workers goes on to them as written.

@@ -4,6 +4,8 @@ import type { EngineInput, Input } from '../../src/core/conversation';
 import type { Lang } from '../../src/core/lang';
 import type { StepEnv, StepResult } from '../../src/flows/engine/context';
 import { step } from '../../src/flows/engine/step';
+import type { LabelText } from '../../src/flows/engine/typed-choice';
+import { createTranslator, type Translator } from '../../src/i18n';
 import { initialState, type ConversationState } from '../../src/flows/engine/state';
 import { compileFlow, loadFlowDir } from '../../src/flows/loader';
 import { FlowRegistry, type FlowArchive } from '../../src/flows/registry';
@@ -27,6 +29,16 @@ export const FLOWS_DIR = join(__dirname, '..', '..', 'flows');
 /** The clock every engine test and golden scenario runs at: Monday 16 March 2026, 09:00 UTC. */
 export const FIXED_NOW = new Date('2026-03-16T09:00:00.000Z');
 
+let translator: Translator | undefined;
+/**
+ * Buttons' texts from the real locales (as the runner gives the engine), loaded once per test
+ * file. A test flow's made-up keys ("t:tea") have no text: i18next would answer "tea".
+ */
+export const realLabels: LabelText = (lang, key) => {
+  translator ??= createTranslator();
+  return translator.missing(key).length > 0 ? '' : translator.t(lang, key);
+};
+
 let realFlows: CompiledFlow[] | undefined;
 /** The real flows, loaded (and checked) once per test file. */
 export function loadRealFlows(): CompiledFlow[] {
@@ -47,6 +59,8 @@ export interface EngineEnvOptions {
   now?: Date;
   /** Seed of the case-code generator (default 1). */
   seed?: number;
+  /** `false`: no buttons' texts, so only taps and typed numbers choose (default: the real locales'). */
+  labels?: false;
 }
 
 /** Builds a StepEnv: real flows and rules, entry flow `welcome`, FIXED_NOW and seededIds(). */
@@ -57,6 +71,7 @@ export function engineEnv(opts: EngineEnvOptions = {}): TestEnv {
     entryFlow: opts.entryFlow ?? 'welcome',
     now: opts.now ?? FIXED_NOW,
     ids: seededIds(opts.seed ?? 1),
+    ...(opts.labels === false ? {} : { label: realLabels }),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { EngineInput, TextRef } from '../../core/conversation';
-import { LangSchema, type Lang } from '../../core/lang';
+import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
+import { typedOption } from './typed-choice';
 import { ageOn, dottedDate, parseDate, parsePhone, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
@@ -26,6 +27,35 @@ function byNumber(input: EngineInput, count: number): number | undefined {
   if (input.type !== 'text') return undefined;
   const n = Number(westernDigits(input.text).trim());
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
+}
+
+/** The yes and no of a yes-or-no question, with the other words each language has for them. */
+const YES_NO = [
+  { value: 'yes', label: 'common:button.yes', also: 'common:typed.yes' },
+  { value: 'no', label: 'common:button.no', also: 'common:typed.no' },
+] as const;
+const DONE_OPTION = { value: DONE, label: 'common:button.done' };
+
+interface TypedOption {
+  value: string;
+  label: string;
+  also?: string;
+  /** A number in this range, typed, chooses the option (an age typed at "how old are you?"). */
+  typedRange?: readonly [number, number];
+}
+
+/**
+ * The option meant by typed text: a number counts the buttons ("2", "۲"), else a number in an
+ * option's `typedRange`, else the button's text or another word for it in the person's language.
+ */
+function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly O[], input: EngineInput): O | undefined {
+  if (input.type !== 'text') return undefined;
+  const i = byNumber(input, options.length);
+  if (i !== undefined) return options[i];
+  const n = Number(westernDigits(input.text).trim());
+  if (input.text.trim() !== '' && Number.isInteger(n)) return options.find((o) => o.typedRange && n >= o.typedRange[0] && n <= o.typedRange[1]);
+  const value = typedOption(ctx.env.label, ctx.lang, input.text, options);
+  return value === undefined ? undefined : options.find((o) => o.value === value);
 }
 
 /**
@@ -56,14 +86,13 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
   const save = varName(flow, node.id);
   switch (node.type) {
     case 'language': {
-      const lang = readLanguage(s, input);
+      const lang = readLanguage(s, input) ?? (input.type === 'text' ? typedOption(ctx.env.label, ctx.lang, input.text, SUPPORTED_LANGS.map((l) => ({ value: l, label: `common:language_name.${l}` }))) : undefined);
       if (!lang) return reprompt('choose', node);
       s.lang = lang;
       return { kind: 'next', next: node.next };
     }
     case 'choice': {
-      const i = byNumber(input, node.options.length);
-      const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : i === undefined ? undefined : node.options[i];
+      const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : typedChoice(ctx, node.options, input);
       if (!option && node.typedAsQuestion && input.type === 'text') {
         // The text invited them to write here: their words reach a case worker, and the question stays open.
         const text = parseText(input.text, TYPED_QUESTION_MAX);
@@ -89,8 +118,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       return { kind: 'next', next };
     }
     case 'yes_no': {
-      const i = byNumber(input, 2);
-      const value = input.type === 'choice' ? input.value : i === undefined ? undefined : (['yes', 'no'] as const)[i];
+      const value = input.type === 'choice' ? input.value : typedChoice(ctx, YES_NO, input)?.value;
       if (value !== 'yes' && value !== 'no') return reprompt('choose', node);
       s.vars[save] = value;
       const next = (value === 'yes' ? node.yes : node.no) ?? node.next;
@@ -98,9 +126,8 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       return { kind: 'next', next };
     }
     case 'multi_choice': {
-      // A typed number ticks or unticks that option, as the "choose" reprompt promises.
-      const i = byNumber(input, node.options.length);
-      const value = input.type === 'choice' ? input.value : i === undefined ? undefined : node.options[i]!.value;
+      // A typed number (or an option's text) ticks or unticks that option, as the "choose" reprompt promises.
+      const value = input.type === 'choice' ? input.value : typedChoice(ctx, [...node.options, DONE_OPTION], input)?.value;
       if (value === undefined) return reprompt('choose', node);
       const sel = s.sel ?? [];
       if (value === DONE) {

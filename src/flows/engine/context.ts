@@ -4,6 +4,7 @@ import type { Lang } from '../../core/lang';
 import type { CompiledFlow } from '../schema/flow-schema';
 import type { RuleDefinition } from '../rules/registry';
 import type { ConversationState } from './state';
+import type { LabelText } from './typed-choice';
 
 /** Finds flows: the current revision, or the revision a conversation is pinned to. */
 export interface FlowLookup {
@@ -25,6 +26,11 @@ export interface StepEnv {
   entryFlow: string;
   now: Date;
   ids: IdGen;
+  /**
+   * A button's text in a language, so that typing it is as good as tapping it ("Да" at a yes or
+   * no question). Without it only taps and typed numbers choose.
+   */
+  label?: LabelText;
 }
 
 export interface StepResult {

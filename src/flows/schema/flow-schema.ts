@@ -22,6 +22,11 @@ const option = z.strictObject({
   next: target.optional(),
   /** A "tell me more" option: shows this text and asks the same question again. */
   info: key.optional(),
+  /**
+   * A number in this range, typed instead of a tap, chooses this option: the age question's
+   * "35" is "18 or older". Numbers 1 to the count of options still count the buttons.
+   */
+  typedRange: z.tuple([z.number().int(), z.number().int()]).optional(),
 });
 
 const common = { id, comment: z.string().optional() };
@@ -72,7 +77,7 @@ export const NodeSchema = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('multi_choice'),
     prompt: key,
-    options: z.array(option.omit({ next: true, info: true })).min(2),
+    options: z.array(option.omit({ next: true, info: true, typedRange: true })).min(2),
     min: z.number().int().min(0).default(1),
     next: target,
   }),

@@ -1,0 +1,80 @@
+import type { Input } from '../../../../src/core/conversation';
+import type { Lang } from '../../../../src/core/lang';
+import { typedWords } from '../../../../src/flows/engine/typed-choice';
+import { at, cmd, converse, engineEnv, last, say, tap, textKeys } from '../../../helpers/engine-env';
+
+/**
+ * On a cheap phone people type what the buttons say: "Да", "35" at "How old are you?", "Работа".
+ * Through the real flows and the real locales: typing a button's text (or a usual word for yes
+ * or no in the person's language) answers as the tap would; anything else is re-asked as before.
+ */
+
+const env = engineEnv();
+const withoutLabels = engineEnv({ labels: false });
+
+/** A person in `lang` who has opened the diagnosis: the age question is next. */
+const toAge = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'eligibility')];
+const play = (inputs: Input[], e = env) => last(converse(e, inputs));
+
+describe('typed instead of tapped', () => {
+  it.each([
+    ['ru', 'да', 'yes'],
+    ['ru', 'Да!', 'yes'],
+    ['ru', 'ага', 'yes'],
+    ['ru', 'НЕТ', 'no'],
+    ['az', 'Bəli', 'yes'],
+    ['az', 'hə', 'yes'],
+    ['az', 'Xeyr', 'no'],
+    ['tr', 'EVET', 'yes'],
+    ['tr', 'HAYIR', 'no'],
+    ['fa', 'بله', 'yes'],
+    ['fa', 'نه', 'no'],
+    ['uz', "yo'q", 'no'],
+    ['uz', 'Ha', 'yes'],
+    ['uk', 'Так', 'yes'],
+    ['en', 'yes', 'yes'],
+    ['en', 'Nope', 'no'],
+  ] as const)('%s: "%s" at a yes-or-no question is %s', (lang, text, answer) => {
+    const turn = play([...toAge(lang), tap('age', 'adult'), say(text)]);
+    expect(turn.state.vars['diagnosis.q1']).toBe(answer);
+    expect(at(turn.state)).toBe('diagnosis/q2');
+  });
+
+  it('an age typed at "How old are you?" chooses the age group; 1 and 2 still count the buttons', () => {
+    expect(at(play([...toAge('ru'), say('35')]).state)).toBe('diagnosis/q1');
+    expect(at(play([...toAge('ru'), say('۴۲')]).state)).toBe('diagnosis/q1');
+    expect(at(play([...toAge('ru'), say('16')]).state)).toBe('diagnosis/minor');
+    expect(at(play([...toAge('ru'), say('1')]).state)).toBe('diagnosis/q1');
+    expect(at(play([...toAge('ru'), say('2')]).state)).toBe('diagnosis/minor');
+    for (const text of ['200', '0', '18 лет']) expect(textKeys(play([...toAge('ru'), say(text)]))[0]).toBe('common:reprompt.choose');
+  });
+
+  it("a button's text typed at a choice or a multiple choice, and the language's name at the language question", () => {
+    const q3 = [...toAge('ru'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes')];
+    const ticked = play([...q3, say('изучение азербайджанского языка'), say('Готово')]);
+    expect(ticked.state.vars['diagnosis.q3']).toEqual(['language']);
+    expect(at(play([cmd('start'), say('Русский')]).state)).toBe('welcome/menu');
+    expect(play([cmd('start'), say('Русский')]).state.lang).toBe('ru');
+  });
+
+  it('words that are no button are re-asked as before, and without the texts only numbers choose', () => {
+    const atQ1 = [...toAge('ru'), tap('age', 'adult')];
+    for (const text of ['может быть', 'да нет', 'yes please']) {
+      const turn = play([...atQ1, say(text)]);
+      expect(at(turn.state)).toBe('diagnosis/q1');
+      expect(textKeys(turn)[0]).toBe('common:reprompt.choose');
+    }
+    expect(at(play([...atQ1, say('да')], withoutLabels).state)).toBe('diagnosis/q1');
+    expect(at(play([...atQ1, say('1')], withoutLabels).state)).toBe('diagnosis/q2');
+  });
+});
+
+describe('typedWords', () => {
+  it('drops case, emoji, punctuation, apostrophes and direction marks, by the language\'s rules', () => {
+    expect(typedWords('✅ Да!', 'ru')).toBe('да');
+    expect(typedWords('İSTANBUL', 'tr')).toBe('istanbul');
+    expect(typedWords('HAYIR', 'tr')).toBe('hayır');
+    expect(typedWords("Yo'q", 'uz')).toBe(typedWords('Yoʻq', 'uz'));
+    expect(typedWords('\u2067بله\u2069', 'fa')).toBe('بله');
+  });
+});
