@@ -45,15 +45,16 @@ interface TypedOption {
 }
 
 /**
- * The option meant by typed text: a number counts the buttons ("2", "۲"), else a number in an
- * option's `typedRange`, else the button's text or another word for it in the person's language.
+ * The option meant by typed text: a number counts the first `numbered` buttons ("2", "۲"), else
+ * a number in an option's `typedRange`, else the button's text or another word for it in the
+ * person's language.
  */
-function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly O[], input: EngineInput): O | undefined {
+function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly O[], input: EngineInput, numbered = options.length): O | undefined {
   if (input.type !== 'text') return undefined;
-  const i = byNumber(input, options.length);
+  const i = byNumber(input, numbered);
   if (i !== undefined) return options[i];
-  const n = Number(westernDigits(input.text).trim());
-  if (input.text.trim() !== '' && Number.isInteger(n)) return options.find((o) => o.typedRange && n >= o.typedRange[0] && n <= o.typedRange[1]);
+  const digits = westernDigits(input.text).trim();
+  if (/^\d+$/.test(digits)) return options.find((o) => o.typedRange && Number(digits) >= o.typedRange[0] && Number(digits) <= o.typedRange[1]);
   const value = typedOption(ctx.env.label, ctx.lang, input.text, options);
   return value === undefined ? undefined : options.find((o) => o.value === value);
 }
@@ -127,7 +128,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     }
     case 'multi_choice': {
       // A typed number (or an option's text) ticks or unticks that option, as the "choose" reprompt promises.
-      const value = input.type === 'choice' ? input.value : typedChoice(ctx, [...node.options, DONE_OPTION], input)?.value;
+      const value = input.type === 'choice' ? input.value : typedChoice(ctx, [...node.options, DONE_OPTION], input, node.options.length)?.value;
       if (value === undefined) return reprompt('choose', node);
       const sel = s.sel ?? [];
       if (value === DONE) {

@@ -6,16 +6,11 @@ export type LabelText = (lang: Lang, key: string) => string;
 
 /**
  * Typed words compared as a person means them: case, emoji, punctuation, apostrophes and
- * direction marks do not count ("✅ Да" is "да", "Bəli!" is "bəli"); letters are lowered by the language's own
- * rules (Turkish and Azerbaijani "İ" is "i").
+ * direction marks do not count ("✅ Да" is "да", "Bəli!" is "bəli"), and letters are lowered by
+ * the language's own rules (Turkish and Azerbaijani "İ" is "i").
  */
 export function typedWords(text: string, lang: Lang): string {
-  let lower: string;
-  try {
-    lower = westernDigits(text).normalize('NFC').toLocaleLowerCase(lang);
-  } catch {
-    lower = westernDigits(text).normalize('NFC').toLowerCase();
-  }
+  const lower = westernDigits(text).normalize('NFC').toLocaleLowerCase(lang);
   // Apostrophes go: Uzbek "yoʻq" is typed "yo'q", "yo‘q" or "yoq" on a phone.
   return lower.replace(/['`‘’ʻʼ]/g, '').replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
 }
