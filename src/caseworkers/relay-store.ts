@@ -5,6 +5,11 @@ import { redisKeys, type RedisKeys } from '../storage/keys';
 
 /** How long a talk with a person stays open without an end (a worker forgot /end). */
 export const RELAY_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * After telling a person their message in a talk was passed on, how long their next messages
+ * go on without it: one "passed on" for a burst of messages, again when they come back later.
+ */
+export const PASSED_ON_QUIET_SECONDS = 3 * 3600;
 /** How long a relayed message in a case worker's chat can be answered by replying to it. */
 export const RELAY_MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -71,6 +76,14 @@ export class RelayStore {
   /** Ends the talk; false when none was open. */
   async close(conversation: string): Promise<boolean> {
     return (await this.redis.del(this.openKey(conversation))) > 0;
+  }
+
+  /**
+   * Whether the person should be told that their message was passed on: true for the first
+   * message in {@link PASSED_ON_QUIET_SECONDS}, then false until that time has passed.
+   */
+  async acknowledgeOnce(conversation: string): Promise<boolean> {
+    return (await this.redis.set(this.keys.talkAcknowledged(conversation), '1', 'EX', PASSED_ON_QUIET_SECONDS, 'NX')) === 'OK';
   }
 
   /** Remembers that message `messageId` in a case worker's chat relays `relayed`'s case. */

@@ -112,6 +112,8 @@ export function redisKeys(prefix: string) {
     // --- talks with a case worker (caseworkers/relay-store.ts) ---
     /** STRING case code, expiring: the talk open in a conversation (by the conversation's pseudonym) */
     talk: (conversation: string) => `${prefix}talk:${person(conversation)}:${conversation}`,
+    /** STRING, expiring: the person was told lately that their message in a talk was passed on (not again in a burst) */
+    talkAcknowledged: (conversation: string) => `${prefix}talkack:${person(conversation)}:${conversation}`,
     /**
      * STRING JSON {caseCode, conversation}, expiring: the case a relayed message in a case
      * worker's chat stands for. `staffChatRef` is a pseudonym of that chat, never its id.

@@ -56,7 +56,8 @@ describe('talk to a person', () => {
     expect(relayed[0]!.text).toContain('Мне нужен врач, который говорит по-русски');
     expect(JSON.stringify(relayed[0])).not.toContain(String(person.id));
     expect(JSON.stringify(relayed[0])).not.toContain('Olena');
-    // The flow did not take the message as an answer: nothing was said back to the person.
+    // The flow did not take the message as an answer; the person is told it was passed on, once for a burst.
+    expect(e2e.api.lastMessage(person.id)!.text).toBe(t('handoff:talk.passed_on'));
     const personBefore = e2e.api.sentMessages(person.id).length;
 
     // A photo is copied, not forwarded: the copy names the case, not the person.

@@ -13,7 +13,11 @@ export type DeliverToStaff = (to: Extract<Recipient, { type: 'staff' | 'casework
 
 /** The result of {@link relayFromPerson}. */
 export type RelayFromPersonResult =
-  | { ok: true; caseCode: string; to: Extract<Recipient, { type: 'staff' | 'caseworkers' }> }
+  /**
+   * Passed on. `passedOn`: tell the person so, in `lang` (the first message of a while: a
+   * message into a talk otherwise gets no answer until a worker writes).
+   */
+  | { ok: true; caseCode: string; to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>; passedOn?: { lang: Lang } }
   /** No talk is open in the conversation: the message is the flow's. */
   | { ok: false; reason: 'no_talk' }
   /** Nobody to talk to (no claimer, no case workers' chat): the flow keeps it as a question. */
@@ -34,7 +38,7 @@ export async function relayFromPerson(deps: DeskDeps, args: { conversation: stri
   const header = t('handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(staffLang, personLang) });
   if (!(await args.deliver(to, header, caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
   await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message) });
-  return { ok: true, caseCode, to };
+  return { ok: true, caseCode, to, ...((await deps.relay.acknowledgeOnce(args.conversation)) ? { passedOn: { lang: personLang } } : {}) };
 }
 
 /**

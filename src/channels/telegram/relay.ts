@@ -103,8 +103,9 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
 /**
  * What a person writes while their talk is open, once the conversation's commit said so (the
  * runner's `talk`): a text, photo or document goes to the worker holding the case (else the
- * case workers' chat) under a header naming the case, never the person; anything else gets
- * "only texts, photos and documents". False when nobody could be reached (the flow keeps it).
+ * case workers' chat) under a header naming the case, never the person, who is told it was
+ * passed on (the first of a burst); anything else gets "only texts, photos and documents".
+ * False when nobody could be reached (the flow keeps it).
  */
 export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'roster' | 'caseworkerChatId'>) {
   return async (ctx: BotContext & { chat: { id: number } }): Promise<boolean> => {
@@ -138,6 +139,7 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
         return true;
       },
     });
+    if (r.ok && r.passedOn) await ctx.reply(deps.core.translator.t(r.passedOn.lang, 'handoff:talk.passed_on'));
     return r.ok;
   };
 }

@@ -1,5 +1,5 @@
 import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
-import { RelayStore } from '../../../src/caseworkers/relay-store';
+import { PASSED_ON_QUIET_SECONDS, RelayStore } from '../../../src/caseworkers/relay-store';
 import { readablePrefix } from '../../helpers/redis';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 import { languageNameIn } from '../../../src/i18n/language-names';
@@ -31,13 +31,18 @@ describe('desk: talks and phone calls', () => {
 
       await relay.open(conversation, 'KP-TALK-0001');
       const group = delivery();
-      expect(await relayFromPerson(d.desk, { conversation, message: { kind: 'text', text: 'Мне нужен врач' }, deliver: group.deliver })).toEqual({ ok: true, caseCode: 'KP-TALK-0001', to: { type: 'caseworkers' } });
+      // The first message of a while: the person is to be told it was passed on, in their language.
+      expect(await relayFromPerson(d.desk, { conversation, message: { kind: 'text', text: 'Мне нужен врач' }, deliver: group.deliver })).toEqual({ ok: true, caseCode: 'KP-TALK-0001', to: { type: 'caseworkers' }, passedOn: { lang: 'ru' } });
       const t = d.desk.translator;
       expect(group.delivered).toEqual([[{ type: 'caseworkers' }, t.t('az', 'handoff:talk.staff.from_person', { code: 'KP-TALK-0001', language: languageNameIn('az', 'ru') }), 'KP-TALK-0001']]);
 
       await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0001' });
       const holder = delivery();
-      await relayFromPerson(d.desk, { conversation, message: { kind: 'photo', text: 'справка', fileId: 'file-1' }, deliver: holder.deliver });
+      // The next ones of the burst go on without it (again after PASSED_ON_QUIET_SECONDS).
+      expect(await relayFromPerson(d.desk, { conversation, message: { kind: 'photo', text: 'справка', fileId: 'file-1' }, deliver: holder.deliver })).not.toHaveProperty('passedOn');
+      const quiet = await d.redis.ttl(d.keys.talkAcknowledged(conversation));
+      expect(quiet).toBeGreaterThan(PASSED_ON_QUIET_SECONDS - 60);
+      expect(quiet).toBeLessThanOrEqual(PASSED_ON_QUIET_SECONDS);
       // To the holder, under a header in her language (English).
       expect(holder.delivered).toEqual([[{ type: 'staff', staffId: d.staff.aysel.staffId }, t.t('en', 'handoff:talk.staff.from_person', { code: 'KP-TALK-0001', language: languageNameIn('en', 'ru') }), 'KP-TALK-0001']]);
       expect((await relay.messages('KP-TALK-0001')).map((m) => [m.from, m.kind, m.text, m.fileId])).toEqual([['person', 'text', 'Мне нужен врач', undefined], ['person', 'photo', 'справка', 'file-1']]);
