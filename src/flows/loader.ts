@@ -130,7 +130,10 @@ function keysOf(n: FlowNode): [string, string][] {
   const add = (field: string, v: string | undefined) => v && out.push([field, v]);
   if ('prompt' in n) add('prompt', n.prompt);
   if (n.type === 'message') n.text.forEach((k, i) => add(`text.${i}`, k));
-  if (n.type === 'text') add('example', n.example);
+  if (n.type === 'text') {
+    add('example', n.example);
+    add('thanks', n.thanks);
+  }
   if (n.type === 'choice') add('typedAsQuestion', n.typedAsQuestion);
   if (n.type === 'choice' || n.type === 'multi_choice') n.options.forEach((o, i) => { add(`options.${i}.label`, o.label); if ('info' in o) add(`options.${i}.info`, o.info as string | undefined); });
   return out;

@@ -151,6 +151,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: [...tidyText(input.text)].length });
       if (node.asQuestion) ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
       else keep(ctx, flow, node, text.value);
+      if (node.thanks) ctx.say({ key: node.thanks });
       return { kind: 'next', next: node.next };
     }
     case 'phone': {

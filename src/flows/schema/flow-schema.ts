@@ -89,8 +89,10 @@ export const NodeSchema = z.discriminatedUnion('type', [
     example: key,
     maxLength: z.number().int().min(1).max(4000).default(300),
     optional: z.boolean().default(false),
-    /** Store each answer as a question for case workers (and stay on this node). */
+    /** Store the answer as a message for case workers (the case's questions), not as a field. */
     asQuestion: z.boolean().default(false),
+    /** Said with the next question when an answer was given (not when skipped). */
+    thanks: key.optional(),
     next: target,
   }),
   z.strictObject({ ...common, ...recordField, type: z.literal('phone'), prompt: key, region: z.string().length(2).default('AZ'), next: target }),

@@ -236,6 +236,12 @@ describe('free text', () => {
       expect(turn.state.vars).toEqual({});
     });
 
+    it('says its thanks with the next question when something was written, not when skipped', () => {
+      const thanking = envWith(`  - { id: q, type: text, prompt: "t:q", example: "t:example", optional: true, asQuestion: true, thanks: "t:thanks", next: after }`);
+      expect(only(last(play(thanking, say('Weekdays after 14:00')))).text).toEqual([{ key: 't:thanks' }, { key: 't:after' }]);
+      movedOn(last(play(thanking, tap('q', SKIP))));
+    });
+
     it('sends the text to case workers as a question instead of keeping it in the conversation', () => {
       const turn = last(play(env2, say('Can my wife come too?')));
       movedOn(turn);
