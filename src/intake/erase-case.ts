@@ -83,7 +83,7 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   // The conversation's: in the case's person cell when the case was opened in it, but not when a
   // case worker opened it on the phone (in their own conversation): a write of its own. The open
   // talk only if it is this case's (run again later, the person may have a new case talking).
-  const conversationKeys = conversation ? [keys.pendingReply(conversation), ...(talk === caseCode ? [keys.talk(conversation), keys.talkAcknowledged(conversation)] : [])] : [];
+  const conversationKeys = conversation ? [keys.pendingReply(conversation), keys.talkAcknowledged(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : [];
   const tx = redis.multi();
   if (fields.code) {
     if (drop.length) tx.hdel(caseKey, ...drop);

@@ -20,7 +20,6 @@ function birthDate(value: string, lang: Lang): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && d.isValid ? d.setLocale(lang).toLocaleString(DateTime.DATE_MED) : value;
 }
 
-/** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
 const lists = new Map<Lang, Intl.ListFormat>();
 /** Items as `lang` lists them: "A, B and C", "A، B، و C". */
 function listIn(lang: Lang, items: string[]): string {
@@ -29,6 +28,7 @@ function listIn(lang: Lang, items: string[]): string {
   return format.format(items);
 }
 
+/** Case statuses with a text of their own (`rights:mydata.status_value.*`). */
 const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 'erased']);
 /** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
 const OUTCOMES = new Set(['likely_eligible', 'eligible', 'not_eligible']);
