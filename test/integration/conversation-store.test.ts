@@ -74,6 +74,8 @@ describe('conversation runner on a real Redis', () => {
     expect(out.flatMap((o) => o.text)).toContainEqual({ key: 'booking:pick.prompt_first' });
     // This runner has no booking desk: "none of these times suit me" asks a case worker to call.
     out = await send({ type: 'choice', node: 'pick_time', value: 'none' });
+    // …and which days and times suit them: a message for the case workers, encrypted like a question.
+    out = await send({ type: 'text', text: 'Weekdays after 14:00, not Fridays' });
     out = await send(tap(out, 'leaflet'));
     out = await send({ type: 'text', text: 'Baku, Nizami street 5' });
     out = await send({ type: 'text', text: 'Can I bring my sister?' });
@@ -97,15 +99,15 @@ describe('conversation runner on a real Redis', () => {
     const dump = await readablePrefix(redis, prefix);
     expect(dump).toContain(code);
     expect(dump).toContain('study'); // non-personal answers stay readable for case workers
-    for (const secret of ['Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', '424242']) expect(dump).not.toContain(secret);
+    for (const secret of ['Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', 'Fridays', '424242']) expect(dump).not.toContain(secret);
 
     const diagnosis = JSON.parse((await redis.lindex(keys.diagnoses(code), 0))!);
     expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });
     expect(diagnosis.answers).toEqual({ adult: 'adult', q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' });
     const consent = JSON.parse((await redis.lindex(keys.consents(code), 0))!);
     expect(consent).toMatchObject({ agreed: true, option: 'B', text_version: consentTextVersion(createTranslator().t('en', 'consent:full_text')), full_text_opened: false, lang: 'en' });
-    const question = JSON.parse((await redis.lindex(keys.questions(code), 0))!);
-    expect(cipher.decrypt(question.text, `${code}:question`)).toBe('Can I bring my sister?');
+    const messages = (await redis.lrange(keys.questions(code), 0, -1)).map((raw) => cipher.decrypt(JSON.parse(raw).text, `${code}:question`));
+    expect(messages).toEqual(['Weekdays after 14:00, not Fridays', 'Can I bring my sister?']);
   });
 
   it('remembers with the state that the contact was asked for, so the next answer removes the keyboard', async () => {
