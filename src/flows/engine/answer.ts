@@ -94,7 +94,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     }
     case 'choice': {
       const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : typedChoice(ctx, node.options, input);
-      if (!option && node.typedAsQuestion && input.type === 'text') {
+      // A bare yes or no ("да", "ok") is an answer that chose nothing, not a message for a case worker.
+      const yesOrNo = !option && input.type === 'text' && typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined;
+      if (!option && !yesOrNo && node.typedAsQuestion && input.type === 'text') {
         // The text invited them to write here: their words reach a case worker, and the question stays open.
         const text = parseText(input.text, TYPED_QUESTION_MAX);
         if (text.ok) {

@@ -69,6 +69,22 @@ describe('typed instead of tapped', () => {
   });
 });
 
+describe('a bare yes or no where the buttons are no yes or no', () => {
+  it('at the consent (which keeps typed words for a case worker) is asked to choose, not kept as a question', () => {
+    const atConsent = [cmd('start'), tap('language', 'ru'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
+    expect(at(play(atConsent).state)).toBe('consent/agree');
+    const yes = play([...atConsent, say('да')]);
+    expect(at(yes.state)).toBe('consent/agree');
+    expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
+    expect(yes.effects).toEqual([]);
+    // Anything more is a message, kept for a case worker as before.
+    const more = play([...atConsent, say('Согласна? Да')]);
+    expect(at(more.state)).toBe('consent/agree');
+    expect(textKeys(more)[0]).toBe('consent:question_kept');
+    expect(more.effects.map((e) => e.type)).toContain('question_asked');
+  });
+});
+
 describe('typedWords', () => {
   it('drops case, emoji, punctuation, apostrophes and direction marks, by the language\'s rules', () => {
     expect(typedWords('✅ Да!', 'ru')).toBe('да');
