@@ -21,10 +21,10 @@ export type Relayed = z.infer<typeof RelayedSchema>;
 export interface TalkMessage {
   at: Date;
   from: 'person' | 'worker';
-  kind: 'text' | 'photo' | 'document';
+  kind: 'text' | 'photo' | 'document' | 'voice';
   /** The text or caption, if any. */
   text?: string;
-  /** Telegram's file id of a photo or document. */
+  /** Telegram's file id of a photo, document or voice message. */
   fileId?: string;
   /** The worker's staff id, for messages from a worker. */
   worker?: string;
@@ -33,7 +33,7 @@ export interface TalkMessage {
 const StoredMessageSchema = z.object({
   at: z.string(),
   from: z.enum(['person', 'worker']),
-  kind: z.enum(['text', 'photo', 'document']),
+  kind: z.enum(['text', 'photo', 'document', 'voice']),
   text: z.string().optional(),
   file: z.string().optional(),
   // A number: kept by a release before staff ids (a Telegram id, which is such a worker's staff id).

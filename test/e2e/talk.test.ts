@@ -70,6 +70,14 @@ describe('talk to a person', () => {
     expect(copy.caption).toContain(code);
     expect(e2e.api.sentMessages(person.id)).toHaveLength(personBefore);
 
+    // A voice message (for someone who cannot write) is copied the same way.
+    const beforeVoice = inGroup().length;
+    await e2e.bot.handleUpdate(e2e.api.updates.voice(person));
+    const voiced = (inGroup().slice(beforeVoice) as (Message & { copy_of?: { chat_id: string } })[]).filter((m) => m.copy_of);
+    expect(voiced).toHaveLength(1);
+    expect(voiced[0]!.caption).toContain(code);
+    expect(e2e.api.sentMessages(person.id)).toHaveLength(personBefore);
+
     // The worker answers by replying to the relayed text.
     await e2e.bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: 'Здравствуйте! Я помогу найти врача.' }));
     // The worker's answer goes through the outbox, like every message the bot sends on its own.
@@ -100,9 +108,9 @@ describe('talk to a person', () => {
 
     // Every message of the talk is kept with the case, encrypted.
     const kept = await relay.messages(code);
-    expect(kept.map((m) => [m.from, m.kind])).toEqual([['person', 'text'], ['person', 'photo'], ['worker', 'text']]);
+    expect(kept.map((m) => [m.from, m.kind])).toEqual([['person', 'text'], ['person', 'photo'], ['person', 'voice'], ['worker', 'text']]);
     expect(kept[0]!.text).toBe('Мне нужен врач, который говорит по-русски');
-    expect(kept[2]!.worker).toBe(workerStaffId);
+    expect(kept[3]!.worker).toBe(workerStaffId);
     expect(await readablePrefix(e2e.redis, e2e.prefix)).not.toContain('Мне нужен врач');
   });
 

@@ -4,16 +4,16 @@ import { audit, authorize, mayWorkOn, refused, type DeskDeps, type StaffRefusal,
 
 /** One message of a talk: its kind, and its text (or caption) and file, if any. */
 export interface TalkMessageIn {
-  kind: 'text' | 'photo' | 'document';
+  kind: 'text' | 'photo' | 'document' | 'voice';
   text?: string;
-  /** The channel's id of a photo or document (kept with the case, encrypted). */
+  /** The channel's id of a photo, document or voice message (kept with the case, encrypted). */
   fileId?: string;
 }
 
 /** The result of {@link relayToPerson}. */
 export type RelayToPersonResult =
   /**
-   * `sent`: a text, on its way to the person through the notifier. `copy`: a photo or document,
+   * `sent`: a text, on its way to the person through the notifier. `copy`: a photo, document or voice message,
    * which the channel copies to the person itself (a notice carries no files).
    */
   | { ok: true; caseCode: string; delivery: 'sent' | 'copy' }

@@ -30,8 +30,8 @@ interface RelayDeps extends RelayOptions {
   logger: Logger;
 }
 
-type Kind = 'text' | 'photo' | 'document';
-const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' : m.photo ? 'photo' : m.document ? 'document' : undefined);
+type Kind = 'text' | 'photo' | 'document' | 'voice';
+const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' : m.photo ? 'photo' : m.document ? 'document' : m.voice ? 'voice' : undefined);
 
 
 /**
@@ -39,10 +39,10 @@ const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' 
  * account. The desk decides and records (relayToPerson, relayFromPerson, leaveTalk, endTalk:
  * who may write, where a person's message goes, keeping every message with the case,
  * telling the person); this composer does what only Telegram can: it posts a person's message
- * (texts as the bot's own, photos and documents copied, not forwarded) and remembers which
- * posted message stands for which talk, so that a worker answers by replying to it; it copies
- * a worker's photo or document to the person; and after `/end` (sent as a reply) it asks the
- * person's flow its question again.
+ * (texts as the bot's own; photos, documents and voice messages copied, not forwarded) and
+ * remembers which posted message stands for which talk, so that a worker answers by replying
+ * to it; it copies a worker's photo, document or voice message to the person; and after `/end`
+ * (sent as a reply) it asks the person's flow its question again.
  */
 export function relayTalks(deps: RelayDeps): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
@@ -102,10 +102,11 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
 
 /**
  * What a person writes while their talk is open, once the conversation's commit said so (the
- * runner's `talk`): a text, photo or document goes to the worker holding the case (else the
- * case workers' chat) under a header naming the case, never the person, who is told it was
- * passed on (the first of a burst); anything else gets "only texts, photos and documents".
- * False when nobody could be reached (the flow keeps it).
+ * runner's `talk`): a text, photo, document or voice message (for people who cannot write)
+ * goes to the worker holding the case (else the case workers' chat) under a header naming the
+ * case, never the person, who is told it was passed on (the first of a burst); anything else
+ * gets "only texts, photos, voice messages and documents". False when nobody could be reached
+ * (the flow keeps it).
  */
 export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'roster' | 'caseworkerChatId'>) {
   return async (ctx: BotContext & { chat: { id: number } }): Promise<boolean> => {
@@ -146,6 +147,6 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
 
 function textAndFile(m: Message): Omit<TalkMessageIn, 'kind'> {
   const text = m.text ?? m.caption;
-  const fileId = m.photo?.at(-1)?.file_id ?? m.document?.file_id;
+  const fileId = m.photo?.at(-1)?.file_id ?? m.document?.file_id ?? m.voice?.file_id;
   return { ...(text ? { text } : {}), ...(fileId ? { fileId } : {}) };
 }
