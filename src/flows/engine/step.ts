@@ -1,6 +1,7 @@
 import type { Command, EngineInput } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
+import { typedOption } from './typed-choice';
 import { ACTIONS, showMyData } from './actions';
 import { answer, consentAllows, readLanguage } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
@@ -58,6 +59,10 @@ export function offerRequests(env: StepEnv, prev: ConversationState, kinds: read
   return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };
 }
 
+/** Questions answered only by buttons, where typing the Back button's text goes back. */
+const TYPED_BACK_NODES: ReadonlySet<FlowNode['type']> = new Set(['choice', 'yes_no', 'multi_choice', 'booking', 'appointment']);
+const BACK = [{ value: 'back', label: 'common:button.back' }];
+
 function handle(ctx: StepContext, input: EngineInput): void {
   const s = ctx.s;
   if (input.type === 'command') return command(ctx, input.name, input.langHint);
@@ -86,6 +91,8 @@ function handle(ctx: StepContext, input: EngineInput): void {
   if (!WAITING_TYPES.has(node.type)) return reask(ctx);
   if ((input.type === 'choice' || input.type === 'booking_result') && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
 
+  // "Назад" typed where only buttons answer is the Back button (a name or a date is never it).
+  if (input.type === 'text' && TYPED_BACK_NODES.has(node.type) && typedOption(ctx.env.label, ctx.lang, input.text, BACK) !== undefined) return command(ctx, 'back', undefined);
   const outcome = answer(ctx, flow, node, input);
   if (outcome.kind === 'reprompt') {
     ctx.say(...outcome.notice);

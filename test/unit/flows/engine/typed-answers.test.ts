@@ -57,6 +57,12 @@ describe('typed instead of tapped', () => {
     expect(play([cmd('start'), say('Русский')]).state.lang).toBe('ru');
   });
 
+  it('the Back button\'s text goes back where only buttons answer', () => {
+    expect(at(play([...toAge('ru'), tap('age', 'adult'), say('Назад')]).state)).toBe('diagnosis/age');
+    expect(at(play([...toAge('tr'), tap('age', 'adult'), say('geri')]).state)).toBe('diagnosis/age');
+    expect(at(play([...toAge('fa'), tap('age', 'adult'), say('بازگشت')]).state)).toBe('diagnosis/age');
+  });
+
   it('words that are no button are re-asked as before, and without the texts only numbers choose', () => {
     const atQ1 = [...toAge('ru'), tap('age', 'adult')];
     for (const text of ['может быть', 'да нет', 'yes please']) {
