@@ -3,7 +3,7 @@ import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
 import { typedOption } from './typed-choice';
-import { ageOn, dottedDate, parseDate, parsePhone, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, parseDate, parsePhone, phoneFromHome, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
@@ -27,6 +27,11 @@ function byNumber(input: EngineInput, count: number): number | undefined {
   if (input.type !== 'text') return undefined;
   const n = Number(westernDigits(input.text).trim());
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
+}
+
+/** A country's name in `lang` ("Россия", "افغانستان"). */
+function regionName(lang: Lang, region: string): string {
+  return new Intl.DisplayNames([lang], { type: 'region' }).of(region) ?? region;
 }
 
 /** The yes and no of a yes-or-no question, with the other words each language has for them. */
@@ -159,6 +164,13 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'phone': {
       const raw = input.type === 'contact' ? international(input.phone) : input.type === 'text' ? input.text : '';
       const phone = parsePhone(raw, node.region);
+      // Not a number of the office's country: perhaps one brought from home, said back as read.
+      const home = !phone.ok && input.type === 'text' ? phoneFromHome(raw, ctx.lang) : undefined;
+      if (home) {
+        keep(ctx, flow, node, home.number);
+        ctx.say({ key: 'common:notice.phone_read_as', params: { phone: home.international, country: regionName(ctx.lang, home.country) } });
+        return { kind: 'next', next: node.next };
+      }
       if (!phone.ok) return reprompt(phone.error, node);
       keep(ctx, flow, node, phone.value);
       return { kind: 'next', next: node.next };

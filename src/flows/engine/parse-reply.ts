@@ -50,6 +50,24 @@ export function parsePhone(raw: string, region: string): Result<string, ReplyPro
   return ok(phone.number);
 }
 
+/**
+ * Where people who write in a language mostly bring their phones from: a number without its
+ * country code that is no Azerbaijani number is tried there ("8 912 345 67 89" from Russia,
+ * "0799 123 456" from Afghanistan). English and Azerbaijani say nothing of it.
+ */
+const HOME_REGIONS: Readonly<Partial<Record<string, readonly CountryCode[]>>> = { ru: ['RU'], uk: ['UA'], tr: ['TR'], uz: ['UZ'], fa: ['AF', 'IR'] };
+
+/** A phone number read as from the home country of the person's language, and that country's code. */
+export function phoneFromHome(raw: string, lang: string): { number: string; international: string; country: string } | undefined {
+  const cleaned = westernDigits(raw).trim();
+  if (!/\d/.test(cleaned) || cleaned.length > 40) return undefined;
+  for (const region of HOME_REGIONS[lang] ?? []) {
+    const phone = parsePhoneNumberFromString(cleaned, region);
+    if (phone?.isValid() && phone.country) return { number: phone.number, international: phone.formatInternational(), country: phone.country };
+  }
+  return undefined;
+}
+
 /** A calendar date as `YYYY-MM-DD`. */
 export type IsoDate = string;
 

@@ -292,6 +292,30 @@ describe('phone number', () => {
   it('re-asks when a button tap comes instead', () => {
     expectReasked(last(play(env, tap('q', 'x'))), ['common:reprompt.phone']);
   });
+
+  it.each([
+    ['ru', '8 912 345 67 89', '+79123456789', '+7 912 345 67 89', 'RU'],
+    ['uk', '067 123 45 67', '+380671234567', '+380 67 123 4567', 'UA'],
+    ['tr', '0532 123 45 67', '+905321234567', '+90 532 123 45 67', 'TR'],
+    ['uz', '90 123 45 67', '+998901234567', '+998 90 123 45 67', 'UZ'],
+    ['fa', '۰۷۹۹ ۱۲۳ ۴۵۶', '+93799123456', '+93 79 912 3456', 'AF'],
+    ['fa', '0912 345 6789', '+989123456789', '+98 912 345 6789', 'IR'],
+  ] as const)('%s: a number from home without its country code (%j) is read there, and said back', (lang, text, e164, shown, region) => {
+    const turn = converse(env, [cmd('start'), say(text)], freshState(lang)).at(-1)!;
+    expect(recorded(turn)).toEqual([e164]);
+    expect(at(turn.state)).toBe('t/after');
+    // The country as the person's language names it ("Россия", "افغانستان": ICU's names).
+    const country = new Intl.DisplayNames([lang], { type: 'region' }).of(region);
+    expect(only(turn).text).toEqual([{ key: 'common:notice.phone_read_as', params: { phone: shown, country } }, { key: 't:after' }]);
+  });
+
+  it('an Azerbaijani number is read as one whatever the language, with nothing said', () => {
+    const turn = converse(env, [cmd('start'), say('050 123 45 67')], freshState('ru')).at(-1)!;
+    expect(recorded(turn)).toEqual(['+994501234567']);
+    expect(only(turn).text).toEqual([{ key: 't:after' }]);
+    // In English or Azerbaijani no home country is guessed.
+    expectReasked(converse(env, [cmd('start'), say('8 912 345 67 89')], freshState('az')).at(-1)!, ['common:reprompt.phone']);
+  });
 });
 
 describe('date (the clock is 16 March 2026)', () => {
