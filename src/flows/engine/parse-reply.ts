@@ -43,11 +43,17 @@ export function parseText(raw: string, maxLength: number): Result<string, ReplyP
  * country code are read in `region` (AZ by default: `050 123 45 67` is accepted).
  */
 export function parsePhone(raw: string, region: string): Result<string, ReplyProblem> {
-  const cleaned = westernDigits(raw).trim();
-  if (!/\d/.test(cleaned) || cleaned.length > 40) return err('phone');
+  const cleaned = phoneText(raw);
+  if (cleaned === undefined) return err('phone');
   const phone = parsePhoneNumberFromString(cleaned, region as CountryCode);
   if (!phone || !phone.isValid()) return err('phone');
   return ok(phone.number);
+}
+
+/** Typed text that may be a phone number (digits, none absurdly long), in ASCII digits. */
+function phoneText(raw: string): string | undefined {
+  const cleaned = westernDigits(raw).trim();
+  return /\d/.test(cleaned) && cleaned.length <= 40 ? cleaned : undefined;
 }
 
 /**
@@ -59,8 +65,8 @@ const HOME_REGIONS: Readonly<Partial<Record<string, readonly CountryCode[]>>> = 
 
 /** A phone number read as from the home country of the person's language, and that country's code. */
 export function phoneFromHome(raw: string, lang: string): { number: string; international: string; country: string } | undefined {
-  const cleaned = westernDigits(raw).trim();
-  if (!/\d/.test(cleaned) || cleaned.length > 40) return undefined;
+  const cleaned = phoneText(raw);
+  if (cleaned === undefined) return undefined;
   for (const region of HOME_REGIONS[lang] ?? []) {
     const phone = parsePhoneNumberFromString(cleaned, region);
     if (phone?.isValid() && phone.country) return { number: phone.number, international: phone.formatInternational(), country: phone.country };
