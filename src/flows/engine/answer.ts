@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { typedOption } from './typed-choice';
+import { typedOption, type LabelText } from './typed-choice';
 import { ageOn, dottedDate, parseDate, parsePhone, phoneFromHome, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
@@ -65,15 +65,18 @@ function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly 
 }
 
 /**
- * Reads a language from a tap, a typed code ("ru") or a typed number, counted in the order the
- * buttons are shown (the suggested language first), so "1" is the first button on screen.
+ * Reads a language from a tap, a typed code ("ru"), a typed number, counted in the order the
+ * buttons are shown (the suggested language first), so "1" is the first button on screen, or
+ * the language's name as its button says it ("Русский", with `label`).
  */
-export function readLanguage(s: ConversationState, input: EngineInput): Lang | undefined {
+export function readLanguage(s: ConversationState, input: EngineInput, label?: LabelText): Lang | undefined {
   const order = languageOrder(s);
   const i = byNumber(input, order.length);
   const value = input.type === 'choice' ? input.value : input.type === 'text' ? (i === undefined ? input.text.trim().toLowerCase() : order[i]) : undefined;
   const lang = LangSchema.safeParse(value);
-  return lang.success ? lang.data : undefined;
+  if (lang.success) return lang.data;
+  // Each language's name is written in that language, the same in every locale.
+  return input.type === 'text' ? typedOption(label, s.lang ?? s.hint ?? 'az', input.text, SUPPORTED_LANGS.map((l) => ({ value: l, label: `common:language_name.${l}` }))) : undefined;
 }
 
 /** Longest question typed at a choice question that invites one (as the interview's questions). */
@@ -92,7 +95,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
   const save = varName(flow, node.id);
   switch (node.type) {
     case 'language': {
-      const lang = readLanguage(s, input) ?? (input.type === 'text' ? typedOption(ctx.env.label, ctx.lang, input.text, SUPPORTED_LANGS.map((l) => ({ value: l, label: `common:language_name.${l}` }))) : undefined);
+      const lang = readLanguage(s, input, ctx.env.label);
       if (!lang) return reprompt('choose', node);
       s.lang = lang;
       return { kind: 'next', next: node.next };

@@ -72,7 +72,7 @@ function handle(ctx: StepContext, input: EngineInput): void {
   // A language button is honoured whenever it is tapped: choosing a language is never stale.
   // While the picker is open, a typed number or code ("2", "ru") chooses as well.
   const tapped = input.type === 'choice' && input.node === LANGUAGE_PICKER;
-  const picked = tapped || (s.picking === 'language' && input.type === 'text') ? readLanguage(s, input) : undefined;
+  const picked = tapped || (s.picking === 'language' && input.type === 'text') ? readLanguage(s, input, ctx.env.label) : undefined;
   if (picked) {
     s.lang = picked;
     delete s.picking;

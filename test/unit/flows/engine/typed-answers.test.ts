@@ -55,6 +55,8 @@ describe('typed instead of tapped', () => {
     expect(ticked.state.vars['diagnosis.q3']).toEqual(['language']);
     expect(at(play([cmd('start'), say('Русский')]).state)).toBe('welcome/menu');
     expect(play([cmd('start'), say('Русский')]).state.lang).toBe('ru');
+    // …and at /language's picker, wherever the person is.
+    expect(play([...toAge('ru'), cmd('language'), say('Українська')]).state.lang).toBe('uk');
   });
 
   it('the Back button\'s text goes back where only buttons answer', () => {
