@@ -5,6 +5,8 @@ import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
 import type { CompiledFlow } from '../flows/schema/flow-schema';
 import type { ConversationState } from '../flows/engine/state';
+import { westernDigits } from '../flows/engine/parse-reply';
+import { bookingVars } from '../flows/engine/prompt';
 import type { BookingStore } from '../scheduling/booking-store';
 import { meetingIcs } from '../scheduling/ics';
 import { slotId, slotIdParts } from '../scheduling/slot-id';
@@ -56,11 +58,13 @@ export class BookingDesk {
    * `booking_result`: booked (or already booked by this case), taken (the last place went to
    * someone else a moment ago) or gone (no longer offered). Any other input passes unchanged.
    */
-  async resolve(state: ConversationState | undefined, input: Input, flow: CompiledFlow | undefined, now: Date): Promise<EngineInput> {
-    if (input.type !== 'choice' || !state || !flow) return input;
+  async resolve(state: ConversationState | undefined, given: Input, flow: CompiledFlow | undefined, now: Date): Promise<EngineInput> {
+    if ((given.type !== 'choice' && given.type !== 'text') || !state || !flow) return given;
     const frame = state.frames.at(-1);
     const node = frame ? flow.nodes.get(frame.n) : undefined;
-    if (!node || node.type !== 'booking' || node.id !== input.node) return input;
+    if (!node || node.type !== 'booking') return given;
+    const input = given.type === 'text' ? await this.typedTime(state, frame!.f, node.id, given.text, now) : given;
+    if (!input || input.type !== 'choice' || node.id !== input.node) return given;
     const wanted = decodeSlotValue(input.value);
     if (!wanted) return input;
     const gone: EngineInput = { type: 'booking_result', node: node.id, outcome: 'gone' };
@@ -75,6 +79,25 @@ export class BookingDesk {
     const previousSlot = state.booking && state.booking.slot !== slot.id ? state.booking.slot : undefined;
     await this.o.onBooked?.({ caseCode: state.caseCode, slot, office, lang, ...(previousSlot ? { previousSlot } : {}) }, now);
     return { type: 'booking_result', node: node.id, outcome: 'booked', slot: slot.id, office: office.id, start: slot.start.toISOString(), end: slot.end.toISOString() };
+  }
+
+  /**
+   * A time typed instead of tapped ("10:00", "10.00", "10", "۱۰:۰۰"): the one time of the page
+   * on screen at that hour, as if its button were tapped; undefined when none or several are.
+   */
+  private async typedTime(state: ConversationState, flowId: string, nodeId: string, text: string, now: Date): Promise<Input | undefined> {
+    const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(westernDigits(text).trim());
+    if (!m) return undefined;
+    const time = `${m[1]!.padStart(2, '0')}:${m[2] ?? '00'}`;
+    const v = bookingVars(flowId, nodeId);
+    const chosen = state.vars[v.office];
+    const office = typeof chosen === 'string' ? this.offices.get(chosen) : this.o.offices.length === 1 ? this.o.offices[0] : undefined;
+    if (!office) return undefined;
+    const page = Number(state.vars[v.page] ?? 0) || 0;
+    const { open } = await this.openSlots(office, now, (page + 1) * SLOTS_PER_PAGE + 1);
+    const shown = open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE);
+    const at = shown.filter((s) => DateTime.fromJSDate(s.start, { zone: office.timeZone }).toFormat('HH:mm') === time);
+    return at.length === 1 ? { type: 'choice', node: nodeId, value: encodeSlotValue(at[0]!) } : undefined;
   }
 
   /** Fills in the host's parts of the outputs: free times as buttons, a meeting's details and attachments. */

@@ -43,6 +43,7 @@ export interface IncomingMessage {
   /**
    * While a talk with a case worker is open, this message is for the worker, not the flow:
    * nothing is saved and the result says `talk` (the channel relays it). Checked in the commit.
+   * A time typed at the free times that books a place acts as its button's tap instead.
    */
   yieldToTalk?: boolean;
   /** A button or command: it leaves an open talk (closed in the commit, the workers told through a `talk_left` effect). */
@@ -323,6 +324,9 @@ export class ConversationRunner {
       if (prev) await d.flows.prepare(prev.frames);
       const now = d.clock.now();
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
+      // A time typed at the free times that the desk booked ("11:00") is the tap on its button:
+      // it never yields to an open talk (a place is taken already) and leaves it, as a tap does.
+      const talkMode = input.type === 'text' && engineInput.type === 'booking_result' && msg.yieldToTalk ? { leavesTalk: true } : { yieldToTalk: msg.yieldToTalk, leavesTalk: msg.leavesTalk };
       const ids = d.store.idsFor(convId, d.ids);
       const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids, ...(d.label ? { label: d.label } : {}) };
       // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
@@ -357,7 +361,7 @@ export class ConversationRunner {
       const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
       const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
       hooks.committing?.(result.outputs);
-      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(msg.yieldToTalk ? { unlessTalk: true } : {}), ...(msg.leavesTalk ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
+      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(talkMode.yieldToTalk ? { unlessTalk: true } : {}), ...(talkMode.leavesTalk ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
       if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
       if (outcome === 'conflict') {

@@ -3,6 +3,7 @@ import type { KorpuCore } from '../../src/app';
 import type { Input, Output } from '../../src/core/conversation';
 import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import { renderOutput } from '../../src/i18n/render';
+import { decodeSlotValue } from '../../src/intake/booking-desk';
 import { slotIdParts } from '../../src/scheduling/slot-id';
 import { testOfficesFile } from '../helpers/office';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
@@ -73,6 +74,20 @@ describe('booking through the conversation', () => {
     expect(slotsOffered(loser.outputs)).not.toContain(slot);
     const booked = await Promise.all([a, b].map(async (c) => core.bookings.get(await caseOf(c))));
     expect(booked.filter((x) => x?.status === 'booked')).toHaveLength(1);
+  });
+
+  it('a time typed instead of tapped ("11:00", "۱۱:۰۰") books the one time on screen at that hour; another is asked for the buttons', async () => {
+    for (const [chat, typed] of [['typed-time-000000001', (t: string) => t], ['typed-time-000000002', (t: string) => t.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!)]] as const) {
+      const offer = await toBooking(chat, 'fa');
+      // The second time on screen, as the office's clock reads it (its button says the same).
+      const second = decodeSlotValue(slotsOffered(offer)[1]!)!;
+      const hhmm = slotIdParts(second.slot).localStart.slice(11);
+      const none = await send(chat, say('03:17'));
+      expect(keys(none.outputs)).toContain('booking:notice.use_buttons');
+      const booked = await send(chat, say(typed(hhmm)));
+      expect(keys(booked.outputs)).toContain('booking:booked');
+      expect((await core.bookings.get(await caseOf(chat)))?.slot).toBe(second.slot);
+    }
   });
 
   it.each(SUPPORTED_LANGS)('in %s: books, reschedules and cancels; places and the record follow', async (lang) => {
