@@ -101,6 +101,7 @@ export async function profileBot(o: ProfileOptions): Promise<{ updates: number; 
       const total = rows.reduce((n, [, c]) => n + c, 0);
       console.log(`Redis commands executed in the window: ${(total / r.updates).toFixed(2)} per update`);
       for (const [name, calls] of rows) console.log(`  ${name.padEnd(22)} ${(calls / r.updates).toFixed(3)}`);
+      console.log(`Redis server CPU in the window: ${(((await info1).cpuSeconds - (await info0).cpuSeconds) * 1e6 / r.updates).toFixed(0)} µs per update`);
     }
     info?.disconnect();
     if (profiling) await (await profiling)();

@@ -42,16 +42,20 @@ export interface InfoSnapshot {
   usedMemory: number;
   /** Bytes of this INFO reply on the wire (counted in the next snapshot's netOut). */
   replyBytes: number;
+  /** The server's CPU time so far (used_cpu_user + used_cpu_sys), seconds. */
+  cpuSeconds: number;
 }
 
 export async function infoSnapshot(client: Redis): Promise<InfoSnapshot> {
-  const text = (await client.call('INFO', 'stats', 'commandstats', 'memory')) as string;
+  const text = (await client.call('INFO', 'stats', 'commandstats', 'memory', 'cpu')) as string;
   const len = Buffer.byteLength(text);
   const commands = new Map<string, number>();
   let netIn = 0;
   let netOut = 0;
   let usedMemory = 0;
+  let cpuSeconds = 0;
   for (const line of text.split('\r\n')) {
+    if (line.startsWith('used_cpu_user:') || line.startsWith('used_cpu_sys:')) cpuSeconds += Number(line.slice(line.indexOf(':') + 1));
     if (line.startsWith('total_net_input_bytes:')) netIn = Number(line.slice(22));
     else if (line.startsWith('total_net_output_bytes:')) netOut = Number(line.slice(23));
     else if (line.startsWith('used_memory:')) usedMemory = Number(line.slice(12));
@@ -60,7 +64,7 @@ export async function infoSnapshot(client: Redis): Promise<InfoSnapshot> {
       if (m && m[1] !== 'info') commands.set(m[1]!, Number(m[2]));
     }
   }
-  return { netIn, netOut, commands, usedMemory, replyBytes: len + String(len).length + 5 };
+  return { netIn, netOut, commands, usedMemory, replyBytes: len + String(len).length + 5, cpuSeconds };
 }
 
 /** Differences between two snapshots, `infoIn` being the bytes of one INFO request (calibrated). */
