@@ -22,6 +22,11 @@ describe('typed instead of tapped', () => {
     ['ru', 'Да!', 'yes'],
     ['ru', 'ага', 'yes'],
     ['ru', 'НЕТ', 'no'],
+    ['ru', 'Согласна', 'yes'],
+    ['az', 'Razıyam', 'yes'],
+    ['tr', 'kabul ediyorum', 'yes'],
+    ['uk', 'згодна', 'yes'],
+    ['fa', 'موافقم', 'yes'],
     ['az', 'Bəli', 'yes'],
     ['az', 'hə', 'yes'],
     ['az', 'Xeyr', 'no'],
@@ -81,10 +86,13 @@ describe('a bare yes or no where the buttons are no yes or no', () => {
   it('at the consent (which keeps typed words for a case worker) is asked to choose, not kept as a question', () => {
     const atConsent = [cmd('start'), tap('language', 'ru'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
     expect(at(play(atConsent).state)).toBe('consent/agree');
-    const yes = play([...atConsent, say('да')]);
-    expect(at(yes.state)).toBe('consent/agree');
-    expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
-    expect(yes.effects).toEqual([]);
+    // "Согласна" alone does not say which of A, B and C: asked to choose, not kept as a message.
+    for (const text of ['да', 'Согласна', 'Согласен(на)']) {
+      const yes = play([...atConsent, say(text)]);
+      expect(at(yes.state)).toBe('consent/agree');
+      expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
+      expect(yes.effects).toEqual([]);
+    }
     // Anything more is a message, kept for a case worker as before.
     const more = play([...atConsent, say('Согласна? Да')]);
     expect(at(more.state)).toBe('consent/agree');
