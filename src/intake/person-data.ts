@@ -12,8 +12,15 @@ import type { RedisKeys } from '../storage/keys';
 import { meetingDetails } from './booking-desk';
 import { choiceLabelKey } from './choice-labels';
 
-/** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others by their field name, after. */
+/** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others as "Other detail", after. */
 const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason'];
+/**
+ * Fields never listed to the person on their phone. A sign of crisis (`crisis`: violence,
+ * exploitation…) is for case workers: whoever holds the phone may not be the person alone, so
+ * it is shown with a case worker, not here. The closing's copy of the withdrawal reason repeats
+ * `withdraw_reason`.
+ */
+const NOT_LISTED = new Set(['crisis', 'close_withdraw_reason']);
 /** A date of birth as stored (`1995-02-14`, a calendar date) in the person's language; anything else as stored. */
 function birthDate(value: string, lang: Lang): string {
   const d = DateTime.fromISO(value, { zone: 'UTC' });
@@ -102,9 +109,10 @@ export class PersonData {
     const details = Object.keys(c)
       .filter((f) => f.startsWith('f:'))
       .map((f) => f.slice(2))
+      .filter((f) => !NOT_LISTED.has(f))
       .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
       .map((field) => {
-        const label = LABELLED_FIELDS.includes(field) ? t(`rights:mydata.label.${field}`) : field;
+        const label = t(`rights:mydata.label.${LABELLED_FIELDS.includes(field) ? field : 'other'}`);
         const value = this.reveal(caseCode, field, c[`f:${field}`]!);
         const choice = choiceLabelKey(field, value);
         const shown = choice && this.o.translator.missing(choice).length === 0 ? t(choice) : field === 'birth_date' ? birthDate(value, lang) : value;

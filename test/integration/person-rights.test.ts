@@ -86,6 +86,22 @@ describe("the person's rights", () => {
     expect(await readablePrefix(redis, prefix)).not.toContain('Mammadova');
   });
 
+  it('/mydata never lists a sign of crisis (someone else may hold the phone), and a skipped question in words', async () => {
+    const chat = 'rights-mydata-crisis01';
+    const { code } = await intake(chat, 'en', { first: 'Leyla', last: 'Aliyeva' });
+    const crisis = (await send(chat, say('my husband beats me'))).outputs;
+    expect(crisis.length).toBeGreaterThan(0);
+    await korpu.settled();
+    expect(await redis.hexists(redisKeys(prefix).case(code), 'f:crisis')).toBe(1);
+    await send(chat, tap('referral', 'not_said'));
+    const t = (key: string) => core.translator.t('en', key);
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'en');
+    expect(text).toContain('Leyla');
+    expect(text).not.toMatch(/crisis|violence/i);
+    expect(text).toContain(core.translator.t('en', 'rights:mydata.field', { label: t('rights:mydata.label.referral_source'), value: t('interview:referral.not_said') }));
+    expect(text).not.toContain('not_said');
+  });
+
   it('/mydata in Persian: each answer on its line, lists and the meeting punctuated as Persian writes them', async () => {
     const chat = 'rights-mydata-fa-0001';
     await intake(chat, 'fa', { first: 'Ahmad', last: 'Rahimi' }, ['health_social', 'language']);
