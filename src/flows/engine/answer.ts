@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { typedOption, type LabelText } from './typed-choice';
+import { typedLetter, typedOption, type LabelText } from './typed-choice';
 import { ageOn, dottedDate, parseDate, parsePhone, phoneFromHome, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
@@ -47,6 +47,8 @@ interface TypedOption {
   also?: string;
   /** A number in this range, typed, chooses the option (an age typed at "how old are you?"). */
   typedRange?: readonly [number, number];
+  /** The option's letter in the question's text (the consent's A, B, C). */
+  letter?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly 
   if (i !== undefined) return options[i];
   const digits = westernDigits(input.text).trim();
   if (/^\d+$/.test(digits)) return options.find((o) => o.typedRange && Number(digits) >= o.typedRange[0] && Number(digits) <= o.typedRange[1]);
-  const value = typedOption(ctx.env.label, ctx.lang, input.text, options);
+  const value = typedOption(ctx.env.label, ctx.lang, input.text, options) ?? (options.some((o) => o.letter) ? typedLetter(ctx.env.label, ctx.lang, input.text, ctx.env.label?.(ctx.lang, 'common:typed.option') ?? '', options) : undefined);
   return value === undefined ? undefined : options.find((o) => o.value === value);
 }
 

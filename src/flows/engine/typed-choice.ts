@@ -35,3 +35,29 @@ export function typedOption<V extends string>(
   });
   return hits.length === 1 ? hits[0]!.value : undefined;
 }
+
+/** Cyrillic letters typed for the Latin ones they look like (a Cyrillic keyboard's "В" for B). */
+const LOOKALIKE: Readonly<Record<string, string>> = { а: 'a', в: 'b', с: 'c', е: 'e' };
+
+/**
+ * The option a person chose by its letter ("B", "вариант В", "Погоджуюся: А", "B seçiyorum"):
+ * exactly one letter among the words, every other word either its button's or one of `optionWords`
+ * (the language's words for "option", "I choose", comma-separated). Undefined with a question
+ * mark ("B?" asks about B) or when the words say more than that.
+ */
+export function typedLetter<V extends string>(
+  label: LabelText | undefined,
+  lang: Lang,
+  text: string,
+  optionWords: string,
+  options: readonly { value: V; label: string; letter?: string }[],
+): V | undefined {
+  if (!label || /[?؟]/.test(text)) return undefined;
+  const words = typedWords(text, lang).split(' ').filter(Boolean);
+  const optionOf = (word: string) => options.find((o) => o.letter !== undefined && o.letter.toLowerCase() === (LOOKALIKE[word] ?? word));
+  const lettered = words.filter((w) => optionOf(w));
+  if (lettered.length !== 1) return undefined;
+  const option = optionOf(lettered[0]!)!;
+  const allowed = new Set([...typedWords(label(lang, option.label), lang).split(' '), ...optionWords.split(',').flatMap((w) => typedWords(w, lang).split(' '))]);
+  return words.every((w) => w === lettered[0] || allowed.has(w)) ? option.value : undefined;
+}

@@ -27,6 +27,13 @@ const option = z.strictObject({
    * "35" is "18 or older". Numbers 1 to the count of options still count the buttons.
    */
   typedRange: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /**
+   * The letter the question's text gives this option (the consent's "A.", "B.", "C."): typed
+   * alone, with its button's words or with the language's words for "option" ("вариант B",
+   * "B seçiyorum"), it chooses this option; a Cyrillic letter that looks the same ("В") counts.
+   * Not with a question mark: "B?" asks about B.
+   */
+  letter: z.string().regex(/^[A-Z]$/).optional(),
 });
 
 const common = { id, comment: z.string().optional() };
@@ -77,7 +84,7 @@ export const NodeSchema = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('multi_choice'),
     prompt: key,
-    options: z.array(option.omit({ next: true, info: true, typedRange: true })).min(2),
+    options: z.array(option.omit({ next: true, info: true, typedRange: true, letter: true })).min(2),
     min: z.number().int().min(0).default(1),
     next: target,
   }),

@@ -101,6 +101,33 @@ describe('a bare yes or no where the buttons are no yes or no', () => {
   });
 });
 
+describe("the consent's option by its letter", () => {
+  const atConsent = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
+  it.each([
+    ['en', 'B', 'B'],
+    ['en', 'b.', 'B'],
+    ['en', 'I choose C', 'C'],
+    ['ru', 'В', 'B'], // a Cyrillic keyboard's В
+    ['ru', 'вариант а', 'A'],
+    ['uk', 'Погоджуюся: А', 'A'], // the button's words with a Cyrillic А
+    ['tr', 'B seçiyorum', 'B'],
+    ['az', 'A variantı', 'A'],
+    ['fa', 'گزینه B', 'B'],
+  ] as const)('%s: "%s" agrees to %s', (lang, text, option) => {
+    const turn = play([...atConsent(lang), say(text)]);
+    expect(at(turn.state)).toBe('interview/birth_date');
+    expect(turn.effects.find((e) => e.type === 'consent_recorded')).toMatchObject({ agreed: true, option });
+  });
+
+  it('a question about a letter, or a letter in other words, agrees to nothing: kept as a message', () => {
+    for (const [lang, text] of [['en', 'B?'], ['ru', 'а что значит C'], ['ru', 'я в шоке'], ['en', 'A or B'], ['fa', 'B چیست؟']] as const) {
+      const turn = play([...atConsent(lang), say(text)]);
+      expect(at(turn.state)).toBe('consent/agree');
+      expect(turn.effects.some((e) => e.type === 'consent_recorded')).toBe(false);
+    }
+  });
+});
+
 describe('typedWords', () => {
   it('drops case, emoji, punctuation, apostrophes and direction marks, by the language\'s rules', () => {
     expect(typedWords('✅ Да!', 'ru')).toBe('да');
