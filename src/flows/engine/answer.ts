@@ -14,7 +14,9 @@ export type Answered =
   /** Not accepted: say `notice` and ask again. */
   | { kind: 'reprompt'; notice: TextRef[]; edit?: boolean }
   /** Handled, nothing more to ask (the output is already emitted). */
-  | { kind: 'stay' };
+  | { kind: 'stay' }
+  /** Typed words chose an option (`typedAnswer`): on to `next`, where the same words answer its text question. */
+  | { kind: 'carry'; next: string };
 
 const reprompt = (problem: ReplyProblem | 'choose' | 'multi_min', node: FlowNode, params: Record<string, string | number> = {}): Answered => {
   const notice: TextRef[] = [{ key: `common:reprompt.${problem}`, params }];
@@ -115,7 +117,16 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         }
         if (text.error === 'too_long') return reprompt('too_long', node, { count: TYPED_QUESTION_MAX, length: [...tidyText(input.text)].length });
       }
-      if (!option) return reprompt('choose', node);
+      // Words that are no option, where one takes them ("another reason", in their words).
+      const carried = !option && !yesOrNo && input.type === 'text' && tidyText(input.text) ? node.options.find((o) => o.typedAnswer) : undefined;
+      if (carried) {
+        s.vars[save] = carried.value;
+        if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: carried.value, personal: false });
+        const next = carried.next ?? node.next;
+        if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${carried.value}" leads nowhere`);
+        return { kind: 'carry', next };
+      }
+      if (!option) return node.typedHint && input.type === 'text' && !yesOrNo ? { kind: 'reprompt', notice: [{ key: node.typedHint }] } : reprompt('choose', node);
       if (option.info) {
         ctx.say({ key: option.info });
         // Remembered for the record (the consent says whether the full text was opened).

@@ -3,7 +3,7 @@ import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
 import { typedOption } from './typed-choice';
 import { ACTIONS, showMyData } from './actions';
-import { answer, consentAllows, readLanguage } from './answer';
+import { answer, consentAllows, readLanguage, type Answered } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
 import { menuFrame } from './place';
 import { APPOINTMENT_BUTTONS, ask, askLanguage, CARRY_ON, canGoBack, LANGUAGE_PICKER, requestOffer } from './prompt';
@@ -93,14 +93,22 @@ function handle(ctx: StepContext, input: EngineInput): void {
 
   // "Назад" typed where only buttons answer is the Back button (a name or a date is never it).
   if (input.type === 'text' && TYPED_BACK_NODES.has(node.type) && typedOption(ctx.env.label, ctx.lang, input.text, BACK) !== undefined) return command(ctx, 'back', undefined);
-  const outcome = answer(ctx, flow, node, input);
+  settle(ctx, node, answer(ctx, flow, node, input), input);
+}
+
+/** Acts on an answer's outcome at `node`: asks again, stays, or goes on (carrying typed words to the text question next). */
+function settle(ctx: StepContext, node: FlowNode, outcome: Answered, input: EngineInput): void {
   if (outcome.kind === 'reprompt') {
     ctx.say(...outcome.notice);
     return ask(ctx, node, outcome.edit ? { edit: true } : {});
   }
   if (outcome.kind === 'stay') return;
-  remember(s.frames.at(-1)!, node.id);
+  remember(ctx.s.frames.at(-1)!, node.id);
   goTo(ctx, outcome.next);
+  if (outcome.kind === 'carry') {
+    const there = current(ctx);
+    if (there && there[1].type === 'text') return settle(ctx, there[1], answer(ctx, there[0], there[1], input), input);
+  }
   run(ctx);
 }
 

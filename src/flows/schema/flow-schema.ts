@@ -34,6 +34,12 @@ const option = z.strictObject({
    * Not with a question mark: "B?" asks about B.
    */
   letter: z.string().regex(/^[A-Z]$/).optional(),
+  /**
+   * Typed words that choose no option choose this one and answer the text question it leads to:
+   * a reason not in the list, written in the person's words ("I came with my husband"), is
+   * "another reason" and its detail at once, where "choose a button" would lose it.
+   */
+  typedAnswer: z.boolean().optional(),
 });
 
 const common = { id, comment: z.string().optional() };
@@ -72,6 +78,8 @@ export const NodeSchema = z.discriminatedUnion('type', [
      * the case), the person is told this text, and the same question is asked again.
      */
     typedAsQuestion: key.optional(),
+    /** What typed words that choose no option are told instead of "choose a button" (the menu: how to write to a case worker). */
+    typedHint: key.optional(),
     /**
      * Asked only of someone who consented (a choice of details to give, as /correct's): once the
      * consent is set aside (a date of birth under 18), /back passes over it, as over the questions
@@ -84,7 +92,7 @@ export const NodeSchema = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('multi_choice'),
     prompt: key,
-    options: z.array(option.omit({ next: true, info: true, typedRange: true, letter: true })).min(2),
+    options: z.array(option.omit({ next: true, info: true, typedRange: true, letter: true, typedAnswer: true })).min(2),
     min: z.number().int().min(0).default(1),
     next: target,
   }),

@@ -1,7 +1,7 @@
 import type { Input } from '../../../../src/core/conversation';
 import type { Lang } from '../../../../src/core/lang';
 import { typedWords } from '../../../../src/flows/engine/typed-choice';
-import { at, cmd, converse, engineEnv, last, say, tap, textKeys } from '../../../helpers/engine-env';
+import { at, cmd, converse, engineEnv, last, realLabels, say, tap, textKeys } from '../../../helpers/engine-env';
 
 /**
  * On a cheap phone people type what the buttons say: "Да", "35" at "How old are you?", "Работа".
@@ -125,6 +125,37 @@ describe("the consent's option by its letter", () => {
       expect(at(turn.state)).toBe('consent/agree');
       expect(turn.effects.some((e) => e.type === 'consent_recorded')).toBe(false);
     }
+  });
+});
+
+describe('words where a list is asked', () => {
+  const toReason = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say('Olena'), say('Koval'), say('Ukraine')];
+
+  it('a reason not in the list, in their words, is "another reason" and its detail at once', () => {
+    const turn = play([...toReason('en'), say('I came with my husband who works here')]);
+    expect(at(turn.state)).toBe('interview/phone');
+    expect(turn.effects).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'answer_recorded', field: 'reason', value: 'other' }),
+      expect.objectContaining({ type: 'answer_recorded', field: 'reason_detail', value: 'I came with my husband who works here', personal: true }),
+    ]));
+    // A button's text is still that button; a bare yes or no chooses nothing.
+    expect(play([...toReason('ru'), say('Работа')]).effects).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason', value: 'work' })]));
+    const yes = play([...toReason('ru'), say('да')]);
+    expect(at(yes.state)).toBe('interview/reason');
+    expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
+  });
+
+  it('a detail too long for the reason asks for it again at the detail question, not the list', () => {
+    const turn = play([...toReason('en'), say('x'.repeat(400))]);
+    expect(at(turn.state)).toBe('interview/reason_other');
+    expect(textKeys(turn)[0]).toBe('common:reprompt.too_long');
+  });
+
+  it('words at the menu are told how to write to a case worker, not only "choose a button"', () => {
+    const turn = play([cmd('start'), tap('language', 'uk'), say('Привіт, мені потрібна допомога з документами')]);
+    expect(at(turn.state)).toBe('welcome/menu');
+    expect(textKeys(turn)[0]).toBe('welcome:menu.typed');
+    expect(realLabels('uk', 'welcome:menu.typed')).toContain(realLabels('uk', 'welcome:menu.person'));
   });
 });
 
