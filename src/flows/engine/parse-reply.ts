@@ -33,7 +33,8 @@ export function tidyText(raw: string): string {
 /** Trims and length-checks free text (the length in characters of the tidied text). */
 export function parseText(raw: string, maxLength: number): Result<string, ReplyProblem> {
   const text = tidyText(raw);
-  if (text.length === 0) return err('empty');
+  // Emoji or punctuation alone ("👍", "🙂", "...") is no name, reason or message: asked for words.
+  if (!/[\p{L}\p{N}]/u.test(text)) return err('empty');
   if ([...text].length > maxLength) return err('too_long');
   return ok(text);
 }

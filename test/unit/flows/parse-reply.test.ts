@@ -15,12 +15,17 @@ describe('parseText', () => {
     expect(parseText(' \n\t ', 10)).toEqual({ ok: false, error: 'empty' });
   });
 
+  it('asks for words when an answer is only emoji or punctuation (no name is "👍")', () => {
+    for (const text of ['👍', '🙂 🙂', '😢', '...', '—']) expect(parseText(text, 100)).toEqual({ ok: false, error: 'empty' });
+    for (const text of ['Aysel 🙂', 'محمد', 'Ли', '۱۲']) expect(parseText(text, 100).ok).toBe(true);
+  });
+
   it('allows exactly maxLength characters, counting characters rather than UTF-16 units', () => {
     expect(parseText('abcde', 5)).toEqual({ ok: true, value: 'abcde' });
     expect(parseText('abcdef', 5)).toEqual({ ok: false, error: 'too_long' });
     expect(parseText('ğüşçə', 5)).toEqual({ ok: true, value: 'ğüşçə' });
-    expect(parseText('👍👍👍👍👍', 5)).toEqual({ ok: true, value: '👍👍👍👍👍' });
-    expect(parseText('👍👍👍👍👍👍', 5)).toEqual({ ok: false, error: 'too_long' });
+    expect(parseText('A👍👍👍👍', 5)).toEqual({ ok: true, value: 'A👍👍👍👍' });
+    expect(parseText('A👍👍👍👍👍', 5)).toEqual({ ok: false, error: 'too_long' });
   });
 
   it('measures the length after tidying, so extra spaces do not count', () => {

@@ -207,8 +207,12 @@ describe('free text', () => {
     expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.too_long', params: { count: 10, length: 13 } });
   });
 
-  it('counts characters, not UTF-16 units: ten emoji fit in ten characters', () => {
-    expect(last(play(env, say('😀'.repeat(10)))).state.vars['t.q']).toBe('😀'.repeat(10));
+  it('counts characters, not UTF-16 units: a letter and nine emoji fit in ten characters', () => {
+    expect(last(play(env, say(`A${'😀'.repeat(9)}`))).state.vars['t.q']).toBe(`A${'😀'.repeat(9)}`);
+  });
+
+  it('asks for words when the answer is only emoji', () => {
+    expectReasked(last(play(env, say('👍'))), ['common:reprompt.empty', 't:example']);
   });
 
   it('refuses a text over the limit, telling the limit and the length, with the example', () => {
