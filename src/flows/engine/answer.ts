@@ -3,10 +3,12 @@ import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
 import { typedLetter, typedOption, type LabelText } from './typed-choice';
-import { ageOn, dottedDate, parseDate, parsePhone, phoneFromHome, parseText, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, parseDate, parsePhone, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** What an input did at a waiting node. */
 export type Answered =
@@ -197,6 +199,13 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (!date.ok && date.error === 'date_year_only') {
         const year = yearAlone(input.text);
         return reprompt(date.error, node, { example: `25.03.${year}`, unknown: `01.01.${year}` });
+      }
+      if (!date.ok && date.error === 'date_short_year') {
+        // The example is their date with the century that makes it a past date (a birth date's), or else the coming one.
+        const { day, month, yy } = shortYear(input.text)!;
+        const recent = 2000 + yy <= ctx.env.now.getUTCFullYear();
+        const century = node.when === 'past' ? (recent ? 2000 : 1900) : 2000;
+        return reprompt(date.error, node, { example: `${pad2(day)}.${pad2(month)}.${century + yy}` });
       }
       if (!date.ok) return reprompt(date.error, node);
       const { iso, solarHijri } = date.value;

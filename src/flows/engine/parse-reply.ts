@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
-import { DateTime } from 'luxon';
+import { Info } from 'luxon';
 import { err, ok, type Result } from '../../core/result';
 
 /**
@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../core/result';
  */
 
 /** Why a reply was not accepted; becomes `common:reprompt.<reason>`. */
-export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_year_only' | 'date_past' | 'date_future';
+export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_year_only' | 'date_short_year' | 'date_past' | 'date_future';
 
 /**
  * Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII digits, and the Persian date and
@@ -105,7 +105,7 @@ const SOLAR_HIJRI_YEARS = { min: 1250, max: 1500 } as const;
  * (31.02.2000, 31.12.1369) are refused.
  */
 export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Date, lang?: string): Result<ReadDate, ReplyProblem> {
-  const s = westernDigits(raw).trim();
+  const s = withoutYearWord(westernDigits(raw).trim());
   let d: number, m: number, y: number;
   const dmy = DMY.exec(s);
   const ymd = YMD.exec(s);
@@ -113,7 +113,7 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
   if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
   else if (ymd) [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
   else if (named) ({ day: d, month: m, year: y } = named);
-  else return err(yearAlone(raw) === undefined ? 'date' : 'date_year_only');
+  else return err(yearAlone(raw) !== undefined ? 'date_year_only' : shortYear(raw) ? 'date_short_year' : 'date');
   let solarHijri: string | undefined;
   // A Gregorian month's name says the calendar: "14 May 1369" is no Solar Hijri date.
   if (!named && y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) {
@@ -132,23 +132,73 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-const NAMED_FORMATS = ['d MMMM yyyy', 'd MMM yyyy', 'MMMM d yyyy', 'MMM d yyyy'];
+/**
+ * A year's word after the year, as people write it: "1985 р.", "1990г", "1985-ci il", "1990 yil".
+ * Only right after four digits at the end, so nothing else of the answer is touched.
+ */
+function withoutYearWord(s: string): string {
+  return s.replace(/(\d{4})\s*-?\s*(?:(?:ci|cı|cu|cü)\s*)?(?:г|гг|года|год|р|року|рік|il|ildə|ili|y|yil|yili|yıl|yılı)\.?$/iu, '$1');
+}
+
+/** Words a date with the month's name may have besides day, month and year ("of", "-го", "-ci", "il"). */
+const NAMED_FILLER = new Set(['of', 'the', 'г', 'года', 'р', 'року', 'il', 'ildə', 'ili', 'yil', 'yili', 'yıl', 'yılı', 'y', 'ci', 'cı', 'cu', 'cü', 'го', 'е']);
+
+/** A word compared as people type it: lower case by the language, without accents or dots (Turkish "Ağustos" = "agustos", "İyul" = "iyul"). */
+function foldMonthWord(word: string, locale: string): string {
+  return word.toLocaleLowerCase(locale).replace(/ı/g, 'i').replace(/ə/g, 'e').normalize('NFD').replace(/[\p{M}.]/gu, '');
+}
+
+const monthTables = new Map<string, ReadonlyMap<string, number>>();
+/**
+ * The months' names of a language, folded: the standalone and the in-a-date forms ("березень"
+ * and "березня"), long and short; from Intl through luxon, so every language has them.
+ */
+function monthsOf(locale: string): ReadonlyMap<string, number> {
+  let table = monthTables.get(locale);
+  if (!table) {
+    const names = new Map<string, number>();
+    for (const list of [Info.months('long', { locale }), Info.monthsFormat('long', { locale }), Info.months('short', { locale }), Info.monthsFormat('short', { locale })]) {
+      list.forEach((name, i) => {
+        const folded = foldMonthWord(name, locale);
+        if (folded && !names.has(folded)) names.set(folded, i + 1);
+      });
+    }
+    monthTables.set(locale, (table = names));
+  }
+  return table;
+}
 
 /**
- * A date written with the month's name ("14 мая 1990", "14 mayıs 1990", "May 14, 1990"), in the
- * person's language or English; luxon knows the months' names of every language through Intl.
+ * A date written with the month's name ("14 мая 1990", "12 березень 1985", "15 agustos 1985",
+ * "5 İyul 1990", "May 14th, 1990"), in the person's language or English: day and year in digits,
+ * the month's name in either order with them, and nothing else but a year's word ("1990 г.").
  * Only tried when the digits alone did not read, so an ordinary answer costs nothing more.
  */
 function byMonthName(s: string, lang: string | undefined): { day: number; month: number; year: number } | undefined {
   if (!/\p{L}/u.test(s) || !/\d{4}/.test(s)) return undefined;
-  const words = s.replace(/[,.]/g, ' ').replace(/\s+/g, ' ').trim();
   for (const locale of lang && lang !== 'en' ? [lang, 'en'] : ['en']) {
-    for (const format of NAMED_FORMATS) {
-      const date = DateTime.fromFormat(words, format, { locale, zone: 'UTC' });
-      if (date.isValid) return { day: date.day, month: date.month, year: date.year };
+    const months = monthsOf(locale);
+    let day: number | undefined;
+    let month: number | undefined;
+    let year: number | undefined;
+    const tokens = s.split(/[\s,./\-]+/).filter(Boolean);
+    let other = false;
+    for (const token of tokens) {
+      const digits = /^(\d{1,4})(?:st|nd|rd|th|-?(?:го|е|ci|cı|cu|cü))?$/iu.exec(token);
+      if (digits && digits[1]!.length === 4 && year === undefined) year = Number(digits[1]);
+      else if (digits && digits[1]!.length <= 2 && day === undefined) day = Number(digits[1]);
+      else if (!digits && month === undefined && months.has(foldMonthWord(token, locale))) month = months.get(foldMonthWord(token, locale));
+      else if (!NAMED_FILLER.has(foldMonthWord(token, locale))) other = true;
     }
+    if (!other && day !== undefined && month !== undefined && year !== undefined) return { day, month, year };
   }
   return undefined;
+}
+
+/** A date with a two-digit year ("25.03.90"): asked again for the year in full, never guessed. */
+export function shortYear(raw: string): { day: number; month: number; yy: number } | undefined {
+  const m = /^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{2})$/.exec(westernDigits(raw).trim());
+  return m ? { day: Number(m[1]), month: Number(m[2]), yy: Number(m[3]) } : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ageOn, parseDate, parsePhone, parseText, tidyText } from '../../../src/flows/engine/parse-reply';
+import { ageOn, parseDate, parsePhone, parseText, shortYear, tidyText } from '../../../src/flows/engine/parse-reply';
 
 /** The parsers of typed answers: a wrong answer is a value (a reason to re-ask), never a throw. */
 
@@ -72,7 +72,7 @@ describe('parseDate', () => {
     expect(parseDate(raw, 'any', NOW)).toEqual({ ok: true, value: { iso } });
   });
 
-  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['25.03.90'], ['03/25/1990'], ['March 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
+  it.each([['31.02.2000'], ['29.02.1900'], ['29.02.2001'], ['31.04.2000'], ['00.01.2000'], ['01.00.2000'], ['13.13.2000'], ['03/25/1990'], ['March 1990'], ['25.03.1899'], ['25.03.2201'], ['']])('refuses %j', (raw) => {
     expect(parseDate(raw, 'any', NOW)).toEqual({ ok: false, error: 'date' });
   });
 
@@ -109,8 +109,41 @@ describe('parseDate', () => {
     ['May 14, 1990', 'en'],
     ['14 May 1990', 'ru'],
     ['14 Mayıs 1990', 'tr'],
+    // the month as its name stands alone (Ukrainian "травень", not "травня"), and a year's word
+    ['14 травень 1990', 'uk'],
+    ['14 мая 1990 г.', 'ru'],
+    ['14 травня 1990 р.', 'uk'],
+    // Turkish and Azerbaijani typed without their letters, or with a capital İ
+    ['14 mayis 1990', 'tr'],
+    ['14 May 1990-cı il', 'az'],
+    ['May 14th, 1990', 'en'],
+    ['14th of May 1990', 'en'],
   ])('reads %j (the month by its name in %s or English)', (raw, lang) => {
     expect(parseDate(raw, 'any', NOW, lang)).toEqual({ ok: true, value: { iso: '1990-05-14' } });
+  });
+
+  it.each([
+    ['15 agustos 1985', 'tr', '1985-08-15'],
+    ['5 subat 1990', 'tr', '1990-02-05'],
+    ['5 İyul 1990', 'az', '1990-07-05'],
+    ['12 березень 1985', 'uk', '1985-03-12'],
+    ['12.03.1985 р.', 'uk', '1985-03-12'],
+    ['05.02.1990р', 'uk', '1990-02-05'],
+    ['12.03.1985-ci il', 'az', '1985-03-12'],
+    ['25.03.1990 г.', 'ru', '1990-03-25'],
+  ])('reads %j as people in %s write it', (raw, lang, iso) => {
+    expect(parseDate(raw, 'any', NOW, lang)).toEqual({ ok: true, value: { iso } });
+  });
+
+  it('asks for the year in full when it has two digits, and never guesses the century', () => {
+    expect(parseDate('25.03.90', 'past', NOW)).toEqual({ ok: false, error: 'date_short_year' });
+    expect(parseDate('۲۵/۰۳/۹۰', 'past', NOW)).toEqual({ ok: false, error: 'date_short_year' });
+    expect(shortYear('25.03.90')).toEqual({ day: 25, month: 3, yy: 90 });
+  });
+
+  it('refuses words besides the date, with a month name too', () => {
+    expect(parseDate('14 May 1990 or 15 May', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });
+    expect(parseDate('born in May 1990', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });
   });
 
   it('refuses a month name it does not know, an impossible named date, and a named month with a Solar Hijri year', () => {

@@ -388,8 +388,15 @@ describe('date (the clock is 16 March 2026)', () => {
     expectReasked(last(play(anyEnv, say(text))), ['common:reprompt.date']);
   });
 
-  it.each([['31.02.2000'], ['29.02.2001'], ['32.01.2000'], ['01.13.2000'], ['yesterday'], ['25.03.90'], ['03/25/1990']])('refuses %j as a date', (text) => {
+  it.each([['31.02.2000'], ['29.02.2001'], ['32.01.2000'], ['01.13.2000'], ['yesterday'], ['03/25/1990']])('refuses %j as a date', (text) => {
     expectReasked(last(play(anyEnv, say(text))), ['common:reprompt.date']);
+  });
+
+  it('asks for a two-digit year in full, suggesting their date with the century of a past date', () => {
+    const turn = last(play(pastEnv, say('25.03.90')));
+    expectReasked(turn, ['common:reprompt.date_short_year']);
+    expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.date_short_year', params: { example: '25.03.1990' } });
+    expect(only(last(play(pastEnv, say('5.3.08')))).text[0]).toEqual({ key: 'common:reprompt.date_short_year', params: { example: '05.03.2008' } });
   });
 
   it('accepts 29 February of a leap year', () => {
