@@ -40,6 +40,18 @@ export interface BookingDeskOptions {
 }
 
 /**
+ * A typed time without the words around it: "saat 10", "saat 10'da", "в 11:00", "о 10",
+ * "at 10", "10 o'clock", "soat 10 da", "ساعت ۱۰" (digits made ASCII first).
+ */
+function bareTime(text: string): string {
+  return text
+    .trim()
+    .replace(/^(?:saat|soat|в|во|о|об|at|ساعت)\s+/iu, '')
+    .replace(/\s*(?:['’-]?\s*(?:da|də|de|te|ta|dä)|\s*o['’]?clock|\s*h|\s*ч|\s*час(?:ов|а)?|\s*годин[іу]?)\.?$/iu, '')
+    .trim();
+}
+
+/**
  * The host's half of booking: the engine cannot know which places are free, so the desk turns a
  * tap on a time into the result of an atomic booking attempt (before the engine's step), and
  * fills in the free times and the meeting's details in the engine's outputs (after it).
@@ -86,7 +98,7 @@ export class BookingDesk {
    * on screen at that hour, as if its button were tapped; undefined when none or several are.
    */
   private async typedTime(state: ConversationState, flowId: string, nodeId: string, text: string, now: Date): Promise<Input | undefined> {
-    const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(westernDigits(text).trim());
+    const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(bareTime(westernDigits(text)));
     if (!m) return undefined;
     const time = `${m[1]!.padStart(2, '0')}:${m[2] ?? '00'}`;
     const v = bookingVars(flowId, nodeId);

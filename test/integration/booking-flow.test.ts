@@ -76,8 +76,16 @@ describe('booking through the conversation', () => {
     expect(booked.filter((x) => x?.status === 'booked')).toHaveLength(1);
   });
 
-  it('a time typed instead of tapped ("11:00", "۱۱:۰۰") books the one time on screen at that hour; another is asked for the buttons', async () => {
-    for (const [chat, typed] of [['typed-time-000000001', (t: string) => t], ['typed-time-000000002', (t: string) => t.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!)]] as const) {
+  it('a time typed instead of tapped ("11:00", "۱۱:۰۰", "saat 11:00\'da") books the one time on screen at that hour; another is asked for the buttons', async () => {
+    const persian = (t: string) => t.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    for (const [chat, typed] of [
+      ['typed-time-000000001', (t: string) => t],
+      ['typed-time-000000002', persian],
+      // with the words people put around it
+      ['typed-time-000000003', (t: string) => `saat ${t}'da`],
+      ['typed-time-000000004', (t: string) => `в ${t}`],
+      ['typed-time-000000005', (t: string) => `ساعت ${persian(t)}`],
+    ] as const) {
       const offer = await toBooking(chat, 'fa');
       // The second time on screen, as the office's clock reads it (its button says the same).
       const second = decodeSlotValue(slotsOffered(offer)[1]!)!;

@@ -44,6 +44,12 @@ const YES_NO = [
   { value: 'no', label: 'common:button.no', also: 'common:typed.no' },
 ] as const;
 const DONE_OPTION = { value: DONE, label: 'common:button.done' };
+/** The meeting's buttons (prompt.ts), in the order shown: "2" is cancel. */
+const APPOINTMENT_OPTIONS = [
+  { value: 'reschedule', label: 'booking:button.reschedule', also: 'booking:typed.reschedule' },
+  { value: 'cancel', label: 'booking:button.cancel', also: 'booking:typed.cancel' },
+  { value: 'keep', label: 'booking:button.keep', also: 'booking:typed.keep' },
+] as const;
 
 interface TypedOption {
   value: string;
@@ -218,7 +224,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'booking':
       return answerBooking(ctx, flow, node, input);
     case 'appointment': {
-      const value = input.type === 'choice' ? input.value : undefined;
+      const value = input.type === 'choice' ? input.value : typedChoice(ctx, APPOINTMENT_OPTIONS, input)?.value;
       if (value === 'reschedule') return { kind: 'next', next: node.reschedule };
       if (value === 'cancel') return { kind: 'next', next: node.cancel };
       if (value === 'keep') return { kind: 'next', next: node.next };

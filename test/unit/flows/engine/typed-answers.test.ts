@@ -159,6 +159,31 @@ describe('words where a list is asked', () => {
   });
 });
 
+describe('the meeting\'s buttons (/appointment)', () => {
+  const booked = (lang: Lang): Input[] => [
+    cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
+    say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
+    { type: 'booking_result', node: 'pick_time', outcome: 'booked', slot: 'baku@2026-03-17T10:00', office: 'baku', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T06:45:00.000Z' },
+    cmd('appointment'),
+  ];
+  it.each([
+    ['tr', '2', 'appointment/cancel_confirm'],
+    ['tr', 'iptal', 'appointment/cancel_confirm'],
+    ['tr', 'Görüşmeyi iptal et', 'appointment/cancel_confirm'],
+    ['ru', 'перенести', 'appointment/pick'],
+    ['uk', 'Вибрати інший час', 'appointment/pick'],
+  ] as const)('%s: "%s" goes to %s', (lang, text, where) => {
+    expect(at(play([...booked(lang), say(text)]).state)).toBe(where);
+  });
+
+  it('"kalsın" keeps the meeting; other words are asked for the buttons', () => {
+    const kept = play([...booked('tr'), say('kalsın')]);
+    expect(at(kept.state)).not.toBe('appointment/show');
+    expect(kept.state.booking?.slot).toBe('baku@2026-03-17T10:00');
+    expect(textKeys(play([...booked('tr'), say('bilmiyorum')]))[0]).toBe('common:reprompt.choose');
+  });
+});
+
 describe('typedWords', () => {
   it('drops case, emoji, punctuation, apostrophes and direction marks, by the language\'s rules', () => {
     expect(typedWords('✅ Да!', 'ru')).toBe('да');
