@@ -1,4 +1,4 @@
-import type { Input } from '../../../../src/core/conversation';
+import type { EngineInput, Input } from '../../../../src/core/conversation';
 import type { Lang } from '../../../../src/core/lang';
 import { typedWords } from '../../../../src/flows/engine/typed-choice';
 import { at, cmd, converse, engineEnv, last, realLabels, say, tap, textKeys } from '../../../helpers/engine-env';
@@ -14,7 +14,7 @@ const withoutLabels = engineEnv({ labels: false });
 
 /** A person in `lang` who has opened the diagnosis: the age question is next. */
 const toAge = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'eligibility')];
-const play = (inputs: Input[], e = env) => last(converse(e, inputs));
+const play = (inputs: EngineInput[], e = env) => last(converse(e, inputs));
 
 describe('typed instead of tapped', () => {
   it.each([
@@ -160,7 +160,7 @@ describe('words where a list is asked', () => {
 });
 
 describe('the meeting\'s buttons (/appointment)', () => {
-  const booked = (lang: Lang): Input[] => [
+  const booked = (lang: Lang): EngineInput[] => [
     cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
     say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
     { type: 'booking_result', node: 'pick_time', outcome: 'booked', slot: 'baku@2026-03-17T10:00', office: 'baku', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T06:45:00.000Z' },
