@@ -3,7 +3,7 @@ import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
 import { typedLetter, typedOption, type LabelText } from './typed-choice';
-import { ageOn, dottedDate, parseDate, parsePhone, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
@@ -197,6 +197,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       }
       if (!phone.ok) return reprompt(phone.error, node);
       keep(ctx, flow, node, phone.value);
+      // A number that reads in the home country too ("050 123 45 67" is Ukrainian as well): said back as read.
+      const alsoHome = input.type === 'text' ? phoneFromHome(raw, ctx.lang) : undefined;
+      const read = alsoHome && alsoHome.number !== phone.value ? phoneAsRead(phone.value) : undefined;
+      if (read) ctx.say({ key: 'common:notice.phone_read_as', params: { phone: read.international, country: regionName(ctx.lang, read.country) } });
       return { kind: 'next', next: node.next };
     }
     case 'date': {

@@ -75,6 +75,12 @@ export function phoneFromHome(raw: string, lang: string): { number: string; inte
   return undefined;
 }
 
+/** A number kept in E.164, as it is said back: international form and its country ("+994 50 123 45 67", AZ). */
+export function phoneAsRead(e164: string): { international: string; country: string } | undefined {
+  const phone = parsePhoneNumberFromString(e164);
+  return phone?.country ? { international: phone.formatInternational(), country: phone.country } : undefined;
+}
+
 /** A calendar date as `YYYY-MM-DD`. */
 export type IsoDate = string;
 

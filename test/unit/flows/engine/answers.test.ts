@@ -320,6 +320,16 @@ describe('phone number', () => {
     // In English or Azerbaijani no home country is guessed.
     expectReasked(converse(env, [cmd('start'), say('8 912 345 67 89')], freshState('az')).at(-1)!, ['common:reprompt.phone']);
   });
+
+  it('a number that is Azerbaijani and from home alike is kept as Azerbaijani and said back so', () => {
+    // "050 123 45 67" is Azercell in Azerbaijan and Vodafone in Ukraine.
+    const turn = converse(env, [cmd('start'), say('050 123 45 67')], freshState('uk')).at(-1)!;
+    expect(recorded(turn)).toEqual(['+994501234567']);
+    const country = new Intl.DisplayNames(['uk'], { type: 'region' }).of('AZ');
+    expect(only(turn).text).toEqual([{ key: 'common:notice.phone_read_as', params: { phone: '+994 50 123 45 67', country } }, { key: 't:after' }]);
+    // With its country code it is not ambiguous: nothing said.
+    expect(only(converse(env, [cmd('start'), say('+994 50 123 45 67')], freshState('uk')).at(-1)!).text).toEqual([{ key: 't:after' }]);
+  });
 });
 
 describe('date (the clock is 16 March 2026)', () => {
