@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { typedLetter, typedOption, type LabelText } from './typed-choice';
+import { foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
 import { ageOn, dottedDate, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
@@ -31,6 +31,23 @@ function byNumber(input: EngineInput, count: number): number | undefined {
   if (input.type !== 'text') return undefined;
   const n = Number(westernDigits(input.text).trim());
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
+}
+
+/** The number of an age written with the language's words for an age around it, and nothing else. */
+function ageWithWords(ctx: StepContext, text: string): number | undefined {
+  const words = typedWords(text, ctx.lang).split(' ').filter(Boolean);
+  const numbers = words.filter((w) => /^\d+$/.test(w));
+  if (numbers.length !== 1 || !ctx.env.label) return undefined;
+  const allowed = new Set(ctx.env.label(ctx.lang, 'common:typed.age').split(',').map((w) => typedWords(w, ctx.lang)));
+  return words.every((w) => w === numbers[0] || allowed.has(w)) ? Number(numbers[0]) : undefined;
+}
+
+/** Two or more option numbers typed at once ("2, 5", "2 5", "۲، ۵"), as indexes; undefined unless every one is an option's. */
+function numberList(text: string, count: number): number[] | undefined {
+  const s = westernDigits(text).trim();
+  if (!/^\d+(?:\s*[,;،]\s*\d+|\s+\d+)+$/.test(s)) return undefined;
+  const numbers = s.split(/[\s,;،]+/).map(Number);
+  return numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= count) ? [...new Set(numbers.map((n) => n - 1))] : undefined;
 }
 
 /** A country's name in `lang` ("Россия", "افغانستان"). */
@@ -71,7 +88,12 @@ function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly 
   const i = byNumber(input, numbered);
   if (i !== undefined) return options[i];
   const digits = westernDigits(input.text).trim();
-  if (/^\d+$/.test(digits)) return options.find((o) => o.typedRange && Number(digits) >= o.typedRange[0] && Number(digits) <= o.typedRange[1]);
+  const inRange = (n: number) => options.find((o) => o.typedRange && n >= o.typedRange[0] && n <= o.typedRange[1]);
+  if (/^\d+$/.test(digits)) return inRange(Number(digits));
+  // An age with its words ("мені 17", "45 років", "18+", "35 yaşındayım"): only the language's
+  // words for an age around it, so "under 18" or "младше 18" is never read as 18.
+  const age = options.some((o) => o.typedRange) ? ageWithWords(ctx, input.text) : undefined;
+  if (age !== undefined) return inRange(age);
   const value = typedOption(ctx.env.label, ctx.lang, input.text, options) ?? (options.some((o) => o.letter) ? typedLetter(ctx.env.label, ctx.lang, input.text, ctx.env.label?.(ctx.lang, 'common:typed.option') ?? '', options) : undefined);
   return value === undefined ? undefined : options.find((o) => o.value === value);
 }
@@ -87,9 +109,29 @@ export function readLanguage(s: ConversationState, input: EngineInput, label?: L
   const value = input.type === 'choice' ? input.value : input.type === 'text' ? (i === undefined ? input.text.trim().toLowerCase() : order[i]) : undefined;
   const lang = LangSchema.safeParse(value);
   if (lang.success) return lang.data;
-  // Each language's name is written in that language, the same in every locale.
-  return input.type === 'text' ? typedOption(label, s.lang ?? s.hint ?? 'az', input.text, SUPPORTED_LANGS.map((l) => ({ value: l, label: `common:language_name.${l}` }))) : undefined;
+  if (input.type !== 'text') return undefined;
+  // Each language's name is written in that language, the same in every locale; or as people
+  // call it in their own words ("Azeri", "русский язык", "turkce", "укр").
+  const lang0 = s.lang ?? s.hint ?? 'az';
+  const byLabel = typedOption(label, lang0, input.text, SUPPORTED_LANGS.map((l) => ({ value: l, label: `common:language_name.${l}` })));
+  if (byLabel) return byLabel;
+  const folded = foldLetters(typedWords(input.text, lang0));
+  return SUPPORTED_LANGS.find((l) => LANGUAGE_WORDS[l].some((w) => foldLetters(typedWords(w, lang0)) === folded));
 }
+
+/**
+ * What people type for each language when asked to choose one, in any language (not shown to
+ * anyone: compared as typed, case and Azerbaijani/Turkish letters aside).
+ */
+const LANGUAGE_WORDS: Readonly<Record<Lang, readonly string[]>> = {
+  az: ['azərbaycan', 'azərbaycanca', 'azərbaycan dili', 'azeri', 'azəri', 'azerbaijani', 'azerbaycanca', 'азербайджанский', 'азербайджанська', 'az'],
+  ru: ['русский', 'русский язык', 'по русски', 'на русском', 'рус', 'russian', 'rus', 'rusca', 'rus dili', 'руский'],
+  en: ['english', 'eng', 'ingilis', 'ingilis dili', 'ingilizce', 'английский', 'англійська', 'inglizcha'],
+  fa: ['فارسی', 'دری', 'farsi', 'persian', 'dari', 'персидский', 'перська', 'fars dili', 'farsça'],
+  uz: ['oʻzbek', 'ozbek', 'uzbek', 'oʻzbekcha', 'ozbekcha', 'oʻzbek tili', 'узбекский', 'ўзбек', 'ўзбекча', 'özbek', 'özbekçe'],
+  tr: ['türkçe', 'turkce', 'türk', 'turkish', 'турецкий', 'турецька', 'türk dili'],
+  uk: ['українська', 'украинский', 'ukrainian', 'укр', 'українською', 'українська мова', 'ukrayna dili', 'ukraynaca', 'украинська'],
+};
 
 /** Longest question typed at a choice question that invites one (as the interview's questions). */
 export const TYPED_QUESTION_MAX = 2000;
@@ -160,8 +202,14 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'multi_choice': {
       // A typed number (or an option's text) ticks or unticks that option, as the "choose" reprompt promises.
       const value = input.type === 'choice' ? input.value : typedChoice(ctx, [...node.options, DONE_OPTION], input, node.options.length)?.value;
-      if (value === undefined) return reprompt('choose', node);
       const sel = s.sel ?? [];
+      // Several numbers at once ("2, 5", "۲، ۵"): each of those options ticked.
+      const listed = value === undefined && input.type === 'text' ? numberList(input.text, node.options.length) : undefined;
+      if (listed) {
+        s.sel = [...sel, ...listed.map((i) => node.options[i]!.value).filter((v) => !sel.includes(v))];
+        return { kind: 'reprompt', notice: [] };
+      }
+      if (value === undefined) return reprompt('choose', node);
       if (value === DONE) {
         if (sel.length < node.min) return { ...reprompt('multi_min', node, { count: node.min }) };
         // Keep the form's order, not the order of taps.

@@ -15,6 +15,11 @@ export function typedWords(text: string, lang: Lang): string {
   return lower.replace(/['`‘’ʻʼ]/g, '').replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
 }
 
+/** Letters people leave out on a phone keyboard: Azerbaijani and Turkish ı, ə, ş, ç, ğ, ö, ü read as i, e, s, c, g, o, u. */
+export function foldLetters(words: string): string {
+  return words.replace(/ı/g, 'i').replace(/ə/g, 'e').replace(/ş/g, 's').replace(/ç/g, 'c').replace(/ğ/g, 'g').replace(/ö/g, 'o').replace(/ü/g, 'u');
+}
+
 /**
  * The option a person typed instead of tapping it: its button's text, or (`also`) one of the
  * words a language has for it ("да", "ага" for "yes"; a comma-separated text). Undefined when
@@ -27,11 +32,12 @@ export function typedOption<V extends string>(
   options: readonly { value: V; label: string; also?: string }[],
 ): V | undefined {
   if (!label) return undefined;
-  const typed = typedWords(text, lang);
+  // Compared without the letters a phone keyboard may lack ("hazirdir" is "hazırdır").
+  const typed = foldLetters(typedWords(text, lang));
   if (!typed) return undefined;
   const hits = options.filter((o) => {
-    if (typedWords(label(lang, o.label), lang) === typed) return true;
-    return o.also !== undefined && label(lang, o.also).split(',').some((word) => typedWords(word, lang) === typed);
+    if (foldLetters(typedWords(label(lang, o.label), lang)) === typed) return true;
+    return o.also !== undefined && label(lang, o.also).split(',').some((word) => foldLetters(typedWords(word, lang)) === typed);
   });
   return hits.length === 1 ? hits[0]!.value : undefined;
 }

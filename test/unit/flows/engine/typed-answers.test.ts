@@ -51,7 +51,26 @@ describe('typed instead of tapped', () => {
     expect(at(play([...toAge('ru'), say('16')]).state)).toBe('diagnosis/minor');
     expect(at(play([...toAge('ru'), say('1')]).state)).toBe('diagnosis/q1');
     expect(at(play([...toAge('ru'), say('2')]).state)).toBe('diagnosis/minor');
-    for (const text of ['200', '0', '18 лет']) expect(textKeys(play([...toAge('ru'), say(text)]))[0]).toBe('common:reprompt.choose');
+    for (const text of ['200', '0', 'младше 18', 'мне 17 или 18']) expect(textKeys(play([...toAge('ru'), say(text)]))[0]).toBe('common:reprompt.choose');
+  });
+
+  it('an age with the words around it ("45 років", "мені 17", "18+", "35 yaşındayım", "۴۲ سال")', () => {
+    for (const [lang, text, where] of [['uk', '45 років', 'diagnosis/q1'], ['uk', 'мені 17', 'diagnosis/minor'], ['en', '18+', 'diagnosis/q1'], ['tr', '35 yaşındayım', 'diagnosis/q1'], ['fa', '۴۲ سال', 'diagnosis/q1'], ['en', 'I am 16 years old', 'diagnosis/minor']] as const) {
+      expect(at(play([...toAge(lang), say(text)]).state)).toBe(where);
+    }
+    expect(textKeys(play([...toAge('en'), say('almost 18')]))[0]).toBe('common:reprompt.choose');
+  });
+
+  it('several numbers at a multiple choice tick each; a language as people call it; words without their letters', () => {
+    const q3 = [...toAge('ru'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes')];
+    const two = play([...q3, say('2, 5'), say('Готово')]);
+    expect((two.state.vars['diagnosis.q3'] as string[]).length).toBe(2);
+    expect(play([...q3, say('۲، ۵'), say('Готово')]).state.vars['diagnosis.q3']).toEqual(two.state.vars['diagnosis.q3']);
+    for (const [text, lang] of [['Azeri', 'az'], ['Русский язык', 'ru'], ['turkce', 'tr'], ['укр', 'uk'], ['ukrainian', 'uk'], ['farsi', 'fa']] as const) {
+      expect(play([cmd('start'), say(text)]).state.lang).toBe(lang);
+    }
+    const azQ3 = [...toAge('az'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning')];
+    expect(at(play([...azQ3, say('hazirdir')]).state)).not.toBe('diagnosis/q3');
   });
 
   it("a button's text typed at a choice or a multiple choice, and the language's name at the language question", () => {
