@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../core/result';
  */
 
 /** Why a reply was not accepted; becomes `common:reprompt.<reason>`. */
-export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'date' | 'date_year_only' | 'date_short_year' | 'date_past' | 'date_future';
+export type ReplyProblem = 'empty' | 'too_long' | 'phone' | 'phone_length' | 'date' | 'date_year_only' | 'date_short_year' | 'date_past' | 'date_future';
 
 /**
  * Persian (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII digits, and the Persian date and
@@ -47,8 +47,18 @@ export function parsePhone(raw: string, region: string): Result<string, ReplyPro
   const cleaned = phoneText(raw);
   if (cleaned === undefined) return err('phone');
   const phone = parsePhoneNumberFromString(cleaned, region as CountryCode);
-  if (!phone || !phone.isValid()) return err('phone');
+  if (!phone || !phone.isValid()) return err(region === 'AZ' && azerbaijaniWrongLength(cleaned) ? 'phone_length' : 'phone');
   return ok(phone.number);
+}
+
+/**
+ * An Azerbaijani mobile or Baku number with a digit too many or too few ("050 123 45 6"): told
+ * to check its digits, not to add a country code it already has in effect.
+ */
+function azerbaijaniWrongLength(cleaned: string): boolean {
+  const digits = cleaned.replace(/[\s\-().]/g, '');
+  const m = /^(?:\+?994|0)(10|12|50|51|55|60|70|77|99)(\d*)$/.exec(digits);
+  return m !== null && m[2]!.length !== 7 && m[2]!.length >= 4;
 }
 
 /** Typed text that may be a phone number (digits, none absurdly long), in ASCII digits. */

@@ -49,8 +49,12 @@ describe('parsePhone', () => {
     expect(parsePhone(raw, region)).toEqual({ ok: true, value: e164 });
   });
 
-  it.each([['hello'], [''], ['   '], ['12345'], ['050 123'], ['+994 00 000 00 00'], ['+1 234'], ['1'.repeat(41)], ['050 123 45 67 89 00']])('refuses %j', (raw) => {
+  it.each([['hello'], [''], ['   '], ['12345'], ['050 123'], ['+994 00 000 00 00'], ['+1 234'], ['1'.repeat(41)]])('refuses %j', (raw) => {
     expect(parsePhone(raw, 'AZ')).toEqual({ ok: false, error: 'phone' });
+  });
+
+  it.each([['050 123 45 6'], ['050 123 45 67 89 00'], ['+994 55 123 456'], ['070-123-45-678']])('asks to check the digits of an Azerbaijani number with one too many or too few: %j', (raw) => {
+    expect(parsePhone(raw, 'AZ')).toEqual({ ok: false, error: 'phone_length' });
   });
 });
 
