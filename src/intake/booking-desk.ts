@@ -66,7 +66,8 @@ export class BookingDesk {
   }
 
   /**
-   * A tap on a time at the booking question the conversation waits at becomes a
+   * A tap on a time (or a time typed as on screen, "11:00": see typedTime) at the booking
+   * question the conversation waits at becomes a
    * `booking_result`: booked (or already booked by this case), taken (the last place went to
    * someone else a moment ago) or gone (no longer offered). Any other input passes unchanged.
    */

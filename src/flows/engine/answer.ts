@@ -3,12 +3,10 @@ import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
 import { foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
-import { ageOn, dottedDate, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, pad2, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** What an input did at a waiting node. */
 export type Answered =

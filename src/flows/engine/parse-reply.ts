@@ -146,7 +146,8 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
   return ok(solarHijri ? { iso, solarHijri } : { iso });
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
+/** A day or month as two digits (`5` → `05`). */
+export const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /**
  * A year's word after the year, as people write it: "1985 р.", "1990г", "1985-ci il", "1990 yil".
