@@ -345,7 +345,8 @@ function run(ctx: StepContext): void {
         ctx.say(...node.text.map((key) => ({ key })));
         if (node.list) ctx.say({ list: listOf(s.vars[varName(flow, node.list.var)]).map((item) => `${node.list!.prefix}${item}`) });
         if (node.referrals) ctx.say({ content: 'referrals', reasons: listOf(s.vars[varName(flow, node.referrals.var)]) });
-        if (node.office) ctx.say({ content: 'office' });
+        if (node.meeting && s.booking) ctx.emit({ type: 'message', text: [], appointment: s.booking });
+        else if (node.office || node.meeting) ctx.say({ content: 'office' });
         frame.n = node.next;
         break;
       case 'rule': {

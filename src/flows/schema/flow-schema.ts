@@ -60,6 +60,8 @@ export const NodeSchema = z.discriminatedUnion('type', [
     referrals: z.strictObject({ var: z.string() }).optional(),
     /** Append the configured office: name, address, opening hours. */
     office: z.boolean().default(false),
+    /** Append the person's booked meeting: date, time, office and its address (the office, if none is booked). */
+    meeting: z.boolean().default(false),
     next: target,
   }),
   z.strictObject({ ...common, type: z.literal('language'), prompt: key, next: target }),

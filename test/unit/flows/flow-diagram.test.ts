@@ -10,7 +10,7 @@ const tiny: FlowDefinition = {
   start: 'ask',
   nodes: [
     { id: 'ask', type: 'choice', prompt: 'tiny:ask.prompt', columns: 1, options: [{ value: 'yes', label: 'tiny:ask.yes', next: 'done' }, { value: 'more', label: 'tiny:ask.more', info: 'tiny:ask.info' }, { value: 'no', label: 'tiny:ask.no' }], next: 'sorry' },
-    { id: 'sorry', type: 'message', text: ['tiny:sorry'], list: undefined, referrals: undefined, office: false, next: 'done' },
+    { id: 'sorry', type: 'message', text: ['tiny:sorry'], list: undefined, referrals: undefined, office: false, meeting: false, next: 'done' },
     { id: 'done', type: 'end' },
   ],
 };
