@@ -155,6 +155,10 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
         if (!goBack(s)) return restart(ctx, 'menu');
       }
       delete s.sel;
+      // Back at a multiple choice answered before: its ticks as they were, not none.
+      const back = current(ctx);
+      const ticked = back && back[1].type === 'multi_choice' ? s.vars[varName(back[0], back[1].id)] : undefined;
+      if (Array.isArray(ticked)) s.sel = ticked.map(String);
       return reask(ctx);
     }
   }
@@ -185,7 +189,7 @@ function openFlow(ctx: StepContext, id: string, at?: string): void {
   ];
   ctx.s.vars = {};
   delete ctx.s.sel;
-  if (!ctx.s.lang) return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  if (!ctx.s.lang) return pickLanguageFirst(ctx);
   run(ctx);
 }
 
@@ -241,7 +245,7 @@ function reask(ctx: StepContext, notice?: { key: string; params?: Record<string,
   if (ctx.s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
   const here = current(ctx);
   if (!here) return restart(ctx);
-  if (!ctx.s.lang && here[1].type !== 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  if (!ctx.s.lang && here[1].type !== 'language') return pickLanguageFirst(ctx);
   // The meeting may have gone since this question was reached (cancelled, past): walk on.
   if (here[1].type === 'appointment' && !upcoming(ctx)) return run(ctx);
   // A flow opened before a language was chosen (/delete as a first message) waits at its start,
@@ -251,15 +255,27 @@ function reask(ctx: StepContext, notice?: { key: string; params?: Record<string,
 }
 
 /**
+ * A flow opened before any language was chosen (/appointment as the first message) waits behind
+ * the language question: what is typed now ("2", "Русский") chooses a language, never answers
+ * the flow's first question in a language the person may not read.
+ */
+function pickLanguageFirst(ctx: StepContext): void {
+  ctx.s.picking = 'language';
+  askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+}
+
+/**
  * Starts the entry flow again, keeping the language, the case code and the consent already
- * given (they belong to the person, not to this pass through the flows).
+ * given (they belong to the person, not to this pass through the flows); at the menu (`/menu`)
+ * also the answers of flows marked `kept` (the diagnosis).
  */
 function restart(ctx: StepContext, at?: string): void {
   const s = ctx.s;
   const entry = ctx.env.flows.current(ctx.env.entryFlow);
   if (!entry) throw new FlowRuntimeError(`entry flow "${ctx.env.entryFlow}" is not loaded`);
   s.frames = [{ f: entry.def.id, r: entry.revision, n: at && entry.nodes.has(at) ? at : entry.def.start }];
-  s.vars = {};
+  // Back to the menu keeps the answers of flows that say so (the diagnosis); starting over does not.
+  s.vars = at === 'menu' ? Object.fromEntries(Object.entries(s.vars).filter(([name]) => ctx.env.flows.current(name.slice(0, name.indexOf('.')))?.def.kept === true)) : {};
   delete s.sel;
   delete s.picking;
   run(ctx);

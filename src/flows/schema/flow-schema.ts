@@ -158,6 +158,11 @@ export const FlowSchema = z.strictObject({
   id,
   name: z.string().min(1),
   description: z.string().optional(),
+  /**
+   * Its answers outlive a return to the menu (/menu) in the same conversation: the diagnosis
+   * passed is not asked again when the person then books. "Start over" (/restart) still clears them.
+   */
+  kept: z.boolean().optional(),
   start: target,
   nodes: z.array(NodeSchema).min(1),
 });

@@ -128,6 +128,15 @@ describe('/back', () => {
     expect(turn.state.sel).toBeUndefined();
   });
 
+  it('back at a multiple choice answered before, shows its ticks as they were (Done keeps them)', () => {
+    const turns = run(...LIKELY, cmd('back'));
+    const turn = last(turns);
+    expect(at(turn.state)).toBe('diagnosis/q3');
+    expect(turn.state.sel).toEqual(['language']);
+    expect(turn.outputs.at(-1)!.buttons!.flat().find((b) => b.action.type === 'choice' && b.action.value === 'language')?.selected).toBe(true);
+    expect(last(run(...LIKELY, cmd('back'), tap('q3', DONE))).state.vars['diagnosis.decide']).toBe('likely_eligible');
+  });
+
   it('after a date of birth under 18 set the consent aside, does not return to a question for personal data: a mistyped year can be put right', () => {
     const minor = run(...TO_CONSENT, say('01.01.2015'));
     expect(last(minor).state.consent).toBe('declined');
@@ -200,6 +209,14 @@ describe('/restart', () => {
     const turn = last(run(...TO_Q2, cmd('menu')));
     expect(at(turn.state)).toBe('welcome/menu');
     expect(textKeys(turn)).toEqual(['welcome:menu.prompt']);
+  });
+
+  it('/menu in the middle of the intake keeps the diagnosis passed: "Book a meeting" goes on to the meeting without asking it again; /restart does not keep it', () => {
+    const viaMenu = last(run(...TO_CONSENT, say('25.03.1990'), cmd('menu'), tap('menu', 'book')));
+    expect(at(viaMenu.state)).toBe('consent/agree');
+    expect(textKeys(viaMenu)).not.toContain('diagnosis:age.prompt');
+    const viaRestart = last(run(...TO_CONSENT, say('25.03.1990'), cmd('restart'), tap('menu', 'book')));
+    expect(at(viaRestart.state)).toBe('diagnosis/age');
   });
 });
 
@@ -292,5 +309,15 @@ describe('a rights command as the very first message (found by the fuzzed update
     // No case: nothing is kept, and the menu follows.
     expect(textKeys(chosen)).toContain('rights:mydata.nothing');
     expect(at(chosen.state)).toBe('welcome/menu');
+  });
+
+  it('/appointment before any language: "2" or "Русский" typed chooses the language, never answers the meeting screen', () => {
+    const byNumber = last(run(cmd('appointment'), say('2')));
+    expect(byNumber.state.lang).toBeDefined();
+    expect(textKeys(byNumber)).not.toContain('booking:cancel.prompt');
+    const byName = last(run(cmd('appointment'), say('Русский')));
+    expect(byName.state.lang).toBe('ru');
+    expect(textKeys(byName)).toContain('common:notice.language_set');
+    expect(textKeys(last(run(cmd('withdraw'), say('uzbek'))))).toContain('common:notice.language_set');
   });
 });
