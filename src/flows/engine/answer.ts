@@ -156,7 +156,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : typedChoice(ctx, node.options, input);
       // A bare yes or no ("да", "ok") is an answer that chose nothing, not a message for a case worker.
       const yesOrNo = !option && input.type === 'text' && typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined;
-      if (!option && !yesOrNo && node.typedAsQuestion && input.type === 'text') {
+      // A date or a phone number typed at the consent is an answer to a later question, not a
+      // question for a case worker: not kept before consent, asked to choose instead.
+      const laterAnswer = !option && input.type === 'text' && node.typedAsQuestion !== undefined && (parseDate(input.text, 'any', ctx.env.now, ctx.lang).ok || parsePhone(input.text, 'AZ').ok);
+      if (!option && !yesOrNo && !laterAnswer && node.typedAsQuestion && input.type === 'text') {
         // The text invited them to write here: their words reach a case worker, and the question stays open.
         const text = parseText(input.text, TYPED_QUESTION_MAX);
         if (text.ok) {

@@ -42,8 +42,11 @@ export function typedOption<V extends string>(
   return hits.length === 1 ? hits[0]!.value : undefined;
 }
 
-/** Cyrillic letters typed for the Latin ones they look like (a Cyrillic keyboard's "В" for B). */
-const LOOKALIKE: Readonly<Record<string, string>> = { а: 'a', в: 'b', с: 'c', е: 'e' };
+/**
+ * Letters of other alphabets typed for the Latin ones of a list: Cyrillic by their look ("В" on
+ * a Cyrillic keyboard for B) or their sound ("Б"), and the Persian list letters (الف، ب، ج).
+ */
+const LOOKALIKE: Readonly<Record<string, string>> = { а: 'a', б: 'b', в: 'b', с: 'c', е: 'e', الف: 'a', ب: 'b', ج: 'c' };
 
 /**
  * The option a person chose by its letter ("B", "вариант В", "Погоджуюся: А", "B seçiyorum"):

@@ -132,10 +132,22 @@ describe("the consent's option by its letter", () => {
     ['tr', 'B seçiyorum', 'B'],
     ['az', 'A variantı', 'A'],
     ['fa', 'گزینه B', 'B'],
+    ['ru', 'вариант Б', 'B'], // the letter by its sound
+    ['fa', 'ب', 'B'], // the Persian list's letters: الف، ب، ج
+    ['fa', 'الف', 'A'],
   ] as const)('%s: "%s" agrees to %s', (lang, text, option) => {
     const turn = play([...atConsent(lang), say(text)]);
     expect(at(turn.state)).toBe('interview/birth_date');
     expect(turn.effects.find((e) => e.type === 'consent_recorded')).toMatchObject({ agreed: true, option });
+  });
+
+  it('a date or a phone number typed at the consent is not kept as a message before consent: asked to choose', () => {
+    for (const [lang, text] of [['ru', '14 мая 1990'], ['fa', '۲۵/۰۳/۱۳۶۹'], ['en', '050 123 45 67']] as const) {
+      const turn = play([...atConsent(lang), say(text)]);
+      expect(at(turn.state)).toBe('consent/agree');
+      expect(turn.effects).toEqual([]);
+      expect(textKeys(turn)[0]).toBe('common:reprompt.choose');
+    }
   });
 
   it('a question about a letter, or a letter in other words, agrees to nothing: kept as a message', () => {
