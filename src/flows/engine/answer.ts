@@ -59,6 +59,8 @@ const YES_NO = [
   { value: 'no', label: 'common:button.no', also: 'common:typed.no' },
 ] as const;
 const DONE_OPTION = { value: DONE, label: 'common:button.done' };
+/** What skips an optional question when typed: its Skip button's word, or a bare "no". */
+const SKIP_OR_NO = [{ value: SKIP, label: 'common:button.skip', also: 'common:typed.no' }] as const;
 /** The meeting's buttons (prompt.ts), in the order shown: "2" is cancel. */
 const APPOINTMENT_OPTIONS = [
   { value: 'reschedule', label: 'booking:button.reschedule', also: 'booking:typed.reschedule' },
@@ -226,6 +228,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'text': {
       if (input.type === 'choice' && input.value === SKIP && node.optional) return { kind: 'next', next: node.next };
       if (input.type !== 'text') return reprompt('empty', node);
+      // "No", or the Skip button's word, typed at an optional question is the Skip button: no
+      // address "نه", no question "yoʻq" for a case worker.
+      if (node.optional && typedOption(ctx.env.label, ctx.lang, input.text, SKIP_OR_NO) !== undefined) return { kind: 'next', next: node.next };
       const text = parseText(input.text, node.maxLength);
       // `count` chooses the plural form of "characters" (i18next plural rules, per language).
       if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: [...tidyText(input.text)].length });

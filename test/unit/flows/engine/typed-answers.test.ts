@@ -215,6 +215,24 @@ describe('the meeting\'s buttons (/appointment)', () => {
   });
 });
 
+describe('an optional question skipped in words', () => {
+  const toAddress = (lang: Lang): EngineInput[] => [
+    cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
+    say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
+    { type: 'booking_result', node: 'pick_time', outcome: 'booked', slot: 'baku@2026-03-17T10:00', office: 'baku', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T06:45:00.000Z' },
+    tap('referral', 'not_said'),
+  ];
+  it.each([['fa', 'نه'], ['az', 'yox'], ['uz', 'Otkazib yuborish'], ['ru', 'Пропустить']] as const)('%s: "%s" at the address and at "any questions?" skips them, keeping nothing', (lang, text) => {
+    const atAddress = play(toAddress(lang));
+    expect(at(atAddress.state)).toBe('interview/address');
+    const address = play([...toAddress(lang), say(text)]);
+    expect(at(address.state)).toBe('interview/questions');
+    expect(address.effects).toEqual([]);
+    const questions = play([...toAddress(lang), say(text), say(text)]);
+    expect(questions.effects.some((e) => e.type === 'question_asked')).toBe(false);
+  });
+});
+
 describe('typedWords', () => {
   it('drops case, emoji, punctuation, apostrophes and direction marks, by the language\'s rules', () => {
     expect(typedWords('✅ Да!', 'ru')).toBe('да');
