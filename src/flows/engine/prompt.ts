@@ -80,9 +80,10 @@ export function askLanguage(ctx: StepContext, node: string, prompt: TextRef): vo
 
 /**
  * Renders a waiting node's question with its buttons. `edit` replaces the message whose
- * button was tapped (used when ticking options of a multiple-choice question).
+ * button was tapped (used when ticking options of a multiple-choice question); `again`: the
+ * question is asked once more (after /language, /help, an answer not taken), with its `again` text.
  */
-export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean } = {}): void {
+export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean; again?: boolean } = {}): void {
   const back: Button[][] = canGoBack(ctx.s) ? [[{ label: { key: 'common:button.back' }, action: { type: 'command', name: 'back' } }]] : [];
   const edit = opts.edit ? { edit: true } : {};
   switch (node.type) {
@@ -91,7 +92,7 @@ export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean } =
     case 'choice':
       return ctx.emit({
         type: 'message',
-        text: [{ key: node.prompt }],
+        text: [...(node.again && opts.again ? [{ key: node.again }] : []), { key: node.prompt }],
         buttons: [...rows(node.options.map((o) => choice(node.id, o.value, { key: o.label })), node.columns), ...back],
         ...edit,
       });

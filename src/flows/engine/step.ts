@@ -100,7 +100,7 @@ function handle(ctx: StepContext, input: EngineInput): void {
 function settle(ctx: StepContext, node: FlowNode, outcome: Answered, input: EngineInput): void {
   if (outcome.kind === 'reprompt') {
     ctx.say(...outcome.notice);
-    return ask(ctx, node, outcome.edit ? { edit: true } : {});
+    return ask(ctx, node, outcome.edit ? { edit: true } : { again: true });
   }
   if (outcome.kind === 'stay') return;
   remember(ctx.s.frames.at(-1)!, node.id);
@@ -251,7 +251,7 @@ function reask(ctx: StepContext, notice?: { key: string; params?: Record<string,
   // A flow opened before a language was chosen (/delete as a first message) waits at its start,
   // which may be a branch: walk on to its first question.
   if (!WAITING_TYPES.has(here[1].type)) return run(ctx);
-  ask(ctx, here[1]);
+  ask(ctx, here[1], { again: true });
 }
 
 /**

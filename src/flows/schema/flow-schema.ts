@@ -69,6 +69,13 @@ export const NodeSchema = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('choice'),
     prompt: key,
+    /**
+     * Said before the prompt when the question is asked again (after /language, /help, an
+     * answer not taken): what its options mean, said the first time by the message before it
+     * (the consent's A, B, C), so that someone who changed the language to understand them
+     * reads them in it, not only "choose one".
+     */
+    again: key.optional(),
     options: z.array(option).min(1),
     next: target.optional(),
     columns: z.number().int().min(1).max(3).default(1),

@@ -233,6 +233,12 @@ describe('/language', () => {
     expect(turn.state.picking).toBeUndefined();
   });
 
+  it("at the consent, says what its options mean again in the new language, not only 'choose one'", () => {
+    const turn = last(run(...LIKELY, tap('continue', 'yes'), cmd('language'), tap(LANGUAGE_PICKER, 'uz')));
+    expect(at(turn.state)).toBe('consent/agree');
+    expect(textKeys(turn)).toEqual(['common:notice.language_set', 'consent:option.prompt', 'consent:agree.prompt']);
+  });
+
   it('takes a typed number at the picker, counted as the buttons are shown', () => {
     const turn = last(run(...TO_Q2, cmd('language'), say('3')));
     expect(turn.state.lang).toBe('ru');
