@@ -133,8 +133,11 @@ const LANGUAGE_WORDS: Readonly<Record<Lang, readonly string[]>> = {
   uk: ['українська', 'украинский', 'ukrainian', 'укр', 'українською', 'українська мова', 'ukrayna dili', 'ukraynaca', 'украинська'],
 };
 
-/** Longest question typed at a choice question that invites one (as the interview's questions). */
-export const TYPED_QUESTION_MAX = 2000;
+/**
+ * Longest question typed at a choice question that invites one (as the interview's questions):
+ * as long as a Telegram message may be, so that nothing someone writes in distress is refused.
+ */
+export const TYPED_QUESTION_MAX = 4096;
 
 /** Telegram's contact button may give the number without its "+"; it is always international. */
 const international = (phone: string): string => (/^\d+$/.test(phone.trim()) ? `+${phone.trim()}` : phone);

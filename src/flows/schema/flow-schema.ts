@@ -111,7 +111,7 @@ export const NodeSchema = z.discriminatedUnion('type', [
     type: z.literal('text'),
     prompt: key,
     example: key,
-    maxLength: z.number().int().min(1).max(4000).default(300),
+    maxLength: z.number().int().min(1).max(4096).default(300),
     optional: z.boolean().default(false),
     /** Store the answer as a message for case workers (the case's questions), not as a field. */
     asQuestion: z.boolean().default(false),

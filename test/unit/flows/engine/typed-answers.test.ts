@@ -233,6 +233,14 @@ describe('an optional question skipped in words', () => {
   });
 });
 
+describe('a long message for a case worker', () => {
+  it('is kept whole up to the length of a Telegram message (4,096), not refused at 2,000', () => {
+    const words = 'Мне нужна помощь. '.repeat(220).slice(0, 4000);
+    const turn = play([cmd('start'), tap('language', 'ru'), tap('menu', 'person'), say(words)]);
+    expect(turn.effects).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'question_asked', text: words.trim() })]));
+  });
+});
+
 describe('typedWords', () => {
   it('drops case, emoji, punctuation, apostrophes and direction marks, by the language\'s rules', () => {
     expect(typedWords('✅ Да!', 'ru')).toBe('да');
