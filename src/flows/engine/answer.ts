@@ -353,5 +353,23 @@ function answerBooking(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowN
       return { kind: 'reprompt', notice: [], edit: true };
     }
   }
+  // The buttons under the times typed by their words ("Later", "None of these times suit me"); a
+  // time typed as on screen is read by the host before the step.
+  if (input.type === 'text') {
+    const page = Number(s.vars[v.page] ?? 0) || 0;
+    const typed = typedOption(ctx.env.label, ctx.lang, input.text, BOOKING_BUTTONS);
+    if (typed === 'none') return { kind: 'next', next: node.none };
+    if (typed === 'later' || (typed === 'earlier' && page > 0)) {
+      s.vars[v.page] = String(typed === 'later' ? page + 1 : page - 1);
+      return { kind: 'reprompt', notice: [] };
+    }
+  }
   return { kind: 'reprompt', notice: [{ key: 'booking:notice.use_buttons' }] };
 }
+
+/** The buttons under the free times, by their words. */
+const BOOKING_BUTTONS = [
+  { value: 'earlier', label: 'booking:button.earlier' },
+  { value: 'later', label: 'booking:button.later' },
+  { value: 'none', label: 'booking:button.none' },
+] as const;

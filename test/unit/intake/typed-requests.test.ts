@@ -103,6 +103,8 @@ const ASKS: Record<(typeof SUPPORTED_LANGS)[number], [string, string][]> = {
   fa: [
     ['delete', 'اطلاعاتم را پاک کنید'],
     ['delete', 'لطفا اطلاعات من را حذف کنید'],
+    ['delete', 'اطلاعاتم رو پاک کنید'],
+    ['delete', 'همه اطلاعات من رو حذف کنید'],
     ['withdraw', 'انصراف میدهم'],
     ['withdraw', 'نمی خواهم ادامه بدهم'],
     ['withdraw', 'نمی‌خواهم ادامه بدهم'],

@@ -23,6 +23,7 @@ describe('typed instead of tapped', () => {
     ['ru', 'ага', 'yes'],
     ['ru', 'НЕТ', 'no'],
     ['ru', 'Согласна', 'yes'],
+    ['ru', 'Нет, не надо', 'no'],
     ['az', 'Razıyam', 'yes'],
     ['tr', 'kabul ediyorum', 'yes'],
     ['uk', 'згодна', 'yes'],
@@ -55,7 +56,7 @@ describe('typed instead of tapped', () => {
   });
 
   it('an age with the words around it ("45 років", "мені 17", "18+", "35 yaşındayım", "۴۲ سال")', () => {
-    for (const [lang, text, where] of [['uk', '45 років', 'diagnosis/q1'], ['uk', 'мені 17', 'diagnosis/minor'], ['en', '18+', 'diagnosis/q1'], ['tr', '35 yaşındayım', 'diagnosis/q1'], ['fa', '۴۲ سال', 'diagnosis/q1'], ['en', 'I am 16 years old', 'diagnosis/minor']] as const) {
+    for (const [lang, text, where] of [['uk', '45 років', 'diagnosis/q1'], ['uk', 'мені 17', 'diagnosis/minor'], ['en', '18+', 'diagnosis/q1'], ['tr', '35 yaşındayım', 'diagnosis/q1'], ['fa', '۴۲ سال', 'diagnosis/q1'], ['az', '35 yaşım var', 'diagnosis/q1'], ['en', 'I am 16 years old', 'diagnosis/minor']] as const) {
       expect(at(play([...toAge(lang), say(text)]).state)).toBe(where);
     }
     expect(textKeys(play([...toAge('en'), say('almost 18')]))[0]).toBe('common:reprompt.choose');
@@ -202,6 +203,7 @@ describe('the meeting\'s buttons (/appointment)', () => {
     ['tr', 'iptal', 'appointment/cancel_confirm'],
     ['tr', 'Görüşmeyi iptal et', 'appointment/cancel_confirm'],
     ['ru', 'перенести', 'appointment/pick'],
+    ['fa', 'عوض کنم', 'appointment/pick'],
     ['uk', 'Вибрати інший час', 'appointment/pick'],
   ] as const)('%s: "%s" goes to %s', (lang, text, where) => {
     expect(at(play([...booked(lang), say(text)]).state)).toBe(where);
@@ -230,6 +232,21 @@ describe('an optional question skipped in words', () => {
     expect(address.effects).toEqual([]);
     const questions = play([...toAddress(lang), say(text), say(text)]);
     expect(questions.effects.some((e) => e.type === 'question_asked')).toBe(false);
+  });
+});
+
+describe('the buttons under the free times, typed', () => {
+  const toTimes = (lang: Lang): EngineInput[] => [
+    cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
+    say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
+  ];
+  it('"Later", "Earlier" turn the page; "None of these suit me" goes on as its button does', () => {
+    expect(at(play(toTimes('fa')).state)).toBe('interview/pick_time');
+    const later = play([...toTimes('fa'), say('دیرتر')]);
+    expect(later.state.vars['interview.pick_time.page']).toBe('1');
+    expect(play([...toTimes('fa'), say('دیرتر'), say('زودتر')]).state.vars['interview.pick_time.page']).toBe('0');
+    expect(at(play([...toTimes('fa'), say('هیچ‌کدام از این وقت‌ها برایم مناسب نیست')]).state)).not.toBe('interview/pick_time');
+    expect(textKeys(play([...toTimes('en'), say('maybe tuesday')]))[0]).toBe('booking:notice.use_buttons');
   });
 });
 
