@@ -125,9 +125,11 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
   let d: number, m: number, y: number;
   const dmy = DMY.exec(s);
   const ymd = YMD.exec(s);
-  const named = dmy || ymd ? undefined : byMonthName(s, lang);
+  const shNamed = dmy || ymd ? undefined : bySolarHijriMonthName(s);
+  const named = dmy || ymd || shNamed ? undefined : byMonthName(s, lang);
   if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
   else if (ymd) [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+  else if (shNamed) ({ day: d, month: m, year: y } = shNamed);
   else if (named) ({ day: d, month: m, year: y } = named);
   else return err(yearAlone(raw) !== undefined ? 'date_year_only' : shortYear(raw) ? 'date_short_year' : 'date');
   let solarHijri: string | undefined;
@@ -210,6 +212,38 @@ function byMonthName(s: string, lang: string | undefined): { day: number; month:
     if (!other && day !== undefined && month !== undefined && year !== undefined) return { day, month, year };
   }
   return undefined;
+}
+
+/**
+ * The Solar Hijri months by their names: Iran's (فروردین …) and Afghanistan's (حمل …, the
+ * zodiac names a tazkira uses), month 1 to 12.
+ */
+const SOLAR_HIJRI_MONTHS: readonly (readonly string[])[] = [
+  ['فروردین', 'حمل'], ['اردیبهشت', 'ثور'], ['خرداد', 'جوزا'], ['تیر', 'سرطان'], ['مرداد', 'اسد'], ['شهریور', 'سنبله'],
+  ['مهر', 'میزان'], ['آبان', 'عقرب'], ['آذر', 'قوس'], ['دی', 'جدی'], ['بهمن', 'دلو'], ['اسفند', 'حوت'],
+];
+
+/** Persian letters as either keyboard types them (Arabic ي and ك), without the short vowel marks. */
+const foldPersianLetters = (w: string) => w.replace(/ي/g, 'ی').replace(/ك/g, 'ک').replace(/[\u064B-\u0652]/g, '');
+
+/**
+ * A Solar Hijri date with its month's name ("۲۵ خرداد ۱۳۶۹", "25 جوزا 1369"): day, month and a
+ * year of that calendar, in that order or with the month first, nothing else but "سال"/"ماه".
+ */
+function bySolarHijriMonthName(s: string): { day: number; month: number; year: number } | undefined {
+  if (!/[\u0600-\u06FF]/.test(s)) return undefined;
+  let day: number | undefined;
+  let month: number | undefined;
+  let year: number | undefined;
+  for (const token of s.split(/[\s,.،/\-]+/).filter(Boolean).map(foldPersianLetters)) {
+    const n = /^\d{1,4}$/.test(token) ? Number(token) : undefined;
+    const named = SOLAR_HIJRI_MONTHS.findIndex((names) => names.includes(token));
+    if (n !== undefined && token.length === 4 && year === undefined) year = n;
+    else if (n !== undefined && token.length <= 2 && day === undefined) day = n;
+    else if (named >= 0 && month === undefined) month = named + 1;
+    else if (token !== 'سال' && token !== 'ماه') return undefined;
+  }
+  return day !== undefined && month !== undefined && year !== undefined && year >= SOLAR_HIJRI_YEARS.min && year <= SOLAR_HIJRI_YEARS.max ? { day, month, year } : undefined;
 }
 
 /** A date with a two-digit year ("25.03.90"): asked again for the year in full, never guessed. */

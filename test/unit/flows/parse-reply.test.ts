@@ -139,6 +139,13 @@ describe('parseDate', () => {
     expect(parseDate(raw, 'any', NOW, lang)).toEqual({ ok: true, value: { iso } });
   });
 
+  it('reads a Solar Hijri date with its month by name, Iranian or Afghan, and says how it was read', () => {
+    for (const raw of ['۲۵ خرداد ۱۳۶۹', '25 جوزا 1369', 'جوزا ۲۵ ۱۳۶۹', '۲۵ خرداد سال ۱۳۶۹']) {
+      expect(parseDate(raw, 'past', NOW, 'fa')).toEqual({ ok: true, value: { iso: '1990-06-15', solarHijri: '25.03.1369' } });
+    }
+    expect(parseDate('۳۱ اسفند ۱۳۶۹', 'past', NOW, 'fa')).toEqual({ ok: false, error: 'date' });
+  });
+
   it('asks for the year in full when it has two digits, and never guesses the century', () => {
     expect(parseDate('25.03.90', 'past', NOW)).toEqual({ ok: false, error: 'date_short_year' });
     expect(parseDate('۲۵/۰۳/۹۰', 'past', NOW)).toEqual({ ok: false, error: 'date_short_year' });
