@@ -40,7 +40,7 @@ const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 
 /** Diagnosis outcomes with a text of their own (`caseworker:alert.result.*`). */
 const OUTCOMES = new Set(['likely_eligible', 'eligible', 'not_eligible']);
 
-const DiagnosisSchema = z.object({ at: z.string(), outcome: z.string(), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()) });
+const DiagnosisSchema = z.object({ at: z.string(), outcome: z.string(), provisional: z.boolean().optional(), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()) });
 const ConsentSchema = z.object({ at: z.string(), agreed: z.boolean(), option: z.string().nullable().optional(), scope: z.string().optional() });
 const QuestionSchema = z.object({ at: z.string(), text: z.string() });
 
@@ -122,7 +122,9 @@ export class PersonData {
 
     const diagnosis = parseLast(DiagnosisSchema, diagnoses);
     if (diagnosis) {
-      const result = OUTCOMES.has(diagnosis.outcome) ? t(`caseworker:alert.result.${diagnosis.outcome}`) : diagnosis.outcome;
+      const named = OUTCOMES.has(diagnosis.outcome) ? t(`caseworker:alert.result.${diagnosis.outcome}`) : diagnosis.outcome;
+      // The bot's "not eligible" is no decision (a case worker reviews it): not shown as final.
+      const result = diagnosis.outcome === 'not_eligible' && diagnosis.provisional !== false ? t('rights:mydata.not_final', { result: named }) : named;
       // One line per question, as the details above: several areas of Q3 as the language lists them ("A, B and C", "A، B، و C").
       const answers = Object.entries(diagnosis.answers)
         .filter(([k, v]) => v !== undefined && v !== '' && !(k === 'q4' && v === 'pending'))

@@ -102,6 +102,14 @@ describe("the person's rights", () => {
     expect(text).not.toContain('not_said');
   });
 
+  it("/mydata says the bot's 'not eligible' is not a final decision", async () => {
+    const chat = 'rights-mydata-noteli1';
+    for (const input of [{ type: 'command', name: 'start' } as Input, tap('language', 'en'), tap('menu', 'eligibility'), tap('age', 'adult'), tap('q1', 'no'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')]) await send(chat, input);
+    await korpu.settled();
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'en');
+    expect(text).toContain(core.translator.t('en', 'rights:mydata.not_final', { result: core.translator.t('en', 'caseworker:alert.result.not_eligible') }));
+  });
+
   it('/mydata in Persian: each answer on its line, lists and the meeting punctuated as Persian writes them', async () => {
     const chat = 'rights-mydata-fa-0001';
     await intake(chat, 'fa', { first: 'Ahmad', last: 'Rahimi' }, ['health_social', 'language']);
