@@ -65,6 +65,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
     params: ['agreed', 'text', 'opened'],
     reads: ['option', 'opened'],
     run(ctx, flow, node) {
+      // Answering the consent again is taking part again (or declining to): no longer "withdrawn".
+      delete ctx.s.withdrawn;
       const opened = list(ctx.s.vars[infoShownVar(varName(flow, node.params.opened ?? ''))]).length > 0;
       const base = { type: 'consent_recorded' as const, caseCode: ctx.ensureCase(), text: node.params.text ?? '', fullTextOpened: opened, lang: ctx.lang };
       if (node.params.agreed === 'phone_only') {
@@ -149,6 +151,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       cancelMeeting(ctx);
       ctx.effects.push({ type: 'case_withdrawn', caseCode: ctx.s.caseCode, reason, lang: ctx.lang });
       forgetProgress(ctx);
+      ctx.s.withdrawn = true;
       // The path they were on has ended with their participation: the menu follows, not its next question.
       leavePlace(ctx);
     },

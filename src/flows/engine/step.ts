@@ -432,7 +432,8 @@ function listOf(v: unknown): string[] {
 /**
  * What a flow may branch on beyond its variables: facts kept across "start over".
  * `state.done` (intake completed), `state.consent` (A, B, C, phone, declined or none),
- * `state.booked` (a meeting is booked), `state.case` (a case is kept for the person).
+ * `state.booked` (a meeting is booked), `state.case` (a case is kept for the person),
+ * `state.withdrawn` (they withdrew and have not consented again).
  */
 function stateFlag(s: ConversationState, name: string): string {
   switch (name) {
@@ -444,7 +445,9 @@ function stateFlag(s: ConversationState, name: string): string {
       return s.booking ? 'yes' : 'no';
     case 'state.case':
       return s.caseCode ? 'yes' : 'no';
+    case 'state.withdrawn':
+      return s.withdrawn ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn)`);
   }
 }
