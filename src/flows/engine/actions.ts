@@ -59,7 +59,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
    * the full form: the host records the version derived from it), the language shown and whether
    * the full text was opened at the question `opened` (its `info` option).
    * `agreed`: `true` (with the data-use option read from `option`), `false`, or `phone_only`
-   * (declined, but agrees to give a phone number for a call back, and nothing else).
+   * (declined, but agrees to give a phone number for a call back, and nothing else). `keep`:
+   * a refusal that leaves the consent given earlier in the conversation in force for what was given then.
    */
   record_consent: {
     params: ['agreed', 'text', 'opened'],
@@ -77,7 +78,9 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       const agreed = node.params.agreed === 'true';
       const option = z.enum(['A', 'B', 'C']).safeParse(ctx.s.vars[varName(flow, node.params.option ?? '')]);
       if (agreed && !option.success) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: consent agreed without a data-use option`);
-      ctx.s.consent = agreed && option.success ? option.data : 'declined';
+      // `keep`: a refusal by someone who agreed before is recorded, and what they agreed to
+      // still covers what they gave then (kept, correctable) until /withdraw or /delete.
+      if (!(node.params.keep === 'true' && !agreed)) ctx.s.consent = agreed && option.success ? option.data : 'declined';
       ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}) });
     },
   },

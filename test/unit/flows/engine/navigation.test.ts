@@ -205,6 +205,18 @@ describe('/restart', () => {
     expect(turn.effects).toEqual([]);
   });
 
+  it('declining when asked again after agreeing asks nothing more, says what was given is kept, and /correct still corrects it', () => {
+    const again = [...TO_CONSENT, say('25.03.1990'), say('Aysel'), cmd('restart'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', DONE), tap('agree', 'no')];
+    const turn = last(run(...again));
+    expect(textKeys(turn)).toContain('consent:declined_after');
+    expect(textKeys(turn)).not.toContain('interview:birth_date.prompt');
+    expect(turn.effects).toEqual([expect.objectContaining({ type: 'consent_recorded', agreed: false })]);
+    expect(turn.state.consent).toBe('A');
+    expect(at(last(run(...again, cmd('correct'))).state)).toBe('correct/pick');
+    // Booking once more and agreeing goes on with the interview: the refusal ended with its pass.
+    expect(at(last(run(...again, tap('menu', 'book'), tap('agree', 'B'))).state)).toBe('interview/birth_date');
+  });
+
   it('/menu goes to the menu directly', () => {
     const turn = last(run(...TO_Q2, cmd('menu')));
     expect(at(turn.state)).toBe('welcome/menu');
