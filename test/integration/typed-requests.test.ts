@@ -67,7 +67,7 @@ describe('typed questions at consent and requests in free words (runner)', () =>
 
     const question = 'Увидит ли мой работодатель мои ответы?';
     const kept = await send({ type: 'text', text: question });
-    expect(keysOf(kept.outputs)).toEqual(['consent:question_kept', 'consent:agree.prompt']);
+    expect(keysOf(kept.outputs)).toEqual(['consent:question_kept', 'consent:option.prompt', 'consent:agree.prompt']);
     expect(kept.state.frames.at(-1)).toMatchObject({ f: 'consent', n: 'agree' });
     const code = kept.state.caseCode!;
 
