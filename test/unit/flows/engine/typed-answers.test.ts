@@ -16,6 +16,18 @@ const withoutLabels = engineEnv({ labels: false });
 const toAge = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'eligibility')];
 const play = (inputs: EngineInput[], e = env) => last(converse(e, inputs));
 
+/** Booking, through the diagnosis: the consent question is next. */
+const toConsent = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
+/** Agreed (A) and the details given up to the reason for coming, which is next. */
+const toReasonIn = (lang: Lang): Input[] => [...toConsent(lang), tap('agree', 'A'), say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan')];
+/** The free times are on screen. */
+const toTimesIn = (lang: Lang): Input[] => [...toReasonIn(lang), tap('reason', 'work'), say('050 123 45 67')];
+/** A meeting booked at the free times (the host's booking result): the referral question is next. */
+const bookedIn = (lang: Lang): EngineInput[] => [
+  ...toTimesIn(lang),
+  { type: 'booking_result', node: 'pick_time', outcome: 'booked', slot: 'baku@2026-03-17T10:00', office: 'baku', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T06:45:00.000Z' },
+];
+
 describe('typed instead of tapped', () => {
   it.each([
     ['ru', 'да', 'yes'],
@@ -104,7 +116,7 @@ describe('typed instead of tapped', () => {
 
 describe('a bare yes or no where the buttons are no yes or no', () => {
   it('at the consent (which keeps typed words for a case worker) is asked to choose, not kept as a question', () => {
-    const atConsent = [cmd('start'), tap('language', 'ru'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
+    const atConsent = toConsent('ru');
     expect(at(play(atConsent).state)).toBe('consent/agree');
     // "Согласна" alone does not say which of A, B and C: asked to choose, not kept as a message.
     for (const text of ['да', 'Согласна', 'Согласен(на)']) {
@@ -122,7 +134,6 @@ describe('a bare yes or no where the buttons are no yes or no', () => {
 });
 
 describe("the consent's option by its letter", () => {
-  const atConsent = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
   it.each([
     ['en', 'B', 'B'],
     ['en', 'b.', 'B'],
@@ -137,14 +148,14 @@ describe("the consent's option by its letter", () => {
     ['fa', 'ب', 'B'], // the Persian list's letters: الف، ب، ج
     ['fa', 'الف', 'A'],
   ] as const)('%s: "%s" agrees to %s', (lang, text, option) => {
-    const turn = play([...atConsent(lang), say(text)]);
+    const turn = play([...toConsent(lang), say(text)]);
     expect(at(turn.state)).toBe('interview/birth_date');
     expect(turn.effects.find((e) => e.type === 'consent_recorded')).toMatchObject({ agreed: true, option });
   });
 
   it('a date or a phone number typed at the consent is not kept as a message before consent: asked to choose', () => {
     for (const [lang, text] of [['ru', '14 мая 1990'], ['fa', '۲۵/۰۳/۱۳۶۹'], ['en', '050 123 45 67']] as const) {
-      const turn = play([...atConsent(lang), say(text)]);
+      const turn = play([...toConsent(lang), say(text)]);
       expect(at(turn.state)).toBe('consent/agree');
       expect(turn.effects).toEqual([]);
       expect(textKeys(turn)[0]).toBe('common:reprompt.choose');
@@ -153,7 +164,7 @@ describe("the consent's option by its letter", () => {
 
   it('a question about a letter, or a letter in other words, agrees to nothing: kept as a message', () => {
     for (const [lang, text] of [['en', 'B?'], ['ru', 'а что значит C'], ['ru', 'я в шоке'], ['en', 'A or B'], ['fa', 'B چیست؟']] as const) {
-      const turn = play([...atConsent(lang), say(text)]);
+      const turn = play([...toConsent(lang), say(text)]);
       expect(at(turn.state)).toBe('consent/agree');
       expect(turn.effects.some((e) => e.type === 'consent_recorded')).toBe(false);
     }
@@ -161,24 +172,23 @@ describe("the consent's option by its letter", () => {
 });
 
 describe('words where a list is asked', () => {
-  const toReason = (lang: Lang): Input[] => [cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'), say('25.03.1990'), say('Olena'), say('Koval'), say('Ukraine')];
 
   it('a reason not in the list, in their words, is "another reason" and its detail at once', () => {
-    const turn = play([...toReason('en'), say('I came with my husband who works here')]);
+    const turn = play([...toReasonIn('en'), say('I came with my husband who works here')]);
     expect(at(turn.state)).toBe('interview/phone');
     expect(turn.effects).toEqual(expect.arrayContaining([
       expect.objectContaining({ type: 'answer_recorded', field: 'reason', value: 'other' }),
       expect.objectContaining({ type: 'answer_recorded', field: 'reason_detail', value: 'I came with my husband who works here', personal: true }),
     ]));
     // A button's text is still that button; a bare yes or no chooses nothing.
-    expect(play([...toReason('ru'), say('Работа')]).effects).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason', value: 'work' })]));
-    const yes = play([...toReason('ru'), say('да')]);
+    expect(play([...toReasonIn('ru'), say('Работа')]).effects).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason', value: 'work' })]));
+    const yes = play([...toReasonIn('ru'), say('да')]);
     expect(at(yes.state)).toBe('interview/reason');
     expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
   });
 
   it('a detail too long for the reason asks for it again at the detail question, not the list', () => {
-    const turn = play([...toReason('en'), say('x'.repeat(400))]);
+    const turn = play([...toReasonIn('en'), say('x'.repeat(400))]);
     expect(at(turn.state)).toBe('interview/reason_other');
     expect(textKeys(turn)[0]).toBe('common:reprompt.too_long');
   });
@@ -192,12 +202,7 @@ describe('words where a list is asked', () => {
 });
 
 describe('the meeting\'s buttons (/appointment)', () => {
-  const booked = (lang: Lang): EngineInput[] => [
-    cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
-    say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
-    { type: 'booking_result', node: 'pick_time', outcome: 'booked', slot: 'baku@2026-03-17T10:00', office: 'baku', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T06:45:00.000Z' },
-    cmd('appointment'),
-  ];
+  const booked = (lang: Lang): EngineInput[] => [...bookedIn(lang), cmd('appointment')];
   it.each([
     ['tr', '2', 'appointment/cancel_confirm'],
     ['tr', 'iptal', 'appointment/cancel_confirm'],
@@ -218,12 +223,7 @@ describe('the meeting\'s buttons (/appointment)', () => {
 });
 
 describe('an optional question skipped in words', () => {
-  const toAddress = (lang: Lang): EngineInput[] => [
-    cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
-    say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
-    { type: 'booking_result', node: 'pick_time', outcome: 'booked', slot: 'baku@2026-03-17T10:00', office: 'baku', start: '2026-03-17T06:00:00.000Z', end: '2026-03-17T06:45:00.000Z' },
-    tap('referral', 'not_said'),
-  ];
+  const toAddress = (lang: Lang): EngineInput[] => [...bookedIn(lang), tap('referral', 'not_said')];
   it.each([['fa', 'نه'], ['az', 'yox'], ['uz', 'Otkazib yuborish'], ['ru', 'Пропустить']] as const)('%s: "%s" at the address and at "any questions?" skips them, keeping nothing', (lang, text) => {
     const atAddress = play(toAddress(lang));
     expect(at(atAddress.state)).toBe('interview/address');
@@ -236,17 +236,13 @@ describe('an optional question skipped in words', () => {
 });
 
 describe('the buttons under the free times, typed', () => {
-  const toTimes = (lang: Lang): EngineInput[] => [
-    cmd('start'), tap('language', lang), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'A'),
-    say('25.03.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67'),
-  ];
   it('"Later", "Earlier" turn the page; "None of these suit me" goes on as its button does', () => {
-    expect(at(play(toTimes('fa')).state)).toBe('interview/pick_time');
-    const later = play([...toTimes('fa'), say('دیرتر')]);
+    expect(at(play(toTimesIn('fa')).state)).toBe('interview/pick_time');
+    const later = play([...toTimesIn('fa'), say('دیرتر')]);
     expect(later.state.vars['interview.pick_time.page']).toBe('1');
-    expect(play([...toTimes('fa'), say('دیرتر'), say('زودتر')]).state.vars['interview.pick_time.page']).toBe('0');
-    expect(at(play([...toTimes('fa'), say('هیچ‌کدام از این وقت‌ها برایم مناسب نیست')]).state)).not.toBe('interview/pick_time');
-    expect(textKeys(play([...toTimes('en'), say('maybe tuesday')]))[0]).toBe('booking:notice.use_buttons');
+    expect(play([...toTimesIn('fa'), say('دیرتر'), say('زودتر')]).state.vars['interview.pick_time.page']).toBe('0');
+    expect(at(play([...toTimesIn('fa'), say('هیچ‌کدام از این وقت‌ها برایم مناسب نیست')]).state)).not.toBe('interview/pick_time');
+    expect(textKeys(play([...toTimesIn('en'), say('maybe tuesday')]))[0]).toBe('booking:notice.use_buttons');
   });
 });
 
