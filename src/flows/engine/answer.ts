@@ -31,8 +31,14 @@ function byNumber(input: EngineInput, count: number): number | undefined {
   return Number.isInteger(n) && n >= 1 && n <= count ? n - 1 : undefined;
 }
 
-/** The number of an age written with the language's words for an age around it, and nothing else. */
+/**
+ * The number of an age written with the language's words for an age around it, and nothing
+ * else. Never with a sign or a question around the number: "<18", "-18", "18?" say less than 18
+ * or are unsure, and a minor must not be read as an adult ("18+" alone is 18 or older).
+ */
 function ageWithWords(ctx: StepContext, text: string): number | undefined {
+  const signs = westernDigits(text).replace(/(\d)\s*\+/g, '$1');
+  if (/[<>‹›«»≤≥=~\-–—−?؟+]/.test(signs)) return undefined;
   const words = typedWords(text, ctx.lang).split(' ').filter(Boolean);
   const numbers = words.filter((w) => /^\d+$/.test(w));
   if (numbers.length !== 1 || !ctx.env.label) return undefined;

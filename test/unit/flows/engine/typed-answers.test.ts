@@ -72,6 +72,11 @@ describe('typed instead of tapped', () => {
       expect(at(play([...toAge(lang), say(text)]).state)).toBe(where);
     }
     expect(textKeys(play([...toAge('en'), say('almost 18')]))[0]).toBe('common:reprompt.choose');
+    // A sign or a question around the number is never an age read as adult: "<18" is under 18.
+    for (const text of ['<18', '< 18', '-18', '18-', '18?', 'I am 18?', '‹۱۸', '≤18', '18 ?']) {
+      expect(textKeys(play([...toAge('en'), say(text)]))[0]).toBe('common:reprompt.choose');
+    }
+    expect(at(play([...toAge('ru'), say('мне 18?')]).state)).toBe('diagnosis/age');
   });
 
   it('several numbers at a multiple choice tick each; a language as people call it; words without their letters', () => {
