@@ -2,7 +2,7 @@ import type { EngineInput, TextRef } from '../../core/conversation';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
-import { foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
+import { agreesWithoutLetter, foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
 import { ageOn, dottedDate, pad2, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
@@ -100,7 +100,7 @@ function typedChoice<O extends TypedOption>(ctx: StepContext, options: readonly 
   // words for an age around it, so "under 18" or "младше 18" is never read as 18.
   const age = options.some((o) => o.typedRange) ? ageWithWords(ctx, input.text) : undefined;
   if (age !== undefined) return inRange(age);
-  const value = typedOption(ctx.env.label, ctx.lang, input.text, options) ?? (options.some((o) => o.letter) ? typedLetter(ctx.env.label, ctx.lang, input.text, ctx.env.label?.(ctx.lang, 'common:typed.option') ?? '', options) : undefined);
+  const value = typedOption(ctx.env.label, ctx.lang, input.text, options) ?? (options.some((o) => o.letter) ? typedLetter(ctx.env.label, ctx.lang, input.text, options) : undefined);
   return value === undefined ? undefined : options.find((o) => o.value === value);
 }
 
@@ -166,7 +166,8 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
     case 'choice': {
       const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : typedChoice(ctx, node.options, input);
       // A bare yes or no ("да", "ok") is an answer that chose nothing, not a message for a case worker.
-      const yesOrNo = !option && input.type === 'text' && typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined;
+      // …and so are words that agree without saying to which lettered option ("Я согласна").
+      const yesOrNo = !option && input.type === 'text' && (typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined || (node.options.some((o) => o.letter) && agreesWithoutLetter(ctx.env.label, ctx.lang, input.text, node.options)));
       // A date or a phone number typed at the consent is an answer to a later question, not a
       // question for a case worker: not kept before consent, asked to choose instead.
       const laterAnswer = !option && input.type === 'text' && node.typedAsQuestion !== undefined && (parseDate(input.text, 'any', ctx.env.now, ctx.lang).ok || parsePhone(input.text, 'AZ').ok);

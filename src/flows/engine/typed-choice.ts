@@ -48,17 +48,23 @@ export function typedOption<V extends string>(
  */
 const LOOKALIKE: Readonly<Record<string, string>> = { а: 'a', б: 'b', в: 'b', с: 'c', е: 'e', الف: 'a', ب: 'b', ج: 'c' };
 
+/** The words of a comma-separated list of typed words (`common:typed.*`), as compared. */
+function wordsOf(list: string, lang: Lang): string[] {
+  return list.split(',').flatMap((w) => typedWords(w, lang).split(' ')).filter(Boolean);
+}
+
 /**
- * The option a person chose by its letter ("B", "вариант В", "Погоджуюся: А", "B seçiyorum"):
- * exactly one letter among the words, every other word either its button's or one of `optionWords`
- * (the language's words for "option", "I choose", comma-separated). Undefined with a question
- * mark ("B?" asks about B) or when the words say more than that.
+ * The option a person chose by its letter ("B", "вариант В", "Погоджуюся: A", "B seçiyorum"):
+ * exactly one letter among the words, every other word its button's, the language's words for
+ * "option" (`common:typed.option`) or for choosing (`common:typed.choose`). A letter of another
+ * alphabet ("В", "а", "ب") is also a word there ("а я согласна" is "and I agree"): it counts
+ * alone, after a word for "option" ("вариант Б"), or last and a capital ("Погоджуюся: А").
+ * Undefined with a question mark ("B?" asks about B) or when the words say more than that.
  */
 export function typedLetter<V extends string>(
   label: LabelText | undefined,
   lang: Lang,
   text: string,
-  optionWords: string,
   options: readonly { value: V; label: string; letter?: string }[],
 ): V | undefined {
   if (!label || /[?؟]/.test(text)) return undefined;
@@ -66,7 +72,30 @@ export function typedLetter<V extends string>(
   const optionOf = (word: string) => options.find((o) => o.letter !== undefined && o.letter.toLowerCase() === (LOOKALIKE[word] ?? word));
   const lettered = words.filter((w) => optionOf(w));
   if (lettered.length !== 1) return undefined;
-  const option = optionOf(lettered[0]!)!;
-  const allowed = new Set([...typedWords(label(lang, option.label), lang).split(' '), ...optionWords.split(',').flatMap((w) => typedWords(w, lang).split(' '))]);
-  return words.every((w) => w === lettered[0] || allowed.has(w)) ? option.value : undefined;
+  const letter = lettered[0]!;
+  const option = optionOf(letter)!;
+  const naming = wordsOf(label(lang, 'common:typed.option'), lang);
+  // Another alphabet's letter reads as a letter where a list's letter stands: last, and a capital ("Погоджуюся: А").
+  const asLetter = !LOOKALIKE[letter] || (words.at(-1) === letter && /\p{Lu}\P{L}*$/u.test(text));
+  const allowed = new Set(asLetter ? [...typedWords(label(lang, option.label), lang).split(' '), ...naming, ...wordsOf(label(lang, 'common:typed.choose'), lang)] : naming);
+  return words.every((w) => w === letter || allowed.has(w)) ? option.value : undefined;
+}
+
+/**
+ * Words that agree without saying to what ("Я согласна", "Погоджуюся", "Mən razıyam"): only
+ * the language's words for yes and for choosing, and the lettered buttons' words but their
+ * letters. At the consent they are asked which option, not kept as a message for a case worker.
+ */
+export function agreesWithoutLetter(label: LabelText | undefined, lang: Lang, text: string, options: readonly { label: string; letter?: string }[]): boolean {
+  // A question ("Согласна? Да") is kept for a case worker as written.
+  if (!label || /[?؟]/.test(text)) return false;
+  const words = typedWords(text, lang).split(' ').filter(Boolean);
+  if (words.length === 0) return false;
+  const lettered = options.filter((o) => o.letter);
+  const known = new Set([
+    ...wordsOf(label(lang, 'common:typed.yes'), lang),
+    ...wordsOf(label(lang, 'common:typed.choose'), lang),
+    ...lettered.flatMap((o) => typedWords(label(lang, o.label), lang).split(' ').filter((w) => w !== o.letter!.toLowerCase())),
+  ]);
+  return words.every((w) => known.has(w));
 }

@@ -167,6 +167,22 @@ describe("the consent's option by its letter", () => {
     }
   });
 
+  it("another alphabet's letter that is a word there ('а' and, 'с' with, 'в' in) agrees to nothing", () => {
+    for (const [lang, text] of [['ru', 'А я согласна'], ['ru', 'а я согласна'], ['ru', 'Согласна, а'], ['uk', 'а я згодна'], ['ru', 'Я согласна с']] as const) {
+      const turn = play([...toConsent(lang), say(text)]);
+      expect(turn.effects.some((e) => e.type === 'consent_recorded')).toBe(false);
+      expect(at(turn.state)).toBe('consent/agree');
+    }
+  });
+
+  it('agreeing without saying which option ("Я согласна", "Погоджуюся", "Mən razıyam") is asked which, not kept as a message', () => {
+    for (const [lang, text] of [['ru', 'Я согласна'], ['ru', 'да согласна'], ['uk', 'Погоджуюся'], ['az', 'Mən razıyam'], ['tr', 'Ben kabul ediyorum'], ['fa', 'من موافقم']] as const) {
+      const turn = play([...toConsent(lang), say(text)]);
+      expect(textKeys(turn)[0]).toBe('common:reprompt.choose');
+      expect(turn.effects).toEqual([]);
+    }
+  });
+
   it('a question about a letter, or a letter in other words, agrees to nothing: kept as a message', () => {
     for (const [lang, text] of [['en', 'B?'], ['ru', 'а что значит C'], ['ru', 'я в шоке'], ['en', 'A or B'], ['fa', 'B چیست؟']] as const) {
       const turn = play([...toConsent(lang), say(text)]);
