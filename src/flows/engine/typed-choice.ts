@@ -47,6 +47,8 @@ export function typedOption<V extends string>(
  * a Cyrillic keyboard for B) or their sound ("Б"), and the Persian list letters (الف، ب، ج).
  */
 const LOOKALIKE: Readonly<Record<string, string>> = { а: 'a', б: 'b', в: 'b', с: 'c', е: 'e', الف: 'a', ب: 'b', ج: 'c' };
+/** Those that are words on their own ("а" and, "в" in, "с" with): letters only as capitals or after "вариант". */
+const LETTER_WORDS: ReadonlySet<string> = new Set(['а', 'в', 'с']);
 
 /** The words of a comma-separated list of typed words (`common:typed.*`), as compared. */
 function wordsOf(list: string, lang: Lang): string[] {
@@ -57,8 +59,8 @@ function wordsOf(list: string, lang: Lang): string[] {
  * The option a person chose by its letter ("B", "вариант В", "Погоджуюся: A", "B seçiyorum"):
  * exactly one letter among the words, every other word its button's, the language's words for
  * "option" (`common:typed.option`) or for choosing (`common:typed.choose`). A letter of another
- * alphabet ("В", "а", "ب") is also a word there ("а я согласна" is "and I agree"): it counts
- * alone, after a word for "option" ("вариант Б"), or last and a capital ("Погоджуюся: А").
+ * alphabet may be a word there ("а я согласна" is "and I agree"): "а", "в", "с" count as
+ * letters last and as capitals ("В", "Погоджуюся: А") or after a word for "option" ("вариант а").
  * Undefined with a question mark ("B?" asks about B) or when the words say more than that.
  */
 export function typedLetter<V extends string>(
@@ -74,10 +76,11 @@ export function typedLetter<V extends string>(
   if (lettered.length !== 1) return undefined;
   const letter = lettered[0]!;
   const option = optionOf(letter)!;
-  const naming = wordsOf(label(lang, 'common:typed.option'), lang);
-  // Another alphabet's letter reads as a letter where a list's letter stands: last, and a capital ("Погоджуюся: А").
-  const asLetter = !LOOKALIKE[letter] || (words.at(-1) === letter && /\p{Lu}\P{L}*$/u.test(text));
-  const allowed = new Set(asLetter ? [...typedWords(label(lang, option.label), lang).split(' '), ...naming, ...wordsOf(label(lang, 'common:typed.choose'), lang)] : naming);
+  const naming = new Set(wordsOf(label(lang, 'common:typed.option'), lang));
+  // Where a list's letter stands: last, and (Cyrillic а, в, с, which are words too) a capital ("Погоджуюся: А", "В").
+  const asLetter = !LOOKALIKE[letter] || (words.at(-1) === letter && (!LETTER_WORDS.has(letter) || /\p{Lu}\P{L}*$/u.test(text)));
+  if (!asLetter) return words.some((w) => naming.has(w)) && words.every((w) => w === letter || naming.has(w)) ? option.value : undefined;
+  const allowed = new Set([...typedWords(label(lang, option.label), lang).split(' '), ...naming, ...wordsOf(label(lang, 'common:typed.choose'), lang)]);
   return words.every((w) => w === letter || allowed.has(w)) ? option.value : undefined;
 }
 
