@@ -3,7 +3,7 @@ import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
 import { agreesWithoutLetter, foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
-import { ageOn, dottedDate, pad2, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
+import { ageOn, dottedDate, looksLikeDetail, pad2, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
@@ -168,9 +168,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       // A bare yes or no ("да", "ok") is an answer that chose nothing, not a message for a case worker.
       // …and so are words that agree without saying to which lettered option ("Я согласна").
       const yesOrNo = !option && input.type === 'text' && (typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined || (node.options.some((o) => o.letter) && agreesWithoutLetter(ctx.env.label, ctx.lang, input.text, node.options)));
-      // A date or a phone number typed at the consent is an answer to a later question, not a
-      // question for a case worker: not kept before consent, asked to choose instead.
-      const laterAnswer = !option && input.type === 'text' && node.typedAsQuestion !== undefined && (parseDate(input.text, 'any', ctx.env.now, ctx.lang).ok || parsePhone(input.text, 'AZ').ok);
+      // A date, a year or a phone number typed where details are not kept (the consent) is an
+      // answer to a later question, not a message for a case worker: asked to choose instead.
+      const laterAnswer = !option && input.type === 'text' && node.noDetails === true && looksLikeDetail(input.text, ctx.env.now, ctx.lang);
       if (!option && !yesOrNo && !laterAnswer && node.typedAsQuestion && input.type === 'text') {
         // The text invited them to write here: their words reach a case worker, and the question stays open.
         const text = parseText(input.text, TYPED_QUESTION_MAX);

@@ -156,7 +156,7 @@ export const pad2 = (n: number): string => String(n).padStart(2, '0');
  * Only right after four digits at the end, so nothing else of the answer is touched.
  */
 function withoutYearWord(s: string): string {
-  return s.replace(/(\d{4})\s*-?\s*(?:(?:ci|cı|cu|cü)\s*)?(?:г|гг|года|год|р|року|рік|il|ildə|ili|y|yil|yili|yıl|yılı)\.?$/iu, '$1');
+  return s.replace(/(\d{4})\s*-?\s*(?:(?:ci|cı|cu|cü)\s*)?(?:г\.?\s?р|р\.?\s?н|г|гг|года|год|р|року|рік|il|ildə|ili|y|yil|yili|yıl|yılı)\.?$/iu, '$1');
 }
 
 /** Words a date with the month's name may have besides day, month and year ("of", "-го", "-ci", "il"). */
@@ -246,6 +246,17 @@ function bySolarHijriMonthName(s: string): { day: number; month: number; year: n
   return day !== undefined && month !== undefined && year !== undefined && year >= SOLAR_HIJRI_YEARS.min && year <= SOLAR_HIJRI_YEARS.max ? { day, month, year } : undefined;
 }
 
+/**
+ * Typed text that is a date, a year or a phone number, however written ("25.03.90", "1990 г.",
+ * "050 123 45 6", "۰۷۹۹ ۱۲۳ ۴۵۶"): an answer to a question for personal details.
+ */
+export function looksLikeDetail(raw: string, now: Date, lang?: string): boolean {
+  const s = westernDigits(raw).trim();
+  if (/^[\d\s./\-+()]+$/.test(s) && (s.match(/\d/g)?.length ?? 0) >= 4) return true;
+  const date = parseDate(raw, 'any', now, lang);
+  return date.ok || date.error === 'date_year_only' || date.error === 'date_short_year';
+}
+
 /** A date with a two-digit year ("25.03.90"): asked again for the year in full, never guessed. */
 export function shortYear(raw: string): { day: number; month: number; yy: number } | undefined {
   const m = /^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{2})$/.exec(westernDigits(raw).trim());
@@ -257,7 +268,7 @@ export function shortYear(raw: string): { day: number; month: number; yy: number
  * know no more of their birth date, and need to be told what to write instead of "not a date".
  */
 export function yearAlone(raw: string): number | undefined {
-  const s = westernDigits(raw).trim();
+  const s = withoutYearWord(westernDigits(raw).trim());
   if (!/^\d{4}$/.test(s)) return undefined;
   const y = Number(s);
   return (y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) || (y >= 1900 && y <= 2200) ? y : undefined;

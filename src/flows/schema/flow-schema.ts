@@ -87,6 +87,12 @@ export const NodeSchema = z.discriminatedUnion('type', [
      * the case), the person is told this text, and the same question is asked again.
      */
     typedAsQuestion: key.optional(),
+    /**
+     * Nothing personal is kept from typed words here (the consent, before any): a date, a year
+     * or a phone number typed (an answer to a later question) is asked to choose instead of
+     * kept as a message for case workers.
+     */
+    noDetails: z.boolean().optional(),
     /** What typed words that choose no option are told instead of "choose a button" (the menu: how to write to a case worker). */
     typedHint: key.optional(),
     /**

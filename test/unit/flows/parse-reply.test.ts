@@ -146,6 +146,12 @@ describe('parseDate', () => {
     expect(parseDate('۳۱ اسفند ۱۳۶۹', 'past', NOW, 'fa')).toEqual({ ok: false, error: 'date' });
   });
 
+  it('a year with its word, or a date with "г.р.", reads as people write it', () => {
+    expect(parseDate('1990 г.', 'past', NOW, 'ru')).toEqual({ ok: false, error: 'date_year_only' });
+    expect(parseDate('14.05.1990 г.р.', 'past', NOW, 'ru')).toEqual({ ok: true, value: { iso: '1990-05-14' } });
+    expect(parseDate('14.05.1990 р.н.', 'past', NOW, 'uk')).toEqual({ ok: true, value: { iso: '1990-05-14' } });
+  });
+
   it('asks for the year in full when it has two digits, and never guesses the century', () => {
     expect(parseDate('25.03.90', 'past', NOW)).toEqual({ ok: false, error: 'date_short_year' });
     expect(parseDate('۲۵/۰۳/۹۰', 'past', NOW)).toEqual({ ok: false, error: 'date_short_year' });

@@ -159,7 +159,7 @@ describe("the consent's option by its letter", () => {
   });
 
   it('a date or a phone number typed at the consent is not kept as a message before consent: asked to choose', () => {
-    for (const [lang, text] of [['ru', '14 мая 1990'], ['fa', '۲۵/۰۳/۱۳۶۹'], ['en', '050 123 45 67']] as const) {
+    for (const [lang, text] of [['ru', '14 мая 1990'], ['fa', '۲۵/۰۳/۱۳۶۹'], ['en', '050 123 45 67'], ['en', '25.03.90'], ['en', '1990'], ['ru', '1990 г.'], ['fa', '۱۳۶۹'], ['en', '050 123 45 6'], ['ru', '8 912 345 67 89'], ['fa', '۰۷۹۹ ۱۲۳ ۴۵۶']] as const) {
       const turn = play([...toConsent(lang), say(text)]);
       expect(at(turn.state)).toBe('consent/agree');
       expect(turn.effects).toEqual([]);
@@ -264,6 +264,16 @@ describe('the buttons under the free times, typed', () => {
     expect(play([...toTimesIn('fa'), say('دیرتر'), say('زودتر')]).state.vars['interview.pick_time.page']).toBe('0');
     expect(at(play([...toTimesIn('fa'), say('هیچ‌کدام از این وقت‌ها برایم مناسب نیست')]).state)).not.toBe('interview/pick_time');
     expect(textKeys(play([...toTimesIn('en'), say('maybe tuesday')]))[0]).toBe('booking:notice.use_buttons');
+  });
+});
+
+describe('numbers in a message for a case worker', () => {
+  it('a phone number or a date written at "Anything else?" is kept for the case worker (only the consent keeps no details)', () => {
+    const toMore = [cmd('start'), tap('language', 'en'), tap('menu', 'person'), say('Please help me')];
+    for (const text of ['Call me on 050 123 45 67', '050 123 45 67', '15.06.1990']) {
+      const turn = play([...toMore, say(text)]);
+      expect(turn.effects).toEqual([expect.objectContaining({ type: 'question_asked', text })]);
+    }
   });
 });
 
