@@ -86,6 +86,9 @@ export const CRISIS_MORE_LANGS: Case[] = [
   // Ukrainian: exploitation
   ['роботодавець відібрав паспорт', 'exploitation'],
   ['роботодавець забрав у мене паспорт', 'exploitation'],
+  ['работодатель забрал мой паспорт', 'exploitation'],
+  ['хозяин забрал паспорт', 'exploitation'],
+  ['işəgötürən pasportumu götürüb', 'exploitation'],
   ['хазяїн забрав у мене паспорт', 'exploitation'],
   ['забрали мій паспорт', 'exploitation'],
   ['у мене забрали документи', 'exploitation'],
