@@ -46,6 +46,19 @@ function ageWithWords(ctx: StepContext, text: string): number | undefined {
   return words.every((w) => w === numbers[0] || allowed.has(w)) ? Number(numbers[0]) : undefined;
 }
 
+/** Commands' names typed without their slash ("menu", "help"): never someone's own words for an answer. */
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['menu', 'help', 'back', 'start', 'restart', 'cancel', 'skip', 'stop', 'language']);
+
+/**
+ * Words that can stand as an answer in the person's own words (a reason not in the list): some
+ * letters, and neither a number, a date or a phone number, nor a command's name or the Skip word.
+ */
+function inOwnWords(ctx: StepContext, text: string): boolean {
+  if (!/\p{L}/u.test(text) || looksLikeDetail(text, ctx.env.now, ctx.lang)) return false;
+  if (COMMAND_WORDS.has(typedWords(text, 'en'))) return false;
+  return typedOption(ctx.env.label, ctx.lang, text, SKIP_OR_NO) === undefined;
+}
+
 /** Two or more option numbers typed at once ("2, 5", "2 5", "۲، ۵"), as indexes; undefined unless every one is an option's. */
 function numberList(text: string, count: number): number[] | undefined {
   const s = westernDigits(text).trim();
@@ -181,7 +194,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         if (text.error === 'too_long') return reprompt('too_long', node, { count: TYPED_QUESTION_MAX, length: [...tidyText(input.text)].length });
       }
       // Words that are no option, where one takes them ("another reason", in their words).
-      const carried = !option && !yesOrNo && input.type === 'text' && tidyText(input.text) ? node.options.find((o) => o.typedAnswer) : undefined;
+      const carried = !option && !yesOrNo && input.type === 'text' && inOwnWords(ctx, input.text) ? node.options.find((o) => o.typedAnswer) : undefined;
       if (carried) {
         s.vars[save] = carried.value;
         if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: carried.value, personal: false });

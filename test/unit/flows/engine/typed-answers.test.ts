@@ -203,6 +203,12 @@ describe('words where a list is asked', () => {
     ]));
     // A button's text is still that button; a bare yes or no chooses nothing.
     expect(play([...toReasonIn('ru'), say('Работа')]).effects).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reason', value: 'work' })]));
+    // Numbers, a phone number, a command's name or the Skip word are no reason in their words.
+    for (const text of ['6', '2, 3', '+994501234567', 'menu', 'Skip', 'no']) {
+      const turn = play([...toReasonIn('en'), say(text)]);
+      expect(at(turn.state)).toBe('interview/reason');
+      expect(turn.effects).toEqual([]);
+    }
     const yes = play([...toReasonIn('ru'), say('да')]);
     expect(at(yes.state)).toBe('interview/reason');
     expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
