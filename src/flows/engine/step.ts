@@ -141,7 +141,8 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
     case 'restart':
       return restart(ctx);
     case 'menu':
-      return restart(ctx, 'menu');
+      // Before any language, the menu would be in one the person may not read: the language first.
+      return restart(ctx, s.lang ? 'menu' : undefined);
     case 'language':
       s.picking = 'language';
       return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });

@@ -329,6 +329,12 @@ describe('a rights command as the very first message (found by the fuzzed update
     expect(at(chosen.state)).toBe('welcome/menu');
   });
 
+  it('/menu before any language asks for the language first; what is typed then chooses it', () => {
+    const menu = last(run(cmd('menu')));
+    expect(at(menu.state)).toBe('welcome/language');
+    expect(last(run(cmd('menu'), say('Русский'))).state.lang).toBe('ru');
+  });
+
   it('/appointment before any language: "2" or "Русский" typed chooses the language, never answers the meeting screen', () => {
     const byNumber = last(run(cmd('appointment'), say('2')));
     expect(byNumber.state.lang).toBeDefined();
