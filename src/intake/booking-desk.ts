@@ -41,13 +41,13 @@ export interface BookingDeskOptions {
 
 /**
  * A typed time without the words around it: "saat 10", "saat 10'da", "в 11:00", "о 10",
- * "at 10", "10 o'clock", "soat 10 da", "ساعت ۱۰" (digits made ASCII first).
+ * "at 10", "10 o'clock", "10 am", "soat 10 da", "ساعت ۱۰" (digits made ASCII first).
  */
 function bareTime(text: string): string {
   return text
     .trim()
     .replace(/^(?:saat|soat|в|во|о|об|at|ساعت)\s+/iu, '')
-    .replace(/\s*(?:['’-]?\s*(?:da|də|de|te|ta|dä)|\s*o['’]?clock|\s*h|\s*ч|\s*час(?:ов|а)?|\s*годин[іу]?)\.?$/iu, '')
+    .replace(/\s*(?:['’-]?\s*(?:da|də|de|te|ta|dä)|\s*o['’]?clock|\s*h|\s*ч|\s*час(?:ов|а)?|\s*годин[іу]?|\s*am|\s*a\.m\.)\.?$/iu, '')
     .trim();
 }
 
@@ -99,8 +99,11 @@ export class BookingDesk {
    * on screen at that hour, as if its button were tapped; undefined when none or several are.
    */
   private async typedTime(state: ConversationState, flowId: string, nodeId: string, text: string, now: Date): Promise<Input | undefined> {
-    const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(bareTime(westernDigits(text)));
-    if (!m) return undefined;
+    const typed = westernDigits(text).trim();
+    const bare = bareTime(typed);
+    const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(bare);
+    // An hour alone ("12") may be a day or a button's number: a time needs its minutes or a word for "at" / "o'clock".
+    if (!m || (m[2] === undefined && bare === typed)) return undefined;
     const time = `${m[1]!.padStart(2, '0')}:${m[2] ?? '00'}`;
     const v = bookingVars(flowId, nodeId);
     const chosen = state.vars[v.office];

@@ -85,6 +85,7 @@ describe('booking through the conversation', () => {
       ['typed-time-000000003', (t: string) => `saat ${t}'da`],
       ['typed-time-000000004', (t: string) => `в ${t}`],
       ['typed-time-000000005', (t: string) => `ساعت ${persian(t)}`],
+      ['typed-time-000000006', (t: string) => (t.endsWith(':00') ? `${Number(t.slice(0, 2))} am` : t)],
     ] as const) {
       const offer = await toBooking(chat, 'fa');
       // The second time on screen, as the office's clock reads it (its button says the same).
@@ -92,6 +93,9 @@ describe('booking through the conversation', () => {
       const hhmm = slotIdParts(second.slot).localStart.slice(11);
       const none = await send(chat, say('03:17'));
       expect(keys(none.outputs)).toContain('booking:notice.use_buttons');
+      // An hour alone may be a day ("12" December) or a button's number: no booking without minutes or "at".
+      const hourAlone = await send(chat, say(String(Number(hhmm.slice(0, 2)))));
+      expect(keys(hourAlone.outputs)).toContain('booking:notice.use_buttons');
       const booked = await send(chat, say(typed(hhmm)));
       expect(keys(booked.outputs)).toContain('booking:booked');
       expect((await core.bookings.get(await caseOf(chat)))?.slot).toBe(second.slot);
