@@ -127,7 +127,7 @@ export class PersonData {
       const result = diagnosis.outcome === 'not_eligible' && diagnosis.provisional !== false ? t('rights:mydata.not_final', { result: named }) : named;
       // One line per question, as the details above: several areas of Q3 as the language lists them ("A, B and C", "A، B، و C").
       const answers = Object.entries(diagnosis.answers)
-        .filter(([k, v]) => v !== undefined && v !== '' && !(k === 'q4' && v === 'pending'))
+        .filter(([k, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) && !(k === 'q4' && v === 'pending'))
         .map(([k, v]) => {
           const label = k === 'adult' ? t('rights:mydata.age') : /^q[1-4]$/.test(k) ? t(`rights:mydata.q.${k}`) : k.toUpperCase();
           return t('rights:mydata.field', { label, value: listIn(lang, (Array.isArray(v) ? v : [v!]).map((a) => this.answerLabel(k, a, lang))) });

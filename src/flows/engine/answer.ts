@@ -56,7 +56,7 @@ const COMMAND_WORDS: ReadonlySet<string> = new Set(['menu', 'help', 'back', 'sta
 function inOwnWords(ctx: StepContext, text: string): boolean {
   if (!/\p{L}/u.test(text) || looksLikeDetail(text, ctx.env.now, ctx.lang)) return false;
   if (COMMAND_WORDS.has(typedWords(text, 'en'))) return false;
-  return typedOption(ctx.env.label, ctx.lang, text, SKIP_OR_NO) === undefined;
+  return !skips(ctx, text);
 }
 
 /** Two or more option numbers typed at once ("2, 5", "2 5", "۲، ۵"), as indexes; undefined unless every one is an option's. */
@@ -78,8 +78,14 @@ const YES_NO = [
   { value: 'no', label: 'common:button.no', also: 'common:typed.no' },
 ] as const;
 const DONE_OPTION = { value: DONE, label: 'common:button.done' };
-/** What skips an optional question when typed: its Skip button's word, or a bare "no". */
+/** What skips an optional question when typed: its Skip button's word, a bare "no", or words for none ("нету", "n/a"). */
 const SKIP_OR_NO = [{ value: SKIP, label: 'common:button.skip', also: 'common:typed.no' }] as const;
+const SKIP_WORDS = [{ value: SKIP, label: 'common:button.skip', also: 'common:typed.skip' }] as const;
+
+/** Typed words that skip an optional question. */
+function skips(ctx: StepContext, text: string): boolean {
+  return typedOption(ctx.env.label, ctx.lang, text, SKIP_OR_NO) !== undefined || typedOption(ctx.env.label, ctx.lang, text, SKIP_WORDS) !== undefined;
+}
 /** The meeting's buttons (prompt.ts), in the order shown: "2" is cancel. */
 const APPOINTMENT_OPTIONS = [
   { value: 'reschedule', label: 'booking:button.reschedule', also: 'booking:typed.reschedule' },
@@ -253,7 +259,8 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       if (input.type !== 'text') return reprompt('empty', node);
       // "No", or the Skip button's word, typed at an optional question is the Skip button: no
       // address "نه", no question "yoʻq" for a case worker.
-      if (node.optional && typedOption(ctx.env.label, ctx.lang, input.text, SKIP_OR_NO) !== undefined) return { kind: 'next', next: node.next };
+      // Punctuation alone ("-", ".") at an optional question is a skip too, not "write words".
+      if (node.optional && (skips(ctx, input.text) || !/[\p{L}\p{N}]/u.test(input.text))) return { kind: 'next', next: node.next };
       const text = parseText(input.text, node.maxLength);
       // `count` chooses the plural form of "characters" (i18next plural rules, per language).
       if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: [...tidyText(input.text)].length });

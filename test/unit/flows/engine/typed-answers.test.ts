@@ -68,7 +68,7 @@ describe('typed instead of tapped', () => {
   });
 
   it('an age with the words around it ("45 років", "мені 17", "18+", "35 yaşındayım", "۴۲ سال")', () => {
-    for (const [lang, text, where] of [['uk', '45 років', 'diagnosis/q1'], ['uk', 'мені 17', 'diagnosis/minor'], ['en', '18+', 'diagnosis/q1'], ['tr', '35 yaşındayım', 'diagnosis/q1'], ['fa', '۴۲ سال', 'diagnosis/q1'], ['az', '35 yaşım var', 'diagnosis/q1'], ['en', 'I am 16 years old', 'diagnosis/minor']] as const) {
+    for (const [lang, text, where] of [['uk', '45 років', 'diagnosis/q1'], ['uk', 'мені 17', 'diagnosis/minor'], ['en', '18+', 'diagnosis/q1'], ['tr', '35 yaşındayım', 'diagnosis/q1'], ['fa', '۴۲ سال', 'diagnosis/q1'], ['az', '35 yaşım var', 'diagnosis/q1'], ['tr', '18 yaşım var', 'diagnosis/q1'], ['en', 'I am 16 years old', 'diagnosis/minor']] as const) {
       expect(at(play([...toAge(lang), say(text)]).state)).toBe(where);
     }
     expect(textKeys(play([...toAge('en'), say('almost 18')]))[0]).toBe('common:reprompt.choose');
@@ -251,7 +251,7 @@ describe('the meeting\'s buttons (/appointment)', () => {
 
 describe('an optional question skipped in words', () => {
   const toAddress = (lang: Lang): EngineInput[] => [...bookedIn(lang), tap('referral', 'not_said')];
-  it.each([['fa', 'نه'], ['az', 'yox'], ['uz', 'Otkazib yuborish'], ['ru', 'Пропустить']] as const)('%s: "%s" at the address and at "any questions?" skips them, keeping nothing', (lang, text) => {
+  it.each([['fa', 'نه'], ['az', 'yox'], ['uz', 'Otkazib yuborish'], ['ru', 'Пропустить'], ['en', 'n/a'], ['ru', 'нету'], ['uk', 'немає'], ['en', '-'], ['en', '👍']] as const)('%s: "%s" at the address and at "any questions?" skips them, keeping nothing', (lang, text) => {
     const atAddress = play(toAddress(lang));
     expect(at(atAddress.state)).toBe('interview/address');
     const address = play([...toAddress(lang), say(text)]);
