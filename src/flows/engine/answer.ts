@@ -140,7 +140,7 @@ export function readLanguage(s: ConversationState, input: EngineInput, label?: L
   const lang0 = s.lang ?? s.hint ?? 'az';
   const byLabel = typedOption(label, lang0, input.text, SUPPORTED_LANGS.map((l) => ({ value: l, label: `common:language_name.${l}` })));
   if (byLabel) return byLabel;
-  const folded = foldLetters(typedWords(input.text, lang0));
+  const folded = foldLetters(typedWords(input.text.replace(PLEASE, ' '), lang0));
   return SUPPORTED_LANGS.find((l) => LANGUAGE_WORDS[l].some((w) => foldLetters(typedWords(w, lang0)) === folded));
 }
 
@@ -149,14 +149,17 @@ export function readLanguage(s: ConversationState, input: EngineInput, label?: L
  * anyone: compared as typed, case and Azerbaijani/Turkish letters aside).
  */
 const LANGUAGE_WORDS: Readonly<Record<Lang, readonly string[]>> = {
-  az: ['azərbaycan', 'azərbaycanca', 'azərbaycan dili', 'azeri', 'azəri', 'azerbaijani', 'azerbaycanca', 'азербайджанский', 'азербайджанська', 'az'],
-  ru: ['русский', 'русский язык', 'по русски', 'на русском', 'рус', 'russian', 'rus', 'rusca', 'rus dili', 'руский'],
+  az: ['azərbaycan', 'azərbaycanca', 'azərbaycan dili', 'azeri', 'azəri', 'azeri dili', 'azerbaijani', 'azerbaycanca', 'азербайджанский', 'азербайджанська', 'az'],
+  ru: ['русский', 'русский язык', 'по русски', 'на русском', 'рус', 'russian', 'rus', 'russkiy', 'russkij', 'rusca', 'rus dili', 'руский'],
   en: ['english', 'eng', 'ingilis', 'ingilis dili', 'ingilizce', 'английский', 'англійська', 'inglizcha'],
-  fa: ['فارسی', 'دری', 'farsi', 'persian', 'dari', 'персидский', 'перська', 'fars dili', 'farsça'],
+  fa: ['فارسی', 'دری', 'farsi', 'persian', 'dari', 'фарси', 'персидский', 'перська', 'fars dili', 'farsça'],
   uz: ['oʻzbek', 'ozbek', 'uzbek', 'oʻzbekcha', 'ozbekcha', 'oʻzbek tili', 'узбекский', 'ўзбек', 'ўзбекча', 'özbek', 'özbekçe'],
   tr: ['türkçe', 'turkce', 'türk', 'turkish', 'турецкий', 'турецька', 'türk dili'],
-  uk: ['українська', 'украинский', 'ukrainian', 'укр', 'українською', 'українська мова', 'ukrayna dili', 'ukraynaca', 'украинська'],
+  uk: ['українська', 'украинский', 'украинский язык', 'ukrainian', 'укр', 'українською', 'українська мова', 'ukrayna dili', 'ukraynaca', 'украинська'],
 };
+
+/** Politeness around a language's name ("English please", "Türkçe lütfen"): not part of it. */
+const PLEASE = /(?<!\p{L})(?:please|pls|lütfen|пожалуйста|будь ласка|zəhmət olmasa|iltimos|لطفا|لطفاً)(?!\p{L})/giu;
 
 /**
  * Longest question typed at a choice question that invites one (as the interview's questions):
@@ -398,5 +401,5 @@ function answerBooking(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowN
 const BOOKING_BUTTONS = [
   { value: 'earlier', label: 'booking:button.earlier' },
   { value: 'later', label: 'booking:button.later' },
-  { value: 'none', label: 'booking:button.none' },
+  { value: 'none', label: 'booking:button.none', also: 'booking:typed.none' },
 ] as const;

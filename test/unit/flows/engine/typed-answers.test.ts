@@ -84,7 +84,7 @@ describe('typed instead of tapped', () => {
     const two = play([...q3, say('2, 5'), say('Готово')]);
     expect((two.state.vars['diagnosis.q3'] as string[]).length).toBe(2);
     expect(play([...q3, say('۲، ۵'), say('Готово')]).state.vars['diagnosis.q3']).toEqual(two.state.vars['diagnosis.q3']);
-    for (const [text, lang] of [['Azeri', 'az'], ['Русский язык', 'ru'], ['turkce', 'tr'], ['укр', 'uk'], ['ukrainian', 'uk'], ['farsi', 'fa']] as const) {
+    for (const [text, lang] of [['Azeri', 'az'], ['Русский язык', 'ru'], ['turkce', 'tr'], ['укр', 'uk'], ['ukrainian', 'uk'], ['farsi', 'fa'], ['Украинский язык', 'uk'], ['фарси', 'fa'], ['English please', 'en'], ['Türkçe lütfen', 'tr'], ['русский, пожалуйста', 'ru']] as const) {
       expect(play([cmd('start'), say(text)]).state.lang).toBe(lang);
     }
     const azQ3 = [...toAge('az'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning')];
@@ -270,6 +270,7 @@ describe('the buttons under the free times, typed', () => {
     expect(play([...toTimesIn('fa'), say('دیرتر'), say('زودتر')]).state.vars['interview.pick_time.page']).toBe('0');
     expect(at(play([...toTimesIn('fa'), say('هیچ‌کدام از این وقت‌ها برایم مناسب نیست')]).state)).not.toBe('interview/pick_time');
     expect(textKeys(play([...toTimesIn('en'), say('maybe tuesday')]))[0]).toBe('booking:notice.use_buttons');
+    for (const [lang, text] of [['en', 'Nothing suits me'], ['ru', 'Никакое не подходит'], ['en', 'none']] as const) expect(at(play([...toTimesIn(lang), say(text)]).state)).not.toBe('interview/pick_time');
   });
 });
 
