@@ -70,7 +70,12 @@ export function typedLetter<V extends string>(
   options: readonly { value: V; label: string; letter?: string }[],
 ): V | undefined {
   if (!label || /[?؟]/.test(text)) return undefined;
-  const words = typedWords(text, lang).split(' ').filter(Boolean);
+  // Turkish and Azerbaijani put a case ending on the letter: "B'yi seçiyorum", "A-nı seçirəm".
+  const words = typedWords(text, lang)
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => (lang === 'tr' || lang === 'az' ? w.replace(/^([abc])(?:y?[iıuü]|n[iıuü])$/, '$1') : w))
+    .filter((w) => !((lang === 'tr' || lang === 'az') && /^n?[iıuü]$/.test(w)));
   const optionOf = (word: string) => options.find((o) => o.letter !== undefined && o.letter.toLowerCase() === (LOOKALIKE[word] ?? word));
   const lettered = words.filter((w) => optionOf(w));
   if (lettered.length !== 1) return undefined;
@@ -80,7 +85,7 @@ export function typedLetter<V extends string>(
   // Where a list's letter stands: last, and (Cyrillic а, в, с, which are words too) a capital ("Погоджуюся: А", "В").
   const asLetter = !LOOKALIKE[letter] || (words.at(-1) === letter && (!LETTER_WORDS.has(letter) || /\p{Lu}\P{L}*$/u.test(text)));
   if (!asLetter) return words.some((w) => naming.has(w)) && words.every((w) => w === letter || naming.has(w)) ? option.value : undefined;
-  const allowed = new Set([...typedWords(label(lang, option.label), lang).split(' '), ...naming, ...wordsOf(label(lang, 'common:typed.choose'), lang)]);
+  const allowed = new Set([...typedWords(label(lang, option.label), lang).split(' '), ...naming, ...wordsOf(label(lang, 'common:typed.choose'), lang), ...wordsOf(label(lang, 'common:typed.yes'), lang)]);
   return words.every((w) => w === letter || allowed.has(w)) ? option.value : undefined;
 }
 

@@ -152,6 +152,10 @@ describe("the consent's option by its letter", () => {
     ['ru', 'вариант Б', 'B'], // the letter by its sound
     ['fa', 'ب', 'B'], // the Persian list's letters: الف، ب، ج
     ['fa', 'الف', 'A'],
+    ['tr', "B'yi seçiyorum", 'B'], // with its case ending
+    ['az', 'A-nı seçirəm', 'A'],
+    ['ru', 'Да, вариант А', 'A'],
+    ['en', 'C please', 'C'],
   ] as const)('%s: "%s" agrees to %s', (lang, text, option) => {
     const turn = play([...toConsent(lang), say(text)]);
     expect(at(turn.state)).toBe('interview/birth_date');
