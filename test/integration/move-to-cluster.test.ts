@@ -110,13 +110,17 @@ jest.setTimeout(120_000);
     expect(shown).toContain(p.user.first_name);
     expect(shown).toContain(code);
     // The nudge armed when the conversation began, on the one Redis, waits in the cluster's queue.
-    const queue = new Queue(REMINDER_QUEUE, { connection: createRedisClient(cluster.url, { maxRetriesPerRequest: null }, true), prefix: redisKeys(prefix).bull() });
+    // BullMQ does not close a connection it was given: this test's own, closed here (left open,
+    // it kept asking the stopped cluster for its slots after the test, in every later test's log).
+    const connection = createRedisClient(cluster.url, { maxRetriesPerRequest: null }, true);
+    const queue = new Queue(REMINDER_QUEUE, { connection, prefix: redisKeys(prefix).bull() });
     try {
       const jobs = await queue.getJobs(['delayed', 'waiting']);
       expect(jobs.some((j) => j?.name === 'nudge')).toBe(true);
       expect(jobs.some((j) => j?.name === 'reminder' && j.data.caseCode === code)).toBe(true);
     } finally {
       await queue.close();
+      connection.disconnect();
     }
   });
 });
