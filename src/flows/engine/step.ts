@@ -8,6 +8,7 @@ import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './
 import { menuFrame } from './place';
 import { APPOINTMENT_BUTTONS, ask, askLanguage, CARRY_ON, canGoBack, LANGUAGE_PICKER, requestOffer } from './prompt';
 import { cloneState, HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
+import { westernDigits } from './parse-reply';
 import { varName } from './vars';
 
 /** Non-waiting nodes one step may pass through before the flow is declared looping. */
@@ -84,7 +85,13 @@ function handle(ctx: StepContext, input: EngineInput): void {
   if (input.type === 'choice' && input.node === APPOINTMENT_BUTTONS) return appointmentButton(ctx, input.value);
 
   const here = current(ctx);
-  if (!here) return restart(ctx);
+  if (!here) {
+    // Nothing asked yet (a first message, or one after /stop): a language named in it ("English",
+    // "Русский") is taken, and the language question skipped. A number names none here.
+    const named = !s.lang && input.type === 'text' && !/^\s*\d+\s*$/.test(westernDigits(input.text)) ? readLanguage(s, input, ctx.env.label) : undefined;
+    if (named) s.lang = named;
+    return restart(ctx);
+  }
   const [flow, node] = here;
   // A flow opened by a command before a language was chosen (/delete as the first message)
   // waits at its start, which may take no answer (a branch): the language first, then it runs.

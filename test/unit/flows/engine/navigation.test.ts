@@ -329,6 +329,14 @@ describe('a rights command as the very first message (found by the fuzzed update
     expect(at(chosen.state)).toBe('welcome/menu');
   });
 
+  it('a language named in the first message (or after /stop) is taken; a number names none', () => {
+    expect(last(run(say('English'))).state.lang).toBe('en');
+    expect(at(last(run(say('Русский'))).state)).toBe('welcome/menu');
+    expect(last(run(cmd('stop'), say('Русский'))).state.lang).toBe('ru');
+    expect(last(run(say('2'))).state.lang).toBeUndefined();
+    expect(last(run(say('Здравствуйте, мне нужна помощь'))).state.lang).toBeUndefined();
+  });
+
   it('/menu before any language asks for the language first; what is typed then chooses it', () => {
     const menu = last(run(cmd('menu')));
     expect(at(menu.state)).toBe('welcome/language');
