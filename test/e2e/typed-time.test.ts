@@ -1,7 +1,10 @@
-import type { Update, User } from 'grammy/types';
+import type { Update } from 'grammy/types';
+import { person, textUpdate, type Person } from '../../bench/telegram-updates';
+import { toUpdate } from '../../bench/workload';
 import { RelayStore } from '../../src/caseworkers/relay-store';
 import { decodeSlotValue } from '../../src/intake/booking-desk';
 import { slotIdParts } from '../../src/scheduling/slot-id';
+import { intakeUntilTimes } from '../helpers/intake';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -19,16 +22,11 @@ describe('a time typed at the free times, on Telegram', () => {
   });
 
   const send = (u: Update) => e2e.bot.handleUpdate(u);
-  const say = (p: User, text: string) => send(e2e.api.updates.text(p, text));
-  const tap = (p: User, node: string, value: string) => send(e2e.api.updates.callback(p, e2e.api.lastMessage(p.id)!, `c:${node}:${value}`));
+  const say = (p: Person, text: string) => send(textUpdate(p, text));
 
   /** Through the intake to the free times; the times on screen, as the office's clock reads them. */
-  async function toTimes(p: User): Promise<{ code: string; conversation: string; times: { slot: string; hhmm: string }[] }> {
-    await send(e2e.api.updates.command(p, '/start'));
-    for (const [node, value] of [['language', 'en'], ['menu', 'book'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'planning'], ['q3', '__done'], ['agree', 'C']] as const) await tap(p, node, value);
-    for (const text of ['25.03.1990', 'Aysel', 'Mammadova', 'Afghanistan']) await say(p, text);
-    await tap(p, 'reason', 'work');
-    await say(p, '+994 50 123 45 67');
+  async function toTimes(p: Person): Promise<{ code: string; conversation: string; times: { slot: string; hhmm: string }[] }> {
+    for (const answer of intakeUntilTimes('en')) await send(toUpdate(p, answer));
     const buttons = (e2e.api.lastMessage(p.id)!.reply_markup?.inline_keyboard ?? []).flat();
     const times = buttons.flatMap((b) => {
       const data = 'callback_data' in b ? b.callback_data : '';
@@ -43,7 +41,7 @@ describe('a time typed at the free times, on Telegram', () => {
   const unique = (times: { slot: string; hhmm: string }[]) => times.find((t) => times.filter((o) => o.hhmm === t.hhmm).length === 1)!;
 
   it('books the time on screen at that hour; a time not on screen is asked for the buttons', async () => {
-    const p = e2e.api.updates.user({ id: 5_424_242_088, first_name: 'Anon', language_code: 'en' });
+    const p = person(2, 88); // an English speaker
     const t = (key: string) => e2e.core.translator.t('en', key);
     const { code, times } = await toTimes(p);
     expect(times.length).toBeGreaterThan(1);
@@ -57,7 +55,7 @@ describe('a time typed at the free times, on Telegram', () => {
   });
 
   it('while a case worker talks with them, other words go to the case worker and the typed time books, leaving the talk', async () => {
-    const p = e2e.api.updates.user({ id: 5_424_242_089, first_name: 'Anon', language_code: 'en' });
+    const p = person(5, 88); // an English speaker
     const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('en', key, params);
     const { code, conversation, times } = await toTimes(p);
     const relay = new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher);
