@@ -9,7 +9,7 @@ export const REQUESTS_FILE = 'config/requests.yaml';
  * The person's rights a typed request may ask for, each the command that opens it, in the order
  * they are offered when one message asks for several ("stop and delete my data": erase first).
  */
-export const REQUEST_KINDS = ['delete', 'withdraw', 'correct', 'mydata'] as const;
+export const REQUEST_KINDS = ['delete', 'withdraw', 'correct', 'mydata', 'person'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** One alternative of a word: letters, digits, marks, apostrophes, `_` (a space), `-`, the Persian half-space; `~` last. */

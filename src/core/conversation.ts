@@ -9,7 +9,7 @@ import { LangSchema } from './lang';
  */
 
 /** Commands that work anywhere in a conversation. */
-export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'correct', 'withdraw', 'delete'] as const;
+export const COMMANDS = ['start', 'back', 'restart', 'language', 'help', 'menu', 'appointment', 'stop', 'mydata', 'correct', 'withdraw', 'delete', 'person'] as const;
 export const CommandSchema = z.enum(COMMANDS);
 export type Command = z.infer<typeof CommandSchema>;
 

@@ -6,7 +6,7 @@ import { sealEntry, STARTED_CHAT_AAD, STREAMED_EFFECTS, type EffectEntry } from 
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
-import { CORRECT_FLOW, ERASE_FLOW, offerRequests, repeatQuestion, step, WITHDRAW_FLOW } from '../flows/engine/step';
+import { CORRECT_FLOW, ERASE_FLOW, HANDOFF_FLOW, offerRequests, repeatQuestion, step, WITHDRAW_FLOW } from '../flows/engine/step';
 import { requestOffer } from '../flows/engine/prompt';
 import { StateSchema, type ConversationState } from '../flows/engine/state';
 import { z } from 'zod';
@@ -438,7 +438,7 @@ export function holdsBackCrisis(flows: FlowLookup, prev: ConversationState | und
 }
 
 /** The flows a typed request leads to: inside them the person's words are answers (a withdrawal's reason). */
-const REQUEST_FLOWS: ReadonlySet<string> = new Set([WITHDRAW_FLOW, ERASE_FLOW, CORRECT_FLOW]);
+const REQUEST_FLOWS: ReadonlySet<string> = new Set([WITHDRAW_FLOW, ERASE_FLOW, CORRECT_FLOW, HANDOFF_FLOW]);
 
 /**
  * Whether words that ask for a right are offered it, at the question the conversation is at:

@@ -106,4 +106,21 @@ describe('typed questions at consent and requests in free words (runner)', () =>
     const files = new CaseFiles({ redis, keys: redisKeys(prefix), cipher });
     expect((await files.details(code, clock.now())).fields.first_name).toBe('Айсель');
   });
+
+  it('"I want to talk to a person" at the first name is offered "Talk to a person", not stored as the name; its button opens the talk request', async () => {
+    const r = runner();
+    let n = 0;
+    const send = (input: Input) => r.handle({ channel: 'telegram', chatId: '5253', updateId: `tg:${++n}`, input });
+    for (const input of [...toConsent, tap('agree', 'A')]) await send(input);
+    await send({ type: 'text', text: '25.03.1990' });
+    const offer = await send({ type: 'text', text: 'I want to talk to a person' });
+    expect(offer.outputs[0]!.buttons!.flat().map((b) => b.action)).toEqual([
+      { type: 'command', name: 'person' },
+      { type: 'choice', node: '__carry_on', value: 'yes' },
+    ]);
+    expect((await redis.hgetall(redisKeys(prefix).case(offer.state.caseCode!)))['f:first_name']).toBeUndefined();
+    const opened = await send({ type: 'command', name: 'person' });
+    expect(opened.effects.map((e) => e.type)).toContain('handoff_requested');
+    expect(keysOf(opened.outputs)).toContain('handoff:message.prompt');
+  });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_LANG, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { Translator } from '../../i18n';
 
 /** The commands shown in Telegram's menu, in this order (all are understood anywhere). */
-export const MENU_COMMANDS = ['start', 'menu', 'appointment', 'back', 'restart', 'language', 'help', 'mydata', 'correct', 'withdraw', 'delete'] as const;
+export const MENU_COMMANDS = ['start', 'menu', 'appointment', 'person', 'back', 'restart', 'language', 'help', 'mydata', 'correct', 'withdraw', 'delete'] as const;
 
 /** The command list in one language, descriptions from `common:commands.*`. */
 export function commandList(tr: Translator, lang: Lang): BotCommand[] {

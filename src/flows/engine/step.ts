@@ -140,6 +140,9 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
       return openOver(ctx, CORRECT_FLOW);
     case 'withdraw':
       return openOver(ctx, WITHDRAW_FLOW);
+    case 'person':
+      // "Talk to a person" from wherever they are: the question they were at follows the talk.
+      return openOver(ctx, HANDOFF_FLOW);
     case 'delete':
       return openOver(ctx, ERASE_FLOW);
     case 'stop':
@@ -180,6 +183,8 @@ export const CORRECT_FLOW = 'correct';
 export const WITHDRAW_FLOW = 'withdraw';
 /** The flow behind /delete: an explicit confirmation, then the erasure. */
 export const ERASE_FLOW = 'erase';
+/** The flow behind /person (and the menu's "Talk to a person"): the case workers told, the person's messages kept for them. */
+export const HANDOFF_FLOW = 'handoff';
 
 /**
  * Opens a flow on top of the main menu (so the menu follows when it ends), at its start or at

@@ -279,6 +279,20 @@ describe('/language', () => {
   });
 });
 
+describe('/person', () => {
+  it('opens "Talk to a person" over the question the person is at; that question follows the talk', () => {
+    const opened = last(run(...TO_Q2, cmd('person')));
+    expect(at(opened.state)).toBe('handoff/message');
+    expect(opened.effects).toContainEqual(expect.objectContaining({ type: 'handoff_requested', reason: 'asked' }));
+    const back = last(run(...TO_Q2, cmd('person'), say('I need help with a flat'), tap('more', 'menu')));
+    expect(at(back.state)).toBe('diagnosis/q2');
+  });
+
+  it('before any language, asks for it first', () => {
+    expect(textKeys(last(run(cmd('person'))))).toContain('common:prompt.language');
+  });
+});
+
 describe('commands and inputs that fit any question', () => {
   it('/help explains and asks the same question again', () => {
     const turns = run(...TO_Q2, cmd('help'));
