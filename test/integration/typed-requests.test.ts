@@ -114,6 +114,7 @@ describe('typed questions at consent and requests in free words (runner)', () =>
     for (const input of [...toConsent, tap('agree', 'A')]) await send(input);
     await send({ type: 'text', text: '25.03.1990' });
     const offer = await send({ type: 'text', text: 'I want to talk to a person' });
+    expect(keysOf(offer.outputs)).toEqual(['rights:offer.person_text']);
     expect(offer.outputs[0]!.buttons!.flat().map((b) => b.action)).toEqual([
       { type: 'command', name: 'person' },
       { type: 'choice', node: '__carry_on', value: 'yes' },

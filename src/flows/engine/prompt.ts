@@ -51,7 +51,8 @@ export function canGoBack(s: ConversationState): boolean {
 export function requestOffer(kinds: readonly Command[], carryOn: boolean): Output {
   return {
     type: 'message',
-    text: [{ key: carryOn ? 'rights:offer.text' : 'rights:offer.also' }],
+    // Asked for a person alone: tapping tells the case workers at once (no confirmation follows).
+    text: [{ key: !carryOn ? 'rights:offer.also' : kinds.length === 1 && kinds[0] === 'person' ? 'rights:offer.person_text' : 'rights:offer.text' }],
     buttons: [
       ...kinds.map((name): Button[] => [{ label: { key: `rights:offer.${name}` }, action: { type: 'command', name } }]),
       ...(carryOn ? [[choice(CARRY_ON, 'yes', { key: 'rights:offer.carry_on' })]] : []),
