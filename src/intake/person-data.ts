@@ -90,7 +90,7 @@ export class PersonData {
     const [c, diagnoses, consents, questions, claim] = await Promise.all([
       redis.hgetall(keys.case(caseCode)),
       redis.lrange(keys.diagnoses(caseCode), -1, -1),
-      redis.lrange(keys.consents(caseCode), -1, -1),
+      redis.lrange(keys.consents(caseCode), 0, -1),
       redis.lrange(keys.questions(caseCode), 0, -1),
       redis.exists(keys.claim(caseCode)),
     ]);
@@ -136,9 +136,12 @@ export class PersonData {
     }
 
     const consent = parseLast(ConsentSchema, consents);
+    // Declined when asked again after agreeing: the earlier agreement still covers what was given then.
+    const earlier = consent && !consent.agreed && !consent.scope ? consents.map((c) => ConsentSchema.safeParse(safeJson(c))).flatMap((r) => (r.success && r.data.agreed && r.data.option && !r.data.scope ? [r.data] : [])).at(-1) : undefined;
     if (consent) {
       const choice = consent.scope ?? (consent.agreed && consent.option ? consent.option : 'declined');
       text.push({ key: 'rights:mydata.consent', params: { date: date(consent.at), choice: t(`rights:mydata.choice.${choice}`) } });
+      if (earlier) text.push({ key: 'rights:mydata.consent_earlier', params: { date: date(earlier.at), choice: t(`rights:mydata.choice.${earlier.option}`) } });
     }
 
     const booking = await this.o.bookings.get(caseCode);
@@ -155,7 +158,7 @@ export class PersonData {
     });
     if (asked.length) text.push({ plain: [t('rights:mydata.questions'), ...asked].join('\n') });
 
-    text.push({ plain: this.rightsLeft(c.status, consent, lang) });
+    text.push({ plain: this.rightsLeft(c.status, earlier ?? consent, lang) });
     return text;
   }
 

@@ -110,6 +110,20 @@ describe("the person's rights", () => {
     expect(text).toContain(core.translator.t('en', 'rights:mydata.not_final', { result: core.translator.t('en', 'caseworker:alert.result.not_eligible') }));
   });
 
+  it('/mydata after declining the consent when asked again: the refusal, and the earlier agreement that still covers the details', async () => {
+    const chat = 'rights-mydata-again01';
+    await intake(chat, 'en', { first: 'Nigar', last: 'Aliyeva' });
+    for (const input of [command('menu'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'no')]) await send(chat, input);
+    await korpu.settled();
+    const t = (key: string, params?: Record<string, string>) => core.translator.t('en', key, params);
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'en');
+    expect(text).toContain(t('rights:mydata.choice.declined'));
+    expect(text).toContain(t('rights:mydata.choice.A'));
+    expect(text).toContain('Nigar');
+    // The details are still theirs to correct.
+    expect(text).toContain(t('rights:mydata.footer.correct'));
+  });
+
   it('/mydata in Persian: each answer on its line, lists and the meeting punctuated as Persian writes them', async () => {
     const chat = 'rights-mydata-fa-0001';
     await intake(chat, 'fa', { first: 'Ahmad', last: 'Rahimi' }, ['health_social', 'language']);
