@@ -326,7 +326,9 @@ export class ConversationRunner {
       const engineInput = d.booking && prev ? await d.booking.resolve(prev, input, this.flowAt(prev), now) : input;
       // A time typed at the free times that the desk booked ("11:00") is the tap on its button:
       // it never yields to an open talk (a place is taken already) and leaves it, as a tap does.
-      const talkMode = input.type === 'text' && engineInput.type === 'booking_result' && msg.yieldToTalk ? { leavesTalk: true } : { yieldToTalk: msg.yieldToTalk, leavesTalk: msg.leavesTalk };
+      const typedTap = input.type === 'text' && engineInput.type === 'booking_result';
+      const yields = msg.yieldToTalk === true && !typedTap;
+      const leaves = msg.leavesTalk === true || (typedTap && msg.yieldToTalk === true);
       const ids = d.store.idsFor(convId, d.ids);
       const env = { flows: d.flows, rules: d.rules, entryFlow: d.entryFlows?.[msg.channel] ?? d.entryFlow, now, ids, ...(d.label ? { label: d.label } : {}) };
       // A crisis sentence is never an answer: the flow is not given it (nothing of it is kept as
@@ -361,7 +363,7 @@ export class ConversationRunner {
       const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
       const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
       hooks.committing?.(result.outputs);
-      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(talkMode.yieldToTalk ? { unlessTalk: true } : {}), ...(talkMode.leavesTalk ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
+      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(yields ? { unlessTalk: true } : {}), ...(leaves ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
       if (outcome !== 'ok') this.saved.delete(convId);
       if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
       if (outcome === 'conflict') {

@@ -1,4 +1,4 @@
-import type { EngineInput, TextRef } from '../../core/conversation';
+import { COMMANDS, type EngineInput, type TextRef } from '../../core/conversation';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
@@ -46,8 +46,8 @@ function ageWithWords(ctx: StepContext, text: string): number | undefined {
   return words.every((w) => w === numbers[0] || allowed.has(w)) ? Number(numbers[0]) : undefined;
 }
 
-/** Commands' names typed without their slash ("menu", "help"): never someone's own words for an answer. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['menu', 'help', 'back', 'start', 'restart', 'cancel', 'skip', 'stop', 'language']);
+/** Commands' names typed without their slash ("menu", "help"), and cancel/skip: never someone's own words for an answer. */
+const COMMAND_WORDS: ReadonlySet<string> = new Set<string>([...COMMANDS, 'cancel', 'skip']);
 
 /**
  * Words that can stand as an answer in the person's own words (a reason not in the list): some
