@@ -3,7 +3,6 @@ import type { Update, User } from 'grammy/types';
 import pino from 'pino';
 import { staffRef } from '../../src/caseworkers/guard';
 import type { RosterStore } from '../../src/caseworkers/roster';
-import type { KorpuBot } from '../../src/channels/telegram';
 import { OfficesFileSchema, type Office } from '../../src/config/offices';
 import { SUPPORTED_LANGS, type Lang } from '../../src/core/lang';
 import type { BookingStore } from '../../src/scheduling/booking-store';
@@ -13,6 +12,7 @@ import { cancelAsConversation } from '../helpers/bookings';
 import { testOffice } from '../helpers/office';
 import { languageNameIn } from '../../src/i18n/language-names';
 import { useTestKorpu } from '../helpers/use-korpu';
+import { trackHandled } from '../helpers/workspace';
 
 /**
  * The case workers' commands through the whole bot, against the fake Bot API: an admin from
@@ -34,22 +34,6 @@ const WORKER_NAME = 'Анна Иванова';
 function slotAt(office: Office, isoUtc: string): Slot {
   const start = new Date(isoUtc);
   return { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) };
-}
-
-/** Resolves when the bot has finished handling an update (polling goes through handleUpdate). */
-function trackHandled(bot: KorpuBot) {
-  const done = new Set<number>();
-  const waiters = new Map<number, () => void>();
-  const original = bot.handleUpdate.bind(bot);
-  bot.handleUpdate = async (...args: Parameters<KorpuBot['handleUpdate']>) => {
-    try {
-      return await original(...args);
-    } finally {
-      done.add(args[0].update_id);
-      waiters.get(args[0].update_id)?.();
-    }
-  };
-  return (id: number) => (done.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(id, resolve)));
 }
 
 describe('case-worker commands end to end', () => {
