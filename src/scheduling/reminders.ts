@@ -10,6 +10,7 @@ import { LangSchema, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
 import type { Notice, Notifier } from '../core/notifier';
 import { callerOf, PHONE_CHANNEL } from '../core/phone-call';
+import { APPOINTMENT_BUTTONS, meetingButtonValue, type MeetingAction } from '../flows/engine/meeting-buttons';
 import { readContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
@@ -27,8 +28,6 @@ export const REMINDER_QUEUE = 'reminders';
  */
 export const REMINDER_CONCURRENCY = 16;
 
-/** Node id of the meeting buttons the engine honours anywhere (see the engine's prompt.ts). */
-const MEETING_BUTTONS = '__appointment';
 
 export const ReminderJobSchema = z.object({ caseCode: z.string(), slot: z.string(), before: z.number().int() });
 export type ReminderJob = z.infer<typeof ReminderJobSchema>;
@@ -228,7 +227,7 @@ export interface ReminderWorkerOptions {
 }
 
 /** The translated texts a reminder needs; built by the caller, so this layer stays text-free. */
-export type ReminderOutput = (o: { lang: Lang; office: Office; start: Date }) => Output;
+export type ReminderOutput = (o: { lang: Lang; office: Office; start: Date; slot: string }) => Output;
 /** The same for a case worker's call-back reminder, which names the case. */
 export type CallBackOutput = (o: { lang: Lang; office: Office; start: Date; caseCode: string }) => Output;
 
@@ -270,7 +269,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const lang = LangSchema.catch('az').parse(booking.lang);
     if (to?.channel === PHONE_CHANNEL) return callBack(r, job, to.chatId, { lang, office, start: booking.start });
     if (!to || !o.channels.includes(to.channel)) return 'no chat';
-    const output = o.reminderOutput({ lang, office, start: booking.start });
+    const output = o.reminderOutput({ lang, office, start: booking.start, slot: booking.slot });
     await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'case', caseCode: r.caseCode }, lang, output, kind: 'reminder', caseCode: r.caseCode });
     return 'sent';
   }
@@ -320,15 +319,18 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
   return worker;
 }
 
-/** The buttons of a reminder: Confirm, Reschedule, Cancel (honoured wherever the conversation is). */
-export function reminderButtons(): NonNullable<Output['buttons']> {
-  const b = (value: string, key: string) => [{ label: { key }, action: { type: 'choice' as const, node: MEETING_BUTTONS, value } }];
+/**
+ * The buttons of a message about the meeting at `slot`: Confirm, Reschedule, Cancel, honoured
+ * wherever the conversation is, and only while that is still the person's meeting.
+ */
+export function reminderButtons(slot: string): NonNullable<Output['buttons']> {
+  const b = (action: MeetingAction, key: string) => [{ label: { key }, action: { type: 'choice' as const, node: APPOINTMENT_BUTTONS, value: meetingButtonValue(action, slot) } }];
   return [b('confirm', 'booking:button.confirm'), b('reschedule', 'booking:button.reschedule'), b('cancel', 'booking:button.cancel')];
 }
 
 /** The reminder message of a meeting, in the person's language (texts from `booking:`). */
 export function reminderMessage(details: (office: Office, start: Date, lang: Lang) => Record<string, string>): ReminderOutput {
-  return ({ lang, office, start }) => ({ type: 'message', text: [{ key: 'booking:reminder.text', params: details(office, start, lang) }], buttons: reminderButtons() });
+  return ({ lang, office, start, slot }) => ({ type: 'message', text: [{ key: 'booking:reminder.text', params: details(office, start, lang) }], buttons: reminderButtons(slot) });
 }
 
 /** A case worker's call-back reminder of a phone intake's meeting (text from `call:worker.call_back`). */

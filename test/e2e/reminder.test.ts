@@ -2,7 +2,7 @@ import { SUPPORTED_LANGS } from '../../src/core/lang';
 import { DateTime } from 'luxon';
 import type { OfficesFile } from '../../src/config/offices';
 import { meetingDetails } from '../../src/intake/booking-desk';
-import { person, tapUpdate } from '../../bench/telegram-updates';
+import { person, tapUpdate, textUpdate } from '../../bench/telegram-updates';
 import { toUpdate } from '../../bench/workload';
 import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { testOfficesFile } from '../helpers/office';
@@ -50,12 +50,46 @@ describe('reminder end to end (Telegram, outbox, BullMQ)', () => {
     expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual([t('booking:button.confirm'), t('booking:button.reschedule'), t('booking:button.cancel')]);
 
     // Confirm, from wherever the conversation is now.
-    const confirm = markup.inline_keyboard.flat().find((b) => b.callback_data.endsWith(':confirm'))!;
+    const confirm = markup.inline_keyboard.flat().find((b) => /:confirm_\w+$/.test(b.callback_data))!;
     await e2e.bot.handleUpdate(tapUpdate(p, confirm.callback_data));
     expect(await e2e.core.bookings.get(code)).toMatchObject({ status: 'booked', confirmed: true });
     expect(e2e.api.lastMessage(p.id)!.text).toContain(t('booking:notice.confirmed'));
     // Exactly one reminder was sent.
     expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'))).toHaveLength(1);
+  }, 30_000);
+
+  it('a button of a reminder about a meeting since moved changes nothing: the person sees the meeting they have now', async () => {
+    const p = person(41); // language en
+    setClock(slotLocal.toMillis() - 10 * 60_000);
+    for (const answer of intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Ivanova', reason: 'study' })) await e2e.bot.handleUpdate(toUpdate(p, answer));
+    setClock(slotLocal.toMillis() - 5 * 60_000 - 1_500);
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(p.lang, key, params);
+    const [reminder] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id) && String(c.params.text).startsWith('🔔'), 1, 15_000);
+    const old = (reminder!.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
+    const oldButton = (action: string) => old.find((b) => new RegExp(`:${action}_\\w+$`).test(b.callback_data))!.callback_data;
+
+    // The person moves the meeting to a later time with /appointment.
+    await e2e.bot.handleUpdate(textUpdate(p, '/appointment'));
+    const reschedule = e2e.api.lastMessage(p.id)!.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === 'c:show:reschedule')!;
+    await e2e.bot.handleUpdate(tapUpdate(p, (reschedule as { callback_data: string }).callback_data));
+    const later = e2e.api.lastMessage(p.id)!.reply_markup!.inline_keyboard.flat().filter((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick:s_')).at(-1) as { text: string; callback_data: string };
+    await e2e.bot.handleUpdate(tapUpdate(p, later.callback_data));
+    const moved = await e2e.core.bookings.get(code);
+    expect(moved).toMatchObject({ status: 'booked', confirmed: false });
+    expect(moved!.start.getTime()).toBeGreaterThan(slotLocal.toMillis());
+
+    // Cancel, then Yes, on the old reminder: the new meeting stays booked.
+    await e2e.bot.handleUpdate(tapUpdate(p, oldButton('cancel')));
+    const answer = e2e.api.lastMessage(p.id)!;
+    expect(answer.text).toContain(t('booking:notice.old_meeting'));
+    expect(answer.text).toContain(t('booking:current.prompt'));
+    expect(answer.text).toContain(meetingDetails(offices.offices[0]!, moved!.start, p.lang).time);
+    await e2e.bot.handleUpdate(textUpdate(p, 'yes'));
+    await e2e.bot.handleUpdate(tapUpdate(p, oldButton('confirm')));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('booking:notice.old_meeting'));
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ status: 'booked', slot: moved!.slot, confirmed: false });
   }, 30_000);
 
   it.each(SUPPORTED_LANGS.filter((l) => l !== 'ru'))('in %s too: the booking’s reminder comes in the person’s language, with its buttons', async (lang) => {

@@ -100,7 +100,7 @@ afterEach(async () => {
 const delivered = (fake: FakeBotApi): ApiCall[] => fake.calls.filter((c) => c.method === 'sendMessage' && !c.failedWith);
 const labels = (c: ApiCall): string[] => (c.params.reply_markup?.inline_keyboard ?? []).flat().map((b: { text: string }) => b.text);
 const say = (key: string, buttons?: Output['buttons']): Output => ({ type: 'message', text: [{ key }], ...(buttons ? { buttons } : {}) });
-const reminderTo = (caseCode: string, id = `reminder:${caseCode}`): Notice => ({ id, to: { type: 'case', caseCode }, lang: 'ru', output: say('booking:nudge.text', reminderButtons()), kind: 'reminder', caseCode });
+const reminderTo = (caseCode: string, id = `reminder:${caseCode}`): Notice => ({ id, to: { type: 'case', caseCode }, lang: 'ru', output: say('booking:nudge.text', reminderButtons('baku@2026-12-08T10:00')), kind: 'reminder', caseCode });
 
 describe('notices to whom they name', () => {
   it('reaches the person behind a case in their chat, rendered in their language, with working buttons', async () => {

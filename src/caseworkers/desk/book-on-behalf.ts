@@ -142,7 +142,7 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   const output: Output = {
     type: 'message',
     text: [{ key: outcome === 'moved' ? 'booking:behalf.moved' : 'booking:behalf.booked', params: meetingDetails(office, slot.start, lang) }],
-    buttons: reminderButtons(),
+    buttons: reminderButtons(slot.id),
   };
   await deps.notifier.notify({ id: ref, to: { type: 'case', caseCode: args.caseCode }, lang, output, kind: 'notice', caseCode: args.caseCode });
   return result;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Output } from '../../core/conversation';
 import { DEFAULT_LANG, LangSchema } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
-import { APPOINTMENT_BUTTONS } from '../../flows/engine/prompt';
+import { APPOINTMENT_BUTTONS, meetingButtonValue } from '../../flows/engine/meeting-buttons';
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
 import { LOCAL_DATE } from '../../scheduling/office-closures';
@@ -72,7 +72,7 @@ async function tellPerson(deps: ReportDeps, booking: Booking): Promise<void> {
   const output: Output = {
     type: 'message',
     text: [{ key: 'booking:office_closed.text', params: when }],
-    buttons: [[{ label: { key: 'booking:no_show.rebook' }, action: { type: 'choice', node: APPOINTMENT_BUTTONS, value: 'rebook' } }]],
+    buttons: [[{ label: { key: 'booking:no_show.rebook' }, action: { type: 'choice', node: APPOINTMENT_BUTTONS, value: meetingButtonValue('rebook') } }]],
   };
   await deps.notifier.notify({ id: `closed:${booking.caseCode}:${booking.slot}`, to: { type: 'case', caseCode: booking.caseCode }, lang, output, kind: 'offer', caseCode: booking.caseCode });
 }

@@ -1,7 +1,7 @@
 import type { Output } from '../../core/conversation';
 import { DEFAULT_LANG, LangSchema } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
-import { APPOINTMENT_BUTTONS } from '../../flows/engine/prompt';
+import { APPOINTMENT_BUTTONS, meetingButtonValue } from '../../flows/engine/meeting-buttons';
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
@@ -57,7 +57,7 @@ async function offerNewTime(deps: DeskDeps, booking: Booking): Promise<void> {
   const output: Output = {
     type: 'message',
     text: [{ key: 'booking:no_show.text', params: when }],
-    buttons: [[{ label: { key: 'booking:no_show.rebook' }, action: { type: 'choice', node: APPOINTMENT_BUTTONS, value: 'rebook' } }]],
+    buttons: [[{ label: { key: 'booking:no_show.rebook' }, action: { type: 'choice', node: APPOINTMENT_BUTTONS, value: meetingButtonValue('rebook') } }]],
   };
   await deps.notifier.notify({ id: `noshow:${booking.caseCode}:${booking.slot}`, to: { type: 'case', caseCode: booking.caseCode }, lang, output, kind: 'offer', caseCode: booking.caseCode });
 }

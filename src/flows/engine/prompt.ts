@@ -9,11 +9,6 @@ export const DONE = '__done';
 export const SKIP = '__skip';
 /** Node id of the "change language" question that can interrupt any flow. */
 export const LANGUAGE_PICKER = '__language';
-/**
- * Node id of the meeting buttons sent on the bot's own initiative (reminders, the offer of a
- * new time after a missed meeting): honoured wherever the conversation is.
- */
-export const APPOINTMENT_BUTTONS = '__appointment';
 
 /** Node id of the "carry on with the question" button under an offer of a right (see requestOffer). */
 export const CARRY_ON = '__carry_on';
@@ -101,6 +96,7 @@ export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean; ag
       return ctx.emit({
         type: 'message',
         text: [{ key: node.prompt }],
+        ...(node.meeting && ctx.s.booking ? { appointment: ctx.s.booking } : {}),
         buttons: [[choice(node.id, 'yes', { key: 'common:button.yes' }), choice(node.id, 'no', { key: 'common:button.no' })], ...back],
       });
     case 'multi_choice': {

@@ -5,8 +5,9 @@ import { typedOption } from './typed-choice';
 import { ACTIONS, showMyData } from './actions';
 import { answer, consentAllows, readLanguage, type Answered } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
+import { APPOINTMENT_BUTTONS, readMeetingButton, slotMark } from './meeting-buttons';
 import { menuFrame } from './place';
-import { APPOINTMENT_BUTTONS, ask, askLanguage, CARRY_ON, canGoBack, LANGUAGE_PICKER, requestOffer } from './prompt';
+import { ask, askLanguage, CARRY_ON, canGoBack, LANGUAGE_PICKER, requestOffer } from './prompt';
 import { cloneState, HISTORY_LIMIT, initialState, type ConversationState, type Frame } from './state';
 import { westernDigits } from './parse-reply';
 import { varName } from './vars';
@@ -230,8 +231,15 @@ function openOver(ctx: StepContext, id: string): void {
  * time): Confirm, Reschedule, Cancel or Book again, honoured wherever the conversation is.
  */
 function appointmentButton(ctx: StepContext, value: string): void {
+  const { action, mark } = readMeetingButton(value);
+  // A button of a message about another meeting (moved or cancelled since) acts on nothing: the
+  // person sees where their meeting stands now and chooses again there.
+  if (mark !== undefined && (!ctx.s.booking || slotMark(ctx.s.booking.slot) !== mark)) {
+    ctx.say({ key: 'booking:notice.old_meeting' });
+    return openFlow(ctx, APPOINTMENT_FLOW);
+  }
   const booking = upcoming(ctx);
-  switch (value) {
+  switch (action) {
     case 'confirm':
       if (!booking) return openFlow(ctx, APPOINTMENT_FLOW);
       ctx.effects.push({ type: 'booking_confirmed', caseCode: ctx.ensureCase(), slot: booking.slot, lang: ctx.lang });

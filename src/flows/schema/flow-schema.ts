@@ -102,7 +102,16 @@ export const NodeSchema = z.discriminatedUnion('type', [
      */
     needsConsent: z.boolean().optional(),
   }),
-  z.strictObject({ ...common, type: z.literal('yes_no'), prompt: key, yes: target.optional(), no: target.optional(), next: target.optional() }),
+  z.strictObject({
+    ...common,
+    type: z.literal('yes_no'),
+    prompt: key,
+    /** Show the person's booked meeting (date, time, office) under the question: "cancel it?" names which. */
+    meeting: z.boolean().optional(),
+    yes: target.optional(),
+    no: target.optional(),
+    next: target.optional(),
+  }),
   z.strictObject({
     ...common,
     type: z.literal('multi_choice'),

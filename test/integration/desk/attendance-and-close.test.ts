@@ -1,5 +1,5 @@
 import { claimCase, CLOSE_REASONS, closeCase, closeReasonKey, recordAttendance } from '../../../src/caseworkers/desk';
-import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/prompt';
+import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/meeting-buttons';
 import { meetingDetails } from '../../../src/intake/booking-desk';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 

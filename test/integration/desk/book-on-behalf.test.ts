@@ -53,7 +53,7 @@ describe('desk: bookOnBehalf', () => {
     expect(d.notifier.notices).toEqual([
       {
         id: handed[0]!.ref, to: { type: 'case', caseCode: 'KP-BEHA-0001' }, lang: 'ru', kind: 'notice', caseCode: 'KP-BEHA-0001',
-        output: { type: 'message', text: [{ key: 'booking:behalf.moved', params: meetingDetails(baku, FRIDAY_10_AT, 'ru') }], buttons: reminderButtons() },
+        output: { type: 'message', text: [{ key: 'booking:behalf.moved', params: meetingDetails(baku, FRIDAY_10_AT, 'ru') }], buttons: reminderButtons(FRIDAY_10) },
       },
     ]);
     expect(d.audit.filter((e) => e.action === 'book_on_behalf')).toEqual([expect.objectContaining({ staffId: d.staff.aysel.staffId, caseCode: 'KP-BEHA-0001', office: 'baku', slot: FRIDAY_10, outcome: 'moved' })]);

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { closeOfficeDay, exportCases, exportKeyFile, funnelNumbers, officeWeek, reopenOfficeDay, type ReportDeps } from '../../../src/caseworkers/desk';
 import { FunnelCountsStore } from '../../../src/caseworkers/reports/funnel-cube';
-import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/prompt';
+import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/meeting-buttons';
 import { createTranslator } from '../../../src/i18n';
 import { BookingDesk, meetingDetails } from '../../../src/intake/booking-desk';
 import { OfficeClosures } from '../../../src/scheduling/office-closures';
