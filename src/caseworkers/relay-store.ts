@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FieldCipher } from '../storage/field-cipher';
 import { redisKeys, type RedisKeys } from '../storage/keys';
+import { openTalkMessage, sealTalkMessage, type TalkMessage } from '../storage/talk-messages';
 
 /** How long a talk with a person stays open without an end (a worker forgot /end). */
 export const RELAY_TTL_SECONDS = 7 * 24 * 3600;
@@ -17,28 +18,7 @@ export const RELAY_MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 export const RelayedSchema = z.object({ caseCode: z.string(), conversation: z.string() });
 export type Relayed = z.infer<typeof RelayedSchema>;
 
-/** One message of a talk, as kept with the case (text and file ids encrypted). */
-export interface TalkMessage {
-  at: Date;
-  from: 'person' | 'worker';
-  kind: 'text' | 'photo' | 'document' | 'voice';
-  /** The text or caption, if any. */
-  text?: string;
-  /** Telegram's file id of a photo, document or voice message. */
-  fileId?: string;
-  /** The worker's staff id, for messages from a worker. */
-  worker?: string;
-}
-
-const StoredMessageSchema = z.object({
-  at: z.string(),
-  from: z.enum(['person', 'worker']),
-  kind: z.enum(['text', 'photo', 'document', 'voice']),
-  text: z.string().optional(),
-  file: z.string().optional(),
-  // A number: kept by a release before staff ids (a Telegram id, which is such a worker's staff id).
-  worker: z.union([z.string(), z.number().transform(String)]).optional(),
-});
+export type { TalkMessage } from '../storage/talk-messages';
 
 /**
  * "Talk to a person": which conversations are talking with a human right now, which message
@@ -101,31 +81,11 @@ export class RelayStore {
 
   /** Keeps one message of the talk with the case. */
   async keep(caseCode: string, m: TalkMessage): Promise<void> {
-    const aad = `${caseCode}:talk`;
-    const stored = {
-      at: m.at.toISOString(),
-      from: m.from,
-      kind: m.kind,
-      ...(m.text ? { text: this.cipher.encrypt(m.text, aad) } : {}),
-      ...(m.fileId ? { file: this.cipher.encrypt(m.fileId, aad) } : {}),
-      ...(m.worker === undefined ? {} : { worker: m.worker }),
-    };
-    await this.redis.rpush(this.messagesKey(caseCode), JSON.stringify(stored));
+    await this.redis.rpush(this.messagesKey(caseCode), sealTalkMessage(this.cipher, caseCode, m));
   }
 
   /** The talk's messages, decrypted, oldest first. */
   async messages(caseCode: string): Promise<TalkMessage[]> {
-    const aad = `${caseCode}:talk`;
-    return (await this.redis.lrange(this.messagesKey(caseCode), 0, -1)).map((raw) => {
-      const s = StoredMessageSchema.parse(JSON.parse(raw));
-      return {
-        at: new Date(s.at),
-        from: s.from,
-        kind: s.kind,
-        ...(s.text ? { text: this.cipher.decrypt(s.text, aad) } : {}),
-        ...(s.file ? { fileId: this.cipher.decrypt(s.file, aad) } : {}),
-        ...(s.worker === undefined ? {} : { worker: s.worker }),
-      };
-    });
+    return (await this.redis.lrange(this.messagesKey(caseCode), 0, -1)).map((raw) => openTalkMessage(this.cipher, caseCode, raw));
   }
 }

@@ -104,7 +104,7 @@ export const OutputSchema = z.object({
    * the host in the person's language: only it can read and decrypt the records. No `caseCode`:
    * nothing is kept.
    */
-  mydata: z.object({ caseCode: z.string().optional() }).optional(),
+  mydata: z.object({ caseCode: z.string().optional(), erased: z.literal(true).optional() }).optional(),
   /** Sent after the text: the office on a map, the meeting as a calendar file. Host-made. */
   attachments: z
     .array(

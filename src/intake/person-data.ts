@@ -9,6 +9,7 @@ import type { Translator } from '../i18n';
 import type { BookingStore } from '../scheduling/booking-store';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
+import { openTalkMessage } from '../storage/talk-messages';
 import { meetingDetails } from './booking-desk';
 import { choiceLabelKey } from './choice-labels';
 
@@ -58,7 +59,7 @@ export interface PersonDataOptions {
 /**
  * What Körpü keeps about a person, read from their case and shown to them (/mydata, "My data"):
  * their details decrypted, the diagnosis answers and result, the consent and when, the meeting,
- * the questions they left, and whether a case worker holds the case (not who). Nothing about
+ * the questions they left, their talk with case workers, and whether a case worker holds the case (not who). Nothing about
  * other people and nothing staff-internal (who claimed, incident notes, escalations).
  *
  * The engine asks for it with an Output's `mydata`; {@link PersonData.hydrate} fills that Output
@@ -77,7 +78,7 @@ export class PersonData {
         continue;
       }
       const { mydata, ...rest } = output;
-      out.push({ ...rest, text: [...output.text, ...(await this.describe(mydata.caseCode, lang))] });
+      out.push({ ...rest, text: [...output.text, ...(mydata.erased ? [{ key: 'rights:mydata.erased' }] : await this.describe(mydata.caseCode, lang))] });
     }
     return out;
   }
@@ -87,14 +88,17 @@ export class PersonData {
     const nothing: TextRef[] = [{ key: 'rights:mydata.nothing' }];
     if (!caseCode) return nothing;
     const { redis, keys } = this.o;
-    const [c, diagnoses, consents, questions, claim] = await Promise.all([
+    const [c, diagnoses, consents, questions, talk, claim] = await Promise.all([
       redis.hgetall(keys.case(caseCode)),
       redis.lrange(keys.diagnoses(caseCode), -1, -1),
       redis.lrange(keys.consents(caseCode), 0, -1),
       redis.lrange(keys.questions(caseCode), 0, -1),
+      redis.lrange(keys.talkMessages(caseCode), 0, -1),
       redis.exists(keys.claim(caseCode)),
     ]);
-    if (!c.code || c.status === 'erased') return nothing;
+    if (!c.code) return nothing;
+    // Erased: what is left is anonymous, and saying "nothing was ever opened" would not be true.
+    if (c.status === 'erased') return [{ key: 'rights:mydata.erased' }];
     const t = (key: string, params?: Record<string, string>) => this.o.translator.t(lang, key, params);
     // Dates as the person's language writes them, unambiguous in every one ("14 Feb 1995", "۱۴ فوریهٔ ۱۹۹۵").
     const date = (iso: string | undefined) => (iso ? DateTime.fromJSDate(new Date(iso), { zone: this.o.timeZone }).setLocale(lang).toLocaleString(DateTime.DATE_MED) : '');
@@ -157,6 +161,20 @@ export class PersonData {
       return [t('rights:mydata.question', { date: date(parsed.data.at), text: this.reveal(caseCode, 'question', parsed.data.text) })];
     });
     if (asked.length) text.push({ plain: [t('rights:mydata.questions'), ...asked].join('\n') });
+
+    // The talk with case workers, both sides: what was written to the person is kept with their case too.
+    const talked = talk.flatMap((raw) => {
+      let m;
+      try {
+        m = openTalkMessage(this.o.cipher, caseCode, raw);
+      } catch (e) {
+        if (e instanceof UnknownKeyError) throw e;
+        return [];
+      }
+      const shown = [m.kind === 'text' ? '' : t(`rights:mydata.talk_kind.${m.kind}`), m.text ?? ''].filter(Boolean).join(' ');
+      return [t(`rights:mydata.talk_line.${m.from}`, { date: date(m.at.toISOString()), text: shown })];
+    });
+    if (talked.length) text.push({ plain: [t('rights:mydata.talk'), ...talked].join('\n') });
 
     text.push({ plain: this.rightsLeft(c.status, earlier ?? consent, lang) });
     return text;

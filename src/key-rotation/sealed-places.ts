@@ -2,6 +2,7 @@ import { ENTRY_AAD, SEALED_PREFIX, STARTED_CHAT_AAD } from '../core/effect-entry
 import { CHAT_AAD, NOTICE_CHAT_AAD, noticeOutputAad, NOTIFY_JOB, OUTBOX_QUEUE, SEND_JOB } from '../scheduling/outbox/outbox';
 import { NUDGE_AAD, REMINDER_QUEUE } from '../scheduling/reminders';
 import { FieldCipher } from '../storage/field-cipher';
+import { talkAad } from '../storage/talk-messages';
 
 /**
  * Where Körpü keeps encrypted values, and the additional authenticated data each is bound to:
@@ -33,7 +34,7 @@ export function resealQuestion(json: string, caseCode: string, reseal: Reseal): 
 
 /** A message of a talk with a case worker (`case:<code>:talk` item, JSON `{…, text?, file?}`). */
 export function resealTalkMessage(json: string, caseCode: string, reseal: Reseal): string | undefined {
-  const aad = `${caseCode}:talk`;
+  const aad = talkAad(caseCode);
   return resealFields(json, { text: aad, file: aad }, reseal);
 }
 

@@ -84,7 +84,7 @@ describe("the person's rights through Telegram", () => {
     from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/mydata' });
     const after = saidSince(p, from);
-    expect(after).toContain(t('rights:mydata.nothing'));
+    expect(after).toContain(t('rights:mydata.erased'));
     for (const gone of [p.user.first_name, 'Quliyeva', code]) expect(after).not.toContain(gone);
 
     // The case workers are told the case is closed (in the programme's language), and the place is free.

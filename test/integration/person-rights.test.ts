@@ -86,6 +86,27 @@ describe("the person's rights", () => {
     expect(await readablePrefix(redis, prefix)).not.toContain('Mammadova');
   });
 
+  it('/mydata shows the talk with case workers, both sides, photos and voice notes named', async () => {
+    const chat = 'rights-mydata-talk001';
+    const { code } = await intake(chat, 'en', { first: 'Olha', last: 'Bondar' });
+    const relay = new RelayStore(redis, prefix, core.cipher);
+    await relay.keep(code, { at: new Date(), from: 'person', kind: 'text', text: 'Can I bring my child to the meeting?' });
+    await relay.keep(code, { at: new Date(), from: 'person', kind: 'photo', text: 'my residence card', fileId: 'AgAD-photo' });
+    await relay.keep(code, { at: new Date(), from: 'person', kind: 'voice', fileId: 'AwAD-voice' });
+    await relay.keep(code, { at: new Date(), from: 'worker', kind: 'text', text: 'Yes, of course.', worker: 's1' });
+    const text = rendered((await send(chat, command('mydata'))).outputs, 'en');
+    const t = (key: string, params?: Record<string, unknown>) => core.translator.t('en', key, params);
+    expect(text).toContain(t('rights:mydata.talk'));
+    const lines = text.split('\n');
+    const line = (needle: string) => lines.find((l) => l.includes(needle)) ?? '';
+    expect(line('Can I bring my child')).toContain(', you: ');
+    expect(line('my residence card')).toContain(t('rights:mydata.talk_kind.photo'));
+    expect(lines.some((l) => l.includes(t('rights:mydata.talk_kind.voice')))).toBe(true);
+    expect(line('Yes, of course.')).toContain(', case worker: ');
+    // Never the file ids.
+    expect(text).not.toContain('AgAD-photo');
+  });
+
   it('/mydata never lists a sign of crisis (someone else may hold the phone), and a skipped question in words', async () => {
     const chat = 'rights-mydata-crisis01';
     const { code } = await intake(chat, 'en', { first: 'Leyla', last: 'Aliyeva' });
@@ -246,10 +267,11 @@ describe("the person's rights", () => {
     // The meeting's place is free.
     expect(await redis.sismember(redisKeys(prefix).slot(slot), code)).toBe(0);
 
-    // The conversation goes on without a case: /mydata shows none of it.
+    // The conversation goes on without a case: /mydata shows none of it, and says what is left.
     expect(await caseOf(chat)).toBeUndefined();
     const mine = rendered((await send(chat, command('mydata'))).outputs, 'ru');
-    expect(mine).toContain(core.translator.t('ru', 'rights:mydata.nothing'));
+    expect(mine).toContain(core.translator.t('ru', 'rights:mydata.erased'));
+    expect(mine).not.toContain(core.translator.t('ru', 'rights:mydata.nothing'));
     expect(mine).not.toContain('Olena');
     expect(mine).not.toContain(code);
   });

@@ -173,6 +173,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       forgetProgress(ctx);
       leavePlace(ctx);
       delete ctx.s.caseCode;
+      ctx.s.erased = true;
       delete ctx.s.quiet;
       // Every answer of every flow goes (the flow running now needs none of them).
       ctx.s.vars = {};
@@ -205,7 +206,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
 
 /** The message the host fills in with everything kept about the person (no case: nothing is kept). */
 export function showMyData(ctx: StepContext): void {
-  ctx.emit({ type: 'message', text: [], mydata: ctx.s.caseCode ? { caseCode: ctx.s.caseCode } : {} });
+  ctx.emit({ type: 'message', text: [], mydata: ctx.s.caseCode ? { caseCode: ctx.s.caseCode } : ctx.s.erased ? { erased: true } : {} });
 }
 
 /** Cancels the booked meeting, if any, in this step (its place is freed by the effect, after the save). */

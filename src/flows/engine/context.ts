@@ -77,6 +77,7 @@ export class StepContext {
   ensureCase(): string {
     if (!this.s.caseCode) {
       this.s.caseCode = this.env.ids.caseCode();
+      delete this.s.erased;
       this.effects.push({ type: 'case_opened', caseCode: this.s.caseCode, lang: this.lang });
     }
     return this.s.caseCode;

@@ -53,6 +53,8 @@ export const StateSchema = z.object({
   done: z.literal(true).optional(),
   /** The person withdrew (/withdraw) and has not consented again: their details are kept, not used. */
   withdrawn: z.literal(true).optional(),
+  /** The person's data was erased (/delete) and no case has begun since: /mydata says what is left. */
+  erased: z.literal(true).optional(),
   /** The person said /stop: no messages on our own initiative except for a booked meeting. */
   quiet: z.literal(true).optional(),
   /** When the person last wrote (ms), for the "you stopped half-way" nudge. */
