@@ -84,6 +84,11 @@ export class RelayStore {
     await this.redis.rpush(this.messagesKey(caseCode), sealTalkMessage(this.cipher, caseCode, m));
   }
 
+  /** How many messages of talks are kept with the case. */
+  async count(caseCode: string): Promise<number> {
+    return this.redis.llen(this.messagesKey(caseCode));
+  }
+
   /** The talk's messages, decrypted, oldest first. */
   async messages(caseCode: string): Promise<TalkMessage[]> {
     return (await this.redis.lrange(this.messagesKey(caseCode), 0, -1)).map((raw) => openTalkMessage(this.cipher, caseCode, raw));

@@ -28,6 +28,24 @@ export const InputSchema = z.discriminatedUnion('type', [
 ]);
 export type Input = z.infer<typeof InputSchema>;
 
+/** Node id of the "change language" question that can interrupt any flow (ids of flows' nodes start with a letter). */
+export const LANGUAGE_PICKER = '__language';
+
+/** Commands that only show something or change the language (see {@link leavesTalk}). */
+const KEEPS_TALK: ReadonlySet<string> = new Set<Command>(['start', 'help', 'mydata', 'language']);
+
+/**
+ * Whether `input`, from a person talking with a case worker, takes them back to the bot and so
+ * ends the talk: a tap on the flow's buttons, or a command that moves the conversation on
+ * (/menu, /appointment, /delete …). Looking something up (/help, /mydata), changing the
+ * language, /start (which picks up where they were) and a mistyped command keep the talk: what
+ * they write next still goes to the worker.
+ */
+export function leavesTalk(input: Input): boolean {
+  if (input.type === 'choice') return input.node !== LANGUAGE_PICKER;
+  return input.type === 'command' && !KEEPS_TALK.has(input.name);
+}
+
 /** A meeting as the conversation knows it (the booking store is the authority). ISO times. */
 export const AppointmentSchema = z.object({ slot: z.string(), office: z.string(), start: z.string(), end: z.string() });
 export type Appointment = z.infer<typeof AppointmentSchema>;

@@ -127,6 +127,31 @@ describe('talk to a person', () => {
     expect(e2e.api.lastMessage(person.id)!.text).toContain(e2e.core.translator.t('en', 'handoff:more.prompt'));
   });
 
+  it('/help, /mydata and /language keep a talk open (the next message still reaches the worker); /menu ends it and the person is told how to come back', async () => {
+    const person = e2e.api.updates.user({ language_code: 'uk' });
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('uk', key, params);
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:uk'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const conversation = e2e.core.runner.conversationId('telegram', String(person.id));
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Добрий день, мені потрібна допомога з документами'));
+    expect(await relay.openCase(conversation)).toBe(code);
+
+    for (const command of ['/help', '/mydata', '/language']) await e2e.bot.handleUpdate(e2e.api.updates.command(person, command));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:__language:uk'));
+    expect(await relay.openCase(conversation)).toBe(code);
+    const before = inGroup().length;
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'ще одне питання: чи потрібен перекладач?'));
+    expect(inGroup().slice(before).map((m) => m.text).join('\n')).toContain('чи потрібен перекладач?');
+
+    // /menu moves on: the talk closes, the worker is told, and so is the person, with the way back.
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/menu'));
+    expect(await relay.openCase(conversation)).toBeUndefined();
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.left'));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && c.params.text === e2e.core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
+  });
+
   it('relays a message as long as Telegram allows in parts, losing nothing, and a reply to any part reaches the person', async () => {
     const person = e2e.api.updates.user({ language_code: 'en' });
     await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));

@@ -34,7 +34,7 @@ export interface DeskDeps {
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
   files: Pick<CaseFiles, 'details' | 'summary'>;
   bookings: Pick<BookingStore, 'get' | 'mark' | 'day'>;
-  relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'acknowledgeOnce'>;
+  relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'acknowledgeOnce' | 'count'>;
   calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close'>;
   /** Everything the desk tells someone on its own (the person, another member of staff, the group). */
   notifier: Notifier;

@@ -55,10 +55,13 @@ export async function leaveTalk(deps: DeskDeps, args: { conversation: string }):
 
 /**
  * Tells whoever the person was talking to (the holder, else the case workers' chat) that they
- * left the talk. `id` makes it idempotent: the conversation's commit closes the talk and
- * records the leaving as an effect with a deterministic id, performed from the effect stream.
+ * left the talk, and — once something was said in it — the person that what they write now goes
+ * to the bot, with the way back (/person): a talk closed without a word would leave them writing
+ * to nobody. (Someone who asked for a person and then tapped on at once was never in one.) `id` makes it
+ * idempotent: the conversation's commit closes the talk and records the leaving as an effect
+ * with a deterministic id, performed from the effect stream.
  */
-export async function tellTalkLeft(deps: Pick<DeskDeps, 'claims' | 'roster' | 'notifier'>, args: { caseCode: string; id: string }): Promise<void> {
+export async function tellTalkLeft(deps: Pick<DeskDeps, 'claims' | 'roster' | 'notifier' | 'cases' | 'relay'>, args: { caseCode: string; id: string }): Promise<void> {
   const { caseCode } = args;
   const { to, staffLang } = await talkTarget(deps, caseCode);
   await deps.notifier.notify({
@@ -69,6 +72,9 @@ export async function tellTalkLeft(deps: Pick<DeskDeps, 'claims' | 'roster' | 'n
     caseCode,
     output: { type: 'message', text: [{ key: 'handoff:talk.staff.person_left', params: { code: caseCode } }] },
   });
+  if ((await deps.relay.count(caseCode)) === 0) return;
+  const lang = (await deps.cases.info(caseCode)).lang;
+  await deps.notifier.notify({ id: `${args.id}:person`, to: { type: 'case', caseCode }, lang, kind: 'notice', caseCode, output: { type: 'message', text: [{ key: 'handoff:talk.left' }] } });
 }
 
 /** The talk open in a conversation, if one is: its case and the person's language. */

@@ -1,5 +1,5 @@
 import type { Composer } from 'grammy';
-import type { Output, TextRef } from '../../core/conversation';
+import { leavesTalk, type Output, type TextRef } from '../../core/conversation';
 import { suggestLang, type Lang } from '../../core/lang';
 import { RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
@@ -52,10 +52,11 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       const langHint = suggestLang(ctx.from?.language_code);
       const updateId = `tg:${ctx.update.update_id}`;
       const message = { channel: TELEGRAM_CHANNEL, chatId, updateId, input: converted.input, ...(langHint ? { langHint } : {}) };
-      // While a talk is open, what the person writes is for the worker; a tap or a command takes
-      // them back to the bot. Both are decided in the commit: no extra read per message.
-      const toBot = ctx.callbackQuery !== undefined || converted.input.type === 'command' || converted.input.type === 'unknown_command';
-      const talkMode = deps.talk ? (toBot ? { leavesTalk: true } : ctx.message ? { yieldToTalk: true } : {}) : {};
+      // While a talk is open, what the person writes is for the worker; a tap or a command that
+      // moves on takes them back to the bot, and /help, /mydata, /language keep the talk (see
+      // leavesTalk). Both are decided in the commit: no extra read per message.
+      const command = converted.input.type === 'command' || converted.input.type === 'unknown_command';
+      const talkMode = deps.talk ? (leavesTalk(converted.input) ? { leavesTalk: true } : ctx.message && !command ? { yieldToTalk: true } : {}) : {};
       const hooks = deps.askSlotAhead ? { committing: slotAhead(deps.askSlotAhead, ctx.chat.id, ctx.callbackQuery !== undefined) } : {};
       let handled = await deps.core.runner.handle({ ...message, ...talkMode }, hooks);
       if (handled.talk) {

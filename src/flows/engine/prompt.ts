@@ -7,8 +7,7 @@ import type { ConversationState } from './state';
 /** Button values the engine reserves; flows cannot use them (ids must start with a letter). */
 export const DONE = '__done';
 export const SKIP = '__skip';
-/** Node id of the "change language" question that can interrupt any flow. */
-export const LANGUAGE_PICKER = '__language';
+export { LANGUAGE_PICKER } from '../../core/conversation';
 
 /** Node id of the "carry on with the question" button under an offer of a right (see requestOffer). */
 export const CARRY_ON = '__carry_on';
