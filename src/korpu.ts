@@ -302,16 +302,20 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
       return contact ? core.runner.conversationId(contact.channel, contact.chatId) : undefined;
     };
+    // Where staff open an incident report in the web workspace (the urgent alert of a crisis links
+    // to its draft), on a deployment that has the workspace: the address of its sign-in links.
+    let listeningAt: string | undefined;
+    const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
+    const hasWorkspace = Boolean(env.PUBLIC_URL) || env.NODE_ENV !== 'production';
+    const incidentLink = hasWorkspace ? (id: string) => `${linkBase()}/desk/incidents/${encodeURIComponent(id)}` : undefined;
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}),
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
           booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
       : undefined;
     // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
     // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).
-    let listeningAt: string | undefined;
-    const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
-    const signInLinks = desk && (env.PUBLIC_URL || env.NODE_ENV !== 'production') ? new SignInLinks(redis, core.keys, clock, linkBase) : undefined;
+    const signInLinks = desk && hasWorkspace ? new SignInLinks(redis, core.keys, clock, linkBase) : undefined;
     const workspace =
       desk && signInLinks && servesWeb
         ? createWorkspace({
@@ -364,7 +368,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // urgent alert, ahead of everything else, for a crisis.
         const channels = [TELEGRAM_CHANNEL, PHONE_CHANNEL];
         core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
-        core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, logger, channels }));
+        core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, logger, channels, buttons: true, clock, ...(incidentLink ? { incidentLink } : {}) }));
       }
       // A withdrawal or an erasure: an erasure first clears the case's queued messages; the case workers are told.
       if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code) }));

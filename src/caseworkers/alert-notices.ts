@@ -1,14 +1,14 @@
 import type { Office } from '../config/offices';
 import { systemClock, type Clock } from '../core/clock';
-import type { Button, Effect, Output } from '../core/conversation';
+import type { Button, Output } from '../core/conversation';
 import { DEFAULT_LANG, type Lang } from '../core/lang';
 import type { Logger } from '../core/logger';
 import type { Notifier } from '../core/notifier';
 import type { Translator } from '../i18n';
 import { languageNameIn } from '../i18n/language-names';
 import type { EffectListener } from '../intake/conversation-runner';
-import { categoryTextKey, CrisisCategorySchema, SAFEGUARDING_TEXT } from '../safeguarding';
-import { alertKindOf, alertText, escalationText, type AlertKind } from './alert-text';
+import { categoryTextKey, CrisisCategorySchema, SAFEGUARDING_TEXT, type IncidentStore } from '../safeguarding';
+import { alertKindOf, alertText, claimedLine, escalationText, type AlertKind, type AlertTextContext } from './alert-text';
 import type { CaseFiles, CaseSummary } from './case-file';
 import type { RosterStore } from './roster';
 
@@ -44,6 +44,17 @@ export async function staffNames(roster: Pick<RosterStore, 'list'> | undefined):
   return (id) => names.get(id) ?? `id ${id}`;
 }
 
+/** What a case workers' message about a case is: an alert of a kind, a supervisor's escalation, or the urgent alert of a crisis. */
+export type CaseMessageKind = AlertKind | 'escalation' | 'urgent';
+
+/** The incident an urgent alert is about: the crisis effect, or the report the bot drafted from it (the report's id is the effect's). */
+export interface UrgentIncident {
+  id: string;
+  caseCode: string;
+  category?: string | undefined;
+  lang: string;
+}
+
 /** What drawing a case workers' message needs. */
 export interface CaseAlertDeps {
   translator: Translator;
@@ -51,23 +62,57 @@ export interface CaseAlertDeps {
   offices: readonly Office[];
   /** For the names of staff ("taken by …"); without it, staff ids are shown. */
   roster?: Pick<RosterStore, 'list'> | undefined;
+  /** The case's incident reports: an urgent alert redrawn after a tap names the latest one the bot drafted. */
+  incidents?: Pick<IncidentStore, 'listForCase'> | undefined;
+  /**
+   * Where a report is opened in the web workspace (`<PUBLIC_URL>/desk/incidents/<id>`), when the
+   * deployment has one; without it the urgent alert names no link.
+   */
+  incidentLink?: ((id: string) => string) | undefined;
 }
 
 /**
  * A case workers' message about a case as it is now, as an engine Output: the group alert of
- * `kind`, or a supervisor's escalation (no name ever). The one drawing of it: posted as a notice,
- * and redrawn by a channel after a tap (claimed, attendance recorded). The name appears only
- * under consent C and only in the group's alert; the phone number never.
+ * `kind`, a supervisor's escalation (no name ever), or the urgent alert of a crisis (no name
+ * ever; `opts.incident` the crisis when it is first posted, else the case's latest report the
+ * bot drafted). The one drawing of it: posted as a notice, and redrawn by a channel after a tap
+ * (claimed, attendance recorded). The name appears only under consent C and only in the
+ * group's ordinary alerts; the phone number never.
  */
-export async function drawCaseAlert(d: CaseAlertDeps, kind: AlertKind | 'escalation', caseCode: string, lang: Lang, now: Date, opts: { buttons: boolean }): Promise<{ output: Output; summary: CaseSummary }> {
-  const summary = await d.files.summary(caseCode, now, { names: kind === 'escalation' ? 'never' : 'if_consented' });
+export async function drawCaseAlert(
+  d: CaseAlertDeps,
+  kind: CaseMessageKind,
+  caseCode: string,
+  lang: Lang,
+  now: Date,
+  opts: { buttons: boolean; incident?: UrgentIncident },
+): Promise<{ output: Output; summary: CaseSummary }> {
+  const summary = await d.files.summary(caseCode, now, { names: kind === 'escalation' || kind === 'urgent' ? 'never' : 'if_consented' });
   const ctx = { tr: d.translator, lang, offices: d.offices, staffName: await staffNames(d.roster) };
-  const text = kind === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx) : alertText(kind, summary, ctx);
+  const text =
+    kind === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx)
+    : kind === 'urgent' ? urgentText(d, summary, ctx, opts.incident ?? (await latestCrisisReport(d, caseCode)))
+    : alertText(kind, summary, ctx);
   return { summary, output: { type: 'message', text: [{ plain: text }], ...(opts.buttons ? { buttons: alertButtons(kind, summary) } : {}) } };
 }
 
+/** The urgent alert as the case is now: the crisis, the report to complete, who took the case. */
+function urgentText(d: CaseAlertDeps, s: CaseSummary, c: AlertTextContext, incident: UrgentIncident | undefined): string {
+  // Without its report (erased since), the crisis the case file keeps.
+  const crisis = s.vulnerability.find((v) => v.kind === 'crisis');
+  const about = incident ?? { caseCode: s.code, category: crisis?.kind === 'crisis' ? crisis.category : undefined, lang: s.lang ?? c.lang };
+  const link = incident && d.incidentLink ? d.incidentLink(incident.id) : undefined;
+  return [urgentAlertText(c.tr, c.lang, about, link), claimedLine(s, c)].filter((line) => line !== undefined).join('\n');
+}
+
+/** The case's latest report the bot drafted from a crisis message (the urgent alert's, when it is redrawn). */
+async function latestCrisisReport(d: CaseAlertDeps, caseCode: string): Promise<UrgentIncident | undefined> {
+  const reports = d.incidents ? await d.incidents.listForCase(caseCode) : [];
+  return reports.filter((r) => r.origin === 'bot').at(-1);
+}
+
 /** The staff buttons under an alert: Claim (until someone has), Open; Came / Did not come on a booked meeting's alert. */
-export function alertButtons(kind: AlertKind | 'escalation', s: CaseSummary): Button[][] {
+export function alertButtons(kind: CaseMessageKind, s: CaseSummary): Button[][] {
   const button = (key: string, verb: string, start?: Date): Button => ({
     label: { key: `caseworker:alert.button.${key}` },
     action: { type: 'staff', verb, kind, caseCode: s.code, ...(start ? { start: start.toISOString() } : {}) },
@@ -113,29 +158,49 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
   };
 }
 
-/** The urgent alert's text: case code, category, the person's language, the draft report. Names no one. */
-export function urgentAlertText(tr: Translator, lang: Lang, e: Extract<Effect, { type: 'crisis_detected' }> & { id: string }): string {
+/**
+ * The urgent alert's heading: case code, category, the person's language, and the draft report
+ * to complete, by its link in the web workspace when there is one (`link`). Names no one.
+ * @example urgentAlertText(tr, 'az', effect, `${publicUrl}/desk/incidents/${encodeURIComponent(effect.id)}`)
+ */
+export function urgentAlertText(tr: Translator, lang: Lang, e: Omit<UrgentIncident, 'id'>, link?: string): string {
   const category = CrisisCategorySchema.safeParse(e.category);
-  return tr.t(lang, SAFEGUARDING_TEXT.alert, {
+  const heading = tr.t(lang, SAFEGUARDING_TEXT.alert, {
     code: e.caseCode,
-    category: category.success ? tr.t(lang, categoryTextKey(category.data)) : e.category,
+    category: category.success ? tr.t(lang, categoryTextKey(category.data)) : (e.category ?? '—'),
     language: languageNameIn(lang, e.lang),
-    incident: e.id,
   });
+  return link === undefined ? heading : `${heading}\n${tr.t(lang, SAFEGUARDING_TEXT.reportLink, { url: link })}`;
+}
+
+/** What the urgent alerts need: the case alerts' drawing (with the incident reports' link) and the outbox. */
+export interface UrgentAlertsOptions extends CaseAlertDeps {
+  notifier: Notifier;
+  logger: Logger;
+  /** Channels whose crises are alerted (the simulator's are staff trying flows, not people). */
+  channels: readonly string[];
+  /** Language of the alerts: the programme's, Azerbaijani, unless configured otherwise. */
+  lang?: Lang;
+  /** Claim and Open under the alert, as under every case alert (when a channel handles them). */
+  buttons?: boolean;
+  clock?: Clock;
 }
 
 /**
  * The urgent alert to the case workers of every message that showed crisis, at the outbox's
- * highest priority: it goes before every ordinary alert, reminder and nudge waiting there. The
- * notice id is derived from the effect, so running it again alerts once. Simulator sessions are
- * staff trying flows: they draft a report but alert nobody (`channels`).
+ * highest priority: it goes before every ordinary alert, reminder and nudge waiting there. It is
+ * drawn as every case alert is ({@link drawCaseAlert}, kind `urgent`), with their Claim and Open
+ * buttons, and redrawn like them after a tap. The notice id is derived from the effect, so
+ * running it again alerts once. Simulator sessions are staff trying flows: they draft a report
+ * but alert nobody (`channels`).
  */
-export function createUrgentAlerts(o: { notifier: Notifier; translator: Translator; logger: Logger; channels: readonly string[]; lang?: Lang }): EffectListener {
+export function createUrgentAlerts(o: UrgentAlertsOptions): EffectListener {
   const lang = o.lang ?? DEFAULT_LANG;
   const channels = new Set(o.channels);
+  const clock = o.clock ?? systemClock;
   return async (effect, context) => {
     if (effect.type !== 'crisis_detected' || !channels.has(context.channel)) return;
-    const output: Output = { type: 'message', text: [{ plain: urgentAlertText(o.translator, lang, effect) }] };
+    const { output } = await drawCaseAlert(o, 'urgent', effect.caseCode, lang, clock.now(), { buttons: o.buttons === true, incident: effect });
     await o.notifier.notify({ id: urgentAlertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'urgent_alert', caseCode: effect.caseCode, urgent: true });
     // No category in the log: a case code with "suicide" beside it is special-category data.
     o.logger.warn({ case: effect.caseCode }, 'safeguarding: urgent alert queued');

@@ -99,8 +99,14 @@ function summaryLines(s: CaseSummary, c: AlertTextContext, withHandoff: boolean)
   }
   lines.push(s.vulnerability.length > 0 ? t('caseworker:alert.vulnerability', { signs: s.vulnerability.map((v) => sign(v, c)).join('; ') }) : t('caseworker:alert.vulnerability_none'));
   lines.push(s.booking ? meetingLine(s.booking, s, c) : t('caseworker:alert.meeting_none'));
-  if (s.claim) lines.push(t('caseworker:alert.claimed', { worker: c.staffName(s.claim.by), time: localTime(s.claim.at, zoneOf(c), 'dd.MM.yyyy HH:mm') }));
+  const claimed = claimedLine(s, c);
+  if (claimed) lines.push(claimed);
   return lines;
+}
+
+/** "Taken by <name>, <when>" once someone holds the case, else undefined. */
+export function claimedLine(s: Pick<CaseSummary, 'claim'>, c: AlertTextContext): string | undefined {
+  return s.claim ? c.tr.t(c.lang, 'caseworker:alert.claimed', { worker: c.staffName(s.claim.by), time: localTime(s.claim.at, zoneOf(c), 'dd.MM.yyyy HH:mm') }) : undefined;
 }
 
 function sign(v: VulnerabilitySign, c: AlertTextContext): string {

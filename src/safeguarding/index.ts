@@ -13,8 +13,9 @@
  *    idempotent by `id` (use the effect or update id), with the follow-up call due
  *    `followUpAfterMinutes` later. Alert only when `created` is true.
  * 4. If `category` is in `urgentCategories`, send `SAFEGUARDING_TEXT.alert`
- *    `{ code, category: t(categoryTextKey(category)), language, incident: report.id }` to the
- *    case workers ahead of every ordinary alert. It names no one: case code, category, language.
+ *    `{ code, category: t(categoryTextKey(category)), language }` to the case workers ahead of
+ *    every ordinary alert, with `SAFEGUARDING_TEXT.reportLink` `{ url }` (the report in the web
+ *    workspace) under it. It names no one: case code, category, language.
  * 5. Case workers complete the report with `update` / `complete`; `followUpsDue(now)` lists the
  *    calls to make, `listDrafts()` the reports still open.
  */
@@ -53,8 +54,10 @@ export const SAFEGUARDING_TEXT = {
   contacts: 'safeguarding:reply.contacts',
   /** One emergency number: `{{number}}`, `{{name}}`, `{{what}}`. */
   contactLine: 'safeguarding:reply.contact_line',
-  /** To case workers: `{{code}}`, `{{category}}`, `{{language}}`, `{{incident}}` (report id). */
+  /** To case workers: `{{code}}`, `{{category}}`, `{{language}}`. */
   alert: 'safeguarding:alert.urgent',
+  /** Under it: the draft report in the web workspace, `{{url}}` (`<PUBLIC_URL>/desk/incidents/<id>`). */
+  reportLink: 'safeguarding:alert.report_link',
   /** Incident report labels; field labels are `safeguarding:incident.<field>`. */
   reportTitle: 'safeguarding:incident.title',
   yes: 'safeguarding:incident.yes',

@@ -90,7 +90,10 @@ describe('safeguarding end to end', () => {
     expect(reports[0]).toMatchObject({ status: 'draft', category, channel: 'telegram', lang });
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code));
     const [alert] = urgentFor(code);
-    expect(String(alert!.params.text)).toBe(urgentAlertText(e2e.core.translator, 'az', { type: 'crisis_detected', caseCode: code, category, cue: reports[0]!.cue!, lang, id: reports[0]!.id }));
+    // The heading, then the draft report where staff complete it (the workspace's page of it).
+    const [heading, link] = String(alert!.params.text).split('\n');
+    expect(heading).toBe(urgentAlertText(e2e.core.translator, 'az', { caseCode: code, category, lang }));
+    expect(link).toMatch(new RegExp(`^📝 .*https?://[^ ]+/desk/incidents/${encodeURIComponent(reports[0]!.id)}$`));
     // Case workers can reach the person: the chat is on the case, encrypted.
     const record = await e2e.redis.hgetall(e2e.core.keys.case(code));
     expect(e2e.core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`telegram:${p.id}`);

@@ -46,6 +46,8 @@ export interface DeskSetup {
   index?: CaseIndex;
   /** The incident reports the bot drafts (built here, on the same Redis, when not given). */
   incidents?: DeskDeps['incidents'];
+  /** Where a report is opened in the web workspace, when the deployment has one. */
+  incidentLink?: DeskDeps['incidentLink'];
   /** The person's conversation behind a case (messages written in the workspace). */
   conversationOf?: DeskDeps['conversationOf'];
   /** Booking on the person's behalf, and their conversation kept in step (bookOnBehalf, closeOfficeDay). */
@@ -86,6 +88,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     meeting: new MeetingRecords({ redis: s.redis, keys: s.keys, cipher: s.cipher }),
     // The desk never drafts from a crisis, so the follow-up delay is the config's default, unused.
     incidents: s.incidents ?? new IncidentStore(s.redis, s.keys.prefix, s.cipher, { followUpAfterMinutes: SafeguardingConfigSchema.shape.followUpAfterMinutes.parse(undefined) }),
+    ...(s.incidentLink ? { incidentLink: s.incidentLink } : {}),
     ...(s.conversationOf ? { conversationOf: s.conversationOf } : {}),
     ...(s.booking ? { booking: s.booking } : {}),
     ...(s.meetings ? { meetings: s.meetings } : {}),

@@ -61,6 +61,11 @@ export interface DeskDeps {
   talks?: Pick<RelayStore, 'messages'>;
   /** Incident reports (Annex 3): a case's (the case file), completed, started and acknowledged at the desk. */
   incidents: Pick<IncidentStore, 'get' | 'update' | 'complete' | 'startReport' | 'acknowledge' | 'listUnacknowledged' | 'listForCase' | 'listDrafts'>;
+  /**
+   * Where a report is opened in the web workspace (`<PUBLIC_URL>/desk/incidents/<id>`), when the
+   * deployment has one: the urgent alert of a crisis names its report by it, also when redrawn.
+   */
+  incidentLink?: (id: string) => string;
   /** The first meeting's records: Annex 2 confirmed, Annex 1 and the plan in versions. */
   meeting: MeetingRecords;
   /**

@@ -171,7 +171,7 @@ async function attendance(t: Tap, status: 'attended' | 'no_show'): Promise<void>
 async function redraw(t: Tap): Promise<void> {
   const { ctx, deps, action } = t;
   const lang = action.kind === 'escalation' ? t.lang : (deps.alertLang ?? DEFAULT_LANG);
-  const drawn = await drawAlert(deps, action.kind, action.caseCode, lang, deps.desk.clock.now(), { buttons: true });
+  const drawn = await drawAlert({ ...deps, incidents: deps.desk.incidents, incidentLink: deps.desk.incidentLink }, action.kind, action.caseCode, lang, deps.desk.clock.now(), { buttons: true });
   try {
     await ctx.editMessageText(drawn.text, drawn.reply_markup ? { reply_markup: drawn.reply_markup } : {});
   } catch (err) {

@@ -15,6 +15,9 @@ export interface AlertMessageDeps {
   offices: readonly Office[];
   /** For the names of staff ("taken by …"); without it, Telegram ids are shown. */
   roster?: Pick<StaffLookup, 'list'>;
+  /** The case's incident reports and their link in the workspace (an urgent alert names its report). */
+  incidents?: DeskDeps['incidents'];
+  incidentLink?: DeskDeps['incidentLink'];
 }
 
 /** A message to send or to edit into: its text and, with buttons, its inline keyboard. */

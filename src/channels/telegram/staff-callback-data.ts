@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertKind } from '../../caseworkers/alert-text';
+import type { CaseMessageKind } from '../../caseworkers/alert-notices';
 import { CALLBACK_DATA_MAX_BYTES } from './callback-data';
 
 /**
@@ -18,10 +18,10 @@ export const STAFF_TAG = 'w';
 export const STAFF_VERBS = ['claim', 'open', 'came', 'noshow'] as const;
 export type StaffVerb = (typeof STAFF_VERBS)[number];
 
-/** What the tapped message is: one of the alert kinds, or a supervisor's escalation. */
-export type StaffMessageKind = AlertKind | 'escalation';
+/** What the tapped message is: one of the alert kinds, a supervisor's escalation, or the urgent alert of a crisis. */
+export type StaffMessageKind = CaseMessageKind;
 
-const KIND_CODES: Record<StaffMessageKind, string> = { intake: 'i', diagnosis: 'd', booking: 'b', moved: 'm', cancelled: 'x', handoff: 'h', escalation: 'e' };
+const KIND_CODES: Record<StaffMessageKind, string> = { intake: 'i', diagnosis: 'd', booking: 'b', moved: 'm', cancelled: 'x', handoff: 'h', escalation: 'e', urgent: 'u' };
 const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([k, v]) => [v, k as StaffMessageKind]));
 
 /** A decoded staff button. */

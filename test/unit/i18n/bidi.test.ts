@@ -24,12 +24,13 @@ describe('bidi isolation of variables in right-to-left texts', () => {
     expect(isRtl('uk')).toBe(false);
   });
 
-  it('a Persian alert keeps the case code and the incident id whole; the English one is plain', () => {
-    const params = { code: 'KP-7G4Q-M2XD', category: 'x', language: 'y', incident: 'INC-12' };
+  it('a Persian alert keeps the case code and the report link whole; the English one is plain', () => {
+    const params = { code: 'KP-7G4Q-M2XD', category: 'x', language: 'y' };
     const fa = tr.t('fa', 'safeguarding:alert.urgent', params);
     expect(fa).toContain(`${FSI}KP-7G4Q-M2XD${PDI}`);
-    expect(fa).toContain(`${FSI}INC-12${PDI}`);
     expect(fa).toMatch(/[\u0600-\u06FF]/);
+    const url = 'https://korpu.example.org/desk/incidents/tg%3A1%3A0';
+    expect(tr.t('fa', 'safeguarding:alert.report_link', { url })).toContain(`${FSI}${url}${PDI}`);
     const en = tr.t('en', 'safeguarding:alert.urgent', params);
     expect(en).toContain(' KP-7G4Q-M2XD ');
     expect(en).not.toMatch(/[\u2066-\u2069]/);

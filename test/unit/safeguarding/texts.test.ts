@@ -18,10 +18,11 @@ describe('safeguarding texts and report rules', () => {
   it('renders the reply and the alert without personal data placeholders', () => {
     expect(tr.t('az', SAFEGUARDING_TEXT.reply, { number: '112' })).toContain('112 nömrəsinə zəng edin');
     expect(tr.t('ru', SAFEGUARDING_TEXT.reply, { number: '112' })).toContain('позвоните по номеру 112');
-    const alert = tr.t('en', SAFEGUARDING_TEXT.alert, { code: 'KP-7G4Q-M2XD', category: tr.t('en', categoryTextKey('exploitation')), language: 'Русский', incident: 'u1:0' });
+    const alert = tr.t('en', SAFEGUARDING_TEXT.alert, { code: 'KP-7G4Q-M2XD', category: tr.t('en', categoryTextKey('exploitation')), language: 'Russian' });
     expect(alert).toBe(
-      '🚨 URGENT: case KP-7G4Q-M2XD may be in crisis: exploitation or trafficking. Language: Русский. Please contact the person as soon as possible, then complete the draft incident report u1:0.',
+      '🚨 URGENT: case KP-7G4Q-M2XD may be in crisis: exploitation or trafficking. Language: Russian. Please contact the person as soon as possible (claim the case: you can then write to them through the bot), then complete the draft incident report.',
     );
+    expect(tr.t('en', SAFEGUARDING_TEXT.reportLink, { url: 'https://korpu.example.org/desk/incidents/tg%3A1%3A0' })).toBe('📝 Adverse incident report (Annex 3): https://korpu.example.org/desk/incidents/tg%3A1%3A0');
   });
 
   it('suggests Annex 3 options and names what a report lacks', () => {
