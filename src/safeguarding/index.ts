@@ -50,6 +50,8 @@ export { INCIDENT_RECORD_VERSION, IncidentRecordError, IncidentStore } from './i
 export const SAFEGUARDING_TEXT = {
   /** To the person: not alone, call `{{number}}` if in danger now, a case worker will contact them. */
   reply: 'safeguarding:reply.text',
+  /** The same in a group, where nothing is kept: not alone, call `{{number}}` (no case worker will call). */
+  groupReply: 'safeguarding:reply.group_text',
   /** Heading of the emergency numbers under the reply. */
   contacts: 'safeguarding:reply.contacts',
   /** One emergency number: `{{number}}`, `{{name}}`, `{{what}}`. */

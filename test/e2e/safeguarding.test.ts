@@ -114,6 +114,34 @@ describe('safeguarding end to end', () => {
     expect(await e2e.core.incidents.listForCase(code)).toHaveLength(1);
   });
 
+  it('in a group, words of crisis addressed to the bot get the emergency numbers with the pointer to a private chat, and nothing is kept', async () => {
+    const group = e2e.api.updates.group({ title: 'Українці в Баку' });
+    const member = e2e.api.updates.user({ language_code: 'uk' });
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('uk', key, params);
+    await e2e.korpu.settled();
+    // Every key but the send-rate windows (the group's, by a pseudonym of the group, not of the person).
+    const stored = async () => (await e2e.redis.keys(`${e2e.prefix}*`)).filter((k) => !k.startsWith(`${e2e.prefix}{lim}:`)).sort();
+    const keysBefore = await stored();
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.groupText(member, group, `@${e2e.api.botInfo.username} мене б'є чоловік, допоможіть`));
+    const said = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === group.id).map((c) => String(c.params.text));
+    // The emergency numbers first, in the language the group's answer uses, as the private chat gives them.
+    expect(said[0]).toContain(t('safeguarding:reply.contacts'));
+    for (const c of e2e.core.safeguarding.emergencyContacts) expect(said[0]).toContain(t('safeguarding:reply.contact_line', { number: c.number, name: c.name.uk, what: c.what.uk }));
+    // No promise of a call back: nobody knows who they are.
+    expect(said.join('\n')).not.toContain(t('safeguarding:reply.text', { number: '112' }));
+    expect(said.at(-1)).toBe(t('common:channel.group_only_private', { link: `https://t.me/${e2e.api.botInfo.username}` }));
+    // Nothing about them is stored and nobody is alerted: they have not consented to anything.
+    await e2e.korpu.settled();
+    expect(await stored()).toEqual(keysBefore);
+    expect(e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === CASEWORKERS)).toHaveLength(0);
+
+    // A mention without crisis gets the pointer alone.
+    const plain = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.groupText(member, group, `@${e2e.api.botInfo.username} де ваш офіс?`));
+    expect(e2e.api.callsSince(plain, 'sendMessage').map((c) => String(c.params.text))).toEqual([t('common:channel.group_only_private', { link: `https://t.me/${e2e.api.botInfo.username}` })]);
+  });
+
   it.each(HARMLESS.map((h, i) => [...h, i] as const))('%s: "%s" is an ordinary answer: no emergency reply, no alert, no report', async (lang, text, i) => {
     const p = await personIn(300 + i, lang);
     const mark = e2e.api.mark();

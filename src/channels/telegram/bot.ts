@@ -42,8 +42,8 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
  *   honoured for direct replies, up to 60 s by default), JSON calls over keep-alive node:http
  *   (`telegramFetch`, cheaper than grammY's default node-fetch);
  * - updates of one chat are handled one after another (`sequentialize` by chat id);
- * - private chats run the flows; groups get a pointer to the private chat; the case workers'
- *   chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
+ * - private chats run the flows; groups get a pointer to the private chat (after the emergency
+ *   numbers, for words of crisis); the case workers' chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
  *   around the features, also installed as `bot.catch`), in polling and webhook mode alike;
  * - the bot registers no effect handlers: alerts, reminders and the rest are the composition's
  *   (createKorpu), sent through the outbox;

@@ -1,7 +1,11 @@
 import type { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
+import { cleanText } from '../../core/clean-text';
 import { DEFAULT_LANG, suggestLang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
+import { renderOutput } from '../../i18n/render';
+import { detectCrisis } from '../../safeguarding';
+import { groupCrisisReply } from '../../safeguarding/crisis-reply';
 import { channelText } from './channel-text';
 import { KorpuComposer } from './composer';
 import { sendPlan } from './send';
@@ -18,6 +22,9 @@ export interface GroupDeps {
  * Groups, supergroups and channels: no flows run there (answers would be read by everyone).
  * A command or a mention addressed to the bot gets one reply inviting the person to a private
  * chat (`common:channel.group_only_private` with a t.me link); everything else is ignored.
+ * When those words show crisis (the private chat's check, `detectCrisis`), the emergency
+ * numbers come first, in the same language; nothing is kept and nobody is alerted: the person
+ * has consented to nothing, and the group is no place to open a case.
  * The case workers' chat is left alone entirely for now (its commands will come later).
  * Taps on buttons in groups are answered silently so that no spinner hangs.
  */
@@ -30,7 +37,11 @@ export function groupChats(deps: GroupDeps): Composer<BotContext> {
     if (!addressedToBot(ctx.message, ctx.me.username, ctx.me.id)) return;
     const lang = suggestLang(ctx.from?.language_code) ?? DEFAULT_LANG;
     const text = channelText(deps.core, lang, 'common:channel.group_only_private', { link: `https://t.me/${ctx.me.username}` });
-    const outcome = await sendPlan(ctx.api, ctx.chat.id, { parts: [{ text }], edit: false, showsContactKeyboard: false });
+    const crisis = detectCrisis(cleanText(ctx.message.text ?? ctx.message.caption ?? ''));
+    const numbers = crisis ? renderOutput(deps.core.translator, deps.core.content, lang, groupCrisisReply(deps.core.safeguarding, lang)).text : undefined;
+    const outcome = await sendPlan(ctx.api, ctx.chat.id, { parts: [...(numbers ? [{ text: numbers }] : []), { text }], edit: false, showsContactKeyboard: false });
+    // No category, chat or words in the log: only that the numbers were given.
+    if (crisis) deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: words of crisis in a group: emergency numbers given');
     if (outcome === 'blocked') deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: cannot write in this group');
   });
   // Anything else from a group (edits, channel posts, service messages) stops here, silently.

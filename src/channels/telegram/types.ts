@@ -5,6 +5,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { AuditLog, DeskDeps, SignInLinkIssuer, StaffLookup, TalkThreads } from '../../caseworkers/desk';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
+import type { SafeguardingConfig } from '../../config/safeguarding';
 import type { Clock } from '../../core/clock';
 import type { Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
@@ -24,6 +25,8 @@ export interface TelegramCore {
   content: ProgrammeContent;
   /** For reading hashed callback data back (node ids of every loaded flow). */
   flows: { all(): CompiledFlow[] };
+  /** The emergency numbers (config/safeguarding.yaml), for words of crisis addressed to the bot in a group. */
+  safeguarding: Pick<SafeguardingConfig, 'emergencyContacts'>;
 }
 
 /** Options of {@link createTelegramBot}; main.ts builds them from the validated config. */

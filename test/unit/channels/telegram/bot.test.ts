@@ -35,7 +35,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     replyNotSent: jest.fn(async () => undefined),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
-  const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] } };
+  const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] }, safeguarding: { emergencyContacts: [] } };
   const bot = createTelegramBot(core, { token: '42:unit-test-token-aaaaaaaaaaaaaaaa', botInfo, caseworkerChatId: CASEWORKERS, logger });
   let messageId = 1000;
   bot.api.config.use(async (_prev, method, payload) => {
