@@ -118,7 +118,7 @@ function meetingLine(b: Booking, s: CaseSummary, c: AlertTextContext): string {
   const office = c.offices.find((o) => o.id === b.office);
   const zone = office?.timeZone ?? zoneOf(c);
   const params = {
-    date: DateTime.fromJSDate(b.start, { zone }).setLocale(c.lang).toFormat('ccc dd.MM.yyyy'),
+    date: DateTime.fromJSDate(b.start, { zone }).setLocale(c.lang).toFormat('EEE dd.MM.yyyy'),
     time: localTime(b.start, zone, 'HH:mm'),
     office: office?.name[c.lang] ?? b.office,
     worker: s.attendanceBy === undefined ? '—' : c.staffName(s.attendanceBy),

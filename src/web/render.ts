@@ -56,7 +56,7 @@ export function createRenderer(translator: Translator, o: { cache?: boolean } = 
         lang,
         dir: dirOf(lang),
         t,
-        langName: (l) => languageNameIn(lang, l),
+        langName: (l) => languageNameIn(lang, l, { start: true }),
         ...(ctx ? { me: { name: ctx.name, role: t(`caseworker:role.${ctx.staff.role}`) }, csrf: ctx.csrf } : {}),
         nav: ctx ? navFor(ctx.staff.role).map((n) => ({ id: n.id, path: n.path, current: path === n.path || path.startsWith(`${n.path}/`) })) : [],
         langs: SUPPORTED_LANGS,

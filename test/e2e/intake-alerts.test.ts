@@ -341,6 +341,6 @@ describe('case-worker alerts end to end', () => {
   function meetingLine(b: { start: Date; office: string }) {
     const office = core.offices.offices.find((o) => o.id === b.office)!;
     const at = DateTime.fromJSDate(b.start, { zone: office.timeZone });
-    return { date: at.setLocale('az').toFormat('ccc dd.MM.yyyy'), time: at.toFormat('HH:mm'), office: office.name.az };
+    return { date: at.setLocale('az').toFormat('EEE dd.MM.yyyy'), time: at.toFormat('HH:mm'), office: office.name.az };
   }
 });

@@ -54,6 +54,16 @@ describe('alertText', () => {
     ]);
   });
 
+  it('in Azerbaijani names the language as a language and writes the weekday as the time buttons do (QA, December 2026)', () => {
+    const monday = { ...booking, start: new Date('2026-12-07T06:00:00Z'), end: new Date('2026-12-07T07:00:00Z') };
+    const text = alertText('booking', summary({ lang: 'uk', booking: monday }), ctx('az'));
+    const az = (key: string, params?: Record<string, unknown>) => tr.t('az', key, params);
+    // "Dil: ukrayna dili", not "Dil: Ukrayna" (the country).
+    expect(text).toContain(az('caseworker:alert.language', { language: 'ukrayna dili' }));
+    // "B.e.", as the free times' buttons and the rest of the bot write Monday, not "B.E.".
+    expect(text).toContain(az('caseworker:alert.meeting', { date: 'B.e. 07.12.2026', time: '10:00', office: baku.name.az }));
+  });
+
   it('gives the reasons of a "not eligible" diagnosis, and says when there is none yet', () => {
     const text = alertText('diagnosis', summary({ diagnosis: { outcome: 'not_eligible', provisional: true, areas: [], reasons: ['q1_no', 'q3_none'] } }), ctx());
     expect(text).toContain(t('caseworker:alert.result.not_eligible'));

@@ -75,7 +75,7 @@ function valueLabel(t: Translate, lang: Lang, offices: { id: string; name: strin
     if (v === NONE) return t('reports:numbers.none');
     switch (dimension) {
       case 'lang':
-        return languageNameIn(lang, v);
+        return languageNameIn(lang, v, { start: true });
       case 'office':
         return offices.find((o) => o.id === v)?.name ?? v;
       case 'route':
