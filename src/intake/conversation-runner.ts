@@ -8,11 +8,11 @@ import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
 import { CORRECT_FLOW, ERASE_FLOW, HANDOFF_FLOW, offerRequests, repeatQuestion, step, WITHDRAW_FLOW } from '../flows/engine/step';
 import { requestOffer } from '../flows/engine/prompt';
-import { StateSchema, type ConversationState } from '../flows/engine/state';
+import { cloneState, StateSchema, type ConversationState } from '../flows/engine/state';
 import { z } from 'zod';
 import { OutputSchema } from '../core/conversation';
 import { LangSchema } from '../core/lang';
-import type { FlowLookup } from '../flows/engine/context';
+import type { FlowLookup, StepResult } from '../flows/engine/context';
 import type { LabelText } from '../flows/engine/typed-choice';
 import type { FlowRegistry } from '../flows/registry';
 import type { RuleDefinition } from '../flows/rules/registry';
@@ -65,7 +65,11 @@ export interface HandledMessage {
    * first delivery, webhook only): the channel should ask for it to be delivered again later.
    */
   retryLater?: boolean;
-  /** A talk with a case worker is open and the message asked to yield to it: nothing was saved. */
+  /**
+   * A talk with a case worker is open and the message asked to yield to it: the channel passes
+   * it on. Nothing was saved, unless the message showed crisis: then `outputs` (the emergency
+   * reply) are to be sent as well, and its effects were saved.
+   */
   talk?: boolean;
   /** Effects performed, each with its deterministic id (for follow-up work such as alerts). */
   effects: (Effect & { id: string })[];
@@ -343,29 +347,48 @@ export class ConversationRunner {
       if (offer === 'besides') result.outputs.unshift(requestOffer(asked!, false));
       if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
       if (crisis) respondToCrisis(result, crisis, d.crisis!, ids);
-      const removeContactKeyboard = contactKeyboard(prev, result);
-      const writes = planRecordWrites(result.effects, {
-        now,
-        timeZone: d.timeZone,
-        place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(msg.channel),
-        channel: msg.channel,
-        chatId: msg.chatId,
-        ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
-        cipher: d.cipher,
-        keys: d.keys,
-        consentVersion: d.consentVersion,
-        conversationId: convId,
-        ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
-      });
       const base = msg.updateId ?? `${convId}:${version + 1}`;
-      const effects = result.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
-      const lang = result.state.lang ?? result.state.hint ?? 'az';
-      const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
-      const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: result.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
-      hooks.committing?.(result.outputs);
-      const outcome = await d.store.commit(convId, version, JSON.stringify(result.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(yields ? { unlessTalk: true } : {}), ...(leaves ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
+      const commitStep = (r: StepResult, mode: { yields: boolean; leaves: boolean }) => {
+        const removeContactKeyboard = contactKeyboard(prev, r);
+        const writes = planRecordWrites(r.effects, {
+          now,
+          timeZone: d.timeZone,
+          place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(msg.channel),
+          channel: msg.channel,
+          chatId: msg.chatId,
+          ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
+          cipher: d.cipher,
+          keys: d.keys,
+          consentVersion: d.consentVersion,
+          conversationId: convId,
+          ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
+        });
+        const effects = r.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
+        const lang = r.state.lang ?? r.state.hint ?? 'az';
+        const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
+        const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: r.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
+        hooks.committing?.(r.outputs);
+        const committed = d.store.commit(convId, version, JSON.stringify(r.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(mode.yields ? { unlessTalk: true } : {}), ...(mode.leaves ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
+        return { committed, effects, lang, removeContactKeyboard };
+      };
+      let c = commitStep(result, { yields, leaves });
+      let outcome = await c.committed;
+      let done = result;
+      // Words of crisis written into a talk go to the worker as written (the channel relays
+      // them) and are answered as anywhere else: the emergency numbers to the person, the
+      // urgent alert and the incident draft from the effect stream. Nothing was saved by the
+      // yield; this saves the crisis alone, the flow where it was (no extra round trip but here).
+      let inTalk = false;
+      if (outcome === 'talk' && crisis && prev) {
+        inTalk = true;
+        done = { state: cloneState(prev), outputs: [], effects: [] };
+        respondToCrisis(done, crisis, d.crisis!, ids);
+        c = commitStep(done, { yields: false, leaves: false });
+        outcome = await c.committed;
+      }
+      const { effects, lang, removeContactKeyboard } = c;
       if (outcome !== 'ok') this.saved.delete(convId);
-      if (outcome === 'duplicate') return this.redelivered(convId, msg, result.state);
+      if (outcome === 'duplicate') return this.redelivered(convId, msg, done.state);
       if (outcome === 'conflict') {
         // Two processes taking turns at one chat can beat each other in lockstep, step after
         // step; from the second loss on, a short random pause breaks the step.
@@ -374,9 +397,9 @@ export class ConversationRunner {
       }
       if (outcome === 'talk') return { outputs: [], lang, duplicate: false, talk: true, effects: [], state: prev ?? result.state };
       d.afterCommit?.();
-      this.keep(convId, version + 1, result.state);
-      const outputs = await this.hydrate(result.outputs, lang, now);
-      return { outputs, lang, duplicate: false, effects, state: result.state, ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };
+      this.keep(convId, version + 1, done.state);
+      const outputs = await this.hydrate(done.outputs, lang, now);
+      return { outputs, lang, duplicate: false, effects, state: done.state, ...(inTalk ? { talk: true } : {}), ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }

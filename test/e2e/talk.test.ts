@@ -152,6 +152,30 @@ describe('talk to a person', () => {
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && c.params.text === e2e.core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
   });
 
+  it('words of crisis written into a talk reach the worker and are answered as anywhere: the emergency numbers, an urgent alert, a draft report', async () => {
+    const person = e2e.api.updates.user({ language_code: 'uk' });
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('uk', key, params);
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:uk'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Добрий день, мені потрібна допомога'));
+    const before = inGroup().length;
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'я хочу вбити себе'));
+    // The worker's side: the words as written.
+    expect(inGroup().slice(before).map((m) => m.text).join('\n')).toContain('я хочу вбити себе');
+    // The person's side: the emergency numbers at once.
+    const replies = e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id).map((c) => String(c.params.text));
+    expect(replies.join('\n')).toContain(t('safeguarding:reply.text', { number: '112' }));
+    // And the case workers' urgent alert, with a draft report, from the effect stream.
+    await e2e.korpu.settled();
+    expect(await e2e.core.incidents.listForCase(code)).toHaveLength(1);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).startsWith('🚨') && String(c.params.text).includes(code));
+    // The talk is still open.
+    expect(await relay.openCase(e2e.core.runner.conversationId('telegram', String(person.id)))).toBe(code);
+  });
+
   it('relays a message as long as Telegram allows in parts, losing nothing, and a reply to any part reaches the person', async () => {
     const person = e2e.api.updates.user({ language_code: 'en' });
     await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));

@@ -60,9 +60,13 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       const hooks = deps.askSlotAhead ? { committing: slotAhead(deps.askSlotAhead, ctx.chat.id, ctx.callbackQuery !== undefined) } : {};
       let handled = await deps.core.runner.handle({ ...message, ...talkMode }, hooks);
       if (handled.talk) {
-        if (await deps.talk!(ctx)) return;
-        // Nobody to talk to: the flow takes the message after all (as a question, where it asks for one).
-        handled = await deps.core.runner.handle(message, hooks);
+        // Passed on; words of crisis are also answered (the emergency numbers, in `outputs`).
+        if (await deps.talk!(ctx)) {
+          if (handled.outputs.length === 0) return;
+        } else {
+          // Nobody to talk to: the flow takes the message after all (as a question, where it asks for one).
+          handled = await deps.core.runner.handle(message, hooks);
+        }
       }
       ctx.korpu.lang = handled.lang;
       // Its first delivery is still being handled elsewhere: answered with an error, Telegram delivers it again later.
