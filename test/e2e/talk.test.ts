@@ -197,6 +197,31 @@ describe('talk to a person', () => {
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('Got it all.'));
   });
 
+  it('a photo with a caption too long to share with the header arrives all the same: the photo under the header, then its caption as text', async () => {
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:en'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
+    // Telegram allows a person 1,024 characters of caption; with the header in front it would not fit.
+    const caption = `This is my residence permit. ${'x'.repeat(960)} END`;
+    expect(caption.length).toBeLessThanOrEqual(1024);
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.photo(person, caption));
+    const toGroup = e2e.api.callsSince(mark).filter((c) => c.params.chat_id === CASEWORKERS && (c.method === 'copyMessage' || c.method === 'sendMessage'));
+    expect(toGroup.map((c) => [c.method, c.failedWith])).toEqual([['copyMessage', undefined], ['sendMessage', undefined]]);
+    expect(String(toGroup[0]!.params.caption)).toContain(code);
+    expect(String(toGroup[1]!.params.text)).toContain(code);
+    expect(String(toGroup[1]!.params.text)).toContain(caption);
+    // The person is told it was passed on, not that something went wrong.
+    expect(e2e.api.lastMessage(person.id)!.text).toBe(e2e.core.translator.t('en', 'handoff:talk.passed_on'));
+    // A reply to the caption's text reaches the person, as a reply to the photo does.
+    const captionMessage = e2e.api.sentMessages(CASEWORKERS).at(-1)!;
+    await e2e.bot.handleUpdate(replyFrom(worker, captionMessage, { text: 'Thank you, received.' }));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('Thank you, received.'));
+  });
+
   it('once a worker has claimed the case, the person’s messages go to that worker’s private chat', async () => {
     const person = e2e.api.updates.user({ language_code: 'az' });
     await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));

@@ -20,7 +20,7 @@
  *   unknown message fails ("message to edit not found") and an edit to identical content
  *   fails ("message is not modified"), like the real API;
  * - checks what Telegram checks and tests should catch: empty text, text over 4096
- *   characters, `callback_data` over 64 bytes (BUTTON_DATA_INVALID), a message with both
+ *   characters, a caption over 1024 (sent or given to copyMessage), `callback_data` over 64 bytes (BUTTON_DATA_INVALID), a message with both
  *   inline and reply keyboards is impossible by type anyway;
  * - `getUpdates` long-polls: serves updates queued with `pushUpdate`, honours `offset`
  *   (confirmed updates are forgotten), `limit` and `timeout` (answers `[]` after it), and
@@ -99,6 +99,8 @@ export function mostWithin(calls: readonly ApiCall[], ms: number): number {
 type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
 
 const TEXT_MAX = 4096;
+/** Telegram's limit for a caption (a photo's, a document's, a copy's). */
+const CAPTION_MAX = 1024;
 const CALLBACK_DATA_MAX = 64;
 
 const fail = (error_code: number, description: string, parameters?: { retry_after: number }): ApiResult => ({ ok: false, error_code, description, ...(parameters ? { parameters } : {}) });
@@ -368,6 +370,7 @@ export class FakeBotApi {
         // The copy keeps no trace of who sent the original (as Telegram's does): it records
         // only what was copied from where, and the caption given.
         if (p.chat_id === undefined || p.from_chat_id === undefined || p.message_id === undefined) return fail(400, 'Bad Request: chat_id, from_chat_id and message_id are required');
+        if (typeof p.caption === 'string' && p.caption.length > CAPTION_MAX) return fail(400, 'Bad Request: message caption is too long');
         const copy = this.store(p.chat_id, { ...(typeof p.caption === 'string' ? { caption: p.caption } : {}), copy_of: { chat_id: String(p.from_chat_id), message_id: Number(p.message_id) } } as Partial<Message>);
         return ok({ message_id: copy.message_id });
       }
@@ -389,6 +392,7 @@ export class FakeBotApi {
 
   private sendOther(method: string, p: Record<string, any>): ApiResult {
     if (p.chat_id === undefined || p.chat_id === '') return fail(400, 'Bad Request: chat_id is empty');
+    if (typeof p.caption === 'string' && p.caption.length > CAPTION_MAX) return fail(400, 'Bad Request: message caption is too long');
     const fileId = (name: string) => ({ file_id: `file-${name}-${Date.now()}`, file_unique_id: `u-${name}` });
     const content: Record<string, unknown> = {};
     const m = method.toLowerCase();

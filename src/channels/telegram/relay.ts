@@ -6,7 +6,7 @@ import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { KorpuComposer } from './composer';
-import { splitText } from './split-text';
+import { splitText, TELEGRAM_CAPTION_MAX } from './split-text';
 import type { BotContext, TelegramCore } from './types';
 
 /** What "talk to a person" works with; createTelegramBot builds it. */
@@ -126,17 +126,25 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
       deliver: async (to, header, caseCode) => {
         const target = to.type === 'staff' ? (await deps.roster.byStaff(to.staffId))?.telegramId : deps.caseworkerChatId;
         if (target === undefined) return false;
-        if (kind !== 'text') {
-          const copy = await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: [header, msg.caption].filter(Boolean).join('\n\n') });
-          await deps.relay.remember(target, copy.message_id, { caseCode, conversation });
+        const sendText = async (text: string) => {
+          // A long message (with the header, over Telegram's 4,096 characters) goes in parts, never
+          // refused; a reply to any part reaches the person.
+          for (const part of splitText(`${header}\n\n${cleanText(text)}`)) {
+            const sent = await ctx.api.sendMessage(target, part);
+            await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
+          }
+        };
+        if (kind === 'text') {
+          await sendText(msg.text ?? '');
           return true;
         }
-        // A long message (with the header, over Telegram's 4,096 characters) goes in parts, never
-        // refused; a reply to any part reaches the person.
-        for (const part of splitText(`${header}\n\n${cleanText(msg.text ?? '')}`)) {
-          const sent = await ctx.api.sendMessage(target, part);
-          await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
-        }
+        // A person's caption may be as long as Telegram allows (1,024), the copy's too: one that
+        // does not fit beside the header follows the file as text (Telegram would refuse the copy).
+        const caption = [header, msg.caption].filter(Boolean).join('\n\n');
+        const fits = caption.length <= TELEGRAM_CAPTION_MAX;
+        const copy = await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: fits ? caption : header });
+        await deps.relay.remember(target, copy.message_id, { caseCode, conversation });
+        if (!fits) await sendText(msg.caption ?? '');
         return true;
       },
     });

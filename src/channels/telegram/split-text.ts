@@ -1,6 +1,9 @@
 /** Telegram's limit for the text of one message (UTF-16 code units, as JavaScript counts). */
 export const TELEGRAM_TEXT_MAX = 4096;
 
+/** Telegram's limit for a caption (a photo's, document's, voice message's, a copy's), counted as for texts. */
+export const TELEGRAM_CAPTION_MAX = 1024;
+
 /**
  * Splits a text into parts of at most `max` characters, preferring to cut between
  * paragraphs (blank line), then between lines, then between words; a single word longer than
