@@ -8,7 +8,7 @@ import type { Translator } from '../i18n';
 import { languageNameIn } from '../i18n/language-names';
 import type { EffectListener } from '../intake/conversation-runner';
 import { categoryTextKey, CrisisCategorySchema, SAFEGUARDING_TEXT, type IncidentStore } from '../safeguarding';
-import { alertKindOf, alertText, claimedLine, escalationText, type AlertKind, type AlertTextContext } from './alert-text';
+import { alertKindOf, alertText, caseAlertKind, claimedLine, escalationText, type AlertKind, type AlertTextContext } from './alert-text';
 import type { CaseFiles, CaseSummary } from './case-file';
 import type { RosterStore } from './roster';
 
@@ -73,27 +73,30 @@ export interface CaseAlertDeps {
 
 /**
  * A case workers' message about a case as it is now, as an engine Output: the group alert of
- * `kind`, a supervisor's escalation (no name ever), or the urgent alert of a crisis (no name
- * ever; `opts.incident` the crisis when it is first posted, else the case's latest report the
- * bot drafted). The one drawing of it: posted as a notice, and redrawn by a channel after a tap
- * (claimed, attendance recorded). The name appears only under consent C and only in the
- * group's ordinary alerts; the phone number never.
+ * `kind` (`current`: of the kind the case stands for now, see {@link caseAlertKind}, for an
+ * alert drawn again without an effect), a supervisor's escalation (no name ever), or the urgent
+ * alert of a crisis (no name ever; `opts.incident` the crisis when it is first posted, else the
+ * case's latest report the bot drafted). The one drawing of it: posted as a notice, and redrawn
+ * by a channel after a tap (claimed, attendance recorded). The name appears only under consent C
+ * and only in the group's ordinary alerts; the phone number never. `kind` in the answer is the
+ * one drawn.
  */
 export async function drawCaseAlert(
   d: CaseAlertDeps,
-  kind: CaseMessageKind,
+  kind: CaseMessageKind | 'current',
   caseCode: string,
   lang: Lang,
   now: Date,
   opts: { buttons: boolean; incident?: UrgentIncident },
-): Promise<{ output: Output; summary: CaseSummary }> {
+): Promise<{ output: Output; summary: CaseSummary; kind: CaseMessageKind }> {
   const summary = await d.files.summary(caseCode, now, { names: kind === 'escalation' || kind === 'urgent' ? 'never' : 'if_consented' });
+  const drawn = kind === 'current' ? caseAlertKind(summary) : kind;
   const ctx = { tr: d.translator, lang, offices: d.offices, staffName: await staffNames(d.roster) };
   const text =
-    kind === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx)
-    : kind === 'urgent' ? urgentText(d, summary, ctx, opts.incident ?? (await latestCrisisReport(d, caseCode)))
-    : alertText(kind, summary, ctx);
-  return { summary, output: { type: 'message', text: [{ plain: text }], ...(opts.buttons ? { buttons: alertButtons(kind, summary) } : {}) } };
+    drawn === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx)
+    : drawn === 'urgent' ? urgentText(d, summary, ctx, opts.incident ?? (await latestCrisisReport(d, caseCode)))
+    : alertText(drawn, summary, ctx);
+  return { summary, kind: drawn, output: { type: 'message', text: [{ plain: text }], ...(opts.buttons ? { buttons: alertButtons(drawn, summary) } : {}) } };
 }
 
 /** The urgent alert as the case is now: the crisis, the report to complete, who took the case. */

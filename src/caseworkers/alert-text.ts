@@ -34,6 +34,24 @@ export function alertKindOf(e: Effect): AlertKind | undefined {
   }
 }
 
+/**
+ * The alert a case stands for now, for an alert drawn again without an effect (a case given back
+ * to the group when its holder left the roster or released it, or moved to another holder): what
+ * the person last did of what the case workers are alerted about. A request to talk made after
+ * the intake was completed (or without one) is a request to talk; a completed intake an intake;
+ * before either, the meeting (booked or cancelled), else the diagnosis. Pure.
+ * @example caseAlertKind({ ...summary, handoff: 'asked', handoffAt }) // 'handoff'
+ */
+export function caseAlertKind(s: Pick<CaseSummary, 'completedAt' | 'handoff' | 'handoffAt' | 'booking' | 'diagnosis'>): AlertKind {
+  if (s.handoff && (!s.completedAt || (s.handoffAt !== undefined && s.handoffAt >= s.completedAt))) return 'handoff';
+  if (s.completedAt) return 'intake';
+  if (s.booking) return s.booking.status === 'cancelled' ? 'cancelled' : 'booking';
+  if (s.diagnosis) return 'diagnosis';
+  // Nothing the case workers were alerted about (a crisis alone, a case from before): the summary
+  // is shown without claiming an intake that never happened.
+  return 'handoff';
+}
+
 /** What the texts need besides the case: the language, the offices and the staff's names. */
 export interface AlertTextContext {
   tr: Translator;

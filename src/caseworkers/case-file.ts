@@ -52,6 +52,8 @@ export interface CaseSummary {
   booking?: Booking;
   /** Why the person asked for a human (`handoff` on the case hash). */
   handoff?: string;
+  /** When they last asked for one (`handoff_at`). */
+  handoffAt?: Date;
   /** Who holds the case (staff id) and since when. */
   claim?: { by: string; at: Date };
   /** Who recorded attendance (staff id). */
@@ -178,6 +180,7 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   if (diagnosis) s.diagnosis = diagnosis;
   if (booking) s.booking = booking;
   if (hash.handoff) s.handoff = hash.handoff;
+  if (hash.handoff_at) s.handoffAt = new Date(hash.handoff_at);
   if (hash.claimed_by) s.claim = { by: hash.claimed_by, at: new Date(hash.claimed_at ?? 0) };
   if (hash.attendance_by) s.attendanceBy = hash.attendance_by;
   if (hash.close_reason) s.closeReason = hash.close_reason;

@@ -100,6 +100,29 @@ describe('desk: claim, release, reassign, open', () => {
       // Whoever claims it now holds it.
       expect((await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-GONE-0001' })).ok).toBe(true);
     });
+
+    it('gives a request to talk back as a request to talk, not as a completed intake', async () => {
+      const t = (key: string, params?: Record<string, unknown>) => d.desk.translator.t('az', key, params);
+      // A person who only asked to talk: no intake completed, no eligibility checked.
+      await d.redis.hset(d.keys.case('KP-TALK-0001'), { code: 'KP-TALK-0001', lang: 'ru', status: 'open', handoff: 'asked', handoff_at: '2026-11-24T07:50:00Z' });
+      // One who completed the intake and asked to talk afterwards, and one who asked before completing it.
+      await d.seedCase('KP-TALK-0002', { office: baku });
+      await d.redis.hset(d.keys.case('KP-TALK-0002'), { intake_completed_at: '2026-11-24T07:00:00Z', handoff: 'asked', handoff_at: '2026-11-24T07:30:00Z' });
+      await d.seedCase('KP-TALK-0003', { office: baku });
+      await d.redis.hset(d.keys.case('KP-TALK-0003'), { intake_completed_at: '2026-11-24T07:30:00Z', handoff: 'asked', handoff_at: '2026-11-24T07:00:00Z' });
+      for (const code of ['KP-TALK-0001', 'KP-TALK-0002', 'KP-TALK-0003']) await claimCase(d.desk, d.staff.nigar, { caseCode: code });
+      expect(await removeStaff(d.desk, d.staff.kamran, { staff: d.staff.nigar })).toMatchObject({ ok: true, released: expect.arrayContaining(['KP-TALK-0001', 'KP-TALK-0002', 'KP-TALK-0003']) });
+      const alertOf = (code: string) => d.notifier.to('caseworkers').find((n) => n.caseCode === code && n.kind === 'alert')!;
+      for (const [code, kind] of [['KP-TALK-0001', 'handoff'], ['KP-TALK-0002', 'handoff'], ['KP-TALK-0003', 'intake']] as const) {
+        const text = alertOf(code).output.text[1] as { plain: string };
+        expect(text.plain.split('\n')[0]).toBe(t(`caseworker:alert.title.${kind}`, { code }));
+        expect(alertOf(code).output.buttons!.flat().map((b) => b.action)).toContainEqual({ type: 'staff', verb: 'claim', kind, caseCode: code });
+      }
+      // The request's alert says why they asked and that their eligibility was never checked, as the original did.
+      const request = (alertOf('KP-TALK-0001').output.text[1] as { plain: string }).plain;
+      expect(request).toContain(t('caseworker:alert.handoff', { reason: t('common:alert.reason.asked') }));
+      expect(request).toContain(t('caseworker:alert.eligibility', { result: t('caseworker:alert.result.none') }));
+    });
   });
 
   describe('reassignCase', () => {

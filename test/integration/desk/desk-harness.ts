@@ -78,7 +78,7 @@ export async function startDesk(o: { index?: boolean } = {}) {
 
   /** A case as the intake leaves it: language, status, the person's Telegram contact (sealed). */
   async function seedCase(code: string, o: { lang?: Lang; office?: Office; start?: Date } = {}): Promise<void> {
-    await redis.hset(keys.case(code), { code, lang: o.lang ?? 'ru', status: 'intake_completed', contact: sealContact(cipher, code, { channel: 'telegram', chatId: '555' }), 'f:first_name': cipher.encrypt('Olena', `${code}:first_name`) });
+    await redis.hset(keys.case(code), { code, lang: o.lang ?? 'ru', status: 'intake_completed', intake_completed_at: '2026-11-24T07:00:00.000Z', contact: sealContact(cipher, code, { channel: 'telegram', chatId: '555' }), 'f:first_name': cipher.encrypt('Olena', `${code}:first_name`) });
     if (o.office) {
       const start = o.start ?? new Date('2026-11-25T06:00:00Z');
       await bookings.book(o.office, { id: slotIdAt(o.office, start), office: o.office.id, start, end: new Date(start.getTime() + 3_600_000) }, code, o.lang ?? 'ru', now);
