@@ -114,13 +114,20 @@ async function latestCrisisReport(d: CaseAlertDeps, caseCode: string): Promise<U
   return reports.filter((r) => r.origin === 'bot').at(-1);
 }
 
+/** A staff button of a case workers' message about a case. */
+function staffButton(kind: CaseMessageKind, caseCode: string, key: string, verb: string, start?: Date): Button {
+  return { label: { key: `caseworker:alert.button.${key}` }, action: { type: 'staff', verb, kind, caseCode, ...(start ? { start: start.toISOString() } : {}) } };
+}
+
+/** Open, as under an alert of `kind`: for a message to the holder about a case that is theirs. */
+export function openButton(kind: CaseMessageKind, caseCode: string): Button {
+  return staffButton(kind, caseCode, 'open', 'open');
+}
+
 /** The staff buttons under an alert: Claim (until someone has), Open; Came / Did not come on a booked meeting's alert. */
 export function alertButtons(kind: CaseMessageKind, s: CaseSummary): Button[][] {
-  const button = (key: string, verb: string, start?: Date): Button => ({
-    label: { key: `caseworker:alert.button.${key}` },
-    action: { type: 'staff', verb, kind, caseCode: s.code, ...(start ? { start: start.toISOString() } : {}) },
-  });
-  const rows = [[...(s.claim ? [] : [button('claim', 'claim')]), button('open', 'open')]];
+  const button = (key: string, verb: string, start?: Date): Button => staffButton(kind, s.code, key, verb, start);
+  const rows = [[...(s.claim ? [] : [button('claim', 'claim')]), openButton(kind, s.code)]];
   const b = s.booking;
   if ((kind === 'booking' || kind === 'moved') && b?.status === 'booked') rows.push([button('came', 'came', b.start), button('no_show', 'noshow', b.start)]);
   return rows;

@@ -1,6 +1,8 @@
 import type { StaffRef } from '../../core/staff';
+import { openButton } from '../alert-notices';
 import { can, inOffice } from '../guard';
 import { audit, authorize, langOf, officeOfCase, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { repostAlert } from './repost-alert';
 
 /** The result of {@link reassignCase}. */
 export type ReassignCaseResult =
@@ -12,7 +14,8 @@ export type ReassignCaseResult =
 
 /**
  * Gives a case to another member of staff, whoever held it (supervisors and admins only). The
- * new holder is told, privately, that the case is theirs now; the previous holder, that it is
+ * case's alert is posted again in the case workers' chat naming the new holder; the new holder
+ * is told, privately, that the case is theirs now, with Open; the previous holder, that it is
  * not any more. The escalation, if one is pending, is cancelled: the case has a holder.
  */
 export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; to: StaffRef }): Promise<ReassignCaseResult> {
@@ -27,13 +30,19 @@ export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { case
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId), to: staffLogRef(deps, target.staffId) }, 'desk: case reassigned');
   await deps.escalations?.cancel(args.caseCode).catch(() => false);
   const stamp = now.getTime();
+  // The group's alert again, naming the new holder (the old one still names whoever held it).
+  const kind = await repostAlert(deps, args.caseCode, `reassign:${args.caseCode}:${stamp}:alert`, {
+    key: 'caseworker:reassign.alert',
+    params: { code: args.caseCode, worker: target.worker?.name ?? `id ${target.staffId}` },
+  });
   await deps.notifier.notify({
     id: `reassign:${args.caseCode}:${stamp}:to`,
     to: { type: 'staff', staffId: target.staffId },
     lang: langOf(target),
     kind: 'notice',
     caseCode: args.caseCode,
-    output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: args.caseCode } }] },
+    // Open right here: the alert they would look for is in the group, where they may not be.
+    output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: args.caseCode } }], buttons: [[openButton(kind, args.caseCode)]] },
   });
   if (r.from && r.from !== target.staffId) {
     const before = await deps.roster.byStaff(r.from);

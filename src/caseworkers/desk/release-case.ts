@@ -1,13 +1,14 @@
 import type { StaffRef } from '../../core/staff';
 import { can } from '../guard';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { repostAlert } from './repost-alert';
 
 /** The result of {@link releaseCase}. */
 export type ReleaseCaseResult = { ok: true; caseCode: string } | StaffRefusal | { ok: false; reason: 'not_claimed' } | { ok: false; reason: 'not_holder'; by: string };
 
 /**
- * Gives a case the actor holds back to the group: the claim is removed, and the case workers'
- * chat is told the case is free to claim again. The holder releases their own cases;
+ * Gives a case the actor holds back to the group: the claim is removed, and the case's alert is
+ * posted again in the case workers' chat, free, with Claim ({@link repostAlert}). The holder releases their own cases;
  * supervisors and admins anyone's (or move it with {@link reassignCase}).
  */
 export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string }): Promise<ReleaseCaseResult> {
@@ -19,14 +20,9 @@ export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseC
   if (r.outcome === 'free') return { ok: false, reason: 'not_claimed' };
   if (r.outcome === 'not_holder') return { ok: false, reason: 'not_holder', by: r.by };
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case released');
-  await deps.notifier.notify({
-    id: `release:${args.caseCode}:${deps.clock.now().getTime()}`,
-    to: { type: 'caseworkers' },
-    lang: a.lang,
-    kind: 'notice',
-    caseCode: args.caseCode,
-    output: { type: 'message', text: [{ key: 'caseworker:release.notice', params: { code: args.caseCode } }] },
-  });
+  // The case's alert again, with Claim, in the group's language (not the releaser's): the old
+  // alert still names the holder, and nothing else in the group would let anyone take it.
+  await repostAlert(deps, args.caseCode, `release:${args.caseCode}:${deps.clock.now().getTime()}`, { key: 'caseworker:release.notice', params: { code: args.caseCode } });
   await audit(deps, a, 'release_case', { caseCode: args.caseCode });
   return { ok: true, caseCode: args.caseCode };
 }

@@ -1,6 +1,6 @@
 import type { StaffRef } from '../../core/staff';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
-import { announceReleased } from './released-alert';
+import { repostAlert } from './repost-alert';
 
 /** The result of {@link removeStaff}. */
 export type RemoveStaffResult =
@@ -36,7 +36,7 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
       if ((await deps.claims.release(caseCode, target.staffId)).outcome !== 'released') continue;
       released.push(caseCode);
       await audit(deps, a, 'release_case', { caseCode, from: target.staffId });
-      await announceReleased(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`);
+      await repostAlert(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`, { key: 'caseworker:release.by_removal', params: { code: caseCode } });
     }
   }
   return { ok: true, removed, stillAdmin: target.bootstrapAdmin, released };

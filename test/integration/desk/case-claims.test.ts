@@ -63,7 +63,17 @@ describe('desk: claim, release, reassign, open', () => {
       expect(await releaseCase(d.desk, d.staff.aysel, { caseCode: 'KP-RELS-0001' })).toEqual({ ok: true, caseCode: 'KP-RELS-0001' });
       expect(await d.redis.exists(d.keys.claim('KP-RELS-0001'))).toBe(0);
       expect(await d.redis.hget(d.keys.case('KP-RELS-0001'), 'claimed_by')).toBeNull();
-      expect(d.notifier.to('caseworkers')).toEqual([expect.objectContaining({ kind: 'notice', caseCode: 'KP-RELS-0001', output: { type: 'message', text: [{ key: 'caseworker:release.notice', params: { code: 'KP-RELS-0001' } }] } })]);
+      // The group gets the case's alert again, free, with Claim, in the group's language (Aysel's is English).
+      const [again, ...more] = d.notifier.to('caseworkers');
+      expect(more).toEqual([]);
+      expect(again).toMatchObject({ kind: 'alert', lang: 'az', caseCode: 'KP-RELS-0001' });
+      expect(again!.output.text[0]).toEqual({ key: 'caseworker:release.notice', params: { code: 'KP-RELS-0001' } });
+      expect((again!.output.text[1] as { plain: string }).plain.split('\n')[0]).toBe(d.desk.translator.t('az', 'caseworker:alert.title.intake', { code: 'KP-RELS-0001' }));
+      expect((again!.output.text[1] as { plain: string }).plain).not.toContain('Aysel');
+      expect(again!.output.buttons!.flat().map((b) => b.action)).toEqual([
+        { type: 'staff', verb: 'claim', kind: 'intake', caseCode: 'KP-RELS-0001' },
+        { type: 'staff', verb: 'open', kind: 'intake', caseCode: 'KP-RELS-0001' },
+      ]);
       // Free again: someone else may take it.
       expect((await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-RELS-0001' })).ok).toBe(true);
     });
@@ -141,10 +151,24 @@ describe('desk: claim, release, reassign, open', () => {
       expect(await d.redis.hmget(d.keys.case('KP-RASN-0002'), 'claimed_by', 'claimed_at')).toEqual([d.staff.nigar.staffId, '2026-11-24T09:00:00.000Z']);
       expect(await d.redis.get(d.keys.claim('KP-RASN-0002'))).toBe(d.staff.nigar.staffId);
       const told = d.notifier.to('staff');
+      // The new holder gets Open with the news: the alert is in the group, where they may not be.
       expect(told).toEqual([
-        expect.objectContaining({ to: { type: 'staff', staffId: d.staff.nigar.staffId }, lang: 'ru', output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: 'KP-RASN-0002' } }] } }),
+        expect.objectContaining({
+          to: { type: 'staff', staffId: d.staff.nigar.staffId },
+          lang: 'ru',
+          output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: 'KP-RASN-0002' } }], buttons: [[{ label: { key: 'caseworker:alert.button.open' }, action: { type: 'staff', verb: 'open', kind: 'intake', caseCode: 'KP-RASN-0002' } }]] },
+        }),
         expect.objectContaining({ to: { type: 'staff', staffId: d.staff.aysel.staffId }, lang: 'en', output: { type: 'message', text: [{ key: 'caseworker:reassign.from_you', params: { code: 'KP-RASN-0002' } }] } }),
       ]);
+      // The group's alert is posted again naming the new holder, in the group's language, without Claim.
+      const [again, ...more] = d.notifier.to('caseworkers');
+      expect(more).toEqual([]);
+      expect(again).toMatchObject({ kind: 'alert', lang: 'az', caseCode: 'KP-RASN-0002' });
+      expect(again!.output.text[0]).toEqual({ key: 'caseworker:reassign.alert', params: { code: 'KP-RASN-0002', worker: 'Nigar Həsənova' } });
+      const body = (again!.output.text[1] as { plain: string }).plain;
+      expect(body).toContain(d.desk.translator.t('az', 'caseworker:alert.claimed', { worker: 'Nigar Həsənova', time: '24.11.2026 13:00' }));
+      expect(body).not.toContain('Aysel');
+      expect(again!.output.buttons!.flat().map((b) => b.action)).toEqual([{ type: 'staff', verb: 'open', kind: 'intake', caseCode: 'KP-RASN-0002' }]);
       expect(d.audit.at(-1)).toMatchObject({ staffId: d.staff.leyla.staffId, action: 'reassign_case', to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
       // The new holder can open it now, the old one cannot.
       expect((await openCase(d.desk, d.staff.nigar, { caseCode: 'KP-RASN-0002' })).ok).toBe(true);
