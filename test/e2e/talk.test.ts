@@ -84,6 +84,10 @@ describe('talk to a person', () => {
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
     const answer = e2e.api.lastMessage(person.id)!;
     expect(answer.text).toBe(t('handoff:talk.from_worker', { text: 'Здравствуйте! Я помогу найти врача.' }));
+    // Answering claimed the case for her, as Claim would: the group sees her as its holder, with no Claim left to tap.
+    const [claimed] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).startsWith(e2e.core.translator.t('az', 'caseworker:claim.by_talk', { code, worker: 'Nigar' })));
+    const claimedButtons = (claimed!.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
+    expect(claimedButtons).toEqual([`w:open:h:${code}`]);
     expect(JSON.stringify(answer)).not.toContain(String(WORKER_ID));
 
     // Someone not on the roster replying to the same message reaches nobody.

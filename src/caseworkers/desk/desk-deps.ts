@@ -22,6 +22,7 @@ import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
 import type { MeetingRecords } from '../forms/meeting-records';
 import type { AuditAction, AuditLog, AuditReader } from './audit';
+import { repostAlert } from './repost-alert';
 
 /**
  * What the desk's use cases work with. Built once where the bot (or a dashboard) is wired; the
@@ -173,16 +174,23 @@ export async function officeOfCase(deps: Pick<DeskDeps, 'bookings'>, caseCode: s
 /**
  * In a talk, only the worker holding the case speaks for the programme (supervisors and admins
  * may step in): a case worker answering an unclaimed case takes it (the first to answer holds
- * it); one answering a case another worker holds is refused and learns who holds it.
+ * it; the case's alert is posted again naming them, see {@link repostAlert}); one answering a
+ * case another worker holds is refused and learns who holds it.
  */
 export async function mayTalkFor(deps: DeskDeps, a: Actor, caseCode: string): Promise<{ ok: true } | { ok: false; reason: 'not_holder'; holder: string }> {
   if (a.member.role !== 'caseworker') return { ok: true };
   const claim = await deps.claims.get(caseCode);
   if (claim?.by === a.member.staffId) return { ok: true };
   if (!claim) {
-    const taken = await deps.claims.claim(caseCode, a.member.staffId, deps.clock.now());
-    // Answering an unclaimed case claims it: the trail shows the claim like a tapped Claim.
-    if (taken.outcome === 'claimed') await audit(deps, a, 'claim_case', { caseCode, via: 'talk' });
+    const now = deps.clock.now();
+    const taken = await deps.claims.claim(caseCode, a.member.staffId, now);
+    if (taken.outcome === 'claimed') {
+      // Answering an unclaimed case claims it, as a tapped Claim does: the trail shows the claim,
+      // the escalation is cancelled, and the group sees who holds it (its alert offered Claim).
+      await audit(deps, a, 'claim_case', { caseCode, via: 'talk' });
+      await deps.escalations?.cancel(caseCode).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: cancelling the escalation failed (it will be ignored when it fires)'));
+      await repostAlert(deps, caseCode, `claimed_by_talk:${caseCode}:${now.getTime()}`, { key: 'caseworker:claim.by_talk', params: { code: caseCode, worker: a.member.worker?.name ?? `id ${a.member.staffId}` } });
+    }
     if (taken.outcome !== 'taken' || taken.by === a.member.staffId) return { ok: true };
     return { ok: false, reason: 'not_holder', holder: taken.by };
   }

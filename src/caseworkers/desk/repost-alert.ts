@@ -1,8 +1,9 @@
+import type { Clock } from '../../core/clock';
 import type { TextRef } from '../../core/conversation';
 import { DEFAULT_LANG } from '../../core/lang';
-import { drawCaseAlert } from '../alert-notices';
+import type { Notifier } from '../../core/notifier';
+import { drawCaseAlert, type CaseAlertDeps } from '../alert-notices';
 import type { AlertKind } from '../alert-text';
-import type { DeskDeps } from './desk-deps';
 
 /**
  * Posts a case's alert again in the case workers' chat after its holder changed outside the
@@ -12,10 +13,11 @@ import type { DeskDeps } from './desk-deps';
  * never reads an older alert as the truth and a free case can be claimed again. The alert is of
  * the kind the case stands for (a request to talk, a completed intake, a meeting …), read from
  * the case's records: nothing keeps which alert it was claimed from. `id` makes it once-only.
- * Returns the kind drawn (a button to the case elsewhere names it).
+ * Returns the kind drawn (a button to the case elsewhere names it). Takes the desk's deps (typed
+ * by what it uses: desk-deps.ts calls it, so it does not import that module back).
  * @example await repostAlert(deps, 'KP-7G4Q-M2XD', `release:KP-7G4Q-M2XD:${now}`, { key: 'caseworker:release.notice', params: { code: 'KP-7G4Q-M2XD' } })
  */
-export async function repostAlert(deps: Pick<DeskDeps, 'files' | 'notifier' | 'translator' | 'offices' | 'clock' | 'roster'>, caseCode: string, id: string, heading: TextRef): Promise<AlertKind> {
+export async function repostAlert(deps: CaseAlertDeps & { notifier: Notifier; clock: Clock }, caseCode: string, id: string, heading: TextRef): Promise<AlertKind> {
   const lang = DEFAULT_LANG;
   const drawn = await drawCaseAlert(deps, 'current', caseCode, lang, deps.clock.now(), { buttons: true });
   await deps.notifier.notify({ id, to: { type: 'caseworkers' }, lang, kind: 'alert', caseCode, output: { ...drawn.output, text: [heading, ...drawn.output.text] } });

@@ -74,12 +74,12 @@ describe('desk: talks and phone calls', () => {
       expect(text).toEqual({ ok: true, caseCode: 'KP-TALK-0004', delivery: 'sent' });
       // Relayed again (a redelivered update): one notice.
       await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0004', conversation, message: { kind: 'text', text: 'Я помогу' }, ref: 'tg:1001' });
-      expect(d.notifier.notices).toEqual([
+      expect(d.notifier.to('case')).toEqual([
         { id: 'relay:KP-TALK-0004:tg:1001', to: { type: 'case', caseCode: 'KP-TALK-0004' }, lang: 'ru', kind: 'relay', caseCode: 'KP-TALK-0004', output: { type: 'message', text: [{ key: 'handoff:talk.from_worker', params: { text: 'Я помогу' } }] } },
       ]);
-      expect(JSON.stringify(d.notifier.notices)).not.toContain('Aysel');
+      expect(JSON.stringify(d.notifier.to('case'))).not.toContain('Aysel');
       expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0004', conversation, message: { kind: 'document', fileId: 'doc-1' }, ref: 'tg:1002' })).toMatchObject({ ok: true, delivery: 'copy' });
-      expect(d.notifier.notices).toHaveLength(1);
+      expect(d.notifier.to('case')).toHaveLength(1);
       expect(await relay.openCase(conversation)).toBe('KP-TALK-0004');
       // The talk's record is a list: the redelivered text is kept twice (only the notice is once-only, by its id).
       expect((await relay.messages('KP-TALK-0004')).map((m) => m.worker)).toEqual([d.staff.aysel.staffId, d.staff.aysel.staffId, d.staff.aysel.staffId]);
@@ -102,7 +102,16 @@ describe('desk: talks and phone calls', () => {
       expect(await relayToPerson(d.desk, d.staff.nigar, { caseCode: 'KP-TALK-0007', conversation, message, ref: 'h2' })).toEqual({ ok: false, reason: 'not_holder', holder: d.staff.aysel.staffId });
       expect(await endTalk(d.desk, d.staff.nigar, { caseCode: 'KP-TALK-0007', conversation, ref: 'h3' })).toEqual({ ok: false, reason: 'not_holder', holder: d.staff.aysel.staffId });
       expect(await relayToPerson(d.desk, d.staff.leyla, { caseCode: 'KP-TALK-0007', conversation, message, ref: 'h4' })).toMatchObject({ ok: true });
-      expect(d.notifier.notices.map((n) => n.id)).toEqual(['relay:KP-TALK-0007:h1', 'relay:KP-TALK-0007:h4']);
+      expect(d.notifier.to('case').map((n) => n.id)).toEqual(['relay:KP-TALK-0007:h1', 'relay:KP-TALK-0007:h4']);
+      // Aysel's answer claimed it as a tap on Claim would: the escalation is cancelled, and the
+      // group's alert is posted again naming her, in the group's language, with Open and no Claim.
+      expect(d.cancelled).toEqual(['KP-TALK-0007']);
+      const [again, ...more] = d.notifier.to('caseworkers');
+      expect(more).toEqual([]);
+      expect(again).toMatchObject({ kind: 'alert', lang: 'az', caseCode: 'KP-TALK-0007' });
+      expect(again!.output.text[0]).toEqual({ key: 'caseworker:claim.by_talk', params: { code: 'KP-TALK-0007', worker: 'Aysel Quliyeva' } });
+      expect((again!.output.text[1] as { plain: string }).plain).toContain(d.desk.translator.t('az', 'caseworker:alert.claimed', { worker: 'Aysel Quliyeva', time: '24.11.2026 12:00' }));
+      expect(again!.output.buttons!.flat().map((b) => b.action)).toEqual([{ type: 'staff', verb: 'open', kind: 'intake', caseCode: 'KP-TALK-0007' }]);
     });
 
     it('ending the talk closes it and tells the person, in their language', async () => {
@@ -112,7 +121,7 @@ describe('desk: talks and phone calls', () => {
       expect(await relay.openCase(conversation)).toBe('KP-TALK-0006');
       expect(await endTalk(d.desk, d.staff.nigar, { caseCode: 'KP-TALK-0006', conversation, ref: 'tg:7' })).toEqual({ ok: true, caseCode: 'KP-TALK-0006', lang: 'ru' });
       expect(await relay.openCase(conversation)).toBeUndefined();
-      expect(d.notifier.notices).toEqual([{ id: 'talk_end:KP-TALK-0006:tg:7', to: { type: 'case', caseCode: 'KP-TALK-0006' }, lang: 'en', kind: 'notice', caseCode: 'KP-TALK-0006', output: { type: 'message', text: [{ key: 'handoff:talk.ended' }] } }]);
+      expect(d.notifier.to('case')).toEqual([{ id: 'talk_end:KP-TALK-0006:tg:7', to: { type: 'case', caseCode: 'KP-TALK-0006' }, lang: 'en', kind: 'notice', caseCode: 'KP-TALK-0006', output: { type: 'message', text: [{ key: 'handoff:talk.ended' }] } }]);
     });
   });
 
