@@ -4,11 +4,11 @@ import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import type { Message, Update, User } from 'grammy/types';
 import { DateTime } from 'luxon';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
-import type { OfficesFile } from '../../src/config/offices';
+import { OfficesFileSchema, WEEKDAYS, type OfficesFile } from '../../src/config/offices';
 import type { Lang } from '../../src/core/lang';
 import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
-import { testOfficesFile } from '../helpers/office';
-import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+import { testOffice, testOfficesFile } from '../helpers/office';
+import { addStaff, useTestKorpu, type KorpuFixture } from '../helpers/use-korpu';
 
 /**
  * Phone-assisted interviews end to end, through the fake Bot API: a case worker sends /call and
@@ -28,24 +28,11 @@ const office = offices.offices[0]!;
 /** The same person, once on their own in the chat and once on the phone. */
 const PERSON = { first: 'Анна', last: 'Иванова', birth: '03.11.1988', country: 'Казахстан', phone: '050 765 43 21', phoneE164: '+994507654321', address: 'Баку, ул. Низами 7' };
 
-describe('phone-assisted interview (/call) end to end', () => {
-  let worker: User;
-
-  // The first slot: tomorrow at 12:00 in Baku. The clock runs at real speed from a chosen moment.
-  const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
-  let base = { fake: slotLocal.toMillis() - 10 * 60_000, real: Date.now() };
-  const setClock = (fake: number) => (base = { fake, real: Date.now() });
-  const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
-
-  // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
-  const e2e = useTestKorpu({ offices, clock });
-
-  beforeAll(async () => {
-    ({ user: worker } = await addStaff(e2e, { name: WORKER_NAME, firstName: 'Aysel', lang: 'en', langs: ['az', 'ru'] }));
-  });
-
-  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
-
+/**
+ * Sending and tapping as a user of the fake Bot API, shared by the describes of this file. Reads
+ * `e2e` only when called (inside tests).
+ */
+function callHelpers(e2e: KorpuFixture) {
   /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
   async function send(user: User, update: Update): Promise<string[]> {
     const mark = e2e.api.mark();
@@ -86,6 +73,28 @@ describe('phone-assisted interview (/call) end to end', () => {
     }
     throw new Error('no meeting time offered in the chat');
   }
+  return { send, say, button, tap, firstSlot };
+}
+
+describe('phone-assisted interview (/call) end to end', () => {
+  let worker: User;
+
+  // The first slot: tomorrow at 12:00 in Baku. The clock runs at real speed from a chosen moment.
+  const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  let base = { fake: slotLocal.toMillis() - 10 * 60_000, real: Date.now() };
+  const setClock = (fake: number) => (base = { fake, real: Date.now() });
+  const clock = { now: () => new Date(base.fake + (Date.now() - base.real)) };
+
+  // Körpü as main.ts builds it (createKorpu): the reminder worker hands messages to the outbox worker.
+  const e2e = useTestKorpu({ offices, clock });
+
+  beforeAll(async () => {
+    ({ user: worker } = await addStaff(e2e, { name: WORKER_NAME, firstName: 'Aysel', lang: 'en', langs: ['az', 'ru'] }));
+  });
+
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
+
+  const { send, say, tap, firstSlot } = callHelpers(e2e);
 
   /** A case's whole record: the case hash (personal fields and contact decrypted), diagnoses, consents, booking. */
   async function recordOf(code: string) {
@@ -306,5 +315,73 @@ describe('phone-assisted interview (/call) end to end', () => {
       expect(answer.map((s) => s.replaceAll(`/${command}`, '/weather'))).toEqual(weather);
     }
     expect(await e2e.redis.exists(redisKeys(e2e.prefix).openCall(String(stranger.id)), redisKeys(e2e.prefix).callCounter(String(stranger.id)))).toBe(0);
+  });
+});
+
+/**
+ * Calls by case workers of two offices, with the case workers' chat and an admin: where the
+ * meeting is, what the closing reads aloud, a call left open, and a caller leaving the roster.
+ * The offices are open every day, so that times are offered whenever the test runs.
+ */
+describe('phone interviews at two offices, with the case workers’ chat', () => {
+  const ADMIN = 610_900_001;
+  const CASEWORKERS = -1_001_777_000_222;
+  const everyDay = Object.fromEntries(WEEKDAYS.map((d) => [d, ['00:00-23:50']]));
+  const slots = { hours: everyDay, closed: [], slotMinutes: 10, minLeadMinutes: 0, horizonDays: 3 };
+  const ganja = testOffice({
+    ...slots,
+    id: 'ganja',
+    name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' },
+    address: { az: 'Gəncə, Atatürk prospekti 5', ru: 'Гянджа, проспект Ататюрка 5', en: 'Ganja, 5 Ataturk avenue' },
+    landmark: { az: 'Gəncə qapısının yanında', ru: 'рядом с Гянджинскими воротами', en: 'next to the Ganja Gate' },
+  });
+  const twoOffices: OfficesFile = OfficesFileSchema.parse({ offices: [testOffice(slots), ganja] });
+  const e2e = useTestKorpu({ offices: twoOffices, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS), ADMIN_TELEGRAM_IDS: String(ADMIN) } });
+  const { send, say, tap, firstSlot } = callHelpers(e2e);
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
+  const stateOf = async (chatId: string) => e2e.core.runner.peek(e2e.core.runner.conversationId('phone', chatId));
+
+  /** A call in English from /call to the answer of Q4 (the case is opened there). */
+  async function callUpToCase(worker: User): Promise<string[]> {
+    await say(worker, '/call');
+    await tap(worker, 'language', 'en');
+    await tap(worker, 'minutes', 'yes');
+    await tap(worker, 'source', 'not_said');
+    await tap(worker, 'age', 'adult');
+    await tap(worker, 'q1', 'yes');
+    await tap(worker, 'q2', 'yes');
+    await tap(worker, 'q3', 'language');
+    await tap(worker, 'q3', '__done');
+    return tap(worker, 'q4', 'no');
+  }
+
+  /** On from Q4 to the booking question, at `officeId`: returns the first time offered there. */
+  async function callOnToBooking(worker: User, officeId: string): Promise<ReturnType<typeof firstSlot>> {
+    await tap(worker, 'meet', 'yes');
+    await tap(worker, 'statement', 'continue');
+    await tap(worker, 'option', 'A');
+    await tap(worker, 'agree', 'yes');
+    for (const text of ['Anna', 'Ivanova', '03.11.1988', 'Kazakhstan']) await say(worker, text);
+    await tap(worker, 'reason', 'work');
+    await say(worker, '+994507654321');
+    await tap(worker, 'address', '__skip');
+    await tap(worker, 'telegram', 'no');
+    await tap(worker, 'questions', '__skip');
+    await tap(worker, 'pick_time', `o_${officeId}`);
+    return firstSlot(worker);
+  }
+
+  it('reads aloud the address of the office the meeting was booked at, with its date and time', async () => {
+    const { user: rauf } = await addStaff(e2e, { name: 'Rauf Məmmədov', firstName: 'Rauf', lang: 'en', langs: ['en'], office: 'ganja' });
+    await callUpToCase(rauf);
+    const slot = await callOnToBooking(rauf, 'ganja');
+    const said = (await send(rauf, e2e.api.updates.callback(rauf, slot.message, slot.data))).join('\n');
+    const where = meetingDetails(ganja, slot.start, 'en');
+    // "📞 Read aloud: the counselling takes place at this address:" and then the meeting at Ganja.
+    expect(said).toContain(`${t('en', 'call:read_aloud')}\n\n${t('en', 'call:script.place')}\n\n${t('en', 'booking:details', where)}`);
+    expect(said).toContain(t('en', 'call:script.look_forward'));
+    // Not the programme's office (Baku) from config/programme.yaml.
+    expect(said).not.toContain(t('en', 'common:content.office', { name: e2e.core.content.office.name.en }));
+    expect((await stateOf(`${rauf.id}:1`))!.booking).toMatchObject({ office: 'ganja' });
   });
 });
