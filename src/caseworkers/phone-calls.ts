@@ -26,9 +26,10 @@ export const OPEN_CALL_TTL_SECONDS = 12 * 3600;
  *
  * @example
  *   const calls = new PhoneCallStore(redis, 'korpu:');
- *   const n = await calls.start('s-1f2e3d4c5b6a7988'); // 1, then 2, …
- *   await calls.open('s-1f2e3d4c5b6a7988');             // { n: 1 }
- *   await calls.close('s-1f2e3d4c5b6a7988', n);
+ *   const r = await calls.start('s-1f2e3d4c5b6a7988'); // { started: true, n: 1 }
+ *   await calls.start('s-1f2e3d4c5b6a7988');           // { started: false, open: { n: 1 } }
+ *   await calls.open('s-1f2e3d4c5b6a7988');            // { n: 1 }
+ *   await calls.close('s-1f2e3d4c5b6a7988', 1);
  */
 export class PhoneCallStore {
   private readonly scripts: Scripts;
@@ -44,9 +45,15 @@ export class PhoneCallStore {
 
   private openKey = (worker: string) => this.keys.openCall(worker);
 
-  /** Opens a new call for the worker (any open one is left behind); returns its number. */
-  async start(worker: string): Promise<number> {
-    return Number(await this.scripts.startCall({ counter: this.keys.callCounter(worker), open: this.openKey(worker) }, { ttlSeconds: OPEN_CALL_TTL_SECONDS }));
+  /**
+   * Opens a new call for the worker and gives its number; or, when a call is open already
+   * (ended neither by its flow nor by /endcall, nor expired), opens none and gives that one,
+   * which stays open: two processes never disagree, and no call is left behind unseen.
+   */
+  async start(worker: string): Promise<{ started: true; n: number } | { started: false; open: OpenCall }> {
+    const [started, n, caseCode] = await this.scripts.startCall({ counter: this.keys.callCounter(worker), open: this.openKey(worker) }, { ttlSeconds: OPEN_CALL_TTL_SECONDS });
+    if (Number(started) === 1) return { started: true, n: Number(n) };
+    return { started: false, open: { n: Number(n), ...(caseCode ? { caseCode } : {}) } };
   }
 
   /** The worker's open call, if any. */

@@ -384,4 +384,18 @@ describe('phone interviews at two offices, with the case workers’ chat', () =>
     expect(said).not.toContain(t('en', 'common:content.office', { name: e2e.core.content.office.name.en }));
     expect((await stateOf(`${rauf.id}:1`))!.booking).toMatchObject({ office: 'ganja' });
   });
+
+  it('/call during an open call starts none: the worker is told which call and case are open, and it goes on', async () => {
+    const { user: nigar } = await addStaff(e2e, { name: 'Nigar Əliyeva', firstName: 'Nigar', lang: 'ru', langs: ['ru'] });
+    await callUpToCase(nigar);
+    const code = (await stateOf(`${nigar.id}:1`))!.caseCode!;
+    expect(await say(nigar, '/call')).toEqual([t('ru', 'call:worker.still_open_case', { n: 1, code })]);
+    // Call 1 is still the open one: the next answer is its, and it ends with its case.
+    const end = await tap(nigar, 'meet', 'no');
+    expect(end.at(-1)).toBe(t('ru', 'call:worker.ended_case', { n: 1, code }));
+    // Now /call opens call 2.
+    expect((await say(nigar, '/call'))[0]).toBe(t('ru', 'call:worker.started', { n: 2 }));
+    expect(await say(nigar, '/call')).toEqual([t('ru', 'call:worker.still_open', { n: 2 })]);
+    expect(await say(nigar, '/endcall')).toEqual([t('ru', 'call:worker.ended', { n: 2 })]);
+  });
 });

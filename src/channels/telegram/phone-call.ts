@@ -55,7 +55,8 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  * callInProgress, callStepped); this composer runs the call's conversation and writes to the
  * worker.
  *
- * - `/call` from a roster member opens a new call: a conversation of its own on the `phone`
+ * - `/call` from a roster member opens a new call (unless one of theirs is open: they are told
+ *   which, and to finish it or send /endcall first): a conversation of its own on the `phone`
  *   channel (chat `<worker's Telegram id>:<call number>`), starting in the call flow
  *   (flows/call.yaml), separate from any conversation the worker has with the bot as a person.
  *   Someone not on the roster is refused exactly like any unknown command (logged, then passed
@@ -122,6 +123,10 @@ async function refuse(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember,
 
 async function startCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember): Promise<void> {
   const r = await startPhoneCall(deps.desk, { staffId: member.staffId });
+  if (!r.ok && r.reason === 'call_open') {
+    const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(r.lang, key, params);
+    return reply(ctx, r.caseCode ? t('call:worker.still_open_case', { n: r.n, code: r.caseCode }) : t('call:worker.still_open', { n: r.n }));
+  }
   if (!r.ok) return refuse(deps, ctx, member, 'call', r);
   ctx.korpu.lang = r.lang;
   await reply(ctx, deps.core.translator.t(r.lang, 'call:worker.started', { n: r.n }));

@@ -114,7 +114,8 @@ export interface Scripts {
   claimCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   releaseCase(keys: { claim: string; case: string }, args: { worker: string }): Promise<[string, string]>;
   reassignCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
-  startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<number>;
+  /** `[1, n]`: call n opened; `[0, n, case]`: call n is open already (see start-call-2.lua). */
+  startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<[number, number, string?]>;
   touchCall(keys: { open: string }, args: { n: string; caseCode: string; ttlSeconds: number }): Promise<number>;
   closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
   createIncident(keys: { incident: string; all: string; drafts: string; followUps: string; ofCase: string; unacknowledged: string }, args: { id: string; reportedMs: number; dueMs: number | undefined; urgent: boolean; fields: Record<string, string> }): Promise<number>;
@@ -181,7 +182,7 @@ export function redisScripts(redis: Redis): Scripts {
     claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker) as Promise<[string, string]>,
     reassignCase: (k, a) => run('reassignCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
-    startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<number>,
+    startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<[number, number, string?]>,
     touchCall: (k, a) => run('touchCall', k.open, a.n, a.caseCode, a.ttlSeconds) as Promise<number>,
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
     createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, k.unacknowledged, a.id, a.reportedMs, a.dueMs ?? '', a.urgent ? '1' : '0', ...pairs(a.fields)) as Promise<number>,

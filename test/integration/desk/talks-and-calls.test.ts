@@ -129,6 +129,7 @@ describe('desk: talks and phone calls', () => {
     it('numbers a worker’s calls, keeps the newest open, notes its case, and ends it', async () => {
       expect(await endPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: false, reason: 'not_open', lang: 'en' });
       expect(await startPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: true, n: 1, counsellor: 'Aysel Quliyeva', lang: 'en' });
+      expect(await endPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: true, n: 1, lang: 'en' });
       expect(await startPhoneCall(d.desk, d.staff.aysel)).toMatchObject({ ok: true, n: 2 });
       expect(await startPhoneCall(d.desk, d.staff.nigar)).toMatchObject({ ok: true, n: 1 });
       expect(await callStepped(d.desk, d.staff.aysel, { n: 1, caseCode: 'KP-CALL-0001', flowEnded: false })).toBe(false);
@@ -139,6 +140,16 @@ describe('desk: talks and phone calls', () => {
       // A call whose flow ends closes by itself.
       expect(await callStepped(d.desk, d.staff.nigar, { n: 1, flowEnded: true })).toBe(true);
       expect(await callInProgress(d.desk, d.staff.nigar)).toBeUndefined();
+    });
+
+    it('opens no call while one is open: the worker learns which, with its case, and it stays open', async () => {
+      expect(await startPhoneCall(d.desk, d.staff.aysel)).toMatchObject({ ok: true, n: 1 });
+      expect(await startPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: false, reason: 'call_open', n: 1, lang: 'en' });
+      await callStepped(d.desk, d.staff.aysel, { n: 1, caseCode: 'KP-CALL-0003', flowEnded: false });
+      expect(await startPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: false, reason: 'call_open', n: 1, caseCode: 'KP-CALL-0003', lang: 'en' });
+      expect(await callInProgress(d.desk, d.staff.aysel)).toMatchObject({ n: 1, caseCode: 'KP-CALL-0003' });
+      expect(await endPhoneCall(d.desk, d.staff.aysel)).toEqual({ ok: true, n: 1, caseCode: 'KP-CALL-0003', lang: 'en' });
+      expect(await startPhoneCall(d.desk, d.staff.aysel)).toMatchObject({ ok: true, n: 2 });
     });
 
     it('refuses someone off the roster and an admin without an entry (no name for the forms); a removed worker’s call closes', async () => {
