@@ -78,6 +78,7 @@ function callHelpers(e2e: KorpuFixture) {
 
 describe('phone-assisted interview (/call) end to end', () => {
   let worker: User;
+  let workerStaffId: string;
 
   // The first slot: tomorrow at 12:00 in Baku. The clock runs at real speed from a chosen moment.
   const slotLocal = DateTime.now().setZone('Asia/Baku').plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
@@ -89,7 +90,7 @@ describe('phone-assisted interview (/call) end to end', () => {
   const e2e = useTestKorpu({ offices, clock });
 
   beforeAll(async () => {
-    ({ user: worker } = await addStaff(e2e, { name: WORKER_NAME, firstName: 'Aysel', lang: 'en', langs: ['az', 'ru'] }));
+    ({ user: worker, staffId: workerStaffId } = await addStaff(e2e, { name: WORKER_NAME, firstName: 'Aysel', lang: 'en', langs: ['az', 'ru'] }));
   });
 
   const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
@@ -210,7 +211,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     // The case: the same fields with the same values, plus whether the person uses Telegram;
     // only how the answers were taken differs, and Q4 makes the diagnosis final.
     const differs = ['channel', 'by', 'place', 'counsellor', 'contact', 'diagnosis', 'diagnosis_provisional'];
-    const { 'f:telegram': telegram, 'f:q4_concern': q4Concern, 'f:referral_source': source, ...phoneCase } = phone.case;
+    // The case the call opened is the caller's (claimed), not left for the group to claim.
+    const { 'f:telegram': telegram, 'f:q4_concern': q4Concern, 'f:referral_source': source, claimed_by: holder, claimed_at: _since, ...phoneCase } = phone.case;
+    expect(holder).toBe(workerStaffId);
     const { 'f:referral_source': referral, ...selfCase } = self.case;
     expect(telegram).toBe('yes');
     expect(q4Concern).toBe('no');
@@ -383,6 +386,22 @@ describe('phone interviews at two offices, with the case workers’ chat', () =>
     // Not the programme's office (Baku) from config/programme.yaml.
     expect(said).not.toContain(t('en', 'common:content.office', { name: e2e.core.content.office.name.en }));
     expect((await stateOf(`${rauf.id}:1`))!.booking).toMatchObject({ office: 'ganja' });
+  });
+
+  it('gives the case the call opened to the caller: the intake alert shows them holding it, without Claim, and no escalation waits', async () => {
+    const { user: leyla, staffId } = await addStaff(e2e, { name: 'Leyla Həsənova', firstName: 'Leyla', lang: 'az', langs: ['az'] });
+    await callUpToCase(leyla);
+    const slot = await callOnToBooking(leyla, 'baku');
+    await send(leyla, e2e.api.updates.callback(leyla, slot.message, slot.data));
+    const code = (await stateOf(`${leyla.id}:1`))!.caseCode!;
+    await e2e.korpu.settled();
+    expect(await e2e.redis.hget(e2e.core.keys.case(code), 'claimed_by')).toBe(staffId);
+    const [alert] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).startsWith(t('az', 'caseworker:alert.title.intake', { code })), 1, 10_000);
+    const text = String(alert!.params.text);
+    expect(text).toContain(t('az', 'caseworker:alert.claimed', { worker: 'Leyla Həsənova', time: '' }).replace(/\s*\(\)$/, ''));
+    expect(JSON.stringify(alert!.params.reply_markup ?? {})).not.toContain(t('az', 'caseworker:alert.button.claim'));
+    // No escalation of an unclaimed intake was scheduled for it.
+    expect((await e2e.redis.keys(`${e2e.prefix}*esc_${code}*`))).toEqual([]);
   });
 
   it('/call during an open call starts none: the worker is told which call and case are open, and it goes on', async () => {

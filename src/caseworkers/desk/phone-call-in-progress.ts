@@ -2,6 +2,7 @@ import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { can } from '../guard';
 import type { OpenCall } from '../phone-calls';
+import { claimCase } from './claim-case';
 import { langOf, type DeskDeps } from './desk-deps';
 
 /** A call the actor has open and may still run: its number, case, the counsellor's name and language. */
@@ -29,8 +30,14 @@ export async function callInProgress(deps: DeskDeps, actor: StaffRef): Promise<C
  * After a step of call `n`: keeps it open (noting its case) while its flow goes on, or closes
  * it when the flow has ended. Returns false when the call was no longer open (a newer one is,
  * or it was ended meanwhile).
+ *
+ * The case a call opens is the caller's from that step on: they claim it (claimCase, as a tap
+ * on Claim would, audited), so that the intake's alert later shows them holding it and no
+ * escalation of an unclaimed intake starts; the case is opened at the diagnosis, long before
+ * the intake is complete. A case someone else holds by then stays theirs.
  */
 export async function callStepped(deps: DeskDeps, actor: StaffRef, args: { n: number; caseCode?: string; flowEnded: boolean }): Promise<boolean> {
+  if (args.caseCode && !(await deps.claims.get(args.caseCode))) await claimCase(deps, actor, { caseCode: args.caseCode });
   if (args.flowEnded) return deps.calls.close(actor.staffId, args.n);
   return deps.calls.touch(actor.staffId, args.n, args.caseCode);
 }

@@ -152,6 +152,23 @@ describe('desk: talks and phone calls', () => {
       expect(await startPhoneCall(d.desk, d.staff.aysel)).toMatchObject({ ok: true, n: 2 });
     });
 
+    it('gives the case a call opens to the caller: claimed as a tap on Claim would, once; a case someone holds stays theirs', async () => {
+      await d.seedCase('KP-CALL-0004');
+      await startPhoneCall(d.desk, d.staff.aysel);
+      expect(await callStepped(d.desk, d.staff.aysel, { n: 1, flowEnded: false })).toBe(true);
+      expect(await callStepped(d.desk, d.staff.aysel, { n: 1, caseCode: 'KP-CALL-0004', flowEnded: false })).toBe(true);
+      expect(await d.desk.claims.get('KP-CALL-0004')).toMatchObject({ by: d.staff.aysel.staffId });
+      expect(d.cancelled).toEqual(['KP-CALL-0004']);
+      await callStepped(d.desk, d.staff.aysel, { n: 1, caseCode: 'KP-CALL-0004', flowEnded: true });
+      expect(d.audit.filter((e) => e.caseCode === 'KP-CALL-0004').map((e) => [e.action, e.staffId])).toEqual([['claim_case', d.staff.aysel.staffId]]);
+
+      await d.seedCase('KP-CALL-0005');
+      await claimCase(d.desk, d.staff.nigar, { caseCode: 'KP-CALL-0005' });
+      await startPhoneCall(d.desk, d.staff.aysel);
+      await callStepped(d.desk, d.staff.aysel, { n: 2, caseCode: 'KP-CALL-0005', flowEnded: false });
+      expect(await d.desk.claims.get('KP-CALL-0005')).toMatchObject({ by: d.staff.nigar.staffId });
+    });
+
     it('refuses someone off the roster and an admin without an entry (no name for the forms); a removed worker’s call closes', async () => {
       expect(await startPhoneCall(d.desk, d.staff.stranger)).toEqual({ ok: false, reason: 'not_staff' });
       expect(await startPhoneCall(d.desk, d.staff.bootstrap)).toEqual({ ok: false, reason: 'no_entry' });
