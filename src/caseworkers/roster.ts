@@ -69,6 +69,18 @@ export interface StaffMember {
   bootstrapAdmin: boolean;
 }
 
+/**
+ * What someone taken off the roster is told on their next message to the bot, once, in the
+ * first language of their entry: that they are no longer on the roster, the phone call of theirs
+ * that was closed (and its case, where its answers stay), the cases given back to the group.
+ */
+export const LeavingNoticeSchema = z.object({
+  lang: LangSchema,
+  call: z.object({ n: z.number().int().positive(), caseCode: z.string().optional() }).optional(),
+  released: z.array(z.string()).default([]),
+});
+export type LeavingNotice = z.infer<typeof LeavingNoticeSchema>;
+
 /** A roster entry in Redis does not match the schema (written by hand or by an older version). */
 export class RosterRecordError extends KorpuError {
   override name = 'RosterRecordError';
@@ -106,6 +118,8 @@ export class RosterStore {
   readonly key: string;
   /** The HASH Telegram id → staff id. */
   readonly idsKey: string;
+  /** The HASH Telegram id → what to tell them, for members taken off the roster (see noteLeaving). */
+  readonly leftKey: string;
   private readonly admins: ReadonlySet<number>;
   /** The roster's Telegram accounts as this process last read them (see mayBeStaff). */
   private accounts: { at: number; ids: Promise<Set<string>> } | undefined;
@@ -115,6 +129,7 @@ export class RosterStore {
   constructor(redis: Redis, prefix: string, opts: RosterStoreOptions = {}) {
     this.key = redisKeys(prefix).caseworkers();
     this.idsKey = redisKeys(prefix).caseworkerIds();
+    this.leftKey = redisKeys(prefix).caseworkersLeft();
     this.admins = new Set(opts.admins ?? []);
     this.redis = redis;
     this.scripts = redisScripts(redis);
@@ -148,6 +163,8 @@ export class RosterStore {
     const id = String(valid.telegramId);
     const fresh = this.admins.has(valid.telegramId) ? legacyStaffId(valid.telegramId) : newStaffId();
     const [created, staffId] = await this.scripts.putStaff({ roster: this.key, ids: this.idsKey }, { telegramId: id, json: JSON.stringify(valid), newId: fresh });
+    // On the roster again: nothing is left to tell them about leaving it.
+    await this.redis.hdel(this.leftKey, id);
     return { created: Number(created) === 1, worker: { staffId, ...valid } };
   }
 
@@ -167,6 +184,34 @@ export class RosterStore {
   async remove(telegramId: number): Promise<boolean> {
     this.accounts = undefined;
     return (await this.redis.hdel(this.key, String(telegramId))) === 1;
+  }
+
+  /**
+   * Keeps what to tell a member taken off the roster on their next message ({@link takeLeavingNotice});
+   * a newer notice replaces an older one.
+   */
+  async noteLeaving(telegramId: number, notice: LeavingNotice): Promise<void> {
+    this.accounts = undefined;
+    await this.redis.hset(this.leftKey, String(telegramId), JSON.stringify(LeavingNoticeSchema.parse(notice)));
+  }
+
+  /**
+   * What to tell someone taken off the roster, once: read and removed in one transaction, so
+   * that of two processes only one gets it. Undefined when nothing waits (or it is unreadable).
+   */
+  async takeLeavingNotice(telegramId: number): Promise<LeavingNotice | undefined> {
+    const id = String(telegramId);
+    const replies = await this.redis.multi().hget(this.leftKey, id).hdel(this.leftKey, id).exec();
+    const json = replies?.[0]?.[1];
+    if (typeof json !== 'string' || replies?.[1]?.[1] !== 1) return undefined;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(json);
+    } catch {
+      return undefined;
+    }
+    const parsed = LeavingNoticeSchema.safeParse(raw);
+    return parsed.success ? parsed.data : undefined;
   }
 
   /** Every entry, by office, then name, then id. */
@@ -196,8 +241,9 @@ export class RosterStore {
   }
 
   /**
-   * Whether a Telegram account may be on the roster, from a copy of the roster's accounts this
-   * process keeps for {@link STAFF_CACHE_MS} (one HKEYS then): the question every private message
+   * Whether a Telegram account may be on the roster (or was taken off it and has a notice
+   * waiting, see noteLeaving), from a copy of those accounts this process keeps for
+   * {@link STAFF_CACHE_MS} (two HKEYS then): the question every private message
    * asks ("is this a worker on a phone call?") costs no Redis read for the people the bot serves.
    * False only when the account is surely not staff; true means "look it up" (byTelegram).
    * Someone added on another process is seen within the cache's life; this process's own
@@ -207,7 +253,7 @@ export class RosterStore {
     if (this.admins.has(telegramId)) return true;
     const now = Date.now();
     if (!this.accounts || now - this.accounts.at > STAFF_CACHE_MS) {
-      this.accounts = { at: now, ids: this.redis.hkeys(this.key).then((ids) => new Set(ids)) };
+      this.accounts = { at: now, ids: Promise.all([this.redis.hkeys(this.key), this.redis.hkeys(this.leftKey)]).then(([on, left]) => new Set([...on, ...left])) };
       // A failed read is not kept: the next message asks again.
       this.accounts.ids.catch(() => (this.accounts = undefined));
     }

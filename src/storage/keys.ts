@@ -139,6 +139,8 @@ export function redisKeys(prefix: string) {
     caseworkers: () => `${prefix}{staff}:caseworkers`,
     /** HASH Telegram user id → staff id (written once, never deleted: a worker added again keeps their id) */
     caseworkerIds: () => `${prefix}{staff}:caseworkers:ids`,
+    /** HASH Telegram user id → JSON of what to tell a member taken off the roster on their next message (taken once) */
+    caseworkersLeft: () => `${prefix}{staff}:caseworkers:left`,
 
     // --- Telegram send limits (scheduling/outbox/telegram-limits.ts); chats by pseudonym ---
     /** ZSET holder → send time (ms): every send of the bot, for the global window */

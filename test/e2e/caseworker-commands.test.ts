@@ -149,6 +149,8 @@ describe('case-worker commands end to end', () => {
 
   it('lets the admin remove the worker, who is then a stranger again', async () => {
     expect(await send(admin(), `/roster_remove ${worker.id}`)).toEqual([t('en', 'caseworker:roster.removed', { id: worker.id, name: 'Анна Иванова' })]);
+    // Told once, in the first language of their entry, that they left the roster.
+    expect(await send(worker, '/today')).toEqual([[t('ru', 'caseworker:left.removed'), t('ru', 'caseworker:left.from_now')].join('\n\n')]);
     const said = await send(worker, '/today');
     expect(said.join('\n')).toContain(t('en', 'common:notice.unknown_command', { command: 'today' }));
     expect(said.join('\n')).not.toContain('KP-');

@@ -404,6 +404,24 @@ describe('phone interviews at two offices, with the case workers’ chat', () =>
     expect((await e2e.redis.keys(`${e2e.prefix}*esc_${code}*`))).toEqual([]);
   });
 
+  it('a worker taken off the roster mid-call is told once that the call was closed, its answers kept with its case; then answered as anyone', async () => {
+    const { user: samir } = await addStaff(e2e, { name: 'Samir Quliyev', firstName: 'Samir', lang: 'en', langs: ['en'] });
+    await callUpToCase(samir);
+    const code = (await stateOf(`${samir.id}:1`))!.caseCode!;
+    const admin = e2e.api.updates.user({ id: ADMIN, language_code: 'en' });
+    await say(admin, `/roster_remove ${samir.id}`);
+    const told = await say(samir, 'Yes');
+    expect(told).toEqual([[t('en', 'caseworker:left.removed'), t('en', 'caseworker:left.call_case', { n: 1, code }), t('en', 'caseworker:left.released', { codes: code, count: 1 }), t('en', 'caseworker:left.from_now')].join('\n\n')]);
+    // What the call recorded is kept with its case, which went back to the group.
+    await e2e.korpu.settled();
+    expect(await e2e.redis.hgetall(e2e.core.keys.case(code))).toMatchObject({ status: expect.any(String), diagnosis: 'eligible' });
+    expect(await e2e.redis.hget(e2e.core.keys.case(code), 'claimed_by')).toBeNull();
+    // Once: the next message is a person's, like anyone's.
+    const next = (await say(samir, 'Yes')).join('\n');
+    expect(next).not.toContain(t('en', 'caseworker:left.removed'));
+    expect(next).toContain(t('en', 'welcome:choose_language'));
+  });
+
   it('/call during an open call starts none: the worker is told which call and case are open, and it goes on', async () => {
     const { user: nigar } = await addStaff(e2e, { name: 'Nigar Əliyeva', firstName: 'Nigar', lang: 'ru', langs: ['ru'] });
     await callUpToCase(nigar);

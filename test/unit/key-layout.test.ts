@@ -39,6 +39,7 @@ describe('the key layout move (untagged → hash-tagged)', () => {
     ['incidents:urgent', k.incidentsUnacknowledged()],
     ['caseworkers', k.caseworkers()],
     ['caseworkers:ids', k.caseworkerIds()],
+    ['caseworkers:left', k.caseworkersLeft()],
     ['limit:global', k.limitGlobal()],
     ['limit:chat:Zz9:line:due', k.limitChatLineDue('Zz9')],
     ['limit:group:Zz9', k.limitGroup('Zz9')],

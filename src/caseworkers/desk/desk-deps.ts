@@ -29,7 +29,7 @@ import { repostAlert } from './repost-alert';
  * tests build it on a real Redis with a recording {@link Notifier}.
  */
 export interface DeskDeps {
-  roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry'>;
+  roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry' | 'noteLeaving'>;
   claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign' | 'heldBy'>;
   cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
@@ -119,7 +119,7 @@ export interface MeetingConversations {
  * The roster as a channel sees it: who a platform account is (`byTelegram`), who a staff id is
  * (`byStaff`, to deliver to them), and everyone's names (`list`, "taken by …" on alerts).
  */
-export type StaffLookup = Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list' | 'mayBeStaff'>;
+export type StaffLookup = Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list' | 'mayBeStaff' | 'takeLeavingNotice'>;
 
 /**
  * The talks' reply threading a channel keeps (Telegram: which posted message in a worker's chat

@@ -16,7 +16,7 @@
  */
 export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
 // The desk's vocabulary, for channels to type what they render (without importing stores).
-export type { CaseWorker, Role, StaffMember } from '../roster';
+export type { CaseWorker, LeavingNotice, Role, StaffMember } from '../roster';
 export { ROLES } from '../roster';
 export type { CaseSummary } from '../case-file';
 export type { AuditAction, AuditEntry, AuditLog, AuditReader, AuditRecord } from './audit';

@@ -1,12 +1,14 @@
 import type { StaffRef } from '../../core/staff';
-import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import type { OpenCall } from '../phone-calls';
+import { audit, authorize, langOf, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { repostAlert } from './repost-alert';
 
 /** The result of {@link removeStaff}. */
 export type RemoveStaffResult =
   /** `stillAdmin`: the member is an ADMIN_TELEGRAM_IDS admin, who stays an admin without an entry. */
   /** `released`: the cases they held, given back to the case workers' chat. */
-  | { ok: true; removed: boolean; stillAdmin: boolean; released: string[] }
+  /** `call`: their phone call that was open, closed with its answers kept with its case. */
+  | { ok: true; removed: boolean; stillAdmin: boolean; released: string[]; call?: OpenCall }
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
   /** Nobody removes themselves (but an ADMIN_TELEGRAM_IDS admin, who stays an admin). */
@@ -14,7 +16,10 @@ export type RemoveStaffResult =
 
 /**
  * Takes a member off the roster (admins only). Their staff id stays theirs: their past claims
- * and records keep naming them, and adding them again gives it back.
+ * and records keep naming them, and adding them again gives it back. A phone call of theirs
+ * still open is closed as /endcall closes it (what was recorded stays with its case), the
+ * cases they held go back to the group, and they are told all this on their next message to
+ * the bot (RosterStore.noteLeaving), once, before the bot answers them as anyone else.
  */
 export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff: StaffRef }): Promise<RemoveStaffResult> {
   const a = await authorize(deps, actor, 'manage_roster');
@@ -24,9 +29,17 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
   if (target.staffId === actor.staffId && !a.member.bootstrapAdmin) return { ok: false, reason: 'self_removal' };
   const removed = await deps.roster.removeStaff(target.staffId);
   const released: string[] = [];
+  let call: OpenCall | undefined;
   if (removed) {
     deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, target.staffId) }, 'caseworkers: roster entry removed');
     await audit(deps, a, 'remove_staff', { target: target.staffId });
+    // A call goes on only with the roster entry that names its counsellor: it ends here, as
+    // /endcall ends it, before its case (which the caller holds) goes back to the group below.
+    const open = await deps.calls.open(target.staffId);
+    if (open && (await deps.calls.close(target.staffId, open.n))) {
+      call = open;
+      await audit(deps, a, 'end_phone_call', { call: String(open.n), of: target.staffId, ...(open.caseCode ? { caseCode: open.caseCode } : {}) });
+    }
   }
   // Nobody may hold a case for a worker who left: each goes back to the group as a fresh alert,
   // and the person's next message in a talk reaches whoever claims it. (An ADMIN_TELEGRAM_IDS
@@ -39,5 +52,7 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
       await repostAlert(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`, { key: 'caseworker:release.by_removal', params: { code: caseCode } });
     }
   }
-  return { ok: true, removed, stillAdmin: target.bootstrapAdmin, released };
+  // Told on their next message: an ADMIN_TELEGRAM_IDS admin stays staff, and is not.
+  if (removed && !target.bootstrapAdmin) await deps.roster.noteLeaving(target.telegramId, { lang: langOf(target), ...(call ? { call } : {}), released });
+  return { ok: true, removed, stillAdmin: target.bootstrapAdmin, released, ...(call ? { call } : {}) };
 }

@@ -21,6 +21,7 @@ import { membership } from './membership';
 import { apiCallMetrics, updateMetrics } from './metrics';
 import { dropMalformedUpdates } from './update-shape';
 import { phoneCalls } from './phone-call';
+import { formerStaff } from './former-staff';
 import { replyLabels } from './render';
 import type { BotContext, TelegramBotOptions, TelegramCore } from './types';
 
@@ -103,6 +104,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     return onError(err);
   }, features);
   features.use(membership(logger, opts.onUnblocked));
+  // Someone taken off the roster is told so, once, before anything reads their message as staff's or a person's.
+  if (roster) features.use(formerStaff({ roster, translator: core.translator }));
   // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
   // conversation would read them as stale buttons.
   const chat = opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId };

@@ -1,4 +1,4 @@
-import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
+import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, removeStaff, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
 import { PASSED_ON_QUIET_SECONDS, RelayStore } from '../../../src/caseworkers/relay-store';
 import { readablePrefix } from '../../helpers/redis';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
@@ -167,6 +167,24 @@ describe('desk: talks and phone calls', () => {
       await startPhoneCall(d.desk, d.staff.aysel);
       await callStepped(d.desk, d.staff.aysel, { n: 2, caseCode: 'KP-CALL-0005', flowEnded: false });
       expect(await d.desk.claims.get('KP-CALL-0005')).toMatchObject({ by: d.staff.nigar.staffId });
+    });
+
+    it('a worker taken off the roster mid-call: the call is closed as /endcall closes it, its case goes back, and they are to be told once', async () => {
+      await d.seedCase('KP-CALL-0006');
+      await startPhoneCall(d.desk, d.staff.rauf);
+      await callStepped(d.desk, d.staff.rauf, { n: 1, caseCode: 'KP-CALL-0006', flowEnded: false });
+      const r = await removeStaff(d.desk, d.staff.bootstrap, { staff: d.staff.rauf });
+      expect(r).toEqual({ ok: true, removed: true, stillAdmin: false, released: ['KP-CALL-0006'], call: { n: 1, caseCode: 'KP-CALL-0006' } });
+      expect(await d.desk.calls.open(d.staff.rauf.staffId)).toBeUndefined();
+      expect(d.audit.filter((e) => e.caseCode === 'KP-CALL-0006').map((e) => e.action)).toEqual(['claim_case', 'end_phone_call', 'release_case']);
+      // On their next message (the channel asks by their Telegram account): once.
+      expect(await d.roster.mayBeStaff(610_000_003)).toBe(true);
+      expect(await d.roster.takeLeavingNotice(610_000_003)).toEqual({ lang: 'az', call: { n: 1, caseCode: 'KP-CALL-0006' }, released: ['KP-CALL-0006'] });
+      expect(await d.roster.takeLeavingNotice(610_000_003)).toBeUndefined();
+      // Someone taken off without a call is told too; added again, nothing waits for them.
+      await removeStaff(d.desk, d.staff.bootstrap, { staff: d.staff.nigar });
+      await d.roster.save({ telegramId: 610_000_002, name: 'Nigar Həsənova', role: 'caseworker', office: 'baku', langs: ['ru'], addedAt: new Date(0), addedBy: 1 });
+      expect(await d.roster.takeLeavingNotice(610_000_002)).toBeUndefined();
     });
 
     it('refuses someone off the roster and an admin without an entry (no name for the forms); a removed worker’s call closes', async () => {
