@@ -132,7 +132,10 @@ describe('phone-assisted interview (/call) end to end', () => {
     said = await tap(worker, 'q4', 'no');
     expect(said.join('\n')).toContain(t('ru', 'call:result.eligible'));
     said = await tap(worker, 'meet', 'yes');
-    expect(said.join('\n')).toContain(t('ru', 'consent:notice'));
+    // What the call asks, the address too, read aloud once: one "📞 Read aloud:" for the notice and the summary.
+    expect(said.join('\n')).toContain(t('ru', 'call:consent.notice'));
+    expect(t('ru', 'call:consent.notice')).toContain('адрес проживания');
+    expect(said.join('\n').split(t('ru', 'call:read_aloud'))).toHaveLength(2);
     await tap(worker, 'statement', 'continue');
     await tap(worker, 'option', 'A');
     said = await tap(worker, 'agree', 'yes');
