@@ -1,3 +1,4 @@
+import { meetingButtonValue } from '../../src/flows/engine/meeting-buttons';
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, type Worker } from 'bullmq';
 import { Redis as IORedis, type Redis } from 'ioredis';
@@ -154,7 +155,7 @@ describe('reminders', () => {
     await quiet.close();
   });
 
-  it('sends a due reminder through the outbox in the person’s language with Confirm / Reschedule / Cancel', async () => {
+  it('sends a due reminder through the outbox in the person’s language with Confirm / Reschedule / Cancel about that meeting', async () => {
     startWorker();
     const slot = await bookSoon('KP-EEEE-FFFF', '555001');
     await scheduler.schedule({ caseCode: 'KP-EEEE-FFFF', slotId: slot.id, office, start: slot.start }, new Date());
@@ -163,7 +164,7 @@ describe('reminders', () => {
     // To the case, not to a chat: the outbox finds the person's chat when it sends.
     expect(sent[0]).toMatchObject({ to: { type: 'case', caseCode: 'KP-EEEE-FFFF' }, lang: 'ru', kind: 'reminder', caseCode: 'KP-EEEE-FFFF', id: `out_${reminderJobId('KP-EEEE-FFFF', slot.id, 1440)}` });
     expect(keysOf(sent[0]!)).toEqual(['booking:reminder.text']);
-    expect((sent[0]!.output.buttons ?? []).flat().map((b) => (b.action.type === 'choice' ? b.action.value : ''))).toEqual(['confirm', 'reschedule', 'cancel']);
+    expect((sent[0]!.output.buttons ?? []).flat().map((b) => (b.action.type === 'choice' ? b.action.value : ''))).toEqual((['confirm', 'reschedule', 'cancel'] as const).map((action) => meetingButtonValue(action, slot.id)));
   });
 
   it('never sends for a cancelled meeting, nor for a slot the meeting has moved away from', async () => {
