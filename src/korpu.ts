@@ -309,7 +309,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const hasWorkspace = Boolean(env.PUBLIC_URL) || env.NODE_ENV !== 'production';
     const incidentLink = hasWorkspace ? (id: string) => `${linkBase()}/desk/incidents/${encodeURIComponent(id)}` : undefined;
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}),
+      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
           booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
       : undefined;

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from './app';
+import { CLOSED_STATUS } from './caseworkers/case-records';
 import type { RosterStore } from './caseworkers/roster';
 import { systemClock, type Clock } from './core/clock';
 import type { Logger } from './core/logger';
@@ -58,6 +59,7 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
         return { ...(s?.at === undefined ? {} : { at: s.at }), done: s?.done === true, quiet: s?.quiet === true, midway: (s?.frames.length ?? 0) > 1, ...(s?.lang ? { lang: s.lang } : {}) };
       }),
     unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
+    caseClosed: async (caseCode) => (await w.redis.hget(core.keys.case(caseCode), 'status')) === CLOSED_STATUS,
     reminderOutput: reminderMessage(meetingDetails),
     nudgeOutput: () => nudgeMessage(),
     followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),

@@ -207,6 +207,11 @@ export interface ReminderWorkerOptions {
   glance(conversation: string): Promise<ConversationGlance>;
   /** Whether the person blocked the bot (no reminders for them). */
   unreachable?(caseCode: string): Promise<boolean>;
+  /**
+   * Whether the case is closed for good (no reminder for its person: closing cancels the
+   * meeting, and this holds even when that cancellation was lost).
+   */
+  caseClosed?(caseCode: string): Promise<boolean>;
   /** Time zone of the nudge's quiet hours (the programme's). */
   timeZone: string;
   /** Language of messages to the case workers' chat (follow-up calls). */
@@ -233,10 +238,10 @@ export type CallBackOutput = (o: { lang: Lang; office: Office; start: Date; case
 
 /**
  * Consumer side: when a reminder is due, checks that the meeting is still booked for that
- * slot and still ahead, and notifies the case (the outbox finds the person's chat when it
- * sends); a phone intake's reminder goes to the case worker who took the call. A nudge checks
- * the conversation and the quiet hours first. A malformed or unknown job fails once,
- * unrecoverably.
+ * slot and still ahead and that its case is not closed, and notifies the case (the outbox
+ * finds the person's chat when it sends); a phone intake's reminder goes to the case worker
+ * who took the call. A nudge checks the conversation and the quiet hours first. A malformed or
+ * unknown job fails once, unrecoverably.
  */
 export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput: ReminderOutput; nudgeOutput: (lang: Lang) => Output }): Worker {
   const offices = new Map(o.offices.map((of) => [of.id, of]));
@@ -262,6 +267,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     if (!booking || booking.status !== 'booked' || booking.slot !== r.slot || booking.start.getTime() <= now.getTime()) return 'not wanted';
     const office = offices.get(booking.office);
     if (!office) return 'office gone';
+    if (await o.caseClosed?.(r.caseCode)) return 'case closed';
     if (await o.unreachable?.(r.caseCode)) return 'unreachable';
     // The contact says how the person is reached: through the case worker who took their call,
     // or on a channel (whose chat the outbox finds again when it sends).

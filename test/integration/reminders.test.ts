@@ -66,7 +66,7 @@ describe('reminders', () => {
     redis.disconnect();
   });
 
-  function startWorker(overrides: { unreachable?: (c: string) => Promise<boolean> } = {}) {
+  function startWorker(overrides: { unreachable?: (c: string) => Promise<boolean>; caseClosed?: (c: string) => Promise<boolean> } = {}) {
     worker = createReminderWorker({
       connection: redis,
       prefix,
@@ -191,6 +191,16 @@ describe('reminders', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(sent).toEqual([]);
     expect(await scheduler.queue.getJobState(reminderJobId('KP-KKKK-LLLL', slot.id, 1440))).not.toBe('delayed');
+  });
+
+  it('sends nothing for the meeting of a closed case, even when its cancellation was lost', async () => {
+    const closed = new Set(['KP-MMMM-NNNN']);
+    startWorker({ caseClosed: async (c) => closed.has(c) });
+    const slot = await bookSoon('KP-MMMM-NNNN', '555005');
+    await scheduler.schedule({ caseCode: 'KP-MMMM-NNNN', slotId: slot.id, office, start: slot.start }, new Date());
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sent).toEqual([]);
+    expect(await scheduler.queue.getJobState(reminderJobId('KP-MMMM-NNNN', slot.id, 1440))).not.toBe('delayed');
   });
 
   it('nudges a conversation left half-way once, and not one that finished or said stop', async () => {

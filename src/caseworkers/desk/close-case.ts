@@ -1,12 +1,20 @@
+import type { Output } from '../../core/conversation';
+import { DEFAULT_LANG, LangSchema } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
+import { meetingDetails } from '../../intake/booking-desk';
 import { CLOSE_REASONS, WITHDRAWAL_REASON, type CloseReason } from '../case-records';
 import { formText } from '../forms/form-fields';
 import { can } from '../guard';
+import { cancelMeeting } from './cancel-meeting';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+
+/** Why a meeting was cancelled when its case was closed (the booking's `cancel_reason`). */
+export const CASE_CLOSED_CANCEL = 'case_closed';
 
 /** The result of {@link closeCase}. */
 export type CloseCaseResult =
-  | { ok: true; caseCode: string; reason: CloseReason }
+  /** `cancelledMeeting`: the slot of the meeting still to come that closing cancelled. */
+  | { ok: true; caseCode: string; reason: CloseReason; cancelledMeeting?: string }
   | StaffRefusal
   | { ok: false; reason: 'not_found' } | { ok: false; reason: 'already_closed' } | { ok: false; reason: 'invalid_reason' } | { ok: false; reason: 'other_office' }
   /** A case worker may close only a case they hold. */
@@ -19,8 +27,10 @@ export type CloseCaseResult =
  * `closed`, `close_reason`, `closed_by`, `closed_at`): the worker who holds it, or a supervisor
  * or admin any case. Withdrawal (`withdrew`) needs the person's reason in writing: the one they
  * gave with /withdraw, or `writtenReason` (their letter, typed in; kept sealed as
- * `f:close_withdraw_reason`). Any pending escalation is cancelled. Closing twice is refused
- * (`already_closed`), never rewritten.
+ * `f:close_withdraw_reason`). Any pending escalation is cancelled, and a meeting still to come
+ * is cancelled (place freed, reminders removed; the person is told, without the reason and
+ * without an offer of a new time). Closing twice is refused (`already_closed`), never
+ * rewritten; a meeting the first closing left booked (it died half-way) is cancelled then.
  */
 export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; reason: string; writtenReason?: string }): Promise<CloseCaseResult> {
   const a = await authorize(deps, actor, 'close_case');
@@ -38,11 +48,35 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
     if (typed.success) extra = deps.meeting.sealClosingReason(args.caseCode, typed.data);
     else if (!(await deps.meeting.withdrawalInWriting(args.caseCode))) return { ok: false, reason: 'written_reason_needed' };
   }
-  const outcome = await deps.cases.close(args.caseCode, reason, actor.staffId, deps.clock.now(), extra);
+  const now = deps.clock.now();
+  const outcome = await deps.cases.close(args.caseCode, reason, actor.staffId, now, extra);
   if (outcome === 'missing') return { ok: false, reason: 'not_found' };
-  if (outcome === 'already') return { ok: false, reason: 'already_closed' };
+  // Closed first, so that a reminder falling due meanwhile already finds the case closed.
+  const cancelled = await cancelUpcomingMeeting(deps, args.caseCode, now);
+  if (outcome === 'already') {
+    // A closing that died before its meeting was cancelled: the meeting goes now, and the trail says so.
+    if (cancelled) await audit(deps, a, 'close_case', { caseCode: args.caseCode, cancelled });
+    return { ok: false, reason: 'already_closed' };
+  }
   await deps.escalations?.cancel(args.caseCode).catch(() => false);
-  deps.logger.info({ case: args.caseCode, reason, by: staffLogRef(deps, actor.staffId) }, 'desk: case closed');
-  await audit(deps, a, 'close_case', { caseCode: args.caseCode, reason });
-  return { ok: true, caseCode: args.caseCode, reason };
+  deps.logger.info({ case: args.caseCode, reason, meetingCancelled: Boolean(cancelled), by: staffLogRef(deps, actor.staffId) }, 'desk: case closed');
+  await audit(deps, a, 'close_case', { caseCode: args.caseCode, reason, ...(cancelled ? { cancelled } : {}) });
+  return { ok: true, caseCode: args.caseCode, reason, ...(cancelled ? { cancelledMeeting: cancelled } : {}) };
+}
+
+/**
+ * Cancels the closed case's meeting still to come, as closing an office day does (cancelMeeting:
+ * place freed, reminders removed, the conversation told), and tells the person, in their
+ * language, that it will not take place because the programme's support ended: no reason (it
+ * may be a sensitive one), no offer of a new time. The slot cancelled, if any.
+ */
+async function cancelUpcomingMeeting(deps: DeskDeps, caseCode: string, now: Date): Promise<string | undefined> {
+  const booking = await deps.bookings.get(caseCode);
+  if (!booking || booking.status !== 'booked' || booking.start.getTime() <= now.getTime()) return undefined;
+  if (!(await cancelMeeting(deps, booking, CASE_CLOSED_CANCEL, now))) return undefined;
+  const office = deps.offices.find((o) => o.id === booking.office);
+  const lang = LangSchema.catch(DEFAULT_LANG).parse(booking.lang);
+  const output: Output = { type: 'message', text: [{ key: 'booking:case_closed.text', params: office ? meetingDetails(office, booking.start, lang) : {} }] };
+  await deps.notifier.notify({ id: `caseclosed:${caseCode}:${booking.slot}`, to: { type: 'case', caseCode }, lang, output, kind: 'notice', caseCode });
+  return booking.slot;
 }

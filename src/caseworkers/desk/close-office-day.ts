@@ -6,6 +6,8 @@ import { APPOINTMENT_BUTTONS, meetingButtonValue } from '../../flows/engine/meet
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
 import { LOCAL_DATE } from '../../scheduling/office-closures';
+import { CLOSED_STATUS } from '../case-records';
+import { cancelMeeting } from './cancel-meeting';
 import { audit, authorize, refused, staffLogRef, type StaffRefusal } from './desk-deps';
 import type { ReportDeps } from './report-deps';
 
@@ -26,8 +28,8 @@ export type CloseOfficeDayResult =
  * Closes an office for a day (a holiday announced late, a burst pipe): no time on that day is
  * offered or booked any more, and every meeting still booked on it is cancelled (its place
  * freed, its reminders removed) and the person is told by the bot, in their language, with a
- * button to choose a new time (as after a missed meeting). Meetings already marked attended or
- * missed stay as they are. Supervisors and admins. Running it again cancels whatever was booked
+ * button to choose a new time (as after a missed meeting), unless their case is closed. Meetings
+ * already marked attended or missed stay as they are. Supervisors and admins. Running it again cancels whatever was booked
  * on the day meanwhile, and tells nobody twice (a notice's id names the case and the slot).
  *
  * Audited once for the day (`close_office_day`, office, date, cancelled) and once per case
@@ -49,14 +51,11 @@ export async function closeOfficeDay(deps: ReportDeps, actor: StaffRef, args: { 
   for (const { caseCode } of await deps.reports.bookings.day(office.id, date)) {
     const booking = await deps.reports.bookings.get(caseCode);
     if (!booking || booking.status !== 'booked') continue;
-    if (!(await deps.reports.bookings.cancel(caseCode, booking.slot, OFFICE_CLOSED, deps.clock.now()))) continue;
+    const stores = { ...deps, bookings: deps.reports.bookings, ...(deps.reports.reminders ? { reminders: deps.reports.reminders } : {}) };
+    if (!(await cancelMeeting(stores, booking, OFFICE_CLOSED, deps.clock.now()))) continue;
     cancelled.push(caseCode);
-    // The case list shows the meeting's office: the case moves there (a failed reindex is the next write's to mend).
-    await deps.index?.reindex(caseCode).catch(() => undefined);
-    await deps.reports.reminders?.unschedule(caseCode, booking.slot).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: reminders of a cancelled meeting not removed (they check the booking when due)'));
-    // The person's conversation forgets it too, so /appointment shows no meeting that is gone.
-    await deps.meetings?.cancelled(caseCode, booking.slot).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: a cancelled meeting still shows in the conversation'));
-    await tellPerson(deps, booking);
+    // A closed case's person is offered no new time (closing cancels its meeting; this one was left behind).
+    if ((await deps.cases.info(caseCode)).status !== CLOSED_STATUS) await tellPerson(deps, booking);
     await audit(deps, a, 'close_office_day', { caseCode, office: office.id, date });
   }
   deps.logger.info({ office: office.id, date, cancelled: cancelled.length, by: staffLogRef(deps, actor.staffId) }, 'desk: office closed for a day');

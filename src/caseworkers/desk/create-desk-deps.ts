@@ -28,7 +28,9 @@ export interface DeskSetup {
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
   cipher: FieldCipher;
   roster: DeskDeps['roster'];
-  bookings: Pick<BookingStore, 'get' | 'mark' | 'day'>;
+  bookings: Pick<BookingStore, 'get' | 'mark' | 'day' | 'cancel'>;
+  /** Removes a cancelled meeting's reminders (a closed case's meeting). */
+  reminders?: DeskDeps['reminders'];
   notifier: Notifier;
   translator: Translator;
   offices: readonly Office[];
@@ -79,6 +81,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     clock: s.clock,
     logger: s.logger,
     ...(s.escalations ? { escalations: s.escalations } : {}),
+    ...(s.reminders ? { reminders: s.reminders } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
     ...(s.auditTrail ? { auditTrail: s.auditTrail } : {}),
     ...(s.index ? { index: s.index } : {}),
@@ -124,11 +127,12 @@ function indexedCases(cases: CaseRecords, index: CaseIndex): DeskDeps['cases'] {
   };
 }
 
-/** The bookings as the desk uses them, reindexing after attendance is marked ("met"). */
+/** The bookings as the desk uses them, reindexing after attendance is marked ("met") and after a cancellation. */
 function indexedBookings(bookings: DeskSetup['bookings'], index: CaseIndex): DeskDeps['bookings'] {
   return {
     get: (code) => bookings.get(code),
     mark: (code, status, opts) => after(index, code, bookings.mark(code, status, opts)),
     day: (office, date) => bookings.day(office, date),
+    cancel: (code, slot, reason, now) => after(index, code, bookings.cancel(code, slot, reason, now)),
   };
 }

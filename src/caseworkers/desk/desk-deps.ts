@@ -34,7 +34,10 @@ export interface DeskDeps {
   cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
   files: Pick<CaseFiles, 'details' | 'summary'>;
-  bookings: Pick<BookingStore, 'get' | 'mark' | 'day'>;
+  /** The bookings: `cancel` when a closed case's meeting goes (cancelMeeting). */
+  bookings: Pick<BookingStore, 'get' | 'mark' | 'day' | 'cancel'>;
+  /** Removes a cancelled meeting's reminders (ReminderScheduler fits); none without a bot. */
+  reminders?: { unschedule(caseCode: string, slot: string): Promise<void> };
   relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'acknowledgeOnce' | 'count'>;
   calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close'>;
   /** Everything the desk tells someone on its own (the person, another member of staff, the group). */

@@ -4,6 +4,7 @@ import type { StaffRef } from '../../core/staff';
 import { APPOINTMENT_BUTTONS, meetingButtonValue } from '../../flows/engine/meeting-buttons';
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
+import { CLOSED_STATUS } from '../case-records';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** What a member of staff records about a meeting. */
@@ -26,8 +27,8 @@ const sameMinute = (a: Date, b: Date) => Math.floor(a.getTime() / 60_000) === Ma
 /**
  * Records whether the person came to their meeting: refused before the meeting's start, and
  * once only (Came and Did not come tapped at once record one of them). After a missed meeting
- * the person is offered a new time, in their language, with the engine's meeting button
- * (`rebook` opens the booking question wherever the conversation is).
+ * the person of a case still open is offered a new time, in their language, with the engine's
+ * meeting button (`rebook` opens the booking question wherever the conversation is).
  *
  * `meeting` is the start of the meeting the worker saw; a meeting moved since is not marked.
  */
@@ -44,9 +45,11 @@ export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { 
   if (!(await deps.bookings.mark(caseCode, status, { slot: booking.slot }))) return { ok: false, reason: 'already_recorded' };
   await deps.cases.recordAttendance(caseCode, actor.staffId, now);
   deps.logger.info({ case: caseCode, status, by: staffLogRef(deps, actor.staffId) }, 'desk: attendance recorded');
-  if (status === 'no_show') await offerNewTime(deps, booking);
+  // The person of a closed case is offered no new time (a meeting before the closing, marked after it).
+  const offered = status === 'no_show' && (await deps.cases.info(caseCode)).status !== CLOSED_STATUS;
+  if (offered) await offerNewTime(deps, booking);
   await audit(deps, a, 'record_attendance', { caseCode, status });
-  return { ok: true, caseCode, status, offered: status === 'no_show' };
+  return { ok: true, caseCode, status, offered };
 }
 
 /** The offer of a new time after a missed meeting: one per meeting (the notice id names its slot). */

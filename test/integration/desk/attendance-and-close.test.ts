@@ -75,7 +75,7 @@ describe('desk: attendance and closing', () => {
 
   describe('closeCase', () => {
     it('lets the holder close their case with a reason, once', async () => {
-      await d.seedCase('KP-CLOS-0001', { office: baku });
+      await d.seedCase('KP-CLOS-0001');
       await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001' });
       d.cancelled.length = 0;
       expect(await closeCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' })).toEqual({ ok: false, reason: 'not_holder' });
@@ -86,6 +86,42 @@ describe('desk: attendance and closing', () => {
       expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: 'KP-CLOS-0001', reason: 'goals_achieved', staffId: d.staff.aysel.staffId });
       expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'no_longer_eligible' })).toEqual({ ok: false, reason: 'already_closed' });
       expect(await d.redis.hget(d.keys.case('KP-CLOS-0001'), 'close_reason')).toBe('goals_achieved');
+    });
+
+    it('cancels a meeting still to come: place freed, reminders removed, the person told without the reason or a new time', async () => {
+      const code = 'KP-CLOS-0003';
+      await d.seedCase(code, { office: baku, start, lang: 'ru' });
+      const slot = (await d.bookings.get(code))!.slot;
+      await claimCase(d.desk, d.staff.aysel, { caseCode: code });
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: code, reason: 'other_body' })).toEqual({ ok: true, caseCode: code, reason: 'other_body', cancelledMeeting: slot });
+      expect(await d.redis.hmget(d.keys.booking(code), 'status', 'cancel_reason')).toEqual(['cancelled', 'case_closed']);
+      expect(await d.redis.hget(d.keys.case(code), 'booking')).toBe('');
+      expect(await d.redis.scard(d.keys.slot(slot))).toBe(0);
+      expect(await d.bookings.day('baku', '2026-11-25')).toEqual([]);
+      expect(d.unscheduled).toEqual([`${code} ${slot}`]);
+      expect(d.notifier.notices).toEqual([
+        {
+          id: `caseclosed:${code}:${slot}`, to: { type: 'case', caseCode: code }, lang: 'ru', kind: 'notice', caseCode: code,
+          output: { type: 'message', text: [{ key: 'booking:case_closed.text', params: meetingDetails(baku, start, 'ru') }] },
+        },
+      ]);
+      expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: code, reason: 'other_body', cancelled: slot });
+
+      // A Did not come tapped on an old alert afterwards: the meeting is gone, nobody offers a new time.
+      d.setNow(after);
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: code, status: 'no_show', meeting: start })).toEqual({ ok: false, reason: 'already_recorded' });
+      expect(d.notifier.notices).toHaveLength(1);
+    });
+
+    it('leaves a meeting already past as it is, and offers a closed case’s person no new time after a missed one', async () => {
+      const code = 'KP-CLOS-0004';
+      await d.seedCase(code, { office: baku, start, lang: 'ru' });
+      d.setNow(after);
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: code, reason: 'rules_not_followed' })).toEqual({ ok: true, caseCode: code, reason: 'rules_not_followed' });
+      expect((await d.bookings.get(code))!.status).toBe('booked');
+      expect(d.unscheduled).toEqual([]);
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: code, status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: code, status: 'no_show', offered: false });
+      expect(d.notifier.notices).toEqual([]);
     });
 
     it('lets a supervisor close any case; not a case that does not exist; nobody off the roster', async () => {

@@ -70,7 +70,7 @@ describe('desk: the audit trail', () => {
       [2, d.staff.aysel.staffId, 'open_case'],
       [1, d.staff.aysel.staffId, 'claim_case'],
     ]);
-    expect(trail[0]!.details).toEqual({ reason: 'goals_achieved' });
+    expect(trail[0]!.details).toEqual({ reason: 'goals_achieved', cancelled: 'baku@2026-11-25T10:00' });
     expect(trail[3]!.details).toEqual({ to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
 
     // Nothing personal: not the person's name, phone or words, not a staff name or Telegram id.

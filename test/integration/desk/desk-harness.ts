@@ -39,7 +39,8 @@ const member = (telegramId: number, name: string, role: Role, office: string, la
 
 /**
  * The desk on a real Redis (random prefix), with a recording notifier, a recording audit log,
- * escalations that record their cancels, a movable clock and logs kept for assertions.
+ * escalations that record their cancels, reminders that record their removals, a movable clock
+ * and logs kept for assertions.
  * Staff: Aysel and Nigar (case workers in Baku), Rauf (case worker in Ganja), Leyla (supervisor),
  * Kamran (admin), and a bootstrap admin. `index`: with the case list's index, reindexed after each write.
  */
@@ -53,6 +54,8 @@ export async function startDesk(o: { index?: boolean } = {}) {
   const notifier = new RecordingNotifier();
   const audit: AuditEntry[] = [];
   const cancelled: string[] = [];
+  /** Reminders removed, as `<case code> <slot>`. */
+  const unscheduled: string[] = [];
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, done) => void (logs.push(String(chunk)), done()) }));
   let now = new Date('2026-11-24T08:00:00Z');
@@ -61,6 +64,7 @@ export async function startDesk(o: { index?: boolean } = {}) {
   const desk: DeskDeps = createDeskDeps({
     redis, keys, cipher, roster, bookings, notifier, translator: createTranslator(), offices: [baku, ganja], clock, logger,
     escalations: { cancel: async (code) => (cancelled.push(code), true) },
+    reminders: { unschedule: async (code, slot) => void unscheduled.push(`${code} ${slot}`) },
     audit: { record: async (e) => void audit.push(e) },
     ...(index ? { index } : {}),
   });
@@ -86,7 +90,7 @@ export async function startDesk(o: { index?: boolean } = {}) {
   }
 
   return {
-    redis, prefix, keys, cipher, roster, bookings, notifier, audit, cancelled, logs, desk, staff, seedCase, index,
+    redis, prefix, keys, cipher, roster, bookings, notifier, audit, cancelled, unscheduled, logs, desk, staff, seedCase, index,
     /** Moves the desk's clock. */
     setNow: (d: Date) => void (now = d),
     close: async () => {

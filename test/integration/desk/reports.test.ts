@@ -112,6 +112,16 @@ describe('desk: calendar, numbers and exports', () => {
       expect((await deps.reports.closures.closedDays('baku')).size).toBe(0);
     });
 
+    it("cancels a closed case's meeting left booked without offering its person a new time", async () => {
+      // Closed with its meeting still booked (a closing that died half-way, or one from before closings cancelled meetings).
+      await d.seedCase('KP-CLSD-0005', { office: baku, start: wednesday10, lang: 'ru' });
+      await d.redis.hset(d.keys.case('KP-CLSD-0005'), { status: 'closed', close_reason: 'other_body' });
+      expect(await closeOfficeDay(deps, d.staff.leyla, { office: 'baku', date: '2026-11-25' })).toMatchObject({ ok: true, cancelled: ['KP-CLSD-0005'] });
+      expect((await d.bookings.get('KP-CLSD-0005'))!.status).toBe('cancelled');
+      expect(unscheduled).toEqual(['KP-CLSD-0005 baku@2026-11-25T10:00']);
+      expect(d.notifier.notices).toEqual([]);
+    });
+
     it('refuses a past day, a date that is none and an unknown office; leaves marked meetings alone', async () => {
       expect(await closeOfficeDay(deps, d.staff.leyla, { office: 'baku', date: '2026-11-23' })).toEqual({ ok: false, reason: 'past' });
       expect(await closeOfficeDay(deps, d.staff.leyla, { office: 'baku', date: '2026-13-40' })).toEqual({ ok: false, reason: 'invalid_date' });
