@@ -157,15 +157,33 @@ export class RosterStore {
    * admin keeps the legacy id they acted under).
    */
   async save(worker: NewCaseWorker | CaseWorker): Promise<{ created: boolean; worker: CaseWorker }> {
+    const [created, saved] = await this.write(worker, false);
+    return { created: created === 1, worker: saved };
+  }
+
+  /**
+   * Adds an entry only if the account has none, atomically (two admins adding the same account
+   * at once: one adds it). `existing`: the entry already there, left as it is.
+   */
+  async add(worker: NewCaseWorker): Promise<{ created: true; worker: CaseWorker } | { created: false; existing: CaseWorker }> {
+    const [created, saved] = await this.write(worker, true);
+    if (created === 1) return { created: true, worker: saved };
+    const existing = await this.get(worker.telegramId);
+    // Removed between the two reads: the caller may try again.
+    if (!existing) return this.add(worker);
+    return { created: false, existing };
+  }
+
+  private async write(worker: NewCaseWorker | CaseWorker, onlyNew: boolean): Promise<[number, CaseWorker]> {
     this.accounts = undefined;
     const { staffId: _ignored, ...rest } = worker as CaseWorker;
     const valid = CaseWorkerSchema.omit({ staffId: true }).parse(rest);
     const id = String(valid.telegramId);
     const fresh = this.admins.has(valid.telegramId) ? legacyStaffId(valid.telegramId) : newStaffId();
-    const [created, staffId] = await this.scripts.putStaff({ roster: this.key, ids: this.idsKey }, { telegramId: id, json: JSON.stringify(valid), newId: fresh });
+    const [created, staffId] = await this.scripts.putStaff({ roster: this.key, ids: this.idsKey }, { telegramId: id, json: JSON.stringify(valid), newId: fresh, onlyNew });
     // On the roster again: nothing is left to tell them about leaving it.
-    await this.redis.hdel(this.leftKey, id);
-    return { created: Number(created) === 1, worker: { staffId, ...valid } };
+    if (Number(created) === 1 || !onlyNew) await this.redis.hdel(this.leftKey, id);
+    return [Number(created), { staffId, ...valid }];
   }
 
   /** The ADMIN_TELEGRAM_IDS admins who have no roster entry, as members, in ascending id order. */

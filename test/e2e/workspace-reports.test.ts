@@ -160,6 +160,15 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(added.status).toBe(303);
     expect(added.location).toBe('/desk/admin/roster?ok=added');
     expect((await e2e.korpu.roster.byTelegram(610_000_099))?.worker).toMatchObject({ name: 'Səbinə Həsənova', office: 'ganja', role: 'caseworker' });
+    // The same account again (a mistyped id): refused, the member named, their entry as it was.
+    const again = await kamran.post('/desk/admin/roster', { name: 'Someone Else', telegramId: '610000099', role: 'admin', office: 'baku', langs: 'ru' });
+    expect(again.status).toBe(303);
+    const sabina = (await e2e.korpu.roster.byTelegram(610_000_099))!.worker!;
+    expect(again.location).toBe(`/desk/admin/roster?err=exists&staff=${sabina.staffId}#staff-${sabina.staffId}`);
+    expect(sabina).toMatchObject({ name: 'Səbinə Həsənova', office: 'ganja', role: 'caseworker', langs: ['az'] });
+    const refused = await kamran.get(again.location!);
+    expect(refused.text).toContain(e2e.core.translator.t('en', 'reports:admin.error.exists', { name: 'Səbinə Həsənova' }));
+    expect(refused.text).not.toContain(e2e.core.translator.t('en', 'reports:admin.changed'));
     const invalid = await kamran.post('/desk/admin/roster', { name: 'X', telegramId: 'abc', role: 'boss', office: 'ganja', langs: 'az' });
     expect(invalid.location).toMatch(/err=invalid&fields=telegramId,role/);
     expect((await kamran.get('/desk/admin/offices')).text).toContain('Ganja office');

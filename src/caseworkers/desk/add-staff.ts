@@ -40,13 +40,19 @@ export function invalidFields(schema: z.ZodTypeAny, input: unknown, offices: Des
 }
 
 /** The result of {@link addStaff}. */
-export type AddStaffResult = { ok: true; created: boolean; worker: CaseWorker } | StaffRefusal | InvalidStaff;
+export type AddStaffResult =
+  | { ok: true; created: true; worker: CaseWorker }
+  | StaffRefusal
+  | InvalidStaff
+  /** The account is on the roster already (`existing`, left as it is): changing a member is {@link changeStaff}'s. */
+  | { ok: false; reason: 'already_on_roster'; existing: CaseWorker };
 
 /**
- * Puts someone on the roster (admins only); the roster gives them their staff id (an account
- * added before keeps its old one, and its entry is replaced). Every field is checked here
- * (`invalid` names the wrong ones); the office must be configured.
- * Logged with pseudonyms, never the name.
+ * Puts someone new on the roster (admins only); the roster gives them their staff id (an
+ * account removed and added again keeps its old one). An account on the roster already is
+ * refused, never overwritten: a mistyped id must not rename or move someone else, and their
+ * entry is changed by {@link changeStaff}. Every field is checked here (`invalid` names the
+ * wrong ones); the office must be configured. Logged with pseudonyms, never the name.
  */
 export async function addStaff(deps: DeskDeps, actor: StaffRef, args: NewStaffInput): Promise<AddStaffResult> {
   const a = await authorize(deps, actor, 'manage_roster');
@@ -54,8 +60,13 @@ export async function addStaff(deps: DeskDeps, actor: StaffRef, args: NewStaffIn
   const fields = invalidFields(NewStaffSchema, args, deps.offices);
   if (fields) return { ok: false, reason: 'invalid', fields };
   const valid = NewStaffSchema.parse(args);
-  const { created, worker } = await deps.roster.save({ ...valid, addedAt: deps.clock.now(), addedBy: a.member.telegramId });
-  deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, worker.staffId), role: worker.role, office: worker.office, created }, 'caseworkers: roster entry saved');
-  await audit(deps, a, created ? 'add_staff' : 'change_staff', { target: worker.staffId, role: worker.role, office: worker.office });
-  return { ok: true, created, worker };
+  const added = await deps.roster.add({ ...valid, addedAt: deps.clock.now(), addedBy: a.member.telegramId });
+  if (!added.created) {
+    deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, added.existing.staffId) }, 'caseworkers: not added: on the roster already');
+    return { ok: false, reason: 'already_on_roster', existing: added.existing };
+  }
+  const { worker } = added;
+  deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, worker.staffId), role: worker.role, office: worker.office, created: true }, 'caseworkers: roster entry saved');
+  await audit(deps, a, 'add_staff', { target: worker.staffId, role: worker.role, office: worker.office });
+  return { ok: true, created: true, worker };
 }

@@ -29,7 +29,7 @@ import { repostAlert } from './repost-alert';
  * tests build it on a real Redis with a recording {@link Notifier}.
  */
 export interface DeskDeps {
-  roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'removeStaff' | 'adminsWithoutEntry' | 'noteLeaving'>;
+  roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'add' | 'removeStaff' | 'adminsWithoutEntry' | 'noteLeaving'>;
   claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign' | 'heldBy'>;
   cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */

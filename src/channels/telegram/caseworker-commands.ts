@@ -171,9 +171,10 @@ function describe(t: Run['t'], w: CaseWorker): Record<string, string | number> {
 }
 
 /**
- * `/roster_add <telegram id> <role> <office> <langs> <name>`: adds someone, or changes their
- * entry when the account is on the roster already. The desk checks the fields; this names the
- * wrong ones.
+ * `/roster_add <telegram id> <role> <office> <langs> <name>`: adds someone (addStaff), or
+ * changes their entry when the account is on the roster already (changeStaff: the bot has no
+ * other command to change a member, and its answer says "updated", not "added"). The desk
+ * checks the fields; this names the wrong ones.
  */
 async function addToRoster(run: Run): Promise<string> {
   const { deps, args, t } = run;
@@ -185,7 +186,10 @@ async function addToRoster(run: Run): Promise<string> {
   const telegramId = /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
   const fields = { role, office, langs: langs.split(','), name: name.join(' ') };
   const existing = Number.isSafeInteger(telegramId) ? await deps.roster.byTelegram(telegramId) : undefined;
-  const r = existing?.worker ? await changeStaff(deps.desk, actor(run), { staff: { staffId: existing.staffId }, ...fields }) : await addStaff(deps.desk, actor(run), { telegramId, ...fields });
+  const change = (staffId: string) => changeStaff(deps.desk, actor(run), { staff: { staffId }, ...fields });
+  let r = existing?.worker ? await change(existing.staffId) : await addStaff(deps.desk, actor(run), { telegramId, ...fields });
+  // Added by someone else meanwhile: the command changes the entry that is there now, and says "updated".
+  if (!r.ok && r.reason === 'already_on_roster') r = await change(r.existing.staffId);
   if (r.ok) return t('created' in r && r.created ? 'caseworker:roster.added' : 'caseworker:roster.updated', describe(t, r.worker));
   switch (r.reason) {
     case 'invalid': {

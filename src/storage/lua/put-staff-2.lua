@@ -9,11 +9,14 @@
   ARGV[1] the Telegram id
   ARGV[2] the entry's JSON without `staffId` (an object with at least one field)
   ARGV[3] a new staff id, for an account that never had one
+  ARGV[4] 'add': only a new entry; an account on the roster already is left as it is (optional)
 
-  Returns {1 when the entry is new else 0, staff id}
+  Returns {1 when the entry is new else 0, staff id}, or {-1, ''} when ARGV[4] is 'add' and the
+  account has an entry (nothing written)
 ]]
-local sid = redis.call('HGET', KEYS[2], ARGV[1])
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur and ARGV[4] == 'add' then return {-1, ''} end
+local sid = redis.call('HGET', KEYS[2], ARGV[1])
 if not sid then
   if cur then
     local ok, o = pcall(cjson.decode, cur)

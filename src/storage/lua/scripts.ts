@@ -131,7 +131,7 @@ export interface Scripts {
   reserveReply(keys: { global: string; group: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string; group: boolean; groupMax: number; groupWindowMs: number }): Promise<[waitMs: number, busy: 0 | 1]>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
-  putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string }): Promise<[number, string]>;
+  putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string; onlyNew?: boolean }): Promise<[number, string]>;
   /** Answers the entry's stream id, or '' when its once marker was set already. */
   appendAudit(
     keys: { stream: string; once: string; caseIndex: string },
@@ -195,7 +195,7 @@ export function redisScripts(redis: Redis): Scripts {
     reserveReply: (k, a) => run('reserveReply', k.global, k.group, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member, a.group ? '1' : '0', a.groupMax, a.groupWindowMs) as Promise<[number, 0 | 1]>,
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
-    putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId) as Promise<[number, string]>,
+    putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId, a.onlyNew ? 'add' : '') as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, k.caseIndex, a.expireAtSeconds, a.onceTtlSeconds, a.month, a.atMs, a.keptFromMs, ...pairs(a.fields)) as Promise<string>,
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
     swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,

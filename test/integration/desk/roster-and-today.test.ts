@@ -22,19 +22,24 @@ describe('desk: roster and today', () => {
       expect(d.audit).toEqual([]);
     });
 
-    it('add someone with a new staff id; adding the same account again changes their entry and keeps the id', async () => {
+    it('add someone with a new staff id; adding an account on the roster again is refused and changes nothing', async () => {
       d.setNow(new Date('2026-11-24T10:00:00Z'));
       const r = await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_002, role: 'caseworker', office: 'ganja', langs: ['az', 'ru'], name: 'Zaur Əliyev' });
       if (!r.ok) throw new Error(r.reason);
       expect(r).toMatchObject({ created: true, worker: { telegramId: 620_000_002, role: 'caseworker', office: 'ganja', langs: ['az', 'ru'], name: 'Zaur Əliyev', addedAt: new Date('2026-11-24T10:00:00Z'), addedBy: 610_000_005 } });
       expect(r.worker.staffId).toMatch(/^s-[0-9a-f]{16}$/);
-      const again = await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_002, role: 'supervisor', office: 'ganja', langs: ['az'], name: 'Zaur Əliyev' });
-      expect(again).toMatchObject({ ok: true, created: false, worker: { staffId: r.worker.staffId, role: 'supervisor' } });
+      const again = await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_002, role: 'supervisor', office: 'baku', langs: ['az'], name: 'Someone Else' });
+      expect(again).toEqual({ ok: false, reason: 'already_on_roster', existing: r.worker });
+      expect((await d.roster.byTelegram(620_000_002))!.worker).toEqual(r.worker);
       expect(await addStaff(d.desk, d.staff.kamran, { telegramId: 620_000_003, role: 'caseworker', office: 'sumqayit', langs: ['az'], name: 'X' })).toEqual({ ok: false, reason: 'invalid', fields: ['office'] });
       // Every wrong field is named, in the order the command takes them; nothing is written.
       expect(await addStaff(d.desk, d.staff.kamran, { telegramId: -1, role: 'boss', office: 'Ganja', langs: ['xx'], name: ' ' })).toEqual({ ok: false, reason: 'invalid', fields: ['telegramId', 'role', 'langs', 'name'] });
       expect(await d.roster.byTelegram(620_000_003)).toBeUndefined();
-      expect(d.audit.map((e) => [e.action, e.target])).toEqual([['add_staff', r.worker.staffId], ['change_staff', r.worker.staffId]]);
+      expect(d.audit.map((e) => [e.action, e.target])).toEqual([['add_staff', r.worker.staffId]]);
+      // Someone already on the roster from the start: Aysel keeps her name, role, office and languages.
+      const aysel = (await d.roster.byStaff(d.staff.aysel.staffId))!.worker!;
+      expect(await addStaff(d.desk, d.staff.kamran, { telegramId: aysel.telegramId, role: 'admin', office: 'ganja', langs: ['ru'], name: 'Not Aysel' })).toEqual({ ok: false, reason: 'already_on_roster', existing: aysel });
+      expect((await d.roster.byStaff(d.staff.aysel.staffId))!.worker).toEqual(aysel);
       // Logged with pseudonyms: no name, no Telegram id, no staff id.
       const logs = d.logs.join('');
       expect(logs).toContain('caseworkers: roster entry saved');

@@ -53,7 +53,8 @@ export function adminPages(kit: WebKit): Router {
       offices: kit.deps.desk.offices.map((o) => ({ id: o.id, name: o.name[lang] ?? o.name.en ?? o.id })),
       langs: SUPPORTED_LANGS,
       roles: ['caseworker', 'supervisor', 'admin'],
-      flash: { ...f, params: { ...f.params, fields: fields.map((x) => t(`reports:admin.col.${fieldColumn(x)}`)).join(', ') } },
+      // `exists`: the member the account belongs to, by name (an id in the address, the name from the roster).
+      flash: { ...f, params: { ...f.params, fields: fields.map((x) => t(`reports:admin.col.${fieldColumn(x)}`)).join(', '), name: r.workers.find((w) => w.staffId === req.query.staff)?.name ?? '' } },
     });
   });
 
@@ -61,8 +62,10 @@ export function adminPages(kit: WebKit): Router {
     const form = AddForm.safeParse(req.body);
     const r = await addStaff(kit.deps.desk, webContext(res).actor, form.success ? form.data : { telegramId: NaN, role: '', office: '', langs: [], name: '' });
     if (isRefusal(r)) return refuse(kit, req, res, r);
+    // Someone on the roster already is changed in their own row, never by adding them again.
+    if (!r.ok && r.reason === 'already_on_roster') return void res.redirect(303, `/desk/admin/roster?err=exists&staff=${r.existing.staffId}#staff-${r.existing.staffId}`);
     if (!r.ok) return void res.redirect(303, `/desk/admin/roster?err=invalid&fields=${r.fields.join(',')}`);
-    res.redirect(303, `/desk/admin/roster?ok=${r.created ? 'added' : 'changed'}`);
+    res.redirect(303, '/desk/admin/roster?ok=added');
   });
 
   router.post('/admin/roster/:staffId', kit.requireRole('admin'), async (req, res) => {
