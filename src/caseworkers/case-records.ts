@@ -25,6 +25,9 @@ export const LEGACY_CLOSE_REASONS = ['completed', 'not_eligible', 'withdrawn', '
 /** The reason that needs the person's own words in writing (§3.8 (1)). */
 export const WITHDRAWAL_REASON: CloseReason = 'withdrew';
 
+/** The reason that needs an integration plan: its goals achieved, both agreeing to close (§3.8 (2)). */
+export const GOALS_ACHIEVED_REASON: CloseReason = 'goals_achieved';
+
 /**
  * The i18n key of a stored close reason: one of the five, a legacy one, or the stored value
  * itself as a default (so nothing stored is ever unreadable).

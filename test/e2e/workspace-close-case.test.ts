@@ -63,6 +63,16 @@ describe('workspace: closing a case with a meeting still to come', () => {
     return web;
   }
 
+  it('refuses "all the plan’s goals are achieved" for a case without a plan, saying why on the close page', async () => {
+    const web = await signIn(leyla);
+    await web.get(`/desk/cases/${code}/close`);
+    const r = await web.post(`/desk/cases/${code}/close`, { reason: 'goals_achieved' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(e2e.core.translator.t('en', 'casework:problem.no_plan').replace(/'/g, '&#39;'));
+    expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'status')).not.toBe('closed');
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked' });
+  });
+
   it('cancels the meeting, frees its place, removes its reminders and tells the person, without a new time', async () => {
     expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked' });
     expect((await reminderStates()).every((s) => s === 'delayed')).toBe(true);

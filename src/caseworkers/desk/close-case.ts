@@ -2,7 +2,7 @@ import type { Output } from '../../core/conversation';
 import { DEFAULT_LANG, LangSchema } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { meetingDetails } from '../../intake/booking-desk';
-import { CLOSE_REASONS, WITHDRAWAL_REASON, type CloseReason } from '../case-records';
+import { CLOSE_REASONS, GOALS_ACHIEVED_REASON, WITHDRAWAL_REASON, type CloseReason } from '../case-records';
 import { formText } from '../forms/form-fields';
 import { can } from '../guard';
 import { cancelMeeting } from './cancel-meeting';
@@ -20,14 +20,17 @@ export type CloseCaseResult =
   /** A case worker may close only a case they hold. */
   | { ok: false; reason: 'not_holder' }
   /** Closing for withdrawal needs the person's reason in writing: none came with /withdraw, and none was given. */
-  | { ok: false; reason: 'written_reason_needed' };
+  | { ok: false; reason: 'written_reason_needed' }
+  /** "All the plan's goals are achieved" needs a plan: none was saved for the case. */
+  | { ok: false; reason: 'no_plan' };
 
 /**
  * Closes a case for good, with one of the five termination reasons of spec §3.8 (status
  * `closed`, `close_reason`, `closed_by`, `closed_at`): the worker who holds it, or a supervisor
  * or admin any case. Withdrawal (`withdrew`) needs the person's reason in writing: the one they
  * gave with /withdraw, or `writtenReason` (their letter, typed in; kept sealed as
- * `f:close_withdraw_reason`). Any pending escalation is cancelled, and a meeting still to come
+ * `f:close_withdraw_reason`). "All the plan's goals are achieved" (`goals_achieved`) needs a
+ * saved integration plan (`no_plan`). Any pending escalation is cancelled, and a meeting still to come
  * is cancelled (place freed, reminders removed; the person is told, without the reason and
  * without an offer of a new time). Closing twice is refused (`already_closed`), never
  * rewritten; a meeting the first closing left booked (it died half-way) is cancelled then.
@@ -42,6 +45,8 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
     const holder = await deps.claims.get(args.caseCode);
     if (holder?.by !== actor.staffId) return { ok: false, reason: 'not_holder' };
   } else if (!(await mayWorkOn(deps, a, args.caseCode, 'close_case'))) return { ok: false, reason: 'other_office' };
+  // §3.8 (2): the plan's goals achieved presupposes a plan. The other reasons name nothing the records could show.
+  if (reason === GOALS_ACHIEVED_REASON && (await deps.meeting.plans.versions(args.caseCode)).length === 0) return { ok: false, reason: 'no_plan' };
   let extra: Record<string, string> = {};
   if (reason === WITHDRAWAL_REASON) {
     const typed = formText.safeParse(args.writtenReason ?? '');

@@ -80,12 +80,22 @@ describe('desk: attendance and closing', () => {
       d.cancelled.length = 0;
       expect(await closeCase(d.desk, d.staff.nigar, { caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' })).toEqual({ ok: false, reason: 'not_holder' });
       expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'finished' })).toEqual({ ok: false, reason: 'invalid_reason' });
-      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' })).toEqual({ ok: true, caseCode: 'KP-CLOS-0001', reason: 'goals_achieved' });
-      expect(await d.redis.hmget(d.keys.case('KP-CLOS-0001'), 'status', 'close_reason', 'closed_by', 'closed_at')).toEqual(['closed', 'goals_achieved', d.staff.aysel.staffId, '2026-11-24T08:00:00.000Z']);
+      expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'other_body' })).toEqual({ ok: true, caseCode: 'KP-CLOS-0001', reason: 'other_body' });
+      expect(await d.redis.hmget(d.keys.case('KP-CLOS-0001'), 'status', 'close_reason', 'closed_by', 'closed_at')).toEqual(['closed', 'other_body', d.staff.aysel.staffId, '2026-11-24T08:00:00.000Z']);
       expect(d.cancelled).toEqual(['KP-CLOS-0001']);
-      expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: 'KP-CLOS-0001', reason: 'goals_achieved', staffId: d.staff.aysel.staffId });
+      expect(d.audit.at(-1)).toMatchObject({ action: 'close_case', caseCode: 'KP-CLOS-0001', reason: 'other_body', staffId: d.staff.aysel.staffId });
       expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-CLOS-0001', reason: 'no_longer_eligible' })).toEqual({ ok: false, reason: 'already_closed' });
-      expect(await d.redis.hget(d.keys.case('KP-CLOS-0001'), 'close_reason')).toBe('goals_achieved');
+      expect(await d.redis.hget(d.keys.case('KP-CLOS-0001'), 'close_reason')).toBe('other_body');
+    });
+
+    it('closes for "all the plan’s goals are achieved" only a case with a saved plan', async () => {
+      await d.seedCase('KP-CLOS-0005');
+      // No plan, no meeting, no holder: a supervisor is told a plan is needed, and nothing is written.
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-CLOS-0005', reason: 'goals_achieved' })).toEqual({ ok: false, reason: 'no_plan' });
+      expect(await d.redis.hget(d.keys.case('KP-CLOS-0005'), 'status')).toBe('intake_completed');
+      expect(d.audit.filter((e) => e.action === 'close_case')).toEqual([]);
+      await d.desk.meeting.plans.save('KP-CLOS-0005', { needs: [{ text: 'Azerbaijani lessons' }], goals: [{ text: 'Hold a conversation', term: 'short', agreedWithPerson: true }], activities: [], reviews: [] }, d.staff.leyla.staffId, new Date());
+      expect(await closeCase(d.desk, d.staff.leyla, { caseCode: 'KP-CLOS-0005', reason: 'goals_achieved' })).toEqual({ ok: true, caseCode: 'KP-CLOS-0005', reason: 'goals_achieved' });
     });
 
     it('cancels a meeting still to come: place freed, reminders removed, the person told without the reason or a new time', async () => {

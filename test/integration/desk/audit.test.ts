@@ -55,7 +55,7 @@ describe('desk: the audit trail', () => {
     at(7);
     await claimCase(desk, d.staff.nigar, { caseCode: code });
     at(8);
-    expect(await closeCase(desk, d.staff.nigar, { caseCode: code, reason: 'goals_achieved' })).toMatchObject({ ok: true });
+    expect(await closeCase(desk, d.staff.nigar, { caseCode: code, reason: 'other_body' })).toMatchObject({ ok: true });
     // A refused attempt changes nothing and records nothing.
     await openCase(desk, d.staff.rauf, { caseCode: code });
 
@@ -70,7 +70,7 @@ describe('desk: the audit trail', () => {
       [2, d.staff.aysel.staffId, 'open_case'],
       [1, d.staff.aysel.staffId, 'claim_case'],
     ]);
-    expect(trail[0]!.details).toEqual({ reason: 'goals_achieved', cancelled: 'baku@2026-11-25T10:00' });
+    expect(trail[0]!.details).toEqual({ reason: 'other_body', cancelled: 'baku@2026-11-25T10:00' });
     expect(trail[3]!.details).toEqual({ to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
 
     // Nothing personal: not the person's name, phone or words, not a staff name or Telegram id.
