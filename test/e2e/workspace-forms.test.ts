@@ -72,7 +72,13 @@ describe('workspace forms over HTTP', () => {
 
   it('records attendance, then Annex 2 with Q4, then Annex 1, then a plan; the status follows', async () => {
     await web.get(meeting);
-    let r = await web.post(`${meeting}/attendance`, { status: 'attended', meeting: MEETING.toISOString() });
+    // Annex 2 before the attendance: refused, the page says what comes first, nothing saved.
+    let r = await web.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q3: 'language', q4: 'no', place: 'Baku office' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(t('casework:problem.not_attended'));
+    expect(await e2e.redis.llen(e2e.core.keys.diagnoses(CODE))).toBe(1);
+    expect(await e2e.redis.hget(e2e.core.keys.case(CODE), 'diagnosis_provisional')).toBe('true');
+    r = await web.post(`${meeting}/attendance`, { status: 'attended', meeting: MEETING.toISOString() });
     expect(r).toMatchObject({ status: 303, location: `${meeting}?done=attendance#attendance` });
     expect((await web.get(meeting)).text).toContain(`data-status="met"`);
 

@@ -23,7 +23,9 @@ export type ConfirmDiagnosisResult =
     }
   | StaffRefusal
   | CaseAccessRefusal
-  | InvalidForm;
+  | InvalidForm
+  /** Annex 2 is confirmed at the first meeting: the person's attendance must be recorded as came first. */
+  | { ok: false; reason: 'not_attended' };
 
 /**
  * Annex 2 at the first meeting: the counsellor confirms or corrects the bot's answers (Q1–Q3),
@@ -31,13 +33,16 @@ export type ConfirmDiagnosisResult =
  * the programme's rule (flows/rules/eligibility.ts) gives the final result. It is appended to
  * the case's diagnoses (the bot's provisional record stays), dated in the office's time zone,
  * with the place and the counsellor's name; the case's result becomes final. Confirming again
- * (a mistake put right) appends another record; the newest is the result.
+ * (a mistake put right) appends another record; the newest is the result. It comes after the
+ * attendance: refused (`not_attended`) until the meeting is recorded as attended.
  */
 export async function confirmDiagnosis(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; form: unknown }): Promise<ConfirmDiagnosisResult> {
   const a = await authorize(deps, actor, 'record_first_meeting');
   if (refused(a)) return a;
   const access = await mayRecordOn(deps, a, args.caseCode, 'record_first_meeting', { editing: true });
   if (!access.ok) return access;
+  // The guidelines' order (spec §3.6, route 4): Annex 2 at the first meeting, so the meeting took place.
+  if ((await deps.bookings.get(args.caseCode))?.status !== 'attended') return { ok: false, reason: 'not_attended' };
   const parsed = DiagnosisConfirmationSchema.safeParse(args.form);
   if (!parsed.success) return invalidForm(parsed.error);
   const form = parsed.data;

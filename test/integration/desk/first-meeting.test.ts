@@ -26,6 +26,9 @@ describe('desk: the first meeting', () => {
   });
   afterEach(() => d.close());
 
+  /** The person came to the meeting (as Came leaves the booking; the first test taps it). */
+  const came = (c = code) => d.bookings.mark(c, 'attended');
+
   /** The case's status as the list shows it (a supervisor reads it, so no claim is needed). */
   const status = async () => {
     const r = await readCaseForms(d.desk, d.staff.leyla, { caseCode: code });
@@ -64,8 +67,27 @@ describe('desk: the first meeting', () => {
     expect(d.audit.find((e) => e.action === 'confirm_diagnosis')).toMatchObject({ outcome: 'eligible', corrected: 'q2,q3' });
   });
 
+  it('confirms the diagnosis only after the attendance is recorded as came, as the page orders it', async () => {
+    await claimCase(d.desk, d.staff.aysel, { caseCode: code });
+    const form = { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'no', place: 'Bakı' };
+    // Booked, the meeting not yet held: refused, for the holder and a supervisor alike; nothing written.
+    expect(await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form })).toEqual({ ok: false, reason: 'not_attended' });
+    expect(await confirmDiagnosis(d.desk, d.staff.leyla, { caseCode: code, form })).toEqual({ ok: false, reason: 'not_attended' });
+    expect(await d.redis.llen(d.keys.diagnoses(code))).toBe(1);
+    expect(await d.redis.hget(d.keys.case(code), 'diagnosis_provisional')).toBe('true');
+    // The person did not come: still refused.
+    d.setNow(new Date('2026-11-25T06:10:00Z'));
+    expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: code, status: 'no_show', meeting: start })).toMatchObject({ ok: true });
+    expect(await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form })).toEqual({ ok: false, reason: 'not_attended' });
+    // No meeting at all: refused too.
+    await d.seedCase('KP-MEET-0003');
+    expect(await confirmDiagnosis(d.desk, d.staff.leyla, { caseCode: 'KP-MEET-0003', form })).toEqual({ ok: false, reason: 'not_attended' });
+    expect(d.audit.filter((e) => e.action === 'confirm_diagnosis')).toEqual([]);
+  });
+
   it('keeps every version of the assessment, sealed, and reads any of them with who saved it and when', async () => {
     await claimCase(d.desk, d.staff.aysel, { caseCode: code });
+    await came();
     await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form: { q1: 'yes', q2: 'yes', q3: 'language', q4: 'no', place: 'Bakı' } });
     await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment });
     d.setNow(new Date('2026-11-26T09:00:00Z'));
@@ -91,6 +113,7 @@ describe('desk: the first meeting', () => {
 
   it('shows what is wrong with a form, field by field, and saves nothing', async () => {
     await claimCase(d.desk, d.staff.aysel, { caseCode: code });
+    await came();
     expect(await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form: { q1: 'yes', q2: 'maybe', q3: ['language'], place: '' } })).toMatchObject({
       ok: false,
       reason: 'invalid',
@@ -110,6 +133,7 @@ describe('desk: the first meeting', () => {
   it('follows the guidelines’ order: Q4 answered yes makes the person not eligible; no assessment before eligibility, no plan before consent', async () => {
     await claimCase(d.desk, d.staff.aysel, { caseCode: code });
     expect(await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment })).toEqual({ ok: false, reason: 'not_confirmed_eligible' });
+    await came();
     expect(await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'yes', place: 'Bakı' } })).toMatchObject({ ok: true, outcome: 'not_eligible', reasons: ['q4_yes'] });
     expect(await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment })).toEqual({ ok: false, reason: 'not_confirmed_eligible' });
     await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'no', place: 'Bakı' } });
@@ -122,6 +146,7 @@ describe('desk: the first meeting', () => {
   it('lets the holder or a supervisor work on the forms; not another worker, nor one of another office', async () => {
     await d.seedCase('KP-MEET-0002', { office: ganja, start });
     await claimCase(d.desk, d.staff.rauf, { caseCode: 'KP-MEET-0002' });
+    await came('KP-MEET-0002');
     const form = { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'no', place: 'Gəncə' };
     expect(await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: 'KP-MEET-0002', form })).toEqual({ ok: false, reason: 'other_office' });
     expect(await readCaseForms(d.desk, d.staff.aysel, { caseCode: 'KP-MEET-0002' })).toEqual({ ok: false, reason: 'other_office' });
@@ -136,6 +161,7 @@ describe('desk: the first meeting', () => {
     const reindexed: string[] = [];
     d.desk.index = { reindex: async (c: string) => void reindexed.push(c) } as unknown as DeskDeps['index'];
     await claimCase(d.desk, d.staff.aysel, { caseCode: code });
+    await came();
     await confirmDiagnosis(d.desk, d.staff.aysel, { caseCode: code, form: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'no', place: 'Bakı' } });
     await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment });
     await savePlan(d.desk, d.staff.aysel, { caseCode: code, form: plan });
