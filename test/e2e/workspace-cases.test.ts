@@ -155,6 +155,36 @@ describe('workspace cases', () => {
     expect(refused.text).toContain(t('web:forbidden.reason.role'));
   });
 
+  it('offers no action on a closed case, nor Claim on a withdrawn one, and refuses them if sent anyway', async () => {
+    const sup = await signIn('sup');
+    const code = 'KP-BAKU-0001';
+    await sup.get(`/desk/cases/${code}/close`);
+    expect((await sup.post(`/desk/cases/${code}/close`, { reason: 'other_body' })).status).toBe(303);
+    const file = (await sup.get(`/desk/cases/${code}`)).text;
+    for (const action of ['claim', 'release', 'reassign', 'booking', 'close']) expect(file).not.toContain(`/desk/cases/${code}/${action}"`);
+    expect(file).not.toContain(t('behalf:link'));
+    expect((await sup.get(`/desk/cases/${code}/meeting`)).text).not.toContain(`/desk/cases/${code}/close"`);
+    const release = await sup.post(`/desk/cases/${code}/release`);
+    expect(release.location).toBe(`/desk/cases/${code}?notice=case_closed`);
+    expect((await sup.get(release.location!)).text).toContain(t('web:case.notice.case_closed'));
+    const rashad = (await e2e.korpu.roster.get(users.rashad!.id))!;
+    expect((await sup.post(`/desk/cases/${code}/reassign`, { to: rashad.staffId })).location).toBe(`/desk/cases/${code}?notice=case_closed`);
+    expect(await e2e.redis.hget(e2e.core.keys.case(code), 'claimed_by')).toBe(rashad.staffId);
+
+    // Withdrawn and nobody's: no Claim, and a claim sent anyway is refused; it can still be closed.
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    await seedCase(d, { code: 'KP-BAKU-0004', lang: 'ru', createdAt: new Date('2026-11-23T13:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T07:00:00Z') } });
+    await e2e.redis.hset(e2e.core.keys.case('KP-BAKU-0004'), 'status', 'withdrawn');
+    await e2e.korpu.caseIndex.reindex('KP-BAKU-0004');
+    const aysel = await signIn('aysel');
+    const withdrawn = (await aysel.get('/desk/cases/KP-BAKU-0004')).text;
+    expect(withdrawn).toContain(t('web:status.withdrawn'));
+    expect(withdrawn).not.toContain('/desk/cases/KP-BAKU-0004/claim"');
+    expect(withdrawn).toContain('/desk/cases/KP-BAKU-0004/close"');
+    expect((await aysel.post('/desk/cases/KP-BAKU-0004/claim')).location).toBe('/desk/cases/KP-BAKU-0004?notice=case_closed');
+    expect(await e2e.redis.hget(e2e.core.keys.case('KP-BAKU-0004'), 'claimed_by')).toBeNull();
+  });
+
   it('answers 404 for a malformed or unknown case code', async () => {
     const web = await signIn('sup');
     expect((await web.get('/desk/cases/<script>')).status).toBe(404);

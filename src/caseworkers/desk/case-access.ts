@@ -3,8 +3,28 @@ import type { Action } from '../guard';
 import type { CaseHead } from '../forms/meeting-records';
 import { mayWorkOn, staffLogRef, type Actor, type DeskDeps } from './desk-deps';
 
-/** Statuses after which a case's records are kept as they are. */
-const FINAL_STATUSES = ['closed', 'withdrawn', 'erased'];
+/** Statuses after which a case's records are kept as they are, and nobody takes it on any more. */
+export const FINAL_STATUSES: readonly string[] = ['closed', 'withdrawn', 'erased'];
+
+/**
+ * Statuses after which a case is not handed on either (released, reassigned): closed for good,
+ * or its data erased. A withdrawn case still waits for its closing by whoever holds it.
+ */
+export const ENDED_STATUSES: readonly string[] = ['closed', 'erased'];
+
+/** A case that has ended, for the actions on its holder: claim, release, reassign. */
+export type CaseClosedRefusal = { ok: false; reason: 'case_closed'; status: string };
+
+/**
+ * The refusal for an action on a case whose status is one of `statuses` (logged with a
+ * pseudonym); undefined when the case is open to it.
+ */
+export async function endedCase(deps: DeskDeps, a: Actor, caseCode: string, action: Action, statuses: readonly string[]): Promise<CaseClosedRefusal | undefined> {
+  const { status } = await deps.cases.info(caseCode);
+  if (!status || !statuses.includes(status)) return undefined;
+  deps.logger.info({ who: staffLogRef(deps, a.member.staffId), action, case: caseCode, status }, 'desk: not done: the case has ended');
+  return { ok: false, reason: 'case_closed', status };
+}
 
 /** Why the desk will not let a member of staff work on a case's records. */
 export type CaseAccessRefusal =

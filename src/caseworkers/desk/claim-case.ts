@@ -1,4 +1,5 @@
 import type { StaffRef } from '../../core/staff';
+import { endedCase, FINAL_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /**
@@ -16,7 +17,9 @@ export type ClaimCaseResult =
   /** The claim came from a chat where no alert is posted (`place: 'other_chat'`). */
   | { ok: false; reason: 'wrong_chat' }
   /** Someone holds it already (`byMe`: the actor, earlier). */
-  | { ok: false; reason: 'already_claimed'; by: string; byMe: boolean };
+  | { ok: false; reason: 'already_claimed'; by: string; byMe: boolean }
+  /** The case is closed, withdrawn or erased: nobody takes it on any more. */
+  | CaseClosedRefusal;
 
 /**
  * Takes a case as the actor's own: the first claim wins, across any number of processes
@@ -24,7 +27,7 @@ export type ClaimCaseResult =
  * cancel is lost, the escalation worker still ignores a claimed case). A claim is accepted only
  * from a member of the roster, made in the case workers' chat or a private chat (`place`; a
  * web page leaves it out), and from a case worker only for a case of their own office
- * (supervisors and admins: any office). A refused claim is recorded in the audit trail
+ * (supervisors and admins: any office), and never for a case closed, withdrawn or erased. A refused claim is recorded in the audit trail
  * (`refuse_claim`, with `why`), so that forged or misplaced attempts can be seen afterwards;
  * for someone not on the roster, `actor.staffId` is what the channel knows of them (a
  * pseudonym of their account), never their name.
@@ -44,6 +47,11 @@ export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   if (!(await mayWorkOn(deps, a, args.caseCode, 'claim_case'))) {
     await auditRefusal(deps, actor, args.caseCode, 'other_office');
     return { ok: false, reason: 'other_office' };
+  }
+  const ended = await endedCase(deps, a, args.caseCode, 'claim_case', FINAL_STATUSES);
+  if (ended) {
+    await auditRefusal(deps, actor, args.caseCode, 'case_closed');
+    return ended;
   }
   const r = await deps.claims.claim(args.caseCode, actor.staffId, deps.clock.now());
   if (r.outcome === 'missing') return { ok: false, reason: 'not_found' };

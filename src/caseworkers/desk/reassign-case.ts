@@ -1,6 +1,7 @@
 import type { StaffRef } from '../../core/staff';
 import { openButton } from '../alert-notices';
 import { can, inOffice } from '../guard';
+import { endedCase, ENDED_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, langOf, officeOfCase, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { repostAlert } from './repost-alert';
 
@@ -10,7 +11,9 @@ export type ReassignCaseResult =
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
   /** The new holder is not on the roster, may not hold cases, or works in another office. */
-  | { ok: false; reason: 'invalid_target' } | { ok: false; reason: 'target_other_office' };
+  | { ok: false; reason: 'invalid_target' } | { ok: false; reason: 'target_other_office' }
+  /** A closed or erased case stays with whoever held it. */
+  | CaseClosedRefusal;
 
 /**
  * Gives a case to another member of staff, whoever held it (supervisors and admins only). The
@@ -21,6 +24,8 @@ export type ReassignCaseResult =
 export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; to: StaffRef }): Promise<ReassignCaseResult> {
   const a = await authorize(deps, actor, 'reassign_case');
   if (refused(a)) return a;
+  const ended = await endedCase(deps, a, args.caseCode, 'reassign_case', ENDED_STATUSES);
+  if (ended) return ended;
   const target = await deps.roster.byStaff(args.to.staffId);
   if (!target || !can(target, 'claim_case')) return { ok: false, reason: 'invalid_target' };
   if (!inOffice(target, await officeOfCase(deps, args.caseCode))) return { ok: false, reason: 'target_other_office' };

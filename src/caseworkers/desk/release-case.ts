@@ -1,19 +1,23 @@
 import type { StaffRef } from '../../core/staff';
 import { can } from '../guard';
+import { endedCase, ENDED_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { repostAlert } from './repost-alert';
 
 /** The result of {@link releaseCase}. */
-export type ReleaseCaseResult = { ok: true; caseCode: string } | StaffRefusal | { ok: false; reason: 'not_claimed' } | { ok: false; reason: 'not_holder'; by: string };
+export type ReleaseCaseResult = { ok: true; caseCode: string } | StaffRefusal | { ok: false; reason: 'not_claimed' } | { ok: false; reason: 'not_holder'; by: string } | CaseClosedRefusal;
 
 /**
  * Gives a case the actor holds back to the group: the claim is removed, and the case's alert is
  * posted again in the case workers' chat, free, with Claim ({@link repostAlert}). The holder releases their own cases;
- * supervisors and admins anyone's (or move it with {@link reassignCase}).
+ * supervisors and admins anyone's (or move it with {@link reassignCase}). A closed or erased
+ * case stays with whoever held it (`case_closed`).
  */
 export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string }): Promise<ReleaseCaseResult> {
   const a = await authorize(deps, actor, 'claim_case');
   if (refused(a)) return a;
+  const ended = await endedCase(deps, a, args.caseCode, 'claim_case', ENDED_STATUSES);
+  if (ended) return ended;
   let r = await deps.claims.release(args.caseCode, actor.staffId);
   // A supervisor (or admin) may release a case someone else holds: `/release <case code>`.
   if (r.outcome === 'not_holder' && can(a.member, 'reassign_case')) r = await deps.claims.release(args.caseCode, r.by);

@@ -116,6 +116,7 @@ async function claim(t: Tap): Promise<void> {
   const r = await claimCase(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code, place: t.place });
   if (r.ok) await t.toast('caseworker:claim.done', { code });
   else if (r.reason === 'not_found') return t.toast('caseworker:claim.missing', { code }, true);
+  else if (r.reason === 'case_closed') return t.toast('caseworker:refused.case_closed', { code }, true);
   else if (r.reason === 'already_claimed') {
     if (r.byMe) await t.toast('caseworker:claim.yours', { code });
     else await t.toast('caseworker:claim.taken', { code, worker: (await staffNames(t.deps.roster))(r.by) }, true);

@@ -109,6 +109,7 @@ async function release(run: Run): Promise<string> {
   if (r.ok) return t('caseworker:release.done', { code });
   if (r.reason === 'not_claimed') return t('caseworker:release.not_claimed', { code });
   if (r.reason === 'not_holder') return t('caseworker:release.not_holder', { code });
+  if (r.reason === 'case_closed') return t('caseworker:refused.case_closed', { code });
   return run.refused(r);
 }
 
@@ -125,6 +126,7 @@ async function reassign(run: Run): Promise<string> {
   if (r.ok) return t('caseworker:reassign.done', { code, name: target.worker?.name ?? `id ${id}` });
   if (r.reason === 'not_found') return t('caseworker:reassign.not_found', { code });
   if (r.reason === 'invalid_target' || r.reason === 'target_other_office') return t('caseworker:reassign.invalid_target', { id });
+  if (r.reason === 'case_closed') return t('caseworker:refused.case_closed', { code });
   return run.refused(r);
 }
 

@@ -12,7 +12,7 @@ const CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
 
 /** What the page says after an action (`?done=` / `?notice=`): wire names with a text each. */
 const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'message_sent'] as const;
-const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable'] as const;
+const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'case_closed'] as const;
 
 const NoteForm = z.object({ text: z.string().max(NOTE_MAX * 2) });
 const ReassignForm = z.object({ to: z.string().min(1).max(64) });
@@ -76,7 +76,7 @@ export function caseFilePages(kit: WebKit): Router {
     const r = await claimCase(kit.deps.desk, webContext(res).actor, { caseCode: code });
     if (r.ok) return back(res, code, 'done', 'claimed');
     if (r.reason === 'not_found') return notFound(kit, res);
-    if (r.reason === 'already_claimed') return back(res, code, 'notice', 'already_claimed');
+    if (r.reason === 'already_claimed' || r.reason === 'case_closed') return back(res, code, 'notice', r.reason);
     return refuse(kit, req, res, r, code);
   });
 
@@ -85,7 +85,7 @@ export function caseFilePages(kit: WebKit): Router {
     if (!code) return notFound(kit, res);
     const r = await releaseCase(kit.deps.desk, webContext(res).actor, { caseCode: code });
     if (r.ok) return back(res, code, 'done', 'released');
-    if (r.reason === 'not_claimed') return back(res, code, 'notice', 'not_claimed');
+    if (r.reason === 'not_claimed' || r.reason === 'case_closed') return back(res, code, 'notice', r.reason);
     return refuse(kit, req, res, r, code);
   });
 
@@ -98,6 +98,7 @@ export function caseFilePages(kit: WebKit): Router {
     if (r.ok) return back(res, code, 'done', 'reassigned');
     if (r.reason === 'not_found') return notFound(kit, res);
     if (r.reason === 'invalid_target' || r.reason === 'target_other_office') return back(res, code, 'notice', 'invalid_target');
+    if (r.reason === 'case_closed') return back(res, code, 'notice', 'case_closed');
     return refuse(kit, req, res, r, code);
   });
 

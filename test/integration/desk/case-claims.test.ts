@@ -188,6 +188,35 @@ describe('desk: claim, release, reassign, open', () => {
     });
   });
 
+  describe('a case that has ended', () => {
+    it('is claimed by nobody once closed, withdrawn or erased, and a closed one is not released or reassigned', async () => {
+      await d.seedCase('KP-ENDS-0001', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-ENDS-0001' });
+      await d.redis.hset(d.keys.case('KP-ENDS-0001'), { status: 'closed', close_reason: 'other_body' });
+      expect(await releaseCase(d.desk, d.staff.aysel, { caseCode: 'KP-ENDS-0001' })).toEqual({ ok: false, reason: 'case_closed', status: 'closed' });
+      expect(await releaseCase(d.desk, d.staff.leyla, { caseCode: 'KP-ENDS-0001' })).toEqual({ ok: false, reason: 'case_closed', status: 'closed' });
+      expect(await reassignCase(d.desk, d.staff.leyla, { caseCode: 'KP-ENDS-0001', to: d.staff.nigar })).toEqual({ ok: false, reason: 'case_closed', status: 'closed' });
+      expect(await d.redis.hget(d.keys.case('KP-ENDS-0001'), 'claimed_by')).toBe(d.staff.aysel.staffId);
+
+      for (const [code, status] of [['KP-ENDS-0002', 'closed'], ['KP-ENDS-0003', 'withdrawn'], ['KP-ENDS-0004', 'erased']] as const) {
+        await d.seedCase(code, { office: baku });
+        await d.redis.hset(d.keys.case(code), 'status', status);
+        expect(await claimCase(d.desk, d.staff.aysel, { caseCode: code })).toEqual({ ok: false, reason: 'case_closed', status });
+        expect(await claimCase(d.desk, d.staff.leyla, { caseCode: code })).toEqual({ ok: false, reason: 'case_closed', status });
+        expect(await d.redis.hget(d.keys.case(code), 'claimed_by')).toBeNull();
+      }
+      expect(d.audit.filter((e) => e.action === 'refuse_claim').map((e) => e['why'])).toEqual(Array(6).fill('case_closed'));
+      expect(d.notifier.to('caseworkers')).toEqual([]);
+    });
+
+    it('lets the holder of a withdrawn case still release it (it waits for its closing)', async () => {
+      await d.seedCase('KP-ENDS-0005', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-ENDS-0005' });
+      await d.redis.hset(d.keys.case('KP-ENDS-0005'), 'status', 'withdrawn');
+      expect(await releaseCase(d.desk, d.staff.aysel, { caseCode: 'KP-ENDS-0005' })).toEqual({ ok: true, caseCode: 'KP-ENDS-0005' });
+    });
+  });
+
   describe('openCase', () => {
     it('gives the holder the case file, decrypted, in their language; nobody else', async () => {
       await d.seedCase('KP-OPEN-0001');
