@@ -185,6 +185,23 @@ describe('workspace cases', () => {
     expect(await e2e.redis.hget(e2e.core.keys.case('KP-BAKU-0004'), 'claimed_by')).toBeNull();
   });
 
+  it('shows a cancelled meeting in the list as cancelled, not as a meeting that stands', async () => {
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    const start = new Date('2026-11-25T06:00:00Z');
+    await seedCase(d, { code: 'KP-BAKU-0005', lang: 'ru', createdAt: new Date('2026-11-23T14:00:00Z'), meeting: { office: baku, start } });
+    await seedCase(d, { code: 'KP-BAKU-0006', lang: 'ru', createdAt: new Date('2026-11-23T15:00:00Z'), meeting: { office: baku, start } });
+    // The person of KP-BAKU-0005 withdrew: their meeting is cancelled.
+    await e2e.core.bookings.cancel('KP-BAKU-0005', (await e2e.core.bookings.get('KP-BAKU-0005'))!.slot, 'withdrawn', NOW);
+    await e2e.redis.hset(e2e.core.keys.case('KP-BAKU-0005'), 'status', 'withdrawn');
+    await e2e.korpu.caseIndex.reindex('KP-BAKU-0005');
+    const list = (await (await signIn('sup')).get('/desk/cases')).text;
+    const row = (code: string) => new RegExp(`<tr[^>]*>\\s*<td><a class="code" href="/desk/cases/${code}">[\\s\\S]*?</tr>`).exec(list)?.[0] ?? '';
+    expect(row('KP-BAKU-0006')).toContain('25/11/2026');
+    expect(row('KP-BAKU-0005')).not.toBe('');
+    expect(row('KP-BAKU-0005')).not.toContain('25/11/2026');
+    expect(row('KP-BAKU-0005')).toContain(t('web:booking.cancelled'));
+  });
+
   it('answers 404 for a malformed or unknown case code', async () => {
     const web = await signIn('sup');
     expect((await web.get('/desk/cases/<script>')).status).toBe(404);
