@@ -92,6 +92,26 @@ describeBrowser('the first meeting in a browser', () => {
     expect(await status()).toBe('assessed');
     expect(await page.inputValue('#assessment input[name=beneficiaryName]')).toBe('Olena Kovalenko');
 
+    // A plan with a goal not agreed with the person and an activity without its owner, on an
+    // Azerbaijani page: each problem in Azerbaijani beside its field, what was typed kept.
+    await page.selectOption('select[name=lang]', 'az');
+    await page.waitForFunction(`document.documentElement.lang === 'az'`);
+    await page.fill('input[name=need_text_0]', 'Azərbaycan dili dərsləri');
+    await page.fill('input[name=goal_text_0]', 'Azərbaycan dilində sadə söhbət');
+    await page.fill('input[name=activity_text_0]', 'Axşam kursuna yazılmaq');
+    await page.fill('input[name=activity_due_0]', '2026-12-15');
+    await page.click('#plan button[type=submit]');
+    await page.waitForLoadState('load');
+    const az = (key: string) => e2e.core.translator.t('az', key);
+    expect(await page.textContent('#plan tr:has(input[name=goal_agreed_0])')).toContain(az('casework:form.issue.not_agreed'));
+    expect(await page.textContent('#plan tr:has(input[name=activity_owner_0])')).toContain(az('casework:form.issue.required'));
+    expect(await page.textContent('#plan')).not.toMatch(/Too small|expected|agreedWithPerson|activities\.0/);
+    expect(await page.inputValue('input[name=goal_text_0]')).toBe('Azərbaycan dilində sadə söhbət');
+    await page.locator('#plan').screenshot({ path: join(SHOTS, 'workspace-plan-problems-az.png') });
+    await page.goto(`${base}/desk/cases/${CODE}/meeting`);
+    await page.selectOption('select[name=lang]', 'en');
+    await page.waitForFunction(`document.documentElement.lang === 'en'`);
+
     // The plan: one need, one goal agreed with the person, one activity.
     await page.fill('input[name=need_text_0]', 'Azerbaijani lessons');
     await page.selectOption('select[name=need_area_0]', 'language');

@@ -96,9 +96,22 @@ describe('workspace forms over HTTP', () => {
     // Signed with the day as the page writes dates elsewhere (25/11/2026 in English), not the record's 2026-11-25.
     expect(afterDiagnosis).toContain(t('casework:diagnosis.signed', { counsellor: 'Aysel Quliyeva', place: 'Baku office', date: '25/11/2026', time: '11:00' }));
 
+    // A plan before Annex 1: the page says Annex 1 comes first, and each problem in words beside its field.
+    r = await web.post(`${meeting}/plan`, { need_text_0: '', goal_text_0: '', goal_term_0: 'short', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: '', activity_due_0: '', activity_status_0: 'planned' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(t('casework:problem.not_assessed'));
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-needs">${t('casework:form.issue.none_needs')}</p>`);
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-goals">${t('casework:form.issue.none_goals')}</p>`);
+    expect(r.text).toMatch(/name="activity_owner_0" aria-invalid="true" aria-describedby="e-plan-activities-0-owner"[^>]*>/);
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-activities-0-owner">${t('casework:form.issue.required')}</p>`);
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-activities-0-due">${t('casework:form.issue.not_a_date')}</p>`);
+    // zod's English and the fields' paths never reach the page.
+    expect(r.text).not.toMatch(/Too small|expected string|activities\.0\.owner:|goals:/);
+
     r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-13-01', beneficiaryName: 'Olena' });
     expect(r.status).toBe(400);
-    expect(r.text).toContain(t('casework:form.invalid_field'));
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-assessment-assessmentDate">${t('casework:form.issue.no_such_date')}</p>`);
+    expect(r.text).not.toContain('must be a date');
     r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-11-25', beneficiaryName: 'Olena Kovalenko', urgentNeed: 'housing', summary: 'language first' });
     expect(r.status).toBe(303);
     const afterAssessment = (await web.get(meeting)).text;
@@ -107,7 +120,10 @@ describe('workspace forms over HTTP', () => {
 
     r = await web.post(`${meeting}/plan`, { need_text_0: 'Azerbaijani lessons', need_area_0: 'language', goal_text_0: 'Speak Azerbaijani at work', goal_term_0: 'short', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: 'Olena', activity_due_0: '2026-12-15', activity_status_0: 'planned' });
     expect(r.status).toBe(400);
-    expect(r.text).toContain('goals.0.agreedWithPerson');
+    expect(r.text).not.toContain(t('casework:problem.not_assessed'));
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-goals-0-agreedWithPerson">${t('casework:form.issue.not_agreed')}</p>`);
+    expect(r.text).not.toContain('goals.0.agreedWithPerson:');
+    expect(r.text).not.toContain('must be agreed');
     r = await web.post(`${meeting}/plan`, { need_text_0: 'Azerbaijani lessons', need_area_0: 'language', goal_text_0: 'Speak Azerbaijani at work', goal_term_0: 'short', goal_agreed_0: 'on', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: 'Olena', activity_due_0: '2026-12-15', activity_status_0: 'planned' });
     expect(r.status).toBe(303);
     const afterPlan = (await web.get(meeting)).text;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Q3_AREAS } from '../../flows/rules/eligibility';
-import { formDate, formLine, formText, optionalText } from './form-fields';
+import { formDate, formLine, formText, optionalText, type FieldProblem } from './form-fields';
 
 /**
  * The individual integration plan (spec §3.7), the one definition of what a plan holds:
@@ -9,6 +9,7 @@ import { formDate, formLine, formText, optionalText } from './form-fields';
  * - `activities`, each serving a goal (rule 4), with who carries it out, by when, and how far
  *   it has come;
  * - `reviews` over time: progress and changes, agreed with the person (rule 5).
+ * Each problem's message is a {@link FieldProblem} the page translates.
  * Saving it again makes a new version (versioned-forms.ts); nothing of an old one is lost.
  * The person's consent (Annex 4) must be on the case before a plan is prepared (rule 1): the
  * use case that saves it checks that.
@@ -22,25 +23,25 @@ export const GOAL_TERMS = ['short', 'long'] as const;
 export const NeedSchema = z.object({
   text: formText,
   /** The service area it belongs to (spec §2), when it belongs to one. */
-  area: z.enum(Q3_AREAS).optional(),
+  area: z.enum(Q3_AREAS, { error: 'not_an_option' }).optional(),
 });
 
 export const GoalSchema = z.object({
   text: formText,
-  term: z.enum(GOAL_TERMS),
+  term: z.enum(GOAL_TERMS, { error: 'not_an_option' }),
   /** Rule 2: goals are defined together with the person; a goal they did not agree is not one. */
-  agreedWithPerson: z.literal(true, { error: 'a goal must be agreed with the person' }),
+  agreedWithPerson: z.literal(true, { error: 'not_agreed' }),
 });
 
 export const ActivitySchema = z.object({
   /** The goal it serves: its number in `goals`, from 1. */
-  goal: z.coerce.number().int().min(1),
+  goal: z.coerce.number({ error: 'unknown_goal' }).int({ error: 'unknown_goal' }).min(1, { error: 'unknown_goal' }),
   text: formText,
   /** Who carries it out with the person (a name, a service, "the person themself"). */
   owner: formLine,
   /** By when. */
   due: formDate,
-  status: z.enum(ACTIVITY_STATUSES),
+  status: z.enum(ACTIVITY_STATUSES, { error: 'not_an_option' }),
 });
 
 export const ReviewSchema = z.object({
@@ -53,14 +54,14 @@ export const ReviewSchema = z.object({
 
 export const PlanSchema = z
   .object({
-    needs: z.array(NeedSchema).min(1).max(50),
-    goals: z.array(GoalSchema).min(1).max(50),
-    activities: z.array(ActivitySchema).max(200),
-    reviews: z.array(ReviewSchema).max(200),
+    needs: z.array(NeedSchema).min(1, { error: 'none' }).max(50, { error: 'too_many' }),
+    goals: z.array(GoalSchema).min(1, { error: 'none' }).max(50, { error: 'too_many' }),
+    activities: z.array(ActivitySchema).max(200, { error: 'too_many' }),
+    reviews: z.array(ReviewSchema).max(200, { error: 'too_many' }),
   })
   .superRefine((plan, ctx) => {
     plan.activities.forEach((a, i) => {
-      if (a.goal > plan.goals.length) ctx.addIssue({ code: 'custom', path: ['activities', i, 'goal'], message: `must name one of the plan's ${plan.goals.length} goals` });
+      if (a.goal > plan.goals.length) ctx.addIssue({ code: 'custom', path: ['activities', i, 'goal'], message: 'unknown_goal' satisfies FieldProblem });
     });
   });
 export type Plan = z.infer<typeof PlanSchema>;

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { FieldIssue } from '../../../caseworkers/desk';
-import { webContext } from '../../web-context';
+import { FIELD_PROBLEMS } from '../../../caseworkers/forms/form-fields';
+import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 
 /** A desk refusal that is about who may do it (a 403), or about the case (404), rather than the form. */
@@ -32,10 +33,27 @@ export async function answeredRefusal(kit: WebKit, req: Request, res: Response, 
   }
 }
 
-/** zod's issues by field path, for the template to show beside each field. */
-export function issuesByField(issues: readonly FieldIssue[]): Record<string, string> {
+const PROBLEMS = new Set<string>(FIELD_PROBLEMS);
+/** The lists a form needs at least one row of (the plan's needs and goals): each says which. */
+const LISTS_NEEDED = new Set(['needs', 'goals']);
+
+/**
+ * A form's problems by field path (`goals.0.agreedWithPerson`, `_` for the whole form), each
+ * in the page's language, for the template to show beside its field: a schema's
+ * {@link FIELD_PROBLEMS} wire value as its text (`casework:form.issue.<problem>`), any other
+ * message as "Check this field" (zod's own English never reaches the page). The first problem
+ * of a field is the one shown.
+ * @example issuesByField([{ path: 'needs', message: 'none' }], t) // { needs: 'Write at least one need.' }
+ */
+export function issuesByField(issues: readonly FieldIssue[], t: Translate): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const i of issues) out[i.path || '_'] ??= i.message;
+  for (const i of issues) {
+    const path = i.path || '_';
+    const last = path.split('.').at(-1) ?? '';
+    // The "none" of a list names the list ("at least one need"); every other problem is the field's.
+    const key = !PROBLEMS.has(i.message) || (i.message === 'none' && !LISTS_NEEDED.has(last)) ? 'casework:form.invalid_field' : i.message === 'none' ? `casework:form.issue.none_${last}` : `casework:form.issue.${i.message}`;
+    out[path] ??= t(key);
+  }
   return out;
 }
 

@@ -82,7 +82,7 @@ export function incidentPages(kit: WebKit): Router {
     const r = await fillIncident(desk, webContext(res).actor, { id, form, complete: complete === '1' });
     if (!r.ok) {
       if (await answeredRefusal(kit, req, res, r)) return;
-      if (r.reason === 'invalid') return showReport(req, res, { invalid: issuesByField(r.issues), sent: form });
+      if (r.reason === 'invalid') return showReport(req, res, { invalid: issuesByField(r.issues, webContext(res).t), sent: form });
       if (r.reason === 'incomplete') return showReport(req, res, { problem: 'incomplete', missing: r.missing, sent: form });
       return showReport(req, res, { problem: r.reason });
     }
@@ -119,7 +119,7 @@ export function incidentPages(kit: WebKit): Router {
     const r = await startIncident(desk, webContext(res).actor, { caseCode: code, urgent: urgent === 'on', form });
     if (!r.ok) {
       if (await answeredRefusal(kit, req, res, r, code)) return;
-      return showNew(req, res, { invalid: r.reason === 'invalid' ? issuesByField(r.issues) : {}, sent: { ...form, ...(urgent ? { urgent } : {}) } });
+      return showNew(req, res, { invalid: r.reason === 'invalid' ? issuesByField(r.issues, webContext(res).t) : {}, sent: { ...form, ...(urgent ? { urgent } : {}) } });
     }
     res.redirect(303, `/desk/incidents/${r.report.id}?done=started`);
   });
