@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { User } from 'grammy/types';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { FieldCipher } from '../../src/storage/field-cipher';
+import { testOffice } from '../helpers/office';
+import { seedCase } from '../helpers/seed-cases';
+import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+
+/**
+ * The workspace on a phone (390 px wide, as a case worker's phone in the office) in a real
+ * browser (Debian's chromium, driven by playwright-core): in Persian (right to left) and
+ * Azerbaijani, no page scrolls sideways: wide tables scroll inside their own box, the header,
+ * navigation and filters stay on the screen. Screenshots go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, else to a
+ * temp folder. Skipped without chromium, except in CI.
+ */
+const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
+const describeBrowser = available ? describe : describe.skip;
+if (!available) console.warn(`workspace narrow browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, 'screenshots') : mkdtempSync(join(tmpdir(), 'korpu-narrow-'));
+
+const NOW = new Date('2026-11-24T08:00:00Z');
+const CODE = 'KP-MFA0-APAH';
+const baku = testOffice();
+
+describeBrowser('the workspace on a phone', () => {
+  jest.setTimeout(120_000);
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => NOW }, beforeStop: () => browser?.close() });
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  let browser: Browser;
+  let admin: User;
+
+  beforeAll(async () => {
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
+    ({ user: admin } = await addStaff(e2e, { name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['az', 'ru', 'en'], role: 'admin', addedAt: NOW }));
+    await addStaff(e2e, { name: 'Rəşad Məmmədov', firstName: 'Rəşad', lang: 'az', langs: ['az', 'fa', 'uz', 'tr', 'uk'], addedAt: NOW });
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    await seedCase(d, { code: CODE, lang: 'fa', createdAt: new Date('2026-11-23T08:00:00Z'), meeting: { office: baku, start: new Date('2026-11-25T06:00:00Z') }, firstName: 'Zahra', lastName: 'Ahmadi' });
+    await seedCase(d, { code: 'KP-7G4Q-M2XD', lang: 'ru', createdAt: new Date('2026-11-23T09:00:00Z'), meeting: { office: baku, start: new Date('2026-11-25T07:00:00Z') }, firstName: 'Olena', lastName: 'Kovalenko' });
+    await seedCase(d, { code: 'KP-NONE-0003', lang: 'uz', createdAt: new Date('2026-11-23T10:00:00Z'), crisis: 'violence' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  /** Signs the admin in on a phone-sized page through the link the bot sends. */
+  async function onPhone(): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(linkIn(await sendPrivate(e2e.api, handled, admin, '/dashboard')));
+    await Promise.all([page.waitForURL(/\/desk\/cases/), page.locator('button[type=submit]').first().click()]);
+    return { page, problems };
+  }
+
+  async function language(page: Page, lang: string): Promise<void> {
+    await Promise.all([page.waitForNavigation(), page.locator('header select[name=lang]').selectOption(lang)]);
+    await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+  }
+
+  const PAGES = ['/desk/cases', '/desk/calendar', '/desk/admin/roster', `/desk/admin/audit?case=${CODE}`, '/desk/incidents', '/desk/numbers', `/desk/cases/${CODE}`, `/desk/cases/${CODE}/meeting`];
+
+  it('never scrolls sideways at 390 px, in Persian (right to left) and Azerbaijani', async () => {
+    const { page, problems } = await onPhone();
+    // The case file (opened once) gives the audit page a line.
+    await page.goto(`${base}/desk/cases/${CODE}`);
+    const wide: string[] = [];
+    for (const lang of ['fa', 'az'] as const) {
+      await language(page, lang);
+      for (const path of PAGES) {
+        await page.goto(`${base}${path}`);
+        const { scroll, inner } = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })')) as { scroll: number; inner: number };
+        if (scroll > inner) wide.push(`${lang} ${path}: ${scroll} px`);
+        await page.screenshot({ path: join(SHOTS, `narrow-${lang}-${path.replace(/^\/desk\//, '').replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
+      }
+    }
+    expect(wide).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
