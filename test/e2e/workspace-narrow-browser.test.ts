@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { User } from 'grammy/types';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { OfficesFileSchema } from '../../src/config/offices';
+import { languageNameIn } from '../../src/i18n/language-names';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { testOffice } from '../helpers/office';
 import { seedCase } from '../helpers/seed-cases';
@@ -13,8 +14,9 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 /**
  * The workspace on a phone (390 px wide, as a case worker's phone in the office) in a real
  * browser (Debian's chromium, driven by playwright-core): in Persian (right to left) and
- * Azerbaijani, no page scrolls sideways: wide tables scroll inside their own box, the header,
- * navigation and filters stay on the screen. Screenshots go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, else to a
+ * Azerbaijani, no page scrolls sideways — wide tables scroll inside their own box, the header,
+ * navigation and filters stay on the screen — and the roster is a card per member with the
+ * languages named. Screenshots go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, else to a
  * temp folder. Skipped without chromium, except in CI.
  */
 const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
@@ -70,19 +72,42 @@ describeBrowser('the workspace on a phone', () => {
 
   it('never scrolls sideways at 390 px, in Persian (right to left) and Azerbaijani', async () => {
     const { page, problems } = await onPhone();
-    // The case file (opened once) gives the audit page a line.
+    // The case file (opened once) gives the audit page a line; a note of 4,000 letters without a space wraps in its card.
     await page.goto(`${base}/desk/cases/${CODE}`);
+    await page.fill('#notes textarea[name=text]', 'ž'.repeat(4000));
+    await Promise.all([page.waitForURL(/#notes|done=/), page.locator('#notes button[type=submit]').click()]);
     const wide: string[] = [];
     for (const lang of ['fa', 'az'] as const) {
       await language(page, lang);
       for (const path of PAGES) {
         await page.goto(`${base}${path}`);
-        const { scroll, inner } = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })')) as { scroll: number; inner: number };
+        // The document, and each card (a line running past a card's edge).
+        const { scroll, inner, cards } = (await page.evaluate(
+          "({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth, cards: [...document.querySelectorAll('.card')].filter((c) => c.scrollWidth > c.clientWidth + 1).length })",
+        )) as { scroll: number; inner: number; cards: number };
         if (scroll > inner) wide.push(`${lang} ${path}: ${scroll} px`);
+        if (cards) wide.push(`${lang} ${path}: ${cards} card(s) wider than the screen`);
         await page.screenshot({ path: join(SHOTS, `narrow-${lang}-${path.replace(/^\/desk\//, '').replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
       }
     }
     expect(wide).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it('shows the roster as a card per member, languages by name, each field under its own label', async () => {
+    const { page } = await onPhone();
+    await language(page, 'az');
+    await page.goto(`${base}/desk/admin/roster`);
+    const member = page.locator('li.member:has(input[name=name][value="Rəşad Məmmədov"])');
+    // Languages named as the page's language names them ("Fars / Dari", not "fa").
+    expect((await member.locator('label', { has: page.locator('input[value=fa]') }).textContent())?.trim()).toBe(languageNameIn('az', 'fa'));
+    expect((await member.locator('label', { has: page.locator('input[name=name]') }).textContent())?.trim()).toBe(e2e.core.translator.t('az', 'reports:admin.col.name'));
+    // A phone screen and a bit for a member, not 300 px per language list.
+    const box = await member.boundingBox();
+    expect(box!.height).toBeLessThan(600);
+    expect(box!.width).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect((await member.boundingBox())!.height).toBeLessThan(260);
+    await page.screenshot({ path: join(SHOTS, 'wide-az-roster.png'), fullPage: true });
   });
 });

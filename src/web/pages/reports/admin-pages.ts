@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { addStaff, changeStaff, listRoster, readAudit, removeStaff, STAFF_FIELDS } from '../../../caseworkers/desk';
 import { SUPPORTED_LANGS } from '../../../core/lang';
 import { flowToMermaid } from '../../../flows/flow-diagram';
+import { pageFormat } from '../../format';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { flash, isRefusal, refuse, reportsOf } from './page-helpers';
@@ -45,10 +46,11 @@ export function adminPages(kit: WebKit): Router {
     const r = await listRoster(kit.deps.desk, actor);
     if (!r.ok) return refuse(kit, req, res, r);
     const f = flash(req, 'admin');
+    const fmt = pageFormat(lang, t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
     const fields = typeof req.query.fields === 'string' ? req.query.fields.split(',').filter((x) => (STAFF_FIELDS as readonly string[]).includes(x)) : [];
     kit.render(res, 'reports/admin-roster', {
       title: t('reports:admin.roster'),
-      workers: r.workers.map((w) => ({ ...w, added: w.addedAt.toISOString().slice(0, 10) })),
+      workers: r.workers.map((w) => ({ ...w, added: fmt.date(w.addedAt) })),
       admins: r.admins,
       offices: kit.deps.desk.offices.map((o) => ({ id: o.id, name: o.name[lang] ?? o.name.en ?? o.id })),
       langs: SUPPORTED_LANGS,
