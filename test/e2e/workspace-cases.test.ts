@@ -77,6 +77,22 @@ describe('workspace cases', () => {
     expect((await web.get('/desk/cases?office=ganja')).text).not.toContain('KP-GNJA-0002');
     const search = await web.get('/desk/cases?code=kp-gnja-0002');
     expect(search.text).not.toContain('href="/desk/cases/KP-GNJA-0002"');
+    expect(search.text).toContain(t('web:cases.code_no_case', { code: 'KP-GNJA-0002' }));
+  });
+
+  it('finds a case by its code typed in any case, with or without KP- and dashes; says so when what was typed cannot be a code', async () => {
+    const web = await signIn('aysel');
+    const row = (page: string) => page.match(/<tbody>[\s\S]*<\/tbody>/g)?.at(-1) ?? '';
+    for (const typed of ['BAKU-0001', 'kp-baku-0001', ' baku 0001 ', 'KPBAKU0001']) {
+      const page = await web.get(`/desk/cases?code=${encodeURIComponent(typed)}`);
+      expect(row(page.text)).toContain('href="/desk/cases/KP-BAKU-0001"');
+      expect(page.text).toContain(`name="code" value="${typed.trim()}"`);
+    }
+    // Not a whole code: said in words, what was typed kept in the box, not quietly every case.
+    const partial = await web.get('/desk/cases?code=zzz');
+    expect(partial.status).toBe(200);
+    expect(partial.text).toContain(`name="code" value="zzz"`);
+    expect(partial.text).toContain(t('web:cases.code_not_a_code', { typed: 'zzz' }));
   });
 
   it("refuses a case of another office by guessed URL with a 403 page and an audit entry", async () => {

@@ -18,9 +18,24 @@ const ListQuery = z.object({
   elig: z.preprocess(empty, z.enum(ELIGIBILITIES).optional()).catch(undefined),
   mine: z.preprocess(empty, z.literal('1').optional()).catch(undefined),
   urgent: z.preprocess(empty, z.literal('1').optional()).catch(undefined),
-  code: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() || undefined : undefined), z.string().regex(/^[A-Z0-9-]{4,20}$/).optional()).catch(undefined),
+  code: z.preprocess((v) => (typeof v === 'string' ? v.trim().slice(0, 40) || undefined : undefined), z.string().optional()).catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
+
+/**
+ * A case code as typed in the list's search box: any case, spaces, with or without `KP-` and
+ * its dashes (`mfa0 apah`, `MFA0-APAH`, `kp-mfa0-apah` are KP-MFA0-APAH). Anything that cannot
+ * be a whole code (`zzz`, `MFA0`) is `undefined`: the page says so and keeps what was typed,
+ * rather than quietly showing every case.
+ * @example caseCodeOf(' mfa0-apah ') // 'KP-MFA0-APAH'
+ */
+export function caseCodeOf(typed: string): string | undefined {
+  const s = typed.toUpperCase().replace(/\s+/g, '');
+  const m = /^(?:KP-?)?([A-Z0-9]{4})-?([A-Z0-9]{4})$/.exec(s);
+  if (m) return `KP-${m[1]}-${m[2]}`;
+  // Codes of another shape (earlier releases, tests) are looked up as they are.
+  return /^KP-[A-Z0-9-]{2,17}$/.test(s) ? s : undefined;
+}
 
 /**
  * `/desk/cases`: the case list (every role; a case worker sees their office's), filtered by
@@ -31,11 +46,12 @@ export function casePages(kit: WebKit): Router {
   const router = express.Router();
   router.get('/cases', kit.requireRole('caseworker'), async (req, res) => {
     const ctx = webContext(res);
-    const q = ListQuery.parse(req.query);
+    const { code: typed, ...q } = ListQuery.parse(req.query);
+    const code = typed === undefined ? undefined : caseCodeOf(typed);
     const r = await listCases(
       kit.deps.desk,
       ctx.actor,
-      { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.urgent ? { urgent: true } : {}), ...(q.code ? { code: q.code } : {}) },
+      { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.urgent ? { urgent: true } : {}), ...(code ? { code } : {}) },
       { offset: (q.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
     );
     if (!r.ok) {
@@ -43,12 +59,16 @@ export function casePages(kit: WebKit): Router {
       return kit.forbidden(req, res, 'role');
     }
     const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
-    const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, urgent: q.urgent, code: q.code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, urgent: q.urgent, code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const pageLink = (n: number) => `/desk/cases?${new URLSearchParams([...params, ['page', String(n)]]).toString()}`;
     const pages = Math.max(1, Math.ceil(r.total / PAGE_SIZE));
     kit.render(res, 'cases/list', {
       title: ctx.t('web:cases.title'),
       q,
+      // The box keeps what was typed; a code that cannot be one, or finds no case, is said in words.
+      codeTyped: typed ?? '',
+      codeProblem: typed === undefined ? undefined : !code ? 'not_a_code' : r.total === 0 ? 'no_case' : undefined,
+      code,
       rows: r.rows,
       urgent: r.urgent,
       total: r.total,
