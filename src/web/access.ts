@@ -89,7 +89,11 @@ export function createAccess(deps: WorkspaceDeps, renderer: Renderer): Access {
   return { signedIn, csrf, requireRole, forbidden };
 }
 
-/** A request without a live session (page or change alike) goes to the sign-in page. */
-function toSignIn(_req: Request, res: Response): void {
-  res.redirect(303, '/desk/signin');
+/**
+ * A request without a live session goes to the sign-in page. A change (a note sent from a tab
+ * left open after signing out in another, or after the idle timeout) was not saved: the
+ * sign-in page says so (`?lost=1`), so nobody believes what they typed went through.
+ */
+function toSignIn(req: Request, res: Response): void {
+  res.redirect(303, req.method === 'GET' || req.method === 'HEAD' ? '/desk/signin' : '/desk/signin?lost=1');
 }

@@ -139,6 +139,22 @@ describe('workspace sign-in', () => {
     expect((await two.get('/desk/x')).status).toBe(303);
   });
 
+  it('says on the sign-in page that what a tab sent after signing out in another was not saved', async () => {
+    const one = await signedIn();
+    await one.get('/desk/cases');
+    // A second tab of the same browser: the same cookie, the form loaded before signing out.
+    const two = new WebClient(base);
+    for (const [k, v] of one.cookies) two.cookies.set(k, v);
+    two.lastPage = one.lastPage;
+    expect((await one.post('/desk/signout')).location).toBe('/desk/signin?out=1');
+    const sent = await two.post('/desk/cases/KP-AUTH-0001/notes', { text: 'Called her, no answer' });
+    expect(sent).toMatchObject({ status: 303, location: '/desk/signin?lost=1' });
+    const page = await two.get(sent.location!);
+    expect(page.text).toContain(e2e.core.translator.t('en', 'web:signin.lost'));
+    // A page opened without a session is no loss: the plain sign-in page.
+    expect((await two.get('/desk/cases')).location).toBe('/desk/signin');
+  });
+
   it('ends a session idle for more than 30 minutes', async () => {
     const web = await signedIn();
     now = new Date(now.getTime() + 29 * 60_000);

@@ -34,7 +34,7 @@ export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: Rate
     const lang = browserLang(req);
     renderer.anonymous(res, lang);
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
-    renderer.render(res, 'signin', { title: deps.translator.t(lang, 'web:signin.title'), token, state: token ? 'confirm' : req.query.out === '1' ? 'signed_out' : 'ask' });
+    renderer.render(res, 'signin', { title: deps.translator.t(lang, 'web:signin.title'), token, state: token ? 'confirm' : req.query.lost === '1' ? 'lost' : req.query.out === '1' ? 'signed_out' : 'ask' });
   });
 
   before.post('/signin', limits.signIn, async (req: Request, res: Response) => {
