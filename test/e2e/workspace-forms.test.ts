@@ -139,7 +139,11 @@ describe('workspace forms over HTTP', () => {
     await other.get('/desk/incidents');
     expect((await other.post(`${meeting}/diagnosis`, { q1: 'yes', q2: 'yes', q4: 'no', place: 'x' })).status).toBe(403);
     expect((await other.post(`/desk/cases/${CODE}/close`, { reason: 'goals_achieved' })).status).toBe(403);
-    expect((await other.get(`/desk/cases/${CODE}/incidents/new`)).status).toBe(200);
+    // The incident form itself is refused up front, before anything is typed into it.
+    const form = await other.get(`/desk/cases/${CODE}/incidents/new`);
+    expect(form.status).toBe(403);
+    expect(form.text).toContain(t('web:forbidden.reason.other_office'));
+    expect(form.text).not.toContain('name="whatHappened"');
     expect((await other.post(`/desk/cases/${CODE}/incidents/new`, { urgent: 'on' })).status).toBe(403);
     await web.get(meeting);
     expect((await web.post(`${meeting}/assessment`, { _csrf: null, assessmentDate: '2026-11-25' })).status).toBe(403);

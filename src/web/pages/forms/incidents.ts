@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import {
-  acknowledgeIncident, fillIncident, INCIDENT_TYPES, listIncidents, readIncident, startIncident,
+  acknowledgeIncident, fillIncident, INCIDENT_TYPES, listCases, listIncidents, readIncident, startIncident,
   type IncidentField, type IncidentReport,
 } from '../../../caseworkers/desk';
 import { formDateTime } from '../../../intake/record-writes';
@@ -97,7 +97,22 @@ export function incidentPages(kit: WebKit): Router {
     res.redirect(303, '/desk/incidents?done=acknowledged');
   });
 
-  router.get('/cases/:code/incidents/new', kit.requireRole('caseworker'), (req, res) => showNew(req, res));
+  // Refused up front, as its POST would be: a case of another office never shows the form that
+  // would lose what was typed. The case list's use case says whether the case is one this member
+  // sees (their office's, or any for supervisors and admins), without reading or auditing more.
+  router.get('/cases/:code/incidents/new', kit.requireRole('caseworker'), async (req, res) => {
+    const { actor, staff, t } = webContext(res);
+    const code = String(req.params.code);
+    if (!CASE_CODE.test(code)) return void kit.render(res, 'not-found', { title: t('web:not_found.title') }, 404);
+    const seen = await listCases(desk, actor, { code }, { offset: 0, limit: 1 });
+    if (!seen.ok) return void (await answeredRefusal(kit, req, res, { ok: false, reason: seen.reason === 'no_index' ? 'not_found' : seen.reason }, code));
+    if (!seen.rows.some((r) => r.code === code)) {
+      // A case worker does not see other offices' cases; for supervisors and admins there is no such case.
+      if (staff.role === 'caseworker') return void (await kit.forbidden(req, res, 'other_office', { caseCode: code }));
+      return void kit.render(res, 'not-found', { title: t('web:not_found.title') }, 404);
+    }
+    return showNew(req, res);
+  });
 
   async function showNew(req: Request, res: Response, redraw?: Redraw): Promise<void> {
     const { t } = webContext(res);
