@@ -3,6 +3,7 @@ import type { Role, StaffMember } from '../caseworkers/desk';
 import { DEFAULT_LANG, type Lang } from '../core/lang';
 import { clearSessionCookie, readCookie } from './auth/session-cookie';
 import { sameSecret } from './auth/tokens';
+import { pageTranslate } from './format';
 import { atLeast } from './nav';
 import type { Renderer } from './render';
 import { maybeWebContext, setWebContext, dirOf, webContext } from './web-context';
@@ -67,7 +68,7 @@ export function createAccess(deps: WorkspaceDeps, renderer: Renderer): Access {
       name: displayName(member),
       lang,
       dir: dirOf(lang),
-      t: (key, params) => deps.translator.t(lang, key, params),
+      t: pageTranslate(deps.translator, lang),
       csrf: session.csrf,
       sessionId: session.id,
     });

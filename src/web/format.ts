@@ -1,6 +1,44 @@
 import type { Office } from '../config/offices';
 import type { Lang } from '../core/lang';
+import type { Translator } from '../i18n';
 import type { Translate } from './web-context';
+
+/** The locale Intl formats a page's numbers, dates and lists in (English day first: en-GB). */
+const localeOf = (lang: Lang) => (lang === 'en' ? 'en-GB' : lang);
+
+const numberFormats = new Map<Lang, Intl.NumberFormat>();
+const listFormats = new Map<Lang, Intl.ListFormat>();
+
+/** A number as the page's language writes it: Persian digits on a Persian page (۵), 1 234 in Russian. */
+export function formatNumber(lang: Lang, n: number): string {
+  let f = numberFormats.get(lang);
+  if (!f) numberFormats.set(lang, (f = new Intl.NumberFormat(localeOf(lang))));
+  return f.format(n);
+}
+
+/** Items joined as the page's language joins a list ("a, b and c"; in Persian with «،» and «و»). */
+export function formatList(lang: Lang, items: readonly string[]): string {
+  let f = listFormats.get(lang);
+  if (!f) listFormats.set(lang, (f = new Intl.ListFormat(localeOf(lang), { type: 'conjunction', style: 'long' })));
+  return f.format(items);
+}
+
+/**
+ * The workspace's `t` for a page in `lang`: every number among the parameters is written as the
+ * language writes numbers ({@link formatNumber}), so that "2 of 2 free" or "5 hours 8 minutes"
+ * has Persian digits on a Persian page beside its Persian-digit dates. Pass counts as numbers,
+ * not strings. (The workspace's texts have no plural forms, so `count` is only shown.)
+ */
+export function pageTranslate(translator: Translator, lang: Lang): Translate {
+  return (key, params) => {
+    if (!params) return translator.t(lang, key);
+    let shown: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(params)) {
+      if (typeof v === 'number' && Number.isFinite(v)) (shown ??= { ...params })[k] = formatNumber(lang, v);
+    }
+    return translator.t(lang, key, shown ?? params);
+  };
+}
 
 /** Formats for one page: dates and times in the programme's time zone, in the page's language. */
 export interface PageFormat {
@@ -13,6 +51,8 @@ export interface PageFormat {
   calendarDate(iso: string): string;
   /** Date and time, minutes. */
   dateTime(d: Date | undefined): string;
+  /** A time of day, hours and minutes (`09:00`, `۰۹:۰۰` in Persian). */
+  time(d: Date): string;
   /** A span of time, roughly: minutes, hours and minutes, or days. */
   duration(ms: number): string;
   /** An office's name in the language (`none`: "no meeting yet"). */
@@ -20,14 +60,14 @@ export interface PageFormat {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
-function format(lang: Lang, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+function format(lang: Lang, timeZone: string, withTime: boolean | 'only'): Intl.DateTimeFormat {
   const key = `${lang}|${timeZone}|${withTime}`;
   let f = formats.get(key);
   if (!f) {
     // Gregorian in every language (as the bot's dates, i18n/dates.ts); fa with Persian digits.
     // English day first (en-GB, 01/05/1990): in Azerbaijan numbers are read day first, and a
     // case worker reading American order (05/01/1990) takes 1 May for 5 January.
-    f = new Intl.DateTimeFormat(`${lang === 'en' ? 'en-GB' : lang}-u-ca-gregory`, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}) });
+    f = new Intl.DateTimeFormat(`${localeOf(lang)}-u-ca-gregory`, { timeZone, ...(withTime === 'only' ? {} : { year: 'numeric', month: '2-digit', day: '2-digit' }), ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}) });
     formats.set(key, f);
   }
   return f;
@@ -41,6 +81,7 @@ export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offi
     // Read and written in UTC: a day, not a moment, so no zone may move it to the day before.
     calendarDate: (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? format(lang, 'UTC', false).format(new Date(`${iso}T00:00:00Z`)) : iso),
     dateTime: (d) => (d ? format(lang, o.timeZone, true).format(d) : '—'),
+    time: (d) => format(lang, o.timeZone, 'only').format(d),
     duration: (ms) => {
       const minutes = Math.max(0, Math.floor(ms / 60_000));
       if (minutes < 60) return t('web:duration.minutes', { m: minutes });

@@ -4,6 +4,7 @@ import { Eta } from 'eta';
 import { DEFAULT_LANG, SUPPORTED_LANGS, type Lang } from '../core/lang';
 import type { Translator } from '../i18n';
 import { languageNameIn } from '../i18n/language-names';
+import { formatList, formatNumber, pageTranslate } from './format';
 import { navFor } from './nav';
 import { dirOf, maybeWebContext, type Translate } from './web-context';
 
@@ -17,6 +18,10 @@ export interface PageFrame {
   t: Translate;
   /** A language's name in the page's language ("İngilis" on an Azerbaijani page); pickers name each language in itself. */
   langName: (lang: string) => string;
+  /** Items as one list in the page's language ("a, b and c"; Persian «،» and «و»). */
+  listOf: (items: readonly string[]) => string;
+  /** A number as the page's language writes it (Persian digits on a Persian page). */
+  num: (n: number) => string;
   /** The signed-in member (the header), when there is one. */
   me?: { name: string; role: string };
   nav: { id: string; path: string; current: boolean }[];
@@ -45,7 +50,7 @@ export interface Renderer {
  */
 export function createRenderer(translator: Translator, o: { cache?: boolean } = {}): Renderer {
   const eta = new Eta({ views: VIEWS_DIR, cache: o.cache ?? true, autoEscape: true, autoTrim: [false, 'nl'] });
-  const tFor = (lang: Lang): Translate => (key, params) => translator.t(lang, key, params);
+  const tFor = (lang: Lang): Translate => pageTranslate(translator, lang);
   return {
     render(res, view, data = {}, status = 200) {
       const ctx = maybeWebContext(res);
@@ -57,6 +62,8 @@ export function createRenderer(translator: Translator, o: { cache?: boolean } = 
         dir: dirOf(lang),
         t,
         langName: (l) => languageNameIn(lang, l, { start: true }),
+        listOf: (items) => formatList(lang, items),
+        num: (n) => formatNumber(lang, n),
         ...(ctx ? { me: { name: ctx.name, role: t(`caseworker:role.${ctx.staff.role}`) }, csrf: ctx.csrf } : {}),
         nav: ctx ? navFor(ctx.staff.role).map((n) => ({ id: n.id, path: n.path, current: path === n.path || path.startsWith(`${n.path}/`) })) : [],
         langs: SUPPORTED_LANGS,

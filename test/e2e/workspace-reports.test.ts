@@ -191,4 +191,25 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const week = await web.get(r.location!);
     expect(week.text).toContain(e2e.core.translator.t('en', 'reports:calendar.closed_staff'));
   });
+
+  it('writes the calendar’s counts, times and dates in Persian digits on a Persian page, and asks before closing a day', async () => {
+    const web = await signIn(staff.leyla);
+    await web.get('/desk/calendar?office=baku&date=2026-11-30');
+    expect((await web.post('/desk/lang', { lang: 'fa', back: '/desk/calendar' })).status).toBe(303);
+    const fa = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('fa', key, params);
+    const week = (await web.get('/desk/calendar?office=baku&date=2026-11-30')).text;
+    expect(week).toContain(fa('reports:calendar.free', { free: '۲', capacity: '۲' }));
+    expect(week).not.toContain(fa('reports:calendar.free', { free: '2', capacity: '2' }));
+    expect(week).toContain('<th scope="row">۰۹:۰۰</th>');
+    // The button asks a question naming the day, rather than repeating the hint beside it.
+    const confirm = /data-confirm="([^"]*)"/.exec(week)?.[1] ?? '';
+    expect(confirm).not.toBe(fa('reports:calendar.close_hint'));
+    expect(confirm).toMatch(/؟/);
+    const r = await web.post('/desk/calendar/close', { office: 'baku', date: '2026-12-02' });
+    expect(r.location).toContain('ok=closed_done');
+    const done = (await web.get(r.location!)).text;
+    const day = new Intl.DateTimeFormat('fa-u-ca-gregory', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date('2026-12-02T00:00:00Z'));
+    expect(done).toContain(fa('reports:calendar.closed_done', { date: day, count: '۰' }));
+    expect(done).not.toContain('2026-12-02 ');
+  });
 });

@@ -1,4 +1,5 @@
-import { pageFormat } from '../../../src/web/format';
+import { createTranslator } from '../../../src/i18n';
+import { formatList, formatNumber, pageFormat, pageTranslate } from '../../../src/web/format';
 
 const t = ((key: string) => key) as never;
 
@@ -20,5 +21,25 @@ describe('pageFormat (dates on the workspace pages)', () => {
 
   it('writes English dates day first, as they are read in Azerbaijan', () => {
     expect(pageFormat('en', t, { timeZone: 'Asia/Baku', offices: [] }).date(new Date('2026-11-25T07:00:00Z'))).toBe('25/11/2026');
+  });
+});
+
+describe('numbers and lists in the page’s language', () => {
+  const translator = createTranslator();
+
+  it('writes the numbers of a text in Persian digits on a Persian page, Latin ones elsewhere', () => {
+    const fa = pageTranslate(translator, 'fa');
+    expect(fa('reports:calendar.free', { free: 2, capacity: 2 })).toContain('۲');
+    expect(fa('reports:calendar.free', { free: 2, capacity: 2 })).not.toMatch(/[0-9]/);
+    // Through the page's durations as well ("5 hours 8 minutes").
+    expect(pageFormat('fa', fa, { timeZone: 'Asia/Baku', offices: [] }).duration((5 * 60 + 8) * 60_000)).toMatch(/۵.*۸/);
+    expect(pageTranslate(translator, 'az')('reports:calendar.free', { free: 2, capacity: 2 })).toContain('2');
+    expect(pageFormat('fa', fa, { timeZone: 'Asia/Baku', offices: [] }).time(new Date('2026-11-25T05:00:00Z'))).toBe('۰۹:۰۰');
+  });
+
+  it('joins a list as the language does (Persian «،» and «و», not a Latin comma)', () => {
+    expect(formatList('fa', ['الف', 'ب', 'پ'])).toMatch(/^الف،.*ب،.*و پ$/u);
+    expect(formatList('az', ['a', 'b', 'c'])).toBe('a, b və c');
+    expect(formatNumber('fa', 12)).toBe('۱۲');
   });
 });

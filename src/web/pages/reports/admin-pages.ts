@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { addStaff, changeStaff, listRoster, readAudit, removeStaff, STAFF_FIELDS } from '../../../caseworkers/desk';
 import { SUPPORTED_LANGS } from '../../../core/lang';
 import { flowToMermaid } from '../../../flows/flow-diagram';
-import { pageFormat } from '../../format';
+import { formatList, pageFormat } from '../../format';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { flash, isRefusal, refuse, reportsOf } from './page-helpers';
@@ -56,7 +56,7 @@ export function adminPages(kit: WebKit): Router {
       langs: SUPPORTED_LANGS,
       roles: ['caseworker', 'supervisor', 'admin'],
       // `exists`: the member the account belongs to, by name (an id in the address, the name from the roster).
-      flash: { ...f, params: { ...f.params, fields: fields.map((x) => t(`reports:admin.col.${fieldColumn(x)}`)).join(', '), name: r.workers.find((w) => w.staffId === req.query.staff)?.name ?? '' } },
+      flash: { ...f, params: { ...f.params, ...(f.params.count ? { count: Number(f.params.count) } : {}), fields: formatList(lang, fields.map((x) => t(`reports:admin.col.${fieldColumn(x)}`))), name: r.workers.find((w) => w.staffId === req.query.staff)?.name ?? '' } },
     });
   });
 

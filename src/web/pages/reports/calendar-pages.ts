@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { closeOfficeDay, officeWeek, recordAttendance, reopenOfficeDay } from '../../../caseworkers/desk';
+import { pageFormat } from '../../format';
 import { webContext } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { flash, isRefusal, refuse, reportsOf } from './page-helpers';
@@ -31,6 +32,10 @@ export function calendarPages(kit: WebKit): Router {
       return refuse(kit, req, res, r);
     }
     const monday = DateTime.fromISO(r.weekStart, { zone: r.office.timeZone }).setLocale(lang);
+    const fmt = pageFormat(lang, t, { timeZone: r.office.timeZone, offices: kit.deps.desk.offices });
+    // The message after closing a day: its date as the page writes dates, its count in the page's digits.
+    const f = flash(req, 'calendar');
+    const params = { ...f.params, ...(f.params.date ? { date: fmt.calendarDate(f.params.date) } : {}), ...(f.params.count ? { count: Number(f.params.count) } : {}) };
     const now = kit.deps.clock.now().getTime();
     kit.render(res, 'reports/calendar', {
       title: t('reports:calendar.title'),
@@ -46,7 +51,8 @@ export function calendarPages(kit: WebKit): Router {
         slots: d.slots.map((s) => ({ ...s, begun: s.start.getTime() <= now })),
       })),
       canClose: staff.role !== 'caseworker',
-      flash: flash(req, 'calendar'),
+      flash: { ...f, params },
+      fmt,
     });
   });
 
