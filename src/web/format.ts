@@ -1,6 +1,7 @@
 import type { Office } from '../config/offices';
 import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
+import { BOT_COUNSELLOR } from '../intake/record-writes';
 import type { Translate } from './web-context';
 
 /** The locale Intl formats a page's numbers, dates and lists in (English day first: en-GB). */
@@ -55,6 +56,8 @@ export interface PageFormat {
   time(d: Date): string;
   /** A span of time, roughly: minutes, hours and minutes, or days. */
   duration(ms: number): string;
+  /** A form's counsellor: a name as written; the records' self-service (a person alone in a chat) in words. */
+  counsellor(stored: string): string;
   /** An office's name in the language (`none`: "no meeting yet"). */
   office(id: string): string;
 }
@@ -88,6 +91,7 @@ export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offi
       if (minutes < 48 * 60) return t('web:duration.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
       return t('web:duration.days', { d: Math.floor(minutes / 1440) });
     },
+    counsellor: (stored) => (stored === BOT_COUNSELLOR ? t('web:case.self_service') : stored),
     office: (id) => (id === 'none' ? t('web:office.none') : (names.get(id) ?? id)),
   };
 }

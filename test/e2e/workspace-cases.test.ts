@@ -137,6 +137,14 @@ describe('workspace cases', () => {
     expect(seen.text).not.toContain('Olena');
     const taken = await other.post('/desk/cases/KP-BAKU-0001/claim');
     expect(taken.location).toBe('/desk/cases/KP-BAKU-0001?notice=already_claimed');
+    // The bot's records name no counsellor: "self-service (Körpü)" in the page's language, and the glossary's words in Azerbaijani.
+    expect((await other.post('/desk/lang', { lang: 'az', back: '/desk/cases/KP-BAKU-0001' })).status).toBe(303);
+    const az = (await other.get('/desk/cases/KP-BAKU-0001')).text;
+    expect(az).toContain(e2e.core.translator.t('az', 'web:case.self_service'));
+    expect(az).not.toContain('self-service (Körpü)');
+    expect(az).toContain('Mənfi hallar (Əlavə 3)');
+    expect(az).toContain('Keys işçisi');
+    expect(az).not.toMatch(/Sosial işçi|İnsidentlər/);
   });
 
   it('keeps notes and attendance on the case', async () => {

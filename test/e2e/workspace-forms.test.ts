@@ -158,6 +158,9 @@ describe('workspace forms over HTTP', () => {
     expect(reportPath).toMatch(/^\/desk\/incidents\/w-/);
     let list = await web.get('/desk/incidents');
     expect(list.text).toContain(t('casework:incidents.acknowledge'));
+    // Reported at, as every page writes dates (25/11/2026, 11:00 in English), not 2026-11-25 11:00.
+    expect(list.text).toContain('<td>25/11/2026, 11:00</td>');
+    expect(list.text).not.toContain('2026-11-25 11:00');
     expect(list.text).toContain(CODE);
     // Not Rauf's office: not on his list, and the report itself is refused.
     expect((await other.get('/desk/incidents')).text).not.toContain(CODE);

@@ -4,6 +4,7 @@ import {
   type IncidentField, type IncidentReport,
 } from '../../../caseworkers/desk';
 import { formDateTime } from '../../../intake/record-writes';
+import { pageFormat } from '../../format';
 import { webContext } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { answeredRefusal, CASE_CODE, issuesByField } from './answer';
@@ -28,12 +29,15 @@ export function incidentPages(kit: WebKit): Router {
   const router = express.Router();
   const desk = kit.deps.desk;
   const zone = desk.offices[0]?.timeZone ?? 'Asia/Baku';
-  const when = (d: Date) => {
-    const f = formDateTime(d, zone);
-    return `${f.date} ${f.time}`;
+  // Dates and times as every page writes them (07.12.2026, 04:23 in Azerbaijani), in the programme's zone.
+  const when = (res: Response) => {
+    const { lang, t } = webContext(res);
+    const fmt = pageFormat(lang, t, { timeZone: zone, offices: desk.offices });
+    return (d: Date) => fmt.dateTime(d);
   };
+  // A date field's value (YYYY-MM-DD, what <input type="date"> takes).
   const day = (d: Date | undefined) => (d ? formDateTime(d, zone).date : undefined);
-  const row = (r: IncidentReport) => ({ id: r.id, caseCode: r.caseCode, reported: when(r.reportedAt), types: r.types, status: r.status, origin: r.origin, urgent: r.urgent && !r.acknowledgedBy });
+  const row = (at: (d: Date) => string) => (r: IncidentReport) => ({ id: r.id, caseCode: r.caseCode, reported: at(r.reportedAt), types: r.types, status: r.status, origin: r.origin, urgent: r.urgent && !r.acknowledgedBy });
 
   router.get('/incidents', kit.requireRole('caseworker'), async (req, res) => {
     const { actor, t } = webContext(res);
@@ -41,7 +45,7 @@ export function incidentPages(kit: WebKit): Router {
     const r = await listIncidents(desk, actor, caseCode ? { caseCode } : {});
     if (!r.ok) return void (await answeredRefusal(kit, req, res, r));
     const done = req.query.done === 'acknowledged' ? 'acknowledged' : undefined;
-    kit.render(res, 'forms/incidents', { title: t('casework:incidents.title'), urgent: r.urgent.map(row), reports: r.reports.map(row), caseCode, done });
+    kit.render(res, 'forms/incidents', { title: t('casework:incidents.title'), urgent: r.urgent.map(row(when(res))), reports: r.reports.map(row(when(res))), caseCode, done });
   });
 
   async function showReport(req: Request, res: Response, redraw?: Redraw): Promise<void> {
@@ -62,8 +66,8 @@ export function incidentPages(kit: WebKit): Router {
       title: t('casework:incidents.report_title', { code: visible.caseCode }),
       action: `/desk/incidents/${id}`,
       report: {
-        id, caseCode: visible.caseCode, reported: when(visible.reportedAt), origin: visible.origin, category: visible.category, status: visible.status, urgent: visible.urgent,
-        acknowledged: visible.acknowledgedAt ? when(visible.acknowledgedAt) : undefined, message: visible.message,
+        id, caseCode: visible.caseCode, reported: when(res)(visible.reportedAt), origin: visible.origin, category: visible.category, status: visible.status, urgent: visible.urgent,
+        acknowledged: visible.acknowledgedAt ? when(res)(visible.acknowledgedAt) : undefined, message: visible.message,
       },
       locked: visible.status === 'complete',
       values: { ...values, types: Array.isArray(types) ? types : types ? [types] : [] },
