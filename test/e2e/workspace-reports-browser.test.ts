@@ -102,6 +102,22 @@ describeBrowser('workspace reports in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('opens the queues board without asking Google Fonts for a typeface (no CSP error), with a way back to the workspace', async () => {
+    const { page, problems } = await signedIn();
+    const external: string[] = [];
+    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && external.push(r.url()));
+    await page.goto(`${base}/desk/admin/queues`);
+    await page.locator('#root header, #root nav, #root main').first().waitFor({ timeout: 30_000 });
+    // The way back: the menu of the header's last button (bull-board's miscLinks).
+    await page.locator('header li').last().locator('button').click();
+    const back = page.locator('a[href="/desk/admin"]', { hasText: e2e.core.translator.t('en', 'reports:admin.queues_back') });
+    await back.waitFor();
+    await page.screenshot({ path: join(SHOTS, 'workspace-queues-en.png'), fullPage: false });
+    expect(external).toEqual([]);
+    expect(problems).toEqual([]);
+    await Promise.all([page.waitForURL(`${base}/desk/admin`), back.click()]);
+  });
+
   it('shows the calendar, numbers, exports and admin pages in az, ru and en (screenshots)', async () => {
     const { page, problems } = await signedIn();
     for (const lang of ['az', 'ru', 'en'] as const) {

@@ -74,6 +74,9 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(week.status).toBe(200);
     expect(week.text).toContain('KP-WEBR-0001');
     expect(week.text).toContain(e2e.core.translator.t('en', 'reports:calendar.free', { free: '1', capacity: '2' }));
+    // The person's language by name, not its code.
+    expect(week.text).toContain('<span class="badge">Russian</span>');
+    expect(week.text).not.toContain('<span class="badge">ru</span>');
     for (const n of names) expect(week.text).not.toContain(n);
     // Closing a day is not a case worker's.
     expect(week.text).not.toContain('/desk/calendar/close');
@@ -135,6 +138,13 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const board = await leyla.get('/desk/admin/queues');
     expect(board.status).toBe(200);
     expect(board.text).toContain('__UI_CONFIG__');
+    // No request to Google Fonts (the CSP refuses it), a way back to the workspace, and the admin page says what the board does: nothing but show.
+    expect(board.text).not.toContain('fonts.googleapis.com');
+    const ui = JSON.parse(/<script id="__UI_CONFIG__" type="application\/json">([^<]*)<\/script>/.exec(board.text)![1]!) as { miscLinks?: { text: string; url: string }[]; hideDocsLink?: boolean };
+    expect(ui.miscLinks).toEqual([{ text: e2e.core.translator.t('en', 'reports:admin.queues_back'), url: '/desk/admin' }]);
+    expect(ui.hideDocsLink).toBe(true);
+    expect(index.text).toContain(e2e.core.translator.t('en', 'reports:admin.queues_read_only'));
+    expect(index.text).not.toMatch(/may retry and remove/);
     // Every flow by its name in the page's language, not its YAML's English name.
     const flowIds = readdirSync(join(__dirname, '..', '..', 'flows')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
     for (const id of flowIds) expect(e2e.core.translator.missing(`reports:admin.flow_name.${id}`)).toEqual([]);

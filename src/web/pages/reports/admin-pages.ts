@@ -2,13 +2,13 @@ import { dirname, join } from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
 import { addStaff, changeStaff, listRoster, readAudit, removeStaff, STAFF_FIELDS } from '../../../caseworkers/desk';
-import { SUPPORTED_LANGS } from '../../../core/lang';
+import { SUPPORTED_LANGS, type Lang } from '../../../core/lang';
 import { flowToMermaid } from '../../../flows/flow-diagram';
 import { formatList, pageFormat } from '../../format';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { flash, isRefusal, refuse, reportsOf } from './page-helpers';
-import { boardCsp, queuesBoard } from './queues-board';
+import { boardCsp, queuesBoard, withoutWebFonts } from './queues-board';
 
 const CaseCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{4,40}$/);
 const StaffId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -126,8 +126,20 @@ export function adminPages(kit: WebKit): Router {
     });
   });
 
-  // The queues: bull-board, read only, for supervisors and admins.
-  if (reports) router.use('/admin/queues', kit.requireRole('supervisor'), boardCsp, queuesBoard(reports.queues));
+  // The queues: bull-board, read only, for supervisors and admins; one board per language, for
+  // its link back to the workspace.
+  if (reports) {
+    const boards = new Map<Lang, Router>();
+    const boardFor = (lang: Lang, t: Translate): Router => {
+      let board = boards.get(lang);
+      if (!board) boards.set(lang, (board = queuesBoard(reports.queues, { back: { text: t('reports:admin.queues_back'), url: '/desk/admin' } })));
+      return board;
+    };
+    router.use('/admin/queues', kit.requireRole('supervisor'), boardCsp, withoutWebFonts, (req, res, next) => {
+      const { lang, t } = webContext(res);
+      boardFor(lang, t)(req, res, next);
+    });
+  }
 
   router.get('/admin/flows', kit.requireRole('supervisor'), mermaidCsp, (_req, res) => {
     const { t } = webContext(res);
