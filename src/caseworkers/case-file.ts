@@ -8,7 +8,7 @@ import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 
 /** The interview's personal answers, in the order a case worker reads them (`f:<field>` on the case hash). */
-export const PERSONAL_FIELDS = ['first_name', 'last_name', 'birth_date', 'country', 'reason', 'reason_detail', 'phone', 'address'] as const;
+export const PERSONAL_FIELDS = ['first_name', 'last_name', 'birth_date', 'country', 'reason', 'reason_detail', 'phone', 'address', 'referral_source', 'referral_detail'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** Consent options of Annex 4 (A anonymised, B partly anonymised, C not anonymised), or a refusal. */

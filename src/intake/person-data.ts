@@ -14,7 +14,7 @@ import { meetingDetails } from './booking-desk';
 import { choiceLabelKey } from './choice-labels';
 
 /** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others as "Other detail", after. */
-const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'telegram', 'q4_concern', 'withdraw_reason'];
+const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'referral_detail', 'telegram', 'q4_concern', 'withdraw_reason'];
 /**
  * Fields never listed to the person on their phone. A sign of crisis (`crisis`: violence,
  * exploitation…) is for case workers: whoever holds the phone may not be the person alone, so

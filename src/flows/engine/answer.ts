@@ -59,6 +59,11 @@ function inOwnWords(ctx: StepContext, text: string): boolean {
   return !skips(ctx, text);
 }
 
+/** Words that ask something: they end with a question mark (Latin, Arabic script, full width). */
+function asksSomething(text: string): boolean {
+  return /[?؟？]\s*\p{Extended_Pictographic}*\s*$/u.test(text);
+}
+
 /** Two or more option numbers typed at once ("2, 5", "2 5", "۲، ۵"), as indexes; undefined unless every one is an option's. */
 function numberList(text: string, count: number): number[] | undefined {
   const s = westernDigits(text).trim();
@@ -193,7 +198,9 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       // A date, a year or a phone number typed where details are not kept (the consent) is an
       // answer to a later question, not a message for a case worker: asked to choose instead.
       const laterAnswer = !option && input.type === 'text' && node.noDetails === true && looksLikeDetail(input.text, ctx.env.now, ctx.lang);
-      if (!option && !yesOrNo && !laterAnswer && node.typedAsQuestion && input.type === 'text') {
+      // Where words are also an answer in their own words (`typedAnswer`), only a question is kept as one.
+      const asQuestion = !option && !yesOrNo && !laterAnswer && input.type === 'text' && node.typedAsQuestion !== undefined && (!node.options.some((o) => o.typedAnswer) || asksSomething(input.text));
+      if (asQuestion && node.typedAsQuestion && input.type === 'text') {
         // The text invited them to write here: their words reach a case worker, and the question stays open.
         const text = parseText(input.text, TYPED_QUESTION_MAX);
         if (text.ok) {

@@ -218,6 +218,23 @@ describe('words where a list is asked', () => {
     expect(textKeys(yes)[0]).toBe('common:reprompt.choose');
   });
 
+  it('at "How did you hear about us?" a question is kept for the case workers, other words are how, in their words', () => {
+    const question = play([...bookedIn('uk'), say('Чи можна прийти з дитиною?')]);
+    expect(at(question.state)).toBe('interview/referral');
+    expect(question.effects).toEqual([expect.objectContaining({ type: 'question_asked', text: 'Чи можна прийти з дитиною?' })]);
+    expect(textKeys(question)[0]).toBe('consent:question_kept');
+    const own = play([...bookedIn('uk'), say('від подруги')]);
+    expect(at(own.state)).toBe('interview/address');
+    expect(own.effects).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'answer_recorded', field: 'referral_source', value: 'other' }),
+      expect.objectContaining({ type: 'answer_recorded', field: 'referral_detail', value: 'від подруги', personal: true }),
+    ]));
+    // A button's text is still that button; tapping "Other" asks in their words, which may be skipped.
+    expect(play([...bookedIn('en'), say('Leaflet')]).effects).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'referral_source', value: 'leaflet' })]));
+    expect(at(play([...bookedIn('en'), tap('referral', 'other')]).state)).toBe('interview/referral_other');
+    expect(at(play([...bookedIn('en'), tap('referral', 'other'), tap('referral_other', '__skip')]).state)).toBe('interview/address');
+  });
+
   it('a detail too long for the reason asks for it again at the detail question, not the list', () => {
     const turn = play([...toReasonIn('en'), say('x'.repeat(400))]);
     expect(at(turn.state)).toBe('interview/reason_other');
