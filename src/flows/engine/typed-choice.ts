@@ -1,5 +1,6 @@
 import type { Lang } from '../../core/lang';
 import { westernDigits } from './parse-reply';
+import { uzbekLatin } from './uzbek-latin';
 
 /** A button's text in a language (the host's translator: a lookup, no I/O). */
 export type LabelText = (lang: Lang, key: string) => string;
@@ -10,7 +11,9 @@ export type LabelText = (lang: Lang, key: string) => string;
  * the language's own rules (Turkish and Azerbaijani "İ" is "i").
  */
 export function typedWords(text: string, lang: Lang): string {
-  const lower = westernDigits(text).normalize('NFC').toLocaleLowerCase(lang);
+  const folded = westernDigits(text).normalize('NFC').toLocaleLowerCase(lang);
+  // Uzbek typed in Cyrillic compares with the Latin texts.
+  const lower = lang === 'uz' ? uzbekLatin(folded) : folded;
   // Apostrophes go: Uzbek "yoʻq" is typed "yo'q", "yo‘q" or "yoq" on a phone.
   return lower.replace(/['`‘’ʻʼ]/g, '').replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ').trim();
 }
