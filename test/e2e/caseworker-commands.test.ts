@@ -133,6 +133,18 @@ describe('case-worker commands end to end', () => {
     expect(logs.join('\n')).not.toContain(String(stranger.id));
   });
 
+  it('/help tells a member of staff their own commands, as their role allows; a stranger gets the people\'s help', async () => {
+    const [mine] = await send(worker, '/help');
+    expect(mine!.split('\n')[0]).toBe(t('ru', 'caseworker:help.title'));
+    for (const key of ['today', 'talk', 'release', 'call', 'dashboard', 'person']) expect(mine).toContain(t('ru', `caseworker:help.${key}`));
+    for (const key of ['reassign', 'roster', 'audit']) expect(mine).not.toContain(t('ru', `caseworker:help.${key}`));
+    const [admins] = await send(admin(), '/help');
+    for (const key of ['reassign', 'roster', 'audit']) expect(admins).toContain(t('en', `caseworker:help.${key}`));
+    const stranger = await send(e2e.api.updates.user({ language_code: 'en' }), '/help');
+    expect(stranger.join('\n')).not.toContain(t('en', 'caseworker:help.title'));
+    expect(stranger.join('\n')).not.toContain('/roster');
+  });
+
   it('does not let a case worker change the roster', async () => {
     logs.length = 0;
     const someone = 620_000_123;

@@ -1,6 +1,6 @@
 import type { Composer } from 'grammy';
 import { addStaff, AUDIT_ACTIONS, changeStaff, listRoster, readAudit, reassignCase, releaseCase, removeStaff, todaysMeetings, type AuditLine, type CaseWorker, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
-import { logRefusal, type Action } from '../../caseworkers/guard';
+import { can, logRefusal, type Action } from '../../caseworkers/guard';
 import { DEFAULT_LANG, SUPPORTED_LANGS, suggestLang, type Lang } from '../../core/lang';
 import { languageNameIn } from '../../i18n/language-names';
 import type { Logger } from '../../core/logger';
@@ -84,7 +84,34 @@ export function caseworkerCommands(deps: CaseworkerCommandsDeps): Composer<BotCo
       for (const part of splitText(text)) await ctx.reply(part);
     });
   }
+  // /help from a member of staff: their own commands (the person's /help is for people).
+  chats.command('help', async (ctx, next) => {
+    const member = ctx.from ? await deps.roster.byTelegram(ctx.from.id) : undefined;
+    if (!member) return next();
+    const lang = member.worker?.langs[0] ?? suggestLang(ctx.from?.language_code) ?? DEFAULT_LANG;
+    ctx.korpu.lang = lang;
+    await ctx.reply(staffHelp(member, (key) => deps.desk.translator.t(lang, key)));
+  });
   return composer;
+}
+
+/** The lines of the staff /help, each with the action it needs (none: every member). */
+const HELP_LINES: readonly [key: string, action?: Action][] = [
+  ['today', 'view_today'],
+  ['talk', 'talk_to_person'],
+  ['release', 'claim_case'],
+  ['reassign', 'reassign_case'],
+  ['call', 'phone_intake'],
+  ['dashboard', 'use_workspace'],
+  ['roster', 'manage_roster'],
+  ['audit', 'view_audit'],
+  ['person'],
+];
+
+/** What a member of staff can do with the bot, as their role allows (`caseworker:help.*`). */
+export function staffHelp(member: Pick<StaffMember, 'role'>, t: (key: string) => string): string {
+  const lines = HELP_LINES.filter(([, action]) => !action || can(member, action)).map(([key]) => t(`caseworker:help.${key}`));
+  return [t('caseworker:help.title'), ...lines].join('\n');
 }
 
 const HANDLERS: Record<CaseworkerCommand, (run: Run) => Promise<string>> = {
