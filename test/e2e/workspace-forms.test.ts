@@ -70,6 +70,18 @@ describe('workspace forms over HTTP', () => {
     expect(page.text).toContain(t('casework:diagnosis.provisional'));
   });
 
+  it('a first Annex 1 starts from what the intake has: name, date of birth, who referred them, the services', async () => {
+    const { keys, cipher } = e2e.core;
+    const seal = (field: string, value: string) => cipher.encrypt(value, `${CODE}:${field}`);
+    await e2e.redis.hset(keys.case(CODE), { 'f:first_name': seal('first_name', 'Olena'), 'f:last_name': seal('last_name', 'Kovalenko'), 'f:birth_date': seal('birth_date', '1990-03-25'), 'f:referral_source': 'friend_family', 'f:referral_detail': seal('referral_detail', 'a neighbour') });
+    const page = (await web.get(meeting)).text;
+    expect(page).toMatch(/name="beneficiaryName"[^>]*value="Olena Kovalenko"|value="Olena Kovalenko"[^>]*name="beneficiaryName"/);
+    expect(page).toMatch(/name="birthDate"[^>]*value="1990-03-25"|value="1990-03-25"[^>]*name="birthDate"/);
+    expect(page).toContain(`value="${t('interview:referral.friend_family')}: a neighbour"`);
+    // The diagnosis named the language course: service 13 is ticked, and no other.
+    expect(page.match(/<input[^>]*name="services"[^>]*>/g)!.filter((i) => i.includes(' checked')).map((i) => /value="([^"]+)"/.exec(i)![1])).toEqual(['language']);
+  });
+
   it('records attendance, then Annex 2 with Q4, then Annex 1, then a plan; the status follows', async () => {
     await web.get(meeting);
     // Annex 2 before the attendance: refused, the page says what comes first, nothing saved.

@@ -1,5 +1,6 @@
 import type { StaffRef } from '../../core/staff';
 import type { Booking } from '../../scheduling/booking-store';
+import type { CaseDetails } from '../case-file';
 import { entryOf, type CaseListStatus } from '../case-index';
 import type { Assessment } from '../forms/assessment-form';
 import type { CaseHead, DiagnosisRecord } from '../forms/meeting-records';
@@ -33,6 +34,12 @@ export type ReadCaseFormsResult =
       planVersions: NamedVersion[];
       /** The person's reason for withdrawing, in their words, when they gave one with /withdraw. */
       withdrawal?: string;
+      /**
+       * Before any assessment is saved: what the intake already has for Annex 1's fields 3, 4 and
+       * 7 (name, date of birth as stored, how they heard of us as chosen and in their words), so
+       * that the counsellor confirms instead of typing it again.
+       */
+      fromIntake?: { name?: string; birthDate?: string; referralSource?: string; referralDetail?: string };
     }
   | StaffRefusal
   | CaseAccessRefusal
@@ -62,6 +69,7 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
     staffNameOf(deps),
   ]);
   if ((args.assessmentVersion !== undefined && !assessment) || (args.planVersion !== undefined && !plan)) return { ok: false, reason: 'no_such_version' };
+  const fromIntake = assessmentVersions.length === 0 ? intakeDetails((await deps.files.details(caseCode, deps.clock.now())).fields) : undefined;
   const named = (v: FormVersionInfo): NamedVersion => ({ ...v, byName: names(v.by) });
   await audit(deps, a, 'view_forms', { caseCode, ...(assessment ? { assessment: String(assessment.version) } : {}), ...(plan ? { plan: String(plan.version) } : {}) });
   return {
@@ -76,5 +84,17 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
     ...(plan ? { plan: { ...plan, byName: names(plan.by) } } : {}),
     planVersions: planVersions.map(named),
     ...(withdrawal ? { withdrawal } : {}),
+    ...(fromIntake ? { fromIntake } : {}),
+  };
+}
+
+/** The intake's answers Annex 1 asks again, those there are. */
+function intakeDetails(f: CaseDetails['fields']): NonNullable<Extract<ReadCaseFormsResult, { ok: true }>['fromIntake']> {
+  const name = [f.first_name, f.last_name].filter(Boolean).join(' ');
+  return {
+    ...(name ? { name } : {}),
+    ...(f.birth_date ? { birthDate: f.birth_date } : {}),
+    ...(f.referral_source ? { referralSource: f.referral_source } : {}),
+    ...(f.referral_detail ? { referralDetail: f.referral_detail } : {}),
   };
 }

@@ -2,9 +2,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
   ACTIVITY_STATUSES, ASSESSMENT_FIELDS, confirmDiagnosis, GOAL_TERMS, readCaseForms, recordAttendance, saveAssessment, savePlan,
-  type FieldIssue, type ReadCaseFormsResult,
+  type AssessmentInput, type FieldIssue, type ReadCaseFormsResult,
 } from '../../../caseworkers/desk';
 import { Q3_AREAS } from '../../../flows/rules/eligibility';
+import { choiceLabelKey } from '../../../intake/choice-labels';
 import { formDateTime } from '../../../intake/record-writes';
 import { pageFormat } from '../../format';
 import { webContext } from '../../web-context';
@@ -99,6 +100,24 @@ export function firstMeetingPages(kit: WebKit): Router {
   return router;
 }
 
+/**
+ * A first assessment starts from what the intake has (Annex 1's name, date of birth and who
+ * referred them; the services the diagnosis named): the counsellor checks it with the person
+ * rather than typing it again.
+ */
+function fromIntake(r: Extract<ReadCaseFormsResult, { ok: true }>, t: (key: string) => string): Partial<AssessmentInput> {
+  const i = r.fromIntake;
+  const source = i?.referralSource ? choiceLabelKey('referral_source', i.referralSource) : undefined;
+  const referredBy = [source ? t(source) : i?.referralSource, i?.referralDetail].filter(Boolean).join(': ');
+  const areas = r.diagnosis?.answers.q3;
+  return {
+    ...(i?.name ? { beneficiaryName: i.name } : {}),
+    ...(i?.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(i.birthDate) ? { birthDate: i.birthDate } : {}),
+    ...(referredBy ? { referredBy } : {}),
+    ...(Array.isArray(areas) && areas.length ? { services: areas.filter((a): a is (typeof Q3_AREAS)[number] => (Q3_AREAS as readonly string[]).includes(a)) } : {}),
+  };
+}
+
 /** Everything the template draws, from the case's records and what a failed POST sent. */
 function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult, { ok: true }>, redraw: Redraw | undefined, done: Part | undefined) {
   const { lang, t } = webContext(res);
@@ -118,7 +137,7 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
     place: d && !d.provisional ? d.place : (office?.name[lang] ?? office?.name.az ?? ''),
   };
   const q3Sent = diagnosisValues.q3;
-  const assessmentValues = sentFor('assessment') ?? r.assessment?.data ?? { assessmentDate: formDateTime(kit.deps.clock.now(), zone).date };
+  const assessmentValues = sentFor('assessment') ?? r.assessment?.data ?? { assessmentDate: formDateTime(kit.deps.clock.now(), zone).date, ...fromIntake(r, t) };
   const servicesSent = (assessmentValues as Record<string, unknown>).services;
   return {
     code: r.caseCode,
