@@ -35,6 +35,15 @@ describe('talk to a person', () => {
   const replyFrom = (user: User, to: Message, fields: Partial<Message>): Update =>
     e2e.api.updates.message(user, { ...fields, reply_to_message: to } as Partial<Message>, e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' }));
 
+  /** Someone in `lang` who asked to talk to a person from the menu: the talk is open; their case. */
+  async function askForPerson(lang: string): Promise<{ person: User; code: string }> {
+    const person = e2e.api.updates.user({ language_code: lang });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, `c:language:${lang}`));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    return { person, code: (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode! };
+  }
+
   it('relays both ways with reply threading, keeps every message, and resumes the flow on /end', async () => {
     const person = e2e.api.updates.user({ language_code: 'ru', first_name: 'Olena' });
     const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
@@ -120,11 +129,7 @@ describe('talk to a person', () => {
   });
 
   it('a button tap by the person leaves the talk and tells the case workers', async () => {
-    const person = e2e.api.updates.user({ language_code: 'en' });
-    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:en'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const { person, code } = await askForPerson('en');
     await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:message:__skip'));
     // The talk closed in the step's commit; the workers are told from the effect stream, through the outbox.
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && c.params.text === e2e.core.translator.t('az', 'handoff:talk.staff.person_left', { code }));
@@ -133,12 +138,8 @@ describe('talk to a person', () => {
   });
 
   it('/help, /mydata and /language keep a talk open (the next message still reaches the worker); /menu ends it and the person is told how to come back', async () => {
-    const person = e2e.api.updates.user({ language_code: 'uk' });
+    const { person, code } = await askForPerson('uk');
     const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('uk', key, params);
-    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:uk'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
     const conversation = e2e.core.runner.conversationId('telegram', String(person.id));
     await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Добрий день, мені потрібна допомога з документами'));
     expect(await relay.openCase(conversation)).toBe(code);
@@ -158,12 +159,8 @@ describe('talk to a person', () => {
   });
 
   it('words of crisis written into a talk reach the worker and are answered as anywhere: the emergency numbers, an urgent alert, a draft report', async () => {
-    const person = e2e.api.updates.user({ language_code: 'uk' });
+    const { person, code } = await askForPerson('uk');
     const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('uk', key, params);
-    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:uk'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
     await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Добрий день, мені потрібна допомога'));
     const before = inGroup().length;
     const mark = e2e.api.mark();
@@ -203,11 +200,7 @@ describe('talk to a person', () => {
   });
 
   it('a photo with a caption too long to share with the header arrives all the same: the photo under the header, then its caption as text', async () => {
-    const person = e2e.api.updates.user({ language_code: 'en' });
-    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:en'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const { person, code } = await askForPerson('en');
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
     // Telegram allows a person 1,024 characters of caption; with the header in front it would not fit.
     const caption = `This is my residence permit. ${'x'.repeat(960)} END`;
@@ -229,11 +222,7 @@ describe('talk to a person', () => {
   });
 
   it('once a worker has claimed the case, the person’s messages go to that worker’s private chat', async () => {
-    const person = e2e.api.updates.user({ language_code: 'az' });
-    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:az'));
-    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
-    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const { person, code } = await askForPerson('az');
     expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, workerStaffId, new Date())).toMatchObject({ outcome: 'claimed' });
     const groupBefore = inGroup().filter((m) => !m.reply_markup).length;
     await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Salam, sənəd barədə sualım var'));
