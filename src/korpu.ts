@@ -397,7 +397,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     if (runsWorkers && outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
-      const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock });
+      const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock, ...(incidentLink ? { incidentLink } : {}) });
       // How late a due job starts: its due time is when it was added plus its delay.
       worker.on('active', (job) => metrics.reminderLatenessSeconds.observe({ job: job.name }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000));
       closers.push({ name: 'reminder worker', close: () => worker.close() });

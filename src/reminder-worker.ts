@@ -4,6 +4,7 @@ import type { KorpuCore } from './app';
 import { CLOSED_STATUS } from './caseworkers/case-records';
 import type { RosterStore } from './caseworkers/roster';
 import { systemClock, type Clock } from './core/clock';
+import type { TextRef } from './core/conversation';
 import type { Logger } from './core/logger';
 import { meetingDetails } from './intake/booking-desk';
 import { Reachability } from './scheduling/reachability';
@@ -28,6 +29,8 @@ export interface ReminderWorkerWiring {
   /** How the nudge sees a conversation; from the saved state unless a test or bench says otherwise. */
   glance?: (conversation: string) => Promise<ConversationGlance>;
   concurrency?: number;
+  /** Where the workspace shows an incident report (the follow-up reminder links the one to complete); none without a workspace. */
+  incidentLink?: (id: string) => string;
 }
 
 /**
@@ -62,7 +65,12 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
     caseClosed: async (caseCode) => (await w.redis.hget(core.keys.case(caseCode), 'status')) === CLOSED_STATUS,
     reminderOutput: reminderMessage(meetingDetails),
     nudgeOutput: () => nudgeMessage(),
-    followUpOutput: (f) => ({ type: 'message', text: [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode, incident: f.incident } }] }),
+    // The report by its page in the workspace (its id is an effect's, which nobody can look up).
+    followUpOutput: (f) => {
+      const text: TextRef[] = [{ key: 'safeguarding:alert.follow_up', params: { code: f.caseCode } }];
+      if (w.incidentLink) text.push({ key: 'safeguarding:alert.report_link', params: { url: w.incidentLink(f.incident) } });
+      return { type: 'message', text };
+    },
     incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
     // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
     callBackOutput: callBackMessage(meetingDetails),

@@ -3,6 +3,9 @@ import type { Lang } from '../../src/core/lang';
 import { person, textUpdate, tapUpdate } from '../../bench/telegram-updates';
 import { keysUnder, readablePrefix } from '../helpers/redis';
 import { useTestKorpu } from '../helpers/use-korpu';
+import { Queue } from 'bullmq';
+import { REMINDER_QUEUE } from '../../src/scheduling/reminders';
+import { redisKeys } from '../../src/storage/keys';
 
 /**
  * Safeguarding end to end (Annex 3): a message that shows crisis, in each language and at any
@@ -99,6 +102,27 @@ describe('safeguarding end to end', () => {
     expect(e2e.core.cipher.decrypt(record.contact!, `${code}:contact`)).toBe(`telegram:${p.id}`);
     // The person's words are nowhere in Redis in clear.
     expect(await readablePrefix(e2e.redis, e2e.prefix)).not.toContain(text);
+  });
+
+  it("the follow-up call's reminder names the case and links the report to complete, not an internal id", async () => {
+    const p = await personIn(250, 'en');
+    await e2e.bot.handleUpdate(textUpdate(p, 'My employer took my passport and threatens me'));
+    await e2e.korpu.settled();
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))!.caseCode!;
+    const [report] = await e2e.core.incidents.listForCase(code);
+    const waiting = new Queue(REMINDER_QUEUE, { connection: e2e.redis, prefix: redisKeys(e2e.prefix).bull() });
+    try {
+      const job = (await waiting.getJobs(['delayed'])).find((j) => j.name === 'follow_up' && j.data.caseCode === code)!;
+      const mark = e2e.api.mark();
+      await job.promote();
+      const [sent] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).startsWith('📞'), 1, 15_000, mark);
+      const [line, link] = String(sent!.params.text).split(/\n+/);
+      expect(line).toBe(e2e.core.translator.t('az', 'safeguarding:alert.follow_up', { code }));
+      expect(link).toMatch(new RegExp(`/desk/incidents/${encodeURIComponent(report!.id)}$`));
+      expect(String(sent!.params.text)).not.toContain(`${report!.id} `);
+    } finally {
+      await waiting.close();
+    }
   });
 
   it('a redelivered crisis message alerts and drafts once', async () => {
