@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { redisKeys } from '../storage/keys';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
+import { readStored } from '../storage/stored-json';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { KorpuError } from '../core/errors';
@@ -221,15 +222,8 @@ export class RosterStore {
     const id = String(telegramId);
     const replies = await this.redis.multi().hget(this.leftKey, id).hdel(this.leftKey, id).exec();
     const json = replies?.[0]?.[1];
-    if (typeof json !== 'string' || replies?.[1]?.[1] !== 1) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(json);
-    } catch {
-      return undefined;
-    }
-    const parsed = LeavingNoticeSchema.safeParse(raw);
-    return parsed.success ? parsed.data : undefined;
+    if (replies?.[1]?.[1] !== 1) return undefined;
+    return readStored(LeavingNoticeSchema, typeof json === 'string' ? json : undefined);
   }
 
   /** Every entry, by office, then name, then id. */

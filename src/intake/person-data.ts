@@ -9,6 +9,7 @@ import type { Translator } from '../i18n';
 import type { BookingStore } from '../scheduling/booking-store';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
+import { readStored } from '../storage/stored-json';
 import { openTalkMessage } from '../storage/talk-messages';
 import { meetingDetails } from './booking-desk';
 import { choiceLabelKey } from './choice-labels';
@@ -141,7 +142,11 @@ export class PersonData {
 
     const consent = parseLast(ConsentSchema, consents);
     // Declined when asked again after agreeing: the earlier agreement still covers what was given then.
-    const earlier = consent && !consent.agreed && !consent.scope ? consents.map((c) => ConsentSchema.safeParse(safeJson(c))).flatMap((r) => (r.success && r.data.agreed && r.data.option && !r.data.scope ? [r.data] : [])).at(-1) : undefined;
+    const agreedOnce = (c: string) => {
+      const r = readStored(ConsentSchema, c);
+      return r?.agreed && r.option && !r.scope ? [r] : [];
+    };
+    const earlier = consent && !consent.agreed && !consent.scope ? consents.flatMap(agreedOnce).at(-1) : undefined;
     if (consent) {
       const choice = consent.scope ?? (consent.agreed && consent.option ? consent.option : 'declined');
       text.push({ key: 'rights:mydata.consent', params: { date: date(consent.at), choice: t(`rights:mydata.choice.${choice}`) } });
@@ -156,9 +161,8 @@ export class PersonData {
     }
 
     const asked = questions.flatMap((q) => {
-      const parsed = QuestionSchema.safeParse(safeJson(q));
-      if (!parsed.success) return [];
-      return [t('rights:mydata.question', { date: date(parsed.data.at), text: this.reveal(caseCode, 'question', parsed.data.text) })];
+      const question = readStored(QuestionSchema, q);
+      return question ? [t('rights:mydata.question', { date: date(question.at), text: this.reveal(caseCode, 'question', question.text) })] : [];
     });
     if (asked.length) text.push({ plain: [t('rights:mydata.questions'), ...asked].join('\n') });
 
@@ -216,17 +220,6 @@ export class PersonData {
   }
 }
 
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseLast<T>(schema: z.ZodType<T>, items: string[]): T | undefined {
-  const last = items.at(-1);
-  if (last === undefined) return undefined;
-  const parsed = schema.safeParse(safeJson(last));
-  return parsed.success ? parsed.data : undefined;
+function parseLast<S extends z.ZodType>(schema: S, items: string[]): z.infer<S> | undefined {
+  return readStored(schema, items.at(-1));
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LangSchema, type Lang } from '../../core/lang';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
+import { readStored } from '../../storage/stored-json';
 import { AssessmentSchema } from './assessment-form';
 import type { RecordedAnswers } from './diagnosis-confirmation';
 import { PlanSchema } from './integration-plan';
@@ -112,17 +113,8 @@ export class MeetingRecords {
 
   /** The case's newest diagnosis record, or undefined (none, or unreadable). */
   async latestDiagnosis(caseCode: string): Promise<DiagnosisRecord | undefined> {
-    const json = await this.r.lindex(this.keys.diagnoses(caseCode), -1);
-    if (!json) return undefined;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(json);
-    } catch {
-      return undefined;
-    }
-    const p = StoredDiagnosis.safeParse(raw);
-    if (!p.success) return undefined;
-    const d = p.data;
+    const d = readStored(StoredDiagnosis, await this.r.lindex(this.keys.diagnoses(caseCode), -1));
+    if (!d) return undefined;
     const record: DiagnosisRecord = { at: new Date(d.at), answers: d.answers, outcome: d.outcome, reasons: d.reasons, provisional: d.provisional };
     const optional = { date: d.date, time: d.time, place: d.place, counsellor: d.counsellor, counsellorId: d.counsellor_id, by: d.by, corrected: d.corrected };
     for (const [k, v] of Object.entries(optional)) if (v !== undefined) (record as unknown as Record<string, unknown>)[k] = v;
