@@ -6,7 +6,7 @@ import { TELEGRAM_CHANNEL, telegramSender } from '../../src/channels/telegram';
 import { loadProgrammeContent, type ProgrammeContent } from '../../src/config/programme';
 import { silentLogger, type Logger } from '../../src/core/logger';
 import { createTranslator, type Translator } from '../../src/i18n';
-import { createOutboxWorker, recipientResolver, TelegramRateLimiter, type CallApi, type OutboxWorkerOptions } from '../../src/scheduling/outbox';
+import { createOutboxWorker, recipientResolver, TelegramRateLimiter, type CallApi, type OutboxWorkerOptions, type RecipientResolver } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import type { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
@@ -31,6 +31,8 @@ export interface TestOutboxWiring {
   roster?: RosterStore;
   onBlocked?: OutboxWorkerOptions['onBlocked'];
   concurrency?: number;
+  /** Wraps the recipient resolver (timing); by default recipients are resolved at once. */
+  resolveWith?: (resolve: RecipientResolver) => RecipientResolver;
 }
 
 /**
@@ -50,13 +52,13 @@ export function testOutboxWorker(w: TestOutboxWiring) {
     prefix: w.prefix,
     senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi, limiter, translator: w.translator ?? createTranslator(), content: w.content ?? loadProgrammeContent('config/programme.yaml') }) },
     rawChannel: TELEGRAM_CHANNEL,
-    resolve: recipientResolver({
+    resolve: (w.resolveWith ?? ((r: RecipientResolver) => r))(recipientResolver({
       redis: w.redis,
       keys: redisKeys(w.prefix),
       cipher: w.cipher,
       staff: rosterStaffDirectory(w.roster ?? new RosterStore(w.redis, w.prefix), TELEGRAM_CHANNEL),
       ...(w.caseworkerChat === undefined ? {} : { caseworkers: { channel: TELEGRAM_CHANNEL, chatId: String(w.caseworkerChat) } }),
-    }),
+    })),
     cipher: w.cipher,
     logger: w.logger ?? silentLogger(),
     reachability: w.reachability,

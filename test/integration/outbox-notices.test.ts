@@ -19,7 +19,7 @@ import { sealContact } from '../../src/storage/case-contact';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
-import { testOutboxWorker } from '../helpers/outbox';
+import { testOutboxWorker, type TestOutboxWiring } from '../helpers/outbox';
 import { dropPrefix, readablePrefix, testPrefix, testRedis, testRedisUrl, testRedisWith } from '../helpers/redis';
 
 jest.setTimeout(30_000);
@@ -50,7 +50,7 @@ interface Harness {
 let h: Harness;
 const cleanups: (() => Promise<unknown>)[] = [];
 
-async function start(o: { concurrency?: number } = {}): Promise<Harness> {
+async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['resolveWith'] } = {}): Promise<Harness> {
   const fake = await FakeBotApi.start();
   const redis = testRedis();
   const bull = testRedisWith({ maxRetriesPerRequest: null });
@@ -67,6 +67,7 @@ async function start(o: { concurrency?: number } = {}): Promise<Harness> {
     logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
     onBlocked: async (b) => void blocked.push(b),
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    ...(o.resolveWith ? { resolveWith: o.resolveWith } : {}),
   });
   cleanups.push(async () => {
     await worker.close();
@@ -167,6 +168,25 @@ describe('notices to whom they name', () => {
     const retried = jobs.filter((j) => j!.attemptsStarted > 1);
     if (retried.length === 0) expect(chats.slice(1)).toEqual([650_000, 650_001, 650_002, 650_003]);
     else expect({ chats: chats.slice(1).sort(), retried: retried.map((j) => [j!.id, j!.failedReason]) }).toEqual({ chats: [650_000, 650_001, 650_002, 650_003], retried: expect.any(Array) });
+  });
+
+  it('sends two notices to one person in the order they were queued, even when the first one’s chat takes longer to find', async () => {
+    // /end's "the talk has ended" and the question asked again, queued back to back to one case:
+    // finding the first one's chat is slow this time (a Redis read behind others), the second's
+    // is not. The person must not read the question before the end of the talk.
+    let calls = 0;
+    h = await start({
+      resolveWith: (resolve) => async (to) => {
+        const address = await resolve(to);
+        if (calls++ === 0) await new Promise((r) => setTimeout(r, 150));
+        return address;
+      },
+    });
+    await h.contact('KP-NOTE-0005', 640_005);
+    await h.outbox.notify({ id: 'talk_ended:KP-NOTE-0005', to: { type: 'case', caseCode: 'KP-NOTE-0005' }, lang: 'en', output: say('handoff:talk.left'), kind: 'relay', caseCode: 'KP-NOTE-0005' });
+    await h.outbox.notify({ id: 'question:KP-NOTE-0005', to: { type: 'case', caseCode: 'KP-NOTE-0005' }, lang: 'en', output: say('booking:nudge.text'), kind: 'relay', caseCode: 'KP-NOTE-0005' });
+    await h.settled(2);
+    expect(delivered(h.fake).map((c) => c.params.text)).toEqual([tr.t('en', 'handoff:talk.left'), tr.t('en', 'booking:nudge.text')]);
   });
 
   it('sends a notice notified twice with the same id once', async () => {

@@ -173,7 +173,26 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   };
 
   const keys = redisKeys(o.prefix);
+  // The jobs this process started ask the limiter for their first slot in the order they were
+  // started (BullMQ's order: by priority, then by arrival). A notice's chat is found first (a
+  // Redis read), and without this a job started later whose chat was found sooner (say the
+  // question asked again after "the talk has ended", both to one case) could take the chat's
+  // slot before the one ahead of it reached the limiter, the line being empty then, and go out
+  // first. Once a job has asked, its chat's line keeps its turn (see reserve-send); each job
+  // waits only for the one started before it to ask, one round trip at most.
+  let turnOfLast: Promise<void> = Promise.resolve();
   const handle = async (job: Job<OutboxJob | NoticeJob, OutboxResult>, token?: string): Promise<OutboxResult> => {
+    const before = turnOfLast;
+    let asked!: () => void;
+    turnOfLast = new Promise<void>((resolve) => (asked = resolve));
+    try {
+      return await handleInTurn(job, token, { before, asked });
+    } finally {
+      asked();
+    }
+  };
+  /** `turn.before` settles when the job started before this one has asked for its slot; `turn.asked` says this one has. */
+  const handleInTurn = async (job: Job<OutboxJob | NoticeJob, OutboxResult>, token: string | undefined, turn: { before: Promise<void>; asked: () => void }): Promise<OutboxResult> => {
     const parsed = parseJob(OUTBOX_QUEUE, job, { [SEND_JOB]: OutboxJobSchema, [NOTIFY_JOB]: NoticeJobSchema });
     const t = parsed.name === NOTIFY_JOB ? await noticeTarget(parsed.data as NoticeJob, job.id!) : rawTarget(parsed.data as OutboxJob);
     const limiter = t.sender.limiter;
@@ -199,9 +218,11 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       return { sent: false, reason: 'unreachable' };
     }
 
+    await turn.before;
     for (let tries = 1; ; tries++) {
       const asked = Date.now();
       const slot = await limiter.reserve(t.chatRef, t.group, job.id!, t.order);
+      turn.asked();
       if (slot.kind === 'wait') {
         if (slot.limit === 'chat' || slot.limit === 'group') {
           // Wait for this chat's turn without holding up other chats; come back before the backlog.
