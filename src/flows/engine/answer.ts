@@ -306,7 +306,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       }
       if (!date.ok && date.error === 'date_short_year') {
         // The example is their date with the century that makes it a past date (a birth date's), or else the coming one.
-        const { day, month, yy } = shortYear(input.text)!;
+        const { day, month, yy } = shortYear(input.text, ctx.lang)!;
         const recent = 2000 + yy <= ctx.env.now.getUTCFullYear();
         const century = node.when === 'past' ? (recent ? 2000 : 1900) : 2000;
         return reprompt(date.error, node, { example: `${pad2(day)}.${pad2(month)}.${century + yy}` });

@@ -131,7 +131,7 @@ export function parseDate(raw: string, when: 'past' | 'future' | 'any', now: Dat
   else if (ymd) [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
   else if (shNamed) ({ day: d, month: m, year: y } = shNamed);
   else if (named) ({ day: d, month: m, year: y } = named);
-  else return err(yearAlone(raw) !== undefined ? 'date_year_only' : shortYear(raw) ? 'date_short_year' : 'date');
+  else return err(yearAlone(raw) !== undefined ? 'date_year_only' : shortYear(raw, lang) ? 'date_short_year' : 'date');
   let solarHijri: string | undefined;
   // A Gregorian month's name says the calendar: "14 May 1369" is no Solar Hijri date.
   if (!named && y >= SOLAR_HIJRI_YEARS.min && y <= SOLAR_HIJRI_YEARS.max) {
@@ -194,22 +194,34 @@ function monthsOf(locale: string): ReadonlyMap<string, number> {
  * Only tried when the digits alone did not read, so an ordinary answer costs nothing more.
  */
 function byMonthName(s: string, lang: string | undefined): { day: number; month: number; year: number } | undefined {
-  if (!/\p{L}/u.test(s) || !/\d{4}/.test(s)) return undefined;
+  if (!/\d{4}/.test(s)) return undefined;
+  const parts = monthNameParts(s, lang);
+  return parts?.year !== undefined ? { day: parts.day, month: parts.month, year: parts.year } : undefined;
+}
+
+/**
+ * Day, month's name and year of {@link byMonthName}, the year in full or as two digits after
+ * the day ("14 мая 90": `yy` 90), for {@link shortYear}.
+ */
+function monthNameParts(s: string, lang: string | undefined): { day: number; month: number; year?: number; yy?: number } | undefined {
+  if (!/\p{L}/u.test(s)) return undefined;
   for (const locale of lang && lang !== 'en' ? [lang, 'en'] : ['en']) {
     const months = monthsOf(locale);
     let day: number | undefined;
     let month: number | undefined;
     let year: number | undefined;
+    let yy: number | undefined;
     const tokens = s.split(/[\s,./\-]+/).filter(Boolean);
     let other = false;
     for (const token of tokens) {
       const digits = /^(\d{1,4})(?:st|nd|rd|th|-?(?:го|е|ci|cı|cu|cü))?$/iu.exec(token);
-      if (digits && digits[1]!.length === 4 && year === undefined) year = Number(digits[1]);
+      if (digits && digits[1]!.length === 4 && year === undefined && yy === undefined) year = Number(digits[1]);
       else if (digits && digits[1]!.length <= 2 && day === undefined) day = Number(digits[1]);
+      else if (digits && token.length === 2 && year === undefined && yy === undefined) yy = Number(digits[1]);
       else if (!digits && month === undefined && months.has(foldMonthWord(token, locale))) month = months.get(foldMonthWord(token, locale));
       else if (!NAMED_FILLER.has(foldMonthWord(token, locale))) other = true;
     }
-    if (!other && day !== undefined && month !== undefined && year !== undefined) return { day, month, year };
+    if (!other && day !== undefined && month !== undefined && (year !== undefined || yy !== undefined)) return { day, month, ...(year !== undefined ? { year } : { yy: yy! }) };
   }
   return undefined;
 }
@@ -257,10 +269,16 @@ export function looksLikeDetail(raw: string, now: Date, lang?: string): boolean 
   return date.ok || date.error === 'date_year_only' || date.error === 'date_short_year';
 }
 
-/** A date with a two-digit year ("25.03.90"): asked again for the year in full, never guessed. */
-export function shortYear(raw: string): { day: number; month: number; yy: number } | undefined {
-  const m = /^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{2})$/.exec(westernDigits(raw).trim());
-  return m ? { day: Number(m[1]), month: Number(m[2]), yy: Number(m[3]) } : undefined;
+/**
+ * A date with a two-digit year ("25.03.90", or with the month's name in `lang` or English:
+ * "14 мая 90"): asked again for the year in full, never guessed.
+ */
+export function shortYear(raw: string, lang?: string): { day: number; month: number; yy: number } | undefined {
+  const s = westernDigits(raw).trim();
+  const m = /^(\d{1,2})[./\-\s](\d{1,2})[./\-\s](\d{2})$/.exec(s);
+  if (m) return { day: Number(m[1]), month: Number(m[2]), yy: Number(m[3]) };
+  const named = monthNameParts(s, lang);
+  return named?.yy !== undefined && named.day >= 1 && named.day <= 31 ? { day: named.day, month: named.month, yy: named.yy } : undefined;
 }
 
 /**

@@ -158,6 +158,16 @@ describe('parseDate', () => {
     expect(shortYear('25.03.90')).toEqual({ day: 25, month: 3, yy: 90 });
   });
 
+  it("asks for the year in full after a month's name too, not 'not a date'", () => {
+    expect(parseDate('14 мая 90', 'past', NOW, 'ru')).toEqual({ ok: false, error: 'date_short_year' });
+    expect(shortYear('14 мая 90', 'ru')).toEqual({ day: 14, month: 5, yy: 90 });
+    expect(shortYear('May 14, 90', 'en')).toEqual({ day: 14, month: 5, yy: 90 });
+    expect(shortYear('5 İyul 08', 'az')).toEqual({ day: 5, month: 7, yy: 8 });
+    // Words besides the date are still not a date, and a year in full is still read.
+    expect(parseDate('14 мая 90 или 91', 'past', NOW, 'ru')).toEqual({ ok: false, error: 'date' });
+    expect(parseDate('14 мая 1990', 'past', NOW, 'ru')).toEqual({ ok: true, value: { iso: '1990-05-14' } });
+  });
+
   it('refuses words besides the date, with a month name too', () => {
     expect(parseDate('14 May 1990 or 15 May', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });
     expect(parseDate('born in May 1990', 'any', NOW, 'en')).toEqual({ ok: false, error: 'date' });

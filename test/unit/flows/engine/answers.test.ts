@@ -407,6 +407,8 @@ describe('date (the clock is 16 March 2026)', () => {
     expectReasked(turn, ['common:reprompt.date_short_year']);
     expect(only(turn).text[0]).toEqual({ key: 'common:reprompt.date_short_year', params: { example: '25.03.1990' } });
     expect(only(last(play(pastEnv, say('5.3.08')))).text[0]).toEqual({ key: 'common:reprompt.date_short_year', params: { example: '05.03.2008' } });
+    const ru = converse(pastEnv, [cmd('start'), say('14 мая 90')], freshState('ru')).at(-1)!;
+    expect(only(ru).text[0]).toEqual({ key: 'common:reprompt.date_short_year', params: { example: '14.05.1990' } });
   });
 
   it('accepts 29 February of a leap year', () => {
