@@ -72,6 +72,18 @@ function numberList(text: string, count: number): number[] | undefined {
   return numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= count) ? [...new Set(numbers.map((n) => n - 1))] : undefined;
 }
 
+/**
+ * The region code of a country's flag sent alone ("🇺🇦" → "UA": two regional indicator
+ * letters), when Intl knows the country; undefined for anything else.
+ */
+function flagCountry(text: string): string | undefined {
+  const m = /^\s*([\u{1F1E6}-\u{1F1FF}])([\u{1F1E6}-\u{1F1FF}])\s*$/u.exec(text);
+  if (!m) return undefined;
+  const code = [m[1]!, m[2]!].map((c) => String.fromCharCode(c.codePointAt(0)! - 0x1f1e6 + 65)).join('');
+  const name = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(code);
+  return name ? code : undefined;
+}
+
 /** A country's name in `lang` ("Россия", "افغانستان"). */
 function regionName(lang: Lang, region: string): string {
   return new Intl.DisplayNames([lang], { type: 'region' }).of(region) ?? region;
@@ -271,6 +283,13 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       // address "نه", no question "yoʻq" for a case worker.
       // Punctuation alone ("-", ".") at an optional question is a skip too, not "write words".
       if (node.optional && (skips(ctx, input.text) || !/[\p{L}\p{N}]/u.test(input.text))) return { kind: 'next', next: node.next };
+      const flag = node.flagIsCountry ? flagCountry(input.text) : undefined;
+      if (flag) {
+        const country = regionName(ctx.lang, flag);
+        keep(ctx, flow, node, country);
+        ctx.say({ key: 'common:notice.flag_read_as', params: { country } });
+        return { kind: 'next', next: node.next };
+      }
       const text = parseText(input.text, node.maxLength);
       // `count` chooses the plural form of "characters" (i18next plural rules, per language).
       if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: [...tidyText(input.text)].length });

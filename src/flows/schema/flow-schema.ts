@@ -130,6 +130,8 @@ export const NodeSchema = z.discriminatedUnion('type', [
     optional: z.boolean().default(false),
     /** Store the answer as a message for case workers (the case's questions), not as a field. */
     asQuestion: z.boolean().default(false),
+    /** A country's flag sent alone ("🇺🇦") is kept as that country's name in the person's language. */
+    flagIsCountry: z.boolean().default(false),
     /** Said with the next question when an answer was given (not when skipped). */
     thanks: key.optional(),
     next: target,

@@ -228,6 +228,22 @@ describe('free text', () => {
     expectReasked(last(play(env, tap('q', SKIP))), ['common:reprompt.empty', 't:example']);
   });
 
+  it('a country question reads a flag sent alone as its country, named in the person’s language, and says so', () => {
+    const country = envWith(`  - { id: q, type: text, prompt: "t:q", example: "t:example", maxLength: 80, flagIsCountry: true, next: after }`);
+    for (const [lang, flag, name] of [['ru', '🇺🇦', 'Украина'], ['en', '🇦🇫', 'Afghanistan'], ['az', ' 🇮🇷 ', 'İran']] as const) {
+      const turn = converse(country, [cmd('start'), say(flag)], freshState(lang)).at(-1)!;
+      expect(turn.state.vars['t.q']).toBe(name);
+      expect(at(turn.state)).toBe('t/after');
+      expect(only(turn).text).toEqual([{ key: 'common:notice.flag_read_as', params: { country: name } }, { key: 't:after' }]);
+    }
+    // Anything but a flag alone is read as before: words with a flag are kept as written; two flags or an emoji are no country.
+    expect(last(play(country, say('Ukraine 🇺🇦'))).state.vars['t.q']).toBe('Ukraine 🇺🇦');
+    expectReasked(last(play(country, say('🇺🇦🇷🇺'))), ['common:reprompt.empty', 't:example']);
+    expectReasked(last(play(country, say('👍'))), ['common:reprompt.empty', 't:example']);
+    // Elsewhere a flag is no answer.
+    expectReasked(last(play(env, say('🇺🇦'))), ['common:reprompt.empty', 't:example']);
+  });
+
   describe('optional, and kept as a question for case workers', () => {
     const env2 = envWith(`  - { id: q, type: text, prompt: "t:q", example: "t:example", optional: true, asQuestion: true, next: after }`);
 
