@@ -7,12 +7,19 @@ import type { CompiledFlow } from '../flows/schema/flow-schema';
 import type { ConversationState } from '../flows/engine/state';
 import { westernDigits } from '../flows/engine/parse-reply';
 import { bookingVars } from '../flows/engine/prompt';
+import { typedOption } from '../flows/engine/typed-choice';
 import type { BookingStore } from '../scheduling/booking-store';
 import { meetingIcs } from '../scheduling/ics';
 import { slotId, slotIdParts } from '../scheduling/slot-id';
 import type { Slot } from '../scheduling/slots';
 import type { OfficeClosures } from '../scheduling/office-closures';
 import { SlotCalendar } from './slot-calendar';
+
+/** The paging buttons under the free times, by their words (a typed "Later" is read as its tap). */
+const PAGING_BUTTONS = [
+  { value: 'earlier', label: 'booking:button.earlier' },
+  { value: 'later', label: 'booking:button.later' },
+] as const;
 
 /** Free times shown per page of the booking question (fits a phone screen with the paging row). */
 export const SLOTS_PER_PAGE = 6;
@@ -76,6 +83,10 @@ export class BookingDesk {
     const frame = state.frames.at(-1);
     const node = frame ? flow.nodes.get(frame.n) : undefined;
     if (!node || node.type !== 'booking') return given;
+    if (given.type === 'text') {
+      const paging = await this.typedPaging(state, frame!.f, node.id, given.text, now);
+      if (paging) return paging;
+    }
     const input = given.type === 'text' ? await this.typedTime(state, frame!.f, node.id, given.text, now) : given;
     if (!input || input.type !== 'choice' || node.id !== input.node) return given;
     const wanted = decodeSlotValue(input.value);
@@ -105,15 +116,46 @@ export class BookingDesk {
     // An hour alone ("12") may be a day or a button's number: a time needs its minutes or a word for "at" / "o'clock".
     if (!m || (m[2] === undefined && bare === typed)) return undefined;
     const time = `${m[1]!.padStart(2, '0')}:${m[2] ?? '00'}`;
+    const on = this.onScreen(state, flowId, nodeId);
+    if (!on) return undefined;
+    const { shown } = await this.screen(on.office, on.page, now);
+    const at = shown.filter((s) => DateTime.fromJSDate(s.start, { zone: on.office.timeZone }).toFormat('HH:mm') === time);
+    return at.length === 1 ? { type: 'choice', node: nodeId, value: encodeSlotValue(at[0]!) } : undefined;
+  }
+
+  /**
+   * "Later" or "Earlier" typed instead of tapped: the page the button on screen leads to, as
+   * its tap. Where there is no such button ("Later" at the last page), the page on screen
+   * again, so that the page kept is the one shown and a typed time or "Earlier" then reads it.
+   */
+  private async typedPaging(state: ConversationState, flowId: string, nodeId: string, text: string, now: Date): Promise<Input | undefined> {
+    const lang = state.lang ?? state.hint ?? 'az';
+    const typed = typedOption((l, key) => this.text(l, key), lang, text, PAGING_BUTTONS);
+    const on = typed && this.onScreen(state, flowId, nodeId);
+    if (!on) return undefined;
+    const { page, pages } = await this.screen(on.office, on.page, now);
+    const to = typed === 'later' ? Math.min(page + 1, pages - 1) : Math.max(page - 1, 0);
+    return { type: 'choice', node: nodeId, value: `p_${to}` };
+  }
+
+  /** The office whose times the booking question shows and the page kept for it (undefined while an office is still to be chosen). */
+  private onScreen(state: ConversationState, flowId: string, nodeId: string): { office: Office; page: number } | undefined {
     const v = bookingVars(flowId, nodeId);
     const chosen = state.vars[v.office];
     const office = typeof chosen === 'string' ? this.offices.get(chosen) : this.o.offices.length === 1 ? this.o.offices[0] : undefined;
-    if (!office) return undefined;
-    const page = Number(state.vars[v.page] ?? 0) || 0;
-    const { open } = await this.openSlots(office, now, (page + 1) * SLOTS_PER_PAGE + 1);
-    const shown = open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE);
-    const at = shown.filter((s) => DateTime.fromJSDate(s.start, { zone: office.timeZone }).toFormat('HH:mm') === time);
-    return at.length === 1 ? { type: 'choice', node: nodeId, value: encodeSlotValue(at[0]!) } : undefined;
+    return office ? { office, page: Number(state.vars[v.page] ?? 0) || 0 } : undefined;
+  }
+
+  /**
+   * The free times of the page `wanted` as shown: the page itself (the last one when fewer
+   * pages are left, say after a time was taken), how many pages there are, and its times.
+   */
+  private async screen(office: Office, wanted: number, now: Date): Promise<{ open: Slot[]; page: number; pages: number; shown: Slot[] }> {
+    const { open, exhausted } = await this.openSlots(office, now, (wanted + 1) * SLOTS_PER_PAGE + 1);
+    // Without the whole list, there is at least one free time after the page asked for.
+    const pages = exhausted ? Math.max(1, Math.ceil(open.length / SLOTS_PER_PAGE)) : wanted + 2;
+    const page = Math.min(wanted, pages - 1);
+    return { open, page, pages, shown: open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE) };
   }
 
   /** Fills in the host's parts of the outputs: free times as buttons, a meeting's details and attachments. */
@@ -140,11 +182,7 @@ export class BookingDesk {
         buttons: [...this.o.offices.map((of) => [choose(`o_${of.id}`, { key: 'booking:office_name', params: { name: of.name[lang] } })]), ...(o.buttons ?? [])],
       };
     }
-    const { open, exhausted } = await this.openSlots(office, now, (want.page + 1) * SLOTS_PER_PAGE + 1);
-    // Without the whole list, there is at least one free time after the page asked for.
-    const pages = exhausted ? Math.max(1, Math.ceil(open.length / SLOTS_PER_PAGE)) : want.page + 2;
-    const page = Math.min(want.page, pages - 1);
-    const shown = open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE);
+    const { open, page, pages, shown } = await this.screen(office, want.page, now);
     const times = shown.map((s) => {
       const { date: day, time } = localDateTime(office.timeZone, s.start, lang, 'short');
       return choose(encodeSlotValue(s), { key: 'booking:slot_label', params: { day, time } });

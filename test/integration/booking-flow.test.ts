@@ -102,6 +102,39 @@ describe('booking through the conversation', () => {
     }
   });
 
+  it('"Later" typed at the last page of times keeps that page: "Earlier" then goes back one, and a time typed from it books', async () => {
+    const chat = 'typed-later-00000001';
+    let out = await toBooking(chat, 'en');
+    const later = core.translator.t('en', 'booking:button.later');
+    const earlier = core.translator.t('en', 'booking:button.earlier');
+    // Typed "Later" until the last page (no Later button under it).
+    const pages: string[][] = [slotsOffered(out)];
+    while (buttons(out).some((v) => v === `p_${pages.length}`)) {
+      out = (await send(chat, say(later))).outputs;
+      pages.push(slotsOffered(out));
+      expect(pages.length).toBeLessThan(40);
+    }
+    const last = pages.at(-1)!;
+    expect(pages.length).toBeGreaterThan(1);
+    // Once more at the last page: the same times.
+    out = (await send(chat, say(later))).outputs;
+    expect(slotsOffered(out)).toEqual(last);
+    // A time typed from it is the one on screen (one whose hour no other time of the page has).
+    const hhmmOf = (v: string) => slotIdParts(decodeSlotValue(v)!.slot).localStart.slice(11);
+    const wanted = last.find((v) => last.filter((w) => hhmmOf(w) === hhmmOf(v)).length === 1)!;
+    out = (await send(chat, say(hhmmOf(wanted)))).outputs;
+    expect(keys(out)).toContain('booking:booked');
+    expect((await core.bookings.get(await caseOf(chat)))?.slot).toBe(decodeSlotValue(wanted)!.slot);
+    // And "Earlier" from the last page goes to the one before it, not to the last page again.
+    const back = await toBooking('typed-later-00000002', 'en');
+    let at = back;
+    for (let i = 0; i < pages.length + 1; i++) at = (await send('typed-later-00000002', say(later))).outputs;
+    const lastAgain = slotsOffered(at);
+    at = (await send('typed-later-00000002', say(earlier))).outputs;
+    expect(slotsOffered(at)).not.toEqual(lastAgain);
+    expect(buttons(at)).toContain(`p_${pages.length - 1}`);
+  });
+
   it.each(SUPPORTED_LANGS)('in %s: books, reschedules and cancels; places and the record follow', async (lang) => {
     const chat = `resched-${lang}-0000000001`;
     const offer = await toBooking(chat, lang);
