@@ -1,3 +1,4 @@
+import type { ShownCount } from '../caseworkers/reports/disclosure';
 import type { Office } from '../config/offices';
 import type { Lang } from '../core/lang';
 import type { Translator } from '../i18n';
@@ -9,12 +10,29 @@ const localeOf = (lang: Lang) => (lang === 'en' ? 'en-GB' : lang);
 
 const numberFormats = new Map<Lang, Intl.NumberFormat>();
 const listFormats = new Map<Lang, Intl.ListFormat>();
+const digitFormats = new Map<Lang, Intl.NumberFormat>();
 
 /** A number as the page's language writes it: Persian digits on a Persian page (۵), 1 234 in Russian. */
 export function formatNumber(lang: Lang, n: number): string {
   let f = numberFormats.get(lang);
   if (!f) numberFormats.set(lang, (f = new Intl.NumberFormat(localeOf(lang))));
   return f.format(n);
+}
+
+/**
+ * The ASCII digits of a code-like text (`2026-W48`) in the page's digits (`۲۰۲۶-W۴۸` on a
+ * Persian page), each run as {@link formatNumber} writes it without grouping; other texts as they are.
+ */
+export function formatDigits(lang: Lang, text: string): string {
+  let f = digitFormats.get(lang);
+  if (!f) digitFormats.set(lang, (f = new Intl.NumberFormat(localeOf(lang), { useGrouping: false })));
+  const digits = f;
+  return text.replace(/[0-9]/g, (d) => digits.format(Number(d)));
+}
+
+/** A published count (`10`, `<5`: reports/disclosure.ts) in the page's digits, for the table and the charts. */
+export function formatCount(lang: Lang, count: ShownCount): ShownCount {
+  return { ...count, text: count.value === undefined ? formatDigits(lang, count.text) : formatNumber(lang, count.value) };
 }
 
 /** Items joined as the page's language joins a list ("a, b and c"; in Persian with «،» and «و»). */

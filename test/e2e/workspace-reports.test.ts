@@ -222,4 +222,34 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(done).toContain(fa('reports:calendar.closed_done', { date: day, count: '۰' }));
     expect(done).not.toContain('2026-12-02 ');
   });
+
+  it('writes the numbers page’s counts and weeks in Persian digits on a Persian page, as the calendar does', async () => {
+    // Ten more cases started in week 48, so that a count is shown (10) beside hidden ones (<5).
+    const keys = redisKeys(e2e.prefix);
+    for (let i = 0; i < 10; i++) {
+      const code = `KP-WEBN-${String(i).padStart(4, '0')}`;
+      await e2e.redis.hset(keys.case(code), { code, status: 'intake_completed', created_at: '2026-11-23T09:00:00.000Z', lang: 'ru' });
+      await e2e.redis.zadd(keys.cases(), Date.parse('2026-11-23T09:00:00Z'), code);
+    }
+    const web = await signIn(staff.leyla);
+    await web.get('/desk/numbers');
+    expect((await web.post('/desk/numbers/recount')).status).toBe(303);
+    const inEnglish = (await web.get('/desk/numbers?by=week&from=2026-W45&to=2026-W48')).text;
+    expect(inEnglish).toContain('<td class="num">10</td>');
+    expect(inEnglish).toContain('<th scope="row">2026-W48</th>');
+    expect((await web.post('/desk/lang', { lang: 'fa', back: '/desk/numbers' })).status).toBe(303);
+    const page = (await web.get('/desk/numbers?by=week&from=2026-W45&to=2026-W48')).text;
+    // The table: the week, a shown count and a hidden one, in Persian digits; no Latin digit in any count.
+    expect(page).toContain('<th scope="row">۲۰۲۶-W۴۸</th>');
+    expect(page).toContain('<td class="num">۱۰</td>');
+    expect(page).toContain('<td class="num">&lt;۵</td>');
+    expect(page).not.toMatch(/<td class="num">[^<]*[0-9]/);
+    // The charts' values and labels likewise.
+    expect(page).toMatch(/<text [^>]*>۱۰<\/text>/);
+    expect(page).not.toMatch(/<text [^>]*>[^<]*[0-9][^<]*<\/text>/);
+    // The note on hidden counts too; the week fields keep the ASCII the browser checks them with.
+    expect(page).toContain(e2e.core.translator.t('fa', 'reports:numbers.suppressed_note').replace('<', '&lt;'));
+    expect(e2e.core.translator.t('fa', 'reports:numbers.suppressed_note')).toContain('<۵');
+    expect(page).toContain('name="to" value="2026-W48"');
+  });
 });

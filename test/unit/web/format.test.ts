@@ -1,5 +1,6 @@
 import { createTranslator } from '../../../src/i18n';
-import { formatList, formatNumber, pageFormat, pageTranslate } from '../../../src/web/format';
+import { showCount } from '../../../src/caseworkers/reports/disclosure';
+import { formatCount, formatDigits, formatList, formatNumber, pageFormat, pageTranslate } from '../../../src/web/format';
 
 const t = ((key: string) => key) as never;
 
@@ -35,6 +36,16 @@ describe('numbers and lists in the page’s language', () => {
     expect(pageFormat('fa', fa, { timeZone: 'Asia/Baku', offices: [] }).duration((5 * 60 + 8) * 60_000)).toMatch(/۵.*۸/);
     expect(pageTranslate(translator, 'az')('reports:calendar.free', { free: 2, capacity: 2 })).toContain('2');
     expect(pageFormat('fa', fa, { timeZone: 'Asia/Baku', offices: [] }).time(new Date('2026-11-25T05:00:00Z'))).toBe('۰۹:۰۰');
+  });
+
+  it('writes published counts and weeks in the page’s digits (the numbers page), keeping what a chart draws', () => {
+    expect(formatCount('fa', showCount(12))).toEqual({ text: '۱۰', value: 10 });
+    expect(formatCount('fa', showCount(3))).toEqual({ text: '<۵' });
+    expect(formatCount('az', showCount(12))).toEqual({ text: '10', value: 10 });
+    expect(formatCount('ru', showCount(1234))).toEqual({ text: formatNumber('ru', 1235), value: 1235 });
+    // A week: no grouping of the year (not ۲٬۰۲۶).
+    expect(formatDigits('fa', '2026-W48')).toBe('۲۰۲۶-W۴۸');
+    expect(formatDigits('en', '2026-W48')).toBe('2026-W48');
   });
 
   it('joins a list as the language does (Persian «،» and «و», not a Latin comma)', () => {

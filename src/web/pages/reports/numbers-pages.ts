@@ -4,7 +4,7 @@ import { funnelNumbers, ROUTES, SOURCES } from '../../../caseworkers/desk';
 import { FUNNEL_DIMENSIONS, NONE, type FunnelSelection } from '../../../caseworkers/reports/funnel';
 import { SUPPORTED_LANGS, type Lang } from '../../../core/lang';
 import { languageNameIn } from '../../../i18n/language-names';
-import { pageFormat } from '../../format';
+import { formatCount, formatDigits, pageFormat } from '../../format';
 import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { barChart } from './bar-chart';
@@ -50,12 +50,13 @@ export function numbersPages(kit: WebKit): Router {
         source: SOURCES.map((v) => ({ value: v, label: label('source', v) })),
       },
       stages: stageNames,
-      rows: r.table.rows.map((row) => ({ label: label(q.by, row.value), counts: row.counts.map((c) => c.text) })),
-      total: r.table.total.map((c) => c.text),
-      funnelChart: barChart(t('reports:numbers.chart_title'), r.table.total.map((count, i) => ({ label: stageNames[i]!, count })), { rtl }),
+      // Counts and weeks in the page's digits (Persian ۱۰ and <۵ on a Persian page), as every other page writes its numbers.
+      rows: r.table.rows.map((row) => ({ label: label(q.by, row.value), counts: row.counts.map((c) => formatCount(lang, c).text) })),
+      total: r.table.total.map((c) => formatCount(lang, c).text),
+      funnelChart: barChart(t('reports:numbers.chart_title'), r.table.total.map((count, i) => ({ label: stageNames[i]!, count: formatCount(lang, count) })), { rtl }),
       rowsChart: barChart(
         t('reports:numbers.chart_rows_title', { dimension: t(`reports:numbers.dimension.${q.by}`) }),
-        r.table.rows.map((row) => ({ label: label(q.by, row.value), count: row.counts[started]! })),
+        r.table.rows.map((row) => ({ label: label(q.by, row.value), count: formatCount(lang, row.counts[started]!) })),
         { rtl },
       ),
     });
@@ -83,7 +84,8 @@ function valueLabel(t: Translate, lang: Lang, offices: { id: string; name: strin
       case 'source':
         return (SOURCES as readonly string[]).includes(v) ? t(`reports:numbers.source.${v}`) : v;
       default:
-        return v;
+        // A week (`2026-W48`), in the page's digits.
+        return formatDigits(lang, v);
     }
   };
 }
