@@ -70,6 +70,14 @@ export interface PageFormat {
   calendarDate(iso: string): string;
   /** Date and time, minutes. */
   dateTime(d: Date | undefined): string;
+  /** Date and time to the second (an audit trail's entries, which may come seconds apart). */
+  moment(d: Date): string;
+  /**
+   * The page's time zone named in its language, with its offset at `at` (now by default):
+   * "Azerbaijan Standard Time, GMT+4", «Азербайджан, стандартное время, GMT+4», in Persian
+   * with Persian digits. Said beside times that would otherwise be read as the reader's own.
+   */
+  zoneName(at?: Date): string;
   /** A time of day, hours and minutes (`09:00`, `۰۹:۰۰` in Persian). */
   time(d: Date): string;
   /** A span of time, roughly: minutes, hours and minutes, or days. */
@@ -81,14 +89,14 @@ export interface PageFormat {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
-function format(lang: Lang, timeZone: string, withTime: boolean | 'only'): Intl.DateTimeFormat {
+function format(lang: Lang, timeZone: string, withTime: boolean | 'only' | 'seconds'): Intl.DateTimeFormat {
   const key = `${lang}|${timeZone}|${withTime}`;
   let f = formats.get(key);
   if (!f) {
     // Gregorian in every language (as the bot's dates, i18n/dates.ts); fa with Persian digits.
     // English day first (en-GB, 01/05/1990): in Azerbaijan numbers are read day first, and a
     // case worker reading American order (05/01/1990) takes 1 May for 5 January.
-    f = new Intl.DateTimeFormat(`${localeOf(lang)}-u-ca-gregory`, { timeZone, ...(withTime === 'only' ? {} : { year: 'numeric', month: '2-digit', day: '2-digit' }), ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}) });
+    f = new Intl.DateTimeFormat(`${localeOf(lang)}-u-ca-gregory`, { timeZone, ...(withTime === 'only' ? {} : { year: 'numeric', month: '2-digit', day: '2-digit' }), ...(withTime ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : {}), ...(withTime === 'seconds' ? { second: '2-digit' } : {}) });
     formats.set(key, f);
   }
   return f;
@@ -102,6 +110,13 @@ export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offi
     // Read and written in UTC: a day, not a moment, so no zone may move it to the day before.
     calendarDate: (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? format(lang, 'UTC', false).format(new Date(`${iso}T00:00:00Z`)) : iso),
     dateTime: (d) => (d ? format(lang, o.timeZone, true).format(d) : '—'),
+    moment: (d) => format(lang, o.timeZone, 'seconds').format(d),
+    zoneName: (at = new Date()) => {
+      const part = (style: 'longGeneric' | 'shortOffset') => new Intl.DateTimeFormat(localeOf(lang), { timeZone: o.timeZone, timeZoneName: style }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
+      const name = part('longGeneric');
+      const offset = part('shortOffset');
+      return [...new Set([name, offset].filter((x): x is string => !!x))].join(lang === 'fa' ? '، ' : ', ') || o.timeZone;
+    },
     time: (d) => format(lang, o.timeZone, 'only').format(d),
     duration: (ms) => {
       const minutes = Math.max(0, Math.floor(ms / 60_000));

@@ -186,6 +186,29 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(trail.status).toBe(200);
   });
 
+  it('shows an admin a case’s trail in Baku time, the zone named, in the page’s language and digits (not UTC)', async () => {
+    const kamran = await signIn(staff.kamran);
+    // Opening the case file is recorded at the clock's 08:00 UTC: 12:00 in Baku.
+    expect((await kamran.get('/desk/cases/KP-WEBR-0001')).status).toBe(200);
+    const trail = (await kamran.get('/desk/admin/audit?case=KP-WEBR-0001')).text;
+    expect(trail).toContain('<time datetime="2026-11-24T08:00:00.000Z">24/11/2026, 12:00:00</time>');
+    expect(trail).toContain('When (Azerbaijan Standard Time, GMT+4)');
+    expect(trail).not.toContain('UTC');
+    expect(trail).not.toContain('2026-11-24 08:00');
+    expect((await kamran.post('/desk/lang', { lang: 'fa', back: '/desk/admin' })).status).toBe(303);
+    const fa = (await kamran.get('/desk/admin/audit?case=KP-WEBR-0001')).text;
+    const at = /<time datetime="2026-11-24T08:00:00.000Z">([^<]*)<\/time>/.exec(fa)?.[1] ?? '';
+    expect(at).toContain('۱۲:۰۰:۰۰');
+    expect(at).toContain('۲۰۲۶');
+    expect(at).not.toMatch(/[0-9]/);
+    // The heading names the zone in Persian, its offset in Persian digits.
+    const heading = /<thead><tr><th scope="col">([^<]*)<\/th>/.exec(fa)?.[1] ?? '';
+    expect(heading).toMatch(/^کی /);
+    expect(heading).toContain('آذربایجان');
+    expect(heading).toContain('۴');
+    expect(heading).not.toMatch(/UTC|[0-9]/);
+  });
+
   it('lets a supervisor close a day: the meeting is cancelled and the person told by the bot in their language', async () => {
     const web = await signIn(staff.leyla);
     expect((await web.get('/desk/calendar?office=baku&date=2026-11-25')).status).toBe(200);

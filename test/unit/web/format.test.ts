@@ -20,6 +20,18 @@ describe('pageFormat (dates on the workspace pages)', () => {
     expect(f.calendarDate('1990-13-45')).toBe('1990-13-45');
   });
 
+  it('writes a moment to the second in the programme’s zone, and names the zone in the page’s language', () => {
+    const at = new Date('2026-11-24T08:00:09Z');
+    const en = pageFormat('en', t, { timeZone: 'Asia/Baku', offices: [] });
+    expect(en.moment(at)).toBe('24/11/2026, 12:00:09');
+    expect(en.zoneName(at)).toBe('Azerbaijan Standard Time, GMT+4');
+    expect(pageFormat('ru', t, { timeZone: 'Asia/Baku', offices: [] }).zoneName(at)).toBe('Азербайджан, стандартное время, GMT+4');
+    const fa = pageFormat('fa', t, { timeZone: 'Asia/Baku', offices: [] });
+    expect(fa.moment(at)).toMatch(/۱۲:۰۰:۰۹/);
+    expect(fa.zoneName(at)).toMatch(/آذربایجان.*۴/);
+    expect(fa.zoneName(at)).not.toMatch(/[0-9]/);
+  });
+
   it('writes English dates day first, as they are read in Azerbaijan', () => {
     expect(pageFormat('en', t, { timeZone: 'Asia/Baku', offices: [] }).date(new Date('2026-11-25T07:00:00Z'))).toBe('25/11/2026');
   });

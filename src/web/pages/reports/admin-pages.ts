@@ -107,18 +107,23 @@ export function adminPages(kit: WebKit): Router {
   });
 
   router.get('/admin/audit', kit.requireRole('admin'), async (req, res) => {
-    const { actor, t } = webContext(res);
+    const { actor, t, lang } = webContext(res);
+    // Times in the programme's time zone (the case workers' own, Baku), named in the column's
+    // heading, in the page's language and digits; the moment in UTC stays in each <time>.
+    const fmt = pageFormat(lang, t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
     const code = CaseCode.safeParse(req.query.case);
     const r = code.success ? await readAudit(kit.deps.desk, actor, { caseCode: code.data, limit: 200 }) : undefined;
     if (r && !r.ok) {
-      if (r.reason === 'no_trail') return void kit.render(res, 'reports/admin-audit', { title: t('reports:admin.audit'), code: code.data, lines: [] });
+      if (r.reason === 'no_trail') return void kit.render(res, 'reports/admin-audit', { title: t('reports:admin.audit'), code: code.data, zone: fmt.zoneName(), lines: [] });
       return refuse(kit, req, res, r);
     }
     kit.render(res, 'reports/admin-audit', {
       title: t('reports:admin.audit'),
       code: code.success ? code.data : '',
+      zone: fmt.zoneName(r?.lines[0]?.at),
       lines: (r?.lines ?? []).map((l) => ({
-        at: l.at.toISOString().replace('T', ' ').slice(0, 19),
+        at: fmt.moment(l.at),
+        iso: l.at.toISOString(),
         who: l.by.kind === 'staff' ? l.by.name : t(l.by.kind === 'person' ? 'reports:admin.who_person' : 'reports:admin.who_system'),
         action: l.action,
         details: Object.entries(l.details).filter(([k]) => k !== 'to').map(([k, v]) => `${k}: ${v}`).concat(l.toName ? [`→ ${l.toName}`] : []).join(', '),
