@@ -2,6 +2,7 @@ import { COMMANDS, type EngineInput, type TextRef } from '../../core/conversatio
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
 import { FlowRuntimeError, type StepContext } from './context';
+import { writtenIn } from './written-in';
 import { agreesWithoutLetter, foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
 import { ageOn, dottedDate, looksLikeDetail, pad2, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
@@ -162,6 +163,16 @@ export function readLanguage(s: ConversationState, input: EngineInput, label?: L
 }
 
 /**
+ * Before a language is chosen, words in a plain alphabet (see {@link writtenIn}) make theirs
+ * the suggested language: the question is put in it, its button first.
+ */
+export function suggestWrittenLanguage(s: ConversationState, input: EngineInput): void {
+  if (s.lang || input.type !== 'text') return;
+  const written = writtenIn(input.text);
+  if (written) s.hint = written;
+}
+
+/**
  * What people type for each language when asked to choose one, in any language (not shown to
  * anyone: compared as typed, case and Azerbaijani/Turkish letters aside).
  */
@@ -198,7 +209,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
   switch (node.type) {
     case 'language': {
       const lang = readLanguage(s, input, ctx.env.label);
-      if (!lang) return reprompt('choose', node);
+      if (!lang) {
+        suggestWrittenLanguage(s, input);
+        return reprompt('choose', node);
+      }
       s.lang = lang;
       return { kind: 'next', next: node.next };
     }

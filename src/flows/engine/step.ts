@@ -3,7 +3,7 @@ import { LangSchema } from '../../core/lang';
 import { WAITING_TYPES, type CompiledFlow, type FlowNode } from '../schema/flow-schema';
 import { typedOption } from './typed-choice';
 import { ACTIONS, showMyData } from './actions';
-import { answer, consentAllows, readLanguage, type Answered } from './answer';
+import { answer, consentAllows, readLanguage, suggestWrittenLanguage, type Answered } from './answer';
 import { FlowRuntimeError, StepContext, type StepEnv, type StepResult } from './context';
 import { APPOINTMENT_BUTTONS, readMeetingButton, slotMark } from './meeting-buttons';
 import { menuFrame } from './place';
@@ -82,7 +82,10 @@ function handle(ctx: StepContext, input: EngineInput): void {
   }
   // "Carry on with the question" under the offer of a right: the open question, asked again.
   if (input.type === 'choice' && input.node === CARRY_ON) return reask(ctx);
-  if (s.picking === 'language') return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  if (s.picking === 'language') {
+    suggestWrittenLanguage(s, input);
+    return askLanguage(ctx, LANGUAGE_PICKER, { key: 'common:prompt.language' });
+  }
   if (input.type === 'choice' && input.node === APPOINTMENT_BUTTONS) return appointmentButton(ctx, input.value);
 
   const here = current(ctx);
@@ -91,6 +94,9 @@ function handle(ctx: StepContext, input: EngineInput): void {
     // "Русский") is taken, and the language question skipped. A number names none here.
     const named = !s.lang && input.type === 'text' && !/^\s*\d+\s*$/.test(westernDigits(input.text)) ? readLanguage(s, input, ctx.env.label) : undefined;
     if (named) s.lang = named;
+    // Words in a plain alphabet ("Здравствуйте, мне нужна помощь") suggest their language over
+    // the platform's setting: the language question is put in it, its button first.
+    else suggestWrittenLanguage(s, input);
     return restart(ctx);
   }
   const [flow, node] = here;

@@ -351,6 +351,33 @@ describe('a rights command as the very first message (found by the fuzzed update
     expect(last(run(say('Здравствуйте, мне нужна помощь'))).state.lang).toBeUndefined();
   });
 
+  it('words before any language suggest theirs by their alphabet: the question is put in it, its button first', () => {
+    const firstButton = (turn: Turn) => buttonsOf(turn)[0];
+    for (const [text, lang] of [
+      ['Здравствуйте, мне нужна помощь', 'ru'],
+      ['Доброго дня, мені потрібна допомога', 'uk'],
+      ['سلام، کمک می‌خواهم', 'fa'],
+      ['Salam, mənə kömək lazımdır', 'az'],
+      ['Assalomu alaykum, menga yordam kerak, oʻzbekman', 'uz'],
+    ] as const) {
+      const turn = last(run(say(text)));
+      expect(turn.state.lang).toBeUndefined();
+      expect(turn.state.hint).toBe(lang);
+      expect(firstButton(turn)).toBe(lang);
+    }
+    // Latin without a telling letter says nothing; the platform's suggestion stays.
+    expect(last(run(say('hello, I need help'))).state.hint).toBeUndefined();
+    const english = last(converse(env, [cmd('start', 'en'), say('Merhaba, yardım lazım')]));
+    expect(english.state.hint).toBe('en');
+    // Typed at the language question (not a language's name), Russian words put Russian first.
+    const typedThere = last(converse(env, [cmd('start', 'en'), say('Привет')]));
+    expect(typedThere.state.hint).toBe('ru');
+    expect(at(typedThere.state)).toBe('welcome/language');
+    expect(firstButton(typedThere)).toBe('ru');
+    // And at the picker a rights command opened before a language.
+    expect(firstButton(last(run(cmd('delete'), say('мне нужна помощь'))))).toBe('ru');
+  });
+
   it('/menu before any language asks for the language first; what is typed then chooses it', () => {
     const menu = last(run(cmd('menu')));
     expect(at(menu.state)).toBe('welcome/language');
