@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import i18next, { type i18n, type Resource } from 'i18next';
 import { SUPPORTED_LANGS, type Lang } from '../core/lang';
 import { isolateParams } from './bidi';
+import { localDigits } from './digits';
 import { useGregorianDates } from './dates';
 
 /** Where the locale files live, relative to the project root. */
@@ -76,8 +77,9 @@ export function createTranslator(resources: Resource = readLocales()): Translato
         if (typeof template === 'string') return template;
         return instance.t(key, { lng: lang }) as string;
       }
-      // Variables in a right-to-left text are bidi-isolated (bidi.ts): codes, phones, dates.
-      const isolated = isolateParams(lang, params);
+      // Numbers and dates in the language's digits (digits.ts); variables in a right-to-left
+      // text bidi-isolated (bidi.ts): codes, phones, dates.
+      const isolated = isolateParams(lang, localDigits(lang, params));
       if (template !== null) {
         const text = fill(template, isolated);
         if (text !== undefined) return text;

@@ -38,7 +38,8 @@ describe('bidi isolation of variables in right-to-left texts', () => {
 
   it('a Persian reminder isolates its date, time, office and address', () => {
     const text = tr.t('fa', 'booking:reminder.text', { date: '۱۴ دسامبر ۲۰۲۶', time: '10:30', office: 'دفتر باکو', address: 'Bakı, Nizami küçəsi 5' });
-    for (const v of ['۱۴ دسامبر ۲۰۲۶', '10:30', 'دفتر باکو', 'Bakı, Nizami küçəsi 5']) expect(text).toContain(`${FSI}${v}${PDI}`);
+    // The time in Persian digits, as the date (digits.ts).
+    for (const v of ['۱۴ دسامبر ۲۰۲۶', '۱۰:۳۰', 'دفتر باکو', 'Bakı, Nizami küçəsi 5']) expect(text).toContain(`${FSI}${v}${PDI}`);
   });
 
   it('a Persian reply to a person in crisis keeps the emergency number whole, and starts right to left (RLM)', () => {

@@ -1,6 +1,7 @@
 import { SUPPORTED_LANGS } from '../../../src/core/lang';
 import { createTranslator, readLocales } from '../../../src/i18n';
 import { isolateParams } from '../../../src/i18n/bidi';
+import { localDigits } from '../../../src/i18n/digits';
 
 /**
  * The translator fills `{{name}}` parameters itself (texts are kept once looked up); whatever
@@ -20,7 +21,7 @@ const KEYS = [...new Set(Object.values(resources).flatMap((nss) => Object.entrie
 describe('translator', () => {
   const tr = createTranslator(resources);
   // What i18next writes given the parameters the translator gives it (isolated in a right-to-left language: bidi.ts).
-  const i18next = (lang: string, key: string, params?: Record<string, unknown>) => tr.i18n.t(key, { lng: lang, ...(params ? isolateParams(lang, params) : {}) }) as string;
+  const i18next = (lang: string, key: string, params?: Record<string, unknown>) => tr.i18n.t(key, { lng: lang, ...(params ? isolateParams(lang, localDigits(lang, params)) : {}) }) as string;
   /** The text as written in the locale file (English's when the language lacks it). */
   const raw = (lang: string, key: string) => tr.i18n.t(key, { lng: lang, skipInterpolation: true }) as string;
 
