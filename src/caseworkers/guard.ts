@@ -6,7 +6,7 @@ import { ROLES, type Role } from './roster';
 export const ACTIONS = [
   /** `/roster`: see who is on the roster. */
   'view_roster',
-  /** `/roster_add`, `/roster_remove`. */
+  /** `/roster_add`, `/roster_change`, `/roster_remove`. */
   'manage_roster',
   /** `/today`: the day's appointments at one's office. */
   'view_today',

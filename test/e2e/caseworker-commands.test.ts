@@ -102,6 +102,35 @@ describe('case-worker commands end to end', () => {
     expect(list).toContain(t('en', 'caseworker:roster.bootstrap_line', { id: ADMIN_ID }));
   });
 
+  it('refuses to add an account on the roster already, changes nothing, and gives the /roster_change line that changes them', async () => {
+    const before = await roster.get(worker.id);
+    logs.length = 0;
+    const said = await send(admin(), `/roster_add ${worker.id} admin ganja en Someone Else`);
+    const command = `/roster_change ${worker.id} caseworker baku ru,az ${WORKER_NAME}`;
+    expect(said).toEqual([t('en', 'caseworker:roster.already_on_roster', { name: WORKER_NAME, id: worker.id, role: t('en', 'caseworker:role.caseworker'), office: 'baku', langs: 'ru, az', command })]);
+    expect(said[0]).toContain(command);
+    expect(await roster.get(worker.id)).toEqual(before);
+    // The desk's refusal (as the workspace's "Add"), not a change, and nothing in the audit trail.
+    expect(logs.join('\n')).toContain('caseworkers: not added: on the roster already');
+    expect(logs.join('\n')).not.toContain('caseworkers: roster entry saved');
+
+    // The line given, with a field changed, changes them; they keep their staff id.
+    expect(await send(admin(), `/roster_change ${worker.id} supervisor ganja ru,az ${WORKER_NAME}`)).toEqual([
+      t('en', 'caseworker:roster.updated', { name: WORKER_NAME, id: worker.id, role: t('en', 'caseworker:role.supervisor'), office: 'ganja', langs: 'ru, az' }),
+    ]);
+    expect(await roster.get(worker.id)).toMatchObject({ staffId: before!.staffId, role: 'supervisor', office: 'ganja', name: WORKER_NAME });
+    expect(await send(admin(), command)).toEqual([t('en', 'caseworker:roster.updated', { name: WORKER_NAME, id: worker.id, role: t('en', 'caseworker:role.caseworker'), office: 'baku', langs: 'ru, az' })]);
+    expect(await roster.get(worker.id)).toMatchObject({ staffId: before!.staffId, role: 'caseworker', office: 'baku' });
+
+    // Someone not on the roster is not changed into it.
+    expect(await send(admin(), '/roster_change 620000999 caseworker baku az Nobody Yet')).toEqual([t('en', 'caseworker:roster_change.not_found', { id: 620_000_999 })]);
+    expect(await roster.get(620_000_999)).toBeUndefined();
+    const [bad] = await send(admin(), `/roster_change ${worker.id} boss baku ru`);
+    expect(bad).toContain(t('en', 'caseworker:roster_change.problems'));
+    expect(bad).toContain(t('en', 'caseworker:roster_add.invalid.role'));
+    expect(await roster.get(worker.id)).toMatchObject({ role: 'caseworker', name: WORKER_NAME });
+  });
+
   it("lists today's appointments at the worker's office, in time order, in local time, in the worker's language", async () => {
     const said = await send(worker, '/today');
     const line = (time: string, code: string, lang: Lang, state: string) =>
@@ -140,6 +169,7 @@ describe('case-worker commands end to end', () => {
     for (const key of ['reassign', 'roster', 'audit']) expect(mine).not.toContain(t('ru', `caseworker:help.${key}`));
     const [admins] = await send(admin(), '/help');
     for (const key of ['reassign', 'roster', 'audit']) expect(admins).toContain(t('en', `caseworker:help.${key}`));
+    expect(admins).toContain('/roster_change');
     const stranger = await send(e2e.api.updates.user({ language_code: 'en' }), '/help');
     expect(stranger.join('\n')).not.toContain(t('en', 'caseworker:help.title'));
     expect(stranger.join('\n')).not.toContain('/roster');
@@ -151,10 +181,13 @@ describe('case-worker commands end to end', () => {
     const said = await send(worker, `/roster_add ${someone} admin baku az Someone Else`);
     expect(said).toEqual([t('ru', 'caseworker:refused.not_allowed', { role: t('ru', 'caseworker:role.caseworker'), command: 'roster_add' })]);
     expect(await roster.get(someone)).toBeUndefined();
+    expect(await send(worker, `/roster_change ${worker.id} admin baku ru,az ${WORKER_NAME}`)).toEqual([t('ru', 'caseworker:refused.not_allowed', { role: t('ru', 'caseworker:role.caseworker'), command: 'roster_change' })]);
+    expect(await roster.get(worker.id)).toMatchObject({ role: 'caseworker' });
     expect(await send(worker, `/roster_remove ${ADMIN_ID}`)).toEqual([t('ru', 'caseworker:refused.not_allowed', { role: t('ru', 'caseworker:role.caseworker'), command: 'roster_remove' })]);
     const refusals = logs.map((l) => JSON.parse(l)).filter((l) => /refused/.test(l.msg));
     expect(refusals.map((r) => [r.who, r.command, r.role])).toEqual([
       [staffRef(e2e.core.cipher, worker.id), 'roster_add', 'caseworker'],
+      [staffRef(e2e.core.cipher, worker.id), 'roster_change', 'caseworker'],
       [staffRef(e2e.core.cipher, worker.id), 'roster_remove', 'caseworker'],
     ]);
   });

@@ -13,6 +13,7 @@ import type { BotContext } from './types';
 export const CASEWORKER_COMMANDS = {
   roster: 'view_roster',
   roster_add: 'manage_roster',
+  roster_change: 'manage_roster',
   roster_remove: 'manage_roster',
   today: 'view_today',
   release: 'claim_case',
@@ -47,7 +48,7 @@ interface Run {
 /**
  * The case workers' commands, in private chats with the bot. Register it before the person's
  * conversation (`privateConversation`). The composer decodes the command, resolves the sender
- * on the roster, calls the desk (listRoster, addStaff / changeStaff, removeStaff,
+ * on the roster, calls the desk (listRoster, addStaff, changeStaff, removeStaff,
  * todaysMeetings, readAudit, …: they check the role) and writes the answer.
  *
  * - someone not on the roster (nor in ADMIN_TELEGRAM_IDS) is refused: the attempt is logged
@@ -117,6 +118,7 @@ export function staffHelp(member: Pick<StaffMember, 'role'>, t: (key: string) =>
 const HANDLERS: Record<CaseworkerCommand, (run: Run) => Promise<string>> = {
   roster: showRoster,
   roster_add: addToRoster,
+  roster_change: changeOnRoster,
   roster_remove: removeFromRoster,
   today: showToday,
   release: release,
@@ -199,36 +201,76 @@ function describe(t: Run['t'], w: CaseWorker): Record<string, string | number> {
   return { name: w.name, id: w.telegramId, role: t(`caseworker:role.${w.role}`), office: w.office, langs: w.langs.join(', ') };
 }
 
-/**
- * `/roster_add <telegram id> <role> <office> <langs> <name>`: adds someone (addStaff), or
- * changes their entry when the account is on the roster already (changeStaff: the bot has no
- * other command to change a member, and its answer says "updated", not "added"). The desk
- * checks the fields; this names the wrong ones.
- */
-async function addToRoster(run: Run): Promise<string> {
-  const { deps, args, t } = run;
-  const offices = deps.desk.offices.map((o) => o.id).join(', ');
-  const usage = t('caseworker:roster_add.usage', { office: deps.desk.offices[0]?.id ?? 'baku', offices, langs: SUPPORTED_LANGS.join(', ') });
+/** The words of `/roster_add` and `/roster_change`: `<telegram id> <role> <office> <langs> <name>`. */
+function staffArgs(args: string): { id: string; telegramId: number; fields: { role: string; office: string; langs: string[]; name: string } } | undefined {
   const words = args.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return usage;
+  if (words.length === 0) return undefined;
   const [id = '', role = '', office = '', langs = '', ...name] = words;
   const telegramId = /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
-  const fields = { role, office, langs: langs.split(','), name: name.join(' ') };
-  const existing = Number.isSafeInteger(telegramId) ? await deps.roster.byTelegram(telegramId) : undefined;
-  const change = (staffId: string) => changeStaff(deps.desk, actor(run), { staff: { staffId }, ...fields });
-  let r = existing?.worker ? await change(existing.staffId) : await addStaff(deps.desk, actor(run), { telegramId, ...fields });
-  // Added by someone else meanwhile: the command changes the entry that is there now, and says "updated".
-  if (!r.ok && r.reason === 'already_on_roster') r = await change(r.existing.staffId);
-  if (r.ok) return t('created' in r && r.created ? 'caseworker:roster.added' : 'caseworker:roster.updated', describe(t, r.worker));
+  return { id, telegramId, fields: { role, office, langs: langs.split(','), name: name.join(' ') } };
+}
+
+/** The wrong fields of `/roster_add` or `/roster_change`, one line each, under `problems` and above the usage. */
+function problems(run: Run, command: 'roster_add' | 'roster_change', fields: readonly string[], usage: string): string {
+  const offices = run.deps.desk.offices.map((o) => o.id).join(', ');
+  const lines = fields.map((f) => run.t(`caseworker:roster_add.invalid.${f}`, { offices, langs: SUPPORTED_LANGS.join(', ') }));
+  return [run.t(`caseworker:${command}.problems`), ...lines, '', usage].join('\n');
+}
+
+function usageOf(run: Run, command: 'roster_add' | 'roster_change'): string {
+  const offices = run.deps.desk.offices.map((o) => o.id).join(', ');
+  return run.t(`caseworker:${command}.usage`, { office: run.deps.desk.offices[0]?.id ?? 'baku', offices, langs: SUPPORTED_LANGS.join(', ') });
+}
+
+/**
+ * `/roster_add <telegram id> <role> <office> <langs> <name>`: puts someone new on the roster
+ * (addStaff). An account on the roster already is refused as the workspace's "Add" refuses it
+ * (`already_on_roster`): nothing changes, and the answer names the member as they are and gives
+ * the `/roster_change` line that would change them, filled in with their entry. The desk checks
+ * the fields; this names the wrong ones.
+ */
+async function addToRoster(run: Run): Promise<string> {
+  const { deps, t } = run;
+  const usage = usageOf(run, 'roster_add');
+  const given = staffArgs(run.args);
+  if (!given) return usage;
+  const r = await addStaff(deps.desk, actor(run), { telegramId: given.telegramId, ...given.fields });
+  if (r.ok) return t('caseworker:roster.added', describe(t, r.worker));
   switch (r.reason) {
-    case 'invalid': {
-      const problems = r.fields.map((f) => t(`caseworker:roster_add.invalid.${f}`, { offices, langs: SUPPORTED_LANGS.join(', ') }));
-      return [t('caseworker:roster_add.problems'), ...problems, '', usage].join('\n');
+    case 'invalid':
+      return problems(run, 'roster_add', r.fields, usage);
+    case 'already_on_roster': {
+      const w = r.existing;
+      const command = `/roster_change ${w.telegramId} ${w.role} ${w.office} ${w.langs.join(',')} ${w.name}`;
+      return t('caseworker:roster.already_on_roster', { ...describe(t, w), command });
     }
+    default:
+      return run.refused(r);
+  }
+}
+
+/**
+ * `/roster_change <telegram id> <role> <office> <langs> <name>`: changes the entry of someone on
+ * the roster (changeStaff), every field as given; they keep their staff id and their cases.
+ */
+async function changeOnRoster(run: Run): Promise<string> {
+  const { deps, t } = run;
+  const usage = usageOf(run, 'roster_change');
+  const given = staffArgs(run.args);
+  if (!given) return usage;
+  if (!Number.isSafeInteger(given.telegramId)) return problems(run, 'roster_change', ['telegramId'], usage);
+  const target = await deps.roster.byTelegram(given.telegramId);
+  // A bootstrap admin without an entry has nothing to change: they are added with /roster_add.
+  if (!target?.worker) return t('caseworker:roster_change.not_found', { id: given.telegramId });
+  const r = await changeStaff(deps.desk, actor(run), { staff: { staffId: target.staffId }, ...given.fields });
+  if (r.ok) return t('caseworker:roster.updated', describe(t, r.worker));
+  switch (r.reason) {
+    case 'invalid':
+      return problems(run, 'roster_change', r.fields, usage);
     case 'self_demotion':
       return t('caseworker:roster.cannot_demote_self');
     case 'not_found':
-      return t('caseworker:roster.not_found', { id });
+      return t('caseworker:roster_change.not_found', { id: given.telegramId });
     default:
       return run.refused(r);
   }

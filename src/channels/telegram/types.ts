@@ -48,8 +48,8 @@ export interface TelegramBotOptions {
    */
   retry?: { maxDelaySeconds?: number; maxRetryAttempts?: number; rethrowInternalServerErrors?: boolean; rethrowHttpErrors?: boolean };
   /**
-   * The case workers' commands in private chats (`/roster`, `/roster_add`, `/roster_remove`,
-   * `/today`). Without it the bot has none, and those commands are unknown commands.
+   * The case workers' commands in private chats (`/roster`, `/roster_add`, `/roster_change`,
+   * `/roster_remove`, `/today`, …). Without it the bot has none, and those commands are unknown commands.
    */
   caseworkers?: CaseworkerOptions;
   /**
