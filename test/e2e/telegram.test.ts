@@ -405,10 +405,12 @@ describe('Telegram end to end (long polling)', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.params).toMatchObject({ chat_id: group.id, text: h.core.translator.t('az', 'common:channel.group_only_private', { link: `https://t.me/${h.api.botInfo.username}` }) });
     expect(await h.redis.exists(h.core.keys.conversation(h.core.runner.conversationId('telegram', String(group.id))))).toBe(0);
-    // The case workers' chat is not answered at all.
+    // The case workers' chat: their talk is not answered; a command gets its own pointer (caseworkers-group-commands.test.ts).
     const caseworkers = h.api.updates.group({ id: CASEWORKERS, title: 'Case workers' });
-    await h.deliver(h.api.updates.groupText(member, caseworkers, '/start'));
+    await h.deliver(h.api.updates.groupText(member, caseworkers, 'Salam hamıya'));
     expect(h.api.callsSince(mark, 'sendMessage')).toHaveLength(1);
+    await h.deliver(h.api.updates.groupText(member, caseworkers, '/start'));
+    expect(h.api.callsSince(mark, 'sendMessage').slice(1).map((c) => c.params)).toEqual([expect.objectContaining({ chat_id: CASEWORKERS, text: h.core.translator.t('az', 'caseworker:group.private_only', { command: 'start', link: `https://t.me/${h.api.botInfo.username}` }) })]);
   });
 
   it('survives a person who blocked the bot (403) and keeps serving others', async () => {

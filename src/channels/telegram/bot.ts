@@ -44,7 +44,8 @@ export function botLogger(bot: KorpuBot): Logger | undefined {
  *   (`telegramFetch`, cheaper than grammY's default node-fetch);
  * - updates of one chat are handled one after another (`sequentialize` by chat id);
  * - private chats run the flows; groups get a pointer to the private chat (after the emergency
- *   numbers, for words of crisis); the case workers' chat is ignored; `my_chat_member` is logged; errors end in one handler (an error boundary
+ *   numbers, for words of crisis); in the case workers' chat only a command for the bot is
+ *   answered, with the same pointer; `my_chat_member` is logged; errors end in one handler (an error boundary
  *   around the features, also installed as `bot.catch`), in polling and webhook mode alike;
  * - the bot registers no effect handlers: alerts, reminders and the rest are the composition's
  *   (createKorpu), sent through the outbox;
@@ -106,7 +107,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   features.use(membership(logger, opts.onUnblocked));
   // Someone taken off the roster is told so, once, before anything reads their message as staff's or a person's.
   if (roster) features.use(formerStaff({ roster, translator: core.translator }));
-  // Staff buttons first: the case workers' group is otherwise ignored, and a private chat's
+  // Staff buttons first: the case workers' group answers only commands, and a private chat's
   // conversation would read them as stale buttons.
   const chat = opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId };
   if (desk && roster) {

@@ -169,12 +169,20 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(t.runner.handle).not.toHaveBeenCalled();
   });
 
-  it('ignores everything in the case workers’ chat', async () => {
+  it('in the case workers’ chat, answers only a command for the bot, pointing to the private chat', async () => {
     const t = setup();
     const group = t.make.group({ id: CASEWORKERS });
-    await t.send(t.make.groupText(t.make.user(), group, '/start@korpu_test_bot'));
     await t.send(t.make.groupText(t.make.user(), group, 'KP-7G4Q-M2XD called back'));
+    await t.send(t.make.groupText(t.make.user(), group, '/start@other_bot'));
     expect(t.calls).toEqual([]);
+    const update = t.make.groupText(t.make.user(), group, '/start@korpu_test_bot');
+    await t.send(update);
+    expect(t.calls).toEqual([
+      {
+        method: 'sendMessage',
+        payload: { chat_id: group.id, text: tr.t('az', 'caseworker:group.private_only', { command: 'start', link: 'https://t.me/korpu_test_bot' }), reply_parameters: { message_id: update.message!.message_id, allow_sending_without_reply: true } },
+      },
+    ]);
     expect(t.runner.handle).not.toHaveBeenCalled();
   });
 
