@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
 /**
- * The audit trail's port: who did what to which case, and when. Nothing personal goes in: who
- * is a staff id (or {@link PERSON} / {@link SYSTEM}), what is a wire name, and further details
- * are wire values (a reason, a status, the staff id a case went to), never a name, a phone
- * number or a text.
+ * The audit trail's port: who did what to which case, and when. Nothing of the person goes in:
+ * who is a staff id (or {@link PERSON} / {@link SYSTEM}), what is a wire name, and further
+ * details are wire values (a reason, a status, the staff id a case went to), never a name, a
+ * phone number or a text. The one exception is staff's own names, in their two fields below:
+ * the trail keeps who a member of staff was called when they acted, so that it still reads
+ * right after they are renamed or leave the roster.
  */
 export interface AuditEntry {
   at: Date;
@@ -13,6 +15,10 @@ export interface AuditEntry {
   /** What they did: one of {@link AUDIT_ACTIONS} (`claim_case`, `close_case`, `withdraw_case`, …). */
   action: AuditAction;
   caseCode?: string;
+  /** The acting member's name on the roster at the time (staff only, from their roster entry; never a person's). */
+  byName?: string;
+  /** The name on the roster, at the time, of the member a case went to (`to`, a reassignment). */
+  toName?: string;
   /** Further wire values (a reason, the staff id a case went to). */
   [detail: string]: string | Date | undefined;
 }
@@ -28,6 +34,10 @@ export interface AuditRecord {
   staffId: string;
   action: string;
   caseCode?: string;
+  /** {@link AuditEntry.byName}: absent in entries from before names were kept, and for the person and Körpü. */
+  byName?: string;
+  /** {@link AuditEntry.toName}, when kept. */
+  toName?: string;
   details: Record<string, string>;
 }
 

@@ -22,8 +22,26 @@ const DETAIL = 'd:';
  */
 const WireValueSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'is not a wire value (an id, a code or a name of an action)');
 
+/**
+ * A member of staff's name as the roster keeps it (trimmed, 1 to 100 characters), on one line:
+ * the only text an entry holds besides wire values (see AuditEntry.byName). Letters of every
+ * language are allowed, and the marks Persian names are written with (ZWNJ), but no control
+ * character (a line break would start a made-up line wherever the trail is shown).
+ */
+const StaffNameSchema = z.string().min(1).max(100).refine((s) => s === s.trim() && !/\p{Cc}/u.test(s));
+
+/** The stream fields staff names are kept under (apart from the details, which must be wire values). */
+const NAME_FIELDS = { byName: 'by_name', toName: 'to_name' } as const;
+
 /** A stream entry as Redis gives it back (checked before it is trusted). */
-const StoredEntrySchema = z.object({ by: z.string().min(1), at: z.string().datetime(), action: z.string().min(1), case: z.string().optional() });
+const StoredEntrySchema = z.object({
+  by: z.string().min(1),
+  at: z.string().datetime(),
+  action: z.string().min(1),
+  case: z.string().optional(),
+  by_name: z.string().optional(),
+  to_name: z.string().optional(),
+});
 
 /** The month (`YYYY-MM`, UTC) of a date. */
 export const auditMonth = (d: Date): string => d.toISOString().slice(0, 7);
@@ -39,7 +57,14 @@ const monthStart = (d: Date, months: number): Date => new Date(Date.UTC(d.getUTC
  * so one case's entries are read without scanning the months, however long the trail grows.
  *
  * Entries hold who (a staff id, `person` or `system`), when, the case code, the action and
- * wire-valued details: the callers never pass personal data, and nothing here decrypts.
+ * wire-valued details: the callers never pass the person's data, and nothing here decrypts.
+ * Besides, the names of the staff involved as the roster had them then (`by_name`, `to_name`):
+ * staff's names, kept as the roster keeps them, so that the trail still says who acted after a
+ * rename or a removal; they go with their month.
+ *
+ * Not encrypted, deliberately: the roster keeps these names in clear too, and a sealed value
+ * here would have to be sealed again at every key rotation, rewriting append-only entries (and
+ * the per-case index that names them by stream id) for AUDIT_KEEP_MONTHS.
  *
  * @example
  *   const trail = new RedisAuditTrail(redis, keys, { keepMonths: 24 });
@@ -71,10 +96,12 @@ export class RedisAuditTrail implements AuditLog, AuditReader {
 
   /**
    * {@link record}, answering whether the entry was appended (false: its `once` was seen).
-   * Rejects an entry any part of which is not a wire value (see WireValueSchema), appending nothing.
+   * Rejects an entry any part of which is not a wire value (see WireValueSchema), appending
+   * nothing; the staff names alone are free text, on one line (a name that is not one is left
+   * out, and the entry kept: the trail then names that member as the roster does).
    */
   async append(entry: AuditEntry, o: { once?: string } = {}): Promise<boolean> {
-    const { at, staffId, action, caseCode, ...details } = entry;
+    const { at, staffId, action, caseCode, byName, toName, ...details } = entry;
     const fields: Record<string, string> = { by: staffId, at: at.toISOString(), action, ...(caseCode ? { case: caseCode } : {}) };
     for (const [name, value] of Object.entries(details)) {
       if (value !== undefined) fields[`${DETAIL}${name}`] = value instanceof Date ? value.toISOString() : value;
@@ -83,6 +110,10 @@ export class RedisAuditTrail implements AuditLog, AuditReader {
       const checked = WireValueSchema.safeParse(value);
       // The field's name only: the value may be exactly what must not be written anywhere.
       if (!checked.success || !WireValueSchema.safeParse(name).success) throw new Error(`audit entry ${action}: ${name} ${checked.error?.issues[0]?.message ?? 'is not a wire name'}`);
+    }
+    for (const [key, field] of Object.entries(NAME_FIELDS)) {
+      const name = { byName, toName }[key as keyof typeof NAME_FIELDS];
+      if (name !== undefined && StaffNameSchema.safeParse(name).success) fields[field] = name;
     }
     const expireAt = monthStart(at, this.keepMonths + 1);
     const month = auditMonth(at);
@@ -170,5 +201,6 @@ function toRecord(flat: string[]): AuditRecord | undefined {
   const parsed = StoredEntrySchema.safeParse(fields);
   if (!parsed.success) return undefined;
   const details = Object.fromEntries(Object.entries(fields).filter(([k]) => k.startsWith(DETAIL)).map(([k, v]) => [k.slice(DETAIL.length), v]));
-  return { at: new Date(parsed.data.at), staffId: parsed.data.by, action: parsed.data.action, ...(parsed.data.case ? { caseCode: parsed.data.case } : {}), details };
+  const { at, by, action, case: caseCode, by_name: byName, to_name: toName } = parsed.data;
+  return { at: new Date(at), staffId: by, action, ...(caseCode ? { caseCode } : {}), ...(byName ? { byName } : {}), ...(toName ? { toName } : {}), details };
 }

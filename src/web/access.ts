@@ -38,7 +38,7 @@ export function createAccess(deps: WorkspaceDeps, renderer: Renderer): Access {
     deps.logger.warn({ who: ctx ? desk.cipher.pseudonym(`staff:${ctx.staff.staffId}`) : 'anonymous', reason, path: req.baseUrl + req.path }, 'web: refused');
     if (desk.audit) {
       await desk.audit
-        .record({ at: deps.clock.now(), staffId: ctx?.staff.staffId ?? 'anonymous', action: 'web_refused', reason, page: pageName(req), ...(detail.caseCode ? { caseCode: detail.caseCode } : {}) })
+        .record({ at: deps.clock.now(), staffId: ctx?.staff.staffId ?? 'anonymous', action: 'web_refused', reason, page: pageName(req), ...(ctx?.staff.worker ? { byName: ctx.staff.worker.name } : {}), ...(detail.caseCode ? { caseCode: detail.caseCode } : {}) })
         .catch((err: Error) => deps.logger.error({ err: err.message }, 'web: the refusal could not be audited'));
     }
     renderer.render(res, 'forbidden', { title: (ctx?.t ?? ((k: string) => deps.translator.t(DEFAULT_LANG, k)))('web:forbidden.title'), reason }, 403);

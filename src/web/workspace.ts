@@ -62,7 +62,9 @@ export function createWorkspace(deps: WorkspaceDeps): Router {
     audit: async (res, action, detail = {}) => {
       const ctx = maybeWebContext(res);
       if (!ctx || !deps.desk.audit) return;
-      await deps.desk.audit.record({ at: deps.clock.now(), staffId: ctx.staff.staffId, action, ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'web: audit entry failed'));
+      // With the member's name as it is now (the trail still names them after a rename), as the desk's entries.
+      const byName = ctx.staff.worker?.name;
+      await deps.desk.audit.record({ at: deps.clock.now(), staffId: ctx.staff.staffId, action, ...(byName ? { byName } : {}), ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'web: audit entry failed'));
     },
   };
   for (const pages of PAGE_MODULES) router.use(pages(kit));

@@ -7,8 +7,8 @@ import { useTestKorpu } from '../helpers/use-korpu';
 /**
  * The audit trail through the whole bot (createKorpu, the fake Bot API): a case worker claims
  * a case and opens its file with the alert's buttons; the admin's `/audit <case code>` shows
- * both, newest first, with the worker's name, in the admin's language, and nothing of the
- * person. A case worker asking is refused as for other admin commands; a stranger gets the
+ * both, newest first, with the worker's name (as she was called then, also after a rename or
+ * her removal), in the admin's language, and nothing of the person. A case worker asking is refused as for other admin commands; a stranger gets the
  * unknown-command answer. The trail is kept AUDIT_KEEP_MONTHS.
  */
 
@@ -71,6 +71,20 @@ describe('the audit trail end to end', () => {
     for (const personal of ['Olena', '+994501234567', '777000111']) expect(said.join('\n')).not.toContain(personal);
     // Kept AUDIT_KEEP_MONTHS (6) after November 2026: the month's stream goes on 1 June 2027.
     expect(await e2e.redis.call('EXPIRETIME', e2e.core.keys.audit('2026-11'))).toBe(Date.UTC(2027, 5, 1) / 1000);
+  });
+
+  it('still names the worker as she was called when she acted, after the admin renames her, and after she leaves the roster', async () => {
+    const admin = user(ADMIN_ID, 'ru');
+    const said = await handle(e2e.api.updates.command(admin, `/roster_change ${AYSEL.telegramId} caseworker baku en Aysel Məmmədli`), admin.id);
+    expect(said).toEqual([expect.stringContaining('Aysel Məmmədli')]);
+    const line = (action: string) => t('ru', 'caseworker:audit.line', { time: '2026-11-24 09:30 UTC', who: AYSEL.name, what: t('ru', `caseworker:audit.action.${action}`, { to: '' }) });
+    expect(await audit(admin)).toEqual([[t('ru', 'caseworker:audit.title', { code: CODE, n: 2 }), line('open_case'), line('claim_case')].join('\n')]);
+    await handle(e2e.api.updates.command(admin, `/roster_remove ${AYSEL.telegramId}`), admin.id);
+    const [after] = await audit(admin);
+    expect(after).toContain(line('claim_case'));
+    expect(after).not.toContain('Məmmədli');
+    // Back on the roster as she was, for the tests that follow.
+    await e2e.korpu.roster.save(AYSEL);
   });
 
   it('refuses a case worker as for other admin commands, and answers a stranger as any unknown command', async () => {

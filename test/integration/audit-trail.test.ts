@@ -132,4 +132,18 @@ describe('RedisAuditTrail', () => {
     await trail.record(entry('2026-11-24T08:00:00Z', 'close_case', 'KP-AUDT-0005', { reason: 'not_eligible', to: 's-0123456789abcdef', call: '12' }));
     expect(await trail.forCase('KP-AUDT-0005')).toHaveLength(1);
   });
+
+  it('keeps the names of the staff involved as given, in their own fields; a name on more than one line is left out, the entry kept', async () => {
+    const trail = new RedisAuditTrail(redis, keys, { clock });
+    await trail.record(entry('2026-11-24T08:00:00Z', 'reassign_case', 'KP-AUDT-0006', { to: 's-bbbb', byName: 'Nigar Həsənova', toName: 'Ольга Ковальчук' }));
+    await trail.record(entry('2026-11-24T08:01:00Z', 'open_case', 'KP-AUDT-0006', { byName: 'Aysel\nKamran Rzayev withdrew the case' }));
+    await trail.record(entry('2026-11-24T08:02:00Z', 'claim_case', 'KP-AUDT-0006'));
+    expect(await trail.forCase('KP-AUDT-0006')).toEqual([
+      { at: new Date('2026-11-24T08:02:00Z'), staffId: 's-aaaa', action: 'claim_case', caseCode: 'KP-AUDT-0006', details: {} },
+      { at: new Date('2026-11-24T08:01:00Z'), staffId: 's-aaaa', action: 'open_case', caseCode: 'KP-AUDT-0006', details: {} },
+      { at: new Date('2026-11-24T08:00:00Z'), staffId: 's-aaaa', action: 'reassign_case', caseCode: 'KP-AUDT-0006', byName: 'Nigar Həsənova', toName: 'Ольга Ковальчук', details: { to: 's-bbbb' } },
+    ]);
+    const [first] = (await redis.xrange(keys.audit('2026-11'), '-', '+', 'COUNT', 1)) as [string, string[]][];
+    expect(first?.[1]).toEqual(['by', 's-aaaa', 'at', '2026-11-24T08:00:00.000Z', 'action', 'reassign_case', 'case', 'KP-AUDT-0006', 'd:to', 's-bbbb', 'by_name', 'Nigar Həsənova', 'to_name', 'Ольга Ковальчук']);
+  });
 });

@@ -41,16 +41,16 @@ export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   }
   if (args.place === 'other_chat') {
     deps.logger.warn({ who: staffLogRef(deps, actor.staffId), case: args.caseCode }, 'desk: not permitted: a claim from a chat where no alert is posted');
-    await auditRefusal(deps, actor, args.caseCode, 'wrong_chat');
+    await auditRefusal(deps, actor, args.caseCode, 'wrong_chat', a.member.worker?.name);
     return { ok: false, reason: 'wrong_chat' };
   }
   if (!(await mayWorkOn(deps, a, args.caseCode, 'claim_case'))) {
-    await auditRefusal(deps, actor, args.caseCode, 'other_office');
+    await auditRefusal(deps, actor, args.caseCode, 'other_office', a.member.worker?.name);
     return { ok: false, reason: 'other_office' };
   }
   const ended = await endedCase(deps, a, args.caseCode, 'claim_case', FINAL_STATUSES);
   if (ended) {
-    await auditRefusal(deps, actor, args.caseCode, 'case_closed');
+    await auditRefusal(deps, actor, args.caseCode, 'case_closed', a.member.worker?.name);
     return ended;
   }
   const r = await deps.claims.claim(args.caseCode, actor.staffId, deps.clock.now());
@@ -64,11 +64,12 @@ export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
 
 /**
  * Records a refused claim (the actor may not be on the roster, so the desk's `audit` helper,
- * which takes a resolved member, does not fit). A failing trail does not turn the refusal into an error.
+ * which takes a resolved member, does not fit; `byName`: a member's name on the roster). A
+ * failing trail does not turn the refusal into an error.
  */
-async function auditRefusal(deps: DeskDeps, actor: StaffRef, caseCode: string, why: string): Promise<void> {
+async function auditRefusal(deps: DeskDeps, actor: StaffRef, caseCode: string, why: string, byName?: string): Promise<void> {
   if (!deps.audit) return;
   await deps.audit
-    .record({ at: deps.clock.now(), staffId: actor.staffId, action: 'refuse_claim', caseCode, why })
+    .record({ at: deps.clock.now(), staffId: actor.staffId, action: 'refuse_claim', caseCode, why, ...(byName ? { byName } : {}) })
     .catch((err: Error) => deps.logger.error({ action: 'refuse_claim', err: err.message }, 'desk: the audit entry could not be written'));
 }

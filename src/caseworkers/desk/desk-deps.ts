@@ -209,8 +209,13 @@ export async function mayWorkOn(deps: DeskDeps, a: Actor, caseCode: string, acti
   return false;
 }
 
-/** Records an audit entry, if the deployment keeps them; a failing audit log does not undo the change. */
-export async function audit(deps: Pick<DeskDeps, 'audit' | 'clock' | 'logger'>, actor: Actor, action: AuditAction, detail: { caseCode?: string } & Record<string, string | undefined>): Promise<void> {
+/**
+ * Records an audit entry, if the deployment keeps them; a failing audit log does not undo the
+ * change. The entry keeps the actor's name on the roster as it is now (an ADMIN_TELEGRAM_IDS
+ * admin without an entry has none), so the trail still names them after a rename or removal.
+ */
+export async function audit(deps: Pick<DeskDeps, 'audit' | 'clock' | 'logger'>, actor: Actor, action: AuditAction, detail: { caseCode?: string; toName?: string } & Record<string, string | undefined>): Promise<void> {
   if (!deps.audit) return;
-  await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
+  const byName = actor.member.worker?.name;
+  await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...(byName ? { byName } : {}), ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
 }

@@ -6,7 +6,10 @@ import { staffNameOf } from './staff-names';
 
 /** Who made an audit entry, as an admin reads it. */
 export type AuditActor =
-  /** A member of staff: their name on the roster (`id <staff id>` once they left it). */
+  /**
+   * A member of staff: their name on the roster when they acted, as the entry keeps it; for an
+   * entry from before names were kept, their name on the roster now (`id <staff id>` once they left it).
+   */
   | { kind: 'staff'; staffId: string; name: string }
   | { kind: 'person' }
   | { kind: 'system' };
@@ -16,7 +19,7 @@ export interface AuditLine {
   at: Date;
   by: AuditActor;
   action: string;
-  /** The staff a reassigned case went to, by name. */
+  /** The staff a reassigned case went to, by name (as it was then, when the entry keeps it). */
   toName?: string;
   details: Record<string, string>;
 }
@@ -30,9 +33,11 @@ export type ReadAuditResult =
   | { ok: false; reason: 'no_trail' };
 
 /**
- * A case's audit trail, newest first, for admins: who (staff by their roster name, the person,
- * or Körpü itself) did what, and when. The trail holds no personal data of the person; staff
- * names come from the roster at reading time. The reading is logged with a pseudonym.
+ * A case's audit trail, newest first, for admins: who (staff by name, the person, or Körpü
+ * itself) did what, and when. The trail holds no personal data of the person; staff are named
+ * as the entry recorded them when they acted (a rename or a removal since changes nothing), and
+ * by the roster as it is now in entries from before names were kept. The reading is logged
+ * with a pseudonym.
  * @example const r = await readAudit(deps, { staffId }, { caseCode: 'KP-7G4Q-M2XD' });
  */
 export async function readAudit(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; limit?: number }): Promise<ReadAuditResult> {
@@ -45,7 +50,7 @@ export async function readAudit(deps: DeskDeps, actor: StaffRef, args: { caseCod
 }
 
 function line(r: AuditRecord, names: (staffId: string) => string): AuditLine {
-  const by: AuditActor = r.staffId === PERSON ? { kind: 'person' } : r.staffId === SYSTEM ? { kind: 'system' } : { kind: 'staff', staffId: r.staffId, name: names(r.staffId) };
+  const by: AuditActor = r.staffId === PERSON ? { kind: 'person' } : r.staffId === SYSTEM ? { kind: 'system' } : { kind: 'staff', staffId: r.staffId, name: r.byName ?? names(r.staffId) };
   const to = r.details['to'];
-  return { at: r.at, by, action: r.action, ...(to ? { toName: names(to) } : {}), details: r.details };
+  return { at: r.at, by, action: r.action, ...(to ? { toName: r.toName ?? names(to) } : {}), details: r.details };
 }

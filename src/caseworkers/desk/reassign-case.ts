@@ -62,6 +62,6 @@ export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { case
       });
     }
   }
-  await audit(deps, a, 'reassign_case', { caseCode: args.caseCode, to: target.staffId, from: r.from });
+  await audit(deps, a, 'reassign_case', { caseCode: args.caseCode, to: target.staffId, ...(target.worker ? { toName: target.worker.name } : {}), from: r.from });
   return { ok: true, caseCode: args.caseCode, to: target.staffId, ...(r.from ? { from: r.from } : {}) };
 }

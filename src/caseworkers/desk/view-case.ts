@@ -112,7 +112,8 @@ export async function viewCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
     ...(claim ? { holder: { staffId: claim.by, name: names(claim.by), at: claim.at } } : {}),
     isHolder,
     incidents: incidents.map((i) => ({ id: i.id, category: i.category ?? '', status: i.status, reportedAt: i.reportedAt, types: i.types })),
-    history: foldHistory(history.map((h) => ({ at: h.at, who: h.staffId === 'person' || h.staffId === 'system' ? h.staffId : names(h.staffId), action: h.action }))).slice(0, HISTORY_LINES),
+    // Staff as the entry names them when they acted (older entries: as the roster does now).
+    history: foldHistory(history.map((h) => ({ at: h.at, who: h.staffId === 'person' || h.staffId === 'system' ? h.staffId : (h.byName ?? names(h.staffId)), action: h.action }))).slice(0, HISTORY_LINES),
     workers: roster.filter((w) => !summary.booking || w.office === summary.booking.office).map((w) => ({ staffId: w.staffId, name: w.name, office: w.office })),
   };
   if (mayReadPersonal) {

@@ -1,10 +1,11 @@
-import { AUDIT_ACTIONS, AuditActionSchema, claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, removeStaff, viewCase, type DeskDeps } from '../../../src/caseworkers/desk';
+import { AUDIT_ACTIONS, AuditActionSchema, changeStaff, claimCase, closeCase, endTalk, openCase, readAudit, reassignCase, relayToPerson, releaseCase, removeStaff, viewCase, type DeskDeps } from '../../../src/caseworkers/desk';
 import { auditMonth, RedisAuditTrail } from '../../../src/storage/redis-audit-trail';
 import { baku, startDesk, type Desk } from './desk-harness';
 
 /**
  * The desk's use cases record into the real audit trail (Redis): who, when, which case, what;
- * never the person's data nor staff names. Admins read it back with names from the roster.
+ * never the person's data; staff's names only as who acted (and whom a case went to), as they
+ * were called then. Admins read it back with those names (older entries: from the roster).
  */
 describe('desk: the audit trail', () => {
   let d: Desk;
@@ -73,10 +74,53 @@ describe('desk: the audit trail', () => {
     expect(trail[0]!.details).toEqual({ reason: 'other_body', cancelled: 'baku@2026-11-25T10:00' });
     expect(trail[3]!.details).toEqual({ to: d.staff.nigar.staffId, from: d.staff.aysel.staffId });
 
-    // Nothing personal: not the person's name, phone or words, not a staff name or Telegram id.
+    // Nothing personal: not the person's name, phone or words, not a Telegram id; staff names
+    // only as who acted (and whom a case went to), in their own fields.
     const stored = await streamText();
     expect(stored).toContain(code);
-    for (const personal of ['Olena', '+994501234567', '994501234567', 'flat', 'call me', 'Aysel', 'Nigar', 'Leyla', 'Quliyeva', '610000001', '610000002']) expect(stored).not.toContain(personal);
+    for (const personal of ['Olena', '+994501234567', '994501234567', 'flat', 'call me', '610000001', '610000002']) expect(stored).not.toContain(personal);
+    const entries = (await d.redis.xrange(d.keys.audit(auditMonth(d.desk.clock.now())), '-', '+')).map(([, f]) => f);
+    const named = entries.map((f) => [f[f.indexOf('by_name') + 1], f.includes('to_name') ? f[f.indexOf('to_name') + 1] : undefined]);
+    expect(named.map(([by]) => by)).toEqual(['Aysel Quliyeva', 'Aysel Quliyeva', 'Aysel Quliyeva', 'Aysel Quliyeva', 'Leyla Əliyeva', 'Nigar Həsənova', 'Nigar Həsənova', 'Nigar Həsənova']);
+    expect(named.filter(([, to]) => to)).toEqual([['Leyla Əliyeva', 'Nigar Həsənova']]);
+    const elsewhere = JSON.stringify(entries.map((f) => f.filter((_, i) => !['by_name', 'to_name'].includes(f[i - (i % 2)]!))));
+    for (const name of ['Aysel', 'Nigar', 'Leyla', 'Quliyeva']) expect(elsewhere).not.toContain(name);
+  });
+
+  it('names staff as they were called when they acted: a rename or a removal since changes nothing; older entries without a name go by the roster', async () => {
+    await d.seedCase(code, { lang: 'ru', office: baku });
+    d.setNow(new Date('2026-11-24T08:01:00Z'));
+    expect(await claimCase(desk, d.staff.aysel, { caseCode: code })).toMatchObject({ ok: true });
+    d.setNow(new Date('2026-11-24T08:02:00Z'));
+    expect(await reassignCase(desk, d.staff.kamran, { caseCode: code, to: d.staff.nigar })).toMatchObject({ ok: true });
+    d.setNow(new Date('2026-11-24T08:03:00Z'));
+    expect(await openCase(desk, d.staff.nigar, { caseCode: code })).toMatchObject({ ok: true });
+    // An entry from before names were kept: the roster names its actor, as it is when read.
+    await desk.audit!.record({ at: new Date('2026-11-24T08:04:00Z'), staffId: d.staff.aysel.staffId, action: 'open_case', caseCode: code });
+
+    // Aysel marries and is renamed; Nigar leaves the roster.
+    d.setNow(new Date('2026-11-25T09:00:00Z'));
+    expect(await changeStaff(desk, d.staff.kamran, { staff: d.staff.aysel, name: 'Aysel Məmmədli' })).toMatchObject({ ok: true });
+    expect(await removeStaff(desk, d.staff.kamran, { staff: d.staff.nigar })).toMatchObject({ ok: true });
+
+    const r = await readAudit(desk, d.staff.kamran, { caseCode: code });
+    if (!r.ok) throw new Error(r.reason);
+    const lines = r.lines.filter((l) => l.at.getTime() < Date.UTC(2026, 10, 25)).map((l) => [l.at.getUTCMinutes(), l.action, l.by.kind === 'staff' ? l.by.name : l.by.kind, l.toName]);
+    expect(lines).toEqual([
+      [4, 'open_case', 'Aysel Məmmədli', undefined],
+      [3, 'open_case', 'Nigar Həsənova', undefined],
+      [2, 'reassign_case', 'Kamran Rzayev', 'Nigar Həsənova'],
+      [1, 'claim_case', 'Aysel Quliyeva', undefined],
+    ]);
+    // The case file's history, the same.
+    const file = await viewCase(desk, d.staff.leyla, { caseCode: code });
+    if (!file.ok) throw new Error(file.reason);
+    expect(file.file.history.filter((h) => h.at.getTime() < Date.UTC(2026, 10, 25)).map((h) => [h.action, h.who])).toEqual([
+      ['open_case', 'Aysel Məmmədli'],
+      ['open_case', 'Nigar Həsənova'],
+      ['reassign_case', 'Kamran Rzayev'],
+      ['claim_case', 'Aysel Quliyeva'],
+    ]);
   });
 
   it('shows admins the trail newest first with staff by name; supervisors, case workers and strangers are refused', async () => {
