@@ -10,7 +10,7 @@ import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEG
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
 import { createRightsNotices } from './caseworkers/rights-notices';
-import { createDeskDeps, tellTalkLeft } from './caseworkers/desk';
+import { createDeskDeps, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
 import { liftBlock } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
@@ -103,6 +103,8 @@ export interface Korpu {
   retention?: { run(): Promise<RetentionRun> };
   /** The reconciliation, when a bot token is configured (it runs on its own every 10 minutes; tests run it at once). */
   reconcile?: { run(): Promise<ReconcileRun> };
+  /** The case workers' desk (staff use cases run on it), when a bot token is configured. */
+  desk?: DeskDeps;
   /** The roster of case workers (built once; the bot's staff features use this one). */
   roster: RosterStore;
   /** The case list's indexes (the workspace's list), kept by every write that moves a case. */
@@ -559,7 +561,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger.info({ role: env.ROLE, url: http.url }, 'Körpü worker is running');
       return { url: http.url };
     };
-    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), ...(reconcile ? { reconcile: { run: reconcile.run } } : {}), roster, caseIndex, redis, app, metrics, logger, start, stop };
+    return { core, ...(simulator ? { simulator } : {}), ...(bot ? { bot } : {}), ...(outbox ? { outbox } : {}), ...(retention ? { retention: { run: retention.run } } : {}), ...(reconcile ? { reconcile: { run: reconcile.run } } : {}), ...(desk ? { desk } : {}), roster, caseIndex, redis, app, metrics, logger, start, stop };
   }
 
   /**

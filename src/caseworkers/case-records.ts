@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
 import type { RedisKeys } from '../storage/keys';
+import { CASE_CLOSED_STATUS } from '../scheduling/booking-store';
 
-/** The case's status once it is closed for good. */
-export const CLOSED_STATUS = 'closed';
+/** The case's status once it is closed for good (the booking store refuses a meeting for it). */
+export const CLOSED_STATUS = CASE_CLOSED_STATUS;
 
 /**
  * Why support ends: the five termination reasons of spec §3.8, in its order (wire names, stored

@@ -17,7 +17,8 @@ export interface MeetingConversationsDeps {
  * runner's own commit (compare-and-set with the person's steps): a meeting booked or moved on
  * their behalf becomes the conversation's booking with a `booking_made` effect — so its records
  * and reminders follow exactly the path of a booking made in the bot — and a meeting staff
- * cancelled (an office closed for the day) leaves it.
+ * cancelled (an office closed for the day) leaves it, and a case closed for good is marked so
+ * that the conversation books no meeting for it.
  */
 export function meetingConversations(d: MeetingConversationsDeps): MeetingConversations {
   const chatOf = (caseCode: string) => readContact({ redis: d.redis, keys: d.keys, cipher: d.cipher }, caseCode);
@@ -43,6 +44,16 @@ export function meetingConversations(d: MeetingConversationsDeps): MeetingConver
       await d.runner.amend(chat, `staff_cancel:${caseCode}:${slot}`, (state) => {
         if (state.booking?.slot !== slot) return undefined;
         delete state.booking;
+        return [];
+      });
+    },
+    async caseClosed(caseCode: string): Promise<void> {
+      const chat = await chatOf(caseCode);
+      if (!chat) return;
+      await d.runner.amend(chat, `case_closed:${caseCode}`, (state) => {
+        // Not a conversation that started over for another case (after an erasure), nor twice.
+        if (state.caseCode !== caseCode || state.closed) return undefined;
+        state.closed = true;
         return [];
       });
     },

@@ -57,8 +57,11 @@ export type Appointment = z.infer<typeof AppointmentSchema>;
  */
 export const BookingResultSchema = z.union([
   AppointmentSchema.extend({ type: z.literal('booking_result'), node: z.string(), outcome: z.literal('booked') }),
-  /** Someone was faster, or the slot is no longer offered (past, closed, not on the grid). */
-  z.object({ type: z.literal('booking_result'), node: z.string(), outcome: z.enum(['taken', 'gone']) }),
+  /**
+   * Someone was faster, or the slot is no longer offered (past, closed, not on the grid); or
+   * `closed`: the person's case was closed for good by a case worker, so nothing is booked.
+   */
+  z.object({ type: z.literal('booking_result'), node: z.string(), outcome: z.enum(['taken', 'gone', 'closed']) }),
 ]);
 export type BookingResult = z.infer<typeof BookingResultSchema>;
 

@@ -76,7 +76,8 @@ export class BookingDesk {
    * A tap on a time (or a time typed as on screen, "11:00": see typedTime) at the booking
    * question the conversation waits at becomes a
    * `booking_result`: booked (or already booked by this case), taken (the last place went to
-   * someone else a moment ago) or gone (no longer offered). Any other input passes unchanged.
+   * someone else a moment ago), gone (no longer offered) or closed (the case was closed for
+   * good: no meeting for it). Any other input passes unchanged.
    */
   async resolve(state: ConversationState | undefined, given: Input, flow: CompiledFlow | undefined, now: Date): Promise<EngineInput> {
     if ((given.type !== 'choice' && given.type !== 'text') || !state || !flow) return given;
@@ -100,6 +101,8 @@ export class BookingDesk {
     const lang = state.lang ?? state.hint ?? 'az';
     const outcome = await this.o.store.book(office, slot, state.caseCode, lang, now);
     if (outcome === 'full') return { type: 'booking_result', node: node.id, outcome: 'taken' };
+    // A case a case worker closed for good: nothing booked, no place taken (the store checked).
+    if (outcome === 'closed') return { type: 'booking_result', node: node.id, outcome: 'closed' };
     const previousSlot = state.booking && state.booking.slot !== slot.id ? state.booking.slot : undefined;
     await this.o.onBooked?.({ caseCode: state.caseCode, slot, office, lang, ...(previousSlot ? { previousSlot } : {}) }, now);
     return { type: 'booking_result', node: node.id, outcome: 'booked', slot: slot.id, office: office.id, start: slot.start.toISOString(), end: slot.end.toISOString() };

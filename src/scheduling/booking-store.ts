@@ -21,8 +21,14 @@ export interface Booking {
   bookedAt: Date;
 }
 
-/** What happened to a booking attempt. */
-export type BookOutcome = 'booked' | 'moved' | 'already' | 'full';
+/**
+ * What happened to a booking attempt. `closed`: the case was closed for good by a case worker
+ * (spec §3.8): no meeting is booked for it, and no place is left taken.
+ */
+export type BookOutcome = 'booked' | 'moved' | 'already' | 'full' | 'closed';
+
+/** A case's status once a case worker closed it for good (the case HASH's `status`). */
+export const CASE_CLOSED_STATUS = 'closed';
 
 /** Bookings of one case kept changing under a booking attempt, more times than is plausible. */
 export class BookingContentionError extends KorpuError {
@@ -74,23 +80,38 @@ export class BookingStore {
   /**
    * Tries to book `slot` for `caseCode`: never more people than the slot takes, and a case
    * holds at most one booking, so booking again moves it (freeing the old place).
-   * `full` means someone was faster; `already`, that the case holds this very slot.
+   * `full` means someone was faster; `already`, that the case holds this very slot; `closed`,
+   * that the case was closed for good (no place taken, nothing written).
    * @throws BookingContentionError when the case's booking changed under every attempt (the
    *   place taken is left to the reconciliation)
    */
   async book(office: Office, slot: Slot, caseCode: string, lang: string, now: Date): Promise<BookOutcome> {
     const booking = this.keys.booking(caseCode);
+    const kase = this.keys.case(caseCode);
     const place = this.placeKeys(slot.id);
     for (let attempt = 0; attempt < BOOK_ATTEMPTS; attempt++) {
-      const [held, status] = await this.r.hmget(booking, 'slot', 'status');
+      // The booking and the case's status in one round trip (the same hash slot: the case's keys).
+      const replies = (await this.r.pipeline().hmget(booking, 'slot', 'status').hget(kase, 'status').exec()) ?? [];
+      const failed = replies.find(([err]) => err)?.[0];
+      if (failed) throw failed;
+      const read = (replies[0]?.[1] ?? []) as (string | null)[];
+      const caseStatus = replies[1]?.[1] as string | null | undefined;
+      // A closed case takes no place at all (checked again with the write, below).
+      if (caseStatus === CASE_CLOSED_STATUS) return 'closed';
+      const [held, status] = read;
       const heldSlotId = status === 'booked' && held ? held : '';
       if (heldSlotId === slot.id) return 'already';
       // The place before the booking that names it: see the class comment.
       if ((await this.scripts.takePlace(place, { caseCode, capacity: office.capacity, startMs: slot.start.getTime() })) === 'full') return 'full';
       const written = await this.scripts.writeBooking(
-        { booking },
-        { caseCode, slot: slot.id, startMs: slot.start.getTime(), endMs: slot.end.getTime(), office: office.id, lang, now: now.toISOString(), heldSlotId },
+        { booking, case: kase },
+        { caseCode, slot: slot.id, startMs: slot.start.getTime(), endMs: slot.end.getTime(), office: office.id, lang, now: now.toISOString(), heldSlotId, closedStatus: CASE_CLOSED_STATUS },
       );
+      // Closed between the read and the write: the place just taken goes back at once.
+      if (written === 'closed') {
+        await this.freePlace(caseCode, slot.id);
+        return 'closed';
+      }
       // `already`: another attempt of this case booked this slot meanwhile, with this same place.
       if (written === 'already') return 'already';
       // The booking changed since it was read: read it again. The place stays taken; the next

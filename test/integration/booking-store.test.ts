@@ -53,6 +53,28 @@ describe('BookingStore on a real Redis', () => {
     expect(await store.day('baku', '2026-11-24')).toEqual([{ caseCode: 'KP-AAAA-0001', start: slotB!.start }]);
   });
 
+  it('books nothing for a case a case worker closed, and gives back a place taken when the closing came between its read and its write', async () => {
+    const keys = redisKeys(prefix);
+    await redis.hset(keys.case('KP-CLSD-0001'), 'status', 'closed');
+    expect(await store.book(office, slotA!, 'KP-CLSD-0001', 'ru', now)).toBe('closed');
+    expect(await store.freePlaces(office, [slotA!])).toEqual([3]);
+    expect(await store.get('KP-CLSD-0001')).toBeUndefined();
+
+    // Open when read, closed (by the desk, on another connection) before the booking is written.
+    await redis.hset(keys.case('KP-CLSD-0002'), 'status', 'claimed');
+    const scripts = (store as unknown as { scripts: ReturnType<typeof redisScripts> }).scripts;
+    const takePlace = scripts.takePlace.bind(scripts);
+    scripts.takePlace = async (k, a) => {
+      const taken = await takePlace(k, a);
+      await redis.hset(keys.case('KP-CLSD-0002'), 'status', 'closed');
+      return taken;
+    };
+    expect(await store.book(office, slotA!, 'KP-CLSD-0002', 'ru', now)).toBe('closed');
+    expect(await store.freePlaces(office, [slotA!])).toEqual([3]);
+    expect(await store.day('baku', slotIdParts(slotA!.id).localDate)).toEqual([]);
+    expect(await store.get('KP-CLSD-0002')).toBeUndefined();
+  });
+
   it('moves a booking from one day to another: the old day list and place let go, the new ones hold it', async () => {
     const [first] = upcomingSlots(office, now);
     const day = (id: string) => slotIdParts(id).localDate;

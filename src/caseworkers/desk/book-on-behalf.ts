@@ -8,6 +8,7 @@ import { reminderButtons } from '../../scheduling/reminders';
 import { slotIdParts, SlotIdError } from '../../scheduling/slot-id';
 import type { Slot } from '../../scheduling/slots';
 import { inOffice } from '../guard';
+import { CLOSED_STATUS } from '../case-records';
 import { mayRecordOn, reindexed, type CaseAccessRefusal } from './case-access';
 import { audit, authorize, refused, staffLogRef, type Actor, type DeskDeps, type MeetingBooking, type MeetingConversations, type StaffRefusal } from './desk-deps';
 
@@ -129,6 +130,8 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   const lang = (await deps.meeting.head(args.caseCode)).lang;
   const outcome = await booking.store.book(office, slot, args.caseCode, before?.lang ?? lang, now);
   if (outcome === 'full') return { ok: false, reason: 'full' };
+  // Closed meanwhile (after the check above): nothing was booked, no place is held.
+  if (outcome === 'closed') return { ok: false, reason: 'case_closed', status: CLOSED_STATUS };
   const result = { ok: true as const, outcome, slot: slot.id, office: office.id, start: slot.start };
   await audit(deps, a, 'book_on_behalf', { caseCode: args.caseCode, office: office.id, slot: slot.id, outcome });
   if (outcome === 'already') return result;

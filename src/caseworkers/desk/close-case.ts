@@ -32,7 +32,9 @@ export type CloseCaseResult =
  * `f:close_withdraw_reason`). "All the plan's goals are achieved" (`goals_achieved`) needs a
  * saved integration plan (`no_plan`). Any pending escalation is cancelled, and a meeting still to come
  * is cancelled (place freed, reminders removed; the person is told, without the reason and
- * without an offer of a new time). Closing twice is refused (`already_closed`), never
+ * without an offer of a new time), and the person's conversation offers no times any more
+ * (/appointment says the support ended and points to /person; the booking store refuses a
+ * meeting for a closed case anyway). Closing twice is refused (`already_closed`), never
  * rewritten; a meeting the first closing left booked (it died half-way) is cancelled then.
  */
 export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; reason: string; writtenReason?: string }): Promise<CloseCaseResult> {
@@ -58,6 +60,10 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   if (outcome === 'missing') return { ok: false, reason: 'not_found' };
   // Closed first, so that a reminder falling due meanwhile already finds the case closed.
   const cancelled = await cancelUpcomingMeeting(deps, args.caseCode, now);
+  // The conversation books no meeting for a closed case (the store refuses one regardless):
+  // /appointment says so at once rather than after a time is tapped. Again on a second closing,
+  // for a first that died before it.
+  await deps.meetings?.caseClosed?.(args.caseCode).catch((err: Error) => deps.logger.warn({ case: args.caseCode, err: err.message }, 'desk: a closed case still offers times in the conversation (a tap on one is refused)'));
   if (outcome === 'already') {
     // A closing that died before its meeting was cancelled: the meeting goes now, and the trail says so.
     if (cancelled) await audit(deps, a, 'close_case', { caseCode: args.caseCode, cancelled });

@@ -116,6 +116,11 @@ export interface MeetingConversations {
   booked(meeting: StaffBookedMeeting, ref: string): Promise<boolean>;
   /** Forgets a cancelled meeting in the person's conversation (when it still shows that slot). */
   cancelled(caseCode: string, slot: string): Promise<void>;
+  /**
+   * Tells the person's conversation their case was closed for good: /appointment and the
+   * meeting buttons then book nothing and say so (the booking store refuses it anyway).
+   */
+  caseClosed?(caseCode: string): Promise<void>;
 }
 
 /**

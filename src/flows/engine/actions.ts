@@ -173,6 +173,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       forgetProgress(ctx);
       leavePlace(ctx);
       delete ctx.s.caseCode;
+      // A case begun after the erasure is a new one, not the closed one.
+      delete ctx.s.closed;
       ctx.s.erased = true;
       delete ctx.s.quiet;
       // Every answer of every flow goes (the flow running now needs none of them).

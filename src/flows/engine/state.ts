@@ -53,6 +53,12 @@ export const StateSchema = z.object({
   done: z.literal(true).optional(),
   /** The person withdrew (/withdraw) and has not consented again: their details are kept, not used. */
   withdrawn: z.literal(true).optional(),
+  /**
+   * A case worker closed the person's case for good (spec §3.8): no meeting is booked for it;
+   * /appointment and the meeting buttons say so and point to /person. Set by the desk when it
+   * closes the case, or by a booking the store refused for that reason.
+   */
+  closed: z.literal(true).optional(),
   /** The person's data was erased (/delete) and no case has begun since: /mydata says what is left. */
   erased: z.literal(true).optional(),
   /** The person said /stop: no messages on our own initiative except for a booked meeting. */

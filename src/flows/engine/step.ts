@@ -104,6 +104,13 @@ function handle(ctx: StepContext, input: EngineInput): void {
   // waits at its start, which may take no answer (a branch): the language first, then it runs.
   if (!WAITING_TYPES.has(node.type)) return reask(ctx);
   if ((input.type === 'choice' || input.type === 'booking_result') && input.node !== node.id) return reask(ctx, { key: 'common:notice.stale_button' });
+  // The case was closed for good (the host's booking refused it): no times any more, the menu.
+  if (input.type === 'booking_result' && input.outcome === 'closed') {
+    s.closed = true;
+    delete s.booking;
+    ctx.say({ key: CASE_CLOSED_NOTICE });
+    return restart(ctx, 'menu');
+  }
 
   // "Назад" typed where only buttons answer is the Back button (a name or a date is never it).
   if (input.type === 'text' && TYPED_BACK_NODES.has(node.type) && typedOption(ctx.env.label, ctx.lang, input.text, BACK) !== undefined) return command(ctx, 'back', undefined);
@@ -182,6 +189,9 @@ function command(ctx: StepContext, name: string, langHint: string | undefined): 
   }
 }
 
+/** Said when a booking is refused because a case worker closed the case (as the appointment flow says it). */
+const CASE_CLOSED_NOTICE = 'booking:case_closed.no_booking';
+
 /** The flow behind /appointment and the meeting buttons of reminders. */
 export const APPOINTMENT_FLOW = 'appointment';
 /** The flow behind /correct: a choice of detail, then that detail's interview question. */
@@ -238,6 +248,9 @@ function openOver(ctx: StepContext, id: string): void {
  */
 function appointmentButton(ctx: StepContext, value: string): void {
   const { action, mark } = readMeetingButton(value);
+  // The case was closed since the message was sent: its meeting is gone and no other is booked;
+  // the appointment flow says so (and how to reach a person).
+  if (ctx.s.closed) return openFlow(ctx, APPOINTMENT_FLOW);
   // A button of a message about another meeting (moved or cancelled since) acts on nothing: the
   // person sees where their meeting stands now and chooses again there.
   if (mark !== undefined && (!ctx.s.booking || slotMark(ctx.s.booking.slot) !== mark)) {
@@ -460,7 +473,8 @@ function listOf(v: unknown): string[] {
  * What a flow may branch on beyond its variables: facts kept across "start over".
  * `state.done` (intake completed), `state.consent` (A, B, C, phone, declined or none),
  * `state.booked` (a meeting is booked), `state.case` (a case is kept for the person),
- * `state.withdrawn` (they withdrew and have not consented again).
+ * `state.withdrawn` (they withdrew and have not consented again), `state.closed` (a case
+ * worker closed their case for good: no meeting is booked for it).
  */
 function stateFlag(s: ConversationState, name: string): string {
   switch (name) {
@@ -474,7 +488,9 @@ function stateFlag(s: ConversationState, name: string): string {
       return s.caseCode ? 'yes' : 'no';
     case 'state.withdrawn':
       return s.withdrawn ? 'yes' : 'no';
+    case 'state.closed':
+      return s.closed ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed)`);
   }
 }

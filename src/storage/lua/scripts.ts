@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
  */
 export const SCRIPT_FILES = {
   takePlace: 'take-place-2',
-  writeBooking: 'write-booking-1',
+  writeBooking: 'write-booking-2',
   releasePlace: 'release-place-2',
   markAttendance: 'mark-attendance-1',
   claimCase: 'claim-case-2',
@@ -94,8 +94,8 @@ type Command = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** What `takePlace` answers; `held`: the case was in the slot already. */
 export type TakePlaceReply = 'taken' | 'held' | 'full';
-/** What `writeBooking` answers; `retry`: the booking changed since the caller read it. */
-export type WriteBookingReply = 'already' | 'written' | 'retry';
+/** What `writeBooking` answers; `retry`: the booking changed since the caller read it; `closed`: the case is closed, nothing written. */
+export type WriteBookingReply = 'already' | 'written' | 'retry' | 'closed';
 /** What `updateIncident` answers. */
 export type UpdateIncidentReply = 'updated' | 'locked' | 'not_found';
 
@@ -106,8 +106,8 @@ export type UpdateIncidentReply = 'updated' | 'locked' | 'not_found';
 export interface Scripts {
   /** Office keys only (see take-place-2.lua). */
   takePlace(keys: { slot: string; day: string }, args: { caseCode: string; capacity: number; startMs: number }): Promise<TakePlaceReply>;
-  /** The case's booking only (see write-booking-1.lua). */
-  writeBooking(keys: { booking: string }, args: { caseCode: string; slot: string; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string }): Promise<WriteBookingReply>;
+  /** The case's keys only: its booking, and its case HASH for the status (see write-booking-2.lua). */
+  writeBooking(keys: { booking: string; case: string }, args: { caseCode: string; slot: string; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string; closedStatus: string }): Promise<WriteBookingReply>;
   /** Office keys only: 1 when the case held a place in the slot (see release-place-2.lua). */
   releasePlace(keys: { slot: string; day: string }, args: { caseCode: string; leaveDay: boolean }): Promise<number>;
   markAttendance(keys: { booking: string }, args: { status: 'attended' | 'no_show'; slot: string }): Promise<number>;
@@ -176,7 +176,7 @@ export function redisScripts(redis: Redis): Scripts {
   const pairs = (fields: Record<string, string>) => Object.entries(fields).flat();
   return {
     takePlace: (k, a) => run('takePlace', k.slot, k.day, a.caseCode, a.capacity, a.startMs) as Promise<TakePlaceReply>,
-    writeBooking: (k, a) => run('writeBooking', k.booking, a.caseCode, a.slot, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId) as Promise<WriteBookingReply>,
+    writeBooking: (k, a) => run('writeBooking', k.booking, k.case, a.caseCode, a.slot, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId, a.closedStatus) as Promise<WriteBookingReply>,
     releasePlace: (k, a) => run('releasePlace', k.slot, k.day, a.caseCode, a.leaveDay ? '1' : '0') as Promise<number>,
     markAttendance: (k, a) => run('markAttendance', k.booking, a.status, a.slot) as Promise<number>,
     claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
