@@ -19,8 +19,13 @@ export const CASE_COLUMNS = [
 export type CaseColumn = (typeof CASE_COLUMNS)[number];
 export type CaseRow = Record<CaseColumn, string>;
 
-/** The columns of the key file. */
-export const KEY_COLUMNS = ['case_code', 'first_name', 'last_name'] as const;
+/**
+ * The columns of the key file: the case code, the name, and how the person heard of us in
+ * their own words (the interview's "Other", `referral_detail`). That answer is free text, which
+ * can name people and places, so it travels with the names, under consent C, never in the
+ * cases export (whose `referral_source` says "other").
+ */
+export const KEY_COLUMNS = ['case_code', 'first_name', 'last_name', 'referral_detail'] as const;
 export type KeyColumn = (typeof KEY_COLUMNS)[number];
 export type KeyRow = Record<KeyColumn, string>;
 
@@ -110,22 +115,23 @@ function areasOf(json: string | null): string[] {
 }
 
 /**
- * The key file's rows: case code and name, only for people whose consent option is C, the one
- * under which their real name may be used (Annex 4). A name that does not decrypt (a rotated
- * key, a tampered field) and a case without a name (erased, declined) give no row.
+ * The key file's rows: case code, name and how they heard of us in their own words, only for
+ * people whose consent option is C, the one under which their real name may be used (Annex 4).
+ * A name that does not decrypt (a rotated key, a tampered field) and a case without a name
+ * (erased, declined) give no row; own words that do not decrypt are left empty.
  */
 export async function* keyRows(d: ExportReadDeps & { cipher: Pick<FieldCipher, 'decrypt'> }): AsyncGenerator<KeyRow> {
   for await (const codes of casePages(d)) {
     // One command per case, sent together by auto-pipelining (each case its own slot on a cluster).
     const replies = await Promise.all(
       codes.map((code) =>
-        d.redis.hmget(d.keys.case(code), 'consent', 'f:first_name', 'f:last_name').catch((e: Error) => {
+        d.redis.hmget(d.keys.case(code), 'consent', 'f:first_name', 'f:last_name', 'f:referral_detail').catch((e: Error) => {
           throw new Error(`export: reading case ${code} failed: ${e.message}`);
         }),
       ),
     );
     for (let i = 0; i < codes.length; i++) {
-      const [consent, first, last] = replies[i]!;
+      const [consent, first, last, referral] = replies[i]!;
       if (consent !== KEY_FILE_CONSENT) continue;
       const code = codes[i]!;
       const open = (token: string | null | undefined, field: string): string | undefined => {
@@ -139,7 +145,7 @@ export async function* keyRows(d: ExportReadDeps & { cipher: Pick<FieldCipher, '
       const firstName = open(first, 'first_name');
       const lastName = open(last, 'last_name');
       if (!firstName && !lastName) continue;
-      yield { case_code: code, first_name: firstName ?? '', last_name: lastName ?? '' };
+      yield { case_code: code, first_name: firstName ?? '', last_name: lastName ?? '', referral_detail: open(referral, 'referral_detail') ?? '' };
     }
   }
 }

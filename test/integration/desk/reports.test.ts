@@ -182,11 +182,25 @@ describe('desk: calendar, numbers and exports', () => {
       expect(d.audit.filter((e) => e.action === 'export_case')).toHaveLength(1);
     });
 
+    it('carries how a person heard of us in their own words ("Other") in the key file for consent C, never in the cases export', async () => {
+      const detail = (code: string, words: string) => d.redis.hset(d.keys.case(code), { 'f:referral_source': 'other', 'f:referral_detail': d.cipher.encrypt(words, `${code}:referral_detail`) });
+      await detail('KP-EXP0-0001', 'від подруги, з роботи');
+      await detail('KP-EXP0-0002', 'az qonşum dedi');
+      const key = await exportKeyFile(deps, d.staff.leyla, { format: 'csv', lang: 'en' });
+      if (!key.ok) throw new Error(key.reason);
+      expect(key.body.toString('utf8')).toBe('\uFEFFCase code,First name,Last name,"How they heard of us, in their words"\r\nKP-EXP0-0001,Olena,Petrenko,"від подруги, з роботи"\r\n');
+      const cases = await exportCases(deps, d.staff.leyla, { format: 'csv', lang: 'en' });
+      if (!cases.ok) throw new Error(cases.reason);
+      const text = cases.body.toString('utf8');
+      expect(text).toContain('KP-EXP0-0001');
+      for (const words of ['від подруги', 'qonşum']) expect(text).not.toContain(words);
+    });
+
     it('gives the key file only for consent C, to supervisors and admins, audited', async () => {
       expect(await exportKeyFile(deps, d.staff.aysel, { format: 'csv', lang: 'en' })).toEqual({ ok: false, reason: 'forbidden', role: 'caseworker' });
       const r = await exportKeyFile(deps, d.staff.leyla, { format: 'csv', lang: 'en' });
       if (!r.ok) throw new Error(r.reason);
-      expect(r.body.toString('utf8')).toBe('\uFEFFCase code,First name,Last name\r\nKP-EXP0-0001,Olena,Petrenko\r\n');
+      expect(r.body.toString('utf8')).toBe('\uFEFFCase code,First name,Last name,"How they heard of us, in their words"\r\nKP-EXP0-0001,Olena,Petrenko,\r\n');
       expect(d.audit.at(-1)).toMatchObject({ action: 'export_case', kind: 'key_file', format: 'csv', rows: '1' });
       const x = await exportKeyFile(deps, d.staff.leyla, { format: 'xlsx', lang: 'ru' });
       if (!x.ok) throw new Error(x.reason);
