@@ -18,6 +18,8 @@ export interface TalkMessage {
   fileId?: string;
   /** The worker's staff id, for messages from a worker. */
   worker?: string;
+  /** The person edited a message they had sent in the talk: this is its new text. */
+  edit?: true;
 }
 
 const StoredMessageSchema = z.object({
@@ -28,6 +30,7 @@ const StoredMessageSchema = z.object({
   file: z.string().optional(),
   // A number: kept by a release before staff ids (a Telegram id, which is such a worker's staff id).
   worker: z.union([z.string(), z.number().transform(String)]).optional(),
+  edit: z.literal(true).optional(),
 });
 
 /** What a talk message's sealed fields are bound to (a sealed text cannot be moved to another case). */
@@ -43,6 +46,7 @@ export function sealTalkMessage(cipher: FieldCipher, caseCode: string, m: TalkMe
     ...(m.text ? { text: cipher.encrypt(m.text, aad) } : {}),
     ...(m.fileId ? { file: cipher.encrypt(m.fileId, aad) } : {}),
     ...(m.worker === undefined ? {} : { worker: m.worker }),
+    ...(m.edit ? { edit: true } : {}),
   });
 }
 
@@ -57,5 +61,6 @@ export function openTalkMessage(cipher: FieldCipher, caseCode: string, raw: stri
     ...(s.text ? { text: cipher.decrypt(s.text, aad) } : {}),
     ...(s.file ? { fileId: cipher.decrypt(s.file, aad) } : {}),
     ...(s.worker === undefined ? {} : { worker: s.worker }),
+    ...(s.edit ? { edit: true as const } : {}),
   };
 }

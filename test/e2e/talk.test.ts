@@ -1,6 +1,7 @@
 import type { Message, Update, User } from 'grammy/types';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { RelayStore } from '../../src/caseworkers/relay-store';
+import { languageNameIn } from '../../src/i18n/language-names';
 import { readablePrefix } from '../helpers/redis';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
@@ -176,6 +177,37 @@ describe('talk to a person', () => {
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).startsWith('🚨') && String(c.params.text).includes(code));
     // The talk is still open.
     expect(await relay.openCase(e2e.core.runner.conversationId('telegram', String(person.id)))).toBe(code);
+  });
+
+  it('passes an edited message in a talk to the case worker as an edit of an earlier one, in the worker’s language, keeps it marked so; outside a talk an edit gets the usual answer', async () => {
+    const { person, code } = await askForPerson('ru');
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, workerStaffId, new Date())).toMatchObject({ outcome: 'claimed' });
+    const sent = e2e.api.updates.text(person, 'Я приду в пятницу в 10');
+    await e2e.bot.handleUpdate(sent);
+    const personBefore = e2e.api.sentMessages(person.id).length;
+
+    await e2e.bot.handleUpdate(e2e.api.updates.edited(person, 'Я приду в пятницу в 11', sent.message!.message_id));
+    const header = e2e.core.translator.t('az', 'handoff:talk.staff.from_person_edited', { code, language: languageNameIn('az', 'ru') });
+    const relayed = e2e.api.sentMessages(WORKER_ID).at(-1)!;
+    expect(relayed.text).toBe(`${header}\n\nЯ приду в пятницу в 11`);
+    // Not told that edits are not read: the worker has it.
+    expect(e2e.api.sentMessages(person.id).slice(personBefore).map((m) => m.text)).not.toContain(t('common:notice.unsupported_edited'));
+    const kept = (await relay.messages(code)).slice(-2);
+    expect(kept.map((m) => [m.text, m.edit])).toEqual([['Я приду в пятницу в 10', undefined], ['Я приду в пятницу в 11', true]]);
+    // The worker answers the edit by replying to it, as to any relayed message.
+    await e2e.bot.handleUpdate(e2e.api.updates.message(worker, { text: 'Хорошо, в 11.', reply_to_message: relayed } as Partial<Message>));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Хорошо, в 11.' }));
+
+    // Back with the bot, an edit is answered as before: edits are not read, and nothing is relayed.
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/menu'));
+    const workerBefore = e2e.api.sentMessages(WORKER_ID).length;
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.edited(person, 'Я приду в пятницу в 12', sent.message!.message_id));
+    const replies = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === person.id);
+    expect(replies.map((c) => String(c.params.text)).join('\n')).toContain(t('common:notice.unsupported_edited'));
+    expect(e2e.api.sentMessages(WORKER_ID).slice(workerBefore).map((m) => m.text).join('\n')).not.toContain('в 12');
+    expect((await relay.messages(code)).map((m) => m.text)).not.toContain('Я приду в пятницу в 12');
   });
 
   it('relays a message as long as Telegram allows in parts, losing nothing, and a reply to any part reaches the person', async () => {

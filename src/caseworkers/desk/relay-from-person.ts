@@ -26,7 +26,9 @@ export type RelayFromPersonResult =
 /**
  * What a person writes while their talk with a human is open: it goes to the worker who holds
  * the case (their private chat), else to the case workers' chat, under a header naming the case
- * and the person's language, never who they are; and it is kept with the case, encrypted.
+ * and the person's language, never who they are; and it is kept with the case, encrypted. An
+ * edit of a message sent earlier (`message.edit`) goes the same way, its header saying that it
+ * is an earlier message's new text, and is kept marked as an edit.
  * No staff actor: the person is the sender.
  */
 export async function relayFromPerson(deps: DeskDeps, args: { conversation: string; message: TalkMessageIn; deliver: DeliverToStaff }): Promise<RelayFromPersonResult> {
@@ -35,9 +37,10 @@ export async function relayFromPerson(deps: DeskDeps, args: { conversation: stri
   const { to, staffLang } = await talkTarget(deps, caseCode);
   const personLang = (await deps.cases.info(caseCode)).lang;
   const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(staffLang, key, params);
-  const header = t('handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(staffLang, personLang) });
+  // An edit of an earlier message comes as its new text, marked so: the worker may have read the old one.
+  const header = t(args.message.edit ? 'handoff:talk.staff.from_person_edited' : 'handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(staffLang, personLang) });
   if (!(await args.deliver(to, header, caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
-  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message) });
+  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message), ...(args.message.edit ? { edit: true } : {}) });
   return { ok: true, caseCode, to, ...((await deps.relay.acknowledgeOnce(args.conversation)) ? { passedOn: { lang: personLang } } : {}) };
 }
 

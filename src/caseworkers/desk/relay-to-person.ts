@@ -8,6 +8,8 @@ export interface TalkMessageIn {
   text?: string;
   /** The channel's id of a photo, document or voice message (kept with the case, encrypted). */
   fileId?: string;
+  /** The sender edited a message sent earlier in the talk: this is its new version. */
+  edit?: boolean;
 }
 
 /** The result of {@link relayToPerson}. */

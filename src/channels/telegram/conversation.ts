@@ -56,7 +56,8 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       // moves on takes them back to the bot, and /help, /mydata, /language keep the talk (see
       // leavesTalk). Both are decided in the commit: no extra read per message.
       const command = converted.input.type === 'command' || converted.input.type === 'unknown_command';
-      const talkMode = deps.talk ? (leavesTalk(converted.input) ? { leavesTalk: true } : ctx.message && !command ? { yieldToTalk: true } : {}) : {};
+      // An edited message too: in a talk the worker gets its new text; elsewhere the flow says edits are not read.
+      const talkMode = deps.talk ? (leavesTalk(converted.input) ? { leavesTalk: true } : (ctx.message || ctx.editedMessage) && !command ? { yieldToTalk: true } : {}) : {};
       const hooks = deps.askSlotAhead ? { committing: slotAhead(deps.askSlotAhead, ctx.chat.id, ctx.callbackQuery !== undefined) } : {};
       let handled = await deps.core.runner.handle({ ...message, ...talkMode }, hooks);
       if (handled.talk) {

@@ -105,15 +105,20 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
  * runner's `talk`): a text, photo, document or voice message (for people who cannot write)
  * goes to the worker holding the case (else the case workers' chat) under a header naming the
  * case, never the person, who is told it was passed on (the first of a burst); anything else
- * gets "only texts, photos, voice messages and documents". False when nobody could be reached
- * (the flow keeps it).
+ * gets "only texts, photos, voice messages and documents". An edit of an earlier message goes
+ * as its new text (or the file again, with its new caption), the header saying it is an edit.
+ * False when nobody could be reached (the flow keeps it).
  */
 export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'roster' | 'caseworkerChatId'>) {
   return async (ctx: BotContext & { chat: { id: number } }): Promise<boolean> => {
     const conversation = deps.core.runner.conversationId('telegram', String(ctx.chat.id));
-    const msg = ctx.message;
+    // An edited message is relayed as its new version, marked as an edit for the worker.
+    const edit = !ctx.message && ctx.editedMessage !== undefined;
+    const msg = ctx.message ?? ctx.editedMessage;
     if (!msg) return false;
     const kind = kindOf(msg);
+    // A live location moving edits its message every few seconds: nothing to pass on, nothing to say.
+    if (!kind && edit) return (await openTalk(deps.desk, { conversation })) !== undefined;
     if (!kind) {
       const talk = await openTalk(deps.desk, { conversation });
       if (!talk) return false;
@@ -122,7 +127,7 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
     }
     const r = await relayFromPerson(deps.desk, {
       conversation,
-      message: { kind, ...textAndFile(msg) },
+      message: { kind, ...textAndFile(msg), ...(edit ? { edit } : {}) },
       deliver: async (to, header, caseCode) => {
         const target = to.type === 'staff' ? (await deps.roster.byStaff(to.staffId))?.telegramId : deps.caseworkerChatId;
         if (target === undefined) return false;

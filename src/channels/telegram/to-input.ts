@@ -41,7 +41,9 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  *   empty text (so the engine re-asks the current question with its usual hint) preceded by
  *   `common:channel.contact_not_own`, which asks for their own number or to type the one to
  *   call. Typing a relative's number stays possible and deliberate;
- * - stickers, photos, voice, video, files, locations, edits … → `unsupported` with its kind;
+ * - stickers, photos, voice, video, files, locations, edits … → `unsupported` with its kind
+ *   (an edit made during a talk with a case worker never reaches the engine: the conversation
+ *   composer yields it to the talk, which relays the new text as an edit);
  * - texts longer than `maxText` (4096) are cut, with `common:channel.too_long_message`.
  *
  * @example toInput(update) // { kind: 'input', input: { type: 'text', text: 'Aysel' }, notices: [] }
