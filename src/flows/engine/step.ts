@@ -229,16 +229,17 @@ function openFlow(ctx: StepContext, id: string, at?: string): void {
  * erasing changes nothing, a correction is a detour). What closes their path (the withdrawal,
  * the erasure, a consent set aside) leaves it for the menu instead (place.ts `leavePlace`).
  * Used again from inside itself, the flow starts afresh rather than stacking a second one.
+ * `at`: a node of the flow to open at instead of its start (a reminder's Reschedule: the times).
  */
-function openOver(ctx: StepContext, id: string): void {
+function openOver(ctx: StepContext, id: string, at?: string): void {
   const s = ctx.s;
   const flow = ctx.env.flows.current(id);
   // Nothing asked yet (or no language): as from the menu.
-  if (!flow || !s.lang || s.frames.length === 0) return openFlow(ctx, id);
+  if (!flow || !s.lang || s.frames.length === 0) return openFlow(ctx, id, at);
   const again = s.frames.findIndex((f) => f.f === id);
   if (again > 0) s.frames.splice(again);
   if (again === 0) s.frames = [menuFrame(ctx)];
-  s.frames.push({ f: flow.def.id, r: flow.revision, n: flow.def.start, i: true });
+  s.frames.push({ f: flow.def.id, r: flow.revision, n: at && flow.nodes.has(at) ? at : flow.def.start, i: true });
   run(ctx);
 }
 
@@ -263,11 +264,16 @@ function appointmentButton(ctx: StepContext, value: string): void {
       if (!booking) return openFlow(ctx, APPOINTMENT_FLOW);
       ctx.effects.push({ type: 'booking_confirmed', caseCode: ctx.ensureCase(), slot: booking.slot, lang: ctx.lang });
       return reask(ctx, { key: 'booking:notice.confirmed' });
+    // Over the question the person was at, as a right is used: Back (shown under the times, as
+    // in /appointment) returns there, and so does the end of the flow (a time booked, the
+    // cancelling answered). The times browsed in an earlier pass start again at the first page.
     case 'reschedule':
     case 'rebook':
-      return openFlow(ctx, APPOINTMENT_FLOW, 'pick');
+      forgetVars(ctx, APPOINTMENT_FLOW);
+      return openOver(ctx, APPOINTMENT_FLOW, 'pick');
     case 'cancel':
-      return openFlow(ctx, APPOINTMENT_FLOW, booking ? 'cancel_confirm' : undefined);
+      forgetVars(ctx, APPOINTMENT_FLOW);
+      return openOver(ctx, APPOINTMENT_FLOW, booking ? 'cancel_confirm' : undefined);
     default:
       return reask(ctx, { key: 'common:notice.stale_button' });
   }
@@ -463,6 +469,11 @@ function forget(ctx: StepContext, flowId: string): void {
   if (!flows.readElsewhere || ctx.s.frames.some((f) => f.f === flowId)) return;
   const prefix = `${flowId}.`;
   for (const name of Object.keys(ctx.s.vars)) if (name.startsWith(prefix) && !flows.readElsewhere(name)) delete ctx.s.vars[name];
+}
+
+/** Every variable of a flow (its pages browsed, its answers), for a pass that starts afresh. */
+function forgetVars(ctx: StepContext, flowId: string): void {
+  for (const name of Object.keys(ctx.s.vars)) if (name.startsWith(`${flowId}.`)) delete ctx.s.vars[name];
 }
 
 function listOf(v: unknown): string[] {
