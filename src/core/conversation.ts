@@ -17,7 +17,12 @@ export type Command = z.infer<typeof CommandSchema>;
 export const UNSUPPORTED_KINDS = ['sticker', 'photo', 'voice', 'video', 'document', 'location', 'edited', 'other'] as const;
 
 export const InputSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string() }),
+  /**
+   * Typed text. `cut`: the message was longer than the channel passes on (a Telegram text over
+   * 4,096 characters), and `text` is its beginning; `cut` is its whole length in characters. The
+   * engine says so only where it keeps the text, and a question that takes less says the true length.
+   */
+  z.object({ type: z.literal('text'), text: z.string(), cut: z.number().int().positive().optional() }),
   /** A tap on a choice button; `node` is the question the button belonged to. */
   z.object({ type: z.literal('choice'), node: z.string(), value: z.string() }),
   /** A phone number shared with Telegram's contact button (the person's own). */

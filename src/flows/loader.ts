@@ -23,6 +23,7 @@ export const ENGINE_KEYS = [
   'common:reprompt.choose', 'common:reprompt.multi_min', 'common:reprompt.empty', 'common:reprompt.too_long',
   'common:reprompt.phone', 'common:reprompt.date', 'common:reprompt.date_year_only', 'common:reprompt.date_past', 'common:reprompt.date_future',
   'common:notice.solar_hijri_date', 'common:typed.yes', 'common:typed.no', 'common:notice.phone_read_as',
+  'common:channel.too_long_message', 'booking:case_closed.no_booking',
   ...SUPPORTED_LANGS.map((l) => `common:language_name.${l}`),
   ...['sticker', 'photo', 'voice', 'video', 'document', 'location', 'edited', 'other'].map((k) => `common:notice.unsupported_${k}`),
   // The offer of a right asked for in free words (prompt.ts requestOffer): its texts and buttons.

@@ -44,7 +44,8 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  * - stickers, photos, voice, video, files, locations, edits … → `unsupported` with its kind
  *   (an edit made during a talk with a case worker never reaches the engine: the conversation
  *   composer yields it to the talk, which relays the new text as an edit);
- * - texts longer than `maxText` (4096) are cut, with `common:channel.too_long_message`.
+ * - texts longer than `maxText` (4096) are cut to their beginning, marked `cut` with their
+ *   whole length: the engine tells the person what became of it (see InputSchema).
  *
  * @example toInput(update) // { kind: 'input', input: { type: 'text', text: 'Aysel' }, notices: [] }
  */
@@ -79,7 +80,9 @@ function fromText(raw: string, opts: ToInputOptions): Converted {
   const max = opts.maxText ?? TELEGRAM_TEXT_MAX;
   const chars = [...raw];
   if (chars.length <= max) return input({ type: 'text', text: raw });
-  return input({ type: 'text', text: chars.slice(0, max).join('') }, [{ key: 'common:channel.too_long_message', params: { max } }]);
+  // Cut, so that a huge update costs no more than a long message; the engine says what became of
+  // it (its beginning kept, or refused with its true length), in one answer.
+  return input({ type: 'text', text: chars.slice(0, max).join(''), cut: chars.length });
 }
 
 /** Telegram gives contact numbers without the `+` (`994501234567`); the engine wants E.164-ish. */

@@ -25,6 +25,18 @@ const reprompt = (problem: ReplyProblem | 'choose' | 'multi_min', node: FlowNode
   return { kind: 'reprompt', notice };
 };
 
+/** How long a typed text was, in characters as the person counts them: the whole message where the channel cut it. */
+const typedLength = (input: Extract<EngineInput, { type: 'text' }>): number => input.cut ?? [...tidyText(input.text)].length;
+
+/**
+ * A text kept (an answer, a message for the case workers) that the channel had cut: the person
+ * is told only its beginning was kept (`kept` characters). Said where it is kept, never beside a
+ * refusal: a question that takes less refuses it with its true length instead.
+ */
+function keptBeginning(ctx: StepContext, input: Extract<EngineInput, { type: 'text' }>, kept: string): void {
+  if (input.cut !== undefined) ctx.say({ key: 'common:channel.too_long_message', params: { max: [...kept].length } });
+}
+
 /** Number typed instead of a tap ("2", or Persian "۲", for the second option) — handy on a phone keypad. */
 function byNumber(input: EngineInput, count: number): number | undefined {
   if (input.type !== 'text') return undefined;
@@ -231,9 +243,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         const text = parseText(input.text, TYPED_QUESTION_MAX);
         if (text.ok) {
           ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
+          keptBeginning(ctx, input, text.value);
           return { kind: 'reprompt', notice: [{ key: node.typedAsQuestion }] };
         }
-        if (text.error === 'too_long') return reprompt('too_long', node, { count: TYPED_QUESTION_MAX, length: [...tidyText(input.text)].length });
+        if (text.error === 'too_long') return reprompt('too_long', node, { count: TYPED_QUESTION_MAX, length: typedLength(input) });
       }
       // Words that are no option, where one takes them ("another reason", in their words).
       const carried = !option && !yesOrNo && input.type === 'text' && inOwnWords(ctx, input.text) ? node.options.find((o) => o.typedAnswer) : undefined;
@@ -306,9 +319,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       }
       const text = parseText(input.text, node.maxLength);
       // `count` chooses the plural form of "characters" (i18next plural rules, per language).
-      if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: [...tidyText(input.text)].length });
+      if (!text.ok) return reprompt(text.error, node, { count: node.maxLength, length: typedLength(input) });
       if (node.asQuestion) ctx.effects.push({ type: 'question_asked', caseCode: ctx.ensureCase(), text: text.value });
       else keep(ctx, flow, node, text.value);
+      keptBeginning(ctx, input, text.value);
       if (node.thanks) ctx.say({ key: node.thanks });
       return { kind: 'next', next: node.next };
     }
