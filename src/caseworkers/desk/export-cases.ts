@@ -49,7 +49,7 @@ export async function exportCases(deps: ReportDeps, actor: StaffRef, args: { for
 /**
  * The key file: case code → first and last name, and how they heard of us in their own words
  * (free text, so never in the cases export), for the people whose consent option is C (their
- * real name may be used); nobody who chose A or B, declined, or erased their data is in it. Supervisors and admins only; kept apart from the cases export so that the two are never
+ * real name may be used); nobody who chose A or B, declined, withdrew, or erased their data is in it. Supervisors and admins only; kept apart from the cases export so that the two are never
  * sent together; every export is audited (`exported`, kind `key_file`).
  */
 export async function exportKeyFile(deps: ReportDeps, actor: StaffRef, args: { format: ExportFormat; lang: Lang }): Promise<ExportResult> {

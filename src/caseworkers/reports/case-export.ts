@@ -114,9 +114,15 @@ function areasOf(json: string | null): string[] {
   }
 }
 
+/** Statuses after which a name must no longer be used: the person withdrew, or their data was erased. */
+const ENDED_USE = new Set(['withdrawn', 'erased']);
+
 /**
  * The key file's rows: case code, name and how they heard of us in their own words, only for
- * people whose consent option is C, the one under which their real name may be used (Annex 4).
+ * people whose consent option is C, the one under which their real name may be used (Annex 4),
+ * and who have not withdrawn: the bot tells a person who withdraws that the details they gave
+ * are kept as they were and no longer used (Annex 4, right to withdraw; spec §3.8 condition 1),
+ * so their name leaves the key file (a person who comes back and chooses C again is in it again).
  * A name that does not decrypt (a rotated key, a tampered field) and a case without a name
  * (erased, declined) give no row; own words that do not decrypt are left empty.
  */
@@ -125,14 +131,14 @@ export async function* keyRows(d: ExportReadDeps & { cipher: Pick<FieldCipher, '
     // One command per case, sent together by auto-pipelining (each case its own slot on a cluster).
     const replies = await Promise.all(
       codes.map((code) =>
-        d.redis.hmget(d.keys.case(code), 'consent', 'f:first_name', 'f:last_name', 'f:referral_detail').catch((e: Error) => {
+        d.redis.hmget(d.keys.case(code), 'consent', 'status', 'f:first_name', 'f:last_name', 'f:referral_detail').catch((e: Error) => {
           throw new Error(`export: reading case ${code} failed: ${e.message}`);
         }),
       ),
     );
     for (let i = 0; i < codes.length; i++) {
-      const [consent, first, last, referral] = replies[i]!;
-      if (consent !== KEY_FILE_CONSENT) continue;
+      const [consent, status, first, last, referral] = replies[i]!;
+      if (consent !== KEY_FILE_CONSENT || (status && ENDED_USE.has(status))) continue;
       const code = codes[i]!;
       const open = (token: string | null | undefined, field: string): string | undefined => {
         if (!token) return undefined;

@@ -182,6 +182,15 @@ describe('desk: calendar, numbers and exports', () => {
       expect(d.audit.filter((e) => e.action === 'export_case')).toHaveLength(1);
     });
 
+    it('leaves a person who withdrew out of the key file, though they chose consent C', async () => {
+      await seedFacts('KP-EXP0-0006', { created_at: '2026-11-23T08:00:00.000Z', lang: 'uz', consent: 'C', status: 'withdrawn', withdrawn_at: '2026-11-23T09:00:00.000Z' }, ['Brokhimaz', 'Qelmirtaxova']);
+      const key = await exportKeyFile(deps, d.staff.leyla, { format: 'csv', lang: 'en' });
+      if (!key.ok) throw new Error(key.reason);
+      expect(key.body.toString('utf8')).not.toContain('Brokhimaz');
+      expect(key.body.toString('utf8')).toContain('KP-EXP0-0001,Olena,Petrenko');
+      expect(key.rows).toBe(1);
+    });
+
     it('carries how a person heard of us in their own words ("Other") in the key file for consent C, never in the cases export', async () => {
       const detail = (code: string, words: string) => d.redis.hset(d.keys.case(code), { 'f:referral_source': 'other', 'f:referral_detail': d.cipher.encrypt(words, `${code}:referral_detail`) });
       await detail('KP-EXP0-0001', 'від подруги, з роботи');
