@@ -118,6 +118,16 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => void cells.push(String(c.value))));
     expect(cells).toContain('KP-WEBR-0001');
     for (const n of names) expect(cells.join(' ')).not.toContain(n);
+    // In words for the reader (the workspace's status), and the same cases as codes in a second sheet.
+    expect(cells).toContain(e2e.core.translator.t('en', 'web:status.new'));
+    expect(cells).not.toContain('intake_completed');
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Cases', 'Codes']);
+    expect(wb.worksheets[1]!.getRow(2).getCell(3).value).toBe('new');
+    // The page offers a CSV of codes for analysis.
+    expect((await web.get('/desk/exports')).text).toContain('data-export="cases-csv_codes"');
+    const csvCodes = await web.post('/desk/exports/cases', { format: 'csv', values: 'codes' });
+    expect(csvCodes.status).toBe(200);
+    expect(csvCodes.text).toContain('KP-WEBR-0001,2026-11-23T08:00:00.000Z,new,ru,self_service,');
     // Without the CSRF token: refused.
     expect((await web.post('/desk/exports/cases', { _csrf: null, format: 'csv' })).status).toBe(403);
     const key = await web.post('/desk/exports/key-file', { format: 'csv' });
@@ -125,7 +135,7 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     expect(key.text).toContain('KP-WEBR-0001,Olena,Kovalenko');
     expect(key.text).not.toContain('Zahra');
     const exported = (await e2e.redis.xrange(redisKeys(e2e.prefix).audit(auditMonth(now)), '-', '+')).filter(([, f]) => f.includes('export_case'));
-    expect(exported).toHaveLength(2);
+    expect(exported).toHaveLength(3);
   });
 
   it('lets an admin see and change the roster, the offices and a case trail; supervisors only queues, flows and the simulator', async () => {

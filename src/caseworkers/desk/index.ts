@@ -67,7 +67,7 @@ export type { ReportDeps, ReportStores } from './report-deps';
 export { officeWeek, type CalendarDay, type CalendarMeeting, type CalendarSlot, type OfficeWeekResult } from './office-week';
 export { closeOfficeDay, reopenOfficeDay, OFFICE_CLOSED, type CloseOfficeDayResult, type ReopenOfficeDayResult } from './close-office-day';
 export { funnelNumbers, ROUTES, SOURCES, type FunnelNumbersResult } from './funnel-numbers';
-export { exportCases, exportKeyFile, type ExportFile, type ExportResult } from './export-cases';
+export { EXPORT_VALUES, exportCases, exportKeyFile, type ExportFile, type ExportResult, type ExportValues } from './export-cases';
 // Booking or moving a person's meeting on their behalf from the workspace (issue 12, item 4).
 export { bookOnBehalf, meetingTimes, BEHALF_DAYS, type BookOnBehalfResult, type BookOnBehalfRefusal, type FreeTime, type MeetingTimesResult } from './book-on-behalf';
 export type { MeetingBooking, MeetingConversations, StaffBookedMeeting } from './desk-deps';

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
+import { ageOn } from '../../flows/engine/parse-reply';
+import { entryOf } from '../case-index';
 
 /**
  * The programme's exports: the cases with their case codes and anonymous facts only (the
@@ -11,13 +13,27 @@ import type { RedisKeys } from '../../storage/keys';
  * Both as CSV or XLSX. Reading is done in pages of cases, pipelined; nothing is logged.
  */
 
-/** The columns of the cases export, in order: wire names (translated as headers by the caller). */
+/**
+ * The columns of the cases export, in order: wire names. The file a programme manager reads has
+ * them translated as headers and every value in words ({@link CASE_COLUMNS} with the caller's
+ * translations); the codes sheet (XLSX) and the codes CSV keep these names and the values as
+ * codes, for analysis. Times in the codes are ISO 8601 in UTC (`…Z`).
+ */
 export const CASE_COLUMNS = [
-  'case_code', 'created_at', 'status', 'lang', 'route', 'diagnosis', 'diagnosis_final', 'service_areas', 'consent', 'consent_at',
-  'office', 'meeting_at', 'meeting_status', 'referral_source', 'holder', 'intake_completed_at', 'close_reason', 'closed_at', 'withdrawn_at',
+  'case_code', 'created_at', 'status', 'lang', 'route', 'reason', 'minor', 'referral_source',
+  'diagnosis', 'diagnosis_final', 'not_eligible_reasons', 'q4_concern', 'service_areas',
+  'consent', 'consent_at', 'intake_completed_at', 'office', 'meeting_at', 'meeting_status', 'first_meeting_at', 'assessment_at', 'plan_at',
+  'holder', 'incidents', 'close_reason', 'closed_at', 'withdrawn_at',
 ] as const;
 export type CaseColumn = (typeof CASE_COLUMNS)[number];
 export type CaseRow = Record<CaseColumn, string>;
+
+/** The columns that hold a moment (ISO in UTC in the codes; local time, its zone named, in words). */
+export const TIME_COLUMNS: ReadonlySet<CaseColumn> = new Set(['created_at', 'consent_at', 'intake_completed_at', 'meeting_at', 'first_meeting_at', 'assessment_at', 'plan_at', 'closed_at', 'withdrawn_at']);
+/** The columns that hold a count. */
+export const COUNT_COLUMNS: ReadonlySet<CaseColumn> = new Set(['incidents']);
+/** The columns that hold several codes, separated by a space in the codes. */
+export const LIST_COLUMNS: ReadonlySet<CaseColumn> = new Set(['not_eligible_reasons', 'service_areas']);
 
 /**
  * The columns of the key file: the case code, the name, and how the person heard of us in
@@ -34,20 +50,46 @@ export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
-/** Case hash fields read for the export: none of them personal (the referral source is a value from a list). */
-const CASE_FIELDS = ['created_at', 'status', 'lang', 'by', 'diagnosis', 'diagnosis_provisional', 'consent', 'consent_at', 'f:referral_source', 'claimed_by', 'intake_completed_at', 'close_reason', 'closed_at', 'withdrawn_at'] as const;
+/**
+ * Case hash fields read for the export. Two answers chosen from a list (the reason for coming,
+ * how they heard of us) and the worker's Q4 concern are read as their value from the list
+ * only (opened where they are sealed); the birth date is read to say "under 18" and nothing
+ * else of it leaves this module. No name, phone, address, country or free text is read.
+ */
+const CASE_FIELDS = [
+  'created_at', 'status', 'lang', 'by', 'diagnosis', 'diagnosis_provisional', 'consent', 'consent_at', 'f:referral_source', 'claimed_by', 'intake_completed_at',
+  'close_reason', 'closed_at', 'withdrawn_at', 'assessment_at', 'plan_at', 'f:reason', 'f:q4_concern', 'f:birth_date', 'handoff',
+] as const;
 const BOOKING_FIELDS = ['office', 'start', 'status'] as const;
+/** The values of the answers chosen from a list that the export carries (anything else is left out). */
+const REASONS = new Set(['work', 'study', 'family', 'asylum', 'other']);
+const SOURCES = new Set(['leaflet', 'friend_family', 'organisation', 'asan', 'social_media', 'other', 'not_said']);
+const YES_NO = new Set(['yes', 'no']);
+const CONSENT_OPTIONS = new Set(['A', 'B', 'C']);
 const PAGE = 500;
 
-const AreasSchema = z.object({ answers: z.object({ q3: z.array(z.string()).catch([]) }).catch({ q3: [] }) });
+const LatestSchema = z.object({ reasons: z.array(z.string()).catch([]), answers: z.object({ q3: z.array(z.string()).catch([]) }).catch({ q3: [] }) });
 
 /** The consent option under which a name may be used (Annex 4, C: "will not be anonymised"). */
 export const KEY_FILE_CONSENT = 'C';
 
-/** What the readers need. */
+/** What the readers need: `cipher` opens the sealed answers (names for the key file only). */
 export interface ExportReadDeps {
   redis: Redis;
-  keys: Pick<RedisKeys, 'cases' | 'case' | 'booking' | 'diagnoses'>;
+  keys: Pick<RedisKeys, 'cases' | 'case' | 'booking' | 'diagnoses' | 'caseIncidents'>;
+  cipher: Pick<FieldCipher, 'decrypt'>;
+}
+
+/** A personal field opened, or undefined (absent, or no longer decrypts). */
+function opener(d: Pick<ExportReadDeps, 'cipher'>, code: string) {
+  return (token: string | null | undefined, field: string): string | undefined => {
+    if (!token) return undefined;
+    try {
+      return d.cipher.decrypt(token, `${code}:${field}`);
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** Every case's codes, a page at a time (oldest first). */
@@ -59,58 +101,104 @@ async function* casePages(d: ExportReadDeps): AsyncGenerator<string[]> {
   }
 }
 
-const iso = (ms: string | null | undefined): string => (ms && /^\d+$/.test(ms) ? new Date(Number(ms)).toISOString() : '');
+/** A moment as ISO 8601 in UTC, from an ISO string or epoch milliseconds; empty if it is neither. */
+const iso = (v: string | null | undefined): string => {
+  if (!v) return '';
+  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+};
 
-/** The rows of the cases export, oldest case first. */
+/**
+ * The rows of the cases export, oldest case first, as codes (see {@link CASE_COLUMNS}).
+ * `status` is where the case stands as the workspace's case list shows it (entryOf: new,
+ * claimed, met, assessed, in plan, closed, withdrawn, erased), not the intake's own step.
+ */
 export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
   for await (const codes of casePages(d)) {
     // Single commands sent together by the connection's auto-pipelining, not an explicit
     // pipeline: on Redis Cluster each case's keys are a hash slot of their own.
     const replies = await Promise.all(
       codes.map((code) =>
-        Promise.all([d.redis.hmget(d.keys.case(code), ...CASE_FIELDS), d.redis.hmget(d.keys.booking(code), ...BOOKING_FIELDS), d.redis.lindex(d.keys.diagnoses(code), -1)]).catch(
-          (e: Error) => {
-            throw new Error(`export: reading case ${code} failed: ${e.message}`);
-          },
-        ),
+        Promise.all([
+          d.redis.hmget(d.keys.case(code), ...CASE_FIELDS),
+          d.redis.hmget(d.keys.booking(code), ...BOOKING_FIELDS),
+          d.redis.lindex(d.keys.diagnoses(code), -1),
+          d.redis.zcard(d.keys.caseIncidents(code)),
+        ]).catch((e: Error) => {
+          throw new Error(`export: reading case ${code} failed: ${e.message}`);
+        }),
       ),
     );
     for (let i = 0; i < codes.length; i++) {
-      const [c, b, latest] = replies[i]!;
-      const [createdAt, status, lang, by, diagnosis, provisional, consent, consentAt, source, holder, completedAt, closeReason, closedAt, withdrawnAt] = c;
+      const code = codes[i]!;
+      const [c, b, latest, incidents] = replies[i]!;
+      const h = Object.fromEntries(CASE_FIELDS.map((f, j) => [f, c[j] ?? undefined])) as Partial<Record<(typeof CASE_FIELDS)[number], string>>;
       const [office, start, meetingStatus] = b;
+      const open = opener(d, code);
+      // A value from a list, kept in the clear or sealed: only a value of the list is carried.
+      const choice = (field: 'reason' | 'referral_source' | 'q4_concern', allowed: ReadonlySet<string>): string => {
+        const raw = h[`f:${field}`];
+        const value = raw && allowed.has(raw) ? raw : open(raw, field);
+        return value && allowed.has(value) ? value : '';
+      };
+      const entry = entryOf(h, { ...(office ? { office } : {}), ...(meetingStatus ? { status: meetingStatus } : {}) });
+      const { reasons, areas } = latestOf(latest as string | null);
+      const consent = h.consent ?? '';
       yield {
-        case_code: codes[i]!,
-        created_at: createdAt ?? '',
-        status: status ?? '',
-        lang: lang ?? '',
-        route: by ?? (createdAt ? 'self_service' : ''),
-        diagnosis: diagnosis ?? '',
-        diagnosis_final: diagnosis ? (provisional === 'false' ? 'yes' : 'no') : '',
-        service_areas: areasOf(latest as string | null).join(' '),
-        consent: consent ?? '',
-        consent_at: consentAt ?? '',
+        case_code: code,
+        created_at: iso(h.created_at),
+        status: entry?.status ?? '',
+        lang: h.lang ?? '',
+        route: h.by ?? (h.created_at ? 'self_service' : ''),
+        reason: choice('reason', REASONS),
+        minor: minorOf(h, open),
+        referral_source: choice('referral_source', SOURCES),
+        diagnosis: h.diagnosis ?? '',
+        diagnosis_final: h.diagnosis ? (h.diagnosis_provisional === 'false' ? 'yes' : 'no') : '',
+        not_eligible_reasons: h.diagnosis === 'not_eligible' ? reasons.join(' ') : '',
+        q4_concern: choice('q4_concern', YES_NO),
+        service_areas: areas.join(' '),
+        consent,
+        // The moment consent was given: none when the person declined (the answer's time is not a consent).
+        consent_at: CONSENT_OPTIONS.has(consent) ? iso(h.consent_at) : '',
+        intake_completed_at: iso(h.intake_completed_at),
         office: office ?? '',
         meeting_at: iso(start),
         meeting_status: meetingStatus ?? '',
-        referral_source: source && !source.startsWith('v1.') ? source : '',
-        holder: holder ?? '',
-        intake_completed_at: completedAt ?? '',
-        close_reason: closeReason ?? '',
-        closed_at: closedAt ?? '',
-        withdrawn_at: withdrawnAt ?? '',
+        first_meeting_at: meetingStatus === 'attended' ? iso(start) : '',
+        assessment_at: iso(h.assessment_at),
+        plan_at: iso(h.plan_at),
+        holder: h.claimed_by ?? '',
+        incidents: String(incidents ?? 0),
+        close_reason: h.close_reason ?? '',
+        closed_at: iso(h.closed_at),
+        withdrawn_at: iso(h.withdrawn_at),
       };
     }
   }
 }
 
-function areasOf(json: string | null): string[] {
-  if (!json) return [];
+/**
+ * `yes` when the person was under 18 when the case began (from the birth date, as the
+ * workspace's "minor" sign, or the interview's "minor" hand-off), `no` when a birth date shows
+ * an adult, empty when nobody knows.
+ */
+function minorOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, open: (token: string | null | undefined, field: string) => string | undefined): string {
+  if (h.handoff === 'minor') return 'yes';
+  const birth = open(h['f:birth_date'], 'birth_date');
+  if (!birth || !/^\d{4}-\d{2}-\d{2}$/.test(birth)) return '';
+  const at = h.created_at ? new Date(h.created_at) : undefined;
+  if (!at || Number.isNaN(at.getTime())) return '';
+  return ageOn(birth, at) < 18 ? 'yes' : 'no';
+}
+
+function latestOf(json: string | null): { reasons: string[]; areas: string[] } {
+  if (!json) return { reasons: [], areas: [] };
   try {
-    const r = AreasSchema.safeParse(JSON.parse(json));
-    return r.success ? r.data.answers.q3 : [];
+    const r = LatestSchema.safeParse(JSON.parse(json));
+    return r.success ? { reasons: r.data.reasons, areas: r.data.answers.q3 } : { reasons: [], areas: [] };
   } catch {
-    return [];
+    return { reasons: [], areas: [] };
   }
 }
 
@@ -126,7 +214,7 @@ const ENDED_USE = new Set(['withdrawn', 'erased']);
  * A name that does not decrypt (a rotated key, a tampered field) and a case without a name
  * (erased, declined) give no row; own words that do not decrypt are left empty.
  */
-export async function* keyRows(d: ExportReadDeps & { cipher: Pick<FieldCipher, 'decrypt'> }): AsyncGenerator<KeyRow> {
+export async function* keyRows(d: ExportReadDeps): AsyncGenerator<KeyRow> {
   for await (const codes of casePages(d)) {
     // One command per case, sent together by auto-pipelining (each case its own slot on a cluster).
     const replies = await Promise.all(
@@ -140,14 +228,7 @@ export async function* keyRows(d: ExportReadDeps & { cipher: Pick<FieldCipher, '
       const [consent, status, first, last, referral] = replies[i]!;
       if (consent !== KEY_FILE_CONSENT || (status && ENDED_USE.has(status))) continue;
       const code = codes[i]!;
-      const open = (token: string | null | undefined, field: string): string | undefined => {
-        if (!token) return undefined;
-        try {
-          return d.cipher.decrypt(token, `${code}:${field}`);
-        } catch {
-          return undefined;
-        }
-      };
+      const open = opener(d, code);
       const firstName = open(first, 'first_name');
       const lastName = open(last, 'last_name');
       if (!firstName && !lastName) continue;
@@ -166,22 +247,44 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** A whole CSV document: the header row (translated column names), then the rows, CRLF line ends, a BOM so spreadsheets read UTF-8. */
-export async function toCsv<C extends string>(columns: readonly C[], header: readonly string[], rows: AsyncIterable<Record<C, string>>): Promise<{ body: Buffer; rows: number }> {
-  const lines = [header.map(csvField).join(',')];
+/** A cell of an export: text, a count, or a local time (a `Date` whose UTC fields are the wall clock of the programme's zone). */
+export type ExportCell = string | number | LocalTime;
+
+/** A moment as the programme's clock read it (`2026-12-07 08:00`): written as a date a spreadsheet sorts and filters. */
+export class LocalTime {
+  constructor(readonly text: string) {}
+  /** The wall clock as a spreadsheet date (no zone: the header names it). */
+  toSheetDate(): Date {
+    return new Date(`${this.text.replace(' ', 'T')}:00Z`);
+  }
+}
+
+/** One sheet of an export: its name, its header row, and how a row becomes its cells. */
+export interface ExportSheet<R> {
+  name: string;
+  header: readonly string[];
+  cells(row: R): readonly ExportCell[];
+}
+
+const cellText = (v: ExportCell): string => (v instanceof LocalTime ? v.text : String(v));
+
+/** A whole CSV document: the header row, then the rows, CRLF line ends, a BOM so spreadsheets read UTF-8. */
+export async function toCsv<R>(sheet: Omit<ExportSheet<R>, 'name'>, rows: AsyncIterable<R>): Promise<{ body: Buffer; rows: number }> {
+  const lines = [sheet.header.map(csvField).join(',')];
   let n = 0;
   for await (const row of rows) {
-    lines.push(columns.map((c) => csvField(row[c])).join(','));
+    lines.push(sheet.cells(row).map((v) => csvField(cellText(v))).join(','));
     n++;
   }
   return { body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8'), rows: n };
 }
 
 /**
- * A whole XLSX workbook of one sheet, written by exceljs's streaming writer (rows are committed
- * as they come, so 100,000 rows do not sit in memory as cell objects).
+ * A whole XLSX workbook, one sheet per {@link ExportSheet} over the same rows (the cases in
+ * words, and the same cases as codes), written by exceljs's streaming writer: rows are
+ * committed as they come, so 100,000 rows do not sit in memory as cell objects.
  */
-export async function toXlsx<C extends string>(sheet: string, columns: readonly C[], header: readonly string[], rows: AsyncIterable<Record<C, string>>): Promise<{ body: Buffer; rows: number }> {
+export async function toXlsx<R>(sheets: readonly ExportSheet<R>[], rows: AsyncIterable<R>): Promise<{ body: Buffer; rows: number }> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -191,16 +294,26 @@ export async function toXlsx<C extends string>(sheet: string, columns: readonly 
   });
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Körpü';
-  const ws = wb.addWorksheet(sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c, i) => ({ header: header[i] ?? c, key: c, width: Math.max(12, Math.min(40, (header[i] ?? c).length + 2)) }));
-  ws.getRow(1).font = { bold: true };
+  const written = sheets.map((s) => {
+    const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = s.header.map((h, i) => ({ header: h, key: String(i), width: Math.max(12, Math.min(40, h.length + 2)) }));
+    ws.getRow(1).font = { bold: true };
+    return { ws, sheet: s };
+  });
   let n = 0;
   for await (const row of rows) {
-    // Every value as text: a case code or a date must not be reinterpreted by the spreadsheet.
-    ws.addRow(columns.map((c) => row[c])).commit();
+    for (const { ws, sheet } of written) {
+      const cells = sheet.cells(row);
+      // Text stays text (a case code must not be reinterpreted); counts are numbers and local times dates.
+      const r = ws.addRow(cells.map((v) => (v instanceof LocalTime ? v.toSheetDate() : v)));
+      cells.forEach((v, i) => {
+        if (v instanceof LocalTime) r.getCell(i + 1).numFmt = 'yyyy-mm-dd hh:mm';
+      });
+      r.commit();
+    }
     n++;
   }
-  ws.commit();
+  for (const { ws } of written) ws.commit();
   await wb.commit();
   await ended;
   return { body: Buffer.concat(chunks), rows: n };

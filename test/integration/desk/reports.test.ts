@@ -5,6 +5,7 @@ import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/meeting-buttons';
 import { createTranslator } from '../../../src/i18n';
 import { BookingDesk, meetingDetails } from '../../../src/intake/booking-desk';
 import { OfficeClosures } from '../../../src/scheduling/office-closures';
+import { slotIdAt } from '../../../src/scheduling/slot-id';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 
 /** The calendar, the office closures, the numbers and the exports, on a real Redis. */
@@ -167,7 +168,7 @@ describe('desk: calendar, numbers and exports', () => {
       expect([2, 3, 4].map((i) => sheet.getRow(i).getCell(1).value)).toEqual(['KP-EXP0-0001', 'KP-EXP0-0002', 'KP-EXP0-0003']);
       const header = (sheet.getRow(1).values as unknown[]).slice(1);
       const first = Object.fromEntries(header.map((h, i) => [h, sheet.getRow(2).getCell(i + 1).value]));
-      expect(first).toMatchObject({ Language: 'ru', Diagnosis: 'likely_eligible', 'Diagnosis final': 'no', 'Service areas': 'health language', 'Consent option': 'C', 'Referral source': 'asan', 'Entry route': 'self_service' });
+      expect(first).toMatchObject({ Language: 'Russian', Diagnosis: 'likely eligible', 'Diagnosis final': 'no', 'Service areas': 'health; Azerbaijani language', 'Consent option': 'option C', 'Referral source': 'ASAN service centre', 'Entry route': 'In the chat (own initiative)' });
       expect(d.audit.at(-1)).toMatchObject({ action: 'export_case', staffId: d.staff.leyla.staffId, kind: 'cases', format: 'xlsx', rows: '3' });
     });
 
@@ -180,6 +181,88 @@ describe('desk: calendar, numbers and exports', () => {
       for (const name of names) expect(text).not.toContain(name);
       expect(await exportCases(deps, d.staff.aysel, { format: 'csv', lang: 'en' })).toEqual({ ok: false, reason: 'forbidden', role: 'caseworker' });
       expect(d.audit.filter((e) => e.action === 'export_case')).toHaveLength(1);
+    });
+
+    /** A sheet's rows as objects by header, from row 2. */
+    const sheetRows = (sheet: ExcelJS.Worksheet): Record<string, unknown>[] => {
+      const header = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+      const out: Record<string, unknown>[] = [];
+      for (let i = 2; i <= sheet.rowCount; i++) out.push(Object.fromEntries(header.map((h, j) => [h, sheet.getRow(i).getCell(j + 1).value ?? ''])));
+      return out;
+    };
+    const workbook = async (body: Buffer): Promise<ExcelJS.Workbook> => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(body as unknown as ExcelJS.Buffer);
+      return wb;
+    };
+
+    it('says where each case stands as the workspace does, in words in the asked language, times in Baku time with the zone named; the codes in a second sheet', async () => {
+      // A case met, assessed (Annex 1) and in a plan: the workspace shows "In plan".
+      await seedFacts('KP-EXP0-0004', {
+        created_at: '2026-11-23T05:30:00.000Z', lang: 'az', diagnosis: 'eligible', diagnosis_provisional: 'false', consent: 'A', consent_at: '2026-11-23T05:40:00.000Z',
+        claimed_by: d.staff.aysel.staffId, intake_completed_at: '2026-11-23T05:45:00.000Z', assessment_at: '2026-11-25T06:30:00.000Z', plan_at: '2026-11-25T06:50:00.000Z', 'f:reason': 'work',
+        'f:birth_date': d.cipher.encrypt('2010-03-01', 'KP-EXP0-0004:birth_date'),
+      });
+      await d.redis.rpush(d.keys.diagnoses('KP-EXP0-0004'), JSON.stringify({ outcome: 'eligible', provisional: false, reasons: [], answers: { q3: ['health_social', 'language'] } }));
+      await d.bookings.book(baku, { id: slotIdAt(baku, wednesday10), office: 'baku', start: wednesday10, end: wednesday11 }, 'KP-EXP0-0004', 'az', d.desk.clock.now());
+      await d.bookings.mark('KP-EXP0-0004', 'attended');
+      await d.redis.zadd(d.keys.caseIncidents('KP-EXP0-0004'), 1, 'inc-1', 2, 'inc-2');
+      // A phone case not eligible after Q4 (a concern raised on the phone), who declined consent.
+      await seedFacts('KP-EXP0-0005', {
+        created_at: '2026-11-23T06:00:00.000Z', lang: 'ru', by: 'phone', diagnosis: 'not_eligible', diagnosis_provisional: 'false', consent: 'declined', consent_at: '2026-11-23T06:05:00.000Z',
+        'f:q4_concern': d.cipher.encrypt('yes', 'KP-EXP0-0005:q4_concern'), 'f:birth_date': d.cipher.encrypt('1990-01-01', 'KP-EXP0-0005:birth_date'),
+      });
+      await d.redis.rpush(d.keys.diagnoses('KP-EXP0-0005'), JSON.stringify({ outcome: 'not_eligible', provisional: false, reasons: ['q3_none', 'q4_yes'], answers: { q3: [] } }));
+
+      const r = await exportCases(deps, d.staff.leyla, { format: 'xlsx', lang: 'en' });
+      if (!r.ok) throw new Error(r.reason);
+      const wb = await workbook(r.body);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['Cases', 'Codes']);
+      const words = sheetRows(wb.worksheets[0]!);
+      const zone = 'Azerbaijan Standard Time, GMT+4';
+      const met = words.find((w) => w['Case code'] === 'KP-EXP0-0004')!;
+      expect(met).toMatchObject({
+        Status: 'In plan', Language: 'Azerbaijani', 'Reason for coming': 'Work', 'Under 18 when the case began': 'yes', Diagnosis: 'eligible', 'Diagnosis final': 'yes',
+        'Service areas': 'Health and social services; Azerbaijani language', 'Consent option': 'option A', Office: 'Baku office', 'Meeting status': 'came',
+        'Case worker': 'Aysel Quliyeva', 'Incident reports (Annex 3)': 2, 'Why not eligible': '', 'Q4 concern raised on the phone': '',
+      });
+      // Times in Baku (UTC+4) as dates a spreadsheet sorts, the zone named in the header.
+      const at = (row: Record<string, unknown>, column: string) => (row[`${column} (${zone})`] as Date | '') || '';
+      expect(at(met, 'Started')).toEqual(new Date('2026-11-23T09:30:00Z'));
+      expect(at(met, 'Meeting')).toEqual(new Date('2026-11-25T10:00:00Z'));
+      expect(at(met, 'First meeting held')).toEqual(new Date('2026-11-25T10:00:00Z'));
+      expect(at(met, 'Initial assessment (Annex 1)')).toEqual(new Date('2026-11-25T10:30:00Z'));
+      expect(at(met, 'Integration plan')).toEqual(new Date('2026-11-25T10:50:00Z'));
+      expect(at(met, 'Consent given')).toEqual(new Date('2026-11-23T09:40:00Z'));
+      const declined = words.find((w) => w['Case code'] === 'KP-EXP0-0005')!;
+      expect(declined).toMatchObject({
+        Status: 'New', 'Entry route': 'Phone call by a case worker', Diagnosis: 'not eligible', 'Consent option': 'declined', 'Under 18 when the case began': 'no',
+        'Why not eligible': 'Q3: the request relates to none of the service areas; Q4: a disorder could prevent consent or safe participation', 'Q4 concern raised on the phone': 'yes',
+        'Incident reports (Annex 3)': 0, 'Case worker': '',
+      });
+      // Declined: no date under "Consent given".
+      expect(at(declined, 'Consent given')).toBe('');
+      // No birth date anywhere, nor a name.
+      const cells = JSON.stringify(wb.worksheets.map(sheetRows));
+      for (const x of ['2010-03-01', '1990-01-01', ...names]) expect(cells).not.toContain(x);
+
+      // The same cases as codes, for analysis: wire names, codes, times ISO in UTC, the holder's staff id.
+      const codes = sheetRows(wb.worksheets[1]!).find((c) => c.case_code === 'KP-EXP0-0004')!;
+      expect(codes).toMatchObject({ status: 'in_plan', lang: 'az', reason: 'work', minor: 'yes', service_areas: 'health_social language', consent: 'A', meeting_status: 'attended', holder: d.staff.aysel.staffId, incidents: 2, created_at: '2026-11-23T05:30:00.000Z', plan_at: '2026-11-25T06:50:00.000Z' });
+      expect(sheetRows(wb.worksheets[1]!).find((c) => c.case_code === 'KP-EXP0-0005')).toMatchObject({ not_eligible_reasons: 'q3_none q4_yes', q4_concern: 'yes', consent: 'declined', consent_at: '' });
+
+      // In Azerbaijani: headers and values in Azerbaijani; a CSV in words, or as codes.
+      const az = await exportCases(deps, d.staff.leyla, { format: 'csv', lang: 'az' });
+      if (!az.ok) throw new Error(az.reason);
+      const azText = az.body.toString('utf8');
+      expect(azText).toContain('Başlayıb (Azərbaycan Standart Vaxtı, GMT+4)');
+      expect(azText).toContain(`KP-EXP0-0004,2026-11-23 09:30,${createTranslator().t('az', 'web:status.in_plan')},Azərbaycan dili,`);
+      expect(azText).toContain('Aysel Quliyeva');
+      for (const code of ['in_plan', 'intake_completed', 'not_eligible', 'self_service', 'T05:30']) expect(azText).not.toContain(code);
+      const csvCodes = await exportCases(deps, d.staff.leyla, { format: 'csv', lang: 'az', values: 'codes' });
+      if (!csvCodes.ok) throw new Error(csvCodes.reason);
+      expect(csvCodes.filename).toBe('korpu-cases-codes-2026-11-24.csv');
+      expect(csvCodes.body.toString('utf8')).toContain('KP-EXP0-0004,2026-11-23T05:30:00.000Z,in_plan,az,self_service,work,yes,');
     });
 
     it('leaves a person who withdrew out of the key file, though they chose consent C', async () => {
