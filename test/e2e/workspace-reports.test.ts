@@ -95,7 +95,8 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     const r = await web.get('/desk/numbers?by=lang&from=2026-W45&to=2026-W48');
     expect(r.status).toBe(200);
     expect(r.text).toContain('<svg class="chart"');
-    expect(r.text).toContain(e2e.core.translator.t('en', 'reports:numbers.stage.likely_eligible'));
+    expect(r.text).toContain(e2e.core.translator.t('en', 'reports:numbers.stage.eligible'));
+    expect(r.text).toContain(e2e.core.translator.t('en', 'reports:numbers.stage.not_eligible'));
     // Two cases in all: every count is hidden, none shown as 1 or 2.
     expect(r.text).toContain('&lt;5');
     expect(r.text).not.toMatch(/<td class="num">[1-4]<\/td>/);

@@ -19,8 +19,8 @@ export type FunnelNumbersResult =
   | StaffRefusal;
 
 /**
- * The funnel (started → diagnosed → likely eligible → consented → booked → attended → assessed
- * → in plan → closed) over the selected weeks (default the last {@link DEFAULT_WEEKS}) and
+ * The funnel (started → diagnosed → eligible or likely eligible, and apart not eligible →
+ * consented → booked → attended → assessed → in plan → closed) over the selected weeks (default the last {@link DEFAULT_WEEKS}) and
  * filters, broken down by `dimension`: every count published through disclosure control (under
  * 5 hidden, the rest rounded to 5), so no person can be singled out, whatever the selection.
  * Rows list every known value of the dimension (a missing row would say "nobody").

@@ -7,8 +7,12 @@ import { DateTime } from 'luxon';
  * fact is and how counts add up.
  */
 
-/** How far a case got, in the programme's order (each a fact of its own: a case can skip one). */
-export const FUNNEL_STAGES = ['started', 'diagnosed', 'likely_eligible', 'consented', 'booked', 'attended', 'assessed', 'in_plan', 'closed'] as const;
+/**
+ * How far a case got, in the programme's order (each a fact of its own: a case can skip one).
+ * After the diagnosis, its outcome as it stands: `eligible` (final, or likely while Q4 waits for
+ * the first meeting) or `not_eligible`; a case with no diagnosis counts in neither.
+ */
+export const FUNNEL_STAGES = ['started', 'diagnosed', 'eligible', 'not_eligible', 'consented', 'booked', 'attended', 'assessed', 'in_plan', 'closed'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 
 /** What the numbers can be broken down by. */
@@ -60,7 +64,8 @@ export function factsOf(c: readonly (string | null | undefined)[], b: readonly (
   if (!week) return undefined;
   let stages = bit('started');
   if (diagnosis) stages |= bit('diagnosed');
-  if (diagnosis && ELIGIBLE.has(diagnosis)) stages |= bit('likely_eligible');
+  if (diagnosis && ELIGIBLE.has(diagnosis)) stages |= bit('eligible');
+  if (diagnosis === 'not_eligible') stages |= bit('not_eligible');
   if (consent && CONSENT_OPTIONS.has(consent)) stages |= bit('consented');
   if (bookedAt) stages |= bit('booked');
   if (bookingStatus === 'attended' || metAt || (status && MET.has(status))) stages |= bit('attended');

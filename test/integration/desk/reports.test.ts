@@ -309,11 +309,11 @@ describe('desk: calendar, numbers and exports', () => {
       const r = await funnelNumbers(deps, d.staff.leyla, { dimension: 'lang' });
       if (!r.ok) throw new Error(r.reason);
       const row = (lang: string) => r.table.rows.find((x) => x.value === lang)!.counts.map((c) => c.text);
-      //           started diagnosed likely consented booked attended assessed in_plan closed
-      expect(row('ru')).toEqual(['5', '5', '5', '5', '<5', '<5', '<5', '<5', '<5']);
-      expect(row('en')).toEqual(['<5', '<5', '<5', '<5', '<5', '<5', '<5', '<5', '<5']);
+      //           started diagnosed eligible not_eligible consented booked attended assessed in_plan closed
+      expect(row('ru')).toEqual(['5', '5', '5', '<5', '5', '<5', '<5', '<5', '<5', '<5']);
+      expect(row('en')).toEqual(['<5', '<5', '<5', '<5', '<5', '<5', '<5', '<5', '<5', '<5']);
       expect(row('uk')[0]).toBe('<5');
-      expect(r.table.total.map((c) => c.text).slice(0, 4)).toEqual(['10', '10', '5', '5']);
+      expect(r.table.total.map((c) => c.text).slice(0, 5)).toEqual(['10', '10', '5', '<5', '5']);
       expect(r.table.rows.map((x) => x.value)).toEqual(['az', 'ru', 'en', 'fa', 'uz', 'tr', 'uk']);
 
       const weeks = await funnelNumbers(deps, d.staff.leyla, { dimension: 'week', selection: { fromWeek: '2026-W47', toWeek: '2026-W48' } });
@@ -329,6 +329,19 @@ describe('desk: calendar, numbers and exports', () => {
       expect(fresh.ok && fresh.table.rows.find((x) => x.value === 'ru')!.counts[0]!.text).toBe('10');
       expect(await funnelNumbers(deps, d.staff.stranger, { dimension: 'lang' })).toEqual({ ok: false, reason: 'not_staff' });
       expect(await funnelNumbers(deps, d.staff.aysel, { dimension: 'lang' })).toEqual({ ok: false, reason: 'forbidden', role: 'caseworker' });
+    });
+
+    it('counts the not eligible beside the eligible (final or likely), under a label that says both', async () => {
+      for (let i = 0; i < 3; i++) await seedFacts(`KP-NUM3-000${i}`, { created_at: '2026-11-23T08:00:00.000Z', lang: 'tr', diagnosis: 'likely_eligible' });
+      for (let i = 0; i < 3; i++) await seedFacts(`KP-NUM4-000${i}`, { created_at: '2026-11-23T08:00:00.000Z', lang: 'tr', diagnosis: 'eligible', diagnosis_provisional: 'false' });
+      for (let i = 0; i < 6; i++) await seedFacts(`KP-NUM5-000${i}`, { created_at: '2026-11-23T08:00:00.000Z', lang: 'tr', diagnosis: 'not_eligible' });
+      const r = await funnelNumbers(deps, d.staff.leyla, { dimension: 'lang' });
+      if (!r.ok) throw new Error(r.reason);
+      const count = (stage: string) => r.table.total[r.stages.indexOf(stage as never)]!.text;
+      expect([count('started'), count('diagnosed'), count('eligible'), count('not_eligible')]).toEqual(['10', '10', '5', '5']);
+      const translator = createTranslator();
+      expect(translator.t('en', 'reports:numbers.stage.eligible')).toBe('Eligible or likely eligible');
+      expect(translator.t('en', 'reports:numbers.stage.not_eligible')).toBe('Not eligible');
     });
   });
 });

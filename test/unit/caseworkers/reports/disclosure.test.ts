@@ -94,10 +94,10 @@ describe('the funnel', () => {
     const f = factsOf(started('2026-12-01T10:00:00.000Z', { diagnosis: 'likely_eligible', consent: 'B', source: 'asan' }), ['baku', 'attended', '2026-12-01T10:05:00.000Z'], tz)!;
     expect(f).toMatchObject({ week: '2026-W49', lang: 'az', office: 'baku', route: 'self_service', source: 'asan' });
     const reached = FUNNEL_STAGES.filter((_, i) => f.stages & (1 << i));
-    expect(reached).toEqual(['started', 'diagnosed', 'likely_eligible', 'consented', 'booked', 'attended']);
+    expect(reached).toEqual(['started', 'diagnosed', 'eligible', 'consented', 'booked', 'attended']);
     // A declined consent and a cancelled-only meeting office are facts too, of another kind.
     const g = factsOf(started('2026-12-01T10:00:00.000Z', { diagnosis: 'not_eligible', consent: 'declined' }), [null, null, null], tz)!;
-    expect(FUNNEL_STAGES.filter((_, i) => g.stages & (1 << i))).toEqual(['started', 'diagnosed']);
+    expect(FUNNEL_STAGES.filter((_, i) => g.stages & (1 << i))).toEqual(['started', 'diagnosed', 'not_eligible']);
     expect(g.office).toBe('none');
     expect(factsOf([null], [], tz)).toBeUndefined();
   });
