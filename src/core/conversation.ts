@@ -175,6 +175,13 @@ export const EffectSchema = z.discriminatedUnion('type', [
     text: z.string().min(1),
     /** Whether the person opened the full text (the "Full form" button) before deciding. */
     fullTextOpened: z.boolean().optional(),
+    /**
+     * A refusal after a consent given earlier in the same conversation (a case worker on the
+     * phone went back to the consent): what was taken under that consent goes with it, these
+     * answer fields and, with `questions`, the questions written down; the case is no longer
+     * `consented`.
+     */
+    discard: z.object({ fields: z.array(z.string().min(1)), questions: z.boolean() }).optional(),
     lang: LangSchema,
   }),
   z.object({ type: z.literal('answer_recorded'), ...base, field: z.string(), value: z.string(), personal: z.boolean() }),

@@ -24,6 +24,10 @@ export type RecordWrite =
   /** Set hash fields only if absent (first value wins, e.g. created_at). */
   | { op: 'hsetnx'; key: string; field: string; value: string }
   | { op: 'rpush'; key: string; values: string[] }
+  /** Remove hash fields (answers taken under a consent refused after all). */
+  | { op: 'hdel'; key: string; fields: string[] }
+  /** Remove a key (a list of what a refused consent covered). */
+  | { op: 'del'; key: string }
   /** Set a string that expires (an open talk). */
   | { op: 'setex'; key: string; value: string; ttlSeconds: number };
 

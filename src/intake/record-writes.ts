@@ -138,6 +138,16 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         if (e.agreed && e.scope !== 'phone_only') {
           for (const from of CONSENT_MOVES_FROM) writes.push({ op: 'hsetIf', key: caseKey, field: 'status', equals: from, fields: { status: 'consented' } });
         }
+        // Refused after all in the same conversation: nothing taken under the consent stays.
+        if (e.discard) {
+          writes.push({ op: 'hdel', key: caseKey, fields: e.discard.fields.map((f) => `f:${f}`) });
+          if (e.discard.questions) writes.push({ op: 'del', key: keys.questions(e.caseCode) });
+        }
+        // A consent no longer standing (refused after all, or set aside for a minor without a
+        // guardian) no longer makes the case "consented".
+        if (e.discard || e.scope === 'minor_without_guardian') {
+          writes.push({ op: 'hsetIf', key: caseKey, field: 'status', equals: 'consented', fields: { status: 'open' } });
+        }
         break;
       }
       case 'answer_recorded':

@@ -101,6 +101,12 @@ export class RedisConversationStore implements ConversationStore {
         case 'rpush':
           op('rpush', w.key, w.values);
           break;
+        case 'hdel':
+          if (w.fields.length > 0) op('hdel', w.key, w.fields);
+          break;
+        case 'del':
+          op('del', w.key, []);
+          break;
         case 'setex':
           op('setex', w.key, [w.value, String(w.ttlSeconds)]);
           break;

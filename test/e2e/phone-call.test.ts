@@ -140,10 +140,11 @@ describe('phone-assisted interview (/call) end to end', () => {
     await tap(worker, 'statement', 'continue');
     await tap(worker, 'option', 'A');
     said = await tap(worker, 'agree', 'yes');
-    expect(said.join('\n')).toContain(t('ru', 'call:first_name.prompt'));
+    // The date of birth first, as in the chat: it tells whether a parent or guardian must take part.
+    expect(said.join('\n')).toContain(t('ru', 'call:birth_date.prompt'));
+    await say(worker, PERSON.birth);
     await say(worker, PERSON.first);
     await say(worker, PERSON.last);
-    await say(worker, PERSON.birth);
     await say(worker, PERSON.country);
     said = await tap(worker, 'reason', 'work');
     expect(said.join('\n')).toContain(t('ru', 'call:phone.prompt'));
@@ -368,7 +369,7 @@ describe('phone interviews at two offices, with the case workers’ chat', () =>
     await tap(worker, 'statement', 'continue');
     await tap(worker, 'option', 'A');
     await tap(worker, 'agree', 'yes');
-    for (const text of ['Anna', 'Ivanova', '03.11.1988', 'Kazakhstan']) await say(worker, text);
+    for (const text of ['03.11.1988', 'Anna', 'Ivanova', 'Kazakhstan']) await say(worker, text);
     await tap(worker, 'reason', 'work');
     await say(worker, '+994507654321');
     await tap(worker, 'address', '__skip');

@@ -18,6 +18,15 @@ export interface ActionDefinition {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** What a refused consent takes with it (`discard`, `discard_questions`): each name must be a field of the flow. */
+function discardOf(flow: CompiledFlow, node: NodeOf<'action'>): { fields: string[]; questions: boolean } {
+  const fields = (node.params.discard ?? '').split(/\s+/).filter(Boolean);
+  const known = new Set([...flow.nodes.values()].flatMap((n) => ('field' in n && typeof n.field === 'string' ? [n.field] : [])));
+  const unknown = fields.filter((f) => !known.has(f));
+  if (unknown.length) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.discard names no field of the flow: ${unknown.join(', ')}`);
+  return { fields, questions: node.params.discard_questions === 'true' };
+}
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
@@ -80,8 +89,13 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       if (agreed && !option.success) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: consent agreed without a data-use option`);
       // `keep`: a refusal by someone who agreed before is recorded, and what they agreed to
       // still covers what they gave then (kept, correctable) until /withdraw or /delete.
+      // `discard`: the opposite, for a refusal in the same conversation as the consent it
+      // replaces (a case worker on the phone went back to it): the answer fields named (space
+      // separated) and, with `discard_questions`, the questions written down go with it.
+      const agreedBefore = ctx.s.consent === 'A' || ctx.s.consent === 'B' || ctx.s.consent === 'C';
+      const discard = !agreed && agreedBefore && node.params.discard ? discardOf(flow, node) : undefined;
       if (!(node.params.keep === 'true' && !agreed)) ctx.s.consent = agreed && option.success ? option.data : 'declined';
-      ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}) });
+      ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}), ...(discard ? { discard } : {}) });
     },
   },
   /**

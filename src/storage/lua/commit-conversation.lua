@@ -24,7 +24,7 @@
           deleted and an entry `ARGV[9]` with JSON `ARGV[10] .. <case code> .. ARGV[11]` appended
   ARGV[12] the number n of effect entries, then n pairs (entry id, entry JSON)
   then the writes, each: op, key index, number of arguments, arguments
-    (hset, hsetnx, rpush; setex: value, seconds;
+    (hset, hsetnx, rpush, hdel: their arguments; del: none; setex: value, seconds;
      hsetif: field, expected value, then field/value pairs)
 
   Returns 'ok' | 'conflict' (another step saved first) | 'duplicate' (this update was saved) | 'talk'
@@ -80,6 +80,10 @@ while i <= #ARGV do
     redis.call('HSETNX', key, ARGV[a], ARGV[a + 1])
   elseif op == 'rpush' then
     redis.call('RPUSH', key, unpack(ARGV, a, a + n - 1))
+  elseif op == 'hdel' then
+    redis.call('HDEL', key, unpack(ARGV, a, a + n - 1))
+  elseif op == 'del' then
+    redis.call('DEL', key)
   elseif op == 'setex' then
     redis.call('SET', key, ARGV[a], 'EX', ARGV[a + 1])
   elseif op == 'hsetif' then

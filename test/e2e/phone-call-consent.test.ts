@@ -1,0 +1,128 @@
+import type { Message, Update, User } from 'grammy/types';
+import { DateTime } from 'luxon';
+import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
+import type { Lang } from '../../src/core/lang';
+import { testOfficesFile } from '../helpers/office';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+
+/**
+ * Phone interviews (/call) where the consent does not hold, end to end through the fake Bot API:
+ * the worker goes back to the consent and the person now refuses; the person said "18 or older"
+ * but their date of birth shows under 18. What the records keep afterwards is read from Redis.
+ */
+
+jest.setTimeout(30_000);
+
+const offices = testOfficesFile({ hours: '00:00-23:59', office: { slotMinutes: 60, capacity: 2, minLeadMinutes: 0, horizonDays: 3 } });
+
+describe('phone interview: a consent that does not hold', () => {
+  const e2e = useTestKorpu({ offices });
+  let worker: User;
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
+
+  beforeAll(async () => {
+    ({ user: worker } = await addStaff(e2e, { name: 'Aysel Məmmədova', firstName: 'Aysel', lang: 'en', langs: ['en'] }));
+  });
+
+  /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
+  async function send(user: User, update: Update): Promise<string[]> {
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(update);
+    return e2e.api
+      .callsSince(mark)
+      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(user.id) && !c.failedWith)
+      .map((c) => String(c.params.text));
+  }
+  const say = (user: User, text: string) => send(user, text.startsWith('/') ? e2e.api.updates.command(user, text) : e2e.api.updates.text(user, text));
+  function button(user: User, node: string, value: string): [Message, string] {
+    const lookup = callbackLookup(e2e.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
+    for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
+      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+        if (!('callback_data' in b)) continue;
+        const d = decodeCallbackData(b.callback_data, lookup);
+        if (d.type === 'choice' && d.node === node && d.value === value) return [message, b.callback_data];
+      }
+    }
+    throw new Error(`no button ${node}/${value} in the chat`);
+  }
+  const tap = (user: User, node: string, value: string) => {
+    const [message, data] = button(user, node, value);
+    return send(user, e2e.api.updates.callback(user, message, data));
+  };
+  const stateOf = async (n: number) => e2e.core.runner.peek(e2e.core.runner.conversationId('phone', `${worker.id}:${n}`));
+  async function caseOf(code: string) {
+    const hash = await e2e.redis.hgetall(e2e.core.keys.case(code));
+    const list = async (key: string) => (await e2e.redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Record<string, unknown>);
+    return { hash, diagnoses: await list(e2e.core.keys.diagnoses(code)), consents: await list(e2e.core.keys.consents(code)), questions: await e2e.redis.lrange(e2e.core.keys.questions(code), 0, -1) };
+  }
+
+  /** /call in English, as far as the consent given (option C): the case is open by then. */
+  async function callUpToConsent(age: 'adult' | 'minor' = 'adult'): Promise<void> {
+    await say(worker, '/call');
+    await tap(worker, 'language', 'en');
+    await tap(worker, 'minutes', 'yes');
+    await tap(worker, 'source', 'leaflet');
+    await tap(worker, 'age', age);
+    if (age === 'minor') await tap(worker, 'guardian', 'yes');
+    await tap(worker, 'q1', 'yes');
+    await tap(worker, 'q2', 'yes');
+    await tap(worker, 'q3', 'language');
+    await tap(worker, 'q3', '__done');
+    await tap(worker, 'q4', 'no');
+    await tap(worker, 'meet', 'yes');
+    await tap(worker, 'statement', 'continue');
+    await tap(worker, 'option', 'C');
+    await tap(worker, 'agree', 'yes');
+  }
+  const birth = (years: number) => DateTime.now().setZone('Asia/Baku').minus({ years }).toFormat('dd.LL.yyyy');
+
+  it('a refusal after going back to the consent keeps nothing taken under it: no name, no "consented"', async () => {
+    await callUpToConsent();
+    await say(worker, birth(30));
+    await say(worker, 'Ivan');
+    await say(worker, 'Petrov');
+    const code = (await stateOf(1))!.caseCode!;
+    expect((await caseOf(code)).hash).toMatchObject({ status: 'consented', consent: 'C', 'f:first_name': expect.any(String) });
+    for (let i = 0; i < 4; i++) await say(worker, '/back');
+    const said = await tap(worker, 'agree', 'no');
+    expect(said.join('\n')).toContain(t('en', 'call:consent.declined'));
+    const record = await caseOf(code);
+    expect(Object.keys(record.hash).filter((k) => k.startsWith('f:'))).toEqual(['f:referral_source', 'f:q4_concern']);
+    expect(record.hash).toMatchObject({ status: 'open', consent: 'declined' });
+    expect(record.consents.map((c) => c.agreed)).toEqual([true, false]);
+  });
+
+  it('"18 or older" but born under 18: the consent given alone is set aside, the diagnosis says minor, and a guardian is asked for', async () => {
+    await callUpToConsent();
+    const code = (await stateOf(2))!.caseCode!;
+    let said = await say(worker, birth(16));
+    expect(said.join('\n')).toContain(t('en', 'call:guardian.birth_date'));
+    let record = await caseOf(code);
+    expect(record.consents.at(-1)).toMatchObject({ agreed: false, scope: 'minor_without_guardian' });
+    expect(record.hash.consent).toBe('minor_without_guardian');
+    expect(record.diagnoses.at(-1)).toMatchObject({ answers: expect.objectContaining({ adult: 'minor' }) });
+    // No guardian on the line: nothing more is taken, the call ends.
+    said = await tap(worker, 'guardian_now', 'no');
+    expect(said.join('\n')).toContain(t('en', 'call:guardian.later'));
+    record = await caseOf(code);
+    expect(Object.keys(record.hash).filter((k) => k.startsWith('f:')).sort()).toEqual(['f:birth_date', 'f:q4_concern', 'f:referral_source']);
+    expect(record.hash.status).not.toBe('consented');
+  });
+
+  it('born under 18 with a guardian on the line: the consent is given again, and the interview goes on', async () => {
+    await callUpToConsent();
+    const code = (await stateOf(3))!.caseCode!;
+    await say(worker, birth(16));
+    await tap(worker, 'guardian_now', 'yes');
+    await tap(worker, 'statement', 'continue');
+    await tap(worker, 'option', 'A');
+    await tap(worker, 'agree', 'yes');
+    const said = await say(worker, birth(16));
+    expect(said.join('\n')).toContain(t('en', 'call:minor_note'));
+    expect(said.join('\n')).toContain(t('en', 'call:first_name.prompt'));
+    const record = await caseOf(code);
+    expect(record.hash).toMatchObject({ consent: 'A', status: 'consented' });
+    expect(record.diagnoses.at(-1)).toMatchObject({ answers: expect.objectContaining({ adult: 'minor' }) });
+    await say(worker, '/endcall');
+  });
+});
