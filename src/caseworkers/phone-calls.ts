@@ -12,15 +12,21 @@ export interface OpenCall {
 /** How long an open call routes the worker's chat without a message: then it closes by itself. */
 export const OPEN_CALL_TTL_SECONDS = 12 * 3600;
 
+/** How long a call's case can be resumed after its last message: as long as a conversation is kept (180 days). */
+export const CALL_BY_CASE_TTL_SECONDS = 180 * 86_400;
+
 /**
  * Which phone call (`/call`) a case worker has open, on Redis, so that any bot process routes
  * the worker's private chat to it. Two keys per worker (Telegram user id):
  *
  * - `callCounter` (keys.ts): STRING, how many calls the worker has started (INCR gives the next);
  * - `openCall` (keys.ts): HASH `{n, case}` while a call is open, expiring
- *   {@link OPEN_CALL_TTL_SECONDS} after its last message.
+ *   {@link OPEN_CALL_TTL_SECONDS} after its last message;
+ * - `callsByCase` (keys.ts): HASH `{case code: n}`, which call opened each case, so that an
+ *   interview cut off before its end can be resumed (`/call KP-…`), expiring
+ *   {@link CALL_BY_CASE_TTL_SECONDS} after the last message of a call with a case.
  *
- * Every write is one script (lua/start-call-2.lua, touch-call-1.lua, close-call-1.lua), so two processes never disagree on which call is open, and
+ * Every write is one script (lua/start-call-2.lua, touch-call-2.lua, resume-call-2.lua, close-call-1.lua), so two processes never disagree on which call is open, and
  * closing an old call never closes a newer one. Reading is one HGETALL: the only cost a
  * private message pays for this feature.
  *
@@ -66,7 +72,25 @@ export class PhoneCallStore {
 
   /** Keeps call `n` open for another TTL and notes its case code; false when it is no longer open. */
   async touch(worker: string, n: number, caseCode?: string): Promise<boolean> {
-    return (await this.scripts.touchCall({ open: this.openKey(worker) }, { n: String(n), caseCode: caseCode ?? '', ttlSeconds: OPEN_CALL_TTL_SECONDS })) === 1;
+    const keys = { open: this.openKey(worker), byCase: this.keys.callsByCase(worker) };
+    return (await this.scripts.touchCall(keys, { n: String(n), caseCode: caseCode ?? '', ttlSeconds: OPEN_CALL_TTL_SECONDS, byCaseTtlSeconds: CALL_BY_CASE_TTL_SECONDS })) === 1;
+  }
+
+  /** Which of the worker's calls opened the case, if one did (and not too long ago). */
+  async callOf(worker: string, caseCode: string): Promise<number | undefined> {
+    const n = Number(await this.r.hget(this.keys.callsByCase(worker), caseCode));
+    return Number.isInteger(n) && n >= 1 ? n : undefined;
+  }
+
+  /**
+   * Opens again the worker's call that opened `caseCode` (its interview was cut off), unless a
+   * call is open already, which stays open; `none` when no call of the worker's opened the case.
+   */
+  async resume(worker: string, caseCode: string): Promise<{ resumed: true; n: number } | { resumed: false; open: OpenCall } | { resumed: false; none: true }> {
+    const [r, n, open] = await this.scripts.resumeCall({ open: this.openKey(worker), byCase: this.keys.callsByCase(worker) }, { caseCode, ttlSeconds: OPEN_CALL_TTL_SECONDS });
+    if (Number(r) === 1) return { resumed: true, n: Number(n) };
+    if (Number(r) === 0) return { resumed: false, open: { n: Number(n), ...(open ? { caseCode: open } : {}) } };
+    return { resumed: false, none: true };
   }
 
   /** Closes call `n`; false when it was not the open call (closed already, or a newer one is open). */

@@ -72,6 +72,7 @@ export const AUDIT_ACTIONS = [
   'refuse_claim',
   'start_phone_call',
   'end_phone_call',
+  'resume_phone_call',
   'add_staff',
   'change_staff',
   'remove_staff',

@@ -127,6 +127,8 @@ export function redisKeys(prefix: string) {
     callCounter: (worker: string) => `${prefix}calls:{s:${worker}}`,
     /** HASH {n, case}, expiring: the case worker's open call */
     openCall: (worker: string) => `${prefix}call:{s:${worker}}`,
+    /** HASH {case code: call number}, expiring: which of the case worker's calls opened each case (to resume one) */
+    callsByCase: (worker: string) => `${prefix}callcases:{s:${worker}}`,
 
     // --- who can no longer be written to (scheduling/reachability.ts) ---
     /** STRING JSON {reason, at}, expiring: a chat (by its pseudonym) that blocked the bot */

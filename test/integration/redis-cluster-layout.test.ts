@@ -51,7 +51,7 @@ describe('the hash-tagged key layout on a Redis Cluster', () => {
 
   it('lets one script write an office\'s slots and days, and the shared families each on their own', async () => {
     const office = [keys.slot('baku@2026-12-07T10:00'), keys.slot('baku@2026-12-08T11:00'), keys.dayBookings('baku', '2026-12-07'), keys.officeClosures('baku')];
-    const staff = [keys.heldCases('s1'), keys.callCounter('s1'), keys.openCall('s1')];
+    const staff = [keys.heldCases('s1'), keys.callCounter('s1'), keys.openCall('s1'), keys.callsByCase('s1')];
     const index = [keys.cases(), keys.caseIndex('all'), keys.caseIndexEntry('KP-1'), keys.caseIndexBuilt()];
     const limits = [keys.limitGlobal(), keys.limitChat('r'), keys.limitChatLine('r'), keys.limitChatLineDue('r'), keys.limitGroup('g'), keys.limitPause()];
     const incidents = [keys.incident('i1'), keys.incidents(), keys.incidentDrafts(), keys.incidentFollowUps(), keys.caseIncidents('KP-1'), keys.incidentsUnacknowledged()];

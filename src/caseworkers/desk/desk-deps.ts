@@ -39,7 +39,7 @@ export interface DeskDeps {
   /** Removes a cancelled meeting's reminders (ReminderScheduler fits); none without a bot. */
   reminders?: { unschedule(caseCode: string, slot: string): Promise<void> };
   relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'acknowledgeOnce' | 'count'>;
-  calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close'>;
+  calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close' | 'callOf' | 'resume'>;
   /** Everything the desk tells someone on its own (the person, another member of staff, the group). */
   notifier: Notifier;
   /** Cancels the escalation of a case once it is claimed or closed (EscalationScheduler fits). */

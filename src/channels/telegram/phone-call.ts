@@ -1,6 +1,6 @@
 import type { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
-import { callInProgress, callStepped, endPhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
+import { callInProgress, callStepped, endPhoneCall, resumePhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal } from '../../caseworkers/guard';
 import type { Office } from '../../config/offices';
 import type { Input, Output, TextRef } from '../../core/conversation';
@@ -56,7 +56,8 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  * worker.
  *
  * - `/call` from a roster member opens a new call (unless one of theirs is open: they are told
- *   which, and to finish it or send /endcall first): a conversation of its own on the `phone`
+ *   which, and to finish it or send /endcall first); `/call KP-…` opens again the worker's call
+ *   that opened that case, if its interview was cut off, and goes on where it stopped: a conversation of its own on the `phone`
  *   channel (chat `<worker's Telegram id>:<call number>`), starting in the call flow
  *   (flows/call.yaml), separate from any conversation the worker has with the bot as a person.
  *   Someone not on the roster is refused exactly like any unknown command (logged, then passed
@@ -88,7 +89,9 @@ export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
         return next();
       }
       ctx.korpu.lang = member.worker?.langs[0] ?? suggestLang(from.language_code) ?? DEFAULT_LANG;
-      return command === 'call' ? startCall(deps, ctx, member) : endCall(deps, ctx, member);
+      if (command === 'endcall') return endCall(deps, ctx, member);
+      const caseCode = commandArgument(ctx.message?.text);
+      return caseCode ? resumeCall(deps, ctx, member, caseCode) : startCall(deps, ctx, member);
     }
     if (!member) return next();
     const call = await callInProgress(deps.desk, { staffId: member.staffId });
@@ -104,6 +107,13 @@ export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
     }
   });
   return composer;
+}
+
+/** What follows the command (`/call KP-…`: the case whose interview to resume), if anything. */
+function commandArgument(text: string | undefined): string | undefined {
+  const m = text === undefined ? null : COMMAND.exec(text);
+  const rest = m ? text!.slice(m[0].length).trim() : '';
+  return rest ? rest.split(/\s+/)[0]!.slice(0, 40) : undefined;
 }
 
 function callCommand(text: string | undefined): CallCommand | undefined {
@@ -133,12 +143,36 @@ async function startCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMemb
   await runCall(deps, ctx, { staffId: member.staffId, counsellor: r.counsellor, lang: r.lang }, r.n, { type: 'command', name: 'start' }, []);
 }
 
+/**
+ * `/call KP-…`: goes on with the interview of a case that one of the worker's calls opened and
+ * that was cut off (/endcall, or the call left to expire), where it stopped, instead of opening
+ * a second case for the same person.
+ */
+async function resumeCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember, caseCode: string): Promise<void> {
+  const inProgress = async (n: number) => {
+    const state = await deps.core.runner.peek(deps.core.runner.conversationId(PHONE_CHANNEL, phoneChatId(ctx.from!.id, n)));
+    return state !== undefined && state.frames.length > 0 && !state.done;
+  };
+  const r = await resumePhoneCall(deps.desk, { staffId: member.staffId }, { caseCode, inProgress });
+  if (!r.ok && (r.reason === 'call_open' || r.reason === 'not_resumable')) {
+    const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(r.lang, key, params);
+    if (r.reason === 'not_resumable') return reply(ctx, t('call:worker.cannot_resume', { code: caseCode.toUpperCase() }));
+    return reply(ctx, r.caseCode ? t('call:worker.still_open_case', { n: r.n, code: r.caseCode }) : t('call:worker.still_open', { n: r.n }));
+  }
+  if (!r.ok) return refuse(deps, ctx, member, 'call', r);
+  ctx.korpu.lang = r.lang;
+  await reply(ctx, deps.core.translator.t(r.lang, 'call:worker.resumed', { n: r.n, code: r.caseCode }));
+  // The question where the interview stopped, asked again (in the call's language).
+  await runCall(deps, ctx, { staffId: member.staffId, counsellor: r.counsellor, lang: r.lang }, r.n, { type: 'command', name: 'start' }, []);
+}
+
 async function endCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember): Promise<void> {
   const r = await endPhoneCall(deps.desk, { staffId: member.staffId });
   if (!r.ok && r.reason !== 'not_open') return refuse(deps, ctx, member, 'endcall', r);
   const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(r.lang, key, params);
   if (!r.ok) return reply(ctx, t('call:worker.not_open'));
-  await reply(ctx, r.caseCode ? t('call:worker.ended_case', { n: r.n, code: r.caseCode }) : t('call:worker.ended', { n: r.n }));
+  // An open call's interview has not ended (its end closes the call): it can be resumed by its case.
+  await reply(ctx, r.caseCode ? t('call:worker.ended_early', { n: r.n, code: r.caseCode }) : t('call:worker.ended', { n: r.n }));
 }
 
 /**

@@ -33,6 +33,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     conversationId: (channel: string, chatId: string) => `conv-${channel}-${chatId}`,
     replySent: jest.fn(async () => undefined),
     replyNotSent: jest.fn(async () => undefined),
+    peek: jest.fn(async () => undefined),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
   const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] }, safeguarding: { emergencyContacts: [] } };

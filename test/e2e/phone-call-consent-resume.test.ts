@@ -6,9 +6,10 @@ import { testOfficesFile } from '../helpers/office';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
- * Phone interviews (/call) where the consent does not hold, end to end through the fake Bot API:
- * the worker goes back to the consent and the person now refuses; the person said "18 or older"
- * but their date of birth shows under 18. What the records keep afterwards is read from Redis.
+ * Phone interviews (/call) that do not run straight, end to end through the fake Bot API: the
+ * worker goes back to the consent and the person now refuses; the person said "18 or older" but
+ * their date of birth shows under 18; the call is cut off and resumed later with `/call KP-…`.
+ * What the records keep afterwards is read from Redis.
  */
 
 jest.setTimeout(30_000);
@@ -123,6 +124,43 @@ describe('phone interview: a consent that does not hold', () => {
     const record = await caseOf(code);
     expect(record.hash).toMatchObject({ consent: 'A', status: 'consented' });
     expect(record.diagnoses.at(-1)).toMatchObject({ answers: expect.objectContaining({ adult: 'minor' }) });
+    await say(worker, '/endcall');
+  });
+  it('a call cut off with /endcall is resumed with /call <case>: same case, on from the question where it stopped', async () => {
+    await callUpToConsent();
+    await say(worker, birth(30));
+    await say(worker, 'Olena');
+    const code = (await stateOf(4))!.caseCode!;
+    const ended = await say(worker, '/endcall');
+    expect(ended).toEqual([t('en', 'call:worker.ended_early', { n: 4, code })]);
+    expect(ended[0]).toContain(`/call ${code}`);
+    // The history says the interview was cut off.
+    expect(t('en', 'caseworker:audit.action.end_phone_call')).toMatch(/before it was finished/);
+
+    const said = await say(worker, `/call ${code.toLowerCase()}`);
+    expect(said[0]).toBe(t('en', 'call:worker.resumed', { n: 4, code }));
+    expect(said.join('\n')).toContain(t('en', 'call:last_name.prompt'));
+    // The answers go on into the same case, in the same call's conversation.
+    await say(worker, 'Kovalenko');
+    expect((await stateOf(4))!.caseCode).toBe(code);
+    const hash = await e2e.redis.hgetall(e2e.core.keys.case(code));
+    expect(e2e.core.cipher.decrypt(hash['f:last_name']!, `${code}:last_name`)).toBe('Kovalenko');
+    expect(e2e.core.cipher.decrypt(hash['f:first_name']!, `${code}:first_name`)).toBe('Olena');
+    // While it is open, /call <case> again says so, as /call does.
+    expect(await say(worker, `/call ${code}`)).toEqual([t('en', 'call:worker.still_open_case', { n: 4, code })]);
+    await say(worker, '/endcall');
+  });
+
+  it('/call <case> resumes nothing for a case no call of the worker’s cut off: another’s, a finished interview, an unknown code', async () => {
+    const { user: other } = await addStaff(e2e, { name: 'Leyla Həsənova', firstName: 'Leyla', lang: 'en', langs: ['en'] });
+    const code = (await stateOf(4))!.caseCode!;
+    expect(await say(other, `/call ${code}`)).toEqual([t('en', 'call:worker.cannot_resume', { code })]);
+    // The interview of call 1 ended (a refusal): nothing to go on with.
+    const refused = (await stateOf(1))!.caseCode!;
+    expect(await say(worker, `/call ${refused}`)).toEqual([t('en', 'call:worker.cannot_resume', { code: refused })]);
+    expect(await say(worker, '/call KP-ZZZZ-0000')).toEqual([t('en', 'call:worker.cannot_resume', { code: 'KP-ZZZZ-0000' })]);
+    // No call was opened by any of these: the next message is not taken as an answer.
+    expect((await say(worker, '/call'))[0]).toBe(t('en', 'call:worker.started', { n: 5 }));
     await say(worker, '/endcall');
   });
 });
