@@ -135,6 +135,7 @@ function keysOf(n: FlowNode): [string, string][] {
     add('example', n.example);
     add('thanks', n.thanks);
   }
+  if (n.type === 'phone') add('invalid', n.invalid);
   if (n.type === 'choice') add('typedAsQuestion', n.typedAsQuestion);
   if (n.type === 'choice' || n.type === 'multi_choice') n.options.forEach((o, i) => { add(`options.${i}.label`, o.label); if ('info' in o) add(`options.${i}.info`, o.info as string | undefined); });
   return out;

@@ -336,7 +336,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         ctx.say({ key: 'common:notice.phone_read_as', params: { phone: home.international, country: regionName(ctx.lang, home.country) } });
         return { kind: 'next', next: node.next };
       }
-      if (!phone.ok) return reprompt(phone.error, node);
+      if (!phone.ok) return phone.error === 'phone' && node.invalid ? { kind: 'reprompt', notice: [{ key: node.invalid }] } : reprompt(phone.error, node);
       keep(ctx, flow, node, phone.value);
       // A number that reads in the home country too ("050 123 45 67" is Ukrainian as well): said back as read.
       const alsoHome = input.type === 'text' ? phoneFromHome(raw, ctx.lang) : undefined;

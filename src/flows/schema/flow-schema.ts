@@ -136,7 +136,19 @@ export const NodeSchema = z.discriminatedUnion('type', [
     thanks: key.optional(),
     next: target,
   }),
-  z.strictObject({ ...common, ...recordField, type: z.literal('phone'), prompt: key, region: z.string().length(2).default('AZ'), next: target }),
+  z.strictObject({
+    ...common,
+    ...recordField,
+    type: z.literal('phone'),
+    prompt: key,
+    region: z.string().length(2).default('AZ'),
+    /**
+     * What is said, instead of `common:reprompt.phone`, to something that does not read as a
+     * number: the phone interview's worker has no "Share my phone number" button to tap.
+     */
+    invalid: key.optional(),
+    next: target,
+  }),
   z.strictObject({
     ...common,
     ...recordField,
