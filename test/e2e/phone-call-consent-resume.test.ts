@@ -163,4 +163,28 @@ describe('phone interview: a consent that does not hold', () => {
     expect((await say(worker, '/call'))[0]).toBe(t('en', 'call:worker.started', { n: 5 }));
     await say(worker, '/endcall');
   });
+  /** Taps the first free time offered in the newest booking question; returns what the bot answered. */
+  function tapFirstTime(user: User): Promise<string[]> {
+    for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
+      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+        const data = 'callback_data' in b ? b.callback_data : undefined;
+        if (data && /^c:[a-z_]+:s_\d{12}_[a-z0-9_]+$/.test(data)) return send(user, e2e.api.updates.callback(user, message, data));
+      }
+    }
+    throw new Error('no meeting time offered in the chat');
+  }
+
+  it.each(['no', 'yes'] as const)('the booking confirmation tells the worker to forward the calendar file only to someone who uses Telegram (%s)', async (telegram) => {
+    await callUpToConsent();
+    for (const text of [birth(30), 'Olena', 'Kovalenko', 'Ukraine']) await say(worker, text);
+    await tap(worker, 'reason', 'work');
+    await say(worker, '+994501234567');
+    await tap(worker, 'address', '__skip');
+    await tap(worker, 'telegram', telegram);
+    await tap(worker, 'questions', '__skip');
+    const said = (await tapFirstTime(worker)).join('\n');
+    expect(said).toContain(t('en', 'booking:booked'));
+    if (telegram === 'no') expect(said).not.toMatch(/Telegram/);
+    else expect(said).toContain(t('en', 'call:telegram.forward'));
+  });
 });
