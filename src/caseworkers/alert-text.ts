@@ -69,8 +69,13 @@ export interface AlertTextContext {
  * @example alertText('intake', await files.summary(code, now, { names: 'if_consented' }), ctx)
  */
 export function alertText(kind: AlertKind, s: CaseSummary, c: AlertTextContext): string {
-  return [c.tr.t(c.lang, `caseworker:alert.title.${kind}`, { code: s.code }), ...summaryLines(s, c, kind === 'handoff')].join('\n');
+  // A review asked by the worker on the phone (Q4) is not the person asking to talk.
+  const title = kind === 'handoff' && s.handoff === REVIEW_REASON ? 'review' : kind;
+  return [c.tr.t(c.lang, `caseworker:alert.title.${title}`, { code: s.code }), ...summaryLines(s, c, kind === 'handoff')].join('\n');
 }
+
+/** The handoff reason of a concern the case worker noted on the phone (flows/call.yaml, Q4). */
+const REVIEW_REASON = 'q4_concern';
 
 /**
  * The private message to a supervisor about an intake nobody claimed in time: the same

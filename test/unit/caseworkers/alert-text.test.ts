@@ -73,6 +73,16 @@ describe('alertText', () => {
     expect(alertText('handoff', { ...undiagnosed, handoff: 'minor' }, ctx())).toContain(t('caseworker:alert.result.none'));
   });
 
+  it('titles a concern the worker noted on the phone (Q4) as their review, not as the person asking to talk', () => {
+    for (const lang of ['az', 'ru', 'en'] as const) {
+      const text = alertText('handoff', summary({ handoff: 'q4_concern' }), ctx(lang));
+      expect(text.split('\n')[0]).toBe(tr.t(lang, 'caseworker:alert.title.review', { code: 'KP-7G4Q-M2XD' }));
+      expect(text).not.toContain(tr.t(lang, 'caseworker:alert.title.handoff', { code: 'KP-7G4Q-M2XD' }));
+      expect(text).toContain(tr.t(lang, 'common:alert.reason.q4_concern'));
+    }
+    expect(alertText('handoff', summary({ handoff: 'asked' }), ctx()).split('\n')[0]).toBe(t('caseworker:alert.title.handoff', { code: 'KP-7G4Q-M2XD' }));
+  });
+
   it('names vulnerability signs: age group and crisis', () => {
     const text = alertText('intake', summary({ vulnerability: [{ kind: 'minor' }, { kind: 'crisis', category: 'violence' }] }), ctx());
     expect(text).toContain(t('caseworker:alert.vulnerability', { signs: `${t('caseworker:alert.sign.minor')}; ${t('caseworker:alert.sign.crisis', { category: t('safeguarding:alert.category.violence') })}` }));
