@@ -62,7 +62,6 @@ describe('phone interview: a consent that does not hold', () => {
     await say(worker, '/call');
     await tap(worker, 'language', 'en');
     await tap(worker, 'minutes', 'yes');
-    await tap(worker, 'source', 'leaflet');
     await tap(worker, 'age', age);
     if (age === 'minor') await tap(worker, 'guardian', 'yes');
     await tap(worker, 'q1', 'yes');
@@ -70,6 +69,7 @@ describe('phone interview: a consent that does not hold', () => {
     await tap(worker, 'q3', 'language');
     await tap(worker, 'q3', '__done');
     await tap(worker, 'q4', 'no');
+    await tap(worker, 'source', 'leaflet');
     await tap(worker, 'meet', 'yes');
     await tap(worker, 'statement', 'continue');
     await tap(worker, 'option', 'C');
@@ -88,7 +88,7 @@ describe('phone interview: a consent that does not hold', () => {
     const said = await tap(worker, 'agree', 'no');
     expect(said.join('\n')).toContain(t('en', 'call:consent.declined'));
     const record = await caseOf(code);
-    expect(Object.keys(record.hash).filter((k) => k.startsWith('f:'))).toEqual(['f:referral_source', 'f:q4_concern']);
+    expect(Object.keys(record.hash).filter((k) => k.startsWith('f:')).sort()).toEqual(['f:q4_concern', 'f:referral_source']);
     expect(record.hash).toMatchObject({ status: 'open', consent: 'declined' });
     expect(record.consents.map((c) => c.agreed)).toEqual([true, false]);
   });
@@ -186,5 +186,17 @@ describe('phone interview: a consent that does not hold', () => {
     expect(said).toContain(t('en', 'booking:booked'));
     if (telegram === 'no') expect(said).not.toMatch(/Telegram/);
     else expect(said).toContain(t('en', 'call:telegram.forward'));
+  });
+  it('a call that ends before the diagnosis (a minor with no guardian on the line) leaves no case behind', async () => {
+    const cases = await e2e.redis.keys(`${e2e.prefix}*case:*`);
+    expect(cases.length).toBeGreaterThan(0);
+    await say(worker, '/call');
+    await tap(worker, 'language', 'en');
+    await tap(worker, 'minutes', 'yes');
+    await tap(worker, 'age', 'minor');
+    const said = await tap(worker, 'guardian', 'no');
+    expect(said.join('\n')).toContain(t('en', 'call:guardian.later'));
+    expect(said.at(-1)).toMatch(/^☎️/);
+    expect(await e2e.redis.keys(`${e2e.prefix}*case:*`)).toEqual(cases);
   });
 });

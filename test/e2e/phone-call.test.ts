@@ -121,11 +121,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     said = await tap(worker, 'language', 'ru');
     for (const key of ['call:script.greeting', 'call:script.purpose', 'call:minutes.prompt']) expect(said.join('\n')).toContain(t('ru', key));
     said = await tap(worker, 'minutes', 'yes');
-    for (const key of ['call:script.free', 'call:source.prompt']) expect(said.join('\n')).toContain(t('ru', key));
+    for (const key of ['call:script.free', 'call:age.prompt']) expect(said.join('\n')).toContain(t('ru', key));
     // Line 12 (voluntary) comes in the script's order, after the details of line 11.
     expect(said.join('\n')).not.toContain(t('ru', 'call:script.voluntary'));
-    said = await tap(worker, 'source', 'organisation');
-    expect(said.join('\n')).toContain(t('ru', 'call:age.prompt'));
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
@@ -133,6 +131,9 @@ describe('phone-assisted interview (/call) end to end', () => {
     said = await tap(worker, 'q3', '__done');
     expect(said.join('\n')).toContain(t('ru', 'call:q4.prompt'));
     said = await tap(worker, 'q4', 'no');
+    // The source of the number, for the record, once the diagnosis has opened the case.
+    expect(said.join('\n')).toContain(t('ru', 'call:source.prompt'));
+    said = await tap(worker, 'source', 'organisation');
     expect(said.join('\n')).toContain(t('ru', 'call:result.eligible'));
     said = await tap(worker, 'meet', 'yes');
     // What the call asks, the address too, read aloud once: one "📞 Read aloud:" for the notice and the summary.
@@ -264,15 +265,14 @@ describe('phone-assisted interview (/call) end to end', () => {
     await say(worker, '/call');
     await tap(worker, 'language', 'en');
     await tap(worker, 'minutes', 'yes');
-    await tap(worker, 'source', 'not_said');
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
     await tap(worker, 'q3', 'planning');
     await tap(worker, 'q3', '__done');
-    const said = await tap(worker, 'q4', 'yes');
+    expect((await tap(worker, 'q4', 'yes')).join('\n')).toContain(t('en', 'call:q4.noted'));
+    const said = await tap(worker, 'source', 'not_said');
     const all = said.join('\n');
-    expect(all).toContain(t('en', 'call:q4.noted'));
     expect(all).toContain(t('en', 'call:result.likely'));
     expect(all).toContain(t('en', 'call:meet.prompt'));
     expect(all).not.toContain(t('en', 'call:result.not_eligible'));
@@ -354,18 +354,18 @@ describe('phone interviews at two offices, with the case workers’ chat', () =>
   const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
   const stateOf = async (chatId: string) => e2e.core.runner.peek(e2e.core.runner.conversationId('phone', chatId));
 
-  /** A call in English from /call to the answer of Q4 (the case is opened there). */
+  /** A call in English from /call to the source of the number, after Q4 (the case is opened at the diagnosis). */
   async function callUpToCase(worker: User): Promise<string[]> {
     await say(worker, '/call');
     await tap(worker, 'language', 'en');
     await tap(worker, 'minutes', 'yes');
-    await tap(worker, 'source', 'not_said');
     await tap(worker, 'age', 'adult');
     await tap(worker, 'q1', 'yes');
     await tap(worker, 'q2', 'yes');
     await tap(worker, 'q3', 'language');
     await tap(worker, 'q3', '__done');
-    return tap(worker, 'q4', 'no');
+    await tap(worker, 'q4', 'no');
+    return tap(worker, 'source', 'not_said');
   }
 
   /** On from Q4 to the booking question, at `officeId`: returns the first time offered there. */
