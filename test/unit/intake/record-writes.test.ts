@@ -36,10 +36,20 @@ describe('consent records', () => {
     expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => w.op === 'hsetIf')).toEqual([]);
   });
 
-  it('a minor’s consent set aside by the date of birth is recorded as such', () => {
+  it('a minor’s consent set aside by the date of birth is recorded as such, and the case is no longer "consented"', () => {
     const writes = planRecordWrites([{ ...base, agreed: false, scope: 'minor_without_guardian' }], ctx);
     expect(record(writes)).toMatchObject({ agreed: false, scope: 'minor_without_guardian' });
     expect(caseFields(writes)).toMatchObject({ consent: 'minor_without_guardian' });
+    expect(writes.filter((w) => w.op === 'hsetIf')).toEqual([{ op: 'hsetIf', key: keys.case('KP-AAAA-0001'), field: 'status', equals: 'consented', fields: { status: 'open' } }]);
+  });
+
+  it('a refusal that discards what an earlier consent of the same call covered removes those answers and questions', () => {
+    const writes = planRecordWrites([{ ...base, agreed: false, discard: { fields: ['first_name', 'phone'], questions: true } }], ctx);
+    expect(writes).toContainEqual({ op: 'hdel', key: keys.case('KP-AAAA-0001'), fields: ['f:first_name', 'f:phone'] });
+    expect(writes).toContainEqual({ op: 'del', key: keys.questions('KP-AAAA-0001') });
+    expect(writes).toContainEqual({ op: 'hsetIf', key: keys.case('KP-AAAA-0001'), field: 'status', equals: 'consented', fields: { status: 'open' } });
+    // A plain refusal discards nothing.
+    expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => w.op === 'hdel' || w.op === 'del')).toEqual([]);
   });
 
   it('records whether the full text was opened, and the version of the text in the language shown, derived from the text', () => {
