@@ -23,7 +23,7 @@ export const RecipientSchema = z.discriminatedUnion('type', [
 export type Recipient = z.infer<typeof RecipientSchema>;
 
 /** What a notice is, for logs, metrics, priorities and the person's "unreachable" marks. */
-export const NOTICE_KINDS = ['alert', 'urgent_alert', 'escalation', 'reminder', 'nudge', 'follow_up', 'relay', 'offer', 'notice'] as const;
+export const NOTICE_KINDS = ['alert', 'urgent_alert', 'alert_update', 'escalation', 'reminder', 'nudge', 'follow_up', 'relay', 'offer', 'notice'] as const;
 export const NoticeKindSchema = z.enum(NOTICE_KINDS);
 export type NoticeKind = z.infer<typeof NoticeKindSchema>;
 
@@ -42,6 +42,20 @@ export const NoticeSchema = z.object({
   caseCode: z.string().optional(),
   /** Goes before everything else waiting (a crisis). */
   urgent: z.boolean().optional(),
+  /**
+   * A message about a case kept up to date after it is sent (a case workers' alert, edited in
+   * place when the case's holder or state changes): what it shows (`kind`, the alert's kind) and
+   * the case's state it was drawn in (`state`, see caseworkers/alert-messages.ts). The outbox
+   * worker reports its message id once it is sent (`onSent`). No personal data.
+   */
+  track: z.object({ kind: z.string().min(1).max(32), state: z.string().max(200) }).optional(),
+  /**
+   * Replaces an earlier message in the recipient's chat instead of sending a new one: the
+   * platform's id of that message and the pseudonym of the chat it is in (a chat changed since,
+   * the case workers' group moved, is not edited). A message that can no longer be edited (too
+   * old, deleted) or that already shows this is dropped, never retried.
+   */
+  replaces: z.object({ messageId: z.number().int().positive(), chatRef: z.string().min(1) }).optional(),
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 

@@ -55,6 +55,32 @@ export function planCalls(plan: TelegramPlan): TelegramCall[] {
   return calls;
 }
 
+/**
+ * Edits message `messageId` into the plan's one message (text and inline keyboard; no keyboard
+ * removes the buttons). An edit Telegram finds changes nothing ("message is not modified": two
+ * changes drew the same, or a tap redrew it first) is delivered as it is. One it refuses
+ * because the message cannot be edited any more (too old, deleted) is a 400: the worker drops
+ * it, once.
+ */
+async function editInPlace(callApi: CallApi, chatId: string, messageId: number, plan: TelegramPlan, kind: string): Promise<Delivered> {
+  const part = plan.parts[0];
+  const markup = part?.reply_markup;
+  if (plan.parts.length !== 1 || plan.attachments || (markup && !('inline_keyboard' in markup))) throw new RangeError(`a ${kind} notice that edits a message must be one message with inline buttons at most`);
+  try {
+    await callApi('editMessageText', { chat_id: chatParam(chatId), message_id: messageId, text: part!.text, ...(markup ? { reply_markup: markup } : {}) });
+  } catch (err) {
+    if (isNotModified(err)) return {};
+    throw err;
+  }
+  return { messageId };
+}
+
+/** Telegram's answer to an edit that would change nothing. */
+export const isNotModified = (err: unknown): boolean => {
+  const e = (err ?? {}) as { error_code?: unknown; description?: unknown };
+  return e.error_code === 400 && typeof e.description === 'string' && /message is not modified/i.test(e.description);
+};
+
 /** Numeric chat ids go out as numbers, as grammY sends them; `@channel` names as they are. */
 const chatParam = (chatId: string): number | string => (/^-?\d+$/.test(chatId) ? Number(chatId) : chatId);
 
@@ -78,7 +104,9 @@ export function telegramSender(o: TelegramSenderOptions): ChannelSender {
     limiter: o.limiter,
     isGroup: (chatId) => isGroupChat(chatId),
     async deliver(chatId, notice, nextSlot) {
-      const calls = planCalls(planTelegramMessage(renderOutput(o.translator, o.content, notice.lang, notice.output)));
+      const plan = planTelegramMessage(renderOutput(o.translator, o.content, notice.lang, notice.output));
+      if (notice.replaces !== undefined) return editInPlace(o.callApi, chatId, notice.replaces, plan, notice.kind);
+      const calls = planCalls(plan);
       if (calls.length === 0) throw new RangeError(`a ${notice.kind} notice has nothing to send`);
       let first: Delivered | undefined;
       for (const [i, call] of calls.entries()) {

@@ -24,6 +24,7 @@ export interface SendLimiter {
 
 /** What a sender returns for a delivered notice or call. */
 export interface Delivered {
+  /** The platform's id of the (first) message sent, or of the message edited. */
   messageId?: number;
 }
 
@@ -41,9 +42,11 @@ export interface ChannelSender {
   /**
    * Renders the notice for the channel and delivers it to the chat. A notice that takes more
    * than one message calls `nextSlot()` before each message after the first (the worker took
-   * the first slot), so every message keeps within the limits.
+   * the first slot), so every message keeps within the limits. With `replaces` (a message id
+   * in that chat) it edits that message into the notice instead (one message only); an edit
+   * that changes nothing (the message already shows it) is delivered, with no message id.
    */
-  deliver(chatId: string, notice: Pick<Notice, 'lang' | 'output' | 'kind'>, nextSlot: () => Promise<void>): Promise<Delivered>;
+  deliver(chatId: string, notice: Pick<Notice, 'lang' | 'output' | 'kind'> & { replaces?: number }, nextSlot: () => Promise<void>): Promise<Delivered>;
   /**
    * A raw platform call (`Outbox.send`), for the channel whose raw calls the worker performs
    * (`rawChannel`): e.g. a Telegram Bot API method with its parameters.

@@ -14,7 +14,7 @@
  *   await worker.close(); await outbox.close();                         // at shutdown
  */
 export { Outbox, outboxJobId, chatRefOf, OUTBOX_QUEUE, SEND_JOB, NOTIFY_JOB, OUTBOX_METHODS, OUTBOX_PRIORITY, OutboxJobSchema, NoticeJobSchema, type NoticeJob, type OutboxJob, type OutboxMessage, type OutboxMethod, type OutboxOptions } from './outbox';
-export { createOutboxWorker, type BlockedSend, type CallApi, type OutboxWorker, type OutboxWorkerOptions, type OutboxResult } from './outbox-worker';
+export { createOutboxWorker, type BlockedSend, type CallApi, type OutboxWorker, type OutboxWorkerOptions, type OutboxResult, type SentNotice } from './outbox-worker';
 export type { ChannelAddress, ChannelSender, Delivered, SenderRegistry, SendLimiter } from './channel-sender';
 export { recipientResolver, type RecipientResolver, type RecipientSources } from './recipients';
 export { TelegramRateLimiter, DEFAULT_TELEGRAM_LIMITS, telegramLimitsFor, isGroupChat, type TelegramLimits, type Reservation, type LimitName, type ReplySlot } from './telegram-limits';

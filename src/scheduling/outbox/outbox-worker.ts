@@ -13,6 +13,22 @@ import type { RecipientResolver } from './recipients';
 /** Calls a Bot API method; with grammY: `(m, p) => api.raw[m](p)` on an Api without auto-retry. */
 export type CallApi = (method: string, params: Record<string, unknown>) => Promise<unknown>;
 
+/**
+ * A notice that asked to be tracked (`track`), sent (or edited in place): what `onSent` is told.
+ * No personal data: the case code, the pseudonym of the chat and the platform's message id.
+ */
+export interface SentNotice {
+  /** The notice's id (its job's, decoded). */
+  id: string;
+  caseCode?: string;
+  /** Who it was for: `caseworkers`, `staff`, `case` or `chat`. */
+  to: string;
+  channel: string;
+  chatRef: string;
+  messageId: number;
+  track: NonNullable<NoticeJob['track']>;
+}
+
 /** Who was found to have blocked the bot: for `onBlocked`. */
 export interface BlockedSend {
   kind: string;
@@ -36,6 +52,12 @@ export interface OutboxWorkerOptions {
   logger: Logger;
   /** Where a 403 marks the person, and what is checked before each send. */
   reachability: Reachability;
+  /**
+   * Told of each tracked notice once the platform accepted it (its message id), before the job
+   * is acknowledged: e.g. remember a case's alert in the case workers' group, to edit it when the
+   * case changes hands. A failure is logged, not retried (the message is out).
+   */
+  onSent?: (sent: SentNotice) => Promise<void>;
   /** More to do when a person blocked the bot (after the mark), e.g. cancel their reminders. */
   onBlocked?: (blocked: BlockedSend) => Promise<void>;
   /** Messages handled at once (most of them sleep until their slot). Default 16. */
@@ -79,6 +101,9 @@ interface Target {
   caseCode?: string;
   /** For logs: the case the message is about and the recipient's type. */
   about: Record<string, unknown>;
+  /** A notice's channel and recipient type (for `onSent`). */
+  channel?: string;
+  to?: string;
   deliver(nextSlot: () => Promise<void>): Promise<Delivered>;
 }
 
@@ -158,6 +183,11 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       throw new UnrecoverableError(`outbox: no sender for channel "${address.channel}"`);
     }
     const chatRef = chatRefOf(o.cipher, address.chatId);
+    if (data.replaces && data.replaces.chatRef !== chatRef) {
+      // The message to edit is in another chat than the recipient's now (the group was changed).
+      o.logger.info(about, 'outbox: edit dropped: the message it replaces is in another chat than the recipient’s now');
+      throw new UnrecoverableError('outbox: the message to edit is not in the recipient’s chat');
+    }
     const caseCode = data.to.type === 'case' ? data.to.caseCode : undefined;
     return {
       sender,
@@ -168,7 +198,9 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       kind: data.kind,
       ...(caseCode ? { caseCode } : {}),
       about: { ...about, chatRef },
-      deliver: (nextSlot) => sender.deliver(address.chatId, { lang: data.lang, output, kind: data.kind }, nextSlot),
+      channel: address.channel,
+      to: data.to.type,
+      deliver: (nextSlot) => sender.deliver(address.chatId, { lang: data.lang, output, kind: data.kind, ...(data.replaces ? { replaces: data.replaces.messageId } : {}) }, nextSlot),
     };
   };
 
@@ -296,6 +328,11 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     // notice of several messages interrupted between them (sent again from its first).
     await redis.runCommand('set', [keys.outboxSent(job.id!), '1', 'EX', String(SENT_NOTE_SECONDS)]).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not note a send (a crash now would send it again)'));
     o.afterSend?.();
+    const track = parsed.name === NOTIFY_JOB ? (parsed.data as NoticeJob).track : undefined;
+    if (track && result.messageId !== undefined && o.onSent) {
+      const sent: SentNotice = { id: decodeURIComponent(job.id!), to: t.to ?? 'chat', channel: t.channel ?? o.rawChannel, chatRef: t.chatRef, messageId: result.messageId, track, ...(parsed.data.caseCode ? { caseCode: parsed.data.caseCode } : {}) };
+      await o.onSent(sent).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not note a tracked message (it will not be kept up to date)'));
+    }
     await done();
     return result.messageId === undefined ? { sent: true } : { sent: true, messageId: result.messageId };
   };

@@ -84,6 +84,10 @@ export const NoticeJobSchema = z.object({
   seq: z.number().int().nonnegative().optional(),
   /** As in {@link OutboxJobSchema}: its output is an empty message, and it is not sent. */
   forgotten: z.literal(true).optional(),
+  /** As in the notice ({@link NoticeSchema}): reported with its message id once sent. */
+  track: NoticeSchema.shape.track,
+  /** As in the notice: the earlier message it replaces (an edit in place). */
+  replaces: NoticeSchema.shape.replaces,
 });
 export type NoticeJob = z.infer<typeof NoticeJobSchema>;
 
@@ -203,6 +207,8 @@ export class Outbox implements Notifier {
       lang: n.lang,
       kind: n.kind,
       ...(n.caseCode ? { caseCode: n.caseCode } : {}),
+      ...(n.track ? { track: n.track } : {}),
+      ...(n.replaces ? { replaces: n.replaces } : {}),
       output: this.cipher.encrypt(JSON.stringify(n.output), noticeOutputAad(jobId)),
       seq: await this.nextSeq(),
     } satisfies NoticeJob);
