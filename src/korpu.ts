@@ -9,6 +9,7 @@ import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
+import { CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
 import { createRightsNotices } from './caseworkers/rights-notices';
 import { createDeskDeps, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
@@ -34,7 +35,7 @@ import type { Logger } from './core/logger';
 import { PHONE_CHANNEL } from './core/phone-call';
 import { createLogger } from './core/logger';
 import { createHttpApp, startHttpServer } from './http';
-import { chatRefOf, createOutboxWorker, isGroupChat, Outbox, recipientResolver, TelegramRateLimiter, telegramLimitsFor, type TelegramLimits } from './scheduling/outbox';
+import { chatRefOf, createOutboxWorker, isGroupChat, Outbox, recipientResolver, TelegramRateLimiter, telegramLimitsFor, type SentNotice, type TelegramLimits } from './scheduling/outbox';
 import { Reachability } from './scheduling/reachability';
 import { ReminderScheduler } from './scheduling/reminders';
 import { FieldCipher } from './storage/field-cipher';
@@ -281,7 +282,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // Telegram's overall limit, kept in Redis for every process: the outbox's messages and the
     // direct replies take their slots from the same window.
     const limiter = token ? new TelegramRateLimiter(redis, env.REDIS_PREFIX, { ...telegramLimitsFor(env.TELEGRAM_MESSAGES_PER_SECOND), ...overrides.telegramLimits }) : undefined;
-    const outbox = token && bull && limiter ? startOutbox(bull, redis, core, roster, reachability, limiter, runsWorkers) : undefined;
+    // What the outbox worker does once a tracked message is out (a case's alert in the group is
+    // remembered, to be edited when the case changes hands): set below, once the case files exist.
+    const sent: { track?: (s: SentNotice) => Promise<void> } = {};
+    const outbox = token && bull && limiter ? startOutbox(bull, redis, core, roster, reachability, limiter, runsWorkers, sent) : undefined;
     /** The person behind a case, when they are on Telegram (a worker's photo is copied to them). */
     const telegramChatOf = async (caseCode: string) => {
       const contact = await readContact({ redis, keys: core.keys, cipher }, caseCode);
@@ -310,8 +314,15 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const linkBase = () => (env.PUBLIC_URL ? publicUrl(env) : (listeningAt ?? publicUrl(env)));
     const hasWorkspace = Boolean(env.PUBLIC_URL) || env.NODE_ENV !== 'production';
     const incidentLink = hasWorkspace ? (id: string) => `${linkBase()}/desk/incidents/${encodeURIComponent(id)}` : undefined;
+    // The case workers' group's alerts of each case (message ids only), edited in place when the
+    // case changes hands or ends, so that no alert in the group offers Claim for a case taken.
+    const alertMessages = outbox && env.CASEWORKER_CHAT_ID !== undefined ? new CaseAlertMessages(redis, core.keys) : undefined;
+    const redrawDeps: AlertRedrawDeps | undefined = outbox && alertMessages
+      ? { translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, ...(incidentLink ? { incidentLink } : {}), notifier: outbox, clock, logger, alertMessages }
+      : undefined;
+    if (redrawDeps && alertMessages) sent.track = trackCaseAlerts({ ...redrawDeps, alertMessages });
     const desk = outbox
-      ? createDeskDeps({ redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
+      ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
           booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
       : undefined;
@@ -373,7 +384,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, logger, channels, buttons: true, clock, ...(incidentLink ? { incidentLink } : {}) }));
       }
       // A withdrawal or an erasure: an erasure first clears the case's queued messages; the case workers are told.
-      if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code) }));
+      if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code), ...(redrawDeps ? { redrawAlerts: (code: string, cause: string) => redrawCaseAlerts(redrawDeps, code, cause) } : {}) }));
       // A correction (/correct): the worker holding the case, else the case workers' chat, is told which fields changed.
       // A claim left by a worker no longer on the roster tells the chat: nobody would read a notice to them.
       const holderOf = async (code: string) => {
@@ -430,7 +441,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           redis,
           prefix: env.REDIS_PREFIX,
           retention: config.retention,
-          pending: [...(reminders ? [reminders] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }],
+          // The case's queued messages go first; then its alerts in the group are edited to say only that it is erased.
+          pending: [...(reminders ? [reminders] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, `purged:${caseCode}`)) }] : [])],
           logger,
           clock,
           // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.
@@ -571,7 +583,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
    * channel's sender (Telegram: within the limits shared by every process through Redis). At
    * shutdown the worker lets its sends in flight finish.
    */
-  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability, limiter: TelegramRateLimiter, sends: boolean): Outbox {
+  function startOutbox(connection: Redis, redis: Redis, core: KorpuCore, roster: RosterStore, reachability: Reachability, limiter: TelegramRateLimiter, sends: boolean, sent: { track?: (s: SentNotice) => Promise<void> }): Outbox {
     const outbox = Outbox.create(connection, env.REDIS_PREFIX, core.cipher, { reachability });
     closers.push({ name: 'outbox queue', close: () => outbox.close() });
     outbox.onError(onceAnOutage('outbox queue'));
@@ -593,6 +605,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       cipher: core.cipher,
       logger,
       reachability,
+      onSent: async (s) => sent.track?.(s),
       // Test-only (refused in production): killed after the platform accepted a message, before its acknowledgement.
       ...(env.KORPU_TEST_FAULT === 'after_send' ? { afterSend: () => void process.kill(process.pid, 'SIGKILL') } : {}),
     });

@@ -8,7 +8,7 @@ import type { Translator } from '../i18n';
 import { languageNameIn } from '../i18n/language-names';
 import type { EffectListener } from '../intake/conversation-runner';
 import { categoryTextKey, CrisisCategorySchema, SAFEGUARDING_TEXT, type IncidentStore } from '../safeguarding';
-import { alertKindOf, alertText, caseAlertKind, claimedLine, escalationText, type AlertKind, type AlertTextContext } from './alert-text';
+import { alertKindOf, alertState, alertText, caseAlertKind, claimedLine, escalationText, type AlertKind, type AlertTextContext } from './alert-text';
 import type { CaseFiles, CaseSummary } from './case-file';
 import type { RosterStore } from './roster';
 
@@ -158,7 +158,7 @@ export function createCaseworkerAlerts(o: CaseworkerAlertsOptions): EffectListen
     // The person erased their data in this very step (/delete cancels the meeting): the case
     // workers are told the case is closed, not shown a last alert quoting them.
     if (summary.status === 'erased') return;
-    await o.notifier.notify({ id: alertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: effect.caseCode });
+    await o.notifier.notify({ id: alertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: effect.caseCode, track: { kind, state: alertState(summary) } });
     o.logger.info({ case: effect.caseCode, effect: effect.type }, 'caseworkers: alert queued');
     if (kind === 'intake' && o.escalations && !summary.claim) {
       const office = o.offices.find((of) => of.id === summary.booking?.office);
@@ -210,8 +210,8 @@ export function createUrgentAlerts(o: UrgentAlertsOptions): EffectListener {
   const clock = o.clock ?? systemClock;
   return async (effect, context) => {
     if (effect.type !== 'crisis_detected' || !channels.has(context.channel)) return;
-    const { output } = await drawCaseAlert(o, 'urgent', effect.caseCode, lang, clock.now(), { buttons: o.buttons === true, incident: effect });
-    await o.notifier.notify({ id: urgentAlertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'urgent_alert', caseCode: effect.caseCode, urgent: true });
+    const { output, summary } = await drawCaseAlert(o, 'urgent', effect.caseCode, lang, clock.now(), { buttons: o.buttons === true, incident: effect });
+    await o.notifier.notify({ id: urgentAlertId(effect.id), to: { type: 'caseworkers' }, lang, output, kind: 'urgent_alert', caseCode: effect.caseCode, urgent: true, track: { kind: 'urgent', state: alertState(summary) } });
     // No category in the log: a case code with "suicide" beside it is special-category data.
     o.logger.warn({ case: effect.caseCode }, 'safeguarding: urgent alert queued');
   };

@@ -52,6 +52,13 @@ export function caseAlertKind(s: Pick<CaseSummary, 'completedAt' | 'handoff' | '
   return 'handoff';
 }
 
+/**
+ * The state of a case its alerts show besides what the person did: its status and who holds it
+ * since when. An alert drawn in one state and sent in another is edited right away (see
+ * alert-messages.ts `trackCaseAlerts`). No personal data (a status, a staff id, a time). Pure.
+ */
+export const alertState = (s: Pick<CaseSummary, 'status' | 'claim' | 'exists'>): string => (s.exists ? `${s.status ?? ''}|${s.claim?.by ?? ''}|${s.claim?.at.getTime() ?? ''}` : 'gone');
+
 /** What the texts need besides the case: the language, the offices and the staff's names. */
 export interface AlertTextContext {
   tr: Translator;

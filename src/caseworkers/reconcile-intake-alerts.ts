@@ -4,6 +4,7 @@ import { DEFAULT_LANG, type Lang } from '../core/lang';
 import type { Notifier } from '../core/notifier';
 import type { RedisKeys } from '../storage/keys';
 import { drawCaseAlert, type CaseAlertDeps } from './alert-notices';
+import { alertState } from './alert-text';
 
 /** What restoring lost intake alerts found. */
 export interface IntakeAlertReconcileCounts {
@@ -78,7 +79,7 @@ export async function reconcileIntakeAlerts(d: IntakeAlertReconcileDeps): Promis
     const lost = !(await d.alertedSince(code, at));
     const { output, summary } = await drawCaseAlert(d, 'intake', code, lang, d.now, { buttons: d.buttons });
     if (lost) {
-      await d.notifier.notify({ id: reconciledAlertId(code), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: code });
+      await d.notifier.notify({ id: reconciledAlertId(code), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode: code, track: { kind: 'intake', state: alertState(summary) } });
       counts.alerts++;
     } else counts.escalations++;
     // Waiting since the alert: now for one sent again, the intake's completion for one that went out then.

@@ -23,6 +23,12 @@ export interface RightsNoticesOptions {
    * a reminder): run for an erasure before the closing notice is queued.
    */
   forgetMessages?: (caseCode: string) => Promise<unknown>;
+  /**
+   * Edits the case's earlier alerts in the case workers' chat into the case as it is now (no
+   * Claim once withdrawn; nothing of the person once erased), once-only by `cause`: run after
+   * `forgetMessages` (alert-messages.ts `redrawCaseAlerts`).
+   */
+  redrawAlerts?: (caseCode: string, cause: string) => Promise<unknown>;
 }
 
 /**
@@ -37,6 +43,7 @@ export function createRightsNotices(o: RightsNoticesOptions): EffectListener {
   return async (effect, context) => {
     if (effect.type !== 'case_withdrawn' && effect.type !== 'data_erased') return;
     if (effect.type === 'data_erased') await o.forgetMessages?.(effect.caseCode);
+    await o.redrawAlerts?.(effect.caseCode, effect.id);
     if (o.tell === false || !channels.has(context.channel)) return;
     const key = effect.type === 'case_withdrawn' ? 'rights:notice.withdrawn' : 'rights:notice.erased';
     const output: Output = { type: 'message', text: [{ plain: o.translator.t(lang, key, { code: effect.caseCode }) }] };

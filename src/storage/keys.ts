@@ -204,6 +204,12 @@ export function redisKeys(prefix: string) {
     caseIndexBuilt: () => `${prefix}{ix}:built`,
     /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
     caseNotes: (code: string) => `${prefix}case:${person(code)}:${code}:notes`,
+    /**
+     * ZSET `<message id>:<alert kind>:<chat pseudonym>` → when it was sent (ms), expiring: the
+     * case's alerts in the case workers' group, edited in place when the case changes hands
+     * (caseworkers/alert-messages.ts). Ids only; forgotten at the erasure.
+     */
+    caseAlerts: (code: string) => `${prefix}case:${person(code)}:${code}:alerts`,
 
     // --- reports: office closures, the funnel's counts (caseworkers/reports, desk/close-office-day.ts) ---
     /** SET of an office's local dates (YYYY-MM-DD) closed by staff from the calendar, besides config/offices.yaml's `closed` */

@@ -1,6 +1,7 @@
 import type { StaffRef } from '../../core/staff';
 import { endedCase, FINAL_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
 
 /**
  * Where a claim was made, as the channel saw it: the case workers' chat, a member's private
@@ -59,6 +60,8 @@ export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case claimed');
   await deps.escalations?.cancel(args.caseCode).catch((err: Error) => deps.logger.warn({ case: args.caseCode, err: err.message }, 'desk: cancelling the escalation failed (it will be ignored when it fires)'));
   await audit(deps, a, 'claim_case', { caseCode: args.caseCode });
+  // Every alert of the case in the group names the holder now, without Claim (whichever was tapped, if any).
+  await redrawAlerts(deps, args.caseCode, `claim:${args.caseCode}:${deps.clock.now().getTime()}`);
   return { ok: true, caseCode: args.caseCode };
 }
 

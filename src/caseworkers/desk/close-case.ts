@@ -7,6 +7,7 @@ import { formText } from '../forms/form-fields';
 import { can } from '../guard';
 import { cancelMeeting } from './cancel-meeting';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
 
 /** Why a meeting was cancelled when its case was closed (the booking's `cancel_reason`). */
 export const CASE_CLOSED_CANCEL = 'case_closed';
@@ -72,6 +73,8 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   await deps.escalations?.cancel(args.caseCode).catch(() => false);
   deps.logger.info({ case: args.caseCode, reason, meetingCancelled: Boolean(cancelled), by: staffLogRef(deps, actor.staffId) }, 'desk: case closed');
   await audit(deps, a, 'close_case', { caseCode: args.caseCode, reason, ...(cancelled ? { cancelled } : {}) });
+  // The group's alerts of the case say it is closed, and offer Claim no more.
+  await redrawAlerts(deps, args.caseCode, `close:${args.caseCode}:${now.getTime()}`);
   return { ok: true, caseCode: args.caseCode, reason, ...(cancelled ? { cancelledMeeting: cancelled } : {}) };
 }
 

@@ -55,6 +55,8 @@ export interface DeskSetup {
   /** Booking on the person's behalf, and their conversation kept in step (bookOnBehalf, closeOfficeDay). */
   booking?: DeskDeps['booking'];
   meetings?: DeskDeps['meetings'];
+  /** The case workers' group's alerts of each case, edited when the desk changes a case's holder. */
+  alertMessages?: DeskDeps['alertMessages'];
 }
 
 /**
@@ -95,6 +97,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.conversationOf ? { conversationOf: s.conversationOf } : {}),
     ...(s.booking ? { booking: s.booking } : {}),
     ...(s.meetings ? { meetings: s.meetings } : {}),
+    ...(s.alertMessages ? { alertMessages: s.alertMessages } : {}),
   };
 }
 

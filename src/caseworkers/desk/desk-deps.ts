@@ -22,6 +22,8 @@ import type { RelayStore } from '../relay-store';
 import type { RosterStore, StaffMember } from '../roster';
 import type { MeetingRecords } from '../forms/meeting-records';
 import type { AuditAction, AuditLog, AuditReader } from './audit';
+import type { CaseAlertMessages } from '../alert-messages';
+import { redrawAlerts } from './redraw-alerts';
 import { repostAlert } from './repost-alert';
 
 /**
@@ -42,6 +44,11 @@ export interface DeskDeps {
   calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close' | 'callOf' | 'resume'>;
   /** Everything the desk tells someone on its own (the person, another member of staff, the group). */
   notifier: Notifier;
+  /**
+   * The case workers' group's alerts of each case (kept as the outbox sends them): edited in
+   * place when the desk changes a case's holder or ends it. Without it nothing is edited.
+   */
+  alertMessages?: Pick<CaseAlertMessages, 'list' | 'forget'>;
   /** Cancels the escalation of a case once it is claimed or closed (EscalationScheduler fits). */
   escalations?: { cancel(caseCode: string): Promise<boolean> };
   /** Texts to staff the desk renders itself (the case file). */
@@ -197,6 +204,7 @@ export async function mayTalkFor(deps: DeskDeps, a: Actor, caseCode: string): Pr
       // the escalation is cancelled, and the group sees who holds it (its alert offered Claim).
       await audit(deps, a, 'claim_case', { caseCode, via: 'talk' });
       await deps.escalations?.cancel(caseCode).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: cancelling the escalation failed (it will be ignored when it fires)'));
+      await redrawAlerts(deps, caseCode, `claimed_by_talk:${caseCode}:${now.getTime()}`);
       await repostAlert(deps, caseCode, `claimed_by_talk:${caseCode}:${now.getTime()}`, { key: 'caseworker:claim.by_talk', params: { code: caseCode, worker: a.member.worker?.name ?? `id ${a.member.staffId}` } });
     }
     if (taken.outcome !== 'taken' || taken.by === a.member.staffId) return { ok: true };

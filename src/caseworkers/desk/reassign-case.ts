@@ -3,6 +3,7 @@ import { openButton } from '../alert-notices';
 import { can, inOffice } from '../guard';
 import { endedCase, ENDED_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, langOf, officeOfCase, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
 import { repostAlert } from './repost-alert';
 
 /** The result of {@link reassignCase}. */
@@ -35,6 +36,8 @@ export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { case
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId), to: staffLogRef(deps, target.staffId) }, 'desk: case reassigned');
   await deps.escalations?.cancel(args.caseCode).catch(() => false);
   const stamp = now.getTime();
+  // The earlier alerts name the new holder.
+  await redrawAlerts(deps, args.caseCode, `reassign:${args.caseCode}:${stamp}`);
   // The group's alert again, naming the new holder (the old one still names whoever held it).
   const kind = await repostAlert(deps, args.caseCode, `reassign:${args.caseCode}:${stamp}:alert`, {
     key: 'caseworker:reassign.alert',

@@ -2,6 +2,7 @@ import type { StaffRef } from '../../core/staff';
 import { can } from '../guard';
 import { endedCase, ENDED_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
 import { repostAlert } from './repost-alert';
 
 /** The result of {@link releaseCase}. */
@@ -26,7 +27,10 @@ export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseC
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case released');
   // The case's alert again, with Claim, in the group's language (not the releaser's): the old
   // alert still names the holder, and nothing else in the group would let anyone take it.
-  await repostAlert(deps, args.caseCode, `release:${args.caseCode}:${deps.clock.now().getTime()}`, { key: 'caseworker:release.notice', params: { code: args.caseCode } });
+  const stamp = deps.clock.now().getTime();
+  // The earlier alerts offer Claim again (they named the holder), and the alert is posted again below them.
+  await redrawAlerts(deps, args.caseCode, `release:${args.caseCode}:${stamp}`);
+  await repostAlert(deps, args.caseCode, `release:${args.caseCode}:${stamp}`, { key: 'caseworker:release.notice', params: { code: args.caseCode } });
   await audit(deps, a, 'release_case', { caseCode: args.caseCode });
   return { ok: true, caseCode: args.caseCode };
 }

@@ -1,6 +1,7 @@
 import type { StaffRef } from '../../core/staff';
 import type { OpenCall } from '../phone-calls';
 import { audit, authorize, langOf, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
 import { repostAlert } from './repost-alert';
 
 /** The result of {@link removeStaff}. */
@@ -49,6 +50,7 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
       if ((await deps.claims.release(caseCode, target.staffId)).outcome !== 'released') continue;
       released.push(caseCode);
       await audit(deps, a, 'release_case', { caseCode, from: target.staffId });
+      await redrawAlerts(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`);
       await repostAlert(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`, { key: 'caseworker:release.by_removal', params: { code: caseCode } });
     }
   }

@@ -3,7 +3,7 @@ import type { TextRef } from '../../core/conversation';
 import { DEFAULT_LANG } from '../../core/lang';
 import type { Notifier } from '../../core/notifier';
 import { drawCaseAlert, type CaseAlertDeps } from '../alert-notices';
-import type { AlertKind } from '../alert-text';
+import { alertState, type AlertKind } from '../alert-text';
 
 /**
  * Posts a case's alert again in the case workers' chat after its holder changed outside the
@@ -20,7 +20,8 @@ import type { AlertKind } from '../alert-text';
 export async function repostAlert(deps: CaseAlertDeps & { notifier: Notifier; clock: Clock }, caseCode: string, id: string, heading: TextRef): Promise<AlertKind> {
   const lang = DEFAULT_LANG;
   const drawn = await drawCaseAlert(deps, 'current', caseCode, lang, deps.clock.now(), { buttons: true });
-  await deps.notifier.notify({ id, to: { type: 'caseworkers' }, lang, kind: 'alert', caseCode, output: { ...drawn.output, text: [heading, ...drawn.output.text] } });
+  // Kept up to date like the alert it repeats (edited without the heading when the case changes hands again).
+  await deps.notifier.notify({ id, to: { type: 'caseworkers' }, lang, kind: 'alert', caseCode, output: { ...drawn.output, text: [heading, ...drawn.output.text] }, track: { kind: drawn.kind, state: alertState(drawn.summary) } });
   // 'current' draws one of the group's alert kinds, never an escalation.
   return drawn.kind as AlertKind;
 }

@@ -1,0 +1,133 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../core/clock';
+import type { Output } from '../core/conversation';
+import { DEFAULT_LANG, type Lang } from '../core/lang';
+import type { Logger } from '../core/logger';
+import type { Notifier } from '../core/notifier';
+import type { SentNotice } from '../scheduling/outbox';
+import type { RedisKeys } from '../storage/keys';
+import { drawCaseAlert, type CaseAlertDeps, type CaseMessageKind } from './alert-notices';
+import { ALERT_KINDS, alertState } from './alert-text';
+
+export { alertState };
+
+/** How long a case's alerts are kept to edit after the last one was sent: a month (they have long scrolled away by then). */
+export const CASE_ALERTS_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * At most this many of a case's alerts are kept up to date (the newest): each edit takes one of
+ * the group's 20 messages a minute, as a new message does.
+ */
+export const CASE_ALERTS_KEPT = 8;
+
+/** The kinds of case alerts kept up to date: the group's alerts and the urgent alert (escalations go to one supervisor each). */
+const TRACKED_KINDS: ReadonlySet<string> = new Set<string>([...ALERT_KINDS, 'urgent']);
+
+/** One alert about a case in the case workers' group: its message, the chat's pseudonym and the alert's kind. */
+export interface CaseAlertMessage {
+  messageId: number;
+  kind: CaseMessageKind;
+  chatRef: string;
+}
+
+/**
+ * The case workers' group's messages of a case's alerts, as the outbox worker learns them when
+ * a send succeeds: message id, alert kind and the chat's pseudonym, nothing else. Kept
+ * {@link CASE_ALERTS_TTL_SECONDS} after the last, the newest {@link CASE_ALERTS_KEPT}.
+ * @example await new CaseAlertMessages(redis, keys).record('KP-7G4Q-M2XD', { messageId: 812, kind: 'intake', chatRef })
+ */
+export class CaseAlertMessages {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Pick<RedisKeys, 'caseAlerts'>,
+  ) {}
+
+  /** Remembers one alert's message (again: its time is renewed), forgetting the oldest beyond the kept number. */
+  async record(caseCode: string, m: CaseAlertMessage, at: Date): Promise<void> {
+    const key = this.keys.caseAlerts(caseCode);
+    await this.redis
+      .multi()
+      .zadd(key, at.getTime(), `${m.messageId}:${m.kind}:${m.chatRef}`)
+      .zremrangebyrank(key, 0, -(CASE_ALERTS_KEPT + 1))
+      .expire(key, CASE_ALERTS_TTL_SECONDS)
+      .exec();
+  }
+
+  /** The case's alerts kept, oldest first. */
+  async list(caseCode: string): Promise<CaseAlertMessage[]> {
+    const members = await this.redis.zrange(this.keys.caseAlerts(caseCode), '0', '-1');
+    return members.flatMap((member) => {
+      const [id, kind, ...ref] = member.split(':');
+      const messageId = Number(id);
+      return Number.isSafeInteger(messageId) && messageId > 0 && kind && TRACKED_KINDS.has(kind) && ref.length > 0 ? [{ messageId, kind: kind as CaseMessageKind, chatRef: ref.join(':') }] : [];
+    });
+  }
+
+  /** Forgets them all (the case's data is erased). */
+  async forget(caseCode: string): Promise<void> {
+    await this.redis.del(this.keys.caseAlerts(caseCode));
+  }
+}
+
+/** What redrawing a case's alerts needs: the drawing, the outbox, and the alerts kept. */
+export interface AlertRedrawDeps extends CaseAlertDeps {
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+  alertMessages?: Pick<CaseAlertMessages, 'list' | 'forget'> | undefined;
+  /** The group's language (the programme's). */
+  alertLang?: Lang;
+}
+
+/**
+ * Edits every alert kept about a case in the case workers' group (through the outbox, within
+ * the group's limits) into the case as it is now: who holds it, and its buttons (Claim only
+ * while nobody does and the case is open, Open). An erased case's alerts say only that it is
+ * closed and erased, with no button and nothing of the person, and are forgotten then. `cause`
+ * makes the edits once-only (an action's id, an effect's id: run again, it queues nothing new).
+ * Called by the desk when a case changes hands or ends, and at an erasure. Returns how many
+ * edits were queued.
+ * @example await redrawCaseAlerts(deps, 'KP-7G4Q-M2XD', `claim:KP-7G4Q-M2XD:${now.getTime()}`)
+ */
+export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cause: string, only?: readonly CaseAlertMessage[]): Promise<number> {
+  if (!d.alertMessages) return 0;
+  const messages = only ?? (await d.alertMessages.list(caseCode));
+  const lang = d.alertLang ?? DEFAULT_LANG;
+  let erased = false;
+  for (const m of messages) {
+    const drawn = await drawCaseAlert(d, m.kind, caseCode, lang, d.clock.now(), { buttons: true });
+    const state = alertState(drawn.summary);
+    erased = !drawn.summary.exists || drawn.summary.status === 'erased';
+    // Erased: nothing of the person, no buttons, and no case code on the notice (clearing the
+    // case's queued messages at the erasure must not take it), not tracked any more.
+    const output: Output = erased ? { type: 'message', text: [{ plain: d.translator.t(lang, 'rights:notice.erased', { code: caseCode }) }] } : drawn.output;
+    await d.notifier.notify({
+      id: `redraw:${cause}:${m.chatRef}:${m.messageId}`,
+      to: { type: 'caseworkers' },
+      lang,
+      kind: 'alert_update',
+      output,
+      replaces: { messageId: m.messageId, chatRef: m.chatRef },
+      ...(erased ? {} : { caseCode, track: { kind: m.kind, state } }),
+    });
+  }
+  if (erased) await d.alertMessages.forget(caseCode);
+  if (messages.length > 0) d.logger.info({ case: caseCode, alerts: messages.length }, 'caseworkers: alerts queued for redrawing');
+  return messages.length;
+}
+
+/**
+ * The outbox worker's `onSent` for case alerts: remembers each alert sent to the case workers'
+ * group (and each edit of one), and if the case changed hands or ended between the alert's
+ * drawing and its sending (it waited for the group's turn), edits it at once into the case as
+ * it is now. Other tracked notices are ignored.
+ */
+export function trackCaseAlerts(d: AlertRedrawDeps & { alertMessages: Pick<CaseAlertMessages, 'record' | 'list' | 'forget'> }): (sent: SentNotice) => Promise<void> {
+  return async (sent) => {
+    if (!sent.caseCode || sent.to !== 'caseworkers' || !TRACKED_KINDS.has(sent.track.kind)) return;
+    const m: CaseAlertMessage = { messageId: sent.messageId, kind: sent.track.kind as CaseMessageKind, chatRef: sent.chatRef };
+    await d.alertMessages.record(sent.caseCode, m, d.clock.now());
+    const now = alertState(await d.files.summary(sent.caseCode, d.clock.now(), { names: 'never' }));
+    if (now !== sent.track.state) await redrawCaseAlerts(d, sent.caseCode, `stale:${sent.id}`, [m]);
+  };
+}
