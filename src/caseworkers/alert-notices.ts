@@ -124,10 +124,16 @@ export function openButton(kind: CaseMessageKind, caseCode: string): Button {
   return staffButton(kind, caseCode, 'open', 'open');
 }
 
-/** The staff buttons under an alert: Claim (until someone has), Open; Came / Did not come on a booked meeting's alert. */
+/** Statuses of a case nobody can claim any more (desk/case-access.ts FINAL_STATUSES). */
+const ENDED: ReadonlySet<string> = new Set(['closed', 'withdrawn', 'erased']);
+
+/**
+ * The staff buttons under an alert: Claim (until someone has, and while the case is open),
+ * Open; Came / Did not come on a booked meeting's alert.
+ */
 export function alertButtons(kind: CaseMessageKind, s: CaseSummary): Button[][] {
   const button = (key: string, verb: string, start?: Date): Button => staffButton(kind, s.code, key, verb, start);
-  const rows = [[...(s.claim ? [] : [button('claim', 'claim')]), openButton(kind, s.code)]];
+  const rows = [[...(s.claim || (s.status !== undefined && ENDED.has(s.status)) ? [] : [button('claim', 'claim')]), openButton(kind, s.code)]];
   const b = s.booking;
   if ((kind === 'booking' || kind === 'moved') && b?.status === 'booked') rows.push([button('came', 'came', b.start), button('no_show', 'noshow', b.start)]);
   return rows;

@@ -131,6 +131,8 @@ function summaryLines(s: CaseSummary, c: AlertTextContext, withHandoff: boolean)
   lines.push(s.booking ? meetingLine(s.booking, s, c) : t('caseworker:alert.meeting_none'));
   const claimed = claimedLine(s, c);
   if (claimed) lines.push(claimed);
+  // A case that ended is not taken on any more: its alerts say so (and offer no Claim).
+  if (s.status === 'closed' || s.status === 'withdrawn') lines.push(t(`caseworker:alert.status.${s.status}`));
   return lines;
 }
 

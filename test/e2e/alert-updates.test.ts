@@ -7,7 +7,7 @@ import { useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * Every alert about a case in the case workers' group tells the truth, whichever place the case
- * changed hands in: claimed in the web workspace, from another alert, released. The
+ * changed hands in: claimed in the web workspace, from another alert, released, closed. The
  * earlier alerts are edited in place through the outbox (against the fake Bot API, which keeps
  * each message as edited), so a busy case worker reading the group never sees Claim on a case
  * someone holds, nor "taken" on a free one. An edit Telegram refuses (the message is too old
@@ -195,6 +195,14 @@ describe('the group’s alerts of a case, kept up to date', () => {
     expect(editsSince(mark).filter((c) => c.failedWith === 400)).toHaveLength(1);
     expect([...perMessage(mark).values()].every((n) => n === 1)).toBe(true);
     expect((await e2e.korpu.outbox!.queue.getFailed()).filter((j) => j.failedReason.includes('not modified'))).toHaveLength(0);
+  });
+
+  it('says the case is closed on every alert once its holder closes it, and offers Claim on none', async () => {
+    await drained();
+    // Aysel holds it now: a case worker closes her own case.
+    expect((await act(web, 'close', { reason: 'other_body' })).status).toBe(303);
+    await until('the first alert says closed', () => now(first).text!.includes(tr('caseworker:alert.status.closed')));
+    for (const m of e2e.api.sentMessages(CASEWORKERS).filter((x) => x.text?.includes(code) && x.reply_markup)) expect(offersClaim(m)).toBe(false);
   });
 
   it('leaves nothing of the person on the alerts once they erase their data: the case code and "erased", no button', async () => {

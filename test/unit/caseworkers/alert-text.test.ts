@@ -1,3 +1,4 @@
+import { alertButtons } from '../../../src/caseworkers/alert-notices';
 import { alertKindOf, alertText, detailsText, escalationText, type AlertTextContext } from '../../../src/caseworkers/alert-text';
 import type { CaseDetails, CaseSummary } from '../../../src/caseworkers/case-file';
 import type { Effect } from '../../../src/core/conversation';
@@ -107,6 +108,20 @@ describe('alertText', () => {
   it('is written in the alert language, Azerbaijani by default in the group', () => {
     expect(alertText('booking', summary({ booking }), ctx('az'))).toContain(tr.t('az', 'caseworker:alert.title.booking', { code: 'KP-7G4Q-M2XD' }));
     expect(alertText('booking', summary({ booking }), ctx('az'))).toContain('Bakı ofisi');
+  });
+});
+
+describe('an ended case on its alerts', () => {
+  const verbs = (s: CaseSummary) => alertButtons('intake', s).flat().map((b) => (b.action.type === 'staff' ? b.action.verb : ''));
+  it('says a closed or withdrawn case is not taken on any more, and offers no Claim even when nobody held it', () => {
+    expect(verbs(summary())).toEqual(['claim', 'open']);
+    for (const status of ['closed', 'withdrawn'] as const) {
+      expect(alertText('intake', summary({ status }), ctx()).split('\n').at(-1)).toBe(t(`caseworker:alert.status.${status}`));
+      expect(verbs(summary({ status }))).toEqual(['open']);
+    }
+    expect(verbs(summary({ status: 'erased' }))).toEqual(['open']);
+    // An open case says nothing of a status.
+    expect(alertText('intake', summary({ status: 'intake_completed' }), ctx())).not.toContain('🔒');
   });
 });
 
