@@ -85,13 +85,14 @@ export interface AlertRedrawDeps extends CaseAlertDeps {
  * while nobody does and the case is open, Open). An erased case's alerts say only that it is
  * closed and erased, with no button and nothing of the person, and are forgotten then. `cause`
  * makes the edits once-only (an action's id, an effect's id: run again, it queues nothing new).
- * Called by the desk when a case changes hands or ends, and at an erasure. Returns how many
- * edits were queued.
+ * Called by the desk when a case changes hands or ends, and at an erasure; `except` is an alert
+ * left out (the one tapped, redrawn by its channel). Returns how many edits were queued.
  * @example await redrawCaseAlerts(deps, 'KP-7G4Q-M2XD', `claim:KP-7G4Q-M2XD:${now.getTime()}`)
  */
-export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cause: string, only?: readonly CaseAlertMessage[]): Promise<number> {
+export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cause: string, only?: readonly CaseAlertMessage[], except?: Pick<CaseAlertMessage, 'chatRef' | 'messageId'>): Promise<number> {
   if (!d.alertMessages) return 0;
-  const messages = only ?? (await d.alertMessages.list(caseCode));
+  // `except`: the alert tapped, which its channel redraws at once (an edit of it would change nothing).
+  const messages = (only ?? (await d.alertMessages.list(caseCode))).filter((m) => !(except && m.chatRef === except.chatRef && m.messageId === except.messageId));
   const lang = d.alertLang ?? DEFAULT_LANG;
   let erased = false;
   for (const m of messages) {

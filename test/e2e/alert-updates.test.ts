@@ -148,10 +148,16 @@ describe('the group’s alerts of a case, kept up to date', () => {
     await until('the alert is posted again', () => e2e.api.sentMessages(CASEWORKERS).some((x) => x.text?.startsWith(tr('caseworker:release.notice', { code }))));
     const [m, data] = buttonIn(CASEWORKERS, (d) => d.startsWith('w:claim:') && d.endsWith(code));
     expect(m.message_id).not.toBe(first.message_id);
+    await drained();
+    const tap = e2e.api.mark();
     await e2e.bot.handleUpdate(e2e.api.updates.callback(staffUser(RAUF), m, data));
     await until('the first alert names Rauf', () => takenBy(first, RAUF));
     expect(offersClaim(first)).toBe(false);
     await until('the booking alert offers no Claim', () => !offersClaim(alert(code, 'booking')) && takenBy(alert(code, 'booking'), RAUF));
+    // The tapped alert is redrawn once, at the tap, not edited again through the outbox (a group message's slot each).
+    await drained();
+    expect(takenBy(m, RAUF)).toBe(true);
+    expect(e2e.api.callsSince(tap, 'editMessageText').filter((c) => Number(c.params.message_id) === m.message_id)).toHaveLength(1);
   });
 
   it('drops an edit Telegram refuses (too old to edit, or not modified) once, without retrying it', async () => {

@@ -1,4 +1,5 @@
 import type { StaffRef } from '../../core/staff';
+import { chatRefOf } from '../../scheduling/outbox';
 import { endedCase, FINAL_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { redrawAlerts } from './redraw-alerts';
@@ -31,10 +32,12 @@ export type ClaimCaseResult =
  * (supervisors and admins: any office), and never for a case closed, withdrawn or erased. A refused claim is recorded in the audit trail
  * (`refuse_claim`, with `why`), so that forged or misplaced attempts can be seen afterwards;
  * for someone not on the roster, `actor.staffId` is what the channel knows of them (a
- * pseudonym of their account), never their name.
+ * pseudonym of their account), never their name. Every alert of the case in the group is then
+ * edited to name the holder ({@link redrawAlerts}), but `tapped`, the alert whose Claim was
+ * pressed (its channel redraws it at once).
  * @example const r = await claimCase(deps, { staffId }, { caseCode: 'KP-7G4Q-M2XD', place: 'caseworkers_chat' });
  */
-export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; place?: ClaimPlace }): Promise<ClaimCaseResult> {
+export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; place?: ClaimPlace; tapped?: { chatId: string | number; messageId: number } }): Promise<ClaimCaseResult> {
   const a = await authorize(deps, actor, 'claim_case');
   if (refused(a)) {
     await auditRefusal(deps, actor, args.caseCode, a.reason);
@@ -61,7 +64,8 @@ export async function claimCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   await deps.escalations?.cancel(args.caseCode).catch((err: Error) => deps.logger.warn({ case: args.caseCode, err: err.message }, 'desk: cancelling the escalation failed (it will be ignored when it fires)'));
   await audit(deps, a, 'claim_case', { caseCode: args.caseCode });
   // Every alert of the case in the group names the holder now, without Claim (whichever was tapped, if any).
-  await redrawAlerts(deps, args.caseCode, `claim:${args.caseCode}:${deps.clock.now().getTime()}`);
+  const tapped = args.tapped ? { chatRef: chatRefOf(deps.cipher, args.tapped.chatId), messageId: args.tapped.messageId } : undefined;
+  await redrawAlerts(deps, args.caseCode, `claim:${args.caseCode}:${deps.clock.now().getTime()}`, tapped);
   return { ok: true, caseCode: args.caseCode };
 }
 

@@ -113,7 +113,9 @@ async function refusal(t: Tap, r: StaffRefusal | { ok: false; reason: 'other_off
 
 async function claim(t: Tap): Promise<void> {
   const code = t.action.caseCode;
-  const r = await claimCase(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code, place: t.place });
+  const tapped = t.ctx.callbackQuery?.message;
+  // The tapped alert is redrawn below, at once; the desk edits the case's other alerts.
+  const r = await claimCase(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code, place: t.place, ...(tapped ? { tapped: { chatId: tapped.chat.id, messageId: tapped.message_id } } : {}) });
   if (r.ok) await t.toast('caseworker:claim.done', { code });
   else if (r.reason === 'not_found') return t.toast('caseworker:claim.missing', { code }, true);
   else if (r.reason === 'case_closed') return t.toast('caseworker:refused.case_closed', { code }, true);

@@ -127,7 +127,7 @@ export function outboxJobId(id: string): string {
 }
 
 /** The pseudonym of a chat used in outbox, limiter and reachability keys. */
-export function chatRefOf(cipher: FieldCipher, chatId: number | string): string {
+export function chatRefOf(cipher: Pick<FieldCipher, 'pseudonym'>, chatId: number | string): string {
   return cipher.pseudonym(`chat:${chatId}`);
 }
 
