@@ -30,6 +30,8 @@ export interface TestOutboxWiring {
   logger?: Logger;
   roster?: RosterStore;
   onBlocked?: OutboxWorkerOptions['onBlocked'];
+  /** Told of each tracked notice sent (its message id). */
+  onSent?: OutboxWorkerOptions['onSent'];
   concurrency?: number;
   /** Wraps the recipient resolver (timing); by default recipients are resolved at once. */
   resolveWith?: (resolve: RecipientResolver) => RecipientResolver;
@@ -63,6 +65,7 @@ export function testOutboxWorker(w: TestOutboxWiring) {
     logger: w.logger ?? silentLogger(),
     reachability: w.reachability,
     ...(w.onBlocked ? { onBlocked: w.onBlocked } : {}),
+    ...(w.onSent ? { onSent: w.onSent } : {}),
     ...(w.concurrency ? { concurrency: w.concurrency } : {}),
   });
 }

@@ -11,7 +11,7 @@ import { encodeStaffData } from '../../src/channels/telegram';
 import type { Output } from '../../src/core/conversation';
 import type { Notice } from '../../src/core/notifier';
 import { createTranslator } from '../../src/i18n';
-import { NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, type BlockedSend, type OutboxWorker } from '../../src/scheduling/outbox';
+import { chatRefOf, NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, type BlockedSend, type OutboxWorker, type SentNotice } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { reminderButtons } from '../../src/scheduling/reminders';
 import { noticeOutputAad } from '../../src/scheduling/outbox/outbox';
@@ -38,6 +38,8 @@ interface Harness {
   worker: OutboxWorker;
   reachability: Reachability;
   blocked: BlockedSend[];
+  /** What the worker's onSent was told (tracked notices sent). */
+  sent: SentNotice[];
   logs: Record<string, unknown>[];
   /** The supervisor's staff id, as the roster gave it. */
   supervisorId: string;
@@ -61,11 +63,13 @@ async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['
   const roster = new RosterStore(redis, prefix);
   const supervisorId = (await roster.save(SUPERVISOR)).worker.staffId;
   const blocked: BlockedSend[] = [];
+  const sent: SentNotice[] = [];
   const logs: Record<string, unknown>[] = [];
   const worker = testOutboxWorker({
     api: fake, redis, bull, prefix, cipher, reachability, roster, caseworkerChat: CASEWORKERS,
     logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
     onBlocked: async (b) => void blocked.push(b),
+    onSent: async (s) => void sent.push(s),
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
     ...(o.resolveWith ? { resolveWith: o.resolveWith } : {}),
   });
@@ -79,7 +83,7 @@ async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['
   });
   const keys = redisKeys(prefix);
   return {
-    fake, redis, prefix, cipher, outbox, worker, reachability, blocked, logs, supervisorId,
+    fake, redis, prefix, cipher, outbox, worker, reachability, blocked, sent, logs, supervisorId,
     contact: async (caseCode, chatId) => void (await redis.hset(keys.case(caseCode), 'contact', sealContact(cipher, caseCode, { channel: 'telegram', chatId: String(chatId) }))),
     settled: async (n) => {
       const until = Date.now() + 20_000;
@@ -102,6 +106,32 @@ const delivered = (fake: FakeBotApi): ApiCall[] => fake.calls.filter((c) => c.me
 const labels = (c: ApiCall): string[] => (c.params.reply_markup?.inline_keyboard ?? []).flat().map((b: { text: string }) => b.text);
 const say = (key: string, buttons?: Output['buttons']): Output => ({ type: 'message', text: [{ key }], ...(buttons ? { buttons } : {}) });
 const reminderTo = (caseCode: string, id = `reminder:${caseCode}`): Notice => ({ id, to: { type: 'case', caseCode }, lang: 'ru', output: say('booking:nudge.text', reminderButtons('baku@2026-12-08T10:00')), kind: 'reminder', caseCode });
+
+describe('notices that edit an earlier message in place', () => {
+  it('edits the message it replaces in the recipient\'s chat, tells onSent its id; drops an edit of another chat\'s message, once', async () => {
+    h = await start();
+    const chatRef = chatRefOf(h.cipher, CASEWORKERS);
+    const alert: Notice = { id: 'alert:e-1', to: { type: 'caseworkers' }, lang: 'en', output: say('caseworker:alert.vulnerability_none'), kind: 'alert', caseCode: 'KP-EDIT-0001', track: { kind: 'intake', state: 's1' } };
+    await h.outbox.notify(alert);
+    await h.settled(1);
+    const [posted] = delivered(h.fake);
+    expect(h.sent).toEqual([{ id: 'alert:e-1', caseCode: 'KP-EDIT-0001', to: 'caseworkers', channel: 'telegram', chatRef, messageId: expect.any(Number), track: { kind: 'intake', state: 's1' } }]);
+    const messageId = h.sent[0]!.messageId;
+
+    await h.outbox.notify({ ...alert, id: 'redraw:1', kind: 'alert_update', output: say('caseworker:alert.meeting_none'), replaces: { messageId, chatRef }, track: { kind: 'intake', state: 's2' } });
+    // The group changed since (another chat's pseudonym): not edited, dropped for good.
+    await h.outbox.notify({ ...alert, id: 'redraw:2', kind: 'alert_update', output: say('caseworker:alert.areas_none'), replaces: { messageId, chatRef: 'another-chat' } });
+    await h.settled(3);
+    expect(delivered(h.fake)).toHaveLength(1);
+    expect(h.fake.message(CASEWORKERS, messageId)!.text).toBe(tr.t('en', 'caseworker:alert.meeting_none'));
+    expect(h.fake.calls.filter((c) => c.method === 'editMessageText')).toHaveLength(1);
+    expect(h.sent.map((s) => [s.id, s.messageId, s.track.state])).toEqual([['alert:e-1', messageId, 's1'], ['redraw:1', messageId, 's2']]);
+    const dropped = await h.outbox.queue.getJob(outboxJobId('redraw:2'));
+    expect(await dropped!.isFailed()).toBe(true);
+    expect(dropped!.attemptsMade).toBe(1);
+    expect(posted!.params.text).toBe(tr.t('en', 'caseworker:alert.vulnerability_none'));
+  });
+});
 
 describe('notices to whom they name', () => {
   it('reaches the person behind a case in their chat, rendered in their language, with working buttons', async () => {
