@@ -52,12 +52,19 @@ export function caseAlertKind(s: Pick<CaseSummary, 'completedAt' | 'handoff' | '
   return 'handoff';
 }
 
+/** Statuses of a case that has ended (no claim any more): its alerts say so. */
+const ENDED_STATUSES: ReadonlySet<string> = new Set(['closed', 'withdrawn', 'erased']);
+
 /**
- * The state of a case its alerts show besides what the person did: its status and who holds it
- * since when. An alert drawn in one state and sent in another is edited right away (see
- * alert-messages.ts `trackCaseAlerts`). No personal data (a status, a staff id, a time). Pure.
+ * The state of a case its alerts show besides what the person did: whether it ended (closed,
+ * withdrawn, erased) and who holds it since when. An alert drawn in one state and sent in
+ * another is edited right away (see alert-messages.ts `trackCaseAlerts`); the person's own
+ * progress through the intake (consented, completed) is not part of it, or every alert sent
+ * while they went on would cost the group an edit. No personal data (a status, a staff id, a
+ * time). Pure.
  */
-export const alertState = (s: Pick<CaseSummary, 'status' | 'claim' | 'exists'>): string => (s.exists ? `${s.status ?? ''}|${s.claim?.by ?? ''}|${s.claim?.at.getTime() ?? ''}` : 'gone');
+export const alertState = (s: Pick<CaseSummary, 'status' | 'claim' | 'exists'>): string =>
+  s.exists ? `${s.status !== undefined && ENDED_STATUSES.has(s.status) ? s.status : ''}|${s.claim?.by ?? ''}|${s.claim?.at.getTime() ?? ''}` : 'gone';
 
 /** What the texts need besides the case: the language, the offices and the staff's names. */
 export interface AlertTextContext {

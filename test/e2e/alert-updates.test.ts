@@ -127,6 +127,9 @@ describe('the group’s alerts of a case, kept up to date', () => {
     await e2e.korpu.settled();
     first = alert(code, 'diagnosis');
     for (const kind of ['diagnosis', 'booking', 'intake']) expect(offersClaim(alert(code, kind))).toBe(true);
+    // Nobody took the case yet: the person going on with the intake edits none of its alerts.
+    await drained();
+    expect(e2e.api.calls.filter((c) => c.method === 'editMessageText' && c.params.chat_id === CASEWORKERS)).toEqual([]);
 
     web = await signIn(AYSEL);
     expect((await act(web, 'claim')).location).toBe(`/desk/cases/${code}?done=claimed`);

@@ -45,7 +45,7 @@ describe('desk: the group’s alerts of a case, redrawn', () => {
       expect(n.to).toEqual({ type: 'caseworkers' });
       expect(claimButton(n)).toBe(false);
       expect(JSON.stringify(n.output)).toContain('Aysel Quliyeva');
-      expect(n.track?.state).toBe(alertState({ exists: true, status: 'intake_completed', claim: { by: d.staff.aysel.staffId, at: new Date('2026-11-24T08:00:00Z') } }));
+      expect(n.track?.state).toBe(alertState({ exists: true, status: 'open', claim: { by: d.staff.aysel.staffId, at: new Date('2026-11-24T08:00:00Z') } }));
     }
     expect(edits().map((n) => n.track?.kind)).toEqual(['diagnosis', 'intake']);
 
@@ -76,6 +76,15 @@ describe('desk: the group’s alerts of a case, redrawn', () => {
     // Another member's private message is not a group alert: not kept.
     await track({ id: 'x', caseCode: 'KP-LATE-0001', to: 'staff', channel: 'telegram', chatRef: 'other', messageId: 5, track: { kind: 'intake', state: drawnFree } });
     expect(await alerts.list('KP-LATE-0001')).toHaveLength(1);
+  });
+
+  it('does not edit an alert for the person’s own progress since it was drawn (consented, intake completed): only a holder or an end counts', async () => {
+    await d.seedCase('KP-PROG-0001', { office: baku });
+    const track = trackCaseAlerts({ ...desk, alertMessages: alerts });
+    // Drawn while the case was still 'open'; sent once the intake was completed.
+    await track({ id: 'alert:e-2', caseCode: 'KP-PROG-0001', to: 'caseworkers', channel: 'telegram', chatRef: CHAT, messageId: 41, track: { kind: 'diagnosis', state: alertState({ exists: true, status: 'open' }) } });
+    expect(await alerts.list('KP-PROG-0001')).toHaveLength(1);
+    expect(edits()).toEqual([]);
   });
 
   it('leaves nothing of the person on an erased case’s alerts, forgets them, and queues nothing when run again', async () => {
