@@ -107,9 +107,11 @@ describe('talk to a person', () => {
     expect(e2e.api.lastMessage(person.id)!.message_id).toBe(answer.message_id);
 
     // The worker ends the talk: the person is told, and the flow asks its question again.
+    const beforeEnd = e2e.api.mark();
     await e2e.bot.handleUpdate(replyFrom(worker, relayed[0]!, { text: '/end' }));
-    // Both through the outbox, in the order queued: first that the talk ended, then the question.
-    const ended = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes(t('handoff:message.prompt')));
+    // Both through the outbox, in the order queued: first that the talk ended, then the question
+    // (asked again: waited for since /end, not the one asked before the talk).
+    const ended = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes(t('handoff:message.prompt')), 1, 10_000, beforeEnd);
     const after = e2e.api.sentMessages(person.id).slice(-3).map((m) => m.text);
     expect(after.findIndex((x) => x?.includes(t('handoff:talk.ended')))).toBeLessThan(after.findIndex((x) => x?.includes(t('handoff:message.prompt'))));
     expect(ended).toHaveLength(1);
