@@ -19,6 +19,8 @@ export const RetentionConfigSchema = z
       .object({
         unfinishedIntake: days(3650),
         notEligible: days(3650),
+        // Added after the first release: a file written before it keeps working, with the shipped period.
+        neverMet: days(3650).default(180),
         withdrawn: days(3650),
         closed: days(3650),
         talkMessages: days(3650),

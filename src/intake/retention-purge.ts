@@ -12,8 +12,8 @@ import { eraseCase, type EraseCaseDeps } from './erase-case';
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Why a case's personal data is erased by the purge (the `days` entry whose period ran out). */
-export type PurgeReason = 'unfinishedIntake' | 'notEligible' | 'withdrawn' | 'closed';
-export const PURGE_REASONS: readonly PurgeReason[] = ['unfinishedIntake', 'notEligible', 'withdrawn', 'closed'];
+export type PurgeReason = 'unfinishedIntake' | 'notEligible' | 'neverMet' | 'withdrawn' | 'closed';
+export const PURGE_REASONS: readonly PurgeReason[] = ['unfinishedIntake', 'notEligible', 'neverMet', 'withdrawn', 'closed'];
 
 /** What the purge reads of a case to decide (no personal field among them). */
 export interface CaseFacts {
@@ -29,6 +29,13 @@ export interface CaseFacts {
   lastIncidentMs?: number | undefined;
   /** The start (ms) of a meeting still booked. */
   bookedStartMs?: number | undefined;
+  /** The start (ms) of the case's last meeting whatever became of it (booked, missed, cancelled). */
+  meetingStartMs?: number | undefined;
+  /**
+   * Whether the person met a case worker: their attendance was recorded as come, or a worker
+   * saved their initial assessment or plan. Such a case is in progress until a worker closes it.
+   */
+  met?: boolean | undefined;
 }
 
 /**
@@ -37,8 +44,11 @@ export interface CaseFacts {
  * - erased cases have nothing more to erase;
  * - `withdrawn` counts from the withdrawal, `closed` from the closing;
  * - a case whose intake was never completed counts from its last activity: `notEligible` when
- *   the diagnosis found the person not eligible, `unfinishedIntake` otherwise; a completed
- *   intake that is neither withdrawn nor closed is a case in progress and is kept;
+ *   the diagnosis found the person not eligible, `unfinishedIntake` otherwise;
+ * - a completed intake (neither withdrawn nor closed) whose person met a case worker is a case
+ *   in progress and is kept until a worker closes it; one whose person never came (no meeting
+ *   booked, a meeting missed, or cancelled and not booked again) goes `neverMet` days after its
+ *   last activity, the meeting's date counting as activity;
  * - a case with incident reports is kept `incidentReports` days after its last one, whatever
  *   else ran out (safeguarding needs them), and one with a meeting still to come is kept until
  *   the meeting (its place is freed by the person or a case worker, never by the purge).
@@ -55,7 +65,11 @@ export function purgeReason(f: CaseFacts, days: RetentionConfig['days'], now: Da
   };
   if (f.status === 'withdrawn') return past(f.withdrawnAt ?? f.updatedAt, days.withdrawn) ? 'withdrawn' : undefined;
   if (f.status === 'closed') return past(f.closedAt ?? f.updatedAt, days.closed) ? 'closed' : undefined;
-  if (f.intakeCompletedAt) return undefined;
+  if (f.intakeCompletedAt) {
+    if (f.met) return undefined;
+    const active = Math.max(f.lastActiveMs ?? -Infinity, f.meetingStartMs ?? -Infinity);
+    return past(f.updatedAt ?? f.intakeCompletedAt, days.neverMet, Number.isFinite(active) ? active : undefined) ? 'neverMet' : undefined;
+  }
   const reason: PurgeReason = f.diagnosis === 'not_eligible' ? 'notEligible' : 'unfinishedIntake';
   return past(f.updatedAt, days[reason], f.lastActiveMs) ? reason : undefined;
 }
@@ -100,7 +114,7 @@ export interface PurgedCase {
 }
 
 const TalkAtSchema = z.object({ at: z.string() });
-const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at', 'withdrawn_at', 'closed_at'] as const;
+const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at', 'withdrawn_at', 'closed_at', 'assessment_at', 'plan_at'] as const;
 
 /**
  * One purge: every case in the case index whose period ran out ({@link purgeReason}) has its
@@ -118,7 +132,7 @@ const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at',
  */
 export async function purgeExpired(d: RetentionPurgeDeps): Promise<PurgeCounts> {
   const now = d.clock.now();
-  const counts: PurgeCounts = { erased: { unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, conversations: 0, busy: 0 };
+  const counts: PurgeCounts = { erased: { unfinishedIntake: 0, notEligible: 0, neverMet: 0, withdrawn: 0, closed: 0 }, talkMessages: 0, conversations: 0, busy: 0 };
   const scripts = redisScripts(d.redis);
   const lockMs = d.lockMs ?? 10 * 60 * 1000;
   let cursor = '0';
@@ -193,20 +207,24 @@ async function factsOf(d: RetentionPurgeDeps, code: string, full: boolean): Prom
     d.redis.zrange(d.keys.caseIncidents(code), '-1', '-1', 'WITHSCORES'),
     d.redis.hmget(d.keys.booking(code), 'status', 'start'),
   ]);
-  const [status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt] = values.map((v) => v ?? undefined);
-  // The booking's `start` is in ms (write-booking-1.lua).
-  const bookedStart = booking[0] === 'booked' && booking[1] ? Number(booking[1]) : NaN;
+  const [status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt, assessmentAt, planAt] = values.map((v) => v ?? undefined);
+  // The booking's `start` is in ms (write-booking-2.lua); its status `attended` once a worker recorded that the person came.
+  const start = booking[1] ? Number(booking[1]) : NaN;
+  const bookedStart = booking[0] === 'booked' ? start : NaN;
   const facts: CaseFacts = {
     status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt,
     ...(lastIncident[1] ? { lastIncidentMs: Number(lastIncident[1]) } : {}),
     ...(Number.isFinite(bookedStart) ? { bookedStartMs: bookedStart } : {}),
+    ...(Number.isFinite(start) ? { meetingStartMs: start } : {}),
+    ...(booking[0] === 'attended' || assessmentAt || planAt ? { met: true } : {}),
   };
   if (!full) return facts;
   const talkMs = await newestTalkMs(d, code);
+  const noteMs = await newestNoteMs(d, code);
   const conversation = await conversationOfCase(d, code);
   const state = conversation ? await d.peek(conversation) : undefined;
   const convMs = state?.caseCode === code ? state.at : undefined;
-  const active = Math.max(talkMs, convMs ?? -Infinity);
+  const active = Math.max(talkMs, noteMs, convMs ?? -Infinity);
   return Number.isFinite(active) ? { ...facts, lastActiveMs: active } : facts;
 }
 
@@ -241,6 +259,11 @@ const talkAt = (raw: string | null | undefined): number => {
   } catch {
     return Infinity;
   }
+};
+/** When a case worker last wrote a note on the case (ms), -Infinity without one. */
+const newestNoteMs = async (d: RetentionPurgeDeps, code: string) => {
+  const ms = talkAt(await d.redis.lindex(d.keys.caseNotes(code), -1));
+  return Number.isFinite(ms) ? ms : -Infinity;
 };
 const oldestTalkMs = async (d: RetentionPurgeDeps, code: string) => talkAt(await d.redis.lindex(d.keys.talkMessages(code), 0));
 const newestTalkMs = async (d: RetentionPurgeDeps, code: string) => {

@@ -137,7 +137,7 @@ describe('the retention purge', () => {
     // A day short of the month: nothing is due.
     now += 29 * DAY;
     const early = await purge();
-    expect(early.erased).toEqual({ unfinishedIntake: 0, notEligible: 0, withdrawn: 0, closed: 0 });
+    expect(early.erased).toEqual({ unfinishedIntake: 0, notEligible: 0, neverMet: 0, withdrawn: 0, closed: 0 });
     expect(await redis.hget(redisKeys(prefix).case(gone), 'status')).not.toBe('erased');
 
     now += 2 * DAY;
@@ -151,7 +151,8 @@ describe('the retention purge', () => {
     // The conversation's saved answers go too: the person starts afresh if they come back.
     expect(await core.runner.peek(conv('retention-unfinished-1'))).toBeUndefined();
 
-    // The completed case is a case in progress: it stays whole.
+    // The person came to their meeting: the completed case is a case in progress and stays whole.
+    expect(await core.bookings.mark(kept, 'attended')).toBe(true);
     const stays = await redis.hgetall(redisKeys(prefix).case(kept));
     expect(stays.status).not.toBe('erased');
     expect(stays.contact).toBeTruthy();
@@ -165,6 +166,33 @@ describe('the retention purge', () => {
     expect(trimmed.talkMessages).toBe(1);
     expect((await relay.messages(kept)).map((m) => m.text)).toEqual(['a recent answer']);
     expect(await redis.hget(redisKeys(prefix).case(kept), 'status')).not.toBe('erased');
+  });
+
+  it('erases a completed intake whose person never came (a missed meeting, or one they cancelled) six months after the meeting, not before', async () => {
+    const missed = await completed('retention-noshow-1', 'Rauf', 'Mammadov');
+    const chat = 'retention-cancelled-1';
+    const cancelled = await completed(chat, 'Sevinj', 'Quliyeva');
+    await send(chat, { type: 'command', name: 'appointment' });
+    await send(chat, tap('show', 'cancel'));
+    await send(chat, tap('cancel_confirm', 'yes'));
+    await korpu.settled();
+    expect(await core.bookings.get(cancelled)).toMatchObject({ status: 'cancelled' });
+    const meetings = await Promise.all([missed, cancelled].map(async (c) => (await core.bookings.get(c))!.start.getTime()));
+    const after = Math.max(...meetings, now);
+
+    // Nobody closed either case. Five months and more after the meetings: still kept.
+    now = after + 179 * DAY;
+    expect((await purge()).erased.neverMet).toBe(0);
+    for (const c of [missed, cancelled]) expect(await redis.hget(redisKeys(prefix).case(c), 'f:first_name')).toBeTruthy();
+
+    now = after + 181 * DAY;
+    expect((await purge()).erased.neverMet).toBe(2);
+    for (const c of [missed, cancelled]) {
+      const left = await redis.hgetall(redisKeys(prefix).case(c));
+      expect(left.status).toBe('erased');
+      for (const field of Object.keys(left)) expect(STATISTICS_FIELDS as readonly string[]).toContain(field);
+    }
+    expect((await purge()).erased.neverMet).toBe(0);
   });
 
   it('erases a withdrawn case six months after the withdrawal, reason and all', async () => {

@@ -19,7 +19,7 @@ describe('retention config', () => {
 
   it('loads the shipped file with a period for every kind of data', () => {
     expect(shipped()).toEqual({
-      days: { unfinishedIntake: 30, notEligible: 90, withdrawn: 180, closed: 365, talkMessages: 365, incidentReports: 730, outbox: 7, finishedJobs: 7 },
+      days: { unfinishedIntake: 30, notEligible: 90, neverMet: 180, withdrawn: 180, closed: 365, talkMessages: 365, incidentReports: 730, outbox: 7, finishedJobs: 7 },
       everyHours: 24,
     });
   });
