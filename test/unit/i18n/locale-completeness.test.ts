@@ -197,6 +197,14 @@ describe('locale completeness', () => {
     expect(fa.filter(([, v]) => /[\u064A\u0643]/.test(v)).map(([k]) => k)).toEqual([]);
   });
 
+  // "از برنامه بیرون رفتن و انصراف دهید" put an infinitive where a verb form is needed: the
+  // withdrawal is said with the verb alone, "از شرکت در برنامه انصراف دهید".
+  it('Persian withdrawal texts use a verb form, not an infinitive joined to the verb', () => {
+    const fa = texts.get('fa')!;
+    expect(ownTexts('fa').filter(([, v]) => /(رفتن|کردن|شدن) و (انصراف|خارج)/.test(v)).map(([k]) => k)).toEqual([]);
+    expect(fa.get('rights:withdraw.confirm')).toContain('آیا می\u200cخواهید اکنون از شرکت در برنامه انصراف دهید؟');
+  });
+
   /**
    * Telegram and the simulator (dir="auto") set a message's direction from its first strong
    * letter: a Persian line that starts with a Latin letter ("A. ناشناس", "ℹ️", "Körpü") or only
