@@ -43,7 +43,10 @@ const STATUSES = new Set(['open', 'consented', 'intake_completed', 'withdrawn', 
 const OUTCOMES = new Set(['likely_eligible', 'eligible', 'not_eligible']);
 
 const DiagnosisSchema = z.object({ at: z.string(), outcome: z.string(), provisional: z.boolean().optional(), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()) });
-const ConsentSchema = z.object({ at: z.string(), agreed: z.boolean(), option: z.string().nullable().optional(), scope: z.string().optional() });
+const ConsentSchema = z.object({
+  at: z.string(), agreed: z.boolean(), option: z.string().nullable().optional(), scope: z.string().optional(),
+  lang: z.string().optional(), text_version: z.string().optional(), full_text_opened: z.boolean().optional(),
+});
 const QuestionSchema = z.object({ at: z.string(), text: z.string() });
 
 export interface PersonDataOptions {
@@ -123,6 +126,8 @@ export class PersonData {
         const shown = choice && this.o.translator.missing(choice).length === 0 ? t(choice) : field === 'birth_date' ? birthDate(value, lang) : value;
         return t('rights:mydata.field', { label, value: shown });
       });
+    // The chat they write from is kept too (sealed), so that Körpü and the case workers can write back.
+    if (c.contact && this.contactChannel(caseCode, c.contact) === 'telegram') details.push(t('rights:mydata.contact'));
     if (details.length) text.push({ plain: [t('rights:mydata.details'), ...details].join('\n') });
 
     const diagnosis = parseLast(DiagnosisSchema, diagnoses);
@@ -151,6 +156,12 @@ export class PersonData {
       const choice = consent.scope ?? (consent.agreed && consent.option ? consent.option : 'declined');
       text.push({ key: 'rights:mydata.consent', params: { date: date(consent.at), choice: t(`rights:mydata.choice.${choice}`) } });
       if (earlier) text.push({ key: 'rights:mydata.consent_earlier', params: { date: date(earlier.at), choice: t(`rights:mydata.choice.${earlier.option}`) } });
+      // What else the consent record holds: the form's language and version, whether its full text was opened.
+      if (consent.lang && consent.text_version) {
+        const language = this.o.translator.missing(`common:language_name.${consent.lang}`).length === 0 ? t(`common:language_name.${consent.lang}`) : consent.lang;
+        const key = consent.full_text_opened ? 'rights:mydata.consent_record_opened' : 'rights:mydata.consent_record_not_opened';
+        text.push({ key, params: { language, version: consent.text_version } });
+      }
     }
 
     const booking = await this.o.bookings.get(caseCode);
@@ -186,20 +197,34 @@ export class PersonData {
 
   /**
    * The rights the person can still use, one line each, as the flows behind them answer: /correct
-   * only while a consent lets them keep details (just the phone number after a call-back consent),
-   * /withdraw until they have withdrawn, /delete always. Offering what then says "nothing to do"
+   * while details are kept (just the phone number after a call-back consent, just the date of
+   * birth after a consent set aside for it), /withdraw until they have withdrawn, /delete always. Offering what then says "nothing to do"
    * would send them in a circle.
    */
   private rightsLeft(status: string | undefined, consent: z.infer<typeof ConsentSchema> | undefined, lang: Lang): string {
     const withdrawn = status === 'withdrawn';
-    // An agreed option A–C without a narrower scope keeps details; `phone_only` keeps the number alone.
+    // An agreed option A–C without a narrower scope keeps details; `phone_only` keeps the number
+    // alone. After /withdraw the details kept may still be corrected; after a consent set aside by
+    // a date of birth under 18, that date may be (a mistyped year).
     const keepsDetails = consent?.agreed === true && !!consent.option && !consent.scope;
+    const correct = consent?.scope === 'phone_only' ? 'correct_phone' : consent?.scope === 'minor_without_guardian' ? 'correct_birth_date' : keepsDetails || withdrawn ? 'correct' : undefined;
     const lines = [
-      ...(withdrawn ? [] : consent?.scope === 'phone_only' ? ['correct_phone'] : keepsDetails ? ['correct'] : []),
+      ...(correct ? [correct] : []),
       ...(withdrawn ? [] : ['withdraw']),
       'delete',
     ];
     return lines.map((line) => this.o.translator.t(lang, `rights:mydata.footer.${line}`)).join('\n');
+  }
+
+  /** The channel of the case's sealed contact (`telegram`, `simulator`), undefined when it does not open. */
+  private contactChannel(caseCode: string, sealed: string): string | undefined {
+    try {
+      const contact = this.o.cipher.decrypt(sealed, `${caseCode}:contact`);
+      return contact.slice(0, Math.max(0, contact.indexOf(':'))) || undefined;
+    } catch (e) {
+      if (e instanceof UnknownKeyError) throw e;
+      return undefined;
+    }
   }
 
   /** A diagnosis answer in words: the button the person tapped, where the answer is one of a list. */

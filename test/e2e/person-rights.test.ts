@@ -73,6 +73,12 @@ describe("the person's rights through Telegram", () => {
     expect(shown).not.toContain('1995-02-14');
     // Each answer of the diagnosis on its own line, as the details.
     expect(shown).toContain(t('rights:mydata.field', { label: t('rights:mydata.q.q1'), value: t('common:button.yes') }));
+    // Everything kept is said (the right of access): the Telegram chat Körpü keeps to write to them,
+    // and what the consent record holds besides the choice (the form's language, its version, whether its full text was opened).
+    expect(shown).toContain(t('rights:mydata.contact'));
+    const consent = JSON.parse((await e2e.redis.lrange(redisKeys(e2e.prefix).consents(code), -1, -1))[0]!) as { lang: string; text_version: string; full_text_opened: boolean };
+    const record = consent.full_text_opened ? 'rights:mydata.consent_record_opened' : 'rights:mydata.consent_record_not_opened';
+    expect(shown).toContain(t(record, { language: t(`common:language_name.${consent.lang}`), version: consent.text_version }));
 
     from = e2e.api.sentMessages(p.id).length;
     await send(p, { kind: 'command', text: '/delete' });
@@ -118,5 +124,19 @@ describe("the person's rights through Telegram", () => {
     // The case workers are told, without the reason (it stays encrypted with the case).
     const [notice] = await toCaseworkers(e2e.core.translator.t('az', 'rights:notice.withdrawn', { code }));
     expect(String(notice!.params.text)).not.toContain('another city');
+
+    // The details are kept for a time: they may still be corrected (Annex 4 §3), and /mydata says how.
+    let from = e2e.api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    expect(saidSince(p, from)).toContain(t('rights:mydata.footer.correct'));
+    from = e2e.api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/correct' });
+    expect(saidSince(p, from)).toContain(t('rights:correct.pick'));
+    await send(p, tap('pick', 'last_name'));
+    await send(p, text('Həsənli'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.saved'));
+    await e2e.korpu.settled();
+    expect(e2e.core.cipher.decrypt((await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:last_name'))!, `${code}:last_name`)).toBe('Həsənli');
+    expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'status')).toBe('withdrawn');
   }, 60_000);
 });

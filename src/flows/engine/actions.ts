@@ -77,6 +77,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
     run(ctx, flow, node) {
       // Answering the consent again is taking part again (or declining to): no longer "withdrawn".
       delete ctx.s.withdrawn;
+      delete ctx.s.setAside;
       const opened = list(ctx.s.vars[infoShownVar(varName(flow, node.params.opened ?? ''))]).length > 0;
       const base = { type: 'consent_recorded' as const, caseCode: ctx.ensureCase(), text: node.params.text ?? '', fullTextOpened: opened, lang: ctx.lang };
       if (node.params.agreed === 'phone_only') {
@@ -95,6 +96,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       const agreedBefore = ctx.s.consent === 'A' || ctx.s.consent === 'B' || ctx.s.consent === 'C';
       const discard = !agreed && agreedBefore && node.params.discard ? discardOf(flow, node) : undefined;
       if (!(node.params.keep === 'true' && !agreed)) ctx.s.consent = agreed && option.success ? option.data : 'declined';
+      // From now on, what they give is noted (by field name) until the intake is completed.
+      if (agreed && !ctx.s.done && ctx.s.given === undefined) ctx.s.given = [];
       ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}), ...(discard ? { discard } : {}) });
     },
   },
@@ -107,8 +110,25 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
     run(ctx, _flow, node) {
       // Used over a question (/correct mid-interview): that question asked for data no longer allowed.
       leavePlace(ctx);
+      const given = ctx.s.consent;
+      if (given === 'A' || given === 'B' || given === 'C') ctx.s.setAside = given;
       ctx.s.consent = 'declined';
       ctx.effects.push({ type: 'consent_recorded', caseCode: ctx.ensureCase(), agreed: false, scope: 'minor_without_guardian', text: node.params.text ?? '', lang: ctx.lang });
+    },
+  },
+  /**
+   * A date of birth corrected to 18 or over, after a date under 18 set the consent aside (a
+   * mistyped year): the consent the person gave, with its option, is recorded again and holds
+   * as before. Nothing set aside: nothing to do.
+   */
+  restore_set_aside_consent: {
+    params: ['text'],
+    run(ctx, _flow, node) {
+      const option = ctx.s.setAside;
+      if (!option || !ctx.s.caseCode) return;
+      delete ctx.s.setAside;
+      ctx.s.consent = option;
+      ctx.effects.push({ type: 'consent_recorded', caseCode: ctx.s.caseCode, agreed: true, option, text: node.params.text ?? '', lang: ctx.lang });
     },
   },
   /** The intake is complete: case workers are told (alert) and the record is closed for edits. */
@@ -116,6 +136,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
     params: [],
     run(ctx) {
       ctx.s.done = true;
+      delete ctx.s.given;
       ctx.effects.push({ type: 'intake_completed', caseCode: ctx.ensureCase(), lang: ctx.lang });
     },
   },
@@ -187,6 +208,7 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       forgetProgress(ctx);
       leavePlace(ctx);
       delete ctx.s.caseCode;
+      delete ctx.s.given;
       // A case begun after the erasure is a new one, not the closed one.
       delete ctx.s.closed;
       ctx.s.erased = true;
@@ -207,6 +229,12 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       const field = node.params.field ?? '';
       if (!field) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.field is empty`);
       if (!ctx.s.caseCode) return;
+      // Several fields corrected by one answer (a reason and its words) are one correction.
+      const same = ctx.effects.find((e) => e.type === 'data_corrected' && e.caseCode === ctx.s.caseCode);
+      if (same?.type === 'data_corrected') {
+        if (!same.fields.includes(field)) same.fields.push(field);
+        return;
+      }
       ctx.effects.push({ type: 'data_corrected', caseCode: ctx.s.caseCode, fields: [field], lang: ctx.lang });
     },
   },
@@ -237,4 +265,5 @@ function cancelMeeting(ctx: StepContext): void {
 function forgetProgress(ctx: StepContext): void {
   delete ctx.s.done;
   delete ctx.s.consent;
+  delete ctx.s.setAside;
 }

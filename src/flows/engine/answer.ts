@@ -6,6 +6,7 @@ import { writtenIn } from './written-in';
 import { agreesWithoutLetter, foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
 import { ageOn, dottedDate, looksLikeDetail, pad2, parseDate, parsePhone, phoneAsRead, phoneFromHome, parseText, shortYear, tidyText, westernDigits, yearAlone, type ReplyProblem } from './parse-reply';
 import { bookingVars, DONE, languageOrder, SKIP } from './prompt';
+import { offeredOptions } from './offered';
 import type { ConversationState } from './state';
 import { infoShownVar, varName } from './vars';
 
@@ -229,15 +230,16 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       return { kind: 'next', next: node.next };
     }
     case 'choice': {
-      const option = input.type === 'choice' ? node.options.find((o) => o.value === input.value) : typedChoice(ctx, node.options, input);
+      const options = offeredOptions(s, node);
+      const option = input.type === 'choice' ? options.find((o) => o.value === input.value) : typedChoice(ctx, options, input);
       // A bare yes or no ("да", "ok") is an answer that chose nothing, not a message for a case worker.
       // …and so are words that agree without saying to which lettered option ("Я согласна").
-      const yesOrNo = !option && input.type === 'text' && (typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined || (node.options.some((o) => o.letter) && agreesWithoutLetter(ctx.env.label, ctx.lang, input.text, node.options)));
+      const yesOrNo = !option && input.type === 'text' && (typedOption(ctx.env.label, ctx.lang, input.text, YES_NO) !== undefined || (options.some((o) => o.letter) && agreesWithoutLetter(ctx.env.label, ctx.lang, input.text, options)));
       // A date, a year or a phone number typed where details are not kept (the consent) is an
       // answer to a later question, not a message for a case worker: asked to choose instead.
       const laterAnswer = !option && input.type === 'text' && node.noDetails === true && looksLikeDetail(input.text, ctx.env.now, ctx.lang);
       // Where words are also an answer in their own words (`typedAnswer`), only a question is kept as one.
-      const asQuestion = !option && !yesOrNo && !laterAnswer && input.type === 'text' && node.typedAsQuestion !== undefined && (!node.options.some((o) => o.typedAnswer) || asksSomething(input.text));
+      const asQuestion = !option && !yesOrNo && !laterAnswer && input.type === 'text' && node.typedAsQuestion !== undefined && (!options.some((o) => o.typedAnswer) || asksSomething(input.text));
       if (asQuestion && node.typedAsQuestion && input.type === 'text') {
         // The text invited them to write here: their words reach a case worker, and the question stays open.
         const text = parseText(input.text, TYPED_QUESTION_MAX);
@@ -249,10 +251,13 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         if (text.error === 'too_long') return reprompt('too_long', node, { count: TYPED_QUESTION_MAX, length: typedLength(input) });
       }
       // Words that are no option, where one takes them ("another reason", in their words).
-      const carried = !option && !yesOrNo && input.type === 'text' && inOwnWords(ctx, input.text) ? node.options.find((o) => o.typedAnswer) : undefined;
+      const carried = !option && !yesOrNo && input.type === 'text' && inOwnWords(ctx, input.text) ? options.find((o) => o.typedAnswer) : undefined;
       if (carried) {
         s.vars[save] = carried.value;
-        if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: carried.value, personal: false });
+        if (node.field) {
+          ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: carried.value, personal: false });
+          recordGiven(ctx, node.field);
+        }
         const next = carried.next ?? node.next;
         if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${carried.value}" leads nowhere`);
         return { kind: 'carry', next };
@@ -267,7 +272,10 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         return { kind: 'reprompt', notice: [] };
       }
       s.vars[save] = option.value;
-      if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: option.value, personal: false });
+      if (node.field) {
+        ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: option.value, personal: false });
+        recordGiven(ctx, node.field);
+      }
       const next = option.next ?? node.next;
       if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${option.value}" leads nowhere`);
       return { kind: 'next', next };
@@ -310,6 +318,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       // address "نه", no question "yoʻq" for a case worker.
       // Punctuation alone ("-", ".") at an optional question is a skip too, not "write words".
       if (node.optional && (skips(ctx, input.text) || !/[\p{L}\p{N}]/u.test(input.text))) return { kind: 'next', next: node.next };
+      if (node.noneRefused && (skips(ctx, input.text) || !/[\p{L}\p{N}]/u.test(input.text))) return { kind: 'reprompt', notice: [{ key: node.noneRefused }] };
       const flag = node.flagIsCountry ? flagCountry(input.text) : undefined;
       if (flag) {
         const country = regionName(ctx.lang, flag);
@@ -397,12 +406,35 @@ export function consentAllows(consent: ConversationState['consent'], node: FlowN
  */
 function keep(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'text' | 'phone' | 'date' }>, value: string): void {
   if (node.personal) {
-    if (!consentAllows(ctx.s.consent, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
+    if (!consentAllows(ctx.s.consent, node) && !correctsKept(ctx, flow, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
   } else {
     ctx.s.vars[varName(flow, node.id)] = value;
   }
-  if (node.field) ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal: node.personal });
+  if (node.field) {
+    ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal: node.personal });
+    recordGiven(ctx, node.field);
+  }
 }
+
+/** Notes that the person gave `field` (an intake not completed yet: /correct offers what was given). */
+export function recordGiven(ctx: StepContext, field: string): void {
+  // Noted from the consent (record_consent starts the list) until the intake is completed.
+  if (ctx.s.done || !ctx.s.given || ctx.s.given.includes(field)) return;
+  ctx.s.given = [...ctx.s.given, field];
+}
+
+/**
+ * Whether a personal answer corrects details kept without a consent in force (/correct, Annex 4
+ * §3): after /withdraw the details given are kept (for a time) and may still be corrected; after
+ * a consent set aside by a date of birth under 18, that date may be.
+ */
+function correctsKept(ctx: StepContext, flow: CompiledFlow, node: FlowNode): boolean {
+  if (flow.def.id !== CORRECT_FLOW_ID || !ctx.s.caseCode) return false;
+  if (ctx.s.withdrawn) return true;
+  return ctx.s.setAside !== undefined && node.type === 'date' && node.field === 'birth_date';
+}
+/** The flow behind /correct (step.ts CORRECT_FLOW). */
+const CORRECT_FLOW_ID = 'correct';
 
 /**
  * A booking question: paging and choosing an office change only the list shown; a tap on a

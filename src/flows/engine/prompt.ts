@@ -2,6 +2,7 @@ import type { Button, Command, Output, TextRef } from '../../core/conversation';
 import { SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import type { FlowNode } from '../schema/flow-schema';
 import type { StepContext } from './context';
+import { offeredOptions } from './offered';
 import type { ConversationState } from './state';
 
 /** Button values the engine reserves; flows cannot use them (ids must start with a letter). */
@@ -88,7 +89,7 @@ export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean; ag
       return ctx.emit({
         type: 'message',
         text: [...(node.again && opts.again ? [{ key: node.again }] : []), { key: node.prompt }],
-        buttons: [...rows(node.options.map((o) => choice(node.id, o.value, { key: o.label })), node.columns), ...back],
+        buttons: [...rows(offeredOptions(ctx.s, node).map((o) => choice(node.id, o.value, { key: o.label })), node.columns), ...back],
         ...edit,
       });
     case 'yes_no':

@@ -45,6 +45,18 @@ export const StateSchema = z.object({
    * a call back and agreed to that one thing only. `declined`: no personal data at all.
    */
   consent: z.enum(['A', 'B', 'C', 'phone', 'declined']).optional(),
+  /**
+   * The option (A, B or C) of a consent set aside because a date of birth under 18 was given
+   * (`consent` is then `declined`): the date may still be corrected (/correct), and a corrected
+   * date of 18 or over brings that consent back. Gone with a new consent, /withdraw or /delete.
+   */
+  setAside: z.enum(['A', 'B', 'C']).optional(),
+  /**
+   * The fields of the record the person has given so far in an intake not yet completed
+   * (names only, never values): /correct offers those, not a detail not asked for yet. Gone
+   * once the intake is completed (every detail may then be corrected, or added).
+   */
+  given: z.array(z.string()).optional(),
   /** The person asked to change language; the next tap picks it. */
   picking: z.literal('language').optional(),
   /** The meeting booked in this conversation (kept across "start over"). */

@@ -485,7 +485,8 @@ function listOf(v: unknown): string[] {
  * `state.done` (intake completed), `state.consent` (A, B, C, phone, declined or none),
  * `state.booked` (a meeting is booked), `state.case` (a case is kept for the person),
  * `state.withdrawn` (they withdrew and have not consented again), `state.closed` (a case
- * worker closed their case for good: no meeting is booked for it).
+ * worker closed their case for good: no meeting is booked for it), `state.set_aside` (a date of
+ * birth under 18 set aside the consent they gave: the date may be corrected).
  */
 function stateFlag(s: ConversationState, name: string): string {
   switch (name) {
@@ -501,7 +502,9 @@ function stateFlag(s: ConversationState, name: string): string {
       return s.withdrawn ? 'yes' : 'no';
     case 'state.closed':
       return s.closed ? 'yes' : 'no';
+    case 'state.set_aside':
+      return s.setAside ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside)`);
   }
 }

@@ -40,6 +40,11 @@ const option = z.strictObject({
    * "another reason" and its detail at once, where "choose a button" would lose it.
    */
   typedAnswer: z.boolean().optional(),
+  /**
+   * Offered only once the person has given this field of the record, while their intake is
+   * not completed (/correct's "phone" before the phone was asked); always once it is.
+   */
+  ifGiven: id.optional(),
 });
 
 const common = { id, comment: z.string().optional() };
@@ -116,7 +121,7 @@ export const NodeSchema = z.discriminatedUnion('type', [
     ...common,
     type: z.literal('multi_choice'),
     prompt: key,
-    options: z.array(option.omit({ next: true, info: true, typedRange: true, letter: true, typedAnswer: true })).min(2),
+    options: z.array(option.omit({ next: true, info: true, typedRange: true, letter: true, typedAnswer: true, ifGiven: true })).min(2),
     min: z.number().int().min(0).default(1),
     next: target,
   }),
@@ -132,6 +137,12 @@ export const NodeSchema = z.discriminatedUnion('type', [
     asQuestion: z.boolean().default(false),
     /** A country's flag sent alone ("🇺🇦") is kept as that country's name in the person's language. */
     flagIsCountry: z.boolean().default(false),
+    /**
+     * A question that must not be skipped (/correct's address: "no" is no address): words for
+     * none ("no", "нет", "skip") or punctuation alone are not kept; the person is told this text
+     * and asked again.
+     */
+    noneRefused: key.optional(),
     /** Said with the next question when an answer was given (not when skipped). */
     thanks: key.optional(),
     next: target,

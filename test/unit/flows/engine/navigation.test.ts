@@ -154,12 +154,21 @@ describe('/back', () => {
 
   it('after /correct took a date of birth under 18, does not return to the choice of details to correct (found by a random walk)', () => {
     const INTERVIEW: Input[] = [...TO_CONSENT, say('01.01.1990'), say('Aysel'), say('Mammadova'), say('Afghanistan'), tap('reason', 'work'), say('050 123 45 67')];
-    const turns = run(...INTERVIEW, cmd('correct'), tap('pick', 'birth_date'), say('31.12.2010'), cmd('back'));
-    const back = last(turns);
+    // The date under 18 is asked about first: Back there goes back to the date, the consent untouched.
+    const asked = last(run(...INTERVIEW, cmd('correct'), tap('pick', 'birth_date'), say('31.12.2010'), cmd('back')));
+    expect(asked.state.consent).toBe('A');
+    expect(at(asked.state)).toBe('correct/birth_date');
+    // Confirmed, it sets the consent aside; Back then leads to "is the date right?", not past it to the choice of details.
+    const confirmed = [...INTERVIEW, cmd('correct'), tap('pick', 'birth_date'), say('31.12.2010'), tap('minor_confirm', 'yes')];
+    const back = last(run(...confirmed, cmd('back')));
     expect(back.state.consent).toBe('declined');
-    expect(at(back.state)).toBe('welcome/menu');
+    expect(at(back.state)).toBe('correct/minor_confirm');
+    // "No" there: the date again, and a right year brings the consent back.
+    const fixed = last(run(...confirmed, cmd('back'), tap('minor_confirm', 'no'), say('31.12.1990')));
+    expect(fixed.state.consent).toBe('A');
+    expect(fixed.effects).toContainEqual(expect.objectContaining({ type: 'consent_recorded', agreed: true, option: 'A' }));
     // Whatever is typed next is not taken as a detail (before, a phone number picked there failed the step).
-    expect(() => run(...INTERVIEW, cmd('correct'), tap('pick', 'birth_date'), say('31.12.2010'), cmd('back'), tap('pick', 'phone'), say('+994501234567'))).not.toThrow();
+    expect(() => run(...confirmed, cmd('back'), tap('pick', 'phone'), say('+994501234567'))).not.toThrow();
   });
 
   it('at the very first question, says there is nothing to go back to and asks it again', () => {
