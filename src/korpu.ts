@@ -58,6 +58,11 @@ import { metricsApp } from './http';
 
 /** How long one part may take to stop before shutdown goes on without it. */
 const CLOSE_TIMEOUT_MS = 10_000;
+/**
+ * A person correcting several details does it in a row, a few seconds to a minute apart: the
+ * case workers' notice waits this long after the last one and names them all.
+ */
+const CORRECTION_NOTICE_DELAY_MS = 2 * 60 * 1000;
 
 /** Something to undo at shutdown, in reverse order of start. */
 interface Closer {
@@ -85,6 +90,8 @@ export interface KorpuOverrides {
   telegramLimits?: Partial<TelegramLimits>;
   /** Called when Telegram ends long polling for good (main.ts shuts down). */
   onFatal?: (e: Error) => void;
+  /** How long after a person's last correction the one notice naming them all goes (tests shorten it). */
+  correctionNoticeDelayMs?: number;
 }
 
 /** Körpü, built once: every store, the channels, the workers and the HTTP app, ready to start. */
@@ -391,7 +398,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         const claim = await claims.get(code);
         return claim && (await roster.byStaff(claim.by)) ? claim.by : undefined;
       };
-      if (outbox) core.onEffect(createCorrectionNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, holderOf }));
+      // Several details corrected one after another: one notice naming them all, once the person stops.
+      const gather = { redis, key: core.keys.corrections, delayMs: overrides.correctionNoticeDelayMs ?? CORRECTION_NOTICE_DELAY_MS, cancel: (id: string) => outbox!.cancel(id) };
+      if (outbox) core.onEffect(createCorrectionNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, holderOf, gather }));
       // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
       if (desk) core.onTalkLeft((e) => tellTalkLeft(desk, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
       const url = env.WEBHOOK_URL;

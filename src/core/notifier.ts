@@ -61,6 +61,9 @@ export type Notice = z.infer<typeof NoticeSchema>;
 
 /** The port. The outbox implements it (src/scheduling/outbox). */
 export interface Notifier {
-  /** Queues the notice durably; resolves once it is queued (not sent). Idempotent by `notice.id`. */
-  notify(notice: Notice): Promise<void>;
+  /**
+   * Queues the notice durably; resolves once it is queued (not sent). Idempotent by `notice.id`.
+   * `delayMs`: sent no sooner than that (a notice that may yet be replaced by a fuller one).
+   */
+  notify(notice: Notice, opts?: { delayMs?: number }): Promise<void>;
 }

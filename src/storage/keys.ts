@@ -72,6 +72,12 @@ export function redisKeys(prefix: string) {
     diagnoses: (code: string) => `${prefix}case:${person(code)}:${code}:diagnoses`,
     /** LIST of JSON consent records (Annex 4), oldest first */
     consents: (code: string) => `${prefix}case:${person(code)}:${code}:consents`,
+    /**
+     * HASH of the fields a person corrected in a row (`f:<field>` → order, `seq` → notices
+     * queued), no values: one notice tells them all once the person stops (caseworkers/correction-notices.ts).
+     * Expires by itself a moment after the last correction.
+     */
+    corrections: (code: string) => `${prefix}case:${person(code)}:${code}:corrections`,
     /** LIST of JSON {at, text (encrypted)}: what the person asked or wrote for case workers */
     questions: (code: string) => `${prefix}case:${person(code)}:${code}:questions`,
     /** ZSET case code → creation time (ms): the case index */

@@ -32,6 +32,8 @@ export interface TestKorpuOptions {
   telegramLimits?: Partial<TelegramLimits>;
   /** Where Körpü logs (a test reading the logs); silent by default. */
   logger?: Logger;
+  /** How long after the last correction its one notice goes (a test of /correct waits less than the 2 minutes). */
+  correctionNoticeDelayMs?: number;
 }
 
 /** A Körpü built by createKorpu exactly as main.ts builds it, on the suite's Redis and the fake Bot API. */
@@ -76,6 +78,7 @@ export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorp
     ...(o.ids ? { ids: o.ids } : {}),
     ...(o.escalationPolicy ? { escalationPolicy: o.escalationPolicy } : {}),
     ...(o.telegramLimits ? { telegramLimits: o.telegramLimits } : {}),
+    ...(o.correctionNoticeDelayMs !== undefined ? { correctionNoticeDelayMs: o.correctionNoticeDelayMs } : {}),
     effectClaimAfterMs: 2_000,
   });
   return { ...korpu, prefix, dataKey, settled: () => korpu.core.effects.idle() };

@@ -186,9 +186,25 @@ export class Outbox implements Notifier {
    * with one id sends once; urgent notices go before everything else waiting. The worker finds
    * the recipient's chat when it sends and hands the notice to that channel's sender.
    */
-  async notify(notice: Notice): Promise<void> {
+  async notify(notice: Notice, opts: { delayMs?: number } = {}): Promise<void> {
     const n = NoticeSchema.parse(notice);
-    await this.enqueueNotice(n.id, n.to, n, { urgent: n.urgent === true });
+    await this.enqueueNotice(n.id, n.to, n, { urgent: n.urgent === true, ...(opts.delayMs ? { delayMs: opts.delayMs } : {}) });
+  }
+
+  /**
+   * Takes back a notice queued with a delay that has not come yet (replaced by a fuller one);
+   * one already sent, being sent or gone is left as it is. True when it was taken back.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(outboxJobId(id));
+    if (!job || !(await job.isDelayed())) return false;
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      // Locked: it is being sent this moment.
+      return false;
+    }
   }
 
   /**
@@ -200,7 +216,7 @@ export class Outbox implements Notifier {
     await this.enqueueNotice(n.id, { type: 'chat', channel: to.channel, chat: this.cipher.encrypt(to.chatId, NOTICE_CHAT_AAD) }, n, { urgent: n.urgent === true });
   }
 
-  private async enqueueNotice(id: string, to: NoticeAddress, n: Omit<Notice, 'to'>, opts: { urgent: boolean }): Promise<void> {
+  private async enqueueNotice(id: string, to: NoticeAddress, n: Omit<Notice, 'to'>, opts: { urgent: boolean; delayMs?: number }): Promise<void> {
     const jobId = outboxJobId(id);
     const data = NoticeJobSchema.parse({
       to,
