@@ -390,7 +390,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
         core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, logger, channels, buttons: true, clock, ...(incidentLink ? { incidentLink } : {}) }));
       }
-      // A withdrawal or an erasure: an erasure first clears the case's queued messages; the case workers are told.
+      // A withdrawal or an erasure: the case's escalation goes (no supervisor is pushed to take up
+      // a case nobody waits on); an erasure first clears the case's queued messages; the case workers are told.
+      if (escalations) core.onEffect(async (e) => void ((e.type === 'case_withdrawn' || e.type === 'data_erased') && (await escalations.forget(e))));
       if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code), ...(redrawDeps ? { redrawAlerts: (code: string, cause: string) => redrawCaseAlerts(redrawDeps, code, cause) } : {}) }));
       // A correction (/correct): the worker holding the case, else the case workers' chat, is told which fields changed.
       // A claim left by a worker no longer on the roster tells the chat: nobody would read a notice to them.
@@ -430,6 +432,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         connection: bull,
         prefix: env.REDIS_PREFIX,
         claims,
+        caseStatus: async (caseCode) => (await redis.hget(core.keys.case(caseCode), 'status')) ?? undefined,
         roster,
         output: escalationOutput({ translator: core.translator, files, offices: offices.offices, roster }, clock),
         notifier: outbox,
@@ -451,7 +454,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           prefix: env.REDIS_PREFIX,
           retention: config.retention,
           // The case's queued messages go first; then its alerts in the group are edited to say only that it is erased.
-          pending: [...(reminders ? [reminders] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, `purged:${caseCode}`)) }] : [])],
+          pending: [...(reminders ? [reminders] : []), ...(escalations ? [escalations] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, `purged:${caseCode}`)) }] : [])],
           logger,
           clock,
           // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.

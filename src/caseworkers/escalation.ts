@@ -25,6 +25,9 @@ export const EscalationJobSchema = z.object({
 });
 export type EscalationJob = z.infer<typeof EscalationJobSchema>;
 
+/** The status of a case that still waits for a case worker to take it up: a completed intake. */
+export const WAITING_STATUS = 'intake_completed';
+
 /** Deterministic job id: a retried update or a second process schedules one escalation per case. */
 export const escalationJobId = (caseCode: string): string => `esc_${caseCode}`;
 
@@ -83,6 +86,15 @@ export class EscalationScheduler {
     return (await this.queue.remove(escalationJobId(caseCode))) === 1;
   }
 
+  /**
+   * Pending work of a person who withdrew or erased their data (intake/erase-case.ts
+   * `PendingWork`): their case's escalation goes, so that no supervisor is pushed to take up a
+   * case that is no longer waiting for anyone.
+   */
+  async forget(p: { caseCode: string }): Promise<void> {
+    await this.cancel(p.caseCode);
+  }
+
   /** Where the queue's connection errors go (an outage): without a listener BullMQ prints each one with its stack. */
   onError(listener: (err: Error) => void): void {
     this.queue.on('error', listener);
@@ -97,6 +109,12 @@ export interface EscalationWorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   claims: Pick<ClaimStore, 'get'>;
+  /**
+   * The case's status now (`status` on the case hash): only a completed intake
+   * ({@link WAITING_STATUS}) still waits for someone to take it up; a case withdrawn, erased or
+   * closed since (its job's removal lost to a crash or a race) is not escalated.
+   */
+  caseStatus(caseCode: string): Promise<string | undefined>;
   roster: Pick<RosterStore, 'listByRole'>;
   /** The message to one supervisor, in their first language (see escalation-notice.ts `escalationOutput`). */
   output(caseCode: string, since: Date, supervisor: CaseWorker): Promise<Output>;
@@ -114,8 +132,8 @@ export interface EscalationWorkerOptions {
  * Consumer side: when an escalation falls due and the case is still unclaimed, every
  * supervisor on the roster is notified through the outbox (notice id
  * `escalation:<case>:<staff id>`, so a retried job sends each one once).
- * Returns what it did: `claimed`, `no_supervisors` or `escalated`; a malformed or unknown job
- * fails once, unrecoverably.
+ * Returns what it did: `claimed`, `not_waiting` (withdrawn, erased or closed since: nobody is
+ * told), `no_supervisors` or `escalated`; a malformed or unknown job fails once, unrecoverably.
  */
 export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
   const worker = new Worker(
@@ -123,6 +141,8 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
     async (job: Job) => {
       const { caseCode, since } = parseJob(ESCALATION_QUEUE, job, { [ESCALATE_JOB]: EscalationJobSchema }).data;
       if (await o.claims.get(caseCode)) return 'claimed';
+      // The person withdrew or erased their data, or the case was closed: nothing waits any more.
+      if ((await o.caseStatus(caseCode)) !== WAITING_STATUS) return 'not_waiting';
       const supervisors = await o.roster.listByRole('supervisor');
       if (supervisors.length === 0) {
         o.logger.warn({ case: caseCode }, 'caseworkers: unclaimed intake, but no supervisor on the roster to escalate to');

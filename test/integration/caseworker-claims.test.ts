@@ -244,6 +244,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const sent: Notice[] = [];
       const worker: Worker = createEscalationWorker({
         connection: redis, prefix, claims, roster, cipher, clock: { now: () => new Date() }, logger: silentLogger(),
+        caseStatus: async (code) => (await redis.hget(keys.case(code), 'status')) ?? undefined,
         output: async (code, _since, s) => ({ type: 'message', text: [{ plain: `${code} for ${s.name}` }] }),
         notifier: { notify: async (n) => void sent.push(n) },
         markEscalated: async (code, at) => void (await redis.hset(keys.case(code), 'escalated_at', at.toISOString())),
@@ -288,6 +289,18 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const job = (await scheduler.queue.getJob(escalationJobId('KP-ESCL-0003')))!;
       expect(await job.waitUntilFinished(events, 10_000)).toBe('claimed');
       expect(sent).toEqual([]);
+    });
+
+    it.each(['withdrawn', 'erased', 'closed'])('is ignored when it fires for a case %s meanwhile: no supervisor is told, the case is not marked escalated', async (status) => {
+      const code = `KP-ESC${status.slice(0, 1).toUpperCase()}-0004`;
+      await seedCase(code);
+      const { scheduler, events, sent } = await start();
+      await scheduler.schedule(code, new Date());
+      await redis.hset(keys.case(code), 'status', status);
+      const job = (await scheduler.queue.getJob(escalationJobId(code)))!;
+      expect(await job.waitUntilFinished(events, 10_000)).toBe('not_waiting');
+      expect(sent).toEqual([]);
+      expect(await redis.hget(keys.case(code), 'escalated_at')).toBeNull();
     });
 
     it('fails a malformed or unknown job once, for good, instead of retrying or skipping it', async () => {

@@ -1,0 +1,97 @@
+import type { User } from 'grammy/types';
+import { escalationJobId, EscalationScheduler, type EscalationPolicy } from '../../src/caseworkers/escalation';
+import { redisKeys } from '../../src/storage/keys';
+import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
+import { toUpdate, type Answer } from '../../bench/workload';
+import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
+import { testOfficesFile } from '../helpers/office';
+import { testRedisWith } from '../helpers/redis';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+
+/**
+ * What happens around a case once its person has withdrawn (/withdraw) or erased their data
+ * (/delete), end to end through the fake Bot API: nothing Körpü had lined up for the case goes
+ * on as if they were still waiting (the supervisors' escalation of an unclaimed intake, a
+ * reminder already on its way), and a case worker who answers them is told why it does not
+ * reach them.
+ */
+
+jest.setTimeout(60_000);
+
+const CASEWORKERS = -1_001_424_000_000;
+const SUPERVISOR_ID = 7_424_001;
+
+describe('cases whose person withdrew or erased their data', () => {
+  /** How long after its alert an unclaimed intake goes to the supervisors (set per test, at the intake). */
+  let escalateAfterMs = 10 * 60_000;
+  const escalationPolicy: EscalationPolicy = { dueAt: (at) => new Date(at.getTime() + escalateAfterMs) };
+  const offices = testOfficesFile({ reminders: { beforeMinutes: [60], quietHours: { from: '03:00', to: '03:01' }, nudgeAfterMinutes: 1440 } });
+  let escalations: EscalationScheduler;
+  let bull: ReturnType<typeof testRedisWith>;
+  // A person's messages from the outbox at most one each 900 ms: a message queued right behind
+  // another waits for its slot inside the outbox worker, already addressed (see the reminder test).
+  const e2e = useTestKorpu({
+    offices,
+    escalationPolicy,
+    env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) },
+    telegramLimits: { groupMax: 1000, chatIntervalMs: 900 },
+    beforeStop: async () => {
+      await escalations?.close();
+      bull?.disconnect();
+    },
+  });
+  let supervisor: User;
+
+  beforeAll(async () => {
+    ({ user: supervisor } = await addStaff(e2e, { id: SUPERVISOR_ID, name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['en'], role: 'supervisor' }));
+    bull = testRedisWith({ maxRetriesPerRequest: null });
+    escalations = EscalationScheduler.create(bull, e2e.prefix, escalationPolicy);
+  });
+
+  const tap = (node: string, value: string): Answer => ({ kind: 'tap', node, value });
+  const send = (p: Person, a: Answer) => e2e.bot.handleUpdate(toUpdate(p, a));
+  const caseOf = async (p: Person) => (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id))))?.caseCode;
+  const tr = (lang: string, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang as 'en', key, params);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** The intake in English with the first free time booked; returns the case code. */
+  async function intake(p: Person): Promise<string> {
+    for (const answer of intakeUntilTimes('en', { firstName: p.user.first_name, surname: 'Quliyeva' })) await send(p, answer);
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    await e2e.korpu.settled();
+    return (await caseOf(p))!;
+  }
+  const erase = async (p: Person) => {
+    await send(p, { kind: 'command', text: '/delete' });
+    await send(p, tap('confirm', 'yes'));
+  };
+  const withdraw = async (p: Person) => {
+    await send(p, { kind: 'command', text: '/withdraw' });
+    await send(p, tap('confirm', 'yes'));
+    await send(p, { kind: 'text', text: 'I moved to Ganja' });
+  };
+
+  describe('the escalation of an unclaimed intake', () => {
+    it.each([
+      ['erased their data', erase, 0],
+      ['withdrew', withdraw, 1],
+    ] as const)('goes when the person %s: no supervisor is pushed to take the case up, nothing is written on it', async (_what, end, n) => {
+      escalateAfterMs = 4_000;
+      const p = person(n, 42);
+      const code = await intake(p);
+      const completedAt = Date.now();
+      escalateAfterMs = 10 * 60_000;
+      expect(await escalations.queue.getJob(escalationJobId(code))).toBeDefined();
+
+      await end(p);
+      await e2e.korpu.settled();
+      expect(await escalations.queue.getJob(escalationJobId(code))).toBeUndefined();
+
+      // Past the time it would have fallen due: the supervisor heard nothing of the case.
+      await sleep(Math.max(0, completedAt + 5_000 - Date.now()));
+      expect(e2e.api.sentMessages(supervisor.id).filter((m) => m.text?.includes(code))).toEqual([]);
+      expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'escalated_at')).toBeNull();
+    });
+  });
+});
+
