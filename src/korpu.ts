@@ -26,6 +26,7 @@ import { CaseFiles } from './caseworkers/case-file';
 import { CaseIndex } from './caseworkers/case-index';
 import { createCaseIndexEffects } from './caseworkers/case-index-effects';
 import { escalationOutput } from './caseworkers/escalation-notice';
+import { silenceOf } from './intake/person-silence';
 import { rosterStaffDirectory } from './caseworkers/roster-staff-directory';
 import type { AppConfig } from './config';
 import { resolveDataKeys } from './config/data-key';
@@ -618,6 +619,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger,
       reachability,
       onSent: async (s) => sent.track?.(s),
+      // A notice to a person who erased their data or withdrew since it was queued is not sent.
+      silenced: async (caseCode) => (await silenceOf({ redis, keys: core.keys }, caseCode)) !== undefined,
       // Test-only (refused in production): killed after the platform accepted a message, before its acknowledgement.
       ...(env.KORPU_TEST_FAULT === 'after_send' ? { afterSend: () => void process.kill(process.pid, 'SIGKILL') } : {}),
     });

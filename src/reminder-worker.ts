@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './core/clock';
 import type { TextRef } from './core/conversation';
 import type { Logger } from './core/logger';
 import { meetingDetails } from './intake/booking-desk';
+import { SILENCE_FIELDS, silenceFrom } from './intake/person-silence';
 import { Reachability } from './scheduling/reachability';
 import { callBackMessage, createReminderWorker, nudgeMessage, reminderMessage, type ConversationGlance, type ReminderNotifier } from './scheduling/reminders';
 
@@ -62,7 +63,12 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
         return { ...(s?.at === undefined ? {} : { at: s.at }), done: s?.done === true, quiet: s?.quiet === true, midway: (s?.frames.length ?? 0) > 1, ...(s?.lang ? { lang: s.lang } : {}) };
       }),
     unreachable: (caseCode) => reachability.isUnreachable({ caseCode }),
-    caseClosed: async (caseCode) => (await w.redis.hget(core.keys.case(caseCode), 'status')) === CLOSED_STATUS,
+    // Closed, or its person erased their data or withdrew (the meeting went with it; this holds
+    // even when a reminder was taken up just before): no reminder.
+    caseClosed: async (caseCode) => {
+      const [status, withdrawn_at, handoff_at] = await w.redis.hmget(core.keys.case(caseCode), ...SILENCE_FIELDS);
+      return status === CLOSED_STATUS || silenceFrom({ status, withdrawn_at, handoff_at }) !== undefined;
+    },
     reminderOutput: reminderMessage(meetingDetails),
     nudgeOutput: () => nudgeMessage(),
     // The report by its page in the workspace (its id is an effect's, which nobody can look up).

@@ -1,4 +1,7 @@
 import type { User } from 'grammy/types';
+import { meetingDetails } from '../../src/intake/booking-desk';
+import { OUTBOX_QUEUE, outboxJobId } from '../../src/scheduling/outbox';
+import { reminderMessage } from '../../src/scheduling/reminders';
 import { escalationJobId, EscalationScheduler, type EscalationPolicy } from '../../src/caseworkers/escalation';
 import { redisKeys } from '../../src/storage/keys';
 import { person, tapUpdate, type Person } from '../../bench/telegram-updates';
@@ -28,13 +31,13 @@ describe('cases whose person withdrew or erased their data', () => {
   const offices = testOfficesFile({ reminders: { beforeMinutes: [60], quietHours: { from: '03:00', to: '03:01' }, nudgeAfterMinutes: 1440 } });
   let escalations: EscalationScheduler;
   let bull: ReturnType<typeof testRedisWith>;
-  // A person's messages from the outbox at most one each 900 ms: a message queued right behind
+  // A person's messages from the outbox at most one each 500 ms: a message queued right behind
   // another waits for its slot inside the outbox worker, already addressed (see the reminder test).
   const e2e = useTestKorpu({
     offices,
     escalationPolicy,
     env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) },
-    telegramLimits: { groupMax: 1000, chatIntervalMs: 900 },
+    telegramLimits: { groupMax: 1000, chatIntervalMs: 500 },
     beforeStop: async () => {
       await escalations?.close();
       bull?.disconnect();
@@ -93,5 +96,62 @@ describe('cases whose person withdrew or erased their data', () => {
       expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'escalated_at')).toBeNull();
     });
   });
-});
 
+  describe('a reminder on its way to the person', () => {
+    /** The reminder notice of the person's meeting, as the reminder worker queues it once it has checked the meeting. */
+    async function reminderNotice(code: string) {
+      const booking = (await e2e.core.bookings.get(code))!;
+      const office = e2e.core.offices.offices.find((o) => o.id === booking.office)!;
+      const output = reminderMessage(meetingDetails)({ lang: 'en', office, start: booking.start, slot: booking.slot });
+      const text = tr('en', 'booking:reminder.text', meetingDetails(office, booking.start, 'en')).split('\n')[0]!;
+      return { notice: { id: `out_reminder_${code}`, to: { type: 'case' as const, caseCode: code }, lang: 'en' as const, output, kind: 'reminder' as const, caseCode: code }, text };
+    }
+    const textsTo = (p: Person) => e2e.api.sentMessages(p.id).map((m) => m.text ?? '');
+
+    it.each([
+      ['erases their data', erase, 'rights:delete.done', 2],
+      ['withdraws', withdraw, 'rights:withdraw.done', 3],
+    ] as const)('already addressed and waiting for its slot when the person %s: it does not follow their answer', async (_what, end, doneKey, n) => {
+      const p = person(n, 42);
+      const code = await intake(p);
+      const reminder = await reminderNotice(code);
+      // Another message to the person goes first; the reminder, right behind it, is taken up by
+      // the outbox (its chat found, its text unsealed) and waits ~500 ms for the chat's next slot.
+      const mark = e2e.api.mark();
+      await e2e.korpu.outbox!.notify({ id: `before_${code}`, to: { type: 'case', caseCode: code }, lang: 'en', output: { type: 'message', text: [{ plain: 'A message before the reminder' }] }, kind: 'notice', caseCode: code });
+      await e2e.korpu.outbox!.notify(reminder.notice);
+      await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === p.id && c.params.text === 'A message before the reminder', 1, 10_000, mark);
+
+      // Meanwhile the person ends it, and is answered at once.
+      await end(p);
+      await e2e.korpu.settled();
+      await sleep(2_000);
+      const texts = textsTo(p);
+      const done = texts.findIndex((x) => x.includes(tr('en', doneKey)));
+      expect(done).toBeGreaterThan(-1);
+      expect(texts.slice(done).filter((x) => x.includes(reminder.text))).toEqual([]);
+    });
+
+    it.each([
+      ['erased their data', erase, 4],
+      ['withdrew', withdraw, 5],
+    ] as const)('queued only after the person %s (its meeting checked just before): not sent, and nothing of it kept', async (_what, end, n) => {
+      const p = person(n, 42);
+      const code = await intake(p);
+      const reminder = await reminderNotice(code);
+      await end(p);
+      await e2e.korpu.settled();
+      const before = textsTo(p).length;
+
+      await e2e.korpu.outbox!.notify(reminder.notice);
+      const job = (await e2e.korpu.outbox!.queue.getJob(outboxJobId(reminder.notice.id)))!;
+      for (let i = 0; i < 100 && !(await job.isCompleted()) && !(await job.isFailed()); i++) await sleep(50);
+      await sleep(300);
+      expect(textsTo(p).slice(before)).toEqual([]);
+      // What stays of the job (kept a while after it ran) holds no text of theirs.
+      const kept = (await e2e.korpu.outbox!.queue.getJob(outboxJobId(reminder.notice.id)))!;
+      expect(kept.data).toMatchObject({ forgotten: true });
+      expect(kept.queueName).toBe(OUTBOX_QUEUE);
+    });
+  });
+});

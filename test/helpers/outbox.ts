@@ -35,6 +35,8 @@ export interface TestOutboxWiring {
   concurrency?: number;
   /** Wraps the recipient resolver (timing); by default recipients are resolved at once. */
   resolveWith?: (resolve: RecipientResolver) => RecipientResolver;
+  /** Whether a case's person erased their data or withdrew (createKorpu: intake/person-silence.ts). */
+  silenced?: OutboxWorkerOptions['silenced'];
 }
 
 /**
@@ -66,6 +68,7 @@ export function testOutboxWorker(w: TestOutboxWiring) {
     reachability: w.reachability,
     ...(w.onBlocked ? { onBlocked: w.onBlocked } : {}),
     ...(w.onSent ? { onSent: w.onSent } : {}),
+    ...(w.silenced ? { silenced: w.silenced } : {}),
     ...(w.concurrency ? { concurrency: w.concurrency } : {}),
   });
 }

@@ -15,6 +15,7 @@ import { chatRefOf, NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, type BlockedSend,
 import { Reachability } from '../../src/scheduling/reachability';
 import { reminderButtons } from '../../src/scheduling/reminders';
 import { noticeOutputAad } from '../../src/scheduling/outbox/outbox';
+import { silenceOf } from '../../src/intake/person-silence';
 import { sealContact } from '../../src/storage/case-contact';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { redisKeys } from '../../src/storage/keys';
@@ -70,6 +71,8 @@ async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['
     logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
     onBlocked: async (b) => void blocked.push(b),
     onSent: async (s) => void sent.push(s),
+    // As createKorpu wires it: nothing more to a person who erased their data or withdrew.
+    silenced: async (caseCode) => (await silenceOf({ redis, keys: redisKeys(prefix) }, caseCode)) !== undefined,
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
     ...(o.resolveWith ? { resolveWith: o.resolveWith } : {}),
   });
@@ -316,6 +319,46 @@ describe('notices that cannot or must not be sent', () => {
     await h.settled(2);
     expect(delivered(h.fake).map((c) => c.params.text)).toEqual([tr.t('en', 'rights:notice.erased')]);
     expect((await h.outbox.queue.getJob(jobId))!.returnvalue).toEqual({ sent: false, reason: 'forgotten' });
+  });
+
+  it.each([
+    ['erased their data', { status: 'erased' }],
+    ['withdrew', { status: 'withdrawn', withdrawn_at: '2026-12-07T10:00:00.000Z' }],
+  ])('does not send a notice, already addressed and waiting, to a person who %s meanwhile, and keeps nothing of its text', async (_what, after) => {
+    // The worker has found the person's chat and unsealed the reminder; before it is handed to
+    // Telegram, the person's /delete (or /withdraw) is saved and answered.
+    let addressed!: () => void;
+    const isAddressed = new Promise<void>((resolve) => (addressed = resolve));
+    let go!: () => void;
+    const gate = new Promise<void>((resolve) => (go = resolve));
+    h = await start({ resolveWith: (resolve) => async (to) => {
+      const address = await resolve(to);
+      addressed();
+      await gate;
+      return address;
+    } });
+    const code = 'KP-SILE-0001';
+    await h.contact(code, 640_101);
+    await h.redis.hset(redisKeys(h.prefix).case(code), { code, status: 'intake_completed' });
+    await h.outbox.notify(reminderTo(code));
+    await isAddressed;
+    await h.redis.hset(redisKeys(h.prefix).case(code), after);
+    go();
+    await h.settled(1);
+    expect(delivered(h.fake)).toEqual([]);
+    const job = (await h.outbox.queue.getJob(outboxJobId(`reminder:${code}`)))!;
+    expect(job.data).toMatchObject({ forgotten: true });
+    expect(JSON.parse(h.cipher.decrypt((job.data as { output: string }).output, noticeOutputAad(job.id!)))).toEqual({ type: 'message', text: [] });
+  });
+
+  it('sends to a person who withdrew and then asked for a case worker again (/person)', async () => {
+    h = await start();
+    const code = 'KP-SILE-0002';
+    await h.contact(code, 640_102);
+    await h.redis.hset(redisKeys(h.prefix).case(code), { code, status: 'withdrawn', withdrawn_at: '2026-12-07T10:00:00.000Z', handoff_at: '2026-12-07T11:00:00.000Z' });
+    await h.outbox.notify(reminderTo(code));
+    await h.settled(1);
+    expect(delivered(h.fake).map((c) => c.params.chat_id)).toEqual([640_102]);
   });
 
   it('fails a malformed or unknown job once, for good', async () => {

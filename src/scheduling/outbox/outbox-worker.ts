@@ -7,7 +7,7 @@ import type { FieldCipher } from '../../storage/field-cipher';
 import { parseJob } from '../job-data';
 import type { Reachability } from '../reachability';
 import type { ChannelSender, Delivered, SenderRegistry } from './channel-sender';
-import { CHAT_AAD, chatRefOf, NOTICE_CHAT_AAD, noticeOutputAad, NoticeJobSchema, NOTIFY_JOB, OUTBOX_PRIORITY, OUTBOX_QUEUE, OutboxJobSchema, SEND_JOB, type NoticeJob, type OutboxJob } from './outbox';
+import { CHAT_AAD, chatRefOf, NOTICE_CHAT_AAD, noticeOutputAad, NoticeJobSchema, NOTIFY_JOB, OUTBOX_PRIORITY, OUTBOX_QUEUE, OutboxJobSchema, SEND_JOB, wipedJobData, type NoticeJob, type OutboxJob } from './outbox';
 import type { RecipientResolver } from './recipients';
 
 /** Calls a Bot API method; with grammY: `(m, p) => api.raw[m](p)` on an Api without auto-retry. */
@@ -58,6 +58,14 @@ export interface OutboxWorkerOptions {
    * case changes hands. A failure is logged, not retried (the message is out).
    */
   onSent?: (sent: SentNotice) => Promise<void>;
+  /**
+   * Whether the person behind a case may no longer be written to about it (they erased their
+   * data or withdrew: intake/person-silence.ts): asked for a notice to a case when it is taken
+   * up and again right before it is delivered, after any wait for its slot, so that a message
+   * prepared or addressed before the person's /delete or /withdraw does not reach them after
+   * "your data has been erased". Without it every notice goes.
+   */
+  silenced?: (caseCode: string) => Promise<boolean>;
   /** More to do when a person blocked the bot (after the mark), e.g. cancel their reminders. */
   onBlocked?: (blocked: BlockedSend) => Promise<void>;
   /** Messages handled at once (most of them sleep until their slot). Default 16. */
@@ -226,6 +234,18 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   /** `turn.before` settles when the job started before this one has asked for its slot; `turn.asked` says this one has. */
   const handleInTurn = async (job: Job<OutboxJob | NoticeJob, OutboxResult>, token: string | undefined, turn: { before: Promise<void>; asked: () => void }): Promise<OutboxResult> => {
     const parsed = parseJob(OUTBOX_QUEUE, job, { [SEND_JOB]: OutboxJobSchema, [NOTIFY_JOB]: NoticeJobSchema });
+    // A notice to a person who erased their data or withdrew since it was queued: given up before
+    // their chat is looked for, its text wiped (it may quote them). A place it held in the chat's
+    // line from an earlier try is forgotten 30 s after its slot.
+    const to = parsed.name === NOTIFY_JOB ? (parsed.data as NoticeJob).to : undefined;
+    const toPerson = to?.type === 'case' ? to.caseCode : undefined;
+    const silenced = async (): Promise<boolean> => Boolean(toPerson && (await o.silenced?.(toPerson)));
+    const forget = async (about: Record<string, unknown>): Promise<OutboxResult> => {
+      await job.updateData(wipedJobData(job.data, job.id!, o.cipher)).catch(() => undefined);
+      o.logger.info(about, 'outbox: not sent: its person erased their data or withdrew');
+      return { sent: false, reason: 'forgotten' };
+    };
+    if (await silenced()) return forget({ kind: parsed.data.kind, caseCode: toPerson, to: 'case' });
     const t = parsed.name === NOTIFY_JOB ? await noticeTarget(parsed.data as NoticeJob, job.id!) : rawTarget(parsed.data as OutboxJob);
     const limiter = t.sender.limiter;
     // Sent by an earlier try whose acknowledgement was lost (the process was killed after the
@@ -279,6 +299,12 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       if (late > maxLateMs && tries < 4) continue;
       if (late > maxLateMs) o.logger.warn({ ...t.about, lateMs: late }, 'outbox: sending late for its slot (is Redis slow? raise maxLateMs)');
       break;
+    }
+    // Looked at again now: the person may have erased or withdrawn while this waited for its
+    // slot, addressed and unsealed (their "erased" reply went out meanwhile).
+    if (await silenced()) {
+      await limiter.release(t.chatRef, job.id!);
+      return forget(t.about);
     }
 
     // The second and later messages of one notice (a long text, an attachment) wait for slots
@@ -359,3 +385,4 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     },
   };
 }
+

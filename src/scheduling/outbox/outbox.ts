@@ -91,6 +91,13 @@ export const NoticeJobSchema = z.object({
 });
 export type NoticeJob = z.infer<typeof NoticeJobSchema>;
 
+/** A job's data with its text replaced by nothing and marked `forgotten`: kept, it holds nothing of the person. */
+export function wipedJobData(data: OutboxJob | NoticeJob, jobId: string, cipher: Pick<FieldCipher, 'encrypt'>): OutboxJob | NoticeJob {
+  return 'output' in data
+    ? { ...data, output: cipher.encrypt(JSON.stringify({ type: 'message', text: [] }), noticeOutputAad(jobId)), forgotten: true as const }
+    : { ...data, params: {}, forgotten: true as const };
+}
+
 /** A message to send: the chat, the Bot API method and its parameters (without chat_id). */
 export interface OutboxMessage {
   chatId: number | string;
@@ -268,9 +275,7 @@ export class Outbox implements Notifier {
 
   /** Replaces a job's text with nothing and marks it forgotten (a job gone meanwhile is left gone). */
   private async wipe(jobId: string, data: OutboxJob | NoticeJob): Promise<void> {
-    const wiped = 'output' in data
-      ? { ...data, output: this.cipher.encrypt(JSON.stringify({ type: 'message', text: [] }), noticeOutputAad(jobId)), forgotten: true as const }
-      : { ...data, params: {}, forgotten: true as const };
+    const wiped = wipedJobData(data, jobId, this.cipher);
     const job = await this.queue.getJob(jobId);
     await job?.updateData(wiped).catch(() => undefined);
   }
