@@ -3,6 +3,7 @@ import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
 import type { RedisKeys } from '../storage/keys';
 import { CASE_CLOSED_STATUS } from '../scheduling/booking-store';
+import { silenceFrom, type PersonSilence } from '../intake/person-silence';
 
 /** The case's status once it is closed for good (the booking store refuses a meeting for it). */
 export const CLOSED_STATUS = CASE_CLOSED_STATUS;
@@ -46,6 +47,8 @@ export interface CaseInfo {
   /** The person's language (the programme's when unknown). */
   lang: Lang;
   status?: string;
+  /** The person erased their data or withdrew (and has not asked for a person since): nothing more is sent to them. */
+  silence?: PersonSilence;
 }
 
 /** How closing ended. */
@@ -75,10 +78,11 @@ export class CaseRecords {
   /** The case's existence, language and status, in one round trip. */
   async info(caseCode: string): Promise<CaseInfo> {
     const key = this.keys.case(caseCode);
-    const replies = (await this.r.pipeline().exists(key).hmget(key, 'lang', 'status').exec()) ?? [];
+    const replies = (await this.r.pipeline().exists(key).hmget(key, 'lang', 'status', 'withdrawn_at', 'handoff_at').exec()) ?? [];
     const exists = replies[0]?.[1] as number;
-    const [lang, status] = (replies[1]?.[1] ?? []) as (string | null)[];
-    return { exists: exists === 1, lang: LangSchema.catch(DEFAULT_LANG).parse(lang), ...(status ? { status } : {}) };
+    const [lang, status, withdrawn_at, handoff_at] = (replies[1]?.[1] ?? []) as (string | null)[];
+    const silence = silenceFrom({ status, withdrawn_at, handoff_at });
+    return { exists: exists === 1, lang: LangSchema.catch(DEFAULT_LANG).parse(lang), ...(status ? { status } : {}), ...(silence ? { silence } : {}) };
   }
 
   /** Notes who recorded the person's attendance, and when. */

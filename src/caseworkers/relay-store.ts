@@ -17,6 +17,13 @@ export const RELAY_MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 /** Who a relayed message in a case worker's chat belongs to. */
 export const RelayedSchema = z.object({ caseCode: z.string(), conversation: z.string() });
 export type Relayed = z.infer<typeof RelayedSchema>;
+/**
+ * What an erasure leaves of a relayed message's mark (intake/erase-case.ts): the case code
+ * alone (no conversation: nothing leads to the person), so that a worker who answers the
+ * message is told the person erased their data instead of nothing happening.
+ */
+export const ErasedRelayedSchema = z.object({ caseCode: z.string(), erased: z.literal(true) });
+export type ErasedRelayed = z.infer<typeof ErasedRelayedSchema>;
 
 export type { TalkMessage } from '../storage/talk-messages';
 
@@ -71,12 +78,15 @@ export class RelayStore {
     await this.redis.set(this.messageKey(chatId, messageId), JSON.stringify(relayed), 'EX', RELAY_MESSAGE_TTL_SECONDS);
   }
 
-  /** The case a message in a case worker's chat relays (the one a worker replied to). */
-  async relayedBy(chatId: number | string, messageId: number): Promise<Relayed | undefined> {
+  /** The case a message in a case worker's chat relays (the one a worker replied to); `erased` once its person erased their data. */
+  async relayedBy(chatId: number | string, messageId: number): Promise<Relayed | ErasedRelayed | undefined> {
     const raw = await this.redis.get(this.messageKey(chatId, messageId));
     if (!raw) return undefined;
-    const parsed = RelayedSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    const json = JSON.parse(raw) as unknown;
+    const parsed = RelayedSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const erased = ErasedRelayedSchema.safeParse(json);
+    return erased.success ? erased.data : undefined;
   }
 
   /** Keeps one message of the talk with the case. */

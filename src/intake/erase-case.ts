@@ -45,8 +45,8 @@ export interface ErasureCounts {
  * Erases the personal data of case `caseCode` (/delete): every field of the case hash but the
  * anonymous {@link STATISTICS_FIELDS} (the service areas are taken from the diagnosis first),
  * the diagnosis, consent, question and talk lists, the incident reports (their number stays),
- * the claim, the open talk, the kept reply, the "blocked" marks, the relayed-message marks in
- * case workers' chats, and the pending jobs and messages of `pending`. The meeting was
+ * the claim, the open talk, the kept reply, the "blocked" marks, the link of the relayed-message
+ * marks in case workers' chats to the person (the case code stays, marked erased), and the pending jobs and messages of `pending`. The meeting was
  * cancelled by the step that asked (cancel-booking-writes) and its place freed by that step's
  * `booking_cancelled` effect; the booking record keeps only times.
  *
@@ -123,25 +123,31 @@ function areasOf(record: string | undefined): string | undefined {
 /**
  * The marks that tie a relayed message in a case worker's chat to the person (keyed by the
  * staff chat and message, not by the case): found by a scan of those keys only, which an
- * erasure, a rare event, can afford.
+ * erasure, a rare event, can afford. Each keeps the case code alone, marked `erased`, until it
+ * expires as it would have: nothing leads to the person any more, and a worker who answers the
+ * message is told the person erased their data (caseworkers/relay-store.ts `ErasedRelayed`)
+ * instead of their answer going nowhere without a word. Returns how many marks were cut.
  */
 async function eraseRelayMarks(redis: Redis, keys: RedisKeys, caseCode: string): Promise<number> {
   const pattern = `${keys.talkMessage('*', 0).replace(/:0$/, '')}:*`;
-  let removed = 0;
+  const tombstone = JSON.stringify({ caseCode, erased: true });
+  let cut = 0;
   await scanKeys(redis, escapeGlobPrefix(pattern, keys.prefix), async (found) => {
-    // One GET and DEL per mark, not MGET/DEL of them all: Redis Cluster refuses a command whose
+    // One GET and SET per mark, not MGET of them all: Redis Cluster refuses a command whose
     // keys lie on several hash slots, and each staff chat's marks may be on its own.
     const values = await Promise.all(found.map((key) => redis.get(key)));
     const mine = found.filter((_, i) => {
       try {
-        return RelayedSchema.safeParse(JSON.parse(values[i] ?? '')).data?.caseCode === caseCode;
+        const mark = RelayedSchema.safeParse(JSON.parse(values[i] ?? ''));
+        return mark.data?.caseCode === caseCode && values[i] !== tombstone;
       } catch {
         return false;
       }
     });
-    removed += (await Promise.all(mine.map((key) => redis.del(key)))).reduce((sum, n) => sum + n, 0);
+    // XX: a mark that expired meanwhile stays gone.
+    cut += (await Promise.all(mine.map((key) => redis.set(key, tombstone, 'KEEPTTL', 'XX')))).filter((r) => r === 'OK').length;
   }, { count: 500 });
-  return removed;
+  return cut;
 }
 
 /** The pattern with the deployment's prefix taken literally (a prefix may hold glob characters). */

@@ -1,4 +1,5 @@
-import type { User } from 'grammy/types';
+import type { Message, Update, User } from 'grammy/types';
+import { RelayStore } from '../../src/caseworkers/relay-store';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { OUTBOX_QUEUE, outboxJobId } from '../../src/scheduling/outbox';
 import { reminderMessage } from '../../src/scheduling/reminders';
@@ -44,8 +45,10 @@ describe('cases whose person withdrew or erased their data', () => {
     },
   });
   let supervisor: User;
+  let worker: User;
 
   beforeAll(async () => {
+    ({ user: worker } = await addStaff(e2e, { id: 7_424_002, name: 'Nigar Həsənova', firstName: 'Nigar', lang: 'en', langs: ['en', 'ru'] }));
     ({ user: supervisor } = await addStaff(e2e, { id: SUPERVISOR_ID, name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['en'], role: 'supervisor' }));
     bull = testRedisWith({ maxRetriesPerRequest: null });
     escalations = EscalationScheduler.create(bull, e2e.prefix, escalationPolicy);
@@ -152,6 +155,71 @@ describe('cases whose person withdrew or erased their data', () => {
       const kept = (await e2e.korpu.outbox!.queue.getJob(outboxJobId(reminder.notice.id)))!;
       expect(kept.data).toMatchObject({ forgotten: true });
       expect(kept.queueName).toBe(OUTBOX_QUEUE);
+    });
+  });
+
+  describe('a case worker answering in a talk', () => {
+    const group = () => e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' });
+    const replyFrom = (user: User, to: Message, text: string): Update => e2e.api.updates.message(user, { text, reply_to_message: to } as Partial<Message>, group());
+    /** Someone who asked to talk to a person from the menu and wrote; the message relayed to the case workers' chat. */
+    async function talking(p: Person, words: string): Promise<{ code: string; relayed: Message }> {
+      await send(p, { kind: 'command', text: '/start' });
+      await send(p, tap('language', 'en'));
+      await send(p, tap('menu', 'person'));
+      const code = (await caseOf(p))!;
+      const before = e2e.api.sentMessages(CASEWORKERS).length;
+      await send(p, { kind: 'text', text: words });
+      const relayed = e2e.api.sentMessages(CASEWORKERS).slice(before).find((m) => m.text?.includes(words));
+      expect(relayed).toBeDefined();
+      return { code, relayed: relayed! };
+    }
+    const toGroupSince = (from: number) => e2e.api.sentMessages(CASEWORKERS).slice(from).map((m) => m.text ?? '');
+
+    it('after /delete: the worker is told the person erased their data; nothing reaches the person', async () => {
+      const p = person(6, 42);
+      const { code, relayed } = await talking(p, 'Where can I learn Azerbaijani?');
+      await erase(p);
+      await e2e.korpu.settled();
+      await sleep(1_000);
+      const personBefore = e2e.api.sentMessages(p.id).length;
+      const groupBefore = e2e.api.sentMessages(CASEWORKERS).length;
+
+      await e2e.bot.handleUpdate(replyFrom(worker, relayed, 'There is a course on Mondays, shall I book you?'));
+      await e2e.korpu.settled();
+      await sleep(1_500);
+      expect(toGroupSince(groupBefore)).toContain(tr('en', 'handoff:talk.staff.erased', { code }));
+      expect(e2e.api.sentMessages(p.id).slice(personBefore)).toEqual([]);
+      // The mark left in the workers' chat leads to the case code alone, nothing of the person.
+      const relay = new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher);
+      expect(await relay.relayedBy(CASEWORKERS, relayed.message_id)).toEqual({ caseCode: code, erased: true });
+    });
+
+    it('after /withdraw: the worker is told the person withdrew, the talk is not reopened; once the person asks for a case worker again, answers reach them', async () => {
+      const p = person(7, 42);
+      const { code, relayed } = await talking(p, 'I need a doctor who speaks Russian');
+      await withdraw(p);
+      await e2e.korpu.settled();
+      await sleep(1_000);
+      const personBefore = e2e.api.sentMessages(p.id).length;
+      const groupBefore = e2e.api.sentMessages(CASEWORKERS).length;
+
+      await e2e.bot.handleUpdate(replyFrom(worker, relayed, 'Why did you withdraw? Call me'));
+      await e2e.korpu.settled();
+      await sleep(1_500);
+      expect(toGroupSince(groupBefore)).toContain(tr('en', 'handoff:talk.staff.withdrawn', { code }));
+      expect(e2e.api.sentMessages(p.id).slice(personBefore)).toEqual([]);
+      const relay = new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher);
+      expect(await relay.openCase(e2e.core.runner.conversationId('telegram', String(p.id)))).toBeUndefined();
+      // What the person writes now goes to the bot, not to the worker.
+      const groupNow = e2e.api.sentMessages(CASEWORKERS).length;
+      await send(p, { kind: 'text', text: 'hello?' });
+      expect(toGroupSince(groupNow).filter((x) => x.includes('hello?'))).toEqual([]);
+
+      // They ask for a case worker themselves: the worker's answer reaches them.
+      await send(p, { kind: 'command', text: '/person' });
+      const mark = e2e.api.mark();
+      await e2e.bot.handleUpdate(replyFrom(worker, relayed, 'Hello again, how can I help?'));
+      await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === p.id && c.params.text === tr('en', 'handoff:talk.from_worker', { text: 'Hello again, how can I help?' }), 1, 10_000, mark);
     });
   });
 });

@@ -3,7 +3,7 @@ import { authorize, refused, type DeskDeps } from './desk-deps';
 import { relayToPerson, type RelayToPersonResult } from './relay-to-person';
 
 /** The result of {@link messagePerson}. */
-export type MessagePersonResult = RelayToPersonResult | { ok: false; reason: 'unreachable' } | { ok: false; reason: 'empty' };
+export type MessagePersonResult = RelayToPersonResult | { ok: false; reason: 'empty' };
 
 /** Longest message written to a person from the workspace (Telegram's limit is 4096). */
 export const MESSAGE_MAX = 3500;
@@ -21,6 +21,7 @@ export async function messagePerson(deps: DeskDeps, actor: StaffRef, args: { cas
   const text = args.text.trim().slice(0, MESSAGE_MAX);
   if (!text) return { ok: false, reason: 'empty' };
   const conversation = await deps.conversationOf?.(args.caseCode);
-  if (!conversation) return { ok: false, reason: 'unreachable' };
+  // An erased case has no chat left: say why rather than "no chat on record".
+  if (!conversation) return relayToPerson(deps, actor, { caseCode: args.caseCode, conversation: '', message: { kind: 'text', text }, ref: `web:${args.ref}`, reachable: false });
   return relayToPerson(deps, actor, { caseCode: args.caseCode, conversation, message: { kind: 'text', text }, ref: `web:${args.ref}` });
 }

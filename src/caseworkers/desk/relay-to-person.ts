@@ -22,21 +22,34 @@ export type RelayToPersonResult =
   | StaffRefusal
   | { ok: false; reason: 'not_found' } | { ok: false; reason: 'other_office' }
   /** Another case worker holds the case: only they (or a supervisor) answer the person. */
-  | { ok: false; reason: 'not_holder'; holder: string };
+  | { ok: false; reason: 'not_holder'; holder: string }
+  /**
+   * Not sent, nothing kept: the person erased their data (/delete), or withdrew (/withdraw,
+   * spec §3.8: they told us in writing they want the service to stop) and has not asked for a
+   * case worker since; the worker is to be told so, not left thinking it reached them.
+   */
+  | { ok: false; reason: 'erased' } | { ok: false; reason: 'withdrawn' }
+  /** The channel found no chat of the person's to deliver to (`reachable: false`). */
+  | { ok: false; reason: 'unreachable' };
 
 /**
  * A case worker's answer in a talk with a person: it (re)opens the talk (so the person's answer
  * comes back the same way), goes to the person without naming the worker, and is kept with
  * the case, encrypted, with the worker's staff id. `ref` identifies the worker's message on
- * their channel (an update id): relaying it again sends nothing twice.
+ * their channel (an update id): relaying it again sends nothing twice. Never to a person who
+ * erased their data or withdrew (and has not asked for a person since): the talk is not
+ * reopened, nothing is sent or kept, and the result says why. `reachable: false` (the channel
+ * found no chat of theirs) refuses it as `unreachable` after those checks.
  */
-export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; message: TalkMessageIn; ref: string }): Promise<RelayToPersonResult> {
+export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; message: TalkMessageIn; ref: string; reachable?: boolean }): Promise<RelayToPersonResult> {
   const a = await authorize(deps, actor, 'talk_to_person');
   if (refused(a)) return a;
   const { caseCode, message } = args;
   const info = await deps.cases.info(caseCode);
   if (!info.exists) return { ok: false, reason: 'not_found' };
   if (!(await mayWorkOn(deps, a, caseCode, 'talk_to_person'))) return { ok: false, reason: 'other_office' };
+  if (info.silence) return { ok: false, reason: info.silence };
+  if (args.reachable === false) return { ok: false, reason: 'unreachable' };
   const holder = await mayTalkFor(deps, a, caseCode);
   if (!holder.ok) return holder;
   await deps.relay.open(args.conversation, caseCode);

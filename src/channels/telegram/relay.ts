@@ -62,9 +62,11 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     const staff = member.worker?.langs[0] ?? DEFAULT_LANG;
     const actor = { staffId: member.staffId };
     const ref = `tg:${ctx.update.update_id}`;
+    // The person erased their data: the message's mark keeps only the case code.
+    if ('erased' in relayed) return void (await ctx.reply(t(staff, 'handoff:talk.staff.erased', { code: relayed.caseCode })));
     const person = await personChat(relayed.caseCode);
-    if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
     if (/^\/end(?:@\w+)?\s*$/.test(ctx.message.text ?? '')) {
+      if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
       const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
       if (!r.ok && r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       if (!r.ok) return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
@@ -79,14 +81,15 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     }
     const kind = kindOf(ctx.message);
     if (!kind) return void (await ctx.reply(t(staff, 'handoff:talk.staff.only_text')));
-    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(ctx.message) }, ref });
+    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(ctx.message) }, ref, reachable: person !== undefined });
     if (!r.ok) {
-      if (r.reason === 'not_found') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
+      if (r.reason === 'not_found' || r.reason === 'unreachable') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
+      if (r.reason === 'erased' || r.reason === 'withdrawn') return void (await ctx.reply(t(staff, `handoff:talk.staff.${r.reason}`, { code: relayed.caseCode })));
       if (r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
       if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
     }
-    if (r.delivery === 'copy') await ctx.api.copyMessage(person, ctx.chat.id, ctx.message.message_id);
+    if (r.delivery === 'copy' && person) await ctx.api.copyMessage(person, ctx.chat.id, ctx.message.message_id);
   });
 
   /** "Another worker holds this case", naming them as the roster does. */

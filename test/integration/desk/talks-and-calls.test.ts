@@ -1,4 +1,4 @@
-import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, openTalk, relayFromPerson, relayToPerson, removeStaff, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
+import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, messagePerson, openTalk, relayFromPerson, relayToPerson, removeStaff, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
 import { PASSED_ON_QUIET_SECONDS, RelayStore } from '../../../src/caseworkers/relay-store';
 import { readablePrefix } from '../../helpers/redis';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
@@ -93,6 +93,26 @@ describe('desk: talks and phone calls', () => {
       expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-NONE-0000', conversation, message, ref: 'r3' })).toEqual({ ok: false, reason: 'not_found' });
       expect(d.notifier.notices).toEqual([]);
       expect(await relay.messages('KP-TALK-0005')).toEqual([]);
+    });
+
+    it.each([
+      ['erased their data', { status: 'erased', erased_at: '2026-12-07T10:00:00.000Z' }, 'erased'],
+      ['withdrew', { status: 'withdrawn', withdrawn_at: '2026-12-07T10:00:00.000Z' }, 'withdrawn'],
+    ])('are not sent to a person who %s, in Telegram or from the workspace: the talk stays closed, nothing is kept, the worker learns why', async (_what, fields, reason) => {
+      await d.seedCase('KP-TALK-0008', { lang: 'ru', office: baku });
+      await d.redis.hset(d.keys.case('KP-TALK-0008'), fields);
+      const message = { kind: 'text' as const, text: 'Почему вы ушли?' };
+      expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0008', conversation, message, ref: 'w1' })).toEqual({ ok: false, reason });
+      expect(await messagePerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0008', text: 'Почему вы ушли?', ref: 'web-ref-000000000001' })).toEqual({ ok: false, reason });
+      expect(d.notifier.notices).toEqual([]);
+      expect(await relay.openCase(conversation)).toBeUndefined();
+      expect(await relay.messages('KP-TALK-0008')).toEqual([]);
+    });
+
+    it('reach a person who withdrew once they have asked for a case worker again', async () => {
+      await d.seedCase('KP-TALK-0009', { lang: 'ru', office: baku });
+      await d.redis.hset(d.keys.case('KP-TALK-0009'), { status: 'withdrawn', withdrawn_at: '2026-12-07T10:00:00.000Z', handoff_at: '2026-12-07T11:00:00.000Z' });
+      expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0009', conversation, message: { kind: 'text', text: 'Здравствуйте' }, ref: 'w2' })).toMatchObject({ ok: true });
     });
 
     it('come only from the worker holding the case (or a supervisor); the first to answer an unclaimed case holds it', async () => {
