@@ -4,7 +4,7 @@ import type { FieldCipher } from '../storage/field-cipher';
 import { ALL_PERSON_CELLS, redisKeys, simulatorPrefix, type RedisKeys } from '../storage/keys';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { scanKeys } from '../storage/redis-client';
-import { caseFieldAad, incidentFieldAad, resealEntryField, resealJobData, resealKeptReply, resealQuestion, resealTalkMessage, sealedLeft } from './sealed-places';
+import { caseFieldAad, incidentFieldAad, ONCE_PLAIN_CASE_FIELDS, resealEntryField, resealJobData, resealKeptReply, resealQuestion, resealTalkMessage, sealedLeft } from './sealed-places';
 
 /** What a rotation re-encrypts, by kind (the names it prints its counts under). */
 export const ROTATION_KINDS = ['case_fields', 'questions', 'talk_messages', 'incidents', 'kept_replies', 'queued_jobs', 'effect_entries'] as const;
@@ -103,6 +103,8 @@ class Rotation {
       const aad = caseFieldAad(code, field);
       if (aad === undefined) this.unknownPlaces += sealedLeft(value, this.cipher);
       else if (this.cipher.keyIdOf(value)) await this.one('case_fields', key, 'hash', field, (v) => this.changedOnly(v, this.reseal(v, aad)));
+      // Kept in clear before it was sealed (ONCE_PLAIN_CASE_FIELDS): sealed now, under the newest key.
+      else if (ONCE_PLAIN_CASE_FIELDS.has(field) && value !== '') await this.one('case_fields', key, 'hash', field, (v) => (v === '' || this.cipher.keyIdOf(v) ? undefined : this.cipher.encrypt(v, aad)));
     }
   }
 

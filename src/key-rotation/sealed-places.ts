@@ -24,6 +24,14 @@ export function caseFieldAad(caseCode: string, field: string): string | undefine
   return undefined;
 }
 
+/**
+ * Case hash fields once kept in clear that are encrypted now: `f:reason`, the reason for coming
+ * (a choice from a list, but "asylum" says the person seeks asylum), sealed since December 2026.
+ * Readers take both (a value that is not a ciphertext is read as it is); the rotation seals a
+ * value still in clear, so that `npm run rotate-key` also finishes this change.
+ */
+export const ONCE_PLAIN_CASE_FIELDS: ReadonlySet<string> = new Set(['f:reason']);
+
 /** The AAD of an incident report's sealed field (safeguarding/incident-store.ts). */
 export const incidentFieldAad = (caseCode: string, id: string, field: string): string => `${caseCode}:incident:${id}:${field}`;
 

@@ -139,4 +139,22 @@ describe("the person's rights through Telegram", () => {
     expect(e2e.core.cipher.decrypt((await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:last_name'))!, `${code}:last_name`)).toBe('Həsənli');
     expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'status')).toBe('withdrawn');
   }, 60_000);
+
+  it('keeps the reason for coming sealed ("asylum" says the person seeks asylum), out of the conversation state, and /mydata shows it', async () => {
+    const p = speaking(person(40, 31), 'en');
+    for (const answer of intakeUntilTimes('en', { firstName: p.user.first_name, surname: 'Rahimi', reason: 'asylum' })) await send(p, answer);
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    await e2e.korpu.settled();
+    const code = (await caseOf(p))!;
+    const stored = (await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'f:reason'))!;
+    expect(stored).not.toBe('asylum');
+    expect(e2e.core.cipher.decrypt(stored, `${code}:reason`)).toBe('asylum');
+    const state = await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
+    expect(JSON.stringify(state)).not.toContain('asylum');
+
+    const from = e2e.api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('en', key, params);
+    expect(saidSince(p, from)).toContain(t('rights:mydata.field', { label: t('rights:mydata.label.reason'), value: t('interview:reason.asylum') }));
+  }, 60_000);
 });

@@ -103,7 +103,7 @@ describe('phone-assisted interview (/call) end to end', () => {
     const hash = await e2e.redis.hgetall(e2e.core.keys.case(code));
     const plain: Record<string, string> = {};
     for (const [k, v] of Object.entries(hash)) {
-      const personal = ['f:first_name', 'f:last_name', 'f:birth_date', 'f:country', 'f:phone', 'f:address'].includes(k);
+      const personal = ['f:first_name', 'f:last_name', 'f:birth_date', 'f:country', 'f:reason', 'f:phone', 'f:address'].includes(k);
       plain[k] = personal ? e2e.core.cipher.decrypt(v, `${code}:${k.slice(2)}`) : k === 'contact' ? e2e.core.cipher.decrypt(v, `${code}:contact`) : v;
     }
     const list = async (key: string) => (await e2e.redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Record<string, unknown>);

@@ -107,8 +107,8 @@ describe('simulator: the whole intake over HTTP', () => {
     expect(mine).toHaveLength(1);
     const record = mine[0]!;
     const code = record.code!;
-    expect(record).toMatchObject({ channel: 'simulator', consent: 'B', 'f:reason': 'study' });
-    const typed: Record<string, string> = { first_name: p.first, last_name: p.last, birth_date: p.iso, country: p.country, phone: '+994501234567', address: p.address };
+    expect(record).toMatchObject({ channel: 'simulator', consent: 'B' });
+    const typed: Record<string, string> = { reason: 'study', first_name: p.first, last_name: p.last, birth_date: p.iso, country: p.country, phone: '+994501234567', address: p.address };
     for (const [field, value] of Object.entries(typed)) {
       const stored = record[`f:${field}`]!;
       expect(stored.startsWith('v1.')).toBe(true);

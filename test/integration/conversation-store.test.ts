@@ -88,7 +88,9 @@ describe('conversation runner on a real Redis', () => {
     const record = await redis.hgetall(keys.case(code));
     expect(record.status).toBe('intake_completed');
     expect(record.consent).toBe('B');
-    expect(record['f:reason']).toBe('study');
+    // The reason for coming is personal ("asylum" would say the person seeks asylum): sealed, not in clear.
+    expect(record['f:reason']).not.toBe('study');
+    expect(cipher.decrypt(record['f:reason']!, `${code}:reason`)).toBe('study');
     expect(record['f:referral_source']).toBe('leaflet');
     for (const [field, typed] of [['first_name', 'Aysel'], ['last_name', 'Məmmədova'], ['phone', '+994501234567'], ['address', 'Baku, Nizami street 5'], ['birth_date', '1995-02-14'], ['country', 'Afghanistan']]) {
       const stored = record[`f:${field}`]!;
@@ -98,8 +100,8 @@ describe('conversation runner on a real Redis', () => {
     // Nothing typed by the person is readable anywhere in Redis without the key.
     const dump = await readablePrefix(redis, prefix);
     expect(dump).toContain(code);
-    expect(dump).toContain('study'); // non-personal answers stay readable for case workers
-    for (const secret of ['Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', 'Fridays', '424242']) expect(dump).not.toContain(secret);
+    expect(dump).toContain('leaflet'); // non-personal answers (the referral source) stay readable for case workers
+    for (const secret of ['study', 'Aysel', 'Məmmədova', '501234567', 'Nizami', 'Afghanistan', 'sister', 'Fridays', '424242']) expect(dump).not.toContain(secret);
 
     const diagnosis = JSON.parse((await redis.lindex(keys.diagnoses(code), 0))!);
     expect(diagnosis).toMatchObject({ place: 'Telegram', counsellor: BOT_COUNSELLOR, date: '2026-11-24', time: '14:00', outcome: 'likely_eligible', provisional: true, rule_version: 'annex2-v1' });

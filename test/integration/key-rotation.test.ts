@@ -193,3 +193,34 @@ describe('an effect sealed under a key that is not configured', () => {
     }
   });
 });
+
+describe('the reason for coming, kept in clear before it was sealed', () => {
+  it('is read as it is until then, and the rotation seals it (once; a sealed one is left alone)', async () => {
+    const redis = testRedis();
+    const prefix = testPrefix();
+    const keys = redisKeys(prefix);
+    const key = randomBytes(32);
+    const cipher = new FieldCipher(key);
+    const files = new CaseFiles({ redis, keys, cipher, bookings: new BookingStore(redis, prefix) });
+    try {
+      // One case from before (the reason in clear), one written since (sealed).
+      await redis.hset(keys.case('KP-RSN0-OLD1'), { code: 'KP-RSN0-OLD1', status: 'intake_completed', lang: 'en', 'f:reason': 'asylum' });
+      const sealed = cipher.encrypt('family', 'KP-RSN0-NEW1:reason');
+      await redis.hset(keys.case('KP-RSN0-NEW1'), { code: 'KP-RSN0-NEW1', status: 'intake_completed', lang: 'en', 'f:reason': sealed });
+      expect((await files.details('KP-RSN0-OLD1', new Date())).fields.reason).toBe('asylum');
+      expect((await files.details('KP-RSN0-NEW1', new Date())).fields.reason).toBe('family');
+
+      const report = await rotateKeys({ redis, prefix, cipher });
+      expect(report.counts.case_fields).toMatchObject({ resealed: 1, failed: 0 });
+      const now = (await redis.hget(keys.case('KP-RSN0-OLD1'), 'f:reason'))!;
+      expect(now).not.toBe('asylum');
+      expect(cipher.decrypt(now, 'KP-RSN0-OLD1:reason')).toBe('asylum');
+      expect(await redis.hget(keys.case('KP-RSN0-NEW1'), 'f:reason')).toBe(sealed);
+      expect((await files.details('KP-RSN0-OLD1', new Date())).fields.reason).toBe('asylum');
+      expect((await rotateKeys({ redis, prefix, cipher })).counts.case_fields.resealed).toBe(0);
+    } finally {
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+});

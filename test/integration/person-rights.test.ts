@@ -240,7 +240,7 @@ describe("the person's rights", () => {
     // Every ciphertext of the person's data, as it is before the erasure.
     const before = await redis.hgetall(redisKeys(prefix).case(code));
     const sealed = [
-      // (Only the encrypted fields: a value chosen from a list, such as the reason "work", is kept in clear.)
+      // (Only the encrypted fields: a value chosen from a list, such as the referral source, is kept in clear; the reason for coming is sealed.)
       ...Object.entries(before).filter(([f, v]) => (f.startsWith('f:') || f === 'contact') && opens(v, `${code}:${f === 'contact' ? 'contact' : f.slice(2)}`)).map(([, v]) => v),
       ...(await redis.lrange(redisKeys(prefix).questions(code), 0, -1)).map((q) => JSON.parse(q).text as string),
       ...(await redis.lrange(redisKeys(prefix).talkMessages(code), 0, -1)),

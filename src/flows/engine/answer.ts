@@ -253,11 +253,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       // Words that are no option, where one takes them ("another reason", in their words).
       const carried = !option && !yesOrNo && input.type === 'text' && inOwnWords(ctx, input.text) ? options.find((o) => o.typedAnswer) : undefined;
       if (carried) {
-        s.vars[save] = carried.value;
-        if (node.field) {
-          ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: carried.value, personal: false });
-          recordGiven(ctx, node.field);
-        }
+        keepChoice(ctx, flow, node, carried.value);
         const next = carried.next ?? node.next;
         if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${carried.value}" leads nowhere`);
         return { kind: 'carry', next };
@@ -271,11 +267,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         if (!values.includes(option.value)) s.vars[infoShownVar(save)] = [...values, option.value];
         return { kind: 'reprompt', notice: [] };
       }
-      s.vars[save] = option.value;
-      if (node.field) {
-        ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value: option.value, personal: false });
-        recordGiven(ctx, node.field);
-      }
+      keepChoice(ctx, flow, node, option.value);
       const next = option.next ?? node.next;
       if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${option.value}" leads nowhere`);
       return { kind: 'next', next };
@@ -398,6 +390,24 @@ export function consentAllows(consent: ConversationState['consent'], node: FlowN
   const needs = ('personal' in node && node.personal) || (node.type === 'choice' && node.needsConsent === true);
   if (!needs) return true;
   return consent === 'A' || consent === 'B' || consent === 'C' || (consent === 'phone' && node.type === 'phone');
+}
+
+/**
+ * Keeps a chosen option: as a variable for branching and on the intake record when the node
+ * names a `field`; a `personal` choice (the reason for coming) only on the record, encrypted,
+ * and only after consent, as a typed personal answer.
+ */
+function keepChoice(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'choice' }>, value: string): void {
+  const personal = node.personal === true;
+  if (personal) {
+    if (!consentAllows(ctx.s.consent, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
+  } else {
+    ctx.s.vars[varName(flow, node.id)] = value;
+  }
+  if (node.field) {
+    ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal });
+    recordGiven(ctx, node.field);
+  }
 }
 
 /**

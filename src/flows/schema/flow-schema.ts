@@ -84,8 +84,14 @@ export const NodeSchema = z.discriminatedUnion('type', [
     options: z.array(option).min(1),
     next: target.optional(),
     columns: z.number().int().min(1).max(3).default(1),
-    /** Also keep the chosen value on the intake record (not personal: a value from a list). */
+    /** Also keep the chosen value on the intake record (a value from a list, in clear unless `personal`). */
     field: id.optional(),
+    /**
+     * The choice itself is personal data (the reason for coming: "asylum" says the person seeks
+     * asylum, Annex 5 line 11 takes it only with consent): kept encrypted on the record like a
+     * typed answer, never in the conversation's state, and asked only of someone who consented.
+     */
+    personal: z.boolean().optional(),
     /**
      * Where the text invites the person to write (consent: "questions? write them here"):
      * typed words that pick no option are kept as a question for case workers (encrypted, on

@@ -152,7 +152,8 @@ describe('personal data', () => {
       ['first_name', NAME, true],
       ['last_name', SURNAME, true],
       ['country', COUNTRY, true],
-      ['reason', 'other', false],
+      // The reason for coming is personal ("asylum" says the person seeks asylum): sealed too.
+      ['reason', 'other', true],
       ['reason_detail', REASON, true],
       ['phone', '+994507654321', true],
       ['referral_source', 'leaflet', false],
@@ -162,6 +163,8 @@ describe('personal data', () => {
     const firstPersonal = turns.findIndex((t) => t.effects.some((e) => e.type === 'answer_recorded' && e.personal));
     expect(consentAt).toBeGreaterThan(-1);
     expect(firstPersonal).toBeGreaterThan(consentAt);
+    // …and never in the conversation's state.
+    expect(turns.map((t) => Object.keys(t.state.vars)).flat()).not.toContain('interview.reason');
   });
 
   it('asking for personal data before consent is a flow bug: step throws FlowRuntimeError', () => {
