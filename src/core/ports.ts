@@ -21,6 +21,8 @@ export type RecordWrite =
   | { op: 'hset'; key: string; fields: Record<string, string> }
   /** Set hash fields only while `field` still holds `equals` (e.g. cancel a booking only while it is `booked`). */
   | { op: 'hsetIf'; key: string; field: string; equals: string; fields: Record<string, string> }
+  /** Delete hash fields only while `field` still holds `equals` (a withdrawal's traces, when the person takes part again). */
+  | { op: 'hdelIf'; key: string; field: string; equals: string; delete: string[] }
   /** Set hash fields only if absent (first value wins, e.g. created_at). */
   | { op: 'hsetnx'; key: string; field: string; value: string }
   | { op: 'rpush'; key: string; values: string[] }

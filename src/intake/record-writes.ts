@@ -65,6 +65,9 @@ export function formDateTime(now: Date, timeZone: string): { date: string; time:
  */
 export const BOT_COUNSELLOR = 'self-service (Körpü)';
 
+/** What a withdrawal writes on the case besides its status: gone when the person takes part again. */
+export const WITHDRAWAL_FIELDS = ['withdrawn_at', 'f:withdraw_reason'] as const;
+
 /** The case statuses a given consent moves to `consented` (see `consent_recorded`). */
 const CONSENT_MOVES_FROM = ['open', 'withdrawn'] as const;
 
@@ -136,6 +139,10 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         // after booking keeps their completed intake, and their meeting, unless they complete a
         // new one (`intake_completed` below).
         if (e.agreed && e.scope !== 'phone_only') {
+          // Taking part again after /withdraw: the withdrawal no longer holds, so its date and
+          // written reason go (the audit trail keeps that they withdrew, without the reason):
+          // /mydata and the cases export show the case as it is now. Before the status moves.
+          writes.push({ op: 'hdelIf', key: caseKey, field: 'status', equals: 'withdrawn', delete: [...WITHDRAWAL_FIELDS] });
           for (const from of CONSENT_MOVES_FROM) writes.push({ op: 'hsetIf', key: caseKey, field: 'status', equals: from, fields: { status: 'consented' } });
         }
         // Refused after all in the same conversation: nothing taken under the consent stays.

@@ -113,6 +113,9 @@ export class RedisConversationStore implements ConversationStore {
         case 'hsetIf':
           op('hsetif', w.key, [w.field, w.equals, ...Object.entries(w.fields).flat()]);
           break;
+        case 'hdelIf':
+          op('hdelif', w.key, [w.field, w.equals, ...w.delete]);
+          break;
       }
     }
     const entries = effects.flatMap((e) => [e.id, e.json]);

@@ -1,5 +1,6 @@
 import type { Message, Update, User } from 'grammy/types';
 import { RelayStore } from '../../src/caseworkers/relay-store';
+import { caseRows } from '../../src/caseworkers/reports/case-export';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { OUTBOX_QUEUE, outboxJobId } from '../../src/scheduling/outbox';
 import { reminderMessage } from '../../src/scheduling/reminders';
@@ -220,6 +221,38 @@ describe('cases whose person withdrew or erased their data', () => {
       const mark = e2e.api.mark();
       await e2e.bot.handleUpdate(replyFrom(worker, relayed, 'Hello again, how can I help?'));
       await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === p.id && c.params.text === tr('en', 'handoff:talk.from_worker', { text: 'Hello again, how can I help?' }), 1, 10_000, mark);
+    });
+  });
+
+  describe('taking part again after /withdraw', () => {
+    it('leaves no withdrawal on the case that is active again: /mydata and the cases export show it as it is now', async () => {
+      const p = person(8, 42);
+      const code = await intake(p);
+      await withdraw(p);
+      await e2e.korpu.settled();
+      expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'withdrawn_at')).not.toBeNull();
+
+      // Book a meeting again: the whole path, consent and details again, the same case.
+      for (const answer of intakeUntilTimes('en', { firstName: p.user.first_name, surname: 'Quliyeva' })) await send(p, answer);
+      await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+      await e2e.korpu.settled();
+      expect(await caseOf(p)).toBe(code);
+
+      const from = e2e.api.sentMessages(p.id).length;
+      await send(p, { kind: 'command', text: '/mydata' });
+      const shown = e2e.api.sentMessages(p.id).slice(from).map((m) => m.text ?? '').join('\n');
+      expect(shown).toContain(tr('en', 'rights:mydata.status', { status: tr('en', 'rights:mydata.status_value.intake_completed') }));
+      expect(shown).not.toContain(tr('en', 'rights:mydata.label.withdraw_reason'));
+      expect(shown).not.toContain('I moved to Ganja');
+
+      const hash = await e2e.redis.hgetall(redisKeys(e2e.prefix).case(code));
+      expect(hash.status).toBe('intake_completed');
+      expect(hash).not.toHaveProperty('withdrawn_at');
+      expect(hash).not.toHaveProperty('f:withdraw_reason');
+      const rows: Record<string, string>[] = [];
+      for await (const row of caseRows({ redis: e2e.redis, keys: e2e.core.keys })) if (row.case_code === code) rows.push(row);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.withdrawn_at).toBe('');
     });
   });
 });

@@ -25,7 +25,8 @@
   ARGV[12] the number n of effect entries, then n pairs (entry id, entry JSON)
   then the writes, each: op, key index, number of arguments, arguments
     (hset, hsetnx, rpush, hdel: their arguments; del: none; setex: value, seconds;
-     hsetif: field, expected value, then field/value pairs)
+     hsetif: field, expected value, then field/value pairs;
+     hdelif: field, expected value, then the fields to delete)
 
   Returns 'ok' | 'conflict' (another step saved first) | 'duplicate' (this update was saved) | 'talk'
 ]]
@@ -88,6 +89,8 @@ while i <= #ARGV do
     redis.call('SET', key, ARGV[a], 'EX', ARGV[a + 1])
   elseif op == 'hsetif' then
     if redis.call('HGET', key, ARGV[a]) == ARGV[a + 1] then redis.call('HSET', key, unpack(ARGV, a + 2, a + n - 1)) end
+  elseif op == 'hdelif' then
+    if redis.call('HGET', key, ARGV[a]) == ARGV[a + 1] then redis.call('HDEL', key, unpack(ARGV, a + 2, a + n - 1)) end
   end
   i = a + n
 end

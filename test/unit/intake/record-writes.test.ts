@@ -36,6 +36,14 @@ describe('consent records', () => {
     expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => w.op === 'hsetIf')).toEqual([]);
   });
 
+  it('an agreed consent after /withdraw takes the withdrawal off the case (its date and written reason), before the status moves', () => {
+    const writes = planRecordWrites([{ ...base, agreed: true, option: 'A' }], ctx);
+    const drop = writes.findIndex((w) => w.op === 'hdelIf');
+    expect(writes[drop]).toEqual({ op: 'hdelIf', key: keys.case('KP-AAAA-0001'), field: 'status', equals: 'withdrawn', delete: ['withdrawn_at', 'f:withdraw_reason'] });
+    expect(drop).toBeLessThan(writes.findIndex((w) => w.op === 'hsetIf' && w.equals === 'withdrawn'));
+    expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => w.op === 'hdelIf')).toEqual([]);
+  });
+
   it('a minor’s consent set aside by the date of birth is recorded as such, and the case is no longer "consented"', () => {
     const writes = planRecordWrites([{ ...base, agreed: false, scope: 'minor_without_guardian' }], ctx);
     expect(record(writes)).toMatchObject({ agreed: false, scope: 'minor_without_guardian' });
