@@ -17,8 +17,10 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * What happens around a case once its person has withdrawn (/withdraw) or erased their data
  * (/delete), end to end through the fake Bot API: nothing Körpü had lined up for the case goes
  * on as if they were still waiting (the supervisors' escalation of an unclaimed intake, a
- * reminder already on its way), and a case worker who answers them is told why it does not
- * reach them.
+ * reminder already on its way), a case worker who answers them is told why it does not
+ * reach them, and someone who takes part again after /withdraw carries no old withdrawal.
+ * (The exact interleaving of a reminder with an erasure is reproduced deterministically in
+ * test/integration/outbox-notices.test.ts; here the outbox's own timing makes it likely.)
  */
 
 jest.setTimeout(60_000);
