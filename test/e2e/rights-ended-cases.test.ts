@@ -252,7 +252,7 @@ describe('cases whose person withdrew or erased their data', () => {
       expect(hash).not.toHaveProperty('withdrawn_at');
       expect(hash).not.toHaveProperty('f:withdraw_reason');
       const rows: Record<string, string>[] = [];
-      for await (const row of caseRows({ redis: e2e.redis, keys: e2e.core.keys })) if (row.case_code === code) rows.push(row);
+      for await (const row of caseRows({ redis: e2e.redis, keys: e2e.core.keys, cipher: e2e.core.cipher })) if (row.case_code === code) rows.push(row);
       expect(rows).toHaveLength(1);
       expect(rows[0]!.withdrawn_at).toBe('');
     });

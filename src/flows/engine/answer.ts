@@ -400,7 +400,7 @@ export function consentAllows(consent: ConversationState['consent'], node: FlowN
 function keepChoice(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'choice' }>, value: string): void {
   const personal = node.personal === true;
   if (personal) {
-    if (!consentAllows(ctx.s.consent, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
+    if (!consentAllows(ctx.s.consent, node) && !correctsKept(ctx, flow, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
   } else {
     ctx.s.vars[varName(flow, node.id)] = value;
   }
