@@ -35,8 +35,6 @@ const CRISIS: [Lang, string, string][] = [
   ['az', 'arim mani har gun doyur', 'violence'],
   ['ru', 'ne hochu bolshe zhit', 'suicide'],
 ];
-// At most 20 urgent alerts a minute reach the case workers' group (Telegram's limit): with the
-// one of the test below, this list stays under it so that no alert waits for the next minute.
 
 const HARMLESS: [Lang, string][] = [
   ['az', 'Ərim Rusiyada işləyir'],
@@ -60,7 +58,11 @@ const HARMLESS: [Lang, string][] = [
 
 describe('safeguarding end to end', () => {
   // Körpü as main.ts builds it (createKorpu): alerts and urgent alerts through the outbox.
-  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) } });
+  // This file sends 19 messages to the case workers' group within a minute: under Telegram's 20
+  // a minute only while no slot is spent by a send woken late (a loaded machine), after which an
+  // alert waited for the next minute, past the tests' 15 s (a full run saw it). The group's limit
+  // is the outbox's own tests' business (outbox.test.ts), not this file's: lifted here.
+  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000 } });
 
   /** A person who chose `lang` and opened the diagnosis, so that texts are answers to a flow. */
   async function personIn(n: number, lang: Lang) {
