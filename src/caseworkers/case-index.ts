@@ -37,6 +37,8 @@ export const NO_OFFICE = 'none';
 /** What the list asks for; every filter optional. Newest first. */
 export interface CaseQuery {
   office?: string;
+  /** Any of these offices (a case worker's own and `none`); `office`, when given, wins. */
+  offices?: readonly string[];
   status?: CaseListStatus;
   lang?: Lang;
   elig?: Eligibility;
@@ -134,25 +136,43 @@ export class CaseIndex {
     return scores.some((s) => s !== null);
   }
 
-  /** One page of the list, newest first, and how many cases match. */
+  /**
+   * One page of the list, newest first, and how many cases match. Several offices (`offices`):
+   * each office's set is read as one office's would be, and the two newest-first lists merged
+   * (a case is in one office only), so the page stays as fresh as one office's.
+   */
   async page(q: CaseQuery): Promise<{ total: number; codes: string[] }> {
+    const offices = q.office ? [q.office] : q.offices?.length ? [...new Set(q.offices)] : [undefined];
+    const keys = await Promise.all(offices.map((office) => this.queryKey({ ...q, ...(office ? { office } : {}) })));
+    if (keys.length === 1) {
+      const [total, codes] = await Promise.all([this.redis.zcard(keys[0]!), this.redis.zrevrange(keys[0]!, q.offset, q.offset + q.limit - 1)]);
+      return { total, codes };
+    }
+    const end = q.offset + q.limit - 1;
+    const read = await Promise.all(keys.map((k) => Promise.all([this.redis.zcard(k), this.redis.zrevrange(k, 0, end, 'WITHSCORES')])));
+    const merged = read
+      .flatMap(([, flat]) => flat.filter((_, i) => i % 2 === 0).map((code, i) => ({ code, score: Number(flat[2 * i + 1]) })))
+      // Newest first; on the same score, as ZREVRANGE orders them (the greater code first).
+      .sort((a, b) => b.score - a.score || (a.code < b.code ? 1 : a.code > b.code ? -1 : 0));
+    return { total: read.reduce((n, [c]) => n + c, 0), codes: merged.slice(q.offset, end + 1).map((e) => e.code) };
+  }
+
+  /** The sorted set that answers `q` for one office (or none): a facet, or an intersection kept a few seconds for the next pages. */
+  private async queryKey(q: CaseQuery): Promise<string> {
     const base = q.office && q.status ? `o:${q.office}:s:${q.status}` : q.office ? `o:${q.office}` : q.status ? `s:${q.status}` : 'all';
     const extra = [q.lang ? `l:${q.lang}` : '', q.elig ? `e:${q.elig}` : '', q.holder ? `h:${q.holder}` : '', q.urgent ? 'u' : ''].filter(Boolean);
-    let key = this.keys.caseIndex(base);
-    if (extra.length) {
-      const all = [base, ...extra];
-      key = this.keys.caseIndexQuery(createHash('sha256').update(all.join('|')).digest('hex').slice(0, 24));
-      if (!(await this.redis.exists(key))) {
-        // Scores from the base set (creation time); the others only filter.
-        await this.redis
-          .multi()
-          .zinterstore(key, all.length, ...all.map((f) => this.keys.caseIndex(f)), 'WEIGHTS', 1, ...extra.map(() => 0))
-          .expire(key, QUERY_TTL_S)
-          .exec();
-      }
+    if (!extra.length) return this.keys.caseIndex(base);
+    const all = [base, ...extra];
+    const key = this.keys.caseIndexQuery(createHash('sha256').update(all.join('|')).digest('hex').slice(0, 24));
+    if (!(await this.redis.exists(key))) {
+      // Scores from the base set (creation time); the others only filter.
+      await this.redis
+        .multi()
+        .zinterstore(key, all.length, ...all.map((f) => this.keys.caseIndex(f)), 'WEIGHTS', 1, ...extra.map(() => 0))
+        .expire(key, QUERY_TTL_S)
+        .exec();
     }
-    const [total, codes] = await Promise.all([this.redis.zcard(key), this.redis.zrevrange(key, q.offset, q.offset + q.limit - 1)]);
-    return { total, codes };
+    return key;
   }
 
   /** The urgent cases (unacknowledged urgent incident reports), newest first, at most `limit`, with their entries. */

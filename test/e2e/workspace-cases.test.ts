@@ -5,6 +5,7 @@ import { redisKeys } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
 import { testOffice } from '../helpers/office';
 import { seedCase } from '../helpers/seed-cases';
+import { slotIdAt } from '../../src/scheduling/slot-id';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
 import { useTestKorpu } from '../helpers/use-korpu';
 
@@ -224,6 +225,34 @@ describe('workspace cases', () => {
     expect(row('KP-BAKU-0005')).not.toBe('');
     expect(row('KP-BAKU-0005')).not.toContain('25/11/2026');
     expect(row('KP-BAKU-0005')).toContain(t('web:booking.cancelled'));
+  });
+
+  it("lists every case a case worker holds under My cases, and cases with no meeting yet by default, beside their office's", async () => {
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    // A phone interview that ended without a meeting, and one whose person later booked in Ganja.
+    await seedCase(d, { code: 'KP-NONE-0008', lang: 'az', createdAt: new Date('2026-11-23T16:00:00Z') });
+    await seedCase(d, { code: 'KP-NONE-0009', lang: 'ru', createdAt: new Date('2026-11-23T17:00:00Z') });
+    const web = await signIn('rashad');
+    for (const code of ['KP-NONE-0008', 'KP-NONE-0009']) await web.get(`/desk/cases/${code}`);
+    for (const code of ['KP-NONE-0008', 'KP-NONE-0009']) expect((await web.post(`/desk/cases/${code}/claim`)).location).toBe(`/desk/cases/${code}?done=claimed`);
+    await e2e.core.bookings.book(ganja, { id: slotIdAt(ganja, new Date('2026-11-26T06:00:00Z')), office: 'ganja', start: new Date('2026-11-26T06:00:00Z'), end: new Date('2026-11-26T06:30:00Z') }, 'KP-NONE-0009', 'ru', NOW);
+    await e2e.korpu.caseIndex.reindex('KP-NONE-0009');
+    const rows = (page: string) => page.match(/<tbody>[\s\S]*<\/tbody>/g)?.at(-1) ?? '';
+    const mine = await web.get('/desk/cases?mine=1');
+    expect(rows(mine.text)).toContain('KP-NONE-0008');
+    expect(rows(mine.text)).toContain('KP-NONE-0009');
+    expect(rows(mine.text)).not.toContain('KP-BAKU-0005');
+    // By default: their office's cases and the ones with no meeting yet, the option named so.
+    const all = await web.get('/desk/cases');
+    expect(rows(all.text)).toContain('KP-NONE-0008');
+    expect(rows(all.text)).toContain('KP-BAKU-0006');
+    expect(rows(all.text)).not.toContain('KP-GNJA-0002');
+    expect(all.text).toContain(t('web:cases.filter.own_and_none', { office: 'Baku office' }));
+    expect(rows((await web.get('/desk/cases?office=baku')).text)).not.toContain('KP-NONE-0008');
+    expect(rows((await web.get('/desk/cases?office=none')).text)).toContain('KP-NONE-0008');
+    expect(rows((await web.get('/desk/cases?office=none&status=claimed')).text)).toContain('KP-NONE-0008');
+    expect(rows((await web.get('/desk/cases?status=claimed')).text)).toContain('KP-NONE-0008');
+    expect(rows((await web.get('/desk/cases?office=none&status=new')).text)).not.toContain('KP-NONE-0008');
   });
 
   it('answers 404 for a malformed or unknown case code', async () => {

@@ -1,6 +1,6 @@
 import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
-import type { CaseListStatus, CaseRow, Eligibility } from '../case-index';
+import { NO_OFFICE, type CaseListStatus, type CaseRow, type Eligibility } from '../case-index';
 import { authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { staffNameOf } from './staff-names';
 
@@ -40,8 +40,8 @@ export const MAX_PAGE = 100;
 /**
  * The case list: one page, newest first, from the indexes (CaseIndex), so it costs the same
  * with 100 cases or 100,000. Case workers see the cases of their own office (and those without
- * a meeting yet, which no office holds), whatever office filter they ask for; supervisors and
- * admins every office. Nothing personal: codes, statuses, languages, areas, dates, holders.
+ * a meeting yet, which no office holds), or one of the two, whatever other office they ask for,
+ * and every case they hold under "mine"; supervisors and admins every office. Nothing personal: codes, statuses, languages, areas, dates, holders.
  * @example const r = await listCases(deps, { staffId }, { status: 'new' }, { offset: 0, limit: 25 });
  */
 export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseListFilters, page: { offset: number; limit: number }): Promise<ListCasesResult> {
@@ -60,11 +60,15 @@ export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseLi
     const rows = entry && visible(entry.office) ? named(await index.rows([filters.code])) : [];
     return { ok: true, rows, total: rows.length, urgent, ...(own ? { office: own } : {}) };
   }
-  // A case worker asking for another office gets their own (the page says which), or the
-  // cases with no meeting yet (`none`), which every office may take.
-  const office = own !== undefined ? (filters.office === 'none' ? 'none' : own) : filters.office;
+  // A case worker sees their own office's cases and those with no meeting yet (`none`, which
+  // every office may take), or one of the two when asked; another office asked for gives both.
+  // "Mine" is every case they hold, whatever office its meeting is in, so nothing they hold
+  // drops out of their own list.
+  const office = own === undefined ? filters.office : filters.office === NO_OFFICE || filters.office === own ? filters.office : undefined;
+  const offices = own !== undefined && office === undefined && !filters.mine ? [own, NO_OFFICE] : undefined;
   const q = {
     ...(office ? { office } : {}),
+    ...(offices ? { offices } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.lang ? { lang: filters.lang } : {}),
     ...(filters.elig ? { elig: filters.elig } : {}),

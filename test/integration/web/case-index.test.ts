@@ -77,6 +77,26 @@ describe('CaseIndex', () => {
     expect(await redis.zcard(keys().caseIndex('o:ganja'))).toBe(0);
   });
 
+  it("pages an office's cases and those with no meeting yet together, newest first, as fresh as one office's", async () => {
+    const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T10:00:00Z`;
+    await write('KP-MIXD-0001', { status: 'intake_completed', lang: 'ru', created_at: day(1) }, { office: 'baku', status: 'booked' });
+    await write('KP-MIXD-0002', { status: 'intake_completed', lang: 'ru', created_at: day(2), claimed_by: 's-1' });
+    await write('KP-MIXD-0003', { status: 'intake_completed', lang: 'en', created_at: day(3) }, { office: 'ganja', status: 'booked' });
+    await write('KP-MIXD-0004', { status: 'intake_completed', lang: 'ru', created_at: day(4), claimed_by: 's-1' }, { office: 'baku', status: 'booked' });
+    await write('KP-MIXD-0005', { status: 'intake_completed', lang: 'en', created_at: day(5) });
+    for (let i = 1; i <= 5; i++) await index.reindex(`KP-MIXD-000${i}`);
+    const both = { offices: ['baku', 'none'], offset: 0, limit: 10 };
+    expect(await index.page(both)).toEqual({ total: 4, codes: ['KP-MIXD-0005', 'KP-MIXD-0004', 'KP-MIXD-0002', 'KP-MIXD-0001'] });
+    expect(await index.page({ ...both, offset: 1, limit: 2 })).toEqual({ total: 4, codes: ['KP-MIXD-0004', 'KP-MIXD-0002'] });
+    expect(await index.page({ ...both, status: 'claimed' })).toEqual({ total: 2, codes: ['KP-MIXD-0004', 'KP-MIXD-0002'] });
+    expect(await index.page({ ...both, lang: 'ru', offset: 2, limit: 5 })).toEqual({ total: 3, codes: ['KP-MIXD-0001'] });
+    expect(await index.page({ ...both, office: 'none' })).toEqual({ total: 2, codes: ['KP-MIXD-0005', 'KP-MIXD-0002'] });
+    // A new case with no meeting is on the next read of the first page.
+    await write('KP-MIXD-0006', { status: 'intake_completed', lang: 'az', created_at: day(6) });
+    await index.reindex('KP-MIXD-0006');
+    expect((await index.page(both)).codes[0]).toBe('KP-MIXD-0006');
+  });
+
   it('puts a case in the urgent block while an urgent incident report of it waits, started by staff or drafted by the bot', async () => {
     const incidents = new IncidentStore(redis, prefix, new FieldCipher(Buffer.alloc(32, 7)), { followUpAfterMinutes: 1440, urgentCategories: ['suicide'] });
     const at = new Date('2026-11-24T07:00:00Z');
