@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { UnknownKeyError } from '../core/errors';
 import { LangSchema, type Lang } from '../core/lang';
+import { PHONE_CHANNEL } from '../core/phone-call';
 import { ageOn } from '../flows/engine/parse-reply';
 import type { Booking, BookingStore } from '../scheduling/booking-store';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -62,6 +63,11 @@ export interface CaseSummary {
   closeReason?: string;
   /** First and last name, only with `names: 'if_consented'` and consent C. */
   name?: string;
+  /**
+   * Set for a person interviewed on the phone (`channel: phone`): no chat with the bot, so
+   * nothing written to them through it reaches them; `hasNumber` when their number was taken.
+   */
+  phoneOnly?: { hasNumber: boolean };
 }
 
 /** Everything on a case, decrypted: what Open shows the worker who claimed it. */
@@ -184,6 +190,7 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   if (hash.claimed_by) s.claim = { by: hash.claimed_by, at: new Date(hash.claimed_at ?? 0) };
   if (hash.attendance_by) s.attendanceBy = hash.attendance_by;
   if (hash.close_reason) s.closeReason = hash.close_reason;
+  if (hash.channel === PHONE_CHANNEL) s.phoneOnly = { hasNumber: Boolean(hash['f:phone']) };
   return s;
 }
 

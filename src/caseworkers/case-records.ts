@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
+import { PHONE_CHANNEL } from '../core/phone-call';
 import type { RedisKeys } from '../storage/keys';
 import { CASE_CLOSED_STATUS } from '../scheduling/booking-store';
 import { silenceFrom, type PersonSilence } from '../intake/person-silence';
@@ -49,6 +50,11 @@ export interface CaseInfo {
   status?: string;
   /** The person erased their data or withdrew (and has not asked for a person since): nothing more is sent to them. */
   silence?: PersonSilence;
+  /**
+   * Set for a person interviewed on the phone (`channel: phone`): they have no chat with the bot,
+   * so nothing the bot sends reaches them; `hasNumber` when their phone number was taken.
+   */
+  phoneOnly?: { hasNumber: boolean };
 }
 
 /** How closing ended. */
@@ -78,11 +84,14 @@ export class CaseRecords {
   /** The case's existence, language and status, in one round trip. */
   async info(caseCode: string): Promise<CaseInfo> {
     const key = this.keys.case(caseCode);
-    const replies = (await this.r.pipeline().exists(key).hmget(key, 'lang', 'status', 'withdrawn_at', 'handoff_at').exec()) ?? [];
+    const replies = (await this.r.pipeline().exists(key).hmget(key, 'lang', 'status', 'withdrawn_at', 'handoff_at', 'channel', 'f:phone').exec()) ?? [];
     const exists = replies[0]?.[1] as number;
-    const [lang, status, withdrawn_at, handoff_at] = (replies[1]?.[1] ?? []) as (string | null)[];
+    const [lang, status, withdrawn_at, handoff_at, channel, phone] = (replies[1]?.[1] ?? []) as (string | null)[];
     const silence = silenceFrom({ status, withdrawn_at, handoff_at });
-    return { exists: exists === 1, lang: LangSchema.catch(DEFAULT_LANG).parse(lang), ...(status ? { status } : {}), ...(silence ? { silence } : {}) };
+    return {
+      exists: exists === 1, lang: LangSchema.catch(DEFAULT_LANG).parse(lang), ...(status ? { status } : {}), ...(silence ? { silence } : {}),
+      ...(channel === PHONE_CHANNEL ? { phoneOnly: { hasNumber: Boolean(phone) } } : {}),
+    };
   }
 
   /** Notes who recorded the person's attendance, and when. */

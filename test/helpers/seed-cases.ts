@@ -4,6 +4,7 @@ import type { Office } from '../../src/config/offices';
 import type { Lang } from '../../src/core/lang';
 import type { BookingStore } from '../../src/scheduling/booking-store';
 import { slotIdAt } from '../../src/scheduling/slot-id';
+import { sealContact } from '../../src/storage/case-contact';
 import type { FieldCipher } from '../../src/storage/field-cipher';
 import type { RedisKeys } from '../../src/storage/keys';
 
@@ -24,6 +25,11 @@ export interface SeedCase {
   /** Consent option (A, B or C). */
   consent?: 'A' | 'B' | 'C';
   crisis?: string;
+  /**
+   * Interviewed on the phone (`/call`): the chat id of the call (`<worker's Telegram id>:<n>`),
+   * kept as the case's contact, as a phone intake leaves it (channel `phone`, by `phone`).
+   */
+  phoneCall?: string;
 }
 
 /**
@@ -35,7 +41,7 @@ export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: Field
   const at = c.createdAt.toISOString();
   const enc = (field: string, v: string) => d.cipher.encrypt(v, `${c.code}:${field}`);
   const fields: Record<string, string> = {
-    code: c.code, channel: 'telegram', by: 'self_service', lang: c.lang, status: 'intake_completed', created_at: at, intake_completed_at: at, updated_at: at,
+    code: c.code, channel: c.phoneCall ? 'phone' : 'telegram', by: c.phoneCall ? 'phone' : 'self_service', lang: c.lang, status: 'intake_completed', created_at: at, intake_completed_at: at, updated_at: at,
     diagnosis: 'likely_eligible', diagnosis_provisional: 'true', consent: c.consent ?? 'B', consent_at: at,
     ...(c.firstName ? { 'f:first_name': enc('first_name', c.firstName) } : {}),
     ...(c.lastName ? { 'f:last_name': enc('last_name', c.lastName) } : {}),
@@ -43,6 +49,7 @@ export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: Field
     ...(c.birthDate ? { 'f:birth_date': enc('birth_date', c.birthDate) } : {}),
     ...(c.reason ? { 'f:reason': enc('reason', c.reason) } : {}),
     ...(c.crisis ? { crisis: c.crisis, crisis_at: at } : {}),
+    ...(c.phoneCall ? { contact: sealContact(d.cipher, c.code, { channel: 'phone', chatId: c.phoneCall }) } : {}),
   };
   const diagnosis = { at, answers: { q1: 'yes', q2: 'yes', q3: ['employment_education', 'language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true, place: 'Telegram', counsellor: 'self-service (Körpü)', by: 'self_service', lang: c.lang };
   const consent = { at, agreed: true, option: c.consent ?? 'B', text_version: 'v-test', lang: c.lang, place: 'Telegram', by: 'self_service', given: 'in_chat' };

@@ -20,7 +20,19 @@ type AccessRefusal =
   | StaffRefusal
   | CaseAccessRefusal
   /** This deployment books no meetings from the desk (no bot). */
-  | { ok: false; reason: 'unavailable' };
+  | { ok: false; reason: 'unavailable' }
+  /**
+   * The person was interviewed on the phone (no chat with the bot) and no phone number was
+   * taken: nobody could tell them of a meeting booked here.
+   */
+  | { ok: false; reason: 'no_phone' };
+
+/**
+ * How the person learns of a meeting booked here: `bot`, told through the bot in their
+ * language; `phone`, interviewed on the phone with no chat with the bot, so the worker phones
+ * them (the bot sends them nothing; the call-back reminders go to the worker who took the call).
+ */
+export type TellBy = 'bot' | 'phone';
 
 /** Why a time could not be booked on the person's behalf. */
 export type BookOnBehalfRefusal =
@@ -35,7 +47,7 @@ export type BookOnBehalfRefusal =
   | { ok: false; reason: 'full' };
 
 /** The result of {@link bookOnBehalf}. */
-export type BookOnBehalfResult = { ok: true; outcome: 'booked' | 'moved' | 'already'; slot: string; office: string; start: Date } | BookOnBehalfRefusal;
+export type BookOnBehalfResult = { ok: true; outcome: 'booked' | 'moved' | 'already'; slot: string; office: string; start: Date; tell: TellBy } | BookOnBehalfRefusal;
 
 /** One free time offered in the workspace. */
 export interface FreeTime {
@@ -47,18 +59,24 @@ export interface FreeTime {
 
 /** The result of {@link meetingTimes}: the case's meeting now and the office's free times by day. */
 export type MeetingTimesResult =
-  | { ok: true; office: Office; offices: Office[]; current?: Booking; days: { date: string; times: FreeTime[] }[] }
+  | { ok: true; office: Office; offices: Office[]; current?: Booking; days: { date: string; times: FreeTime[] }[]; tell: TellBy }
   | AccessRefusal
   | { ok: false; reason: 'unknown_office' };
 
-/** What both use cases check first: the role, the case (holder or supervisor; a case worker in its office), the stores. */
-async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promise<{ a: Actor; booking: MeetingBooking; meetings: MeetingConversations } | AccessRefusal> {
+/**
+ * What both use cases check first: the role, the case (holder or supervisor; a case worker in
+ * its office), the stores, and how the person would be told (a phone intake without a number:
+ * not at all, so nothing is booked).
+ */
+async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promise<{ a: Actor; booking: MeetingBooking; meetings: MeetingConversations; tell: TellBy } | AccessRefusal> {
   const a = await authorize(deps, actor, 'book_on_behalf');
   if (refused(a)) return a;
   const may = await mayRecordOn(deps, a, caseCode, 'book_on_behalf', { editing: true });
   if (!may.ok) return may;
   if (!deps.booking || !deps.meetings) return { ok: false, reason: 'unavailable' };
-  return { a, booking: deps.booking, meetings: deps.meetings };
+  const { phoneOnly } = await deps.cases.info(caseCode);
+  if (phoneOnly && !phoneOnly.hasNumber) return { ok: false, reason: 'no_phone' };
+  return { a, booking: deps.booking, meetings: deps.meetings, tell: phoneOnly ? 'phone' : 'bot' };
 }
 
 /**
@@ -94,6 +112,7 @@ export async function meetingTimes(deps: DeskDeps, actor: StaffRef, args: { case
     offices: deps.offices.filter((o) => inOffice(r.a.member, o.id)),
     ...(current && current.status === 'booked' ? { current } : {}),
     days: [...days].map(([date, times]) => ({ date, times })),
+    tell: r.tell,
   };
 }
 
@@ -106,13 +125,15 @@ export async function meetingTimes(deps: DeskDeps, actor: StaffRef, args: { case
  * the runner's commit with a `booking_made` effect, so its record, its reminders (an old slot's
  * removed) and /appointment follow the one path a booking in the bot takes; then the person is
  * told through the outbox in their language (date, time, office and address, with the
- * reminder's buttons). Audited (`book_on_behalf`: case code, office, slot, outcome).
+ * reminder's buttons) — or, interviewed on the phone (`tell: 'phone'`), told nothing by the
+ * bot: the worker phones them, and the call-back reminders go to whoever took the call.
+ * Audited (`book_on_behalf`: case code, office, slot, outcome).
  * @example await bookOnBehalf(deps, { staffId }, { caseCode: 'KP-7G4Q-M2XD', slotId: 'baku@2026-11-27T10:00' });
  */
 export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; slotId: string }): Promise<BookOnBehalfResult> {
   const r = await access(deps, actor, args.caseCode);
   if ('ok' in r) return r;
-  const { a, booking, meetings } = r;
+  const { a, booking, meetings, tell } = r;
   const wanted = officeAndDate(args.slotId);
   const office = wanted && deps.offices.find((o) => o.id === wanted.office);
   if (!wanted || !office) return { ok: false, reason: 'gone' };
@@ -132,7 +153,7 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   if (outcome === 'full') return { ok: false, reason: 'full' };
   // Closed meanwhile (after the check above): nothing was booked, no place is held.
   if (outcome === 'closed') return { ok: false, reason: 'case_closed', status: CLOSED_STATUS };
-  const result = { ok: true as const, outcome, slot: slot.id, office: office.id, start: slot.start };
+  const result = { ok: true as const, outcome, slot: slot.id, office: office.id, start: slot.start, tell };
   await audit(deps, a, 'book_on_behalf', { caseCode: args.caseCode, office: office.id, slot: slot.id, outcome });
   if (outcome === 'already') return result;
   const previousSlot = before?.status === 'booked' && before.slot !== slot.id ? before.slot : undefined;
@@ -142,6 +163,8 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
     deps.logger.warn({ case: args.caseCode, slot: slot.id }, 'desk: a meeting booked on behalf found no conversation: no reminders');
   }
   await reindexed(deps, args.caseCode);
+  // Interviewed on the phone: no chat to tell them in (the outbox would drop it); the worker phones them.
+  if (tell === 'phone') return result;
   const output: Output = {
     type: 'message',
     text: [{ key: outcome === 'moved' ? 'booking:behalf.moved' : 'booking:behalf.booked', params: meetingDetails(office, slot.start, lang) }],

@@ -3,7 +3,14 @@ import { authorize, refused, type DeskDeps } from './desk-deps';
 import { relayToPerson, type RelayToPersonResult } from './relay-to-person';
 
 /** The result of {@link messagePerson}. */
-export type MessagePersonResult = RelayToPersonResult | { ok: false; reason: 'empty' };
+export type MessagePersonResult =
+  | RelayToPersonResult
+  | { ok: false; reason: 'empty' }
+  /**
+   * The person was interviewed on the phone and has no chat with the bot: nothing is sent (it
+   * would reach nobody); the worker phones them instead (`hasNumber`: their number was taken).
+   */
+  | { ok: false; reason: 'phone_only'; hasNumber: boolean };
 
 /** Longest message written to a person from the workspace (Telegram's limit is 4096). */
 export const MESSAGE_MAX = 3500;
@@ -13,6 +20,7 @@ export const MESSAGE_MAX = 3500;
  * (relayToPerson: through the outbox, in the person's language, kept encrypted in the case's
  * talk, the talk opened so their answer comes back), found by the case's contact rather than by
  * the message replied to. `ref` (a token of the form) makes a resubmitted form send nothing twice.
+ * A person interviewed on the phone has no chat: refused (`phone_only`), nothing recorded as sent.
  * @example await messagePerson(deps, { staffId }, { caseCode, text: 'See you on Monday', ref });
  */
 export async function messagePerson(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; text: string; ref: string }): Promise<MessagePersonResult> {
@@ -20,6 +28,9 @@ export async function messagePerson(deps: DeskDeps, actor: StaffRef, args: { cas
   if (refused(a)) return a;
   const text = args.text.trim().slice(0, MESSAGE_MAX);
   if (!text) return { ok: false, reason: 'empty' };
+  // A phone intake's contact names the call, not a chat: no channel delivers there.
+  const { phoneOnly } = await deps.cases.info(args.caseCode);
+  if (phoneOnly) return { ok: false, reason: 'phone_only', hasNumber: phoneOnly.hasNumber };
   const conversation = await deps.conversationOf?.(args.caseCode);
   // An erased case has no chat left: say why rather than "no chat on record".
   if (!conversation) return relayToPerson(deps, actor, { caseCode: args.caseCode, conversation: '', message: { kind: 'text', text }, ref: `web:${args.ref}`, reachable: false });

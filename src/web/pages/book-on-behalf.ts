@@ -1,7 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { BEHALF_DAYS, bookOnBehalf, meetingTimes } from '../../caseworkers/desk';
+import type { Office } from '../../config/offices';
 import type { Lang } from '../../core/lang';
+import { meetingDetails } from '../../intake/booking-desk';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
 import type { WebKit } from '../web-kit';
@@ -17,7 +19,9 @@ const OfficeQuery = z.string().regex(/^[a-z0-9_]{1,32}$/).optional().catch(undef
  * `/desk/cases/:code/booking`: book or move the person's meeting on their behalf. The page shows
  * the office's free times for the next days (meetingTimes: the bot's slots, closed days and
  * places); choosing one POSTs (CSRF-checked before it gets here) to bookOnBehalf, which books
- * atomically, moves the reminders and tells the person through the bot. Post/redirect/get.
+ * atomically, moves the reminders and tells the person through the bot — or, for a person
+ * interviewed on the phone, the page gives the worker what to tell them when they phone
+ * (date, time, office, address). Post/redirect/get.
  */
 export function bookOnBehalfPages(kit: WebKit): Router {
   const router = express.Router();
@@ -44,6 +48,9 @@ export function bookOnBehalfPages(kit: WebKit): Router {
         office: { id: r.office.id, name: r.office.name[ctx.lang] },
         offices: r.offices.map((of) => ({ id: of.id, name: of.name[ctx.lang] })),
         current: r.current ? { when: fmt.dateTime(r.current.start), office: fmt.office(r.current.office), slot: r.current.slot } : undefined,
+        tell: r.tell,
+        // Interviewed on the phone: what the worker tells them when they phone (the bot cannot).
+        phoneDetails: r.tell === 'phone' && r.current ? phoneDetails(desk.offices, r.current, ctx.lang) : undefined,
         days: r.days.map((d) => ({ label: dayLabel(d.date, ctx.lang), date: d.date, times: d.times })),
         daysAhead: BEHALF_DAYS,
         done: DONE.find((d) => d === req.query.done),
@@ -70,6 +77,12 @@ export function bookOnBehalfPages(kit: WebKit): Router {
   });
 
   return router;
+}
+
+/** The meeting's date, time, office and address in the page's language, to read to the person on the phone. */
+function phoneDetails(offices: readonly Office[], current: { office: string; start: Date }, lang: Lang): Record<string, string> | undefined {
+  const office = offices.find((o) => o.id === current.office);
+  return office ? meetingDetails(office, current.start, lang) : undefined;
 }
 
 const dayFormats = new Map<Lang, Intl.DateTimeFormat>();

@@ -39,7 +39,7 @@ describe('desk: bookOnBehalf', () => {
 
   it('moves the meeting atomically, hands it to the conversation and tells the person in their language', async () => {
     const r = await bookOnBehalf(deps, d.staff.aysel, { caseCode: 'KP-BEHA-0001', slotId: FRIDAY_10 });
-    expect(r).toEqual({ ok: true, outcome: 'moved', slot: FRIDAY_10, office: 'baku', start: FRIDAY_10_AT });
+    expect(r).toEqual({ ok: true, outcome: 'moved', slot: FRIDAY_10, office: 'baku', start: FRIDAY_10_AT, tell: 'bot' });
     expect(await d.bookings.get('KP-BEHA-0001')).toMatchObject({ slot: FRIDAY_10, status: 'booked', lang: 'ru' });
     // The old place is free again, and the old day's list no longer has the case.
     expect(await d.redis.scard(d.keys.slot('baku@2026-11-25T10:00'))).toBe(0);
@@ -69,6 +69,24 @@ describe('desk: bookOnBehalf', () => {
     expect(await bookOnBehalf(deps, d.staff.leyla, { caseCode: 'KP-BEHA-0002', slotId: 'ganja@2026-11-27T10:00' })).toMatchObject({ ok: true, outcome: 'booked', office: 'ganja' });
     expect(handed[0]!.meeting.previousSlot).toBeUndefined();
     expect(d.notifier.notices[0]!.output.text[0]).toMatchObject({ key: 'booking:behalf.booked' });
+  });
+
+  it('books for a person interviewed on the phone without telling them through the bot (tell: phone); with no number taken, refuses', async () => {
+    await d.seedCase('KP-BEHA-0003', { lang: 'ru' });
+    await d.redis.hset(d.keys.case('KP-BEHA-0003'), { channel: 'phone', by: 'phone', 'f:phone': d.cipher.encrypt('+994501234567', 'KP-BEHA-0003:phone') });
+    await d.desk.claims.claim('KP-BEHA-0003', d.staff.aysel.staffId, d.desk.clock.now());
+    expect(await meetingTimes(deps, d.staff.aysel, { caseCode: 'KP-BEHA-0003' })).toMatchObject({ ok: true, tell: 'phone' });
+    expect(await bookOnBehalf(deps, d.staff.aysel, { caseCode: 'KP-BEHA-0003', slotId: FRIDAY_10 })).toMatchObject({ ok: true, outcome: 'booked', tell: 'phone' });
+    // The meeting is the conversation's (its call-back reminders go to the worker who took the call); nothing to the person.
+    expect(handed).toHaveLength(1);
+    expect(d.notifier.notices).toEqual([]);
+
+    await d.seedCase('KP-BEHA-0004', { lang: 'ru' });
+    await d.redis.hset(d.keys.case('KP-BEHA-0004'), { channel: 'phone', by: 'phone' });
+    await d.desk.claims.claim('KP-BEHA-0004', d.staff.aysel.staffId, d.desk.clock.now());
+    expect(await meetingTimes(deps, d.staff.aysel, { caseCode: 'KP-BEHA-0004' })).toEqual({ ok: false, reason: 'no_phone' });
+    expect(await bookOnBehalf(deps, d.staff.aysel, { caseCode: 'KP-BEHA-0004', slotId: FRIDAY_10 })).toEqual({ ok: false, reason: 'no_phone' });
+    expect(await d.bookings.get('KP-BEHA-0004')).toBeUndefined();
   });
 
   it('refuses a full time and a day closed from the calendar', async () => {

@@ -22,6 +22,18 @@ describe('desk: talks and phone calls', () => {
     return { delivered, deliver };
   }
 
+  it('refuses a message from the workspace to a person interviewed on the phone (no chat with the bot), sending and keeping nothing', async () => {
+    await d.seedCase('KP-TALK-0090', { lang: 'ru' });
+    await d.redis.hset(d.keys.case('KP-TALK-0090'), { channel: 'phone', by: 'phone', 'f:phone': d.cipher.encrypt('+994501234567', 'KP-TALK-0090:phone') });
+    await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0090' });
+    const deps = { ...d.desk, conversationOf: async () => conversation, talks: relay };
+    expect(await messagePerson(deps, d.staff.aysel, { caseCode: 'KP-TALK-0090', text: 'Hello from the desk', ref: 'ref-0090' })).toEqual({ ok: false, reason: 'phone_only', hasNumber: true });
+    expect(d.notifier.notices).toEqual([]);
+    expect(await relay.messages('KP-TALK-0090')).toEqual([]);
+    await d.redis.hdel(d.keys.case('KP-TALK-0090'), 'f:phone');
+    expect(await messagePerson(deps, d.staff.aysel, { caseCode: 'KP-TALK-0090', text: 'Hello', ref: 'ref-0091' })).toEqual({ ok: false, reason: 'phone_only', hasNumber: false });
+  });
+
   describe('a person’s messages', () => {
     it('go to the case workers’ chat while nobody holds the case, then to the holder; each is kept, encrypted', async () => {
       await d.seedCase('KP-TALK-0001', { lang: 'ru' });
