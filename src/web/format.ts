@@ -86,7 +86,15 @@ export interface PageFormat {
   counsellor(stored: string): string;
   /** An office's name in the language (`none`: "no meeting yet"). */
   office(id: string): string;
+  /**
+   * A form's "Place": the records' own words for where the bot took it (`Telegram`,
+   * `Simulator`, `Phone`) in the page's language; a place a counsellor typed, as typed.
+   */
+  place(stored: string): string;
 }
+
+/** The places the bot's records write (intake/conversation-runner.ts), and their texts. */
+const RECORDED_PLACES: Readonly<Record<string, string>> = { Telegram: 'web:place.telegram', Simulator: 'web:place.simulator', Phone: 'web:place.phone' };
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 function format(lang: Lang, timeZone: string, withTime: boolean | 'only' | 'seconds'): Intl.DateTimeFormat {
@@ -126,5 +134,6 @@ export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offi
     },
     counsellor: (stored) => (stored === BOT_COUNSELLOR ? t('web:case.self_service') : stored),
     office: (id) => (id === 'none' ? t('web:office.none') : (names.get(id) ?? id)),
+    place: (stored) => (Object.hasOwn(RECORDED_PLACES, stored) ? t(RECORDED_PLACES[stored]!) : stored),
   };
 }

@@ -144,6 +144,34 @@ describe('workspace forms over HTTP', () => {
     expect(afterPlan).toContain(t('casework:version.line', { version: 1, name: 'Aysel Quliyeva', when: '25/11/2026, 11:00' }));
   });
 
+  it('for a phone intake: Annex 2 defaults to the meeting\'s office, not "Phone"; the place is said in words; a Q4 concern raised on the phone is shown', async () => {
+    const { keys, cipher, bookings } = e2e.core;
+    const ayselId = (await e2e.korpu.roster.get(aysel.id))!.staffId;
+    const phoneCase = async (code: string, q4: 'no' | 'pending') => {
+      await e2e.redis.hset(keys.case(code), { code, lang: 'ru', channel: 'phone', by: 'phone', status: 'intake_completed', consent: 'B', diagnosis: q4 === 'no' ? 'eligible' : 'likely_eligible', diagnosis_provisional: String(q4 !== 'no'), contact: sealContact(cipher, code, { channel: 'phone', chatId: `${aysel.id}:1` }), ...(q4 === 'pending' ? { 'f:q4_concern': 'yes', handoff: 'q4_concern' } : {}) });
+      await e2e.redis.rpush(keys.diagnoses(code), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', date: '2026-11-20', time: '14:00', place: 'Phone', counsellor: 'Aysel Quliyeva', by: 'phone', answers: { adult: 'adult', q1: 'yes', q2: 'yes', q3: ['language'], q4 }, outcome: q4 === 'no' ? 'eligible' : 'likely_eligible', reasons: [], provisional: q4 !== 'no' }));
+      await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, code, 'ru', new Date('2026-11-20T10:00:00Z'));
+      await new ClaimStore(e2e.redis, keys).claim(code, ayselId, NOW);
+    };
+    await phoneCase('KP-WEBF-0002', 'no');
+    await phoneCase('KP-WEBF-0003', 'pending');
+
+    const final = (await web.get('/desk/cases/KP-WEBF-0002/meeting')).text;
+    expect(final).toMatch(/name="place"[^>]*value="Baku office"/);
+    expect(final).not.toMatch(/name="place"[^>]*value="Phone"/);
+    expect(final).toContain(t('casework:diagnosis.signed', { counsellor: 'Aysel Quliyeva', place: e2e.core.translator.t('en', 'web:place.phone'), date: '20/11/2026', time: '14:00' }));
+    const finalFile = (await web.get('/desk/cases/KP-WEBF-0002')).text;
+    expect(finalFile).toContain(` · ${t('web:place.phone')} · Aysel Quliyeva`);
+    expect(finalFile).not.toContain(' · Phone · ');
+
+    const concern = (await web.get('/desk/cases/KP-WEBF-0003/meeting')).text;
+    expect(concern).toContain(t('casework:diagnosis.provisional_phone'));
+    expect(concern).not.toContain(t('casework:diagnosis.provisional'));
+    expect(concern).toContain(t('casework:diagnosis.q4_concern', { counsellor: 'Aysel Quliyeva', when: '20/11/2026, 14:00' }));
+    const concernFile = (await web.get('/desk/cases/KP-WEBF-0003')).text;
+    expect(concernFile).toContain(t('web:case.q4_concern', { counsellor: 'Aysel Quliyeva', date: '20/11/2026, 14:00' }));
+  });
+
   it('refuses a worker of another office (403) and a change without the CSRF token (403)', async () => {
     const page = await other.get(meeting);
     expect(page.status).toBe(403);

@@ -134,7 +134,9 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
     q2: d?.answers.q2 ?? '',
     q3: d?.answers.q3 ?? [],
     q4: d?.answers.q4 === 'yes' || d?.answers.q4 === 'no' ? d.answers.q4 : '',
-    place: d && !d.provisional ? d.place : (office?.name[lang] ?? office?.name.az ?? ''),
+    // Where Annex 2 is completed now: the meeting's office; a counsellor's earlier confirmation
+    // keeps its place. Never the bot's record ("Phone", "Telegram"): not where this form is filled.
+    place: d && d.by === 'counsellor' && d.place ? d.place : (office?.name[lang] ?? office?.name.az ?? ''),
   };
   const q3Sent = diagnosisValues.q3;
   const assessmentValues = sentFor('assessment') ?? r.assessment?.data ?? { assessmentDate: formDateTime(kit.deps.clock.now(), zone).date, ...fromIntake(r, t) };
@@ -148,7 +150,14 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
     problem: redraw?.part === 'plan' && !redraw.problem && !r.assessmentVersions.length ? 'not_assessed' : redraw?.problem,
     issues: issuesByField(redraw?.issues ?? [], t),
     booking: r.booking ? { status: r.booking.status, start: r.booking.start.toISOString(), when: when(r.booking.start), office: office?.name[lang] ?? r.booking.office } : undefined,
-    diagnosis: d ? { outcome: d.outcome, provisional: d.provisional, reasons: d.reasons, counsellor: d.counsellor && fmt.counsellor(d.counsellor), place: d.place, date: d.date ? fmt.calendarDate(d.date) : d.date, time: d.time, corrected: d.corrected ?? [] } : undefined,
+    diagnosis: d
+      ? {
+          outcome: d.outcome, provisional: d.provisional, reasons: d.reasons, counsellor: d.counsellor && fmt.counsellor(d.counsellor), place: d.place && fmt.place(d.place), date: d.date ? fmt.calendarDate(d.date) : d.date, time: d.time, corrected: d.corrected ?? [],
+          byPhone: d.by === 'phone',
+          // The worker on the phone raised a Q4 concern (their "yes" leaves Q4 pending): whoever holds the meeting decides it.
+          q4Concern: d.by === 'phone' && d.answers.q4 === 'pending' ? { counsellor: d.counsellor ? fmt.counsellor(d.counsellor) : '—', when: when(d.at) } : undefined,
+        }
+      : undefined,
     diagnosisValues: { ...diagnosisValues, q3: Array.isArray(q3Sent) ? q3Sent : q3Sent ? [q3Sent] : [] },
     areas: Q3_AREAS,
     fields: ASSESSMENT_FIELDS,
