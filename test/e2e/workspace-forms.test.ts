@@ -51,7 +51,7 @@ describe('workspace forms over HTTP', () => {
     ({ user: rauf } = await addStaff(e2e, { name: 'Rauf Məmmədov', firstName: 'Rauf', lang: 'en', langs: ['en'], office: 'ganja', addedAt: NOW }));
     // A case as the bot leaves it: intake done, consent B, the bot's provisional diagnosis, a meeting an hour ago, claimed by Aysel.
     const { keys, cipher, bookings } = e2e.core;
-    await e2e.redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', consent: 'B', diagnosis: 'likely_eligible', diagnosis_provisional: 'true', contact: sealContact(cipher, CODE, { channel: 'telegram', chatId: '555' }) });
+    await e2e.redis.hset(keys.case(CODE), { code: CODE, lang: 'ru', status: 'intake_completed', created_at: '2026-11-20T09:00:00.000Z', consent: 'B', diagnosis: 'likely_eligible', diagnosis_provisional: 'true', contact: sealContact(cipher, CODE, { channel: 'telegram', chatId: '555' }) });
     await e2e.redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
     await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
     await new ClaimStore(e2e.redis, keys).claim(CODE, ayselStaffId, NOW);
@@ -124,7 +124,20 @@ describe('workspace forms over HTTP', () => {
     expect(r.status).toBe(400);
     expect(r.text).toContain(`<p class="alert field-issue" id="e-assessment-assessmentDate">${t('casework:form.issue.no_such_date')}</p>`);
     expect(r.text).not.toContain('must be a date');
-    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-11-25', beneficiaryName: 'Olena Kovalenko', urgentNeed: 'housing', summary: 'language first' });
+    // Dates that cannot be: each said beside its field, nothing saved.
+    const dateIssue = (page: string, field: string, problem: string) => expect(page).toContain(`<p class="alert field-issue" id="e-assessment-${field}">${t(`casework:form.issue.${problem}`)}</p>`);
+    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2030-01-01', birthDate: '2031-05-05', beneficiaryName: 'Olena' });
+    expect(r.status).toBe(400);
+    dateIssue(r.text, 'birthDate', 'future_date');
+    dateIssue(r.text, 'assessmentDate', 'future_date');
+    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-11-24', birthDate: '2026-11-25', beneficiaryName: 'Olena' });
+    expect(r.status).toBe(400);
+    dateIssue(r.text, 'birthDate', 'after_assessment');
+    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2020-01-01', beneficiaryName: 'Olena' });
+    expect(r.status).toBe(400);
+    dateIssue(r.text, 'assessmentDate', 'before_case');
+    expect(await e2e.redis.hget(e2e.core.keys.case(CODE), 'assessment_at')).toBeNull();
+    r = await web.post(`${meeting}/assessment`, { assessmentDate: '2026-11-25', birthDate: '1990-03-25', beneficiaryName: 'Olena Kovalenko', urgentNeed: 'housing', summary: 'language first' });
     expect(r.status).toBe(303);
     const afterAssessment = (await web.get(meeting)).text;
     expect(afterAssessment).toContain('Olena Kovalenko');
@@ -136,6 +149,12 @@ describe('workspace forms over HTTP', () => {
     expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-goals-0-agreedWithPerson">${t('casework:form.issue.not_agreed')}</p>`);
     expect(r.text).not.toContain('goals.0.agreedWithPerson:');
     expect(r.text).not.toContain('must be agreed');
+    // Due, and reviewed, years before the case was opened: a slip, said beside each field.
+    r = await web.post(`${meeting}/plan`, { need_text_0: 'Azerbaijani lessons', need_area_0: 'language', goal_text_0: 'Speak Azerbaijani at work', goal_term_0: 'short', goal_agreed_0: 'on', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: 'Olena', activity_due_0: '2020-01-01', activity_status_0: 'planned', review_on_0: '2019-01-01', review_progress_0: 'Started' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-activities-0-due">${t('casework:form.issue.before_case')}</p>`);
+    expect(r.text).toContain(`<p class="alert field-issue" id="e-plan-reviews-0-on">${t('casework:form.issue.before_case')}</p>`);
+    expect(await e2e.redis.hget(e2e.core.keys.case(CODE), 'plan_at')).toBeNull();
     r = await web.post(`${meeting}/plan`, { need_text_0: 'Azerbaijani lessons', need_area_0: 'language', goal_text_0: 'Speak Azerbaijani at work', goal_term_0: 'short', goal_agreed_0: 'on', activity_goal_0: '1', activity_text_0: 'Enrol in the course', activity_owner_0: 'Olena', activity_due_0: '2026-12-15', activity_status_0: 'planned' });
     expect(r.status).toBe(303);
     const afterPlan = (await web.get(meeting)).text;

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { Action } from '../guard';
 import type { CaseHead } from '../forms/meeting-records';
-import { mayWorkOn, staffLogRef, type Actor, type DeskDeps } from './desk-deps';
+import { formDateTime } from '../../intake/record-writes';
+import type { DateIssue, FormDays } from '../forms/form-dates';
+import { mayWorkOn, officeOfCase, staffLogRef, type Actor, type DeskDeps } from './desk-deps';
 
 /** Statuses after which a case's records are kept as they are, and nobody takes it on any more. */
 export const FINAL_STATUSES: readonly string[] = ['closed', 'withdrawn', 'erased'];
@@ -67,6 +69,23 @@ export async function mayRecordOn(deps: DeskDeps, a: Actor, caseCode: string, ac
   }
   if (o.editing && head.status && FINAL_STATUSES.includes(head.status)) return { ok: false, reason: 'case_closed', status: head.status };
   return { ok: true, head };
+}
+
+/**
+ * Today and the case's first day, as local dates in its office's time zone (the programme's
+ * while it has no meeting), for checking a form's dates ({@link FormDays}).
+ */
+export async function formDays(deps: DeskDeps, caseCode: string, head: CaseHead): Promise<FormDays> {
+  const office = await officeOfCase(deps, caseCode);
+  const timeZone = (deps.offices.find((o) => o.id === office) ?? deps.offices[0])?.timeZone ?? 'Asia/Baku';
+  const created = head.listFields.created_at ? new Date(head.listFields.created_at) : undefined;
+  const opened = created && !Number.isNaN(created.getTime()) ? formDateTime(created, timeZone).date : undefined;
+  return { today: formDateTime(deps.clock.now(), timeZone).date, ...(opened ? { opened } : {}) };
+}
+
+/** A form whose dates do not hold together ({@link DateIssue}s), refused as one that does not parse. */
+export function invalidDates(issues: readonly DateIssue[]): InvalidForm | undefined {
+  return issues.length ? { ok: false, reason: 'invalid', issues: issues.map((i) => ({ path: i.path, message: i.message })) } : undefined;
 }
 
 /**

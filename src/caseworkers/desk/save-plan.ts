@@ -1,6 +1,7 @@
 import type { StaffRef } from '../../core/staff';
 import { PlanSchema } from '../forms/integration-plan';
-import { invalidForm, mayRecordOn, reindexed, type CaseAccessRefusal, type InvalidForm } from './case-access';
+import { planDateIssues } from '../forms/form-dates';
+import { formDays, invalidDates, invalidForm, mayRecordOn, reindexed, type CaseAccessRefusal, type InvalidForm } from './case-access';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** Consent options of Annex 4 under which a plan may be prepared (any of A, B, C: the person agreed). */
@@ -21,7 +22,7 @@ export type SavePlanResult =
  * Saves the individual integration plan (spec §3.7) as a new version: needs in priority order,
  * goals agreed with the person, activities with their owner, date and status, and the reviews
  * so far. The case shows as `in_plan` (its `plan_at`). Refused without the person's consent or before the
- * initial assessment.
+ * initial assessment; an activity due, or a review held, before the case was opened is refused beside its field.
  */
 export async function savePlan(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; form: unknown }): Promise<SavePlanResult> {
   const a = await authorize(deps, actor, 'record_first_meeting');
@@ -30,6 +31,8 @@ export async function savePlan(deps: DeskDeps, actor: StaffRef, args: { caseCode
   if (!access.ok) return access;
   const parsed = PlanSchema.safeParse(args.form);
   if (!parsed.success) return invalidForm(parsed.error);
+  const badDates = invalidDates(planDateIssues(parsed.data, await formDays(deps, args.caseCode, access.head)));
+  if (badDates) return badDates;
   if (!AGREED.has(access.head.consent ?? '')) return { ok: false, reason: 'no_consent' };
   if (!(await deps.meeting.assessments.versions(args.caseCode)).length) return { ok: false, reason: 'not_assessed' };
   const now = deps.clock.now();

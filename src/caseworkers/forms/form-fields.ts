@@ -13,7 +13,7 @@ export const MAX_TEXT = 4000;
  * translate (`casework:form.issue.<problem>`), so that a case worker reads "Fill this in" in
  * their language rather than zod's English. Any other message shows as "Check this field".
  */
-export const FIELD_PROBLEMS = ['required', 'too_long', 'not_a_date', 'no_such_date', 'not_an_option', 'not_agreed', 'unknown_goal', 'none', 'too_many'] as const;
+export const FIELD_PROBLEMS = ['required', 'too_long', 'not_a_date', 'no_such_date', 'future_date', 'after_assessment', 'before_case', 'not_an_option', 'not_agreed', 'unknown_goal', 'none', 'too_many'] as const;
 export type FieldProblem = (typeof FIELD_PROBLEMS)[number];
 
 /** An empty or blank box is "not filled in" rather than an empty answer. */

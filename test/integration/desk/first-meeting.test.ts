@@ -5,7 +5,7 @@ import { baku, ganja, startDesk, type Desk } from './desk-harness';
 const botDiagnosis = (q2: 'yes' | 'no' = 'yes') =>
   JSON.stringify({ at: '2026-11-20T10:00:00.000Z', date: '2026-11-20', time: '14:00', place: 'Telegram', counsellor: 'self-service (Körpü)', by: 'self_service', answers: { q1: 'yes', q2, q3: ['language'], q4: 'pending' }, outcome: q2 === 'yes' ? 'likely_eligible' : 'not_eligible', reasons: q2 === 'yes' ? [] : ['q2_no'], provisional: true, rule_version: 'annex2-v1', lang: 'ru' });
 
-const assessment = { assessmentDate: '2026-11-25', beneficiaryName: 'Olena Kovalenko', birthDate: '1990-04-02', emotionalState: 'anxious about housing', services: ['language', 'employment_education'], summary: 'needs language classes first' };
+const assessment = { assessmentDate: '2026-11-24', beneficiaryName: 'Olena Kovalenko', birthDate: '1990-04-02', emotionalState: 'anxious about housing', services: ['language', 'employment_education'], summary: 'needs language classes first' };
 const plan = {
   needs: [{ text: 'Azerbaijani lessons', area: 'language' }, { text: 'A job matching her nursing diploma' }],
   goals: [{ text: 'Hold a simple conversation in Azerbaijani', term: 'short', agreedWithPerson: true }],
