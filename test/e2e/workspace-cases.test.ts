@@ -196,7 +196,7 @@ describe('workspace cases', () => {
     expect((await sup.post(`/desk/cases/${code}/reassign`, { to: rashad.staffId })).location).toBe(`/desk/cases/${code}?notice=case_closed`);
     expect(await e2e.redis.hget(e2e.core.keys.case(code), 'claimed_by')).toBe(rashad.staffId);
 
-    // Withdrawn and nobody's: no Claim, and a claim sent anyway is refused; it can still be closed.
+    // Withdrawn and nobody's: no Claim, and a claim sent anyway is refused; a supervisor can still close it (a case worker closes only what they hold).
     const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
     await seedCase(d, { code: 'KP-BAKU-0004', lang: 'ru', createdAt: new Date('2026-11-23T13:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T07:00:00Z') } });
     await e2e.redis.hset(e2e.core.keys.case('KP-BAKU-0004'), 'status', 'withdrawn');
@@ -205,7 +205,8 @@ describe('workspace cases', () => {
     const withdrawn = (await aysel.get('/desk/cases/KP-BAKU-0004')).text;
     expect(withdrawn).toContain(t('web:status.withdrawn'));
     expect(withdrawn).not.toContain('/desk/cases/KP-BAKU-0004/claim"');
-    expect(withdrawn).toContain('/desk/cases/KP-BAKU-0004/close"');
+    expect(withdrawn).not.toContain('/desk/cases/KP-BAKU-0004/close"');
+    expect((await sup.get('/desk/cases/KP-BAKU-0004')).text).toContain('/desk/cases/KP-BAKU-0004/close"');
     expect((await aysel.post('/desk/cases/KP-BAKU-0004/claim')).location).toBe('/desk/cases/KP-BAKU-0004?notice=case_closed');
     expect(await e2e.redis.hget(e2e.core.keys.case('KP-BAKU-0004'), 'claimed_by')).toBeNull();
   });
@@ -253,6 +254,26 @@ describe('workspace cases', () => {
     expect(rows((await web.get('/desk/cases?office=none&status=claimed')).text)).toContain('KP-NONE-0008');
     expect(rows((await web.get('/desk/cases?status=claimed')).text)).toContain('KP-NONE-0008');
     expect(rows((await web.get('/desk/cases?office=none&status=new')).text)).not.toContain('KP-NONE-0008');
+  });
+
+  it("shows a colleague who does not hold the case no link that would only answer \"another worker holds this case\"", async () => {
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    await seedCase(d, { code: 'KP-BAKU-0010', lang: 'ru', createdAt: new Date('2026-11-23T18:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T07:00:00Z') } });
+    const holder = await signIn('aysel');
+    await holder.get('/desk/cases/KP-BAKU-0010');
+    expect((await holder.post('/desk/cases/KP-BAKU-0010/claim')).status).toBe(303);
+    const links = ['meeting', 'close', 'booking'].map((l) => `/desk/cases/KP-BAKU-0010/${l}"`);
+    const own = (await holder.get('/desk/cases/KP-BAKU-0010')).text;
+    for (const l of links) expect(own).toContain(l);
+
+    const colleague = await signIn('rashad');
+    const seen = (await colleague.get('/desk/cases/KP-BAKU-0010')).text;
+    for (const l of links) expect(seen).not.toContain(l);
+    // What a colleague may do stays: Came / Did not come once the meeting has begun, an incident report.
+    expect(seen).toContain('/desk/cases/KP-BAKU-0010/attendance"');
+    expect(seen).toContain('/desk/cases/KP-BAKU-0010/incidents/new"');
+    // And what the links led to still answers 403.
+    expect((await colleague.get('/desk/cases/KP-BAKU-0010/close')).status).toBe(403);
   });
 
   it('answers 404 for a malformed or unknown case code', async () => {

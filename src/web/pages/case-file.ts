@@ -46,6 +46,9 @@ export function caseFilePages(kit: WebKit): Router {
       file: r.file,
       fmt,
       mayReassign: ctx.staff.role !== 'caseworker',
+      // The first meeting's forms, booking and closing are the holder's (supervisors and admins may step in):
+      // a colleague is not shown links that would only answer "another worker holds this case".
+      mayRecord: ctx.staff.role !== 'caseworker' || r.file.isHolder,
       meetingBegun: r.file.booking ? r.file.booking.start.getTime() <= kit.deps.clock.now().getTime() : false,
       done,
       notice,
