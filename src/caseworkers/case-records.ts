@@ -17,13 +17,25 @@ export const CLOSED_STATUS = CASE_CLOSED_STATUS;
  * rules and conditions.
  */
 export const CLOSE_REASONS = ['withdrew', 'goals_achieved', 'no_longer_eligible', 'other_body', 'rules_not_followed'] as const;
-export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/**
+ * Why a case closes before support began: §3.8 lists why the support of a beneficiary ends,
+ * and says nothing of an intake that never made anyone a beneficiary, which would otherwise
+ * stay open for ever or be closed with a reason that is not true ("no longer eligible" for
+ * someone never eligible). Offered apart from the five, and only while no initial assessment
+ * (Annex 1, the first stage of the case-management cycle, §3.5) was saved: (1) found not
+ * eligible at the diagnosis (Annex 2); (2) did not give consent (Annex 4); (3) never came or
+ * could not be reached; (4) the same person's other case is the one kept. Wire names, stored as
+ * `close_reason` (three of them as the desk stored them before the five).
+ */
+export const INTAKE_CLOSE_REASONS = ['not_eligible', 'no_consent', 'unreachable', 'duplicate'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number] | (typeof INTAKE_CLOSE_REASONS)[number];
 
 /**
  * Reasons stored before the five of §3.8 (closed by the bot's desk in 2026): still read and
  * shown by name (`casework:close.legacy.<reason>`), never offered for a new closing.
  */
-export const LEGACY_CLOSE_REASONS = ['completed', 'not_eligible', 'withdrawn', 'unreachable', 'duplicate', 'referred'] as const;
+export const LEGACY_CLOSE_REASONS = ['completed', 'withdrawn', 'referred'] as const;
 
 /** The reason that needs the person's own words in writing (§3.8 (1)). */
 export const WITHDRAWAL_REASON: CloseReason = 'withdrew';
@@ -35,9 +47,11 @@ export const GOALS_ACHIEVED_REASON: CloseReason = 'goals_achieved';
  * The i18n key of a stored close reason: one of the five, a legacy one, or the stored value
  * itself as a default (so nothing stored is ever unreadable).
  * @example closeReasonKey('referred') // 'casework:close.legacy.referred'
+ * @example closeReasonKey('duplicate') // 'casework:close.intake.duplicate'
  */
 export function closeReasonKey(stored: string): string {
   if ((CLOSE_REASONS as readonly string[]).includes(stored)) return `casework:close.reason.${stored}`;
+  if ((INTAKE_CLOSE_REASONS as readonly string[]).includes(stored)) return `casework:close.intake.${stored}`;
   if ((LEGACY_CLOSE_REASONS as readonly string[]).includes(stored)) return `casework:close.legacy.${stored}`;
   return stored;
 }

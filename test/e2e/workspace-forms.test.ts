@@ -246,11 +246,29 @@ describe('workspace forms over HTTP', () => {
     expect(done.text).toContain('women’s shelter');
   });
 
+  it('closes a case that never started with a reason that says so: here the phone diagnosis found the person not eligible', async () => {
+    const { keys, cipher } = e2e.core;
+    const code = 'KP-WEBF-0004';
+    await e2e.redis.hset(keys.case(code), { code, lang: 'ru', channel: 'phone', by: 'phone', status: 'intake_completed', created_at: '2026-11-20T09:00:00.000Z', diagnosis: 'not_eligible', diagnosis_provisional: 'false', contact: sealContact(cipher, code, { channel: 'phone', chatId: `${aysel.id}:4` }) });
+    await e2e.redis.rpush(keys.diagnoses(code), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', place: 'Phone', counsellor: 'Aysel Quliyeva', by: 'phone', answers: { q1: 'no', q2: 'no', q3: [], q4: 'no' }, outcome: 'not_eligible', reasons: ['q1_no', 'q2_no', 'q3_none'], provisional: false }));
+    await new ClaimStore(e2e.redis, keys).claim(code, (await e2e.korpu.roster.get(aysel.id))!.staffId, NOW);
+    const close = `/desk/cases/${code}/close`;
+    const page = (await web.get(close)).text;
+    expect(page).toContain(t('casework:close.intake_label'));
+    for (const reason of ['not_eligible', 'no_consent', 'unreachable', 'duplicate']) expect(page).toContain(t(`casework:close.intake.${reason}`));
+    const r = await web.post(close, { reason: 'not_eligible' });
+    expect(r).toMatchObject({ status: 303, location: close });
+    expect(await e2e.redis.hmget(keys.case(code), 'status', 'close_reason')).toEqual(['closed', 'not_eligible']);
+    expect((await web.get(`/desk/cases/${code}`)).text).toContain(`<dd>${t('casework:close.intake.not_eligible')}</dd>`);
+  });
+
   it('closes the case with one of the five reasons; withdrawal needs the reason in writing', async () => {
     const close = `/desk/cases/${CODE}/close`;
     const page = await web.get(close);
     expect(page.status).toBe(200);
     for (const reason of ['withdrew', 'goals_achieved', 'no_longer_eligible', 'other_body', 'rules_not_followed']) expect(page.text).toContain(t(`casework:close.reason.${reason}`));
+    // Annex 1 is saved: support began, so no reason for a case that never started is offered.
+    expect(page.text).not.toContain(t('casework:close.intake_label'));
     let r = await web.post(close, { reason: 'withdrew' });
     expect(r.status).toBe(400);
     expect(r.text).toContain(t('casework:problem.written_reason_needed'));

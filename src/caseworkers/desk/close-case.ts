@@ -2,7 +2,7 @@ import type { Output } from '../../core/conversation';
 import { DEFAULT_LANG, LangSchema } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { meetingDetails } from '../../intake/booking-desk';
-import { CLOSE_REASONS, GOALS_ACHIEVED_REASON, WITHDRAWAL_REASON, type CloseReason } from '../case-records';
+import { CLOSE_REASONS, GOALS_ACHIEVED_REASON, INTAKE_CLOSE_REASONS, WITHDRAWAL_REASON, type CloseReason } from '../case-records';
 import { formText } from '../forms/form-fields';
 import { can } from '../guard';
 import { cancelMeeting } from './cancel-meeting';
@@ -23,10 +23,19 @@ export type CloseCaseResult =
   /** Closing for withdrawal needs the person's reason in writing: none came with /withdraw, and none was given. */
   | { ok: false; reason: 'written_reason_needed' }
   /** "All the plan's goals are achieved" needs a plan: none was saved for the case. */
-  | { ok: false; reason: 'no_plan' };
+  | { ok: false; reason: 'no_plan' }
+  /** A reason for a case that never started, for one whose initial assessment (Annex 1) was saved: support began, §3.8's reasons apply. */
+  | { ok: false; reason: 'support_began' }
+  /** "Not eligible at the diagnosis": the newest diagnosis did not find the person not eligible. */
+  | { ok: false; reason: 'diagnosis_not_ineligible' }
+  /** "Did not give consent": the person gave it (option A, B or C). */
+  | { ok: false; reason: 'consent_given' }
+  /** "Duplicate" for a case with a meeting still to come: the person would be told their support ended. */
+  | { ok: false; reason: 'duplicate_has_meeting' };
 
 /**
- * Closes a case for good, with one of the five termination reasons of spec §3.8 (status
+ * Closes a case for good, with one of the five termination reasons of spec §3.8, or, for a case
+ * whose support never began, one of {@link INTAKE_CLOSE_REASONS}, each checked against the records (status
  * `closed`, `close_reason`, `closed_by`, `closed_at`): the worker who holds it, or a supervisor
  * or admin any case. Withdrawal (`withdrew`) needs the person's reason in writing: the one they
  * gave with /withdraw, or `writtenReason` (their letter, typed in; kept sealed as
@@ -41,7 +50,7 @@ export type CloseCaseResult =
 export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; reason: string; writtenReason?: string }): Promise<CloseCaseResult> {
   const a = await authorize(deps, actor, 'close_case');
   if (refused(a)) return a;
-  const reason = CLOSE_REASONS.find((r) => r === args.reason);
+  const reason = [...CLOSE_REASONS, ...INTAKE_CLOSE_REASONS].find((r) => r === args.reason);
   if (!reason) return { ok: false, reason: 'invalid_reason' };
   if (!can(a.member, 'reassign_case')) {
     // A case worker: their own case only (which is in their office, or they could not have claimed it).
@@ -50,6 +59,8 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   } else if (!(await mayWorkOn(deps, a, args.caseCode, 'close_case'))) return { ok: false, reason: 'other_office' };
   // §3.8 (2): the plan's goals achieved presupposes a plan. The other reasons name nothing the records could show.
   if (reason === GOALS_ACHIEVED_REASON && (await deps.meeting.plans.versions(args.caseCode)).length === 0) return { ok: false, reason: 'no_plan' };
+  const notStarted = await intakeReasonRefused(deps, args.caseCode, reason);
+  if (notStarted) return notStarted;
   let extra: Record<string, string> = {};
   if (reason === WITHDRAWAL_REASON) {
     const typed = formText.safeParse(args.writtenReason ?? '');
@@ -76,6 +87,22 @@ export async function closeCase(deps: DeskDeps, actor: StaffRef, args: { caseCod
   // The group's alerts of the case say it is closed, and offer Claim no more.
   await redrawAlerts(deps, args.caseCode, `close:${args.caseCode}:${now.getTime()}`);
   return { ok: true, caseCode: args.caseCode, reason, ...(cancelled ? { cancelledMeeting: cancelled } : {}) };
+}
+
+/**
+ * The refusal of a reason for a case that never started ({@link INTAKE_CLOSE_REASONS}) that the
+ * records contradict; undefined when it stands (and for §3.8's reasons).
+ */
+async function intakeReasonRefused(deps: DeskDeps, caseCode: string, reason: CloseReason): Promise<CloseCaseResult | undefined> {
+  if (!(INTAKE_CLOSE_REASONS as readonly string[]).includes(reason)) return undefined;
+  if ((await deps.meeting.assessments.versions(caseCode)).length > 0) return { ok: false, reason: 'support_began' };
+  if (reason === 'not_eligible' && (await deps.meeting.latestDiagnosis(caseCode))?.outcome !== 'not_eligible') return { ok: false, reason: 'diagnosis_not_ineligible' };
+  if (reason === 'no_consent' && ['A', 'B', 'C'].includes((await deps.meeting.head(caseCode)).consent ?? '')) return { ok: false, reason: 'consent_given' };
+  if (reason === 'duplicate') {
+    const booking = await deps.bookings.get(caseCode);
+    if (booking?.status === 'booked' && booking.start.getTime() > deps.clock.now().getTime()) return { ok: false, reason: 'duplicate_has_meeting' };
+  }
+  return undefined;
 }
 
 /**

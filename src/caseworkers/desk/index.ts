@@ -40,7 +40,7 @@ export { changeStaff, type ChangeStaffResult } from './change-staff';
 export { removeStaff, type RemoveStaffResult } from './remove-staff';
 export { listRoster, type ListRosterResult } from './list-roster';
 export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './todays-meetings';
-export { CLOSE_REASONS, LEGACY_CLOSE_REASONS, closeReasonKey, type CloseReason } from '../case-records';
+export { CLOSE_REASONS, INTAKE_CLOSE_REASONS, LEGACY_CLOSE_REASONS, closeReasonKey, type CloseReason } from '../case-records';
 // The first meeting (Annex 2 with Q4, Annex 1, the plan), incident reports (Annex 3), case statuses.
 export { confirmDiagnosis, type ConfirmDiagnosisResult } from './confirm-diagnosis';
 export { saveAssessment, type SaveAssessmentResult } from './save-assessment';

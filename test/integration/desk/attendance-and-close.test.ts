@@ -174,9 +174,41 @@ describe('desk: closing for the five reasons of the guidelines', () => {
   it('offers the five reasons of spec §3.8 and still reads the ones stored before', async () => {
     expect(CLOSE_REASONS).toEqual(['withdrew', 'goals_achieved', 'no_longer_eligible', 'other_body', 'rules_not_followed']);
     expect(closeReasonKey('other_body')).toBe('casework:close.reason.other_body');
-    expect(closeReasonKey('duplicate')).toBe('casework:close.legacy.duplicate');
+    expect(closeReasonKey('referred')).toBe('casework:close.legacy.referred');
+    expect(closeReasonKey('duplicate')).toBe('casework:close.intake.duplicate');
     await d.seedCase('KP-WDRW-0003', { office: baku });
     await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0003' });
-    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0003', reason: 'duplicate' })).toEqual({ ok: false, reason: 'invalid_reason' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-WDRW-0003', reason: 'referred' })).toEqual({ ok: false, reason: 'invalid_reason' });
+  });
+
+  it('closes a case whose support never began with a reason that says so, each checked against the records', async () => {
+    const diagnosis = (outcome: string) => JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'phone', answers: { q1: 'no', q2: 'yes', q3: [], q4: 'no' }, outcome, reasons: outcome === 'not_eligible' ? ['q1_no'] : [], provisional: false });
+    const start = async (code: string, o: { consent?: string; outcome?: string; meeting?: boolean } = {}) => {
+      await d.seedCase(code, o.meeting ? { office: baku, start: new Date('2026-11-27T06:00:00Z') } : {});
+      if (o.consent) await d.redis.hset(d.keys.case(code), 'consent', o.consent);
+      if (o.outcome) await d.redis.rpush(d.keys.diagnoses(code), diagnosis(o.outcome));
+      await claimCase(d.desk, d.staff.aysel, { caseCode: code });
+    };
+    // Not eligible at the diagnosis: only when the newest diagnosis says so.
+    await start('KP-NSTA-0001', { outcome: 'eligible' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0001', reason: 'not_eligible' })).toEqual({ ok: false, reason: 'diagnosis_not_ineligible' });
+    await start('KP-NSTA-0002', { outcome: 'not_eligible' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0002', reason: 'not_eligible' })).toMatchObject({ ok: true, reason: 'not_eligible' });
+    expect(await d.redis.hmget(d.keys.case('KP-NSTA-0002'), 'status', 'close_reason')).toEqual(['closed', 'not_eligible']);
+    // No consent: not when the person gave it.
+    await start('KP-NSTA-0003', { consent: 'B' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0003', reason: 'no_consent' })).toEqual({ ok: false, reason: 'consent_given' });
+    await start('KP-NSTA-0004', { consent: 'declined' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0004', reason: 'no_consent' })).toMatchObject({ ok: true });
+    // A duplicate with a meeting still to come would tell the person their support ended: refused.
+    await start('KP-NSTA-0005', { meeting: true });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0005', reason: 'duplicate' })).toEqual({ ok: false, reason: 'duplicate_has_meeting' });
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0005', reason: 'unreachable' })).toMatchObject({ ok: true, reason: 'unreachable' });
+    await start('KP-NSTA-0006');
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0006', reason: 'duplicate' })).toMatchObject({ ok: true });
+    // Once an initial assessment is saved, support began: §3.8's reasons only.
+    await start('KP-NSTA-0007', { consent: 'declined' });
+    await d.desk.meeting.assessments.save('KP-NSTA-0007', { assessmentDate: '2026-11-24', services: [] }, d.staff.aysel.staffId, d.desk.clock.now());
+    expect(await closeCase(d.desk, d.staff.aysel, { caseCode: 'KP-NSTA-0007', reason: 'no_consent' })).toEqual({ ok: false, reason: 'support_began' });
   });
 });

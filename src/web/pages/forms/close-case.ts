@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { CLOSE_REASONS, closeCase, closeReasonKey, readCaseForms } from '../../../caseworkers/desk';
+import { CLOSE_REASONS, closeCase, closeReasonKey, INTAKE_CLOSE_REASONS, readCaseForms } from '../../../caseworkers/desk';
 import { webContext } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 import { answeredRefusal, CASE_CODE } from './answer';
@@ -8,7 +8,8 @@ import { answeredRefusal, CASE_CODE } from './answer';
 const CloseForm = z.object({ reason: z.string().max(64).default(''), writtenReason: z.string().max(4000).optional() });
 
 /**
- * Closing a case with one of the five termination reasons of spec §3.8 (closeCase). For a
+ * Closing a case with one of the five termination reasons of spec §3.8 (closeCase), or, while no
+ * initial assessment was saved, one of the reasons a case closes before support began. For a
  * withdrawal the page shows the reason the person gave with /withdraw, if they did; otherwise
  * their reason in writing is typed in.
  */
@@ -27,7 +28,7 @@ export function closeCasePages(kit: WebKit): Router {
       return void kit.render(res, 'not-found', { title: t('web:not_found.title') }, 404);
     }
     const closed = r.head.status === 'closed' ? closeReasonKey(r.head.closeReason ?? '') : undefined;
-    kit.render(res, 'forms/close', { title: t('casework:close.title', { code }), code, reasons: CLOSE_REASONS, closed, problem: o.problem, sent: o.sent ?? {}, fromWithdraw: r.withdrawal }, status);
+    kit.render(res, 'forms/close', { title: t('casework:close.title', { code }), code, reasons: CLOSE_REASONS, intakeReasons: r.assessmentVersions.length ? [] : INTAKE_CLOSE_REASONS, closed, problem: o.problem, sent: o.sent ?? {}, fromWithdraw: r.withdrawal }, status);
   }
 
   router.get('/cases/:code/close', kit.requireRole('caseworker'), (req, res) => show(req, res));

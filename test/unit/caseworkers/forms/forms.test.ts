@@ -1,5 +1,5 @@
 import { CASE_STATUSES } from '../../../../src/caseworkers/case-index';
-import { CLOSE_REASONS, LEGACY_CLOSE_REASONS, closeReasonKey } from '../../../../src/caseworkers/case-records';
+import { CLOSE_REASONS, INTAKE_CLOSE_REASONS, LEGACY_CLOSE_REASONS, closeReasonKey } from '../../../../src/caseworkers/case-records';
 import { ASSESSMENT_FIELDS, AssessmentSchema } from '../../../../src/caseworkers/forms/assessment-form';
 import { correctedQuestions, DiagnosisConfirmationSchema, finalEligibility } from '../../../../src/caseworkers/forms/diagnosis-confirmation';
 import { IncidentFormSchema } from '../../../../src/caseworkers/forms/incident-form';
@@ -53,6 +53,8 @@ describe('the first meeting’s forms', () => {
       ...CASE_STATUSES.map((s) => `casework:status.${s}`),
       ...CLOSE_REASONS.map((r) => closeReasonKey(r)),
       ...LEGACY_CLOSE_REASONS.map((r) => closeReasonKey(r)),
+      ...INTAKE_CLOSE_REASONS.map((r) => closeReasonKey(r)),
+      'casework:close.intake_label',
       ...Q3_AREAS.flatMap((a) => [`casework:area.${a}`, `diagnosis:q3.${a}`]),
       ...GOAL_TERMS.map((g) => `casework:plan.term.${g}`),
       ...ACTIVITY_STATUSES.map((s) => `casework:plan.status.${s}`),
@@ -63,7 +65,7 @@ describe('the first meeting’s forms', () => {
       ...['q1', 'q2', 'q3', 'q4'].map((q) => `casework:diagnosis.${q}`),
       ...['yes', 'no'].map((a) => `casework:answer.${a}`),
       ...['attendance', 'diagnosis', 'assessment', 'plan', 'acknowledged', 'incident_saved', 'incident_completed', 'incident_started'].map((p) => `casework:saved.${p}`),
-      ...['invalid', 'too_early', 'moved', 'already_recorded', 'case_closed', 'not_confirmed_eligible', 'no_consent', 'not_assessed', 'invalid_reason', 'already_closed', 'written_reason_needed', 'already_complete', 'incomplete', 'already_acknowledged', 'not_urgent'].map((p) => `casework:problem.${p}`),
+      ...['invalid', 'too_early', 'moved', 'already_recorded', 'case_closed', 'not_confirmed_eligible', 'no_consent', 'not_assessed', 'invalid_reason', 'already_closed', 'written_reason_needed', 'already_complete', 'incomplete', 'already_acknowledged', 'not_urgent', 'support_began', 'diagnosis_not_ineligible', 'consent_given', 'duplicate_has_meeting'].map((p) => `casework:problem.${p}`),
       ...['types', 'otherDescription', 'whatHappened', 'howHandled', 'adviceGiven', 'advice', 'referredTo', 'nextCallMade', 'nextCallAt'].map((f) => `casework:incidents.field.${f}`),
       ...['bot', 'staff'].map((o) => `casework:incidents.origin.${o}`),
       ...INCIDENT_TYPES.map((x) => `safeguarding:incident.type.${x}`),
