@@ -330,7 +330,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       : undefined;
     if (redrawDeps && alertMessages) sent.track = trackCaseAlerts({ ...redrawDeps, alertMessages });
     const desk = outbox
-      ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
+      ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, ...(overrides.ids ? { ids: overrides.ids } : {}), notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
           booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
       : undefined;

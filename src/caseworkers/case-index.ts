@@ -76,7 +76,7 @@ const QUERY_TTL_S = 15;
 const BACKFILL_BATCH = 200;
 
 /** The case hash fields the index reads. */
-const CASE_FIELDS = ['status', 'lang', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at'] as const;
+const CASE_FIELDS = ['status', 'lang', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at', 'office', 'walk_in_at'] as const;
 
 /**
  * The case list's indexes: sorted sets of case codes by creation time, one per facet (every
@@ -275,7 +275,8 @@ export function facets(e: CaseIndexEntry): string[] {
 }
 
 /**
- * Where a case stands, from its hash and its booking's (undefined: no case). Pure.
+ * Where a case stands, from its hash and its booking's (undefined: no case). Pure. A walk-in
+ * (`walk_in_at`: the person came to `office` without a booking) has met already.
  *
  * Urgent while an urgent incident report of the case waits to be acknowledged
  * (`incidents.urgentIncident`: the bot's draft of a crisis, or one staff started as urgent), or
@@ -292,12 +293,13 @@ export function entryOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>
     : h.status === 'closed' ? 'closed'
     : h.plan_at ? 'in_plan'
     : h.assessment_at ? 'assessed'
-    : booking.status === 'attended' ? 'met'
+    : booking.status === 'attended' || h.walk_in_at ? 'met'
     : h.claimed_by ? 'claimed'
     : 'new';
   const created = h.created_at ? Date.parse(h.created_at) : 0;
   return {
-    office: booking.office || NO_OFFICE,
+    // A walk-in's office is where it was opened, until a meeting is booked.
+    office: booking.office || h.office || NO_OFFICE,
     status,
     ...(lang.success ? { lang: lang.data } : {}),
     ...(h.diagnosis_provisional === 'true' ? { elig: 'provisional' as const } : h.diagnosis_provisional === 'false' ? { elig: 'final' as const } : {}),

@@ -69,7 +69,12 @@ export interface CaseInfo {
    * so nothing the bot sends reaches them; `hasNumber` when their phone number was taken.
    */
   phoneOnly?: { hasNumber: boolean };
+  /** The office a walk-in case was opened at (a case booked through the bot has its meeting's office). */
+  office?: string;
 }
+
+/** A case opened at the office for a person who walked in (spec §3.6, route 4): channel and "by" of its records. */
+export const WALK_IN = 'walk_in';
 
 /** How closing ended. */
 export type CloseOutcome = 'closed' | 'already' | 'missing';
@@ -89,7 +94,7 @@ export class CaseRecords {
 
   constructor(
     redis: Redis,
-    private readonly keys: Pick<RedisKeys, 'case'>,
+    private readonly keys: Pick<RedisKeys, 'case'> & Partial<Pick<RedisKeys, 'cases'>>,
   ) {
     this.r = redis;
     this.scripts = redisScripts(redis);
@@ -98,14 +103,30 @@ export class CaseRecords {
   /** The case's existence, language and status, in one round trip. */
   async info(caseCode: string): Promise<CaseInfo> {
     const key = this.keys.case(caseCode);
-    const replies = (await this.r.pipeline().exists(key).hmget(key, 'lang', 'status', 'withdrawn_at', 'handoff_at', 'channel', 'f:phone').exec()) ?? [];
+    const replies = (await this.r.pipeline().exists(key).hmget(key, 'lang', 'status', 'withdrawn_at', 'handoff_at', 'channel', 'f:phone', 'office').exec()) ?? [];
     const exists = replies[0]?.[1] as number;
-    const [lang, status, withdrawn_at, handoff_at, channel, phone] = (replies[1]?.[1] ?? []) as (string | null)[];
+    const [lang, status, withdrawn_at, handoff_at, channel, phone, office] = (replies[1]?.[1] ?? []) as (string | null)[];
     const silence = silenceFrom({ status, withdrawn_at, handoff_at });
     return {
       exists: exists === 1, lang: LangSchema.catch(DEFAULT_LANG).parse(lang), ...(status ? { status } : {}), ...(silence ? { silence } : {}),
       ...(channel === PHONE_CHANNEL ? { phoneOnly: { hasNumber: Boolean(phone) } } : {}),
+      ...(office ? { office } : {}),
     };
+  }
+
+  /**
+   * Opens a case for a person who walked into `office` (spec §3.6, route 4): their first meeting
+   * is now (`walk_in_at`), so Annex 2 is completed at once, without a booking. False when the
+   * code is taken (a new one is drawn). The case list's ZSET is written after the hash, as a
+   * case opened in the bot is (another hash slot).
+   */
+  async openWalkIn(caseCode: string, o: { lang: Lang; office: string; now: Date }): Promise<boolean> {
+    const key = this.keys.case(caseCode);
+    const at = o.now.toISOString();
+    if (!(await this.r.hsetnx(key, 'code', caseCode))) return false;
+    await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, created_at: at, updated_at: at });
+    if (this.keys.cases) await this.r.zadd(this.keys.cases(), 'NX', o.now.getTime(), caseCode);
+    return true;
   }
 
   /** Notes who recorded the person's attendance, and when. */

@@ -91,6 +91,8 @@ export const AUDIT_ACTIONS = [
   'update_incident',
   'complete_incident',
   'acknowledge_incident',
+  'open_walk_in',
+  'record_consent',
   'book_on_behalf',
 ] as const;
 

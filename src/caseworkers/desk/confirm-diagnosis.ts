@@ -41,8 +41,9 @@ export async function confirmDiagnosis(deps: DeskDeps, actor: StaffRef, args: { 
   if (refused(a)) return a;
   const access = await mayRecordOn(deps, a, args.caseCode, 'record_first_meeting', { editing: true });
   if (!access.ok) return access;
-  // The guidelines' order (spec §3.6, route 4): Annex 2 at the first meeting, so the meeting took place.
-  if ((await deps.bookings.get(args.caseCode))?.status !== 'attended') return { ok: false, reason: 'not_attended' };
+  // The guidelines' order (spec §3.6, route 4): Annex 2 at the first meeting, so the meeting took
+  // place: its attendance recorded, or the person walked in (the case opened at the office).
+  if ((await deps.bookings.get(args.caseCode))?.status !== 'attended' && !access.head.listFields.walk_in_at) return { ok: false, reason: 'not_attended' };
   const parsed = DiagnosisConfirmationSchema.safeParse(args.form);
   if (!parsed.success) return invalidForm(parsed.error);
   const form = parsed.data;

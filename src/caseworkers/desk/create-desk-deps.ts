@@ -24,7 +24,9 @@ import type { DeskDeps } from './desk-deps';
 /** What {@link createDeskDeps} builds the desk's stores from. */
 export interface DeskSetup {
   redis: Redis;
-  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes'>>;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes' | 'cases'>>;
+  /** New case codes (walk-ins); random ones when not given. */
+  ids?: DeskDeps['ids'];
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
   cipher: FieldCipher;
   roster: DeskDeps['roster'];
@@ -82,6 +84,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     cipher: s.cipher,
     clock: s.clock,
     logger: s.logger,
+    ...(s.ids ? { ids: s.ids } : {}),
     ...(s.escalations ? { escalations: s.escalations } : {}),
     ...(s.reminders ? { reminders: s.reminders } : {}),
     ...(s.audit ? { audit: s.audit } : {}),
@@ -121,12 +124,13 @@ function indexedClaims(claims: ClaimStore, index: CaseIndex): DeskDeps['claims']
   };
 }
 
-/** The case records, reindexing after attendance and closing. */
+/** The case records, reindexing after attendance, closing and a walk-in opened. */
 function indexedCases(cases: CaseRecords, index: CaseIndex): DeskDeps['cases'] {
   return {
     info: (code) => cases.info(code),
     recordAttendance: (code, staffId, now) => after(index, code, cases.recordAttendance(code, staffId, now)),
     close: (code, reason, staffId, now, extra) => after(index, code, cases.close(code, reason, staffId, now, extra)),
+    openWalkIn: (code, o) => after(index, code, cases.openWalkIn(code, o)),
   };
 }
 

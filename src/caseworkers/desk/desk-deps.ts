@@ -1,5 +1,5 @@
 import type { Office } from '../../config/offices';
-import type { Clock } from '../../core/clock';
+import type { Clock, IdGen } from '../../core/clock';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { Notifier } from '../../core/notifier';
@@ -33,7 +33,9 @@ import { repostAlert } from './repost-alert';
 export interface DeskDeps {
   roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'add' | 'removeStaff' | 'adminsWithoutEntry' | 'noteLeaving'>;
   claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign' | 'heldBy'>;
-  cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close'>;
+  cases: Pick<CaseRecords, 'info' | 'recordAttendance' | 'close' | 'openWalkIn'>;
+  /** New case codes (a walk-in's); random ones when not given. */
+  ids?: IdGen;
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */
   files: Pick<CaseFiles, 'details' | 'summary'>;
   /** The bookings: `cancel` when a closed case's meeting goes (cancelMeeting). */
@@ -182,8 +184,9 @@ export async function authorize(deps: Pick<DeskDeps, 'roster' | 'logger' | 'ciph
 export const refused = (a: Actor | StaffRefusal): a is StaffRefusal => 'ok' in a;
 
 /** The office of a case: its meeting's (undefined while it has none). */
-export async function officeOfCase(deps: Pick<DeskDeps, 'bookings'>, caseCode: string): Promise<string | undefined> {
-  return (await deps.bookings.get(caseCode))?.office;
+export async function officeOfCase(deps: Pick<DeskDeps, 'bookings' | 'cases'>, caseCode: string): Promise<string | undefined> {
+  // A walk-in without a booking is its opening office's.
+  return (await deps.bookings.get(caseCode))?.office ?? (await deps.cases.info(caseCode)).office;
 }
 
 /**

@@ -63,6 +63,8 @@ export { addNote, type AddNoteResult } from './add-note';
 export { NOTE_MAX } from '../case-notes';
 export { viewCase, type CaseFileView, type CasePersonal, type ViewCaseResult } from './view-case';
 export { messagePerson, MESSAGE_MAX, type MessagePersonResult } from './message-person';
+export { openWalkIn, type OpenWalkInResult } from './open-walk-in';
+export { recordPaperConsent, PaperConsentSchema, type RecordPaperConsentResult } from './record-paper-consent';
 // --- the workspace's calendar, numbers and exports (issue 12, items 8–10) ---
 export type { ReportDeps, ReportStores } from './report-deps';
 export { officeWeek, type CalendarDay, type CalendarMeeting, type CalendarSlot, type OfficeWeekResult } from './office-week';

@@ -61,6 +61,20 @@ export interface FinalDiagnosisRecord {
   corrected: string[];
 }
 
+/** A consent form (Annex 4) signed on paper at the office, in the stored layout of the consents list. */
+export interface PaperConsentRecord {
+  at: string;
+  agreed: true;
+  option: 'A' | 'B' | 'C';
+  /** The language of the form the person read and signed (the one they understand best, §3.6). */
+  lang: Lang;
+  place: string;
+  by: 'counsellor';
+  given: 'signed_on_paper';
+  counsellor: string;
+  counsellor_id: string;
+}
+
 /** The case hash's fields the first meeting reads. */
 export interface CaseHead {
   exists: boolean;
@@ -75,7 +89,7 @@ export interface CaseHead {
 }
 
 /** The case hash's fields the case list derives a status from (see case-index.ts). */
-const LIST_FIELDS = ['status', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at'] as const;
+const LIST_FIELDS = ['status', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at', 'office', 'walk_in_at'] as const;
 
 /**
  * The first meeting's records on a case: the counsellor's Annex 2 (appended to the case's
@@ -91,10 +105,10 @@ export class MeetingRecords {
   readonly assessments: VersionedForms<typeof AssessmentSchema>;
   readonly plans: VersionedForms<typeof PlanSchema>;
   private readonly r: Redis;
-  private readonly keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'>;
+  private readonly keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents'>>;
   private readonly cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'>;
 
-  constructor(d: { redis: Redis; keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'>; cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'> }) {
+  constructor(d: { redis: Redis; keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents'>>; cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'> }) {
     this.r = d.redis;
     this.keys = d.keys;
     this.cipher = d.cipher;
@@ -131,6 +145,21 @@ export class MeetingRecords {
       .rpush(this.keys.diagnoses(caseCode), JSON.stringify(record))
       .hset(this.keys.case(caseCode), { diagnosis: record.outcome, diagnosis_provisional: 'false', diagnosis_final_at: record.at, diagnosis_by: record.counsellor_id, updated_at: record.at })
       .exec();
+  }
+
+  /**
+   * Records the consent form (Annex 4) the person read and signed on paper at the office (a
+   * walk-in, spec §3.6 route 4: before the plan), and makes its option the case's consent, in one
+   * step. False where the deployment keeps no consent records.
+   */
+  async recordPaperConsent(caseCode: string, record: PaperConsentRecord): Promise<boolean> {
+    if (!this.keys.consents) return false;
+    await this.r
+      .multi()
+      .rpush(this.keys.consents(caseCode), JSON.stringify(record))
+      .hset(this.keys.case(caseCode), { consent: record.option, consent_at: record.at, consent_by: record.counsellor_id, updated_at: record.at })
+      .exec();
+    return true;
   }
 
   /** Notes on the case hash when a form was last saved, and by whom (`<form>_at`, `<form>_by`). */

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { CASE_STATUSES, ELIGIBILITIES, listCases } from '../../caseworkers/desk';
+import { CASE_STATUSES, ELIGIBILITIES, listCases, openWalkIn } from '../../caseworkers/desk';
 import { LangSchema, SUPPORTED_LANGS } from '../../core/lang';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
@@ -40,7 +40,8 @@ export function caseCodeOf(typed: string): string | undefined {
 /**
  * `/desk/cases`: the case list (every role; a case worker sees their office's), filtered by
  * status, office, language, eligibility, "mine", urgent, or a case code; 25 a page, newest
- * first; the urgent cases above the list on every page.
+ * first; the urgent cases above the list on every page. Below it, a walk-in's case is opened
+ * (`POST /desk/cases/walk-in`).
  */
 export function casePages(kit: WebKit): Router {
   const router = express.Router();
@@ -83,7 +84,21 @@ export function casePages(kit: WebKit): Router {
       langs: SUPPORTED_LANGS,
       fmt,
       now: kit.deps.clock.now().getTime(),
+      walkInProblem: req.query.walk_in === 'no_office' ? 'no_office' : undefined,
     });
+  });
+  // A person who walked into the office (spec §3.6, route 4): their case opened at the worker's
+  // office, held by them, and straight to its first meeting (Annex 2 now). CSRF-checked before here.
+  router.post('/cases/walk-in', kit.requireRole('caseworker'), async (req, res) => {
+    const ctx = webContext(res);
+    const lang = LangSchema.safeParse((req.body as Record<string, unknown> | undefined)?.lang);
+    if (!lang.success) return void res.redirect(303, '/desk/cases');
+    const r = await openWalkIn(kit.deps.desk, ctx.actor, { lang: lang.data });
+    if (!r.ok) {
+      if (r.reason === 'no_office') return void res.redirect(303, '/desk/cases?walk_in=no_office');
+      return kit.forbidden(req, res, 'role');
+    }
+    res.redirect(303, `/desk/cases/${r.caseCode}/meeting`);
   });
   return router;
 }

@@ -1,9 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import {
-  ACTIVITY_STATUSES, ASSESSMENT_FIELDS, confirmDiagnosis, GOAL_TERMS, readCaseForms, recordAttendance, saveAssessment, savePlan,
+  ACTIVITY_STATUSES, ASSESSMENT_FIELDS, confirmDiagnosis, GOAL_TERMS, readCaseForms, recordAttendance, recordPaperConsent, saveAssessment, savePlan,
   type AssessmentInput, type FieldIssue, type ReadCaseFormsResult,
 } from '../../../caseworkers/desk';
+import { SUPPORTED_LANGS } from '../../../core/lang';
 import { Q3_AREAS } from '../../../flows/rules/eligibility';
 import { choiceLabelKey } from '../../../intake/choice-labels';
 import { formDateTime } from '../../../intake/record-writes';
@@ -14,7 +15,7 @@ import { answeredRefusal, CASE_CODE, issuesByField } from './answer';
 import { planFromForm, planRows } from './plan-form';
 
 /** Which part of the page a message or a form's problems belong to. */
-type Part = 'attendance' | 'diagnosis' | 'assessment' | 'plan';
+type Part = 'attendance' | 'diagnosis' | 'assessment' | 'consent' | 'plan';
 
 /** What a POST left for the page to show again: the part, its problems, what was sent. */
 interface Redraw {
@@ -25,7 +26,7 @@ interface Redraw {
   sent?: Record<string, unknown>;
 }
 
-const Versions = z.object({ assessment: z.coerce.number().int().min(1).optional(), plan: z.coerce.number().int().min(1).optional(), done: z.enum(['attendance', 'diagnosis', 'assessment', 'plan']).optional() });
+const Versions = z.object({ assessment: z.coerce.number().int().min(1).optional(), plan: z.coerce.number().int().min(1).optional(), done: z.enum(['attendance', 'diagnosis', 'assessment', 'consent', 'plan']).optional() });
 const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']), meeting: z.iso.datetime() });
 
 /**
@@ -86,6 +87,17 @@ export function firstMeetingPages(kit: WebKit): Router {
     res.redirect(303, `/desk/cases/${code}/meeting?done=assessment#assessment`);
   });
 
+  // The consent form (Annex 4) signed on paper at the office, before the plan (a walk-in's, spec §3.6 route 4).
+  router.post('/cases/:code/meeting/consent', kit.requireRole('caseworker'), async (req, res) => {
+    const code = String(req.params.code);
+    const r = await recordPaperConsent(desk, webContext(res).actor, { caseCode: code, form: req.body });
+    if (!r.ok) {
+      if (await answeredRefusal(kit, req, res, r, code)) return;
+      return show(req, res, { part: 'consent', ...(r.reason === 'invalid' ? { issues: r.issues } : { problem: r.reason }), sent: req.body as Record<string, unknown> });
+    }
+    res.redirect(303, `/desk/cases/${code}/meeting?done=consent#consent`);
+  });
+
   router.post('/cases/:code/meeting/plan', kit.requireRole('caseworker'), async (req, res) => {
     const code = String(req.params.code);
     const sent = planFromForm(req.body as Record<string, unknown>);
@@ -122,7 +134,9 @@ function fromIntake(r: Extract<ReadCaseFormsResult, { ok: true }>, t: (key: stri
 function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult, { ok: true }>, redraw: Redraw | undefined, done: Part | undefined) {
   const { lang, t } = webContext(res);
   const offices = kit.deps.desk.offices;
-  const office = offices.find((o) => o.id === r.booking?.office);
+  // A walk-in without a booking: the office it was opened at.
+  const office = offices.find((o) => o.id === (r.booking?.office ?? r.head.listFields.office));
+  const walkInAt = r.head.listFields.walk_in_at ? new Date(r.head.listFields.walk_in_at) : undefined;
   const zone = (office ?? offices[0])?.timeZone ?? 'Asia/Baku';
   // As the case file writes them (25.11.2026, 10:00 in Russian), in the office's zone.
   const fmt = pageFormat(lang, t, { timeZone: zone, offices });
@@ -150,6 +164,13 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
     problem: redraw?.part === 'plan' && !redraw.problem && !r.assessmentVersions.length ? 'not_assessed' : redraw?.problem,
     issues: issuesByField(redraw?.issues ?? [], t),
     booking: r.booking ? { status: r.booking.status, start: r.booking.start.toISOString(), when: when(r.booking.start), office: office?.name[lang] ?? r.booking.office } : undefined,
+    walkIn: walkInAt && !Number.isNaN(walkInAt.getTime()) ? { when: when(walkInAt), office: office?.name[lang] ?? r.head.listFields.office ?? '' } : undefined,
+    // Annex 4: given (in the bot, on the phone, or signed here), or the form to record the paper one.
+    consent: {
+      given: ['A', 'B', 'C'].includes(r.head.consent ?? '') ? r.head.consent : undefined,
+      values: { option: '', lang: r.head.lang, ...(sentFor('consent') ?? {}) },
+    },
+    langs: SUPPORTED_LANGS,
     diagnosis: d
       ? {
           outcome: d.outcome, provisional: d.provisional, reasons: d.reasons, counsellor: d.counsellor && fmt.counsellor(d.counsellor), place: d.place && fmt.place(d.place), date: d.date ? fmt.calendarDate(d.date) : d.date, time: d.time, corrected: d.corrected ?? [],
