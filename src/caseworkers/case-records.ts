@@ -124,7 +124,8 @@ export class CaseRecords {
     const key = this.keys.case(caseCode);
     const at = o.now.toISOString();
     if (!(await this.r.hsetnx(key, 'code', caseCode))) return false;
-    await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, created_at: at, updated_at: at });
+    // met_at: the first meeting is now (the numbers count it as attended, as a booking's `attended`).
+    await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, met_at: at, created_at: at, updated_at: at });
     if (this.keys.cases) await this.r.zadd(this.keys.cases(), 'NX', o.now.getTime(), caseCode);
     return true;
   }

@@ -82,7 +82,7 @@ describe('workspace: a walk-in case', () => {
 
     // Recorded as a walk-in at Baku, held by Aysel, in her list.
     const { keys } = e2e.core;
-    expect(await e2e.redis.hmget(keys.case(code!), 'channel', 'by', 'lang', 'office', 'consent', 'claimed_by')).toEqual(['walk_in', 'walk_in', 'ru', 'baku', 'B', (await e2e.korpu.roster.get(aysel.id))!.staffId]);
+    expect(await e2e.redis.hmget(keys.case(code!), 'channel', 'by', 'lang', 'office', 'met_at', 'consent', 'claimed_by')).toEqual(['walk_in', 'walk_in', 'ru', 'baku', NOW.toISOString(), 'B', (await e2e.korpu.roster.get(aysel.id))!.staffId]);
     expect((await e2e.redis.lrange(keys.consents(code!), 0, -1)).map((c) => JSON.parse(c))).toEqual([expect.objectContaining({ agreed: true, option: 'B', lang: 'ru', given: 'signed_on_paper', counsellor: 'Aysel Quliyeva' })]);
     const rows = (p: string) => p.match(/<tbody>[\s\S]*<\/tbody>/g)?.at(-1) ?? '';
     expect(rows((await web.get('/desk/cases?mine=1')).text)).toContain(code!);
