@@ -6,6 +6,7 @@ import { CASE_COLUMNS, caseRows, COUNT_COLUMNS, KEY_COLUMNS, keyRows, LIST_COLUM
 import { audit, authorize, refused, staffLogRef, type StaffRefusal } from './desk-deps';
 import type { ReportDeps } from './report-deps';
 import { staffNameOf } from './staff-names';
+import { closeReasonKey } from '../case-records';
 
 /** A file ready to download. */
 export interface ExportFile {
@@ -50,7 +51,8 @@ const WORDS: Partial<Record<CaseColumn, (v: string) => string>> = {
   q4_concern: (v) => `web:answer.${v}`,
   service_areas: (v) => `web:area.${v}`,
   meeting_status: (v) => `web:booking.${v}`,
-  close_reason: (v) => `casework:close.reason.${v}`,
+  // The five of §3.8, those of a case closed at the intake, and earlier versions' (case-records.ts).
+  close_reason: closeReasonKey,
 };
 
 /** The name of the programme's time zone in `lang`, as the headers of times give it (`Azerbaijan Standard Time, GMT+4`). */
@@ -80,10 +82,7 @@ async function caseSheets(deps: ReportDeps, lang: Lang): Promise<{ words: Export
   const offices = new Map(deps.offices.map((o) => [o.id, o.name[lang] ?? o.name.en ?? o.id]));
   const word = (column: CaseColumn, code: string): string => {
     const key = WORDS[column]?.(code);
-    if (key && has(key)) return t(key);
-    // Closing reasons of earlier versions have their own texts.
-    if (column === 'close_reason' && has(`casework:close.legacy.${code}`)) return t(`casework:close.legacy.${code}`);
-    return code;
+    return key && has(key) ? t(key) : code;
   };
   const inWords = (column: CaseColumn, v: string): ExportCell => {
     if (!v) return '';

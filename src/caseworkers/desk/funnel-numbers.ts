@@ -1,13 +1,14 @@
 import { DateTime } from 'luxon';
 import { SUPPORTED_LANGS } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
+import { WALK_IN } from '../case-records';
 import { showTable, type ShownTable } from '../reports/disclosure';
 import { breakdown, FUNNEL_STAGES, isoWeek, NONE, weeksBetween, type FunnelDimension, type FunnelSelection } from '../reports/funnel';
 import { authorize, refused, type StaffRefusal } from './desk-deps';
 import type { ReportDeps } from './report-deps';
 
 /** The entry routes a case can have (`by` on the case hash). */
-export const ROUTES = ['self_service', 'phone'] as const;
+export const ROUTES = ['self_service', 'phone', WALK_IN] as const;
 /** The referral sources of Annex 1 #7 as the interview offers them, and none given. */
 export const SOURCES = ['leaflet', 'friend_family', 'organisation', 'asan', 'social_media', 'other', NONE] as const;
 /** Weeks shown when none are asked for: the last twelve. */
