@@ -227,6 +227,23 @@ describe('a chat’s line', () => {
     expect(await limiter.reserve('chat-a', false, 'third', 3)).toMatchObject({ kind: 'wait', limit: 'chat' });
   });
 
+  it('a slot given back (its sender woke too late to use it) no longer counts in the group’s window', async () => {
+    const { redis, prefix } = lineSetup(1);
+    const limiter = new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs: 1, groupMax: 2, groupWindowMs: 60_000 }, 1000);
+    const a = await limiter.reserve('group-g', true, 'a', 1);
+    await limiter.release('group-g', 'a');
+    await pause(5);
+    const b = await limiter.reserve('group-g', true, 'b', 2);
+    expect([a.kind, b.kind]).toEqual(['reserved', 'reserved']);
+    await limiter.release('group-g', 'b');
+    await pause(5);
+    // Two in the minute: the group's window is full.
+    expect(await limiter.reserve('group-g', true, 'c', 3)).toMatchObject({ kind: 'wait', limit: 'group' });
+    // b was never sent (woken late): its slot is given back, and c may go.
+    await limiter.giveBack('group-g', true, (b as { slot: string }).slot);
+    expect(await limiter.reserve('group-g', true, 'c', 3)).toMatchObject({ kind: 'reserved' });
+  });
+
   it('keeps a message’s turn until it is released, so that a retried one is not overtaken', async () => {
     const limiter = lineLimiter(100);
     expect(await limiter.reserve('chat-b', false, 'first', 1)).toMatchObject({ kind: 'reserved' });

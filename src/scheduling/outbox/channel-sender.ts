@@ -18,6 +18,8 @@ export interface SendLimiter {
   reserve(chatRef: string, group: boolean, holder: string, order?: number): Promise<Reservation>;
   /** Leaves the chat's line: the message was sent or dropped for good (not before a retry). */
   release(chatRef: string, holder: string): Promise<void>;
+  /** Takes back a reserved slot that went unused (its sender woke too late): it no longer counts in the windows. */
+  giveBack(chatRef: string, group: boolean, slot: string): Promise<void>;
   pausedMs(): Promise<number>;
   pause(ms: number): Promise<void>;
 }

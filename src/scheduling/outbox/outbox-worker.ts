@@ -296,7 +296,11 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       // Woken too late (or the answer came late): this slot is spent, take another; after a few
       // tries (a Redis slower than maxLateMs) send anyway rather than never.
       const late = Date.now() - due + (received - asked);
-      if (late > maxLateMs && tries < 4) continue;
+      if (late > maxLateMs && tries < 4) {
+        // The slot goes unused: it must not count against the windows (a group's 20 a minute).
+        await limiter.giveBack(t.chatRef, t.group, slot.slot).catch(() => undefined);
+        continue;
+      }
       if (late > maxLateMs) o.logger.warn({ ...t.about, lateMs: late }, 'outbox: sending late for its slot (is Redis slow? raise maxLateMs)');
       break;
     }

@@ -58,7 +58,8 @@ export type LimitName = 'global' | 'chat' | 'group' | 'paused';
  * - `wait`: no slot was taken; try again in `waitMs`. For `chat` and `group` the message has
  *   its place in the chat's line and comes back `maxAheadMs` before its turn.
  */
-export type Reservation = { kind: 'reserved'; inMs: number } | { kind: 'wait'; limit: LimitName; waitMs: number };
+/** `slot` names the slot taken in the windows, for {@link TelegramRateLimiter.giveBack} when it goes unused. */
+export type Reservation = { kind: 'reserved'; inMs: number; slot: string } | { kind: 'wait'; limit: LimitName; waitMs: number };
 
 
 
@@ -108,11 +109,26 @@ export class TelegramRateLimiter {
   async reserve(chatRef: string, group: boolean, holder: string, order = 0): Promise<Reservation> {
     const l = this.limits;
     const k = this.keys;
+    const slot = `${holder}#${randomUUID()}`;
     const res = (await this.scripts.reserveSend(
       [k.limitGlobal(), k.limitChat(chatRef), k.limitChatLine(chatRef), k.limitGroup(chatRef), k.limitPause(), k.limitChatLineDue(chatRef)],
-      [l.globalMax, l.globalWindowMs, l.globalMinGapMs, l.chatIntervalMs, l.groupMax, l.groupWindowMs, group ? '1' : '0', `${holder}#${randomUUID()}`, this.maxAheadMs, holder, order],
+      [l.globalMax, l.globalWindowMs, l.globalMinGapMs, l.chatIntervalMs, l.groupMax, l.groupWindowMs, group ? '1' : '0', slot, this.maxAheadMs, holder, order],
     )) as [0, number] | [1, number, LimitName];
-    return res[0] === 0 ? { kind: 'reserved', inMs: res[1] } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
+    return res[0] === 0 ? { kind: 'reserved', inMs: res[1], slot } : { kind: 'wait', limit: res[2], waitMs: Math.max(1, res[1]) };
+  }
+
+  /**
+   * Takes a reserved slot out of the overall window and the group's: its message was not sent
+   * in it (the sender woke too late to use it and takes another). Without this every late
+   * wake-up spent a place of the window for nothing, and on a busy process the case workers'
+   * group, at 20 a minute, ran out of places for sends that never happened: an urgent alert
+   * then waited for the next minute. The chat's own turn is left as it is (a later one is
+   * taken anyway).
+   */
+  async giveBack(chatRef: string, group: boolean, slot: string): Promise<void> {
+    const tx = this.r.multi().zrem(this.keys.limitGlobal(), slot);
+    if (group) tx.zrem(this.keys.limitGroup(chatRef), slot);
+    await tx.exec();
   }
 
   /**
