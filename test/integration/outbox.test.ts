@@ -205,7 +205,7 @@ describe('a chat’s line', () => {
       await dropPrefix(redis, prefix);
       await redis.quit();
     });
-    return { limiter: new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs }, 1000), redis, lineOf: (chat: string) => redisKeys(prefix).limitChatLine(chat) };
+    return { limiter: new TelegramRateLimiter(redis, prefix, { ...LIMITS, chatIntervalMs }, 1000), redis, prefix, lineOf: (chat: string) => redisKeys(prefix).limitChatLine(chat) };
   }
   const lineLimiter = (chatIntervalMs: number) => lineSetup(chatIntervalMs).limiter;
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
