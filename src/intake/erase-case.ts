@@ -77,6 +77,8 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   const personKeys = [
     keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode),
     keys.claim(caseCode), keys.unreachableCase(caseCode),
+    // The fields corrected in the last minutes, waiting to be told to the case workers in one notice.
+    keys.corrections(caseCode),
     // The first meeting's forms: the initial assessment and the integration plan, every version.
     keys.assessmentVersions(caseCode), keys.planVersions(caseCode),
   ];

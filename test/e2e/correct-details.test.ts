@@ -154,6 +154,20 @@ describe('/correct through Telegram', () => {
     expect(e2e.api.sentMessages(CASEWORKERS).filter((m) => (m.text ?? '').includes(code) && (m.text ?? '').includes('✏️'))).toHaveLength(1);
   }, 90_000);
 
+  it('erasing the data right after a correction leaves no note of the fields waiting to be told', async () => {
+    const p = personIn('en', 41);
+    const code = await intake(p);
+    await send(p, { kind: 'command', text: '/correct' });
+    await send(p, tap('pick', 'first_name'));
+    await send(p, text('Leyla'));
+    await e2e.korpu.settled();
+    expect(await e2e.redis.exists(e2e.core.keys.corrections(code))).toBe(1);
+    await send(p, { kind: 'command', text: '/delete' });
+    await send(p, tap('confirm', 'yes'));
+    await e2e.korpu.settled();
+    expect(await e2e.redis.exists(e2e.core.keys.corrections(code))).toBe(0);
+  });
+
   it('has nothing to correct for someone who gave no consent', async () => {
     const p = personIn('en', 30);
     await send(p, { kind: 'command', text: '/start' });
