@@ -5,6 +5,7 @@ import type { Office } from '../config/offices';
 import type { Output, TextRef } from '../core/conversation';
 import { UnknownKeyError } from '../core/errors';
 import type { Lang } from '../core/lang';
+import { PHONE_CHANNEL } from '../core/phone-call';
 import type { Translator } from '../i18n';
 import type { BookingStore } from '../scheduling/booking-store';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -126,8 +127,10 @@ export class PersonData {
         const shown = choice && this.o.translator.missing(choice).length === 0 ? t(choice) : field === 'birth_date' ? birthDate(value, lang) : value;
         return t('rights:mydata.field', { label, value: shown });
       });
-    // The chat they write from is kept too (sealed), so that Körpü and the case workers can write back.
-    if (c.contact && this.contactChannel(caseCode, c.contact) === 'telegram') details.push(t('rights:mydata.contact'));
+    // The chat they write from is kept too (sealed), so that Körpü and the case workers can write
+    // back; a person interviewed on the phone has none (their number is among the details).
+    const channel = c.contact ? this.contactChannel(caseCode, c.contact) : undefined;
+    if (channel !== undefined && channel !== PHONE_CHANNEL) details.push(t('rights:mydata.contact'));
     if (details.length) text.push({ plain: [t('rights:mydata.details'), ...details].join('\n') });
 
     const diagnosis = parseLast(DiagnosisSchema, diagnoses);
