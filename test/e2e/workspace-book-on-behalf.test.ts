@@ -9,7 +9,7 @@ import { slotIdParts } from '../../src/scheduling/slot-id';
 import { redisKeys } from '../../src/storage/keys';
 import { intakeUntilTimes } from '../helpers/intake';
 import { testOffice } from '../helpers/office';
-import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { trackHandled, signInAs } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -65,13 +65,8 @@ describe('workspace: book or move a meeting on the person’s behalf', () => {
     await e2e.korpu.settled();
   });
 
-  async function signIn(user: User): Promise<WebClient> {
-    const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
-    await web.get(link);
-    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
-    return web;
-  }
+  const signIn = (user: User) => signInAs(e2e.api, handled, base, user);
+
   const reminderStates = (slot: string) => Promise.all(offices.reminders.beforeMinutes.map((before) => reminders.getJobState(reminderJobId(code, slot, before))));
   const refusals = async () => (await e2e.redis.xrange(redisKeys(e2e.prefix).audit('2026-11'), '-', '+')).filter(([, f]) => f.includes('web_refused')).length;
 

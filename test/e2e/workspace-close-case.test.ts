@@ -9,7 +9,7 @@ import { slotIdParts } from '../../src/scheduling/slot-id';
 import { redisKeys } from '../../src/storage/keys';
 import { intakeUntilTimes } from '../helpers/intake';
 import { testOffice } from '../helpers/office';
-import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { trackHandled, signInAs } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -55,13 +55,8 @@ describe('workspace: closing a case with a meeting still to come', () => {
     await e2e.korpu.settled();
   });
 
-  async function signIn(user: User): Promise<WebClient> {
-    const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
-    await web.get(link);
-    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
-    return web;
-  }
+  const signIn = (user: User) => signInAs(e2e.api, handled, base, user);
+
 
   it('refuses "all the plan’s goals are achieved" for a case without a plan, saying why on the close page', async () => {
     const web = await signIn(leyla);

@@ -4,7 +4,7 @@ import { OfficesFileSchema } from '../../src/config/offices';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import { sealContact } from '../../src/storage/case-contact';
 import { testOffice } from '../helpers/office';
-import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { trackHandled, WebClient, signInAs } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -34,14 +34,8 @@ describe('workspace forms over HTTP', () => {
   const t = (key: string, params?: Record<string, unknown>) => html(e2e.core.translator.t('en', key, params));
   const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-  async function signIn(user: User): Promise<WebClient> {
-    const client = new WebClient(base);
-    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
-    await client.get(link);
-    const r = await client.post('/desk/signin', { token: new URL(link).searchParams.get('token')! });
-    expect(r.status).toBe(303);
-    return client;
-  }
+  const signIn = (user: User) => signInAs(e2e.api, handled, base, user);
+
 
   beforeAll(async () => {
     handled = trackHandled(e2e.bot);

@@ -4,7 +4,7 @@ import { slotIdParts } from '../../src/scheduling/slot-id';
 import { FieldCipher } from '../../src/storage/field-cipher';
 import { testOfficesFile } from '../helpers/office';
 import { seedCase } from '../helpers/seed-cases';
-import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { trackHandled, signInAs } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -41,13 +41,8 @@ describe('workspace: a case interviewed on the phone', () => {
     await seedCase(d, { code: 'KP-PHON-0002', lang: 'ru', createdAt: new Date('2026-11-24T07:30:00Z'), phoneCall: `${aysel.id}:2`, firstName: 'Anna' });
   });
 
-  async function signIn(user: User): Promise<WebClient> {
-    const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
-    await web.get(link);
-    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
-    return web;
-  }
+  const signIn = (user: User) => signInAs(e2e.api, handled, base, user);
+
   const sent = (mark: number) => e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage');
 
   it('offers no message form but the number to phone, and refuses a message sent anyway without keeping it as sent', async () => {

@@ -8,7 +8,7 @@ import { sealContact } from '../../src/storage/case-contact';
 import { redisKeys } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
 import { testOffice } from '../helpers/office';
-import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { trackHandled, signInAs } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -57,13 +57,8 @@ describe('workspace: calendar, numbers, exports, admin', () => {
     await e2e.core.bookings.book(baku, { id: slotIdAt(baku, WEDNESDAY_10), office: 'baku', start: WEDNESDAY_10, end: new Date(WEDNESDAY_10.getTime() + 3_600_000) }, 'KP-WEBR-0001', 'ru', now);
   });
 
-  async function signIn(user: User): Promise<WebClient> {
-    const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
-    await web.get(link);
-    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
-    return web;
-  }
+  const signIn = (user: User) => signInAs(e2e.api, handled, base, user);
+
   const refusals = async () =>
     (await e2e.redis.xrange(redisKeys(e2e.prefix).audit(auditMonth(now)), '-', '+')).map(([, f]) => Object.fromEntries(f.reduce<string[][]>((a, v, i) => (i % 2 ? (a[a.length - 1]!.push(v), a) : [...a, [v]]), []))).filter((e) => e.action === 'web_refused');
   const names = ['Olena', 'Kovalenko', 'Zahra', 'Ahmadi'];

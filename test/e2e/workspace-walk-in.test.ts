@@ -3,7 +3,7 @@ import { OfficesFileSchema } from '../../src/config/offices';
 import { redisKeys } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
 import { testOffice } from '../helpers/office';
-import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
+import { trackHandled, signInAs } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -35,13 +35,8 @@ describe('workspace: a walk-in case', () => {
     ({ user: rauf } = await addStaff(e2e, { name: 'Rauf Məmmədov', firstName: 'Rauf', lang: 'en', langs: ['en'], office: 'ganja', addedAt: NOW }));
   });
 
-  async function signIn(user: User): Promise<WebClient> {
-    const web = new WebClient(base);
-    const link = linkIn(await sendPrivate(e2e.api, handled, user, '/dashboard'));
-    await web.get(link);
-    expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
-    return web;
-  }
+  const signIn = (user: User) => signInAs(e2e.api, handled, base, user);
+
 
   it('opens the case at the worker’s office and takes it through Annex 2, Annex 1, the consent signed on paper and the plan', async () => {
     const web = await signIn(aysel);

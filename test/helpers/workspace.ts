@@ -50,6 +50,18 @@ export interface Answer {
  * whatever Secure says: the test talks plain http to 127.0.0.1), follows nothing, and reads
  * the CSRF token from the last page for `post`.
  */
+/**
+ * A member of staff signed in to the workspace at `base`, as a case worker does it: /dashboard
+ * in their private chat with the bot, its one-time link opened, the sign-in form posted (303).
+ */
+export async function signInAs(api: FakeBotApi, handled: (id: number) => Promise<void>, base: string, user: User): Promise<WebClient> {
+  const web = new WebClient(base);
+  const link = linkIn(await sendPrivate(api, handled, user, '/dashboard'));
+  await web.get(link);
+  expect((await web.post('/desk/signin', { token: new URL(link).searchParams.get('token')! })).status).toBe(303);
+  return web;
+}
+
 export class WebClient {
   readonly cookies = new Map<string, string>();
   lastPage = '';
