@@ -1,9 +1,9 @@
-import type { Message, Update, User } from 'grammy/types';
+import type { Update, User } from 'grammy/types';
 import { DateTime } from 'luxon';
-import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
 import { testOfficesFile } from '../helpers/office';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+import { choiceButton } from '../helpers/intake';
 
 /**
  * Phone interviews (/call) that do not run straight, end to end through the fake Bot API: the
@@ -35,17 +35,8 @@ describe('phone interview: a consent that does not hold', () => {
       .map((c) => String(c.params.text));
   }
   const say = (user: User, text: string) => send(user, text.startsWith('/') ? e2e.api.updates.command(user, text) : e2e.api.updates.text(user, text));
-  function button(user: User, node: string, value: string): [Message, string] {
-    const lookup = callbackLookup(e2e.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
-    for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
-      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
-        if (!('callback_data' in b)) continue;
-        const d = decodeCallbackData(b.callback_data, lookup);
-        if (d.type === 'choice' && d.node === node && d.value === value) return [message, b.callback_data];
-      }
-    }
-    throw new Error(`no button ${node}/${value} in the chat`);
-  }
+  const button = (user: User, node: string, value: string) => choiceButton(e2e.api, e2e.core.flows, user.id, node, value);
+
   const tap = (user: User, node: string, value: string) => {
     const [message, data] = button(user, node, value);
     return send(user, e2e.api.updates.callback(user, message, data));

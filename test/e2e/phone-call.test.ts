@@ -3,13 +3,13 @@ import { consentTextVersion } from '../../src/intake/consent-version';
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import type { Message, Update, User } from 'grammy/types';
 import { DateTime } from 'luxon';
-import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import { OfficesFileSchema, WEEKDAYS, type OfficesFile } from '../../src/config/offices';
 import type { Lang } from '../../src/core/lang';
 import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
 import { testOffice, testOfficesFile } from '../helpers/office';
 import { addStaff, useTestKorpu, type KorpuFixture } from '../helpers/use-korpu';
 import { keysUnder } from '../helpers/redis';
+import { choiceButton } from '../helpers/intake';
 
 /**
  * Phone-assisted interviews end to end, through the fake Bot API: a case worker sends /call and
@@ -45,18 +45,8 @@ function callHelpers(e2e: KorpuFixture) {
   }
   const say = (user: User, text: string) => send(user, e2e.api.updates.text(user, text));
 
-  /** The newest bot message in the user's chat with a button for `node`/`value`. */
-  function button(user: User, node: string, value: string): [Message, string] {
-    const lookup = callbackLookup(e2e.core.flows.all().flatMap((f) => [...f.nodes.keys()]));
-    for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
-      for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
-        if (!('callback_data' in b)) continue;
-        const d = decodeCallbackData(b.callback_data, lookup);
-        if (d.type === 'choice' && d.node === node && d.value === value) return [message, b.callback_data];
-      }
-    }
-    throw new Error(`no button ${node}/${value} in the chat`);
-  }
+  const button = (user: User, node: string, value: string) => choiceButton(e2e.api, e2e.core.flows, user.id, node, value);
+
   const tap = (user: User, node: string, value: string) => {
     const [message, data] = button(user, node, value);
     return send(user, e2e.api.updates.callback(user, message, data));

@@ -1,4 +1,7 @@
 import type { Answer } from '../../bench/workload';
+import type { Message } from 'grammy/types';
+import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
+import type { FlowRegistry } from '../../src/flows/registry';
 import type { FakeBotApi } from './fake-bot-api';
 
 /** What a test's person answers in the intake; each has the value most tests use. */
@@ -33,4 +36,20 @@ export function firstFreeTime(api: FakeBotApi, chatId: number): { text: string; 
   const button = offer?.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data!.startsWith('c:pick_time:s_'));
   if (!button) throw new Error(`no free time offered to ${chatId}: ${offer?.text ?? 'no message'}`);
   return button as { text: string; callback_data: string };
+}
+
+/**
+ * The newest bot message in chat `chatId` with a choice button for `node`/`value` (its
+ * callback data read as the bot reads it), and that button's data, for a tap update.
+ */
+export function choiceButton(api: FakeBotApi, flows: Pick<FlowRegistry, 'all'>, chatId: number, node: string, value: string): [Message, string] {
+  const lookup = callbackLookup(flows.all().flatMap((f) => [...f.nodes.keys()]));
+  for (const message of [...api.sentMessages(chatId)].reverse()) {
+    for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
+      if (!('callback_data' in b)) continue;
+      const d = decodeCallbackData(b.callback_data, lookup);
+      if (d.type === 'choice' && d.node === node && d.value === value) return [message, b.callback_data];
+    }
+  }
+  throw new Error(`no button ${node}/${value} in the chat`);
 }
