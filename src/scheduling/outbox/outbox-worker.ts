@@ -271,6 +271,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     }
 
     await turn.before;
+    let taken = '';
     for (let tries = 1; ; tries++) {
       const asked = Date.now();
       const slot = await limiter.reserve(t.chatRef, t.group, job.id!, t.order);
@@ -302,11 +303,14 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
         continue;
       }
       if (late > maxLateMs) o.logger.warn({ ...t.about, lateMs: late }, 'outbox: sending late for its slot (is Redis slow? raise maxLateMs)');
+      taken = slot.slot;
       break;
     }
     // Looked at again now: the person may have erased or withdrawn while this waited for its
     // slot, addressed and unsealed (their "erased" reply went out meanwhile).
     if (await silenced()) {
+      // Its slot goes unused, as a late one's.
+      await limiter.giveBack(t.chatRef, t.group, taken).catch(() => undefined);
       await limiter.release(t.chatRef, job.id!);
       return forget(t.about);
     }
