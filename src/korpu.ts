@@ -454,8 +454,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           redis,
           prefix: env.REDIS_PREFIX,
           retention: config.retention,
-          // The case's queued messages go first; then its alerts in the group are edited to say only that it is erased.
-          pending: [...(reminders ? [reminders] : []), ...(escalations ? [escalations] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, `purged:${caseCode}`)) }] : [])],
+          // The case's queued messages go first; then its alerts in the group are edited to say only that it is erased
+          // (the edits' ids name the alert messages, never the case: nothing left in Redis names it).
+          pending: [...(reminders ? [reminders] : []), ...(escalations ? [escalations] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, 'purged')) }] : [])],
           logger,
           clock,
           // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.
