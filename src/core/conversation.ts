@@ -184,7 +184,11 @@ export const EffectSchema = z.discriminatedUnion('type', [
     discard: z.object({ fields: z.array(z.string().min(1)), questions: z.boolean() }).optional(),
     lang: LangSchema,
   }),
-  z.object({ type: z.literal('answer_recorded'), ...base, field: z.string(), value: z.string(), personal: z.boolean() }),
+  /**
+   * An answer for the intake record. `clears` names fields it makes stale: "work" chosen where
+   * "another reason" was, in the person's words, before (going back, /correct) clears the words.
+   */
+  z.object({ type: z.literal('answer_recorded'), ...base, field: z.string(), value: z.string(), personal: z.boolean(), clears: z.array(z.string().min(1)).optional() }),
   z.object({ type: z.literal('question_asked'), ...base, text: z.string() }),
   z.object({ type: z.literal('intake_completed'), ...base, lang: LangSchema }),
   z.object({ type: z.literal('handoff_requested'), ...base, reason: z.string(), lang: LangSchema }),

@@ -163,6 +163,8 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
           key: caseKey,
           fields: { [`f:${e.field}`]: e.personal ? cipher.encrypt(e.value, `${e.caseCode}:${e.field}`) : e.value, updated_at: at },
         });
+        // Another answer than "another reason": the words once written for it go.
+        if (e.clears?.length) writes.push({ op: 'hdel', key: caseKey, fields: e.clears.map((f) => `f:${f}`) });
         break;
       case 'question_asked':
         writes.push({ op: 'rpush', key: keys.questions(e.caseCode), values: [JSON.stringify({ at, text: cipher.encrypt(e.text, `${e.caseCode}:question`) })] });

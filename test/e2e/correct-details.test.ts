@@ -168,6 +168,36 @@ describe('/correct through Telegram', () => {
     expect(await e2e.redis.exists(e2e.core.keys.corrections(code))).toBe(0);
   });
 
+  it('a reason once given in their own words and corrected to one from the list leaves no words behind', async () => {
+    const p = personIn('ru', 42);
+    const words = 'Приехала к мужу, он лечится здесь';
+    // The reason typed in their own words: "another reason" and its detail at once.
+    const answers = intakeUntilTimes('ru').map((a) => (a.kind === 'tap' && a.node === 'reason' ? text(words) : a));
+    for (const answer of answers) await send(p, answer);
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    await e2e.korpu.settled();
+    const code = (await caseOf(p))!;
+    const caseKey = redisKeys(e2e.prefix).case(code);
+    expect(await e2e.redis.hexists(caseKey, 'f:reason_detail')).toBe(1);
+    let from = e2e.api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    expect(saidSince(p, from)).toContain(words);
+
+    await send(p, { kind: 'command', text: '/correct' });
+    await send(p, tap('pick', 'reason'));
+    await send(p, tap('reason', 'work'));
+    await send(p, tap('pick', 'finish'));
+    await e2e.korpu.settled();
+
+    expect(await e2e.redis.hexists(caseKey, 'f:reason_detail')).toBe(0);
+    expect(e2e.core.cipher.decrypt((await e2e.redis.hget(caseKey, 'f:reason'))!, `${code}:reason`)).toBe('work');
+    from = e2e.api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    const shown = saidSince(p, from);
+    expect(shown).toContain(e2e.core.translator.t('ru', 'interview:reason.work'));
+    expect(shown).not.toContain(words);
+  }, 90_000);
+
   it('has nothing to correct for someone who gave no consent', async () => {
     const p = personIn('en', 30);
     await send(p, { kind: 'command', text: '/start' });

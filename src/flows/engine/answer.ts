@@ -1,6 +1,8 @@
 import { COMMANDS, type EngineInput, type TextRef } from '../../core/conversation';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
-import type { CompiledFlow, FlowNode } from '../schema/flow-schema';
+import type { CompiledFlow, FlowNode, NodeOf } from '../schema/flow-schema';
+
+type ChoiceOption = NodeOf<'choice'>['options'][number];
 import { FlowRuntimeError, type StepContext } from './context';
 import { writtenIn } from './written-in';
 import { agreesWithoutLetter, foldLetters, typedLetter, typedOption, typedWords, type LabelText } from './typed-choice';
@@ -253,7 +255,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
       // Words that are no option, where one takes them ("another reason", in their words).
       const carried = !option && !yesOrNo && input.type === 'text' && inOwnWords(ctx, input.text) ? options.find((o) => o.typedAnswer) : undefined;
       if (carried) {
-        keepChoice(ctx, flow, node, carried.value);
+        keepChoice(ctx, flow, node, carried);
         const next = carried.next ?? node.next;
         if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${carried.value}" leads nowhere`);
         return { kind: 'carry', next };
@@ -267,7 +269,7 @@ export function answer(ctx: StepContext, flow: CompiledFlow, node: FlowNode, inp
         if (!values.includes(option.value)) s.vars[infoShownVar(save)] = [...values, option.value];
         return { kind: 'reprompt', notice: [] };
       }
-      keepChoice(ctx, flow, node, option.value);
+      keepChoice(ctx, flow, node, option);
       const next = option.next ?? node.next;
       if (!next) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: option "${option.value}" leads nowhere`);
       return { kind: 'next', next };
@@ -397,7 +399,8 @@ export function consentAllows(consent: ConversationState['consent'], node: FlowN
  * names a `field`; a `personal` choice (the reason for coming) only on the record, encrypted,
  * and only after consent, as a typed personal answer.
  */
-function keepChoice(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'choice' }>, value: string): void {
+function keepChoice(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode, { type: 'choice' }>, option: ChoiceOption): void {
+  const value = option.value;
   const personal = node.personal === true;
   if (personal) {
     if (!consentAllows(ctx.s.consent, node) && !correctsKept(ctx, flow, node)) throw new FlowRuntimeError(`${flow.def.id}/${node.id}: asks for personal data before consent`);
@@ -405,9 +408,26 @@ function keepChoice(ctx: StepContext, flow: CompiledFlow, node: Extract<FlowNode
     ctx.s.vars[varName(flow, node.id)] = value;
   }
   if (node.field) {
-    ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal });
+    const clears = option.typedAnswer ? [] : ownWordsFields(flow, node);
+    ctx.effects.push({ type: 'answer_recorded', caseCode: ctx.ensureCase(), field: node.field, value, personal, ...(clears.length ? { clears } : {}) });
     recordGiven(ctx, node.field);
   }
+}
+
+/**
+ * The fields where the options taking the person's own words (`typedAnswer`: "another reason")
+ * keep them: the fields of the text questions those options lead to. Another option chosen
+ * (going back, /correct) clears them, so the record never pairs "work" with the words once
+ * written for "another reason".
+ */
+function ownWordsFields(flow: CompiledFlow, node: Extract<FlowNode, { type: 'choice' }>): string[] {
+  const fields: string[] = [];
+  for (const o of node.options) {
+    if (!o.typedAnswer) continue;
+    const target = flow.nodes.get(o.next ?? node.next ?? '');
+    if (target?.type === 'text' && target.field && target.field !== node.field) fields.push(target.field);
+  }
+  return fields;
 }
 
 /**
