@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FlowLookup } from './engine/context';
 import { sharedVariables } from './engine/var-refs';
+import { varName } from './engine/vars';
 import type { Frame } from './engine/state';
 import { FlowSchema, type CompiledFlow, type FlowDefinition } from './schema/flow-schema';
 
@@ -44,6 +45,7 @@ export class FlowRegistry implements FlowLookup {
   private readonly byRevision = new Map<string, CompiledFlow>();
   /** Variables some flow reads outside their own flow, in any revision in memory. */
   private readonly shared: Set<string>;
+  readonly personalVars: readonly string[];
 
   constructor(
     flows: readonly CompiledFlow[],
@@ -54,6 +56,7 @@ export class FlowRegistry implements FlowLookup {
       this.byRevision.set(`${f.def.id}@${f.revision}`, f);
     }
     this.shared = sharedVariables(flows);
+    this.personalVars = flows.flatMap((f) => [...f.nodes.values()].filter((n) => n.type === 'choice' && n.personal === true).map((n) => varName(f, n.id)));
   }
 
   /** Stores the current revisions in the archive (once at start-up). */

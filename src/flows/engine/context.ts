@@ -16,6 +16,12 @@ export interface FlowLookup {
    * keeps every variable.
    */
   readElsewhere?(name: string): boolean;
+  /**
+   * Variables that name a personal choice (`<flow>.<node>` of a `personal` choice, the reason
+   * for coming): never kept in the state. A state saved before the choice became personal may
+   * still hold one; the step drops it.
+   */
+  readonly personalVars?: readonly string[];
 }
 
 /** Everything `step` needs from outside, passed in so that `step` stays pure. */

@@ -29,6 +29,7 @@ export function step(env: StepEnv, prev: ConversationState | undefined, input: E
   ctx.s.at = env.now.getTime();
   handle(ctx, input);
   ctx.flush();
+  for (const name of env.flows.personalVars ?? []) if (name in ctx.s.vars) delete ctx.s.vars[name];
   // The platform's language hint matters only until the person has chosen one.
   if (ctx.s.lang) delete ctx.s.hint;
   return { state: ctx.s, outputs: ctx.outputs, effects: ctx.effects };

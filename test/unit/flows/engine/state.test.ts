@@ -167,6 +167,17 @@ describe('personal data', () => {
     expect(turns.map((t) => Object.keys(t.state.vars)).flat()).not.toContain('interview.reason');
   });
 
+  it('a state saved when the reason was not yet personal (holding interview.reason in clear) loses it at its next step', () => {
+    const env = engineEnv();
+    // The state after the reason's own words, waiting for the phone number.
+    const old = turns[inputs.findIndex((i) => i.type === 'text' && i.text === REASON)]!.state;
+    const saved: ConversationState = { ...old, vars: { ...old.vars, 'interview.reason': 'asylum' } };
+    const next = step(env, roundTrip(saved), say(PHONE));
+    expect(next.effects).toContainEqual(expect.objectContaining({ type: 'answer_recorded', field: 'phone' }));
+    expect(Object.keys(next.state.vars)).not.toContain('interview.reason');
+    expect(JSON.stringify(next.state)).not.toContain('asylum');
+  });
+
   it('asking for personal data before consent is a flow bug: step throws FlowRuntimeError', () => {
     const env = singleFlowEnv(`  - { id: q, type: text, prompt: "t:q", example: "t:e", personal: true, field: first_name, next: e }\n  - { id: e, type: end }`);
     const [start] = converse(env, [cmd('start')], freshState());
