@@ -189,6 +189,8 @@ describe('locale completeness', () => {
    * match); Ukrainian with і/ї/є/ґ and without the Russian-only ы, э, ё, ъ; Uzbek with the
    * modifier letter ʻ (U+02BB) in oʻ and gʻ, never an ASCII apostrophe or a quotation mark.
    */
+  /** The files whose texts a person (not a case worker) reads in the chat. */
+  const PERSON_NAMESPACES = new Set(['welcome', 'diagnosis', 'consent', 'interview', 'booking', 'handoff', 'rights', 'common', 'safeguarding']);
   const ownTexts = (lang: string) => [...(texts.get(lang) ?? new Map<string, string>())].filter(([k]) => !MULTILINGUAL.has(k));
 
   it('Persian texts are in Persian script, with Persian ی and ک', () => {
@@ -209,13 +211,37 @@ describe('locale completeness', () => {
    * Telegram and the simulator (dir="auto") set a message's direction from its first strong
    * letter: a Persian line that starts with a Latin letter ("A. ناشناس", "ℹ️", "Körpü") or only
    * with a variable (isolated, so skipped) would be laid out left to right. Such lines start
-   * with RLM (U+200F).
+   * with RLM (U+200F). Persian digits and the Arabic comma are not strong letters (bidi classes
+   * EN and CS): "۱.۱. ICMPD …" starts left to right just as "ICMPD …" does.
    */
   it('every line of a Persian text starts right to left', () => {
     const firstStrong = (line: string) =>
-      /[\u0600-\u06FF\u200F]|[\p{L}]/u.exec(line.replace(/\{\{[^}]*\}\}/g, '').replace(/\u2066[^\u2069]*\u2069/g, ''))?.[0];
+      /[\u0600-\u06FF\u200F]|[\p{L}]/u.exec(
+        line
+          .replace(/\{\{[^}]*\}\}/g, '')
+          .replace(/\u2066[^\u2069]*\u2069/g, '')
+          .replace(/[\u0660-\u0669\u06F0-\u06F9\u060C\u066B\u066C]/g, ''),
+      )?.[0];
     const ltr = ownTexts('fa').flatMap(([k, v]) => v.split('\n').filter((l) => l.trim() && !/[\u0600-\u06FF\u200F]/.test(firstStrong(l) ?? '')).map((l) => `${k}: ${l}`));
     expect(ltr).toEqual([]);
+  });
+
+  /**
+   * The texts a person reads name one thing with one word (locales/glossary.md): withdrawing is
+   * "انصراف (از شرکت در برنامه)", as the /withdraw question says, never also "بیرون رفتن از
+   * برنامه" on the buttons beside it; the person's data is "اطلاعات", not "داده‌ها".
+   */
+  it('Persian texts name withdrawing and the person\'s data one way', () => {
+    const twoWords = ownTexts('fa').filter(([k, v]) => !k.includes(':typed.') && (/بیرون رفتن از برنامه|از (?:شرکت در )?برنامه(?: ادغام)? بیرون/.test(v) || (PERSON_NAMESPACES.has(k.split(':')[0]!) && /داده\u200cها/.test(v))));
+    expect(twoWords.map(([k]) => k)).toEqual([]);
+  });
+
+  it('Ukrainian texts write the apostrophe one way (\')', () => {
+    expect(ownTexts('uk').filter(([, v]) => /\p{L}[’ʼ]\p{L}/u.test(v)).map(([k]) => k)).toEqual([]);
+  });
+
+  it.each(['uz', 'tr'])('%s texts a person reads quote button names with "…", like the rest of them', (lang) => {
+    expect(ownTexts(lang).filter(([k, v]) => PERSON_NAMESPACES.has(k.split(':')[0]!) && /[«»“”]/.test(v)).map(([k]) => k)).toEqual([]);
   });
 
   it('Ukrainian texts use Ukrainian letters, not Russian-only ones', () => {
