@@ -169,6 +169,12 @@ export const EffectSchema = z.discriminatedUnion('type', [
      */
     scope: z.enum(['phone_only', 'minor_without_guardian']).optional(),
     /**
+     * `guardian`: the consent of someone under 18, given for them by a parent or legal guardian
+     * (guidelines §3.1.5; Annex 4's "person giving consent"), read to them on the phone. Absent:
+     * the person's own.
+     */
+    givenBy: z.literal('guardian').optional(),
+    /**
      * The i18n key of the consent text the person was given (the full form, Annex 4): the host
      * records its version, derived from the text in `lang` (intake/consent-version.ts).
      */

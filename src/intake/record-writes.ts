@@ -118,8 +118,10 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
       case 'consent_recorded': {
         // On the phone, consent is given aloud to the case worker named here (Annex 4's
         // "counsellor receiving the document"); in a chat, by the person's own tap.
+        // Someone under 18: given by a parent or legal guardian (Annex 4's "person giving
+        // consent"), whose name the call then takes down, sealed on the case (`f:guardian_name`).
         const record = {
-          at, agreed: e.agreed, option: e.option ?? null, ...(e.scope ? { scope: e.scope } : {}),
+          at, agreed: e.agreed, option: e.option ?? null, ...(e.scope ? { scope: e.scope } : {}), ...(e.givenBy ? { given_by: e.givenBy } : {}),
           text_version: ctx.consentVersion(e.text, e.lang), ...(e.fullTextOpened === undefined ? {} : { full_text_opened: e.fullTextOpened }), lang: e.lang, place: ctx.place,
           by, given: by === 'phone' ? 'verbally' : 'in_chat', counsellor,
         };
@@ -131,9 +133,11 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
             e.scope === 'phone_only'
               ? { consent: 'phone_only', consent_at: at, contact: contact(e.caseCode), updated_at: at }
               : e.agreed
-                ? { consent: e.option ?? '', consent_at: at, contact: contact(e.caseCode), updated_at: at }
+                ? { consent: e.option ?? '', consent_at: at, contact: contact(e.caseCode), updated_at: at, ...(e.givenBy ? { consent_given_by: e.givenBy } : {}) }
                 : { consent: e.scope ?? 'declined', consent_at: at, updated_at: at },
         });
+        // Who gave the consent in force: a consent given otherwise (or none in force) is no longer the guardian's.
+        if (!e.givenBy) writes.push({ op: 'hdel', key: caseKey, fields: ['consent_given_by'] });
         // "Consented" moves a case on from opened, or back from withdrawn (they start again); never
         // back from a completed intake or a closed case: someone who checks eligibility again
         // after booking keeps their completed intake, and their meeting, unless they complete a

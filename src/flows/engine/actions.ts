@@ -98,7 +98,8 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       if (!(node.params.keep === 'true' && !agreed)) ctx.s.consent = agreed && option.success ? option.data : 'declined';
       // From now on, what they give is noted (by field name) until the intake is completed.
       if (agreed && !ctx.s.done && ctx.s.given === undefined) ctx.s.given = [];
-      ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}), ...(discard ? { discard } : {}) });
+      const byGuardian = agreed && node.params.given_by === 'guardian';
+      ctx.effects.push({ ...base, agreed, ...(agreed && option.success ? { option: option.data } : {}), ...(byGuardian ? { givenBy: 'guardian' as const } : {}), ...(discard ? { discard } : {}) });
     },
   },
   /**
