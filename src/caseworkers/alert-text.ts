@@ -107,6 +107,7 @@ export function detailsText(d: CaseDetails, c: AlertTextContext): string {
   const t = (key: string, params?: Record<string, unknown>) => c.tr.t(c.lang, key, params);
   const lines = [t('caseworker:open.title', { code: d.code }), ...summaryLines({ ...d, name: undefined }, c, true)];
   lines.push(t('caseworker:open.consent', { option: t(`caseworker:open.consent_option.${d.consent ?? 'none'}`) }));
+  if (d.consentGivenBy === 'guardian') lines.push(t('caseworker:open.consent_guardian'));
   lines.push('');
   for (const f of PERSONAL_FIELDS) {
     const value = d.fields[f];

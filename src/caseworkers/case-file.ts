@@ -9,7 +9,7 @@ import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 
 /** The interview's personal answers, in the order a case worker reads them (`f:<field>` on the case hash). */
-export const PERSONAL_FIELDS = ['first_name', 'last_name', 'birth_date', 'country', 'reason', 'reason_detail', 'phone', 'address', 'referral_source', 'referral_detail'] as const;
+export const PERSONAL_FIELDS = ['first_name', 'last_name', 'birth_date', 'country', 'reason', 'reason_detail', 'phone', 'address', 'referral_source', 'referral_detail', 'guardian_name'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** Consent options of Annex 4 (A anonymised, B partly anonymised, C not anonymised), or a refusal. */
@@ -47,6 +47,11 @@ export interface CaseSummary {
   /** When the intake was completed (`intake_completed_at`). */
   completedAt?: Date;
   consent?: ConsentState;
+  /**
+   * `guardian`: the consent in force was given for the person (under 18) by a parent or legal
+   * guardian (guidelines §3.1.5), whose name is the `guardian_name` field.
+   */
+  consentGivenBy?: 'guardian';
   diagnosis?: DiagnosisSummary;
   vulnerability: VulnerabilitySign[];
   /** The meeting, whatever its status (booked, cancelled, attended, no_show). */
@@ -81,7 +86,7 @@ const DiagnosisRecordSchema = z.object({
   outcome: z.string(),
   provisional: z.boolean().catch(true),
   reasons: z.array(z.string()).catch([]),
-  answers: z.object({ q3: z.array(z.string()).catch([]) }).catch({ q3: [] }),
+  answers: z.object({ q3: z.array(z.string()).catch([]), adult: z.string().optional().catch(undefined) }).catch({ q3: [] }),
 });
 
 export interface CaseFilesDeps {
@@ -177,11 +182,13 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   const exists = Object.keys(hash).length > 0;
   const lang = LangSchema.safeParse(hash.lang);
   const consent = hash.consent === 'A' || hash.consent === 'B' || hash.consent === 'C' || hash.consent === 'declined' ? hash.consent : undefined;
-  const s: CaseSummary = { code, exists, vulnerability: vulnerability(hash, read, now) };
+  const said = parseAge(latest);
+  const s: CaseSummary = { code, exists, vulnerability: vulnerability(hash, read, now, said) };
   if (lang.success) s.lang = lang.data;
   if (hash.status) s.status = hash.status;
   if (hash.intake_completed_at) s.completedAt = new Date(hash.intake_completed_at);
   if (consent) s.consent = consent;
+  if (hash.consent_given_by === 'guardian' && (consent === 'A' || consent === 'B' || consent === 'C')) s.consentGivenBy = 'guardian';
   const diagnosis = parseDiagnosis(latest);
   if (diagnosis) s.diagnosis = diagnosis;
   if (booking) s.booking = booking;
@@ -204,11 +211,23 @@ function parseDiagnosis(json: string | null): DiagnosisSummary | undefined {
   }
 }
 
-function vulnerability(hash: Record<string, string>, read: (f: string) => string | undefined, now: Date): VulnerabilitySign[] {
+/** The latest diagnosis's age answer (`adult`, `minor`), if it has one. */
+function parseAge(json: string | null): string | undefined {
+  if (!json) return undefined;
+  try {
+    const r = DiagnosisRecordSchema.safeParse(JSON.parse(json));
+    return r.success ? r.data.answers.adult : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `said`: the latest diagnosis's age answer, for a case without a date of birth (a minor on the phone before it). */
+function vulnerability(hash: Record<string, string>, read: (f: string) => string | undefined, now: Date, said?: string): VulnerabilitySign[] {
   const signs: VulnerabilitySign[] = [];
   const birth = read('birth_date');
   const age = birth && /^\d{4}-\d{2}-\d{2}$/.test(birth) ? ageOn(birth, now) : undefined;
-  if ((age !== undefined && age < 18) || hash.handoff === 'minor') signs.push({ kind: 'minor' });
+  if ((age !== undefined && age < 18) || hash.handoff === 'minor' || (age === undefined && said === 'minor')) signs.push({ kind: 'minor' });
   else if (age !== undefined && age >= OLDER_PERSON_AGE) signs.push({ kind: 'older' });
   // Sealed (`f:crisis`) since December 2026; a case marked before keeps a plain `crisis`.
   const crisis = read('crisis') ?? hash.crisis;

@@ -24,6 +24,8 @@ export interface ConsentRecord {
   lang?: string;
   place?: string;
   given?: string;
+  /** `guardian`: given for someone under 18 by a parent or legal guardian (guidelines §3.1.5). */
+  givenBy?: string;
   fullTextOpened?: boolean;
 }
 
@@ -59,7 +61,7 @@ export class CaseForms {
       return [{
         at: new Date(String(r.at)),
         agreed: r.agreed === true,
-        ...str(r, 'option', 'option'), ...str(r, 'scope', 'scope'), ...str(r, 'text_version', 'textVersion'), ...str(r, 'lang', 'lang'), ...str(r, 'place', 'place'), ...str(r, 'given', 'given'),
+        ...str(r, 'option', 'option'), ...str(r, 'scope', 'scope'), ...str(r, 'text_version', 'textVersion'), ...str(r, 'lang', 'lang'), ...str(r, 'place', 'place'), ...str(r, 'given', 'given'), ...str(r, 'given_by', 'givenBy'),
         ...(typeof r.full_text_opened === 'boolean' ? { fullTextOpened: r.full_text_opened } : {}),
       }];
     });

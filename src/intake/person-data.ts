@@ -16,7 +16,7 @@ import { meetingDetails } from './booking-desk';
 import { choiceLabelKey } from './choice-labels';
 
 /** What the person's answers on the case hash are called on screen (`rights:mydata.label.*`), in the form's order; others as "Other detail", after. */
-const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'referral_detail', 'telegram', 'q4_concern', 'withdraw_reason'];
+const LABELLED_FIELDS = ['first_name', 'last_name', 'birth_date', 'phone', 'address', 'country', 'reason', 'reason_detail', 'referral_source', 'referral_detail', 'telegram', 'q4_concern', 'withdraw_reason', 'guardian_name'];
 /**
  * Fields never listed to the person on their phone. A sign of crisis (`crisis`: violence,
  * exploitation…) is for case workers: whoever holds the phone may not be the person alone, so
@@ -46,7 +46,7 @@ const OUTCOMES = new Set(['likely_eligible', 'eligible', 'not_eligible']);
 const DiagnosisSchema = z.object({ at: z.string(), outcome: z.string(), provisional: z.boolean().optional(), answers: z.record(z.string(), z.union([z.string(), z.array(z.string())]).optional()) });
 const ConsentSchema = z.object({
   at: z.string(), agreed: z.boolean(), option: z.string().nullable().optional(), scope: z.string().optional(),
-  lang: z.string().optional(), text_version: z.string().optional(), full_text_opened: z.boolean().optional(),
+  lang: z.string().optional(), text_version: z.string().optional(), full_text_opened: z.boolean().optional(), given_by: z.string().optional(),
 });
 const QuestionSchema = z.object({ at: z.string(), text: z.string() });
 
@@ -158,6 +158,8 @@ export class PersonData {
     if (consent) {
       const choice = consent.scope ?? (consent.agreed && consent.option ? consent.option : 'declined');
       text.push({ key: 'rights:mydata.consent', params: { date: date(consent.at), choice: t(`rights:mydata.choice.${choice}`) } });
+      // Under 18: given for them by a parent or legal guardian (guidelines §3.1.5).
+      if (consent.agreed && consent.given_by === 'guardian') text.push({ key: 'rights:mydata.consent_guardian' });
       if (earlier) text.push({ key: 'rights:mydata.consent_earlier', params: { date: date(earlier.at), choice: t(`rights:mydata.choice.${earlier.option}`) } });
       // What else the consent record holds: the form's language and version, whether its full text was opened.
       if (consent.lang && consent.text_version) {

@@ -49,6 +49,7 @@ const WORDS: Partial<Record<CaseColumn, (v: string) => string>> = {
   diagnosis_final: (v) => `web:answer.${v}`,
   not_eligible_reasons: (v) => `casework:diagnosis.reason.${v}`,
   q4_concern: (v) => `web:answer.${v}`,
+  consent_by_guardian: (v) => `web:answer.${v}`,
   service_areas: (v) => `web:area.${v}`,
   meeting_status: (v) => `web:booking.${v}`,
   // The five of §3.8, those of a case closed at the intake, and earlier versions' (case-records.ts).

@@ -40,6 +40,11 @@ export type ReadCaseFormsResult =
        * that the counsellor confirms instead of typing it again.
        */
       fromIntake?: { name?: string; birthDate?: string; referralSource?: string; referralDetail?: string };
+      /**
+       * The consent in force was given for the person (under 18) by a parent or legal guardian on
+       * the phone (guidelines §3.1.5): Annex 4's "person giving consent", by name when it was taken.
+       */
+      consentByGuardian?: { name?: string };
     }
   | StaffRefusal
   | CaseAccessRefusal
@@ -69,7 +74,9 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
     staffNameOf(deps),
   ]);
   if ((args.assessmentVersion !== undefined && !assessment) || (args.planVersion !== undefined && !plan)) return { ok: false, reason: 'no_such_version' };
-  const fromIntake = assessmentVersions.length === 0 ? intakeDetails((await deps.files.details(caseCode, deps.clock.now())).fields) : undefined;
+  const byGuardian = access.head.consentGivenBy === 'guardian' && ['A', 'B', 'C'].includes(access.head.consent ?? '');
+  const fields = assessmentVersions.length === 0 || byGuardian ? (await deps.files.details(caseCode, deps.clock.now())).fields : undefined;
+  const fromIntake = assessmentVersions.length === 0 && fields ? intakeDetails(fields) : undefined;
   const named = (v: FormVersionInfo): NamedVersion => ({ ...v, byName: names(v.by) });
   await audit(deps, a, 'view_forms', { caseCode, ...(assessment ? { assessment: String(assessment.version) } : {}), ...(plan ? { plan: String(plan.version) } : {}) });
   return {
@@ -85,6 +92,7 @@ export async function readCaseForms(deps: DeskDeps, actor: StaffRef, args: { cas
     planVersions: planVersions.map(named),
     ...(withdrawal ? { withdrawal } : {}),
     ...(fromIntake ? { fromIntake } : {}),
+    ...(byGuardian ? { consentByGuardian: fields?.guardian_name ? { name: fields.guardian_name } : {} } : {}),
   };
 }
 

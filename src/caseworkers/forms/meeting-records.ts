@@ -82,6 +82,8 @@ export interface CaseHead {
   lang: Lang;
   /** Annex 4 option (A, B, C), `declined`, `phone_only`, or absent. */
   consent?: string;
+  /** `guardian`: that consent was given for someone under 18 by a parent or legal guardian (on the phone). */
+  consentGivenBy?: 'guardian';
   /** Why it was closed (a closed case): one of CLOSE_REASONS, or a legacy value. */
   closeReason?: string;
   /** The hash's fields the case list's status is made of (case-index.ts `entryOf`). */
@@ -118,11 +120,11 @@ export class MeetingRecords {
 
   /** Whether the case exists, its status, language and consent option, in one read. */
   async head(caseCode: string): Promise<CaseHead> {
-    const [lang, consent, code, closeReason, ...list] = await this.r.hmget(this.keys.case(caseCode), 'lang', 'consent', 'code', 'close_reason', ...LIST_FIELDS);
+    const [lang, consent, code, closeReason, givenBy, ...list] = await this.r.hmget(this.keys.case(caseCode), 'lang', 'consent', 'code', 'close_reason', 'consent_given_by', ...LIST_FIELDS);
     const listFields = Object.fromEntries(LIST_FIELDS.flatMap((f, i) => (list[i] ? [[f, list[i]]] : []))) as CaseHead['listFields'];
     const status = listFields.status;
     const exists = code !== null || status !== undefined;
-    return { exists, lang: LangSchema.catch('az').parse(lang), listFields, ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}) };
+    return { exists, lang: LangSchema.catch('az').parse(lang), listFields, ...(status ? { status } : {}), ...(consent ? { consent } : {}), ...(closeReason ? { closeReason } : {}), ...(givenBy === 'guardian' ? { consentGivenBy: 'guardian' as const } : {}) };
   }
 
   /** The case's newest diagnosis record, or undefined (none, or unreadable). */
@@ -158,6 +160,8 @@ export class MeetingRecords {
       .multi()
       .rpush(this.keys.consents(caseCode), JSON.stringify(record))
       .hset(this.keys.case(caseCode), { consent: record.option, consent_at: record.at, consent_by: record.counsellor_id, updated_at: record.at })
+      // Signed here by the person: no longer the consent a guardian gave on the phone.
+      .hdel(this.keys.case(caseCode), 'consent_given_by')
       .exec();
     return true;
   }

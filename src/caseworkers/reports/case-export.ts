@@ -22,7 +22,7 @@ import { entryOf } from '../case-index';
 export const CASE_COLUMNS = [
   'case_code', 'created_at', 'status', 'lang', 'route', 'reason', 'minor', 'referral_source',
   'diagnosis', 'diagnosis_final', 'not_eligible_reasons', 'q4_concern', 'service_areas',
-  'consent', 'consent_at', 'intake_completed_at', 'office', 'meeting_at', 'meeting_status', 'first_meeting_at', 'assessment_at', 'plan_at',
+  'consent', 'consent_at', 'consent_by_guardian', 'intake_completed_at', 'office', 'meeting_at', 'meeting_status', 'first_meeting_at', 'assessment_at', 'plan_at',
   'holder', 'incidents', 'close_reason', 'closed_at', 'withdrawn_at',
 ] as const;
 export type CaseColumn = (typeof CASE_COLUMNS)[number];
@@ -59,6 +59,7 @@ export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 const CASE_FIELDS = [
   'created_at', 'status', 'lang', 'by', 'diagnosis', 'diagnosis_provisional', 'consent', 'consent_at', 'f:referral_source', 'claimed_by', 'intake_completed_at',
   'close_reason', 'closed_at', 'withdrawn_at', 'assessment_at', 'plan_at', 'f:reason', 'f:q4_concern', 'f:birth_date', 'handoff',
+  'consent_given_by',
 ] as const;
 const BOOKING_FIELDS = ['office', 'start', 'status'] as const;
 /** The values of the answers chosen from a list that the export carries (anything else is left out). */
@@ -68,7 +69,10 @@ const YES_NO = new Set(['yes', 'no']);
 const CONSENT_OPTIONS = new Set(['A', 'B', 'C']);
 const PAGE = 500;
 
-const LatestSchema = z.object({ reasons: z.array(z.string()).catch([]), answers: z.object({ q3: z.array(z.string()).catch([]) }).catch({ q3: [] }) });
+const LatestSchema = z.object({
+  reasons: z.array(z.string()).catch([]),
+  answers: z.object({ q3: z.array(z.string()).catch([]), adult: z.string().optional().catch(undefined) }).catch({ q3: [] }),
+});
 
 /** The consent option under which a name may be used (Annex 4, C: "will not be anonymised"). */
 export const KEY_FILE_CONSENT = 'C';
@@ -142,7 +146,7 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
         return value && allowed.has(value) ? value : '';
       };
       const entry = entryOf(h, { ...(office ? { office } : {}), ...(meetingStatus ? { status: meetingStatus } : {}) });
-      const { reasons, areas } = latestOf(latest as string | null);
+      const { reasons, areas, age } = latestOf(latest as string | null);
       const consent = h.consent ?? '';
       yield {
         case_code: code,
@@ -151,7 +155,7 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
         lang: h.lang ?? '',
         route: h.by ?? (h.created_at ? 'self_service' : ''),
         reason: choice('reason', REASONS),
-        minor: minorOf(h, open),
+        minor: minorOf(h, open, age),
         referral_source: choice('referral_source', SOURCES),
         diagnosis: h.diagnosis ?? '',
         diagnosis_final: h.diagnosis ? (h.diagnosis_provisional === 'false' ? 'yes' : 'no') : '',
@@ -161,6 +165,8 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
         consent,
         // The moment consent was given: none when the person declined (the answer's time is not a consent).
         consent_at: CONSENT_OPTIONS.has(consent) ? iso(h.consent_at) : '',
+        // Whether that consent was given for someone under 18 by a parent or guardian (§3.1.5).
+        consent_by_guardian: CONSENT_OPTIONS.has(consent) ? (h.consent_given_by === 'guardian' ? 'yes' : 'no') : '',
         intake_completed_at: iso(h.intake_completed_at),
         office: office ?? '',
         meeting_at: iso(start),
@@ -181,22 +187,23 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
 /**
  * `yes` when the person was under 18 when the case began (from the birth date, as the
  * workspace's "minor" sign, or the interview's "minor" hand-off), `no` when a birth date shows
- * an adult, empty when nobody knows.
+ * an adult; without a birth date, the latest diagnosis's age answer (`minor` said on the phone);
+ * empty when nobody knows.
  */
-function minorOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, open: (token: string | null | undefined, field: string) => string | undefined): string {
+function minorOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, open: (token: string | null | undefined, field: string) => string | undefined, age: string | undefined): string {
   if (h.handoff === 'minor') return 'yes';
   const birth = open(h['f:birth_date'], 'birth_date');
-  if (!birth || !/^\d{4}-\d{2}-\d{2}$/.test(birth)) return '';
+  if (!birth || !/^\d{4}-\d{2}-\d{2}$/.test(birth)) return age === 'minor' ? 'yes' : '';
   const at = h.created_at ? new Date(h.created_at) : undefined;
   if (!at || Number.isNaN(at.getTime())) return '';
   return ageOn(birth, at) < 18 ? 'yes' : 'no';
 }
 
-function latestOf(json: string | null): { reasons: string[]; areas: string[] } {
+function latestOf(json: string | null): { reasons: string[]; areas: string[]; age?: string } {
   if (!json) return { reasons: [], areas: [] };
   try {
     const r = LatestSchema.safeParse(JSON.parse(json));
-    return r.success ? { reasons: r.data.reasons, areas: r.data.answers.q3 } : { reasons: [], areas: [] };
+    return r.success ? { reasons: r.data.reasons, areas: r.data.answers.q3, ...(r.data.answers.adult ? { age: r.data.answers.adult } : {}) } : { reasons: [], areas: [] };
   } catch {
     return { reasons: [], areas: [] };
   }

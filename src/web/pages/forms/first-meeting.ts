@@ -168,6 +168,8 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
     // Annex 4: given (in the bot, on the phone, or signed here), or the form to record the paper one.
     consent: {
       given: ['A', 'B', 'C'].includes(r.head.consent ?? '') ? r.head.consent : undefined,
+      // Given for someone under 18 by a parent or legal guardian (on the phone): who, as Annex 4 asks.
+      byGuardian: r.consentByGuardian ? { name: r.consentByGuardian.name ?? '—' } : undefined,
       values: { option: '', lang: r.head.lang, ...(sentFor('consent') ?? {}) },
     },
     langs: SUPPORTED_LANGS,
