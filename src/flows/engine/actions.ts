@@ -34,16 +34,23 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
    * Keeps the diagnosis (Annex 2) with the answers and the rule's verdict. `rule` names the
    * flow's rule node; `adult` the age question. Q4 is `pending` in self-service: the counsellor
    * answers it, so the outcome is provisional and the record says so.
+   * A dotted `rule` (`diagnosis.decide`) is another flow's rule, whose answers the conversation
+   * keeps: the interview records the diagnosis again when the date of birth shows someone
+   * under 18 who had answered "18 or older" (`adult: age_group`), so that Annex 2 does not say
+   * adult. Nothing is recorded when that diagnosis was not passed in this conversation.
    */
   record_diagnosis: {
     params: ['rule', 'adult'],
     reads: ['adult'],
     run(ctx, flow, node) {
-      const ruleNode = flow.nodes.get(node.params.rule ?? '');
-      if (!ruleNode || ruleNode.type !== 'rule') throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.rule must name a rule node`);
+      const ref = node.params.rule ?? '';
+      const ruleFlow = ref.includes('.') ? flowOf(ctx, ref.slice(0, ref.indexOf('.'))) : flow;
+      const ruleNode = ruleFlow?.nodes.get(ref.includes('.') ? ref.slice(ref.indexOf('.') + 1) : ref);
+      if (!ruleFlow || !ruleNode || ruleNode.type !== 'rule') throw new FlowRuntimeError(`${flow.def.id}/${node.id}: params.rule must name a rule node`);
       const v = ctx.s.vars;
-      const input = (name: string) => v[varName(flow, ruleNode.inputs[name] ?? '')];
-      const result = varName(flow, ruleNode.id);
+      const input = (name: string) => v[varName(ruleFlow, ruleNode.inputs[name] ?? '')];
+      const result = varName(ruleFlow, ruleNode.id);
+      if (ruleFlow !== flow && typeof v[result] !== 'string') return;
       const caseCode = ctx.ensureCase();
       ctx.effects.push({
         type: 'diagnosis_recorded',
@@ -248,6 +255,12 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   },
 };
 
+
+/** A flow by id: the revision the conversation runs (a frame of it), else the current one. */
+function flowOf(ctx: StepContext, id: string): CompiledFlow | undefined {
+  const frame = ctx.s.frames.find((f) => f.f === id);
+  return (frame ? ctx.env.flows.get(id, frame.r) : undefined) ?? ctx.env.flows.current(id);
+}
 
 /** The message the host fills in with everything kept about the person (no case: nothing is kept). */
 export function showMyData(ctx: StepContext): void {

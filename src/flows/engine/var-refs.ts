@@ -28,13 +28,30 @@ export function varRefs(n: FlowNode): [field: string, name: string][] {
  */
 export function sharedVariables(flows: Iterable<CompiledFlow>): Set<string> {
   const shared = new Set<string>();
-  for (const flow of flows) {
+  const all = [...flows];
+  for (const flow of all) {
     for (const n of flow.def.nodes) {
       for (const [, name] of varRefs(n)) {
         const full = varName(flow, name);
         if (full.slice(0, full.indexOf('.')) !== flow.def.id) shared.add(full);
       }
+      for (const name of ruleVarsReadElsewhere(n, all)) shared.add(name);
     }
   }
   return shared;
+}
+
+/**
+ * `record_diagnosis` of another flow's rule (`rule: diagnosis.decide`) reads that rule's inputs
+ * and results (`.reasons`, `.provisional`, `.rule_version`): they must outlive the rule's flow.
+ */
+function ruleVarsReadElsewhere(n: FlowNode, flows: readonly CompiledFlow[]): string[] {
+  if (n.type !== 'action' || n.action !== 'record_diagnosis') return [];
+  const ref = n.params.rule ?? '';
+  const dot = ref.indexOf('.');
+  if (dot < 0) return [];
+  const other = flows.find((f) => f.def.id === ref.slice(0, dot));
+  const rule = other?.nodes.get(ref.slice(dot + 1));
+  if (!other || rule?.type !== 'rule') return [];
+  return [ref, `${ref}.reasons`, `${ref}.provisional`, `${ref}.rule_version`, ...Object.values(rule.inputs).map((i) => varName(other, i))];
 }
