@@ -109,12 +109,16 @@ describe('phone interview: a consent that does not hold', () => {
     await tap(worker, 'guardian_now', 'yes');
     await tap(worker, 'statement', 'continue');
     await tap(worker, 'option', 'A');
-    await tap(worker, 'agree', 'yes');
+    // Given again by the parent or guardian on the line: recorded as theirs, and their name is asked (Annex 4).
+    expect((await tap(worker, 'agree', 'yes')).join('\n')).toContain(t('en', 'call:guardian_name.prompt'));
+    await say(worker, 'Maria Petrova');
     const said = await say(worker, birth(16));
     expect(said.join('\n')).toContain(t('en', 'call:minor_note'));
     expect(said.join('\n')).toContain(t('en', 'call:first_name.prompt'));
     const record = await caseOf(code);
-    expect(record.hash).toMatchObject({ consent: 'A', status: 'consented' });
+    expect(record.hash).toMatchObject({ consent: 'A', status: 'consented', consent_given_by: 'guardian' });
+    expect(record.consents.at(-1)).toMatchObject({ agreed: true, option: 'A', given_by: 'guardian' });
+    expect(e2e.core.cipher.decrypt(record.hash['f:guardian_name']!, `${code}:guardian_name`)).toBe('Maria Petrova');
     expect(record.diagnoses.at(-1)).toMatchObject({ answers: expect.objectContaining({ adult: 'minor' }) });
     await say(worker, '/endcall');
   });
