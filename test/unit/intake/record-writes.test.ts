@@ -56,8 +56,20 @@ describe('consent records', () => {
     expect(writes).toContainEqual({ op: 'hdel', key: keys.case('KP-AAAA-0001'), fields: ['f:first_name', 'f:phone'] });
     expect(writes).toContainEqual({ op: 'del', key: keys.questions('KP-AAAA-0001') });
     expect(writes).toContainEqual({ op: 'hsetIf', key: keys.case('KP-AAAA-0001'), field: 'status', equals: 'consented', fields: { status: 'open' } });
-    // A plain refusal discards nothing.
-    expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => w.op === 'hdel' || w.op === 'del')).toEqual([]);
+    // A plain refusal discards no answer and no question.
+    expect(planRecordWrites([{ ...base, agreed: false }], ctx).filter((w) => (w.op === 'hdel' && w.fields.some((f) => f.startsWith('f:'))) || w.op === 'del')).toEqual([]);
+  });
+
+  it('a consent given for someone under 18 by a parent or guardian on the phone says so, on the record and on the case; any other consent takes that off', () => {
+    const writes = planRecordWrites([{ ...base, agreed: true, option: 'B', givenBy: 'guardian' }], { ...ctx, by: 'phone', place: 'Phone', counsellor: 'Aysel' });
+    expect(record(writes)).toMatchObject({ agreed: true, option: 'B', given_by: 'guardian', given: 'verbally', counsellor: 'Aysel' });
+    expect(caseFields(writes)).toMatchObject({ consent: 'B', consent_given_by: 'guardian' });
+    expect(writes.filter((w) => w.op === 'hdel')).toEqual([]);
+    for (const other of [{ ...base, agreed: true, option: 'A' as const }, { ...base, agreed: false }, { ...base, agreed: false, scope: 'minor_without_guardian' as const }]) {
+      const w = planRecordWrites([other], ctx);
+      expect(record(w).given_by).toBeUndefined();
+      expect(w).toContainEqual({ op: 'hdel', key: keys.case('KP-AAAA-0001'), fields: ['consent_given_by'] });
+    }
   });
 
   it('records whether the full text was opened, and the version of the text in the language shown, derived from the text', () => {
