@@ -149,5 +149,14 @@ describe('escalationText and detailsText', () => {
       t('caseworker:open.field.address', { value: 'Bakı, Nizami küçəsi 5' }),
       '• Can my husband come too?',
     ]) expect(text).toContain(line);
+    expect(text).not.toContain(t('caseworker:open.consent_guardian'));
+  });
+
+  it('details: a consent given by a parent or guardian for someone under 18 says so, with their name', () => {
+    const d: CaseDetails = { ...summary({ consent: 'B', consentGivenBy: 'guardian', vulnerability: [{ kind: 'minor' }] }), fields: { first_name: 'Ivan', birth_date: '2011-05-02', guardian_name: 'Svetlana Petrova' }, questions: [] };
+    const lines = detailsText(d, ctx()).split('\n');
+    const consent = lines.indexOf(t('caseworker:open.consent', { option: t('caseworker:open.consent_option.B') }));
+    expect(lines[consent + 1]).toBe(t('caseworker:open.consent_guardian'));
+    expect(lines).toContain(t('caseworker:open.field.guardian_name', { value: 'Svetlana Petrova' }));
   });
 });
