@@ -76,7 +76,7 @@ const QUERY_TTL_S = 15;
 const BACKFILL_BATCH = 200;
 
 /** The case hash fields the index reads. */
-const CASE_FIELDS = ['status', 'lang', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at', 'office', 'walk_in_at'] as const;
+const CASE_FIELDS = ['status', 'lang', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at', 'office', 'walk_in_at', 'met_at'] as const;
 
 /**
  * The case list's indexes: sorted sets of case codes by creation time, one per facet (every
@@ -275,8 +275,10 @@ export function facets(e: CaseIndexEntry): string[] {
 }
 
 /**
- * Where a case stands, from its hash and its booking's (undefined: no case). Pure. A walk-in
- * (`walk_in_at`: the person came to `office` without a booking) has met already.
+ * Where a case stands, from its hash and its booking's (undefined: no case). Pure. A case whose
+ * person came to a first meeting (`met_at`, kept when a later meeting is booked; a booking marked
+ * attended before `met_at` was written) or walked in (`walk_in_at`: the person came to `office`
+ * without a booking) has met.
  *
  * Urgent while an urgent incident report of the case waits to be acknowledged
  * (`incidents.urgentIncident`: the bot's draft of a crisis, or one staff started as urgent), or
@@ -293,7 +295,7 @@ export function entryOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>
     : h.status === 'closed' ? 'closed'
     : h.plan_at ? 'in_plan'
     : h.assessment_at ? 'assessed'
-    : booking.status === 'attended' || h.walk_in_at ? 'met'
+    : h.met_at || booking.status === 'attended' || h.walk_in_at ? 'met'
     : h.claimed_by ? 'claimed'
     : 'new';
   const created = h.created_at ? Date.parse(h.created_at) : 0;

@@ -81,8 +81,9 @@ export type CloseOutcome = 'closed' | 'already' | 'missing';
 
 
 /**
- * What the case workers' desk writes on a case hash besides claims (claims.ts): who recorded
- * attendance, and closing the case with a reason. Staff are named by staff id.
+ * What the case workers' desk writes on a case hash besides claims (claims.ts) and attendance
+ * (BookingStore.mark, with the booking): a walk-in opened, and closing the case with a reason.
+ * Staff are named by staff id.
  *
  * @example
  *   const cases = new CaseRecords(redis, keys);
@@ -128,11 +129,6 @@ export class CaseRecords {
     await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, met_at: at, created_at: at, updated_at: at });
     if (this.keys.cases) await this.r.zadd(this.keys.cases(), 'NX', o.now.getTime(), caseCode);
     return true;
-  }
-
-  /** Notes who recorded the person's attendance, and when. */
-  async recordAttendance(caseCode: string, staffId: string, now: Date): Promise<void> {
-    await this.r.hset(this.keys.case(caseCode), { attendance_by: staffId, attendance_at: now.toISOString(), updated_at: now.toISOString() });
   }
 
   /**

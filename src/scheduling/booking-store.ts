@@ -182,11 +182,20 @@ export class BookingStore {
   }
 
   /**
-   * Records attendance after the meeting time (case worker's button), atomically: only a
-   * booking still booked (and for `opts.slot`, when given) changes; false otherwise.
+   * Records attendance after the meeting time (case worker's button), atomically with the case:
+   * only a booking still booked (and for `opts.slot`, when given) changes; false otherwise.
+   * On the case it notes who (`opts.by`) and when (`opts.now`), and "came" sets `met_at`, the
+   * time the person came to their first meeting (this meeting's start) unless the case has one.
+   * `opts.correct` puts a recorded attendance of that meeting right (the other status recorded);
+   * "did not come" then takes away the `met_at` this meeting set.
    */
-  async mark(caseCode: string, status: 'attended' | 'no_show', opts: { slot?: string } = {}): Promise<boolean> {
-    return (await this.scripts.markAttendance({ booking: this.keys.booking(caseCode) }, { status, slot: opts.slot ?? '' })) === 1;
+  async mark(caseCode: string, status: 'attended' | 'no_show', opts: { slot?: string; by?: string; now?: Date; correct?: boolean } = {}): Promise<boolean> {
+    const booking = await this.get(caseCode);
+    if (!booking || (opts.slot !== undefined && booking.slot !== opts.slot)) return false;
+    // The slot names the meeting's start (slot-id.ts): the script checks the slot, so the start read here is that meeting's.
+    const keys = { booking: this.keys.booking(caseCode), case: this.keys.case(caseCode) };
+    const now = (opts.now ?? new Date()).toISOString();
+    return (await this.scripts.markAttendance(keys, { status, slot: booking.slot, by: opts.by ?? '', now, correct: opts.correct === true, metAt: booking.start.toISOString() })) === 1;
   }
 
   /**

@@ -42,8 +42,10 @@ export async function confirmDiagnosis(deps: DeskDeps, actor: StaffRef, args: { 
   const access = await mayRecordOn(deps, a, args.caseCode, 'record_first_meeting', { editing: true });
   if (!access.ok) return access;
   // The guidelines' order (spec §3.6, route 4): Annex 2 at the first meeting, so the meeting took
-  // place: its attendance recorded, or the person walked in (the case opened at the office).
-  if ((await deps.bookings.get(args.caseCode))?.status !== 'attended' && !access.head.listFields.walk_in_at) return { ok: false, reason: 'not_attended' };
+  // place: the person came (`met_at`, kept when a later meeting is booked; a booking marked
+  // attended before it was written), or walked in (the case opened at the office).
+  const met = access.head.listFields.met_at || access.head.listFields.walk_in_at;
+  if (!met && (await deps.bookings.get(args.caseCode))?.status !== 'attended') return { ok: false, reason: 'not_attended' };
   const parsed = DiagnosisConfirmationSchema.safeParse(args.form);
   if (!parsed.success) return invalidForm(parsed.error);
   const form = parsed.data;

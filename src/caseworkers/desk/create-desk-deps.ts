@@ -124,11 +124,10 @@ function indexedClaims(claims: ClaimStore, index: CaseIndex): DeskDeps['claims']
   };
 }
 
-/** The case records, reindexing after attendance, closing and a walk-in opened. */
+/** The case records, reindexing after closing and a walk-in opened. */
 function indexedCases(cases: CaseRecords, index: CaseIndex): DeskDeps['cases'] {
   return {
     info: (code) => cases.info(code),
-    recordAttendance: (code, staffId, now) => after(index, code, cases.recordAttendance(code, staffId, now)),
     close: (code, reason, staffId, now, extra) => after(index, code, cases.close(code, reason, staffId, now, extra)),
     openWalkIn: (code, o) => after(index, code, cases.openWalkIn(code, o)),
   };

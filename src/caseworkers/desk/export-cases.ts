@@ -42,11 +42,16 @@ export type ExportValues = (typeof EXPORT_VALUES)[number];
 const WORDS: Partial<Record<CaseColumn, (v: string) => string>> = {
   status: (v) => `web:status.${v}`,
   route: (v) => `reports:numbers.route.${v}`,
+  channel: (v) => `reports:export.channel.${v}`,
   reason: (v) => `interview:reason.${v}`,
   minor: (v) => `web:answer.${v}`,
   referral_source: (v) => (v === 'not_said' ? 'interview:referral.not_said' : `reports:numbers.source.${v}`),
   diagnosis: (v) => `web:outcome.${v}`,
   diagnosis_final: (v) => `web:answer.${v}`,
+  diagnosis_by: (v) => `reports:export.diagnosis_by.${v}`,
+  diagnosis_q1: (v) => `web:answer.${v}`,
+  diagnosis_q2: (v) => `web:answer.${v}`,
+  diagnosis_q4: (v) => `web:answer.${v}`,
   not_eligible_reasons: (v) => `casework:diagnosis.reason.${v}`,
   q4_concern: (v) => `web:answer.${v}`,
   consent_by_guardian: (v) => `web:answer.${v}`,
@@ -118,8 +123,9 @@ async function caseSheets(deps: ReportDeps, lang: Lang): Promise<{ words: Export
 /**
  * Every case as one row of anonymous facts, with its case code in place of a name (the
  * guidelines' coded names, spec §3.4): dates, status (as the workspace shows it), language,
- * route, reason for coming, under 18 or not, referral source, diagnosis (final or not, why not
- * eligible, the Q4 concern raised on the phone, service areas), consent option and date,
+ * route, the channel the case came through (Telegram, phone, walk-in), reason for coming, under
+ * 18 or not, referral source, diagnosis (final or not; Annex 2 as last confirmed: by whom, when,
+ * Q1–Q4 answers; why not eligible, the Q4 concern raised on the phone), consent option and date,
  * office, meeting, first meeting held, Annex 1 and plan dates, holder, incident reports count,
  * closing. No name, phone number, birth date, address, country or free text. The XLSX has the
  * cases in words (sheet 1) and as codes (sheet 2); a CSV is one or the other (`values`).

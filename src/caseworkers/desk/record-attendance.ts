@@ -12,12 +12,13 @@ export type Attendance = 'attended' | 'no_show';
 
 /** The result of {@link recordAttendance}. */
 export type RecordAttendanceResult =
-  | { ok: true; caseCode: string; status: Attendance; offered: boolean }
+  /** `corrected`: the meeting's attendance was recorded as the other status before. */
+  | { ok: true; caseCode: string; status: Attendance; offered: boolean; corrected: boolean }
   | StaffRefusal
   | { ok: false; reason: 'other_office' }
   /** No meeting, or not the one the worker saw (moved or cancelled since). */
   | { ok: false; reason: 'moved' }
-  /** Attendance of this meeting is recorded already. */
+  /** Attendance of this meeting is recorded already (as this status, when correcting). */
   | { ok: false; reason: 'already_recorded' }
   /** The meeting has not begun yet. */
   | { ok: false; reason: 'too_early'; start: Date; office: string };
@@ -30,26 +31,33 @@ const sameMinute = (a: Date, b: Date) => Math.floor(a.getTime() / 60_000) === Ma
  * the person of a case still open is offered a new time, in their language, with the engine's
  * meeting button (`rebook` opens the booking question wherever the conversation is).
  *
+ * "Came" to the first meeting sets the case's `met_at` (the meeting's start), with the booking,
+ * in one step: what the numbers and exports count as the first meeting, kept when a later
+ * meeting is booked. `correct` puts right an attendance recorded as the other status (a
+ * mistaken tap): "came" then sets `met_at` as a first record would, and "did not come" takes
+ * away the one this meeting set (and offers a new time).
+ *
  * `meeting` is the start of the meeting the worker saw; a meeting moved since is not marked.
  */
-export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; status: Attendance; meeting: Date }): Promise<RecordAttendanceResult> {
+export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; status: Attendance; meeting: Date; correct?: boolean }): Promise<RecordAttendanceResult> {
   const a = await authorize(deps, actor, 'mark_attendance');
   if (refused(a)) return a;
   const { caseCode, status } = args;
   const booking = await deps.bookings.get(caseCode);
   if (!booking || !sameMinute(args.meeting, booking.start)) return { ok: false, reason: 'moved' };
   if (!(await mayWorkOn(deps, a, caseCode, 'mark_attendance'))) return { ok: false, reason: 'other_office' };
-  if (booking.status !== 'booked') return { ok: false, reason: 'already_recorded' };
+  // A correction of a meeting not recorded yet is its first record; one recorded as this status already changes nothing.
+  const correct = args.correct === true && (booking.status === 'attended' || booking.status === 'no_show');
+  if (booking.status !== 'booked' && !(correct && booking.status !== status)) return { ok: false, reason: 'already_recorded' };
   const now = deps.clock.now();
   if (now.getTime() < booking.start.getTime()) return { ok: false, reason: 'too_early', start: booking.start, office: booking.office };
-  if (!(await deps.bookings.mark(caseCode, status, { slot: booking.slot }))) return { ok: false, reason: 'already_recorded' };
-  await deps.cases.recordAttendance(caseCode, actor.staffId, now);
-  deps.logger.info({ case: caseCode, status, by: staffLogRef(deps, actor.staffId) }, 'desk: attendance recorded');
+  if (!(await deps.bookings.mark(caseCode, status, { slot: booking.slot, by: actor.staffId, now, correct }))) return { ok: false, reason: 'already_recorded' };
+  deps.logger.info({ case: caseCode, status, corrected: correct, by: staffLogRef(deps, actor.staffId) }, 'desk: attendance recorded');
   // The person of a closed case is offered no new time (a meeting before the closing, marked after it).
   const offered = status === 'no_show' && (await deps.cases.info(caseCode)).status !== CLOSED_STATUS;
   if (offered) await offerNewTime(deps, booking);
-  await audit(deps, a, 'record_attendance', { caseCode, status });
-  return { ok: true, caseCode, status, offered };
+  await audit(deps, a, 'record_attendance', { caseCode, status, ...(correct ? { corrected: 'true' } : {}) });
+  return { ok: true, caseCode, status, offered, corrected: correct };
 }
 
 /** The offer of a new time after a missed meeting: one per meeting (the notice id names its slot). */

@@ -91,7 +91,7 @@ export interface CaseHead {
 }
 
 /** The case hash's fields the case list derives a status from (see case-index.ts). */
-const LIST_FIELDS = ['status', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at', 'office', 'walk_in_at'] as const;
+const LIST_FIELDS = ['status', 'created_at', 'claimed_by', 'diagnosis_provisional', 'crisis', 'crisis_ack_at', 'attendance_by', 'assessment_at', 'plan_at', 'office', 'walk_in_at', 'met_at'] as const;
 
 /**
  * The first meeting's records on a case: the counsellor's Annex 2 (appended to the case's

@@ -20,8 +20,9 @@ import { entryOf } from '../case-index';
  * codes, for analysis. Times in the codes are ISO 8601 in UTC (`…Z`).
  */
 export const CASE_COLUMNS = [
-  'case_code', 'created_at', 'status', 'lang', 'route', 'reason', 'minor', 'referral_source',
-  'diagnosis', 'diagnosis_final', 'not_eligible_reasons', 'q4_concern', 'service_areas',
+  'case_code', 'created_at', 'status', 'lang', 'route', 'channel', 'reason', 'minor', 'referral_source',
+  'diagnosis', 'diagnosis_final', 'diagnosis_by', 'diagnosis_at', 'diagnosis_q1', 'diagnosis_q2', 'service_areas', 'diagnosis_q4',
+  'not_eligible_reasons', 'q4_concern',
   'consent', 'consent_at', 'consent_by_guardian', 'intake_completed_at', 'office', 'meeting_at', 'meeting_status', 'first_meeting_at', 'assessment_at', 'plan_at',
   'holder', 'incidents', 'close_reason', 'closed_at', 'withdrawn_at',
 ] as const;
@@ -29,7 +30,7 @@ export type CaseColumn = (typeof CASE_COLUMNS)[number];
 export type CaseRow = Record<CaseColumn, string>;
 
 /** The columns that hold a moment (ISO in UTC in the codes; local time, its zone named, in words). */
-export const TIME_COLUMNS: ReadonlySet<CaseColumn> = new Set(['created_at', 'consent_at', 'intake_completed_at', 'meeting_at', 'first_meeting_at', 'assessment_at', 'plan_at', 'closed_at', 'withdrawn_at']);
+export const TIME_COLUMNS: ReadonlySet<CaseColumn> = new Set(['created_at', 'diagnosis_at', 'consent_at', 'intake_completed_at', 'meeting_at', 'first_meeting_at', 'assessment_at', 'plan_at', 'closed_at', 'withdrawn_at']);
 /** The columns that hold a count. */
 export const COUNT_COLUMNS: ReadonlySet<CaseColumn> = new Set(['incidents']);
 /** The columns that hold several codes, separated by a space in the codes. */
@@ -59,7 +60,7 @@ export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 const CASE_FIELDS = [
   'created_at', 'status', 'lang', 'by', 'diagnosis', 'diagnosis_provisional', 'consent', 'consent_at', 'f:referral_source', 'claimed_by', 'intake_completed_at',
   'close_reason', 'closed_at', 'withdrawn_at', 'assessment_at', 'plan_at', 'f:reason', 'f:q4_concern', 'f:birth_date', 'handoff',
-  'consent_given_by',
+  'consent_given_by', 'channel', 'met_at',
 ] as const;
 const BOOKING_FIELDS = ['office', 'start', 'status'] as const;
 /** The values of the answers chosen from a list that the export carries (anything else is left out). */
@@ -69,10 +70,27 @@ const YES_NO = new Set(['yes', 'no']);
 const CONSENT_OPTIONS = new Set(['A', 'B', 'C']);
 const PAGE = 500;
 
+/**
+ * The newest diagnosis record (Annex 2) as the export reads it: the answers, who gave or
+ * confirmed them (`self_service`: the person in the chat; `phone`: a case worker's call;
+ * `counsellor`: the case worker at the first meeting) and when. Nothing else of it.
+ */
 const LatestSchema = z.object({
+  at: z.string().catch(''),
+  by: z.string().catch(''),
   reasons: z.array(z.string()).catch([]),
-  answers: z.object({ q3: z.array(z.string()).catch([]), adult: z.string().optional().catch(undefined) }).catch({ q3: [] }),
+  answers: z
+    .object({ q1: z.string().catch(''), q2: z.string().catch(''), q3: z.array(z.string()).catch([]), q4: z.string().catch(''), adult: z.string().optional().catch(undefined) })
+    .catch({ q1: '', q2: '', q3: [], q4: '' }),
 });
+type Latest = z.infer<typeof LatestSchema>;
+const NO_LATEST: Latest = { at: '', by: '', reasons: [], answers: { q1: '', q2: '', q3: [], q4: '' } };
+/** Who a diagnosis record's answers are from (the record's `by`); anything else is left out. */
+const DIAGNOSIS_BY = new Set(['self_service', 'phone', 'counsellor']);
+/** Annex 2's answers as recorded: yes or no, and Q4 `pending` until the first meeting (the bot's). */
+const ANSWERS = new Set(['yes', 'no', 'pending']);
+/** The channels a case comes through (the case's `channel`): a chat in Telegram, a phone call, a walk-in. */
+const CHANNELS = new Set(['telegram', 'phone', 'walk_in']);
 
 /** The consent option under which a name may be used (Annex 4, C: "will not be anonymised"). */
 export const KEY_FILE_CONSENT = 'C';
@@ -146,7 +164,8 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
         return value && allowed.has(value) ? value : '';
       };
       const entry = entryOf(h, { ...(office ? { office } : {}), ...(meetingStatus ? { status: meetingStatus } : {}) });
-      const { reasons, areas, age } = latestOf(latest as string | null);
+      const diagnosed = latestOf(latest as string | null);
+      const answer = (v: string) => (ANSWERS.has(v) ? v : '');
       const consent = h.consent ?? '';
       yield {
         case_code: code,
@@ -154,14 +173,20 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
         status: entry?.status ?? '',
         lang: h.lang ?? '',
         route: h.by ?? (h.created_at ? 'self_service' : ''),
+        channel: h.channel && CHANNELS.has(h.channel) ? h.channel : '',
         reason: choice('reason', REASONS),
-        minor: minorOf(h, open, age),
+        minor: minorOf(h, open, diagnosed.answers.adult),
         referral_source: choice('referral_source', SOURCES),
         diagnosis: h.diagnosis ?? '',
         diagnosis_final: h.diagnosis ? (h.diagnosis_provisional === 'false' ? 'yes' : 'no') : '',
-        not_eligible_reasons: h.diagnosis === 'not_eligible' ? reasons.join(' ') : '',
+        diagnosis_by: DIAGNOSIS_BY.has(diagnosed.by) ? diagnosed.by : '',
+        diagnosis_at: iso(diagnosed.at),
+        diagnosis_q1: answer(diagnosed.answers.q1),
+        diagnosis_q2: answer(diagnosed.answers.q2),
+        service_areas: diagnosed.answers.q3.join(' '),
+        diagnosis_q4: answer(diagnosed.answers.q4),
+        not_eligible_reasons: h.diagnosis === 'not_eligible' ? diagnosed.reasons.join(' ') : '',
         q4_concern: choice('q4_concern', YES_NO),
-        service_areas: areas.join(' '),
         consent,
         // The moment consent was given: none when the person declined (the answer's time is not a consent).
         consent_at: CONSENT_OPTIONS.has(consent) ? iso(h.consent_at) : '',
@@ -171,7 +196,9 @@ export async function* caseRows(d: ExportReadDeps): AsyncGenerator<CaseRow> {
         office: office ?? '',
         meeting_at: iso(start),
         meeting_status: meetingStatus ?? '',
-        first_meeting_at: meetingStatus === 'attended' ? iso(start) : '',
+        // When the person came to their first meeting (recorded as came, or a walk-in's opening);
+        // a meeting marked attended before `met_at` was written is its own start.
+        first_meeting_at: iso(h.met_at) || (meetingStatus === 'attended' ? iso(start) : ''),
         assessment_at: iso(h.assessment_at),
         plan_at: iso(h.plan_at),
         holder: h.claimed_by ?? '',
@@ -199,13 +226,13 @@ function minorOf(h: Partial<Record<(typeof CASE_FIELDS)[number], string>>, open:
   return ageOn(birth, at) < 18 ? 'yes' : 'no';
 }
 
-function latestOf(json: string | null): { reasons: string[]; areas: string[]; age?: string } {
-  if (!json) return { reasons: [], areas: [] };
+function latestOf(json: string | null): Latest {
+  if (!json) return NO_LATEST;
   try {
     const r = LatestSchema.safeParse(JSON.parse(json));
-    return r.success ? { reasons: r.data.reasons, areas: r.data.answers.q3, ...(r.data.answers.adult ? { age: r.data.answers.adult } : {}) } : { reasons: [], areas: [] };
+    return r.success ? r.data : NO_LATEST;
   } catch {
-    return { reasons: [], areas: [] };
+    return NO_LATEST;
   }
 }
 

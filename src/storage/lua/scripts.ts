@@ -18,7 +18,7 @@ export const SCRIPT_FILES = {
   takePlace: 'take-place-2',
   writeBooking: 'write-booking-2',
   releasePlace: 'release-place-2',
-  markAttendance: 'mark-attendance-1',
+  markAttendance: 'mark-attendance-2',
   claimCase: 'claim-case-2',
   releaseCase: 'release-case-2',
   reassignCase: 'reassign-case-2',
@@ -111,7 +111,8 @@ export interface Scripts {
   writeBooking(keys: { booking: string; case: string }, args: { caseCode: string; slot: string; startMs: number; endMs: number; office: string; lang: string; now: string; heldSlotId: string; closedStatus: string }): Promise<WriteBookingReply>;
   /** Office keys only: 1 when the case held a place in the slot (see release-place-2.lua). */
   releasePlace(keys: { slot: string; day: string }, args: { caseCode: string; leaveDay: boolean }): Promise<number>;
-  markAttendance(keys: { booking: string }, args: { status: 'attended' | 'no_show'; slot: string }): Promise<number>;
+  /** The case's keys: its booking and its case HASH (attendance, `met_at`; see mark-attendance-2.lua). */
+  markAttendance(keys: { booking: string; case: string }, args: { status: 'attended' | 'no_show'; slot: string; by: string; now: string; correct: boolean; metAt: string }): Promise<number>;
   claimCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   releaseCase(keys: { claim: string; case: string }, args: { worker: string }): Promise<[string, string]>;
   reassignCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
@@ -181,7 +182,7 @@ export function redisScripts(redis: Redis): Scripts {
     takePlace: (k, a) => run('takePlace', k.slot, k.day, a.caseCode, a.capacity, a.startMs) as Promise<TakePlaceReply>,
     writeBooking: (k, a) => run('writeBooking', k.booking, k.case, a.caseCode, a.slot, a.startMs, a.endMs, a.office, a.lang, a.now, a.heldSlotId, a.closedStatus) as Promise<WriteBookingReply>,
     releasePlace: (k, a) => run('releasePlace', k.slot, k.day, a.caseCode, a.leaveDay ? '1' : '0') as Promise<number>,
-    markAttendance: (k, a) => run('markAttendance', k.booking, a.status, a.slot) as Promise<number>,
+    markAttendance: (k, a) => run('markAttendance', k.booking, k.case, a.status, a.slot, a.by, a.now, a.correct ? '1' : '0', a.metAt) as Promise<number>,
     claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker) as Promise<[string, string]>,
     reassignCase: (k, a) => run('reassignCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,

@@ -26,7 +26,7 @@ describe('desk: attendance and closing', () => {
     it('records a missed meeting once, by staff id, and offers the person a new time in their language', async () => {
       await d.seedCase('KP-ATTD-0002', { office: baku, start, lang: 'ru' });
       d.setNow(after);
-      expect(await recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-ATTD-0002', status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: 'KP-ATTD-0002', status: 'no_show', offered: true });
+      expect(await recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-ATTD-0002', status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: 'KP-ATTD-0002', status: 'no_show', offered: true, corrected: false });
       expect((await d.bookings.get('KP-ATTD-0002'))!.status).toBe('no_show');
       expect(await d.redis.hmget(d.keys.case('KP-ATTD-0002'), 'attendance_by', 'attendance_at')).toEqual([d.staff.nigar.staffId, after.toISOString()]);
       const slot = (await d.bookings.get('KP-ATTD-0002'))!.slot;
@@ -70,6 +70,55 @@ describe('desk: attendance and closing', () => {
       expect(await recordAttendance(d.desk, d.staff.stranger, { caseCode: 'KP-ATTD-0004', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'not_staff' });
       expect(await recordAttendance(d.desk, d.staff.rauf, { caseCode: 'KP-ATTD-0004', status: 'attended', meeting: start })).toMatchObject({ ok: true, offered: false });
       expect(d.notifier.notices).toEqual([]);
+    });
+  });
+
+  describe('the first meeting (met_at)', () => {
+    const met = (code: string) => d.redis.hmget(d.keys.case(code), 'met_at', 'attendance_by');
+    const later = new Date('2026-11-26T06:00:00Z');
+
+    it('"came" sets when the person came to their first meeting (its start), "did not come" sets nothing; a later meeting leaves it', async () => {
+      await d.seedCase('KP-MET0-0001', { office: baku, start });
+      await d.seedCase('KP-MET0-0002', { office: baku, start });
+      // Recorded late in the evening: the person came at the meeting's time, not at the tap's.
+      d.setNow(new Date('2026-11-25T15:00:00Z'));
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0001', status: 'attended', meeting: start })).toMatchObject({ ok: true, corrected: false });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0002', status: 'no_show', meeting: start })).toMatchObject({ ok: true });
+      expect(await met('KP-MET0-0001')).toEqual([start.toISOString(), d.staff.aysel.staffId]);
+      expect(await met('KP-MET0-0002')).toEqual([null, d.staff.aysel.staffId]);
+      // A second meeting booked and attended: the first meeting stays the first.
+      await d.seedCase('KP-MET0-0001', { office: baku, start: later });
+      d.setNow(new Date('2026-11-26T07:00:00Z'));
+      expect(await recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-MET0-0001', status: 'attended', meeting: later })).toMatchObject({ ok: true });
+      expect(await met('KP-MET0-0001')).toEqual([start.toISOString(), d.staff.nigar.staffId]);
+    });
+
+    it('a correction keeps it consistent: "came" after "did not come" sets it, back to "did not come" takes it away; the same status again is refused', async () => {
+      await d.seedCase('KP-MET0-0003', { office: baku, start, lang: 'ru' });
+      d.setNow(after);
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0003', status: 'no_show', meeting: start })).toMatchObject({ ok: true, offered: true });
+      // Without saying it is a correction: refused, as before.
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0003', status: 'attended', meeting: start })).toEqual({ ok: false, reason: 'already_recorded' });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0003', status: 'attended', meeting: start, correct: true })).toEqual({ ok: true, caseCode: 'KP-MET0-0003', status: 'attended', offered: false, corrected: true });
+      expect((await d.bookings.get('KP-MET0-0003'))!.status).toBe('attended');
+      expect((await met('KP-MET0-0003'))[0]).toBe(start.toISOString());
+      expect(d.audit.at(-1)).toMatchObject({ action: 'record_attendance', caseCode: 'KP-MET0-0003', status: 'attended', corrected: 'true' });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0003', status: 'attended', meeting: start, correct: true })).toEqual({ ok: false, reason: 'already_recorded' });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0003', status: 'no_show', meeting: start, correct: true })).toMatchObject({ ok: true, corrected: true });
+      expect((await met('KP-MET0-0003'))[0]).toBeNull();
+      // The offer of a new time for this meeting was sent once, whatever the corrections.
+      expect(d.notifier.notices.filter((n) => n.caseCode === 'KP-MET0-0003')).toHaveLength(1);
+    });
+
+    it('a correction of a later meeting to "did not come" leaves the first meeting’s time', async () => {
+      await d.seedCase('KP-MET0-0004', { office: baku, start });
+      d.setNow(after);
+      await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0004', status: 'attended', meeting: start });
+      await d.seedCase('KP-MET0-0004', { office: baku, start: later });
+      d.setNow(new Date('2026-11-26T07:00:00Z'));
+      await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0004', status: 'attended', meeting: later });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: 'KP-MET0-0004', status: 'no_show', meeting: later, correct: true })).toMatchObject({ ok: true, corrected: true });
+      expect((await met('KP-MET0-0004'))[0]).toBe(start.toISOString());
     });
   });
 
@@ -130,7 +179,7 @@ describe('desk: attendance and closing', () => {
       expect(await closeCase(d.desk, d.staff.leyla, { caseCode: code, reason: 'rules_not_followed' })).toEqual({ ok: true, caseCode: code, reason: 'rules_not_followed' });
       expect((await d.bookings.get(code))!.status).toBe('booked');
       expect(d.unscheduled).toEqual([]);
-      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: code, status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: code, status: 'no_show', offered: false });
+      expect(await recordAttendance(d.desk, d.staff.aysel, { caseCode: code, status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: code, status: 'no_show', offered: false, corrected: false });
       expect(d.notifier.notices).toEqual([]);
     });
 

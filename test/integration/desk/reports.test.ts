@@ -262,7 +262,7 @@ describe('desk: calendar, numbers and exports', () => {
       const csvCodes = await exportCases(deps, d.staff.leyla, { format: 'csv', lang: 'az', values: 'codes' });
       if (!csvCodes.ok) throw new Error(csvCodes.reason);
       expect(csvCodes.filename).toBe('korpu-cases-codes-2026-11-24.csv');
-      expect(csvCodes.body.toString('utf8')).toContain('KP-EXP0-0004,2026-11-23T05:30:00.000Z,in_plan,az,self_service,work,yes,');
+      expect(csvCodes.body.toString('utf8')).toContain('KP-EXP0-0004,2026-11-23T05:30:00.000Z,in_plan,az,self_service,,work,yes,');
     });
 
     it('leaves a person who withdrew out of the key file, though they chose consent C', async () => {
