@@ -27,7 +27,8 @@ interface Redraw {
 }
 
 const Versions = z.object({ assessment: z.coerce.number().int().min(1).optional(), plan: z.coerce.number().int().min(1).optional(), done: z.enum(['attendance', 'diagnosis', 'assessment', 'consent', 'plan']).optional() });
-const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']), meeting: z.iso.datetime() });
+/** `correct`: the attendance recorded as the other status is put right (the page's correction button). */
+const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']), meeting: z.iso.datetime(), correct: z.literal('1').optional() });
 
 /**
  * The first meeting, in the guidelines' order (spec §3.6), on one page of the case:
@@ -59,7 +60,7 @@ export function firstMeetingPages(kit: WebKit): Router {
     const code = String(req.params.code);
     const form = AttendanceForm.safeParse(req.body);
     if (!form.success) return show(req, res, { part: 'attendance', problem: 'invalid' });
-    const r = await recordAttendance(desk, webContext(res).actor, { caseCode: code, status: form.data.status, meeting: new Date(form.data.meeting) });
+    const r = await recordAttendance(desk, webContext(res).actor, { caseCode: code, status: form.data.status, meeting: new Date(form.data.meeting), correct: form.data.correct === '1' });
     if (!r.ok) {
       if (await answeredRefusal(kit, req, res, r, code)) return;
       return show(req, res, { part: 'attendance', problem: r.reason });
@@ -137,6 +138,7 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
   // A walk-in without a booking: the office it was opened at.
   const office = offices.find((o) => o.id === (r.booking?.office ?? r.head.listFields.office));
   const walkInAt = r.head.listFields.walk_in_at ? new Date(r.head.listFields.walk_in_at) : undefined;
+  const metAt = r.head.listFields.met_at ? new Date(r.head.listFields.met_at) : undefined;
   const zone = (office ?? offices[0])?.timeZone ?? 'Asia/Baku';
   // As the case file writes them (25.11.2026, 10:00 in Russian), in the office's zone.
   const fmt = pageFormat(lang, t, { timeZone: zone, offices });
@@ -165,6 +167,8 @@ function meetingView(kit: WebKit, res: Response, r: Extract<ReadCaseFormsResult,
     issues: issuesByField(redraw?.issues ?? [], t),
     booking: r.booking ? { status: r.booking.status, start: r.booking.start.toISOString(), when: when(r.booking.start), office: office?.name[lang] ?? r.booking.office } : undefined,
     walkIn: walkInAt && !Number.isNaN(walkInAt.getTime()) ? { when: when(walkInAt), office: office?.name[lang] ?? r.head.listFields.office ?? '' } : undefined,
+    // When the person came to their first meeting, once a later meeting is the one shown (the first's time stays the case's).
+    firstMeeting: metAt && !Number.isNaN(metAt.getTime()) && !walkInAt && metAt.getTime() !== r.booking?.start.getTime() ? when(metAt) : undefined,
     // Annex 4: given (in the bot, on the phone, or signed here), or the form to record the paper one.
     consent: {
       given: ['A', 'B', 'C'].includes(r.head.consent ?? '') ? r.head.consent : undefined,
