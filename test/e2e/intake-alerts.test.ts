@@ -313,6 +313,19 @@ describe('case-worker alerts end to end', () => {
     shift = 0;
   });
 
+  it('records Came from the booking alert: the case’s first meeting (met_at) is the meeting’s time, recorded by the worker', async () => {
+    const person = api.updates.user({ first_name: 'Nigar', language_code: 'en' });
+    const c = await intake(person, { consent: 'B' });
+    await api.waitForCalls(alertsOf(c), 3, 15_000);
+    const booking = (await core.bookings.get(c))!;
+    const m = alert(c, 'booking');
+    shift = booking.start.getTime() - Date.now() + 3_600_000;
+    expect((await staffTap(staffUser(RAUF), m, dataOf(m, 'w:came:')!)).text).toBe(tr(RAUF.langs[0]!, 'caseworker:attendance.marked_came', { code: c }));
+    expect((await core.bookings.get(c))!.status).toBe('attended');
+    expect(await redis.hmget(core.keys.case(c), 'met_at', 'attendance_by')).toEqual([booking.start.toISOString(), staffIdOf(RAUF)]);
+    shift = 0;
+  });
+
   it('escalates an intake nobody claims to the supervisors, privately, through the outbox; a supervisor can claim it there', async () => {
     escalateAfterMs = 300;
     const person = api.updates.user({ first_name: 'Nigar', language_code: 'en' });

@@ -65,9 +65,10 @@ function listKeys(): string[] {
  * {{variables}}, emoji and punctuation, such as "📍 {{name}}") has nothing to translate and
  * needs no entry.
  */
-const SAME_AS_ENGLISH: Readonly<Record<string, string>> = Object.fromEntries(
-  SUPPORTED_LANGS.map((l) => [`common:language_name.${l}`, 'each language is named in itself on the language buttons, the same in every locale']),
-);
+const SAME_AS_ENGLISH: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(SUPPORTED_LANGS.map((l) => [`common:language_name.${l}`, 'each language is named in itself on the language buttons, the same in every locale'])),
+  'reports:export.channel.telegram': 'the messenger’s own name, written so in Latin and Cyrillic texts alike (Persian writes it تلگرام)',
+};
 const hasOwnWords = (text: string) => /\p{L}/u.test(text.replace(/\{\{[^}]*\}\}/g, ''));
 
 /** Texts that are deliberately in several languages (shown before the language is known). */
