@@ -64,6 +64,8 @@ export interface CaseSummary {
   claim?: { by: string; at: Date };
   /** Who recorded attendance (staff id). */
   attendanceBy?: string;
+  /** When the person came to their first meeting (`met_at`: a booked meeting's start, or a walk-in's opening). */
+  metAt?: Date;
   /** Set when the case was closed (status `closed`): why. */
   closeReason?: string;
   /** First and last name, only with `names: 'if_consented'` and consent C. */
@@ -196,6 +198,7 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   if (hash.handoff_at) s.handoffAt = new Date(hash.handoff_at);
   if (hash.claimed_by) s.claim = { by: hash.claimed_by, at: new Date(hash.claimed_at ?? 0) };
   if (hash.attendance_by) s.attendanceBy = hash.attendance_by;
+  if (hash.met_at && !Number.isNaN(Date.parse(hash.met_at))) s.metAt = new Date(hash.met_at);
   if (hash.close_reason) s.closeReason = hash.close_reason;
   if (hash.channel === PHONE_CHANNEL) s.phoneOnly = { hasNumber: Boolean(hash['f:phone']) };
   return s;

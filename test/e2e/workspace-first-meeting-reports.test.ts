@@ -133,6 +133,9 @@ describe('workspace: the first meeting in the numbers and the exports', () => {
     const page = (await web.get(`/desk/cases/${came[1]}/meeting`)).text;
     expect(page).toContain('data-status="met"');
     expect(page).toContain(e2e.core.translator.t('en', 'casework:attendance.first_meeting', { when: '25/11/2026, 09:00' }));
+    // The case file too, beside the meeting booked now.
+    const file = (await web.get(`/desk/cases/${came[1]}`)).text;
+    expect(file).toContain(`<p data-first-meeting>${e2e.core.translator.t('en', 'casework:attendance.first_meeting', { when: '25/11/2026, 09:00' })}</p>`);
 
     const supervisor = await signIn(leyla);
     const numbers = await totals(supervisor);
