@@ -32,8 +32,9 @@ export interface CaseFacts {
   /** The start (ms) of the case's last meeting whatever became of it (booked, missed, cancelled). */
   meetingStartMs?: number | undefined;
   /**
-   * Whether the person met a case worker: their attendance was recorded as come, or a worker
-   * saved their initial assessment or plan. Such a case is in progress until a worker closes it.
+   * Whether the person met a case worker: they came to a first meeting (`met_at`: recorded as
+   * came, or a walk-in opened at the office; or their meeting marked attended), or a worker saved
+   * their initial assessment or plan. Such a case is in progress until a worker closes it.
    */
   met?: boolean | undefined;
 }
@@ -45,8 +46,9 @@ export interface CaseFacts {
  * - `withdrawn` counts from the withdrawal, `closed` from the closing;
  * - a case whose intake was never completed counts from its last activity: `notEligible` when
  *   the diagnosis found the person not eligible, `unfinishedIntake` otherwise;
- * - a completed intake (neither withdrawn nor closed) whose person met a case worker is a case
- *   in progress and is kept until a worker closes it; one whose person never came (no meeting
+ * - a case (neither withdrawn nor closed) whose person met a case worker is a case in progress
+ *   and is kept until a worker closes it, a walk-in's too (its intake is the meeting itself, so
+ *   it has no completed intake); a completed intake whose person never came (no meeting
  *   booked, a meeting missed, or cancelled and not booked again) goes `neverMet` days after its
  *   last activity, the meeting's date counting as activity;
  * - a case with incident reports is kept `incidentReports` days after its last one, whatever
@@ -65,8 +67,8 @@ export function purgeReason(f: CaseFacts, days: RetentionConfig['days'], now: Da
   };
   if (f.status === 'withdrawn') return past(f.withdrawnAt ?? f.updatedAt, days.withdrawn) ? 'withdrawn' : undefined;
   if (f.status === 'closed') return past(f.closedAt ?? f.updatedAt, days.closed) ? 'closed' : undefined;
+  if (f.met) return undefined;
   if (f.intakeCompletedAt) {
-    if (f.met) return undefined;
     const active = Math.max(f.lastActiveMs ?? -Infinity, f.meetingStartMs ?? -Infinity);
     return past(f.updatedAt ?? f.intakeCompletedAt, days.neverMet, Number.isFinite(active) ? active : undefined) ? 'neverMet' : undefined;
   }
@@ -114,7 +116,7 @@ export interface PurgedCase {
 }
 
 const TalkAtSchema = z.object({ at: z.string() });
-const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at', 'withdrawn_at', 'closed_at', 'assessment_at', 'plan_at'] as const;
+const FACT_FIELDS = ['status', 'diagnosis', 'updated_at', 'intake_completed_at', 'withdrawn_at', 'closed_at', 'assessment_at', 'plan_at', 'met_at'] as const;
 
 /**
  * One purge: every case in the case index whose period ran out ({@link purgeReason}) has its
@@ -207,8 +209,9 @@ async function factsOf(d: RetentionPurgeDeps, code: string, full: boolean): Prom
     d.redis.zrange(d.keys.caseIncidents(code), '-1', '-1', 'WITHSCORES'),
     d.redis.hmget(d.keys.booking(code), 'status', 'start'),
   ]);
-  const [status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt, assessmentAt, planAt] = values.map((v) => v ?? undefined);
+  const [status, diagnosis, updatedAt, intakeCompletedAt, withdrawnAt, closedAt, assessmentAt, planAt, metAt] = values.map((v) => v ?? undefined);
   // The booking's `start` is in ms (write-booking-2.lua); its status `attended` once a worker recorded that the person came.
+  // `met_at`: the person came to a first meeting (kept when a later one is booked or missed), or walked in.
   const start = booking[1] ? Number(booking[1]) : NaN;
   const bookedStart = booking[0] === 'booked' ? start : NaN;
   const facts: CaseFacts = {
@@ -216,7 +219,7 @@ async function factsOf(d: RetentionPurgeDeps, code: string, full: boolean): Prom
     ...(lastIncident[1] ? { lastIncidentMs: Number(lastIncident[1]) } : {}),
     ...(Number.isFinite(bookedStart) ? { bookedStartMs: bookedStart } : {}),
     ...(Number.isFinite(start) ? { meetingStartMs: start } : {}),
-    ...(booking[0] === 'attended' || assessmentAt || planAt ? { met: true } : {}),
+    ...(booking[0] === 'attended' || metAt || assessmentAt || planAt ? { met: true } : {}),
   };
   if (!full) return facts;
   const talkMs = await newestTalkMs(d, code);

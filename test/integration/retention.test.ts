@@ -4,9 +4,11 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import type { KorpuCore } from '../../src/app';
 import { ESCALATION_QUEUE } from '../../src/caseworkers/escalation';
+import { CaseRecords } from '../../src/caseworkers/case-records';
 import { RelayStore } from '../../src/caseworkers/relay-store';
 import type { Input, Output } from '../../src/core/conversation';
 import { STATISTICS_FIELDS } from '../../src/intake/erase-case';
+import { slotIdAt } from '../../src/scheduling/slot-id';
 import { RETENTION_QUEUE } from '../../src/retention-worker';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
@@ -193,6 +195,27 @@ describe('the retention purge', () => {
       for (const field of Object.keys(left)) expect(STATISTICS_FIELDS as readonly string[]).toContain(field);
     }
     expect((await purge()).erased.neverMet).toBe(0);
+  });
+
+  it('keeps a case whose person came to a first meeting, though a later meeting was missed; and a walk-in, whose first meeting was its opening', async () => {
+    const code = await completed('retention-met-then-missed-1', 'Aynur', 'Kazimova');
+    const first = (await core.bookings.get(code))!;
+    now = first.start.getTime() + 3_600_000;
+    expect(await core.bookings.mark(code, 'attended', { now: new Date(now) })).toBe(true);
+    // A second meeting a week later, missed.
+    const office = offices.offices[0]!;
+    const later = new Date(first.start.getTime() + 7 * DAY);
+    expect(await core.bookings.book(office, { id: slotIdAt(office, later), office: office.id, start: later, end: new Date(later.getTime() + 3_600_000) }, code, 'en', new Date(now))).toBe('booked');
+    now = later.getTime() + 3_600_000;
+    expect(await core.bookings.mark(code, 'no_show', { now: new Date(now) })).toBe(true);
+    const walkIn = 'KP-WALK-0001';
+    expect(await new CaseRecords(redis, redisKeys(prefix)).openWalkIn(walkIn, { lang: 'ru', office: office.id, now: new Date(now) })).toBe(true);
+
+    now += 400 * DAY;
+    const counts = await purge();
+    expect(counts.erased).toMatchObject({ neverMet: 0, unfinishedIntake: 0 });
+    for (const c of [code, walkIn]) expect(await redis.hget(redisKeys(prefix).case(c), 'status')).not.toBe('erased');
+    expect(await redis.hget(redisKeys(prefix).case(code), 'f:first_name')).toBeTruthy();
   });
 
   it('erases a withdrawn case six months after the withdrawal, reason and all', async () => {

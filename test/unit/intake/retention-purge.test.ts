@@ -34,6 +34,9 @@ describe('purgeReason', () => {
   it('keeps a case in progress, an erased case, and a case with no date at all', () => {
     expect(reason({ status: 'intake_completed', intakeCompletedAt: iso(0), updatedAt: iso(0), met: true }, 3000)).toBeUndefined();
     expect(reason({ status: 'erased', updatedAt: iso(0) }, 3000)).toBeUndefined();
+    // A walk-in: no completed intake (the meeting was its intake), its person met a worker at once.
+    expect(reason({ status: 'open', diagnosis: 'eligible', updatedAt: iso(0), met: true }, 3000)).toBeUndefined();
+    expect(reason({ status: 'open', diagnosis: 'not_eligible', updatedAt: iso(0), met: true }, 3000)).toBeUndefined();
     expect(reason({ status: 'consented' }, 3000)).toBeUndefined();
   });
 
