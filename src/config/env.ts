@@ -228,9 +228,24 @@ export function decodeKey(text: string): Buffer | undefined {
   return buf.length === 32 ? buf : undefined;
 }
 
+/**
+ * Settings whose empty value means something of its own: an empty REDIS_PREFIX names keys
+ * without a prefix, as it always has.
+ */
+const EMPTY_IS_A_VALUE = new Set(['REDIS_PREFIX']);
+
+/**
+ * The environment with blank values left out. A copied `.env` (or `npx tsx --env-file`) sets
+ * every variable it lists, blank ones to '': blank must mean "the default", not port 0 (a random
+ * port), HOST '' (every interface) or a grace of 0 seconds, which is what coercing '' gives.
+ */
+function withoutBlanks(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(source).filter(([name, value]) => EMPTY_IS_A_VALUE.has(name) || (value ?? '').trim() !== ''));
+}
+
 /** Parses the environment; throws one ConfigError whose message has one line per problem. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = EnvSchema.safeParse(source);
+  const parsed = EnvSchema.safeParse(withoutBlanks(source));
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`);
   throw new ConfigError(lines.join('\n'));

@@ -72,4 +72,12 @@ describe('environment checks', () => {
     expect(simulatorEnabled(parseEnv({ NODE_ENV: 'test', SIMULATOR: '' }))).toBe(true);
     expect(() => parseEnv({ SIMULATOR: 'yes' })).toThrow(/^SIMULATOR: /m);
   });
+
+  it('takes a setting left blank (`PORT=` in a copied .env) as unset: its default, never port 0 or every interface', () => {
+    const blank = parseEnv({ PORT: '', HOST: '', REPLY_GRACE_SECONDS: '', EFFECT_RETRY_SECONDS: '', TELEGRAM_MESSAGES_PER_SECOND: '', NODE_ENV: '', MODE: '', LOG_LEVEL: '', TZ: '', TELEGRAM_API_ROOT: '', DATA_DIR: '', FLOWS_DIR: '', METRICS_HOST: ' ' });
+    expect(blank).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', REPLY_GRACE_SECONDS: 15, EFFECT_RETRY_SECONDS: 30, TELEGRAM_MESSAGES_PER_SECOND: 30, NODE_ENV: 'development', MODE: 'polling', LOG_LEVEL: 'info', TZ: 'Asia/Baku', TELEGRAM_API_ROOT: 'https://api.telegram.org', DATA_DIR: 'data', FLOWS_DIR: 'flows', METRICS_HOST: '127.0.0.1' });
+    // An empty prefix is a prefix (keys without one), as it always was.
+    expect(parseEnv({ REDIS_PREFIX: '' }).REDIS_PREFIX).toBe('');
+    expect(parseEnv({}).REDIS_PREFIX).toBe('korpu:');
+  });
 });
