@@ -95,6 +95,41 @@ describe('start-up (src/main.ts)', () => {
     }
   });
 
+  // A supervisor that signals the process it started (timeout, supervisord, pm2, systemd with
+  // KillMode=process, a CI job's cancel) signals `npm`, not Körpü: npm passes SIGTERM to its
+  // shell, and a shell that forked the command rather than exec'ing it dies without passing it on.
+  it.each([
+    ['npm start', ['start'], 'Körpü simulator:'],
+    ['npm run worker', ['run', 'worker'], 'Körpü worker is running'],
+  ])('%s stopped with SIGTERM (sent to npm alone) stops Körpü cleanly', async (_what, args, ready) => {
+    const port = await freePort();
+    const prefix = testPrefix();
+    // Its own process group, so that whatever is left of it can be killed at the end (and only it).
+    const child = spawn('npm', args, {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, PORT: String(port), WORKER_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug', DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    const health = () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    try {
+      await waitFor(async () => out.includes(ready) && (await health()), 'the start-up log line');
+      process.kill(child.pid!, 'SIGTERM');
+      await waitFor(async () => out.includes('"reason":"SIGTERM"') && out.includes('stopped redis') && !(await health()), 'Körpü to stop');
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone: nothing was left behind
+      }
+      const redis = testRedis();
+      await dropPrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
   it('production: no simulator without SIMULATOR=on, even without a bot token; with it, the page and its API', async () => {
     const server = await startRedisServer({ dir: mkdtempSync(join(tmpdir(), 'korpu-prod-')), persist: true });
     const prefix = testPrefix();
