@@ -154,6 +154,14 @@ export const EnvSchema = z
     if (env.METRICS_PORT !== undefined && !env.METRICS_TOKEN && !isLoopback(env.METRICS_HOST)) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: `is required when METRICS_HOST (${env.METRICS_HOST}) is not a loopback address: the metrics would be open to anyone who reaches it` });
     }
+    // Anyone who guesses the webhook's secret can post updates as any Telegram user, an admin
+    // included (/roster_add); the metrics token guards what every process counts.
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['WEBHOOK_SECRET', 'METRICS_TOKEN'] as const) {
+        const value = env[name];
+        if (value && weakSecret(value)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not random enough (few characters, or a short pattern repeated); make one with openssl rand -hex 32' });
+      }
+    }
     if (env.NODE_ENV === 'production' && env.KORPU_TEST_FAULT) ctx.addIssue({ code: 'custom', path: ['KORPU_TEST_FAULT'], message: 'is a test switch and is refused in production' });
     if (env.NODE_ENV === 'production' && env.PUBLIC_URL && !env.PUBLIC_URL.startsWith('https://')) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be an https:// address in production (the workspace cookie is Secure)' });
     const sources = (['DATA_KEY', 'DATA_KEYS', 'DATA_KEY_FILE'] as const).filter((name) => env[name]);
@@ -190,6 +198,19 @@ export function weakKey(key: Buffer): boolean {
   if (new Set(key).size < 12) return true;
   for (let period = 1; period <= 16; period++) {
     if (key.every((b, i) => i < period || b === key[i - period])) return true;
+  }
+  return false;
+}
+
+/**
+ * A secret someone typed rather than generated: fewer than 6 distinct characters, or a pattern
+ * of at most half its length repeated ("changemechangeme"). The shortest generated secret Körpü
+ * takes, 16 hex digits, has about 10 distinct characters and no such period.
+ */
+export function weakSecret(text: string): boolean {
+  if (new Set(text).size < 6) return true;
+  for (let period = 1; period <= text.length / 2; period++) {
+    if ([...text].every((c, i) => i < period || c === text[i - period])) return true;
   }
   return false;
 }

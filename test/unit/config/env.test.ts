@@ -80,4 +80,19 @@ describe('environment checks', () => {
     expect(parseEnv({ REDIS_PREFIX: '' }).REDIS_PREFIX).toBe('');
     expect(parseEnv({}).REDIS_PREFIX).toBe('korpu:');
   });
+
+  it('refuses in production a WEBHOOK_SECRET or METRICS_TOKEN anyone could guess: few characters, or a short pattern repeated', () => {
+    const prod = { NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') };
+    const hook = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWX', MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram' };
+    for (const weak of ['a'.repeat(16), '1111111111111111', 'changemechangeme', 'abc-abc-abc-abc-abc-']) {
+      expect(() => parseEnv({ ...prod, ...hook, WEBHOOK_SECRET: weak })).toThrow(/^WEBHOOK_SECRET: is not random enough .*openssl rand -hex 32/m);
+      expect(() => parseEnv({ ...prod, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: weak })).toThrow(/^METRICS_TOKEN: is not random enough/m);
+      // Outside production a developer's test values are theirs to choose.
+      expect(parseEnv({ ...hook, ALLOW_DEV_WITH_TOKEN: '1', WEBHOOK_SECRET: weak }).WEBHOOK_SECRET).toBe(weak);
+    }
+    for (let i = 0; i < 200; i++) {
+      const secret = randomBytes(8).toString('hex');
+      expect(parseEnv({ ...prod, ...hook, WEBHOOK_SECRET: secret, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: secret }).WEBHOOK_SECRET).toBe(secret);
+    }
+  });
 });
