@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KorpuCore } from './app';
 import { reconcileIntakeAlerts, type IntakeAlertReconcileCounts, type IntakeAlertReconcileDeps } from './caseworkers/reconcile-intake-alerts';
 import { systemClock, type Clock } from './core/clock';
-import type { Logger } from './core/logger';
+import { recurringErrorLog, type Logger } from './core/logger';
 import { parseJob } from './scheduling/job-data';
 import { reconcilePlaces, UNHELD_GRACE_MS, type PlaceReconcileCounts } from './scheduling/reconcile-places';
 import { reconcileReminders, type ReminderReconcileCounts } from './scheduling/reconcile-reminders';
@@ -83,7 +83,7 @@ export function reconcileWorker(core: KorpuCore, w: ReconcileWiring) {
       { connection: w.connection, prefix: bull, concurrency: 1 },
     );
     worker.on('failed', (job, err) => w.logger.warn({ job: job?.name, err: err.message }, 'reconcile: run failed'));
-    worker.on('error', (err) => w.logger.error({ err: err.message }, 'reconcile worker error'));
+    worker.on('error', recurringErrorLog(w.logger, 'reconcile worker error'));
     return {
       close: async () => {
         await worker.close();

@@ -5,7 +5,7 @@ import type { KorpuCore } from './app';
 import { ESCALATION_QUEUE } from './caseworkers/escalation';
 import type { RetentionConfig } from './config/retention';
 import { systemClock, type Clock } from './core/clock';
-import type { Logger } from './core/logger';
+import { recurringErrorLog, type Logger } from './core/logger';
 import { purgeExpired, type PurgeCounts, type RetentionPurgeDeps } from './intake/retention-purge';
 import type { PendingWork } from './intake/erase-case';
 import { parseJob } from './scheduling/job-data';
@@ -92,7 +92,7 @@ export function retentionWorker(core: KorpuCore, w: RetentionWiring) {
       { connection: w.connection, prefix: bull, concurrency: 1 },
     );
     worker.on('failed', (job, err) => w.logger.warn({ job: job?.name, err: err.message }, 'retention: purge failed'));
-    worker.on('error', (err) => w.logger.error({ err: err.message }, 'retention worker error'));
+    worker.on('error', recurringErrorLog(w.logger, 'retention worker error'));
     return {
       close: async () => {
         await worker.close();

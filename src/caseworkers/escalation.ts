@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Office } from '../config/offices';
 import type { Clock } from '../core/clock';
 import type { Output } from '../core/conversation';
-import type { Logger } from '../core/logger';
+import { recurringErrorLog, type Logger } from '../core/logger';
 import type { Notifier } from '../core/notifier';
 import { parseJob } from '../scheduling/job-data';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -160,6 +160,6 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
     { connection: o.connection, prefix: redisKeys(o.prefix).bull(), concurrency: 4 },
   );
   worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'escalations: job failed'));
-  worker.on('error', (err) => o.logger.error({ err: err.message }, 'escalations worker error'));
+  worker.on('error', recurringErrorLog(o.logger, 'escalations worker error'));
   return worker;
 }

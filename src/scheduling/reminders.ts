@@ -7,7 +7,7 @@ import type { Office, RemindersConfig } from '../config/offices';
 import type { Clock } from '../core/clock';
 import type { Output } from '../core/conversation';
 import { LangSchema, type Lang } from '../core/lang';
-import type { Logger } from '../core/logger';
+import { recurringErrorLog, type Logger } from '../core/logger';
 import type { Notice, Notifier } from '../core/notifier';
 import { callerOf, PHONE_CHANNEL } from '../core/phone-call';
 import { APPOINTMENT_BUTTONS, meetingButtonValue, type MeetingAction } from '../flows/engine/meeting-buttons';
@@ -321,7 +321,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
   }
 
   worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'reminders: job failed'));
-  worker.on('error', (err) => o.logger.error({ err: err.message }, 'reminders worker error'));
+  worker.on('error', recurringErrorLog(o.logger, 'reminders worker error'));
   return worker;
 }
 

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import pino from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedisServer, type RedisServerProcess } from '../../src/storage/redis-server-process';
@@ -62,3 +63,47 @@ describe('Redis gone for a moment (webhook)', () => {
     expect(String(answers[0]!.params.text)).toContain(korpu.core.translator.t('en', 'welcome:choose_language'));
   });
 });
+
+/**
+ * An outage is logged, not each reconnection attempt: BullMQ's workers (outbox, reminders,
+ * escalations, retention, reconcile) emit an error at every attempt, several a second each, which
+ * logged about 14 lines a second for as long as Redis was gone (50,000 an hour, enough to fill
+ * the disk of a host whose logs are not rotated).
+ */
+describe('Redis gone for a while: the logs', () => {
+  let api: FakeBotApi;
+  let redis: RedisServerProcess;
+  let korpu: TestKorpu;
+  const dir = mkdtempSync(join(tmpdir(), 'korpu-outage-log-'));
+  const logs: { msg: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { msg: string }) });
+
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+    redis = await startRedisServer({ dir, port: await freePort() });
+    korpu = await startTestKorpu({ api, logger, env: { REDIS_URL: redis.url } });
+    await korpu.start();
+  });
+
+  afterAll(async () => {
+    await korpu.stop();
+    await redis.stop().catch(() => undefined);
+    await api.close();
+  });
+
+  it('say once per worker that Redis cannot be reached, not once per attempt', async () => {
+    await redis.stop();
+    const workers = ['outbox worker error', 'reminders worker error', 'escalations worker error', 'retention worker error', 'reconcile worker error'];
+    const count = (msg: string) => logs.filter((l) => l.msg === msg).length;
+    // Every worker has noticed the outage…
+    for (let i = 0; i < 200 && !workers.every((w) => count(w) > 0); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(workers.filter((w) => count(w) === 0)).toEqual([]);
+    // …and goes on trying for a few seconds more, without saying it again.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(Object.fromEntries(workers.map((w) => [w, count(w)]))).toEqual(Object.fromEntries(workers.map((w) => [w, 1])));
+    // Redis back (as a supervisor restarts it), so that Körpü stops as it would.
+    redis = await startRedisServer({ dir, port: redis.port });
+    await korpu.core.ping();
+  });
+});
+

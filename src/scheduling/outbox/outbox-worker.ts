@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redisKeys } from '../../storage/keys';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { OutputSchema, type Output } from '../../core/conversation';
-import type { Logger } from '../../core/logger';
+import { recurringErrorLog, type Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { parseJob } from '../job-data';
 import type { Reachability } from '../reachability';
@@ -380,7 +380,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     if (final) o.logger.warn(about, 'outbox: message dropped');
     else o.logger.debug(about, 'outbox: send failed; will retry');
   });
-  worker.on('error', (err) => o.logger.error({ err: { name: err.name, message: err.message } }, 'outbox worker error'));
+  worker.on('error', recurringErrorLog(o.logger, 'outbox worker error'));
 
   return {
     worker,
