@@ -45,7 +45,7 @@ import { createRedisClient, listsClusterNodes, masterNodes } from './storage/red
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
-import { publicUrl, simulatorEnabled } from './config/env';
+import { deploymentWarnings, publicUrl, simulatorEnabled } from './config/env';
 import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web';
 import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
 import { RETENTION_QUEUE } from './retention-worker';
@@ -243,6 +243,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     await checkPseudonymKey(redis, redisKeys(env.REDIS_PREFIX), cipher, { explicit: dataKeys.pseudonymKey !== undefined, logger });
     const clock = overrides.clock ?? systemClock;
     const roster = new RosterStore(redis, env.REDIS_PREFIX, { admins: env.ADMIN_TELEGRAM_IDS });
+    if (env.BOT_TOKEN) {
+      const rosterHasAdmin = (await roster.listByRole('admin')).length > 0;
+      for (const warning of deploymentWarnings(env, { rosterHasAdmin })) logger.warn(warning);
+    }
 
     // Reminders, nudges and escalations reach people and staff only through a bot: queued when a token is set.
     const bull = token ? bullConnection(choice.url, cluster, 'queues', logger, closers) : undefined;

@@ -225,6 +225,20 @@ export function publicUrl(env: Pick<Env, 'PUBLIC_URL' | 'PORT'>): string {
 }
 
 /**
+ * What a deployment with a bot lacks that people would miss, one line each for the start-up log:
+ * a bot deployed with BOT_TOKEN alone takes intakes that reach nobody. Warnings, not errors: a
+ * developer's test bot, or a first try, may go without them.
+ */
+export function deploymentWarnings(env: Pick<Env, 'BOT_TOKEN' | 'CASEWORKER_CHAT_ID' | 'ADMIN_TELEGRAM_IDS' | 'PUBLIC_URL' | 'NODE_ENV' | 'ROLE'>, o: { rosterHasAdmin: boolean }): string[] {
+  if (!env.BOT_TOKEN) return [];
+  return [
+    ...(env.CASEWORKER_CHAT_ID === undefined ? ['CASEWORKER_CHAT_ID is not set: no case worker is told of a new intake or a crisis (set it to the case workers\' Telegram group)'] : []),
+    ...(!env.ADMIN_TELEGRAM_IDS?.length && !o.rosterHasAdmin ? ['ADMIN_TELEGRAM_IDS is not set and the roster has no admin: nobody can add case workers (/roster_add)'] : []),
+    ...(env.NODE_ENV === 'production' && !env.PUBLIC_URL && env.ROLE !== 'worker' ? ['PUBLIC_URL is not set: production serves no web workspace (/desk), and /dashboard sends no sign-in link'] : []),
+  ];
+}
+
+/**
  * Whether the web simulator is served: in production only with `SIMULATOR=on` (whatever the
  * bot token), elsewhere unless `SIMULATOR=off`.
  */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseEnv, simulatorEnabled, weakKey } from '../../../src/config/env';
+import { deploymentWarnings, parseEnv, simulatorEnabled, weakKey } from '../../../src/config/env';
 
 describe('environment checks', () => {
   it('refuses a DATA_KEY with little entropy: one byte, or a short pattern, repeated', () => {
@@ -95,4 +95,14 @@ describe('environment checks', () => {
       expect(parseEnv({ ...prod, ...hook, WEBHOOK_SECRET: secret, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: secret }).WEBHOOK_SECRET).toBe(secret);
     }
   });
+
+  it('warns a production bot without PUBLIC_URL that it serves no workspace (a worker serves none anyway)', () => {
+    const prod = { NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex'), BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWX', CASEWORKER_CHAT_ID: '-100123', ADMIN_TELEGRAM_IDS: '111' };
+    expect(deploymentWarnings(parseEnv(prod), { rosterHasAdmin: true })).toEqual([expect.stringMatching(/^PUBLIC_URL is not set: production serves no web workspace/)]);
+    expect(deploymentWarnings(parseEnv({ ...prod, PUBLIC_URL: 'https://korpu.example.org' }), { rosterHasAdmin: true })).toEqual([]);
+    expect(deploymentWarnings(parseEnv({ ...prod, ROLE: 'worker' }), { rosterHasAdmin: true })).toEqual([]);
+    // Without a bot there is no one to tell and no workspace to miss.
+    expect(deploymentWarnings(parseEnv({ NODE_ENV: 'production', DATA_KEY: prod.DATA_KEY }), { rosterHasAdmin: false })).toEqual([]);
+  });
 });
+
