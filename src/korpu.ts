@@ -217,7 +217,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     if (dataKeys.source === 'file' || dataKeys.source === 'created') logger.warn({ file: dataKeys.file, created: dataKeys.source === 'created' }, 'DATA_KEY is not set: using a development key from DATA_DIR (set DATA_KEY in production)');
     const cipherKeys = { dataKeys: dataKeys.keys, ...(dataKeys.pseudonymKey ? { pseudonymKey: dataKeys.pseudonymKey } : {}) };
 
-    const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
+    // A web or worker process shares the Redis of the others: it never starts one of its own.
+    const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR, ...(env.ROLE === 'all' ? {} : { sharedBy: `a ROLE=${env.ROLE} process` }) });
     if (choice.server) closers.push({ name: 'redis-server', close: () => choice.server!.stop() });
     logger.info({ redis: hostPort(choice.url), source: choice.source, ...(choice.dir ? { dir: choice.dir } : {}) }, 'using Redis');
     const cluster = env.REDIS_CLUSTER === '1' || listsClusterNodes(choice.url);

@@ -36,7 +36,8 @@ export async function rotateKeyCommand(source: Record<string, string | undefined
   print(`pseudonyms from key ${cipher.pseudonymKeyId}${keys.pseudonymKey ? ' (PSEUDONYM_KEY)' : ' (the oldest data key: PSEUDONYM_KEY is not set)'}`);
   if (o.idsOnly) return 0;
 
-  const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR });
+  // The rotation works on the Redis Körpü uses, never on one started for it (a copy of the same file).
+  const choice = await resolveRedis({ redisUrl: env.REDIS_URL, dataDir: env.DATA_DIR, sharedBy: 'rotate-key' });
   const redis = await connectRedis(choice.url);
   try {
     // The same guard as at start-up: a rotation with the wrong pseudonym key configured is a mistake about to happen.
@@ -62,6 +63,5 @@ export async function rotateKeyCommand(source: Record<string, string | undefined
     return 1;
   } finally {
     await redis.quit().catch(() => redis.disconnect());
-    await choice.server?.stop();
   }
 }

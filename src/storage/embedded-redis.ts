@@ -32,6 +32,14 @@ export interface ResolveRedisOptions {
   bin?: string;
   /** Port for the embedded server (default: a free one). */
   port?: number;
+  /**
+   * Set when this process must use the Redis other processes use, naming it for the message
+   * (`a ROLE=worker process`, `rotate-key`): then it never starts a redis-server of its own. Only
+   * a process that is all of Körpü may: a web or worker process, or `npm run rotate-key`, that
+   * started one (on a port of its own, on the same append-only file as the others' embedded
+   * server) would work on another Redis: a deployment split in two, or a rotation of a copy.
+   */
+  sharedBy?: string;
 }
 
 /**
@@ -48,6 +56,12 @@ export async function resolveRedis(o: ResolveRedisOptions): Promise<RedisChoice>
   if (o.redisUrl) return { url: o.redisUrl, source: 'env' };
   const probe = o.probeUrl ?? LOCAL_REDIS_URL;
   if (await redisAnswers(probe, 500)) return { url: probe, source: 'local' };
+  if (o.sharedBy) {
+    throw new RedisUnavailableError(
+      `REDIS_URL is not set and nothing answers on ${hostPort(probe)}: ${o.sharedBy} does not start a Redis of its own, which would not be the one the rest of Körpü uses. ` +
+        'Set REDIS_URL to the Redis of this deployment (Körpü logs which one it uses at start-up: "using Redis")',
+    );
+  }
   const bin = o.bin ?? 'redis-server';
   if (!hasRedisServer(bin)) {
     throw new RedisUnavailableError(

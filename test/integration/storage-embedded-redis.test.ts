@@ -46,6 +46,17 @@ describe('resolveRedis (the embedded default)', () => {
     expect(await redisAnswers(choice.url, 300)).toBe(false);
   });
 
+  it('never starts a redis-server for a process that must share its Redis (a web or worker process, rotate-key): it names REDIS_URL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'korpu-embedded-'));
+    const attempt = resolveRedis({ dataDir, probeUrl: await deadUrl(), sharedBy: 'a ROLE=worker process' });
+    await expect(attempt).rejects.toThrow(RedisUnavailableError);
+    await expect(attempt).rejects.toThrow(/: a ROLE=worker process does not start a Redis of its own.*Set REDIS_URL/);
+    expect(existsSync(join(dataDir, 'redis'))).toBe(false);
+    // A Redis already answering is shared, as ever.
+    const url = testRedisUrl().split(',')[0]!;
+    expect(await resolveRedis({ dataDir, probeUrl: url, sharedBy: 'rotate-key' })).toEqual({ url, source: 'local' });
+  });
+
   it('says how to get a Redis when redis-server is not installed', async () => {
     const attempt = resolveRedis({ dataDir: '/nonexistent', probeUrl: await deadUrl(), bin: '/nonexistent/redis-server' });
     await expect(attempt).rejects.toThrow(RedisUnavailableError);
