@@ -536,7 +536,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     closers.push({ name: 'backlog watch', close: () => watch.stop() });
     // A worker's HTTP app has health only (on WORKER_PORT, when set).
     const app = servesWeb
-      ? createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}) })
+      ? createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}), ...(env.TRUST_PROXY !== undefined ? { trustProxy: env.TRUST_PROXY } : {}) })
       : createHttpApp({ core, logger });
     /** GET /metrics on a listener of its own, when METRICS_PORT is set (every role). */
     const serveMetrics = async (): Promise<void> => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
 import { TimeZoneSchema } from './time-zone';
@@ -62,6 +63,21 @@ export const EnvSchema = z
     PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
+    /**
+     * The reverse proxies whose X-Forwarded-For is believed (Express's `trust proxy`), so that the
+     * workspace's per-address sign-in limit counts clients, not the proxy: a number of proxies in
+     * front of Körpü (docker-compose.yml: 1, its Caddy), or their addresses and subnets,
+     * comma-separated (`loopback`, `uniquelocal`, `10.0.0.0/8`). Unset: none; the connection's
+     * own address counts, and X-Forwarded-For is ignored (a client cannot choose its address).
+     */
+    TRUST_PROXY: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .refine((v) => /^\d{1,2}$/.test(v) || v.split(',').every((a) => trustedProxyAddress(a.trim())), 'must be a number of proxies (1) or their addresses or subnets, comma-separated (loopback, uniquelocal, 10.0.0.0/8)')
+        .transform((v) => (/^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim())))
+        .optional(),
+    ),
     TZ: TimeZoneSchema.default('Asia/Baku'),
     /** 32-byte key for field encryption, as 64 hex digits or base64. */
     DATA_KEY: optionalString,
@@ -184,6 +200,15 @@ export const EnvSchema = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['PSEUDONYM_KEY'], message: problem });
     }
   });
+
+/** An entry of TRUST_PROXY's list: a name Express knows, an address, or a subnet. */
+function trustedProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 /** Whether a listener on `host` is reachable from this machine only. */
 export function isLoopback(host: string): boolean {

@@ -22,6 +22,8 @@ export interface HttpAppOptions {
   simulator?: SimulatorCore;
   /** The counsellors' web workspace (src/web), served under `/desk`; absent, there is none. */
   workspace?: RequestHandler;
+  /** The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); absent, none. */
+  trustProxy?: number | string[];
 }
 
 /**
@@ -35,7 +37,9 @@ export interface HttpAppOptions {
 export function createHttpApp(o: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // The client's address (req.ip, which the workspace's sign-in limit counts by) comes from
+  // X-Forwarded-For only through the proxies TRUST_PROXY names; else it is the connection's.
+  app.set('trust proxy', o.trustProxy ?? false);
   app.use((_req, res, next) => {
     res.set('x-content-type-options', 'nosniff');
     next();

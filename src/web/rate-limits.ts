@@ -16,9 +16,10 @@ export interface RateLimits {
 }
 
 /**
- * Sign-in attempts per address per {@link SIGN_IN_WINDOW_S}. Generous: behind a reverse proxy
- * (Express's `trust proxy` is off) every office shares the proxy's address, and a guessed token
- * (256 random bits) is hopeless anyway; this stops a flood, not a guess.
+ * Sign-in attempts per address per {@link SIGN_IN_WINDOW_S}: a guessed token (256 random bits)
+ * is hopeless anyway; this stops a flood, not a guess. The address is the client's only when
+ * TRUST_PROXY names the reverse proxy in front: without it, everyone behind the proxy shares its
+ * address, and one client spending the limit locks every member of staff out of signing in.
  */
 export const SIGN_IN_POINTS = 60;
 export const SIGN_IN_WINDOW_S = 10 * 60;

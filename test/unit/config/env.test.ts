@@ -104,5 +104,12 @@ describe('environment checks', () => {
     // Without a bot there is no one to tell and no workspace to miss.
     expect(deploymentWarnings(parseEnv({ NODE_ENV: 'production', DATA_KEY: prod.DATA_KEY }), { rosterHasAdmin: false })).toEqual([]);
   });
+
+  it('takes TRUST_PROXY as a number of proxies or their addresses and subnets; never believes anyone unless told', () => {
+    expect(parseEnv({}).TRUST_PROXY).toBeUndefined();
+    expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 172.18.0.2' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '172.18.0.2']);
+    for (const bad of ['true', 'yes', 'everyone', '10.0.0.0/33', '300.1.1.1', '1.5']) expect(() => parseEnv({ TRUST_PROXY: bad })).toThrow(/^TRUST_PROXY: must be a number of proxies/m);
+  });
 });
 

@@ -1,0 +1,45 @@
+import { SIGN_IN_POINTS } from '../../src/web/rate-limits';
+import { FakeBotApi } from '../helpers/fake-bot-api';
+import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
+
+/**
+ * The workspace's sign-in limit counts attempts per client address. Behind docker-compose.yml's
+ * Caddy every request came from the proxy's address, so anyone could spend the limit with
+ * SIGN_IN_POINTS bogus attempts and lock every member of staff out of signing in, again every
+ * ten minutes. With TRUST_PROXY (compose sets 1: its proxy) the address is the client's as the
+ * proxy saw it; without it X-Forwarded-For is not believed (a client cannot pick its address).
+ */
+jest.setTimeout(60_000);
+
+describe('the workspace behind a reverse proxy', () => {
+  let api: FakeBotApi;
+  const running: TestKorpu[] = [];
+  beforeAll(async () => {
+    api = await FakeBotApi.start();
+  });
+  afterAll(async () => {
+    for (const k of running) await k.stop();
+    await api.close();
+  });
+
+  async function base(env: Record<string, string>): Promise<string> {
+    const korpu = await startTestKorpu({ api, env });
+    running.push(korpu);
+    return (await korpu.start()).url;
+  }
+  const signIn = (url: string, client: string) =>
+    fetch(`${url}/desk/signin`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client }, body: 'token=guessed-token' }).then(async (r) => (await r.arrayBuffer(), r.status));
+
+  it('with TRUST_PROXY=1, one client spending the sign-in limit does not lock out another', async () => {
+    const url = await base({ TRUST_PROXY: '1' });
+    for (let i = 0; i < SIGN_IN_POINTS; i++) expect(await signIn(url, '203.0.113.7')).toBe(400);
+    expect(await signIn(url, '203.0.113.7')).toBe(429);
+    expect(await signIn(url, '198.51.100.4')).toBe(400);
+  });
+
+  it('without it, X-Forwarded-For is not believed: a new one does not get round the limit', async () => {
+    const url = await base({});
+    for (let i = 0; i < SIGN_IN_POINTS; i++) expect(await signIn(url, `203.0.113.${i % 200}`)).toBe(400);
+    expect(await signIn(url, '198.51.100.4')).toBe(429);
+  });
+});
