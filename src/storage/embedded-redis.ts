@@ -1,9 +1,17 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { KorpuError } from '../core/errors';
 import { hasRedisServer, redisAnswers, startRedisServer, type RedisServerProcess } from './redis-server-process';
 
 /** Where Körpü looks for a Redis when REDIS_URL is not set. */
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * The file in `DATA_DIR/redis` naming the port of the redis-server started on that folder, so
+ * that the next process finds it rather than starting a second server on the same files.
+ */
+export const EMBEDDED_PORT_FILE = 'korpu-redis.port';
 
 /** No Redis could be found or started; the message says how to get one. */
 export class RedisUnavailableError extends KorpuError {
@@ -56,6 +64,12 @@ export async function resolveRedis(o: ResolveRedisOptions): Promise<RedisChoice>
   if (o.redisUrl) return { url: o.redisUrl, source: 'env' };
   const probe = o.probeUrl ?? LOCAL_REDIS_URL;
   if (await redisAnswers(probe, 500)) return { url: probe, source: 'local' };
+  const dir = join(resolve(o.dataDir), 'redis');
+  // A redis-server already running on this folder (its Körpü was killed and it lives on, or
+  // another process started it): used, never a second one on the same append-only file. Not
+  // this process's to stop.
+  const running = await embeddedRunningOn(dir);
+  if (running) return { url: running, source: 'embedded', dir };
   if (o.sharedBy) {
     throw new RedisUnavailableError(
       `REDIS_URL is not set and nothing answers on ${hostPort(probe)}: ${o.sharedBy} does not start a Redis of its own, which would not be the one the rest of Körpü uses. ` +
@@ -69,12 +83,39 @@ export async function resolveRedis(o: ResolveRedisOptions): Promise<RedisChoice>
         'Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL=redis://host:6379',
     );
   }
-  const dir = join(resolve(o.dataDir), 'redis');
   try {
     const server = await startRedisServer({ dir, persist: true, bin, ...(o.port === undefined ? {} : { port: o.port }) });
+    writeFileSync(join(dir, EMBEDDED_PORT_FILE), `${server.port}\n`);
     return { url: server.url, source: 'embedded', server, dir };
   } catch (e) {
     throw new RedisUnavailableError(`could not start ${bin} with its data in ${dir}: ${(e as Error).message}`, {}, { cause: e });
+  }
+}
+
+/**
+ * The URL of the redis-server running on `dir`, if the port its file names answers and that
+ * Redis says its folder is `dir` (a port taken since by something else is not it).
+ */
+async function embeddedRunningOn(dir: string): Promise<string | undefined> {
+  let port: number;
+  try {
+    port = Number(readFileSync(join(dir, EMBEDDED_PORT_FILE), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  if (!(await redisAnswers(url, 500))) return undefined;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const [, itsDir] = (await client.config('GET', 'dir')) as [string, string];
+    return itsDir === dir ? url : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
   }
 }
 

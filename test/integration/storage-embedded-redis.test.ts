@@ -57,6 +57,28 @@ describe('resolveRedis (the embedded default)', () => {
     expect(await resolveRedis({ dataDir, probeUrl: url, sharedBy: 'rotate-key' })).toEqual({ url, source: 'local' });
   });
 
+  it('uses the redis-server already running on DATA_DIR/redis (left by a Körpü killed, or started by the process beside) instead of a second one on the same files', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'korpu-embedded-'));
+    const first = await resolveRedis({ dataDir, probeUrl: await deadUrl() });
+    try {
+      // Its owner was killed (SIGKILL: no stop()); the server lives on. The next start finds it.
+      const again = await resolveRedis({ dataDir, probeUrl: await deadUrl() });
+      expect(again).toEqual({ url: first.url, source: 'embedded', dir: join(dataDir, 'redis') });
+      expect(again.server).toBeUndefined(); // not this process's to stop
+      // So does rotate-key, which never starts one.
+      expect((await resolveRedis({ dataDir, probeUrl: await deadUrl(), sharedBy: 'rotate-key' })).url).toBe(first.url);
+    } finally {
+      await first.server!.stop();
+    }
+    // Once it is gone, a new one is started (the port it named is not trusted blindly).
+    const next = await resolveRedis({ dataDir, probeUrl: await deadUrl() });
+    try {
+      expect(next.server).toBeDefined();
+    } finally {
+      await next.server!.stop();
+    }
+  });
+
   it('says how to get a Redis when redis-server is not installed', async () => {
     const attempt = resolveRedis({ dataDir: '/nonexistent', probeUrl: await deadUrl(), bin: '/nonexistent/redis-server' });
     await expect(attempt).rejects.toThrow(RedisUnavailableError);
