@@ -91,6 +91,11 @@ describe('Azerbaijani, Russian and English texts follow the glossary and one sty
     expect(en.filter(([k]) => !/социальн\p{L}* работник/iu.test(ru.get(k) ?? '')).map(([k]) => `${k}: ${ru.get(k)}`)).toEqual([]);
   });
 
+  /** The first meeting page calls it «Явка»; the case file, the alerts and the calendar said «посещение» for the same record. */
+  it('Russian staff texts call attendance at a meeting «явка»', () => {
+    expect(keysWhere(own('ru'), (v, k) => !isPersonText(k) && /посещени/iu.test(v))).toEqual([]);
+  });
+
   it('the supervisor role has one name: az "supervayzer", ru «супервайзер»', () => {
     expect(keysWhere(own('az'), (v) => /nəzarətçi|(?<!\p{L})rəhbər/iu.test(v))).toEqual([]);
     expect(keysWhere(own('ru'), (v) => /руководител/iu.test(v))).toEqual([]);
