@@ -96,6 +96,11 @@ describe('Azerbaijani, Russian and English texts follow the glossary and one sty
     expect(keysWhere(own('ru'), (v, k) => !isPersonText(k) && /посещени/iu.test(v))).toEqual([]);
   });
 
+  /** The Annex 2 questions are S1–S4 in Azerbaijani and В1–В4 in Russian (glossary); the export still said "Q4". */
+  it('az and ru name the Annex 2 questions in their own letters, not Q1–Q4', () => {
+    expect(keysWhere([...own('az'), ...own('ru')], (v) => /(?<![\p{L}\p{N}])Q[1-4](?!\p{N})/u.test(v))).toEqual([]);
+  });
+
   it('the supervisor role has one name: az "supervayzer", ru «супервайзер»', () => {
     expect(keysWhere(own('az'), (v) => /nəzarətçi|(?<!\p{L})rəhbər/iu.test(v))).toEqual([]);
     expect(keysWhere(own('ru'), (v) => /руководител/iu.test(v))).toEqual([]);
