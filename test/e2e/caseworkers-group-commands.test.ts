@@ -69,6 +69,9 @@ describe("staff commands in the case workers' group", () => {
     const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
     const before = e2e.api.sentMessages(CASEWORKERS).length;
     await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'I need help with a document'));
+    // The request's alert to the group is sent from the effect stream, after the step: waited
+    // for here, so that it does not land among what /end answers.
+    await e2e.korpu.settled();
     const relayed = e2e.api.sentMessages(CASEWORKERS).slice(before).find((m) => !m.reply_markup && m.text?.includes('I need help with a document'))!;
     const mark = e2e.api.mark();
     await e2e.bot.handleUpdate(e2e.api.updates.message(worker, { text: '/end', reply_to_message: relayed } as Partial<Message>, group()));
