@@ -176,6 +176,12 @@ export function redisKeys(prefix: string) {
     // --- the outbox's sends acknowledged by the platform (scheduling/outbox/outbox-worker.ts) ---
     /** STRING `1`, expiring after a day: the platform accepted outbox job <id>'s message; a retry of the job (its ack lost to a crash) does not send it again */
     outboxSent: (jobId: string) => `${prefix}{bull}:sent:${jobId}`,
+    /**
+     * ZSET `latest` → order of arrival (seq), expiring after a week: the newest edit queued of
+     * message <message id> in chat <chat pseudonym>; an older queued edit of it is not sent
+     * (scheduling/outbox: only the newest text of a message goes out). Ids and numbers only.
+     */
+    outboxLatestEdit: (chatRef: string, messageId: number) => `${prefix}{bull}:edit:${chatRef}:${messageId}`,
 
     // --- BullMQ (reminders, outbox, escalations) ---
     /** BullMQ's own `prefix` option: the queues' keys go under `<prefix>bull:<queue>:…` */

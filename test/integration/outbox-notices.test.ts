@@ -4,6 +4,7 @@
  * member of staff or the case workers, and the worker finds the chat when it sends.
  */
 import { randomBytes } from 'node:crypto';
+import { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
@@ -11,7 +12,7 @@ import { encodeStaffData } from '../../src/channels/telegram';
 import type { Output } from '../../src/core/conversation';
 import type { Notice } from '../../src/core/notifier';
 import { createTranslator } from '../../src/i18n';
-import { chatRefOf, NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, type BlockedSend, type OutboxWorker, type SentNotice } from '../../src/scheduling/outbox';
+import { chatRefOf, DEFAULT_TELEGRAM_LIMITS, NOTIFY_JOB, Outbox, outboxJobId, SEND_JOB, TelegramRateLimiter, type BlockedSend, type OutboxWorker, type SentNotice, type TelegramLimits } from '../../src/scheduling/outbox';
 import { Reachability } from '../../src/scheduling/reachability';
 import { reminderButtons } from '../../src/scheduling/reminders';
 import { noticeOutputAad } from '../../src/scheduling/outbox/outbox';
@@ -53,7 +54,7 @@ interface Harness {
 let h: Harness;
 const cleanups: (() => Promise<unknown>)[] = [];
 
-async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['resolveWith'] } = {}): Promise<Harness> {
+async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['resolveWith']; limits?: Partial<TelegramLimits> } = {}): Promise<Harness> {
   const fake = await FakeBotApi.start();
   const redis = testRedis();
   const bull = testRedisWith({ maxRetriesPerRequest: null });
@@ -75,6 +76,7 @@ async function start(o: { concurrency?: number; resolveWith?: TestOutboxWiring['
     silenced: async (caseCode) => (await silenceOf({ redis, keys: redisKeys(prefix) }, caseCode)) !== undefined,
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
     ...(o.resolveWith ? { resolveWith: o.resolveWith } : {}),
+    ...(o.limits ? { limiter: new TelegramRateLimiter(redis, prefix, { ...DEFAULT_TELEGRAM_LIMITS, ...o.limits }) } : {}),
   });
   cleanups.push(async () => {
     await worker.close();
@@ -133,6 +135,66 @@ describe('notices that edit an earlier message in place', () => {
     expect(await dropped!.isFailed()).toBe(true);
     expect(dropped!.attemptsMade).toBe(1);
     expect(posted!.params.text).toBe(tr.t('en', 'caseworker:alert.vulnerability_none'));
+  });
+});
+
+describe('edits of the case workers’ alerts and the group’s 20 messages a minute', () => {
+  const chatRef = () => chatRefOf(h.cipher, CASEWORKERS);
+  const edit = (id: string, messageId: number, key: string): Notice => ({ id, to: { type: 'caseworkers' }, lang: 'en', output: say(key), kind: 'alert_update', caseCode: 'KP-EDIT-0002', replaces: { messageId, chatRef: chatRef() } });
+  /** Alerts posted in the group earlier (straight to the fake Bot API): the messages the edits replace. */
+  const posted = async (n: number): Promise<number[]> => {
+    const direct = new Api(h.fake.token, { apiRoot: h.fake.apiRoot });
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push((await direct.sendMessage(CASEWORKERS, `alert ${i}`)).message_id);
+    return ids;
+  };
+  const edits = () => h.fake.calls.filter((c) => c.method === 'editMessageText').map((c) => [Number(c.params.message_id), c.params.text]);
+
+  it('edits a message once with its newest text when it was claimed, released and claimed again before its turn; the older edits are done without a call', async () => {
+    h = await start();
+    const [a, b] = await posted(2);
+    await h.outbox.queue.pause();
+    await h.outbox.notify(edit('redraw:claim:A', a!, 'caseworker:alert.vulnerability_none'));
+    await h.outbox.notify(edit('redraw:claim:B', b!, 'caseworker:alert.areas_none'));
+    await h.outbox.notify(edit('redraw:release:A', a!, 'caseworker:alert.meeting_none'));
+    await h.outbox.notify(edit('redraw:claim-again:A', a!, 'booking:nudge.text'));
+    await h.outbox.queue.resume();
+    await h.settled(4);
+    // One call per message, the newest text of each (B's edit, queued first, goes first).
+    expect(edits()).toEqual([[b, tr.t('en', 'caseworker:alert.areas_none')], [a, tr.t('en', 'booking:nudge.text')]]);
+    expect(h.fake.message(CASEWORKERS, a!)!.text).toBe(tr.t('en', 'booking:nudge.text'));
+    for (const id of ['redraw:claim:A', 'redraw:release:A']) {
+      const job = (await h.outbox.queue.getJob(outboxJobId(id)))!;
+      expect([await job.isCompleted(), job.returnvalue]).toEqual([true, { sent: false, reason: 'superseded' }]);
+    }
+    // Once only: an edit notified again (a retried action) is not queued again, whether it was
+    // sent or left out ...
+    await h.outbox.notify(edit('redraw:claim:A', a!, 'caseworker:alert.vulnerability_none'));
+    await h.outbox.notify(edit('redraw:claim-again:A', a!, 'booking:nudge.text'));
+    // ... and does not count as newer than an edit queued after its first notification: that one is sent.
+    await h.outbox.queue.pause();
+    await h.outbox.notify(edit('redraw:release-2:A', a!, 'caseworker:alert.meeting_none'));
+    await h.outbox.notify(edit('redraw:claim-again:A', a!, 'booking:nudge.text'));
+    await h.outbox.queue.resume();
+    await h.settled(5);
+    expect(edits()).toHaveLength(3);
+    expect(h.fake.message(CASEWORKERS, a!)!.text).toBe(tr.t('en', 'caseworker:alert.meeting_none'));
+  });
+
+  it('sends a new alert to the group before the edits that were waiting for the group’s window', async () => {
+    // One message per 1.5 s in the group (Telegram: 20 a minute), so that every message waits in the group's line.
+    h = await start({ limits: { groupMax: 1, groupWindowMs: 1_500, chatIntervalMs: 0 } });
+    const messages = await posted(3);
+    await h.outbox.queue.pause();
+    for (const [i, m] of messages.entries()) await h.outbox.notify(edit(`redraw:claim:${i}`, m, 'caseworker:alert.meeting_none'));
+    await h.outbox.notify({ id: 'alert:new-intake', to: { type: 'caseworkers' }, lang: 'en', output: say('caseworker:alert.vulnerability_none'), kind: 'alert', caseCode: 'KP-EDIT-0003' });
+    await h.outbox.queue.resume();
+    await h.settled(4);
+    const outbox = h.fake.calls.filter((c) => !c.failedWith && ['sendMessage', 'editMessageText'].includes(c.method)).slice(3).map((c) => c.method);
+    expect(outbox.sort()).toEqual(['editMessageText', 'editMessageText', 'editMessageText', 'sendMessage']);
+    // The first edit may have taken the group's free place before the alert reached the outbox's
+    // line; the alert goes next, not after the other edits.
+    expect(h.fake.calls.filter((c) => !c.failedWith && ['sendMessage', 'editMessageText'].includes(c.method)).slice(3).findIndex((c) => c.method === 'sendMessage')).toBeLessThanOrEqual(1);
   });
 });
 

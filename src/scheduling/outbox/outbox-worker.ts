@@ -7,7 +7,7 @@ import type { FieldCipher } from '../../storage/field-cipher';
 import { parseJob } from '../job-data';
 import type { Reachability } from '../reachability';
 import type { ChannelSender, Delivered, SenderRegistry } from './channel-sender';
-import { CHAT_AAD, chatRefOf, NOTICE_CHAT_AAD, noticeOutputAad, NoticeJobSchema, NOTIFY_JOB, OUTBOX_PRIORITY, OUTBOX_QUEUE, OutboxJobSchema, SEND_JOB, wipedJobData, type NoticeJob, type OutboxJob } from './outbox';
+import { CHAT_AAD, chatRefOf, lineOrder, NOTICE_CHAT_AAD, noticeOutputAad, NoticeJobSchema, NOTIFY_JOB, OUTBOX_PRIORITY, OUTBOX_QUEUE, OutboxJobSchema, SEND_JOB, wipedJobData, type NoticeJob, type OutboxJob } from './outbox';
 import type { RecipientResolver } from './recipients';
 
 /** Calls a Bot API method; with grammY: `(m, p) => api.raw[m](p)` on an Api without auto-retry. */
@@ -88,7 +88,7 @@ export interface OutboxWorkerOptions {
 const SENT_NOTE_SECONDS = 24 * 3600;
 
 /** What a processed job returns (kept in Redis for a day: no personal data). */
-export type OutboxResult = { sent: true; messageId?: number } | { sent: false; reason: 'unreachable' | 'forgotten' };
+export type OutboxResult = { sent: true; messageId?: number } | { sent: false; reason: 'unreachable' | 'forgotten' | 'superseded' };
 
 /** A running outbox worker; `close()` lets the sends in flight finish. */
 export interface OutboxWorker {
@@ -99,7 +99,7 @@ export interface OutboxWorker {
 /** One job made ready to send: its chat, its channel's sender, and how to deliver it. */
 interface Target {
   sender: ChannelSender;
-  /** Order of arrival at the outbox: the message's place in its chat's line. */
+  /** The message's place in its chat's line: its order of arrival at the outbox, edits after new messages ({@link lineOrder}). */
   order: number;
   chatId: string;
   chatRef: string;
@@ -127,7 +127,10 @@ interface Target {
  *   longer, the job alone waits as a delayed job for its turn in the chat's line, then comes
  *   back before the backlog; when every slot within reach is taken, the worker stops fetching
  *   for that long and the job goes back to the front of the queue. A chat's messages go out in
- *   the order they came: each keeps its place in the chat's line until it is sent or dropped.
+ *   the order they came, new messages before edits of earlier ones ({@link lineOrder}): each
+ *   keeps its place in the chat's line until it is sent or dropped.
+ * - An edit (a notice that `replaces` a message) that a newer edit of the same message queued
+ *   since will overwrite is not sent: only the newest text of a message goes out.
  * - Rate limited (Telegram's 429 `retry_after`): every sender pauses (all processes), the
  *   message goes back to the queue (it is not a failed try) and is sent once the pause is over.
  * - Blocked (403) by a person: marked unreachable (chat, and case for a case's notice),
@@ -160,7 +163,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const chatId = o.cipher.decrypt(data.chat, CHAT_AAD);
     return {
       sender,
-      order: data.seq ?? 0,
+      order: lineOrder(data.seq ?? 0, data.method.startsWith('edit')),
       chatId,
       chatRef: data.chatRef,
       group: data.group,
@@ -199,7 +202,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const caseCode = data.to.type === 'case' ? data.to.caseCode : undefined;
     return {
       sender,
-      order: data.seq ?? 0,
+      order: lineOrder(data.seq ?? 0, data.replaces !== undefined),
       chatId: address.chatId,
       chatRef,
       group: sender.isGroup(address.chatId),
@@ -262,6 +265,19 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       await limiter.release(t.chatRef, job.id!);
       o.logger.info(t.about, 'outbox: not sent: its case was erased');
       return { sent: false, reason: 'forgotten' };
+    }
+    // An edit of a message that a newer edit queued since will edit again: not sent, so that a
+    // burst of changes (claimed, released, claimed again) takes one of the chat's slots, not one
+    // each. Looked at on every try, after any wait for the chat's turn. The job is kept as done
+    // (its id stays taken: notified again, it is not queued again).
+    const replaces = parsed.name === NOTIFY_JOB ? (parsed.data as NoticeJob).replaces : undefined;
+    if (replaces && parsed.data.seq !== undefined) {
+      const newest: unknown = await redis.runCommand('zscore', [keys.outboxLatestEdit(replaces.chatRef, replaces.messageId), 'latest']);
+      if (newest !== null && newest !== undefined && Number(newest) > parsed.data.seq) {
+        await limiter.release(t.chatRef, job.id!);
+        o.logger.info(t.about, 'outbox: edit not sent: a newer edit of the same message is queued');
+        return { sent: false, reason: 'superseded' };
+      }
     }
     if (!t.group && (await o.reachability.isUnreachable(mark))) {
       // It may hold a place in the chat's line from an earlier try: give it up.

@@ -119,7 +119,31 @@ export interface OutboxOptions {
   keepSentSeconds?: number;
   /** Where blocked people are marked; by default on the connection when it is an ioredis client. */
   reachability?: Reachability;
+  /**
+   * The Redis prefix (REDIS_PREFIX; `create` sets it): where the newest edit queued of each
+   * message is noted (`redisKeys(prefix).outboxLatestEdit`), so that the worker sends only the
+   * newest text of a message. Without it every edit is sent.
+   */
+  prefix?: string;
 }
+
+/** How long the newest edit queued of a message is noted: longer than any edit waits in the queue (failed jobs are kept as long). */
+const LATEST_EDIT_SECONDS = 7 * 24 * 3600;
+
+/**
+ * A queued message's place in its chat's line (the limiter's `order`): its order of arrival at
+ * the outbox, edits of earlier messages after every new message. In the case workers' group
+ * each edit (a claim, a release, a claim again: several per alert) takes one of the group's
+ * 20 messages a minute, as a new message does; a new intake's alert waiting behind a burst of
+ * them would reach the case workers minutes late, while a late edit only leaves an older
+ * message showing the case as it was a moment ago (its buttons answer with the truth when
+ * tapped). Edits of one message keep their order among themselves, and an edit always comes
+ * after the message it edits (it names its message id, known only once that was sent). The
+ * band is far above any count of messages and above every slot time (ms since 1970) that the
+ * line's clean-up of an older layout looks at (reserve-send-6), and exact in a double.
+ */
+export const EDIT_LINE_BAND = 2 ** 52;
+export const lineOrder = (seq: number, edit: boolean): number => (edit ? EDIT_LINE_BAND + seq : seq);
 
 /**
  * The BullMQ job id for an outbox id. BullMQ refuses ids with `:` and ids that read as integers,
@@ -165,7 +189,7 @@ export class Outbox implements Notifier {
    */
   static create(connection: ConnectionOptions, prefix: string, cipher: FieldCipher, opts: OutboxOptions = {}): Outbox {
     const reachability = opts.reachability ?? (connection instanceof Redis ? new Reachability(connection, prefix) : undefined);
-    return new Outbox(new Queue(OUTBOX_QUEUE, { connection, prefix: redisKeys(prefix).bull() }), cipher, { ...opts, ...(reachability ? { reachability } : {}) });
+    return new Outbox(new Queue(OUTBOX_QUEUE, { connection, prefix: redisKeys(prefix).bull() }), cipher, { prefix, ...opts, ...(reachability ? { reachability } : {}) });
   }
 
   /**
@@ -225,6 +249,7 @@ export class Outbox implements Notifier {
 
   private async enqueueNotice(id: string, to: NoticeAddress, n: Omit<Notice, 'to'>, opts: { urgent: boolean; delayMs?: number }): Promise<void> {
     const jobId = outboxJobId(id);
+    const seq = await this.nextSeq();
     const data = NoticeJobSchema.parse({
       to,
       lang: n.lang,
@@ -233,9 +258,29 @@ export class Outbox implements Notifier {
       ...(n.track ? { track: n.track } : {}),
       ...(n.replaces ? { replaces: n.replaces } : {}),
       output: this.cipher.encrypt(JSON.stringify(n.output), noticeOutputAad(jobId)),
-      seq: await this.nextSeq(),
+      seq,
     } satisfies NoticeJob);
     await this.queue.add(NOTIFY_JOB, data, this.jobOptions(jobId, opts));
+    if (n.replaces) await this.noteEdit(jobId, seq, n.replaces);
+  }
+
+  /**
+   * Notes an edit just queued as the newest of its message, so that the worker drops the older
+   * ones still waiting: only the newest text goes out, in one of the chat's slots. Noted after
+   * the job is queued, and only when the job is the one just queued (a notice notified again
+   * with its id adds nothing: its new number, of no job, would drop an edit queued after the
+   * first one, and the message would keep an older text). A crash between the two leaves the
+   * older edits to be sent as well, in order: one slot each, the newest last.
+   */
+  private async noteEdit(jobId: string, seq: number, replaces: NonNullable<Notice['replaces']>): Promise<void> {
+    if (!this.opts.prefix) return;
+    const job = await this.queue.getJob(jobId);
+    if ((job?.data as Partial<NoticeJob> | undefined)?.seq !== seq) return;
+    const client = await this.queue.getBackend().client;
+    const key = redisKeys(this.opts.prefix).outboxLatestEdit(replaces.chatRef, replaces.messageId);
+    // GT: two edits queued at once by two processes may note in either order; the newer number stays.
+    await client.runCommand('zadd', [key, 'GT', String(seq), 'latest']);
+    await client.runCommand('expire', [key, String(LATEST_EDIT_SECONDS)]);
   }
 
   /**
