@@ -9,7 +9,7 @@ import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
 import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
-import { CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
+import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
 import { createRightsNotices } from './caseworkers/rights-notices';
 import { createDeskDeps, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
@@ -441,6 +441,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         caseStatus: async (caseCode) => (await redis.hget(core.keys.case(caseCode), 'status')) ?? undefined,
         roster,
         output: escalationOutput({ translator: core.translator, files, offices: offices.offices, roster }, clock),
+        // Tracked where the group's alerts are (a case workers' chat configured): edited in place when the case is claimed or ends.
+        ...(alertMessages ? { state: async (caseCode: string) => alertState(await files.summary(caseCode, clock.now(), { names: 'never' })) } : {}),
         notifier: outbox,
         markEscalated: (caseCode, at) => files.markEscalated(caseCode, at),
         cipher,

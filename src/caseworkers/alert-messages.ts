@@ -20,14 +20,20 @@ export const CASE_ALERTS_TTL_SECONDS = 30 * 24 * 3600;
  */
 export const CASE_ALERTS_KEPT = 8;
 
-/** The kinds of case alerts kept up to date: the group's alerts and the urgent alert (escalations go to one supervisor each). */
+/** The kinds of case alerts kept up to date in the case workers' group: the group's alerts and the urgent alert. */
 const TRACKED_KINDS: ReadonlySet<string> = new Set<string>([...ALERT_KINDS, 'urgent']);
 
-/** One alert about a case in the case workers' group: its message, the chat's pseudonym and the alert's kind. */
+/**
+ * One message about a case kept up to date: an alert in the case workers' group (its message,
+ * the chat's pseudonym and the alert's kind), or an escalation in a supervisor's private chat
+ * (kind `escalation`, with the supervisor's staff id, whom its edits are addressed to).
+ */
 export interface CaseAlertMessage {
   messageId: number;
   kind: CaseMessageKind;
   chatRef: string;
+  /** An escalation's supervisor. */
+  staffId?: string;
 }
 
 /**
@@ -39,33 +45,45 @@ export interface CaseAlertMessage {
 export class CaseAlertMessages {
   constructor(
     private readonly redis: Redis,
-    private readonly keys: Pick<RedisKeys, 'caseAlerts'>,
+    private readonly keys: Pick<RedisKeys, 'caseAlerts' | 'caseEscalations'>,
   ) {}
 
-  /** Remembers one alert's message (again: its time is renewed), forgetting the oldest beyond the kept number. */
+  /**
+   * Remembers one alert's message (again: its time is renewed), forgetting the oldest beyond the
+   * kept number. Escalations are kept apart (as many as the group's alerts again): the
+   * supervisors' messages do not push the group's out.
+   */
   async record(caseCode: string, m: CaseAlertMessage, at: Date): Promise<void> {
-    const key = this.keys.caseAlerts(caseCode);
+    const escalation = m.kind === 'escalation' && m.staffId !== undefined;
+    const key = escalation ? this.keys.caseEscalations(caseCode) : this.keys.caseAlerts(caseCode);
     await this.redis
       .multi()
-      .zadd(key, at.getTime(), `${m.messageId}:${m.kind}:${m.chatRef}`)
+      .zadd(key, at.getTime(), escalation ? `${m.messageId}:${m.kind}:${m.chatRef}:${m.staffId}` : `${m.messageId}:${m.kind}:${m.chatRef}`)
       .zremrangebyrank(key, 0, -(CASE_ALERTS_KEPT + 1))
       .expire(key, CASE_ALERTS_TTL_SECONDS)
       .exec();
   }
 
-  /** The case's alerts kept, oldest first. */
+  /** The case's alerts kept, oldest first, then its escalations, oldest first. */
   async list(caseCode: string): Promise<CaseAlertMessage[]> {
-    const members = await this.redis.zrange(this.keys.caseAlerts(caseCode), '0', '-1');
-    return members.flatMap((member) => {
+    const [alerts, escalations] = await Promise.all([this.redis.zrange(this.keys.caseAlerts(caseCode), '0', '-1'), this.redis.zrange(this.keys.caseEscalations(caseCode), '0', '-1')]);
+    const inGroup = alerts.flatMap((member) => {
       const [id, kind, ...ref] = member.split(':');
       const messageId = Number(id);
       return Number.isSafeInteger(messageId) && messageId > 0 && kind && TRACKED_KINDS.has(kind) && ref.length > 0 ? [{ messageId, kind: kind as CaseMessageKind, chatRef: ref.join(':') }] : [];
     });
+    const toSupervisors = escalations.flatMap((member) => {
+      // Neither a chat's pseudonym (base64url) nor a staff id holds a colon.
+      const [id, kind, chatRef, staffId] = member.split(':');
+      const messageId = Number(id);
+      return Number.isSafeInteger(messageId) && messageId > 0 && kind === 'escalation' && chatRef && staffId ? [{ messageId, kind: 'escalation' as const, chatRef, staffId }] : [];
+    });
+    return [...inGroup, ...toSupervisors];
   }
 
   /** Forgets them all (the case's data is erased). */
   async forget(caseCode: string): Promise<void> {
-    await this.redis.del(this.keys.caseAlerts(caseCode));
+    await this.redis.del(this.keys.caseAlerts(caseCode), this.keys.caseEscalations(caseCode));
   }
 }
 
@@ -80,8 +98,9 @@ export interface AlertRedrawDeps extends CaseAlertDeps {
 }
 
 /**
- * Edits every alert kept about a case in the case workers' group (through the outbox, within
- * the group's limits) into the case as it is now: who holds it, and its buttons (Claim only
+ * Edits every alert kept about a case in the case workers' group, and every escalation of it in
+ * a supervisor's private chat (through the outbox, within the chats' limits; only the newest
+ * edit of a message is sent), into the case as it is now: who holds it, and its buttons (Claim only
  * while nobody does and the case is open, Open). An erased case's alerts say only that it is
  * closed and erased, with no button and nothing of the person, and are forgotten then. `cause`
  * makes the edits once-only (an action's id, an effect's id: run again, it queues nothing new).
@@ -93,9 +112,12 @@ export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cau
   if (!d.alertMessages) return 0;
   // `except`: the alert tapped, which its channel redraws at once (an edit of it would change nothing).
   const messages = (only ?? (await d.alertMessages.list(caseCode))).filter((m) => !(except && m.chatRef === except.chatRef && m.messageId === except.messageId));
-  const lang = d.alertLang ?? DEFAULT_LANG;
+  const groupLang = d.alertLang ?? DEFAULT_LANG;
+  // A supervisor reads their escalation in their first language, as it was posted.
+  const supervisors = messages.some((m) => m.staffId !== undefined) && d.roster ? new Map((await d.roster.list()).map((w) => [w.staffId, w.langs[0]])) : undefined;
   let erased = false;
   for (const m of messages) {
+    const lang = m.staffId !== undefined ? (supervisors?.get(m.staffId) ?? DEFAULT_LANG) : groupLang;
     const drawn = await drawCaseAlert(d, m.kind, caseCode, lang, d.clock.now(), { buttons: true });
     const state = alertState(drawn.summary);
     erased = !drawn.summary.exists || drawn.summary.status === 'erased';
@@ -104,7 +126,7 @@ export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cau
     const output: Output = erased ? { type: 'message', text: [{ plain: d.translator.t(lang, 'rights:notice.erased', { code: caseCode }) }] } : drawn.output;
     await d.notifier.notify({
       id: `redraw:${cause}:${m.chatRef}:${m.messageId}`,
-      to: { type: 'caseworkers' },
+      to: m.staffId !== undefined ? { type: 'staff', staffId: m.staffId } : { type: 'caseworkers' },
       lang,
       kind: 'alert_update',
       output,
@@ -119,14 +141,17 @@ export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cau
 
 /**
  * The outbox worker's `onSent` for case alerts: remembers each alert sent to the case workers'
- * group (and each edit of one), and if the case changed hands or ended between the alert's
- * drawing and its sending (it waited for the group's turn), edits it at once into the case as
- * it is now. Other tracked notices are ignored.
+ * group and each escalation sent to a supervisor (and each edit of one), and if the case
+ * changed hands or ended between the message's drawing and its sending (it waited for the
+ * chat's turn), edits it at once into the case as it is now. Other tracked notices are ignored.
  */
 export function trackCaseAlerts(d: AlertRedrawDeps & { alertMessages: Pick<CaseAlertMessages, 'record' | 'list' | 'forget'> }): (sent: SentNotice) => Promise<void> {
   return async (sent) => {
-    if (!sent.caseCode || sent.to !== 'caseworkers' || !TRACKED_KINDS.has(sent.track.kind)) return;
-    const m: CaseAlertMessage = { messageId: sent.messageId, kind: sent.track.kind as CaseMessageKind, chatRef: sent.chatRef };
+    if (!sent.caseCode) return;
+    const inGroup = sent.to === 'caseworkers' && TRACKED_KINDS.has(sent.track.kind);
+    const toSupervisor = sent.to === 'staff' && sent.track.kind === 'escalation' && sent.staffId !== undefined;
+    if (!inGroup && !toSupervisor) return;
+    const m: CaseAlertMessage = { messageId: sent.messageId, kind: sent.track.kind as CaseMessageKind, chatRef: sent.chatRef, ...(toSupervisor ? { staffId: sent.staffId! } : {}) };
     await d.alertMessages.record(sent.caseCode, m, d.clock.now());
     const now = alertState(await d.files.summary(sent.caseCode, d.clock.now(), { names: 'never' }));
     if (now !== sent.track.state) await redrawCaseAlerts(d, sent.caseCode, `stale:${sent.id}`, [m]);

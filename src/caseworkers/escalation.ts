@@ -118,6 +118,12 @@ export interface EscalationWorkerOptions {
   roster: Pick<RosterStore, 'listByRole'>;
   /** The message to one supervisor, in their first language (see escalation-notice.ts `escalationOutput`). */
   output(caseCode: string, since: Date, supervisor: CaseWorker): Promise<Output>;
+  /**
+   * The case's state as the messages are drawn (alert-messages.ts `alertState`): with it each
+   * escalation is tracked (`track`), so that the outbox reports its message and it is edited in
+   * place when the case is claimed or ends, as the group's alerts are. Without it, it is not.
+   */
+  state?(caseCode: string): Promise<string>;
   /** The outbox: each supervisor is notified as `{type:'staff'}`, their chat found when it sends. */
   notifier: Notifier;
   /** Records `escalated_at` on the case hash. */
@@ -148,10 +154,11 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
         o.logger.warn({ case: caseCode }, 'caseworkers: unclaimed intake, but no supervisor on the roster to escalate to');
         return 'no_supervisors';
       }
+      const state = await o.state?.(caseCode);
       for (const s of supervisors) {
         const { staffId } = s;
         const output = await o.output(caseCode, new Date(since), s);
-        await o.notifier.notify({ id: `escalation:${caseCode}:${staffId}`, to: { type: 'staff', staffId }, lang: s.langs[0] ?? 'az', output, kind: 'escalation', caseCode });
+        await o.notifier.notify({ id: `escalation:${caseCode}:${staffId}`, to: { type: 'staff', staffId }, lang: s.langs[0] ?? 'az', output, kind: 'escalation', caseCode, ...(state !== undefined ? { track: { kind: 'escalation', state } } : {}) });
       }
       await o.markEscalated(caseCode, o.clock.now());
       o.logger.info({ case: caseCode, supervisors: supervisors.map((s) => staffRef(o.cipher, s.telegramId)) }, 'caseworkers: unclaimed intake escalated to supervisors');

@@ -222,6 +222,12 @@ export function redisKeys(prefix: string) {
      * (caseworkers/alert-messages.ts). Ids only; forgotten at the erasure.
      */
     caseAlerts: (code: string) => `${prefix}case:${person(code)}:${code}:alerts`,
+    /**
+     * ZSET `<message id>:escalation:<chat pseudonym>:<staff id>` → when it was sent (ms), expiring:
+     * the case's escalations in supervisors' private chats, edited in place as the group's alerts
+     * are (caseworkers/alert-messages.ts). Ids only; forgotten at the erasure.
+     */
+    caseEscalations: (code: string) => `${prefix}case:${person(code)}:${code}:escalations`,
 
     // --- reports: office closures, the funnel's counts (caseworkers/reports, desk/close-office-day.ts) ---
     /** SET of an office's local dates (YYYY-MM-DD) closed by staff from the calendar, besides config/offices.yaml's `closed` */

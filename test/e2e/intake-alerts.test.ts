@@ -347,6 +347,30 @@ describe('case-worker alerts end to end', () => {
     expect(api.message(LEYLA.telegramId, m.message_id)!.text).toContain(LEYLA.name);
   });
 
+  it('edits a supervisor’s escalation in place once the case is claimed from the group: who took it, no Claim', async () => {
+    escalateAfterMs = 300;
+    const mark = api.mark();
+    const c = await intake(api.updates.user({ first_name: 'Nigar', language_code: 'en' }), { consent: 'A' });
+    const [escalation] = await api.waitForCalls((x) => x.method === 'sendMessage' && x.params.chat_id === LEYLA.telegramId && String(x.params.text).includes(c), 1, 15_000, mark);
+    escalateAfterMs = 10 * 60_000;
+    const sent = api.sentMessages(LEYLA.telegramId).find((m) => m.text === escalation!.params.text)!;
+    expect(dataOf(sent, 'w:claim:')).toBe(`w:claim:e:${c}`);
+
+    // A case worker takes it up from the group's alert: the supervisor's message must not go on saying "take this up".
+    await api.waitForCalls(alertsOf(c), 3, 15_000, mark);
+    const m = alert(c, 'intake');
+    expect((await staffTap(staffUser(AYSEL), m, dataOf(m, 'w:claim:')!)).text).toBe(tr('en', 'caseworker:claim.done', { code: c }));
+    const end = Date.now() + 15_000;
+    const shown = () => api.message(LEYLA.telegramId, sent.message_id)!;
+    while (!shown().text!.includes(AYSEL.name) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(shown().text).toContain(AYSEL.name);
+    expect(shown().text!.split('\n')[0]).toBe(String(escalation!.params.text).split('\n')[0]);
+    expect(dataOf(shown(), 'w:claim:')).toBeUndefined();
+    expect(dataOf(shown(), 'w:open:')).toBe(`w:open:e:${c}`);
+    // Edited where it is, in the supervisor's language: nothing new was sent to them about it.
+    expect(privateTo(LEYLA.telegramId, mark).filter((x) => String(x.params.text).includes(c))).toHaveLength(1);
+  });
+
   /** A moment in the programme's time zone (the first office's), as the alerts write it. */
   const local = (d: Date, format: string) => DateTime.fromJSDate(d, { zone: core.offices.offices[0]!.timeZone }).toFormat(format);
 

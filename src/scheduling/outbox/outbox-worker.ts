@@ -23,6 +23,8 @@ export interface SentNotice {
   caseCode?: string;
   /** Who it was for: `caseworkers`, `staff`, `case` or `chat`. */
   to: string;
+  /** For `staff`: their staff id (whom an edit of the message is addressed to). */
+  staffId?: string;
   channel: string;
   chatRef: string;
   messageId: number;
@@ -380,7 +382,8 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     o.afterSend?.();
     const track = parsed.name === NOTIFY_JOB ? (parsed.data as NoticeJob).track : undefined;
     if (track && result.messageId !== undefined && o.onSent) {
-      const sent: SentNotice = { id: decodeURIComponent(job.id!), to: t.to ?? 'chat', channel: t.channel ?? o.rawChannel, chatRef: t.chatRef, messageId: result.messageId, track, ...(parsed.data.caseCode ? { caseCode: parsed.data.caseCode } : {}) };
+      const to = (parsed.data as NoticeJob).to;
+      const sent: SentNotice = { id: decodeURIComponent(job.id!), to: t.to ?? 'chat', ...(to.type === 'staff' ? { staffId: to.staffId } : {}), channel: t.channel ?? o.rawChannel, chatRef: t.chatRef, messageId: result.messageId, track, ...(parsed.data.caseCode ? { caseCode: parsed.data.caseCode } : {}) };
       await o.onSent(sent).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not note a tracked message (it will not be kept up to date)'));
     }
     await done();
