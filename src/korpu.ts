@@ -374,6 +374,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // A message to a group takes its slot in that group's window too (keyed by the chat's pseudonym, as the outbox's).
         ...(limiter ? { replySlots: { reserveReply: (chatId) => limiter.reserveReply(chatId !== undefined && isGroupChat(chatId) ? chatRefOf(cipher, chatId) : undefined), connected: () => limiter.connected() } } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
+        // An answer in the case workers' group waits its turn there with the alerts, once per
+        // command message (a redelivered update queues nothing new). Its text names only the command.
+        ...(outbox
+          ? { postInCaseworkerChat: (chatId: number, replyTo: number, text: string) => outbox.send(`group_reply:${outbox.chatRef(chatId)}:${replyTo}`, { chatId, method: 'sendMessage', params: { text, reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }, kind: 'group_reply' }) }
+          : {}),
         // The case workers' commands (/today, the roster) and the alerts' buttons (Claim, Open,
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
         // desk tells people things through the outbox (there is one whenever there is a bot).

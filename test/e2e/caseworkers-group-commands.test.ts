@@ -26,11 +26,23 @@ describe("staff commands in the case workers' group", () => {
   const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t(DEFAULT_LANG, key, params);
   const link = () => `https://t.me/${e2e.api.botInfo.username}`;
 
+  /** Resolves once the outbox has nothing left to send (the answers in the group wait their turn there). */
+  async function drained(): Promise<void> {
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const counts = await e2e.korpu.outbox!.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > end) throw new Error(`the outbox did not drain: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Sends `text` in the group as `user`; returns what the bot sent anywhere in answer, with the update's message. */
   async function inGroup(user: User, text: string): Promise<{ message: Message; sent: { chat: string; text: string; replyTo: unknown }[] }> {
     const mark = e2e.api.mark();
     const update: Update = e2e.api.updates.groupText(user, group(), text);
     await e2e.bot.handleUpdate(update);
+    await drained();
     const sent = e2e.api.callsSince(mark, 'sendMessage').map((c) => ({ chat: String(c.params.chat_id), text: String(c.params.text), replyTo: (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id }));
     return { message: update.message!, sent };
   }
@@ -73,6 +85,7 @@ describe("staff commands in the case workers' group", () => {
     // for here, so that it does not land among what /end answers.
     await e2e.korpu.settled();
     const relayed = e2e.api.sentMessages(CASEWORKERS).slice(before).find((m) => !m.reply_markup && m.text?.includes('I need help with a document'))!;
+    await drained(); // the group's alert of the request to talk, waiting for its turn there
     const mark = e2e.api.mark();
     await e2e.bot.handleUpdate(e2e.api.updates.message(worker, { text: '/end', reply_to_message: relayed } as Partial<Message>, group()));
     const said = e2e.api.callsSince(mark, 'sendMessage').filter((c) => String(c.params.chat_id) === String(CASEWORKERS)).map((c) => String(c.params.text));

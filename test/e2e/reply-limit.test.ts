@@ -134,4 +134,29 @@ describe('direct replies within Telegram’s overall limit', () => {
       await dropPrefix(redis, small.prefix);
     }
   });
+
+  it('answers a command typed in the case workers’ group in its turn in the group’s line, after the alert queued before it', async () => {
+    // The group takes one message in 1.5 s (Telegram: 20 a minute), so that every message there waits its turn.
+    const group = -1_001_555_000_002;
+    const small = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(group) }, telegramLimits: { groupMax: 1, groupWindowMs: 1_500, chatIntervalMs: 0 } });
+    try {
+      const alert = (n: number) => small.outbox!.notify({ id: `alert:line-${n}`, to: { type: 'caseworkers' }, lang: 'az', output: { type: 'message', text: [{ plain: `alert ${n}` }] }, kind: 'alert' });
+      const toGroup = (c: { method: string; params: Record<string, unknown> }) => c.method === 'sendMessage' && c.params.chat_id === group;
+      const mark = api.mark();
+      await alert(1);
+      await api.waitForCalls(toGroup, 1, 10_000, mark);
+      // The group's place is taken for a while: the next alert waits for its turn there ...
+      await alert(2);
+      // ... and meanwhile a case worker types /today in the group.
+      const worker = api.updates.user({ first_name: 'Aysel' });
+      await small.bot!.handleUpdate(api.updates.groupText(worker, api.updates.group({ id: group, type: 'supergroup' }), '/today'));
+      const sent = await api.waitForCalls(toGroup, 3, 15_000, mark);
+      const pointer = small.core.translator.t('az', 'caseworker:group.private_only', { command: 'today', link: `https://t.me/${api.botInfo.username}` });
+      // The answer does not take the group's next place ahead of the alert waiting for it.
+      expect(sent.map((c) => c.params.text)).toEqual(['alert 1', 'alert 2', pointer]);
+    } finally {
+      await small.stop();
+      await dropPrefix(redis, small.prefix);
+    }
+  });
 });

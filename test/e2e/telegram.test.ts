@@ -410,6 +410,8 @@ describe('Telegram end to end (long polling)', () => {
     await h.deliver(h.api.updates.groupText(member, caseworkers, 'Salam hamıya'));
     expect(h.api.callsSince(mark, 'sendMessage')).toHaveLength(1);
     await h.deliver(h.api.updates.groupText(member, caseworkers, '/start'));
+    // Queued in the outbox, in its turn in the group's line (reply-limit.test.ts).
+    await h.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS, 1, 10_000, mark);
     expect(h.api.callsSince(mark, 'sendMessage').slice(1).map((c) => c.params)).toEqual([expect.objectContaining({ chat_id: CASEWORKERS, text: h.core.translator.t('az', 'caseworker:group.private_only', { command: 'start', link: `https://t.me/${h.api.botInfo.username}` }) })]);
   });
 

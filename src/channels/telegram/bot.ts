@@ -117,7 +117,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // (A person's messages reach the open talk through the conversation: the commit says when.)
   const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
   if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...chat }));
-  features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }) }));
+  features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }), ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // `/dashboard`: a one-time sign-in link to the web workspace, when Körpü serves one.
   if (desk && roster && opts.caseworkers?.signInLinks) features.use(dashboardCommand({ desk, roster, links: opts.caseworkers.signInLinks, logger }));

@@ -16,6 +16,8 @@ export interface GroupDeps {
   core: TelegramCore;
   logger: Logger;
   caseworkerChatId?: string | number;
+  /** Posts the answer to a command in the case workers' group through the outbox (the bot options' `postInCaseworkerChat`); without it, it is sent directly. */
+  postInCaseworkerChat?: (chatId: number, replyTo: number, text: string) => Promise<void>;
 }
 
 /**
@@ -31,7 +33,9 @@ export interface GroupDeps {
  * bot in a private chat (a t.me link to the bot). Staff commands answer with case details, which
  * do not belong in a group; so the answer names nobody, and of the command it repeats only the
  * name, never what was written after it. `/end` that replies to no person's message (relay.ts
- * took those) is told how a talk is ended.
+ * took those) is told how a talk is ended. That answer goes through the outbox when there is one:
+ * it waits its turn in the group's line and limits (20 a minute) behind the alerts queued before
+ * it, rather than taking the group's next place ahead of them.
  * Everything else there (the workers' own talk) is left alone.
  * Taps on buttons in groups are answered silently so that no spinner hangs.
  */
@@ -46,6 +50,7 @@ export function groupChats(deps: GroupDeps): Composer<BotContext> {
       // The language of the alerts in this chat: the programme's.
       const key = command === 'end' ? 'caseworker:group.end_as_reply' : 'caseworker:group.private_only';
       const text = deps.core.translator.t(DEFAULT_LANG, key, { command, link: `https://t.me/${ctx.me.username}` });
+      if (deps.postInCaseworkerChat) return deps.postInCaseworkerChat(ctx.chat.id, ctx.message.message_id, text);
       try {
         await ctx.api.sendMessage(ctx.chat.id, text, { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
       } catch (err) {

@@ -77,6 +77,13 @@ export interface TelegramBotOptions {
    * second across every process. Without it replies are not counted (tests of one process).
    */
   replySlots?: ReplySlots;
+  /**
+   * Queues a message in the case workers' group (the answer to a command typed there, a reply to
+   * message `replyTo`) in the outbox, once per command message: it waits its turn in the group's
+   * line, within the group's 20 messages a minute, behind the alerts queued before it. Without
+   * it the answer is sent directly (taking a slot in the group's window, ahead of the line).
+   */
+  postInCaseworkerChat?: (chatId: number, replyTo: number, text: string) => Promise<void>;
 }
 
 /**
