@@ -157,7 +157,7 @@ describe('the group’s alerts of a case, kept up to date', () => {
     await until('the first alert names Rauf', () => takenBy(first, RAUF));
     expect(offersClaim(first)).toBe(false);
     await until('the booking alert offers no Claim', () => !offersClaim(alert(code, 'booking')) && takenBy(alert(code, 'booking'), RAUF));
-    // The tapped alert is redrawn once, at the tap, not edited again through the outbox (a group message's slot each).
+    // The tapped alert is redrawn once, for the tap (through the outbox, in the group's turn), not a second time by the desk's redraw (a group message's slot each).
     await drained();
     expect(takenBy(m, RAUF)).toBe(true);
     expect(e2e.api.callsSince(tap, 'editMessageText').filter((c) => Number(c.params.message_id) === m.message_id)).toHaveLength(1);

@@ -4,6 +4,8 @@ import { chatRefOf, DEFAULT_TELEGRAM_LIMITS, TelegramRateLimiter } from '../../s
 import { FakeBotApi, mostWithin, SENDING_METHODS } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, onCluster, testRedis } from '../helpers/redis';
+import { seedCase } from '../helpers/seed-cases';
+import { FieldCipher } from '../../src/storage/field-cipher';
 
 /**
  * Telegram's overall limit (issue 13, item 8: never over 30 messages a second) holds for the
@@ -154,6 +156,36 @@ describe('direct replies within Telegram’s overall limit', () => {
       const pointer = small.core.translator.t('az', 'caseworker:group.private_only', { command: 'today', link: `https://t.me/${api.botInfo.username}` });
       // The answer does not take the group's next place ahead of the alert waiting for it.
       expect(sent.map((c) => c.params.text)).toEqual(['alert 1', 'alert 2', pointer]);
+    } finally {
+      await small.stop();
+      await dropPrefix(redis, small.prefix);
+    }
+  });
+
+  it('redraws an alert tapped in the case workers’ group in its turn in the group’s line, after the alert queued before the tap', async () => {
+    const group = -1_001_555_000_003;
+    const small = await startTestKorpu({ api, env: { CASEWORKER_CHAT_ID: String(group) }, telegramLimits: { groupMax: 1, groupWindowMs: 1_500, chatIntervalMs: 0 } });
+    try {
+      const code = 'KP-TAPS-0001';
+      const d = { redis, keys: small.core.keys, cipher: new FieldCipher(Buffer.from(small.dataKey, 'hex')), bookings: small.core.bookings, index: small.caseIndex };
+      await seedCase(d, { code, lang: 'en', createdAt: new Date() });
+      const aysel = api.updates.user({ first_name: 'Aysel', language_code: 'en' });
+      await small.roster.put({ telegramId: aysel.id, name: 'Aysel Quliyeva', langs: ['en'], office: 'baku', role: 'caseworker', addedAt: new Date(0), addedBy: 1 });
+      const alert = (n: number) => small.outbox!.notify({ id: `alert:tap-${n}`, to: { type: 'caseworkers' }, lang: 'az', output: { type: 'message', text: [{ plain: `alert ${n}` }] }, kind: 'alert' });
+      const inGroup = (c: { method: string; params: Record<string, unknown>; failedWith?: number }) => ['sendMessage', 'editMessageText'].includes(c.method) && c.params.chat_id === group && !c.failedWith;
+      const mark = api.mark();
+      await alert(1);
+      const [first] = await api.waitForCalls(inGroup, 1, 10_000, mark);
+      const posted = api.sentMessages(group).find((m) => m.text === first!.params.text)!;
+      // The group's place is taken for a while: the next alert waits for its turn there ...
+      await alert(2);
+      // ... and meanwhile Aysel taps Claim on the first one: it takes her the case at once ...
+      await small.bot!.handleUpdate(api.updates.callback(aysel, posted, `w:claim:i:${code}`));
+      expect(await redis.hget(small.core.keys.case(code), 'claimed_by')).toEqual(expect.any(String));
+      // ... and the alert's redraw, an edit that takes a group message's place, waits behind the alert queued before it.
+      const calls = await api.waitForCalls(inGroup, 3, 15_000, mark);
+      expect(calls.map((c) => [c.method, c.method === 'sendMessage' ? c.params.text : Number(c.params.message_id)])).toEqual([['sendMessage', 'alert 1'], ['sendMessage', 'alert 2'], ['editMessageText', posted.message_id]]);
+      expect(api.message(group, posted.message_id)!.text).toContain('Aysel Quliyeva');
     } finally {
       await small.stop();
       await dropPrefix(redis, small.prefix);

@@ -51,9 +51,11 @@ describe('the urgent alert of a crisis', () => {
 
   it('Claim on the urgent alert takes the case and redraws it; Open then sends the case file', async () => {
     const { code, alert, reportId } = await crisis(2, 'az', 'Ərim məni hər gün döyür, qorxuram');
+    const mark = e2e.api.mark();
     await e2e.bot.handleUpdate(e2e.api.updates.callback(worker, alert, `w:claim:u:${code}`));
     expect((await new ClaimStore(e2e.redis, e2e.core.keys).get(code))?.by).toBe(workerStaffId);
-    // Redrawn as the case is now: who took it, Open only, still the urgent alert with its report.
+    // Redrawn as the case is now (through the outbox, in the group's turn): who took it, Open only, still the urgent alert with its report.
+    await e2e.api.waitForCalls((c) => c.method === 'editMessageText' && c.params.chat_id === CASEWORKERS && Number(c.params.message_id) === alert.message_id && !c.failedWith, 1, 10_000, mark);
     const redrawn = e2e.api.sentMessages(CASEWORKERS).find((m) => m.message_id === alert.message_id)!;
     expect(redrawn.text!.startsWith('🚨')).toBe(true);
     expect(redrawn.text).toContain('Nigar Əliyeva');

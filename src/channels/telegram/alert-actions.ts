@@ -6,6 +6,9 @@ import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { meetingDetails } from '../../intake/booking-desk';
+import { drawCaseAlert } from '../../caseworkers/alert-notices';
+import { alertState } from '../../caseworkers/alert-text';
+import { chatRefOf } from '../../scheduling/outbox';
 import { drawAlert, staffNames, type AlertMessageDeps } from './alert-message';
 import { KorpuComposer } from './composer';
 import { isBlocked } from './send';
@@ -114,7 +117,7 @@ async function refusal(t: Tap, r: StaffRefusal | { ok: false; reason: 'other_off
 async function claim(t: Tap): Promise<void> {
   const code = t.action.caseCode;
   const tapped = t.ctx.callbackQuery?.message;
-  // The tapped alert is redrawn below, at once; the desk edits the case's other alerts.
+  // The tapped alert is redrawn below (in the group: queued in the outbox, in the group's turn); the desk edits the case's other alerts.
   const r = await claimCase(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code, place: t.place, ...(tapped ? { tapped: { chatId: tapped.chat.id, messageId: tapped.message_id } } : {}) });
   if (r.ok) await t.toast('caseworker:claim.done', { code });
   else if (r.reason === 'not_found') return t.toast('caseworker:claim.missing', { code }, true);
@@ -170,10 +173,31 @@ async function attendance(t: Tap, status: 'attended' | 'no_show'): Promise<void>
   }
 }
 
-/** Redraws the tapped message as the case is now (claimed, attendance recorded). */
+/**
+ * Redraws the tapped message as the case is now (claimed, attendance recorded). In the case
+ * workers' group the edit is queued in the outbox (once per tap): there it takes one of the
+ * group's 20 messages a minute, in its turn in the group's line, and a newer edit of the same
+ * message queued meanwhile (another tap, the desk's redraw) leaves only the newest to send. The
+ * tapper has their answer at once (the toast); a private chat's message is edited directly.
+ */
 async function redraw(t: Tap): Promise<void> {
   const { ctx, deps, action } = t;
   const lang = action.kind === 'escalation' ? t.lang : (deps.alertLang ?? DEFAULT_LANG);
+  const tapped = ctx.callbackQuery?.message;
+  if (t.place === 'caseworkers_chat' && tapped && ctx.callbackQuery) {
+    const drawn = await drawCaseAlert({ ...deps, incidents: deps.desk.incidents, incidentLink: deps.desk.incidentLink }, action.kind, action.caseCode, lang, deps.desk.clock.now(), { buttons: true });
+    await deps.desk.notifier.notify({
+      id: `redraw:tap:${ctx.callbackQuery.id}`,
+      to: { type: 'caseworkers' },
+      lang,
+      kind: 'alert_update',
+      output: drawn.output,
+      caseCode: action.caseCode,
+      replaces: { messageId: tapped.message_id, chatRef: chatRefOf(deps.cipher, tapped.chat.id) },
+      track: { kind: drawn.kind, state: alertState(drawn.summary) },
+    });
+    return;
+  }
   const drawn = await drawAlert({ ...deps, incidents: deps.desk.incidents, incidentLink: deps.desk.incidentLink }, action.kind, action.caseCode, lang, deps.desk.clock.now(), { buttons: true });
   try {
     await ctx.editMessageText(drawn.text, drawn.reply_markup ? { reply_markup: drawn.reply_markup } : {});
