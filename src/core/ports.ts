@@ -82,6 +82,11 @@ export interface ConversationStore {
    * failed for a passing reason: the update's next delivery, here or elsewhere, sends it.
    */
   releaseReply(conversationId: string, updateId: string, processId: string): Promise<void>;
+  /**
+   * Whether the kept reply of `updateId` is still `processId`'s to send (kept or taken by it, not
+   * taken since by a redelivery elsewhere, not handed back); if so it is marked taken at `nowMs`.
+   */
+  confirmReply(conversationId: string, updateId: string, processId: string, nowMs: number): Promise<boolean>;
   /** Forgets the kept reply of `updateId`: it was sent. */
   replySent(conversationId: string, updateId: string): Promise<void>;
   /**

@@ -66,6 +66,11 @@ export interface HandledMessage {
    */
   retryLater?: boolean;
   /**
+   * When this process kept (or, for a redelivery, took) the reply it is to send, in ms: a send
+   * that runs late asks {@link ConversationRunner.stillToSend} before each message.
+   */
+  keptAt?: number;
+  /**
    * A talk with a case worker is open and the message asked to yield to it: the channel passes
    * it on. Nothing was saved, unless the message showed crisis: then `outputs` (the emergency
    * reply) are to be sent as well, and its effects were saved.
@@ -246,6 +251,22 @@ export class ConversationRunner {
   }
 
   /**
+   * Whether this process is still to send the reply of `updateId`, kept (or taken) at `keptAt`
+   * ms, and the time to ask again from; `false` when it must stay silent. A reply kept longer
+   * than the grace period may have been taken by a redelivery in another process, which sends
+   * it: a send running that late (a stalled process, Telegram's waits) confirms first that the
+   * reply is still its own, marking it taken now, so that of the two only one sends it. Inside
+   * half the grace period nothing is asked: no round trip on the ordinary path.
+   */
+  async stillToSend(channel: string, chatId: string, updateId: string, keptAt: number | undefined): Promise<number | false> {
+    const keep = this.deps.keepReplies;
+    const now = this.deps.clock.now().getTime();
+    if (!keep || keptAt === undefined) return now;
+    if (now - keptAt < keep.graceMs / 2) return keptAt;
+    return (await this.deps.store.confirmReply(this.conversationId(channel, chatId), updateId, PROCESS_ID, now)) ? now : false;
+  }
+
+  /**
    * Sending the reply to `updateId` failed for a passing reason and the update will be
    * delivered again: the kept reply is handed back so that the redelivery, to this process or
    * another, sends it (without this, this process would take it for one in flight here).
@@ -292,7 +313,7 @@ export class ConversationRunner {
       return silent; // sealed with another key, or by an incompatible release: nothing to resend
     }
     const outputs = await this.hydrate(reply.outputs, reply.lang, new Date(now));
-    return { ...silent, lang: reply.lang, outputs, ...(reply.kb ? { removeContactKeyboard: true } : {}) };
+    return { ...silent, lang: reply.lang, outputs, keptAt: now, ...(reply.kb ? { removeContactKeyboard: true } : {}) };
   }
 
   /** The host's part of the outputs: free times, the meeting's details, the person's data. */
@@ -399,7 +420,7 @@ export class ConversationRunner {
       d.afterCommit?.();
       this.keep(convId, version + 1, done.state);
       const outputs = await this.hydrate(done.outputs, lang, now);
-      return { outputs, lang, duplicate: false, effects, state: done.state, ...(inTalk ? { talk: true } : {}), ...(removeContactKeyboard ? { removeContactKeyboard } : {}) };
+      return { outputs, lang, duplicate: false, effects, state: done.state, ...(inTalk ? { talk: true } : {}), ...(removeContactKeyboard ? { removeContactKeyboard } : {}), ...(d.keepReplies && msg.updateId !== undefined ? { keptAt: now.getTime() } : {}) };
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
   }

@@ -13,6 +13,7 @@ export function countCommits(store: ConversationStore, metrics: Pick<KorpuMetric
     load: (...args) => store.load(...args),
     takeReply: (...args) => store.takeReply(...args),
     releaseReply: (...args) => store.releaseReply(...args),
+    confirmReply: (...args) => store.confirmReply(...args),
     replySent: (...args) => store.replySent(...args),
     idsFor: (...args) => store.idsFor(...args),
     async commit(...args) {

@@ -132,6 +132,10 @@ export class RedisConversationStore implements ConversationStore {
     await this.scripts.releaseReply({ reply: this.keys.pendingReply(conversationId) }, { updateId, processId });
   }
 
+  async confirmReply(conversationId: string, updateId: string, processId: string, nowMs: number): Promise<boolean> {
+    return (await this.scripts.confirmReply({ reply: this.keys.pendingReply(conversationId) }, { updateId, processId, nowMs })) === 1;
+  }
+
   /**
    * Forgets a sent reply. The replies sent within one turn of the event loop (under load, those
    * of many chats) are forgotten together in one script call, after the turn: one Redis command

@@ -271,6 +271,27 @@ describe('effects committed with the state', () => {
       expect(later.outputs.length).toBeGreaterThan(0);
     });
 
+    it('is sent by one process only when its first process sends late: the late one asks first, and stays silent once a redelivery took it', async () => {
+      const r = runner({ keepReplies: { graceMs: 15_000 } });
+      const store = new RedisConversationStore(redis, redisKeys(prefix));
+      const conv = r.conversationId('telegram', '42');
+      const first = await r.handle(msg);
+      expect(first.keptAt).toBe(now.getTime());
+      // On time: nothing to ask.
+      expect(await r.stillToSend('telegram', '42', 'tg:7', first.keptAt)).toBe(first.keptAt);
+      // This process stalled past the grace period; a redelivery to another process took the reply and sends it.
+      now = new Date(now.getTime() + 16_000);
+      expect(await store.takeReply(conv, 'tg:7', 'otherprocess', now.getTime() - 15_000, now.getTime())).toEqual(expect.any(String));
+      expect(await r.stillToSend('telegram', '42', 'tg:7', first.keptAt)).toBe(false);
+
+      // Late again, for the next update, but nobody took it: still this process's, and marked
+      // taken now, so that a redelivery elsewhere waits instead of sending it too.
+      const next = await r.handle({ ...msg, updateId: 'tg:8', input: { type: 'command', name: 'help' } });
+      now = new Date(now.getTime() + 16_000);
+      expect(await r.stillToSend('telegram', '42', 'tg:8', next.keptAt)).toBe(now.getTime());
+      expect(await store.takeReply(conv, 'tg:8', 'otherprocess', now.getTime() - 15_000, now.getTime())).toBe('wait');
+    });
+
     it('is not kept for a runner that does not keep replies', async () => {
       const r = runner();
       await r.handle(msg);

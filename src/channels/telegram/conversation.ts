@@ -76,8 +76,16 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
       if (handled.duplicate && handled.outputs.length === 0) return;
       const plans = planReplies(deps, handled.lang, withNotices(handled.outputs, converted.notices), handled.removeContactKeyboard === true);
       const editable = ctx.callbackQuery?.message?.message_id;
+      let keptAt = handled.keptAt;
       try {
         for (const [i, plan] of plans.entries()) {
+          // Late (a stalled process, Telegram's waits): a redelivery elsewhere may have taken the reply and sent it.
+          const still = await deps.core.runner.stillToSend(TELEGRAM_CHANNEL, chatId, updateId, keptAt);
+          if (still === false) {
+            deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the reply was taken by a redelivery in another process; not sent here');
+            return;
+          }
+          keptAt = still;
           const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
           if (outcome === 'blocked') {
             deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the person blocked the bot; reply dropped');

@@ -36,6 +36,7 @@ export const SCRIPT_FILES = {
   pauseSends: 'pause-sends-1',
   takeReply: 'take-reply-1',
   releaseReply: 'release-reply-1',
+  confirmReply: 'confirm-reply-1',
   repliesSent: 'replies-sent',
   appendAudit: 'append-audit-3',
   releaseLock: 'release-lock-1',
@@ -128,6 +129,7 @@ export interface Scripts {
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
   takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number; nowMs: number }): Promise<string>;
   releaseReply(keys: { reply: string }, args: { updateId: string; processId: string }): Promise<number>;
+  confirmReply(keys: { reply: string }, args: { updateId: string; processId: string; nowMs: number }): Promise<number>;
   /** Keys vary: one kept reply per conversation, each with the update id whose reply was sent. */
   repliesSent(sent: { reply: string; updateId: string }[]): Promise<number>;
   /** Keys and arguments in the order of reserve-send-6.lua's header. */
@@ -195,6 +197,7 @@ export function redisScripts(redis: Redis): Scripts {
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
     takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs, a.nowMs) as Promise<string>,
     releaseReply: (k, a) => run('releaseReply', k.reply, a.updateId, a.processId) as Promise<number>,
+    confirmReply: (k, a) => run('confirmReply', k.reply, a.updateId, a.processId, a.nowMs) as Promise<number>,
     repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
     reserveReply: (k, a) => run('reserveReply', k.global, k.group, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member, a.group ? '1' : '0', a.groupMax, a.groupWindowMs) as Promise<[number, 0 | 1]>,

@@ -33,6 +33,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     conversationId: (channel: string, chatId: string) => `conv-${channel}-${chatId}`,
     replySent: jest.fn(async () => undefined),
     replyNotSent: jest.fn(async () => undefined),
+    stillToSend: jest.fn(async (_c: string, _id: string, _u: string, keptAt: number | undefined) => keptAt ?? 0),
     peek: jest.fn(async () => undefined),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
