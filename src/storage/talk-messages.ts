@@ -18,7 +18,7 @@ export interface TalkMessage {
   fileId?: string;
   /** The worker's staff id, for messages from a worker. */
   worker?: string;
-  /** The person edited a message they had sent in the talk: this is its new text. */
+  /** The sender (the person, or the worker) edited a message they had sent in the talk: this is its new text. */
   edit?: true;
 }
 

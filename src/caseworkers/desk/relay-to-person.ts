@@ -38,7 +38,8 @@ export type RelayToPersonResult =
  * the case, encrypted, with the worker's staff id. `ref` identifies the worker's message on
  * their channel (an update id): relaying it again sends nothing twice. Never to a person who
  * erased their data or withdrew (and has not asked for a person since): the talk is not
- * reopened, nothing is sent or kept, and the result says why. `reachable: false` (the channel
+ * reopened, nothing is sent or kept, and the result says why. An edit of the worker's earlier
+ * answer (`message.edit`) goes as a correction of it, and is kept marked so. `reachable: false` (the channel
  * found no chat of theirs) refuses it as `unreachable` after those checks.
  */
 export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; message: TalkMessageIn; ref: string; reachable?: boolean }): Promise<RelayToPersonResult> {
@@ -60,10 +61,11 @@ export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { cas
       lang: info.lang,
       kind: 'relay',
       caseCode,
-      output: { type: 'message', text: [{ key: 'handoff:talk.from_worker', params: { text: message.text ?? '' } }] },
+      // A worker's edit of an answer (a time put right) reaches the person as a correction of an earlier message.
+      output: { type: 'message', text: [{ key: message.edit ? 'handoff:talk.from_worker_edited' : 'handoff:talk.from_worker', params: { text: message.text ?? '' } }] },
     });
   }
-  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'worker', kind: message.kind, ...textAndFile(message), worker: actor.staffId });
+  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'worker', kind: message.kind, ...textAndFile(message), worker: actor.staffId, ...(message.edit ? { edit: true } : {}) });
   await audit(deps, a, 'relay_to_person', { caseCode });
   return { ok: true, caseCode, delivery: message.kind === 'text' ? 'sent' : 'copy' };
 }

@@ -9,6 +9,7 @@ import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
 import { telegramFetch } from './api-fetch';
 import { KorpuComposer } from './composer';
+import { staffStrayMessages } from './staff-stray-messages';
 import { ReplyLimit } from './reply-limit';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
@@ -126,6 +127,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     const toInput = { lookup: callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()])), replyLabels: replyLabels(core.translator) };
     features.use(phoneCalls({ core, desk, roster, offices: desk.offices, cipher: desk.cipher, logger, toInput }));
   }
+  // A worker's message in their private chat that answers nobody (not a reply to a person's): told so, not taken as a new person's.
+  if (roster) features.use(staffStrayMessages({ core, roster }));
   features.use(
     privateConversation({
       core,

@@ -48,10 +48,13 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
   const t = (lang: Lang, key: string, params?: Record<string, unknown>) => deps.core.translator.t(lang, key, params);
 
-  // A case worker's reply to a relayed message (in their private chat or the case workers' chat).
-  composer.on('message', async (ctx, next) => {
-    const replyTo = ctx.message.reply_to_message;
-    if (!replyTo || !ctx.from) return next();
+  // A case worker's reply to a relayed message (in their private chat or the case workers' chat),
+  // or their edit of such a reply (a time put right): it reaches the person as a correction.
+  composer.on(['message', 'edited_message'], async (ctx, next) => {
+    const message = ctx.message ?? ctx.editedMessage;
+    const edit = !ctx.message;
+    const replyTo = message?.reply_to_message;
+    if (!message || !replyTo || !ctx.from) return next();
     const relayed = await deps.relay.relayedBy(ctx.chat.id, replyTo.message_id);
     if (!relayed) return next();
     const member = await deps.roster.byTelegram(ctx.from.id);
@@ -65,7 +68,9 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     // The person erased their data: the message's mark keeps only the case code.
     if ('erased' in relayed) return void (await ctx.reply(t(staff, 'handoff:talk.staff.erased', { code: relayed.caseCode })));
     const person = await personChat(relayed.caseCode);
-    if (/^\/end(?:@\w+)?\s*$/.test(ctx.message.text ?? '')) {
+    if (/^\/end(?:@\w+)?\s*$/.test(message.text ?? '')) {
+      // A reply edited into /end: the talk is ended by a new /end, not by rewriting an old answer.
+      if (edit) return;
       if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
       const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
       if (!r.ok && r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
@@ -79,9 +84,9 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
       await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode }));
       return;
     }
-    const kind = kindOf(ctx.message);
+    const kind = kindOf(message);
     if (!kind) return void (await ctx.reply(t(staff, 'handoff:talk.staff.only_text')));
-    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(ctx.message) }, ref, reachable: person !== undefined });
+    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(message), ...(edit ? { edit } : {}) }, ref, reachable: person !== undefined });
     if (!r.ok) {
       if (r.reason === 'not_found' || r.reason === 'unreachable') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
       if (r.reason === 'erased' || r.reason === 'withdrawn') return void (await ctx.reply(t(staff, `handoff:talk.staff.${r.reason}`, { code: relayed.caseCode })));
@@ -89,7 +94,7 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
       if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
     }
-    if (r.delivery === 'copy' && person) await ctx.api.copyMessage(person, ctx.chat.id, ctx.message.message_id);
+    if (r.delivery === 'copy' && person) await ctx.api.copyMessage(person, ctx.chat.id, message.message_id);
   });
 
   /** "Another worker holds this case", naming them as the roster does. */

@@ -1,0 +1,40 @@
+import type { Composer } from 'grammy';
+import type { StaffLookup } from '../../caseworkers/desk';
+import { DEFAULT_LANG } from '../../core/lang';
+import { KorpuComposer } from './composer';
+import { commandForBot } from './groups';
+import type { BotContext, TelegramCore } from './types';
+
+/** What {@link staffStrayMessages} works with. */
+export interface StaffStrayMessagesOptions {
+  core: Pick<TelegramCore, 'runner' | 'translator'>;
+  roster: Pick<StaffLookup, 'mayBeStaff' | 'byTelegram'>;
+}
+
+/**
+ * A member of staff who writes in their private chat with the bot without replying to a
+ * person's relayed message (a busy worker typing their answer straight in, or `/end` sent on
+ * its own) reached nobody: without this, the bot would take it as a new person's first message
+ * and ask for a language, and the worker would think the person had their answer. They are told
+ * instead that it went to no one and how to answer (reply to the person's message). Only while
+ * they have no conversation of their own with the bot: a worker who tried the bot as a person
+ * (`/start`, as /help offers) goes on with it. Register it after the talk relay (replies to
+ * relayed messages), the staff commands and phone calls (a call takes its worker's messages),
+ * before the person's conversation. People pass on without a Redis read (`mayBeStaff`).
+ */
+export function staffStrayMessages(deps: StaffStrayMessagesOptions): Composer<BotContext> {
+  const composer = new KorpuComposer<BotContext>();
+  composer.chatType('private').on('message', async (ctx, next) => {
+    const from = ctx.from;
+    if (!from || !(await deps.roster.mayBeStaff(from.id))) return next();
+    const member = await deps.roster.byTelegram(from.id);
+    if (!member) return next();
+    const command = commandForBot(ctx.message, ctx.me.username);
+    // Other commands are the staff composers' or the conversation's (/start tries the bot as a person).
+    if (command !== undefined && command !== 'end') return next();
+    if (await deps.core.runner.peek(deps.core.runner.conversationId('telegram', String(ctx.chat.id)))) return next();
+    const lang = member.worker?.langs[0] ?? DEFAULT_LANG;
+    await ctx.reply(deps.core.translator.t(lang, command === 'end' ? 'caseworker:group.end_as_reply' : 'caseworker:stray.not_passed_on'));
+  });
+  return composer;
+}

@@ -1,0 +1,88 @@
+import type { Message, Update, User } from 'grammy/types';
+import { ClaimStore } from '../../src/caseworkers/claims';
+import { RelayStore } from '../../src/caseworkers/relay-store';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+
+/**
+ * "Talk to a person" from a busy case worker's side: an answer they correct by editing it reaches
+ * the person as a correction, and an answer typed into their private chat without replying to
+ * the person's message is not taken for a new person's first message (the language picker):
+ * they are told it reached nobody and how to answer.
+ */
+
+const CASEWORKERS = -1009876543311;
+
+describe('talk to a person, the worker’s side', () => {
+  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000 } });
+  let nigar: User;
+  let nigarId: string;
+  let rauf: User;
+  let raufId: string;
+
+  beforeAll(async () => {
+    ({ user: nigar, staffId: nigarId } = await addStaff(e2e, { name: 'Nigar', firstName: 'Nigar', lang: 'az', langs: ['az', 'ru'] }));
+    ({ user: rauf, staffId: raufId } = await addStaff(e2e, { name: 'Rauf', firstName: 'Rauf', lang: 'ru', langs: ['ru', 'az'] }));
+  });
+
+
+  /** Someone in `lang` who asked to talk to a person and wrote `text`, the case claimed by `staffId`: the message the worker got. */
+  async function talkWith(lang: string, staffId: string, worker: User, text: string): Promise<{ person: User; code: string; relayed: Message }> {
+    const person = e2e.api.updates.user({ language_code: lang });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, `c:language:${lang}`));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, staffId, new Date())).toMatchObject({ outcome: 'claimed' });
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, text));
+    const relayed = e2e.api.sentMessages(worker.id).at(-1)!;
+    expect(relayed.text).toContain(text);
+    return { person, code, relayed };
+  }
+
+  it('a worker who edits an answer (a time put right) has the person get the correction, marked as one, and kept so with the case', async () => {
+    const { person, code, relayed } = await talkWith('ru', raufId, rauf, 'Когда мне прийти?');
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
+    const answer = e2e.api.updates.message(rauf, { text: 'Приходите завтра в 10:00', reply_to_message: relayed } as Partial<Message>);
+    await e2e.bot.handleUpdate(answer);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Приходите завтра в 10:00' }));
+
+    // Telegram sends the edit as an edited_message, still a reply to the person's message.
+    const mark = e2e.api.mark();
+    const edited = { update_id: e2e.api.updates.nextUpdateId(), edited_message: { ...answer.message!, text: 'Приходите завтра в 11:00', edit_date: Math.floor(Date.now() / 1000) } } as Update;
+    await e2e.bot.handleUpdate(edited);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker_edited', { text: 'Приходите завтра в 11:00' }), 1, 15_000, mark);
+    const kept = (await new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher).messages(code)).filter((m) => m.from === 'worker');
+    expect(kept.map((m) => [m.text, m.edit])).toEqual([['Приходите завтра в 10:00', undefined], ['Приходите завтра в 11:00', true]]);
+    // Telegram may deliver the edit again: the person gets the correction once.
+    await e2e.bot.handleUpdate(edited);
+    await e2e.korpu.settled();
+    expect(e2e.api.sentMessages(person.id).filter((m) => m.text?.includes('11:00'))).toHaveLength(1);
+  });
+
+  it('a worker who types an answer into the private chat without replying is told it reached nobody, and how to answer; not asked for a language', async () => {
+    const { person, relayed } = await talkWith('az', nigarId, nigar, 'Salam, sənədlərim barədə sualım var');
+    const personBefore = e2e.api.sentMessages(person.id).length;
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.text(nigar, 'Salam! Sabah saat 10-da gələ bilərsiniz.'));
+    const replies = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === nigar.id).map((c) => String(c.params.text));
+    expect(replies).toEqual([e2e.core.translator.t('az', 'caseworker:stray.not_passed_on')]);
+    // Nothing of it became a conversation of her own with the bot (a person's intake).
+    expect(await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(nigar.id)))).toBeUndefined();
+
+    // /end on its own: how to end a talk.
+    await e2e.bot.handleUpdate(e2e.api.updates.command(nigar, '/end'));
+    expect(e2e.api.lastMessage(nigar.id)!.text).toBe(e2e.core.translator.t('az', 'caseworker:group.end_as_reply'));
+    await e2e.korpu.settled();
+    expect(e2e.api.sentMessages(person.id)).toHaveLength(personBefore);
+
+    // Done as told, the answer reaches the person.
+    await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { text: 'Salam! Sabah saat 10-da gələ bilərsiniz.', reply_to_message: relayed } as Partial<Message>));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === e2e.core.translator.t('az', 'handoff:talk.from_worker', { text: 'Salam! Sabah saat 10-da gələ bilərsiniz.' }));
+
+    // A worker who tries the bot as a person (/start, as /help offers) goes on with it.
+    await e2e.bot.handleUpdate(e2e.api.updates.command(nigar, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.text(nigar, 'Azərbaycan dili'));
+    expect(e2e.api.lastMessage(nigar.id)!.text).not.toBe(e2e.core.translator.t('az', 'caseworker:stray.not_passed_on'));
+    expect(await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(nigar.id)))).toBeDefined();
+  });
+});
