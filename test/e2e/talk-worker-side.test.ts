@@ -85,4 +85,22 @@ describe('talk to a person, the worker’s side', () => {
     expect(e2e.api.lastMessage(nigar.id)!.text).not.toBe(e2e.core.translator.t('az', 'caseworker:stray.not_passed_on'));
     expect(await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(nigar.id)))).toBeDefined();
   });
+
+  it('a second /end (sent twice, or by a colleague after the holder) ends nothing more: the person is told once and asked their question once', async () => {
+    const { person, relayed } = await talkWith('ru', raufId, rauf, 'Спасибо, всё понятно');
+    const t = (key: string) => e2e.core.translator.t('ru', key);
+    const mark = e2e.api.mark();
+    const end = () => e2e.api.updates.message(rauf, { text: '/end', reply_to_message: relayed } as Partial<Message>);
+    await e2e.bot.handleUpdate(end());
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes(t('handoff:message.prompt')), 1, 15_000, mark);
+    await e2e.bot.handleUpdate(end());
+    // The worker is told it is ended, as the first time.
+    expect(e2e.api.lastMessage(rauf.id)!.text).toBe(e2e.core.translator.t('ru', 'handoff:talk.staff.ended', { code: relayed.text!.match(/KP-[A-Z0-9-]+/)![0] }));
+    // Anything the second /end queued for the person goes out before a later message of the worker's (a chat's messages go in the order queued).
+    await e2e.bot.handleUpdate(e2e.api.updates.message(rauf, { text: 'P.S. Звоните, если что.', reply_to_message: relayed } as Partial<Message>));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('P.S. Звоните'), 1, 15_000, mark);
+    const toPerson = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === person.id).map((c) => String(c.params.text));
+    expect(toPerson.filter((x) => x === t('handoff:talk.ended'))).toHaveLength(1);
+    expect(toPerson.filter((x) => x.includes(t('handoff:message.prompt')))).toHaveLength(1);
+  });
 });

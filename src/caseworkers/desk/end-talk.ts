@@ -3,16 +3,24 @@ import type { StaffRef } from '../../core/staff';
 import { audit, authorize, mayTalkFor, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** The result of {@link endTalk}. */
-export type EndTalkResult = { ok: true; caseCode: string; lang: Lang } | StaffRefusal | { ok: false; reason: 'not_holder'; holder: string };
+export type EndTalkResult =
+  | { ok: true; caseCode: string; lang: Lang }
+  | StaffRefusal
+  | { ok: false; reason: 'not_holder'; holder: string }
+  /** No talk about the case is open in the conversation: already ended (/end sent twice, or by a colleague) or left by the person. Nothing sent. */
+  | { ok: false; reason: 'not_open' };
 
 /**
  * A case worker ends a talk with a person (`/end`): the talk closes and the person is told,
  * in their language. The person's flow then takes up where it was; asking its question again
  * is the channel's (it runs the person's conversation). `ref` makes the notice once-only.
+ * A talk that is not open (ended already, or the person went back to the bot) is not ended
+ * again: the person would be told twice, and their flow's question asked again in the middle of it.
  */
 export async function endTalk(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; conversation: string; ref: string }): Promise<EndTalkResult> {
   const a = await authorize(deps, actor, 'talk_to_person');
   if (refused(a)) return a;
+  if ((await deps.relay.openCase(args.conversation)) !== args.caseCode) return { ok: false, reason: 'not_open' };
   const holder = await mayTalkFor(deps, a, args.caseCode);
   if (!holder.ok) return holder;
   await deps.relay.close(args.conversation);
