@@ -13,7 +13,7 @@ import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type 
 import { createRightsNotices } from './caseworkers/rights-notices';
 import { createDeskDeps, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
-import { liftBlock } from './channels/telegram/membership';
+import { liftBlock, markBlocked } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
 import { SlotCalendar } from './intake/slot-calendar';
 import { meetingConversations } from './caseworkers/meeting-conversations';
@@ -364,6 +364,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           })
         : undefined;
     if (token) {
+      /** The case of the person writing in a private chat, if they have one. */
+      const caseOfChat = async (chatId: string) => (await core.runner.peek(core.runner.conversationId(TELEGRAM_CHANNEL, chatId)))?.caseCode;
       bot = createTelegramBot(core, {
         token,
         apiRoot: env.TELEGRAM_API_ROOT,
@@ -383,13 +385,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
         // desk tells people things through the outbox (there is one whenever there is a bot).
         ...(desk ? { caseworkers: { desk, roster, ...(signInLinks ? { signInLinks } : {}) } } : {}),
-        talk: { relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode) },
-        // Unblocking lifts the "blocked" mark the outbox set on its 403, by chat and by case.
-        onUnblocked: liftBlock({
-          reachability,
-          cipher,
-          caseOf: async (chatId) => (await core.runner.peek(core.runner.conversationId(TELEGRAM_CHANNEL, chatId)))?.caseCode,
-        }),
+        talk: { relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode), blocked: (caseCode) => reachability.isUnreachable({ caseCode }) },
+        // Blocking marks the person unreachable at once, as the outbox's 403 would; unblocking
+        // lifts the mark (the outbox's or this one), by chat and by case.
+        onBlocked: markBlocked({ reachability, cipher, caseOf: caseOfChat }),
+        onUnblocked: liftBlock({ reachability, cipher, caseOf: caseOfChat }),
         logger,
       });
       if (outbox && env.CASEWORKER_CHAT_ID !== undefined) {

@@ -103,4 +103,27 @@ describe('talk to a person, the worker’s side', () => {
     expect(toPerson.filter((x) => x === t('handoff:talk.ended'))).toHaveLength(1);
     expect(toPerson.filter((x) => x.includes(t('handoff:message.prompt')))).toHaveLength(1);
   });
+
+  it('a worker answering a person who blocked the bot is told so, for a text and a photo alike; once unblocked, the answer reaches them', async () => {
+    const { person, code, relayed } = await talkWith('az', nigarId, nigar, 'Salam, sabah gələ bilmərəm');
+    await e2e.bot.handleUpdate(e2e.api.updates.myChatMember(person, 'kicked'));
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { text: 'Başqa gün gələ bilərsiniz?', reply_to_message: relayed } as Partial<Message>));
+    const blocked = e2e.core.translator.t('az', 'handoff:talk.staff.blocked', { code });
+    expect(e2e.api.lastMessage(nigar.id)!.text).toBe(blocked);
+    await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { photo: [{ file_id: 'map1', file_unique_id: 'umap1', width: 800, height: 600 }], caption: 'Ofisin xəritəsi', reply_to_message: relayed } as Partial<Message>));
+    expect(e2e.api.lastMessage(nigar.id)!.text).toBe(blocked);
+    await e2e.korpu.settled();
+    expect(e2e.api.callsSince(mark).filter((c) => c.params.chat_id === person.id)).toEqual([]);
+
+    // Unblocked: the worker's answer goes to them again.
+    await e2e.bot.handleUpdate(e2e.api.updates.myChatMember(person, 'member'));
+    await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { text: 'Başqa gün gələ bilərsiniz?', reply_to_message: relayed } as Partial<Message>));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === e2e.core.translator.t('az', 'handoff:talk.from_worker', { text: 'Başqa gün gələ bilərsiniz?' }), 1, 15_000, mark);
+
+    // Blocked again without the bot hearing of it: Telegram refuses the photo's copy, and the worker is told the same.
+    e2e.api.failNext('copyMessage', { code: 403, description: 'Forbidden: bot was blocked by the user' });
+    await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { photo: [{ file_id: 'map1', file_unique_id: 'umap1', width: 800, height: 600 }], reply_to_message: relayed } as Partial<Message>));
+    expect(e2e.api.lastMessage(nigar.id)!.text).toBe(blocked);
+  });
 });

@@ -105,7 +105,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
   }, features);
-  features.use(membership(logger, opts.onUnblocked));
+  features.use(membership(logger, opts.onUnblocked, opts.onBlocked));
   // Someone taken off the roster is told so, once, before anything reads their message as staff's or a person's.
   if (roster) features.use(formerStaff({ roster, translator: core.translator }));
   // Staff buttons first: the case workers' group answers only commands, and a private chat's
@@ -117,7 +117,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // "Talk to a person": workers' replies to relayed messages, and what a person in a talk writes.
   // (A person's messages reach the open talk through the conversation: the commit says when.)
   const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
-  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...chat }));
+  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...(opts.talk.blocked ? { blocked: opts.talk.blocked } : {}), ...chat }));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }), ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // `/dashboard`: a one-time sign-in link to the web workspace, when Körpü serves one.

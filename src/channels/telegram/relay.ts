@@ -1,4 +1,4 @@
-import type { Composer } from 'grammy';
+import { GrammyError, type Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { endTalk, openTalk, relayFromPerson, relayToPerson, type DeskDeps, type StaffLookup, type TalkMessageIn, type TalkThreads } from '../../caseworkers/desk';
 import { cleanText } from '../../core/clean-text';
@@ -21,6 +21,8 @@ export interface RelayOptions {
   cipher: FieldCipher;
   /** The person behind a case, on Telegram. */
   chatOf: (caseCode: string) => Promise<string | undefined>;
+  /** Whether the person behind a case blocked the bot: a worker's answer is refused, saying so. */
+  blocked?: (caseCode: string) => Promise<boolean>;
   /** The case workers' chat: where a person's messages go while nobody has claimed the case. */
   caseworkerChatId?: string | number;
 }
@@ -88,15 +90,26 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     }
     const kind = kindOf(message);
     if (!kind) return void (await ctx.reply(t(staff, 'handoff:talk.staff.only_text')));
-    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(message), ...(edit ? { edit } : {}) }, ref, reachable: person !== undefined });
+    // A person who blocked the bot gets nothing: the worker is told so, not left waiting for an answer.
+    const blocked = person !== undefined && (await deps.blocked?.(relayed.caseCode)) === true;
+    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(message), ...(edit ? { edit } : {}) }, ref, reachable: person !== undefined && !blocked });
     if (!r.ok) {
+      if (r.reason === 'unreachable' && blocked) return void (await ctx.reply(t(staff, 'handoff:talk.staff.blocked', { code: relayed.caseCode })));
       if (r.reason === 'not_found' || r.reason === 'unreachable') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
       if (r.reason === 'erased' || r.reason === 'withdrawn') return void (await ctx.reply(t(staff, `handoff:talk.staff.${r.reason}`, { code: relayed.caseCode })));
       if (r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
       if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
     }
-    if (r.delivery === 'copy' && person) await ctx.api.copyMessage(person, ctx.chat.id, message.message_id);
+    if (r.delivery === 'copy' && person) {
+      try {
+        await ctx.api.copyMessage(person, ctx.chat.id, message.message_id);
+      } catch (err) {
+        // Blocked since the last check (Telegram answers 403): said to the worker, as above.
+        if (!(err instanceof GrammyError && err.error_code === 403)) throw err;
+        await ctx.reply(t(staff, 'handoff:talk.staff.blocked', { code: relayed.caseCode }));
+      }
+    }
   });
 
   /** "Another worker holds this case", naming them as the roster does. */

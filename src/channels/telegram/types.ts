@@ -61,12 +61,16 @@ export interface TelegramBotOptions {
     cipher: FieldCipher;
     /** The person behind a case, on Telegram (the chat a worker's photo or document is copied to). */
     chatOf: (caseCode: string) => Promise<string | undefined>;
+    /** Whether the person behind a case blocked the bot (a 403 or their blocking marked them): a worker's answer is refused, saying so. */
+    blocked?: (caseCode: string) => Promise<boolean>;
   };
   /**
    * Updates come by webhook: an update that could not be handled because Redis was unreachable
    * is answered with an error, so that Telegram delivers it again (long polling cannot).
    */
   webhook?: boolean;
+  /** A person blocked the bot: mark them unreachable at once (a worker's answer is refused, no reminder is tried). */
+  onBlocked?: (chatId: string) => Promise<void>;
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
   onUnblocked?: (chatId: string) => Promise<void>;
   /** Counts updates by kind and outcome, their duration, and every Bot API call's result (GET /metrics). */
