@@ -126,4 +126,31 @@ describe('talk to a person, the worker’s side', () => {
     await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { photo: [{ file_id: 'map1', file_unique_id: 'umap1', width: 800, height: 600 }], reply_to_message: relayed } as Partial<Message>));
     expect(e2e.api.lastMessage(nigar.id)!.text).toBe(blocked);
   });
+
+  it('a worker who answers by replying to the alert in the case workers’ chat (no message of the person’s) is told there that it reached nobody, and how to write first', async () => {
+    const person = e2e.api.updates.user({ language_code: 'ru' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:ru'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
+    const alert = e2e.api.sentMessages(CASEWORKERS).find((m) => m.text?.startsWith('🙋') && m.text.includes(code))!;
+    const personBefore = e2e.api.sentMessages(person.id).length;
+    const mark = e2e.api.mark();
+    const groupChat = e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' });
+    const answer = e2e.api.updates.message(rauf, { text: 'Здравствуйте, чем могу помочь?', reply_to_message: alert } as Partial<Message>, groupChat);
+    await e2e.bot.handleUpdate(answer);
+    // (The bot's answers to the worker's message, told apart from anything the outbox sends the group meanwhile.)
+    const answersTo = (m: number, id: number) => e2e.api.callsSince(m, 'sendMessage').filter((c) => c.params.chat_id === CASEWORKERS && (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id === id);
+    const said = answersTo(mark, answer.message!.message_id).map((c) => String(c.params.text));
+    expect(said).toEqual([e2e.core.translator.t('az', 'caseworker:group.not_passed_on', { link: `https://t.me/${e2e.api.botInfo.username}` })]);
+    await e2e.korpu.settled();
+    expect(e2e.api.sentMessages(person.id)).toHaveLength(personBefore);
+
+    // Someone's ordinary talk in the group, not a reply to the bot, is left alone.
+    const quiet = e2e.api.mark();
+    const chatter = e2e.api.updates.message(rauf, { text: 'Коллеги, кто сегодня дежурит?' } as Partial<Message>, groupChat);
+    await e2e.bot.handleUpdate(chatter);
+    expect(answersTo(quiet, chatter.message!.message_id)).toEqual([]);
+  });
 });

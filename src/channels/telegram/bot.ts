@@ -9,7 +9,7 @@ import { systemClock } from '../../core/clock';
 import { alertActions } from './alert-actions';
 import { telegramFetch } from './api-fetch';
 import { KorpuComposer } from './composer';
-import { staffStrayMessages } from './staff-stray-messages';
+import { staffStrayGroupReplies, staffStrayMessages } from './staff-stray-messages';
 import { ReplyLimit } from './reply-limit';
 import { callbackLookup } from './callback-data';
 import { caseworkerCommands } from './caseworker-commands';
@@ -118,6 +118,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // (A person's messages reach the open talk through the conversation: the commit says when.)
   const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
   if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...(opts.talk.blocked ? { blocked: opts.talk.blocked } : {}), ...chat }));
+  // A worker's reply in the case workers' chat to an alert or notice (no person's message): told it reached nobody.
+  if (roster) features.use(staffStrayGroupReplies({ core, roster, ...chat }));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }), ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // `/dashboard`: a one-time sign-in link to the web workspace, when Körpü serves one.

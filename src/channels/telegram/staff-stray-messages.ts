@@ -9,6 +9,8 @@ import type { BotContext, TelegramCore } from './types';
 export interface StaffStrayMessagesOptions {
   core: Pick<TelegramCore, 'runner' | 'translator'>;
   roster: Pick<StaffLookup, 'mayBeStaff' | 'byTelegram'>;
+  /** The case workers' chat, where a reply to an alert reaches nobody. */
+  caseworkerChatId?: string | number;
 }
 
 /**
@@ -35,6 +37,27 @@ export function staffStrayMessages(deps: StaffStrayMessagesOptions): Composer<Bo
     if (await deps.core.runner.peek(deps.core.runner.conversationId('telegram', String(ctx.chat.id)))) return next();
     const lang = member.worker?.langs[0] ?? DEFAULT_LANG;
     await ctx.reply(deps.core.translator.t(lang, command === 'end' ? 'caseworker:group.end_as_reply' : 'caseworker:stray.not_passed_on'));
+  });
+  return composer;
+}
+
+/**
+ * In the case workers' chat, a member of staff's reply to one of the bot's messages that is no
+ * person's relayed message (an alert "🙋 … wants to talk to a person", a notice) reached nobody:
+ * the bot says so there, in the alerts' language, and how a person is answered, rather than
+ * staying silent while the worker believes they answered. Register it after the talk relay
+ * (which takes replies to relayed messages) and before the group composer (which ignores the rest).
+ */
+export function staffStrayGroupReplies(deps: StaffStrayMessagesOptions): Composer<BotContext> {
+  const composer = new KorpuComposer<BotContext>();
+  composer.chatType(['group', 'supergroup']).on('message', async (ctx, next) => {
+    const from = ctx.from;
+    const replyTo = ctx.message.reply_to_message;
+    if (deps.caseworkerChatId === undefined || String(ctx.chat.id) !== String(deps.caseworkerChatId)) return next();
+    if (!from || replyTo?.from?.id !== ctx.me.id || commandForBot(ctx.message, ctx.me.username) !== undefined) return next();
+    if (!(await deps.roster.mayBeStaff(from.id)) || !(await deps.roster.byTelegram(from.id))) return next();
+    const text = deps.core.translator.t(DEFAULT_LANG, 'caseworker:group.not_passed_on', { link: `https://t.me/${ctx.me.username}` });
+    await ctx.reply(text, { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
   });
   return composer;
 }
