@@ -1,6 +1,7 @@
 import type { Message, Update, User } from 'grammy/types';
 import { ClaimStore } from '../../src/caseworkers/claims';
 import { RelayStore } from '../../src/caseworkers/relay-store';
+import { languageNameIn } from '../../src/i18n/language-names';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
@@ -152,5 +153,29 @@ describe('talk to a person, the worker’s side', () => {
     const chatter = e2e.api.updates.message(rauf, { text: 'Коллеги, кто сегодня дежурит?' } as Partial<Message>, groupChat);
     await e2e.bot.handleUpdate(chatter);
     expect(answersTo(quiet, chatter.message!.message_id)).toEqual([]);
+  });
+
+  it('a person’s message for a worker who never opened a private chat with the bot goes to the case workers’ chat, not lost, and the worker answers it there', async () => {
+    const person = e2e.api.updates.user({ language_code: 'ru' });
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('ru', key, params);
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:ru'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).includes(code) && String(c.params.text).startsWith('🙋'));
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, raufId, new Date())).toMatchObject({ outcome: 'claimed' });
+
+    // Telegram refuses the bot a first message to someone who never wrote to it.
+    e2e.api.failNext('sendMessage', { code: 403, description: "Forbidden: bot can't initiate conversation with a user" });
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Мне срочно нужна помощь с документами'));
+    const header = e2e.core.translator.t('az', 'handoff:talk.staff.from_person', { code, language: languageNameIn('az', 'ru') });
+    const inGroup = e2e.api.sentMessages(CASEWORKERS).find((m) => m.text === `${header}\n\nМне срочно нужна помощь с документами`);
+    expect(inGroup).toBeDefined();
+    expect(e2e.api.lastMessage(person.id)!.text).toBe(t('handoff:talk.passed_on'));
+    expect((await new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher).messages(code)).map((m) => m.text)).toContain('Мне срочно нужна помощь с документами');
+
+    // The holder answers it in the group.
+    await e2e.bot.handleUpdate(e2e.api.updates.message(rauf, { text: 'Я вас слушаю', reply_to_message: inGroup } as Partial<Message>, e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' })));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('handoff:talk.from_worker', { text: 'Я вас слушаю' }));
   });
 });

@@ -26,7 +26,8 @@ export type RelayFromPersonResult =
 /**
  * What a person writes while their talk with a human is open: it goes to the worker who holds
  * the case (their private chat), else to the case workers' chat, under a header naming the case
- * and the person's language, never who they are; and it is kept with the case, encrypted. An
+ * and the person's language, never who they are; and it is kept with the case, encrypted. When
+ * the holder's chat cannot be written to, the case workers' chat gets it instead. An
  * edit of a message sent earlier (`message.edit`) goes the same way, its header saying that it
  * is an earlier message's new text, and is kept marked as an edit.
  * No staff actor: the person is the sender.
@@ -34,12 +35,18 @@ export type RelayFromPersonResult =
 export async function relayFromPerson(deps: DeskDeps, args: { conversation: string; message: TalkMessageIn; deliver: DeliverToStaff }): Promise<RelayFromPersonResult> {
   const caseCode = await deps.relay.openCase(args.conversation);
   if (!caseCode) return { ok: false, reason: 'no_talk' };
-  const { to, staffLang } = await talkTarget(deps, caseCode);
+  const target = await talkTarget(deps, caseCode);
   const personLang = (await deps.cases.info(caseCode)).lang;
-  const t = (key: string, params?: Record<string, unknown>) => deps.translator.t(staffLang, key, params);
   // An edit of an earlier message comes as its new text, marked so: the worker may have read the old one.
-  const header = t(args.message.edit ? 'handoff:talk.staff.from_person_edited' : 'handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(staffLang, personLang) });
-  if (!(await args.deliver(to, header, caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
+  const header = (lang: Lang) => deps.translator.t(lang, args.message.edit ? 'handoff:talk.staff.from_person_edited' : 'handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(lang, personLang) });
+  let to = target.to;
+  if (!(await args.deliver(to, header(target.staffLang), caseCode))) {
+    // The holder cannot be written to (they never opened a private chat with the bot, or blocked
+    // it): the case workers' chat gets it, where the holder can answer it too, rather than losing it.
+    if (to.type !== 'staff') return { ok: false, reason: 'no_recipient', caseCode };
+    to = { type: 'caseworkers' };
+    if (!(await args.deliver(to, header(DEFAULT_LANG), caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
+  }
   await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message), ...(args.message.edit ? { edit: true } : {}) });
   return { ok: true, caseCode, to, ...((await deps.relay.acknowledgeOnce(args.conversation)) ? { passedOn: { lang: personLang } } : {}) };
 }

@@ -148,32 +148,42 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
       await ctx.reply(deps.core.translator.t(talk.lang, 'handoff:talk.only_text'));
       return true;
     }
+    /** Posts the person's message to `target` under `header`, remembering each posted message for replies. */
+    const post = async (target: number | string, header: string, caseCode: string): Promise<boolean> => {
+      const sendText = async (text: string) => {
+        // A long message (with the header, over Telegram's 4,096 characters) goes in parts, never
+        // refused; a reply to any part reaches the person.
+        for (const part of splitText(`${header}\n\n${cleanText(text)}`)) {
+          const sent = await ctx.api.sendMessage(target, part);
+          await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
+        }
+      };
+      if (kind === 'text') {
+        await sendText(msg.text ?? '');
+        return true;
+      }
+      // A person's caption may be as long as Telegram allows (1,024), the copy's too: one that
+      // does not fit beside the header follows the file as text (Telegram would refuse the copy).
+      const caption = [header, msg.caption].filter(Boolean).join('\n\n');
+      const fits = caption.length <= TELEGRAM_CAPTION_MAX;
+      const copy = await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: fits ? caption : header });
+      await deps.relay.remember(target, copy.message_id, { caseCode, conversation });
+      if (!fits) await sendText(msg.caption ?? '');
+      return true;
+    };
     const r = await relayFromPerson(deps.desk, {
       conversation,
       message: { kind, ...textAndFile(msg), ...(edit ? { edit } : {}) },
       deliver: async (to, header, caseCode) => {
         const target = to.type === 'staff' ? (await deps.roster.byStaff(to.staffId))?.telegramId : deps.caseworkerChatId;
         if (target === undefined) return false;
-        const sendText = async (text: string) => {
-          // A long message (with the header, over Telegram's 4,096 characters) goes in parts, never
-          // refused; a reply to any part reaches the person.
-          for (const part of splitText(`${header}\n\n${cleanText(text)}`)) {
-            const sent = await ctx.api.sendMessage(target, part);
-            await deps.relay.remember(target, sent.message_id, { caseCode, conversation });
-          }
-        };
-        if (kind === 'text') {
-          await sendText(msg.text ?? '');
-          return true;
+        try {
+          return await post(target, header, caseCode);
+        } catch (err) {
+          // A worker who never opened a private chat with the bot (or blocked it): the desk passes it to the case workers' chat.
+          if (to.type === 'staff' && err instanceof GrammyError && err.error_code === 403) return false;
+          throw err;
         }
-        // A person's caption may be as long as Telegram allows (1,024), the copy's too: one that
-        // does not fit beside the header follows the file as text (Telegram would refuse the copy).
-        const caption = [header, msg.caption].filter(Boolean).join('\n\n');
-        const fits = caption.length <= TELEGRAM_CAPTION_MAX;
-        const copy = await ctx.api.copyMessage(target, ctx.chat.id, msg.message_id, { caption: fits ? caption : header });
-        await deps.relay.remember(target, copy.message_id, { caseCode, conversation });
-        if (!fits) await sendText(msg.caption ?? '');
-        return true;
       },
     });
     if (r.ok && r.passedOn) await ctx.reply(deps.core.translator.t(r.passedOn.lang, 'handoff:talk.passed_on'));
