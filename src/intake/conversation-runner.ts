@@ -256,12 +256,13 @@ export class ConversationRunner {
    * than the grace period may have been taken by a redelivery in another process, which sends
    * it: a send running that late (a stalled process, Telegram's waits) confirms first that the
    * reply is still its own, marking it taken now, so that of the two only one sends it. Inside
-   * half the grace period nothing is asked: no round trip on the ordinary path.
+   * half the grace period nothing is asked: no round trip on the ordinary path. Nor with no
+   * grace at all (polling: one process reads the updates, a redelivery comes only after it died).
    */
   async stillToSend(channel: string, chatId: string, updateId: string, keptAt: number | undefined): Promise<number | false> {
     const keep = this.deps.keepReplies;
     const now = this.deps.clock.now().getTime();
-    if (!keep || keptAt === undefined) return now;
+    if (!keep || keep.graceMs === 0 || keptAt === undefined) return now;
     if (now - keptAt < keep.graceMs / 2) return keptAt;
     return (await this.deps.store.confirmReply(this.conversationId(channel, chatId), updateId, PROCESS_ID, now)) ? now : false;
   }

@@ -143,6 +143,8 @@ describe('talk to a person, the worker’s side', () => {
     await e2e.bot.handleUpdate(answer);
     // (The bot's answers to the worker's message, told apart from anything the outbox sends the group meanwhile.)
     const answersTo = (m: number, id: number) => e2e.api.callsSince(m, 'sendMessage').filter((c) => c.params.chat_id === CASEWORKERS && (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id === id);
+    // Posted through the outbox, in turn with the group's alerts.
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id === answer.message!.message_id, 1, 15_000, mark);
     const said = answersTo(mark, answer.message!.message_id).map((c) => String(c.params.text));
     expect(said).toEqual([e2e.core.translator.t('az', 'caseworker:group.not_passed_on', { link: `https://t.me/${e2e.api.botInfo.username}` })]);
     await e2e.korpu.settled();
@@ -152,6 +154,8 @@ describe('talk to a person, the worker’s side', () => {
     const quiet = e2e.api.mark();
     const chatter = e2e.api.updates.message(rauf, { text: 'Коллеги, кто сегодня дежурит?' } as Partial<Message>, groupChat);
     await e2e.bot.handleUpdate(chatter);
+    await e2e.korpu.settled();
+    await new Promise((r) => setTimeout(r, 500)); // an answer would have gone out through the outbox by now
     expect(answersTo(quiet, chatter.message!.message_id)).toEqual([]);
   });
 

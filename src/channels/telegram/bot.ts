@@ -119,7 +119,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
   if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...(opts.talk.blocked ? { blocked: opts.talk.blocked } : {}), ...chat }));
   // A worker's reply in the case workers' chat to an alert or notice (no person's message): told it reached nobody.
-  if (roster) features.use(staffStrayGroupReplies({ core, roster, ...chat }));
+  if (roster) features.use(staffStrayGroupReplies({ core, roster, ...chat, ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }), ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // `/dashboard`: a one-time sign-in link to the web workspace, when Körpü serves one.

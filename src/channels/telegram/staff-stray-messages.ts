@@ -11,6 +11,8 @@ export interface StaffStrayMessagesOptions {
   roster: Pick<StaffLookup, 'mayBeStaff' | 'byTelegram'>;
   /** The case workers' chat, where a reply to an alert reaches nobody. */
   caseworkerChatId?: string | number;
+  /** Posts in the case workers' chat through the outbox, in turn with the alerts (the bot options' `postInCaseworkerChat`); without it, directly. */
+  postInCaseworkerChat?: (chatId: number, replyTo: number, text: string) => Promise<void>;
 }
 
 /**
@@ -57,6 +59,7 @@ export function staffStrayGroupReplies(deps: StaffStrayMessagesOptions): Compose
     if (!from || replyTo?.from?.id !== ctx.me.id || commandForBot(ctx.message, ctx.me.username) !== undefined) return next();
     if (!(await deps.roster.mayBeStaff(from.id)) || !(await deps.roster.byTelegram(from.id))) return next();
     const text = deps.core.translator.t(DEFAULT_LANG, 'caseworker:group.not_passed_on', { link: `https://t.me/${ctx.me.username}` });
+    if (deps.postInCaseworkerChat) return deps.postInCaseworkerChat(ctx.chat.id, ctx.message.message_id, text);
     await ctx.reply(text, { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
   });
   return composer;
