@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from './app';
-import { CLOSED_STATUS } from './caseworkers/case-records';
+import { CLOSED_STATUS, WALK_IN } from './caseworkers/case-records';
 import type { RosterStore } from './caseworkers/roster';
 import { systemClock, type Clock } from './core/clock';
 import type { TextRef } from './core/conversation';
@@ -16,8 +16,8 @@ export interface ReminderWorkerWiring {
   connection: Redis;
   /** The application's connection (bookings, cases, reachability marks). */
   redis: Redis;
-  /** The roster (the language of a worker's call-back reminder). */
-  roster: Pick<RosterStore, 'get'>;
+  /** The roster (the language of a worker's call-back reminder; who holds a walk-in's case). */
+  roster: Pick<RosterStore, 'get' | 'byStaff'>;
   prefix: string;
   /** The programme's time zone (the nudge's quiet hours). */
   timeZone: string;
@@ -81,6 +81,15 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
     // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
     callBackOutput: callBackMessage(meetingDetails),
     staffLangOf: async (id) => (await roster.get(id).catch(() => undefined))?.langs[0],
+    // A walk-in who left a number and was not called since: the worker holding the case phones them.
+    walkInCaller: async (caseCode) => {
+      const [channel, phone, holder] = await w.redis.hmget(core.keys.case(caseCode), 'channel', 'f:phone', 'claimed_by');
+      if (channel !== WALK_IN || !phone || !holder) return undefined;
+      const member = await roster.byStaff(holder).catch(() => undefined);
+      if (!member) return undefined;
+      const lang = member.worker?.langs[0];
+      return { staffId: member.staffId, ...(lang ? { lang } : {}) };
+    },
     ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }),
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UnknownKeyError } from '../core/errors';
 import { LangSchema, type Lang } from '../core/lang';
 import { PHONE_CHANNEL } from '../core/phone-call';
+import { WALK_IN } from './case-records';
 import { ageOn } from '../flows/engine/parse-reply';
 import type { Booking, BookingStore } from '../scheduling/booking-store';
 import type { FieldCipher } from '../storage/field-cipher';
@@ -75,6 +76,8 @@ export interface CaseSummary {
    * nothing written to them through it reaches them; `hasNumber` when their number was taken.
    */
   phoneOnly?: { hasNumber: boolean };
+  /** A person who walked into the office (no chat with the bot either); `hasNumber` when they left a phone number. */
+  walkIn?: { hasNumber: boolean };
 }
 
 /** Everything on a case, decrypted: what Open shows the worker who claimed it. */
@@ -201,6 +204,7 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   if (hash.met_at && !Number.isNaN(Date.parse(hash.met_at))) s.metAt = new Date(hash.met_at);
   if (hash.close_reason) s.closeReason = hash.close_reason;
   if (hash.channel === PHONE_CHANNEL) s.phoneOnly = { hasNumber: Boolean(hash['f:phone']) };
+  if (hash.channel === WALK_IN) s.walkIn = { hasNumber: Boolean(hash['f:phone']) };
   return s;
 }
 

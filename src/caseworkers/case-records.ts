@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
 import { PHONE_CHANNEL } from '../core/phone-call';
+import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import { CASE_CLOSED_STATUS } from '../scheduling/booking-store';
 import { silenceFrom, type PersonSilence } from '../intake/person-silence';
@@ -71,6 +72,11 @@ export interface CaseInfo {
   phoneOnly?: { hasNumber: boolean };
   /** The office a walk-in case was opened at (a case booked through the bot has its meeting's office). */
   office?: string;
+  /**
+   * Set for a case opened for a person who walked into the office (`channel: walk_in`): they
+   * have no chat with the bot either; `hasNumber` when they left a phone number to be called on.
+   */
+  walkIn?: { hasNumber: boolean };
 }
 
 /** A case opened at the office for a person who walked in (spec §3.6, route 4): channel and "by" of its records. */
@@ -96,6 +102,8 @@ export class CaseRecords {
   constructor(
     redis: Redis,
     private readonly keys: Pick<RedisKeys, 'case'> & Partial<Pick<RedisKeys, 'cases'>>,
+    /** Seals a walk-in's phone number; without it none can be kept. */
+    private readonly cipher?: Pick<FieldCipher, 'encrypt'>,
   ) {
     this.r = redis;
     this.scripts = redisScripts(redis);
@@ -111,6 +119,7 @@ export class CaseRecords {
     return {
       exists: exists === 1, lang: LangSchema.catch(DEFAULT_LANG).parse(lang), ...(status ? { status } : {}), ...(silence ? { silence } : {}),
       ...(channel === PHONE_CHANNEL ? { phoneOnly: { hasNumber: Boolean(phone) } } : {}),
+      ...(channel === WALK_IN ? { walkIn: { hasNumber: Boolean(phone) } } : {}),
       ...(office ? { office } : {}),
     };
   }
@@ -119,14 +128,16 @@ export class CaseRecords {
    * Opens a case for a person who walked into `office` (spec §3.6, route 4): their first meeting
    * is now (`walk_in_at`), so Annex 2 is completed at once, without a booking. False when the
    * code is taken (a new one is drawn). The case list's ZSET is written after the hash, as a
-   * case opened in the bot is (another hash slot).
+   * case opened in the bot is (another hash slot). `phone`: the number (E.164) the person left
+   * to be called on, kept encrypted as a phone intake's (`f:phone`).
    */
-  async openWalkIn(caseCode: string, o: { lang: Lang; office: string; now: Date }): Promise<boolean> {
+  async openWalkIn(caseCode: string, o: { lang: Lang; office: string; now: Date; phone?: string }): Promise<boolean> {
+    if (o.phone && !this.cipher) throw new Error('CaseRecords: a phone number to keep needs the field cipher');
     const key = this.keys.case(caseCode);
     const at = o.now.toISOString();
     if (!(await this.r.hsetnx(key, 'code', caseCode))) return false;
     // met_at: the first meeting is now (the numbers count it as attended, as a booking's `attended`).
-    await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, met_at: at, created_at: at, updated_at: at });
+    await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, met_at: at, created_at: at, updated_at: at, ...(o.phone && this.cipher ? { 'f:phone': this.cipher.encrypt(o.phone, `${caseCode}:phone`) } : {}) });
     if (this.keys.cases) await this.r.zadd(this.keys.cases(), 'NX', o.now.getTime(), caseCode);
     return true;
   }

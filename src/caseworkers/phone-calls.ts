@@ -7,6 +7,11 @@ export interface OpenCall {
   /** The call's number among the worker's calls (1, 2, …): the `n` of `phoneChatId(worker, n)`. */
   n: number;
   caseCode?: string;
+  /**
+   * The call's chat id, when it is not `phoneChatId(worker, n)`: a call with a person who walked
+   * in runs in a conversation of its case's person cell (see {@link walkInCallChat}).
+   */
+  chat?: string;
 }
 
 /** How long an open call routes the worker's chat without a message: then it closes by itself. */
@@ -67,13 +72,16 @@ export class PhoneCallStore {
     const h = await this.r.hgetall(this.openKey(worker));
     const n = Number(h.n);
     if (!Number.isInteger(n) || n < 1) return undefined;
-    return { n, ...(h.case ? { caseCode: h.case } : {}) };
+    return { n, ...(h.case ? { caseCode: h.case } : {}), ...(h.chat ? { chat: h.chat } : {}) };
   }
 
-  /** Keeps call `n` open for another TTL and notes its case code; false when it is no longer open. */
-  async touch(worker: string, n: number, caseCode?: string): Promise<boolean> {
+  /**
+   * Keeps call `n` open for another TTL and notes its case code (and, for a call with a walk-in,
+   * the chat id it runs in); false when it is no longer open.
+   */
+  async touch(worker: string, n: number, caseCode?: string, chat?: string): Promise<boolean> {
     const keys = { open: this.openKey(worker), byCase: this.keys.callsByCase(worker) };
-    return (await this.scripts.touchCall(keys, { n: String(n), caseCode: caseCode ?? '', ttlSeconds: OPEN_CALL_TTL_SECONDS, byCaseTtlSeconds: CALL_BY_CASE_TTL_SECONDS })) === 1;
+    return (await this.scripts.touchCall(keys, { n: String(n), caseCode: caseCode ?? '', ttlSeconds: OPEN_CALL_TTL_SECONDS, byCaseTtlSeconds: CALL_BY_CASE_TTL_SECONDS, ...(chat ? { chat } : {}) })) === 1;
   }
 
   /** Which of the worker's calls opened the case, if one did (and not too long ago). */

@@ -8,7 +8,8 @@ import type { Lang } from '../core/lang';
 import type { ConversationStore } from '../core/ports';
 import { CORRECT_FLOW, ERASE_FLOW, HANDOFF_FLOW, offerRequests, repeatQuestion, step, WITHDRAW_FLOW } from '../flows/engine/step';
 import { requestOffer } from '../flows/engine/prompt';
-import { cloneState, StateSchema, type ConversationState } from '../flows/engine/state';
+import { cloneState, initialState, StateSchema, type ConversationState } from '../flows/engine/state';
+import { sealContact } from '../storage/case-contact';
 import { z } from 'zod';
 import { OutputSchema } from '../core/conversation';
 import { LangSchema } from '../core/lang';
@@ -424,6 +425,28 @@ export class ConversationRunner {
       return { outputs, lang, duplicate: false, effects, state: done.state, ...(inTalk ? { talk: true } : {}), ...(removeContactKeyboard ? { removeContactKeyboard } : {}), ...(d.keepReplies && msg.updateId !== undefined ? { keptAt: now.getTime() } : {}) };
     }
     throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: this.maxAttempts, channel: msg.channel });
+  }
+
+  /**
+   * Opens a conversation for a case that exists already (a case worker's call with a person who
+   * walked into the office): its state names the case from the start (and says `walkIn`), so whatever the
+   * conversation records (a meeting booked) goes into that case, never a new one, and the case's
+   * contact becomes this chat, in the same commit, so that its meetings' reminders follow the call
+   * as a phone interview's do. The chat's conversation must be in the case's person cell (one
+   * commit writes both: storage/keys.ts). `hint`: the language the call is likely in.
+   * @returns false when the chat has a conversation already (nothing is changed)
+   */
+  async openForCase(chat: { channel: string; chatId: string }, c: { caseCode: string; hint?: Lang }): Promise<boolean> {
+    const d = this.deps;
+    const convId = this.conversationId(chat.channel, chat.chatId);
+    const stored = await d.store.load(convId);
+    if (stored.json !== undefined) return false;
+    const state: ConversationState = { ...initialState(), caseCode: c.caseCode, walkIn: true, ...(c.hint ? { hint: c.hint } : {}) };
+    const at = d.clock.now().toISOString();
+    const contact = { op: 'hset' as const, key: d.keys.case(c.caseCode), fields: { contact: sealContact(d.cipher, c.caseCode, chat), updated_at: at } };
+    const outcome = await d.store.commit(convId, stored.version, JSON.stringify(state), undefined, [contact], { effects: [] });
+    this.saved.delete(convId);
+    return outcome === 'ok';
   }
 
   /**

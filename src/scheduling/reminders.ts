@@ -225,6 +225,12 @@ export interface ReminderWorkerOptions {
   callBackOutput?: CallBackOutput;
   /** A case worker's language, by Telegram id (their first on the roster); else the meeting's. */
   staffLangOf?(workerId: number): Promise<Lang | undefined>;
+  /**
+   * Who phones a person who walked into the office and left a number, when their case has no
+   * contact (nobody has called them with `/call` yet): the member of staff holding the case, and
+   * their language; undefined for any other case (a walk-in without a number is reminded by nobody).
+   */
+  walkInCaller?(caseCode: string): Promise<{ staffId: string; lang?: Lang } | undefined>;
   /** Whether the incident report still waits for its follow-up call (not yet complete). */
   incidentOpen?: (incident: string) => Promise<boolean>;
   /** Jobs handled at once by this process (default {@link REMINDER_CONCURRENCY}). */
@@ -234,7 +240,7 @@ export interface ReminderWorkerOptions {
 /** The translated texts a reminder needs; built by the caller, so this layer stays text-free. */
 export type ReminderOutput = (o: { lang: Lang; office: Office; start: Date; slot: string }) => Output;
 /** The same for a case worker's call-back reminder, which names the case. */
-export type CallBackOutput = (o: { lang: Lang; office: Office; start: Date; caseCode: string }) => Output;
+export type CallBackOutput = (o: { lang: Lang; office: Office; start: Date; caseCode: string; walkIn?: boolean }) => Output;
 
 /**
  * Consumer side: when a reminder is due, checks that the meeting is still booked for that
@@ -274,7 +280,8 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const to = await readContact(o, r.caseCode);
     const lang = LangSchema.catch('az').parse(booking.lang);
     if (to?.channel === PHONE_CHANNEL) return callBack(r, job, to.chatId, { lang, office, start: booking.start });
-    if (!to || !o.channels.includes(to.channel)) return 'no chat';
+    if (!to) return walkInCallBack(r, job, { lang, office, start: booking.start });
+    if (!o.channels.includes(to.channel)) return 'no chat';
     const output = o.reminderOutput({ lang, office, start: booking.start, slot: booking.slot });
     await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'case', caseCode: r.caseCode }, lang, output, kind: 'reminder', caseCode: r.caseCode });
     return 'sent';
@@ -320,6 +327,19 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     return 'sent call-back';
   }
 
+  /**
+   * A person who walked in and left a number, not called since (no contact): the worker holding
+   * their case is reminded to phone them, as after a phone interview.
+   */
+  async function walkInCallBack(r: ReminderJob, job: Job, m: { lang: Lang; office: Office; start: Date }): Promise<string> {
+    const caller = o.callBackOutput ? await o.walkInCaller?.(r.caseCode) : undefined;
+    if (!caller || !o.callBackOutput) return 'no chat';
+    const lang = caller.lang ?? m.lang;
+    const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode, walkIn: true });
+    await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'staff', staffId: caller.staffId }, lang, output, kind: 'reminder', caseCode: r.caseCode });
+    return 'sent call-back';
+  }
+
   worker.on('failed', (job, err) => o.logger.warn({ job: job?.name, err: err.message }, 'reminders: job failed'));
   worker.on('error', recurringErrorLog(o.logger, 'reminders worker error'));
   return worker;
@@ -339,9 +359,12 @@ export function reminderMessage(details: (office: Office, start: Date, lang: Lan
   return ({ lang, office, start, slot }) => ({ type: 'message', text: [{ key: 'booking:reminder.text', params: details(office, start, lang) }], buttons: reminderButtons(slot) });
 }
 
-/** A case worker's call-back reminder of a phone intake's meeting (text from `call:worker.call_back`). */
+/**
+ * A case worker's call-back reminder of a phone intake's meeting (text from `call:worker.call_back`),
+ * or of a walk-in's (`call:worker.call_back_walk_in`: not their first meeting, they were met at the office).
+ */
 export function callBackMessage(details: (office: Office, start: Date, lang: Lang) => Record<string, string>): CallBackOutput {
-  return ({ lang, office, start, caseCode }) => ({ type: 'message', text: [{ key: 'call:worker.call_back', params: { code: caseCode, ...details(office, start, lang) } }] });
+  return ({ lang, office, start, caseCode, walkIn }) => ({ type: 'message', text: [{ key: walkIn ? 'call:worker.call_back_walk_in' : 'call:worker.call_back', params: { code: caseCode, ...details(office, start, lang) } }] });
 }
 
 /** The nudge: continue where you stopped, or ask not to be written to. */

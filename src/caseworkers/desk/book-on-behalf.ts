@@ -29,10 +29,12 @@ type AccessRefusal =
 
 /**
  * How the person learns of a meeting booked here: `bot`, told through the bot in their
- * language; `phone`, interviewed on the phone with no chat with the bot, so the worker phones
- * them (the bot sends them nothing; the call-back reminders go to the worker who took the call).
+ * language; `phone`, no chat with the bot (interviewed on the phone, or walked in and left a
+ * number), so the worker phones them (the bot sends them nothing; the call-back reminders go to
+ * the worker who took the call, or who holds the walk-in's case); `in_person`, walked in and
+ * left no number: told by the worker at the office, and reminded by nobody.
  */
-export type TellBy = 'bot' | 'phone';
+export type TellBy = 'bot' | 'phone' | 'in_person';
 
 /** Why a time could not be booked on the person's behalf. */
 export type BookOnBehalfRefusal =
@@ -47,7 +49,7 @@ export type BookOnBehalfRefusal =
   | { ok: false; reason: 'full' };
 
 /** The result of {@link bookOnBehalf}. */
-export type BookOnBehalfResult = { ok: true; outcome: 'booked' | 'moved' | 'already'; slot: string; office: string; start: Date; tell: TellBy } | BookOnBehalfRefusal;
+export type BookOnBehalfResult = { ok: true; outcome: 'booked' | 'moved' | 'already'; slot: string; office: string; start: Date; tell: TellBy; walkIn?: true } | BookOnBehalfRefusal;
 
 /** One free time offered in the workspace. */
 export interface FreeTime {
@@ -59,23 +61,24 @@ export interface FreeTime {
 
 /** The result of {@link meetingTimes}: the case's meeting now and the office's free times by day. */
 export type MeetingTimesResult =
-  | { ok: true; office: Office; offices: Office[]; current?: Booking; days: { date: string; times: FreeTime[] }[]; tell: TellBy }
+  | { ok: true; office: Office; offices: Office[]; current?: Booking; days: { date: string; times: FreeTime[] }[]; tell: TellBy; walkIn?: true }
   | AccessRefusal
   | { ok: false; reason: 'unknown_office' };
 
 /**
  * What both use cases check first: the role, the case (holder or supervisor; a case worker in
  * its office), the stores, and how the person would be told (a phone intake without a number:
- * not at all, so nothing is booked).
+ * not at all, so nothing is booked; a walk-in without one: by the worker, at the office).
  */
-async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promise<{ a: Actor; booking: MeetingBooking; meetings: MeetingConversations; tell: TellBy } | AccessRefusal> {
+async function access(deps: DeskDeps, actor: StaffRef, caseCode: string): Promise<{ a: Actor; booking: MeetingBooking; meetings: MeetingConversations; tell: TellBy; walkIn?: true } | AccessRefusal> {
   const a = await authorize(deps, actor, 'book_on_behalf');
   if (refused(a)) return a;
   const may = await mayRecordOn(deps, a, caseCode, 'book_on_behalf', { editing: true });
   if (!may.ok) return may;
   if (!deps.booking || !deps.meetings) return { ok: false, reason: 'unavailable' };
-  const { phoneOnly } = await deps.cases.info(caseCode);
+  const { phoneOnly, walkIn } = await deps.cases.info(caseCode);
   if (phoneOnly && !phoneOnly.hasNumber) return { ok: false, reason: 'no_phone' };
+  if (walkIn) return { a, booking: deps.booking, meetings: deps.meetings, tell: walkIn.hasNumber ? 'phone' : 'in_person', walkIn: true };
   return { a, booking: deps.booking, meetings: deps.meetings, tell: phoneOnly ? 'phone' : 'bot' };
 }
 
@@ -113,6 +116,7 @@ export async function meetingTimes(deps: DeskDeps, actor: StaffRef, args: { case
     ...(current && current.status === 'booked' ? { current } : {}),
     days: [...days].map(([date, times]) => ({ date, times })),
     tell: r.tell,
+    ...(r.walkIn ? { walkIn: true as const } : {}),
   };
 }
 
@@ -127,13 +131,16 @@ export async function meetingTimes(deps: DeskDeps, actor: StaffRef, args: { case
  * told through the outbox in their language (date, time, office and address, with the
  * reminder's buttons) — or, interviewed on the phone (`tell: 'phone'`), told nothing by the
  * bot: the worker phones them, and the call-back reminders go to whoever took the call.
+ * A walk-in (no chat with the bot, and no conversation unless a call with them made one) is
+ * booked all the same: its reminders are scheduled here, as call-backs to the worker holding
+ * the case when they left a number (`tell: 'phone'`), else none (`in_person`).
  * Audited (`book_on_behalf`: case code, office, slot, outcome).
  * @example await bookOnBehalf(deps, { staffId }, { caseCode: 'KP-7G4Q-M2XD', slotId: 'baku@2026-11-27T10:00' });
  */
 export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; slotId: string }): Promise<BookOnBehalfResult> {
   const r = await access(deps, actor, args.caseCode);
   if ('ok' in r) return r;
-  const { a, booking, meetings, tell } = r;
+  const { a, booking, meetings, tell, walkIn } = r;
   const wanted = officeAndDate(args.slotId);
   const office = wanted && deps.offices.find((o) => o.id === wanted.office);
   if (!wanted || !office) return { ok: false, reason: 'gone' };
@@ -145,26 +152,32 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   const slot: Slot | undefined = booking.calendar.find(office, args.slotId, now);
   if (!slot) return { ok: false, reason: 'gone' };
   if ((await booking.closures.closedDays(office.id)).has(wanted.date)) return { ok: false, reason: 'closed_day' };
-  // Told in their conversation or not at all: without one there is nobody to remind either.
-  if (deps.conversationOf && !(await deps.conversationOf(args.caseCode))) return { ok: false, reason: 'unreachable' };
+  // Told in their conversation or not at all: without one there is nobody to remind either (a
+  // walk-in has none: the worker tells them, and the reminders, if any, go to staff).
+  if (!walkIn && deps.conversationOf && !(await deps.conversationOf(args.caseCode))) return { ok: false, reason: 'unreachable' };
   const before = await booking.store.get(args.caseCode);
   const lang = (await deps.meeting.head(args.caseCode)).lang;
   const outcome = await booking.store.book(office, slot, args.caseCode, before?.lang ?? lang, now);
   if (outcome === 'full') return { ok: false, reason: 'full' };
   // Closed meanwhile (after the check above): nothing was booked, no place is held.
   if (outcome === 'closed') return { ok: false, reason: 'case_closed', status: CLOSED_STATUS };
-  const result = { ok: true as const, outcome, slot: slot.id, office: office.id, start: slot.start, tell };
+  const result = { ok: true as const, outcome, slot: slot.id, office: office.id, start: slot.start, tell, ...(walkIn ? { walkIn: true as const } : {}) };
   await audit(deps, a, 'book_on_behalf', { caseCode: args.caseCode, office: office.id, slot: slot.id, outcome });
   if (outcome === 'already') return result;
   const previousSlot = before?.status === 'booked' && before.slot !== slot.id ? before.slot : undefined;
   const ref = `behalf:${args.caseCode}:${slot.id}:${now.getTime()}`;
   const meeting = { caseCode: args.caseCode, slot: slot.id, office: office.id, start: slot.start.toISOString(), end: slot.end.toISOString(), lang, ...(previousSlot ? { previousSlot } : {}) };
-  if (!(await meetings.booked(meeting, ref))) {
+  if (await meetings.booked(meeting, ref)) {
+    // Its reminders were scheduled with the conversation's commit (a walk-in phoned with /call has one).
+  } else if (walkIn) {
+    // No conversation to commit the meeting into: its reminders (the worker's call-backs) from here.
+    await deps.reminders?.schedule?.({ caseCode: args.caseCode, slotId: slot.id, office, start: slot.start, ...(previousSlot ? { previousSlot } : {}) }, now);
+  } else {
     deps.logger.warn({ case: args.caseCode, slot: slot.id }, 'desk: a meeting booked on behalf found no conversation: no reminders');
   }
   await reindexed(deps, args.caseCode);
-  // Interviewed on the phone: no chat to tell them in (the outbox would drop it); the worker phones them.
-  if (tell === 'phone') return result;
+  // No chat to tell them in (the outbox would drop it): the worker phones them, or tells them at the office.
+  if (tell !== 'bot') return result;
   const output: Output = {
     type: 'message',
     text: [{ key: outcome === 'moved' ? 'booking:behalf.moved' : 'booking:behalf.booked', params: meetingDetails(office, slot.start, lang) }],

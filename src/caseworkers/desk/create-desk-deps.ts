@@ -69,7 +69,7 @@ export interface DeskSetup {
 export function createDeskDeps(s: DeskSetup): DeskDeps {
   const claims = s.claims ?? new ClaimStore(s.redis, s.keys);
   const relay = s.relay ?? new RelayStore(s.redis, s.keys.prefix, s.cipher);
-  const cases = new CaseRecords(s.redis, s.keys);
+  const cases = new CaseRecords(s.redis, s.keys, s.cipher);
   return {
     roster: s.roster,
     claims: s.index ? indexedClaims(claims, s.index) : claims,

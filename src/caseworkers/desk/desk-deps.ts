@@ -6,6 +6,7 @@ import type { Notifier } from '../../core/notifier';
 import type { StaffRef } from '../../core/staff';
 import type { Translator } from '../../i18n';
 import type { BookingStore } from '../../scheduling/booking-store';
+import type { ScheduledMeeting } from '../../scheduling/reminders';
 import type { OfficeClosures } from '../../scheduling/office-closures';
 import type { SlotCalendar } from '../../intake/slot-calendar';
 import type { FieldCipher } from '../../storage/field-cipher';
@@ -40,8 +41,11 @@ export interface DeskDeps {
   files: Pick<CaseFiles, 'details' | 'summary'>;
   /** The bookings: `cancel` when a closed case's meeting goes (cancelMeeting). */
   bookings: Pick<BookingStore, 'get' | 'mark' | 'day' | 'cancel'>;
-  /** Removes a cancelled meeting's reminders (ReminderScheduler fits); none without a bot. */
-  reminders?: { unschedule(caseCode: string, slot: string): Promise<void> };
+  /**
+   * Removes a cancelled meeting's reminders, and schedules those of a meeting booked for a case
+   * with no conversation to commit it into (a walk-in's) (ReminderScheduler fits); none without a bot.
+   */
+  reminders?: { unschedule(caseCode: string, slot: string): Promise<void>; schedule?(m: ScheduledMeeting, now: Date): Promise<void> };
   relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'acknowledgeOnce' | 'count'>;
   calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close' | 'callOf' | 'resume'>;
   /** Everything the desk tells someone on its own (the person, another member of staff, the group). */

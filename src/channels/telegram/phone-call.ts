@@ -1,12 +1,13 @@
 import type { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
-import { callInProgress, callStepped, endPhoneCall, resumePhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
+import { callInProgress, callStepped, callWalkIn, endPhoneCall, resumePhoneCall, startPhoneCall, type DeskDeps, type StaffLookup, type StaffMember, type StaffRefusal } from '../../caseworkers/desk';
 import { logRefusal } from '../../caseworkers/guard';
 import type { Office } from '../../config/offices';
 import type { Input, Output, TextRef } from '../../core/conversation';
 import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
-import { PHONE_CHANNEL, phoneChatId } from '../../core/phone-call';
+import { PHONE_CHANNEL, phoneChatId, walkInCallChat } from '../../core/phone-call';
+import { personCell } from '../../storage/keys';
 import type { ConversationState } from '../../flows/engine/state';
 import { renderOutput } from '../../i18n/render';
 import { meetingDetails } from '../../intake/booking-desk';
@@ -39,11 +40,15 @@ export interface PhoneCallOptions {
 
 type PhoneCallDeps = PhoneCallOptions;
 
-/** A worker running a call: who (their staff id), the counsellor's name for the forms, their language. */
+/**
+ * A worker running a call: who (their staff id), the counsellor's name for the forms, their
+ * language, and the call's chat id when it is not `<worker>:<n>` (a call with a walk-in).
+ */
 interface Caller {
   staffId: string;
   counsellor: string;
   lang: Lang;
+  chat?: string;
 }
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
@@ -57,7 +62,11 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  *
  * - `/call` from a roster member opens a new call (unless one of theirs is open: they are told
  *   which, and to finish it or send /endcall first); `/call KP-…` opens again the worker's call
- *   that opened that case, if its interview was cut off, and goes on where it stopped: a conversation of its own on the `phone`
+ *   that opened that case, if its interview was cut off, and goes on where it stopped; for the
+ *   case of a person who walked into the office and left a number, it phones them (callWalkIn):
+ *   a new call with that case from its start, whose conversation is in the case's person cell
+ *   (`<worker>:<n>:<k>`, core/phone-call.ts) and starts with the follow-up of flows/call.yaml
+ *   (the language, then a meeting booked), its records going into that case. A call is a conversation of its own on the `phone`
  *   channel (chat `<worker's Telegram id>:<call number>`), starting in the call flow
  *   (flows/call.yaml), separate from any conversation the worker has with the bot as a person.
  *   Someone not on the roster is refused exactly like any unknown command (logged, then passed
@@ -91,7 +100,7 @@ export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
       ctx.korpu.lang = member.worker?.langs[0] ?? suggestLang(from.language_code) ?? DEFAULT_LANG;
       if (command === 'endcall') return endCall(deps, ctx, member);
       const caseCode = commandArgument(ctx.message?.text);
-      return caseCode ? resumeCall(deps, ctx, member, caseCode) : startCall(deps, ctx, member);
+      return caseCode ? callCase(deps, ctx, member, caseCode) : startCall(deps, ctx, member);
     }
     if (!member) return next();
     const call = await callInProgress(deps.desk, { staffId: member.staffId });
@@ -101,7 +110,7 @@ export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
     try {
       const converted = callInput(ctx.update, deps.toInput, from.id);
       if (converted.kind === 'ignore') return;
-      await runCall(deps, ctx, { staffId: member.staffId, counsellor: call.counsellor, lang: call.lang }, call.n, converted.input, converted.notices);
+      await runCall(deps, ctx, { staffId: member.staffId, counsellor: call.counsellor, lang: call.lang, ...(call.chat ? { chat: call.chat } : {}) }, call.n, converted.input, converted.notices);
     } finally {
       await answering;
     }
@@ -141,6 +150,34 @@ async function startCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMemb
   ctx.korpu.lang = r.lang;
   await reply(ctx, deps.core.translator.t(r.lang, 'call:worker.started', { n: r.n }));
   await runCall(deps, ctx, { staffId: member.staffId, counsellor: r.counsellor, lang: r.lang }, r.n, { type: 'command', name: 'start' }, []);
+}
+
+/**
+ * `/call KP-…` naming a walk-in's case: phones the person (a new call with that case); any
+ * other code: goes on with an interview cut off ({@link resumeCall}).
+ */
+async function callCase(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember, caseCode: string): Promise<void> {
+  const runner = deps.core.runner;
+  const workerId = ctx.from!.id;
+  const chatFor = (n: number) => walkInCallChat(workerId, n, personCell(caseCode.toUpperCase()), (chat) => personCell(runner.conversationId(PHONE_CHANNEL, chat)));
+  const r = await callWalkIn(deps.desk, { staffId: member.staffId }, { caseCode, chatFor });
+  if (!r.ok && r.reason === 'not_walk_in') return resumeCall(deps, ctx, member, caseCode);
+  if (!r.ok && 'lang' in r) {
+    const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(r.lang, key, params);
+    const code = caseCode.toUpperCase();
+    if (r.reason === 'call_open') return reply(ctx, r.caseCode ? t('call:worker.still_open_case', { n: r.n, code: r.caseCode }) : t('call:worker.still_open', { n: r.n }));
+    return reply(ctx, t(`call:worker.walk_in_${r.reason}`, { code }));
+  }
+  if (!r.ok && (r.reason === 'other_office' || r.reason === 'not_holder')) {
+    const lang = ctx.korpu.lang ?? DEFAULT_LANG;
+    return reply(ctx, deps.core.translator.t(lang, `call:worker.walk_in_${r.reason}`, { code: caseCode.toUpperCase() }));
+  }
+  if (!r.ok) return refuse(deps, ctx, member, 'call', r);
+  // The call's conversation names the case from its start (and the case's contact names the call).
+  await runner.openForCase({ channel: PHONE_CHANNEL, chatId: r.chat }, { caseCode: r.caseCode, hint: r.callLang });
+  ctx.korpu.lang = r.lang;
+  await reply(ctx, deps.core.translator.t(r.lang, 'call:worker.walk_in_started', { n: r.n, code: r.caseCode, phone: r.phone }));
+  await runCall(deps, ctx, { staffId: member.staffId, counsellor: r.counsellor, lang: r.lang, chat: r.chat }, r.n, { type: 'command', name: 'start' }, []);
 }
 
 /**
@@ -194,7 +231,7 @@ async function runCall(deps: PhoneCallDeps, ctx: BotContext, caller: Caller, n: 
     channel: PHONE_CHANNEL,
     // The call's conversation is named by the worker's Telegram account: a phone case's
     // reminders go back to that chat (core/phone-call.ts).
-    chatId: phoneChatId(ctx.from!.id, n),
+    chatId: caller.chat ?? phoneChatId(ctx.from!.id, n),
     updateId: `tg:${ctx.update.update_id}`,
     input,
     langHint: caller.lang,
@@ -212,7 +249,7 @@ async function runCall(deps: PhoneCallDeps, ctx: BotContext, caller: Caller, n: 
   const flowEnded = state.frames.length === 0;
   const stillOpen = await callStepped(deps.desk, { staffId: caller.staffId }, { n, ...(state.caseCode ? { caseCode: state.caseCode } : {}), flowEnded });
   // The interview's flow has ended, and with it the call.
-  if (flowEnded && stillOpen) await reply(ctx, endedText(deps, caller.lang, n, state));
+  if (flowEnded && stillOpen) await reply(ctx, caller.chat ? walkInEndedText(deps, caller.lang, n, state) : endedText(deps, caller.lang, n, state));
 }
 
 /** The person is not in this chat: never offer "share my phone number" (it would share the worker's). */
@@ -229,6 +266,16 @@ function endedText(deps: PhoneCallDeps, lang: Lang, n: number, state: Conversati
   if (!office || !state.booking) return t('call:worker.ended_case', { n, code });
   const { date, time, office: place } = meetingDetails(office, new Date(state.booking.start), lang);
   return t('call:worker.ended_booked', { n, code, date, time, office: place });
+}
+
+/** The end of a call with a walk-in: its case, and the meeting the call booked, if it did. */
+function walkInEndedText(deps: PhoneCallDeps, lang: Lang, n: number, state: ConversationState): string {
+  const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(lang, key, params);
+  const code = state.caseCode ?? '';
+  const office = state.booking ? deps.offices.find((o) => o.id === state.booking!.office) : undefined;
+  if (!office || !state.booking) return t('call:worker.ended_case', { n, code });
+  const { date, time, office: place } = meetingDetails(office, new Date(state.booking.start), lang);
+  return t('call:worker.walk_in_ended_booked', { n, code, date, time, office: place });
 }
 
 async function reply(ctx: BotContext, text: string): Promise<void> {

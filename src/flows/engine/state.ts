@@ -71,6 +71,12 @@ export const StateSchema = z.object({
    * closes the case, or by a booking the store refused for that reason.
    */
   closed: z.literal(true).optional(),
+  /**
+   * The conversation was opened for a case that existed before it: a case worker's call with a
+   * person who walked into the office (`/call <case code>`). The call flow follows it up
+   * (`state.walk_in`) instead of interviewing them as someone new.
+   */
+  walkIn: z.literal(true).optional(),
   /** The person's data was erased (/delete) and no case has begun since: /mydata says what is left. */
   erased: z.literal(true).optional(),
   /** The person said /stop: no messages on our own initiative except for a booked meeting. */

@@ -487,7 +487,8 @@ function listOf(v: unknown): string[] {
  * `state.booked` (a meeting is booked), `state.case` (a case is kept for the person),
  * `state.withdrawn` (they withdrew and have not consented again), `state.closed` (a case
  * worker closed their case for good: no meeting is booked for it), `state.set_aside` (a date of
- * birth under 18 set aside the consent they gave: the date may be corrected).
+ * birth under 18 set aside the consent they gave: the date may be corrected), `state.walk_in`
+ * (opened for the case of a person who walked into the office: a case worker's call with them).
  */
 function stateFlag(s: ConversationState, name: string): string {
   switch (name) {
@@ -505,7 +506,9 @@ function stateFlag(s: ConversationState, name: string): string {
       return s.closed ? 'yes' : 'no';
     case 'state.set_aside':
       return s.setAside ? 'yes' : 'no';
+    case 'state.walk_in':
+      return s.walkIn ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside, state.walk_in)`);
   }
 }

@@ -119,7 +119,7 @@ export interface Scripts {
   reassignCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   /** `[1, n]`: call n opened; `[0, n, case]`: call n is open already (see start-call-2.lua). */
   startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<[number, number, string?]>;
-  touchCall(keys: { open: string; byCase: string }, args: { n: string; caseCode: string; ttlSeconds: number; byCaseTtlSeconds: number }): Promise<number>;
+  touchCall(keys: { open: string; byCase: string }, args: { n: string; caseCode: string; ttlSeconds: number; byCaseTtlSeconds: number; chat?: string }): Promise<number>;
   /** `[1, n]`: call n, which opened the case, open again; `[0, n, case]`: call n is open already; `[2]`: no call of the worker's opened it (see resume-call-2.lua). */
   resumeCall(keys: { open: string; byCase: string }, args: { caseCode: string; ttlSeconds: number }): Promise<[number, number?, string?]>;
   closeCall(keys: { open: string }, args: { n: string }): Promise<number>;
@@ -189,7 +189,7 @@ export function redisScripts(redis: Redis): Scripts {
     releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker) as Promise<[string, string]>,
     reassignCase: (k, a) => run('reassignCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<[number, number, string?]>,
-    touchCall: (k, a) => run('touchCall', k.open, k.byCase, a.n, a.caseCode, a.ttlSeconds, a.byCaseTtlSeconds) as Promise<number>,
+    touchCall: (k, a) => run('touchCall', k.open, k.byCase, a.n, a.caseCode, a.ttlSeconds, a.byCaseTtlSeconds, a.chat ?? '') as Promise<number>,
     resumeCall: (k, a) => run('resumeCall', k.open, k.byCase, a.caseCode, a.ttlSeconds) as Promise<[number, number?, string?]>,
     closeCall: (k, a) => run('closeCall', k.open, a.n) as Promise<number>,
     createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, k.unacknowledged, a.id, a.reportedMs, a.dueMs ?? '', a.urgent ? '1' : '0', ...pairs(a.fields)) as Promise<number>,

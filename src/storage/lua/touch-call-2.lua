@@ -9,6 +9,7 @@
   ARGV[2] case code, or ''
   ARGV[3] ttl (seconds) of the open call
   ARGV[4] ttl (seconds) of the calls by case
+  ARGV[5] the call's chat id when it is not `<worker>:<n>` (a call with a walk-in, in its case's cell), or ''
 
   Returns 1 when call n is open, 0 otherwise
 ]]
@@ -18,5 +19,6 @@ if ARGV[2] ~= '' then
   redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
   redis.call('EXPIRE', KEYS[2], ARGV[4])
 end
+if ARGV[5] and ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'chat', ARGV[5]) end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1

@@ -49,8 +49,9 @@ export function bookOnBehalfPages(kit: WebKit): Router {
         offices: r.offices.map((of) => ({ id: of.id, name: of.name[ctx.lang] })),
         current: r.current ? { when: fmt.dateTime(r.current.start), office: fmt.office(r.current.office), slot: r.current.slot } : undefined,
         tell: r.tell,
-        // Interviewed on the phone: what the worker tells them when they phone (the bot cannot).
-        phoneDetails: r.tell === 'phone' && r.current ? phoneDetails(desk.offices, r.current, ctx.lang) : undefined,
+        walkIn: r.walkIn === true,
+        // No chat with the bot (interviewed on the phone, or walked in): what the worker tells them, on the phone or at the office.
+        phoneDetails: r.tell !== 'bot' && r.current ? phoneDetails(desk.offices, r.current, ctx.lang) : undefined,
         days: r.days.map((d) => ({ label: dayLabel(d.date, ctx.lang), date: d.date, times: d.times })),
         daysAhead: BEHALF_DAYS,
         done: DONE.find((d) => d === req.query.done),

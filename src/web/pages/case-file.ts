@@ -12,7 +12,7 @@ const CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
 
 /** What the page says after an action (`?done=` / `?notice=`): wire names with a text each. */
 const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'message_sent'] as const;
-const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'erased', 'withdrawn', 'case_closed'] as const;
+const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'walk_in', 'erased', 'withdrawn', 'case_closed'] as const;
 
 const NoteForm = z.object({ text: z.string().max(NOTE_MAX * 2) });
 const ReassignForm = z.object({ to: z.string().min(1).max(64) });
@@ -139,7 +139,7 @@ export function caseFilePages(kit: WebKit): Router {
     const r = await messagePerson(kit.deps.desk, webContext(res).actor, { caseCode: code, text: form.data.text, ref: form.data.ref });
     if (r.ok) return back(res, code, 'done', 'message_sent', 'talk');
     if (r.reason === 'empty') return back(res, code, 'notice', 'message_empty', 'talk');
-    if (r.reason === 'unreachable' || r.reason === 'erased' || r.reason === 'withdrawn' || r.reason === 'phone_only') return back(res, code, 'notice', r.reason, 'talk');
+    if (r.reason === 'unreachable' || r.reason === 'erased' || r.reason === 'withdrawn' || r.reason === 'phone_only' || r.reason === 'walk_in') return back(res, code, 'notice', r.reason, 'talk');
     if (r.reason === 'not_found') return notFound(kit, res);
     return refuse(kit, req, res, r, code);
   });

@@ -10,6 +10,11 @@ import type { WebKit } from '../web-kit';
 export const PAGE_SIZE = 25;
 
 const empty = (v: unknown) => (v === '' ? undefined : v);
+
+/** The walk-in form's optional phone number as typed (the desk reads it); anything else is none. */
+const PhoneField = z.string().max(40).optional().catch(undefined);
+/** What the walk-in form can be sent back with (`?walk_in=`): the desk's refusals, each a text. */
+const WALK_IN_PROBLEMS = ['no_office', 'bad_phone'] as const;
 /** The list's query string: every filter optional; anything malformed is ignored, not an error. */
 const ListQuery = z.object({
   status: z.preprocess(empty, z.enum(CASE_STATUSES).optional()).catch(undefined),
@@ -84,18 +89,20 @@ export function casePages(kit: WebKit): Router {
       langs: SUPPORTED_LANGS,
       fmt,
       now: kit.deps.clock.now().getTime(),
-      walkInProblem: req.query.walk_in === 'no_office' ? 'no_office' : undefined,
+      walkInProblem: WALK_IN_PROBLEMS.find((p) => p === req.query.walk_in),
     });
   });
   // A person who walked into the office (spec §3.6, route 4): their case opened at the worker's
   // office, held by them, and straight to its first meeting (Annex 2 now). CSRF-checked before here.
   router.post('/cases/walk-in', kit.requireRole('caseworker'), async (req, res) => {
     const ctx = webContext(res);
-    const lang = LangSchema.safeParse((req.body as Record<string, unknown> | undefined)?.lang);
+    const body = (req.body as Record<string, unknown> | undefined) ?? {};
+    const lang = LangSchema.safeParse(body.lang);
     if (!lang.success) return void res.redirect(303, '/desk/cases');
-    const r = await openWalkIn(kit.deps.desk, ctx.actor, { lang: lang.data });
+    const phone = PhoneField.parse(body.phone);
+    const r = await openWalkIn(kit.deps.desk, ctx.actor, { lang: lang.data, ...(phone ? { phone } : {}) });
     if (!r.ok) {
-      if (r.reason === 'no_office') return void res.redirect(303, '/desk/cases?walk_in=no_office');
+      if (r.reason === 'no_office' || r.reason === 'bad_phone') return void res.redirect(303, `/desk/cases?walk_in=${r.reason}#walk-in`);
       return kit.forbidden(req, res, 'role');
     }
     res.redirect(303, `/desk/cases/${r.caseCode}/meeting`);

@@ -35,6 +35,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     replyNotSent: jest.fn(async () => undefined),
     stillToSend: jest.fn(async (_c: string, _id: string, _u: string, keptAt: number | undefined) => keptAt ?? 0),
     peek: jest.fn(async () => undefined),
+    openForCase: jest.fn(async () => true),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
   const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] }, safeguarding: { emergencyContacts: [] } };
