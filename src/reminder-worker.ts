@@ -81,14 +81,14 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
     // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
     callBackOutput: callBackMessage(meetingDetails),
     staffLangOf: async (id) => (await roster.get(id).catch(() => undefined))?.langs[0],
-    // A walk-in who left a number and was not called since: the worker holding the case phones them.
-    walkInCaller: async (caseCode) => {
+    // A walk-in's case; one who left a number and was not called since: the worker holding the case phones them.
+    walkIn: async (caseCode) => {
       const [channel, phone, holder] = await w.redis.hmget(core.keys.case(caseCode), 'channel', 'f:phone', 'claimed_by');
-      if (channel !== WALK_IN || !phone || !holder) return undefined;
-      const member = await roster.byStaff(holder).catch(() => undefined);
-      if (!member) return undefined;
+      if (channel !== WALK_IN) return undefined;
+      const member = phone && holder ? await roster.byStaff(holder).catch(() => undefined) : undefined;
+      if (!member) return {};
       const lang = member.worker?.langs[0];
-      return { staffId: member.staffId, ...(lang ? { lang } : {}) };
+      return { caller: { staffId: member.staffId, ...(lang ? { lang } : {}) } };
     },
     ...(w.concurrency === undefined ? {} : { concurrency: w.concurrency }),
   });

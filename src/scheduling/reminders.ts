@@ -226,11 +226,12 @@ export interface ReminderWorkerOptions {
   /** A case worker's language, by Telegram id (their first on the roster); else the meeting's. */
   staffLangOf?(workerId: number): Promise<Lang | undefined>;
   /**
-   * Who phones a person who walked into the office and left a number, when their case has no
-   * contact (nobody has called them with `/call` yet): the member of staff holding the case, and
-   * their language; undefined for any other case (a walk-in without a number is reminded by nobody).
+   * Whether the case is a walk-in's (a person who walked into the office: their call-back
+   * reminders say so) and, when they left a number, who phones them while their case has no
+   * contact (nobody has called them with `/call` yet): the member of staff holding the case, with
+   * their language. Undefined for any other case; a walk-in without a number is reminded by nobody.
    */
-  walkInCaller?(caseCode: string): Promise<{ staffId: string; lang?: Lang } | undefined>;
+  walkIn?(caseCode: string): Promise<{ caller?: { staffId: string; lang?: Lang } } | undefined>;
   /** Whether the incident report still waits for its follow-up call (not yet complete). */
   incidentOpen?: (incident: string) => Promise<boolean>;
   /** Jobs handled at once by this process (default {@link REMINDER_CONCURRENCY}). */
@@ -321,7 +322,9 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     const worker = callerOf(chatId);
     if (worker === undefined || !o.callBackOutput) return 'no call-back';
     const lang = (await o.staffLangOf?.(worker)) ?? m.lang;
-    const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode });
+    // A walk-in phoned with /call: their call-back says they were met at the office.
+    const walkIn = (await o.walkIn?.(r.caseCode)) !== undefined;
+    const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode, ...(walkIn ? { walkIn } : {}) });
     // Today a member's staff id is their Telegram id (see caseworkers/roster-staff-directory.ts).
     await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'staff', staffId: String(worker) }, lang, output, kind: 'reminder', caseCode: r.caseCode });
     return 'sent call-back';
@@ -332,7 +335,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
    * their case is reminded to phone them, as after a phone interview.
    */
   async function walkInCallBack(r: ReminderJob, job: Job, m: { lang: Lang; office: Office; start: Date }): Promise<string> {
-    const caller = o.callBackOutput ? await o.walkInCaller?.(r.caseCode) : undefined;
+    const caller = o.callBackOutput ? (await o.walkIn?.(r.caseCode))?.caller : undefined;
     if (!caller || !o.callBackOutput) return 'no chat';
     const lang = caller.lang ?? m.lang;
     const output = o.callBackOutput({ ...m, lang, caseCode: r.caseCode, walkIn: true });
