@@ -138,6 +138,25 @@ describe('walk-in cases: a meeting booked and a phone call', () => {
     expect(e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage')).toEqual([]);
   });
 
+  it('refuses a booking for a walk-in whose case is closed, or whose person withdrew or had their data erased, saying which', async () => {
+    const web = await signIn(aysel);
+    const codes = { closed: await openWalkIn(web, '050 222 33 44'), withdrawn: await openWalkIn(web, '050 222 33 45'), erased: await openWalkIn(web, '050 222 33 46') };
+    await e2e.redis.hset(e2e.core.keys.case(codes.closed), { status: 'closed', close_reason: 'not_eligible' });
+    await e2e.redis.hset(e2e.core.keys.case(codes.withdrawn), { status: 'withdrawn', withdrawn_at: START.toISOString() });
+    await e2e.redis.hset(e2e.core.keys.case(codes.erased), { status: 'erased' });
+    for (const [status, problem] of [['closed', 'case_closed'], ['withdrawn', 'withdrawn'], ['erased', 'erased']] as const) {
+      const code = codes[status];
+      const page = await web.get(`/desk/cases/${code}/booking`);
+      expect(page.status).toBe(400);
+      expect(page.text).toContain(t(`behalf:problem.${problem}`));
+      expect(page.text).not.toContain(`value="${MONDAY_10}"`);
+      const r = await web.post(`/desk/cases/${code}/booking`, { slot: MONDAY_10 });
+      expect(r.status).toBe(400);
+      expect(r.text).toContain(t(`behalf:problem.${problem}`));
+      expect(await e2e.core.bookings.get(code)).toBeUndefined();
+    }
+  });
+
   it('phones a walk-in who left a number with /call <case code>: the meeting booked on the call goes into the same case', async () => {
     const web = await signIn(aysel);
     const code = await openWalkIn(web, '+994 55 765 43 21');

@@ -36,7 +36,9 @@ export function bookOnBehalfPages(kit: WebKit): Router {
     if (!r.ok) {
       if (await answeredRefusal(kit, req, res, r, code)) return;
       if (r.reason === 'unknown_office') return void kit.render(res, 'not-found', { title: ctx.t('web:not_found.title') }, 404);
-      return void kit.render(res, 'behalf/book', { title: ctx.t('behalf:title', { code }), code, problem: r.reason, days: [], offices: [], daysAhead: BEHALF_DAYS }, 400);
+      // A case that has ended says how: closed, or its person withdrew or had their data erased.
+      const problem = r.reason === 'case_closed' && (r.status === 'withdrawn' || r.status === 'erased') ? r.status : r.reason;
+      return void kit.render(res, 'behalf/book', { title: ctx.t('behalf:title', { code }), code, problem, days: [], offices: [], daysAhead: BEHALF_DAYS }, 400);
     }
     const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: r.office.timeZone, offices: desk.offices });
     kit.render(
