@@ -84,6 +84,7 @@ describe('walk-in cases: a meeting booked and a phone call', () => {
     // The case file: the number to phone, no message form (the bot has no chat with them).
     const file = (await web.get(`/desk/cases/${code}`)).text;
     expect(file).toContain(`${t('web:case.walk_in.call')} <bdi dir="ltr">+994501234567</bdi>`);
+    expect(file).toContain(t('web:case.walk_in.call_hint', { code }));
     expect(file).not.toContain(`/desk/cases/${code}/message"`);
     expect(file).toContain(`/desk/cases/${code}/booking"`);
 
