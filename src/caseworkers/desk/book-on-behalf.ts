@@ -167,12 +167,12 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   const previousSlot = before?.status === 'booked' && before.slot !== slot.id ? before.slot : undefined;
   const ref = `behalf:${args.caseCode}:${slot.id}:${now.getTime()}`;
   const meeting = { caseCode: args.caseCode, slot: slot.id, office: office.id, start: slot.start.toISOString(), end: slot.end.toISOString(), lang, ...(previousSlot ? { previousSlot } : {}) };
-  if (await meetings.booked(meeting, ref)) {
-    // Its reminders were scheduled with the conversation's commit (a walk-in phoned with /call has one).
-  } else if (walkIn) {
-    // No conversation to commit the meeting into: its reminders (the worker's call-backs) from here.
+  // The conversation's commit schedules the meeting's reminders (a walk-in phoned with /call has one).
+  const committed = await meetings.booked(meeting, ref);
+  if (!committed && walkIn) {
+    // A walk-in with no conversation: its reminders from here, decided when due as any (the call-backs of staff, if any).
     await deps.reminders?.schedule?.({ caseCode: args.caseCode, slotId: slot.id, office, start: slot.start, ...(previousSlot ? { previousSlot } : {}) }, now);
-  } else {
+  } else if (!committed) {
     deps.logger.warn({ case: args.caseCode, slot: slot.id }, 'desk: a meeting booked on behalf found no conversation: no reminders');
   }
   await reindexed(deps, args.caseCode);
