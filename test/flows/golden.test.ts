@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EffectSchema, EngineInputSchema, OutputSchema } from '../../src/core/conversation';
-import { StateSchema, type ConversationState } from '../../src/flows/engine/state';
+import { initialState, StateSchema, type ConversationState } from '../../src/flows/engine/state';
 import { loadSafeguardingConfig, SAFEGUARDING_FILE } from '../../src/config/safeguarding';
 import { offerRequests, repeatQuestion, step } from '../../src/flows/engine/step';
 import { requestOffer } from '../../src/flows/engine/prompt';
@@ -32,6 +32,11 @@ const ScenarioSchema = z.strictObject({
   description: z.string().min(20),
   /** The flow the conversation starts in, when not `welcome` (`call`: a case worker's /call). */
   entryFlow: z.string().optional(),
+  /**
+   * What the conversation holds before the first input, when it was opened for a case that
+   * exists (a case worker's call with a walk-in: `{ caseCode, walkIn: true }`, as ConversationRunner.openForCase).
+   */
+  startState: z.strictObject({ caseCode: z.string(), walkIn: z.literal(true).optional(), hint: z.string().optional() }).optional(),
   inputs: z.array(EngineInputSchema).min(1),
   expected: z
     .strictObject({
@@ -70,10 +75,10 @@ const requests = compileRequestMatcher(loadRequestLexicon(join(__dirname, '..', 
  * answer, or besides where they are kept for case workers; not in a case worker's `call`, where
  * a worker types the answers.
  */
-function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string) {
+function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string, startState?: z.infer<typeof ScenarioSchema>['startState']) {
   const env = engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) });
   const steps: { outputs: unknown[]; effects: unknown[] }[] = [];
-  let state: ConversationState | undefined;
+  let state: ConversationState | undefined = startState ? StateSchema.parse({ ...initialState(), ...startState }) : undefined;
   for (const input of inputs) {
     const crisis = input.type === 'text' ? detectCrisis(input.text) : undefined;
     const asked = !crisis && !entryFlow && input.type === 'text' ? requests(input.text) : undefined;
@@ -97,7 +102,7 @@ describe('golden scenarios', () => {
   it.each(files)('%s', (file) => {
     const path = join(DIR, file);
     const scenario = ScenarioSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    const actual = replay(scenario.inputs, scenario.entryFlow);
+    const actual = replay(scenario.inputs, scenario.entryFlow, scenario.startState);
     // What the engine produced must itself be valid wire data.
     for (const s of actual.steps) {
       for (const o of s.outputs) OutputSchema.parse(o);
@@ -107,7 +112,7 @@ describe('golden scenarios', () => {
     expect(actual.steps).toHaveLength(scenario.inputs.length);
 
     if (UPDATE) {
-      writeFileSync(path, `${pretty({ description: scenario.description, ...(scenario.entryFlow ? { entryFlow: scenario.entryFlow } : {}), inputs: scenario.inputs, expected: actual })}\n`);
+      writeFileSync(path, `${pretty({ description: scenario.description, ...(scenario.entryFlow ? { entryFlow: scenario.entryFlow } : {}), ...(scenario.startState ? { startState: scenario.startState } : {}), inputs: scenario.inputs, expected: actual })}\n`);
       return;
     }
     if (!scenario.expected) throw new Error(`${file} has no "expected" yet: run with UPDATE_SNAPSHOTS=1 and review the result`);
