@@ -142,6 +142,12 @@ export class CaseRecords {
     return true;
   }
 
+  /** Keeps the phone number (E.164) a walk-in left to be called on, encrypted as at opening (`f:phone`); a newer one replaces it. */
+  async recordPhone(caseCode: string, phone: string, now: Date): Promise<void> {
+    if (!this.cipher) throw new Error('CaseRecords: a phone number to keep needs the field cipher');
+    await this.r.hset(this.keys.case(caseCode), { 'f:phone': this.cipher.encrypt(phone, `${caseCode}:phone`), updated_at: now.toISOString() });
+  }
+
   /**
    * Closes the case (status `closed`, the reason, who and when); once only. `extra` are further
    * fields written with it in the same step (the withdrawal in writing, sealed by the caller).

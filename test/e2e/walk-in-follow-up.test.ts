@@ -139,6 +139,30 @@ describe('walk-in cases: a meeting booked and a phone call', () => {
     expect(e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage')).toEqual([]);
   });
 
+  it('keeps a number a walk-in gives later (a wrong one refused): from then on their meetings say to phone them', async () => {
+    const web = await signIn(aysel);
+    const code = await openWalkIn(web);
+    let file = (await web.get(`/desk/cases/${code}`)).text;
+    expect(file).toContain(t('web:case.walk_in.phone_label'));
+    let r = await web.post(`/desk/cases/${code}/phone`, { phone: '12' });
+    expect(r.location).toBe(`/desk/cases/${code}?notice=bad_phone#talk`);
+    expect((await web.get(r.location!)).text).toContain(t('web:case.notice.bad_phone'));
+    expect(await e2e.redis.hget(e2e.core.keys.case(code), 'f:phone')).toBeNull();
+    r = await web.post(`/desk/cases/${code}/phone`, { phone: '050 333 44 55' });
+    expect(r.location).toBe(`/desk/cases/${code}?done=phone_saved#talk`);
+    file = (await web.get(r.location!)).text;
+    expect(file).toContain(t('web:case.done.phone_saved'));
+    expect(file).toContain(`${t('web:case.walk_in.call')} <bdi dir="ltr">+994503334455</bdi>`);
+    const audit = (await e2e.redis.xrange(redisKeys(e2e.prefix).audit('2026-11'), '-', '+')).map(([, f]) => f.join(' '));
+    expect(audit.some((e) => e.includes('correct_data') && e.includes(code) && e.includes('phone') && !e.includes('4455'))).toBe(true);
+
+    // (Monday 10:00 is full by now: two places, both booked above.)
+    await web.get(`/desk/cases/${code}/booking`);
+    const booked = await web.post(`/desk/cases/${code}/booking`, { slot: 'baku@2026-11-30T11:00' });
+    expect(booked.status).toBe(303);
+    expect((await web.get(booked.location!)).text).toContain(t('behalf:walk_in.done_phone'));
+  });
+
   it('refuses a booking for a walk-in whose case is closed, or whose person withdrew or had their data erased, saying which', async () => {
     const web = await signIn(aysel);
     const codes = { closed: await openWalkIn(web, '050 222 33 44'), withdrawn: await openWalkIn(web, '050 222 33 45'), erased: await openWalkIn(web, '050 222 33 46') };

@@ -130,6 +130,7 @@ function indexedCases(cases: CaseRecords, index: CaseIndex): DeskDeps['cases'] {
     info: (code) => cases.info(code),
     close: (code, reason, staffId, now, extra) => after(index, code, cases.close(code, reason, staffId, now, extra)),
     openWalkIn: (code, o) => after(index, code, cases.openWalkIn(code, o)),
+    recordPhone: (code, phone, now) => cases.recordPhone(code, phone, now),
   };
 }
 

@@ -34,7 +34,7 @@ import { repostAlert } from './repost-alert';
 export interface DeskDeps {
   roster: Pick<RosterStore, 'byStaff' | 'list' | 'save' | 'add' | 'removeStaff' | 'adminsWithoutEntry' | 'noteLeaving'>;
   claims: Pick<ClaimStore, 'claim' | 'get' | 'release' | 'reassign' | 'heldBy'>;
-  cases: Pick<CaseRecords, 'info' | 'close' | 'openWalkIn'>;
+  cases: Pick<CaseRecords, 'info' | 'close' | 'openWalkIn' | 'recordPhone'>;
   /** New case codes (a walk-in's); random ones when not given. */
   ids?: IdGen;
   /** Case files: `details` for Open; `summary` for whoever draws the alerts from the same deps. */

@@ -35,6 +35,7 @@ export { startPhoneCall, type StartPhoneCallResult } from './start-phone-call';
 export { endPhoneCall, type EndPhoneCallResult } from './end-phone-call';
 export { resumePhoneCall, type ResumePhoneCallResult } from './resume-phone-call';
 export { callWalkIn, type CallWalkInResult } from './call-walk-in';
+export { recordWalkInPhone, type RecordWalkInPhoneResult } from './record-walk-in-phone';
 export { callInProgress, callStepped, type CallInProgress } from './phone-call-in-progress';
 export { addStaff, NewStaffSchema, STAFF_FIELDS, type AddStaffResult, type NewStaff, type NewStaffInput, type StaffField, type InvalidStaff } from './add-staff';
 export { changeStaff, type ChangeStaffResult } from './change-staff';

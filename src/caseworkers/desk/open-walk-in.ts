@@ -15,7 +15,7 @@ export type OpenWalkInResult =
   | { ok: false; reason: 'bad_phone' };
 
 /** Where a number typed without its country code is read (the programme's country), as the phone interview reads it. */
-const PHONE_REGION = 'AZ';
+export const PHONE_REGION = 'AZ';
 
 /** New codes drawn before giving up (each a 40-bit random code: a second draw is already unheard of). */
 const CODE_DRAWS = 3;

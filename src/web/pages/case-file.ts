@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { addNote, AUDIT_ACTIONS, claimCase, closeReasonKey, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { addNote, AUDIT_ACTIONS, claimCase, closeReasonKey, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, recordWalkInPhone, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
 import { choiceLabelKey } from '../../intake/choice-labels';
 import { newToken } from '../auth/tokens';
 import { pageFormat } from '../format';
@@ -11,12 +11,13 @@ import type { WebKit } from '../web-kit';
 const CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
 
 /** What the page says after an action (`?done=` / `?notice=`): wire names with a text each. */
-const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'message_sent'] as const;
-const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'walk_in', 'erased', 'withdrawn', 'case_closed'] as const;
+const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'message_sent', 'phone_saved'] as const;
+const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'walk_in', 'erased', 'withdrawn', 'case_closed', 'bad_phone'] as const;
 
 const NoteForm = z.object({ text: z.string().max(NOTE_MAX * 2) });
 const ReassignForm = z.object({ to: z.string().min(1).max(64) });
 const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']) });
+const PhoneForm = z.object({ phone: z.string().max(40) });
 const MessageForm = z.object({ text: z.string().max(MESSAGE_MAX * 2), ref: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
 
 /**
@@ -141,6 +142,21 @@ export function caseFilePages(kit: WebKit): Router {
     if (r.reason === 'empty') return back(res, code, 'notice', 'message_empty', 'talk');
     if (r.reason === 'unreachable' || r.reason === 'erased' || r.reason === 'withdrawn' || r.reason === 'phone_only' || r.reason === 'walk_in') return back(res, code, 'notice', r.reason, 'talk');
     if (r.reason === 'not_found') return notFound(kit, res);
+    return refuse(kit, req, res, r, code);
+  });
+
+  // The phone number a walk-in gives after their case was opened (or a new one): kept, so they can be phoned.
+  router.post('/cases/:code/phone', staff, async (req, res) => {
+    const code = codeOf(req);
+    const form = PhoneForm.safeParse(req.body);
+    if (!code) return notFound(kit, res);
+    if (!form.success) return back(res, code, 'notice', 'bad_phone', 'talk');
+    const r = await recordWalkInPhone(kit.deps.desk, webContext(res).actor, { caseCode: code, phone: form.data.phone });
+    if (r.ok) return back(res, code, 'done', 'phone_saved', 'talk');
+    if (r.reason === 'bad_phone') return back(res, code, 'notice', 'bad_phone', 'talk');
+    if (r.reason === 'case_closed') return back(res, code, 'notice', 'case_closed');
+    // Only a walk-in's case offers the form: anything else is no such page.
+    if (r.reason === 'not_found' || r.reason === 'not_walk_in') return notFound(kit, res);
     return refuse(kit, req, res, r, code);
   });
 
