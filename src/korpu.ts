@@ -6,7 +6,7 @@ import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
 import { retentionWorker, type RetentionRun } from './retention-worker';
 import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
-import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot } from './channels/telegram';
+import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
 import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
@@ -18,6 +18,7 @@ import { RelayStore } from './caseworkers/relay-store';
 import { SlotCalendar } from './intake/slot-calendar';
 import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
+import { askCaseworkersToReachStaff } from './caseworkers/staff-unreachable';
 import { createEscalationWorker, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
@@ -385,7 +386,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // attendance), for the people on the roster only; escalations of unclaimed intakes. The
         // desk tells people things through the outbox (there is one whenever there is a bot).
         ...(desk ? { caseworkers: { desk, roster, ...(signInLinks ? { signInLinks } : {}) } } : {}),
-        talk: { relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode), blocked: (caseCode) => reachability.isUnreachable({ caseCode }) },
+        talk: {
+          relay, cipher, chatOf: (caseCode) => telegramChatOf(caseCode), blocked: (caseCode) => reachability.isUnreachable({ caseCode }),
+          // A worker's file goes to the person through the outbox, in the person's chat's line after the texts the worker sent before it.
+          ...(outbox ? { copyToPerson: (c: Parameters<CopyToPerson>[0]) => outbox.send(c.id, { chatId: c.chatId, method: 'copyMessage', params: { from_chat_id: c.fromChatId, message_id: c.messageId }, kind: 'relay', caseCode: c.caseCode }) } : {}),
+        },
         // Blocking marks the person unreachable at once, as the outbox's 403 would; unblocking
         // lifts the mark (the outbox's or this one), by chat and by case.
         onBlocked: markBlocked({ reachability, cipher, caseOf: caseOfChat }),
@@ -615,11 +620,19 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     outbox.onError(onceAnOutage('outbox queue'));
     // ROLE=web queues messages (the desk's notices) and leaves the sending to the workers.
     if (!sends) return outbox;
+    const callApi = countedCall(metrics, 'outbox', telegramApiCall(env.BOT_TOKEN!, env.TELEGRAM_API_ROOT));
+    // The bot's username, for the link in "open a private chat with the bot": asked once (getMe), again after a failure.
+    let username: Promise<string | undefined> | undefined = overrides.botInfo ? Promise.resolve(overrides.botInfo.username) : undefined;
+    const botUsername = () =>
+      (username ??= callApi('getMe', {}).then(
+        (me) => (me as { username?: string }).username,
+        () => ((username = undefined), undefined),
+      ));
     const worker = createOutboxWorker({
       connection,
       prefix: env.REDIS_PREFIX,
       // Each channel's sender, and where a notice's recipient is, found when it is sent.
-      senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi: countedCall(metrics, 'outbox', telegramApiCall(env.BOT_TOKEN!, env.TELEGRAM_API_ROOT)), limiter, translator: core.translator, content: core.content }) },
+      senders: { [TELEGRAM_CHANNEL]: telegramSender({ callApi, limiter, translator: core.translator, content: core.content }) },
       rawChannel: TELEGRAM_CHANNEL,
       resolve: recipientResolver({
         redis,
@@ -632,6 +645,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger,
       reachability,
       onSent: async (s) => sent.track?.(s),
+      // A notice to a worker Telegram refuses (no private chat with the bot): the case workers' chat asks them to open one.
+      ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { onStaffUnreachable: askCaseworkersToReachStaff({ redis, keys: core.keys, notifier: outbox, roster, clock: overrides.clock ?? systemClock, logger, botUsername }) }),
       // A notice to a person who erased their data or withdrew since it was queued is not sent.
       silenced: async (caseCode) => (await silenceOf({ redis, keys: core.keys }, caseCode)) !== undefined,
       // Test-only (refused in production): killed after the platform accepted a message, before its acknowledgement.

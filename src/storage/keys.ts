@@ -141,6 +141,11 @@ export function redisKeys(prefix: string) {
     unreachableChat: (chatRef: string) => `${prefix}unreachable:chat:${chatRef}`,
     /** STRING JSON {reason, at}, expiring: a case whose person blocked the bot */
     unreachableCase: (code: string) => `${prefix}unreachable:case:${person(code)}:${code}`,
+    /**
+     * STRING '1', expiring: the case workers' chat was asked lately to have this member of staff
+     * (staff id) open a private chat with the bot (caseworkers/staff-unreachable.ts): asked once a period
+     */
+    staffUnreachableAsked: (staffId: string) => `${prefix}unreachable:staff:{s:${staffId}}`,
 
     // --- the case-worker roster (caseworkers/roster.ts) ---
     /** HASH Telegram user id → JSON case worker */

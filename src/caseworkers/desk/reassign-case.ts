@@ -43,6 +43,9 @@ export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { case
     key: 'caseworker:reassign.alert',
     params: { code: args.caseCode, worker: target.worker?.name ?? `id ${target.staffId}` },
   });
+  // A talk with the person open now goes on with the new holder (the person's next message comes
+  // to them): they are told so, and how to answer, or they would not know anyone is waiting.
+  const talkOpen = await talkIsOpen(deps, args.caseCode);
   await deps.notifier.notify({
     id: `reassign:${args.caseCode}:${stamp}:to`,
     to: { type: 'staff', staffId: target.staffId },
@@ -50,7 +53,7 @@ export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { case
     kind: 'notice',
     caseCode: args.caseCode,
     // Open right here: the alert they would look for is in the group, where they may not be.
-    output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: args.caseCode } }], buttons: [[openButton(kind, args.caseCode)]] },
+    output: { type: 'message', text: [{ key: 'caseworker:reassign.to_you', params: { code: args.caseCode } }, ...(talkOpen ? [{ key: 'caseworker:reassign.talk_open' }] : [])], buttons: [[openButton(kind, args.caseCode)]] },
   });
   if (r.from && r.from !== target.staffId) {
     const before = await deps.roster.byStaff(r.from);
@@ -67,4 +70,10 @@ export async function reassignCase(deps: DeskDeps, actor: StaffRef, args: { case
   }
   await audit(deps, a, 'reassign_case', { caseCode: args.caseCode, to: target.staffId, ...(target.worker ? { toName: target.worker.name } : {}), from: r.from });
   return { ok: true, caseCode: args.caseCode, to: target.staffId, ...(r.from ? { from: r.from } : {}) };
+}
+
+/** Whether the person behind the case is in a talk with the case workers about it right now. */
+async function talkIsOpen(deps: DeskDeps, caseCode: string): Promise<boolean> {
+  const conversation = await deps.conversationOf?.(caseCode);
+  return conversation !== undefined && (await deps.relay.openCase(conversation)) === caseCode;
 }

@@ -24,3 +24,4 @@ export { encodeCallbackData, decodeCallbackData, callbackLookup, CALLBACK_DATA_M
 export { outboxMessage, planTelegramMessage, type TelegramPlan, type OutgoingPart } from './render';
 export { telegramSender, planCalls, type TelegramSenderOptions, type TelegramCall } from './notice-sender';
 export type { TelegramCore, TelegramBotOptions, BotContext } from './types';
+export type { CopyToPerson } from './relay';

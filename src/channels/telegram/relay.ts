@@ -25,7 +25,17 @@ export interface RelayOptions {
   blocked?: (caseCode: string) => Promise<boolean>;
   /** The case workers' chat: where a person's messages go while nobody has claimed the case. */
   caseworkerChatId?: string | number;
+  /**
+   * Queues the copy of a worker's photo, document or voice message to the person in the outbox,
+   * in the person's chat's line with the worker's texts (which go as notices), so that "here is
+   * the map" and the map arrive in the order the worker sent them. `id` makes queuing it again
+   * (a redelivered update) send nothing twice. Without it the file is copied at once.
+   */
+  copyToPerson?: CopyToPerson;
 }
+
+/** See {@link RelayOptions.copyToPerson}. */
+export type CopyToPerson = (copy: { id: string; caseCode: string; chatId: string; fromChatId: number; messageId: number }) => Promise<void>;
 
 interface RelayDeps extends RelayOptions {
   core: TelegramCore;
@@ -43,7 +53,8 @@ const kindOf = (m: Message): Kind | undefined => (m.text !== undefined ? 'text' 
  * telling the person); this composer does what only Telegram can: it posts a person's message
  * (texts as the bot's own; photos, documents and voice messages copied, not forwarded) and
  * remembers which posted message stands for which talk, so that a worker answers by replying
- * to it; it copies a worker's photo, document or voice message to the person; and after `/end`
+ * to it; it has a worker's photo, document or voice message copied to the person (through the
+ * outbox, in turn with their texts); and after `/end`
  * (sent as a reply) it asks the person's flow its question again.
  */
 export function relayTalks(deps: RelayDeps): Composer<BotContext> {
@@ -101,7 +112,10 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
       if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
       return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
     }
-    if (r.delivery === 'copy' && person) {
+    if (r.delivery === 'copy' && person && deps.copyToPerson) {
+      // Through the outbox, after the texts the worker sent before it (a blocked person: dropped there, as a text is).
+      await deps.copyToPerson({ id: `relay:${relayed.caseCode}:${ref}`, caseCode: relayed.caseCode, chatId: person, fromChatId: ctx.chat.id, messageId: message.message_id });
+    } else if (r.delivery === 'copy' && person) {
       try {
         await ctx.api.copyMessage(person, ctx.chat.id, message.message_id);
       } catch (err) {

@@ -3,6 +3,7 @@ import type { KorpuMetrics } from '../../core/metrics';
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AuditLog, DeskDeps, SignInLinkIssuer, StaffLookup, TalkThreads } from '../../caseworkers/desk';
+import type { CopyToPerson } from './relay';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
 import type { SafeguardingConfig } from '../../config/safeguarding';
@@ -63,6 +64,8 @@ export interface TelegramBotOptions {
     chatOf: (caseCode: string) => Promise<string | undefined>;
     /** Whether the person behind a case blocked the bot (a 403 or their blocking marked them): a worker's answer is refused, saying so. */
     blocked?: (caseCode: string) => Promise<boolean>;
+    /** Queues a copy of a worker's photo, document or voice message to the person (see RelayOptions). */
+    copyToPerson?: CopyToPerson;
   };
   /**
    * Updates come by webhook: an update that could not be handled because Redis was unreachable

@@ -70,6 +70,14 @@ export interface OutboxWorkerOptions {
   silenced?: (caseCode: string) => Promise<boolean>;
   /** More to do when a person blocked the bot (after the mark), e.g. cancel their reminders. */
   onBlocked?: (blocked: BlockedSend) => Promise<void>;
+  /**
+   * A notice to a member of staff that the platform refused (403: they never opened a private
+   * chat with the bot, or blocked it), or that was not tried because their chat is marked so:
+   * e.g. ask the case workers' chat to have them open one. Staff chats are not marked
+   * unreachable by the outbox (their next notice is tried: they may have opened the chat since).
+   * A failure is logged; the notice is dropped either way.
+   */
+  onStaffUnreachable?: (staffId: string) => Promise<void>;
   /** Messages handled at once (most of them sleep until their slot). Default 16. */
   concurrency?: number;
   /**
@@ -138,6 +146,8 @@ interface Target {
  * - Blocked (403) by a person: marked unreachable (chat, and case for a case's notice),
  *   `onBlocked` called, not retried; queued messages to marked people are dropped before
  *   sending. Blocked in a group (the bot was removed) is logged as an error and not retried.
+ *   A notice to a member of staff refused so is not retried either, and `onStaffUnreachable`
+ *   is called instead of marking their chat.
  * - Transient (network, 5xx, 401/404): retried with exponential backoff; other refusals: not.
  * - A malformed or unknown job fails once, unrecoverably (see {@link parseJob}).
  *
@@ -262,6 +272,12 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       return { sent: true };
     }
     const mark = { chatRef: t.chatRef, ...(t.caseCode ? { caseCode: t.caseCode } : {}) };
+    // A member of staff who cannot be written to privately: whoever wired the outbox is told (see onStaffUnreachable).
+    const toStaff = to?.type === 'staff' ? to.staffId : undefined;
+    const staffUnreachable = async (): Promise<void> => {
+      if (toStaff === undefined || !o.onStaffUnreachable) return;
+      await o.onStaffUnreachable(toStaff).catch((err: Error) => o.logger.warn({ ...t.about, err: { name: err.name, message: err.message } }, 'outbox: could not pass on that a member of staff cannot be written to'));
+    };
     if (parsed.data.forgotten) {
       // Its person's data was erased while it waited in its chat's line: its place is given up, nothing is sent.
       await limiter.release(t.chatRef, job.id!);
@@ -285,6 +301,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       // It may hold a place in the chat's line from an earlier try: give it up.
       await limiter.release(t.chatRef, job.id!);
       o.logger.info(t.about, 'outbox: not sent: the person blocked the bot');
+      await staffUnreachable();
       return { sent: false, reason: 'unreachable' };
     }
 
@@ -364,11 +381,19 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
             o.logger.error({ ...t.about, description: f.description }, 'outbox: the bot cannot write in this group (403): add it again');
             throw new UnrecoverableError(`outbox: ${f.description}`);
           }
+          if (toStaff !== undefined) {
+            // Not marked: a worker who opens a private chat with the bot later gets their next notices.
+            o.logger.info(t.about, 'outbox: a member of staff cannot be written to privately (403)');
+            await staffUnreachable();
+            throw new UnrecoverableError('outbox: the member of staff cannot be written to (403)');
+          }
           o.logger.info(t.about, 'outbox: the person blocked the bot (403); marked unreachable');
           await o.reachability.markUnreachable(mark);
           await o.onBlocked?.({ kind: t.kind, chatRef: t.chatRef, ...(t.caseCode ? { caseCode: t.caseCode } : {}) });
           throw new UnrecoverableError('outbox: blocked by the user (403)');
         case 'refused':
+          // Telegram answers 400 "chat not found" for a chat the bot has never been in: for a worker, as a 403.
+          if (toStaff !== undefined && /chat not found/i.test(f.description)) await staffUnreachable();
           throw new UnrecoverableError(`outbox: the platform refused the ${t.kind} (${f.code}): ${f.description}`);
         case 'transient':
           throw err; // BullMQ retries with backoff

@@ -17,7 +17,7 @@ export const SEND_JOB = 'send_message';
 export const NOTIFY_JOB = 'notify';
 
 /** Bot API methods the outbox may call. */
-export const OUTBOX_METHODS = ['sendMessage', 'sendDocument', 'sendVenue', 'sendLocation', 'editMessageText', 'editMessageReplyMarkup'] as const;
+export const OUTBOX_METHODS = ['sendMessage', 'sendDocument', 'sendVenue', 'sendLocation', 'editMessageText', 'editMessageReplyMarkup', 'copyMessage'] as const;
 export type OutboxMethod = (typeof OUTBOX_METHODS)[number];
 
 /**
