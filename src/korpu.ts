@@ -18,7 +18,7 @@ import { RelayStore } from './caseworkers/relay-store';
 import { SlotCalendar } from './intake/slot-calendar';
 import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
-import { askCaseworkersToReachStaff } from './caseworkers/staff-unreachable';
+import { askCaseworkersToReachStaff, tellHolderAnswerNotDelivered } from './caseworkers/staff-unreachable';
 import { createEscalationWorker, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
@@ -645,6 +645,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       logger,
       reachability,
       onSent: async (s) => sent.track?.(s),
+      // A worker's answer refused because the person blocked the bot meanwhile: the worker holding the case is told.
+      onBlocked: tellHolderAnswerNotDelivered({ claims: new ClaimStore(redis, core.keys), roster, notifier: outbox, clock: overrides.clock ?? systemClock }),
       // A notice to a worker Telegram refuses (no private chat with the bot): the case workers' chat asks them to open one.
       ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { onStaffUnreachable: askCaseworkersToReachStaff({ redis, keys: core.keys, notifier: outbox, roster, clock: overrides.clock ?? systemClock, logger, botUsername }) }),
       // A notice to a person who erased their data or withdrew since it was queued is not sent.

@@ -52,3 +52,34 @@ export function askCaseworkersToReachStaff(d: StaffUnreachableDeps): (staffId: s
     d.logger.info({}, 'outbox: a notice to a member of staff was refused (403); the case workers’ chat was asked to have them open a private chat with the bot');
   };
 }
+
+/** What {@link tellHolderAnswerNotDelivered} reads and tells through. */
+export interface AnswerNotDeliveredDeps {
+  claims: { get(caseCode: string): Promise<{ by: string } | undefined> };
+  roster: Pick<RosterStore, 'byStaff'>;
+  notifier: Pick<Notifier, 'notify'>;
+  clock: Clock;
+}
+
+/**
+ * A worker's answer in a talk (a text or a file, kind `relay`) that Telegram refused because
+ * the person blocked the bot since the worker's answer was accepted: the worker holding the
+ * case is told, as they are when the block was known before they answered. Once per block: the
+ * person's chat is marked then, and the answers queued behind it are dropped without a try.
+ */
+export function tellHolderAnswerNotDelivered(d: AnswerNotDeliveredDeps): (blocked: { kind: string; caseCode?: string }) => Promise<void> {
+  return async ({ kind, caseCode }) => {
+    if (kind !== 'relay' || !caseCode) return;
+    const claim = await d.claims.get(caseCode);
+    const holder = claim ? await d.roster.byStaff(claim.by) : undefined;
+    if (!holder) return;
+    await d.notifier.notify({
+      id: `relay_blocked:${caseCode}:${d.clock.now().getTime()}`,
+      to: { type: 'staff', staffId: holder.staffId },
+      lang: holder.worker?.langs[0] ?? DEFAULT_LANG,
+      kind: 'notice',
+      caseCode,
+      output: { type: 'message', text: [{ key: 'handoff:talk.staff.blocked', params: { code: caseCode } }] },
+    });
+  };
+}

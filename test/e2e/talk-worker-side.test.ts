@@ -122,10 +122,13 @@ describe('talk to a person, the worker’s side', () => {
     await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { text: 'Başqa gün gələ bilərsiniz?', reply_to_message: relayed } as Partial<Message>));
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === e2e.core.translator.t('az', 'handoff:talk.from_worker', { text: 'Başqa gün gələ bilərsiniz?' }), 1, 15_000, mark);
 
-    // Blocked again without the bot hearing of it: Telegram refuses the photo's copy, and the worker is told the same.
+    // Blocked again without the bot hearing of it: Telegram refuses the photo's copy (sent through
+    // the outbox, in turn with the worker's texts), and the worker is told the same.
+    const again = e2e.api.mark();
     e2e.api.failNext('copyMessage', { code: 403, description: 'Forbidden: bot was blocked by the user' });
     await e2e.bot.handleUpdate(e2e.api.updates.message(nigar, { photo: [{ file_id: 'map1', file_unique_id: 'umap1', width: 800, height: 600 }], reply_to_message: relayed } as Partial<Message>));
-    expect(e2e.api.lastMessage(nigar.id)!.text).toBe(blocked);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === nigar.id && c.params.text === blocked, 1, 15_000, again);
+    expect(e2e.api.callsSince(again).filter((c) => c.params.chat_id === person.id).map((c) => [c.method, c.failedWith])).toEqual([['copyMessage', 403]]);
   });
 
   it('a worker who answers by replying to the alert in the case workers’ chat (no message of the person’s) is told there that it reached nobody, and how to write first', async () => {
