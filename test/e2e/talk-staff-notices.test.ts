@@ -101,10 +101,11 @@ describe('the case workers’ private notices', () => {
     await e2e.bot.handleUpdate(photo);
     // Telegram delivers the photo's update again: it is not copied twice.
     await e2e.bot.handleUpdate(photo);
-    await e2e.api.waitForCalls((c) => c.method === 'copyMessage' && c.params.chat_id === person.id && c.failedWith === undefined, 1, 15_000, mark);
+    const toPerson = (c: { params: Record<string, unknown> }) => String(c.params.chat_id) === String(person.id);
+    await e2e.api.waitForCalls((c) => c.method === 'copyMessage' && toPerson(c) && c.failedWith === undefined, 1, 15_000, mark);
     await e2e.korpu.settled();
     const text = e2e.core.translator.t('az', 'handoff:talk.from_worker', { text: 'Budur xəritə' });
-    const delivered = e2e.api.callsSince(mark).filter((c) => c.params.chat_id === person.id && c.failedWith === undefined).map((c) => (c.method === 'copyMessage' ? 'photo' : String(c.params.text)));
+    const delivered = e2e.api.callsSince(mark).filter((c) => toPerson(c) && c.failedWith === undefined).map((c) => (c.method === 'copyMessage' ? 'photo' : String(c.params.text)));
     expect(delivered).toEqual([text, 'photo']);
   });
 });
