@@ -30,6 +30,7 @@ export interface TestOutboxWiring {
   logger?: Logger;
   roster?: RosterStore;
   onBlocked?: OutboxWorkerOptions['onBlocked'];
+  onStaffUnreachable?: OutboxWorkerOptions['onStaffUnreachable'];
   /** Told of each tracked notice sent (its message id). */
   onSent?: OutboxWorkerOptions['onSent'];
   concurrency?: number;
@@ -67,6 +68,7 @@ export function testOutboxWorker(w: TestOutboxWiring) {
     logger: w.logger ?? silentLogger(),
     reachability: w.reachability,
     ...(w.onBlocked ? { onBlocked: w.onBlocked } : {}),
+    ...(w.onStaffUnreachable ? { onStaffUnreachable: w.onStaffUnreachable } : {}),
     ...(w.onSent ? { onSent: w.onSent } : {}),
     ...(w.silenced ? { silenced: w.silenced } : {}),
     ...(w.concurrency ? { concurrency: w.concurrency } : {}),
