@@ -423,6 +423,18 @@ describe('notices that cannot or must not be sent', () => {
     expect(JSON.parse(h.cipher.decrypt((job.data as { output: string }).output, noticeOutputAad(job.id!)))).toEqual({ type: 'message', text: [] });
   });
 
+  it('does not copy a worker’s file in a talk (queued as a raw copy) to a person who erased their data since, and keeps nothing of it', async () => {
+    h = await start();
+    const code = 'KP-SILE-0003';
+    await h.redis.hset(redisKeys(h.prefix).case(code), { code, status: 'erased' });
+    await h.outbox.send(`relay:${code}:tg:1`, { chatId: 640_103, method: 'copyMessage', params: { from_chat_id: 7_000_001, message_id: 42 }, kind: 'relay', caseCode: code });
+    await h.settled(1);
+    expect(h.fake.calls.filter((c) => c.method === 'copyMessage')).toEqual([]);
+    const job = (await h.outbox.queue.getJob(outboxJobId(`relay:${code}:tg:1`)))!;
+    expect(job.returnvalue).toEqual({ sent: false, reason: 'forgotten' });
+    expect(job.data).toMatchObject({ params: {}, forgotten: true });
+  });
+
   it('sends to a person who withdrew and then asked for a case worker again (/person)', async () => {
     h = await start();
     const code = 'KP-SILE-0002';

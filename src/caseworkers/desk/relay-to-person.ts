@@ -16,7 +16,8 @@ export interface TalkMessageIn {
 export type RelayToPersonResult =
   /**
    * `sent`: a text, on its way to the person through the notifier. `copy`: a photo, document or voice message,
-   * which the channel copies to the person itself (a notice carries no files).
+   * which the channel has copied to the person itself (a notice carries no files), through the outbox
+   * on Telegram, so that it keeps its place after the worker's texts before it.
    */
   | { ok: true; caseCode: string; delivery: 'sent' | 'copy' }
   | StaffRefusal

@@ -253,7 +253,9 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     // their chat is looked for, its text wiped (it may quote them). A place it held in the chat's
     // line from an earlier try is forgotten 30 s after its slot.
     const to = parsed.name === NOTIFY_JOB ? (parsed.data as NoticeJob).to : undefined;
-    const toPerson = to?.type === 'case' ? to.caseCode : undefined;
+    // A worker's file in a talk (a raw copy, kind `relay`) goes to the case's person too: asked the same.
+    const rawRelay = parsed.name === SEND_JOB && parsed.data.kind === 'relay' ? parsed.data.caseCode : undefined;
+    const toPerson = to?.type === 'case' ? to.caseCode : rawRelay;
     const silenced = async (): Promise<boolean> => Boolean(toPerson && (await o.silenced?.(toPerson)));
     const forget = async (about: Record<string, unknown>): Promise<OutboxResult> => {
       await job.updateData(wipedJobData(job.data, job.id!, o.cipher)).catch(() => undefined);
