@@ -23,5 +23,4 @@ export { toInput, type Converted, type ToInputOptions } from './to-input';
 export { encodeCallbackData, decodeCallbackData, callbackLookup, CALLBACK_DATA_MAX_BYTES, STALE_INPUT } from './callback-data';
 export { outboxMessage, planTelegramMessage, type TelegramPlan, type OutgoingPart } from './render';
 export { telegramSender, planCalls, type TelegramSenderOptions, type TelegramCall } from './notice-sender';
-export type { TelegramCore, TelegramBotOptions, BotContext } from './types';
-export type { CopyToPerson } from './relay';
+export type { TelegramCore, TelegramBotOptions, BotContext, CopyToPerson } from './types';

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/logger';
 import type { FieldCipher } from '../../storage/field-cipher';
 import { KorpuComposer } from './composer';
 import { splitText, TELEGRAM_CAPTION_MAX } from './split-text';
-import type { BotContext, TelegramCore } from './types';
+import type { BotContext, CopyToPerson, TelegramCore } from './types';
 
 /** What "talk to a person" works with; createTelegramBot builds it. */
 export interface RelayOptions {
@@ -33,9 +33,6 @@ export interface RelayOptions {
    */
   copyToPerson?: CopyToPerson;
 }
-
-/** See {@link RelayOptions.copyToPerson}. */
-export type CopyToPerson = (copy: { id: string; caseCode: string; chatId: string; fromChatId: number; messageId: number }) => Promise<void>;
 
 interface RelayDeps extends RelayOptions {
   core: TelegramCore;

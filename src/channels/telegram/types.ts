@@ -3,7 +3,6 @@ import type { KorpuMetrics } from '../../core/metrics';
 import type { Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AuditLog, DeskDeps, SignInLinkIssuer, StaffLookup, TalkThreads } from '../../caseworkers/desk';
-import type { CopyToPerson } from './relay';
 import type { Office } from '../../config/offices';
 import type { ProgrammeContent } from '../../config/programme';
 import type { SafeguardingConfig } from '../../config/safeguarding';
@@ -113,6 +112,13 @@ export interface CaseworkerEscalations {
   /** Cancels it (the case was claimed). */
   cancel(caseCode: string): Promise<boolean>;
 }
+
+/**
+ * Queues the copy of a worker's photo, document or voice message in a talk to the person (the
+ * outbox's `copyMessage`), in the person's chat's line after the worker's texts; `id` makes
+ * queuing it again send nothing twice (see relay.ts).
+ */
+export type CopyToPerson = (copy: { id: string; caseCode: string; chatId: string; fromChatId: number; messageId: number }) => Promise<void>;
 
 /** Per-update facts the composers share (set by the conversation composer). */
 export interface KorpuFlavor {
