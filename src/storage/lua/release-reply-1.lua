@@ -12,15 +12,8 @@
 
   Returns 1 when handed back, 0 otherwise (sent meanwhile, another update's, or another process's)
 ]]
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-local nl = string.find(raw, '\n', 1, true)
-if not nl or string.sub(raw, 1, nl - 1) ~= ARGV[1] then return 0 end
-local rest = string.sub(raw, nl + 1)
-local nl2 = string.find(rest, '\n', 1, true)
-if not nl2 then return 0 end
-local head = string.sub(rest, 1, nl2 - 1)
-local sp = string.find(head, ' ', 1, true)
-if not sp or string.sub(head, 1, sp - 1) ~= ARGV[2] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1] .. '\n- 0\n' .. string.sub(rest, nl2 + 1), 'KEEPTTL')
+--#include kept-reply
+local update, owner, _, sealed = kept_reply(redis.call('GET', KEYS[1]))
+if update ~= ARGV[1] or owner ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. '\n- 0\n' .. sealed, 'KEEPTTL')
 return 1

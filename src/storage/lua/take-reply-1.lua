@@ -16,18 +16,9 @@
   another process committed or took it later (ask for a later delivery); 'N' otherwise (sent
   already, another update's, or the caller's own: in flight there).
 ]]
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 'N' end
-local nl = string.find(raw, '\n', 1, true)
-if not nl or string.sub(raw, 1, nl - 1) ~= ARGV[1] then return 'N' end
-local rest = string.sub(raw, nl + 1)
-local nl2 = string.find(rest, '\n', 1, true)
-if not nl2 then return 'N' end
-local head = string.sub(rest, 1, nl2 - 1)
-local sp = string.find(head, ' ', 1, true)
-if not sp then return 'N' end
-if string.sub(head, 1, sp - 1) == ARGV[2] then return 'N' end
-if tonumber(string.sub(head, sp + 1)) > tonumber(ARGV[3]) then return 'W' end
-local sealed = string.sub(rest, nl2 + 1)
+--#include kept-reply
+local update, owner, at, sealed = kept_reply(redis.call('GET', KEYS[1]))
+if update ~= ARGV[1] or owner == ARGV[2] then return 'N' end
+if tonumber(at) > tonumber(ARGV[3]) then return 'W' end
 redis.call('SET', KEYS[1], ARGV[1] .. '\n' .. ARGV[2] .. ' ' .. ARGV[4] .. '\n' .. sealed, 'KEEPTTL')
 return 'R' .. sealed
