@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import { DEFAULT_LANG, LangSchema } from '../core/lang';
 import { TimeZoneSchema } from './time-zone';
 
 /** What a bot token from @BotFather looks like. */
@@ -32,6 +33,12 @@ export const EnvSchema = z
     /** Redis key prefix, so several deployments (or tests) can share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/).default('korpu:'),
     CASEWORKER_CHAT_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().optional()),
+    /**
+     * The language of everything Körpü posts in the case workers' chat (alerts, notices, relayed
+     * messages, follow-ups, answers to commands typed there), one of the bot's languages. Private
+     * messages to a member of staff stay in their own roster language.
+     */
+    CASEWORKER_CHAT_LANG: z.preprocess((v) => (v === '' ? undefined : v), LangSchema.default(DEFAULT_LANG)),
     /**
      * Telegram user ids of the first admins, comma-separated (`123456789,987654321`). They count
      * as admins whether or not they are on the roster, so a fresh deployment can be set up with

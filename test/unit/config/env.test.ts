@@ -59,6 +59,14 @@ describe('environment checks', () => {
     for (const bad of ['0', '1.5', 'two', '-3']) expect(() => parseEnv({ AUDIT_KEEP_MONTHS: bad })).toThrow(/^AUDIT_KEEP_MONTHS: /m);
   });
 
+  it('posts in the case workers\' chat in Azerbaijani unless CASEWORKER_CHAT_LANG names another of the bot\'s languages', () => {
+    expect(parseEnv({}).CASEWORKER_CHAT_LANG).toBe('az');
+    expect(parseEnv({ CASEWORKER_CHAT_LANG: '' }).CASEWORKER_CHAT_LANG).toBe('az');
+    expect(parseEnv({ CASEWORKER_CHAT_LANG: 'ru' }).CASEWORKER_CHAT_LANG).toBe('ru');
+    for (const lang of ['az', 'ru', 'en', 'fa', 'uz', 'tr', 'uk']) expect(parseEnv({ CASEWORKER_CHAT_LANG: lang }).CASEWORKER_CHAT_LANG).toBe(lang);
+    for (const bad of ['de', 'RU', 'russian', 'ru-RU']) expect(() => parseEnv({ CASEWORKER_CHAT_LANG: bad })).toThrow(/^CASEWORKER_CHAT_LANG: /m);
+  });
+
   it('serves the simulator in production only with SIMULATOR=on, whatever the bot token; elsewhere unless SIMULATOR=off', () => {
     const key = randomBytes(32).toString('hex');
     const token = '123456:ABCDEFGHIJKLMNOPQRSTUVWX';
