@@ -163,6 +163,9 @@ export interface Korpu {
  */
 export async function createKorpu(config: AppConfig, overrides: KorpuOverrides = {}): Promise<Korpu> {
   const { env, content, offices, safeguarding, requests } = config;
+  // The one language of everything posted or edited in the case workers' chat (alerts, notices,
+  // a person's messages, follow-ups, answers there); a worker's private chat stays in theirs.
+  const chatLang = env.CASEWORKER_CHAT_LANG;
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const closers: Closer[] = [];
   // Counters and histograms only on the hot path; the backlog gauges read Redis on scrape. Node's
@@ -332,11 +335,11 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // case changes hands or ends, so that no alert in the group offers Claim for a case taken.
     const alertMessages = outbox && env.CASEWORKER_CHAT_ID !== undefined ? new CaseAlertMessages(redis, core.keys) : undefined;
     const redrawDeps: AlertRedrawDeps | undefined = outbox && alertMessages
-      ? { translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, ...(incidentLink ? { incidentLink } : {}), notifier: outbox, clock, logger, alertMessages }
+      ? { translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, ...(incidentLink ? { incidentLink } : {}), notifier: outbox, clock, logger, alertMessages, chatLang }
       : undefined;
     if (redrawDeps && alertMessages) sent.track = trackCaseAlerts({ ...redrawDeps, alertMessages });
     const desk = outbox
-      ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, ...(overrides.ids ? { ids: overrides.ids } : {}), notifier: outbox, translator: core.translator, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
+      ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, ...(overrides.ids ? { ids: overrides.ids } : {}), notifier: outbox, translator: core.translator, chatLang, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
           booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
       : undefined;
@@ -377,6 +380,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // A message to a group takes its slot in that group's window too (keyed by the chat's pseudonym, as the outbox's).
         ...(limiter ? { replySlots: { reserveReply: (chatId) => limiter.reserveReply(chatId !== undefined && isGroupChat(chatId) ? chatRefOf(cipher, chatId) : undefined), connected: () => limiter.connected() } } : {}),
         ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { caseworkerChatId: env.CASEWORKER_CHAT_ID }),
+        caseworkerChatLang: chatLang,
         // An answer in the case workers' group waits its turn there with the alerts, once per
         // command message (a redelivered update queues nothing new). Its text names only the command.
         ...(outbox
@@ -403,13 +407,13 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         // of their own, never reach these handlers; the channel filter is a second guard); an
         // urgent alert, ahead of everything else, for a crisis.
         const channels = [TELEGRAM_CHANNEL, PHONE_CHANNEL];
-        core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
-        core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, logger, channels, buttons: true, clock, ...(incidentLink ? { incidentLink } : {}) }));
+        core.onEffect(createCaseworkerAlerts({ notifier: outbox, translator: core.translator, lang: chatLang, files, offices: offices.offices, roster, logger, channels, buttons: true, clock, ...(escalations ? { escalations } : {}) }));
+        core.onEffect(createUrgentAlerts({ notifier: outbox, translator: core.translator, lang: chatLang, files, offices: offices.offices, roster, incidents: core.incidents, logger, channels, buttons: true, clock, ...(incidentLink ? { incidentLink } : {}) }));
       }
       // A withdrawal or an erasure: the case's escalation goes (no supervisor is pushed to take up
       // a case nobody waits on); an erasure first clears the case's queued messages; the case workers are told.
       if (escalations) core.onEffect(async (e) => void ((e.type === 'case_withdrawn' || e.type === 'data_erased') && (await escalations.forget(e))));
-      if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code), ...(redrawDeps ? { redrawAlerts: (code: string, cause: string) => redrawCaseAlerts(redrawDeps, code, cause) } : {}) }));
+      if (outbox) core.onEffect(createRightsNotices({ notifier: outbox, translator: core.translator, lang: chatLang, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, forgetMessages: (code) => outbox.forgetCase(code), ...(redrawDeps ? { redrawAlerts: (code: string, cause: string) => redrawCaseAlerts(redrawDeps, code, cause) } : {}) }));
       // A correction (/correct): the worker holding the case, else the case workers' chat, is told which fields changed.
       // A claim left by a worker no longer on the roster tells the chat: nobody would read a notice to them.
       const holderOf = async (code: string) => {
@@ -418,7 +422,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       };
       // Several details corrected one after another: one notice naming them all, once the person stops.
       const gather = { redis, key: core.keys.corrections, delayMs: overrides.correctionNoticeDelayMs ?? CORRECTION_NOTICE_DELAY_MS, cancel: (id: string) => outbox!.cancel(id) };
-      if (outbox) core.onEffect(createCorrectionNotices({ notifier: outbox, translator: core.translator, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, holderOf, gather }));
+      if (outbox) core.onEffect(createCorrectionNotices({ notifier: outbox, translator: core.translator, chatLang, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, holderOf, gather }));
       // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
       if (desk) core.onTalkLeft((e) => tellTalkLeft(desk, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
       const url = env.WEBHOOK_URL;
@@ -437,7 +441,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
 
     if (runsWorkers && outbox && bull && reminders) {
       // Due reminders, nudges and follow-up calls, checked when they fall due and handed to the outbox.
-      const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock, ...(incidentLink ? { incidentLink } : {}) });
+      const worker = startReminderWorker(core, { connection: bull, redis, roster, prefix: env.REDIS_PREFIX, timeZone: env.TZ, notifier: outbox, channels: [TELEGRAM_CHANNEL], logger, clock, chatLang, ...(incidentLink ? { incidentLink } : {}) });
       // How late a due job starts: its due time is when it was added plus its delay.
       worker.on('active', (job) => metrics.reminderLatenessSeconds.observe({ job: job.name }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000));
       closers.push({ name: 'reminder worker', close: () => worker.close() });
@@ -478,7 +482,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           clock,
           // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.
           audit: auditTrail,
-          onPurged: createPurgeNotices({ notifier: outbox, translator: core.translator, logger, tell: env.CASEWORKER_CHAT_ID !== undefined, onRoster: async (staffId) => Boolean(await roster.byStaff(staffId)) }),
+          onPurged: createPurgeNotices({ notifier: outbox, translator: core.translator, chatLang, logger, tell: env.CASEWORKER_CHAT_ID !== undefined, onRoster: async (staffId) => Boolean(await roster.byStaff(staffId)) }),
         })
       : undefined;
     if (retention) {
@@ -497,6 +501,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
             ? {
                 intakeAlerts: {
                   translator: core.translator,
+                  lang: chatLang,
                   files,
                   offices: offices.offices,
                   roster,
@@ -648,7 +653,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       // A worker's answer refused because the person blocked the bot meanwhile: the worker holding the case is told.
       onBlocked: tellHolderAnswerNotDelivered({ claims: new ClaimStore(redis, core.keys), roster, notifier: outbox, clock: overrides.clock ?? systemClock }),
       // A notice to a worker Telegram refuses (no private chat with the bot): the case workers' chat asks them to open one.
-      ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { onStaffUnreachable: askCaseworkersToReachStaff({ redis, keys: core.keys, notifier: outbox, roster, clock: overrides.clock ?? systemClock, logger, botUsername }) }),
+      ...(env.CASEWORKER_CHAT_ID === undefined ? {} : { onStaffUnreachable: askCaseworkersToReachStaff({ redis, keys: core.keys, notifier: outbox, roster, lang: chatLang, clock: overrides.clock ?? systemClock, logger, botUsername }) }),
       // A notice to a person who erased their data or withdrew since it was queued is not sent.
       silenced: async (caseCode) => (await silenceOf({ redis, keys: core.keys }, caseCode)) !== undefined,
       // Test-only (refused in production): killed after the platform accepted a message, before its acknowledgement.

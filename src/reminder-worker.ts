@@ -6,6 +6,7 @@ import type { RosterStore } from './caseworkers/roster';
 import { systemClock, type Clock } from './core/clock';
 import type { TextRef } from './core/conversation';
 import type { Logger } from './core/logger';
+import type { Lang } from './core/lang';
 import { meetingDetails } from './intake/booking-desk';
 import { SILENCE_FIELDS, silenceFrom } from './intake/person-silence';
 import { Reachability } from './scheduling/reachability';
@@ -32,6 +33,8 @@ export interface ReminderWorkerWiring {
   concurrency?: number;
   /** Where the workspace shows an incident report (the follow-up reminder links the one to complete); none without a workspace. */
   incidentLink?: (id: string) => string;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): the follow-up calls posted there are in it. */
+  chatLang?: Lang;
 }
 
 /**
@@ -80,6 +83,7 @@ export function startReminderWorker(core: KorpuCore, w: ReminderWorkerWiring): W
     incidentOpen: async (id) => (await core.incidents.get(id))?.status === 'draft',
     // A meeting booked on the phone (/call): the worker who took the call is reminded to phone the person.
     callBackOutput: callBackMessage(meetingDetails),
+    ...(w.chatLang ? { staffLang: w.chatLang } : {}),
     staffLangOf: async (id) => (await roster.get(id).catch(() => undefined))?.langs[0],
     // A walk-in's case; one who left a number and was not called since: the worker holding the case phones them.
     walkIn: async (caseCode) => {

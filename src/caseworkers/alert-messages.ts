@@ -93,8 +93,8 @@ export interface AlertRedrawDeps extends CaseAlertDeps {
   clock: Clock;
   logger: Logger;
   alertMessages?: Pick<CaseAlertMessages, 'list' | 'forget'> | undefined;
-  /** The group's language (the programme's). */
-  alertLang?: Lang;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): its alerts are redrawn in it. */
+  chatLang?: Lang;
 }
 
 /**
@@ -112,7 +112,7 @@ export async function redrawCaseAlerts(d: AlertRedrawDeps, caseCode: string, cau
   if (!d.alertMessages) return 0;
   // `except`: the alert tapped, which its channel redraws at once (an edit of it would change nothing).
   const messages = (only ?? (await d.alertMessages.list(caseCode))).filter((m) => !(except && m.chatRef === except.chatRef && m.messageId === except.messageId));
-  const groupLang = d.alertLang ?? DEFAULT_LANG;
+  const groupLang = d.chatLang ?? DEFAULT_LANG;
   // A supervisor reads their escalation in their first language, as it was posted.
   const supervisors = messages.some((m) => m.staffId !== undefined) && d.roster ? new Map((await d.roster.list()).map((w) => [w.staffId, w.langs[0]])) : undefined;
   let erased = false;

@@ -27,7 +27,7 @@ export interface CaseworkerAlertsOptions {
   /** For the names of staff ("taken by …"); without it, staff ids are shown. */
   roster?: Pick<RosterStore, 'list'>;
   logger: Logger;
-  /** Language of the alerts: the programme's, Azerbaijani, unless configured otherwise. */
+  /** Language of the alerts: the case workers' chat's (CASEWORKER_CHAT_LANG), default az. */
   lang?: Lang;
   /** Channels whose cases are alerted (the simulator's are staff trying flows, not people). */
   channels: readonly string[];
@@ -195,7 +195,7 @@ export interface UrgentAlertsOptions extends CaseAlertDeps {
   logger: Logger;
   /** Channels whose crises are alerted (the simulator's are staff trying flows, not people). */
   channels: readonly string[];
-  /** Language of the alerts: the programme's, Azerbaijani, unless configured otherwise. */
+  /** Language of the alerts: the case workers' chat's (CASEWORKER_CHAT_LANG), default az. */
   lang?: Lang;
   /** Claim and Open under the alert, as under every case alert (when a channel handles them). */
   buttons?: boolean;

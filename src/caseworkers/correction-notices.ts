@@ -15,8 +15,10 @@ export interface CorrectionNoticesOptions {
   logger: Logger;
   /** Who holds a case (their staff id), if anyone: they are told rather than the whole chat. */
   holderOf: (caseCode: string) => Promise<string | undefined>;
-  /** Language of the notices: the programme's, like the alerts. */
+  /** Language of the notice to the worker holding the case: the programme's. */
   lang?: Lang;
+  /** Language of the notice to the case workers' chat (CASEWORKER_CHAT_LANG); else `lang`. */
+  chatLang?: Lang;
   /** Whether there is a case workers' chat to tell when nobody holds the case. */
   tell?: boolean;
   /** Channels whose cases are told about (the simulator's are staff trying flows). */
@@ -42,13 +44,13 @@ export interface CorrectionNoticesOptions {
  * delivered twice queues the same fields again and takes back the first: still one notice.
  */
 export function createCorrectionNotices(o: CorrectionNoticesOptions): EffectListener {
-  const lang = o.lang ?? DEFAULT_LANG;
   const channels = new Set(o.channels);
   return async (effect, context) => {
     if (effect.type !== 'data_corrected' || !channels.has(context.channel)) return;
     const holder = await o.holderOf(effect.caseCode);
     if (!holder && o.tell === false) return;
     const to: Recipient = holder ? { type: 'staff', staffId: holder } : { type: 'caseworkers' };
+    const lang = (holder ? undefined : o.chatLang) ?? o.lang ?? DEFAULT_LANG;
     const notice = (fields: readonly string[]): Output => {
       const names = fields.map((f) => o.translator.t(lang, `rights:mydata.label.${f}`)).join(', ');
       return { type: 'message', text: [{ plain: o.translator.t(lang, 'rights:notice.corrected', { code: effect.caseCode, fields: names }) }] };

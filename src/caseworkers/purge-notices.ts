@@ -15,8 +15,10 @@ export interface PurgeNoticesOptions {
   notifier: Notifier;
   translator: Translator;
   logger: Logger;
-  /** Language of the notices: the programme's, like the alerts. */
+  /** Language of the notice to the worker holding the case: the programme's. */
   lang?: Lang;
+  /** Language of the notice to the case workers' chat (CASEWORKER_CHAT_LANG); else `lang`. */
+  chatLang?: Lang;
   /** Whether there is a case workers' chat to tell. */
   tell?: boolean;
   /** Whether a staff id is still on the roster (a worker who left is not told: nobody would read it). */
@@ -37,8 +39,11 @@ export function createPurgeNotices(o: PurgeNoticesOptions): (p: PurgedCase) => P
     const to: Recipient[] = [];
     if (o.tell !== false) to.push({ type: 'caseworkers' });
     if (holder && (await o.onRoster(holder))) to.push({ type: 'staff', staffId: holder });
-    const output: Output = { type: 'message', text: [{ plain: o.translator.t(lang, 'rights:notice.purged', { code: caseCode }) }] };
-    for (const recipient of to) await o.notifier.notify({ id: purgeNoticeId(caseCode, recipient), to: recipient, lang, output, kind: 'notice' });
+    for (const recipient of to) {
+      const inLang = recipient.type === 'caseworkers' ? (o.chatLang ?? lang) : lang;
+      const output: Output = { type: 'message', text: [{ plain: o.translator.t(inLang, 'rights:notice.purged', { code: caseCode }) }] };
+      await o.notifier.notify({ id: purgeNoticeId(caseCode, recipient), to: recipient, lang: inLang, output, kind: 'notice' });
+    }
     // Counts only, like the purge itself.
     if (to.length) o.logger.info({ told: to.length }, 'caseworkers: purge notice queued');
   };

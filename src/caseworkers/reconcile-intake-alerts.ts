@@ -33,6 +33,7 @@ export interface IntakeAlertReconcileDeps extends CaseAlertDeps {
   alertedSince(caseCode: string, since: Date): Promise<boolean>;
   /** Channels whose cases are alerted (as the alert handler's). */
   channels: readonly string[];
+  /** Language of the alerts: the case workers' chat's (CASEWORKER_CHAT_LANG), default az. */
   lang?: Lang;
   buttons: boolean;
   now: Date;

@@ -12,7 +12,7 @@ export interface RightsNoticesOptions {
   notifier: Notifier;
   translator: Translator;
   logger: Logger;
-  /** Language of the notices: the programme's, like the alerts. */
+  /** Language of the notices: the case workers' chat's (CASEWORKER_CHAT_LANG), default az. */
   lang?: Lang;
   /** Whether there is a case workers' chat to tell (without one, only the messages are cleared). */
   tell?: boolean;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Office, RemindersConfig } from '../config/offices';
 import type { Clock } from '../core/clock';
 import type { Output } from '../core/conversation';
-import { LangSchema, type Lang } from '../core/lang';
+import { DEFAULT_LANG, LangSchema, type Lang } from '../core/lang';
 import { recurringErrorLog, type Logger } from '../core/logger';
 import type { Notice, Notifier } from '../core/notifier';
 import { callerOf, PHONE_CHANNEL } from '../core/phone-call';
@@ -214,7 +214,7 @@ export interface ReminderWorkerOptions {
   caseClosed?(caseCode: string): Promise<boolean>;
   /** Time zone of the nudge's quiet hours (the programme's). */
   timeZone: string;
-  /** Language of messages to the case workers' chat (follow-up calls). */
+  /** Language of messages to the case workers' chat (follow-up calls): CASEWORKER_CHAT_LANG, default az. */
   staffLang?: Lang;
   followUpOutput?: (f: FollowUpJob) => Output;
   /**
@@ -309,7 +309,7 @@ export function createReminderWorker(o: ReminderWorkerOptions & { reminderOutput
     if (!o.followUpOutput) return 'no follow-up text';
     if (!(await o.incidentOpen?.(f.incident))) return 'report complete';
     // Without a case workers' chat configured, the outbox drops it and logs why.
-    await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'caseworkers' }, lang: o.staffLang ?? 'az', output: o.followUpOutput(f), kind: 'follow_up', caseCode: f.caseCode });
+    await o.notifier.notify({ id: `out_${job.id}`, to: { type: 'caseworkers' }, lang: o.staffLang ?? DEFAULT_LANG, output: o.followUpOutput(f), kind: 'follow_up', caseCode: f.caseCode });
     return 'sent';
   }
 

@@ -35,6 +35,8 @@ export interface DeskSetup {
   reminders?: DeskDeps['reminders'];
   notifier: Notifier;
   translator: Translator;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG); default az. */
+  chatLang?: DeskDeps['chatLang'];
   offices: readonly Office[];
   clock: Clock;
   logger: Logger;
@@ -85,6 +87,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     clock: s.clock,
     logger: s.logger,
     ...(s.ids ? { ids: s.ids } : {}),
+    ...(s.chatLang ? { chatLang: s.chatLang } : {}),
     ...(s.escalations ? { escalations: s.escalations } : {}),
     ...(s.reminders ? { reminders: s.reminders } : {}),
     ...(s.audit ? { audit: s.audit } : {}),

@@ -59,6 +59,11 @@ export interface DeskDeps {
   escalations?: { cancel(caseCode: string): Promise<boolean> };
   /** Texts to staff the desk renders itself (the case file). */
   translator: Translator;
+  /**
+   * The case workers' chat's language (CASEWORKER_CHAT_LANG): what the desk posts or edits
+   * there (alerts posted again or redrawn, a person's messages, notices) is in it. Default az.
+   */
+  chatLang?: Lang;
   offices: readonly Office[];
   /** Pseudonymises staff ids in the logs. */
   cipher: Pick<FieldCipher, 'pseudonym'>;

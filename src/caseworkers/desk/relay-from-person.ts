@@ -45,7 +45,7 @@ export async function relayFromPerson(deps: DeskDeps, args: { conversation: stri
     // it): the case workers' chat gets it, where the holder can answer it too, rather than losing it.
     if (to.type !== 'staff') return { ok: false, reason: 'no_recipient', caseCode };
     to = { type: 'caseworkers' };
-    if (!(await args.deliver(to, header(DEFAULT_LANG), caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
+    if (!(await args.deliver(to, header(deps.chatLang ?? DEFAULT_LANG), caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
   }
   await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message), ...(args.message.edit ? { edit: true } : {}) });
   return { ok: true, caseCode, to, ...((await deps.relay.acknowledgeOnce(args.conversation)) ? { passedOn: { lang: personLang } } : {}) };
@@ -71,7 +71,7 @@ export async function leaveTalk(deps: DeskDeps, args: { conversation: string }):
  * idempotent: the conversation's commit closes the talk and records the leaving as an effect
  * with a deterministic id, performed from the effect stream.
  */
-export async function tellTalkLeft(deps: Pick<DeskDeps, 'claims' | 'roster' | 'notifier' | 'cases' | 'relay'>, args: { caseCode: string; id: string }): Promise<void> {
+export async function tellTalkLeft(deps: Pick<DeskDeps, 'claims' | 'roster' | 'notifier' | 'cases' | 'relay' | 'chatLang'>, args: { caseCode: string; id: string }): Promise<void> {
   const { caseCode } = args;
   const { to, staffLang } = await talkTarget(deps, caseCode);
   await deps.notifier.notify({
@@ -93,9 +93,9 @@ export async function openTalk(deps: DeskDeps, args: { conversation: string }): 
   return caseCode ? { caseCode, lang: (await deps.cases.info(caseCode)).lang } : undefined;
 }
 
-/** The worker holding the case (in their language), else the case workers' chat (in the programme's). */
-async function talkTarget(deps: Pick<DeskDeps, 'claims' | 'roster'>, caseCode: string): Promise<{ to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>; staffLang: Lang }> {
+/** The worker holding the case (in their language), else the case workers' chat (in its own, CASEWORKER_CHAT_LANG). */
+async function talkTarget(deps: Pick<DeskDeps, 'claims' | 'roster' | 'chatLang'>, caseCode: string): Promise<{ to: Extract<Recipient, { type: 'staff' | 'caseworkers' }>; staffLang: Lang }> {
   const claim = await deps.claims.get(caseCode);
   const holder = claim ? await deps.roster.byStaff(claim.by) : undefined;
-  return holder ? { to: { type: 'staff', staffId: holder.staffId }, staffLang: langOf(holder) } : { to: { type: 'caseworkers' }, staffLang: DEFAULT_LANG };
+  return holder ? { to: { type: 'staff', staffId: holder.staffId }, staffLang: langOf(holder) } : { to: { type: 'caseworkers' }, staffLang: deps.chatLang ?? DEFAULT_LANG };
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock';
 import type { TextRef } from '../../core/conversation';
-import { DEFAULT_LANG } from '../../core/lang';
+import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Notifier } from '../../core/notifier';
 import { drawCaseAlert, type CaseAlertDeps } from '../alert-notices';
 import { alertState, type AlertKind } from '../alert-text';
@@ -17,8 +17,8 @@ import { alertState, type AlertKind } from '../alert-text';
  * by what it uses: desk-deps.ts calls it, so it does not import that module back).
  * @example await repostAlert(deps, 'KP-7G4Q-M2XD', `release:KP-7G4Q-M2XD:${now}`, { key: 'caseworker:release.notice', params: { code: 'KP-7G4Q-M2XD' } })
  */
-export async function repostAlert(deps: CaseAlertDeps & { notifier: Notifier; clock: Clock }, caseCode: string, id: string, heading: TextRef): Promise<AlertKind> {
-  const lang = DEFAULT_LANG;
+export async function repostAlert(deps: CaseAlertDeps & { notifier: Notifier; clock: Clock; chatLang?: Lang }, caseCode: string, id: string, heading: TextRef): Promise<AlertKind> {
+  const lang = deps.chatLang ?? DEFAULT_LANG;
   const drawn = await drawCaseAlert(deps, 'current', caseCode, lang, deps.clock.now(), { buttons: true });
   // Kept up to date like the alert it repeats (edited without the heading when the case changes hands again).
   await deps.notifier.notify({ id, to: { type: 'caseworkers' }, lang, kind: 'alert', caseCode, output: { ...drawn.output, text: [heading, ...drawn.output.text] }, track: { kind: drawn.kind, state: alertState(drawn.summary) } });

@@ -26,8 +26,8 @@ export interface AlertActionsDeps extends Omit<AlertMessageDeps, 'roster'> {
   caseworkerChatId?: string | number;
   /** Pseudonymises Telegram user ids in the logs of refusals. */
   cipher: Pick<FieldCipher, 'pseudonym'>;
-  /** Language of the group's alerts (the programme's). */
-  alertLang?: Lang;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): a tapped alert there is redrawn in it. */
+  caseworkerChatLang?: Lang;
   logger: Logger;
 }
 
@@ -182,7 +182,7 @@ async function attendance(t: Tap, status: 'attended' | 'no_show'): Promise<void>
  */
 async function redraw(t: Tap): Promise<void> {
   const { ctx, deps, action } = t;
-  const lang = action.kind === 'escalation' ? t.lang : (deps.alertLang ?? DEFAULT_LANG);
+  const lang = action.kind === 'escalation' ? t.lang : (deps.caseworkerChatLang ?? DEFAULT_LANG);
   const tapped = ctx.callbackQuery?.message;
   if (t.place === 'caseworkers_chat' && tapped && ctx.callbackQuery) {
     const drawn = await drawCaseAlert({ ...deps, incidents: deps.desk.incidents, incidentLink: deps.desk.incidentLink }, action.kind, action.caseCode, lang, deps.desk.clock.now(), { buttons: true });

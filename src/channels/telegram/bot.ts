@@ -110,7 +110,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   if (roster) features.use(formerStaff({ roster, translator: core.translator }));
   // Staff buttons first: the case workers' group answers only commands, and a private chat's
   // conversation would read them as stale buttons.
-  const chat = opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId };
+  const chat = { ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }), ...(opts.caseworkerChatLang ? { caseworkerChatLang: opts.caseworkerChatLang } : {}) };
   if (desk && roster) {
     features.use(alertActions({ desk, roster, translator: core.translator, files: desk.files, offices: desk.offices, cipher: desk.cipher, logger, ...chat }));
   }
@@ -120,7 +120,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...(opts.talk.blocked ? { blocked: opts.talk.blocked } : {}), ...(opts.talk.copyToPerson ? { copyToPerson: opts.talk.copyToPerson } : {}), ...chat }));
   // A worker's reply in the case workers' chat to an alert or notice (no person's message): told it reached nobody.
   if (roster) features.use(staffStrayGroupReplies({ core, roster, ...chat, ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
-  features.use(groupChats({ core, logger, ...(opts.caseworkerChatId === undefined ? {} : { caseworkerChatId: opts.caseworkerChatId }), ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
+  features.use(groupChats({ core, logger, ...chat, ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   if (desk && roster) features.use(caseworkerCommands({ desk, roster, cipher: desk.cipher, logger }));
   // `/dashboard`: a one-time sign-in link to the web workspace, when Körpü serves one.
   if (desk && roster && opts.caseworkers?.signInLinks) features.use(dashboardCommand({ desk, roster, links: opts.caseworkers.signInLinks, logger }));

@@ -1,7 +1,7 @@
 import type { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import { cleanText } from '../../core/clean-text';
-import { DEFAULT_LANG, suggestLang } from '../../core/lang';
+import { DEFAULT_LANG, suggestLang, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import { renderOutput } from '../../i18n/render';
 import { detectCrisis } from '../../safeguarding';
@@ -16,6 +16,8 @@ export interface GroupDeps {
   core: TelegramCore;
   logger: Logger;
   caseworkerChatId?: string | number;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): what the bot posts there is in it. */
+  caseworkerChatLang?: Lang;
   /** Posts the answer to a command in the case workers' group through the outbox (the bot options' `postInCaseworkerChat`); without it, it is sent directly. */
   postInCaseworkerChat?: (chatId: number, replyTo: number, text: string) => Promise<void>;
 }
@@ -47,9 +49,9 @@ export function groupChats(deps: GroupDeps): Composer<BotContext> {
     if (deps.caseworkerChatId !== undefined && String(ctx.chat.id) === String(deps.caseworkerChatId)) {
       const command = commandForBot(ctx.message, ctx.me.username);
       if (command === undefined) return;
-      // The language of the alerts in this chat: the programme's.
+      // The language of everything posted in this chat (CASEWORKER_CHAT_LANG).
       const key = command === 'end' ? 'caseworker:group.end_as_reply' : 'caseworker:group.private_only';
-      const text = deps.core.translator.t(DEFAULT_LANG, key, { command, link: `https://t.me/${ctx.me.username}` });
+      const text = deps.core.translator.t(deps.caseworkerChatLang ?? DEFAULT_LANG, key, { command, link: `https://t.me/${ctx.me.username}` });
       if (deps.postInCaseworkerChat) return deps.postInCaseworkerChat(ctx.chat.id, ctx.message.message_id, text);
       try {
         await ctx.api.sendMessage(ctx.chat.id, text, { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });

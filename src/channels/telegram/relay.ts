@@ -25,6 +25,8 @@ export interface RelayOptions {
   blocked?: (caseCode: string) => Promise<boolean>;
   /** The case workers' chat: where a person's messages go while nobody has claimed the case. */
   caseworkerChatId?: string | number;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): what the bot posts there is in it. */
+  caseworkerChatLang?: Lang;
   /**
    * Queues the copy of a worker's photo, document or voice message to the person in the outbox,
    * in the person's chat's line with the worker's texts (which go as notices), so that "here is
@@ -72,7 +74,9 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
       deps.logger.warn({ chat: deps.cipher.pseudonym(`telegram_user:${ctx.from.id}`) }, 'talk: a reply from someone not on the roster was ignored');
       return;
     }
-    const staff = member.worker?.langs[0] ?? DEFAULT_LANG;
+    // Answered where they wrote: in the case workers' chat in its language, in a private chat in theirs.
+    const inCaseworkerChat = deps.caseworkerChatId !== undefined && String(ctx.chat.id) === String(deps.caseworkerChatId);
+    const staff = (inCaseworkerChat ? deps.caseworkerChatLang : undefined) ?? member.worker?.langs[0] ?? DEFAULT_LANG;
     const actor = { staffId: member.staffId };
     const ref = `tg:${ctx.update.update_id}`;
     // The person erased their data: the message's mark keeps only the case code.

@@ -1,6 +1,6 @@
 import type { Composer } from 'grammy';
 import type { StaffLookup } from '../../caseworkers/desk';
-import { DEFAULT_LANG } from '../../core/lang';
+import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import { KorpuComposer } from './composer';
 import { commandForBot } from './groups';
 import type { BotContext, TelegramCore } from './types';
@@ -11,6 +11,8 @@ export interface StaffStrayMessagesOptions {
   roster: Pick<StaffLookup, 'mayBeStaff' | 'byTelegram'>;
   /** The case workers' chat, where a reply to an alert reaches nobody. */
   caseworkerChatId?: string | number;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): what the bot posts there is in it. */
+  caseworkerChatLang?: Lang;
   /** Posts in the case workers' chat through the outbox, in turn with the alerts (the bot options' `postInCaseworkerChat`); without it, directly. */
   postInCaseworkerChat?: (chatId: number, replyTo: number, text: string) => Promise<void>;
 }
@@ -58,7 +60,7 @@ export function staffStrayGroupReplies(deps: StaffStrayMessagesOptions): Compose
     if (deps.caseworkerChatId === undefined || String(ctx.chat.id) !== String(deps.caseworkerChatId)) return next();
     if (!from || replyTo?.from?.id !== ctx.me.id || commandForBot(ctx.message, ctx.me.username) !== undefined) return next();
     if (!(await deps.roster.mayBeStaff(from.id)) || !(await deps.roster.byTelegram(from.id))) return next();
-    const text = deps.core.translator.t(DEFAULT_LANG, 'caseworker:group.not_passed_on', { link: `https://t.me/${ctx.me.username}` });
+    const text = deps.core.translator.t(deps.caseworkerChatLang ?? DEFAULT_LANG, 'caseworker:group.not_passed_on', { link: `https://t.me/${ctx.me.username}` });
     if (deps.postInCaseworkerChat) return deps.postInCaseworkerChat(ctx.chat.id, ctx.message.message_id, text);
     await ctx.reply(text, { reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true } });
   });

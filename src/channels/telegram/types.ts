@@ -37,6 +37,8 @@ export interface TelegramBotOptions {
   apiRoot?: string;
   /** The case workers' group chat: the bot never runs flows there. */
   caseworkerChatId?: string | number;
+  /** The case workers' chat's language (CASEWORKER_CHAT_LANG): every answer the bot posts there is in it. */
+  caseworkerChatLang?: Lang;
   logger: Logger;
   /** The bot's own user (skips `getMe` at start; unit tests inject it). */
   botInfo?: UserFromGetMe;
