@@ -89,6 +89,7 @@ describe("staff commands in the case workers' group", () => {
     const mark = e2e.api.mark();
     await e2e.bot.handleUpdate(e2e.api.updates.message(worker, { text: '/end', reply_to_message: relayed } as Partial<Message>, group()));
     const said = e2e.api.callsSince(mark, 'sendMessage').filter((c) => String(c.params.chat_id) === String(CASEWORKERS)).map((c) => String(c.params.text));
-    expect(said).toEqual([e2e.core.translator.t('ru', 'handoff:talk.staff.ended', { code })]);
+    // Said in the group, so in the group's language (CASEWORKER_CHAT_LANG, az here), not the worker's Russian.
+    expect(said).toEqual([t('handoff:talk.staff.ended', { code })]);
   });
 });

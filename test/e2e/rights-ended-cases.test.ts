@@ -190,7 +190,8 @@ describe('cases whose person withdrew or erased their data', () => {
       await e2e.bot.handleUpdate(replyFrom(worker, relayed, 'There is a course on Mondays, shall I book you?'));
       await e2e.korpu.settled();
       await sleep(1_500);
-      expect(toGroupSince(groupBefore)).toContain(tr('en', 'handoff:talk.staff.erased', { code }));
+      // Answered in the group, so in the group's language (CASEWORKER_CHAT_LANG, az by default), not the worker's.
+      expect(toGroupSince(groupBefore)).toContain(tr('az', 'handoff:talk.staff.erased', { code }));
       expect(e2e.api.sentMessages(p.id).slice(personBefore)).toEqual([]);
       // The mark left in the workers' chat leads to the case code alone, nothing of the person.
       const relay = new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher);
@@ -209,7 +210,8 @@ describe('cases whose person withdrew or erased their data', () => {
       await e2e.bot.handleUpdate(replyFrom(worker, relayed, 'Why did you withdraw? Call me'));
       await e2e.korpu.settled();
       await sleep(1_500);
-      expect(toGroupSince(groupBefore)).toContain(tr('en', 'handoff:talk.staff.withdrawn', { code }));
+      // Answered in the group, so in the group's language (CASEWORKER_CHAT_LANG, az by default), not the worker's.
+      expect(toGroupSince(groupBefore)).toContain(tr('az', 'handoff:talk.staff.withdrawn', { code }));
       expect(e2e.api.sentMessages(p.id).slice(personBefore)).toEqual([]);
       const relay = new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher);
       expect(await relay.openCase(e2e.core.runner.conversationId('telegram', String(p.id)))).toBeUndefined();
