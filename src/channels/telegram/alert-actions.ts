@@ -182,7 +182,8 @@ async function attendance(t: Tap, status: 'attended' | 'no_show'): Promise<void>
  */
 async function redraw(t: Tap): Promise<void> {
   const { ctx, deps, action } = t;
-  const lang = action.kind === 'escalation' ? t.lang : (deps.caseworkerChatLang ?? DEFAULT_LANG);
+  // In the case workers' chat its language; in a private chat (a supervisor's escalation) the tapper's own.
+  const lang = t.place === 'caseworkers_chat' ? (deps.caseworkerChatLang ?? DEFAULT_LANG) : t.lang;
   const tapped = ctx.callbackQuery?.message;
   if (t.place === 'caseworkers_chat' && tapped && ctx.callbackQuery) {
     const drawn = await drawCaseAlert({ ...deps, incidents: deps.desk.incidents, incidentLink: deps.desk.incidentLink }, action.kind, action.caseCode, lang, deps.desk.clock.now(), { buttons: true });
