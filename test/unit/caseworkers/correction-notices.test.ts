@@ -9,7 +9,7 @@ describe('correction notices', () => {
   const effect = { type: 'data_corrected' as const, id: 'u1:0', caseCode: 'KP-AAAA-0001', fields: ['first_name', 'phone'], lang: 'ru' as const };
   const telegram = { channel: 'telegram', conversationId: 'c1' };
 
-  function notices(holder?: string, tell?: boolean) {
+  function notices(holder?: string, tell?: boolean, chatLang?: 'ru') {
     const sent: Notice[] = [];
     const listener = createCorrectionNotices({
       notifier: { notify: async (n) => void sent.push(n) },
@@ -18,6 +18,7 @@ describe('correction notices', () => {
       holderOf: async () => holder,
       channels: ['telegram'],
       ...(tell === undefined ? {} : { tell }),
+      ...(chatLang ? { chatLang } : {}),
     });
     return { sent, listener };
   }
@@ -40,6 +41,16 @@ describe('correction notices', () => {
     const silent = notices(undefined, false);
     await silent.listener(effect, telegram);
     expect(silent.sent).toEqual([]);
+  });
+
+  it("tells the case workers' chat in its language (CASEWORKER_CHAT_LANG), the worker holding the case as before", async () => {
+    const chat = notices(undefined, true, 'ru');
+    await chat.listener(effect, telegram);
+    expect(chat.sent[0]).toMatchObject({ to: { type: 'caseworkers' }, lang: 'ru' });
+    expect(JSON.stringify(chat.sent[0]!.output)).toContain(translator.t('ru', 'rights:notice.corrected', { code: 'KP-AAAA-0001', fields: [translator.t('ru', 'rights:mydata.label.first_name'), translator.t('ru', 'rights:mydata.label.phone')].join(', ') }));
+    const held = notices('s-1', true, 'ru');
+    await held.listener(effect, telegram);
+    expect(held.sent[0]).toMatchObject({ to: { type: 'staff', staffId: 's-1' }, lang: 'az' });
   });
 
   it("says nothing of a simulator's case, nor of other effects", async () => {
