@@ -21,7 +21,7 @@ function problemLines(e: unknown): string[] | undefined {
   if (e instanceof GrammyError) return [`korpu: telegram: ${e.method}: ${e.description}${e.error_code === 401 || e.error_code === 404 ? ' (check BOT_TOKEN)' : ''}`];
   if (e instanceof HttpError) return [`korpu: telegram: cannot reach the Bot API (${(e.error as Error)?.message ?? e.message}); check TELEGRAM_API_ROOT and the network`];
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') return [`korpu: http: cannot listen (${code}): ${(e as Error).message}; set PORT or HOST`];
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') return [`korpu: http: cannot listen (${code}): ${(e as Error).message}; set PORT or HOST (METRICS_PORT or METRICS_HOST for the metrics listener, WORKER_PORT for a worker's health)`];
   return undefined;
 }
 

@@ -177,6 +177,12 @@ export const EnvSchema = z
     if (env.METRICS_PORT !== undefined && !env.METRICS_TOKEN && !isLoopback(env.METRICS_HOST)) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: `is required when METRICS_HOST (${env.METRICS_HOST}) is not a loopback address: the metrics would be open to anyone who reaches it` });
     }
+    // Two listeners cannot share a port: said here, naming both settings, rather than as a
+    // failed listen later ("address in use"), which reads as if another program held PORT.
+    const httpPort = env.ROLE === 'worker' ? (['WORKER_PORT', env.WORKER_PORT] as const) : (['PORT', env.PORT] as const);
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === httpPort[1]) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: `is the same as ${httpPort[0]} (${env.METRICS_PORT}): the metrics listener needs a port of its own; set METRICS_PORT to another port` });
+    }
     // Anyone who guesses the webhook's secret can post updates as any Telegram user, an admin
     // included (/roster_add); the metrics token guards what every process counts.
     if (env.NODE_ENV === 'production') {

@@ -42,6 +42,7 @@ describe('start-up (src/main.ts)', () => {
     ['a malformed BOT_TOKEN', { BOT_TOKEN: 'bad' }, /^korpu: config: BOT_TOKEN: must look like 123456:ABC-DEF… \(from @BotFather\)$/],
     ['production without DATA_KEY', { NODE_ENV: 'production' }, /^korpu: config: DATA_KEY: is required in production \(or DATA_KEYS, or DATA_KEY_FILE\)$/],
     ['a bot token in development', { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWX' }, /^korpu: config: BOT_TOKEN: is set but NODE_ENV is not production: set NODE_ENV=production \(or ALLOW_DEV_WITH_TOKEN=1 for a developer test bot\)$/],
+    ['METRICS_PORT equal to PORT', { PORT: '3210', METRICS_PORT: '3210' }, /^korpu: config: METRICS_PORT: is the same as PORT \(3210\): the metrics listener needs a port of its own; set METRICS_PORT to another port$/],
   ])('exits 1 with one line naming the variable for %s', async (_what, env, line) => {
     const run = launch({ ...env, REDIS_URL: testRedisUrl(), DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')) });
     expect(await run.exit).toBe(1);

@@ -89,6 +89,14 @@ describe('environment checks', () => {
     expect(parseEnv({}).REDIS_PREFIX).toBe('korpu:');
   });
 
+  it('refuses METRICS_PORT equal to the HTTP port, saying the two ports are the same', () => {
+    expect(() => parseEnv({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/^METRICS_PORT: is the same as PORT \(3000\): the metrics listener needs a port of its own/m);
+    expect(() => parseEnv({ ROLE: 'worker', WORKER_PORT: '3001', METRICS_PORT: '3001' })).toThrow(/^METRICS_PORT: is the same as WORKER_PORT \(3001\)/m);
+    // A worker does not listen on PORT; port 0 is a free port chosen by the system, never the same one.
+    expect(parseEnv({ ROLE: 'worker', PORT: '3000', METRICS_PORT: '3000' }).METRICS_PORT).toBe(3000);
+    expect(parseEnv({ PORT: '0', METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
+  });
+
   it('refuses in production a WEBHOOK_SECRET or METRICS_TOKEN anyone could guess: few characters, or a short pattern repeated', () => {
     const prod = { NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') };
     const hook = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWX', MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram' };
