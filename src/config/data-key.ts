@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { decodeKey, keyProblem, type Env } from './env';
@@ -23,11 +23,15 @@ export interface DataKey {
  * readable across restarts without anyone choosing a key. Losing that file makes the data
  * encrypted with it unreadable, which is acceptable for development data only.
  *
+ * With `create: false` (a command that only reads the configuration, like `rotate-key --ids`)
+ * nothing is created: no key file yet is a ConfigError.
+ *
  * @example
  * const { key, source } = resolveDataKey(env); // source === 'created' on the first run
- * @throws ConfigError when no key can be had (production without DATA_KEY, a damaged key file)
+ * @throws ConfigError when no key can be had (production without DATA_KEY, a damaged key file,
+ *   no key file yet with `create: false`)
  */
-export function resolveDataKey(env: Pick<Env, 'DATA_KEY' | 'NODE_ENV' | 'DATA_DIR'>, cwd = process.cwd()): DataKey {
+export function resolveDataKey(env: Pick<Env, 'DATA_KEY' | 'NODE_ENV' | 'DATA_DIR'>, cwd = process.cwd(), o: KeyFileOptions = {}): DataKey {
   if (env.DATA_KEY) {
     const key = decodeKey(env.DATA_KEY);
     if (!key) throw new ConfigError('DATA_KEY: must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)');
@@ -36,6 +40,10 @@ export function resolveDataKey(env: Pick<Env, 'DATA_KEY' | 'NODE_ENV' | 'DATA_DI
   if (env.NODE_ENV === 'production') throw new ConfigError('DATA_KEY: is required in production');
   const dir = resolve(cwd, env.DATA_DIR);
   const file = join(dir, DEV_DATA_KEY_FILE);
+  if (o.create === false) {
+    if (!existsSync(file)) throw new ConfigError(`DATA_KEY: is not set, and there is no development key file (${file}) yet: Körpü makes one at its first start`);
+    return { key: readKeyFile(file), source: 'file', file };
+  }
   mkdirSync(dir, { recursive: true });
   try {
     // 'wx': create only if absent, so two processes starting together cannot both write a key.
@@ -53,6 +61,11 @@ function readKeyFile(file: string): Buffer {
   const key = decodeKey(readFileSync(file, 'utf8').trim());
   if (!key) throw new ConfigError(`DATA_KEY: ${file} does not hold a 32-byte key; set DATA_KEY, or delete the file to make a new one (data encrypted with the old key becomes unreadable)`);
   return key;
+}
+
+/** Whether the development key file may be made when there is none (default: yes). */
+export interface KeyFileOptions {
+  create?: boolean;
 }
 
 /** Every key Körpü's field cipher is given, and where the data keys came from (for one log line at start-up). */
@@ -80,7 +93,7 @@ export interface DataKeys {
  *   const { keys } = resolveDataKeys({ ...env, DATA_KEYS: `${newKey},${oldKey}` }); // keys[0] encrypts
  * @throws ConfigError naming the variable (and the file and line) of a missing, malformed or weak key
  */
-export function resolveDataKeys(env: Pick<Env, 'DATA_KEY' | 'DATA_KEYS' | 'DATA_KEY_FILE' | 'PSEUDONYM_KEY' | 'NODE_ENV' | 'DATA_DIR'>, cwd = process.cwd()): DataKeys {
+export function resolveDataKeys(env: Pick<Env, 'DATA_KEY' | 'DATA_KEYS' | 'DATA_KEY_FILE' | 'PSEUDONYM_KEY' | 'NODE_ENV' | 'DATA_DIR'>, cwd = process.cwd(), o: KeyFileOptions = {}): DataKeys {
   const pseudonymKey = env.PSEUDONYM_KEY ? checkedKey(env.PSEUDONYM_KEY, 'PSEUDONYM_KEY') : undefined;
   const withPseudonym = <T extends object>(o: T) => (pseudonymKey ? { ...o, pseudonymKey } : o);
   if (env.DATA_KEYS) {
@@ -102,7 +115,7 @@ export function resolveDataKeys(env: Pick<Env, 'DATA_KEY' | 'DATA_KEYS' | 'DATA_
     if (keys.length === 0) throw new ConfigError(`DATA_KEY_FILE: ${file} holds no key (one key per line, newest first)`);
     return withPseudonym({ keys: distinct(keys, `DATA_KEY_FILE: ${file}`), source: 'key_file' as const, file });
   }
-  const one = resolveDataKey(env, cwd);
+  const one = resolveDataKey(env, cwd, o);
   return withPseudonym({ keys: [one.key], source: one.source, ...(one.file ? { file: one.file } : {}) });
 }
 

@@ -30,7 +30,10 @@ export interface RotateKeyOptions {
  */
 export async function rotateKeyCommand(source: Record<string, string | undefined>, print: (line: string) => void, o: RotateKeyOptions = {}): Promise<number> {
   const { env } = loadConfig(source);
-  const keys = resolveDataKeys(env);
+  // Reads the keys Körpü uses, never makes one: in development without DATA_KEY, the key file
+  // is Körpü's to create at its first start (a new key here would list, or rotate to, a key
+  // that encrypts nothing).
+  const keys = resolveDataKeys(env, process.cwd(), { create: false });
   const cipher = new FieldCipher({ dataKeys: keys.keys, ...(keys.pseudonymKey ? { pseudonymKey: keys.pseudonymKey } : {}) });
   print(`data keys, newest first: ${cipher.keyIds.join(', ')} (new values under ${cipher.currentKeyId})`);
   print(`pseudonyms from key ${cipher.pseudonymKeyId}${keys.pseudonymKey ? ' (PSEUDONYM_KEY)' : ' (the oldest data key: PSEUDONYM_KEY is not set)'}`);

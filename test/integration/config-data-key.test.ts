@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DEV_DATA_KEY_FILE, resolveDataKey, resolveDataKeys } from '../../src/config/data-key';
 import { ConfigError } from '../../src/core/errors';
+import { rotateKeyCommand } from '../../src/key-rotation/rotate-key-command';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'korpu-key-'));
 
@@ -72,5 +73,29 @@ describe('resolveDataKeys', () => {
     writeFileSync(file, '# nothing yet\n');
     expect(() => resolveDataKeys({ ...env, DATA_KEY_FILE: file })).toThrow(/holds no key/);
     expect(() => resolveDataKeys({ ...env, DATA_KEY_FILE: join(tmp(), 'absent') })).toThrow(ConfigError);
+  });
+});
+
+describe('rotate-key --ids in development without DATA_KEY', () => {
+  const ids = async (dataDir: string) => {
+    const lines: string[] = [];
+    const code = await rotateKeyCommand({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, (l) => lines.push(l), { idsOnly: true });
+    return { code, lines };
+  };
+
+  it('creates no key file: it says there is none yet', async () => {
+    const dir = join(tmp(), 'data');
+    await expect(ids(dir)).rejects.toThrow(/^DATA_KEY: is not set, and there is no development key file \(.+dev-data-key\) yet/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('lists the id of the development key file when there is one, leaving it as it is', async () => {
+    const dir = join(tmp(), 'data');
+    const made = resolveDataKey({ DATA_KEY: undefined, NODE_ENV: 'development', DATA_DIR: dir });
+    const before = readFileSync(made.file!, 'utf8');
+    const { code, lines } = await ids(dir);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^data keys, newest first: \S+ \(new values under \S+\)$/);
+    expect(readFileSync(made.file!, 'utf8')).toBe(before);
   });
 });
