@@ -1,16 +1,20 @@
 import { Router } from 'express';
 
-/** Paths of the health endpoints (the Docker HEALTHCHECK and load balancers use them). */
-export const HEALTH_PATHS = { live: '/healthz', ready: '/readyz' } as const;
+/**
+ * Paths of the health endpoints (the Docker HEALTHCHECK and load balancers use them). `/health`
+ * answers as `/healthz` does: it is what many checks and people try first, and a 404 there
+ * reads as a process that is down.
+ */
+export const HEALTH_PATHS = { live: '/healthz', liveAlias: '/health', ready: '/readyz' } as const;
 
 /**
- * `GET /healthz`: the process runs and serves HTTP (liveness; never touches Redis, so a Redis
+ * `GET /healthz` (and `/health`): the process runs and serves HTTP (liveness; never touches Redis, so a Redis
  * outage does not get the process restarted in a loop). `GET /readyz`: Redis answers PING
  * within `timeoutMs` → 200, else 503 (readiness: take this instance out of rotation).
  */
 export function healthRouter(redis: { ping(): Promise<string> }, timeoutMs = 1000): Router {
   const router = Router();
-  router.get(HEALTH_PATHS.live, (_req, res) => {
+  router.get([HEALTH_PATHS.live, HEALTH_PATHS.liveAlias], (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get(HEALTH_PATHS.ready, async (_req, res) => {

@@ -56,6 +56,15 @@ describe('HTTP app', () => {
     expect(live.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('answers /health as /healthz (what a check tried first should not read as a process down)', async () => {
+    const redis = testRedis();
+    clients.push(redis);
+    const base = await serve({ core: fakeCore(redis), logger: silentLogger() });
+    const live = await fetch(`${base}/health`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
+  });
+
   it('answers /readyz with 503 (and /healthz still 200) when Redis does not answer', async () => {
     const dead = new Redis(`redis://127.0.0.1:${await freePort()}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     dead.on('error', () => undefined);
