@@ -46,7 +46,7 @@ import { createRedisClient, listsClusterNodes, masterNodes } from './storage/red
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
-import { deploymentWarnings, publicUrl, simulatorEnabled } from './config/env';
+import { deploymentWarnings, publicUrl, simulatorEnabled, simulatorExposureWarning } from './config/env';
 import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web';
 import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
 import { RETENTION_QUEUE } from './retention-worker';
@@ -544,6 +544,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         })
       : undefined;
     if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
+    if (simulator && simulatorExposureWarning(env)) logger.warn(simulatorExposureWarning(env));
     // The backlog (effects not yet performed, the outbox's depth), read on scrape and watched
     // every few seconds: a stuck effect or an outbox held back by 429s is logged once.
     const backlog = () => readBacklog({ redis, keys: core.keys, ...(outbox ? { outbox: outbox.queue } : {}), clock });
@@ -553,7 +554,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     closers.push({ name: 'backlog watch', close: () => watch.stop() });
     // A worker's HTTP app has health only (on WORKER_PORT, when set).
     const app = servesWeb
-      ? createHttpApp({ core, logger, ...(simulator ? { simulator } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}), ...(env.TRUST_PROXY !== undefined ? { trustProxy: env.TRUST_PROXY } : {}) })
+      ? createHttpApp({ core, logger, ...(simulator ? { simulator, simulatorLimits: { redis, keyOf: simulator.keys.webRateLimit, settings: { requestsPerMinute: env.SIMULATOR_REQUESTS_PER_MINUTE, maxSessions: env.SIMULATOR_MAX_SESSIONS } } } : {}), ...(webhook ? { telegramWebhook: webhook } : {}), ...(workspace ? { workspace } : {}), ...(env.TRUST_PROXY !== undefined ? { trustProxy: env.TRUST_PROXY } : {}) })
       : createHttpApp({ core, logger });
     /** GET /metrics on a listener of its own, when METRICS_PORT is set (every role). */
     const serveMetrics = async (): Promise<void> => {

@@ -147,6 +147,10 @@ export const EnvSchema = z
      * login, so a production deployment serves it only when this says `on`. See simulatorEnabled.
      */
     SIMULATOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off']).optional()),
+    /** The simulator's API requests (new sessions, messages, texts) per client address per minute; over it, 429. */
+    SIMULATOR_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    /** Simulator sessions live at once (a session id works for a day), all clients together; at the cap, no new one (429). */
+    SIMULATOR_MAX_SESSIONS: z.coerce.number().int().min(1).max(1_000_000).default(500),
     /**
      * Test-only fault switch: `after_commit` kills the process (SIGKILL) right after the first
      * conversation step it commits, `after_send` right after the outbox's first message the
@@ -282,6 +286,15 @@ export function deploymentWarnings(env: Pick<Env, 'BOT_TOKEN' | 'CASEWORKER_CHAT
  */
 export function simulatorEnabled(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR'>): boolean {
   return env.NODE_ENV === 'production' ? env.SIMULATOR === 'on' : env.SIMULATOR !== 'off';
+}
+
+/**
+ * The start-up warning when production serves the simulator (which has no login) on an address
+ * other than loopback: whoever reaches it can talk to it. Undefined when it is not so.
+ */
+export function simulatorExposureWarning(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR' | 'HOST' | 'ROLE'>): string | undefined {
+  if (env.NODE_ENV !== 'production' || !simulatorEnabled(env) || env.ROLE === 'worker' || isLoopback(env.HOST)) return undefined;
+  return `SIMULATOR=on in production with HOST=${env.HOST}: the simulator has no login and anyone who reaches this address can use it (rate-limited); set HOST=127.0.0.1 or SIMULATOR=off unless that is meant`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { simulatorRouter, type SimulatorCore } from '../channels/simulator';
+import { createSimulatorLimits, simulatorRouter, type SimulatorCore, type SimulatorLimitDeps, type SimulatorLimitSettings } from '../channels/simulator';
 import type { Logger } from '../core/logger';
 import { errorHandler, notFound } from './error-handler';
 import { healthRouter } from './health';
@@ -20,6 +20,11 @@ export interface HttpAppOptions {
    * simulator is off. Körpü gives it the simulator's own core (its own key prefix), never the real one.
    */
   simulator?: SimulatorCore;
+  /**
+   * Where the simulator's rate limit and session cap keep their counts, and how high they are
+   * (SIMULATOR_REQUESTS_PER_MINUTE, SIMULATOR_MAX_SESSIONS); absent, the simulator has none.
+   */
+  simulatorLimits?: Omit<SimulatorLimitDeps, 'logger'> & { settings: SimulatorLimitSettings };
   /** The counsellors' web workspace (src/web), served under `/desk`; absent, there is none. */
   workspace?: RequestHandler;
   /** The reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); absent, none. */
@@ -48,7 +53,10 @@ export function createHttpApp(o: HttpAppOptions): Express {
   // The webhook handler checks Telegram's secret header before it reads the body (run.ts).
   if (o.telegramWebhook) app.post(o.telegramWebhook.path, o.telegramWebhook.handler);
   if (o.workspace) app.use('/desk', o.workspace);
-  if (o.simulator) app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.simulator));
+  if (o.simulator) {
+    const limits = o.simulatorLimits ? createSimulatorLimits({ ...o.simulatorLimits, logger: o.logger }, o.simulatorLimits.settings) : undefined;
+    app.use(express.json({ limit: JSON_LIMIT }), simulatorRouter(o.simulator, limits));
+  }
   app.use(notFound);
   app.use(errorHandler(o.logger));
   return app;

@@ -22,10 +22,15 @@ export interface SimulatorHarness {
   close(): Promise<void>;
 }
 
-/** Builds Körpü with createKorpu (as main.ts does without a bot token: the simulator alone) and starts its HTTP server. */
-export async function startSimulatorApp(o: { logger?: Logger } = {}): Promise<SimulatorHarness> {
+/**
+ * Builds Körpü with createKorpu (as main.ts does without a bot token: the simulator alone) and
+ * starts its HTTP server. The simulator's rate limit is lifted (tests send hundreds of messages a
+ * minute from one address) unless `env` sets it; `env` adds to the test environment.
+ */
+export async function startSimulatorApp(o: { logger?: Logger; env?: Record<string, string> } = {}): Promise<SimulatorHarness> {
   const redis = testRedis();
-  const korpu = await startTestKorpu(o.logger ? { logger: o.logger } : {});
+  const env = { SIMULATOR_REQUESTS_PER_MINUTE: '1000000', ...o.env };
+  const korpu = await startTestKorpu({ env, ...(o.logger ? { logger: o.logger } : {}) });
   const { url } = await korpu.start();
   if (!korpu.simulator) throw new Error('the simulator is off (SIMULATOR=off?)');
   return {

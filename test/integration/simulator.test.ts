@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { loadProgrammeContent } from '../../src/config/programme';
 import { silentLogger } from '../../src/core/logger';
-import { SimulatorSessions, toEngineInput, STRING_KEYS } from '../../src/channels/simulator';
+import { SESSION_LIFE_MS, SimulatorSessions, toEngineInput, STRING_KEYS } from '../../src/channels/simulator';
 import type { IncomingMessage } from '../../src/intake/conversation-runner';
 import { createHttpApp, startHttpServer, type HttpAppOptions, type RunningHttpServer } from '../../src/http';
 import { createTranslator } from '../../src/i18n';
@@ -97,6 +97,7 @@ describe('simulator API', () => {
     ['an issued id with its random part changed', () => `${randomBytes(16).toString('base64url')}.${session.split('.')[1]}`],
     ['an issued id with its signature changed', () => `${session.split('.')[0]}.${'A'.repeat(22)}`],
     ['an id issued by a server with another key', () => new SimulatorSessions(new FieldCipher(randomBytes(32))).issue()],
+    ['an id issued more than a day ago (its life is over: live sessions are counted by the day)', () => new SimulatorSessions(cipher, { now: () => Date.now() - SESSION_LIFE_MS - 1000 }).issue()],
   ])('refuses %s with 403 and a clear error, running nothing', async (_what, forge) => {
     const res = await post({ session: forge(), input: { type: 'command', name: 'start' } });
     expect(res.status).toBe(403);

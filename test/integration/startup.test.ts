@@ -136,15 +136,18 @@ describe('start-up (src/main.ts)', () => {
     const prefix = testPrefix();
     const env = { NODE_ENV: 'production', DATA_KEY: '5b1e9d3c7a2f4e6081c3d5e7f9a0b2c4d6e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5', REDIS_URL: server.url, REDIS_PREFIX: prefix, HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-start-')) };
     try {
-      for (const [simulator, status] of [[undefined, 404], ['on', 200]] as const) {
+      for (const [simulator, status, host] of [[undefined, 404, '0.0.0.0'], ['on', 200, '127.0.0.1'], ['on', 200, '0.0.0.0']] as const) {
         const port = await freePort();
-        const run = launch({ ...env, PORT: String(port), ...(simulator ? { SIMULATOR: simulator } : {}) });
+        const run = launch({ ...env, PORT: String(port), HOST: host, ...(simulator ? { SIMULATOR: simulator } : {}) });
         try {
           await waitFor(() => /Körpü simulator:|Körpü is running/.test(run.out()) || run.child.exitCode !== null, 'the start-up log line');
           expect(run.child.exitCode).toBeNull();
           expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
           expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(status);
           expect((await fetch(`http://127.0.0.1:${port}/api/simulator/sessions`, { method: 'POST' })).status).toBe(status === 200 ? 201 : 404);
+          // The simulator served beyond loopback in production: one warning line at start-up.
+          const warnings = run.out().split('\n').filter((l) => l.includes('the simulator has no login'));
+          expect(warnings).toHaveLength(simulator && host === '0.0.0.0' ? 1 : 0);
           run.child.kill('SIGTERM');
           expect(await run.exit).toBe(0);
         } finally {

@@ -10,3 +10,6 @@ export { MessageRequestSchema, SessionIdSchema, SimulatorInputSchema } from './s
 export type { MessageRequest, SimulatorInput } from './simulator-schema';
 export { SimulatorSessions, ISSUED_SESSION } from './simulator-sessions';
 export type { SessionSigner } from './simulator-sessions';
+export { createSimulatorLimits, DEFAULT_SIMULATOR_LIMITS } from './simulator-limits';
+export type { SimulatorLimits, SimulatorLimitSettings, SimulatorLimitDeps, OverLimit } from './simulator-limits';
+export { SESSION_LIFE_MS } from './simulator-sessions';

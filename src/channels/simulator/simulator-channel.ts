@@ -40,7 +40,7 @@ export interface SimulatorStrings {
 }
 
 /** Keys under `common:simulator.` the page uses. */
-export const STRING_KEYS = ['title', 'subtitle', 'placeholder', 'send', 'new_session', 'share_phone', 'phone_label', 'shortcuts', 'error'] as const;
+export const STRING_KEYS = ['title', 'subtitle', 'placeholder', 'send', 'new_session', 'share_phone', 'phone_label', 'shortcuts', 'error', 'too_many_requests', 'too_many_sessions'] as const;
 /** Commands offered as shortcut buttons under the text box. */
 export const SHORTCUTS = ['back', 'restart', 'language', 'help'] as const satisfies readonly Command[];
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { SimulatorChannel, type SimulatorCore } from './simulator-channel';
 import { loadSimulatorPage } from './simulator-page';
 import { MessageRequestSchema } from './simulator-schema';
+import type { SimulatorLimits } from './simulator-limits';
 import { SimulatorSessions } from './simulator-sessions';
 
 /** Paths of the simulator's HTTP API (the page is served at `/`). */
@@ -13,18 +14,21 @@ export const SIMULATOR_PATHS = { page: '/', strings: '/api/simulator/strings', s
  * `POST /api/simulator/sessions` → 201 `{session}` a new session id issued by the server,
  * `POST /api/simulator/messages {session, input, id?, langHint?}` → `{lang, dir, messages}`.
  * A malformed body is refused with 400 `invalid_request`; a well-formed session id this server
- * did not issue (guessed, forged, or signed with another key) with 403 `unknown_session`.
+ * did not issue (guessed, forged, or signed with another key), or issued more than a day ago,
+ * with 403 `unknown_session`.
  * Expects JSON bodies already parsed (with a size limit) by the app. Session ids are never
- * logged; errors go to the app's error middleware.
+ * logged; errors go to the app's error middleware. With `limits` (Körpü always gives them) the
+ * API is rate-limited per client address and new sessions are capped (429 over a limit).
  *
  * @example
- * app.use(express.json({ limit: '64kb' }), simulatorRouter(core));
+ * app.use(express.json({ limit: '64kb' }), simulatorRouter(core, createSimulatorLimits(deps)));
  */
-export function simulatorRouter(core: SimulatorCore): Router {
+export function simulatorRouter(core: SimulatorCore, limits?: SimulatorLimits): Router {
   const sim = new SimulatorChannel(core);
   const page = loadSimulatorPage();
   const sessions = new SimulatorSessions(core.cipher);
   const router = Router();
+  if (limits) router.use('/api/simulator', limits.requests);
 
   router.get(SIMULATOR_PATHS.page, (_req: Request, res: Response) => {
     res.set(page.headers).send(page.html);
@@ -35,7 +39,7 @@ export function simulatorRouter(core: SimulatorCore): Router {
     res.json(sim.strings(lang));
   });
 
-  router.post(SIMULATOR_PATHS.sessions, (_req: Request, res: Response) => {
+  router.post(SIMULATOR_PATHS.sessions, ...(limits ? [limits.newSession] : []), (_req: Request, res: Response) => {
     res.status(201).set('cache-control', 'no-store').json({ session: sessions.issue() });
   });
 
@@ -46,7 +50,7 @@ export function simulatorRouter(core: SimulatorCore): Router {
       return;
     }
     if (!sessions.verify(parsed.data.session)) {
-      res.status(403).json({ error: 'unknown_session', message: `this server did not issue the session id: get one with POST ${SIMULATOR_PATHS.sessions}` });
+      res.status(403).json({ error: 'unknown_session', message: `this server did not issue the session id, or its day is over: get one with POST ${SIMULATOR_PATHS.sessions}` });
       return;
     }
     res.json(await sim.handle(parsed.data));

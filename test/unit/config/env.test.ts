@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deploymentWarnings, parseEnv, simulatorEnabled, weakKey } from '../../../src/config/env';
+import { deploymentWarnings, parseEnv, simulatorEnabled, simulatorExposureWarning, weakKey } from '../../../src/config/env';
 
 describe('environment checks', () => {
   it('refuses a DATA_KEY with little entropy: one byte, or a short pattern, repeated', () => {
@@ -87,6 +87,15 @@ describe('environment checks', () => {
     // An empty prefix is a prefix (keys without one), as it always was.
     expect(parseEnv({ REDIS_PREFIX: '' }).REDIS_PREFIX).toBe('');
     expect(parseEnv({}).REDIS_PREFIX).toBe('korpu:');
+  });
+
+  it('warns when production serves the simulator beyond loopback, and only then', () => {
+    const prod = { NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('base64') };
+    expect(simulatorExposureWarning(parseEnv({ ...prod, SIMULATOR: 'on', HOST: '0.0.0.0' }))).toMatch(/^SIMULATOR=on in production with HOST=0\.0\.0\.0: the simulator has no login/);
+    expect(simulatorExposureWarning(parseEnv({ ...prod, SIMULATOR: 'on' }))).toBeUndefined(); // 127.0.0.1
+    expect(simulatorExposureWarning(parseEnv({ ...prod, HOST: '0.0.0.0' }))).toBeUndefined(); // no simulator
+    expect(simulatorExposureWarning(parseEnv({ ...prod, SIMULATOR: 'on', HOST: '0.0.0.0', ROLE: 'worker' }))).toBeUndefined(); // serves no simulator
+    expect(simulatorExposureWarning(parseEnv({ SIMULATOR: 'on', HOST: '0.0.0.0' }))).toBeUndefined(); // development
   });
 
   it('refuses METRICS_PORT equal to the HTTP port, saying the two ports are the same', () => {
