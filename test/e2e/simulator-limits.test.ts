@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import { newSession, say, startSimulatorApp, type SimulatorHarness } from '../helpers/simulator-app';
 
 /**
@@ -58,5 +60,31 @@ describe('simulator: rate limit and session cap', () => {
     expect(strings.too_many_requests).toContain(start);
     expect(strings.too_many_sessions).toBeTruthy();
     expect(strings.too_many_sessions).not.toBe(strings.error);
+  });
+});
+
+const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
+const describeBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
+
+describeBrowser('simulator page over the session cap, in a browser', () => {
+  jest.setTimeout(60_000);
+  let h: SimulatorHarness | undefined;
+  let browser: Browser | undefined;
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('tells the person, in the page’s language, that no new conversation can start now', async () => {
+    h = await startSimulatorApp({ env: { SIMULATOR_MAX_SESSIONS: '1' } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const page = await (await browser.newContext({ locale: 'az-AZ' })).newPage();
+    await page.goto(h.base);
+    // The first conversation takes the one session there is.
+    await page.locator('.msg.bot:not(.typing) .bubble').first().waitFor();
+    await page.locator('#new').click();
+    const note = page.locator('.note.error');
+    await note.waitFor();
+    expect(await note.textContent()).toBe(h.core.translator.t('az', 'common:simulator.too_many_sessions'));
   });
 });
