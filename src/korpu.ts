@@ -46,7 +46,7 @@ import { createRedisClient, listsClusterNodes, masterNodes } from './storage/red
 import { redisKeys } from './storage/keys';
 import { RedisAuditTrail } from './storage/redis-audit-trail';
 import { simulatorPrefix } from './storage/keys';
-import { deploymentWarnings, publicUrl, simulatorEnabled, simulatorExposureWarning } from './config/env';
+import { deploymentWarnings, publicUrl, simulatorEnabled, simulatorWarnings } from './config/env';
 import { createWorkspace, SignInLinks, WebSessions, sessionCookie } from './web';
 import { reportPagesDeps } from './web/pages/reports/report-pages-deps';
 import { RETENTION_QUEUE } from './retention-worker';
@@ -544,7 +544,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         })
       : undefined;
     if (simulator) closers.push({ name: 'simulator effects', close: () => simulator.close() });
-    if (simulator && simulatorExposureWarning(env)) logger.warn(simulatorExposureWarning(env));
+    if (simulator) for (const warning of simulatorWarnings(env)) logger.warn(warning);
     // The backlog (effects not yet performed, the outbox's depth), read on scrape and watched
     // every few seconds: a stuck effect or an outbox held back by 429s is logged once.
     const backlog = () => readBacklog({ redis, keys: core.keys, ...(outbox ? { outbox: outbox.queue } : {}), clock });

@@ -289,12 +289,12 @@ export function simulatorEnabled(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR'>): bool
 }
 
 /**
- * The start-up warning when production serves the simulator (which has no login) on an address
- * other than loopback: whoever reaches it can talk to it. Undefined when it is not so.
+ * The start-up warning (one line) when production serves the simulator, which has no login, on
+ * an address other than loopback: whoever reaches it can talk to it. None otherwise.
  */
-export function simulatorExposureWarning(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR' | 'HOST' | 'ROLE'>): string | undefined {
-  if (env.NODE_ENV !== 'production' || !simulatorEnabled(env) || env.ROLE === 'worker' || isLoopback(env.HOST)) return undefined;
-  return `SIMULATOR=on in production with HOST=${env.HOST}: the simulator has no login and anyone who reaches this address can use it (rate-limited); set HOST=127.0.0.1 or SIMULATOR=off unless that is meant`;
+export function simulatorWarnings(env: Pick<Env, 'NODE_ENV' | 'SIMULATOR' | 'HOST' | 'ROLE'>): string[] {
+  if (env.NODE_ENV !== 'production' || !simulatorEnabled(env) || env.ROLE === 'worker' || isLoopback(env.HOST)) return [];
+  return [`SIMULATOR=on in production with HOST=${env.HOST}: the simulator has no login and anyone who reaches this address can use it (rate-limited); set HOST=127.0.0.1 or SIMULATOR=off unless that is meant`];
 }
 
 /**

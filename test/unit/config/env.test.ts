@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deploymentWarnings, parseEnv, simulatorEnabled, simulatorExposureWarning, weakKey } from '../../../src/config/env';
+import { deploymentWarnings, parseEnv, simulatorEnabled, simulatorWarnings, weakKey } from '../../../src/config/env';
 
 describe('environment checks', () => {
   it('refuses a DATA_KEY with little entropy: one byte, or a short pattern, repeated', () => {
@@ -91,11 +91,11 @@ describe('environment checks', () => {
 
   it('warns when production serves the simulator beyond loopback, and only then', () => {
     const prod = { NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('base64') };
-    expect(simulatorExposureWarning(parseEnv({ ...prod, SIMULATOR: 'on', HOST: '0.0.0.0' }))).toMatch(/^SIMULATOR=on in production with HOST=0\.0\.0\.0: the simulator has no login/);
-    expect(simulatorExposureWarning(parseEnv({ ...prod, SIMULATOR: 'on' }))).toBeUndefined(); // 127.0.0.1
-    expect(simulatorExposureWarning(parseEnv({ ...prod, HOST: '0.0.0.0' }))).toBeUndefined(); // no simulator
-    expect(simulatorExposureWarning(parseEnv({ ...prod, SIMULATOR: 'on', HOST: '0.0.0.0', ROLE: 'worker' }))).toBeUndefined(); // serves no simulator
-    expect(simulatorExposureWarning(parseEnv({ SIMULATOR: 'on', HOST: '0.0.0.0' }))).toBeUndefined(); // development
+    expect(simulatorWarnings(parseEnv({ ...prod, SIMULATOR: 'on', HOST: '0.0.0.0' }))).toEqual([expect.stringMatching(/^SIMULATOR=on in production with HOST=0\.0\.0\.0: the simulator has no login/)]);
+    expect(simulatorWarnings(parseEnv({ ...prod, SIMULATOR: 'on' }))).toEqual([]); // 127.0.0.1
+    expect(simulatorWarnings(parseEnv({ ...prod, HOST: '0.0.0.0' }))).toEqual([]); // no simulator
+    expect(simulatorWarnings(parseEnv({ ...prod, SIMULATOR: 'on', HOST: '0.0.0.0', ROLE: 'worker' }))).toEqual([]); // serves no simulator
+    expect(simulatorWarnings(parseEnv({ SIMULATOR: 'on', HOST: '0.0.0.0' }))).toEqual([]); // development
   });
 
   it('refuses METRICS_PORT equal to the HTTP port, saying the two ports are the same', () => {
