@@ -73,7 +73,7 @@ export function createSimulatorLimits(deps: SimulatorLimitDeps, settings: Simula
         next();
       }
     },
-    newSession: async (req, res, next) => {
+    newSession: async (_req, res, next) => {
       const now = Date.now();
       try {
         const member = randomBytes(12).toString('base64url');
