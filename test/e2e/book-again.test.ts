@@ -1,0 +1,58 @@
+import { person, textUpdate } from '../../bench/telegram-updates';
+import { toUpdate, type Answer } from '../../bench/workload';
+import { OfficesFileSchema } from '../../src/config/offices';
+import { redisKeys } from '../../src/storage/keys';
+import { intakeUntilTimes } from '../helpers/intake';
+import { testOffice } from '../helpers/office';
+import { useTestKorpu } from '../helpers/use-korpu';
+
+/**
+ * A person who completed the intake and has a meeting booked taps "Book a meeting" in the menu
+ * again (as an operator did in the simulator): they are told their details are kept and see
+ * their meeting with the buttons to keep, move or cancel it. Consent and the personal details
+ * are not asked again, and answering the old intake's questions anyway books no second meeting:
+ * one person, one intake, one meeting.
+ */
+
+jest.setTimeout(90_000);
+
+// Tuesday 24 November 2026, 12:00 in Baku (UTC+4).
+const START = new Date('2026-11-24T08:00:00Z');
+const offices = OfficesFileSchema.parse({ offices: [testOffice()] });
+const FRIDAY_10 = 'baku@2026-11-27T10:00';
+const MONDAY_11 = 'baku@2026-11-30T11:00';
+
+describe('"Book a meeting" again after a completed intake', () => {
+  const e2e = useTestKorpu({ offices, clock: { now: () => START } });
+  const p = person(1); // writes in Russian
+  const t = (key: string) => e2e.core.translator.t(p.lang, key);
+  const conversation = () => e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
+  const send = async (answer: Answer) => e2e.bot.handleUpdate(toUpdate(p, answer));
+  const repliesSince = (mark: number) => e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text)).join('\n');
+
+  it('shows the meeting booked (keep, move, cancel) instead of consent and the interview, and books no second meeting', async () => {
+    const intake = intakeUntilTimes(p.lang, { consent: 'B', firstName: p.user.first_name, surname: 'Mammadova', reason: 'study' });
+    for (const answer of [...intake, { kind: 'tap', node: 'pick_time', value: 's_202611271000_baku' } as const]) await send(answer);
+    const code = (await conversation())!.caseCode!;
+    await e2e.korpu.settled();
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked' });
+
+    await e2e.bot.handleUpdate(textUpdate(p, '/menu'));
+    const mark = e2e.api.mark();
+    await send({ kind: 'tap', node: 'menu', value: 'book' });
+    const said = repliesSince(mark);
+    expect(said).toContain(t('welcome:returning'));
+    expect(said).toContain(t('booking:current.prompt'));
+    expect(said).not.toContain(t('consent:agree.prompt'));
+    const buttons = (e2e.api.lastMessage(p.id)?.reply_markup?.inline_keyboard.flat() ?? []).map((b) => b.text);
+    expect(buttons).toEqual(expect.arrayContaining([t('booking:button.reschedule'), t('booking:button.cancel'), t('booking:button.keep')]));
+
+    // Whatever the person does with the old intake's questions, no second intake or meeting follows.
+    for (const answer of [...intake.slice(8), { kind: 'tap', node: 'pick_time', value: 's_202611301100_baku' } as const]) await send(answer);
+    await e2e.korpu.settled();
+    expect((await conversation())!.caseCode).toBe(code);
+    expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked' });
+    expect(await e2e.core.bookings.day('baku', '2026-11-30')).toEqual([]);
+    expect(await e2e.redis.scard(redisKeys(e2e.prefix).slot(MONDAY_11))).toBe(0);
+  });
+});
