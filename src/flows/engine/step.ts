@@ -426,7 +426,7 @@ function run(ctx: StepContext): void {
         break;
       }
       case 'branch': {
-        const value = node.var.startsWith('state.') ? stateFlag(s, node.var) : s.vars[varName(flow, node.var)];
+        const value = node.var.startsWith('state.') ? stateFlag(s, node.var, ctx.env.now) : s.vars[varName(flow, node.var)];
         frame.n = (typeof value === 'string' && node.cases[value]) || node.default;
         break;
       }
@@ -488,9 +488,11 @@ function listOf(v: unknown): string[] {
  * `state.withdrawn` (they withdrew and have not consented again), `state.closed` (a case
  * worker closed their case for good: no meeting is booked for it), `state.set_aside` (a date of
  * birth under 18 set aside the consent they gave: the date may be corrected), `state.walk_in`
- * (opened for the case of a person who walked into the office: a case worker's call with them).
+ * (opened for the case of a person who walked into the office: a case worker's call with them),
+ * `state.past_meeting` (the meeting booked in the bot has started or passed: attended or missed,
+ * which only the case workers know).
  */
-function stateFlag(s: ConversationState, name: string): string {
+function stateFlag(s: ConversationState, name: string, now: Date): string {
   switch (name) {
     case 'state.done':
       return s.done ? 'yes' : 'no';
@@ -508,7 +510,9 @@ function stateFlag(s: ConversationState, name: string): string {
       return s.setAside ? 'yes' : 'no';
     case 'state.walk_in':
       return s.walkIn ? 'yes' : 'no';
+    case 'state.past_meeting':
+      return s.booking && Date.parse(s.booking.start) <= now.getTime() ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside, state.walk_in)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside, state.walk_in, state.past_meeting)`);
   }
 }
