@@ -1,10 +1,11 @@
 import { person, textUpdate } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
+import { closeCase } from '../../src/caseworkers/desk';
 import { OfficesFileSchema } from '../../src/config/offices';
 import { redisKeys } from '../../src/storage/keys';
 import { intakeUntilTimes } from '../helpers/intake';
 import { testOffice } from '../helpers/office';
-import { useTestKorpu } from '../helpers/use-korpu';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
 /**
  * A person who completed the intake and has a meeting booked taps "Book a meeting" in the menu
@@ -54,5 +55,40 @@ describe('"Book a meeting" again after a completed intake', () => {
     expect(await e2e.core.bookings.get(code)).toMatchObject({ slot: FRIDAY_10, status: 'booked' });
     expect(await e2e.core.bookings.day('baku', '2026-11-30')).toEqual([]);
     expect(await e2e.redis.scard(redisKeys(e2e.prefix).slot(MONDAY_11))).toBe(0);
+  });
+});
+
+describe('coming back after a case worker closed the case', () => {
+  const CASEWORKERS = -1009876543288;
+  // A clock that runs (from START): the case workers' chat is sent to at Telegram's pace.
+  const t0 = Date.now();
+  const e2e = useTestKorpu({ offices, clock: { now: () => new Date(START.getTime() + Date.now() - t0) }, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, telegramLimits: { groupMax: 1000 } });
+  const p = person(2, 0);
+  const t = (key: string) => e2e.core.translator.t(p.lang, key);
+  const conversation = () => e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(p.id)));
+  const send = async (answer: Answer) => e2e.bot.handleUpdate(toUpdate(p, answer));
+
+  it('asks whether they want to take part again; the case workers get the request on the same case, marked as someone coming back', async () => {
+    const { staffId: supervisor } = await addStaff(e2e, { name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['en'], office: 'baku', role: 'supervisor', addedAt: START });
+    for (const answer of [...intakeUntilTimes(p.lang, { consent: 'A', firstName: p.user.first_name, surname: 'Həsənova' }), { kind: 'tap', node: 'pick_time', value: 's_202611271100_baku' } as const]) await send(answer);
+    const code = (await conversation())!.caseCode!;
+    await e2e.korpu.settled();
+    expect(await closeCase(e2e.korpu.desk!, { staffId: supervisor }, { caseCode: code, reason: 'no_longer_eligible' })).toMatchObject({ ok: true });
+    await e2e.korpu.settled();
+
+    await e2e.bot.handleUpdate(textUpdate(p, '/menu'));
+    const mark = e2e.api.mark();
+    await send({ kind: 'tap', node: 'menu', value: 'book' });
+    const said = e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(p.id)).map((c) => String(c.params.text)).join('\n');
+    expect(said).toContain(t('booking:case_closed.no_booking'));
+    expect(said).toContain(t('booking:case_closed.again.prompt'));
+    expect(said).not.toContain(t('consent:agree.prompt'));
+
+    await send({ kind: 'tap', node: 'closed_again', value: 'again' });
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('handoff:message.prompt'));
+    // The group's alerts are in Azerbaijani (the default language of the case workers' chat).
+    const reason = e2e.core.translator.t('az', 'common:alert.reason.returning');
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(CASEWORKERS) && String(c.params.text).includes(code) && String(c.params.text).includes(reason));
+    expect((await conversation())!.caseCode).toBe(code);
   });
 });

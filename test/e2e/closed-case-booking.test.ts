@@ -73,7 +73,7 @@ describe('a case closed by a case worker: booking through the bot', () => {
     expect(states.every((s) => s === 'unknown')).toBe(true);
   });
 
-  it('answers /appointment, the menu’s "book" and an old reminder’s buttons of someone whose case was closed with the same words, and offers no time', async () => {
+  it('answers /appointment, the menu’s "book" and an old reminder’s buttons of someone whose case was closed with the same words, offers no time, and asks whether they want to take part again', async () => {
     const q = person(2, 0); // another person, who has not tried to book since their case was closed
     const tq = (key: string) => e2e.core.translator.t(q.lang, key);
     for (const answer of [...intakeUntilTimes(q.lang, { consent: 'A', firstName: q.user.first_name, surname: 'Həsənova' }), { kind: 'tap', node: 'pick_time', value: 's_202611271100_baku' } as const]) await e2e.bot.handleUpdate(toUpdate(q, answer));
@@ -88,10 +88,14 @@ describe('a case closed by a case worker: booking through the bot', () => {
       toUpdate(q, { kind: 'tap', node: APPOINTMENT_BUTTONS, value: meetingButtonValue('reschedule', 'baku@2026-11-27T11:00') }),
       toUpdate(q, { kind: 'tap', node: APPOINTMENT_BUTTONS, value: meetingButtonValue('rebook') }),
     ]) {
+      // Each from the menu: the answer ends with the question whether they want to take part
+      // again, where the menu's old buttons are an earlier message's.
+      await e2e.bot.handleUpdate(textUpdate(q, '/menu'));
       const mark = e2e.api.mark();
       await e2e.bot.handleUpdate(update);
       const replies = e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(q.id));
       expect(replies.map((c) => String(c.params.text)).join('\n')).toContain(tq('booking:case_closed.no_booking'));
+      expect(replies.map((c) => String(c.params.text)).join('\n')).toContain(tq('booking:case_closed.again.prompt'));
       expect(qTimes()).toEqual([]);
     }
     expect(await e2e.core.bookings.get(qCode)).toMatchObject({ status: 'cancelled' });
