@@ -154,7 +154,7 @@ describe('simulator: the whole intake over HTTP', () => {
     expect(await realKeys()).toEqual(realAtStart);
   });
 
-  it('a person who checks eligibility again after booking keeps their completed intake, meeting and final diagnosis; their new consent option is recorded', async () => {
+  it('a person who checks eligibility again after booking keeps their completed intake, meeting, consent and final diagnosis; they see their meeting, not consent and the interview again', async () => {
     const session = await newSession(h.base);
     let n = 0;
     const send = (input: unknown) => say(h.base, { session, input, id: `again${String(++n).padStart(6, '0')}` });
@@ -182,12 +182,16 @@ describe('simulator: the whole intake over HTTP', () => {
     const forms = new MeetingRecords({ redis: h.redis, keys: h.core.keys, cipher: h.core.cipher });
     await forms.recordFinalDiagnosis(code, { at: new Date().toISOString(), date: '2026-12-07', time: '10:30', place: 'Baku office', counsellor: 'Aysel Quliyeva', counsellor_id: 's-aysel', by: 'counsellor', answers: { q1: 'yes', q2: 'yes', q3: ['planning'], q4: 'no' }, outcome: 'eligible', reasons: [], provisional: false, rule_version: 'annex2-v1', lang: 'en', corrected: [] });
 
-    // From the menu: the eligibility check again and a consent with another option; then they stop there.
-    a = await diagnosisAndConsent(a, 'C');
-    expect(allText(a.messages)).toContain(h.core.translator.t('en', 'interview:birth_date.prompt'));
-    await send({ type: 'command', name: 'start' });
-    expect(await h.redis.hmget(caseKey, 'status', 'consent')).toEqual(['intake_completed', 'C']);
-    expect(await h.redis.llen(h.core.keys.consents(code))).toBe(2);
+    // From the menu: the eligibility check again. The intake is done: they are told their
+    // details are kept and see their meeting (keep, move, cancel), not consent and the interview
+    // again, which would make a second intake and meeting for the same person.
+    for (const value of ['eligibility', 'adult', 'yes', 'yes', 'planning', '__done']) a = await send(tap(a.messages, value));
+    expect(allText(a.messages)).toContain(h.core.translator.t('en', 'welcome:returning'));
+    expect(allText(a.messages)).toContain(h.core.translator.t('en', 'booking:current.prompt'));
+    expect(allText(a.messages)).not.toContain(h.core.translator.t('en', 'consent:agree.prompt'));
+    a = await send(tap(a.messages, 'keep'));
+    expect(await h.redis.hmget(caseKey, 'status', 'consent')).toEqual(['intake_completed', 'A']);
+    expect(await h.redis.llen(h.core.keys.consents(code))).toBe(1);
     expect(await h.core.bookings.get(code)).toMatchObject({ status: 'booked' });
     // The counsellor's final diagnosis stays the case's result; the person's new check is in the list after it.
     expect(await h.redis.hmget(caseKey, 'diagnosis', 'diagnosis_provisional')).toEqual(['eligible', 'false']);
