@@ -133,8 +133,11 @@ describe("the person's rights", () => {
 
   it('/mydata after declining the consent when asked again: the refusal, and the earlier agreement that still covers the details', async () => {
     const chat = 'rights-mydata-again01';
-    await intake(chat, 'en', { first: 'Nigar', last: 'Aliyeva' });
-    for (const input of [command('menu'), tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done'), tap('agree', 'no')]) await send(chat, input);
+    // Consent and a few details, then "start over" before the intake is completed (after it,
+    // "Book a meeting" shows the meeting instead of asking again): the consent is asked again.
+    const diagnosis = [tap('menu', 'book'), tap('age', 'adult'), tap('q1', 'yes'), tap('q2', 'yes'), tap('q3', 'planning'), tap('q3', '__done')];
+    for (const input of [{ type: 'command', name: 'start' } as Input, tap('language', 'en'), ...diagnosis, tap('agree', 'A'), say('25.03.1990'), say('Nigar'), say('Aliyeva')]) await send(chat, input);
+    for (const input of [command('restart'), ...diagnosis, tap('agree', 'no')]) await send(chat, input);
     await korpu.settled();
     const t = (key: string, params?: Record<string, string>) => core.translator.t('en', key, params);
     const text = rendered((await send(chat, command('mydata'))).outputs, 'en');
