@@ -39,7 +39,7 @@ describe("the person's rights", () => {
   const send = (chatId: string, input: Input) => core.runner.handle({ channel: 'simulator', chatId, input });
   const tap = (node: string, value: string): Input => ({ type: 'choice', node, value });
   const say = (text: string): Input => ({ type: 'text', text });
-  const command = (name: 'mydata' | 'withdraw' | 'delete' | 'menu'): Input => ({ type: 'command', name });
+  const command = (name: 'mydata' | 'withdraw' | 'delete' | 'menu' | 'restart'): Input => ({ type: 'command', name });
   const rendered = (outs: Output[], lang: Lang) => outs.map((o) => renderOutput(core.translator, core.content, lang, o).text).join('\n\n');
   const slots = (outs: Output[]) => outs.flatMap((o) => (o.buttons ?? []).flat()).flatMap((b) => (b.action.type === 'choice' && b.action.value.startsWith('s_') ? [b.action.value] : []));
   const opens = (sealed: string, aad: string) => {
