@@ -2,7 +2,7 @@ import type { Update, User } from 'grammy/types';
 import { DateTime } from 'luxon';
 import { person, type Person } from '../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../bench/workload';
-import { choiceButton } from '../helpers/intake';
+import { chatAs } from '../helpers/chat-as';
 import { testOfficesFile } from '../helpers/office';
 import { trackHandled, signInAs, type WebClient } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
@@ -41,20 +41,7 @@ describe('people under 18', () => {
   });
   const signIn = (user: User): Promise<WebClient> => signInAs(e2e.api, handled, base, user);
 
-  /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
-  async function send(user: User, update: Update): Promise<string[]> {
-    const mark = e2e.api.mark();
-    await e2e.bot.handleUpdate(update);
-    return e2e.api
-      .callsSince(mark)
-      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(user.id) && !c.failedWith)
-      .map((c) => String(c.params.text));
-  }
-  const say = (user: User, text: string) => send(user, text.startsWith('/') ? e2e.api.updates.command(user, text) : e2e.api.updates.text(user, text));
-  const tap = (user: User, node: string, value: string) => {
-    const [message, data] = choiceButton(e2e.api, e2e.core.flows, user.id, node, value);
-    return send(user, e2e.api.updates.callback(user, message, data));
-  };
+  const { send, say, tap } = chatAs(e2e);
   async function caseOf(code: string) {
     const hash = await e2e.redis.hgetall(e2e.core.keys.case(code));
     const list = async (key: string) => (await e2e.redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Record<string, unknown>);

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Lang } from '../../src/core/lang';
 import { testOfficesFile } from '../helpers/office';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
-import { choiceButton } from '../helpers/intake';
+import { chatAs } from '../helpers/chat-as';
 import { keysUnder } from '../helpers/redis';
 
 /**
@@ -26,22 +26,7 @@ describe('phone interview: a consent that does not hold', () => {
     ({ user: worker } = await addStaff(e2e, { name: 'Aysel Məmmədova', firstName: 'Aysel', lang: 'en', langs: ['en'] }));
   });
 
-  /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
-  async function send(user: User, update: Update): Promise<string[]> {
-    const mark = e2e.api.mark();
-    await e2e.bot.handleUpdate(update);
-    return e2e.api
-      .callsSince(mark)
-      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(user.id) && !c.failedWith)
-      .map((c) => String(c.params.text));
-  }
-  const say = (user: User, text: string) => send(user, text.startsWith('/') ? e2e.api.updates.command(user, text) : e2e.api.updates.text(user, text));
-  const button = (user: User, node: string, value: string) => choiceButton(e2e.api, e2e.core.flows, user.id, node, value);
-
-  const tap = (user: User, node: string, value: string) => {
-    const [message, data] = button(user, node, value);
-    return send(user, e2e.api.updates.callback(user, message, data));
-  };
+  const { send, say, button, tap } = chatAs(e2e);
   const stateOf = async (n: number) => e2e.core.runner.peek(e2e.core.runner.conversationId('phone', `${worker.id}:${n}`));
   async function caseOf(code: string) {
     const hash = await e2e.redis.hgetall(e2e.core.keys.case(code));

@@ -9,7 +9,7 @@ import { decodeSlotValue, meetingDetails } from '../../src/intake/booking-desk';
 import { testOffice, testOfficesFile } from '../helpers/office';
 import { addStaff, useTestKorpu, type KorpuFixture } from '../helpers/use-korpu';
 import { keysUnder } from '../helpers/redis';
-import { choiceButton } from '../helpers/intake';
+import { chatAs } from '../helpers/chat-as';
 
 /**
  * Phone-assisted interviews end to end, through the fake Bot API: a case worker sends /call and
@@ -34,23 +34,7 @@ const PERSON = { first: 'Анна', last: 'Иванова', birth: '03.11.1988',
  * `e2e` only when called (inside tests).
  */
 function callHelpers(e2e: KorpuFixture) {
-  /** Sends an update from `user`; returns the texts the bot sent or edited in their chat in answer. */
-  async function send(user: User, update: Update): Promise<string[]> {
-    const mark = e2e.api.mark();
-    await e2e.bot.handleUpdate(update);
-    return e2e.api
-      .callsSince(mark)
-      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && String(c.params.chat_id) === String(user.id) && !c.failedWith)
-      .map((c) => String(c.params.text));
-  }
-  const say = (user: User, text: string) => send(user, e2e.api.updates.text(user, text));
-
-  const button = (user: User, node: string, value: string) => choiceButton(e2e.api, e2e.core.flows, user.id, node, value);
-
-  const tap = (user: User, node: string, value: string) => {
-    const [message, data] = button(user, node, value);
-    return send(user, e2e.api.updates.callback(user, message, data));
-  };
+  const { send, say, button, tap } = chatAs(e2e);
   /** The first free time offered in the newest booking question, and the slot it stands for. */
   function firstSlot(user: User): { message: Message; data: string; start: Date } {
     for (const message of [...e2e.api.sentMessages(user.id)].reverse()) {
