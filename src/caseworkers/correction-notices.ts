@@ -51,8 +51,11 @@ export function createCorrectionNotices(o: CorrectionNoticesOptions): EffectList
     if (!holder && o.tell === false) return;
     const to: Recipient = holder ? { type: 'staff', staffId: holder } : { type: 'caseworkers' };
     const lang = (holder ? undefined : o.chatLang) ?? o.lang ?? DEFAULT_LANG;
-    const notice = (fields: readonly string[]): Output => {
-      const names = fields.map((f) => o.translator.t(lang, `rights:mydata.label.${f}`)).join(', ');
+    // The consent option is named with the letter now in force (a worker must stop using a name at once under A or B).
+    const name = (f: string, option: string | undefined): string =>
+      f === 'consent' ? o.translator.t(lang, 'rights:notice.consent_option', { option: option ?? '' }) : o.translator.t(lang, `rights:mydata.label.${f}`);
+    const notice = (fields: readonly string[], option: string | undefined = effect.consent): Output => {
+      const names = fields.map((f) => name(f, option)).join(', ');
       return { type: 'message', text: [{ plain: o.translator.t(lang, 'rights:notice.corrected', { code: effect.caseCode, fields: names }) }] };
     };
     if (!o.gather) {
@@ -67,13 +70,15 @@ export function createCorrectionNotices(o: CorrectionNoticesOptions): EffectList
     // day, so a later run's notices need ids of their own.
     const tx = redis.multi().hsetnx(k, 'run', effect.id).hincrby(k, 'seq', 1);
     effect.fields.forEach((f, i) => tx.hsetnx(k, `f:${f}`, String(Date.now() * 100 + i)));
+    // The option last chosen is the one told (A then C in a row: "now C").
+    if (effect.consent) tx.hset(k, 'consent', effect.consent);
     tx.pexpire(k, delayMs).hgetall(k);
     const replies = (await tx.exec()) ?? [];
     const seq = Number(replies[1]?.[1] ?? 1);
     const gathered = (replies.at(-1)?.[1] ?? {}) as Record<string, string>;
     const run = gathered.run ?? effect.id;
     const fields = Object.entries(gathered).filter(([f]) => f.startsWith('f:')).sort((a, b) => Number(a[1]) - Number(b[1])).map(([f]) => f.slice(2));
-    await o.notifier.notify({ id: gatheredNoticeId(run, seq), to, lang, output: notice(fields.length ? fields : effect.fields), kind: 'notice' }, { delayMs });
+    await o.notifier.notify({ id: gatheredNoticeId(run, seq), to, lang, output: notice(fields.length ? fields : effect.fields, gathered.consent ?? effect.consent), kind: 'notice' }, { delayMs });
     // Queued first, then the one before taken back: a crash between them tells twice, never not at all.
     if (seq > 1) await cancel(gatheredNoticeId(run, seq - 1));
     o.logger.info({ case: effect.caseCode, fields, to: to.type }, 'caseworkers: correction notice queued');

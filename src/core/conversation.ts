@@ -225,9 +225,11 @@ export const EffectSchema = z.discriminatedUnion('type', [
   /**
    * The person corrected some of their details (/correct): `fields` names what changed (the new
    * values are recorded, encrypted, by the `answer_recorded` effects of the same step). The case
-   * worker holding the case is told the field names, never the values.
+   * worker holding the case is told the field names, never the values. `consent`: the data-use
+   * option (Annex 4) now in force when the field `consent` changed: a letter, not personal
+   * content, so the notice names it (a worker must know at once that a name may no longer be used).
    */
-  z.object({ type: z.literal('data_corrected'), ...base, fields: z.array(z.string().min(1)).min(1), lang: LangSchema }),
+  z.object({ type: z.literal('data_corrected'), ...base, fields: z.array(z.string().min(1)).min(1), consent: z.enum(['A', 'B', 'C']).optional(), lang: LangSchema }),
   /** Words of crisis (Annex 3) in a message: urgent alert, emergency contacts, incident draft. */
   z.object({ type: z.literal('crisis_detected'), ...base, category: z.string(), cue: z.string(), lang: LangSchema }),
 ]);

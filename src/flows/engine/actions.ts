@@ -229,7 +229,9 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
   /**
    * A detail was corrected (/correct): the new value is already recorded by the question before
    * (encrypted, as in the interview); this tells the host which field changed, so the case
-   * worker holding the case can be told (the field's name, never its value).
+   * worker holding the case can be told (the field's name, never its value). The field
+   * `consent` (a new data-use option, recorded by `record_consent` before) carries the option
+   * now in force: the letter is told, not personal content.
    */
   record_correction: {
     params: ['field'],
@@ -239,11 +241,14 @@ export const ACTIONS: Readonly<Record<string, ActionDefinition>> = {
       if (!ctx.s.caseCode) return;
       // Several fields corrected by one answer (a reason and its words) are one correction.
       const same = ctx.effects.find((e) => e.type === 'data_corrected' && e.caseCode === ctx.s.caseCode);
+      const given = ctx.s.consent;
+      const option = field === 'consent' && (given === 'A' || given === 'B' || given === 'C') ? { consent: given } : {};
       if (same?.type === 'data_corrected') {
         if (!same.fields.includes(field)) same.fields.push(field);
+        Object.assign(same, option);
         return;
       }
-      ctx.effects.push({ type: 'data_corrected', caseCode: ctx.s.caseCode, fields: [field], lang: ctx.lang });
+      ctx.effects.push({ type: 'data_corrected', caseCode: ctx.s.caseCode, fields: [field], ...option, lang: ctx.lang });
     },
   },
   /** Sets a variable to a fixed value (e.g. remembers which menu entry led here). */
