@@ -6,6 +6,7 @@ import { toUpdate, type Answer } from '../../bench/workload';
 import { firstFreeTime, intakeUntilTimes } from '../helpers/intake';
 import { testOfficesFile } from '../helpers/office';
 import { useTestKorpu } from '../helpers/use-korpu';
+import { keyRows } from '../../src/caseworkers/reports/case-export';
 
 /**
  * /correct end to end through the fake Bot API, in every language Körpü speaks: the person finds
@@ -91,6 +92,49 @@ describe('/correct through Telegram', () => {
     const [both] = await sentTo(CASEWORKERS, e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: `${label('first_name')}, ${label('birth_date')}` }));
     for (const value of ['Gülnarə', '1994', '03.04']) expect(String(both!.params.text)).not.toContain(value);
     expect(e2e.api.sentMessages(CASEWORKERS).filter((m) => (m.text ?? '').includes(code) && (m.text ?? '').includes('✏️'))).toHaveLength(1);
+  }, 90_000);
+
+  it('changes the consent option from C to A: a new consent record, the key file drops the name at once, /mydata shows A, the worker holding the case is told the letter', async () => {
+    const { worker } = await e2e.korpu.roster.save({ telegramId: WORKER_ID + 2, name: 'Samirə', langs: ['az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
+    const p = personIn('en', 43);
+    const t = (key: string, params?: Record<string, unknown>) => e2e.core.translator.t('en', key, params);
+    for (const answer of intakeUntilTimes('en', { consent: 'C', firstName: 'Nərgiz' })) await send(p, answer);
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    await e2e.korpu.settled();
+    const code = (await caseOf(p))!;
+    const caseKey = redisKeys(e2e.prefix).case(code);
+    expect((await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, worker.staffId, new Date())).outcome).toBe('claimed');
+    const keyFile = async () => {
+      const rows = [];
+      for await (const row of keyRows({ redis: e2e.redis, keys: e2e.core.keys, cipher: e2e.core.cipher })) rows.push(row);
+      return rows.filter((r) => r.case_code === code);
+    };
+    expect(await keyFile()).toEqual([expect.objectContaining({ first_name: 'Nərgiz' })]);
+
+    await send(p, { kind: 'command', text: '/correct' });
+    await send(p, tap('pick', 'consent'));
+    // The option in force, and A, B and C explained in the consent's own words.
+    const shown = e2e.api.lastMessage(p.id)!.text!;
+    expect(shown).toContain(t('consent:option.c'));
+    expect(shown).toContain(t('consent:option.prompt').split('\n')[0]);
+    await send(p, tap('consent_option', 'A'));
+    expect(e2e.api.lastMessage(p.id)!.text).toContain(t('rights:correct.consent_saved'));
+    await send(p, tap('pick', 'finish'));
+    await e2e.korpu.settled();
+
+    // A new record (the first one kept), the case's consent is A, and the name is out of the key file at once.
+    const consents = (await e2e.redis.lrange(e2e.core.keys.consents(code), 0, -1)).map((r) => JSON.parse(r) as { option: string | null });
+    expect(consents.map((c) => c.option)).toEqual(['C', 'A']);
+    expect(await e2e.redis.hget(caseKey, 'consent')).toBe('A');
+    expect(await keyFile()).toEqual([]);
+
+    const from = e2e.api.sentMessages(p.id).length;
+    await send(p, { kind: 'command', text: '/mydata' });
+    expect(saidSince(p, from)).toContain(t('rights:mydata.choice.A'));
+
+    const expected = e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: e2e.core.translator.t('az', 'rights:notice.consent_option', { option: 'A' }) });
+    await sentTo(WORKER_ID + 2, expected);
+    expect(e2e.api.sentMessages(CASEWORKERS).some((m) => (m.text ?? '').includes(expected))).toBe(false);
   }, 90_000);
 
   it('tells the worker holding the case privately (not the chat) that the phone number changed, and refuses a number it cannot read', async () => {
