@@ -53,6 +53,13 @@ describe('correction notices', () => {
     expect(held.sent[0]).toMatchObject({ to: { type: 'staff', staffId: 's-1' }, lang: 'az' });
   });
 
+  it('names a changed consent option with the letter now in force (not personal: the worker must stop using a name under A or B)', async () => {
+    const { sent, listener } = notices('s-1');
+    await listener({ ...effect, id: 'u3:0', fields: ['consent'], consent: 'A' }, telegram);
+    expect(JSON.stringify(sent[0]!.output)).toContain(translator.t('az', 'rights:notice.corrected', { code: 'KP-AAAA-0001', fields: translator.t('az', 'rights:notice.consent_option', { option: 'A' }) }));
+    expect(translator.t('az', 'rights:notice.consent_option', { option: 'A' })).toContain('A');
+  });
+
   it("says nothing of a simulator's case, nor of other effects", async () => {
     const { sent, listener } = notices('s-1');
     await listener(effect, { channel: 'simulator', conversationId: 'c2' });
