@@ -11,7 +11,7 @@ import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
 import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
 import { createRightsNotices } from './caseworkers/rights-notices';
-import { createDeskDeps, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
+import { createDeskDeps, langOf, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
 import { liftBlock, markBlocked } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
@@ -418,7 +418,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       // A claim left by a worker no longer on the roster tells the chat: nobody would read a notice to them.
       const holderOf = async (code: string) => {
         const claim = await claims.get(code);
-        return claim && (await roster.byStaff(claim.by)) ? claim.by : undefined;
+        const holder = claim ? await roster.byStaff(claim.by) : undefined;
+        return holder ? { staffId: holder.staffId, lang: langOf(holder) } : undefined;
       };
       // Several details corrected one after another: one notice naming them all, once the person stops.
       const gather = { redis, key: core.keys.corrections, delayMs: overrides.correctionNoticeDelayMs ?? CORRECTION_NOTICE_DELAY_MS, cancel: (id: string) => outbox!.cancel(id) };
@@ -482,7 +483,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           clock,
           // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.
           audit: auditTrail,
-          onPurged: createPurgeNotices({ notifier: outbox, translator: core.translator, chatLang, logger, tell: env.CASEWORKER_CHAT_ID !== undefined, onRoster: async (staffId) => Boolean(await roster.byStaff(staffId)) }),
+          onPurged: createPurgeNotices({ notifier: outbox, translator: core.translator, chatLang, logger, tell: env.CASEWORKER_CHAT_ID !== undefined, rosterLangOf: async (staffId) => {
+            const member = await roster.byStaff(staffId);
+            return member ? langOf(member) : undefined;
+          } }),
         })
       : undefined;
     if (retention) {

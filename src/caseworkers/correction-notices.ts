@@ -13,9 +13,12 @@ export interface CorrectionNoticesOptions {
   notifier: Notifier;
   translator: Translator;
   logger: Logger;
-  /** Who holds a case (their staff id), if anyone: they are told rather than the whole chat. */
-  holderOf: (caseCode: string) => Promise<string | undefined>;
-  /** Language of the notice to the worker holding the case: the programme's. */
+  /**
+   * Who holds a case (their staff id and preferred language, the first of their roster `langs`),
+   * if anyone on the roster: they are told, in their language, rather than the whole chat.
+   */
+  holderOf: (caseCode: string) => Promise<{ staffId: string; lang: Lang } | undefined>;
+  /** Language of the notice to the case workers' chat when no `chatLang`: the programme's. */
   lang?: Lang;
   /** Language of the notice to the case workers' chat (CASEWORKER_CHAT_LANG); else `lang`. */
   chatLang?: Lang;
@@ -34,7 +37,7 @@ export interface CorrectionNoticesOptions {
 /**
  * Tells the case worker holding a case (else the case workers' chat) that the person corrected
  * some of their details (/correct): the case code and the names of the fields that changed, in
- * the programme's language, never the values (they are in the case file, encrypted). The notice
+ * the reader's language (the holder's own, else the chat's), never the values (they are in the case file, encrypted). The notice
  * carries no `caseCode` of its own, like the other rights notices, so that clearing a case's
  * queued messages at an erasure never takes it.
  *
@@ -49,8 +52,8 @@ export function createCorrectionNotices(o: CorrectionNoticesOptions): EffectList
     if (effect.type !== 'data_corrected' || !channels.has(context.channel)) return;
     const holder = await o.holderOf(effect.caseCode);
     if (!holder && o.tell === false) return;
-    const to: Recipient = holder ? { type: 'staff', staffId: holder } : { type: 'caseworkers' };
-    const lang = (holder ? undefined : o.chatLang) ?? o.lang ?? DEFAULT_LANG;
+    const to: Recipient = holder ? { type: 'staff', staffId: holder.staffId } : { type: 'caseworkers' };
+    const lang = holder ? holder.lang : (o.chatLang ?? o.lang ?? DEFAULT_LANG);
     // The consent option is named with the letter now in force (a worker must stop using a name at once under A or B).
     const name = (f: string, option: string | undefined): string =>
       f === 'consent' ? o.translator.t(lang, 'rights:notice.consent_option', { option: option ?? '' }) : o.translator.t(lang, `rights:mydata.label.${f}`);

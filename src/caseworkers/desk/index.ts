@@ -15,6 +15,7 @@
  *   if (!r.ok && r.reason === 'already_claimed') toast(…);
  */
 export type { DeskDeps, StaffRefusal, Actor, StaffLookup, TalkThreads } from './desk-deps';
+export { langOf } from './desk-deps';
 // The desk's vocabulary, for channels to type what they render (without importing stores).
 export type { CaseWorker, LeavingNotice, Role, StaffMember } from '../roster';
 export { ROLES } from '../roster';

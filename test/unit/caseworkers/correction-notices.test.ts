@@ -9,13 +9,13 @@ describe('correction notices', () => {
   const effect = { type: 'data_corrected' as const, id: 'u1:0', caseCode: 'KP-AAAA-0001', fields: ['first_name', 'phone'], lang: 'ru' as const };
   const telegram = { channel: 'telegram', conversationId: 'c1' };
 
-  function notices(holder?: string, tell?: boolean, chatLang?: 'ru') {
+  function notices(holder?: string, tell?: boolean, chatLang?: 'ru', holderLang: 'az' | 'uz' = 'az') {
     const sent: Notice[] = [];
     const listener = createCorrectionNotices({
       notifier: { notify: async (n) => void sent.push(n) },
       translator,
       logger: silentLogger(),
-      holderOf: async () => holder,
+      holderOf: async () => (holder ? { staffId: holder, lang: holderLang } : undefined),
       channels: ['telegram'],
       ...(tell === undefined ? {} : { tell }),
       ...(chatLang ? { chatLang } : {}),
@@ -43,14 +43,15 @@ describe('correction notices', () => {
     expect(silent.sent).toEqual([]);
   });
 
-  it("tells the case workers' chat in its language (CASEWORKER_CHAT_LANG), the worker holding the case as before", async () => {
+  it("tells the case workers' chat in its language (CASEWORKER_CHAT_LANG), the worker holding the case in theirs", async () => {
     const chat = notices(undefined, true, 'ru');
     await chat.listener(effect, telegram);
     expect(chat.sent[0]).toMatchObject({ to: { type: 'caseworkers' }, lang: 'ru' });
     expect(JSON.stringify(chat.sent[0]!.output)).toContain(translator.t('ru', 'rights:notice.corrected', { code: 'KP-AAAA-0001', fields: [translator.t('ru', 'rights:mydata.label.first_name'), translator.t('ru', 'rights:mydata.label.phone')].join(', ') }));
-    const held = notices('s-1', true, 'ru');
+    const held = notices('s-1', true, 'ru', 'uz');
     await held.listener(effect, telegram);
-    expect(held.sent[0]).toMatchObject({ to: { type: 'staff', staffId: 's-1' }, lang: 'az' });
+    expect(held.sent[0]).toMatchObject({ to: { type: 'staff', staffId: 's-1' }, lang: 'uz' });
+    expect(JSON.stringify(held.sent[0]!.output)).toContain(translator.t('uz', 'rights:mydata.label.first_name'));
   });
 
   it('names a changed consent option with the letter now in force (not personal: the worker must stop using a name under A or B)', async () => {
