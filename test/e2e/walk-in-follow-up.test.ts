@@ -235,6 +235,22 @@ describe('walk-in cases: a meeting booked and a phone call', () => {
     expect(await say('/endcall')).toEqual([e2e.core.translator.t('en', 'call:worker.not_open')]);
   });
 
+  it('a walk-in’s call ended early with /endcall says /call <code> starts a new call (nothing to go on with), in the worker’s language', async () => {
+    const web = await signIn(aysel);
+    const code = await openWalkIn(web, '+994 55 111 22 33');
+    const say = async (text: string) => {
+      const mark = e2e.api.mark();
+      await e2e.bot.handleUpdate(e2e.api.updates.text(aysel, text));
+      return sentTo(mark, aysel.id);
+    };
+    const started = await say(`/call ${code}`);
+    // The call's number among Aysel's calls (earlier tests made some).
+    const n = [1, 2, 3, 4, 5].find((i) => started[0] === e2e.core.translator.t('en', 'call:worker.walk_in_started', { n: i, code, phone: '+994551112233' }));
+    expect(n).toBeDefined();
+    // Not the interview's "to go on with it later, send /call": for a walk-in that phones them afresh.
+    expect(await say('/endcall')).toEqual([e2e.core.translator.t('en', 'call:worker.walk_in_ended_early', { n, code })]);
+  });
+
   it('refuses a call, in the worker’s language, to a walk-in who left no number, to a closed case, and to one whose person erased their data or withdrew', async () => {
     const web = await signIn(aysel);
     const noNumber = await openWalkIn(web);

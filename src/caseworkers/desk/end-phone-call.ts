@@ -4,8 +4,11 @@ import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './d
 
 /** The result of {@link endPhoneCall}. */
 export type EndPhoneCallResult =
-  /** `caseCode`: the case the call opened, if it got that far. */
-  | { ok: true; n: number; caseCode?: string; lang: Lang }
+  /**
+   * `caseCode`: the case the call opened, if it got that far. `walkIn`: a call to a walk-in
+   * (`/call <code>`), which is not resumed: the same command starts a new call from the beginning.
+   */
+  | { ok: true; n: number; caseCode?: string; walkIn?: true; lang: Lang }
   | StaffRefusal
   | { ok: false; reason: 'no_entry' }
   | { ok: false; reason: 'not_open'; lang: Lang };
@@ -19,5 +22,5 @@ export async function endPhoneCall(deps: DeskDeps, actor: StaffRef): Promise<End
   if (!open) return { ok: false, reason: 'not_open', lang: a.lang };
   await deps.calls.close(actor.staffId, open.n);
   await audit(deps, a, 'end_phone_call', { call: String(open.n), ...(open.caseCode ? { caseCode: open.caseCode } : {}) });
-  return { ok: true, n: open.n, ...(open.caseCode ? { caseCode: open.caseCode } : {}), lang: a.lang };
+  return { ok: true, n: open.n, ...(open.caseCode ? { caseCode: open.caseCode } : {}), ...(open.chat ? { walkIn: true as const } : {}), lang: a.lang };
 }

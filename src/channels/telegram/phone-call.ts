@@ -208,7 +208,9 @@ async function endCall(deps: PhoneCallDeps, ctx: BotContext, member: StaffMember
   if (!r.ok && r.reason !== 'not_open') return refuse(deps, ctx, member, 'endcall', r);
   const t = (key: string, params?: Record<string, unknown>) => deps.core.translator.t(r.lang, key, params);
   if (!r.ok) return reply(ctx, t('call:worker.not_open'));
-  // An open call's interview has not ended (its end closes the call): it can be resumed by its case.
+  // An open call's interview has not ended (its end closes the call): it can be resumed by its case;
+  // a walk-in's call cannot (/call <code> phones them afresh).
+  if (r.caseCode && r.walkIn) return reply(ctx, t('call:worker.walk_in_ended_early', { n: r.n, code: r.caseCode }));
   await reply(ctx, r.caseCode ? t('call:worker.ended_early', { n: r.n, code: r.caseCode }) : t('call:worker.ended', { n: r.n }));
 }
 
