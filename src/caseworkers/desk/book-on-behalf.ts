@@ -1,12 +1,15 @@
 import { DateTime } from 'luxon';
 import type { Office } from '../../config/offices';
 import type { Output } from '../../core/conversation';
+import { DEFAULT_LANG } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
 import { reminderButtons } from '../../scheduling/reminders';
 import { slotIdParts, SlotIdError } from '../../scheduling/slot-id';
 import type { Slot } from '../../scheduling/slots';
+import { alertId, drawCaseAlert } from '../alert-notices';
+import { alertState } from '../alert-text';
 import { inOffice } from '../guard';
 import { CLOSED_STATUS } from '../case-records';
 import { mayRecordOn, reindexed, type CaseAccessRefusal } from './case-access';
@@ -133,7 +136,9 @@ export async function meetingTimes(deps: DeskDeps, actor: StaffRef, args: { case
  * bot: the worker phones them, and the call-back reminders go to whoever took the call.
  * A walk-in (no chat with the bot, and no conversation unless a call with them made one) is
  * booked all the same: its reminders are scheduled here, as call-backs to the worker holding
- * the case when they left a number (`tell: 'phone'`), else none (`in_person`).
+ * the case when they left a number (`tell: 'phone'`), else none (`in_person`), and the case
+ * workers' chat gets the meeting's alert here too (a booking in the bot or on a call alerts it
+ * through its `booking_made` effect; so does a walk-in's once a call gave them a conversation).
  * Audited (`book_on_behalf`: case code, office, slot, outcome).
  * @example await bookOnBehalf(deps, { staffId }, { caseCode: 'KP-7G4Q-M2XD', slotId: 'baku@2026-11-27T10:00' });
  */
@@ -172,6 +177,9 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   if (!committed && walkIn) {
     // A walk-in with no conversation: its reminders from here, decided when due as any (the call-backs of staff, if any).
     await deps.reminders?.schedule?.({ caseCode: args.caseCode, slotId: slot.id, office, start: slot.start, ...(previousSlot ? { previousSlot } : {}) }, now);
+    // And the group's alert of the meeting, which a committed `booking_made` effect would have
+    // queued (createCaseworkerAlerts): not here too when one was committed, or it would come twice.
+    await alertWalkInBooking(deps, args.caseCode, previousSlot ? 'moved' : 'booking', ref);
   } else if (!committed) {
     deps.logger.warn({ case: args.caseCode, slot: slot.id }, 'desk: a meeting booked on behalf found no conversation: no reminders');
   }
@@ -185,6 +193,18 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   };
   await deps.notifier.notify({ id: ref, to: { type: 'case', caseCode: args.caseCode }, lang, output, kind: 'notice', caseCode: args.caseCode });
   return result;
+}
+
+/**
+ * The case workers' chat's alert of a walk-in's meeting booked or moved here, as any booking's
+ * alert (the same drawing, buttons and tracking, in the chat's language): once, by the booking's
+ * `ref` (`alert:<ref>`, as an effect's alert is by its id). Without a case workers' chat the
+ * outbox finds nobody to send it to.
+ */
+async function alertWalkInBooking(deps: DeskDeps, caseCode: string, kind: 'booking' | 'moved', ref: string): Promise<void> {
+  const lang = deps.chatLang ?? DEFAULT_LANG;
+  const { output, summary } = await drawCaseAlert(deps, kind, caseCode, lang, deps.clock.now(), { buttons: true });
+  await deps.notifier.notify({ id: alertId(ref), to: { type: 'caseworkers' }, lang, output, kind: 'alert', caseCode, track: { kind, state: alertState(summary) } });
 }
 
 /** The office and local date of a slot id; undefined for anything else. */
