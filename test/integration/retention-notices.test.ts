@@ -58,7 +58,7 @@ describe('the retention purge tells the case workers and records itself', () => 
     return (await core.runner.peek(core.runner.conversationId('telegram', chatId)))!.caseCode!;
   }
 
-  it('tells the chat of every purged case and the holder of a claimed one, once, with the case code only; audits each purge once', async () => {
+  it('tells the chat of every purged case and the holder of a claimed one (in her language), once, with the case code only; audits each purge once', async () => {
     const worker = await korpu.roster.save({ telegramId: 620_000_001, name: 'Aysel Quliyeva', role: 'caseworker', office: 'baku', langs: ['en'], addedAt: new Date(0), addedBy: 1 });
     const free = await unfinished('620100001', 'Gulnara', 'Safarova');
     const held = await unfinished('620100002', 'Tahir', 'Nasirov');
@@ -76,11 +76,13 @@ describe('the retention purge tells the case workers and records itself', () => 
     expect((await korpu.retention!.run()).erased.unfinishedIntake).toBe(0);
 
     const noticeOf = (code: string) => core.translator.t('az', 'rights:notice.purged', { code });
-    await api.waitForCalls((c) => c.method === 'sendMessage' && [noticeOf(free), noticeOf(held)].includes(String(c.params.text)), 3);
+    // The holder's own copy is in her language (the first of her roster langs), not the chat's.
+    const toHolder = core.translator.t('en', 'rights:notice.purged', { code: held });
+    await api.waitForCalls((c) => c.method === 'sendMessage' && [noticeOf(free), noticeOf(held), toHolder].includes(String(c.params.text)), 3);
     const toChat = api.sentMessages(CASEWORKERS).map((m) => m.text);
     expect(toChat.filter((t) => t === noticeOf(free))).toHaveLength(1);
     expect(toChat.filter((t) => t === noticeOf(held))).toHaveLength(1);
-    expect(api.sentMessages(620_000_001).map((m) => m.text)).toEqual([noticeOf(held)]);
+    expect(api.sentMessages(620_000_001).map((m) => m.text)).toEqual([toHolder]);
     for (const name of ['Gulnara', 'Safarova', 'Tahir', 'Nasirov']) expect(toChat.join('\n')).not.toContain(name);
 
     const trail = new RedisAuditTrail(redis, redisKeys(prefix), { clock });
