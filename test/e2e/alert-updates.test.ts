@@ -1,5 +1,6 @@
 import type { Message, Update, User } from 'grammy/types';
 import type { Lang } from '../../src/core/lang';
+import { wholeIntake } from '../helpers/intake';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { NewCaseWorker } from '../../src/caseworkers/roster';
 import { linkIn, sendPrivate, trackHandled, WebClient } from '../helpers/workspace';
@@ -48,25 +49,8 @@ describe('the group’s alerts of a case, kept up to date', () => {
     return d.type === 'choice' && d.node === node && d.value === value;
   };
 
-  /** A person through the whole intake (as in intake-alerts.test.ts): diagnosis, booking and intake alerts follow. */
-  async function intake(person: User): Promise<string> {
-    const send = (u: Update) => e2e.bot.handleUpdate(u);
-    const tap = async (node: string, value: string) => {
-      const [m, data] = buttonIn(person.id, choice(node, value));
-      await send(e2e.api.updates.callback(person, m, data));
-    };
-    await send(e2e.api.updates.command(person, '/start'));
-    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'C']]) await tap(node!, value!);
-    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(e2e.api.updates.text(person, text));
-    await tap('reason', 'family');
-    await send(e2e.api.updates.contact(person, '994501234567'));
-    const [m, slot] = buttonIn(person.id, (d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
-    await send(e2e.api.updates.callback(person, m, slot));
-    await tap('referral', 'friend_family');
-    await send(e2e.api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
-    await tap('questions', '__skip');
-    return (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-  }
+  /** A person through the whole intake (test/helpers/intake.ts): diagnosis, booking and intake alerts follow. */
+  const intake = (person: User) => wholeIntake(e2e, person);
 
   /** The group's alert of a kind for a case, as it looks now (edits applied), found by its first line. */
   function alert(code: string, kind: string): Message {

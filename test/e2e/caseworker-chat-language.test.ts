@@ -1,4 +1,5 @@
 import type { InlineKeyboardButton, Message, Update, User } from 'grammy/types';
+import { wholeIntake } from '../helpers/intake';
 import { drawCaseAlert, type CaseMessageKind } from '../../src/caseworkers/alert-notices';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
@@ -60,24 +61,8 @@ describe("CASEWORKER_CHAT_LANG: the case workers' group in the programme's chose
     }
   }
 
-  /** A person, in English, through the whole intake (as in alert-updates.test.ts). */
-  async function intake(person: User): Promise<string> {
-    const tap = async (node: string, value: string) => {
-      const [m, data] = buttonIn(person.id, choice(node, value));
-      await send(e2e.api.updates.callback(person, m, data));
-    };
-    await send(e2e.api.updates.command(person, '/start'));
-    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'C']]) await tap(node!, value!);
-    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(e2e.api.updates.text(person, text));
-    await tap('reason', 'family');
-    await send(e2e.api.updates.contact(person, '994501234567'));
-    const [m, slot] = buttonIn(person.id, (d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
-    await send(e2e.api.updates.callback(person, m, slot));
-    await tap('referral', 'friend_family');
-    await send(e2e.api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
-    await tap('questions', '__skip');
-    return (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
-  }
+  /** A person through the whole intake (test/helpers/intake.ts): diagnosis, booking and intake alerts follow. */
+  const intake = (person: User) => wholeIntake(e2e, person);
 
   const ALERT_KINDS = ['intake', 'diagnosis', 'booking', 'moved', 'cancelled', 'handoff', 'review'] as const;
   /** The alert kind whose title (in `lang`) is the message's first line, if any. */

@@ -1,5 +1,5 @@
 import type { Answer } from '../../bench/workload';
-import type { Message } from 'grammy/types';
+import type { Message, Update, User } from 'grammy/types';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { FlowRegistry } from '../../src/flows/registry';
 import type { FakeBotApi } from './fake-bot-api';
@@ -52,4 +52,31 @@ export function choiceButton(api: FakeBotApi, flows: Pick<FlowRegistry, 'all'>, 
     }
   }
   throw new Error(`no button ${node}/${value} in the chat`);
+}
+
+/**
+ * A person, in English, through the whole intake on Telegram as a test's fake Bot API carries it:
+ * the diagnosis, consent C, the details, the last of the first free times offered, the referral,
+ * the address and no question. The case workers' diagnosis, booking and intake alerts follow.
+ * Resolves with the case code.
+ */
+export async function wholeIntake(e2e: { api: FakeBotApi; bot: { handleUpdate(u: Update): Promise<void> }; core: { flows: Pick<FlowRegistry, 'all'>; runner: { peek(id: string): Promise<{ caseCode?: string } | undefined>; conversationId(channel: string, chatId: string): string } } }, person: User): Promise<string> {
+  const send = (u: Update) => e2e.bot.handleUpdate(u);
+  const tapOn = async (node: string, value: string) => {
+    const [m, data] = choiceButton(e2e.api, e2e.core.flows, person.id, node, value);
+    await send(e2e.api.updates.callback(person, m, data));
+  };
+  await send(e2e.api.updates.command(person, '/start'));
+  for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'C']] as const) await tapOn(node, value);
+  for (const t of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(e2e.api.updates.text(person, t));
+  await tapOn('reason', 'family');
+  await send(e2e.api.updates.contact(person, '994501234567'));
+  const offer = [...e2e.api.sentMessages(person.id)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => 'callback_data' in b && /^c:[a-z_]+:s_\d{12}_/.test(b.callback_data ?? '')));
+  if (!offer) throw new Error(`no free time offered to ${person.id}`);
+  const slot = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && /^c:[a-z_]+:s_\d{12}_/.test(b.callback_data ?? '')) as { callback_data: string };
+  await send(e2e.api.updates.callback(person, offer, slot.callback_data));
+  await tapOn('referral', 'friend_family');
+  await send(e2e.api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
+  await tapOn('questions', '__skip');
+  return (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
 }
