@@ -4,12 +4,13 @@ import { DateTime } from 'luxon';
 import type { KorpuCore } from '../../src/app';
 import { EscalationScheduler, escalationJobId, type EscalationPolicy } from '../../src/caseworkers/escalation';
 import { RosterStore, type NewCaseWorker } from '../../src/caseworkers/roster';
-import { callbackLookup, decodeCallbackData, type KorpuBot } from '../../src/channels/telegram';
+import type { KorpuBot } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
 import { meetingDetails } from '../../src/intake/booking-desk';
 import { redisKeys } from '../../src/storage/keys';
 import { RedisAuditTrail } from '../../src/storage/redis-audit-trail';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { answerWholeIntake, nodeLookupOf } from '../helpers/intake';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, testRedis, testRedisWith } from '../helpers/redis';
 import { languageNameIn } from '../../src/i18n/language-names';
@@ -83,7 +84,6 @@ describe('case-worker alerts end to end', () => {
   // ---- people -------------------------------------------------------------------------
 
   const first = () => korpus[0]!;
-  const lookup = () => callbackLookup(core.flows.all().flatMap((f) => [...f.nodes.keys()]));
 
   /** Taps the newest button in `chat` whose data matches. */
   function buttonIn(chat: number, match: (data: string) => boolean): [Message, string] {
@@ -92,31 +92,10 @@ describe('case-worker alerts end to end', () => {
     }
     throw new Error(`no matching button in chat ${chat}`);
   }
-  const choice = (node: string, value: string) => (data: string) => {
-    const d = decodeCallbackData(data, lookup());
-    return d.type === 'choice' && d.node === node && d.value === value;
-  };
 
   async function intake(person: User, o: { consent: 'A' | 'B' | 'C'; question?: string }): Promise<string> {
-    const send = (u: Update) => bots[0].handleUpdate(u);
-    const tap = async (node: string, value: string) => {
-      const [m, data] = buttonIn(person.id, choice(node, value));
-      await send(api.updates.callback(person, m, data));
-    };
-    await send(api.updates.command(person, '/start'));
-    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['agree', o.consent]]) await tap(node!, value!);
-    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(api.updates.text(person, text));
-    await tap('reason', 'family');
-    await send(api.updates.contact(person, '994501234567'));
-    const [m, slot] = buttonIn(person.id, (d) => /^c:[a-z_]+:s_\d{12}_/.test(d));
-    await send(api.updates.callback(person, m, slot));
-    // After the booking: the referral source, the address and any question, all optional.
-    await tap('referral', 'friend_family');
-    await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
-    if (o.question) await send(api.updates.text(person, o.question));
-    else await tap('questions', '__skip');
-    const state = await core.runner.peek(core.runner.conversationId('telegram', String(person.id)));
-    return state!.caseCode!;
+    await answerWholeIntake(api, nodeLookupOf(core.flows), (u) => bots[0].handleUpdate(u), person, { ...o, needs: ['health_social', 'language'] });
+    return (await core.runner.peek(core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
   }
 
   // ---- case workers -------------------------------------------------------------------

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Message, Update, User } from 'grammy/types';
-import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
+import type { Update, User } from 'grammy/types';
+import { callbackLookup } from '../../src/channels/telegram';
 import { loadFlowDir } from '../../src/flows/loader';
 import { StateSchema } from '../../src/flows/engine/state';
 import { FieldCipher } from '../../src/storage/field-cipher';
@@ -15,6 +15,7 @@ import { ALL_PERSON_CELLS, redisKeys } from '../../src/storage/keys';
 import { RedisConversationStore } from '../../src/storage/redis-conversation-store';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi, type ApiCall } from '../helpers/fake-bot-api';
+import { answerWholeIntake } from '../helpers/intake';
 import { dropPrefix, effectsWaiting, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
 
 /**
@@ -137,44 +138,13 @@ describe('several Körpü processes: two web processes and a worker on one Redis
     else await post(webPorts[turn++ % 2]!, update);
   }
 
-  /** The newest button in the person's chat whose data matches. */
-  function buttonIn(chat: number, match: (data: string) => boolean): [Message, string] {
-    for (const m of [...api.sentMessages(chat)].reverse()) {
-      for (const b of m.reply_markup?.inline_keyboard.flat() ?? []) if ('callback_data' in b && b.callback_data && match(b.callback_data)) return [m, b.callback_data];
-    }
-    throw new Error(`no matching button in chat ${chat}`);
-  }
-  const choice = (node: string, value: string) => (data: string) => {
-    const d = decodeCallbackData(data, lookup);
-    return d.type === 'choice' && d.node === node && d.value === value;
-  };
-
   const keys = () => redisKeys(prefix);
   const cipher = () => new FieldCipher(Buffer.from(dataKey, 'hex'));
   const conversationOf = (person: User) => cipher().pseudonym(`telegram:${person.id}`);
 
   /** A whole intake through the web processes, ending with a booking; resolves with its case code. */
   async function intake(person: User, twice: boolean): Promise<string> {
-    const send = (u: Update) => deliver(u, twice);
-    const tap = async (node: string, value: string) => {
-      const [m, data] = buttonIn(person.id, choice(node, value));
-      await send(api.updates.callback(person, m, data));
-    };
-    await send(api.updates.command(person, '/start'));
-    for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', 'language'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'B']]) await tap(node!, value!);
-    for (const text of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(api.updates.text(person, text));
-    await tap('reason', 'family');
-    await send(api.updates.contact(person, '994501234567'));
-    // The last time offered, not the first: a meeting early tomorrow booked in the evening has
-    // no reminder left to send (the day before is past, two hours before is in the night), and
-    // expectRemindersScheduled wants one whatever the hour the test runs at.
-    const isSlot = (d: string) => /^c:[a-z_]+:s_\d{12}_/.test(d);
-    const [m] = buttonIn(person.id, isSlot);
-    const slot = m.reply_markup!.inline_keyboard.flat().flatMap((b) => ('callback_data' in b && b.callback_data && isSlot(b.callback_data) ? [b.callback_data] : [])).at(-1)!;
-    await send(api.updates.callback(person, m, slot));
-    await tap('referral', 'friend_family');
-    await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
-    await tap('questions', '__skip');
+    await answerWholeIntake(api, lookup, (u) => deliver(u, twice), person, { consent: 'B', needs: ['health_social', 'language'] });
     const stored = await new RedisConversationStore(redis, keys()).load(conversationOf(person));
     return StateSchema.parse(JSON.parse(stored.json!)).caseCode!;
   }

@@ -1,6 +1,7 @@
 import type { Answer } from '../../bench/workload';
 import type { Message, Update, User } from 'grammy/types';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
+import type { NodeLookup } from '../../src/channels/telegram/callback-data';
 import type { FlowRegistry } from '../../src/flows/registry';
 import type { FakeBotApi } from './fake-bot-api';
 
@@ -38,12 +39,16 @@ export function firstFreeTime(api: FakeBotApi, chatId: number): { text: string; 
   return button as { text: string; callback_data: string };
 }
 
+/** The node ids of every flow, for reading a button's callback data as the bot reads it. */
+export const nodeLookupOf = (flows: Pick<FlowRegistry, 'all'>): NodeLookup => callbackLookup(flows.all().flatMap((f) => [...f.nodes.keys()]));
+
 /**
  * The newest bot message in chat `chatId` with a choice button for `node`/`value` (its
  * callback data read as the bot reads it), and that button's data, for a tap update.
+ * `flows`: the running flows, or a lookup of their node ids made once.
  */
-export function choiceButton(api: FakeBotApi, flows: Pick<FlowRegistry, 'all'>, chatId: number, node: string, value: string): [Message, string] {
-  const lookup = callbackLookup(flows.all().flatMap((f) => [...f.nodes.keys()]));
+export function choiceButton(api: FakeBotApi, flows: Pick<FlowRegistry, 'all'> | NodeLookup, chatId: number, node: string, value: string): [Message, string] {
+  const lookup = 'all' in flows ? nodeLookupOf(flows) : flows;
   for (const message of [...api.sentMessages(chatId)].reverse()) {
     for (const b of message.reply_markup?.inline_keyboard.flat() ?? []) {
       if (!('callback_data' in b)) continue;
@@ -54,29 +59,52 @@ export function choiceButton(api: FakeBotApi, flows: Pick<FlowRegistry, 'all'>, 
   throw new Error(`no button ${node}/${value} in the chat`);
 }
 
+/** How a test's person goes through the whole intake; each has the value most tests use. */
+export interface WholeIntakeWay {
+  /** the consent option tapped (default C) */
+  consent?: 'A' | 'B' | 'C';
+  /** what they tap at Q3, the needs (default: health and social services) */
+  needs?: string[];
+  /** a question typed at the last step (default: none, skipped) */
+  question?: string;
+}
+
+const isSlot = (data: string) => /^c:[a-z_]+:s_\d{12}_/.test(data);
+
 /**
- * A person, in English, through the whole intake on Telegram as a test's fake Bot API carries it:
- * the diagnosis, consent C, the details, the last of the first free times offered, the referral,
- * the address and no question. The case workers' diagnosis, booking and intake alerts follow.
- * Resolves with the case code.
+ * A person, in English, through the whole intake on Telegram, each update handed to `send`
+ * (a bot in the test's process, or web processes over HTTP): the diagnosis, consent, the
+ * details, the LAST of the first free times offered (a meeting early tomorrow booked in the
+ * evening would have no reminder left to send), the referral, the address and the question.
+ * The buttons are read from the fake Bot API's record of what the bot sent.
  */
-export async function wholeIntake(e2e: { api: FakeBotApi; bot: { handleUpdate(u: Update): Promise<void> }; core: { flows: Pick<FlowRegistry, 'all'>; runner: { peek(id: string): Promise<{ caseCode?: string } | undefined>; conversationId(channel: string, chatId: string): string } } }, person: User): Promise<string> {
-  const send = (u: Update) => e2e.bot.handleUpdate(u);
+export async function answerWholeIntake(api: FakeBotApi, lookup: NodeLookup, send: (u: Update) => Promise<void>, person: User, way: WholeIntakeWay = {}): Promise<void> {
   const tapOn = async (node: string, value: string) => {
-    const [m, data] = choiceButton(e2e.api, e2e.core.flows, person.id, node, value);
-    await send(e2e.api.updates.callback(person, m, data));
+    const [m, data] = choiceButton(api, lookup, person.id, node, value);
+    await send(api.updates.callback(person, m, data));
   };
-  await send(e2e.api.updates.command(person, '/start'));
-  for (const [node, value] of [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ['q3', 'health_social'], ['q3', '__done'], ['continue', 'yes'], ['agree', 'C']] as const) await tapOn(node, value);
-  for (const t of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(e2e.api.updates.text(person, t));
+  await send(api.updates.command(person, '/start'));
+  const needs = way.needs ?? ['health_social'];
+  const taps: [string, string][] = [['language', 'en'], ['menu', 'eligibility'], ['age', 'adult'], ['q1', 'yes'], ['q2', 'yes'], ...needs.map((n): [string, string] => ['q3', n]), ['q3', '__done'], ['continue', 'yes'], ['agree', way.consent ?? 'C']];
+  for (const [node, value] of taps) await tapOn(node, value);
+  for (const t of ['14.02.1995', 'Nigar', 'Məmmədova', 'Afghanistan']) await send(api.updates.text(person, t));
   await tapOn('reason', 'family');
-  await send(e2e.api.updates.contact(person, '994501234567'));
-  const offer = [...e2e.api.sentMessages(person.id)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => 'callback_data' in b && /^c:[a-z_]+:s_\d{12}_/.test(b.callback_data ?? '')));
+  await send(api.updates.contact(person, '994501234567'));
+  const offer = [...api.sentMessages(person.id)].reverse().find((m) => m.reply_markup?.inline_keyboard.flat().some((b) => 'callback_data' in b && isSlot(b.callback_data ?? '')));
   if (!offer) throw new Error(`no free time offered to ${person.id}`);
-  const slot = offer.reply_markup!.inline_keyboard.flat().find((b) => 'callback_data' in b && /^c:[a-z_]+:s_\d{12}_/.test(b.callback_data ?? '')) as { callback_data: string };
-  await send(e2e.api.updates.callback(person, offer, slot.callback_data));
+  const slot = offer.reply_markup!.inline_keyboard.flat().flatMap((b) => ('callback_data' in b && b.callback_data && isSlot(b.callback_data) ? [b.callback_data] : [])).at(-1)!;
+  await send(api.updates.callback(person, offer, slot));
   await tapOn('referral', 'friend_family');
-  await send(e2e.api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
-  await tapOn('questions', '__skip');
+  await send(api.updates.text(person, 'Bakı, Nizami küçəsi 5'));
+  if (way.question) await send(api.updates.text(person, way.question));
+  else await tapOn('questions', '__skip');
+}
+
+/**
+ * {@link answerWholeIntake} through a test's bot in this process; the case workers' diagnosis,
+ * booking and intake alerts follow. Resolves with the case code.
+ */
+export async function wholeIntake(e2e: { api: FakeBotApi; bot: { handleUpdate(u: Update): Promise<void> }; core: { flows: Pick<FlowRegistry, 'all'>; runner: { peek(id: string): Promise<{ caseCode?: string } | undefined>; conversationId(channel: string, chatId: string): string } } }, person: User, way: WholeIntakeWay = {}): Promise<string> {
+  await answerWholeIntake(e2e.api, nodeLookupOf(e2e.core.flows), (u) => e2e.bot.handleUpdate(u), person, way);
   return (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
 }
