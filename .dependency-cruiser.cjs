@@ -44,6 +44,16 @@ forbidden.push(
   },
   { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   {
+    name: 'runtime-not-dev-deps',
+    comment:
+      'the image installs only "dependencies" (npm ci --omit=dev): a value imported from a devDependency ' +
+      'type-checks and passes every test, then the production container dies at start (the swc parser cannot ' +
+      'tell a type-only import apart, so those are refused too: src/ needs none)',
+    severity: 'error',
+    from: { path: '^src/' },
+    to: { dependencyTypes: ['npm-dev'] },
+  },
+  {
     name: 'caseworkers-not-grammy',
     comment: 'the desk and the rest of src/caseworkers are channel-independent: no bot framework',
     severity: 'error',

@@ -35,6 +35,18 @@ describe('architecture', () => {
     }
   });
 
+  it('would catch a runtime import of a devDependency (the image installs none)', () => {
+    const dir = mkdtempSync(join('src', 'core', 'tmp-arch-'));
+    try {
+      writeFileSync(join(dir, 'bad.ts'), "import fc from 'fast-check';\nexport const bad = fc;\n");
+      const result = cruise(dir);
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toMatch(/runtime-not-dev-deps: src\/core\/tmp-arch-\w+\/bad\.ts → node_modules\/fast-check/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('would catch an engine file that does I/O or imports storage', () => {
     const dir = mkdtempSync(join('src', 'flows', 'engine', 'tmp-arch-'));
     try {
