@@ -186,20 +186,10 @@ export class BookingDesk {
       };
     }
     const { open, page, pages, shown } = await this.screen(office, want.page, now);
-    const times = shown.map((s) => {
-      const { date: day, time } = localDateTime(office.timeZone, s.start, lang, 'short');
-      return choose(encodeSlotValue(s), { key: 'booking:slot_label', params: { day, time } });
-    });
-    const paging: Button[] = [
-      ...(page > 0 ? [choose(`p_${page - 1}`, { key: 'booking:button.earlier' })] : []),
-      ...(page < pages - 1 ? [choose(`p_${page + 1}`, { key: 'booking:button.later' })] : []),
-    ];
-    const rows: Button[][] = [];
-    for (let i = 0; i < times.length; i += 2) rows.push(times.slice(i, i + 2));
     return {
       ...rest,
       text: open.length === 0 ? [...o.text, { key: 'booking:no_slots' }] : o.text,
-      buttons: [...rows, ...(paging.length ? [paging] : []), [choose('none', { key: 'booking:button.none' })], ...(o.buttons ?? [])],
+      buttons: [...freeTimeButtons(want.node, office, shown, page, pages, lang), ...(o.buttons ?? [])],
     };
   }
 
@@ -275,6 +265,25 @@ export function meetingDetails(office: Office, start: Date, lang: Lang): Record<
  */
 const formatted = new Map<string, { date: string; time: string }>();
 const FORMATTED_MAX = 5000;
+
+/**
+ * The buttons of a page of free times at `office`: the times two to a row ("Thu, 10 Dec, 10:00"),
+ * Earlier / Later when there are pages before or after, and "none of these times". Pure.
+ */
+export function freeTimeButtons(node: string, office: Office, shown: readonly Slot[], page: number, pages: number, lang: Lang): Button[][] {
+  const choose = (value: string, label: TextRef): Button => ({ label, action: { type: 'choice', node, value } });
+  const times = shown.map((s) => {
+    const { date: day, time } = localDateTime(office.timeZone, s.start, lang, 'short');
+    return choose(encodeSlotValue(s), { key: 'booking:slot_label', params: { day, time } });
+  });
+  const paging: Button[] = [
+    ...(page > 0 ? [choose(`p_${page - 1}`, { key: 'booking:button.earlier' })] : []),
+    ...(page < pages - 1 ? [choose(`p_${page + 1}`, { key: 'booking:button.later' })] : []),
+  ];
+  const rows: Button[][] = [];
+  for (let i = 0; i < times.length; i += 2) rows.push(times.slice(i, i + 2));
+  return [...rows, ...(paging.length ? [paging] : []), [choose('none', { key: 'booking:button.none' })]];
+}
 
 /** `long`: "Thursday, 10 December 2026" (a meeting's details); `short`: "Thu, 10 Dec" (a time button). */
 function localDateTime(timeZone: string, start: Date, lang: Lang, form: 'long' | 'short'): { date: string; time: string } {

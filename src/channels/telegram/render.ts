@@ -3,6 +3,7 @@ import type { Command } from '../../core/conversation';
 import { SUPPORTED_LANGS } from '../../core/lang';
 import type { Translator } from '../../i18n';
 import type { RenderedMessage } from '../../i18n/render';
+import { labelFits } from './button-width';
 import { encodeCallbackData, type ButtonAction } from './callback-data';
 import { encodeStaffData, type StaffMessageKind, type StaffVerb } from './staff-callback-data';
 import { splitText, TELEGRAM_TEXT_MAX } from './split-text';
@@ -46,12 +47,41 @@ export interface PlanOptions {
 
 type Buttons = RenderedMessage['buttons'];
 
-/** The inline keyboard of a message: one row per row of buttons, ticks for multiple choice. */
+/**
+ * The inline keyboard of a message: one row per row of buttons, ticks for multiple choice; a
+ * choice whose labels do not all fit two or three to a row in this message's language goes one
+ * button a row (see {@link fitRows}).
+ */
 export function inlineKeyboard(buttons: Buttons): InlineKeyboardMarkup | undefined {
-  const rows = buttons
-    .map((row) => row.map((b): InlineKeyboardButton => ({ text: labelOf(b), callback_data: callbackDataOf(b.action) })))
-    .filter((row) => row.length > 0);
+  const rows = fitRows(buttons.map((row) => row.map((b): InlineKeyboardButton => ({ text: labelOf(b), callback_data: callbackDataOf(b.action) }))), buttons);
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}
+
+/**
+ * Lays out rows so that no label is cut with "…" on a small phone (button-width.ts): the rows
+ * of one question (consecutive rows of choices of one node: a two-column list, the free times
+ * with Earlier / Later) go one button a row, all of them, when a label of any of them does not
+ * fit its share of its row; any other row (Yes / No of a case workers' alert) on its own.
+ * Decided for each message, with the labels in its language: Russian may need one a row where
+ * English keeps two. Empty rows are dropped.
+ */
+function fitRows(rows: InlineKeyboardButton[][], source: Buttons): InlineKeyboardButton[][] {
+  const groupOf = (i: number): string | undefined => {
+    const nodes = new Set(source[i]!.map((b) => (b.action.type === 'choice' ? b.action.node : undefined)));
+    const [node] = nodes;
+    return nodes.size === 1 && node !== undefined ? node : undefined;
+  };
+  const out: InlineKeyboardButton[][] = [];
+  for (let start = 0; start < rows.length; ) {
+    const group = groupOf(start);
+    let end = start + 1;
+    while (group !== undefined && end < rows.length && groupOf(end) === group) end++;
+    const run = rows.slice(start, end).filter((row) => row.length > 0);
+    const cut = run.some((row) => row.some((b) => !labelFits(b.text, row.length)));
+    out.push(...(cut ? run.flatMap((row) => row.map((b) => [b])) : run));
+    start = end;
+  }
+  return out;
 }
 
 /** A person's button (choice, command) or a case worker's (Claim, Open, attendance) as callback data. */
