@@ -79,7 +79,8 @@ export type EngineInput = z.infer<typeof EngineInputSchema>;
  * the programme office's address). */
 export const TextRefSchema = z.union([
   z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }),
-  z.object({ list: z.array(z.string()) }),
+  /** `numbered`: "1. …", "2. …" (options listed in the text and tapped by their numbers), else "• …". */
+  z.object({ list: z.array(z.string()), numbered: z.literal(true).optional() }),
   z.object({ content: z.literal('referrals'), reasons: z.array(z.string()) }),
   z.object({ content: z.literal('office') }),
   /**

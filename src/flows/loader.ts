@@ -17,7 +17,7 @@ export type KeyCheck = (key: string) => string[];
 /** Keys the engine itself uses for every flow (buttons, notices, reprompts). */
 export const ENGINE_KEYS = [
   'common:button.back', 'common:button.yes', 'common:button.no', 'common:button.done', 'common:button.skip',
-  'common:button.share_phone', 'common:hint.multi_choice', 'common:hint.date', 'common:prompt.language',
+  'common:button.share_phone', 'common:hint.multi_choice', 'common:hint.numbered_item', 'common:button.option_number', 'common:hint.date', 'common:prompt.language',
   'common:notice.unknown_command', 'common:notice.language_set', 'common:notice.stale_button',
   'common:notice.welcome_back', 'common:notice.help', 'common:notice.cannot_go_back',
   'common:reprompt.choose', 'common:reprompt.multi_min', 'common:reprompt.empty', 'common:reprompt.too_long',

@@ -16,7 +16,11 @@ export interface RenderedMessage {
 /** Translates one piece of text; configured content (referrals, office) comes from `content`. */
 export function renderText(tr: Translator, content: ProgrammeContent, lang: Lang, ref: TextRef): string {
   if ('key' in ref) return tr.t(lang, ref.key, ref.params);
-  if ('list' in ref) return ref.list.map((k) => `• ${tr.t(lang, k)}`).join('\n');
+  if ('list' in ref) {
+    // Numbers in the language's digits, as on the buttons that carry them (common:button.option_number).
+    if (ref.numbered) return ref.list.map((k, i) => tr.t(lang, 'common:hint.numbered_item', { n: i + 1, text: tr.t(lang, k) })).join('\n');
+    return ref.list.map((k) => `• ${tr.t(lang, k)}`).join('\n');
+  }
   if ('plain' in ref) return ref.plain;
   if (ref.content === 'office') {
     const o = content.office;

@@ -59,7 +59,7 @@ describeBrowser('simulator page in Persian, right to left', () => {
     return { page, problems };
   }
 
-  const t = (k: string) => h.core.translator.t('fa', k);
+  const t = (k: string, params?: Record<string, unknown>) => h.core.translator.t('fa', k, params);
   const key = (page: Page, label: string) => page.locator('.msg.bot .key', { hasText: label }).last();
   const bubble = (page: Page, text: string) => page.locator('.msg.bot .bubble', { hasText: text }).last();
 
@@ -114,8 +114,11 @@ describeBrowser('simulator page in Persian, right to left', () => {
     await bubble(page, t('diagnosis:q2.prompt').split('\n')[0]!).waitFor();
     await key(page, t('common:button.yes')).click();
     await bubble(page, t('diagnosis:q3.prompt').split('\n')[0]!).waitFor();
-    await key(page, t('diagnosis:q3.language')).click();
-    await page.locator('.msg.bot .key', { hasText: `☑ ${t('diagnosis:q3.language')}` }).waitFor();
+    // Q3's options are written out, numbered, in the question; the keys carry their numbers (5: the language).
+    await bubble(page, t('diagnosis:q3.language')).waitFor();
+    const five = t('common:button.option_number', { n: 5 });
+    await key(page, `☐ ${five}`).click();
+    await page.locator('.msg.bot .key', { hasText: `☑ ${five}` }).waitFor();
     await key(page, t('common:button.done')).click();
     await bubble(page, t('diagnosis:result.likely')).waitFor();
     await key(page, t('common:button.yes')).click(); // a first meeting

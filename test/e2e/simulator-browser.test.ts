@@ -73,10 +73,12 @@ describeBrowser('simulator page in a browser', () => {
 
     // Ticking edits the question in place: no new bubble, the option shows ☑.
     const before = await botBubbles(page).count();
-    await key(page, t('ru', 'diagnosis:q3.language')).click();
-    await page.locator('.msg.bot .key', { hasText: `☑ ${t('ru', 'diagnosis:q3.language')}` }).waitFor();
+    // The options are written out, numbered, in the question; the keys carry their numbers (5: the language).
+    await page.locator('.msg.bot .bubble', { hasText: `5. ${t('ru', 'diagnosis:q3.language')}` }).waitFor();
+    await key(page, '☐ 5').click();
+    await page.locator('.msg.bot .key', { hasText: '☑ 5' }).waitFor();
     expect(await botBubbles(page).count()).toBe(before);
-    expect(await page.locator('.msg.bot .key', { hasText: `☐ ${t('ru', 'diagnosis:q3.planning')}` }).count()).toBe(1);
+    expect(await page.locator('.msg.bot .key', { hasText: '☐ 1' }).count()).toBe(1);
     await page.screenshot({ path: join(tmpdir(), 'korpu-simulator-desktop.png') });
 
     // A shortcut: /back returns to question 2.

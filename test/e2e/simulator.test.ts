@@ -61,8 +61,10 @@ describe('simulator: the whole intake over HTTP', () => {
     a = await send(tap(a.messages, 'language'));
     expect(a.messages).toHaveLength(1);
     expect(a.messages[0]!.edit).toBe(true);
-    expect(a.messages[0]!.buttons.flat()).toContainEqual(expect.objectContaining({ label: t('diagnosis:q3.language'), selected: true }));
-    expect(a.messages[0]!.buttons.flat()).toContainEqual(expect.objectContaining({ label: t('diagnosis:q3.planning'), selected: false }));
+    // The options are written out, numbered, in the question; their buttons carry the numbers.
+    expect(a.messages[0]!.text).toContain(t('common:hint.numbered_item', { n: 5, text: t('diagnosis:q3.language') }));
+    expect(a.messages[0]!.buttons.flat()).toContainEqual(expect.objectContaining({ label: t('common:button.option_number', { n: 5 }), selected: true }));
+    expect(a.messages[0]!.buttons.flat()).toContainEqual(expect.objectContaining({ label: t('common:button.option_number', { n: 1 }), selected: false }));
     a = await send(tap(a.messages, '__done'));
     expectText(a, 'diagnosis:result.likely', 'diagnosis:result.continue');
 

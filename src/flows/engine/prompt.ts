@@ -101,11 +101,14 @@ export function ask(ctx: StepContext, node: FlowNode, opts: { edit?: boolean; ag
       });
     case 'multi_choice': {
       const sel = new Set(ctx.s.sel ?? []);
+      const options = node.options.map((o, i) =>
+        choice(node.id, o.value, node.numbered ? { key: 'common:button.option_number', params: { n: i + 1 } } : { key: o.label }, sel.has(o.value)),
+      );
       return ctx.emit({
         type: 'message',
-        text: [{ key: node.prompt }, { key: 'common:hint.multi_choice' }],
+        text: [{ key: node.prompt }, ...(node.numbered ? [{ list: node.options.map((o) => o.label), numbered: true as const }] : []), { key: 'common:hint.multi_choice' }],
         buttons: [
-          ...node.options.map((o) => [choice(node.id, o.value, { key: o.label }, sel.has(o.value))]),
+          ...(node.numbered ? [options] : options.map((b) => [b])),
           [choice(node.id, DONE, { key: 'common:button.done' })],
           ...back,
         ],

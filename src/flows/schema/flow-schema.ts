@@ -129,6 +129,13 @@ export const NodeSchema = z.discriminatedUnion('type', [
     prompt: key,
     options: z.array(option.omit({ next: true, info: true, typedRange: true, letter: true, typedAnswer: true, ifGiven: true })).min(2),
     min: z.number().int().min(0).default(1),
+    /**
+     * The options are written out, numbered, in the question's text, and their buttons (one row)
+     * carry only the numbers: for options in words that must stay whole and are too long for a
+     * button on a small phone (Annex 2's Q3, in the form's words). Typing an option's words
+     * still ticks it.
+     */
+    numbered: z.boolean().optional(),
     next: target,
   }),
   z.strictObject({
