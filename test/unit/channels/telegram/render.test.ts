@@ -80,6 +80,23 @@ describe('planTelegramMessage', () => {
   });
 });
 
+describe('rows on a small phone', () => {
+  const rowsOf = (m: RenderedMessage) => (planTelegramMessage(m).parts[0]!.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.map((r) => r.map((b) => b.text));
+  const pick = (labels: string[]) => msg({ buttons: [[choice('pick', 'a', labels[0]!), choice('pick', 'b', labels[1]!)], [choice('pick', 'c', labels[2]!), choice('pick', 'd', labels[3]!)], [back]] });
+
+  it('keeps a choice two to a row where its labels fit, in the language of the message', () => {
+    expect(rowsOf(pick(['First name', 'Surname', 'Address', 'Phone number']))).toEqual([['First name', 'Surname'], ['Address', 'Phone number'], ['◀ Back']]);
+  });
+
+  it('sends the whole choice one button a row when one label would be cut, and leaves the other rows alone', () => {
+    const ru = rowsOf(pick(['Имя', 'Фамилия', 'Адрес', 'Страна происхождения']));
+    expect(ru).toEqual([['Имя'], ['Фамилия'], ['Адрес'], ['Страна происхождения'], ['◀ Back']]);
+    const staff = (verb: string, label: string) => ({ label, action: { type: 'staff' as const, verb, kind: 'booking', caseCode: 'KP-7G4Q-M2XD', start: '2026-03-17T06:00:00.000Z' } });
+    const alert = rowsOf(msg({ buttons: [[staff('claim', '✋ Взять'), staff('open', '📂 Открыть')], [staff('came', '✅ Пришёл(ла)'), staff('noshow', '✖ Не прийшов(ла) на зустріч')]] }));
+    expect(alert).toEqual([['✋ Взять', '📂 Открыть'], ['✅ Пришёл(ла)'], ['✖ Не прийшов(ла) на зустріч']]);
+  });
+});
+
 describe('splitText', () => {
   it('keeps short texts whole', () => {
     expect(splitText('hello')).toEqual(['hello']);
