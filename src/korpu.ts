@@ -6,7 +6,7 @@ import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
 import { retentionWorker, type RetentionRun } from './retention-worker';
 import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
-import { createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
+import { caseworkersChat, createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
 import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
@@ -341,7 +341,9 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     const desk = outbox
       ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, ...(overrides.ids ? { ids: overrides.ids } : {}), notifier: outbox, translator: core.translator, chatLang, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
-          booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }) })
+          booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }),
+          // Someone taken off the roster is taken out of the case workers' group too (the bot, built below, bans them).
+          ...(env.CASEWORKER_CHAT_ID !== undefined ? { caseworkersChat: caseworkersChat(() => bot?.api, env.CASEWORKER_CHAT_ID, logger) } : {}) })
       : undefined;
     // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
     // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).

@@ -30,7 +30,7 @@
  *   (`retry_after`), 403 (blocked), 500 or any 400 description;
  * - answers getMe, sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
  *   setMyCommands/getMyCommands/deleteMyCommands, setWebhook/deleteWebhook/getWebhookInfo,
- *   deleteMessage, sendChatAction, copyMessage (recording what was copied), and every other `send*` method generically (a Message with
+ *   deleteMessage, banChatMember (in a group), sendChatAction, copyMessage (recording what was copied), and every other `send*` method generically (a Message with
  *   the content the method implies: location, venue, document, photo …).
  *
  * `api.updates` builds realistic updates (see {@link UpdateFactory}); ids never repeat within
@@ -357,6 +357,11 @@ export class FakeBotApi {
         return ok(this.commands.get(commandsKey(p)) ?? []);
       case 'deletemycommands':
         this.commands.delete(commandsKey(p));
+        return ok(true);
+      case 'banchatmember':
+        // Someone taken out of a group: Telegram refuses it in a private chat, and without a user.
+        if (p.chat_id === undefined || p.user_id === undefined) return fail(400, 'Bad Request: chat_id and user_id are required');
+        if (Number(p.chat_id) > 0) return fail(400, "Bad Request: can't ban members in private chats");
         return ok(true);
       case 'deletemessage':
         return this.messages.get(String(p.chat_id))?.delete(Number(p.message_id)) ? ok(true) : fail(400, 'Bad Request: message to delete not found');

@@ -61,6 +61,8 @@ export interface DeskSetup {
   meetings?: DeskDeps['meetings'];
   /** The case workers' group's alerts of each case, edited when the desk changes a case's holder. */
   alertMessages?: DeskDeps['alertMessages'];
+  /** The case workers' chat, to take someone taken off the roster out of it (removeStaff). */
+  caseworkersChat?: DeskDeps['caseworkersChat'];
 }
 
 /**
@@ -104,6 +106,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.booking ? { booking: s.booking } : {}),
     ...(s.meetings ? { meetings: s.meetings } : {}),
     ...(s.alertMessages ? { alertMessages: s.alertMessages } : {}),
+    ...(s.caseworkersChat ? { caseworkersChat: s.caseworkersChat } : {}),
   };
 }
 

@@ -99,6 +99,23 @@ export interface DeskDeps {
   booking?: MeetingBooking;
   /** Keeps the person's conversation's view of their meeting in step with staff's changes. */
   meetings?: MeetingConversations;
+  /**
+   * The case workers' chat, where the channel can take someone out of it (Telegram: the bot, an
+   * admin of the group, bans them). Someone taken off the roster leaves it too: every alert, a
+   * person's words in a talk and a name under consent C go on being posted there, and the
+   * roster alone keeps nobody from reading them. Without it (no chat configured) nothing is done.
+   */
+  caseworkersChat?: CaseworkersChat;
+}
+
+/** What the desk asks of the case workers' chat. */
+export interface CaseworkersChat {
+  /**
+   * Takes the account out of the chat, for good (an invite link they kept does not bring them
+   * back; an admin adding them again does): `removed`, `not_member` (they were not in it), or
+   * `failed` (the bot may not, or the chat could not be reached: an admin does it by hand).
+   */
+  remove(telegramId: number): Promise<'removed' | 'not_member' | 'failed'>;
 }
 
 /** The bot's booking pieces, shared with the desk so that staff book exactly as the person does. */

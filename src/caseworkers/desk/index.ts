@@ -76,4 +76,4 @@ export { funnelNumbers, ROUTES, SOURCES, type FunnelNumbersResult } from './funn
 export { EXPORT_VALUES, exportCases, exportKeyFile, type ExportFile, type ExportResult, type ExportValues } from './export-cases';
 // Booking or moving a person's meeting on their behalf from the workspace (issue 12, item 4).
 export { bookOnBehalf, meetingTimes, BEHALF_DAYS, type BookOnBehalfResult, type BookOnBehalfRefusal, type FreeTime, type MeetingTimesResult } from './book-on-behalf';
-export type { MeetingBooking, MeetingConversations, StaffBookedMeeting } from './desk-deps';
+export type { CaseworkersChat, MeetingBooking, MeetingConversations, StaffBookedMeeting } from './desk-deps';

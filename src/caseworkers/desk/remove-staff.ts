@@ -9,7 +9,8 @@ export type RemoveStaffResult =
   /** `stillAdmin`: the member is an ADMIN_TELEGRAM_IDS admin, who stays an admin without an entry. */
   /** `released`: the cases they held, given back to the case workers' chat. */
   /** `call`: their phone call that was open, closed with its answers kept with its case. */
-  | { ok: true; removed: boolean; stillAdmin: boolean; released: string[]; call?: OpenCall }
+  /** `chat`: whether they were taken out of the case workers' chat (absent: no chat to leave, or they stay staff). */
+  | { ok: true; removed: boolean; stillAdmin: boolean; released: string[]; call?: OpenCall; chat?: 'removed' | 'not_member' | 'failed' }
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
   /** Nobody removes themselves (but an ADMIN_TELEGRAM_IDS admin, who stays an admin). */
@@ -56,5 +57,16 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
   }
   // Told on their next message: an ADMIN_TELEGRAM_IDS admin stays staff, and is not.
   if (removed && !target.bootstrapAdmin) await deps.roster.noteLeaving(target.telegramId, { lang: langOf(target), ...(call ? { call } : {}), released });
-  return { ok: true, removed, stillAdmin: target.bootstrapAdmin, released, ...(call ? { call } : {}) };
+  // Off the roster is out of the case workers' chat too: the alerts, people's words in their
+  // talks and names under consent C are posted there, and would go on reaching them.
+  const chat = removed && !target.bootstrapAdmin && deps.caseworkersChat ? await leaveChat(deps, target.telegramId, target.staffId) : undefined;
+  return { ok: true, removed, stillAdmin: target.bootstrapAdmin, released, ...(call ? { call } : {}), ...(chat ? { chat } : {}) };
+}
+
+/** Takes the member out of the case workers' chat; a failure is logged (pseudonymised) and said to the admin. */
+async function leaveChat(deps: DeskDeps, telegramId: number, staffId: string): Promise<'removed' | 'not_member' | 'failed'> {
+  const outcome = await deps.caseworkersChat!.remove(telegramId).catch(() => 'failed' as const);
+  if (outcome === 'failed') deps.logger.warn({ worker: staffLogRef(deps, staffId) }, 'caseworkers: a member taken off the roster could not be removed from the case workers\' chat: an admin must remove them there');
+  else deps.logger.info({ worker: staffLogRef(deps, staffId), outcome }, 'caseworkers: a member taken off the roster is out of the case workers\' chat');
+  return outcome;
 }

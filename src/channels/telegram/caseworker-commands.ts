@@ -293,6 +293,8 @@ async function removeFromRoster(run: Run): Promise<string> {
   const lines = [t(r.removed ? 'caseworker:roster.removed' : 'caseworker:roster.not_found', { id, name: target.worker?.name ?? String(id) })];
   if (r.stillAdmin) lines.push(t('caseworker:roster.still_admin', { id }));
   if (r.released.length > 0) lines.push(t('caseworker:roster.released', { codes: r.released.join(', '), count: r.released.length }));
+  // Still in the case workers' chat, they would go on reading its alerts: the admin removes them there.
+  if (r.chat === 'failed') lines.push(t('caseworker:roster.chat_not_left'));
   return lines.join('\n');
 }
 

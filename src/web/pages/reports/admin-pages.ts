@@ -86,7 +86,8 @@ export function adminPages(kit: WebKit): Router {
     const r = await removeStaff(kit.deps.desk, webContext(res).actor, { staff: { staffId: id.data } });
     if (isRefusal(r)) return refuse(kit, req, res, r);
     if (!r.ok) return void res.redirect(303, `/desk/admin/roster?err=${r.reason}`);
-    res.redirect(303, `/desk/admin/roster?ok=removed&count=${r.released.length}`);
+    // Still in the case workers' chat, they would go on reading its alerts: the page says to remove them there.
+    res.redirect(303, `/desk/admin/roster?ok=removed&count=${r.released.length}${r.chat === 'failed' ? '&err=chat_not_left' : ''}`);
   });
 
   router.get('/admin/offices', kit.requireRole('admin'), async (_req, res) => {
