@@ -97,6 +97,26 @@ describe('workspace sign-in', () => {
     expect(r.text).toContain('<html lang="en" dir="ltr">');
   });
 
+  it('refuses a sign-in form sent from another site, and the link still works from its own page', async () => {
+    // A colleague's page posting their own link would sign this browser in as them (login CSRF):
+    // its session ended, and what is typed next saved under the other's name.
+    const web = await signedIn();
+    const before = web.cookies.get('__Host-korpu_desk');
+    const token = new URL(linkIn(await dashboard(worker))).searchParams.get('token')!;
+    const forged = await fetch(`${base}/desk/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site', origin: 'https://elsewhere.example', cookie: `__Host-korpu_desk=${before}` },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.getSetCookie()).toEqual([]);
+    // The browser's own session goes on, and the link was not spent.
+    expect((await web.get('/desk/cases')).status).toBe(200);
+    const own = await new WebClient(base).post('/desk/signin', { token });
+    expect(own.status).toBe(303);
+  });
+
   it('refuses a link used after five minutes', async () => {
     const link = linkIn(await dashboard(worker));
     now = new Date(now.getTime() + 5 * 60_000 + 1000);

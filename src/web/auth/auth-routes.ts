@@ -16,6 +16,18 @@ const LangBody = z.object({ lang: LangSchema, back: z.string().max(500).optional
 export const safeBack = (back: string | undefined): string => (back && /^\/desk(\/[A-Za-z0-9_\-/]*)?(\?[A-Za-z0-9_\-=&%.]*)?$/.test(back) ? back : '/desk/cases');
 
 /**
+ * Whether the browser says the sign-in form came from a page of another site (`Sec-Fetch-Site`,
+ * sent by every current browser). The sign-in POST carries no CSRF token (there is no session
+ * yet): without this, a colleague's page posting their own link would sign this browser in as
+ * them (login CSRF), ending its session, and what is typed next would be saved under the other's
+ * name, for them to read. The form is on the workspace's own page, so only `same-origin` is ours.
+ */
+export const fromAnotherSite = (req: Request): boolean => {
+  const site = req.get('sec-fetch-site');
+  return site !== undefined && site !== 'same-origin';
+};
+
+/**
  * Sign-in and sign-out, mounted before the session check:
  * - `GET /signin?token=…` shows a "Sign in" button; the link is spent only by the button's POST,
  *   so that a link preview or a mail scanner opening it spends nothing;
@@ -40,6 +52,12 @@ export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: Rate
   before.post('/signin', limits.signIn, async (req: Request, res: Response) => {
     const lang = browserLang(req);
     renderer.anonymous(res, lang);
+    if (fromAnotherSite(req)) {
+      // Refused before the link is spent: its own page still signs its member in.
+      deps.logger.warn({ site: req.get('sec-fetch-site') }, 'web: a sign-in form sent from another site was refused');
+      renderer.render(res, 'signin', { title: deps.translator.t(lang, 'web:signin.title'), state: 'invalid' }, 403);
+      return;
+    }
     const body = SignInBody.safeParse(req.body);
     const spent = body.success ? await deps.links.consume(body.data.token) : ({ ok: false, reason: 'invalid' } as const);
     const member = spent.ok ? await deps.desk.roster.byStaff(spent.staffId) : undefined;
