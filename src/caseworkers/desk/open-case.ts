@@ -2,7 +2,7 @@ import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { detailsText } from '../alert-text';
 import type { CaseDetails } from '../case-file';
-import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
 import { staffNameOf } from './staff-names';
 
 /** The result of {@link openCase}. */
@@ -12,7 +12,9 @@ export type OpenCaseResult =
   | StaffRefusal
   | { ok: false; reason: 'not_claimed' }
   /** Someone else holds the case (`name`: theirs on the roster). */
-  | { ok: false; reason: 'not_holder'; by: string; name: string };
+  | { ok: false; reason: 'not_holder'; by: string; name: string }
+  /** The holder works at another office now (moved since they claimed it): as the workspace's case file, refused. */
+  | { ok: false; reason: 'other_office' };
 
 /**
  * The case file, decrypted (names, birth date, phone, address, questions), for the worker
@@ -30,6 +32,8 @@ export async function openCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
     deps.logger.info({ case: args.caseCode, who: staffLogRef(deps, actor.staffId) }, 'desk: open refused: the case is another worker’s');
     return { ok: false, reason: 'not_holder', by: holder.by, name: names(holder.by) };
   }
+  // A worker moved to another office keeps their claims, but not the files of their old office's cases (viewCase refuses them too).
+  if (!(await mayWorkOn(deps, a, args.caseCode, 'claim_case'))) return { ok: false, reason: 'other_office' };
   const details = await deps.files.details(args.caseCode, deps.clock.now());
   const text = detailsText(details, { tr: deps.translator, lang: a.lang, offices: deps.offices, staffName: names });
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case opened');

@@ -1,4 +1,4 @@
-import { claimCase, openCase, reassignCase, releaseCase, removeStaff } from '../../../src/caseworkers/desk';
+import { changeStaff, claimCase, openCase, reassignCase, releaseCase, removeStaff, viewCase } from '../../../src/caseworkers/desk';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 
 /**
@@ -231,6 +231,17 @@ describe('desk: claim, release, reassign, open', () => {
       expect(await openCase(d.desk, d.staff.stranger, { caseCode: 'KP-OPEN-0001' })).toEqual({ ok: false, reason: 'not_staff' });
       // The holder's opening is recorded (who saw the person's data); the refused ones are not.
       expect(d.audit.map((e) => [e.action, e.staffId])).toEqual([['claim_case', d.staff.aysel.staffId], ['open_case', d.staff.aysel.staffId]]);
+    });
+
+    it('refuses a holder moved to another office, as the workspace does: the file of a case of their old office is not theirs to read', async () => {
+      await d.seedCase('KP-OPEN-0002', { office: baku });
+      await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' });
+      expect((await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).ok).toBe(true);
+      expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.aysel, office: 'ganja' })).toMatchObject({ ok: true });
+      // The workspace's case file refuses her; Open in Telegram sent her the whole file decrypted.
+      expect(await viewCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).toEqual({ ok: false, reason: 'other_office' });
+      expect(await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).toEqual({ ok: false, reason: 'other_office' });
+      expect(d.audit.filter((e) => e.action === 'open_case')).toHaveLength(1);
     });
   });
 });
