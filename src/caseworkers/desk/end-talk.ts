@@ -1,12 +1,14 @@
 import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
-import { audit, authorize, mayTalkFor, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, mayTalkFor, mayWorkOn, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
 
 /** The result of {@link endTalk}. */
 export type EndTalkResult =
   | { ok: true; caseCode: string; lang: Lang }
   | StaffRefusal
   | { ok: false; reason: 'not_holder'; holder: string }
+  /** A case worker of another office (ending an unclaimed talk would have claimed the case for them). */
+  | { ok: false; reason: 'other_office' }
   /** No talk about the case is open in the conversation: already ended (/end sent twice, or by a colleague) or left by the person. Nothing sent. */
   | { ok: false; reason: 'not_open' };
 
@@ -21,6 +23,8 @@ export async function endTalk(deps: DeskDeps, actor: StaffRef, args: { caseCode:
   const a = await authorize(deps, actor, 'talk_to_person');
   if (refused(a)) return a;
   if ((await deps.relay.openCase(args.conversation)) !== args.caseCode) return { ok: false, reason: 'not_open' };
+  // Before mayTalkFor, which claims an unclaimed case for whoever ends its talk: as an answer, only within the case's office.
+  if (!(await mayWorkOn(deps, a, args.caseCode, 'talk_to_person'))) return { ok: false, reason: 'other_office' };
   const holder = await mayTalkFor(deps, a, args.caseCode);
   if (!holder.ok) return holder;
   await deps.relay.close(args.conversation);

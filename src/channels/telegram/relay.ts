@@ -88,6 +88,7 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
       if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
       const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
       if (!r.ok && r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
+      if (!r.ok && r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
       // Ended already (twice, or by a colleague) or left by the person: nothing to end; the person is not told again.
       if (!r.ok && r.reason === 'not_open') return void (await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode })));
       if (!r.ok) return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));

@@ -146,6 +146,18 @@ describe('desk: talks and phone calls', () => {
       expect(again!.output.buttons!.flat().map((b) => b.action)).toEqual([{ type: 'staff', verb: 'open', kind: 'intake', caseCode: 'KP-TALK-0007' }]);
     });
 
+    it('are not ended by a case worker of another office, who does not take the case by it (as answering it would not)', async () => {
+      // A Baku person's message, relayed to the case workers' chat while nobody holds the case:
+      // Rauf of Ganja replying /end to it took the case, and with it the person's next messages.
+      await d.seedCase('KP-TALK-0010', { lang: 'ru', office: baku });
+      await relay.open(conversation, 'KP-TALK-0010');
+      expect(await endTalk(d.desk, d.staff.rauf, { caseCode: 'KP-TALK-0010', conversation, ref: 'o1' })).toEqual({ ok: false, reason: 'other_office' });
+      expect(await d.desk.claims.get('KP-TALK-0010')).toBeUndefined();
+      expect(await relay.openCase(conversation)).toBe('KP-TALK-0010');
+      expect(d.notifier.notices).toEqual([]);
+      expect(d.audit).toEqual([]);
+    });
+
     it('ending the talk closes it and tells the person, in their language', async () => {
       await d.seedCase('KP-TALK-0006', { lang: 'en' });
       await relay.open(conversation, 'KP-TALK-0006');
