@@ -6,11 +6,12 @@ import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
 import { retentionWorker, type RetentionRun } from './retention-worker';
 import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
-import { caseworkersChat, createTelegramBot, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
+import { caseworkersChat, checkCaseworkersChat, createTelegramBot, publicChatProblem, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
 import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
 import { createRightsNotices } from './caseworkers/rights-notices';
+import { ConfigError } from './core/errors';
 import { createDeskDeps, langOf, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
 import { liftBlock, markBlocked } from './channels/telegram/membership';
@@ -578,6 +579,12 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       await serveMetrics();
       if (bot) {
         await bot.init(); // getMe: a wrong token stops start-up here, with Telegram's answer
+        if (env.CASEWORKER_CHAT_ID !== undefined) {
+          // The alerts, people's words and names under consent C go there: never to a chat anyone can join.
+          const chat = await checkCaseworkersChat(bot.api, env.CASEWORKER_CHAT_ID, bot.botInfo.id);
+          if (chat.publicName) throw new ConfigError(publicChatProblem(chat.publicName));
+          for (const warning of chat.warnings) logger.warn(warning);
+        }
         await setBotCommands(bot.api, core.translator);
         if (webhook) {
           await registerWebhook(bot, env.WEBHOOK_URL!, env.WEBHOOK_SECRET!);

@@ -35,6 +35,29 @@ describe('start-up warnings of a bot deployed without the staff settings', () =>
     expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^CASEWORKER_CHAT_ID is not set: no case worker is told of a new intake or a crisis/), expect.stringMatching(/^ADMIN_TELEGRAM_IDS is not set and the roster has no admin: nobody can add case workers/)]));
   });
 
+  it('refuses to start with a public case workers\' chat, which anyone could join to read the alerts', async () => {
+    api.chatInfo.set('-1001234567890', { username: 'korpu_caseworkers' } as never);
+    try {
+      await expect(warningsOf({ CASEWORKER_CHAT_ID: '-1001234567890', ADMIN_TELEGRAM_IDS: '111' })).rejects.toThrow(/^CASEWORKER_CHAT_ID: the chat is public \(@korpu_caseworkers\)/);
+    } finally {
+      api.chatInfo.delete('-1001234567890');
+    }
+  });
+
+  it('warns when the bot cannot see the case workers\' chat, or may not ban someone taken off the roster from it', async () => {
+    api.chatInfo.set('-1009999999999', null);
+    api.chatRights.set('-1001234567890', { status: 'member' });
+    try {
+      expect((await warningsOf({ CASEWORKER_CHAT_ID: '-1009999999999', ADMIN_TELEGRAM_IDS: '111' })).filter((w) => w.startsWith('CASEWORKER_CHAT_ID'))).toEqual([expect.stringMatching(/^CASEWORKER_CHAT_ID: Telegram does not show the chat to the bot \(Bad Request: chat not found\)/)]);
+      await korpu?.stop();
+      korpu = undefined;
+      expect((await warningsOf({ CASEWORKER_CHAT_ID: '-1001234567890', ADMIN_TELEGRAM_IDS: '111' })).filter((w) => w.startsWith('CASEWORKER_CHAT_ID'))).toEqual([expect.stringMatching(/^CASEWORKER_CHAT_ID: the bot is not an admin of the chat allowed to ban users/)]);
+    } finally {
+      api.chatInfo.delete('-1009999999999');
+      api.chatRights.delete('-1001234567890');
+    }
+  });
+
   it('says nothing of them when they are set', async () => {
     const warnings = await warningsOf({ CASEWORKER_CHAT_ID: '-1001234567890', ADMIN_TELEGRAM_IDS: '111' });
     expect(warnings.filter((w) => /CASEWORKER_CHAT_ID|ADMIN_TELEGRAM_IDS|PUBLIC_URL/.test(w))).toEqual([]);

@@ -30,7 +30,7 @@
  *   (`retry_after`), 403 (blocked), 500 or any 400 description;
  * - answers getMe, sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
  *   setMyCommands/getMyCommands/deleteMyCommands, setWebhook/deleteWebhook/getWebhookInfo,
- *   deleteMessage, banChatMember (in a group), sendChatAction, copyMessage (recording what was copied), and every other `send*` method generically (a Message with
+ *   deleteMessage, getChat and getChatMember (`chatInfo`, `chatRights`), banChatMember (in a group), sendChatAction, copyMessage (recording what was copied), and every other `send*` method generically (a Message with
  *   the content the method implies: location, venue, document, photo …).
  *
  * `api.updates` builds realistic updates (see {@link UpdateFactory}); ids never repeat within
@@ -116,6 +116,10 @@ export class FakeBotApi {
   webhook: { url: string; secret_token?: string } | undefined;
   /** Command lists by `<scope type>:<language_code>` (`default:` for the plain list). */
   readonly commands = new Map<string, BotCommand[]>();
+  /** What getChat adds for a chat (`{ username }`: a public group), or `null`: "chat not found". */
+  readonly chatInfo = new Map<string, Partial<Chat> | null>();
+  /** What getChatMember answers for the bot in a chat (its status and rights); an admin allowed to ban by default. */
+  readonly chatRights = new Map<string, Record<string, unknown>>();
 
   private server!: Server;
   private port = 0;
@@ -358,6 +362,17 @@ export class FakeBotApi {
       case 'deletemycommands':
         this.commands.delete(commandsKey(p));
         return ok(true);
+      case 'getchat': {
+        // A group as Telegram shows it to a member bot: private unless a test gave it a public @username.
+        const id = Number(p.chat_id);
+        if (!Number.isFinite(id)) return fail(400, 'Bad Request: chat not found');
+        const extra = this.chatInfo.get(String(p.chat_id));
+        if (extra === null) return fail(400, 'Bad Request: chat not found');
+        return ok({ id, type: id > 0 ? 'private' : 'supergroup', ...(id > 0 ? { first_name: 'Someone' } : { title: 'Case workers' }), ...extra });
+      }
+      case 'getchatmember':
+        // The bot an admin allowed to ban in every group, unless a test said otherwise.
+        return ok({ user: { id: Number(p.user_id), is_bot: Number(p.user_id) === this.botInfo.id, first_name: 'Member' }, ...(this.chatRights.get(String(p.chat_id)) ?? { status: 'administrator', can_restrict_members: true, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: false, can_promote_members: false, can_change_info: false, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false }) });
       case 'banchatmember':
         // Someone taken out of a group: Telegram refuses it in a private chat, and without a user.
         if (p.chat_id === undefined || p.user_id === undefined) return fail(400, 'Bad Request: chat_id and user_id are required');

@@ -31,3 +31,46 @@ export function caseworkersChat(api: () => Pick<Api, 'banChatMember'> | undefine
     },
   };
 }
+
+/** What start-up finds wrong with the case workers' chat (CASEWORKER_CHAT_ID). */
+export interface CaseworkersChatCheck {
+  /** Its public @username: anyone can find the chat and join it. */
+  publicName?: string;
+  /** One warning line each: the chat out of the bot's reach, or the bot unable to ban. */
+  warnings: string[];
+}
+
+/**
+ * Looks at the case workers' chat as Telegram shows it to the bot, once at start-up. Every
+ * alert (a name under consent C, a crisis by its kind), a person's words in a talk and the
+ * notices are posted there, so a chat with a public @username (a public group or channel,
+ * which anyone can find and join) is named for start-up to refuse. A chat the bot cannot see
+ * (a wrong id, the bot not in it) and a bot that may not ban (someone taken off the roster stays
+ * in it, see {@link caseworkersChat}) are warnings. Telegram out of reach is no verdict: nothing
+ * is said, as the alerts' own sending reports it.
+ * @example const check = await checkCaseworkersChat(bot.api, env.CASEWORKER_CHAT_ID, bot.botInfo.id);
+ */
+export async function checkCaseworkersChat(api: Pick<Api, 'getChat' | 'getChatMember'>, chatId: string | number, botId: number): Promise<CaseworkersChatCheck> {
+  let chat: Awaited<ReturnType<Api['getChat']>>;
+  try {
+    chat = await api.getChat(chatId);
+  } catch (err) {
+    // Only Telegram's 400 (no such chat) and 403 (the bot not in it) are a verdict; a 429 or a 5xx says nothing of the chat.
+    if (!(err instanceof GrammyError) || (err.error_code !== 400 && err.error_code !== 403)) return { warnings: [] };
+    return { warnings: [`CASEWORKER_CHAT_ID: Telegram does not show the chat to the bot (${err.description}): no alert reaches the case workers; check the id and add the bot to the group`] };
+  }
+  // A person's own chat (a test set-up): its @username is theirs, not a way in for others.
+  if (chat.type === 'private') return { warnings: [] };
+  const publicName = chat.username || undefined;
+  // The bot's own rights there; not knowing them (Telegram out of reach) is no verdict either.
+  const me = await api.getChatMember(chatId, botId).catch(() => undefined);
+  const mayBan = !me || me.status === 'creator' || (me.status === 'administrator' && me.can_restrict_members);
+  return {
+    ...(publicName ? { publicName } : {}),
+    warnings: mayBan ? [] : ['CASEWORKER_CHAT_ID: the bot is not an admin of the chat allowed to ban users: someone taken off the roster stays in it and goes on reading the alerts (make the bot an admin with "Ban users")'],
+  };
+}
+
+/** The one-line refusal for a public case workers' chat. */
+export const publicChatProblem = (username: string): string =>
+  `CASEWORKER_CHAT_ID: the chat is public (@${username}): anyone can find and join it and read the alerts, names under consent C and people's messages posted there; make it a private group`;

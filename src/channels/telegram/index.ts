@@ -16,7 +16,7 @@ export { createTelegramBot, type KorpuBot } from './bot';
 export { startPolling, webhookHandler, registerWebhook, ALLOWED_UPDATES, type PollingHandle, type PollingOptions } from './run';
 export { setBotCommands, commandList, MENU_COMMANDS } from './commands';
 export { alertActions, type AlertActionsDeps } from './alert-actions';
-export { caseworkersChat } from './caseworkers-chat';
+export { caseworkersChat, checkCaseworkersChat, publicChatProblem } from './caseworkers-chat';
 export { drawAlert, alertKeyboard, type AlertMessageDeps, type DrawnMessage } from './alert-message';
 export { encodeStaffData, decodeStaffData, STAFF_TAG, type StaffAction, type StaffVerb } from './staff-callback-data';
 export { TELEGRAM_CHANNEL } from './conversation';
