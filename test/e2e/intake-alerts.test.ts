@@ -226,6 +226,18 @@ describe('case-worker alerts end to end', () => {
     expect(byStranger.staffId).not.toContain(String(stranger.id));
   });
 
+  it('audits a stranger\'s forged claims once a minute per account, however many they send (each entry is kept for months)', async () => {
+    const m = alert(code, 'booking');
+    const stranger = api.updates.user({ language_code: 'en' });
+    const account = (r: { staffId: string }) => r.staffId.startsWith('account:');
+    const trail = async () => (await new RedisAuditTrail(redis, redisKeys(prefix)).forCase(code)).filter((r) => r.action === 'refuse_claim' && account(r));
+    const before = (await trail()).length;
+    for (let i = 0; i < 20; i++) expect((await staffTap(stranger, m, `w:claim:b:${code}`)).text).toBe(tr('en', 'caseworker:refused.not_on_roster'));
+    const after = await trail();
+    expect(after.length - before).toBe(1);
+    expect(after.every((r) => r.details.why === 'not_staff' || r.details.why === 'wrong_chat')).toBe(true);
+  });
+
   let claimer: CaseWorker;
   let other: CaseWorker;
 

@@ -68,6 +68,7 @@ interface Tap {
  */
 export function alertActions(deps: AlertActionsDeps): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
+  const strangers = strangerClaims();
   composer.on('callback_query:data').filter(
     (ctx) => isStaffData(ctx.callbackQuery.data),
     async (ctx) => {
@@ -83,7 +84,12 @@ export function alertActions(deps: AlertActionsDeps): Composer<BotContext> {
       // the roster, is refused by the desk, which records it in the audit trail; a stranger is
       // named there by the pseudonym of their account the logs use, never by a Telegram id.
       const claimRefused = async () => {
-        if (action.verb === 'claim') await claimCase(deps.desk, { staffId: member?.staffId ?? `account:${staffRef(deps.cipher, from.id)}` }, { caseCode: action.caseCode, place });
+        if (action.verb !== 'claim') return;
+        const account = `account:${staffRef(deps.cipher, from.id)}`;
+        // A stranger's forged presses are audited once a minute per account: each is an entry kept
+        // for AUDIT_KEEP_MONTHS, and nothing else bounds how many an account can send (members of staff: every one).
+        if (!member && !strangers.admit(account, deps.desk.clock.now().getTime())) return;
+        await claimCase(deps.desk, { staffId: member?.staffId ?? account }, { caseCode: action.caseCode, place });
       };
       if (place === 'other_chat') {
         await claimRefused();
@@ -101,6 +107,27 @@ export function alertActions(deps: AlertActionsDeps): Composer<BotContext> {
     },
   );
   return composer;
+}
+
+/** How often a stranger's refused claim is audited, per account. */
+export const STRANGER_AUDIT_EVERY_MS = 60_000;
+
+/**
+ * The accounts whose refused claims were audited lately (this process): one entry per account
+ * per {@link STRANGER_AUDIT_EVERY_MS}. Forgotten wholesale past 10,000 accounts, which only lets
+ * an entry through early.
+ */
+function strangerClaims(): { admit(account: string, now: number): boolean } {
+  const last = new Map<string, number>();
+  return {
+    admit(account, now) {
+      const at = last.get(account);
+      if (at !== undefined && now - at < STRANGER_AUDIT_EVERY_MS) return false;
+      if (last.size >= 10_000) last.clear();
+      last.set(account, now);
+      return true;
+    },
+  };
 }
 
 const HANDLERS: Record<StaffVerb, (tap: Tap) => Promise<void>> = { claim, open, came: (t) => attendance(t, 'attended'), noshow: (t) => attendance(t, 'no_show') };
