@@ -241,7 +241,7 @@ describe('case-worker alerts end to end', () => {
   let claimer: CaseWorker;
   let other: CaseWorker;
 
-  it('opens the case privately for the claimer only, decrypted; refuses the other worker and strangers', async () => {
+  it('opens the case privately for the claimer only, decrypted and protected from forwarding; refuses the other worker and strangers', async () => {
     const m = alert(code, 'intake');
     const open = dataOf(m, 'w:open:')!;
     let mark = api.mark();
@@ -257,6 +257,8 @@ describe('case-worker alerts end to end', () => {
     expect((await staffTap(staffUser(claimer), m, open)).text).toBe(tr(lang, 'caseworker:open.sent', { code }));
     const sent = api.callsSince(mark, 'sendMessage');
     expect(sent.map((c) => c.params.chat_id)).toEqual([claimer.telegramId]);
+    // The decrypted file cannot be forwarded or saved from the chat (as the sign-in link).
+    expect(sent.every((c) => c.params.protect_content === true)).toBe(true);
     const details = String(sent[0]!.params.text);
     for (const line of [
       tr(lang, 'caseworker:open.title', { code }),

@@ -167,7 +167,9 @@ async function open(t: Tap): Promise<void> {
     return refusal(t, r);
   }
   try {
-    for (const part of splitText(r.text)) await ctx.api.sendMessage(ctx.from!.id, part);
+    // protect_content: a case file holds a person's details; Telegram then refuses to forward it
+    // or save it from the chat (as the workspace sign-in link).
+    for (const part of splitText(r.text)) await ctx.api.sendMessage(ctx.from!.id, part, { protect_content: true });
   } catch (err) {
     // 403: the worker never opened a private chat with the bot (or blocked it).
     if (isBlocked(err)) return t.toast('caseworker:open.start_private', { bot: ctx.me.username }, true);
