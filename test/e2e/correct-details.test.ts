@@ -137,6 +137,35 @@ describe('/correct through Telegram', () => {
     expect(e2e.api.sentMessages(CASEWORKERS).some((m) => (m.text ?? '').includes(expected))).toBe(false);
   }, 90_000);
 
+  it.each(SUPPORTED_LANGS.map((lang, n) => [lang, n] as const))('in %s: choosing again the consent option in force says so and records nothing; the case workers hear only of what did change', async (lang, n) => {
+    const p = personIn(lang, 60 + n);
+    const t = (key: string) => e2e.core.translator.t(lang, key);
+    for (const answer of intakeUntilTimes(lang, { consent: 'B' })) await send(p, answer);
+    await e2e.bot.handleUpdate(tapUpdate(p, firstFreeTime(e2e.api, p.id).callback_data));
+    await e2e.korpu.settled();
+    const code = (await caseOf(p))!;
+
+    await send(p, { kind: 'command', text: '/correct' });
+    await send(p, tap('pick', 'consent'));
+    await send(p, tap('consent_option', 'B'));
+    const said = e2e.api.lastMessage(p.id)!.text!;
+    expect(said).toContain(t('rights:correct.consent_unchanged'));
+    expect(said).not.toContain(t('rights:correct.consent_saved'));
+    // Back at the list: a name corrected next is the only change the case workers are told of.
+    expect(said).toContain(t('rights:correct.pick'));
+    await send(p, tap('pick', 'first_name'));
+    await send(p, text('Gülnarə'));
+    await send(p, tap('pick', 'finish'));
+    await e2e.korpu.settled();
+
+    const consents = (await e2e.redis.lrange(e2e.core.keys.consents(code), 0, -1)).map((r) => JSON.parse(r) as { option: string | null });
+    expect(consents.map((c) => c.option)).toEqual(['B']);
+    expect(await e2e.redis.hget(redisKeys(e2e.prefix).case(code), 'consent')).toBe('B');
+    const [notice] = await sentTo(CASEWORKERS, e2e.core.translator.t('az', 'rights:notice.corrected', { code, fields: label('first_name') }));
+    expect(String(notice!.params.text)).not.toContain(e2e.core.translator.t('az', 'rights:notice.consent_option', { option: 'B' }));
+    expect(e2e.api.sentMessages(CASEWORKERS).filter((m) => (m.text ?? '').includes(code) && (m.text ?? '').includes('✏️'))).toHaveLength(1);
+  }, 90_000);
+
   it('tells the worker holding the case privately (not the chat), in their own language, that the phone number changed, and refuses a number it cannot read', async () => {
     // Nigar reads Russian first: her private notice is in Russian, not the programme's Azerbaijani.
     const { worker } = await e2e.korpu.roster.save({ telegramId: WORKER_ID, name: 'Nigar', langs: ['ru', 'az'], office: 'baku', role: 'caseworker', addedAt: new Date(), addedBy: 1 });
