@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { MetMeeting } from '../core/conversation';
 import type { MeetingConversations, StaffBookedMeeting } from './desk/desk-deps';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
@@ -17,8 +18,9 @@ export interface MeetingConversationsDeps {
  * runner's own commit (compare-and-set with the person's steps): a meeting booked or moved on
  * their behalf becomes the conversation's booking with a `booking_made` effect — so its records
  * and reminders follow exactly the path of a booking made in the bot — and a meeting staff
- * cancelled (an office closed for the day) leaves it, and a case closed for good is marked so
- * that the conversation books no meeting for it.
+ * cancelled (an office closed for the day) leaves it, a case closed for good is marked so
+ * that the conversation books no meeting for it, and a first meeting the person came to is
+ * marked so that it books no other first meeting.
  */
 export function meetingConversations(d: MeetingConversationsDeps): MeetingConversations {
   const chatOf = (caseCode: string) => readContact({ redis: d.redis, keys: d.keys, cipher: d.cipher }, caseCode);
@@ -54,6 +56,23 @@ export function meetingConversations(d: MeetingConversationsDeps): MeetingConver
         // Not a conversation that started over for another case (after an erasure), nor twice.
         if (state.caseCode !== caseCode || state.closed) return undefined;
         state.closed = true;
+        return [];
+      });
+    },
+    async attendance(caseCode: string, status: 'attended' | 'no_show', meeting: MetMeeting): Promise<void> {
+      const chat = await chatOf(caseCode);
+      if (!chat) return;
+      await d.runner.amend(chat, `attendance:${caseCode}:${meeting.slot}:${status}`, (state) => {
+        if (state.caseCode !== caseCode) return undefined;
+        if (status === 'attended') {
+          // The first meeting come to stays the one told (as the case's met_at): a later one changes nothing.
+          if (state.met) return undefined;
+          state.met = { slot: meeting.slot, office: meeting.office, start: meeting.start };
+          return [];
+        }
+        // "Did not come" after all: only the meeting marked "came" by mistake is forgotten.
+        if (state.met?.slot !== meeting.slot) return undefined;
+        delete state.met;
         return [];
       });
     },

@@ -56,6 +56,14 @@ export const AppointmentSchema = z.object({ slot: z.string(), office: z.string()
 export type Appointment = z.infer<typeof AppointmentSchema>;
 
 /**
+ * The first meeting the person came to, as a case worker recorded it ("came"): its slot,
+ * office and start (ISO). The conversation keeps it so that "Book a meeting" no longer books a
+ * first meeting for someone who has had theirs.
+ */
+export const MetMeetingSchema = z.object({ slot: z.string(), office: z.string(), start: z.string() });
+export type MetMeeting = z.infer<typeof MetMeetingSchema>;
+
+/**
  * What the host did with a tap on a time slot, given to the engine in place of the tap. Only
  * the runner makes these (after trying the booking atomically); channels never do, so a
  * crafted button cannot claim a booking.
@@ -132,6 +140,8 @@ export const OutputSchema = z.object({
    * nothing is kept.
    */
   mydata: z.object({ caseCode: z.string().optional(), erased: z.literal(true).optional() }).optional(),
+  /** The first meeting the person came to: the host says its date, in the person's language, after the text. */
+  met: MetMeetingSchema.optional(),
   /** Sent after the text: the office on a map, the meeting as a calendar file. Host-made. */
   attachments: z
     .array(

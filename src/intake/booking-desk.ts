@@ -161,13 +161,14 @@ export class BookingDesk {
     return { open, page, pages, shown: open.slice(page * SLOTS_PER_PAGE, (page + 1) * SLOTS_PER_PAGE) };
   }
 
-  /** Fills in the host's parts of the outputs: free times as buttons, a meeting's details and attachments. */
+  /** Fills in the host's parts of the outputs: free times as buttons, a meeting's details and attachments, the day a first meeting took place. */
   async hydrate(outputs: Output[], lang: Lang, now: Date): Promise<Output[]> {
     const out: Output[] = [];
     for (const output of outputs) {
       let o = output;
       if (o.slots) o = await this.withSlots(o, o.slots, lang, now);
       if (o.appointment) o = this.withAppointment(o, o.appointment, lang);
+      if (o.met) o = this.withMet(o, o.met, lang);
       out.push(o);
     }
     return out;
@@ -241,6 +242,15 @@ export class BookingDesk {
         },
       ],
     };
+  }
+
+  /** "You already met your case worker on <date>": the day in the office's time zone (the first office's, for an office no longer configured). */
+  private withMet(o: Output, met: NonNullable<Output['met']>, lang: Lang): Output {
+    const { met: _met, ...rest } = o;
+    const office = this.offices.get(met.office) ?? this.o.offices[0];
+    const start = new Date(met.start);
+    const date = office ? localDateTime(office.timeZone, start, lang, 'long').date : met.start.slice(0, 10);
+    return { ...rest, text: [...o.text, { key: 'booking:met.when', params: { date } }] };
   }
 
   /** Calendar files are made here, not by a channel, so their text is translated here too. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EffectSchema, EngineInputSchema, OutputSchema } from '../../src/core/conversation';
+import { EffectSchema, EngineInputSchema, MetMeetingSchema, OutputSchema } from '../../src/core/conversation';
 import { initialState, StateSchema, type ConversationState } from '../../src/flows/engine/state';
 import { loadSafeguardingConfig, SAFEGUARDING_FILE } from '../../src/config/safeguarding';
 import { offerRequests, repeatQuestion, step } from '../../src/flows/engine/step';
@@ -37,6 +37,12 @@ const ScenarioSchema = z.strictObject({
    * exists (a case worker's call with a walk-in: `{ caseCode, walkIn: true }`, as ConversationRunner.openForCase).
    */
   startState: z.strictObject({ caseCode: z.string(), walkIn: z.literal(true).optional(), hint: z.string().optional() }).optional(),
+  /**
+   * What staff changed in the conversation between two inputs, as the desk does through the
+   * runner's `amend` (meeting-conversations.ts): after input number `after` (1-based), these
+   * facts of the state are set. `met`: a case worker recorded that the person came to their meeting.
+   */
+  staff: z.array(z.strictObject({ after: z.number().int().min(1), met: MetMeetingSchema })).optional(),
   inputs: z.array(EngineInputSchema).min(1),
   expected: z
     .strictObject({
@@ -75,7 +81,7 @@ const requests = compileRequestMatcher(loadRequestLexicon(join(__dirname, '..', 
  * answer, or besides where they are kept for case workers; not in a case worker's `call`, where
  * a worker types the answers.
  */
-function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string, startState?: z.infer<typeof ScenarioSchema>['startState']) {
+function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: string, startState?: z.infer<typeof ScenarioSchema>['startState'], staff: z.infer<typeof ScenarioSchema>['staff'] = []) {
   const env = engineEnv({ now: FIXED_NOW, seed: 1, ...(entryFlow ? { entryFlow } : {}) });
   const steps: { outputs: unknown[]; effects: unknown[] }[] = [];
   let state: ConversationState | undefined = startState ? StateSchema.parse({ ...initialState(), ...startState }) : undefined;
@@ -88,6 +94,7 @@ function replay(inputs: z.infer<typeof ScenarioSchema>['inputs'], entryFlow?: st
     if (crisis) respondToCrisis(result, crisis, { reply: (lang) => crisisReply(safeguarding, lang) }, env.ids);
     steps.push({ outputs: result.outputs, effects: result.effects });
     state = result.state;
+    for (const change of staff.filter((c) => c.after === steps.length)) state = StateSchema.parse({ ...state, met: change.met });
   }
   return { steps, finalState: normalise(state!) };
 }
@@ -102,7 +109,7 @@ describe('golden scenarios', () => {
   it.each(files)('%s', (file) => {
     const path = join(DIR, file);
     const scenario = ScenarioSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    const actual = replay(scenario.inputs, scenario.entryFlow, scenario.startState);
+    const actual = replay(scenario.inputs, scenario.entryFlow, scenario.startState, scenario.staff);
     // What the engine produced must itself be valid wire data.
     for (const s of actual.steps) {
       for (const o of s.outputs) OutputSchema.parse(o);
@@ -112,7 +119,7 @@ describe('golden scenarios', () => {
     expect(actual.steps).toHaveLength(scenario.inputs.length);
 
     if (UPDATE) {
-      writeFileSync(path, `${pretty({ description: scenario.description, ...(scenario.entryFlow ? { entryFlow: scenario.entryFlow } : {}), ...(scenario.startState ? { startState: scenario.startState } : {}), inputs: scenario.inputs, expected: actual })}\n`);
+      writeFileSync(path, `${pretty({ description: scenario.description, ...(scenario.entryFlow ? { entryFlow: scenario.entryFlow } : {}), ...(scenario.startState ? { startState: scenario.startState } : {}), ...(scenario.staff ? { staff: scenario.staff } : {}), inputs: scenario.inputs, expected: actual })}\n`);
       return;
     }
     if (!scenario.expected) throw new Error(`${file} has no "expected" yet: run with UPDATE_SNAPSHOTS=1 and review the result`);

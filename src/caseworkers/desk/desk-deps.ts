@@ -1,5 +1,6 @@
 import type { Office } from '../../config/offices';
 import type { Clock, IdGen } from '../../core/clock';
+import type { MetMeeting } from '../../core/conversation';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import type { Logger } from '../../core/logger';
 import type { Notifier } from '../../core/notifier';
@@ -156,6 +157,12 @@ export interface MeetingConversations {
    * meeting buttons then book nothing and say so (the booking store refuses it anyway).
    */
   caseClosed?(caseCode: string): Promise<void>;
+  /**
+   * Tells the person's conversation what a case worker recorded of a meeting: "came" to the
+   * first meeting (`attended`) marks it met, so "Book a meeting" books no other first meeting;
+   * a "came" put right to "did not come" (`no_show`) takes that away when it was this meeting.
+   */
+  attendance?(caseCode: string, status: 'attended' | 'no_show', meeting: MetMeeting): Promise<void>;
 }
 
 /**

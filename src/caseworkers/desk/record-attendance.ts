@@ -53,6 +53,12 @@ export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { 
   if (now.getTime() < booking.start.getTime()) return { ok: false, reason: 'too_early', start: booking.start, office: booking.office };
   if (!(await deps.bookings.mark(caseCode, status, { slot: booking.slot, by: actor.staffId, now, correct }))) return { ok: false, reason: 'already_recorded' };
   deps.logger.info({ case: caseCode, status, corrected: correct, by: staffLogRef(deps, actor.staffId) }, 'desk: attendance recorded');
+  // The conversation learns it too: someone who came books no other first meeting there ("Book
+  // a meeting" says their case worker arranges what follows). Recorded already whatever happens here.
+  if (status === 'attended' || correct) {
+    const meeting = { slot: booking.slot, office: booking.office, start: booking.start.toISOString() };
+    await deps.meetings?.attendance?.(caseCode, status, meeting).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: the conversation was not told of the attendance ("Book a meeting" still offers times)'));
+  }
   // The person of a closed case is offered no new time (a meeting before the closing, marked after it).
   const offered = status === 'no_show' && (await deps.cases.info(caseCode)).status !== CLOSED_STATUS;
   if (offered) await offerNewTime(deps, booking);

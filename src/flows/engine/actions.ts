@@ -280,9 +280,11 @@ function cancelMeeting(ctx: StepContext): void {
   ctx.effects.push({ type: 'booking_cancelled', caseCode: ctx.s.caseCode, slot: booking.slot, lang: ctx.lang });
 }
 
-/** The intake's progress (done, consent) is forgotten: starting again asks everything again. */
+/** The intake's progress (done, consent, the first meeting come to) is forgotten: starting again asks everything again. */
 function forgetProgress(ctx: StepContext): void {
   delete ctx.s.done;
+  // Taking part again (after /withdraw) books a first meeting again, through the interview.
+  delete ctx.s.met;
   delete ctx.s.consent;
   delete ctx.s.setAside;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppointmentSchema } from '../../core/conversation';
+import { AppointmentSchema, MetMeetingSchema } from '../../core/conversation';
 import { LangSchema } from '../../core/lang';
 
 /**
@@ -61,6 +61,12 @@ export const StateSchema = z.object({
   picking: z.literal('language').optional(),
   /** The meeting booked in this conversation (kept across "start over"). */
   booking: AppointmentSchema.optional(),
+  /**
+   * The person came to their first meeting (a case worker recorded "came"; the desk amends the
+   * conversation, and takes it away again when that is corrected to "did not come"). From then
+   * on their case worker arranges what follows: "Book a meeting" books no other first meeting.
+   */
+  met: MetMeetingSchema.optional(),
   /** The intake was completed: no reminder to finish it. */
   done: z.literal(true).optional(),
   /** The person withdrew (/withdraw) and has not consented again: their details are kept, not used. */

@@ -271,6 +271,10 @@ function appointmentButton(ctx: StepContext, value: string): void {
     case 'reschedule':
     case 'rebook':
       forgetVars(ctx, APPOINTMENT_FLOW);
+      // The meeting the person came to, past (a reminder's Reschedule, a "new time" offer put
+      // right to "came"): no new first meeting; the appointment flow says their case worker
+      // arranges what follows. A later meeting missed is booked again as before.
+      if (!booking && ctx.s.met && ctx.s.met.slot === ctx.s.booking?.slot) return openFlow(ctx, APPOINTMENT_FLOW);
       return openOver(ctx, APPOINTMENT_FLOW, 'pick');
     case 'cancel':
       forgetVars(ctx, APPOINTMENT_FLOW);
@@ -405,6 +409,8 @@ function run(ctx: StepContext): void {
     }
     switch (node.type) {
       case 'message':
+        // The day of the first meeting the person came to, said (by the host) before the text.
+        if (node.met && s.met) ctx.emit({ type: 'message', text: [], met: { slot: s.met.slot, office: s.met.office, start: s.met.start } });
         ctx.say(...node.text.map((key) => ({ key })));
         if (node.list) ctx.say({ list: listOf(s.vars[varName(flow, node.list.var)]).map((item) => `${node.list!.prefix}${item}`) });
         if (node.referrals) ctx.say({ content: 'referrals', reasons: listOf(s.vars[varName(flow, node.referrals.var)]) });
@@ -490,7 +496,8 @@ function listOf(v: unknown): string[] {
  * birth under 18 set aside the consent they gave: the date may be corrected), `state.walk_in`
  * (opened for the case of a person who walked into the office: a case worker's call with them),
  * `state.past_meeting` (the meeting booked in the bot has started or passed: attended or missed,
- * which only the case workers know).
+ * which only the case workers know), `state.met` (a case worker recorded that the person came to
+ * their first meeting).
  */
 function stateFlag(s: ConversationState, name: string, now: Date): string {
   switch (name) {
@@ -512,7 +519,9 @@ function stateFlag(s: ConversationState, name: string, now: Date): string {
       return s.walkIn ? 'yes' : 'no';
     case 'state.past_meeting':
       return s.booking && Date.parse(s.booking.start) <= now.getTime() ? 'yes' : 'no';
+    case 'state.met':
+      return s.met ? 'yes' : 'no';
     default:
-      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside, state.walk_in, state.past_meeting)`);
+      throw new FlowRuntimeError(`unknown state flag "${name}" (known: state.done, state.consent, state.booked, state.case, state.withdrawn, state.closed, state.set_aside, state.walk_in, state.past_meeting, state.met)`);
   }
 }

@@ -67,6 +67,8 @@ export const NodeSchema = z.discriminatedUnion('type', [
     office: z.boolean().default(false),
     /** Append the person's booked meeting: date, time, office and its address (the office, if none is booked). */
     meeting: z.boolean().default(false),
+    /** Say first the day the person came to their first meeting (`state.met`), in the host's words; nothing without one. */
+    met: z.boolean().optional(),
     next: target,
   }),
   z.strictObject({ ...common, type: z.literal('language'), prompt: key, next: target }),
