@@ -272,6 +272,15 @@ export class RosterStore {
     return (await this.accounts.ids).has(String(telegramId));
   }
 
+  /**
+   * Whether a Telegram account was ever given a staff id (on the roster now or once: the id is
+   * kept when its entry is removed). A reply that reached nobody from such an account, no
+   * longer on the roster, is answered with why; a stranger's is not taken for a former worker's.
+   */
+  async wasStaff(telegramId: number): Promise<boolean> {
+    return (await this.redis.hexists(this.idsKey, String(telegramId))) === 1;
+  }
+
   /** The same as {@link byTelegram} (its name in earlier releases). */
   member(telegramId: number): Promise<StaffMember | undefined> {
     return this.byTelegram(telegramId);

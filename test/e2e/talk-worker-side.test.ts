@@ -1,5 +1,6 @@
 import type { Message, Update, User } from 'grammy/types';
 import { ClaimStore } from '../../src/caseworkers/claims';
+import { removeStaff } from '../../src/caseworkers/desk';
 import { RelayStore } from '../../src/caseworkers/relay-store';
 import { languageNameIn } from '../../src/i18n/language-names';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
@@ -160,6 +161,46 @@ describe('talk to a person, the worker’s side', () => {
     await e2e.korpu.settled();
     await new Promise((r) => setTimeout(r, 500)); // an answer would have gone out through the outbox by now
     expect(answersTo(quiet, chatter.message!.message_id)).toEqual([]);
+  });
+
+  it('someone taken off the roster who replies in the case workers’ chat to a person’s message is told there, in the chat’s language, that they are no longer on the roster and it reached nobody; the person gets nothing', async () => {
+    const { staffId: adminId } = await addStaff(e2e, { name: 'Leyla', firstName: 'Leyla', lang: 'az', langs: ['az'], role: 'admin' });
+    const { user: elnur, staffId: elnurId } = await addStaff(e2e, { name: 'Elnur', firstName: 'Elnur', lang: 'en', langs: ['en'] });
+    const person = e2e.api.updates.user({ language_code: 'ru' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:ru'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    // Nobody holds the case: the person's message is posted in the case workers' chat.
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Когда мне прийти в офис?'));
+    const header = e2e.core.translator.t('az', 'handoff:talk.staff.from_person', { code, language: languageNameIn('az', 'ru') });
+    const inGroup = e2e.api.sentMessages(CASEWORKERS).find((m) => m.text === `${header}\n\nКогда мне прийти в офис?`)!;
+    expect(inGroup).toBeDefined();
+    expect(await removeStaff(e2e.korpu.desk!, { staffId: adminId }, { staff: { staffId: elnurId } })).toMatchObject({ ok: true, removed: true });
+    await e2e.korpu.settled();
+
+    const personBefore = e2e.api.sentMessages(person.id).length;
+    const mark = e2e.api.mark();
+    const groupChat = e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' });
+    const toReply = (id: number) => (c: { method: string; params: Record<string, unknown> }) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && (c.params.reply_parameters as { message_id?: number } | undefined)?.message_id === id;
+    // Someone in the group who was never on the roster is not told they left it (only logged, as before).
+    const stranger = e2e.api.updates.message(e2e.api.updates.user({ first_name: 'Guest' }), { text: 'Я передам коллегам', reply_to_message: inGroup } as Partial<Message>, groupChat);
+    await e2e.bot.handleUpdate(stranger);
+    const answer = e2e.api.updates.message(elnur, { text: 'Приходите завтра в 10:00', reply_to_message: inGroup } as Partial<Message>, groupChat);
+    await e2e.bot.handleUpdate(answer);
+    // Under their reply, through the outbox, in the chat's language (az), not Elnur's own (en).
+    const [told] = await e2e.api.waitForCalls(toReply(answer.message!.message_id), 1, 15_000, mark);
+    expect(told!.params.text).toBe(e2e.core.translator.t('az', 'caseworker:group.former_staff'));
+    await e2e.korpu.settled();
+    // The group's messages go out in the order queued: anything for the stranger would be out already.
+    expect(e2e.api.callsSince(mark).filter(toReply(stranger.message!.message_id))).toEqual([]);
+    expect(e2e.api.sentMessages(person.id)).toHaveLength(personBefore);
+    expect((await new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher).messages(code)).filter((m) => m.from === 'worker')).toEqual([]);
+
+    // Telegram delivers the reply again: told once.
+    await e2e.bot.handleUpdate(answer);
+    await e2e.korpu.settled();
+    expect(e2e.api.callsSince(mark).filter(toReply(answer.message!.message_id))).toHaveLength(1);
   });
 
   it('a person’s message for a worker who never opened a private chat with the bot goes to the case workers’ chat, not lost, and the worker answers it there', async () => {

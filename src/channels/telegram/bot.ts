@@ -117,7 +117,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // "Talk to a person": workers' replies to relayed messages, and what a person in a talk writes.
   // (A person's messages reach the open talk through the conversation: the commit says when.)
   const talk = desk && roster && opts.talk ? talkRelay({ core, desk, relay: opts.talk.relay, roster, ...chat }) : undefined;
-  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...(opts.talk.blocked ? { blocked: opts.talk.blocked } : {}), ...(opts.talk.copyToPerson ? { copyToPerson: opts.talk.copyToPerson } : {}), ...chat }));
+  if (desk && roster && opts.talk) features.use(relayTalks({ core, logger, desk, relay: opts.talk.relay, roster, cipher: opts.talk.cipher, chatOf: opts.talk.chatOf, ...(opts.talk.blocked ? { blocked: opts.talk.blocked } : {}), ...(opts.talk.copyToPerson ? { copyToPerson: opts.talk.copyToPerson } : {}), ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}), ...chat }));
   // A worker's reply in the case workers' chat to an alert or notice (no person's message): told it reached nobody.
   if (roster) features.use(staffStrayGroupReplies({ core, roster, ...chat, ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));
   features.use(groupChats({ core, logger, ...chat, ...(opts.postInCaseworkerChat ? { postInCaseworkerChat: opts.postInCaseworkerChat } : {}) }));

@@ -15,8 +15,8 @@ export interface RelayOptions {
   desk: DeskDeps;
   /** Which message in a case worker's chat stands for which talk (Telegram's reply threading), and opening talks. */
   relay: TalkThreads;
-  /** Members of staff by Telegram account (who replied) and by staff id (whose chat a person's message goes to). */
-  roster: Pick<StaffLookup, 'byTelegram' | 'byStaff'>;
+  /** Members of staff by Telegram account (who replied) and by staff id (whose chat a person's message goes to); who was taken off it. */
+  roster: Pick<StaffLookup, 'byTelegram' | 'byStaff' | 'wasStaff'>;
   /** Pseudonymises ids in logs. */
   cipher: FieldCipher;
   /** The person behind a case, on Telegram. */
@@ -34,6 +34,8 @@ export interface RelayOptions {
    * (a redelivered update) send nothing twice. Without it the file is copied at once.
    */
   copyToPerson?: CopyToPerson;
+  /** Posts in the case workers' chat through the outbox, in turn with the alerts (the bot options' `postInCaseworkerChat`); without it, directly. */
+  postInCaseworkerChat?: (chatId: number, replyTo: number, text: string) => Promise<void>;
 }
 
 interface RelayDeps extends RelayOptions {
@@ -70,12 +72,16 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
     const relayed = await deps.relay.relayedBy(ctx.chat.id, replyTo.message_id);
     if (!relayed) return next();
     const member = await deps.roster.byTelegram(ctx.from.id);
-    if (!member) {
-      deps.logger.warn({ chat: deps.cipher.pseudonym(`telegram_user:${ctx.from.id}`) }, 'talk: a reply from someone not on the roster was ignored');
-      return;
-    }
     // Answered where they wrote: in the case workers' chat in its language, in a private chat in theirs.
     const inCaseworkerChat = deps.caseworkerChatId !== undefined && String(ctx.chat.id) === String(deps.caseworkerChatId);
+    if (!member) {
+      deps.logger.warn({ chat: deps.cipher.pseudonym(`telegram_user:${ctx.from.id}`) }, 'talk: a reply from someone not on the roster was ignored');
+      // Someone taken off the roster still in the group would otherwise believe the person had
+      // their answer: told there, under their reply, that it reached nobody and why. (The outbox
+      // posts it once per reply: an edit of it is not told again.)
+      if (inCaseworkerChat && (await deps.roster.wasStaff(ctx.from.id))) await tellFormerStaff(ctx, message.message_id, edit);
+      return;
+    }
     const staff = (inCaseworkerChat ? deps.caseworkerChatLang : undefined) ?? member.worker?.langs[0] ?? DEFAULT_LANG;
     const actor = { staffId: member.staffId };
     const ref = `tg:${ctx.update.update_id}`;
@@ -127,6 +133,14 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
       }
     }
   });
+
+  /** "You are no longer on the roster: this reached nobody", in the case workers' chat, in its language. */
+  async function tellFormerStaff(ctx: BotContext, replyTo: number, edit: boolean): Promise<void> {
+    const text = t(deps.caseworkerChatLang ?? DEFAULT_LANG, 'caseworker:group.former_staff');
+    if (deps.postInCaseworkerChat) return deps.postInCaseworkerChat(ctx.chat!.id, replyTo, text);
+    // Without the outbox nothing tells an edit from its first post: the reply itself is answered.
+    if (!edit) await ctx.reply(text, { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } });
+  }
 
   /** "Another worker holds this case", naming them as the roster does. */
   async function notHolder(code: string, holder: string, lang: Lang): Promise<string> {
