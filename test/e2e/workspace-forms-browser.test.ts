@@ -13,7 +13,8 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * The first meeting in a real browser (Debian's chromium driven by playwright-core; skipped
  * with a note when it is missing, except in CI): a case worker signs in with the link the bot
  * sends to /dashboard, claims the case in its case file, opens its first meeting, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
- * with one goal, and closes the case. Screenshots of the first meeting page in az, ru and en
+ * with one goal, and closes the case. A form that comes back with a problem opens at its own
+ * section, with what was typed, not at the top of the page. Screenshots of the first meeting page in az, ru and en
  * go to a temporary folder (test/e2e/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
@@ -58,6 +59,39 @@ describeBrowser('the first meeting in a browser', () => {
   });
 
   const status = async () => page.getAttribute('[data-status]', 'data-status');
+
+  it('shows a form that came back with a problem at its own section, with what was typed, not at the top of the page', async () => {
+    const code = 'KP-BRWS-0002';
+    const { keys, bookings } = e2e.core;
+    await e2e.redis.hset(keys.case(code), { code, lang: 'fa', status: 'intake_completed', consent: 'B', diagnosis: 'likely_eligible', diagnosis_provisional: 'true' });
+    await e2e.redis.rpush(keys.diagnoses(code), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
+    await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, code, 'fa', new Date('2026-11-20T10:00:00Z'));
+    await page.goto(`${base}/desk/cases/${code}`);
+    await page.click(`form[action="/desk/cases/${code}/claim"] button`);
+    await page.waitForLoadState('load');
+    await page.goto(`${base}/desk/cases/${code}/meeting`);
+    await page.click('#attendance button[value=attended]');
+    await page.waitForURL(/done=attendance/);
+
+    // Annex 1, far down a long page, typed before Annex 2 was confirmed: refused, nothing saved.
+    await page.fill('#assessment textarea[name=recommendations]', 'Evening Azerbaijani course, then the job centre');
+    await page.click('#assessment button[type=submit]');
+    await page.waitForLoadState('load');
+    const problem = page.locator('#assessment .alert');
+    expect(await problem.textContent()).toContain(t('casework:problem.not_confirmed_eligible'));
+    expect(await inView(problem)).toBe(true);
+    expect(await page.inputValue('#assessment textarea[name=recommendations]')).toBe('Evening Azerbaijani course, then the job centre');
+
+    // Annex 2 without Q4, the counsellor's own judgement: the problem beside Q4, in view.
+    await page.click('#diagnosis button[type=submit]');
+    await page.waitForLoadState('load');
+    const q4 = page.locator('#diagnosis .field-issue');
+    expect(await q4.textContent()).toContain(t('casework:form.issue.not_an_option'));
+    expect(await inView(page.locator('#diagnosis [role=alert]'))).toBe(true);
+  });
+
+  /** Whether an element is on the screen as it is scrolled now. */
+  const inView = (l: ReturnType<Page['locator']>) => l.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
 
   it('takes a case from the meeting to closing: attendance, Annex 2 with Q4, Annex 1, a plan with one goal, closed', async () => {
     // From the case file: claim the case, then its first meeting.
