@@ -13,7 +13,8 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * completes an intake with the bot; a case worker gets the sign-in link from the bot through the
  * fake Bot API, signs in, sees the intake that just arrived, claims it and opens it, then reads
  * the pages in Azerbaijani, Russian and English (and Persian, right to left). An anonymous visit
- * goes to the sign-in page. Screenshots of the list and the case file in az, ru and en go to
+ * goes to the sign-in page. With the keyboard, the language list's arrows step through it and
+ * Enter switches (not a page loaded at every step). Screenshots of the list and the case file in az, ru and en go to
  * test/e2e/screenshots/ with `UPDATE_SCREENSHOTS=1`, else to a temp folder.
  * .ci/run installs chromium; elsewhere the test is skipped with a note when it is missing.
  */
@@ -135,6 +136,25 @@ describeBrowser('workspace in a browser', () => {
     expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
     await page.screenshot({ path: join(SHOTS, 'workspace-case-fa.png'), fullPage: true });
     expect(problems).toEqual([]);
+    await context.close();
+  });
+  it('switches the language with the keyboard only once Enter is pressed: the arrows step through the list', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const link = linkIn(await sendPrivate(e2e.api, handled, worker, '/dashboard'));
+    await page.goto(link);
+    await Promise.all([page.waitForURL(`${base}/desk/cases`), page.locator('button', { hasText: t('en', 'web:signin.button') }).click()]);
+    const list = page.locator('header select[data-autosubmit]');
+    await list.focus();
+    // English → Persian → Uzbek → Turkish → Ukrainian: four steps, no page loaded on the way.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await list.inputValue()).toBe('uk');
+    await Promise.all([page.waitForURL(`${base}/desk/cases`), page.keyboard.press('Enter')]);
+    await page.locator('html[lang="uk"]').waitFor({ state: 'attached' });
+    // Picked with the mouse, a language still switches at once.
+    await Promise.all([page.waitForURL(`${base}/desk/cases`), list.selectOption('az')]);
+    await page.locator('html[lang="az"]').waitFor({ state: 'attached' });
     await context.close();
   });
 });

@@ -2,9 +2,22 @@
 'use strict';
 document.addEventListener('DOMContentLoaded', function () {
   document.documentElement.classList.add('js');
-  // The language list switches at once; without script its button does.
+  // The language list switches at once when a language is picked with the mouse, a finger, or
+  // from the list opened with the keyboard; without script its button does. The arrow keys on
+  // the closed list only move through it (each press would otherwise load the page in the next
+  // language, and lose the focus): Enter, or leaving the list, switches.
   document.querySelectorAll('select[data-autosubmit]').forEach(function (s) {
-    s.addEventListener('change', function () { s.form.submit(); });
+    var shown = s.value;
+    var stepping = false;
+    var go = function () { if (s.value !== shown) s.form.submit(); };
+    s.addEventListener('pointerdown', function () { stepping = false; });
+    s.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') { e.preventDefault(); go(); return; }
+      // Space, Alt+Down and F4 open the list: what is chosen there is meant, as with the mouse.
+      stepping = !(e.key === ' ' || e.key === 'F4' || (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')));
+    });
+    s.addEventListener('change', function () { if (!stepping) go(); });
+    s.addEventListener('blur', function () { if (stepping) go(); });
   });
   // A button that changes a case asks once more when it says so (data-confirm holds the question).
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
