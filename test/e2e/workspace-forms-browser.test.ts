@@ -91,7 +91,7 @@ describeBrowser('the first meeting in a browser', () => {
   });
 
   /** Whether an element is on the screen as it is scrolled now. */
-  const inView = (l: ReturnType<Page['locator']>) => l.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+  const inView = (l: ReturnType<Page['locator']>) => l.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight; });
 
   it('takes a case from the meeting to closing: attendance, Annex 2 with Q4, Annex 1, a plan with one goal, closed', async () => {
     // From the case file: claim the case, then its first meeting.
