@@ -5,6 +5,7 @@ import type { Message, Update, User } from 'grammy/types';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { callbackLookup, decodeCallbackData } from '../../src/channels/telegram';
 import type { Lang } from '../../src/core/lang';
+import { languageNameIn } from '../../src/i18n/language-names';
 import { linkIn, sendPrivate, trackHandled } from '../helpers/workspace';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
 
@@ -155,6 +156,32 @@ describeBrowser('workspace in a browser', () => {
     // Picked with the mouse, a language still switches at once.
     await Promise.all([page.waitForURL(`${base}/desk/cases`), list.selectOption('az')]);
     await page.locator('html[lang="az"]').waitFor({ state: 'attached' });
+    await context.close();
+  });
+  it('gives a case to nobody on a click of Reassign alone: the supervisor picks a colleague, whose languages are named', async () => {
+    const { user: supervisor } = await addStaff(e2e, { name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['en', 'az'], role: 'supervisor' });
+    await addStaff(e2e, { name: 'Rəşad Məmmədov', firstName: 'Rəşad', lang: 'en', langs: ['ru', 'fa'] });
+    const code = await intake(e2e.api.updates.user({ language_code: 'en', first_name: 'Zahra' }));
+    await e2e.korpu.settled();
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(linkIn(await sendPrivate(e2e.api, handled, supervisor, '/dashboard')));
+    await Promise.all([page.waitForURL(`${base}/desk/cases`), page.locator('button', { hasText: t('en', 'web:signin.button') }).click()]);
+    await page.goto(`${base}/desk/cases/${code}`);
+    const form = page.locator(`form[action="/desk/cases/${code}/reassign"]`);
+    await form.locator('button').click();
+    // Nothing was sent: the list asks for a colleague first.
+    expect(page.url()).toBe(`${base}/desk/cases/${code}`);
+    await page.reload();
+    expect(await page.locator('dl.facts').first().textContent()).toContain(t('en', 'web:case.nobody'));
+    // Each colleague with the languages they speak, in the page's language.
+    const rashad = form.locator('option', { hasText: 'Rəşad Məmmədov' });
+    expect(await rashad.textContent()).toContain(languageNameIn('en', 'fa', { start: true }));
+    await form.locator('select').selectOption({ label: (await rashad.textContent())!.trim() });
+    await Promise.all([page.waitForURL(/done=reassigned/), form.locator('button').click()]);
+    expect(await page.locator('dl.facts').first().textContent()).toContain('Rəşad Məmmədov');
+    // The holder is not offered the case they hold.
+    expect(await page.locator(`form[action="/desk/cases/${code}/reassign"] option`, { hasText: 'Rəşad Məmmədov' }).count()).toBe(0);
     await context.close();
   });
 });

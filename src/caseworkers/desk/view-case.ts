@@ -1,3 +1,4 @@
+import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import type { Booking } from '../../scheduling/booking-store';
 import type { CaseDetails, CaseSummary } from '../case-file';
@@ -37,7 +38,7 @@ export interface CaseFileView {
    */
   history: HistoryLine[];
   /** Workers a supervisor may give the case to (its office's, or everyone's while it has none). */
-  workers: { staffId: string; name: string; office: string }[];
+  workers: { staffId: string; name: string; office: string; langs: Lang[] }[];
 }
 
 /** One line of a case's history: `times` consecutive entries of the same person and action, the newest at `at`. */
@@ -114,7 +115,9 @@ export async function viewCase(deps: DeskDeps, actor: StaffRef, args: { caseCode
     incidents: incidents.map((i) => ({ id: i.id, category: i.category ?? '', status: i.status, reportedAt: i.reportedAt, types: i.types })),
     // Staff as the entry names them when they acted (older entries: as the roster does now).
     history: foldHistory(history.map((h) => ({ at: h.at, who: h.staffId === 'person' || h.staffId === 'system' ? h.staffId : (h.byName ?? names(h.staffId)), action: h.action }))).slice(0, HISTORY_LINES),
-    workers: roster.filter((w) => !summary.booking || w.office === summary.booking.office).map((w) => ({ staffId: w.staffId, name: w.name, office: w.office })),
+    // Whom the case may go to: its office's staff but its holder, with the languages they speak
+    // (a supervisor giving a Persian speaker's case away looks for someone who speaks Persian).
+    workers: roster.filter((w) => (!summary.booking || w.office === summary.booking.office) && w.staffId !== claim?.by).map((w) => ({ staffId: w.staffId, name: w.name, office: w.office, langs: w.langs })),
   };
   if (mayReadPersonal) {
     const [details, talk, notes] = await Promise.all([deps.files.details(code, now), deps.talks?.messages(code) ?? [], deps.notes?.list(code) ?? []]);
