@@ -1,7 +1,7 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { CASE_STATUSES, ELIGIBILITIES, listCases, openWalkIn } from '../../caseworkers/desk';
-import { LangSchema, SUPPORTED_LANGS } from '../../core/lang';
+import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
 import type { WebKit } from '../web-kit';
@@ -15,6 +15,12 @@ const empty = (v: unknown) => (v === '' ? undefined : v);
 const PhoneField = z.string().max(40).optional().catch(undefined);
 /** What the walk-in form can be sent back with (`?walk_in=`): the desk's refusals, each a text. */
 const WALK_IN_PROBLEMS = ['no_office', 'bad_phone'] as const;
+/** The walk-in form as the list shows it: a refusal, and what was sent when it comes back refused. */
+interface WalkInForm {
+  problem?: (typeof WALK_IN_PROBLEMS)[number];
+  lang?: Lang;
+  phone?: string;
+}
 /** The list's query string: every filter optional; anything malformed is ignored, not an error. */
 const ListQuery = z.object({
   status: z.preprocess(empty, z.enum(CASE_STATUSES).optional()).catch(undefined),
@@ -50,7 +56,14 @@ export function caseCodeOf(typed: string): string | undefined {
  */
 export function casePages(kit: WebKit): Router {
   const router = express.Router();
-  router.get('/cases', kit.requireRole('caseworker'), async (req, res) => {
+  router.get('/cases', kit.requireRole('caseworker'), (req, res) => showList(req, res, { problem: WALK_IN_PROBLEMS.find((p) => p === req.query.walk_in) }));
+
+  /**
+   * The list; `walkIn` is the walk-in form as it is to be shown: a refusal said beside it, and,
+   * when the form comes back refused, the language and number that were sent (the number only
+   * in the page, never in an address), so that the case is not opened in another language.
+   */
+  async function showList(req: Request, res: Response, walkIn: WalkInForm, status = 200): Promise<void> {
     const ctx = webContext(res);
     const { code: typed, ...q } = ListQuery.parse(req.query);
     const code = typed === undefined ? undefined : caseCodeOf(typed);
@@ -62,7 +75,7 @@ export function casePages(kit: WebKit): Router {
     );
     if (!r.ok) {
       if (r.reason === 'no_index') throw new Error('the case list has no index (createDeskDeps without `index`)');
-      return kit.forbidden(req, res, 'role');
+      return void (await kit.forbidden(req, res, 'role'));
     }
     const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
     const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, urgent: q.urgent, code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -89,9 +102,10 @@ export function casePages(kit: WebKit): Router {
       langs: SUPPORTED_LANGS,
       fmt,
       now: kit.deps.clock.now().getTime(),
-      walkInProblem: WALK_IN_PROBLEMS.find((p) => p === req.query.walk_in),
-    });
-  });
+      walkIn,
+    }, status);
+  }
+
   // A person who walked into the office (spec §3.6, route 4): their case opened at the worker's
   // office, held by them, and straight to its first meeting (Annex 2 now). CSRF-checked before here.
   router.post('/cases/walk-in', kit.requireRole('caseworker'), async (req, res) => {
@@ -102,7 +116,8 @@ export function casePages(kit: WebKit): Router {
     const phone = PhoneField.parse(body.phone);
     const r = await openWalkIn(kit.deps.desk, ctx.actor, { lang: lang.data, ...(phone ? { phone } : {}) });
     if (!r.ok) {
-      if (r.reason === 'no_office' || r.reason === 'bad_phone') return void res.redirect(303, `/desk/cases?walk_in=${r.reason}#walk-in`);
+      if (r.reason === 'bad_phone') return showList(req, res, { problem: r.reason, lang: lang.data, phone: phone ?? '' }, 400);
+      if (r.reason === 'no_office') return void res.redirect(303, `/desk/cases?walk_in=${r.reason}#walk-in`);
       return kit.forbidden(req, res, 'role');
     }
     res.redirect(303, `/desk/cases/${r.caseCode}/meeting`);
