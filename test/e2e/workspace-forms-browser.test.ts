@@ -14,7 +14,8 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * with a note when it is missing, except in CI): a case worker signs in with the link the bot
  * sends to /dashboard, claims the case in its case file, opens its first meeting, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
  * with one goal, and closes the case. A form that comes back with a problem opens at its own
- * section, with what was typed, not at the top of the page. Screenshots of the first meeting page in az, ru and en
+ * section, with what was typed, not at the top of the page, and prints whole (every line of a text
+ * box, no header or buttons). Screenshots of the first meeting page in az, ru and en
  * go to a temporary folder (test/e2e/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
@@ -92,6 +93,23 @@ describeBrowser('the first meeting in a browser', () => {
 
   /** Whether an element is on the screen as it is scrolled now. */
   const inView = (l: ReturnType<Page['locator']>) => l.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight; });
+
+  it('prints a form whole: every line typed in a text box, without the header and buttons', async () => {
+    await page.goto(`${base}/desk/cases/KP-BRWS-0002/meeting`);
+    const lines = Array.from({ length: 12 }, (_, i) => `${i + 1}. She told us about her first months in Baku.`).join('\n');
+    await page.fill('#assessment textarea[name=currentSituation]', lines);
+    await page.emulateMedia({ media: 'print' });
+    try {
+      const box = page.locator('#assessment textarea[name=currentSituation]');
+      const { shown, whole } = await box.evaluate((t) => ({ shown: t.clientHeight, whole: t.scrollHeight }));
+      expect(shown).toBeGreaterThanOrEqual(whole);
+      expect(await page.locator('header.top').isVisible()).toBe(false);
+      expect(await page.locator('#assessment button[type=submit]').isVisible()).toBe(false);
+      await page.pdf({ path: join(SHOTS, 'workspace-first-meeting-print.pdf'), format: 'A4' });
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
 
   it('takes a case from the meeting to closing: attendance, Annex 2 with Q4, Annex 1, a plan with one goal, closed', async () => {
     // From the case file: claim the case, then its first meeting.

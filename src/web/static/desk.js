@@ -19,6 +19,16 @@ document.addEventListener('DOMContentLoaded', function () {
     s.addEventListener('change', function () { if (!stepping) go(); });
     s.addEventListener('blur', function () { if (stepping) go(); });
   });
+  // Printing: a text box as tall as its text, where CSS cannot do it (no field-sizing), so that
+  // nothing typed is cut off on paper; back to its size afterwards.
+  if (!(window.CSS && CSS.supports && CSS.supports('field-sizing', 'content'))) {
+    window.addEventListener('beforeprint', function () {
+      document.querySelectorAll('textarea').forEach(function (t) { t.style.height = t.scrollHeight + 'px'; });
+    });
+    window.addEventListener('afterprint', function () {
+      document.querySelectorAll('textarea').forEach(function (t) { t.style.height = ''; });
+    });
+  }
   // A button that changes a case asks once more when it says so (data-confirm holds the question).
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault(); });
