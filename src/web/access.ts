@@ -6,6 +6,7 @@ import { sameSecret } from './auth/tokens';
 import { pageTranslate } from './format';
 import { atLeast } from './nav';
 import type { Renderer } from './render';
+import { typedTexts } from './typed-back';
 import { maybeWebContext, setWebContext, dirOf, webContext } from './web-context';
 import type { WorkspaceDeps } from './workspace-deps';
 
@@ -21,7 +22,7 @@ export interface Access {
   /** Lets through members whose role is at least `role`; others get the 403 page. */
   requireRole(role: Role): RequestHandler;
   /** Answers 403 with the refusal page, and records the refusal in the audit trail. */
-  forbidden(req: Request, res: Response, reason: RefusalReason, detail?: { caseCode?: string }): Promise<void>;
+  forbidden(req: Request, res: Response, reason: RefusalReason, detail?: { caseCode?: string; kept?: string[] }): Promise<void>;
 }
 
 /** The page as an audit wire value: `/desk/cases/KP-1` → `desk.cases.KP-1` (at most 64 characters of [A-Za-z0-9_.:@-]). */
@@ -41,7 +42,7 @@ export function createAccess(deps: WorkspaceDeps, renderer: Renderer): Access {
         .record({ at: deps.clock.now(), staffId: ctx?.staff.staffId ?? 'anonymous', action: 'web_refused', reason, page: pageName(req), ...(ctx?.staff.worker ? { byName: ctx.staff.worker.name } : {}), ...(detail.caseCode ? { caseCode: detail.caseCode } : {}) })
         .catch((err: Error) => deps.logger.error({ err: err.message }, 'web: the refusal could not be audited'));
     }
-    renderer.render(res, 'forbidden', { title: (ctx?.t ?? ((k: string) => deps.translator.t(DEFAULT_LANG, k)))('web:forbidden.title'), reason }, 403);
+    renderer.render(res, 'forbidden', { title: (ctx?.t ?? ((k: string) => deps.translator.t(DEFAULT_LANG, k)))('web:forbidden.title'), reason, kept: detail.kept ?? [] }, 403);
   };
 
   const signedIn: RequestHandler = async (req, res, next) => {
@@ -79,7 +80,9 @@ export function createAccess(deps: WorkspaceDeps, renderer: Renderer): Access {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
     if (typeof sent === 'string' && sameSecret(sent, webContext(res).csrf)) return next();
-    await forbidden(req, res, 'csrf');
+    // Most often a form left open while its session ended and its member signed in again: what
+    // they typed is shown back, to be copied, rather than lost with the refusal.
+    await forbidden(req, res, 'csrf', { kept: typedTexts(req.body) });
   };
 
   const requireRole = (role: Role): RequestHandler => async (req: Request, res: Response, next: NextFunction) => {

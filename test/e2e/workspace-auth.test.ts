@@ -12,7 +12,7 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * `/dashboard` gives a roster member a one-time link; the link page spends it only on the
  * button; a second use, a late use and a stranger's `/dashboard` sign nobody in; the session
  * cookie is `__Host-`, Secure, HttpOnly, SameSite=Lax; a change without the CSRF token is a
- * 403, audited; sign-out, sign-out everywhere, the idle timeout and leaving the roster end
+ * 403, audited, which shows back what was typed; sign-out, sign-out everywhere, the idle timeout and leaving the roster end
  * sessions on the server.
  */
 
@@ -144,6 +144,27 @@ describe('workspace sign-in', () => {
     expect(ok.status).toBe(303);
     expect(ok.location).toBe('/desk/no-such-page');
     expect((await web.get('/desk/no-such-page')).text).toContain('<html lang="fa" dir="rtl">');
+  });
+
+  it('shows back what was typed into a form of an ended session, sent after signing in again, so that it can be copied', async () => {
+    // A tab's form loaded in one session; the session times out; the member signs in again in
+    // another tab of the same browser (a new cookie for both tabs), then sends the old tab's form.
+    const old = await signedIn();
+    await old.get('/desk/cases/KP-AUTH-0002');
+    const formPage = old.lastPage;
+    now = new Date(now.getTime() + 31 * 60_000);
+    const again = await signedIn();
+    const tab = new WebClient(base);
+    for (const [k, v] of again.cookies) tab.cookies.set(k, v);
+    tab.lastPage = formPage;
+    const note = 'Phoned her sister: she moved to Sumqayıt, new address <b>Nizami 12</b>, comes Thursday.';
+    const sent = await tab.post('/desk/cases/KP-AUTH-0002/notes', { text: note });
+    expect(sent.status).toBe(403);
+    expect(sent.text).toContain(e2e.core.translator.t('en', 'web:forbidden.reason.csrf'));
+    expect(sent.text).toContain(e2e.core.translator.t('en', 'web:forbidden.kept_title'));
+    // As typed, escaped; never the form's own token.
+    expect(sent.text).toContain('Phoned her sister: she moved to Sumqayıt, new address &lt;b&gt;Nizami 12&lt;/b&gt;, comes Thursday.');
+    expect(sent.text).not.toContain(/name="_csrf" value="([^"]+)"/.exec(formPage)![1]);
   });
 
   it('ends the session at sign-out, and every session at sign-out everywhere', async () => {
