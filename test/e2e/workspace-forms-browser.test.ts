@@ -15,7 +15,7 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * sends to /dashboard, claims the case in its case file, opens its first meeting, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
  * with one goal, and closes the case. A form that comes back with a problem opens at its own
  * section, with what was typed, not at the top of the page, and prints whole (every line of a text
- * box, no header or buttons). Screenshots of the first meeting page in az, ru and en
+ * box, no header or buttons). Typing in a form keeps the session from timing out as idle. Screenshots of the first meeting page in az, ru and en
  * go to a temporary folder (test/e2e/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
@@ -31,9 +31,11 @@ const NOW = new Date('2026-11-25T07:00:00Z');
 const MEETING = new Date('2026-11-25T06:00:00Z');
 const CODE = 'KP-BRWS-0001';
 const baku = testOffice();
+/** The server's clock: NOW, moved on by the test of a long form typed. */
+let now = NOW;
 
 describeBrowser('the first meeting in a browser', () => {
-  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => NOW }, beforeStop: () => browser?.close() });
+  const e2e = useTestKorpu({ offices: OfficesFileSchema.parse({ offices: [baku] }), clock: { now: () => now }, beforeStop: () => browser?.close() });
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -191,5 +193,20 @@ describeBrowser('the first meeting in a browser', () => {
     expect(await page.textContent('#close .note')).toContain(t('casework:close.reason.goals_achieved'));
     await page.goto(`${base}/desk/cases/${CODE}/meeting`);
     expect(await status()).toBe('closed');
+  });
+  it('keeps the session alive while a form is typed in for longer than the idle timeout, so that it saves', async () => {
+    await page.goto(`${base}/desk/cases/KP-BRWS-0002`);
+    try {
+      // 25 minutes into the meeting, still typing the note ...
+      now = new Date(NOW.getTime() + 25 * 60_000);
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/desk/alive') && r.status() === 204), page.fill('#notes textarea[name=text]', 'Long talk about her work permit and the evening course.')]);
+      // ... and saved 25 minutes later: 50 minutes after the page was loaded, never 30 idle.
+      now = new Date(NOW.getTime() + 50 * 60_000);
+      await page.click('#notes button[type=submit]');
+      await page.waitForURL(/done=note_added/);
+      expect(await page.textContent('#notes')).toContain('Long talk about her work permit and the evening course.');
+    } finally {
+      now = NOW;
+    }
   });
 });

@@ -34,7 +34,8 @@ export const fromAnotherSite = (req: Request): boolean => {
  * - `POST /signin` spends the link (once, within 5 minutes) and starts a new session with a new
  *   id (an old session of that browser ends: ids are rotated at every sign-in);
  * - `POST /signout`, `POST /signout-everywhere` (CSRF-checked) end this session or all of the member's;
- * - `POST /lang` remembers the language chosen with the switch.
+ * - `POST /lang` remembers the language chosen with the switch;
+ * - `POST /alive` (CSRF-checked) only keeps the session from timing out while a form is typed in.
  */
 export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: RateLimits): { before: Router; after: Router } {
   const before = express.Router();
@@ -88,6 +89,14 @@ export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: Rate
     clearSessionCookie(res, deps.cookie);
     await audit(ctx.staff.staffId, 'web_sign_out_everywhere');
     res.redirect(303, '/desk/signin?out=1');
+  });
+
+  // desk.js calls this while someone types in a form (at most every few minutes): the session
+  // check before it restarts the idle time, so a long form typed without a page loaded (Annex 1
+  // during an hour's meeting) is not refused as idle when saved. A browser left open still
+  // times out; the 12-hour limit stays.
+  after.post('/alive', (_req, res) => {
+    res.status(204).end();
   });
 
   after.post('/lang', async (req, res) => {

@@ -29,6 +29,18 @@ document.addEventListener('DOMContentLoaded', function () {
       document.querySelectorAll('textarea').forEach(function (t) { t.style.height = ''; });
     });
   }
+  // Typing is not idling: while someone types in a form, the session is kept alive (at most one
+  // request every few minutes; the first keystroke on a page sends one), so that a long form is
+  // not refused as idle when saved. A page left untouched still times out.
+  var csrf = document.querySelector('input[name="_csrf"]');
+  var aliveAt = 0;
+  if (csrf && window.fetch) {
+    document.addEventListener('input', function () {
+      if (Date.now() - aliveAt < 4 * 60 * 1000) return;
+      aliveAt = Date.now();
+      fetch('/desk/alive', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrf.value } }).catch(function () { aliveAt = 0; });
+    });
+  }
   // A button that changes a case asks once more when it says so (data-confirm holds the question).
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) { if (!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault(); });
