@@ -15,7 +15,7 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * fake Bot API, signs in, sees the intake that just arrived, claims it and opens it, then reads
  * the pages in Azerbaijani, Russian and English (and Persian, right to left). An anonymous visit
  * goes to the sign-in page. With the keyboard, the language list's arrows step through it and
- * Enter switches (not a page loaded at every step). Screenshots of the list and the case file in az, ru and en go to
+ * Enter switches (not a page loaded at every step); the first Tab offers to skip the header. Screenshots of the list and the case file in az, ru and en go to
  * test/e2e/screenshots/ with `UPDATE_SCREENSHOTS=1`, else to a temp folder.
  * .ci/run installs chromium; elsewhere the test is skipped with a note when it is missing.
  */
@@ -158,6 +158,21 @@ describeBrowser('workspace in a browser', () => {
     await page.locator('html[lang="az"]').waitFor({ state: 'attached' });
     await context.close();
   });
+  it('takes the keyboard past the header to the page with its first Tab', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(linkIn(await sendPrivate(e2e.api, handled, worker, '/dashboard')));
+    await Promise.all([page.waitForURL(`${base}/desk/cases`), page.locator('button', { hasText: t('en', 'web:signin.button') }).click()]);
+    const focused = () => page.locator(':focus').evaluate((e) => ({ text: e.textContent?.trim(), inMain: !!e.closest('main') }));
+    await page.keyboard.press('Tab');
+    expect((await focused()).text).toBe(t('en', 'web:nav.skip'));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    // The case list's first field, not the header's links, language list and sign-out buttons.
+    expect((await focused()).inMain).toBe(true);
+    await context.close();
+  });
+
   it('gives a case to nobody on a click of Reassign alone: the supervisor picks a colleague, whose languages are named', async () => {
     const { user: supervisor } = await addStaff(e2e, { name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['en', 'az'], role: 'supervisor' });
     await addStaff(e2e, { name: 'Rəşad Məmmədov', firstName: 'Rəşad', lang: 'en', langs: ['ru', 'fa'] });
