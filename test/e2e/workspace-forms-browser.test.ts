@@ -15,7 +15,8 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * sends to /dashboard, claims the case in its case file, opens its first meeting, marks that the person came, completes Annex 2 with Q4, Annex 1 and a plan
  * with one goal, and closes the case. A form that comes back with a problem opens at its own
  * section, with what was typed, not at the top of the page, and prints whole (every line of a text
- * box, no header or buttons). Typing in a form keeps the session from timing out as idle. Screenshots of the first meeting page in az, ru and en
+ * box, no header or buttons). Typing in a form keeps the session from timing out as idle; a session that ended
+ * meanwhile is said at once, and the form saves after signing in again in another tab. Screenshots of the first meeting page in az, ru and en
  * go to a temporary folder (test/e2e/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
 const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
@@ -40,10 +41,11 @@ describeBrowser('the first meeting in a browser', () => {
   let browser: Browser;
   let page: Page;
   let worker: User;
+  let handled: (id: number) => Promise<void>;
   const t = (key: string) => e2e.core.translator.t('en', key);
 
   beforeAll(async () => {
-    const handled = trackHandled(e2e.bot);
+    handled = trackHandled(e2e.bot);
     base = (await e2e.korpu.start()).url;
     ({ user: worker } = await addStaff(e2e, { name: 'Aysel Quliyeva', firstName: 'Aysel', lang: 'en', langs: ['en'], addedAt: NOW }));
     const { keys, bookings } = e2e.core;
@@ -51,7 +53,8 @@ describeBrowser('the first meeting in a browser', () => {
     await e2e.redis.rpush(keys.diagnoses(CODE), JSON.stringify({ at: '2026-11-20T10:00:00.000Z', by: 'self_service', answers: { q1: 'yes', q2: 'yes', q3: ['language'], q4: 'pending' }, outcome: 'likely_eligible', reasons: [], provisional: true }));
     await bookings.book(baku, { id: slotIdAt(baku, MEETING), office: 'baku', start: MEETING, end: new Date(MEETING.getTime() + 3_600_000) }, CODE, 'ru', new Date('2026-11-20T10:00:00Z'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    page = await browser.newPage({ locale: 'en-GB' });
+    // A context of its own, so that a test can open a second tab of the same browser.
+    page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
     page.on('dialog', (d) => void d.accept());
     mkdirSync(SHOTS, { recursive: true });
     // Signing in: the link from the bot, then its button.
@@ -199,12 +202,35 @@ describeBrowser('the first meeting in a browser', () => {
     try {
       // 25 minutes into the meeting, still typing the note ...
       now = new Date(NOW.getTime() + 25 * 60_000);
-      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/desk/alive') && r.status() === 204), page.fill('#notes textarea[name=text]', 'Long talk about her work permit and the evening course.')]);
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/desk/alive') && r.status() === 200), page.fill('#notes textarea[name=text]', 'Long talk about her work permit and the evening course.')]);
       // ... and saved 25 minutes later: 50 minutes after the page was loaded, never 30 idle.
       now = new Date(NOW.getTime() + 50 * 60_000);
       await page.click('#notes button[type=submit]');
       await page.waitForURL(/done=note_added/);
       expect(await page.textContent('#notes')).toContain('Long talk about her work permit and the evening course.');
+    } finally {
+      now = NOW;
+    }
+  });
+  it('says at once that the session ended while a form is typed in, and saves what was typed once signed in again in another tab', async () => {
+    await page.goto(`${base}/desk/cases/KP-BRWS-0002`);
+    const banner = page.locator('#signed-out');
+    try {
+      // More than 30 minutes without a page or a keystroke: the session has ended on the server.
+      now = new Date(NOW.getTime() + 120 * 60_000);
+      await page.fill('#notes textarea[name=text]', 'Her landlord asked her to leave by Friday.');
+      await banner.waitFor({ state: 'visible' });
+      expect(await banner.textContent()).toContain(t('web:signin.ended_here'));
+      // Signed in again in another tab of the same browser, then back to this one.
+      const other = await page.context().newPage();
+      await other.goto(linkIn(await sendPrivate(e2e.api, handled, worker, '/dashboard')));
+      await Promise.all([other.waitForURL(/\/desk\/cases/), other.click('button[type=submit].primary')]);
+      await other.close();
+      await banner.locator('button').click();
+      await banner.waitFor({ state: 'hidden' });
+      await page.click('#notes button[type=submit]');
+      await page.waitForURL(/done=note_added/);
+      expect(await page.textContent('#notes')).toContain('Her landlord asked her to leave by Friday.');
     } finally {
       now = NOW;
     }

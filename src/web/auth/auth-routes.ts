@@ -35,7 +35,8 @@ export const fromAnotherSite = (req: Request): boolean => {
  *   id (an old session of that browser ends: ids are rotated at every sign-in);
  * - `POST /signout`, `POST /signout-everywhere` (CSRF-checked) end this session or all of the member's;
  * - `POST /lang` remembers the language chosen with the switch;
- * - `POST /alive` (CSRF-checked) only keeps the session from timing out while a form is typed in.
+ * - `GET /alive` keeps the session from timing out while a form is typed in, and gives the page
+ *   the session's CSRF token.
  */
 export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: RateLimits): { before: Router; after: Router } {
   const before = express.Router();
@@ -91,12 +92,16 @@ export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: Rate
     res.redirect(303, '/desk/signin?out=1');
   });
 
-  // desk.js calls this while someone types in a form (at most every few minutes): the session
-  // check before it restarts the idle time, so a long form typed without a page loaded (Annex 1
-  // during an hour's meeting) is not refused as idle when saved. A browser left open still
-  // times out; the 12-hour limit stays.
-  after.post('/alive', (_req, res) => {
-    res.status(204).end();
+  // desk.js asks this while someone types in a form (at most every few minutes) and when they
+  // come back to the page: the session check before it restarts the idle time, so that a long
+  // form typed without a page loaded (Annex 1 through an hour's meeting) is not refused as idle
+  // when saved; a page left untouched still times out, the 12-hour limit stays. The answer is
+  // the session's CSRF token, which the page's forms take: a page whose session ended, and
+  // whose member signed in again in another tab, saves with the new session. Only the page's
+  // own script reads it (same origin: no CORS header lets another site read it). Signed out,
+  // the answer is the sign-in page's redirect, and the page says so before anything is lost.
+  after.get('/alive', (_req, res) => {
+    res.json({ csrf: webContext(res).csrf });
   });
 
   after.post('/lang', async (req, res) => {

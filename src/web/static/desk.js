@@ -31,15 +31,27 @@ document.addEventListener('DOMContentLoaded', function () {
   }
   // Typing is not idling: while someone types in a form, the session is kept alive (at most one
   // request every few minutes; the first keystroke on a page sends one), so that a long form is
-  // not refused as idle when saved. A page left untouched still times out.
-  var csrf = document.querySelector('input[name="_csrf"]');
+  // not refused as idle when saved. A page left untouched still times out. The answer carries
+  // the session's CSRF token for the page's forms (a new one after signing in again in another
+  // tab); signed out, the page says so at once (#signed-out), while what was typed is still here.
+  var banner = document.getElementById('signed-out');
+  var tokens = function () { return document.querySelectorAll('input[name="_csrf"]'); };
   var aliveAt = 0;
-  if (csrf && window.fetch) {
-    document.addEventListener('input', function () {
-      if (Date.now() - aliveAt < 4 * 60 * 1000) return;
-      aliveAt = Date.now();
-      fetch('/desk/alive', { method: 'POST', credentials: 'same-origin', headers: { 'x-csrf-token': csrf.value } }).catch(function () { aliveAt = 0; });
-    });
+  var alive = function () {
+    aliveAt = Date.now();
+    fetch('/desk/alive', { credentials: 'same-origin', redirect: 'manual', headers: { accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        var signedIn = !!(s && s.csrf);
+        if (signedIn) tokens().forEach(function (i) { i.value = s.csrf; });
+        if (banner) banner.hidden = signedIn;
+      })
+      .catch(function () { aliveAt = 0; });
+  };
+  if (tokens().length && window.fetch) {
+    document.addEventListener('input', function () { if (Date.now() - aliveAt >= 4 * 60 * 1000) alive(); });
+    document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'visible' && Date.now() - aliveAt >= 30 * 1000) alive(); });
+    if (banner) banner.querySelector('button').addEventListener('click', alive);
   }
   // A button that changes a case asks once more when it says so (data-confirm holds the question).
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
