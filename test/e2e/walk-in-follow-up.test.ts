@@ -80,6 +80,8 @@ describe('walk-in cases: a meeting booked and a phone call', () => {
     expect(form).toMatch(/<option value="fa" selected>/);
     expect(form).toMatch(/name="phone"[^>]*value="050 12"/);
     expect(await e2e.redis.zcard(e2e.core.keys.cases())).toBe(0);
+    // The page stands at the form's address: opened with GET (the language switch), the list at the form.
+    expect(await web.get('/desk/cases/walk-in')).toMatchObject({ status: 303, location: '/desk/cases#walk-in' });
   });
 
   it('books a walk-in who left a number into a free time: the page says to phone them, the calendar has it, the holder is reminded to call', async () => {

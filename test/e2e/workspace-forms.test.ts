@@ -64,6 +64,12 @@ describe('workspace forms over HTTP', () => {
     expect(page.text).toContain(t('casework:diagnosis.provisional'));
   });
 
+  it('opens a part’s address with GET (the language switch on a form sent back with a problem) as the meeting page at that part', async () => {
+    const r = await web.get(`/desk/cases/${CODE}/meeting/assessment`);
+    expect(r).toMatchObject({ status: 303, location: `/desk/cases/${CODE}/meeting#assessment` });
+    expect((await web.get(`/desk/cases/${CODE}/meeting/nothing`)).status).toBe(404);
+  });
+
   it('a first Annex 1 starts from what the intake has: name, date of birth, who referred them, the services', async () => {
     const { keys, cipher } = e2e.core;
     const seal = (field: string, value: string) => cipher.encrypt(value, `${CODE}:${field}`);

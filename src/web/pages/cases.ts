@@ -106,6 +106,9 @@ export function casePages(kit: WebKit): Router {
     }, status);
   }
 
+  // The walk-in form's address, opened with GET (the language switch on the form sent back with a
+  // problem, Back, a bookmark): the list, at the form.
+  router.get('/cases/walk-in', kit.requireRole('caseworker'), (_req, res) => res.redirect(303, '/desk/cases#walk-in'));
   // A person who walked into the office (spec §3.6, route 4): their case opened at the worker's
   // office, held by them, and straight to its first meeting (Annex 2 now). CSRF-checked before here.
   router.post('/cases/walk-in', kit.requireRole('caseworker'), async (req, res) => {

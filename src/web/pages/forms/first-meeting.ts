@@ -37,6 +37,9 @@ const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']), meeti
  * calls the desk's use case and comes back to the page (post/redirect/get), or shows the page
  * again with the problems beside their fields (400).
  */
+/** The first meeting page's parts, each a form sent to `/desk/cases/<code>/meeting/<part>`. */
+const MEETING_PARTS = ['attendance', 'diagnosis', 'assessment', 'consent', 'plan'] as const;
+
 export function firstMeetingPages(kit: WebKit): Router {
   const router = express.Router();
   const desk = kit.deps.desk;
@@ -55,6 +58,15 @@ export function firstMeetingPages(kit: WebKit): Router {
   }
 
   router.get('/cases/:code/meeting', kit.requireRole('caseworker'), (req, res) => show(req, res));
+  // A part's address is where its form is sent, and where the page stands when the form comes
+  // back with a problem: the language switch, Back or a bookmark open it with GET, which is the
+  // meeting page at that part (not "page not found").
+  router.get('/cases/:code/meeting/:part', kit.requireRole('caseworker'), (req, res) => {
+    const code = String(req.params.code);
+    const part = MEETING_PARTS.find((p) => p === req.params.part);
+    if (!CASE_CODE.test(code) || !part) return void kit.render(res, 'not-found', { title: webContext(res).t('web:not_found.title') }, 404);
+    res.redirect(303, `/desk/cases/${code}/meeting#${part}`);
+  });
 
   router.post('/cases/:code/meeting/attendance', kit.requireRole('caseworker'), async (req, res) => {
     const code = String(req.params.code);
