@@ -28,6 +28,8 @@
  *   with `[]` (lenient, so that a stopped runner's last request never breaks the next test);
  * - `failNext(method, failure, times)` fails the next calls of a method with 429
  *   (`retry_after`), 403 (blocked), 500 or any 400 description;
+ * - `closeReusedConnection(method)` drops the connection under the next call of a method that
+ *   comes on a kept-alive connection, unanswered (a keep-alive timeout that ran out as it came);
  * - answers getMe, sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
  *   setMyCommands/getMyCommands/deleteMyCommands, setWebhook/deleteWebhook/getWebhookInfo,
  *   deleteMessage, getChat and getChatMember (`chatInfo`, `chatRights`), banChatMember (in a group), sendChatAction, copyMessage (recording what was copied), and every other `send*` method generically (a Message with
@@ -37,7 +39,7 @@
  * one server, and message ids are shared with the messages the bot sends, as in a real chat.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { BotCommand, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 
 /** One recorded Bot API call. */
@@ -48,7 +50,7 @@ export interface ApiCall {
   params: Record<string, any>;
   /** Milliseconds since the epoch when the request arrived. */
   at: number;
-  /** Set when the call was failed on purpose by `failNext` or a misbehaviour (0: held without an answer). */
+  /** Set when the call was failed on purpose by `failNext`, `closeReusedConnection` or a misbehaviour (0: cut without an answer). */
   failedWith?: number;
   /** The `retry_after` (seconds) of a 429 given by a misbehaviour. */
   retryAfter?: number;
@@ -131,6 +133,10 @@ export class FakeBotApi {
   private readonly watchers = new Set<() => void>();
   private misbehaviour: (Misbehaviour & { random: () => number }) | undefined;
   private readonly held = new Set<ServerResponse>();
+  /** Connections that have carried a call (a later call on one comes on a kept-alive connection). */
+  private readonly used = new WeakSet<Socket>();
+  /** Methods whose next call on a kept-alive connection finds it closed (see closeReusedConnection). */
+  private readonly closeReused = new Map<string, number>();
 
   private constructor(opts: FakeBotApiOptions) {
     this.token = opts.token ?? '123456789:TEST-fake-bot-api-token_0123456789';
@@ -184,6 +190,16 @@ export class FakeBotApi {
     const list = this.failures.get(method.toLowerCase()) ?? [];
     for (let i = 0; i < times; i++) list.push(failure);
     this.failures.set(method.toLowerCase(), list);
+  }
+
+  /**
+   * The next `times` calls of `method` that come on a connection which carried an earlier call
+   * find it closed: the connection is dropped without an answer and nothing is delivered, as
+   * when a server's keep-alive timeout runs out just as the client sends a call on the idle
+   * connection. Recorded with `failedWith: 0`.
+   */
+  closeReusedConnection(method: string, times = 1): void {
+    this.closeReused.set(method.toLowerCase(), (this.closeReused.get(method.toLowerCase()) ?? 0) + times);
   }
 
   /** The current position in `calls`, to wait for or look at later calls only. */
@@ -304,6 +320,16 @@ export class FakeBotApi {
     const params = { ...Object.fromEntries([...url.searchParams].map(([k, v]) => [k, loose(v)])), ...body.params };
     const method = match[2]!;
     const call: ApiCall = { seq: this.calls.length, method, params, at: Date.now(), ...(body.files.length ? { files: body.files } : {}) };
+    const reused = this.used.has(req.socket);
+    this.used.add(req.socket);
+    const closing = this.closeReused.get(method.toLowerCase()) ?? 0;
+    if (reused && closing > 0) {
+      this.closeReused.set(method.toLowerCase(), closing - 1);
+      call.failedWith = 0;
+      this.record(call);
+      req.socket.destroy();
+      return;
+    }
     const drawn = this.failures.get(method.toLowerCase())?.shift() ?? this.misbehaviourFor(method, params);
     if (drawn === 'hang') {
       call.failedWith = 0;

@@ -34,38 +34,54 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  * headers and body as given, an abort through the signal (grammY's timeout) rejecting the
  * call, and the response's body parsed as JSON whatever the status (Telegram's errors are JSON
  * too).
+ *
+ * A call sent on a kept-alive connection that the Bot API had closed meanwhile fails with
+ * ECONNRESET or EPIPE before any answer: the server's keep-alive timeout ran out as the call
+ * went out, or before this process read the close (on a loaded machine the agent's own idle
+ * timer, set a second short of the server's, fires late; one fuzzed update in 400 was answered
+ * 503 for it). Such a call is sent again on another connection, as Node's documentation of
+ * `request.reusedSocket` advises, instead of failing the reply (a webhook would answer 503 and
+ * wait for Telegram's redelivery). Only a server that read the call and then cut the idle-looking
+ * connection unanswered would see it twice, as it would see the redelivery's resend of the kept
+ * reply. Bounded: each such failure uses up one pooled connection, and a failure on a new
+ * connection, or once an answer began, is the caller's.
  */
 export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonResponse> {
   if (typeof init.body !== 'string') return nodeFetch(url, init);
   const body = init.body;
   return new Promise<JsonResponse>((resolve, reject) => {
     const signal = init.signal ?? undefined;
-    if (signal?.aborted) return reject(abortError(url));
     const target = targetOf(url);
-    const req = (target.https ? httpsRequest : httpRequest)({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      path: target.path,
-      method: init.method ?? 'POST',
-      agent: target.https ? agents.https : agents.http,
-      headers: { ...init.headers, 'content-length': Buffer.byteLength(body) },
-    });
-    // grammY makes a new signal for every call, so the listener goes with it: nothing to remove.
-    // (Closures here are inline on purpose: under tsx every named one costs a __name call.)
-    signal?.addEventListener('abort', () => req.destroy(abortError(url)));
-    req.on('error', reject);
-    req.on('response', (res: IncomingMessage) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        resolve({ ok: status >= 200 && status < 300, status, json: () => parseJson(text) });
+    const send = (): void => {
+      if (signal?.aborted) return reject(abortError(url));
+      const req = (target.https ? httpsRequest : httpRequest)({
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        path: target.path,
+        method: init.method ?? 'POST',
+        agent: target.https ? agents.https : agents.http,
+        headers: { ...init.headers, 'content-length': Buffer.byteLength(body) },
       });
-    });
-    req.end(body);
+      let answered = false;
+      // grammY makes a new signal for every call, so the listener goes with it: nothing to remove.
+      // (Closures here are inline on purpose: under tsx every named one costs a __name call.)
+      signal?.addEventListener('abort', () => req.destroy(abortError(url)));
+      req.on('error', (err: NodeJS.ErrnoException) => (!answered && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') ? send() : reject(err)));
+      req.on('response', (res: IncomingMessage) => {
+        answered = true;
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ ok: status >= 200 && status < 300, status, json: () => parseJson(text) });
+        });
+      });
+      req.end(body);
+    };
+    send();
   });
 }
 
