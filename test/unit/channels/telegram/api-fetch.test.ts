@@ -14,6 +14,8 @@ let server: Server;
 let apiRoot: string;
 const seen: Seen[] = [];
 let stall = false;
+/** Drops every connection under a call, unanswered. */
+let cut = false;
 
 function read(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -28,6 +30,7 @@ beforeAll(async () => {
     void read(req).then((body) => {
       seen.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body });
       if (stall) return; // never answers: the caller's timeout must end the call
+      if (cut) return void req.socket.destroy();
       const method = (req.url ?? '').split('/').pop();
       res.setHeader('content-type', 'application/json');
       if (method === 'sendMessage' && body.includes('"chat_id":403')) {
@@ -49,6 +52,7 @@ afterAll(async () => {
 beforeEach(() => {
   seen.length = 0;
   stall = false;
+  cut = false;
 });
 
 const api = (timeoutSeconds?: number) => new Api('123:TOKEN', { apiRoot, fetch: telegramFetch as unknown as typeof fetch, ...(timeoutSeconds ? { timeoutSeconds } : {}) });
@@ -95,5 +99,16 @@ describe('telegramFetch (the Bot API client under grammY)', () => {
     const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => api().sendMessage(1000 + i, `m${i}`)));
     expect(ids.every((m) => m.message_id === 7)).toBe(true);
     expect(new Set(seen.map((s) => (JSON.parse(s.body) as { chat_id: number }).chat_id)).size).toBe(60);
+  });
+
+  it('fails a call whose connections are all cut unanswered, after one try per pooled connection and one on a new connection', async () => {
+    await api().sendMessage(42, 'pools a connection');
+    seen.length = 0;
+    cut = true;
+    await expect(api().sendMessage(42, 'cut')).rejects.toBeInstanceOf(HttpError);
+    // Every try went out, and the last on a connection of its own: none is left pooled to try again.
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    cut = false;
+    expect((await api().sendMessage(42, 'after')).message_id).toBe(7);
   });
 });
