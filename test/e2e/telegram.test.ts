@@ -1,6 +1,7 @@
 import { consentTextVersion } from '../../src/intake/consent-version';
 import { BOT_COUNSELLOR } from '../../src/intake/record-writes';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { Message, Update, User } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
@@ -13,6 +14,7 @@ import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 import { dropPrefix, readablePrefix, testRedis } from '../helpers/redis';
 import { languageNameIn } from '../../src/i18n/language-names';
 import { useTestKorpu } from '../helpers/use-korpu';
+import { createLogger } from '../../src/core/logger';
 
 /**
  * The whole Telegram bot against a fake Bot API server: updates go in the way Telegram sends
@@ -452,7 +454,15 @@ describe('Telegram end to end (long polling)', () => {
 describe('Telegram end to end (webhook)', () => {
   const secret = `s3cret_${randomBytes(8).toString('hex')}`;
   // Körpü as main.ts builds it (createKorpu) in webhook mode: the route on its HTTP app, the webhook registered at start.
-  const e2e = useTestKorpu({ env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret } });
+  /** What Körpü logged at warn level (the webhook's 503s say why there). */
+  const warnings: Record<string, any>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) if (JSON.parse(line).level === 40) warnings.push(JSON.parse(line));
+      done();
+    },
+  });
+  const e2e = useTestKorpu({ env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret }, logger: createLogger('warn', sink) });
   let handled: ReturnType<typeof trackHandled>;
   let url: string;
 
@@ -503,6 +513,10 @@ describe('Telegram end to end (webhook)', () => {
     e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 });
     expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(503);
     expect(toPerson()).toHaveLength(0);
+    // The log says why, with what Telegram answered.
+    expect(warnings.filter((w) => w.update_id === update.update_id).map((w) => [w.msg, { name: w.err?.name, message: w.err?.message, code: w.err?.code }])).toEqual([
+      ['telegram: the reply could not be sent now (Telegram did not take it): 503, the redelivery sends it', { name: 'GrammyError', message: 'Too Many Requests: retry after 30', code: 429 }],
+    ]);
     // Its resend is refused too: handed back again.
     e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 });
     expect((await post(update, { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(503);

@@ -1,7 +1,7 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
-import { BotError, webhookCallback } from 'grammy';
+import { BotError, GrammyError, HttpError, webhookCallback } from 'grammy';
 import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
@@ -93,7 +93,8 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
     const cause = err instanceof BotError ? err.error : err;
     const update_id = typeof body?.update_id === 'number' ? body.update_id : undefined;
     if (cause instanceof RedeliverLaterError) logger?.info({ update_id }, 'telegram: update in flight in another process: 503, Telegram delivers it again');
-    else if (cause instanceof ReplyNotSentError) logger?.warn({ update_id }, 'telegram: the reply could not be sent now (Telegram did not take it): 503, the redelivery sends it');
+    // With what Telegram (or the connection) answered: a 503 whose reason is not logged cannot be looked into.
+    else if (cause instanceof ReplyNotSentError) logger?.warn({ update_id, err: notSentBecause(cause.cause) }, 'telegram: the reply could not be sent now (Telegram did not take it): 503, the redelivery sends it');
     else if (cause instanceof ConcurrentUpdateError) logger?.warn({ update_id }, 'telegram: update lost every race with other updates of its chat: 503, Telegram delivers it again');
     else if (isStoreUnavailable(cause)) {
       // Redis's own connection logs the outage; this says once per outage (a quiet minute ends one) what it does to updates.
@@ -123,6 +124,20 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
     parse(req, res, (err?: unknown) => (err ? next(err) : handle()));
   };
   return Object.assign(handler, { refused: () => refused });
+}
+
+/**
+ * Why a reply was not sent, for the log: the Bot API's code and description (a 429, a 5xx), or
+ * the network error and its code (`ECONNRESET`, an abort). Nothing of the reply itself.
+ */
+function notSentBecause(err: unknown): { name: string; message: string; code?: string | number } {
+  if (err instanceof GrammyError) return { name: err.name, message: err.description, code: err.error_code };
+  if (err instanceof HttpError) {
+    const inner = err.error as { name?: string; code?: unknown } | undefined;
+    const code = typeof inner?.code === 'string' ? inner.code : inner?.name;
+    return { name: err.name, message: err.message, ...(code ? { code } : {}) };
+  }
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: typeof err, message: String(err).slice(0, 200) };
 }
 
 /** Points Telegram at `url` with the secret and the update types Körpü handles. */
