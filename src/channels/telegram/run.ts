@@ -19,6 +19,12 @@ export interface PollingHandle {
   readonly done: Promise<void>;
 }
 
+/**
+ * How long a webhook update may run before it is answered 200 and left to finish in the
+ * background: Telegram waits about a minute for the answer, then delivers the update again.
+ */
+export const WEBHOOK_ANSWER_WITHIN_MS = 55_000;
+
 /** Long-poll timeout in seconds: Telegram holds getUpdates this long when idle. */
 const POLL_TIMEOUT_SECONDS = 30;
 
@@ -73,9 +79,13 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
  */
-export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number } = {}): RequestHandler & { refused(): number } {
+export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number; timeoutMs?: number } = {}): RequestHandler & { refused(): number } {
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new RangeError('webhook secret must be 1–256 characters A–Z, a–z, 0–9, _ or -');
-  const callback = webhookCallback(bot, 'express', { secretToken: secret, onTimeout: 'return', timeoutMilliseconds: 55_000 });
+  // No timeout of grammY's: with `onTimeout: 'return'` it leaves the update's promise chained
+  // unhandled (`task.finally`), and an update failing after the early answer became an unhandled
+  // rejection, which stops main.ts. The early answer is made here instead (see `handle`).
+  const callback = webhookCallback(bot, 'express', { secretToken: secret, timeoutMilliseconds: Infinity });
+  const timeoutMs = opts.timeoutMs ?? WEBHOOK_ANSWER_WITHIN_MS;
   const parse = express.json({ limit: '1mb' });
   const expected = Buffer.from(secret);
   const logger = opts.logger ?? botLogger(bot);
@@ -119,7 +129,32 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
       res.set('connection', 'close').status(401).end();
       return;
     }
-    const handle = () => void callback(req, res).catch((err: unknown) => (res.headersSent ? next(err) : askAgainLater(err, req.body as { update_id?: unknown }, res) || next(err)));
+    const handle = () => {
+      const body = req.body as { update_id?: unknown } | undefined;
+      const update_id = typeof body?.update_id === 'number' ? body.update_id : undefined;
+      let answeredEarly = false;
+      // Answered before Telegram's own timeout would make it deliver the update again; the update finishes in the background.
+      const timer = setTimeout(() => {
+        if (res.headersSent) return;
+        answeredEarly = true;
+        logger?.warn({ update_id, afterMs: timeoutMs }, 'telegram: update still being handled: answered 200 now, it finishes in the background');
+        res.end();
+      }, timeoutMs);
+      callback(req, res).then(
+        () => clearTimeout(timer),
+        (err: unknown) => {
+          clearTimeout(timer);
+          // Too late for a 503: Telegram was answered and will not deliver it again. Logged, never thrown on.
+          if (answeredEarly) {
+            const cause = err instanceof BotError ? err.error : err;
+            const e = cause instanceof Error ? { name: cause.name, message: cause.message } : { name: typeof cause, message: String(cause).slice(0, 200) };
+            logger?.error({ update_id, err: e }, 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again');
+            return;
+          }
+          if (res.headersSent || !askAgainLater(err, body, res)) next(err);
+        },
+      );
+    };
     if (req.body !== undefined) return handle();
     parse(req, res, (err?: unknown) => (err ? next(err) : handle()));
   };
