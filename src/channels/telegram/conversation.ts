@@ -64,10 +64,12 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
         // Passed on; words of crisis are also answered (the emergency numbers, in `outputs`).
         if (await deps.talk!(ctx)) {
           if (handled.outputs.length === 0) return;
-        } else {
+        } else if (handled.outputs.length === 0) {
           // Nobody to talk to: the flow takes the message after all (as a question, where it asks for one).
           handled = await deps.core.runner.handle(message, hooks);
         }
+        // Else words of crisis, saved with their emergency reply and urgent alert: the reply goes
+        // out below. (Handled again, the update would be found saved and answered with silence.)
       }
       ctx.korpu.lang = handled.lang;
       // Its first delivery is still being handled elsewhere: answered with an error, Telegram delivers it again later.
