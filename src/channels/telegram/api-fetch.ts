@@ -20,6 +20,13 @@ interface FetchInit {
 /** grammY's own default fetch (node-fetch, its dependency), for the calls this one leaves to it. */
 const nodeFetch = createRequire(require.resolve('grammy'))('node-fetch') as (url: string, init: unknown) => Promise<JsonResponse>;
 
+/**
+ * How soon after a call went out on a kept-alive connection its failure counts as the connection
+ * having been closed before the call reached the server (see {@link telegramFetch}). The reset
+ * comes at once; the margin is for an event loop running late on a loaded machine.
+ */
+export const STALE_CONNECTION_MS = 2_000;
+
 /** One keep-alive agent per protocol: every Bot API call reuses the same few sockets. */
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
@@ -36,15 +43,16 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  * too).
  *
  * A call sent on a kept-alive connection that the Bot API had closed meanwhile fails with
- * ECONNRESET or EPIPE before any answer: the server's keep-alive timeout ran out as the call
- * went out, or before this process read the close (on a loaded machine the agent's own idle
+ * ECONNRESET or EPIPE before any answer, at once: the server's keep-alive timeout ran out as the
+ * call went out, or before this process read the close (on a loaded machine the agent's own idle
  * timer, set a second short of the server's, fires late; one fuzzed update in 400 was answered
  * 503 for it). Such a call is sent again on another connection, as Node's documentation of
  * `request.reusedSocket` advises, instead of failing the reply (a webhook would answer 503 and
- * wait for Telegram's redelivery). Only a server that read the call and then cut the idle-looking
- * connection unanswered would see it twice, as it would see the redelivery's resend of the kept
- * reply. Bounded: each such failure uses up one pooled connection, and a failure on a new
- * connection, or once an answer began, is the caller's.
+ * wait for Telegram's redelivery). Only a failure within {@link STALE_CONNECTION_MS} of the
+ * send: a call held and then cut may have been read and delivered, and is the caller's (a
+ * webhook's redelivery sends the kept reply only if no other process took it meanwhile).
+ * Bounded: each such failure uses up one pooled connection, and a failure on a new connection,
+ * or once an answer began, is the caller's.
  */
 export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonResponse> {
   if (typeof init.body !== 'string') return nodeFetch(url, init);
@@ -64,10 +72,11 @@ export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonRe
         headers: { ...init.headers, 'content-length': Buffer.byteLength(body) },
       });
       let answered = false;
+      const sentAt = Date.now();
       // grammY makes a new signal for every call, so the listener goes with it: nothing to remove.
       // (Closures here are inline on purpose: under tsx every named one costs a __name call.)
       signal?.addEventListener('abort', () => req.destroy(abortError(url)));
-      req.on('error', (err: NodeJS.ErrnoException) => (!answered && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') ? send() : reject(err)));
+      req.on('error', (err: NodeJS.ErrnoException) => (!answered && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && Date.now() - sentAt < STALE_CONNECTION_MS ? send() : reject(err)));
       req.on('response', (res: IncomingMessage) => {
         answered = true;
         let text = '';

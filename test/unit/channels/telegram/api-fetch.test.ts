@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
-import { telegramFetch } from '../../../../src/channels/telegram/api-fetch';
+import { STALE_CONNECTION_MS, telegramFetch } from '../../../../src/channels/telegram/api-fetch';
 
 /** A tiny Bot API: records each call (path, content type, body) and answers as Telegram would. */
 interface Seen {
@@ -16,6 +16,8 @@ const seen: Seen[] = [];
 let stall = false;
 /** Drops every connection under a call, unanswered. */
 let cut = false;
+/** Holds a call this long, then drops its connection unanswered (0: not). */
+let holdThenCut = 0;
 
 function read(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -31,6 +33,7 @@ beforeAll(async () => {
       seen.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body });
       if (stall) return; // never answers: the caller's timeout must end the call
       if (cut) return void req.socket.destroy();
+      if (holdThenCut) return void setTimeout(() => req.socket.destroy(), holdThenCut);
       const method = (req.url ?? '').split('/').pop();
       res.setHeader('content-type', 'application/json');
       if (method === 'sendMessage' && body.includes('"chat_id":403')) {
@@ -53,6 +56,7 @@ beforeEach(() => {
   seen.length = 0;
   stall = false;
   cut = false;
+  holdThenCut = 0;
 });
 
 const api = (timeoutSeconds?: number) => new Api('123:TOKEN', { apiRoot, fetch: telegramFetch as unknown as typeof fetch, ...(timeoutSeconds ? { timeoutSeconds } : {}) });
@@ -110,5 +114,13 @@ describe('telegramFetch (the Bot API client under grammY)', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     cut = false;
     expect((await api().sendMessage(42, 'after')).message_id).toBe(7);
+  });
+
+  it('does not send again a call held and then cut on a kept-alive connection: the server may have read it', async () => {
+    await api().sendMessage(42, 'pools a connection');
+    seen.length = 0;
+    holdThenCut = STALE_CONNECTION_MS + 500;
+    await expect(api().sendMessage(42, 'held')).rejects.toBeInstanceOf(HttpError);
+    expect(seen.map((s) => JSON.parse(s.body).text)).toEqual(['held']);
   });
 });
