@@ -92,7 +92,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   // Körpü's features in a composer whose filters cost nothing for updates they do not match (composer.ts).
   const features = new KorpuComposer<BotContext>();
   bot.errorBoundary((err) => {
-    // Webhook: thrown on to grammY's webhook callback, which answers 500, so Telegram delivers the update again later.
+    // Webhook: thrown on to the webhook handler (run.ts), which answers 503, so Telegram delivers the update again later.
     if (err.error instanceof RedeliverLaterError) throw err.error;
     // Redis could not be reached: nothing was handled. A webhook answers 5xx (Telegram delivers
     // the update again, later); long polling cannot ask again, so the person is told to retry.

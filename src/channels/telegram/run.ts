@@ -70,11 +70,13 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * read or parsed, and are counted (`refused()`) and logged at most once a minute with the
  * count. Parses the JSON body itself (1 MB at most) unless an earlier `express.json()` did. Answers Telegram when
  * the update has been handled (so a crash means redelivery, which the runner deduplicates);
- * an update slower than 55 s is answered early and finishes in the background, before
- * Telegram's own timeout would make it redeliver. An update that cannot be handled now — in
+ * an update slower than `opts.timeoutMs` (55 s) is answered 200 early and finishes in the
+ * background, before Telegram's own timeout would make it redeliver; if it then fails, that is
+ * logged as an error (Telegram will not deliver it again). An update that cannot be handled now — in
  * flight in another process, or Redis unreachable — is answered 503 (Telegram delivers it again
  * later) and logged as the expected answer it is, not as a failed request; so is one that
- * lost every compare-and-set race with other updates of its chat (nothing of it was saved).
+ * lost every compare-and-set race with other updates of its chat (nothing of it was saved), and
+ * one whose step was saved but whose reply Telegram did not take (logged with Telegram's answer).
  *
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
