@@ -1,11 +1,19 @@
 import type { StaffRef } from '../../core/staff';
-import type { CaseWorker } from '../roster';
+import { inOffice } from '../guard';
+import type { OpenCall } from '../phone-calls';
+import type { CaseWorker, StaffMember } from '../roster';
 import { invalidFields, NewStaffSchema, type InvalidStaff, type NewStaffInput } from './add-staff';
-import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, langOf, officeOfCase, refused, staffLogRef, type Actor, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { endCallOf, giveBackCases } from './give-back-cases';
 
 /** The result of {@link changeStaff}. */
 export type ChangeStaffResult =
-  | { ok: true; worker: CaseWorker }
+  /**
+   * `released`: the cases they held that the change took from them (a case worker moved to
+   * another office: those of the office they left), given back to the case workers' chat.
+   * `call`: their phone call about one of those cases, closed.
+   */
+  | { ok: true; worker: CaseWorker; released: string[]; call?: OpenCall }
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
   | InvalidStaff
@@ -14,7 +22,10 @@ export type ChangeStaffResult =
 
 /**
  * Changes a roster entry (admins only): any of role, office, languages and name. The member
- * keeps their staff id, and with it their cases.
+ * keeps their staff id, and with it their cases, but for those the change takes out of their
+ * reach: a case worker moved to another office may no longer work on the cases of the office
+ * they left (guard.ts inOffice), so those go back to the case workers as when a member is taken
+ * off the roster (give-back-cases.ts), and they are told which, privately.
  */
 export async function changeStaff(deps: DeskDeps, actor: StaffRef, args: { staff: StaffRef } & Partial<Omit<NewStaffInput, 'telegramId'>>): Promise<ChangeStaffResult> {
   const a = await authorize(deps, actor, 'manage_roster');
@@ -31,5 +42,49 @@ export async function changeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
   const { worker } = await deps.roster.save({ ...target.worker, ...defined, addedAt: deps.clock.now(), addedBy: a.member.telegramId });
   deps.logger.info({ by: staffLogRef(deps, actor.staffId), worker: staffLogRef(deps, worker.staffId), role: worker.role, office: worker.office, created: false }, 'caseworkers: roster entry saved');
   await audit(deps, a, 'change_staff', { target: worker.staffId, role: worker.role, office: worker.office });
-  return { ok: true, worker };
+  const after: StaffMember = { ...target, role: target.bootstrapAdmin ? 'admin' : worker.role, worker };
+  const { released, call } = await giveBackOutOfReach(deps, a, target, after);
+  return { ok: true, worker, released, ...(call ? { call } : {}) };
+}
+
+/**
+ * The cases `before` held and could work on that `after` (the same member, changed) may not:
+ * given back to the case workers, with the phone call about one of them (see removeStaff).
+ * Otherwise they would stay held by someone refused Open, /end and replies for them, while the
+ * person's messages in a talk still went to them alone. Moving back later gives nothing back.
+ */
+async function giveBackOutOfReach(deps: DeskDeps, a: Actor, before: StaffMember, after: StaffMember): Promise<{ released: string[]; call?: OpenCall }> {
+  // An office change only (a demotion that narrows a supervisor to one office is left as it was).
+  if (before.worker?.office === after.worker?.office) return { released: [] };
+  const lost: string[] = [];
+  for (const caseCode of await deps.claims.heldBy(after.staffId)) {
+    const office = await officeOfCase(deps, caseCode);
+    if (inOffice(before, office) && !inOffice(after, office)) lost.push(caseCode);
+  }
+  if (lost.length === 0) return { released: [] };
+  const call = await endCallOf(deps, a, after.staffId, (caseCode) => caseCode !== undefined && lost.includes(caseCode));
+  const released = await giveBackCases(deps, a, after.staffId, lost, 'office_change');
+  deps.logger.info({ worker: staffLogRef(deps, after.staffId), released: released.length, callClosed: call !== undefined }, 'caseworkers: a worker moved to another office: the cases of the office they left went back to the group');
+  if (released.length > 0 || call) await tellMoved(deps, after, released, call);
+  return { released, ...(call ? { call } : {}) };
+}
+
+/** Tells the member, privately and in their language, which cases went back and which call was closed. */
+async function tellMoved(deps: DeskDeps, member: StaffMember, released: string[], call: OpenCall | undefined): Promise<void> {
+  const lang = langOf(member);
+  const office = deps.offices.find((o) => o.id === member.worker?.office);
+  const officeName = office ? (office.name[lang] ?? office.name.en ?? office.id) : (member.worker?.office ?? '');
+  await deps.notifier.notify({
+    id: `office_change:${member.staffId}:${deps.clock.now().getTime()}`,
+    to: { type: 'staff', staffId: member.staffId },
+    lang,
+    kind: 'notice',
+    output: {
+      type: 'message',
+      text: [
+        ...(released.length > 0 ? [{ key: 'caseworker:moved.released', params: { office: officeName, codes: released.join(', '), count: released.length } }] : []),
+        ...(call ? [call.caseCode ? { key: 'caseworker:left.call_case', params: { n: call.n, code: call.caseCode } } : { key: 'caseworker:left.call', params: { n: call.n } }] : []),
+      ],
+    },
+  });
 }

@@ -1,8 +1,7 @@
 import type { StaffRef } from '../../core/staff';
 import type { OpenCall } from '../phone-calls';
 import { audit, authorize, langOf, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
-import { redrawAlerts } from './redraw-alerts';
-import { repostAlert } from './repost-alert';
+import { endCallOf, giveBackCases } from './give-back-cases';
 
 /** The result of {@link removeStaff}. */
 export type RemoveStaffResult =
@@ -37,24 +36,12 @@ export async function removeStaff(deps: DeskDeps, actor: StaffRef, args: { staff
     await audit(deps, a, 'remove_staff', { target: target.staffId });
     // A call goes on only with the roster entry that names its counsellor: it ends here, as
     // /endcall ends it, before its case (which the caller holds) goes back to the group below.
-    const open = await deps.calls.open(target.staffId);
-    if (open && (await deps.calls.close(target.staffId, open.n))) {
-      call = open;
-      await audit(deps, a, 'end_phone_call', { call: String(open.n), of: target.staffId, ...(open.caseCode ? { caseCode: open.caseCode } : {}) });
-    }
+    call = await endCallOf(deps, a, target.staffId, () => true);
   }
   // Nobody may hold a case for a worker who left: each goes back to the group as a fresh alert,
   // and the person's next message in a talk reaches whoever claims it. (An ADMIN_TELEGRAM_IDS
   // admin stays staff, and keeps their cases.)
-  if (removed && !target.bootstrapAdmin) {
-    for (const caseCode of await deps.claims.heldBy(target.staffId)) {
-      if ((await deps.claims.release(caseCode, target.staffId)).outcome !== 'released') continue;
-      released.push(caseCode);
-      await audit(deps, a, 'release_case', { caseCode, from: target.staffId });
-      await redrawAlerts(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`);
-      await repostAlert(deps, caseCode, `released:${caseCode}:${target.staffId}:${deps.clock.now().getTime()}`, { key: 'caseworker:release.by_removal', params: { code: caseCode } });
-    }
-  }
+  if (removed && !target.bootstrapAdmin) released.push(...(await giveBackCases(deps, a, target.staffId, await deps.claims.heldBy(target.staffId), 'removal')));
   // Told on their next message: an ADMIN_TELEGRAM_IDS admin stays staff, and is not.
   if (removed && !target.bootstrapAdmin) await deps.roster.noteLeaving(target.telegramId, { lang: langOf(target), ...(call ? { call } : {}), released });
   // Off the roster is out of the case workers' chat too: the alerts, people's words in their

@@ -251,7 +251,8 @@ async function addToRoster(run: Run): Promise<string> {
 
 /**
  * `/roster_change <telegram id> <role> <office> <langs> <name>`: changes the entry of someone on
- * the roster (changeStaff), every field as given; they keep their staff id and their cases.
+ * the roster (changeStaff), every field as given; they keep their staff id and their cases, but
+ * for those of an office they were moved away from, which go back to the case workers' chat.
  */
 async function changeOnRoster(run: Run): Promise<string> {
   const { deps, t } = run;
@@ -263,7 +264,12 @@ async function changeOnRoster(run: Run): Promise<string> {
   // A bootstrap admin without an entry has nothing to change: they are added with /roster_add.
   if (!target?.worker) return t('caseworker:roster_change.not_found', { id: given.telegramId });
   const r = await changeStaff(deps.desk, actor(run), { staff: { staffId: target.staffId }, ...given.fields });
-  if (r.ok) return t('caseworker:roster.updated', describe(t, r.worker));
+  if (r.ok) {
+    const lines = [t('caseworker:roster.updated', describe(t, r.worker))];
+    // Moved to another office: the cases of the office they left went back to the group.
+    if (r.released.length > 0) lines.push(t('caseworker:roster.released_moved', { codes: r.released.join(', '), count: r.released.length }));
+    return lines.join('\n');
+  }
   switch (r.reason) {
     case 'invalid':
       return problems(run, 'roster_change', r.fields, usage);

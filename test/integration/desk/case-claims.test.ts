@@ -237,8 +237,12 @@ describe('desk: claim, release, reassign, open', () => {
       await d.seedCase('KP-OPEN-0002', { office: baku });
       await claimCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' });
       expect((await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).ok).toBe(true);
-      expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.aysel, office: 'ganja' })).toMatchObject({ ok: true });
-      // The workspace's case file refuses her; Open in Telegram sent her the whole file decrypted.
+      // The move gives the case back to the group (office-move.test.ts): she holds it no more.
+      expect(await changeStaff(d.desk, d.staff.kamran, { staff: d.staff.aysel, office: 'ganja' })).toMatchObject({ ok: true, released: ['KP-OPEN-0002'] });
+      expect(await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).toEqual({ ok: false, reason: 'not_claimed' });
+      // A claim of hers left on it all the same (written by a process that missed the move):
+      // the workspace's case file refuses her; Open in Telegram sent her the whole file decrypted.
+      await d.desk.claims.claim('KP-OPEN-0002', d.staff.aysel.staffId, new Date());
       expect(await viewCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).toEqual({ ok: false, reason: 'other_office' });
       expect(await openCase(d.desk, d.staff.aysel, { caseCode: 'KP-OPEN-0002' })).toEqual({ ok: false, reason: 'other_office' });
       expect(d.audit.filter((e) => e.action === 'open_case')).toHaveLength(1);

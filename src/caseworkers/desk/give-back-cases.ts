@@ -1,0 +1,51 @@
+import type { OpenCall } from '../phone-calls';
+import { audit, type Actor, type DeskDeps } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
+import { repostAlert } from './repost-alert';
+
+/**
+ * Why a member of staff's cases go back to the case workers: they were taken off the roster
+ * (`removal`), or a roster change left them cases they may no longer work on (`office_change`:
+ * a case worker moved to another office, whose cases of the office they left are refused them).
+ */
+export type GiveBackCause = 'removal' | 'office_change';
+
+/** The heading of the alert posted again in the case workers' chat for each case given back. */
+const HEADING: Record<GiveBackCause, string> = {
+  removal: 'caseworker:release.by_removal',
+  office_change: 'caseworker:release.by_office_change',
+};
+
+/**
+ * Closes the member's open phone call as /endcall closes it (what was recorded stays with its
+ * case), if `which` accepts it (by its case; undefined: the call has no case yet). Audited as
+ * `end_phone_call` by the actor, naming whose call it was. Returns the call closed, if any.
+ */
+export async function endCallOf(deps: DeskDeps, a: Actor, staffId: string, which: (caseCode: string | undefined) => boolean): Promise<OpenCall | undefined> {
+  const open = await deps.calls.open(staffId);
+  if (!open || !which(open.caseCode) || !(await deps.calls.close(staffId, open.n))) return undefined;
+  await audit(deps, a, 'end_phone_call', { call: String(open.n), of: staffId, ...(open.caseCode ? { caseCode: open.caseCode } : {}) });
+  return open;
+}
+
+/**
+ * Gives `cases`, held by `staffId`, back to the case workers' chat: each claim is released (a
+ * case someone else holds by now is left alone), the case's earlier alerts are redrawn free and
+ * its alert is posted again under a heading saying why, with Claim; a talk with the person goes
+ * on with whoever claims it (the person's next message reaches the case workers' chat until
+ * then: relayFromPerson writes to the holder, else the chat). Each release is audited
+ * (`release_case`, from whom; `why` unless the holder left the roster, as releases were
+ * recorded before). Returns the cases released. The caller tells the member.
+ */
+export async function giveBackCases(deps: DeskDeps, a: Actor, staffId: string, cases: readonly string[], cause: GiveBackCause): Promise<string[]> {
+  const released: string[] = [];
+  for (const caseCode of cases) {
+    if ((await deps.claims.release(caseCode, staffId)).outcome !== 'released') continue;
+    released.push(caseCode);
+    await audit(deps, a, 'release_case', { caseCode, from: staffId, ...(cause === 'removal' ? {} : { why: cause }) });
+    const id = `released:${caseCode}:${staffId}:${deps.clock.now().getTime()}`;
+    await redrawAlerts(deps, caseCode, id);
+    await repostAlert(deps, caseCode, id, { key: HEADING[cause], params: { code: caseCode } });
+  }
+  return released;
+}

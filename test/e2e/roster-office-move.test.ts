@@ -1,0 +1,82 @@
+import type { Message, User } from 'grammy/types';
+import { ClaimStore } from '../../src/caseworkers/claims';
+import { OfficesFileSchema, type Office } from '../../src/config/offices';
+import type { Lang } from '../../src/core/lang';
+import { languageNameIn } from '../../src/i18n/language-names';
+import { slotIdAt } from '../../src/scheduling/slot-id';
+import { testOffice } from '../helpers/office';
+import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+
+/**
+ * An admin moves a case worker to another office with /roster_change while a person is talking
+ * with them about a case of the office they leave: the case goes back to the case workers' chat
+ * (the worker may no longer answer it), the worker is told which cases went back, and the
+ * person's next message reaches the group, where a colleague of that office answers it.
+ */
+
+const CASEWORKERS = -1009876543377;
+const ADMIN_ID = 610_000_901;
+const baku = testOffice();
+const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə ofisi', ru: 'Гянджинский офис', en: 'Ganja office' } });
+const offices: readonly Office[] = [baku, ganja];
+
+describe('/roster_change to another office', () => {
+  const e2e = useTestKorpu({ env: { CASEWORKER_CHAT_ID: String(CASEWORKERS), ADMIN_TELEGRAM_IDS: String(ADMIN_ID) }, offices: OfficesFileSchema.parse({ offices }), telegramLimits: { groupMax: 1000 } });
+  let nigar: User;
+  let nigarId: string;
+  let aysel: User;
+
+  beforeAll(async () => {
+    ({ user: nigar, staffId: nigarId } = await addStaff(e2e, { name: 'Nigar', firstName: 'Nigar', lang: 'az', langs: ['az', 'ru'] }));
+    ({ user: aysel } = await addStaff(e2e, { name: 'Aysel', firstName: 'Aysel', lang: 'ru', langs: ['ru'] }));
+  });
+
+  it('gives the cases of the office left back to the group: the worker is told, and the person talking with them reaches a colleague there', async () => {
+    const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
+    // A person asks to talk; their case has a meeting at Baku and Nigar (Baku) holds it.
+    const person = e2e.api.updates.user({ language_code: 'ru' });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:ru'));
+    await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
+    const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
+    const start = new Date(Date.UTC(2027, 0, 12, 6));
+    await e2e.core.bookings.book(baku, { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + baku.slotMinutes * 60_000) }, code, 'ru', new Date());
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, nigarId, new Date())).toMatchObject({ outcome: 'claimed' });
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Когда мне прийти?'));
+    expect(e2e.api.lastMessage(nigar.id)!.text).toContain('Когда мне прийти?');
+    await e2e.korpu.settled();
+
+    // The admin moves her to Ganja: the answer names the case that went back.
+    const admin = e2e.api.updates.user({ id: ADMIN_ID, language_code: 'en' });
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.command(admin, `/roster_change ${nigar.id} caseworker ganja az,ru Nigar`));
+    const said = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === admin.id).map((c) => String(c.params.text));
+    expect(said).toEqual([
+      [
+        t('en', 'caseworker:roster.updated', { name: 'Nigar', id: nigar.id, role: t('en', 'caseworker:role.caseworker'), office: 'ganja', langs: 'az, ru' }),
+        t('en', 'caseworker:roster.released_moved', { codes: code, count: 1 }),
+      ].join('\n'),
+    ]);
+
+    // Nigar is told privately, in her language; the group gets the case again, free, saying why.
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === nigar.id && c.params.text === t('az', 'caseworker:moved.released', { office: ganja.name.az, codes: code, count: 1 }), 1, 15_000, mark);
+    const heading = t('az', 'caseworker:release.by_office_change', { code });
+    const [again] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).startsWith(heading), 1, 15_000, mark);
+    expect(JSON.stringify(again!.params.reply_markup)).toContain(code);
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).get(code)).toBeUndefined();
+
+    // The person's next message goes to the case workers' chat, not to Nigar.
+    const nigarBefore = e2e.api.sentMessages(nigar.id).length;
+    await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Вы меня слышите?'));
+    const header = t('az', 'handoff:talk.staff.from_person', { code, language: languageNameIn('az', 'ru') });
+    const inGroup = e2e.api.sentMessages(CASEWORKERS).find((m) => m.text === `${header}\n\nВы меня слышите?`);
+    expect(inGroup).toBeDefined();
+    expect(e2e.api.sentMessages(nigar.id).slice(nigarBefore).map((m) => m.text)).not.toContainEqual(expect.stringContaining('Вы меня слышите?'));
+
+    // Aysel, of Baku, answers it there, and the person gets her answer.
+    const groupChat = e2e.api.updates.group({ id: CASEWORKERS, type: 'supergroup' });
+    const answered = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.message(aysel, { text: 'Да, приходите в среду в 10:00', reply_to_message: inGroup } as Partial<Message>, groupChat));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('ru', 'handoff:talk.from_worker', { text: 'Да, приходите в среду в 10:00' }), 1, 15_000, answered);
+  });
+});
