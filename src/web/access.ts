@@ -4,6 +4,7 @@ import { DEFAULT_LANG, type Lang } from '../core/lang';
 import { clearSessionCookie, readCookie } from './auth/session-cookie';
 import { sameSecret } from './auth/tokens';
 import { pageTranslate } from './format';
+import { requestSession } from './request-session';
 import { atLeast } from './nav';
 import type { Renderer } from './render';
 import { typedTexts } from './typed-back';
@@ -46,10 +47,10 @@ export function createAccess(deps: WorkspaceDeps, renderer: Renderer): Access {
   };
 
   const signedIn: RequestHandler = async (req, res, next) => {
-    const id = readCookie(req, cookie.name);
-    const session = id ? await sessions.get(id) : undefined;
+    // Looked up once per request: the page rate limit asked first (requestSession).
+    const session = await requestSession(deps, req, res);
     if (!session) {
-      if (id) clearSessionCookie(res, cookie);
+      if (readCookie(req, cookie.name)) clearSessionCookie(res, cookie);
       toSignIn(req, res);
       return;
     }

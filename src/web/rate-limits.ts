@@ -1,17 +1,21 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../core/logger';
 import type { Translator } from '../i18n';
 import { browserLang } from './browser-lang';
-import { readCookie } from './auth/session-cookie';
 import { tokenHash } from './auth/tokens';
+import { requestSession } from './request-session';
 import type { WorkspaceDeps } from './workspace-deps';
 
 /** The workspace's rate limits, as Express middleware. */
 export interface RateLimits {
   /** Sign-in attempts per address: a guessed token is hopeless, and this keeps it so. */
   signIn: RequestHandler;
-  /** Every workspace request, per session (else per address): a runaway script, not a busy worker. */
+  /**
+   * Every workspace request, per live session (else per address): a runaway script, not a busy
+   * worker. A cookie that names no live session counts by address, as no cookie does: a client
+   * sending a new random cookie with each request is not a new session each time.
+   */
   pages: RequestHandler;
 }
 
@@ -31,24 +35,26 @@ export const PAGE_POINTS = 600;
  * same requests. Over the limit: 429 with Retry-After. Redis failing: the request goes on (the
  * limit is a brake, not a lock; the session check needs Redis anyway).
  */
-export function createRateLimits(deps: Pick<WorkspaceDeps, 'redis' | 'keys' | 'logger' | 'cookie' | 'translator'>): RateLimits {
+export function createRateLimits(deps: Pick<WorkspaceDeps, 'redis' | 'keys' | 'logger' | 'cookie' | 'translator' | 'sessions'>): RateLimits {
   const signIn = new RateLimiterRedis({ storeClient: deps.redis, keyPrefix: deps.keys.webRateLimit('signin'), points: SIGN_IN_POINTS, duration: SIGN_IN_WINDOW_S });
   const pages = new RateLimiterRedis({ storeClient: deps.redis, keyPrefix: deps.keys.webRateLimit('pages'), points: PAGE_POINTS, duration: 60 });
-  // A session's requests count against the session (an office behind one address has many workers).
-  const whoPages = (req: Request) => {
-    const id = readCookie(req, deps.cookie.name);
-    return id ? `s:${tokenHash(id).slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`;
+  // A session's requests count against the session (an office behind one address has many
+  // workers), once the cookie is known to name one: the lookup is the session check's own
+  // (requestSession), made here first, so a signed-in request costs no extra Redis read.
+  const whoPages = async (req: Request, res: Response) => {
+    const session = await requestSession(deps, req, res);
+    return session ? `s:${tokenHash(session.id).slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`;
   };
   return {
-    signIn: limit(signIn, (req) => `ip:${req.ip ?? 'unknown'}`, deps),
+    signIn: limit(signIn, async (req) => `ip:${req.ip ?? 'unknown'}`, deps),
     pages: limit(pages, whoPages, deps),
   };
 }
 
-function limit(limiter: RateLimiterRedis, keyOf: (req: Request) => string, { logger, translator }: { logger: Logger; translator: Translator }): RequestHandler {
+function limit(limiter: RateLimiterRedis, keyOf: (req: Request, res: Response) => Promise<string>, { logger, translator }: { logger: Logger; translator: Translator }): RequestHandler {
   return async (req, res, next) => {
     try {
-      await limiter.consume(keyOf(req));
+      await limiter.consume(await keyOf(req, res));
       next();
     } catch (e) {
       if (e instanceof RateLimiterRes) {
