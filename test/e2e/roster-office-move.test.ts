@@ -6,12 +6,14 @@ import { languageNameIn } from '../../src/i18n/language-names';
 import { slotIdAt } from '../../src/scheduling/slot-id';
 import { testOffice } from '../helpers/office';
 import { addStaff, useTestKorpu } from '../helpers/use-korpu';
+import { signInAs, trackHandled } from '../helpers/workspace';
 
 /**
  * An admin moves a case worker to another office with /roster_change while a person is talking
  * with them about a case of the office they leave: the case goes back to the case workers' chat
  * (the worker may no longer answer it), the worker is told which cases went back, and the
- * person's next message reaches the group, where a colleague of that office answers it.
+ * person's next message reaches the group, where a colleague of that office answers it. The
+ * workspace's roster page (Save) does the same, and says how many cases went back.
  */
 
 const CASEWORKERS = -1009876543377;
@@ -25,15 +27,19 @@ describe('/roster_change to another office', () => {
   let nigar: User;
   let nigarId: string;
   let aysel: User;
+  let base: string;
+  let handled: (id: number) => Promise<void>;
+  const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
 
   beforeAll(async () => {
+    handled = trackHandled(e2e.bot);
+    base = (await e2e.korpu.start()).url;
     ({ user: nigar, staffId: nigarId } = await addStaff(e2e, { name: 'Nigar', firstName: 'Nigar', lang: 'az', langs: ['az', 'ru'] }));
     ({ user: aysel } = await addStaff(e2e, { name: 'Aysel', firstName: 'Aysel', lang: 'ru', langs: ['ru'] }));
   });
 
-  it('gives the cases of the office left back to the group: the worker is told, and the person talking with them reaches a colleague there', async () => {
-    const t = (lang: Lang, key: string, params?: Record<string, unknown>) => e2e.core.translator.t(lang, key, params);
-    // A person asks to talk; their case has a meeting at Baku and Nigar (Baku) holds it.
+  /** A person who asked to talk, their case with a meeting at Baku, held by `staffId`. */
+  async function caseHeldBy(staffId: string): Promise<{ person: User; code: string }> {
     const person = e2e.api.updates.user({ language_code: 'ru' });
     await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
     await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:ru'));
@@ -41,7 +47,13 @@ describe('/roster_change to another office', () => {
     const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
     const start = new Date(Date.UTC(2027, 0, 12, 6));
     await e2e.core.bookings.book(baku, { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + baku.slotMinutes * 60_000) }, code, 'ru', new Date());
-    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, nigarId, new Date())).toMatchObject({ outcome: 'claimed' });
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, staffId, new Date())).toMatchObject({ outcome: 'claimed' });
+    return { person, code };
+  }
+
+  it('gives the cases of the office left back to the group: the worker is told, and the person talking with them reaches a colleague there', async () => {
+    // A person asks to talk; their case has a meeting at Baku and Nigar (Baku) holds it.
+    const { person, code } = await caseHeldBy(nigarId);
     await e2e.bot.handleUpdate(e2e.api.updates.text(person, 'Когда мне прийти?'));
     expect(e2e.api.lastMessage(nigar.id)!.text).toContain('Когда мне прийти?');
     await e2e.korpu.settled();
@@ -78,5 +90,19 @@ describe('/roster_change to another office', () => {
     const answered = e2e.api.mark();
     await e2e.bot.handleUpdate(e2e.api.updates.message(aysel, { text: 'Да, приходите в среду в 10:00', reply_to_message: inGroup } as Partial<Message>, groupChat));
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.params.text === t('ru', 'handoff:talk.from_worker', { text: 'Да, приходите в среду в 10:00' }), 1, 15_000, answered);
+  });
+
+  it('does the same when an admin moves them with Save on the roster page, which says how many cases went back', async () => {
+    const { user: rauf, staffId: raufId } = await addStaff(e2e, { name: 'Rauf', firstName: 'Rauf', lang: 'az', langs: ['az'] });
+    const { code } = await caseHeldBy(raufId);
+    const web = await signInAs(e2e.api, handled, base, e2e.api.updates.user({ id: ADMIN_ID, language_code: 'en' }));
+    await web.get('/desk/admin/roster');
+    const mark = e2e.api.mark();
+    const saved = await web.post(`/desk/admin/roster/${raufId}`, { role: 'caseworker', office: 'ganja', langs: 'az', name: 'Rauf' });
+    expect(saved.location).toBe('/desk/admin/roster?ok=changed_released&count=1');
+    // The admin of ADMIN_TELEGRAM_IDS has no roster entry: the page is in the default language.
+    expect((await web.get(saved.location!)).text).toContain(t('az', 'reports:admin.changed_released', { count: 1 }));
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).get(code)).toBeUndefined();
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === rauf.id && c.params.text === t('az', 'caseworker:moved.released', { office: ganja.name.az, codes: code, count: 1 }), 1, 15_000, mark);
   });
 });
