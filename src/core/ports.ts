@@ -73,10 +73,11 @@ export interface ConversationStore {
    * Takes the kept reply of `updateId` for a redelivery: it is marked as `processId`'s, taken at
    * `nowMs`, and stays kept until {@link replySent} (so a second call finds it in flight).
    * Undefined when there is none to send (sent already, another update's, or kept by
-   * `processId` itself: in flight here); `'wait'` when another process kept or took it after
+   * `processId` itself: in flight here, unless `ownNotInFlight`: its send there failed and it
+   * may not have been handed back); `'wait'` when another process kept or took it after
    * `cutoffMs` (it may still be sending it).
    */
-  takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number, nowMs: number): Promise<string | 'wait' | undefined>;
+  takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number, nowMs: number, ownNotInFlight?: boolean): Promise<string | 'wait' | undefined>;
   /**
    * Hands the kept reply of `updateId`, kept or taken by `processId`, back after sending it
    * failed for a passing reason: the update's next delivery, here or elsewhere, sends it.

@@ -201,6 +201,14 @@ export class ConversationRunner {
   private readonly saved = new Map<string, { version: number; state: ConversationState }>();
   /** `<channel>:<chat id>` → conversation id, for as many chats (oldest first: evicted first). */
   private readonly pseudonyms = new Map<string, string>();
+  /**
+   * `<conversation id> <update id>` of the replies whose send here failed (oldest first, as many
+   * as {@link cacheSize}): no send of them is in flight here, whatever Redis says. Handing one
+   * back can fail too (Redis away for a moment); the kept reply then still names this process,
+   * and without this the update's redelivery to this very process took it for one in flight
+   * here and stayed silent: the reply was lost.
+   */
+  private readonly notSentHere = new Set<string>();
 
   constructor(private readonly deps: ConversationRunnerDeps) {
     this.maxAttempts = deps.maxAttempts ?? 8;
@@ -275,7 +283,11 @@ export class ConversationRunner {
    */
   async replyNotSent(channel: string, chatId: string, updateId: string): Promise<void> {
     if (!this.deps.keepReplies) return;
-    await this.deps.store.releaseReply(this.conversationId(channel, chatId), updateId, PROCESS_ID);
+    const convId = this.conversationId(channel, chatId);
+    // Noted before Redis is asked: if handing it back fails, the redelivery here still sends it.
+    if (this.notSentHere.size >= this.cacheSize) this.notSentHere.delete(this.notSentHere.values().next().value!);
+    this.notSentHere.add(`${convId} ${updateId}`);
+    await this.deps.store.releaseReply(convId, updateId, PROCESS_ID);
   }
 
   /** The stream entries of a committed step: its effects that a handler acts on (STREAMED_EFFECTS), and the start of a new conversation. */
@@ -305,7 +317,12 @@ export class ConversationRunner {
     const keep = this.deps.keepReplies;
     if (!keep || msg.updateId === undefined) return silent;
     const now = this.deps.clock.now().getTime();
-    const taken = await this.deps.store.takeReply(convId, msg.updateId, PROCESS_ID, now - keep.graceMs, now);
+    const notSent = `${convId} ${msg.updateId}`;
+    const ownNotInFlight = this.notSentHere.delete(notSent);
+    const taken = await this.deps.store.takeReply(convId, msg.updateId, PROCESS_ID, now - keep.graceMs, now, ownNotInFlight).catch((err: unknown) => {
+      if (ownNotInFlight) this.notSentHere.add(notSent); // for the delivery after this one
+      throw err;
+    });
     if (taken === 'wait') return { ...silent, retryLater: true };
     if (taken === undefined) return silent;
     let reply: z.infer<typeof KeptReplySchema>;

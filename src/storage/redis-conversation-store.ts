@@ -122,8 +122,8 @@ export class RedisConversationStore implements ConversationStore {
     return this.scripts.commitConversation(keys, [String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, extras.unlessTalk ? '1' : '0', ...(extras.leaveTalk ? [extras.leaveTalk.id, extras.leaveTalk.before, extras.leaveTalk.after] : ['', '', '']), effects.length, ...entries, ...ops]);
   }
 
-  async takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number, nowMs: number): Promise<string | 'wait' | undefined> {
-    const answer = await this.scripts.takeReply({ reply: this.keys.pendingReply(conversationId) }, { updateId, processId, cutoffMs, nowMs });
+  async takeReply(conversationId: string, updateId: string, processId: string, cutoffMs: number, nowMs: number, ownNotInFlight = false): Promise<string | 'wait' | undefined> {
+    const answer = await this.scripts.takeReply({ reply: this.keys.pendingReply(conversationId) }, { updateId, processId, cutoffMs, nowMs, ownNotInFlight });
     if (answer === 'W') return 'wait';
     return answer.startsWith('R') ? answer.slice(1) : undefined;
   }

@@ -42,10 +42,10 @@ describe('effects committed with the state', () => {
     redis.disconnect();
   });
 
-  function runner(o: { keepReplies?: { graceMs: number }; talkTtlSeconds?: number } = {}) {
+  function runner(o: { keepReplies?: { graceMs: number }; talkTtlSeconds?: number; store?: RedisConversationStore } = {}) {
     const keys = redisKeys(prefix);
     return new ConversationRunner({
-      store: new RedisConversationStore(redis, keys),
+      store: o.store ?? new RedisConversationStore(redis, keys),
       flows: new FlowRegistry(loadFlowDir('flows'), new RedisFlowArchive(redis, keys)),
       rules: RULES,
       entryFlow: 'welcome',
@@ -243,6 +243,24 @@ describe('effects committed with the state', () => {
       await r.replySent('telegram', '42', 'tg:7');
       expect((await r.handle(msg)).outputs).toEqual([]);
       expect(await redis.exists(redisKeys(prefix).pendingReply(r.conversationId('telegram', '42')))).toBe(0);
+    });
+
+    it('is sent by the next delivery to this process when handing it back failed too (Redis away for a moment)', async () => {
+      const store = new RedisConversationStore(redis, redisKeys(prefix));
+      const r = runner({ keepReplies: { graceMs: 15_000 }, store });
+      const first = await r.handle(msg);
+      const release = store.releaseReply.bind(store);
+      store.releaseReply = () => Promise.reject(new Error('Connection is closed.'));
+      await expect(r.replyNotSent('telegram', '42', 'tg:7')).rejects.toThrow('Connection is closed.');
+      store.releaseReply = release;
+      // The kept reply still names this process, taken at the commit; no send of it is in flight here.
+      const resent = await r.handle(msg);
+      expect(resent).toMatchObject({ duplicate: true, outputs: first.outputs });
+      // Being resent now: another copy of the update is silent, as for a reply handed back.
+      expect((await r.handle(msg)).outputs).toEqual([]);
+      // Another process's redelivery within the grace period is asked to wait, not to send it again.
+      const key = redisKeys(prefix).pendingReply(r.conversationId('telegram', '42'));
+      expect((await redis.get(key))!.split('\n')[1]).toBe(`${PROCESS_ID} ${now.getTime()}`);
     });
 
     it('is not handed back for another update or by another process', async () => {

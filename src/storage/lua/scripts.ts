@@ -127,7 +127,7 @@ export interface Scripts {
   updateIncident(keys: { incident: string; drafts: string; followUps: string }, args: { id: string; mode: 'complete' | 'update'; dropFollowUp: boolean; fields: Record<string, string> }): Promise<UpdateIncidentReply>;
   /** Keys vary (the records a step writes): see commit-conversation.lua for their order and the arguments'. */
   commitConversation(keys: string[], args: (string | number | Buffer)[]): Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>;
-  takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number; nowMs: number }): Promise<string>;
+  takeReply(keys: { reply: string }, args: { updateId: string; processId: string; cutoffMs: number; nowMs: number; ownNotInFlight: boolean }): Promise<string>;
   releaseReply(keys: { reply: string }, args: { updateId: string; processId: string }): Promise<number>;
   confirmReply(keys: { reply: string }, args: { updateId: string; processId: string; nowMs: number }): Promise<number>;
   /** Keys vary: one kept reply per conversation, each with the update id whose reply was sent. */
@@ -195,7 +195,7 @@ export function redisScripts(redis: Redis): Scripts {
     createIncident: (k, a) => run('createIncident', k.incident, k.all, k.drafts, k.followUps, k.ofCase, k.unacknowledged, a.id, a.reportedMs, a.dueMs ?? '', a.urgent ? '1' : '0', ...pairs(a.fields)) as Promise<number>,
     updateIncident: (k, a) => run('updateIncident', k.incident, k.drafts, k.followUps, a.id, a.mode, a.dropFollowUp ? '1' : '0', ...pairs(a.fields)) as Promise<UpdateIncidentReply>,
     commitConversation: (k, a) => run('commitConversation', k.length, ...k, ...a) as Promise<'ok' | 'conflict' | 'duplicate' | 'talk'>,
-    takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs, a.nowMs) as Promise<string>,
+    takeReply: (k, a) => run('takeReply', k.reply, a.updateId, a.processId, a.cutoffMs, a.nowMs, a.ownNotInFlight ? '1' : '0') as Promise<string>,
     releaseReply: (k, a) => run('releaseReply', k.reply, a.updateId, a.processId) as Promise<number>,
     confirmReply: (k, a) => run('confirmReply', k.reply, a.updateId, a.processId, a.nowMs) as Promise<number>,
     repliesSent: (sent) => run('repliesSent', sent.length, ...sent.map((s) => s.reply), ...sent.map((s) => s.updateId)) as Promise<number>,
