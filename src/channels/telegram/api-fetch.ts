@@ -29,12 +29,20 @@ export const STALE_CONNECTION_MS = 2_000;
 
 /** One keep-alive agent per protocol: every Bot API call reuses the same few sockets. */
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/**
+ * File uploads (an .ics with a booking, a worker's export) each on a connection of their own:
+ * their body is a multipart stream that cannot be sent again, so the stale kept-alive connection
+ * a JSON call survives by resending (see {@link telegramFetch}) would fail the upload, and with
+ * it the reply (a webhook's 503, the kept reply resent whole). Uploads are rare; a new
+ * connection each costs a handshake, not a lost message.
+ */
+const uploadAgents = { http: new HttpAgent({ keepAlive: false }), https: new HttpsAgent({ keepAlive: false }) };
 
 /**
  * A `fetch` for grammY's API client (`client.fetch`) that sends the JSON calls — nearly every
  * Bot API call Körpü makes — straight through node:http with a keep-alive agent, and leaves
  * everything else (file uploads: a multipart stream as the body) to node-fetch, grammY's own
- * default. Why: node-fetch's Request, Headers and AbortSignal objects and its URL parsing cost
+ * default (on a connection of its own, see `uploadAgents`). Why: node-fetch's Request, Headers and AbortSignal objects and its URL parsing cost
  * a third of a call's CPU (5,000 sendMessage calls, 50 in flight, against the bench's fake Bot
  * API: ≈ 170 µs per call with node-fetch, ≈ 110–130 µs with this, grammY's own work included;
  * Körpü makes ≈ 1.85 calls per update). Behaviour grammY relies on is kept: the method,
@@ -55,7 +63,7 @@ const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent
  * or once an answer began, is the caller's.
  */
 export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonResponse> {
-  if (typeof init.body !== 'string') return nodeFetch(url, init);
+  if (typeof init.body !== 'string') return nodeFetch(url, { ...init, agent: url.startsWith('https:') ? uploadAgents.https : uploadAgents.http });
   const body = init.body;
   return new Promise<JsonResponse>((resolve, reject) => {
     const signal = init.signal ?? undefined;

@@ -18,6 +18,9 @@ let stall = false;
 let cut = false;
 /** Holds a call this long, then drops its connection unanswered (0: not). */
 let holdThenCut = 0;
+/** Drops a connection unanswered when a second call comes on it (a keep-alive timeout that ran out as it came). */
+let cutReused = false;
+const usedSockets = new WeakSet<object>();
 
 function read(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -34,6 +37,8 @@ beforeAll(async () => {
       if (stall) return; // never answers: the caller's timeout must end the call
       if (cut) return void req.socket.destroy();
       if (holdThenCut) return void setTimeout(() => req.socket.destroy(), holdThenCut);
+      if (cutReused && usedSockets.has(req.socket)) return void req.socket.destroy();
+      usedSockets.add(req.socket);
       const method = (req.url ?? '').split('/').pop();
       res.setHeader('content-type', 'application/json');
       if (method === 'sendMessage' && body.includes('"chat_id":403')) {
@@ -57,6 +62,7 @@ beforeEach(() => {
   stall = false;
   cut = false;
   holdThenCut = 0;
+  cutReused = false;
 });
 
 const api = (timeoutSeconds?: number) => new Api('123:TOKEN', { apiRoot, fetch: telegramFetch as unknown as typeof fetch, ...(timeoutSeconds ? { timeoutSeconds } : {}) });
@@ -87,6 +93,13 @@ describe('telegramFetch (the Bot API client under grammY)', () => {
     expect(seen[0]!.contentType).toMatch(/^multipart\/form-data/);
     expect(seen[0]!.body).toContain('BEGIN:VCALENDAR');
     expect(seen[0]!.body).toContain('meeting.ics');
+  });
+
+  it('uploads on a connection of its own: one kept alive that the server closed meanwhile cannot fail an upload (its body is a stream, not sent again)', async () => {
+    await api().sendDocument(42, new InputFile(Buffer.from('BEGIN:VCALENDAR 1', 'utf8'), 'first.ics'));
+    cutReused = true;
+    await api().sendDocument(42, new InputFile(Buffer.from('BEGIN:VCALENDAR 2', 'utf8'), 'second.ics'));
+    expect(seen.map((s) => s.body.includes('second.ics'))).toEqual([false, true]);
   });
 
   it('gives up on a call Telegram never answers when grammY’s timeout fires, without the token in the error', async () => {
