@@ -12,7 +12,7 @@ import { maybeWebContext, setWebContext, dirOf, webContext } from './web-context
 import type { WorkspaceDeps } from './workspace-deps';
 
 /** Why a request was refused (the audit entry's `reason`). */
-export type RefusalReason = 'role' | 'other_office' | 'not_holder' | 'csrf' | 'not_staff';
+export type RefusalReason = 'role' | 'other_office' | 'not_holder' | 'not_claimed' | 'csrf' | 'not_staff';
 
 /** The access checks of the workspace, built once by createWorkspace. */
 export interface Access {

@@ -78,8 +78,13 @@ describe('workspace: book or move a meeting on the person’s behalf', () => {
     expect(await refusals()).toBe(before + 2);
 
     const aysel = await signIn(staff.aysel);
-    // Not hers yet: a case worker books only for the cases she holds.
-    expect((await aysel.get(`/desk/cases/${code}/booking`)).status).toBe(403);
+    // Not hers yet: a case worker books only for the cases she holds. Nobody holds it: she is
+    // told to claim it, not that a colleague has it.
+    const unclaimed = await aysel.get(`/desk/cases/${code}/booking`);
+    expect(unclaimed.status).toBe(403);
+    const en = (key: string) => e2e.core.translator.t('en', key);
+    expect(unclaimed.text).toContain(en('web:forbidden.reason.not_claimed'));
+    expect(unclaimed.text).not.toContain(en('web:forbidden.reason.not_holder'));
     expect((await aysel.get(`/desk/cases/${code}`)).status).toBe(200);
     expect((await aysel.post(`/desk/cases/${code}/claim`)).status).toBe(303);
     const page = await aysel.get(`/desk/cases/${code}/booking`);

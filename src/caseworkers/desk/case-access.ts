@@ -33,8 +33,8 @@ export type CaseAccessRefusal =
   | { ok: false; reason: 'not_found' }
   /** A case worker of another office. */
   | { ok: false; reason: 'other_office' }
-  /** A case worker who does not hold the case (a supervisor or admin may step in). */
-  | { ok: false; reason: 'not_holder' }
+  /** A case worker who does not hold the case (a supervisor or admin may step in); `claimed: false`: nobody does yet. */
+  | { ok: false; reason: 'not_holder'; claimed?: false }
   /** The case is closed, withdrawn or erased: its records are kept as they are. */
   | { ok: false; reason: 'case_closed'; status: string };
 
@@ -64,7 +64,7 @@ export async function mayRecordOn(deps: DeskDeps, a: Actor, caseCode: string, ac
     const claim = await deps.claims.get(caseCode);
     if (claim?.by !== a.member.staffId) {
       deps.logger.warn({ who: staffLogRef(deps, a.member.staffId), action, case: caseCode }, 'desk: not permitted: the case is not held by this worker');
-      return { ok: false, reason: 'not_holder' };
+      return claim ? { ok: false, reason: 'not_holder' } : { ok: false, reason: 'not_holder', claimed: false };
     }
   }
   if (o.editing && head.status && FINAL_STATUSES.includes(head.status)) return { ok: false, reason: 'case_closed', status: head.status };

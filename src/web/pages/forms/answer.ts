@@ -5,7 +5,7 @@ import { webContext, type Translate } from '../../web-context';
 import type { WebKit } from '../../web-kit';
 
 /** A desk refusal that is about who may do it (a 403), or about the case (404), rather than the form. */
-type Refusal = { ok: false; reason: string };
+type Refusal = { ok: false; reason: string; claimed?: false };
 
 /**
  * Answers a desk refusal that is about access: 403 (audited) for the role, another office or
@@ -23,7 +23,8 @@ export async function answeredRefusal(kit: WebKit, req: Request, res: Response, 
       await kit.forbidden(req, res, 'other_office', detail);
       return true;
     case 'not_holder':
-      await kit.forbidden(req, res, 'not_holder', detail);
+      // Nobody holds it yet: the worker is to claim it first, not told a colleague has it.
+      await kit.forbidden(req, res, r.claimed === false ? 'not_claimed' : 'not_holder', detail);
       return true;
     case 'not_found':
       kit.render(res, 'not-found', { title: webContext(res).t('web:not_found.title') }, 404);
