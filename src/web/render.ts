@@ -27,8 +27,10 @@ export interface PageFrame {
   nav: { id: string; path: string; current: boolean }[];
   langs: readonly Lang[];
   csrf?: string;
-  /** The request's path (the language switch comes back to it). */
+  /** The request's path (the header's sections mark the current one). */
   path: string;
+  /** Where the language switch comes back to: the page's path, with its query when shown by GET. */
+  back: string;
   title: string;
 }
 
@@ -68,6 +70,7 @@ export function createRenderer(translator: Translator, o: { cache?: boolean } = 
         nav: ctx ? navFor(ctx.staff.role).map((n) => ({ id: n.id, path: n.path, current: path === n.path || path.startsWith(`${n.path}/`) })) : [],
         langs: SUPPORTED_LANGS,
         path,
+        back: String(res.locals.back ?? path),
         title: data.title ?? 'Körpü',
       };
       const html = eta.render(view, { ...frame, ...data });

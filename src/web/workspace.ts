@@ -44,6 +44,9 @@ export function createWorkspace(deps: WorkspaceDeps): Router {
   router.use((req, res, next) => {
     res.set('Cache-Control', 'no-store');
     res.locals.path = req.baseUrl + req.path;
+    // Where the language switch comes back to: a page shown by GET with its query (the case
+    // list's filters, a chosen week or version); after a POST, the page's path.
+    res.locals.back = req.method === 'GET' ? req.originalUrl : res.locals.path;
     next();
   });
   router.use(limits.pages);

@@ -131,6 +131,13 @@ describe('workspace cases', () => {
     const list = await web.get('/desk/cases?status=claimed');
     expect(list.text).toContain('KP-BAKU-0001');
     expect(list.text).toContain('Aysel Məmmədova');
+    // The language switch comes back to the list as filtered, not to the whole list.
+    const back = /name="back" value="([^"]*)"/.exec(list.text)![1]!.replace(/&amp;/g, '&');
+    expect(back).toBe('/desk/cases?status=claimed');
+    expect((await web.post('/desk/lang', { lang: 'en', back })).location).toBe('/desk/cases?status=claimed');
+    // A place outside the workspace is never one to come back to; an odd query comes back to its page.
+    expect((await web.post('/desk/lang', { lang: 'en', back: '//evil.example/desk' })).location).toBe('/desk/cases');
+    expect((await web.post('/desk/lang', { lang: 'en', back: '/desk/calendar?week=<script>' })).location).toBe('/desk/calendar');
 
     const other = await signIn('rashad');
     const seen = await other.get('/desk/cases/KP-BAKU-0001');

@@ -12,8 +12,15 @@ import { clearSessionCookie, readCookie, setSessionCookie } from './session-cook
 const SignInBody = z.object({ token: z.string().max(200) });
 const LangBody = z.object({ lang: LangSchema, back: z.string().max(500).optional() });
 
-/** Only a path inside the workspace is a place to come back to (no open redirect). */
-export const safeBack = (back: string | undefined): string => (back && /^\/desk(\/[A-Za-z0-9_\-/]*)?(\?[A-Za-z0-9_\-=&%.]*)?$/.test(back) ? back : '/desk/cases');
+/** A path inside the workspace, with a plain query (no open redirect: it starts with /desk/, no scheme, no backslash). */
+const WORKSPACE_PLACE = /^\/desk(\/[A-Za-z0-9_\-/]*)?(\?[A-Za-z0-9_\-=&%.@:+,~]*)?$/;
+
+/** Only a place inside the workspace is one to come back to; one with an odd query comes back to its path. */
+export const safeBack = (back: string | undefined): string => {
+  if (back && WORKSPACE_PLACE.test(back)) return back;
+  const path = back?.split('?')[0];
+  return path && WORKSPACE_PLACE.test(path) ? path : '/desk/cases';
+};
 
 /**
  * Whether the browser says the sign-in form came from a page of another site (`Sec-Fetch-Site`,
