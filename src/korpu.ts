@@ -20,7 +20,7 @@ import { SlotCalendar } from './intake/slot-calendar';
 import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
 import { askCaseworkersToReachStaff, tellHolderAnswerNotDelivered } from './caseworkers/staff-unreachable';
-import { createEscalationWorker, EscalationScheduler, escalationJobId, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
+import { createEscalationWorker, EscalationScheduler, workingHoursPolicy, type EscalationPolicy } from './caseworkers/escalation';
 import { ClaimStore } from './caseworkers/claims';
 import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { createPurgeNotices } from './caseworkers/purge-notices';
@@ -515,7 +515,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
                   notifier: outbox,
                   channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL],
                   buttons: true,
-                  escalationKnown: async (code: string) => Boolean(await escalations.queue.getJob(escalationJobId(code))),
+                  // A released case's escalation counts too: without it, the intake's would be scheduled again, long due.
+                  escalationKnown: (code: string) => escalations.known(code),
                   schedule: (code: string, at: Date, office?: (typeof offices.offices)[number]) => escalations.schedule(code, at, office),
                   alertedSince: (code: string, since: Date) => outbox.alertedSince(code, since),
                 },

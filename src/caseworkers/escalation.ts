@@ -20,8 +20,10 @@ export const ESCALATE_JOB = 'escalate_unclaimed';
 
 export const EscalationJobSchema = z.object({
   caseCode: z.string().min(1),
-  /** When the intake was alerted (ISO): "waiting since" in the supervisors' message. */
+  /** When the intake was alerted, or the case went back to the group (ISO): "waiting since" in the supervisors' message. */
   since: z.string(),
+  /** Armed again when the claimed case went back to the group (see {@link EscalationScheduler.rearm}). */
+  again: z.literal(true).optional(),
 });
 export type EscalationJob = z.infer<typeof EscalationJobSchema>;
 
@@ -30,6 +32,20 @@ export const WAITING_STATUS = 'intake_completed';
 
 /** Deterministic job id: a retried update or a second process schedules one escalation per case. */
 export const escalationJobId = (caseCode: string): string => `esc_${caseCode}`;
+
+/**
+ * The job id of the escalation armed again when a claimed case goes back to the group: one
+ * besides the intake's, whose job is kept a week after it ran and would refuse a new one
+ * under its id as a duplicate. Each release replaces it (see {@link EscalationScheduler.rearm}).
+ */
+export const rearmedEscalationJobId = (caseCode: string): string => `esc_${caseCode}_again`;
+
+/**
+ * The outbox's id of an escalation's message to one supervisor: one per job and retry-safe,
+ * and another for each release (the outbox sends a notice id once, and keeps it a day).
+ */
+export const escalationNoticeId = (job: EscalationJob, staffId: string): string =>
+  job.again ? `escalation:${job.caseCode}:again:${Date.parse(job.since)}:${staffId}` : `escalation:${job.caseCode}:${staffId}`;
 
 /** When an unclaimed intake goes to the supervisors. */
 export interface EscalationPolicy {
@@ -51,9 +67,10 @@ export function workingHoursPolicy(minutes: number = DEFAULT_ESCALATION_WORKING_
 }
 
 /**
- * Producer side: schedules the escalation of a completed intake and cancels it when the case
- * is claimed. Whether it is still wanted is decided again when it fires (the worker ignores a
- * claimed case), so a cancel lost to a crash or a race costs nothing.
+ * Producer side: schedules the escalation of a completed intake, schedules it again when the
+ * claimed case goes back to the group, and cancels it when the case is claimed. Whether it is
+ * still wanted is decided again when it fires (the worker ignores a claimed case), so a cancel
+ * lost to a crash or a race costs nothing.
  */
 export class EscalationScheduler {
   constructor(
@@ -67,12 +84,32 @@ export class EscalationScheduler {
 
   /** Schedules the case's escalation (once: the job id is the case's). */
   async schedule(caseCode: string, alertedAt: Date, office?: Office): Promise<Date> {
-    const due = this.policy.dueAt(alertedAt, office);
-    const data: EscalationJob = { caseCode, since: alertedAt.toISOString() };
+    return this.add(escalationJobId(caseCode), { caseCode, since: alertedAt.toISOString() }, office);
+  }
+
+  /**
+   * Schedules the escalation of a claimed case that went back to the group at `releasedAt`, by
+   * the same policy as an intake's, counted from then. Once per release: a job already armed
+   * for this very release stays as it is (a retried call schedules nothing more); one armed for
+   * an earlier release (ran already, or its cancel was lost) is replaced. Throws when that one
+   * is running this moment and cannot be replaced.
+   */
+  async rearm(caseCode: string, releasedAt: Date, office?: Office): Promise<Date> {
+    const id = rearmedEscalationJobId(caseCode);
+    const data: EscalationJob = { caseCode, since: releasedAt.toISOString(), again: true };
+    const earlier = await this.queue.getJob(id);
+    if (earlier && (earlier.data as Partial<EscalationJob>).since === data.since) return this.policy.dueAt(releasedAt, office);
+    if (earlier && (await this.queue.remove(id)) !== 1) throw new Error(`the escalation of an earlier release of ${caseCode} is running`);
+    return this.add(id, data, office);
+  }
+
+  private async add(jobId: string, data: EscalationJob, office: Office | undefined): Promise<Date> {
+    const since = new Date(data.since);
+    const due = this.policy.dueAt(since, office);
     await this.queue.add(ESCALATE_JOB, data, {
-      jobId: escalationJobId(caseCode),
-      delay: Math.max(0, due.getTime() - alertedAt.getTime()),
-      // Kept a week after it ran, so scheduling the same case again is a no-op.
+      jobId,
+      delay: Math.max(0, due.getTime() - since.getTime()),
+      // Kept a week after it ran, so scheduling the same case (or release) again is a no-op.
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: { age: 7 * 24 * 3600 },
       attempts: 5,
@@ -81,9 +118,16 @@ export class EscalationScheduler {
     return due;
   }
 
-  /** Removes a pending escalation (the case was claimed); true when there was one to remove. */
+  /** Whether the case has an escalation job, pending or run (the intake's or a release's). */
+  async known(caseCode: string): Promise<boolean> {
+    const jobs = await Promise.all([this.queue.getJob(escalationJobId(caseCode)), this.queue.getJob(rearmedEscalationJobId(caseCode))]);
+    return jobs.some(Boolean);
+  }
+
+  /** Removes the case's escalations, the intake's and a release's (the case was claimed); true when there was one to remove. */
   async cancel(caseCode: string): Promise<boolean> {
-    return (await this.queue.remove(escalationJobId(caseCode))) === 1;
+    const removed = await Promise.all([this.queue.remove(escalationJobId(caseCode)), this.queue.remove(rearmedEscalationJobId(caseCode))]);
+    return removed.includes(1);
   }
 
   /**
@@ -136,8 +180,8 @@ export interface EscalationWorkerOptions {
 
 /**
  * Consumer side: when an escalation falls due and the case is still unclaimed, every
- * supervisor on the roster is notified through the outbox (notice id
- * `escalation:<case>:<staff id>`, so a retried job sends each one once).
+ * supervisor on the roster is notified through the outbox ({@link escalationNoticeId}, so a
+ * retried job sends each one once, and an escalation armed again by a release sends again).
  * Returns what it did: `claimed`, `not_waiting` (withdrawn, erased or closed since: nobody is
  * told), `no_supervisors` or `escalated`; a malformed or unknown job fails once, unrecoverably.
  */
@@ -145,7 +189,8 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
   const worker = new Worker(
     ESCALATION_QUEUE,
     async (job: Job) => {
-      const { caseCode, since } = parseJob(ESCALATION_QUEUE, job, { [ESCALATE_JOB]: EscalationJobSchema }).data;
+      const data = parseJob(ESCALATION_QUEUE, job, { [ESCALATE_JOB]: EscalationJobSchema }).data;
+      const { caseCode, since } = data;
       if (await o.claims.get(caseCode)) return 'claimed';
       // The person withdrew or erased their data, or the case was closed: nothing waits any more.
       if ((await o.caseStatus(caseCode)) !== WAITING_STATUS) return 'not_waiting';
@@ -158,7 +203,7 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
       for (const s of supervisors) {
         const { staffId } = s;
         const output = await o.output(caseCode, new Date(since), s);
-        await o.notifier.notify({ id: `escalation:${caseCode}:${staffId}`, to: { type: 'staff', staffId }, lang: s.langs[0] ?? 'az', output, kind: 'escalation', caseCode, ...(state !== undefined ? { track: { kind: 'escalation', state } } : {}) });
+        await o.notifier.notify({ id: escalationNoticeId(data, staffId), to: { type: 'staff', staffId }, lang: s.langs[0] ?? 'az', output, kind: 'escalation', caseCode, ...(state !== undefined ? { track: { kind: 'escalation', state } } : {}) });
       }
       await o.markEscalated(caseCode, o.clock.now());
       o.logger.info({ case: caseCode, supervisors: supervisors.map((s) => staffRef(o.cipher, s.telegramId)) }, 'caseworkers: unclaimed intake escalated to supervisors');

@@ -371,6 +371,36 @@ describe('case-worker alerts end to end', () => {
     expect(privateTo(LEYLA.telegramId, mark).filter((x) => String(x.params.text).includes(c))).toHaveLength(1);
   });
 
+  it('escalates a case again when its holder gives it back with /release and nobody claims it within the limit: the supervisors are told again, waiting since the release', async () => {
+    escalateAfterMs = 300;
+    const toLeyla = (c: string) => (x: ApiCall) => x.method === 'sendMessage' && x.params.chat_id === LEYLA.telegramId && String(x.params.text).includes(c);
+    const mark = api.mark();
+    const c = await intake(api.updates.user({ first_name: 'Nigar', language_code: 'en' }), { consent: 'A' });
+    // Nobody took it up: the supervisor is told once, and a case worker then takes it from the group.
+    await api.waitForCalls(toLeyla(c), 1, 15_000, mark);
+    await api.waitForCalls(alertsOf(c), 3, 15_000, mark);
+    const m = alert(c, 'intake');
+    expect((await staffTap(staffUser(AYSEL), m, dataOf(m, 'w:claim:')!)).text).toBe(tr('en', 'caseworker:claim.done', { code: c }));
+
+    // She gives it back with /release in her private chat with the bot; nobody claims it again.
+    const released = api.mark();
+    const before = clock.now();
+    const command = api.updates.command(staffUser(AYSEL), `/release ${c}`);
+    await bots[0].handleUpdate(command);
+    const after = clock.now();
+    expect(privateTo(AYSEL.telegramId, released).map((x) => x.params.text)).toContain(tr('en', 'caseworker:release.done', { code: c }));
+    const [escalation] = await api.waitForCalls(toLeyla(c), 1, 15_000, released);
+    escalateAfterMs = 10 * 60_000;
+    // The supervisor's new message about it, waiting since the release (not since the intake).
+    const title = String(escalation!.params.text).split('\n')[0];
+    expect([before, after].map((at) => tr('az', 'caseworker:escalation.title', { code: c, since: local(at, 'dd.MM.yyyy HH:mm') }))).toContain(title);
+    expect(api.callsSince(released).filter(toLeyla(c))).toHaveLength(1);
+    // Claim is offered on it, and taking the case there takes it.
+    const [sent, claim] = buttonIn(LEYLA.telegramId, (d) => d === `w:claim:e:${c}`);
+    expect((await staffTap(staffUser(LEYLA), sent, claim)).text).toBe(tr('az', 'caseworker:claim.done', { code: c }));
+    expect(await redis.hget(core.keys.case(c), 'claimed_by')).toBe(staffIdOf(LEYLA));
+  });
+
   /** A moment in the programme's time zone (the first office's), as the alerts write it. */
   const local = (d: Date, format: string) => DateTime.fromJSDate(d, { zone: core.offices.offices[0]!.timeZone }).toFormat(format);
 

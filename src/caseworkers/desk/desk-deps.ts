@@ -56,8 +56,12 @@ export interface DeskDeps {
    * place when the desk changes a case's holder or ends it. Without it nothing is edited.
    */
   alertMessages?: Pick<CaseAlertMessages, 'list' | 'forget'>;
-  /** Cancels the escalation of a case once it is claimed or closed (EscalationScheduler fits). */
-  escalations?: { cancel(caseCode: string): Promise<boolean> };
+  /**
+   * The escalations of unclaimed cases (EscalationScheduler fits): cancelled once a case is
+   * claimed or closed, armed again (`rearm`, once per release) when a claimed case goes back to
+   * the group; returns when it falls due.
+   */
+  escalations?: { cancel(caseCode: string): Promise<boolean>; rearm(caseCode: string, releasedAt: Date, office?: Office): Promise<Date> };
   /** Texts to staff the desk renders itself (the case file). */
   translator: Translator;
   /**

@@ -1,7 +1,6 @@
 import type { OpenCall } from '../phone-calls';
 import { audit, type Actor, type DeskDeps } from './desk-deps';
-import { redrawAlerts } from './redraw-alerts';
-import { repostAlert } from './repost-alert';
+import { backToGroup } from './back-to-group';
 
 /**
  * Why a member of staff's cases go back to the case workers: they were taken off the roster
@@ -30,8 +29,9 @@ export async function endCallOf(deps: DeskDeps, a: Actor, staffId: string, which
 
 /**
  * Gives `cases`, held by `staffId`, back to the case workers' chat: each claim is released (a
- * case someone else holds by now is left alone), the case's earlier alerts are redrawn free and
- * its alert is posted again under a heading saying why, with Claim; a talk with the person goes
+ * case someone else holds by now is left alone), the case's earlier alerts are redrawn free,
+ * its alert is posted again under a heading saying why, with Claim, and its escalation is armed
+ * again ({@link backToGroup}); a talk with the person goes
  * on with whoever claims it (the person's next message reaches the case workers' chat until
  * then: relayFromPerson writes to the holder, else the chat). Each release is audited
  * (`release_case`, from whom; `why` unless the holder left the roster, as releases were
@@ -43,9 +43,8 @@ export async function giveBackCases(deps: DeskDeps, a: Actor, staffId: string, c
     if ((await deps.claims.release(caseCode, staffId)).outcome !== 'released') continue;
     released.push(caseCode);
     await audit(deps, a, 'release_case', { caseCode, from: staffId, ...(cause === 'removal' ? {} : { why: cause }) });
-    const id = `released:${caseCode}:${staffId}:${deps.clock.now().getTime()}`;
-    await redrawAlerts(deps, caseCode, id);
-    await repostAlert(deps, caseCode, id, { key: HEADING[cause], params: { code: caseCode } });
+    const now = deps.clock.now();
+    await backToGroup(deps, caseCode, { id: `released:${caseCode}:${staffId}:${now.getTime()}`, heading: { key: HEADING[cause], params: { code: caseCode } }, releasedAt: now });
   }
   return released;
 }

@@ -3,7 +3,8 @@
  * day, as channel-independent use cases. Each is `(deps, actor, args) → Promise<result>`, where
  * `actor` is a StaffRef (a roster staff id, never a platform id) and the result a discriminated
  * union (`{ ok: true, … } | { ok: false, reason, … }`). Each use case checks the actor's role
- * and office itself (guard.ts), makes its store calls, cancels escalations, sends the notices
+ * and office itself (guard.ts), makes its store calls, cancels escalations (and arms them again
+ * when a claimed case goes back to the group, back-to-group.ts), sends the notices
  * it causes through the Notifier, and records an audit entry (`deps.audit`).
  *
  * Channels only decode (a button, a command), resolve the actor through the roster, call a use

@@ -2,15 +2,15 @@ import type { StaffRef } from '../../core/staff';
 import { can } from '../guard';
 import { endedCase, ENDED_STATUSES, type CaseClosedRefusal } from './case-access';
 import { audit, authorize, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
-import { redrawAlerts } from './redraw-alerts';
-import { repostAlert } from './repost-alert';
+import { backToGroup } from './back-to-group';
 
 /** The result of {@link releaseCase}. */
 export type ReleaseCaseResult = { ok: true; caseCode: string } | StaffRefusal | { ok: false; reason: 'not_claimed' } | { ok: false; reason: 'not_holder'; by: string } | CaseClosedRefusal;
 
 /**
- * Gives a case the actor holds back to the group: the claim is removed, and the case's alert is
- * posted again in the case workers' chat, free, with Claim ({@link repostAlert}). The holder releases their own cases;
+ * Gives a case the actor holds back to the group: the claim is removed, the case's alert is
+ * posted again in the case workers' chat, free, with Claim, and its escalation to the
+ * supervisors is armed again ({@link backToGroup}). The holder releases their own cases;
  * supervisors and admins anyone's (or move it with {@link reassignCase}). A closed or erased
  * case stays with whoever held it (`case_closed`).
  */
@@ -26,11 +26,10 @@ export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseC
   if (r.outcome === 'not_holder') return { ok: false, reason: 'not_holder', by: r.by };
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case released');
   // The case's alert again, with Claim, in the group's language (not the releaser's): the old
-  // alert still names the holder, and nothing else in the group would let anyone take it.
-  const stamp = deps.clock.now().getTime();
-  // The earlier alerts offer Claim again (they named the holder), and the alert is posted again below them.
-  await redrawAlerts(deps, args.caseCode, `release:${args.caseCode}:${stamp}`);
-  await repostAlert(deps, args.caseCode, `release:${args.caseCode}:${stamp}`, { key: 'caseworker:release.notice', params: { code: args.caseCode } });
+  // alert still names the holder, and nothing else in the group would let anyone take it. The
+  // earlier alerts offer Claim again, and the escalation is armed again, as for a new intake.
+  const now = deps.clock.now();
+  await backToGroup(deps, args.caseCode, { id: `release:${args.caseCode}:${now.getTime()}`, heading: { key: 'caseworker:release.notice', params: { code: args.caseCode } }, releasedAt: now });
   await audit(deps, a, 'release_case', { caseCode: args.caseCode });
   return { ok: true, caseCode: args.caseCode };
 }

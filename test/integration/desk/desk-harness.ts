@@ -39,7 +39,7 @@ const member = (telegramId: number, name: string, role: Role, office: string, la
 
 /**
  * The desk on a real Redis (random prefix), with a recording notifier, a recording audit log,
- * escalations that record their cancels, reminders that record their removals, a movable clock
+ * escalations that record their cancels and re-arms, reminders that record their removals, a movable clock
  * and logs kept for assertions.
  * Staff: Aysel and Nigar (case workers in Baku), Rauf (case worker in Ganja), Leyla (supervisor),
  * Kamran (admin), and a bootstrap admin. `index`: with the case list's index, reindexed after each write.
@@ -54,6 +54,8 @@ export async function startDesk(o: { index?: boolean } = {}) {
   const notifier = new RecordingNotifier();
   const audit: AuditEntry[] = [];
   const cancelled: string[] = [];
+  /** Escalations armed again by a release, as `<case code> <released at (ISO)>`. */
+  const rearmed: string[] = [];
   /** Reminders removed, as `<case code> <slot>`. */
   const unscheduled: string[] = [];
   const logs: string[] = [];
@@ -63,7 +65,7 @@ export async function startDesk(o: { index?: boolean } = {}) {
   const index = o.index ? new CaseIndex(redis, keys) : undefined;
   const desk: DeskDeps = createDeskDeps({
     redis, keys, cipher, roster, bookings, notifier, translator: createTranslator(), offices: [baku, ganja], clock, logger,
-    escalations: { cancel: async (code) => (cancelled.push(code), true) },
+    escalations: { cancel: async (code) => (cancelled.push(code), true), rearm: async (code, at) => (rearmed.push(`${code} ${at.toISOString()}`), at) },
     reminders: { unschedule: async (code, slot) => void unscheduled.push(`${code} ${slot}`) },
     audit: { record: async (e) => void audit.push(e) },
     ...(index ? { index } : {}),
@@ -90,7 +92,7 @@ export async function startDesk(o: { index?: boolean } = {}) {
   }
 
   return {
-    redis, prefix, keys, cipher, roster, bookings, notifier, audit, cancelled, unscheduled, logs, desk, staff, seedCase, index,
+    redis, prefix, keys, cipher, roster, bookings, notifier, audit, cancelled, rearmed, unscheduled, logs, desk, staff, seedCase, index,
     /** Moves the desk's clock. */
     setNow: (d: Date) => void (now = d),
     close: async () => {
