@@ -93,7 +93,13 @@ export function telegramFetch(url: string, init: FetchInit = {}): Promise<JsonRe
         res.on('error', reject);
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          resolve({ ok: status >= 200 && status < 300, status, json: () => parseJson(text) });
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            json() {
+              return parseJson(text);
+            },
+          });
         });
       });
       req.end(body);
