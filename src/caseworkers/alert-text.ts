@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 import type { Office } from '../config/offices';
 import type { Effect } from '../core/conversation';
 import type { Lang } from '../core/lang';
@@ -158,7 +159,7 @@ function meetingLine(b: Booking, s: CaseSummary, c: AlertTextContext): string {
   const office = c.offices.find((o) => o.id === b.office);
   const zone = office?.timeZone ?? zoneOf(c);
   const params = {
-    date: DateTime.fromJSDate(b.start, { zone }).setLocale(c.lang).toFormat('EEE dd.MM.yyyy'),
+    date: DateTime.fromJSDate(b.start, { zone: luxonZone(zone) }).setLocale(c.lang).toFormat('EEE dd.MM.yyyy'),
     time: localTime(b.start, zone, 'HH:mm'),
     office: office?.name[c.lang] ?? b.office,
     worker: s.attendanceBy === undefined ? '—' : c.staffName(s.attendanceBy),
@@ -173,7 +174,7 @@ function zoneOf(c: AlertTextContext): string {
 }
 
 function localTime(d: Date, zone: string, format: string): string {
-  return DateTime.fromJSDate(d, { zone }).toFormat(format);
+  return DateTime.fromJSDate(d, { zone: luxonZone(zone) }).toFormat(format);
 }
 
 /** `1995-02-14` → `14.02.1995`, as people write dates here. */

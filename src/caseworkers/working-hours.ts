@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 import { WEEKDAYS, type Office } from '../config/offices';
 
 /** How long an intake may wait unclaimed before supervisors hear of it: 4 working hours. */
@@ -28,7 +29,7 @@ export function addWorkingTime(from: Date, minutes: number, office: OpeningHours
   let left = minutes * 60_000;
   const start = from.getTime();
   const closed = new Set(office.closed);
-  let day = DateTime.fromJSDate(from, { zone: office.timeZone }).startOf('day');
+  let day = DateTime.fromJSDate(from, { zone: luxonZone(office.timeZone) }).startOf('day');
   for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
     if (closed.has(day.toISODate()!)) continue;
     const ranges = [...(office.hours[WEEKDAYS[day.weekday - 1]!] ?? [])].sort();

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 import type { Office } from '../config/offices';
 import type { Button, EngineInput, Input, Output, TextRef } from '../core/conversation';
 import type { Lang } from '../core/lang';
@@ -122,7 +123,7 @@ export class BookingDesk {
     const on = this.onScreen(state, flowId, nodeId);
     if (!on) return undefined;
     const { shown } = await this.screen(on.office, on.page, now);
-    const at = shown.filter((s) => DateTime.fromJSDate(s.start, { zone: on.office.timeZone }).toFormat('HH:mm') === time);
+    const at = shown.filter((s) => DateTime.fromJSDate(s.start, { zone: luxonZone(on.office.timeZone) }).toFormat('HH:mm') === time);
     return at.length === 1 ? { type: 'choice', node: nodeId, value: encodeSlotValue(at[0]!) } : undefined;
   }
 
@@ -236,7 +237,7 @@ export class BookingDesk {
           : [{ type: 'venue' as const, latitude: office.location.latitude, longitude: office.location.longitude, title: office.name[lang], address: details.address! }]),
         {
           type: 'file',
-          filename: `korpu-${DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
+          filename: `korpu-${DateTime.fromJSDate(start, { zone: luxonZone(office.timeZone) }).toFormat('yyyy-MM-dd-HHmm')}.ics`,
           mime: 'text/calendar',
           content: meetingIcs({ office, start, end: new Date(a.end), lang, uid: `${a.slot}@korpu`, title: this.text(lang, 'booking:ics.title'), description: this.text(lang, 'booking:ics.description') }),
         },
@@ -300,7 +301,7 @@ function localDateTime(timeZone: string, start: Date, lang: Lang, form: 'long' |
   const key = `${form} ${timeZone} ${start.getTime()} ${lang}`;
   let f = formatted.get(key);
   if (!f) {
-    const local = DateTime.fromJSDate(start, { zone: timeZone }).setLocale(lang);
+    const local = DateTime.fromJSDate(start, { zone: luxonZone(timeZone) }).setLocale(lang);
     const date = form === 'long' ? local.toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }) : local.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' });
     f = { date, time: local.toFormat('HH:mm') };
     if (formatted.size >= FORMATTED_MAX) formatted.clear();

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 import type { Office } from '../config/offices';
 import { upcomingSlots, type Slot } from '../scheduling/slots';
 
@@ -46,7 +47,7 @@ export class SlotCalendar {
     const t = now.getTime();
     const cached = this.days.get(office);
     if (cached && t >= cached.from && t < cached.until) return cached;
-    const start = DateTime.fromJSDate(now, { zone: office.timeZone }).startOf('day');
+    const start = DateTime.fromJSDate(now, { zone: luxonZone(office.timeZone) }).startOf('day');
     const slots = upcomingSlots(office, start.toJSDate());
     const day: Day = { from: start.toMillis(), until: start.plus({ days: 1 }).toMillis(), slots, byId: new Map(slots.map((s) => [s.id, s])) };
     this.days.set(office, day);

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 
 export interface QuietHours {
   from: string;
@@ -9,7 +10,7 @@ const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 
 /** Whether a local time falls in quiet hours (which may span midnight, e.g. 21:00–09:00). */
 export function inQuietHours(at: Date, quiet: QuietHours, timeZone: string): boolean {
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  const local = DateTime.fromJSDate(at, { zone: luxonZone(timeZone) });
   const m = local.hour * 60 + local.minute;
   const [from, to] = [toMinutes(quiet.from), toMinutes(quiet.to)];
   return from <= to ? m >= from && m < to : m >= from || m < to;
@@ -21,7 +22,7 @@ export function inQuietHours(at: Date, quiet: QuietHours, timeZone: string): boo
  * undefined when that moment has already passed.
  */
 export function reminderTime(start: Date, beforeMinutes: number, quiet: QuietHours, timeZone: string, now: Date): Date | undefined {
-  let at = DateTime.fromJSDate(new Date(start.getTime() - beforeMinutes * 60_000), { zone: timeZone });
+  let at = DateTime.fromJSDate(new Date(start.getTime() - beforeMinutes * 60_000), { zone: luxonZone(timeZone) });
   if (inQuietHours(at.toJSDate(), quiet, timeZone)) {
     const from = toMinutes(quiet.from);
     let quietStart = at.set({ hour: Math.floor(from / 60), minute: from % 60, second: 0, millisecond: 0 });
@@ -36,7 +37,7 @@ export function reminderTime(start: Date, beforeMinutes: number, quiet: QuietHou
 export function nextAllowedTime(at: Date, quiet: QuietHours, timeZone: string): Date {
   if (!inQuietHours(at, quiet, timeZone)) return at;
   const to = toMinutes(quiet.to);
-  let end = DateTime.fromJSDate(at, { zone: timeZone }).set({ hour: Math.floor(to / 60), minute: to % 60, second: 0, millisecond: 0 });
+  let end = DateTime.fromJSDate(at, { zone: luxonZone(timeZone) }).set({ hour: Math.floor(to / 60), minute: to % 60, second: 0, millisecond: 0 });
   if (end.toJSDate().getTime() <= at.getTime()) end = end.plus({ days: 1 });
   return end.toJSDate();
 }

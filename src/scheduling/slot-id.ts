@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 import { KorpuError } from '../core/errors';
 import { err, ok, type Result } from '../core/result';
 
@@ -44,7 +45,7 @@ export function slotId(office: string, localStart: string): string {
  * @example slotIdAt({ id: 'baku', timeZone: 'Asia/Baku' }, new Date('2026-11-25T05:00Z')) // 'baku@2026-11-25T09:00'
  */
 export function slotIdAt(office: { id: string; timeZone: string }, start: Date): string {
-  return slotId(office.id, DateTime.fromJSDate(start, { zone: office.timeZone }).toFormat(LOCAL_START_FORMAT));
+  return slotId(office.id, DateTime.fromJSDate(start, { zone: luxonZone(office.timeZone) }).toFormat(LOCAL_START_FORMAT));
 }
 
 /**
@@ -69,5 +70,5 @@ export function slotIdParts(id: string): SlotIdParts {
 
 /** The local start of a slot id's parts as a time in the office's zone (invalid for impossible dates). */
 export function localStartOf(parts: SlotIdParts, timeZone: string): DateTime {
-  return DateTime.fromFormat(parts.localStart, LOCAL_START_FORMAT, { zone: timeZone });
+  return DateTime.fromFormat(parts.localStart, LOCAL_START_FORMAT, { zone: luxonZone(timeZone) });
 }

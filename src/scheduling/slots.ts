@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { luxonZone } from '../core/time-zone';
 import { WEEKDAYS, type Office } from '../config/offices';
 import { localStartOf, parseSlotId, slotIdAt } from './slot-id';
 
@@ -53,7 +54,7 @@ export function slotsOfDay(office: Office, day: DateTime): Slot[] {
  */
 export function upcomingSlots(office: Office, now: Date): Slot[] {
   const earliest = now.getTime() + office.minLeadMinutes * 60_000;
-  const first = DateTime.fromJSDate(now, { zone: office.timeZone }).startOf('day');
+  const first = DateTime.fromJSDate(now, { zone: luxonZone(office.timeZone) }).startOf('day');
   const out: Slot[] = [];
   for (let d = 0; d <= office.horizonDays; d++) {
     for (const s of slotsOfDay(office, first.plus({ days: d }))) if (s.start.getTime() >= earliest) out.push(s);
