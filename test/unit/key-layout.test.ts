@@ -1,3 +1,4 @@
+import calculateSlot from 'cluster-key-slot';
 import { taggedName } from '../../src/storage/key-layout';
 import { ALL_PERSON_CELLS, idInCell, personCell, redisKeys } from '../../src/storage/keys';
 
@@ -82,5 +83,17 @@ describe('a case code drawn in a person cell', () => {
     const code = 'KP-TEST-0001';
     const other = (personCell(code) + 1) % ALL_PERSON_CELLS.length;
     expect(() => idInCell(() => code, other)).toThrow(/after 1000 draws/);
+  });
+});
+
+describe('the person cell of an id', () => {
+  it('is its cluster slot modulo the number of cells, however often and among however many ids it is asked', () => {
+    // More ids than the cells kept in memory, each asked twice: a kept cell and a cell worked out again agree.
+    const ids = Array.from({ length: 25_000 }, (_, i) => `conv-${i.toString(36)}`);
+    for (const round of [1, 2]) {
+      const wrong = ids.filter((id) => personCell(id) !== calculateSlot(id) % ALL_PERSON_CELLS.length);
+      expect({ round, wrong }).toEqual({ round, wrong: [] });
+    }
+    expect(redisKeys('korpu:').conversation('conv-1')).toBe(`korpu:conv:{p${calculateSlot('conv-1') % ALL_PERSON_CELLS.length}}:conv-1`);
   });
 });
