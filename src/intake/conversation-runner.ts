@@ -5,7 +5,7 @@ import { cleanText } from '../core/clean-text';
 import { sealEntry, STARTED_CHAT_AAD, STREAMED_EFFECTS, type EffectEntry } from '../core/effect-entry';
 import { ConcurrentUpdateError } from '../core/errors';
 import type { Lang } from '../core/lang';
-import type { ConversationStore } from '../core/ports';
+import type { CommitOutcome, ConversationStore } from '../core/ports';
 import { CORRECT_FLOW, ERASE_FLOW, HANDOFF_FLOW, offerRequests, repeatQuestion, step, WITHDRAW_FLOW } from '../flows/engine/step';
 import { requestOffer } from '../flows/engine/prompt';
 import { cloneState, initialState, StateSchema, type ConversationState } from '../flows/engine/state';
@@ -181,6 +181,17 @@ export interface ConversationRunnerDeps {
   cacheSize?: number;
 }
 
+/** What the commit of a step needs of the update being handled (see ConversationRunner.commitStep). */
+interface StepAt {
+  convId: string;
+  msg: IncomingMessage;
+  prev: ConversationState | undefined;
+  now: Date;
+  version: number;
+  base: string;
+  hooks: HandleHooks;
+}
+
 const PLACES: Record<string, string> = { telegram: 'Telegram', simulator: 'Simulator', phone: 'Phone' };
 
 /**
@@ -348,6 +359,33 @@ export class ConversationRunner {
     });
   }
 
+  /** Plans a step's record writes, effect entries and kept reply, and sends its commit (see handle). */
+  private commitStep(at: StepAt, r: StepResult, mode: { yields: boolean; leaves: boolean }): { committed: Promise<CommitOutcome>; effects: (Effect & { id: string })[]; lang: Lang; removeContactKeyboard: boolean } {
+    const d = this.deps;
+    const { convId, msg, prev, now, version, base, hooks } = at;
+    const removeContactKeyboard = contactKeyboard(prev, r);
+    const writes = planRecordWrites(r.effects, {
+      now,
+      timeZone: d.timeZone,
+      place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(msg.channel),
+      channel: msg.channel,
+      chatId: msg.chatId,
+      ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
+      cipher: d.cipher,
+      keys: d.keys,
+      consentVersion: d.consentVersion,
+      conversationId: convId,
+      ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
+    });
+    const effects = r.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
+    const lang = r.state.lang ?? r.state.hint ?? 'az';
+    const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
+    const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: r.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
+    hooks.committing?.(r.outputs);
+    const committed = d.store.commit(convId, version, JSON.stringify(r.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(mode.yields ? { unlessTalk: true } : {}), ...(mode.leaves ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
+    return { committed, effects, lang, removeContactKeyboard };
+  }
+
   async handle(msg: IncomingMessage, hooks: HandleHooks = {}): Promise<HandledMessage> {
     const d = this.deps;
     const convId = this.conversationId(msg.channel, msg.chatId);
@@ -388,30 +426,9 @@ export class ConversationRunner {
       if (!prev && !result.state.hint && !result.state.lang && msg.langHint) result.state.hint = msg.langHint;
       if (crisis) respondToCrisis(result, crisis, d.crisis!, ids);
       const base = msg.updateId ?? `${convId}:${version + 1}`;
-      const commitStep = (r: StepResult, mode: { yields: boolean; leaves: boolean }) => {
-        const removeContactKeyboard = contactKeyboard(prev, r);
-        const writes = planRecordWrites(r.effects, {
-          now,
-          timeZone: d.timeZone,
-          place: (d.placeOf ?? ((c) => PLACES[c] ?? c))(msg.channel),
-          channel: msg.channel,
-          chatId: msg.chatId,
-          ...(msg.recorder ? { by: msg.recorder.by, counsellor: msg.recorder.counsellor } : {}),
-          cipher: d.cipher,
-          keys: d.keys,
-          consentVersion: d.consentVersion,
-          conversationId: convId,
-          ...(d.talkTtlSeconds ? { talkTtlSeconds: d.talkTtlSeconds } : {}),
-        });
-        const effects = r.effects.map((e, i) => ({ ...e, id: `${base}:${i}` }));
-        const lang = r.state.lang ?? r.state.hint ?? 'az';
-        const entries = this.entriesOf(effects, msg, convId, version === 0 ? lang : undefined, base);
-        const reply = d.keepReplies && msg.updateId !== undefined ? this.sealReply(convId, { lang, outputs: r.outputs, ...(removeContactKeyboard ? { kb: true } : {}) }, now) : undefined;
-        hooks.committing?.(r.outputs);
-        const committed = d.store.commit(convId, version, JSON.stringify(r.state), msg.updateId, writes, { effects: entries, ...(reply ? { reply } : {}), ...(mode.yields ? { unlessTalk: true } : {}), ...(mode.leaves ? { leaveTalk: talkLeftEntry(msg, convId, base) } : {}) });
-        return { committed, effects, lang, removeContactKeyboard };
-      };
-      let c = commitStep(result, { yields, leaves });
+      // The commit as a method: a closure made here per update costs a __name call under tsx (npm start, the bench).
+      const at: StepAt = { convId, msg, prev, now, version, base, hooks };
+      let c = this.commitStep(at, result, { yields, leaves });
       let outcome = await c.committed;
       let done = result;
       // Words of crisis written into a talk go to the worker as written (the channel relays
@@ -423,7 +440,7 @@ export class ConversationRunner {
         inTalk = true;
         done = { state: cloneState(prev), outputs: [], effects: [] };
         respondToCrisis(done, crisis, d.crisis!, ids);
-        c = commitStep(done, { yields: false, leaves: false });
+        c = this.commitStep(at, done, { yields: false, leaves: false });
         outcome = await c.committed;
       }
       const { effects, lang, removeContactKeyboard } = c;
