@@ -58,6 +58,22 @@ describe('RosterStore on a real Redis', () => {
     expect(await roster.mayBeStaff(101)).toBe(false);
   });
 
+  it('knows at once who is surely not staff once its copy is read, and never says it of staff', async () => {
+    await roster.put(worker(101));
+    // No copy read yet: not known (ask mayBeStaff).
+    expect(roster.surelyNotStaff(700_000_000)).toBe(false);
+    expect(await roster.mayBeStaff(700_000_000)).toBe(false);
+    expect(roster.surelyNotStaff(700_000_000)).toBe(true);
+    expect(roster.surelyNotStaff(101)).toBe(false);
+    expect(roster.surelyNotStaff(900)).toBe(false); // ADMIN_TELEGRAM_IDS
+    // This process's own change forgets the copy: someone added is never taken for a person.
+    await roster.put(worker(700_000_000));
+    expect(roster.surelyNotStaff(700_000_000)).toBe(false);
+    expect(await roster.mayBeStaff(700_000_000)).toBe(true);
+    expect(roster.surelyNotStaff(700_000_000)).toBe(false);
+    expect(roster.surelyNotStaff(700_000_001)).toBe(true);
+  });
+
   it('keeps the roster in one hash and the staff ids in another, under the prefix', async () => {
     await roster.put(worker(101));
     await roster.put(worker(102));

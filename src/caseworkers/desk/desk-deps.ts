@@ -173,7 +173,7 @@ export interface MeetingConversations {
  * The roster as a channel sees it: who a platform account is (`byTelegram`), who a staff id is
  * (`byStaff`, to deliver to them), and everyone's names (`list`, "taken by …" on alerts).
  */
-export type StaffLookup = Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list' | 'mayBeStaff' | 'takeLeavingNotice' | 'wasStaff'>;
+export type StaffLookup = Pick<RosterStore, 'byTelegram' | 'byStaff' | 'list' | 'mayBeStaff' | 'surelyNotStaff' | 'takeLeavingNotice' | 'wasStaff'>;
 
 /**
  * The talks' reply threading a channel keeps (Telegram: which posted message in a worker's chat

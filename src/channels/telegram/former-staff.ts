@@ -8,7 +8,7 @@ import type { BotContext } from './types';
 /** What {@link formerStaff} works with. */
 export interface FormerStaffOptions {
   /** Who is on the roster, and what a member taken off it is to be told. */
-  roster: Pick<StaffLookup, 'mayBeStaff' | 'byTelegram' | 'takeLeavingNotice'>;
+  roster: Pick<StaffLookup, 'mayBeStaff' | 'surelyNotStaff' | 'byTelegram' | 'takeLeavingNotice'>;
   translator: Pick<Translator, 't'>;
 }
 
@@ -25,7 +25,7 @@ export function formerStaff(deps: FormerStaffOptions): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
   composer.chatType('private').on(['message', 'callback_query'], async (ctx, next) => {
     const from = ctx.from;
-    if (!from || !(await deps.roster.mayBeStaff(from.id)) || (await deps.roster.byTelegram(from.id))) return next();
+    if (!from || deps.roster.surelyNotStaff(from.id) || !(await deps.roster.mayBeStaff(from.id)) || (await deps.roster.byTelegram(from.id))) return next();
     const notice = await deps.roster.takeLeavingNotice(from.id);
     if (!notice) return next();
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);

@@ -29,7 +29,7 @@ export interface PhoneCallOptions {
   /** The desk: starts and ends calls, knows which one a worker has open. */
   desk: DeskDeps;
   /** Turns the sender's Telegram account into a member of staff. */
-  roster: Pick<StaffLookup, 'byTelegram' | 'mayBeStaff'>;
+  roster: Pick<StaffLookup, 'byTelegram' | 'mayBeStaff' | 'surelyNotStaff'>;
   /** For the meeting's place and time in the message that ends a call. */
   offices: readonly Office[];
   /** Pseudonymises Telegram user ids in the logs of refusals. */
@@ -90,7 +90,7 @@ export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
     if (!from) return next();
     const command = callCommand(ctx.message?.text);
     // The people the bot serves are not on the roster: their messages pass on without a Redis read.
-    if (!command && !(await deps.roster.mayBeStaff(from.id))) return next();
+    if (!command && (deps.roster.surelyNotStaff(from.id) || !(await deps.roster.mayBeStaff(from.id)))) return next();
     const member = await deps.roster.byTelegram(from.id);
     if (command) {
       if (!member) {

@@ -8,7 +8,7 @@ import type { BotContext, TelegramCore } from './types';
 /** What {@link staffStrayMessages} works with. */
 export interface StaffStrayMessagesOptions {
   core: Pick<TelegramCore, 'runner' | 'translator'>;
-  roster: Pick<StaffLookup, 'mayBeStaff' | 'byTelegram'>;
+  roster: Pick<StaffLookup, 'mayBeStaff' | 'surelyNotStaff' | 'byTelegram'>;
   /** The case workers' chat, where a reply to an alert reaches nobody. */
   caseworkerChatId?: string | number;
   /** The case workers' chat's language (CASEWORKER_CHAT_LANG): what the bot posts there is in it. */
@@ -32,7 +32,7 @@ export function staffStrayMessages(deps: StaffStrayMessagesOptions): Composer<Bo
   const composer = new KorpuComposer<BotContext>();
   composer.chatType('private').on('message', async (ctx, next) => {
     const from = ctx.from;
-    if (!from || !(await deps.roster.mayBeStaff(from.id))) return next();
+    if (!from || deps.roster.surelyNotStaff(from.id) || !(await deps.roster.mayBeStaff(from.id))) return next();
     const member = await deps.roster.byTelegram(from.id);
     if (!member) return next();
     const command = commandForBot(ctx.message, ctx.me.username);
