@@ -133,22 +133,43 @@ export class ReplyLimit {
     return Date.now() - a.asked <= AHEAD_KEPT_MS ? a : undefined;
   }
 
-  /** The slot, or undefined: none in time (the reply goes without one). Never rejects. */
+  /**
+   * The slot, or undefined: none in time (the reply goes without one). Never rejects. Asked at
+   * once (in this turn of the event loop, so it can join a command sent beside it). One promise
+   * and one timer: this runs for every reply.
+   */
   private slotFor(chatId: number | string | undefined): Promise<ReplySlot | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    // Asked at once (in this turn of the event loop, so it can join a command sent beside it);
-    // a synchronous throw becomes a rejection, handled below like any failed call.
-    const reserving = (async () => this.slots.reserveReply(chatId))();
-    return Promise.race([
-      reserving,
-      new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), REPLY_SLOT_TIMEOUT_MS))),
-    ]).then((slot) => {
-      if (slot === undefined) this.warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
-      return slot;
-    }, (err: Error) => {
-      this.warn({ err: { name: err.name, message: err.message } }, 'reply limit: no slot from Redis, sending without one');
-      return undefined;
-    }).finally(() => clearTimeout(timer));
+    return new Promise<ReplySlot | undefined>((resolve) => {
+      let settled = false;
+      let reserving: Promise<ReplySlot>;
+      try {
+        reserving = this.slots.reserveReply(chatId);
+      } catch (err) {
+        // A synchronous throw is handled like any failed call.
+        reserving = Promise.reject(err as Error);
+      }
+      const timer = setTimeout(() => {
+        settled = true;
+        this.warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
+        resolve(undefined);
+      }, REPLY_SLOT_TIMEOUT_MS);
+      reserving.then(
+        (slot) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (slot === undefined) this.warn({ timeoutMs: REPLY_SLOT_TIMEOUT_MS }, 'reply limit: Redis gave no slot in time, sending without one');
+          resolve(slot);
+        },
+        (err: Error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.warn({ err: { name: err.name, message: err.message } }, 'reply limit: no slot from Redis, sending without one');
+          resolve(undefined);
+        },
+      );
+    });
   }
 
   /** Warns at most once a minute (a Redis gone would otherwise log every reply). */
