@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** Time source, injected so tests control time. */
 export interface Clock {
@@ -15,19 +15,46 @@ export interface IdGen {
 // Crockford's base32 without I, L, O, U: easy to read aloud on the phone, no look-alikes.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** Formats 40 random bits as `KP-XXXX-XXXX`. 2^40 codes make guessing a live one hopeless. */
+/**
+ * Formats 40 random bits (the first five bytes) as `KP-XXXX-XXXX`. 2^40 codes make guessing a
+ * live one hopeless. Plain numbers: 40 bits are exact in a double.
+ */
 export function formatCaseCode(bytes: Uint8Array): string {
-  let bits = 0n;
-  for (const b of bytes.subarray(0, 5)) bits = (bits << 8n) | BigInt(b);
+  let bits = 0;
+  for (let i = 0; i < 5; i++) bits = bits * 256 + bytes[i]!;
   let s = '';
   for (let i = 0; i < 8; i++) {
-    s = ALPHABET[Number(bits & 31n)] + s;
-    bits >>= 5n;
+    s = ALPHABET[bits % 32] + s;
+    bits = Math.floor(bits / 32);
   }
   return `KP-${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
-export const randomIds: IdGen = { caseCode: () => formatCaseCode(randomBytes(5)) };
+/** Random bytes for case codes, drawn from the system's CSPRNG this many at a time (each byte used once). */
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
+/**
+ * Five fresh random bytes. A new case's code is drawn about sixteen times until it falls in its
+ * conversation's person cell (storage/keys.ts idInCell): one randomBytes call each cost more
+ * than the rest of the draw.
+ */
+function fiveRandomBytes(): Uint8Array {
+  if (poolAt + 5 > POOL_BYTES) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const bytes = pool.subarray(poolAt, poolAt + 5);
+  poolAt += 5;
+  return bytes;
+}
+
+export const randomIds: IdGen = {
+  caseCode() {
+    return formatCaseCode(fiveRandomBytes());
+  },
+};
 
 /** Deterministic ids for tests and golden scenarios. */
 export function seededIds(seed = 1): IdGen {
