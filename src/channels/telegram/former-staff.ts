@@ -23,13 +23,17 @@ export interface FormerStaffOptions {
  */
 export function formerStaff(deps: FormerStaffOptions): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
-  composer.chatType('private').on(['message', 'callback_query'], async (ctx, next) => {
+  composer.chatType('private').on(['message', 'callback_query'], (ctx, next) => {
     const from = ctx.from;
-    if (!from || deps.roster.surelyNotStaff(from.id) || !(await deps.roster.mayBeStaff(from.id)) || (await deps.roster.byTelegram(from.id))) return next();
-    const notice = await deps.roster.takeLeavingNotice(from.id);
-    if (!notice) return next();
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-    for (const part of splitText(leavingText(deps.translator, notice))) await ctx.reply(part);
+    // A person passes on at once, without a promise of this layer's own (every message comes here).
+    if (!from || deps.roster.surelyNotStaff(from.id)) return next();
+    return (async () => {
+      if (!(await deps.roster.mayBeStaff(from.id)) || (await deps.roster.byTelegram(from.id))) return next();
+      const notice = await deps.roster.takeLeavingNotice(from.id);
+      if (!notice) return next();
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      for (const part of splitText(leavingText(deps.translator, notice))) await ctx.reply(part);
+    })();
   });
   return composer;
 }

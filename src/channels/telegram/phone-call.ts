@@ -85,35 +85,39 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
  */
 export function phoneCalls(deps: PhoneCallOptions): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
-  composer.chatType('private').on(['message', 'edited_message', 'callback_query'], async (ctx, next) => {
+  composer.chatType('private').on(['message', 'edited_message', 'callback_query'], (ctx, next) => {
     const from = ctx.from;
     if (!from) return next();
     const command = callCommand(ctx.message?.text);
-    // The people the bot serves are not on the roster: their messages pass on without a Redis read.
-    if (!command && (deps.roster.surelyNotStaff(from.id) || !(await deps.roster.mayBeStaff(from.id)))) return next();
-    const member = await deps.roster.byTelegram(from.id);
-    if (command) {
-      if (!member) {
-        logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command, action: 'phone_intake' });
-        return next();
+    // The people the bot serves are not on the roster: their messages pass on without a Redis
+    // read, and at once, without a promise of this layer's own (every message comes here).
+    if (!command && deps.roster.surelyNotStaff(from.id)) return next();
+    return (async () => {
+      if (!command && !(await deps.roster.mayBeStaff(from.id))) return next();
+      const member = await deps.roster.byTelegram(from.id);
+      if (command) {
+        if (!member) {
+          logRefusal(deps.logger, deps.cipher, { telegramId: from.id, command, action: 'phone_intake' });
+          return next();
+        }
+        ctx.korpu.lang = member.worker?.langs[0] ?? suggestLang(from.language_code) ?? DEFAULT_LANG;
+        if (command === 'endcall') return endCall(deps, ctx, member);
+        const caseCode = commandArgument(ctx.message?.text);
+        return caseCode ? callCase(deps, ctx, member, caseCode) : startCall(deps, ctx, member);
       }
-      ctx.korpu.lang = member.worker?.langs[0] ?? suggestLang(from.language_code) ?? DEFAULT_LANG;
-      if (command === 'endcall') return endCall(deps, ctx, member);
-      const caseCode = commandArgument(ctx.message?.text);
-      return caseCode ? callCase(deps, ctx, member, caseCode) : startCall(deps, ctx, member);
-    }
-    if (!member) return next();
-    const call = await callInProgress(deps.desk, { staffId: member.staffId });
-    if (!call) return next();
-    ctx.korpu.lang = call.lang;
-    const answering = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;
-    try {
-      const converted = callInput(ctx.update, deps.toInput, from.id);
-      if (converted.kind === 'ignore') return;
-      await runCall(deps, ctx, { staffId: member.staffId, counsellor: call.counsellor, lang: call.lang, ...(call.chat ? { chat: call.chat } : {}) }, call.n, converted.input, converted.notices);
-    } finally {
-      await answering;
-    }
+      if (!member) return next();
+      const call = await callInProgress(deps.desk, { staffId: member.staffId });
+      if (!call) return next();
+      ctx.korpu.lang = call.lang;
+      const answering = ctx.callbackQuery ? ctx.answerCallbackQuery().catch(() => undefined) : undefined;
+      try {
+        const converted = callInput(ctx.update, deps.toInput, from.id);
+        if (converted.kind === 'ignore') return;
+        await runCall(deps, ctx, { staffId: member.staffId, counsellor: call.counsellor, lang: call.lang, ...(call.chat ? { chat: call.chat } : {}) }, call.n, converted.input, converted.notices);
+      } finally {
+        await answering;
+      }
+    })();
   });
   return composer;
 }

@@ -64,74 +64,77 @@ export function relayTalks(deps: RelayDeps): Composer<BotContext> {
 
   // A case worker's reply to a relayed message (in their private chat or the case workers' chat),
   // or their edit of such a reply (a time put right): it reaches the person as a correction.
-  composer.on(['message', 'edited_message'], async (ctx, next) => {
+  composer.on(['message', 'edited_message'], (ctx, next) => {
     const message = ctx.message ?? ctx.editedMessage;
     const edit = !ctx.message;
     const replyTo = message?.reply_to_message;
+    // Not a reply (a person's message nearly always): passed on at once, without a promise of this layer's own.
     if (!message || !replyTo || !ctx.from) return next();
-    const relayed = await deps.relay.relayedBy(ctx.chat.id, replyTo.message_id);
-    if (!relayed) return next();
-    const member = await deps.roster.byTelegram(ctx.from.id);
-    // Answered where they wrote: in the case workers' chat in its language, in a private chat in theirs.
-    const inCaseworkerChat = deps.caseworkerChatId !== undefined && String(ctx.chat.id) === String(deps.caseworkerChatId);
-    if (!member) {
-      deps.logger.warn({ chat: deps.cipher.pseudonym(`telegram_user:${ctx.from.id}`) }, 'talk: a reply from someone not on the roster was ignored');
-      // Someone taken off the roster still in the group would otherwise believe the person had
-      // their answer: told there, under their reply, that it reached nobody and why. (The outbox
-      // posts it once per reply: an edit of it is not told again.)
-      if (inCaseworkerChat && (await deps.roster.wasStaff(ctx.from.id))) await tellFormerStaff(ctx, message.message_id, edit);
-      return;
-    }
-    const staff = (inCaseworkerChat ? deps.caseworkerChatLang : undefined) ?? member.worker?.langs[0] ?? DEFAULT_LANG;
-    const actor = { staffId: member.staffId };
-    const ref = `tg:${ctx.update.update_id}`;
-    // The person erased their data: the message's mark keeps only the case code.
-    if ('erased' in relayed) return void (await ctx.reply(t(staff, 'handoff:talk.staff.erased', { code: relayed.caseCode })));
-    const person = await personChat(relayed.caseCode);
-    if (/^\/end(?:@\w+)?\s*$/.test(message.text ?? '')) {
-      // A reply edited into /end: the talk is ended by a new /end, not by rewriting an old answer.
-      if (edit) return;
-      if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
-      const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
-      if (!r.ok && r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
-      if (!r.ok && r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
-      // Ended already (twice, or by a colleague) or left by the person: nothing to end; the person is not told again.
-      if (!r.ok && r.reason === 'not_open') return void (await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode })));
-      if (!r.ok) return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
-      // The flow takes up where it was: the person's current question, asked again, through the
-      // outbox after the desk's "the talk ended" (a chat's messages go out in the order queued).
-      const resumed = await deps.core.runner.handle({ channel: 'telegram', chatId: person, input: { type: 'command', name: 'start' } });
-      for (const [i, output] of resumed.outputs.entries()) {
-        await deps.desk.notifier.notify({ id: `talk_resumed:${relayed.caseCode}:${ref}:${i}`, to: { type: 'case', caseCode: relayed.caseCode }, lang: resumed.lang, output: { ...output, edit: false }, kind: 'notice', caseCode: relayed.caseCode });
+    return (async () => {
+      const relayed = await deps.relay.relayedBy(ctx.chat.id, replyTo.message_id);
+      if (!relayed) return next();
+      const member = await deps.roster.byTelegram(ctx.from.id);
+      // Answered where they wrote: in the case workers' chat in its language, in a private chat in theirs.
+      const inCaseworkerChat = deps.caseworkerChatId !== undefined && String(ctx.chat.id) === String(deps.caseworkerChatId);
+      if (!member) {
+        deps.logger.warn({ chat: deps.cipher.pseudonym(`telegram_user:${ctx.from.id}`) }, 'talk: a reply from someone not on the roster was ignored');
+        // Someone taken off the roster still in the group would otherwise believe the person had
+        // their answer: told there, under their reply, that it reached nobody and why. (The outbox
+        // posts it once per reply: an edit of it is not told again.)
+        if (inCaseworkerChat && (await deps.roster.wasStaff(ctx.from.id))) await tellFormerStaff(ctx, message.message_id, edit);
+        return;
       }
-      await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode }));
-      return;
-    }
-    const kind = kindOf(message);
-    if (!kind) return void (await ctx.reply(t(staff, 'handoff:talk.staff.only_text')));
-    // A person who blocked the bot gets nothing: the worker is told so, not left waiting for an answer.
-    const blocked = person !== undefined && (await deps.blocked?.(relayed.caseCode)) === true;
-    const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(message), ...(edit ? { edit } : {}) }, ref, reachable: person !== undefined && !blocked });
-    if (!r.ok) {
-      if (r.reason === 'unreachable' && blocked) return void (await ctx.reply(t(staff, 'handoff:talk.staff.blocked', { code: relayed.caseCode })));
-      if (r.reason === 'not_found' || r.reason === 'unreachable') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
-      if (r.reason === 'erased' || r.reason === 'withdrawn') return void (await ctx.reply(t(staff, `handoff:talk.staff.${r.reason}`, { code: relayed.caseCode })));
-      if (r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
-      if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
-      return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
-    }
-    if (r.delivery === 'copy' && person && deps.copyToPerson) {
-      // Through the outbox, after the texts the worker sent before it (a blocked person: dropped there, as a text is).
-      await deps.copyToPerson({ id: `relay:${relayed.caseCode}:${ref}`, caseCode: relayed.caseCode, chatId: person, fromChatId: ctx.chat.id, messageId: message.message_id });
-    } else if (r.delivery === 'copy' && person) {
-      try {
-        await ctx.api.copyMessage(person, ctx.chat.id, message.message_id);
-      } catch (err) {
-        // Blocked since the last check (Telegram answers 403): said to the worker, as above.
-        if (!(err instanceof GrammyError && err.error_code === 403)) throw err;
-        await ctx.reply(t(staff, 'handoff:talk.staff.blocked', { code: relayed.caseCode }));
+      const staff = (inCaseworkerChat ? deps.caseworkerChatLang : undefined) ?? member.worker?.langs[0] ?? DEFAULT_LANG;
+      const actor = { staffId: member.staffId };
+      const ref = `tg:${ctx.update.update_id}`;
+      // The person erased their data: the message's mark keeps only the case code.
+      if ('erased' in relayed) return void (await ctx.reply(t(staff, 'handoff:talk.staff.erased', { code: relayed.caseCode })));
+      const person = await personChat(relayed.caseCode);
+      if (/^\/end(?:@\w+)?\s*$/.test(message.text ?? '')) {
+        // A reply edited into /end: the talk is ended by a new /end, not by rewriting an old answer.
+        if (edit) return;
+        if (!person) return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
+        const r = await endTalk(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, ref });
+        if (!r.ok && r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
+        if (!r.ok && r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
+        // Ended already (twice, or by a colleague) or left by the person: nothing to end; the person is not told again.
+        if (!r.ok && r.reason === 'not_open') return void (await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode })));
+        if (!r.ok) return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
+        // The flow takes up where it was: the person's current question, asked again, through the
+        // outbox after the desk's "the talk ended" (a chat's messages go out in the order queued).
+        const resumed = await deps.core.runner.handle({ channel: 'telegram', chatId: person, input: { type: 'command', name: 'start' } });
+        for (const [i, output] of resumed.outputs.entries()) {
+          await deps.desk.notifier.notify({ id: `talk_resumed:${relayed.caseCode}:${ref}:${i}`, to: { type: 'case', caseCode: relayed.caseCode }, lang: resumed.lang, output: { ...output, edit: false }, kind: 'notice', caseCode: relayed.caseCode });
+        }
+        await ctx.reply(t(staff, 'handoff:talk.staff.ended', { code: relayed.caseCode }));
+        return;
       }
-    }
+      const kind = kindOf(message);
+      if (!kind) return void (await ctx.reply(t(staff, 'handoff:talk.staff.only_text')));
+      // A person who blocked the bot gets nothing: the worker is told so, not left waiting for an answer.
+      const blocked = person !== undefined && (await deps.blocked?.(relayed.caseCode)) === true;
+      const r = await relayToPerson(deps.desk, actor, { caseCode: relayed.caseCode, conversation: relayed.conversation, message: { kind, ...textAndFile(message), ...(edit ? { edit } : {}) }, ref, reachable: person !== undefined && !blocked });
+      if (!r.ok) {
+        if (r.reason === 'unreachable' && blocked) return void (await ctx.reply(t(staff, 'handoff:talk.staff.blocked', { code: relayed.caseCode })));
+        if (r.reason === 'not_found' || r.reason === 'unreachable') return void (await ctx.reply(t(staff, 'handoff:talk.staff.unreachable', { code: relayed.caseCode })));
+        if (r.reason === 'erased' || r.reason === 'withdrawn') return void (await ctx.reply(t(staff, `handoff:talk.staff.${r.reason}`, { code: relayed.caseCode })));
+        if (r.reason === 'other_office') return void (await ctx.reply(t(staff, 'caseworker:refused.other_office', { code: relayed.caseCode })));
+        if (r.reason === 'not_holder') return void (await ctx.reply(await notHolder(relayed.caseCode, r.holder, staff)));
+        return void (await ctx.reply(t(staff, 'caseworker:refused.button', { role: t(staff, `caseworker:role.${member.role}`) })));
+      }
+      if (r.delivery === 'copy' && person && deps.copyToPerson) {
+        // Through the outbox, after the texts the worker sent before it (a blocked person: dropped there, as a text is).
+        await deps.copyToPerson({ id: `relay:${relayed.caseCode}:${ref}`, caseCode: relayed.caseCode, chatId: person, fromChatId: ctx.chat.id, messageId: message.message_id });
+      } else if (r.delivery === 'copy' && person) {
+        try {
+          await ctx.api.copyMessage(person, ctx.chat.id, message.message_id);
+        } catch (err) {
+          // Blocked since the last check (Telegram answers 403): said to the worker, as above.
+          if (!(err instanceof GrammyError && err.error_code === 403)) throw err;
+          await ctx.reply(t(staff, 'handoff:talk.staff.blocked', { code: relayed.caseCode }));
+        }
+      }
+    })();
   });
 
   /** "You are no longer on the roster: this reached nobody", in the case workers' chat, in its language. */

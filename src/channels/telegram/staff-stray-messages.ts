@@ -30,17 +30,21 @@ export interface StaffStrayMessagesOptions {
  */
 export function staffStrayMessages(deps: StaffStrayMessagesOptions): Composer<BotContext> {
   const composer = new KorpuComposer<BotContext>();
-  composer.chatType('private').on('message', async (ctx, next) => {
+  composer.chatType('private').on('message', (ctx, next) => {
     const from = ctx.from;
-    if (!from || deps.roster.surelyNotStaff(from.id) || !(await deps.roster.mayBeStaff(from.id))) return next();
-    const member = await deps.roster.byTelegram(from.id);
-    if (!member) return next();
-    const command = commandForBot(ctx.message, ctx.me.username);
-    // Other commands are the staff composers' or the conversation's (/start tries the bot as a person).
-    if (command !== undefined && command !== 'end') return next();
-    if (await deps.core.runner.peek(deps.core.runner.conversationId('telegram', String(ctx.chat.id)))) return next();
-    const lang = member.worker?.langs[0] ?? DEFAULT_LANG;
-    await ctx.reply(deps.core.translator.t(lang, command === 'end' ? 'caseworker:group.end_as_reply' : 'caseworker:stray.not_passed_on'));
+    // A person passes on at once, without a promise of this layer's own (every message comes here).
+    if (!from || deps.roster.surelyNotStaff(from.id)) return next();
+    return (async () => {
+      if (!(await deps.roster.mayBeStaff(from.id))) return next();
+      const member = await deps.roster.byTelegram(from.id);
+      if (!member) return next();
+      const command = commandForBot(ctx.message, ctx.me.username);
+      // Other commands are the staff composers' or the conversation's (/start tries the bot as a person).
+      if (command !== undefined && command !== 'end') return next();
+      if (await deps.core.runner.peek(deps.core.runner.conversationId('telegram', String(ctx.chat.id)))) return next();
+      const lang = member.worker?.langs[0] ?? DEFAULT_LANG;
+      await ctx.reply(deps.core.translator.t(lang, command === 'end' ? 'caseworker:group.end_as_reply' : 'caseworker:stray.not_passed_on'));
+    })();
   });
   return composer;
 }
