@@ -110,7 +110,7 @@ export class MeetingRecords {
   private readonly keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents'>>;
   private readonly cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'>;
 
-  constructor(d: { redis: Redis; keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents'>>; cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'> }) {
+  constructor(d: { redis: Redis; keys: Pick<RedisKeys, 'case' | 'diagnoses' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents'>>; cipher: Pick<FieldCipher, 'encrypt' | 'decrypt' | 'pseudonym'> }) {
     this.r = d.redis;
     this.keys = d.keys;
     this.cipher = d.cipher;

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { KorpuError } from '../../core/errors';
 import type { FieldCipher } from '../../storage/field-cipher';
+import { redisScripts, type Scripts } from '../../storage/lua/scripts';
 
 /** A stored version does not decrypt or no longer matches its schema. */
 export class FormRecordError extends KorpuError {
@@ -22,8 +23,12 @@ export interface FormVersion<T> extends FormVersionInfo {
   data: T;
 }
 
-/** The stored envelope: layout version, when, who; the form itself sealed in `body`. */
-const Envelope = z.object({ v: z.literal(1), at: z.string(), by: z.string(), body: z.string() });
+/**
+ * The stored envelope: layout version, when, who; the form itself sealed in `body`; `d`, a keyed
+ * digest of the form's content (the same form saved again is not a new version; versions saved
+ * before it was kept have none).
+ */
+const Envelope = z.object({ v: z.literal(1), at: z.string(), by: z.string(), body: z.string(), d: z.string().optional() });
 
 /**
  * A form kept with a case in versions (the initial assessment, the integration plan): every
@@ -31,25 +36,38 @@ const Envelope = z.object({ v: z.literal(1), at: z.string(), by: z.string(), bod
  * stays readable. A LIST per case (keys.ts); each entry is JSON `{v, at, by, body}` where `body`
  * is the whole form sealed with the FieldCipher, bound to `<case code>:<kind>`, because nearly
  * every field is the person's data (special-category in part). A version's number is its place
- * in the list, from 1 (RPUSH answers it atomically).
+ * in the list, from 1 (RPUSH answers it atomically). The same form sent again (a double click,
+ * a resend, Save pressed with nothing changed) is not a new version: save answers the newest's.
  *
  * @example
  *   const assessments = new VersionedForms(redis, keys.assessmentVersions, 'assessment', AssessmentSchema, cipher);
  *   const v = await assessments.save('KP-7G4Q-M2XD', form, 's-1f2e…', now); // 1, then 2 …
  */
 export class VersionedForms<S extends z.ZodTypeAny> {
+  private readonly scripts: Scripts;
+
   constructor(
     private readonly r: Redis,
     private readonly key: (caseCode: string) => string,
     private readonly kind: string,
     private readonly schema: S,
-    private readonly cipher: Pick<FieldCipher, 'encrypt' | 'decrypt'>,
-  ) {}
+    private readonly cipher: Pick<FieldCipher, 'encrypt' | 'decrypt' | 'pseudonym'>,
+  ) {
+    this.scripts = redisScripts(r);
+  }
 
-  /** Appends `data` (already parsed with the schema) as the case's newest version; answers its number. */
+  /**
+   * Appends `data` (already parsed with the schema) as the case's newest version; answers its
+   * number. The same content as the newest version (whoever saved it) is not appended again:
+   * its number is answered.
+   */
   async save(caseCode: string, data: z.infer<S>, staffId: string, now: Date): Promise<number> {
-    const body = this.cipher.encrypt(JSON.stringify(data), this.aad(caseCode));
-    return this.r.rpush(this.key(caseCode), JSON.stringify({ v: 1, at: now.toISOString(), by: staffId, body }));
+    const json = JSON.stringify(data);
+    const body = this.cipher.encrypt(json, this.aad(caseCode));
+    // Keyed (HMAC with the pseudonym key) and bound to the case and form: equal forms are
+    // told apart from different ones, and the digest says nothing else of the content.
+    const digest = this.cipher.pseudonym(`form:${this.aad(caseCode)}:${json}`);
+    return this.scripts.saveFormVersion({ versions: this.key(caseCode) }, { entry: JSON.stringify({ v: 1, at: now.toISOString(), by: staffId, body, d: digest }), digest });
   }
 
   /** Every version's number, time and author, oldest first (bodies are not decrypted). */

@@ -34,6 +34,7 @@ export const SCRIPT_FILES = {
   closeCase: 'close-case-1',
   putStaff: 'put-staff-2',
   pauseSends: 'pause-sends-1',
+  saveFormVersion: 'save-form-version-1',
   takeReply: 'take-reply-1',
   releaseReply: 'release-reply-1',
   confirmReply: 'confirm-reply-1',
@@ -136,6 +137,7 @@ export interface Scripts {
   reserveSend(keys: [string, string, string, string, string, string], args: (string | number)[]): Promise<unknown>;
   reserveReply(keys: { global: string; group: string }, args: { globalMax: number; globalWindowMs: number; globalMinGapMs: number; member: string; group: boolean; groupMax: number; groupWindowMs: number }): Promise<[waitMs: number, busy: 0 | 1]>;
   pauseSends(keys: { pause: string }, args: { ms: number }): Promise<number>;
+  saveFormVersion(keys: { versions: string }, args: { entry: string; digest: string }): Promise<number>;
   closeCase(keys: { case: string }, args: { reason: string; by: string; now: string; closedStatus: string; extra?: Record<string, string> }): Promise<'closed' | 'already' | 'missing'>;
   putStaff(keys: { roster: string; ids: string }, args: { telegramId: string; json: string; newId: string; onlyNew?: boolean }): Promise<[number, string]>;
   /** Answers the entry's stream id, or '' when its once marker was set already. */
@@ -202,6 +204,7 @@ export function redisScripts(redis: Redis): Scripts {
     reserveSend: (k, a) => run('reserveSend', ...k, ...a),
     reserveReply: (k, a) => run('reserveReply', k.global, k.group, a.globalMax, a.globalWindowMs, a.globalMinGapMs, a.member, a.group ? '1' : '0', a.groupMax, a.groupWindowMs) as Promise<[number, 0 | 1]>,
     pauseSends: (k, a) => run('pauseSends', k.pause, a.ms) as Promise<number>,
+    saveFormVersion: (k, a) => run('saveFormVersion', k.versions, a.entry, a.digest) as Promise<number>,
     closeCase: (k, a) => run('closeCase', k.case, a.reason, a.by, a.now, a.closedStatus, ...pairs(a.extra ?? {})) as Promise<'closed' | 'already' | 'missing'>,
     putStaff: (k, a) => run('putStaff', k.roster, k.ids, a.telegramId, a.json, a.newId, a.onlyNew ? 'add' : '') as Promise<[number, string]>,
     appendAudit: (k, a) => run('appendAudit', k.stream, k.once, k.caseIndex, a.expireAtSeconds, a.onceTtlSeconds, a.month, a.atMs, a.keptFromMs, ...pairs(a.fields)) as Promise<string>,

@@ -92,6 +92,16 @@ describe('desk: the first meeting', () => {
     await saveAssessment(d.desk, d.staff.aysel, { caseCode: code, form: assessment });
     d.setNow(new Date('2026-11-26T09:00:00Z'));
     await saveAssessment(d.desk, d.staff.leyla, { caseCode: code, form: { ...assessment, summary: 'corrected by the supervisor' } });
+    // The same form sent again (a double click, twice at once, Save with nothing changed) is no new version.
+    d.setNow(new Date('2026-11-26T09:00:05Z'));
+    const again = { caseCode: code, form: { ...assessment, summary: 'corrected by the supervisor' } };
+    expect(await Promise.all([saveAssessment(d.desk, d.staff.leyla, again), saveAssessment(d.desk, d.staff.leyla, again)])).toEqual([
+      expect.objectContaining({ ok: true, version: 2 }),
+      expect.objectContaining({ ok: true, version: 2 }),
+    ]);
+    expect(await savePlan(d.desk, d.staff.aysel, { caseCode: code, form: plan })).toMatchObject({ ok: true, version: 1 });
+    expect(await savePlan(d.desk, d.staff.aysel, { caseCode: code, form: plan })).toMatchObject({ ok: true, version: 1 });
+    expect(await d.redis.llen(d.keys.planVersions(code))).toBe(1);
     // Nothing of the person's is readable in Redis.
     const raw = (await d.redis.lrange(d.keys.assessmentVersions(code), 0, -1)).join('\n');
     expect(raw).not.toContain('Olena');
