@@ -96,6 +96,12 @@ export interface PageFormat {
 /** The places the bot's records write (intake/conversation-runner.ts), and their texts. */
 const RECORDED_PLACES: Readonly<Record<string, string>> = { Telegram: 'web:place.telegram', Simulator: 'web:place.simulator', Phone: 'web:place.phone' };
 
+/**
+ * ICU joins a Persian date and time with a Latin comma ("۱۴۰۵/۰۹/۱۶, ۱۴:۵۹"); Persian writes its
+ * own (،). Every other language's separator is left as ICU gives it.
+ */
+const ownComma = (lang: Lang, text: string): string => (lang === 'fa' ? text.replace(', ', '، ') : text);
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 function format(lang: Lang, timeZone: string, withTime: boolean | 'only' | 'seconds'): Intl.DateTimeFormat {
   const key = `${lang}|${timeZone}|${withTime}`;
@@ -117,8 +123,8 @@ export function pageFormat(lang: Lang, t: Translate, o: { timeZone: string; offi
     date: (d) => (d ? format(lang, o.timeZone, false).format(d) : '—'),
     // Read and written in UTC: a day, not a moment, so no zone may move it to the day before.
     calendarDate: (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? format(lang, 'UTC', false).format(new Date(`${iso}T00:00:00Z`)) : iso),
-    dateTime: (d) => (d ? format(lang, o.timeZone, true).format(d) : '—'),
-    moment: (d) => format(lang, o.timeZone, 'seconds').format(d),
+    dateTime: (d) => (d ? ownComma(lang, format(lang, o.timeZone, true).format(d)) : '—'),
+    moment: (d) => ownComma(lang, format(lang, o.timeZone, 'seconds').format(d)),
     zoneName: (at = new Date()) => {
       const part = (style: 'longGeneric' | 'shortOffset') => new Intl.DateTimeFormat(localeOf(lang), { timeZone: o.timeZone, timeZoneName: style }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value;
       const name = part('longGeneric');

@@ -28,6 +28,9 @@ describe('pageFormat (dates on the workspace pages)', () => {
     expect(pageFormat('ru', t, { timeZone: 'Asia/Baku', offices: [] }).zoneName(at)).toBe('Азербайджан, стандартное время, GMT+4');
     const fa = pageFormat('fa', t, { timeZone: 'Asia/Baku', offices: [] });
     expect(fa.moment(at)).toMatch(/۱۲:۰۰:۰۹/);
+    // Date and time joined with Persian's own comma, not ICU's Latin one.
+    expect(fa.dateTime(at)).toBe('۲۰۲۶/۱۱/۲۴، ۱۲:۰۰');
+    expect(fa.moment(at)).not.toContain(',');
     expect(fa.zoneName(at)).toMatch(/آذربایجان.*۴/);
     expect(fa.zoneName(at)).not.toMatch(/[0-9]/);
   });
