@@ -72,6 +72,8 @@ export interface CaseRow {
 
 /** How long a filtered list's intersection is kept for the next pages. */
 const QUERY_TTL_S = 15;
+/** The facet name of the indexes' generation (a counter, not a set; see queryKey). */
+const GENERATION = 'gen';
 /** Cases indexed at once by the backfill. */
 const BACKFILL_BATCH = 200;
 
@@ -118,7 +120,7 @@ export class CaseIndex {
       const json = entry ? JSON.stringify(entry) : '';
       if (read === json || (!read && !entry)) return;
       const moved = await this.scripts.indexCase(
-        { entry: this.keys.caseIndexEntry(code), old: old ? facets(old).map((f) => this.keys.caseIndex(f)) : [], now: entry ? facets(entry).map((f) => this.keys.caseIndex(f)) : [] },
+        { entry: this.keys.caseIndexEntry(code), generation: this.keys.caseIndex(GENERATION), old: old ? facets(old).map((f) => this.keys.caseIndex(f)) : [], now: entry ? facets(entry).map((f) => this.keys.caseIndex(f)) : [] },
         { read: read ?? '', entry: json, score: entry?.created ?? 0, caseCode: code },
       );
       if (moved === 1) return;
@@ -157,13 +159,19 @@ export class CaseIndex {
     return { total: read.reduce((n, [c]) => n + c, 0), codes: merged.slice(q.offset, end + 1).map((e) => e.code) };
   }
 
-  /** The sorted set that answers `q` for one office (or none): a facet, or an intersection kept a few seconds for the next pages. */
+  /**
+   * The sorted set that answers `q` for one office (or none): a facet, or an intersection kept a
+   * few seconds for the next pages. The intersection is named after the indexes' generation
+   * too: a case moved since (claimed, met, closed) makes a new one, so "My cases" right after a
+   * claim shows the case, not the list as it was a moment before.
+   */
   private async queryKey(q: CaseQuery): Promise<string> {
     const base = q.office && q.status ? `o:${q.office}:s:${q.status}` : q.office ? `o:${q.office}` : q.status ? `s:${q.status}` : 'all';
     const extra = [q.lang ? `l:${q.lang}` : '', q.elig ? `e:${q.elig}` : '', q.holder ? `h:${q.holder}` : '', q.urgent ? 'u' : ''].filter(Boolean);
     if (!extra.length) return this.keys.caseIndex(base);
     const all = [base, ...extra];
-    const key = this.keys.caseIndexQuery(createHash('sha256').update(all.join('|')).digest('hex').slice(0, 24));
+    const generation = (await this.redis.get(this.keys.caseIndex(GENERATION))) ?? '0';
+    const key = this.keys.caseIndexQuery(createHash('sha256').update(`${generation}|${all.join('|')}`).digest('hex').slice(0, 24));
     if (!(await this.redis.exists(key))) {
       // Scores from the base set (creation time); the others only filter.
       await this.redis

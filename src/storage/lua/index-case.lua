@@ -5,8 +5,10 @@
   meanwhile makes the caller read again).
 
   KEYS[1] the case's index entry STRING
-  KEYS[2 .. 1+n] the sets it is in now (n = ARGV[3])
-  KEYS[2+n ..] the sets it belongs to
+  KEYS[2] the indexes' generation STRING (counted up at every move: a list query's cached
+          intersection is named after it, so none outlives a change)
+  KEYS[3 .. 2+n] the sets it is in now (n = ARGV[3])
+  KEYS[3+n ..] the sets it belongs to
 
   ARGV[1] the entry as read ('' when there was none)
   ARGV[2] the new entry ('' to take the case out of every index)
@@ -18,7 +20,8 @@
 ]]
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
 local n = tonumber(ARGV[3])
-for i = 2, 1 + n do redis.call('ZREM', KEYS[i], ARGV[5]) end
-for i = 2 + n, #KEYS do redis.call('ZADD', KEYS[i], ARGV[4], ARGV[5]) end
+for i = 3, 2 + n do redis.call('ZREM', KEYS[i], ARGV[5]) end
+for i = 3 + n, #KEYS do redis.call('ZADD', KEYS[i], ARGV[4], ARGV[5]) end
+redis.call('INCR', KEYS[2])
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
 return 1

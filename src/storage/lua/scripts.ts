@@ -151,7 +151,7 @@ export interface Scripts {
   /** How many of the given stream entries were replaced by their re-encrypted copies (npm run rotate-key). */
   resealStream(keys: { stream: string; attempts: string }, args: { field: string; entries: { id: string; old: string; next: string }[] }): Promise<number>;
   /** Keys: the entry, the `old` sets, the `now` sets (see index-case.lua). */
-  indexCase(keys: { entry: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
+  indexCase(keys: { entry: string; generation: string; old: string[]; now: string[] }, args: { read: string; entry: string; score: number; caseCode: string }): Promise<number>;
   /** The case's keys only: the caller frees the place after (see cancel-booking-2.lua). */
   cancelBooking(keys: { booking: string; case: string }, args: { slot: string; now: string; reason: string }): Promise<number>;
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
@@ -211,7 +211,7 @@ export function redisScripts(redis: Redis): Scripts {
     releaseLock: (k, a) => run('releaseLock', k.lock, a.token) as Promise<number>,
     swapSealed: (k, a) => run('swapSealed', k.key, a.where, a.at, a.old, a.next) as Promise<number>,
     resealStream: (k, a) => run('resealStream', k.stream, k.attempts, a.field, ...a.entries.flatMap((e) => [e.id, e.old, e.next])) as Promise<number>,
-    indexCase: (k, a) => run('indexCase', 1 + k.old.length + k.now.length, k.entry, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
+    indexCase: (k, a) => run('indexCase', 2 + k.old.length + k.now.length, k.entry, k.generation, ...k.old, ...k.now, a.read, a.entry, k.old.length, a.score, a.caseCode) as Promise<number>,
     cancelBooking: (k, a) => run('cancelBooking', k.booking, k.case, a.slot, a.now, a.reason) as Promise<number>,
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
     renewLock: (k, a) => run('renewLock', k.lock, a.token, a.ttlMs) as Promise<number>,

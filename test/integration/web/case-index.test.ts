@@ -66,6 +66,14 @@ describe('CaseIndex', () => {
     expect((await index.page({ office: 'baku', status: 'new', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0002']);
     expect((await index.page({ office: 'baku', status: 'claimed', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0001']);
     expect((await index.page({ holder: 's-1', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0001']);
+    // A filtered list asked again right after a case moved (a claim, then "My cases") shows the
+    // move: the intersection kept for the next pages is not the one made before it.
+    await redis.hset(keys().case('KP-AAAA-0002'), 'claimed_by', 's-1');
+    await index.reindex('KP-AAAA-0002');
+    expect((await index.page({ holder: 's-1', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0002', 'KP-AAAA-0001']);
+    await redis.hdel(keys().case('KP-AAAA-0002'), 'claimed_by');
+    await index.reindex('KP-AAAA-0002');
+    expect((await index.page({ holder: 's-1', offset: 0, limit: 10 })).codes).toEqual(['KP-AAAA-0001']);
 
     const [row] = await index.rows(['KP-AAAA-0001']);
     expect(row).toMatchObject({ code: 'KP-AAAA-0001', status: 'claimed', office: 'baku', lang: 'ru', holder: 's-1' });
