@@ -179,8 +179,19 @@ describe('workspace cases', () => {
     const r = await sup.post('/desk/cases/KP-BAKU-0001/reassign', { to: rashad.staffId });
     expect(r.location).toBe('/desk/cases/KP-BAKU-0001?done=reassigned');
     expect((await sup.get('/desk/cases/KP-BAKU-0001')).text).toContain('Rəşad Əliyev');
+    // A colleague's caseload: the cases Rəşad holds, in every office, and nothing else.
+    expect(list.text).toContain(`<option value="${rashad.staffId}">Rəşad Əliyev</option>`);
+    const his = await sup.get(`/desk/cases?holder=${rashad.staffId}`);
+    expect(his.text).toContain('KP-BAKU-0001');
+    expect(his.text).not.toContain('KP-GNJA-0002');
+    expect(his.text).toContain(`<option value="${rashad.staffId}" selected>`);
 
     const worker = await signIn('aysel');
+    // A case worker has no such filter, and one sent anyway is ignored (her office's list).
+    const codes = (html: string) => [...html.matchAll(/href="\/desk\/cases\/(KP-[A-Z0-9-]+)"/g)].map((m) => m[1]);
+    const own = await worker.get(`/desk/cases?holder=${rashad.staffId}`);
+    expect(own.text).not.toContain('name="holder"');
+    expect(codes(own.text)).toEqual(codes((await worker.get('/desk/cases')).text));
     await worker.get('/desk/cases/KP-BAKU-0001');
     const refused = await worker.post('/desk/cases/KP-BAKU-0001/reassign', { to: rashad.staffId });
     expect(refused.status).toBe(403);

@@ -2,7 +2,7 @@ import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { NO_OFFICE, type CaseListStatus, type CaseRow, type Eligibility } from '../case-index';
 import { authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
-import { staffNameOf } from './staff-names';
+import { staffNames } from '../alert-notices';
 
 /** The filters of the case list (all optional). */
 export interface CaseListFilters {
@@ -12,6 +12,8 @@ export interface CaseListFilters {
   elig?: Eligibility;
   /** Only the actor's own cases. */
   mine?: boolean;
+  /** Only the cases this member of staff holds (a supervisor's or admin's view of a colleague's caseload). */
+  holder?: string;
   urgent?: boolean;
   /** A case code: that case alone (if the actor may see it). */
   code?: string;
@@ -30,6 +32,8 @@ export type ListCasesResult =
       urgent: CaseListRow[];
       /** The office the list is limited to (a case worker's own), if any. */
       office?: string;
+      /** Whom a supervisor or admin may list the cases of (the roster, by name); none for a case worker. */
+      holders?: { staffId: string; name: string }[];
     }
   | StaffRefusal
   | { ok: false; reason: 'no_index' };
@@ -51,14 +55,18 @@ export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseLi
   if (!index) return { ok: false, reason: 'no_index' };
   const own = a.member.role === 'caseworker' ? a.member.worker?.office : undefined;
   const visible = (office: string) => own === undefined || office === own || office === 'none';
-  const names = await staffNameOf(deps);
+  const roster = await deps.roster.list();
+  const names = await staffNames({ list: async () => roster });
+  // A colleague's caseload is a supervisor's view: a case worker's list stays their office's and their own.
+  const holders = own === undefined && a.member.role !== 'caseworker' ? roster.map((w) => ({ staffId: w.staffId, name: w.name })) : undefined;
+  const holder = holders && filters.holder && holders.some((h) => h.staffId === filters.holder) ? filters.holder : undefined;
   const named = (rows: CaseRow[]): CaseListRow[] => rows.map((r) => (r.holder ? { ...r, holderName: names(r.holder) } : r));
   // The urgent block is read at the same time as the page: two chains of round trips, not one after the other.
   const urgentRows = (async () => named(await index.rows((await index.urgent(50)).filter((u) => visible(u.office)).map((u) => u.code))))();
   if (filters.code) {
     const [entry, urgent] = await Promise.all([index.entry(filters.code), urgentRows]);
     const rows = entry && visible(entry.office) ? named(await index.rows([filters.code])) : [];
-    return { ok: true, rows, total: rows.length, urgent, ...(own ? { office: own } : {}) };
+    return { ok: true, rows, total: rows.length, urgent, ...(own ? { office: own } : {}), ...(holders ? { holders } : {}) };
   }
   // A case worker sees their own office's cases and those with no meeting yet (`none`, which
   // every office may take), or one of the two when asked; another office asked for gives both.
@@ -72,7 +80,7 @@ export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseLi
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.lang ? { lang: filters.lang } : {}),
     ...(filters.elig ? { elig: filters.elig } : {}),
-    ...(filters.mine ? { holder: actor.staffId } : {}),
+    ...(filters.mine ? { holder: actor.staffId } : holder ? { holder } : {}),
     ...(filters.urgent ? { urgent: true } : {}),
     offset: Math.max(0, page.offset),
     limit: Math.min(MAX_PAGE, Math.max(1, page.limit)),
@@ -82,5 +90,5 @@ export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseLi
     return { total, rows: named(await index.rows(codes)) };
   };
   const [{ rows, total }, urgent] = await Promise.all([pageRows(), urgentRows]);
-  return { ok: true, rows, total, urgent, ...(own ? { office: own } : {}) };
+  return { ok: true, rows, total, urgent, ...(own ? { office: own } : {}), ...(holders ? { holders } : {}) };
 }

@@ -28,6 +28,7 @@ const ListQuery = z.object({
   lang: z.preprocess(empty, LangSchema.optional()).catch(undefined),
   elig: z.preprocess(empty, z.enum(ELIGIBILITIES).optional()).catch(undefined),
   mine: z.preprocess(empty, z.literal('1').optional()).catch(undefined),
+  holder: z.preprocess(empty, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional()).catch(undefined),
   urgent: z.preprocess(empty, z.literal('1').optional()).catch(undefined),
   code: z.preprocess((v) => (typeof v === 'string' ? v.trim().slice(0, 40) || undefined : undefined), z.string().optional()).catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
@@ -70,7 +71,7 @@ export function casePages(kit: WebKit): Router {
     const r = await listCases(
       kit.deps.desk,
       ctx.actor,
-      { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.urgent ? { urgent: true } : {}), ...(code ? { code } : {}) },
+      { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.holder ? { holder: q.holder } : {}), ...(q.urgent ? { urgent: true } : {}), ...(code ? { code } : {}) },
       { offset: (q.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
     );
     if (!r.ok) {
@@ -78,7 +79,7 @@ export function casePages(kit: WebKit): Router {
       return void (await kit.forbidden(req, res, 'role'));
     }
     const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
-    const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, urgent: q.urgent, code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, holder: q.holder, urgent: q.urgent, code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const pageLink = (n: number) => `/desk/cases?${new URLSearchParams([...params, ['page', String(n)]]).toString()}`;
     const pages = Math.max(1, Math.ceil(r.total / PAGE_SIZE));
     kit.render(res, 'cases/list', {
@@ -96,6 +97,7 @@ export function casePages(kit: WebKit): Router {
       prev: q.page > 1 ? pageLink(q.page - 1) : undefined,
       next: q.page < pages ? pageLink(q.page + 1) : undefined,
       ownOffice: r.office,
+      holders: r.holders,
       offices: kit.deps.desk.offices.map((o) => o.id),
       statuses: CASE_STATUSES,
       eligibilities: ELIGIBILITIES,
