@@ -3,13 +3,14 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../core/logger';
 import type { Translator } from '../i18n';
 import { browserLang } from './browser-lang';
+import { addressKey } from './client-address';
 import { tokenHash } from './auth/tokens';
 import { requestSession } from './request-session';
 import type { WorkspaceDeps } from './workspace-deps';
 
 /** The workspace's rate limits, as Express middleware. */
 export interface RateLimits {
-  /** Sign-in attempts per address: a guessed token is hopeless, and this keeps it so. */
+  /** Sign-in attempts per address (an IPv6 one by its /64): a guessed token is hopeless, and this keeps it so. */
   signIn: RequestHandler;
   /**
    * Every workspace request, per live session (else per address): a runaway script, not a busy
@@ -24,6 +25,7 @@ export interface RateLimits {
  * is hopeless anyway; this stops a flood, not a guess. The address is the client's only when
  * TRUST_PROXY names the reverse proxy in front: without it, everyone behind the proxy shares its
  * address, and one client spending the limit locks every member of staff out of signing in.
+ * An IPv6 client counts by its /64 ({@link addressKey}): a subscriber holds all of it.
  */
 export const SIGN_IN_POINTS = 60;
 export const SIGN_IN_WINDOW_S = 10 * 60;
@@ -43,10 +45,10 @@ export function createRateLimits(deps: Pick<WorkspaceDeps, 'redis' | 'keys' | 'l
   // (requestSession), made here first, so a signed-in request costs no extra Redis read.
   const whoPages = async (req: Request, res: Response) => {
     const session = await requestSession(deps, req, res);
-    return session ? `s:${tokenHash(session.id).slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`;
+    return session ? `s:${tokenHash(session.id).slice(0, 32)}` : addressKey(req.ip);
   };
   return {
-    signIn: limit(signIn, async (req) => `ip:${req.ip ?? 'unknown'}`, deps),
+    signIn: limit(signIn, async (req) => addressKey(req.ip), deps),
     pages: limit(pages, whoPages, deps),
   };
 }

@@ -8,6 +8,8 @@ import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
  * SIGN_IN_POINTS bogus attempts and lock every member of staff out of signing in, again every
  * ten minutes. With TRUST_PROXY (compose sets 1: its proxy) the address is the client's as the
  * proxy saw it; without it X-Forwarded-For is not believed (a client cannot pick its address).
+ * An IPv6 client counts by its /64: a subscriber holds the whole of it and could take a new
+ * address for every attempt.
  */
 jest.setTimeout(60_000);
 
@@ -35,6 +37,24 @@ describe('the workspace behind a reverse proxy', () => {
     for (let i = 0; i < SIGN_IN_POINTS; i++) expect(await signIn(url, '203.0.113.7')).toBe(400);
     expect(await signIn(url, '203.0.113.7')).toBe(429);
     expect(await signIn(url, '198.51.100.4')).toBe(400);
+  });
+
+  it('counts an IPv6 client by its /64: new addresses inside it do not get round the limit, another /64 is counted apart', async () => {
+    const url = await base({ TRUST_PROXY: '1' });
+    // One subscriber's /64, a new address at each attempt (as a client rotating through it would).
+    const inside = (i: number) => `2001:db8:4a1:7c00:${(i + 1).toString(16)}:${((i * 7919) % 0x10000).toString(16)}::${(i % 9) + 1}`;
+    for (let i = 0; i < SIGN_IN_POINTS; i++) expect(await signIn(url, inside(i))).toBe(400);
+    expect(await signIn(url, inside(SIGN_IN_POINTS))).toBe(429);
+    expect(await signIn(url, '2001:db8:4a1:7c00::1')).toBe(429);
+    // The next /64 along is someone else's; an IPv4 client written as IPv6 counts per address.
+    expect(await signIn(url, '2001:db8:4a1:7c01::1')).toBe(400);
+    expect(await signIn(url, '::ffff:203.0.113.9')).toBe(400);
+  });
+
+  it('counts IPv4 clients written as IPv6 (::ffff:a.b.c.d) per address, not by their /64', async () => {
+    const url = await base({ TRUST_PROXY: '1' });
+    for (let i = 0; i < SIGN_IN_POINTS; i++) expect(await signIn(url, `::ffff:198.51.100.${(i % 200) + 1}`)).toBe(400);
+    expect(await signIn(url, '::ffff:198.51.100.201')).toBe(400);
   });
 
   it('without it, X-Forwarded-For is not believed: a new one does not get round the limit', async () => {
