@@ -57,6 +57,19 @@ describe('the workspace behind a reverse proxy', () => {
     expect(await signIn(url, '::ffff:198.51.100.201')).toBe(400);
   });
 
+  it('tells a client on the internet whether it is ready and nothing more: no dependency named (/readyz, /healthz)', async () => {
+    const url = await base({ TRUST_PROXY: '1' });
+    const asked = async (path: string, headers: Record<string, string>) => {
+      const r = await fetch(`${url}${path}`, { headers });
+      return { status: r.status, body: await r.text() };
+    };
+    // Through the proxy, as compose runs it: the client's address in X-Forwarded-For.
+    expect(await asked('/readyz', { 'x-forwarded-for': '203.0.113.7' })).toEqual({ status: 200, body: '{"status":"ready"}' });
+    expect(await asked('/healthz', { 'x-forwarded-for': '203.0.113.7' })).toEqual({ status: 200, body: '{"status":"ok"}' });
+    // A proxy on the same machine, a client saying it is loopback: still passed on.
+    expect(await asked('/readyz', { 'x-forwarded-for': '127.0.0.1' })).toEqual({ status: 200, body: '{"status":"ready"}' });
+  });
+
   it('without it, X-Forwarded-For is not believed: a new one does not get round the limit', async () => {
     const url = await base({});
     for (let i = 0; i < SIGN_IN_POINTS; i++) expect(await signIn(url, `203.0.113.${i % 200}`)).toBe(400);

@@ -76,6 +76,27 @@ describe('HTTP app', () => {
     dead.disconnect();
   });
 
+  it('tells a request passed on by a proxy (TRUST_PROXY as compose sets it) the readiness alone, and names Redis only on this machine', async () => {
+    const redis = testRedis();
+    clients.push(redis);
+    const dead = new Redis(`redis://127.0.0.1:${await freePort()}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const up = await serve({ core: fakeCore(redis), logger: silentLogger(), trustProxy: 1 });
+    const down = await serve({ core: fakeCore(dead), logger: silentLogger(), trustProxy: 1 });
+    // As Caddy passes a request on: from loopback (a proxy on the same machine) or not, with the client's address.
+    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=203.0.113.7' }, { 'x-real-ip': '203.0.113.7' }]) {
+      const ready = await fetch(`${up}/readyz`, { headers });
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+      const unavailable = await fetch(`${down}/readyz`, { headers });
+      expect([unavailable.status, await unavailable.json()]).toEqual([503, { status: 'unavailable' }]);
+      for (const path of ['/healthz', '/health']) expect(await (await fetch(`${up}${path}`, { headers })).json()).toEqual({ status: 'ok' });
+    }
+    // Asked on the machine itself (docker compose exec web …): which dependency failed.
+    expect(await (await fetch(`${down}/readyz`)).json()).toEqual({ status: 'unavailable', redis: 'no answer' });
+    expect(await (await fetch(`${up}/readyz`)).json()).toEqual({ status: 'ready', redis: 'ok' });
+    dead.disconnect();
+  });
+
   it('answers 404 JSON for unknown paths, and for the simulator when it is off', async () => {
     const redis = testRedis();
     clients.push(redis);
