@@ -12,7 +12,7 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * `/dashboard` gives a roster member a one-time link; the link page spends it only on the
  * button; a second use, a late use and a stranger's `/dashboard` sign nobody in; the session
  * cookie is `__Host-`, Secure, HttpOnly, SameSite=Lax; a change without the CSRF token is a
- * 403, audited, which shows back what was typed; sign-out, sign-out everywhere, the idle timeout and leaving the roster end
+ * 403, audited, which shows back what was typed; sign-out, sign-out everywhere (asked once more first), the idle timeout and leaving the roster end
  * sessions on the server.
  */
 
@@ -175,9 +175,36 @@ describe('workspace sign-in', () => {
     expect((await one.get('/desk/x')).status).toBe(303);
     expect((await two.get('/desk/x')).status).toBe(404);
     const three = await signedIn();
-    expect((await two.post('/desk/signout-everywhere')).status).toBe(303);
+    expect((await two.post('/desk/signout-everywhere', { confirm: '1' })).status).toBe(303);
     expect((await three.get('/desk/x')).status).toBe(303);
     expect((await two.get('/desk/x')).status).toBe(303);
+  });
+
+  it('asks once more before signing out everywhere (a stray tap mid-interview ends nothing), without JavaScript', async () => {
+    const phone = await signedIn();
+    const desk = await signedIn();
+    // The header's button, pressed on a case file.
+    await desk.get('/desk/cases/KP-AUTH-0001');
+    const asked = await desk.post('/desk/signout-everywhere', { back: '/desk/cases/KP-AUTH-0001' });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain(e2e.core.translator.t('en', 'web:signout.confirm_text'));
+    // Its own form: the session's CSRF token and confirm=1; "No, stay" goes back to the case file.
+    const form = /<form method="post" action="\/desk\/signout-everywhere" class="actions">([\s\S]*?)<\/form>/.exec(asked.text)?.[1] ?? '';
+    expect(form).toMatch(/name="_csrf" value="[^"]+"/);
+    expect(form).toContain('name="confirm" value="1"');
+    expect(form).toContain('href="/desk/cases/KP-AUTH-0001"');
+    // Nothing ended: both devices still signed in.
+    expect((await phone.get('/desk/x')).status).toBe(404);
+    expect((await desk.get('/desk/x')).status).toBe(404);
+    // A confirmation sent from another site (no CSRF token) ends nothing either.
+    expect((await desk.post('/desk/signout-everywhere', { _csrf: null, confirm: '1' })).status).toBe(403);
+    expect((await phone.get('/desk/x')).status).toBe(404);
+    // Confirmed (the confirmation page's own button): every session ends.
+    await desk.post('/desk/signout-everywhere');
+    const confirmed = await desk.post('/desk/signout-everywhere', { confirm: '1' });
+    expect(confirmed).toMatchObject({ status: 303, location: '/desk/signin?out=1' });
+    expect((await phone.get('/desk/x')).status).toBe(303);
+    expect((await desk.get('/desk/x')).status).toBe(303);
   });
 
   it('says on the sign-in page that what a tab sent after signing out in another was not saved', async () => {

@@ -11,6 +11,7 @@ import { clearSessionCookie, readCookie, setSessionCookie } from './session-cook
 
 const SignInBody = z.object({ token: z.string().max(200) });
 const LangBody = z.object({ lang: LangSchema, back: z.string().max(500).optional() });
+const SignOutEverywhereBody = z.object({ confirm: z.literal('1').optional(), back: z.string().max(500).optional() });
 
 /** A path inside the workspace, with a plain query (no open redirect: it starts with /desk/, no scheme, no backslash). */
 const WORKSPACE_PLACE = /^\/desk(\/[A-Za-z0-9_\-/]*)?(\?[A-Za-z0-9_\-=&%.@:+,~]*)?$/;
@@ -40,7 +41,9 @@ export const fromAnotherSite = (req: Request): boolean => {
  *   so that a link preview or a mail scanner opening it spends nothing;
  * - `POST /signin` spends the link (once, within 5 minutes) and starts a new session with a new
  *   id (an old session of that browser ends: ids are rotated at every sign-in);
- * - `POST /signout`, `POST /signout-everywhere` (CSRF-checked) end this session or all of the member's;
+ * - `POST /signout` (CSRF-checked) ends this session; `POST /signout-everywhere` first answers a
+ *   page asking once more (one stray tap mid-interview must not end the member's sessions on
+ *   every device), whose own button (`confirm=1`, CSRF-checked) ends them all;
  * - `POST /lang` remembers the language chosen with the switch;
  * - `GET /alive` keeps the session from timing out while a form is typed in, and gives the page
  *   the session's CSRF token.
@@ -91,8 +94,15 @@ export function authRoutes(deps: WorkspaceDeps, renderer: Renderer, limits: Rate
     res.redirect(303, '/desk/signin?out=1');
   });
 
-  after.post('/signout-everywhere', async (_req, res) => {
+  after.post('/signout-everywhere', async (req, res) => {
     const ctx = webContext(res);
+    const body = SignOutEverywhereBody.safeParse(req.body);
+    if (!body.success || body.data.confirm !== '1') {
+      // "No, stay" goes back to the page the button was pressed on (the header's form says which).
+      const stay = safeBack(body.success ? body.data.back : undefined);
+      renderer.render(res, 'signout-everywhere', { title: ctx.t('web:signout.confirm_title'), stay });
+      return;
+    }
     await deps.sessions.endAll(ctx.staff.staffId);
     clearSessionCookie(res, deps.cookie);
     await audit(ctx.staff.staffId, 'web_sign_out_everywhere');
