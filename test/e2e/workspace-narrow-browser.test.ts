@@ -16,8 +16,9 @@ import { addStaff, useTestKorpu } from '../helpers/use-korpu';
  * The workspace on a phone (360 px wide, as a small case worker's phone in the office) in a real
  * browser (Debian's chromium, driven by playwright-core): in Persian (right to left), Azerbaijani
  * and Russian, with the shipped office's long names, no page scrolls sideways — wide tables scroll inside their own box, the header,
- * navigation and filters stay on the screen — and the roster is a card per member with the
- * languages named. Screenshots go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, else to a
+ * navigation and filters stay on the screen — the case list is a card per case (code, urgent
+ * mark, holder and office on the screen, nothing scrolling sideways, not even inside its box),
+ * and the roster is a card per member with the languages named. Screenshots go to test/e2e/screenshots with UPDATE_SCREENSHOTS=1, else to a
  * temp folder. Skipped without chromium, except in CI.
  */
 const CHROMIUM = process.env.KORPU_CHROMIUM ?? '/usr/bin/chromium';
@@ -40,12 +41,13 @@ describeBrowser('the workspace on a phone', () => {
   let handled: (id: number) => Promise<void>;
   let browser: Browser;
   let admin: User;
+  let rashad: string;
 
   beforeAll(async () => {
     handled = trackHandled(e2e.bot);
     base = (await e2e.korpu.start()).url;
     ({ user: admin } = await addStaff(e2e, { name: 'Leyla Əliyeva', firstName: 'Leyla', lang: 'en', langs: ['az', 'ru', 'en'], role: 'admin', addedAt: NOW }));
-    await addStaff(e2e, { name: 'Rəşad Məmmədov', firstName: 'Rəşad', lang: 'az', langs: ['az', 'fa', 'uz', 'tr', 'uk'], addedAt: NOW });
+    ({ staffId: rashad } = await addStaff(e2e, { name: 'Rəşad Məmmədov', firstName: 'Rəşad', lang: 'az', langs: ['az', 'fa', 'uz', 'tr', 'uk'], addedAt: NOW }));
     const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
     await seedCase(d, { code: CODE, lang: 'fa', createdAt: new Date('2026-11-23T08:00:00Z'), meeting: { office: baku, start: new Date('2026-11-25T06:00:00Z') }, firstName: 'Zahra', lastName: 'Ahmadi' });
     await seedCase(d, { code: 'KP-7G4Q-M2XD', lang: 'ru', createdAt: new Date('2026-11-23T09:00:00Z'), meeting: { office: baku, start: new Date('2026-11-25T07:00:00Z') }, firstName: 'Olena', lastName: 'Kovalenko' });
@@ -94,6 +96,46 @@ describeBrowser('the workspace on a phone', () => {
         if (cards) wide.push(`${lang} ${path}: ${cards} card(s) wider than the screen`);
         await page.screenshot({ path: join(SHOTS, `narrow-${lang}-${path.replace(/^\/desk\//, '').replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
       }
+    }
+    expect(wide).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the case list at 360 px as a card per case, everything a worker needs on the screen, nothing scrolling sideways', async () => {
+    // Rows as an office has them: held by a worker with a long name, urgent, at the shipped office (its long name).
+    const { staffId: holder } = await addStaff(e2e, { name: 'Gülnarə Abdulrəhmanova-Şahverdiyeva', firstName: 'Gülnarə', lang: 'az', langs: ['az', 'ru'], addedAt: NOW });
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    const held = async (code: string, staffId: string, o: { crisis?: string; lang: 'ru' | 'uk' | 'az' }) => {
+      await seedCase(d, { code, lang: o.lang, createdAt: new Date('2026-11-23T11:00:00Z'), meeting: { office: baku, start: new Date('2026-11-26T06:00:00Z') }, ...(o.crisis ? { crisis: o.crisis } : {}) });
+      await e2e.redis.hset(e2e.core.keys.case(code), { claimed_by: staffId, claimed_at: NOW.toISOString() });
+      await e2e.korpu.caseIndex.reindex(code);
+    };
+    await held('KP-URG1-HELD', holder, { crisis: 'self_harm', lang: 'uk' });
+    await held('KP-LONG-HELD', rashad, { lang: 'ru' });
+    const { page, problems } = await onPhone();
+    const wide: string[] = [];
+    for (const lang of ['ru', 'fa', 'en'] as const) {
+      await language(page, lang);
+      await page.goto(`${base}/desk/cases`);
+      const t = (key: string) => e2e.core.translator.t(lang, key);
+      // The page does not scroll sideways, and neither does the list inside its own box.
+      const { page: pageWide, boxes } = (await page.evaluate(
+        "({ page: document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth, boxes: [...document.querySelectorAll('main *')].filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1).map((e) => e.className || e.tagName) })",
+      )) as { page: number; boxes: string[] };
+      if (pageWide > 0) wide.push(`${lang}: the page is ${pageWide} px too wide`);
+      if (boxes.length) wide.push(`${lang}: ${boxes.join(', ')} scroll(s) sideways`);
+      // What a worker reads off a row is on the screen, whole: the code, the urgent mark, the holder, the office, the status.
+      const row = page.locator('main tr', { has: page.locator('a.code', { hasText: 'KP-URG1-HELD' }) }).first();
+      const onScreen = async (what: string, target: ReturnType<Page['locator']>) => {
+        const box = await target.boundingBox();
+        if (!box || box.x < 0 || box.x + box.width > 360 + 0.5) wide.push(`${lang}: ${what} ${box ? `at ${Math.round(box.x)}..${Math.round(box.x + box.width)} px` : 'not shown'}`);
+      };
+      await onScreen('the code', row.locator('a.code'));
+      await onScreen('the urgent mark', row.locator('.badge.urgent'));
+      await onScreen('the holder', row.getByText('Gülnarə Abdulrəhmanova-Şahverdiyeva'));
+      await onScreen('the office', row.getByText(shipped.name[lang]!).first());
+      await onScreen('the status', row.getByText(t('web:status.claimed')));
+      await page.screenshot({ path: join(SHOTS, `narrow-${lang}-case-list.png`), fullPage: true });
     }
     expect(wide).toEqual([]);
     expect(problems).toEqual([]);
