@@ -184,8 +184,11 @@ describe('workspace sign-in', () => {
     const phone = await signedIn();
     const desk = await signedIn();
     // The header's button, pressed on a case file.
-    await desk.get('/desk/cases/KP-AUTH-0001');
-    const asked = await desk.post('/desk/signout-everywhere', { back: '/desk/cases/KP-AUTH-0001' });
+    const casePage = await desk.get('/desk/cases/KP-AUTH-0001');
+    const header = /<form method="post" action="\/desk\/signout-everywhere">([\s\S]*?)<\/form>/.exec(casePage.text)?.[1] ?? '';
+    const back = /name="back" value="([^"]*)"/.exec(header)?.[1];
+    expect(back).toBe('/desk/cases/KP-AUTH-0001');
+    const asked = await desk.post('/desk/signout-everywhere', { back: back! });
     expect(asked.status).toBe(200);
     expect(asked.text).toContain(e2e.core.translator.t('en', 'web:signout.confirm_text'));
     // Its own form: the session's CSRF token and confirm=1; "No, stay" goes back to the case file.
