@@ -84,7 +84,8 @@ describe('HTTP app', () => {
     const up = await serve({ core: fakeCore(redis), logger: silentLogger(), trustProxy: 1 });
     const down = await serve({ core: fakeCore(dead), logger: silentLogger(), trustProxy: 1 });
     // As Caddy passes a request on: from loopback (a proxy on the same machine) or not, with the client's address.
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.7' }, { 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=203.0.113.7' }, { 'x-real-ip': '203.0.113.7' }]) {
+    const passedOn: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.7' }, { 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=203.0.113.7' }, { 'x-real-ip': '203.0.113.7' }];
+    for (const headers of passedOn) {
       const ready = await fetch(`${up}/readyz`, { headers });
       expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
       const unavailable = await fetch(`${down}/readyz`, { headers });
