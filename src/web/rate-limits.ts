@@ -13,7 +13,7 @@ export interface RateLimits {
   /** Sign-in attempts per address (an IPv6 one by its /64): a guessed token is hopeless, and this keeps it so. */
   signIn: RequestHandler;
   /**
-   * Every workspace request, per live session (else per address): a runaway script, not a busy
+   * Every workspace request, per live session (else per address, an IPv6 one by its /64): a runaway script, not a busy
    * worker. A cookie that names no live session counts by address, as no cookie does: a client
    * sending a new random cookie with each request is not a new session each time.
    */
