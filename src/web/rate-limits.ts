@@ -3,7 +3,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../core/logger';
 import type { Translator } from '../i18n';
 import { browserLang } from './browser-lang';
-import { addressKey } from './client-address';
+import { addressKey } from '../core/client-address';
 import { tokenHash } from './auth/tokens';
 import { requestSession } from './request-session';
 import type { WorkspaceDeps } from './workspace-deps';

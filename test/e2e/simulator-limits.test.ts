@@ -34,6 +34,16 @@ describe('simulator: rate limit and session cap', () => {
     expect((await fetch(`${base}/api/simulator/sessions`, { method: 'POST', headers: from('198.51.100.2') })).status).toBe(201);
   });
 
+  it('counts an IPv6 client by its /64: a new address for every request inside it is still one client', async () => {
+    h = await startSimulatorApp({ env: { SIMULATOR_REQUESTS_PER_MINUTE: '4', TRUST_PROXY: '1' } });
+    const base = h.base;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 5; i++) statuses.push((await fetch(`${base}/api/simulator/sessions`, { method: 'POST', headers: from(`2001:db8:7:9::${i.toString(16)}`) })).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 429]);
+    // The next /64 is another subscriber.
+    expect((await fetch(`${base}/api/simulator/sessions`, { method: 'POST', headers: from('2001:db8:7:a::1') })).status).toBe(201);
+  });
+
   it('issues no new session while SIMULATOR_MAX_SESSIONS are live; the live ones go on', async () => {
     h = await startSimulatorApp({ env: { SIMULATOR_MAX_SESSIONS: '3' } });
     const sessions = [await newSession(h.base), await newSession(h.base), await newSession(h.base)];

@@ -1,3 +1,4 @@
+import { addressKey } from '../../core/client-address';
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
@@ -52,7 +53,7 @@ return 0
 
 /**
  * The simulator has no login, so whoever reaches it could fill Redis with conversations: each
- * client address gets `requestsPerMinute` (rate-limiter-flexible, counted in Redis so every
+ * client address (an IPv6 client by its /64, core/client-address.ts) gets `requestsPerMinute` (rate-limiter-flexible, counted in Redis so every
  * process counts the same requests), and no new session is issued while `maxSessions` are live
  * (a session id works for SESSION_LIFE_MS). Over a limit: 429 with Retry-After and
  * `{error, message}`; the page says it in its own language. Redis failing: the request goes on
@@ -65,7 +66,7 @@ export function createSimulatorLimits(deps: SimulatorLimitDeps, settings: Simula
   return {
     requests: async (req, res, next) => {
       try {
-        await perClient.consume(`ip:${req.ip ?? 'unknown'}`);
+        await perClient.consume(addressKey(req.ip));
         next();
       } catch (e) {
         if (e instanceof RateLimiterRes) return overLimit(res, 'too_many_requests', e.msBeforeNext);

@@ -1,4 +1,4 @@
-import { addressKey } from '../../../src/web/client-address';
+import { addressKey } from '../../../src/core/client-address';
 
 describe('addressKey', () => {
   it('counts IPv4 per address', () => {
