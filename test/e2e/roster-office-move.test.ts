@@ -38,15 +38,15 @@ describe('/roster_change to another office', () => {
     ({ user: aysel } = await addStaff(e2e, { name: 'Aysel', firstName: 'Aysel', lang: 'ru', langs: ['ru'] }));
   });
 
-  /** A person who asked to talk, their case with a meeting at Baku, held by `staffId`. */
-  async function caseHeldBy(staffId: string): Promise<{ person: User; code: string }> {
+  /** A person who asked to talk, their case with a meeting at `office` (Baku), held by `staffId`. */
+  async function caseHeldBy(staffId: string, office: Office = baku): Promise<{ person: User; code: string }> {
     const person = e2e.api.updates.user({ language_code: 'ru' });
     await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
     await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:language:ru'));
     await e2e.bot.handleUpdate(e2e.api.updates.callback(person, e2e.api.lastMessage(person.id)!, 'c:menu:person'));
     const code = (await e2e.core.runner.peek(e2e.core.runner.conversationId('telegram', String(person.id))))!.caseCode!;
     const start = new Date(Date.UTC(2027, 0, 12, 6));
-    await e2e.core.bookings.book(baku, { id: slotIdAt(baku, start), office: 'baku', start, end: new Date(start.getTime() + baku.slotMinutes * 60_000) }, code, 'ru', new Date());
+    await e2e.core.bookings.book(office, { id: slotIdAt(office, start), office: office.id, start, end: new Date(start.getTime() + office.slotMinutes * 60_000) }, code, 'ru', new Date());
     expect(await new ClaimStore(e2e.redis, e2e.core.keys).claim(code, staffId, new Date())).toMatchObject({ outcome: 'claimed' });
     return { person, code };
   }
@@ -104,5 +104,42 @@ describe('/roster_change to another office', () => {
     expect((await web.get(saved.location!)).text).toContain(t('az', 'reports:admin.changed_released', { count: 1 }));
     expect(await new ClaimStore(e2e.redis, e2e.core.keys).get(code)).toBeUndefined();
     await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === rauf.id && c.params.text === t('az', 'caseworker:moved.released', { office: ganja.name.az, codes: code, count: 1 }), 1, 15_000, mark);
+  });
+
+  it('a supervisor made a case worker with /roster_change: the cases of other offices go back, the admin is told how many, the group gets them with Claim', async () => {
+    const { user: samir, staffId: samirId } = await addStaff(e2e, { name: 'Samir', firstName: 'Samir', lang: 'en', langs: ['en'], role: 'supervisor' });
+    const { code } = await caseHeldBy(samirId, ganja);
+    const { code: own } = await caseHeldBy(samirId);
+    await e2e.korpu.settled();
+    const admin = e2e.api.updates.user({ id: ADMIN_ID, language_code: 'en' });
+    const mark = e2e.api.mark();
+    await e2e.bot.handleUpdate(e2e.api.updates.command(admin, `/roster_change ${samir.id} caseworker baku en Samir`));
+    const said = e2e.api.callsSince(mark, 'sendMessage').filter((c) => c.params.chat_id === admin.id).map((c) => String(c.params.text));
+    expect(said).toEqual([
+      [
+        t('en', 'caseworker:roster.updated', { name: 'Samir', id: samir.id, role: t('en', 'caseworker:role.caseworker'), office: 'baku', langs: 'en' }),
+        t('en', 'caseworker:roster.released_role', { codes: code, count: 1 }),
+      ].join('\n'),
+    ]);
+    expect(said[0]).toContain('1 case(s)');
+    // Samir is told in his language; the group gets the Ganja case again, free, saying why; he keeps the Baku one.
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === samir.id && c.params.text === t('en', 'caseworker:moved.released_role', { office: baku.name.en, codes: code, count: 1 }), 1, 15_000, mark);
+    const heading = t('az', 'caseworker:release.by_role_change', { code });
+    const [again] = await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === CASEWORKERS && String(c.params.text).startsWith(heading), 1, 15_000, mark);
+    expect(JSON.stringify(again!.params.reply_markup)).toContain(code);
+    const claims = new ClaimStore(e2e.redis, e2e.core.keys);
+    expect(await claims.get(code)).toBeUndefined();
+    expect(await claims.get(own)).toMatchObject({ by: samirId });
+  });
+
+  it('Save on the roster page making a supervisor a case worker says how many cases went back', async () => {
+    const { staffId: zaurId } = await addStaff(e2e, { name: 'Zaur', firstName: 'Zaur', lang: 'az', langs: ['az'], role: 'supervisor' });
+    const { code } = await caseHeldBy(zaurId, ganja);
+    const web = await signInAs(e2e.api, handled, base, e2e.api.updates.user({ id: ADMIN_ID, language_code: 'en' }));
+    await web.get('/desk/admin/roster');
+    const saved = await web.post(`/desk/admin/roster/${zaurId}`, { role: 'caseworker', office: 'baku', langs: 'az', name: 'Zaur' });
+    expect(saved.location).toBe('/desk/admin/roster?ok=changed_released_role&count=1');
+    expect((await web.get(saved.location!)).text).toContain(t('az', 'reports:admin.changed_released_role', { count: 1 }));
+    expect(await new ClaimStore(e2e.redis, e2e.core.keys).get(code)).toBeUndefined();
   });
 });

@@ -5,14 +5,17 @@ import { backToGroup } from './back-to-group';
 /**
  * Why a member of staff's cases go back to the case workers: they were taken off the roster
  * (`removal`), or a roster change left them cases they may no longer work on (`office_change`:
- * a case worker moved to another office, whose cases of the office they left are refused them).
+ * a case worker moved to another office, whose cases of the office they left are refused them;
+ * `role_change`: a supervisor or admin made a case worker, who works on one office's cases
+ * only, and may no longer work on those of the other offices they held).
  */
-export type GiveBackCause = 'removal' | 'office_change';
+export type GiveBackCause = 'removal' | 'office_change' | 'role_change';
 
 /** The heading of the alert posted again in the case workers' chat for each case given back. */
 const HEADING: Record<GiveBackCause, string> = {
   removal: 'caseworker:release.by_removal',
   office_change: 'caseworker:release.by_office_change',
+  role_change: 'caseworker:release.by_role_change',
 };
 
 /**

@@ -266,8 +266,8 @@ async function changeOnRoster(run: Run): Promise<string> {
   const r = await changeStaff(deps.desk, actor(run), { staff: { staffId: target.staffId }, ...given.fields });
   if (r.ok) {
     const lines = [t('caseworker:roster.updated', describe(t, r.worker))];
-    // Moved to another office: the cases of the office they left went back to the group.
-    if (r.released.length > 0) lines.push(t('caseworker:roster.released_moved', { codes: r.released.join(', '), count: r.released.length }));
+    // Moved to another office, or made a case worker: the cases out of their reach went back to the group.
+    if (r.released.length > 0) lines.push(t(r.why === 'role_change' ? 'caseworker:roster.released_role' : 'caseworker:roster.released_moved', { codes: r.released.join(', '), count: r.released.length }));
     return lines.join('\n');
   }
   switch (r.reason) {

@@ -123,6 +123,45 @@ describe('desk: a case worker moved to another office', () => {
     expect(await desk.claims.heldBy(d.staff.aysel.staffId)).toEqual([]);
   });
 
+  it('a supervisor made a case worker gives back the cases of the other offices (alert, escalation), tells her, and keeps those of her office', async () => {
+    // Leyla, supervisor at Baku, holds a Ganja case (with an alert in the group) and a Baku case.
+    await d.seedCase('KP-ROLE-0001', { office: ganja });
+    await d.seedCase('KP-ROLE-0002', { office: baku });
+    await alerts.record('KP-ROLE-0001', { messageId: 21, kind: 'intake', chatRef: CHAT }, new Date(1));
+    for (const code of ['KP-ROLE-0001', 'KP-ROLE-0002']) expect((await claimCase(desk, d.staff.leyla, { caseCode: code })).ok).toBe(true);
+    d.notifier.notices.length = 0;
+    d.audit.length = 0;
+    const at = new Date('2026-11-24T09:30:00Z');
+    d.setNow(at);
+
+    // The admin changes her role only: the result says why, for the admin's answer.
+    const r = await changeStaff(desk, d.staff.kamran, { staff: d.staff.leyla, role: 'caseworker' });
+    expect(r).toMatchObject({ ok: true, worker: { role: 'caseworker', office: 'baku' }, released: ['KP-ROLE-0001'], why: 'role_change' });
+    expect(await desk.claims.get('KP-ROLE-0001')).toBeUndefined();
+    expect(await desk.claims.get('KP-ROLE-0002')).toMatchObject({ by: d.staff.leyla.staffId });
+    // Back in the group as any release: the alert redrawn with Claim, posted again saying why, the escalation armed again.
+    const edits = d.notifier.notices.filter((n) => n.kind === 'alert_update' && n.caseCode === 'KP-ROLE-0001');
+    expect(edits.map((n) => n.replaces)).toEqual([{ messageId: 21, chatRef: CHAT }]);
+    const again = d.notifier.to('caseworkers').filter((n) => n.kind === 'alert' && n.caseCode === 'KP-ROLE-0001');
+    expect(again.map((n) => n.output.text[0])).toEqual([{ key: 'caseworker:release.by_role_change', params: { code: 'KP-ROLE-0001' } }]);
+    expect(claimButton(again[0]!)).toBe(true);
+    expect(d.rearmed).toEqual([`KP-ROLE-0001 ${at.toISOString()}`]);
+    // She is told privately, in her language; the release is audited with why.
+    expect(d.notifier.to('staff').map((n) => [n.to, n.output.text])).toEqual([
+      [{ type: 'staff', staffId: d.staff.leyla.staffId }, [{ key: 'caseworker:moved.released_role', params: { office: 'Bakı ofisi', codes: 'KP-ROLE-0001', count: 1 } }]],
+    ]);
+    expect(d.audit.filter((e) => e.action === 'release_case').map((e) => [e.caseCode, e.from, e.why])).toEqual([['KP-ROLE-0001', d.staff.leyla.staffId, 'role_change']]);
+
+    // An admin made a case worker at another office at once: every case but those of the new office goes back, as a role change.
+    await d.seedCase('KP-ROLE-0003', { office: baku, start: new Date('2026-11-25T07:00:00Z') });
+    await d.seedCase('KP-ROLE-0004', { office: ganja, start: new Date('2026-11-25T07:00:00Z') });
+    for (const code of ['KP-ROLE-0003', 'KP-ROLE-0004']) expect((await claimCase(desk, d.staff.kamran, { caseCode: code })).ok).toBe(true);
+    const admin2 = await changeStaff(desk, d.staff.kamran, { staff: d.staff.leyla, role: 'admin' });
+    expect(admin2).toMatchObject({ ok: true, released: [] });
+    expect(await changeStaff(desk, d.staff.leyla, { staff: d.staff.kamran, role: 'caseworker', office: 'ganja' })).toMatchObject({ ok: true, released: ['KP-ROLE-0003'], why: 'role_change' });
+    expect(await desk.claims.heldBy(d.staff.kamran.staffId)).toEqual(['KP-ROLE-0004']);
+  });
+
   it('touches nothing when the office stays (a new name or languages), nor for a supervisor, who works every office', async () => {
     await d.seedCase('KP-STAY-0001', { office: baku });
     await d.seedCase('KP-STAY-0002', { office: baku });

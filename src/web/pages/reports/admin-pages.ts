@@ -77,8 +77,9 @@ export function adminPages(kit: WebKit): Router {
     const r = await changeStaff(kit.deps.desk, webContext(res).actor, { staff: { staffId: id.data }, ...form.data });
     if (isRefusal(r)) return refuse(kit, req, res, r);
     if (!r.ok) return void res.redirect(303, `/desk/admin/roster?err=${r.reason === 'invalid' ? `invalid&fields=${r.fields.join(',')}` : r.reason === 'self_demotion' ? 'self_removal' : r.reason}`);
-    // Moved to another office: the cases of the office they left went back to the case workers.
-    res.redirect(303, r.released.length > 0 ? `/desk/admin/roster?ok=changed_released&count=${r.released.length}` : '/desk/admin/roster?ok=changed');
+    // Moved to another office, or made a case worker: the cases out of their reach went back to the case workers.
+    const ok = r.why === 'role_change' ? 'changed_released_role' : 'changed_released';
+    res.redirect(303, r.released.length > 0 ? `/desk/admin/roster?ok=${ok}&count=${r.released.length}` : '/desk/admin/roster?ok=changed');
   });
 
   router.post('/admin/roster/:staffId/remove', kit.requireRole('admin'), async (req, res) => {
