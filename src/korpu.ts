@@ -12,7 +12,8 @@ import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-
 import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
 import { createRightsNotices } from './caseworkers/rights-notices';
 import { ConfigError } from './core/errors';
-import { createDeskDeps, langOf, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
+import { PERSON } from './core/audit';
+import { createDeskDeps, followMeetingOffice, langOf, tellTalkLeft, type DeskDeps } from './caseworkers/desk';
 import { readContact } from './storage/case-contact';
 import { liftBlock, markBlocked } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
@@ -429,6 +430,10 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       if (outbox) core.onEffect(createCorrectionNotices({ notifier: outbox, translator: core.translator, chatLang, logger, channels: [TELEGRAM_CHANNEL, PHONE_CHANNEL], tell: env.CASEWORKER_CHAT_ID !== undefined, holderOf, gather }));
       // A person who left a talk with a case worker (back to the bot): whoever they talked to is told.
       if (desk) core.onTalkLeft((e) => tellTalkLeft(desk, { caseCode: e.caseCode, id: `talk_left:${e.id}` }));
+      // A meeting booked or moved to an office its case's holder does not work at (a person
+      // rebooking at another office): the case goes back to the case workers there, and the old
+      // holder is told. Idempotent: a redelivered effect finds the case free.
+      if (desk) core.onEffect(async (e) => void (e.type === 'booking_made' && (await followMeetingOffice(desk, PERSON, { caseCode: e.caseCode }))));
       const url = env.WEBHOOK_URL;
       const secret = env.WEBHOOK_SECRET;
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.

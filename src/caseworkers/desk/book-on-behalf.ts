@@ -13,6 +13,7 @@ import { alertState } from '../alert-text';
 import { inOffice } from '../guard';
 import { CLOSED_STATUS } from '../case-records';
 import { mayRecordOn, reindexed, type CaseAccessRefusal } from './case-access';
+import { followMeetingOffice } from './follow-meeting-office';
 import { audit, authorize, refused, staffLogRef, type Actor, type DeskDeps, type MeetingBooking, type MeetingConversations, type StaffRefusal } from './desk-deps';
 
 /** How many days ahead the workspace offers times (the bot offers the office's whole horizon, page by page). */
@@ -183,6 +184,8 @@ export async function bookOnBehalf(deps: DeskDeps, actor: StaffRef, args: { case
   } else if (!committed) {
     deps.logger.warn({ case: args.caseCode, slot: slot.id }, 'desk: a meeting booked on behalf found no conversation: no reminders');
   }
+  // Moved to an office its holder does not work at (a supervisor's move): the case goes back to that office's case workers.
+  await followMeetingOffice(deps, a, { caseCode: args.caseCode });
   await reindexed(deps, args.caseCode);
   // No chat to tell them in (the outbox would drop it): the worker phones them, or tells them at the office.
   if (tell !== 'bot') return result;

@@ -1,3 +1,4 @@
+import { PERSON } from '../../core/audit';
 import type { OpenCall } from '../phone-calls';
 import { audit, type Actor, type DeskDeps } from './desk-deps';
 import { backToGroup } from './back-to-group';
@@ -9,13 +10,14 @@ import { backToGroup } from './back-to-group';
  * `role_change`: a supervisor or admin made a case worker, who works on one office's cases
  * only, and may no longer work on those of the other offices they held).
  */
-export type GiveBackCause = 'removal' | 'office_change' | 'role_change';
+export type GiveBackCause = 'removal' | 'office_change' | 'role_change' | 'meeting_moved';
 
 /** The heading of the alert posted again in the case workers' chat for each case given back. */
 const HEADING: Record<GiveBackCause, string> = {
   removal: 'caseworker:release.by_removal',
   office_change: 'caseworker:release.by_office_change',
   role_change: 'caseworker:release.by_role_change',
+  meeting_moved: 'caseworker:release.by_meeting_moved',
 };
 
 /**
@@ -38,16 +40,20 @@ export async function endCallOf(deps: DeskDeps, a: Actor, staffId: string, which
  * on with whoever claims it (the person's next message reaches the case workers' chat until
  * then: relayFromPerson writes to the holder, else the chat). Each release is audited
  * (`release_case`, from whom; `why` unless the holder left the roster, as releases were
- * recorded before). Returns the cases released. The caller tells the member.
+ * recorded before), by the actor, or by {@link PERSON} when the person's own step caused it (a
+ * meeting they moved to another office). `heading` adds to the heading's parameters (the
+ * office, in the chat's language). Returns the cases released. The caller tells the member.
  */
-export async function giveBackCases(deps: DeskDeps, a: Actor, staffId: string, cases: readonly string[], cause: GiveBackCause): Promise<string[]> {
+export async function giveBackCases(deps: DeskDeps, a: Actor | typeof PERSON, staffId: string, cases: readonly string[], cause: GiveBackCause, heading: Record<string, string> = {}): Promise<string[]> {
   const released: string[] = [];
   for (const caseCode of cases) {
     if ((await deps.claims.release(caseCode, staffId)).outcome !== 'released') continue;
     released.push(caseCode);
-    await audit(deps, a, 'release_case', { caseCode, from: staffId, ...(cause === 'removal' ? {} : { why: cause }) });
+    const detail = { caseCode, from: staffId, ...(cause === 'removal' ? {} : { why: cause }) };
+    if (a === PERSON) await deps.audit?.record({ at: deps.clock.now(), staffId: PERSON, action: 'release_case', ...detail }).catch((err: Error) => deps.logger.error({ action: 'release_case', err: err.message }, 'desk: the audit entry could not be written'));
+    else await audit(deps, a, 'release_case', detail);
     const now = deps.clock.now();
-    await backToGroup(deps, caseCode, { id: `released:${caseCode}:${staffId}:${now.getTime()}`, heading: { key: HEADING[cause], params: { code: caseCode } }, releasedAt: now });
+    await backToGroup(deps, caseCode, { id: `released:${caseCode}:${staffId}:${now.getTime()}`, heading: { key: HEADING[cause], params: { ...heading, code: caseCode } }, releasedAt: now });
   }
   return released;
 }

@@ -42,6 +42,7 @@ export { callInProgress, callStepped, type CallInProgress } from './phone-call-i
 export { addStaff, NewStaffSchema, STAFF_FIELDS, type AddStaffResult, type NewStaff, type NewStaffInput, type StaffField, type InvalidStaff } from './add-staff';
 export { changeStaff, type ChangeStaffResult } from './change-staff';
 export { removeStaff, type RemoveStaffResult } from './remove-staff';
+export { followMeetingOffice, type FollowMeetingOfficeResult } from './follow-meeting-office';
 export { listRoster, type ListRosterResult } from './list-roster';
 export { todaysMeetings, type DayMeeting, type TodaysMeetingsResult } from './todays-meetings';
 export { CLOSE_REASONS, INTAKE_CLOSE_REASONS, LEGACY_CLOSE_REASONS, closeReasonKey, type CloseReason } from '../case-records';
