@@ -313,16 +313,26 @@ describe('case-worker alerts end to end', () => {
     shift = 0;
   });
 
-  it('records Came from the booking alert: the case’s first meeting (met_at) is the meeting’s time, recorded by the worker', async () => {
+  it('records Came from the booking alert: the case’s first meeting (met_at) is the meeting’s time, recorded by the worker, who holds the case nobody held', async () => {
     const person = api.updates.user({ first_name: 'Nigar', language_code: 'en' });
     const c = await intake(person, { consent: 'B' });
     await api.waitForCalls(alertsOf(c), 3, 15_000);
     const booking = (await core.bookings.get(c))!;
     const m = alert(c, 'booking');
+    expect(dataOf(m, 'w:claim:')).toBeDefined();
     shift = booking.start.getTime() - Date.now() + 3_600_000;
-    expect((await staffTap(staffUser(RAUF), m, dataOf(m, 'w:came:')!)).text).toBe(tr(RAUF.langs[0]!, 'caseworker:attendance.marked_came', { code: c }));
+    const mark = api.mark();
+    expect((await staffTap(staffUser(RAUF), m, dataOf(m, 'w:came:')!)).text).toBe(tr(RAUF.langs[0]!, 'caseworker:attendance.marked_came_claimed', { code: c }));
     expect((await core.bookings.get(c))!.status).toBe('attended');
     expect(await redis.hmget(core.keys.case(c), 'met_at', 'attendance_by')).toEqual([booking.start.toISOString(), staffIdOf(RAUF)]);
+    // Nobody held the case: Rauf, who met the person, holds it now; the alert says so and offers Claim no more.
+    expect(await redis.get(core.keys.claim(c))).toBe(staffIdOf(RAUF));
+    await redrawn(m, mark);
+    const now = api.message(CASEWORKERS, m.message_id)!;
+    const claimedAt = new Date((await redis.hget(core.keys.case(c), 'claimed_at'))!);
+    expect(now.text).toContain(tr('az', 'caseworker:alert.claimed', { worker: RAUF.name, time: local(claimedAt, 'dd.MM.yyyy HH:mm') }));
+    expect(dataOf(now, 'w:claim:')).toBeUndefined();
+    expect(await escalations.queue.getJob(escalationJobId(c))).toBeUndefined();
     shift = 0;
   });
 

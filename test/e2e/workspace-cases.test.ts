@@ -168,6 +168,32 @@ describe('workspace cases', () => {
     expect((await web.get('/desk/cases?status=met')).text).toContain('KP-BAKU-0001');
   });
 
+  it('makes the case worker who records Came on a case nobody holds its holder: the page says so and shows her as its holder', async () => {
+    const d = { redis: e2e.redis, keys: e2e.core.keys, cipher: new FieldCipher(Buffer.from(e2e.korpu.dataKey, 'hex')), bookings: e2e.core.bookings, index: e2e.korpu.caseIndex };
+    await seedCase(d, { code: 'KP-BAKU-0011', lang: 'ru', createdAt: new Date('2026-11-23T19:00:00Z'), meeting: { office: baku, start: new Date('2026-11-24T05:00:00Z') } });
+    const web = await signIn('rashad');
+    const before = (await web.get('/desk/cases/KP-BAKU-0011')).text;
+    expect(before).toContain(t('web:case.nobody'));
+    const came = await web.post('/desk/cases/KP-BAKU-0011/attendance', { status: 'attended' });
+    expect(came.location).toBe('/desk/cases/KP-BAKU-0011?done=attendance_recorded_claimed#meeting');
+    const page = (await web.get(came.location!)).text;
+    expect(page).toContain(t('web:case.done.attendance_recorded_claimed'));
+    expect(page).toContain('Rəşad Əliyev · ');
+    expect(page).not.toContain('/desk/cases/KP-BAKU-0011/claim"');
+    const rashad = (await e2e.korpu.roster.get(users.rashad!.id))!;
+    expect(await e2e.redis.get(e2e.core.keys.claim('KP-BAKU-0011'))).toBe(rashad.staffId);
+
+    // The same from the calendar: the week shown again says the case is hers now.
+    const start = new Date('2026-11-24T05:00:00Z');
+    await seedCase(d, { code: 'KP-BAKU-0012', lang: 'ru', createdAt: new Date('2026-11-23T19:30:00Z'), meeting: { office: baku, start } });
+    const aysel = await signIn('aysel');
+    await aysel.get('/desk/calendar?office=baku&date=2026-11-24');
+    const marked = await aysel.post('/desk/calendar/attendance', { office: 'baku', date: '2026-11-24', case: 'KP-BAKU-0012', status: 'no_show', meeting: String(start.getTime()) });
+    expect(marked.location).toBe('/desk/calendar?office=baku&date=2026-11-24&ok=attendance_done_claimed&code=KP-BAKU-0012');
+    expect((await aysel.get(marked.location!)).text).toContain(t('reports:calendar.attendance_done_claimed', { code: 'KP-BAKU-0012' }));
+    expect(await e2e.redis.get(e2e.core.keys.claim('KP-BAKU-0012'))).toBe((await e2e.korpu.roster.get(users.aysel!.id))!.staffId);
+  });
+
   it('lets a supervisor see every office and reassign; a case worker may not reassign', async () => {
     const sup = await signIn('sup');
     const list = await sup.get('/desk/cases');

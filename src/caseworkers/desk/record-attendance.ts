@@ -5,15 +5,20 @@ import { APPOINTMENT_BUTTONS, meetingButtonValue } from '../../flows/engine/meet
 import { meetingDetails } from '../../intake/booking-desk';
 import type { Booking } from '../../scheduling/booking-store';
 import { CLOSED_STATUS } from '../case-records';
-import { audit, authorize, mayWorkOn, refused, staffLogRef, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { FINAL_STATUSES } from './case-access';
+import { audit, authorize, mayWorkOn, refused, staffLogRef, type Actor, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { redrawAlerts } from './redraw-alerts';
 
 /** What a member of staff records about a meeting. */
 export type Attendance = 'attended' | 'no_show';
 
 /** The result of {@link recordAttendance}. */
 export type RecordAttendanceResult =
-  /** `corrected`: the meeting's attendance was recorded as the other status before. */
-  | { ok: true; caseCode: string; status: Attendance; offered: boolean; corrected: boolean }
+  /**
+   * `corrected`: the meeting's attendance was recorded as the other status before. `claimed`:
+   * nobody held the case, and the recorder holds it now (see {@link recordAttendance}).
+   */
+  | { ok: true; caseCode: string; status: Attendance; offered: boolean; corrected: boolean; claimed?: true }
   | StaffRefusal
   | { ok: false; reason: 'other_office' }
   /** No meeting, or not the one the worker saw (moved or cancelled since). */
@@ -38,6 +43,14 @@ const sameMinute = (a: Date, b: Date) => Math.floor(a.getTime() / 60_000) === Ma
  * away the one this meeting set (and offers a new time).
  *
  * `meeting` is the start of the meeting the worker saw; a meeting moved since is not marked.
+ *
+ * A case nobody holds is claimed by the recorder in the same step (`claimed`), with a claim's
+ * checks (on the roster, of the case's office, a case not closed, withdrawn or erased) and
+ * effects (its escalation cancelled, its alerts redrawn naming the holder, `claim_case` audited
+ * `via: attendance`): whoever met the person, or saw them miss it, works on the case from there
+ * (Annex 1 and the plan, a new time), and no case is left met with nobody holding it. The
+ * attendance is recorded whether or not the claim is made (a colleague's claim meanwhile, a
+ * closed case's meeting marked after the closing); a case someone holds keeps its holder.
  */
 export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { caseCode: string; status: Attendance; meeting: Date; correct?: boolean }): Promise<RecordAttendanceResult> {
   const a = await authorize(deps, actor, 'mark_attendance');
@@ -59,11 +72,29 @@ export async function recordAttendance(deps: DeskDeps, actor: StaffRef, args: { 
     const meeting = { slot: booking.slot, office: booking.office, start: booking.start.toISOString() };
     await deps.meetings?.attendance?.(caseCode, status, meeting).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: the conversation was not told of the attendance ("Book a meeting" still offers times)'));
   }
+  const caseStatus = (await deps.cases.info(caseCode)).status;
+  const claimed = await claimUnheld(deps, a, caseCode, caseStatus, now);
   // The person of a closed case is offered no new time (a meeting before the closing, marked after it).
-  const offered = status === 'no_show' && (await deps.cases.info(caseCode)).status !== CLOSED_STATUS;
+  const offered = status === 'no_show' && caseStatus !== CLOSED_STATUS;
   if (offered) await offerNewTime(deps, booking);
   await audit(deps, a, 'record_attendance', { caseCode, status, ...(correct ? { corrected: 'true' } : {}) });
-  return { ok: true, caseCode, status, offered, corrected: correct };
+  return { ok: true, caseCode, status, offered, corrected: correct, ...(claimed ? { claimed: true as const } : {}) };
+}
+
+/**
+ * Claims a case nobody holds for whoever recorded its attendance (not a closed, withdrawn or
+ * erased one, which nobody takes on any more), as claimCase does: the escalation cancelled,
+ * audited, every alert of the case redrawn naming the holder. True when this claim was made.
+ */
+async function claimUnheld(deps: DeskDeps, a: Actor, caseCode: string, caseStatus: string | undefined, now: Date): Promise<boolean> {
+  if (caseStatus !== undefined && FINAL_STATUSES.includes(caseStatus)) return false;
+  if ((await deps.claims.get(caseCode)) !== undefined) return false;
+  if ((await deps.claims.claim(caseCode, a.member.staffId, now)).outcome !== 'claimed') return false;
+  deps.logger.info({ case: caseCode, by: staffLogRef(deps, a.member.staffId) }, 'desk: case claimed by recording its attendance');
+  await deps.escalations?.cancel(caseCode).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: cancelling the escalation failed (it will be ignored when it fires)'));
+  await audit(deps, a, 'claim_case', { caseCode, via: 'attendance' });
+  await redrawAlerts(deps, caseCode, `claimed_by_attendance:${caseCode}:${now.getTime()}`);
+  return true;
 }
 
 /** The offer of a new time after a missed meeting: one per meeting (the notice id names its slot). */

@@ -183,7 +183,8 @@ async function attendance(t: Tap, status: 'attended' | 'no_show'): Promise<void>
   if (!t.action.start) return t.toast('caseworker:attendance.moved', { code }, true);
   const r = await recordAttendance(t.deps.desk, { staffId: t.member.staffId }, { caseCode: code, status, meeting: t.action.start });
   if (r.ok) {
-    await t.toast(status === 'attended' ? 'caseworker:attendance.marked_came' : 'caseworker:attendance.marked_no_show', { code });
+    // Nobody held the case: recording it made the tapper its holder, and the toast says so.
+    await t.toast(`caseworker:attendance.${status === 'attended' ? 'marked_came' : 'marked_no_show'}${r.claimed ? '_claimed' : ''}`, { code });
     return redraw(t);
   }
   switch (r.reason) {

@@ -11,7 +11,7 @@ import type { WebKit } from '../web-kit';
 const CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
 
 /** What the page says after an action (`?done=` / `?notice=`): wire names with a text each. */
-const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'message_sent', 'phone_saved'] as const;
+const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'attendance_recorded_claimed', 'message_sent', 'phone_saved'] as const;
 const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'walk_in', 'erased', 'withdrawn', 'case_closed', 'bad_phone'] as const;
 
 const NoteForm = z.object({ text: z.string().max(NOTE_MAX * 2) });
@@ -127,7 +127,7 @@ export function caseFilePages(kit: WebKit): Router {
     const booking = await kit.deps.desk.bookings.get(code);
     if (!booking) return back(res, code, 'notice', 'moved');
     const r = await recordAttendance(kit.deps.desk, webContext(res).actor, { caseCode: code, status: form.data.status, meeting: booking.start });
-    if (r.ok) return back(res, code, 'done', 'attendance_recorded', 'meeting');
+    if (r.ok) return back(res, code, 'done', r.claimed ? 'attendance_recorded_claimed' : 'attendance_recorded', 'meeting');
     if (r.reason === 'moved' || r.reason === 'already_recorded' || r.reason === 'too_early') return back(res, code, 'notice', r.reason, 'meeting');
     return refuse(kit, req, res, r, code);
   });

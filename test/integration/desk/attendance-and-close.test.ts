@@ -1,3 +1,4 @@
+import { CaseAlertMessages } from '../../../src/caseworkers/alert-messages';
 import { claimCase, CLOSE_REASONS, closeCase, closeReasonKey, recordAttendance } from '../../../src/caseworkers/desk';
 import { APPOINTMENT_BUTTONS } from '../../../src/flows/engine/meeting-buttons';
 import { meetingDetails } from '../../../src/intake/booking-desk';
@@ -26,7 +27,8 @@ describe('desk: attendance and closing', () => {
     it('records a missed meeting once, by staff id, and offers the person a new time in their language', async () => {
       await d.seedCase('KP-ATTD-0002', { office: baku, start, lang: 'ru' });
       d.setNow(after);
-      expect(await recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-ATTD-0002', status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: 'KP-ATTD-0002', status: 'no_show', offered: true, corrected: false });
+      // Nobody held the case: Nigar, who recorded it, holds it now (see below).
+      expect(await recordAttendance(d.desk, d.staff.nigar, { caseCode: 'KP-ATTD-0002', status: 'no_show', meeting: start })).toEqual({ ok: true, caseCode: 'KP-ATTD-0002', status: 'no_show', offered: true, corrected: false, claimed: true });
       expect((await d.bookings.get('KP-ATTD-0002'))!.status).toBe('no_show');
       expect(await d.redis.hmget(d.keys.case('KP-ATTD-0002'), 'attendance_by', 'attendance_at')).toEqual([d.staff.nigar.staffId, after.toISOString()]);
       const slot = (await d.bookings.get('KP-ATTD-0002'))!.slot;
@@ -61,6 +63,40 @@ describe('desk: attendance and closing', () => {
       const won = both.find((r) => r.ok)!;
       expect((await d.bookings.get('KP-ATTD-0003'))!.status).toBe(won.ok && won.status);
       expect(d.notifier.notices).toHaveLength(won.ok && won.status === 'no_show' ? 1 : 0);
+    });
+
+    it('makes the recorder the holder of a case nobody holds (escalation cancelled, alerts redrawn, audited); a held case keeps its holder; a closed one is not claimed', async () => {
+      const alerts = new CaseAlertMessages(d.redis, d.keys);
+      const desk = { ...d.desk, alertMessages: alerts };
+      await d.seedCase('KP-HOLD-0001', { office: baku, start });
+      await d.seedCase('KP-HOLD-0002', { office: baku, start: new Date('2026-11-25T07:00:00Z') });
+      await d.seedCase('KP-HOLD-0003', { office: baku, start: new Date('2026-11-25T08:00:00Z') });
+      await alerts.record('KP-HOLD-0001', { messageId: 41, kind: 'booking', chatRef: 'chat-ref-1' }, new Date(1));
+      expect((await claimCase(desk, d.staff.aysel, { caseCode: 'KP-HOLD-0002' })).ok).toBe(true);
+      await d.redis.hset(d.keys.case('KP-HOLD-0003'), 'status', 'closed');
+      d.setNow(new Date('2026-11-25T09:00:00Z'));
+      d.cancelled.length = 0;
+      d.audit.length = 0;
+
+      // Came, on a case nobody holds: recorded, and Nigar holds it now, as if she had tapped Claim.
+      expect(await recordAttendance(desk, d.staff.nigar, { caseCode: 'KP-HOLD-0001', status: 'attended', meeting: start })).toEqual({ ok: true, caseCode: 'KP-HOLD-0001', status: 'attended', offered: false, corrected: false, claimed: true });
+      expect(await desk.claims.get('KP-HOLD-0001')).toMatchObject({ by: d.staff.nigar.staffId });
+      expect(d.cancelled).toEqual(['KP-HOLD-0001']);
+      expect(d.audit.map((e) => [e.action, e.staffId, e.caseCode, e.via])).toEqual([
+        ['claim_case', d.staff.nigar.staffId, 'KP-HOLD-0001', 'attendance'],
+        ['record_attendance', d.staff.nigar.staffId, 'KP-HOLD-0001', undefined],
+      ]);
+      // The group's alert offered Claim: it is redrawn naming her, without it.
+      const edits = d.notifier.notices.filter((n) => n.kind === 'alert_update' && n.caseCode === 'KP-HOLD-0001');
+      expect(edits.map((n) => n.replaces)).toEqual([{ messageId: 41, chatRef: 'chat-ref-1' }]);
+      expect((edits[0]!.output.buttons ?? []).flat().some((b) => b.action.type === 'staff' && b.action.verb === 'claim')).toBe(false);
+
+      // A case Aysel holds: Nigar records it for her colleague, who keeps it.
+      expect(await recordAttendance(desk, d.staff.nigar, { caseCode: 'KP-HOLD-0002', status: 'attended', meeting: new Date('2026-11-25T07:00:00Z') })).toEqual({ ok: true, caseCode: 'KP-HOLD-0002', status: 'attended', offered: false, corrected: false });
+      expect(await desk.claims.get('KP-HOLD-0002')).toMatchObject({ by: d.staff.aysel.staffId });
+      // A closed case's meeting marked after the closing: recorded, claimed by nobody.
+      expect(await recordAttendance(desk, d.staff.nigar, { caseCode: 'KP-HOLD-0003', status: 'no_show', meeting: new Date('2026-11-25T08:00:00Z') })).toEqual({ ok: true, caseCode: 'KP-HOLD-0003', status: 'no_show', offered: false, corrected: false });
+      expect(await desk.claims.get('KP-HOLD-0003')).toBeUndefined();
     });
 
     it('refuses a case worker of another office and someone not on the roster; tells nobody after Came', async () => {

@@ -62,7 +62,8 @@ export function calendarPages(kit: WebKit): Router {
     const { office, date } = form.data;
     const r = await recordAttendance(kit.deps.desk, webContext(res).actor, { caseCode: form.data.case, status: form.data.status, meeting: new Date(form.data.meeting) });
     if (isRefusal(r) || (!r.ok && r.reason === 'other_office')) return refuse(kit, req, res, r);
-    res.redirect(303, back(office, date, r.ok ? { ok: 'attendance_done', code: r.caseCode } : { err: r.reason }));
+    // Nobody held the case: recording it made the recorder its holder, and the page says so.
+    res.redirect(303, back(office, date, r.ok ? { ok: r.claimed ? 'attendance_done_claimed' : 'attendance_done', code: r.caseCode } : { err: r.reason }));
   });
 
   router.post('/calendar/close', kit.requireRole('supervisor'), async (req, res) => {
