@@ -106,6 +106,6 @@ describe('desk: a meeting moved to another office than its holder’s', () => {
     expect(await bookOnBehalf(deps, d.staff.leyla, { caseCode: 'KP-MOFF-0006', slotId: 'ganja@2026-11-27T10:00' })).toMatchObject({ ok: true, outcome: 'moved', office: 'ganja' });
     expect(await desk.claims.get('KP-MOFF-0006')).toBeUndefined();
     expect(d.audit.filter((e) => e.action === 'release_case').map((e) => [e.staffId, e.from, e.why])).toEqual([[d.staff.leyla.staffId, d.staff.aysel.staffId, 'meeting_moved']]);
-    expect(d.notifier.to('staff').map((n) => n.output.text[0]!.key)).toEqual(['caseworker:moved.meeting_office']);
+    expect(d.notifier.to('staff').map((n) => n.output.text[0])).toEqual([{ key: 'caseworker:moved.meeting_office', params: { code: 'KP-MOFF-0006', office: 'Ganja office' } }]);
   });
 });
