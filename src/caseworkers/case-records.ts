@@ -6,6 +6,7 @@ import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import { CASE_CLOSED_STATUS } from '../scheduling/booking-store';
 import { silenceFrom, type PersonSilence } from '../intake/person-silence';
+import { fieldTokens } from '../intake/search-tokens';
 
 /** The case's status once it is closed for good (the booking store refuses a meeting for it). */
 export const CLOSED_STATUS = CASE_CLOSED_STATUS;
@@ -101,9 +102,9 @@ export class CaseRecords {
 
   constructor(
     redis: Redis,
-    private readonly keys: Pick<RedisKeys, 'case'> & Partial<Pick<RedisKeys, 'cases'>>,
-    /** Seals a walk-in's phone number; without it none can be kept. */
-    private readonly cipher?: Pick<FieldCipher, 'encrypt'>,
+    private readonly keys: Pick<RedisKeys, 'case' | 'caseSearchIndex'> & Partial<Pick<RedisKeys, 'cases'>>,
+    /** Seals a walk-in's phone number (and makes its search token); without it none can be kept. */
+    private readonly cipher?: Pick<FieldCipher, 'encrypt' | 'searchToken'>,
   ) {
     this.r = redis;
     this.scripts = redisScripts(redis);
@@ -137,7 +138,9 @@ export class CaseRecords {
     const at = o.now.toISOString();
     if (!(await this.r.hsetnx(key, 'code', caseCode))) return false;
     // met_at: the first meeting is now (the numbers count it as attended, as a booking's `attended`).
-    await this.r.hset(key, { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, met_at: at, created_at: at, updated_at: at, ...(o.phone && this.cipher ? { 'f:phone': this.cipher.encrypt(o.phone, `${caseCode}:phone`) } : {}) });
+    const fields = { channel: WALK_IN, by: WALK_IN, lang: o.lang, status: 'open', office: o.office, walk_in_at: at, met_at: at, created_at: at, updated_at: at };
+    if (o.phone && this.cipher) await this.writePhone(caseCode, o.phone, fields);
+    else await this.r.hset(key, fields);
     if (this.keys.cases) await this.r.zadd(this.keys.cases(), 'NX', o.now.getTime(), caseCode);
     return true;
   }
@@ -145,7 +148,16 @@ export class CaseRecords {
   /** Keeps the phone number (E.164) a walk-in left to be called on, encrypted as at opening (`f:phone`); a newer one replaces it. */
   async recordPhone(caseCode: string, phone: string, now: Date): Promise<void> {
     if (!this.cipher) throw new Error('CaseRecords: a phone number to keep needs the field cipher');
-    await this.r.hset(this.keys.case(caseCode), { 'f:phone': this.cipher.encrypt(phone, `${caseCode}:phone`), updated_at: now.toISOString() });
+    await this.writePhone(caseCode, phone, { updated_at: now.toISOString() });
+  }
+
+  /** The sealed phone number and `fields`, with the number's token in the case search, in one script. */
+  private async writePhone(caseCode: string, phone: string, fields: Record<string, string>): Promise<void> {
+    const cipher = this.cipher!;
+    await this.scripts.setSearchTokens(
+      { case: this.keys.case(caseCode), index: this.keys.caseSearchIndex(caseCode) },
+      { caseCode, fields: { ...fields, 'f:phone': cipher.encrypt(phone, `${caseCode}:phone`) }, tokens: { phone: fieldTokens('phone', phone, (w) => cipher.searchToken(w)) } },
+    );
   }
 
   /**

@@ -94,6 +94,7 @@ export const AUDIT_ACTIONS = [
   'open_walk_in',
   'record_consent',
   'book_on_behalf',
+  'search_cases',
 ] as const;
 
 /** An action the trail knows by name. */

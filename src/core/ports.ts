@@ -31,7 +31,13 @@ export type RecordWrite =
   /** Remove a key (a list of what a refused consent covered). */
   | { op: 'del'; key: string }
   /** Set a string that expires (an open talk). */
-  | { op: 'setex'; key: string; value: string; ttlSeconds: number };
+  | { op: 'setex'; key: string; value: string; ttlSeconds: number }
+  /**
+   * Move a case's tokens of one searched field in the case search's blind index (`index`, the
+   * ZSET of the case's person cell): its old tokens (kept on the case hash, `key`) out, these in
+   * (none: the field is no longer searchable). See intake/search-tokens.ts.
+   */
+  | { op: 'searchTokens'; key: string; index: string; caseCode: string; field: string; tokens: string[] };
 
 /** `talk`: a talk with a case worker is open and the commit was asked to yield to it (`unlessTalk`). */
 export type CommitOutcome = 'ok' | 'conflict' | 'duplicate' | 'talk';

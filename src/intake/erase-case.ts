@@ -86,6 +86,7 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   // case worker opened it on the phone (in their own conversation): a write of its own. The open
   // talk only if it is this case's (run again later, the person may have a new case talking).
   const conversationKeys = conversation ? [keys.pendingReply(conversation), keys.talkAcknowledged(conversation), ...(talk === caseCode ? [keys.talk(conversation)] : [])] : [];
+  const tokens = searchMembers(caseCode, fields);
   const tx = redis.multi();
   if (fields.code) {
     if (drop.length) tx.hdel(caseKey, ...drop);
@@ -93,10 +94,15 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     if (areas !== undefined && fields.areas === undefined) kept.areas = areas;
     if (incidents.length) kept.incidents = String(incidents.length);
     tx.hset(caseKey, kept);
+    // The case search's tokens of the name and phone number (`sx:<field>`, dropped above with
+    // the other fields): out of the blind index in the same transaction (same person cell).
+    if (tokens.length) tx.zrem(keys.caseSearchIndex(caseCode), ...tokens);
   }
+  // The DEL's reply comes after the case hash's writes (HDEL, HSET, ZREM, as queued).
+  const delAt = fields.code ? (drop.length ? 2 : 1) + (tokens.length ? 1 : 0) : 0;
   tx.del(...personKeys);
   const replies = await tx.exec();
-  let deleted = chatMark + Number(replies?.[fields.code ? (drop.length ? 2 : 1) : 0]?.[1] ?? 0);
+  let deleted = chatMark + Number(replies?.[delAt]?.[1] ?? 0);
   if (conversationKeys.length) deleted += await redis.del(...conversationKeys);
   const reports = redis.multi().del(keys.caseIncidents(caseCode), ...incidents.map((id) => keys.incident(id)));
   for (const id of incidents) reports.zrem(keys.incidents(), id).zrem(keys.incidentDrafts(), id).zrem(keys.incidentFollowUps(), id).zrem(keys.incidentsUnacknowledged(), id);
@@ -109,6 +115,13 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     await work.forget({ caseCode, ...(conversation ? { conversation } : {}), ...(booking ? { slot: booking } : {}), incidents });
   }
   return { fields: drop.length, keys: deleted, relayMarks };
+}
+
+/** The case's members in the blind index (include/search-tokens.lua), from its hash's `sx:<field>` fields. */
+function searchMembers(caseCode: string, fields: Record<string, string>): string[] {
+  return Object.entries(fields)
+    .filter(([f]) => f.startsWith('sx:'))
+    .flatMap(([f, tokens]) => tokens.split(' ').filter(Boolean).map((t) => `${t}:${caseCode}:${f.slice(3)}`));
 }
 
 /** The service areas chosen in the diagnosis (Q3), as a comma-separated list, for statistics. */

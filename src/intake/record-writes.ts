@@ -5,6 +5,7 @@ import { sealContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 import type { ConsentVersionOf } from './consent-version';
+import { fieldTokens, isSearchField } from './search-tokens';
 
 /** Where and when a step happened, as the forms want it recorded. */
 export interface RecordContext {
@@ -83,6 +84,11 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
   const at = ctx.now.toISOString();
   const writes: RecordWrite[] = [];
   const contact = (code: string) => sealContact(cipher, code, { channel: ctx.channel, chatId: ctx.chatId });
+  // A searched field's tokens in the blind index move with the field, in the same commit.
+  const searchTokens = (code: string, field: string, value: string | undefined): RecordWrite => ({
+    op: 'searchTokens', key: keys.case(code), index: keys.caseSearchIndex(code), caseCode: code, field,
+    tokens: value === undefined ? [] : fieldTokens(field, value, (w) => cipher.searchToken(w)),
+  });
   const by = ctx.by ?? 'self_service';
   const counsellor = ctx.counsellor ?? BOT_COUNSELLOR;
   for (const e of effects) {
@@ -152,6 +158,7 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
         // Refused after all in the same conversation: nothing taken under the consent stays.
         if (e.discard) {
           writes.push({ op: 'hdel', key: caseKey, fields: e.discard.fields.map((f) => `f:${f}`) });
+          for (const f of e.discard.fields.filter(isSearchField)) writes.push(searchTokens(e.caseCode, f, undefined));
           if (e.discard.questions) writes.push({ op: 'del', key: keys.questions(e.caseCode) });
         }
         // A consent no longer standing (refused after all, or set aside for a minor without a
@@ -167,8 +174,10 @@ export function planRecordWrites(effects: readonly Effect[], ctx: RecordContext)
           key: caseKey,
           fields: { [`f:${e.field}`]: e.personal ? cipher.encrypt(e.value, `${e.caseCode}:${e.field}`) : e.value, updated_at: at },
         });
+        if (isSearchField(e.field)) writes.push(searchTokens(e.caseCode, e.field, e.value));
         // Another answer than "another reason": the words once written for it go.
         if (e.clears?.length) writes.push({ op: 'hdel', key: caseKey, fields: e.clears.map((f) => `f:${f}`) });
+        for (const f of e.clears?.filter(isSearchField) ?? []) writes.push(searchTokens(e.caseCode, f, undefined));
         break;
       case 'question_asked':
         writes.push({ op: 'rpush', key: keys.questions(e.caseCode), values: [JSON.stringify({ at, text: cipher.encrypt(e.text, `${e.caseCode}:question`) })] });

@@ -70,6 +70,7 @@ export class FieldCipher {
   private readonly keys: DataKeyEntry[];
   private readonly byId = new Map<string, DataKeyEntry>();
   private readonly macKey: Buffer;
+  private readonly searchKey: Buffer;
   /** The id of the key pseudonyms come from (see {@link CipherKeys.pseudonymKey}). */
   readonly pseudonymKeyId: string;
   private readonly ivs = Buffer.alloc(IV_BYTES * IV_POOL);
@@ -92,6 +93,9 @@ export class FieldCipher {
     if (macSource.length !== 32) throw new Error('PSEUDONYM_KEY must be 32 bytes');
     this.pseudonymKeyId = dataKeyId(macSource);
     this.macKey = Buffer.from(hkdfSync('sha256', macSource, Buffer.alloc(0), 'korpu pseudonyms v1', 32));
+    // The case search's blind index: its own subkey of the pseudonym key, never of a data key, so
+    // that a rotation (which changes data keys only) leaves every token as it is (see searchToken).
+    this.searchKey = Buffer.from(hkdfSync('sha256', macSource, Buffer.alloc(0), 'korpu search tokens v1', 32));
   }
 
   /** Whether `value` has the shape of a value made by `encrypt` (under any key, or from before key ids). */
@@ -184,6 +188,25 @@ export class FieldCipher {
       UNLABELLED_KEY_ID,
       { aad },
     );
+  }
+
+  /**
+   * A token of the case search's blind index (16 characters, 96 bits): an HMAC of a normalised
+   * word of a name or a phone number (`n:mammadova`, `p:+994501234567`, see
+   * intake/search-tokens.ts), keyed by a subkey of the pseudonym key. Equal words give equal
+   * tokens, so a case is found by its tokens without decrypting any case; the word cannot be
+   * read back without the key.
+   *
+   * Why the pseudonym key and not the newest data key: a rotation changes the data keys and
+   * re-encrypts values, but would have to rebuild every token (decrypting every name) if they
+   * hung on a data key; the pseudonym key never changes in a deployment's life (Körpü refuses
+   * to start with another, storage/pseudonym-key-check.ts), and the index of a case is deleted
+   * with its data. The price is the pseudonyms': whoever holds that key (and Redis) can test
+   * guessed names and numbers against the index.
+   * @example cipher.searchToken('n:mammadova') // 'Xk3…' (16 characters)
+   */
+  searchToken(word: string): string {
+    return createHmac('sha256', this.searchKey).update(word).digest('base64url').slice(0, 16);
   }
 
   /** A stable, non-reversible pseudonym for an identifier (22 characters), from the pseudonym key. */

@@ -239,6 +239,16 @@ export function redisKeys(prefix: string) {
     caseIndexQuery: (hash: string) => `${prefix}{ix}:q:${hash}`,
     /** STRING: set once every case has been indexed (the backfill of a deployment that had cases before the index) */
     caseIndexBuilt: () => `${prefix}{ix}:built`,
+    /**
+     * ZSET of the case search's blind index for one person cell, every score 0: members
+     * `<token>:<case code>:<field>` (intake/search-tokens.ts: HMACs of the normalised words of a
+     * name and of the phone number, never the words), read by prefix (ZRANGEBYLEX). Beside the
+     * cases of its cell (their tokens are written with their fields, in one script); the
+     * tokens a case is in are on its hash (`sx:<field>`), to take them out again.
+     */
+    searchIndex: (cell: number) => `${prefix}search:{p${cell}}`,
+    /** The {@link searchIndex} of a case's person cell. */
+    caseSearchIndex: (code: string) => `${prefix}search:${person(code)}`,
     /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
     caseNotes: (code: string) => `${prefix}case:${person(code)}:${code}:notes`,
     /**

@@ -85,11 +85,9 @@ export class RedisConversationStore implements ConversationStore {
     // (No closures here: under tsx, npm start and the bench, every named one made per call costs a __name call.)
     const ops: (string | number)[] = [];
     for (const w of writes) {
-      const o = scriptOp(w);
+      const o = w.op === 'searchTokens' ? ['searchtokens', [String(keyIndex(keys, w.index)), w.caseCode, w.field, w.tokens.join(' ')]] as [string, string[]] : scriptOp(w);
       if (!o) continue;
-      let i = keys.indexOf(w.key);
-      if (i < 0) i = keys.push(w.key) - 1;
-      ops.push(o[0], i + 1, o[1].length, ...o[1]);
+      ops.push(o[0], keyIndex(keys, w.key), o[1].length, ...o[1]);
     }
     const entries = effects.flatMap((e) => [e.id, e.json]);
     return this.scripts.commitConversation(keys, [String(expectedVersion), updateId ?? '', encodeState(json), this.stateTtl, RECENT_UPDATE_IDS, reply, PENDING_REPLY_TTL_SECONDS, extras.unlessTalk ? '1' : '0', ...(extras.leaveTalk ? [extras.leaveTalk.id, extras.leaveTalk.before, extras.leaveTalk.after] : ['', '', '']), effects.length, ...entries, ...ops]);
@@ -165,7 +163,15 @@ function scriptOp(w: RecordWrite): [string, string[]] | undefined {
       return ['hsetif', [w.field, w.equals, ...Object.entries(w.fields).flat()]];
     case 'hdelIf':
       return ['hdelif', [w.field, w.equals, ...w.delete]];
+    case 'searchTokens':
+      return undefined;
   }
+}
+
+/** The 1-based index of `key` among the script's KEYS, added at the end when it is not there yet. */
+function keyIndex(keys: string[], key: string): number {
+  const i = keys.indexOf(key);
+  return i < 0 ? keys.push(key) : i + 1;
 }
 
 /** A stored conversation's header words (version, then update ids) and state JSON. */

@@ -9,6 +9,7 @@ import type { FieldCipher } from '../../storage/field-cipher';
 import type { RedisKeys } from '../../storage/keys';
 import { CaseFiles } from '../case-file';
 import type { CaseIndex } from '../case-index';
+import { CaseSearch } from '../case-search';
 import { CaseForms } from '../case-forms';
 import { CaseNotes } from '../case-notes';
 import { CaseRecords } from '../case-records';
@@ -24,7 +25,7 @@ import type { DeskDeps } from './desk-deps';
 /** What {@link createDeskDeps} builds the desk's stores from. */
 export interface DeskSetup {
   redis: Redis;
-  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes' | 'cases'>>;
+  keys: Pick<RedisKeys, 'prefix' | 'case' | 'claim' | 'heldCases' | 'diagnoses' | 'questions' | 'assessmentVersions' | 'planVersions' | 'caseSearchIndex'> & Partial<Pick<RedisKeys, 'consents' | 'caseNotes' | 'cases' | 'searchIndex'>>;
   /** New case codes (walk-ins); random ones when not given. */
   ids?: DeskDeps['ids'];
   /** Decrypts case files, encrypts talks, pseudonymises staff ids in logs. */
@@ -95,6 +96,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.audit ? { audit: s.audit } : {}),
     ...(s.auditTrail ? { auditTrail: s.auditTrail } : {}),
     ...(s.index ? { index: s.index } : {}),
+    ...(s.keys.searchIndex ? { search: new CaseSearch(s.redis, { searchIndex: s.keys.searchIndex }, s.cipher) } : {}),
     ...(s.keys.caseNotes ? { notes: new CaseNotes(s.redis, { caseNotes: s.keys.caseNotes }, s.cipher) } : {}),
     ...(s.keys.consents ? { forms: new CaseForms(s.redis, { diagnoses: s.keys.diagnoses, consents: s.keys.consents }) } : {}),
     ...('messages' in relay ? { talks: relay as RelayStore } : {}),

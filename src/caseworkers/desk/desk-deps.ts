@@ -13,6 +13,7 @@ import type { SlotCalendar } from '../../intake/slot-calendar';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { CaseFiles } from '../case-file';
 import type { CaseIndex } from '../case-index';
+import type { CaseSearch } from '../case-search';
 import type { CaseForms } from '../case-forms';
 import type { CaseNotes } from '../case-notes';
 import type { IncidentStore } from '../../safeguarding/incident-store';
@@ -80,6 +81,8 @@ export interface DeskDeps {
   auditTrail?: AuditReader;
   /** The case list's indexes (the workspace's list); createDeskDeps keeps them up to date after the desk's writes. */
   index?: Pick<CaseIndex, 'page' | 'rows' | 'urgent' | 'entry' | 'reindex'>;
+  /** The case search by name or phone number (the list's search box): a blind index, never a case decrypted. */
+  search?: Pick<CaseSearch, 'find'>;
   /** Staff's notes on cases (the workspace's case file). */
   notes?: Pick<CaseNotes, 'add' | 'list'>;
   /** The diagnoses and consents recorded on a case (the case file). */

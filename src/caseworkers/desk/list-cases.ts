@@ -1,7 +1,8 @@
 import type { Lang } from '../../core/lang';
 import type { StaffRef } from '../../core/staff';
 import { NO_OFFICE, type CaseListStatus, type CaseRow, type Eligibility } from '../case-index';
-import { authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { audit, authorize, refused, type DeskDeps, type StaffRefusal } from './desk-deps';
+import { searchCodes } from './search-cases';
 import { staffNames } from '../alert-notices';
 
 /** The filters of the case list (all optional). */
@@ -17,6 +18,12 @@ export interface CaseListFilters {
   urgent?: boolean;
   /** A case code: that case alone (if the actor may see it). */
   code?: string;
+  /**
+   * Words of a name and/or a phone number as a case worker typed them ("Leyla Mammadova",
+   * "050 123 45 67"): the cases having all of them (blind index, desk/search-cases.ts), among
+   * those the actor may see, with the other filters. Never logged; audited without the words.
+   */
+  search?: string;
 }
 
 /** A row of the list, with the holder's name. */
@@ -34,9 +41,14 @@ export type ListCasesResult =
       office?: string;
       /** Whom a supervisor or admin may list the cases of (the roster, by name); none for a case worker. */
       holders?: { staffId: string; name: string }[];
+      /** A search's words, by kind (`filters.search`); `nothing` when nothing typed could be searched. */
+      searched?: SearchKind;
     }
   | StaffRefusal
   | { ok: false; reason: 'no_index' };
+
+/** What a search (`filters.search`) typed, as the list says it back: nothing searchable, or words of a name and/or a number. */
+export type SearchKind = 'name' | 'phone' | 'name_phone' | 'nothing';
 
 /** Cases per page at most. */
 export const MAX_PAGE = 100;
@@ -67,6 +79,25 @@ export async function listCases(deps: DeskDeps, actor: StaffRef, filters: CaseLi
     const [entry, urgent] = await Promise.all([index.entry(filters.code), urgentRows]);
     const rows = entry && visible(entry.office) ? named(await index.rows([filters.code])) : [];
     return { ok: true, rows, total: rows.length, urgent, ...(own ? { office: own } : {}), ...(holders ? { holders } : {}) };
+  }
+  if (filters.search !== undefined) {
+    const search = deps.search;
+    if (!search) return { ok: false, reason: 'no_index' };
+    // The same cases as the list would show: the actor's office's and those with none (every
+    // office for supervisors and admins), and every case they hold; then the other filters.
+    const scope = {
+      visible,
+      staffId: actor.staffId,
+      filter: (e: { office: string; status: string; lang?: string; elig?: string; holder?: string; urgent: boolean }) =>
+        (!filters.office || own !== undefined || e.office === filters.office) &&
+        (!filters.status || e.status === filters.status) && (!filters.lang || e.lang === filters.lang) && (!filters.elig || e.elig === filters.elig) &&
+        (!filters.mine || e.holder === actor.staffId) && (!holder || e.holder === holder) && (!filters.urgent || e.urgent),
+    };
+    const [found, urgent] = await Promise.all([searchCodes({ search, index }, filters.search, scope, { offset: Math.max(0, page.offset), limit: Math.min(MAX_PAGE, Math.max(1, page.limit)) }), urgentRows]);
+    // Audited as a read of personal data: who searched, what kind of words, how many found; never the words.
+    await audit(deps, a, 'search_cases', { kind: found.kind ?? 'nothing', found: String(found.total) });
+    const rows = named(await index.rows(found.codes));
+    return { ok: true, rows, total: found.total, urgent, searched: found.kind ?? 'nothing', ...(own ? { office: own } : {}), ...(holders ? { holders } : {}) };
   }
   // A case worker sees their own office's cases and those with no meeting yet (`none`, which
   // every office may take), or one of the two when asked; another office asked for gives both.

@@ -26,10 +26,13 @@
   then the writes, each: op, key index, number of arguments, arguments
     (hset, hsetnx, rpush, hdel: their arguments; del: none; setex: value, seconds;
      hsetif: field, expected value, then field/value pairs;
-     hdelif: field, expected value, then the fields to delete)
+     hdelif: field, expected value, then the fields to delete;
+     searchtokens: the blind index's key index, the case code, the field, its tokens
+     space-separated ('' for none): see include/search-tokens.lua; the op's key is the case)
 
   Returns 'ok' | 'conflict' (another step saved first) | 'duplicate' (this update was saved) | 'talk'
 ]]
+--#include search-tokens
 local raw = redis.pcall('GET', KEYS[1])
 local version = '0'
 local ids = {}
@@ -91,6 +94,8 @@ while i <= #ARGV do
     if redis.call('HGET', key, ARGV[a]) == ARGV[a + 1] then redis.call('HSET', key, unpack(ARGV, a + 2, a + n - 1)) end
   elseif op == 'hdelif' then
     if redis.call('HGET', key, ARGV[a]) == ARGV[a + 1] then redis.call('HDEL', key, unpack(ARGV, a + 2, a + n - 1)) end
+  elseif op == 'searchtokens' then
+    set_search_tokens(key, KEYS[tonumber(ARGV[a])], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
   end
   i = a + n
 end

@@ -47,6 +47,7 @@ export const SCRIPT_FILES = {
   cancelBooking: 'cancel-booking-2',
   acknowledgeIncident: 'acknowledge-incident-2',
   renewLock: 'renew-lock-1',
+  setSearchTokens: 'set-search-tokens-2',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -157,6 +158,8 @@ export interface Scripts {
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
   /** 1 when the lock was still the caller's and now lives `ttlMs` longer, 0 otherwise. */
   renewLock(keys: { lock: string }, args: { token: string; ttlMs: number }): Promise<number>;
+  /** The case's keys: its hash and its cell's blind index; `fields` written, then each searched field's tokens moved (see set-search-tokens-2.lua). */
+  setSearchTokens(keys: { case: string; index: string }, args: { caseCode: string; fields: Record<string, string>; tokens: Record<string, string[]> }): Promise<number>;
 }
 
 /**
@@ -215,5 +218,7 @@ export function redisScripts(redis: Redis): Scripts {
     cancelBooking: (k, a) => run('cancelBooking', k.booking, k.case, a.slot, a.now, a.reason) as Promise<number>,
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
     renewLock: (k, a) => run('renewLock', k.lock, a.token, a.ttlMs) as Promise<number>,
+    setSearchTokens: (k, a) =>
+      run('setSearchTokens', k.case, k.index, a.caseCode, Object.keys(a.fields).length, ...pairs(a.fields), ...Object.entries(a.tokens).flatMap(([f, t]) => [f, t.join(' ')])) as Promise<number>,
   };
 }
