@@ -47,6 +47,8 @@ export function foldWord(word: string): string {
       .replace(/ي|ى/g, 'ی')
       .replace(/ك/g, 'ک')
       .replace(/\u0640/g, '')
+      // Apostrophes written as modifier letters (Uzbek oʻ gʻ, ʼ), which are letters to Unicode.
+      .replace(/[ʻʼʹʽ]/gu, '')
       // Apostrophes (Uzbek o'g'li, oʻ), the zero-width non-joiner, any punctuation left.
       .replace(/[^\p{L}\p{N}]/gu, '')
   );

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { CASE_STATUSES, ELIGIBILITIES, listCases, openWalkIn } from '../../caseworkers/desk';
+import { CASE_STATUSES, ELIGIBILITIES, listCases, MAX_FOUND, openWalkIn } from '../../caseworkers/desk';
 import { LangSchema, SUPPORTED_LANGS, type Lang } from '../../core/lang';
 import { pageFormat } from '../format';
 import { webContext } from '../web-context';
@@ -10,6 +10,11 @@ import type { WebKit } from '../web-kit';
 export const PAGE_SIZE = 25;
 
 const empty = (v: unknown) => (v === '' ? undefined : v);
+
+/** What a search may hold as typed (longer is cut): a name or two and a phone number. */
+const SEARCH_MAX = 120;
+/** The search box as sent (POST body `q`), trimmed; anything else is nothing typed. */
+const SearchField = z.string().transform((v) => v.trim().slice(0, SEARCH_MAX)).catch('');
 
 /** The walk-in form's optional phone number as typed (the desk reads it); anything else is none. */
 const PhoneField = z.string().max(40).optional().catch(undefined);
@@ -64,15 +69,18 @@ export function casePages(kit: WebKit): Router {
    * when the form comes back refused, the language and number that were sent (the number only
    * in the page, never in an address), so that the case is not opened in another language.
    */
-  async function showList(req: Request, res: Response, walkIn: WalkInForm, status = 200): Promise<void> {
+  async function showList(req: Request, res: Response, walkIn: WalkInForm, status = 200, search?: string): Promise<void> {
     const ctx = webContext(res);
-    const { code: typed, ...q } = ListQuery.parse(req.query);
+    // A search comes by POST (its words never in an address, a proxy's log or the history), alone: the list's own filters stay in the query string.
+    const { code: typed, ...q } = ListQuery.parse(search === undefined ? req.query : {});
     const code = typed === undefined ? undefined : caseCodeOf(typed);
     const r = await listCases(
       kit.deps.desk,
       ctx.actor,
-      { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.holder ? { holder: q.holder } : {}), ...(q.urgent ? { urgent: true } : {}), ...(code ? { code } : {}) },
-      { offset: (q.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+      search !== undefined
+        ? { search }
+        : { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.lang ? { lang: q.lang } : {}), ...(q.elig ? { elig: q.elig } : {}), ...(q.mine ? { mine: true } : {}), ...(q.holder ? { holder: q.holder } : {}), ...(q.urgent ? { urgent: true } : {}), ...(code ? { code } : {}) },
+      search !== undefined ? { offset: 0, limit: MAX_FOUND } : { offset: (q.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
     );
     if (!r.ok) {
       if (r.reason === 'no_index') throw new Error('the case list has no index (createDeskDeps without `index`)');
@@ -81,7 +89,7 @@ export function casePages(kit: WebKit): Router {
     const fmt = pageFormat(ctx.lang, ctx.t, { timeZone: kit.deps.timeZone, offices: kit.deps.desk.offices });
     const params = new URLSearchParams(Object.entries({ status: q.status, office: q.office, lang: q.lang, elig: q.elig, mine: q.mine, holder: q.holder, urgent: q.urgent, code }).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const pageLink = (n: number) => `/desk/cases?${new URLSearchParams([...params, ['page', String(n)]]).toString()}`;
-    const pages = Math.max(1, Math.ceil(r.total / PAGE_SIZE));
+    const pages = search !== undefined ? 1 : Math.max(1, Math.ceil(r.total / PAGE_SIZE));
     kit.render(res, 'cases/list', {
       title: ctx.t('web:cases.title'),
       q,
@@ -105,8 +113,16 @@ export function casePages(kit: WebKit): Router {
       fmt,
       now: kit.deps.clock.now().getTime(),
       walkIn,
+      // The search box keeps what was typed (in the page only); what was found is said in words.
+      search: search === undefined ? undefined : { typed: search, kind: r.searched ?? 'nothing', shown: r.rows.length },
     }, status);
   }
+
+  // Find a person's case by name or phone number (desk listCases' `search`): POST, so the words
+  // stay out of addresses; CSRF-checked before here. Opened with GET (Back, the language
+  // switch), the list.
+  router.post('/cases/search', kit.requireRole('caseworker'), (req, res) => showList(req, res, {}, 200, SearchField.parse((req.body as Record<string, unknown> | undefined)?.q)));
+  router.get('/cases/search', kit.requireRole('caseworker'), (_req, res) => res.redirect(303, '/desk/cases'));
 
   // The walk-in form's address, opened with GET (the language switch on the form sent back with a
   // problem, Back, a bookmark): the list, at the form.
