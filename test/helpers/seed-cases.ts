@@ -7,6 +7,8 @@ import { slotIdAt } from '../../src/scheduling/slot-id';
 import { sealContact } from '../../src/storage/case-contact';
 import type { FieldCipher } from '../../src/storage/field-cipher';
 import type { RedisKeys } from '../../src/storage/keys';
+import { fieldTokens } from '../../src/intake/search-tokens';
+import { redisScripts } from '../../src/storage/lua/scripts';
 
 /** A case as a completed intake leaves it, for tests and the benchmark. */
 export interface SeedCase {
@@ -34,8 +36,8 @@ export interface SeedCase {
 
 /**
  * Writes a case as the bot's commit writes it after a completed intake (case hash with its
- * encrypted fields, a provisional diagnosis, a consent record, the case in the cases ZSET, a
- * booking), then indexes it.
+ * encrypted fields and their tokens in the case search, a provisional diagnosis, a consent
+ * record, the case in the cases ZSET, a booking), then indexes it.
  */
 export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: FieldCipher; bookings: BookingStore; index: CaseIndex }, c: SeedCase): Promise<void> {
   const at = c.createdAt.toISOString();
@@ -59,6 +61,10 @@ export async function seedCase(d: { redis: Redis; keys: RedisKeys; cipher: Field
     .rpush(d.keys.diagnoses(c.code), JSON.stringify(diagnosis))
     .rpush(d.keys.consents(c.code), JSON.stringify(consent))
     .exec();
+  // The name's and the number's tokens in the case search, with the production script.
+  const searched = { first_name: c.firstName, last_name: c.lastName, phone: c.phone };
+  const tokens = Object.fromEntries(Object.entries(searched).flatMap(([f, v]) => (v ? [[f, fieldTokens(f, v, (w) => d.cipher.searchToken(w))]] : [])));
+  if (Object.keys(tokens).length) await redisScripts(d.redis).setSearchTokens({ case: d.keys.case(c.code), index: d.keys.caseSearchIndex(c.code) }, { caseCode: c.code, fields: {}, tokens });
   // (the case list is a family of its own, as its case_opened effect writes it)
   await d.redis.zadd(d.keys.cases(), c.createdAt.getTime(), c.code);
   if (c.meeting) {
