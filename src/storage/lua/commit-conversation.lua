@@ -95,7 +95,7 @@ while i <= #ARGV do
   elseif op == 'hdelif' then
     if redis.call('HGET', key, ARGV[a]) == ARGV[a + 1] then redis.call('HDEL', key, unpack(ARGV, a + 2, a + n - 1)) end
   elseif op == 'searchtokens' then
-    set_search_tokens(key, KEYS[tonumber(ARGV[a])], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
+    set_search_tokens(tonumber(ARGV[i + 1]), tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
   end
   i = a + n
 end

@@ -16,7 +16,7 @@ local n = tonumber(ARGV[2])
 if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 3, 2 + 2 * n)) end
 local i = 3 + 2 * n
 while i < #ARGV do
-  set_search_tokens(KEYS[1], KEYS[2], ARGV[1], ARGV[i], ARGV[i + 1])
+  set_search_tokens(1, 2, ARGV[1], ARGV[i], ARGV[i + 1])
   i = i + 2
 end
 return 1
