@@ -27,6 +27,7 @@ import { createCorrectionNotices } from './caseworkers/correction-notices';
 import { createPurgeNotices } from './caseworkers/purge-notices';
 import { CaseFiles } from './caseworkers/case-file';
 import { CaseIndex } from './caseworkers/case-index';
+import { backfillSearch } from './caseworkers/case-search';
 import { createCaseIndexEffects } from './caseworkers/case-index-effects';
 import { escalationOutput } from './caseworkers/escalation-notice';
 import { silenceOf } from './intake/person-silence';
@@ -445,6 +446,8 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
     // start() returns, so nothing started later (a test's snapshot of keys, a shutdown) races it.
     // On a deployment that had cases before the index this delays that one start by the scan.
     if (runsWorkers) await caseIndex.backfill(logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case list index: backfill failed; it runs again at the next start'));
+    // The names and numbers of cases from before the case search, decrypted once into its blind index.
+    if (runsWorkers) await backfillSearch({ redis, keys: core.keys, cipher }, logger).catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'case search: backfill failed; it runs again at the next start'));
     // Likewise the case file's history: audit entries from before the per-case index, listed once.
     if (runsWorkers) await auditTrail.backfillCaseIndex().catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'audit trail: listing older entries per case failed; it runs again at the next start'));
 

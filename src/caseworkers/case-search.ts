@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { queryTokens, type SearchQuery } from '../intake/search-tokens';
+import { fieldTokens, queryTokens, SEARCH_FIELDS, type SearchQuery } from '../intake/search-tokens';
+import { redisScripts } from '../storage/lua/scripts';
 import type { FieldCipher } from '../storage/field-cipher';
 import { ALL_PERSON_CELLS, type RedisKeys } from '../storage/keys';
 
@@ -46,4 +47,56 @@ export class CaseSearch {
     const [first, ...rest] = sets;
     return [...(first ?? [])].filter((code) => rest.every((s) => s.has(code)));
   }
+}
+
+/** Cases read at once by {@link backfillSearch}. */
+const BACKFILL_BATCH = 200;
+
+/**
+ * Indexes, once, the names and phone numbers of the cases from before the search existed (its
+ * marker `searchBuilt` then says so): each case whose sealed first name, surname or number has
+ * no tokens yet is decrypted once, here, and its tokens written only while the sealed value read
+ * is still the one on the case (a person correcting their name meanwhile keeps their new
+ * tokens). Later writes keep the index by themselves. A case whose value cannot be decrypted
+ * (a key no longer configured) is skipped and counted. Answers how many cases were indexed.
+ * @example await backfillSearch({ redis, keys, cipher }, logger);
+ */
+export async function backfillSearch(
+  d: { redis: Redis; keys: Pick<RedisKeys, 'cases' | 'case' | 'caseSearchIndex' | 'searchBuilt'>; cipher: Pick<FieldCipher, 'decrypt' | 'searchToken'> },
+  logger?: { info(o: object, msg: string): void; warn(o: object, msg: string): void },
+): Promise<number> {
+  if (await d.redis.exists(d.keys.searchBuilt())) return 0;
+  const scripts = redisScripts(d.redis);
+  let cursor = '0';
+  let indexed = 0;
+  let unreadable = 0;
+  do {
+    const [next, flat] = await d.redis.zscan(d.keys.cases(), cursor, 'COUNT', BACKFILL_BATCH);
+    cursor = next;
+    const codes = flat.filter((_, i) => i % 2 === 0);
+    await Promise.all(
+      codes.map(async (code) => {
+        const read = await d.redis.hmget(d.keys.case(code), ...SEARCH_FIELDS.flatMap((f) => [`f:${f}`, `sx:${f}`]));
+        let wrote = false;
+        for (const [i, field] of SEARCH_FIELDS.entries()) {
+          const sealed = read[2 * i];
+          if (!sealed || read[2 * i + 1]) continue;
+          let value: string;
+          try {
+            value = d.cipher.decrypt(sealed, `${code}:${field}`);
+          } catch {
+            unreadable++;
+            continue;
+          }
+          const tokens = fieldTokens(field, value, (w) => d.cipher.searchToken(w));
+          const written = await scripts.setSearchTokens({ case: d.keys.case(code), index: d.keys.caseSearchIndex(code) }, { caseCode: code, fields: {}, tokens: { [field]: tokens }, onlyIf: { field: `f:${field}`, equals: sealed } });
+          if (written === 1) wrote = true;
+        }
+        if (wrote) indexed++;
+      }),
+    );
+  } while (cursor !== '0');
+  await d.redis.set(d.keys.searchBuilt(), new Date().toISOString());
+  if (indexed || unreadable) logger?.info({ cases: indexed, unreadable }, 'case search index built for the cases from before it');
+  return indexed;
 }

@@ -249,6 +249,8 @@ export function redisKeys(prefix: string) {
     searchIndex: (cell: number) => `${prefix}search:{p${cell}}`,
     /** The {@link searchIndex} of a case's person cell. */
     caseSearchIndex: (code: string) => `${prefix}search:${person(code)}`,
+    /** STRING: set once the cases from before the case search have their tokens (caseworkers/case-search.ts `backfillSearch`) */
+    searchBuilt: () => `${prefix}search:built`,
     /** LIST of JSON notes staff wrote on a case {at, by, text (encrypted)}, oldest first */
     caseNotes: (code: string) => `${prefix}case:${person(code)}:${code}:notes`,
     /**

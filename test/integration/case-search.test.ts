@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { KorpuCore } from '../../src/app';
+import { backfillSearch } from '../../src/caseworkers/case-search';
 import { listCases, openWalkIn, recordWalkInPhone } from '../../src/caseworkers/desk';
+import { redisScripts } from '../../src/storage/lua/scripts';
 import type { Input, Output } from '../../src/core/conversation';
 import { redisKeys, personCell } from '../../src/storage/keys';
 import { auditMonth } from '../../src/storage/redis-audit-trail';
@@ -145,5 +147,19 @@ describe('the case search', () => {
     expect(recorded.ok).toBe(true);
     expect(await find('050 222 33 44')).toEqual([]);
     expect(await find('050 999 88 77')).toEqual([opened.caseCode]);
+  });
+
+  it('indexes once, at start, the cases from before the search (decrypted once), and leaves the rest alone', async () => {
+    const code = await intake('search-before-000001', 'Nərmin', 'Qasımova', '050 333 22 11');
+    // As a case from before the search left it: its fields, no tokens.
+    const keys = redisKeys(prefix);
+    await redisScripts(redis).setSearchTokens({ case: keys.case(code), index: keys.caseSearchIndex(code) }, { caseCode: code, fields: {}, tokens: { first_name: [], last_name: [], phone: [] } });
+    await redis.del(keys.searchBuilt());
+    expect(await find('Qasimova')).toEqual([]);
+    expect(await backfillSearch({ redis, keys, cipher: core.cipher })).toBe(1);
+    expect(await find('Nermin Qasimova')).toEqual([code]);
+    expect(await find('050 333 22 11')).toEqual([code]);
+    // Once: a marker says it was done.
+    expect(await backfillSearch({ redis, keys, cipher: core.cipher })).toBe(0);
   });
 });

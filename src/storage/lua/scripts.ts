@@ -158,8 +158,11 @@ export interface Scripts {
   acknowledgeIncident(keys: { incident: string; unacknowledged: string }, args: { id: string; by: string; now: string }): Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>;
   /** 1 when the lock was still the caller's and now lives `ttlMs` longer, 0 otherwise. */
   renewLock(keys: { lock: string }, args: { token: string; ttlMs: number }): Promise<number>;
-  /** The case's keys: its hash and its cell's blind index; `fields` written, then each searched field's tokens moved (see set-search-tokens-2.lua). */
-  setSearchTokens(keys: { case: string; index: string }, args: { caseCode: string; fields: Record<string, string>; tokens: Record<string, string[]> }): Promise<number>;
+  /**
+   * The case's keys: its hash and its cell's blind index; `fields` written, then each searched
+   * field's tokens moved; 0 and nothing written when `onlyIf.field` no longer holds `onlyIf.equals` (see set-search-tokens-2.lua).
+   */
+  setSearchTokens(keys: { case: string; index: string }, args: { caseCode: string; fields: Record<string, string>; tokens: Record<string, string[]>; onlyIf?: { field: string; equals: string } }): Promise<number>;
 }
 
 /**
@@ -219,6 +222,6 @@ export function redisScripts(redis: Redis): Scripts {
     acknowledgeIncident: (k, a) => run('acknowledgeIncident', k.incident, k.unacknowledged, a.id, a.by, a.now) as Promise<'acknowledged' | 'already' | 'not_urgent' | 'not_found'>,
     renewLock: (k, a) => run('renewLock', k.lock, a.token, a.ttlMs) as Promise<number>,
     setSearchTokens: (k, a) =>
-      run('setSearchTokens', k.case, k.index, a.caseCode, Object.keys(a.fields).length, ...pairs(a.fields), ...Object.entries(a.tokens).flatMap(([f, t]) => [f, t.join(' ')])) as Promise<number>,
+      run('setSearchTokens', k.case, k.index, a.caseCode, a.onlyIf?.field ?? '', a.onlyIf?.equals ?? '', Object.keys(a.fields).length, ...pairs(a.fields), ...Object.entries(a.tokens).flatMap(([f, t]) => [f, t.join(' ')])) as Promise<number>,
   };
 }
