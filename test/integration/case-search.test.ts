@@ -101,6 +101,19 @@ describe('the case search', () => {
     expect(await redis.hget(redisKeys(prefix).case(code), 'sx:phone')).toBeTruthy();
   });
 
+  it('finds a case by the surname the person corrected (/correct), no longer by the old one', async () => {
+    const chat = 'search-correct-000001';
+    const code = await intake(chat, 'Səbinə', 'Nağıyeva', '050 444 55 66');
+    expect(await find('Nagiyeva')).toEqual([code]);
+    await send(chat, { type: 'command', name: 'correct' });
+    await send(chat, tap('pick', 'last_name'));
+    await send(chat, say('Rüstəmova'));
+    await korpu.settled();
+    expect(await find('Rustamova')).toEqual([code]);
+    expect(await find('Sabina Rustamova')).toEqual([code]);
+    expect(await find('Nagiyeva')).toEqual([]);
+  });
+
   it('audits a search without the words typed', async () => {
     await find('Mammadova 050 123 45 67');
     const entries = (await redis.xrange(redisKeys(prefix).audit(auditMonth(new Date(now))), '-', '+')).map(([, f]) => f.join(' '));
