@@ -63,7 +63,7 @@ describe('the case search', () => {
     return r.rows.map((row) => row.code);
   };
   /** Every member of the case's cell's blind index that names the case. */
-  const indexed = async (code: string) => (await redis.zrange(redisKeys(prefix).searchIndex(personCell(code)), 0, -1)).filter((m) => m.includes(`:${code}:`));
+  const indexed = async (code: string) => (await redis.zrange(redisKeys(prefix).searchIndex(personCell(code)), '0', '-1')).filter((m) => m.includes(`:${code}:`));
 
   /** The whole intake with a meeting booked at the office, the phone typed as dialled locally. */
   async function intake(chatId: string, first: string, last: string, phone: string): Promise<string> {
