@@ -163,3 +163,27 @@ describe('the form’s date and time (formDateTime)', () => {
     expect(formDateTime(new Date('2026-12-04T18:15:00Z'), 'Asia/Kathmandu')).toEqual({ date: '2026-12-05', time: '00:00' });
   });
 });
+
+/** The case search's blind index moves with the name and phone fields, in the same commit. */
+describe('search tokens in the record writes', () => {
+  const keys = redisKeys('k:');
+  const cipher = new FieldCipher(randomBytes(32));
+  const ctx = { now: new Date('2026-11-24T06:30:00Z'), timeZone: 'Asia/Baku', place: 'Telegram', channel: 'telegram', chatId: '1', cipher, keys, consentVersion: consentVersions(createTranslator()) };
+  const code = 'KP-AAAA-0001';
+  const answer = (field: string, value: string, clears?: string[]) => ({ type: 'answer_recorded' as const, caseCode: code, field, value, personal: true, ...(clears ? { clears } : {}) });
+  const tokenWrites = (writes: ReturnType<typeof planRecordWrites>) => writes.filter((w) => w.op === 'searchTokens');
+
+  it('writes the tokens of a surname and a phone number, never the words, beside the case', () => {
+    const writes = tokenWrites(planRecordWrites([answer('last_name', 'Məmmədova'), answer('phone', '+994501234567'), answer('address', 'Bakı')], ctx));
+    expect(writes).toEqual([
+      { op: 'searchTokens', key: keys.case(code), index: keys.caseSearchIndex(code), caseCode: code, field: 'last_name', tokens: [cipher.searchToken('n:mammadova'), cipher.searchToken('n:memmedova')] },
+      { op: 'searchTokens', key: keys.case(code), index: keys.caseSearchIndex(code), caseCode: code, field: 'phone', tokens: [cipher.searchToken('p:+994501234567')] },
+    ]);
+    expect(JSON.stringify(writes)).not.toMatch(/mammadova|məmmədova|501234567/i);
+  });
+
+  it('takes the tokens out with the answers a refused consent discards', () => {
+    const writes = tokenWrites(planRecordWrites([{ type: 'consent_recorded', caseCode: code, text: 'consent:full_text', lang: 'en', agreed: false, discard: { fields: ['first_name', 'phone', 'address'] } }], ctx));
+    expect(writes.map((w) => (w.op === 'searchTokens' ? [w.field, w.tokens] : []))).toEqual([['first_name', []], ['phone', []]]);
+  });
+});
