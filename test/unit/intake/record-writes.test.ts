@@ -183,7 +183,7 @@ describe('search tokens in the record writes', () => {
   });
 
   it('takes the tokens out with the answers a refused consent discards', () => {
-    const writes = tokenWrites(planRecordWrites([{ type: 'consent_recorded', caseCode: code, text: 'consent:full_text', lang: 'en', agreed: false, discard: { fields: ['first_name', 'phone', 'address'] } }], ctx));
+    const writes = tokenWrites(planRecordWrites([{ type: 'consent_recorded', caseCode: code, text: 'consent:full_text', lang: 'en', agreed: false, discard: { fields: ['first_name', 'phone', 'address'], questions: false } }], ctx));
     expect(writes.map((w) => (w.op === 'searchTokens' ? [w.field, w.tokens] : []))).toEqual([['first_name', []], ['phone', []]]);
   });
 });
