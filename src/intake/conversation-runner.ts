@@ -288,6 +288,38 @@ export class ConversationRunner {
   }
 
   /**
+   * Runs `send` (a part of the reply to `updateId`) keeping the kept reply this process's while
+   * it is on its way: a send that lasts longer than a third of the grace period (a starved
+   * machine, Telegram slow to answer) marks it taken again every third of it, so that a copy of
+   * the update delivered to another process meanwhile finds it in flight here (and asks for a
+   * later delivery) instead of taking it for the reply of a process that died and sending it a
+   * second time. Only a process that stops (killed, or stuck for the whole grace period) leaves
+   * it to the copy. Nothing is asked on an ordinary send, nor without a grace period (polling).
+   */
+  async whileSending<T>(channel: string, chatId: string, updateId: string, send: () => Promise<T>): Promise<T> {
+    const keep = this.deps.keepReplies;
+    if (!keep || keep.graceMs === 0) return send();
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const beat = (): void => {
+      timer = setTimeout(() => {
+        if (done) return;
+        const convId = this.conversationId(channel, chatId);
+        // Not its own any more (taken, or sent and forgotten): nothing left to hold. A failed ask is tried again.
+        this.deps.store.confirmReply(convId, updateId, PROCESS_ID, this.deps.clock.now().getTime()).then((own) => own && !done && beat(), () => !done && beat());
+      }, keep.graceMs / 3);
+      timer.unref();
+    };
+    beat();
+    try {
+      return await send();
+    } finally {
+      done = true;
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Sending the reply to `updateId` failed for a passing reason and the update will be
    * delivered again: the kept reply is handed back so that the redelivery, to this process or
    * another, sends it (without this, this process would take it for one in flight here).

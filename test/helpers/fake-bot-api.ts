@@ -28,6 +28,8 @@
  *   with `[]` (lenient, so that a stopped runner's last request never breaks the next test);
  * - `failNext(method, failure, times)` fails the next calls of a method with 429
  *   (`retry_after`), 403 (blocked), 500 or any 400 description;
+ * - `slowNext(method, ms, chatId)` delivers the next call of a method (to that chat) at once but
+ *   answers it only `ms` later (Telegram slow to confirm, or a starved network);
  * - `closeReusedConnection(method)` drops the connection under the next call of a method that
  *   comes on a kept-alive connection, unanswered (a keep-alive timeout that ran out as it came);
  * - answers getMe, sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery,
@@ -137,6 +139,7 @@ export class FakeBotApi {
   private readonly used = new WeakSet<Socket>();
   /** Methods whose next call on a kept-alive connection finds it closed (see closeReusedConnection). */
   private readonly closeReused = new Map<string, number>();
+  private readonly slow: { method: string; ms: number; chatId?: string }[] = [];
 
   private constructor(opts: FakeBotApiOptions) {
     this.token = opts.token ?? '123456789:TEST-fake-bot-api-token_0123456789';
@@ -190,6 +193,14 @@ export class FakeBotApi {
     const list = this.failures.get(method.toLowerCase()) ?? [];
     for (let i = 0; i < times; i++) list.push(failure);
     this.failures.set(method.toLowerCase(), list);
+  }
+
+  /**
+   * The next call of `method` (to `chatId`, if given) is delivered when it comes (recorded, its
+   * message in the chat) but answered only `ms` later: a send that takes that long to confirm.
+   */
+  slowNext(method: string, ms: number, chatId?: number | string): void {
+    this.slow.push({ method: method.toLowerCase(), ms, ...(chatId === undefined ? {} : { chatId: String(chatId) }) });
   }
 
   /**
@@ -349,6 +360,11 @@ export class FakeBotApi {
     if (failure) return send(res, failure.code, failureResult(failure));
     if (method.toLowerCase() === 'getupdates') return this.getUpdates(params, res);
     const result = this.answer(method, params);
+    const slow = this.slow.findIndex((w) => w.method === method.toLowerCase() && (w.chatId === undefined || w.chatId === String(params.chat_id)));
+    if (slow >= 0) {
+      const ms = this.slow.splice(slow, 1)[0]!.ms;
+      await new Promise((r) => setTimeout(r, ms));
+    }
     send(res, result.ok ? 200 : result.error_code, result);
   }
 

@@ -88,7 +88,7 @@ export function privateConversation(deps: ConversationDeps): Composer<BotContext
             return;
           }
           keptAt = still;
-          const outcome = await sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined);
+          const outcome = await deps.core.runner.whileSending(TELEGRAM_CHANNEL, chatId, updateId, () => sendPlan(ctx.api, ctx.chat.id, plan, i === 0 ? editable : undefined));
           if (outcome === 'blocked') {
             deps.logger.info({ update_id: ctx.update.update_id }, 'telegram: the person blocked the bot; reply dropped');
             break;

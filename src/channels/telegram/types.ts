@@ -20,7 +20,7 @@ import type { FieldCipher } from '../../storage/field-cipher';
  * it). Declared here, not imported, because channels sit below app.ts in the layers.
  */
 export interface TelegramCore {
-  runner: Pick<ConversationRunner, 'handle' | 'conversationId' | 'replySent' | 'replyNotSent' | 'stillToSend' | 'peek' | 'openForCase'>;
+  runner: Pick<ConversationRunner, 'handle' | 'conversationId' | 'replySent' | 'replyNotSent' | 'stillToSend' | 'whileSending' | 'peek' | 'openForCase'>;
   translator: Translator;
   content: ProgrammeContent;
   /** For reading hashed callback data back (node ids of every loaded flow). */

@@ -34,6 +34,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     replySent: jest.fn(async () => undefined),
     replyNotSent: jest.fn(async () => undefined),
     stillToSend: jest.fn(async (_c: string, _id: string, _u: string, keptAt: number | undefined) => keptAt ?? 0),
+    whileSending: <T>(_c: string, _id: string, _u: string, send: () => Promise<T>) => send(),
     peek: jest.fn(async () => undefined),
     openForCase: jest.fn(async () => true),
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
