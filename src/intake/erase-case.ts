@@ -1,7 +1,7 @@
 import { scanKeys } from '../storage/redis-client';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { readContact } from '../storage/case-contact';
+import { readContact, type CaseContact } from '../storage/case-contact';
 import type { FieldCipher } from '../storage/field-cipher';
 import type { RedisKeys } from '../storage/keys';
 
@@ -115,6 +115,37 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
     await work.forget({ caseCode, ...(conversation ? { conversation } : {}), ...(booking ? { slot: booking } : {}), incidents });
   }
   return { fields: drop.length, keys: deleted, relayMarks };
+}
+
+/** What {@link eraseOutsideConversation} needs besides {@link EraseCaseDeps}: the way to the person's conversation. */
+export interface OutsideErasureDeps extends EraseCaseDeps {
+  /** A contact's conversation pseudonym (the runner's `conversationId`). */
+  conversationOf: (contact: CaseContact) => string;
+  /** A conversation's saved state, read only (the runner's `peek`). */
+  peek: (conversation: string) => Promise<{ caseCode?: string | undefined } | undefined>;
+}
+
+/**
+ * Erases a case from outside the person's conversation (no `data_erased` effect of theirs: the
+ * retention purge, an admin at the person's written request): `erased_at` is marked, then
+ * `beforeErase` runs (the caller's audit entry and notices, while the claim and contact still
+ * exist), then {@link eraseCase}, then the person's saved conversation is deleted when it still
+ * belongs to this case (it holds the answers they gave; their next message starts afresh).
+ *
+ * Idempotent, and finished by a re-run: `erased_at` goes first and `status: erased` last (with
+ * eraseCase), so one that dies half-way leaves the status not yet `erased` for the next run.
+ * A conversation that moved on to a new case of the same person is left alone.
+ * @example await eraseOutsideConversation(deps, 'KP-7G4Q-M2XD', now, { beforeErase: () => tellTheGroup() })
+ */
+export async function eraseOutsideConversation(d: OutsideErasureDeps, caseCode: string, now: Date, o: { beforeErase?: () => Promise<void> } = {}): Promise<ErasureCounts> {
+  // Read before the erasure takes the contact, the one way to the conversation.
+  const contact = await readContact({ redis: d.redis, keys: d.keys, cipher: d.cipher }, caseCode);
+  const conversation = contact ? d.conversationOf(contact) : undefined;
+  await d.redis.hset(d.keys.case(caseCode), { erased_at: now.toISOString(), updated_at: now.toISOString() });
+  await o.beforeErase?.();
+  const counts = await eraseCase(d, caseCode, conversation);
+  if (conversation && (await d.peek(conversation))?.caseCode === caseCode) counts.keys += await d.redis.del(d.keys.conversation(conversation));
+  return counts;
 }
 
 /** The case's members in the blind index (include/search-tokens.lua), from its hash's `sx:<field>` fields. */

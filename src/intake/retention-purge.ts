@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { readContact, type CaseContact } from '../storage/case-contact';
 import { redisScripts } from '../storage/lua/scripts';
-import { eraseCase, type EraseCaseDeps } from './erase-case';
+import { eraseOutsideConversation, type OutsideErasureDeps } from './erase-case';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -88,7 +88,7 @@ export interface PurgeCounts {
   busy: number;
 }
 
-export interface RetentionPurgeDeps extends EraseCaseDeps {
+export interface RetentionPurgeDeps extends OutsideErasureDeps {
   days: RetentionConfig['days'];
   clock: Clock;
   logger: Logger;
@@ -237,21 +237,21 @@ async function conversationOfCase(d: RetentionPurgeDeps, code: string): Promise<
 }
 
 /**
- * Erases the case as /delete does, and its conversation's saved state if still the case's; the
+ * Erases the case as /delete does, and its conversation's saved state if still the case's
+ * ({@link eraseOutsideConversation}, shared with an admin's erasure at the person's request); the
  * purge is recorded in the audit trail and told (onPurged) first, while the claim still names
  * the holder. Both are idempotent (the entry once per case, the notices by id), so a purge that
  * dies between them and the erasure does them again harmlessly on its next run.
  */
 async function erase(d: RetentionPurgeDeps, code: string, now: Date): Promise<void> {
-  const conversation = await conversationOfCase(d, code);
   const holder = (await d.redis.get(d.keys.claim(code))) ?? undefined;
-  // `erased_at` first: a purge that dies half-way leaves the status not yet `erased`, so the next run finishes it.
-  await d.redis.hset(d.keys.case(code), { erased_at: now.toISOString(), updated_at: now.toISOString() });
-  await d.audit?.record({ at: now, staffId: SYSTEM, action: 'purge_case', caseCode: code }, { once: `purge:${code}` });
-  await d.onPurged?.({ caseCode: code, ...(holder ? { holder } : {}) });
-  await eraseCase(d, code, conversation);
   // The person has not written for the whole period; the saved state holds the answers they gave.
-  if (conversation && (await d.peek(conversation))?.caseCode === code) await d.redis.del(d.keys.conversation(conversation));
+  await eraseOutsideConversation(d, code, now, {
+    beforeErase: async () => {
+      await d.audit?.record({ at: now, staffId: SYSTEM, action: 'purge_case', caseCode: code }, { once: `purge:${code}` });
+      await d.onPurged?.({ caseCode: code, ...(holder ? { holder } : {}) });
+    },
+  });
 }
 
 const talkAt = (raw: string | null | undefined): number => {
