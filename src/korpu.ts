@@ -18,6 +18,7 @@ import { readContact } from './storage/case-contact';
 import { liftBlock, markBlocked } from './channels/telegram/membership';
 import { RelayStore } from './caseworkers/relay-store';
 import { SlotCalendar } from './intake/slot-calendar';
+import { eraseOutsideConversation, type PendingWork } from './intake/erase-case';
 import { meetingConversations } from './caseworkers/meeting-conversations';
 import { RosterStore } from './caseworkers/roster';
 import { askCaseworkersToReachStaff, tellHolderAnswerNotDelivered } from './caseworkers/staff-unreachable';
@@ -341,12 +342,21 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       ? { translator: core.translator, files, offices: offices.offices, roster, incidents: core.incidents, ...(incidentLink ? { incidentLink } : {}), notifier: outbox, clock, logger, alertMessages, chatLang }
       : undefined;
     if (redrawDeps && alertMessages) sent.track = trackCaseAlerts({ ...redrawDeps, alertMessages });
+    // What an erasure made outside the person's conversation (the retention purge, an admin at the
+    // person's request) forgets: the case's queued messages go first; then its alerts in the group
+    // are edited to say only that it is erased (the edits' ids name the alert messages, never the
+    // case: nothing left in Redis names it).
+    const erasurePending: PendingWork[] = outbox
+      ? [...(reminders ? [reminders] : []), ...(escalations ? [escalations] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, 'purged')) }] : [])]
+      : [];
     const desk = outbox
       ? createDeskDeps({ ...(alertMessages ? { alertMessages } : {}), redis, keys: core.keys, cipher, roster, bookings: core.bookings, ...(overrides.ids ? { ids: overrides.ids } : {}), notifier: outbox, translator: core.translator, chatLang, offices: offices.offices, clock, logger, relay, files, claims, audit: auditTrail, auditTrail, index: caseIndex, incidents: core.incidents, conversationOf, ...(escalations ? { escalations } : {}), ...(incidentLink ? { incidentLink } : {}), ...(reminders ? { reminders } : {}),
           // Booking on the person's behalf: the bot's store and closed days; their conversation kept in step.
           booking: { store: core.bookings, calendar: new SlotCalendar(), closures: core.closures }, meetings: meetingConversations({ redis, keys: core.keys, cipher, runner: core.runner }),
           // Someone taken off the roster is taken out of the case workers' group too (the bot, built below, bans them).
-          ...(env.CASEWORKER_CHAT_ID !== undefined ? { caseworkersChat: caseworkersChat(() => bot?.api, env.CASEWORKER_CHAT_ID, logger) } : {}) })
+          ...(env.CASEWORKER_CHAT_ID !== undefined ? { caseworkersChat: caseworkersChat(() => bot?.api, env.CASEWORKER_CHAT_ID, logger) } : {}),
+          // An admin's erasure at the person's request: exactly the purge's (eraseOutsideConversation), with the same pending work.
+          erasure: { erase: (caseCode: string, now: Date) => eraseOutsideConversation({ redis, keys: core.keys, cipher: core.cipher, chatRefOf: (chatId) => chatRefOf(core.cipher, chatId), pending: erasurePending, conversationOf: (c) => core.runner.conversationId(c.channel, c.chatId), peek: (conversation) => core.runner.peek(conversation) }, caseCode, now) } })
       : undefined;
     // The web workspace (`/desk`) works the same desk; staff sign in with a one-time link from
     // `/dashboard`. In production it needs PUBLIC_URL (the address in the links, https).
@@ -487,9 +497,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           redis,
           prefix: env.REDIS_PREFIX,
           retention: config.retention,
-          // The case's queued messages go first; then its alerts in the group are edited to say only that it is erased
-          // (the edits' ids name the alert messages, never the case: nothing left in Redis names it).
-          pending: [...(reminders ? [reminders] : []), ...(escalations ? [escalations] : []), { forget: async ({ caseCode }) => void (await outbox.forgetCase(caseCode)) }, ...(redrawDeps ? [{ forget: async ({ caseCode }: { caseCode: string }) => void (await redrawCaseAlerts(redrawDeps, caseCode, 'purged')) }] : [])],
+          pending: erasurePending,
           logger,
           clock,
           // Each purged case is in the audit trail, and the case workers (and its holder) are told it was closed.

@@ -47,6 +47,11 @@ export const ACTIONS = [
   'view_queues',
   /** Book or move a person's meeting on their behalf from the workspace (the person is told by the bot). */
   'book_on_behalf',
+  /**
+   * Erase a person's personal data at their request made outside the bot (in writing at the
+   * office), or again after a backup was restored: irreversible, admins only.
+   */
+  'erase_case',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -55,8 +60,8 @@ const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 
 /**
- * Who may do what: admins everything (the roster and the audit trail included), supervisors
- * everything but the roster and the audit trail, case workers their daily work. Adding an action means adding a row here; the unit
+ * Who may do what: admins everything (the roster, the audit trail and erasing a case included),
+ * supervisors everything but those, case workers their daily work. Adding an action means adding a row here; the unit
  * test checks every action has one.
  */
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
@@ -81,6 +86,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   export_key_file: SUPERVISORS,
   view_queues: SUPERVISORS,
   book_on_behalf: ALL_STAFF,
+  erase_case: ADMINS,
 };
 
 /**

@@ -64,6 +64,8 @@ export interface DeskSetup {
   alertMessages?: DeskDeps['alertMessages'];
   /** The case workers' chat, to take someone taken off the roster out of it (removeStaff). */
   caseworkersChat?: DeskDeps['caseworkersChat'];
+  /** Erasing a case at the person's request (eraseOnRequest), built where the pending work is known. */
+  erasure?: DeskDeps['erasure'];
 }
 
 /**
@@ -109,6 +111,7 @@ export function createDeskDeps(s: DeskSetup): DeskDeps {
     ...(s.meetings ? { meetings: s.meetings } : {}),
     ...(s.alertMessages ? { alertMessages: s.alertMessages } : {}),
     ...(s.caseworkersChat ? { caseworkersChat: s.caseworkersChat } : {}),
+    ...(s.erasure ? { erasure: s.erasure } : {}),
   };
 }
 

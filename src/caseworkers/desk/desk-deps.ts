@@ -10,6 +10,7 @@ import type { BookingStore } from '../../scheduling/booking-store';
 import type { ScheduledMeeting } from '../../scheduling/reminders';
 import type { OfficeClosures } from '../../scheduling/office-closures';
 import type { SlotCalendar } from '../../intake/slot-calendar';
+import type { ErasureCounts } from '../../intake/erase-case';
 import type { FieldCipher } from '../../storage/field-cipher';
 import type { CaseFiles } from '../case-file';
 import type { CaseIndex } from '../case-index';
@@ -114,6 +115,14 @@ export interface DeskDeps {
    * roster alone keeps nobody from reading them. Without it (no chat configured) nothing is done.
    */
   caseworkersChat?: CaseworkersChat;
+  /**
+   * Erases a case's personal data from outside the person's conversation, as the retention
+   * purge does (intake/erase-case.ts `eraseOutsideConversation`: what /delete erases, the
+   * pending work of the person forgotten, and their saved conversation deleted when it is still
+   * the case's): an admin's erasure at the person's request (eraseOnRequest). Idempotent.
+   * Without it (no bot: nothing holds the person's pending work) the desk erases nothing.
+   */
+  erasure?: { erase(caseCode: string, now: Date): Promise<ErasureCounts> };
 }
 
 /** What the desk asks of the case workers' chat. */

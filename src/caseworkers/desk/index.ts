@@ -30,6 +30,7 @@ export { reassignCase, type ReassignCaseResult } from './reassign-case';
 export { openCase, type OpenCaseResult } from './open-case';
 export { recordAttendance, type Attendance, type RecordAttendanceResult } from './record-attendance';
 export { closeCase, type CloseCaseResult } from './close-case';
+export { DATA_ERASED_CANCEL, eraseOnRequest, erasedOnRequestNoticeId, type EraseOnRequestResult } from './erase-on-request';
 export { relayToPerson, type RelayToPersonResult, type TalkMessageIn } from './relay-to-person';
 export { relayFromPerson, leaveTalk, tellTalkLeft, openTalk, type DeliverToStaff, type RelayFromPersonResult } from './relay-from-person';
 export { endTalk, type EndTalkResult } from './end-talk';

@@ -29,6 +29,7 @@ const EXPECTED: Record<Action, Role[]> = {
   export_key_file: ['supervisor', 'admin'],
   view_queues: ['supervisor', 'admin'],
   book_on_behalf: ['caseworker', 'supervisor', 'admin'],
+  erase_case: ['admin'],
 };
 
 describe('can', () => {
@@ -40,9 +41,9 @@ describe('can', () => {
     expect(can({ role }, action)).toBe(EXPECTED[action].includes(role));
   });
 
-  it('lets admins do everything, supervisors everything but the roster and the audit trail', () => {
+  it('lets admins do everything, supervisors everything but the roster, the audit trail and erasing a case', () => {
     expect(ACTIONS.filter((a) => !can({ role: 'admin' }, a))).toEqual([]);
-    expect(ACTIONS.filter((a) => !can({ role: 'supervisor' }, a))).toEqual(['view_roster', 'manage_roster', 'view_audit']);
+    expect(ACTIONS.filter((a) => !can({ role: 'supervisor' }, a))).toEqual(['view_roster', 'manage_roster', 'view_audit', 'erase_case']);
   });
 
   it('lets someone not on the roster do nothing', () => {
