@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { addNote, AUDIT_ACTIONS, claimCase, closeReasonKey, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, recordWalkInPhone, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
+import { addNote, AUDIT_ACTIONS, claimCase, closeReasonKey, eraseOnRequest, MESSAGE_MAX, messagePerson, NOTE_MAX, reassignCase, recordAttendance, recordWalkInPhone, releaseCase, viewCase, type StaffRefusal } from '../../caseworkers/desk';
 import { choiceLabelKey } from '../../intake/choice-labels';
 import { newToken } from '../auth/tokens';
 import { pageFormat } from '../format';
@@ -11,19 +11,21 @@ import type { WebKit } from '../web-kit';
 const CODE = /^[A-Z0-9]{2,4}(?:-[A-Z0-9]{3,8}){1,3}$/;
 
 /** What the page says after an action (`?done=` / `?notice=`): wire names with a text each. */
-const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'attendance_recorded_claimed', 'message_sent', 'phone_saved'] as const;
-const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'walk_in', 'erased', 'withdrawn', 'case_closed', 'bad_phone'] as const;
+const DONE = ['claimed', 'released', 'reassigned', 'note_added', 'attendance_recorded', 'attendance_recorded_claimed', 'message_sent', 'phone_saved', 'erased', 'erased_meeting_cancelled'] as const;
+const NOTICES = ['already_claimed', 'not_claimed', 'note_empty', 'invalid_target', 'moved', 'already_recorded', 'too_early', 'message_empty', 'unreachable', 'phone_only', 'walk_in', 'erased', 'withdrawn', 'case_closed', 'bad_phone', 'erase_code_mismatch', 'already_erased', 'erase_unavailable'] as const;
 
 const NoteForm = z.object({ text: z.string().max(NOTE_MAX * 2) });
 const ReassignForm = z.object({ to: z.string().min(1).max(64) });
 const AttendanceForm = z.object({ status: z.enum(['attended', 'no_show']) });
 const PhoneForm = z.object({ phone: z.string().max(40) });
+const EraseForm = z.object({ typedCode: z.string().max(64).default('') });
 const MessageForm = z.object({ text: z.string().max(MESSAGE_MAX * 2), ref: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
 
 /**
  * `/desk/cases/:code`: the case file (viewCase: the person's details, talk and notes for the
  * holder and supervisors only, each view audited) and its actions, each a desk use case the
- * bot's buttons call too: claim, release, reassign (supervisors), add a note, record attendance.
+ * bot's buttons call too: claim, release, reassign (supervisors), add a note, record attendance,
+ * erase the person's data at their request (admins, the case code typed to confirm).
  * Every action is a POST (CSRF-checked before it gets here), answered post/redirect/get.
  */
 export function caseFilePages(kit: WebKit): Router {
@@ -47,6 +49,8 @@ export function caseFilePages(kit: WebKit): Router {
       file: r.file,
       fmt,
       mayReassign: ctx.staff.role !== 'caseworker',
+      // Erasing at the person's request is the admins' (the desk refuses anyone else's POST too).
+      mayErase: ctx.staff.role === 'admin',
       // The first meeting's forms, booking and closing are the holder's (supervisors and admins may step in):
       // a colleague is not shown links that would only answer "another worker holds this case".
       mayRecord: ctx.staff.role !== 'caseworker' || r.file.isHolder,
@@ -157,6 +161,21 @@ export function caseFilePages(kit: WebKit): Router {
     if (r.reason === 'case_closed') return back(res, code, 'notice', 'case_closed');
     // Only a walk-in's case offers the form: anything else is no such page.
     if (r.reason === 'not_found' || r.reason === 'not_walk_in') return notFound(kit, res);
+    return refuse(kit, req, res, r, code);
+  });
+
+  // A person's request to erase their data made outside the bot (in writing at the office), or an
+  // erasure a restored backup undid: admins only, with the case code typed (it cannot be undone).
+  router.post('/cases/:code/erase', staff, async (req, res) => {
+    const code = codeOf(req);
+    if (!code) return notFound(kit, res);
+    const form = EraseForm.safeParse(req.body);
+    const r = await eraseOnRequest(kit.deps.desk, webContext(res).actor, { caseCode: code, typedCode: form.success ? form.data.typedCode : '' });
+    if (r.ok) return back(res, code, 'done', r.cancelledMeeting ? 'erased_meeting_cancelled' : 'erased');
+    if (r.reason === 'not_found') return notFound(kit, res);
+    if (r.reason === 'code_mismatch') return back(res, code, 'notice', 'erase_code_mismatch', 'erase');
+    if (r.reason === 'already_erased') return back(res, code, 'notice', 'already_erased');
+    if (r.reason === 'unavailable') return back(res, code, 'notice', 'erase_unavailable', 'erase');
     return refuse(kit, req, res, r, code);
   });
 
