@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import pino from 'pino';
 import { person, textUpdate } from '../../../bench/telegram-updates';
 import { toUpdate, type Answer } from '../../../bench/workload';
 import { eraseOnRequest } from '../../../src/caseworkers/desk';
@@ -30,7 +31,9 @@ const FRIDAY_10 = 'baku@2026-11-27T10:00';
 const startOf = (slot: string) => new Date(`${slotIdParts(slot).localStart}:00+04:00`);
 
 describe('desk: erasing a person’s data at their request', () => {
-  const e2e = useTestKorpu({ offices, clock: { now: () => START }, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, beforeStop: () => reminders?.close() });
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const e2e = useTestKorpu({ offices, clock: { now: () => START }, logger, env: { CASEWORKER_CHAT_ID: String(CASEWORKERS) }, beforeStop: () => reminders?.close() });
   let reminders: Queue;
   let code: string;
   const staff: Record<'aysel' | 'leyla' | 'kamran', { staffId: string }> = { aysel: { staffId: '' }, leyla: { staffId: '' }, kamran: { staffId: '' } };
@@ -109,6 +112,9 @@ describe('desk: erasing a person’s data at their request', () => {
     await e2e.bot.handleUpdate(textUpdate(p, '/start'));
     expect((await e2e.core.runner.peek(conversationId()))?.caseCode).toBeUndefined();
 
+    // Named in the log as /delete's erasures are: what an operator lists after restoring a backup.
+    expect(logs.filter((l) => l.msg === 'rights: personal data erased').map((l) => l.case)).toEqual([code]);
+
     const trail = await e2e.korpu.desk!.auditTrail!.forCase(code);
     expect(trail.filter((e) => e.action === 'erase_data')).toEqual([expect.objectContaining({ staffId: staff.kamran.staffId, byName: 'Kamran Rzayev', details: expect.objectContaining({ via: 'request', cancelled: FRIDAY_10 }) })]);
 
@@ -117,5 +123,30 @@ describe('desk: erasing a person’s data at their request', () => {
   it('says already_erased the second time, and records nothing more', async () => {
     expect(await erase(staff.kamran)).toEqual({ ok: false, reason: 'already_erased' });
     expect((await e2e.korpu.desk!.auditTrail!.forCase(code)).filter((e) => e.action === 'erase_data')).toHaveLength(1);
+  });
+
+  it('finishes an erasure that died half-way when run again', async () => {
+    const p2 = person(2);
+    const conversation2 = e2e.core.runner.conversationId('telegram', String(p2.id));
+    for (const answer of intakeUntilTimes(p2.lang, { consent: 'A', firstName: p2.user.first_name, surname: 'Huseynova' })) await e2e.bot.handleUpdate(toUpdate(p2, answer));
+    await e2e.korpu.settled();
+    const code2 = (await e2e.core.runner.peek(conversation2))!.caseCode!;
+    const mark = e2e.api.mark();
+    // The process dies as the erasure begins: after the trail and the group's notice, before anything is erased.
+    const dying = { ...e2e.korpu.desk!, erasure: { erase: () => Promise.reject(new Error('killed')) } };
+    await expect(eraseOnRequest(dying, staff.kamran, { caseCode: code2, typedCode: code2 })).rejects.toThrow('killed');
+    expect(await e2e.redis.hget(keys().case(code2), 'status')).not.toBe('erased');
+
+    expect(await eraseOnRequest(e2e.korpu.desk!, staff.kamran, { caseCode: code2, typedCode: code2 })).toEqual({ ok: true, caseCode: code2 });
+    expect(await e2e.redis.hget(keys().case(code2), 'status')).toBe('erased');
+    expect(await e2e.redis.hexists(keys().case(code2), 'f:first_name')).toBe(0);
+    expect(await e2e.core.runner.peek(conversation2)).toBeUndefined();
+    expect((await e2e.korpu.caseIndex.entry(code2))?.status).toBe('erased');
+    // The group is told once (the notice's id is the case's), however many runs it took.
+    const told = e2e.core.translator.t('az', 'rights:notice.erased', { code: code2 });
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.text === told, 1, 10_000, mark);
+    await e2e.korpu.settled();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && c.params.text === told)).toHaveLength(1);
   });
 });
