@@ -98,7 +98,7 @@ describe('desk: erasing a person’s data at their request', () => {
     const file = await e2e.redis.hgetall(keys().case(code));
     expect(file.status).toBe('erased');
     expect(file.erased_at).toBe(START.toISOString());
-    expect(Object.keys(file).filter((f) => f.startsWith('f:') || f === 'contact')).toEqual([]);
+    expect(Object.keys(file).filter((f) => f.startsWith('f:') || f.startsWith('sx:') || f === 'contact')).toEqual([]);
     expect(await e2e.redis.exists(keys().diagnoses(code), keys().consents(code), keys().claim(code))).toBe(0);
     expect((await e2e.korpu.caseIndex.entry(code))?.status).toBe('erased');
 
