@@ -43,10 +43,27 @@ function charWidth(ch: string): number {
   return 0.36;
 }
 
+/**
+ * Widths of the characters met so far, by code point: every reply's keyboard is measured, and
+ * the regular expressions of {@link charWidth} cost more than the whole reply's other layout.
+ * Characters, not labels: nothing a person typed is kept. Bounded (a label of rare characters
+ * is measured afresh once it is full).
+ */
+const measured = new Map<number, number>();
+const MAX_MEASURED = 4096;
+
 /** The estimated width of a label, in em of Telegram's button font. */
 export function labelWidthEm(label: string): number {
   let w = 0;
-  for (const ch of label) w += charWidth(ch);
+  for (const ch of label) {
+    const cp = ch.codePointAt(0)!;
+    let width = measured.get(cp);
+    if (width === undefined) {
+      width = charWidth(ch);
+      if (measured.size < MAX_MEASURED) measured.set(cp, width);
+    }
+    w += width;
+  }
   return w;
 }
 
