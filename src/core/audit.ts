@@ -25,7 +25,8 @@ export interface AuditEntry {
 
 /** Where audit entries go (a Redis stream, a log shipper); use cases only record. */
 export interface AuditLog {
-  record(entry: AuditEntry): Promise<void>;
+  /** `once`: an id; an entry recorded with it before is not recorded again (a use case run again after a crash). */
+  record(entry: AuditEntry, o?: { once?: string }): Promise<void>;
 }
 
 /** An entry as read back: its details as strings. */

@@ -279,8 +279,8 @@ export async function mayWorkOn(deps: DeskDeps, a: Actor, caseCode: string, acti
  * change. The entry keeps the actor's name on the roster as it is now (an ADMIN_TELEGRAM_IDS
  * admin without an entry has none), so the trail still names them after a rename or removal.
  */
-export async function audit(deps: Pick<DeskDeps, 'audit' | 'clock' | 'logger'>, actor: Actor, action: AuditAction, detail: { caseCode?: string; toName?: string } & Record<string, string | undefined>): Promise<void> {
+export async function audit(deps: Pick<DeskDeps, 'audit' | 'clock' | 'logger'>, actor: Actor, action: AuditAction, detail: { caseCode?: string; toName?: string } & Record<string, string | undefined>, o: { once?: string } = {}): Promise<void> {
   if (!deps.audit) return;
   const byName = actor.member.worker?.name;
-  await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...(byName ? { byName } : {}), ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
+  await deps.audit.record({ at: deps.clock.now(), staffId: actor.member.staffId, action, ...(byName ? { byName } : {}), ...detail }, o).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
 }

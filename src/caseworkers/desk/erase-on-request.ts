@@ -66,7 +66,8 @@ export async function eraseOnRequest(deps: DeskDeps, actor: StaffRef, args: { ca
   const upcoming = booking?.status === 'booked' && booking.start.getTime() > now.getTime();
   const cancelled = upcoming && (await cancelMeeting(deps, booking, DATA_ERASED_CANCEL, now)) ? booking.slot : undefined;
   await deps.escalations?.cancel(caseCode).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: cancelling the escalation failed (the erasure forgets it too)'));
-  await audit(deps, a, 'erase_data', { caseCode, via: 'request', ...(cancelled ? { cancelled } : {}) });
+  // Once per case: a run that died after it and is run again does not record a second erasure.
+  await audit(deps, a, 'erase_data', { caseCode, via: 'request', ...(cancelled ? { cancelled } : {}) }, { once: `erase_request:${caseCode}` });
   // Told before the erasure, as the purge tells (the notice carries no case code: clearing the case's queued messages leaves it).
   const lang = deps.chatLang ?? DEFAULT_LANG;
   const output: Output = { type: 'message', text: [{ plain: deps.translator.t(lang, 'rights:notice.erased', { code: caseCode }) }] };

@@ -148,5 +148,8 @@ describe('desk: erasing a person’s data at their request', () => {
     await e2e.korpu.settled();
     await new Promise((r) => setTimeout(r, 500));
     expect(e2e.api.callsSince(mark).filter((c) => c.method === 'sendMessage' && c.params.text === told)).toHaveLength(1);
+    // And the audit trail has the one erasure, by the admin, however many runs it took.
+    const entries = (await e2e.korpu.desk!.auditTrail!.forCase(code2)).filter((r) => r.action === 'erase_data');
+    expect(entries.map((r) => r.staffId)).toEqual([staff.kamran.staffId]);
   });
 });
