@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import { freePort } from '../../src/storage/redis-server-process';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redis';
+import { endMain, launchMain, WEBHOOK_SECRET, type MainProcess } from '../reliability/main-process';
 
 /**
  * A reply whose send takes longer than the grace period (REPLY_GRACE_SECONDS) while a copy of
@@ -17,9 +14,6 @@ import { dropPrefix, testPrefix, testRedis, testRedisUrl } from '../helpers/redi
  * copy must not take the kept reply for one whose process died and send it again. Two real
  * processes (src/main.ts, webhook), the fake Bot API answering the reply 4 s late.
  */
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-const SECRET = 'slow-reply-secret-0123456789';
-
 jest.setTimeout(90_000);
 
 describe('a reply slow to send while a copy of its update reaches the other process', () => {
@@ -27,44 +21,8 @@ describe('a reply slow to send while a copy of its update reaches the other proc
   let redis: Redis;
   const prefix = testPrefix();
   const dataKey = randomBytes(32).toString('hex');
-  const procs: { child: ChildProcess; port: number }[] = [];
-
-  async function launch(): Promise<{ child: ChildProcess; port: number }> {
-    const port = await freePort();
-    const child = spawn(TSX, ['src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? tmpdir(),
-        NODE_ENV: 'test',
-        BOT_TOKEN: api.token,
-        TELEGRAM_API_ROOT: api.apiRoot,
-        MODE: 'webhook',
-        WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
-        WEBHOOK_SECRET: SECRET,
-        REDIS_URL: testRedisUrl(),
-        REDIS_PREFIX: prefix,
-        DATA_KEY: dataKey,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'korpu-slow-')),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        SIMULATOR: 'off',
-        REPLY_GRACE_SECONDS: '2',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    const proc = { child, port };
-    procs.push(proc);
-    for (const until = Date.now() + 60_000; ; ) {
-      if (child.exitCode !== null) throw new Error(`Körpü exited at start-up: ${out}`);
-      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return proc;
-      if (Date.now() > until) throw new Error(`Körpü did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const procs: MainProcess[] = [];
+  const launch = async () => procs.push(await launchMain({ api, port: await freePort(), redisUrl: testRedisUrl(), prefix, dataKey, env: { REPLY_GRACE_SECONDS: '2' } }));
 
   beforeAll(async () => {
     api = await FakeBotApi.start();
@@ -73,15 +31,14 @@ describe('a reply slow to send while a copy of its update reaches the other proc
   });
 
   afterAll(async () => {
-    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.child.exitCode === null ? new Promise((r) => p.child.once('exit', r)) : undefined)));
+    await Promise.all(procs.map(endMain));
     await dropPrefix(redis, prefix);
     redis.disconnect();
     await api.close();
   });
 
   const post = (port: number, update: Update) =>
-    fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) }).then(async (r) => (await r.arrayBuffer(), r.status));
+    fetch(`http://127.0.0.1:${port}/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET }, body: JSON.stringify(update) }).then(async (r) => (await r.arrayBuffer(), r.status));
 
   it('is sent once: the copy waits while the first process is still sending it', async () => {
     const a = procs[0]!;
