@@ -93,7 +93,7 @@ export async function drawCaseAlert(
   const drawn = kind === 'current' ? caseAlertKind(summary) : kind;
   const ctx = { tr: d.translator, lang, offices: d.offices, staffName: await staffNames(d.roster) };
   const text =
-    drawn === 'escalation' ? escalationText(summary, summary.completedAt ?? now, ctx)
+    drawn === 'escalation' ? escalationText(summary, ctx, now)
     : drawn === 'urgent' ? urgentText(d, summary, ctx, opts.incident ?? (await latestCrisisReport(d, caseCode)))
     : alertText(drawn, summary, ctx);
   return { summary, kind: drawn, output: { type: 'message', text: [{ plain: text }], ...(opts.buttons ? { buttons: alertButtons(drawn, summary) } : {}) } };

@@ -94,10 +94,14 @@ const REVIEW_REASON = 'q4_concern';
 
 /**
  * The private message to a supervisor about an intake nobody claimed in time: the same
- * summary as the group's alert, under a heading that says since when it waits.
+ * summary as the group's alert, under a heading that says since when it waits: since its holder
+ * gave it back to the group (`releasedAt`, when that came after the intake), else since the
+ * intake was completed (`now` for a case without either).
  */
-export function escalationText(s: CaseSummary, since: Date, c: AlertTextContext): string {
-  return [c.tr.t(c.lang, 'caseworker:escalation.title', { code: s.code, since: localTime(since, zoneOf(c), 'dd.MM.yyyy HH:mm') }), ...summaryLines(s, c, true)].join('\n');
+export function escalationText(s: CaseSummary, c: AlertTextContext, now: Date): string {
+  const released = s.releasedAt && (!s.completedAt || s.releasedAt >= s.completedAt) ? s.releasedAt : undefined;
+  const since = localTime(released ?? s.completedAt ?? now, zoneOf(c), 'dd.MM.yyyy HH:mm');
+  return [c.tr.t(c.lang, released ? 'caseworker:escalation.title_released' : 'caseworker:escalation.title', { code: s.code, since }), ...summaryLines(s, c, true)].join('\n');
 }
 
 /**

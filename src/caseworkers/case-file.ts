@@ -47,6 +47,8 @@ export interface CaseSummary {
   status?: string;
   /** When the intake was completed (`intake_completed_at`). */
   completedAt?: Date;
+  /** When the case last went back to the group from a holder (`released_at`): it waits since then. */
+  releasedAt?: Date;
   consent?: ConsentState;
   /**
    * `guardian`: the consent in force was given for the person (under 18) by a parent or legal
@@ -192,6 +194,7 @@ function summarise(code: string, hash: Record<string, string>, latest: string | 
   if (lang.success) s.lang = lang.data;
   if (hash.status) s.status = hash.status;
   if (hash.intake_completed_at) s.completedAt = new Date(hash.intake_completed_at);
+  if (hash.released_at) s.releasedAt = new Date(hash.released_at);
   if (consent) s.consent = consent;
   if (hash.consent_given_by === 'guardian' && (consent === 'A' || consent === 'B' || consent === 'C')) s.consentGivenBy = 'guardian';
   const diagnosis = parseDiagnosis(latest);

@@ -58,9 +58,12 @@ export class ClaimStore {
     return { outcome: outcome === 'claimed' ? 'claimed' : 'taken', by };
   }
 
-  /** Frees a case held by `staffId` (anyone else's claim stays as it is). */
-  async release(caseCode: string, staffId: string): Promise<ReleaseOutcome> {
-    const [outcome, by] = await this.scripts.releaseCase(this.caseKeys(caseCode), { worker: staffId });
+  /**
+   * Frees a case held by `staffId` (anyone else's claim stays as it is), noting `now` as when it
+   * went back to the group (`released_at` on the case hash).
+   */
+  async release(caseCode: string, staffId: string, now: Date): Promise<ReleaseOutcome> {
+    const [outcome, by] = await this.scripts.releaseCase(this.caseKeys(caseCode), { worker: staffId, now: now.toISOString() });
     // Whatever the outcome, the case is not theirs now: a stale member goes too.
     await this.held.drop(staffId, caseCode);
     if (outcome === 'not_holder') return { outcome, by };

@@ -23,6 +23,7 @@ export interface EscalationNoticeDeps {
  * @example createEscalationWorker({ …, output: escalationOutput(deps, clock) })
  */
 export function escalationOutput(d: EscalationNoticeDeps, clock: { now(): Date }) {
+  // The heading's "since" is the case's (completed, or given back to the group), as redraws draw it.
   return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<Output> =>
     (await drawCaseAlert(d, 'escalation', caseCode, supervisor.langs[0] ?? 'az', clock.now(), { buttons: true })).output;
 }

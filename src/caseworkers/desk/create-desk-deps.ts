@@ -126,7 +126,7 @@ const after = <T>(index: CaseIndex, caseCode: string, write: Promise<T>): Promis
 function indexedClaims(claims: ClaimStore, index: CaseIndex): DeskDeps['claims'] {
   return {
     claim: (code, staffId, now) => after(index, code, claims.claim(code, staffId, now)),
-    release: (code, staffId) => after(index, code, claims.release(code, staffId)),
+    release: (code, staffId, now) => after(index, code, claims.release(code, staffId, now)),
     reassign: (code, staffId, now) => after(index, code, claims.reassign(code, staffId, now)),
     get: (code) => claims.get(code),
     // The held set lives on another hash slot than the claim (held-cases.ts): a case it lost to

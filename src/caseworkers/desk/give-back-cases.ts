@@ -47,12 +47,12 @@ export async function endCallOf(deps: DeskDeps, a: Actor, staffId: string, which
 export async function giveBackCases(deps: DeskDeps, a: Actor | typeof PERSON, staffId: string, cases: readonly string[], cause: GiveBackCause, heading: Record<string, string> = {}): Promise<string[]> {
   const released: string[] = [];
   for (const caseCode of cases) {
-    if ((await deps.claims.release(caseCode, staffId)).outcome !== 'released') continue;
+    const now = deps.clock.now();
+    if ((await deps.claims.release(caseCode, staffId, now)).outcome !== 'released') continue;
     released.push(caseCode);
     const detail = { caseCode, from: staffId, ...(cause === 'removal' ? {} : { why: cause }) };
-    if (a === PERSON) await deps.audit?.record({ at: deps.clock.now(), staffId: PERSON, action: 'release_case', ...detail }).catch((err: Error) => deps.logger.error({ action: 'release_case', err: err.message }, 'desk: the audit entry could not be written'));
+    if (a === PERSON) await deps.audit?.record({ at: now, staffId: PERSON, action: 'release_case', ...detail }).catch((err: Error) => deps.logger.error({ action: 'release_case', err: err.message }, 'desk: the audit entry could not be written'));
     else await audit(deps, a, 'release_case', detail);
-    const now = deps.clock.now();
     await backToGroup(deps, caseCode, { id: `released:${caseCode}:${staffId}:${now.getTime()}`, heading: { key: HEADING[cause], params: { ...heading, code: caseCode } }, releasedAt: now });
   }
   return released;

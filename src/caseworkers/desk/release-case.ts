@@ -19,16 +19,16 @@ export async function releaseCase(deps: DeskDeps, actor: StaffRef, args: { caseC
   if (refused(a)) return a;
   const ended = await endedCase(deps, a, args.caseCode, 'claim_case', ENDED_STATUSES);
   if (ended) return ended;
-  let r = await deps.claims.release(args.caseCode, actor.staffId);
+  const now = deps.clock.now();
+  let r = await deps.claims.release(args.caseCode, actor.staffId, now);
   // A supervisor (or admin) may release a case someone else holds: `/release <case code>`.
-  if (r.outcome === 'not_holder' && can(a.member, 'reassign_case')) r = await deps.claims.release(args.caseCode, r.by);
+  if (r.outcome === 'not_holder' && can(a.member, 'reassign_case')) r = await deps.claims.release(args.caseCode, r.by, now);
   if (r.outcome === 'free') return { ok: false, reason: 'not_claimed' };
   if (r.outcome === 'not_holder') return { ok: false, reason: 'not_holder', by: r.by };
   deps.logger.info({ case: args.caseCode, by: staffLogRef(deps, actor.staffId) }, 'desk: case released');
   // The case's alert again, with Claim, in the group's language (not the releaser's): the old
   // alert still names the holder, and nothing else in the group would let anyone take it. The
   // earlier alerts offer Claim again, and the escalation is armed again, as for a new intake.
-  const now = deps.clock.now();
   await backToGroup(deps, args.caseCode, { id: `release:${args.caseCode}:${now.getTime()}`, heading: { key: 'caseworker:release.notice', params: { code: args.caseCode } }, releasedAt: now });
   await audit(deps, a, 'release_case', { caseCode: args.caseCode });
   return { ok: true, caseCode: args.caseCode };

@@ -117,7 +117,7 @@ export interface Scripts {
   /** The case's keys: its booking and its case HASH (attendance, `met_at`; see mark-attendance-2.lua). */
   markAttendance(keys: { booking: string; case: string }, args: { status: 'attended' | 'no_show'; slot: string; by: string; now: string; correct: boolean; metAt: string }): Promise<number>;
   claimCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
-  releaseCase(keys: { claim: string; case: string }, args: { worker: string }): Promise<[string, string]>;
+  releaseCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   reassignCase(keys: { claim: string; case: string }, args: { worker: string; now: string }): Promise<[string, string]>;
   /** `[1, n]`: call n opened; `[0, n, case]`: call n is open already (see start-call-2.lua). */
   startCall(keys: { counter: string; open: string }, args: { ttlSeconds: number }): Promise<[number, number, string?]>;
@@ -194,7 +194,7 @@ export function redisScripts(redis: Redis): Scripts {
     releasePlace: (k, a) => run('releasePlace', k.slot, k.day, a.caseCode, a.leaveDay ? '1' : '0') as Promise<number>,
     markAttendance: (k, a) => run('markAttendance', k.booking, k.case, a.status, a.slot, a.by, a.now, a.correct ? '1' : '0', a.metAt) as Promise<number>,
     claimCase: (k, a) => run('claimCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
-    releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker) as Promise<[string, string]>,
+    releaseCase: (k, a) => run('releaseCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     reassignCase: (k, a) => run('reassignCase', k.claim, k.case, a.worker, a.now) as Promise<[string, string]>,
     startCall: (k, a) => run('startCall', k.counter, k.open, a.ttlSeconds) as Promise<[number, number, string?]>,
     touchCall: (k, a) => run('touchCall', k.open, k.byCase, a.n, a.caseCode, a.ttlSeconds, a.byCaseTtlSeconds, a.chat ?? '') as Promise<number>,

@@ -127,9 +127,14 @@ describe('an ended case on its alerts', () => {
 
 describe('escalationText and detailsText', () => {
   it('escalation: since when the intake waits, then the summary', () => {
-    const text = escalationText(summary(), new Date('2026-11-24T05:30:00Z'), ctx());
+    const text = escalationText(summary({ completedAt: new Date('2026-11-24T05:30:00Z') }), ctx(), new Date('2026-11-24T10:00:00Z'));
     expect(text.split('\n')[0]).toBe(t('caseworker:escalation.title', { code: 'KP-7G4Q-M2XD', since: '24.11.2026 09:30' }));
     expect(text).toContain(t('caseworker:alert.result.likely_eligible'));
+  });
+
+  it('escalation of a case its holder gave back: waiting since it went back to the group, not since the intake', () => {
+    const s = summary({ completedAt: new Date('2026-11-24T05:30:00Z'), releasedAt: new Date('2026-11-25T07:12:00Z') });
+    expect(escalationText(s, ctx(), new Date('2026-11-25T12:00:00Z')).split('\n')[0]).toBe(t('caseworker:escalation.title_released', { code: 'KP-7G4Q-M2XD', since: '25.11.2026 11:12' }));
   });
 
   it('details: everything the person gave, decrypted, the consent and their questions', () => {
