@@ -2,7 +2,7 @@ import { PERSON } from '../../core/audit';
 import { DEFAULT_LANG, type Lang } from '../../core/lang';
 import { inOffice } from '../guard';
 import { langOf, officeOfCase, staffLogRef, type Actor, type DeskDeps } from './desk-deps';
-import { giveBackCases } from './give-back-cases';
+import { endCallOf, giveBackCases } from './give-back-cases';
 
 /** The result of {@link followMeetingOffice}. */
 export type FollowMeetingOfficeResult =
@@ -19,8 +19,10 @@ export type FollowMeetingOfficeResult =
  * still went to them alone. Such a case goes back to the case workers ({@link giveBackCases},
  * as when its holder moved office: its alerts redrawn with Claim, posted again under
  * `release.by_meeting_moved`, naming the new office, its escalation armed again in that office),
- * and the old holder is told privately, in their language, that it moved to that office. A
- * holder who is a supervisor or admin, or works at the new office, keeps it.
+ * and the old holder is told privately, in their language, that it moved to that office. Their
+ * phone call about the case, if one is open, is closed as /endcall closes it (what was recorded
+ * stays with the case; the call's next answers would be refused them), and they are told so in
+ * the same message. A holder who is a supervisor or admin, or works at the new office, keeps it.
  *
  * `by` is who moved the meeting: {@link PERSON} (their step in the bot; the audit trail names
  * them) or the member of staff who booked on their behalf. Idempotent: run again (the effect
@@ -38,16 +40,18 @@ export async function followMeetingOffice(deps: DeskDeps, by: Actor | typeof PER
     const o = deps.offices.find((of) => of.id === office);
     return o ? (o.name[lang] ?? o.name.en ?? o.id) : office;
   };
+  // The call first, as a roster change closes it: a redelivered effect finds the case free and stops.
+  const call = await endCallOf(deps, by, holder.staffId, (c) => c === caseCode);
   const released = await giveBackCases(deps, by, holder.staffId, [caseCode], 'meeting_moved', { office: officeName(deps.chatLang ?? DEFAULT_LANG) });
   if (released.length === 0) return { released: false, caseCode };
-  deps.logger.info({ case: caseCode, worker: staffLogRef(deps, holder.staffId), office }, 'desk: a case’s meeting moved to an office its holder does not work at: it went back to the group');
+  deps.logger.info({ case: caseCode, worker: staffLogRef(deps, holder.staffId), office, callClosed: call !== undefined }, 'desk: a case’s meeting moved to an office its holder does not work at: it went back to the group');
   const lang = langOf(holder);
   await deps.notifier.notify({
     id: `meeting_moved:${caseCode}:${holder.staffId}:${deps.clock.now().getTime()}`,
     to: { type: 'staff', staffId: holder.staffId },
     lang,
     kind: 'notice',
-    output: { type: 'message', text: [{ key: 'caseworker:moved.meeting_office', params: { code: caseCode, office: officeName(lang) } }] },
+    output: { type: 'message', text: [{ key: 'caseworker:moved.meeting_office', params: { code: caseCode, office: officeName(lang) } }, ...(call ? [{ key: 'caseworker:left.call_case', params: { n: call.n, code: caseCode } }] : [])] },
   });
   return { released: true, caseCode, from: holder.staffId, office };
 }

@@ -23,13 +23,20 @@ const HEADING: Record<GiveBackCause, string> = {
 /**
  * Closes the member's open phone call as /endcall closes it (what was recorded stays with its
  * case), if `which` accepts it (by its case; undefined: the call has no case yet). Audited as
- * `end_phone_call` by the actor, naming whose call it was. Returns the call closed, if any.
+ * `end_phone_call` by the actor (or {@link PERSON}, whose step caused it), naming whose call it
+ * was. Returns the call closed, if any.
  */
-export async function endCallOf(deps: DeskDeps, a: Actor, staffId: string, which: (caseCode: string | undefined) => boolean): Promise<OpenCall | undefined> {
+export async function endCallOf(deps: DeskDeps, a: Actor | typeof PERSON, staffId: string, which: (caseCode: string | undefined) => boolean): Promise<OpenCall | undefined> {
   const open = await deps.calls.open(staffId);
   if (!open || !which(open.caseCode) || !(await deps.calls.close(staffId, open.n))) return undefined;
-  await audit(deps, a, 'end_phone_call', { call: String(open.n), of: staffId, ...(open.caseCode ? { caseCode: open.caseCode } : {}) });
+  await auditBy(deps, a, 'end_phone_call', { call: String(open.n), of: staffId, ...(open.caseCode ? { caseCode: open.caseCode } : {}) });
   return open;
+}
+
+/** An audit entry by a member of staff, or by {@link PERSON} when the person's own step caused it (logged, never thrown, as the desk's). */
+async function auditBy(deps: DeskDeps, a: Actor | typeof PERSON, action: 'release_case' | 'end_phone_call', detail: Record<string, string>): Promise<void> {
+  if (a !== PERSON) return audit(deps, a, action, detail);
+  await deps.audit?.record({ at: deps.clock.now(), staffId: PERSON, action, ...detail }).catch((err: Error) => deps.logger.error({ action, err: err.message }, 'desk: the audit entry could not be written'));
 }
 
 /**
@@ -51,8 +58,7 @@ export async function giveBackCases(deps: DeskDeps, a: Actor | typeof PERSON, st
     if ((await deps.claims.release(caseCode, staffId, now)).outcome !== 'released') continue;
     released.push(caseCode);
     const detail = { caseCode, from: staffId, ...(cause === 'removal' ? {} : { why: cause }) };
-    if (a === PERSON) await deps.audit?.record({ at: now, staffId: PERSON, action: 'release_case', ...detail }).catch((err: Error) => deps.logger.error({ action: 'release_case', err: err.message }, 'desk: the audit entry could not be written'));
-    else await audit(deps, a, 'release_case', detail);
+    await auditBy(deps, a, 'release_case', detail);
     await backToGroup(deps, caseCode, { id: `released:${caseCode}:${staffId}:${now.getTime()}`, heading: { key: HEADING[cause], params: { ...heading, code: caseCode } }, releasedAt: now });
   }
   return released;

@@ -1,5 +1,5 @@
 import { CaseAlertMessages } from '../../../src/caseworkers/alert-messages';
-import { bookOnBehalf, claimCase, followMeetingOffice, type DeskDeps } from '../../../src/caseworkers/desk';
+import { bookOnBehalf, callStepped, claimCase, followMeetingOffice, startPhoneCall, type DeskDeps } from '../../../src/caseworkers/desk';
 import { PERSON } from '../../../src/core/audit';
 import type { Notice } from '../../../src/core/notifier';
 import { SlotCalendar } from '../../../src/intake/slot-calendar';
@@ -91,6 +91,41 @@ describe('desk: a meeting moved to another office than its holder’s', () => {
     await bookAt('KP-MOFF-0005', ganja);
     expect(await followMeetingOffice(desk, PERSON, { caseCode: 'KP-MOFF-0005' })).toMatchObject({ released: true, from: d.staff.nigar.staffId });
     expect(d.notifier.to('staff')).toEqual([expect.objectContaining({ lang: 'ru', output: { type: 'message', text: [{ key: 'caseworker:moved.meeting_office', params: { code: 'KP-MOFF-0005', office: 'Гянджинский офис' } }] } })]);
+  });
+
+  it('closes the old holder’s phone call about the case, as /endcall does, and tells her in the same message; a call about another case goes on', async () => {
+    await d.seedCase('KP-MOFF-0007', { office: baku });
+    await d.seedCase('KP-MOFF-0008', { office: baku });
+    for (const code of ['KP-MOFF-0007', 'KP-MOFF-0008']) await claimCase(desk, d.staff.aysel, { caseCode: code });
+    expect(await startPhoneCall(desk, d.staff.aysel)).toMatchObject({ ok: true, n: 1 });
+    await callStepped(desk, d.staff.aysel, { n: 1, caseCode: 'KP-MOFF-0007', flowEnded: false });
+    d.notifier.notices.length = 0;
+    d.audit.length = 0;
+
+    // The person of the other case rebooks at Ganja: her call (about KP-MOFF-0007) goes on.
+    await bookAt('KP-MOFF-0008', ganja);
+    expect(await followMeetingOffice(desk, PERSON, { caseCode: 'KP-MOFF-0008' })).toMatchObject({ released: true });
+    expect(await desk.calls.open(d.staff.aysel.staffId)).toMatchObject({ n: 1, caseCode: 'KP-MOFF-0007' });
+    expect(d.notifier.to('staff').map((n) => n.output.text)).toEqual([[{ key: 'caseworker:moved.meeting_office', params: { code: 'KP-MOFF-0008', office: 'Ganja office' } }]]);
+
+    // The person she is on the phone with rebooks at Ganja: the call closes, its answers kept with the case.
+    d.notifier.notices.length = 0;
+    d.audit.length = 0;
+    await bookAt('KP-MOFF-0007', ganja);
+    expect(await followMeetingOffice(desk, PERSON, { caseCode: 'KP-MOFF-0007' })).toMatchObject({ released: true });
+    expect(await desk.calls.open(d.staff.aysel.staffId)).toBeUndefined();
+    expect(d.notifier.to('staff').map((n) => n.output.text)).toEqual([
+      [
+        { key: 'caseworker:moved.meeting_office', params: { code: 'KP-MOFF-0007', office: 'Ganja office' } },
+        { key: 'caseworker:left.call_case', params: { n: 1, code: 'KP-MOFF-0007' } },
+      ],
+    ]);
+    expect(d.audit.map((e) => [e.action, e.staffId, e.of ?? e.from])).toEqual([
+      ['end_phone_call', PERSON, d.staff.aysel.staffId],
+      ['release_case', PERSON, d.staff.aysel.staffId],
+    ]);
+    // She can start another call at once.
+    expect(await startPhoneCall(desk, d.staff.aysel)).toMatchObject({ ok: true, n: 2 });
   });
 
   it('a supervisor moving the meeting to Ganja from the workspace gives it back the same way, in her name', async () => {
