@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { KorpuCore } from './app';
+import { indexRecentCases } from './caseworkers/case-search';
 import { reconcileIntakeAlerts, type IntakeAlertReconcileCounts, type IntakeAlertReconcileDeps } from './caseworkers/reconcile-intake-alerts';
 import { systemClock, type Clock } from './core/clock';
 import { recurringErrorLog, type Logger } from './core/logger';
@@ -26,6 +27,8 @@ export interface ReconcileRun {
   reminders: ReminderReconcileCounts;
   places: PlaceReconcileCounts;
   intakes?: IntakeAlertReconcileCounts;
+  /** Cases of the look-back whose name or number had no search tokens (written by an older release): indexed. */
+  searchIndexed: number;
 }
 
 export interface ReconcileWiring {
@@ -46,7 +49,8 @@ export interface ReconcileWiring {
  * effect-stream entry lost and the records still show (reminders from bookings, see
  * reconcile-reminders.ts; a completed intake's alert and escalation, see
  * reconcile-intake-alerts.ts) and frees the places no booking holds, left by a process that died
- * between a booking's two calls (reconcile-places.ts); `start()` schedules it every {@link RECONCILE_EVERY_MS} (one job
+ * between a booking's two calls (reconcile-places.ts); it indexes for the case search the names
+ * of recent cases that an older release wrote without tokens (case-search.ts indexRecentCases); `start()` schedules it every {@link RECONCILE_EVERY_MS} (one job
  * scheduler per deployment, kept by its id) and starts its worker. Safe to run twice or in two
  * processes: everything it adds has a deterministic id. Only counts reach the log.
  */
@@ -62,12 +66,13 @@ export function reconcileWorker(core: KorpuCore, w: ReconcileWiring) {
     const intakes = w.intakeAlerts
       ? await reconcileIntakeAlerts({ ...w.intakeAlerts, redis: w.redis, keys: core.keys, now, settleMs: RECONCILE_SETTLE_MS, lookbackMs: RECONCILE_LOOKBACK_MS })
       : undefined;
-    const rebuilt = reminders.reminders + places.freed + (intakes ? intakes.alerts + intakes.escalations : 0);
-    const line = { meetings: reminders.meetings, reminders: reminders.reminders, places: places.places, freed: places.freed, ...(intakes ? { intakes: intakes.intakes, alerts: intakes.alerts, escalations: intakes.escalations } : {}) };
+    const searchIndexed = await indexRecentCases({ redis: w.redis, keys: core.keys, cipher: core.cipher }, new Date(now.getTime() - RECONCILE_LOOKBACK_MS));
+    const rebuilt = reminders.reminders + places.freed + (intakes ? intakes.alerts + intakes.escalations : 0) + searchIndexed;
+    const line = { meetings: reminders.meetings, reminders: reminders.reminders, places: places.places, freed: places.freed, ...(intakes ? { intakes: intakes.intakes, alerts: intakes.alerts, escalations: intakes.escalations } : {}), searchIndexed };
     // Something rebuilt is worth a warning: it means something was lost.
     if (rebuilt) w.logger.warn(line, 'reconcile: rebuilt what was lost');
     else w.logger.info(line, 'reconcile: nothing lost');
-    return { reminders, places, ...(intakes ? { intakes } : {}) };
+    return { reminders, places, ...(intakes ? { intakes } : {}), searchIndexed };
   };
   const start = async (): Promise<{ close: () => Promise<void> }> => {
     const queue = new Queue(RECONCILE_QUEUE, { connection: w.connection, prefix: bull });

@@ -49,54 +49,85 @@ export class CaseSearch {
   }
 }
 
-/** Cases read at once by {@link backfillSearch}. */
+/** Cases read at once by {@link backfillSearch} and {@link indexRecentCases}. */
 const BACKFILL_BATCH = 200;
+
+/** What indexing cases without tokens needs. */
+export interface SearchBackfillDeps {
+  redis: Redis;
+  keys: Pick<RedisKeys, 'cases' | 'case' | 'caseSearchIndex' | 'searchBuilt'>;
+  cipher: Pick<FieldCipher, 'decrypt' | 'searchToken'>;
+}
 
 /**
  * Indexes, once, the names and phone numbers of the cases from before the search existed (its
- * marker `searchBuilt` then says so): each case whose sealed first name, surname or number has
- * no tokens yet is decrypted once, here, and its tokens written only while the sealed value read
- * is still the one on the case (a person correcting their name meanwhile keeps their new
- * tokens). Later writes keep the index by themselves. A case whose value cannot be decrypted
- * (a key no longer configured) is skipped and counted. Answers how many cases were indexed.
+ * marker `searchBuilt` then says so): see {@link indexMissingTokens}. Later writes keep the index
+ * by themselves, and the reconciliation catches what a process of an older release wrote during
+ * a rolling update ({@link indexRecentCases}). Answers how many cases were indexed.
  * @example await backfillSearch({ redis, keys, cipher }, logger);
  */
-export async function backfillSearch(
-  d: { redis: Redis; keys: Pick<RedisKeys, 'cases' | 'case' | 'caseSearchIndex' | 'searchBuilt'>; cipher: Pick<FieldCipher, 'decrypt' | 'searchToken'> },
-  logger?: { info(o: object, msg: string): void; warn(o: object, msg: string): void },
-): Promise<number> {
+export async function backfillSearch(d: SearchBackfillDeps, logger?: { info(o: object, msg: string): void }): Promise<number> {
   if (await d.redis.exists(d.keys.searchBuilt())) return 0;
-  const scripts = redisScripts(d.redis);
   let cursor = '0';
-  let indexed = 0;
-  let unreadable = 0;
+  const done = { indexed: 0, unreadable: 0 };
   do {
     const [next, flat] = await d.redis.zscan(d.keys.cases(), cursor, 'COUNT', BACKFILL_BATCH);
     cursor = next;
-    const codes = flat.filter((_, i) => i % 2 === 0);
-    await Promise.all(
-      codes.map(async (code) => {
-        const read = await d.redis.hmget(d.keys.case(code), ...SEARCH_FIELDS.flatMap((f) => [`f:${f}`, `sx:${f}`]));
-        let wrote = false;
-        for (const [i, field] of SEARCH_FIELDS.entries()) {
-          const sealed = read[2 * i];
-          if (!sealed || read[2 * i + 1]) continue;
-          let value: string;
-          try {
-            value = d.cipher.decrypt(sealed, `${code}:${field}`);
-          } catch {
-            unreadable++;
-            continue;
-          }
-          const tokens = fieldTokens(field, value, (w) => d.cipher.searchToken(w));
-          const written = await scripts.setSearchTokens({ case: d.keys.case(code), index: d.keys.caseSearchIndex(code) }, { caseCode: code, fields: {}, tokens: { [field]: tokens }, onlyIf: { field: `f:${field}`, equals: sealed } });
-          if (written === 1) wrote = true;
-        }
-        if (wrote) indexed++;
-      }),
-    );
+    add(done, await indexMissingTokens(d, flat.filter((_, i) => i % 2 === 0)));
   } while (cursor !== '0');
   await d.redis.set(d.keys.searchBuilt(), new Date().toISOString());
-  if (indexed || unreadable) logger?.info({ cases: indexed, unreadable }, 'case search index built for the cases from before it');
+  if (done.indexed || done.unreadable) logger?.info({ cases: done.indexed, unreadable: done.unreadable }, 'case search index built for the cases from before it');
+  return done.indexed;
+}
+
+/**
+ * Indexes the cases created since `since` whose name or number has no tokens: during a rolling
+ * update, a process of a release from before the search still writes names without tokens after
+ * the new release's {@link backfillSearch} has run, and nothing else would ever index them. Run
+ * by the reconciliation (reconcile-worker.ts) over its look-back; a case already indexed costs
+ * one read. Answers how many cases were indexed.
+ */
+export async function indexRecentCases(d: Omit<SearchBackfillDeps, 'keys'> & { keys: Pick<RedisKeys, 'cases' | 'case' | 'caseSearchIndex'> }, since: Date): Promise<number> {
+  const codes = await d.redis.zrangebyscore(d.keys.cases(), since.getTime(), '+inf');
+  let indexed = 0;
+  for (let i = 0; i < codes.length; i += BACKFILL_BATCH) indexed += (await indexMissingTokens(d, codes.slice(i, i + BACKFILL_BATCH))).indexed;
   return indexed;
 }
+
+/**
+ * Each case whose sealed first name, surname or number has no tokens yet is decrypted once,
+ * here, and its tokens written only while the sealed value read is still the one on the case (a
+ * person correcting their name meanwhile keeps their new tokens). A case whose value cannot be
+ * decrypted (a key no longer configured) is skipped and counted.
+ */
+async function indexMissingTokens(d: Pick<SearchBackfillDeps, 'redis' | 'cipher'> & { keys: Pick<RedisKeys, 'case' | 'caseSearchIndex'> }, codes: readonly string[]): Promise<{ indexed: number; unreadable: number }> {
+  const scripts = redisScripts(d.redis);
+  const done = { indexed: 0, unreadable: 0 };
+  await Promise.all(
+    codes.map(async (code) => {
+      const read = await d.redis.hmget(d.keys.case(code), ...SEARCH_FIELDS.flatMap((f) => [`f:${f}`, `sx:${f}`]));
+      let wrote = false;
+      for (const [i, field] of SEARCH_FIELDS.entries()) {
+        const sealed = read[2 * i];
+        if (!sealed || read[2 * i + 1]) continue;
+        let value: string;
+        try {
+          value = d.cipher.decrypt(sealed, `${code}:${field}`);
+        } catch {
+          done.unreadable++;
+          continue;
+        }
+        const tokens = fieldTokens(field, value, (w) => d.cipher.searchToken(w));
+        const written = await scripts.setSearchTokens({ case: d.keys.case(code), index: d.keys.caseSearchIndex(code) }, { caseCode: code, fields: {}, tokens: { [field]: tokens }, onlyIf: { field: `f:${field}`, equals: sealed } });
+        if (written === 1) wrote = true;
+      }
+      if (wrote) done.indexed++;
+    }),
+  );
+  return done;
+}
+
+const add = (to: { indexed: number; unreadable: number }, more: { indexed: number; unreadable: number }): void => {
+  to.indexed += more.indexed;
+  to.unreadable += more.unreadable;
+};

@@ -175,4 +175,20 @@ describe('the case search', () => {
     // Once: a marker says it was done.
     expect(await backfillSearch({ redis, keys, cipher: core.cipher })).toBe(0);
   });
+
+  it('indexes at the next reconciliation a recent case that a process of an older release wrote without tokens, after the backfill ran', async () => {
+    const keys = redisKeys(prefix);
+    await backfillSearch({ redis, keys, cipher: core.cipher });
+    expect(await redis.exists(keys.searchBuilt())).toBe(1);
+    // A rolling update: the old release's web process still takes this intake, and writes no tokens.
+    const code = await intake('search-rolling-00001', 'Samirə', 'Hüseynli', '050 444 55 66');
+    await redisScripts(redis).setSearchTokens({ case: keys.case(code), index: keys.caseSearchIndex(code) }, { caseCode: code, fields: {}, tokens: { first_name: [], last_name: [], phone: [] } });
+    expect(await find('Huseynli')).toEqual([]);
+    expect(await backfillSearch({ redis, keys, cipher: core.cipher })).toBe(0);
+    expect((await korpu.reconcile!.run()).searchIndexed).toBe(1);
+    expect(await find('Samire Huseynli')).toEqual([code]);
+    expect(await find('+994504445566')).toEqual([code]);
+    // Indexed: the next run finds nothing to do.
+    expect((await korpu.reconcile!.run()).searchIndexed).toBe(0);
+  });
 });
