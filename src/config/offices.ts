@@ -19,6 +19,12 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const OfficeSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
   name: localized,
+  /**
+   * A short name for the office's button when people choose between offices (a city, a
+   * district: about 30 characters at most, or a small phone cuts it with "…"); the full name and
+   * address are said in the message above the buttons. Without it, the button shows the full name.
+   */
+  shortName: localized.optional(),
   /** The address as said to people (street, building, city), in every language. */
   address: localized,
   /** A place people know nearby ("opposite the metro station …"); or listed under `unknown`. */

@@ -14,6 +14,7 @@ import { meetingIcs } from '../scheduling/ics';
 import { slotId, slotIdParts } from '../scheduling/slot-id';
 import type { Slot } from '../scheduling/slots';
 import type { OfficeClosures } from '../scheduling/office-closures';
+import { officePicker } from './office-picker';
 import { SlotCalendar } from './slot-calendar';
 
 /** The paging buttons under the free times, by their words (a typed "Later" is read as its tap). */
@@ -177,15 +178,11 @@ export class BookingDesk {
 
   private async withSlots(o: Output, want: NonNullable<Output['slots']>, lang: Lang, now: Date): Promise<Output> {
     const { slots: _slots, ...rest } = o;
-    const choose = (value: string, label: TextRef): Button => ({ label, action: { type: 'choice', node: want.node, value } });
     const office = want.office ? this.offices.get(want.office) : this.o.offices.length === 1 ? this.o.offices[0] : undefined;
     if (!office) {
       // Several offices and none chosen yet: the person picks one first.
-      return {
-        ...rest,
-        text: [...o.text, { key: 'booking:office.prompt' }],
-        buttons: [...this.o.offices.map((of) => [choose(`o_${of.id}`, { key: 'booking:office_name', params: { name: of.name[lang] } })]), ...(o.buttons ?? [])],
-      };
+      const picker = officePicker(want.node, this.o.offices, lang);
+      return { ...rest, text: [...o.text, ...picker.text], buttons: [...picker.buttons, ...(o.buttons ?? [])] };
     }
     const { open, page, pages, shown } = await this.screen(office, want.page, now);
     return {

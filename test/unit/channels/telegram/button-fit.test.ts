@@ -13,6 +13,7 @@ import type { ConversationState } from '../../../../src/flows/engine/state';
 import { createTranslator } from '../../../../src/i18n';
 import { renderOutput } from '../../../../src/i18n/render';
 import { freeTimeButtons } from '../../../../src/intake/booking-desk';
+import { officePicker } from '../../../../src/intake/office-picker';
 import { nudgeMessage, reminderButtons } from '../../../../src/scheduling/reminders';
 import { upcomingSlots } from '../../../../src/scheduling/slots';
 import { engineEnv, FIXED_NOW, loadRealFlows } from '../../../helpers/engine-env';
@@ -63,6 +64,8 @@ function hostMessages(lang: Lang): Shown[] {
     const shown = week.slice(page * 6, (page + 1) * 6);
     out.push({ where: `free times, page ${page}`, output: { type: 'message', text: [{ key: 'booking:office.prompt' }], buttons: freeTimeButtons('book', office, shown, page, pages, lang) } });
   }
+  // The choice between offices, were a second one opened: each shipped office's button, twice.
+  out.push({ where: 'office picker', output: { type: 'message', ...officePicker('book', [...offices, ...offices.map((o) => ({ ...o, id: `${o.id}_2` }))], lang) } });
   const rights = COMMANDS.filter((c) => tr.missing(`rights:offer.${c}`).length === 0);
   out.push({ where: 'offer of every right', output: requestOffer(rights, true) });
   out.push({ where: 'meeting reminder', output: { type: 'message', text: [{ key: 'booking:reminder.text' }], buttons: reminderButtons(week[0]!.id) } });
