@@ -24,6 +24,6 @@ export interface EscalationNoticeDeps {
  */
 export function escalationOutput(d: EscalationNoticeDeps, clock: { now(): Date }) {
   // The heading's "since" is the case's (completed, or given back to the group), as redraws draw it.
-  return async (caseCode: string, _since: Date, supervisor: { langs: readonly Lang[] }): Promise<Output> =>
+  return async (caseCode: string, supervisor: { langs: readonly Lang[] }): Promise<Output> =>
     (await drawCaseAlert(d, 'escalation', caseCode, supervisor.langs[0] ?? 'az', clock.now(), { buttons: true })).output;
 }

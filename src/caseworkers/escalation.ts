@@ -20,7 +20,7 @@ export const ESCALATE_JOB = 'escalate_unclaimed';
 
 export const EscalationJobSchema = z.object({
   caseCode: z.string().min(1),
-  /** When the intake was alerted, or the case went back to the group (ISO): "waiting since" in the supervisors' message. */
+  /** When the intake was alerted, or the case went back to the group (ISO): when the job falls due, and (with `again`) its notices' ids. */
   since: z.string(),
   /** Armed again when the claimed case went back to the group (see {@link EscalationScheduler.rearm}). */
   again: z.literal(true).optional(),
@@ -160,8 +160,12 @@ export interface EscalationWorkerOptions {
    */
   caseStatus(caseCode: string): Promise<string | undefined>;
   roster: Pick<RosterStore, 'listByRole'>;
-  /** The message to one supervisor, in their first language (see escalation-notice.ts `escalationOutput`). */
-  output(caseCode: string, since: Date, supervisor: CaseWorker): Promise<Output>;
+  /**
+   * The message to one supervisor, in their first language (see escalation-notice.ts
+   * `escalationOutput`). Its time comes from the case (completed, or given back to the group),
+   * not from the job, so that a redrawn message says the same as the one sent.
+   */
+  output(caseCode: string, supervisor: CaseWorker): Promise<Output>;
   /**
    * The case's state as the messages are drawn (alert-messages.ts `alertState`): with it each
    * escalation is tracked (`track`), so that the outbox reports its message and it is edited in
@@ -190,7 +194,7 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
     ESCALATION_QUEUE,
     async (job: Job) => {
       const data = parseJob(ESCALATION_QUEUE, job, { [ESCALATE_JOB]: EscalationJobSchema }).data;
-      const { caseCode, since } = data;
+      const { caseCode } = data;
       if (await o.claims.get(caseCode)) return 'claimed';
       // The person withdrew or erased their data, or the case was closed: nothing waits any more.
       if ((await o.caseStatus(caseCode)) !== WAITING_STATUS) return 'not_waiting';
@@ -202,7 +206,7 @@ export function createEscalationWorker(o: EscalationWorkerOptions): Worker {
       const state = await o.state?.(caseCode);
       for (const s of supervisors) {
         const { staffId } = s;
-        const output = await o.output(caseCode, new Date(since), s);
+        const output = await o.output(caseCode, s);
         await o.notifier.notify({ id: escalationNoticeId(data, staffId), to: { type: 'staff', staffId }, lang: s.langs[0] ?? 'az', output, kind: 'escalation', caseCode, ...(state !== undefined ? { track: { kind: 'escalation', state } } : {}) });
       }
       await o.markEscalated(caseCode, o.clock.now());

@@ -245,7 +245,7 @@ describe('case workers: claims, case files, alerts, escalation', () => {
       const worker: Worker = createEscalationWorker({
         connection: redis, prefix, claims, roster, cipher, clock: { now: () => new Date() }, logger: silentLogger(),
         caseStatus: async (code) => (await redis.hget(keys.case(code), 'status')) ?? undefined,
-        output: async (code, _since, s) => ({ type: 'message', text: [{ plain: `${code} for ${s.name}` }] }),
+        output: async (code, s) => ({ type: 'message', text: [{ plain: `${code} for ${s.name}` }] }),
         notifier: { notify: async (n) => void sent.push(n) },
         markEscalated: async (code, at) => void (await redis.hset(keys.case(code), 'escalated_at', at.toISOString())),
       });
