@@ -46,9 +46,10 @@ export interface ErasureCounts {
  * anonymous {@link STATISTICS_FIELDS} (the service areas are taken from the diagnosis first),
  * the diagnosis, consent, question and talk lists, the incident reports (their number stays),
  * the claim, the open talk, the kept reply, the "blocked" marks, the link of the relayed-message
- * marks in case workers' chats to the person (the case code stays, marked erased), and the pending jobs and messages of `pending`. The meeting was
- * cancelled by the step that asked (cancel-booking-writes) and its place freed by that step's
- * `booking_cancelled` effect; the booking record keeps only times.
+ * marks in case workers' chats to the person (the case code stays, marked erased), and the pending jobs and messages of `pending`. A meeting still to
+ * come was cancelled by the step that asked (cancel-booking-writes) and its place freed by that
+ * step's `booking_cancelled` effect; one whose time has come is left as it was (whether they
+ * came is a case worker's to record); the booking record keeps only times.
  *
  * Idempotent: run again (the effect stream delivers at least once), it finds nothing more to
  * erase and changes nothing kept. `conversation` is the person's conversation pseudonym.

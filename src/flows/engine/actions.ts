@@ -272,11 +272,18 @@ export function showMyData(ctx: StepContext): void {
   ctx.emit({ type: 'message', text: [], mydata: ctx.s.caseCode ? { caseCode: ctx.s.caseCode } : ctx.s.erased ? { erased: true } : {} });
 }
 
-/** Cancels the booked meeting, if any, in this step (its place is freed by the effect, after the save). */
+/**
+ * Cancels the booked meeting still to come, if any, in this step (its place is freed by the
+ * effect, after the save); the conversation forgets a meeting whose time has come without
+ * cancelling it. One rule with the desk's erasure (caseworkers/desk/erase-on-request.ts): a
+ * meeting that has begun or passed is history — whether they came is a case worker's to record,
+ * and marking it cancelled would tell the group of a cancellation that never was.
+ */
 function cancelMeeting(ctx: StepContext): void {
   const booking = ctx.s.booking;
   if (!booking || !ctx.s.caseCode) return;
   delete ctx.s.booking;
+  if (Date.parse(booking.start) <= ctx.env.now.getTime()) return;
   ctx.effects.push({ type: 'booking_cancelled', caseCode: ctx.s.caseCode, slot: booking.slot, lang: ctx.lang });
 }
 
