@@ -19,6 +19,8 @@ export interface Booking {
   lang: string;
   confirmed: boolean;
   bookedAt: Date;
+  /** Why staff cancelled it (`office_closed`, `data_erased`, …); absent when the person cancelled or it stands. */
+  cancelReason?: string;
 }
 
 /**
@@ -169,6 +171,7 @@ export class BookingStore {
       lang: h.lang ?? 'az',
       confirmed: h.confirmed === '1',
       bookedAt: new Date(h.booked_at!),
+      ...(h.cancel_reason ? { cancelReason: h.cancel_reason } : {}),
     };
   }
 

@@ -13,7 +13,7 @@ export const erasedOnRequestNoticeId = (caseCode: string): string => `rights:era
 
 /** The result of {@link eraseOnRequest}. */
 export type EraseOnRequestResult =
-  /** `cancelledMeeting`: the slot of the meeting still to come that the erasure cancelled. */
+  /** `cancelledMeeting`: the slot of the meeting still to come that the erasure cancelled (in this run or in one that died half-way). */
   | { ok: true; caseCode: string; cancelledMeeting?: string }
   | StaffRefusal
   | { ok: false; reason: 'not_found' }
@@ -64,7 +64,9 @@ export async function eraseOnRequest(deps: DeskDeps, actor: StaffRef, args: { ca
   const now = deps.clock.now();
   const booking = await deps.bookings.get(caseCode);
   const upcoming = booking?.status === 'booked' && booking.start.getTime() > now.getTime();
-  const cancelled = upcoming && (await cancelMeeting(deps, booking, DATA_ERASED_CANCEL, now)) ? booking.slot : undefined;
+  // A run that died after cancelling it reports it still: the meeting went with this erasure.
+  const cancelledBefore = booking?.status === 'cancelled' && booking.cancelReason === DATA_ERASED_CANCEL ? booking.slot : undefined;
+  const cancelled = upcoming && (await cancelMeeting(deps, booking, DATA_ERASED_CANCEL, now)) ? booking.slot : cancelledBefore;
   await deps.escalations?.cancel(caseCode).catch((err: Error) => deps.logger.warn({ case: caseCode, err: err.message }, 'desk: cancelling the escalation failed (the erasure forgets it too)'));
   // Once per case: a run that died after it and is run again does not record a second erasure.
   await audit(deps, a, 'erase_data', { caseCode, via: 'request', ...(cancelled ? { cancelled } : {}) }, { once: `erase_request:${caseCode}` });

@@ -152,4 +152,24 @@ describe('desk: erasing a person’s data at their request', () => {
     const entries = (await e2e.korpu.desk!.auditTrail!.forCase(code2)).filter((r) => r.action === 'erase_data');
     expect(entries.map((r) => r.staffId)).toEqual([staff.kamran.staffId]);
   });
+
+  it('reports the meeting a run that died half-way cancelled, when run again', async () => {
+    const p3 = person(3);
+    const conversation3 = e2e.core.runner.conversationId('telegram', String(p3.id));
+    const script: Answer[] = [
+      ...intakeUntilTimes(p3.lang, { consent: 'A', firstName: p3.user.first_name, surname: 'Rzayeva' }),
+      { kind: 'tap', node: 'pick_time', value: 's_202611271000_baku' },
+    ];
+    for (const answer of script) await e2e.bot.handleUpdate(toUpdate(p3, answer));
+    await e2e.korpu.settled();
+    const code3 = (await e2e.core.runner.peek(conversation3))!.caseCode!;
+    expect(await e2e.core.bookings.get(code3)).toMatchObject({ slot: FRIDAY_10, status: 'booked' });
+    // Dies after the meeting was cancelled and the trail written, before anything is erased.
+    const dying = { ...e2e.korpu.desk!, erasure: { erase: () => Promise.reject(new Error('killed')) } };
+    await expect(eraseOnRequest(dying, staff.kamran, { caseCode: code3, typedCode: code3 })).rejects.toThrow('killed');
+    expect(await e2e.core.bookings.get(code3)).toMatchObject({ status: 'cancelled', cancelReason: 'data_erased' });
+    // The admin's second try is told the meeting went with the erasure, not that there was none.
+    expect(await eraseOnRequest(e2e.korpu.desk!, staff.kamran, { caseCode: code3, typedCode: code3 })).toEqual({ ok: true, caseCode: code3, cancelledMeeting: FRIDAY_10 });
+    expect(await e2e.redis.hget(keys().case(code3), 'status')).toBe('erased');
+  });
 });
