@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { FieldCipher } from '../storage/field-cipher';
 import { redisKeys, type RedisKeys } from '../storage/keys';
+import { redisScripts, type Scripts } from '../storage/lua/scripts';
 import { openTalkMessage, sealTalkMessage, type TalkMessage } from '../storage/talk-messages';
 
 /** How long a talk with a person stays open without an end (a worker forgot /end). */
@@ -11,6 +12,11 @@ export const RELAY_TTL_SECONDS = 7 * 24 * 3600;
  * go on without it: one "passed on" for a burst of messages, again when they come back later.
  */
 export const PASSED_ON_QUIET_SECONDS = 3 * 3600;
+/**
+ * How long a kept message's ref is remembered: longer than Telegram goes on delivering an update
+ * again (a day) and than a form is sent again.
+ */
+export const TALK_REF_TTL_MS = 2 * 24 * 3600 * 1000;
 /** How long a relayed message in a case worker's chat can be answered by replying to it. */
 export const RELAY_MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -36,6 +42,7 @@ export type { TalkMessage } from '../storage/talk-messages';
  */
 export class RelayStore {
   private readonly keys: RedisKeys;
+  private readonly scripts: Scripts;
 
   constructor(
     private readonly redis: Redis,
@@ -43,6 +50,7 @@ export class RelayStore {
     private readonly cipher: FieldCipher,
   ) {
     this.keys = redisKeys(prefix);
+    this.scripts = redisScripts(redis);
   }
 
   private openKey = (conversation: string) => this.keys.talk(conversation);
@@ -89,9 +97,18 @@ export class RelayStore {
     return erased.success ? erased.data : undefined;
   }
 
-  /** Keeps one message of the talk with the case. */
-  async keep(caseCode: string, m: TalkMessage): Promise<void> {
-    await this.redis.rpush(this.messagesKey(caseCode), sealTalkMessage(this.cipher, caseCode, m));
+  /**
+   * Keeps one message of the talk with the case, once per `ref` (the message's update id on its
+   * channel, or a form's): relayed again, it is not kept twice. False when it was kept already.
+   */
+  async keep(caseCode: string, m: TalkMessage, ref?: string): Promise<boolean> {
+    const keys = { talk: this.messagesKey(caseCode), refs: this.keys.talkRefs(caseCode) };
+    return (await this.scripts.keepTalkMessage(keys, { sealed: sealTalkMessage(this.cipher, caseCode, m), ref: ref ?? '', nowMs: m.at.getTime(), refTtlMs: TALK_REF_TTL_MS })) === 1;
+  }
+
+  /** Whether a message of this `ref` was kept with the case (relayed already). */
+  async kept(caseCode: string, ref: string): Promise<boolean> {
+    return (await this.redis.zscore(this.keys.talkRefs(caseCode), ref)) !== null;
   }
 
   /** How many messages of talks are kept with the case. */

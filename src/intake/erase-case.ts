@@ -76,7 +76,7 @@ export async function eraseCase(d: EraseCaseDeps, caseCode: string, conversation
   // keys (which note how many reports there were) before the case's list of reports.
   const chatMark = contact && d.chatRefOf ? await redis.del(keys.unreachableChat(d.chatRefOf(contact.chatId))) : 0;
   const personKeys = [
-    keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode),
+    keys.diagnoses(caseCode), keys.consents(caseCode), keys.questions(caseCode), keys.talkMessages(caseCode), keys.talkRefs(caseCode),
     keys.claim(caseCode), keys.unreachableCase(caseCode),
     // The fields corrected in the last minutes, waiting to be told to the case workers in one notice.
     keys.corrections(caseCode),

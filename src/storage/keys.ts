@@ -147,6 +147,8 @@ export function redisKeys(prefix: string) {
     talkMessage: (staffChatRef: string, messageId: number) => `${prefix}talkmsg:${staffChatRef}:${messageId}`,
     /** LIST of JSON messages of the case's talks (texts and file ids encrypted), oldest first */
     talkMessages: (code: string) => `${prefix}case:${person(code)}:${code}:talk`,
+    /** ZSET message ref (an update id) → time kept (ms), expiring: the talk's messages kept lately, so none is kept twice */
+    talkRefs: (code: string) => `${prefix}case:${person(code)}:${code}:talkrefs`,
 
     // --- phone calls taken down by a case worker (caseworkers/phone-calls.ts) ---
     /** STRING counter: how many calls a case worker (staff id) has started */

@@ -61,6 +61,24 @@ describe('talk to a person, the worker’s side', () => {
     expect(e2e.api.sentMessages(person.id).filter((m) => m.text?.includes('11:00'))).toHaveLength(1);
   });
 
+  it('a message of either side that Telegram delivers twice (a process died before answering it) reaches the other side once and is kept once', async () => {
+    const { person, code, relayed } = await talkWith('ru', raufId, rauf, 'Первое сообщение');
+    // The person writes again; the update comes twice, as Telegram resends one it got no answer for.
+    const before = e2e.api.sentMessages(rauf.id).length;
+    const again = e2e.api.updates.text(person, 'Мне нужен врач');
+    await e2e.bot.handleUpdate(again);
+    await e2e.bot.handleUpdate(again);
+    expect(e2e.api.sentMessages(rauf.id).slice(before).filter((m) => m.text?.includes('Мне нужен врач'))).toHaveLength(1);
+    // The worker's answer, delivered twice too: the person gets it once (the outbox's id), the case keeps it once.
+    const answer = e2e.api.updates.message(rauf, { text: 'Завтра в 10:00', reply_to_message: relayed } as Partial<Message>);
+    await e2e.bot.handleUpdate(answer);
+    await e2e.bot.handleUpdate(answer);
+    await e2e.korpu.settled();
+    expect(e2e.api.sentMessages(person.id).filter((m) => m.text?.includes('Завтра в 10:00'))).toHaveLength(1);
+    const kept = await new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher).messages(code);
+    expect(kept.map((m) => [m.from, m.text])).toEqual([['person', 'Первое сообщение'], ['person', 'Мне нужен врач'], ['worker', 'Завтра в 10:00']]);
+  });
+
   it('a worker who types an answer into the private chat without replying is told it reached nobody, and how to answer; not asked for a language', async () => {
     const { person, relayed } = await talkWith('az', nigarId, nigar, 'Salam, sənədlərim barədə sualım var');
     const personBefore = e2e.api.sentMessages(person.id).length;

@@ -234,7 +234,7 @@ describe("the person's rights", () => {
     await send(chat, say('Где можно выучить азербайджанский язык?'));
     await send(chat, say('My husband beats me every day and I am afraid to go home'));
     const relay = new RelayStore(redis, prefix, core.cipher);
-    await relay.keep(code, { at: new Date(), from: 'person', kind: 'text', text: 'Мне нужен врач' });
+    await relay.keep(code, { at: new Date(), from: 'person', kind: 'text', text: 'Мне нужен врач' }, 'tg:777');
     await relay.remember(-100123, 42, { caseCode: code, conversation: core.runner.conversationId('simulator', chat) });
     await korpu.settled();
     expect(await redis.zcard(redisKeys(prefix).caseIncidents(code))).toBe(1);
@@ -260,7 +260,7 @@ describe("the person's rights", () => {
     // The relayed message's mark leads to the case code alone (a worker answering it is told the data was erased).
     expect(await relay.relayedBy(-100123, 42)).toEqual({ caseCode: code, erased: true });
     const k = redisKeys(prefix);
-    for (const key of [k.questions(code), k.talkMessages(code), k.diagnoses(code), k.consents(code), k.caseIncidents(code)]) expect(await redis.exists(key)).toBe(0);
+    for (const key of [k.questions(code), k.talkMessages(code), k.talkRefs(code), k.diagnoses(code), k.consents(code), k.caseIncidents(code)]) expect(await redis.exists(key)).toBe(0);
 
     // What stays: the case code with anonymous facts for statistics.
     const after = await redis.hgetall(redisKeys(prefix).case(code));

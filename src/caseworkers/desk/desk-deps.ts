@@ -49,7 +49,7 @@ export interface DeskDeps {
    * with no conversation to commit it into (a walk-in's) (ReminderScheduler fits); none without a bot.
    */
   reminders?: { unschedule(caseCode: string, slot: string): Promise<void>; schedule?(m: ScheduledMeeting, now: Date): Promise<void> };
-  relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'acknowledgeOnce' | 'count'>;
+  relay: Pick<RelayStore, 'open' | 'openCase' | 'close' | 'keep' | 'kept' | 'acknowledgeOnce' | 'count'>;
   calls: Pick<PhoneCallStore, 'start' | 'open' | 'touch' | 'close' | 'callOf' | 'resume'>;
   /** Everything the desk tells someone on its own (the person, another member of staff, the group). */
   notifier: Notifier;

@@ -31,11 +31,17 @@ export type RelayFromPersonResult =
  * edit of a message sent earlier (`message.edit`) goes the same way, its header saying that it
  * is an earlier message's new text, and is kept marked as an edit.
  * No staff actor: the person is the sender.
+ *
+ * `ref` identifies the message on its channel (an update id): a message delivered again after a
+ * process died between passing it on and answering Telegram is found kept and not passed on a
+ * second time (only a death between the post and keeping it still posts it twice: a message is
+ * never lost for the sake of a duplicate).
  */
-export async function relayFromPerson(deps: DeskDeps, args: { conversation: string; message: TalkMessageIn; deliver: DeliverToStaff }): Promise<RelayFromPersonResult> {
+export async function relayFromPerson(deps: DeskDeps, args: { conversation: string; message: TalkMessageIn; deliver: DeliverToStaff; ref?: string }): Promise<RelayFromPersonResult> {
   const caseCode = await deps.relay.openCase(args.conversation);
   if (!caseCode) return { ok: false, reason: 'no_talk' };
   const target = await talkTarget(deps, caseCode);
+  if (args.ref !== undefined && (await deps.relay.kept(caseCode, args.ref))) return { ok: true, caseCode, to: target.to };
   const personLang = (await deps.cases.info(caseCode)).lang;
   // An edit of an earlier message comes as its new text, marked so: the worker may have read the old one.
   const header = (lang: Lang) => deps.translator.t(lang, args.message.edit ? 'handoff:talk.staff.from_person_edited' : 'handoff:talk.staff.from_person', { code: caseCode, language: languageNameIn(lang, personLang) });
@@ -47,7 +53,7 @@ export async function relayFromPerson(deps: DeskDeps, args: { conversation: stri
     to = { type: 'caseworkers' };
     if (!(await args.deliver(to, header(deps.chatLang ?? DEFAULT_LANG), caseCode))) return { ok: false, reason: 'no_recipient', caseCode };
   }
-  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message), ...(args.message.edit ? { edit: true } : {}) });
+  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'person', kind: args.message.kind, ...textAndFile(args.message), ...(args.message.edit ? { edit: true } : {}) }, args.ref);
   return { ok: true, caseCode, to, ...((await deps.relay.acknowledgeOnce(args.conversation)) ? { passedOn: { lang: personLang } } : {}) };
 }
 

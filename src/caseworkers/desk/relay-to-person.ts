@@ -37,7 +37,7 @@ export type RelayToPersonResult =
  * A case worker's answer in a talk with a person: it (re)opens the talk (so the person's answer
  * comes back the same way), goes to the person without naming the worker, and is kept with
  * the case, encrypted, with the worker's staff id. `ref` identifies the worker's message on
- * their channel (an update id): relaying it again sends nothing twice. Never to a person who
+ * their channel (an update id, a form's): relaying it again sends, keeps and audits nothing twice. Never to a person who
  * erased their data or withdrew (and has not asked for a person since): the talk is not
  * reopened, nothing is sent or kept, and the result says why. An edit of the worker's earlier
  * answer (`message.edit`) goes as a correction of it, and is kept marked so. `reachable: false` (the channel
@@ -66,8 +66,9 @@ export async function relayToPerson(deps: DeskDeps, actor: StaffRef, args: { cas
       output: { type: 'message', text: [{ key: message.edit ? 'handoff:talk.from_worker_edited' : 'handoff:talk.from_worker', params: { text: message.text ?? '' } }] },
     });
   }
-  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'worker', kind: message.kind, ...textAndFile(message), worker: actor.staffId, ...(message.edit ? { edit: true } : {}) });
-  await audit(deps, a, 'relay_to_person', { caseCode });
+  // Relayed again (the same update, the same form): sent once by the outbox's id, kept and audited once by the ref.
+  await deps.relay.keep(caseCode, { at: deps.clock.now(), from: 'worker', kind: message.kind, ...textAndFile(message), worker: actor.staffId, ...(message.edit ? { edit: true } : {}) }, args.ref);
+  await audit(deps, a, 'relay_to_person', { caseCode }, { once: `relay:${caseCode}:${args.ref}` });
   return { ok: true, caseCode, delivery: message.kind === 'text' ? 'sent' : 'copy' };
 }
 

@@ -206,6 +206,7 @@ export function talkRelay(deps: Pick<RelayDeps, 'core' | 'desk' | 'relay' | 'ros
     };
     const r = await relayFromPerson(deps.desk, {
       conversation,
+      ref: `tg:${ctx.update.update_id}`,
       message: { kind, ...textAndFile(msg), ...(edit ? { edit } : {}) },
       deliver: async (to, header, caseCode) => {
         const target = to.type === 'staff' ? (await deps.roster.byStaff(to.staffId))?.telegramId : deps.caseworkerChatId;

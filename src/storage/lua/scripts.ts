@@ -48,6 +48,7 @@ export const SCRIPT_FILES = {
   acknowledgeIncident: 'acknowledge-incident-2',
   renewLock: 'renew-lock-1',
   setSearchTokens: 'set-search-tokens-2',
+  keepTalkMessage: 'keep-talk-message-2',
 } as const;
 export type ScriptName = keyof typeof SCRIPT_FILES;
 
@@ -163,6 +164,8 @@ export interface Scripts {
    * field's tokens moved; 0 and nothing written when `onlyIf.field` no longer holds `onlyIf.equals` (see set-search-tokens-2.lua).
    */
   setSearchTokens(keys: { case: string; index: string }, args: { caseCode: string; fields: Record<string, string>; tokens: Record<string, string[]>; onlyIf?: { field: string; equals: string } }): Promise<number>;
+  /** The case's talk list and its refs: 1 when kept, 0 when a message of that ref was kept already (see keep-talk-message-2.lua). */
+  keepTalkMessage(keys: { talk: string; refs: string }, args: { sealed: string; ref: string; nowMs: number; refTtlMs: number }): Promise<number>;
 }
 
 /**
@@ -223,5 +226,6 @@ export function redisScripts(redis: Redis): Scripts {
     renewLock: (k, a) => run('renewLock', k.lock, a.token, a.ttlMs) as Promise<number>,
     setSearchTokens: (k, a) =>
       run('setSearchTokens', k.case, k.index, a.caseCode, a.onlyIf?.field ?? '', a.onlyIf?.equals ?? '', Object.keys(a.fields).length, ...pairs(a.fields), ...Object.entries(a.tokens).flatMap(([f, t]) => [f, t.join(' ')])) as Promise<number>,
+    keepTalkMessage: (k, a) => run('keepTalkMessage', k.talk, k.refs, a.sealed, a.ref, a.nowMs, a.refTtlMs) as Promise<number>,
   };
 }

@@ -1,5 +1,5 @@
 import { callInProgress, callStepped, claimCase, endPhoneCall, endTalk, leaveTalk, messagePerson, openTalk, relayFromPerson, relayToPerson, removeStaff, startPhoneCall, type DeliverToStaff } from '../../../src/caseworkers/desk';
-import { PASSED_ON_QUIET_SECONDS, RelayStore } from '../../../src/caseworkers/relay-store';
+import { PASSED_ON_QUIET_SECONDS, RelayStore, TALK_REF_TTL_MS } from '../../../src/caseworkers/relay-store';
 import { readablePrefix } from '../../helpers/redis';
 import { baku, ganja, startDesk, type Desk } from './desk-harness';
 import { languageNameIn } from '../../../src/i18n/language-names';
@@ -61,6 +61,23 @@ describe('desk: talks and phone calls', () => {
       expect(await readablePrefix(d.redis, d.prefix)).not.toContain('Мне нужен врач');
     });
 
+    it('relayed again (the same update delivered again after a process died before answering) are passed on and kept once', async () => {
+      await d.seedCase('KP-TALK-0009', { lang: 'ru' });
+      await relay.open(conversation, 'KP-TALK-0009');
+      const group = delivery();
+      const say = (text: string, ref: string) => relayFromPerson(d.desk, { conversation, message: { kind: 'text', text }, deliver: group.deliver, ref });
+      expect(await say('Мне нужен врач', 'tg:501')).toMatchObject({ ok: true, passedOn: { lang: 'ru' } });
+      expect(await say('Мне нужен врач', 'tg:501')).toEqual({ ok: true, caseCode: 'KP-TALK-0009', to: { type: 'caseworkers' } });
+      // The same words sent again by the person are a new message (a new update): passed on.
+      expect(await say('Мне нужен врач', 'tg:502')).toMatchObject({ ok: true });
+      expect(group.delivered).toHaveLength(2);
+      expect((await relay.messages('KP-TALK-0009')).map((m) => m.text)).toEqual(['Мне нужен врач', 'Мне нужен врач']);
+      // The refs are update ids (no words), remembered a while and then forgotten.
+      const ttl = await d.redis.pttl(d.keys.talkRefs('KP-TALK-0009'));
+      expect(ttl).toBeGreaterThan(TALK_REF_TTL_MS - 60_000);
+      expect(ttl).toBeLessThanOrEqual(TALK_REF_TTL_MS);
+    });
+
     it('are the flow’s when nobody can be reached (not kept)', async () => {
       await d.seedCase('KP-TALK-0002');
       await relay.open(conversation, 'KP-TALK-0002');
@@ -93,8 +110,8 @@ describe('desk: talks and phone calls', () => {
       expect(await relayToPerson(d.desk, d.staff.aysel, { caseCode: 'KP-TALK-0004', conversation, message: { kind: 'document', fileId: 'doc-1' }, ref: 'tg:1002' })).toMatchObject({ ok: true, delivery: 'copy' });
       expect(d.notifier.to('case')).toHaveLength(1);
       expect(await relay.openCase(conversation)).toBe('KP-TALK-0004');
-      // The talk's record is a list: the redelivered text is kept twice (only the notice is once-only, by its id).
-      expect((await relay.messages('KP-TALK-0004')).map((m) => m.worker)).toEqual([d.staff.aysel.staffId, d.staff.aysel.staffId, d.staff.aysel.staffId]);
+      // The redelivered text is kept once, as it is sent once: the case file shows what the person got.
+      expect((await relay.messages('KP-TALK-0004')).map((m) => [m.worker, m.kind])).toEqual([[d.staff.aysel.staffId, 'text'], [d.staff.aysel.staffId, 'document']]);
     });
 
     it('are refused from someone off the roster, a case worker of another office, and for no case', async () => {
