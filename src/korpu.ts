@@ -98,6 +98,11 @@ export interface KorpuOverrides {
   onFatal?: (e: Error) => void;
   /** How long after a person's last correction the one notice naming them all goes (tests shorten it). */
   correctionNoticeDelayMs?: number;
+  /**
+   * When a webhook update is answered 200 before it is handled (55 s), and the waits before one
+   * that then failed is handled here again (run.ts LOCAL_REDELIVERY_DELAYS_MS): tests shorten them.
+   */
+  webhookTiming?: { timeoutMs?: number; redeliverAfterMs?: readonly number[] };
 }
 
 /** Körpü, built once: every store, the channels, the workers and the HTTP app, ready to start. */
@@ -448,7 +453,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       const url = env.WEBHOOK_URL;
       const secret = env.WEBHOOK_SECRET;
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
-      if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret) };
+      if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret, { ...overrides.webhookTiming }) };
     }
     // The effect stream and the case list's backfill run where the workers run (ROLE all or worker).
     if (runsWorkers) await core.effects.start();

@@ -543,3 +543,59 @@ describe('Telegram end to end (webhook)', () => {
     expect(String(toPerson()[2]!.params.text)).toContain(e2e.core.translator.t('en', 'welcome:choose_language'));
   });
 });
+
+describe('Telegram end to end (webhook): an update answered before it was handled', () => {
+  const secret = `s3cret_${randomBytes(8).toString('hex')}`;
+  const logged: Record<string, any>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(line));
+      done();
+    },
+  });
+  // Telegram's minute shortened to 300 ms, and the waits before this process handles a failed update again to 200 ms.
+  const e2e = useTestKorpu({ env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret }, logger: createLogger('info', sink), webhookTiming: { timeoutMs: 300, redeliverAfterMs: [200, 200] } });
+  let url: string;
+  beforeAll(async () => {
+    url = `${(await e2e.korpu.start()).url}/telegram/webhook`;
+  });
+  const post = (update: Update) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': secret }, body: JSON.stringify(update) });
+
+  it('whose reply Telegram then refused is handled here again, since Telegram will not deliver it again: the person gets the reply, once', async () => {
+    const person = e2e.api.updates.user({ language_code: 'uk' });
+    const update = e2e.api.updates.command(person, '/start');
+    const toPerson = () => e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined);
+    // Four 429s of a second each: the reply's retries outlast the early answer, then give up (the step saved, the reply kept).
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 1 }, 4);
+    expect((await post(update)).status).toBe(200);
+    expect(toPerson()).toHaveLength(0);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined, 1, 15_000);
+    expect(String(toPerson()[0]!.params.text)).toContain(e2e.core.translator.t('uk', 'welcome:choose_language'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(toPerson()).toHaveLength(1);
+    expect(logged.filter((l) => l.update_id === update.update_id).map((l) => l.msg)).toEqual([
+      'telegram: update still being handled: answered 200 now, it finishes in the background',
+      'telegram: update failed after it was answered 200 (it took too long): handled here again, as Telegram would deliver it again',
+      'telegram: update answered early handled here again: done',
+    ]);
+  });
+
+  it('whose reply Telegram refuses every time is given up after the last attempt, logged as an error', async () => {
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    const update = e2e.api.updates.command(person, '/start');
+    // The first handling's four sends, then the two handlings here (a 429 of 30 s is not waited for: handed back at once).
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 1 }, 4);
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 }, 2);
+    expect((await post(update)).status).toBe(200);
+    const gaveUp = 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again';
+    for (let i = 0; i < 100 && !logged.some((l) => l.update_id === update.update_id && l.msg === gaveUp); i++) await new Promise((r) => setTimeout(r, 100));
+    const mine = logged.filter((l) => l.update_id === update.update_id && l.level >= 40);
+    expect(mine.map((l) => [l.level, l.msg, l.attempt ?? l.attempts])).toEqual([
+      [40, 'telegram: update still being handled: answered 200 now, it finishes in the background', undefined],
+      [40, 'telegram: update failed after it was answered 200 (it took too long): handled here again, as Telegram would deliver it again', 1],
+      [40, 'telegram: update failed after it was answered 200 (it took too long): handled here again, as Telegram would deliver it again', 2],
+      [50, gaveUp, 3],
+    ]);
+    expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined)).toHaveLength(0);
+  });
+});

@@ -8,7 +8,7 @@ import type { EscalationPolicy } from '../../src/caseworkers/escalation';
 import type { Clock, IdGen } from '../../src/core/clock';
 import { silentLogger, type Logger } from '../../src/core/logger';
 import type { TelegramLimits } from '../../src/scheduling/outbox';
-import { createKorpu, type Korpu } from '../../src/korpu';
+import { createKorpu, type Korpu, type KorpuOverrides } from '../../src/korpu';
 import type { FakeBotApi } from './fake-bot-api';
 import { testPrefix, testRedisUrl } from './redis';
 
@@ -34,6 +34,8 @@ export interface TestKorpuOptions {
   logger?: Logger;
   /** How long after the last correction its one notice goes (a test of /correct waits less than the 2 minutes). */
   correctionNoticeDelayMs?: number;
+  /** When a webhook update is answered early, and when one failing after that is handled again (a test waits less than 55 s). */
+  webhookTiming?: KorpuOverrides['webhookTiming'];
 }
 
 /** A Körpü built by createKorpu exactly as main.ts builds it, on the suite's Redis and the fake Bot API. */
@@ -79,6 +81,7 @@ export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorp
     ...(o.escalationPolicy ? { escalationPolicy: o.escalationPolicy } : {}),
     ...(o.telegramLimits ? { telegramLimits: o.telegramLimits } : {}),
     ...(o.correctionNoticeDelayMs !== undefined ? { correctionNoticeDelayMs: o.correctionNoticeDelayMs } : {}),
+    ...(o.webhookTiming ? { webhookTiming: o.webhookTiming } : {}),
     effectClaimAfterMs: 2_000,
   });
   return { ...korpu, prefix, dataKey, settled: () => korpu.core.effects.idle() };

@@ -11,8 +11,9 @@ import type { TelegramCore } from '../../src/channels/telegram/types';
 /**
  * An update that takes longer than Telegram waits for the webhook's answer (a reply held up by
  * 429s or by a Bot API that does not answer) is answered 200 early and finishes in the
- * background. If it then fails, that is logged: it must not become an unhandled rejection,
- * which stops src/main.ts (every other update in flight with it).
+ * background. If it then fails the way a redelivery mends, this process handles it again, since
+ * Telegram will not; otherwise, or after the last attempt, that is logged: it must not become an
+ * unhandled rejection, which stops src/main.ts (every other update in flight with it).
  */
 jest.setTimeout(30_000);
 
@@ -21,15 +22,23 @@ describe('webhook: an update failing after its early answer', () => {
   let server: Server;
   let url: string;
   const logged: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
-  let failed!: () => void;
-  const failedLate = new Promise<void>((r) => (failed = r));
+  /** How each update's handlings end, in turn: a failure to throw, or undefined for done. */
+  const outcomes = new Map<number, (Error | undefined)[]>();
+  const handled: number[] = [];
+  let wake: () => void = () => undefined;
+  const next = () => new Promise<void>((r) => (wake = r));
 
   beforeAll(async () => {
-    // The step is saved, and its reply is still waiting on Telegram when the answer is due; then Telegram refuses it.
-    const handle = async () => {
-      await new Promise((r) => setTimeout(r, 600));
-      setImmediate(failed);
-      throw new ReplyNotSentError('the reply could not be sent now', { update_id: 7 });
+    // The first handling outlasts the early answer (600 ms against 100 ms), then fails as its update says.
+    const handle = async (msg: { updateId?: string }) => {
+      const id = Number(msg.updateId?.replace(/^tg:/, ''));
+      const first = !handled.includes(id);
+      handled.push(id);
+      if (first) await new Promise((r) => setTimeout(r, 600));
+      const outcome = outcomes.get(id)?.shift();
+      setImmediate(wake);
+      if (outcome) throw outcome;
+      return { outputs: [], lang: 'en', duplicate: true, effects: [] };
     };
     const core = {
       runner: { handle, conversationId: () => 'x', replySent: async () => undefined },
@@ -38,10 +47,10 @@ describe('webhook: an update failing after its early answer', () => {
       flows: { all: () => [] },
     } as unknown as TelegramCore;
     const record = (level: string) => (fields: Record<string, unknown>, msg: string) => void logged.push({ level, msg, fields });
-    const logger = { ...silentLogger(), warn: record('warn'), error: record('error') } as unknown as Logger;
+    const logger = { ...silentLogger(), info: record('info'), warn: record('warn'), error: record('error') } as unknown as Logger;
     const bot = createTelegramBot(core, { token: '42:unit-test-token-aaaaaaaaaaaaaaaa', botInfo: { id: 42, is_bot: true, first_name: 'K', username: 'k_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } as never, logger, webhook: true });
     const app = express();
-    app.post('/hook', webhookHandler(bot, SECRET, { logger, timeoutMs: 100 }));
+    app.post('/hook', webhookHandler(bot, SECRET, { logger, timeoutMs: 100, redeliverAfterMs: [50] }));
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
@@ -50,17 +59,43 @@ describe('webhook: an update failing after its early answer', () => {
     await new Promise((r) => server.close(r));
   });
 
-  it('is answered 200 in time, and its later failure is logged as an error, not left an unhandled rejection', async () => {
-    const update = { update_id: 7, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'A' }, text: 'hi' } };
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
-    expect(res.status).toBe(200);
-    await failedLate;
+  const post = (update_id: number) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify({ update_id, message: { message_id: 1, date: 0, chat: { id: update_id, type: 'private' }, from: { id: update_id, is_bot: false, first_name: 'A' }, text: 'hi' } }) });
+  const of = (update_id: number) => logged.filter((l) => l.fields.update_id === update_id).map((l) => [l.level, l.msg]);
+  const EARLY: [string, string] = ['warn', 'telegram: update still being handled: answered 200 now, it finishes in the background'];
+  const AGAIN: [string, string] = ['warn', 'telegram: update failed after it was answered 200 (it took too long): handled here again, as Telegram would deliver it again'];
+  const LOST: [string, string] = ['error', 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again'];
+
+  it('is answered 200 in time; its reply refused later, it is handled here again (Telegram will not), and that is done', async () => {
+    outcomes.set(7, [new ReplyNotSentError('the reply could not be sent now', { update_id: 7 }), undefined]);
+    expect((await post(7)).status).toBe(200);
+    await next();
+    await next();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(handled.filter((id) => id === 7)).toHaveLength(2);
+    expect(of(7)).toEqual([EARLY, AGAIN, ['info', 'telegram: update answered early handled here again: done']]);
+  });
+
+  it('gives up after the last wait, logged as an error, never an unhandled rejection', async () => {
+    outcomes.set(8, [new ReplyNotSentError('the reply could not be sent now', { update_id: 8 }), new ReplyNotSentError('the reply could not be sent now', { update_id: 8 })]);
+    expect((await post(8)).status).toBe(200);
+    await next();
+    await next();
     // A rejection left unhandled is reported after the microtasks of its turn, and Jest fails
     // the test it happened in with it (as it did here before: the ReplyNotSentError itself).
     await new Promise((r) => setTimeout(r, 50));
-    expect(logged.map((l) => [l.level, l.msg, l.fields.update_id])).toEqual([
-      ['warn', 'telegram: update still being handled: answered 200 now, it finishes in the background', 7],
-      ['error', 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again', 7],
-    ]);
+    expect(handled.filter((id) => id === 8)).toHaveLength(2);
+    expect(of(8)).toEqual([EARLY, AGAIN, LOST]);
+  });
+
+  it('does not handle again an update that failed in a way a redelivery would not mend (a bug): the error boundary’s, as always', async () => {
+    outcomes.set(9, [new TypeError('x is undefined')]);
+    expect((await post(9)).status).toBe(200);
+    await next();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(handled.filter((id) => id === 9)).toHaveLength(1);
+    expect(of(9)[0]).toEqual(EARLY);
+    expect(of(9)).toContainEqual(['error', 'telegram: update failed']);
+    expect(of(9)).not.toContainEqual(AGAIN);
   });
 });

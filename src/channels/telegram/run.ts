@@ -2,6 +2,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
 import { BotError, GrammyError, HttpError, webhookCallback } from 'grammy';
+import type { Update } from 'grammy/types';
 import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
@@ -24,6 +25,15 @@ export interface PollingHandle {
  * background: Telegram waits about a minute for the answer, then delivers the update again.
  */
 export const WEBHOOK_ANSWER_WITHIN_MS = 55_000;
+
+/**
+ * After an update was answered 200 early (Telegram will not deliver it again), how long this
+ * process waits before handing it to the bot again itself, attempt after attempt, when it failed
+ * the way Telegram's redelivery would mend: its reply not taken by Telegram (kept, sent by the
+ * next handling), Redis away, every race with its chat's other updates lost. About eight minutes
+ * in all; a process stopped meanwhile loses it, as before.
+ */
+export const LOCAL_REDELIVERY_DELAYS_MS: readonly number[] = [2_000, 10_000, 30_000, 60_000, 120_000, 300_000];
 
 /** Long-poll timeout in seconds: Telegram holds getUpdates this long when idle. */
 const POLL_TIMEOUT_SECONDS = 30;
@@ -71,8 +81,10 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * count. Parses the JSON body itself (1 MB at most) unless an earlier `express.json()` did. Answers Telegram when
  * the update has been handled (so a crash means redelivery, which the runner deduplicates);
  * an update slower than `opts.timeoutMs` (55 s) is answered 200 early and finishes in the
- * background, before Telegram's own timeout would make it redeliver; if it then fails, that is
- * logged as an error (Telegram will not deliver it again). An update that cannot be handled now — in
+ * background, before Telegram's own timeout would make it redeliver; if it then fails in a way a
+ * redelivery mends (its reply not taken, Redis away, every race lost), this process delivers it to
+ * the bot again itself, after {@link LOCAL_REDELIVERY_DELAYS_MS} (`opts.redeliverAfterMs`), since
+ * Telegram will not; any other failure, or the last attempt's, is logged as an error. An update that cannot be handled now — in
  * flight in another process, or Redis unreachable — is answered 503 (Telegram delivers it again
  * later) and logged as the expected answer it is, not as a failed request; so is one that
  * lost every compare-and-set race with other updates of its chat (nothing of it was saved), and
@@ -81,7 +93,7 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
  */
-export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number; timeoutMs?: number } = {}): RequestHandler & { refused(): number } {
+export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number; timeoutMs?: number; redeliverAfterMs?: readonly number[] } = {}): RequestHandler & { refused(): number } {
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new RangeError('webhook secret must be 1–256 characters A–Z, a–z, 0–9, _ or -');
   // No timeout of grammY's: with `onTimeout: 'return'` it leaves the update's promise chained
   // unhandled (`task.finally`), and an update failing after the early answer became an unhandled
@@ -96,6 +108,30 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
   let loggedAt = 0;
   let loggedCount = 0;
   let storeWarnedAt = 0;
+  const redeliverAfter = opts.redeliverAfterMs ?? LOCAL_REDELIVERY_DELAYS_MS;
+  /**
+   * An update answered 200 early failed (`attempt` handlings after the first): handed to the bot
+   * again after the next wait when a redelivery would mend the failure, else logged as lost.
+   */
+  const redeliverHere = (update: Update, err: unknown, attempt: number): void => {
+    const cause = err instanceof BotError ? err.error : err;
+    const update_id = update.update_id;
+    const e = cause instanceof Error ? { name: cause.name, message: cause.message } : { name: typeof cause, message: String(cause).slice(0, 200) };
+    const wait = redeliverAfter[attempt];
+    if (wait === undefined || !mendedByRedelivery(cause)) {
+      logger?.error({ update_id, err: e, attempts: attempt + 1 }, 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again');
+      return;
+    }
+    logger?.warn({ update_id, err: e, attempt: attempt + 1, inMs: wait }, 'telegram: update failed after it was answered 200 (it took too long): handled here again, as Telegram would deliver it again');
+    const timer = setTimeout(() => {
+      bot.handleUpdate(update).then(
+        () => logger?.info({ update_id, attempts: attempt + 2 }, 'telegram: update answered early handled here again: done'),
+        (next: unknown) => redeliverHere(update, next, attempt + 1),
+      );
+    }, wait);
+    // A process stopping does not wait for it (the update is lost then, as it was before this).
+    timer.unref();
+  };
   /**
    * An update that could not be handled now, on purpose: in flight in another process, or Redis
    * unreachable. Answered 503, so that Telegram delivers it again later — an expected answer,
@@ -104,15 +140,16 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
   const askAgainLater = (err: unknown, body: { update_id?: unknown } | undefined, res: Response): boolean => {
     const cause = err instanceof BotError ? err.error : err;
     const update_id = typeof body?.update_id === 'number' ? body.update_id : undefined;
+    if (!mendedByRedelivery(cause)) return false;
     if (cause instanceof RedeliverLaterError) logger?.info({ update_id }, 'telegram: update in flight in another process: 503, Telegram delivers it again');
     // With what Telegram (or the connection) answered: a 503 whose reason is not logged cannot be looked into.
     else if (cause instanceof ReplyNotSentError) logger?.warn({ update_id, err: notSentBecause(cause.cause) }, 'telegram: the reply could not be sent now (Telegram did not take it): 503, the redelivery sends it');
     else if (cause instanceof ConcurrentUpdateError) logger?.warn({ update_id }, 'telegram: update lost every race with other updates of its chat: 503, Telegram delivers it again');
-    else if (isStoreUnavailable(cause)) {
-      // Redis's own connection logs the outage; this says once per outage (a quiet minute ends one) what it does to updates.
+    else {
+      // Redis unreachable. Its own connection logs the outage; this says once per outage (a quiet minute ends one) what it does to updates.
       if (Date.now() - storeWarnedAt >= every) logger?.warn({ update_id }, 'telegram: Redis unreachable: updates answered 503, Telegram delivers them again');
       storeWarnedAt = Date.now();
-    } else return false;
+    }
     res.status(503).set('retry-after', '1').end();
     return true;
   };
@@ -146,13 +183,8 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
         () => clearTimeout(timer),
         (err: unknown) => {
           clearTimeout(timer);
-          // Too late for a 503: Telegram was answered and will not deliver it again. Logged, never thrown on.
-          if (answeredEarly) {
-            const cause = err instanceof BotError ? err.error : err;
-            const e = cause instanceof Error ? { name: cause.name, message: cause.message } : { name: typeof cause, message: String(cause).slice(0, 200) };
-            logger?.error({ update_id, err: e }, 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again');
-            return;
-          }
+          // Too late for a 503: Telegram was answered and will not deliver it again; this process does, or logs it. Never thrown on.
+          if (answeredEarly) return redeliverHere(body as Update, err, 0);
           if (res.headersSent || !askAgainLater(err, body, res)) next(err);
         },
       );
@@ -161,6 +193,11 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
     parse(req, res, (err?: unknown) => (err ? next(err) : handle()));
   };
   return Object.assign(handler, { refused: () => refused });
+}
+
+/** Whether handling the update again mends what failed (as the 503 that asks Telegram to deliver it again does). */
+function mendedByRedelivery(cause: unknown): boolean {
+  return cause instanceof ReplyNotSentError || cause instanceof RedeliverLaterError || cause instanceof ConcurrentUpdateError || isStoreUnavailable(cause);
 }
 
 /**
