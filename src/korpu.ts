@@ -6,7 +6,7 @@ import { buildCore, type KorpuCore } from './app';
 import { startReminderWorker } from './reminder-worker';
 import { retentionWorker, type RetentionRun } from './retention-worker';
 import { reconcileWorker, type ReconcileRun } from './reconcile-worker';
-import { caseworkersChat, checkCaseworkersChat, createTelegramBot, publicChatProblem, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
+import { caseworkersChat, checkCaseworkersChat, createTelegramBot, officeButtonWarnings, publicChatProblem, registerWebhook, setBotCommands, startPolling, TELEGRAM_CHANNEL, telegramSender, webhookHandler, type KorpuBot, type CopyToPerson } from './channels/telegram';
 import { telegramApiCall } from './channels/telegram/notice-sender';
 import { createCaseworkerAlerts, createUrgentAlerts } from './caseworkers/alert-notices';
 import { alertState, CaseAlertMessages, redrawCaseAlerts, trackCaseAlerts, type AlertRedrawDeps } from './caseworkers/alert-messages';
@@ -608,6 +608,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
           for (const warning of chat.warnings) logger.warn(warning);
         }
         await setBotCommands(bot.api, core.translator);
+        for (const warning of officeButtonWarnings(offices.offices, core.translator)) logger.warn(warning);
         if (webhook) {
           await registerWebhook(bot, env.WEBHOOK_URL!, env.WEBHOOK_SECRET!);
           logger.info({ path: webhook.path }, 'Telegram webhook registered');

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import pino from 'pino';
+import { loadOffices, type OfficesFile } from '../../src/config/offices';
+import { testOffice } from '../helpers/office';
 import { FakeBotApi } from '../helpers/fake-bot-api';
 import { startTestKorpu, type TestKorpu } from '../helpers/korpu';
 
@@ -22,10 +25,10 @@ describe('start-up warnings of a bot deployed without the staff settings', () =>
     await api.close();
   });
 
-  async function warningsOf(env: Record<string, string>): Promise<string[]> {
+  async function warningsOf(env: Record<string, string>, offices?: OfficesFile): Promise<string[]> {
     const lines: { level: number; msg: string }[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
-    korpu = await startTestKorpu({ api, logger, env });
+    korpu = await startTestKorpu({ api, logger, env, ...(offices ? { offices } : {}) });
     await korpu.start();
     return lines.filter((l) => l.level === 40).map((l) => l.msg);
   }
@@ -61,5 +64,14 @@ describe('start-up warnings of a bot deployed without the staff settings', () =>
   it('says nothing of them when they are set', async () => {
     const warnings = await warningsOf({ CASEWORKER_CHAT_ID: '-1001234567890', ADMIN_TELEGRAM_IDS: '111' });
     expect(warnings.filter((w) => /CASEWORKER_CHAT_ID|ADMIN_TELEGRAM_IDS|PUBLIC_URL/.test(w))).toEqual([]);
+    // The shipped office alone: nobody is asked to choose, nothing said of its button.
+    expect(warnings.filter((w) => w.startsWith('offices:'))).toEqual([]);
+  });
+
+  it('names a second office whose button would be cut on a small phone (no shortName)', async () => {
+    const shipped = loadOffices(join(__dirname, '..', '..', 'config', 'offices.yaml'));
+    const ganja = testOffice({ id: 'ganja', name: { az: 'Gəncə şəhər regional miqrasiya baş idarəsinin qəbul şöbəsi', ru: 'Гянджинское городское региональное главное управление миграции', en: 'Ganja City Regional Main Migration Department' } });
+    const warnings = await warningsOf({ CASEWORKER_CHAT_ID: '-1001234567890', ADMIN_TELEGRAM_IDS: '111' }, { ...shipped, offices: [...shipped.offices, ganja] });
+    expect(warnings.filter((w) => w.startsWith('offices:'))).toEqual([expect.stringMatching(/^offices: the button of office "ganja" shows its name \(it has no shortName\) cut/)]);
   });
 });

@@ -15,6 +15,7 @@
 export { createTelegramBot, type KorpuBot } from './bot';
 export { startPolling, webhookHandler, registerWebhook, ALLOWED_UPDATES, type PollingHandle, type PollingOptions } from './run';
 export { setBotCommands, commandList, MENU_COMMANDS } from './commands';
+export { officeButtonWarnings } from './office-button-warnings';
 export { alertActions, type AlertActionsDeps } from './alert-actions';
 export { caseworkersChat, checkCaseworkersChat, publicChatProblem } from './caseworkers-chat';
 export { drawAlert, alertKeyboard, type AlertMessageDeps, type DrawnMessage } from './alert-message';
