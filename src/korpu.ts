@@ -99,10 +99,11 @@ export interface KorpuOverrides {
   /** How long after a person's last correction the one notice naming them all goes (tests shorten it). */
   correctionNoticeDelayMs?: number;
   /**
-   * When a webhook update is answered 200 before it is handled (55 s), and the waits before one
-   * that then failed is handled here again (run.ts LOCAL_REDELIVERY_DELAYS_MS): tests shorten them.
+   * When a webhook update is answered 200 before it is handled (55 s: `webhookAnswerWithinMs`),
+   * and the waits before an update Telegram will not deliver again is handled here again
+   * (`handleAgainAfterMs`, channels/telegram/handle-again.ts): tests shorten them.
    */
-  webhookTiming?: { timeoutMs?: number; redeliverAfterMs?: readonly number[] };
+  updateTiming?: { webhookAnswerWithinMs?: number; handleAgainAfterMs?: readonly number[] };
 }
 
 /** Körpü, built once: every store, the channels, the workers and the HTTP app, ready to start. */
@@ -396,6 +397,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
         ...(overrides.botInfo ? { botInfo: overrides.botInfo } : {}),
         ...(overrides.retry ? { retry: overrides.retry } : {}),
         ...(env.MODE === 'webhook' ? { webhook: true } : {}),
+        ...(overrides.updateTiming?.handleAgainAfterMs ? { handleAgainAfterMs: overrides.updateTiming.handleAgainAfterMs } : {}),
         metrics,
         // A message to a group takes its slot in that group's window too (keyed by the chat's pseudonym, as the outbox's).
         ...(limiter ? { replySlots: { reserveReply: (chatId) => limiter.reserveReply(chatId !== undefined && isGroupChat(chatId) ? chatRefOf(cipher, chatId) : undefined), connected: () => limiter.connected() } } : {}),
@@ -453,7 +455,7 @@ export async function createKorpu(config: AppConfig, overrides: KorpuOverrides =
       const url = env.WEBHOOK_URL;
       const secret = env.WEBHOOK_SECRET;
       // The env schema requires WEBHOOK_URL and WEBHOOK_SECRET when MODE=webhook.
-      if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret, { ...overrides.webhookTiming }) };
+      if (env.MODE === 'webhook' && url && secret) webhook = { path: new URL(url).pathname, handler: webhookHandler(bot, secret, { ...(overrides.updateTiming?.webhookAnswerWithinMs !== undefined ? { timeoutMs: overrides.updateTiming.webhookAnswerWithinMs } : {}), ...(overrides.updateTiming?.handleAgainAfterMs ? { handleAgainAfterMs: overrides.updateTiming.handleAgainAfterMs } : {}) }) };
     }
     // The effect stream and the case list's backfill run where the workers run (ROLE all or worker).
     if (runsWorkers) await core.effects.start();

@@ -554,7 +554,7 @@ describe('Telegram end to end (webhook): an update answered before it was handle
     },
   });
   // Telegram's minute shortened to 300 ms, and the waits before this process handles a failed update again to 200 ms.
-  const e2e = useTestKorpu({ env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret }, logger: createLogger('info', sink), webhookTiming: { timeoutMs: 300, redeliverAfterMs: [200, 200] } });
+  const e2e = useTestKorpu({ env: { MODE: 'webhook', WEBHOOK_URL: 'https://korpu.example.org/telegram/webhook', WEBHOOK_SECRET: secret }, logger: createLogger('info', sink), updateTiming: { webhookAnswerWithinMs: 300, handleAgainAfterMs: [200, 200] } });
   let url: string;
   beforeAll(async () => {
     url = `${(await e2e.korpu.start()).url}/telegram/webhook`;
@@ -597,5 +597,33 @@ describe('Telegram end to end (webhook): an update answered before it was handle
       [50, gaveUp, 3],
     ]);
     expect(e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined)).toHaveLength(0);
+  });
+});
+
+describe('Telegram end to end (long polling): a reply Telegram did not take', () => {
+  // Polling never gets an update again: Körpü handles it again itself, after 200 ms here (2 s and more in production).
+  const e2e = useTestKorpu({ updateTiming: { handleAgainAfterMs: [200, 200] } });
+
+  it('is sent when the update is handled here again, once, and the person is not told something went wrong', async () => {
+    const person = e2e.api.updates.user({ language_code: 'az' });
+    const toPerson = () => e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined);
+    // A 429 whose retry_after is past what a reply may wait: the step is saved, the reply kept and not sent.
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 });
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    expect(toPerson()).toHaveLength(0);
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined, 1, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(toPerson().map((c) => String(c.params.text))).toEqual([expect.stringContaining(e2e.core.translator.t('az', 'welcome:choose_language'))]);
+    expect(toPerson().map((c) => String(c.params.text))).not.toContainEqual(expect.stringContaining(e2e.core.translator.t('az', 'common:channel.error')));
+  });
+
+  it('refused every time, tells the person something went wrong after the last attempt, as any failure', async () => {
+    const person = e2e.api.updates.user({ language_code: 'en' });
+    const texts = () => e2e.api.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined).map((c) => String(c.params.text));
+    // The first handling and the two here: each refused.
+    e2e.api.failNext('sendMessage', { code: 429, retryAfter: 30 }, 3);
+    await e2e.bot.handleUpdate(e2e.api.updates.command(person, '/start'));
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && c.failedWith === undefined, 1, 10_000);
+    expect(texts()).toEqual([e2e.core.translator.t('en', 'common:channel.error')]);
   });
 });

@@ -34,8 +34,8 @@ export interface TestKorpuOptions {
   logger?: Logger;
   /** How long after the last correction its one notice goes (a test of /correct waits less than the 2 minutes). */
   correctionNoticeDelayMs?: number;
-  /** When a webhook update is answered early, and when one failing after that is handled again (a test waits less than 55 s). */
-  webhookTiming?: KorpuOverrides['webhookTiming'];
+  /** When a webhook update is answered early, and when an update Telegram will not deliver again is handled here again (a test waits less). */
+  updateTiming?: KorpuOverrides['updateTiming'];
 }
 
 /** A Körpü built by createKorpu exactly as main.ts builds it, on the suite's Redis and the fake Bot API. */
@@ -81,7 +81,7 @@ export async function startTestKorpu(o: TestKorpuOptions = {}): Promise<TestKorp
     ...(o.escalationPolicy ? { escalationPolicy: o.escalationPolicy } : {}),
     ...(o.telegramLimits ? { telegramLimits: o.telegramLimits } : {}),
     ...(o.correctionNoticeDelayMs !== undefined ? { correctionNoticeDelayMs: o.correctionNoticeDelayMs } : {}),
-    ...(o.webhookTiming ? { webhookTiming: o.webhookTiming } : {}),
+    ...(o.updateTiming ? { updateTiming: o.updateTiming } : {}),
     effectClaimAfterMs: 2_000,
   });
   return { ...korpu, prefix, dataKey, settled: () => korpu.core.effects.idle() };

@@ -50,7 +50,7 @@ describe('webhook: an update failing after its early answer', () => {
     const logger = { ...silentLogger(), info: record('info'), warn: record('warn'), error: record('error') } as unknown as Logger;
     const bot = createTelegramBot(core, { token: '42:unit-test-token-aaaaaaaaaaaaaaaa', botInfo: { id: 42, is_bot: true, first_name: 'K', username: 'k_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } as never, logger, webhook: true });
     const app = express();
-    app.post('/hook', webhookHandler(bot, SECRET, { logger, timeoutMs: 100, redeliverAfterMs: [50] }));
+    app.post('/hook', webhookHandler(bot, SECRET, { logger, timeoutMs: 100, handleAgainAfterMs: [50] }));
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;

@@ -1,7 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, Composer, type Transformer } from 'grammy';
+import { Bot, Composer, type BotError, type Transformer } from 'grammy';
 import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '../../core/errors';
+import { HANDLE_AGAIN_AFTER_MS, handleAgainLater } from './handle-again';
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { createDeskDeps, type DeskDeps } from '../../caseworkers/desk';
@@ -79,6 +80,35 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   bot.api.config.use(logPollingFailures(logger));
 
   const onError = errorHandler(core, logger);
+  const againAfter = opts.handleAgainAfterMs ?? HANDLE_AGAIN_AFTER_MS;
+  /** Long polling: how many times each update whose reply Telegram did not take was handled again so far. */
+  const handledAgain = new Map<number, number>();
+  /**
+   * Long polling never gets an update again: one whose step was saved but whose reply Telegram
+   * did not take (its 429s outlasting what a reply may wait, a 5xx, a call cut) is handled here
+   * again after the next wait, and the kept reply goes then, whole. False once the waits are
+   * used up (the person is told something went wrong, as for any failure).
+   */
+  const handleAgain = (err: BotError<BotContext>): boolean => {
+    const update = err.ctx.update;
+    const id = update.update_id;
+    const n = handledAgain.get(id) ?? 0;
+    const wait = againAfter[n];
+    if (wait === undefined) {
+      handledAgain.delete(id);
+      return false;
+    }
+    handledAgain.set(id, n + 1);
+    const cause = (err.error as Error).cause;
+    logger.warn({ update_id: id, attempt: n + 1, inMs: wait, ...(cause instanceof Error ? { err: { name: cause.name, message: cause.message } } : {}) }, 'telegram: the reply could not be sent now (Telegram did not take it): handled here again later (long polling: Telegram does not deliver it again)');
+    handleAgainLater(bot, update, wait, () => {
+      // Still this attempt's: the handling ended (a failure to send again counted one more, or gave up and forgot it).
+      if (handledAgain.get(id) !== n + 1) return;
+      handledAgain.delete(id);
+      logger.info({ update_id: id, attempts: n + 2 }, 'telegram: update handled here again: done');
+    });
+    return true;
+  };
   const desk = opts.caseworkers?.desk;
   const roster = opts.caseworkers?.roster;
   bot.use(korpuFlavor());
@@ -102,6 +132,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     // Lost every compare-and-set race (several processes, one chat's updates at once): nothing
     // was saved; a webhook asks Telegram for the update again rather than acknowledge it unhandled.
     if (opts.webhook && err.error instanceof ConcurrentUpdateError) throw err.error;
+    if (!opts.webhook && err.error instanceof ReplyNotSentError && handleAgain(err)) return;
     if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
   }, features);

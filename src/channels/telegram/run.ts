@@ -7,6 +7,7 @@ import { ConcurrentUpdateError, RedeliverLaterError, ReplyNotSentError } from '.
 import { isStoreUnavailable } from '../../core/store-unavailable';
 import type { Logger } from '../../core/logger';
 import { botLogger, type KorpuBot } from './bot';
+import { HANDLE_AGAIN_AFTER_MS, handleAgainLater } from './handle-again';
 
 /** The update types Körpü handles; pass them to getUpdates and setWebhook alike. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
@@ -25,15 +26,6 @@ export interface PollingHandle {
  * background: Telegram waits about a minute for the answer, then delivers the update again.
  */
 export const WEBHOOK_ANSWER_WITHIN_MS = 55_000;
-
-/**
- * After an update was answered 200 early (Telegram will not deliver it again), how long this
- * process waits before handing it to the bot again itself, attempt after attempt, when it failed
- * the way Telegram's redelivery would mend: its reply not taken by Telegram (kept, sent by the
- * next handling), Redis away, every race with its chat's other updates lost. About eight minutes
- * in all; a process stopped meanwhile loses it, as before.
- */
-export const LOCAL_REDELIVERY_DELAYS_MS: readonly number[] = [2_000, 10_000, 30_000, 60_000, 120_000, 300_000];
 
 /** Long-poll timeout in seconds: Telegram holds getUpdates this long when idle. */
 const POLL_TIMEOUT_SECONDS = 30;
@@ -83,7 +75,7 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * an update slower than `opts.timeoutMs` (55 s) is answered 200 early and finishes in the
  * background, before Telegram's own timeout would make it redeliver; if it then fails in a way a
  * redelivery mends (its reply not taken, Redis away, every race lost), this process delivers it to
- * the bot again itself, after {@link LOCAL_REDELIVERY_DELAYS_MS} (`opts.redeliverAfterMs`), since
+ * the bot again itself, after {@link HANDLE_AGAIN_AFTER_MS} (`opts.handleAgainAfterMs`), since
  * Telegram will not; any other failure, or the last attempt's, is logged as an error. An update that cannot be handled now — in
  * flight in another process, or Redis unreachable — is answered 503 (Telegram delivers it again
  * later) and logged as the expected answer it is, not as a failed request; so is one that
@@ -93,7 +85,7 @@ export function startPolling(bot: KorpuBot, opts: PollingOptions = {}): PollingH
  * Register the webhook once HTTP listens: `await registerWebhook(bot, url, secret)`.
  * @param secret 1–256 characters `A–Z a–z 0–9 _ -` (the same given to setWebhook).
  */
-export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number; timeoutMs?: number; redeliverAfterMs?: readonly number[] } = {}): RequestHandler & { refused(): number } {
+export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: Logger; refusalLogEveryMs?: number; timeoutMs?: number; handleAgainAfterMs?: readonly number[] } = {}): RequestHandler & { refused(): number } {
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw new RangeError('webhook secret must be 1–256 characters A–Z, a–z, 0–9, _ or -');
   // No timeout of grammY's: with `onTimeout: 'return'` it leaves the update's promise chained
   // unhandled (`task.finally`), and an update failing after the early answer became an unhandled
@@ -108,7 +100,7 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
   let loggedAt = 0;
   let loggedCount = 0;
   let storeWarnedAt = 0;
-  const redeliverAfter = opts.redeliverAfterMs ?? LOCAL_REDELIVERY_DELAYS_MS;
+  const redeliverAfter = opts.handleAgainAfterMs ?? HANDLE_AGAIN_AFTER_MS;
   /**
    * An update answered 200 early failed (`attempt` handlings after the first): handed to the bot
    * again after the next wait when a redelivery would mend the failure, else logged as lost.
@@ -123,14 +115,7 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
       return;
     }
     logger?.warn({ update_id, err: e, attempt: attempt + 1, inMs: wait }, 'telegram: update failed after it was answered 200 (it took too long): handled here again, as Telegram would deliver it again');
-    const timer = setTimeout(() => {
-      bot.handleUpdate(update).then(
-        () => logger?.info({ update_id, attempts: attempt + 2 }, 'telegram: update answered early handled here again: done'),
-        (next: unknown) => redeliverHere(update, next, attempt + 1),
-      );
-    }, wait);
-    // A process stopping does not wait for it (the update is lost then, as it was before this).
-    timer.unref();
+    handleAgainLater(bot, update, wait, (next) => (next === undefined ? logger?.info({ update_id, attempts: attempt + 2 }, 'telegram: update answered early handled here again: done') : redeliverHere(update, next, attempt + 1)));
   };
   /**
    * An update that could not be handled now, on purpose: in flight in another process, or Redis

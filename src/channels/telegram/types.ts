@@ -73,6 +73,12 @@ export interface TelegramBotOptions {
    * is answered with an error, so that Telegram delivers it again (long polling cannot).
    */
   webhook?: boolean;
+  /**
+   * Long polling: the waits before an update whose step was saved but whose reply Telegram did
+   * not take is handled here again (its kept reply sent whole), as Telegram never delivers a
+   * polled update again (handle-again.ts HANDLE_AGAIN_AFTER_MS; tests shorten them).
+   */
+  handleAgainAfterMs?: readonly number[];
   /** A person blocked the bot: mark them unreachable at once (a worker's answer is refused, no reminder is tried). */
   onBlocked?: (chatId: string) => Promise<void>;
   /** A person unblocked the bot: make them reachable again (reminders, follow-ups). */
