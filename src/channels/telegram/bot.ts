@@ -86,8 +86,9 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
   /**
    * Long polling never gets an update again: one whose step was saved but whose reply Telegram
    * did not take (its 429s outlasting what a reply may wait, a 5xx, a call cut) is handled here
-   * again after the next wait, and the kept reply goes then, whole. False once the waits are
-   * used up (the person is told something went wrong, as for any failure).
+   * again after the next wait, and the kept reply goes then, whole; so is one that lost every
+   * race with changes to its conversation (a case worker's desk amending it: nothing was saved).
+   * False once the waits are used up (the person is told something went wrong, as for any failure).
    */
   const handleAgain = (err: BotError<BotContext>): boolean => {
     const update = err.ctx.update;
@@ -100,7 +101,8 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     }
     handledAgain.set(id, n + 1);
     const cause = (err.error as Error).cause;
-    logger.warn({ update_id: id, attempt: n + 1, inMs: wait, ...(cause instanceof Error ? { err: { name: cause.name, message: cause.message } } : {}) }, 'telegram: the reply could not be sent now (Telegram did not take it): handled here again later (long polling: Telegram does not deliver it again)');
+    const why = err.error instanceof ReplyNotSentError ? 'the reply could not be sent now (Telegram did not take it)' : 'the update lost every race with changes to its conversation';
+    logger.warn({ update_id: id, attempt: n + 1, inMs: wait, ...(cause instanceof Error ? { err: { name: cause.name, message: cause.message } } : {}) }, `telegram: ${why}: handled here again later (long polling: Telegram does not deliver it again)`);
     handleAgainLater(bot, update, wait, () => {
       // Still this attempt's: the handling ended (a failure to send again counted one more, or gave up and forgot it).
       if (handledAgain.get(id) !== n + 1) return;
@@ -132,7 +134,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
     // Lost every compare-and-set race (several processes, one chat's updates at once): nothing
     // was saved; a webhook asks Telegram for the update again rather than acknowledge it unhandled.
     if (opts.webhook && err.error instanceof ConcurrentUpdateError) throw err.error;
-    if (!opts.webhook && err.error instanceof ReplyNotSentError && handleAgain(err)) return;
+    if (!opts.webhook && (err.error instanceof ReplyNotSentError || err.error instanceof ConcurrentUpdateError) && handleAgain(err)) return;
     if (err.ctx.korpu) err.ctx.korpu.failed = true;
     return onError(err);
   }, features);

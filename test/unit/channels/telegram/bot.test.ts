@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import { createTelegramBot } from '../../../../src/channels/telegram/bot';
+import { ConcurrentUpdateError } from '../../../../src/core/errors';
 import type { TelegramCore } from '../../../../src/channels/telegram/types';
 import { loadProgrammeContent } from '../../../../src/config/programme';
 import type { Output } from '../../../../src/core/conversation';
@@ -19,7 +20,7 @@ const CASEWORKERS = -1_009_999;
 type Call = { method: string; payload: Record<string, any> };
 
 /** A bot on a stub core and a stubbed Bot API (no network): records calls, answers like Telegram. */
-function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promise<Partial<HandledMessage>> = () => ({})) {
+function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promise<Partial<HandledMessage>> = () => ({}), o: { handleAgainAfterMs?: readonly number[] } = {}) {
   const calls: Call[] = [];
   const failures = new Map<string, { error_code: number; description: string }>();
   const logs: string[] = [];
@@ -40,7 +41,7 @@ function setup(handle: (msg: IncomingMessage) => Partial<HandledMessage> | Promi
     handle: jest.fn(async (msg: IncomingMessage): Promise<HandledMessage> => ({ outputs: [], lang: msg.langHint ?? 'az', duplicate: false, effects: [], state: {} as never, ...(await handle(msg)) })),
   };
   const core: TelegramCore = { runner, translator: tr, content, flows: { all: () => [] }, safeguarding: { emergencyContacts: [] } };
-  const bot = createTelegramBot(core, { token: '42:unit-test-token-aaaaaaaaaaaaaaaa', botInfo, caseworkerChatId: CASEWORKERS, logger });
+  const bot = createTelegramBot(core, { token: '42:unit-test-token-aaaaaaaaaaaaaaaa', botInfo, caseworkerChatId: CASEWORKERS, logger, ...o });
   let messageId = 1000;
   bot.api.config.use(async (_prev, method, payload) => {
     calls.push({ method, payload: payload as Record<string, any> });
@@ -202,6 +203,20 @@ describe('createTelegramBot (stubbed API)', () => {
     expect(log).toContain(String(update.update_id));
     expect(log).toContain('StoreError');
     for (const secret of ['Айсель', '+994501234567', String(person.id)]) expect(log).not.toContain(secret);
+  });
+
+  it('long polling: handles again, a moment later, an update that lost every race with changes to its conversation (nothing was saved), instead of telling the person something went wrong', async () => {
+    let tries = 0;
+    const t = setup(() => {
+      if (++tries === 1) throw new ConcurrentUpdateError('conversation kept changing under this update', { attempts: 5, channel: 'telegram' });
+      return { outputs: [say('common:notice.help')] };
+    }, { handleAgainAfterMs: [20] });
+    const person = t.make.user({ language_code: 'en' });
+    await t.send(t.make.text(person, 'hello'));
+    expect(t.calls).toEqual([]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(tries).toBe(2);
+    expect(t.calls.map((c) => c.payload.text)).toEqual([tr.t('en', 'common:notice.help')]);
   });
 
   it('survives a person who blocked the bot (403) and logs it at info', async () => {
