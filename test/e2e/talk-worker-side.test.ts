@@ -74,6 +74,9 @@ describe('talk to a person, the worker’s side', () => {
     await e2e.bot.handleUpdate(answer);
     await e2e.bot.handleUpdate(answer);
     await e2e.korpu.settled();
+    // Through the outbox: sent once it is the chat's turn; a second copy would follow it at once.
+    await e2e.api.waitForCalls((c) => c.method === 'sendMessage' && c.params.chat_id === person.id && String(c.params.text).includes('Завтра в 10:00'));
+    await new Promise((r) => setTimeout(r, 1_500));
     expect(e2e.api.sentMessages(person.id).filter((m) => m.text?.includes('Завтра в 10:00'))).toHaveLength(1);
     const kept = await new RelayStore(e2e.redis, e2e.prefix, e2e.core.cipher).messages(code);
     expect(kept.map((m) => [m.from, m.text])).toEqual([['person', 'Первое сообщение'], ['person', 'Мне нужен врач'], ['worker', 'Завтра в 10:00']]);

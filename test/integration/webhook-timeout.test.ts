@@ -25,8 +25,14 @@ describe('webhook: an update failing after its early answer', () => {
   /** How each update's handlings end, in turn: a failure to throw, or undefined for done. */
   const outcomes = new Map<number, (Error | undefined)[]>();
   const handled: number[] = [];
-  let wake: () => void = () => undefined;
-  const next = () => new Promise<void>((r) => (wake = r));
+  /** Handlings of each update that have ended (failed or done), in turn. */
+  const ended: number[] = [];
+  /** Resolves once `n` handlings of update `id` have ended (however late the test looks). */
+  const endedTimes = async (id: number, n: number) => {
+    while (ended.filter((e) => e === id).length < n) await new Promise((r) => setTimeout(r, 10));
+    // What follows a failure (the log line, the next wait) runs in the same turn as it.
+    await new Promise((r) => setImmediate(r));
+  };
 
   beforeAll(async () => {
     // The first handling outlasts the early answer (600 ms against 100 ms), then fails as its update says.
@@ -36,7 +42,7 @@ describe('webhook: an update failing after its early answer', () => {
       handled.push(id);
       if (first) await new Promise((r) => setTimeout(r, 600));
       const outcome = outcomes.get(id)?.shift();
-      setImmediate(wake);
+      ended.push(id);
       if (outcome) throw outcome;
       return { outputs: [], lang: 'en', duplicate: true, effects: [] };
     };
@@ -69,8 +75,7 @@ describe('webhook: an update failing after its early answer', () => {
   it('is answered 200 in time; its reply refused later, it is handled here again (Telegram will not), and that is done', async () => {
     outcomes.set(7, [new ReplyNotSentError('the reply could not be sent now', { update_id: 7 }), undefined]);
     expect((await post(7)).status).toBe(200);
-    await next();
-    await next();
+    await endedTimes(7, 2);
     await new Promise((r) => setTimeout(r, 50));
     expect(handled.filter((id) => id === 7)).toHaveLength(2);
     expect(of(7)).toEqual([EARLY, AGAIN, ['info', 'telegram: update answered early handled here again: done']]);
@@ -79,8 +84,7 @@ describe('webhook: an update failing after its early answer', () => {
   it('gives up after the last wait, logged as an error, never an unhandled rejection', async () => {
     outcomes.set(8, [new ReplyNotSentError('the reply could not be sent now', { update_id: 8 }), new ReplyNotSentError('the reply could not be sent now', { update_id: 8 })]);
     expect((await post(8)).status).toBe(200);
-    await next();
-    await next();
+    await endedTimes(8, 2);
     // A rejection left unhandled is reported after the microtasks of its turn, and Jest fails
     // the test it happened in with it (as it did here before: the ReplyNotSentError itself).
     await new Promise((r) => setTimeout(r, 50));
@@ -91,7 +95,7 @@ describe('webhook: an update failing after its early answer', () => {
   it('does not handle again an update that failed in a way a redelivery would not mend (a bug): the error boundary’s, as always', async () => {
     outcomes.set(9, [new TypeError('x is undefined')]);
     expect((await post(9)).status).toBe(200);
-    await next();
+    await endedTimes(9, 1);
     await new Promise((r) => setTimeout(r, 150));
     expect(handled.filter((id) => id === 9)).toHaveLength(1);
     expect(of(9)[0]).toEqual(EARLY);
