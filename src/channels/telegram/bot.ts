@@ -81,7 +81,7 @@ export function createTelegramBot(core: TelegramCore, opts: TelegramBotOptions):
 
   const onError = errorHandler(core, logger);
   const againAfter = opts.handleAgainAfterMs ?? HANDLE_AGAIN_AFTER_MS;
-  /** Long polling: how many times each update whose reply Telegram did not take was handled again so far. */
+  /** Long polling: how many times each update being handled again (see handleAgain) was handled again so far. */
   const handledAgain = new Map<number, number>();
   /**
    * Long polling never gets an update again: one whose step was saved but whose reply Telegram

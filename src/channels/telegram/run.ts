@@ -108,7 +108,8 @@ export function webhookHandler(bot: KorpuBot, secret: string, opts: { logger?: L
   const redeliverHere = (update: Update, err: unknown, attempt: number): void => {
     const cause = err instanceof BotError ? err.error : err;
     const update_id = update.update_id;
-    const e = cause instanceof Error ? { name: cause.name, message: cause.message } : { name: typeof cause, message: String(cause).slice(0, 200) };
+    // A refused reply with what Telegram answered (as the 503's line says it); anything else by its name and message.
+    const e = cause instanceof ReplyNotSentError ? notSentBecause(cause.cause) : cause instanceof Error ? { name: cause.name, message: cause.message } : { name: typeof cause, message: String(cause).slice(0, 200) };
     const wait = redeliverAfter[attempt];
     if (wait === undefined || !mendedByRedelivery(cause)) {
       logger?.error({ update_id, err: e, attempts: attempt + 1 }, 'telegram: update failed after it was answered 200 (it took too long): Telegram will not deliver it again');
